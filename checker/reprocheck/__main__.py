@@ -1,0 +1,3 @@
+from reprocheck.cli import main
+
+main()

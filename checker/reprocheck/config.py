@@ -1,0 +1,233 @@
+"""Settings: defaults, then [tool.reprocheck] / reprocheck.toml, then the command line; validated by schema."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from reprocheck.findings import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DEFAULT_SEED_KEYS = ["seed", "random_seed", "random_state", "seed_everything", "manual_seed"]
+DEFAULT_CONFIG_PATHS = ["**/configs/**", "**/config/**", "**/conf/**", "params.yaml", "**/params.yaml"]
+DEFAULT_FIXTURE_DIRS = [
+    "tests/fixtures/",
+    "tests/data/",
+    "test/fixtures/",
+    "test/data/",
+    "tests/**/fixtures/",
+    "testdata/",
+    "tests/resources/",
+]
+UNITS = {
+    "": 1,
+    "B": 1,
+    "KB": 1000,
+    "MB": 1000**2,
+    "GB": 1000**3,
+    "TB": 1000**4,
+    "KIB": 1024,
+    "MIB": 1024**2,
+    "GIB": 1024**3,
+    "TIB": 1024**4,
+}
+
+
+class ConfigError(Exception):
+    """A problem in settings the user must fix; the CLI prints it on one line and exits 2."""
+
+
+@dataclass
+class Settings:
+    """Resolved settings; `sources` says where each key came from (for `reprocheck config --show`)."""
+
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: dict[str, str | None] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    fail_on: str = "warning"
+    severity: dict[str, str] = field(default_factory=dict)
+    project_type: str = "application"
+    max_file_size: int = 1024 * 1024
+    seed_keys: list[str] = field(default_factory=lambda: list(DEFAULT_SEED_KEYS))
+    config_paths: list[str] = field(default_factory=lambda: list(DEFAULT_CONFIG_PATHS))
+    entrypoints: list[str] = field(default_factory=list)
+    seed_functions: list[str] = field(default_factory=list)
+    schemas: dict[str, str] = field(default_factory=dict)
+    import_map: dict[str, list[str]] = field(default_factory=dict)
+    fixture_dirs: list[str] = field(default_factory=lambda: list(DEFAULT_FIXTURE_DIRS))
+    cache_dir: str = ".reprocheck_cache"
+    # bookkeeping, not settings
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    config_file: Path | None = field(default=None, repr=False, compare=False)
+    config_text: str | None = field(default=None, repr=False, compare=False)
+
+    @staticmethod
+    def key_names() -> list[str]:
+        skip = {"sources", "config_file", "config_text"}
+        return [f.name.replace("_", "-") for f in fields(Settings) if f.name not in skip]
+
+    def exclude_spec(self) -> pathspec.PathSpec | None:
+        return pathspec.GitIgnoreSpec.from_lines(self.exclude) if self.exclude else None
+
+    @cached_property
+    def config_spec(self) -> pathspec.PathSpec:
+        return pathspec.GitIgnoreSpec.from_lines(self.config_paths)
+
+    @cached_property
+    def fixture_spec(self) -> pathspec.PathSpec:
+        return pathspec.GitIgnoreSpec.from_lines(self.fixture_dirs)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {key: getattr(self, key.replace("-", "_")) for key in self.key_names()}
+
+
+def load_schema() -> dict:
+    return json.loads(resources.files("reprocheck").joinpath("config.schema.json").read_text("utf-8"))
+
+
+def parse_size(value: int | str) -> int:
+    if isinstance(value, int):
+        return value
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", value)
+    unit = match.group(2).upper() if match else "?"
+    if not match or unit not in UNITS:
+        raise ConfigError(f"max-file-size: {value!r} is not a size like 1048576, '1MiB' or '500KB'")
+    return int(float(match.group(1)) * UNITS[unit])
+
+
+def find_config_file(root: Path) -> tuple[Path, dict] | None:
+    """reprocheck.toml wins over pyproject.toml; a pyproject without [tool.reprocheck] is not a config."""
+    own = root / "reprocheck.toml"
+    if own.is_file():
+        return own, read_toml(own)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = read_toml(pyproject)
+        except ConfigError:
+            return None  # an unparsable pyproject is reported by the rules (RPC002), not a usage error
+        if "reprocheck" in data.get("tool", {}):
+            return pyproject, data
+    return None
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def table_of(path: Path, data: dict) -> dict:
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("reprocheck", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.reprocheck] must be a table")
+        return table
+    return data
+
+
+def validate(table: dict, origin: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(load_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(table))
+    if error is None:
+        return
+    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator == "additionalProperties" and not error.absolute_path:
+        unknown = sorted(set(table) - set(load_schema()["properties"]))
+        known = ", ".join(sorted(load_schema()["properties"]))
+        raise ConfigError(f"{origin}: unknown key {unknown[0]!r}; expected one of: {known}")
+    expected = error.schema.get("description") or error.schema.get("type") or error.schema.get("enum")
+    raise ConfigError(f"{origin}: {where}: {error.message} (expected: {expected})")
+
+
+def apply_table(settings: Settings, table: dict, origin: str) -> None:
+    for key, value in table.items():
+        attr = key.replace("-", "_")
+        if key == "ignore":
+            value = dict.fromkeys(value) if isinstance(value, list) else dict(value)
+        elif key == "max-file-size":
+            value = parse_size(value)
+        elif key == "import-map":
+            value = {k: [v] if isinstance(v, str) else list(v) for k, v in value.items()}
+        setattr(settings, attr, value)
+        settings.sources[key] = origin
+
+
+def load_settings(root: Path, config_file: Path | None = None, isolated: bool = False) -> Settings:
+    settings = Settings()
+    for key in Settings.key_names():
+        settings.sources[key] = "default"
+    if isolated:
+        return settings
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"{config_file}: no such configuration file")
+        found = (config_file, read_toml(config_file))
+    else:
+        found = find_config_file(root)
+    if found is None:
+        return settings
+    path, data = found
+    table = table_of(path, data)
+    origin = str(path)
+    validate(table, origin)
+    apply_table(settings, table, origin)
+    settings.config_file = path
+    try:
+        settings.config_text = path.read_text("utf-8")
+    except OSError:
+        settings.config_text = None
+    return settings
+
+
+def apply_cli(
+    settings: Settings,
+    select: list[str] | None = None,
+    extend_select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    fail_on: str | None = None,
+) -> None:
+    """Command-line options: --select replaces, --extend-select and --ignore add, --fail-on replaces."""
+    if select:
+        settings.select = split_selectors(select)
+        settings.sources["select"] = "command line"
+    if extend_select:
+        settings.extend_select = [*settings.extend_select, *split_selectors(extend_select)]
+        settings.sources["extend-select"] = "command line"
+    if ignore:
+        for code in split_selectors(ignore):
+            settings.ignore.setdefault(code, None)
+        settings.sources["ignore"] = "command line"
+    if fail_on:
+        if fail_on not in {"error", "warning", "info", "never"}:
+            raise ConfigError(f"--fail-on: {fail_on!r} is not one of error, warning, info, never")
+        settings.fail_on = fail_on
+        settings.sources["fail-on"] = "command line"
+
+
+def split_selectors(values: list[str]) -> list[str]:
+    """Accept repeated options and comma-separated lists alike: --select DEP,LCK --select ENV001."""
+    return [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
+
+
+def fail_threshold(settings: Settings) -> Severity | None:
+    return None if settings.fail_on == "never" else Severity.parse(settings.fail_on)

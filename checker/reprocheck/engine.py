@@ -1,0 +1,147 @@
+"""One run: facts built on demand, selected rules checked, suppressions applied, RPC findings added."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reprocheck.facts import FactStore
+from reprocheck.findings import Finding
+from reprocheck.project import Project
+from reprocheck.rule import Rule, load_rules
+from reprocheck.selection import Selection, matches
+from reprocheck.suppress import Suppressions
+
+# Rules that look at the other rules' outcome run last, in this order.
+LAST = ("RPC002", "RPC001")
+
+
+@dataclass
+class RuleError:
+    code: str
+    summary: str
+    traceback: str
+
+
+@dataclass
+class RunResult:
+    project: Project
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+    rules: dict[str, type[Rule]] = field(default_factory=dict)
+    selection: Selection | None = None
+
+
+def run_rules(project: Project, selection: Selection, only: list[str] | None = None) -> RunResult:
+    """Check `project`; `only` limits reported findings to these root-relative paths (and below)."""
+    rules = load_rules()
+    store = FactStore(project)
+    result = RunResult(project=project, rules=rules, selection=selection)
+    raw: list[Finding] = []
+    order = sorted(selection.to_run, key=lambda c: (c in LAST, LAST.index(c) if c in LAST else 0, c))
+    for code in order:
+        rule = rules[code]()
+        if code == "RPC001":
+            continue  # computed below from the suppressions' bookkeeping
+        try:
+            produced = store.call(rule.check)
+            for finding in produced or ():
+                raw.append(finding)
+        except Exception as error:
+            result.errors.append(RuleError(code, f"{type(error).__name__}: {error}", traceback.format_exc()))
+
+    inline = Suppressions(project)
+    for finding in raw:
+        if finding.code in selection.severity:
+            finding.severity = selection.severity[finding.code]
+        if only is not None and not under_any(finding.path, only):
+            continue
+        reason = selection.suppress_reason(finding) or inline.reason(finding)
+        if reason is None:
+            result.findings.append(finding)
+        else:
+            finding.suppressed = reason
+            result.suppressed.append(finding)
+
+    if "RPC001" in selection.to_run:
+        for finding in unused_suppressions(project, selection, inline, rules):
+            if finding.code in selection.severity:
+                finding.severity = selection.severity[finding.code]
+            if only is not None and not under_any(finding.path, only):
+                continue
+            reason = selection.suppress_reason(finding)
+            if reason is None:
+                result.findings.append(finding)
+            else:
+                finding.suppressed = reason
+                result.suppressed.append(finding)
+
+    result.findings.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=Finding.sort_key)
+    return result
+
+
+def under_any(path: str, prefixes: list[str]) -> bool:
+    return any(p in ("", ".") or path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+def unused_suppressions(project: Project, selection: Selection, inline: Suppressions, rules) -> list[Finding]:
+    rpc001 = rules["RPC001"]()
+    out: list[Finding] = []
+    inline.scan_all()
+    ran = selection.to_run
+    for item in inline.all():
+        for selector in item.codes:
+            known = [c for c in rules if matches(selector, c)]
+            if not known:
+                message = f"suppression names unknown rule {selector!r}; remove it or fix the code"
+            elif selector in item.used or not all(c in ran for c in known):
+                continue
+            else:
+                message = f"unused suppression of {selector}: nothing to suppress here; remove the comment"
+            out.append(rpc001.finding(message, item.path, item.line, cell=item.cell))
+    config = project.settings.config_file
+    if config is not None:
+        rel = relative_to_root(config, project.root)
+        text = project.settings.config_text or ""
+        for selector in project.settings.ignore:
+            known = [c for c in rules if matches(selector, c)]
+            if selector in selection.used_ignores or not all(c in ran for c in known):
+                continue
+            out.append(
+                rpc001.finding(
+                    f"configured ignore of {selector} matched nothing; remove it from `ignore`",
+                    rel,
+                    line_of(text, selector),
+                )
+            )
+        for glob, _spec, selectors in selection.per_file:
+            for selector in selectors:
+                if (glob, selector) in selection.used_per_file:
+                    continue
+                out.append(
+                    rpc001.finding(
+                        f"per-file-ignores {glob!r} = {selector} matched nothing; remove it",
+                        rel,
+                        line_of(text, glob),
+                    )
+                )
+    return out
+
+
+def relative_to_root(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def line_of(text: str, needle: str) -> int:
+    pattern = re.compile(r"[\"']?" + re.escape(needle) + r"[\"']?\s*[,=\]]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line.split("#", 1)[0] + " ,"):
+            return number
+    return 1

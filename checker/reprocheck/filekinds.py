@@ -1,0 +1,109 @@
+"""Which kind of input a path is, decided from its name alone (cheap, no reading)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)([.\-_].*)?$|.*\.(Dockerfile|dockerfile|Containerfile)$")
+REQUIREMENTS = re.compile(r"^(requirements|constraints)([\w.\-]*)\.(txt|in)$|.*requirements.*\.(txt|in)$")
+CONDA_ENV = re.compile(r"^environment[\w.\-]*\.ya?ml$")
+CONFIG_DIRS = frozenset({"configs", "config", "conf"})
+TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
+
+
+def name(path: str) -> str:
+    return posixpath.basename(path)
+
+
+def parts(path: str) -> list[str]:
+    return path.split("/")
+
+
+def is_python(path: str) -> bool:
+    return path.endswith((".py", ".pyi")) and not path.endswith(".pyi")
+
+
+def is_notebook(path: str) -> bool:
+    return path.endswith(".ipynb") and "/.ipynb_checkpoints/" not in f"/{path}"
+
+
+def is_dockerfile(path: str) -> bool:
+    return bool(DOCKERFILE.match(name(path)))
+
+
+def is_dockerignore(path: str) -> bool:
+    return name(path) == ".dockerignore" or name(path).endswith(".dockerignore")
+
+
+def is_requirements(path: str) -> bool:
+    """requirements*.txt / *.in / constraints*.txt anywhere, and any *.txt under a requirements/ folder."""
+    base = name(path)
+    if REQUIREMENTS.match(base):
+        return True
+    dirs = parts(path)[:-1]
+    return bool(dirs) and dirs[-1] in {"requirements", "reqs", "requirements.d"} and base.endswith((".txt", ".in"))
+
+
+def is_conda_env(path: str) -> bool:
+    return bool(CONDA_ENV.match(name(path)))
+
+
+def is_yaml(path: str) -> bool:
+    return path.endswith((".yaml", ".yml"))
+
+
+def is_json(path: str) -> bool:
+    return path.endswith(".json")
+
+
+def is_toml(path: str) -> bool:
+    return path.endswith(".toml")
+
+
+def is_github_workflow(path: str) -> bool:
+    return path.startswith(".github/workflows/") and is_yaml(path) and path.count("/") == 2
+
+
+def is_github_action(path: str) -> bool:
+    return name(path) in {"action.yml", "action.yaml"}
+
+
+def is_gitlab_ci(path: str) -> bool:
+    return name(path) == ".gitlab-ci.yml" or (path.startswith(".gitlab/") and is_yaml(path))
+
+
+def is_makefile(path: str) -> bool:
+    base = name(path)
+    return base in {"Makefile", "makefile", "GNUmakefile"} or base.endswith(".mk")
+
+
+def is_shell_script(path: str) -> bool:
+    return path.endswith((".sh", ".bash"))
+
+
+def is_test_path(path: str) -> bool:
+    segments = parts(path)
+    return any(s in {"tests", "test", "testing"} for s in segments[:-1]) or bool(TEST_FILE.match(segments[-1]))
+
+
+def in_config_dir(path: str) -> bool:
+    return any(s in CONFIG_DIRS for s in parts(path)[:-1]) or name(path) == "params.yaml"
+
+
+# The files a pre-commit hook must react to and RPC001 scans for suppression comments.
+def is_checked_text(path: str) -> bool:
+    return (
+        is_python(path)
+        or is_notebook(path)
+        or is_dockerfile(path)
+        or is_requirements(path)
+        or is_yaml(path)
+        or is_json(path)
+        or is_toml(path)
+        or is_makefile(path)
+        or is_shell_script(path)
+        or is_dockerignore(path)
+        or name(path) in {".gitignore", ".gitattributes", ".python-version", "runtime.txt", ".env", "setup.cfg"}
+        or path.endswith((".cfg", ".lock", ".dvc", ".rej"))
+    )

@@ -1,0 +1,123 @@
+"""What a rule reports: a located finding, its severity and an optional safe fix."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that a threshold compares with `>=`."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def letter(self) -> str:
+        return self.name[0]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        key = text.strip().upper()
+        aliases = {"E": "ERROR", "W": "WARNING", "I": "INFO", "WARN": "WARNING"}
+        return cls[aliases.get(key, key)]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two 1-based (line, column) positions; end is exclusive.
+
+    A whole-file rewrite is an edit from (1, 1) to (last line + 1, 1).
+    """
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_dict(self) -> dict:
+        return {
+            "start_line": self.start_line,
+            "start_column": self.start_column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "content": self.content,
+        }
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe, mechanical change that removes the finding; applied only with --fix."""
+
+    message: str
+    edits: tuple[Edit, ...]
+
+    def to_dict(self) -> dict:
+        return {"message": self.message, "edits": [e.to_dict() for e in self.edits]}
+
+
+@dataclass
+class Finding:
+    """One problem at one place.
+
+    `path` is relative to the checked root with POSIX separators. For a notebook, `cell` is the 1-based
+    code-cell index and `line` the line inside that cell; `json_line` then is the line in the file itself.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: Fix | None = None
+    cell: int | None = None
+    json_line: int | None = None
+    suppressed: str | None = field(default=None, compare=False)
+
+    @property
+    def file_line(self) -> int | None:
+        """The line in the file on disk (for SARIF, annotations, editors)."""
+        if self.cell is not None:
+            return self.json_line
+        return self.line
+
+    def location(self) -> str:
+        if self.cell is not None:
+            text = f"{self.path}:cell {self.cell}"
+            return f"{text}:line {self.line}" if self.line else text
+        if self.line is None:
+            return self.path
+        if self.column is None:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.cell or 0, self.line or 0, self.column or 0, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        data = {
+            "code": self.code,
+            "severity": self.severity.label,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "fix": self.fix.to_dict() if self.fix else None,
+        }
+        if self.cell is not None:
+            data["cell"] = self.cell
+            data["json_line"] = self.json_line
+        if self.suppressed is not None:
+            data["suppressed"] = self.suppressed
+        return data

@@ -1,0 +1,250 @@
+"""The checked project: its root, its file list (one git call) and safe, bounded reading of its files."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pathspec
+
+if TYPE_CHECKING:
+    from reprocheck.config import Settings
+
+# Folders never walked outside git (inside git, .gitignore decides).
+DEFAULT_SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".reprocheck_cache",
+        ".ipynb_checkpoints",
+        "site-packages",
+        ".eggs",
+    }
+)
+# Reading is bounded: a file larger than this is never parsed (its kind's rules report it as unparsable).
+MAX_READ_BYTES = 8 * 1024 * 1024
+BINARY_SNIFF = 8192
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read as text: binary, too large, outside the root, or an OS error."""
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A file of a kind the checker reads that could not be parsed (reported as RPC002)."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+def git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes] | None:
+    """Run git read-only; None when git is missing or fails to start."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def find_git_root(path: Path) -> Path | None:
+    start = path if path.is_dir() else path.parent
+    result = git(["rev-parse", "--show-toplevel"], start)
+    if result is None or result.returncode != 0:
+        return None
+    text = result.stdout.decode("utf-8", "surrogateescape").strip()
+    return Path(text) if text else None
+
+
+@dataclass
+class Project:
+    """Everything a fact may know about the checked tree, and nothing about rules."""
+
+    root: Path
+    settings: Settings
+    files: list[str]
+    tracked: frozenset[str] | None  # None outside git
+    problems: list[ParseProblem] = field(default_factory=list)
+    _parsed: dict[tuple[str, str], object] = field(default_factory=dict, repr=False)
+
+    # -- construction -----------------------------------------------------------------------------
+    @classmethod
+    def discover(cls, path: Path, settings: Settings, root: Path | None = None) -> Project:
+        root = (root or find_git_root(path) or (path if path.is_dir() else path.parent)).resolve()
+        listed = list_git_files(root)
+        if listed is None:
+            files, tracked = walk_files(root), None
+        else:
+            files, tracked = listed
+        excluded = settings.exclude_spec()
+        if excluded is not None:
+            files = [f for f in files if not excluded.match_file(f)]
+            tracked = frozenset(f for f in tracked if not excluded.match_file(f)) if tracked is not None else None
+        return cls(root=root, settings=settings, files=sorted(files), tracked=tracked)
+
+    # -- queries ----------------------------------------------------------------------------------
+    @property
+    def in_git(self) -> bool:
+        return self.tracked is not None
+
+    @cached_property
+    def file_set(self) -> frozenset[str]:
+        return frozenset(self.files)
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.file_set
+
+    def is_tracked(self, rel: str) -> bool:
+        """Outside git every listed file counts as tracked (it is what would be committed)."""
+        return rel in self.file_set if self.tracked is None else rel in self.tracked
+
+    def select(self, predicate) -> list[str]:
+        return [f for f in self.files if predicate(f)]
+
+    def matching(self, patterns: list[str]) -> list[str]:
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        return [f for f in self.files if spec.match_file(f)]
+
+    def abspath(self, rel: str) -> Path:
+        return self.root / rel
+
+    def size(self, rel: str) -> int | None:
+        try:
+            return self.abspath(rel).stat().st_size
+        except OSError:
+            return None
+
+    # -- reading ----------------------------------------------------------------------------------
+    def read_bytes(self, rel: str, limit: int = MAX_READ_BYTES) -> bytes:
+        """Read a listed file, refusing symlinks that leave the root, special files and files over `limit`."""
+        full = self.abspath(rel)
+        try:
+            real = Path(os.path.realpath(full))
+            if real != self.root and self.root not in real.parents:
+                raise UnreadableFile("a symbolic link pointing outside the repository (not followed)")
+            info = os.stat(full)
+            if not stat.S_ISREG(info.st_mode):
+                raise UnreadableFile("not a regular file")
+            if info.st_size > limit:
+                raise UnreadableFile(f"{info.st_size} bytes, above the {limit}-byte read limit")
+            with open(full, "rb") as handle:
+                return handle.read(limit + 1)
+        except UnreadableFile:
+            raise
+        except OSError as error:
+            raise UnreadableFile(error.strerror or str(error)) from None
+
+    def read_text(self, rel: str, limit: int = MAX_READ_BYTES) -> str:
+        """Decode a file as text (UTF-8, UTF-8/16 with a BOM, else Latin-1); binary content is refused."""
+        return decode_text(self.read_bytes(rel, limit))
+
+    def problem(self, rel: str, message: str, line: int | None = None, column: int | None = None) -> None:
+        """Record that `rel` could not be parsed; RPC002 reports each once."""
+        item = ParseProblem(rel, message, line, column)
+        if item not in self.problems:
+            self.problems.append(item)
+
+    def parsed(self, kind: str, rel: str, build):
+        """Parse `rel` as `kind` at most once per run: `build(project, rel)` runs on the first request only."""
+        key = (kind, rel)
+        if key not in self._parsed:
+            self._parsed[key] = build(self, rel)
+        return self._parsed[key]
+
+    def try_read_text(self, rel: str, what: str = "file") -> str | None:
+        """Read text or record an RPC002 problem and return None."""
+        try:
+            return self.read_text(rel)
+        except UnreadableFile as error:
+            self.problem(rel, f"cannot read {what}: {error}")
+            return None
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace").lstrip("\ufeff")
+    if b"\x00" in data[:BINARY_SNIFF]:
+        raise UnreadableFile("binary content")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def list_git_files(root: Path) -> tuple[list[str], frozenset[str]] | None:
+    """Tracked plus untracked-not-ignored files in one call; None when `root` is not a git work tree."""
+    result = git(["ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"], root)
+    if result is None or result.returncode != 0:
+        return None
+    files: set[str] = set()
+    tracked: set[str] = set()
+    for entry in result.stdout.split(b"\0"):
+        if len(entry) < 3:
+            continue
+        tag, rel = entry[:1], entry[2:].decode("utf-8", "surrogateescape")
+        if rel.startswith(".reprocheck_cache/"):
+            continue
+        if not os.path.lexists(root / rel):  # deleted in the work tree
+            continue
+        if (root / rel).is_dir() and not (root / rel).is_symlink():  # a submodule or nested repository
+            continue
+        files.add(rel)
+        if tag != b"?":
+            tracked.add(rel)
+    return sorted(files), frozenset(tracked)
+
+
+def walk_files(root: Path) -> list[str]:
+    """Walk a tree outside git, honouring every .gitignore on the way and never following directory links."""
+    found: list[str] = []
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        candidate = rel + "/" if is_dir else rel
+        for base, spec in specs:
+            if base and not candidate.startswith(base + "/"):
+                continue
+            if spec.match_file(candidate[len(base) + 1 :] if base else candidate):
+                return True
+        return False
+
+    for current, dirs, names in os.walk(root, followlinks=False):
+        rel_dir = os.path.relpath(current, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir
+        if ".gitignore" in names:
+            try:
+                lines = (Path(current) / ".gitignore").read_text("utf-8", "replace").splitlines()
+                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
+            except OSError:
+                pass
+        kept = []
+        for d in sorted(dirs):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d in DEFAULT_SKIPPED_DIRS or ignored(rel, True):
+                continue
+            kept.append(d)
+        dirs[:] = kept
+        for n in names:
+            rel = f"{rel_dir}/{n}" if rel_dir else n
+            if not ignored(rel, False):
+                found.append(rel)
+    return sorted(found)

@@ -1,0 +1,125 @@
+"""The rule base class and the registry that every rule joins by being defined.
+
+A rule is a small class in its family module (``rules/<family>.py``): class attributes say what it is, the
+docstring is its explanation, and ``check`` receives the parsed inputs it names as parameters ("facts",
+see :mod:`reprocheck.facts`). Defining the class registers it; nothing else needs editing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+import textwrap
+from collections.abc import Iterable, Iterator
+from typing import ClassVar
+
+from reprocheck.findings import Edit, Finding, Fix, Severity
+
+CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+FAMILY_NAMES = {
+    "DEP": "declared dependencies",
+    "LCK": "lock files",
+    "ENV": "interpreter",
+    "DKR": "containers",
+    "RNG": "randomness in code",
+    "CFG": "experiment configs",
+    "NB": "notebooks",
+    "DAT": "data and model artifacts",
+    "CI": "automation",
+    "SEC": "secrets and unsafe automation",
+    "TPL": "generated-project hygiene",
+    "RPC": "the checker itself",
+}
+
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+class Rule:
+    """Base class: subclasses set ``code``, ``name``, ``severity``, ``summary`` and a docstring."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    default_enabled: ClassVar[bool] = True
+    fixable: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code")
+        if code is None:  # an intermediate base class
+            return
+        if not CODE_PATTERN.match(code):
+            raise ValueError(f"rule code {code!r} is not FAMILY letters + 3 digits")
+        if code in _REGISTRY and _REGISTRY[code] is not cls:
+            raise ValueError(f"rule code {code} defined twice")
+        for attr in ("name", "severity", "summary"):
+            if not hasattr(cls, attr):
+                raise ValueError(f"rule {code} lacks {attr}")
+        if not (cls.__doc__ or "").strip():
+            raise ValueError(f"rule {code} lacks an explanation docstring")
+        _REGISTRY[code] = cls
+
+    # -- metadata ---------------------------------------------------------------------------------
+    @classmethod
+    def family(cls) -> str:
+        return re.match(r"[A-Z]+", cls.code).group(0)
+
+    @classmethod
+    def explanation(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def fact_names(cls) -> list[str]:
+        params = inspect.signature(cls.check).parameters
+        return [name for name in params if name != "self"]
+
+    # -- checking ---------------------------------------------------------------------------------
+    def check(self, **facts) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finding(
+        self,
+        message: str,
+        path: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        fix: Fix | None = None,
+        cell: int | None = None,
+        json_line: int | None = None,
+    ) -> Finding:
+        """Build a finding of this rule at its default severity (the engine applies overrides)."""
+        return Finding(
+            code=self.code,
+            severity=self.severity,
+            message=message,
+            path=path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            fix=fix,
+            cell=cell,
+            json_line=json_line,
+        )
+
+
+def load_rules() -> dict[str, type[Rule]]:
+    """Import every family module under ``reprocheck.rules`` once and return the registry by code."""
+    import reprocheck.rules as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    return dict(sorted(_REGISTRY.items()))
+
+
+def iter_rules() -> Iterator[type[Rule]]:
+    yield from load_rules().values()
+
+
+__all__ = ["FAMILY_NAMES", "Edit", "Finding", "Fix", "Rule", "Severity", "iter_rules", "load_rules"]

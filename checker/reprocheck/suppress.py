@@ -1,0 +1,162 @@
+"""Inline suppressions: `# reprocheck: ignore[CODE, ...] reason` and `# reprocheck: file-ignore[CODE]`.
+
+A line comment suppresses findings on its own line; in files other than Python a comment alone on the line
+before an instruction or key suppresses that one too (Dockerfile instructions, YAML keys, requirements). In a
+notebook the comment goes in the cell. Each suppression remembers whether it was used, for RPC001.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from reprocheck import filekinds
+from reprocheck.findings import Finding
+from reprocheck.project import Project, UnreadableFile
+
+MARKER = re.compile(
+    r"#\s*reprocheck:\s*(?P<kind>ignore|file-ignore)\[(?P<codes>[^\]]*)\](?P<reason>[^\n#]*)", re.IGNORECASE
+)
+MARKER_BYTES = b"reprocheck:"
+
+
+@dataclass
+class Suppression:
+    path: str
+    line: int  # line in the file (cell line for notebooks)
+    codes: list[str]
+    reason: str
+    file_wide: bool
+    cell: int | None = None
+    used: set[str] = field(default_factory=set)
+
+
+@dataclass
+class FileSuppressions:
+    by_line: dict[tuple[int | None, int], list[Suppression]] = field(default_factory=dict)
+    file_wide: list[Suppression] = field(default_factory=list)
+    comment_only_lines: set[tuple[int | None, int]] = field(default_factory=set)
+
+    @property
+    def all(self) -> list[Suppression]:
+        seen: list[Suppression] = list(self.file_wide)
+        for items in self.by_line.values():
+            seen.extend(items)
+        return seen
+
+
+def code_matches(selector: str, code: str) -> bool:
+    return selector == "ALL" or code.startswith(selector)
+
+
+def scan_lines(path: str, lines: list[str], result: FileSuppressions, cell: int | None = None) -> None:
+    for number, text in enumerate(lines, start=1):
+        if "reprocheck:" not in text:
+            continue
+        match = MARKER.search(text)
+        if not match:
+            continue
+        codes = [c.strip().upper() for c in match.group("codes").split(",") if c.strip()]
+        item = Suppression(
+            path=path,
+            line=number,
+            codes=codes,
+            reason=match.group("reason").strip(),
+            file_wide=match.group("kind").lower() == "file-ignore",
+            cell=cell,
+        )
+        if item.file_wide:
+            result.file_wide.append(item)
+        else:
+            result.by_line.setdefault((cell, number), []).append(item)
+            if text.strip().startswith("#"):
+                result.comment_only_lines.add((cell, number))
+
+
+def notebook_cells(text: str) -> list[list[str]]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    cells = data.get("cells") if isinstance(data, dict) else None
+    out = []
+    for cell in cells if isinstance(cells, list) else []:
+        source = cell.get("source", "") if isinstance(cell, dict) else ""
+        source = "".join(source) if isinstance(source, list) else str(source)
+        out.append(source.splitlines())
+    return out
+
+
+class Suppressions:
+    """Reads suppression comments lazily, one file at a time, and tracks their use."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._files: dict[str, FileSuppressions] = {}
+
+    def for_file(self, path: str) -> FileSuppressions:
+        if path not in self._files:
+            self._files[path] = self._scan(path)
+        return self._files[path]
+
+    def _scan(self, path: str) -> FileSuppressions:
+        result = FileSuppressions()
+        try:
+            data = self.project.read_bytes(path)
+        except UnreadableFile:
+            return result
+        if MARKER_BYTES not in data:
+            return result
+        try:
+            from reprocheck.project import decode_text
+
+            text = decode_text(data)
+        except UnreadableFile:
+            return result
+        if filekinds.is_notebook(path):
+            for index, lines in enumerate(notebook_cells(text), start=1):
+                scan_lines(path, lines, result, cell=index)
+        else:
+            scan_lines(path, text.splitlines(), result)
+        return result
+
+    def reason(self, finding: Finding) -> str | None:
+        """The reason text when an inline comment suppresses `finding`, else None."""
+        found = self.for_file(finding.path)
+        if not found.by_line and not found.file_wide:
+            return None
+        for item in found.file_wide:
+            if self._use(item, finding.code):
+                return f"file-ignore{': ' + item.reason if item.reason else ''}"
+        if finding.line is None:
+            return None
+        keys = [(finding.cell, finding.line)]
+        own_line_only = filekinds.is_python(finding.path) or filekinds.is_notebook(finding.path)
+        if not own_line_only and (finding.cell, finding.line - 1) in found.comment_only_lines:
+            keys.append((finding.cell, finding.line - 1))
+        for key in keys:
+            for item in found.by_line.get(key, []):
+                if self._use(item, finding.code):
+                    return f"inline{': ' + item.reason if item.reason else ''}"
+        return None
+
+    @staticmethod
+    def _use(item: Suppression, code: str) -> bool:
+        for selector in item.codes:
+            if code_matches(selector, code):
+                item.used.add(selector)
+                return True
+        return False
+
+    def scan_all(self) -> None:
+        """Read every checked text file once for comments, so unused ones can be reported."""
+        for path in self.project.files:
+            if filekinds.is_checked_text(path):
+                self.for_file(path)
+
+    def all(self) -> list[Suppression]:
+        items: list[Suppression] = []
+        for found in self._files.values():
+            items.extend(found.all)
+        return items
