@@ -1,0 +1,120 @@
+"""Measure reprocheck's whole-process wall time and peak memory against ruff on synthetic monorepos.
+
+    python benchmarks/run.py [--sizes 1000 5000 10000] [--repeat 5] [--out benchmarks/out]
+
+Prints, for each measurement, the median wall time over `--repeat` runs and the peak resident memory of the
+process; then the ratio to the ruff reference (`ruff check --no-cache --select NPY002 .`, which must parse
+every Python file: the floor for a parser-based scan) and the cost per file. Nothing here is a test: figures
+depend on the machine; the targets are in the README of this folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.generate import commit, generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def measure(argv: list[str], cwd: Path, repeat: int, before=None) -> tuple[float, float]:
+    """Median wall seconds and max peak RSS (MiB) of `argv` run `repeat` times."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        if before:
+            before()
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            raise SystemExit(f"{' '.join(argv)} exited {code} in {cwd}")
+    return statistics.median(times), max(peaks)
+
+
+def tree(out: Path, size: int) -> tuple[Path, int]:
+    path = out / f"monorepo-{size}"
+    marker = path / ".generated"
+    if not marker.exists():
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        count = generate(path, size, seed=0)
+        commit(path)
+        marker.write_text(str(count))
+    return path, int(marker.read_text())
+
+
+def template_project(out: Path) -> Path | None:
+    """A project rendered from this checkout's template (None when the template or copier is unavailable)."""
+    path = out / "template-project"
+    if (path / "pyproject.toml").exists():
+        return path
+    copier = BIN / "copier"
+    if not (HERE.parent / "copier.yml").exists() or not copier.exists():
+        return None
+    done = subprocess.run(
+        [str(copier), "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", str(HERE.parent), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"(template project not rendered: {done.stderr.strip().splitlines()[-1:]})")
+        return None
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    reprocheck, ruff = str(BIN / "reprocheck"), str(BIN / "ruff")
+
+    print(f"{'measurement':<44} {'median s':>9} {'peak MiB':>9} {'vs ruff':>8} {'ms/file':>8}")
+
+    def line(label, seconds, peak, reference=None, files=None):
+        ratio = f"{seconds / reference:.2f}x" if reference else ""
+        per_file = f"{1000 * seconds / files:.3f}" if files else ""
+        print(f"{label:<44} {seconds:>9.3f} {peak:>9.1f} {ratio:>8} {per_file:>8}", flush=True)
+
+    seconds, peak = measure([reprocheck, "--version"], args.out, args.repeat)
+    line("start-up: reprocheck --version", seconds, peak)
+
+    project = template_project(args.out)
+    if project is not None:
+        seconds, peak = measure([reprocheck, "--no-cache", "."], project, args.repeat)
+        line("template project (default selection)", seconds, peak)
+
+    for size in args.sizes:
+        path, count = tree(args.out, size)
+        cache = path / ".reprocheck_cache"
+
+        def clear(cache=cache):
+            shutil.rmtree(cache, ignore_errors=True)
+
+        ref, ref_peak = measure([ruff, "check", "--no-cache", "--select", "NPY002", "."], path, args.repeat)
+        line(f"{count} files: ruff NPY002 (reference)", ref, ref_peak, None, count)
+        cold, cold_peak = measure([reprocheck, "--select", "ALL", "--no-cache", "."], path, args.repeat, clear)
+        line(f"{count} files: reprocheck ALL, cold", cold, cold_peak, ref, count)
+        subprocess.run([reprocheck, "--select", "ALL", "."], cwd=path, capture_output=True, check=False)
+        warm, warm_peak = measure([reprocheck, "--select", "ALL", "."], path, args.repeat)
+        line(f"{count} files: reprocheck ALL, warm", warm, warm_peak, ref, count)
+
+
+if __name__ == "__main__":
+    main()
