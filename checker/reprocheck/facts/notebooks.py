@@ -1,0 +1,343 @@
+"""Jupyter notebooks (nbformat 4) read once each with the standard library, keeping each cell's line in the file.
+
+The JSON is walked with the C decoder (`raw_decode`) so that every value is decoded exactly once while the
+offsets of the cells and of their source lines are remembered: findings in a cell point at the right line of
+the `.ipynb`, for SARIF and annotations. Layout details that a rewrite must keep (indentation, line endings,
+escaping, the text after the closing brace) are recorded too, for NB001's fix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.project import UnreadableFile, decode_text
+
+# Notebooks with embedded images are often several MiB; above this the file is reported, not parsed.
+NOTEBOOK_READ_LIMIT = 32 * 1024 * 1024
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_INDENT = re.compile(r"\n([ \t]+)\S")
+_NON_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7][0-9a-fA-F])[0-9a-fA-F]{4}")
+_DECODER = json.JSONDecoder()
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
+
+
+@dataclass
+class Cell:
+    """One cell; `index` is 1-based among all cells, `json_line` the file line of its first source line."""
+
+    index: int
+    cell_type: str
+    source: str
+    json_line: int
+    execution_count: int | None = None
+    outputs: list = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    raw: dict = field(default_factory=dict, repr=False)
+    source_json_lines: tuple[int, ...] = ()  # file line of each source line (same order as source.splitlines())
+
+    @property
+    def is_code(self) -> bool:
+        return self.cell_type == "code"
+
+    def file_line(self, line: int) -> int:
+        """The line in the .ipynb of the cell's 1-based source line `line` (the cell's line when unknown)."""
+        if 1 <= line <= len(self.source_json_lines):
+            return self.source_json_lines[line - 1]
+        return self.source_json_lines[-1] if self.source_json_lines else self.json_line
+
+
+@dataclass
+class Notebook:
+    """A parsed nbformat 4 notebook and the layout a faithful rewrite needs."""
+
+    path: str
+    cells: list[Cell]
+    nbformat: int
+    nbformat_minor: int | None
+    raw: dict
+    indent: str | None  # the indentation unit (" ", "  ", "\t"), None for a single-line file
+    separators: tuple[str, str] = (",", ": ")  # json.dumps separators (item, key) as the file writes them
+    newline: str = "\n"  # "\r\n" when the file uses CRLF
+    ensure_ascii: bool = False  # non-ASCII characters were written as \\u escapes
+    trailer: str = ""  # whatever followed the closing brace (usually "\n")
+    bom: bool = False
+    utf8: bool = True  # False when the bytes were not UTF-8 (decoded as Latin-1): never rewritten
+
+    @property
+    def code_cells(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.is_code]
+
+    @property
+    def metadata(self) -> dict:
+        value = self.raw.get("metadata")
+        return value if isinstance(value, dict) else {}
+
+    def dumps(self, data: dict | None = None) -> str:
+        """Serialise `data` (default: `raw`) in this file's own layout, so an unchanged notebook round-trips."""
+        text = json.dumps(
+            self.raw if data is None else data,
+            indent=self.indent,
+            ensure_ascii=self.ensure_ascii,
+            separators=self.separators,
+        )
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)  # JSON strings never hold a raw newline
+        return ("\ufeff" if self.bom else "") + text + self.trailer
+
+
+class NotebookError(ValueError):
+    """The file is JSON but not an nbformat 4 notebook; carries an optional offset for the position."""
+
+    def __init__(self, message: str, offset: int | None = None):
+        super().__init__(message)
+        self.offset = offset
+
+
+class _Walker:
+    """Decodes a JSON document while noting the offsets of the notebook's cells and source lines."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.separators: list[str] = []  # the first key-value and item separators seen, as written
+
+    def line_at(self, offset: int) -> int:
+        return bisect_right(self.newlines, offset - 1) + 1
+
+    def skip_ws(self) -> None:
+        self.pos = _WHITESPACE.match(self.text, self.pos).end()
+
+    def peek(self) -> str:
+        self.skip_ws()
+        return self.text[self.pos : self.pos + 1]
+
+    def expect(self, char: str, what: str) -> None:
+        if self.peek() != char:
+            raise json.JSONDecodeError(f"Expecting {what}", self.text, self.pos)
+        self.pos += 1
+
+    def value(self) -> Any:
+        self.skip_ws()
+        result, self.pos = _DECODER.raw_decode(self.text, self.pos)
+        return result
+
+    def members(self):
+        """Yield each key of the object at the cursor; the caller consumes the value before resuming."""
+        self.expect("{", "'{'")
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                raise json.JSONDecodeError("Expecting property name enclosed in double quotes", self.text, self.pos)
+            key = self.value()
+            key_end = self.pos
+            self.expect(":", "':' delimiter")
+            if not self.separators:
+                self.separators.append(self.text[key_end : _WHITESPACE.match(self.text, self.pos).end()])
+            yield key
+            value_end = self.pos
+            if self.peek() == ",":
+                self.pos += 1
+                if len(self.separators) == 1:
+                    self.separators.append(self.text[value_end : _WHITESPACE.match(self.text, self.pos).end()])
+                continue
+            self.expect("}", "',' delimiter")
+            return
+
+    def items(self):
+        """Yield once per element of the array at the cursor (the caller consumes the element)."""
+        self.expect("[", "'['")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            self.skip_ws()
+            yield self.pos
+            if self.peek() == ",":
+                self.pos += 1
+                continue
+            self.expect("]", "',' delimiter")
+            return
+
+    # -- the notebook's shape ---------------------------------------------------------------------
+    def document(self) -> tuple[dict, list[tuple[int, list[int]]]]:
+        """The whole document, plus (cell offset, source-element offsets) for each cell."""
+        if self.peek() != "{":
+            data = self.value()
+            raise NotebookError(f"top-level JSON value is {type(data).__name__}, not an object")
+        data: dict = {}
+        positions: list[tuple[int, list[int]]] = []
+        for key in self.members():
+            if key == "cells" and self.peek() == "[":
+                positions = []
+                data[key] = self.cells(positions)
+            else:
+                data[key] = self.value()
+        self.skip_ws()
+        if self.pos != len(self.text):
+            raise json.JSONDecodeError("Extra data", self.text, self.pos)
+        return data, positions
+
+    def cells(self, positions: list[tuple[int, list[int]]]) -> list:
+        cells = []
+        for start in self.items():
+            if self.peek() != "{":
+                cells.append(self.value())
+                positions.append((start, []))
+                continue
+            cell: dict = {}
+            offsets: list[int] = []
+            for key in self.members():
+                if key == "source" and self.peek() == "[":
+                    offsets = []
+                    cell[key] = []
+                    for element in self.items():
+                        offsets.append(element)
+                        cell[key].append(self.value())
+                elif key == "source":
+                    self.skip_ws()
+                    offsets = [self.pos]
+                    cell[key] = self.value()
+                else:
+                    cell[key] = self.value()
+            cells.append(cell)
+            positions.append((start, offsets))
+        return cells
+
+
+def parse_notebook(path: str, text: str) -> Notebook:
+    """Parse nbformat 4 JSON; raises json.JSONDecodeError or NotebookError."""
+    walker = _Walker(text)
+    data, positions = walker.document()
+    version = data.get("nbformat")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise NotebookError("no integer `nbformat` key: not a Jupyter notebook")
+    if version != 4:
+        raise NotebookError(f"nbformat {version} is not supported; convert it with `jupyter nbconvert --to notebook`")
+    raw_cells = data.get("cells")
+    if not isinstance(raw_cells, list):
+        raise NotebookError("`cells` is missing or not a list")
+    cells = []
+    for number, (raw, (start, offsets)) in enumerate(zip(raw_cells, positions, strict=True), start=1):
+        cells.append(build_cell(number, raw, start, offsets, walker))
+    minor = data.get("nbformat_minor")
+    indent_match = _INDENT.search(text)
+    return Notebook(
+        path=path,
+        cells=cells,
+        nbformat=version,
+        nbformat_minor=minor if isinstance(minor, int) else None,
+        raw=data,
+        indent=indent_match.group(1) if indent_match else None,
+        separators=layout_separators(walker.separators, indent_match is not None),
+        newline="\r\n" if "\r\n" in text else "\n",
+        ensure_ascii=text.isascii() and bool(_NON_ASCII_ESCAPE.search(text)),
+        trailer=text[len(text.rstrip(" \t\r\n")) :],
+    )
+
+
+def layout_separators(seen: list[str], indented: bool) -> tuple[str, str]:
+    """json.dumps separators matching the file: `": "` or `":"` after keys, `", "` or `","` between items."""
+    colon = ":" if seen and seen[0] == ":" else ": "
+    compact_items = indented or len(seen) < 2 or seen[1] == ","
+    return ("," if compact_items else ", "), colon
+
+
+def build_cell(number: int, raw: Any, start: int, offsets: list[int], walker: _Walker) -> Cell:
+    if not isinstance(raw, dict):
+        raise NotebookError(f"cell {number} is not an object", start)
+    cell_type = raw.get("cell_type")
+    if not isinstance(cell_type, str):
+        raise NotebookError(f"cell {number} has no `cell_type`", start)
+    source = raw.get("source", "")
+    if isinstance(source, list) and all(isinstance(part, str) for part in source):
+        parts = source
+    elif isinstance(source, str):
+        parts = [source]
+    else:
+        raise NotebookError(f"cell {number}: `source` is neither a string nor a list of strings", start)
+    text = "".join(parts)
+    lines = source_lines(parts, offsets, walker) if len(offsets) == len(parts) else []
+    count = raw.get("execution_count")
+    outputs = raw.get("outputs")
+    metadata = raw.get("metadata")
+    return Cell(
+        index=number,
+        cell_type=cell_type,
+        source=text,
+        json_line=lines[0] if lines else walker.line_at(offsets[0] if offsets else start),
+        execution_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
+        outputs=outputs if isinstance(outputs, list) else [],
+        metadata=metadata if isinstance(metadata, dict) else {},
+        raw=raw,
+        source_json_lines=tuple(lines),
+    )
+
+
+def source_lines(parts: list[str], offsets: list[int], walker: _Walker) -> list[int]:
+    """The file line of each line of the joined source (a line belongs to the element it starts in)."""
+    starts, total = [], 0
+    for part in parts:
+        starts.append(total)
+        total += len(part)
+    text = "".join(parts)
+    line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(text) if m.end() < len(text)]
+    if not text:
+        return []
+    return [walker.line_at(offsets[bisect_right(starts, at) - 1]) for at in line_starts]
+
+
+def _build(project, rel: str) -> Notebook | None:
+    try:
+        data = project.read_bytes(rel, NOTEBOOK_READ_LIMIT)
+        text = decode_text(data)
+    except UnreadableFile as error:
+        project.problem(rel, f"cannot read notebook: {error}")
+        return None
+    try:
+        notebook = parse_notebook(rel, text)
+    except json.JSONDecodeError as error:
+        project.problem(rel, f"invalid notebook JSON: {error.msg}", error.lineno, error.colno)
+        return None
+    except NotebookError as error:
+        line = text.count("\n", 0, error.offset) + 1 if error.offset is not None else None
+        project.problem(rel, f"invalid notebook: {error}", line)
+        return None
+    except (RecursionError, ValueError) as error:
+        project.problem(rel, f"invalid notebook JSON: {error}")
+        return None
+    notebook.bom = data.startswith(b"\xef\xbb\xbf")
+    notebook.utf8 = is_utf8(data)
+    return notebook
+
+
+def is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def load_notebook(project, rel: str) -> Notebook | None:
+    """The parsed notebook, or None (with an RPC002 problem recorded) when unreadable or not nbformat 4."""
+    return project.parsed("notebook", rel, _build)
+
+
+@fact
+def notebooks(project) -> dict[str, Notebook]:
+    """Every listed `.ipynb` (checkpoints excluded) that parses, by path."""
+    found = {}
+    for rel in project.select(filekinds.is_notebook):
+        notebook = load_notebook(project, rel)
+        if notebook is not None:
+            found[rel] = notebook
+    return found
