@@ -1,0 +1,406 @@
+"""Python source read and parsed at most once per file, lazily, with imports resolved to qualified names.
+
+`python_modules` lists every Python file as a :class:`PyModule` without reading it; the text, the AST and the
+imports are built on first access, so a rule that pre-filters on the text (`module.mentions("torch")`) never
+pays for a parse. Notebook code cells become modules too (`notebook_modules`), with IPython magics and shell
+escapes blanked so that lines stay aligned with the cell. Names bound by imports resolve to dotted qualified
+names (`np.random.seed` -> `numpy.random.seed`) through :meth:`PyModule.qualname`.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+# Cell magics whose body is still Python; any other `%%magic` cell (bash, html, writefile, ...) is not Python.
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "px"})
+SHELL_ASSIGNMENT = re.compile(r"^\s*[\w.,\s\[\]()*]+=\s*[!%]")
+HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.\[\]()]+\?{1,2})\s*$")
+
+
+@dataclass(frozen=True)
+class Import:
+    """One imported module. `module` is absolute (relative imports resolved when the package is known; `level`
+    keeps the number of leading dots). `names` are the names taken by `from m import a, b` (empty for `import m`).
+    `optional` marks imports guarded by `try/except ImportError` or `if TYPE_CHECKING:`."""
+
+    module: str
+    line: int
+    column: int
+    level: int = 0
+    names: tuple[str, ...] = ()
+    optional: bool = False
+
+
+class PyModule:
+    """One Python source (a file, or one notebook code cell): text, tree, imports and name bindings, lazily."""
+
+    def __init__(
+        self,
+        project,
+        path: str,
+        module_name: str | None,
+        text: str | None = None,
+        *,
+        cell: int | None = None,
+        line_map=None,
+        previous: PyModule | None = None,
+    ):
+        self.project = project
+        self.path = path
+        self.module_name = module_name
+        self.cell = cell  # 1-based cell index (among all cells) for notebook cells
+        self._line_map = line_map  # cell line -> file line, for notebook cells
+        self._previous = previous  # the notebook's previous code cell: its imports are in scope here
+        self.readable = True
+        if text is not None:
+            self.__dict__["text"] = text
+
+    def __repr__(self) -> str:
+        where = f"{self.path} cell {self.cell}" if self.cell else self.path
+        return f"PyModule({where!r}, {self.module_name!r})"
+
+    # -- what it is -------------------------------------------------------------------------------
+    @property
+    def is_package(self) -> bool:
+        return posixpath.basename(self.path) == "__init__.py"
+
+    @property
+    def is_notebook_cell(self) -> bool:
+        return self.cell is not None
+
+    @property
+    def package(self) -> str | None:
+        """The package relative imports start from (None when unknown)."""
+        if not self.module_name:
+            return None
+        return self.module_name if self.is_package else self.module_name.rpartition(".")[0]
+
+    def file_line(self, line: int) -> int:
+        """The line in the file on disk of this source's 1-based `line` (differs for notebook cells)."""
+        return self._line_map(line) if self._line_map is not None else line
+
+    # -- text and tree ----------------------------------------------------------------------------
+    @cached_property
+    def text(self) -> str:
+        """The source text ('' when unreadable; an RPC002 problem is then recorded)."""
+        text = self.project.try_read_text(self.path, "Python file")
+        self.readable = text is not None
+        return text if text is not None else ""
+
+    def mentions(self, *words: str) -> bool:
+        """Cheap pre-filter: does the text contain any of `words`?"""
+        text = self.text
+        return any(word in text for word in words)
+
+    @cached_property
+    def tree(self) -> ast.Module | None:
+        """The AST, or None when the source does not parse (an RPC002 problem is recorded)."""
+        text = self.text
+        if not self.readable:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes and the like
+                return ast.parse(text, filename=self.path, type_comments=False)
+        except SyntaxError as error:
+            line = error.lineno
+            where = f"cell {self.cell}, line {line}: " if self.cell and line else ""
+            file_line = self.file_line(line) if line else None
+            self.project.problem(self.path, f"invalid Python: {where}{error.msg}", file_line, error.offset)
+        except (ValueError, RecursionError, MemoryError) as error:
+            where = f"cell {self.cell}: " if self.cell else ""
+            self.project.problem(self.path, f"cannot parse Python: {where}{error}")
+        return None
+
+    # -- imports and names ------------------------------------------------------------------------
+    @cached_property
+    def imports(self) -> list[Import]:
+        tree = self.tree
+        if tree is None:
+            return []
+        found: list[Import] = []
+        for node, optional in walk_imports(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    found.append(Import(alias.name, node.lineno, node.col_offset + 1, 0, (), optional))
+            else:
+                module = self.resolve_relative(node.module, node.level)
+                names = tuple(alias.name for alias in node.names)
+                found.append(Import(module, node.lineno, node.col_offset + 1, node.level, names, optional))
+        return found
+
+    def resolve_relative(self, module: str | None, level: int) -> str:
+        """The absolute dotted name of `from <level dots><module> import ...` (as written when unresolvable)."""
+        if level == 0:
+            return module or ""
+        package = self.package
+        if package is None:
+            return module or ""
+        parts = package.split(".") if package else []
+        if level - 1 > len(parts) or (level - 1 == len(parts) and not module):
+            return module or ""
+        base = parts[: len(parts) - (level - 1)]
+        return ".".join([*base, module] if module else base)
+
+    @cached_property
+    def bindings(self) -> dict[str, str]:
+        """Local name -> qualified name for every name an import binds (module level and inside functions).
+
+        `import numpy as np` binds np -> numpy; `from numpy import random as npr` binds npr -> numpy.random;
+        `from .utils import seed_all` in package `pkg` binds seed_all -> pkg.utils.seed_all. Notebook cells
+        also see the names bound by earlier cells.
+        """
+        names: dict[str, str] = dict(self._previous.bindings) if self._previous is not None else {}
+        tree = self.tree
+        if tree is None:
+            return names
+        for node, _optional in walk_imports(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        names[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        names[top] = top
+            else:
+                module = self.resolve_relative(node.module, node.level)
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    qualified = f"{module}.{alias.name}" if module else alias.name
+                    names[alias.asname or alias.name] = qualified
+        return names
+
+    def qualname(self, node: ast.AST) -> str | None:
+        """The qualified dotted name of a Name/Attribute chain rooted in an imported name, else None.
+
+        `np.random.seed` -> "numpy.random.seed" after `import numpy as np`; a local variable gives None.
+        """
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        base = self.bindings.get(node.id)
+        if base is None:
+            return None
+        return ".".join([base, *reversed(attrs)])
+
+    def imported_modules(self) -> set[str]:
+        return {item.module for item in self.imports if item.module}
+
+
+def walk_imports(tree: ast.AST) -> list[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement in source order, with whether it is optional (guarded by try/except ImportError
+    or `if TYPE_CHECKING:`)."""
+    found: list[tuple[ast.Import | ast.ImportFrom, bool]] = []
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, optional = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append((node, optional))
+            continue
+        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            guarded = optional or any(catches_import_error(h) for h in node.handlers)
+            for child in node.body:
+                stack.append((child, guarded))
+            for child in [*node.handlers, *node.orelse, *node.finalbody]:
+                stack.append((child, optional))
+            continue
+        if isinstance(node, ast.If) and is_type_checking(node.test):
+            for child in node.body:
+                stack.append((child, True))
+            for child in node.orelse:
+                stack.append((child, optional))
+            continue
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                stack.append((child, optional))
+    found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+    return found
+
+
+def catches_import_error(handler: ast.excepthandler) -> bool:
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = [k.id if isinstance(k, ast.Name) else k.attr if isinstance(k, ast.Attribute) else "" for k in kinds]
+    return any(name in IMPORT_ERRORS for name in names)
+
+
+def is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+# -- module names ---------------------------------------------------------------------------------
+def package_dirs(project) -> frozenset[str]:
+    """Directories holding an `__init__.py` (regular packages), computed once per run."""
+    return project.parsed("python-packages", "", _package_dirs)
+
+
+def _package_dirs(project, _rel: str) -> frozenset[str]:
+    return frozenset(posixpath.dirname(f) for f in project.files if posixpath.basename(f) == "__init__.py" and "/" in f)
+
+
+def module_names(path: str, packages: frozenset[str]) -> list[str]:
+    """Dotted names this file can be imported as: the canonical one first, then alternatives.
+
+    Inside a regular package the name runs from the topmost package (`checker/reprocheck/cli.py` ->
+    `reprocheck.cli`, `src/pkg/a.py` -> `pkg.a`); outside packages it is the path from the root (`scripts/x.py`
+    -> `scripts.x`, importable as a namespace package), and from after `src/` when there is one.
+    """
+    directory, base = posixpath.split(path)
+    stem = base[: -len(".py")] if base.endswith(".py") else base
+    if directory in packages:
+        top = directory
+        while posixpath.dirname(top) in packages and posixpath.dirname(top):
+            top = posixpath.dirname(top)
+        start = posixpath.dirname(top)
+        rel = path[len(start) + 1 :] if start else path
+        candidates = [_dotted(rel)]
+        candidates.append(_dotted(path))
+    else:
+        candidates = []
+        segments = path.split("/")
+        if "src" in segments[:-1]:
+            index = len(segments) - 1 - segments[:-1][::-1].index("src") - 1
+            candidates.append(_dotted("/".join(segments[index + 1 :])))
+        candidates.append(_dotted(path))
+        if directory:
+            candidates.append(stem if stem.isidentifier() else None)  # a sibling import from a script folder
+    result: list[str] = []
+    for name in candidates:
+        if name and name not in result:
+            result.append(name)
+    return result
+
+
+def _dotted(rel: str) -> str | None:
+    rel = rel[: -len(".py")] if rel.endswith(".py") else rel
+    parts = rel.split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    return ".".join(parts)
+
+
+def python_module(project, rel: str) -> PyModule:
+    """The shared PyModule of a Python file (one per file per run, whoever asks)."""
+    return project.parsed("python", rel, _build_module)
+
+
+def _build_module(project, rel: str) -> PyModule:
+    names = module_names(rel, package_dirs(project))
+    return PyModule(project, rel, names[0] if names else None)
+
+
+@fact
+def python_modules(project) -> dict[str, PyModule]:
+    """Every Python file of the project (tests included), by path; nothing is read until asked."""
+    return {rel: python_module(project, rel) for rel in project.select(filekinds.is_python)}
+
+
+@fact
+def module_index(python_modules) -> dict[str, list[str]]:
+    """Dotted module name -> paths that can be imported under it (canonical names first)."""
+    packages = None
+    index: dict[str, list[str]] = {}
+    alternatives: list[tuple[str, str]] = []
+    for rel, module in python_modules.items():
+        if packages is None:
+            packages = package_dirs(module.project)
+        names = module_names(rel, packages)
+        if names:
+            index.setdefault(names[0], []).append(rel)
+            alternatives.extend((name, rel) for name in names[1:])
+    for name, rel in alternatives:
+        paths = index.setdefault(name, [])
+        if rel not in paths:
+            paths.append(rel)
+    return index
+
+
+@fact
+def first_party(python_modules) -> frozenset[str]:
+    """Top-level import names the repository itself defines: its packages, modules, and script-folder siblings."""
+    names: set[str] = set()
+    packages = None
+    for rel, module in python_modules.items():
+        if packages is None:
+            packages = package_dirs(module.project)
+        for name in module_names(rel, packages):
+            top = name.split(".")[0]
+            if not (top.startswith("__") and top.endswith("__")):
+                names.add(top)
+    return frozenset(names)
+
+
+# -- notebooks ------------------------------------------------------------------------------------
+@dataclass
+class CellModule:
+    """One notebook code cell as Python: `cell` is its 1-based index among all cells, `json_line` the file line
+    of its first source line; `module.file_line(n)` maps a cell line to the file line."""
+
+    cell: int
+    json_line: int
+    module: PyModule
+    file_lines: tuple[int, ...] = field(default=(), repr=False)
+
+
+def blank_magics(source: str) -> str | None:
+    """The cell's Python with IPython syntax replaced by empty lines (or `pass` inside blocks), or None when the
+    whole cell is not Python (`%%bash`, `%%writefile`, ...). Line numbers are unchanged."""
+    lines = LINE_BREAK.split(source)
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        magic = lines[first].lstrip()[2:].split(maxsplit=1)
+        if not magic or magic[0] not in PYTHON_CELL_MAGICS:
+            return None
+        lines[first] = ""
+    out: list[str] = []
+    continued = False
+    for line in lines:
+        stripped = line.lstrip()
+        if continued:
+            out.append("")
+            continued = line.rstrip().endswith("\\")
+            continue
+        if stripped.startswith(("%", "!")) or SHELL_ASSIGNMENT.match(line) or HELP_LINE.match(line):
+            indent = line[: len(line) - len(stripped)]
+            out.append(f"{indent}pass" if indent else "")
+            continued = line.rstrip().endswith("\\")
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+@fact
+def notebook_modules(project, notebooks) -> dict[str, list[CellModule]]:
+    """Each notebook's code cells as PyModules (parsed on demand); later cells see earlier cells' imports."""
+    result: dict[str, list[CellModule]] = {}
+    for rel, notebook in notebooks.items():
+        cells: list[CellModule] = []
+        previous: PyModule | None = None
+        for cell in notebook.code_cells:
+            text = blank_magics(cell.source)
+            if text is None or not text.strip():
+                continue
+            module = PyModule(project, rel, None, text, cell=cell.index, line_map=cell.file_line, previous=previous)
+            cells.append(CellModule(cell.index, cell.json_line, module, cell.source_json_lines))
+            previous = module
+        result[rel] = cells
+    return result
