@@ -75,9 +75,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
 
     from reprocheck import cli
 
-    argv = list(args)
-    if not argv or (argv[0] not in cli.COMMANDS and argv[0] not in ("-h", "--help")):
-        argv = ["check", *argv]
+    argv = cli.normalize_argv(list(args))
     old = Path.cwd()
     try:
         if cwd is not None:

@@ -1,276 +1,44 @@
-"""The `reprocheck` command. Heavy modules are imported inside commands so start-up stays fast."""
+"""The `reprocheck` entry point, kept light: `reprocheck --version` answers without importing typer or the rules.
+
+The typer application lives in :mod:`reprocheck.commands`; `reprocheck.cli.app` still reaches it (lazily).
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from reprocheck import __version__
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    help="Keep machine-learning repositories reproducible: pinned dependencies, locks, seeds, configs, CI.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-COMMANDS = {"check", "rules", "rule", "config"}
-
-SelectOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--select",
-        help="Rules to run instead of the configured set: codes, prefixes (DKR), ALL. Comma-separated or repeated.",
-    ),
-]
-ExtendOpt = Annotated[
-    list[str] | None, typer.Option("--extend-select", help="Rules to run in addition to the selected ones.")
-]
-IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Rules not to report.")]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        help="Settings file (pyproject.toml or reprocheck.toml) to use instead of the one at the root.",
-    ),
-]
-IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore every configuration file.")]
+COMMANDS = ("check", "rules", "rule", "config")
+HELP = ("-h", "--help")
+VERSION = (["--version"], ["-V"], ["version"])
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"reprocheck: error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def use_color(no_color: bool, output_file: Path | None) -> bool:
-    if no_color or os.environ.get("NO_COLOR") or output_file is not None:
-        return False
-    return sys.stdout.isatty()
-
-
-def write_output(text: str, output_file: Path | None) -> None:
-    if output_file is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        output_file.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise fail(f"cannot write {output_file}: {error.strerror or error}") from None
-
-
-@app.command()
-def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (default: .).")] = None,
-    select: SelectOpt = None,
-    extend_select: ExtendOpt = None,
-    ignore: IgnoreOpt = None,
-    fail_on: Annotated[
-        str | None,
-        typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning (default), info, never."),
-    ] = None,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings are reported.")] = False,
-    output_format: Annotated[
-        str,
-        typer.Option("--output-format", help="full, concise, json, sarif, github, gitlab, junit or markdown."),
-    ] = "full",
-    output_file: Annotated[
-        Path | None, typer.Option("--output-file", "-o", help="Write the report to this file.")
-    ] = None,
-    statistics: Annotated[bool, typer.Option("--statistics", help="Print the number of findings per rule.")] = False,
-    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes, then report what remains.")] = False,
-    diff: Annotated[
-        bool,
-        typer.Option("--diff", help="Print the safe fixes as a unified diff without writing; exit 1 if any."),
-    ] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No ANSI colours (also NO_COLOR=1).")] = False,
-    config: ConfigOpt = None,
-    isolated: IsolatedOpt = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
-) -> None:
-    """Check PATHs (default: the current directory) and report findings."""
-    from reprocheck.config import ConfigError
-    from reprocheck.fix import apply_changes, planned_changes, unified_diff
-    from reprocheck.report import FORMATS, render
-    from reprocheck.report import statistics as render_statistics
-    from reprocheck.runner import CheckOptions, build_report, check_target, group_targets
-
-    if output_format not in FORMATS:
-        raise fail(f"--output-format: {output_format!r} is not one of {', '.join(FORMATS)}")
-    if fix and diff:
-        raise fail("--fix and --diff cannot be combined: --diff only shows what --fix would write")
-    options = CheckOptions(
-        select=select or [],
-        extend_select=extend_select or [],
-        ignore=ignore or [],
-        fail_on=fail_on,
-        config=config,
-        isolated=isolated,
-        no_cache=no_cache,
-    )
-    try:
-        targets = group_targets(paths or [Path(".")])
-        results = [check_target(t, options) for t in targets]
-        fixed = 0
-        if fix or diff:
-            changes = {}
-            for result in results:
-                for rel, change in planned_changes(result.project.root, result.findings).items():
-                    changes[(result.project.root, rel)] = change
-            if diff:
-                text = "".join(unified_diff({rel: c}) for (_root, rel), c in changes.items())
-                write_output(text, output_file)
-                raise typer.Exit(1 if changes else 0)
-            if changes:
-                before = sum(1 for r in results for f in r.findings if f.fix)
-                for (root, rel), change in changes.items():
-                    apply_changes(root, {rel: change})
-                results = [check_target(t, options) for t in targets]
-                fixed = max(0, before - sum(1 for r in results for f in r.findings if f.fix))
-        report = build_report(results, use_color(no_color, output_file))
-        report.fixed = fixed
-        text = render(output_format, report)
-        if statistics:
-            text = render_statistics(report) if output_format in ("full", "concise") else text
-        write_output(text, output_file)
-    except ConfigError as error:
-        raise fail(str(error)) from None
-    except typer.Exit:
-        raise
-    except Exception as error:
-        if debug:
-            raise
-        raise fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)") from None
-
-    for error in report.errors:
-        typer.echo(f"reprocheck: internal error in rule {error.code}: {error.summary}", err=True)
-        if debug:
-            typer.echo(error.traceback, err=True)
-    if report.errors:
-        raise typer.Exit(2)
-    if exit_zero:
-        raise typer.Exit(0)
-    from reprocheck.config import fail_threshold
-
-    thresholds = [fail_threshold(r.project.settings) for r in results]
-    failing = any(
-        threshold is not None and any(f.severity >= threshold for f in r.findings)
-        for r, threshold in zip(results, thresholds, strict=True)
-    )
-    raise typer.Exit(1 if failing else 0)
-
-
-@app.command("rules")
-def rules_command(
-    output_format: Annotated[str, typer.Option("--output-format", help="table (default) or json.")] = "table",
-) -> None:
-    """List every rule: code, severity, default selection, fixability and summary."""
-    import json
-
-    from reprocheck.rule import load_rules
-
-    rules = [r for r in load_rules().values()]
-    if output_format == "json":
-        data = [rule_metadata(r) for r in rules]
-        typer.echo(json.dumps(data, indent=2))
-        return
-    if output_format != "table":
-        raise fail(f"--output-format: {output_format!r} is not one of table, json")
-    for r in rules:
-        severity = r.severity.letter if r.severity else "-"
-        flags = ("" if r.default_enabled else "opt-in ") + ("fix" if r.fixable else "")
-        typer.echo(f"{r.code:<7} {severity}  {r.name:<34} {flags:<11} {r.summary}")
-
-
-def rule_metadata(r) -> dict:
-    return {
-        "code": r.code,
-        "name": r.name,
-        "family": r.family(),
-        "severity": r.severity.label if r.severity else None,
-        "default_enabled": r.default_enabled,
-        "fixable": r.fixable,
-        "summary": r.summary,
-        "explanation": r.explanation(),
-    }
-
-
-@app.command("rule")
-def rule_command(code: Annotated[str, typer.Argument(help="A rule code such as DEP001.")]) -> None:
-    """Explain one rule: what it detects, why it hurts reproducibility, an example and the fix."""
-    from reprocheck.rule import load_rules
-
-    rules = load_rules()
-    found = rules.get(code.upper())
-    if found is None:
-        raise fail(f"unknown rule code {code!r}; `reprocheck rules` lists them")
-    typer.echo(render_rule(found))
-
-
-def render_rule(r) -> str:
-    severity = r.severity.label if r.severity else "reserved"
-    default = "on by default" if r.default_enabled else "opt-in (select it to enable)"
-    fixable = "safe fix available (--fix)" if r.fixable else "no automatic fix"
-    return f"# {r.code} {r.name}\n\n{r.summary}.\n\nSeverity: {severity} · {default} · {fixable}\n\n{r.explanation()}\n"
-
-
-@app.command("config")
-def config_command(
-    path: Annotated[Path, typer.Argument(help="Project whose settings to show.")] = Path("."),
-    show: Annotated[bool, typer.Option("--show", help="Print the resolved settings and where each came from.")] = False,
-    config: ConfigOpt = None,
-    isolated: IsolatedOpt = False,
-    select: SelectOpt = None,
-    extend_select: ExtendOpt = None,
-    ignore: IgnoreOpt = None,
-) -> None:
-    """Show the resolved settings (`reprocheck config --show`)."""
-    import json
-
-    from reprocheck.config import ConfigError
-    from reprocheck.rule import load_rules
-    from reprocheck.runner import CheckOptions, group_targets, settings_for
-    from reprocheck.selection import select_rules
-
-    if not show:
-        raise fail("nothing to do: use `reprocheck config --show`")
-    try:
-        target = group_targets([path])[0]
-        options = CheckOptions(
-            select=select or [],
-            extend_select=extend_select or [],
-            ignore=ignore or [],
-            config=config,
-            isolated=isolated,
-        )
-        settings = settings_for(target.root, options)
-        selection = select_rules(settings, load_rules())
-    except ConfigError as error:
-        raise fail(str(error)) from None
-    typer.echo(f"root: {target.root}")
-    typer.echo(f"configuration file: {settings.config_file or '(none)'}")
-    for key, value in settings.as_dict().items():
-        typer.echo(f"{key} = {json.dumps(value)}  # {settings.sources.get(key, 'default')}")
-    typer.echo(f"# selected rules ({len(selection.enabled)}): {' '.join(sorted(selection.enabled))}")
+def normalize_argv(argv: list[str]) -> list[str]:
+    """`reprocheck [PATH ...]` and `reprocheck --select X .` mean `reprocheck check ...`."""
+    if not argv:
+        return ["check"]
+    if argv[0] in COMMANDS or argv[0] in HELP or argv[0] in ("--version", "-V"):
+        return argv
+    return ["check", *argv]
 
 
 def main() -> None:
-    """Entry point: `reprocheck [check] [PATH ...]`; a first argument that is not a command means check."""
     argv = sys.argv[1:]
-    if argv in (["--version"], ["-V"], ["version"]):
+    if argv in VERSION:
         print(f"reprocheck {__version__}")
         return
-    if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
-        argv = ["check", *argv]
-    elif not argv:
-        argv = ["check"]
-    app(args=argv, prog_name="reprocheck")
+    from reprocheck.commands import app
+
+    app(args=normalize_argv(argv), prog_name="reprocheck")
+
+
+def __getattr__(name: str):
+    if name in ("app", "fail", "rule_metadata", "render_rule"):
+        from reprocheck import commands
+
+        return getattr(commands, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":  # pragma: no cover

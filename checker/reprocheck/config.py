@@ -72,12 +72,13 @@ class Settings:
     cache_dir: str = ".reprocheck_cache"
     # bookkeeping, not settings
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    ignore_origins: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # selector -> origin
     config_file: Path | None = field(default=None, repr=False, compare=False)
     config_text: str | None = field(default=None, repr=False, compare=False)
 
     @staticmethod
     def key_names() -> list[str]:
-        skip = {"sources", "config_file", "config_text"}
+        skip = {"sources", "ignore_origins", "config_file", "config_text"}
         return [f.name.replace("_", "-") for f in fields(Settings) if f.name not in skip]
 
     def exclude_spec(self) -> pathspec.PathSpec | None:
@@ -144,28 +145,77 @@ def table_of(path: Path, data: dict) -> dict:
 
 
 def validate(table: dict, origin: str) -> None:
+    """Check a settings table against the shipped schema; the first error names the key and the expected shape."""
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(load_schema())
+    schema = load_schema()
+    properties = schema["properties"]
+    unknown = sorted(key for key in table if key not in properties)
+    if unknown:
+        raise ConfigError(f"{origin}: unknown key {unknown[0]!r}; expected one of: {', '.join(sorted(properties))}")
+    validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(table))
     if error is None:
         return
-    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-    if error.validator == "additionalProperties" and not error.absolute_path:
-        unknown = sorted(set(table) - set(load_schema()["properties"]))
-        known = ", ".join(sorted(load_schema()["properties"]))
-        raise ConfigError(f"{origin}: unknown key {unknown[0]!r}; expected one of: {known}")
-    expected = error.schema.get("description") or error.schema.get("type") or error.schema.get("enum")
-    raise ConfigError(f"{origin}: {where}: {error.message} (expected: {expected})")
+    path = list(error.absolute_path)
+    where = key_path(path) or "(top level)"
+    prop = properties.get(path[0], schema) if path else schema
+    expected = shape(prop, schema)
+    description = prop.get("description", "").rstrip(".")
+    hint = f"{expected} ({description})" if description else expected
+    raise ConfigError(f"{origin}: {where}: {error.message}; expected {hint}")
+
+
+def key_path(parts: list) -> str:
+    """`per-file-ignores."tests/**"[0]` style path of a value inside the settings table."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z0-9_-]+", part):
+            text += f".{part}" if text else part
+        else:
+            text += f".{json.dumps(part)}" if text else json.dumps(part)
+    return text
+
+
+def shape(node: dict, schema: dict) -> str:
+    """A short English description of what a schema node accepts."""
+    if "$ref" in node:
+        node = {**schema["$defs"][node["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
+    if "enum" in node:
+        return "one of " + ", ".join(json.dumps(v) for v in node["enum"])
+    if "oneOf" in node:
+        return " or ".join(shape(option, schema) for option in node["oneOf"])
+    kind = node.get("type")
+    if kind == "array":
+        return "a list of " + shape(node.get("items", {}), schema).replace("a ", "", 1).replace("an ", "", 1) + "s"
+    if kind == "object":
+        values = node.get("additionalProperties")
+        return "a table of " + (shape(values, schema) if isinstance(values, dict) else "values")
+    if kind == "string" and "pattern" in node:
+        return 'a string like "1MiB"'
+    return {"string": "a string", "integer": "an integer", "boolean": "a boolean"}.get(kind, "a value")
 
 
 def apply_table(settings: Settings, table: dict, origin: str) -> None:
     for key, value in table.items():
         attr = key.replace("-", "_")
-        if key == "ignore":
-            value = dict.fromkeys(value) if isinstance(value, list) else dict(value)
+        if key in ("select", "extend-select"):
+            value = [selector.strip().upper() for selector in value]
+        elif key == "ignore":
+            items = dict.fromkeys(value) if isinstance(value, list) else dict(value)
+            value = {selector.strip().upper(): reason for selector, reason in items.items()}
+            settings.ignore_origins.update(dict.fromkeys(value, origin))
+        elif key == "per-file-ignores":
+            value = {glob: [selector.strip().upper() for selector in selectors] for glob, selectors in value.items()}
+        elif key == "severity":
+            value = {selector.strip().upper(): level for selector, level in value.items()}
         elif key == "max-file-size":
-            value = parse_size(value)
+            try:
+                value = parse_size(value)
+            except ConfigError as error:
+                raise ConfigError(f"{display_origin(Path(origin))}: {error}") from None
         elif key == "import-map":
             value = {k: [v] if isinstance(v, str) else list(v) for k, v in value.items()}
         setattr(settings, attr, value)
@@ -189,7 +239,7 @@ def load_settings(root: Path, config_file: Path | None = None, isolated: bool = 
     path, data = found
     table = table_of(path, data)
     origin = str(path)
-    validate(table, origin)
+    validate(table, display_origin(path))
     apply_table(settings, table, origin)
     settings.config_file = path
     try:
@@ -199,14 +249,32 @@ def load_settings(root: Path, config_file: Path | None = None, isolated: bool = 
     return settings
 
 
+def display_origin(path: Path) -> str:
+    """How a settings file is named in messages: relative to the working directory when inside it."""
+    try:
+        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        shown = str(path)
+    return f"{shown} [tool.reprocheck]" if path.name == "pyproject.toml" else shown
+
+
 def apply_cli(
     settings: Settings,
     select: list[str] | None = None,
     extend_select: list[str] | None = None,
     ignore: list[str] | None = None,
     fail_on: str | None = None,
+    known: list[str] | None = None,
 ) -> None:
-    """Command-line options: --select replaces, --extend-select and --ignore add, --fail-on replaces."""
+    """Command-line options: --select replaces, --extend-select and --ignore add, --fail-on replaces.
+
+    With `known` (the registered codes) every selector is checked and an unknown one names its option.
+    """
+    if known is not None:
+        from reprocheck.selection import check_selectors
+
+        for option, values in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+            check_selectors(split_selectors(values or []), known, option)
     if select:
         settings.select = split_selectors(select)
         settings.sources["select"] = "command line"
@@ -215,7 +283,9 @@ def apply_cli(
         settings.sources["extend-select"] = "command line"
     if ignore:
         for code in split_selectors(ignore):
-            settings.ignore.setdefault(code, None)
+            if code not in settings.ignore:
+                settings.ignore[code] = None
+                settings.ignore_origins[code] = "command line"
         settings.sources["ignore"] = "command line"
     if fail_on:
         if fail_on not in {"error", "warning", "info", "never"}:

@@ -55,33 +55,37 @@ def run_rules(project: Project, selection: Selection, only: list[str] | None = N
 
     inline = Suppressions(project)
     for finding in raw:
-        if finding.code in selection.severity:
-            finding.severity = selection.severity[finding.code]
         if only is not None and not under_any(finding.path, only):
             continue
-        reason = selection.suppress_reason(finding) or inline.reason(finding)
-        if reason is None:
-            result.findings.append(finding)
-        else:
-            finding.suppressed = reason
-            result.suppressed.append(finding)
+        settle(finding, selection, result, inline)
 
     if "RPC001" in selection.to_run:
         for finding in unused_suppressions(project, selection, inline, rules):
-            if finding.code in selection.severity:
-                finding.severity = selection.severity[finding.code]
             if only is not None and not under_any(finding.path, only):
                 continue
-            reason = selection.suppress_reason(finding)
-            if reason is None:
-                result.findings.append(finding)
-            else:
-                finding.suppressed = reason
-                result.suppressed.append(finding)
+            settle(finding, selection, result, None)
 
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=Finding.sort_key)
     return result
+
+
+def settle(finding: Finding, selection: Selection, result: RunResult, inline: Suppressions | None) -> None:
+    """Apply the configured severity, then file the finding as reported or suppressed (with the reason).
+
+    Both the configuration and the inline comments are consulted so that each is marked used (RPC001); the
+    configuration's reason wins because it says why the rule is off for the whole project.
+    """
+    if finding.code in selection.severity:
+        finding.severity = selection.severity[finding.code]
+    configured = selection.suppress_reason(finding)
+    commented = inline.reason(finding) if inline is not None else None
+    reason = configured or commented
+    if reason is None:
+        result.findings.append(finding)
+    else:
+        finding.suppressed = reason
+        result.suppressed.append(finding)
 
 
 def under_any(path: str, prefixes: list[str]) -> bool:
@@ -107,9 +111,10 @@ def unused_suppressions(project: Project, selection: Selection, inline: Suppress
     if config is not None:
         rel = relative_to_root(config, project.root)
         text = project.settings.config_text or ""
-        for selector in project.settings.ignore:
-            known = [c for c in rules if matches(selector, c)]
-            if selector in selection.used_ignores or not all(c in ran for c in known):
+        for selector, origin in selection.ignore_selectors.items():
+            if origin == "command line" or selector in selection.used_ignores:
+                continue
+            if not all(c in ran for c in rules if matches(selector, c)):
                 continue
             out.append(
                 rpc001.finding(
@@ -121,6 +126,8 @@ def unused_suppressions(project: Project, selection: Selection, inline: Suppress
         for glob, _spec, selectors in selection.per_file:
             for selector in selectors:
                 if (glob, selector) in selection.used_per_file:
+                    continue
+                if not all(c in ran for c in rules if matches(selector, c)):
                     continue
                 out.append(
                     rpc001.finding(

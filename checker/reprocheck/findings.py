@@ -66,8 +66,9 @@ class Fix:
 class Finding:
     """One problem at one place.
 
-    `path` is relative to the checked root with POSIX separators. For a notebook, `cell` is the 1-based
-    code-cell index and `line` the line inside that cell; `json_line` then is the line in the file itself.
+    `path` is relative to the checked root with POSIX separators. For a notebook cell, `cell` is the cell's
+    1-based index among all the notebook's cells (as the notebook facts number them) and `line` the line inside
+    that cell; `json_line` then is the line in the .ipynb file itself (what SARIF and annotations point at).
     """
 
     code: str

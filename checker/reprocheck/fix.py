@@ -8,7 +8,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from reprocheck.findings import Edit, Finding
+from reprocheck.findings import Edit, Finding, Fix
 
 
 def offsets(text: str) -> list[int]:
@@ -27,38 +27,66 @@ def position(starts: list[int], line: int, column: int) -> int:
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits; an edit overlapping an earlier one is skipped (fixed on the next run)."""
+    return apply_fixes(text, [Fix("", (edit,)) for edit in edits])[0]
+
+
+def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
+    """Apply whole fixes in position order; a fix touching a span another fix already changed is left for the
+    next pass (never half-applied). Returns the new text and how many fixes were applied."""
     starts = offsets(text)
-    spans = sorted(
-        (
-            (position(starts, e.start_line, e.start_column), position(starts, e.end_line, e.end_column), e)
-            for e in edits
-        ),
-        key=lambda s: (s[0], s[1]),
-    )
-    out, cursor = [], 0
-    for start, end, edit in spans:
-        if start < cursor:
+    planned = []
+    for fix in fixes:
+        spans = sorted(
+            (position(starts, e.start_line, e.start_column), position(starts, e.end_line, e.end_column), e.content)
+            for e in fix.edits
+        )
+        if spans:
+            planned.append(spans)
+    planned.sort(key=lambda spans: spans[0][:2])
+    taken: list[tuple[int, int, str]] = []
+    applied = 0
+    for spans in planned:
+        if any(overlaps(span, other) for span in spans for other in taken) or any(
+            overlaps(a, b) for i, a in enumerate(spans) for b in spans[i + 1 :]
+        ):
             continue
+        taken.extend(spans)
+        applied += 1
+    out, cursor = [], 0
+    for start, end, content in sorted(taken, key=lambda span: span[:2]):
         out.append(text[cursor:start])
-        out.append(edit.content)
+        out.append(content)
         cursor = end
     out.append(text[cursor:])
-    return "".join(out)
+    return "".join(out), applied
+
+
+def overlaps(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    """Two replaced spans collide when they share characters, or are both insertions at the same point."""
+    return (a[0] < b[1] and b[0] < a[1]) or a[0] == b[0]
 
 
 def planned_changes(root: Path, findings: list[Finding]) -> dict[str, tuple[str, str]]:
     """Path -> (old text, new text) for every file that the fixable findings would change."""
-    edits: dict[str, list[Edit]] = defaultdict(list)
+    return {rel: (old, new) for rel, (old, new, _count) in planned_fixes(root, findings).items()}
+
+
+def planned_fixes(root: Path, findings: list[Finding]) -> dict[str, tuple[str, str, int]]:
+    """Path -> (old text, new text, fixes applied); files that are gone or not UTF-8 are left alone."""
+    fixes: dict[str, list[Fix]] = defaultdict(list)
     for finding in findings:
-        if finding.fix is not None:
-            edits[finding.path].extend(finding.fix.edits)
+        if finding.fix is not None and finding.fix.edits:
+            fixes[finding.path].append(finding.fix)
     changes = {}
-    for rel, items in sorted(edits.items()):
-        with open(root / rel, encoding="utf-8", newline="") as handle:
-            old = handle.read()
-        new = apply_edits(old, items)
+    for rel, items in sorted(fixes.items()):
+        try:
+            with open(root / rel, encoding="utf-8", newline="") as handle:
+                old = handle.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        new, count = apply_fixes(old, items)
         if new != old:
-            changes[rel] = (old, new)
+            changes[rel] = (old, new, count)
     return changes
 
 

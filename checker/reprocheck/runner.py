@@ -9,10 +9,11 @@ from pathlib import Path
 from reprocheck import __version__
 from reprocheck.config import ConfigError, Settings, apply_cli, load_settings
 from reprocheck.engine import RunResult, run_rules
+from reprocheck.fix import apply_changes, planned_changes, planned_fixes
 from reprocheck.project import Project, find_git_root
 from reprocheck.report import Report
 from reprocheck.rule import load_rules
-from reprocheck.selection import select_rules
+from reprocheck.selection import check_settings_selectors, select_rules
 
 
 @dataclass
@@ -52,8 +53,11 @@ def group_targets(paths: list[Path]) -> list[Target]:
 
 
 def settings_for(root: Path, options: CheckOptions) -> Settings:
+    """File settings validated (naming file and key), then the command line on top (naming the option)."""
+    known = list(load_rules())
     settings = load_settings(root, options.config, options.isolated)
-    apply_cli(settings, options.select, options.extend_select, options.ignore, options.fail_on)
+    check_settings_selectors(settings, known)
+    apply_cli(settings, options.select, options.extend_select, options.ignore, options.fail_on, known)
     return settings
 
 
@@ -62,6 +66,41 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
     selection = select_rules(settings, load_rules())
     project = Project.discover(target.root, settings, root=target.root)
     return run_rules(project, selection, target.only)
+
+
+MAX_FIX_PASSES = 10
+
+
+def planned(results: list[RunResult]) -> dict[tuple[Path, str], tuple[str, str]]:
+    """(root, path) -> (old, new) text for every file the reported findings' fixes change."""
+    changes = {}
+    for result in results:
+        for rel, change in planned_changes(result.project.root, result.findings).items():
+            changes[(result.project.root, rel)] = change
+    return changes
+
+
+def fix_until_stable(
+    results: list[RunResult], targets: list[Target], options: CheckOptions
+) -> tuple[list[RunResult], int]:
+    """Apply fixes and re-check until nothing more is fixable (fixes that overlapped wait for the next pass)."""
+    fixed = 0
+    seen: set[tuple[Path, str, str]] = set()
+    for _ in range(MAX_FIX_PASSES):
+        applied_any = False
+        for result in results:
+            root = result.project.root
+            for rel, (old, new, count) in planned_fixes(root, result.findings).items():
+                if (root, rel, new) in seen:  # fixes that undo each other: stop rather than loop
+                    continue
+                seen.add((root, rel, old))
+                apply_changes(root, {rel: (old, new)})
+                fixed += count
+                applied_any = True
+        if not applied_any:
+            break
+        results = [check_target(t, options) for t in targets]
+    return results, fixed
 
 
 def display_path(root: Path, rel: str, several_roots: bool) -> str:

@@ -1,19 +1,23 @@
 """Inline suppressions: `# reprocheck: ignore[CODE, ...] reason` and `# reprocheck: file-ignore[CODE]`.
 
 A line comment suppresses findings on its own line; in files other than Python a comment alone on the line
-before an instruction or key suppresses that one too (Dockerfile instructions, YAML keys, requirements). In a
-notebook the comment goes in the cell. Each suppression remembers whether it was used, for RPC001.
+before an instruction or key suppresses that one too (Dockerfile instructions, YAML keys, requirements); for a
+Dockerfile instruction continued over several lines, the line before its first line counts. In a notebook the
+comment goes in the code cell. In Python only real comments count (not strings or docstrings that mention the
+syntax). Each suppression remembers whether it was used, for RPC001.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import tokenize
 from dataclasses import dataclass, field
 
 from reprocheck import filekinds
 from reprocheck.findings import Finding
-from reprocheck.project import Project, UnreadableFile
+from reprocheck.project import Project, UnreadableFile, decode_text
 
 MARKER = re.compile(
     r"#\s*reprocheck:\s*(?P<kind>ignore|file-ignore)\[(?P<codes>[^\]]*)\](?P<reason>[^\n#]*)", re.IGNORECASE
@@ -37,6 +41,7 @@ class FileSuppressions:
     by_line: dict[tuple[int | None, int], list[Suppression]] = field(default_factory=dict)
     file_wide: list[Suppression] = field(default_factory=list)
     comment_only_lines: set[tuple[int | None, int]] = field(default_factory=set)
+    continued_lines: set[int] = field(default_factory=set)  # Dockerfile lines ending in a backslash
 
     @property
     def all(self) -> list[Suppression]:
@@ -50,9 +55,12 @@ def code_matches(selector: str, code: str) -> bool:
     return selector == "ALL" or code.startswith(selector)
 
 
-def scan_lines(path: str, lines: list[str], result: FileSuppressions, cell: int | None = None) -> None:
+def scan_lines(
+    path: str, lines: list[str], result: FileSuppressions, cell: int | None = None, only: set[int] | None = None
+) -> None:
+    """Record the markers found in `lines` (restricted to the line numbers in `only` when given)."""
     for number, text in enumerate(lines, start=1):
-        if "reprocheck:" not in text:
+        if "reprocheck:" not in text or (only is not None and number not in only):
             continue
         match = MARKER.search(text)
         if not match:
@@ -74,18 +82,41 @@ def scan_lines(path: str, lines: list[str], result: FileSuppressions, cell: int 
                 result.comment_only_lines.add((cell, number))
 
 
-def notebook_cells(text: str) -> list[list[str]]:
+def python_comment_lines(source: str) -> set[int] | None:
+    """Lines holding a marker inside a real comment token; None when the source does not tokenize."""
+    lines: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT and "reprocheck:" in token.string:
+                lines.add(token.start[0])
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    return lines
+
+
+def scan_python(path: str, source: str, result: FileSuppressions, cell: int | None = None) -> None:
+    scan_lines(path, source.splitlines(), result, cell, python_comment_lines(source))
+
+
+def notebook_code_cells(text: str) -> list[tuple[int, str]]:
+    """(1-based index among all cells, source) of each code cell, as the notebook facts number them."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     cells = data.get("cells") if isinstance(data, dict) else None
     out = []
-    for cell in cells if isinstance(cells, list) else []:
-        source = cell.get("source", "") if isinstance(cell, dict) else ""
-        source = "".join(source) if isinstance(source, list) else str(source)
-        out.append(source.splitlines())
+    for index, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        out.append((index, "".join(map(str, source)) if isinstance(source, list) else str(source)))
     return out
+
+
+def blank_magics(source: str) -> str:
+    """IPython magics and shell escapes do not tokenize as Python; blank them so comments elsewhere still count."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
 
 
 class Suppressions:
@@ -109,16 +140,21 @@ class Suppressions:
         if MARKER_BYTES not in data:
             return result
         try:
-            from reprocheck.project import decode_text
-
             text = decode_text(data)
         except UnreadableFile:
             return result
         if filekinds.is_notebook(path):
-            for index, lines in enumerate(notebook_cells(text), start=1):
-                scan_lines(path, lines, result, cell=index)
+            for index, source in notebook_code_cells(text):
+                if "reprocheck:" in source:
+                    lines = source.splitlines()
+                    scan_lines(path, lines, result, index, python_comment_lines(blank_magics(source)))
+        elif filekinds.is_python(path):
+            scan_python(path, text, result)
         else:
-            scan_lines(path, text.splitlines(), result)
+            lines = text.splitlines()
+            scan_lines(path, lines, result)
+            if filekinds.is_dockerfile(path):
+                result.continued_lines = {n for n, line in enumerate(lines, start=1) if line.rstrip().endswith("\\")}
         return result
 
     def reason(self, finding: Finding) -> str | None:
@@ -133,8 +169,12 @@ class Suppressions:
             return None
         keys = [(finding.cell, finding.line)]
         own_line_only = filekinds.is_python(finding.path) or filekinds.is_notebook(finding.path)
-        if not own_line_only and (finding.cell, finding.line - 1) in found.comment_only_lines:
-            keys.append((finding.cell, finding.line - 1))
+        if not own_line_only:
+            first = finding.line
+            while first - 1 in found.continued_lines:  # back to the start of a continued instruction
+                first -= 1
+            if (finding.cell, first - 1) in found.comment_only_lines:
+                keys.append((finding.cell, first - 1))
         for key in keys:
             for item in found.by_line.get(key, []):
                 if self._use(item, finding.code):

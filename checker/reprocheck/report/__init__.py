@@ -83,15 +83,25 @@ def suppressed_reasons(report: Report) -> list[str]:
     return [f"{code}: {plural(n, 'finding')} suppressed ({why})" for (code, why), n in sorted(reasons.items())]
 
 
-def statistics(report: Report) -> str:
+def statistics(report: Report, as_json: bool = False) -> str:
+    """Findings per rule, most frequent first: a table, or a JSON list with `--output-format json`."""
     by_code = Counter(f.code for f in report.findings)
     fixable = Counter(f.code for f in report.findings if f.fix)
-    lines = []
-    width = max((len(str(n)) for n in by_code.values()), default=1)
+    rows = []
     for code, count in sorted(by_code.items(), key=lambda item: (-item[1], item[0])):
         rule = report.rules.get(code)
-        name = rule.name if rule else ""
-        severity = next(f.severity.letter for f in report.findings if f.code == code)
-        extra = f"  ({fixable[code]} fixable)" if fixable[code] else ""
-        lines.append(f"{count:>{width}}  {code:<7} [{severity}] {name}{extra}")
-    return "\n".join(lines) + ("\n" if lines else "")
+        severity = next(f.severity for f in report.findings if f.code == code)
+        rows.append({"code": code, "name": rule.name if rule else "", "severity": severity, "count": count})
+        rows[-1]["fixable"] = fixable[code]
+    if as_json:
+        import json
+
+        data = [{**row, "severity": row["severity"].label} for row in rows]
+        return json.dumps(data, indent=2) + "\n"
+    width = max((len(str(row["count"])) for row in rows), default=1)
+    lines = []
+    for row in rows:
+        extra = f"  ({row['fixable']} fixable)" if row["fixable"] else ""
+        lines.append(f"{row['count']:>{width}}  {row['code']:<7} [{row['severity'].letter}] {row['name']}{extra}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
