@@ -1,0 +1,90 @@
+"""Distribution names as data: placeholder/deprecated names and their replacements, conda names on PyPI.
+
+All names are PEP 503 normalised (lower case, runs of `-_.` as one `-`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rename:
+    """`replacements` in order of preference; a `placeholder` publishes no real code, so its versions mean
+    nothing for the replacement (a rename drops them), while a deprecated name's versions carry over."""
+
+    replacements: tuple[str, ...]
+    placeholder: bool
+    why: str
+
+
+# DEP006: names that install nothing useful (a stub that raises, or a dead fork) and what to declare instead.
+RENAMES: dict[str, Rename] = {
+    "sklearn": Rename(("scikit-learn",), True, "a brownout placeholder that refuses to install"),
+    "skimage": Rename(("scikit-image",), True, "the import name, not a distribution"),
+    "cv2": Rename(("opencv-python", "opencv-python-headless"), True, "the import name, not a distribution"),
+    "opencv": Rename(("opencv-python", "opencv-python-headless"), True, "not the OpenCV distribution on PyPI"),
+    "pil": Rename(("pillow",), True, "the import name of Pillow, not a distribution"),
+    "yaml": Rename(("pyyaml",), True, "the import name of PyYAML, not a distribution"),
+    "pytorch": Rename(("torch",), True, "a placeholder on PyPI that fails to install"),
+    "bs4": Rename(("beautifulsoup4",), True, "a placeholder that only pulls in beautifulsoup4"),
+    "tensorflow-gpu": Rename(("tensorflow",), False, "deprecated: tensorflow includes GPU support since 2.1"),
+    "tf-nightly-gpu": Rename(("tf-nightly",), False, "deprecated: tf-nightly includes GPU support"),
+    "msgpack-python": Rename(("msgpack",), False, "renamed to msgpack in 2018"),
+    "pycrypto": Rename(("pycryptodome",), False, "unmaintained since 2013 with known vulnerabilities"),
+    "dotenv": Rename(("python-dotenv",), True, "not the python-dotenv project that provides `import dotenv`"),
+    "dateutil": Rename(("python-dateutil",), True, "the import name of python-dateutil"),
+}
+
+# Conda package names whose PyPI distribution is called differently (conda-forge / defaults naming).
+CONDA_TO_PYPI: dict[str, str] = {
+    "pytorch": "torch",
+    "pytorch-cpu": "torch",
+    "pytorch-gpu": "torch",
+    "py-opencv": "opencv-python",
+    "opencv": "opencv-python",
+    "libopencv": "opencv-python",
+    "matplotlib-base": "matplotlib",
+    "py-xgboost": "xgboost",
+    "py-xgboost-cpu": "xgboost",
+    "py-xgboost-gpu": "xgboost",
+    "tensorflow-base": "tensorflow",
+    "msgpack-python": "msgpack",
+    "python-graphviz": "graphviz",
+    "pyqt": "pyqt5",
+    "pytables": "tables",
+    "protobuf": "protobuf",
+    "jupyter-core": "jupyter-core",
+    "lightning": "lightning",
+    "pillow": "pillow",
+}
+
+# Conda packages that are the toolchain or system libraries rather than Python distributions.
+CONDA_NON_PYTHON = frozenset(
+    {
+        "python",
+        "pip",
+        "cudatoolkit",
+        "cuda-toolkit",
+        "cuda-version",
+        "cudnn",
+        "pytorch-cuda",
+        "cpuonly",
+        "mkl",
+        "nccl",
+        "libgcc",
+        "libgcc-ng",
+        "libstdcxx-ng",
+        "openblas",
+        "blas",
+        "r-base",
+        "nodejs",
+        "git",
+        "make",
+        "cmake",
+        "gcc",
+        "gxx",
+        "compilers",
+        "ffmpeg",
+    }
+)
