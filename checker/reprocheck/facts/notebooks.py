@@ -68,6 +68,7 @@ class Notebook:
     trailer: str = ""  # whatever followed the closing brace (usually "\n")
     bom: bool = False
     utf8: bool = True  # False when the bytes were not UTF-8 (decoded as Latin-1): never rewritten
+    line_count: int = 0  # lines of the file as str.splitlines counts them (a whole-file edit ends after it)
 
     @property
     def code_cells(self) -> list[Cell]:
@@ -241,6 +242,7 @@ def parse_notebook(path: str, text: str) -> Notebook:
         newline="\r\n" if "\r\n" in text else "\n",
         ensure_ascii=text.isascii() and bool(_NON_ASCII_ESCAPE.search(text)),
         trailer=text[len(text.rstrip(" \t\r\n")) :],
+        line_count=len(text.splitlines()),
     )
 
 

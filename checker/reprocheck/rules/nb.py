@@ -1,0 +1,280 @@
+"""NB: notebooks committed with their outputs, run out of order, or installing packages from a cell."""
+
+from __future__ import annotations
+
+import re
+
+from reprocheck.facts.notebooks import Cell, Notebook
+from reprocheck.facts.shell import parse_install, split_commands
+from reprocheck.findings import Edit, Fix, Severity
+from reprocheck.rule import Rule
+
+# What nbstripout removes by default besides outputs and execution counts (its default `extra_keys`).
+VOLATILE_NOTEBOOK_METADATA = ("signature", "widgets")
+VOLATILE_CELL_METADATA = ("collapsed", "ExecuteTime", "execution", "heading_collapsed", "hidden", "scrolled")
+
+# Package-manager actions that install into the running kernel's environment (NB003).
+INSTALL_ACTIONS = {
+    "pip": frozenset({"install", "sync"}),
+    "conda": frozenset({"install", "create", "update", "upgrade", "env create", "env update"}),
+    "uv": frozenset({"sync", "add"}),
+    "poetry": frozenset({"install", "add", "update", "sync"}),
+    "pipenv": frozenset({"install", "sync", "update", "upgrade"}),
+    "pipx": frozenset({"install", "inject"}),
+}
+# IPython line magics that run a package manager in the kernel's environment.
+INSTALL_MAGICS = frozenset({"pip", "conda", "mamba", "micromamba", "uv"})
+SHELL_CELL_MAGIC = re.compile(r"^\s*%%(bash|sh|script\s+(ba)?sh|system)\b")
+SHELL_ESCAPE = re.compile(r"^\s*(?:[\w.,\s\[\]()*]+=\s*)?!!?(?P<command>.*)$")
+LINE_MAGIC = re.compile(r"^\s*%(?P<magic>\w+)\b(?P<rest>.*)$")
+PYTHON_EXPANSION = re.compile(r"\{\s*sys\.executable\s*\}|\$\{?sys\.executable\}?")
+
+
+# -- NB001's strip, as nbstripout does it by default -----------------------------------------------
+def keeps_output(notebook: Notebook, cell: Cell) -> bool:
+    """nbstripout's opt-outs: notebook `keep_output`, cell `init_cell`, cell `keep_output` metadata or tag."""
+    default = bool(notebook.metadata.get("keep_output", False))
+    metadata = cell.metadata
+    if "init_cell" in metadata:
+        return bool(metadata["init_cell"])
+    tags = metadata.get("tags") if isinstance(metadata.get("tags"), list) else []
+    if "keep_output" in metadata or "keep_output" in tags:
+        return bool(metadata.get("keep_output", False)) or "keep_output" in tags
+    return default
+
+
+def counted_outputs(cell: Cell) -> bool:
+    return any(isinstance(o, dict) and o.get("execution_count") is not None for o in cell.outputs)
+
+
+def dirty_cells(notebook: Notebook) -> tuple[list[Cell], list[Cell]]:
+    """(cells whose outputs nbstripout would remove, cells with an execution count it would clear)."""
+    with_outputs, with_counts = [], []
+    for cell in notebook.cells:
+        if cell.outputs and not keeps_output(notebook, cell):
+            with_outputs.append(cell)
+        if cell.raw.get("execution_count") is not None or counted_outputs(cell):
+            with_counts.append(cell)
+    return with_outputs, with_counts
+
+
+def stripped(notebook: Notebook) -> dict:
+    """A copy of the notebook without outputs, counts, volatile metadata and random cell ids; key order kept."""
+    data = dict(notebook.raw)
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict):
+        data["metadata"] = {k: v for k, v in metadata.items() if k not in VOLATILE_NOTEBOOK_METADATA}
+    cells = []
+    for number, cell in enumerate(notebook.cells):
+        raw = dict(cell.raw)
+        if "outputs" in raw:
+            kept = raw["outputs"] if keeps_output(notebook, cell) and isinstance(raw["outputs"], list) else []
+            raw["outputs"] = [
+                {**o, "execution_count": None} if isinstance(o, dict) and "execution_count" in o else o for o in kept
+            ]
+        if "execution_count" in raw:
+            raw["execution_count"] = None
+        if "id" in raw:
+            raw["id"] = str(number)  # nbstripout's stable ids instead of the per-run random ones
+        if isinstance(raw.get("metadata"), dict):
+            raw["metadata"] = {k: v for k, v in raw["metadata"].items() if k not in VOLATILE_CELL_METADATA}
+        cells.append(raw)
+    data["cells"] = cells
+    return data
+
+
+def strip_fix(notebook: Notebook) -> Fix | None:
+    """The whole-file rewrite, in the notebook's own layout; None when the file cannot be rewritten faithfully."""
+    if not notebook.utf8:
+        return None
+    content = notebook.dumps(stripped(notebook))
+    return Fix(
+        "strip outputs, execution counts and volatile metadata",
+        (Edit(1, 1, notebook.line_count + 1, 1, content),),
+    )
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class NotebookOutputs(Rule):
+    """
+    ## What it does
+    Reports a committed notebook whose cells keep their outputs or execution counts (`[12]`). Cells that
+    opt out the way nbstripout understands (`keep_output` in the notebook or cell metadata, a `keep_output`
+    tag, `init_cell`) may keep their outputs, but not their counts.
+
+    ## Why it matters
+    Outputs are the result of one run on one machine, saved next to code that may since have changed: readers
+    cannot tell whether the figures match the code. They bloat the history with images, leak data and paths,
+    and turn every re-run into a merge conflict.
+
+    ## Example
+    ```json
+    {"cell_type": "code", "execution_count": 7, "outputs": [{"output_type": "stream", "text": ["0.93\\n"]}], ...}
+    ```
+
+    ## Fix
+    `reprocheck --fix` strips the notebook as nbstripout does by default: outputs and execution counts go,
+    volatile metadata goes (`ExecuteTime`, `execution`, `collapsed`, `scrolled`, `hidden`, `heading_collapsed`,
+    notebook `signature` and `widgets`), random cell ids become stable ones, everything else stays, in the
+    file's own indentation, key order and line endings. Install nbstripout as a pre-commit hook so it stays so,
+    and keep results in reports or tracked artifacts instead.
+    """
+
+    code = "NB001"
+    name = "notebook-outputs"
+    severity = Severity.WARNING
+    summary = "A committed notebook with outputs or execution counts"
+    fixable = True
+
+    def check(self, notebooks):
+        for path, notebook in notebooks.items():
+            with_outputs, with_counts = dirty_cells(notebook)
+            if not with_outputs and not with_counts:
+                continue
+            first = min(with_outputs + with_counts, key=lambda cell: cell.index)
+            kept = []
+            if with_outputs:
+                kept.append(f"outputs in {plural(len(with_outputs), 'cell')}")
+            if with_counts:
+                kept.append(f"execution counts in {plural(len(with_counts), 'cell')}")
+            yield self.finding(
+                f"notebook keeps {' and '.join(kept)}; strip them (`reprocheck --fix`, or nbstripout as a "
+                "pre-commit hook)",
+                path,
+                cell=first.index,
+                json_line=first.json_line,
+                fix=strip_fix(notebook),
+            )
+
+
+class NotebookExecutionOrder(Rule):
+    """
+    ## What it does
+    Reports a notebook whose saved execution counts do not strictly increase from top to bottom: cells were run
+    out of order, re-run, or depend on state from cells that were since edited or deleted. Cells never run
+    (no count) are skipped.
+
+    ## Why it matters
+    The saved outputs came from a kernel state that "Restart & Run All" does not reproduce. A variable defined
+    in a later cell, or a cell re-run after editing an earlier one, makes the notebook fail or give other
+    numbers for the next person.
+
+    ## Example
+    ```text
+    cell 2: [3]   df = load()
+    cell 3: [1]   model = fit(df)      <- ran before the data it uses was loaded
+    ```
+
+    ## Fix
+    Restart the kernel and run all cells top to bottom, then commit; or strip outputs and counts (NB001's fix).
+    """
+
+    code = "NB002"
+    name = "notebook-execution-order"
+    severity = Severity.WARNING
+    summary = "A notebook that keeps outputs and was executed out of order"
+
+    def check(self, notebooks):
+        for path, notebook in notebooks.items():
+            previous: Cell | None = None
+            for cell in notebook.code_cells:
+                if cell.execution_count is None:
+                    continue
+                if previous is not None and cell.execution_count <= previous.execution_count:
+                    yield self.finding(
+                        f"cell {cell.index} ran as [{cell.execution_count}] after cell {previous.index} ran as "
+                        f"[{previous.execution_count}]: executed out of order; restart the kernel and run all "
+                        "cells, or strip outputs",
+                        path,
+                        cell=cell.index,
+                        json_line=cell.json_line,
+                    )
+                    break
+                previous = cell
+
+
+# -- NB003 ----------------------------------------------------------------------------------------
+def cell_scripts(cell: Cell) -> list[tuple[int, str]]:
+    """(cell line, shell command text) of each shell escape, install magic or shell-cell line of a code cell."""
+    lines = cell.source.splitlines()
+    if not lines:
+        return []
+    if SHELL_CELL_MAGIC.match(lines[0]):
+        return [(2, "\n".join(lines[1:]))]
+    out = []
+    number = 0
+    while number < len(lines):
+        text = lines[number]
+        start = number + 1
+        while text.endswith("\\") and number + 1 < len(lines):  # IPython joins continued escape lines
+            number += 1
+            text = text[:-1] + " " + lines[number].strip()
+        number += 1
+        escape = SHELL_ESCAPE.match(text)
+        magic = LINE_MAGIC.match(text)
+        if escape:
+            out.append((start, escape.group("command")))
+        elif magic and magic.group("magic") in INSTALL_MAGICS:
+            out.append((start, magic.group("magic") + magic.group("rest")))
+    return out
+
+
+def notebook_installs(cell: Cell):
+    """Each package install run from the cell, with its line in the cell."""
+    for line, script in cell_scripts(cell):
+        script = PYTHON_EXPANSION.sub("python", script)
+        for command in split_commands(script, first_line=line):
+            install = parse_install(command)
+            if install is not None and install.action in INSTALL_ACTIONS.get(install.tool, ()):
+                yield command.line, install
+
+
+def describe(install) -> str:
+    targets = [*install.packages, *(f"-r {f}" for f in install.requirement_files), *install.local_paths]
+    shown = ", ".join(targets[:4]) + (f" and {len(targets) - 4} more" if len(targets) > 4 else "")
+    return shown or "packages"
+
+
+class NotebookInstall(Rule):
+    """
+    ## What it does
+    Reports package installs run from notebook cells: `!pip install`, `%pip install`, `%conda install`,
+    `!conda install`, `!{sys.executable} -m pip install`, `!uv pip install`, and installs inside `%%bash` cells.
+
+    ## Why it matters
+    The environment then depends on which cells someone happened to run, and when: the install is unpinned more
+    often than not, invisible to the project's declared dependencies and lock, and resolved anew on every run.
+    Nobody can rebuild the environment the results came from.
+
+    ## Example
+    ```python
+    %pip install transformers datasets
+    ```
+
+    ## Fix
+    Declare the packages in the project's requirements (or environment.yml), lock them, install the
+    environment before starting Jupyter, and delete the install from the notebook.
+    """
+
+    code = "NB003"
+    name = "notebook-install"
+    severity = Severity.WARNING
+    summary = "Packages installed from inside a notebook"
+
+    def check(self, notebooks):
+        for path, notebook in notebooks.items():
+            for cell in notebook.code_cells:
+                if "install" not in cell.source and "add" not in cell.source and "sync" not in cell.source:
+                    continue
+                for line, install in notebook_installs(cell):
+                    yield self.finding(
+                        f"`{install.command.text.strip()}` installs {describe(install)} from inside the notebook; "
+                        "declare them in the project's requirements and remove the install",
+                        path,
+                        line,
+                        cell=cell.index,
+                        json_line=cell.file_line(line),
+                    )

@@ -1,0 +1,185 @@
+"""NB001-NB003: notebooks with outputs, run out of order, installing packages from cells."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import findings
+
+
+def notebook(*cells: dict, indent: int | None = 1, **metadata) -> str:
+    data = {
+        "cells": list(cells),
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}, **metadata},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+
+
+def code(source: str, count: int | None = None, outputs: list | None = None, **metadata) -> dict:
+    return {
+        "cell_type": "code",
+        "execution_count": count,
+        "id": f"c{abs(hash(source)) % 10**6}",
+        "metadata": metadata,
+        "outputs": outputs or [],
+        "source": source.splitlines(keepends=True),
+    }
+
+
+def markdown(source: str) -> dict:
+    return {"cell_type": "markdown", "id": "md", "metadata": {}, "source": source.splitlines(keepends=True)}
+
+
+def stream(text: str) -> dict:
+    return {"name": "stdout", "output_type": "stream", "text": [text]}
+
+
+def result(count: int, value: str) -> dict:
+    return {"data": {"text/plain": [value]}, "execution_count": count, "metadata": {}, "output_type": "execute_result"}
+
+
+def of(root, code_: str) -> list[dict]:
+    return [f for f in findings(root, select=code_) if f["code"] == code_]
+
+
+# -- NB001 -----------------------------------------------------------------------------------------
+def test_nb001_outputs_and_counts(make_repo):
+    nb = notebook(
+        markdown("# Results\n"),
+        code("import numpy as np\n", count=1),
+        code("np.mean([1, 2])\n", count=2, outputs=[result(2, "1.5")]),
+    )
+    root = make_repo({"notebooks/eval.ipynb": nb})
+    (found,) = of(root, "NB001")
+    assert found["path"] == "notebooks/eval.ipynb"
+    assert found["cell"] == 2
+    assert "outputs in 1 cell" in found["message"] and "execution counts in 2 cells" in found["message"]
+    assert "--fix" in found["message"]
+    assert found["fix"] is not None
+    assert nb.splitlines()[found["json_line"] - 1].strip() == '"import numpy as np\\n"'
+
+
+def test_nb001_stream_output_without_count(make_repo):
+    root = make_repo({"a.ipynb": notebook(code("print(1)\n", outputs=[stream("1\n")]))})
+    (found,) = of(root, "NB001")
+    assert "outputs in 1 cell" in found["message"] and "execution counts" not in found["message"]
+
+
+def test_nb001_stripped_notebook_is_clean(make_repo):
+    root = make_repo(
+        {
+            "clean.ipynb": notebook(markdown("# T\n"), code("x = 1\n"), code("print(x)\n")),
+            "empty.ipynb": notebook(),
+        }
+    )
+    assert of(root, "NB001") == []
+
+
+def test_nb001_respects_keep_output_opt_outs(make_repo):
+    tagged = code("plot()\n", outputs=[stream("figure\n")], tags=["keep_output"])
+    meta = code("show()\n", outputs=[stream("table\n")], keep_output=True)
+    whole = notebook(code("x\n", outputs=[stream("x\n")]), keep_output=True)
+    root = make_repo({"tag.ipynb": notebook(tagged), "meta.ipynb": notebook(meta), "whole.ipynb": whole})
+    assert of(root, "NB001") == []
+    # a kept output still loses its count
+    counted = code("y\n", count=4, outputs=[result(4, "2")], tags=["keep_output"])
+    root = make_repo({"kept.ipynb": notebook(counted)})
+    (found,) = of(root, "NB001")
+    assert "execution counts in 1 cell" in found["message"] and "outputs in" not in found["message"]
+
+
+def test_nb001_ignores_checkpoints_and_unlisted(make_repo):
+    dirty = notebook(code("x\n", count=1, outputs=[stream("x\n")]))
+    root = make_repo(
+        {".ipynb_checkpoints/a-checkpoint.ipynb": dirty, ".gitignore": "scratch/\n", "scratch/b.ipynb": dirty}
+    )
+    assert of(root, "NB001") == []
+
+
+def test_nb001_file_ignore_in_a_cell(make_repo):
+    dirty = notebook(code("# reprocheck: file-ignore[NB001] a tutorial that shows its outputs\n", count=1))
+    root = make_repo({"tutorial.ipynb": dirty})
+    assert of(root, "NB001") == []
+
+
+# -- NB002 -----------------------------------------------------------------------------------------
+def test_nb002_out_of_order(make_repo):
+    nb = notebook(
+        code("a = 1\n", count=1),
+        markdown("text\n"),
+        code("b = a\n", count=5),
+        code("c = b\n", count=3, outputs=[result(3, "1")]),
+        code("d = c\n", count=2),
+    )
+    root = make_repo({"order.ipynb": nb})
+    (found,) = of(root, "NB002")
+    assert found["cell"] == 4
+    assert "cell 4 ran as [3] after cell 3 ran as [5]" in found["message"]
+
+
+def test_nb002_in_order_gaps_and_unrun_cells_are_fine(make_repo):
+    nb = notebook(code("a\n", count=1), code("b\n"), code("c\n", count=4), code("d\n", count=9))
+    root = make_repo({"ok.ipynb": nb, "stripped.ipynb": notebook(code("a\n"), code("b\n"))})
+    assert of(root, "NB002") == []
+
+
+def test_nb002_repeated_count(make_repo):
+    root = make_repo({"r.ipynb": notebook(code("a\n", count=2), code("b\n", count=2))})
+    (found,) = of(root, "NB002")
+    assert found["cell"] == 2
+
+
+# -- NB003 -----------------------------------------------------------------------------------------
+def test_nb003_install_forms(make_repo):
+    nb = notebook(
+        markdown("Install first: `!pip install torch`\n"),
+        code("!pip install torch==2.1.0 transformers\nimport torch\n"),
+        code("%pip install -q -U datasets\n"),
+        code("%conda install -y -c conda-forge numpy\n"),
+        code("!conda install -y scipy\n"),
+        code("import sys\n!{sys.executable} -m pip install --quiet einops\n"),
+        code("%%bash\nset -e\npip3 install accelerate && echo done\n"),
+        code("!uv pip install polars\n"),
+        code("%%capture\n!python3 -m pip install -r requirements.txt\n"),
+    )
+    root = make_repo({"setup.ipynb": nb})
+    found = of(root, "NB003")
+    where = [(f["cell"], f["line"]) for f in found]
+    assert where == [(2, 1), (3, 1), (4, 1), (5, 1), (6, 2), (7, 3), (8, 1), (9, 2)]
+    messages = [f["message"] for f in found]
+    assert "installs torch==2.1.0, transformers from inside the notebook" in messages[0]
+    assert "installs datasets" in messages[1]
+    assert "installs numpy" in messages[2]
+    assert "installs einops" in messages[4]
+    assert "installs accelerate" in messages[5]
+    assert "installs -r requirements.txt" in messages[7]
+    lines = nb.splitlines()
+    assert "pip3 install accelerate" in lines[found[5]["json_line"] - 1]
+
+
+def test_nb003_look_alikes(make_repo):
+    nb = notebook(
+        markdown("!pip install torch\n"),
+        code("!pip list\n!pip freeze > requirements-frozen.txt\n%pip show numpy\n"),
+        code("# !pip install torch\nprint('pip install torch')\n"),
+        code("!pip download -d wheels torch\n!conda list\n"),
+        code('install = "pip install x"\nsubprocess_args = ["pip", "install"]\n'),
+        code("%%writefile setup.sh\npip install torch\n"),
+    )
+    root = make_repo({"look.ipynb": nb})
+    assert of(root, "NB003") == []
+
+
+def test_nb003_suppression_in_a_cell(make_repo):
+    nb = notebook(code("# reprocheck: file-ignore[NB003] Colab demo\n!pip install colab-only-widget\n"))
+    root = make_repo({"demo.ipynb": nb})
+    assert of(root, "NB003") == []
+
+
+def test_broken_notebook_is_rpc002_not_a_crash(make_repo):
+    root = make_repo({"broken.ipynb": '{"cells": [', "ok.ipynb": notebook(code("x\n"))})
+    found = findings(root, select="NB,RPC002")
+    assert [(f["code"], f["path"]) for f in found] == [("RPC002", "broken.ipynb")]
+    assert found[0]["line"] == 1
