@@ -1,0 +1,480 @@
+"""Dockerfiles parsed the way BuildKit reads them: stages, resolved base images, RUN scripts with their lines.
+
+Handled: parser directives (`# syntax=`, `# escape=`), lower-case instructions, `\\` (or the declared escape)
+continuations with comment and blank lines inside them, heredocs (`RUN <<EOF`, `COPY <<EOF`), JSON (exec) form,
+`ARG` scoping (global ARGs feed `FROM`; a stage sees them only when it re-declares them; defaults and
+`${VAR:-default}` forms), `ENV` inherited from a parent stage, stage aliases, `FROM scratch`, `--platform`,
+`COPY --from=<image or stage>`, `RUN --mount=...,from=<image or stage>` and `ADD --checksum`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.facts.shell import expand_word, scan_word
+
+INSTRUCTIONS = frozenset(
+    {
+        "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME",
+        "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
+    }
+)  # fmt: skip
+# ARGs BuildKit defines itself: declaring them without a default is the normal way to use them.
+AUTOMATIC_ARGS = frozenset(
+    {
+        "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH",
+        "BUILDVARIANT", "TARGETSTAGE", "BUILDKIT_SBOM_SCAN_STAGE", "BUILDKIT_SBOM_SCAN_CONTEXT",
+        "BUILDKIT_INLINE_CACHE", "BUILDKIT_MULTI_PLATFORM", "BUILDKIT_CONTEXT_KEEP_GIT_DIR",
+        "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY",
+        "no_proxy", "ALL_PROXY", "all_proxy", "SOURCE_DATE_EPOCH",
+    }
+)  # fmt: skip
+DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
+HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+KEYWORD = re.compile(r"[ \t]*([^\s\\`]*)")
+VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+DOCKER_HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/")
+DOCKER_HUB_HOSTS = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
+
+
+# -- data ---------------------------------------------------------------------------------------------------------
+@dataclass
+class ImageRef:
+    """An image reference after ARG substitution. `name` is normalised for Docker Hub (`docker.io/library/
+    python` -> `python`); `unresolved` lists variables left without a value (ARGs without default)."""
+
+    raw: str
+    resolved: str
+    name: str
+    tag: str | None
+    digest: str | None
+    line: int
+    is_stage_alias: bool = False
+    is_scratch: bool = False
+    unresolved: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.resolved
+
+
+@dataclass
+class Instruction:
+    keyword: str  # upper case
+    value: str  # arguments after flags, continuations joined (RUN: see `Run.script` for the line-true text)
+    line: int
+    end_line: int
+    flags: dict[str, str] = field(default_factory=dict)
+    raw: str = ""  # the arguments as written, newlines kept
+
+
+class Run(tuple):
+    """`(line, script)` of a RUN, plus what the shell sees: `env` (ARG and ENV values in scope), `mounts`
+    (`--mount` options as dicts), `exec_form` (JSON array form, no shell) and `end_line`."""
+
+    line: int
+    script: str
+
+    def __new__(cls, line: int, script: str, env=None, mounts=None, exec_form=False, end_line=None):
+        self = super().__new__(cls, (line, script))
+        self.env = dict(env or {})
+        self.mounts = list(mounts or [])
+        self.exec_form = exec_form
+        self.end_line = end_line if end_line is not None else line
+        return self
+
+    line = property(lambda self: self[0])  # type: ignore[assignment]
+    script = property(lambda self: self[1])  # type: ignore[assignment]
+
+
+@dataclass
+class ArgDecl:
+    name: str
+    default: str | None  # the default as resolved (a re-declared global ARG inherits the global default)
+    line: int
+    has_default: bool  # written with `=value` here
+    automatic: bool = False
+
+
+@dataclass
+class Add:
+    line: int
+    sources: list[str]
+    checksum: str | None
+    flags: dict[str, str]
+
+
+@dataclass
+class ExecSpec:
+    """CMD or ENTRYPOINT: `argv` for the JSON form, `script` for the shell form."""
+
+    line: int
+    argv: list[str] | None
+    script: str | None
+
+
+@dataclass
+class Stage:
+    index: int
+    base: ImageRef
+    alias: str | None
+    line: int
+    platform: str | None = None
+    runs: list[Run] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    args: list[ArgDecl] = field(default_factory=list)
+    user: str | None = None
+    user_line: int | None = None
+    external_refs: list[ImageRef] = field(default_factory=list)  # COPY --from / RUN --mount from= images
+    adds: list[Add] = field(default_factory=list)
+    cmd: ExecSpec | None = None
+    entrypoint: ExecSpec | None = None
+    instructions: list[Instruction] = field(default_factory=list)
+    parent: int | None = None  # index of the stage named in FROM, when it is a stage alias
+
+
+class DockerfileError(ValueError):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class Dockerfile:
+    path: str
+    stages: list[Stage]
+    global_args: list[ArgDecl]
+    directives: dict[str, str]
+    instructions: list[Instruction]
+    problems: list[DockerfileError] = field(default_factory=list)  # unknown or misplaced instructions
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def stage_named(self, name: str) -> Stage | None:
+        lowered = name.lower()
+        return next((s for s in self.stages if s.alias is not None and s.alias.lower() == lowered), None)
+
+
+# -- image references ---------------------------------------------------------------------------------------------
+def parse_image(resolved: str, raw: str, line: int, unresolved: tuple[str, ...] = ()) -> ImageRef:
+    ref, _, digest = resolved.partition("@")
+    last = ref.rsplit("/", 1)[-1]
+    if ":" in last:
+        name, tag = ref.rsplit(":", 1)
+    else:
+        name, tag = ref, None
+    name = normalise_image_name(name)
+    return ImageRef(
+        raw=raw,
+        resolved=resolved,
+        name=name,
+        tag=tag or None,
+        digest=digest or None,
+        line=line,
+        is_scratch=resolved.lower() == "scratch",
+        unresolved=unresolved,
+    )
+
+
+def normalise_image_name(name: str) -> str:
+    for prefix in DOCKER_HUB_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    for prefix in DOCKER_HUB_HOSTS:
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            break
+    return name[len("library/") :] if name.startswith("library/") else name
+
+
+def unresolved_names(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(VARIABLE.findall(text)))
+
+
+# -- lexical layer ------------------------------------------------------------------------------------------------
+def _words(text: str) -> list[str]:
+    """Raw shell-like words of an instruction's arguments (quotes kept)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] in " \t\r\n":
+            i += 1
+            continue
+        end = _word_end(text, i)
+        out.append(text[i:end])
+        i = end
+    return out
+
+
+def _word_end(text: str, i: int) -> int:
+    """Like the shell's word end, but `;&|()<>` are ordinary characters outside RUN."""
+    n = len(text)
+    while i < n and text[i] not in " \t\r\n":
+        if text[i] in "'\"$`\\":
+            end = scan_word(text, i)
+            i = max(end, i + 1)
+        else:
+            i += 1
+    return i
+
+
+def _leading_flags(text: str) -> tuple[dict[str, str], list[tuple[str, str]], int]:
+    """`--name=value` flags at the start: (last value by name, all in order, index where the rest starts)."""
+    flags: dict[str, str] = {}
+    ordered: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if not text.startswith("--", i):
+            return flags, ordered, i
+        end = _word_end(text, i)
+        name, _, value = text[i + 2 : end].partition("=")
+        value = expand_word(value, None, expand=False)[0]
+        flags[name.lower()] = value
+        ordered.append((name.lower(), value))
+        i = end
+
+
+def _split_lines(text: str) -> tuple[dict[str, str], list[tuple[str, str, int, int]]]:
+    """Parser directives, then (keyword, raw arguments, first line, last line) per instruction."""
+    lines = text.split("\n")
+    directives: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        match = DIRECTIVE.match(lines[i].strip())
+        if not match or match.group(1).lower() not in ("syntax", "escape", "check"):
+            break
+        directives.setdefault(match.group(1).lower(), match.group(2))
+        i += 1
+    escape = "`" if directives.get("escape") == "`" else "\\"
+    continuation = re.compile(re.escape(escape) + r"[ \t\r]*$")
+    out: list[tuple[str, str, int, int]] = []
+    n = len(lines)
+    while i < n:
+        stripped = lines[i].strip()
+        if not stripped or stripped.startswith("#"):
+            i += 1
+            continue
+        start = i
+        parts = [lines[i].rstrip("\r")]
+        while continuation.search(parts[-1]) and i + 1 < n:
+            i += 1
+            following = lines[i].rstrip("\r")
+            if not following.strip() or following.strip().startswith("#"):
+                parts.append(escape)  # removed by the builder; keeps the line count and the continuation
+            else:
+                parts.append(following)
+        i += 1
+        logical = "\n".join(parts)
+        head = KEYWORD.match(logical)
+        keyword, rest = head.group(1), logical[head.end() :]
+        if keyword.upper() in ("RUN", "COPY", "ADD") and "<<" in logical:
+            for match in HEREDOC_MARKER.finditer(logical):
+                strip_tabs, delimiter = match.group(1) == "-", match.group(3)
+                body = []
+                while i < n:
+                    body_line = lines[i].rstrip("\r")
+                    i += 1
+                    body.append(body_line)
+                    if (body_line.lstrip("\t") if strip_tabs else body_line) == delimiter:
+                        break
+                rest += "\n" + "\n".join(body)
+        if escape == "`":
+            rest = re.sub(r"`([ \t]*)\n", r"\\\1\n", rest)
+        out.append((keyword, rest, start + 1, i))
+    return directives, out
+
+
+def _join(raw: str) -> str:
+    """Arguments with continuations removed (what the builder sees on one line)."""
+    return re.sub(r"\\[ \t]*\n", "", raw).strip()
+
+
+# -- semantic layer -----------------------------------------------------------------------------------------------
+def parse_dockerfile(path: str, text: str) -> Dockerfile:
+    directives, raw_instructions = _split_lines(text)
+    dockerfile = Dockerfile(path=path, stages=[], global_args=[], directives=directives, instructions=[])
+    global_defaults: dict[str, str] = {}
+    scope: dict[str, str] = {}
+    stage: Stage | None = None
+    problems = dockerfile.problems
+    for keyword, raw, line, end_line in raw_instructions:
+        upper = keyword.upper()
+        if upper not in INSTRUCTIONS:
+            problems.append(DockerfileError(f"unknown instruction {keyword!r}", line))
+            continue
+        flags, ordered_flags, start = _leading_flags(raw) if upper in ("FROM", "RUN", "COPY", "ADD") else ({}, [], 0)
+        rest = raw[start:]
+        instruction = Instruction(upper, _join(rest), line, end_line, flags, raw)
+        dockerfile.instructions.append(instruction)
+        if upper == "FROM":
+            stage = _from(dockerfile, instruction, global_defaults, flags)
+            scope = dict(dockerfile.stages[stage.parent].env) if stage.parent is not None else {}
+            stage.env = dict(scope)
+            continue
+        if stage is None:
+            if upper == "ARG":
+                for decl in _args(instruction.value, line, global_defaults, scope_defaults=None):
+                    dockerfile.global_args.append(decl)
+                    if decl.default is not None:
+                        global_defaults[decl.name] = decl.default
+                continue
+            problems.append(DockerfileError(f"{upper} before the first FROM", line))
+            continue
+        stage.instructions.append(instruction)
+        first_line = line + raw[:start].count("\n")
+        if upper == "ARG":
+            for decl in _args(instruction.value, line, global_defaults, scope):
+                stage.args.append(decl)
+                if decl.default is not None:
+                    scope[decl.name] = decl.default
+        elif upper == "ENV":
+            for key, value in _env_pairs(instruction.value, scope):
+                scope[key] = value
+                stage.env[key] = value
+        elif upper == "RUN":
+            stage.runs.append(_run(rest, first_line, end_line, scope, ordered_flags))
+            for name, value in ordered_flags:
+                if name == "mount":
+                    source = _csv(value).get("from")
+                    if source:
+                        _reference(dockerfile, stage, source, line, scope)
+        elif upper == "COPY" and "from" in flags:
+            _reference(dockerfile, stage, flags["from"], line, scope)
+        elif upper == "ADD":
+            words = [expand_word(w, scope)[0] for w in _words(instruction.value)]
+            sources = words[:-1] if not words or not words[0].startswith("[") else _json_list(instruction.value)[:-1]
+            stage.adds.append(Add(line, sources, flags.get("checksum"), flags))
+        elif upper == "USER":
+            stage.user = expand_word(instruction.value.split()[0], scope)[0] if instruction.value.split() else None
+            stage.user_line = line
+        elif upper in ("CMD", "ENTRYPOINT"):
+            argv = _json_list(instruction.value)
+            spec = ExecSpec(line, argv, None if argv is not None else instruction.value)
+            setattr(stage, upper.lower(), spec)
+    if not dockerfile.stages:
+        raise problems[0] if problems else DockerfileError("no FROM instruction", 1)
+    return dockerfile
+
+
+def _from(dockerfile: Dockerfile, instruction: Instruction, global_defaults: dict[str, str], flags) -> Stage:
+    words = _words(instruction.value)
+    raw_image = words[0] if words else ""
+    resolved = expand_word(raw_image, global_defaults)[0]
+    alias = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+    ref = parse_image(resolved, raw_image, instruction.line, unresolved_names(resolved))
+    parent = dockerfile.stage_named(resolved)
+    if parent is not None:
+        ref.is_stage_alias = True
+    stage = Stage(
+        index=len(dockerfile.stages),
+        base=ref,
+        alias=alias,
+        line=instruction.line,
+        platform=flags.get("platform"),
+        parent=parent.index if parent is not None else None,
+    )
+    dockerfile.stages.append(stage)
+    return stage
+
+
+def _args(value: str, line: int, global_defaults: dict[str, str], scope_defaults: dict[str, str] | None):
+    for word in _words(value):
+        name, eq, default = word.partition("=")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            continue
+        if eq:
+            resolved = expand_word(default, {**global_defaults, **(scope_defaults or {})})[0]
+        elif scope_defaults is not None:  # a stage re-declaring a global ARG inherits its default
+            resolved = global_defaults.get(name)
+        else:
+            resolved = None
+        yield ArgDecl(name, resolved, line, bool(eq), name in AUTOMATIC_ARGS)
+
+
+def _env_pairs(value: str, scope: dict[str, str]) -> list[tuple[str, str]]:
+    words = _words(value)
+    if words and "=" not in words[0]:  # legacy `ENV KEY value with spaces`
+        key, _, rest = value.partition(" ")
+        return [(key.strip(), expand_word(rest.strip(), scope)[0])] if key.strip() else []
+    pairs = []
+    local = dict(scope)
+    for word in words:
+        key, eq, raw = word.partition("=")
+        if eq:
+            text = expand_word(raw, local)[0]
+            local[key] = text
+            pairs.append((key, text))
+    return pairs
+
+
+def _run(rest: str, first_line: int, end_line: int, scope: dict[str, str], flags) -> Run:
+    mounts = [_csv(value) for name, value in flags if name == "mount"]
+    argv = _json_list(_join(rest)) if rest.lstrip().startswith("[") else None
+    if argv is not None:
+        return Run(first_line, shlex.join(argv), scope, mounts, exec_form=True, end_line=end_line)
+    return Run(first_line, rest, scope, mounts, exec_form=False, end_line=end_line)
+
+
+def _json_list(value: str) -> list[str] | None:
+    if not value.lstrip().startswith("["):
+        return None
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, list) and all(isinstance(x, str) for x in data) else None
+
+
+def _csv(value: str) -> dict[str, str]:
+    out = {}
+    for part in value.split(","):
+        key, _, val = part.partition("=")
+        out[key.strip().lower()] = val.strip()
+    return out
+
+
+def _reference(dockerfile: Dockerfile, stage: Stage, source: str, line: int, scope: dict[str, str]) -> None:
+    resolved = expand_word(source, scope)[0]
+    if resolved.isdigit() or dockerfile.stage_named(resolved) is not None:
+        return
+    stage.external_refs.append(parse_image(resolved, source, line, unresolved_names(resolved)))
+
+
+# -- fact ---------------------------------------------------------------------------------------------------------
+def _build(project, rel: str) -> Dockerfile | None:
+    text = project.try_read_text(rel, "Dockerfile")
+    if text is None:
+        return None
+    try:
+        parsed = parse_dockerfile(rel, text)
+    except DockerfileError as error:
+        project.problem(rel, f"invalid Dockerfile: {error}", error.line)
+        return None
+    except (RecursionError, ValueError) as error:
+        project.problem(rel, f"invalid Dockerfile: {error}")
+        return None
+    for problem in parsed.problems:
+        project.problem(rel, f"invalid Dockerfile: {problem}", problem.line)
+    return parsed
+
+
+def load_dockerfile(project, rel: str) -> Dockerfile | None:
+    return project.parsed("dockerfile", rel, _build)
+
+
+@fact
+def dockerfiles(project) -> dict[str, Dockerfile]:
+    """Every Dockerfile/Containerfile of the project, parsed once; unparsable ones are absent (RPC002)."""
+    out = {}
+    for rel in project.select(filekinds.is_dockerfile):
+        parsed = load_dockerfile(project, rel)
+        if parsed is not None:
+            out[rel] = parsed
+    return out
