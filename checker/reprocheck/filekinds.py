@@ -28,8 +28,13 @@ def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb") and "/.ipynb_checkpoints/" not in f"/{path}"
 
 
+# `Dockerfile.jinja`, `Dockerfile.dockerignore`, `Dockerfile.md` are templates, ignore files or docs, not Dockerfiles.
+NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".jinja", ".j2", ".tpl", ".tmpl", ".template", ".md", ".rst", ".rej")
+
+
 def is_dockerfile(path: str) -> bool:
-    return bool(DOCKERFILE.match(name(path)))
+    base = name(path)
+    return bool(DOCKERFILE.match(base)) and not base.endswith(NOT_DOCKERFILE_SUFFIXES)
 
 
 def is_dockerignore(path: str) -> bool:
