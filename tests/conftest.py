@@ -100,3 +100,79 @@ def codes(root: Path, *args: str, select: str = "ALL") -> list[str]:
 @pytest.fixture
 def check():
     return findings
+
+
+# -- throwaway rules for tests of the engine -------------------------------------------------------------------
+SYNTHETIC_DOC = """
+## What it does
+A rule defined by a test.
+
+## Why it matters
+Tests need findings before the real families exist.
+
+## Example
+`BAD`
+
+## Fix
+Remove it.
+"""
+
+
+@pytest.fixture
+def scratch_rules():
+    """Define rules (and facts) freely in a test: both registries are restored afterwards.
+
+    Returns `define(code, check, **attrs)`, which creates and registers a rule class whose `check` is the given
+    function (its parameters name the facts it needs, after `self`).
+    """
+    from reprocheck import rule as rule_module
+    from reprocheck.facts import FACTS, load_facts
+    from reprocheck.findings import Severity
+
+    rule_module.load_rules()
+    load_facts()
+    saved_rules, saved_facts = dict(rule_module._REGISTRY), dict(FACTS)
+
+    def define(code: str, check, **attrs):
+        body = {
+            "code": code,
+            "name": attrs.pop("name", f"synthetic-{code.lower()}"),
+            "severity": attrs.pop("severity", Severity.WARNING),
+            "summary": attrs.pop("summary", f"Synthetic rule {code}"),
+            "__doc__": SYNTHETIC_DOC,
+            "check": check,
+            **attrs,
+        }
+        return type(f"Synthetic{code}", (rule_module.Rule,), body)
+
+    try:
+        yield define
+    finally:
+        rule_module._REGISTRY.clear()
+        rule_module._REGISTRY.update(saved_rules)
+        FACTS.clear()
+        FACTS.update(saved_facts)
+
+
+def marker_rule(define, code: str = "ZZZ001", marker: str = "BAD", **attrs):
+    """A rule reporting every line containing `marker` in any listed text file, at its column."""
+
+    def check(self, project):
+        for rel in project.files:
+            try:
+                text = project.read_text(rel)
+            except Exception:
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
+                column = line.find(marker)
+                if column >= 0:
+                    yield self.finding(
+                        f"{marker} found in {rel}; remove it",
+                        rel,
+                        number,
+                        column + 1,
+                        end_line=number,
+                        end_column=column + 1 + len(marker),
+                    )
+
+    return define(code, check, **attrs)

@@ -120,7 +120,15 @@ def find_config_file(root: Path) -> tuple[Path, dict] | None:
         try:
             data = read_toml(pyproject)
         except ConfigError:
-            return None  # an unparsable pyproject is reported by the rules (RPC002), not a usage error
+            # An unparsable pyproject is the rules' business (RPC002), unless it holds our settings: ignoring
+            # them silently would run with settings the user did not write.
+            try:
+                text = pyproject.read_text("utf-8", errors="replace")
+            except OSError:
+                return None
+            if re.search(r"^\s*\[\s*tool\s*\.\s*reprocheck\b", text, re.M):
+                raise
+            return None
         if "reprocheck" in data.get("tool", {}):
             return pyproject, data
     return None
@@ -130,16 +138,16 @@ def read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
+        raise ConfigError(f"{display_origin(path, table=False)}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(f"{display_origin(path, table=False)}: invalid TOML: {error}") from None
 
 
 def table_of(path: Path, data: dict) -> dict:
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("reprocheck", {})
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.reprocheck] must be a table")
+            raise ConfigError(f"{display_origin(path, table=False)}: [tool.reprocheck] must be a table")
         return table
     return data
 
@@ -192,7 +200,7 @@ def shape(node: dict, schema: dict) -> str:
         return "a list of " + shape(node.get("items", {}), schema).replace("a ", "", 1).replace("an ", "", 1) + "s"
     if kind == "object":
         values = node.get("additionalProperties")
-        return "a table of " + (shape(values, schema) if isinstance(values, dict) else "values")
+        return "a table whose values are each " + (shape(values, schema) if isinstance(values, dict) else "a value")
     if kind == "string" and "pattern" in node:
         return 'a string like "1MiB"'
     return {"string": "a string", "integer": "an integer", "boolean": "a boolean"}.get(kind, "a value")
@@ -230,7 +238,7 @@ def load_settings(root: Path, config_file: Path | None = None, isolated: bool = 
         return settings
     if config_file is not None:
         if not config_file.is_file():
-            raise ConfigError(f"{config_file}: no such configuration file")
+            raise ConfigError(f"{display_origin(config_file, table=False)}: no such configuration file")
         found = (config_file, read_toml(config_file))
     else:
         found = find_config_file(root)
@@ -249,13 +257,14 @@ def load_settings(root: Path, config_file: Path | None = None, isolated: bool = 
     return settings
 
 
-def display_origin(path: Path) -> str:
-    """How a settings file is named in messages: relative to the working directory when inside it."""
+def display_origin(path: Path, table: bool = True) -> str:
+    """How a settings file is named in messages: relative to the working directory when inside it, and with
+    the table name for a pyproject.toml."""
     try:
         shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except (ValueError, OSError):
         shown = str(path)
-    return f"{shown} [tool.reprocheck]" if path.name == "pyproject.toml" else shown
+    return f"{shown} [tool.reprocheck]" if table and path.name == "pyproject.toml" else shown
 
 
 def apply_cli(

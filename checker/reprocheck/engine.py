@@ -60,10 +60,13 @@ def run_rules(project: Project, selection: Selection, only: list[str] | None = N
         settle(finding, selection, result, inline)
 
     if "RPC001" in selection.to_run:
-        for finding in unused_suppressions(project, selection, inline, rules):
-            if only is not None and not under_any(finding.path, only):
-                continue
-            settle(finding, selection, result, None)
+        # Suppressions of other rules first; those naming RPC001 itself can only be judged once the RPC001
+        # findings have been suppressed or not.
+        for about_rpc001 in (False, True):
+            for finding in unused_suppressions(project, selection, inline, rules, about_rpc001):
+                if only is not None and not under_any(finding.path, only):
+                    continue
+                settle(finding, selection, result, None if about_rpc001 else inline)
 
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=Finding.sort_key)
@@ -92,13 +95,21 @@ def under_any(path: str, prefixes: list[str]) -> bool:
     return any(p in ("", ".") or path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
 
 
-def unused_suppressions(project: Project, selection: Selection, inline: Suppressions, rules) -> list[Finding]:
+def unused_suppressions(
+    project: Project, selection: Selection, inline: Suppressions, rules, about_rpc001: bool
+) -> list[Finding]:
+    """RPC001 findings for suppressions that matched nothing: those whose selector covers RPC001 itself when
+    `about_rpc001`, the others otherwise."""
     rpc001 = rules["RPC001"]()
     out: list[Finding] = []
     inline.scan_all()
     ran = selection.to_run
+
+    def in_phase(selector: str) -> bool:
+        return matches(selector, "RPC001") == about_rpc001
+
     for item in inline.all():
-        for selector in item.codes:
+        for selector in filter(in_phase, item.codes):
             known = [c for c in rules if matches(selector, c)]
             if not known:
                 message = f"suppression names unknown rule {selector!r}; remove it or fix the code"
@@ -112,7 +123,7 @@ def unused_suppressions(project: Project, selection: Selection, inline: Suppress
         rel = relative_to_root(config, project.root)
         text = project.settings.config_text or ""
         for selector, origin in selection.ignore_selectors.items():
-            if origin == "command line" or selector in selection.used_ignores:
+            if not in_phase(selector) or origin == "command line" or selector in selection.used_ignores:
                 continue
             if not all(c in ran for c in rules if matches(selector, c)):
                 continue
@@ -124,7 +135,7 @@ def unused_suppressions(project: Project, selection: Selection, inline: Suppress
                 )
             )
         for glob, _spec, selectors in selection.per_file:
-            for selector in selectors:
+            for selector in filter(in_phase, selectors):
                 if (glob, selector) in selection.used_per_file:
                     continue
                 if not all(c in ran for c in rules if matches(selector, c)):

@@ -132,8 +132,9 @@ class Project:
             return None
 
     # -- reading ----------------------------------------------------------------------------------
-    def read_bytes(self, rel: str, limit: int = MAX_READ_BYTES) -> bytes:
+    def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
         """Read a listed file, refusing symlinks that leave the root, special files and files over `limit`."""
+        limit = MAX_READ_BYTES if limit is None else limit
         full = self.abspath(rel)
         try:
             real = Path(os.path.realpath(full))
@@ -151,7 +152,7 @@ class Project:
         except OSError as error:
             raise UnreadableFile(error.strerror or str(error)) from None
 
-    def read_text(self, rel: str, limit: int = MAX_READ_BYTES) -> str:
+    def read_text(self, rel: str, limit: int | None = None) -> str:
         """Decode a file as text (UTF-8, UTF-8/16 with a BOM, else Latin-1); binary content is refused."""
         return decode_text(self.read_bytes(rel, limit))
 

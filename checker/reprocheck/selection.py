@@ -6,6 +6,7 @@ selector both match a code, the more specific one wins and a tie goes to ignore 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def check_settings_selectors(settings: Settings, known: list[str]) -> None:
     check_selectors(settings.extend_select, known, origin("extend-select"))
     check_selectors(settings.ignore, known, origin("ignore"))
     for glob, selectors in settings.per_file_ignores.items():
-        check_selectors(selectors, known, f"{origin('per-file-ignores')}.{glob!r}")
+        check_selectors(selectors, known, f"{origin('per-file-ignores')}.{json.dumps(glob)}")
     check_selectors(settings.severity, known, origin("severity"))
 
 
