@@ -237,3 +237,36 @@ def test_is_local_path():
 def test_command_program():
     assert Command(["/usr/bin/python3", "x.py"], 1, "").program == "python3"
     assert Command([], 1, "").program == ""
+
+
+# -- the shell_commands fact ----------------------------------------------------------------------------------
+def test_shell_commands_fact_collects_every_origin(make_repo):
+    from reprocheck.config import Settings
+    from reprocheck.facts import FactStore
+    from reprocheck.project import Project
+
+    root = make_repo(
+        {
+            "docker/Dockerfile": "FROM python:3.11\nARG V=2\nRUN pip install \\\n  a==$V\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: |\n          make lint\n"
+            "      - run: print('x')\n        shell: python\n",
+            ".gitlab-ci.yml": "test:\n  script:\n    - pytest -q\n",
+            "Makefile": "PY = python3\nlint:\n\t@$(PY) -m reprocheck .\n",
+            "scripts/setup.sh": "set -e\nuv sync --locked\n",
+            ".ci/run": "#!/usr/bin/env bash\npython -m pytest\n",
+            "bin/tool": "#!/usr/bin/env python3\nimport os\n",
+            "notes/readme": "#!/bin/sh\nnot a script folder\n",
+        }
+    )
+    project = Project.discover(root, Settings())
+    found = [(c.path, c.line, c.origin, c.command.argv) for c in FactStore(project).get("shell_commands")]
+    assert found == [
+        ("docker/Dockerfile", 3, "dockerfile", ["pip", "install", "a==2"]),
+        (".github/workflows/ci.yml", 6, "ci", ["make", "lint"]),
+        (".gitlab-ci.yml", 3, "ci", ["pytest", "-q"]),
+        ("Makefile", 3, "makefile", ["python3", "-m", "reprocheck", "."]),
+        (".ci/run", 2, "script", ["python", "-m", "pytest"]),
+        ("scripts/setup.sh", 1, "script", ["set", "-e"]),
+        ("scripts/setup.sh", 2, "script", ["uv", "sync", "--locked"]),
+    ]
+    assert project.problems == []

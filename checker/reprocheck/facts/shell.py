@@ -18,8 +18,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.project import UnreadableFile
 from reprocheck.tables import pip_options as opts
 
+MAX_SCRIPT_BYTES = 1024 * 1024
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh", "busybox"})
 RESERVED_PREFIXES = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"})
 PERSISTENT_ASSIGNERS = frozenset({"export", "declare", "typeset", "local", "readonly"})
@@ -734,3 +738,65 @@ def iter_installs(commands: list[Command]) -> Iterator[Install]:
         install = parse_install(command)
         if install is not None:
             yield install
+
+
+# -- the fact -----------------------------------------------------------------------------------------------------
+# Folders whose extension-less files are scripts when their `#!` line names a shell (e.g. `.ci/run`, `bin/setup`).
+SCRIPT_DIRS = frozenset({"bin", "scripts", "script", ".ci", "ci", "tools", ".github"})
+
+
+def _is_script_candidate(rel: str) -> bool:
+    if filekinds.is_shell_script(rel):
+        return True
+    segments = rel.split("/")
+    return len(segments) > 1 and segments[-2] in SCRIPT_DIRS and "." not in segments[-1]
+
+
+def _build_script(project, rel: str) -> list[Command] | None:
+    if not filekinds.is_shell_script(rel):
+        try:
+            head = project.read_bytes(rel, limit=MAX_SCRIPT_BYTES)[:128]
+        except UnreadableFile:
+            return None
+        if not head.startswith(b"#!") or not _is_shell_input(Command([], 1, ""), head.decode("latin-1")):
+            return None
+    text = project.try_read_text(rel, "shell script")
+    return None if text is None else split_commands(text)
+
+
+def load_script(project, rel: str) -> list[Command] | None:
+    """The commands of a shell script (parsed once), or None when `rel` is no readable shell script."""
+    return project.parsed("shell-script", rel, _build_script)
+
+
+@fact
+def shell_commands(project, dockerfiles, ci_configs, makefiles) -> list[SourcedCommand]:
+    """Every command of Dockerfile RUNs, CI shell steps, Makefile recipes and shell scripts, with its origin."""
+    out: list[SourcedCommand] = []
+    for path, dockerfile in dockerfiles.items():
+        for stage in dockerfile.stages:
+            for run in stage.runs:
+                out.extend(
+                    SourcedCommand(path, c.line, "dockerfile", c) for c in split_commands(run.script, run.line, run.env)
+                )
+    for config in ci_configs:
+        for step in config.run_steps:
+            if step.is_shell:
+                out.extend(
+                    SourcedCommand(config.path, c.line, "ci", c)
+                    for c in split_commands(step.script, step.line, step.env)
+                )
+    for path, makefile in makefiles.items():
+        seen: set[tuple[int, str]] = set()
+        for target in makefile.targets.values():
+            for recipe in target.recipe:
+                if (recipe.line, recipe.text) in seen:  # a recipe shared by several targets
+                    continue
+                seen.add((recipe.line, recipe.text))
+                out.extend(
+                    SourcedCommand(path, c.line, "makefile", c) for c in split_commands(recipe.text, recipe.line)
+                )
+    for rel in project.select(_is_script_candidate):
+        commands = load_script(project, rel)
+        out.extend(SourcedCommand(rel, c.line, "script", c) for c in commands or ())
+    return out

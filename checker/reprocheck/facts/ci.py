@@ -1,0 +1,431 @@
+"""CI configurations as data: GitHub Actions workflows, composite actions, GitLab CI (following local
+`include:`s) and the pre-commit configuration.
+
+Each configuration yields its shell steps with the line of their first script line (so the shell lexer's lines
+are the file's lines), the actions it uses, the images it runs in, its runners and its Python versions. Values
+are read from the composed YAML nodes, not the constructed data, so `python-version: 3.10` stays "3.10".
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.facts.yamlfiles import YamlFile, load_yaml, scalar_key
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+MATRIX_REFERENCE = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_\-]+)\s*\}\}$")
+PYTHON_IMAGE = re.compile(r"^(?:docker\.io/)?(?:library/)?python:(\d+\.\d+)")
+SETUP_PYTHON_ACTIONS = frozenset({"actions/setup-python", "astral-sh/setup-uv", "conda-incubator/setup-miniconda"})
+GITLAB_RESERVED = frozenset(
+    {"stages", "variables", "include", "default", "workflow", "image", "services", "before_script",
+     "after_script", "cache", "spec"}
+)  # fmt: skip
+GITLAB_SCRIPT_KEYS = ("before_script", "script", "after_script")
+
+
+# -- data ---------------------------------------------------------------------------------------------------------
+@dataclass
+class RunStep:
+    """A shell script run by CI: `line` is the file line of the script's first line."""
+
+    line: int
+    script: str
+    env: dict[str, str]
+    job: str | None = None
+    key_line: int = 0  # line of the `run:`/`script:` key (or list item)
+    continue_on_error: bool = False  # the step or its job may fail (continue-on-error / allow_failure)
+    shell: str | None = None  # GitHub `shell:` (None: the default shell)
+    name: str | None = None
+    folded: bool = False  # a `>` block scalar (its lines are joined, so lines inside it are approximate)
+
+    @property
+    def is_shell(self) -> bool:
+        return self.shell is None or posixpath.basename(self.shell.split()[0]) in ("bash", "sh", "zsh", "dash")
+
+
+@dataclass
+class ActionUse:
+    """A `uses:` reference: `action` is `owner/repo[/path]` (or `./local`, `docker://image`), `ref` after `@`."""
+
+    uses: str
+    line: int
+    job: str | None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    continue_on_error: bool = False
+
+    @property
+    def action(self) -> str:
+        return self.uses.rsplit("@", 1)[0] if "@" in self.uses and not self.is_docker else self.uses
+
+    @property
+    def ref(self) -> str | None:
+        return self.uses.rsplit("@", 1)[1] if "@" in self.uses and not self.is_docker else None
+
+    @property
+    def is_local(self) -> bool:
+        return self.uses.startswith("./") or self.uses.startswith("../")
+
+    @property
+    def is_docker(self) -> bool:
+        return self.uses.startswith("docker://")
+
+
+@dataclass
+class ImageUse:
+    image: str
+    line: int
+    where: str  # "container", "services", "image"
+    job: str | None = None
+
+
+@dataclass
+class RunnerLabel:
+    label: str
+    line: int
+    job: str | None = None
+
+
+@dataclass
+class CiConfig:
+    path: str
+    kind: str  # "github", "gitlab", "action"
+    run_steps: list[RunStep] = field(default_factory=list)
+    python_versions: list[tuple[str, int, bool]] = field(default_factory=list)  # (version, line, in_matrix)
+    env: dict[str, str] = field(default_factory=dict)
+    uses: list[ActionUse] = field(default_factory=list)
+    images: list[ImageUse] = field(default_factory=list)
+    runners: list[RunnerLabel] = field(default_factory=list)
+    yaml: YamlFile | None = field(default=None, repr=False)
+    # workflow_dispatch / workflow_call inputs and composite-action inputs: name -> declared type ("string"...)
+    inputs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Hook:
+    id: str
+    line: int
+    args: list[str]
+    entry: str | None
+    language: str | None
+
+
+@dataclass
+class HookRepo:
+    repo: str
+    rev: str | None
+    line: int
+    rev_line: int
+    hooks: list[Hook]
+
+
+@dataclass
+class PreCommitConfig:
+    path: str
+    repos: list[HookRepo]
+    ci: dict | None  # the pre-commit.ci `ci:` section
+    ci_line: int | None
+    yaml: YamlFile = field(repr=False)
+
+    def hooks(self) -> list[tuple[HookRepo, Hook]]:
+        return [(repo, hook) for repo in self.repos for hook in repo.hooks]
+
+
+# -- node helpers -------------------------------------------------------------------------------------------------
+def child(node: yaml.Node | None, key: Any) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if scalar_key(k) == key), None)
+    return None
+
+
+def items(node: yaml.Node | None) -> list[tuple[Any, yaml.Node, yaml.Node]]:
+    if isinstance(node, yaml.MappingNode):
+        return [(scalar_key(k), k, v) for k, v in node.value]
+    return []
+
+
+def elements(node: yaml.Node | None) -> list[yaml.Node]:
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def text(node: yaml.Node | None) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def truthy(node: yaml.Node | None) -> bool:
+    value = text(node)
+    return value is not None and value.strip().lower() in ("true", "yes", "on", "1")
+
+
+def first_line(node: yaml.Node) -> int:
+    """1-based file line of a scalar's first content line (block scalars start on the line after `|`)."""
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        return node.start_mark.line + 2
+    return node.start_mark.line + 1
+
+
+def line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def env_of(node: yaml.Node | None) -> dict[str, str]:
+    out = {}
+    for key, _, value in items(node):
+        if isinstance(value, yaml.ScalarNode) and key is not None:
+            out[str(key)] = value.value
+    return out
+
+
+# -- GitHub -------------------------------------------------------------------------------------------------------
+def _github_steps(config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix):
+    for step in elements(steps):
+        step_env = {**env, **env_of(child(step, "env"))}
+        fails = job_fails or truthy(child(step, "continue-on-error"))
+        run = child(step, "run")
+        if isinstance(run, yaml.ScalarNode):
+            key_node = next((k for k, v in step.value if v is run), run)
+            config.run_steps.append(
+                RunStep(
+                    line=first_line(run),
+                    script=run.value,
+                    env=step_env,
+                    job=job,
+                    key_line=line(key_node),
+                    continue_on_error=fails,
+                    shell=text(child(step, "shell")),
+                    name=text(child(step, "name")),
+                    folded=run.style == ">",
+                )
+            )
+        uses = child(step, "uses")
+        if isinstance(uses, yaml.ScalarNode):
+            inputs = {str(k): v.value for k, _, v in items(child(step, "with")) if isinstance(v, yaml.ScalarNode)}
+            config.uses.append(ActionUse(uses.value.strip(), line(uses), job, inputs, fails))
+            action = uses.value.split("@", 1)[0]
+            if action in SETUP_PYTHON_ACTIONS:
+                _python_versions(config, child(child(step, "with"), "python-version"), matrix)
+
+
+def _python_versions(config: CiConfig, node: yaml.Node | None, matrix: yaml.Node | None) -> None:
+    if isinstance(node, yaml.SequenceNode):
+        for element in elements(node):
+            _python_versions(config, element, matrix)
+        return
+    value = text(node)
+    if not value:
+        return
+    reference = MATRIX_REFERENCE.match(value.strip())
+    if reference:
+        key = reference.group(1)
+        for candidate in [*elements(child(matrix, key)), *(child(i, key) for i in elements(child(matrix, "include")))]:
+            if isinstance(candidate, yaml.ScalarNode) and candidate.value.strip():
+                config.python_versions.append((candidate.value.strip(), line(candidate), True))
+        return
+    if "${{" in value:
+        return
+    versions = [v.strip() for v in value.splitlines() if v.strip()]
+    for offset, version in enumerate(versions):
+        config.python_versions.append((version, first_line(node) + offset, len(versions) > 1))
+
+
+def _image(node: yaml.Node | None) -> tuple[str, int] | None:
+    if isinstance(node, yaml.ScalarNode) and node.value.strip():
+        return node.value.strip(), line(node)
+    image = child(node, "image") if isinstance(node, yaml.MappingNode) else None
+    image = image if image is not None else child(node, "name")
+    if isinstance(image, yaml.ScalarNode) and image.value.strip():
+        return image.value.strip(), line(image)
+    return None
+
+
+def _python_from_image(config: CiConfig, image: tuple[str, int] | None) -> None:
+    if image is not None:
+        match = PYTHON_IMAGE.match(image[0])
+        if match:
+            config.python_versions.append((match.group(1), image[1], False))
+
+
+def parse_github(rel: str, data: YamlFile) -> CiConfig:
+    config = CiConfig(path=rel, kind="github", yaml=data)
+    root = data.root
+    config.env = env_of(child(root, "env"))
+    triggers = child(root, True) or child(root, "on")
+    for trigger in ("workflow_dispatch", "workflow_call"):
+        for name, _, spec in items(child(child(triggers, trigger), "inputs")):
+            config.inputs[str(name)] = text(child(spec, "type")) or "string"
+    for job_name, _, job in items(child(root, "jobs")):
+        job_name = str(job_name)
+        job_env = {**config.env, **env_of(child(job, "env"))}
+        fails = truthy(child(job, "continue-on-error"))
+        matrix = child(child(job, "strategy"), "matrix")
+        uses = child(job, "uses")  # a reusable workflow
+        if isinstance(uses, yaml.ScalarNode):
+            config.uses.append(ActionUse(uses.value.strip(), line(uses), job_name, {}, fails))
+        for label in _runner_labels(child(job, "runs-on"), matrix):
+            config.runners.append(RunnerLabel(label[0], label[1], job_name))
+        container = _image(child(job, "container"))
+        if container:
+            config.images.append(ImageUse(container[0], container[1], "container", job_name))
+            _python_from_image(config, container)
+        for _, _, service in items(child(job, "services")):
+            image = _image(service)
+            if image:
+                config.images.append(ImageUse(image[0], image[1], "services", job_name))
+        _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix)
+    return config
+
+
+def _runner_labels(node: yaml.Node | None, matrix: yaml.Node | None) -> list[tuple[str, int]]:
+    if isinstance(node, yaml.SequenceNode):
+        return [label for element in elements(node) for label in _runner_labels(element, matrix)]
+    if isinstance(node, yaml.MappingNode):
+        return _runner_labels(child(node, "labels"), matrix)
+    value = text(node)
+    if not value:
+        return []
+    reference = MATRIX_REFERENCE.match(value.strip())
+    if reference:
+        key = reference.group(1)
+        found = [*elements(child(matrix, key)), *(child(i, key) for i in elements(child(matrix, "include")))]
+        return [(c.value, line(c)) for c in found if isinstance(c, yaml.ScalarNode)]
+    return [(value.strip(), line(node))]
+
+
+def parse_action(rel: str, data: YamlFile) -> CiConfig:
+    config = CiConfig(path=rel, kind="action", yaml=data)
+    runs = child(data.root, "runs")
+    for name, _, spec in items(child(data.root, "inputs")):
+        config.inputs[str(name)] = "string"
+        del spec
+    image = text(child(runs, "image"))
+    if image and image.startswith("docker://"):
+        config.uses.append(ActionUse(image, line(child(runs, "image")), None))
+    _github_steps(config, child(runs, "steps"), None, {}, False, None)
+    return config
+
+
+# -- GitLab -------------------------------------------------------------------------------------------------------
+def parse_gitlab(rel: str, data: YamlFile) -> CiConfig:
+    config = CiConfig(path=rel, kind="gitlab", yaml=data)
+    root = data.root
+    config.env = env_of(child(root, "variables"))
+    default = child(root, "default")
+    for scope_name, scope in (("default", default), (None, root)):
+        image = _image(child(scope, "image"))
+        if image:
+            config.images.append(ImageUse(image[0], image[1], "image", scope_name))
+            _python_from_image(config, image)
+        for service in elements(child(scope, "services")):
+            found = _image(service)
+            if found:
+                config.images.append(ImageUse(found[0], found[1], "services", scope_name))
+        for key in ("before_script", "after_script"):
+            _gitlab_script(config, child(scope, key), scope_name or "default", config.env, False)
+    for job_name, _, job in items(root):
+        if not isinstance(job, yaml.MappingNode) or job_name in GITLAB_RESERVED or not isinstance(job_name, str):
+            continue
+        env = {**config.env, **env_of(child(job, "variables"))}
+        fails = truthy(child(job, "allow_failure")) or isinstance(child(job, "allow_failure"), yaml.MappingNode)
+        image = _image(child(job, "image"))
+        if image:
+            config.images.append(ImageUse(image[0], image[1], "image", job_name))
+            _python_from_image(config, image)
+        for service in elements(child(job, "services")):
+            found = _image(service)
+            if found:
+                config.images.append(ImageUse(found[0], found[1], "services", job_name))
+        for key in GITLAB_SCRIPT_KEYS:
+            _gitlab_script(config, child(job, key), job_name, env, fails)
+    return config
+
+
+def _gitlab_script(config: CiConfig, node: yaml.Node | None, job: str, env: dict, fails: bool) -> None:
+    if isinstance(node, yaml.ScalarNode):
+        config.run_steps.append(
+            RunStep(first_line(node), node.value, env, job, line(node), fails, folded=node.style == ">")
+        )
+    for element in elements(node):  # nested lists (from anchors) are flattened by GitLab
+        _gitlab_script(config, element, job, env, fails)
+
+
+def gitlab_includes(data: YamlFile) -> list[str]:
+    """Local files named by `include:` (`include: ci/a.yml`, `- local: /ci/b.yml`), as root-relative paths."""
+    out = []
+    node = child(data.root, "include")
+    for entry in [node] if not isinstance(node, yaml.SequenceNode) else elements(node):
+        value = text(entry) if isinstance(entry, yaml.ScalarNode) else text(child(entry, "local"))
+        if value and "://" not in value and "$" not in value:
+            out.append(posixpath.normpath(value.lstrip("/")))
+    return out
+
+
+# -- facts --------------------------------------------------------------------------------------------------------
+@fact
+def ci_configs(project) -> list[CiConfig]:
+    """GitHub workflows, composite actions and GitLab CI files (with their local includes), parsed once each."""
+    configs: list[CiConfig] = []
+    for rel in project.select(filekinds.is_github_workflow):
+        data = load_yaml(project, rel)
+        if data is not None and isinstance(data.root, yaml.MappingNode):
+            configs.append(parse_github(rel, data))
+    for rel in project.select(filekinds.is_github_action):
+        data = load_yaml(project, rel)
+        if data is not None and isinstance(data.root, yaml.MappingNode) and child(data.root, "runs") is not None:
+            configs.append(parse_action(rel, data))
+    pending = [rel for rel in project.select(filekinds.is_gitlab_ci) if filekinds.name(rel) == ".gitlab-ci.yml"]
+    seen: set[str] = set()
+    while pending:
+        rel = pending.pop(0)
+        if rel in seen or not project.exists(rel):
+            continue
+        seen.add(rel)
+        data = load_yaml(project, rel)
+        if data is None or not isinstance(data.root, yaml.MappingNode):
+            continue
+        configs.append(parse_gitlab(rel, data))
+        pending.extend(gitlab_includes(data))
+    return configs
+
+
+@fact
+def precommit_config(project) -> PreCommitConfig | None:
+    """The root `.pre-commit-config.yaml`, or None when absent or unparsable (RPC002)."""
+    rel = ".pre-commit-config.yaml"
+    if not project.exists(rel):
+        return None
+    data = load_yaml(project, rel)
+    if data is None or not isinstance(data.root, yaml.MappingNode):
+        return None
+    repos = []
+    for entry in elements(child(data.root, "repos")):
+        repo_node, rev_node = child(entry, "repo"), child(entry, "rev")
+        hooks = []
+        for hook in elements(child(entry, "hooks")):
+            args = [text(a) or "" for a in elements(child(hook, "args"))]
+            hooks.append(
+                Hook(
+                    text(child(hook, "id")) or "",
+                    line(hook),
+                    args,
+                    text(child(hook, "entry")),
+                    text(child(hook, "language")),
+                )
+            )
+        repos.append(
+            HookRepo(
+                repo=text(repo_node) or "",
+                rev=text(rev_node),
+                line=line(repo_node or entry),
+                rev_line=line(rev_node or entry),
+                hooks=hooks,
+            )
+        )
+    ci_node = child(data.root, "ci")
+    ci = data.data.get("ci") if isinstance(data.data, dict) and isinstance(data.data.get("ci"), dict) else None
+    return PreCommitConfig(rel, repos, ci, line(ci_node) if ci_node is not None else None, data)
