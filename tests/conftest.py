@@ -80,7 +80,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = CliRunner().invoke(cli.app, argv, catch_exceptions=False)
+        result = CliRunner().invoke(cli.app, argv, catch_exceptions=False, prog_name="reprocheck")
     finally:
         os.chdir(old)
     return CliResult(result.exit_code, result.stdout, result.stderr)

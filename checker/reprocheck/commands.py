@@ -38,6 +38,7 @@ class ReprocheckGroup(TyperGroup):
 
 app = typer.Typer(
     cls=ReprocheckGroup,
+    name="reprocheck",
     add_completion=False,
     no_args_is_help=False,
     rich_markup_mode=None,
@@ -67,14 +68,22 @@ ConfigOpt = Annotated[
 IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore every configuration file.")]
 
 
-@app.callback()
-def root(
-    version: Annotated[bool, typer.Option("--version", "-V", help="Print the version and exit.")] = False,
-) -> None:
-    # `reprocheck --version` alone is answered by main() before typer is even imported; this covers the rest.
-    if version:
+def print_version(value: bool) -> None:
+    if value:
         typer.echo(f"reprocheck {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help="Print the version and exit.", is_eager=True, callback=print_version),
+    ] = False,
+) -> None:
+    # `reprocheck --version` alone is answered by cli.main() before typer is imported; this serves `--help`
+    # and in-process callers.
+    del version
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
