@@ -127,3 +127,35 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "tomli_w": ("tomli-w",),
     "jsonschema_specifications": ("jsonschema-specifications",),
 }
+
+# Standard-library modules removed from recent Pythons (PEP 594, distutils, imp): still the stdlib for a project
+# that runs an older interpreter, so never a third-party import. `sys.stdlib_module_names` covers the rest.
+REMOVED_STDLIB = frozenset(
+    {
+        "aifc",
+        "asynchat",
+        "asyncore",
+        "audioop",
+        "cgi",
+        "cgitb",
+        "chunk",
+        "crypt",
+        "distutils",
+        "imghdr",
+        "imp",
+        "lib2to3",
+        "mailcap",
+        "msilib",
+        "nis",
+        "nntplib",
+        "ossaudiodev",
+        "pipes",
+        "smtpd",
+        "sndhdr",
+        "spwd",
+        "sunau",
+        "telnetlib",
+        "uu",
+        "xdrlib",
+    }
+)

@@ -1,0 +1,198 @@
+"""conda environment files (`environment*.yml`): channels, conda match specs and the `pip:` section.
+
+Read through the shared YAML loader (parsed once). Conda match specs are read with conda's own grammar
+(`[channel::]name[ version[ build]]`, `name=1.2`, `name==1.2.3`, `name=1.2.3=build`, `name>=1,<2`); the
+`pip:` entries are requirement lines and are parsed by the requirements reader, with `-r` resolved relative
+to the environment file as conda does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.facts.requirements import RequirementsFile, parse_requirements_text
+from reprocheck.facts.yamlfiles import load_yaml
+
+MATCH_SPEC = re.compile(
+    r"^(?:(?P<channel>[^\s:]+(?:/[^\s:]+)*)::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.\-]*)\s*(?P<rest>.*)$"
+)
+BRACKET_VERSION = re.compile(r"version\s*=\s*['\"]?(?P<version>[^'\",\]]+)")
+RELEASE = re.compile(r"^\d+(\.\d+)*")
+
+
+@dataclass
+class CondaSpec:
+    """A conda match spec: `version` is the version constraint as written ("" for none)."""
+
+    raw: str
+    name: str
+    channel: str | None = None
+    version: str = ""
+    build: str | None = None
+
+    @property
+    def has_version(self) -> bool:
+        return bool(self.version.strip())
+
+    @property
+    def pinned_version(self) -> str | None:
+        """The single version this spec selects: `==V`, `=V=build`, or a fully specific `=V` (three parts)."""
+        version = self.version.strip()
+        if not version or any(ch in version for ch in "<>!|,*~"):
+            return None
+        if version.startswith("=="):
+            return version[2:].strip() or None
+        exact = version.lstrip("=").strip()
+        if self.build or (RELEASE.match(exact) and exact.count(".") >= 2):
+            return exact
+        return None
+
+    @property
+    def minor(self) -> tuple[int, int] | None:
+        """(major, minor) when the constraint names exactly one minor version (`=3.11`, `3.11.*`, `==3.11.4`)."""
+        version = self.version.strip()
+        if not version or any(ch in version for ch in "<>!|,~"):
+            return None
+        match = re.match(r"^=?=?\s*(\d+)\.(\d+)(\.[\d*]+)*\.?\*?$", version)
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+@dataclass
+class CondaDependency:
+    spec: CondaSpec
+    line: int
+    column: int
+
+
+@dataclass
+class CondaEnvironment:
+    path: str
+    name: str | None = None
+    channels: list[str] = field(default_factory=list)
+    channels_line: int | None = None
+    dependencies: list[CondaDependency] = field(default_factory=list)
+    dependencies_line: int = 1
+    pip: RequirementsFile | None = None
+    pip_line: int | None = None
+
+    @property
+    def python(self) -> CondaDependency | None:
+        return next((d for d in self.dependencies if d.spec.name == "python"), None)
+
+
+def parse_match_spec(text: str) -> CondaSpec | None:
+    """A conda match spec, or None when it is not one."""
+    text = text.strip()
+    bracket = None
+    if "[" in text and text.endswith("]"):
+        text, bracket = text[: text.index("[")], text[text.index("[") :]
+    match = MATCH_SPEC.match(text)
+    if not match:
+        return None
+    name, rest = match.group("name"), match.group("rest").strip()
+    version, build = rest, None
+    if rest.startswith("=") and not rest.startswith("=="):
+        parts = rest[1:].split("=")
+        version, build = "=" + parts[0], (parts[1] if len(parts) > 1 and parts[1] else None)
+    elif rest.startswith("=="):
+        parts = rest[2:].split("=")
+        version, build = "==" + parts[0], (parts[1] if len(parts) > 1 and parts[1] else None)
+    elif rest and rest[0].isdigit() and " " in rest:  # `numpy 1.26.4 py311h_0`
+        version, build = rest.split(None, 1)
+    if bracket and not version:
+        found = BRACKET_VERSION.search(bracket)
+        version = found.group("version") if found else ""
+    return CondaSpec(
+        raw=match.group(0), name=name.lower(), channel=match.group("channel"), version=version, build=build
+    )
+
+
+def _scalar(node) -> str | None:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def parse_environment(project, rel: str) -> CondaEnvironment | None:
+    loaded = load_yaml(project, rel)
+    if loaded is None:
+        return None
+    env = CondaEnvironment(path=rel)
+    root = loaded.root
+    if not isinstance(root, yaml.MappingNode):
+        if root is not None:
+            project.problem(rel, "invalid conda environment: the top level is not a mapping", 1)
+        return env
+    for key, value in root.value:
+        label = _scalar(key)
+        if label == "name":
+            env.name = _scalar(value)
+        elif label == "channels" and isinstance(value, yaml.SequenceNode):
+            env.channels_line = key.start_mark.line + 1
+            env.channels = [c for c in (_scalar(v) for v in value.value) if c]
+        elif label == "dependencies" and isinstance(value, yaml.SequenceNode):
+            env.dependencies_line = key.start_mark.line + 1
+            read_dependencies(project, env, value)
+    return env
+
+
+def read_dependencies(project, env: CondaEnvironment, sequence: yaml.SequenceNode) -> None:
+    for item in sequence.value:
+        text = _scalar(item)
+        if text is not None:
+            spec = parse_match_spec(text)
+            if spec is None:
+                project.problem(env.path, f"invalid conda dependency {text!r}", item.start_mark.line + 1)
+                continue
+            env.dependencies.append(CondaDependency(spec, item.start_mark.line + 1, item.start_mark.column + 1))
+        elif isinstance(item, yaml.MappingNode):
+            for key, value in item.value:
+                if _scalar(key) == "pip" and isinstance(value, yaml.SequenceNode):
+                    env.pip_line = key.start_mark.line + 1
+                    env.pip = read_pip_section(project, env.path, value)
+
+
+def read_pip_section(project, rel: str, sequence: yaml.SequenceNode) -> RequirementsFile:
+    """The `pip:` entries as one requirements file whose lines point into the environment file."""
+    section = RequirementsFile(path=rel)
+    for item in sequence.value:
+        text = _scalar(item)
+        if text is None:
+            continue
+        line, column = item.start_mark.line + 1, item.start_mark.column + 1
+        parsed, problems = parse_requirements_text(rel, text.replace("\n", " "))
+        for _, message in problems:
+            project.problem(rel, message, line)
+        plain = item.style is None and "\n" not in text
+        for entry in parsed.requirements:
+            entry.line = entry.end_line = line
+            entry.column = column
+            entry.via, entry.via_line = (), None
+            if plain and entry.name_span and entry.head_span:
+                shift = column - 1
+                entry.name_span = (entry.name_span[0] + shift, entry.name_span[1] + shift)
+                entry.head_span = (entry.head_span[0] + shift, entry.head_span[1] + shift)
+            else:
+                entry.name_span = entry.head_span = None
+            section.requirements.append(entry)
+        section.includes.extend(type(i)(i.kind, i.target, i.resolved, line, column) for i in parsed.includes)
+        section.options.extend(type(o)(o.name, o.value, line, column) for o in parsed.options)
+    return section
+
+
+def load_environment(project, rel: str) -> CondaEnvironment | None:
+    return project.parsed("conda-environment", rel, parse_environment)
+
+
+@fact
+def conda_environments(project) -> dict[str, CondaEnvironment]:
+    """Every `environment*.yml`/`.yaml` that parses, by path."""
+    found = {}
+    for rel in project.select(filekinds.is_conda_env):
+        env = load_environment(project, rel)
+        if env is not None:
+            found[rel] = env
+    return found

@@ -1,0 +1,460 @@
+"""Every place the project names a distribution it needs, by PEP 503 name: `declared_distributions`.
+
+Sources: requirements files (hand-written, `.in` inputs, constraints, and the pins of generated locks),
+`pyproject.toml` (PEP 621 dependencies and extras, PEP 735 dependency groups, build requirements, Poetry,
+uv and PDM dev tables), `Pipfile`, `setup.cfg`/`setup.py` literals, conda environments (conda specs mapped
+to PyPI names, and the `pip:` section), the pins of TOML/JSON/YAML locks, and install commands in
+Dockerfiles, CI steps, Makefiles and scripts. Each declaration keeps its position, and for text that a fix
+may rewrite (a requirement line, a pyproject string), where its name is written.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import posixpath
+import re
+from dataclasses import dataclass
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from reprocheck.facts import fact
+from reprocheck.facts.conda import parse_match_spec
+from reprocheck.facts.requirements import RequirementLine, parse_requirement, pinned_version
+from reprocheck.facts.shell import parse_install
+from reprocheck.facts.structured import load_toml
+from reprocheck.tables.dependency_names import CONDA_NON_PYTHON, CONDA_TO_PYPI
+
+# What a declaration is, by origin: "requirements" (hand-written), "input" (*.in), "constraints", "lock",
+# "pyproject", "pipfile", "setup", "conda", "conda-pip", and for install commands the command's origin
+# ("dockerfile", "ci", "makefile", "script").
+FILE_ORIGINS = frozenset({"requirements", "input", "constraints", "pyproject", "pipfile", "setup", "conda-pip"})
+COMMAND_ORIGINS = frozenset({"dockerfile", "ci", "makefile", "script"})
+PIP_INSTALLERS = frozenset({"pip", "uv", "pipx", "poetry", "pipenv"})
+
+
+@dataclass
+class Declaration:
+    """One named distribution. `version` is the exact pinned version (`==`/`===`, a lock pin) or None;
+    `name_span` (line, column, end column) locates the name as written, `head_span` the name with extras and
+    specifier, when a rename can safely rewrite them."""
+
+    path: str
+    line: int
+    spec: str
+    name: str
+    raw_name: str
+    origin: str
+    version: str | None = None
+    marker: str | None = None
+    column: int | None = None
+    group: str | None = None
+    url: str | None = None
+    name_span: tuple[int, int, int] | None = None
+    head_span: tuple[int, int, int] | None = None
+    lock: str | None = None  # for origin "lock": the lock kind
+    tool: str | None = None  # for install commands: the installer
+
+    @property
+    def is_lock_pin(self) -> bool:
+        return self.origin == "lock"
+
+
+def from_requirement_line(entry: RequirementLine, origin: str) -> Declaration | None:
+    if entry.name is None:
+        return None
+    line = entry.line
+    return Declaration(
+        path=entry.path,
+        line=line,
+        spec=entry.text,
+        name=entry.name,
+        raw_name=entry.raw_name or entry.name,
+        origin=origin,
+        version=entry.pinned_version,
+        marker=str(entry.marker) if entry.marker is not None else None,
+        column=entry.column,
+        url=entry.url,
+        name_span=(line, *entry.name_span) if entry.name_span else None,
+        head_span=(line, *entry.head_span) if entry.head_span else None,
+    )
+
+
+def from_pep508(path: str, text: str, spec: str, origin: str, group: str, cursor: dict) -> Declaration | None:
+    """A PEP 508 string of a TOML/INI file, located by searching its quoted text after the last one found."""
+    fields = parse_requirement(spec)
+    if "error" in fields or not fields.get("name"):
+        return None
+    line, column = locate_string(text, spec, cursor)
+    specifier = fields.get("specifier")
+    declaration = Declaration(
+        path=path,
+        line=line,
+        spec=spec,
+        name=fields["name"],
+        raw_name=fields["raw_name"],
+        origin=origin,
+        version=pinned_version(specifier) if specifier is not None else None,
+        marker=str(fields["marker"]) if fields.get("marker") is not None else None,
+        column=column,
+        group=group,
+        url=fields.get("url"),
+    )
+    if column is not None and spec.startswith(fields["raw_name"]):
+        head = spec.split(";", 1)[0].rstrip()
+        declaration.name_span = (line, column, column + len(fields["raw_name"]))
+        if "@" not in head:
+            declaration.head_span = (line, column, column + len(head))
+    return declaration
+
+
+def locate_string(text: str, value: str, cursor: dict) -> tuple[int, int | None]:
+    """(line, column of the string's first character) of the next quoted occurrence of `value`."""
+    start = cursor.get("offset", 0)
+    for quote in ('"', "'"):
+        index = text.find(f"{quote}{value}{quote}", start)
+        if index >= 0:
+            cursor["offset"] = index + len(value) + 2
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 2
+            return line, column
+    return 1, None
+
+
+# -- sources -----------------------------------------------------------------------------------------------------
+def requirements_declarations(requirements_files, locks) -> list[Declaration]:
+    out = []
+    for rel, parsed in requirements_files.items():
+        if rel in locks:
+            origin = "lock"
+        elif parsed.is_input:
+            origin = "input"
+        elif parsed.is_constraints:
+            origin = "constraints"
+        else:
+            origin = "requirements"
+        for entry in parsed.requirements:
+            declaration = from_requirement_line(entry, origin)
+            if declaration is not None:
+                declaration.lock = locks[rel].kind if rel in locks else None
+                out.append(declaration)
+    return out
+
+
+def pyproject_declarations(project, pyproject) -> list[Declaration]:
+    if not isinstance(pyproject, dict):
+        return []
+    text = project.try_read_text("pyproject.toml") or ""
+    out: list[Declaration] = []
+    cursor: dict = {}
+
+    def add_list(values, group: str) -> None:
+        for value in values if isinstance(values, list) else []:
+            if isinstance(value, str):
+                declaration = from_pep508("pyproject.toml", text, value, "pyproject", group, cursor)
+                if declaration is not None:
+                    out.append(declaration)
+
+    build = pyproject.get("build-system")
+    if isinstance(build, dict):
+        add_list(build.get("requires"), "build-system")
+    table = pyproject.get("project") if isinstance(pyproject.get("project"), dict) else {}
+    add_list(table.get("dependencies"), "dependencies")
+    optional = table.get("optional-dependencies")
+    for extra, values in (optional or {}).items() if isinstance(optional, dict) else ():
+        add_list(values, f"optional:{extra}")
+    groups = pyproject.get("dependency-groups")
+    for group, values in (groups or {}).items() if isinstance(groups, dict) else ():
+        add_list(values, f"group:{group}")
+    tool = pyproject.get("tool") if isinstance(pyproject.get("tool"), dict) else {}
+    uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+    add_list(uv.get("dev-dependencies"), "group:dev")
+    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
+    for group, values in (
+        (pdm.get("dev-dependencies") or {}).items() if isinstance(pdm.get("dev-dependencies"), dict) else ()
+    ):
+        add_list(values, f"group:{group}")
+    poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+    out.extend(poetry_declarations(text, poetry))
+    return out
+
+
+def poetry_version(value) -> tuple[str, str | None]:
+    """(spec text, exact version) of a Poetry dependency value (`"1.2.3"` is exact, `"^1.2"` is not)."""
+    version = value.get("version") if isinstance(value, dict) else value
+    if not isinstance(version, str):
+        return "", None
+    text = version.strip()
+    exact = text.lstrip("=").strip() if re.fullmatch(r"(==?)?\s*\d+(\.\d+)*([a-z]+\d*)?(\.post\d+)?", text) else None
+    return text, exact
+
+
+def poetry_declarations(text: str, poetry: dict) -> list[Declaration]:
+    tables: list[tuple[str, dict]] = []
+    if isinstance(poetry.get("dependencies"), dict):
+        tables.append(("dependencies", poetry["dependencies"]))
+    if isinstance(poetry.get("dev-dependencies"), dict):
+        tables.append(("group:dev", poetry["dev-dependencies"]))
+    for group, body in (poetry.get("group") or {}).items() if isinstance(poetry.get("group"), dict) else ():
+        if isinstance(body, dict) and isinstance(body.get("dependencies"), dict):
+            tables.append((f"group:{group}", body["dependencies"]))
+    out = []
+    for group, table in tables:
+        for name, value in table.items():
+            if name.lower() == "python":
+                continue
+            spec, exact = poetry_version(value)
+            match = re.search(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=", text, re.MULTILINE)
+            line = text.count("\n", 0, match.start()) + 1 if match else 1
+            out.append(
+                Declaration(
+                    "pyproject.toml",
+                    line,
+                    f"{name} {spec}".strip(),
+                    canonicalize_name(name),
+                    name,
+                    "pyproject",
+                    version=exact,
+                    group=group,
+                )
+            )
+    return out
+
+
+def pipfile_declarations(project) -> list[Declaration]:
+    out = []
+    for rel in project.select(lambda f: posixpath.basename(f) == "Pipfile"):
+        data = load_toml(project, rel)
+        if not isinstance(data, dict):
+            continue
+        text = project.try_read_text(rel) or ""
+        for section in ("packages", "dev-packages"):
+            table = data.get(section)
+            for name, value in table.items() if isinstance(table, dict) else ():
+                spec = value.get("version", "") if isinstance(value, dict) else value
+                spec = spec if isinstance(spec, str) else ""
+                match = re.search(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=", text, re.MULTILINE)
+                version = spec[2:].strip() if spec.startswith("==") and "*" not in spec else None
+                out.append(
+                    Declaration(
+                        rel,
+                        text.count("\n", 0, match.start()) + 1 if match else 1,
+                        f"{name}{spec}",
+                        canonicalize_name(name),
+                        name,
+                        "pipfile",
+                        version=version,
+                        group=section,
+                    )
+                )
+    return out
+
+
+def setup_cfg_declarations(project) -> list[Declaration]:
+    if not project.exists("setup.cfg"):
+        return []
+    text = project.try_read_text("setup.cfg") or ""
+    if "install_requires" not in text and "extras_require" not in text:
+        return []
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error as error:
+        project.problem("setup.cfg", f"invalid setup.cfg: {str(error).splitlines()[0]}")
+        return []
+    values: list[tuple[str, str]] = []
+    if parser.has_option("options", "install_requires"):
+        values += [("dependencies", v) for v in parser.get("options", "install_requires").splitlines()]
+    if parser.has_section("options.extras_require"):
+        for extra, block in parser.items("options.extras_require"):
+            values += [(f"optional:{extra}", v) for v in block.splitlines()]
+    out = []
+    for group, value in values:
+        value = value.split("#", 1)[0].strip()
+        if not value:
+            continue
+        try:
+            requirement = Requirement(value)
+        except InvalidRequirement:
+            continue
+        index = text.find(value)
+        out.append(
+            Declaration(
+                "setup.cfg",
+                text.count("\n", 0, index) + 1 if index >= 0 else 1,
+                value,
+                canonicalize_name(requirement.name),
+                requirement.name,
+                "setup",
+                version=pinned_version(requirement.specifier),
+                group=group,
+            )
+        )
+    return out
+
+
+def setup_py_declarations(python_modules) -> list[Declaration]:
+    """Literal `install_requires=[...]` / `extras_require={...}` in a root setup.py (never executed)."""
+    module = python_modules.get("setup.py")
+    if module is None or not module.mentions("install_requires", "extras_require"):
+        return []
+    tree = module.tree
+    out: list[Declaration] = []
+    for node in ast.walk(tree) if tree is not None else ():
+        if not isinstance(node, ast.keyword) or node.arg not in ("install_requires", "extras_require"):
+            continue
+        items: list[tuple[str, ast.AST]] = []
+        if isinstance(node.value, (ast.List, ast.Tuple)):
+            items = [("dependencies", e) for e in node.value.elts]
+        elif isinstance(node.value, ast.Dict):
+            for key, value in zip(node.value.keys, node.value.values, strict=False):
+                if isinstance(key, ast.Constant) and isinstance(value, (ast.List, ast.Tuple)):
+                    items += [(f"optional:{key.value}", e) for e in value.elts]
+        for group, element in items:
+            if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
+                continue
+            try:
+                requirement = Requirement(element.value)
+            except InvalidRequirement:
+                continue
+            out.append(
+                Declaration(
+                    "setup.py",
+                    element.lineno,
+                    element.value,
+                    canonicalize_name(requirement.name),
+                    requirement.name,
+                    "setup",
+                    version=pinned_version(requirement.specifier),
+                    column=element.col_offset + 2,
+                    group=group,
+                )
+            )
+    return out
+
+
+def conda_declarations(conda_environments) -> list[Declaration]:
+    out = []
+    for rel, env in conda_environments.items():
+        for dependency in env.dependencies:
+            spec = dependency.spec
+            if spec.name in CONDA_NON_PYTHON:
+                continue
+            name = canonicalize_name(CONDA_TO_PYPI.get(spec.name, spec.name))
+            out.append(
+                Declaration(
+                    rel,
+                    dependency.line,
+                    spec.raw,
+                    name,
+                    spec.name,
+                    "conda",
+                    version=spec.pinned_version,
+                    column=dependency.column,
+                )
+            )
+        if env.pip is not None:
+            for entry in env.pip.requirements:
+                declaration = from_requirement_line(entry, "conda-pip")
+                if declaration is not None:
+                    out.append(declaration)
+    return out
+
+
+def lock_declarations(locks) -> list[Declaration]:
+    """Pins of the locks that are not requirements files (those are read as requirements above)."""
+    out = []
+    for lock in locks.values():
+        if lock.requirements is not None:
+            continue
+        for package in lock.packages:
+            name = package.name
+            if package.manager == "conda":
+                name = canonicalize_name(CONDA_TO_PYPI.get(name, name))
+            out.append(
+                Declaration(
+                    lock.path,
+                    package.line,
+                    f"{package.name}=={package.version}",
+                    name,
+                    package.name,
+                    "lock",
+                    version=package.version,
+                    lock=lock.kind,
+                )
+            )
+    return out
+
+
+def install_declarations(shell_commands) -> list[Declaration]:
+    """Packages named on installer command lines (`pip install numpy==1.26.4`, `conda install numpy=1.26`)."""
+    out = []
+    for sourced in shell_commands:
+        install = parse_install(sourced.command)
+        if (
+            install is None
+            or install.tool not in (*PIP_INSTALLERS, "conda")
+            or install.action not in ("install", "add", "inject", "create", "update", "upgrade")
+        ):
+            continue
+        for index, package in enumerate(install.packages):
+            line = install.package_lines[index] if index < len(install.package_lines) else sourced.line
+            declaration = command_declaration(sourced, install.tool, package, line)
+            if declaration is not None:
+                out.append(declaration)
+    return out
+
+
+def command_declaration(sourced, tool: str, package: str, line: int) -> Declaration | None:
+    if tool == "conda":
+        spec = parse_match_spec(package)
+        if spec is None or spec.name in CONDA_NON_PYTHON:
+            return None
+        name = canonicalize_name(CONDA_TO_PYPI.get(spec.name, spec.name))
+        return Declaration(
+            sourced.path, line, package, name, spec.name, sourced.origin, version=spec.pinned_version, tool=tool
+        )
+    if tool == "poetry" and "@" in package and not package.startswith(("git+", "http")):
+        name, _, version = package.partition("@")
+        exact = version if re.fullmatch(r"\d+(\.\d+)*", version) else None
+        return Declaration(
+            sourced.path, line, package, canonicalize_name(name), name, sourced.origin, version=exact, tool=tool
+        )
+    fields = parse_requirement(package)
+    if "error" in fields or not fields.get("name") or fields.get("local_path"):
+        return None
+    specifier = fields.get("specifier")
+    return Declaration(
+        sourced.path,
+        line,
+        package,
+        fields["name"],
+        fields["raw_name"],
+        sourced.origin,
+        version=pinned_version(specifier) if specifier is not None else None,
+        marker=str(fields["marker"]) if fields.get("marker") is not None else None,
+        url=fields.get("url"),
+        tool=tool,
+    )
+
+
+@fact
+def declared_distributions(
+    project, pyproject, requirements_files, locks, conda_environments, python_modules, shell_commands
+) -> dict[str, list[Declaration]]:
+    """Every declaration by PEP 503 name, in a stable order (files, then locks, then install commands)."""
+    found: list[Declaration] = [
+        *requirements_declarations(requirements_files, locks),
+        *pyproject_declarations(project, pyproject),
+        *pipfile_declarations(project),
+        *setup_cfg_declarations(project),
+        *setup_py_declarations(python_modules),
+        *conda_declarations(conda_environments),
+        *lock_declarations(locks),
+        *install_declarations(shell_commands),
+    ]
+    by_name: dict[str, list[Declaration]] = {}
+    for declaration in found:
+        by_name.setdefault(declaration.name, []).append(declaration)
+    return by_name

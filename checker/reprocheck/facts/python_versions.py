@@ -1,0 +1,193 @@
+"""Every explicit Python version pin in the project, with where it is written, and `requires-python`.
+
+An explicit pin names one minor version: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
+`[requires]`, a conda `python=3.X`, the pip-compile header ("with Python 3.X"), a `python:3.X` base image (or
+an image tag spelling `python3.X`), a CI `python-version` that is not one of several matrix entries, and a
+lock's `requires-python` that admits a single minor version. `requires-python` itself is a range, kept apart.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from reprocheck.facts import fact
+from reprocheck.facts.structured import load_toml, toml_line_of
+
+VERSION = re.compile(r"^\s*(?:cpython-?|python-?|py)?(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?P<rest>\S*)")
+IMAGE_TAG = re.compile(r"^(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?:[-.]|$)")
+TAG_PYTHON = re.compile(r"(?:^|[-_])python(?P<major>[23])\.(?P<minor>\d+)(?:[-.]|$)")
+PYTHON_IMAGES = frozenset({"python", "library/python", "docker.io/library/python", "docker.io/python"})
+PROBE_MINORS = [(2, 7)] + [(3, minor) for minor in range(0, 31)]
+
+
+@dataclass(frozen=True)
+class PythonPin:
+    """`source` says what kind of pin it is; `minor` is (major, minor); `version` is the text as written."""
+
+    path: str
+    line: int
+    source: str
+    version: str
+    minor: tuple[int, int]
+    patch: int | None = None
+
+    @property
+    def minor_text(self) -> str:
+        return f"{self.minor[0]}.{self.minor[1]}"
+
+    @property
+    def full(self) -> Version | None:
+        return Version(f"{self.minor_text}.{self.patch}") if self.patch is not None else None
+
+
+@dataclass(frozen=True)
+class RequiresPython:
+    path: str
+    line: int
+    text: str
+    specifier: SpecifierSet
+
+    def admits_minor(self, minor: tuple[int, int]) -> bool:
+        """Whether any release of that minor version satisfies the range."""
+        return any(self.specifier.contains(f"{minor[0]}.{minor[1]}.{patch}", prereleases=True) for patch in range(40))
+
+    def admits(self, pin: PythonPin) -> bool:
+        if pin.full is not None:
+            return self.specifier.contains(pin.full, prereleases=True)
+        return self.admits_minor(pin.minor)
+
+
+def parse_version_text(text: str) -> tuple[tuple[int, int], int | None] | None:
+    """(major, minor), patch of a CPython version such as `3.11`, `3.11.4`, `python-3.11.4`; None otherwise."""
+    match = VERSION.match(text)
+    if not match:
+        return None
+    if text.strip().lower().startswith(("pypy", "graalpy", "miniconda", "anaconda", "mambaforge", "jython")):
+        return None
+    patch = int(match.group("patch")[1:]) if match.group("patch") else None
+    return (int(match.group("major")), int(match.group("minor"))), patch
+
+
+def single_minor(specifier: SpecifierSet) -> tuple[int, int] | None:
+    """The one minor version a range admits (`==3.11.*`, `~=3.11.0`, `>=3.11,<3.12`), else None."""
+    admitted = [m for m in PROBE_MINORS if any(specifier.contains(f"{m[0]}.{m[1]}.{p}") for p in range(40))]
+    return admitted[0] if len(admitted) == 1 else None
+
+
+def parse_specifier(text: str) -> SpecifierSet | None:
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+
+
+# -- file sources ------------------------------------------------------------------------------------------------
+def first_line_pin(project, rel: str, source: str, strip: str = "") -> PythonPin | None:
+    text = project.try_read_text(rel, source)
+    if text is None:
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        body = line.split("#", 1)[0].strip()
+        if not body:
+            continue
+        if strip:
+            if not body.startswith(strip):
+                continue
+            body = body[len(strip) :].strip()
+        parsed = parse_version_text(body.split()[0])
+        return PythonPin(rel, number, source, body.split()[0], *parsed) if parsed else None
+    return None
+
+
+def pipfile_pin(project, rel: str) -> PythonPin | None:
+    data = load_toml(project, rel)
+    requires = data.get("requires") if isinstance(data, dict) else None
+    if not isinstance(requires, dict):
+        return None
+    for key in ("python_full_version", "python_version"):
+        value = requires.get(key)
+        if isinstance(value, str) and (parsed := parse_version_text(value)):
+            text = project.try_read_text(rel) or ""
+            return PythonPin(rel, toml_line_of(text, key, "requires"), "Pipfile", value, *parsed)
+    return None
+
+
+def image_pin(path: str, line: int, name: str, tag: str | None) -> PythonPin | None:
+    if not tag:
+        return None
+    match = IMAGE_TAG.match(tag) if name.lower() in PYTHON_IMAGES or name.lower().endswith("/python") else None
+    match = match or TAG_PYTHON.search(tag)
+    if not match:
+        return None
+    patch = match.groupdict().get("patch")
+    minor = (int(match.group("major")), int(match.group("minor")))
+    return PythonPin(path, line, "base image", f"{name}:{tag}", minor, int(patch[1:]) if patch else None)
+
+
+@fact
+def requires_python(project, pyproject) -> RequiresPython | None:
+    """`[project] requires-python` of the root pyproject.toml, when present and valid."""
+    project_table = pyproject.get("project") if isinstance(pyproject, dict) else None
+    value = project_table.get("requires-python") if isinstance(project_table, dict) else None
+    if not isinstance(value, str):
+        return None
+    specifier = parse_specifier(value)
+    if specifier is None:
+        return None
+    line = toml_line_of(project.try_read_text("pyproject.toml") or "", "requires-python", "project")
+    return RequiresPython("pyproject.toml", line, value, specifier)
+
+
+@fact
+def python_pins(project, requirements_files, conda_environments, locks, dockerfiles, ci_configs) -> list[PythonPin]:
+    """Every explicit pin of a Python minor version, in a stable order (files first, then images and CI)."""
+    pins: list[PythonPin] = []
+    for rel in project.files:
+        base = posixpath.basename(rel)
+        pin = None
+        if base == ".python-version":
+            pin = first_line_pin(project, rel, ".python-version")
+        elif base == "runtime.txt":
+            pin = first_line_pin(project, rel, "runtime.txt")
+        elif base == ".tool-versions":
+            pin = first_line_pin(project, rel, ".tool-versions", strip="python")
+        elif base == "Pipfile":
+            pin = pipfile_pin(project, rel)
+        if pin is not None:
+            pins.append(pin)
+    for rel, parsed in requirements_files.items():
+        header = parsed.header
+        if header is not None and header.python and (found := parse_version_text(header.python)):
+            pins.append(PythonPin(rel, header.line, "pip-compile header", header.python, *found))
+    for lock in locks.values():
+        if lock.requires_python and (spec := parse_specifier(lock.requires_python)) is not None:
+            minor = single_minor(spec)
+            if minor is not None:
+                pins.append(PythonPin(lock.path, 1, f"{lock.kind} requires-python", lock.requires_python, minor))
+    for rel, env in conda_environments.items():
+        python = env.python
+        if python is not None and python.spec.minor is not None:
+            pins.append(PythonPin(rel, python.line, "conda", python.spec.raw, python.spec.minor))
+    for rel, dockerfile in dockerfiles.items():
+        for stage in dockerfile.stages:
+            ref = stage.base
+            if ref.is_stage_alias or ref.is_scratch:
+                continue
+            pin = image_pin(rel, ref.line, ref.name, ref.tag)
+            if pin is not None:
+                pins.append(pin)
+    for config in ci_configs:
+        versions = config.python_versions
+        matrix = [v for v in versions if v[2]]
+        for version, line, in_matrix in versions:
+            if in_matrix and len({m[0] for m in matrix}) > 1:
+                continue
+            parsed = parse_version_text(str(version))
+            if parsed is not None and re.match(r"^\s*\d+\.\d+", str(version)):
+                pins.append(PythonPin(config.path, line, "CI python-version", str(version), *parsed))
+    return pins

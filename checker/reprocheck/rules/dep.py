@@ -1,0 +1,522 @@
+"""DEP: declared dependencies — pinned, immutable, complete, consistent and correctly named."""
+
+from __future__ import annotations
+
+import re
+import sys
+from urllib.parse import urlsplit
+
+from packaging.utils import canonicalize_name
+
+from reprocheck.facts.requirements import constraints_of, includers, same_version
+from reprocheck.findings import Edit, Fix, Severity
+from reprocheck.rule import Rule
+from reprocheck.tables.dependency_names import RENAMES
+from reprocheck.tables.import_names import (
+    IMPORT_TO_DISTRIBUTIONS,
+    NAMESPACE_PATTERNS,
+    PROVIDER_PATTERNS,
+    REMOVED_STDLIB,
+)
+
+HEX_COMMIT = re.compile(r"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$")
+HASH_FRAGMENT = re.compile(r"(^|&)(sha256|sha384|sha512)=[0-9a-fA-F]{32,}")
+SVN_REVISION = re.compile(r"^r?\d+$")
+STDLIB = frozenset(sys.stdlib_module_names) | REMOVED_STDLIB | {"__future__", "__main__"}
+# Which source wins as the reference when the same distribution is pinned differently (first = reference).
+PIN_PRIORITY = (
+    "lock",
+    "requirements",
+    "constraints",
+    "conda-pip",
+    "conda",
+    "pyproject",
+    "pipfile",
+    "setup",
+    "input",
+    "dockerfile",
+    "ci",
+    "makefile",
+    "script",
+)
+REQUIREMENTS_ORIGINS = frozenset({"lock", "requirements", "input", "constraints"})  # read from the files above
+# Names of build/CI install commands, where a rename cannot be applied safely from here.
+NON_PIP_ORIGINS = frozenset({"lock", "conda"})
+
+
+class UnpinnedRequirement(Rule):
+    """
+    ## What it does
+    Reports a requirement that is not pinned to one exact version (`==1.2.3` or `===1.2.3`) in a file that pip
+    installs from directly: a hand-written `requirements*.txt`, a `constraints*.txt`, or the `pip:` section of a
+    conda `environment*.yml`. A wildcard (`==1.*`), a range (`>=1.2`), `~=` or no specifier is not a pin. A
+    requirement pinned by a constraints file in force (`-c`) is pinned.
+
+    Inputs of a lock are exempt, since the lock pins them: `*.in` files, any file a lock is compiled from (or
+    that such a file includes), and an environment file with a conda lock. Library projects
+    (`project-type = "library"`) are exempt: a library declares ranges and lets applications pin.
+
+    ## Why it matters
+    `pip install -r requirements.txt` with `torch>=2.0` installs whatever is newest on the day: two runs a
+    month apart train with different code, and results drift or break without any change in the repository.
+
+    ## Example
+    ```text
+    # requirements.txt
+    numpy>=1.24
+    torch==2.*
+    ```
+
+    ## Fix
+    Pin exact versions (`numpy==1.26.4`), or better, move the loose requirements to `requirements.in` and
+    compile a lock with `pip-compile --generate-hashes requirements.in` (or use `uv lock`).
+    """
+
+    code = "DEP001"
+    name = "unpinned-requirement"
+    severity = Severity.WARNING
+    summary = "A requirement in an install source is not pinned to an exact version"
+
+    def check(self, settings, requirements_files, conda_environments, locks, lock_inputs):
+        if settings.project_type == "library":
+            return
+        for rel, parsed in requirements_files.items():
+            if parsed.is_input or rel in locks or rel in lock_inputs:
+                continue
+            pinned = constrained_pins(requirements_files, rel)
+            for entry in parsed.requirements:
+                if entry.name is None or entry.url is not None or entry.is_local or entry.is_pinned:
+                    continue
+                if entry.name in pinned:
+                    continue
+                yield self.finding(unpinned_message(entry, rel), rel, entry.line, entry.column)
+        for rel, env in conda_environments.items():
+            if env.pip is None or rel in lock_inputs:
+                continue
+            for entry in env.pip.requirements:
+                if entry.name is None or entry.url is not None or entry.is_local or entry.is_pinned:
+                    continue
+                yield self.finding(unpinned_message(entry, f"the pip section of {rel}"), rel, entry.line, entry.column)
+
+
+def unpinned_message(entry, where: str) -> str:
+    written = str(entry.specifier) or "no version"
+    return (
+        f"{entry.raw_name} is not pinned in {where} ({written}); pin an exact version ({entry.raw_name}==X.Y.Z) "
+        "or declare it in a .in file compiled into a lock"
+    )
+
+
+def constrained_pins(requirements_files, rel: str) -> set[str]:
+    """Names pinned exactly by the constraints in force when `rel` is installed, directly or via an includer."""
+    names: set[str] = set()
+    for start in [rel, *includers(requirements_files, rel)]:
+        names.update(c.name for c in constraints_of(requirements_files, start) if c.name and c.is_pinned)
+    return names
+
+
+class MutableDirectReference(Rule):
+    """
+    ## What it does
+    Reports a dependency installed from a URL that does not name immutable content: a VCS URL without a ref
+    or with a branch or tag (`git+https://…@main`, `@v1.0.12`), or an archive URL without a hash fragment
+    (`#sha256=…`) or `--hash`. A 40-hex commit (`@3f2a…`) or a hash is immutable. It looks at requirements
+    files, `pyproject.toml`, the `pip:` section of conda environments, `Pipfile`, and install commands in
+    Dockerfiles, CI, Makefiles and scripts. A generated lock is only checked when its input is not in the
+    repository (otherwise the input is reported).
+
+    ## Why it matters
+    Branches move and tags can be re-pointed: `@main` installs different code every week, and a tag deleted and
+    recreated silently changes what `v1.0.12` means. An archive at a URL can be replaced in place.
+
+    ## Example
+    ```text
+    torchmetrics @ git+https://github.com/Lightning-AI/torchmetrics@master
+    mylib @ https://example.com/mylib-1.0.tar.gz
+    ```
+
+    ## Fix
+    Pin the full commit: `git+https://github.com/org/repo@3f2a6c1e…` (40 hex digits), add `#sha256=<digest>` to
+    archive URLs, or install a released version from the index.
+    """
+
+    code = "DEP002"
+    name = "mutable-direct-reference"
+    severity = Severity.WARNING
+    summary = "A VCS or URL dependency without an immutable commit or hash"
+
+    def check(self, requirements_files, locks, declared_distributions):
+        seen: set[tuple[str, int]] = set()
+        for rel, parsed in requirements_files.items():
+            lock = locks.get(rel)
+            if lock is not None and any(requirements_files.get(i) is not None for i in lock.inputs):
+                continue
+            for entry in parsed.requirements:
+                if entry.url is None or entry.is_local or entry.hashes:
+                    continue
+                reason = mutable_reason(entry.url)
+                if reason is not None:
+                    seen.add((rel, entry.line))
+                    label = entry.raw_name or entry.url
+                    yield self.finding(direct_message(label, entry.url, rel, reason), rel, entry.line, entry.column)
+        for declarations in declared_distributions.values():
+            for item in declarations:
+                if item.url is None or item.origin in REQUIREMENTS_ORIGINS or (item.path, item.line) in seen:
+                    continue
+                if item.url.startswith("file:"):
+                    continue
+                reason = mutable_reason(item.url)
+                if reason is not None:
+                    seen.add((item.path, item.line))
+                    message = direct_message(item.raw_name, item.url, item.path, reason)
+                    yield self.finding(message, item.path, item.line, item.column)
+
+
+def mutable_reason(url: str) -> str | None:
+    """Why `url` does not pin immutable content, or None when it does."""
+    fragment = url.split("#", 1)[1] if "#" in url else ""
+    if HASH_FRAGMENT.search(fragment):
+        return None
+    vcs = re.match(r"^(git|hg|svn|bzr)\+", url)
+    if not vcs:
+        if url.startswith("file:"):
+            return None
+        return "an archive URL without a #sha256= hash"
+    body = url[vcs.end() :].split("#", 1)[0]
+    path = urlsplit(body).path
+    if "@" not in path:
+        return "no ref, so it follows the default branch"
+    ref = path.rsplit("@", 1)[1]
+    if vcs.group(1) in ("git", "hg") and HEX_COMMIT.match(ref):
+        return None
+    if vcs.group(1) in ("svn", "bzr") and SVN_REVISION.match(ref):
+        return None
+    return f"`{ref}` is a branch or tag, which can move"
+
+
+def direct_message(label: str, url: str, where: str, reason: str) -> str:
+    return (
+        f"{label} is installed from {url} in {where}: {reason}; pin a 40-hex commit (@<sha>) "
+        "or add #sha256=<digest>, or use a release from the index"
+    )
+
+
+class NoDependencyDeclarations(Rule):
+    """
+    ## What it does
+    Reports a repository whose Python code or notebooks import third-party modules while no dependency is
+    declared anywhere: no requirements file, no `pyproject.toml` dependencies, no conda environment, no
+    Pipfile, no lock, and no install command in a Dockerfile or CI.
+
+    ## Why it matters
+    Without a declaration nobody can recreate the environment the code ran in; the only record of what was
+    installed is the author's machine.
+
+    ## Example
+    `train.py` does `import torch` and the repository has no `requirements*.txt`, `pyproject.toml`
+    dependencies or `environment.yml`.
+
+    ## Fix
+    Declare the dependencies (`requirements.in` or `[project.dependencies]`) and commit a lock made from them
+    (`pip-compile --generate-hashes` or `uv lock`).
+    """
+
+    code = "DEP003"
+    name = "no-dependency-declarations"
+    severity = Severity.ERROR
+    summary = "Code imports third-party modules but no dependencies are declared anywhere"
+
+    def check(self, python_modules, notebook_modules, first_party, declared_distributions):
+        if declared_distributions:
+            return
+        found = third_party_imports(python_modules, notebook_modules, first_party)
+        if not found:
+            return
+        modules = sorted({item[0].split(".")[0] for item in found})
+        module, path, line, cell, json_line = found[0]
+        others = f" (and {len(modules) - 1} other third-party modules)" if len(modules) > 1 else ""
+        message = (
+            f"{path} imports {module.split('.')[0]}{others} but the repository declares no dependencies; "
+            "declare them in requirements.in or [project.dependencies] and commit a lock"
+        )
+        yield self.finding(message, path, line, cell=cell, json_line=json_line)
+
+
+def third_party_imports(python_modules, notebook_modules, first_party):
+    """(module, path, line, cell, json_line) of each non-optional third-party import, first per file."""
+    found = []
+    for rel, module in python_modules.items():
+        if rel.rsplit("/", 1)[-1] == "setup.py":
+            continue
+        seen: set[str] = set()
+        for item in module.imports:
+            top = item.module.split(".")[0]
+            if is_third_party(item, first_party) and top not in seen:
+                seen.add(top)
+                found.append((item.module, rel, item.line, None, None))
+    for rel, cells in notebook_modules.items():
+        seen = set()
+        for cell in cells:
+            for item in cell.module.imports:
+                top = item.module.split(".")[0]
+                if is_third_party(item, first_party) and top not in seen:
+                    seen.add(top)
+                    found.append((item.module, rel, item.line, cell.cell, cell.module.file_line(item.line)))
+    return found
+
+
+def is_third_party(item, first_party) -> bool:
+    if item.level or item.optional or not item.module:
+        return False
+    top = item.module.split(".")[0]
+    return top not in STDLIB and top not in first_party and not top.startswith("_")
+
+
+class UndeclaredImport(Rule):
+    """
+    ## What it does
+    Reports a third-party module imported by Python code or a notebook that no dependency declaration
+    provides. Any declaration counts (requirements files, `pyproject.toml` dependencies, extras and groups,
+    conda environments, Pipfile, install commands in Dockerfiles and CI), and where a lock exists, every
+    distribution it pins (transitive pins included). Import names are mapped to distributions (`sklearn` is
+    provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`, `yaml` by `PyYAML`, …);
+    the standard library, the repository's own packages, relative imports and optional imports (inside
+    `try/except ImportError` or `if TYPE_CHECKING:`) are skipped. Add your own mappings with `import-map`.
+
+    ## Why it matters
+    An import that works only because the package happens to be installed on the author's machine breaks on
+    every fresh environment, and the version that was used is lost.
+
+    ## Example
+    ```python
+    import cv2          # no opencv-python in requirements.in
+    ```
+
+    ## Fix
+    Declare the distribution (`opencv-python-headless` in `requirements.in`, then re-lock). If the module comes
+    from a distribution with an unusual name, map it in config:
+    `[tool.reprocheck.import-map] mymod = "my-distribution"`.
+    """
+
+    code = "DEP004"
+    name = "undeclared-import"
+    severity = Severity.WARNING
+    summary = "A third-party module is imported but no dependency declaration provides it"
+
+    def check(self, python_modules, notebook_modules, first_party, declared_distributions, settings):
+        if not declared_distributions:
+            return  # DEP003 reports a repository that declares nothing
+        declared = set(declared_distributions)
+        user_map = {k: [canonicalize_name(v) for v in vs] for k, vs in settings.import_map.items()}
+        for module, path, line, cell, json_line in third_party_imports(python_modules, notebook_modules, first_party):
+            candidates = providers(module, user_map)
+            if any(name in declared for name in candidates):
+                continue
+            top = module.split(".")[0]
+            known = known_providers(module, user_map)
+            suggestion = " or ".join(known[:2]) if known else canonicalize_name(top)
+            message = (
+                f"{top} is imported in {path} but no dependency declaration provides it; declare {suggestion} "
+                "(or map the import in `import-map`)"
+            )
+            yield self.finding(message, path, line, cell=cell, json_line=json_line)
+
+
+def providers(module: str, user_map: dict[str, list[str]]) -> list[str]:
+    """Distributions that may provide dotted `module`, most likely first."""
+    top = canonicalize_name(module.split(".")[0])
+    found = known_providers(module, user_map)
+    found.extend(canonicalize_name(pattern.format(top)) for pattern in PROVIDER_PATTERNS)
+    return list(dict.fromkeys(found))
+
+
+def known_providers(module: str, user_map: dict[str, list[str]]) -> list[str]:
+    """Distributions the user map or the import table name for `module` (longest dotted prefix first)."""
+    parts = module.split(".")
+    found: list[str] = []
+    for depth in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:depth])
+        if prefix in user_map:
+            found.extend(user_map[prefix])
+        if prefix in IMPORT_TO_DISTRIBUTIONS:
+            found.extend(IMPORT_TO_DISTRIBUTIONS[prefix])
+        if prefix in NAMESPACE_PATTERNS and depth < len(parts):
+            found.append(canonicalize_name(NAMESPACE_PATTERNS[prefix].format(parts[depth])))
+        if found:
+            break
+    return list(dict.fromkeys(found))
+
+
+class ConflictingPins(Rule):
+    """
+    ## What it does
+    Reports a distribution pinned to different exact versions in two places: requirements files and locks,
+    `pyproject.toml`, conda environments, and install commands in Dockerfiles, CI, Makefiles and scripts.
+    Names are compared after PEP 503 normalisation (`PyYAML` = `pyyaml`), versions by value (`1.0` = `1.0.0`),
+    and only pins under the same environment marker are compared. A lock and its own input are LCK002's
+    business, not this rule's. Each disagreeing place is reported against the reference pin (a lock first,
+    then requirements files, environment files, pyproject, then install commands).
+
+    ## Why it matters
+    The experiment that ran in the Docker image used numpy 2.0.1 while the lock says 1.26.4: the lock no
+    longer describes any environment that exists, and results depend on which path installed the code.
+
+    ## Example
+    ```text
+    requirements.txt:   numpy==1.26.4
+    docker/Dockerfile:  RUN pip install numpy==2.0.1
+    ```
+
+    ## Fix
+    Keep one source of truth: install from the lock in the Dockerfile (`pip install -r requirements.txt`) or
+    align the versions.
+    """
+
+    code = "DEP005"
+    name = "conflicting-pins"
+    severity = Severity.WARNING
+    summary = "The same distribution is pinned to different versions in two places"
+
+    def check(self, declared_distributions, lock_inputs, locks):
+        for declarations in declared_distributions.values():
+            pinned = [d for d in declarations if d.version]
+            groups: dict[str | None, list] = {}
+            for item in pinned:
+                groups.setdefault(item.marker, []).append(item)
+            for items in groups.values():
+                if len({d.version for d in items}) < 2:
+                    continue
+                items = sorted(items, key=pin_rank)
+                reference = items[0]
+                reported: set[tuple[str, int]] = set()
+                for item in items[1:]:
+                    if same_version(item.version, reference.version) or item.path == reference.path:
+                        continue
+                    if lock_and_input(reference, item, lock_inputs) or (item.path, item.line) in reported:
+                        continue
+                    reported.add((item.path, item.line))
+                    message = (
+                        f"{item.raw_name} is pinned to {reference.version} in {reference.path} but {item.version} "
+                        f"in {item.path}; use one version everywhere (install from the lock)"
+                    )
+                    yield self.finding(message, item.path, item.line, item.column)
+
+
+def pin_rank(item) -> tuple:
+    origin = PIN_PRIORITY.index(item.origin) if item.origin in PIN_PRIORITY else len(PIN_PRIORITY)
+    return (origin, item.path, item.line)
+
+
+def lock_and_input(a, b, lock_inputs) -> bool:
+    """True when one of the two is a lock pin and the other sits in one of that lock's inputs."""
+    return (a.origin == "lock" and a.path in lock_inputs.get(b.path, ())) or (
+        b.origin == "lock" and b.path in lock_inputs.get(a.path, ())
+    )
+
+
+class PlaceholderDistribution(Rule):
+    """
+    ## What it does
+    Reports a dependency declared under a placeholder or deprecated distribution name: an import name that is
+    not a distribution (`sklearn`, `cv2`, `PIL`, `yaml`, `skimage`), a placeholder package (`pytorch`, `bs4`),
+    or a retired name (`tensorflow-gpu`, `msgpack-python`, `pycrypto`). Generated locks are skipped (fix the
+    input and re-lock); conda names are not PyPI names and are skipped too.
+
+    ## Why it matters
+    Placeholders install nothing useful or refuse to install (`sklearn` fails since 2023); retired names freeze
+    the project on the last release made under that name. The build breaks or silently uses stale code.
+
+    ## Example
+    ```text
+    sklearn
+    tensorflow-gpu==2.10.0
+    ```
+
+    ## Fix
+    Declare the real distribution: `scikit-learn`, `opencv-python` (or `opencv-python-headless`), `pillow`,
+    `PyYAML`, `torch`, `tensorflow`. `--fix` renames it where the declaration is in a requirements file,
+    `pyproject.toml` or an environment's `pip:` section; a placeholder's version is dropped, since it is the
+    placeholder's own version, and a retired name keeps its version.
+    """
+
+    code = "DEP006"
+    name = "placeholder-distribution"
+    severity = Severity.ERROR
+    summary = "A placeholder or deprecated distribution name is declared as a dependency"
+    fixable = True
+
+    def check(self, declared_distributions):
+        for name, declarations in declared_distributions.items():
+            rename = RENAMES.get(name)
+            if rename is None:
+                continue
+            for item in declarations:
+                if item.origin in NON_PIP_ORIGINS or item.tool == "conda":
+                    continue
+                wanted = " or ".join(rename.replacements)
+                message = f"{item.raw_name} in {item.path} is {rename.why}; declare {wanted} instead"
+                yield self.finding(message, item.path, item.line, item.column, fix=rename_fix(item, rename))
+
+
+def rename_fix(item, rename) -> Fix | None:
+    if len(rename.replacements) != 1:
+        return None
+    new = rename.replacements[0]
+    has_specifier = item.head_span is not None and item.name_span is not None and item.head_span != item.name_span
+    span = item.head_span if rename.placeholder and has_specifier else item.name_span
+    if span is None:
+        return None
+    line, start, end = span
+    dropped = " (dropping the placeholder's version)" if span is item.head_span and has_specifier else ""
+    return Fix(f"rename {item.raw_name} to {new}{dropped}", (Edit(line, start, line, end, new),))
+
+
+class UnlockedCondaEnvironment(Rule):
+    """
+    ## What it does
+    Reports, in a conda `environment*.yml` that has no conda lock (a `conda-lock.yml` made from it, or an
+    explicit `@EXPLICIT` export beside it): each conda dependency without a version, and a missing or empty
+    `channels:` list (unless every dependency names its channel, `conda-forge::numpy`).
+
+    ## Why it matters
+    `conda env create` resolves unversioned packages to the newest build on the day, and without explicit
+    channels the packages come from whatever channels the installing machine has configured.
+
+    ## Example
+    ```yaml
+    name: train
+    dependencies:
+      - python=3.11
+      - pytorch
+      - numpy
+    ```
+
+    ## Fix
+    Add `channels:` (e.g. `conda-forge`, `nodefaults`) and versions (`numpy=1.26.4`), then lock it:
+    `conda-lock -f environment.yml` and commit `conda-lock.yml`.
+    """
+
+    code = "DEP007"
+    name = "unlocked-conda-environment"
+    severity = Severity.WARNING
+    summary = "A conda environment with unversioned packages or no channels, and no conda lock"
+
+    def check(self, conda_environments, lock_inputs, locks):
+        for rel, env in conda_environments.items():
+            if any(locks[p].kind in ("conda-lock", "conda-explicit", "pixi") for p in lock_inputs.get(rel, ())):
+                continue
+            unversioned = [d for d in env.dependencies if not d.spec.has_version]
+            for dependency in unversioned:
+                name = dependency.spec.name
+                message = (
+                    f"conda dependency {name} in {rel} has no version; pin it ({name}=X.Y.Z) "
+                    f"or lock the environment with conda-lock -f {rel}"
+                )
+                yield self.finding(message, rel, dependency.line, dependency.column)
+            channels = [c for c in env.channels if c != "nodefaults"]
+            if not channels and not all(d.spec.channel for d in env.dependencies):
+                message = (
+                    f"{rel} lists no channels, so packages come from the installing machine's conda configuration; "
+                    "add `channels:` (e.g. conda-forge and nodefaults)"
+                )
+                yield self.finding(message, rel, env.channels_line or 1)
