@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pathspec
-from pathspec.patterns import GitWildMatchPattern
 
 from reprocheck.facts import fact
 from reprocheck.project import UnreadableFile
@@ -50,7 +49,7 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
 @dataclass(frozen=True)
 class AttributeRule:
     base: str  # folder of the .gitattributes file ("" at the root)
-    pattern: GitWildMatchPattern
+    pattern: pathspec.GitIgnoreSpec  # one pattern
     lfs: bool  # True: filter=lfs set; False: the filter is unset or another one
 
 
@@ -71,7 +70,7 @@ def parse_gitattributes(base: str, text: str) -> list[AttributeRule]:
             pattern = "**/" + pattern  # no slash: matches the name at any depth below the file
         elif not pattern.startswith("/"):
             pattern = "/" + pattern
-        rules.append(AttributeRule(base, GitWildMatchPattern(pattern), states[-1] == "filter=lfs"))
+        rules.append(AttributeRule(base, pathspec.GitIgnoreSpec.from_lines([pattern]), states[-1] == "filter=lfs"))
     return rules
 
 
@@ -110,7 +109,7 @@ class GitFacts:
             if rule.base and not rel.startswith(rule.base + "/"):
                 continue
             below = rel[len(rule.base) + 1 :] if rule.base else rel
-            if rule.pattern.match_file(below) is not None:
+            if rule.pattern.match_file(below):
                 decided = rule.lfs
         return decided
 

@@ -1,0 +1,774 @@
+"""DAT: data and model artifacts in git, DVC hygiene, and remote models or datasets fetched without a pin."""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reprocheck.facts.git_facts import POINTER_MAX_BYTES
+from reprocheck.facts.shell import split_commands, strip_wrappers
+from reprocheck.findings import Severity
+from reprocheck.rule import Rule
+from reprocheck.tables import loaders as table
+
+# DAT002: suffixes of data and model artifacts (compression suffixes are looked through: `x.csv.gz`).
+ARTIFACT_SUFFIXES = frozenset(
+    {
+        ".csv",
+        ".tsv",
+        ".parquet",
+        ".feather",
+        ".arrow",
+        ".h5",
+        ".hdf5",
+        ".npy",
+        ".npz",
+        ".pt",
+        ".pth",
+        ".ckpt",
+        ".safetensors",
+        ".onnx",
+        ".pkl",
+        ".pickle",
+        ".joblib",
+        ".tfrecord",
+    }
+)
+ZARR_STORE = re.compile(r"^(.*?[^/]+\.zarr)/")
+COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4")
+
+# DAT004: programs that run the script given as an argument, runners that wrap a command, config suffixes.
+INTERPRETER = re.compile(
+    r"^(python|pypy)(\d+(\.\d+)?)?$|^(Rscript|R|bash|sh|zsh|julia|node|perl|ruby|torchrun|deepspeed|papermill)$"
+)
+RUNNERS = {  # program -> words to skip before the wrapped command, and options that take a value
+    "uv": (("run",), frozenset({"--with", "--python", "-p", "--project", "--directory", "--env-file", "--group"})),
+    "poetry": (("run",), frozenset({"--directory", "-C"})),
+    "pipenv": (("run",), frozenset()),
+    "pdm": (("run",), frozenset({"-p", "--project"})),
+    "hatch": (("run",), frozenset()),
+    "conda": (("run",), frozenset({"-n", "--name", "-p", "--prefix"})),
+    "mamba": (("run",), frozenset({"-n", "--name", "-p", "--prefix"})),
+    "micromamba": (("run",), frozenset({"-n", "--name", "-p", "--prefix"})),
+    "accelerate": (("launch",), frozenset({"--config_file", "--num_processes", "--num_machines", "--mixed_precision"})),
+    "time": ((), frozenset()),
+}
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".conf")
+HYDRA_PATH_OPTIONS = ("--config-path", "-cp", "--config-dir", "-cd")
+HYDRA_NAME_OPTIONS = ("--config-name", "-cn")
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"  # pragma: no cover
+
+
+def artifact_suffix(rel: str) -> str | None:
+    """The artifact suffix of `rel` (`.csv` for `x.csv.gz`), or None."""
+    name = posixpath.basename(rel).lower()
+    for suffix in COMPRESSED:
+        if name.endswith(suffix) and name.count(".") >= 2:
+            name = name[: -len(suffix)]
+            break
+    suffix = posixpath.splitext(name)[1]
+    return suffix if suffix in ARTIFACT_SUFFIXES else None
+
+
+def lfs_advice(rel: str) -> str:
+    return f'`git lfs migrate import --include="{rel}"` (or `git rm --cached` it and `dvc add` it)'
+
+
+class LargeFile(Rule):
+    """
+    ## What it does
+    Reports a file tracked by git above the size limit (`max-file-size`, default 1 MiB) that is not a Git LFS
+    or DVC pointer. Sizes are the committed blob sizes, so a large file stored through LFS counts as its small
+    pointer, while a file committed before `git lfs track` (matching an LFS pattern but stored as a regular
+    blob) is still reported. Outside git the file system sizes are used and LFS patterns are trusted.
+
+    ## Why it matters
+    Large blobs stay in the history forever: every clone downloads them, CI slows down, and hosting limits
+    (100 MB on GitHub) make pushes fail. Data and weights versioned this way cannot be swapped or fetched on
+    demand, and usually are not the version the code expects.
+
+    ## Example
+    ```text
+    data/train.csv          340.2 MiB
+    models/best.ckpt        1.3 GiB
+    ```
+
+    ## Fix
+    Track such files with DVC (`dvc add data/train.csv`, commit the `.dvc` file) or Git LFS
+    (`git lfs track "*.ckpt"`), remove them from the index (`git rm --cached`), and rewrite history if they were
+    pushed (`git lfs migrate import`). Raise `max-file-size` if the limit is too strict for the project.
+    """
+
+    code = "DAT001"
+    name = "large-file-in-git"
+    severity = Severity.ERROR
+    summary = "A file tracked by git above the size limit that is not an LFS or DVC pointer"
+
+    def check(self, project, settings, git_facts):
+        limit = settings.max_file_size
+        if git_facts.in_git:
+            sized = sorted(git_facts.sizes.items())
+        else:
+            sized = [(rel, git_facts.size(rel)) for rel in project.files]
+        large = [(rel, size) for rel, size in sized if size is not None and size > limit]
+        small_enough_for_pointers = [rel for rel, size in large if size < POINTER_MAX_BYTES]
+        pointers = git_facts.lfs_pointers(small_enough_for_pointers) if small_enough_for_pointers else {}
+        for rel, size in large:
+            if rel in pointers:
+                continue
+            lfs = git_facts.is_lfs_tracked(rel)
+            if lfs and not git_facts.in_git:
+                continue  # committing it would store it in LFS
+            where = f"{human_size(size)} in git (limit {human_size(limit)})"
+            if lfs:
+                message = (
+                    f"{rel} matches an LFS pattern in .gitattributes but is committed as a regular {where}; "
+                    f"move it to LFS with {lfs_advice(rel)}"
+                )
+            else:
+                message = f"{rel} is {where}; track it with DVC (`dvc add`) or Git LFS instead of committing it"
+            yield self.finding(message, rel)
+
+
+class ArtifactInGit(Rule):
+    """
+    ## What it does
+    Reports data and model artifacts tracked in git whatever their size (`.csv .tsv .parquet .feather .arrow
+    .h5 .hdf5 .npy .npz .pt .pth .ckpt .safetensors .onnx .pkl .pickle .joblib .tfrecord .zarr`, also
+    compressed as `.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), except Git LFS pointers and files under the test-fixture
+    folders (`fixture-dirs`, default `tests/fixtures/`, `tests/data/`, `testdata/`, ...).
+
+    ## Why it matters
+    Artifacts change independently of the code: versioned in git they grow the history with every revision,
+    cannot be fetched selectively, and silently drift from the pipeline that should produce them. Pickles and
+    checkpoints are also code that runs when loaded.
+
+    ## Example
+    ```text
+    data/processed/features.parquet
+    models/classifier.joblib
+    ```
+
+    ## Fix
+    Version artifacts with DVC (`dvc add`, or as outputs of a `dvc.yaml` stage) or Git LFS, and `git rm --cached`
+    them. Small files that tests read belong under a fixture folder; add yours to `fixture-dirs`.
+    """
+
+    code = "DAT002"
+    name = "artifact-in-git"
+    severity = Severity.WARNING
+    summary = "A data or model artifact tracked in git"
+
+    def check(self, project, settings, git_facts):
+        files = sorted(git_facts.sizes) if git_facts.in_git else project.files
+        fixtures = settings.fixture_spec
+        candidates: list[tuple[str, str]] = []
+        stores: dict[str, str] = {}
+        for rel in files:
+            store = ZARR_STORE.match(rel)
+            if store is not None:
+                stores.setdefault(store.group(1), rel)
+                continue
+            suffix = artifact_suffix(rel)
+            if suffix is not None:
+                candidates.append((rel, suffix))
+        candidates += [(first, ".zarr") for store, first in stores.items()]
+        candidates = [(rel, s) for rel, s in candidates if not fixtures.match_file(rel)]
+        if not candidates:
+            return
+        pointers = git_facts.lfs_pointers([rel for rel, _ in candidates])
+        for rel, suffix in sorted(candidates):
+            if rel in pointers or (not git_facts.in_git and git_facts.is_lfs_tracked(rel)):
+                continue
+            if suffix == ".zarr":
+                name = ZARR_STORE.match(rel).group(1)
+                yield self.finding(
+                    f"zarr store {name} is tracked in git; version it with DVC (`dvc add {name}`) instead", rel
+                )
+                continue
+            size = git_facts.size(rel)
+            shown = f"{suffix}, {human_size(size)}" if size is not None else suffix
+            advice = (
+                lfs_advice(rel)
+                if git_facts.is_lfs_tracked(rel)
+                else "track it with DVC (`dvc add`) or Git LFS, or keep test fixtures under a fixture folder"
+            )
+            yield self.finding(f"{rel} is a data/model artifact ({shown}) tracked in git; {advice}", rel)
+
+
+# -- DVC ------------------------------------------------------------------------------------------
+def tracked_under(project, path: str, tracked_sorted: list[str]) -> bool:
+    """Whether git tracks `path` itself or anything below it."""
+    if project.is_tracked(path):
+        return True
+    prefix = path + "/"
+    index = bisect_left(tracked_sorted, prefix)
+    return index < len(tracked_sorted) and tracked_sorted[index].startswith(prefix)
+
+
+class DvcHygiene(Rule):
+    """
+    ## What it does
+    Checks what DVC needs to reproduce a pipeline for someone else, reading `dvc.yaml`, `dvc.lock`,
+    `.dvc/config` and `*.dvc` files without running dvc:
+    - a `dvc.yaml` with stages but no tracked `dvc.lock` beside it;
+    - DVC-tracked data but no default remote in `.dvc/config` (`[core] remote = ...`), or a default remote that
+      is not defined there;
+    - a path tracked by a `*.dvc` file that git does not ignore (or even tracks).
+
+    ## Why it matters
+    `dvc.lock` records the exact hashes of every stage's inputs and outputs: without it in git nobody can tell
+    which data produced the results, and `dvc repro` reruns everything. Without a shared default remote,
+    `dvc pull` has nowhere to fetch from. A DVC-tracked path that git does not ignore ends up committed twice.
+
+    ## Example
+    ```ini
+    # .dvc/config
+    [core]
+        autostage = true
+    ```
+
+    ## Fix
+    Commit `dvc.lock`; configure and commit a remote with `dvc remote add -d storage s3://bucket/path`; keep
+    the `.gitignore` entries `dvc add` writes (`/train.csv` beside `train.csv.dvc`) and `git rm --cached`
+    the data.
+    """
+
+    code = "DAT003"
+    name = "dvc-hygiene"
+    severity = Severity.WARNING
+    summary = "DVC pipeline without a committed lock, no default remote, or DVC data not git-ignored"
+
+    def check(self, project, dvc, git_facts):
+        for pipeline in dvc.pipelines:
+            if not pipeline.stages:
+                continue
+            if not project.exists(pipeline.lock_path):
+                yield self.finding(
+                    f"{pipeline.path} has no {pipeline.lock_path}; run `dvc repro` and commit {pipeline.lock_path}",
+                    pipeline.path,
+                    1,
+                )
+            elif not project.is_tracked(pipeline.lock_path):
+                yield self.finding(
+                    f"{pipeline.lock_path} is not committed; `git add {pipeline.lock_path}` so the pipeline's "
+                    "data versions are recorded",
+                    pipeline.lock_path,
+                    1,
+                )
+        yield from self.check_remote(dvc)
+        tracked_sorted = sorted(project.tracked) if project.tracked is not None else []
+        for pointer in dvc.pointer_files:
+            for out in pointer.outs:
+                if project.in_git and tracked_under(project, out.path, tracked_sorted):
+                    yield self.finding(
+                        f"{out.path} is tracked by {pointer.path} and by git; `git rm -r --cached {out.path}` "
+                        "and git-ignore it",
+                        pointer.path,
+                        out.line,
+                    )
+                elif not git_facts.is_ignored(out.path, directory=True):
+                    name = posixpath.basename(out.path)
+                    folder = posixpath.dirname(out.path)
+                    where = f"{folder}/.gitignore" if folder else ".gitignore"
+                    yield self.finding(
+                        f"{out.path} is tracked by {pointer.path} but not git-ignored; add `/{name}` to {where}",
+                        pointer.path,
+                        out.line,
+                    )
+
+    def check_remote(self, dvc):
+        has_data = bool(dvc.pointer_files) or any(out.cache for stage in dvc.stages for out in stage.outs)
+        if not has_data:
+            return
+        config = dvc.config
+        if config is None:
+            anchor = dvc.pointer_files[0].path if dvc.pointer_files else dvc.pipelines[0].path
+            yield self.finding(
+                "DVC-tracked data but no committed .dvc/config with a default remote; run "
+                "`dvc remote add -d <name> <url>` and commit .dvc/config",
+                anchor,
+                1,
+            )
+        elif config.default_remote is None:
+            yield self.finding(
+                "no default DVC remote in .dvc/config, so `dvc pull`/`dvc push` have nowhere to go; run "
+                "`dvc remote add -d <name> <url>`",
+                config.path,
+                1,
+            )
+        elif config.default_remote not in config.remotes:
+            yield self.finding(
+                f"default DVC remote {config.default_remote!r} is not defined in .dvc/config (perhaps only in the "
+                "untracked config.local); define it with `dvc remote add`",
+                config.path,
+                config.default_remote_line,
+            )
+
+
+@dataclass(frozen=True)
+class StageInput:
+    kind: str  # "script" | "config"
+    path: str  # root-relative
+    line: int
+
+
+def python_module_file(module: str, module_index) -> str | None:
+    for name in (f"{module}.__main__", module):
+        paths = module_index.get(name)
+        if paths:
+            return paths[0]
+    return None
+
+
+def unwrap(argv: list[str]) -> list[str]:
+    """`uv run --with x python a.py` -> `python a.py`; also `env`, `sudo`, `time`, `accelerate launch`, ..."""
+    argv = strip_wrappers(argv)
+    while argv and posixpath.basename(argv[0]) in RUNNERS:
+        words, value_options = RUNNERS[posixpath.basename(argv[0])]
+        i = 1
+        for word in words:
+            if i < len(argv) and argv[i] == word:
+                i += 1
+        while i < len(argv) and argv[i].startswith("-"):
+            option = argv[i].split("=", 1)[0]
+            i += 2 if option in value_options and "=" not in argv[i] else 1
+        if i < len(argv) and argv[i] == "--":
+            i += 1
+        argv = strip_wrappers(argv[i:])
+    return argv
+
+
+def stage_inputs(stage, project, module_index) -> Iterator[StageInput]:
+    """Scripts a stage's commands run and config files they name, as root-relative paths that exist."""
+
+    def existing(arg: str) -> str | None:
+        if not arg or "${" in arg or "://" in arg or arg.startswith("-"):
+            return None
+        path = stage.resolve(arg)
+        return path if project.exists(path) else None
+
+    for line, text in stage.commands:
+        for command in split_commands(text, first_line=line):
+            argv = unwrap(command.argv)
+            if not argv:
+                continue
+            script_at, script = script_of(argv, existing, module_index)
+            if script is not None:
+                yield StageInput("script", script, command.line)
+            rest = argv[(script_at or 0) + 1 :]
+            yield from config_arguments(rest, script, existing, project.exists, command.line)
+
+
+def script_of(argv: list[str], existing, module_index) -> tuple[int | None, str | None]:
+    """(index in argv, root-relative path) of the script a command runs, if it is a file of the project."""
+    if existing(argv[0]):
+        return 0, existing(argv[0])
+    if not INTERPRETER.match(posixpath.basename(argv[0])):
+        return None, None
+    for i, arg in enumerate(argv[1:], start=1):
+        if arg == "-m" and i + 1 < len(argv):
+            return i + 1, python_module_file(argv[i + 1], module_index)
+        if arg in ("-c", "-e"):
+            break
+        if existing(arg) and not arg.endswith(CONFIG_SUFFIXES):
+            return i, existing(arg)
+    return None, None
+
+
+def config_arguments(args: list[str], script: str | None, existing, exists, line: int) -> Iterator[StageInput]:
+    """Config files named by the arguments after the script: paths, `--opt=path`, Hydra's path and name."""
+    hydra_path = hydra_name = None
+    for i, arg in enumerate(args):
+        option, eq, value = arg.partition("=")
+        if option in HYDRA_PATH_OPTIONS + HYDRA_NAME_OPTIONS:
+            value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            if option in HYDRA_PATH_OPTIONS:
+                hydra_path = value
+            else:
+                hydra_name = value
+            continue
+        candidate = value if eq and option.startswith("-") else arg
+        if candidate.endswith(CONFIG_SUFFIXES):
+            found = existing(candidate)
+            if found:
+                yield StageInput("config", found, line)
+    if hydra_name:
+        name = hydra_name if hydra_name.endswith((".yaml", ".yml")) else hydra_name + ".yaml"
+        folder = hydra_path or "."
+        found = existing(posixpath.join(folder, name))
+        if found is None and script is not None and not folder.startswith("/"):  # relative to the script
+            beside = posixpath.normpath(posixpath.join(posixpath.dirname(script), folder, name))
+            found = beside if exists(beside) else None
+        if found:
+            yield StageInput("config", found, line)
+
+
+def covered(path: str, entries: list[str]) -> bool:
+    return any(path == entry or entry == "" or path.startswith(entry + "/") for entry in entries)
+
+
+class DvcUndeclaredInput(Rule):
+    """
+    ## What it does
+    Reports a `dvc.yaml` stage whose `cmd` runs a script of the repository (`python src/train.py`,
+    `python -m pkg.train`, `Rscript x.R`, `./run.sh`, also through `uv run`, `poetry run`, `accelerate launch`,
+    ...) or names a config file (`--config configs/train.yaml`, Hydra `--config-name`) that neither its `deps` nor
+    its `params` list. `foreach`/`matrix` stages are expanded and `${...}` resolved from `vars` first.
+
+    ## Why it matters
+    DVC decides what to rerun from the declared dependencies only. Change the training script or its config,
+    run `dvc repro`, and DVC reports everything up to date: the outputs in `dvc.lock` no longer match the code.
+
+    ## Example
+    ```yaml
+    stages:
+      train:
+        cmd: python src/train.py --config configs/train.yaml
+        deps: [data/prepared]
+        outs: [models/model.pt]
+    ```
+
+    ## Fix
+    List the script in `deps` (a folder such as `src` covers all its files) and the config in `params`
+    (`- configs/train.yaml:` for the whole file) or `deps`.
+    """
+
+    code = "DAT004"
+    name = "dvc-undeclared-input"
+    severity = Severity.WARNING
+    summary = "A DVC stage runs a script or reads a config that its deps/params do not list"
+
+    def check(self, project, dvc, module_index):
+        reported: set[tuple[str, int, str]] = set()
+        for stage in dvc.stages:
+            params_files = [p.file for p in stage.params]
+            for found in stage_inputs(stage, project, module_index):
+                allowed = stage.deps + (params_files if found.kind == "config" else [])
+                if covered(found.path, allowed):
+                    continue
+                key = (stage.path, found.line, found.path)
+                if key in reported:
+                    continue
+                reported.add(key)
+                if found.kind == "script":
+                    message = (
+                        f"stage {stage.name!r} runs {found.path} but its deps do not list it, so `dvc repro` will "
+                        "not rerun the stage when it changes; add it to deps"
+                    )
+                else:
+                    message = (
+                        f"stage {stage.name!r} reads {found.path} but neither its deps nor its params list it; "
+                        f"add `- {found.path}:` to params (or to deps)"
+                    )
+                yield self.finding(message, stage.path, found.line)
+
+
+# -- DAT005 ---------------------------------------------------------------------------------------
+HEX40 = re.compile(r"^[0-9a-f]{40}$")
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+LOCAL_HINT = re.compile(r"(dir|folder|checkpoint|ckpt|output|save|local|tmp|cache|(?<!or_)path)", re.IGNORECASE)
+TRIGGERS = tuple({name.rsplit(".", 1)[-1] for name in table.LOADERS} | set(table.PRETRAINED_METHODS))
+
+
+@dataclass
+class Scope:
+    """The calls made directly in one function (or module / notebook cell) body, and what it verifies."""
+
+    calls: list[ast.Call]
+    constants: dict[str, str]
+    verifies: bool = False
+
+
+def collect_scopes(tree: ast.AST) -> list[Scope]:
+    scopes: list[Scope] = []
+
+    def visit(body_owner: ast.AST) -> None:
+        scope = Scope([], {})
+        scopes.append(scope)
+        stack = list(ast.iter_child_nodes(body_owner))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                for default in [*node.args.defaults, *node.args.kw_defaults]:
+                    if default is not None:
+                        stack.append(default)
+                visit(node)
+                continue
+            if isinstance(node, ast.Call):
+                scope.calls.append(node)
+            elif (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                scope.constants[node.targets[0].id] = node.value.value
+            stack.extend(ast.iter_child_nodes(node))
+        scope.calls.sort(key=lambda call: (call.lineno, call.col_offset))
+
+    visit(tree)
+    return scopes
+
+
+def call_name(module, call: ast.Call) -> str:
+    qualified = module.qualname(call.func)
+    if qualified:
+        return qualified
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def is_checksum_call(module, call: ast.Call) -> bool:
+    name = call_name(module, call)
+    if name.startswith(table.CHECKSUM_MODULES):
+        return True
+    last = name.rsplit(".", 1)[-1].lower()
+    return any(word in last for word in table.CHECKSUM_WORDS)
+
+
+def argument(call: ast.Call, where: tuple[int | None, str | None]) -> ast.expr | None:
+    position, keyword = where
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    if position is not None and position < len(call.args):
+        value = call.args[position]
+        return None if isinstance(value, ast.Starred) else value
+    return None
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def literal(node: ast.expr | None, scope: Scope, module_scope: Scope) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return scope.constants.get(node.id, module_scope.constants.get(node.id))
+    return None
+
+
+def class_inherits_loader(module, name: str) -> bool | None:
+    """For a class defined at top level of `module`: False if it defines from_pretrained itself (judged by what
+    it calls inside), True if it inherits it from a hub package; None when there is no such class."""
+    tree = module.tree
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            defined = {f.name for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            if defined & table.PRETRAINED_METHODS:
+                return False
+            return any((module.qualname(base) or "").split(".")[0] in table.PRETRAINED_PACKAGES for base in node.bases)
+    return None
+
+
+PRETRAINED = table.Loader("hub", (0, "pretrained_model_name_or_path"), "model")
+
+
+class LoaderResolver:
+    """Finds the loader a call makes, following project classes whose `from_pretrained` is inherited."""
+
+    def __init__(self, first_party, module_index, python_modules):
+        self.first_party = first_party
+        self.module_index = module_index
+        self.python_modules = python_modules
+
+    def loader(self, module, call: ast.Call) -> table.Loader | None:
+        qualified = module.qualname(call.func)
+        if qualified in table.LOADERS:
+            return table.LOADERS[qualified]
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr not in table.PRETRAINED_METHODS:
+            return None
+        if qualified is None:  # a class of this very module?
+            if isinstance(func.value, ast.Name):
+                return PRETRAINED if class_inherits_loader(module, func.value.id) else None
+            return None
+        root = qualified.split(".")[0]
+        if root in table.PRETRAINED_PACKAGES:
+            return PRETRAINED
+        if root in self.first_party:
+            owner, _, class_name = qualified.rsplit(".", 1)[0].rpartition(".")
+            for rel in self.module_index.get(owner, []):
+                target = self.python_modules.get(rel)
+                if target is not None and class_inherits_loader(target, class_name):
+                    return PRETRAINED
+        return None
+
+
+LOCAL_FILE_SUFFIXES = (".py", ".json", ".csv", ".txt", ".parquet", ".bin", ".pt", ".safetensors", ".yaml")
+
+
+def looks_local(value: str, project) -> bool:
+    """A path on disk rather than a hub id: `./x`, `/abs`, `a/b/c`, a file name, or a path the repo holds."""
+    cleaned = value.rstrip("/")
+    if cleaned.startswith((".", "/", "~")) or "\\" in cleaned or cleaned.count("/") > 1:
+        return True
+    if not HUB_ID.match(cleaned) or cleaned.lower().endswith(LOCAL_FILE_SUFFIXES):
+        return True
+    if project.exists(cleaned):
+        return True
+    index = bisect_left(project.files, cleaned + "/")
+    return index < len(project.files) and project.files[index].startswith(cleaned + "/")
+
+
+def data_url(url: str) -> bool:
+    path = url.split("?", 1)[0].split("#", 1)[0].lower()
+    for suffix in table.COMPRESSION_SUFFIXES:
+        if path.endswith(suffix):
+            return True
+    return any(path.endswith(suffix) for suffix in table.DATA_URL_SUFFIXES) or path.endswith(".tar.gz")
+
+
+class UnpinnedRemoteArtifact(Rule):
+    """
+    ## What it does
+    Reports models and datasets fetched at run time without a pin, in Python files and notebook cells:
+    - Hugging Face loaders without `revision=` (or with a branch such as `revision="main"`): any
+      `from_pretrained` of transformers/diffusers/peft/sentence-transformers/timm classes, `load_dataset`,
+      `hf_hub_download`, `snapshot_download`, `pipeline`, `SentenceTransformer`;
+    - `torch.hub.load("org/repo")` without a `:tag` or commit;
+    - downloads (`urlretrieve`, `requests.get` of a data file URL or with `stream=True`, `wget`, `gdown`,
+      `load_state_dict_from_url`, ...) with no checksum check in the same function (a `hashlib` digest, a
+      `verify`/`checksum`/`md5` helper, or the loader's own `md5=`/`known_hash=`/`check_hash=` argument).
+
+    Loaders are recognised through imports (`from transformers import AutoModel`); a project's own class
+    that defines `from_pretrained` is judged by what it calls inside, one that inherits it from a hub class is a
+    loader. Local paths (`./checkpoints/best`, `load_dataset("csv", ...)`) are not remote.
+
+    ## Why it matters
+    A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
+    re-processed. The same code then trains or evaluates on something else, silently. A download without a
+    checksum can change, or be truncated, without anyone noticing.
+
+    ## Example
+    ```python
+    model = AutoModel.from_pretrained("bert-base-uncased")
+    data = load_dataset("imdb")
+    ```
+
+    ## Fix
+    Pin the commit: `from_pretrained("bert-base-uncased", revision="<40-hex commit sha>")`,
+    `torch.hub.load("pytorch/vision:v0.16.0", ...)`, and verify downloads (`pooch.retrieve(url,
+    known_hash="sha256:...")`, or compare `hashlib.sha256` of the file right after downloading it).
+    """
+
+    code = "DAT005"
+    name = "unpinned-remote-artifact"
+    severity = Severity.WARNING
+    summary = "A remote model or dataset loaded without a pinned revision or checksum"
+
+    def check(self, project, python_modules, notebook_modules, first_party, module_index):
+        resolver = LoaderResolver(first_party, module_index, python_modules)
+        for module in python_modules.values():
+            if module.mentions(*TRIGGERS):
+                for line, message in self.judge(module, resolver, project):
+                    yield self.finding(message, module.path, line)
+        for path, cells in notebook_modules.items():
+            for cell in cells:
+                if cell.module.mentions(*TRIGGERS):
+                    for line, message in self.judge(cell.module, resolver, project):
+                        yield self.finding(message, path, line, cell=cell.cell, json_line=cell.module.file_line(line))
+
+    def judge(self, module, resolver: LoaderResolver, project) -> Iterator[tuple[int, str]]:
+        tree = module.tree
+        if tree is None:
+            return
+        scopes = collect_scopes(tree)
+        module_scope = scopes[0]
+        for scope in scopes:
+            scope.verifies = any(is_checksum_call(module, call) for call in scope.calls)
+            for call in scope.calls:
+                loader = resolver.loader(module, call)
+                if loader is None:
+                    continue
+                message = self.problem(loader, call, scope, module_scope, project)
+                if message:
+                    yield call.lineno, message
+
+    def problem(self, loader, call: ast.Call, scope: Scope, module_scope: Scope, project) -> str | None:
+        callee = ast.unparse(call.func)
+        target_node = argument(call, loader.target)
+        target = literal(target_node, scope, module_scope)
+        if loader.kind == "hub":
+            return self.hub_problem(loader, call, callee, target_node, target, project)
+        if loader.kind == "torch-hub":
+            source = keyword(call, "source")
+            if isinstance(source, ast.Constant) and source.value == "local":
+                return None
+            if target is None or looks_local(target.partition(":")[0], project):
+                return None
+            repo, _, ref = target.partition(":")
+            if ref and ref not in table.MOVING_REFS:
+                return None
+            state = f"branch {ref!r}" if ref else "default branch"
+            return (
+                f'`{callee}("{target}")` loads the {state} of {repo}, which moves; pin a tag or commit: '
+                f'"{repo}:<tag or sha>"'
+            )
+        # downloads
+        if loader.verify:
+            verified = keyword(call, loader.verify)
+            if verified is not None and not (isinstance(verified, ast.Constant) and verified.value in (None, False)):
+                return None
+        if loader.kind == "http":
+            stream = keyword(call, "stream")
+            streamed = isinstance(stream, ast.Constant) and stream.value is True
+            if not streamed and not (target and data_url(target)):
+                return None
+        if scope.verifies:
+            return None
+        shown = target if target else "a URL"
+        extra = f", or pass {loader.verify}=" if loader.verify else ""
+        return (
+            f"`{callee}` downloads {shown} without a checksum check in the same function; verify its sha256 "
+            f"(hashlib) right after the download{extra}"
+        )
+
+    def hub_problem(self, loader, call, callee, target_node, target, project) -> str | None:
+        revision = keyword(call, table.HUB_REVISION)
+        if target_node is None and loader.default_target is None:
+            return None
+        if target_node is not None:
+            if target is not None:
+                if looks_local(target, project):
+                    return None
+                if loader.what == "dataset" and target.lower() in table.LOCAL_DATASET_BUILDERS:
+                    return None
+            elif LOCAL_HINT.search(ast.unparse(target_node)):
+                return None
+        if target_node is None:
+            what = loader.default_target
+        elif target is not None:
+            what = f"{loader.what} {target}"
+        else:
+            what = f"the {loader.what} named by `{ast.unparse(target_node)}`"
+        if revision is not None:
+            if not isinstance(revision, ast.Constant):
+                return None  # decided elsewhere (a config value, a variable): not judged here
+            value = revision.value
+            if isinstance(value, str) and HEX40.match(value):
+                return None
+            if value is not None:
+                return (
+                    f"`{callee}` loads {what} at revision={value!r}, which can move; pin the 40-hex commit sha: "
+                    'revision="<sha>"'
+                )
+        return (
+            f"`{callee}` loads {what} from the Hugging Face hub without a pinned revision; pass "
+            'revision="<40-hex commit sha>"'
+        )

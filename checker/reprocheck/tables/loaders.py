@@ -1,0 +1,130 @@
+"""Remote model and dataset loaders as data (DAT005): what each fetches, and what pins or verifies it.
+
+Keys are qualified names as the Python facts resolve them through imports (`from transformers import
+AutoModel; AutoModel.from_pretrained` is `transformers.AutoModel.from_pretrained`). Sources: the Hugging Face
+`transformers`, `datasets`, `huggingface_hub`, `diffusers` and `sentence-transformers` references, PyTorch's
+`torch.hub`, torchvision's download utilities, pooch, urllib, requests and httpx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Loader:
+    """How one callable fetches something remote.
+
+    `kind`: "hub" (a Hugging Face repository pinned by `revision=`), "torch-hub" (a GitHub `org/repo[:ref]`),
+    "download" (a URL always downloaded; verified by `verify` keyword or a checksum in the same function),
+    "http" (a general HTTP call: judged only for URLs that name a data file, or with `stream=True`).
+    `target`: (position, keyword) of the model/dataset id or URL. `what` names it in messages.
+    """
+
+    kind: str
+    target: tuple[int | None, str | None]
+    what: str
+    verify: str | None = None  # keyword whose truthy value verifies the download (md5=, known_hash=, ...)
+    default_target: str | None = None  # what is loaded when the target argument is left out
+
+
+HUB_REVISION = "revision"
+
+LOADERS: dict[str, Loader] = {
+    # Hugging Face datasets and hub
+    "datasets.load_dataset": Loader("hub", (0, "path"), "dataset"),
+    "datasets.load_dataset_builder": Loader("hub", (0, "path"), "dataset"),
+    "huggingface_hub.hf_hub_download": Loader("hub", (0, "repo_id"), "file of"),
+    "huggingface_hub.snapshot_download": Loader("hub", (0, "repo_id"), "repository"),
+    "huggingface_hub.hf_hub_url": Loader("hub", (0, "repo_id"), "file of"),
+    "transformers.pipeline": Loader("hub", (1, "model"), "model", default_target="the task's default model"),
+    "sentence_transformers.SentenceTransformer": Loader("hub", (0, "model_name_or_path"), "model"),
+    "sentence_transformers.CrossEncoder": Loader("hub", (0, "model_name"), "model"),
+    # torch.hub: GitHub repositories, pinned by `org/repo:ref`
+    "torch.hub.load": Loader("torch-hub", (0, "repo_or_dir"), "model"),
+    "torch.hub.list": Loader("torch-hub", (0, "github"), "entry points of"),
+    "torch.hub.load_state_dict_from_url": Loader("download", (0, "url"), "weights", verify="check_hash"),
+    "torch.hub.download_url_to_file": Loader("download", (0, "url"), "file", verify="hash_prefix"),
+    # plain downloads
+    "urllib.request.urlretrieve": Loader("download", (0, "url"), "file"),
+    "wget.download": Loader("download", (0, "url"), "file"),
+    "gdown.download": Loader("download", (0, "url"), "file"),
+    "gdown.cached_download": Loader("download", (0, "url"), "file", verify="hash"),
+    "pooch.retrieve": Loader("download", (0, "url"), "file", verify="known_hash"),
+    "torchvision.datasets.utils.download_url": Loader("download", (0, "url"), "file", verify="md5"),
+    "torchvision.datasets.utils.download_and_extract_archive": Loader("download", (0, "url"), "archive", verify="md5"),
+    "keras.utils.get_file": Loader("download", (1, "origin"), "file", verify="file_hash"),
+    "tensorflow.keras.utils.get_file": Loader("download", (1, "origin"), "file", verify="file_hash"),
+    # general HTTP clients
+    "requests.get": Loader("http", (0, "url"), "file"),
+    "requests.request": Loader("http", (1, "url"), "file"),
+    "httpx.get": Loader("http", (0, "url"), "file"),
+    "urllib.request.urlopen": Loader("http", (0, "url"), "file"),
+}
+
+# Any `<Class>.from_pretrained(...)` of a class from these packages loads from the Hugging Face hub.
+PRETRAINED_METHODS = frozenset({"from_pretrained"})
+PRETRAINED_PACKAGES = frozenset(
+    {"transformers", "diffusers", "peft", "sentence_transformers", "optimum", "timm", "huggingface_hub", "open_clip"}
+)
+
+# `load_dataset` builders that read local files rather than a hub repository.
+LOCAL_DATASET_BUILDERS = frozenset(
+    {
+        "csv",
+        "json",
+        "parquet",
+        "text",
+        "arrow",
+        "pandas",
+        "imagefolder",
+        "audiofolder",
+        "videofolder",
+        "webdataset",
+        "sql",
+        "generator",
+        "xml",
+    }
+)
+
+# torch.hub refs that are branches, not pins.
+MOVING_REFS = frozenset({"main", "master", "dev", "develop", "latest", "nightly", "HEAD"})
+
+# A URL path ending in one of these names a data or model file (compression suffixes are looked through).
+DATA_URL_SUFFIXES = frozenset(
+    {
+        ".csv",
+        ".tsv",
+        ".parquet",
+        ".feather",
+        ".arrow",
+        ".h5",
+        ".hdf5",
+        ".npy",
+        ".npz",
+        ".pt",
+        ".pth",
+        ".ckpt",
+        ".bin",
+        ".safetensors",
+        ".onnx",
+        ".pkl",
+        ".pickle",
+        ".joblib",
+        ".tfrecord",
+        ".zip",
+        ".tar",
+        ".tgz",
+        ".jsonl",
+        ".xlsx",
+        ".mat",
+        ".model",
+        ".weights",
+    }
+)
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".lz4")
+
+# Calls whose presence in the same function means the download is verified: qualified-name prefixes, and
+# call names (last dotted part, lower-cased) containing one of the words.
+CHECKSUM_MODULES = ("hashlib.", "zlib.crc32", "zlib.adler32")
+CHECKSUM_WORDS = ("sha1", "sha256", "sha512", "md5", "blake2", "checksum", "digest", "integrity", "verify_hash")

@@ -1,0 +1,464 @@
+"""DAT001-DAT005: large files and artifacts in git, DVC hygiene and undeclared inputs, unpinned remote loads."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from tests.conftest import findings
+
+MIB = 1024 * 1024
+SHA = "0123456789abcdef" * 2 + "01234567"  # 40 hex: a commit id
+
+
+def lfs_pointer(size: int) -> str:
+    return f"version https://git-lfs.github.com/spec/v1\noid sha256:{'ab' * 32}\nsize {size}\n"
+
+
+def of(root, code: str, *args) -> list[dict]:
+    return [f for f in findings(root, *args, select=code) if f["code"] == code]
+
+
+# -- DAT001 ----------------------------------------------------------------------------------------
+def test_dat001_large_tracked_file(make_repo):
+    root = make_repo({"data/train.bin": os.urandom(2 * MIB + 10), "README.md": "x\n"})
+    (found,) = of(root, "DAT001")
+    assert found["path"] == "data/train.bin"
+    assert "data/train.bin is 2.0 MiB in git (limit 1.0 MiB)" in found["message"]
+    assert "DVC" in found["message"] and "LFS" in found["message"]
+
+
+def test_dat001_lfs_pointer_of_a_2gb_file_is_fine(make_repo):
+    root = make_repo(
+        {
+            ".gitattributes": "*.ckpt filter=lfs diff=lfs merge=lfs -text\n",
+            "models/huge.ckpt": lfs_pointer(2 * 1024**3),
+            "data/small.txt": "ok\n",
+        }
+    )
+    assert of(root, "DAT001") == []
+    assert of(root, "DAT002") == []
+
+
+def test_dat001_file_matching_lfs_pattern_but_committed_as_blob(make_repo):
+    root = make_repo({".gitattributes": "*.bin filter=lfs diff=lfs merge=lfs -text\n", "w.bin": os.urandom(MIB + 1)})
+    (found,) = of(root, "DAT001")
+    assert "matches an LFS pattern" in found["message"] and "git lfs migrate import" in found["message"]
+
+
+def test_dat001_counts_committed_size_not_untracked_files(make_repo):
+    root = make_repo({"README.md": "x\n"})
+    (root / "scratch.bin").write_bytes(os.urandom(2 * MIB))  # untracked
+    assert of(root, "DAT001") == []
+
+
+def test_dat001_configurable_limit(make_repo):
+    files = {"pyproject.toml": '[tool.reprocheck]\nmax-file-size = "3MiB"\n', "blob.bin": os.urandom(2 * MIB)}
+    assert of(make_repo(files), "DAT001") == []
+    files["pyproject.toml"] = "[tool.reprocheck]\nmax-file-size = 100000\n"
+    (found,) = of(make_repo(files), "DAT001")
+    assert "limit 97.7 KiB" in found["message"]
+
+
+def test_dat001_outside_git_uses_file_sizes_and_lfs_patterns(make_repo):
+    root = make_repo(
+        {"big.bin": os.urandom(2 * MIB), ".gitattributes": "*.h5 filter=lfs\n", "w.h5": os.urandom(2 * MIB)},
+        git_init=False,
+    )
+    assert [f["path"] for f in of(root, "DAT001")] == ["big.bin"]
+
+
+# -- DAT002 ----------------------------------------------------------------------------------------
+def test_dat002_artifacts_tracked_in_git(make_repo):
+    root = make_repo(
+        {
+            "data/train.csv": "a,b\n1,2\n",
+            "data/features.parquet.gz": b"\x1f\x8b\x08\x00",
+            "models/model.pt": b"PK\x03\x04",
+            "models/Classifier.JOBLIB": b"\x80\x04",
+            "arrays/x.npy": b"\x93NUMPY",
+            "store.zarr/.zarray": "{}",
+            "store.zarr/0.0": b"\x00\x01",
+            "src/load_csv.py": "import pandas\n",
+            "configs/train.json": "{}",
+            "data/README.md": "# data\n",
+        }
+    )
+    found = of(root, "DAT002")
+    assert [f["path"] for f in found] == [
+        "arrays/x.npy",
+        "data/features.parquet.gz",
+        "data/train.csv",
+        "models/Classifier.JOBLIB",
+        "models/model.pt",
+        "store.zarr/.zarray",
+    ]
+    assert "data/train.csv is a data/model artifact (.csv, 8 B) tracked in git" in found[2]["message"]
+    assert "zarr store store.zarr" in found[5]["message"]
+
+
+def test_dat002_fixtures_and_lfs_pointers_are_fine(make_repo):
+    root = make_repo(
+        {
+            "tests/fixtures/sample.csv": "a\n1\n",
+            "tests/unit/fixtures/tiny.npy": b"\x93NUMPY",
+            "testdata/x.parquet": b"PAR1",
+            "weights/model.safetensors": lfs_pointer(5 * 1024**3),
+            ".gitattributes": "*.safetensors filter=lfs diff=lfs merge=lfs -text\n",
+        }
+    )
+    assert of(root, "DAT002") == []
+
+
+def test_dat002_custom_fixture_dirs(make_repo):
+    files = {"pyproject.toml": '[tool.reprocheck]\nfixture-dirs = ["examples/"]\n', "examples/iris.csv": "a\n"}
+    assert of(make_repo(files), "DAT002") == []
+    files["pyproject.toml"] = '[tool.reprocheck]\nfixture-dirs = ["other/"]\n'
+    assert len(of(make_repo(files), "DAT002")) == 1
+
+
+# -- DAT003 ----------------------------------------------------------------------------------------
+DVC_CONFIG = "[core]\n    remote = storage\n['remote \"storage\"']\n    url = s3://bucket/dvc\n"
+PIPELINE = """
+stages:
+  train:
+    cmd: python train.py
+    deps: [train.py]
+    outs: [model.pkl]
+"""
+
+
+def test_dat003_clean_dvc_project(make_repo):
+    root = make_repo(
+        {
+            ".dvc/config": DVC_CONFIG,
+            "dvc.yaml": PIPELINE,
+            "dvc.lock": "schema: '2.0'\nstages: {}\n",
+            "train.py": "print(1)\n",
+            ".gitignore": "/model.pkl\n/images\n",
+            "data/raw.csv.dvc": "outs:\n- md5: 0a1b\n  size: 3\n  hash: md5\n  path: raw.csv\n",
+            "data/.gitignore": "/raw.csv\n",
+            "images.dvc": "outs:\n- md5: 77.dir\n  path: images\n",
+        }
+    )
+    assert of(root, "DAT003") == []
+
+
+def test_dat003_missing_or_untracked_lock(make_repo):
+    root = make_repo({".dvc/config": DVC_CONFIG, "dvc.yaml": PIPELINE, "train.py": ""})
+    (found,) = of(root, "DAT003")
+    assert (found["path"], found["line"]) == ("dvc.yaml", 1)
+    assert "has no dvc.lock" in found["message"]
+    (root / "dvc.lock").write_text("schema: '2.0'\n")
+    (found,) = of(root, "DAT003")
+    assert found["path"] == "dvc.lock" and "not committed" in found["message"]
+
+
+def test_dat003_no_default_remote(make_repo):
+    pointer = "outs:\n- md5: 0a1b\n  path: raw.csv\n"
+    gitignore = "/raw.csv\n"
+    root = make_repo({".dvc/config": "[core]\n    autostage = true\n", "raw.csv.dvc": pointer, ".gitignore": gitignore})
+    (found,) = of(root, "DAT003")
+    assert (found["path"], found["line"]) == (".dvc/config", 1) and "no default DVC remote" in found["message"]
+    root = make_repo({".dvc/config": "[core]\n    remote = gone\n", "raw.csv.dvc": pointer, ".gitignore": gitignore})
+    (found,) = of(root, "DAT003")
+    assert found["line"] == 2 and "'gone' is not defined" in found["message"]
+    root = make_repo({"raw.csv.dvc": pointer, ".gitignore": gitignore})
+    (found,) = of(root, "DAT003")
+    assert found["path"] == "raw.csv.dvc" and "no committed .dvc/config" in found["message"]
+
+
+def test_dat003_dvc_tracked_path_not_ignored_or_tracked_by_git(make_repo):
+    root = make_repo(
+        {
+            ".dvc/config": DVC_CONFIG,
+            "data/raw.csv.dvc": "outs:\n- md5: 0a1b\n  size: 3\n  path: raw.csv\n",
+            "data/raw.csv": "a\n",
+            "images.dvc": "outs:\n- md5: 77.dir\n  path: images\n",
+        }
+    )
+    found = of(root, "DAT003")
+    assert [(f["path"], f["line"]) for f in found] == [("data/raw.csv.dvc", 4), ("images.dvc", 3)]
+    assert "data/raw.csv is tracked by data/raw.csv.dvc and by git" in found[0]["message"]
+    assert "images is tracked by images.dvc but not git-ignored; add `/images` to .gitignore" in found[1]["message"]
+
+
+def test_dat003_look_alikes(make_repo):
+    root = make_repo(
+        {
+            "notes.dvc": "just a text file named .dvc\n",
+            "dvc.yaml": "stages: {}\n",
+            "README.md": "uses dvc\n",
+        }
+    )
+    assert of(root, "DAT003") == []
+
+
+# -- DAT004 ----------------------------------------------------------------------------------------
+def test_dat004_script_and_config_not_declared(make_repo):
+    root = make_repo(
+        {
+            "dvc.yaml": """
+            stages:
+              train:
+                cmd: python src/train.py --config configs/train.yaml --out models
+                deps:
+                  - data/prepared
+                outs:
+                  - models
+            """,
+            "src/train.py": "print(1)\n",
+            "configs/train.yaml": "seed: 1\n",
+        }
+    )
+    found = of(root, "DAT004")
+    assert [(f["path"], f["line"]) for f in found] == [("dvc.yaml", 3), ("dvc.yaml", 3)]
+    assert "stage 'train' reads configs/train.yaml but neither its deps nor its params list it" in found[0]["message"]
+    assert "stage 'train' runs src/train.py but its deps do not list it" in found[1]["message"]
+
+
+def test_dat004_declared_inputs_are_fine(make_repo):
+    root = make_repo(
+        {
+            "dvc.yaml": """
+            stages:
+              prepare:
+                cmd: uv run --frozen python -m pipeline.prepare --params params.yaml
+                deps: [src/pipeline]
+                params: [prepare.ratio]
+              train:
+                wdir: src
+                cmd:
+                  - python pipeline/train.py --config=../configs/train.yaml
+                  - ./run.sh && echo done
+                deps: [pipeline/train.py, run.sh]
+                params:
+                  - ../configs/train.yaml:
+              evaluate:
+                cmd: python missing_script.py --config configs/absent.yaml
+            """,
+            "params.yaml": "prepare:\n  ratio: 0.2\n",
+            "src/pipeline/__init__.py": "",
+            "src/pipeline/prepare.py": "",
+            "src/pipeline/train.py": "",
+            "src/run.sh": "echo\n",
+            "configs/train.yaml": "seed: 1\n",
+        }
+    )
+    assert of(root, "DAT004") == []
+
+
+def test_dat004_foreach_module_runner_and_hydra(make_repo):
+    root = make_repo(
+        {
+            "dvc.yaml": """
+            vars:
+              - models: [cnn, mlp]
+            stages:
+              train:
+                foreach: ${models}
+                do:
+                  cmd: accelerate launch --num_processes 2 src/fit.py model=${item}
+                  deps: [data]
+              tune:
+                cmd: python -m pkg.tune --config-path ../../conf --config-name search
+                deps: [data]
+            """,
+            "src/fit.py": "",
+            "src/pkg/__init__.py": "",
+            "src/pkg/tune.py": "",
+            "conf/search.yaml": "seed: 0\n",
+        }
+    )
+    found = of(root, "DAT004")
+    assert [f["message"].split(" but ")[0] for f in found] == [
+        "stage 'train@cnn' runs src/fit.py",
+        "stage 'tune' reads conf/search.yaml",
+        "stage 'tune' runs src/pkg/tune.py",
+    ]
+
+
+# -- DAT005 ----------------------------------------------------------------------------------------
+def test_dat005_hugging_face_loaders(make_repo):
+    root = make_repo(
+        {
+            "train.py": f"""
+            from transformers import AutoModel, AutoTokenizer, pipeline
+            import datasets
+            from huggingface_hub import hf_hub_download
+
+            NAME = "distilbert-base-uncased"
+            tok = AutoTokenizer.from_pretrained("bert-base-uncased")
+            model = AutoModel.from_pretrained(NAME, revision="main")
+            pinned = AutoModel.from_pretrained("bert-base-uncased", revision="{SHA}")
+            ds = datasets.load_dataset("imdb", split="train")
+            local = datasets.load_dataset("csv", data_files="data/train.csv")
+            weights = hf_hub_download(repo_id="org/model", filename="w.bin")
+            clf = pipeline("sentiment-analysis")
+            ok = pipeline("sentiment-analysis", model="org/sst2", revision="{SHA}")
+            mine = AutoModel.from_pretrained("./checkpoints/best")
+            """,
+            "eval.py": """
+            import transformers
+
+            def load(args):
+                return transformers.AutoModel.from_pretrained(args.output_dir)
+            """,
+        }
+    )
+    found = of(root, "DAT005")
+    assert [(f["path"], f["line"]) for f in found] == [
+        ("train.py", 6),
+        ("train.py", 7),
+        ("train.py", 9),
+        ("train.py", 11),
+        ("train.py", 12),
+    ]
+    messages = [f["message"] for f in found]
+    assert messages[0].startswith("`AutoTokenizer.from_pretrained` loads model bert-base-uncased from the Hugging")
+    assert "revision='main', which can move" in messages[1] and "distilbert-base-uncased" in messages[1]
+    assert "dataset imdb" in messages[2]
+    assert "file of org/model" in messages[3]
+    assert "the task's default model" in messages[4]
+
+
+def test_dat005_torch_hub(make_repo):
+    root = make_repo(
+        {
+            "hub.py": """
+            import torch
+
+            a = torch.hub.load("pytorch/vision", "resnet50", weights="DEFAULT")
+            b = torch.hub.load("pytorch/vision:main", "resnet50")
+            c = torch.hub.load("pytorch/vision:v0.16.0", "resnet50")
+            d = torch.hub.load("./hubconf_dir", "model", source="local")
+            """
+        }
+    )
+    found = of(root, "DAT005")
+    assert [f["line"] for f in found] == [3, 4]
+    assert "default branch of pytorch/vision" in found[0]["message"]
+    assert "branch 'main'" in found[1]["message"]
+
+
+def test_dat005_downloads_and_checksums(make_repo):
+    root = make_repo(
+        {
+            "fetch.py": """
+            import hashlib
+            import urllib.request
+            from urllib.request import urlretrieve
+
+            import pooch
+            import requests
+
+            URL = "https://example.org/data/train.csv.gz"
+
+            def unchecked(dest):
+                urlretrieve(URL, dest)
+
+            def checked(dest, expected):
+                urllib.request.urlretrieve(URL, dest)
+                digest = hashlib.sha256(open(dest, "rb").read()).hexdigest()
+                assert digest == expected
+
+            def api():
+                return requests.get("https://api.example.org/v1/items", timeout=5).json()
+
+            def data_file():
+                return requests.get("https://example.org/files/model.onnx", timeout=5).content
+
+            def streamed(url):
+                with requests.get(url, stream=True, timeout=5) as response:
+                    return response.content
+
+            def with_pooch():
+                good = pooch.retrieve(URL, known_hash="sha256:" + "0" * 64)
+                bad = pooch.retrieve(URL, known_hash=None)
+                return good, bad
+            """
+        }
+    )
+    found = of(root, "DAT005")
+    assert [f["line"] for f in found] == [11, 22, 25, 30]
+    assert "downloads https://example.org/data/train.csv.gz without a checksum check" in found[0]["message"]
+    assert "downloads a URL" in found[2]["message"]
+    assert "pass known_hash=" in found[3]["message"]
+
+
+def test_dat005_project_from_pretrained_judged_by_what_it_calls(make_repo):
+    root = make_repo(
+        {
+            "mypkg/__init__.py": "",
+            "mypkg/models.py": """
+            import torch
+            from transformers import PreTrainedModel
+
+            class LocalNet:
+                @classmethod
+                def from_pretrained(cls, path):
+                    return torch.load(path)
+
+            class HubNet(PreTrainedModel):
+                pass
+            """,
+            "run.py": """
+            from mypkg.models import HubNet, LocalNet
+
+            a = LocalNet.from_pretrained("org/name")
+            b = HubNet.from_pretrained("org/name")
+
+            class Inline(LocalNet):
+                pass
+
+            c = some_factory().from_pretrained("org/name")
+            """,
+        }
+    )
+    found = of(root, "DAT005")
+    assert [(f["path"], f["line"]) for f in found] == [("run.py", 4)]
+    assert "`HubNet.from_pretrained` loads model org/name" in found[0]["message"]
+
+
+def test_dat005_in_notebook_cells(make_repo):
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "id": "m", "metadata": {}, "source": ["load_dataset('x')"]},
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "c",
+                "metadata": {},
+                "outputs": [],
+                "source": ["%pip list\n", "from datasets import load_dataset\n", "ds = load_dataset('squad')\n"],
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    text = json.dumps(nb, indent=1) + "\n"
+    root = make_repo({"explore.ipynb": text})
+    (found,) = of(root, "DAT005")
+    assert (found["cell"], found["line"]) == (2, 3)
+    assert "load_dataset('squad')" in text.splitlines()[found["json_line"] - 1]
+
+
+def test_dat005_look_alikes(make_repo):
+    root = make_repo(
+        {
+            "other.py": """
+            import mylib
+            from mylib import Model
+
+            Model.from_pretrained("org/name")
+            mylib.load_dataset("imdb")
+
+            def load_dataset(name):
+                return name
+
+            load_dataset("imdb")
+            """
+        }
+    )
+    assert of(root, "DAT005") == []
