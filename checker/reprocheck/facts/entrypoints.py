@@ -1,0 +1,282 @@
+"""Entry points: the code a user actually runs, from which the RNG rules judge seeding.
+
+An entry point is a module with an `if __name__ == "__main__":` block (or a `__main__.py`), a
+`[project.scripts]` / `[tool.poetry.scripts]` target, a `@hydra.main` function, a notebook, a file matched by
+the `entrypoints` globs in settings, a script that a command in the repository runs (DVC stage `cmd`s, and
+Makefile recipes, Dockerfile `RUN`, CI steps and shell scripts when the shell facts provide them), or a
+top-level script (repository root or `scripts/`) with module-level statements that no other module imports.
+Tests are never entry points, and a module that is only imported never is one.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.facts.reachability import CallGraph, Unit, is_main_guard
+from reprocheck.facts.structured import load_toml
+
+PYTHON_PROGRAM = re.compile(r"^python(\d+(\.\d+)*)?$")
+# Programs that run the rest of the command line (`env A=1 python x.py`, `nohup python x.py`).
+PREFIX_PROGRAMS = frozenset(
+    {"env", "time", "nohup", "exec", "srun", "sudo", "nice", "xvfb-run", "stdbuf", "caffeinate"}
+)
+# `<tool> run ...` wrappers and their options that take a value.
+RUN_WRAPPERS = frozenset({"uv", "poetry", "pipenv", "pdm", "hatch", "conda", "mamba", "micromamba", "pixi", "rye"})
+WRAPPER_VALUE_OPTIONS = frozenset(
+    {"-n", "--name", "-p", "--prefix", "--with", "--python", "--group", "--extra", "--project", "--directory", "-e"}
+)
+# Launchers that run a Python script given among their arguments.
+LAUNCHERS = frozenset({"torchrun", "deepspeed", "accelerate", "horovodrun", "mpirun", "python-launcher", "composer"})
+PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X", "-Q"})
+# Top-level .py files that are tooling, not experiments.
+TOOLING_SCRIPTS = frozenset({"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py", "dodo.py"})
+SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
+PRIORITY = {"main": 0, "hydra": 1, "script": 2, "command": 3, "dvc": 4, "glob": 5, "top-level": 6, "notebook": 7}
+
+
+@dataclass
+class EntryPoint:
+    """A file run as a program: `starts` are the units that run first; `line` is where findings belong."""
+
+    path: str
+    kind: str  # main, hydra, script, command, dvc, glob, top-level, notebook
+    line: int
+    origin: str  # human-readable: how it is run
+    starts: list[Unit] = field(default_factory=list)
+
+    @property
+    def is_notebook(self) -> bool:
+        return self.kind == "notebook"
+
+
+# -- commands -------------------------------------------------------------------------------------
+def python_target(argv: list[str]) -> tuple[str, str] | None:
+    """What a command runs: ("script", "path/x.py"), ("module", "pkg.mod") or None (not a Python program).
+
+    Understands `python`, `python3.11`, `-m`, interpreter options, `uv/poetry/pipenv/conda run`, `env`/`nohup`
+    prefixes and launchers (`torchrun`, `accelerate launch`, `deepspeed`).
+    """
+    i = 0
+    while i < len(argv):
+        program = posixpath.basename(argv[i])
+        if program in PREFIX_PROGRAMS:
+            i += 1
+            while i < len(argv) and (argv[i].startswith("-") or "=" in argv[i]):
+                i += 1
+            continue
+        if program in RUN_WRAPPERS and i + 1 < len(argv) and argv[i + 1] == "run":
+            i += 2
+            while i < len(argv) and argv[i].startswith("-"):
+                i += 2 if argv[i] in WRAPPER_VALUE_OPTIONS else 1
+            continue
+        if PYTHON_PROGRAM.match(program):
+            i += 1
+            while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
+                option = argv[i]
+                if option == "-m" and i + 1 < len(argv):
+                    return "module", argv[i + 1]
+                if option.startswith("-m") and len(option) > 2:
+                    return "module", option[2:]
+                if option == "-c":
+                    return None
+                i += 2 if option in PYTHON_VALUE_OPTIONS else 1
+            return ("script", argv[i]) if i < len(argv) and argv[i].endswith(".py") else None
+        if program in LAUNCHERS:
+            rest = argv[i + 1 :]
+            for index, word in enumerate(rest):
+                if word in ("-m", "--module") and index + 1 < len(rest):
+                    return "module", rest[index + 1]
+                if word.endswith(".py") and not word.startswith("-"):
+                    return "script", word
+            return None
+        if program.endswith(".py"):
+            return "script", argv[i]
+        return None
+    return None
+
+
+def resolve_target(target: tuple[str, str], bases: list[str], project, graph: CallGraph) -> str | None:
+    """The project file a python_target() runs, trying each base directory (the command's working dirs)."""
+    kind, name = target
+    if kind == "module":
+        for candidate in (name, f"{name}.__main__"):
+            path = graph.module_path(candidate, bases[0] + "/x" if bases and bases[0] else "x")
+            if path is not None:
+                return path
+        return None
+    for base in [*bases, ""]:
+        path = posixpath.normpath(posixpath.join(base, name)) if base else posixpath.normpath(name)
+        if path.startswith("./"):
+            path = path[2:]
+        if project.exists(path) and filekinds.is_python(path):
+            return path
+    return None
+
+
+# -- the fact -------------------------------------------------------------------------------------
+class _Collector:
+    def __init__(self, project, graph: CallGraph):
+        self.project = project
+        self.graph = graph
+        self.found: dict[str, EntryPoint] = {}
+
+    def add(self, path: str, kind: str, line: int, origin: str, starts: list[Unit]) -> None:
+        if filekinds.is_test_path(path):
+            return
+        current = self.found.get(path)
+        if current is None:
+            self.found[path] = EntryPoint(path, kind, line, origin, list(dict.fromkeys(starts)))
+            return
+        current.starts = list(dict.fromkeys([*current.starts, *starts]))
+        if PRIORITY.get(kind, 9) < PRIORITY.get(current.kind, 9):
+            current.kind, current.line, current.origin = kind, line, origin
+
+    def add_script(self, path: str, kind: str, origin: str) -> None:
+        """A Python file run as a program: its body, its `__main__` block and its CLI command functions."""
+        if path.endswith(".ipynb"):
+            cells = self.graph.notebook_cells.get(path, [])
+            self.add(path, kind, 1, origin, cells)
+            return
+        main = self.graph.definitions(path).main_blocks
+        starts = [Unit(path, "body")]
+        if main:
+            starts.append(Unit(path, "main"))
+        starts.extend(self.graph.command_functions(path))
+        self.add(path, kind, main[0].lineno if main else 1, origin, starts)
+
+    def add_function(self, path: str, function: str, kind: str, origin: str) -> None:
+        unit = self.graph.resolve_in(path, function.split("."), 0)
+        if unit is None or unit.kind not in ("function", "class"):
+            self.add_script(path, kind, origin)  # a CLI object (`app = typer.Typer()`): the module runs
+            return
+        self.add(path, kind, self.graph.line(unit), origin, [Unit(path, "body"), unit])
+
+
+def script_targets(project, pyproject_files: dict[str, dict]) -> list[tuple[str, str, str]]:
+    """(pyproject path, script name, "module:function") from [project.scripts], gui-scripts, poetry scripts."""
+    found = []
+    for path, data in pyproject_files.items():
+        project_table = data.get("project") if isinstance(data.get("project"), dict) else {}
+        poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+        tables = [project_table.get("scripts"), project_table.get("gui-scripts")]
+        tables.append(poetry.get("scripts") if isinstance(poetry, dict) else None)
+        for table in tables:
+            if not isinstance(table, dict):
+                continue
+            for name, value in table.items():
+                if isinstance(value, dict):
+                    value = value.get("reference") or value.get("callable")
+                if isinstance(value, str) and ":" in value:
+                    found.append((path, str(name), value.split("[")[0].strip()))
+    return found
+
+
+def module_statements(tree: ast.Module | None) -> bool:
+    """Does the module do something when run (calls or control flow at top level, not only definitions)?"""
+    if tree is None:
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, (ast.Call, ast.Await)):
+            return True
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
+            return True
+        if isinstance(node, ast.If) and not is_main_guard(node):
+            return True
+    return False
+
+
+def is_top_level_candidate(path: str) -> bool:
+    directory, name = posixpath.split(path)
+    if name in TOOLING_SCRIPTS or name.startswith(("_", ".")):
+        return False
+    return directory == "" or directory.split("/")[0] in SCRIPT_DIRS
+
+
+def imported_elsewhere(path: str, modules) -> bool:
+    """Does any other Python file import this script (by a cheap text test, then its parsed imports)?"""
+    stem = posixpath.basename(path)[: -len(".py")]
+    pattern = re.compile(rf"\b(import|from)\s+[\w.]*\b{re.escape(stem)}\b")
+    for other, module in modules.items():
+        if other == path or stem not in module.text or not pattern.search(module.text):
+            continue
+        names = module.imported_modules() | {
+            f"{i.module}.{n}" if i.module else n for i in module.imports for n in i.names
+        }
+        if any(name == stem or name.endswith("." + stem) for name in names):
+            return True
+    return False
+
+
+@fact
+def entry_points(project, settings, python_modules, call_graph, notebooks, dvc) -> list[EntryPoint]:
+    """Every entry point of the project, one per file (a file run several ways keeps all its starts)."""
+    graph: CallGraph = call_graph
+    collect = _Collector(project, graph)
+    candidates = {path: m for path, m in python_modules.items() if not filekinds.is_test_path(path)}
+
+    for path, module in candidates.items():
+        if posixpath.basename(path) == "__main__.py":
+            collect.add_script(path, "main", "a package's __main__.py")
+            continue
+        if module.mentions("__main__") and graph.definitions(path).main_blocks:
+            collect.add_script(path, "main", '`if __name__ == "__main__"` block')
+        if module.mentions("hydra") and module.tree is not None:
+            for name, node in graph.definitions(path).functions.items():
+                if any(
+                    module.qualname(d.func if isinstance(d, ast.Call) else d) == "hydra.main"
+                    for d in node.decorator_list
+                ):
+                    collect.add_function(path, name, "hydra", f"@hydra.main function {name}()")
+
+    pyprojects = {}
+    for path in project.select(lambda p: posixpath.basename(p) == "pyproject.toml"):
+        data = load_toml(project, path)
+        if isinstance(data, dict):
+            pyprojects[path] = data
+    for pyproject_path, name, reference in script_targets(project, pyprojects):
+        module_name, _, function = reference.partition(":")
+        near = posixpath.join(posixpath.dirname(pyproject_path), "x")
+        path = graph.module_path(module_name.strip(), near)
+        if path is not None:
+            collect.add_function(path, function.strip(), "script", f"[project.scripts] {name} = {reference}")
+
+    for stage in getattr(dvc, "stages", []):
+        for line, text in stage.commands:
+            for path in command_scripts(text, [stage.wdir], project, graph):
+                collect.add_script(path, "dvc", f"DVC stage {stage.name} ({stage.path}:{line})")
+
+    if settings.entrypoints:
+        for path in project.matching(settings.entrypoints):
+            if filekinds.is_python(path) or path in notebooks:
+                collect.add_script(path, "glob", "the `entrypoints` setting")
+
+    for path in notebooks:
+        if not filekinds.is_test_path(path):
+            collect.add_script(path, "notebook", "a notebook")
+
+    for path, module in candidates.items():
+        if path in collect.found or not is_top_level_candidate(path):
+            continue
+        if module_statements(module.tree) and not imported_elsewhere(path, python_modules):
+            collect.add_script(path, "top-level", "a top-level script")
+
+    return [collect.found[path] for path in sorted(collect.found)]
+
+
+def command_scripts(text: str, bases: list[str], project, graph: CallGraph) -> list[str]:
+    """Project Python files a shell command line runs."""
+    from reprocheck.facts.shell import split_commands
+
+    paths = []
+    for command in split_commands(text):
+        target = python_target(command.argv)
+        if target is not None:
+            path = resolve_target(target, bases, project, graph)
+            if path is not None:
+                paths.append(path)
+    return paths

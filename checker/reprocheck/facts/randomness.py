@@ -1,0 +1,345 @@
+"""Random state in code: what each unit of code draws and seeds, and what each entry point reaches.
+
+Per unit (see :mod:`reprocheck.facts.reachability`) the calls are matched against the tables of
+:mod:`reprocheck.tables.randomness` once and cached: draws from a library's global state, seeding calls,
+generators created without a seed, model construction and training steps (which together draw initial weights
+and shuffle batches), and calls to seed helpers the checker cannot see into. Per entry point the units it
+reaches are summed up into the libraries it uses and the libraries its reachable seeding covers.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.facts.entrypoints import EntryPoint
+from reprocheck.facts.pycode import PyModule
+from reprocheck.facts.reachability import CallGraph, Unit
+from reprocheck.project import UnreadableFile
+from reprocheck.tables import randomness as T
+
+# Names of seed helpers the checker cannot see into (`set_global_seed`, `seed_all`, `fix_seeds`).
+SEED_HELPER_NAME = re.compile(
+    r"(set|fix|init|apply|setup|configure|make|reset)_\w*seeds?\w*|seed_\w+|\w*(global|random|manual|all)_seeds?",
+    re.IGNORECASE,
+)
+MAX_SHOWN = 60  # characters of a call shown in messages
+
+
+@dataclass(frozen=True)
+class Event:
+    """One random-state-relevant call: kind is use, seed, generator, unknown-seed, model or train."""
+
+    kind: str
+    libs: frozenset[str]
+    what: str  # the call as written (`np.random.rand`)
+    unit: Unit
+    line: int  # line in the source (cell line for notebooks)
+    column: int
+    file_line: int  # line in the file on disk
+
+    @property
+    def lib(self) -> str:
+        return next(iter(sorted(self.libs)), "")
+
+    def where(self) -> str:
+        if self.unit.kind == "cell":
+            return f"{self.unit.path}:cell {self.unit.name}:line {self.line}"
+        return f"{self.unit.path}:{self.line}"
+
+
+def shown(node: ast.AST) -> str:
+    try:
+        text = ast.unparse(node)
+    except (ValueError, RecursionError):  # pragma: no cover - ast.unparse is total on parsed trees
+        return "call"
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def has_star_kwargs(call: ast.Call) -> bool:
+    return any(k.arg is None for k in call.keywords)
+
+
+def argument(call: ast.Call, name: str, position: int | None) -> ast.expr | None:
+    """A call's argument by keyword, else by position (None when absent)."""
+    value = keyword(call, name)
+    if value is None and position is not None and len(call.args) > position:
+        arg = call.args[position]
+        value = None if isinstance(arg, ast.Starred) else arg
+    return value
+
+
+def is_none(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def is_true(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def seed_argument(call: ast.Call) -> ast.expr | None:
+    return argument(call, "seed", 0)
+
+
+def imports_module(module: PyModule, top: str) -> bool:
+    return any(value == top or value.startswith(top + ".") for value in module.bindings.values())
+
+
+def draw_library(qualified: str) -> str | None:
+    """The library whose global state a call draws from, by its qualified name, else None."""
+    parts = qualified.split(".")
+    if len(parts) == 2 and parts[0] == "random" and parts[1] in T.RANDOM_DRAWS:
+        return "random"
+    if len(parts) == 3 and parts[:2] == ["numpy", "random"] and parts[2] not in T.NUMPY_RANDOM_NON_DRAWS:
+        return "numpy"
+    if qualified in T.TORCH_DRAWS:
+        return "torch"
+    if qualified.startswith("torch.nn.init.") and parts[-1] not in T.TORCH_INIT_NON_DRAWS:
+        return "torch"
+    if len(parts) == 3 and parts[:2] == ["tensorflow", "random"] and parts[2] not in T.TF_RANDOM_NON_DRAWS:
+        return None if parts[2].startswith("stateless_") else "tensorflow"
+    return None
+
+
+def seeder_libraries(qualified: str, seed_functions: list[str]) -> frozenset[str] | None:
+    if qualified in T.SEEDERS:
+        return T.SEEDERS[qualified]
+    for name in seed_functions:
+        if qualified == name or ("." not in name and qualified.rsplit(".", 1)[-1] == name):
+            return T.ALL_LIBRARIES
+    return None
+
+
+def is_capitalized_tail(qualified: str) -> bool:
+    return qualified.rsplit(".", 1)[-1][:1].isupper()
+
+
+class RandomnessScanner:
+    """Classifies the calls of each unit once (cached)."""
+
+    def __init__(self, graph: CallGraph, seed_functions: list[str]):
+        self.graph = graph
+        self.seed_functions = seed_functions
+        self._events: dict[Unit, list[Event]] = {}
+
+    def events(self, unit: Unit) -> list[Event]:
+        if unit not in self._events:
+            self._events[unit] = self._scan(unit)
+        return self._events[unit]
+
+    def _scan(self, unit: Unit) -> list[Event]:
+        module = self.graph.source(unit)
+        if module is None or unit.kind == "class":
+            return []
+        found: list[Event] = []
+        for node in self.graph.walk(unit):
+            if isinstance(node, ast.Call):
+                for kind, libs in self.classify(unit, module, node):
+                    if kind == "skip":
+                        continue
+                    found.append(
+                        Event(
+                            kind,
+                            libs,
+                            shown(node.func),
+                            unit,
+                            node.lineno,
+                            node.col_offset + 1,
+                            module.file_line(node.lineno),
+                        )
+                    )
+        return found
+
+    def classify(self, unit: Unit, module: PyModule, call: ast.Call) -> list[tuple[str, frozenset[str]]]:
+        qualified = module.qualname(call.func)
+        if qualified is not None:
+            found = self.classify_qualified(qualified, call)
+            if found:
+                return found
+        target = self.graph.resolve_node(unit, call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+        if target is not None:
+            if target.kind == "class":
+                ancestors = self.graph.ancestors(target)
+                if ancestors & T.TORCH_MODEL_BASES:
+                    return [("model", frozenset({"torch"}))]
+                if ancestors & T.KERAS_MODEL_BASES:
+                    return [("model", frozenset({"tensorflow"}))]
+            return []  # project code: followed by the walk, not judged by its name
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if isinstance(call.func, ast.Attribute) and qualified is None:
+            if name in T.TORCH_TENSOR_DRAW_METHODS and imports_module(module, "torch"):
+                return [("use", frozenset({"torch"}))]
+            if name in T.TRAINING_METHODS and imports_module(module, "torch"):
+                return [("train", frozenset({"torch"}))]
+            if name in T.FIT_METHODS and (imports_module(module, "tensorflow") or imports_module(module, "keras")):
+                return [("train", frozenset({"tensorflow"}))]
+            if name == "sample" and is_pandas_sample(module, call):
+                return [("use", frozenset({"numpy"}))]
+            if name == "shuffle" and is_dataset_shuffle(module, call):
+                return [("use", frozenset({"tensorflow"}))]
+        named_seed = name in T.SEED_CALL_NAMES or SEED_HELPER_NAME.fullmatch(name or "")
+        known_library = qualified is not None and qualified.startswith(("random.", "numpy.", "torch.", "tensorflow."))
+        if (call.args or call.keywords) and named_seed and not known_library:
+            return [("unknown-seed", T.ALL_LIBRARIES)]
+        return []
+
+    def classify_qualified(self, qualified: str, call: ast.Call) -> list[tuple[str, frozenset[str]]]:
+        libs = seeder_libraries(qualified, self.seed_functions)
+        if libs is not None:
+            return [("seed", libs)]
+        if qualified in T.GENERATOR_FACTORIES:
+            seed = seed_argument(call)
+            if (seed is None and not has_star_kwargs(call)) or is_none(seed):
+                return [("generator", frozenset({T.GENERATOR_FACTORIES[qualified]}))]
+            return [("skip", frozenset())]
+        library = draw_library(qualified)
+        if library is not None:
+            return [("use", frozenset({library}))]
+        if qualified in T.RANDOM_SPLITS or qualified in T.RANDOM_SAMPLERS:
+            generator = keyword(call, "generator")
+            return (
+                [("use", frozenset({"torch"}))] if generator is None or is_none(generator) else [("skip", frozenset())]
+            )
+        if qualified in T.DATALOADERS:
+            shuffle = argument(call, "shuffle", T.DATALOADER_POSITIONS["shuffle"])
+            generator = argument(call, "generator", T.DATALOADER_POSITIONS["generator"])
+            if is_true(shuffle) and (generator is None or is_none(generator)):
+                return [("use", frozenset({"torch"}))]
+            return [("skip", frozenset())]
+        if qualified in T.TORCH_TRAINERS:
+            return [("train", frozenset({"torch"}))]
+        if qualified.startswith(T.TORCH_TRAINING_PREFIXES) and is_capitalized_tail(qualified):
+            return [("train", frozenset({"torch"}))]
+        if qualified == "timm.create_model" or (
+            qualified.startswith(T.TORCH_MODEL_PREFIXES) and is_capitalized_tail(qualified)
+        ):
+            return [("model", frozenset({"torch"}))]
+        if qualified.startswith(T.KERAS_MODEL_PREFIXES) and is_capitalized_tail(qualified):
+            return [("model", frozenset({"tensorflow"}))]
+        return []
+
+
+def is_pandas_sample(module: PyModule, call: ast.Call) -> bool:
+    """`df.sample(frac=1)` / `s.sample(5)` without random_state, in a module that imports pandas."""
+    if not imports_module(module, "pandas"):
+        return False
+    if keyword(call, "random_state") is not None and not is_none(keyword(call, "random_state")):
+        return False
+    if has_star_kwargs(call):
+        return False
+    return bool(call.args) or any(k.arg in ("n", "frac", "replace", "weights", "axis") for k in call.keywords)
+
+
+def is_dataset_shuffle(module: PyModule, call: ast.Call) -> bool:
+    """`dataset.shuffle(buffer_size)` without seed, in a module that imports tensorflow."""
+    if not imports_module(module, "tensorflow"):
+        return False
+    if has_star_kwargs(call) or (keyword(call, "seed") is not None and not is_none(keyword(call, "seed"))):
+        return False
+    if len(call.args) >= 2:  # shuffle(buffer_size, seed)
+        return is_none(call.args[1])
+    return bool(call.args) or keyword(call, "buffer_size") is not None
+
+
+@dataclass
+class EntryRandomness:
+    """What an entry point reaches: random-state uses by library and the seeding that covers them."""
+
+    entry: EntryPoint
+    reached: list[Unit]
+    uses: dict[str, list[Event]] = field(default_factory=dict)
+    seeds: list[Event] = field(default_factory=list)
+    unknown_seeds: list[Event] = field(default_factory=list)
+    generators: list[Event] = field(default_factory=list)  # generators created without a seed
+
+    @property
+    def seeded(self) -> frozenset[str]:
+        libs: set[str] = set()
+        for event in self.seeds:
+            libs |= event.libs
+        return frozenset(libs)
+
+    @property
+    def missing(self) -> list[str]:
+        """Used libraries that the reachable seeding leaves out."""
+        return sorted(lib for lib in self.uses if lib not in self.seeded)
+
+
+def summarize(entry: EntryPoint, graph: CallGraph, scanner: RandomnessScanner) -> EntryRandomness:
+    reached = graph.reach(entry.starts)
+    result = EntryRandomness(entry, reached)
+    models: dict[str, list[Event]] = {}
+    training: dict[str, list[Event]] = {}
+    for unit in reached:
+        for event in scanner.events(unit):
+            if event.kind == "use":
+                result.uses.setdefault(event.lib, []).append(event)
+            elif event.kind == "seed":
+                result.seeds.append(event)
+            elif event.kind == "unknown-seed":
+                result.unknown_seeds.append(event)
+            elif event.kind == "generator":
+                result.generators.append(event)
+            elif event.kind == "model":
+                models.setdefault(event.lib, []).append(event)
+            elif event.kind == "train":
+                training.setdefault(event.lib, []).append(event)
+    for lib, events in training.items():
+        if lib in models:
+            result.uses.setdefault(lib, []).extend(events[:1])  # the training step stands for the model's use
+    return result
+
+
+@fact
+def randomness_scanner(settings, call_graph) -> RandomnessScanner:
+    """The per-unit random-state scanner (shared so each unit is classified once)."""
+    return RandomnessScanner(call_graph, list(settings.seed_functions))
+
+
+@fact
+def entry_randomness(entry_points, call_graph, randomness_scanner) -> list[EntryRandomness]:
+    """For each entry point: the libraries with random state it uses and what its reachable seeding covers."""
+    return [summarize(entry, call_graph, randomness_scanner) for entry in entry_points]
+
+
+CUBLAS_VARIABLE = "CUBLAS_WORKSPACE_CONFIG"
+CUBLAS_FILE_SUFFIXES = (".cfg", ".ini", ".toml", ".env", ".yaml", ".yml")
+
+
+def may_set_environment(path: str) -> bool:
+    """Files where an environment variable for the run can be set: code, containers, CI, make, shell, env."""
+    name = filekinds.name(path)
+    return (
+        filekinds.is_python(path)
+        or filekinds.is_notebook(path)
+        or filekinds.is_dockerfile(path)
+        or filekinds.is_makefile(path)
+        or filekinds.is_shell_script(path)
+        or name.startswith(".env")
+        or path.endswith(CUBLAS_FILE_SUFFIXES)
+    )
+
+
+def cublas_workspace_config(project, python_modules) -> str | None:
+    """The first file that sets CUBLAS_WORKSPACE_CONFIG (code, Dockerfile ENV, CI env, ...), or None.
+
+    Built only when a rule asks (RNG007, after it found `torch.use_deterministic_algorithms(True)`)."""
+    for path in project.select(may_set_environment):
+        module = python_modules.get(path)
+        if module is not None:
+            text = module.text
+        else:
+            try:
+                text = project.read_text(path)
+            except UnreadableFile:
+                continue
+        if CUBLAS_VARIABLE in text:
+            return path
+    return None

@@ -1,0 +1,379 @@
+"""Which of the project's own code runs from an entry point: a bounded, cached walk over a static call graph.
+
+Code is cut into units: a module's import-time body, its `if __name__ == "__main__":` block, each top-level
+function and method, each class (constructing it reaches its methods), and each notebook code cell. A unit's
+edges are the project units it names: calls and references (`seed_all()`, `worker_init_fn=seed_worker`),
+`self.method`, `super().method`, and the bodies of the project modules it imports. Names resolve through
+imports (`from pkg.utils.seed import seed_all`, relative imports, re-exports in `__init__.py`); a name that
+does not resolve to project code is not followed (no guessing).
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from reprocheck.facts import fact
+from reprocheck.facts.pycode import PyModule, _dotted
+
+MAX_UNITS = 5000  # per walk: a reach larger than this stops (the result stays sound for what was seen)
+MAX_RESOLVE_DEPTH = 8  # re-export hops followed when resolving a name
+DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Decorators that register a function as a command of a CLI object run by the module (`@app.command()`).
+COMMAND_DECORATORS = frozenset({"command", "main", "callback", "group", "cli", "task", "entrypoint"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of code that runs as a whole: kind is body, main, function, class or cell."""
+
+    path: str
+    kind: str
+    name: str = ""  # "main", "Trainer.fit" (function), "Trainer" (class), the cell index (cell)
+
+    def describe(self) -> str:
+        if self.kind == "function" or self.kind == "class":
+            return self.name
+        if self.kind == "cell":
+            return f"cell {self.name}"
+        return "module body" if self.kind == "body" else '`if __name__ == "__main__"` block'
+
+
+@dataclass
+class Definitions:
+    """Top-level functions and classes of a module, methods by class, and the `__main__` blocks."""
+
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    methods: dict[str, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]] = field(default_factory=dict)
+    main_blocks: list[ast.If] = field(default_factory=list)
+
+
+def is_main_guard(node: ast.AST) -> bool:
+    """`if __name__ == "__main__":` (either operand order)."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare) or len(node.test.ops) != 1:
+        return False
+    if not isinstance(node.test.ops[0], ast.Eq):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    values = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return bool(names and values)
+
+
+def definitions_of(tree: ast.Module | None) -> Definitions:
+    found = Definitions()
+    if tree is None:
+        return found
+    for node in tree.body:
+        if isinstance(node, DEFS):
+            found.functions[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            found.classes[node.name] = node
+            found.methods[node.name] = {n.name: n for n in node.body if isinstance(n, DEFS)}
+        elif is_main_guard(node):
+            found.main_blocks.append(node)
+    return found
+
+
+def walk_import_time(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Nodes that run when these statements run, without entering function bodies (decorators and default
+    values do run) and without the `__main__` blocks."""
+    stack: list[ast.AST] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if is_main_guard(node):
+            continue
+        yield node
+        if isinstance(node, DEFS):
+            stack.extend(node.decorator_list)
+            stack.extend(d for d in node.args.defaults)
+            stack.extend(d for d in node.args.kw_defaults if d is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def decorator_name(node: ast.expr) -> str:
+    node = node.func if isinstance(node, ast.Call) else node
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+class CallGraph:
+    """Units, their edges and reachability for one run; every per-unit result is cached."""
+
+    def __init__(self, python_modules: dict[str, PyModule], module_index: dict[str, list[str]], notebook_modules):
+        self.modules = python_modules
+        self.index = module_index
+        self.cells: dict[tuple[str, str], PyModule] = {}
+        self.notebook_cells: dict[str, list[Unit]] = {}
+        for path, cells in notebook_modules.items():
+            units = []
+            for cell in cells:
+                unit = Unit(path, "cell", str(cell.cell))
+                self.cells[(path, unit.name)] = cell.module
+                units.append(unit)
+            self.notebook_cells[path] = units
+        self._defs: dict[str, Definitions] = {}
+        self._edges: dict[Unit, list[Unit]] = {}
+        self._ancestors: dict[Unit, set[str]] = {}
+
+    # -- code of a unit ---------------------------------------------------------------------------
+    def source(self, unit: Unit) -> PyModule | None:
+        if unit.kind == "cell":
+            return self.cells.get((unit.path, unit.name))
+        return self.modules.get(unit.path)
+
+    def definitions(self, path: str) -> Definitions:
+        if path not in self._defs:
+            module = self.modules.get(path)
+            self._defs[path] = definitions_of(module.tree if module is not None else None)
+        return self._defs[path]
+
+    def function_node(self, unit: Unit) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        defs = self.definitions(unit.path)
+        owner, _, method = unit.name.partition(".")
+        if method:
+            return defs.methods.get(owner, {}).get(method)
+        return defs.functions.get(owner)
+
+    def walk(self, unit: Unit) -> Iterator[ast.AST]:
+        """Every AST node that runs as part of `unit`."""
+        module = self.source(unit)
+        tree = module.tree if module is not None else None
+        if tree is None:
+            return
+        if unit.kind == "cell":
+            yield from ast.walk(tree)
+        elif unit.kind == "body":
+            yield from walk_import_time(tree.body)
+        elif unit.kind == "main":
+            for block in self.definitions(unit.path).main_blocks:
+                yield from walk_import_time(block.body)
+        elif unit.kind == "function":
+            node = self.function_node(unit)
+            if node is not None:
+                for statement in node.body:
+                    yield from ast.walk(statement)
+
+    def line(self, unit: Unit) -> int:
+        """Where a finding about `unit` as an entry point belongs."""
+        if unit.kind == "function":
+            node = self.function_node(unit)
+            return node.lineno if node is not None else 1
+        if unit.kind == "main":
+            blocks = self.definitions(unit.path).main_blocks
+            return blocks[0].lineno if blocks else 1
+        if unit.kind == "class":
+            node = self.definitions(unit.path).classes.get(unit.name)
+            return node.lineno if node is not None else 1
+        return 1
+
+    # -- resolution -------------------------------------------------------------------------------
+    def module_path(self, name: str, near: str) -> str | None:
+        """The project file importable as `name` from a file at `near` (the closest one when several)."""
+        paths = self.index.get(name)
+        if not paths:
+            return None
+        usable = []
+        for path in paths:
+            module = self.modules.get(path)
+            canonical = module.module_name if module is not None else None
+            if name == canonical or name == _dotted(path):
+                usable.append(path)
+            elif "." not in name and posixpath.dirname(path) == posixpath.dirname(near):
+                usable.append(path)  # a sibling module imported from a script folder
+        if not usable:
+            return None
+        return max(usable, key=lambda p: (len(posixpath.commonprefix([p, near])), -len(p)))
+
+    def resolve_qualified(self, qualified: str, near: str, depth: int = 0) -> Unit | None:
+        """The project unit a dotted name denotes (`pkg.utils.seed_all`), or None when it is not project code."""
+        if depth > MAX_RESOLVE_DEPTH:
+            return None
+        parts = qualified.split(".")
+        for i in range(len(parts), 0, -1):
+            path = self.module_path(".".join(parts[:i]), near)
+            if path is not None:
+                return self.resolve_in(path, parts[i:], depth)
+        return None
+
+    def resolve_in(self, path: str, rest: list[str], depth: int) -> Unit | None:
+        if not rest:
+            return Unit(path, "body")
+        defs = self.definitions(path)
+        head = rest[0]
+        if head in defs.functions:
+            return Unit(path, "function", head)
+        if head in defs.classes:
+            if len(rest) > 1 and rest[1] in defs.methods.get(head, {}):
+                return Unit(path, "function", f"{head}.{rest[1]}")
+            return Unit(path, "class", head)
+        module = self.modules.get(path)
+        bound = module.bindings.get(head) if module is not None else None
+        if bound:
+            return self.resolve_qualified(".".join([bound, *rest[1:]]), path, depth + 1)
+        return None
+
+    def resolve_node(self, unit: Unit, node: ast.AST) -> Unit | None:
+        """The project unit that a Name or Attribute node in `unit` denotes, if any."""
+        module = self.source(unit)
+        if module is None:
+            return None
+        if isinstance(node, ast.Name):
+            if node.id in module.bindings:
+                return self.resolve_qualified(module.bindings[node.id], unit.path)
+            if unit.kind != "cell":
+                return self.resolve_in(unit.path, [node.id], MAX_RESOLVE_DEPTH)  # a local definition
+            return None
+        if not isinstance(node, ast.Attribute):
+            return None
+        base = node.value
+        if isinstance(base, ast.Name) and base.id in ("self", "cls") and unit.kind == "function" and "." in unit.name:
+            return self.method_of(Unit(unit.path, "class", unit.name.split(".")[0]), node.attr)
+        if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super":
+            if unit.kind == "function" and "." in unit.name:
+                owner = Unit(unit.path, "class", unit.name.split(".")[0])
+                for parent in self.project_bases(owner):
+                    found = self.method_of(parent, node.attr)
+                    if found is not None:
+                        return found
+            return None
+        qualified = module.qualname(node)
+        if qualified is not None:
+            return self.resolve_qualified(qualified, unit.path)
+        if isinstance(base, ast.Name) and unit.kind != "cell" and base.id in self.definitions(unit.path).classes:
+            return self.method_of(Unit(unit.path, "class", base.id), node.attr)
+        return None
+
+    def method_of(self, cls: Unit, name: str, depth: int = 0) -> Unit | None:
+        """`name` looked up on project class `cls` and its project base classes."""
+        if depth > MAX_RESOLVE_DEPTH:
+            return None
+        if name in self.definitions(cls.path).methods.get(cls.name, {}):
+            return Unit(cls.path, "function", f"{cls.name}.{name}")
+        for parent in self.project_bases(cls):
+            found = self.method_of(parent, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def class_bases(self, cls: Unit) -> list[tuple[Unit | None, str | None]]:
+        """Each base of a project class: (project class unit, None) or (None, external qualified name)."""
+        node = self.definitions(cls.path).classes.get(cls.name)
+        module = self.modules.get(cls.path)
+        if node is None or module is None:
+            return []
+        bases = []
+        for base in node.bases:
+            target = self.resolve_node(Unit(cls.path, "body"), base)
+            if target is not None and target.kind == "class":
+                bases.append((target, None))
+            else:
+                bases.append((None, module.qualname(base)))
+        return bases
+
+    def project_bases(self, cls: Unit) -> list[Unit]:
+        return [unit for unit, _ in self.class_bases(cls) if unit is not None]
+
+    def ancestors(self, cls: Unit) -> set[str]:
+        """External qualified names among all ancestors of a project class (`torch.nn.Module`, ...)."""
+        if cls in self._ancestors:
+            return self._ancestors[cls]
+        self._ancestors[cls] = set()  # cycle guard
+        found: set[str] = set()
+        for unit, name in self.class_bases(cls):
+            if unit is not None:
+                found |= self.ancestors(unit)
+            elif name:
+                found.add(name)
+        self._ancestors[cls] = found
+        return found
+
+    # -- edges and reach --------------------------------------------------------------------------
+    def edges(self, unit: Unit) -> list[Unit]:
+        if unit not in self._edges:
+            self._edges[unit] = self._compute_edges(unit)
+        return self._edges[unit]
+
+    def _compute_edges(self, unit: Unit) -> list[Unit]:
+        found: dict[Unit, None] = {}
+        if unit.kind == "class":
+            for name in self.definitions(unit.path).methods.get(unit.name, {}):
+                found[Unit(unit.path, "function", f"{unit.name}.{name}")] = None
+            for parent in self.project_bases(unit):
+                found[parent] = None
+            found[Unit(unit.path, "body")] = None
+            return list(found)
+        module = self.source(unit)
+        if module is None:
+            return []
+        if unit.kind in ("function", "main"):
+            found[Unit(unit.path, "body")] = None  # the module is imported for its code to run
+        for node in self.walk(unit):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for target in self.imported_bodies(module, node):
+                    found[target] = None
+            elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                target = self.resolve_node(unit, node)
+                if target is not None and target != unit:
+                    found[target] = None
+        return list(found)
+
+    def imported_bodies(self, module: PyModule, node: ast.Import | ast.ImportFrom) -> Iterator[Unit]:
+        """The bodies of project modules (and their parent packages) an import statement runs."""
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            base = module.resolve_relative(node.module, node.level)
+            names = [base] + [f"{base}.{alias.name}" if base else alias.name for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):
+                path = self.module_path(".".join(parts[:i]), module.path)
+                if path is not None:
+                    yield Unit(path, "body")
+
+    def reach(self, starts: list[Unit], limit: int = MAX_UNITS) -> list[Unit]:
+        """Units reachable from `starts` (breadth first, starts included), at most `limit` of them."""
+        seen: dict[Unit, None] = dict.fromkeys(starts)
+        queue = deque(starts)
+        while queue and len(seen) < limit:
+            for target in self.edges(queue.popleft()):
+                if target not in seen:
+                    seen[target] = None
+                    queue.append(target)
+        return list(seen)
+
+    def units_of(self, path: str) -> list[Unit]:
+        """Every unit of a file: each AST node of a module belongs to exactly one of them."""
+        if path in self.notebook_cells:
+            return self.notebook_cells[path]
+        defs = self.definitions(path)
+        units = [Unit(path, "body")]
+        if defs.main_blocks:
+            units.append(Unit(path, "main"))
+        units.extend(Unit(path, "function", name) for name in defs.functions)
+        for owner, methods in defs.methods.items():
+            units.extend(Unit(path, "function", f"{owner}.{name}") for name in methods)
+        return units
+
+    def command_functions(self, path: str) -> list[Unit]:
+        """Top-level functions registered on a CLI object by decorator (`@app.command()`, `@click.command()`)."""
+        units = []
+        for name, node in self.definitions(path).functions.items():
+            if any(decorator_name(d) in COMMAND_DECORATORS for d in node.decorator_list):
+                units.append(Unit(path, "function", name))
+        return units
+
+
+@fact
+def call_graph(python_modules, module_index, notebook_modules) -> CallGraph:
+    """The project's static call graph (built lazily: modules are parsed only as the walk reaches them)."""
+    return CallGraph(python_modules, module_index, notebook_modules)

@@ -1,0 +1,671 @@
+"""RNG: randomness in code (Python files and notebook code cells)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from reprocheck import filekinds
+from reprocheck.facts.pycode import PyModule
+from reprocheck.facts.randomness import (
+    EntryRandomness,
+    Event,
+    argument,
+    draw_library,
+    has_star_kwargs,
+    is_dataset_shuffle,
+    is_none,
+    is_pandas_sample,
+    is_true,
+    keyword,
+    seed_argument,
+    seeder_libraries,
+    shown,
+)
+from reprocheck.facts.reachability import CallGraph, Unit
+from reprocheck.findings import Severity
+from reprocheck.rule import Rule
+from reprocheck.tables import randomness as T
+
+MAX_EXAMPLES = 3
+
+
+# -- shared helpers -------------------------------------------------------------------------------
+def units_to_scan(graph: CallGraph, python_modules, notebook_modules, words: tuple[str, ...]) -> Iterator[Unit]:
+    """Units of non-test code whose text mentions one of `words` (a cheap filter before any parse)."""
+    for path, module in python_modules.items():
+        if not filekinds.is_test_path(path) and module.mentions(*words):
+            yield from graph.units_of(path)
+    for path, cells in notebook_modules.items():
+        if filekinds.is_test_path(path):
+            continue
+        for cell in cells:
+            if cell.module.mentions(*words):
+                yield Unit(path, "cell", str(cell.cell))
+
+
+def calls_in(graph: CallGraph, unit: Unit) -> Iterator[ast.Call]:
+    for node in graph.walk(unit):
+        if isinstance(node, ast.Call):
+            yield node
+
+
+def locate(rule: Rule, message: str, unit: Unit, module: PyModule, node: ast.AST):
+    """A finding at `node`, with the cell and file line for notebook cells."""
+    if unit.kind == "cell":
+        return rule.finding(
+            message,
+            unit.path,
+            node.lineno,
+            node.col_offset + 1,
+            cell=int(unit.name),
+            json_line=module.file_line(node.lineno),
+        )
+    return rule.finding(message, unit.path, node.lineno, node.col_offset + 1)
+
+
+def join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def examples(events: list[Event]) -> str:
+    shown_events = [f"{e.what} at {e.where()}" for e in events[:MAX_EXAMPLES]]
+    return ", ".join(shown_events)
+
+
+def use_examples(result: EntryRandomness, libs: list[str]) -> str:
+    return examples([result.uses[lib][0] for lib in libs if result.uses.get(lib)])
+
+
+def suggestions(libs: list[str]) -> str:
+    return ", ".join(T.SEED_SUGGESTIONS[lib] for lib in libs if lib in T.SEED_SUGGESTIONS)
+
+
+def entry_finding(rule: Rule, message: str, result: EntryRandomness, graph: CallGraph, events: list[Event]):
+    """Anchor an entry-point finding: a script at its `__main__` block or entry function, a notebook at its
+    first cell that uses randomness (else its first code cell)."""
+    entry = result.entry
+    if entry.is_notebook:
+        own = [e for e in events if e.unit.kind == "cell" and e.unit.path == entry.path]
+        if own:
+            event = own[0]
+            return rule.finding(
+                message, entry.path, event.line, event.column, cell=int(event.unit.name), json_line=event.file_line
+            )
+        first = entry.starts[0] if entry.starts else None
+        if first is not None:
+            module = graph.source(first)
+            return rule.finding(message, entry.path, 1, cell=int(first.name), json_line=module.file_line(1))
+        return rule.finding(message, entry.path)
+    return rule.finding(message, entry.path, entry.line)
+
+
+def seeding_place(result: EntryRandomness) -> str:
+    """Where the existing seeding lives, so a message can say where the missing calls belong."""
+    event = result.seeds[0]
+    if event.unit.kind == "function":
+        return f"{event.unit.name}() ({event.unit.path}:{event.line})"
+    return event.where()
+
+
+# -- RNG001 ---------------------------------------------------------------------------------------
+class UnseededEntryPoint(Rule):
+    """
+    ## What it does
+    Finds entry points (scripts with `if __name__ == "__main__":`, `[project.scripts]` targets, `@hydra.main`
+    functions, DVC stage commands, notebooks, `entrypoints` globs, scripts run by the repository's commands and
+    top-level scripts) whose code uses random state — draws from `random`, `numpy.random`, `torch`
+    (`torch.rand*`, `randperm`, shuffling `DataLoader`s, `random_split`, training a model) or `tensorflow` — while
+    no seeding call is reachable from them. Calls are followed into the project's own functions, methods and
+    modules, so a `seed_everything()` helper in `src/pkg/utils/seed.py` called from `main()` counts. A module that
+    is only imported is never judged; tests are never entry points. scikit-learn estimators are RNG004's.
+
+    ## Why it matters
+    Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
+    give different numbers, and a result cannot be reproduced or even compared.
+
+    ## Example
+    ```python
+    import numpy as np
+
+    def main():
+        noise = np.random.normal(size=10)   # unseeded
+
+    if __name__ == "__main__":
+        main()
+    ```
+
+    ## Fix
+    Seed every library the entry point uses at its start, from the experiment config:
+    ```python
+    def seed_everything(seed: int) -> None:
+        random.seed(seed)
+        np.random.seed(seed)
+        torch.manual_seed(seed)
+    ```
+    A third-party helper the checker cannot see into can be declared in `seed-functions`.
+    """
+
+    code = "RNG001"
+    name = "unseeded-entry-point"
+    severity = Severity.WARNING
+    summary = "An entry point uses random state but no seeding call is reachable from it"
+
+    def check(self, entry_randomness, call_graph):
+        for result in entry_randomness:
+            if result.seeds or result.unknown_seeds or not (result.uses or result.generators):
+                continue
+            libs = sorted(result.uses)
+            events = [result.uses[lib][0] for lib in libs] + result.generators
+            parts = []
+            if libs:
+                parts.append(f"uses the random state of {join(libs)} ({use_examples(result, libs)})")
+            if result.generators:
+                parts.append(f"creates generators without a seed ({examples(result.generators)})")
+            fix_libs = sorted(set(libs) | {e.lib for e in result.generators})
+            message = (
+                f"entry point {result.entry.path} ({result.entry.origin}) {' and '.join(parts)} but no seeding call "
+                f"is reachable from it; seed at its start from the config: {suggestions(fix_libs)}"
+            )
+            events.sort(key=lambda e: (e.unit.kind != "cell", int(e.unit.name) if e.unit.kind == "cell" else 0, e.line))
+            yield entry_finding(self, message, result, call_graph, events)
+
+
+# -- RNG002 ---------------------------------------------------------------------------------------
+class PartialSeeding(Rule):
+    """
+    ## What it does
+    For each entry point whose reachable code does seed, finds the libraries it uses that this seeding leaves
+    out (seeds numpy but draws from torch; forgets `random`), and generators created without a seed
+    (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches.
+
+    ## Why it matters
+    One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
+    are not. Partial seeding looks reproducible in review and is not.
+
+    ## Example
+    ```python
+    def main():
+        np.random.seed(cfg.seed)
+        model = Net()                      # torch initialisation: unseeded
+        optimizer = torch.optim.Adam(model.parameters())
+    ```
+
+    ## Fix
+    Add the missing seeders next to the existing ones (the message names the helper), e.g.
+    `torch.manual_seed(seed)`, or pass the seed to the generator: `np.random.default_rng(seed)`.
+    """
+
+    code = "RNG002"
+    name = "partial-seeding"
+    severity = Severity.WARNING
+    summary = "The seeding reachable from an entry point leaves out a library it uses"
+
+    def check(self, entry_randomness, call_graph):
+        for result in entry_randomness:
+            if not result.seeds or result.unknown_seeds:
+                continue
+            missing = result.missing
+            if not missing and not result.generators:
+                continue
+            seeded = join(sorted(result.seeded)) or "nothing"
+            parts = []
+            if missing:
+                parts.append(
+                    f"leaves out {join(missing)} ({use_examples(result, missing)}); add "
+                    f"{suggestions(missing)} next to the seeding in {seeding_place(result)}"
+                )
+            if result.generators:
+                parts.append(
+                    f"does not reach generators created without a seed ({examples(result.generators)}); "
+                    f"pass the seed to them, e.g. np.random.default_rng(seed)"
+                )
+            message = f"entry point {result.entry.path}: its seeding (of {seeded}) " + "; it also ".join(parts)
+            events = [result.uses[lib][0] for lib in missing] + result.generators
+            yield entry_finding(self, message, result, call_graph, events)
+
+
+# -- RNG003 ---------------------------------------------------------------------------------------
+class NondeterministicSeed(Rule):
+    """
+    ## What it does
+    Finds seeds that change from run to run: a seeder or a `seed=`/`random_state=` argument computed from
+    `time.time()`, `datetime.now()`, `os.getpid()`, `os.urandom`, `random.randint(...)`, `secrets.*` or
+    `uuid.*` (also through a variable assigned in the same function or module), `None` passed to a seeder,
+    `random.seed()`/`np.random.seed()` without an argument, and `torch.seed()`.
+
+    ## Why it matters
+    Such a seed is a seed in name only: the run cannot be repeated, and the value is rarely logged.
+
+    ## Example
+    ```python
+    seed = int(time.time())
+    torch.manual_seed(seed)
+    ```
+
+    ## Fix
+    Take the seed from the experiment config or the command line (a fixed integer), and log it.
+    """
+
+    code = "RNG003"
+    name = "nondeterministic-seed"
+    severity = Severity.WARNING
+    summary = "A seed that is not deterministic (time, pid, random draws, None)"
+
+    def check(self, python_modules, notebook_modules, call_graph, settings):
+        words = ("seed", "random_state", "PRNGKey", "default_rng", "RandomState", "Random(", "jax")
+        for unit in units_to_scan(call_graph, python_modules, notebook_modules, words):
+            module = call_graph.source(unit)
+            assignments = None
+            for call in calls_in(call_graph, unit):
+                problem = None
+                qualified = module.qualname(call.func)
+                name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+                is_seeder = qualified is not None and (
+                    seeder_libraries(qualified, settings.seed_functions) is not None
+                    or qualified in T.GENERATOR_FACTORIES
+                )
+                if qualified in T.ENTROPY_SEEDERS:
+                    problem = f"{shown(call.func)}() seeds from a non-deterministic source"
+                elif qualified in T.SEED_OPTIONAL and not call.args and not call.keywords:
+                    problem = f"{shown(call.func)}() without an argument seeds from the operating system"
+                elif is_seeder or (qualified is None and name in T.SEED_CALL_NAMES):
+                    seed = seed_argument(call)
+                    if is_none(seed) and qualified not in T.GENERATOR_FACTORIES:
+                        problem = f"None passed to {shown(call.func)}() picks a random seed"
+                    elif seed is not None:
+                        if assignments is None:
+                            assignments = assignments_of(call_graph, unit)
+                        source = nondeterministic_source(module, seed, assignments, call.lineno)
+                        if source:
+                            problem = f"the seed passed to {shown(call.func)}() comes from {source}"
+                if problem is None:
+                    for word in T.SEED_KEYWORDS:
+                        value = keyword(call, word)
+                        if value is None or (is_seeder and word == "seed"):
+                            continue
+                        if assignments is None:
+                            assignments = assignments_of(call_graph, unit)
+                        source = nondeterministic_source(module, value, assignments, call.lineno)
+                        if source:
+                            problem = f"{word}= of {shown(call.func)}() comes from {source}"
+                            break
+                if problem:
+                    yield locate(
+                        self,
+                        f"{problem}, so no run can be repeated; use a fixed seed from the config (e.g. cfg.seed)",
+                        unit,
+                        module,
+                        call,
+                    )
+
+
+def assignments_of(graph: CallGraph, unit: Unit) -> dict[str, list[tuple[int, ast.expr]]]:
+    """Name -> (line, value) of simple assignments in the unit, then in the module body (for lookups)."""
+    found: dict[str, list[tuple[int, ast.expr]]] = {}
+    sources = [unit] if unit.kind in ("body", "cell") else [unit, Unit(unit.path, "body")]
+    for source in sources:
+        for node in graph.walk(source):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                found.setdefault(node.targets[0].id, []).append((node.lineno, node.value))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                found.setdefault(node.target.id, []).append((node.lineno, node.value))
+    return found
+
+
+def nondeterministic_source(
+    module: PyModule, expr: ast.expr, assignments: dict[str, list[tuple[int, ast.expr]]], line: int, depth: int = 0
+) -> str | None:
+    """What makes a seed expression differ between runs (`time.time()`), following a variable twice at most."""
+    if isinstance(expr, ast.Name) and depth < 2:
+        candidates = [(at, value) for at, value in assignments.get(expr.id, []) if at <= line]
+        candidates = candidates or assignments.get(expr.id, [])[-1:]
+        if candidates:
+            at, value = max(candidates, key=lambda item: item[0])
+            return nondeterministic_source(module, value, assignments, at, depth + 1)
+        return None
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call):
+            qualified = module.qualname(node.func)
+            if qualified is None:
+                continue
+            if (
+                qualified in T.NONDETERMINISTIC_CALLS
+                or qualified.startswith(T.NONDETERMINISTIC_PREFIXES)
+                or draw_library(qualified) is not None
+            ):
+                return f"{shown(node.func)}()"
+    return None
+
+
+# -- RNG004 ---------------------------------------------------------------------------------------
+class SklearnWithoutRandomState(Rule):
+    """
+    ## What it does
+    Finds stochastic scikit-learn calls without `random_state` (or with `random_state=None`):
+    `train_test_split`, `KFold`/`StratifiedKFold`/`GroupKFold` with `shuffle=True`, `ShuffleSplit`,
+    random forests and extra trees, (hist) gradient boosting, `KMeans`, `MLP*`, `SGD*`,
+    `LogisticRegression` with the `sag`/`saga`/`liblinear` solvers, `RandomizedSearchCV`, `permutation_importance`,
+    the `make_*` dataset generators and similar (the table is in `reprocheck.tables.randomness`). Names are
+    resolved through imports, so only scikit-learn's own APIs match; `**params` is given the benefit of the doubt.
+
+    ## Why it matters
+    scikit-learn draws from NumPy's global state when `random_state` is None, so splits, bootstraps and
+    initialisations change between runs unless every estimator is seeded.
+
+    ## Example
+    ```python
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+    model = RandomForestClassifier(n_estimators=100)
+    ```
+
+    ## Fix
+    Pass the experiment seed: `random_state=cfg.seed` (any expression but `None` satisfies this rule).
+    """
+
+    code = "RNG004"
+    name = "sklearn-without-random-state"
+    severity = Severity.WARNING
+    summary = "A stochastic scikit-learn API called without random_state"
+
+    def check(self, python_modules, notebook_modules, call_graph):
+        for unit in units_to_scan(call_graph, python_modules, notebook_modules, ("sklearn",)):
+            module = call_graph.source(unit)
+            for call in calls_in(call_graph, unit):
+                qualified = module.qualname(call.func)
+                if qualified is None or not qualified.startswith("sklearn."):
+                    continue
+                last = qualified.rsplit(".", 1)[-1]
+                condition = T.SKLEARN_STOCHASTIC.get(last)
+                if condition is None and qualified.startswith(T.SKLEARN_GENERATOR_PREFIX):
+                    condition = "always"
+                if condition is None or has_star_kwargs(call) or not is_stochastic(call, condition):
+                    continue
+                state = keyword(call, "random_state")
+                if state is not None and not is_none(state):
+                    continue
+                given = " (random_state=None)" if state is not None else ""
+                yield locate(
+                    self,
+                    f"{shown(call.func)}() without random_state{given} gives different results on every run; "
+                    f"pass random_state=<seed> (e.g. random_state=cfg.seed)",
+                    unit,
+                    module,
+                    call,
+                )
+
+
+def is_stochastic(call: ast.Call, condition: str) -> bool:
+    if condition == "always":
+        return True
+    shuffle = keyword(call, "shuffle")
+    if condition == "shuffle":
+        return is_true(shuffle)
+    if condition == "no_shuffle_false":
+        return not (isinstance(shuffle, ast.Constant) and shuffle.value is False)
+    if condition == "solver":
+        solver = keyword(call, "solver")
+        return isinstance(solver, ast.Constant) and solver.value in T.SKLEARN_STOCHASTIC_SOLVERS
+    return False
+
+
+# -- RNG005 ---------------------------------------------------------------------------------------
+class UnseededDataOperation(Rule):
+    """
+    ## What it does
+    Finds random data operations without a seed: `torch.utils.data.random_split` without `generator=`,
+    pandas `DataFrame.sample`/`Series.sample` without `random_state`, `tf.data.Dataset.shuffle` without
+    `seed`, and `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never
+    seeds it and that no entry point seeding NumPy reaches.
+
+    ## Why it matters
+    Which rows land in the training, validation and test sets decides the reported numbers. An unseeded split
+    gives a different test set on every run, and leaks examples between splits across runs.
+
+    ## Example
+    ```python
+    train, val = random_split(dataset, [0.8, 0.2])
+    sample = df.sample(frac=0.1)
+    ```
+
+    ## Fix
+    `random_split(dataset, [0.8, 0.2], generator=torch.Generator().manual_seed(seed))`,
+    `df.sample(frac=0.1, random_state=seed)`, `ds.shuffle(1000, seed=seed)`, or a seeded
+    `rng = np.random.default_rng(seed)` and `rng.permutation(...)`.
+    """
+
+    code = "RNG005"
+    name = "unseeded-data-operation"
+    severity = Severity.WARNING
+    summary = "A random split, sample or shuffle of data without a seed"
+
+    WORDS = ("random_split", ".sample(", ".shuffle(", "permutation", "choice")
+
+    def check(self, python_modules, notebook_modules, call_graph, entry_randomness, settings):
+        covered = None
+        for unit in units_to_scan(call_graph, python_modules, notebook_modules, self.WORDS):
+            module = call_graph.source(unit)
+            for call in calls_in(call_graph, unit):
+                qualified = module.qualname(call.func)
+                name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+                message = None
+                if qualified in T.RANDOM_SPLITS:
+                    generator = keyword(call, "generator")
+                    if (generator is None or is_none(generator)) and not has_star_kwargs(call):
+                        message = (
+                            f"{shown(call.func)}() without generator= splits differently on every run; pass "
+                            f"generator=torch.Generator().manual_seed(seed)"
+                        )
+                elif qualified is None and name == "sample" and is_pandas_sample(module, call):
+                    message = (
+                        f"{shown(call.func)}() without random_state samples different rows on every run; pass "
+                        f"random_state=seed"
+                    )
+                elif qualified is None and name == "shuffle" and is_dataset_shuffle(module, call):
+                    message = f"{shown(call.func)}() without seed shuffles differently on every run; pass seed=seed"
+                elif (
+                    qualified is not None
+                    and qualified.startswith("numpy.random.")
+                    and qualified.count(".") == 2
+                    and qualified.rsplit(".", 1)[-1] in T.NUMPY_DATA_DRAWS
+                ):
+                    if covered is None:
+                        covered = numpy_seeded_units(entry_randomness)
+                    if unit not in covered and not module_seeds_numpy(call_graph, unit.path, settings):
+                        message = (
+                            f"{shown(call.func)}() draws from NumPy's global generator, which nothing seeds here; "
+                            f"use rng = np.random.default_rng(seed) and rng.{qualified.rsplit('.', 1)[-1]}(...)"
+                        )
+                if message:
+                    yield locate(self, message, unit, module, call)
+
+
+def numpy_seeded_units(entry_randomness: list[EntryRandomness]) -> set[Unit]:
+    """Units reached by at least one entry point whose reachable seeding covers numpy."""
+    units: set[Unit] = set()
+    for result in entry_randomness:
+        if "numpy" in result.seeded:
+            units.update(result.reached)
+    return units
+
+
+def module_seeds_numpy(graph: CallGraph, path: str, settings) -> bool:
+    for unit in graph.units_of(path):
+        module = graph.source(unit)
+        for call in calls_in(graph, unit):
+            qualified = module.qualname(call.func)
+            libs = seeder_libraries(qualified, settings.seed_functions) if qualified else None
+            if libs and "numpy" in libs:
+                return True
+    return False
+
+
+# -- RNG006 ---------------------------------------------------------------------------------------
+class UnseededDataLoader(Rule):
+    """
+    ## What it does
+    Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=`, and calls whose
+    `num_workers` is provably above 0 (a literal, or a parameter or constant with a literal default) without
+    `worker_init_fn=`.
+
+    ## Why it matters
+    A shuffling loader without its own generator draws its order from torch's global state, which every other
+    random call also advances: adding one augmentation changes the data order. Worker processes need their
+    `random`/NumPy state seeded too, or augmentations repeat across workers and differ across runs.
+
+    ## Example
+    ```python
+    loader = DataLoader(dataset, batch_size=32, shuffle=True, num_workers=4)
+    ```
+
+    ## Fix
+    ```python
+    g = torch.Generator().manual_seed(seed)
+    loader = DataLoader(dataset, batch_size=32, shuffle=True, num_workers=4,
+                        generator=g, worker_init_fn=seed_worker)
+    ```
+    """
+
+    code = "RNG006"
+    name = "unseeded-dataloader"
+    severity = Severity.WARNING
+    summary = "DataLoader shuffling without generator=, or workers without worker_init_fn="
+
+    def check(self, python_modules, notebook_modules, call_graph):
+        for unit in units_to_scan(call_graph, python_modules, notebook_modules, ("DataLoader",)):
+            module = call_graph.source(unit)
+            constants = None
+            for call in calls_in(call_graph, unit):
+                if module.qualname(call.func) not in T.DATALOADERS or has_star_kwargs(call):
+                    continue
+                positions = T.DATALOADER_POSITIONS
+                problems = []
+                generator = argument(call, "generator", positions["generator"])
+                if is_true(argument(call, "shuffle", positions["shuffle"])) and (
+                    generator is None or is_none(generator)
+                ):
+                    problems.append(
+                        "shuffle=True without generator= (pass generator=torch.Generator().manual_seed(seed))"
+                    )
+                workers = argument(call, "num_workers", positions["num_workers"])
+                init = argument(call, "worker_init_fn", positions["worker_init_fn"])
+                if workers is not None and (init is None or is_none(init)):
+                    if constants is None:
+                        constants = literal_defaults(call_graph, unit)
+                    count = literal_int(workers, constants)
+                    if count is not None and count > 0:
+                        problems.append(
+                            f"num_workers={count} without worker_init_fn= (seed random and NumPy in each worker)"
+                        )
+                if problems:
+                    yield locate(self, f"{shown(call.func)}(): " + "; ".join(problems), unit, module, call)
+
+
+def literal_int(node: ast.expr, constants: dict[str, int]) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    return None
+
+
+def literal_defaults(graph: CallGraph, unit: Unit) -> dict[str, int]:
+    """Names with a literal int value: parameters' defaults of the unit's function, module constants."""
+    found: dict[str, int] = {}
+    assigned: dict[str, int] = {}
+    for node in graph.walk(Unit(unit.path, "body")) if unit.kind != "cell" else graph.walk(unit):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0].id
+            assigned[target] = assigned.get(target, 0) + 1
+            value = literal_int(node.value, {})
+            if value is not None:
+                found[target] = value
+    found = {k: v for k, v in found.items() if assigned.get(k) == 1}
+    if unit.kind == "function":
+        function = graph.function_node(unit)
+        if function is not None:
+            args = function.args
+            positional = [*args.posonlyargs, *args.args]
+            for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True):
+                value = literal_int(default, {})
+                if value is not None:
+                    found[arg.arg] = value
+                else:
+                    found.pop(arg.arg, None)
+            for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+                value = literal_int(default, {}) if default is not None else None
+                if value is not None:
+                    found[arg.arg] = value
+                else:
+                    found.pop(arg.arg, None)
+    return found
+
+
+# -- RNG007 ---------------------------------------------------------------------------------------
+class GpuNondeterminism(Rule):
+    """
+    ## What it does
+    Finds `torch.backends.cudnn.benchmark = True`, and `torch.use_deterministic_algorithms(True)` when the
+    environment variable `CUBLAS_WORKSPACE_CONFIG` is set nowhere in the repository (code, Dockerfile `ENV`,
+    CI `env:`, Makefile, shell scripts, `.env` files).
+
+    ## Why it matters
+    cuDNN's benchmark mode picks the fastest convolution algorithm per run, and some are nondeterministic, so
+    the same seed gives different results. With deterministic algorithms requested, cuBLAS raises an error
+    (or, with `warn_only=True`, stays nondeterministic) unless `CUBLAS_WORKSPACE_CONFIG=:4096:8` is set.
+
+    ## Example
+    ```python
+    torch.backends.cudnn.benchmark = True
+    torch.use_deterministic_algorithms(True)
+    ```
+
+    ## Fix
+    Set `torch.backends.cudnn.benchmark = False` (and `torch.backends.cudnn.deterministic = True`), and set
+    `CUBLAS_WORKSPACE_CONFIG=:4096:8` where the run starts (Dockerfile `ENV`, CI `env:`, or `os.environ` before
+    importing torch).
+    """
+
+    code = "RNG007"
+    name = "gpu-nondeterminism"
+    severity = Severity.WARNING
+    summary = "cuDNN benchmark mode, or deterministic algorithms without CUBLAS_WORKSPACE_CONFIG"
+
+    def check(self, python_modules, notebook_modules, call_graph, project):
+        words = ("cudnn", "use_deterministic_algorithms")
+        configured = None
+        for unit in units_to_scan(call_graph, python_modules, notebook_modules, words):
+            module = call_graph.source(unit)
+            for node in call_graph.walk(unit):
+                if isinstance(node, ast.Assign) and is_true(node.value):
+                    if any(module.qualname(t) == "torch.backends.cudnn.benchmark" for t in node.targets):
+                        yield locate(
+                            self,
+                            "torch.backends.cudnn.benchmark = True lets cuDNN pick nondeterministic algorithms per "
+                            "run; set it to False (and torch.backends.cudnn.deterministic = True)",
+                            unit,
+                            module,
+                            node,
+                        )
+                elif isinstance(node, ast.Call) and module.qualname(node.func) == "torch.use_deterministic_algorithms":
+                    if not is_true(argument(node, "mode", 0)):
+                        continue
+                    if configured is None:
+                        configured = self.cublas(project, python_modules)
+                    if not configured:
+                        yield locate(
+                            self,
+                            "torch.use_deterministic_algorithms(True) but CUBLAS_WORKSPACE_CONFIG is set nowhere; "
+                            "set CUBLAS_WORKSPACE_CONFIG=:4096:8 (Dockerfile ENV, CI env, or os.environ)",
+                            unit,
+                            module,
+                            node,
+                        )
+
+    @staticmethod
+    def cublas(project, python_modules) -> bool:
+        from reprocheck.facts.randomness import cublas_workspace_config
+
+        return cublas_workspace_config(project, python_modules) is not None

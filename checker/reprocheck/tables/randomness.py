@@ -1,0 +1,264 @@
+"""Randomness call tables for the RNG rules: seeders, draws, stochastic APIs and non-deterministic seed sources.
+
+Names are fully qualified (imports resolved: `np.random.seed` is `numpy.random.seed`). Library keys are the
+ones messages name: "random", "numpy", "torch", "tensorflow", "jax". Extend a table to teach every rule.
+"""
+
+from __future__ import annotations
+
+ALL_LIBRARIES = frozenset({"random", "numpy", "torch", "tensorflow"})
+
+# Seeding calls: qualified name -> the libraries' global random state it seeds.
+_LIGHTNING = frozenset({"random", "numpy", "torch"})
+SEEDERS: dict[str, frozenset[str]] = {
+    "random.seed": frozenset({"random"}),
+    "numpy.random.seed": frozenset({"numpy"}),
+    "torch.manual_seed": frozenset({"torch"}),
+    "torch.random.manual_seed": frozenset({"torch"}),
+    "tensorflow.random.set_seed": frozenset({"tensorflow"}),
+    "tensorflow.set_random_seed": frozenset({"tensorflow"}),
+    "tensorflow.compat.v1.set_random_seed": frozenset({"tensorflow"}),
+    "tensorflow.compat.v1.random.set_random_seed": frozenset({"tensorflow"}),
+    "tensorflow.keras.utils.set_random_seed": frozenset({"random", "numpy", "tensorflow"}),
+    "keras.utils.set_random_seed": frozenset({"random", "numpy", "tensorflow"}),
+    "tf_keras.utils.set_random_seed": frozenset({"random", "numpy", "tensorflow"}),
+    "lightning.seed_everything": _LIGHTNING,
+    "lightning.pytorch.seed_everything": _LIGHTNING,
+    "lightning.pytorch.utilities.seed.seed_everything": _LIGHTNING,
+    "lightning.fabric.seed_everything": _LIGHTNING,
+    "lightning.fabric.utilities.seed.seed_everything": _LIGHTNING,
+    "lightning_fabric.seed_everything": _LIGHTNING,
+    "lightning_fabric.utilities.seed.seed_everything": _LIGHTNING,
+    "pytorch_lightning.seed_everything": _LIGHTNING,
+    "pytorch_lightning.utilities.seed.seed_everything": _LIGHTNING,
+    "transformers.set_seed": frozenset({"random", "numpy", "torch", "tensorflow"}),
+    "transformers.trainer_utils.set_seed": frozenset({"random", "numpy", "torch", "tensorflow"}),
+    "accelerate.utils.set_seed": _LIGHTNING,
+    "accelerate.utils.random.set_seed": _LIGHTNING,
+    "mmengine.runner.set_random_seed": _LIGHTNING,
+    "mmcv.runner.set_random_seed": _LIGHTNING,
+    "detectron2.utils.env.seed_all_rng": _LIGHTNING,
+    "fastai.torch_core.set_seed": _LIGHTNING,
+    "catalyst.utils.set_global_seed": _LIGHTNING,
+    "jax.random.PRNGKey": frozenset({"jax"}),
+    "jax.random.key": frozenset({"jax"}),
+}
+# Seeders that take no seed and always draw one from the operating system.
+ENTROPY_SEEDERS = frozenset({"torch.seed", "torch.random.seed", "torch.cuda.seed", "torch.cuda.seed_all"})
+# Seeders whose call without an argument seeds from the operating system (`random.seed()`).
+SEED_OPTIONAL = frozenset({"random.seed", "numpy.random.seed"})
+
+# Generator objects that carry their own state: qualified name -> library. Without a seed they are unseeded,
+# whatever global seeding runs (`np.random.seed(0)` does not reach `np.random.default_rng()`).
+GENERATOR_FACTORIES: dict[str, str] = {
+    "numpy.random.default_rng": "numpy",
+    "numpy.random.RandomState": "numpy",
+    "random.Random": "random",
+}
+
+# Names (last component) of calls whose first argument / `seed=` is a seed, when the call is not resolved
+# (a method on a generator object, a third-party helper): used to judge the seed value (RNG003) and, for an
+# unknown helper, to abstain from claiming that nothing is seeded (RNG001/RNG002).
+SEED_CALL_NAMES = frozenset(
+    {"seed", "manual_seed", "set_seed", "seed_everything", "set_random_seed", "seed_all", "seed_all_rng"}
+)
+SEED_KEYWORDS = frozenset({"seed", "random_state", "random_seed"})
+
+# Draws from a library's global random state.
+RANDOM_DRAWS = frozenset(
+    {
+        "random",
+        "uniform",
+        "randint",
+        "randrange",
+        "choice",
+        "choices",
+        "shuffle",
+        "sample",
+        "gauss",
+        "normalvariate",
+        "lognormvariate",
+        "expovariate",
+        "vonmisesvariate",
+        "gammavariate",
+        "betavariate",
+        "paretovariate",
+        "weibullvariate",
+        "triangular",
+        "getrandbits",
+        "randbytes",
+        "binomialvariate",
+    }
+)
+# Everything under numpy.random is a draw on the global RandomState except these.
+NUMPY_RANDOM_NON_DRAWS = frozenset(
+    {
+        "seed",
+        "default_rng",
+        "Generator",
+        "RandomState",
+        "SeedSequence",
+        "BitGenerator",
+        "PCG64",
+        "PCG64DXSM",
+        "MT19937",
+        "Philox",
+        "SFC64",
+        "get_state",
+        "set_state",
+        "get_bit_generator",
+        "set_bit_generator",
+    }
+)
+TORCH_DRAWS = frozenset(
+    {
+        "torch.rand",
+        "torch.rand_like",
+        "torch.randn",
+        "torch.randn_like",
+        "torch.randint",
+        "torch.randint_like",
+        "torch.randperm",
+        "torch.normal",
+        "torch.bernoulli",
+        "torch.multinomial",
+        "torch.poisson",
+        "torch.nn.functional.dropout",
+        "torch.nn.functional.gumbel_softmax",
+    }
+)
+# torch.nn.init.* draws except these deterministic initialisers.
+TORCH_INIT_NON_DRAWS = frozenset(
+    {"calculate_gain", "constant_", "zeros_", "ones_", "eye_", "dirac_", "_calculate_fan_in_and_fan_out"}
+)
+# In-place tensor methods that draw from torch's generator (counted in modules that import torch).
+TORCH_TENSOR_DRAW_METHODS = frozenset(
+    {"uniform_", "normal_", "random_", "bernoulli_", "exponential_", "geometric_", "cauchy_", "log_normal_"}
+)
+# tensorflow.random.* draws on the global generator except these.
+TF_RANDOM_NON_DRAWS = frozenset(
+    {"set_seed", "Generator", "get_global_generator", "set_global_generator", "create_rng_state", "experimental"}
+)
+# jax.random functions that handle keys rather than draw.
+JAX_KEY_FUNCTIONS = frozenset({"PRNGKey", "key", "split", "fold_in", "key_data", "wrap_key_data", "clone", "key_impl"})
+
+# Model training (RNG001 "initialises or trains a model"): construction of a model plus a training step.
+TORCH_MODEL_BASES = frozenset(
+    {
+        "torch.nn.Module",
+        "torch.nn.modules.module.Module",
+        "lightning.LightningModule",
+        "lightning.pytorch.LightningModule",
+        "pytorch_lightning.LightningModule",
+    }
+)
+TORCH_MODEL_PREFIXES = ("torch.nn.", "torchvision.models.", "timm.create_model")
+TORCH_TRAINING_PREFIXES = ("torch.optim.",)
+TORCH_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "pytorch_lightning.Trainer"})
+TRAINING_METHODS = frozenset({"backward"})
+KERAS_MODEL_PREFIXES = ("tensorflow.keras.", "keras.", "tf_keras.")
+KERAS_MODEL_BASES = frozenset({"tensorflow.keras.Model", "keras.Model", "tf_keras.Model", "keras.models.Model"})
+FIT_METHODS = frozenset({"fit", "fit_generator"})
+
+# torch.utils.data
+DATALOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"})
+# DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, drop_last,
+#            timeout, worker_init_fn, multiprocessing_context, generator, ...)
+DATALOADER_POSITIONS = {"shuffle": 2, "num_workers": 5, "worker_init_fn": 10, "generator": 12}
+RANDOM_SPLITS = frozenset({"torch.utils.data.random_split", "torch.utils.data.dataset.random_split"})
+RANDOM_SAMPLERS = frozenset({"torch.utils.data.RandomSampler", "torch.utils.data.sampler.RandomSampler"})
+# np.random functions that reorder or pick data (RNG005 when the global RNG is never seeded).
+NUMPY_DATA_DRAWS = frozenset({"shuffle", "permutation", "choice"})
+
+# scikit-learn (any module path under sklearn.*; matched on the last name). The condition says when the call is
+# stochastic: "always", "shuffle" (only with shuffle=True), "no_shuffle_false" (unless shuffle=False),
+# "solver" (LogisticRegression with a stochastic solver).
+SKLEARN_STOCHASTIC: dict[str, str] = {
+    "train_test_split": "no_shuffle_false",
+    "KFold": "shuffle",
+    "StratifiedKFold": "shuffle",
+    "GroupKFold": "shuffle",
+    "StratifiedGroupKFold": "shuffle",
+    "RepeatedKFold": "always",
+    "RepeatedStratifiedKFold": "always",
+    "ShuffleSplit": "always",
+    "StratifiedShuffleSplit": "always",
+    "GroupShuffleSplit": "always",
+    "RandomForestClassifier": "always",
+    "RandomForestRegressor": "always",
+    "ExtraTreesClassifier": "always",
+    "ExtraTreesRegressor": "always",
+    "RandomTreesEmbedding": "always",
+    "GradientBoostingClassifier": "always",
+    "GradientBoostingRegressor": "always",
+    "HistGradientBoostingClassifier": "always",
+    "HistGradientBoostingRegressor": "always",
+    "IsolationForest": "always",
+    "BaggingClassifier": "always",
+    "BaggingRegressor": "always",
+    "AdaBoostClassifier": "always",
+    "AdaBoostRegressor": "always",
+    "KMeans": "always",
+    "MiniBatchKMeans": "always",
+    "BisectingKMeans": "always",
+    "MLPClassifier": "always",
+    "MLPRegressor": "always",
+    "SGDClassifier": "always",
+    "SGDRegressor": "always",
+    "SGDOneClassSVM": "always",
+    "Perceptron": "always",
+    "PassiveAggressiveClassifier": "always",
+    "PassiveAggressiveRegressor": "always",
+    "LogisticRegression": "solver",
+    "RandomizedSearchCV": "always",
+    "HalvingRandomSearchCV": "always",
+    "permutation_importance": "always",
+    "TSNE": "always",
+    "TruncatedSVD": "always",
+    "GaussianMixture": "always",
+    "BayesianGaussianMixture": "always",
+    "LatentDirichletAllocation": "always",
+    "SpectralClustering": "always",
+    "SpectralEmbedding": "always",
+    "resample": "always",
+    "shuffle": "always",
+}
+SKLEARN_GENERATOR_PREFIX = "sklearn.datasets.make_"  # make_classification, make_blobs, ...
+SKLEARN_STOCHASTIC_SOLVERS = frozenset({"sag", "saga", "liblinear"})
+
+# Sources of a seed that differ from run to run (RNG003): exact names, and prefixes of whole modules.
+NONDETERMINISTIC_CALLS = frozenset(
+    {
+        "time.time",
+        "time.time_ns",
+        "time.perf_counter",
+        "time.perf_counter_ns",
+        "time.monotonic",
+        "time.monotonic_ns",
+        "time.process_time",
+        "time.process_time_ns",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "datetime.datetime.today",
+        "datetime.date.today",
+        "datetime.now",
+        "datetime.utcnow",
+        "os.getpid",
+        "os.urandom",
+        "os.times",
+        "torch.seed",
+        "torch.initial_seed",
+        "numpy.random.SeedSequence",
+        "tensorflow.random.Generator.from_non_deterministic_state",
+    }
+)
+NONDETERMINISTIC_PREFIXES = ("secrets.", "uuid.")
+
+# What to suggest per library (messages).
+SEED_SUGGESTIONS = {
+    "random": "random.seed(seed)",
+    "numpy": "np.random.seed(seed)",
+    "torch": "torch.manual_seed(seed)",
+    "tensorflow": "tf.random.set_seed(seed)",
+    "jax": "jax.random.PRNGKey(seed)",
+}
