@@ -57,6 +57,7 @@ class ImageRef:
     is_stage_alias: bool = False
     is_scratch: bool = False
     unresolved: tuple[str, ...] = ()
+    via: str = "FROM"  # or "COPY --from", "RUN --mount"
 
     def __str__(self) -> str:
         return self.resolved
@@ -109,6 +110,15 @@ class Add:
 
 
 @dataclass
+class Copy:
+    """A COPY from the build context (not `--from`): the sources as written, ARGs expanded."""
+
+    line: int
+    sources: list[str]
+    flags: dict[str, str]
+
+
+@dataclass
 class ExecSpec:
     """CMD or ENTRYPOINT: `argv` for the JSON form, `script` for the shell form."""
 
@@ -131,6 +141,7 @@ class Stage:
     user_line: int | None = None
     external_refs: list[ImageRef] = field(default_factory=list)  # COPY --from / RUN --mount from= images
     adds: list[Add] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
     cmd: ExecSpec | None = None
     entrypoint: ExecSpec | None = None
     instructions: list[Instruction] = field(default_factory=list)
@@ -344,13 +355,13 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
                 if name == "mount":
                     source = _csv(value).get("from")
                     if source:
-                        _reference(dockerfile, stage, source, line, scope)
+                        _reference(dockerfile, stage, source, line, scope, "RUN --mount")
         elif upper == "COPY" and "from" in flags:
-            _reference(dockerfile, stage, flags["from"], line, scope)
+            _reference(dockerfile, stage, flags["from"], line, scope, "COPY --from")
+        elif upper == "COPY":
+            stage.copies.append(Copy(line, _sources(instruction.value, scope), flags))
         elif upper == "ADD":
-            words = [expand_word(w, scope)[0] for w in _words(instruction.value)]
-            sources = words[:-1] if not words or not words[0].startswith("[") else _json_list(instruction.value)[:-1]
-            stage.adds.append(Add(line, sources, flags.get("checksum"), flags))
+            stage.adds.append(Add(line, _sources(instruction.value, scope), flags.get("checksum"), flags))
         elif upper == "USER":
             stage.user = expand_word(instruction.value.split()[0], scope)[0] if instruction.value.split() else None
             stage.user_line = line
@@ -422,6 +433,14 @@ def _run(rest: str, first_line: int, end_line: int, scope: dict[str, str], flags
     return Run(first_line, rest, scope, mounts, exec_form=False, end_line=end_line)
 
 
+def _sources(value: str, scope: dict[str, str]) -> list[str]:
+    """COPY/ADD sources: every argument but the destination; heredoc sources (`<<EOF`) are left out."""
+    first_line = value.split("\n", 1)[0]
+    argv = _json_list(first_line)
+    words = argv if argv is not None else [expand_word(w, scope)[0] for w in _words(first_line)]
+    return [w for w in words[:-1] if not w.startswith("<<")]
+
+
 def _json_list(value: str) -> list[str] | None:
     if not value.lstrip().startswith("["):
         return None
@@ -440,11 +459,13 @@ def _csv(value: str) -> dict[str, str]:
     return out
 
 
-def _reference(dockerfile: Dockerfile, stage: Stage, source: str, line: int, scope: dict[str, str]) -> None:
+def _reference(dockerfile: Dockerfile, stage: Stage, source: str, line: int, scope: dict[str, str], via: str) -> None:
     resolved = expand_word(source, scope)[0]
     if resolved.isdigit() or dockerfile.stage_named(resolved) is not None:
         return
-    stage.external_refs.append(parse_image(resolved, source, line, unresolved_names(resolved)))
+    ref = parse_image(resolved, source, line, unresolved_names(resolved))
+    ref.via = via
+    stage.external_refs.append(ref)
 
 
 # -- fact ---------------------------------------------------------------------------------------------------------

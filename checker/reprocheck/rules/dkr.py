@@ -1,0 +1,717 @@
+"""DKR: containers. Dockerfiles are read through the `dockerfiles` fact (ARG defaults and stage aliases resolved,
+RUN bodies split by the shell lexer), so a rule sees what BuildKit would build."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from reprocheck.facts.dockerfile import Dockerfile, ImageRef, Stage
+from reprocheck.facts.shell import SHELLS, Command, Install, parse_install, split_commands
+from reprocheck.findings import Severity
+from reprocheck.rule import Rule
+
+COMMIT = re.compile(r"^[0-9a-f]{40}$")
+SHORT_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+UNRESOLVED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+FETCHERS = frozenset({"curl", "wget"})
+INTERPRETERS = SHELLS | frozenset({"python", "python3", "perl", "ruby", "node", "sudo"})
+CHECKSUM_TOOLS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "md5sum", "b2sum", "shasum"})
+SIGNATURE_CHECKS = {"gpg": ("--verify",), "gpgv": (), "cosign": ("verify", "verify-blob"), "minisign": ("-V",)}
+KEY_SINKS = frozenset({"gpg", "apt-key", "rpm"})  # a fetched signing key is itself the trust anchor
+KEY_PATH = re.compile(r"(\.(gpg|asc|key|pub|pem)$)|/(apt/)?keyrings/|/trusted\.gpg\.d/")
+# Base images that do not run as root unless told to (their default USER is an unprivileged one).
+NONROOT_IMAGES = ("jupyter/", "quay.io/jupyter/", "bitnami/", "cgr.dev/chainguard/")
+# Folders a build context should not ship to the builder (checked on disk: they are often git-ignored).
+DATA_DIRS = ("data", "datasets", "models", "checkpoints", "outputs", "mlruns", "wandb", "lightning_logs")
+PYTHON_INSTALLERS = {"pip": {"install"}, "pipx": {"install", "inject"}, "conda": {"install", "create"}}
+
+
+def label(stage: Stage, dockerfile: Dockerfile) -> str:
+    if stage.alias:
+        return f"stage {stage.alias}"
+    return f"stage {stage.index}" if len(dockerfile.stages) > 1 else "the image"
+
+
+def external_bases(dockerfiles: dict[str, Dockerfile]) -> Iterator[tuple[str, Dockerfile, Stage, ImageRef]]:
+    for path, dockerfile in dockerfiles.items():
+        for stage in dockerfile.stages:
+            base = stage.base
+            if not base.is_stage_alias and not base.is_scratch and not base.unresolved:
+                yield path, dockerfile, stage, base
+
+
+def stage_commands(stage: Stage) -> Iterator[tuple[int, list[Command]]]:
+    """(RUN index, commands) of each RUN of the stage, split once per call."""
+    for index, run in enumerate(stage.runs):
+        yield index, split_commands(run.script, run.line, run.env)
+
+
+class UntaggedBaseImage(Rule):
+    """
+    ## What it does
+    Reports a `FROM` whose image has neither a tag nor a digest once `ARG` defaults are substituted. Stage
+    aliases (`FROM builder`) and `FROM scratch` are fine; an `ARG` without a default is DKR008's business.
+
+    ## Why it matters
+    `FROM python` means `python:latest` today and another Python, another Debian, another libc tomorrow. The
+    same Dockerfile silently builds a different environment every time the upstream tag moves.
+
+    ## Example
+    ```dockerfile
+    FROM python
+    ```
+
+    ## Fix
+    Name the exact version and pin its digest: `FROM python:3.11.9-slim@sha256:<digest>` (get it with
+    `docker buildx imagetools inspect python:3.11.9-slim`).
+    """
+
+    code = "DKR001"
+    name = "untagged-base-image"
+    severity = Severity.ERROR
+    summary = "FROM without a tag or digest"
+
+    def check(self, dockerfiles):
+        for path, dockerfile, stage, base in external_bases(dockerfiles):
+            if base.tag is None and base.digest is None:
+                yield self.finding(
+                    f"FROM {base.resolved} ({label(stage, dockerfile)}) has no tag or digest: "
+                    f"pin it as {base.resolved}:<version>@sha256:<digest>",
+                    path,
+                    stage.line,
+                )
+
+
+class LatestTag(Rule):
+    """
+    ## What it does
+    Reports the moving `latest` tag in `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>`, and an image
+    in `COPY --from`/`--mount=from` without any tag (which is `latest`). A reference that also carries a digest
+    is pinned by the digest and is fine.
+
+    ## Why it matters
+    `latest` is whatever was pushed last. Two builds a week apart get different interpreters, CUDA versions or
+    tool binaries, and nothing in the repository records which one a result came from.
+
+    ## Example
+    ```dockerfile
+    FROM pytorch/pytorch:latest
+    COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv
+    ```
+
+    ## Fix
+    Use a version tag plus its digest: `COPY --from=ghcr.io/astral-sh/uv:0.4.20@sha256:<digest> /uv /bin/uv`.
+    """
+
+    code = "DKR002"
+    name = "latest-tag"
+    severity = Severity.ERROR
+    summary = "A :latest image in FROM, COPY --from or RUN --mount=from"
+
+    def check(self, dockerfiles):
+        for path, dockerfile, stage, base in external_bases(dockerfiles):
+            if base.tag == "latest" and base.digest is None:
+                yield self.finding(
+                    f"FROM {base.resolved} ({label(stage, dockerfile)}) uses the moving :latest tag: "
+                    f"pin a version, e.g. {base.name}:<version>@sha256:<digest>",
+                    path,
+                    stage.line,
+                )
+        for path, dockerfile in dockerfiles.items():
+            for stage in dockerfile.stages:
+                for ref in stage.external_refs:
+                    if ref.digest is not None or ref.unresolved or ref.tag not in (None, "latest"):
+                        continue
+                    why = "uses the moving :latest tag" if ref.tag else "has no tag, so it is :latest"
+                    yield self.finding(
+                        f"{ref.via}={ref.resolved} ({label(stage, dockerfile)}) {why}: "
+                        f"pin it as {ref.name}:<version>@sha256:<digest>",
+                        path,
+                        ref.line,
+                    )
+
+
+class BaseImageWithoutDigest(Rule):
+    """
+    ## What it does
+    Reports a base image pinned by a tag (`python:3.11-slim`) but not by an `@sha256:` digest.
+
+    ## Why it matters
+    Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
+    Only the digest names one exact image, so only a digest lets a build be repeated bit for bit.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.11-slim
+    ```
+
+    ## Fix
+    Keep the tag for readers and add the digest (`docker buildx imagetools inspect python:3.11-slim`):
+    `FROM python:3.11-slim@sha256:<digest>`. Dependabot and Renovate update both together.
+    """
+
+    code = "DKR003"
+    name = "base-image-without-digest"
+    severity = Severity.WARNING
+    summary = "A base image pinned by tag but not by digest"
+
+    def check(self, dockerfiles):
+        for path, dockerfile, stage, base in external_bases(dockerfiles):
+            if base.tag not in (None, "latest") and base.digest is None:
+                yield self.finding(
+                    f"FROM {base.resolved} ({label(stage, dockerfile)}) is pinned by tag only: "
+                    f"pin as {base.resolved}@sha256:<digest>",
+                    path,
+                    stage.line,
+                )
+
+
+# -- package pins -------------------------------------------------------------------------------------------------
+def python_spec_pinned(spec: str) -> bool | None:
+    """True/False for a pip requirement string; None when it cannot be judged (unresolved variables)."""
+    if "$" in spec:
+        return None
+    if spec.lower().startswith(("git+", "hg+", "svn+", "bzr+")):
+        return direct_reference_pinned(spec)
+    try:
+        requirement = Requirement(spec)
+    except InvalidRequirement:
+        return direct_reference_pinned(spec) if "://" in spec else None
+    if requirement.url:
+        return direct_reference_pinned(requirement.url)
+    return any(s.operator == "===" or (s.operator == "==" and "*" not in s.version) for s in requirement.specifier)
+
+
+def direct_reference_pinned(url: str) -> bool:
+    """A VCS URL pinned to a 40-hex commit, or an archive URL with a hash fragment."""
+    fragment = url.split("#", 1)[1] if "#" in url else ""
+    if re.search(r"(^|&)(sha256|sha384|sha512)=", fragment):
+        return True
+    base = url.split("#", 1)[0]
+    if base.endswith(".whl"):  # a wheel's file name carries its exact version
+        return True
+    if "+" in base.split("://", 1)[0]:  # git+https://...@ref
+        ref = base.rsplit("@", 1)[1] if "@" in base.split("://", 1)[-1] else ""
+        return bool(COMMIT.match(ref))
+    return False
+
+
+def conda_spec_pinned(spec: str) -> bool | None:
+    if "$" in spec:
+        return None
+    spec = spec.split("::", 1)[-1].strip()
+    if "==" in spec:
+        return "*" not in spec.split("==", 1)[1]
+    match = re.match(r"^[A-Za-z0-9_.\-]+\s*=\s*([^=\s]+)(=\S+)?$", spec) or re.match(
+        r"^[A-Za-z0-9_.\-]+\s+([^\s]+)(\s+\S+)?$", spec
+    )
+    if not match:
+        return False
+    version, build = match.group(1), match.group(2)
+    return "*" not in version and (build is not None or version.count(".") >= 2)
+
+
+def unpinned_python_packages(install: Install) -> list[tuple[str, int]]:
+    if install.tool == "uv" and install.action == "tool install":
+        kind = "pip"
+    elif install.action in PYTHON_INSTALLERS.get(install.tool, ()):
+        kind = install.tool
+    else:
+        return []
+    if kind == "pip" and install.constraint_files:
+        return []
+    specs = list(zip(install.packages, install.package_lines, strict=True))
+    if kind == "pipx" and install.options.get("--spec"):
+        specs = [(spec, install.command.line) for spec in install.options["--spec"]]
+    judge = conda_spec_pinned if kind == "conda" else python_spec_pinned
+    return [(spec, line) for spec, line in specs if judge(spec) is False]
+
+
+class UnpinnedPackageInstall(Rule):
+    """
+    ## What it does
+    Reports Python packages installed in a `RUN` without an exact version: `pip`, `pip3`, `python -m pip`,
+    `uv pip`, `uv tool`, `pipx`, `conda`/`mamba`/`micromamba install` of names without `==` (conda: `=X.Y.Z` or
+    `==`), after `ARG`/`ENV` expansion. Installing from a lock (`-r`, `-c`, `--require-hashes`), a local path or a
+    wheel is fine, and the values of options such as `-i URL` or `--target DIR` are never taken for packages.
+
+    ## Why it matters
+    `pip install torch` installs whatever is newest on the day of the build. The image built next month has
+    other versions than the one the results came from, and the repository keeps no trace of either.
+
+    ## Example
+    ```dockerfile
+    RUN pip install --no-cache-dir -i https://download.pytorch.org/whl/cu121 torch torchvision
+    ```
+
+    ## Fix
+    Install from the lock (`pip install --require-hashes -r requirements.lock`), constrain the command line with it
+    (`pip install -c requirements.lock torch`), or pin: `torch==2.3.1`.
+    """
+
+    code = "DKR004"
+    name = "unpinned-package-install"
+    severity = Severity.WARNING
+    summary = "An unpinned Python package install in RUN"
+
+    def check(self, dockerfiles):
+        for path, dockerfile in dockerfiles.items():
+            for stage in dockerfile.stages:
+                for _, commands in stage_commands(stage):
+                    for command in commands:
+                        install = parse_install(command)
+                        if install is None:
+                            continue
+                        for spec, line in unpinned_python_packages(install):
+                            yield self.finding(
+                                f"RUN {install.tool} {install.action} installs {spec} without a pinned version: pin it "
+                                f"({pin_hint(spec, install.tool)}) or install from a lock (-r/-c requirements.lock)",
+                                path,
+                                line,
+                            )
+
+
+def pin_hint(spec: str, tool: str) -> str:
+    name = re.split(r"[\s<>=!~;\[@]", spec.split("::", 1)[-1], maxsplit=1)[0] or spec
+    if "://" in spec or spec.startswith(("git+", "hg+")):
+        return "a commit: git+https://...@<40-hex sha>, or an archive URL with #sha256=<hash>"
+    return f"{name}=<x.y.z>" if tool == "conda" else f"{name}==<version>"
+
+
+class UnpinnedSystemPackages(Rule):
+    """
+    ## What it does
+    Reports `apt-get`/`apt`, `apk`, `dnf`/`microdnf` and `yum` installs of packages without a version
+    (`curl=7.88.1-10+deb12u5`, `musl-dev=1.2.4-r2`, `gcc-12.2.1`). Opt-in: select `DKR006`.
+
+    ## Why it matters
+    System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
+    BLAS/LAPACK and CUDA libraries change numerical results. A digest-pinned base image plus versioned system
+    packages is the only way to rebuild the same image later.
+
+    ## Example
+    ```dockerfile
+    RUN apt-get update && apt-get install -y --no-install-recommends build-essential libopenblas-dev
+    ```
+
+    ## Fix
+    Pin the versions that matter (`libopenblas-dev=0.3.21+ds-4`), or use a snapshot mirror
+    (`snapshot.debian.org`) so the index itself is fixed.
+    """
+
+    code = "DKR006"
+    name = "unpinned-system-packages"
+    severity = Severity.INFO
+    summary = "apt/apk/dnf/yum installs without versions"
+    default_enabled = False
+
+    def check(self, dockerfiles):
+        for path, dockerfile in dockerfiles.items():
+            for stage in dockerfile.stages:
+                for _, commands in stage_commands(stage):
+                    for command in commands:
+                        install = parse_install(command)
+                        if install is None or install.tool not in ("apt", "apk", "dnf", "yum"):
+                            continue
+                        if install.action not in ("install", "add"):
+                            continue
+                        loose = [p for p in install.packages if not system_package_pinned(p, install.tool)]
+                        if loose:
+                            shown = ", ".join(loose[:5]) + (f" and {len(loose) - 5} more" if len(loose) > 5 else "")
+                            example = f"{loose[0]}{'-<version>' if install.tool in ('dnf', 'yum') else '=<version>'}"
+                            yield self.finding(
+                                f"RUN {command.program} {install.action} installs {shown} without versions: "
+                                f"pin them ({example}) or use a snapshot mirror",
+                                path,
+                                command.line,
+                            )
+
+
+def system_package_pinned(package: str, tool: str) -> bool:
+    if "$" in package or package.startswith(("@", "-")):
+        return True
+    if tool == "apt":
+        return "=" in package
+    if tool == "apk":
+        return bool(re.search(r"[=~<>]", package))
+    return bool(re.search(r"-\d[\w.+~]*(-[\w.+~]+)?(\.[\w]+)?$", package)) or "=" in package
+
+
+# -- remote fetches -----------------------------------------------------------------------------------------------
+def first_url(argv: list[str]) -> str | None:
+    return next((a for a in argv[1:] if "://" in a and not a.startswith("-")), None)
+
+
+def is_download(command: Command) -> bool:
+    """curl/wget that writes what it fetches to a file or a pipe (not a health check printing to stdout)."""
+    if command.program == "wget":
+        return "--spider" not in command.argv
+    if command.program != "curl":
+        return False
+    writes = any(
+        a in ("--output", "--remote-name", "--remote-name-all", "--output-dir")
+        or a.startswith("--output=")
+        or (a.startswith("-") and not a.startswith("--") and ("o" in a[1:] or "O" in a[1:]))
+        for a in command.argv[1:]
+    )
+    return writes or command.operator == "|"
+
+
+def output_target(command: Command) -> str | None:
+    """The file curl (`-o`) or wget (`-O`) writes to."""
+    short = "o" if command.program == "curl" else "O"
+    argv = command.argv
+    for i, arg in enumerate(argv[1:], start=1):
+        if arg.startswith(("--output=", "--output-document=")):
+            return arg.split("=", 1)[1]
+        if arg in ("--output", "--output-document") or (
+            arg.startswith("-") and not arg.startswith("--") and arg.endswith(short)
+        ):
+            return argv[i + 1] if i + 1 < len(argv) else None
+    return None
+
+
+def is_verification(command: Command) -> bool:
+    program, args = command.program, command.argv[1:]
+    if program in CHECKSUM_TOOLS:
+        return any(a in ("-c", "--check") or (a.startswith("-") and not a.startswith("--") and "c" in a) for a in args)
+    if program in SIGNATURE_CHECKS:
+        wanted = SIGNATURE_CHECKS[program]
+        return not wanted or any(a in wanted for a in args)
+    return False
+
+
+def remote_fetch_problems(commands: list[Command]) -> Iterator[tuple[Command, str]]:
+    verified = any(is_verification(c) for c in commands)
+    for index, command in enumerate(commands):
+        following = commands[index + 1] if index + 1 < len(commands) else None
+        piped_into = following.program if following is not None and command.operator == "|" else None
+        if command.program in FETCHERS and is_download(command):
+            url = first_url(command.argv) or "a remote file"
+            if piped_into in INTERPRETERS:
+                yield command, f"{command.program} {url} | {piped_into} runs a remote script unverified"
+            elif piped_into in KEY_SINKS or KEY_PATH.search(output_target(command) or ""):
+                continue
+            elif not verified:
+                yield command, f"{command.program} {url} downloads without a checksum check (sha256sum -c) in this RUN"
+        elif command.program in SHELLS and any(("$(curl" in a or "$(wget" in a or "<(curl" in a) for a in command.argv):
+            yield command, f"{command.program} runs a remote script fetched with curl/wget, unverified"
+        elif (
+            command.program == "git"
+            and "clone" in command.argv[1:3]
+            and not any(checks_out_commit(c) for c in commands[index + 1 :])
+        ):
+            url = first_url(command.argv) or next((a for a in command.argv[2:] if not a.startswith("-")), "")
+            yield command, f"git clone {url} is not pinned to a commit"
+
+
+def checks_out_commit(command: Command) -> bool:
+    if command.program != "git":
+        return False
+    args = [a for a in command.argv[1:] if not a.startswith("-")]
+    if command.argv[1:2] == ["-C"]:  # git -C <dir> checkout ...
+        args = args[1:]
+    if not args or args[0] not in ("checkout", "reset", "switch", "fetch"):
+        return False
+    return any(SHORT_COMMIT.match(a) or "$" in a for a in args[1:])
+
+
+class UnverifiedRemoteFetch(Rule):
+    """
+    ## What it does
+    Reports remote content entering an image without an integrity check: `ADD <url>` without `--checksum`,
+    `curl … | sh` (or `bash -c "$(curl …)"`), a `curl -o`/`wget` download not verified by `sha256sum -c` (or
+    `gpg --verify`, `cosign verify-blob`) in the same `RUN`, and `git clone` without a checkout of a commit.
+    Fetching a signing key (`| gpg --dearmor`, `-o /etc/apt/keyrings/x.gpg`) is not reported.
+
+    ## Why it matters
+    A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
+    move: the image built from the same Dockerfile is no longer the same image, and a compromised server
+    injects code straight into it.
+
+    ## Example
+    ```dockerfile
+    RUN curl -fsSL https://astral.sh/uv/install.sh | sh
+    RUN git clone https://github.com/org/lib /opt/lib
+    ```
+
+    ## Fix
+    Verify what you fetch: `ADD --checksum=sha256:<hash> <url> /dst`, or
+    `curl -fsSLo x.tgz <url> && echo "<sha256>  x.tgz" | sha256sum -c -`; clone then
+    `git -C /opt/lib checkout <commit sha>`; prefer a digest-pinned image (`COPY --from=…@sha256:…`).
+    """
+
+    code = "DKR007"
+    name = "unverified-remote-fetch"
+    severity = Severity.WARNING
+    summary = "A remote fetch without an integrity check"
+
+    def check(self, dockerfiles):
+        for path, dockerfile in dockerfiles.items():
+            for stage in dockerfile.stages:
+                for add in stage.adds:
+                    for source in add.sources:
+                        problem = add_problem(source, add.checksum)
+                        if problem:
+                            yield self.finding(problem, path, add.line)
+                for _, commands in stage_commands(stage):
+                    for command, problem in remote_fetch_problems(commands):
+                        yield self.finding(f"RUN {problem}: {fetch_fix(command)}", path, command.line)
+
+
+def add_problem(source: str, checksum: str | None) -> str | None:
+    if "://" not in source and not source.startswith("git@"):
+        return None
+    if source.startswith("git@") or source.split("#", 1)[0].endswith(".git"):
+        ref = source.split("#", 1)[1].split(":", 1)[0] if "#" in source else ""
+        if COMMIT.match(ref):
+            return None
+        return f"ADD {source} is a git source not pinned to a commit: add #<40-hex commit> to the URL"
+    if checksum:
+        return None
+    return f"ADD {source} has no --checksum: use ADD --checksum=sha256:<hash> {source} <dest>"
+
+
+def fetch_fix(command: Command) -> str:
+    if command.program == "git":
+        return "check out a commit after cloning (git -C <dir> checkout <commit sha>)"
+    return 'download to a file and verify it (echo "<sha256>  file" | sha256sum -c -) before use'
+
+
+# -- build arguments, users, contexts -----------------------------------------------------------------------------
+class ArgWithoutDefault(Rule):
+    """
+    ## What it does
+    Reports an `ARG` declared without a default whose value decides a base image (`FROM nvidia/cuda:${CUDA}`),
+    an image copied or mounted from, or an installed version (`pip install torch==${TORCH}`). BuildKit's automatic
+    arguments (`TARGETARCH`, `BUILDPLATFORM`, …) are not reported.
+
+    ## Why it matters
+    Without a default the image depends on a `--build-arg` typed on somebody's command line. Nothing in the
+    repository says which CUDA or torch the published results were built with, and a plain `docker build` either
+    fails or silently builds something else.
+
+    ## Example
+    ```dockerfile
+    ARG CUDA
+    FROM nvidia/cuda:${CUDA}-cudnn8-runtime-ubuntu22.04
+    ```
+
+    ## Fix
+    Give it the default you use: `ARG CUDA=12.1.1`. A build can still override it, but the default is recorded.
+    """
+
+    code = "DKR008"
+    name = "arg-without-default"
+    severity = Severity.WARNING
+    summary = "An ARG without a default that decides a base image or an installed version"
+
+    def check(self, dockerfiles):
+        for path, dockerfile in dockerfiles.items():
+            reported: set[tuple[str, int]] = set()
+            undefined = {a.name: a for a in dockerfile.global_args if a.default is None and not a.automatic}
+            for stage in dockerfile.stages:
+                for name in stage.base.unresolved:
+                    if name in undefined and (name, undefined[name].line) not in reported:
+                        reported.add((name, undefined[name].line))
+                        yield self.finding(
+                            f"ARG {name} has no default but decides the base image {stage.base.raw} "
+                            f"(line {stage.line}): give it a default (ARG {name}=<value>)",
+                            path,
+                            undefined[name].line,
+                        )
+                local = {a.name: a for a in stage.args if a.default is None and not a.automatic}
+                for ref in stage.external_refs:
+                    for name in ref.unresolved:
+                        if name in local and (name, local[name].line) not in reported:
+                            reported.add((name, local[name].line))
+                            yield self.finding(
+                                f"ARG {name} has no default but decides the image {ref.raw} (line {ref.line}): "
+                                f"give it a default (ARG {name}=<value>)",
+                                path,
+                                local[name].line,
+                            )
+                for _, commands in stage_commands(stage):
+                    for command in commands:
+                        install = parse_install(command)
+                        if install is None:
+                            continue
+                        for spec in install.packages + install.local_paths:
+                            for name in UNRESOLVED.findall(spec):
+                                if name in local and (name, local[name].line) not in reported:
+                                    reported.add((name, local[name].line))
+                                    yield self.finding(
+                                        f"ARG {name} has no default but decides the installed {spec} "
+                                        f"(line {command.line}): give it a default (ARG {name}=<version>)",
+                                        path,
+                                        local[name].line,
+                                    )
+
+
+def effective_user(dockerfile: Dockerfile, stage: Stage) -> tuple[str | None, Stage]:
+    """The USER in force at the end of `stage` (following stage aliases), and the stage that set it."""
+    seen: set[int] = set()
+    current = stage
+    while current.user is None and current.parent is not None and current.parent not in seen:
+        seen.add(current.index)
+        current = dockerfile.stages[current.parent]
+    return current.user, current
+
+
+def is_root(user: str | None) -> bool:
+    if user is None:
+        return True
+    name = user.split(":", 1)[0].strip()
+    return name in ("root", "0", "")
+
+
+class RunsAsRoot(Rule):
+    """
+    ## What it does
+    Reports a Dockerfile whose final stage runs as root: no `USER` in it (or in the stage it builds on), or a last
+    `USER root`/`USER 0`. Base images known to default to an unprivileged user (Jupyter docker-stacks, Bitnami,
+    Chainguard, distroless `:nonroot`) are fine.
+
+    ## Why it matters
+    A container running as root writes root-owned files into mounted data and output folders, so the next run on
+    the host (or in CI) cannot overwrite or clean them and results get mixed with stale ones; it also turns any
+    code-execution bug in the pipeline into root in the container.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.11-slim
+    COPY . /app
+    CMD ["python", "/app/train.py"]
+    ```
+
+    ## Fix
+    Create and switch to an unprivileged user at the end: `RUN useradd --create-home app` then `USER app`.
+    """
+
+    code = "DKR009"
+    name = "runs-as-root"
+    severity = Severity.WARNING
+    summary = "The final stage runs as root"
+
+    def check(self, dockerfiles):
+        for path, dockerfile in dockerfiles.items():
+            final = dockerfile.final_stage
+            if final is None:
+                continue
+            user, owner = effective_user(dockerfile, final)
+            if user is None and nonroot_image(owner.base):
+                continue
+            if not is_root(user):
+                continue
+            if user is None:
+                message = (
+                    f"the final stage (FROM {final.base.resolved}, line {final.line}) has no USER and runs as root: "
+                    "add `RUN useradd --create-home app` and `USER app`"
+                )
+                yield self.finding(message, path, final.line)
+            else:
+                line = owner.user_line or final.line
+                yield self.finding(
+                    f"the final stage switches to USER {user} and runs as root: end with an unprivileged USER",
+                    path,
+                    line,
+                )
+
+
+def nonroot_image(base: ImageRef) -> bool:
+    return base.name.startswith(NONROOT_IMAGES) or "nonroot" in (base.tag or "")
+
+
+def build_context(path: str, dockerfile: Dockerfile, project) -> str:
+    """The folder docker builds from: the Dockerfile's own, or the nearest parent where its COPY sources exist."""
+    folder = posixpath.dirname(path)
+    sources = [
+        s.lstrip("./").rstrip("/")
+        for stage in dockerfile.stages
+        for item in [*stage.copies, *stage.adds]
+        for s in item.sources
+        if "://" not in s and "$" not in s and not s.startswith(("/", "git@")) and s not in (".", "./")
+    ]
+    if not sources:
+        return folder
+    candidates = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        candidates.append(folder)
+    for candidate in candidates:
+        if all(source_exists(project, posixpath.join(candidate, s) if candidate else s) for s in sources):
+            return candidate
+    return candidates[0]
+
+
+def source_exists(project, rel: str) -> bool:
+    if any(ch in rel for ch in "*?["):
+        return True
+    return project.exists(rel) or (project.root / rel).exists()
+
+
+class MissingDockerignore(Rule):
+    """
+    ## What it does
+    Reports a Dockerfile whose build context holds the `.git` folder, data or model folders (`data/`,
+    `models/`, `checkpoints/`, `outputs/`, `mlruns/`, `wandb/`, …), a `.env` file or notebooks, with no
+    `.dockerignore` at the context root (nor a `<Dockerfile>.dockerignore` beside it). The context is the
+    Dockerfile's folder, or the nearest parent where its `COPY` sources exist.
+
+    ## Why it matters
+    Everything in the context is sent to the builder, git-ignored or not. `COPY . .` then bakes datasets,
+    checkpoints, secrets and notebook outputs into the image: builds get slow and huge, the image changes whenever
+    a local file does, and `.env` credentials ship with it.
+
+    ## Example
+    A repository with `Dockerfile`, `data/raw.csv` and `.env` at its root, and no `.dockerignore`.
+
+    ## Fix
+    Add a `.dockerignore`:
+    ```
+    .git
+    .env
+    data/
+    models/
+    **/*.ipynb
+    ```
+    """
+
+    code = "DKR010"
+    name = "missing-dockerignore"
+    severity = Severity.WARNING
+    summary = "No .dockerignore for a build context that holds .git, data, .env or notebooks"
+
+    def check(self, project, dockerfiles):
+        for path, dockerfile in dockerfiles.items():
+            context = build_context(path, dockerfile, project)
+            prefix = f"{context}/" if context else ""
+            if project.exists(f"{prefix}.dockerignore") or project.exists(f"{path}.dockerignore"):
+                continue
+            if (project.root / prefix / ".dockerignore").exists() or (project.root / f"{path}.dockerignore").exists():
+                continue
+            held = context_contents(project, prefix)
+            if held:
+                yield self.finding(
+                    f"the build context {context or '.'} of {path} holds {', '.join(held)} and has no .dockerignore: "
+                    f"add {prefix}.dockerignore excluding them",
+                    path,
+                    1,
+                )
+
+
+def context_contents(project, prefix: str) -> list[str]:
+    root = project.root / prefix if prefix else project.root
+    held = []
+    if (root / ".git").exists():
+        held.append(".git")
+    held += [f"{name}/" for name in DATA_DIRS if (root / name).is_dir()]
+    if (root / ".env").is_file():
+        held.append(".env")
+    if any(f.startswith(prefix) and f.endswith(".ipynb") for f in project.files):
+        held.append("notebooks")
+    return held

@@ -1,0 +1,377 @@
+"""DKR rules on Dockerfiles written the way real ones are: true positives and the look-alikes that must not fire."""
+
+from __future__ import annotations
+
+from tests.conftest import findings, run_cli
+
+PINNED_BASE = "python:3.11.9-slim@sha256:" + "a" * 64
+DIGEST = "@sha256:" + "b" * 64
+
+
+def dkr(make_repo, files: dict[str, str], code: str, git_init: bool = True) -> list[tuple[str, int, str]]:
+    root = make_repo(files, git_init=git_init)
+    return [(f["path"], f["line"], f["message"]) for f in findings(root, select=code)]
+
+
+def lines(found) -> list[int]:
+    return [line for _, line, _ in found]
+
+
+# -- DKR001 / DKR002 / DKR003: base images ------------------------------------------------------------------------
+def test_dkr001_untagged_from_after_arg_substitution(make_repo):
+    found = dkr(
+        make_repo,
+        {
+            "Dockerfile": "ARG BASE=python\nFROM ${BASE}\nUSER app\n",
+            "docker/Dockerfile.gpu": "FROM nvidia/cuda\nUSER app\n",
+        },
+        "DKR001",
+    )
+    assert lines(found) == [2, 1]
+    assert "FROM python (the image) has no tag or digest: pin it as python:<version>@sha256:<digest>" in found[0][2]
+
+
+def test_dkr001_lookalikes(make_repo):
+    dockerfile = (
+        "ARG PY=3.11\nARG CUDA\n"
+        "FROM python:${PY}-slim AS build\n"
+        "FROM build AS test\n"
+        "FROM nvidia/cuda:${CUDA}-runtime\n"  # ARG without default: DKR008's business
+        "FROM registry.local:5000/team/img@sha256:" + "c" * 64 + "\n"
+        "FROM --platform=$BUILDPLATFORM golang:1.22 AS tools\n"
+        "FROM scratch\n"
+    )
+    assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR001") == []
+
+
+def test_dkr002_latest_everywhere(make_repo):
+    dockerfile = (
+        "FROM pytorch/pytorch:latest AS build\n"
+        "FROM python:3.11-slim\n"
+        "COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv\n"
+        "COPY --from=ghcr.io/astral-sh/uv /uvx /bin/uvx\n"
+        "RUN --mount=type=bind,from=busybox:latest,source=/bin/busybox,target=/bb /bb true\n"
+        "COPY --from=build /opt /opt\n"
+        "USER app\n"
+    )
+    found = dkr(make_repo, {"Dockerfile": dockerfile}, "DKR002")
+    assert lines(found) == [1, 3, 4, 5]
+    assert "uses the moving :latest tag" in found[0][2]
+    assert found[2][2] == (
+        "COPY --from=ghcr.io/astral-sh/uv (stage 1) has no tag, so it is :latest: "
+        "pin it as ghcr.io/astral-sh/uv:<version>@sha256:<digest>"
+    )
+    assert found[3][2].startswith("RUN --mount=busybox:latest (stage 1) uses the moving :latest tag")
+
+
+def test_dkr002_lookalikes(make_repo):
+    dockerfile = (
+        "FROM python:latest@sha256:" + "d" * 64 + " AS build\n"
+        "FROM python:3.11-slim AS latest\n"
+        "FROM latest\n"
+        "COPY --from=build /a /a\n"
+        "COPY --from=0 /b /b\n"
+        "COPY --from=ghcr.io/astral-sh/uv:0.4.20 /uv /bin/uv\n"
+        "RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt\n"
+    )
+    assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR002") == []
+
+
+def test_dkr003_tag_without_digest_names_the_pin(make_repo):
+    found = dkr(
+        make_repo,
+        {"Dockerfile": "ARG PY=3.11\nFROM python:${PY}-slim AS build\nFROM build\nUSER app\n"},
+        "DKR003",
+    )
+    assert found == [
+        (
+            "Dockerfile",
+            2,
+            "FROM python:3.11-slim (stage build) is pinned by tag only: pin as python:3.11-slim@sha256:<digest>",
+        )
+    ]
+
+
+def test_dkr003_lookalikes(make_repo):
+    dockerfile = f"FROM {PINNED_BASE} AS base\nFROM base\nFROM scratch\nFROM python\nFROM python:latest\n"
+    assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR003") == []
+
+
+# -- DKR004: Python package installs ------------------------------------------------------------------------------
+def test_dkr004_unpinned_installs_in_every_spelling(make_repo):
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "ENV TORCH_SPEC=torch\n"
+        "RUN pip install --no-cache-dir -i https://download.pytorch.org/whl/cu121 $TORCH_SPEC torchvision==0.18.1\n"
+        "RUN python3 -m pip install --upgrade pip \\\n"
+        "    && uv pip install --system 'numpy>=1.26' \\\n"
+        "    && pipx install black\n"
+        "RUN conda install -y -c conda-forge python=3.11 'scipy=1.13.1' mamba\n"
+        "RUN pip install 'lib @ git+https://github.com/org/lib@main'\n"
+        "RUN uv tool install ruff\n"
+        "USER app\n"
+    )
+    found = dkr(make_repo, {"Dockerfile": dockerfile}, "DKR004")
+    messages = [m for _, _, m in found]
+    assert lines(found) == [3, 4, 5, 6, 7, 7, 8, 9]
+    assert messages[0].startswith("RUN pip install installs torch without a pinned version: pin it (torch==<version>)")
+    assert "installs numpy>=1.26 without a pinned version" in messages[2]
+    conda = sorted(messages[4:6])
+    assert "installs mamba without a pinned version: pin it (mamba=<x.y.z>)" in conda[0]
+    assert "installs python=3.11 without a pinned version: pin it (python=<x.y.z>)" in conda[1]
+    assert "git+https://github.com/org/lib@main" in messages[6] and "40-hex" in messages[6]
+
+
+def test_dkr004_lookalikes(make_repo):
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "ARG TORCH=2.3.1\n"
+        "ARG LIB_VERSION\n"
+        "RUN pip install --no-cache-dir -r requirements.txt --target /opt/lib -i https://x.org/simple "
+        "--extra-index-url https://y.org/simple -f ./wheels --trusted-host x.org\n"
+        "RUN pip install --require-hashes -r requirements.lock && pip install --no-deps -e .\n"
+        "RUN pip install -c constraints.txt torch torchvision\n"
+        "RUN pip install torch==${TORCH} lib==${LIB_VERSION} ./dist/app-1.0-py3-none-any.whl /src 'x===1.0'\n"
+        "RUN pip install 'lib @ git+https://github.com/org/lib@" + "e" * 40 + "'\n"
+        "RUN pip install https://x.org/pkg-1.0.tar.gz#sha256=" + "f" * 64 + "\n"
+        "RUN uv sync --locked && uv pip sync requirements.lock && pip download numpy && pip freeze\n"
+        "RUN conda env create -f environment.yml && conda install -y numpy==1.26.4 'scipy=1.13.1=py311h1' pandas=2.2.2"
+        "\n"
+        'RUN ["pip", "install", "--no-cache-dir", "numpy==1.26.4"]\n'
+        "RUN echo pip install torch\n"
+        "USER app\n"
+    )
+    assert dkr(make_repo, {"Dockerfile": dockerfile, "requirements.txt": "x==1\n"}, "DKR004") == []
+
+
+def test_dkr004_heredoc_and_continuations_with_comments(make_repo):
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "RUN <<EOF\n"
+        "set -eux\n"
+        "pip install \\\n"
+        "  pandas\n"
+        "EOF\n"
+        "RUN pip install \\\n"
+        "    # the plotting stack\n"
+        "    matplotlib==3.9.0 \\\n"
+        "    seaborn\n"
+        "USER app\n"
+    )
+    found = dkr(make_repo, {"Dockerfile": dockerfile}, "DKR004")
+    assert [(line, m.split(" without")[0]) for _, line, m in found] == [
+        (5, "RUN pip install installs pandas"),
+        (10, "RUN pip install installs seaborn"),
+    ]
+
+
+# -- DKR006: system packages (opt-in) -----------------------------------------------------------------------------
+def test_dkr006_is_opt_in_and_reports_unversioned_system_packages(make_repo):
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confnew "
+        "curl=7.88.1-10+deb12u5 git build-essential && rm -rf /var/lib/apt/lists/*\n"
+        "RUN apk add --no-cache --virtual .deps gcc musl-dev=1.2.4-r2\n"
+        "RUN dnf install -y --setopt=tsflags=nodocs jq-1.6-16.el9 tar\n"
+        "USER app\n"
+    )
+    root = make_repo({"Dockerfile": dockerfile})
+    default_run = run_cli(str(root), "--output-format", "json", "--no-cache", "--isolated")
+    assert default_run.exit_code in (0, 1), default_run.stderr
+    assert "DKR006" not in {f["code"] for f in default_run.json["findings"]}
+    found = [(f["line"], f["message"], f["severity"]) for f in findings(root, select="DKR006")]
+    assert [line for line, _, _ in found] == [2, 3, 4]
+    assert found[0][1].startswith("RUN apt-get install installs git, build-essential without versions")
+    assert "gcc without versions" in found[1][1] and ".deps" not in found[1][1]
+    assert "tar without versions" in found[2][1] and "jq" not in found[2][1]
+    assert {severity for _, _, severity in found} == {"info"}
+
+
+# -- DKR007: remote fetches ---------------------------------------------------------------------------------------
+def test_dkr007_remote_fetches_without_integrity(make_repo):
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "ADD https://github.com/org/tool/releases/download/v1/tool.tgz /opt/\n"
+        "RUN curl -fsSL https://astral.sh/uv/install.sh | sh\n"
+        "RUN wget -qO- https://x.org/setup | bash -s -- --yes\n"
+        'RUN sh -c "$(curl -fsSL https://x.org/install.sh)"\n'
+        "RUN curl -fsSLo /tmp/model.bin https://x.org/model.bin && mv /tmp/model.bin /opt\n"
+        "RUN git clone --depth 1 --branch v1.2.0 https://github.com/org/lib /opt/lib && pip install -e /opt/lib\n"
+        "ADD https://github.com/org/repo.git#main /src\n"
+        "USER app\n"
+    )
+    found = dkr(make_repo, {"Dockerfile": dockerfile}, "DKR007")
+    assert lines(found) == [2, 3, 4, 5, 6, 7, 8]
+    messages = [m for _, _, m in found]
+    assert messages[0].startswith("ADD https://github.com/org/tool/releases/download/v1/tool.tgz has no --checksum")
+    assert "curl https://astral.sh/uv/install.sh | sh runs a remote script unverified" in messages[1]
+    assert "downloads without a checksum check" in messages[4]
+    assert "git clone https://github.com/org/lib is not pinned to a commit" in messages[5]
+    assert "not pinned to a commit" in messages[6]
+
+
+def test_dkr007_lookalikes(make_repo):
+    sha = "9" * 64
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        f"ADD --checksum=sha256:{sha} https://x.org/tool.tgz /opt/\n"
+        "ADD https://github.com/org/repo.git#" + "1" * 40 + " /src\n"
+        "ADD requirements.txt /app/\n"
+        "RUN curl -fsSLo /tmp/t.tgz https://x.org/t.tgz \\\n"
+        f'    && echo "{sha}  /tmp/t.tgz" | sha256sum -c - && tar -xzf /tmp/t.tgz\n'
+        "RUN wget https://x.org/t.tgz https://x.org/t.tgz.asc && gpg --verify t.tgz.asc t.tgz\n"
+        "RUN curl -fsSL https://download.docker.com/linux/debian/gpg | gpg --dearmor -o /etc/apt/keyrings/docker.gpg\n"
+        "RUN curl -fsSLo /usr/share/keyrings/nvidia.asc https://nvidia.github.io/keys/gpgkey\n"
+        "RUN git clone https://github.com/org/lib /opt/lib && git -C /opt/lib checkout 0123abcd4567\n"
+        "RUN curl -f http://localhost:8000/health || exit 1\n"
+        "USER app\n"
+    )
+    assert dkr(make_repo, {"Dockerfile": dockerfile, "requirements.txt": "x==1\n"}, "DKR007") == []
+
+
+# -- DKR008: ARGs without defaults --------------------------------------------------------------------------------
+def test_dkr008_arg_without_default_deciding_image_or_version(make_repo):
+    dockerfile = (
+        "ARG CUDA\n"
+        "ARG TARGETARCH\n"
+        "FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04" + DIGEST + "\n"
+        "ARG TORCH_VERSION\n"
+        "ARG UV_IMAGE\n"
+        "COPY --from=${UV_IMAGE} /uv /bin/uv\n"
+        "RUN pip install torch==${TORCH_VERSION} && echo $TARGETARCH\n"
+        "USER app\n"
+    )
+    found = dkr(make_repo, {"Dockerfile": dockerfile}, "DKR008")
+    assert lines(found) == [1, 4, 5]
+    assert found[0][2] == (
+        "ARG CUDA has no default but decides the base image nvidia/cuda:${CUDA}-runtime-ubuntu22.04"
+        + DIGEST
+        + " (line 3): give it a default (ARG CUDA=<value>)"
+    )
+    assert "ARG TORCH_VERSION has no default but decides the installed torch==${TORCH_VERSION} (line 7)" in found[1][2]
+    assert "ARG UV_IMAGE has no default but decides the image ${UV_IMAGE} (line 6)" in found[2][2]
+
+
+def test_dkr008_lookalikes(make_repo):
+    dockerfile = (
+        "ARG CUDA=12.1.1\n"
+        "ARG BUILDPLATFORM\n"
+        "FROM --platform=$BUILDPLATFORM nvidia/cuda:${CUDA}-runtime" + DIGEST + "\n"
+        "ARG CUDA\n"
+        "ARG GIT_SHA\n"
+        "ARG TARGETARCH\n"
+        "LABEL revision=$GIT_SHA\n"
+        "RUN echo $CUDA $GIT_SHA && pip install --no-cache-dir -r requirements-${TARGETARCH}.txt\n"
+        "USER app\n"
+    )
+    assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR008") == []
+
+
+# -- DKR009: root -------------------------------------------------------------------------------------------------
+def test_dkr009_final_stage_runs_as_root(make_repo):
+    found = dkr(
+        make_repo,
+        {
+            "Dockerfile": f"FROM {PINNED_BASE} AS build\nUSER app\nFROM {PINNED_BASE}\nCOPY --from=build /a /a\n",
+            "docker/Dockerfile.cpu": f"FROM {PINNED_BASE}\nUSER app\nRUN true\nUSER root\n",
+            "docker/Dockerfile.gpu": f"FROM {PINNED_BASE}\nUSER 0:0\n",
+        },
+        "DKR009",
+    )
+    assert [(p, line) for p, line, _ in found] == [
+        ("Dockerfile", 3),
+        ("docker/Dockerfile.cpu", 4),
+        ("docker/Dockerfile.gpu", 2),
+    ]
+    assert "has no USER and runs as root: add `RUN useradd --create-home app` and `USER app`" in found[0][2]
+    assert "switches to USER root" in found[1][2]
+
+
+def test_dkr009_lookalikes(make_repo):
+    files = {
+        "Dockerfile": f"FROM {PINNED_BASE} AS base\nRUN useradd app\nUSER app\nFROM base\nRUN echo inherits\n",
+        "a.Dockerfile": f"FROM {PINNED_BASE}\nUSER root\nRUN apt-get update\nUSER 1000:1000\n",
+        "b.Dockerfile": "FROM quay.io/jupyter/scipy-notebook:2024-05-27" + DIGEST + "\n",
+        "c.Dockerfile": "FROM gcr.io/distroless/python3-debian12:nonroot" + DIGEST + "\n",
+        "d.Dockerfile": f"FROM {PINNED_BASE}\nARG UID=1000\nUSER ${{UID}}\n",
+    }
+    assert dkr(make_repo, files, "DKR009") == []
+
+
+# -- DKR010: .dockerignore ----------------------------------------------------------------------------------------
+def test_dkr010_context_with_git_data_env_notebooks(make_repo):
+    files = {
+        "Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n",
+        "data/raw.csv": "a,b\n",
+        "notebooks/eda.ipynb": "{}",
+        ".env": "TOKEN=x\n",
+        ".gitignore": ".env\ndata/\n",
+    }
+    found = dkr(make_repo, files, "DKR010")
+    assert found == [
+        (
+            "Dockerfile",
+            1,
+            "the build context . of Dockerfile holds .git, data/, .env, notebooks and has no .dockerignore: "
+            "add .dockerignore excluding them",
+        )
+    ]
+
+
+def test_dkr010_context_is_the_root_when_copy_sources_live_there(make_repo):
+    files = {
+        "docker/train/Dockerfile": f"FROM {PINNED_BASE}\nCOPY requirements.txt src/ /app/\nUSER app\n",
+        "requirements.txt": "x==1\n",
+        "src/train.py": "print(1)\n",
+        "models/.keep": "",
+    }
+    found = dkr(make_repo, files, "DKR010")
+    assert [(p, m.split(" holds")[0]) for p, _, m in found] == [
+        ("docker/train/Dockerfile", "the build context . of docker/train/Dockerfile")
+    ]
+
+
+def test_dkr010_lookalikes(make_repo):
+    files = {
+        "Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n",
+        ".dockerignore": ".git\ndata/\n",
+        "data/raw.csv": "a,b\n",
+        "services/api/Dockerfile": f"FROM {PINNED_BASE}\nCOPY app.py /app/\nUSER app\n",
+        "services/api/app.py": "print(1)\n",
+        "tools/Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /t\nUSER app\n",
+        "tools/Dockerfile.dockerignore": "*\n",
+        "tools/.env": "X=1\n",
+    }
+    assert dkr(make_repo, files, "DKR010") == []
+
+
+def test_dkr010_outside_git_without_risky_content(make_repo):
+    files = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY app.py /app/\nUSER app\n", "app.py": "print(1)\n"}
+    assert dkr(make_repo, files, "DKR010", git_init=False) == []
+
+
+# -- robustness ---------------------------------------------------------------------------------------------------
+def test_unparsable_and_binary_dockerfiles_are_rpc002_not_crashes(make_repo):
+    root = make_repo(
+        {
+            "Dockerfile": "RUN echo no from\n",
+            "Containerfile": b"\x00\x01\x02",
+            "x.Dockerfile": "FROM python:3.11\nRUN pip install 'unterminated\nRUN $(\nUSER app\n",
+            "y.Dockerfile": "\ufeffFROM python\nRUN pip install numpy\n",
+            "z.Dockerfile": "FROM python:3.11\r\nRUN pip install \\\r\n  numpy\r\nUSER app\r\n",
+        }
+    )
+    found = findings(root, select="DKR,RPC002")
+    assert sorted((f["code"], f["path"]) for f in found if f["code"] == "RPC002") == [
+        ("RPC002", "Containerfile"),
+        ("RPC002", "Dockerfile"),
+    ]
+    assert ("DKR001", "y.Dockerfile") in {(f["code"], f["path"]) for f in found}
+    assert ("DKR004", "z.Dockerfile", 3) in {(f["code"], f["path"], f["line"]) for f in found}
+
+
+def test_suppression_on_the_line_before_an_instruction(make_repo):
+    dockerfile = (
+        "# reprocheck: ignore[DKR003] the digest is pinned by the release pipeline\nFROM python:3.11-slim\nUSER app\n"
+    )
+    assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR003") == []
