@@ -1,0 +1,143 @@
+"""SEC001: secrets committed to the repository (SEC002, workflow script injection, lives with the CI rules)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reprocheck.findings import Severity
+from reprocheck.project import BINARY_SNIFF, UnreadableFile, decode_text
+from reprocheck.rule import Rule
+from reprocheck.tables import secrets as table
+
+NEEDLES = re.compile(b"|".join(re.escape(n) for p in table.SECRET_PATTERNS for n in p.needles))
+ENV_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)$")
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    name: str
+    line: int
+    column: int
+    masked: str
+
+
+def is_env_file(rel: str) -> bool:
+    """`.env`, `.env.local`, `prod.env`, but not `.env.example`, `.env.sample`, `ci.env.template`."""
+    name = posixpath.basename(rel)
+    if not table.ENV_FILE.match(name):
+        return False
+    words = {w.lower() for w in re.split(r"[.\-_]", name) if w}
+    return not (words & table.ENV_TEMPLATE_WORDS)
+
+
+def mask(pattern: table.SecretPattern, secret: str) -> str:
+    """Only the public prefix that says what kind of secret it is, and its length; never the secret."""
+    prefix = pattern.shown_prefix
+    if pattern.name == "private key block":
+        return ""  # the header already says what it is
+    if prefix == "gh":
+        prefix = secret[:4]  # ghp_, gho_, ... name the token type
+    elif not prefix and pattern.name == "AWS access key id":
+        prefix = secret[:4]  # AKIA (long-term) vs ASIA (temporary)
+    return f"{prefix}…, {len(secret)} characters" if prefix else f"{len(secret)} characters"
+
+
+def scan(text: str, present: bytes) -> Iterator[SecretHit]:
+    """Every secret in `text`; only patterns whose needle occurs in the bytes are tried."""
+    seen: set[tuple[int, str]] = set()
+    for pattern in table.SECRET_PATTERNS:
+        if not any(needle in present for needle in pattern.needles):
+            continue
+        for match in pattern.regex.finditer(text):
+            secret = match.group("secret")
+            if any(example in match.group(0) for example in table.DOCUMENTED_EXAMPLES):
+                continue
+            if pattern.mixed_case and not (re.search("[a-z]", secret) and re.search("[A-Z]", secret)):
+                continue
+            start = match.start("secret") if pattern.name != "private key block" else match.start()
+            line = text.count("\n", 0, start) + 1
+            if (line, pattern.name) in seen:
+                continue
+            seen.add((line, pattern.name))
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            name = f"{match.group('kind').strip()} block" if pattern.name == "private key block" else pattern.name
+            yield SecretHit(name, line, column, mask(pattern, secret))
+
+
+class CommittedSecret(Rule):
+    """
+    ## What it does
+    Reports secrets in files tracked by git: a tracked `.env` file with values (`.env.example`, `.env.sample`,
+    `.env.template` are templates and fine), PEM private key blocks, AWS access key ids and secret keys, GitHub
+    tokens, Hugging Face tokens (`hf_…`), Weights & Biases API keys (where named as such, or in a `.netrc`
+    entry), and OpenAI keys (`sk-…`). Notebook outputs are scanned too. The message names the kind of secret
+    and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored.
+
+    ## Why it matters
+    Anything committed is in every clone and in the history forever, deleting the line does not remove it.
+    A leaked key costs money (cloud, API usage), exposes data, or lets someone push to your repositories and
+    model hub; and a pipeline that only runs with one person's credentials is not reproducible by anyone else.
+
+    ## Example
+    ```python
+    os.environ["HF_TOKEN"] = "hf_…"   # a real token pasted here
+    ```
+
+    ## Fix
+    Revoke the secret now (it is compromised), then load it from the environment or a secret manager
+    (`os.environ["HF_TOKEN"]`, CI secrets, `huggingface-cli login`), commit a `.env.example` with empty values,
+    git-ignore `.env`, and purge the history if the repository was ever shared.
+    """
+
+    code = "SEC001"
+    name = "committed-secret"
+    severity = Severity.ERROR
+    summary = "A secret committed to the repository (key, token, or a tracked .env)"
+
+    def check(self, project):
+        for rel in project.files:
+            if not project.is_tracked(rel) or rel.lower().endswith(table.BINARY_SUFFIXES):
+                continue
+            try:
+                data = project.read_bytes(rel, table.MAX_SCAN_BYTES)
+            except UnreadableFile:
+                continue
+            env_file = is_env_file(rel)
+            if not env_file and (NEEDLES.search(data) is None or b"\0" in data[:BINARY_SNIFF]):
+                continue
+            try:
+                text = decode_text(data)
+            except UnreadableFile:
+                continue
+            if env_file:
+                yield from self.env_finding(rel, text)
+            for hit in scan(text, data):
+                shown = f" ({hit.masked})" if hit.masked else ""
+                yield self.finding(
+                    f"{hit.name}{shown} committed in {rel}; revoke it and load it from the environment "
+                    "or a secret store instead",
+                    rel,
+                    hit.line,
+                    hit.column,
+                )
+
+    def env_finding(self, rel: str, text: str):
+        assigned = []
+        first_line = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = ENV_ASSIGNMENT.match(line)
+            if match and match.group("value").strip().strip("'\""):
+                assigned.append(match.group("name"))
+                first_line = first_line or number
+        if not assigned:
+            return
+        names = ", ".join(assigned[:3]) + (f" and {len(assigned) - 3} more" if len(assigned) > 3 else "")
+        yield self.finding(
+            f"{rel} is tracked by git with values for {names}; `git rm --cached {rel}`, git-ignore it, commit a "
+            f"{posixpath.basename(rel)}.example with empty values, and rotate any secret it held",
+            rel,
+            first_line,
+        )

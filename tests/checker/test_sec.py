@@ -1,0 +1,147 @@
+"""SEC001: committed secrets. Every fake token is assembled at run time, so this file holds none."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import findings
+
+LETTERS = "AbCdEfGhIjKlMnOpQrStUvWxYz"
+
+
+def fake(prefix: str, length: int, alphabet: str = LETTERS + "0123456789") -> str:
+    body = (alphabet * (length // len(alphabet) + 1))[:length]
+    return prefix + body
+
+
+AWS_ID = "AK" + "IA" + "Q3EGRIUXZ7KLMN4P"
+AWS_SECRET = fake("", 30) + "Ab/9+xYz0q"
+GITHUB = fake("gh" + "p_", 36)
+GITHUB_PAT = "github" + "_pat_" + fake("", 22) + "_" + fake("", 59)
+HF = fake("h" + "f_", 34, LETTERS)
+WANDB = fake("", 40, "0123456789abcdef")
+OPENAI = "sk" + "-" + fake("", 20) + "T3Blbk" + "FJ" + fake("", 20)
+OPENAI_PROJECT = "sk" + "-proj-" + fake("", 60)
+PEM = "-----BEGIN " + "RSA PRIVATE KEY-----\n" + fake("MIIEow", 58) + "\n" + fake("", 64) + "\n-----END RSA KEY-----\n"
+ALL_SECRETS = (AWS_ID, AWS_SECRET, GITHUB, GITHUB_PAT, HF, WANDB, OPENAI, OPENAI_PROJECT)
+
+
+def sec(root) -> list[dict]:
+    found = [f for f in findings(root, select="SEC001") if f["code"] == "SEC001"]
+    for f in found:
+        assert not any(secret in f["message"] for secret in ALL_SECRETS), f["message"]
+        assert fake("", 20) not in f["message"]
+    return found
+
+
+def test_token_patterns(make_repo):
+    root = make_repo(
+        {
+            "src/settings.py": (
+                f'AWS_KEY = "{AWS_ID}"\n'
+                f'GH = "{GITHUB}"\n'
+                f"pat = {GITHUB_PAT!r}\n"
+                f'login(token="{HF}")\n'
+                f'wandb.login(key="{WANDB}")\n'
+                f'client = OpenAI(api_key="{OPENAI}")\n'
+                f"other = {OPENAI_PROJECT!r}\n"
+            ),
+            "deploy/credentials": f"[default]\naws_secret_access_key = {AWS_SECRET}\n",
+            "keys/id_rsa": PEM,
+            "home/.netrc": f"machine api.wandb.ai\n  login user\n  password {WANDB}\n",
+        }
+    )
+    found = sec(root)
+    where = [(f["path"], f["line"], f["message"].split(" committed")[0]) for f in found]
+    assert where == [
+        ("deploy/credentials", 2, "AWS secret access key (40 characters)"),
+        ("home/.netrc", 3, "Weights & Biases API key (40 characters)"),
+        ("keys/id_rsa", 1, "RSA PRIVATE KEY block"),
+        ("src/settings.py", 1, "AWS access key id (AKIA…, 20 characters)"),
+        ("src/settings.py", 2, "GitHub token (ghp_…, 40 characters)"),
+        ("src/settings.py", 3, "GitHub fine-grained token (github_pat_…, 93 characters)"),
+        ("src/settings.py", 4, "Hugging Face token (hf_…, 37 characters)"),
+        ("src/settings.py", 5, "Weights & Biases API key (40 characters)"),
+        ("src/settings.py", 6, "OpenAI API key (sk-…, 51 characters)"),
+        ("src/settings.py", 7, "OpenAI API key (sk-…, 68 characters)"),
+    ]
+    assert found[3]["column"] == 12
+    assert "revoke it" in found[0]["message"]
+
+
+def test_secret_in_notebook_output(make_repo):
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "id": "c",
+                "metadata": {},
+                "outputs": [{"name": "stdout", "output_type": "stream", "text": [f"token={HF}\n"]}],
+                "source": ["print(os.environ)"],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    text = json.dumps(nb, indent=1)
+    root = make_repo({"explore.ipynb": text})
+    (found,) = sec(root)
+    assert "Hugging Face token" in found["message"]
+    assert HF in text.splitlines()[found["line"] - 1]
+
+
+def test_private_key_inside_json_string(make_repo):
+    root = make_repo({"sa.json": json.dumps({"private_key": PEM})})
+    (found,) = sec(root)
+    assert found["message"].startswith("RSA PRIVATE KEY block")
+
+
+def test_look_alikes(make_repo):
+    root = make_repo(
+        {
+            "docs/aws.md": "Use AKIA" + "IOSFODNN7EXAMPLE as the key id, "
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY\n",
+            "docs/keys.md": "Paste the block starting with -----BEGIN " + "RSA PRIVATE KEY----- ...\n",
+            "src/hub.py": "from huggingface_hub import hf_hub_download, snapshot_download\n"
+            + fake("h" + "f_", 34, "abcdefghijklmnopqrstuvwxyz")
+            + " = 1\n",
+            "src/tasks.py": 'name = "task-' + fake("", 40) + '"\nrisk = "sk-short"\n',
+            "src/revision.py": f'REVISION = "{WANDB}"  # a commit sha, not named as a W&B key\n',
+            "uv.lock": 'hash = "sha256:' + "ab" * 32 + '"\n',
+            "weights.bin": b"\x00\x01" + GITHUB.encode() + b"\x00",
+            "image.png": GITHUB.encode(),
+        }
+    )
+    assert sec(root) == []
+
+
+def test_tracked_env_files(make_repo):
+    root = make_repo(
+        {
+            ".env": "# local settings\nexport WANDB_PROJECT=demo\nDB_PASSWORD='hunter2'\nEMPTY=\n",
+            ".env.example": "WANDB_API_KEY=\nHF_TOKEN=\n",
+            "config/.env.sample": "OPENAI_API_KEY=your-key-here\n",
+            "deploy/prod.env": "TOKEN=abc\n",
+            "deploy/ci.env.template": "TOKEN=\n",
+            "blank/.env": "# nothing set\n\n",
+        }
+    )
+    found = sec(root)
+    assert [(f["path"], f["line"]) for f in found] == [(".env", 2), ("deploy/prod.env", 1)]
+    assert "values for WANDB_PROJECT, DB_PASSWORD" in found[0]["message"]
+    assert "hunter2" not in found[0]["message"] and "`git rm --cached .env`" in found[0]["message"]
+
+
+def test_untracked_env_is_not_committed(make_repo):
+    root = make_repo({".gitignore": ".env\n", "README.md": "x\n"})
+    (root / ".env").write_text(f"HF_TOKEN={HF}\n")
+    assert sec(root) == []
+
+
+def test_secret_in_env_example_is_still_a_secret(make_repo):
+    root = make_repo({".env.example": f"WANDB_API_KEY={WANDB}\n"})
+    (found,) = sec(root)
+    assert (found["path"], found["line"]) == (".env.example", 1)
+    assert found["message"].startswith("Weights & Biases API key (40 characters)")
