@@ -1,0 +1,655 @@
+"""RNG rules: entry-point seeding through the project's call graph, seeds, and stochastic APIs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import findings
+
+
+def rng(root, select="RNG") -> list[tuple[str, str, int | None]]:
+    return sorted((f["code"], f["path"], f["line"]) for f in findings(root, select=select))
+
+
+def messages(root, code) -> list[str]:
+    return [f["message"] for f in findings(root, select=code)]
+
+
+SEED_HELPER = """
+import random
+
+import numpy as np
+import torch
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+"""
+
+MODEL = """
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.layer = nn.Linear(8, 1)
+
+    def forward(self, x):
+        return self.layer(x)
+"""
+
+TRAIN = """
+import torch
+
+from pkg.models import Net
+{import_line}
+
+
+def main() -> None:
+    {seed_line}
+    model = Net()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for _ in range(3):
+        loss = model(torch.randn(4, 8)).sum()
+        loss.backward()
+        optimizer.step()
+"""
+
+PYPROJECT = """
+[project]
+name = "pkg"
+version = "0.1.0"
+
+[project.scripts]
+train = "pkg.train:main"
+"""
+
+
+def training_project(import_line: str, seed_line: str, **extra: str) -> dict[str, str]:
+    return {
+        "pyproject.toml": PYPROJECT,
+        "src/pkg/__init__.py": "",
+        "src/pkg/utils/__init__.py": "",
+        "src/pkg/utils/seed.py": SEED_HELPER,
+        "src/pkg/models.py": MODEL,
+        "src/pkg/train.py": TRAIN.format(import_line=import_line, seed_line=seed_line),
+        **extra,
+    }
+
+
+# -- RNG001 ---------------------------------------------------------------------------------------
+def test_rng001_main_block_script_without_seed(make_repo):
+    root = make_repo(
+        {
+            "evaluate.py": """
+            import random
+
+            import numpy as np
+
+
+            def run() -> float:
+                return float(np.random.rand(10).mean()) + random.random()
+
+
+            if __name__ == "__main__":
+                print(run())
+            """
+        }
+    )
+    found = findings(root, select="RNG")
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [("RNG001", "evaluate.py", 10)]
+    message = found[0]["message"]
+    assert "numpy and random" in message and "np.random.rand at evaluate.py:7" in message
+    assert "np.random.seed(seed)" in message and "random.seed(seed)" in message
+
+
+def test_rng001_project_script_training_a_model_without_seed(make_repo):
+    root = make_repo(training_project("", "pass"))
+    found = findings(root, select="RNG")
+    assert [(f["code"], f["path"]) for f in found] == [("RNG001", "src/pkg/train.py")]
+    assert found[0]["line"] == 7  # def main()
+    assert "[project.scripts] train = pkg.train:main" in found[0]["message"]
+    assert "torch" in found[0]["message"]
+
+
+def test_seed_helper_in_another_module_satisfies_rng001_and_rng002(make_repo):
+    absolute = make_repo(training_project("from pkg.utils.seed import seed_everything", "seed_everything(0)"))
+    assert rng(absolute) == []
+    relative = make_repo(training_project("from .utils.seed import seed_everything", "seed_everything(0)"))
+    assert rng(relative) == []
+    module_attr = make_repo(training_project("from pkg.utils import seed", "seed.seed_everything(0)"))
+    assert rng(module_attr) == []
+
+
+def test_seed_helper_reexported_from_package_init(make_repo):
+    files = training_project("from pkg.utils import seed_everything", "seed_everything(0)")
+    files["src/pkg/utils/__init__.py"] = "from .seed import seed_everything\n\n__all__ = ['seed_everything']\n"
+    assert rng(make_repo(files)) == []
+
+
+def test_seeding_in_a_method_reached_through_a_project_class(make_repo):
+    root = make_repo(
+        {
+            "train.py": """
+            import numpy as np
+
+            from experiment import Experiment
+
+            if __name__ == "__main__":
+                Experiment(seed=1).run()
+            """,
+            "experiment.py": """
+            import numpy as np
+
+
+            class Base:
+                def __init__(self, seed):
+                    self.setup(seed)
+
+                def setup(self, seed):
+                    np.random.seed(seed)
+
+
+            class Experiment(Base):
+                def run(self):
+                    return np.random.normal(size=3)
+            """,
+        }
+    )
+    assert rng(root) == []
+
+
+def test_only_imported_module_and_tests_are_not_entry_points(make_repo):
+    root = make_repo(
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/augment.py": """
+            import random
+
+
+            def jitter(x):
+                return x + random.random()
+            """,
+            "tests/test_augment.py": """
+            import random
+
+            from pkg.augment import jitter
+
+
+            def test_jitter():
+                assert jitter(random.random()) is not None
+
+
+            if __name__ == "__main__":
+                test_jitter()
+            """,
+            "conftest.py": "import random\nrandom.random()\n",
+        }
+    )
+    assert rng(root) == []
+
+
+def test_inference_script_that_only_loads_weights_does_not_fire(make_repo):
+    root = make_repo(
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/models.py": MODEL,
+            "predict.py": """
+            import torch
+
+            from pkg.models import Net
+
+            if __name__ == "__main__":
+                model = Net()
+                model.load_state_dict(torch.load("model.pt"))
+                model.eval()
+                print(model(torch.zeros(1, 8)))
+            """,
+        }
+    )
+    assert rng(root) == []
+
+
+def test_seeded_generator_passed_around_does_not_fire(make_repo):
+    root = make_repo(
+        {
+            "simulate.py": """
+            import numpy as np
+
+
+            def step(rng: np.random.Generator) -> float:
+                return float(rng.normal())
+
+
+            def main(cfg):
+                rng = np.random.default_rng(cfg.seed)
+                return [step(rng) for _ in range(10)]
+
+
+            if __name__ == "__main__":
+                main(None)
+            """
+        }
+    )
+    assert rng(root) == []
+
+
+def test_hydra_main_function_is_an_entry_point(make_repo):
+    code = """
+    import hydra
+    import torch
+
+
+    @hydra.main(version_base=None, config_path="conf", config_name="config")
+    def train(cfg):
+        {seed}
+        return torch.randperm(10)
+    """
+    bad = make_repo({"train.py": code.replace("{seed}", "pass")})
+    assert rng(bad) == [("RNG001", "train.py", 6)]
+    assert "@hydra.main function train()" in messages(bad, "RNG001")[0]
+    good = make_repo({"train.py": code.replace("{seed}", "torch.manual_seed(cfg.seed)")})
+    assert rng(good) == []
+
+
+def test_typer_command_functions_are_followed(make_repo):
+    root = make_repo(
+        {
+            "cli.py": """
+            import random
+
+            import typer
+
+            app = typer.Typer()
+
+
+            @app.command()
+            def train():
+                print(random.random())
+
+
+            if __name__ == "__main__":
+                app()
+            """
+        }
+    )
+    assert rng(root) == [("RNG001", "cli.py", 13)]
+
+
+def test_dvc_stage_command_and_top_level_scripts(make_repo):
+    root = make_repo(
+        {
+            "dvc.yaml": """
+            stages:
+              prepare:
+                cmd: python src/prepare.py --out data/split
+                deps: [src/prepare.py]
+            """,
+            "src/prepare.py": """
+            import numpy as np
+
+            idx = np.random.permutation(100)
+            np.save("split.npy", idx)
+            """,
+            "scripts/plot.py": "import random\nprint(random.random())\n",
+            "scripts/helpers.py": "import random\nprint(random.random())\n",
+            "scripts/report.py": "import helpers\n",
+            "src/lib.py": "import random\nprint(random.random())\n",
+        }
+    )
+    found = findings(root, select="RNG001")
+    by_path = {f["path"]: f["message"] for f in found}
+    # prepare.py runs from dvc.yaml; plot.py is a top-level script; helpers.py is imported by report.py;
+    # src/lib.py is neither in the root nor in scripts/ and nothing runs it.
+    assert sorted(by_path) == ["scripts/plot.py", "src/prepare.py"]
+    assert "DVC stage prepare" in by_path["src/prepare.py"]
+
+
+def test_entrypoints_setting_and_third_party_seed_functions(make_repo):
+    jobs = {
+        "jobs/sweep.py": "import random\n\ndef run():\n    return random.random()\n\nrun()\n",
+        "jobs/seeded.py": "import random\nfrom mylab.seeding import fix_all\n\nfix_all(1)\nprint(random.random())\n",
+    }
+    settings = '[tool.reprocheck]\nentrypoints = ["jobs/*.py"]\nseed-functions = ["mylab.seeding.fix_all"]\n'
+    assert rng(make_repo({"pyproject.toml": settings, **jobs})) == [("RNG001", "jobs/sweep.py", 1)]
+    only_globs = '[tool.reprocheck]\nentrypoints = ["jobs/*.py"]\n'
+    assert [p for _, p, _ in rng(make_repo({"pyproject.toml": only_globs, **jobs}))] == [
+        "jobs/seeded.py",
+        "jobs/sweep.py",
+    ]
+    assert rng(make_repo(jobs)) == []  # jobs/ is not a script folder: nothing says these files are run
+
+
+def test_unknown_third_party_seed_helper_is_not_second_guessed(make_repo):
+    root = make_repo(
+        {
+            "train.py": """
+            import numpy as np
+            from common.utils import set_global_seed
+
+            if __name__ == "__main__":
+                set_global_seed(0)
+                print(np.random.rand())
+            """
+        }
+    )
+    assert rng(root) == []
+
+
+def test_sklearn_alone_does_not_make_rng001_fire(make_repo):
+    root = make_repo(
+        {
+            "fit.py": """
+            from sklearn.ensemble import RandomForestClassifier
+
+            if __name__ == "__main__":
+                RandomForestClassifier(random_state=0).fit([[0]], [0])
+            """
+        }
+    )
+    assert rng(root) == []
+
+
+def notebook(*sources: list[str]) -> str:
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# Explore\n"]}]
+    for source in sources:
+        cells.append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source})
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def test_notebook_cells_are_entry_points_with_cell_locations(make_repo):
+    text = notebook(["%matplotlib inline\n", "import numpy as np\n"], ["x = 1\n", "y = np.random.rand(3)\n"])
+    root = make_repo({"notebooks/explore.ipynb": text})
+    found = findings(root, select="RNG")
+    assert [(f["code"], f["cell"], f["line"]) for f in found] == [("RNG001", 3, 2)]
+    assert "np.random.rand(3)" in text.splitlines()[found[0]["json_line"] - 1]
+    seeded = make_repo({"nb.ipynb": notebook(["import numpy as np\n", "np.random.seed(0)\n"], ["np.random.rand(3)\n"])})
+    assert rng(seeded) == []
+
+
+def test_broken_entry_point_is_rpc002_not_a_crash(make_repo):
+    root = make_repo({"train.py": "if __name__ == '__main__':\n    print(\n", "ok.py": "x = 1\n"})
+    found = findings(root, select="RPC002,RNG")
+    assert [(f["code"], f["path"]) for f in found] == [("RPC002", "train.py")]
+
+
+# -- RNG002 ---------------------------------------------------------------------------------------
+def test_rng002_partial_seeding_names_the_missing_library_and_the_helper(make_repo):
+    files = training_project("from pkg.utils.seed import seed_everything", "seed_everything(0)")
+    files["src/pkg/utils/seed.py"] = "import numpy as np\n\n\ndef seed_everything(seed):\n    np.random.seed(seed)\n"
+    root = make_repo(files)
+    found = findings(root, select="RNG")
+    assert [(f["code"], f["path"]) for f in found] == [("RNG002", "src/pkg/train.py")]
+    message = found[0]["message"]
+    assert "leaves out torch" in message and "torch.manual_seed(seed)" in message
+    assert "seed_everything() (src/pkg/utils/seed.py:5)" in message
+
+
+def test_rng002_generator_without_seed_beside_global_seeding(make_repo):
+    root = make_repo(
+        {
+            "run.py": """
+            import numpy as np
+
+            if __name__ == "__main__":
+                np.random.seed(0)
+                rng = np.random.default_rng()
+                print(rng.normal(), np.random.rand())
+            """
+        }
+    )
+    found = findings(root, select="RNG")
+    assert [f["code"] for f in found] == ["RNG002"]
+    assert "np.random.default_rng at run.py:5" in found[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "seeding",
+    [
+        "import lightning as L\nL.seed_everything(0)",
+        "from pytorch_lightning import seed_everything\nseed_everything(0, workers=True)",
+        "from transformers import set_seed\nset_seed(0)",
+        "from accelerate.utils import set_seed\nset_seed(0)",
+    ],
+)
+def test_framework_seeders_cover_random_numpy_and_torch(make_repo, seeding):
+    draws = "print(random.random(), np.random.rand(), torch.rand(1))"
+    code = f"import random\nimport numpy as np\nimport torch\n{seeding}\n{draws}\n"
+    root = make_repo({"scripts/train.py": code})
+    assert rng(root) == []
+
+
+def test_rng002_keras_seed_does_not_cover_torch(make_repo):
+    code = "import keras\nimport torch\nkeras.utils.set_random_seed(1)\nprint(torch.rand(1))\n"
+    root = make_repo({"train.py": code})
+    assert [f["code"] for f in findings(root, select="RNG")] == ["RNG002"]
+
+
+# -- RNG003 ---------------------------------------------------------------------------------------
+def test_rng003_nondeterministic_seeds(make_repo):
+    root = make_repo(
+        {
+            "src/seeding.py": """
+            import os
+            import random
+            import secrets
+            import time
+            from datetime import datetime
+
+            import numpy as np
+            import torch
+            from sklearn.ensemble import RandomForestClassifier
+
+            SEED = int(time.time())
+
+
+            def seed_all(cfg):
+                torch.manual_seed(int(time.time()))
+                np.random.seed(SEED)
+                random.seed()
+                random.seed(None)
+                rng = np.random.default_rng(secrets.randbits(64))
+                RandomForestClassifier(random_state=random.randint(0, 100))
+                torch.manual_seed(os.getpid() + int(datetime.now().timestamp()))
+                torch.seed()
+            """,
+        }
+    )
+    found = findings(root, select="RNG003")
+    assert [f["line"] for f in found] == [15, 16, 17, 18, 19, 20, 21, 22]
+    text = "\n".join(f["message"] for f in found)
+    assert "time.time()" in text and "secrets.randbits()" in text and "random.randint()" in text
+    assert "os.getpid()" in text and "None passed to random.seed()" in text
+
+
+def test_rng003_fixed_seeds_do_not_fire(make_repo):
+    root = make_repo(
+        {
+            "src/seeding.py": """
+            import random
+
+            import numpy as np
+            import torch
+
+            SEED = 42
+
+
+            def seed_all(cfg, seed: int = 0):
+                torch.manual_seed(cfg.seed)
+                np.random.seed(SEED)
+                random.seed(seed)
+                rng = np.random.default_rng(cfg.seed)
+                generator = torch.Generator().manual_seed(1234)
+            """,
+        }
+    )
+    assert findings(root, select="RNG003") == []
+
+
+# -- RNG004 ---------------------------------------------------------------------------------------
+def test_rng004_sklearn_without_random_state(make_repo):
+    root = make_repo(
+        {
+            "src/model.py": """
+            from sklearn.ensemble import RandomForestClassifier as RF
+            from sklearn.linear_model import LogisticRegression
+            from sklearn import model_selection
+            from sklearn.datasets import make_classification
+            from sklearn.cluster import KMeans
+
+
+            def fit(X, y, cfg, params):
+                X_train, X_test, y_train, y_test = model_selection.train_test_split(X, y)
+                model_selection.train_test_split(X, y, shuffle=False)
+                model_selection.train_test_split(X, y, random_state=cfg.seed)
+                model_selection.KFold(5)
+                model_selection.KFold(5, shuffle=True)
+                RF(n_estimators=10, random_state=None)
+                RF(**params)
+                LogisticRegression()
+                LogisticRegression(solver="saga")
+                make_classification(n_samples=10)
+                KMeans(n_clusters=3, random_state=cfg.seed)
+            """,
+            "src/local.py": "def train_test_split(x):\n    return x\n\ntrain_test_split([1])\n",
+        }
+    )
+    found = findings(root, select="RNG004")
+    assert [(f["path"], f["line"]) for f in found] == [("src/model.py", n) for n in (9, 13, 14, 17, 18)]
+    assert "model_selection.train_test_split() without random_state" in found[0]["message"]
+    assert "(random_state=None)" in found[2]["message"]
+
+
+# -- RNG005 ---------------------------------------------------------------------------------------
+def test_rng005_random_data_operations(make_repo):
+    root = make_repo(
+        {
+            "src/data.py": """
+            import numpy as np
+            import pandas as pd
+            import tensorflow as tf
+            import torch
+            from torch.utils.data import random_split
+
+
+            def split(ds, df: pd.DataFrame, dist):
+                train, val = random_split(ds, [0.8, 0.2])
+                random_split(ds, [0.8, 0.2], generator=torch.Generator().manual_seed(0))
+                df.sample(frac=1.0)
+                df.sample(frac=1.0, random_state=0)
+                dist.sample()
+                tf.data.Dataset.range(10).shuffle(100)
+                tf.data.Dataset.range(10).shuffle(100, seed=1)
+                order = np.random.permutation(10)
+                return train, val, order
+            """
+        }
+    )
+    found = findings(root, select="RNG005")
+    assert [f["line"] for f in found] == [9, 11, 14, 16]
+
+
+def test_rng005_numpy_global_in_a_module_seeded_by_its_entry_point(make_repo):
+    root = make_repo(
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/data.py": "import numpy as np\n\n\ndef order(n):\n    return np.random.permutation(n)\n",
+            "src/pkg/seeded.py": "import numpy as np\n\nnp.random.seed(0)\nnp.random.shuffle([1, 2])\n",
+            "run.py": "import numpy as np\nfrom pkg.data import order\n\nnp.random.seed(0)\nprint(order(3))\n",
+        }
+    )
+    assert findings(root, select="RNG005") == []
+
+
+# -- RNG006 ---------------------------------------------------------------------------------------
+def test_rng006_dataloader(make_repo):
+    root = make_repo(
+        {
+            "src/loaders.py": """
+            import torch
+            from torch.utils.data import DataLoader
+
+            WORKERS = 2
+
+
+            def make(ds, cfg, num_workers: int = 4, g=None):
+                DataLoader(ds, batch_size=8, shuffle=True)
+                DataLoader(ds, batch_size=8, shuffle=True, generator=g)
+                DataLoader(ds, num_workers=num_workers)
+                DataLoader(ds, num_workers=WORKERS, worker_init_fn=print)
+                DataLoader(ds, num_workers=cfg.workers)
+                DataLoader(ds, 8, False, None, None, 4)
+                DataLoader(ds, shuffle=False, num_workers=0)
+                torch.utils.data.DataLoader(ds, shuffle=True, num_workers=WORKERS)
+            """
+        }
+    )
+    found = findings(root, select="RNG006")
+    assert [f["line"] for f in found] == [8, 10, 13, 15]
+    assert "num_workers=4 without worker_init_fn=" in found[1]["message"]
+    assert "shuffle=True" in found[3]["message"] and "num_workers=2" in found[3]["message"]
+
+
+# -- RNG007 ---------------------------------------------------------------------------------------
+def test_rng007_cudnn_benchmark_and_cublas(make_repo):
+    code = """
+    import torch
+    from torch.backends import cudnn
+
+    cudnn.benchmark = True
+    torch.backends.cudnn.benchmark = False
+    torch.use_deterministic_algorithms(True)
+    torch.use_deterministic_algorithms(False)
+    """
+    root = make_repo({"src/setup_gpu.py": code})
+    assert [f["line"] for f in findings(root, select="RNG007")] == [4, 6]
+    configured = make_repo({"src/setup_gpu.py": code, "Dockerfile": "FROM x\nENV CUBLAS_WORKSPACE_CONFIG=:4096:8\n"})
+    assert [f["line"] for f in findings(configured, select="RNG007")] == [4]
+
+
+# -- a realistic project --------------------------------------------------------------------------
+def test_realistic_training_project(make_repo):
+    files = training_project("from pkg.utils.seed import seed_everything", "seed_everything(cfg_seed())")
+    files["src/pkg/train.py"] = files["src/pkg/train.py"].replace(
+        "def main() -> None:", "def cfg_seed() -> int:\n    return 0\n\n\ndef main() -> None:"
+    )
+    files.update(
+        {
+            "src/pkg/data.py": """
+            import torch
+            from torch.utils.data import DataLoader, TensorDataset
+
+
+            def loaders(batch_size: int, seed: int):
+                ds = TensorDataset(torch.zeros(10, 8))
+                g = torch.Generator().manual_seed(seed)
+                return DataLoader(ds, batch_size=batch_size, shuffle=True, generator=g)
+            """,
+            "src/pkg/evaluate.py": """
+            import numpy as np
+
+            from pkg.models import Net
+
+
+            def bootstrap(scores):
+                return np.random.choice(scores, size=len(scores))
+
+
+            if __name__ == "__main__":
+                print(bootstrap([1.0, 2.0]), Net())
+            """,
+            "tests/test_train.py": "import torch\n\n\ndef test_rand():\n    assert torch.rand(1) < 2\n",
+        }
+    )
+    root = make_repo(files)
+    found = findings(root, select="RNG")
+    assert [(f["code"], f["path"], f["line"]) for f in found] == [
+        ("RNG005", "src/pkg/evaluate.py", 7),
+        ("RNG001", "src/pkg/evaluate.py", 10),
+    ]
