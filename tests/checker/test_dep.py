@@ -210,7 +210,8 @@ def test_dep004_look_alikes(make_repo):
             "pkg/__init__.py": "",
             "pkg/core.py": "from . import helpers\nfrom .helpers import x\nimport pkg.helpers\n",
             "pkg/helpers.py": "x = 1\n",
-            "scripts/run.py": "from __future__ import annotations\nimport dateutil.parser\n"  # transitive pin in the lock
+            # dateutil: a transitive pin of the lock
+            "scripts/run.py": "from __future__ import annotations\nimport dateutil.parser\n"
             "import mycorp_utils\n"
             "try:\n    import ujson as json\nexcept ImportError:\n    import json\n"
             "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import mypy_extensions\n"

@@ -420,7 +420,8 @@ def test_declared_distributions_from_every_source(make_repo):
                 test = ["pytest>=8", {include-group = "lint"}]
                 lint = ["ruff"]
             """,
-            "environment.yml": "channels: [conda-forge]\ndependencies:\n  - pytorch=2.3.0\n  - pip:\n    - wandb==0.17.0\n",
+            "environment.yml": "channels: [conda-forge]\ndependencies:\n"
+            "  - pytorch=2.3.0\n  - pip:\n    - wandb==0.17.0\n",
             "Dockerfile": "FROM python:3.11-slim@sha256:"
             + "d" * 64
             + "\nRUN pip install --no-cache-dir scipy==1.13.1\n",
