@@ -466,3 +466,91 @@ def lock_inputs(locks, requirements_files) -> dict[str, list[str]]:
                 if lock.path not in out[target]:
                     out[target].append(lock.path)
     return out
+
+
+# -- what a Docker build can see ---------------------------------------------------------------------------------
+def docker_context(path: str, dockerfile, project) -> str:
+    """The folder docker builds from: the Dockerfile's own, or the nearest parent where its COPY sources exist."""
+    folder = posixpath.dirname(path)
+    sources = [
+        s.lstrip("./").rstrip("/")
+        for stage in dockerfile.stages
+        for item in stage.copies
+        for s in item.sources
+        if "://" not in s and "$" not in s and not s.startswith("/") and s not in (".", "./") and "*" not in s
+    ]
+    candidates = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        candidates.append(folder)
+    for candidate in candidates:
+        prefix = f"{candidate}/" if candidate else ""
+        if all(project.exists(prefix + s) or (project.root / (prefix + s)).exists() for s in sources):
+            return candidate
+    return candidates[0]
+
+
+def dockerignore_pattern(pattern: str) -> re.Pattern:
+    """A .dockerignore pattern (Go filepath.Match plus `**`), anchored at the context root."""
+    pattern = posixpath.normpath(pattern.strip().lstrip("/")) if pattern.strip() not in ("", "/") else ""
+    parts: list[str] = []
+    for index, segment in enumerate(pattern.split("/")):
+        if segment == "**":
+            parts.append(".*" if index == len(pattern.split("/")) - 1 else "(?:[^/]+/)*")
+            continue
+        regex = ""
+        i = 0
+        while i < len(segment):
+            ch = segment[i]
+            if ch == "*":
+                regex += "[^/]*"
+            elif ch == "?":
+                regex += "[^/]"
+            elif ch == "[":
+                end = segment.find("]", i + 1)
+                if end < 0:
+                    regex += re.escape(ch)
+                else:
+                    body = segment[i + 1 : end]
+                    regex += "[" + ("^" + body[1:] if body.startswith("^") else body) + "]"
+                    i = end
+            elif ch == "\\" and i + 1 < len(segment):
+                i += 1
+                regex += re.escape(segment[i])
+            else:
+                regex += re.escape(ch)
+            i += 1
+        parts.append(regex + ("/" if index < len(pattern.split("/")) - 1 else ""))
+    return re.compile("".join(parts) + "$")
+
+
+def dockerignore_rules(text: str) -> list[tuple[bool, re.Pattern]]:
+    rules = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        body = line[1:].strip() if negate else line
+        if body:
+            rules.append((negate, dockerignore_pattern(body)))
+    return rules
+
+
+def docker_excludes(project, dockerfile_path: str, context: str, rel: str) -> bool:
+    """Whether the .dockerignore in force (`<Dockerfile>.dockerignore`, else the context's) leaves `rel` out."""
+    prefix = f"{context}/" if context else ""
+    if not rel.startswith(prefix):
+        return True  # outside the context: a build can never see it
+    own = f"{dockerfile_path}.dockerignore"
+    ignore_file = own if project.exists(own) else f"{prefix}.dockerignore"
+    if not project.exists(ignore_file):
+        return False
+    rules = project.parsed("dockerignore", ignore_file, lambda p, r: dockerignore_rules(p.try_read_text(r) or ""))
+    inside = rel[len(prefix) :]
+    candidates = [inside] + ["/".join(inside.split("/")[:i]) for i in range(1, inside.count("/") + 1)]
+    excluded = False
+    for negate, pattern in rules:
+        if any(pattern.match(candidate) for candidate in candidates):
+            excluded = not negate
+    return excluded

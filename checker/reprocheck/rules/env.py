@@ -1,0 +1,142 @@
+"""ENV: the Python interpreter — pinned somewhere, and the same minor version everywhere."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reprocheck import filekinds
+from reprocheck.facts.python_versions import single_minor
+from reprocheck.findings import Severity
+from reprocheck.rule import Rule
+
+# Which pin is the reference when minor versions disagree and are equally common (first wins).
+SOURCE_PRIORITY = (
+    ".python-version",
+    "runtime.txt",
+    ".tool-versions",
+    "Pipfile",
+    "base image",
+    "conda",
+    "pip-compile header",
+    "CI python-version",
+)
+
+
+class UnpinnedPython(Rule):
+    """
+    ## What it does
+    Reports a Python project (Python files, notebooks or dependency declarations) that pins its interpreter's
+    minor version nowhere. Only explicit pins count: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
+    `[requires]`, a `python:3.X…` base image, a conda `python=3.X`, a pip-compile header ("with Python 3.X"),
+    a single CI `python-version`, or a `requires-python` that admits one minor version (`==3.11.*`). A range
+    such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin.
+
+    ## Why it matters
+    The same lock installs different wheels, or fails to install, on another Python; the standard library and
+    numerics change between minor versions. Without a pin each machine uses whatever Python it has.
+
+    ## Example
+    A repository with `requirements.txt` and `train.py`, `requires-python = ">=3.9"`, and nothing else naming a
+    Python version.
+
+    ## Fix
+    Add a `.python-version` (`3.11`), use a `python:3.11-slim` base image, or `python=3.11` in
+    `environment.yml`, and compile the lock with that Python.
+    """
+
+    code = "ENV001"
+    name = "unpinned-python"
+    severity = Severity.WARNING
+    summary = "The Python version is pinned nowhere"
+
+    def check(self, project, python_pins, requires_python, declared_distributions, requirements_files):
+        if python_pins:
+            return
+        if requires_python is not None and single_minor(requires_python.specifier) is not None:
+            return
+        anchor = anchor_of(project, requires_python, requirements_files, declared_distributions)
+        if anchor is None:
+            return
+        path, line = anchor
+        ranged = f" (requires-python {requires_python.text} is a range)" if requires_python is not None else ""
+        message = (
+            f"the Python version is pinned nowhere{ranged}; add a .python-version (e.g. 3.11), "
+            "a python:3.X base image or a conda python=3.X pin"
+        )
+        yield self.finding(message, path, line)
+
+
+def anchor_of(project, requires_python, requirements_files, declared_distributions) -> tuple[str, int] | None:
+    """Where a repository-level interpreter finding belongs, or None for a repository without Python."""
+    if requires_python is not None:
+        return requires_python.path, requires_python.line
+    if project.exists("pyproject.toml"):
+        return "pyproject.toml", 1
+    if requirements_files:
+        return next(iter(requirements_files)), 1
+    conda = project.select(filekinds.is_conda_env)
+    if conda:
+        return conda[0], 1
+    if declared_distributions:
+        first = next(iter(declared_distributions.values()))[0]
+        return first.path, 1
+    code = project.select(lambda rel: filekinds.is_python(rel) or filekinds.is_notebook(rel))
+    if code:
+        return code[0], 1
+    return None
+
+
+class PythonVersionMismatch(Rule):
+    """
+    ## What it does
+    Compares every explicit Python pin (`.python-version`, `runtime.txt`, `.tool-versions`, Pipfile, base images
+    `python:3.X`, conda `python=3.X`, the pip-compile header, a single CI `python-version`) and reports each pin
+    whose minor version differs from the others (the most common one, or the first by that order), and each
+    pin outside `requires-python`. A CI matrix of several versions is testing, not a pin, and is not compared.
+
+    ## Why it matters
+    The lock was compiled for Python 3.11 but the image runs 3.12: wheels differ, some have no build for that
+    version, and the experiment that runs is not the one that was tested.
+
+    ## Example
+    `.python-version` says `3.11`, the Dockerfile starts `FROM python:3.12-slim`.
+
+    ## Fix
+    Choose one minor version and use it everywhere (and inside `requires-python`); recompile the lock with it.
+    """
+
+    code = "ENV002"
+    name = "python-version-mismatch"
+    severity = Severity.WARNING
+    summary = "The Python minor version disagrees across sources"
+
+    def check(self, python_pins, requires_python):
+        reported: set[tuple[str, int]] = set()
+        minors = Counter(pin.minor for pin in python_pins)
+        if len(minors) > 1:
+            reference = min(python_pins, key=lambda pin: (-minors[pin.minor], rank(pin)))
+            for pin in python_pins:
+                if pin.minor == reference.minor or (pin.path, pin.line) in reported:
+                    continue
+                reported.add((pin.path, pin.line))
+                message = (
+                    f"Python {pin.minor_text} in {pin.path} ({pin.source}) disagrees with {reference.minor_text} "
+                    f"in {reference.path} ({reference.source}); use one minor version everywhere"
+                )
+                yield self.finding(message, pin.path, pin.line)
+        if requires_python is None:
+            return
+        for pin in python_pins:
+            if (pin.path, pin.line) in reported or requires_python.admits(pin):
+                continue
+            reported.add((pin.path, pin.line))
+            message = (
+                f"Python {pin.version} in {pin.path} ({pin.source}) is outside requires-python "
+                f"{requires_python.text} ({requires_python.path}); change the pin or requires-python"
+            )
+            yield self.finding(message, pin.path, pin.line)
+
+
+def rank(pin) -> tuple[int, str, int]:
+    order = SOURCE_PRIORITY.index(pin.source) if pin.source in SOURCE_PRIORITY else len(SOURCE_PRIORITY)
+    return (order, pin.path, pin.line)
