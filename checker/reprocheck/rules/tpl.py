@@ -1,0 +1,145 @@
+"""TPL: hygiene of projects generated from a Copier template (answers that let `copier update` work, and no
+leftovers of an update)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from reprocheck import filekinds
+from reprocheck.facts.yamlfiles import load_yaml
+from reprocheck.findings import Severity
+from reprocheck.rule import Rule
+
+ANSWERS_FILE = re.compile(r"^\.copier-answers([.\-_][\w.\-]*)?\.ya?ml$")
+BARE_COMMIT = re.compile(r"^[0-9a-fA-F]{7,40}$")
+REMOTE_SOURCE = re.compile(r"^([a-z][a-z0-9+.\-]*://|gh:|gl:|git@|[\w.\-]+@[\w.\-]+:)")
+WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def is_answers_file(path: str) -> bool:
+    return bool(ANSWERS_FILE.match(filekinds.name(path)))
+
+
+def source_problem(src: object) -> str | None:
+    if not isinstance(src, str) or not src.strip():
+        return "has no _src_path"
+    src = src.strip()
+    if REMOTE_SOURCE.match(src) or src.startswith(("/", "~")) or WINDOWS_ABSOLUTE.match(src):
+        return None
+    return f"has _src_path {src}, a relative local path"
+
+
+def commit_problem(commit: object) -> str | None:
+    """Copier writes a tag (`v1.2.0`) or its `git describe` form (`v1.2.0-3-gabcdef0`); both are fine."""
+    if commit is None or (isinstance(commit, str) and not commit.strip()):
+        return "has no _commit"
+    text = str(commit).strip()
+    if text == "HEAD" or BARE_COMMIT.match(text):
+        return f"has _commit {text}, a bare commit and not a tag"
+    if not any(ch.isdigit() for ch in text):
+        return f"has _commit {text}, a branch name and not a tag"
+    return None
+
+
+class CopierAnswersNotUpdatable(Rule):
+    """
+    ## What it does
+    Reports a Copier answers file (`.copier-answers.yml`, or `.copier-answers.<name>.yml`) whose `_src_path` is
+    missing or a relative local path, or whose `_commit` is missing, `HEAD`, a bare commit hash or a branch.
+    Git URLs (`gh:org/template`, `https://…`, `git@…`) and absolute paths are fine, and so are the tag
+    (`v1.2.0`) and `git describe` (`v1.2.0-3-gabcdef0`) forms Copier writes.
+
+    ## Why it matters
+    `copier update` replays the template from `_src_path` at `_commit` to bring template fixes (new pins, CI,
+    reprocheck rules) into the project. A relative path only resolves on the machine that generated the project,
+    and without a tagged version Copier cannot compute what changed, so the project drifts from its template.
+
+    ## Example
+    ```yaml
+    _commit: 3f2a9c1
+    _src_path: ../ml-template
+    ```
+
+    ## Fix
+    Generate from a tagged release of the template by its URL:
+    `copier copy --vcs-ref v1.2.0 gh:org/ml-template .`, or edit `_src_path` to the template's git URL and
+    `_commit` to the tag the project was generated from.
+    """
+
+    code = "TPL001"
+    name = "copier-answers-not-updatable"
+    severity = Severity.WARNING
+    summary = "A Copier answers file whose _src_path or _commit makes copier update fail"
+
+    def check(self, project):
+        for rel in project.select(is_answers_file):
+            data = load_yaml(project, rel)
+            if data is None:
+                continue
+            answers = data.data if isinstance(data.data, dict) else {}
+            problem = source_problem(answers.get("_src_path"))
+            if problem:
+                yield self.finding(
+                    f"{rel} {problem}: copier update cannot find the template; set it to the template's git URL "
+                    "(gh:org/template or https://...)",
+                    rel,
+                    data.line_of("_src_path") if "_src_path" in answers else 1,
+                )
+            problem = commit_problem(answers.get("_commit"))
+            if problem:
+                yield self.finding(
+                    f"{rel} {problem}: copier update needs the template version as a tag; generate from a tagged "
+                    "release (copier copy --vcs-ref v<X.Y.Z> ...)",
+                    rel,
+                    data.line_of("_commit") if "_commit" in answers else 1,
+                )
+
+
+class UpdateLeftovers(Rule):
+    """
+    ## What it does
+    Reports what a `copier update` (or any merge) leaves behind: `*.rej` files with hunks that did not apply,
+    and unresolved merge-conflict blocks (`<<<<<<< ` … `>>>>>>> `) in tracked text files.
+
+    ## Why it matters
+    A conflict block in a config, a requirements file or a workflow either breaks it outright or, worse, keeps
+    working with the wrong half of the change. A `.rej` file means part of a template update silently did not
+    happen.
+
+    ## Example
+    ```
+    <<<<<<< before updating
+    torch==2.1.0
+    =======
+    torch==2.3.1
+    >>>>>>> after updating
+    ```
+
+    ## Fix
+    Resolve each conflict (keep the right side, delete the markers), apply the rejected hunks by hand, then delete
+    the `.rej` files and commit.
+    """
+
+    code = "TPL002"
+    name = "update-leftovers"
+    severity = Severity.ERROR
+    summary = "Leftover *.rej files or merge-conflict markers"
+
+    def check(self, project, conflict_markers):
+        for rel in project.select(lambda path: path.endswith(".rej")):
+            original = rel[: -len(".rej")]
+            yield self.finding(
+                f"{rel} holds rejected hunks of an update to {posixpath.basename(original)}: apply them by hand, "
+                "then delete the .rej file",
+                rel,
+                1,
+            )
+        for block in conflict_markers:
+            yield self.finding(
+                f"unresolved merge conflict in {block.path} (lines {block.line}-{block.end_line}): keep the right "
+                "side and delete the conflict markers",
+                block.path,
+                block.line,
+                end_line=block.end_line,
+            )
