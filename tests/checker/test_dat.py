@@ -462,3 +462,95 @@ def test_dat005_look_alikes(make_repo):
         }
     )
     assert of(root, "DAT005") == []
+
+
+# -- the facts underneath ---------------------------------------------------------------------------
+def store_of(root):
+    from reprocheck.config import Settings
+    from reprocheck.facts import FactStore
+    from reprocheck.project import Project
+
+    project = Project.discover(root, Settings())
+    return project, FactStore(project)
+
+
+def test_git_facts_lfs_attributes_and_ignores(make_repo):
+    root = make_repo(
+        {
+            ".gitattributes": "*.bin filter=lfs diff=lfs merge=lfs -text\ndata/** filter=lfs\n",
+            "data/.gitattributes": "*.txt -filter\n",
+            "data/keep.txt": "x\n",
+            "data/raw/a.csv": "a\n",
+            "w.bin": lfs_pointer(10),
+            ".gitignore": "/outputs/\n*.log\n!important.log\n",
+            "sub/.gitignore": "/local\n",
+            "README.md": "x\n",
+        }
+    )
+    _, store = store_of(root)
+    facts = store.get("git_facts")
+    assert facts.in_git and facts.sizes["README.md"] == 2
+    assert facts.is_lfs_tracked("w.bin") and facts.is_lfs_tracked("data/raw/a.csv")
+    assert not facts.is_lfs_tracked("data/keep.txt") and not facts.is_lfs_tracked("README.md")
+    assert set(facts.lfs_pointers(["w.bin", "README.md"])) == {"w.bin"}
+    assert facts.lfs_pointer("w.bin").size == 10
+    assert facts.is_ignored("outputs", directory=True) and facts.is_ignored("outputs/model.pt")
+    assert facts.is_ignored("run.log") and not facts.is_ignored("important.log")
+    assert facts.is_ignored("sub/local") and not facts.is_ignored("local")
+    assert not facts.is_ignored("data/raw/a.csv")
+
+
+def test_dvc_facts_expand_stages_and_read_config(make_repo):
+    root = make_repo(
+        {
+            "pipelines/dvc.yaml": """
+            vars:
+              - sizes.yaml:grid
+              - prefix: runs
+            stages:
+              fit:
+                foreach:
+                  small: {lr: 0.1}
+                  large: {lr: 0.01}
+                do:
+                  cmd: python fit.py --lr ${item.lr} --out ${prefix}/${key}
+                  outs:
+                    - ${prefix}/${key}
+              sweep:
+                matrix:
+                  seed: ${grid}
+                  arch: [cnn]
+                cmd: python sweep.py ${item.seed} ${item.arch} ${undefined}
+                params: [lr, other.yaml:]
+            """,
+            "pipelines/sizes.yaml": "grid: [1, 2]\n",
+            "pipelines/params.yaml": "lr: 0.5\n",
+            ".dvc/config": "[core]\n    remote = s3\n['remote \"s3\"']\n    url = s3://b\n",
+        }
+    )
+    project, store = store_of(root)
+    dvc = store.get("dvc")
+    assert project.problems == []
+    names = [s.name for s in dvc.stages]
+    assert names == ["fit@small", "fit@large", "sweep@1-cnn", "sweep@2-cnn"]
+    fit = dvc.stages[0]
+    assert fit.commands[0][1] == "python fit.py --lr 0.1 --out runs/small"
+    assert fit.outs[0].path == "pipelines/runs/small" and fit.wdir == "pipelines"
+    sweep = dvc.stages[2]
+    assert sweep.unresolved and sweep.commands[0][1] == "python sweep.py 1 cnn ${undefined}"
+    assert [(p.file, p.keys) for p in sweep.params] == [
+        ("pipelines/params.yaml", ("lr",)),
+        ("pipelines/other.yaml", ()),
+    ]
+    assert dvc.config.default_remote == "s3" and dvc.config.remotes == {"s3": "s3://b"}
+    assert dvc.pipelines[0].lock_path == "pipelines/dvc.lock"
+
+
+def test_broken_dvc_files_are_rpc002(make_repo):
+    root = make_repo({".dvc/config": "remote = x\n[core\n", "dvc.yaml": "stages: [\n", "a.dvc": "outs: [\n"})
+    found = findings(root, select="DAT,RPC002")
+    assert sorted((f["code"], f["path"]) for f in found) == [
+        ("RPC002", ".dvc/config"),
+        ("RPC002", "a.dvc"),
+        ("RPC002", "dvc.yaml"),
+    ]

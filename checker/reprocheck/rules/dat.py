@@ -480,7 +480,6 @@ class DvcUndeclaredInput(Rule):
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 LOCAL_HINT = re.compile(r"(dir|folder|checkpoint|ckpt|output|save|local|tmp|cache|(?<!or_)path)", re.IGNORECASE)
-TRIGGERS = tuple({name.rsplit(".", 1)[-1] for name in table.LOADERS} | set(table.PRETRAINED_METHODS))
 
 
 @dataclass
@@ -675,12 +674,12 @@ class UnpinnedRemoteArtifact(Rule):
     def check(self, project, python_modules, notebook_modules, first_party, module_index):
         resolver = LoaderResolver(first_party, module_index, python_modules)
         for module in python_modules.values():
-            if module.mentions(*TRIGGERS):
+            if module.mentions(*table.MENTIONS):
                 for line, message in self.judge(module, resolver, project):
                     yield self.finding(message, module.path, line)
         for path, cells in notebook_modules.items():
             for cell in cells:
-                if cell.module.mentions(*TRIGGERS):
+                if cell.module.mentions(*table.MENTIONS):
                     for line, message in self.judge(cell.module, resolver, project):
                         yield self.finding(message, path, line, cell=cell.cell, json_line=cell.module.file_line(line))
 

@@ -62,6 +62,26 @@ LOADERS: dict[str, Loader] = {
     "urllib.request.urlopen": Loader("http", (0, "url"), "file"),
 }
 
+# A module is parsed for DAT005 only when its text mentions one of these (a cheap pre-filter: every loader call
+# above names one of them, or the module it is imported from).
+MENTIONS = (
+    "from_pretrained",
+    "load_dataset",
+    "hf_hub",
+    "snapshot_download",
+    "pipeline",
+    "SentenceTransformer",
+    "CrossEncoder",
+    "hub",
+    "download",
+    "urlretrieve",
+    "urlopen",
+    "pooch",
+    "get_file",
+    "requests",
+    "httpx",
+)
+
 # Any `<Class>.from_pretrained(...)` of a class from these packages loads from the Hugging Face hub.
 PRETRAINED_METHODS = frozenset({"from_pretrained"})
 PRETRAINED_PACKAGES = frozenset(
