@@ -1,17 +1,23 @@
-"""Render the rule reference (docs/rules.md) from the registry, so the docs never drift from the code.
+"""Generated documentation: the rule reference (docs/rules.md) from the registry and the settings table of the
+user guide (docs/guide.md) from the shipped JSON Schema, so the docs never drift from the code.
 
-Regenerate with ``python -m reprocheck.docs > docs/rules.md``; ``tests/checker/test_docs.py`` fails when the
-committed file is out of date.
+Regenerate both with ``python -m reprocheck.docs --write docs`` (``python -m reprocheck.docs > docs/rules.md``
+prints the rule reference alone); ``--check docs`` exits 1 when they are out of date, and
+``tests/checker/test_docs.py`` fails in that case.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from pathlib import Path
 
 from reprocheck.rule import FAMILY_NAMES, load_rules
 
-REGENERATE = "python -m reprocheck.docs > docs/rules.md"
+REGENERATE = "python -m reprocheck.docs --write docs"
+SETTINGS_BEGIN = "<!-- generated: settings (python -m reprocheck.docs --write docs) -->"
+SETTINGS_END = "<!-- end generated: settings -->"
 HEADING = re.compile(r"^(#{1,4})(\s)", re.M)
 FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -44,8 +50,13 @@ def table_cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def shipped_rules() -> dict:
+    """The registry without rules defined elsewhere (tests define throwaway ones)."""
+    return {code: r for code, r in load_rules().items() if r.__module__.startswith("reprocheck.rules.")}
+
+
 def render_rules(rules: dict | None = None) -> str:
-    rules = load_rules() if rules is None else rules
+    rules = shipped_rules() if rules is None else rules
     families: dict[str, list] = {}
     for rule in rules.values():
         families.setdefault(rule.family(), []).append(rule)
@@ -87,13 +98,60 @@ def render_rules(rules: dict | None = None) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def setting_default(key: str, value) -> str:
+    if key == "select" and value is None:
+        return "every rule that is not opt-in"
+    if key == "max-file-size":
+        return f"`{value}` (1 MiB)"
+    return f"`{json.dumps(value)}`"
+
+
+def render_settings() -> str:
+    """A Markdown table of every settings key: type, default and meaning, from the schema and `Settings`."""
+    from reprocheck.config import Settings, load_schema, shape
+
+    schema = load_schema()
+    defaults = Settings().as_dict()
+    out = ["| Key | Accepts | Default | Meaning |", "|---|---|---|---|"]
+    for key, prop in schema["properties"].items():
+        accepts = table_cell(shape(prop, schema))
+        meaning = table_cell(prop.get("description", ""))
+        out.append(f"| `{key}` | {accepts} | {setting_default(key, defaults[key])} | {meaning} |")
+    return "\n".join(out) + "\n"
+
+
+def with_settings(guide: str) -> str:
+    """The guide with its generated settings block replaced by the current one."""
+    start, end = guide.find(SETTINGS_BEGIN), guide.find(SETTINGS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the guide lacks the markers {SETTINGS_BEGIN!r} ... {SETTINGS_END!r}")
+    return guide[: start + len(SETTINGS_BEGIN)] + "\n" + render_settings() + guide[end:]
+
+
+def generated(docs: Path) -> dict[Path, str]:
+    """Each generated file under `docs` and the content it should have."""
+    guide = docs / "guide.md"
+    return {docs / "rules.md": render_rules(), guide: with_settings(guide.read_text("utf-8"))}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv:
-        sys.stderr.write(f"usage: {REGENERATE}\n")
-        return 2
-    sys.stdout.write(render_rules())
-    return 0
+    if not argv:
+        sys.stdout.write(render_rules())
+        return 0
+    if len(argv) == 2 and argv[0] in ("--write", "--check"):
+        stale = []
+        for path, content in generated(Path(argv[1])).items():
+            current = path.read_text("utf-8") if path.exists() else None
+            if current != content:
+                stale.append(path)
+                if argv[0] == "--write":
+                    path.write_text(content, encoding="utf-8", newline="\n")
+        for path in stale:
+            print(f"{'updated' if argv[0] == '--write' else 'out of date'}: {path}", file=sys.stderr)
+        return 1 if stale and argv[0] == "--check" else 0
+    print(f"usage: python -m reprocheck.docs [--write DOCS_DIR | --check DOCS_DIR]  (regenerate: {REGENERATE})")
+    return 2
 
 
 if __name__ == "__main__":
