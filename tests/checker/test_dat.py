@@ -554,3 +554,32 @@ def test_broken_dvc_files_are_rpc002(make_repo):
         ("RPC002", "a.dvc"),
         ("RPC002", "dvc.yaml"),
     ]
+
+
+def test_dat002_uncached_dvc_outputs_belong_in_git(make_repo):
+    root = make_repo(
+        {
+            "dvc.yaml": """
+            stages:
+              evaluate:
+                cmd: python evaluate.py
+                metrics:
+                  - metrics/scores.csv:
+                      cache: false
+                plots:
+                  - plots/confusion.csv:
+                      cache: false
+                  - plots/cached.csv
+                outs:
+                  - reports:
+                      cache: false
+                  - models/model.pkl
+            """,
+            "metrics/scores.csv": "f1\n0.9\n",
+            "plots/confusion.csv": "a,b\n",
+            "plots/cached.csv": "a,b\n",
+            "reports/per_class.csv": "c\n",
+            "models/model.pkl": b"\x80\x04",
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT002")] == ["models/model.pkl", "plots/cached.csv"]

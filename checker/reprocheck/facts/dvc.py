@@ -311,7 +311,7 @@ def build_stage(
         for entry, line in entries_with_lines(child(key), body.get(key), stage_line):
             path, options = entry_name(entry)
             if path:
-                cache = not (isinstance(options, dict) and options.get("cache") is False) and key == "outs"
+                cache = not (isinstance(options, dict) and options.get("cache") is False)
                 outs.append(DvcOut(normalize(posixpath.join(wdir, path)), line, cache))
     return DvcStage(name, file.path, stage_line, wdir, commands, deps, params, outs, unresolved)
 

@@ -148,7 +148,8 @@ class ArtifactInGit(Rule):
     Reports data and model artifacts tracked in git whatever their size (`.csv .tsv .parquet .feather .arrow
     .h5 .hdf5 .npy .npz .pt .pth .ckpt .safetensors .onnx .pkl .pickle .joblib .tfrecord .zarr`, also
     compressed as `.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), except Git LFS pointers and files under the test-fixture
-    folders (`fixture-dirs`, default `tests/fixtures/`, `tests/data/`, `testdata/`, ...).
+    folders (`fixture-dirs`, default `tests/fixtures/`, `tests/data/`, `testdata/`, ...) and DVC stage
+    outputs marked `cache: false` (metrics, plots, reports), which DVC expects git to keep.
 
     ## Why it matters
     Artifacts change independently of the code: versioned in git they grow the history with every revision,
@@ -171,9 +172,10 @@ class ArtifactInGit(Rule):
     severity = Severity.WARNING
     summary = "A data or model artifact tracked in git"
 
-    def check(self, project, settings, git_facts):
+    def check(self, project, settings, git_facts, dvc):
         files = sorted(git_facts.sizes) if git_facts.in_git else project.files
         fixtures = settings.fixture_spec
+        in_git_on_purpose = [out.path for stage in dvc.stages for out in stage.outs if not out.cache]
         candidates: list[tuple[str, str]] = []
         stores: dict[str, str] = {}
         for rel in files:
@@ -185,7 +187,9 @@ class ArtifactInGit(Rule):
             if suffix is not None:
                 candidates.append((rel, suffix))
         candidates += [(first, ".zarr") for store, first in stores.items()]
-        candidates = [(rel, s) for rel, s in candidates if not fixtures.match_file(rel)]
+        candidates = [
+            (rel, s) for rel, s in candidates if not fixtures.match_file(rel) and not covered(rel, in_git_on_purpose)
+        ]
         if not candidates:
             return
         pointers = git_facts.lfs_pointers([rel for rel, _ in candidates])
