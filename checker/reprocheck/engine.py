@@ -7,6 +7,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reprocheck import filekinds
 from reprocheck.facts import FactStore
 from reprocheck.findings import Finding
 from reprocheck.project import Project
@@ -109,6 +110,8 @@ def unused_suppressions(
         return matches(selector, "RPC001") == about_rpc001
 
     for item in inline.all():
+        if not filekinds.is_checked_text(item.path):
+            continue  # docs that quote the syntax were read only to look for a finding's suppression
         for selector in filter(in_phase, item.codes):
             known = [c for c in rules if matches(selector, c)]
             if not known:

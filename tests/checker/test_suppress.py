@@ -269,3 +269,11 @@ def test_rpc001_findings_can_be_suppressed_in_the_file_and_such_comments_are_jud
     assert [(f["path"], f["suppressed"]) for f in data["suppressed"]] == [
         ("examples/demo.py", "file-ignore: shows the syntax")
     ]
+
+
+def test_rpc001_does_not_judge_examples_in_docs(make_repo, bad):
+    doc = "```python\nx = 1  # reprocheck: ignore[CODE] reason\n```\n\nBAD  # reprocheck: ignore[ZZZ001] quoted\n"
+    root = make_repo({"docs/guide.md": doc})
+    data = check(root)
+    assert data["findings"] == []
+    assert [f["suppressed"] for f in data["suppressed"]] == ["inline: quoted"]
