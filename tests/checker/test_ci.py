@@ -206,6 +206,8 @@ def test_ci002_every_way_of_running_it(make_repo):
         {".gitlab-ci.yml": "lint:\n  script: make\n", "Makefile": "all:\n\t$(PY) -m reprocheck .\nPY = python\n"},
         {".gitlab-ci.yml": "lint:\n  script: ./scripts/ci.sh\n", "scripts/ci.sh": "set -e\nreprocheck .\n"},
         {".gitlab-ci.yml": "lint:\n  script: bash .ci/run\n", ".ci/run": "#!/bin/bash\nuvx reprocheck .\n"},
+        {".gitlab-ci.yml": "lint:\n  script: make -f ci.mk lint\n", "ci.mk": "lint:\n\treprocheck .\n"},
+        {".gitlab-ci.yml": "lint:\n  script: conda run -n base make lint\n", "Makefile": "lint:\n\treprocheck .\n"},
         {".gitlab-ci.yml": "test:\n  script: pytest\n", ".pre-commit-config.yaml": HOOK + "ci:\n  skip: []\n"},
     ]
     for files in ways:
@@ -218,6 +220,12 @@ def test_ci002_lookalikes_that_do_not_count(make_repo):
         {".github/workflows/ci.yml": workflow("      - run: pre-commit run --all-files\n")},  # no hook configured
         {".github/workflows/ci.yml": workflow("      - run: pre-commit run ruff\n"), ".pre-commit-config.yaml": HOOK},
         {".github/workflows/ci.yml": workflow("      - run: make test\n"), "Makefile": "test:\n\tpytest\n"},
+        {".github/workflows/ci.yml": workflow("      - run: uv pip install reprocheck && pipx install reprocheck\n")},
+        {
+            ".github/workflows/ci.yml": workflow("      - run: make -C docs html\n"),
+            "Makefile": "html:\n\treprocheck .\n",  # the root Makefile is not the one run
+            "docs/Makefile": "html:\n\tsphinx-build . _build\n",
+        },
         {".gitlab-ci.yml": "t:\n  script: pytest\n", ".pre-commit-config.yaml": HOOK + "ci:\n  skip: [reprocheck]\n"},
     ]
     for files in ways:

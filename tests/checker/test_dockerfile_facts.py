@@ -193,3 +193,15 @@ def test_fact_records_unparsable_dockerfiles(make_repo):
     assert sorted(parsed) == ["app.Dockerfile", "docker/Dockerfile.gpu"]
     problems = sorted((p.path, p.line) for p in project.problems)
     assert problems == [("Containerfile", None), ("Dockerfile", 1), ("docker/Dockerfile.gpu", 2)]
+
+
+def test_shell_instruction_switches_off_posix_splitting():
+    dockerfile = parse(
+        'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\n'
+        "RUN Invoke-WebRequest https://x.org/a.zip -OutFile a.zip; pip install x\n"
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN pip install y\n'
+    )
+    first, second = dockerfile.stages[0].runs
+    assert first.commands() == [] and not first.is_posix_shell
+    assert [c.argv for c in second.commands()] == [["pip", "install", "y"]]
+    assert second.commands() is second.commands()  # split once

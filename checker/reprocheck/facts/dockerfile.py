@@ -10,13 +10,14 @@ continuations with comment and blank lines inside them, heredocs (`RUN <<EOF`, `
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
-from reprocheck.facts.shell import expand_word, scan_word
+from reprocheck.facts.shell import SHELLS, Command, expand_word, scan_word, split_commands
 
 INSTRUCTIONS = frozenset(
     {
@@ -75,21 +76,34 @@ class Instruction:
 
 class Run(tuple):
     """`(line, script)` of a RUN, plus what the shell sees: `env` (ARG and ENV values in scope), `mounts`
-    (`--mount` options as dicts), `exec_form` (JSON array form, no shell) and `end_line`."""
+    (`--mount` options as dicts), `exec_form` (JSON array form, no shell), `end_line` and `shell` (the `SHELL`
+    in force; None for the default `/bin/sh -c`). `commands()` splits the script once, whoever asks."""
 
     line: int
     script: str
 
-    def __new__(cls, line: int, script: str, env=None, mounts=None, exec_form=False, end_line=None):
+    def __new__(cls, line: int, script: str, env=None, mounts=None, exec_form=False, end_line=None, shell=None):
         self = super().__new__(cls, (line, script))
         self.env = dict(env or {})
         self.mounts = list(mounts or [])
         self.exec_form = exec_form
         self.end_line = end_line if end_line is not None else line
+        self.shell = shell
+        self._commands = None
         return self
 
     line = property(lambda self: self[0])  # type: ignore[assignment]
     script = property(lambda self: self[1])  # type: ignore[assignment]
+
+    @property
+    def is_posix_shell(self) -> bool:
+        """False under `SHELL ["powershell", ...]` or `cmd`: the script is then not POSIX shell."""
+        return self.exec_form or not self.shell or posixpath.basename(self.shell[0]).lower() in SHELLS
+
+    def commands(self) -> list[Command]:
+        if self._commands is None:
+            self._commands = split_commands(self.script, self.line, self.env) if self.is_posix_shell else []
+        return self._commands
 
 
 @dataclass
@@ -146,6 +160,7 @@ class Stage:
     entrypoint: ExecSpec | None = None
     instructions: list[Instruction] = field(default_factory=list)
     parent: int | None = None  # index of the stage named in FROM, when it is a stage alias
+    shell: list[str] | None = None  # the last SHELL instruction's command, when there is one
 
 
 class DockerfileError(ValueError):
@@ -349,8 +364,10 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
             for key, value in _env_pairs(instruction.value, scope):
                 scope[key] = value
                 stage.env[key] = value
+        elif upper == "SHELL":
+            stage.shell = _json_list(instruction.value)
         elif upper == "RUN":
-            stage.runs.append(_run(rest, first_line, end_line, scope, ordered_flags))
+            stage.runs.append(_run(rest, first_line, end_line, scope, ordered_flags, stage.shell))
             for name, value in ordered_flags:
                 if name == "mount":
                     source = _csv(value).get("from")
@@ -425,12 +442,12 @@ def _env_pairs(value: str, scope: dict[str, str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def _run(rest: str, first_line: int, end_line: int, scope: dict[str, str], flags) -> Run:
+def _run(rest: str, first_line: int, end_line: int, scope: dict[str, str], flags, shell) -> Run:
     mounts = [_csv(value) for name, value in flags if name == "mount"]
     argv = _json_list(_join(rest)) if rest.lstrip().startswith("[") else None
     if argv is not None:
         return Run(first_line, shlex.join(argv), scope, mounts, exec_form=True, end_line=end_line)
-    return Run(first_line, rest, scope, mounts, exec_form=False, end_line=end_line)
+    return Run(first_line, rest, scope, mounts, exec_form=False, end_line=end_line, shell=shell)
 
 
 def _sources(value: str, scope: dict[str, str]) -> list[str]:

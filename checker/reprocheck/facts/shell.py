@@ -776,9 +776,7 @@ def shell_commands(project, dockerfiles, ci_configs, makefiles) -> list[SourcedC
     for path, dockerfile in dockerfiles.items():
         for stage in dockerfile.stages:
             for run in stage.runs:
-                out.extend(
-                    SourcedCommand(path, c.line, "dockerfile", c) for c in split_commands(run.script, run.line, run.env)
-                )
+                out.extend(SourcedCommand(path, c.line, "dockerfile", c) for c in run.commands())
     for config in ci_configs:
         for step in config.run_steps:
             if step.is_shell:

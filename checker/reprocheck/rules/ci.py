@@ -149,25 +149,23 @@ class Resolver:
         return hook_verdict(self.hook)
 
     def make(self, args: list[str], depth: int) -> str | None:
-        directory, targets, i = "", [], 0
+        directory, file_option, targets, i = "", "", [], 0
         while i < len(args):
             arg = args[i]
             if arg in ("-C", "--directory") and i + 1 < len(args):
                 directory, i = args[i + 1], i + 2
                 continue
             if arg in ("-f", "--file", "--makefile") and i + 1 < len(args):
-                i += 2
+                file_option, i = args[i + 1], i + 2
                 continue
             if not arg.startswith("-") and "=" not in arg:
                 targets.append(arg)
             i += 1
         folder = posixpath.normpath(directory) if directory else ""
         folder = "" if folder == "." else folder
-        makefile = next(
-            (self.makefiles[p] for p in (f"{folder}/Makefile" if folder else "Makefile", "makefile", "GNUmakefile")
-             if p in self.makefiles),
-            None,
-        )  # fmt: skip
+        names = [file_option] if file_option else ["GNUmakefile", "makefile", "Makefile"]
+        paths = [posixpath.normpath(posixpath.join(folder, name)) for name in names]
+        makefile = next((self.makefiles[p] for p in paths if p in self.makefiles), None)
         if makefile is None:
             return None
         verdict = None
@@ -204,6 +202,8 @@ def unwrap_runner(argv: list[str]) -> list[str]:
     """`uvx --from reprocheck==0.1 reprocheck .` / `poetry run reprocheck` -> `reprocheck .`."""
     if not argv or posixpath.basename(argv[0]) not in RUNNERS:
         return argv
+    if posixpath.basename(argv[0]) != "uvx" and not any(a in ("run", "exec") for a in argv[1:3]):
+        return argv  # `uv pip install reprocheck`, `pipx install reprocheck`: installs, not runs
     for i, arg in enumerate(argv[1:], start=1):
         name = re.split(r"[=<>~!@\[]", arg, maxsplit=1)[0]
         if name in ("reprocheck", "pre-commit", "prek", "make") and argv[i - 1] not in ("--from", "--with", "--spec"):

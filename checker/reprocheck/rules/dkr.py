@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from packaging.requirements import InvalidRequirement, Requirement
 
 from reprocheck.facts.dockerfile import Dockerfile, ImageRef, Stage
-from reprocheck.facts.shell import SHELLS, Command, Install, parse_install, split_commands
+from reprocheck.facts.shell import SHELLS, Command, Install, parse_install
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
 
@@ -47,7 +47,7 @@ def external_bases(dockerfiles: dict[str, Dockerfile]) -> Iterator[tuple[str, Do
 def stage_commands(stage: Stage) -> Iterator[tuple[int, list[Command]]]:
     """(RUN index, commands) of each RUN of the stage, split once per call."""
     for index, run in enumerate(stage.runs):
-        yield index, split_commands(run.script, run.line, run.env)
+        yield index, run.commands()
 
 
 class UntaggedBaseImage(Rule):
