@@ -21,7 +21,14 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
-from reprocheck.facts.requirements import RequirementsFile, include_closure, load_requirements
+from reprocheck.facts.requirements import (
+    RequirementsFile,
+    compile_cwd,
+    include_closure,
+    load_requirements,
+    locate_input,
+    resolve_from,
+)
 from reprocheck.facts.structured import load_json, load_toml
 from reprocheck.facts.yamlfiles import load_yaml
 
@@ -106,41 +113,13 @@ def sibling(path: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
-def resolve_from(cwd: str, target: str) -> str | None:
-    target = re.sub(r"^file:(//)?", "", target.strip())
-    if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
-        return None
-    joined = posixpath.normpath(posixpath.join(cwd, target.replace("\\", "/")) if cwd else target)
-    return None if joined.startswith("..") else joined
-
-
 # -- requirements-format locks -----------------------------------------------------------------------------------
-def compile_cwd(parsed: RequirementsFile) -> str:
-    """The directory the compile command ran in: from `--output-file` when it names this file's tail."""
-    header = parsed.header
-    output = header.output if header else None
-    if output:
-        output = posixpath.normpath(output.replace("\\", "/"))
-        if parsed.path == output:
-            return ""
-        if parsed.path.endswith("/" + output):
-            return parsed.path[: -len(output) - 1]
-        return posixpath.dirname(parsed.path) if output.count("/") == 0 else ""
-    return ""
-
-
 def requirements_lock(project, parsed: RequirementsFile, kind: str) -> Lock:
     cwd = compile_cwd(parsed)
     inputs: list[str] = []
 
     def add(target: str) -> None:
-        for base in dict.fromkeys((cwd, "", posixpath.dirname(parsed.path))):
-            resolved = resolve_from(base, target)
-            if resolved and project.exists(resolved):
-                if resolved not in inputs:
-                    inputs.append(resolved)
-                return
-        resolved = resolve_from(cwd, target)
+        resolved = locate_input(project, parsed, target)
         if resolved and resolved not in inputs:
             inputs.append(resolved)
 

@@ -689,7 +689,8 @@ def load_requirements(project, rel: str) -> RequirementsFile | None:
 
 @fact
 def requirements_files(project) -> dict[str, RequirementsFile]:
-    """Every requirements file by name, plus any file reached from one through `-r`/`-c`."""
+    """Every requirements file by name, plus any file reached from one through `-r`/`-c` or named as the input
+    of a compiled one (its header command or `# via -r` annotations)."""
     found: dict[str, RequirementsFile] = {}
     pending = project.select(filekinds.is_requirements)
     while pending:
@@ -701,7 +702,54 @@ def requirements_files(project) -> dict[str, RequirementsFile]:
             continue
         found[rel] = parsed
         pending.extend(i.resolved for i in parsed.includes if i.resolved and i.resolved not in found)
+        for target in compile_inputs(parsed):
+            resolved = locate_input(project, parsed, target)
+            if resolved and resolved.endswith((".in", ".txt")) and resolved not in found:
+                pending.append(resolved)
     return dict(sorted(found.items()))
+
+
+# -- compiled files and their inputs ---------------------------------------------------------------------------
+def compile_inputs(parsed: RequirementsFile) -> list[str]:
+    """Input paths as a compiled file writes them: the header's, else those of `# via -r X` annotations."""
+    if parsed.header is not None and parsed.header.inputs:
+        return list(parsed.header.inputs)
+    targets = [item[3:].strip() for entry in parsed.requirements for item in entry.via if item.startswith("-r ")]
+    return list(dict.fromkeys(targets))
+
+
+def compile_cwd(parsed: RequirementsFile) -> str:
+    """The directory the compile command ran in: from `--output-file` when it names this file's tail."""
+    header = parsed.header
+    output = header.output if header else None
+    if output:
+        output = posixpath.normpath(output.replace("\\", "/"))
+        if parsed.path == output:
+            return ""
+        if parsed.path.endswith("/" + output):
+            return parsed.path[: -len(output) - 1]
+        return posixpath.dirname(parsed.path) if output.count("/") == 0 else ""
+    return ""
+
+
+def resolve_from(cwd: str, target: str) -> str | None:
+    """Root-relative path of `target` written relative to `cwd`; None when absolute or outside the root."""
+    target = re.sub(r"^file:(//)?", "", target.strip())
+    if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
+        return None
+    joined = posixpath.normpath(posixpath.join(cwd, target.replace("\\", "/")) if cwd else target)
+    return None if joined.startswith("..") else joined
+
+
+def locate_input(project, parsed: RequirementsFile, target: str) -> str | None:
+    """Where an input named by a compiled file is: from the compile directory, the root, or the file's folder;
+    the compile-directory reading when none exists."""
+    cwd = compile_cwd(parsed)
+    for base in dict.fromkeys((cwd, "", posixpath.dirname(parsed.path))):
+        resolved = resolve_from(base, target)
+        if resolved and project.exists(resolved):
+            return resolved
+    return resolve_from(cwd, target)
 
 
 # -- following includes ----------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts.declarations import locate_string
-from reprocheck.facts.locks import docker_context, docker_excludes, lock_kind_by_name, resolve_from, sibling
-from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of
+from reprocheck.facts.locks import docker_context, docker_excludes, lock_kind_by_name, sibling
+from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of, resolve_from
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
 from reprocheck.findings import Severity
