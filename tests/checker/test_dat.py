@@ -166,6 +166,11 @@ def test_dat003_no_default_remote(make_repo):
     root = make_repo({"raw.csv.dvc": pointer, ".gitignore": gitignore})
     (found,) = of(root, "DAT003")
     assert found["path"] == "raw.csv.dvc" and "no committed .dvc/config" in found["message"]
+    root = make_repo({"raw.csv.dvc": pointer, ".gitignore": gitignore})
+    (root / ".dvc").mkdir()
+    (root / ".dvc" / "config").write_text(DVC_CONFIG)
+    (found,) = of(root, "DAT003")
+    assert found["path"] == ".dvc/config" and "is not committed" in found["message"]
 
 
 def test_dat003_dvc_tracked_path_not_ignored_or_tracked_by_git(make_repo):

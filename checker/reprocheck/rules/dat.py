@@ -272,7 +272,7 @@ class DvcHygiene(Rule):
                     pipeline.lock_path,
                     1,
                 )
-        yield from self.check_remote(dvc)
+        yield from self.check_remote(project, dvc)
         tracked_sorted = sorted(project.tracked) if project.tracked is not None else []
         for pointer in dvc.pointer_files:
             for out in pointer.outs:
@@ -293,7 +293,7 @@ class DvcHygiene(Rule):
                         out.line,
                     )
 
-    def check_remote(self, dvc):
+    def check_remote(self, project, dvc):
         has_data = bool(dvc.pointer_files) or any(out.cache for stage in dvc.stages for out in stage.outs)
         if not has_data:
             return
@@ -304,6 +304,12 @@ class DvcHygiene(Rule):
                 "DVC-tracked data but no committed .dvc/config with a default remote; run "
                 "`dvc remote add -d <name> <url>` and commit .dvc/config",
                 anchor,
+                1,
+            )
+        elif not project.is_tracked(config.path):
+            yield self.finding(
+                f"{config.path} is not committed, so nobody else knows the DVC remote; `git add {config.path}`",
+                config.path,
                 1,
             )
         elif config.default_remote is None:
