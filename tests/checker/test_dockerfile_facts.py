@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reprocheck.config import Settings
 from reprocheck.facts import FactStore
@@ -205,3 +207,25 @@ def test_shell_instruction_switches_off_posix_splitting():
     assert first.commands() == [] and not first.is_posix_shell
     assert [c.argv for c in second.commands()] == [["pip", "install", "y"]]
     assert second.commands() is second.commands()  # split once
+
+
+DOCKERISH = st.lists(
+    st.sampled_from(
+        ["FROM python:3.11 AS a", "FROM a", "ARG X", "ARG Y=${X:-1}", "RUN <<EOF", "EOF", "RUN a \\", "# c", "",
+         "ENV A=$Y", "COPY --from=$X / /", "USER $A", 'RUN ["a"', "SHELL [\"cmd\"]", "RUN pip install $A", "\tb",
+         "ADD http://x /", "from scratch", "# escape=`", "RUN x `"]
+    ),
+    max_size=25,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=DOCKERISH)
+def test_parser_only_raises_its_own_error(lines):
+    try:
+        dockerfile = parse_dockerfile("Dockerfile", "\n".join(lines))
+    except DockerfileError:
+        return
+    for stage in dockerfile.stages:
+        for run in stage.runs:
+            run.commands()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reprocheck.facts.shell import Command, is_local_path, parse_install, split_commands, strip_wrappers
 
@@ -270,3 +272,22 @@ def test_shell_commands_fact_collects_every_origin(make_repo):
         ("scripts/setup.sh", 2, "script", ["uv", "sync", "--locked"]),
     ]
     assert project.problems == []
+
+
+# -- hostile input ------------------------------------------------------------------------------------------------
+
+SHELLISH = st.text(alphabet=st.sampled_from(list("ab $={}()'\"\\`|&;<>#\n\t-=:+EOF")), max_size=200)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(script=SHELLISH, env=st.dictionaries(st.sampled_from(["a", "b", "EOF"]), st.text(max_size=5), max_size=3))
+def test_split_and_parse_never_raise(script, env):
+    for command in split_commands(script, 1, env):
+        assert command.argv
+        parse_install(command)
+
+
+def test_deep_nesting_is_bounded():
+    assert split_commands("echo " + "${A:-" * 5000 + "x" + "}" * 5000) in ([], [split_commands("echo x")[0]])
+    nested = "".join(f"bash <<E{i}\n" for i in range(50)) + "pip install z\n"
+    assert len(split_commands(nested)) <= 50

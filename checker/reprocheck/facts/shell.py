@@ -24,6 +24,7 @@ from reprocheck.project import UnreadableFile
 from reprocheck.tables import pip_options as opts
 
 MAX_SCRIPT_BYTES = 1024 * 1024
+MAX_HEREDOC_DEPTH = 8
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh", "busybox"})
 RESERVED_PREFIXES = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"})
 PERSISTENT_ASSIGNERS = frozenset({"export", "declare", "typeset", "local", "readonly"})
@@ -412,8 +413,16 @@ def split_commands(script: str, first_line: int = 1, env: Mapping[str, str] | No
 
     Assignments (`VAR=value`, `export VAR=value`) update the environment used to expand later commands.
     A here-document fed to a shell (`bash <<EOF`, or no command at all as in Dockerfile `RUN <<EOF`) is split
-    as a script too, unless its `#!` line names another interpreter.
+    as a script too, unless its `#!` line names another interpreter. Hostile nesting (thousands of nested
+    `${A:-${B:-...}}` or here-documents) gives no commands rather than an error.
     """
+    try:
+        return _split(script, first_line, env, 0)
+    except RecursionError:
+        return []
+
+
+def _split(script: str, first_line: int, env: Mapping[str, str] | None, depth: int) -> list[Command]:
     tokens = _Lexer(script, first_line).run()
     scope: dict[str, str] = dict(env or {})
     commands: list[Command] = []
@@ -431,8 +440,8 @@ def split_commands(script: str, first_line: int = 1, env: Mapping[str, str] | No
                 if command.argv:
                     commands.append(command)
                 for body_line, body in command.heredocs:
-                    if _is_shell_input(command, body):
-                        commands.extend(split_commands(body, body_line, command.env))
+                    if depth < MAX_HEREDOC_DEPTH and _is_shell_input(command, body):
+                        commands.extend(_split(body, body_line, command.env, depth + 1))
         current, heredocs, first_token = [], [], None
 
     for token in tokens:
