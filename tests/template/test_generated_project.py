@@ -1,0 +1,119 @@
+"""The generated project really works: a venv from its hashed lock, its own tests, two identical training runs,
+and `reproduce` confirming a recorded run.
+
+The default combination installs exactly as `make setup` does (`pip install --require-hashes -r
+requirements/dev.txt`). For pytorch, the lock pins PyPI's torch build (CUDA wheels of several GB on Linux), which
+this suite must not download: the hashed install is skipped with that reason where it cannot come from disk, and
+the project's code and tests still run against the CPU wheel this machine provides, with the other packages
+from the same lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.template.conftest import PACKAGE, copy_project
+
+pytestmark = pytest.mark.slow
+LOCAL_TORCH = Path("/opt/wheels")  # where this machine keeps its CPU build of torch
+
+
+def sh(command: list[str], cwd: Path, timeout: int = 900, check: bool = True, **env: str):
+    environment = {**os.environ, "PYTHONHASHSEED": "0", **env}
+    environment.pop("VIRTUAL_ENV", None)
+    done = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout)
+    if check and done.returncode != 0:
+        output = f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        raise AssertionError(f"{' '.join(command)} exited {done.returncode}\n{output}")
+    return done
+
+
+def python_for(version: str) -> str:
+    for candidate in (shutil.which(f"python{version}"), *Path.home().glob(f".pyenv/versions/{version}.*/bin/python3")):
+        if candidate and sh([str(candidate), "--version"], Path.cwd(), check=False).returncode == 0:
+            return str(candidate)
+    pytest.skip(f"Python {version} is not installed here")
+
+
+def make_venv(project: Path, version: str) -> Path:
+    sh([python_for(version), "-m", "venv", ".venv"], project)
+    return project / ".venv" / "bin" / "python"
+
+
+def train_twice_and_reproduce(project: Path, python: Path, slug: str) -> dict:
+    """Two CLI runs of the shipped config must agree exactly; reproduce must confirm the first."""
+    runs = []
+    for _ in range(2):
+        out = sh([str(python), "-m", f"{PACKAGE}.train", "--config", "configs/train.yaml"], project).stdout
+        run_dir = re.search(r"record (\S+)/record\.json", out).group(1)
+        runs.append(json.loads((project / run_dir / "record.json").read_text(encoding="utf-8")))
+    first, second = runs
+    assert first["run_id"] != second["run_id"]
+    assert first["metrics"] == second["metrics"]
+    assert first["model_hash"] == second["model_hash"]
+    assert first["data"] == second["data"]
+    assert first["git"]["commit"] and first["git"]["dirty"] is False
+    assert first["lock_sha256"] and first["environment"]["pythonhashseed"] == "0"
+    done = sh([str(project / ".venv" / "bin" / f"{slug}-reproduce"), f"runs/{first['run_id']}"], project)
+    assert done.stdout.strip().splitlines()[-1].startswith("reproduced:"), done.stdout
+    return first
+
+
+@pytest.fixture(scope="module")
+def default_project(rendered, tmp_path_factory) -> Path:
+    return copy_project(rendered("default"), tmp_path_factory.mktemp("default") / "project")
+
+
+def test_default_project_installs_from_its_lock_and_reproduces(default_project: Path) -> None:
+    project = default_project
+    python = make_venv(project, "3.11")
+    sh([str(python), "-m", "pip", "install", "--require-hashes", "-r", "requirements/dev.txt"], project)
+    sh([str(python), "-m", "pip", "install", "--no-deps", "-e", "."], project)
+    done = sh([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
+    first = train_twice_and_reproduce(project, python, "demo-model")
+    assert 0.9 <= first["metrics"]["accuracy"] <= 1.0  # a random forest on breast_cancer
+    assert sh(["git", "status", "--porcelain"], project).stdout == "", "runs and models stay out of git"
+
+
+def installable_torch_pin(lock: str) -> str | None:
+    match = re.search(r"^torch==(\S+)", lock, flags=re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def test_pytorch_project_from_its_hashed_lock(rendered) -> None:
+    lock = (rendered("pytorch-cpu") / "requirements" / "base.txt").read_text(encoding="utf-8")
+    pinned = installable_torch_pin(lock)
+    local = sorted(LOCAL_TORCH.glob(f"torch-{pinned}*.whl")) if pinned else []
+    pypi_build = [w for w in local if "+" not in w.name]
+    if not pypi_build:
+        pytest.skip(
+            f"the lock pins torch=={pinned} from PyPI (its Linux wheel pulls several GB of CUDA packages) and "
+            f"this machine only has a local CPU build ({', '.join(w.name for w in local) or 'none for that version'})"
+            ", whose hash is not in the lock; the CPU test below runs the project's code instead"
+        )
+
+
+def test_pytorch_project_code_with_the_local_cpu_wheel(rendered, tmp_path: Path) -> None:
+    wheels = sorted(LOCAL_TORCH.glob("torch-*+cpu-cp311-*.whl"))
+    if not wheels:
+        pytest.skip("no CPU build of torch for Python 3.11 on this machine")
+    project = copy_project(rendered("pytorch-cpu"), tmp_path / "project")
+    python = make_venv(project, "3.11")
+    lock = (project / "requirements" / "dev.txt").read_text(encoding="utf-8")
+    # Everything but torch (and the CUDA packages only torch needs) at the locked versions, without hashes.
+    skip = re.compile(r"^(torch|nvidia-|triton|cuda-)", re.IGNORECASE)
+    pins = [m for m in re.findall(r"^([A-Za-z0-9._-]+==\S+)", lock, flags=re.MULTILINE) if not skip.match(m)]
+    (tmp_path / "pins.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
+    sh([str(python), "-m", "pip", "install", str(wheels[-1]), "-r", str(tmp_path / "pins.txt")], project)
+    sh([str(python), "-m", "pip", "install", "--no-deps", "-e", "."], project)
+    done = sh([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
+    train_twice_and_reproduce(project, python, "demo-model")
