@@ -27,6 +27,7 @@ INTERPOLATION = re.compile(r"\$\{\s*([^}]*?)\s*\}")
 WHOLE_INTERPOLATION = re.compile(r"^\$\{\s*([^}]*?)\s*\}$")
 DEFAULT_PARAMS = "params.yaml"
 DVC_CONFIG = ".dvc/config"
+MAX_EXPANSIONS = 1000  # foreach/matrix items per stage; beyond this the template is judged once, unresolved
 POINTER_HEAD_BYTES = 4096
 POINTER_MAX_BYTES = 1024 * 1024
 REMOTE_SECTION = re.compile(r"""^\s*['"]?\s*remote\s+"([^"]+)"\s*['"]?\s*$""")
@@ -225,6 +226,8 @@ def expand_items(definition: dict, context: dict) -> list[tuple[str, dict]] | No
             items = interpolate(items, context)
         except Unresolved:
             return None
+        if isinstance(items, (dict, list)) and len(items) > MAX_EXPANSIONS:
+            return None
         if isinstance(items, dict):
             return [(str(key), {"item": value, "key": key}) for key, value in items.items()]
         if isinstance(items, list):
@@ -242,6 +245,11 @@ def expand_items(definition: dict, context: dict) -> list[tuple[str, dict]] | No
                 return None
             names.append(key)
             choices.append(values if isinstance(values, list) else [values])
+        count = 1
+        for values in choices:
+            count *= max(1, len(values))
+        if count > MAX_EXPANSIONS:
+            return None
         out = []
         for combination in itertools.product(*choices):
             item = dict(zip(names, combination, strict=True))
