@@ -320,8 +320,11 @@ def test_dkr010_context_with_git_data_env_notebooks(make_repo):
 
 def test_dkr010_context_is_the_root_when_copy_sources_live_there(make_repo):
     files = {
-        "docker/train/Dockerfile": f"FROM {PINNED_BASE}\nCOPY requirements.txt src/ /app/\nUSER app\n",
+        "docker/train/Dockerfile": (
+            f"FROM {PINNED_BASE}\nCOPY requirements.txt ./src/ .python-version /app/\nCOPY *.toml /app/\nUSER app\n"
+        ),
         "requirements.txt": "x==1\n",
+        ".python-version": "3.11\n",
         "src/train.py": "print(1)\n",
         "models/.keep": "",
     }

@@ -485,6 +485,40 @@ def _reference(dockerfile: Dockerfile, stage: Stage, source: str, line: int, sco
     stage.external_refs.append(ref)
 
 
+# -- build context ------------------------------------------------------------------------------------------------
+def build_context(path: str, dockerfile: Dockerfile, project) -> str:
+    """The folder docker builds from ("" for the root): the Dockerfile's own, or the nearest parent folder where
+    all its COPY/ADD sources exist (`docker build -f docker/Dockerfile .` is the common layout)."""
+    folder = posixpath.dirname(path)
+    sources = []
+    for stage in dockerfile.stages:
+        for item in [*stage.copies, *stage.adds]:
+            for source in item.sources:
+                if "://" in source or "$" in source or source.startswith(("/", "git@")):
+                    continue
+                while source.startswith("./"):
+                    source = source[2:]
+                source = source.rstrip("/")
+                if source and source != ".":
+                    sources.append(source)
+    if not sources:
+        return folder
+    candidates = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        candidates.append(folder)
+    for candidate in candidates:
+        if all(_source_exists(project, posixpath.join(candidate, s) if candidate else s) for s in sources):
+            return candidate
+    return candidates[0]
+
+
+def _source_exists(project, rel: str) -> bool:
+    if any(ch in rel for ch in "*?["):  # a glob: assume it matches something
+        return True
+    return project.exists(rel) or (project.root / rel).exists()
+
+
 # -- fact ---------------------------------------------------------------------------------------------------------
 def _build(project, rel: str) -> Dockerfile | None:
     text = project.try_read_text(rel, "Dockerfile")

@@ -3,13 +3,12 @@ RUN bodies split by the shell lexer), so a rule sees what BuildKit would build."
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from reprocheck.facts.dockerfile import Dockerfile, ImageRef, Stage
+from reprocheck.facts.dockerfile import Dockerfile, ImageRef, Stage, build_context
 from reprocheck.facts.shell import SHELLS, Command, Install, parse_install
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
@@ -624,34 +623,6 @@ class RunsAsRoot(Rule):
 
 def nonroot_image(base: ImageRef) -> bool:
     return base.name.startswith(NONROOT_IMAGES) or "nonroot" in (base.tag or "")
-
-
-def build_context(path: str, dockerfile: Dockerfile, project) -> str:
-    """The folder docker builds from: the Dockerfile's own, or the nearest parent where its COPY sources exist."""
-    folder = posixpath.dirname(path)
-    sources = [
-        s.lstrip("./").rstrip("/")
-        for stage in dockerfile.stages
-        for item in [*stage.copies, *stage.adds]
-        for s in item.sources
-        if "://" not in s and "$" not in s and not s.startswith(("/", "git@")) and s not in (".", "./")
-    ]
-    if not sources:
-        return folder
-    candidates = [folder]
-    while folder:
-        folder = posixpath.dirname(folder)
-        candidates.append(folder)
-    for candidate in candidates:
-        if all(source_exists(project, posixpath.join(candidate, s) if candidate else s) for s in sources):
-            return candidate
-    return candidates[0]
-
-
-def source_exists(project, rel: str) -> bool:
-    if any(ch in rel for ch in "*?["):
-        return True
-    return project.exists(rel) or (project.root / rel).exists()
 
 
 class MissingDockerignore(Rule):
