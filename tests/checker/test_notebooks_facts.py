@@ -137,3 +137,15 @@ def test_parsed_once_per_run(make_repo, monkeypatch):
     store.get("notebooks")
     assert module.load_notebook(project, "n.ipynb") is store.get("notebooks")["n.ipynb"]
     assert len(calls) == 1
+
+
+def test_oversized_notebook_is_a_problem_not_read(make_repo, monkeypatch):
+    from reprocheck.facts import notebooks as module
+
+    monkeypatch.setattr(module, "NOTEBOOK_READ_LIMIT", 2000)
+    big = nb_json([code(["x = 1\n"], outputs=[{"output_type": "stream", "name": "stdout", "text": "y" * 5000}])])
+    root = make_repo({"big.ipynb": big, "small.ipynb": nb_json([code("x")])})
+    project, store = facts_of(root)
+    assert sorted(store.get("notebooks")) == ["small.ipynb"]
+    (problem,) = project.problems
+    assert problem.path == "big.ipynb" and "above the 2000-byte read limit" in problem.message
