@@ -145,10 +145,22 @@ def test_dat003_clean_dvc_project(make_repo):
 
 
 def test_dat003_missing_or_untracked_lock(make_repo):
-    root = make_repo({".dvc/config": DVC_CONFIG, "dvc.yaml": PIPELINE, "train.py": ""})
+    committed_metrics = PIPELINE.replace("outs: [model.pkl]", "metrics: [{scores.json: {cache: false}}]")
+    root = make_repo({".dvc/config": DVC_CONFIG, "dvc.yaml": committed_metrics, "scores.json": "{}"})
+    (found,) = of(root, "DAT003")  # a fresh clone in CI: the committed metrics show the pipeline ran
+    assert "has produced scores.json" in found["message"]
+
+    root = make_repo({".dvc/config": DVC_CONFIG, "dvc.yaml": PIPELINE, "train.py": "", ".gitignore": "/model.pkl\n"})
+    assert of(root, "DAT003") == []  # never run: nothing to lock yet
+    placeholder = PIPELINE.replace("outs: [model.pkl]", "outs: [data/processed]")
+    root2 = make_repo({".dvc/config": DVC_CONFIG, "dvc.yaml": placeholder, "data/processed/.gitkeep": ""})
+    assert of(root2, "DAT003") == []  # an output folder holding only a placeholder
+    (root2 / "data/processed/part-0.parquet").write_bytes(b"PAR1")
+    assert "has produced data/processed" in of(root2, "DAT003")[0]["message"]
+    (root / "model.pkl").write_bytes(b"\x80\x04")  # `dvc repro` ran
     (found,) = of(root, "DAT003")
     assert (found["path"], found["line"]) == ("dvc.yaml", 1)
-    assert "has no dvc.lock" in found["message"]
+    assert "dvc.yaml has produced model.pkl but has no dvc.lock" in found["message"]
     (root / "dvc.lock").write_text("schema: '2.0'\n")
     (found,) = of(root, "DAT003")
     assert found["path"] == "dvc.lock" and "not committed" in found["message"]

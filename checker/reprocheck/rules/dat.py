@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import posixpath
 import re
 from bisect import bisect_left
@@ -222,12 +223,43 @@ def tracked_under(project, path: str, tracked_sorted: list[str]) -> bool:
     return index < len(tracked_sorted) and tracked_sorted[index].startswith(prefix)
 
 
+PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".gitignore", "README.md", "README"})
+
+
+def produced(project, path: str, tracked_sorted: list[str]) -> bool:
+    """Whether an output exists with real content (placeholder files such as `.gitkeep` do not count)."""
+    full = project.abspath(path)
+    if os.path.isfile(full):
+        return True
+    for _folder, _dirs, names in os.walk(full):  # stops at the first real file
+        if any(name not in PLACEHOLDERS for name in names):
+            return True
+    prefix = path + "/"
+    for rel in tracked_sorted[bisect_left(tracked_sorted, prefix) :]:
+        if not rel.startswith(prefix):
+            break
+        if posixpath.basename(rel) not in PLACEHOLDERS:
+            return True
+    return project.is_tracked(path)
+
+
+def first_output(project, pipeline, tracked_sorted: list[str]) -> str | None:
+    """An output of the pipeline that exists (in the work tree or in git): evidence that it has been run."""
+    for stage in pipeline.stages:
+        for out in stage.outs:
+            if produced(project, out.path, tracked_sorted):
+                return out.path
+    return None
+
+
 class DvcHygiene(Rule):
     """
     ## What it does
     Checks what DVC needs to reproduce a pipeline for someone else, reading `dvc.yaml`, `dvc.lock`,
     `.dvc/config` and `*.dvc` files without running dvc:
-    - a `dvc.yaml` with stages but no tracked `dvc.lock` beside it;
+    - a `dvc.yaml` whose pipeline has been run (one of its outputs exists, in the work tree or in git) but no
+      tracked `dvc.lock` beside it; a pipeline never run yet, as in a freshly generated project, has nothing to
+      lock;
     - DVC-tracked data but no default remote in `.dvc/config` (`[core] remote = ...`), or a default remote that
       is not defined there;
     - a path tracked by a `*.dvc` file that git does not ignore (or even tracks).
@@ -256,12 +288,17 @@ class DvcHygiene(Rule):
     summary = "DVC pipeline without a committed lock, no default remote, or DVC data not git-ignored"
 
     def check(self, project, dvc, git_facts):
+        tracked_sorted = sorted(project.tracked) if project.tracked is not None else []
         for pipeline in dvc.pipelines:
             if not pipeline.stages:
                 continue
             if not project.exists(pipeline.lock_path):
+                produced = first_output(project, pipeline, tracked_sorted)
+                if produced is None:
+                    continue  # never run yet (a freshly generated project): nothing to lock
                 yield self.finding(
-                    f"{pipeline.path} has no {pipeline.lock_path}; run `dvc repro` and commit {pipeline.lock_path}",
+                    f"{pipeline.path} has produced {produced} but has no {pipeline.lock_path}; commit the "
+                    f"{pipeline.lock_path} that `dvc repro` writes",
                     pipeline.path,
                     1,
                 )
@@ -273,7 +310,6 @@ class DvcHygiene(Rule):
                     1,
                 )
         yield from self.check_remote(project, dvc)
-        tracked_sorted = sorted(project.tracked) if project.tracked is not None else []
         for pointer in dvc.pointer_files:
             for out in pointer.outs:
                 if project.in_git and tracked_under(project, out.path, tracked_sorted):
