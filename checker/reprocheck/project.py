@@ -135,12 +135,16 @@ class Project:
     def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
         """Read a listed file, refusing symlinks that leave the root, special files and files over `limit`."""
         limit = MAX_READ_BYTES if limit is None else limit
-        full = self.abspath(rel)
+        full = os.path.join(self.root, rel)
         try:
-            real = Path(os.path.realpath(full))
-            if real != self.root and self.root not in real.parents:
-                raise UnreadableFile("a symbolic link pointing outside the repository (not followed)")
-            info = os.stat(full)
+            info = os.lstat(full)
+            # A listed file that is not a link cannot leave the root (neither git nor the walk goes through
+            # linked folders); links, and paths a rule built itself (`../x`), are resolved and checked.
+            if stat.S_ISLNK(info.st_mode) or rel not in self.file_set:
+                real = Path(os.path.realpath(full))
+                if real != self.root and self.root not in real.parents:
+                    raise UnreadableFile("a symbolic link pointing outside the repository (not followed)")
+                info = os.stat(full)
             if not stat.S_ISREG(info.st_mode):
                 raise UnreadableFile("not a regular file")
             if info.st_size > limit:
@@ -198,15 +202,18 @@ def list_git_files(root: Path) -> tuple[list[str], frozenset[str]] | None:
         return None
     files: set[str] = set()
     tracked: set[str] = set()
+    base = str(root)
     for entry in result.stdout.split(b"\0"):
         if len(entry) < 3:
             continue
         tag, rel = entry[:1], entry[2:].decode("utf-8", "surrogateescape")
         if rel.startswith(".reprocheck_cache/"):
             continue
-        if not os.path.lexists(root / rel):  # deleted in the work tree
+        try:
+            mode = os.lstat(os.path.join(base, rel)).st_mode
+        except OSError:  # deleted in the work tree
             continue
-        if (root / rel).is_dir() and not (root / rel).is_symlink():  # a submodule or nested repository
+        if stat.S_ISDIR(mode):  # a submodule or nested repository
             continue
         files.add(rel)
         if tag != b"?":

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from reprocheck import filekinds
 from reprocheck.findings import Finding
-from reprocheck.project import Project, UnreadableFile, decode_text
+from reprocheck.project import Project, UnreadableFile, decode_text, git
 
 MARKER = re.compile(
     r"#\s*reprocheck:\s*(?P<kind>ignore|file-ignore)\[(?P<codes>[^\]]*)\](?P<reason>[^\n#]*)", re.IGNORECASE
@@ -190,10 +190,23 @@ class Suppressions:
         return False
 
     def scan_all(self) -> None:
-        """Read every checked text file once for comments, so unused ones can be reported."""
-        for path in self.project.files:
-            if filekinds.is_checked_text(path):
+        """Read every checked text file holding a marker once, so unused suppressions can be reported.
+
+        In git one `git grep` names the files that mention the marker at all; outside git (or if grep fails)
+        each checked file is read, with a bytes pre-filter before decoding."""
+        candidates = self._grep() if self.project.in_git else None
+        for path in self.project.files if candidates is None else sorted(candidates):
+            if path not in self._files and filekinds.is_checked_text(path):
                 self.for_file(path)
+
+    def _grep(self) -> set[str] | None:
+        args = ["grep", "-l", "-z", "-I", "-F", "--untracked", "--no-color", "-e", MARKER_BYTES.decode()]
+        result = git(args, self.project.root)
+        if result is None or result.returncode not in (0, 1):
+            return None
+        listed = self.project.file_set
+        names = (n.decode("utf-8", "surrogateescape") for n in result.stdout.split(b"\0") if n)
+        return {name for name in names if name in listed}
 
     def all(self) -> list[Suppression]:
         items: list[Suppression] = []

@@ -324,4 +324,4 @@ def test_rule_explains_one_code_case_insensitively():
 
 
 def test_no_cache_is_accepted(make_repo):
-    assert run_cli(str(make_repo({"a.txt": ""})), "--no-cache").exit_code == 0
+    assert run_cli(str(make_repo({"a.txt": ""})), "--no-cache", "--select", "RPC").exit_code == 0

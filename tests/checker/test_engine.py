@@ -212,7 +212,7 @@ def test_several_roots_are_checked_each_with_its_own_settings(make_repo, scratch
     marker_rule(scratch_rules)
     one = make_repo({"a.txt": "BAD", "reprocheck.toml": 'ignore = ["ZZZ001"]\n'})
     two = make_repo({"b.txt": "BAD"})
-    result = run_cli(str(one), str(two), "--extend-select", "ZZZ001", "--output-format", "json", cwd=tmp_path)
+    result = run_cli(str(one), str(two), "--select", "ZZZ001", "--output-format", "json", cwd=tmp_path)
     assert result.exit_code == 1
     assert [f["path"] for f in result.json["findings"]] == ["repo2/b.txt"]
     assert [f["path"] for f in result.json["suppressed"]] == ["repo1/a.txt"]

@@ -118,7 +118,7 @@ def test_sarif_is_valid_against_the_official_schema(sample):
 
 
 def test_sarif_clean_run_is_valid_too(make_repo):
-    log = render(make_repo({"a.txt": "fine\n"}), "sarif").json
+    log = render(make_repo({"a.txt": "fine\n"}), "sarif", "--select", "RPC").json
     assert log["runs"][0]["results"] == []
     assert not list(sarif_validator().iter_errors(log))
 
@@ -307,7 +307,7 @@ def test_markdown_escapes_html_and_tables_and_caps_long_lists(make_repo, scratch
 
 
 def test_markdown_clean_run(make_repo):
-    text = render(make_repo({"a.txt": ""}), "markdown").stdout
+    text = render(make_repo({"a.txt": ""}), "markdown", "--select", "RPC").stdout
     assert "All checks passed." in text and "|" not in text
 
 
@@ -360,7 +360,7 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(sample, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["full", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown"])
 def test_every_format_renders_a_clean_run(make_repo, fmt):
-    result = run_cli(str(make_repo({"a.txt": ""})), "--output-format", fmt)
+    result = run_cli(str(make_repo({"a.txt": ""})), "--output-format", fmt, "--select", "RPC")
     assert result.exit_code == 0, result.stderr
     if fmt in ("json", "sarif", "gitlab"):
         json.loads(result.stdout)
