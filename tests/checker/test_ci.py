@@ -140,6 +140,11 @@ def test_ci001_no_ci(make_repo):
     ]
 
 
+def test_ci001_and_ci004_only_concern_python_projects(make_repo):
+    assert found(make_repo, {"a.txt": "x\n", "docs/index.md": "# x\n"}, "CI001,CI004") == []
+    assert [line for _, line, _ in found(make_repo, {"notebooks/eda.ipynb": "{}"}, "CI001,CI004")] == [1, 1]
+
+
 def test_ci001_lookalikes(make_repo):
     for files in (
         {".github/workflows/ci.yml": workflow("      - run: pytest\n")},
@@ -292,7 +297,7 @@ def test_ci003_lookalikes(make_repo):
 
 # -- CI004 --------------------------------------------------------------------------------------------------------
 def test_ci004_missing_and_branch_revs(make_repo):
-    assert found(make_repo, {"README.md": "# x\n"}, "CI004") == [
+    assert found(make_repo, {"README.md": "# x\n", "train.py": ""}, "CI004") == [
         (
             "README.md",
             1,

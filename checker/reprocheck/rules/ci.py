@@ -27,6 +27,7 @@ OTHER_CI_FILES = (
     "cloudbuild.yaml", "cloudbuild.yml", "buildspec.yml", "codefresh.yml", ".cirrus.yml",
 )  # fmt: skip
 OTHER_CI_DIRS = (".woodpecker/", ".buildkite/", ".gitea/workflows/", ".forgejo/workflows/", ".azure-pipelines/")
+PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "dvc.yaml"})
 ANCHORS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "README.md", "README.rst", "README")
 # Programs that run another program named after their options: `uvx reprocheck`, `poetry run reprocheck`.
 RUNNERS = frozenset({"uvx", "uv", "pipx", "poetry", "pdm", "hatch", "pipenv", "conda", "mamba", "micromamba", "rye"})
@@ -38,6 +39,18 @@ IMAGE_KINDS = {"container": "container image", "services": "service image", "ima
 
 def anchor(project) -> str:
     return next((a for a in ANCHORS if project.exists(a)), project.files[0] if project.files else "pyproject.toml")
+
+
+def is_python_project(project) -> bool:
+    """Code, notebooks or dependency declarations: a repository the CI rules are about (not a bare folder)."""
+    return any(
+        filekinds.is_python(f)
+        or filekinds.is_notebook(f)
+        or filekinds.is_requirements(f)
+        or filekinds.is_conda_env(f)
+        or filekinds.name(f) in PROJECT_FILES
+        for f in project.files
+    )
 
 
 def has_ci(project, ci_configs: list[CiConfig], precommit: PreCommitConfig | None) -> bool:
@@ -55,8 +68,9 @@ def has_ci(project, ci_configs: list[CiConfig], precommit: PreCommitConfig | Non
 class NoCi(Rule):
     """
     ## What it does
-    Reports a repository with no CI configuration: no GitHub Actions workflow, no `.gitlab-ci.yml`, no
-    pre-commit.ci section, and none of the other common CI files (CircleCI, Azure Pipelines, Jenkins, …).
+    Reports a Python/ML repository (code, notebooks or dependency files) with no CI configuration: no GitHub
+    Actions workflow, no `.gitlab-ci.yml`, no pre-commit.ci section, and none of the other common CI files
+    (CircleCI, Azure Pipelines, Jenkins, …).
 
     ## Why it matters
     Without CI nobody checks that the repository still installs and runs on a fresh machine. Reproducibility
@@ -77,7 +91,7 @@ class NoCi(Rule):
     summary = "No CI configuration"
 
     def check(self, project, ci_configs, precommit_config):
-        if not project.files or has_ci(project, ci_configs, precommit_config):
+        if not is_python_project(project) or has_ci(project, ci_configs, precommit_config):
             return
         yield self.finding(
             "no CI configuration: add a workflow (.github/workflows/ci.yml or .gitlab-ci.yml) that installs from "
@@ -409,7 +423,7 @@ def is_branch_like(rev: str) -> bool:
 class PreCommitNotPinned(Rule):
     """
     ## What it does
-    Reports a repository without `.pre-commit-config.yaml`, and hooks whose `rev:` is a branch name (`main`,
+    Reports a Python/ML repository without `.pre-commit-config.yaml`, and hooks whose `rev:` is a branch name (`main`,
     `master`, `stable`, `HEAD`) instead of a tag (`v0.6.9`, `24.8.0`) or a commit. `repo: local` and
     `repo: meta` hooks have no rev and are fine.
 
@@ -437,7 +451,7 @@ class PreCommitNotPinned(Rule):
 
     def check(self, project, precommit_config):
         if precommit_config is None:
-            if project.files and not project.exists(".pre-commit-config.yaml"):
+            if is_python_project(project) and not project.exists(".pre-commit-config.yaml"):
                 yield self.finding(
                     "no .pre-commit-config.yaml: add one with the project's hooks (reprocheck, formatters) "
                     "pinned to tags or commits",
