@@ -252,6 +252,9 @@ def test_shell_commands_fact_collects_every_origin(make_repo):
             "docker/Dockerfile": "FROM python:3.11\nARG V=2\nRUN pip install \\\n  a==$V\n",
             ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: |\n          make lint\n"
             "      - run: print('x')\n        shell: python\n",
+            ".github/workflows/win.yml": "on: push\ndefaults:\n  run:\n    shell: pwsh\njobs:\n  t:\n    steps:\n"
+            "      - run: Get-ChildItem\n  u:\n    defaults:\n      run:\n        shell: bash\n    steps:\n"
+            "      - run: ls -la\n",
             ".gitlab-ci.yml": "test:\n  script:\n    - pytest -q\n",
             "Makefile": "PY = python3\nlint:\n\t@$(PY) -m reprocheck .\n",
             "scripts/setup.sh": "set -e\nuv sync --locked\n",
@@ -265,6 +268,7 @@ def test_shell_commands_fact_collects_every_origin(make_repo):
     assert found == [
         ("docker/Dockerfile", 3, "dockerfile", ["pip", "install", "a==2"]),
         (".github/workflows/ci.yml", 6, "ci", ["make", "lint"]),
+        (".github/workflows/win.yml", 14, "ci", ["ls", "-la"]),
         (".gitlab-ci.yml", 3, "ci", ["pytest", "-q"]),
         ("Makefile", 3, "makefile", ["python3", "-m", "reprocheck", "."]),
         (".ci/run", 2, "script", ["python", "-m", "pytest"]),

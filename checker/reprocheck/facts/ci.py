@@ -183,7 +183,9 @@ def env_of(node: yaml.Node | None) -> dict[str, str]:
 
 
 # -- GitHub -------------------------------------------------------------------------------------------------------
-def _github_steps(config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix):
+def _github_steps(
+    config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix, shell=None
+):
     for step in elements(steps):
         step_env = {**env, **env_of(child(step, "env"))}
         fails = job_fails or truthy(child(step, "continue-on-error"))
@@ -198,7 +200,7 @@ def _github_steps(config: CiConfig, steps: yaml.Node | None, job: str | None, en
                     job=job,
                     key_line=line(key_node),
                     continue_on_error=fails,
-                    shell=text(child(step, "shell")),
+                    shell=text(child(step, "shell")) or shell,
                     name=text(child(step, "name")),
                     folded=run.style == ">",
                 )
@@ -259,6 +261,7 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
     for trigger in ("workflow_dispatch", "workflow_call"):
         for name, _, spec in items(child(child(triggers, trigger), "inputs")):
             config.inputs[str(name)] = text(child(spec, "type")) or "string"
+    default_shell = text(child(child(child(root, "defaults"), "run"), "shell"))
     for job_name, _, job in items(child(root, "jobs")):
         job_name = str(job_name)
         job_env = {**config.env, **env_of(child(job, "env"))}
@@ -277,7 +280,8 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
             image = _image(service)
             if image:
                 config.images.append(ImageUse(image[0], image[1], "services", job_name))
-        _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix)
+        shell = text(child(child(child(job, "defaults"), "run"), "shell")) or default_shell
+        _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell)
     return config
 
 
