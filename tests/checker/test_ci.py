@@ -239,6 +239,9 @@ def test_ci002_lookalikes_that_do_not_count(make_repo):
 
 def test_ci002_needs_ci(make_repo):
     assert found(make_repo, {"train.py": ""}, "CI002") == []
+    action = "name: a\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n"
+    assert found(make_repo, {"train.py": "", "action.yml": action}, "CI002") == []
+    assert [code for code in ("CI001",) if found(make_repo, {"train.py": "", "action.yml": action}, code)] == ["CI001"]
 
 
 # -- CI003 --------------------------------------------------------------------------------------------------------

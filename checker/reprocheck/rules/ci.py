@@ -53,8 +53,13 @@ def is_python_project(project) -> bool:
     )
 
 
+def pipelines(ci_configs: list[CiConfig]) -> list[CiConfig]:
+    """Workflows and GitLab pipelines (a composite action alone runs nothing by itself)."""
+    return [c for c in ci_configs if c.kind in ("github", "gitlab")]
+
+
 def has_ci(project, ci_configs: list[CiConfig], precommit: PreCommitConfig | None) -> bool:
-    if ci_configs or (precommit is not None and precommit.ci is not None):
+    if pipelines(ci_configs) or (precommit is not None and precommit.ci is not None):
         return True
     return any(
         filekinds.is_github_workflow(f)
@@ -285,7 +290,7 @@ class CiDoesNotRunChecker(Rule):
     summary = "CI never runs reprocheck, or ignores its failures"
 
     def check(self, project, ci_configs, precommit_config, makefiles):
-        if not ci_configs:
+        if not pipelines(ci_configs):
             return
         resolver = Resolver(project, makefiles, precommit_config)
         runs = list(checker_runs(ci_configs, resolver))
@@ -302,7 +307,7 @@ class CiDoesNotRunChecker(Rule):
                 run.line,
             )
         if not runs:
-            first = ci_configs[0]
+            first = pipelines(ci_configs)[0]
             yield self.finding(
                 f"CI ({first.path}) never runs reprocheck: add a step `reprocheck .` "
                 "(or `pre-commit run --all-files` with the reprocheck hook)",
