@@ -193,7 +193,7 @@ def test_dkr007_remote_fetches_without_integrity(make_repo):
         f"FROM {PINNED_BASE}\n"
         "ADD https://github.com/org/tool/releases/download/v1/tool.tgz /opt/\n"
         "RUN curl -fsSL https://astral.sh/uv/install.sh | sh\n"
-        "RUN wget -qO- https://x.org/setup | bash -s -- --yes\n"
+        "RUN wget -qO- https://x.org/setup | sudo -E bash -s -- --yes\n"
         'RUN sh -c "$(curl -fsSL https://x.org/install.sh)"\n'
         "RUN curl -fsSLo /tmp/model.bin https://x.org/model.bin && mv /tmp/model.bin /opt\n"
         "RUN git clone --depth 1 --branch v1.2.0 https://github.com/org/lib /opt/lib && pip install -e /opt/lib\n"
@@ -222,6 +222,7 @@ def test_dkr007_lookalikes(make_repo):
         "RUN wget https://x.org/t.tgz https://x.org/t.tgz.asc && gpg --verify t.tgz.asc t.tgz\n"
         "RUN curl -fsSL https://download.docker.com/linux/debian/gpg | gpg --dearmor -o /etc/apt/keyrings/docker.gpg\n"
         "RUN curl -fsSLo /usr/share/keyrings/nvidia.asc https://nvidia.github.io/keys/gpgkey\n"
+        "RUN curl -fsSL https://x.org/key.gpg | sudo tee /etc/apt/trusted.gpg.d/x.gpg > /dev/null\n"
         "RUN git clone https://github.com/org/lib /opt/lib && git -C /opt/lib checkout 0123abcd4567\n"
         "RUN curl -f http://localhost:8000/health || exit 1\n"
         "USER app\n"

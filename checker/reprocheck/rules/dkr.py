@@ -3,13 +3,14 @@ RUN bodies split by the shell lexer), so a rule sees what BuildKit would build."
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 
 from reprocheck.facts.dockerfile import Dockerfile, ImageRef, Stage, build_context
-from reprocheck.facts.shell import SHELLS, Command, Install, parse_install
+from reprocheck.facts.shell import SHELLS, Command, Install, parse_install, strip_wrappers
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
 
@@ -17,7 +18,7 @@ COMMIT = re.compile(r"^[0-9a-f]{40}$")
 SHORT_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 UNRESOLVED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 FETCHERS = frozenset({"curl", "wget"})
-INTERPRETERS = SHELLS | frozenset({"python", "python3", "perl", "ruby", "node", "sudo"})
+INTERPRETERS = SHELLS | frozenset({"python", "python3", "perl", "ruby", "node"})
 CHECKSUM_TOOLS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "md5sum", "b2sum", "shasum"})
 SIGNATURE_CHECKS = {"gpg": ("--verify",), "gpgv": (), "cosign": ("verify", "verify-blob"), "minisign": ("-V",)}
 KEY_SINKS = frozenset({"gpg", "apt-key", "rpm"})  # a fetched signing key is itself the trust anchor
@@ -43,10 +44,10 @@ def external_bases(dockerfiles: dict[str, Dockerfile]) -> Iterator[tuple[str, Do
                 yield path, dockerfile, stage, base
 
 
-def stage_commands(stage: Stage) -> Iterator[tuple[int, list[Command]]]:
-    """(RUN index, commands) of each RUN of the stage, split once per call."""
-    for index, run in enumerate(stage.runs):
-        yield index, run.commands()
+def stage_commands(stage: Stage) -> Iterator[list[Command]]:
+    """The commands of each RUN of the stage (split once per run, shared by the rules)."""
+    for run in stage.runs:
+        yield run.commands()
 
 
 class UntaggedBaseImage(Rule):
@@ -260,7 +261,7 @@ class UnpinnedPackageInstall(Rule):
     def check(self, dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
-                for _, commands in stage_commands(stage):
+                for commands in stage_commands(stage):
                     for command in commands:
                         install = parse_install(command)
                         if install is None:
@@ -311,7 +312,7 @@ class UnpinnedSystemPackages(Rule):
     def check(self, dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
-                for _, commands in stage_commands(stage):
+                for commands in stage_commands(stage):
                     for command in commands:
                         install = parse_install(command)
                         if install is None or install.tool not in ("apt", "apk", "dnf", "yum"):
@@ -388,12 +389,16 @@ def remote_fetch_problems(commands: list[Command]) -> Iterator[tuple[Command, st
     verified = any(is_verification(c) for c in commands)
     for index, command in enumerate(commands):
         following = commands[index + 1] if index + 1 < len(commands) else None
-        piped_into = following.program if following is not None and command.operator == "|" else None
+        piped_into, receiver = None, []
+        if following is not None and command.operator == "|":
+            receiver = strip_wrappers(following.argv)  # `| sudo bash` runs bash
+            piped_into = posixpath.basename(receiver[0]) if receiver else None
+        saves_key = KEY_PATH.search(output_target(command) or "") or any(KEY_PATH.search(a) for a in receiver[1:])
         if command.program in FETCHERS and is_download(command):
             url = first_url(command.argv) or "a remote file"
             if piped_into in INTERPRETERS:
                 yield command, f"{command.program} {url} | {piped_into} runs a remote script unverified"
-            elif piped_into in KEY_SINKS or KEY_PATH.search(output_target(command) or ""):
+            elif piped_into in KEY_SINKS or saves_key:
                 continue
             elif not verified:
                 yield command, f"{command.program} {url} downloads without a checksum check (sha256sum -c) in this RUN"
@@ -457,7 +462,7 @@ class UnverifiedRemoteFetch(Rule):
                         problem = add_problem(source, add.checksum)
                         if problem:
                             yield self.finding(problem, path, add.line)
-                for _, commands in stage_commands(stage):
+                for commands in stage_commands(stage):
                     for command, problem in remote_fetch_problems(commands):
                         yield self.finding(f"RUN {problem}: {fetch_fix(command)}", path, command.line)
 
@@ -534,7 +539,7 @@ class ArgWithoutDefault(Rule):
                                 path,
                                 local[name].line,
                             )
-                for _, commands in stage_commands(stage):
+                for commands in stage_commands(stage):
                     for command in commands:
                         install = parse_install(command)
                         if install is None:
