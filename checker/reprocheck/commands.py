@@ -11,7 +11,6 @@ import typer
 from typer.core import TyperGroup
 
 from reprocheck import __version__
-from reprocheck.cli import COMMANDS  # noqa: F401  (re-exported for callers of the app)
 
 # Click's base error, whether typer vendors click (>= 0.2x) or depends on it.
 CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

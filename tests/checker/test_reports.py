@@ -314,9 +314,8 @@ def test_markdown_clean_run(make_repo):
 # -- github ----------------------------------------------------------------------------------------------------
 def test_github_workflow_commands(sample):
     lines = render(sample, "github").stdout.splitlines()
-    assert "::error file=src/app.py,line=1,col=6,endLine=1,title=ZZZ001::ZZZ001 BAD found in src/app.py; remove it" in (
-        lines
-    )
+    expected = "::error file=src/app.py,line=1,col=6,endLine=1,endColumn=9,title=ZZZ001::ZZZ001 BAD found in src/app.py"
+    assert f"{expected}; remove it" in lines
     assert any(line.startswith("::notice file=src/app.py,line=3,") for line in lines)
     assert (
         "::warning file=nb/explore.ipynb,line=15,title=ZZZ005::ZZZ005 NB in cell (nb/explore.ipynb:cell 2:line 1)"

@@ -24,6 +24,8 @@ def render(report: Report) -> str:
                 props.append(f"col={f.column}")
             if f.end_line and f.cell is None:
                 props.append(f"endLine={f.end_line}")
+            if f.end_column and f.column and f.cell is None and f.end_line in (None, line):
+                props.append(f"endColumn={f.end_column}")
         props.append(f"title={escape_property(f.code)}")
         where = f" ({f.location()})" if f.cell is not None else ""
         lines.append(f"::{LEVEL[f.severity.letter]} {','.join(props)}::{escape_data(f.code + ' ' + f.message + where)}")
