@@ -108,12 +108,13 @@ def test_dep002_mutable_references(make_repo):
             "d @ https://example.com/d-1.0.tar.gz\n",
             "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n'
             'dependencies = ["e @ git+https://github.com/org/e@release"]\n',
-            "Dockerfile": f"FROM python:3.11-slim{DIGEST}\nRUN pip install git+https://github.com/org/f@dev#egg=f\n",
+            "Makefile": "install:\n\tpip install git+https://github.com/org/f@dev#egg=f\n",
+            "Dockerfile": f"FROM python:3.11-slim{DIGEST}\nRUN pip install git+https://github.com/org/g@dev#egg=g\n",
         }
     )
     found = of(root, "DEP002")
-    assert where(found) == [
-        ("Dockerfile", 2),
+    assert where(found) == [  # the Dockerfile's RUN is DKR004's business
+        ("Makefile", 2),
         ("pyproject.toml", 4),
         ("requirements.txt", 1),
         ("requirements.txt", 2),

@@ -39,7 +39,8 @@ PIN_PRIORITY = (
     "makefile",
     "script",
 )
-REQUIREMENTS_ORIGINS = frozenset({"lock", "requirements", "input", "constraints"})  # read from the files above
+# DEP002 reads requirements files itself (above), and Dockerfile RUN installs are DKR004's.
+SKIPPED_DIRECT_ORIGINS = frozenset({"lock", "requirements", "input", "constraints", "dockerfile"})
 # Names of build/CI install commands, where a rename cannot be applied safely from here.
 NON_PIP_ORIGINS = frozenset({"lock", "conda"})
 
@@ -121,9 +122,9 @@ class MutableDirectReference(Rule):
     Reports a dependency installed from a URL that does not name immutable content: a VCS URL without a ref
     or with a branch or tag (`git+https://…@main`, `@v1.0.12`), or an archive URL without a hash fragment
     (`#sha256=…`) or `--hash`. A 40-hex commit (`@3f2a…`) or a hash is immutable. It looks at requirements
-    files, `pyproject.toml`, the `pip:` section of conda environments, `Pipfile`, and install commands in
-    Dockerfiles, CI, Makefiles and scripts. A generated lock is only checked when its input is not in the
-    repository (otherwise the input is reported).
+    files, `pyproject.toml`, the `pip:` section of conda environments, `Pipfile`, and install commands in CI,
+    Makefiles and scripts (a Dockerfile `RUN` is DKR004's). A generated lock is only checked when its input is
+    not in the repository (otherwise the input is reported).
 
     ## Why it matters
     Branches move and tags can be re-pointed: `@main` installs different code every week, and a tag deleted and
@@ -161,7 +162,7 @@ class MutableDirectReference(Rule):
                     yield self.finding(direct_message(label, entry.url, rel, reason), rel, entry.line, entry.column)
         for declarations in declared_distributions.values():
             for item in declarations:
-                if item.url is None or item.origin in REQUIREMENTS_ORIGINS or (item.path, item.line) in seen:
+                if item.url is None or item.origin in SKIPPED_DIRECT_ORIGINS or (item.path, item.line) in seen:
                     continue
                 if item.url.startswith("file:"):
                     continue
