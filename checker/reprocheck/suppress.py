@@ -147,7 +147,10 @@ class Suppressions:
             for index, source in notebook_code_cells(text):
                 if "reprocheck:" in source:
                     lines = source.splitlines()
-                    scan_lines(path, lines, result, index, python_comment_lines(blank_magics(source)))
+                    comments = python_comment_lines(blank_magics(source))
+                    if comments is not None:  # a magic line's trailing comment counts too
+                        comments |= {n for n, line in enumerate(lines, 1) if line.lstrip().startswith(("%", "!"))}
+                    scan_lines(path, lines, result, index, comments)
         elif filekinds.is_python(path):
             scan_python(path, text, result)
         else:
