@@ -282,10 +282,11 @@ def test_rpc001_does_not_judge_examples_in_docs(make_repo, bad):
 def test_notebook_magic_lines_take_a_trailing_suppression(make_repo):
     """With the real notebook rules: NB003 on `%pip install` is silenced by a comment on that line."""
     nb = notebook(
+        ("markdown", "# Setup\n"),
         ("code", "%pip install torch  # reprocheck: ignore[NB003] exploratory only\n"),
         ("code", "!pip install pandas\n"),
     )
     root = make_repo({"explore.ipynb": nb})
     data = check(root, "NB003,RPC001")
-    assert [(f["code"], f["cell"]) for f in data["findings"]] == [("NB003", 2)]
-    assert [(f["cell"], f["suppressed"]) for f in data["suppressed"]] == [(1, "inline: exploratory only")]
+    assert [(f["code"], f["cell"]) for f in data["findings"]] == [("NB003", 3)]
+    assert [(f["cell"], f["suppressed"]) for f in data["suppressed"]] == [(2, "inline: exploratory only")]
