@@ -108,12 +108,13 @@ class UpdateLeftovers(Rule):
     happen.
 
     ## Example
+    A `requirements.txt` after `copier update` (markers shown indented here; git writes them at the line start):
     ```
-    <<<<<<< before updating
-    torch==2.1.0
-    =======
-    torch==2.3.1
-    >>>>>>> after updating
+      <<<<<<< before updating
+      torch==2.1.0
+      =======
+      torch==2.3.1
+      >>>>>>> after updating
     ```
 
     ## Fix
