@@ -1,0 +1,335 @@
+"""Experiment configs: which files they are, how Hydra-style `defaults:` compose them, and their schemas.
+
+The files are those matched by the `config-paths` globs (default: any `configs/`, `config/`, `conf/` folder and
+`params.yaml`) with a YAML, JSON or TOML extension; JSON Schema files (`*.schema.json`, anything under a
+`schema/` or `schemas/` folder) and test-fixture folders are not configs. Every file is parsed once through
+the shared loaders (`load_yaml`, `load_json`, `load_toml`).
+
+Composition follows Hydra: a `defaults:` entry `model: resnet` names `<dir>/model/resnet.yaml` (relative to the
+file that lists it; `/model: resnet` is relative to the primary config's folder), a plain entry `local` names
+`<dir>/local.yaml`, `_self_` is the file itself; `_base_:` includes (MMEngine style) work alike. A file that is
+composed into another, carries a `# @package` header, or lives below a folder holding a config with a
+`defaults:` list (a Hydra config group) is partial: it is judged through the configs that compose it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pathspec
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.facts.structured import load_json, load_toml, toml_line_of
+from reprocheck.facts.yamlfiles import YamlFile, load_yaml
+
+SCHEMA_DIRS = frozenset({"schema", "schemas"})
+PACKAGE_HEADER = re.compile(r"^\s*#\s*@package\b", re.MULTILINE)
+LANGUAGE_SERVER_SCHEMA = re.compile(r"^\s*#\s*yaml-language-server:\s*\$schema=(\S+)", re.MULTILINE)
+HEADER_LINES = 20
+MAX_COMPOSED = 200  # files per composition (cycles and runaway trees are cut here)
+YAML_EXTENSIONS = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class DefaultsEntry:
+    """One `defaults:` entry, resolved to the file it names when that file is in the repository."""
+
+    text: str  # as written: "model: resnet", "_self_", "local"
+    line: int
+    path: str | None  # the composed file, None when it is not in the repository (a plugin, `null`, `???`)
+
+
+@dataclass
+class ConfigFile:
+    """One experiment config: parsed data, its format and how to find lines in it."""
+
+    path: str
+    format: str  # yaml, json, toml
+    data: Any
+    text: str = ""
+    yaml: YamlFile | None = None
+    defaults: list[DefaultsEntry] = field(default_factory=list)
+    has_defaults: bool = False
+    package_header: bool = False
+
+    def line_of(self, *keys: Any) -> int:
+        """1-based line of a key path (best effort for JSON and TOML; 1 when unknown)."""
+        if not keys:
+            return 1
+        if self.yaml is not None:
+            return self.yaml.line_of(*keys)
+        if self.format == "json":
+            return json_line_of(self.text, keys)
+        names = [k for k in keys if isinstance(k, str)]
+        if not names:
+            return 1
+        table = ".".join(names[:-1]) or None
+        return toml_line_of(self.text, names[-1], table)
+
+    def column_of(self, *keys: Any) -> int | None:
+        if self.yaml is not None and keys:
+            node = self.yaml.key_node(*keys) or self.yaml.node_at(*keys)
+            return node.start_mark.column + 1 if node is not None else None
+        return None
+
+
+def json_line_of(text: str, keys: tuple[Any, ...]) -> int:
+    """Follow the string keys of a path through the JSON text, in order; the line of the last one found."""
+    position, line = 0, 1
+    for key in keys:
+        if not isinstance(key, str):
+            continue
+        match = re.compile(r'"' + re.escape(key) + r'"\s*:').search(text, position)
+        if match is None:
+            break
+        position = match.end()
+        line = text.count("\n", 0, match.start()) + 1
+    return line
+
+
+def is_schema_file(path: str) -> bool:
+    name = filekinds.name(path)
+    return ".schema." in name or name.endswith("schema.json") or any(p in SCHEMA_DIRS for p in path.split("/")[:-1])
+
+
+def config_format(path: str) -> str | None:
+    if path.endswith(YAML_EXTENSIONS):
+        return "yaml"
+    if path.endswith(".json"):
+        return "json"
+    if path.endswith(".toml"):
+        return "toml"
+    return None
+
+
+def load_config(project, path: str) -> ConfigFile | None:
+    """Parse one config file (None when it does not parse: RPC002 is recorded by the loader)."""
+    kind = config_format(path)
+    if kind == "yaml":
+        parsed = load_yaml(project, path)
+        if parsed is None:
+            return None
+        config = ConfigFile(path, kind, parsed.data, parsed.text, parsed)
+        head = "\n".join(parsed.text.splitlines()[:HEADER_LINES])
+        config.package_header = bool(PACKAGE_HEADER.search(head))
+    elif kind == "json":
+        data = load_json(project, path)
+        if data is None:
+            return None
+        config = ConfigFile(path, kind, data, project.try_read_text(path, "JSON file") or "")
+    elif kind == "toml":
+        data = load_toml(project, path)
+        if data is None:
+            return None
+        config = ConfigFile(path, kind, data, project.try_read_text(path, "TOML file") or "")
+    else:
+        return None
+    return config
+
+
+# -- composition ----------------------------------------------------------------------------------
+def option_file(project, directory: str, name: str) -> str | None:
+    """`<directory>/<name>.yaml` (or .yml, or the name as given) when it is in the repository."""
+    base = posixpath.normpath(posixpath.join(directory, name)) if directory else posixpath.normpath(name)
+    for candidate in (base + ".yaml", base + ".yml", base):
+        if project.exists(candidate) and config_format(candidate):
+            return candidate
+    return None
+
+
+def defaults_entries(project, config: ConfigFile, root: str) -> list[DefaultsEntry]:
+    """The files a config's `defaults:` list and `_base_:` includes name (resolved when present)."""
+    data = config.data if isinstance(config.data, dict) else {}
+    here = posixpath.dirname(config.path)
+    entries: list[DefaultsEntry] = []
+    raw = data.get("defaults")
+    items = raw if isinstance(raw, list) else []
+    for index, item in enumerate(items):
+        line = config.line_of("defaults", index)
+        if isinstance(item, str):
+            if item in ("_self_",):
+                entries.append(DefaultsEntry(item, line, None))
+                continue
+            directory = root if item.startswith("/") else here
+            name = item.lstrip("/").split("@")[0]
+            if name.startswith("optional "):
+                name = name[len("optional ") :]
+            entries.append(DefaultsEntry(item, line, option_file(project, directory, name)))
+        elif isinstance(item, dict) and len(item) == 1:
+            key, value = next(iter(item.items()))
+            key_text = str(key)
+            group = key_text.split()[-1].split("@")[0]  # "optional override db@pkg" -> "db"
+            directory = root if group.startswith("/") else here
+            group = group.lstrip("/")
+            options = value if isinstance(value, list) else [value]
+            for option in options:
+                path = None
+                if isinstance(option, str) and option not in ("???",):
+                    path = option_file(project, posixpath.join(directory, group), option)
+                entries.append(DefaultsEntry(f"{key_text}: {option}", line, path))
+    base = data.get("_base_")
+    for item in base if isinstance(base, list) else [base] if isinstance(base, str) else []:
+        if isinstance(item, str):
+            path = posixpath.normpath(posixpath.join(here, item))
+            entries.append(
+                DefaultsEntry(f"_base_: {item}", config.line_of("_base_"), path if project.exists(path) else None)
+            )
+    return entries
+
+
+@dataclass
+class ConfigSet:
+    """Every experiment config, with composition: which files are partial and what each config composes."""
+
+    files: dict[str, ConfigFile]
+    partial: dict[str, str]  # path -> why it is judged through others ("composed by configs/train.yaml", ...)
+    composers: dict[str, list[str]]  # path -> configs that list it in `defaults:`
+
+    @property
+    def top_level(self) -> list[str]:
+        return [path for path in self.files if path not in self.partial]
+
+    def composition(self, path: str) -> list[str]:
+        """The config and every file it composes (transitively), in discovery order, bounded."""
+        order: dict[str, None] = {path: None}
+        queue = [path]
+        while queue and len(order) < MAX_COMPOSED:
+            config = self.files.get(queue.pop(0))
+            if config is None:
+                continue
+            for entry in config.defaults:
+                if entry.path and entry.path not in order:
+                    order[entry.path] = None
+                    queue.append(entry.path)
+        return [p for p in order if p in self.files]
+
+
+def config_paths(project, settings) -> list[str]:
+    """Experiment config files: `config-paths` globs, data formats only, no schemas, no test fixtures."""
+    spec = settings.config_spec
+    fixtures = settings.fixture_spec
+    return [
+        path
+        for path in project.files
+        if config_format(path) and spec.match_file(path) and not is_schema_file(path) and not fixtures.match_file(path)
+    ]
+
+
+@fact
+def experiment_configs(project, settings) -> ConfigSet:
+    """The experiment configs, parsed, with Hydra/`_base_` composition resolved."""
+    files: dict[str, ConfigFile] = {}
+    for path in config_paths(project, settings):
+        config = load_config(project, path)
+        if config is not None:
+            files[path] = config
+    partial: dict[str, str] = {}
+    composers: dict[str, list[str]] = {}
+    # Folders holding a config with a `defaults:` list (Hydra's config_path); the repository root never is one.
+    group_roots = sorted({posixpath.dirname(p) for p, c in files.items() if has_defaults(c)} - {""})
+    for config in files.values():
+        config.has_defaults = has_defaults(config)
+    # Entries resolve relative to the primary config's folder for absolute groups: the nearest group root.
+    for path, config in files.items():
+        root = nearest_root(path, group_roots)
+        config.defaults = defaults_entries(project, config, root if root is not None else posixpath.dirname(path))
+        for entry in config.defaults:
+            if entry.path and entry.path != path:
+                composers.setdefault(entry.path, []).append(path)
+    for path, config in files.items():
+        if path in composers:
+            partial[path] = f"composed by {composers[path][0]}"
+        elif config.package_header:
+            partial[path] = "a config group file (`# @package` header)"
+        else:
+            directory = posixpath.dirname(path)
+            root = next((r for r in group_roots if directory != r and is_below(directory, r)), None)
+            if root is not None:
+                partial[path] = f"in a config group below {root or 'the repository root'}"
+    return ConfigSet(files, partial, composers)
+
+
+def has_defaults(config: ConfigFile) -> bool:
+    return isinstance(config.data, dict) and isinstance(config.data.get("defaults"), list)
+
+
+def is_below(directory: str, root: str) -> bool:
+    return directory.startswith(root + "/")
+
+
+def nearest_root(path: str, roots: list[str]) -> str | None:
+    directory = posixpath.dirname(path)
+    found = [r for r in roots if directory == r or is_below(directory, r)]
+    return min(found, key=len) if found else None
+
+
+# -- schemas --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SchemaRef:
+    """Where a config says its schema is: `value` as written, `line` of the declaration, `source` of it."""
+
+    value: str
+    line: int
+    source: str  # "$schema key", "yaml-language-server comment", "schemas setting"
+
+
+def schema_reference(config: ConfigFile, settings_schemas: dict[str, str]) -> SchemaRef | None:
+    if config.format == "yaml":
+        match = LANGUAGE_SERVER_SCHEMA.search("\n".join(config.text.splitlines()[:HEADER_LINES]))
+        if match:
+            return SchemaRef(
+                match.group(1), config.text.count("\n", 0, match.start(1)) + 1, "yaml-language-server comment"
+            )
+    if isinstance(config.data, dict) and isinstance(config.data.get("$schema"), str):
+        return SchemaRef(config.data["$schema"], config.line_of("$schema"), "$schema key")
+    for glob, schema in settings_schemas.items():
+        if pathspec.GitIgnoreSpec.from_lines([glob]).match_file(config.path):
+            return SchemaRef("/" + schema.lstrip("/"), 1, "schemas setting")
+    return None
+
+
+def is_remote(value: str) -> bool:
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value)) and not value.startswith("file://")
+
+
+def local_schema_path(project, ref: SchemaRef, config_path: str) -> str | None:
+    """The repository path a local schema reference names: relative to the config, `/x` from the root."""
+    value = ref.value[len("file://") :] if ref.value.startswith("file://") else ref.value
+    value = value.split("#")[0]
+    if value.startswith("/"):
+        candidates = [value.lstrip("/")]
+        root = str(project.root).rstrip("/") + "/"
+        if value.startswith(root):
+            candidates.insert(0, value[len(root) :])
+    else:
+        candidates = [posixpath.join(posixpath.dirname(config_path), value), value]
+    for candidate in candidates:
+        normal = posixpath.normpath(candidate)
+        if not normal.startswith("../") and project.exists(normal):
+            return normal
+    return None
+
+
+def load_schema(project, path: str) -> Any:
+    """A schema file as data (JSON, or YAML when it ends so); None when unparsable (RPC002 recorded)."""
+    if path.endswith(YAML_EXTENSIONS):
+        parsed = load_yaml(project, path)
+        return parsed.data if parsed is not None else None
+    return load_json(project, path)
+
+
+@fact
+def validated_files(project, settings, experiment_configs) -> dict[str, ConfigFile]:
+    """Files to validate against a schema: the experiment configs, plus files matched by `schemas` globs."""
+    found = dict(experiment_configs.files)
+    if settings.schemas:
+        for path in project.matching(list(settings.schemas)):
+            if path not in found and config_format(path):
+                config = load_config(project, path)
+                if config is not None:
+                    found[path] = config
+    return found

@@ -1,0 +1,790 @@
+"""CFG: experiment configs (seeds, schemas, YAML traps, user-specific paths)."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import posixpath
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from reprocheck import filekinds
+from reprocheck.facts.configs import (
+    ConfigFile,
+    ConfigSet,
+    config_paths,
+    is_remote,
+    load_schema,
+    local_schema_path,
+    schema_reference,
+)
+from reprocheck.findings import Severity
+from reprocheck.project import UnreadableFile
+from reprocheck.rule import Rule
+
+# Keys (top level or one level down) that make a config an experiment config worth a seed (CFG001). A config
+# with none of them (a label map, a logging or path config) is not judged; params.yaml always is.
+EXPERIMENT_KEYS = frozenset(
+    {
+        "lr",
+        "learning_rate",
+        "epochs",
+        "max_epochs",
+        "num_epochs",
+        "n_epochs",
+        "batch_size",
+        "train_batch_size",
+        "optimizer",
+        "optim",
+        "trainer",
+        "training",
+        "train",
+        "model",
+        "data",
+        "dataset",
+        "datamodule",
+        "max_steps",
+        "num_steps",
+        "num_train_epochs",
+        "iterations",
+        "n_iter",
+        "max_iter",
+        "weight_decay",
+        "momentum",
+        "scheduler",
+        "loss",
+        "experiment",
+        "hparams",
+        "hyperparameters",
+        "n_estimators",
+        "max_depth",
+        "dropout",
+        "warmup_steps",
+        "test_size",
+        "split",
+        "callbacks",
+    }
+)
+ALWAYS_EXPERIMENT = frozenset({"params.yaml", "params.yml"})
+MAX_SCHEMA_ERRORS = 20
+MAX_MESSAGE = 160
+ENV_INTERPOLATION = re.compile(r"^\$\{oc\.env:([^,}]+)(?:,\s*([^}]*))?\}$")
+REFERENCE = re.compile(r"^\$\{([A-Za-z_][\w.]*)\}$")
+# YAML 1.1 traps (PyYAML's resolver): floats without a dot are strings, yes/no/on/off are booleans, a:b is base 60.
+FLOAT_WITHOUT_DOT = re.compile(r"^[-+]?(\d[\d_]*(\.\d*)?|\.\d+)[eE][-+]?\d+$")
+OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+TRUE_FALSE = frozenset({"true", "false"})
+
+# User-specific paths (CFG005). A mount under /mnt is user-specific unless its first folder is a shared name.
+USER_PATH = re.compile(
+    r"(?P<path>/home/[A-Za-z0-9._-]+(?=/|$|[\s\"',;:)])"
+    r"|/Users/(?!Shared\b)[A-Za-z0-9._-]+"
+    r"|\b[A-Za-z]:[\\/]{1,2}Users[\\/]{1,2}[^\\/\s\"']+"
+    r"|(?:^|(?<=[\s\"'=:(,]))~/(?!\.)"
+    r"|/mnt/[A-Za-z0-9._-]+)"
+)
+SHARED_MOUNTS = frozenset(
+    {
+        "data",
+        "datasets",
+        "dataset",
+        "storage",
+        "shared",
+        "share",
+        "nfs",
+        "efs",
+        "fsx",
+        "disk",
+        "disks",
+        "ssd",
+        "hdd",
+        "scratch",
+        "models",
+        "volume",
+        "volumes",
+        "output",
+        "outputs",
+        "input",
+        "inputs",
+        "cache",
+        "work",
+        "workspace",
+        "blob",
+        "gcs",
+        "s3",
+        "tmp",
+        "raid",
+        "azureml",
+        "batch",
+        "c",
+        "d",
+        "e",
+        "wsl",
+        "checkpoints",
+        "artifacts",
+        "code",
+        "project",
+        "projects",
+        "results",
+    }
+)
+USER_PATH_HINT = re.compile(r"/home/|/Users/|:[\\/]{1,2}Users|~/|/mnt/")
+
+
+# -- shared helpers -------------------------------------------------------------------------------
+def seed_key_names(settings) -> frozenset[str]:
+    return frozenset(key.lower() for key in settings.seed_keys)
+
+
+def is_seed_key(key: Any, names: frozenset[str]) -> bool:
+    return isinstance(key, str) and (key.lower() in names or key.lower().endswith("_seed"))
+
+
+def seed_entries(data: Any, names: frozenset[str]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(key path, value) of every seed key at the top level or one level down."""
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        if is_seed_key(key, names):
+            yield (key,), value
+    for key, value in data.items():
+        if isinstance(key, str) and isinstance(value, dict):
+            for inner, inner_value in value.items():
+                if is_seed_key(inner, names):
+                    yield (key, inner), inner_value
+
+
+def short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
+# -- CFG001 ---------------------------------------------------------------------------------------
+class ConfigWithoutSeed(Rule):
+    """
+    ## What it does
+    Finds top-level experiment configs (files under `configs/`, `config/`, `conf/`, `params.yaml`, and the
+    `config-paths` globs) without a seed key (`seed`, `random_seed`, `random_state`, `seed_everything`,
+    `manual_seed`, any `*_seed`, and the `seed-keys` setting) at the top level or one level down
+    (`trainer.seed`). Hydra-style composition is followed: a config with a `defaults:` list is seeded when any
+    file it composes is, and group files (`configs/model/resnet.yaml`, files with a `# @package` header,
+    `_base_` includes) are judged through the configs that compose them, never alone. A config with no
+    hyperparameter-like key at all (a label map, a logging or paths file) is not an experiment config;
+    `params.yaml` always is.
+
+    ## Why it matters
+    The config is the record of a run. Without the seed in it, the exact run cannot be repeated from the
+    config, and sweeps silently vary the seed together with the hyperparameters.
+
+    ## Example
+    ```yaml
+    # configs/train.yaml
+    model:
+      lr: 0.001
+    trainer:
+      max_epochs: 10
+    ```
+
+    ## Fix
+    Add `seed: 42` (any fixed integer) at the top level, and pass it to the seeding helper at start-up.
+    """
+
+    code = "CFG001"
+    name = "config-without-seed"
+    severity = Severity.WARNING
+    summary = "A top-level experiment config without a seed key"
+
+    def check(self, experiment_configs: ConfigSet, settings):
+        names = seed_key_names(settings)
+        for path in experiment_configs.top_level:
+            config = experiment_configs.files[path]
+            if not isinstance(config.data, dict):
+                continue
+            composed = experiment_configs.composition(path)
+            datas = [experiment_configs.files[p].data for p in composed]
+            if not is_experiment(path, config, datas):
+                continue
+            if any(next(seed_entries(data, names), None) is not None for data in datas):
+                continue
+            through = f" (nor do the {len(composed) - 1} files its `defaults:` compose)" if len(composed) > 1 else ""
+            yield self.finding(
+                f"experiment config {path} has no seed key{through}; add `seed: 42` (a fixed integer) at its top "
+                f"level and seed the run from it",
+                path,
+                1,
+            )
+
+
+def is_experiment(path: str, config: ConfigFile, datas: list[Any]) -> bool:
+    if filekinds.name(path) in ALWAYS_EXPERIMENT or config.has_defaults:
+        return True
+    for data in datas:
+        if not isinstance(data, dict):
+            continue
+        for key, value in data.items():
+            if isinstance(key, str) and key.lower() in EXPERIMENT_KEYS:
+                return True
+            if isinstance(value, dict) and any(isinstance(k, str) and k.lower() in EXPERIMENT_KEYS for k in value):
+                return True
+    return False
+
+
+# -- CFG002 ---------------------------------------------------------------------------------------
+class InvalidSeedValue(Rule):
+    """
+    ## What it does
+    Finds seed keys (as CFG001 defines them, in every config file including group files) whose value is not a
+    fixed non-negative integer: `null`/`~`, a string (`"42"`, `1e3`, which YAML 1.1 reads as a string), a float,
+    a negative number, a boolean (`seed_everything: true`), `${now:...}`, or `${oc.env:SEED}` without a default.
+    `seed: 0` is valid, so is `${oc.env:SEED,42}` and a `${other.key}` reference to an integer.
+
+    ## Why it matters
+    A seed that is null or computed at run time lets every framework pick its own, so the config records a
+    seed that was never used; strings and floats are rejected or silently converted by seeding functions.
+
+    ## Example
+    ```yaml
+    seed: null
+    trainer:
+      seed_everything: true
+    ```
+
+    ## Fix
+    Write a literal integer: `seed: 42`. For sweeps, give each run its own integer seed in its config.
+    """
+
+    code = "CFG002"
+    name = "invalid-seed-value"
+    severity = Severity.ERROR
+    summary = "A seed key whose value is not a fixed non-negative integer"
+
+    def check(self, experiment_configs: ConfigSet, settings):
+        names = seed_key_names(settings)
+        for path, config in experiment_configs.files.items():
+            for keys, value in seed_entries(config.data, names):
+                reason = bad_seed(value, config.data)
+                if reason is None:
+                    continue
+                dotted = ".".join(keys)
+                yield self.finding(
+                    f"seed `{dotted}` in {path} is {reason}; set a fixed non-negative integer "
+                    f"(`{keys[-1]}: 42`) so every run draws the same numbers",
+                    path,
+                    config.line_of(*keys),
+                    config.column_of(*keys),
+                )
+
+
+def bad_seed(value: Any, data: Any, depth: int = 0) -> str | None:
+    """Why a seed value is not a fixed non-negative integer (None when it is, or cannot be known)."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return f"negative ({value})" if value < 0 else None
+    if isinstance(value, float):
+        return f"a float ({value})"
+    if isinstance(value, str):
+        text = value.strip()
+        if text == "???":
+            return None  # Hydra's mandatory value: the command line must give it, and Hydra records it
+        env = ENV_INTERPOLATION.match(text)
+        if env:
+            default = env.group(2)
+            if default is None:
+                return f"an environment variable without a default ({text})"
+            default = default.strip().strip("'\"")
+            return None if default.isdigit() else f"{text}, whose default is not an integer"
+        if text.startswith("${now:"):
+            return f"the current time ({text})"
+        reference = REFERENCE.match(text)
+        if reference:
+            target = lookup(data, reference.group(1))
+            if target is _MISSING or depth > 3:
+                return None  # defined in another file of the composition: not judged here
+            return bad_seed(target, data, depth + 1)
+        if text.startswith("${"):
+            return None  # another resolver: not judged
+        return f"the string {value!r}"
+    return None
+
+
+_MISSING = object()
+
+
+def lookup(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return _MISSING
+        data = data[part]
+    return data
+
+
+# -- CFG003 ---------------------------------------------------------------------------------------
+class RemoteReference(Exception):
+    """A `$ref` outside the repository: never fetched."""
+
+
+class SchemaViolation(Rule):
+    """
+    ## What it does
+    Validates configs against their JSON Schema, found from a `# yaml-language-server: $schema=<path>` comment,
+    a top-level `$schema` key, or the `schemas` setting (glob -> schema path). Only local schemas are used: a
+    schema path is relative to the config (or, starting with `/`, to the repository root); a remote `$schema`
+    URL is left to editors, and a remote `$ref` inside a local schema is never fetched and is reported. A
+    missing or invalid schema is reported too. Each violation is reported at its key's line.
+
+    ## Why it matters
+    A config that no longer matches its schema fails at the start of a run at best, and at worst runs with a
+    misspelt key silently ignored (`learning_rte: 0.1`), so the reported hyperparameters are not the ones used.
+
+    ## Example
+    ```yaml
+    # yaml-language-server: $schema=schema/train.schema.json
+    seed: 42
+    model:
+      n_estimators: "100"   # the schema says integer
+    ```
+
+    ## Fix
+    Correct the config (or the schema, when the config is right), and vendor remote `$ref`s next to the schema.
+    """
+
+    code = "CFG003"
+    name = "schema-violation"
+    severity = Severity.ERROR
+    summary = "A config that fails its JSON Schema"
+
+    def check(self, project, settings, validated_files):
+        remote_reported: set[str] = set()
+        for path, config in validated_files.items():
+            ref = schema_reference(config, settings.schemas)
+            if ref is None or is_remote(ref.value):
+                continue
+            schema_path = local_schema_path(project, ref, path)
+            if schema_path is None:
+                yield self.finding(
+                    f"the schema {ref.value!r} named by the {ref.source} of {path} does not exist in the repository; "
+                    f"fix the path or add the schema",
+                    path,
+                    ref.line,
+                )
+                continue
+            schema = load_schema(project, schema_path)
+            if schema is None:
+                continue  # unparsable: RPC002
+            yield from self.validate(project, config, schema_path, schema, remote_reported)
+
+    def validate(self, project, config: ConfigFile, schema_path: str, schema: Any, remote_reported: set[str]):
+        import jsonschema
+        import referencing
+        import referencing.exceptions
+        import referencing.jsonschema
+
+        if not isinstance(schema, (dict, bool)):
+            yield self.finding(f"{schema_path} is not a JSON Schema (an object or a boolean)", config.path, 1)
+            return
+        validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        try:
+            validator_class.check_schema(schema)
+        except jsonschema.exceptions.SchemaError as error:
+            yield self.finding(
+                f"{schema_path} is not a valid JSON Schema: {short(error.message)}; fix the schema", config.path, 1
+            )
+            return
+        if schema_path not in remote_reported:
+            remote_reported.add(schema_path)
+            for url in sorted(remote_refs(schema)):
+                yield self.finding(
+                    f"{schema_path} refers to the remote $ref {url}, which is never fetched: configs are checked "
+                    f"without it; vendor it next to the schema and refer to the local copy",
+                    schema_path,
+                    line_containing(project, schema_path, url),
+                )
+        specification = referencing.jsonschema.specification_with(
+            validator_class.META_SCHEMA.get("$schema", ""), default=referencing.jsonschema.DRAFT202012
+        )
+        directory = posixpath.dirname(schema_path)
+
+        def retrieve(uri: str):
+            path = local_ref_path(project, uri, directory)
+            contents = load_schema(project, path)
+            if contents is None:
+                raise LookupError(f"{path} could not be read")
+            return referencing.Resource.from_contents(contents, default_specification=specification)
+
+        registry = referencing.Registry(retrieve=retrieve)
+        validator = validator_class(without_remote_refs(schema), registry=registry)
+        instance = config.data
+        if isinstance(instance, dict) and "$schema" in instance:
+            instance = {k: v for k, v in copy.copy(instance).items() if k != "$schema"}
+        try:
+            errors = list(validator.iter_errors(instance))
+        except referencing.exceptions.Unresolvable as error:
+            reference = getattr(error, "ref", "")
+            if is_remote(str(reference)):
+                return  # reported on the schema above
+            yield self.finding(
+                f"cannot validate {config.path}: $ref {reference!r} of {schema_path} does not resolve to a local "
+                f"schema; fix the reference",
+                config.path,
+                1,
+            )
+            return
+        errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
+        for error in errors[:MAX_SCHEMA_ERRORS]:
+            keys = tuple(error.absolute_path)
+            where = ".".join(str(k) for k in keys) or "(top level)"
+            yield self.finding(
+                f"{config.path}: `{where}`: {short(error.message)} (schema {schema_path}); fix the value or the schema",
+                config.path,
+                config.line_of(*keys) if keys else 1,
+                config.column_of(*keys) if keys else None,
+            )
+        if len(errors) > MAX_SCHEMA_ERRORS:
+            yield self.finding(
+                f"{config.path}: {len(errors) - MAX_SCHEMA_ERRORS} more schema violations not shown (schema "
+                f"{schema_path})",
+                config.path,
+                1,
+            )
+
+
+def without_remote_refs(schema: Any) -> Any:
+    """A copy of the schema in which remote `$ref`s accept anything, so the rest is still checked."""
+    if isinstance(schema, dict):
+        return {
+            k: without_remote_refs(v)
+            for k, v in schema.items()
+            if not (k == "$ref" and isinstance(v, str) and is_remote(v))
+        }
+    if isinstance(schema, list):
+        return [without_remote_refs(v) for v in schema]
+    return schema
+
+
+def remote_refs(schema: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and is_remote(ref):
+                found.add(ref.split("#")[0])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def local_ref_path(project, uri: str, directory: str) -> str:
+    """The repository file a `$ref` URI names, relative to the schema's folder; remote URIs are refused."""
+    parts = urlsplit(uri)
+    if parts.scheme and parts.scheme != "file":
+        raise RemoteReference(uri)
+    path = unquote(parts.path)
+    if parts.scheme == "file":
+        root = str(project.root).rstrip("/") + "/"
+        if not path.startswith(root):
+            raise LookupError(f"{uri} is outside the repository")
+        path = path[len(root) :]
+    else:
+        path = posixpath.normpath(posixpath.join(directory, path))
+    if path.startswith("../") or not project.exists(path):
+        raise LookupError(f"{uri} is not a file of the repository")
+    return path
+
+
+def line_containing(project, path: str, needle: str) -> int:
+    try:
+        text = project.read_text(path)
+    except UnreadableFile:
+        return 1
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+# -- CFG004 ---------------------------------------------------------------------------------------
+class YamlTrap(Rule):
+    """
+    ## What it does
+    Finds YAML constructs in experiment configs that loaders read differently from what was meant: duplicate
+    keys in one mapping (the last one silently wins), plain scalars that YAML 1.1 loaders such as PyYAML
+    convert unexpectedly (`1e-3` stays a string because it has no dot, `yes`/`no`/`on`/`off` become booleans,
+    `1:30` becomes the base-60 integer 90, `010` becomes the octal 8), and tab characters in indentation or
+    between a key and its value.
+
+    ## Why it matters
+    The run uses a different value from the one the author reads in the file: a learning rate of `"1e-3"`
+    (a string) fails late or is cast differently by each framework, `norm: off` is `False`, and duplicated keys
+    make a diff in review meaningless.
+
+    ## Example
+    ```yaml
+    lr: 1e-3        # the string "1e-3"
+    augment: off    # the boolean False
+    timeout: 1:30   # the integer 90
+    lr: 0.01        # duplicate: this one wins
+    ```
+
+    ## Fix
+    Write `1.0e-3` or `0.001`, quote strings that look like booleans (`'off'`) or times (`'1:30'`), keep one
+    key, and indent with spaces.
+    """
+
+    code = "CFG004"
+    name = "yaml-trap"
+    severity = Severity.ERROR
+    summary = "YAML traps: duplicate keys, YAML 1.1 scalar conversions, tabs"
+
+    def check(self, project, settings, experiment_configs: ConfigSet):
+        for path in config_paths(project, settings):
+            if not path.endswith((".yaml", ".yml")):
+                continue
+            config = experiment_configs.files.get(path)
+            if config is None or config.yaml is None:
+                yield from self.tabs_in_unparsable(project, path)
+                continue
+            parsed = config.yaml
+            for duplicate in parsed.duplicates:
+                yield self.finding(
+                    f"key `{duplicate.key}` appears twice in one mapping (lines {duplicate.first_line} and "
+                    f"{duplicate.line}); loaders keep the last one silently: remove one",
+                    path,
+                    duplicate.line,
+                )
+            block_lines: set[int] = set()
+            for node in parsed.nodes:
+                yield from self.scalars(path, node, block_lines)
+            yield from self.tabs(path, parsed.text, block_lines)
+
+    def scalars(self, path: str, root: yaml.Node, block_lines: set[int]) -> Iterator:
+        stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+        seen: set[int] = set()
+        while stack:
+            node, is_key = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                for key, value in reversed(node.value):
+                    stack.append((value, False))
+                    stack.append((key, True))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((item, False) for item in reversed(node.value))
+            elif isinstance(node, yaml.ScalarNode):
+                if node.style in ("|", ">"):
+                    block_lines.update(range(node.start_mark.line + 1, node.end_mark.line + 2))
+                    continue
+                problem = scalar_trap(node)
+                if problem:
+                    what = "key" if is_key else "value"
+                    yield self.finding(
+                        f"{what} `{node.value}` {problem}",
+                        path,
+                        node.start_mark.line + 1,
+                        node.start_mark.column + 1,
+                    )
+
+    def tabs(self, path: str, text: str, skip: set[int]) -> Iterator:
+        lines = [n for n, line in enumerate(text.splitlines(), start=1) if n not in skip and has_tab_trap(line)]
+        if lines:
+            more = f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else ""
+            yield self.finding(
+                f"tab character in indentation or after a key{more}; YAML forbids tabs in indentation and loaders "
+                f"disagree on them elsewhere: use spaces",
+                path,
+                lines[0],
+            )
+
+    def tabs_in_unparsable(self, project, path: str) -> Iterator:
+        try:
+            text = project.read_text(path)
+        except UnreadableFile:
+            return
+        lines = [n for n, line in enumerate(text.splitlines(), start=1) if has_tab_trap(line)]
+        if lines:
+            yield self.finding(
+                "tab character in indentation or after a key: YAML loaders reject it (the file does not parse); "
+                "use spaces",
+                path,
+                lines[0],
+            )
+
+
+def scalar_trap(node: yaml.ScalarNode) -> str | None:
+    """What a YAML 1.1 loader makes of a plain scalar, when that differs from what it looks like."""
+    if node.style is not None:
+        return None  # quoted: taken as written
+    value = node.value
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:str" and FLOAT_WITHOUT_DOT.match(value):
+        return f"is read as the string {value!r} by YAML 1.1 loaders (PyYAML); write {dotted_float(value)}"
+    if tag == "tag:yaml.org,2002:bool" and value.lower() not in TRUE_FALSE:
+        meaning = "true" if value.lower() in ("yes", "on", "y") else "false"
+        return f"is read as the boolean {meaning}; quote it ('{value}') for a string, or write {meaning}"
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in value:
+        return f"is read as a base-60 number ({sexagesimal(value)}); quote it ('{value}')"
+    if tag == "tag:yaml.org,2002:int" and OCTAL.match(value):
+        digits = value.replace("_", "").lstrip("+-")
+        if int(digits, 8) != int(digits, 10):
+            return f"is read as the octal number {int(digits, 8)}; write {int(digits, 10)} or quote it"
+    return None
+
+
+def dotted_float(value: str) -> str:
+    mantissa, _, exponent = value.lower().partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    sign = exponent[0] if exponent[:1] in "+-" else "+"
+    digits = exponent.lstrip("+-")
+    try:
+        return f"{mantissa}e{sign}{digits} or {float(value.replace('_', '')):g}"
+    except ValueError:  # pragma: no cover - the pattern only matches numbers
+        return f"{mantissa}e{sign}{digits}"
+
+
+def sexagesimal(value: str) -> str:
+    try:
+        return str(yaml.safe_load(value))
+    except yaml.YAMLError:  # pragma: no cover
+        return "a number"
+
+
+def has_tab_trap(line: str) -> bool:
+    """A tab in the indentation, or between `key:` and its value (outside comments)."""
+    body = line.split(" #", 1)[0]
+    indent = body[: len(body) - len(body.lstrip())]
+    if "\t" in indent:
+        return True
+    return bool(re.match(r"^\s*(- )?[^\s\"'#][^:\"']*:\t", body))
+
+
+# -- CFG005 ---------------------------------------------------------------------------------------
+class UserSpecificPath(Rule):
+    """
+    ## What it does
+    Finds absolute, user-specific paths in experiment configs and in Python string literals (code and notebook
+    cells; not docstrings, comments, tests, shell scripts or docs): `/home/<user>/`, `/Users/<user>/`,
+    `C:\\Users\\<user>\\`, `~/` (a home folder; `~/.cache`-style tool folders are fine), `/mnt/<user>` (shared
+    mounts such as `/mnt/data` are fine).
+
+    ## Why it matters
+    Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
+    different file that happens to exist there.
+
+    ## Example
+    ```yaml
+    data:
+      root: /home/alice/datasets/cifar10
+    ```
+
+    ## Fix
+    Use a path relative to the repository (`data/cifar10`), or read it from an environment variable
+    (`${oc.env:DATA_DIR}` in Hydra/OmegaConf, `os.environ["DATA_DIR"]` in code).
+    """
+
+    code = "CFG005"
+    name = "user-specific-path"
+    severity = Severity.WARNING
+    summary = "Absolute or user-specific paths in configs and code string literals"
+
+    def check(self, experiment_configs: ConfigSet, python_modules, notebook_modules):
+        for path, config in experiment_configs.files.items():
+            if not USER_PATH_HINT.search(config.text):
+                continue
+            if config.yaml is not None:
+                for node in config.yaml.nodes:
+                    yield from self.yaml_strings(path, node)
+            else:
+                yield from self.text_lines(path, config)
+        for path, module in python_modules.items():
+            if filekinds.is_test_path(path) or not USER_PATH_HINT.search(module.text):
+                continue
+            yield from self.literals(path, module, None)
+        for path, cells in notebook_modules.items():
+            if filekinds.is_test_path(path):
+                continue
+            for cell in cells:
+                if USER_PATH_HINT.search(cell.module.text):
+                    yield from self.literals(path, cell.module, cell.cell)
+
+    def message(self, found: str, where: str) -> str:
+        return (
+            f"user-specific path {found!r} in {where}; other machines do not have it: use a path relative to the "
+            f"repository or an environment variable"
+        )
+
+    def yaml_strings(self, path: str, root: yaml.Node) -> Iterator:
+        stack = [root]
+        seen: set[int] = set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(value for _, value in reversed(node.value))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(reversed(node.value))
+            elif isinstance(node, yaml.ScalarNode):
+                found = user_path(node.value)
+                if found:
+                    yield self.finding(
+                        self.message(found, "a config"), path, node.start_mark.line + 1, node.start_mark.column + 1
+                    )
+
+    def text_lines(self, path: str, config: ConfigFile) -> Iterator:
+        for number, line in enumerate(config.text.splitlines(), start=1):
+            if config.format == "toml" and line.lstrip().startswith("#"):
+                continue
+            found = user_path(line)
+            if found:
+                yield self.finding(self.message(found, "a config"), path, number, line.find(found) + 1)
+
+    def literals(self, path: str, module, cell: int | None) -> Iterator:
+        tree = module.tree
+        if tree is None:
+            return
+        docstrings = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in docstrings:
+                continue
+            found = user_path(node.value)
+            if not found:
+                continue
+            message = self.message(found, "a string literal")
+            if cell is None:
+                yield self.finding(message, path, node.lineno, node.col_offset + 1)
+            else:
+                yield self.finding(
+                    message, path, node.lineno, node.col_offset + 1, cell=cell, json_line=module.file_line(node.lineno)
+                )
+
+
+def user_path(text: str) -> str | None:
+    """The first user-specific path in `text` (not inside a URL), or None."""
+    if not isinstance(text, str) or not USER_PATH_HINT.search(text):
+        return None
+    for match in USER_PATH.finditer(text):
+        found = match.group("path")
+        prefix = text[: match.start()]
+        token_start = max(prefix.rfind(c) for c in " \t\"'=(,") + 1
+        if "://" in prefix[token_start:]:
+            continue  # part of a URL
+        if found.startswith("/mnt/") and found[len("/mnt/") :].lower() in SHARED_MOUNTS:
+            continue
+        end = text.find(" ", match.start())
+        whole = text[match.start() : end if end > 0 else len(text)]
+        return whole.strip("\"',;)") or found
+    return None

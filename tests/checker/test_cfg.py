@@ -1,0 +1,385 @@
+"""CFG rules: seeds in experiment configs (with Hydra composition), schemas, YAML traps, user-specific paths."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import findings
+
+
+def found(root, select="CFG") -> list[tuple[str, str, int | None]]:
+    return [(f["code"], f["path"], f["line"]) for f in findings(root, select=select)]
+
+
+# -- CFG001 ---------------------------------------------------------------------------------------
+def test_cfg001_top_level_config_without_seed(make_repo):
+    root = make_repo(
+        {
+            "configs/train.yaml": "model:\n  lr: 0.001\ntrainer:\n  max_epochs: 10\n",
+            "configs/seeded.yaml": "seed: 0\nmodel:\n  lr: 0.001\n",
+            "configs/nested.yaml": "trainer:\n  max_epochs: 3\n  seed: 7\n",
+            "configs/lightning.yaml": "seed_everything: 42\ntrainer:\n  max_epochs: 3\n",
+            "conf/sweep.json": json.dumps({"batch_size": 32, "random_state": 1}),
+            "config/exp.toml": "[train]\nepochs = 3\n",
+            "params.yaml": "prepare:\n  split: 0.2\n",
+        }
+    )
+    result = found(root, "CFG001")
+    assert result == [
+        ("CFG001", "config/exp.toml", 1),
+        ("CFG001", "configs/train.yaml", 1),
+        ("CFG001", "params.yaml", 1),
+    ]
+    message = findings(root, select="CFG001")[1]["message"]
+    assert "configs/train.yaml has no seed key" in message and "seed: 42" in message
+
+
+def test_cfg001_non_experiment_files_and_schemas_are_not_judged(make_repo):
+    root = make_repo(
+        {
+            "configs/labels.json": json.dumps({"0": "cat", "1": "dog"}),
+            "configs/logging.yaml": "version: 1\nhandlers:\n  console:\n    class: logging.StreamHandler\n",
+            "configs/train.schema.json": json.dumps({"type": "object", "properties": {"lr": {"type": "number"}}}),
+            "configs/schemas/model.json": json.dumps({"properties": {"epochs": {"type": "integer"}}}),
+            "tests/fixtures/configs/bad.yaml": "lr: 0.1\n",
+            "src/app/config.yaml": "lr: 0.1\n",  # not in a config folder
+        }
+    )
+    assert found(root, "CFG001") == []
+
+
+def test_cfg001_hydra_groups_are_judged_through_the_composing_config(make_repo):
+    files = {
+        "configs/train.yaml": """
+        defaults:
+          - _self_
+          - model: resnet
+          - trainer: default
+          - optional local: default
+          - override hydra/launcher: joblib
+          - experiment: null
+        data:
+          batch_size: 32
+        """,
+        "configs/model/resnet.yaml": "depth: 50\nlr: 0.1\n",
+        "configs/model/vit.yaml": "patch: 16\nlr: 0.01\n",  # another option of the group, composed by nobody
+        "configs/trainer/default.yaml": "max_epochs: 10\n",
+        "configs/experiment/big.yaml": "# @package _global_\nmodel:\n  depth: 101\n",
+    }
+    root = make_repo(files)
+    assert found(root, "CFG001") == [("CFG001", "configs/train.yaml", 1)]
+    assert "nor do the 2 files its `defaults:` compose" in findings(root, select="CFG001")[0]["message"]
+    # A seed in a composed group file seeds the composition.
+    seeded = dict(files)
+    seeded["configs/trainer/default.yaml"] = "max_epochs: 10\nseed: 3\n"
+    assert found(make_repo(seeded), "CFG001") == []
+
+
+def test_cfg001_plain_defaults_and_base_includes(make_repo):
+    root = make_repo(
+        {
+            "configs/train.yaml": "defaults:\n  - _self_\n  - local\nmodel:\n  lr: 0.1\n",
+            "configs/local.yaml": "seed: 5\n",
+            "configs/mm/base.yaml": "model:\n  lr: 0.1\nseed: 1\n",
+            "configs/mm/exp.yaml": "_base_: base.yaml\nmodel:\n  lr: 0.2\n",
+        }
+    )
+    assert found(root, "CFG001") == []
+
+
+# -- CFG002 ---------------------------------------------------------------------------------------
+def test_cfg002_seed_values(make_repo):
+    root = make_repo(
+        {
+            "configs/a.yaml": """
+            seed: null
+            trainer:
+              seed_everything: true
+              manual_seed: -1
+            """,
+            "configs/b.yaml": 'seed: "42"\nrandom_state: 1e3\nrandom_seed: 0.5\n',
+            "configs/c.yaml": "seed: ${now:%H%M%S}\ndata_seed: ${oc.env:SEED}\n",
+            "configs/ok.yaml": """
+            seed: 0
+            trainer:
+              seed: ${seed}
+              random_state: ${oc.env:SEED,42}
+            data:
+              random_seed: ???
+              split_seed: ${other.file.key}
+            """,
+            "configs/model/net.yaml": "seed: ~\n",  # group files are checked too
+        }
+    )
+    result = findings(root, select="CFG002")
+    assert [(f["path"], f["line"]) for f in result] == [
+        ("configs/a.yaml", 1),
+        ("configs/a.yaml", 3),
+        ("configs/a.yaml", 4),
+        ("configs/b.yaml", 1),
+        ("configs/b.yaml", 2),
+        ("configs/b.yaml", 3),
+        ("configs/c.yaml", 1),
+        ("configs/c.yaml", 2),
+        ("configs/model/net.yaml", 1),
+    ]
+    text = "\n".join(f["message"] for f in result)
+    for expected in ("is null", "a boolean (true)", "negative (-1)", "the string '42'", "the string '1e3'"):
+        assert expected in text
+    assert "a float (0.5)" in text and "the current time" in text and "without a default" in text
+
+
+def test_cfg002_json_and_toml(make_repo):
+    root = make_repo(
+        {
+            "configs/a.json": '{\n  "epochs": 3,\n  "seed": null\n}\n',
+            "configs/b.toml": "[train]\nepochs = 3\nseed = 1.5\n",
+        }
+    )
+    assert found(root, "CFG002") == [("CFG002", "configs/a.json", 3), ("CFG002", "configs/b.toml", 3)]
+
+
+# -- CFG003 ---------------------------------------------------------------------------------------
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["seed"],
+    "properties": {
+        "defaults": {"type": "array"},
+        "seed": {"type": "integer", "minimum": 0},
+        "model": {"$ref": "defs/model.json"},
+    },
+}
+MODEL_SCHEMA = {"type": "object", "properties": {"n_estimators": {"type": "integer"}}}
+
+
+def test_cfg003_yaml_language_server_comment_and_local_refs(make_repo):
+    root = make_repo(
+        {
+            "configs/schema/train.schema.json": json.dumps(SCHEMA),
+            "configs/schema/defs/model.json": json.dumps(MODEL_SCHEMA),
+            "configs/train.yaml": """
+            # yaml-language-server: $schema=schema/train.schema.json
+            seed: 42
+            model:
+              n_estimators: "100"
+            learning_rte: 0.1
+            """,
+            "configs/good.yaml": "# yaml-language-server: $schema=schema/train.schema.json\nseed: 1\n",
+        }
+    )
+    result = findings(root, select="CFG003")
+    assert [(f["path"], f["line"]) for f in result] == [("configs/train.yaml", 1), ("configs/train.yaml", 4)]
+    assert "'learning_rte' was unexpected" in result[0]["message"]
+    assert "`model.n_estimators`: '100' is not of type 'integer'" in result[1]["message"]
+
+
+def test_cfg003_dollar_schema_key_settings_and_missing_schema(make_repo):
+    root = make_repo(
+        {
+            "pyproject.toml": '[tool.reprocheck]\nschemas = {"configs/exp/*.toml" = "schemas/exp.json"}\n',
+            "schemas/exp.json": json.dumps({"type": "object", "required": ["seed"]}),
+            "configs/exp/a.toml": "epochs = 3\n",
+            "configs/b.json": json.dumps({"$schema": "../schemas/exp.json", "seed": 1}),
+            "configs/c.json": json.dumps({"$schema": "missing.json", "seed": 1}),
+            "configs/d.json": json.dumps({"$schema": "https://example.com/remote.json", "seed": 1}),
+        }
+    )
+    result = findings(root, select="CFG003")
+    assert [(f["path"], f["line"]) for f in result] == [("configs/c.json", 1), ("configs/exp/a.toml", 1)]
+    assert "'missing.json'" in result[0]["message"] and "does not exist" in result[0]["message"]
+    assert "'seed' is a required property" in result[1]["message"]
+
+
+def test_cfg003_remote_ref_is_never_fetched_and_is_reported(make_repo, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("network used")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    schema = {
+        "type": "object",
+        "properties": {"data": {"$ref": "https://example.com/data.json"}, "seed": {"type": "integer"}},
+    }
+    root = make_repo(
+        {
+            "configs/schema.json": json.dumps(schema, indent=1),
+            "configs/train.yaml": "# yaml-language-server: $schema=schema.json\nseed: one\ndata: {}\n",
+        }
+    )
+    result = findings(root, select="CFG003")
+    assert [(f["path"], f["line"]) for f in result] == [("configs/schema.json", 5), ("configs/train.yaml", 2)]
+    assert "remote $ref https://example.com/data.json" in result[0]["message"]
+
+
+def test_cfg003_invalid_schema(make_repo):
+    root = make_repo(
+        {
+            "configs/s.json": json.dumps({"type": "objekt"}),
+            "configs/a.yaml": "# yaml-language-server: $schema=s.json\nseed: 1\n",
+        }
+    )
+    result = findings(root, select="CFG003")
+    assert len(result) == 1 and "is not a valid JSON Schema" in result[0]["message"]
+
+
+# -- CFG004 ---------------------------------------------------------------------------------------
+def test_cfg004_yaml_traps(make_repo):
+    root = make_repo(
+        {
+            "configs/train.yaml": """
+            seed: 1
+            optimizer:
+              lr: 1e-3
+              eps: 1.0e-8
+              wd: 0.001
+              name: "1e-3"
+            augment: off
+            shuffle: true
+            country: NO
+            timeout: 1:30
+            mode: '0777'
+            perms: 0755
+            id: 007
+            seed: 2
+            notes: |
+              free	text with a tab
+            """,
+        }
+    )
+    result = findings(root, select="CFG004")
+    assert [f["line"] for f in result] == [3, 7, 9, 10, 12, 14]
+    text = [f["message"] for f in result]
+    assert "value `1e-3` is read as the string '1e-3'" in text[0] and "1.0e-3" in text[0]
+    assert "value `off` is read as the boolean false" in text[1]
+    assert "`NO`" in text[2]
+    assert "base-60 number (90)" in text[3]
+    assert "octal number 493" in text[4]
+    assert "key `seed` appears twice" in text[5] and "lines 1 and 14" in text[5]
+
+
+def test_cfg004_tabs(make_repo):
+    root = make_repo(
+        {
+            "configs/a.yaml": "seed: 1\nlr:\t0.1\n",
+            "configs/broken.yaml": "seed: 1\nmodel:\n\tlr: 0.1\n",
+        }
+    )
+    result = findings(root, select="CFG004,RPC002")
+    # PyYAML rejects both files; CFG004 names the cause next to the parser's message.
+    assert [(f["code"], f["path"], f["line"]) for f in result] == [
+        ("CFG004", "configs/a.yaml", 2),
+        ("RPC002", "configs/a.yaml", 2),
+        ("CFG004", "configs/broken.yaml", 3),
+        ("RPC002", "configs/broken.yaml", 3),
+    ]
+    clean = make_repo({"configs/a.yaml": 'seed: 1\nsep: "a\tb"  # a quoted tab is text\n'})
+    assert found(clean, "CFG004") == []
+
+
+def test_cfg004_clean_config_with_the_values_real_configs_use(make_repo):
+    root = make_repo(
+        {
+            "configs/train.yaml": """
+            # yaml-language-server: $schema=schema/train.schema.json
+            defaults:
+              - _self_
+              - local
+            seed: 42
+            data:
+              test_size: 0.25
+              path: data/processed/train.parquet
+            model:
+              learning_rate: 0.005
+              l2: 0.001
+              dropout: 1.0e-1
+              activation: relu
+              bias: true
+              layers: [64, 32]
+              name: ~
+            """,
+        }
+    )
+    assert found(root, "CFG004") == []
+
+
+# -- CFG005 ---------------------------------------------------------------------------------------
+def test_cfg005_user_paths_in_configs_and_code(make_repo):
+    root = make_repo(
+        {
+            "configs/train.yaml": """
+            seed: 1
+            data:
+              root: /home/alice/datasets/cifar
+              cache: ~/.cache/torch
+              shared: /mnt/data/imagenet
+              scratch: /mnt/bob/tmp
+              url: https://example.com/home/alice/x
+            """,
+            "configs/b.json": '{\n  "seed": 1,\n  "out": "C:\\\\Users\\\\bob\\\\runs"\n}\n',
+            "src/train.py": '''
+            """Reads /home/alice/notes (a docstring is documentation)."""
+            import os
+
+            DATA = "/Users/carol/data"
+            HOME = os.path.expanduser("~/experiments")
+            CACHE = os.path.expanduser("~/.cache/x")
+            # /home/dave/comment is a comment
+            ''',
+            "tests/test_paths.py": 'P = "/home/erin/x"\n',
+            "scripts/run.sh": "python train.py --data /home/frank/data\n",
+        }
+    )
+    result = findings(root, select="CFG005")
+    assert [(f["path"], f["line"]) for f in result] == [
+        ("configs/b.json", 3),
+        ("configs/train.yaml", 3),
+        ("configs/train.yaml", 6),
+        ("src/train.py", 4),
+        ("src/train.py", 5),
+    ]
+    assert "'/home/alice/datasets/cifar'" in result[1]["message"]
+    assert "'/Users/carol/data'" in result[3]["message"]
+
+
+def test_cfg005_notebook_cells(make_repo):
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["Data lives in /home/alice\n"]},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": ["import pandas as pd\n", "df = pd.read_csv('/home/alice/data.csv')\n"],
+        },
+    ]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    root = make_repo({"notebooks/eda.ipynb": text})
+    result = findings(root, select="CFG005")
+    assert [(f["cell"], f["line"]) for f in result] == [(2, 2)]
+    assert "/home/alice/data.csv" in text.splitlines()[result[0]["json_line"] - 1]
+
+
+# -- the whole family on a realistic project ------------------------------------------------------
+def test_realistic_hydra_project_is_clean(make_repo):
+    root = make_repo(
+        {
+            "configs/train.yaml": """
+            defaults:
+              - _self_
+              - model: mlp
+              - trainer: default
+            seed: 1234
+            paths:
+              data_dir: ${oc.env:DATA_DIR,data}
+            """,
+            "configs/model/mlp.yaml": "hidden: 64\nlr: 1.0e-3\n",
+            "configs/model/cnn.yaml": "channels: 32\nlr: 3.0e-4\n",
+            "configs/trainer/default.yaml": "max_epochs: 20\naccelerator: cpu\n",
+            "params.yaml": "seed: 7\nsplit:\n  test_size: 0.2\n",
+        }
+    )
+    assert found(root) == []
