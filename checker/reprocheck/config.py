@@ -174,6 +174,24 @@ def validate(table: dict, origin: str) -> None:
     raise ConfigError(f"{origin}: {where}: {error.message}; expected {hint}")
 
 
+GLOB_LISTS = ("exclude", "config-paths", "entrypoints", "fixture-dirs")
+GLOB_TABLES = ("per-file-ignores", "schemas")
+
+
+def check_globs(table: dict, origin: str) -> None:
+    """Every glob must compile as a gitignore pattern; name the key and the pattern otherwise."""
+    found = [(key, [i], glob) for key in GLOB_LISTS for i, glob in enumerate(table.get(key, []))]
+    found += [(key, [glob], glob) for key in GLOB_TABLES for glob in table.get(key, {})]
+    for key, where, glob in found:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except (ValueError, TypeError) as error:
+            raise ConfigError(
+                f"{origin}: {key_path([key, *where])}: {glob!r} is not a valid glob ({error}); "
+                "expected a gitignore-style pattern such as 'data/' or 'tests/**'"
+            ) from None
+
+
 def key_path(parts: list) -> str:
     """`per-file-ignores."tests/**"[0]` style path of a value inside the settings table."""
     text = ""
@@ -248,6 +266,7 @@ def load_settings(root: Path, config_file: Path | None = None, isolated: bool = 
     table = table_of(path, data)
     origin = str(path)
     validate(table, display_origin(path))
+    check_globs(table, display_origin(path))
     apply_table(settings, table, origin)
     settings.config_file = path
     try:

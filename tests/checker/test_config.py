@@ -46,6 +46,8 @@ def error_of(root, *args) -> str:
         ("seed-keys = []", "seed-keys: [] should be non-empty"),
         ("import-map = {cv2 = 3}", "import-map.cv2: 3 is not valid under any"),
         ("exclude = [1]", "exclude[0]: 1 is not of type 'string'"),
+        (r"exclude = ['data/', 'x\']", r"exclude[1]: 'x\\' is not a valid glob"),
+        (r"per-file-ignores = {'a\' = ['RPC']}", r"""per-file-ignores."a\\": 'a\\' is not a valid glob"""),
     ],
 )
 def test_invalid_settings_exit_2_naming_file_key_and_expectation(make_repo, table, expected):
