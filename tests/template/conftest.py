@@ -6,9 +6,12 @@ reached by an absolute path and tagged like a release: `v0.0.1` holds an older v
 into a folder shared by the xdist workers (guarded by a file lock), committed to a fresh git repository as a
 user would, and then only read by the tests; a test that writes copies it first.
 
-Locks are the slow part (pip-compile resolving against the index): the default combination runs the template's
-real copy-time task; the others render with tasks skipped and run the same `scripts/lock.py`, memoised by
-(Python version, `requirements/*.in` contents) so identical inputs are compiled once per session.
+Locks are the slow part: pip-compile resolves against the index, and where the index serves no separate
+metadata it downloads every candidate wheel (several GB for torch and its CUDA packages). The default
+combination runs the template's real copy-time task. The others render with tasks skipped and take their locks
+from `tests/template/locks/<key>/`, committed and produced by the template's own `scripts/lock.py` (refresh them
+with `python -m tests.template.refresh_locks`), keyed by (Python version, `requirements/*.in`, `scripts/lock.py`)
+so any change to the inputs misses the fixture; on a miss the same script compiles them, once per session.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import pytest
 
 from tests.conftest import GIT_ENV, REPO_ROOT
 
+LOCK_FIXTURES = Path(__file__).resolve().parent / "locks"
 OLD_TAG = "v0.0.1"
 NEW_TAG = "v0.1.0"
 PACKAGE = "demo_model"
@@ -162,17 +166,18 @@ def answers_for(combo: str, template_src: Path) -> dict[str, Any]:
 
 def lock_key(project: Path, python_version: str) -> str:
     digest = hashlib.sha256(python_version.encode())
-    for source in sorted((project / "requirements").glob("*.in")):
+    for source in [project / "scripts" / "lock.py", *sorted((project / "requirements").glob("*.in"))]:
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
 def compile_locks(project: Path, python_version: str, cache: Path) -> None:
-    """Run the project's own scripts/lock.py, or reuse its output for identical inputs."""
-    entry = cache / lock_key(project, python_version)
-    with file_lock(cache / f"{entry.name}.lock"):
+    """Locks from the committed fixtures, else from the project's own scripts/lock.py (memoised per session)."""
+    key = lock_key(project, python_version)
+    entry = LOCK_FIXTURES / key if (LOCK_FIXTURES / key).is_dir() else cache / key
+    with file_lock(cache / f"{key}.lock"):
         if not entry.is_dir():
-            run([sys.executable, "scripts/lock.py", "--quiet"], project, timeout=900)
+            run([sys.executable, "scripts/lock.py", "--quiet"], project, timeout=3600)
             staging = cache / f"{entry.name}.tmp"
             staging.mkdir(parents=True)
             for lock in (project / "requirements").glob("*.txt"):

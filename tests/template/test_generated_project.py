@@ -1,11 +1,11 @@
 """The generated project really works: a venv from its hashed lock, its own tests, two identical training runs,
 and `reproduce` confirming a recorded run.
 
-The default combination installs exactly as `make setup` does (`pip install --require-hashes -r
-requirements/dev.txt`). For pytorch, the lock pins PyPI's torch build (CUDA wheels of several GB on Linux), which
-this suite must not download: the hashed install is skipped with that reason where it cannot come from disk, and
-the project's code and tests still run against the CPU wheel this machine provides, with the other packages
-from the same lock.
+The default combination installs exactly as `make setup` does (`pip install --require-hashes` of
+requirements/base.txt and requirements/dev.txt). For pytorch, the lock pins PyPI's torch build (CUDA wheels of
+several GB on Linux), which this suite must not download: the hashed install is skipped with that reason where it
+cannot come from disk, and the project's code and tests still run against the CPU wheel this machine provides,
+with the other packages at the locked versions.
 """
 
 from __future__ import annotations
@@ -74,7 +74,20 @@ def default_project(rendered, tmp_path_factory) -> Path:
 def test_default_project_installs_from_its_lock_and_reproduces(default_project: Path) -> None:
     project = default_project
     python = make_venv(project, "3.11")
-    sh([str(python), "-m", "pip", "install", "--require-hashes", "-r", "requirements/dev.txt"], project)
+    sh(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--require-hashes",
+            "-r",
+            "requirements/base.txt",
+            "-r",
+            "requirements/dev.txt",
+        ],
+        project,
+    )
     sh([str(python), "-m", "pip", "install", "--no-deps", "-e", "."], project)
     done = sh([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
     assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
@@ -107,10 +120,11 @@ def test_pytorch_project_code_with_the_local_cpu_wheel(rendered, tmp_path: Path)
         pytest.skip("no CPU build of torch for Python 3.11 on this machine")
     project = copy_project(rendered("pytorch-cpu"), tmp_path / "project")
     python = make_venv(project, "3.11")
-    lock = (project / "requirements" / "dev.txt").read_text(encoding="utf-8")
+    lock = "".join((project / "requirements" / name).read_text(encoding="utf-8") for name in ("base.txt", "dev.txt"))
     # Everything but torch (and the CUDA packages only torch needs) at the locked versions, without hashes.
     skip = re.compile(r"^(torch|nvidia-|triton|cuda-)", re.IGNORECASE)
-    pins = [m for m in re.findall(r"^([A-Za-z0-9._-]+==\S+)", lock, flags=re.MULTILINE) if not skip.match(m)]
+    found = re.findall(r"^([A-Za-z0-9._-]+==\S+)", lock, flags=re.MULTILINE)
+    pins = sorted({pin for pin in found if not skip.match(pin)})
     (tmp_path / "pins.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
     sh([str(python), "-m", "pip", "install", str(wheels[-1]), "-r", str(tmp_path / "pins.txt")], project)
     sh([str(python), "-m", "pip", "install", "--no-deps", "-e", "."], project)
