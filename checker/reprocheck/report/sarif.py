@@ -62,6 +62,8 @@ def region(finding: Finding) -> dict | None:
 
 
 def artifact(path: str, rooted: bool) -> dict:
+    if Path(path).is_absolute():  # e.g. a --config file outside the checked root
+        return {"uri": Path(path).as_uri()}
     location = {"uri": quote(path, safe="/")}
     if rooted:
         location["uriBaseId"] = ROOT_ID
