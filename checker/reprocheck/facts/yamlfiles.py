@@ -42,6 +42,18 @@ class BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def construct_unknown_tag(loader: BoundedLoader, suffix: str, node: yaml.Node) -> Any:
+    """Application tags (GitLab's `!reference`, CloudFormation's `!Ref`) load as their plain value."""
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+BoundedLoader.add_multi_constructor("!", construct_unknown_tag)
+
+
 @dataclass
 class DuplicateKey:
     key: str
