@@ -653,3 +653,18 @@ def test_realistic_training_project(make_repo):
         ("RNG005", "src/pkg/evaluate.py", 7),
         ("RNG001", "src/pkg/evaluate.py", 10),
     ]
+
+
+def test_seeding_a_local_generator_is_not_an_unknown_seed_helper(make_repo):
+    root = make_repo(
+        {
+            "train.py": """
+            import torch
+
+            if __name__ == "__main__":
+                g = torch.Generator().manual_seed(0)
+                print(torch.randperm(10, generator=g), torch.rand(1))
+            """
+        }
+    )
+    assert rng(root) == [("RNG001", "train.py", 3)]

@@ -184,7 +184,9 @@ class RandomnessScanner:
                 return [("use", frozenset({"numpy"}))]
             if name == "shuffle" and is_dataset_shuffle(module, call):
                 return [("use", frozenset({"tensorflow"}))]
-        named_seed = name in T.SEED_CALL_NAMES or SEED_HELPER_NAME.fullmatch(name or "")
+        # A seed helper the checker cannot see into: an imported or bare function, not a generator's method.
+        helper_call = qualified is not None or isinstance(call.func, ast.Name)
+        named_seed = helper_call and (name in T.SEED_CALL_NAMES or SEED_HELPER_NAME.fullmatch(name or ""))
         known_library = qualified is not None and qualified.startswith(("random.", "numpy.", "torch.", "tensorflow."))
         if (call.args or call.keywords) and named_seed and not known_library:
             return [("unknown-seed", T.ALL_LIBRARIES)]
@@ -201,6 +203,9 @@ class RandomnessScanner:
             return [("skip", frozenset())]
         library = draw_library(qualified)
         if library is not None:
+            generator = keyword(call, "generator")
+            if library == "torch" and generator is not None and not is_none(generator):
+                return [("skip", frozenset())]  # drawn from the generator passed in, not the global state
             return [("use", frozenset({library}))]
         if qualified in T.RANDOM_SPLITS or qualified in T.RANDOM_SAMPLERS:
             generator = keyword(call, "generator")
