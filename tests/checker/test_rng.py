@@ -668,3 +668,29 @@ def test_seeding_a_local_generator_is_not_an_unknown_seed_helper(make_repo):
         }
     )
     assert rng(root) == [("RNG001", "train.py", 3)]
+
+
+def test_scripts_run_by_makefile_dockerfile_ci_and_shell_scripts(make_repo):
+    draw = "import random\n\nprint(random.random())\n"
+    root = make_repo(
+        {
+            "Makefile": "train:\n\tuv run python src/jobs/train.py --epochs 3\n",
+            "Dockerfile": 'FROM python:3.11\nWORKDIR /app\nCOPY . /app\nCMD ["python", "/app/src/jobs/serve.py"]\n',
+            ".github/workflows/ci.yml": (
+                "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: python -m pkg.sweep\n"
+            ),
+            "run.sh": "#!/bin/sh\nCUDA_VISIBLE_DEVICES=0 torchrun --nproc_per_node 2 src/jobs/dist.py\n",
+            "src/jobs/train.py": draw,
+            "src/jobs/serve.py": draw,
+            "src/jobs/dist.py": draw,
+            "src/jobs/unused.py": draw,
+            "src/pkg/__init__.py": "",
+            "src/pkg/sweep.py": draw,
+        }
+    )
+    result = {f["path"]: f["message"] for f in findings(root, select="RNG001")}
+    assert sorted(result) == ["src/jobs/dist.py", "src/jobs/serve.py", "src/jobs/train.py", "src/pkg/sweep.py"]
+    assert "run by Makefile:2" in result["src/jobs/train.py"]
+    assert "run by Dockerfile:4" in result["src/jobs/serve.py"]
+    assert "run by .github/workflows/ci.yml:6" in result["src/pkg/sweep.py"]
+    assert "run by run.sh:2" in result["src/jobs/dist.py"]

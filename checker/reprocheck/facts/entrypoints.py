@@ -3,7 +3,7 @@
 An entry point is a module with an `if __name__ == "__main__":` block (or a `__main__.py`), a
 `[project.scripts]` / `[tool.poetry.scripts]` target, a `@hydra.main` function, a notebook, a file matched by
 the `entrypoints` globs in settings, a script that a command in the repository runs (DVC stage `cmd`s, and
-Makefile recipes, Dockerfile `RUN`, CI steps and shell scripts when the shell facts provide them), or a
+Makefile recipes, Dockerfile `RUN`/`CMD`/`ENTRYPOINT`, CI steps and shell scripts), or a
 top-level script (repository root or `scripts/`) with module-level statements that no other module imports.
 Tests are never entry points, and a module that is only imported never is one.
 """
@@ -109,10 +109,11 @@ def resolve_target(target: tuple[str, str], bases: list[str], project, graph: Ca
             if path is not None:
                 return path
         return None
-    for base in [*bases, ""]:
-        path = posixpath.normpath(posixpath.join(base, name)) if base else posixpath.normpath(name)
-        if path.startswith("./"):
-            path = path[2:]
+    candidates = [posixpath.normpath(posixpath.join(base, name)) for base in [*bases, ""]]
+    if name.startswith("/"):  # a path inside a container (`/app/src/train.py`): try its tails
+        parts = name.strip("/").split("/")
+        candidates = ["/".join(parts[i:]) for i in range(len(parts))]
+    for path in candidates:
         if project.exists(path) and filekinds.is_python(path):
             return path
     return None
@@ -213,7 +214,9 @@ def imported_elsewhere(path: str, modules) -> bool:
 
 
 @fact
-def entry_points(project, settings, python_modules, call_graph, notebooks, dvc) -> list[EntryPoint]:
+def entry_points(
+    project, settings, python_modules, call_graph, notebooks, dvc, shell_commands, dockerfiles
+) -> list[EntryPoint]:
     """Every entry point of the project, one per file (a file run several ways keeps all its starts)."""
     graph: CallGraph = call_graph
     collect = _Collector(project, graph)
@@ -250,6 +253,22 @@ def entry_points(project, settings, python_modules, call_graph, notebooks, dvc) 
             for path in command_scripts(text, [stage.wdir], project, graph):
                 collect.add_script(path, "dvc", f"DVC stage {stage.name} ({stage.path}:{line})")
 
+    for sourced in shell_commands:
+        target = python_target(sourced.command.argv)
+        if target is not None:
+            bases = [posixpath.dirname(sourced.path)] if sourced.origin != "ci" else []
+            path = resolve_target(target, bases, project, graph)
+            if path is not None:
+                collect.add_script(path, "command", f"run by {sourced.path}:{sourced.line}")
+
+    for path, dockerfile in dockerfiles.items():
+        for stage in dockerfile.stages:
+            for argv, line in container_commands(stage):
+                target = python_target(argv)
+                resolved = resolve_target(target, [posixpath.dirname(path)], project, graph) if target else None
+                if resolved is not None:
+                    collect.add_script(resolved, "command", f"run by {path}:{line}")
+
     if settings.entrypoints:
         for path in project.matching(settings.entrypoints):
             if filekinds.is_python(path) or path in notebooks:
@@ -266,6 +285,22 @@ def entry_points(project, settings, python_modules, call_graph, notebooks, dvc) 
             collect.add_script(path, "top-level", "a top-level script")
 
     return [collect.found[path] for path in sorted(collect.found)]
+
+
+def container_commands(stage) -> list[tuple[list[str], int]]:
+    """The command lines a stage's CMD/ENTRYPOINT run (exec form, shell form, and ENTRYPOINT + CMD)."""
+    from reprocheck.facts.shell import split_commands
+
+    found: list[tuple[list[str], int]] = []
+    specs = [spec for spec in (stage.entrypoint, stage.cmd) if spec is not None]
+    for spec in specs:
+        if spec.argv:
+            found.append((list(spec.argv), spec.line))
+        elif spec.script:
+            found.extend((command.argv, spec.line) for command in split_commands(spec.script, spec.line))
+    if stage.entrypoint is not None and stage.cmd is not None and stage.entrypoint.argv and stage.cmd.argv:
+        found.append(([*stage.entrypoint.argv, *stage.cmd.argv], stage.cmd.line))
+    return found
 
 
 def command_scripts(text: str, bases: list[str], project, graph: CallGraph) -> list[str]:
