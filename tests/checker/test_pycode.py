@@ -195,12 +195,14 @@ def test_notebook_cells_share_imports_and_map_lines(make_repo):
             "source": ["x = 1\n", "np.random.seed(0)\n"],
         },
         {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["%%bash\n", "ls\n"]},
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["await main()\n"]},
     ]
     text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
     root = make_repo({"nb/explore.ipynb": text})
     _, store = store_of(root)
     found = store.get("notebook_modules")["nb/explore.ipynb"]
-    assert [c.cell for c in found] == [2, 3]  # indexes among all cells; the %%bash cell is not Python
+    assert [c.cell for c in found] == [2, 3, 5]  # indexes among all cells; the %%bash cell is not Python
+    assert found[2].module.tree is not None  # top-level await is valid in a notebook
     second = found[1].module
     assert calls(second) == ["numpy.random.seed"]
     file_lines = text.splitlines()

@@ -111,7 +111,10 @@ class PyModule:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes and the like
-                return ast.parse(text, filename=self.path, type_comments=False)
+                if self.cell is not None:  # IPython runs top-level `await` in cells
+                    flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+                    return compile(text, self.path, "exec", flags=flags, dont_inherit=True)
+                return ast.parse(text, filename=self.path)
         except SyntaxError as error:
             line = error.lineno
             where = f"cell {self.cell}, line {line}: " if self.cell and line else ""
