@@ -383,3 +383,37 @@ def test_realistic_hydra_project_is_clean(make_repo):
         }
     )
     assert found(root) == []
+
+
+def test_lightning_hydra_template_layout(make_repo):
+    """Primary configs carry `# @package _global_` too; experiment files below the root are group files."""
+    root = make_repo(
+        {
+            "configs/train.yaml": """
+            # @package _global_
+            defaults:
+              - _self_
+              - data: mnist
+              - trainer: default
+              - experiment: null
+              - optional local: default
+            task_name: "train"
+            seed: null
+            """,
+            "configs/eval.yaml": """
+            # @package _global_
+            defaults:
+              - _self_
+              - data: mnist
+            task_name: "eval"
+            ckpt_path: ???
+            """,
+            "configs/data/mnist.yaml": "batch_size: 128\nsplit: [55_000, 5_000, 10_000]\npin_memory: False\n",
+            "configs/trainer/default.yaml": "max_epochs: 10\ndeterministic: False\n",
+            "configs/experiment/example.yaml": (
+                "# @package _global_\ndefaults:\n  - override /data: mnist\nseed: 12345\n"
+            ),
+            "configs/hydra/default.yaml": "run:\n  dir: logs/${now:%Y-%m-%d}_${now:%H-%M-%S}\n",
+        }
+    )
+    assert found(root) == [("CFG001", "configs/eval.yaml", 1), ("CFG002", "configs/train.yaml", 9)]

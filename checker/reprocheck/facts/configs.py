@@ -8,8 +8,9 @@ the shared loaders (`load_yaml`, `load_json`, `load_toml`).
 Composition follows Hydra: a `defaults:` entry `model: resnet` names `<dir>/model/resnet.yaml` (relative to the
 file that lists it; `/model: resnet` is relative to the primary config's folder), a plain entry `local` names
 `<dir>/local.yaml`, `_self_` is the file itself; `_base_:` includes (MMEngine style) work alike. A file that is
-composed into another, carries a `# @package` header, or lives below a folder holding a config with a
-`defaults:` list (a Hydra config group) is partial: it is judged through the configs that compose it.
+composed into another, lives below a folder holding a config with a `defaults:` list (a Hydra config group),
+or carries a `# @package` header without a `defaults:` list of its own is partial: it is judged through the
+configs that compose it.
 """
 
 from __future__ import annotations
@@ -241,15 +242,14 @@ def experiment_configs(project, settings) -> ConfigSet:
             if entry.path and entry.path != path:
                 composers.setdefault(entry.path, []).append(path)
     for path, config in files.items():
+        directory = posixpath.dirname(path)
+        root = next((r for r in group_roots if is_below(directory, r)), None)
         if path in composers:
             partial[path] = f"composed by {composers[path][0]}"
-        elif config.package_header:
+        elif root is not None:
+            partial[path] = f"in a config group below {root}"
+        elif config.package_header and not config.has_defaults:  # primary configs may carry one too
             partial[path] = "a config group file (`# @package` header)"
-        else:
-            directory = posixpath.dirname(path)
-            root = next((r for r in group_roots if directory != r and is_below(directory, r)), None)
-            if root is not None:
-                partial[path] = f"in a config group below {root or 'the repository root'}"
     return ConfigSet(files, partial, composers)
 
 
