@@ -511,3 +511,36 @@ package:
   category: main
   optional: false
 """
+
+
+def test_hostile_dependency_files_are_rpc002_never_a_crash(make_repo):
+    root = make_repo(
+        {
+            "pyproject.toml": '[project]\nname = 3\ndependencies = "numpy"\noptional-dependencies = ["x"]\n'
+            'requires-python = "not a specifier"\n[dependency-groups]\ndev = "pytest"\n'
+            "[tool.poetry]\ndependencies = 5\n",
+            "uv.lock": "version = 1\n[[package]]\nname = \n",
+            "poetry.lock": "package = 3\n",
+            "pdm.lock": '[[package]]\nversion = "1"\nfiles = "x"\n',
+            "Pipfile.lock": "[1, 2",
+            "Pipfile": "[requires]\npython_version = 3.11\n[packages]\nrequests = {version = 3}\n",
+            "pylock.toml": "packages = [1, {name = 2}]\n",
+            "conda-lock.yml": "- just\n- a list\n",
+            "environment.yml": "name: x\ndependencies:\n\t- numpy\n",
+            "environment-gpu.yml": "dependencies:\n  - {weird: mapping}\n  - 12\n  - 'bad spec !!'\n"
+            "  - pip: [1, '-r ../../escape.txt']\n",
+            "requirements.txt": "numpy==1.0 \\\n",
+            "requirements-latin1.txt": "caf\xe9==1.0\n".encode("latin-1"),
+            "requirements-utf16.txt": "\ufeffnumpy==1.26.4\n".encode("utf-16"),
+            "requirements/loop.txt": "-r loop.txt\n-c loop.txt\n-r ../../../outside.txt\n-r /etc/passwd\n",
+            ".python-version": "\n\n",
+            "runtime.txt": "python-3.banana\n",
+            "setup.cfg": "[options\ninstall_requires = numpy\n",
+            "setup.py": "setup(install_requires=['numpy', 3, *extra], extras_require={1: []})\n",
+            "Dockerfile": "FROM python:${PY}\nRUN pip install -r\n",
+        }
+    )
+    found = findings(root, select="DEP,LCK,ENV,RPC002")
+    problems = {f["path"] for f in found if f["code"] == "RPC002"}
+    assert {"uv.lock", "Pipfile.lock", "environment.yml", "environment-gpu.yml", "setup.cfg"} <= problems
+    assert "requirements/loop.txt" not in problems  # a cycle and paths outside the root are harmless

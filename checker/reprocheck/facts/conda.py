@@ -23,6 +23,7 @@ MATCH_SPEC = re.compile(
 )
 BRACKET_VERSION = re.compile(r"version\s*=\s*['\"]?(?P<version>[^'\",\]]+)")
 RELEASE = re.compile(r"^\d+(\.\d+)*")
+VERSION_START = re.compile(r"^(=|==|<|>|<=|>=|!=|~=)?\s*[0-9*]")
 
 
 @dataclass
@@ -95,6 +96,8 @@ def parse_match_spec(text: str) -> CondaSpec | None:
     if not match:
         return None
     name, rest = match.group("name"), match.group("rest").strip()
+    if rest and not VERSION_START.match(rest):
+        return None
     version, build = rest, None
     if rest.startswith("=") and not rest.startswith("=="):
         parts = rest[1:].split("=")
@@ -114,6 +117,11 @@ def parse_match_spec(text: str) -> CondaSpec | None:
 
 def _scalar(node) -> str | None:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def _string(node) -> str | None:
+    """The text of a string scalar (a number or a boolean where a spec belongs is not one)."""
+    return node.value if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" else None
 
 
 def parse_environment(project, rel: str) -> CondaEnvironment | None:
@@ -141,7 +149,12 @@ def parse_environment(project, rel: str) -> CondaEnvironment | None:
 
 def read_dependencies(project, env: CondaEnvironment, sequence: yaml.SequenceNode) -> None:
     for item in sequence.value:
-        text = _scalar(item)
+        text = _string(item)
+        if text is None and isinstance(item, yaml.ScalarNode):
+            project.problem(
+                env.path, f"invalid conda dependency {item.value!r}: not a string", item.start_mark.line + 1
+            )
+            continue
         if text is not None:
             spec = parse_match_spec(text)
             if spec is None:
@@ -159,10 +172,11 @@ def read_pip_section(project, rel: str, sequence: yaml.SequenceNode) -> Requirem
     """The `pip:` entries as one requirements file whose lines point into the environment file."""
     section = RequirementsFile(path=rel)
     for item in sequence.value:
-        text = _scalar(item)
-        if text is None:
-            continue
+        text = _string(item)
         line, column = item.start_mark.line + 1, item.start_mark.column + 1
+        if text is None:
+            project.problem(rel, "invalid pip entry: not a string", line, column)
+            continue
         parsed, problems = parse_requirements_text(rel, text.replace("\n", " "))
         for _, message in problems:
             project.problem(rel, message, line)

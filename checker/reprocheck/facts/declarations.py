@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 
 from reprocheck.facts import fact
 from reprocheck.facts.conda import parse_match_spec
+from reprocheck.facts.locks import as_table
 from reprocheck.facts.requirements import RequirementLine, parse_requirement, pinned_version
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml
@@ -159,23 +160,19 @@ def pyproject_declarations(project, pyproject) -> list[Declaration]:
     build = pyproject.get("build-system")
     if isinstance(build, dict):
         add_list(build.get("requires"), "build-system")
-    table = pyproject.get("project") if isinstance(pyproject.get("project"), dict) else {}
+    table = as_table(pyproject.get("project"))
     add_list(table.get("dependencies"), "dependencies")
-    optional = table.get("optional-dependencies")
-    for extra, values in (optional or {}).items() if isinstance(optional, dict) else ():
+    for extra, values in as_table(table.get("optional-dependencies")).items():
         add_list(values, f"optional:{extra}")
-    groups = pyproject.get("dependency-groups")
-    for group, values in (groups or {}).items() if isinstance(groups, dict) else ():
+    for group, values in as_table(pyproject.get("dependency-groups")).items():
         add_list(values, f"group:{group}")
-    tool = pyproject.get("tool") if isinstance(pyproject.get("tool"), dict) else {}
-    uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+    tool = as_table(pyproject.get("tool"))
+    uv = as_table(tool.get("uv"))
     add_list(uv.get("dev-dependencies"), "group:dev")
-    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
-    for group, values in (
-        (pdm.get("dev-dependencies") or {}).items() if isinstance(pdm.get("dev-dependencies"), dict) else ()
-    ):
+    pdm = as_table(tool.get("pdm"))
+    for group, values in as_table(pdm.get("dev-dependencies")).items():
         add_list(values, f"group:{group}")
-    poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+    poetry = as_table(tool.get("poetry"))
     out.extend(poetry_declarations(text, poetry))
     return out
 
@@ -196,7 +193,7 @@ def poetry_declarations(text: str, poetry: dict) -> list[Declaration]:
         tables.append(("dependencies", poetry["dependencies"]))
     if isinstance(poetry.get("dev-dependencies"), dict):
         tables.append(("group:dev", poetry["dev-dependencies"]))
-    for group, body in (poetry.get("group") or {}).items() if isinstance(poetry.get("group"), dict) else ():
+    for group, body in as_table(poetry.get("group")).items():
         if isinstance(body, dict) and isinstance(body.get("dependencies"), dict):
             tables.append((f"group:{group}", body["dependencies"]))
     out = []

@@ -86,6 +86,16 @@ class Lock:
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
+def as_list(value) -> list:
+    """`value` when it is a list, else [] (parsed TOML/JSON/YAML may hold anything where a list belongs)."""
+    return value if isinstance(value, list) else []
+
+
+def as_table(value) -> dict:
+    """`value` when it is a mapping, else {}."""
+    return value if isinstance(value, dict) else {}
+
+
 def canonical(name: str) -> str:
     return canonicalize_name(name)
 
@@ -164,12 +174,12 @@ def uv_lock(project, rel: str, data: dict) -> Lock:
     text = project.try_read_text(rel) or ""
     lines = toml_package_lines(text)
     packages = []
-    for index, item in enumerate(data.get("package") or []):
+    for index, item in enumerate(as_list(data.get("package"))):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
-        source = item.get("source") if isinstance(item.get("source"), dict) else {}
-        kind = next(iter(source), "registry")
-        hashes = [w.get("hash") for w in item.get("wheels") or [] if isinstance(w, dict)]
+        source = as_table(item.get("source"))
+        kind = str(next(iter(source), "registry"))
+        hashes = [w.get("hash") for w in as_list(item.get("wheels")) if isinstance(w, dict)]
         sdist = item.get("sdist") if isinstance(item.get("sdist"), dict) else None
         hashed = bool((sdist and sdist.get("hash")) or (hashes and all(hashes)))
         packages.append(
@@ -196,13 +206,13 @@ def uv_lock(project, rel: str, data: dict) -> Lock:
 def poetry_or_pdm_lock(project, rel: str, data: dict, kind: str) -> Lock:
     text = project.try_read_text(rel) or ""
     lines = toml_package_lines(text)
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    legacy_files = metadata.get("files") if isinstance(metadata.get("files"), dict) else {}
+    metadata = as_table(data.get("metadata"))
+    legacy_files = as_table(metadata.get("files"))
     packages = []
-    for index, item in enumerate(data.get("package") or []):
+    for index, item in enumerate(as_list(data.get("package"))):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
-        files = item.get("files") or legacy_files.get(item["name"]) or []
+        files = as_list(item.get("files")) or as_list(legacy_files.get(item["name"]))
         hashed = bool(files) and all(isinstance(f, dict) and f.get("hash") for f in files)
         source, location = "registry", None
         declared = item.get("source") if isinstance(item.get("source"), dict) else None
@@ -228,15 +238,16 @@ def pylock(project, rel: str, data: dict) -> Lock:
     text = project.try_read_text(rel) or ""
     lines = toml_package_lines(text, "packages")
     packages = []
-    for index, item in enumerate(data.get("packages") or []):
+    for index, item in enumerate(as_list(data.get("packages"))):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
-        artifacts = [*(item.get("wheels") or []), *([item["sdist"]] if isinstance(item.get("sdist"), dict) else [])]
+        artifacts = [*as_list(item.get("wheels")), *([item["sdist"]] if isinstance(item.get("sdist"), dict) else [])]
         if isinstance(item.get("archive"), dict):
             artifacts.append(item["archive"])
         source = next((k for k in ("vcs", "directory", "archive") if k in item), "registry")
         hashed = bool(artifacts) and all(isinstance(a, dict) and a.get("hashes") for a in artifacts)
-        location = item.get(source, {}).get("path") or item.get(source, {}).get("url") if source != "registry" else None
+        where = as_table(item.get(source))
+        location = (where.get("path") or where.get("url")) if source != "registry" else None
         packages.append(
             LockedPackage(
                 name=canonical(item["name"]),
@@ -290,8 +301,8 @@ def conda_lock(project, rel: str) -> Lock | None:
     if loaded is None or not isinstance(loaded.data, dict):
         return None
     data = loaded.data
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    sources = [s for s in metadata.get("sources") or [] if isinstance(s, str)]
+    metadata = as_table(data.get("metadata"))
+    sources = [s for s in as_list(metadata.get("sources")) if isinstance(s, str)]
     inputs = [resolve_from(posixpath.dirname(rel), s) for s in sources]
     packages: dict[tuple[str, str | None, str], LockedPackage] = {}
     node = loaded.node_at("package")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import posixpath
 import re
 
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts.declarations import locate_string
-from reprocheck.facts.locks import docker_context, docker_excludes, lock_kind_by_name, sibling
+from reprocheck.facts.locks import as_list, as_table, docker_context, docker_excludes, lock_kind_by_name, sibling
 from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of, resolve_from
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
@@ -122,11 +122,10 @@ class MissingLock(Rule):
             yield self.finding(message, rel, env.dependencies_line)
 
     def check_pyproject(self, project, pyproject, covered):
-        table = pyproject.get("project") if isinstance(pyproject.get("project"), dict) else {}
-        dependencies = [d for d in table.get("dependencies") or [] if isinstance(d, str)]
-        poetry = pyproject.get("tool", {}).get("poetry", {}) if isinstance(pyproject.get("tool"), dict) else {}
-        poetry_deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
-        poetry_names = [n for n in poetry_deps or {} if n.lower() != "python"] if isinstance(poetry_deps, dict) else []
+        table = as_table(pyproject.get("project"))
+        dependencies = [d for d in as_list(table.get("dependencies")) if isinstance(d, str)]
+        poetry = as_table(as_table(pyproject.get("tool")).get("poetry"))
+        poetry_names = [n for n in as_table(poetry.get("dependencies")) if n.lower() != "python"]
         names = {parse_requirement(d).get("name") for d in dependencies} | {canonicalize_name(n) for n in poetry_names}
         names.discard(None)
         if not names or covered("pyproject.toml", names):
@@ -380,16 +379,16 @@ class StaleUvLock(Rule):
 
 
 def root_package(data: dict, name: str) -> tuple[dict, int] | None:
-    packages = [p for p in data.get("package") or [] if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    packages = [p for p in as_list(data.get("package")) if isinstance(p, dict) and isinstance(p.get("name"), str)]
     for index, package in enumerate(packages):
-        source = package.get("source") if isinstance(package.get("source"), dict) else {}
+        source = as_table(package.get("source"))
         if canonicalize_name(package["name"]) == name and (source.get("editable") or source.get("virtual")) in (
             ".",
             "./",
         ):
             return package, index
     for index, package in enumerate(packages):
-        if canonicalize_name(package["name"]) == name and not (package.get("source") or {}).get("registry"):
+        if canonicalize_name(package["name"]) == name and not as_table(package.get("source")).get("registry"):
             return package, index
     return None
 
@@ -397,10 +396,10 @@ def root_package(data: dict, name: str) -> tuple[dict, int] | None:
 def expected_requirements(data: dict) -> list[tuple[str, str, object, str]]:
     """(name, where, value, spec as written) for each requirement pyproject.toml gives uv."""
     out = []
-    table = data.get("project") or {}
+    table = as_table(data.get("project"))
 
     def add(values, where: str) -> None:
-        for value in values or []:
+        for value in as_list(values):
             if not isinstance(value, str):
                 continue
             fields = parse_requirement(value)
@@ -409,14 +408,11 @@ def expected_requirements(data: dict) -> list[tuple[str, str, object, str]]:
             out.append((fields["name"], where, requirement_value(fields), value))
 
     add(table.get("dependencies"), "")
-    for extra, values in (table.get("optional-dependencies") or {}).items():
+    for extra, values in as_table(table.get("optional-dependencies")).items():
         add(values, f"extra:{canonicalize_name(extra)}")
-    groups = data.get("dependency-groups") if isinstance(data.get("dependency-groups"), dict) else {}
-    for group, values in groups.items():
+    for group, values in as_table(data.get("dependency-groups")).items():
         add(values, f"group:{canonicalize_name(group)}")
-    uv = (data.get("tool") or {}).get("uv") if isinstance(data.get("tool"), dict) else None
-    if isinstance(uv, dict):
-        add(uv.get("dev-dependencies"), "group:dev")
+    add(as_table(as_table(data.get("tool")).get("uv")).get("dev-dependencies"), "group:dev")
     return out
 
 
@@ -425,18 +421,17 @@ def recorded(package: dict) -> list[tuple[str, str, object]]:
     metadata = package.get("metadata") if isinstance(package.get("metadata"), dict) else None
     out = []
     if metadata is None:  # an old lock format: only names are known
-        for item in package.get("dependencies") or []:
+        for item in as_list(package.get("dependencies")):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 out.append((canonicalize_name(item["name"]), "", None))
         return out
-    for item in metadata.get("requires-dist") or []:
+    for item in as_list(metadata.get("requires-dist")):
         if isinstance(item, dict) and isinstance(item.get("name"), str):
-            extra = EXTRA_MARKER.search(item.get("marker") or "")
+            extra = EXTRA_MARKER.search(str(item.get("marker") or ""))
             where = f"extra:{canonicalize_name(extra.group('extra'))}" if extra else ""
             out.append((canonicalize_name(item["name"]), where, recorded_value(item)))
-    groups = metadata.get("requires-dev") if isinstance(metadata.get("requires-dev"), dict) else {}
-    for group, items in groups.items():
-        for item in items or []:
+    for group, items in as_table(metadata.get("requires-dev")).items():
+        for item in as_list(items):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 out.append((canonicalize_name(item["name"]), f"group:{canonicalize_name(group)}", recorded_value(item)))
     return out
@@ -452,10 +447,10 @@ def recorded_value(item: dict):
     if any(key in item for key in UV_SOURCE_KEYS):
         return None
     try:
-        specifier = SpecifierSet(item.get("specifier") or "")
-    except Exception:
+        specifier = SpecifierSet(str(item.get("specifier") or ""))
+    except InvalidSpecifier:
         return None
-    extras = frozenset(canonicalize_name(e) for e in item.get("extras") or [] if isinstance(e, str))
+    extras = frozenset(canonicalize_name(e) for e in as_list(item.get("extras")) if isinstance(e, str))
     return (frozenset(specifier), extras)
 
 
