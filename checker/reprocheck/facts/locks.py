@@ -41,6 +41,7 @@ EXPLICIT_CANDIDATE = re.compile(
 )
 CONDA_FILE = re.compile(r"/(?P<name>[^/]+)-(?P<version>[^-/]+)-(?P<build>[^-/]+)\.(conda|tar\.bz2)(#.*)?$")
 TOML_NAME = re.compile(r'^\s*name\s*=\s*"(?P<name>[^"]+)"')
+LOCK_SUFFIXES = (".lock", ".toml", ".yml", ".yaml", ".txt")
 HASH_SOURCES = frozenset({"registry", "url", "file", "archive", "legacy"})  # sources that can carry a hash
 
 
@@ -360,6 +361,8 @@ def environments_beside(project, rel: str) -> list[str]:
 
 # -- the fact ----------------------------------------------------------------------------------------------------
 def lock_kind_by_name(rel: str) -> str | None:
+    if not rel.endswith(LOCK_SUFFIXES):
+        return None
     base = filekinds.name(rel)
     if base in TOML_LOCKS:
         return TOML_LOCKS[base]

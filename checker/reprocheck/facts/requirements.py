@@ -614,6 +614,8 @@ def read_header(result: RequirementsFile, lines: list[str]) -> None:
 
 
 def command_tool(body: str) -> str | None:
+    if "compile" not in body and "export" not in body:
+        return None
     try:
         argv = shlex.split(body)
     except ValueError:
