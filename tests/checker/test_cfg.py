@@ -244,6 +244,7 @@ def test_cfg004_yaml_traps(make_repo):
             mode: '0777'
             perms: 0755
             id: 007
+            big: 1.0e3
             seed: 2
             notes: |
               free	text with a tab
@@ -251,14 +252,15 @@ def test_cfg004_yaml_traps(make_repo):
         }
     )
     result = findings(root, select="CFG004")
-    assert [f["line"] for f in result] == [3, 7, 9, 10, 12, 14]
+    assert [f["line"] for f in result] == [3, 7, 9, 10, 12, 14, 15]
     text = [f["message"] for f in result]
     assert "value `1e-3` is read as the string '1e-3'" in text[0] and "1.0e-3" in text[0]
     assert "value `off` is read as the boolean false" in text[1]
     assert "`NO`" in text[2]
     assert "base-60 number (90)" in text[3]
     assert "octal number 493" in text[4]
-    assert "key `seed` appears twice" in text[5] and "lines 1 and 14" in text[5]
+    assert "value `1.0e3` is read as the string" in text[5] and "1.0e+3 or 1000" in text[5]
+    assert "key `seed` appears twice" in text[6] and "lines 1 and 15" in text[6]
 
 
 def test_cfg004_tabs(make_repo):

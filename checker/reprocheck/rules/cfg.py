@@ -516,7 +516,8 @@ class YamlTrap(Rule):
     ## What it does
     Finds YAML constructs in experiment configs that loaders read differently from what was meant: duplicate
     keys in one mapping (the last one silently wins), plain scalars that YAML 1.1 loaders such as PyYAML
-    convert unexpectedly (`1e-3` stays a string because it has no dot, `yes`/`no`/`on`/`off` become booleans,
+    convert unexpectedly (`1e-3` stays a string because it has no dot, and so does `1.0e3`, whose exponent has
+    no sign; `yes`/`no`/`on`/`off` become booleans,
     `1:30` becomes the base-60 integer 90, `010` becomes the octal 8), and tab characters in indentation or
     between a key and its value.
 

@@ -445,6 +445,7 @@ class UnseededDataOperation(Rule):
 
     def check(self, python_modules, notebook_modules, call_graph, entry_randomness, settings):
         covered = None
+        seeds_numpy: dict[str, bool] = {}
         for unit in units_to_scan(call_graph, python_modules, notebook_modules, self.WORDS):
             module = call_graph.source(unit)
             for call in calls_in(call_graph, unit):
@@ -473,7 +474,9 @@ class UnseededDataOperation(Rule):
                 ):
                     if covered is None:
                         covered = numpy_seeded_units(entry_randomness)
-                    if unit not in covered and not module_seeds_numpy(call_graph, unit.path, settings):
+                    if unit.path not in seeds_numpy:
+                        seeds_numpy[unit.path] = module_seeds_numpy(call_graph, unit.path, settings)
+                    if unit not in covered and not seeds_numpy[unit.path]:
                         message = (
                             f"{shown(call.func)}() draws from NumPy's global generator, which nothing seeds here; "
                             f"use rng = np.random.default_rng(seed) and rng.{qualified.rsplit('.', 1)[-1]}(...)"
