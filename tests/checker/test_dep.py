@@ -345,3 +345,32 @@ def test_dep007_look_alikes(make_repo):
     explicit = "# platform: linux-64\n@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-0.conda\n"
     locked = make_repo({"environment.yml": "dependencies:\n  - numpy\n", "conda-linux-64.lock": explicit})
     assert of(locked, "DEP007") == []
+
+
+def test_dep006_fix_in_a_conda_pip_section_and_pyproject_extras(make_repo):
+    root = make_repo(
+        {
+            "environment.yml": "channels: [conda-forge]\ndependencies:\n  - python=3.11\n  - pip:\n"
+            "    - sklearn\n    - 'yaml'\n",
+            "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n\n[project.optional-dependencies]\n'
+            "gpu = ['tensorflow-gpu[and-cuda]>=2.10 ; sys_platform == \"linux\"']\n",
+        }
+    )
+    found = of(root, "DEP006")
+    assert where(found) == [("environment.yml", 5), ("environment.yml", 6), ("pyproject.toml", 6)]
+    assert found[1]["fix"] is None  # a quoted YAML scalar is not rewritten
+    run_cli(str(root), "--select", "DEP006", "--fix", "--no-cache")
+    assert "    - scikit-learn\n    - 'yaml'\n" in (root / "environment.yml").read_text()
+    assert "gpu = ['tensorflow[and-cuda]>=2.10 ; sys_platform == \"linux\"']" in (root / "pyproject.toml").read_text()
+
+
+def test_inline_suppressions_in_requirements_and_conda_files(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "numpy>=1.24  # reprocheck: ignore[DEP001] tested against the newest\n"
+            "# reprocheck: ignore[DEP001]\npandas\nscipy\n",
+            "environment.yml": "channels: [conda-forge]\ndependencies:\n"
+            "  - numpy  # reprocheck: ignore[DEP007]\n  - scipy\n",
+        }
+    )
+    assert where(findings(root, select="DEP001,DEP007")) == [("environment.yml", 4), ("requirements.txt", 4)]
