@@ -438,3 +438,13 @@ def test_lck007_uv_lock_absolute_path_source(make_repo):
     (found,) = of(root, "LCK007")
     assert (found["path"], found["line"]) == ("uv.lock", 24)
     assert "locks mylib from /home/alice/mylib" in found["message"]
+
+
+def test_lck002_universal_lock_and_packages_left_out_on_purpose(make_repo):
+    body = (
+        "numpy==1.24.4 ; python_version < '3.9'\n    # via -r requirements.in\n"
+        "numpy==1.26.4 ; python_version >= '3.9'\n    # via -r requirements.in\n"
+    )
+    lock = compiled("requirements.in", body, flags="--no-emit-package torch --universal")
+    root = make_repo({"requirements.in": "numpy>=1.26\ntorch\n", "requirements.txt": lock})
+    assert of(root, "LCK002") == []

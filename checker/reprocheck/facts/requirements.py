@@ -223,6 +223,7 @@ class CompileHeader:
     output: str | None = None
     extras: tuple[str, ...] = ()
     all_extras: bool = False
+    omitted: tuple[str, ...] = ()  # --no-emit-package / --unsafe-package: left out of the output on purpose
 
     @property
     def command_text(self) -> str:
@@ -656,6 +657,8 @@ def fill_command(header: CompileHeader, number: int, body: str) -> None:
                 header.python = match.group(1) if match else None
             elif name == "--extra" and value:
                 extras.extend(v.strip() for v in value.split(",") if v.strip())
+            elif name in ("--no-emit-package", "--unsafe-package") and value:
+                header.omitted = (*header.omitted, canonicalize_name(value))
             continue
         if token.endswith(INPUT_SUFFIXES) or filekinds.name(token) in ("pyproject.toml", "setup.py", "setup.cfg"):
             inputs.append(token)

@@ -182,8 +182,11 @@ class StaleCompiledLock(Rule):
             header = parsed.header
             python = header.python if header else None
             command = header.command_text if header and header.command else f"pip-compile {' '.join(inputs)}"
-            locked = {r.name: r for r in parsed.requirements if r.name}
-            present = set(locked) | {name for name, _ in parsed.unsafe}
+            locked: dict[str, list] = {}
+            for entry in parsed.requirements:
+                if entry.name:
+                    locked.setdefault(entry.name, []).append(entry)
+            present = set(locked) | {name for name, _ in parsed.unsafe} | set(header.omitted if header else ())
             required, constraints = [], []
             for rel in inputs:
                 if rel == "pyproject.toml":
@@ -202,12 +205,12 @@ class StaleCompiledLock(Rule):
                     message = f"{item.name} is required by {item.path} but missing from {path}; re-run {command}"
                     yield self.finding(message, item.path, item.line, item.column)
             for item in [*required, *constraints]:
-                entry = locked.get(item.name) if item.name else None
-                if entry is None or entry.pinned_version is None or not str(item.specifier):
+                entries = [e for e in locked.get(item.name, []) if e.pinned_version] if item.name else []
+                if not entries or not str(item.specifier) or marker_applies(item.marker, python) is False:
                     continue
-                if marker_applies(item.marker, python) is False:
-                    continue
-                if not item.specifier.contains(entry.pinned_version, prereleases=True):
+                # a universal lock may pin one version per environment: stale only when none satisfies the input
+                if not any(item.specifier.contains(e.pinned_version, prereleases=True) for e in entries):
+                    entry = entries[0]
                     message = (
                         f"{path} pins {entry.raw_name}=={entry.pinned_version}, outside {item.specifier} required by "
                         f"{item.path}; re-run {command}"
