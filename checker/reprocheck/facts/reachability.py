@@ -316,11 +316,25 @@ class CallGraph:
             return []
         if unit.kind in ("function", "main"):
             found[Unit(unit.path, "body")] = None  # the module is imported for its code to run
+        # At import time a function only runs when called, passed to a call or used as a decorator; one merely
+        # stored in a module-level table (`MODELS = {"a": build_a}`) does not. Code that runs later (functions,
+        # the `__main__` block, cells) may call whatever it names, so every reference counts there.
+        import_time = unit.kind == "body"
+        runs: set[int] = set()
         for node in self.walk(unit):
+            if import_time:
+                if isinstance(node, ast.Call):
+                    runs.add(id(node.func))
+                    runs.update(id(a.value if isinstance(a, ast.Starred) else a) for a in node.args)
+                    runs.update(id(k.value) for k in node.keywords)
+                elif isinstance(node, (*DEFS, ast.ClassDef)):
+                    runs.update(id(d) for d in node.decorator_list)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 for target in self.imported_bodies(module, node):
                     found[target] = None
             elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                if import_time and id(node) not in runs:
+                    continue
                 target = self.resolve_node(unit, node)
                 if target is not None and target != unit:
                     found[target] = None
