@@ -297,6 +297,10 @@ def name_from_url(url: str) -> tuple[str | None, frozenset[str]]:
         names = [canonicalize_name(e) for e in extras.strip("[]").split(",") if e.strip()] if extras else []
         return match.group("name"), frozenset(names)
     base = posixpath.basename(url.split("#", 1)[0].split("?", 1)[0].rstrip("/"))
+    vcs = re.match(r"^(git|hg|svn|bzr)\+", url)
+    if vcs:  # pip reads the name from the checkout; the repository's name is the best static guess
+        guess = re.sub(r"\.git$", "", base.split("@", 1)[0])
+        return (guess if NAME.fullmatch(guess) else None), frozenset()
     if base.endswith(".whl"):
         return base.split("-", 1)[0], frozenset()
     for suffix in ARCHIVE_SUFFIXES:

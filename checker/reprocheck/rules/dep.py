@@ -158,7 +158,7 @@ class MutableDirectReference(Rule):
                 reason = mutable_reason(entry.url)
                 if reason is not None:
                     seen.add((rel, entry.line))
-                    label = entry.raw_name or entry.url
+                    label = entry.raw_name or "a dependency"
                     yield self.finding(direct_message(label, entry.url, rel, reason), rel, entry.line, entry.column)
         for declarations in declared_distributions.values():
             for item in declarations:
