@@ -694,3 +694,13 @@ def test_scripts_run_by_makefile_dockerfile_ci_and_shell_scripts(make_repo):
     assert "run by Dockerfile:4" in result["src/jobs/serve.py"]
     assert "run by .github/workflows/ci.yml:6" in result["src/pkg/sweep.py"]
     assert "run by run.sh:2" in result["src/jobs/dist.py"]
+
+
+def test_functions_only_stored_in_a_module_table_do_not_run_at_import(make_repo):
+    files = {
+        "augment.py": "import random\n\ndef jitter(x):\n    return x + random.random()\n\nAUGMENTS = {'j': jitter}\n",
+        "report.py": "from augment import AUGMENTS\n\nif __name__ == '__main__':\n    print(sorted(AUGMENTS))\n",
+    }
+    assert rng(make_repo(files)) == []
+    files["report.py"] = "from augment import jitter\n\nif __name__ == '__main__':\n    print(list(map(jitter, [1])))\n"
+    assert rng(make_repo(files)) == [("RNG001", "report.py", 3)]  # passed to a call: it runs
