@@ -419,3 +419,17 @@ def test_lightning_hydra_template_layout(make_repo):
         }
     )
     assert found(root) == [("CFG001", "configs/eval.yaml", 1), ("CFG002", "configs/train.yaml", 9)]
+
+
+def test_config_paths_and_seed_keys_settings(make_repo):
+    settings = '[tool.reprocheck]\nconfig-paths = ["experiments/*.yaml"]\nseed-keys = ["prng"]\n'
+    root = make_repo(
+        {
+            "pyproject.toml": settings,
+            "experiments/a.yaml": "prng: 3\nlr: 0.1\n",
+            "experiments/b.yaml": "lr: 0.1\n",
+            "experiments/c.yaml": "prng: null\nlr: 0.1\n",
+            "configs/ignored.yaml": "lr: 0.1\n",  # not matched by the configured globs
+        }
+    )
+    assert found(root) == [("CFG001", "experiments/b.yaml", 1), ("CFG002", "experiments/c.yaml", 1)]
