@@ -14,6 +14,8 @@ import yaml
 
 MAX_ALIASES = 200
 MAX_DEPTH = 200
+# Nodes after expanding aliases: a few aliases nested can stand for billions of values ("billion laughs").
+MAX_EXPANDED_NODES = 500_000
 
 
 class YamlRefused(Exception):
@@ -121,23 +123,40 @@ def scalar_key(node: yaml.Node) -> Any:
     return node.value
 
 
-def find_duplicates(node: yaml.Node, out: list[DuplicateKey], depth: int = 0) -> None:
-    if depth > MAX_DEPTH:
+def find_duplicates(node: yaml.Node, out: list[DuplicateKey], seen: set[int] | None = None, depth: int = 0) -> None:
+    """Duplicate keys of every mapping, each node visited once (aliases point at already-seen nodes)."""
+    seen = set() if seen is None else seen
+    if depth > MAX_DEPTH or id(node) in seen:
         return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
+        first: dict[Any, int] = {}
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if key.value == "<<":
-                    pass
-                elif key.value in seen:
-                    out.append(DuplicateKey(key.value, key.start_mark.line + 1, seen[key.value]))
+            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                if key.value in first:
+                    out.append(DuplicateKey(key.value, key.start_mark.line + 1, first[key.value]))
                 else:
-                    seen[key.value] = key.start_mark.line + 1
-            find_duplicates(value, out, depth + 1)
+                    first[key.value] = key.start_mark.line + 1
+            find_duplicates(value, out, seen, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            find_duplicates(item, out, depth + 1)
+            find_duplicates(item, out, seen, depth + 1)
+
+
+def expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    """How many nodes a consumer walking the constructed data would visit (aliases counted each time)."""
+    if id(node) in memo:
+        return memo[id(node)]
+    total = 1
+    if depth <= MAX_DEPTH:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                total += expanded_size(key, memo, depth + 1) + expanded_size(value, memo, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += expanded_size(item, memo, depth + 1)
+    memo[id(node)] = total
+    return total
 
 
 def parse_yaml(path: str, text: str) -> YamlFile:
@@ -145,9 +164,12 @@ def parse_yaml(path: str, text: str) -> YamlFile:
     loader = BoundedLoader(text)
     try:
         nodes = []
+        memo: dict[int, int] = {}
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
+                if expanded_size(node, memo) > MAX_EXPANDED_NODES:
+                    raise YamlRefused(f"aliases expand to more than {MAX_EXPANDED_NODES} values (refused: alias bomb)")
                 nodes.append(node)
         documents = [loader.construct_document(n) for n in nodes]
     finally:
