@@ -160,9 +160,10 @@ jobs:
 
 def notebook(index: int, with_outputs: bool) -> str:
     cells = [
-        {"cell_type": "markdown", "metadata": {}, "source": [f"# Exploration {index}\n"]},
+        {"cell_type": "markdown", "id": f"md-{index}", "metadata": {}, "source": [f"# Exploration {index}\n"]},
         {
             "cell_type": "code",
+            "id": f"code-{index}",
             "execution_count": 1 if with_outputs else None,
             "metadata": {},
             "outputs": [{"name": "stdout", "output_type": "stream", "text": ["0.5\n"]}] if with_outputs else [],
