@@ -164,7 +164,7 @@ def test_dep003_imports_but_nothing_declared(make_repo):
     )
     (found,) = of(root, "DEP003")
     assert (found["path"], found["line"]) == ("src/pkg/train.py", 3)
-    assert found["message"].startswith("src/pkg/train.py imports numpy (and 1 other third-party modules)")
+    assert found["message"].startswith("src/pkg/train.py imports numpy (and 1 other third-party module)")
     assert of(root, "DEP004") == []  # DEP003 already says it
 
 

@@ -99,7 +99,7 @@ def test_lck001_declarations_without_locks(make_repo):
     ]
     messages = {f["path"]: f["message"] for f in found}
     assert messages["requirements.in"] == (
-        "requirements.in declares 1 dependencies but no lock is compiled from it; "
+        "requirements.in declares 1 dependency but no lock is compiled from it; "
         "run pip-compile --generate-hashes requirements.in and commit requirements.txt"
     )
     assert "is hand-written (no pip-compile header, no hashes)" in messages["requirements-dev.txt"]

@@ -235,7 +235,7 @@ class NoDependencyDeclarations(Rule):
             return
         modules = sorted({item[0].split(".")[0] for item in found})
         module, path, line, cell, json_line = found[0]
-        others = f" (and {len(modules) - 1} other third-party modules)" if len(modules) > 1 else ""
+        others = f" (and {plural(len(modules) - 1, 'other third-party module')})" if len(modules) > 1 else ""
         message = (
             f"{path} imports {module.split('.')[0]}{others} but the repository declares no dependencies; "
             "declare them in requirements.in or [project.dependencies] and commit a lock"
@@ -521,3 +521,7 @@ class UnlockedCondaEnvironment(Rule):
                     "add `channels:` (e.g. conda-forge and nodefaults)"
                 )
                 yield self.finding(message, rel, env.channels_line or 1)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

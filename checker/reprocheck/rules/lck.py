@@ -97,7 +97,7 @@ class MissingLock(Rule):
             if parsed.is_input:
                 target = rel[: -len(".in")] + ".txt"
                 message = (
-                    f"{rel} declares {len(named)} dependencies but no lock is compiled from it; "
+                    f"{rel} declares {dependency_count(len(named))} but no lock is compiled from it; "
                     f"run pip-compile --generate-hashes {rel} and commit {target}"
                 )
             else:
@@ -137,7 +137,7 @@ class MissingLock(Rule):
         else:
             line, tool = toml_line_of(text, "python", "tool.poetry.dependencies"), "poetry lock"
         message = (
-            f"pyproject.toml declares {count} dependencies of an application but no lock pins them; "
+            f"pyproject.toml declares {dependency_count(count)} of an application but no lock pins them; "
             f"run {tool} and commit the lock"
         )
         yield self.finding(message, "pyproject.toml", line)
@@ -811,3 +811,7 @@ def is_machine_local(value: str) -> bool:
     return value.startswith(("/", "~", "$HOME", "${HOME}", "%USERPROFILE%")) or bool(
         re.match(r"^[A-Za-z]:[\\/]", value)
     )
+
+
+def dependency_count(count: int) -> str:
+    return "1 dependency" if count == 1 else f"{count} dependencies"
