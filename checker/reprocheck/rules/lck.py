@@ -49,6 +49,7 @@ RELOCKING: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("pipenv", "upgrade"): ((), "pipenv sync"),
 }
 INSTALL_ORIGINS = ("dockerfile", "ci", "makefile")
+PYPROJECT_LOCKS = ("uv.lock", "poetry.lock", "pdm.lock", "pylock.toml")
 
 
 class MissingLock(Rule):
@@ -110,7 +111,7 @@ class MissingLock(Rule):
         if not library and isinstance(pyproject, dict):
             yield from self.check_pyproject(project, pyproject, covered)
         for rel in project.select(lambda f: posixpath.basename(f) == "Pipfile"):
-            if rel not in lock_inputs:
+            if rel not in lock_inputs and not project.exists(sibling(rel, "Pipfile.lock")):
                 yield self.finding(f"{rel} has no Pipfile.lock; run pipenv lock and commit it", rel, 1)
         for rel, env in conda_environments.items():
             if rel in lock_inputs or not env.dependencies or all(d.spec.build for d in env.dependencies):
@@ -128,8 +129,8 @@ class MissingLock(Rule):
         poetry_names = [n for n in as_table(poetry.get("dependencies")) if n.lower() != "python"]
         names = {parse_requirement(d).get("name") for d in dependencies} | {canonicalize_name(n) for n in poetry_names}
         names.discard(None)
-        if not names or covered("pyproject.toml", names):
-            return
+        if not names or covered("pyproject.toml", names) or any(project.exists(n) for n in PYPROJECT_LOCKS):
+            return  # an existing but unparsable lock is RPC002's to report
         text = project.try_read_text("pyproject.toml") or ""
         count = len(dependencies) + len(poetry_names)
         if dependencies:
