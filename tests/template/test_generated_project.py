@@ -131,3 +131,34 @@ def test_pytorch_project_code_with_the_local_cpu_wheel(rendered, tmp_path: Path)
     done = sh([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
     assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
     train_twice_and_reproduce(project, python, "demo-model")
+
+
+def test_dvc_stages_and_mlflow_logging_work(rendered, tmp_path: Path) -> None:
+    """The sklearn + DVC + MLflow project on Python 3.13, installed from its hashed locks: the dvc.yaml stage
+    commands run in order (as `dvc repro` would run them), and training logs the run to ./mlruns."""
+    import yaml
+
+    project = copy_project(rendered("sklearn-dvc-mlflow-py313"), tmp_path / "project")
+    python = make_venv(project, "3.13")
+    requirements = ["-r", "requirements/base.txt", "-r", "requirements/dev.txt"]
+    sh([str(python), "-m", "pip", "install", "--require-hashes", *requirements], project)
+    sh([str(python), "-m", "pip", "install", "--no-deps", "-e", "."], project)
+    done = sh([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
+    stages = yaml.safe_load((project / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    assert list(stages) == ["prepare", "train", "evaluate"]
+    for name, stage in stages.items():
+        command = stage["cmd"].split()
+        assert command[0] == "python", name
+        sh([str(python), *command[1:]], project)
+        for out in stage.get("outs", []):
+            assert (project / out).exists(), f"stage {name} did not write {out}"
+    metrics = json.loads((project / "metrics.json").read_text(encoding="utf-8"))
+    record = json.loads(next((project / "runs").glob("*/record.json")).read_text(encoding="utf-8"))
+    assert metrics == record["metrics"], "evaluate scores the model train recorded"
+    logged = list((project / "mlruns").rglob("meta.yaml"))
+    assert len(logged) >= 2, "an experiment and at least one run in ./mlruns"
+    tags = {p.name: p.read_text(encoding="utf-8") for p in (project / "mlruns").rglob("tags/*")}
+    assert tags.get("model.hash") == record["model_hash"]
+    changed = sh(["git", "status", "--porcelain"], project).stdout.splitlines()
+    assert changed == ["?? metrics.json"], "data, models, runs and mlruns stay out of git; dvc metrics go in"
