@@ -148,3 +148,16 @@ def test_env002_look_alikes(make_repo):
         }
     )
     assert of(root, "ENV002") == []
+
+
+def test_env002_conda_python_in_an_install_command(make_repo):
+    root = make_repo(
+        {
+            ".python-version": "3.11\n",
+            "Dockerfile": f"FROM continuumio/miniconda3:24.4.0-0{DIGEST}\n"
+            "RUN conda create -y -n train python=3.10 numpy=1.26.4 && conda clean -afy\n",
+        }
+    )
+    (found,) = of(root, "ENV002")
+    assert (found["path"], found["line"]) == ("Dockerfile", 2)
+    assert found["message"].startswith("Python 3.10 in Dockerfile (conda) disagrees with 3.11 in .python-version")

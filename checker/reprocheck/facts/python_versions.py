@@ -16,6 +16,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from reprocheck.facts import fact
+from reprocheck.facts.conda import parse_match_spec
+from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
 
 VERSION = re.compile(r"^\s*(?:cpython-?|python-?|py)?(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?P<rest>\S*)")
@@ -144,7 +146,9 @@ def requires_python(project, pyproject) -> RequiresPython | None:
 
 
 @fact
-def python_pins(project, requirements_files, conda_environments, locks, dockerfiles, ci_configs) -> list[PythonPin]:
+def python_pins(
+    project, requirements_files, conda_environments, locks, dockerfiles, ci_configs, shell_commands
+) -> list[PythonPin]:
     """Every explicit pin of a Python minor version, in a stable order (files first, then images and CI)."""
     pins: list[PythonPin] = []
     for rel in project.files:
@@ -173,6 +177,15 @@ def python_pins(project, requirements_files, conda_environments, locks, dockerfi
         python = env.python
         if python is not None and python.spec.minor is not None:
             pins.append(PythonPin(rel, python.line, "conda", python.spec.raw, python.spec.minor))
+    for sourced in shell_commands:  # `conda create -n env python=3.11` in a Dockerfile, CI step or script
+        text = sourced.command.text
+        if "python" not in text or ("conda" not in text and "mamba" not in text):
+            continue
+        install = parse_install(sourced.command)
+        for package in install.packages if install is not None and install.tool == "conda" else ():
+            spec = parse_match_spec(package)
+            if spec is not None and spec.name == "python" and spec.minor is not None:
+                pins.append(PythonPin(sourced.path, sourced.line, "conda", package, spec.minor))
     for rel, dockerfile in dockerfiles.items():
         for stage in dockerfile.stages:
             ref = stage.base
