@@ -140,7 +140,7 @@ def check(
     no_cache: Annotated[
         bool,
         typer.Option(
-            "--no-cache", help="Neither read nor write the cache (accepted; the cache arrives in a later release)."
+            "--no-cache", help="Neither read nor write the run cache (.reprocheck_cache/ at the project root)."
         ),
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,

@@ -122,3 +122,22 @@ class Finding:
         if self.suppressed is not None:
             data["suppressed"] = self.suppressed
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        """The inverse of :meth:`to_dict` (the cache stores findings as JSON)."""
+        fix = data.get("fix")
+        return cls(
+            code=data["code"],
+            severity=Severity.parse(data["severity"]),
+            message=data["message"],
+            path=data["path"],
+            line=data.get("line"),
+            column=data.get("column"),
+            end_line=data.get("end_line"),
+            end_column=data.get("end_column"),
+            fix=Fix(fix["message"], tuple(Edit(**edit) for edit in fix["edits"])) if fix else None,
+            cell=data.get("cell"),
+            json_line=data.get("json_line"),
+            suppressed=data.get("suppressed"),
+        )

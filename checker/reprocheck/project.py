@@ -86,13 +86,16 @@ class Project:
 
     # -- construction -----------------------------------------------------------------------------
     @classmethod
-    def discover(cls, path: Path, settings: Settings, root: Path | None = None) -> Project:
+    def discover(
+        cls,
+        path: Path,
+        settings: Settings,
+        root: Path | None = None,
+        listing: tuple[list[str], frozenset[str] | None] | None = None,
+    ) -> Project:
+        """The project at `root`; `listing` is a file list already made by :func:`list_files` (one git call)."""
         root = (root or find_git_root(path) or (path if path.is_dir() else path.parent)).resolve()
-        listed = list_git_files(root)
-        if listed is None:
-            files, tracked = walk_files(root), None
-        else:
-            files, tracked = listed
+        files, tracked = listing if listing is not None else list_files(root)
         excluded = settings.exclude_spec()
         if excluded is not None:
             files = [f for f in files if not excluded.match_file(f)]
@@ -193,6 +196,12 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def list_files(root: Path) -> tuple[list[str], frozenset[str] | None]:
+    """(files, tracked): from git when `root` is a work tree, else a .gitignore-honouring walk (tracked None)."""
+    listed = list_git_files(root)
+    return listed if listed is not None else (walk_files(root), None)
 
 
 def list_git_files(root: Path) -> tuple[list[str], frozenset[str]] | None:

@@ -10,10 +10,10 @@ from reprocheck import __version__
 from reprocheck.config import ConfigError, Settings, apply_cli, load_settings
 from reprocheck.engine import RunResult, run_rules
 from reprocheck.fix import apply_changes, planned_changes, planned_fixes
-from reprocheck.project import Project, find_git_root
+from reprocheck.project import Project, find_git_root, list_files
 from reprocheck.report import Report
 from reprocheck.rule import load_rules
-from reprocheck.selection import check_settings_selectors, select_rules
+from reprocheck.selection import Selection, check_settings_selectors, select_rules
 
 
 @dataclass
@@ -62,10 +62,70 @@ def settings_for(root: Path, options: CheckOptions) -> Settings:
 
 
 def check_target(target: Target, options: CheckOptions) -> RunResult:
+    """Check one project, serving the result from the run cache when nothing it depends on changed."""
+    from reprocheck import cache
+
+    listing = list_files(target.root)
+    store = key = None
+    if not options.no_cache:
+        folder, config_files = cache_location(target.root, options)
+        extra = {
+            "select": options.select,
+            "extend_select": options.extend_select,
+            "ignore": options.ignore,
+            "fail_on": options.fail_on,
+            "isolated": options.isolated,
+            "only": target.only,
+            "config_files": config_files,
+        }
+        key = cache.run_key(target.root, listing[0], listing[1], extra)
+        store = cache.RunCache(folder)
+        hit = store.load(key) if key else None
+        if hit is not None:
+            return cached_result(target, listing, hit)
     settings = settings_for(target.root, options)
     selection = select_rules(settings, load_rules())
-    project = Project.discover(target.root, settings, root=target.root)
-    return run_rules(project, selection, target.only)
+    project = Project.discover(target.root, settings, root=target.root, listing=listing)
+    result = run_rules(project, selection, target.only)
+    if key and store is not None and not result.errors:
+        store.store(key, cache.encode_result(result.findings, result.suppressed, selection.to_run, settings.fail_on))
+    return result
+
+
+def cache_location(root: Path, options: CheckOptions) -> tuple[Path, list[str]]:
+    """The cache folder (the `cache-dir` setting, read without validating the whole configuration) and the
+    configuration files whose content the key must cover."""
+    from reprocheck.config import find_config_file, read_toml, table_of
+
+    candidates = [root / "reprocheck.toml", root / "pyproject.toml"]
+    if options.config is not None:
+        candidates.append(options.config)
+    folder = root / ".reprocheck_cache"
+    if not options.isolated:
+        try:
+            found = (options.config, read_toml(options.config)) if options.config else find_config_file(root)
+            if found is not None:
+                configured = table_of(*found).get("cache-dir")
+                if isinstance(configured, str) and configured:
+                    folder = root / configured
+        except (ConfigError, OSError):
+            pass
+    return folder, [str(path) for path in candidates]
+
+
+def cached_result(target: Target, listing, data: dict) -> RunResult:
+    from reprocheck.cache import decode_findings
+
+    settings = Settings(fail_on=data["fail_on"])
+    files, tracked = listing
+    project = Project(root=target.root, settings=settings, files=files, tracked=tracked)
+    selection = Selection(enabled=set(data["to_run"]), ignored={}, severity={})
+    return RunResult(
+        project=project,
+        findings=decode_findings(data["findings"]),
+        suppressed=decode_findings(data["suppressed"]),
+        selection=selection,
+    )
 
 
 MAX_FIX_PASSES = 10
@@ -103,6 +163,53 @@ def fix_until_stable(
     return results, fixed
 
 
+class RuleMap(dict):
+    """Rule classes by code for the rules that ran, imported only when a format asks (a cached run may not)."""
+
+    def __init__(self, codes: list[str]):
+        super().__init__()
+        self._codes = codes
+        self._loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            known = load_rules()
+            super().update({code: known[code] for code in self._codes if code in known})
+
+    def __getitem__(self, code):
+        self._load()
+        return super().__getitem__(code)
+
+    def get(self, code, default=None):
+        self._load()
+        return super().get(code, default)
+
+    def __iter__(self):
+        self._load()
+        return super().__iter__()
+
+    def __len__(self):
+        self._load()
+        return super().__len__()
+
+    def __contains__(self, code):
+        self._load()
+        return super().__contains__(code)
+
+    def keys(self):
+        self._load()
+        return super().keys()
+
+    def items(self):
+        self._load()
+        return super().items()
+
+    def values(self):
+        self._load()
+        return super().values()
+
+
 def display_path(root: Path, rel: str, several_roots: bool) -> str:
     if not several_roots:
         return rel
@@ -120,7 +227,7 @@ def build_report(results: list[RunResult], color: bool) -> Report:
             finding.path = display_path(result.project.root, finding.path, several)
             report.suppressed.append(finding)
         report.errors.extend(result.errors)
-        report.rules.update({code: result.rules[code] for code in result.selection.to_run})
         report.ran = sorted(set(report.ran) | result.selection.to_run)
+    report.rules = RuleMap(report.ran)
     report.root = str(results[0].project.root) if len(results) == 1 else "."
     return report

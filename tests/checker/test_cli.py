@@ -72,7 +72,7 @@ def test_help_lists_commands_and_check_options():
         "--debug",
     ):
         assert option in check_help, option
-    assert "later release" in check_help  # --no-cache is accepted before the cache exists
+    assert ".reprocheck_cache" in check_help  # where --no-cache's cache lives
 
 
 # -- usage errors ----------------------------------------------------------------------------------------------
