@@ -151,7 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upgrade", action="store_true", help="re-resolve every pin to the newest allowed version")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
+    parser.add_argument(
+        "--warn-only",
+        action="store_true",
+        help="report a failure but exit 0 (the copy-time task: the project is kept, `make lock` finishes the job)",
+    )
     args = parser.parse_args(argv)
+    failed = 1 if not args.warn_only else 0
     try:
         version = wanted_version()
         tools = tools_python(find_python(version), version)
@@ -161,10 +167,13 @@ def main(argv: list[str] | None = None) -> int:
             compile_lock(tools, source, args.upgrade, args.quiet)
     except LockError as error:
         print(f"lock: {error}", file=sys.stderr)
-        return 1
+        return failed
     except subprocess.CalledProcessError as error:
-        print(f"lock: {' '.join(map(str, error.cmd))} failed with exit code {error.returncode}", file=sys.stderr)
-        return 1
+        command = " ".join(map(str, error.cmd))
+        print(
+            f"lock: {command} failed with exit code {error.returncode}; fix that, then run `make lock`", file=sys.stderr
+        )
+        return failed
     return 0
 
 

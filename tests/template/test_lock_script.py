@@ -57,3 +57,11 @@ def test_compile_command_keeps_the_lock_portable(project: Path, monkeypatch) -> 
         assert {"--generate-hashes", "--no-emit-index-url", "--no-emit-find-links", "--strip-extras"} <= set(command)
         assert not any(part.startswith("/") for part in command[1:]), "no machine paths in the lock header"
         assert kwargs["cwd"] == project
+
+
+def test_copy_task_mode_warns_but_keeps_the_project(project: Path) -> None:
+    (project / ".python-version").write_text("3.99\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "scripts/lock.py", "--warn-only"], cwd=project, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "Python 3.99" in done.stderr
