@@ -56,6 +56,15 @@ def construct_unknown_tag(loader: BoundedLoader, suffix: str, node: yaml.Node) -
 BoundedLoader.add_multi_constructor("!", construct_unknown_tag)
 
 
+FastLoader = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """libyaml-backed safe loader with the same application-tag handling."""
+
+    FastLoader.add_multi_constructor("!", construct_unknown_tag)
+
+
 @dataclass
 class DuplicateKey:
     key: str
@@ -144,30 +153,73 @@ def find_duplicates(node: yaml.Node, out: list[DuplicateKey], seen: set[int] | N
 
 
 def expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
-    """How many nodes a consumer walking the constructed data would visit (aliases counted each time)."""
+    """How many nodes a consumer walking the constructed data would visit (aliases counted each time).
+
+    Raises YamlRefused past MAX_DEPTH levels, so no rule walking the data recursively can hit Python's limit.
+    """
     if id(node) in memo:
         return memo[id(node)]
+    if depth > MAX_DEPTH:
+        raise YamlRefused(f"nesting deeper than {MAX_DEPTH} levels (refused)")
     total = 1
-    if depth <= MAX_DEPTH:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                total += expanded_size(key, memo, depth + 1) + expanded_size(value, memo, depth + 1)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                total += expanded_size(item, memo, depth + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            total += expanded_size(key, memo, depth + 1) + expanded_size(value, memo, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            total += expanded_size(item, memo, depth + 1)
     memo[id(node)] = total
     return total
 
 
+def plain_style_as_none(root: yaml.Node) -> None:
+    """libyaml marks plain scalars with style '' where the Python loader uses None; consumers see one form."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style == "":
+                node.style = None
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def parse_yaml(path: str, text: str) -> YamlFile:
-    """Parse every document; raises yaml.YAMLError or YamlRefused with a position where known."""
-    loader = BoundedLoader(text)
+    """Parse every document; raises yaml.YAMLError or YamlRefused with a position where known.
+
+    libyaml (when PyYAML has it) is several times faster. The two parsers disagree on a few corner cases
+    (libyaml accepts a tab after `key:`, the Python parser accepts `[a, b:]`), so a file libyaml refuses is
+    parsed again by the Python parser and only a file both refuse is unparsable. Both are bounded alike:
+    libyaml limits nesting itself, and aliases and depth are bounded here by the expanded size.
+    """
+    if FastLoader is not None:
+        try:
+            return compose_all(path, text, FastLoader)
+        except YamlRefused:
+            raise
+        except yaml.YAMLError:
+            pass
+    return compose_all(path, text, BoundedLoader)
+
+
+def compose_all(path: str, text: str, loader_class) -> YamlFile:
+    loader = loader_class(text)
     try:
         nodes = []
         memo: dict[int, int] = {}
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
+                if loader_class is FastLoader:
+                    plain_style_as_none(node)
                 if expanded_size(node, memo) > MAX_EXPANDED_NODES:
                     raise YamlRefused(f"aliases expand to more than {MAX_EXPANDED_NODES} values (refused: alias bomb)")
                 nodes.append(node)
