@@ -231,7 +231,7 @@ def experiment_configs(project, settings) -> ConfigSet:
     partial: dict[str, str] = {}
     composers: dict[str, list[str]] = {}
     # Folders holding a config with a `defaults:` list (Hydra's config_path); the repository root never is one.
-    group_roots = sorted({posixpath.dirname(p) for p, c in files.items() if has_defaults(c)} - {""})
+    group_roots = {posixpath.dirname(p) for p, c in files.items() if has_defaults(c)} - {""}
     for config in files.values():
         config.has_defaults = has_defaults(config)
     # Entries resolve relative to the primary config's folder for absolute groups: the nearest group root.
@@ -243,7 +243,7 @@ def experiment_configs(project, settings) -> ConfigSet:
                 composers.setdefault(entry.path, []).append(path)
     for path, config in files.items():
         directory = posixpath.dirname(path)
-        root = next((r for r in group_roots if is_below(directory, r)), None)
+        root = next((a for a in ancestors(directory)[:-1] if a in group_roots), None)
         if path in composers:
             partial[path] = f"composed by {composers[path][0]}"
         elif root is not None:
@@ -257,14 +257,15 @@ def has_defaults(config: ConfigFile) -> bool:
     return isinstance(config.data, dict) and isinstance(config.data.get("defaults"), list)
 
 
-def is_below(directory: str, root: str) -> bool:
-    return directory.startswith(root + "/")
+def ancestors(directory: str) -> list[str]:
+    """`a/b/c` -> ["a", "a/b", "a/b/c"]: the folder and its parents, top-most first ("" has none)."""
+    parts = directory.split("/") if directory else []
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def nearest_root(path: str, roots: list[str]) -> str | None:
-    directory = posixpath.dirname(path)
-    found = [r for r in roots if directory == r or is_below(directory, r)]
-    return min(found, key=len) if found else None
+def nearest_root(path: str, roots: set[str]) -> str | None:
+    """The top-most group root at or above the file's folder (set lookups: linear in the number of configs)."""
+    return next((a for a in ancestors(posixpath.dirname(path)) if a in roots), None)
 
 
 # -- schemas --------------------------------------------------------------------------------------

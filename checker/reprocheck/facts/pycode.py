@@ -10,6 +10,7 @@ names (`np.random.seed` -> `numpy.random.seed`) through :meth:`PyModule.qualname
 from __future__ import annotations
 
 import ast
+import os
 import posixpath
 import re
 import warnings
@@ -25,6 +26,111 @@ IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "B
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "px"})
 SHELL_ASSIGNMENT = re.compile(r"^\s*[\w.,\s\[\]()*]+=\s*[!%]")
 HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.\[\]()]+\?{1,2})\s*$")
+
+
+# Imports are read without a parse when a line scan is exact (see `scan_imports`); REPROCHECK_PARSE_ALL=1 turns
+# that off, so tests can prove both ways report the same.
+SCAN_IMPORTS = os.environ.get("REPROCHECK_PARSE_ALL") != "1"
+IMPORT_START = re.compile(r"^([ \t]*)(?:import|from)\b", re.M)
+TRIPLE_QUOTES = ('"""', "'''")
+STRINGS_AND_COMMENTS = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:\\.|[^\\])*?"""'
+    r"|'''(?:\\.|[^\\])*?'''"
+    r'|"(?:\\.|[^"\\\n])*"'
+    r"|'(?:\\.|[^'\\\n])*'",
+    re.S,
+)
+DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
+IDENTIFIER = re.compile(r"[^\W\d]\w*|\*")
+
+
+def scan_imports(text: str) -> list[tuple[int, str | None, int, tuple[str, ...]]] | None:
+    """Import statements as (line, module, level, names) found line by line, or None when only a parse is exact.
+
+    Exact for the common shape of a module: every import at the top level (column 0, so never inside try,
+    `if TYPE_CHECKING` or a function), none inside a triple-quoted string, no `;`. Anything else returns None
+    and the caller parses the file. `module` is None for `import a, b` (then `names` holds the modules).
+    """
+    if "\r" in text:
+        return None
+    starts = list(IMPORT_START.finditer(text))
+    if not starts:
+        return []
+    if any(match.group(1) for match in starts):
+        return None
+    strings = []
+    if any(quote in text for quote in TRIPLE_QUOTES):
+        strings = [
+            (m.start(), m.end()) for m in STRINGS_AND_COMMENTS.finditer(text) if m.group().startswith(TRIPLE_QUOTES)
+        ]
+    found = []
+    line, position = 1, 0
+    for match in starts:
+        start = match.start()
+        if any(a < start < b for a, b in strings):
+            continue
+        line += text.count("\n", position, start)
+        position = start
+        statement = logical_line(text, start)
+        if statement is None or ";" in statement:
+            return None
+        parsed = parse_import_statement(statement)
+        if parsed is None:
+            return None
+        found.append((line, *parsed))
+    return found
+
+
+def logical_line(text: str, start: int) -> str | None:
+    """The statement starting at `start`: lines joined while parentheses are open or a line ends in a backslash."""
+    depth, out, index = 0, [], start
+    while index < len(text):
+        end = text.find("\n", index)
+        end = len(text) if end < 0 else end
+        piece = text[index:end].split("#", 1)[0].rstrip()
+        depth += piece.count("(") - piece.count(")")
+        continued = piece.endswith("\\")
+        out.append(piece.rstrip("\\"))
+        index = end + 1
+        if depth < 0:
+            return None
+        if depth == 0 and not continued:
+            return " ".join(out)
+    return None if depth else " ".join(out)
+
+
+def parse_import_statement(statement: str) -> tuple[str | None, int, tuple[str, ...]] | None:
+    """(module, level, names) of one `import ...` / `from ... import ...` statement; None if not plainly one."""
+    words = statement.replace("(", " ").replace(")", " ").replace(",", " , ").split()
+    if words[0] == "import":
+        names = []
+        for entry in " ".join(words[1:]).split(","):
+            parts = entry.split()
+            if not parts or not DOTTED.fullmatch(parts[0]) or not plain_alias(parts):
+                return None
+            names.append(parts[0])
+        return None, 0, tuple(names)
+    if len(words) < 4 or words[0] != "from" or "import" not in words:
+        return None
+    cut = words.index("import")
+    source = "".join(words[1:cut])
+    level = len(source) - len(source.lstrip("."))
+    module = source[level:]
+    if (module and not DOTTED.fullmatch(module)) or (not module and not level):
+        return None
+    names = []
+    for entry in " ".join(words[cut + 1 :]).split(","):
+        parts = entry.split()
+        if not parts or not IDENTIFIER.fullmatch(parts[0]) or not plain_alias(parts):
+            return None
+        names.append(parts[0])
+    return module, level, tuple(names)
+
+
+def plain_alias(parts: list[str]) -> bool:
+    """`name` or `name as alias`."""
+    return len(parts) == 1 or (len(parts) == 3 and parts[1] == "as" and IDENTIFIER.fullmatch(parts[2]) is not None)
 
 
 @dataclass(frozen=True)
@@ -128,6 +234,17 @@ class PyModule:
     # -- imports and names ------------------------------------------------------------------------
     @cached_property
     def imports(self) -> list[Import]:
+        """Every import with its line; read by a line scan when that is exact, else from the AST."""
+        if SCAN_IMPORTS and self.cell is None and self._previous is None:
+            scanned = scan_imports(self.text) if self.text else []
+            if scanned is not None:
+                found: list[Import] = []
+                for line, module, level, names in scanned:
+                    if module is None and level == 0:
+                        found.extend(Import(name, line, 1) for name in names)
+                    else:
+                        found.append(Import(self.resolve_relative(module or None, level), line, 1, level, names))
+                return found
         tree = self.tree
         if tree is None:
             return []
