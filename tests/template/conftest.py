@@ -10,8 +10,9 @@ Locks are the slow part: pip-compile resolves against the index, and where the i
 metadata it downloads every candidate wheel (several GB for torch and its CUDA packages). The default
 combination runs the template's real copy-time task. The others render with tasks skipped and take their locks
 from `tests/template/locks/<key>/`, committed and produced by the template's own `scripts/lock.py` (refresh them
-with `python -m tests.template.refresh_locks`), keyed by (Python version, `requirements/*.in`, `scripts/lock.py`)
-so any change to the inputs misses the fixture; on a miss the same script compiles them, once per session.
+with `python -m tests.template.refresh_locks`). The key covers what decides a lock: the Python version, the
+`requirements/*.in` files, and the pip/pip-tools versions and flags of `scripts/lock.py`; on a miss the same
+script compiles them, once per session.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -164,9 +166,17 @@ def answers_for(combo: str, template_src: Path) -> dict[str, Any]:
     return {**BASE_ANSWERS, "reprocheck_repo": str(template_src), **COMBOS[combo]}
 
 
+def lock_settings(project: Path) -> str:
+    """What in scripts/lock.py decides a lock's content: the pinned pip and pip-tools and the compile flags."""
+    spec = importlib.util.spec_from_file_location("lock_script", project / "scripts" / "lock.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return repr((script.PIP_VERSION, script.PIP_TOOLS_VERSION, script.COMPILE_FLAGS))
+
+
 def lock_key(project: Path, python_version: str) -> str:
-    digest = hashlib.sha256(python_version.encode())
-    for source in [project / "scripts" / "lock.py", *sorted((project / "requirements").glob("*.in"))]:
+    digest = hashlib.sha256(f"{python_version}\0{lock_settings(project)}\0".encode())
+    for source in sorted((project / "requirements").glob("*.in")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

@@ -3,9 +3,9 @@
     python -m tests.template.refresh_locks
 
 Renders every combination of the matrix from the current work tree, runs the generated project's own
-`scripts/lock.py` for each distinct (Python version, requirements/*.in, lock.py) key that has no fixture yet, stores
-the locks under tests/template/locks/<key>/ and deletes fixtures no combination uses any more. Needs network
-access to the package index and the Python versions of the matrix.
+`scripts/lock.py` for each distinct key (see tests/template/conftest.py) that has no fixture yet, stores the
+locks under tests/template/locks/<key>/ and deletes fixtures no combination uses any more. Needs network access
+to the package index and the Python versions of the matrix.
 """
 
 from __future__ import annotations
