@@ -378,7 +378,14 @@ class SchemaViolation(Rule):
             schema = load_schema(project, schema_path)
             if schema is None:
                 continue  # unparsable: RPC002
-            yield from self.validate(project, config, schema_path, schema, remote_reported)
+            try:
+                yield from self.validate(project, config, schema_path, schema, remote_reported)
+            except RecursionError:  # `{"$ref": "#"}` and the like: validation would never end
+                yield self.finding(
+                    f"cannot validate {path}: {schema_path} refers to itself (or nests) without end; fix the schema",
+                    path,
+                    1,
+                )
 
     def validate(self, project, config: ConfigFile, schema_path: str, schema: Any, remote_reported: set[str]):
         import jsonschema
@@ -388,6 +395,13 @@ class SchemaViolation(Rule):
 
         if not isinstance(schema, (dict, bool)):
             yield self.finding(f"{schema_path} is not a JSON Schema (an object or a boolean)", config.path, 1)
+            return
+        if isinstance(schema, dict) and not isinstance(schema.get("$schema", ""), str):
+            yield self.finding(
+                f"{schema_path} is not a valid JSON Schema: its $schema is not a URI string; fix the schema",
+                config.path,
+                1,
+            )
             return
         validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
         try:
