@@ -213,3 +213,17 @@ def test_ci_config_matches_its_schema(rendered, combo: str) -> None:
         [str(BIN / "check-jsonschema"), "--builtin-schema", schema, path], cwd=root, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("combo", COMBOS)
+def test_text_files_are_clean_for_the_hooks(rendered, combo: str) -> None:
+    """What end-of-file-fixer and trailing-whitespace would change, for every combination (pre-commit runs one)."""
+    untidy = {
+        rel: [n for n, line in enumerate(text.splitlines(), 1) if line != line.rstrip()][:5] or "end of file"
+        for rel, text in text_files(rendered(combo)).items()
+        if text
+        and (
+            not text.endswith("\n") or text.endswith("\n\n") or any(line != line.rstrip() for line in text.splitlines())
+        )
+    }
+    assert untidy == {}
