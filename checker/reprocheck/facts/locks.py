@@ -526,7 +526,10 @@ def dockerignore_rules(text: str) -> list[tuple[bool, re.Pattern]]:
         negate = line.startswith("!")
         body = line[1:].strip() if negate else line
         if body:
-            rules.append((negate, dockerignore_pattern(body)))
+            try:
+                rules.append((negate, dockerignore_pattern(body)))
+            except re.error:  # a malformed class such as `[z-a]`: Docker refuses it too, so it excludes nothing
+                continue
     return rules
 
 
