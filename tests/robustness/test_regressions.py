@@ -1,0 +1,47 @@
+"""Crashes the property tests found, each pinned by the smallest input that raised (now a finding or RPC002)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import findings
+
+
+def messages(root, select: str) -> list[str]:
+    return [f["message"] for f in findings(root, select=select)]
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"$ref": "#"}, "configs/s.json refers to itself (or nests) without end; fix the schema"),
+        ({"properties": {"seed": {"$ref": "#"}}, "$ref": "#/properties/seed"}, "refers to itself"),
+        ({"$schema": [], "type": "object"}, "configs/s.json is not a valid JSON Schema: its $schema is not a URI"),
+        ({"$schema": {"x": 1}}, "its $schema is not a URI string"),
+    ],
+)
+def test_cfg003_hostile_schemas_are_findings(make_repo, schema, expected):
+    root = make_repo(
+        {"configs/s.json": json.dumps(schema), "configs/c.yaml": "# yaml-language-server: $schema=s.json\nseed: 1\n"},
+        git_init=False,
+    )
+    found = messages(root, "CFG003,RPC002")
+    assert any(expected in m for m in found), found
+
+
+def test_lck005_malformed_dockerignore_class_is_skipped_not_a_crash(make_repo):
+    from tests.robustness.seeds import PIP_COMPILE_LOCK, REQUIREMENTS_IN
+
+    root = make_repo(
+        {
+            "requirements.in": REQUIREMENTS_IN,
+            "requirements.txt": PIP_COMPILE_LOCK,
+            "Dockerfile": "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+            ".dockerignore": "[z-a]\na[]b]\nrequirements.txt\n",
+        }
+    )
+    found = findings(root, select="LCK005")
+    assert found and {f["path"] for f in found} == {"Dockerfile"}, found  # the valid line still excludes the lock
+    assert all("dockerignore" in f["message"] and "requirements.txt" in f["message"] for f in found), found
