@@ -286,15 +286,28 @@ class CallGraph:
         """External qualified names among all ancestors of a project class (`torch.nn.Module`, ...)."""
         if cls in self._ancestors:
             return self._ancestors[cls]
-        self._ancestors[cls] = set()  # cycle guard
-        found: set[str] = set()
-        for unit, name in self.class_bases(cls):
-            if unit is not None:
-                found |= self.ancestors(unit)
-            elif name:
-                found.add(name)
-        self._ancestors[cls] = found
-        return found
+        # Depth first without recursion (a chain of a few thousand classes must not hit Python's limit); each
+        # class is finished after its bases, so every class met is cached.
+        bases_of: dict[Unit, list[tuple[Unit | None, str | None]]] = {}
+        stack: list[tuple[Unit, bool]] = [(cls, False)]
+        while stack:
+            unit, bases_done = stack.pop()
+            if bases_done:
+                found: set[str] = set()
+                for base, name in bases_of[unit]:
+                    if base is not None:
+                        found |= self._ancestors[base]
+                    elif name:
+                        found.add(name)
+                self._ancestors[unit] = found
+                continue
+            if unit in self._ancestors:
+                continue
+            self._ancestors[unit] = set()  # cycle guard
+            bases_of[unit] = self.class_bases(unit)
+            stack.append((unit, True))
+            stack.extend((base, False) for base, _ in bases_of[unit] if base is not None)
+        return self._ancestors[cls]
 
     # -- edges and reach --------------------------------------------------------------------------
     def edges(self, unit: Unit) -> list[Unit]:
