@@ -45,3 +45,10 @@ def test_lck005_malformed_dockerignore_class_is_skipped_not_a_crash(make_repo):
     found = findings(root, select="LCK005")
     assert found and {f["path"] for f in found} == {"Dockerfile"}, found  # the valid line still excludes the lock
     assert all("dockerignore" in f["message"] and "requirements.txt" in f["message"] for f in found), found
+
+
+def test_rng_a_chain_of_thousands_of_classes_is_no_recursion_error(make_repo):
+    chain = "".join(f"class C{i + 1}(C{i}):\n    pass\n\n\n" for i in range(1500))
+    script = f"import random\n\n\nclass C0:\n    def fit(self):\n        return random.random()\n\n\n{chain}"
+    root = make_repo({"train.py": script + "if __name__ == '__main__':\n    C1500().fit()\n"}, git_init=False)
+    assert "RNG001" in [f["code"] for f in findings(root, select="RNG001")]
