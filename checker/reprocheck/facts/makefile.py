@@ -42,17 +42,18 @@ class Makefile:
         """Recipe lines run by `make name`: prerequisites first (depth first, each target once), then its own."""
         out: list[tuple[str, RecipeLine]] = []
         seen: set[str] = set()
-
-        def visit(target_name: str) -> None:
+        # Without recursion: a generated Makefile may chain thousands of targets.
+        stack: list[tuple[str, bool]] = [(name, False)]
+        while stack:
+            target_name, prerequisites_done = stack.pop()
+            if prerequisites_done:
+                out.extend((target_name, line) for line in self.targets[target_name].recipe)
+                continue
             if target_name in seen or target_name not in self.targets:
-                return
+                continue
             seen.add(target_name)
-            target = self.targets[target_name]
-            for prerequisite in target.prerequisites:
-                visit(prerequisite)
-            out.extend((target_name, line) for line in target.recipe)
-
-        visit(name)
+            stack.append((target_name, True))
+            stack.extend((p, False) for p in reversed(self.targets[target_name].prerequisites))
         return out
 
     @property
