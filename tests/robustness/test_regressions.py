@@ -52,3 +52,17 @@ def test_rng_a_chain_of_thousands_of_classes_is_no_recursion_error(make_repo):
     script = f"import random\n\n\nclass C0:\n    def fit(self):\n        return random.random()\n\n\n{chain}"
     root = make_repo({"train.py": script + "if __name__ == '__main__':\n    C1500().fit()\n"}, git_init=False)
     assert "RNG001" in [f["code"] for f in findings(root, select="RNG001")]
+
+
+def test_ci002_make_target_with_thousands_of_prerequisites_is_no_recursion_error(make_repo):
+    chain = "".join(f"t{i}: t{i + 1}\n\techo {i}\n" for i in range(3000))
+    root = make_repo(
+        {
+            "Makefile": chain + "t3000:\n\treprocheck .\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-22.04\n    steps:\n"
+            "      - run: make t0\n",
+            "train.py": "import numpy\n",
+        },
+        git_init=False,
+    )
+    assert "CI002" not in [f["code"] for f in findings(root, select="CI002")]  # reprocheck runs at the far end
