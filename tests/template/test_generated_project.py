@@ -71,26 +71,20 @@ def default_project(rendered, tmp_path_factory) -> Path:
     return copy_project(rendered("default"), tmp_path_factory.mktemp("default") / "project")
 
 
-def test_default_project_installs_from_its_lock_and_reproduces(default_project: Path) -> None:
-    project = default_project
-    python = make_venv(project, "3.11")
-    sh(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--require-hashes",
-            "-r",
-            "requirements/base.txt",
-            "-r",
-            "requirements/dev.txt",
-        ],
-        project,
-    )
+def install_from_lock_and_test(project: Path, version: str) -> Path:
+    """What `make setup` + `make test` do: a venv from the hashed locks, the package, the project's own tests."""
+    python = make_venv(project, version)
+    requirements = ["-r", "requirements/base.txt", "-r", "requirements/dev.txt"]
+    sh([str(python), "-m", "pip", "install", "--require-hashes", *requirements], project)
     sh([str(python), "-m", "pip", "install", "--no-deps", "-e", "."], project)
     done = sh([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
     assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
+    return python
+
+
+def test_default_project_installs_from_its_lock_and_reproduces(default_project: Path) -> None:
+    project = default_project
+    python = install_from_lock_and_test(project, "3.11")
     first = train_twice_and_reproduce(project, python, "demo-model")
     assert 0.9 <= first["metrics"]["accuracy"] <= 1.0  # a random forest on breast_cancer
     assert sh(["git", "status", "--porcelain"], project).stdout == "", "runs and models stay out of git"
@@ -101,7 +95,7 @@ def installable_torch_pin(lock: str) -> str | None:
     return match.group(1) if match else None
 
 
-def test_pytorch_project_from_its_hashed_lock(rendered) -> None:
+def test_pytorch_project_from_its_hashed_lock(rendered, tmp_path: Path) -> None:
     lock = (rendered("pytorch-cpu") / "requirements" / "base.txt").read_text(encoding="utf-8")
     pinned = installable_torch_pin(lock)
     local = sorted(LOCAL_TORCH.glob(f"torch-{pinned}*.whl")) if pinned else []
@@ -112,6 +106,9 @@ def test_pytorch_project_from_its_hashed_lock(rendered) -> None:
             f"this machine only has a local CPU build ({', '.join(w.name for w in local) or 'none for that version'})"
             ", whose hash is not in the lock; the CPU test below runs the project's code instead"
         )
+    project = copy_project(rendered("pytorch-cpu"), tmp_path / "project")
+    python = install_from_lock_and_test(project, "3.11")
+    train_twice_and_reproduce(project, python, "demo-model")
 
 
 def test_pytorch_project_code_with_the_local_cpu_wheel(rendered, tmp_path: Path) -> None:
@@ -139,12 +136,7 @@ def test_dvc_stages_and_mlflow_logging_work(rendered, tmp_path: Path) -> None:
     import yaml
 
     project = copy_project(rendered("sklearn-dvc-mlflow-py313"), tmp_path / "project")
-    python = make_venv(project, "3.13")
-    requirements = ["-r", "requirements/base.txt", "-r", "requirements/dev.txt"]
-    sh([str(python), "-m", "pip", "install", "--require-hashes", *requirements], project)
-    sh([str(python), "-m", "pip", "install", "--no-deps", "-e", "."], project)
-    done = sh([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
-    assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
+    python = install_from_lock_and_test(project, "3.13")
     stages = yaml.safe_load((project / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     assert list(stages) == ["prepare", "train", "evaluate"]
     for name, stage in stages.items():
