@@ -12,6 +12,7 @@ version and the command line, hence the input files), `# via` annotations in bot
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import shlex
@@ -26,6 +27,7 @@ from packaging.version import InvalidVersion, Version
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.project import UnreadableFile, decode_text
 
 COMMENT = re.compile(r"(^|\s+)#.*$")
 VIA_START = re.compile(r"^\s*#\s*via(?:\s+(?P<rest>\S.*))?$")
@@ -635,12 +637,21 @@ def split_option_token(token: str) -> tuple[str, str | None]:
 
 
 def _build(project, rel: str) -> RequirementsFile | None:
-    text = project.try_read_text(rel, "requirements file")
-    if text is None:
+    try:
+        data = project.read_bytes(rel)
+        text = decode_text(data)
+    except UnreadableFile as error:
+        project.problem(rel, f"cannot read requirements file: {error}")
         return None
     parsed, problems = parse_requirements_text(rel, text)
     for line, message in problems:
         project.problem(rel, message, line)
+    if data.startswith(codecs.BOM_UTF8):
+        # Fixes edit the file as it is on disk, where a BOM comes before line 1's first column.
+        for entry in parsed.requirements:
+            if entry.line == 1:
+                entry.name_span = (entry.name_span[0] + 1, entry.name_span[1] + 1) if entry.name_span else None
+                entry.head_span = (entry.head_span[0] + 1, entry.head_span[1] + 1) if entry.head_span else None
     return parsed
 
 
