@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import findings
+from tests.conftest import findings, run_cli
 
 
 def messages(root, select: str) -> list[str]:
@@ -66,3 +66,9 @@ def test_ci002_make_target_with_thousands_of_prerequisites_is_no_recursion_error
         git_init=False,
     )
     assert "CI002" not in [f["code"] for f in findings(root, select="CI002")]  # reprocheck runs at the far end
+
+
+def test_dep006_fix_on_the_first_line_of_a_file_with_a_bom(make_repo):
+    root = make_repo({"requirements.txt": b"\xef\xbb\xbfsklearn==1.0\r\nnumpy==1.26.4\r\n"}, git_init=False)
+    run_cli(str(root), "--select", "DEP006", "--no-cache", "--fix")
+    assert (root / "requirements.txt").read_bytes() == b"\xef\xbb\xbfscikit-learn\r\nnumpy==1.26.4\r\n"
