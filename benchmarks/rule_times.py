@@ -1,6 +1,6 @@
 """Time each rule of one run (facts are charged to the first rule that asks for them).
 
-    python benchmarks/rule_times.py PATH [--select ALL]
+python benchmarks/rule_times.py PATH [--select ALL]
 """
 
 from __future__ import annotations

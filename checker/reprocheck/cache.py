@@ -22,6 +22,7 @@ from pathlib import Path
 
 from reprocheck import __version__
 from reprocheck.findings import Finding
+from reprocheck.project import LISTED_STATS
 
 FORMAT = 1
 KEEP_ENTRIES = 16
@@ -46,9 +47,11 @@ def run_key(root: Path, files: list[str], tracked: frozenset[str] | None, extra:
     digest = hashlib.sha256(checker_fingerprint().encode())
     digest.update(json.dumps({"root": str(root), **extra}, sort_keys=True, default=str).encode())
     newest = 0
+    base = str(root)
     for rel in files:
+        full = os.path.join(base, rel)
         try:
-            info = os.lstat(root / rel)
+            info = LISTED_STATS.get(full) or os.lstat(full)
         except OSError:
             digest.update(f"{rel}\0missing\n".encode("utf-8", "surrogateescape"))
             continue
@@ -86,10 +89,8 @@ class RunCache:
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
-        try:
+        with contextlib.suppress(OSError):
             os.utime(self.runs / f"{key}.json")  # most recently used survives pruning
-        except OSError:
-            pass
         return data
 
     def store(self, key: str, data: dict) -> None:

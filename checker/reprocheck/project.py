@@ -198,6 +198,10 @@ def decode_text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+# lstat results taken while listing, reused by the run cache's key: one stat per file and run.
+LISTED_STATS: dict[str, os.stat_result] = {}
+
+
 def list_files(root: Path) -> tuple[list[str], frozenset[str] | None]:
     """(files, tracked): from git when `root` is a work tree, else a .gitignore-honouring walk (tracked None)."""
     listed = list_git_files(root)
@@ -218,11 +222,13 @@ def list_git_files(root: Path) -> tuple[list[str], frozenset[str]] | None:
         tag, rel = entry[:1], entry[2:].decode("utf-8", "surrogateescape")
         if rel.startswith(".reprocheck_cache/"):
             continue
+        full = os.path.join(base, rel)
         try:
-            mode = os.lstat(os.path.join(base, rel)).st_mode
+            info = os.lstat(full)
         except OSError:  # deleted in the work tree
             continue
-        if stat.S_ISDIR(mode):  # a submodule or nested repository
+        LISTED_STATS[full] = info
+        if stat.S_ISDIR(info.st_mode):  # a submodule or nested repository
             continue
         files.add(rel)
         if tag != b"?":
