@@ -197,12 +197,17 @@ class GitFacts:
         return out
 
 
+# The checked repository's own .git/config could name a program for git to run: `core.fsmonitor` is run by
+# every command that reads the index (ls-files, grep). Never let it.
+NO_REPOSITORY_PROGRAMS = ("-c", "core.fsmonitor=false")
+
+
 def run_git(root, args: list[str], stdin: str | None = None) -> bytes | None:
     """Run git read-only with `stdin`; None when git is missing or fails."""
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
         done = subprocess.run(
-            ["git", *args],
+            ["git", *NO_REPOSITORY_PROGRAMS, *args],
             cwd=root,
             input=stdin.encode("utf-8", "surrogateescape") if stdin is not None else None,
             capture_output=True,
