@@ -518,7 +518,9 @@ class UnhashedLock(Rule):
             missing = [p for p in lock.packages if p.needs_hash and not p.hashed]
             if not missing:
                 continue
-            names = ", ".join(p.name for p in missing[:5]) + (", …" if len(missing) > 5 else "")
+            # A URL requirement with no name (`https://host/download?id=3`) is shown by its URL.
+            shown = (p.name or p.location or f"line {p.line}" for p in missing[:5])
+            names = ", ".join(shown) + (", …" if len(missing) > 5 else "")
             total = sum(1 for p in lock.packages if p.needs_hash)
             advice = HASH_ADVICE.get(lock.kind, "re-lock with hashes")
             message = f"{path} pins {len(missing)} of {total} packages without hashes ({names}); {advice}"
