@@ -72,3 +72,13 @@ def test_dep006_fix_on_the_first_line_of_a_file_with_a_bom(make_repo):
     root = make_repo({"requirements.txt": b"\xef\xbb\xbfsklearn==1.0\r\nnumpy==1.26.4\r\n"}, git_init=False)
     run_cli(str(root), "--select", "DEP006", "--no-cache", "--fix")
     assert (root / "requirements.txt").read_bytes() == b"\xef\xbb\xbfscikit-learn\r\nnumpy==1.26.4\r\n"
+
+
+def test_lck004_unnamed_url_pin_in_a_hashed_lock_is_named_by_its_url(make_repo):
+    lock = "numpy==1.26.4 \\\n    --hash=sha256:" + "1" * 64 + "\nhttps://files.example/download?id=3\n"
+    root = make_repo({"requirements.txt": lock}, git_init=False)
+    messages = [f["message"] for f in findings(root, select="LCK004")]
+    assert messages == [
+        "requirements.txt pins 1 of 2 packages without hashes (https://files.example/download?id=3); "
+        + messages[0].split("; ", 1)[1]
+    ], messages
