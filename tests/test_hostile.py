@@ -290,10 +290,6 @@ PROGRAMS_IN_GIT_CONFIG = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs an engine change: project.git must pass `-c core.fsmonitor=false` (as facts/git_facts.run_git does)",
-)
 def test_programs_named_in_the_repository_git_config_are_never_run(repo, tmp_path):
     sentinel = tmp_path / "SENTINEL"
     hooks = tmp_path / "hooks"

@@ -129,7 +129,8 @@ def find_config_file(root: Path) -> tuple[Path, dict] | None:
             if re.search(r"^\s*\[\s*tool\s*\.\s*reprocheck\b", text, re.M):
                 raise
             return None
-        if "reprocheck" in data.get("tool", {}):
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "reprocheck" in tool:
             return pyproject, data
     return None
 
@@ -141,6 +142,8 @@ def read_toml(path: Path) -> dict:
         raise ConfigError(f"{display_origin(path, table=False)}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{display_origin(path, table=False)}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{display_origin(path, table=False)}: invalid TOML: nested too deeply") from None
 
 
 def table_of(path: Path, data: dict) -> dict:
@@ -185,7 +188,7 @@ def check_globs(table: dict, origin: str) -> None:
     for key, where, glob in found:
         try:
             pathspec.GitIgnoreSpec.from_lines([glob])
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, re.error) as error:
             raise ConfigError(
                 f"{origin}: {key_path([key, *where])}: {glob!r} is not a valid glob ({error}); "
                 "expected a gitignore-style pattern such as 'data/' or 'tests/**'"

@@ -101,7 +101,11 @@ def unified_diff(changes: dict[str, tuple[str, str]]) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, keep its mode, then rename over it."""
+    """Write to a temporary file beside `path`, keep its mode, then rename over it.
+
+    A symbolic link is written through: its target gets the new text and the link stays a link.
+    """
+    path = Path(os.path.realpath(path))
     mode = os.stat(path).st_mode & 0o7777
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".reprocheck-tmp", dir=path.parent)
     try:
@@ -118,5 +122,9 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def apply_changes(root: Path, changes: dict[str, tuple[str, str]]) -> None:
+    real_root = Path(os.path.realpath(root))
     for rel, (_old, new) in changes.items():
+        target = Path(os.path.realpath(root / rel))
+        if target != real_root and real_root not in target.parents:
+            continue  # never write outside the repository through a link
         write_atomic(root / rel, new)

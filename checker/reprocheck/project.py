@@ -55,11 +55,18 @@ class ParseProblem:
     column: int | None = None
 
 
+# A checked repository's .git/config may name programs for git to run (core.fsmonitor runs on index reads):
+# reprocheck runs none of them.
+SAFE_GIT_CONFIG = ("-c", "core.fsmonitor=false")
+
+
 def git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes] | None:
     """Run git read-only; None when git is missing or fails to start."""
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, timeout=120, check=False)
+        return subprocess.run(
+            ["git", *SAFE_GIT_CONFIG, *args], cwd=cwd, capture_output=True, env=env, timeout=120, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
 

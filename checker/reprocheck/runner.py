@@ -37,7 +37,11 @@ def group_targets(paths: list[Path]) -> list[Target]:
     """Each path belongs to the git work tree containing it, or is its own root outside git."""
     targets: dict[Path, Target] = {}
     for path in paths:
-        if not path.exists():
+        try:
+            present = path.exists()
+        except OSError as error:  # e.g. a folder on the way that may not be searched
+            raise ConfigError(f"{path}: cannot access it: {error.strerror or error}") from None
+        if not present:
             raise ConfigError(f"{path}: no such file or directory")
         resolved = path.resolve()
         root = find_git_root(resolved) or (resolved if resolved.is_dir() else resolved.parent)
@@ -82,7 +86,10 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
         store = cache.RunCache(folder)
         hit = store.load(key) if key else None
         if hit is not None:
-            return cached_result(target, listing, hit)
+            try:
+                return cached_result(target, listing, hit)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # an entry of the right format but the wrong shape: a miss, recomputed and overwritten
     settings = settings_for(target.root, options)
     selection = select_rules(settings, load_rules())
     project = Project.discover(target.root, settings, root=target.root, listing=listing)
@@ -116,6 +123,10 @@ def cache_location(root: Path, options: CheckOptions) -> tuple[Path, list[str]]:
 def cached_result(target: Target, listing, data: dict) -> RunResult:
     from reprocheck.cache import decode_findings
 
+    if data["fail_on"] not in ("error", "warning", "info", "never") or not all(
+        isinstance(code, str) for code in data["to_run"]
+    ):
+        raise ValueError("cache entry of the wrong shape")
     settings = Settings(fail_on=data["fail_on"])
     files, tracked = listing
     project = Project(root=target.root, settings=settings, files=files, tracked=tracked)

@@ -216,9 +216,6 @@ def test_a_killed_fix_leaves_every_file_old_or_new(tmp_path, sig):
     assert assert_old_or_new(root, originals, fixed) == (0, len(originals))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs a change in fix.py: write_atomic renames over a symbolic link, replacing it by a file"
-)
 def test_fix_never_replaces_a_symbolic_link_by_a_file(tmp_path):
     root = tmp_path / "repo"
     write_files(root, {"shared/eval.ipynb": dirty_notebook()})
