@@ -377,7 +377,8 @@ def parse_pointer_file(project, rel: str) -> DvcPointerFile | None:
         return None
     base = normalize(posixpath.join(posixpath.dirname(rel), str(file.data.get("wdir") or ".")))
     outs = []
-    for index, entry in enumerate(file.data.get("outs") or []):
+    listed = file.data.get("outs")
+    for index, entry in enumerate(listed if isinstance(listed, list) else []):  # `outs: true` is no list
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             line = file.line_of("outs", index, "path")
             outs.append(DvcOut(normalize(posixpath.join(base, entry["path"])), line, entry.get("cache") is not False))
