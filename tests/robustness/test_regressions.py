@@ -82,3 +82,9 @@ def test_lck004_unnamed_url_pin_in_a_hashed_lock_is_named_by_its_url(make_repo):
         "requirements.txt pins 1 of 2 packages without hashes (https://files.example/download?id=3); "
         + messages[0].split("; ", 1)[1]
     ], messages
+
+
+@pytest.mark.parametrize("outs", ["true", "5", "{path: x}", "null"])
+def test_dvc_pointer_whose_outs_is_not_a_list(make_repo, outs):
+    root = make_repo({"data/raw.csv.dvc": f"outs: {outs}\n", "data/raw.csv": "a,b\n"}, git_init=False)
+    assert "RPC002" not in [f["code"] for f in findings(root)]
