@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,6 +18,31 @@ from tests.conftest import run_cli, write_files
 
 # One example (a whole check of a tiny repository) must not take this long: a parser gone quadratic shows here.
 EXAMPLE_BUDGET_SECONDS = 20.0
+# Past this, the check is interrupted where it hangs (a BaseException: neither the engine's per-rule guard nor
+# hypothesis's shrinking catches it, so the traceback shows the loop and the test stops at once).
+HANG_SECONDS = 60
+
+
+class ExampleHung(BaseException):
+    pass
+
+
+@contextlib.contextmanager
+def hang_guard(files: dict[str, str | bytes]) -> Iterator[None]:
+    def interrupt(_signum, _frame):
+        shown = {rel: (content[:300], len(content)) for rel, content in files.items()}
+        raise ExampleHung(f"a check ran over {HANG_SECONDS}s on {shown!r}")
+
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(HANG_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class Workspace:
@@ -41,7 +67,8 @@ class Workspace:
         settings file itself was damaged: that is the user's error, one line and exit 2)."""
         self.write(files)
         started = time.monotonic()
-        result = run_cli(str(self.root), "--select", "ALL", "--no-cache", "--output-format", "json", *args)
+        with hang_guard(files):
+            result = run_cli(str(self.root), "--select", "ALL", "--no-cache", "--output-format", "json", *args)
         elapsed = time.monotonic() - started
         assert "Traceback" not in result.stderr, result.stderr
         if result.exit_code == 2 and is_settings_error(result.stderr):
