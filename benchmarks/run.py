@@ -99,12 +99,12 @@ def main() -> None:
     reprocheck, ruff = str(BIN / "reprocheck"), str(BIN / "ruff")
     compile_package()
 
-    print(f"{'measurement':<44} {'median s':>9} {'peak MiB':>9} {'vs ruff':>8} {'ms/file':>8}")
+    print(f"{'measurement':<50} {'median s':>9} {'peak MiB':>9} {'vs ruff':>8} {'ms/file':>8}")
 
     def line(label, seconds, peak, reference=None, files=None):
         ratio = f"{seconds / reference:.2f}x" if reference else ""
         per_file = f"{1000 * seconds / files:.3f}" if files else ""
-        print(f"{label:<44} {seconds:>9.3f} {peak:>9.1f} {ratio:>8} {per_file:>8}", flush=True)
+        print(f"{label:<50} {seconds:>9.3f} {peak:>9.1f} {ratio:>8} {per_file:>8}", flush=True)
 
     seconds, peak = measure([reprocheck, "--version"], args.out, args.repeat)
     line("start-up: reprocheck --version", seconds, peak)
