@@ -352,3 +352,40 @@ def test_no_network_is_used(repo, monkeypatch):
         assert result.json["summary"]["rule_errors"] == []
     remote = [f["message"] for f in result.json["findings"] if "never fetched" in f["message"]]
     assert remote, "the remote $ref was not even seen"
+
+
+ODD_NAMES = {
+    b"caf\xe9.yaml": b"seed: 1\n",  # Latin-1 bytes: not UTF-8, comes back from the OS as a lone surrogate
+    b"configs/bad\xff name.yaml": b"seed: [\n",
+    b"line\nbreak.py": b"import numpy\n",
+    b"tab\there.ipynb": b"{",
+    b"configs/-dash.yaml": b"seed: 1\n",
+    b"\xe2\x80\xaertl.py": b"import torch\n",  # a right-to-left override in the name
+}
+FORMATS = ["json", "full", "concise", "github", "gitlab", "junit", "markdown"]
+SARIF_SURROGATES = pytest.mark.xfail(
+    strict=True, reason="needs an engine change: report/sarif.py cannot encode a non-UTF-8 file name in a URI"
+)
+
+
+@pytest.mark.parametrize("output_format", [*FORMATS, pytest.param("sarif", marks=SARIF_SURROGATES)])
+@pytest.mark.parametrize("use_git", [False, True], ids=["walk", "git"])
+def test_file_names_that_are_not_utf8_or_hold_control_characters(repo, output_format, use_git):
+    for name, content in ODD_NAMES.items():
+        path = os.path.join(os.fsencode(repo), name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(content)
+    if use_git:
+        commit_all(repo)
+    done = subprocess.run(
+        [REPROCHECK, "--select", "ALL", "--no-cache", "--output-format", output_format, "."],
+        cwd=repo,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert b"Traceback" not in done.stderr and done.stderr == b"", done.stderr
+    if output_format == "json":
+        assert "configs/bad\udcff name.yaml" in rpc002_paths(json.loads(done.stdout.decode("utf-8", "surrogateescape")))
