@@ -16,8 +16,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import run_cli, write_files
+from tests.robustness.harness import workspace
+from tests.robustness.mutations import reshaped, to_toml
 
 REPROCHECK = str(Path(sys.executable).parent / "reprocheck")
 SOURCE = {"train.py": "import numpy\n"}
@@ -208,3 +212,38 @@ def test_an_unreadable_file_inside_the_repository_is_rpc002(shared_folder):
         done.stdout
     )
     assert stat.S_IMODE((shared_folder / "configs" / "closed.yaml").stat().st_mode) == 0
+
+
+# -- any settings table: runs, or stops with one line naming the key ---------------------------------------------
+SETTINGS_SEED = {
+    "select": ["ALL"],
+    "extend-select": ["DKR006"],
+    "ignore": {"DEP001": "library pins are ranges"},
+    "per-file-ignores": {"tests/**": ["RNG"], "notebooks/*.ipynb": ["NB001"]},
+    "exclude": ["data/", "*.tmp"],
+    "fail-on": "error",
+    "severity": {"CFG001": "info"},
+    "project-type": "application",
+    "max-file-size": "2 MiB",
+    "seed-keys": ["seed"],
+    "config-paths": ["conf/**/*.yaml"],
+    "entrypoints": ["scripts/*.py"],
+    "seed-functions": ["demo.utils.seed_all"],
+    "schemas": {"configs/*.yaml": "configs/schema.json"},
+    "import-map": {"cv2": "opencv-python-headless", "foo": ["a", "b"]},
+    "fixture-dirs": ["tests/fixtures"],
+    "cache-dir": ".cache/reprocheck",
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(table=reshaped(SETTINGS_SEED), where=st.sampled_from(["reprocheck.toml", "pyproject.toml"]))
+def test_any_settings_table_runs_or_is_a_one_line_error(table, where):
+    with workspace() as space:
+        text = to_toml(table) if where == "reprocheck.toml" else "[tool.reprocheck]\n" + to_toml(table)
+        space.write({**SOURCE, where: text})
+        result = run_cli(".", "--no-cache", "--output-format", "json", cwd=space.root)
+        if result.exit_code == 2:
+            assert_one_line_error(result.exit_code, result.stderr, where)
+        else:
+            assert result.exit_code in (0, 1) and result.json["summary"]["rule_errors"] == [], result.stderr
