@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.conftest import run_cli, write_files
+from tests.conftest import git, run_cli, write_files
 
 # One example (a whole check of a tiny repository) must not take this long: a parser gone quadratic shows here.
 EXAMPLE_BUDGET_SECONDS = 20.0
@@ -51,8 +51,11 @@ class Workspace:
     def __init__(self, root: Path):
         self.root = root
 
-    def write(self, files: dict[str, str | bytes]) -> Path:
+    def write(self, files: dict[str, str | bytes], keep: tuple[str, ...] = ()) -> Path:
+        """Replace the folder's content by `files` (top-level entries named in `keep`, such as .git, stay)."""
         for entry in os.listdir(self.root):
+            if entry in keep:
+                continue
             full = self.root / entry
             if full.is_dir() and not full.is_symlink():
                 shutil.rmtree(full)
@@ -61,11 +64,13 @@ class Workspace:
         write_files(self.root, files)
         return self.root
 
-    def check(self, files: dict[str, str | bytes], *args: str) -> dict | None:
+    def check(self, files: dict[str, str | bytes], *args: str, keep: tuple[str, ...] = ()) -> dict | None:
         """Write `files`, check them with every rule and assert the run ended cleanly: findings and RPC002
         problems are fine, a rule error, a crash or a hang is not. Returns the JSON report (None when the
         settings file itself was damaged: that is the user's error, one line and exit 2)."""
-        self.write(files)
+        self.write(files, keep)
+        if ".git" in keep:
+            git(self.root, "add", "-A")
         started = time.monotonic()
         with hang_guard(files):
             result = run_cli(str(self.root), "--select", "ALL", "--no-cache", "--output-format", "json", *args)

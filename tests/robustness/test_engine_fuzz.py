@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reprocheck.facts.structured import tomllib
+from tests.conftest import git
 from tests.robustness import seeds
 from tests.robustness.harness import workspace
 from tests.robustness.mutations import mutated_bytes, reshaped, to_json, to_toml, to_yaml
@@ -163,13 +164,34 @@ def test_wrong_shapes_never_crash_the_engine(path):
         run()
 
 
-@settings(FUZZ, max_examples=40)
-@given(data=st.data())
-def test_a_whole_repository_with_several_damaged_files(data):
+def test_a_whole_repository_with_several_damaged_files():
     """Cross-file facts (locks against inputs, entry points through DVC/Makefile/Docker) on damaged neighbours."""
     with workspace() as space:
-        damaged = data.draw(st.lists(st.sampled_from(sorted(R)), min_size=1, max_size=4, unique=True))
-        files = dict(R)
-        for rel in damaged:
-            files[rel] = data.draw(mutated_bytes(R[rel], max_ops=3), label=rel)
-        space.check(files)
+
+        @settings(FUZZ, max_examples=40)
+        @given(data=st.data())
+        def run(data):
+            damaged = data.draw(st.lists(st.sampled_from(sorted(R)), min_size=1, max_size=4, unique=True))
+            files = dict(R)
+            for rel in damaged:
+                files[rel] = data.draw(mutated_bytes(R[rel], max_ops=3), label=rel)
+            space.check(files)
+
+        run()
+
+
+def test_damaged_files_staged_in_git():
+    """The same in a git work tree: tracked, staged, untracked and ignored files, sizes and LFS pointers from git."""
+    with workspace() as space:
+        git(space.root, "init", "-q", "-b", "main")
+
+        @settings(FUZZ, max_examples=40)
+        @given(data=st.data())
+        def run(data):
+            damaged = data.draw(st.lists(st.sampled_from(sorted(R)), min_size=1, max_size=3, unique=True))
+            files = {**R, ".gitignore": "*.log\nbuild/\n", "build/out.log": "x\n", "big.bin": b"\0" * 2_000_000}
+            for rel in damaged:
+                files[rel] = data.draw(mutated_bytes(R[rel], max_ops=3), label=rel)
+            space.check(files, keep=(".git",))
+
+        run()
