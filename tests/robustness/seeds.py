@@ -15,7 +15,7 @@ REQUIREMENTS_TXT = """\
 # hand-written, partly pinned
 numpy==1.26.4
 pandas>=2.0,<3 ; python_version >= "3.10"
-torch==2.2.* --hash=sha256:abc
+torch==2.2.* --hash=sha256:abc  # reprocheck: ignore[DEP001, LCK004] wheels from our mirror
 scikit-learn[extra]==1.4.0 \\
     --hash=sha256:0000000000000000000000000000000000000000000000000000000000000000
 -r requirements-base.txt
@@ -266,6 +266,7 @@ EOF
 ADD https://example.com/data.tar.gz /data/
 ADD --checksum={SHA} https://example.com/model.bin /models/
 FROM ${{BASE:-ubuntu:latest}}
+# reprocheck: ignore[DKR003]
 FROM nvidia/cuda@{SHA} AS runtime
 COPY --from=builder /app /app
 COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv
@@ -298,9 +299,10 @@ TRAIN_PY = '''\
 """Training entry point."""
 from __future__ import annotations
 
-import os
+import os  # reprocheck: ignore[DEP004]
 import random
 import time
+# reprocheck: file-ignore[RNG005]
 
 import numpy as np
 import torch
@@ -381,7 +383,7 @@ defaults:
   - optimizer@opt: adam
   - _self_
 seed: ${oc.env:SEED}
-lr: 1e-3
+lr: 1e-3  # reprocheck: ignore[CFG004] read by OmegaConf
 enabled: yes
 time: 1:30
 data_dir: /home/alice/data
