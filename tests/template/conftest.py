@@ -166,11 +166,22 @@ def answers_for(combo: str, template_src: Path) -> dict[str, Any]:
     return {**BASE_ANSWERS, "reprocheck_repo": str(template_src), **COMBOS[combo]}
 
 
+def load_project_script(path: Path):
+    """Import a generated project's script without writing __pycache__ into the project (whatever
+    PYTHONDONTWRITEBYTECODE says): the file-set and update tests compare the project's files exactly."""
+    spec = importlib.util.spec_from_file_location(f"project_script_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    previous, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = previous
+    return module
+
+
 def lock_settings(project: Path) -> str:
     """What in scripts/lock.py decides a lock's content: the pinned pip and pip-tools and the compile flags."""
-    spec = importlib.util.spec_from_file_location("lock_script", project / "scripts" / "lock.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_project_script(project / "scripts" / "lock.py")
     return repr((script.PIP_VERSION, script.PIP_TOOLS_VERSION, script.COMPILE_FLAGS))
 
 

@@ -3,14 +3,13 @@ builds its pip-compile command with the flags that keep a lock portable (checked
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.template.conftest import copy_project
+from tests.template.conftest import copy_project, load_project_script
 
 
 @pytest.fixture
@@ -19,10 +18,7 @@ def project(rendered, tmp_path: Path) -> Path:
 
 
 def load_script(project: Path):
-    spec = importlib.util.spec_from_file_location("lock_script", project / "scripts" / "lock.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_project_script(project / "scripts" / "lock.py")
 
 
 def test_missing_python_version_is_a_clear_error(project: Path) -> None:

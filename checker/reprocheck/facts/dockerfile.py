@@ -10,6 +10,7 @@ continuations with comment and blank lines inside them, heredocs (`RUN <<EOF`, `
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import shlex
@@ -516,7 +517,7 @@ def build_context(path: str, dockerfile: Dockerfile, project) -> str:
 def _source_exists(project, rel: str) -> bool:
     if any(ch in rel for ch in "*?["):  # a glob: assume it matches something
         return True
-    return project.exists(rel) or (project.root / rel).exists()
+    return project.exists(rel) or os.path.exists(project.root / rel)
 
 
 # -- fact ---------------------------------------------------------------------------------------------------------

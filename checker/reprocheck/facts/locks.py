@@ -12,6 +12,7 @@ conda-lock file, else the environment files beside it.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -478,7 +479,7 @@ def docker_context(path: str, dockerfile, project) -> str:
         candidates.append(folder)
     for candidate in candidates:
         prefix = f"{candidate}/" if candidate else ""
-        if all(project.exists(prefix + s) or (project.root / (prefix + s)).exists() for s in sources):
+        if all(project.exists(prefix + s) or os.path.exists(project.root / (prefix + s)) for s in sources):
             return candidate
     return candidates[0]
 

@@ -3,6 +3,7 @@ RUN bodies split by the shell lexer), so a rule sees what BuildKit would build."
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -668,7 +669,8 @@ class MissingDockerignore(Rule):
             prefix = f"{context}/" if context else ""
             if project.exists(f"{prefix}.dockerignore") or project.exists(f"{path}.dockerignore"):
                 continue
-            if (project.root / prefix / ".dockerignore").exists() or (project.root / f"{path}.dockerignore").exists():
+            beside = (project.root / prefix / ".dockerignore", project.root / f"{path}.dockerignore")
+            if any(os.path.exists(candidate) for candidate in beside):
                 continue
             held = context_contents(project, prefix)
             if held:
@@ -683,10 +685,10 @@ class MissingDockerignore(Rule):
 def context_contents(project, prefix: str) -> list[str]:
     root = project.root / prefix if prefix else project.root
     held = []
-    if (root / ".git").exists():
+    if os.path.exists(root / ".git"):
         held.append(".git")
-    held += [f"{name}/" for name in DATA_DIRS if (root / name).is_dir()]
-    if (root / ".env").is_file():
+    held += [f"{name}/" for name in DATA_DIRS if os.path.isdir(root / name)]
+    if os.path.isfile(root / ".env"):
         held.append(".env")
     if any(f.startswith(prefix) and f.endswith(".ipynb") for f in project.files):
         held.append("notebooks")

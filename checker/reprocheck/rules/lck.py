@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 
@@ -622,7 +623,7 @@ def repo_path(project, ref: str, base: str, in_container: bool) -> str | None:
         rel = posixpath.normpath(posixpath.join(base, *tail)) if base else posixpath.join(*tail)
         if rel.startswith(".."):
             continue
-        if project.exists(rel) or (project.root / rel).is_file():
+        if project.exists(rel) or os.path.isfile(project.root / rel):
             return rel
     return None
 
