@@ -488,34 +488,57 @@ def dockerignore_pattern(pattern: str) -> re.Pattern:
     """A .dockerignore pattern (Go filepath.Match plus `**`), anchored at the context root."""
     pattern = posixpath.normpath(pattern.strip().lstrip("/")) if pattern.strip() not in ("", "/") else ""
     parts: list[str] = []
+    groups = [0]
     for index, segment in enumerate(pattern.split("/")):
         if segment == "**":
             parts.append(".*" if index == len(pattern.split("/")) - 1 else "(?:[^/]+/)*")
             continue
-        regex = ""
+        pieces: list[str | None] = []  # regex pieces; None for a star (a run of stars is one star)
         i = 0
         while i < len(segment):
             ch = segment[i]
             if ch == "*":
-                regex += "[^/]*"
+                if not pieces or pieces[-1] is not None:
+                    pieces.append(None)
             elif ch == "?":
-                regex += "[^/]"
+                pieces.append("[^/]")
             elif ch == "[":
                 end = segment.find("]", i + 1)
                 if end < 0:
-                    regex += re.escape(ch)
+                    pieces.append(re.escape(ch))
                 else:
                     body = segment[i + 1 : end]
-                    regex += "[" + ("^" + body[1:] if body.startswith("^") else body) + "]"
+                    pieces.append("[" + ("^" + body[1:] if body.startswith("^") else body) + "]")
                     i = end
             elif ch == "\\" and i + 1 < len(segment):
                 i += 1
-                regex += re.escape(segment[i])
+                pieces.append(re.escape(segment[i]))
             else:
-                regex += re.escape(ch)
+                pieces.append(re.escape(ch))
             i += 1
-        parts.append(regex + ("/" if index < len(pattern.split("/")) - 1 else ""))
+        parts.append(segment_regex(pieces, groups) + ("/" if index < len(pattern.split("/")) - 1 else ""))
     return re.compile("".join(parts) + "$")
+
+
+def segment_regex(pieces: list[str | None], groups: list[int]) -> str:
+    """One segment's regex. A star followed by more of the segment matches lazily inside an emulated atomic group
+    (as `fnmatch` does), so `*a*a*a*b` cannot backtrack exponentially on a long name; the last star runs to the
+    segment's end. Leftmost matching is exact here because every piece between stars has a fixed length."""
+    chunks: list[list[str]] = [[]]
+    for piece in pieces:
+        if piece is None:
+            chunks.append([])
+        else:
+            chunks[-1].append(piece)
+    regex = "".join(chunks[0])
+    for position, chunk in enumerate(chunks[1:], start=1):
+        text = "".join(chunk)
+        if position < len(chunks) - 1:
+            groups[0] += 1
+            regex += f"(?=(?P<g{groups[0]}>[^/]*?{text}))(?P=g{groups[0]})"
+        else:
+            regex += "[^/]*" + text
+    return regex
 
 
 def dockerignore_rules(text: str) -> list[tuple[bool, re.Pattern]]:
