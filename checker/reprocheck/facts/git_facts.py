@@ -53,6 +53,15 @@ class AttributeRule:
     lfs: bool  # True: filter=lfs set; False: the filter is unset or another one
 
 
+STAR_RUN = re.compile(r"\*{3,}")
+
+
+def tame(pattern: str) -> str:
+    """A run of three or more stars means to git what two mean; pathspec's regex for a long run backtracks
+    exponentially (a `.gitattributes` line of 140 stars hung the run), so the run is shortened first."""
+    return STAR_RUN.sub("**", pattern)
+
+
 def parse_gitattributes(base: str, text: str) -> list[AttributeRule]:
     """The lines of one .gitattributes that set or unset `filter` (macros and other attributes ignored)."""
     rules = []
@@ -70,7 +79,8 @@ def parse_gitattributes(base: str, text: str) -> list[AttributeRule]:
             pattern = "**/" + pattern  # no slash: matches the name at any depth below the file
         elif not pattern.startswith("/"):
             pattern = "/" + pattern
-        rules.append(AttributeRule(base, pathspec.GitIgnoreSpec.from_lines([pattern]), states[-1] == "filter=lfs"))
+        spec = pathspec.GitIgnoreSpec.from_lines([tame(pattern)])
+        rules.append(AttributeRule(base, spec, states[-1] == "filter=lfs"))
     return rules
 
 
@@ -121,7 +131,8 @@ class GitFacts:
         for rel in sorted(files, key=lambda r: (r.count("/"), r)):
             text = self.project.try_read_text(rel, ".gitignore")
             if text:
-                specs.append((posixpath.dirname(rel), pathspec.GitIgnoreSpec.from_lines(text.splitlines())))
+                lines = [tame(line) for line in text.splitlines()]
+                specs.append((posixpath.dirname(rel), pathspec.GitIgnoreSpec.from_lines(lines)))
         return specs
 
     def is_ignored(self, rel: str, directory: bool = False) -> bool:
