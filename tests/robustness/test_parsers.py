@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import json
+import posixpath
+import re
 import warnings
 from pathlib import Path
 
@@ -267,3 +269,46 @@ def test_python_version_text_never_raises(text):
 @given(text=project_text(seeds.PYPROJECT), key=st.text(max_size=10), table=st.none() | st.text(max_size=10))
 def test_toml_line_lookup_never_raises(text, key, table):
     assert toml_line_of(text, key, table) >= 1
+
+
+def plain_dockerignore_regex(pattern: str) -> str:
+    """The straightforward translation (one `[^/]*` per star): exact, but exponential on hostile patterns."""
+    pattern = posixpath.normpath(pattern.strip().lstrip("/")) if pattern.strip() not in ("", "/") else ""
+    segments = pattern.split("/")
+    parts = []
+    for index, segment in enumerate(segments):
+        if segment == "**":
+            parts.append(".*" if index == len(segments) - 1 else "(?:[^/]+/)*")
+            continue
+        regex, i = "", 0
+        while i < len(segment):
+            ch = segment[i]
+            if ch == "*":
+                regex += "[^/]*"
+            elif ch == "?":
+                regex += "[^/]"
+            elif ch == "[" and segment.find("]", i + 1) >= 0:
+                end = segment.find("]", i + 1)
+                body = segment[i + 1 : end]
+                regex += "[" + ("^" + body[1:] if body.startswith("^") else body) + "]"
+                i = end
+            elif ch == "\\" and i + 1 < len(segment):
+                i += 1
+                regex += re.escape(segment[i])
+            else:
+                regex += re.escape(ch)
+            i += 1
+        parts.append(regex + ("/" if index < len(segments) - 1 else ""))
+    return "".join(parts) + "$"
+
+
+@PROPERTY
+@given(pattern=st.text(alphabet="ab*?/[]^\\.", max_size=9), path=st.text(alphabet="ab/.", max_size=10))
+def test_dockerignore_matching_agrees_with_the_plain_translation(pattern, path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nested-set warnings of odd classes
+        try:
+            expected = re.match(plain_dockerignore_regex(pattern), path)
+        except re.error:
+            return
+        assert bool(locks.dockerignore_pattern(pattern).match(path)) == bool(expected)

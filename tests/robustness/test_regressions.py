@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -88,3 +89,51 @@ def test_lck004_unnamed_url_pin_in_a_hashed_lock_is_named_by_its_url(make_repo):
 def test_dvc_pointer_whose_outs_is_not_a_list(make_repo, outs):
     root = make_repo({"data/raw.csv.dvc": f"outs: {outs}\n", "data/raw.csv": "a,b\n"}, git_init=False)
     assert "RPC002" not in [f["code"] for f in findings(root)]
+
+
+STARS = "*" * 139 + "/__pycache__"  # found by the fuzzer in a .dockerignore: catastrophic backtracking
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {".dockerignore": STARS + "\n" + "*a" * 30 + "b\n"},
+        {".gitattributes": STARS + " filter=lfs\n"},
+        {".gitignore": STARS + "\n"},
+    ],
+    ids=["dockerignore", "gitattributes", "gitignore"],
+)
+def test_patterns_with_runs_of_stars_do_not_hang(make_repo, files):
+    from tests.robustness.seeds import PIP_COMPILE_LOCK, REQUIREMENTS_IN
+
+    root = make_repo(
+        {
+            **files,
+            "requirements.in": REQUIREMENTS_IN,
+            "requirements.txt": PIP_COMPILE_LOCK,
+            "Dockerfile": "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+            "data.csv.dvc": "outs:\n- path: data.csv\n",
+            "a" * 200 + ".bin": b"x" * 2_000_000,
+        }
+    )
+    started = time.monotonic()
+    findings(root)
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.xfail(
+    strict=True, reason="needs an engine change: project.walk_files hands .gitignore lines to pathspec untamed"
+)
+def test_a_gitignore_with_a_run_of_stars_does_not_hang_the_walk_outside_git(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / ".gitignore").write_text(STARS + "\n")
+    (tmp_path / "a" * 100).write_text("x\n")
+    reprocheck = str(Path(sys.executable).parent / "reprocheck")
+    try:
+        done = subprocess.run([reprocheck, "--no-cache", "."], cwd=tmp_path, capture_output=True, timeout=8)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the file walk hung on the .gitignore pattern") from None
+    assert done.returncode in (0, 1)
