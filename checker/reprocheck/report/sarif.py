@@ -62,9 +62,11 @@ def region(finding: Finding) -> dict | None:
 
 
 def artifact(path: str, rooted: bool) -> dict:
+    # Paths are str with surrogate escapes for bytes that are not UTF-8: URIs percent-encode the raw bytes.
+    raw = path.encode("utf-8", "surrogateescape")
     if Path(path).is_absolute():  # e.g. a --config file outside the checked root
-        return {"uri": Path(path).as_uri()}
-    location = {"uri": quote(path, safe="/")}
+        return {"uri": "file://" + quote(raw, safe="/")}
+    location = {"uri": quote(raw, safe="/")}
     if rooted:
         location["uriBaseId"] = ROOT_ID
     return location
