@@ -12,7 +12,6 @@ conda-lock file, else the environment files beside it.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -463,27 +462,6 @@ def lock_inputs(locks, requirements_files) -> dict[str, list[str]]:
 
 
 # -- what a Docker build can see ---------------------------------------------------------------------------------
-def docker_context(path: str, dockerfile, project) -> str:
-    """The folder docker builds from: the Dockerfile's own, or the nearest parent where its COPY sources exist."""
-    folder = posixpath.dirname(path)
-    sources = [
-        s.lstrip("./").rstrip("/")
-        for stage in dockerfile.stages
-        for item in stage.copies
-        for s in item.sources
-        if "://" not in s and "$" not in s and not s.startswith("/") and s not in (".", "./") and "*" not in s
-    ]
-    candidates = [folder]
-    while folder:
-        folder = posixpath.dirname(folder)
-        candidates.append(folder)
-    for candidate in candidates:
-        prefix = f"{candidate}/" if candidate else ""
-        if all(project.exists(prefix + s) or os.path.exists(project.root / (prefix + s)) for s in sources):
-            return candidate
-    return candidates[0]
-
-
 def dockerignore_pattern(pattern: str) -> re.Pattern:
     """A .dockerignore pattern (Go filepath.Match plus `**`), anchored at the context root."""
     pattern = posixpath.normpath(pattern.strip().lstrip("/")) if pattern.strip() not in ("", "/") else ""

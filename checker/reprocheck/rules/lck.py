@@ -11,7 +11,8 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts.declarations import locate_string
-from reprocheck.facts.locks import as_list, as_table, docker_context, docker_excludes, lock_kind_by_name, sibling
+from reprocheck.facts.dockerfile import build_context
+from reprocheck.facts.locks import as_list, as_table, docker_excludes, lock_kind_by_name, sibling
 from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of, resolve_from
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
@@ -555,7 +556,7 @@ class UncommittedLock(Rule):
 
     def check(self, project, shell_commands, locks, git_facts, dockerfiles):
         reported: set[tuple[str, str, str]] = set()
-        contexts = {path: docker_context(path, dockerfile, project) for path, dockerfile in dockerfiles.items()}
+        contexts = {path: build_context(path, dockerfile, project) for path, dockerfile in dockerfiles.items()}
         for sourced in shell_commands:
             if sourced.origin not in (*INSTALL_ORIGINS, "script"):
                 continue
