@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from dataclasses import dataclass, field
@@ -39,6 +40,15 @@ DEFAULT_SKIPPED_DIRS = frozenset(
 # Reading is bounded: a file larger than this is never parsed (its kind's rules report it as unparsable).
 MAX_READ_BYTES = 8 * 1024 * 1024
 BINARY_SNIFF = 8192
+
+
+STAR_RUN = re.compile(r"\*{3,}")
+
+
+def gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
+    """gitignore-style patterns compiled safely: a run of three or more stars means to git what two mean, and
+    pathspec's regex for a long run backtracks exponentially, so runs are shortened first."""
+    return pathspec.GitIgnoreSpec.from_lines([STAR_RUN.sub("**", line) for line in lines])
 
 
 class UnreadableFile(Exception):
@@ -129,7 +139,7 @@ class Project:
         return [f for f in self.files if predicate(f)]
 
     def matching(self, patterns: list[str]) -> list[str]:
-        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        spec = gitignore_spec(patterns)
         return [f for f in self.files if spec.match_file(f)]
 
     def abspath(self, rel: str) -> Path:
@@ -263,7 +273,7 @@ def walk_files(root: Path) -> list[str]:
         if ".gitignore" in names:
             try:
                 lines = (Path(current) / ".gitignore").read_text("utf-8", "replace").splitlines()
-                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
+                specs.append((rel_dir, gitignore_spec(lines)))
             except OSError:
                 pass
         kept = []

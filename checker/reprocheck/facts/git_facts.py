@@ -19,7 +19,7 @@ from functools import cached_property
 import pathspec
 
 from reprocheck.facts import fact
-from reprocheck.project import UnreadableFile
+from reprocheck.project import UnreadableFile, gitignore_spec
 
 LFS_SPEC = b"version https://git-lfs.github.com/spec/v1"
 LFS_SPEC_OLD = b"version https://hawser.github.com/spec/v1"
@@ -53,15 +53,6 @@ class AttributeRule:
     lfs: bool  # True: filter=lfs set; False: the filter is unset or another one
 
 
-STAR_RUN = re.compile(r"\*{3,}")
-
-
-def tame(pattern: str) -> str:
-    """A run of three or more stars means to git what two mean; pathspec's regex for a long run backtracks
-    exponentially (a `.gitattributes` line of 140 stars hung the run), so the run is shortened first."""
-    return STAR_RUN.sub("**", pattern)
-
-
 def parse_gitattributes(base: str, text: str) -> list[AttributeRule]:
     """The lines of one .gitattributes that set or unset `filter` (macros and other attributes ignored)."""
     rules = []
@@ -79,7 +70,7 @@ def parse_gitattributes(base: str, text: str) -> list[AttributeRule]:
             pattern = "**/" + pattern  # no slash: matches the name at any depth below the file
         elif not pattern.startswith("/"):
             pattern = "/" + pattern
-        spec = pathspec.GitIgnoreSpec.from_lines([tame(pattern)])
+        spec = gitignore_spec([pattern])
         rules.append(AttributeRule(base, spec, states[-1] == "filter=lfs"))
     return rules
 
@@ -131,8 +122,7 @@ class GitFacts:
         for rel in sorted(files, key=lambda r: (r.count("/"), r)):
             text = self.project.try_read_text(rel, ".gitignore")
             if text:
-                lines = [tame(line) for line in text.splitlines()]
-                specs.append((posixpath.dirname(rel), pathspec.GitIgnoreSpec.from_lines(lines)))
+                specs.append((posixpath.dirname(rel), gitignore_spec(text.splitlines())))
         return specs
 
     def is_ignored(self, rel: str, directory: bool = False) -> bool:
