@@ -163,7 +163,10 @@ def defaults_entries(project, config: ConfigFile, root: str) -> list[DefaultsEnt
         elif isinstance(item, dict) and len(item) == 1:
             key, value = next(iter(item.items()))
             key_text = str(key)
-            group = key_text.split()[-1].split("@")[0]  # "optional override db@pkg" -> "db"
+            words = key_text.split()
+            if not words:
+                continue  # an empty group name (`"": x`) names no file
+            group = words[-1].split("@")[0]  # "optional override db@pkg" -> "db"
             directory = root if group.startswith("/") else here
             group = group.lstrip("/")
             options = value if isinstance(value, list) else [value]
