@@ -134,3 +134,9 @@ def test_a_gitignore_with_a_run_of_stars_does_not_hang_the_walk_outside_git(tmp_
     except subprocess.TimeoutExpired:
         raise AssertionError("the file walk hung on the .gitignore pattern") from None
     assert done.returncode in (0, 1)
+
+
+@pytest.mark.parametrize("entry", ['"": [x]', '" ": x', "{}", "null", "5"])
+def test_hydra_defaults_entry_with_an_empty_group_name(make_repo, entry):
+    root = make_repo({"configs/train.yaml": f"defaults:\n  - {entry}\nseed: 1\n"}, git_init=False)
+    assert findings(root, select="CFG") == []
