@@ -124,7 +124,8 @@ def assert_old_or_new(root: Path, originals: dict[str, bytes], fixed: dict[str, 
             old += 1
         else:
             new += 1
-            json.loads(now) if rel.endswith(".ipynb") else None
+            if rel.endswith(".ipynb"):
+                assert json.loads(now)["nbformat"] == 4
     return old, new
 
 
