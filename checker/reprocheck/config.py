@@ -100,9 +100,9 @@ def load_schema() -> dict:
     return json.loads(resources.files("reprocheck").joinpath("config.schema.json").read_text("utf-8"))
 
 
-def parse_size(value: int | str) -> int:
-    if isinstance(value, int):
-        return value
+def parse_size(value: int | float | str) -> int:
+    if isinstance(value, (int, float)):  # JSON Schema counts an integral float (TOML `2e6`) as an integer
+        return int(value)
     match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", value)
     unit = match.group(2).upper() if match else "?"
     if not match or unit not in UNITS:

@@ -249,11 +249,6 @@ def test_any_settings_table_runs_or_is_a_one_line_error(table, where):
             assert result.exit_code in (0, 1) and result.json["summary"]["rule_errors"] == [], result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs an engine change: config.parse_size only accepts int, but JSON Schema lets an integral float "
-    "(2e6) through as an integer, so re.fullmatch gets a float",
-)
 def test_an_integral_float_size_is_a_size(tmp_path):
     write_files(tmp_path, settings_file("max-file-size = 2e6\n"))
     result = run_cli(".", "--no-cache", cwd=tmp_path)
