@@ -70,6 +70,8 @@ def scan_imports(text: str) -> list[tuple[int, str | None, int, tuple[str, ...]]
         start = match.start()
         if any(a < start < b for a, b in strings):
             continue
+        if text[max(0, start - 2) : start] == "\\\n":
+            return None  # `from a \` + `import b` continues a statement (or ends a comment): only a parse knows
         line += text.count("\n", position, start)
         position = start
         statement = logical_line(text, start)
