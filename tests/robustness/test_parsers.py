@@ -305,6 +305,8 @@ def plain_dockerignore_regex(pattern: str) -> str:
 @PROPERTY
 @given(pattern=st.text(alphabet="ab*?/[]^\\.", max_size=9), path=st.text(alphabet="ab/.", max_size=10))
 def test_dockerignore_matching_agrees_with_the_plain_translation(pattern, path):
+    if "[]" in pattern or "[^]" in pattern:
+        return  # an empty class: Docker refuses the pattern; the plain translation only compiles by accident
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nested-set warnings of odd classes
         try:

@@ -140,3 +140,15 @@ def test_a_gitignore_with_a_run_of_stars_does_not_hang_the_walk_outside_git(tmp_
 def test_hydra_defaults_entry_with_an_empty_group_name(make_repo, entry):
     root = make_repo({"configs/train.yaml": f"defaults:\n  - {entry}\nseed: 1\n"}, git_init=False)
     assert findings(root, select="CFG") == []
+
+
+def test_an_import_continued_by_a_backslash_is_one_import(make_repo):
+    """The line scan of imports took `import train_test_split` on the continuation line for a module."""
+    root = make_repo(
+        {
+            "requirements.txt": "scikit-learn==1.4.0\n",
+            "train.py": "from sklearn.model_selection \\\nimport train_test_split\n\nprint(train_test_split)\n",
+        },
+        git_init=False,
+    )
+    assert [f["message"] for f in findings(root, select="DEP004")] == []
