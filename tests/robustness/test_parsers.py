@@ -188,11 +188,16 @@ def test_line_scan_of_imports_agrees_with_the_parser(text):
     if scanned is None:
         return
     parsed = sorted(
-        (node.lineno, node.module if isinstance(node, ast.ImportFrom) else None)
+        (
+            node.lineno,
+            node.module if isinstance(node, ast.ImportFrom) else None,
+            node.level if isinstance(node, ast.ImportFrom) else 0,
+            tuple(alias.name for alias in node.names),
+        )
         for node in ast.walk(tree)
         if isinstance(node, (ast.Import, ast.ImportFrom))
     )
-    assert sorted((line, module) for line, module, _level, _names in scanned) == parsed
+    assert sorted((line, module or None, level, tuple(names)) for line, module, level, names in scanned) == parsed
 
 
 @PROPERTY
