@@ -25,6 +25,7 @@ import reprocheck.fix
 from tests.checker.test_fix import dirty_notebook
 from tests.conftest import run_cli, write_files
 from tests.robustness.harness import workspace
+from tests.robustness.mutations import reshaped
 
 BOM = b"\xef\xbb\xbf"
 LINES = [
@@ -248,3 +249,23 @@ def test_an_interrupt_as_the_temporary_file_is_created_leaves_nothing(tmp_path, 
     assert result.exit_code == 130
     assert {rel: (root / rel).read_bytes() for rel in originals} == originals
     assert temp_files(root) == []
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(notebook=reshaped(json.loads(dirty_notebook())), indent=st.sampled_from([None, 1, 2, 4]))
+def test_fixing_any_notebook_shape_writes_a_notebook_or_nothing(notebook, indent):
+    """NB001's strip on notebooks of odd shapes: the fix never crashes, and what it writes is still nbformat 4
+    JSON with the same cells, sources and metadata keys it did not mean to drop."""
+    with workspace() as space:
+        original = json.dumps(notebook, indent=indent, default=str)
+        root = space.write({"eval.ipynb": original})
+        result = run_cli(str(root), "--select", "NB,RPC002", "--no-cache", "--fix", "--output-format", "json")
+        assert result.exit_code in (0, 1), result.stderr
+        assert result.json["summary"]["rule_errors"] == []
+        after = (root / "eval.ipynb").read_text("utf-8")
+        assert temp_files(root) == []
+        if after != original:
+            fixed = json.loads(after)
+            assert fixed["nbformat"] == 4 and len(fixed["cells"]) == len(notebook["cells"])
+            for before, now in zip(notebook["cells"], fixed["cells"], strict=True):
+                assert now["source"] == before["source"] and now["cell_type"] == before["cell_type"]
