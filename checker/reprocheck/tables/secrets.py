@@ -69,7 +69,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         "Weights & Biases API key",
         (b"wandb", b"WANDB"),
         re.compile(
-            r"(?i:wandb[_\-]?api[_\-]?key|wandb\.login\([^)\n]*key)[\"']?\s*[:=]\s*[\"']?(?P<secret>[0-9a-f]{40})"
+            r"(?i:wandb[_\-]?api[_\-]?key|wandb\.login\([^)\n]{0,200}key)[\"']?\s*[:=]\s*[\"']?(?P<secret>[0-9a-f]{40})"
             r"(?![0-9a-zA-Z])"
         ),
         "",
