@@ -152,3 +152,19 @@ def test_an_import_continued_by_a_backslash_is_one_import(make_repo):
         git_init=False,
     )
     assert [f["message"] for f in findings(root, select="DEP004")] == []
+
+
+LONG_LINES = {
+    "wandb-login-calls": "wandb.login(" + "(" * 100 + "key",  # was quadratic: [^)\n]* then backtracking to `key`
+    "openai-prefixes": " sk-" + "a" * 25,
+    "github-prefixes": " ghp_" + "a" * 300,
+    "key-headers": "-----BEGIN PRIVATE KEY-----\n" + "Proc-Type: 4\n" * 20,
+}
+
+
+@pytest.mark.parametrize("unit", LONG_LINES.values(), ids=LONG_LINES.keys())
+def test_secret_scan_of_a_two_megabyte_minified_file_is_linear(make_repo, unit):
+    root = make_repo({"static/app.min.js": unit * (2_000_000 // len(unit)), "run.py": "print(1)\n"})
+    started = time.monotonic()
+    findings(root, select="SEC001")
+    assert time.monotonic() - started < 20
