@@ -202,7 +202,7 @@ def poetry_declarations(text: str, poetry: dict) -> list[Declaration]:
             if name.lower() == "python":
                 continue
             spec, exact = poetry_version(value)
-            match = re.search(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=", text, re.MULTILINE)
+            match = re.search(rf"^[ \t]*[\"']?{re.escape(name)}[\"']?\s*=", text, re.MULTILINE)
             line = text.count("\n", 0, match.start()) + 1 if match else 1
             out.append(
                 Declaration(
@@ -231,7 +231,7 @@ def pipfile_declarations(project) -> list[Declaration]:
             for name, value in table.items() if isinstance(table, dict) else ():
                 spec = value.get("version", "") if isinstance(value, dict) else value
                 spec = spec if isinstance(spec, str) else ""
-                match = re.search(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=", text, re.MULTILINE)
+                match = re.search(rf"^[ \t]*[\"']?{re.escape(name)}[\"']?\s*=", text, re.MULTILINE)
                 version = spec[2:].strip() if spec.startswith("==") and "*" not in spec else None
                 out.append(
                     Declaration(

@@ -282,7 +282,7 @@ def pipfile_lock(project, rel: str, data: dict) -> Lock:
                 continue
             source = next((k for k in ("git", "path", "file", "editable") if k in item), "registry")
             version = item.get("version")
-            match = re.search(rf'^\s*"{re.escape(name)}"\s*:\s*\{{', text, re.MULTILINE)
+            match = re.search(rf'^[ \t]*"{re.escape(name)}"\s*:\s*\{{', text, re.MULTILINE)
             packages.append(
                 LockedPackage(
                     name=canonical(name),
