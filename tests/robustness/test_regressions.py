@@ -168,3 +168,41 @@ def test_secret_scan_of_a_two_megabyte_minified_file_is_linear(make_repo, unit):
     started = time.monotonic()
     findings(root, select="SEC001")
     assert time.monotonic() - started < 20
+
+
+BLANK_LINES = 300_000  # `^\s*` under re.MULTILINE restarts at every line and runs over all of them: quadratic
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"Pipfile.lock": '{"default": {"requests": {"version": "==2.31.0"}}' + "\n" * BLANK_LINES + "}"},
+        {"pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\n' + "\n" * BLANK_LINES + 'requests = "^2"\n'},
+        {"Pipfile": "[packages]\n" + "\n" * BLANK_LINES + 'requests = "*"\n'},
+    ],
+    ids=["Pipfile.lock", "poetry", "Pipfile"],
+)
+def test_line_lookups_in_files_with_many_blank_lines_are_linear(make_repo, files):
+    root = make_repo({**files, "run.py": "import requests\n"}, git_init=False)
+    started = time.monotonic()
+    findings(root)
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs an engine change: config.find_config_file searches an unparsable pyproject with "
+    r"`^\s*\[\s*tool...` under re.M (quadratic over blank lines); `^[ \t]*\[` is linear",
+)
+def test_an_unparsable_pyproject_with_many_blank_lines_does_not_hang(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "pyproject.toml").write_text("[tool.poetry\n" + " \n" * BLANK_LINES)
+    reprocheck = str(Path(sys.executable).parent / "reprocheck")
+    try:
+        done = subprocess.run([reprocheck, "--no-cache", "."], cwd=tmp_path, capture_output=True, timeout=15)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the settings lookup hung on the blank lines") from None
+    assert done.returncode in (0, 1)
