@@ -51,6 +51,7 @@ def scan(text: str, present: bytes) -> Iterator[SecretHit]:
     for pattern in table.SECRET_PATTERNS:
         if not any(needle in present for needle in pattern.needles):
             continue
+        line, counted = 1, 0  # matches come in order: count newlines from the previous one, not from the top
         for match in pattern.regex.finditer(text):
             secret = match.group("secret")
             if any(example in match.group(0) for example in table.DOCUMENTED_EXAMPLES):
@@ -58,7 +59,8 @@ def scan(text: str, present: bytes) -> Iterator[SecretHit]:
             if pattern.mixed_case and not (re.search("[a-z]", secret) and re.search("[A-Z]", secret)):
                 continue
             start = match.start("secret") if pattern.name != "private key block" else match.start()
-            line = text.count("\n", 0, start) + 1
+            line += text.count("\n", counted, start)
+            counted = start
             if (line, pattern.name) in seen:
                 continue
             seen.add((line, pattern.name))
