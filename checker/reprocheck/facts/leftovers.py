@@ -65,8 +65,11 @@ def _scan(project) -> dict[str, list[tuple[int, bytes]]]:
             continue
         if OPENING not in data or CLOSING not in data or b"\0" in data[:BINARY_SNIFF]:
             continue
+        line, counted = 1, 0  # count newlines from the previous marker, not from the top (many markers)
         for match in MARKER_LINE.finditer(data):
-            found.setdefault(rel, []).append((data.count(b"\n", 0, match.start()) + 1, match.group(1)))
+            line += data.count(b"\n", counted, match.start())
+            counted = match.start()
+            found.setdefault(rel, []).append((line, match.group(1)))
     return found
 
 
