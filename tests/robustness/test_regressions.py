@@ -206,3 +206,21 @@ def test_an_unparsable_pyproject_with_many_blank_lines_does_not_hang(tmp_path):
     except subprocess.TimeoutExpired:
         raise AssertionError("the settings lookup hung on the blank lines") from None
     assert done.returncode in (0, 1)
+
+
+MANY = 60_000
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"keys.txt": "".join(f"id{i} = AKIA{'ABCDEFGHIJKLMNOP'}\n" for i in range(MANY))},
+        {"notes.md": "<<<<<<< HEAD\n>>>>>>> theirs\n" * MANY},
+    ],
+    ids=["key-shaped-strings", "conflict-markers"],
+)
+def test_tens_of_thousands_of_findings_in_one_file_are_linear(make_repo, files):
+    root = make_repo(files, git_init=False)
+    started = time.monotonic()
+    assert len(findings(root, select="SEC001,TPL002")) >= MANY
+    assert time.monotonic() - started < 30
