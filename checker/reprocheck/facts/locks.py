@@ -270,8 +270,23 @@ def pylock(project, rel: str, data: dict) -> Lock:
     )
 
 
+OBJECT_KEY_LINE = re.compile(r'^[ \t]*"((?:[^"\\\n]|\\.)*)"\s*:\s*\{', re.MULTILINE)
+
+
+def object_key_lines(text: str) -> dict[str, int]:
+    """Line of the first `"key": {` of each key, found in one pass (a search per package was quadratic)."""
+    lines: dict[str, int] = {}
+    line, counted = 1, 0
+    for match in OBJECT_KEY_LINE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.setdefault(match.group(1), line)
+    return lines
+
+
 def pipfile_lock(project, rel: str, data: dict) -> Lock:
     text = project.try_read_text(rel) or ""
+    key_lines = object_key_lines(text)
     packages = []
     for section in ("default", "develop"):
         entries = data.get(section)
@@ -282,12 +297,11 @@ def pipfile_lock(project, rel: str, data: dict) -> Lock:
                 continue
             source = next((k for k in ("git", "path", "file", "editable") if k in item), "registry")
             version = item.get("version")
-            match = re.search(rf'^[ \t]*"{re.escape(name)}"\s*:\s*\{{', text, re.MULTILINE)
             packages.append(
                 LockedPackage(
                     name=canonical(name),
                     version=version[2:] if isinstance(version, str) and version.startswith("==") else None,
-                    line=text.count("\n", 0, match.start()) + 1 if match else 1,
+                    line=key_lines.get(name, 1),
                     hashed=bool(item.get("hashes")),
                     source="registry" if source == "registry" else ("git" if source == "git" else "path"),
                     location=item.get(source) if isinstance(item.get(source), str) else None,
