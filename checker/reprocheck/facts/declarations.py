@@ -187,6 +187,20 @@ def poetry_version(value) -> tuple[str, str | None]:
     return text, exact
 
 
+TOML_KEY_LINE = re.compile(r"""^[ \t]*["']?([^"'=\s]+)["']?\s*=""", re.MULTILINE)
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Line of the first `name = ...` of each key, found in one pass (a search per name was quadratic)."""
+    lines: dict[str, int] = {}
+    line, counted = 1, 0
+    for match in TOML_KEY_LINE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.setdefault(match.group(1), line)
+    return lines
+
+
 def poetry_declarations(text: str, poetry: dict) -> list[Declaration]:
     tables: list[tuple[str, dict]] = []
     if isinstance(poetry.get("dependencies"), dict):
@@ -197,13 +211,13 @@ def poetry_declarations(text: str, poetry: dict) -> list[Declaration]:
         if isinstance(body, dict) and isinstance(body.get("dependencies"), dict):
             tables.append((f"group:{group}", body["dependencies"]))
     out = []
+    lines = key_lines(text)
     for group, table in tables:
         for name, value in table.items():
             if name.lower() == "python":
                 continue
             spec, exact = poetry_version(value)
-            match = re.search(rf"^[ \t]*[\"']?{re.escape(name)}[\"']?\s*=", text, re.MULTILINE)
-            line = text.count("\n", 0, match.start()) + 1 if match else 1
+            line = lines.get(name, 1)
             out.append(
                 Declaration(
                     "pyproject.toml",
@@ -225,18 +239,17 @@ def pipfile_declarations(project) -> list[Declaration]:
         data = load_toml(project, rel)
         if not isinstance(data, dict):
             continue
-        text = project.try_read_text(rel) or ""
+        lines = key_lines(project.try_read_text(rel) or "")
         for section in ("packages", "dev-packages"):
             table = data.get(section)
             for name, value in table.items() if isinstance(table, dict) else ():
                 spec = value.get("version", "") if isinstance(value, dict) else value
                 spec = spec if isinstance(spec, str) else ""
-                match = re.search(rf"^[ \t]*[\"']?{re.escape(name)}[\"']?\s*=", text, re.MULTILINE)
                 version = spec[2:].strip() if spec.startswith("==") and "*" not in spec else None
                 out.append(
                     Declaration(
                         rel,
-                        text.count("\n", 0, match.start()) + 1 if match else 1,
+                        lines.get(name, 1),
                         f"{name}{spec}",
                         canonicalize_name(name),
                         name,
