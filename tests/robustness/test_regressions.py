@@ -224,3 +224,30 @@ def test_tens_of_thousands_of_findings_in_one_file_are_linear(make_repo, files):
     started = time.monotonic()
     assert len(findings(root, select="SEC001,TPL002")) >= MANY
     assert time.monotonic() - started < 30
+
+
+PINS = 12_000
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {
+            "Pipfile.lock": json.dumps(
+                {
+                    "_meta": {},
+                    "default": {f"pkg{i}": {"version": "==1.0", "hashes": ["sha256:x"]} for i in range(PINS)},
+                },
+                indent=4,
+            )
+        },
+        {"Pipfile": "[packages]\n" + "".join(f'pkg{i} = "==1.0"\n' for i in range(PINS))},
+        {"pyproject.toml": "[tool.poetry.dependencies]\n" + "".join(f'pkg{i} = "1.0"\n' for i in range(PINS))},
+    ],
+    ids=["Pipfile.lock", "Pipfile", "poetry"],
+)
+def test_thousands_of_pins_are_located_in_one_pass(make_repo, files):
+    root = make_repo(files, git_init=False)
+    started = time.monotonic()
+    findings(root)
+    assert time.monotonic() - started < 20  # a regex search per name from the top took a minute
