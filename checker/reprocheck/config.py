@@ -126,7 +126,7 @@ def find_config_file(root: Path) -> tuple[Path, dict] | None:
                 text = pyproject.read_text("utf-8", errors="replace")
             except OSError:
                 return None
-            if re.search(r"^\s*\[\s*tool\s*\.\s*reprocheck\b", text, re.M):
+            if re.search(r"^[ \t]*\[\s*tool\s*\.\s*reprocheck\b", text, re.M):
                 raise
             return None
         tool = data.get("tool")
