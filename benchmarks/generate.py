@@ -77,33 +77,198 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 '''
 
-MODEL = '''"""Model variant {m}."""
+MODEL_HEAD = '''"""Model variant {m}: a residual MLP with configurable blocks.
+
+The variant differs from its siblings in width, depth and activation; everything else is shared.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
 import torch
 from torch import nn
+from torch.nn import functional as F
+
+
+@dataclass
+class Model{m}Config:
+    """Hyperparameters of variant {m}."""
+
+    in_features: int = 8
+    width: int = {width}
+    depth: int = {depth}
+    dropout: float = 0.1
+    activation: str = "{activation}"
+    layer_norm: bool = True
+    init_scale: float = {scale}
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        if self.width <= 0 or self.depth <= 0:
+            raise ValueError(f"width and depth must be positive, got {{self.width}} and {{self.depth}}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {{self.dropout}}")
+'''
+
+MODEL_BLOCK = '''
+
+class Block{m}_{b}(nn.Module):
+    """Residual block {b}: norm, projection, activation, dropout, projection back."""
+
+    def __init__(self, config: Model{m}Config) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(config.width) if config.layer_norm else nn.Identity()
+        self.up = nn.Linear(config.width, {mult} * config.width)
+        self.down = nn.Linear({mult} * config.width, config.width)
+        self.dropout = nn.Dropout(config.dropout)
+        self.activation = config.activation
+
+    def act(self, x: torch.Tensor) -> torch.Tensor:
+        if self.activation == "gelu":
+            return F.gelu(x)
+        if self.activation == "silu":
+            return F.silu(x)
+        return F.relu(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        residual = x
+        x = self.norm(x)
+        x = self.act(self.up(x))
+        x = self.dropout(x)
+        x = self.down(x)
+        return residual + x / math.sqrt({b} + 1)
+'''
+
+MODEL_TAIL = '''
+
+def init_weights(module: nn.Module, scale: float) -> None:
+    """Scaled Xavier initialisation for linear layers; zeros for biases."""
+    if isinstance(module, nn.Linear):
+        nn.init.xavier_uniform_(module.weight, gain=scale)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.LayerNorm):
+        nn.init.ones_(module.weight)
+        nn.init.zeros_(module.bias)
 
 
 class Model{m}(nn.Module):
-    def __init__(self, width: int = {width}) -> None:
+    """Stem, {blocks} residual blocks, head."""
+
+    def __init__(self, config: Model{m}Config | None = None) -> None:
         super().__init__()
-        self.layer = nn.Linear(8, width)
-        self.head = nn.Linear(width, 1)
+        self.config = config or Model{m}Config()
+        self.config.validate()
+        self.stem = nn.Linear(self.config.in_features, self.config.width)
+        self.blocks = nn.ModuleList([{block_list}])
+        self.head = nn.Linear(self.config.width, 1)
+        self.apply(lambda module: init_weights(module, self.config.init_scale))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(torch.relu(self.layer(x)))
+        x = self.stem(x)
+        for block in self.blocks:
+            x = block(x)
+        return self.head(x).squeeze(-1)
+
+    @torch.no_grad()
+    def predict(self, x: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+        self.eval()
+        outputs = [self(chunk) for chunk in torch.split(x, batch_size)]
+        return torch.cat(outputs)
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def build_model(overrides: dict[str, object] | None = None) -> Model{m}:
+    """The model from its default config with `overrides` applied (unknown keys go to `extra`)."""
+    config = Model{m}Config()
+    for key, value in (overrides or {{}}).items():
+        if hasattr(config, key):
+            setattr(config, key, value)
+        else:
+            config.extra[key] = float(value)
+    return Model{m}(config)
 '''
 
-HELPER = '''"""Plain helper {m}: no randomness here."""
+HELPER_HEAD = '''"""Plain helpers {m}: text, paths and metrics; no randomness here."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-
-def describe_{m}(path: Path) -> str:
-    total = sum(len(line) for line in path.read_text().splitlines())
-    return f"{{path.name}}: {{total}} characters"
-
-
-def scale_{m}(values: list[float], factor: float = {factor}) -> list[float]:
-    return [v * factor for v in values]
 '''
+
+HELPER_FUNCTIONS = (
+    """
+
+def describe_{m}_{k}(path: Path) -> str:
+    total = sum(len(line) for line in path.read_text(encoding="utf-8").splitlines())
+    return f"{{path.name}}: {{total}} characters"
+""",
+    '''
+
+def scale_{m}_{k}(values: Sequence[float], factor: float = {factor}) -> list[float]:
+    """Multiply every value by `factor`, keeping the input untouched."""
+    return [value * factor for value in values]
+''',
+    """
+
+def summarise_{m}_{k}(values: Iterable[float]) -> dict[str, float]:
+    items = list(values)
+    if not items:
+        return {{"count": 0.0, "mean": 0.0, "stdev": 0.0}}
+    spread = statistics.pstdev(items) if len(items) > 1 else 0.0
+    return {{"count": float(len(items)), "mean": statistics.fmean(items), "stdev": spread}}
+""",
+    '''
+
+def load_metrics_{m}_{k}(path: Path) -> dict[str, float]:
+    """Metrics written by a previous run; a missing file is an empty record."""
+    if not path.exists():
+        return {{}}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {{str(key): float(value) for key, value in data.items() if isinstance(value, (int, float))}}
+''',
+    """
+
+def accuracy_{m}_{k}(predictions: Sequence[int], labels: Sequence[int]) -> float:
+    if len(predictions) != len(labels):
+        raise ValueError("predictions and labels differ in length")
+    if not labels:
+        return 0.0
+    hits = sum(1 for predicted, label in zip(predictions, labels) if predicted == label)
+    return hits / len(labels)
+""",
+)
+
+
+def model_module(m: int, rng: random.Random) -> str:
+    """A model file of realistic length (150 to 300 lines, like the modules of a research codebase)."""
+    blocks = rng.randrange(3, 9)
+    head = MODEL_HEAD.format(
+        m=m,
+        width=rng.choice([64, 128, 256]),
+        depth=blocks,
+        activation=rng.choice(["relu", "gelu", "silu"]),
+        scale=rng.choice([0.5, 1.0, 2.0]),
+    )
+    body = "".join(MODEL_BLOCK.format(m=m, b=b, mult=rng.choice([2, 4])) for b in range(blocks))
+    block_list = ", ".join(f"Block{m}_{b}(self.config)" for b in range(blocks))
+    return head + body + MODEL_TAIL.format(m=m, blocks=blocks, block_list=block_list)
+
+
+def helper_module(m: int, rng: random.Random) -> str:
+    """A helper file of 40 to 120 lines."""
+    picks = [rng.randrange(len(HELPER_FUNCTIONS)) for _ in range(rng.randrange(3, 10))]
+    body = "".join(HELPER_FUNCTIONS[pick].format(m=m, k=k, factor=rng.randrange(1, 9)) for k, pick in enumerate(picks))
+    return HELPER_HEAD.format(m=m) + body
+
 
 TRAIN_CONFIG = """defaults:
   - model: model_{m}
@@ -199,8 +364,8 @@ def project_files(p: int, models: int, rng: random.Random) -> dict[str, str]:
         f"{base}/notebooks/explore.ipynb": notebook(p, with_outputs=p % 3 == 0),
     }
     for m in range(models):
-        files[f"{base}/src/{pkg}/models/model_{m}.py"] = MODEL.format(m=m, width=rng.choice([16, 32, 64]))
-        files[f"{base}/src/{pkg}/helpers/helper_{m}.py"] = HELPER.format(m=m, factor=rng.randrange(1, 9))
+        files[f"{base}/src/{pkg}/models/model_{m}.py"] = model_module(m, rng)
+        files[f"{base}/src/{pkg}/helpers/helper_{m}.py"] = helper_module(m, rng)
         files[f"{base}/configs/model/model_{m}.yaml"] = GROUP_CONFIG.format(width=rng.choice([16, 32, 64]))
     files[f"{base}/src/{pkg}/helpers/__init__.py"] = ""
     return files
@@ -216,7 +381,7 @@ def generate(out: Path, total: int, seed: int = 0) -> int:
     files: dict[str, str] = {
         ".github/workflows/ci.yml": WORKFLOW,
         "README.md": "# Synthetic monorepo\n",
-        ".gitignore": "data/\nmodels/\n",
+        ".gitignore": "/data/\n/models/\n",
     }
     for p in range(projects):
         files.update(project_files(p, models, rng))
