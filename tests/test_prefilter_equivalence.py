@@ -1,5 +1,6 @@
-"""Pre-filters and the import line scan only skip work: on the benchmark trees a run that parses every Python
-file (REPROCHECK_PARSE_ALL=1) reports exactly what a normal run reports."""
+"""Pre-filters, the import line scan and the second process only skip or move work: on the benchmark trees a run
+that parses every Python file (REPROCHECK_PARSE_ALL=1) and a run in one process (REPROCHECK_JOBS=1) report
+exactly what a normal run reports."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from benchmarks.generate import commit, generate
 REPROCHECK = str(Path(sys.executable).parent / "reprocheck")
 
 
-def run(root: Path, parse_all: bool) -> list[dict]:
-    env = {**os.environ, "REPROCHECK_PARSE_ALL": "1" if parse_all else "0"}
+def run(root: Path, parse_all: bool, jobs: str = "2") -> list[dict]:
+    env = {**os.environ, "REPROCHECK_PARSE_ALL": "1" if parse_all else "0", "REPROCHECK_JOBS": jobs}
     done = subprocess.run(
         [REPROCHECK, "--select", "ALL", "--no-cache", "--output-format", "json", "."],
         cwd=root,
@@ -38,3 +39,4 @@ def test_parse_everything_reports_the_same(tmp_path, seed):
     normal = run(tmp_path, parse_all=False)
     assert normal, "the synthetic tree has planted problems"
     assert run(tmp_path, parse_all=True) == normal
+    assert run(tmp_path, parse_all=False, jobs="1") == normal

@@ -10,6 +10,7 @@ from pathlib import Path
 from reprocheck import filekinds
 from reprocheck.facts import FactStore
 from reprocheck.findings import Finding
+from reprocheck.parallel import run_split
 from reprocheck.project import Project
 from reprocheck.rule import Rule, load_rules
 from reprocheck.selection import Selection, matches
@@ -39,20 +40,15 @@ class RunResult:
 def run_rules(project: Project, selection: Selection, only: list[str] | None = None) -> RunResult:
     """Check `project`; `only` limits reported findings to these root-relative paths (and below)."""
     rules = load_rules()
-    store = FactStore(project)
     result = RunResult(project=project, rules=rules, selection=selection)
-    raw: list[Finding] = []
-    order = sorted(selection.to_run, key=lambda c: (c in LAST, LAST.index(c) if c in LAST else 0, c))
-    for code in order:
-        rule = rules[code]()
-        if code == "RPC001":
-            continue  # computed below from the suppressions' bookkeeping
-        try:
-            produced = store.call(rule.check)
-            for finding in produced or ():
-                raw.append(finding)
-        except Exception as error:
-            result.errors.append(RuleError(code, f"{type(error).__name__}: {error}", traceback.format_exc()))
+    first = sorted(code for code in selection.to_run if code not in LAST)
+    raw, result.errors = run_split(project, first, rules, check_rules, RuleError)
+    # RPC002 reports what the others could not parse (in either process); RPC001 is computed below from the
+    # suppressions' bookkeeping.
+    if "RPC002" in selection.to_run:
+        more, errors = check_rules(project, ["RPC002"])
+        raw.extend(more)
+        result.errors.extend(errors)
 
     inline = Suppressions(project)
     for finding in raw:
@@ -72,6 +68,20 @@ def run_rules(project: Project, selection: Selection, only: list[str] | None = N
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=Finding.sort_key)
     return result
+
+
+def check_rules(project: Project, codes: list[str]) -> tuple[list[Finding], list[RuleError]]:
+    """Run rules in order with one fact store; a crashing rule is recorded and the others still run."""
+    rules = load_rules()
+    store = FactStore(project)
+    found: list[Finding] = []
+    errors: list[RuleError] = []
+    for code in codes:
+        try:
+            found.extend(store.call(rules[code]().check) or ())
+        except Exception as error:
+            errors.append(RuleError(code, f"{type(error).__name__}: {error}", traceback.format_exc()))
+    return found, errors
 
 
 def settle(finding: Finding, selection: Selection, result: RunResult, inline: Suppressions | None) -> None:

@@ -40,6 +40,9 @@ DEFAULT_SKIPPED_DIRS = frozenset(
 # Reading is bounded: a file larger than this is never parsed (its kind's rules report it as unparsable).
 MAX_READ_BYTES = 8 * 1024 * 1024
 BINARY_SNIFF = 8192
+# Contents read are kept for the run (several rules read the same files: secrets scan every tracked file, Python
+# rules the code, config rules the YAML), up to this many bytes in all.
+MAX_KEPT_BYTES = 256 * 1024 * 1024
 
 
 STAR_RUN = re.compile(r"\*{3,}")
@@ -100,6 +103,9 @@ class Project:
     tracked: frozenset[str] | None  # None outside git
     problems: list[ParseProblem] = field(default_factory=list)
     _parsed: dict[tuple[str, str], object] = field(default_factory=dict, repr=False)
+    _contents: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _kept_bytes: int = field(default=0, repr=False)
 
     # -- construction -----------------------------------------------------------------------------
     @classmethod
@@ -155,6 +161,18 @@ class Project:
     def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
         """Read a listed file, refusing symlinks that leave the root, special files and files over `limit`."""
         limit = MAX_READ_BYTES if limit is None else limit
+        kept = self._contents.get(rel)
+        if kept is not None:
+            if len(kept) > limit:
+                raise UnreadableFile(f"{len(kept)} bytes, above the {limit}-byte read limit")
+            return kept
+        data = self._read_bytes(rel, limit)
+        if self._kept_bytes + len(data) <= MAX_KEPT_BYTES and rel in self.file_set:
+            self._contents[rel] = data
+            self._kept_bytes += len(data)
+        return data
+
+    def _read_bytes(self, rel: str, limit: int) -> bytes:
         full = os.path.join(self.root, rel)
         try:
             info = os.lstat(full)
@@ -178,7 +196,15 @@ class Project:
 
     def read_text(self, rel: str, limit: int | None = None) -> str:
         """Decode a file as text (UTF-8, UTF-8/16 with a BOM, else Latin-1); binary content is refused."""
-        return decode_text(self.read_bytes(rel, limit))
+        text = self._texts.get(rel)
+        if text is None:
+            data = self.read_bytes(rel, limit)
+            text = decode_text(data)
+            if rel in self._contents:  # kept bytes: keep the text too (rules read both)
+                self._texts[rel] = text
+        elif limit is not None and len(self._contents.get(rel, b"")) > limit:
+            raise UnreadableFile(f"{len(self._contents[rel])} bytes, above the {limit}-byte read limit")
+        return text
 
     def problem(self, rel: str, message: str, line: int | None = None, column: int | None = None) -> None:
         """Record that `rel` could not be parsed; RPC002 reports each once."""

@@ -81,3 +81,13 @@ STATEMENTS = st.one_of(
 @given(st.lists(STATEMENTS, min_size=0, max_size=12))
 def test_scan_agrees_with_the_ast(statements):
     agree("\n".join(statements) + "\n")
+
+
+def test_names_are_read_as_python_normalises_identifiers():
+    text = "from .data import \U0001d518load as \uff41lias\nimport \u2168x\n"
+    assert scan_imports(text) == [(1, "data", 1, ("Uload",)), (2, None, 0, ("IXx",))]
+    agree(text)
+
+
+def test_a_from_clause_continued_onto_the_import_line_needs_a_parse():
+    assert scan_imports("from a \\\nimport b\n") is None

@@ -13,6 +13,7 @@ import ast
 import os
 import posixpath
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,7 +32,7 @@ HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.\[\]()]+\?{1,2})\s*$")
 # Imports are read without a parse when a line scan is exact (see `scan_imports`); REPROCHECK_PARSE_ALL=1 turns
 # that off, so tests can prove both ways report the same.
 SCAN_IMPORTS = os.environ.get("REPROCHECK_PARSE_ALL") != "1"
-IMPORT_START = re.compile(r"^([ \t]*)(?:import|from)\b", re.M)
+IMPORT_LINE = re.compile(r"([ \t]*)(?:import|from)\b")  # matched at the start of a line
 TRIPLE_QUOTES = ('"""', "'''")
 STRINGS_AND_COMMENTS = re.compile(
     r"#[^\n]*"
@@ -54,16 +55,19 @@ def scan_imports(text: str) -> list[tuple[int, str | None, int, tuple[str, ...]]
     """
     if "\r" in text:
         return None
-    starts = list(IMPORT_START.finditer(text))
+    starts = import_lines(text)
     if not starts:
         return []
     if any(match.group(1) for match in starts):
         return None
     strings = []
     if any(quote in text for quote in TRIPLE_QUOTES):
-        strings = [
-            (m.start(), m.end()) for m in STRINGS_AND_COMMENTS.finditer(text) if m.group().startswith(TRIPLE_QUOTES)
-        ]
+        last = starts[-1].start()
+        for m in STRINGS_AND_COMMENTS.finditer(text):  # tokens in order: none past the last import matters
+            if m.start() > last:
+                break
+            if m.group().startswith(TRIPLE_QUOTES):
+                strings.append((m.start(), m.end()))
     found = []
     line, position = 1, 0
     for match in starts:
@@ -81,6 +85,30 @@ def scan_imports(text: str) -> list[tuple[int, str | None, int, tuple[str, ...]]
         if parsed is None:
             return None
         found.append((line, *parsed))
+    return found
+
+
+def import_lines(text: str) -> list[re.Match]:
+    """Lines that start with `import` or `from` (after blanks) and contain the word import: every import
+    statement's first line, except a `from x \\` continued onto an `import` line, which is found there.
+
+    Jumping between occurrences of "import" with str.find is several times faster than a multi-line regex,
+    which tries every position of the text.
+    """
+    found = []
+    last_line = -1
+    position = text.find("import")
+    while position >= 0:
+        line_start = text.rfind("\n", 0, position) + 1
+        if line_start != last_line:
+            last_line = line_start
+            match = IMPORT_LINE.match(text, line_start)
+            if match is not None:
+                found.append(match)
+        line_end = text.find("\n", position)
+        if line_end < 0:
+            break
+        position = text.find("import", line_end)
     return found
 
 
@@ -105,6 +133,8 @@ def logical_line(text: str, start: int) -> str | None:
 def parse_import_statement(statement: str) -> tuple[str | None, int, tuple[str, ...]] | None:
     """(module, level, names) of one `import ...` / `from ... import ...` statement; None if not plainly one."""
     words = statement.replace("(", " ").replace(")", " ").replace(",", " , ").split()
+    if not statement.isascii():  # Python reads identifiers NFKC-normalised: `𝔘load` is `Uload`
+        words = [word if word.isascii() else unicodedata.normalize("NFKC", word) for word in words]
     if words[0] == "import":
         names = []
         for entry in " ".join(words[1:]).split(","):
@@ -162,14 +192,17 @@ class PyModule:
         cell: int | None = None,
         line_map=None,
         previous: PyModule | None = None,
+        import_names: tuple[str, ...] = (),
     ):
         self.project = project
         self.path = path
         self.module_name = module_name
+        self.import_names = import_names or ((module_name,) if module_name else ())  # canonical name first
         self.cell = cell  # 1-based cell index (among all cells) for notebook cells
         self._line_map = line_map  # cell line -> file line, for notebook cells
         self._previous = previous  # the notebook's previous code cell: its imports are in scope here
         self.readable = True
+        self._mentions: dict[tuple[str, ...], bool] = {}
         if text is not None:
             self.__dict__["text"] = text
 
@@ -206,9 +239,12 @@ class PyModule:
         return text if text is not None else ""
 
     def mentions(self, *words: str) -> bool:
-        """Cheap pre-filter: does the text contain any of `words`?"""
-        text = self.text
-        return any(word in text for word in words)
+        """Cheap pre-filter: does the text contain any of `words`? (Remembered: several rules ask the same.)"""
+        known = self._mentions.get(words)
+        if known is None:
+            text = self.text
+            known = self._mentions[words] = any(word in text for word in words)
+        return known
 
     @cached_property
     def tree(self) -> ast.Module | None:
@@ -427,7 +463,7 @@ def python_module(project, rel: str) -> PyModule:
 
 def _build_module(project, rel: str) -> PyModule:
     names = module_names(rel, package_dirs(project))
-    return PyModule(project, rel, names[0] if names else None)
+    return PyModule(project, rel, names[0] if names else None, import_names=tuple(names))
 
 
 @fact
@@ -439,13 +475,10 @@ def python_modules(project) -> dict[str, PyModule]:
 @fact
 def module_index(python_modules) -> dict[str, list[str]]:
     """Dotted module name -> paths that can be imported under it (canonical names first)."""
-    packages = None
     index: dict[str, list[str]] = {}
     alternatives: list[tuple[str, str]] = []
     for rel, module in python_modules.items():
-        if packages is None:
-            packages = package_dirs(module.project)
-        names = module_names(rel, packages)
+        names = module.import_names
         if names:
             index.setdefault(names[0], []).append(rel)
             alternatives.extend((name, rel) for name in names[1:])
@@ -460,11 +493,8 @@ def module_index(python_modules) -> dict[str, list[str]]:
 def first_party(python_modules) -> frozenset[str]:
     """Top-level import names the repository itself defines: its packages, modules, and script-folder siblings."""
     names: set[str] = set()
-    packages = None
-    for rel, module in python_modules.items():
-        if packages is None:
-            packages = package_dirs(module.project)
-        for name in module_names(rel, packages):
+    for module in python_modules.values():
+        for name in module.import_names:
             top = name.split(".")[0]
             if not (top.startswith("__") and top.endswith("__")):
                 names.add(top)

@@ -1,0 +1,140 @@
+"""Rules split over two processes on large repositories: the rules that read Python code in a forked child, the
+others in this process.
+
+Most of a large run is two independent halves: the Python side (import scans, the call graph, random state) and
+everything else (YAML configs, the secrets scan of every file, Docker, CI, locks). Each half builds the facts it
+needs in its own process; the child sends back its findings, crashed rules and unparsable files as JSON through a
+pipe. Facts are pure functions of the files, so the merged result is exactly a sequential run's (a test checks).
+Where fork is missing (Windows), the repository is small, or the child dies, everything runs here.
+
+`REPROCHECK_JOBS=1` forces a sequential run; `REPROCHECK_JOBS=2` splits whatever the size (for tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+
+from reprocheck.facts import FACTS, load_facts
+from reprocheck.findings import Finding
+from reprocheck.project import ParseProblem, Project
+
+MIN_FILES = 2000  # below this, a fork costs more than it saves
+CODE_FACTS = frozenset({"python_modules", "notebook_modules", "call_graph"})
+
+
+def jobs(project: Project) -> int:
+    """How many processes to use: 2 on a multi-core POSIX machine for a large repository, else 1."""
+    configured = os.environ.get("REPROCHECK_JOBS", "")
+    if configured.isdigit() and int(configured) > 0:
+        wanted = min(int(configured), 2)
+    else:
+        wanted = 2 if len(project.files) >= MIN_FILES and available_cpus() > 1 else 1
+    return wanted if hasattr(os, "fork") else 1
+
+
+def available_cpus() -> int:
+    with contextlib.suppress(AttributeError, OSError):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def needed_facts(func: Callable, skip: tuple[str, ...] = ("self",)) -> set[str]:
+    """Every fact `func` asks for, directly or through the facts it names."""
+    load_facts()
+    seen: set[str] = set()
+    stack = [p for p in inspect.signature(func).parameters if p not in skip]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        builder = FACTS.get(name)
+        if builder is not None:
+            stack.extend(inspect.signature(builder).parameters)
+    return seen
+
+
+def split(codes: list[str], rules: dict) -> tuple[list[str], list[str]]:
+    """(codes run here, codes run in the child): the child takes the rules that read Python code."""
+    here, child = [], []
+    for code in codes:
+        (child if needed_facts(rules[code].check) & CODE_FACTS else here).append(code)
+    return here, child
+
+
+def encode(findings: list[Finding], errors: list, problems: list[ParseProblem]) -> bytes:
+    return json.dumps(
+        {
+            "findings": [f.to_dict() for f in findings],
+            "errors": [[e.code, e.summary, e.traceback] for e in errors],
+            "problems": [[p.path, p.message, p.line, p.column] for p in problems],
+        }
+    ).encode("ascii")  # json escapes every non-ASCII character, lone surrogates of odd file names included
+
+
+def run_split(project: Project, codes: list[str], rules: dict, run: Callable, error_type: type):
+    """Run `codes` with `run(project, codes) -> (findings, errors)`, in two processes when worthwhile."""
+    here, child = split(codes, rules) if jobs(project) > 1 else (codes, [])
+    if not here or not child:
+        return run(project, codes)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    read_end, write_end = os.pipe()
+    known_problems = len(project.problems)
+    pid = os.fork()
+    if pid == 0:  # the child: run its half, send the outcome, leave without running any exit handler
+        status = 1
+        try:
+            os.close(read_end)
+            findings, errors = run(project, child)
+            payload = encode(findings, errors, project.problems[known_problems:])
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+            status = 0
+        except BaseException:  # nothing may escape a forked child
+            with contextlib.suppress(Exception):
+                traceback.print_exc()
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    finished = False
+    try:
+        findings, errors = run(project, here)
+        with os.fdopen(read_end, "rb") as source:
+            data = source.read()
+        finished = True
+    finally:
+        if not finished:  # interrupted here: the child's work is wasted, stop it
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.close(read_end)
+        _pid, status = os.waitpid(pid, 0)
+    outcome = decode(data, error_type) if os.waitstatus_to_exitcode(status) == 0 else None
+    if outcome is None:  # the child died: its half runs here
+        more_findings, more_errors = run(project, child)
+        return findings + more_findings, errors + more_errors
+    child_findings, child_errors, problems = outcome
+    for problem in problems:
+        if problem not in project.problems:
+            project.problems.append(problem)
+    return findings + child_findings, errors + child_errors
+
+
+def decode(data: bytes, error_type: type):
+    try:
+        payload = json.loads(data)
+        findings = [Finding.from_dict(item) for item in payload["findings"]]
+        errors = [error_type(*item) for item in payload["errors"]]
+        problems = [ParseProblem(*item) for item in payload["problems"]]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return findings, errors, problems

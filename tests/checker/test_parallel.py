@@ -1,0 +1,83 @@
+"""Two processes report exactly what one does: findings, unparsable files from either half, crashed rules."""
+
+from __future__ import annotations
+
+import os
+
+from reprocheck import parallel
+from reprocheck.rule import load_rules
+from tests.conftest import findings, run_cli
+
+REPO = {
+    "train.py": '"""Train."""\nimport numpy as np\n\n\nif __name__ == "__main__":\n    print(np.random.rand(3))\n',
+    "broken.py": "def broken(:\n    pass\n",
+    "configs/train.yaml": "lr: 0.1\nepochs: [1, 2\n",
+    "configs/model.yaml": "lr: 0.01\nbatch_size: 32\n",
+    "requirements.txt": "numpy\ntorch>=2\n",
+    "Dockerfile": "FROM python:3.11\nRUN pip install torch\n",
+    ".env": "API_TOKEN=abc123\n",
+}
+
+
+def test_rules_that_read_python_go_to_the_child_the_others_stay():
+    rules = load_rules()
+    here, child = parallel.split(sorted(rules), rules)
+    assert {"RNG001", "DEP004", "DAT005"} <= set(child)
+    assert {"CFG001", "SEC001", "DKR001", "LCK001"} <= set(here)
+    assert set(here) | set(child) == set(rules) and not set(here) & set(child)
+
+
+def test_two_processes_report_exactly_what_one_does(make_repo, monkeypatch):
+    root = make_repo(REPO)
+    monkeypatch.setenv("REPROCHECK_JOBS", "1")
+    alone = findings(root)
+    monkeypatch.setenv("REPROCHECK_JOBS", "2")
+    split = findings(root)
+    assert split == alone
+    unparsable = {f["path"] for f in split if f["code"] == "RPC002"}
+    assert unparsable == {"broken.py", "configs/train.yaml"}  # one found by each half
+    assert {"RNG001", "SEC001", "DKR003", "DKR004"} <= {f["code"] for f in split}
+
+
+def test_a_rule_crashing_in_the_child_is_reported_with_its_code(make_repo, scratch_rules, monkeypatch):
+    def explode(self, python_modules):
+        yield self.finding("found before the crash", "train.py", 1)
+        raise KeyError("boom")
+
+    scratch_rules("ZZZ008", explode)
+    root = make_repo(REPO)
+    monkeypatch.setenv("REPROCHECK_JOBS", "2")
+    result = run_cli(str(root), "--select", "ZZZ008,DKR004", "--output-format", "concise", "--no-cache")
+    assert result.exit_code == 2
+    assert "internal error in rule ZZZ008: KeyError: 'boom'" in result.stderr
+    assert "found before the crash" in result.stdout and "DKR004" in result.stdout
+
+
+def test_when_the_child_dies_its_rules_run_in_the_parent(make_repo, scratch_rules, monkeypatch):
+    parent = os.getpid()
+
+    def die_in_child(self, python_modules):
+        if os.getpid() != parent:
+            os._exit(9)
+        yield self.finding(f"{len(python_modules)} modules", "train.py", 1)
+
+    scratch_rules("ZZZ009", die_in_child)
+    root = make_repo(REPO)
+    monkeypatch.setenv("REPROCHECK_JOBS", "2")
+    found = findings(root, select="ZZZ009,DKR004")
+    assert [f["message"] for f in found if f["code"] == "ZZZ009"] == ["2 modules"]
+    assert any(f["code"] == "DKR004" for f in found)
+
+
+def test_small_repositories_and_forced_settings(make_repo, monkeypatch):
+    from reprocheck.project import Project
+    from reprocheck.runner import CheckOptions, settings_for
+
+    root = make_repo({"a.py": "x = 1\n"})
+    project = Project.discover(root, settings_for(root, CheckOptions()), root=root)
+    monkeypatch.delenv("REPROCHECK_JOBS", raising=False)
+    assert parallel.jobs(project) == 1  # a fork costs more than a small repository takes
+    monkeypatch.setenv("REPROCHECK_JOBS", "2")
+    assert parallel.jobs(project) == 2
+    monkeypatch.setenv("REPROCHECK_JOBS", "1")
+    assert parallel.jobs(project) == 1
