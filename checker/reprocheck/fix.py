@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
-import tempfile
+import secrets
 from collections import defaultdict
 from pathlib import Path
 
@@ -103,11 +104,22 @@ def unified_diff(changes: dict[str, tuple[str, str]]) -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, keep its mode, then rename over it.
 
-    A symbolic link is written through: its target gets the new text and the link stays a link.
+    The temporary file's name is chosen before it is created, so an interrupt at any point (even right as the
+    file appears) still finds and removes it. A symbolic link is written through: its target gets the new text
+    and the link stays a link.
     """
     path = Path(os.path.realpath(path))
     mode = os.stat(path).st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".reprocheck-tmp", dir=path.parent)
+    while True:
+        temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.reprocheck-tmp"
+        try:
+            handle = create_exclusive(temp)
+        except FileExistsError:
+            continue  # a name already taken is someone else's file: never touch it
+        except BaseException:
+            remove_quietly(temp)
+            raise
+        break
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
@@ -116,9 +128,18 @@ def write_atomic(path: Path, text: str) -> None:
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        remove_quietly(temp)
         raise
+
+
+def create_exclusive(path: Path) -> int:
+    """Create a new file readable only by its owner (mode fixed after writing); fails if the name exists."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+
+def remove_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def apply_changes(root: Path, changes: dict[str, tuple[str, str]]) -> None:

@@ -13,7 +13,6 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -229,26 +228,23 @@ def test_fix_never_replaces_a_symbolic_link_by_a_file(tmp_path):
     assert (root / "notebooks" / "eval.ipynb").is_symlink()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs a change in fix.py: write_atomic creates its temporary file before its try block; an interrupt "
-    "there (a Ctrl-C right after the previous file was renamed) strands it. Defer SIGINT during the write, or "
-    "create the file inside the try and unlink by name",
-)
 def test_an_interrupt_as_the_temporary_file_is_created_leaves_nothing(tmp_path, monkeypatch):
     root = tmp_path / "repo"
     originals = fixable_repo(root, notebooks=2)
-    real_mkstemp = tempfile.mkstemp
+    real_create = reprocheck.fix.create_exclusive
+    created = []
 
-    def interrupted_mkstemp(*args, **kwargs):
-        real_mkstemp(*args, **kwargs)  # the file exists: then the signal's KeyboardInterrupt is raised
+    def interrupted_create(path):
+        real_create(path)  # the file exists: then the signal's KeyboardInterrupt is raised
+        created.append(path)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(reprocheck.fix.tempfile, "mkstemp", interrupted_mkstemp)
+    monkeypatch.setattr(reprocheck.fix, "create_exclusive", interrupted_create)
     result = run_cli(str(root), "--select", "NB001,DEP006", "--no-cache", "--fix")
     assert result.exit_code == 130
     assert {rel: (root / rel).read_bytes() for rel in originals} == originals
     assert temp_files(root) == []
+    assert created and not created[0].exists()  # it was created, then removed
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
