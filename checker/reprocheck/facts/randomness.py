@@ -128,6 +128,7 @@ class RandomnessScanner:
         self.graph = graph
         self.seed_functions = seed_functions
         self._events: dict[Unit, list[Event]] = {}
+        self._imported_tops: dict[PyModule, frozenset[str]] = {}
 
     def events(self, unit: Unit) -> list[Event]:
         if unit not in self._events:
@@ -139,31 +140,40 @@ class RandomnessScanner:
         if module is None or unit.kind == "class":
             return []
         found: list[Event] = []
-        for node in self.graph.walk(unit):
-            if isinstance(node, ast.Call):
-                for kind, libs in self.classify(unit, module, node):
-                    if kind == "skip":
-                        continue
-                    found.append(
-                        Event(
-                            kind,
-                            libs,
-                            shown(node.func),
-                            unit,
-                            node.lineno,
-                            node.col_offset + 1,
-                            module.file_line(node.lineno),
-                        )
+        memo = self.graph.resolver(unit)
+        for node in self.graph.code(unit).calls:
+            for kind, libs in self.classify(unit, module, node, memo):
+                if kind == "skip":
+                    continue
+                found.append(
+                    Event(
+                        kind,
+                        libs,
+                        shown(node.func),
+                        unit,
+                        node.lineno,
+                        node.col_offset + 1,
+                        module.file_line(node.lineno),
                     )
+                )
         return found
 
-    def classify(self, unit: Unit, module: PyModule, call: ast.Call) -> list[tuple[str, frozenset[str]]]:
+    def imports_module(self, module: PyModule, top: str) -> bool:
+        """:func:`imports_module`, with the top-level names a module's imports bind computed once per module."""
+        tops = self._imported_tops.get(module)
+        if tops is None:
+            tops = self._imported_tops[module] = frozenset(value.split(".")[0] for value in module.bindings.values())
+        return top in tops
+
+    def classify(
+        self, unit: Unit, module: PyModule, call: ast.Call, memo: dict[str, Unit | None] | None = None
+    ) -> list[tuple[str, frozenset[str]]]:
         qualified = module.qualname(call.func)
         if qualified is not None:
             found = self.classify_qualified(qualified, call)
             if found:
                 return found
-        target = self.graph.resolve_node(unit, call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+        target = self.graph.resolve_load(unit, call.func, memo)
         if target is not None:
             if target.kind == "class":
                 ancestors = self.graph.ancestors(target)
@@ -174,11 +184,13 @@ class RandomnessScanner:
             return []  # project code: followed by the walk, not judged by its name
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if isinstance(call.func, ast.Attribute) and qualified is None:
-            if name in T.TORCH_TENSOR_DRAW_METHODS and imports_module(module, "torch"):
+            if name in T.TORCH_TENSOR_DRAW_METHODS and self.imports_module(module, "torch"):
                 return [("use", frozenset({"torch"}))]
-            if name in T.TRAINING_METHODS and imports_module(module, "torch"):
+            if name in T.TRAINING_METHODS and self.imports_module(module, "torch"):
                 return [("train", frozenset({"torch"}))]
-            if name in T.FIT_METHODS and (imports_module(module, "tensorflow") or imports_module(module, "keras")):
+            if name in T.FIT_METHODS and (
+                self.imports_module(module, "tensorflow") or self.imports_module(module, "keras")
+            ):
                 return [("train", frozenset({"tensorflow"}))]
             if name == "sample" and is_pandas_sample(module, call):
                 return [("use", frozenset({"numpy"}))]

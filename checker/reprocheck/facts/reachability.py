@@ -6,6 +6,10 @@ edges are the project units it names: calls and references (`seed_all()`, `worke
 `self.method`, `super().method`, and the bodies of the project modules it imports. Names resolve through
 imports (`from pkg.utils.seed import seed_all`, relative imports, re-exports in `__init__.py`); a name that
 does not resolve to project code is not followed (no guessing).
+
+Speed: each unit's nodes are visited once, in one loop without generators, sorting out what both the edges and
+the randomness scan need (:class:`UnitCode`); a name is resolved once per code context (see
+:meth:`CallGraph.resolve_load`), and class bases are computed once per class.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import posixpath
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 from reprocheck.facts import fact
 from reprocheck.facts.pycode import PyModule, _dotted
@@ -105,6 +110,138 @@ def decorator_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
+# -- one pass over a unit's nodes -------------------------------------------------------------------
+# Leaves no consumer looks at (`Load()`, `Add()`, `Eq()`): skipping them changes no other node's order.
+SKIPPED_FIELDS: Final = frozenset({"ctx", "op", "ops"})
+_child_fields: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of an AST class that may hold child nodes, in `ast.iter_child_nodes` order."""
+    fields = _child_fields.get(cls)
+    if fields is None:
+        fields = _child_fields[cls] = tuple(name for name in cls._fields if name not in SKIPPED_FIELDS)
+    return fields
+
+
+def breadth_first(roots: list[ast.AST]) -> list[ast.AST]:
+    """The nodes of each root in `ast.walk` order (breadth first per root, roots in order), as one list."""
+    out: list[ast.AST] = []
+    fields_of = _child_fields
+    node_class = ast.AST
+    for root in roots:
+        queue = [root]
+        append = queue.append
+        for node in queue:  # the loop sees what it appends
+            cls = node.__class__
+            fields = fields_of.get(cls)
+            if fields is None:
+                fields = child_fields(cls)
+            for name in fields:
+                value = getattr(node, name)
+                if value.__class__ is list:
+                    for item in value:
+                        if isinstance(item, node_class):
+                            append(item)
+                elif isinstance(value, node_class):
+                    append(value)
+        out.extend(queue)
+    return out
+
+
+def import_time_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
+    """The nodes of :func:`walk_import_time`, in its order, as one list."""
+    out: list[ast.AST] = []
+    fields_of = _child_fields
+    node_class = ast.AST
+    stack: list[ast.AST] = list(reversed(statements))
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        if cls is ast.If and is_main_guard(node):
+            continue
+        out.append(node)
+        if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
+            stack.extend(node.decorator_list)
+            stack.extend(node.args.defaults)
+            stack.extend(d for d in node.args.kw_defaults if d is not None)
+            continue
+        if cls is ast.Lambda:
+            continue
+        fields = fields_of.get(cls)
+        if fields is None:
+            fields = child_fields(cls)
+        children: list[ast.AST] = []
+        for name in fields:
+            value = getattr(node, name)
+            if value.__class__ is list:
+                children.extend(item for item in value if isinstance(item, node_class))
+            elif isinstance(value, node_class):
+                children.append(value)
+        children.reverse()
+        stack.extend(children)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCode:
+    """What runs in a unit, in walk order: its calls, its references (import statements and the Name/Attribute
+    loads that may name project code: at import time only called, passed or decorating ones), and its simple
+    assignments."""
+
+    calls: list[ast.Call]
+    references: list[ast.expr | ast.Import | ast.ImportFrom]
+    assignments: list[ast.Assign | ast.AnnAssign]
+
+
+NO_CODE: Final = UnitCode([], [], [])
+
+
+def sort_nodes(nodes: list[ast.AST], import_time: bool) -> UnitCode:
+    """Sort a unit's nodes (parents before children) into a :class:`UnitCode`."""
+    calls: list[ast.Call] = []
+    references: list[ast.expr | ast.Import | ast.ImportFrom] = []
+    assignments: list[ast.Assign | ast.AnnAssign] = []
+    runs: set[ast.AST] = set()  # at import time: what a call or a decorator runs
+    call, name, attribute, load, starred = ast.Call, ast.Name, ast.Attribute, ast.Load, ast.Starred
+    for node in nodes:
+        cls = node.__class__
+        if cls is name or cls is attribute:
+            if node.ctx.__class__ is load and (not import_time or node in runs):
+                references.append(node)
+        elif cls is call:
+            calls.append(node)
+            if import_time:
+                runs.add(node.func)
+                runs.update(a.value if a.__class__ is starred else a for a in node.args)
+                runs.update(k.value for k in node.keywords)
+        elif cls is ast.Import or cls is ast.ImportFrom:
+            references.append(node)
+        elif cls is ast.Assign or cls is ast.AnnAssign:
+            assignments.append(node)
+        elif import_time and (cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef):
+            runs.update(node.decorator_list)
+    return UnitCode(calls, references, assignments)
+
+
+def reference_key(node: ast.AST) -> str | None:
+    """What a Name/Attribute load's resolution depends on besides its code context: the dotted chain
+    (`torch.nn.Linear`, `self.fit`) or `super().name`; None when it can name no project code."""
+    if node.__class__ is ast.Name:
+        return node.id
+    parts: list[str] = []
+    while node.__class__ is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if node.__class__ is ast.Name:
+        parts.append(node.id)
+        parts.reverse()
+        return ".".join(parts)
+    if len(parts) == 1 and node.__class__ is ast.Call and node.func.__class__ is ast.Name and node.func.id == "super":
+        return "super()." + parts[0]
+    return None
+
+
 class CallGraph:
     """Units, their edges and reachability for one run; every per-unit result is cached."""
 
@@ -121,8 +258,12 @@ class CallGraph:
                 units.append(unit)
             self.notebook_cells[path] = units
         self._defs: dict[str, Definitions] = {}
+        self._code: dict[Unit, UnitCode] = {}
         self._edges: dict[Unit, list[Unit]] = {}
         self._ancestors: dict[Unit, set[str]] = {}
+        self._bases: dict[Unit, list[tuple[Unit | None, str | None]]] = {}
+        self._resolved: dict[tuple[str, str, str], dict[str, Unit | None]] = {}
+        self._module_paths: dict[tuple[str, str], str | None] = {}
 
     # -- code of a unit ---------------------------------------------------------------------------
     def source(self, unit: Unit) -> PyModule | None:
@@ -143,8 +284,35 @@ class CallGraph:
             return defs.methods.get(owner, {}).get(method)
         return defs.functions.get(owner)
 
+    def code(self, unit: Unit) -> UnitCode:
+        """The calls, references and assignments of `unit`, from one pass over its nodes (cached)."""
+        found = self._code.get(unit)
+        if found is None:
+            found = self._code[unit] = self._sort_code(unit)
+        return found
+
+    def _sort_code(self, unit: Unit) -> UnitCode:
+        module = self.source(unit)
+        tree = module.tree if module is not None else None
+        if tree is None:
+            return NO_CODE
+        if unit.kind == "cell":
+            nodes = breadth_first([tree])
+        elif unit.kind == "body":
+            nodes = import_time_nodes(tree.body)
+        elif unit.kind == "main":
+            nodes = []
+            for block in self.definitions(unit.path).main_blocks:
+                nodes.extend(import_time_nodes(block.body))
+        elif unit.kind == "function":
+            node = self.function_node(unit)
+            nodes = breadth_first(node.body) if node is not None else []
+        else:
+            return NO_CODE
+        return sort_nodes(nodes, unit.kind == "body")
+
     def walk(self, unit: Unit) -> Iterator[ast.AST]:
-        """Every AST node that runs as part of `unit`."""
+        """Every AST node that runs as part of `unit` (the plain definition; hot paths use :meth:`code`)."""
         module = self.source(unit)
         tree = module.tree if module is not None else None
         if tree is None:
@@ -181,6 +349,13 @@ class CallGraph:
         paths = self.index.get(name)
         if not paths:
             return None
+        key = (name, near)
+        if key in self._module_paths:
+            return self._module_paths[key]
+        found = self._module_paths[key] = self._closest_module(name, near, paths)
+        return found
+
+    def _closest_module(self, name: str, near: str, paths: list[str]) -> str | None:
         usable = []
         for path in paths:
             module = self.modules.get(path)
@@ -220,6 +395,30 @@ class CallGraph:
         if bound:
             return self.resolve_qualified(".".join([bound, *rest[1:]]), path, depth + 1)
         return None
+
+    def resolver(self, unit: Unit) -> dict[str, Unit | None]:
+        """The memo of :meth:`resolve_load` for `unit`'s code context: its source (a file or a cell) and, for a
+        method, its class (`self.x`, `super().x`); reference_key -> resolved unit."""
+        owner = unit.name.partition(".")[0] if unit.kind == "function" and "." in unit.name else ""
+        context = (unit.path, unit.name if unit.kind == "cell" else "", owner)
+        memo = self._resolved.get(context)
+        if memo is None:
+            memo = self._resolved[context] = {}
+        return memo
+
+    def resolve_load(self, unit: Unit, node: ast.AST, memo: dict[str, Unit | None] | None = None) -> Unit | None:
+        """:meth:`resolve_node` for a Name/Attribute node, computed once per code context and dotted name (an
+        attribute chain and each of its prefixes is met once per use, tens of thousands of times per run)."""
+        key = reference_key(node)
+        if key is None:
+            return None
+        if memo is None:
+            memo = self.resolver(unit)
+        try:
+            return memo[key]
+        except KeyError:
+            found = memo[key] = self.resolve_node(unit, node)
+            return found
 
     def resolve_node(self, unit: Unit, node: ast.AST) -> Unit | None:
         """The project unit that a Name or Attribute node in `unit` denotes, if any."""
@@ -265,7 +464,16 @@ class CallGraph:
         return None
 
     def class_bases(self, cls: Unit) -> list[tuple[Unit | None, str | None]]:
-        """Each base of a project class: (project class unit, None) or (None, external qualified name)."""
+        """Each base of a project class: (project class unit, None) or (None, external qualified name); cached.
+
+        A base naming the class itself (`class A(A.x)`) sees no bases while they are being computed."""
+        found = self._bases.get(cls)
+        if found is None:
+            self._bases[cls] = []  # cycle guard
+            found = self._bases[cls] = self._class_bases(cls)
+        return found
+
+    def _class_bases(self, cls: Unit) -> list[tuple[Unit | None, str | None]]:
         node = self.definitions(cls.path).classes.get(cls.name)
         module = self.modules.get(cls.path)
         if node is None or module is None:
@@ -331,26 +539,18 @@ class CallGraph:
             found[Unit(unit.path, "body")] = None  # the module is imported for its code to run
         # At import time a function only runs when called, passed to a call or used as a decorator; one merely
         # stored in a module-level table (`MODELS = {"a": build_a}`) does not. Code that runs later (functions,
-        # the `__main__` block, cells) may call whatever it names, so every reference counts there.
-        import_time = unit.kind == "body"
-        runs: set[int] = set()
-        for node in self.walk(unit):
-            if import_time:
-                if isinstance(node, ast.Call):
-                    runs.add(id(node.func))
-                    runs.update(id(a.value if isinstance(a, ast.Starred) else a) for a in node.args)
-                    runs.update(id(k.value) for k in node.keywords)
-                elif isinstance(node, (*DEFS, ast.ClassDef)):
-                    runs.update(id(d) for d in node.decorator_list)
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+        # the `__main__` block, cells) may call whatever it names, so every reference counts there (see
+        # `sort_nodes`).
+        memo = self.resolver(unit)
+        for node in self.code(unit).references:
+            cls = node.__class__
+            if cls is ast.Import or cls is ast.ImportFrom:
                 for target in self.imported_bodies(module, node):
                     found[target] = None
-            elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                if import_time and id(node) not in runs:
-                    continue
-                target = self.resolve_node(unit, node)
-                if target is not None and target != unit:
-                    found[target] = None
+                continue
+            target = self.resolve_load(unit, node, memo)
+            if target is not None and target != unit:
+                found[target] = None
         return list(found)
 
     def imported_bodies(self, module: PyModule, node: ast.Import | ast.ImportFrom) -> Iterator[Unit]:

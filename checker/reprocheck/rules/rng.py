@@ -44,10 +44,8 @@ def units_to_scan(graph: CallGraph, python_modules, notebook_modules, words: tup
                 yield Unit(path, "cell", str(cell.cell))
 
 
-def calls_in(graph: CallGraph, unit: Unit) -> Iterator[ast.Call]:
-    for node in graph.walk(unit):
-        if isinstance(node, ast.Call):
-            yield node
+def calls_in(graph: CallGraph, unit: Unit) -> list[ast.Call]:
+    return graph.code(unit).calls
 
 
 def locate(rule: Rule, message: str, unit: Unit, module: PyModule, node: ast.AST):
@@ -307,7 +305,7 @@ def assignments_of(graph: CallGraph, unit: Unit) -> dict[str, list[tuple[int, as
     found: dict[str, list[tuple[int, ast.expr]]] = {}
     sources = [unit] if unit.kind in ("body", "cell") else [unit, Unit(unit.path, "body")]
     for source in sources:
-        for node in graph.walk(source):
+        for node in graph.code(source).assignments:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 found.setdefault(node.targets[0].id, []).append((node.lineno, node.value))
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
@@ -578,7 +576,7 @@ def literal_defaults(graph: CallGraph, unit: Unit) -> dict[str, int]:
     """Names with a literal int value: parameters' defaults of the unit's function, module constants."""
     found: dict[str, int] = {}
     assigned: dict[str, int] = {}
-    for node in graph.walk(Unit(unit.path, "body")) if unit.kind != "cell" else graph.walk(unit):
+    for node in graph.code(Unit(unit.path, "body") if unit.kind != "cell" else unit).assignments:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target = node.targets[0].id
             assigned[target] = assigned.get(target, 0) + 1
@@ -641,18 +639,23 @@ class GpuNondeterminism(Rule):
         configured = None
         for unit in units_to_scan(call_graph, python_modules, notebook_modules, words):
             module = call_graph.source(unit)
-            for node in call_graph.walk(unit):
-                if isinstance(node, ast.Assign) and is_true(node.value):
-                    if any(module.qualname(t) == "torch.backends.cudnn.benchmark" for t in node.targets):
-                        yield locate(
-                            self,
-                            "torch.backends.cudnn.benchmark = True lets cuDNN pick nondeterministic algorithms per "
-                            "run; set it to False (and torch.backends.cudnn.deterministic = True)",
-                            unit,
-                            module,
-                            node,
-                        )
-                elif isinstance(node, ast.Call) and module.qualname(node.func) == "torch.use_deterministic_algorithms":
+            code = call_graph.code(unit)
+            for node in code.assignments:
+                if (
+                    isinstance(node, ast.Assign)
+                    and is_true(node.value)
+                    and any(module.qualname(t) == "torch.backends.cudnn.benchmark" for t in node.targets)
+                ):
+                    yield locate(
+                        self,
+                        "torch.backends.cudnn.benchmark = True lets cuDNN pick nondeterministic algorithms per "
+                        "run; set it to False (and torch.backends.cudnn.deterministic = True)",
+                        unit,
+                        module,
+                        node,
+                    )
+            for node in code.calls:
+                if module.qualname(node.func) == "torch.use_deterministic_algorithms":
                     if not is_true(argument(node, "mode", 0)):
                         continue
                     if configured is None:
