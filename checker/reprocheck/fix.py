@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
-import secrets
 from collections import defaultdict
 from pathlib import Path
 
@@ -111,7 +110,7 @@ def write_atomic(path: Path, text: str) -> None:
     path = Path(os.path.realpath(path))
     mode = os.stat(path).st_mode & 0o7777
     while True:
-        temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.reprocheck-tmp"
+        temp = path.parent / f".{path.name}.{os.urandom(6).hex()}.reprocheck-tmp"
         try:
             handle = create_exclusive(temp)
         except FileExistsError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 from reprocheck.config import Settings
 from reprocheck.facts import FactStore
 from reprocheck.facts.conda import parse_match_spec
-from reprocheck.facts.requirements import parse_requirements_text
+from reprocheck.facts.requirements import NOT_PLAIN, parse_requirements_text
 from reprocheck.project import Project
 from tests.conftest import findings
 
@@ -544,3 +546,9 @@ def test_hostile_dependency_files_are_rpc002_never_a_crash(make_repo):
     problems = {f["path"] for f in found if f["code"] == "RPC002"}
     assert {"uv.lock", "Pipfile.lock", "environment.yml", "environment-gpu.yml", "setup.cfg"} <= problems
     assert "requirements/loop.txt" not in problems  # a cycle and paths outside the root are harmless
+
+
+@given(st.text(alphabet=list("ab-=:#1 \t\r\n\x0b\x0c\xa0\u2003\x85'\"\\"), max_size=16))
+def test_options_split_on_blanks_only_where_shlex_would_split_the_same(text):
+    if NOT_PLAIN.search(text) is None:
+        assert text.split() == shlex.split(text, comments=False, posix=True)

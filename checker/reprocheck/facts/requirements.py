@@ -369,10 +369,15 @@ def spans_on_line(
     return column, (column, column + match.end()), (column, column + len(head))
 
 
+# Options without quotes or escapes split on blanks exactly as shlex splits them (shlex, a character-by-character
+# lexer, took most of the time of reading a hashed lock).
+NOT_PLAIN = re.compile(r"['\"\\\\]|(?![ \t\r\n])\s")  # a quote, a backslash, or another kind of blank
+
+
 def split_options(text: str, path: str, line: int, problems: list[tuple[int, str]]) -> list[tuple[str, str]]:
     """`--opt value`, `--opt=value`, `-ovalue` pairs; an unknown option is a problem (pip refuses it too)."""
     try:
-        tokens = shlex.split(text, comments=False, posix=True)
+        tokens = shlex.split(text, comments=False, posix=True) if NOT_PLAIN.search(text) else text.split()
     except ValueError as error:
         problems.append((line, f"cannot split options {text!r}: {error}"))
         return []
