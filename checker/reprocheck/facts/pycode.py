@@ -70,15 +70,21 @@ def scan_imports(text: str) -> list[tuple[int, str | None, int, tuple[str, ...]]
                 strings.append((m.start(), m.end()))
     found = []
     line, position = 1, 0
+    string_index = 0  # both lists are in text order: walk them together
     for match in starts:
         start = match.start()
-        if any(a < start < b for a, b in strings):
-            continue
+        while string_index < len(strings) and strings[string_index][1] <= start:
+            string_index += 1
+        if string_index < len(strings) and strings[string_index][0] < start:
+            continue  # inside a triple-quoted string
         if text[max(0, start - 2) : start] == "\\\n":
             return None  # `from a \` + `import b` continues a statement (or ends a comment): only a parse knows
         line += text.count("\n", position, start)
         position = start
-        statement = logical_line(text, start)
+        end = text.find("\n", start)
+        statement = text[start:end] if end >= 0 else text[start:]
+        if "(" in statement or "#" in statement or statement.endswith("\\"):
+            statement = logical_line(text, start)  # parentheses, a comment or a continuation: join the lines
         if statement is None or ";" in statement:
             return None
         parsed = parse_import_statement(statement)
