@@ -1,9 +1,10 @@
-"""Rules split over two processes on large repositories: the rules that read Python code in a forked child, the
-others in this process.
+"""Rules split over two processes on large repositories: the rules that resolve modules (the call graph) in a forked child,
+the others in this process.
 
-Most of a large run is two independent halves: the Python side (import scans, the call graph, random state) and
-everything else (YAML configs, the secrets scan of every file, Docker, CI, locks). Each half builds the facts it
-needs in its own process; the child sends back its findings, crashed rules and unparsable files as JSON through a
+A large run has two heavy, independent halves of about equal cost: random state followed through the call graph
+from every entry point (entry points, parsed modules, reachability), and everything else (import scans of every
+Python file, YAML configs, the secrets scan of every file, Docker, CI, locks). Each half builds the facts it needs
+in its own process; the child sends back its findings, crashed rules and unparsable files as JSON through a
 pipe. Facts are pure functions of the files, so the merged result is exactly a sequential run's (a test checks).
 Where fork is missing (Windows), the repository is small, or the child dies, everything runs here.
 
@@ -26,7 +27,7 @@ from reprocheck.findings import Finding
 from reprocheck.project import ParseProblem, Project
 
 MIN_FILES = 2000  # below this, a fork costs more than it saves
-CODE_FACTS = frozenset({"python_modules", "notebook_modules", "call_graph"})
+CHILD_FACTS = frozenset({"call_graph", "module_index"})
 
 
 def jobs(project: Project) -> int:
@@ -62,10 +63,10 @@ def needed_facts(func: Callable, skip: tuple[str, ...] = ("self",)) -> set[str]:
 
 
 def split(codes: list[str], rules: dict) -> tuple[list[str], list[str]]:
-    """(codes run here, codes run in the child): the child takes the rules that read Python code."""
+    """(codes run here, codes run in the child): the child takes the rules that walk the call graph."""
     here, child = [], []
     for code in codes:
-        (child if needed_facts(rules[code].check) & CODE_FACTS else here).append(code)
+        (child if needed_facts(rules[code].check) & CHILD_FACTS else here).append(code)
     return here, child
 
 
