@@ -1,9 +1,10 @@
-"""Rules split over two processes on large repositories: the rules that resolve modules (the call graph) in a forked child,
-the others in this process.
+"""Rules split over two processes on large repositories: the rules that resolve project modules (the call graph,
+the module index) in a forked child, the others in this process.
 
 A large run has two heavy, independent halves of about equal cost: random state followed through the call graph
-from every entry point (entry points, parsed modules, reachability), and everything else (import scans of every
-Python file, YAML configs, the secrets scan of every file, Docker, CI, locks). Each half builds the facts it needs
+from every entry point (entry points, parsed modules, reachability) with the other module-resolving rules, and
+everything else (import scans of every Python file, YAML configs, the secrets scan of every file, Docker, CI,
+locks). Each half builds the facts it needs
 in its own process; the child sends back its findings, crashed rules and unparsable files as JSON through a
 pipe. Facts are pure functions of the files, so the merged result is exactly a sequential run's (a test checks).
 Where fork is missing (Windows), the repository is small, or the child dies, everything runs here.
