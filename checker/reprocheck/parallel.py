@@ -101,6 +101,8 @@ def run_split(project: Project, codes: list[str], rules: dict, run: Callable, er
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
             status = 0
+        except KeyboardInterrupt:  # Ctrl-C reaches both processes: the parent says it once
+            status = 130
         except BaseException:  # nothing may escape a forked child
             with contextlib.suppress(Exception):
                 traceback.print_exc()

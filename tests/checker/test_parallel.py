@@ -81,3 +81,26 @@ def test_small_repositories_and_forced_settings(make_repo, monkeypatch):
     assert parallel.jobs(project) == 2
     monkeypatch.setenv("REPROCHECK_JOBS", "1")
     assert parallel.jobs(project) == 1
+
+
+def test_a_child_interrupted_or_crashing_leaves_its_rules_to_the_parent(make_repo, monkeypatch, capfd):
+    from reprocheck.engine import RuleError
+    from reprocheck.project import Project
+    from reprocheck.runner import CheckOptions, settings_for
+
+    root = make_repo(REPO)
+    project = Project.discover(root, settings_for(root, CheckOptions()), root=root)
+    monkeypatch.setenv("REPROCHECK_JOBS", "2")
+    parent = os.getpid()
+    for failure, traceback_shown in ((KeyboardInterrupt, False), (MemoryError, True)):
+        ran_here = []
+
+        def run(project, codes, failure=failure, ran_here=ran_here):
+            if os.getpid() != parent:
+                raise failure
+            ran_here.extend(codes)
+            return [], []
+
+        parallel.run_split(project, ["DKR001", "RNG001"], load_rules(), run, RuleError)
+        assert ran_here == ["DKR001", "RNG001"]  # the child's rule ran here after it failed
+        assert ("Traceback" in capfd.readouterr().err) is traceback_shown  # Ctrl-C is not a crash
