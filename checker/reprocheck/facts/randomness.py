@@ -140,9 +140,9 @@ class RandomnessScanner:
         if module is None or unit.kind == "class":
             return []
         found: list[Event] = []
-        memo = self.graph.resolver(unit)
+        memos = self.graph.resolver(unit)
         for node in self.graph.code(unit).calls:
-            for kind, libs in self.classify(unit, module, node, memo):
+            for kind, libs in self.classify(unit, module, node, memos):
                 if kind == "skip":
                     continue
                 found.append(
@@ -165,15 +165,13 @@ class RandomnessScanner:
             tops = self._imported_tops[module] = frozenset(value.split(".")[0] for value in module.bindings.values())
         return top in tops
 
-    def classify(
-        self, unit: Unit, module: PyModule, call: ast.Call, memo: dict[str, Unit | None] | None = None
-    ) -> list[tuple[str, frozenset[str]]]:
+    def classify(self, unit: Unit, module: PyModule, call: ast.Call, memos=None) -> list[tuple[str, frozenset[str]]]:
         qualified = module.qualname(call.func)
         if qualified is not None:
             found = self.classify_qualified(qualified, call)
             if found:
                 return found
-        target = self.graph.resolve_load(unit, call.func, memo)
+        target = self.graph.resolve_load(unit, call.func, memos)
         if target is not None:
             if target.kind == "class":
                 ancestors = self.graph.ancestors(target)

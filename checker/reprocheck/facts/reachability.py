@@ -26,6 +26,8 @@ from reprocheck.facts.pycode import PyModule, _dotted
 
 MAX_UNITS = 5000  # per walk: a reach larger than this stops (the result stays sound for what was seen)
 MAX_RESOLVE_DEPTH = 8  # re-export hops followed when resolving a name
+# References whose meaning in a method depends on its class (`self.fit`, `cls.build`, `super().__init__`).
+CLASS_KEYS = ("self.", "cls.", "super().")
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Decorators that register a function as a command of a CLI object run by the module (`@app.command()`).
 COMMAND_DECORATORS = frozenset({"command", "main", "callback", "group", "cli", "task", "entrypoint"})
@@ -111,13 +113,17 @@ def decorator_name(node: ast.expr) -> str:
 
 
 # -- one pass over a unit's nodes -------------------------------------------------------------------
-# Leaves no consumer looks at (`Load()`, `Add()`, `Eq()`): skipping them changes no other node's order.
-SKIPPED_FIELDS: Final = frozenset({"ctx", "op", "ops"})
-_child_fields: dict[type, tuple[str, ...]] = {}
+# Fields never worth visiting: plain values (names, levels, flags) and leaves no consumer looks at (`Load()`,
+# `Add()`, `Eq()`, import aliases). Skipping a leaf changes no other node's order.
+SKIPPED_FIELDS: Final = frozenset(
+    {"ctx", "op", "ops", "names", "id", "attr", "arg", "name", "asname", "module", "level", "kind", "conversion"}
+    | {"simple", "type_comment", "type_ignores", "is_async", "tag"}
+)
+_child_fields: dict[type, tuple[str, ...]] = {ast.Constant: ()}
 
 
 def child_fields(cls: type) -> tuple[str, ...]:
-    """The fields of an AST class that may hold child nodes, in `ast.iter_child_nodes` order."""
+    """The fields of an AST class that may hold child nodes worth visiting, in `ast.iter_child_nodes` order."""
     fields = _child_fields.get(cls)
     if fields is None:
         fields = _child_fields[cls] = tuple(name for name in cls._fields if name not in SKIPPED_FIELDS)
@@ -396,24 +402,35 @@ class CallGraph:
             return self.resolve_qualified(".".join([bound, *rest[1:]]), path, depth + 1)
         return None
 
-    def resolver(self, unit: Unit) -> dict[str, Unit | None]:
-        """The memo of :meth:`resolve_load` for `unit`'s code context: its source (a file or a cell) and, for a
-        method, its class (`self.x`, `super().x`); reference_key -> resolved unit."""
+    def resolver(self, unit: Unit) -> tuple[dict[str, Unit | None], dict[str, Unit | None]]:
+        """The memos of :meth:`resolve_load` for `unit`'s code context, reference_key -> resolved unit: one for
+        its source (a file, or a notebook cell), and one for its class when it is a method (`self.x`,
+        `super().x` depend on the class)."""
+        cell = unit.name if unit.kind == "cell" else ""
         owner = unit.name.partition(".")[0] if unit.kind == "function" and "." in unit.name else ""
-        context = (unit.path, unit.name if unit.kind == "cell" else "", owner)
-        memo = self._resolved.get(context)
-        if memo is None:
-            memo = self._resolved[context] = {}
-        return memo
+        module_memo = self._resolved.get((unit.path, cell, ""))
+        if module_memo is None:
+            module_memo = self._resolved[(unit.path, cell, "")] = {}
+        if not owner:
+            return module_memo, module_memo
+        class_memo = self._resolved.get((unit.path, "", owner))
+        if class_memo is None:
+            class_memo = self._resolved[(unit.path, "", owner)] = {}
+        return module_memo, class_memo
 
-    def resolve_load(self, unit: Unit, node: ast.AST, memo: dict[str, Unit | None] | None = None) -> Unit | None:
+    def resolve_load(
+        self,
+        unit: Unit,
+        node: ast.AST,
+        memos: tuple[dict[str, Unit | None], dict[str, Unit | None]] | None = None,
+    ) -> Unit | None:
         """:meth:`resolve_node` for a Name/Attribute node, computed once per code context and dotted name (an
         attribute chain and each of its prefixes is met once per use, tens of thousands of times per run)."""
         key = reference_key(node)
         if key is None:
             return None
-        if memo is None:
-            memo = self.resolver(unit)
+        module_memo, class_memo = memos if memos is not None else self.resolver(unit)
+        memo = class_memo if key.startswith(CLASS_KEYS) and key.count(".") == 1 else module_memo
         try:
             return memo[key]
         except KeyError:
@@ -541,14 +558,14 @@ class CallGraph:
         # stored in a module-level table (`MODELS = {"a": build_a}`) does not. Code that runs later (functions,
         # the `__main__` block, cells) may call whatever it names, so every reference counts there (see
         # `sort_nodes`).
-        memo = self.resolver(unit)
+        memos = self.resolver(unit)
         for node in self.code(unit).references:
             cls = node.__class__
             if cls is ast.Import or cls is ast.ImportFrom:
                 for target in self.imported_bodies(module, node):
                     found[target] = None
                 continue
-            target = self.resolve_load(unit, node, memo)
+            target = self.resolve_load(unit, node, memos)
             if target is not None and target != unit:
                 found[target] = None
         return list(found)
