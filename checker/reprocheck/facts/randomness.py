@@ -12,12 +12,13 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.entrypoints import EntryPoint
-from reprocheck.facts.pycode import PyModule
-from reprocheck.facts.reachability import CallGraph, Unit
+from reprocheck.facts.pycode import CellModule, PyModule
+from reprocheck.facts.reachability import CallGraph, Unit, reference_key
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import randomness as T
 
@@ -52,11 +53,18 @@ class Event:
 
 
 def shown(node: ast.AST) -> str:
-    try:
-        text = ast.unparse(node)
-    except (ValueError, RecursionError):  # pragma: no cover - ast.unparse is total on parsed trees
-        return "call"
+    text = reference_key(node)  # a dotted name (or `super().x`) unparses to itself; skip the unparser
+    if text is None:
+        try:
+            text = ast.unparse(node)
+        except (ValueError, RecursionError):  # pragma: no cover - ast.unparse is total on parsed trees
+            return "call"
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+
+
+@lru_cache(maxsize=4096)
+def is_seed_helper_name(name: str) -> bool:
+    return name in T.SEED_CALL_NAMES or SEED_HELPER_NAME.fullmatch(name) is not None
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -195,10 +203,12 @@ class RandomnessScanner:
             if name == "shuffle" and is_dataset_shuffle(module, call):
                 return [("use", frozenset({"tensorflow"}))]
         # A seed helper the checker cannot see into: an imported or bare function, not a generator's method.
+        if not (call.args or call.keywords):
+            return []
         helper_call = qualified is not None or isinstance(call.func, ast.Name)
-        named_seed = helper_call and (name in T.SEED_CALL_NAMES or SEED_HELPER_NAME.fullmatch(name or ""))
+        named_seed = helper_call and is_seed_helper_name(name or "")
         known_library = qualified is not None and qualified.startswith(("random.", "numpy.", "torch.", "tensorflow."))
-        if (call.args or call.keywords) and named_seed and not known_library:
+        if named_seed and not known_library:
             return [("unknown-seed", T.ALL_LIBRARIES)]
         return []
 
@@ -322,6 +332,28 @@ def randomness_scanner(settings, call_graph) -> RandomnessScanner:
 def entry_randomness(entry_points, call_graph, randomness_scanner) -> list[EntryRandomness]:
     """For each entry point: the libraries with random state it uses and what its reachable seeding covers."""
     return [summarize(entry, call_graph, randomness_scanner) for entry in entry_points]
+
+
+@dataclass(frozen=True)
+class CodeSources:
+    """The code the per-call RNG rules read: non-test Python files and notebook code cells, in the order of
+    `python_modules` and `notebook_modules` (test paths filtered once per run, not once per rule)."""
+
+    files: list[PyModule]
+    cells: list[tuple[str, CellModule]]
+
+
+@fact
+def rng_sources(python_modules, notebook_modules) -> CodeSources:
+    """Non-test Python files and notebook cells (nothing is read yet; rules test their words on the text)."""
+    files = [module for path, module in python_modules.items() if not filekinds.is_test_path(path)]
+    cells = [
+        (path, cell)
+        for path, notebook_cells in notebook_modules.items()
+        if not filekinds.is_test_path(path)
+        for cell in notebook_cells
+    ]
+    return CodeSources(files, cells)
 
 
 CUBLAS_VARIABLE = "CUBLAS_WORKSPACE_CONFIG"

@@ -28,6 +28,7 @@ MAX_UNITS = 5000  # per walk: a reach larger than this stops (the result stays s
 MAX_RESOLVE_DEPTH = 8  # re-export hops followed when resolving a name
 # References whose meaning in a method depends on its class (`self.fit`, `cls.build`, `super().__init__`).
 CLASS_KEYS = ("self.", "cls.", "super().")
+MISSING: Final = object()
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Decorators that register a function as a command of a CLI object run by the module (`@app.command()`).
 COMMAND_DECORATORS = frozenset({"command", "main", "callback", "group", "cli", "task", "entrypoint"})
@@ -559,13 +560,19 @@ class CallGraph:
         # the `__main__` block, cells) may call whatever it names, so every reference counts there (see
         # `sort_nodes`).
         memos = self.resolver(unit)
+        module_memo = memos[0]
         for node in self.code(unit).references:
             cls = node.__class__
-            if cls is ast.Import or cls is ast.ImportFrom:
+            if cls is ast.Name:  # the commonest reference, inlined from resolve_load
+                target = module_memo.get(node.id, MISSING)
+                if target is MISSING:
+                    target = module_memo[node.id] = self.resolve_node(unit, node)
+            elif cls is ast.Attribute:
+                target = self.resolve_load(unit, node, memos)
+            else:
                 for target in self.imported_bodies(module, node):
                     found[target] = None
                 continue
-            target = self.resolve_load(unit, node, memos)
             if target is not None and target != unit:
                 found[target] = None
         return list(found)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from reprocheck import filekinds
 from reprocheck.facts.pycode import PyModule
 from reprocheck.facts.randomness import (
+    CodeSources,
     EntryRandomness,
     Event,
     argument,
@@ -31,17 +31,14 @@ MAX_EXAMPLES = 3
 
 
 # -- shared helpers -------------------------------------------------------------------------------
-def units_to_scan(graph: CallGraph, python_modules, notebook_modules, words: tuple[str, ...]) -> Iterator[Unit]:
+def units_to_scan(graph: CallGraph, sources: CodeSources, words: tuple[str, ...]) -> Iterator[Unit]:
     """Units of non-test code whose text mentions one of `words` (a cheap filter before any parse)."""
-    for path, module in python_modules.items():
-        if not filekinds.is_test_path(path) and module.mentions(*words):
-            yield from graph.units_of(path)
-    for path, cells in notebook_modules.items():
-        if filekinds.is_test_path(path):
-            continue
-        for cell in cells:
-            if cell.module.mentions(*words):
-                yield Unit(path, "cell", str(cell.cell))
+    for module in sources.files:
+        if module.mentions(*words):
+            yield from graph.units_of(module.path)
+    for path, cell in sources.cells:
+        if cell.module.mentions(*words):
+            yield Unit(path, "cell", str(cell.cell))
 
 
 def calls_in(graph: CallGraph, unit: Unit) -> list[ast.Call]:
@@ -252,9 +249,9 @@ class NondeterministicSeed(Rule):
     severity = Severity.WARNING
     summary = "A seed that is not deterministic (time, pid, random draws, None)"
 
-    def check(self, python_modules, notebook_modules, call_graph, settings):
+    def check(self, rng_sources, call_graph, settings):
         words = ("seed", "random_state", "PRNGKey", "default_rng", "RandomState", "Random(", "jax")
-        for unit in units_to_scan(call_graph, python_modules, notebook_modules, words):
+        for unit in units_to_scan(call_graph, rng_sources, words):
             module = call_graph.source(unit)
             assignments = None
             for call in calls_in(call_graph, unit):
@@ -368,8 +365,8 @@ class SklearnWithoutRandomState(Rule):
     severity = Severity.WARNING
     summary = "A stochastic scikit-learn API called without random_state"
 
-    def check(self, python_modules, notebook_modules, call_graph):
-        for unit in units_to_scan(call_graph, python_modules, notebook_modules, ("sklearn",)):
+    def check(self, rng_sources, call_graph):
+        for unit in units_to_scan(call_graph, rng_sources, ("sklearn",)):
             module = call_graph.source(unit)
             for call in calls_in(call_graph, unit):
                 qualified = module.qualname(call.func)
@@ -441,10 +438,10 @@ class UnseededDataOperation(Rule):
 
     WORDS = ("random_split", ".sample(", ".shuffle(", "permutation", "choice")
 
-    def check(self, python_modules, notebook_modules, call_graph, entry_randomness, settings):
+    def check(self, rng_sources, call_graph, entry_randomness, settings):
         covered = None
         seeds_numpy: dict[str, bool] = {}
-        for unit in units_to_scan(call_graph, python_modules, notebook_modules, self.WORDS):
+        for unit in units_to_scan(call_graph, rng_sources, self.WORDS):
             module = call_graph.source(unit)
             for call in calls_in(call_graph, unit):
                 qualified = module.qualname(call.func)
@@ -534,8 +531,8 @@ class UnseededDataLoader(Rule):
     severity = Severity.WARNING
     summary = "DataLoader shuffling without generator=, or workers without worker_init_fn="
 
-    def check(self, python_modules, notebook_modules, call_graph):
-        for unit in units_to_scan(call_graph, python_modules, notebook_modules, ("DataLoader",)):
+    def check(self, rng_sources, call_graph):
+        for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
             module = call_graph.source(unit)
             constants = None
             for call in calls_in(call_graph, unit):
@@ -634,10 +631,10 @@ class GpuNondeterminism(Rule):
     severity = Severity.WARNING
     summary = "cuDNN benchmark mode, or deterministic algorithms without CUBLAS_WORKSPACE_CONFIG"
 
-    def check(self, python_modules, notebook_modules, call_graph, project):
+    def check(self, rng_sources, call_graph, project, python_modules):
         words = ("cudnn", "use_deterministic_algorithms")
         configured = None
-        for unit in units_to_scan(call_graph, python_modules, notebook_modules, words):
+        for unit in units_to_scan(call_graph, rng_sources, words):
             module = call_graph.source(unit)
             code = call_graph.code(unit)
             for node in code.assignments:
