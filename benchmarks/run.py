@@ -11,6 +11,7 @@ depend on the machine; the targets are in the README of this folder.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import statistics
@@ -22,6 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.generate import VERSION as GENERATOR_VERSION  # noqa: E402
 from benchmarks.generate import commit, generate  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -59,7 +61,7 @@ def measure(argv: list[str], cwd: Path, repeat: int, before=None) -> tuple[float
 
 def tree(out: Path, size: int) -> tuple[Path, int]:
     path = out / f"monorepo-{size}"
-    marker = path / ".generated"
+    marker = path / f".generated-v{GENERATOR_VERSION}"
     if not marker.exists():
         shutil.rmtree(path, ignore_errors=True)
         path.mkdir(parents=True)
@@ -72,11 +74,14 @@ def tree(out: Path, size: int) -> tuple[Path, int]:
 def template_project(out: Path) -> Path | None:
     """A project rendered from this checkout's template (None when the template or copier is unavailable)."""
     path = out / "template-project"
-    if (path / "pyproject.toml").exists():
-        return path
     copier = BIN / "copier"
     if not (HERE.parent / "copier.yml").exists() or not copier.exists():
         return None
+    marker = out / "template-project.source"  # the template it was rendered from: a changed template re-renders
+    source = template_digest()
+    if (path / "pyproject.toml").exists() and marker.exists() and marker.read_text() == source:
+        return path
+    shutil.rmtree(path, ignore_errors=True)
     done = subprocess.run(
         [str(copier), "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", str(HERE.parent), str(path)],
         capture_output=True,
@@ -86,7 +91,16 @@ def template_project(out: Path) -> Path | None:
     if done.returncode != 0:
         print(f"(template project not rendered: {done.stderr.strip().splitlines()[-1:]})")
         return None
+    marker.write_text(source)
     return path
+
+
+def template_digest() -> str:
+    digest = hashlib.sha256()
+    for file in sorted([HERE.parent / "copier.yml", *(HERE.parent / "template").rglob("*")]):
+        if file.is_file() and "__pycache__" not in file.parts:
+            digest.update(f"{file.relative_to(HERE.parent)}\0".encode() + file.read_bytes())
+    return digest.hexdigest()
 
 
 def main() -> None:
