@@ -1,7 +1,8 @@
 """CI: automation (GitHub Actions, GitLab CI, pre-commit), and SEC002, script injection in workflows.
 
 CI002 follows what CI actually runs: a step's commands, the Makefile targets and repository scripts they call,
-`pre-commit run` with the reprocheck hook, the pre-commit GitHub action, and pre-commit.ci.
+the tox environments, nox sessions and hatch scripts they run, `pre-commit run` with the reprocheck hook, the
+pre-commit GitHub action, and pre-commit.ci.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from reprocheck import filekinds
 from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig
 from reprocheck.facts.dockerfile import parse_image
 from reprocheck.facts.shell import Command, load_script, split_commands, strip_wrappers
+from reprocheck.facts.taskrunners import Task, TaskRunners
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
 
@@ -33,6 +35,9 @@ ANCHORS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "READM
 RUNNERS = frozenset({"uvx", "uv", "pipx", "poetry", "pdm", "hatch", "pipenv", "conda", "mamba", "micromamba", "rye"})
 PRE_COMMIT_ACTIONS = ("pre-commit/action", "pre-commit-ci/lite-action")
 SWALLOWERS = frozenset({"true", ":", "echo", "printf"})
+TASK_RUNNERS = ("tox", "nox", "hatch")  # attributes of the `task_runners` fact, by program name
+# What a runner (`uv run`, `pipx run`) may run that CI002 follows further.
+FOLLOWED_PROGRAMS = frozenset({"reprocheck", "pre-commit", "prek", "make", *TASK_RUNNERS})
 MAX_DEPTH = 6
 IMAGE_KINDS = {"container": "container image", "services": "service image", "image": "image"}
 
@@ -117,13 +122,15 @@ class Run:
 
 
 class Resolver:
-    """Follows a CI command into Makefile targets, repository scripts and pre-commit to find reprocheck."""
+    """Follows a CI command into Makefile targets, repository scripts, task runners (tox, nox, hatch) and
+    pre-commit to find reprocheck."""
 
-    def __init__(self, project, makefiles, precommit: PreCommitConfig | None):
+    def __init__(self, project, makefiles, precommit: PreCommitConfig | None, runners: TaskRunners | None = None):
         self.project = project
         self.makefiles = makefiles
         self.precommit = precommit
         self.hook = reprocheck_hook(precommit)
+        self.runners = runners or TaskRunners(project)
 
     def commands(self, commands: list[Command], depth: int = 0) -> str | None:
         """None when these commands never run reprocheck; "" when they do; else why its failure is ignored."""
@@ -151,6 +158,10 @@ class Resolver:
             return self.pre_commit(argv[1:] if program in ("pre-commit", "prek") else argv[3:])
         if program in ("make", "gmake"):
             return self.make(argv[1:], depth)
+        runner = next((r for r in TASK_RUNNERS if program == r or is_python_module(argv, r)), None)
+        if runner is not None:
+            args = argv[1:] if program == runner else argv[3:]
+            return self.tasks(getattr(self.runners, runner)(args, command.env), depth)
         script = self.script_path(argv)
         if script is not None:
             commands = load_script(self.project, script)
@@ -199,6 +210,19 @@ class Resolver:
             verdict = verdict or found
         return verdict
 
+    def tasks(self, tasks: list[Task] | None, depth: int) -> str | None:
+        """Like `commands`, over the tox environments / nox sessions / hatch scripts a runner runs."""
+        verdict = None
+        for task in tasks or ():
+            for line in task.lines:
+                found = self.commands(line.commands, depth + 1)
+                if found == "":
+                    found = line.ignored or task.ignored or ""
+                if found == "":
+                    return ""
+                verdict = verdict or found
+        return verdict
+
     def script_path(self, argv: list[str]) -> str | None:
         program = posixpath.basename(argv[0])
         candidate = argv[0]
@@ -225,7 +249,7 @@ def unwrap_runner(argv: list[str]) -> list[str]:
         return argv  # `uv pip install reprocheck`, `pipx install reprocheck`: installs, not runs
     for i, arg in enumerate(argv[1:], start=1):
         name = re.split(r"[=<>~!@\[]", arg, maxsplit=1)[0]
-        if name in ("reprocheck", "pre-commit", "prek", "make") and argv[i - 1] not in ("--from", "--with", "--spec"):
+        if name in FOLLOWED_PROGRAMS and argv[i - 1] not in ("--from", "--with", "--spec"):
             return [name, *argv[i + 1 :]]
         if re.match(r"^(python|pypy)(\d+(\.\d+)?)?$", arg):
             return argv[i:]
@@ -270,6 +294,20 @@ class CiDoesNotRunChecker(Rule):
     action, a `make` target or a repository script that does one of these, and pre-commit.ci (a `ci:` section in
     the pre-commit configuration) running the hook. Only reported when the repository has CI (no CI is CI001).
 
+    Task runners are followed too, read statically (a noxfile is parsed, never imported):
+
+    - tox: `tox -e lint`, `tox run -e py311,lint`, `tox` (the `env_list`), `-m label`, `-f factor` and
+      `TOXENV`, configured in `tox.ini`, `setup.cfg`, `pyproject.toml` (`[tool.tox]` or `legacy_tox_ini`) or
+      `tox.toml`, with `[testenv]` inheritance, factor conditions and `{[section]commands}` references. A
+      `-` (or `!`) prefix on the command and `ignore_outcome = true` ignore its failure.
+    - nox: `nox -s lint`, `nox -t tag`, `nox` (`nox.options.sessions` or the default sessions), following
+      `session.notify(...)`; `session.run("reprocheck", ".")` counts, `success_codes=[0, 1]` ignores failures.
+    - hatch: `hatch run lint:check` / `hatch run check` (the `default` environment), scripts in
+      `[tool.hatch.envs.<env>.scripts]` or `hatch.toml`, inherited through `template`, calling other scripts;
+      a `- ` prefix ignores the failure.
+
+    Each may be run directly or as `python -m tox`, `uv run nox`, `pipx run hatch`, ….
+
     ## Why it matters
     Reproducibility decays one commit at a time: an unpinned dependency here, a committed notebook output there.
     A check that only runs on somebody's laptop, or whose failures are ignored, stops none of it.
@@ -279,9 +317,16 @@ class CiDoesNotRunChecker(Rule):
     - run: reprocheck . --exit-zero
     ```
 
+    ```ini
+    # tox.ini, run by CI as `tox -e lint`
+    [testenv:lint]
+    commands = -reprocheck .
+    ```
+
     ## Fix
     Run it and let it fail the build: `- run: reprocheck .`, or `pre-commit run --all-files` with the reprocheck
-    hook in `.pre-commit-config.yaml`.
+    hook in `.pre-commit-config.yaml`, or a task-runner environment that runs `reprocheck .` without ignoring
+    its exit code.
     """
 
     code = "CI002"
@@ -289,10 +334,10 @@ class CiDoesNotRunChecker(Rule):
     severity = Severity.WARNING
     summary = "CI never runs reprocheck, or ignores its failures"
 
-    def check(self, project, ci_configs, precommit_config, makefiles):
+    def check(self, project, ci_configs, precommit_config, makefiles, task_runners):
         if not pipelines(ci_configs):
             return
-        resolver = Resolver(project, makefiles, precommit_config)
+        resolver = Resolver(project, makefiles, precommit_config, task_runners)
         runs = list(checker_runs(ci_configs, resolver))
         if resolver.hook is not None and precommit_config is not None and precommit_config.ci is not None:
             skipped = precommit_config.ci.get("skip") or []
