@@ -28,9 +28,10 @@ def problems(make_repo, files: dict[str, str | bytes]) -> list[tuple[str, str]]:
     return [(f["path"], f["message"]) for f in findings(root, select="CI002,RPC002") if f["code"] == "RPC002"]
 
 
-NEVER = "never runs reprocheck"
-TOX_LINT = "[tox]\nenvlist = py311\n\n[testenv]\ncommands = pytest {posargs}\n\n[testenv:lint]\ncommands = reprocheck .\n"
-NOXFILE = '''
+TOX_LINT = (
+    "[tox]\nenvlist = py311\n\n[testenv]\ncommands = pytest {posargs}\n\n[testenv:lint]\ncommands = reprocheck .\n"
+)
+NOXFILE = """
 import nox
 
 
@@ -44,8 +45,8 @@ def tests(session):
 def lint(session):
     session.install("reprocheck")
     session.run("reprocheck", ".")
-'''
-HATCH = '''
+"""
+HATCH = """
 [project]
 name = "m"
 version = "0"
@@ -57,7 +58,7 @@ dependencies = ["reprocheck"]
 [tool.hatch.envs.lint.scripts]
 check = "reprocheck ."
 all = ["check", "ruff check ."]
-'''
+"""
 
 
 # -- tox ----------------------------------------------------------------------------------------------------------
