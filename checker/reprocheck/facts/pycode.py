@@ -139,7 +139,7 @@ def logical_line(text: str, start: int) -> str | None:
 def parse_import_statement(statement: str) -> tuple[str | None, int, tuple[str, ...]] | None:
     """(module, level, names) of one `import ...` / `from ... import ...` statement; None if not plainly one."""
     words = statement.replace("(", " ").replace(")", " ").replace(",", " , ").split()
-    if not statement.isascii():  # Python reads identifiers NFKC-normalised: `𝔘load` is `Uload`
+    if not statement.isascii():  # Python reads identifiers NFKC-normalised (fraktur U is U)
         words = [word if word.isascii() else unicodedata.normalize("NFKC", word) for word in words]
     if words[0] == "import":
         names = []

@@ -133,7 +133,8 @@ SHARED_MOUNTS = frozenset(
     }
 )
 USER_PATH_HINT = re.compile(r"/home/|/Users/|:[\\/]{1,2}Users|~/|/mnt/")
-USER_PATH_NEEDLES = ("/home/", "Users", "~/", "/mnt/")  # substring tests first: far faster than the regex
+# Substring tests first: far faster than the regex over every Python file.
+USER_PATH_NEEDLES = ("/home/", "Users", "~/", "/mnt/")  # reprocheck: ignore[CFG005] needles of a pre-filter, not paths
 
 
 def may_hold_user_path(text: str) -> bool:
