@@ -325,3 +325,27 @@ def test_nothing_is_read_unless_ci_runs_a_runner(make_repo):
         "tox.ini": "not ini\n",
     })  # fmt: skip
     assert [f for f in findings(root, select="CI002,RPC002")] == []
+
+
+def test_runners_calling_runners_do_not_multiply(make_repo):
+    ci = ".github/workflows/ci.yml"
+    # 256 environments whose commands run tox again (and hatch scripts calling hatch in every env): each
+    # environment is followed once, not 256 ** depth times.
+    fan_out = "[tox]\nenvlist = " + "-".join("f{a,b,c,d}" for _ in range(4)) + "\n[testenv]\ncommands = tox\n"
+    hatch = "".join(f'[envs.e{i}.scripts]\ns = "hatch run ${{X}}:s"\n' for i in range(30))
+    files = {ci: workflow("tox", "hatch run e0:s"), "tox.ini": fan_out, "hatch.toml": hatch}
+    assert len(ci002(make_repo, files)) == 1
+    files["tox.ini"] += "[testenv:fa-fa-fa-fd]\ncommands = tox -e lint\n[testenv:lint]\ncommands = reprocheck .\n"
+    assert ci002(make_repo, files) == []
+
+
+def test_tox_exec_and_base_environment(make_repo):
+    ci = ".github/workflows/ci.yml"
+    assert ci002(make_repo, {ci: workflow("tox exec -e lint -- reprocheck ."), "tox.ini": "[tox]\n"}) == []
+    # `tox` without an env_list runs the base environment; an undeclared `-e name` gets [testenv]
+    base = "[testenv]\n# the checks\ncommands =\n    # lint first\n    reprocheck .\n"
+    assert ci002(make_repo, {ci: workflow("tox"), "tox.ini": base}) == []
+    assert ci002(make_repo, {ci: workflow("tox -e py312"), "tox.ini": base}) == []
+    # a matrix-chosen environment may be any of them
+    matrix = workflow("tox -e ${{ matrix.env }}")
+    assert ci002(make_repo, {ci: matrix, "tox.ini": TOX_LINT}) == []

@@ -159,8 +159,15 @@ class ToxConfig:
     env_list: list[str]
     labels: dict[str, list[str]]
     declared: list[str]  # environments with their own section/table
+    tasks: dict[str, Task] = field(default_factory=dict, repr=False)
 
-    def task(self, env: str) -> Task:  # pragma: no cover - every format overrides it
+    def task(self, env: str) -> Task:
+        """The environment `env` (built once: the same object each time, so followers can remember verdicts)."""
+        if env not in self.tasks:
+            self.tasks[env] = self.build_task(env)
+        return self.tasks[env]
+
+    def build_task(self, env: str) -> Task:  # pragma: no cover - every format overrides it
         raise NotImplementedError
 
     def env_labels(self, env: str) -> list[str]:
@@ -187,7 +194,7 @@ class IniTox(ToxConfig):
         section = self.section_of(env, "labels")
         return split_top(self.sections[section]["labels"], ",\n") if section else []
 
-    def task(self, env: str) -> Task:
+    def build_task(self, env: str) -> Task:
         main = self.section_of(env, "commands") or self.env_sections.get(env) or "testenv"
         task = Task(f"{self.label} [{main}]")
         outcome_section = self.section_of(env, "ignore_outcome")
@@ -315,7 +322,7 @@ class TomlTox(ToxConfig):
         labels, _ = self.value(env, "labels")
         return [str(x) for x in labels] if isinstance(labels, list) else []
 
-    def task(self, env: str) -> Task:
+    def build_task(self, env: str) -> Task:
         main = f"{self.prefix}env.{env}" if "commands" in self.env_table(env) else f"{self.prefix}env_run_base"
         task = Task(f"{self.path} [{main}]")
         outcome, table = self.value(env, "ignore_outcome")
@@ -478,8 +485,11 @@ def tox_tasks(project, args: list[str], env: dict[str, str]) -> list[Task] | Non
             i += 1 if takes_value or (optional is not None and optional.match(following)) else 0
             collecting = None
         i += 1
+    if positionals[:1] in (["exec"], ["e"]) and "--" in args:
+        command = args[args.index("--") + 1 :]
+        return [Task("tox exec", [TaskLine([argv_command(command, 1)])])] if command else None
     if positionals and positionals[0] not in TOX_RUN_COMMANDS:
-        return None  # `tox list`, `tox config`, `tox exec` (its command comes after `--`), ...
+        return None  # `tox list`, `tox config`, `tox devenv`, ...
     config = load_tox(project, config=config_option)
     if config is None:
         return None
@@ -758,6 +768,7 @@ class HatchEnv:
 @dataclass
 class HatchConfig:
     envs: dict[str, HatchEnv]
+    tasks: dict[tuple, Task | None] = field(default_factory=dict, repr=False)
 
     def scripts(self, env: str) -> dict[str, tuple[list[str], str]]:
         """Scripts of `env` with those inherited through `template` (default: the `default` env), by name."""
@@ -773,12 +784,15 @@ class HatchConfig:
         return out
 
     def task(self, env: str, script: str, args: list[str]) -> Task | None:
-        scripts = self.scripts(env)
-        if script not in scripts:
-            return None
-        task = Task(scripts[script][1])
-        self._expand(scripts, script, args, None, task, [])
-        return task
+        """`hatch run env:script args` (built once per distinct call), or None when `env` has no such script."""
+        key = (env, script, tuple(args))
+        if key not in self.tasks:
+            scripts = self.scripts(env)
+            task = Task(scripts[script][1]) if script in scripts else None
+            if task is not None:
+                self._expand(scripts, script, args, None, task, [])
+            self.tasks[key] = task
+        return self.tasks[key]
 
     def _expand(self, scripts, script: str, args: list[str], ignored: str | None, task: Task, stack: list[str]):
         if script in stack or len(stack) > MAX_EXPANSION_DEPTH:

@@ -131,6 +131,9 @@ class Resolver:
         self.precommit = precommit
         self.hook = reprocheck_hook(precommit)
         self.runners = runners or TaskRunners(project)
+        # Verdicts by task identity (tasks are built once each), so runners calling runners cannot multiply the
+        # work; each entry keeps its task alive so that an id is never reused for another.
+        self.task_verdicts: dict[int, tuple[Task, str | None]] = {}
 
     def commands(self, commands: list[Command], depth: int = 0) -> str | None:
         """None when these commands never run reprocheck; "" when they do; else why its failure is ignored."""
@@ -214,13 +217,24 @@ class Resolver:
         """Like `commands`, over the tox environments / nox sessions / hatch scripts a runner runs."""
         verdict = None
         for task in tasks or ():
-            for line in task.lines:
-                found = self.commands(line.commands, depth + 1)
-                if found == "":
-                    found = line.ignored or task.ignored or ""
-                if found == "":
-                    return ""
-                verdict = verdict or found
+            if id(task) not in self.task_verdicts:
+                self.task_verdicts[id(task)] = (task, None)  # reached again while followed: nothing new runs
+                self.task_verdicts[id(task)] = (task, self.task(task, depth))
+            found = self.task_verdicts[id(task)][1]
+            if found == "":
+                return ""
+            verdict = verdict or found
+        return verdict
+
+    def task(self, task: Task, depth: int) -> str | None:
+        verdict = None
+        for line in task.lines:
+            found = self.commands(line.commands, depth + 1)
+            if found == "":
+                found = line.ignored or task.ignored or ""
+            if found == "":
+                return ""
+            verdict = verdict or found
         return verdict
 
     def script_path(self, argv: list[str]) -> str | None:
