@@ -28,7 +28,7 @@ from reprocheck.findings import Finding
 from reprocheck.project import ParseProblem, Project
 
 MIN_FILES = 2000  # below this, a fork costs more than it saves
-CHILD_FACTS = frozenset({"call_graph", "module_index"})
+CHILD_FACTS = frozenset({"call_graph", "module_index", "first_party"})
 
 
 def jobs(project: Project) -> int:
