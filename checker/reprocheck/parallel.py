@@ -1,13 +1,12 @@
 """Rules split over two processes on large repositories: the rules that resolve project modules (the call graph,
-the module index) in a forked child, the others in this process.
+the module index, the first-party names) in a forked child, the others in this process.
 
-A large run has two heavy, independent halves of about equal cost: random state followed through the call graph
-from every entry point (entry points, parsed modules, reachability) with the other module-resolving rules, and
-everything else (import scans of every Python file, YAML configs, the secrets scan of every file, Docker, CI,
-locks). Each half builds the facts it needs
-in its own process; the child sends back its findings, crashed rules and unparsable files as JSON through a
-pipe. Facts are pure functions of the files, so the merged result is exactly a sequential run's (a test checks).
-Where fork is missing (Windows), the repository is small, or the child dies, everything runs here.
+A large run has two heavy, independent halves of about equal cost: the Python side (import scans of every file,
+random state followed through the call graph from every entry point, remote loaders) and everything else (YAML
+configs, the secrets scan of every file, Docker, CI, locks, notebooks). Each half builds the facts it needs in its
+own process; the child sends back its findings, crashed rules and unparsable files as JSON through a pipe. Facts
+are pure functions of the files, so the merged result is exactly a sequential run's (a test checks). Where fork is
+missing (Windows), the repository is small, or the child dies, everything runs here.
 
 `REPROCHECK_JOBS=1` forces a sequential run; `REPROCHECK_JOBS=2` splits whatever the size (for tests).
 """
