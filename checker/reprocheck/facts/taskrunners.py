@@ -24,6 +24,8 @@ from reprocheck.facts.structured import load_toml, toml_line_of
 
 MAX_EXPANSION_DEPTH = 8  # `{[testenv:x]commands}` / hatch script references / nox notify chains
 MAX_BRACE_PRODUCTS = 256  # `py{38,39,310}-torch{1,2}` expansions kept per expression
+MAX_BRACE_GROUPS = 16  # a name with more `{...}` groups is taken literally
+MAX_TOX_ENVS = 512  # environments followed for one `tox` command (a generated env_list may list thousands)
 MAX_NOXFILE_BYTES = 512 * 1024
 
 # -- the runners' command lines (data) ----------------------------------------------------------------------------
@@ -100,24 +102,28 @@ def split_top(text: str, separators: str) -> list[str]:
 
 
 def expand_braces(text: str) -> list[str]:
-    """tox's generative names: `py{38,39}-lint` -> [`py38-lint`, `py39-lint`] (bounded)."""
-    start = text.find("{")
-    if start < 0:
+    """tox's generative names: `py{38,39}-lint` -> [`py38-lint`, `py39-lint`] (bounded, without recursion)."""
+    if text.count("{") > MAX_BRACE_GROUPS:
         return [text]
+    results, i = [""], 0
+    while i < len(text):
+        start = text.find("{", i)
+        end = closing_brace(text, start) if start >= 0 else None
+        if end is None:
+            return [r + text[i:] for r in results]
+        choices = split_top(text[start + 1 : end], ",") or [""]
+        results = [r + text[i:start] + choice for r in results for choice in choices][:MAX_BRACE_PRODUCTS]
+        i = end + 1
+    return results
+
+
+def closing_brace(text: str, start: int) -> int | None:
     depth = 0
-    for end in range(start, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[end], 0)
+    for index in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
         if depth == 0:
-            break
-    else:
-        return [text]
-    out: list[str] = []
-    for choice in split_top(text[start + 1 : end], ",") or [""]:
-        for rest in expand_braces(text[end + 1 :]):
-            out.append(text[:start] + choice + rest)
-            if len(out) >= MAX_BRACE_PRODUCTS:
-                return out
-    return out
+            return index
+    return None
 
 
 def substitute(text: str, table: dict[str, str]) -> str:
@@ -183,6 +189,7 @@ class IniTox(ToxConfig):
     text_lines: list[str] = field(default_factory=list)
     label: str = ""  # how messages name the file ("pyproject.toml legacy_tox_ini")
     first_line: int = 1
+    headers: dict[str, int] = field(default_factory=dict)  # section -> 0-based index of its `[section]` line
 
     def section_of(self, env: str, key: str) -> str | None:
         for section in (self.env_sections.get(env), "testenv"):
@@ -230,8 +237,12 @@ class IniTox(ToxConfig):
             yield TaskLine(split_commands(substitute(text, TOX_SUBSTITUTIONS), line), ignored)
 
     def line_of(self, section: str, text: str) -> int:
-        header = f"[{section}]"
-        start = next((i for i, line in enumerate(self.text_lines) if line.strip() == header), 0)
+        if not self.headers:
+            for index, line in enumerate(self.text_lines):
+                stripped = line.strip()
+                if stripped.startswith("[") and stripped.endswith("]"):
+                    self.headers.setdefault(stripped[1:-1].strip(), index)
+        start = self.headers.get(section, 0)
         return line_after(self.text_lines, start, text.split("\n", 1)[0]) + self.first_line - 1
 
 
@@ -504,7 +515,7 @@ def tox_tasks(project, args: list[str], env: dict[str, str]) -> list[Task] | Non
         chosen += [e for e in everything if factors and all(f in e.split("-") for f in factors)]
     else:
         chosen = envs or config.env_list or ["py"]
-    return [config.task(name) for name in dict.fromkeys(chosen)]
+    return [config.task(name) for name in list(dict.fromkeys(chosen))[:MAX_TOX_ENVS]]
 
 
 # -- nox ----------------------------------------------------------------------------------------------------------
