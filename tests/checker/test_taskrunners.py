@@ -219,6 +219,7 @@ def test_nox_lookalikes_still_fire(make_repo):
     runs = {
         "nox -s tests": NOXFILE,  # lint is not run
         "nox -l": NOXFILE,  # lists sessions, runs none
+        "uv run --group nox pytest": NOXFILE,  # `nox` is the value of --group, pytest is run
         "nox": NOXFILE.replace('tags=["style"]', 'tags=["style"], default=False'),
         # a session that only installs reprocheck, and a function that is no session
         "nox -s lint ": "import nox\n\n@nox.session\ndef lint(session):\n    session.install('reprocheck')\n\n"

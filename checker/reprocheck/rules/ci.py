@@ -19,6 +19,7 @@ from reprocheck.facts.shell import Command, load_script, split_commands, strip_w
 from reprocheck.facts.taskrunners import Task, TaskRunners
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
+from reprocheck.tables import pip_options
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 HEX = re.compile(r"^[0-9a-f]{7,40}$")
@@ -38,6 +39,8 @@ SWALLOWERS = frozenset({"true", ":", "echo", "printf"})
 TASK_RUNNERS = ("tox", "nox", "hatch")  # attributes of the `task_runners` fact, by program name
 # What a runner (`uv run`, `pipx run`) may run that CI002 follows further.
 FOLLOWED_PROGRAMS = frozenset({"reprocheck", "pre-commit", "prek", "make", *TASK_RUNNERS})
+# Their options whose value is no program (`uv run --group nox pytest` runs pytest).
+RUNNER_VALUE_OPTIONS = frozenset({"--spec", *pip_options.UV_VALUE_OPTIONS, *pip_options.PIPX_VALUE_OPTIONS})
 MAX_DEPTH = 6
 IMAGE_KINDS = {"container": "container image", "services": "service image", "image": "image"}
 
@@ -263,7 +266,7 @@ def unwrap_runner(argv: list[str]) -> list[str]:
         return argv  # `uv pip install reprocheck`, `pipx install reprocheck`: installs, not runs
     for i, arg in enumerate(argv[1:], start=1):
         name = re.split(r"[=<>~!@\[]", arg, maxsplit=1)[0]
-        if name in FOLLOWED_PROGRAMS and argv[i - 1] not in ("--from", "--with", "--spec"):
+        if name in FOLLOWED_PROGRAMS and argv[i - 1] not in RUNNER_VALUE_OPTIONS:
             return [name, *argv[i + 1 :]]
         if re.match(r"^(python|pypy)(\d+(\.\d+)?)?$", arg):
             return argv[i:]
