@@ -97,6 +97,12 @@ def in_config_dir(path: str) -> bool:
 
 
 # The files a pre-commit hook must react to and RPC001 scans for suppression comments.
+# Files of these names are read by some rule (tox.ini: CI002 follows tox environments).
+CHECKED_NAMES = frozenset(
+    {".gitignore", ".gitattributes", ".python-version", "runtime.txt", ".env", "setup.cfg", "tox.ini"}
+)
+
+
 def is_checked_text(path: str) -> bool:
     return (
         is_python(path)
@@ -109,6 +115,6 @@ def is_checked_text(path: str) -> bool:
         or is_makefile(path)
         or is_shell_script(path)
         or is_dockerignore(path)
-        or name(path) in {".gitignore", ".gitattributes", ".python-version", "runtime.txt", ".env", "setup.cfg"}
+        or name(path) in CHECKED_NAMES
         or path.endswith((".cfg", ".lock", ".dvc", ".rej"))
     )

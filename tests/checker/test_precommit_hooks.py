@@ -68,6 +68,7 @@ CHECKED = [
     "runtime.txt",
     ".env",
     "setup.cfg",
+    "tox.ini",
     "uv.lock",
     "poetry.lock",
     "src/pkg/__init__.py.rej",
