@@ -172,6 +172,10 @@ class Project:
             self._kept_bytes += len(data)
         return data
 
+    def is_kept(self, rel: str) -> bool:
+        """Whether `rel` was read in this run already (reading it again costs nothing)."""
+        return rel in self._contents
+
     def _read_bytes(self, rel: str, limit: int) -> bytes:
         full = os.path.join(self.root, rel)
         try:

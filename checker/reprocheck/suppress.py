@@ -119,12 +119,16 @@ def blank_magics(source: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
 
 
+MAX_UNREAD_WITHOUT_GREP = 200  # files still to read before `git grep` is the cheaper way to find markers
+
+
 class Suppressions:
     """Reads suppression comments lazily, one file at a time, and tracks their use."""
 
     def __init__(self, project: Project):
         self.project = project
         self._files: dict[str, FileSuppressions] = {}
+        self._scanned_all = False
 
     def for_file(self, path: str) -> FileSuppressions:
         if path not in self._files:
@@ -195,10 +199,16 @@ class Suppressions:
     def scan_all(self) -> None:
         """Read every checked text file holding a marker once, so unused suppressions can be reported.
 
-        In git one `git grep` names the files that mention the marker at all; outside git (or if grep fails)
-        each checked file is read, with a bytes pre-filter before decoding."""
-        candidates = self._grep() if self.project.in_git else None
-        for path in self.project.files if candidates is None else sorted(candidates):
+        Each checked file is looked at with a bytes pre-filter before decoding; the files the rules already read
+        are in memory. When many are not, and in git, one `git grep` first names the files that mention the
+        marker at all (reading them all would cost more)."""
+        if self._scanned_all:
+            return
+        self._scanned_all = True
+        checked = [p for p in self.project.files if p not in self._files and filekinds.is_checked_text(p)]
+        unread = sum(1 for path in checked if not self.project.is_kept(path))
+        candidates = self._grep() if self.project.in_git and unread > MAX_UNREAD_WITHOUT_GREP else None
+        for path in checked if candidates is None else sorted(candidates):
             if path not in self._files and filekinds.is_checked_text(path):
                 self.for_file(path)
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import marker_rule, run_cli
+from tests.conftest import findings, marker_rule, run_cli
 
 
 @pytest.fixture
@@ -290,3 +290,24 @@ def test_notebook_magic_lines_take_a_trailing_suppression(make_repo):
     data = check(root, "NB003,RPC001")
     assert [(f["code"], f["cell"]) for f in data["findings"]] == [("NB003", 3)]
     assert [(f["cell"], f["suppressed"]) for f in data["suppressed"]] == [(2, "inline: exploratory only")]
+
+
+def test_unused_suppressions_are_found_the_same_with_and_without_git_grep(make_repo, monkeypatch):
+    from reprocheck import suppress
+
+    root = make_repo(
+        {
+            "train.py": "import os  # reprocheck: ignore[DEP004] stdlib anyway\n",
+            "configs/a.yaml": "lr: 0.1  # reprocheck: ignore[CFG001] used: no seed here\n",
+            "src/util.py": "def f():\n    return 1  # reprocheck: ignore[DEP001]\n",
+            "Dockerfile": "# reprocheck: file-ignore[DKR003] pinned elsewhere\nFROM python:3.11\n",
+            "notes.txt": "reprocheck: ignore[DKR001] in a file no rule reads\n",
+            "data.bin": b"\x00\x01reprocheck: ignore[SEC001]",
+        }
+    )
+    outcomes = []
+    for threshold in (10**9, -1):  # never grep (every file read in memory), always grep
+        monkeypatch.setattr(suppress, "MAX_UNREAD_WITHOUT_GREP", threshold)
+        outcomes.append(sorted((f["path"], f["line"], f["message"]) for f in findings(root, select="RPC001,DEP,CFG")))
+    assert outcomes[0] == outcomes[1]
+    assert {path for path, _line, _message in outcomes[0]} == {"train.py", "src/util.py"}
