@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import stat
 import subprocess
@@ -106,6 +107,8 @@ class Project:
     _contents: dict[str, bytes] = field(default_factory=dict, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _kept_bytes: int = field(default=0, repr=False)
+    _selected: dict = field(default_factory=dict, repr=False)
+    _by_name: dict[str, list[str]] | None = field(default=None, repr=False)
 
     # -- construction -----------------------------------------------------------------------------
     @classmethod
@@ -142,7 +145,19 @@ class Project:
         return rel in self.file_set if self.tracked is None else rel in self.tracked
 
     def select(self, predicate) -> list[str]:
-        return [f for f in self.files if predicate(f)]
+        """The files `predicate` accepts, in order; remembered per predicate (facts ask for the same kinds)."""
+        found = self._selected.get(predicate)
+        if found is None:
+            found = self._selected[predicate] = [f for f in self.files if predicate(f)]
+        return list(found)
+
+    def named(self, name: str) -> list[str]:
+        """The files called `name` (any folder), in order."""
+        if self._by_name is None:
+            self._by_name = {}
+            for rel in self.files:
+                self._by_name.setdefault(posixpath.basename(rel), []).append(rel)
+        return list(self._by_name.get(name, ()))
 
     def matching(self, patterns: list[str]) -> list[str]:
         spec = gitignore_spec(patterns)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import configparser
-import posixpath
 import re
 from dataclasses import dataclass
 
@@ -235,7 +234,7 @@ def poetry_declarations(text: str, poetry: dict) -> list[Declaration]:
 
 def pipfile_declarations(project) -> list[Declaration]:
     out = []
-    for rel in project.select(lambda f: posixpath.basename(f) == "Pipfile"):
+    for rel in project.named("Pipfile"):
         data = load_toml(project, rel)
         if not isinstance(data, dict):
             continue

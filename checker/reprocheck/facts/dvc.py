@@ -417,7 +417,7 @@ def parse_config(project, rel: str) -> DvcConfig | None:
 def dvc(project) -> DvcRepo:
     """Every dvc.yaml, `*.dvc` pointer file and the project's .dvc/config (nothing runs dvc)."""
     pipelines = []
-    for rel in project.select(lambda p: posixpath.basename(p) == "dvc.yaml"):
+    for rel in project.named("dvc.yaml"):
         pipeline = project.parsed("dvc-pipeline", rel, parse_pipeline)
         if pipeline is not None:
             pipelines.append(pipeline)

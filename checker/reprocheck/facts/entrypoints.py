@@ -237,7 +237,7 @@ def entry_points(
                     collect.add_function(path, name, "hydra", f"@hydra.main function {name}()")
 
     pyprojects = {}
-    for path in project.select(lambda p: posixpath.basename(p) == "pyproject.toml"):
+    for path in project.named("pyproject.toml"):
         data = load_toml(project, path)
         if isinstance(data, dict):
             pyprojects[path] = data

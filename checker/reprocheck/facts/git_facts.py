@@ -95,7 +95,7 @@ class GitFacts:
     @cached_property
     def attribute_rules(self) -> list[AttributeRule]:
         """Filter rules of every listed .gitattributes, shallowest first (deeper files override)."""
-        files = self.project.select(lambda rel: posixpath.basename(rel) == ".gitattributes")
+        files = self.project.named(".gitattributes")
         rules: list[AttributeRule] = []
         for rel in sorted(files, key=lambda r: (r.count("/"), r)):
             text = self.project.try_read_text(rel, ".gitattributes")
@@ -117,7 +117,7 @@ class GitFacts:
     @cached_property
     def ignore_specs(self) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
         """(folder, patterns) of every listed .gitignore, shallowest first."""
-        files = self.project.select(lambda rel: posixpath.basename(rel) == ".gitignore")
+        files = self.project.named(".gitignore")
         specs = []
         for rel in sorted(files, key=lambda r: (r.count("/"), r)):
             text = self.project.try_read_text(rel, ".gitignore")

@@ -112,7 +112,7 @@ class MissingLock(Rule):
             yield self.finding(message, rel, named[0].line)
         if not library and isinstance(pyproject, dict):
             yield from self.check_pyproject(project, pyproject, covered)
-        for rel in project.select(lambda f: posixpath.basename(f) == "Pipfile"):
+        for rel in project.named("Pipfile"):
             if rel not in lock_inputs and not project.exists(sibling(rel, "Pipfile.lock")):
                 yield self.finding(f"{rel} has no Pipfile.lock; run pipenv lock and commit it", rel, 1)
         for rel, env in conda_environments.items():
