@@ -5,9 +5,12 @@ from __future__ import annotations
 import ast
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reprocheck.config import Settings
 from reprocheck.facts import FactStore
-from reprocheck.facts.pycode import blank_magics, module_names
+from reprocheck.facts.pycode import blank_magics, fewest_words, module_names
 from reprocheck.project import Project
 
 
@@ -208,3 +211,11 @@ def test_notebook_cells_share_imports_and_map_lines(make_repo):
     file_lines = text.splitlines()
     assert "np.random.seed(0)" in file_lines[second.file_line(2) - 1]
     assert "x = 1" in file_lines[found[1].json_line - 1]
+
+
+@given(
+    text=st.text(alphabet="abh_u", max_size=30),
+    words=st.lists(st.text(alphabet="abh_u", min_size=1, max_size=4), min_size=1, max_size=6).map(tuple),
+)
+def test_fewest_words_finds_exactly_what_all_words_find(text, words):
+    assert any(w in text for w in fewest_words(words)) == any(w in text for w in words)

@@ -10,6 +10,7 @@ names (`np.random.seed` -> `numpy.random.seed`) through :meth:`PyModule.qualname
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import posixpath
 import re
@@ -249,7 +250,7 @@ class PyModule:
         known = self._mentions.get(words)
         if known is None:
             text = self.text
-            known = self._mentions[words] = any(word in text for word in words)
+            known = self._mentions[words] = any(word in text for word in fewest_words(words))
         return known
 
     @cached_property
@@ -363,6 +364,12 @@ class PyModule:
 
     def imported_modules(self) -> set[str]:
         return {item.module for item in self.imports if item.module}
+
+
+@functools.cache
+def fewest_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """`words` without those containing another of them: `hub` found means `hf_hub` need not be searched for."""
+    return tuple(w for w in words if not any(other != w and other in w for other in words))
 
 
 def walk_imports(tree: ast.AST) -> list[tuple[ast.Import | ast.ImportFrom, bool]]:
