@@ -1,12 +1,12 @@
-"""Rules split over two processes on large repositories: the rules that resolve project modules (the call graph,
-the module index, the first-party names) in a forked child, the others in this process.
+"""Rules split over two processes on large repositories: the Python analysis (the call graph and the import scan
+of every file) in a forked child, the other rules in this process.
 
-A large run has two heavy, independent halves of about equal cost: the Python side (import scans of every file,
-random state followed through the call graph from every entry point, remote loaders) and everything else (YAML
-configs, the secrets scan of every file, Docker, CI, locks, notebooks). Each half builds the facts it needs in its
-own process; the child sends back its findings, crashed rules and unparsable files as JSON through a pipe. Facts
-are pure functions of the files, so the merged result is exactly a sequential run's (a test checks). Where fork is
-missing (Windows), the repository is small, or the child dies, everything runs here.
+A large run has two heavy, independent halves of about equal cost: the Python side (imports of every file,
+random state followed through the call graph from every entry point) and everything else (YAML configs, the
+secrets scan of every file, remote loaders, Docker, CI, locks, notebooks). Each half builds the facts it needs in
+its own process; the child sends back its findings, crashed rules and unparsable files as JSON through a pipe.
+Facts are pure functions of the files, so the merged result is exactly a sequential run's (a test checks). Where
+fork is missing (Windows), the repository is small, or the child dies, everything runs here.
 
 `REPROCHECK_JOBS=1` forces a sequential run; `REPROCHECK_JOBS=2` splits whatever the size (for tests).
 """
@@ -27,7 +27,7 @@ from reprocheck.findings import Finding
 from reprocheck.project import ParseProblem, Project
 
 MIN_FILES = 2000  # below this, a fork costs more than it saves
-CHILD_FACTS = frozenset({"call_graph", "module_index", "first_party"})
+CHILD_FACTS = frozenset({"call_graph", "third_party_imports"})
 
 
 def jobs(project: Project) -> int:

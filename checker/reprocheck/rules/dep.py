@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
@@ -16,13 +15,11 @@ from reprocheck.tables.import_names import (
     IMPORT_TO_DISTRIBUTIONS,
     NAMESPACE_PATTERNS,
     PROVIDER_PATTERNS,
-    REMOVED_STDLIB,
 )
 
 HEX_COMMIT = re.compile(r"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$")
 HASH_FRAGMENT = re.compile(r"(^|&)(sha256|sha384|sha512)=[0-9a-fA-F]{32,}")
 SVN_REVISION = re.compile(r"^r?\d+$")
-STDLIB = frozenset(sys.stdlib_module_names) | REMOVED_STDLIB | {"__future__", "__main__"}
 # Which source wins as the reference when the same distribution is pinned differently (first = reference).
 PIN_PRIORITY = (
     "lock",
@@ -227,10 +224,10 @@ class NoDependencyDeclarations(Rule):
     severity = Severity.ERROR
     summary = "Code imports third-party modules but no dependencies are declared anywhere"
 
-    def check(self, python_modules, notebook_modules, first_party, declared_distributions):
+    def check(self, third_party_imports, declared_distributions):
         if declared_distributions:
             return
-        found = third_party_imports(python_modules, notebook_modules, first_party)
+        found = third_party_imports.found
         if not found:
             return
         modules = sorted({item[0].split(".")[0] for item in found})
@@ -241,36 +238,6 @@ class NoDependencyDeclarations(Rule):
             "declare them in requirements.in or [project.dependencies] and commit a lock"
         )
         yield self.finding(message, path, line, cell=cell, json_line=json_line)
-
-
-def third_party_imports(python_modules, notebook_modules, first_party):
-    """(module, path, line, cell, json_line) of each non-optional third-party import, first per file."""
-    found = []
-    for rel, module in python_modules.items():
-        if rel.rsplit("/", 1)[-1] == "setup.py":
-            continue
-        seen: set[str] = set()
-        for item in module.imports:
-            top = item.module.split(".")[0]
-            if is_third_party(item, first_party) and top not in seen:
-                seen.add(top)
-                found.append((item.module, rel, item.line, None, None))
-    for rel, cells in notebook_modules.items():
-        seen = set()
-        for cell in cells:
-            for item in cell.module.imports:
-                top = item.module.split(".")[0]
-                if is_third_party(item, first_party) and top not in seen:
-                    seen.add(top)
-                    found.append((item.module, rel, item.line, cell.cell, cell.module.file_line(item.line)))
-    return found
-
-
-def is_third_party(item, first_party) -> bool:
-    if item.level or item.optional or not item.module:
-        return False
-    top = item.module.split(".")[0]
-    return top not in STDLIB and top not in first_party and not top.startswith("_")
 
 
 class UndeclaredImport(Rule):
@@ -304,12 +271,12 @@ class UndeclaredImport(Rule):
     severity = Severity.WARNING
     summary = "A third-party module is imported but no dependency declaration provides it"
 
-    def check(self, python_modules, notebook_modules, first_party, declared_distributions, settings):
+    def check(self, third_party_imports, declared_distributions, settings):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
         declared = set(declared_distributions)
         user_map = {k: [canonicalize_name(v) for v in vs] for k, vs in settings.import_map.items()}
-        for module, path, line, cell, json_line in third_party_imports(python_modules, notebook_modules, first_party):
+        for module, path, line, cell, json_line in third_party_imports.found:
             candidates = providers(module, user_map)
             if any(name in declared for name in candidates):
                 continue
