@@ -42,21 +42,32 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(reprocheck.__file__).parent), quiet=1)
 
 
-def measure(argv: list[str], cwd: Path, repeat: int, before=None) -> tuple[float, float]:
+def run_once(argv: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB, the largest process of the run, forked helpers included) of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {code} in {cwd}")
+    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def measure(argv: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
     """Median wall seconds and max peak RSS (MiB) of `argv` run `repeat` times."""
-    times, peaks = [], []
+    runs = [run_once(argv, cwd) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def measure_interleaved(commands: list[list[str]], cwd: Path, repeat: int) -> list[tuple[float, float]]:
+    """Like `measure` for several commands, run in turns: a machine that slows down for a while slows all of them
+    alike, so their ratios hold."""
+    runs: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(repeat):
-        if before:
-            before()
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            raise SystemExit(f"{' '.join(argv)} exited {code} in {cwd}")
-    return statistics.median(times), max(peaks)
+        for index, argv in enumerate(commands):
+            runs[index].append(run_once(argv, cwd))
+    return [(statistics.median(r[0] for r in found), max(r[1] for r in found)) for found in runs]
 
 
 def tree(out: Path, size: int) -> tuple[Path, int]:
@@ -133,17 +144,18 @@ def main() -> None:
 
     for size in args.sizes:
         path, count = tree(args.out, size)
-        cache = path / ".reprocheck_cache"
-
-        def clear(cache=cache):
-            shutil.rmtree(cache, ignore_errors=True)
-
-        ref, ref_peak = measure([ruff, "check", "--no-cache", "--select", "NPY002", "."], path, args.repeat)
-        line(f"{count} files: ruff NPY002 (reference)", ref, ref_peak, None, count)
-        cold, cold_peak = measure([reprocheck, "--select", "ALL", "--no-cache", "."], path, args.repeat, clear)
-        line(f"{count} files: reprocheck ALL, cold", cold, cold_peak, ref, count)
         subprocess.run([reprocheck, "--select", "ALL", "."], cwd=path, capture_output=True, check=False)
-        warm, warm_peak = measure([reprocheck, "--select", "ALL", "."], path, args.repeat)
+        (ref, ref_peak), (cold, cold_peak), (warm, warm_peak) = measure_interleaved(
+            [
+                [ruff, "check", "--no-cache", "--select", "NPY002", "."],
+                [reprocheck, "--select", "ALL", "--no-cache", "."],  # neither reads nor writes the cache
+                [reprocheck, "--select", "ALL", "."],  # answered from the cache the first run left
+            ],
+            path,
+            args.repeat,
+        )
+        line(f"{count} files: ruff NPY002 (reference)", ref, ref_peak, None, count)
+        line(f"{count} files: reprocheck ALL, cold", cold, cold_peak, ref, count)
         line(f"{count} files: reprocheck ALL, warm", warm, warm_peak, ref, count)
 
 
