@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reprocheck.config import Settings
 from reprocheck.facts import FactStore
 from reprocheck.facts.makefile import parse_makefile
@@ -386,3 +388,35 @@ def test_sec002_lookalikes(make_repo):
         ".gitlab-ci.yml": "t:\n  script: echo ${{ github.event.issue.title }}\n",
     }
     assert found(make_repo, files, "SEC002") == []
+
+
+@pytest.mark.parametrize(
+    ("makefile", "command", "named"),
+    [
+        ("lint:\n\t-reprocheck .\n", "make lint", "a `-` prefix or `.IGNORE` for `lint` in Makefile"),
+        ("lint:\n\t@-reprocheck .\n", "make lint", "a `-` prefix or `.IGNORE` for `lint` in Makefile"),
+        (".IGNORE: lint\nlint:\n\treprocheck .\n", "make lint", "`.IGNORE` for `lint`"),
+        (".IGNORE:\ncheck: lint\nlint:\n\treprocheck .\n", "make check", "`.IGNORE` for `lint`"),
+        ("lint:\n\treprocheck .\n", "make -i lint", "`make -i` (errors ignored)"),
+        ("lint:\n\treprocheck .\n", "make -ik lint", "`make -i` (errors ignored)"),
+    ],
+)
+def test_ci002_names_make_ignoring_the_checkers_failure(make_repo, makefile, command, named):
+    files = {".github/workflows/ci.yml": workflow(f"      - run: {command}\n"), "Makefile": makefile}
+    messages = [message for _path, _line, message in found(make_repo, files, "CI002")]
+    assert len(messages) == 1 and named in messages[0], messages
+
+
+@pytest.mark.parametrize(
+    ("makefile", "command"),
+    [
+        ("lint:\n\t@reprocheck .\n", "make lint"),
+        ("lint:\n\t+reprocheck .\n", "make lint"),
+        (".IGNORE: docs\nlint:\n\treprocheck .\ndocs:\n\t-sphinx-build docs out\n", "make lint"),
+        ("lint:\n\treprocheck .\n", "make -k lint"),
+        ("lint:\n\treprocheck .\n", "make -C . -f Makefile lint"),
+    ],
+)
+def test_ci002_make_that_lets_the_checker_fail_the_build(make_repo, makefile, command):
+    files = {".github/workflows/ci.yml": workflow(f"      - run: {command}\n"), "Makefile": makefile}
+    assert found(make_repo, files, "CI002") == []

@@ -22,6 +22,7 @@ MAX_EXPANSION_DEPTH = 10
 class RecipeLine:
     line: int  # first line of the recipe line (continuations keep their newlines)
     text: str  # make variables expanded, `@`/`-`/`+` prefixes removed, `$$` turned into `$`
+    ignore_errors: bool = False  # a `-` prefix, or the target is named by `.IGNORE`: a failure does not stop make
 
 
 @dataclass
@@ -124,10 +125,14 @@ def parse_makefile(path: str, text: str) -> Makefile:
                 raw_recipes.append((current, start + 1, inline.strip()))
             continue
         current = []
+    ignored = targets.get(".IGNORE")
+    ignored_names = None if ignored is None else set(ignored.prerequisites)  # no prerequisites: every target
     for owners, line_number, raw in raw_recipes:
         for target in owners:
-            text = expand(_strip_prefixes(raw), variables, target)
-            target.recipe.append(RecipeLine(line_number, text))
+            body, ignore_errors = _strip_prefixes(raw)
+            if ignored_names is not None and (not ignored_names or target.name in ignored_names):
+                ignore_errors = True
+            target.recipe.append(RecipeLine(line_number, expand(body, variables, target), ignore_errors))
     for target in targets.values():
         target.prerequisites = [expand(p, variables, target) for p in target.prerequisites]
     return Makefile(path=path, targets=targets, variables=variables)
@@ -140,11 +145,14 @@ def _strip_comment(text: str) -> str:
     return text if index < 0 else text[:index]
 
 
-def _strip_prefixes(text: str) -> str:
+def _strip_prefixes(text: str) -> tuple[str, bool]:
+    """The command without make's `@`/`-`/`+` prefixes, and whether `-` (ignore its failure) was among them."""
     stripped = text.lstrip(" ")
+    ignore_errors = False
     while stripped[:1] in ("@", "-", "+") and stripped:
+        ignore_errors = ignore_errors or stripped[0] == "-"
         stripped = stripped[1:].lstrip(" ")
-    return stripped
+    return stripped, ignore_errors
 
 
 def expand(text: str, variables: dict[str, str], target: Target | None = None, depth: int = 0) -> str:

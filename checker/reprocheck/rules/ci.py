@@ -186,6 +186,7 @@ class Resolver:
 
     def make(self, args: list[str], depth: int) -> str | None:
         directory, file_option, targets, i = "", "", [], 0
+        ignore_all = any(a in ("-i", "--ignore-errors") or (a[:1] == "-" and a[1:2] != "-" and "i" in a) for a in args)
         while i < len(args):
             arg = args[i]
             if arg in ("-C", "--directory") and i + 1 < len(args):
@@ -208,12 +209,15 @@ class Resolver:
         for target in targets or [makefile.default_target]:
             if target is None:
                 continue
-            lines = makefile.recipe_closure(target)
-            commands = [c for _, recipe in lines for c in split_commands(recipe.text, recipe.line)]
-            found = self.commands(commands, depth + 1)
-            if found == "":
-                return ""
-            verdict = verdict or found
+            for owner, recipe in makefile.recipe_closure(target):  # each recipe line runs in a shell of its own
+                found = self.commands(split_commands(recipe.text, recipe.line), depth + 1)
+                if found == "" and recipe.ignore_errors:
+                    found = f"make ignoring its failure (a `-` prefix or `.IGNORE` for `{owner}` in {makefile.path})"
+                elif found == "" and ignore_all:
+                    found = "`make -i` (errors ignored)"
+                if found == "":
+                    return ""
+                verdict = verdict or found
         return verdict
 
     def tasks(self, tasks: list[Task] | None, depth: int) -> str | None:
@@ -305,8 +309,9 @@ class CiDoesNotRunChecker(Rule):
     """
     ## What it does
     Reports CI that never runs reprocheck, or runs it so that its findings cannot fail the build: with
-    `--exit-zero`, followed by `|| true`, or in a step or job with `continue-on-error: true` (GitLab:
-    `allow_failure`). Recognised: `reprocheck` (also `python -m reprocheck`, `uvx reprocheck`, `poetry run …`),
+    `--exit-zero`, followed by `|| true`, in a step or job with `continue-on-error: true` (GitLab:
+    `allow_failure`), or through make ignoring the failure (a `-` recipe prefix, `.IGNORE`, `make -i`).
+    Recognised: `reprocheck` (also `python -m reprocheck`, `uvx reprocheck`, `poetry run …`),
     `pre-commit run` when `.pre-commit-config.yaml` has the reprocheck hook, the `pre-commit/action` GitHub
     action, a `make` target or a repository script that does one of these, and pre-commit.ci (a `ci:` section in
     the pre-commit configuration) running the hook. Only reported when the repository has CI (no CI is CI001).
