@@ -188,6 +188,7 @@ def test_read_only_pip_commands_are_not_installs():
         ("poetry add requests", "poetry", "add", ["requests"], []),
         ("pipenv install --deploy", "pipenv", "install", [], []),
         ("pipx install black==24.4.2", "pipx", "install", ["black==24.4.2"], []),
+        ("pipx install --global reprocheck==0.1.0", "pipx", "install", ["reprocheck==0.1.0"], []),
         (
             "conda install -y -c conda-forge -n base numpy=1.26 'scipy>=1'",
             "conda",

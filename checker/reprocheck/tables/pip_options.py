@@ -187,8 +187,7 @@ PIPX_VALUE_OPTIONS: dict[str, str] = {
     "--suffix": "--suffix",
     "--spec": "--spec",
     "--preinstall": "--preinstall",
-    "--global": "--global",
-}
+}  # `--global` (install for all users) is a flag, not an option with a value
 PIPX_ACTIONS = frozenset({"install", "inject", "upgrade", "reinstall", "runpip", "install-all"})
 
 CONDA_VALUE_OPTIONS: dict[str, str] = {
