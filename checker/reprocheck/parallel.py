@@ -63,7 +63,7 @@ def needed_facts(func: Callable, skip: tuple[str, ...] = ("self",)) -> set[str]:
 
 
 def split(codes: list[str], rules: dict) -> tuple[list[str], list[str]]:
-    """(codes run here, codes run in the child): the child takes the rules that walk the call graph."""
+    """(codes run here, codes run in the child): the child takes the rules needing the Python analysis."""
     here, child = [], []
     for code in codes:
         (child if needed_facts(rules[code].check) & CHILD_FACTS else here).append(code)
