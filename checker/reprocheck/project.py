@@ -47,7 +47,7 @@ BINARY_SNIFF = 8192
 OPEN_NO_LINK = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK if hasattr(os, "O_NOFOLLOW") else None
 LINK_ERRNOS = (errno.ELOOP, errno.EMLINK)
 # Contents read are kept for the run (several rules read the same files: secrets scan every tracked file, Python
-# rules the code, config rules the YAML), up to this many bytes in all.
+# rules the code, config rules the YAML), up to this many bytes and characters in all.
 MAX_KEPT_BYTES = 256 * 1024 * 1024
 
 
@@ -237,8 +237,9 @@ class Project:
         if text is None:
             data = self.read_bytes(rel, limit)
             text = decode_text(data)
-            if rel in self._contents:  # kept bytes: keep the text too (rules read both)
-                self._texts[rel] = text
+            if rel in self._contents and self._kept_bytes + len(text) <= MAX_KEPT_BYTES:
+                self._texts[rel] = text  # rules read both; the text counts against the same budget
+                self._kept_bytes += len(text)
         elif limit is not None and len(self._contents.get(rel, b"")) > limit:
             raise UnreadableFile(f"{len(self._contents[rel])} bytes, above the {limit}-byte read limit")
         return text
