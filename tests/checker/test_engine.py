@@ -237,3 +237,19 @@ def test_huge_files_are_refused_not_read(make_repo, scratch_rules, monkeypatch):
     found = findings(root, select="RPC002,ZZZ002")
     assert [f["path"] for f in found] == ["big.yaml"]
     assert "read limit" in found[0]["message"]
+
+
+def test_contents_are_kept_for_the_run_within_a_memory_budget(make_repo, monkeypatch):
+    from reprocheck import project as project_module
+    from reprocheck.config import Settings
+    from reprocheck.project import Project
+
+    root = make_repo({"a.txt": "aaaaaaa\n", "b.txt": "bbbbbbb\n"})
+    project = Project(root=root, settings=Settings(), files=["a.txt", "b.txt"], tracked=None)
+    monkeypatch.setattr(project_module, "MAX_KEPT_BYTES", 20)
+    assert project.read_bytes("a.txt") == b"aaaaaaa\n" and project.is_kept("a.txt")
+    assert project.read_text("a.txt") == "aaaaaaa\n"  # 8 bytes + 8 characters: within the budget
+    assert project.read_bytes("b.txt") == b"bbbbbbb\n" and not project.is_kept("b.txt")  # over it: read, not kept
+    (root / "a.txt").write_text("changed\n")
+    assert project.read_text("a.txt") == "aaaaaaa\n"  # one run sees one version of a file
+    assert project.read_bytes("b.txt") == b"bbbbbbb\n"
