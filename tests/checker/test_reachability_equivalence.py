@@ -3,7 +3,8 @@
 The fast paths are one pass per unit over its nodes (`CallGraph.code`), names resolved once per code context
 and dotted name (`resolve_load`), and cached class bases and module paths. The plain definitions are the
 generator walk (`CallGraph.walk`), `resolve_node` on every node and uncached bases. Per unit, the calls,
-references, assignments, edges, class ancestors and randomness events must be equal, in the same order (the
+references, assignments, loops, edges (dispatch tables included), class ancestors and randomness events must be
+equal, in the same order (the
 order decides which example a message shows), and so must every entry point's summary: on the benchmark
 generator's tree, on the checker's own source, and on a project of awkward shapes.
 """
@@ -28,7 +29,7 @@ def plain_code(graph: CallGraph, unit: Unit) -> UnitCode:
     """`CallGraph.code` by its definition: the nodes of `walk`, sorted as the edge computation always did."""
     import_time = unit.kind == "body"
     runs: set[int] = set()
-    calls, references, assignments = [], [], []
+    calls, references, assignments, loops = [], [], [], []
     for node in graph.walk(unit):
         if import_time:
             if isinstance(node, ast.Call):
@@ -47,7 +48,9 @@ def plain_code(graph: CallGraph, unit: Unit) -> UnitCode:
             references.append(node)
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             assignments.append(node)
-    return UnitCode(calls, references, assignments)
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            loops.append(node)
+    return UnitCode(calls, references, assignments, loops)
 
 
 class PlainGraph(CallGraph):
@@ -247,12 +250,53 @@ AWKWARD = {
             main()
             Runner()
     """,
+    "pkg/dispatch.py": """
+        import sys
+
+        from pkg import models
+        from pkg.models import REGISTRY
+        from pkg.utils import seeding as s
+
+
+        def prepare(cfg):
+            return cfg
+
+
+        STEPS = [prepare, (models.Net, s.seed_all), "report"]
+        COMMANDS: dict = {"go": prepare, "net": models.Net.build, **REGISTRY}
+        LATER = {}
+        LATER["x"] = prepare
+        DYNAMIC = {name: prepare for name in "ab"}
+
+
+        def main(cfg, COMMANDS=None):
+            COMMANDS[cfg](cfg)
+            handler = REGISTRY.get(cfg, prepare)
+            handler(cfg)
+            for i, (name, step) in enumerate(STEPS):
+                step(cfg)
+            [fn() for _, fn in sorted(models.REGISTRY.items())]
+            LATER[cfg]()
+            DYNAMIC[cfg]()
+            local = {"a": s.seed_all}
+            local["a"](0)
+
+
+        for step in STEPS:
+            step(None)
+        STEPS[0](None)
+
+        if __name__ == "__main__":
+            COMMANDS[sys.argv[1]]()
+            main(sys.argv[1])
+    """,
     "notebooks/explore.ipynb": """
         {"cells": [
           {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,
            "source": ["import numpy as np\\n", "from pkg.models import Net\\n"]},
           {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null,
-           "source": ["net = Net()\\n", "np.random.shuffle([1, 2])\\n", "self = net\\n", "self.reset()\\n"]}
+           "source": ["net = Net()\\n", "np.random.shuffle([1, 2])\\n", "self = net\\n", "self.reset()\\n",
+                      "from pkg.dispatch import STEPS\\n", "STEPS[1][0]()\\n"]}
         ],
          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     """,
@@ -262,6 +306,10 @@ AWKWARD = {
 def test_awkward_shapes_are_the_same_either_way(make_repo):
     root = make_repo(AWKWARD)
     assert assert_same(root) > 20
+    fast, _plain, _store = graphs(root)  # the dispatch tables were compared, not skipped
+    assert Unit("pkg/utils/seeding.py", "function", "seed_all") in fast.dispatch_targets(
+        Unit("pkg/dispatch.py", "function", "main")
+    )
 
 
 def test_a_class_based_on_itself_does_not_recurse_forever(make_repo):

@@ -7,6 +7,15 @@ edges are the project units it names: calls and references (`seed_all()`, `worke
 imports (`from pkg.utils.seed import seed_all`, relative imports, re-exports in `__init__.py`); a name that
 does not resolve to project code is not followed (no guessing).
 
+Dispatch tables: calling an element of a table (`COMMANDS[args.command](args)`, `COMMANDS.get(name, usage)(args)`,
+`handler = COMMANDS[name]; handler(args)`, `for step in STEPS: step(cfg)`, `for name, fn in TABLE.items(): fn()`)
+reaches every project function and class the table's literal names. The table is found through the unit's own
+assignments, then the module's, then its imports (`from .registry import MODELS`, when that module assigns the
+literal); every assignment to the name must be a dict/list/tuple/set literal (nested ones included). Storing a
+function in a table does not run it. Tables built or filled at run time (`MODELS[name] = cls`, a
+`@registry.register` decorator, a comprehension, `dict(...)`), class attributes (`self.handlers`) and tables passed
+as arguments stay unfollowed.
+
 Speed: each unit's nodes are visited once, in one loop without generators, sorting out what both the edges and
 the randomness scan need (:class:`UnitCode`); a name is resolved once per code context (see
 :meth:`CallGraph.resolve_load`), and class bases are computed once per class.
@@ -193,15 +202,17 @@ def import_time_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
 @dataclass(frozen=True, slots=True)
 class UnitCode:
     """What runs in a unit, in walk order: its calls, its references (import statements and the Name/Attribute
-    loads that may name project code: at import time only called, passed or decorating ones), and its simple
-    assignments."""
+    loads that may name project code: at import time only called, passed or decorating ones), its simple
+    assignments and its loops (`for` statements and comprehension clauses: what they bind may be a table's
+    element)."""
 
     calls: list[ast.Call]
     references: list[ast.expr | ast.Import | ast.ImportFrom]
     assignments: list[ast.Assign | ast.AnnAssign]
+    loops: list[ast.For | ast.AsyncFor | ast.comprehension]
 
 
-NO_CODE: Final = UnitCode([], [], [])
+NO_CODE: Final = UnitCode([], [], [], [])
 
 
 def sort_nodes(nodes: list[ast.AST], import_time: bool) -> UnitCode:
@@ -209,6 +220,7 @@ def sort_nodes(nodes: list[ast.AST], import_time: bool) -> UnitCode:
     calls: list[ast.Call] = []
     references: list[ast.expr | ast.Import | ast.ImportFrom] = []
     assignments: list[ast.Assign | ast.AnnAssign] = []
+    loops: list[ast.For | ast.AsyncFor | ast.comprehension] = []
     runs: set[ast.AST] = set()  # at import time: what a call or a decorator runs
     call, name, attribute, load, starred = ast.Call, ast.Name, ast.Attribute, ast.Load, ast.Starred
     for node in nodes:
@@ -226,9 +238,11 @@ def sort_nodes(nodes: list[ast.AST], import_time: bool) -> UnitCode:
             references.append(node)
         elif cls is ast.Assign or cls is ast.AnnAssign:
             assignments.append(node)
+        elif cls is ast.comprehension or cls is ast.For or cls is ast.AsyncFor:
+            loops.append(node)
         elif import_time and (cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef):
             runs.update(node.decorator_list)
-    return UnitCode(calls, references, assignments)
+    return UnitCode(calls, references, assignments, loops)
 
 
 def reference_key(node: ast.AST) -> str | None:
@@ -247,6 +261,90 @@ def reference_key(node: ast.AST) -> str | None:
     if len(parts) == 1 and node.__class__ is ast.Call and node.func.__class__ is ast.Name and node.func.id == "super":
         return "super()." + parts[0]
     return None
+
+
+# -- dispatch tables --------------------------------------------------------------------------------
+# What a table is, and the ways code takes its elements: data, read by the functions below.
+TABLE_LITERALS: Final = (ast.Dict, ast.List, ast.Tuple, ast.Set)
+ELEMENT_METHODS: Final = frozenset({"get", "pop", "setdefault"})  # `TABLE.get(name, usage)(args)`
+VIEW_METHODS: Final = frozenset({"values", "items"})  # `for name, fn in TABLE.items(): fn()`
+# Builtins that hand a table's elements on to a loop: `for i, step in enumerate(STEPS)`, `sorted(TABLE.items())`.
+ITERATION_WRAPPERS: Final = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "iter"})
+MAX_TABLE_NESTING = 3  # `[("prepare", prepare), ...]`, `{"a": {"fit": fit}}`: literals inside the table
+
+
+def element_table(expr: ast.expr) -> ast.expr | None:
+    """The table whose element `expr` takes: `T[k]`, `T[k][j]`, `T.get(k, default)` -> `T` (a Name or
+    Attribute), else None."""
+    cls = expr.__class__
+    if cls is ast.Subscript:
+        while expr.__class__ is ast.Subscript:
+            expr = expr.value
+    elif cls is ast.Call and expr.func.__class__ is ast.Attribute and expr.func.attr in ELEMENT_METHODS:
+        expr = expr.func.value
+    else:
+        return None
+    return expr if expr.__class__ is ast.Name or expr.__class__ is ast.Attribute else None
+
+
+def iterated_table(expr: ast.expr) -> ast.expr | None:
+    """The table whose elements a loop over `expr` binds: `T`, `T.values()`, `T.items()`, `enumerate(T)`."""
+    if expr.__class__ is ast.Call:
+        func = expr.func
+        if func.__class__ is ast.Name and func.id in ITERATION_WRAPPERS and expr.args:
+            expr = expr.args[0]
+    if expr.__class__ is ast.Call:
+        func = expr.func
+        if func.__class__ is ast.Attribute and func.attr in VIEW_METHODS and not expr.args:
+            expr = func.value
+    return expr if expr.__class__ is ast.Name or expr.__class__ is ast.Attribute else None
+
+
+def bound_names(target: ast.expr) -> list[str]:
+    """The names an assignment or loop target binds (`name, fn`, `(i, (a, b))`, `*rest`)."""
+    names: list[str] = []
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is ast.Name:
+            names.append(node.id)
+        elif node.__class__ is ast.Tuple or node.__class__ is ast.List:
+            stack.extend(node.elts)
+        elif node.__class__ is ast.Starred:
+            stack.append(node.value)
+    return names
+
+
+def table_aliases(code: UnitCode) -> dict[str, list[ast.expr]]:
+    """Names a unit binds to an element of a table, with the table expressions: `handler = T[name]`,
+    `run = T.get(name)`, `for step in STEPS`, `for name, fn in T.items()` (comprehensions too)."""
+    aliases: dict[str, list[ast.expr]] = {}
+    for node in code.assignments:
+        table = element_table(node.value) if node.value is not None else None
+        if table is not None:
+            for target in node.targets if node.__class__ is ast.Assign else (node.target,):
+                if target.__class__ is ast.Name:
+                    aliases.setdefault(target.id, []).append(table)
+    for loop in code.loops:
+        table = iterated_table(loop.iter)
+        if table is not None:
+            for name in bound_names(loop.target):
+                aliases.setdefault(name, []).append(table)
+    return aliases
+
+
+def table_values(literal: ast.expr, depth: int = 0) -> Iterator[ast.expr]:
+    """The Name/Attribute values a table literal holds (dict values, sequence items; nested literals too)."""
+    if literal.__class__ is ast.Dict:
+        items = [value for key, value in zip(literal.keys, literal.values, strict=True) if key is not None]
+    else:
+        items = literal.elts
+    for item in items:
+        cls = item.__class__
+        if cls is ast.Name or cls is ast.Attribute:
+            yield item
+        elif cls in TABLE_LITERALS and depth < MAX_TABLE_NESTING:
+            yield from table_values(item, depth + 1)
 
 
 class CallGraph:
@@ -271,6 +369,7 @@ class CallGraph:
         self._bases: dict[Unit, list[tuple[Unit | None, str | None]]] = {}
         self._resolved: dict[tuple[str, str, str], dict[str, Unit | None]] = {}
         self._module_paths: dict[tuple[str, str], str | None] = {}
+        self._tables: dict[tuple[str, str], tuple[Unit, ...] | None] = {}
 
     # -- code of a unit ---------------------------------------------------------------------------
     def source(self, unit: Unit) -> PyModule | None:
@@ -535,6 +634,120 @@ class CallGraph:
             stack.extend((base, False) for base, _ in bases_of[unit] if base is not None)
         return self._ancestors[cls]
 
+    # -- dispatch tables --------------------------------------------------------------------------
+    def dispatch_targets(self, unit: Unit) -> list[Unit]:
+        """The project units `unit` reaches by calling an element of a table (see the module docstring)."""
+        code = self.code(unit)
+        aliases: dict[str, list[ast.expr]] | None = None
+        found: dict[Unit, None] = {}
+        for call in code.calls:
+            func = call.func
+            cls = func.__class__
+            if cls is ast.Name:
+                if aliases is None:
+                    aliases = table_aliases(code)
+                tables = aliases.get(func.id, ())
+            elif cls is ast.Subscript or cls is ast.Call:
+                table = element_table(func)
+                tables = (table,) if table is not None else ()
+            else:
+                continue
+            for table in tables:
+                for target in self.table_elements(unit, table):
+                    found[target] = None
+        return list(found)
+
+    def table_elements(self, unit: Unit, table: ast.expr) -> tuple[Unit, ...]:
+        """The project units named by the table that `table` (a Name or Attribute in `unit`) denotes."""
+        module = self.source(unit)
+        if module is None:
+            return ()
+        if table.__class__ is ast.Attribute:
+            qualified = module.qualname(table)
+            return (self.qualified_table(qualified, unit.path) if qualified else None) or ()
+        name = table.id
+        if unit.kind != "body":
+            literals = self.scope_literals(unit, name)
+            if literals is not MISSING:
+                return self.literal_elements(unit, literals) if literals else ()
+        if unit.kind == "cell":
+            bound = module.bindings.get(name)
+            return (self.qualified_table(bound, unit.path) if bound else None) or ()
+        return self.module_table(unit.path, name) or ()
+
+    def scope_literals(self, unit: Unit, name: str):
+        """The table literals `name` is assigned in `unit`'s own code: MISSING when the unit does not bind it,
+        None when a binding is not a literal (a parameter, a loop variable, a call's result)."""
+        code = self.code(unit)
+        literals: list[ast.expr] = []
+        bound = False
+        for node in code.assignments:
+            for target in node.targets if node.__class__ is ast.Assign else (node.target,):
+                if target.__class__ is ast.Name:
+                    if target.id != name:
+                        continue
+                    bound = True
+                    if node.value is None:  # `name: dict[str, Callable]` declares, binds nothing
+                        continue
+                    if node.value.__class__ not in TABLE_LITERALS:
+                        return None
+                    literals.append(node.value)
+                elif name in bound_names(target):
+                    return None
+        if any(name in bound_names(loop.target) for loop in code.loops):
+            return None
+        if unit.kind == "function":
+            function = self.function_node(unit)
+            args = function.args if function is not None else None
+            if args is not None and any(
+                arg.arg == name
+                for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+                if arg is not None
+            ):
+                return None
+        return literals if bound else MISSING
+
+    def literal_elements(self, scope: Unit, literals: list[ast.expr]) -> tuple[Unit, ...]:
+        """The project units the values of table literals in `scope` resolve to."""
+        memos = self.resolver(scope)
+        found: dict[Unit, None] = {}
+        for literal in literals:
+            for value in table_values(literal):
+                target = self.resolve_load(scope, value, memos)
+                if target is not None:
+                    found[target] = None
+        return tuple(found)
+
+    def module_table(self, path: str, name: str, depth: int = 0) -> tuple[Unit, ...] | None:
+        """The elements of the module-level table `name` of project module `path` (assigned there, or imported
+        into it), or None when `name` is no table there; cached."""
+        key = (path, name)
+        found = self._tables.get(key, MISSING)
+        if found is not MISSING:
+            return found
+        self._tables[key] = None  # cycle guard: `from b import T` in a, `from a import T` in b
+        body = Unit(path, "body")
+        literals = self.scope_literals(body, name)
+        if literals is MISSING:
+            module = self.modules.get(path)
+            bound = module.bindings.get(name) if module is not None else None
+            found = self.qualified_table(bound, path, depth + 1) if bound else None
+        else:
+            found = self.literal_elements(body, literals) if literals is not None else None
+        self._tables[key] = found
+        return found
+
+    def qualified_table(self, qualified: str, near: str, depth: int = 0) -> tuple[Unit, ...] | None:
+        """The elements of the table a dotted name denotes (`pkg.registry.MODELS`), or None."""
+        if depth > MAX_RESOLVE_DEPTH:
+            return None
+        parts = qualified.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            path = self.module_path(".".join(parts[:i]), near)
+            if path is not None:
+                return self.module_table(path, parts[i], depth) if i == len(parts) - 1 else None
+        return None
+
     # -- edges and reach --------------------------------------------------------------------------
     def edges(self, unit: Unit) -> list[Unit]:
         if unit not in self._edges:
@@ -574,6 +787,9 @@ class CallGraph:
                     found[target] = None
                 continue
             if target is not None and target != unit:
+                found[target] = None
+        for target in self.dispatch_targets(unit):
+            if target != unit:
                 found[target] = None
         return list(found)
 
