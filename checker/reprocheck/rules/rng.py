@@ -114,8 +114,13 @@ class UnseededEntryPoint(Rule):
     top-level scripts) whose code uses random state — draws from `random`, `numpy.random`, `torch`
     (`torch.rand*`, `randperm`, shuffling `DataLoader`s, `random_split`, training a model) or `tensorflow` — while
     no seeding call is reachable from them. Calls are followed into the project's own functions, methods and
-    modules, so a `seed_everything()` helper in `src/pkg/utils/seed.py` called from `main()` counts. A module that
-    is only imported is never judged; tests are never entry points. scikit-learn estimators are RNG004's.
+    modules, so a `seed_everything()` helper in `src/pkg/utils/seed.py` called from `main()` counts. Reachability
+    follows dispatch tables too: calling an element of a dict/list/tuple/set literal of project functions or
+    classes (`COMMANDS[args.command](args)`, `COMMANDS.get(name, usage)(args)`, `handler = MODELS[name]`,
+    `for step in STEPS: step(cfg)`, `for name, fn in TABLE.items()`) reaches everything the table names, whether
+    it is assigned in the function, at module level or imported from a registry module. Tables built at run time
+    (filled by a loop or a `@register` decorator, comprehensions) are not followed. A module that is only imported
+    is never judged; tests are never entry points. scikit-learn estimators are RNG004's.
 
     ## Why it matters
     Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
