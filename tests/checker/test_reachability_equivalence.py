@@ -251,6 +251,7 @@ AWKWARD = {
             Runner()
     """,
     "pkg/dispatch.py": """
+        import functools
         import sys
 
         from pkg import models
@@ -262,7 +263,7 @@ AWKWARD = {
             return cfg
 
 
-        STEPS = [prepare, (models.Net, s.seed_all), "report"]
+        STEPS = [prepare, (models.Net, s.seed_all), "report", functools.partial(prepare), lambda: s.seed_all(1)]
         COMMANDS: dict = {"go": prepare, "net": models.Net.build, **REGISTRY}
         LATER = {}
         LATER["x"] = prepare

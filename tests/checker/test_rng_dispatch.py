@@ -116,6 +116,16 @@ SHAPES = {
         def main():
             STAGES[sys.argv[1]][sys.argv[2]](sys.argv)
     """,
+    "lambda entries": """
+        COMMANDS = {
+            "train": lambda args: (prepare(args), train(args)),
+            "evaluate": lambda args: evaluate(args),
+        }
+
+
+        def main():
+            COMMANDS[sys.argv[1]](sys.argv)
+    """,
     "table called in the main block": """
         COMMANDS = {"train": train, "evaluate": evaluate}
 
@@ -252,6 +262,15 @@ LOOK_ALIKES = {
 
         COMMANDS = {"train": train}
         COMMANDS = dict(tasks.load_plugins())
+
+
+        def main():
+            COMMANDS[sys.argv[1]](sys.argv)
+    """,
+    "table of dynamic lookups": """
+        from tool import tasks
+
+        COMMANDS = {"train": getattr(tasks, "train"), "evaluate": getattr(tasks, "evaluate")}
 
 
         def main():

@@ -9,12 +9,13 @@ does not resolve to project code is not followed (no guessing).
 
 Dispatch tables: calling an element of a table (`COMMANDS[args.command](args)`, `COMMANDS.get(name, usage)(args)`,
 `handler = COMMANDS[name]; handler(args)`, `for step in STEPS: step(cfg)`, `for name, fn in TABLE.items(): fn()`)
-reaches every project function and class the table's literal names. The table is found through the unit's own
-assignments, then the module's, then its imports (`from .registry import MODELS`, when that module assigns the
-literal); every assignment to the name must be a dict/list/tuple/set literal (nested ones included). Storing a
-function in a table does not run it. Tables built or filled at run time (`MODELS[name] = cls`, a
-`@registry.register` decorator, a comprehension, `dict(...)`), class attributes (`self.handlers`) and tables passed
-as arguments stay unfollowed.
+reaches every project function and class the table's literal names (or that a lambda in it calls). The table is
+found through the unit's own assignments, then the module's, then its imports (`from .registry import MODELS`,
+when that module assigns the literal); every assignment to the name must be a dict/list/tuple/set literal (nested
+ones included). Storing a function in a table does not run it. Tables built or filled at run time
+(`MODELS[name] = cls`, a `@registry.register` decorator, a comprehension, `dict(...)`), class attributes
+(`self.handlers`), tables passed as arguments and methods called on an element (`MODELS[name].build()`) stay
+unfollowed.
 
 Speed: each unit's nodes are visited once, in one loop without generators, sorting out what both the edges and
 the randomness scan need (:class:`UnitCode`); a name is resolved once per code context (see
@@ -334,17 +335,30 @@ def table_aliases(code: UnitCode) -> dict[str, list[ast.expr]]:
 
 
 def table_values(literal: ast.expr, depth: int = 0) -> Iterator[ast.expr]:
-    """The Name/Attribute values a table literal holds (dict values, sequence items; nested literals too)."""
+    """What a table literal holds that may be project code (dict values, sequence items, nested literals): the
+    Name/Attribute values, and lambdas (`lambda args: train(args)`). (`partial(train)` needs nothing here: a
+    function passed to a call counts as run wherever the table is built.)"""
     if literal.__class__ is ast.Dict:
         items = [value for key, value in zip(literal.keys, literal.values, strict=True) if key is not None]
     else:
         items = literal.elts
     for item in items:
         cls = item.__class__
-        if cls is ast.Name or cls is ast.Attribute:
+        if cls is ast.Name or cls is ast.Attribute or cls is ast.Lambda:
             yield item
         elif cls in TABLE_LITERALS and depth < MAX_TABLE_NESTING:
             yield from table_values(item, depth + 1)
+
+
+def wrapped_callables(value: ast.expr) -> list[ast.expr]:
+    """The Name/Attribute nodes a table value runs when it is called: itself, or what a lambda's body calls."""
+    if value.__class__ is not ast.Lambda:
+        return [value]
+    return [
+        node.func
+        for node in ast.walk(value.body)
+        if node.__class__ is ast.Call and (node.func.__class__ is ast.Name or node.func.__class__ is ast.Attribute)
+    ]
 
 
 class CallGraph:
@@ -713,9 +727,10 @@ class CallGraph:
         found: dict[Unit, None] = {}
         for literal in literals:
             for value in table_values(literal):
-                target = self.resolve_load(scope, value, memos)
-                if target is not None:
-                    found[target] = None
+                for node in wrapped_callables(value):
+                    target = self.resolve_load(scope, node, memos)
+                    if target is not None:
+                        found[target] = None
         return tuple(found)
 
     def module_table(self, path: str, name: str, depth: int = 0) -> tuple[Unit, ...] | None:
