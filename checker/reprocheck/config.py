@@ -306,6 +306,9 @@ def apply_cli(
 
         for option, values in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
             check_selectors(split_selectors(values or []), known, option)
+    if select and not split_selectors(select):
+        # An empty value (often a CI variable that was never set) would silently run no rule at all.
+        raise ConfigError("--select: empty value; give rule codes (DEP001), prefixes (DEP) or ALL")
     if select:
         settings.select = split_selectors(select)
         settings.sources["select"] = "command line"
@@ -318,7 +321,7 @@ def apply_cli(
                 settings.ignore[code] = None
                 settings.ignore_origins[code] = "command line"
         settings.sources["ignore"] = "command line"
-    if fail_on:
+    if fail_on is not None:
         if fail_on not in {"error", "warning", "info", "never"}:
             raise ConfigError(f"--fail-on: {fail_on!r} is not one of error, warning, info, never")
         settings.fail_on = fail_on

@@ -325,3 +325,16 @@ def test_rule_explains_one_code_case_insensitively():
 
 def test_no_cache_is_accepted(make_repo):
     assert run_cli(str(make_repo({"a.txt": ""})), "--no-cache", "--select", "RPC").exit_code == 0
+
+
+def test_an_empty_selection_or_threshold_is_a_usage_error_not_a_silent_pass(make_repo):
+    """`--select "$RULES"` with the variable unset would otherwise run no rule and pass."""
+    root = make_repo({"requirements.txt": "numpy\n"})
+    for args, expected in (
+        (("--select", ""), "--select: empty value"),
+        (("--select", " , "), "--select: empty value"),
+        (("--fail-on", ""), "--fail-on: '' is not one of"),
+    ):
+        result = run_cli(str(root), *args, "--no-cache")
+        assert result.exit_code == 2 and expected in result.stderr, (args, result.stderr)
+    assert run_cli(str(root), "--select", "DEP001,", "--no-cache").exit_code == 1  # a trailing comma is fine
