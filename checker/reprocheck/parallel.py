@@ -6,7 +6,8 @@ random state followed through the call graph from every entry point) and everyth
 secrets scan of every file, remote loaders, Docker, CI, locks, notebooks). Each half builds the facts it needs in
 its own process; the child sends back its findings, crashed rules and unparsable files as JSON through a pipe.
 Facts are pure functions of the files, so the merged result is exactly a sequential run's (a test checks). Where
-fork is missing (Windows), the repository is small, or the child dies, everything runs here.
+fork is missing (Windows), the repository is small (under 2,000 files and 256 KB of Python), or the child dies,
+everything runs here.
 
 `REPROCHECK_JOBS=1` forces a sequential run; `REPROCHECK_JOBS=2` splits whatever the size (for tests).
 """
@@ -22,11 +23,15 @@ import sys
 import traceback
 from collections.abc import Callable
 
+from reprocheck import filekinds
 from reprocheck.facts import FACTS, load_facts
 from reprocheck.findings import Finding
-from reprocheck.project import ParseProblem, Project
+from reprocheck.project import LISTED_STATS, ParseProblem, Project
 
-MIN_FILES = 2000  # below this, a fork costs more than it saves
+# A fork (about 10 ms) pays once the Python analysis has some code to chew on: measured on 2 cores, a repository
+# with 1.5 MB of Python in 200 files ran in 0.59 s instead of 0.71 s; a 30 KB project gained nothing.
+MIN_PYTHON_BYTES = 256 * 1024
+MIN_FILES = 2000
 CHILD_FACTS = frozenset({"call_graph", "third_party_imports"})
 
 
@@ -36,8 +41,21 @@ def jobs(project: Project) -> int:
     if configured.isdigit() and int(configured) > 0:
         wanted = min(int(configured), 2)
     else:
-        wanted = 2 if len(project.files) >= MIN_FILES and available_cpus() > 1 else 1
+        large = len(project.files) >= MIN_FILES or python_bytes(project) >= MIN_PYTHON_BYTES
+        wanted = 2 if large and available_cpus() > 1 else 1
     return wanted if hasattr(os, "fork") else 1
+
+
+def python_bytes(project: Project, enough: int = MIN_PYTHON_BYTES) -> int:
+    """Size of the Python files and notebooks (from the listing's stat), counted until `enough` is reached."""
+    total = 0
+    for rel in project.files:
+        if filekinds.is_python(rel) or filekinds.is_notebook(rel):
+            info = LISTED_STATS.get(os.path.join(project.root, rel))
+            total += info.st_size if info is not None else (project.size(rel) or 0)
+            if total >= enough:
+                break
+    return total
 
 
 def available_cpus() -> int:

@@ -73,10 +73,15 @@ def test_small_repositories_and_forced_settings(make_repo, monkeypatch):
     from reprocheck.project import Project
     from reprocheck.runner import CheckOptions, settings_for
 
-    root = make_repo({"a.py": "x = 1\n"})
+    root = make_repo({"a.py": "x = 1\n", "notes.txt": "n" * 400_000})
     project = Project.discover(root, settings_for(root, CheckOptions()), root=root)
     monkeypatch.delenv("REPROCHECK_JOBS", raising=False)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
     assert parallel.jobs(project) == 1  # a fork costs more than a small repository takes
+    big = make_repo({f"pkg/m{i}.py": "x = 1\n" * 5000 for i in range(10)})  # 300 KB of Python in 10 files
+    assert parallel.jobs(Project.discover(big, settings_for(big, CheckOptions()), root=big)) == 2
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 1)
+    assert parallel.jobs(Project.discover(big, settings_for(big, CheckOptions()), root=big)) == 1
     monkeypatch.setenv("REPROCHECK_JOBS", "2")
     assert parallel.jobs(project) == 2
     monkeypatch.setenv("REPROCHECK_JOBS", "1")
