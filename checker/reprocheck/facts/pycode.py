@@ -137,6 +137,7 @@ def logical_line(text: str, start: int) -> str | None:
     return None if depth else " ".join(out)
 
 
+@functools.lru_cache(maxsize=8192)  # the same statements recur across a repository (`import numpy as np`)
 def parse_import_statement(statement: str) -> tuple[str | None, int, tuple[str, ...]] | None:
     """(module, level, names) of one `import ...` / `from ... import ...` statement; None if not plainly one."""
     words = statement.replace("(", " ").replace(")", " ").replace(",", " , ").split()
