@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import yaml
@@ -509,7 +510,11 @@ def dockerignore_pattern(pattern: str) -> re.Pattern:
                 pieces.append(re.escape(ch))
             i += 1
         parts.append(segment_regex(pieces, groups) + ("/" if index < len(pattern.split("/")) - 1 else ""))
-    return re.compile("".join(parts) + "$")
+    with warnings.catch_warnings():
+        # `[[a]` or `[a--z]` in a class: literal characters in Go's filepath.Match and in today's re, which only
+        # warns that a future version may read them as nested sets; the warning would reach the user's terminal.
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile("".join(parts) + "$")
 
 
 def segment_regex(pieces: list[str | None], groups: list[int]) -> str:
