@@ -13,24 +13,64 @@ from __future__ import annotations
 
 import ast
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.generate import generate
 from reprocheck.config import Settings
 from reprocheck.facts import FactStore
 from reprocheck.facts.randomness import RandomnessScanner, summarize
-from reprocheck.facts.reachability import CallGraph, Unit, UnitCode
+from reprocheck.facts.reachability import CallGraph, Unit, UnitCode, is_main_guard
 from reprocheck.project import Project
 
 CHECKER_SOURCE = Path(__file__).resolve().parents[2] / "checker" / "reprocheck"
 
 
+def walk_import_time(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
+    """By definition: nodes that run when these statements run, without entering function bodies (decorators and
+    default values do run) and without the `__main__` blocks."""
+    stack: list[ast.AST] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if is_main_guard(node):
+            continue
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack.extend(node.decorator_list)
+            stack.extend(d for d in node.args.defaults)
+            stack.extend(d for d in node.args.kw_defaults if d is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def plain_walk(graph: CallGraph, unit: Unit) -> Iterator[ast.AST]:
+    """By definition: every AST node that runs as part of `unit`."""
+    module = graph.source(unit)
+    tree = module.tree if module is not None else None
+    if tree is None:
+        return
+    if unit.kind == "cell":
+        yield from ast.walk(tree)
+    elif unit.kind == "body":
+        yield from walk_import_time(tree.body)
+    elif unit.kind == "main":
+        for block in graph.definitions(unit.path).main_blocks:
+            yield from walk_import_time(block.body)
+    elif unit.kind == "function":
+        node = graph.function_node(unit)
+        if node is not None:
+            for statement in node.body:
+                yield from ast.walk(statement)
+
+
 def plain_code(graph: CallGraph, unit: Unit) -> UnitCode:
-    """`CallGraph.code` by its definition: the nodes of `walk`, sorted as the edge computation always did."""
+    """`CallGraph.code` by its definition: the nodes of `plain_walk`, sorted as the edge computation always did."""
     import_time = unit.kind == "body"
     runs: set[int] = set()
     calls, references, assignments, loops = [], [], [], []
-    for node in graph.walk(unit):
+    for node in plain_walk(graph, unit):
         if import_time:
             if isinstance(node, ast.Call):
                 runs.add(id(node.func))

@@ -97,25 +97,6 @@ def definitions_of(tree: ast.Module | None) -> Definitions:
     return found
 
 
-def walk_import_time(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
-    """Nodes that run when these statements run, without entering function bodies (decorators and default
-    values do run) and without the `__main__` blocks."""
-    stack: list[ast.AST] = list(reversed(nodes))
-    while stack:
-        node = stack.pop()
-        if is_main_guard(node):
-            continue
-        yield node
-        if isinstance(node, DEFS):
-            stack.extend(node.decorator_list)
-            stack.extend(d for d in node.args.defaults)
-            stack.extend(d for d in node.args.kw_defaults if d is not None)
-            continue
-        if isinstance(node, ast.Lambda):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
-
-
 def decorator_name(node: ast.expr) -> str:
     node = node.func if isinstance(node, ast.Call) else node
     if isinstance(node, ast.Attribute):
@@ -167,7 +148,8 @@ def breadth_first(roots: list[ast.AST]) -> list[ast.AST]:
 
 
 def import_time_nodes(statements: list[ast.stmt]) -> list[ast.AST]:
-    """The nodes of :func:`walk_import_time`, in its order, as one list."""
+    """Nodes that run when these statements run, in a depth-first order, as one list: function bodies are not
+    entered (their decorators and default values do run), nor are the `__main__` blocks."""
     out: list[ast.AST] = []
     fields_of = _child_fields
     node_class = ast.AST
@@ -430,25 +412,6 @@ class CallGraph:
         else:
             return NO_CODE
         return sort_nodes(nodes, unit.kind == "body")
-
-    def walk(self, unit: Unit) -> Iterator[ast.AST]:
-        """Every AST node that runs as part of `unit` (the plain definition; hot paths use :meth:`code`)."""
-        module = self.source(unit)
-        tree = module.tree if module is not None else None
-        if tree is None:
-            return
-        if unit.kind == "cell":
-            yield from ast.walk(tree)
-        elif unit.kind == "body":
-            yield from walk_import_time(tree.body)
-        elif unit.kind == "main":
-            for block in self.definitions(unit.path).main_blocks:
-                yield from walk_import_time(block.body)
-        elif unit.kind == "function":
-            node = self.function_node(unit)
-            if node is not None:
-                for statement in node.body:
-                    yield from ast.walk(statement)
 
     def line(self, unit: Unit) -> int:
         """Where a finding about `unit` as an entry point belongs."""
