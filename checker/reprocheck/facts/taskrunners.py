@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from reprocheck.facts import fact
+from reprocheck.facts.pycode import python_module
 from reprocheck.facts.shell import Command, split_commands
 from reprocheck.facts.structured import load_toml, toml_line_of
 
@@ -544,26 +545,18 @@ class NoxFile:
 class _NoxReader:
     """Reads sessions out of a noxfile's syntax tree: decorators, `session.run(...)` calls, `session.notify`."""
 
-    def __init__(self, path: str, tree: ast.Module):
+    def __init__(self, path: str, tree: ast.Module, bindings: dict[str, str]):
         self.path = path
         self.tree = tree
+        self.aliases = bindings  # local name -> the qualified name an import binds (`n` -> `nox`)
         self.decorators: set[str] = set()
         self.constants: dict[str, list[str]] = {}
         self.default_sessions: list[str] | None = None
 
     def read(self) -> NoxFile:
-        aliases: dict[str, str] = {}
         for node in self.tree.body:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    top = alias.name.split(".")[0]
-                    aliases[alias.asname or top] = alias.name if alias.asname else top
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                for alias in node.names:
-                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-            elif isinstance(node, ast.Assign):
-                self._assignment(node, aliases)
-        self.aliases = aliases
+            if isinstance(node, ast.Assign):
+                self._assignment(node, self.aliases)
         sessions = [
             session
             for node in self.tree.body
@@ -680,19 +673,12 @@ def _build_noxfile(project, rel: str) -> NoxFile | None:
     if size is not None and size > MAX_NOXFILE_BYTES:
         project.problem(rel, f"noxfile not read: {size} bytes, above the {MAX_NOXFILE_BYTES}-byte limit")
         return None
-    text = project.try_read_text(rel, "noxfile")
-    if text is None:
+    module = python_module(project, rel)  # the tree every rule shares (an unparsable file is RPC002 there)
+    tree = module.tree
+    if tree is None:
         return None
     try:
-        tree = ast.parse(text, filename=rel)
-    except SyntaxError as error:
-        project.problem(rel, f"invalid Python in noxfile: {error.msg}", error.lineno, error.offset)
-        return None
-    except (ValueError, RecursionError, MemoryError) as error:
-        project.problem(rel, f"invalid Python in noxfile: {error}")
-        return None
-    try:
-        return _NoxReader(rel, tree).read()
+        return _NoxReader(rel, tree, module.bindings).read()
     except RecursionError:
         project.problem(rel, "noxfile nested too deeply to read")
         return None
