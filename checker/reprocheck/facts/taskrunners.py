@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from reprocheck.facts import fact
-from reprocheck.facts.pycode import python_module
+from reprocheck.facts.pycode import PyModule, python_module
 from reprocheck.facts.shell import Command, split_commands
 from reprocheck.facts.structured import load_toml, toml_line_of
 
@@ -545,10 +545,10 @@ class NoxFile:
 class _NoxReader:
     """Reads sessions out of a noxfile's syntax tree: decorators, `session.run(...)` calls, `session.notify`."""
 
-    def __init__(self, path: str, tree: ast.Module, bindings: dict[str, str]):
+    def __init__(self, path: str, module: PyModule, tree: ast.Module):
         self.path = path
+        self.module = module  # its qualname() reads names through the imports (`n.session` -> `nox.session`)
         self.tree = tree
-        self.aliases = bindings  # local name -> the qualified name an import binds (`n` -> `nox`)
         self.decorators: set[str] = set()
         self.constants: dict[str, list[str]] = {}
         self.default_sessions: list[str] | None = None
@@ -556,7 +556,7 @@ class _NoxReader:
     def read(self) -> NoxFile:
         for node in self.tree.body:
             if isinstance(node, ast.Assign):
-                self._assignment(node, self.aliases)
+                self._assignment(node)
         sessions = [
             session
             for node in self.tree.body
@@ -566,18 +566,18 @@ class _NoxReader:
         ]
         return NoxFile(self.path, sessions, self.default_sessions)
 
-    def _assignment(self, node: ast.Assign, aliases: dict[str, str]) -> None:
+    def _assignment(self, node: ast.Assign) -> None:
         strings = literal_strings(node.value)
         for target in node.targets:
             if isinstance(target, ast.Name) and strings is not None:
                 self.constants[target.id] = strings
-            elif dotted(target, aliases) == "nox.options.sessions" and strings is not None:
+            elif self.module.qualname(target) == "nox.options.sessions" and strings is not None:
                 self.default_sessions = strings
 
     def _session(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> NoxSession | None:
         for decorator in node.decorator_list:
             call = decorator if isinstance(decorator, ast.Call) else None
-            if dotted(call.func if call else decorator, self.aliases) not in NOX_SESSION_DECORATORS:
+            if self.module.qualname(call.func if call else decorator) not in NOX_SESSION_DECORATORS:
                 continue
             keywords = {k.arg: k.value for k in call.keywords if k.arg} if call else {}
             name = literal_string(keywords.get("name")) or node.name
@@ -638,17 +638,6 @@ class _NoxReader:
         return argv
 
 
-def dotted(node: ast.AST | None, aliases: dict[str, str]) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    head = aliases.get(node.id, node.id)
-    return ".".join([head, *reversed(parts)])
-
-
 def literal_string(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
@@ -678,7 +667,7 @@ def _build_noxfile(project, rel: str) -> NoxFile | None:
     if tree is None:
         return None
     try:
-        return _NoxReader(rel, tree, module.bindings).read()
+        return _NoxReader(rel, module, tree).read()
     except RecursionError:
         project.problem(rel, "noxfile nested too deeply to read")
         return None
