@@ -62,6 +62,35 @@ class Fix:
         return {"message": self.message, "edits": [e.to_dict() for e in self.edits]}
 
 
+@dataclass(frozen=True)
+class Location:
+    """Another place of the same problem (SARIF `relatedLocations`): one finding per fix site, the rest listed.
+
+    `line`, `cell` and `json_line` mean what they mean on a :class:`Finding`.
+    """
+
+    path: str
+    line: int | None = None
+    cell: int | None = None
+    json_line: int | None = None
+
+    @property
+    def file_line(self) -> int | None:
+        return self.json_line if self.cell is not None else self.line
+
+    def text(self) -> str:
+        if self.cell is not None:
+            return f"{self.path}:cell {self.cell}" + (f":line {self.line}" if self.line else "")
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+    def to_dict(self) -> dict:
+        data = {"path": self.path, "line": self.line}
+        if self.cell is not None:
+            data["cell"] = self.cell
+            data["json_line"] = self.json_line
+        return data
+
+
 @dataclass
 class Finding:
     """One problem at one place.
@@ -69,6 +98,7 @@ class Finding:
     `path` is relative to the checked root with POSIX separators. For a notebook cell, `cell` is the cell's
     1-based index among all the notebook's cells (as the notebook facts number them) and `line` the line inside
     that cell; `json_line` then is the line in the .ipynb file itself (what SARIF and annotations point at).
+    `related` lists the other places of the same problem when it is reported once for all of them.
     """
 
     code: str
@@ -82,6 +112,7 @@ class Finding:
     fix: Fix | None = None
     cell: int | None = None
     json_line: int | None = None
+    related: tuple[Location, ...] = ()
     suppressed: str | None = field(default=None, compare=False)
 
     @property
@@ -119,6 +150,8 @@ class Finding:
         if self.cell is not None:
             data["cell"] = self.cell
             data["json_line"] = self.json_line
+        if self.related:
+            data["related"] = [place.to_dict() for place in self.related]
         if self.suppressed is not None:
             data["suppressed"] = self.suppressed
         return data
@@ -139,5 +172,6 @@ class Finding:
             fix=Fix(fix["message"], tuple(Edit(**edit) for edit in fix["edits"])) if fix else None,
             cell=data.get("cell"),
             json_line=data.get("json_line"),
+            related=tuple(Location(**place) for place in data.get("related", ())),
             suppressed=data.get("suppressed"),
         )

@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
-from reprocheck.findings import Edit, Finding, Fix, Severity
+from reprocheck.findings import Edit, Finding, Fix, Location, Severity
 
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 FAMILY_NAMES = {
@@ -92,6 +92,7 @@ class Rule:
         fix: Fix | None = None,
         cell: int | None = None,
         json_line: int | None = None,
+        related: Iterable[Location] = (),
     ) -> Finding:
         """Build a finding of this rule at its default severity (the engine applies overrides)."""
         return Finding(
@@ -106,6 +107,7 @@ class Rule:
             fix=fix,
             cell=cell,
             json_line=json_line,
+            related=tuple(related),
         )
 
 
@@ -122,4 +124,4 @@ def iter_rules() -> Iterator[type[Rule]]:
     yield from load_rules().values()
 
 
-__all__ = ["FAMILY_NAMES", "Edit", "Finding", "Fix", "Rule", "Severity", "iter_rules", "load_rules"]
+__all__ = ["FAMILY_NAMES", "Edit", "Finding", "Fix", "Location", "Rule", "Severity", "iter_rules", "load_rules"]

@@ -365,3 +365,49 @@ def test_every_format_renders_a_clean_run(make_repo, fmt):
         json.loads(result.stdout)
     if fmt == "junit":
         assert ET.fromstring(result.stdout).get("failures") == "0"
+
+
+# -- one finding per fix site: the other sites travel as related locations -----------------------------------------
+@pytest.fixture
+def once(make_repo, scratch_rules):
+    from reprocheck.findings import Location
+
+    def reported_once(self, project):
+        sites = [Location("a.py", 3), Location("b.py", 1), Location("nb/explore.ipynb", 1, cell=2, json_line=15)]
+        yield self.finding("thing is missing; imported in 4 places", "a.py", 1, related=sites)
+
+    scratch_rules("ZZZ007", reported_once)
+    return make_repo(
+        {"a.py": "import thing\n\n\nimport thing\n", "b.py": "import thing\n", "nb/explore.ipynb": NOTEBOOK}
+    )
+
+
+def test_related_locations_in_json_sarif_and_full(once):
+    found = render(once, "json", "--select", "ZZZ007").json["findings"]
+    assert [f["related"] for f in found] == [
+        [
+            {"path": "a.py", "line": 3},
+            {"path": "b.py", "line": 1},
+            {"path": "nb/explore.ipynb", "line": 1, "cell": 2, "json_line": 15},
+        ]
+    ]
+    log = render(once, "sarif", "--select", "ZZZ007").json
+    related = log["runs"][0]["results"][0]["relatedLocations"]
+    assert [
+        (r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]["startLine"])
+        for r in related
+    ] == [
+        ("a.py", 3),
+        ("b.py", 1),
+        ("nb/explore.ipynb", 15),
+    ]
+    if SARIF_SCHEMA.exists():
+        assert not list(sarif_validator().iter_errors(log))
+    full = render(once, "full", "--select", "ZZZ007").stdout
+    assert "= also at: a.py:3, b.py:1, nb/explore.ipynb:cell 2:line 1" in full
+
+
+def test_related_locations_survive_the_cache(once):
+    first = render(once, "json", "--select", "ZZZ007").json["findings"]
+    second = render(once, "json", "--select", "ZZZ007").json["findings"]
+    assert first == second and len(second[0]["related"]) == 3

@@ -9,6 +9,7 @@ from reprocheck.report.concise import finding_line
 from reprocheck.report.style import paint
 
 MAX_SNIPPET = 200
+MAX_RELATED = 5  # sites listed under a finding reported once for several; the JSON and SARIF outputs list all
 
 
 def source_line(root: Path, finding) -> str | None:
@@ -24,6 +25,12 @@ def source_line(root: Path, finding) -> str | None:
     except OSError:
         return None
     return None
+
+
+def also_at(places) -> str:
+    shown = ", ".join(place.text() for place in places[:MAX_RELATED])
+    more = len(places) - MAX_RELATED
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 def render(report: Report) -> str:
@@ -45,6 +52,8 @@ def render(report: Report) -> str:
                     else 1,
                 )
                 lines.append(f"{pad} | {' ' * (finding.column - 1)}{paint('^' * width, 'red', report.color)}")
+        if finding.related:
+            lines.append(f"  = also at: {also_at(finding.related)}")
         if finding.fix:
             lines.append(f"  = fix: {finding.fix.message} (reprocheck --fix)")
         blocks.append("\n".join(lines))

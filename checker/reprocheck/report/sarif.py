@@ -1,8 +1,9 @@
 """SARIF 2.1.0 for code-scanning services (GitHub code scanning, IDE viewers).
 
 Every rule that ran is described in the driver (id, name, descriptions, help text and Markdown, default level);
-each result carries its physical location (the file's own line for notebook cells), a fix when one exists, a
-stable partial fingerprint, and suppressed findings appear with a `suppressions` entry giving the reason.
+each result carries its physical location (the file's own line for notebook cells), the other sites of the same
+problem as related locations, a fix when one exists, a stable partial fingerprint, and suppressed findings appear
+with a `suppressions` entry giving the reason.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from reprocheck.findings import Finding
+from reprocheck.findings import Finding, Location
 from reprocheck.report import Report
 from reprocheck.report.fingerprint import fingerprints
 
@@ -96,6 +97,14 @@ def suppression(reason: str) -> dict:
     return {"kind": "inSource" if in_source else "external", "status": "accepted", "justification": reason}
 
 
+def related_object(index: int, place: Location, rooted: bool) -> dict:
+    """Another site of the same problem; a notebook cell's site points at the file's own line."""
+    physical: dict = {"artifactLocation": artifact(place.path, rooted)}
+    if place.file_line:
+        physical["region"] = {"startLine": place.file_line}
+    return {"id": index, "physicalLocation": physical, "message": {"text": place.text()}}
+
+
 def result_object(finding: Finding, index: dict[str, int], fingerprint: str, rooted: bool) -> dict:
     text = finding.message if finding.cell is None else f"{finding.message} ({finding.location()})"
     physical: dict = {"artifactLocation": artifact(finding.path, rooted)}
@@ -110,6 +119,8 @@ def result_object(finding: Finding, index: dict[str, int], fingerprint: str, roo
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
+    if finding.related:
+        result["relatedLocations"] = [related_object(i, place, rooted) for i, place in enumerate(finding.related)]
     if finding.fix:
         result["fixes"] = [fix_object(finding, rooted)]
     if finding.suppressed is not None:
