@@ -183,3 +183,63 @@ def test_broken_notebook_is_rpc002_not_a_crash(make_repo):
     found = findings(root, select="NB,RPC002")
     assert [(f["code"], f["path"]) for f in found] == [("RPC002", "broken.ipynb")]
     assert found[0]["line"] == 1
+
+
+def test_nb001_and_nb002_have_a_line_in_the_cell_and_the_file(make_repo):
+    nb = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=2), code("c = a\n", count=1))
+    root = make_repo({"run.ipynb": nb})
+    for code_ in ("NB001", "NB002"):
+        (found,) = of(root, code_)
+        assert found["line"] == 1 and found["cell"] in (2, 3)
+        assert nb.splitlines()[found["json_line"] - 1].strip().startswith('"')
+
+
+def test_nb003_advice_for_what_the_project_already_declares_is_not_circular(make_repo):
+    nb = notebook(
+        code("%pip install -r requirements.txt\n"),
+        code("!pip install -e .\n"),
+        code("%pip install -qr requirements.txt wandb\n"),
+    )
+    root = make_repo({"analysis.ipynb": nb, "requirements.txt": "numpy==1.26.4\n"})
+    found = of(root, "NB003")
+    assert [f["severity"] for f in found] == ["warning"] * 3
+    for f in found[:2]:
+        assert "install the environment before starting the kernel" in f["message"]
+        assert "declare" not in f["message"]
+    assert "installs -r requirements.txt from inside" in found[0]["message"]
+    assert "installs ." in found[1]["message"]
+    assert "installs wandb (besides -r requirements.txt)" in found[2]["message"]
+    assert "declare them in the project's requirements" in found[2]["message"]
+
+
+def test_nb003_colab_quick_start_that_clones_first_is_info(make_repo):
+    quick_start = notebook(
+        markdown("# Setup\n"),
+        code("!git clone https://github.com/org/project  # clone\n%cd project\n%pip install -qr requirements.txt\n"),
+        code("if logger == 'comet':\n    %pip install -q comet_ml\n"),
+    )
+    bash_clone = notebook(code("%%bash\ngit clone https://github.com/org/dep\npip install -e ./dep\n"))
+    root = make_repo({"quickstart.ipynb": quick_start, "setup.ipynb": bash_clone})
+    found = of(root, "NB003")
+    assert [(f["path"], f["cell"], f["severity"]) for f in found] == [
+        ("quickstart.ipynb", 2, "info"),
+        ("quickstart.ipynb", 3, "info"),
+        ("setup.ipynb", 1, "info"),
+    ]
+    assert "after cloning a repository (a Colab-style quick-start)" in found[0]["message"]
+
+
+def test_nb003_install_before_a_later_clone_still_warns(make_repo):
+    nb = notebook(
+        code("!pip install torch==2.1.0\n"),
+        code("!git clone https://github.com/org/project\n"),
+        code("# git clone is only mentioned here\n%pip install einops\n"),
+    )
+    mention = notebook(code("print('git clone it first')\n"), code("%pip install einops\n"))
+    root = make_repo({"train.ipynb": nb, "mention.ipynb": mention})
+    found = of(root, "NB003")
+    assert [(f["path"], f["cell"], f["severity"]) for f in found] == [
+        ("mention.ipynb", 2, "warning"),
+        ("train.ipynb", 1, "warning"),
+        ("train.ipynb", 3, "info"),
+    ]

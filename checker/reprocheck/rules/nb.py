@@ -144,6 +144,7 @@ class NotebookOutputs(Rule):
                 f"notebook keeps {' and '.join(kept)}; strip them (`reprocheck --fix`, or nbstripout as a "
                 "pre-commit hook)",
                 path,
+                1,
                 cell=first.index,
                 json_line=first.json_line,
                 fix=strip_fix(notebook),
@@ -189,6 +190,7 @@ class NotebookExecutionOrder(Rule):
                         f"[{previous.execution_count}]: executed out of order; restart the kernel and run all "
                         "cells, or strip outputs",
                         path,
+                        1,
                         cell=cell.index,
                         json_line=cell.json_line,
                     )
@@ -222,20 +224,58 @@ def cell_scripts(cell: Cell) -> list[tuple[int, str]]:
     return out
 
 
+def cell_commands(cell: Cell):
+    """Each shell command run from the cell (escapes, install magics, shell cells), with its line in the cell."""
+    for line, script in cell_scripts(cell):
+        yield from split_commands(PYTHON_EXPANSION.sub("python", script), first_line=line)
+
+
 def notebook_installs(cell: Cell):
     """Each package install run from the cell, with its line in the cell."""
-    for line, script in cell_scripts(cell):
-        script = PYTHON_EXPANSION.sub("python", script)
-        for command in split_commands(script, first_line=line):
-            install = parse_install(command)
-            if install is not None and install.action in INSTALL_ACTIONS.get(install.tool, ()):
-                yield command.line, install
+    for command in cell_commands(cell):
+        install = parse_install(command)
+        if install is not None and install.action in INSTALL_ACTIONS.get(install.tool, ()):
+            yield command.line, install
 
 
-def describe(install) -> str:
-    targets = [*install.packages, *(f"-r {f}" for f in install.requirement_files), *install.local_paths]
-    shown = ", ".join(targets[:4]) + (f" and {len(targets) - 4} more" if len(targets) > 4 else "")
-    return shown or "packages"
+def first_clone_cell(notebook: Notebook) -> int | None:
+    """The index of the first cell that runs `git clone`: from there on the notebook sets up a fresh machine."""
+    for cell in notebook.code_cells:
+        if "clone" in cell.source and any(c.argv[:2] == ["git", "clone"] for c in cell_commands(cell)):
+            return cell.index
+    return None
+
+
+def shown(targets: list[str]) -> str:
+    return ", ".join(targets[:4]) + (f" and {len(targets) - 4} more" if len(targets) > 4 else "")
+
+
+def environment_targets(install) -> list[str]:
+    """What the install takes from the project itself: requirement files, editable and local paths."""
+    return [*(f"-r {f}" for f in install.requirement_files), *install.editables, *install.local_paths]
+
+
+def install_message(install, after_clone: bool) -> str:
+    """What the install does and the advice that fits it (never "declare" what the project already declares)."""
+    command = f"`{install.command.text.strip()}`"
+    packages = install.packages
+    from_project = environment_targets(install)
+    if after_clone:
+        return (
+            f"{command} sets up a fresh machine after cloning a repository (a Colab-style quick-start); for runs "
+            "whose results count, install the environment before starting the kernel instead"
+        )
+    if not packages:
+        what = shown(from_project) or "the project's environment"
+        return (
+            f"{command} installs {what} from inside the notebook; install the environment before starting the "
+            "kernel (run the same command in a shell, then start Jupyter) and remove the install"
+        )
+    also = f" (besides {shown(from_project)})" if from_project else ""
+    return (
+        f"{command} installs {shown(packages)}{also} from inside the notebook; declare them in the project's "
+        "requirements, install the environment before starting the kernel and remove the install"
+    )
 
 
 class NotebookInstall(Rule):
@@ -243,6 +283,9 @@ class NotebookInstall(Rule):
     ## What it does
     Reports package installs run from notebook cells: `!pip install`, `%pip install`, `%conda install`,
     `!conda install`, `!{sys.executable} -m pip install`, `!uv pip install`, and installs inside `%%bash` cells.
+    An install of what the project already declares (`%pip install -r requirements.txt`, `-e .`) is advised to
+    move before the kernel starts. A notebook that clones a repository first (`!git clone ...`, `%cd`, then the
+    install: a Colab-style quick-start that sets up a fresh machine) is reported at info from the clone on.
 
     ## Why it matters
     The environment then depends on which cells someone happened to run, and when: the install is unpinned more
@@ -256,7 +299,8 @@ class NotebookInstall(Rule):
 
     ## Fix
     Declare the packages in the project's requirements (or environment.yml), lock them, install the
-    environment before starting Jupyter, and delete the install from the notebook.
+    environment before starting Jupyter (`pip install -r requirements.txt` in a shell, then `jupyter lab`), and
+    delete the install from the notebook.
     """
 
     code = "NB003"
@@ -266,15 +310,21 @@ class NotebookInstall(Rule):
 
     def check(self, notebooks):
         for path, notebook in notebooks.items():
+            clone_cell = None
             for cell in notebook.code_cells:
                 if "install" not in cell.source and "add" not in cell.source and "sync" not in cell.source:
                     continue
                 for line, install in notebook_installs(cell):
-                    yield self.finding(
-                        f"`{install.command.text.strip()}` installs {describe(install)} from inside the notebook; "
-                        "declare them in the project's requirements and remove the install",
+                    if clone_cell is None:
+                        clone_cell = first_clone_cell(notebook) or 0
+                    after_clone = 0 < clone_cell <= cell.index
+                    finding = self.finding(
+                        install_message(install, after_clone),
                         path,
                         line,
                         cell=cell.index,
                         json_line=cell.file_line(line),
                     )
+                    if after_clone:
+                        finding.severity = Severity.INFO
+                    yield finding
