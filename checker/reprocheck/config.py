@@ -69,6 +69,7 @@ class Settings:
     schemas: dict[str, str] = field(default_factory=dict)
     import_map: dict[str, list[str]] = field(default_factory=dict)
     fixture_dirs: list[str] = field(default_factory=lambda: list(DEFAULT_FIXTURE_DIRS))
+    roles: dict[str, list[str]] = field(default_factory=dict)  # role -> globs replacing that role's defaults
     cache_dir: str = ".reprocheck_cache"
     # bookkeeping, not settings
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -179,12 +180,19 @@ def validate(table: dict, origin: str) -> None:
 
 GLOB_LISTS = ("exclude", "config-paths", "entrypoints", "fixture-dirs")
 GLOB_TABLES = ("per-file-ignores", "schemas")
+GLOB_LIST_TABLES = ("roles",)
 
 
 def check_globs(table: dict, origin: str) -> None:
     """Every glob must compile as a gitignore pattern; name the key and the pattern otherwise."""
     found = [(key, [i], glob) for key in GLOB_LISTS for i, glob in enumerate(table.get(key, []))]
     found += [(key, [glob], glob) for key in GLOB_TABLES for glob in table.get(key, {})]
+    found += [
+        (key, [name, i], glob)
+        for key in GLOB_LIST_TABLES
+        for name, globs in table.get(key, {}).items()
+        for i, glob in enumerate(globs)
+    ]
     for key, where, glob in found:
         try:
             pathspec.GitIgnoreSpec.from_lines([glob])

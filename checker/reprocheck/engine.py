@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reprocheck import filekinds
 from reprocheck.facts import FactStore
-from reprocheck.findings import Finding
+from reprocheck.findings import Finding, Severity
 from reprocheck.parallel import run_split
 from reprocheck.project import Project
 from reprocheck.rule import Rule, load_rules
@@ -51,10 +51,12 @@ def run_rules(project: Project, selection: Selection, only: list[str] | None = N
         result.errors.extend(errors)
 
     inline = Suppressions(project)
+    placed = RolePlacement(project, rules)
     for finding in raw:
         if only is not None and not under_any(finding.path, only):
             continue
-        settle(finding, selection, result, inline)
+        if placed.keep(finding):
+            settle(finding, selection, result, inline, placed)
 
     if "RPC001" in selection.to_run:
         # Suppressions of other rules first; those naming RPC001 itself can only be judged once the RPC001
@@ -84,14 +86,57 @@ def check_rules(project: Project, codes: list[str]) -> tuple[list[Finding], list
     return found, errors
 
 
-def settle(finding: Finding, selection: Selection, result: RunResult, inline: Suppressions | None) -> None:
-    """Apply the configured severity, then file the finding as reported or suppressed (with the reason).
+class RolePlacement:
+    """Applies the role of a finding's file (facts/roles.py) to what its rule's scope says (rule.py).
+
+    Experiment rules report at info outside experiments, saying why; nothing but repository-wide rules reports
+    inside a vendored copy of a third-party package. The roles fact is built only when a finding asks for it.
+    """
+
+    def __init__(self, project: Project, rules: dict[str, type[Rule]]):
+        self.project = project
+        self.rules = rules
+        self._roles = None
+
+    @property
+    def roles(self):
+        if self._roles is None:
+            self._roles = FactStore(self.project).get("roles")
+        return self._roles
+
+    def scope(self, finding: Finding) -> str:
+        rule = self.rules.get(finding.code)
+        return rule.scope() if rule is not None else "repository"
+
+    def keep(self, finding: Finding) -> bool:
+        """False for a finding inside a vendored copy, unless its rule holds repository-wide."""
+        return self.scope(finding) == "repository" or self.roles.role(finding.path) != "vendored"
+
+    def demote(self, finding: Finding) -> None:
+        """An experiment rule's finding outside an experiment is info at most, and says why."""
+        if self.scope(finding) != "experiment" or finding.severity <= Severity.INFO:
+            return
+        if self.roles.role(finding.path) != "experiment":
+            finding.severity = Severity.INFO
+            finding.message = f"{finding.message} (info: {self.roles.why(finding.path)})"
+
+
+def settle(
+    finding: Finding,
+    selection: Selection,
+    result: RunResult,
+    inline: Suppressions | None,
+    placement: RolePlacement | None = None,
+) -> None:
+    """Apply the configured severity and the file's role, then file the finding as reported or suppressed.
 
     Both the configuration and the inline comments are consulted so that each is marked used (RPC001); the
     configuration's reason wins because it says why the rule is off for the whole project.
     """
     if finding.code in selection.severity:
         finding.severity = selection.severity[finding.code]
+    if placement is not None:
+        placement.demote(finding)
     configured = selection.suppress_reason(finding)
     commented = inline.reason(finding) if inline is not None else None
     reason = configured or commented

@@ -33,6 +33,14 @@ FAMILY_NAMES = {
     "RPC": "the checker itself",
 }
 
+# How a rule's findings depend on the role of their file (see facts/roles.py):
+# - "experiment": judges code that produces results; at info in tests, docs, examples and dev containers, and
+#   not reported in vendored copies of third-party packages;
+# - "project": judges the project's own files; not reported in vendored copies;
+# - "repository": holds for every tracked file whoever wrote it (committed secrets, big blobs, CI, leftovers).
+EXPERIMENT_SCOPE = frozenset({"RNG", "NB", "DAT005"})
+REPOSITORY_SCOPE = frozenset({"SEC", "TPL", "CI", "DAT001", "RPC001"})
+
 _REGISTRY: dict[str, type[Rule]] = {}
 
 
@@ -66,6 +74,16 @@ class Rule:
     @classmethod
     def family(cls) -> str:
         return re.match(r"[A-Z]+", cls.code).group(0)
+
+    @classmethod
+    def scope(cls) -> str:
+        """ "experiment", "project" or "repository": how the file's role bears on the findings (a table, above)."""
+        for key in (cls.code, cls.family()):
+            if key in EXPERIMENT_SCOPE:
+                return "experiment"
+            if key in REPOSITORY_SCOPE:
+                return "repository"
+        return "project"
 
     @classmethod
     def explanation(cls) -> str:

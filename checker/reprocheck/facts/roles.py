@@ -1,0 +1,250 @@
+"""The role each file plays: an experiment, or a test, docs, an example, a dev container or a vendored copy.
+
+The experiment rules (RNG, DAT005, NB) judge code that produces results. A tutorial notebook keeps its outputs for
+readers on purpose, a test may load a model from the hub to compare against it, and a copy of a third-party package
+is not the project's code at all: reporting there as in an experiment would be noise. The engine asks this fact for
+the role of each finding's file (see `engine.settle`).
+
+Roles come from gitignore-style globs (defaults below, replaced per role by the `roles` setting), from a notebook's
+name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, an "Open in Colab" badge, a
+`google.colab` import), and from detected vendored copies: a sub-folder with a setup of its own whose package is
+inside it, and which carries its own licence or is a package that ML repositories are known to vendor.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pathspec
+from packaging.utils import canonicalize_name
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+from reprocheck.facts.structured import load_toml
+
+EXPERIMENT = "experiment"
+# Roles in the order they are tried; `experiment` globs (from the settings only) win over all of them.
+DEFAULT_ROLE_GLOBS: dict[str, tuple[str, ...]] = {
+    "vendored": ("third_party/", "third-party/", "thirdparty/", "vendor/", "vendored/", "_vendor/"),
+    "devcontainer": (".devcontainer/",),
+    "test": ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py"),
+    "docs": ("docs/", "doc/"),
+    "example": ("examples/", "example/", "tutorials/", "tutorial/", "demo/", "demos/"),
+}
+ROLES = (EXPERIMENT, *DEFAULT_ROLE_GLOBS)
+# What a finding's message says a matched folder holds.
+ROLE_WORDS = {
+    "test": "tests",
+    "docs": "documentation",
+    "example": "examples",
+    "devcontainer": "a dev container",
+    "vendored": "vendored code",
+}
+
+NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)
+NOTEBOOK_CONTENT_MARKERS = ("colab.research.google.com", "google.colab")
+SETUP_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
+LICENCE_NAMES = re.compile(r"^(LICEN[CS]E|COPYING)([.\-_].*)?$", re.IGNORECASE)
+# Packages that ML repositories copy in whole to patch them (a licence file may not come with the copy).
+KNOWN_VENDORED = frozenset(
+    canonicalize_name(name)
+    for name in (
+        "transformers",
+        "diffusers",
+        "peft",
+        "accelerate",
+        "datasets",
+        "fairseq",
+        "detectron2",
+        "mmcv",
+        "mmdet",
+        "mmsegmentation",
+        "timm",
+        "apex",
+        "taming-transformers",
+        "clip",
+        "open-clip-torch",
+        "deepspeed",
+        "megatron-core",
+        "pytorch-lightning",
+        "lightning",
+        "torchvision",
+        "segment-anything",
+        "xformers",
+        "k-diffusion",
+        "nerfstudio",
+        "stable-baselines3",
+        "gym",
+        "pycocotools",
+    )
+)
+SETUP_CFG_NAME = re.compile(r"^\s*name\s*=\s*([A-Za-z0-9][\w.\-]*)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class VendoredCopy:
+    """A folder that is a copy of a published package: its setup declares `distribution`, importable as `module`."""
+
+    folder: str
+    distribution: str
+    module: str
+
+
+@dataclass
+class Roles:
+    """Answers `role(path)` and `why(path)`; notebooks are read (as text) only when asked about."""
+
+    project: object
+    specs: dict[str, pathspec.PathSpec]
+    forced: pathspec.PathSpec | None
+    vendored_copies: tuple[VendoredCopy, ...]
+    _answers: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def vendored(self) -> tuple[str, ...]:
+        """Root-relative folders of the detected vendored copies (configured vendored globs are not listed)."""
+        return tuple(copy.folder for copy in self.vendored_copies)
+
+    @cached_property
+    def vendored_modules(self) -> frozenset[str]:
+        """Top-level import names that vendored copies define: first-party for DEP004."""
+        return frozenset(copy.module for copy in self.vendored_copies)
+
+    def role(self, path: str) -> str:
+        return self._judge(path)[0]
+
+    def why(self, path: str) -> str:
+        """A few words saying what makes `path` play its role (for messages)."""
+        return self._judge(path)[1]
+
+    def _judge(self, path: str) -> tuple[str, str]:
+        if path not in self._answers:
+            self._answers[path] = self._decide(path)
+        return self._answers[path]
+
+    def _decide(self, path: str) -> tuple[str, str]:
+        if self.forced is not None and self.forced.match_file(path):
+            return EXPERIMENT, "configured as an experiment"
+        for copy in self.vendored_copies:
+            if path.startswith(copy.folder + "/"):
+                return "vendored", f"a vendored copy of {copy.distribution} in {copy.folder}/"
+        for role, spec in self.specs.items():
+            if spec.match_file(path):
+                folder = matched_folder(path, spec)
+                return role, f"{folder} holds {ROLE_WORDS[role]}" if folder != path else f"a {role} file by its name"
+        if filekinds.is_notebook(path):
+            stem = filekinds.name(path)[: -len(".ipynb")]
+            word = NOTEBOOK_NAME_WORDS.search(stem)
+            if word:
+                return "example", f"a {word.group(0).lower()} notebook by its name"
+            if self._opens_in_colab(path):
+                return "example", "a notebook made to open in Colab"
+        return EXPERIMENT, "an experiment"
+
+    def _opens_in_colab(self, path: str) -> bool:
+        try:
+            text = self.project.read_text(path)
+        except Exception:  # unreadable notebooks are RPC002's business; here they stay experiments
+            return False
+        return any(marker in text for marker in NOTEBOOK_CONTENT_MARKERS)
+
+
+def matched_folder(path: str, spec: pathspec.PathSpec) -> str:
+    """The shortest leading part of `path` that the spec matches, e.g. `docs/` for docs/a/b.ipynb."""
+    parts = path.split("/")
+    for end in range(1, len(parts)):
+        prefix = "/".join(parts[:end]) + "/"
+        if spec.match_file(prefix):
+            return prefix
+    return path
+
+
+def declared_name(project, python_modules, setup_file: str) -> str | None:
+    """The distribution name a setup file declares as a literal (setup.py is parsed, never run)."""
+    base = filekinds.name(setup_file)
+    if base == "pyproject.toml":
+        data = load_toml(project, setup_file) or {}
+        section = data.get("project") or data.get("tool", {}).get("poetry") or {}
+        name = section.get("name") if isinstance(section, dict) else None
+        return name if isinstance(name, str) else None
+    if base == "setup.cfg":
+        try:
+            text = project.read_text(setup_file)
+        except Exception:
+            return None
+        metadata = text.split("[metadata]", 1)
+        match = SETUP_CFG_NAME.search(metadata[1].split("\n[", 1)[0]) if len(metadata) == 2 else None
+        return match.group(1) if match else None
+    module = python_modules.get(setup_file)
+    if module is None or not module.mentions("setup") or module.tree is None:
+        return None
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call) and call_name(node.func) == "setup":
+            for keyword in node.keywords:
+                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                    value = keyword.value.value
+                    return value if isinstance(value, str) else None
+    return None
+
+
+def call_name(func: ast.AST) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def package_folder(project, folder: str, module: str) -> bool:
+    """Whether `folder/module` or `folder/src/module` is a package of the copy (it has an `__init__.py`)."""
+    return any(project.exists(f"{folder}/{where}{module}/__init__.py") for where in ("", "src/"))
+
+
+def find_vendored_copies(project, python_modules, root_names: set[str]) -> tuple[VendoredCopy, ...]:
+    copies: list[VendoredCopy] = []
+    licensed = {
+        rel.rsplit("/", 1)[0] for rel in project.files if "/" in rel and LICENCE_NAMES.match(filekinds.name(rel))
+    }
+    setups = sorted(
+        (rel for base in SETUP_FILES for rel in project.named(base) if "/" in rel),
+        key=lambda rel: (rel.count("/"), rel),
+    )
+    for setup_file in setups:
+        folder = setup_file.rsplit("/", 1)[0]
+        if any(folder.startswith(copy.folder + "/") or folder == copy.folder for copy in copies):
+            continue  # a setup inside a copy belongs to the copy
+        name = declared_name(project, python_modules, setup_file)
+        if not name or canonicalize_name(name) in root_names:
+            continue
+        module = re.sub(r"[-.]", "_", name).lower()
+        if not package_folder(project, folder, module):
+            continue
+        if folder in licensed or canonicalize_name(name) in KNOWN_VENDORED:
+            copies.append(VendoredCopy(folder, canonicalize_name(name), module))
+    return tuple(copies)
+
+
+def root_project_names(project, python_modules) -> set[str]:
+    names = set()
+    for base in SETUP_FILES:
+        if project.exists(base):
+            name = declared_name(project, python_modules, base)
+            if name:
+                names.add(canonicalize_name(name))
+    return names
+
+
+@fact
+def roles(project, settings, python_modules) -> Roles:
+    """Who plays which role; see the module docstring."""
+    configured = settings.roles
+    specs = {
+        role: pathspec.GitIgnoreSpec.from_lines(configured.get(role, defaults))
+        for role, defaults in DEFAULT_ROLE_GLOBS.items()
+    }
+    forced = pathspec.GitIgnoreSpec.from_lines(configured[EXPERIMENT]) if configured.get(EXPERIMENT) else None
+    copies = find_vendored_copies(project, python_modules, root_project_names(project, python_modules))
+    return Roles(project, specs, forced, copies)

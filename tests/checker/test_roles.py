@@ -1,0 +1,212 @@
+"""File roles: experiment rules report at info outside experiments and not at all in vendored copies."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import findings, run_cli
+
+
+def notebook(*sources: str, markdown: str = "# analysis\n") -> str:
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": [markdown]}]
+    for number, source in enumerate(sources, start=1):
+        cells.append(
+            {
+                "cell_type": "code",
+                "execution_count": number,
+                "metadata": {},
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": ["42\n"]}],
+                "source": [source],
+            }
+        )
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+HUB_LOAD = "from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained('bert-base-uncased')\n"
+
+
+def by_path(found: list[dict]) -> dict[str, dict]:
+    return {f["path"]: f for f in found}
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("docs/guide/intro.ipynb", "docs/ holds documentation"),
+        ("examples/mnist.ipynb", "examples/ holds examples"),
+        ("project/tutorials/part1.ipynb", "project/tutorials/ holds examples"),
+        ("demo/app.ipynb", "demo/ holds examples"),
+        ("notebooks/Tutorial_01.ipynb", "a tutorial notebook by its name"),
+        ("notebooks/quickstart.ipynb", "a quickstart notebook by its name"),
+        ("notebooks/train_colab.ipynb", "a colab notebook by its name"),
+    ],
+)
+def test_notebooks_outside_experiments_are_reported_at_info_saying_why(make_repo, path, why):
+    root = make_repo({path: notebook("print(42)\n"), "notebooks/analysis.ipynb": notebook("print(1)\n")})
+    found = by_path(findings(root, select="NB001"))
+    assert found["notebooks/analysis.ipynb"]["severity"] == "warning"
+    assert found[path]["severity"] == "info"
+    assert found[path]["message"].endswith(f"(info: {why})")
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/x)\n",
+        "from google.colab import drive\n",
+    ],
+)
+def test_a_notebook_made_for_colab_is_an_example(make_repo, marker):
+    root = make_repo({"notebooks/walkthrough.ipynb": notebook("print(42)\n", markdown=marker)})
+    [found] = findings(root, select="NB001")
+    assert found["severity"] == "info" and "a notebook made to open in Colab" in found["message"]
+
+
+def test_look_alikes_stay_experiments(make_repo):
+    root = make_repo(
+        {
+            "notebooks/explore_examples_data.py": "",
+            "notebooks/results.ipynb": notebook("print('see the docs at example.com')\n"),
+            "src/docsgen/train.ipynb": notebook("print(1)\n"),
+            "testing_utils.ipynb": notebook("print(1)\n"),
+        }
+    )
+    assert {f["path"]: f["severity"] for f in findings(root, select="NB001")} == {
+        "notebooks/results.ipynb": "warning",
+        "src/docsgen/train.ipynb": "warning",
+        "testing_utils.ipynb": "warning",
+    }
+
+
+def test_a_test_loading_from_the_hub_is_info_and_an_experiment_stays_a_warning(make_repo):
+    root = make_repo(
+        {"tests/test_compare.py": HUB_LOAD, "train.py": HUB_LOAD, "requirements.txt": "transformers==4.40.0\n"}
+    )
+    found = by_path(findings(root, select="DAT005"))
+    assert found["train.py"]["severity"] == "warning"
+    assert found["tests/test_compare.py"]["severity"] == "info"
+    assert found["tests/test_compare.py"]["message"].endswith("(info: tests/ holds tests)")
+
+
+def test_non_experiment_rules_keep_their_severity_in_examples(make_repo):
+    root = make_repo({"examples/Dockerfile": "FROM python\n"})
+    [found] = findings(root, select="DKR001")
+    assert found["severity"] == "error" and "(info:" not in found["message"]
+
+
+def test_configured_severity_applies_before_the_role(make_repo):
+    root = make_repo(
+        {
+            "reprocheck.toml": '[severity]\nNB001 = "error"\n',
+            "examples/a.ipynb": notebook("print(1)\n"),
+            "b.ipynb": notebook("print(1)\n"),
+        }
+    )
+    assert {f["path"]: f["severity"] for f in findings(root, select="NB001")} == {
+        "b.ipynb": "error",
+        "examples/a.ipynb": "info",
+    }
+
+
+def test_roles_setting_replaces_defaults_and_experiment_wins(make_repo):
+    root = make_repo(
+        {
+            "reprocheck.toml": '[roles]\nexample = ["showcase/"]\nexperiment = ["showcase/paper/"]\n',
+            "examples/a.ipynb": notebook("print(1)\n"),
+            "showcase/b.ipynb": notebook("print(1)\n"),
+            "showcase/paper/c.ipynb": notebook("print(1)\n"),
+        }
+    )
+    assert {f["path"]: f["severity"] for f in findings(root, select="NB001")} == {
+        "examples/a.ipynb": "warning",
+        "showcase/b.ipynb": "info",
+        "showcase/paper/c.ipynb": "warning",
+    }
+
+
+def test_a_bad_roles_setting_is_a_usage_error(make_repo):
+    root = make_repo({"reprocheck.toml": '[roles]\nexamples = ["x/"]\n'})
+    result = run_cli(str(root))
+    assert result.exit_code == 2 and "roles" in result.stderr
+
+
+VENDORED_SETUP = (
+    "from setuptools import setup\n\nsetup(name='transformers', version='4.4.0', package_dir={'': 'src'})\n"
+)
+
+
+def vendored_repo(setup: str = VENDORED_SETUP, licence: bool = False, name: str = "transformers") -> dict[str, str]:
+    files = {
+        "setup.py": "from setuptools import setup\n\nsetup(name='loralib', version='0.1.1')\n",
+        "loralib/__init__.py": "",
+        "examples/NLU/setup.py": setup,
+        f"examples/NLU/src/{name}/__init__.py": "__version__ = '4.4.0'\n",
+        f"examples/NLU/src/{name}/hub.py": HUB_LOAD,
+        "examples/NLU/tests/test_hub.py": HUB_LOAD,
+        "examples/NLU/notebooks/explore.ipynb": notebook("print(1)\n"),
+        "examples/NLU/big.bin": "x" * 2_000_000,
+        "examples/NLU/.env": "TOKEN=1\n",
+        "train.py": HUB_LOAD,
+    }
+    if licence:
+        files["examples/NLU/LICENSE"] = "Apache License\n"
+    return files
+
+
+def test_a_vendored_copy_reports_only_repository_wide_rules(make_repo):
+    root = make_repo(vendored_repo())
+    found = findings(root, select="DAT005,NB001,DAT001,SEC001")
+    assert sorted((f["code"], f["path"]) for f in found) == [
+        ("DAT001", "examples/NLU/big.bin"),
+        ("DAT005", "train.py"),
+        ("SEC001", "examples/NLU/.env"),
+    ]
+
+
+def test_a_copy_of_an_unknown_package_is_vendored_when_it_carries_its_own_licence(make_repo):
+    setup = "from setuptools import setup\nsetup(name='fancylib', version='2.0')\n"
+    assert {f["path"] for f in findings(make_repo(vendored_repo(setup, name="fancylib")), select="DAT005")} == {
+        "examples/NLU/src/fancylib/hub.py",
+        "examples/NLU/tests/test_hub.py",
+        "train.py",
+    }
+    found = findings(make_repo(vendored_repo(setup, licence=True, name="fancylib")), select="DAT005")
+    assert [f["path"] for f in found] == ["train.py"]
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        "[project]\nname = 'transformers'\nversion = '4.4.0'\n",  # a pyproject declares it
+        "[metadata]\nname = transformers\nversion = 4.4.0\n",  # a setup.cfg declares it
+    ],
+)
+def test_vendored_copies_are_found_from_every_setup_file(make_repo, setup):
+    files = vendored_repo()
+    del files["examples/NLU/setup.py"]
+    files["examples/NLU/pyproject.toml" if setup.startswith("[project]") else "examples/NLU/setup.cfg"] = setup
+    assert [f["path"] for f in findings(make_repo(files), select="DAT005")] == ["train.py"]
+
+
+def test_sub_projects_are_not_vendored_copies(make_repo):
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='mono')\n",
+        "services/api/setup.py": "from setuptools import setup\nsetup(name='api-service')\n",
+        "services/api/api_service/__init__.py": "",
+        "services/api/api_service/load.py": HUB_LOAD,
+        "services/ours/setup.py": "from setuptools import setup\nsetup(name='transformers')\n",  # no package inside
+        "services/ours/run.py": HUB_LOAD,
+    }
+    assert {f["path"] for f in findings(make_repo(files), select="DAT005")} == {
+        "services/api/api_service/load.py",
+        "services/ours/run.py",
+    }
+
+
+def test_configured_vendored_folders_and_default_third_party(make_repo):
+    files = {"third_party/lib/load.py": HUB_LOAD, "ext/copy/load.py": HUB_LOAD, "train.py": HUB_LOAD}
+    assert {f["path"] for f in findings(make_repo(files), select="DAT005")} == {"ext/copy/load.py", "train.py"}
+    files["reprocheck.toml"] = '[roles]\nvendored = ["ext/"]\n'
+    assert {f["path"] for f in findings(make_repo(files), select="DAT005")} == {"third_party/lib/load.py", "train.py"}
