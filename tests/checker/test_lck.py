@@ -140,6 +140,84 @@ def test_lck001_library_needs_no_lock_for_its_metadata(make_repo):
     assert where(of(root, "LCK001")) == [("requirements-dev.in", 1)]
 
 
+def kind_of(root):
+    from reprocheck.config import load_settings
+    from reprocheck.facts import FactStore
+    from reprocheck.project import Project
+
+    return FactStore(Project.discover(root, load_settings(root))).get("project_kind")
+
+
+PUBLISH_WORKFLOW = """
+on: {release: {types: [published]}}
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
+    """Publishing in CI (an action or an upload command, GitHub or GitLab) or a README that installs the project
+    by its own name makes it a library: no lock is asked of its metadata or hand-written requirements."""
+    base = {"pyproject.toml": PYPROJECT, "requirements.txt": "numpy>=1.26\n"}
+    shapes = {
+        "action": {".github/workflows/release.yml": PUBLISH_WORKFLOW},
+        "twine": {
+            ".github/workflows/release.yml": "jobs:\n  up:\n    steps:\n      - run: python -m twine upload dist/*\n"
+        },
+        "gitlab uv": {".gitlab-ci.yml": "publish:\n  script:\n    - uv build\n    - uv publish\n"},
+        "poetry": {".github/workflows/r.yml": "jobs:\n  up:\n    steps:\n      - run: poetry publish --build\n"},
+        "readme name": {"README.md": "## Install\n\n```bash\n$ pip install -U demo[viz]\n```\n"},
+        "readme backticks": {"README.rst": "Install with ``pip install Demo``.\n"},
+        "readme git url": {"README.md": "pip install git+https://github.com/someone/demo.git@main\n"},
+    }
+    for label, files in shapes.items():
+        root = make_repo({**base, **files})
+        assert of(root, "LCK001") == [], label
+        assert of(root, "DEP001") == [], label
+        kind = kind_of(root)
+        assert kind.is_library and not kind.explicit, label
+    root = make_repo({**base, **shapes["action"]})
+    assert kind_of(root).reason == "publishes to PyPI: pypa/gh-action-pypi-publish in .github/workflows/release.yml"
+    root = make_repo({**base, **shapes["readme name"]})
+    assert (kind_of(root).path, kind_of(root).line) == ("README.md", 4)
+    # setup.py and setup.cfg names count too
+    root = make_repo({"setup.py": "from setuptools import setup\nsetup(name='tiny-lib')\n", "requirements.txt": "numpy\n",
+                      "README.md": "pip install tiny_lib\n"})  # fmt: skip
+    assert kind_of(root).is_library
+    root = make_repo({"setup.cfg": "[metadata]\nname = cfg-lib\n", "README.md": "`pip install cfg-lib`\n"})
+    assert kind_of(root).is_library
+
+
+def test_lck001_applications_stay_applications(make_repo):
+    """Look-alikes: installing the project for development, other packages, another repository, building
+    without uploading; and an explicit `project-type = "application"` wins over detection."""
+    base = {"pyproject.toml": PYPROJECT, "requirements.txt": "numpy>=1.26\n"}
+    shapes = {
+        "editable": {"README.md": "pip install -e .\npip install -r requirements.txt\n"},
+        "other package": {"README.md": "pip install demo-extras torch\n"},
+        "other repository": {"README.md": "pip install git+https://github.com/someone/other-tool\n"},
+        "build only": {".github/workflows/ci.yml": "jobs:\n  b:\n    steps:\n      - run: python -m build\n"},
+        "upload in a script": {"scripts/release.sh": "#!/bin/sh\ntwine upload dist/*\n"},
+        "word in prose": {"README.md": "We do not pip installdemo; see docs.\n"},
+    }
+    for label, files in shapes.items():
+        root = make_repo({**base, **files})
+        assert kind_of(root).kind == "application", label
+        assert {f["path"] for f in of(root, "LCK001")} == {"pyproject.toml", "requirements.txt"}, label
+    explicit = PYPROJECT + '\n[tool.reprocheck]\nproject-type = "application"\n'
+    root = make_repo({"pyproject.toml": explicit, ".github/workflows/release.yml": PUBLISH_WORKFLOW})
+    kind = kind_of(root)
+    assert (kind.kind, kind.explicit) == ("application", True)
+    found = of(root, "LCK001")
+    assert where(found) == [("pyproject.toml", 5)]
+    assert 'set `project-type = "library"` in [tool.reprocheck]' in found[0]["message"]
+
+
 # -- LCK002 -------------------------------------------------------------------------------------------------------
 def test_lck002_missing_outside_and_stale_via(make_repo):
     root = make_repo(

@@ -13,6 +13,7 @@ from reprocheck import filekinds
 from reprocheck.facts.declarations import locate_string
 from reprocheck.facts.dockerfile import build_context
 from reprocheck.facts.locks import as_list, as_table, docker_excludes, lock_kind_by_name, sibling
+from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of, resolve_from
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
@@ -62,8 +63,14 @@ class MissingLock(Rule):
     `poetry.lock`, `pdm.lock`, `pylock.toml` or a compiled requirements file, a `Pipfile` without
     `Pipfile.lock`, a conda environment without a conda lock, and a hand-written `requirements*.txt` (no
     pip-compile header, no hashes): it is a declaration, not a lock. A declaration counts as locked when a lock
-    names it as its input, or when one lock pins every distribution it declares. Library projects
-    (`project-type = "library"`) need no lock for `pyproject.toml` or hand-written requirements files.
+    names it as its input, or when one lock pins every distribution it declares.
+
+    Libraries need no lock for `pyproject.toml` or hand-written requirements files: they declare ranges and let
+    applications pin. A project is a library when `project-type = "library"` is set, or, unless
+    `project-type = "application"` is set, when it publishes to PyPI: its CI runs
+    `pypa/gh-action-pypi-publish`, `twine upload`, `uv publish`, `hatch publish`, `flit publish` or
+    `poetry publish`, or its README tells users to `pip install` it by its own name or by a `git+` URL of the
+    repository.
 
     ## Why it matters
     Even with every direct dependency pinned, their own dependencies float: `pip install` on another day resolves
@@ -83,8 +90,8 @@ class MissingLock(Rule):
     severity = Severity.WARNING
     summary = "Dependencies are declared but no lock file pins them"
 
-    def check(self, project, settings, requirements_files, locks, lock_inputs, conda_environments, pyproject):
-        library = settings.project_type == "library"
+    def check(self, project, project_kind, requirements_files, locks, lock_inputs, conda_environments, pyproject):
+        library = project_kind.is_library
         pinned_by = [{p.name for p in lock.packages} for lock in locks.values()]
 
         def covered(path: str, names: set[str]) -> bool:
@@ -107,7 +114,7 @@ class MissingLock(Rule):
                 message = (
                     f"{rel} is hand-written (no pip-compile header, no hashes): a declaration without a lock, so "
                     f"transitive dependencies float; rename it to {rel.rsplit('.', 1)[0]}.in and compile it with "
-                    "pip-compile --generate-hashes (or use uv lock)"
+                    f"pip-compile --generate-hashes (or use uv lock); {LIBRARY_HINT}"
                 )
             yield self.finding(message, rel, named[0].line)
         if not library and isinstance(pyproject, dict):
@@ -141,7 +148,7 @@ class MissingLock(Rule):
             line, tool = toml_line_of(text, "python", "tool.poetry.dependencies"), "poetry lock"
         message = (
             f"pyproject.toml declares {dependency_count(count)} of an application but no lock pins them; "
-            f"run {tool} and commit the lock"
+            f"run {tool} and commit the lock; {LIBRARY_HINT}"
         )
         yield self.finding(message, "pyproject.toml", line)
 

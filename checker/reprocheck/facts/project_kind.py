@@ -1,0 +1,154 @@
+"""Whether the project is an application or a library, and why (LCK001 and DEP001 expect pins only of applications).
+
+The `project-type` setting wins when it is set. Otherwise a project that publishes to PyPI is a library: its CI
+uploads distributions (`pypa/gh-action-pypi-publish`, `twine upload`, `uv publish`, `hatch publish`,
+`flit publish`, `poetry publish`), or its README tells users to install it by its own name (`pip install
+<project name>`) or from this repository (`pip install git+https://…/<repository>`). Anything else is an
+application. `pip install -e .` and `pip install -r requirements.txt` in a README are how applications are
+set up, and say nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import posixpath
+import re
+from dataclasses import dataclass
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from reprocheck.facts import fact
+from reprocheck.facts.shell import parse_install, split_commands
+from reprocheck.tables.publishing import INSTALL_IN_TEXT, PUBLISH_ACTIONS, PUBLISH_COMMANDS, README_NAMES
+
+# How to say which it is, for messages of the rules that depend on it.
+LIBRARY_HINT = 'a library needs no pins: if this is one, set `project-type = "library"` in [tool.reprocheck]'
+PYTHON_PROGRAM = re.compile(r"^python(\d+(\.\d+)?)?$")
+GIT_URL_TAIL = re.compile(r"/([^/@#?]+?)(?:\.git)?/?(?:[@#?].*)?$")
+
+
+@dataclass(frozen=True)
+class ProjectKind:
+    """The effective project type: `kind` is "application" or "library"; `reason` says where it comes from."""
+
+    kind: str
+    reason: str
+    explicit: bool = False
+    path: str | None = None
+    line: int | None = None
+
+    @property
+    def is_library(self) -> bool:
+        return self.kind == "library"
+
+
+@fact
+def project_kind(project, settings, ci_configs, shell_commands, pyproject, python_modules) -> ProjectKind:
+    """The project type: the `project-type` setting when set, else detected from publishing, else application."""
+    source = settings.sources.get("project-type", "default")
+    if source != "default":
+        return ProjectKind(settings.project_type, f"set by project-type ({source})", explicit=True)
+    names = project_names(project, pyproject, python_modules)
+    detected = publishing_step(ci_configs, shell_commands) or readme_install(project, names)
+    return detected or ProjectKind("application", "the default (no PyPI publishing found)")
+
+
+def publishing_step(ci_configs, shell_commands) -> ProjectKind | None:
+    """The first CI step that uploads distributions to a package index."""
+    for config in ci_configs:
+        for use in config.uses:
+            if use.action in PUBLISH_ACTIONS:
+                return library(f"publishes to PyPI: {use.action} in {config.path}", config.path, use.line)
+    for sourced in shell_commands:
+        if sourced.origin != "ci":
+            continue
+        words = program_words(sourced.command.argv)
+        if tuple(words[:2]) in PUBLISH_COMMANDS:
+            return library(f"publishes to PyPI: `{' '.join(words[:2])}` in {sourced.path}", sourced.path, sourced.line)
+    return None
+
+
+def program_words(argv: list[str]) -> list[str]:
+    """The command without a `python -m` prefix: `python -m twine upload x` -> [twine, upload, x]."""
+    if len(argv) >= 3 and PYTHON_PROGRAM.match(posixpath.basename(argv[0])) and argv[1] == "-m":
+        return argv[2:]
+    return [posixpath.basename(argv[0]), *argv[1:]] if argv else []
+
+
+def library(reason: str, path: str, line: int) -> ProjectKind:
+    return ProjectKind("library", reason, path=path, line=line)
+
+
+def project_names(project, pyproject, python_modules) -> set[str]:
+    """The project's own distribution names (canonical), from pyproject.toml, setup.cfg or a literal in setup.py."""
+    names: set[str] = set()
+    data = pyproject if isinstance(pyproject, dict) else {}
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    for table in (data.get("project"), tool.get("poetry")):
+        if isinstance(table, dict) and isinstance(table.get("name"), str):
+            names.add(table["name"])
+    names.update(setup_cfg_name(project))
+    names.update(setup_py_name(python_modules))
+    return {canonicalize_name(n) for n in names if n and "{" not in n}
+
+
+def setup_cfg_name(project) -> list[str]:
+    text = project.try_read_text("setup.cfg") if project.exists("setup.cfg") else None
+    if not text or "name" not in text:
+        return []
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []  # an unparsable setup.cfg is reported where its dependencies are read
+    return [parser.get("metadata", "name")] if parser.has_option("metadata", "name") else []
+
+
+def setup_py_name(python_modules) -> list[str]:
+    """`setup(name="x")` as a literal in the root setup.py (never executed)."""
+    module = python_modules.get("setup.py")
+    if module is None or not module.mentions("name") or module.tree is None:
+        return []
+    return [
+        keyword.value.value
+        for node in ast.walk(module.tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
+    ]
+
+
+def readme_install(project, names: set[str]) -> ProjectKind | None:
+    """A root README line that installs the project by its own name or by a git URL of this repository."""
+    repository = canonicalize_name(project.root.name)
+    for readme in README_NAMES:
+        text = project.try_read_text(readme, "README") if project.exists(readme) else None
+        for number, line in enumerate((text or "").splitlines(), start=1):
+            for match in INSTALL_IN_TEXT.finditer(line):
+                target = installs_itself(line[match.start() :].split("`")[0], names, repository)
+                if target:
+                    return library(f"{readme} tells users to `pip install {target}`", readme, number)
+    return None
+
+
+def installs_itself(command_text: str, names: set[str], repository: str) -> str | None:
+    """The package of an install command that is this project (by name, or a git URL ending in its name)."""
+    commands = split_commands(command_text)
+    install = parse_install(commands[0]) if commands else None
+    if install is None or install.action not in ("install", "add"):
+        return None
+    for package in install.packages:
+        if package.startswith("git+"):
+            tail = GIT_URL_TAIL.search(package.split("#")[0])
+            if tail and canonicalize_name(tail.group(1)) in names | {repository}:
+                return package
+            continue
+        try:
+            requirement = Requirement(package)
+        except InvalidRequirement:
+            continue
+        if requirement.url is None and canonicalize_name(requirement.name) in names:
+            return package
+    return None
