@@ -186,8 +186,8 @@ def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
     root = make_repo({**base, **shapes["readme name"]})
     assert (kind_of(root).path, kind_of(root).line) == ("README.md", 4)
     # setup.py and setup.cfg names count too
-    root = make_repo({"setup.py": "from setuptools import setup\nsetup(name='tiny-lib')\n", "requirements.txt": "numpy\n",
-                      "README.md": "pip install tiny_lib\n"})  # fmt: skip
+    setup_py = "from setuptools import setup\nsetup(name='tiny-lib')\n"
+    root = make_repo({"setup.py": setup_py, "requirements.txt": "numpy\n", "README.md": "pip install tiny_lib\n"})
     assert kind_of(root).is_library
     root = make_repo({"setup.cfg": "[metadata]\nname = cfg-lib\n", "README.md": "`pip install cfg-lib`\n"})
     assert kind_of(root).is_library
