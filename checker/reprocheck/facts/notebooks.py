@@ -12,10 +12,12 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.facts.shell import Command, split_commands
 from reprocheck.project import UnreadableFile, decode_text
 
 # Notebooks with embedded images are often several MiB; above this the file is reported, not parsed.
@@ -25,6 +27,12 @@ _INDENT = re.compile(r"\n([ \t]+)\S")
 _NON_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7][0-9a-fA-F])[0-9a-fA-F]{4}")
 _DECODER = json.JSONDecoder()
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
+# Shell commands in code cells: `!cmd`, `x = !cmd`, `%%bash` cells, and line magics that run a program.
+COMMAND_MAGICS = frozenset({"pip", "conda", "mamba", "micromamba", "uv"})
+SHELL_CELL_MAGIC = re.compile(r"^\s*%%(bash|sh|script\s+(ba)?sh|system)\b")
+SHELL_ESCAPE = re.compile(r"^\s*(?:[\w.,\s\[\]()*]+=\s*)?!!?(?P<command>.*)$")
+LINE_MAGIC = re.compile(r"^\s*%(?P<magic>\w+)\b(?P<rest>.*)$")
+PYTHON_EXPANSION = re.compile(r"\{\s*sys\.executable\s*\}|\$\{?sys\.executable\}?")
 
 
 @dataclass
@@ -45,11 +53,46 @@ class Cell:
     def is_code(self) -> bool:
         return self.cell_type == "code"
 
+    @cached_property
+    def commands(self) -> list[Command]:
+        """Each shell command the cell runs (escapes, `%pip`-style magics, shell cells), lines counted in the cell."""
+        if not self.is_code:
+            return []
+        found: list[Command] = []
+        for line, script in shell_scripts(self.source):
+            found.extend(split_commands(PYTHON_EXPANSION.sub("python", script), first_line=line))
+        return found
+
     def file_line(self, line: int) -> int:
         """The line in the .ipynb of the cell's 1-based source line `line` (the cell's line when unknown)."""
         if 1 <= line <= len(self.source_json_lines):
             return self.source_json_lines[line - 1]
         return self.source_json_lines[-1] if self.source_json_lines else self.json_line
+
+
+def shell_scripts(source: str) -> list[tuple[int, str]]:
+    """(cell line, shell text) of each shell escape, command magic or shell-cell body of a code cell's source."""
+    lines = source.splitlines()
+    if not lines:
+        return []
+    if SHELL_CELL_MAGIC.match(lines[0]):
+        return [(2, "\n".join(lines[1:]))]
+    out = []
+    number = 0
+    while number < len(lines):
+        text = lines[number]
+        start = number + 1
+        while text.endswith("\\") and number + 1 < len(lines):  # IPython joins continued escape lines
+            number += 1
+            text = text[:-1] + " " + lines[number].strip()
+        number += 1
+        escape = SHELL_ESCAPE.match(text)
+        magic = LINE_MAGIC.match(text)
+        if escape:
+            out.append((start, escape.group("command")))
+        elif magic and magic.group("magic") in COMMAND_MAGICS:
+            out.append((start, magic.group("magic") + magic.group("rest")))
+    return out
 
 
 @dataclass

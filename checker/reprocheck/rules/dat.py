@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.git_facts import POINTER_MAX_BYTES
 from reprocheck.facts.shell import split_commands, strip_wrappers
 from reprocheck.findings import Severity
@@ -42,22 +43,9 @@ ARTIFACT_SUFFIXES = frozenset(
 ZARR_STORE = re.compile(r"^(.*?[^/]+\.zarr)/")
 COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4")
 
-# DAT004: programs that run the script given as an argument, runners that wrap a command, config suffixes.
-INTERPRETER = re.compile(
-    r"^(python|pypy)(\d+(\.\d+)?)?$|^(Rscript|R|bash|sh|zsh|julia|node|perl|ruby|torchrun|deepspeed|papermill)$"
-)
-RUNNERS = {  # program -> words to skip before the wrapped command, and options that take a value
-    "uv": (("run",), frozenset({"--with", "--python", "-p", "--project", "--directory", "--env-file", "--group"})),
-    "poetry": (("run",), frozenset({"--directory", "-C"})),
-    "pipenv": (("run",), frozenset()),
-    "pdm": (("run",), frozenset({"-p", "--project"})),
-    "hatch": (("run",), frozenset()),
-    "conda": (("run",), frozenset({"-n", "--name", "-p", "--prefix"})),
-    "mamba": (("run",), frozenset({"-n", "--name", "-p", "--prefix"})),
-    "micromamba": (("run",), frozenset({"-n", "--name", "-p", "--prefix"})),
-    "accelerate": (("launch",), frozenset({"--config_file", "--num_processes", "--num_machines", "--mixed_precision"})),
-    "time": ((), frozenset()),
-}
+# DAT004: programs other than Python that run the script given as an argument (Python commands are read by
+# entrypoints.python_target), and config suffixes.
+OTHER_INTERPRETER = re.compile(r"^(Rscript|R|bash|sh|zsh|julia|node|perl|ruby|papermill)$")
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".conf")
 HYDRA_PATH_OPTIONS = ("--config-path", "-cp", "--config-dir", "-cd")
 HYDRA_NAME_OPTIONS = ("--config-name", "-cn")
@@ -379,24 +367,6 @@ def python_module_file(module: str, module_index) -> str | None:
     return None
 
 
-def unwrap(argv: list[str]) -> list[str]:
-    """`uv run --with x python a.py` -> `python a.py`; also `env`, `sudo`, `time`, `accelerate launch`, ..."""
-    argv = strip_wrappers(argv)
-    while argv and posixpath.basename(argv[0]) in RUNNERS:
-        words, value_options = RUNNERS[posixpath.basename(argv[0])]
-        i = 1
-        for word in words:
-            if i < len(argv) and argv[i] == word:
-                i += 1
-        while i < len(argv) and argv[i].startswith("-"):
-            option = argv[i].split("=", 1)[0]
-            i += 2 if option in value_options and "=" not in argv[i] else 1
-        if i < len(argv) and argv[i] == "--":
-            i += 1
-        argv = strip_wrappers(argv[i:])
-    return argv
-
-
 def stage_inputs(stage, project, module_index) -> Iterator[StageInput]:
     """Scripts a stage's commands run and config files they name, as root-relative paths that exist."""
 
@@ -408,7 +378,7 @@ def stage_inputs(stage, project, module_index) -> Iterator[StageInput]:
 
     for line, text in stage.commands:
         for command in split_commands(text, first_line=line):
-            argv = unwrap(command.argv)
+            argv = strip_wrappers(command.argv)
             if not argv:
                 continue
             script_at, script = script_of(argv, existing, module_index)
@@ -419,14 +389,21 @@ def stage_inputs(stage, project, module_index) -> Iterator[StageInput]:
 
 
 def script_of(argv: list[str], existing, module_index) -> tuple[int | None, str | None]:
-    """(index in argv, root-relative path) of the script a command runs, if it is a file of the project."""
+    """(index in argv, root-relative path) of the script a command runs, if it is a file of the project.
+
+    Python commands (`python x.py`, `-m pkg`, `uv run`, `torchrun`, `accelerate launch`, ...) are read by
+    :func:`~reprocheck.facts.entrypoints.python_target`, as entry points are; other interpreters here.
+    """
     if existing(argv[0]):
         return 0, existing(argv[0])
-    if not INTERPRETER.match(posixpath.basename(argv[0])):
+    target = python_target(argv)
+    if target is not None:
+        kind, name = target
+        at = next((i for i, arg in enumerate(argv) if arg in (name, f"-m{name}")), None)
+        return at, python_module_file(name, module_index) if kind == "module" else existing(name)
+    if not OTHER_INTERPRETER.match(posixpath.basename(argv[0])):
         return None, None
     for i, arg in enumerate(argv[1:], start=1):
-        if arg == "-m" and i + 1 < len(argv):
-            return i + 1, python_module_file(argv[i + 1], module_index)
         if arg in ("-c", "-e"):
             break
         if existing(arg) and not arg.endswith(CONFIG_SUFFIXES):

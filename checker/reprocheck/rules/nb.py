@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from reprocheck.facts.notebooks import Cell, Notebook
-from reprocheck.facts.shell import parse_install, split_commands
+from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Severity
 from reprocheck.rule import Rule
 
@@ -22,12 +20,6 @@ INSTALL_ACTIONS = {
     "pipenv": frozenset({"install", "sync", "update", "upgrade"}),
     "pipx": frozenset({"install", "inject"}),
 }
-# IPython line magics that run a package manager in the kernel's environment.
-INSTALL_MAGICS = frozenset({"pip", "conda", "mamba", "micromamba", "uv"})
-SHELL_CELL_MAGIC = re.compile(r"^\s*%%(bash|sh|script\s+(ba)?sh|system)\b")
-SHELL_ESCAPE = re.compile(r"^\s*(?:[\w.,\s\[\]()*]+=\s*)?!!?(?P<command>.*)$")
-LINE_MAGIC = re.compile(r"^\s*%(?P<magic>\w+)\b(?P<rest>.*)$")
-PYTHON_EXPANSION = re.compile(r"\{\s*sys\.executable\s*\}|\$\{?sys\.executable\}?")
 
 
 # -- NB001's strip, as nbstripout does it by default -----------------------------------------------
@@ -199,40 +191,9 @@ class NotebookExecutionOrder(Rule):
 
 
 # -- NB003 ----------------------------------------------------------------------------------------
-def cell_scripts(cell: Cell) -> list[tuple[int, str]]:
-    """(cell line, shell command text) of each shell escape, install magic or shell-cell line of a code cell."""
-    lines = cell.source.splitlines()
-    if not lines:
-        return []
-    if SHELL_CELL_MAGIC.match(lines[0]):
-        return [(2, "\n".join(lines[1:]))]
-    out = []
-    number = 0
-    while number < len(lines):
-        text = lines[number]
-        start = number + 1
-        while text.endswith("\\") and number + 1 < len(lines):  # IPython joins continued escape lines
-            number += 1
-            text = text[:-1] + " " + lines[number].strip()
-        number += 1
-        escape = SHELL_ESCAPE.match(text)
-        magic = LINE_MAGIC.match(text)
-        if escape:
-            out.append((start, escape.group("command")))
-        elif magic and magic.group("magic") in INSTALL_MAGICS:
-            out.append((start, magic.group("magic") + magic.group("rest")))
-    return out
-
-
-def cell_commands(cell: Cell):
-    """Each shell command run from the cell (escapes, install magics, shell cells), with its line in the cell."""
-    for line, script in cell_scripts(cell):
-        yield from split_commands(PYTHON_EXPANSION.sub("python", script), first_line=line)
-
-
 def notebook_installs(cell: Cell):
     """Each package install run from the cell, with its line in the cell."""
-    for command in cell_commands(cell):
+    for command in cell.commands:
         install = parse_install(command)
         if install is not None and install.action in INSTALL_ACTIONS.get(install.tool, ()):
             yield command.line, install
@@ -241,7 +202,7 @@ def notebook_installs(cell: Cell):
 def first_clone_cell(notebook: Notebook) -> int | None:
     """The index of the first cell that runs `git clone`: from there on the notebook sets up a fresh machine."""
     for cell in notebook.code_cells:
-        if "clone" in cell.source and any(c.argv[:2] == ["git", "clone"] for c in cell_commands(cell)):
+        if "clone" in cell.source and any(c.argv[:2] == ["git", "clone"] for c in cell.commands):
             return cell.index
     return None
 
