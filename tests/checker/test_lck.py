@@ -408,6 +408,61 @@ def test_lck005_look_alikes(make_repo):
     assert of(root, "LCK005") == []
 
 
+def ci_step(script: str) -> str:
+    return f"on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: {script}\n"
+
+
+def test_lck005_ci_uv_sync_without_a_committed_uv_lock(make_repo):
+    """`uv sync` in CI with no uv.lock in the checkout resolves afresh on every run: absent or ignored."""
+    root = make_repo({"pyproject.toml": PYPROJECT, ".github/workflows/ci.yml": ci_step("uv sync --all-extras")})
+    found = of(root, "LCK005")
+    assert where(found) == [(".github/workflows/ci.yml", 6)]
+    assert found[0]["message"] == (
+        ".github/workflows/ci.yml runs uv sync but uv.lock is not in the repository, so every run resolves the "
+        "environment afresh; run uv lock and commit uv.lock"
+    )
+    root = make_repo(
+        {
+            ".gitignore": "uv.lock\n",
+            "pyproject.toml": PYPROJECT,
+            ".github/workflows/ci.yml": ci_step("uv sync --locked"),
+        }
+    )
+    assert "but uv.lock is git-ignored" in of(root, "LCK005")[0]["message"]
+    # a sub-project named by --project / --directory, in GitLab CI too; once per workflow and lock
+    root = make_repo(
+        {
+            "app/pyproject.toml": PYPROJECT,
+            ".gitlab-ci.yml": "test:\n  script:\n    - uv sync --project app\n    - uv sync --project app --all-extras\n",
+            ".github/workflows/ci.yml": ci_step("uv sync --directory=./app"),
+        }
+    )
+    found = of(root, "LCK005")
+    assert where(found) == [(".github/workflows/ci.yml", 6), (".gitlab-ci.yml", 3)]
+    assert "but app/uv.lock is not in the repository" in found[0]["message"]
+
+
+def test_lck005_uv_sync_look_alikes(make_repo):
+    """Quiet: a committed lock, no project to sync, a lock for another folder, a Makefile, and a library."""
+    shapes = {
+        "committed": {"pyproject.toml": PYPROJECT, "uv.lock": uv_lock(FRESH_REQUIRES_DIST)},
+        "no project": {"requirements.txt": "numpy==1.26.4\n"},
+        "other folder": {"pyproject.toml": PYPROJECT, "uv.lock": uv_lock(FRESH_REQUIRES_DIST), "lib/x.py": ""},
+        "variable folder": {"pyproject.toml": PYPROJECT, "uv.lock": uv_lock(FRESH_REQUIRES_DIST)},
+        "library": {
+            "pyproject.toml": PYPROJECT,
+            ".gitignore": "uv.lock\n",
+            ".github/workflows/release.yml": PUBLISH_WORKFLOW,
+        },
+    }
+    scripts = {"other folder": "uv sync --project .", "variable folder": "uv sync --project $PROJECT_DIR"}
+    for label, files in shapes.items():
+        workflow = {".github/workflows/ci.yml": ci_step(scripts.get(label, "uv sync"))}
+        assert of(make_repo({**files, **workflow}), "LCK005") == [], label
+    root = make_repo({"pyproject.toml": PYPROJECT, "Makefile": "install:\n\tuv sync\n"})
+    assert of(root, "LCK005") == []
+
+
 # -- LCK006 -------------------------------------------------------------------------------------------------------
 def test_lck006_installs_that_bypass_the_lock(make_repo):
     root = make_repo(

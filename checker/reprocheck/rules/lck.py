@@ -540,8 +540,10 @@ class UncommittedLock(Rule):
     """
     ## What it does
     Reports a lock (or requirements file) that a Dockerfile, a CI step or a Makefile installs from while it is
-    not committed: untracked, or git-ignored; and one that a Dockerfile uses (`pip install -r`, `uv sync`,
-    `COPY uv.lock`) while the build context's `.dockerignore` leaves it out.
+    not committed: untracked, or git-ignored; one that a Dockerfile uses (`pip install -r`, `uv sync`,
+    `COPY uv.lock`) while the build context's `.dockerignore` leaves it out; and CI that runs `uv sync` for a
+    project (the repository root, or its `--project`/`--directory`) whose `uv.lock` is not in the repository
+    at all, ignored or never made (a library, which LCK001 describes, may leave its lock out on purpose).
 
     ## Why it matters
     CI and other people's builds check out the repository: an untracked or ignored lock is simply not there, so
@@ -561,7 +563,7 @@ class UncommittedLock(Rule):
     severity = Severity.ERROR
     summary = "A lock used by the build or CI is untracked, git-ignored or excluded from the Docker context"
 
-    def check(self, project, shell_commands, locks, git_facts, dockerfiles):
+    def check(self, project, project_kind, shell_commands, locks, git_facts, dockerfiles):
         reported: set[tuple[str, str, str]] = set()
         contexts = {path: build_context(path, dockerfile, project) for path, dockerfile in dockerfiles.items()}
         for sourced in shell_commands:
@@ -570,6 +572,12 @@ class UncommittedLock(Rule):
             install = parse_install(sourced.command)
             if install is None:
                 continue
+            missing = None if project_kind.is_library else missing_uv_lock(project, sourced, install)
+            if missing is not None and (missing, sourced.path, "absent") not in reported:
+                reported.add((missing, sourced.path, "absent"))
+                yield self.finding(
+                    self.absent_message(project, git_facts, sourced.path, missing), sourced.path, sourced.line
+                )
             context = contexts.get(sourced.path) if sourced.origin == "dockerfile" else None
             base = context if context is not None else default_base(sourced)
             for ref in used_files(install):
@@ -603,6 +611,28 @@ class UncommittedLock(Rule):
                                 "context; add an exception (!" + rel[len(prefix) :] + ")"
                             )
                             yield self.finding(message, path, copy.line)
+
+    @staticmethod
+    def absent_message(project, git_facts, path: str, lock: str) -> str:
+        why = "git-ignored" if project.in_git and git_facts.is_ignored(lock) else "not in the repository"
+        return (
+            f"{path} runs uv sync but {lock} is {why}, so every run resolves the environment afresh; run uv lock "
+            f"and commit {lock}"
+        )
+
+
+def missing_uv_lock(project, sourced, install) -> str | None:
+    """The uv.lock a CI `uv sync` would install, when the project it syncs has none committed."""
+    if sourced.origin != "ci" or install.tool != "uv" or install.action != "sync":
+        return None
+    folders = [*install.options.get("--project", []), *install.options.get("--directory", [])]
+    folder = posixpath.normpath(folders[-1]) if folders else "."
+    if "$" in folder or folder.startswith(("..", "/")):
+        return None
+    manifest, lock = (posixpath.normpath(posixpath.join(folder, name)) for name in ("pyproject.toml", "uv.lock"))
+    if not project.exists(manifest) or project.exists(lock) or os.path.isfile(project.root / lock):
+        return None  # a lock on disk that git ignores is reported as such by the caller
+    return lock
 
 
 def default_base(sourced) -> str:
