@@ -433,7 +433,7 @@ def test_lck005_ci_uv_sync_without_a_committed_uv_lock(make_repo):
     root = make_repo(
         {
             "app/pyproject.toml": PYPROJECT,
-            ".gitlab-ci.yml": "test:\n  script:\n    - uv sync --project app\n    - uv sync --project app --all-extras\n",
+            ".gitlab-ci.yml": "test:\n  script:\n    - uv sync --project app\n    - uv sync --project app -q\n",
             ".github/workflows/ci.yml": ci_step("uv sync --directory=./app"),
         }
     )
