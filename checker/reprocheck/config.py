@@ -31,6 +31,14 @@ DEFAULT_FIXTURE_DIRS = [
     "testdata/",
     "tests/resources/",
 ]
+# Where files play a role other than an experiment's (facts/roles.py); the `roles` setting replaces them per role.
+DEFAULT_ROLES = {
+    "vendored": ["third_party/", "third-party/", "thirdparty/", "vendor/", "vendored/", "_vendor/"],
+    "devcontainer": [".devcontainer/"],
+    "test": ["tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py"],
+    "docs": ["docs/", "doc/"],
+    "example": ["examples/", "example/", "tutorials/", "tutorial/", "demo/", "demos/"],
+}
 UNITS = {
     "": 1,
     "B": 1,
@@ -69,7 +77,7 @@ class Settings:
     schemas: dict[str, str] = field(default_factory=dict)
     import_map: dict[str, list[str]] = field(default_factory=dict)
     fixture_dirs: list[str] = field(default_factory=lambda: list(DEFAULT_FIXTURE_DIRS))
-    roles: dict[str, list[str]] = field(default_factory=dict)  # role -> globs replacing that role's defaults
+    roles: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_ROLES.items()})
     cache_dir: str = ".reprocheck_cache"
     # bookkeeping, not settings
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -227,6 +235,11 @@ def shape(node: dict, schema: dict) -> str:
     kind = node.get("type")
     if kind == "array":
         return "a list of " + shape(node.get("items", {}), schema).replace("a ", "", 1).replace("an ", "", 1) + "s"
+    if kind == "object" and node.get("properties"):
+        keys = node["properties"]
+        kinds = {shape(value, schema) for value in keys.values()}
+        each = f", each {kinds.pop()}" if len(kinds) == 1 else ""
+        return "a table with the keys " + ", ".join(keys) + each
     if kind == "object":
         values = node.get("additionalProperties")
         return "a table whose values are each " + (shape(values, schema) if isinstance(values, dict) else "a value")
@@ -253,6 +266,8 @@ def apply_table(settings: Settings, table: dict, origin: str) -> None:
                 value = parse_size(value)
             except ConfigError as error:
                 raise ConfigError(f"{display_origin(Path(origin))}: {error}") from None
+        elif key == "roles":
+            value = {**{k: list(v) for k, v in DEFAULT_ROLES.items()}, **value}  # a role not named keeps its defaults
         elif key == "import-map":
             value = {k: [v] if isinstance(v, str) else list(v) for k, v in value.items()}
         setattr(settings, attr, value)

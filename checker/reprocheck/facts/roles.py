@@ -22,19 +22,13 @@ import pathspec
 from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
+from reprocheck.config import DEFAULT_ROLES
 from reprocheck.facts import fact
 from reprocheck.facts.structured import load_toml
 
 EXPERIMENT = "experiment"
-# Roles in the order they are tried; `experiment` globs (from the settings only) win over all of them.
-DEFAULT_ROLE_GLOBS: dict[str, tuple[str, ...]] = {
-    "vendored": ("third_party/", "third-party/", "thirdparty/", "vendor/", "vendored/", "_vendor/"),
-    "devcontainer": (".devcontainer/",),
-    "test": ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py"),
-    "docs": ("docs/", "doc/"),
-    "example": ("examples/", "example/", "tutorials/", "tutorial/", "demo/", "demos/"),
-}
-ROLES = (EXPERIMENT, *DEFAULT_ROLE_GLOBS)
+# Roles are tried in the order of DEFAULT_ROLES (vendored first); `experiment` globs win over all of them.
+ROLES = (EXPERIMENT, *DEFAULT_ROLES)
 # What a finding's message says a matched folder holds.
 ROLE_WORDS = {
     "test": "tests",
@@ -243,7 +237,7 @@ def roles(project, settings, python_modules) -> Roles:
     configured = settings.roles
     specs = {
         role: pathspec.GitIgnoreSpec.from_lines(configured.get(role, defaults))
-        for role, defaults in DEFAULT_ROLE_GLOBS.items()
+        for role, defaults in DEFAULT_ROLES.items()
     }
     forced = pathspec.GitIgnoreSpec.from_lines(configured[EXPERIMENT]) if configured.get(EXPERIMENT) else None
     copies = find_vendored_copies(project, python_modules, root_project_names(project, python_modules))
