@@ -304,3 +304,18 @@ def config_command(
     for key, value in settings.as_dict().items():
         typer.echo(f"{key} = {json.dumps(value)}  # {settings.sources.get(key, 'default')}")
     typer.echo(f"# selected rules ({len(selection.enabled)}): {' '.join(sorted(selection.enabled))}")
+    for line in detected_facts(target.root, settings):
+        typer.echo(line)
+
+
+def detected_facts(root: Path, settings) -> list[str]:
+    """What the checker found about the project that changes how rules judge it: its type and vendored copies."""
+    from reprocheck.facts import FactStore
+    from reprocheck.project import Project
+
+    facts = FactStore(Project.discover(root, settings, root=root))
+    kind = facts.get("project_kind")
+    lines = [f"# project type: {kind.kind}; {kind.reason}"]
+    for copy in facts.get("roles").vendored_copies:
+        lines.append(f"# vendored copy: {copy.folder}/ ({copy.distribution}; only repository-wide rules report there)")
+    return lines

@@ -199,11 +199,29 @@ def test_config_show_prints_resolved_values_and_their_sources(make_repo):
     assert 'fail-on = "error"  # ' + str(root.resolve() / "pyproject.toml") in lines
     assert 'ignore = {"RPC002": null}  # command line' in lines
     assert "max-file-size = 1048576  # default" in lines
-    assert lines[-1] == "# selected rules (1): RPC001"
+    assert "# selected rules (1): RPC001" in lines
+    assert lines[-1] == "# project type: application; the default (no PyPI publishing found)"
     for key in Settings.key_names():
         assert any(line.startswith(f"{key} = ") for line in lines), key
     values = {line.split(" = ")[0]: line.split(" = ", 1)[1].rsplit("  # ", 1)[0] for line in lines if " = " in line}
     assert json.loads(values["seed-keys"])[0] == "seed"
+
+
+def test_config_show_names_the_detected_project_type_and_vendored_copies(make_repo):
+    root = make_repo(
+        {
+            "README.md": "Install it:\n\n    pip install mylib\n",
+            "pyproject.toml": '[project]\nname = "mylib"\n',
+            "mylib/__init__.py": "",
+            "ext/lib/setup.py": "from setuptools import setup\nsetup(name='transformers')\n",
+            "ext/lib/src/transformers/__init__.py": "",
+        }
+    )
+    lines = run_cli("config", "--show", str(root)).stdout.splitlines()
+    assert lines[-2:] == [
+        "# project type: library; README.md tells users to `pip install mylib`",
+        "# vendored copy: ext/lib/ (transformers; only repository-wide rules report there)",
+    ]
 
 
 def test_config_without_show_and_with_bad_settings(make_repo):
