@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import findings, git
+from tests.conftest import findings, git, run_cli
 
 OPEN, MIDDLE, CLOSE = "<" * 7, "=" * 7, ">" * 7
 CONFLICT = f"torch\n{OPEN} before updating\ntorch==2.1.0\n{MIDDLE}\ntorch==2.3.1\n{CLOSE} after updating\n"
@@ -48,11 +48,35 @@ def test_tpl001_fires(make_repo, src, commit, expected):
 
 
 def test_tpl001_message_names_the_fix(make_repo):
-    ((_, _, message),) = found(make_repo, {".copier-answers.yml": answers(commit="abc1234")}, "TPL001")
+    ((_, _, message),) = found(make_repo, {".copier-answers.yml": answers(commit="main")}, "TPL001")
     assert message == (
-        ".copier-answers.yml has _commit abc1234, a bare commit and not a tag: copier update needs the template "
-        "version as a tag; generate from a tagged release (copier copy --vcs-ref v<X.Y.Z> ...)"
+        ".copier-answers.yml has _commit main, a branch name and not a tag: copier update would diff against the "
+        "branch's current state, not the version the project was generated from; generate from a tagged release "
+        "(copier copy --vcs-ref v<X.Y.Z> ...)"
     )
+
+
+@pytest.mark.parametrize("commit", ["abc1234", "HEAD", "0123456789abcdef0123456789abcdef01234567"])
+def test_tpl001_a_bare_commit_is_info_and_does_not_fail_the_run(make_repo, commit):
+    root = make_repo({".copier-answers.yml": answers(commit=commit)})
+    [finding] = findings(root, select="TPL001")
+    assert finding["severity"] == "info" and "copier update works, but without version ordering" in finding["message"]
+    assert run_cli(str(root), "--select", "TPL001").exit_code == 0
+
+
+@pytest.mark.parametrize(("commit", "severity"), [(None, "warning"), ("develop", "warning")])
+def test_tpl001_what_breaks_an_update_is_a_warning(make_repo, commit, severity):
+    [finding] = findings(make_repo({".copier-answers.yml": answers(commit=commit)}), select="TPL001")
+    assert finding["severity"] == severity
+
+
+def test_tpl001_an_untracked_answers_file(make_repo):
+    root = make_repo({"README.md": "x\n"})
+    (root / ".copier-answers.yml").write_text(answers(), encoding="utf-8")
+    [finding] = findings(root, select="TPL001")
+    assert finding["severity"] == "warning" and finding["message"].startswith(".copier-answers.yml is not tracked")
+    git(root, "add", ".copier-answers.yml")
+    assert findings(root, select="TPL001") == []
 
 
 @pytest.mark.parametrize(

@@ -30,41 +30,56 @@ def source_problem(src: object) -> str | None:
     return f"has _src_path {src}, a relative local path"
 
 
-def commit_problem(commit: object) -> str | None:
-    """Copier writes a tag (`v1.2.0`) or its `git describe` form (`v1.2.0-3-gabcdef0`); both are fine."""
+def commit_problem(commit: object) -> tuple[str, Severity] | None:
+    """What is wrong with `_commit`, and how much it hurts an update.
+
+    Copier writes a tag (`v1.2.0`) or its `git describe` form (`v1.2.0-3-gabcdef0`); both are fine. A bare commit
+    still updates (without version ordering or migrations); a missing `_commit` or a branch name does not.
+    """
     if commit is None or (isinstance(commit, str) and not commit.strip()):
-        return "has no _commit"
+        return "has no _commit: copier update cannot tell which template version the project has", Severity.WARNING
     text = str(commit).strip()
     if text == "HEAD" or BARE_COMMIT.match(text):
-        return f"has _commit {text}, a bare commit and not a tag"
+        return (
+            f"has _commit {text}, a bare commit and not a tag: copier update works, but without version ordering "
+            "or migrations",
+            Severity.INFO,
+        )
     if not any(ch.isdigit() for ch in text):
-        return f"has _commit {text}, a branch name and not a tag"
+        return (
+            f"has _commit {text}, a branch name and not a tag: copier update would diff against the branch's "
+            "current state, not the version the project was generated from",
+            Severity.WARNING,
+        )
     return None
 
 
 class CopierAnswersNotUpdatable(Rule):
     """
     ## What it does
-    Reports a Copier answers file (`.copier-answers.yml`, or `.copier-answers.<name>.yml`) whose `_src_path` is
-    missing or a relative local path, or whose `_commit` is missing, `HEAD`, a bare commit hash or a branch.
-    Git URLs (`gh:org/template`, `https://…`, `git@…`) and absolute paths are fine, and so are the tag
-    (`v1.2.0`) and `git describe` (`v1.2.0-3-gabcdef0`) forms Copier writes.
+    Reports a Copier answers file (`.copier-answers.yml`, or `.copier-answers.<name>.yml`) that breaks
+    `copier update`: `_src_path` missing or a relative local path, `_commit` missing or a branch name, or the
+    answers file not tracked by git. A `_commit` that is a bare commit hash or `HEAD` is reported at info: updates
+    work from it, but without version ordering or migrations. Git URLs (`gh:org/template`, `https://…`, `git@…`)
+    and absolute paths are fine, and so are the tag (`v1.2.0`) and `git describe` (`v1.2.0-3-gabcdef0`) forms
+    Copier writes.
 
     ## Why it matters
     `copier update` replays the template from `_src_path` at `_commit` to bring template fixes (new pins, CI,
     reprocheck rules) into the project. A relative path only resolves on the machine that generated the project,
-    and without a tagged version Copier cannot compute what changed, so the project drifts from its template.
+    without `_commit` Copier cannot compute what changed, and an answers file that is not committed is gone from
+    every other clone, so the project drifts from its template.
 
     ## Example
     ```yaml
-    _commit: 3f2a9c1
+    _commit: main
     _src_path: ../ml-template
     ```
 
     ## Fix
     Generate from a tagged release of the template by its URL:
     `copier copy --vcs-ref v1.2.0 gh:org/ml-template .`, or edit `_src_path` to the template's git URL and
-    `_commit` to the tag the project was generated from.
+    `_commit` to the tag the project was generated from; commit `.copier-answers.yml`.
     """
 
     code = "TPL001"
@@ -77,6 +92,10 @@ class CopierAnswersNotUpdatable(Rule):
             data = load_yaml(project, rel)
             if data is None:
                 continue
+            if not project.is_tracked(rel):
+                yield self.finding(
+                    f"{rel} is not tracked by git: other clones have no answers to update from; git add it", rel, 1
+                )
             answers = data.data if isinstance(data.data, dict) else {}
             problem = source_problem(answers.get("_src_path"))
             if problem:
@@ -86,14 +105,16 @@ class CopierAnswersNotUpdatable(Rule):
                     rel,
                     data.line_of("_src_path") if "_src_path" in answers else 1,
                 )
-            problem = commit_problem(answers.get("_commit"))
-            if problem:
-                yield self.finding(
-                    f"{rel} {problem}: copier update needs the template version as a tag; generate from a tagged "
-                    "release (copier copy --vcs-ref v<X.Y.Z> ...)",
+            judged = commit_problem(answers.get("_commit"))
+            if judged:
+                problem, severity = judged
+                finding = self.finding(
+                    f"{rel} {problem}; generate from a tagged release (copier copy --vcs-ref v<X.Y.Z> ...)",
                     rel,
                     data.line_of("_commit") if "_commit" in answers else 1,
                 )
+                finding.severity = severity
+                yield finding
 
 
 class UpdateLeftovers(Rule):
