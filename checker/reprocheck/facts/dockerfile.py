@@ -9,15 +9,18 @@ continuations with comment and blank lines inside them, heredocs (`RUN <<EOF`, `
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import posixpath
 import re
 import shlex
+import warnings
 from dataclasses import dataclass, field
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.facts.devcontainers import devcontainer_of
 from reprocheck.facts.shell import SHELLS, Command, expand_word, scan_word, split_commands
 
 INSTRUCTIONS = frozenset(
@@ -487,21 +490,73 @@ def _reference(dockerfile: Dockerfile, stage: Stage, source: str, line: int, sco
 
 
 # -- build context ------------------------------------------------------------------------------------------------
-def build_context(path: str, dockerfile: Dockerfile, project) -> str:
-    """The folder docker builds from ("" for the root): the Dockerfile's own, or the nearest parent folder where
-    all its COPY/ADD sources exist (`docker build -f docker/Dockerfile .` is the common layout)."""
-    folder = posixpath.dirname(path)
-    sources = []
+@dataclass
+class BuildContext:
+    """What `docker build` of one Dockerfile works from: the context `folder` ("" for the root), the .dockerignore
+    in force (`ignore_file`, or None), the dev container that builds it, and `sent`: the context-relative paths
+    BuildKit transfers (COPY/ADD sources and bind mounts; it sends nothing else), or None when the whole context
+    goes (a `COPY . .`, or a source that cannot be resolved)."""
+
+    dockerfile: str
+    folder: str
+    ignore_file: str | None
+    sent: tuple[str, ...] | None
+    devcontainer: str | None = None
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.folder}/" if self.folder else ""
+
+    def sends(self, inside: str) -> bool:
+        """Whether the build transfers the context-relative `inside` as part of a larger source (a folder or
+        glob that holds it; naming it exactly is copying it on purpose)."""
+        if self.sent is None:
+            return True
+        parts = inside.split("/")
+        for source in self.sent:
+            pattern = source.split("/")
+            if len(pattern) > len(parts) or (len(pattern) == len(parts) and not any(c in source for c in "*?[")):
+                continue
+            if all(fnmatch.fnmatchcase(part, glob) for part, glob in zip(parts, pattern, strict=False)):
+                return True
+        return False
+
+
+def named_sources(dockerfile: Dockerfile) -> list[str]:
+    """The context-relative COPY/ADD and bind-mount sources of every stage, normalised (`.` is the whole
+    context); remote sources are left out."""
+    sources: list[str] = []
     for stage in dockerfile.stages:
-        for item in [*stage.copies, *stage.adds]:
-            for source in item.sources:
-                if "://" in source or "$" in source or source.startswith(("/", "git@")):
-                    continue
-                while source.startswith("./"):
-                    source = source[2:]
-                source = source.rstrip("/")
-                if source and source != ".":
-                    sources.append(source)
+        named = [s for item in [*stage.copies, *stage.adds] for s in item.sources]
+        named += [m.get("source", ".") for run in stage.runs for m in run.mounts if _binds_context(m)]
+        for source in named:
+            if "://" not in source and not source.startswith("git@"):
+                sources.append(posixpath.normpath(source.lstrip("/") or "."))
+    return sources
+
+
+def context_sources(dockerfile: Dockerfile) -> list[str] | None:
+    """What BuildKit sends of the context: the named sources, or None when one of them is the whole context
+    (`.`, `*`) or holds a variable left unresolved."""
+    sources = named_sources(dockerfile)
+    if any(s in (".", "*") or "$" in s for s in sources):
+        return None
+    return sources
+
+
+def _binds_context(mount: dict[str, str]) -> bool:
+    return mount.get("type", "bind") == "bind" and not mount.get("from")
+
+
+def build_context(path: str, dockerfile: Dockerfile, project) -> str:
+    """The folder docker builds from ("" for the root): the dev container's `build.context` when one builds it,
+    else the Dockerfile's own folder or the nearest parent where all its COPY/ADD sources exist
+    (`docker build -f docker/Dockerfile .` is the common layout)."""
+    container = devcontainer_of(project, path)
+    if container is not None:
+        return container.context
+    folder = posixpath.dirname(path)
+    sources = [s for s in named_sources(dockerfile) if s != "." and "$" not in s and not s.startswith("..")]
     if not sources:
         return folder
     candidates = [folder]
@@ -518,6 +573,125 @@ def _source_exists(project, rel: str) -> bool:
     if any(ch in rel for ch in "*?["):  # a glob: assume it matches something
         return True
     return project.exists(rel) or os.path.exists(project.root / rel)
+
+
+def dockerignore_file(project, dockerfile_path: str, context: str) -> str | None:
+    """The .dockerignore in force: `<Dockerfile>.dockerignore` beside the Dockerfile, else the context's own
+    (looked for on disk too: an ignore file may itself be git-ignored)."""
+    prefix = f"{context}/" if context else ""
+    for candidate in (f"{dockerfile_path}.dockerignore", f"{prefix}.dockerignore"):
+        if project.exists(candidate) or os.path.isfile(project.root / candidate):
+            return candidate
+    return None
+
+
+def load_build_context(project, path: str, dockerfile: Dockerfile) -> BuildContext:
+    folder = build_context(path, dockerfile, project)
+    sources = context_sources(dockerfile)
+    container = devcontainer_of(project, path)
+    return BuildContext(
+        dockerfile=path,
+        folder=folder,
+        ignore_file=dockerignore_file(project, path, folder),
+        sent=tuple(sources) if sources is not None else None,
+        devcontainer=container.path if container is not None else None,
+    )
+
+
+# -- .dockerignore ------------------------------------------------------------------------------------------------
+def dockerignore_pattern(pattern: str) -> re.Pattern:
+    """A .dockerignore pattern (Go filepath.Match plus `**`), anchored at the context root."""
+    pattern = posixpath.normpath(pattern.strip().lstrip("/")) if pattern.strip() not in ("", "/") else ""
+    parts: list[str] = []
+    groups = [0]
+    for index, segment in enumerate(pattern.split("/")):
+        if segment == "**":
+            parts.append(".*" if index == len(pattern.split("/")) - 1 else "(?:[^/]+/)*")
+            continue
+        pieces: list[str | None] = []  # regex pieces; None for a star (a run of stars is one star)
+        i = 0
+        while i < len(segment):
+            ch = segment[i]
+            if ch == "*":
+                if not pieces or pieces[-1] is not None:
+                    pieces.append(None)
+            elif ch == "?":
+                pieces.append("[^/]")
+            elif ch == "[":
+                end = segment.find("]", i + 1)
+                if end < 0:
+                    pieces.append(re.escape(ch))
+                else:
+                    body = segment[i + 1 : end]
+                    pieces.append("[" + ("^" + body[1:] if body.startswith("^") else body) + "]")
+                    i = end
+            elif ch == "\\" and i + 1 < len(segment):
+                i += 1
+                pieces.append(re.escape(segment[i]))
+            else:
+                pieces.append(re.escape(ch))
+            i += 1
+        parts.append(segment_regex(pieces, groups) + ("/" if index < len(pattern.split("/")) - 1 else ""))
+    with warnings.catch_warnings():
+        # `[[a]` or `[a--z]` in a class: literal characters in Go's filepath.Match and in today's re, which only
+        # warns that a future version may read them as nested sets; the warning would reach the user's terminal.
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile("".join(parts) + "$")
+
+
+def segment_regex(pieces: list[str | None], groups: list[int]) -> str:
+    """One segment's regex. A star followed by more of the segment matches lazily inside an emulated atomic group
+    (as `fnmatch` does), so `*a*a*a*b` cannot backtrack exponentially on a long name; the last star runs to the
+    segment's end. Leftmost matching is exact here because every piece between stars has a fixed length."""
+    chunks: list[list[str]] = [[]]
+    for piece in pieces:
+        if piece is None:
+            chunks.append([])
+        else:
+            chunks[-1].append(piece)
+    regex = "".join(chunks[0])
+    for position, chunk in enumerate(chunks[1:], start=1):
+        text = "".join(chunk)
+        if position < len(chunks) - 1:
+            groups[0] += 1
+            regex += f"(?=(?P<g{groups[0]}>[^/]*?{text}))(?P=g{groups[0]})"
+        else:
+            regex += "[^/]*" + text
+    return regex
+
+
+def dockerignore_rules(text: str) -> list[tuple[bool, re.Pattern]]:
+    rules = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        body = line[1:].strip() if negate else line
+        if body:
+            try:
+                rules.append((negate, dockerignore_pattern(body)))
+            except re.error:  # a malformed class such as `[z-a]`: Docker refuses it too, so it excludes nothing
+                continue
+    return rules
+
+
+def docker_excludes(project, dockerfile_path: str, context: str, rel: str) -> bool:
+    """Whether the .dockerignore in force (`<Dockerfile>.dockerignore`, else the context's) leaves `rel` out."""
+    prefix = f"{context}/" if context else ""
+    if not rel.startswith(prefix):
+        return True  # outside the context: a build can never see it
+    ignore_file = dockerignore_file(project, dockerfile_path, context)
+    if ignore_file is None:
+        return False
+    rules = project.parsed("dockerignore", ignore_file, lambda p, r: dockerignore_rules(p.try_read_text(r) or ""))
+    inside = rel[len(prefix) :]
+    candidates = [inside] + ["/".join(inside.split("/")[:i]) for i in range(1, inside.count("/") + 1)]
+    excluded = False
+    for negate, pattern in rules:
+        if any(pattern.match(candidate) for candidate in candidates):
+            excluded = not negate
+    return excluded
 
 
 # -- fact ---------------------------------------------------------------------------------------------------------
@@ -551,3 +725,9 @@ def dockerfiles(project) -> dict[str, Dockerfile]:
         if parsed is not None:
             out[rel] = parsed
     return out
+
+
+@fact
+def build_contexts(project, dockerfiles) -> dict[str, BuildContext]:
+    """The build context of every Dockerfile, by its path (see :class:`BuildContext`)."""
+    return {path: load_build_context(project, path, dockerfile) for path, dockerfile in dockerfiles.items()}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import warnings
 from dataclasses import dataclass, field
 
 import yaml
@@ -22,6 +21,10 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+
+# What a Docker build sees (.dockerignore included) is read in facts/dockerfile.py with the build context; these
+# names stay importable from here for the modules that still do.
+from reprocheck.facts.dockerfile import docker_excludes, dockerignore_pattern, dockerignore_rules  # noqa: F401
 from reprocheck.facts.requirements import (
     RequirementsFile,
     compile_cwd,
@@ -474,100 +477,3 @@ def lock_inputs(locks, requirements_files) -> dict[str, list[str]]:
                 if lock.path not in out[target]:
                     out[target].append(lock.path)
     return out
-
-
-# -- what a Docker build can see ---------------------------------------------------------------------------------
-def dockerignore_pattern(pattern: str) -> re.Pattern:
-    """A .dockerignore pattern (Go filepath.Match plus `**`), anchored at the context root."""
-    pattern = posixpath.normpath(pattern.strip().lstrip("/")) if pattern.strip() not in ("", "/") else ""
-    parts: list[str] = []
-    groups = [0]
-    for index, segment in enumerate(pattern.split("/")):
-        if segment == "**":
-            parts.append(".*" if index == len(pattern.split("/")) - 1 else "(?:[^/]+/)*")
-            continue
-        pieces: list[str | None] = []  # regex pieces; None for a star (a run of stars is one star)
-        i = 0
-        while i < len(segment):
-            ch = segment[i]
-            if ch == "*":
-                if not pieces or pieces[-1] is not None:
-                    pieces.append(None)
-            elif ch == "?":
-                pieces.append("[^/]")
-            elif ch == "[":
-                end = segment.find("]", i + 1)
-                if end < 0:
-                    pieces.append(re.escape(ch))
-                else:
-                    body = segment[i + 1 : end]
-                    pieces.append("[" + ("^" + body[1:] if body.startswith("^") else body) + "]")
-                    i = end
-            elif ch == "\\" and i + 1 < len(segment):
-                i += 1
-                pieces.append(re.escape(segment[i]))
-            else:
-                pieces.append(re.escape(ch))
-            i += 1
-        parts.append(segment_regex(pieces, groups) + ("/" if index < len(pattern.split("/")) - 1 else ""))
-    with warnings.catch_warnings():
-        # `[[a]` or `[a--z]` in a class: literal characters in Go's filepath.Match and in today's re, which only
-        # warns that a future version may read them as nested sets; the warning would reach the user's terminal.
-        warnings.simplefilter("ignore", FutureWarning)
-        return re.compile("".join(parts) + "$")
-
-
-def segment_regex(pieces: list[str | None], groups: list[int]) -> str:
-    """One segment's regex. A star followed by more of the segment matches lazily inside an emulated atomic group
-    (as `fnmatch` does), so `*a*a*a*b` cannot backtrack exponentially on a long name; the last star runs to the
-    segment's end. Leftmost matching is exact here because every piece between stars has a fixed length."""
-    chunks: list[list[str]] = [[]]
-    for piece in pieces:
-        if piece is None:
-            chunks.append([])
-        else:
-            chunks[-1].append(piece)
-    regex = "".join(chunks[0])
-    for position, chunk in enumerate(chunks[1:], start=1):
-        text = "".join(chunk)
-        if position < len(chunks) - 1:
-            groups[0] += 1
-            regex += f"(?=(?P<g{groups[0]}>[^/]*?{text}))(?P=g{groups[0]})"
-        else:
-            regex += "[^/]*" + text
-    return regex
-
-
-def dockerignore_rules(text: str) -> list[tuple[bool, re.Pattern]]:
-    rules = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        negate = line.startswith("!")
-        body = line[1:].strip() if negate else line
-        if body:
-            try:
-                rules.append((negate, dockerignore_pattern(body)))
-            except re.error:  # a malformed class such as `[z-a]`: Docker refuses it too, so it excludes nothing
-                continue
-    return rules
-
-
-def docker_excludes(project, dockerfile_path: str, context: str, rel: str) -> bool:
-    """Whether the .dockerignore in force (`<Dockerfile>.dockerignore`, else the context's) leaves `rel` out."""
-    prefix = f"{context}/" if context else ""
-    if not rel.startswith(prefix):
-        return True  # outside the context: a build can never see it
-    own = f"{dockerfile_path}.dockerignore"
-    ignore_file = own if project.exists(own) else f"{prefix}.dockerignore"
-    if not project.exists(ignore_file):
-        return False
-    rules = project.parsed("dockerignore", ignore_file, lambda p, r: dockerignore_rules(p.try_read_text(r) or ""))
-    inside = rel[len(prefix) :]
-    candidates = [inside] + ["/".join(inside.split("/")[:i]) for i in range(1, inside.count("/") + 1)]
-    excluded = False
-    for negate, pattern in rules:
-        if any(pattern.match(candidate) for candidate in candidates):
-            excluded = not negate
-    return excluded

@@ -6,14 +6,17 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from reprocheck.facts.dockerfile import Dockerfile, ImageRef, Stage, build_context
-from reprocheck.facts.shell import SHELLS, Command, Install, parse_install, strip_wrappers
-from reprocheck.findings import Severity
+from reprocheck import filekinds
+from reprocheck.facts.dockerfile import ArgDecl, BuildContext, Dockerfile, ImageRef, Stage
+from reprocheck.facts.shell import SHELLS, Command, Install, iter_installs, strip_wrappers
+from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
+from reprocheck.tables import containers
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 SHORT_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
@@ -24,10 +27,6 @@ CHECKSUM_TOOLS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", 
 SIGNATURE_CHECKS = {"gpg": ("--verify",), "gpgv": (), "cosign": ("verify", "verify-blob"), "minisign": ("-V",)}
 KEY_SINKS = frozenset({"gpg", "apt-key", "rpm"})  # a fetched signing key is itself the trust anchor
 KEY_PATH = re.compile(r"(\.(gpg|asc|key|pub|pem)$)|/(apt/)?keyrings/|/trusted\.gpg\.d/")
-# Base images that do not run as root unless told to (their default USER is an unprivileged one).
-NONROOT_IMAGES = ("jupyter/", "quay.io/jupyter/", "bitnami/", "cgr.dev/chainguard/")
-# Folders a build context should not ship to the builder (checked on disk: they are often git-ignored).
-DATA_DIRS = ("data", "datasets", "models", "checkpoints", "outputs", "mlruns", "wandb", "lightning_logs")
 PYTHON_INSTALLERS = {"pip": {"install"}, "pipx": {"install", "inject"}, "conda": {"install", "create"}}
 
 
@@ -237,8 +236,11 @@ class UnpinnedPackageInstall(Rule):
     ## What it does
     Reports Python packages installed in a `RUN` without an exact version: `pip`, `pip3`, `python -m pip`,
     `uv pip`, `uv tool`, `pipx`, `conda`/`mamba`/`micromamba install` of names without `==` (conda: `=X.Y.Z` or
-    `==`), after `ARG`/`ENV` expansion. Installing from a lock (`-r`, `-c`, `--require-hashes`), a local path or a
-    wheel is fine, and the values of options such as `-i URL` or `--target DIR` are never taken for packages.
+    `==`), after `ARG`/`ENV` expansion, once per `RUN` instruction with the packages listed. Installing from a lock
+    (`-r`, `-c`, `--require-hashes`), a local path or a wheel is fine, and the values of options such as `-i URL` or
+    `--target DIR` are never taken for packages. A `RUN` that only upgrades the build tooling
+    (`pip install -U pip setuptools wheel`) is reported at info: it changes how packages are built, rarely what
+    they compute.
 
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
@@ -262,22 +264,58 @@ class UnpinnedPackageInstall(Rule):
     def check(self, dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
-                for commands in stage_commands(stage):
-                    for command in commands:
-                        install = parse_install(command)
-                        if install is None:
-                            continue
-                        for spec, line in unpinned_python_packages(install):
-                            yield self.finding(
-                                f"RUN {install.tool} {install.action} installs {spec} without a pinned version: pin it "
-                                f"({pin_hint(spec, install.tool)}) or install from a lock (-r/-c requirements.lock)",
-                                path,
-                                line,
-                            )
+                for run in stage.runs:
+                    loose = [(install, spec, line) for install in iter_installs(run.commands())
+                             for spec, line in unpinned_python_packages(install)]  # fmt: skip
+                    if loose:
+                        yield self.run_finding(path, loose)
+
+    def run_finding(self, path: str, loose: list[tuple[Install, str, int]]):
+        """One finding per RUN: the packages to pin, or (at info) only the bootstrap upgrade of pip & co."""
+        packages = [(install, spec, line) for install, spec, line in loose if not is_bootstrap(spec)]
+        bootstrap = [spec for _, spec, _ in loose if is_bootstrap(spec)]
+        first_install, first_spec, line = (packages or loose)[0]
+        tools = dict.fromkeys(f"{install.tool} {install.action}" for install, _, _ in packages or loose)
+        what = f"RUN {' / '.join(tools)}"
+        if not packages:
+            hint = pin_hint(bootstrap[0], first_install.tool)
+            finding = self.finding(
+                f"{what} upgrades the build tooling ({listing(bootstrap)}) without pinned versions: pin them "
+                f"({hint}) for builds that resolve and build packages the same way every time",
+                path,
+                line,
+            )
+            finding.severity = Severity.INFO
+            return finding
+        specs = [spec for _, spec, _ in packages]
+        also = f" (and upgrades {listing(bootstrap)})" if bootstrap else ""
+        version = "a pinned version" if len(specs) == 1 else "pinned versions"
+        return self.finding(
+            f"{what} installs {listing(specs)} without {version}{also}: pin {'it' if len(specs) == 1 else 'them'} "
+            f"({pin_hint(first_spec, first_install.tool)}) or install from a lock (-r/-c requirements.lock)",
+            path,
+            line,
+        )
+
+
+def is_bootstrap(spec: str) -> bool:
+    return requirement_name(spec).lower() in containers.BOOTSTRAP_PACKAGES
+
+
+def requirement_name(spec: str) -> str:
+    return re.split(r"[\s<>=!~;\[@]", spec.split("::", 1)[-1], maxsplit=1)[0] or spec
+
+
+def listing(items: list[str], shown: int = 5) -> str:
+    """`a, b, c` or `a, b, c, d, e and 3 more`."""
+    items = list(dict.fromkeys(items))
+    if len(items) <= shown:
+        return ", ".join(items)
+    return ", ".join(items[:shown]) + f" and {len(items) - shown} more"
 
 
 def pin_hint(spec: str, tool: str) -> str:
-    name = re.split(r"[\s<>=!~;\[@]", spec.split("::", 1)[-1], maxsplit=1)[0] or spec
+    name = requirement_name(spec)
     if "://" in spec or spec.startswith(("git+", "hg+")):
         return "a commit: git+https://...@<40-hex sha>, or an archive URL with #sha256=<hash>"
     return f"{name}=<x.y.z>" if tool == "conda" else f"{name}==<version>"
@@ -287,7 +325,9 @@ class UnpinnedSystemPackages(Rule):
     """
     ## What it does
     Reports `apt-get`/`apt`, `apk`, `dnf`/`microdnf` and `yum` installs of packages without a version
-    (`curl=7.88.1-10+deb12u5`, `musl-dev=1.2.4-r2`, `gcc-12.2.1`). Opt-in: select `DKR006`.
+    (`curl=7.88.1-10+deb12u5`, `musl-dev=1.2.4-r2`, `gcc-12.2.1`), once per `RUN` instruction. Packages with no
+    bearing on results (time zones, certificates, editors, git, curl, wget, ssh clients, locales, archivers, …;
+    the list is data in `tables/containers.py`) are left out. Opt-in: select `DKR006`.
 
     ## Why it matters
     System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
@@ -313,23 +353,31 @@ class UnpinnedSystemPackages(Rule):
     def check(self, dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
-                for commands in stage_commands(stage):
-                    for command in commands:
-                        install = parse_install(command)
-                        if install is None or install.tool not in ("apt", "apk", "dnf", "yum"):
-                            continue
-                        if install.action not in ("install", "add"):
-                            continue
-                        loose = [p for p in install.packages if not system_package_pinned(p, install.tool)]
-                        if loose:
-                            shown = ", ".join(loose[:5]) + (f" and {len(loose) - 5} more" if len(loose) > 5 else "")
-                            example = f"{loose[0]}{'-<version>' if install.tool in ('dnf', 'yum') else '=<version>'}"
-                            yield self.finding(
-                                f"RUN {command.program} {install.action} installs {shown} without versions: "
-                                f"pin them ({example}) or use a snapshot mirror",
-                                path,
-                                command.line,
-                            )
+                for run in stage.runs:
+                    loose = [(install, package) for install in iter_installs(run.commands())
+                             for package in unpinned_system_packages(install)]  # fmt: skip
+                    if not loose:
+                        continue
+                    first, example = loose[0]
+                    programs = " / ".join(dict.fromkeys(f"{i.command.program} {i.action}" for i, _ in loose))
+                    suffix = "-<version>" if first.tool in ("dnf", "yum") else "=<version>"
+                    yield self.finding(
+                        f"RUN {programs} installs {listing([p for _, p in loose])} without versions: "
+                        f"pin them ({example}{suffix}) or use a snapshot mirror",
+                        path,
+                        first.command.line,
+                    )
+
+
+def unpinned_system_packages(install: Install) -> list[str]:
+    """Packages an apt/apk/dnf/yum install leaves unversioned, except those with no bearing on results."""
+    if install.tool not in ("apt", "apk", "dnf", "yum") or install.action not in ("install", "add"):
+        return []
+    return [
+        p
+        for p in install.packages
+        if not system_package_pinned(p, install.tool) and p.lower() not in containers.NO_BEARING_SYSTEM_PACKAGES
+    ]
 
 
 def system_package_pinned(package: str, tool: str) -> bool:
@@ -430,8 +478,9 @@ class UnverifiedRemoteFetch(Rule):
     ## What it does
     Reports remote content entering an image without an integrity check: `ADD <url>` without `--checksum`,
     `curl … | sh` (or `bash -c "$(curl …)"`), a `curl -o`/`wget` download not verified by `sha256sum -c` (or
-    `gpg --verify`, `cosign verify-blob`) in the same `RUN`, and `git clone` without a checkout of a commit.
-    Fetching a signing key (`| gpg --dearmor`, `-o /etc/apt/keyrings/x.gpg`) is not reported.
+    `gpg --verify`, `cosign verify-blob`) in the same `RUN`, and `git clone` without a checkout of a commit, once
+    per instruction (listing its URLs). Fetching a signing key (`| gpg --dearmor`, `-o /etc/apt/keyrings/x.gpg`)
+    is not reported.
 
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
@@ -459,26 +508,40 @@ class UnverifiedRemoteFetch(Rule):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
                 for add in stage.adds:
-                    for source in add.sources:
-                        problem = add_problem(source, add.checksum)
-                        if problem:
-                            yield self.finding(problem, path, add.line)
+                    problem = add_problems(add.sources, add.checksum)
+                    if problem:
+                        yield self.finding(problem, path, add.line)
                 for commands in stage_commands(stage):
-                    for command, problem in remote_fetch_problems(commands):
-                        yield self.finding(f"RUN {problem}: {fetch_fix(command)}", path, command.line)
+                    found = list(remote_fetch_problems(commands))
+                    if found:
+                        fixes = dict.fromkeys(fetch_fix(command) for command, _ in found)
+                        message = f"RUN {joined_problems([problem for _, problem in found])}: {'; '.join(fixes)}"
+                        yield self.finding(message, path, found[0][0].line)
 
 
-def add_problem(source: str, checksum: str | None) -> str | None:
-    if "://" not in source and not source.startswith("git@"):
-        return None
-    if source.startswith("git@") or source.split("#", 1)[0].endswith(".git"):
-        ref = source.split("#", 1)[1].split(":", 1)[0] if "#" in source else ""
-        if COMMIT.match(ref):
-            return None
-        return f"ADD {source} is a git source not pinned to a commit: add #<40-hex commit> to the URL"
-    if checksum:
-        return None
-    return f"ADD {source} has no --checksum: use ADD --checksum=sha256:<hash> {source} <dest>"
+def joined_problems(problems: list[str]) -> str:
+    return problems[0] if len(problems) == 1 else "; ".join(problems)
+
+
+def add_problems(sources: list[str], checksum: str | None) -> str | None:
+    """What is wrong with an ADD's remote sources, said once for the instruction."""
+    git = [s for s in sources if s.startswith("git@") or ("://" in s and s.split("#", 1)[0].endswith(".git"))]
+    unpinned_git = [s for s in git if not COMMIT.match(s.split("#", 1)[1].split(":", 1)[0] if "#" in s else "")]
+    unchecked = [] if checksum else [s for s in sources if "://" in s and s not in git]
+    problems = []
+    if unpinned_git:
+        subject = "is a git source" if len(unpinned_git) == 1 else "are git sources"
+        problems.append(
+            f"ADD {', '.join(unpinned_git)} {subject} not pinned to a commit: add #<40-hex commit> to the URL"
+        )
+    if len(unchecked) == 1:
+        problems.append(f"ADD {unchecked[0]} has no --checksum: use ADD --checksum=sha256:<hash> {unchecked[0]} <dest>")
+    elif unchecked:
+        problems.append(
+            f"ADD {', '.join(unchecked)} have no --checksum: fetch each with its own "
+            "ADD --checksum=sha256:<hash> <url> <dest>"
+        )
+    return joined_problems(problems) if problems else None
 
 
 def fetch_fix(command: Command) -> str:
@@ -493,7 +556,8 @@ class ArgWithoutDefault(Rule):
     ## What it does
     Reports an `ARG` declared without a default whose value decides a base image (`FROM nvidia/cuda:${CUDA}`),
     an image copied or mounted from, or an installed version (`pip install torch==${TORCH}`). BuildKit's automatic
-    arguments (`TARGETARCH`, `BUILDPLATFORM`, …) are not reported.
+    arguments (`TARGETARCH`, `BUILDPLATFORM`, …) are not reported. One `ARG` line declaring several such
+    arguments is reported once.
 
     ## Why it matters
     Without a default the image depends on a `--build-arg` typed on somebody's command line. Nothing in the
@@ -517,44 +581,42 @@ class ArgWithoutDefault(Rule):
 
     def check(self, dockerfiles):
         for path, dockerfile in dockerfiles.items():
-            reported: set[tuple[str, int]] = set()
-            undefined = {a.name: a for a in dockerfile.global_args if a.default is None and not a.automatic}
-            for stage in dockerfile.stages:
-                for name in stage.base.unresolved:
-                    if name in undefined and (name, undefined[name].line) not in reported:
-                        reported.add((name, undefined[name].line))
-                        yield self.finding(
-                            f"ARG {name} has no default but decides the base image {stage.base.raw} "
-                            f"(line {stage.line}): give it a default (ARG {name}=<value>)",
-                            path,
-                            undefined[name].line,
-                        )
-                local = {a.name: a for a in stage.args if a.default is None and not a.automatic}
-                for ref in stage.external_refs:
-                    for name in ref.unresolved:
-                        if name in local and (name, local[name].line) not in reported:
-                            reported.add((name, local[name].line))
-                            yield self.finding(
-                                f"ARG {name} has no default but decides the image {ref.raw} (line {ref.line}): "
-                                f"give it a default (ARG {name}=<value>)",
-                                path,
-                                local[name].line,
-                            )
-                for commands in stage_commands(stage):
-                    for command in commands:
-                        install = parse_install(command)
-                        if install is None:
-                            continue
-                        for spec in install.packages + install.local_paths:
-                            for name in UNRESOLVED.findall(spec):
-                                if name in local and (name, local[name].line) not in reported:
-                                    reported.add((name, local[name].line))
-                                    yield self.finding(
-                                        f"ARG {name} has no default but decides the installed {spec} "
-                                        f"(line {command.line}): give it a default (ARG {name}=<version>)",
-                                        path,
-                                        local[name].line,
-                                    )
+            by_line: dict[int, dict[str, str]] = {}  # ARG line -> name -> the first thing it decides
+            for decl, what in undefined_arg_uses(dockerfile):
+                by_line.setdefault(decl.line, {}).setdefault(decl.name, what)
+            for line, uses in by_line.items():
+                if len(uses) == 1:
+                    ((name, what),) = uses.items()
+                    value = "<version>" if what.startswith("the installed") else "<value>"
+                    message = f"ARG {name} has no default but decides {what}: give it a default (ARG {name}={value})"
+                else:
+                    names = ", ".join(uses)
+                    decided = "; ".join(f"{name}: {what}" for name, what in uses.items())
+                    defaults = " ".join(f"{name}=<value>" for name in uses)
+                    message = (
+                        f"ARGs {names} have no default but decide ({decided}): give them defaults (ARG {defaults})"
+                    )
+                yield self.finding(message, path, line)
+
+
+def undefined_arg_uses(dockerfile: Dockerfile) -> Iterator[tuple[ArgDecl, str]]:
+    """(ARG without a default, what it decides) for base images, copied/mounted images and installed versions."""
+    undefined = {a.name: a for a in dockerfile.global_args if a.default is None and not a.automatic}
+    for stage in dockerfile.stages:
+        for name in stage.base.unresolved:
+            if name in undefined:
+                yield undefined[name], f"the base image {stage.base.raw} (line {stage.line})"
+        local = {a.name: a for a in stage.args if a.default is None and not a.automatic}
+        for ref in stage.external_refs:
+            for name in ref.unresolved:
+                if name in local:
+                    yield local[name], f"the image {ref.raw} (line {ref.line})"
+        for commands in stage_commands(stage):
+            for install in iter_installs(commands):
+                for spec in install.packages + install.local_paths:
+                    for name in UNRESOLVED.findall(spec):
+                        if name in local:
+                            yield local[name], f"the installed {spec} (line {install.command.line})"
 
 
 def effective_user(dockerfile: Dockerfile, stage: Stage) -> tuple[str | None, Stage]:
@@ -579,7 +641,10 @@ class RunsAsRoot(Rule):
     ## What it does
     Reports a Dockerfile whose final stage runs as root: no `USER` in it (or in the stage it builds on), or a last
     `USER root`/`USER 0`. Base images known to default to an unprivileged user (Jupyter docker-stacks, Bitnami,
-    Chainguard, distroless `:nonroot`) are fine.
+    Chainguard, distroless `:nonroot`) or never run as root (AWS Lambda function images) are fine. A Dockerfile
+    that a dev container builds (`build.dockerfile` in `.devcontainer/devcontainer.json`) is judged with its
+    definition: a non-root `remoteUser` or `containerUser` answers it, and so does a dev container base image
+    (`mcr.microsoft.com/devcontainers/…`), whose metadata names an unprivileged remote user.
 
     ## Why it matters
     A container running as root writes root-owned files into mounted data and output folders, so the next run on
@@ -594,7 +659,8 @@ class RunsAsRoot(Rule):
     ```
 
     ## Fix
-    Create and switch to an unprivileged user at the end: `RUN useradd --create-home app` then `USER app`.
+    Create and switch to an unprivileged user at the end: `RUN useradd --create-home app` then `USER app`; for a
+    dev container, set `"remoteUser": "<user>"` in its devcontainer.json.
     """
 
     code = "DKR009"
@@ -602,20 +668,35 @@ class RunsAsRoot(Rule):
     severity = Severity.WARNING
     summary = "The final stage runs as root"
 
-    def check(self, dockerfiles):
+    def check(self, dockerfiles, devcontainers):
+        containers = {container.dockerfile: container for container in devcontainers}
         for path, dockerfile in dockerfiles.items():
             final = dockerfile.final_stage
             if final is None:
                 continue
             user, owner = effective_user(dockerfile, final)
-            if user is None and nonroot_image(owner.base):
+            container = containers.get(path)
+            if container is not None and container.user is not None:
+                user, owner = container.user, None
+            elif user is None and nonroot_image(owner.base, container is not None):
                 continue
             if not is_root(user):
                 continue
-            if user is None:
+            if owner is None:
+                yield self.finding(
+                    f"the dev container {container.path} runs as {user}: set remoteUser to an unprivileged user",
+                    path,
+                    final.line,
+                )
+            elif user is None:
+                fix = (
+                    f'set "remoteUser" in {container.path} (or add `USER app`)'
+                    if container is not None
+                    else "add `RUN useradd --create-home app` and `USER app`"
+                )
                 message = (
                     f"the final stage (FROM {final.base.resolved}, line {final.line}) has no USER and runs as root: "
-                    "add `RUN useradd --create-home app` and `USER app`"
+                    + fix
                 )
                 yield self.finding(message, path, final.line)
             else:
@@ -627,25 +708,29 @@ class RunsAsRoot(Rule):
                 )
 
 
-def nonroot_image(base: ImageRef) -> bool:
-    return base.name.startswith(NONROOT_IMAGES) or "nonroot" in (base.tag or "")
+def nonroot_image(base: ImageRef, in_devcontainer: bool) -> bool:
+    prefixes = containers.NONROOT_IMAGES + (containers.DEVCONTAINER_IMAGES if in_devcontainer else ())
+    return base.name.startswith(prefixes) or "nonroot" in (base.tag or "")
 
 
 class MissingDockerignore(Rule):
     """
     ## What it does
-    Reports a Dockerfile whose build context holds the `.git` folder, data or model folders (`data/`,
-    `models/`, `checkpoints/`, `outputs/`, `mlruns/`, `wandb/`, …), a `.env` file or notebooks, with no
-    `.dockerignore` at the context root (nor a `<Dockerfile>.dockerignore` beside it). The context is the
-    Dockerfile's folder, or the nearest parent where its `COPY` sources exist.
+    Reports a build context with no `.dockerignore` (at the context root, or `<Dockerfile>.dockerignore` beside
+    the Dockerfile) when the build sends the `.git` folder, data or model folders (`data/`, `models/`,
+    `checkpoints/`, `outputs/`, `mlruns/`, `wandb/`, … that hold data files: a `data/` Python package is code),
+    a `.env` file or notebooks. What is sent is what BuildKit transfers: the paths `COPY`/`ADD` and bind mounts
+    name, all of the context for `COPY . .`; a folder named on its own (`COPY data/ /data`) is copied on purpose.
+    The context is the dev container's `build.context` when `.devcontainer/devcontainer.json` builds the
+    Dockerfile, else the Dockerfile's folder or the nearest parent where its `COPY` sources exist. Dockerfiles
+    that share a context are reported once, at the first of them.
 
     ## Why it matters
-    Everything in the context is sent to the builder, git-ignored or not. `COPY . .` then bakes datasets,
-    checkpoints, secrets and notebook outputs into the image: builds get slow and huge, the image changes whenever
-    a local file does, and `.env` credentials ship with it.
+    `COPY . .` bakes datasets, checkpoints, secrets and notebook outputs into the image, git-ignored or not:
+    builds get slow and huge, the image changes whenever a local file does, and `.env` credentials ship with it.
 
     ## Example
-    A repository with `Dockerfile`, `data/raw.csv` and `.env` at its root, and no `.dockerignore`.
+    A repository with `Dockerfile` (`COPY . /app`), `data/raw.csv` and `.env` at its root, and no `.dockerignore`.
 
     ## Fix
     Add a `.dockerignore`:
@@ -661,35 +746,80 @@ class MissingDockerignore(Rule):
     code = "DKR010"
     name = "missing-dockerignore"
     severity = Severity.WARNING
-    summary = "No .dockerignore for a build context that holds .git, data, .env or notebooks"
+    summary = "No .dockerignore for a build context that sends .git, data, .env or notebooks"
 
-    def check(self, project, dockerfiles):
-        for path, dockerfile in dockerfiles.items():
-            context = build_context(path, dockerfile, project)
-            prefix = f"{context}/" if context else ""
-            if project.exists(f"{prefix}.dockerignore") or project.exists(f"{path}.dockerignore"):
+    def check(self, project, build_contexts):
+        by_folder: dict[str, list[BuildContext]] = {}
+        for context in build_contexts.values():
+            if context.ignore_file is None:
+                by_folder.setdefault(context.folder, []).append(context)
+        for folder, contexts in by_folder.items():
+            sent = sent_contents(project, contexts)
+            if not sent:
                 continue
-            beside = (project.root / prefix / ".dockerignore", project.root / f"{path}.dockerignore")
-            if any(os.path.exists(candidate) for candidate in beside):
-                continue
-            held = context_contents(project, prefix)
-            if held:
-                yield self.finding(
-                    f"the build context {context or '.'} of {path} holds {', '.join(held)} and has no .dockerignore: "
-                    f"add {prefix}.dockerignore excluding them",
-                    path,
-                    1,
-                )
+            first, *others = contexts
+            of = ", ".join(c.dockerfile for c in contexts)
+            yield self.finding(
+                f"the build of {of} sends {listing(sent, shown=len(sent))} from the context {folder or '.'}, which "
+                f"has no .dockerignore: add {first.prefix}.dockerignore excluding them",
+                first.dockerfile,
+                1,
+                related=[Location(c.dockerfile, 1) for c in others],
+            )
 
 
-def context_contents(project, prefix: str) -> list[str]:
-    root = project.root / prefix if prefix else project.root
-    held = []
-    if os.path.exists(root / ".git"):
-        held.append(".git")
-    held += [f"{name}/" for name in DATA_DIRS if os.path.isdir(root / name)]
-    if os.path.isfile(root / ".env"):
+def sent_contents(project, contexts: list[BuildContext]) -> list[str]:
+    """What the builds of one context send that a .dockerignore should keep out, described for the reader."""
+    first = contexts[0]
+    root = project.root / first.prefix if first.prefix else project.root
+    held: list[str] = []
+    if os.path.exists(root / ".git") and any(c.sends(".git") for c in contexts):
+        held.append(f".git ({counted(count_files(root / '.git'), 'file')})")
+    for name in containers.DATA_DIRS:
+        if os.path.isdir(root / name) and any(c.sends(name) for c in contexts):
+            described = describe_data(root / name)
+            if described:
+                held.append(f"{name}/ ({described})")
+    if os.path.isfile(root / ".env") and any(c.sends(".env") for c in contexts):
         held.append(".env")
-    if any(f.startswith(prefix) and f.endswith(".ipynb") for f in project.files):
-        held.append("notebooks")
+    notebooks = [
+        f for f in project.files if f.startswith(first.prefix) and filekinds.is_notebook(f)
+        and any(c.sends(f[len(first.prefix):]) for c in contexts)
+    ]  # fmt: skip
+    if notebooks:
+        held.append(counted(len(notebooks), "notebook"))
     return held
+
+
+def count_files(folder) -> int:
+    total = 0
+    for _, _, names in os.walk(folder):
+        total += len(names)
+        if total >= containers.MAX_COUNTED_FILES:
+            break
+    return total
+
+
+def describe_data(folder) -> str | None:
+    """`12 .csv files, 3 .pt files` for the data files under `folder`; None when it holds none (code, docs)."""
+    suffixes: Counter[str] = Counter()
+    seen = 0
+    for _, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in (".git", "__pycache__")]
+        for name in names:
+            suffix = posixpath.splitext(name)[1].lower()
+            if suffix not in containers.NOT_DATA_SUFFIXES:
+                suffixes[suffix] += 1
+        seen += len(names)
+        if seen >= containers.MAX_COUNTED_FILES:
+            break
+    if not suffixes:
+        return None
+    shown = [counted(n, f"{suffix} file") for suffix, n in suffixes.most_common(2)]
+    rest = sum(suffixes.values()) - sum(n for _, n in suffixes.most_common(2))
+    return ", ".join(shown) + (f" and {counted(rest, 'other file')}" if rest else "")
+
+
+def counted(number: int, noun: str) -> str:
+    more = "+" if number >= containers.MAX_COUNTED_FILES else ""
+    return f"{number}{more} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,107 @@
+"""Dev container definitions (`.devcontainer/devcontainer.json`, `.devcontainer.json`, `.devcontainer/<name>/
+devcontainer.json`): which Dockerfile each builds, from which context, and as which user it runs.
+
+A Dockerfile built for a dev container is judged together with its definition: `remoteUser`/`containerUser` say
+who runs inside it (DKR009) and `build.context` (relative to the json file, `.` by default) is what the build
+sends (DKR010). The files are JSON with comments (JSONC); comments and trailing commas are dropped before
+parsing, keeping every newline so that positions stay true.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+
+from reprocheck import filekinds
+from reprocheck.facts import fact
+
+# A string, a comment or a trailing comma: strings are kept, the others blanked (newlines kept).
+JSONC_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class DevContainer:
+    """A dev container built from a Dockerfile; paths are root-relative."""
+
+    path: str
+    dockerfile: str
+    context: str  # "" for the repository root
+    remote_user: str | None
+    container_user: str | None
+
+    @property
+    def user(self) -> str | None:
+        """Who runs the tools and terminals in the container: `remoteUser`, which defaults to `containerUser`."""
+        return self.remote_user or self.container_user
+
+
+def is_devcontainer_json(rel: str) -> bool:
+    name = filekinds.name(rel)
+    if name == ".devcontainer.json":
+        return True
+    return name == "devcontainer.json" and "/.devcontainer/" in f"/{rel}"
+
+
+def strip_jsonc(text: str) -> str:
+    def blank(match: re.Match) -> str:
+        token = match.group(0)
+        return token if token.startswith('"') else re.sub(r"[^\n]", " ", token)
+
+    return JSONC_TOKEN.sub(blank, text)
+
+
+def _build(project, rel: str) -> DevContainer | None:
+    text = project.try_read_text(rel, "devcontainer.json")
+    if text is None:
+        return None
+    try:
+        data = json.loads(strip_jsonc(text))
+    except json.JSONDecodeError as error:
+        project.problem(rel, f"invalid devcontainer.json: {error.msg}", error.lineno, error.colno)
+        return None
+    except (RecursionError, ValueError) as error:
+        project.problem(rel, f"invalid devcontainer.json: {error}")
+        return None
+    if not isinstance(data, dict):
+        return None
+    build = data.get("build") if isinstance(data.get("build"), dict) else {}
+    dockerfile = build.get("dockerfile") or data.get("dockerFile")
+    if not isinstance(dockerfile, str) or not dockerfile.strip():
+        return None  # an `image:` or compose dev container: no Dockerfile of the repository is built
+    context = build.get("context") or data.get("context") or "."
+    folder = posixpath.dirname(rel)
+    return DevContainer(
+        path=rel,
+        dockerfile=joined(folder, dockerfile),
+        context=joined(folder, context if isinstance(context, str) else "."),
+        remote_user=text_or_none(data.get("remoteUser")),
+        container_user=text_or_none(data.get("containerUser")),
+    )
+
+
+def joined(folder: str, relative: str) -> str:
+    path = posixpath.normpath(posixpath.join(folder, relative.strip()))
+    return "" if path == "." else path
+
+
+def text_or_none(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def load_devcontainers(project) -> list[DevContainer]:
+    """Every dev container that builds a Dockerfile, each definition parsed once per run."""
+    found = (project.parsed("devcontainer", rel, _build) for rel in project.select(is_devcontainer_json))
+    return [container for container in found if container is not None]
+
+
+def devcontainer_of(project, dockerfile: str) -> DevContainer | None:
+    """The dev container that builds `dockerfile`, if any."""
+    return next((c for c in load_devcontainers(project) if c.dockerfile == dockerfile), None)
+
+
+@fact
+def devcontainers(project) -> list[DevContainer]:
+    """Dev containers built from a Dockerfile of the repository (see the module docstring)."""
+    return load_devcontainers(project)
