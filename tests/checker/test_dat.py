@@ -600,3 +600,210 @@ def test_dat002_uncached_dvc_outputs_belong_in_git(make_repo):
         }
     )
     assert [f["path"] for f in of(root, "DAT002")] == ["models/model.pkl", "plots/cached.csv"]
+
+
+# -- DAT005: shell downloads, saved HTTP bodies, download helpers ---------------------------------------------------
+def cell_notebook(*sources: str) -> str:
+    cells = [
+        {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": s}
+        for i, s in enumerate(sources)
+    ]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def test_dat005_wget_and_curl_in_scripts_and_makefiles(make_repo):
+    root = make_repo(
+        {
+            "data/get_data.sh": """
+            #!/bin/bash
+            url=https://example.org/releases
+            wget $url/train.zip
+            wget -q -P data $url/val.zip
+            curl -sSL -o test.parquet https://example.org/test.parquet
+            curl -L https://example.org/extra.tar.gz | tar xz -C data
+            """,
+            "Makefile": "data:\n\twget -O data/raw.csv https://example.org/raw.csv\n",
+        }
+    )
+    found = of(root, "DAT005")
+    assert [(f["path"], f["line"]) for f in found] == [("Makefile", 2), ("data/get_data.sh", 3)]
+    assert "`wget` downloads https://example.org/raw.csv without a checksum check" in found[0]["message"]
+    assert found[1]["message"].startswith(
+        "4 downloads (https://example.org/releases/train.zip, https://example.org/releases/val.zip, "
+        "https://example.org/test.parquet and 1 more) without a checksum check in the same script"
+    )
+    assert "sha256sum -c" in found[1]["message"]
+
+
+def test_dat005_shell_look_alikes_and_checked_downloads(make_repo):
+    root = make_repo(
+        {
+            "checked.sh": "wget https://example.org/train.zip\nsha256sum -c train.zip.sha256\n",
+            "compared.sh": """
+            curl -L -o d.zip https://example.org/d.zip
+            [ "$(sha256sum d.zip | cut -d' ' -f1)" = "$EXPECTED" ] || exit 1
+            """,
+            "setup_tools.sh": """
+            curl -fsSL https://get.docker.com | sh
+            wget https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh
+            wget -qO- https://example.org/install | bash
+            curl -s https://api.github.com/repos/org/repo/releases/latest
+            curl -LO https://github.com/protocolbuffers/protobuf/releases/download/v25.1/protoc-25.1-linux-x86_64.zip
+            wget https://example.org/logo.png
+            curl -X POST -d @payload.json https://api.example.org/v1/jobs
+            """,
+        }
+    )
+    assert of(root, "DAT005") == []
+
+
+def test_dat005_wget_in_notebook_cells(make_repo):
+    nb = cell_notebook(
+        "!wget https://example.org/model.ckpt -O model.ckpt\n",
+        "!wget https://example.org/a.zip\n!sha256sum -c a.zip.sha256\n",
+        "import hashlib\n!curl -LO https://example.org/b.zip\nassert hashlib.sha256(open('b.zip', 'rb').read())\n",
+        "%%bash\nwget https://example.org/c.npz\n",
+    )
+    root = make_repo({"explore.ipynb": nb})
+    found = of(root, "DAT005")
+    assert [(f["cell"], f["line"]) for f in found] == [(1, 1), (4, 2)]
+    assert "in the same cell" in found[0]["message"]
+    assert "https://example.org/c.npz" in nb.splitlines()[found[1]["json_line"] - 1]
+
+
+def test_dat005_python_running_wget_or_curl(make_repo):
+    root = make_repo(
+        {
+            "fetch.py": """
+            import os
+            import subprocess
+
+            URL = "https://example.org/data.zip"
+
+            def with_curl(dest):
+                subprocess.run(["curl", "-L", URL, "-o", dest], check=True)
+
+            def with_wget(name):
+                os.system(f"wget https://example.org/{name}.tar")
+
+            def api_call():
+                return subprocess.check_output(["curl", "-s", "https://api.example.org/v1/status"])
+
+            def installer():
+                os.system("wget https://example.org/install.sh && bash install.sh")
+            """
+        }
+    )
+    found = of(root, "DAT005")
+    assert [f["line"] for f in found] == [7, 10]
+    assert "`curl` (run by `subprocess.run`) downloads https://example.org/data.zip" in found[0]["message"]
+    assert "`wget` (run by `os.system`) downloads https://example.org/{name}.tar" in found[1]["message"]
+
+
+def test_dat005_http_bodies_saved_to_disk_but_not_api_answers(make_repo):
+    root = make_repo(
+        {
+            "fetch.py": """
+            import json
+            from urllib.request import urlopen
+
+            import requests
+            from PIL import Image
+
+            def save(url, path):
+                response = requests.get(url, timeout=30)
+                with open(path, "wb") as handle:
+                    handle.write(response.content)
+
+            def api(path):
+                answer = requests.get("https://api.example.org/v1/items", stream=True, timeout=5)
+                json.dump(answer.json(), open(path, "w"))
+
+            def api_urlopen(path):
+                data = json.load(urlopen("https://api.example.org/v1/items"))
+                open(path, "w").write(str(data))
+
+            def picture():
+                return Image.open(requests.get("https://example.org/cat.jpg", stream=True).raw)
+
+            def text_in_memory(url):
+                return requests.get(url, timeout=5).text
+            """
+        }
+    )
+    found = of(root, "DAT005")
+    assert [f["line"] for f in found] == [8]
+    assert "`requests.get` downloads a URL without a checksum check" in found[0]["message"]
+
+
+def test_dat005_download_helper_whose_caller_verifies(make_repo):
+    root = make_repo(
+        {
+            "pkg/__init__.py": "",
+            "pkg/util.py": """
+            from urllib.request import urlretrieve
+
+            def download_url(url, filename):
+                urlretrieve(url, filename)
+
+            def fetch_unchecked(url, filename):
+                urlretrieve(url, filename)
+
+            def compute_sha256(filename):
+                import hashlib
+                return hashlib.sha256(open(filename, "rb").read()).hexdigest()
+            """,
+            "pkg/data.py": """
+            from pkg import util
+
+            def prepare(meta, path):
+                util.download_url(meta["url"], path)
+                if util.compute_sha256(path) != meta["sha256"]:
+                    raise ValueError("checksum mismatch")
+
+            def other(meta, path):
+                util.fetch_unchecked(meta["url"], path)
+            """,
+        }
+    )
+    found = of(root, "DAT005")
+    assert [(f["path"], f["line"]) for f in found] == [("pkg/util.py", 7)]
+
+
+def test_dat005_listing_hub_entry_points_is_not_a_load(make_repo):
+    root = make_repo({"models.py": 'import torch\n\nnames = torch.hub.list("org/repo")\n'})
+    assert of(root, "DAT005") == []
+
+
+def test_dat004_python_commands_read_like_entry_points(make_repo):
+    root = make_repo(
+        {
+            "dvc.yaml": """
+            stages:
+              train:
+                cmd: nohup python -u src/train.py --config configs/a.yaml
+                deps: [data]
+              tune:
+                cmd: conda run -n env python -m pkg.tune
+                deps: [data]
+              dist:
+                cmd: torchrun --nproc_per_node 2 src/train.py
+                deps: [src/train.py]
+              plot:
+                cmd: Rscript analysis/plot.R
+                deps: [data]
+            """,
+            "src/train.py": "",
+            "src/pkg/__init__.py": "",
+            "src/pkg/tune.py": "",
+            "configs/a.yaml": "seed: 0\n",
+            "analysis/plot.R": "plot(1)\n",
+        }
+    )
+    found = of(root, "DAT004")
+    assert [f["message"].split(" but ")[0] for f in found] == [
+        "stage 'train' reads configs/a.yaml",
+        "stage 'train' runs src/train.py",
+        "stage 'tune' runs src/pkg/tune.py",
+        "stage 'plot' runs analysis/plot.R",
+    ]

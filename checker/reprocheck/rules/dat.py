@@ -8,11 +8,11 @@ import posixpath
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.git_facts import POINTER_MAX_BYTES
-from reprocheck.facts.shell import split_commands, strip_wrappers
+from reprocheck.facts.shell import Command, split_commands, strip_wrappers
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
 from reprocheck.tables import loaders as table
@@ -507,18 +507,72 @@ LOCAL_HINT = re.compile(r"(dir|folder|checkpoint|ckpt|output|save|local|tmp|cach
 
 @dataclass
 class Scope:
-    """The calls made directly in one function (or module / notebook cell) body, and what it verifies."""
+    """The calls made directly in one function (or module / notebook cell) body, what it verifies, and how it
+    uses what the calls return: `bound` maps a call to the name its result is bound to (`r = get(...)`,
+    `with get(...) as r`), `body_reads`/`json_reads` hold the names and calls whose body is read or parsed as
+    JSON (`r.content`, `r.iter_content()`, `r.json()`, `json.load(urlopen(...))`)."""
 
     calls: list[ast.Call]
     constants: dict[str, str]
+    owner: ast.AST | None = None
     verifies: bool = False
+    writes_file: bool = False
+    bound: dict[int, str] = field(default_factory=dict)
+    body_reads: set = field(default_factory=set)
+    json_reads: set = field(default_factory=set)
+
+    @property
+    def function(self) -> str | None:
+        return self.owner.name if isinstance(self.owner, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+    @property
+    def parameters(self) -> set[str]:
+        if self.owner is None or not hasattr(self.owner, "args"):
+            return set()
+        args = self.owner.args
+        return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+
+    def result_used(self, call: ast.Call, uses: set) -> bool:
+        return id(call) in uses or self.bound.get(id(call)) in uses
+
+
+def chain_keys(node: ast.AST) -> list:
+    """The calls and the base name of an attribute/call chain (`r.raw.read()` -> the calls and "r")."""
+    keys: list = []
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+        if isinstance(node, ast.Call):
+            keys.append(id(node))
+            node = node.func
+        else:
+            node = node.value
+    if isinstance(node, ast.Name):
+        keys.append(node.id)
+    return keys
+
+
+def note_use(scope: Scope, node: ast.AST) -> None:
+    """Record what a binding, an attribute read or a call tells about the use of a call's result."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        if isinstance(node.value, ast.Call):
+            scope.bound[id(node.value)] = node.targets[0].id
+        elif isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            scope.constants[node.targets[0].id] = node.value.value
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        for item in node.items:
+            if isinstance(item.context_expr, ast.Call) and isinstance(item.optional_vars, ast.Name):
+                scope.bound[id(item.context_expr)] = item.optional_vars.id
+    elif isinstance(node, ast.Attribute):
+        if node.attr == "json":
+            scope.json_reads.update(chain_keys(node.value))
+        elif node.attr in table.RESPONSE_BODY_ATTRIBUTES:
+            scope.body_reads.update(chain_keys(node.value))
 
 
 def collect_scopes(tree: ast.AST) -> list[Scope]:
     scopes: list[Scope] = []
 
     def visit(body_owner: ast.AST) -> None:
-        scope = Scope([], {})
+        scope = Scope([], {}, owner=body_owner if not isinstance(body_owner, ast.Module) else None)
         scopes.append(scope)
         stack = list(ast.iter_child_nodes(body_owner))
         while stack:
@@ -531,18 +585,36 @@ def collect_scopes(tree: ast.AST) -> list[Scope]:
                 continue
             if isinstance(node, ast.Call):
                 scope.calls.append(node)
-            elif (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
-            ):
-                scope.constants[node.targets[0].id] = node.value.value
+            note_use(scope, node)
             stack.extend(ast.iter_child_nodes(node))
         scope.calls.sort(key=lambda call: (call.lineno, call.col_offset))
 
     visit(tree)
+    return scopes
+
+
+def writes_file(call: ast.Call) -> bool:
+    """`open(path, "wb")` (or any write/append mode), `Path.write_bytes`, `shutil.copyfileobj`."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name in table.FILE_WRITERS:
+        return True
+    if name != "open":
+        return False
+    mode = keyword(call, "mode") or (call.args[1] if len(call.args) > 1 else None)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and bool(set(mode.value) & set("wax"))
+
+
+def analyse_scopes(module) -> list[Scope]:
+    """The module's scopes with what each verifies, writes, and parses as JSON."""
+    scopes = collect_scopes(module.tree)
+    for scope in scopes:
+        for call in scope.calls:
+            scope.verifies = scope.verifies or is_checksum_call(module, call)
+            scope.writes_file = scope.writes_file or writes_file(call)
+            if call_name(module, call) in table.JSON_READERS:
+                for arg in call.args:
+                    scope.json_reads.update(chain_keys(arg))
     return scopes
 
 
@@ -656,6 +728,159 @@ def data_url(url: str) -> bool:
     return any(path.endswith(suffix) for suffix in table.DATA_URL_SUFFIXES) or path.endswith(".tar.gz")
 
 
+def non_data(name: str) -> bool:
+    """A URL or file name of an installer, script, key, web page, image or platform build (compression looked
+    through)."""
+    path = name.split("?", 1)[0].split("#", 1)[0].lower().rstrip("/")
+    for suffix in table.COMPRESSION_SUFFIXES:
+        path = path.removesuffix(suffix)
+    name = posixpath.basename(path)
+    return posixpath.splitext(name)[1] in table.NON_DATA_SUFFIXES or bool(PLATFORM_TAG.search(name))
+
+
+PLATFORM_TAG = re.compile(table.PLATFORM_TAG)
+
+
+@dataclass(frozen=True)
+class ShellDownload:
+    """A `wget`/`curl` command that saves what it fetches to disk; `url` is None when not written literally."""
+
+    line: int
+    program: str
+    url: str | None
+
+
+def downloader_arguments(argv: list[str], spec: dict) -> tuple[list[str], str | None, bool]:
+    """(URLs, output file or None, saved under the remote name?) of a wget/curl argv."""
+    urls: list[str] = []
+    output, remote_name = None, False
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith("--"):
+            option, eq, value = arg.partition("=")
+            takes = option in spec["value"] and not eq
+            value = argv[i + 1] if takes and i + 1 < len(argv) else value
+            output = value if option in spec["output"] else output
+            remote_name = remote_name or option in spec["remote_name"]
+            i += 2 if takes else 1
+            continue
+        if arg.startswith("-") and len(arg) > 1:  # a cluster of short options; one may take a value
+            for j, letter in enumerate(arg[1:], start=2):
+                flag = "-" + letter
+                remote_name = remote_name or flag in spec["remote_name"]
+                if flag in spec["value"]:
+                    value = arg[j:] or (argv[i + 1] if i + 1 < len(argv) else "")
+                    i += 0 if arg[j:] else 1
+                    output = value if flag in spec["output"] else output
+                    break
+        else:
+            urls.append(arg)
+        i += 1
+    return urls, output, remote_name
+
+
+def shell_downloads(commands: list[Command]) -> list[ShellDownload]:
+    """The commands that download data to disk: `wget`, `curl -o/-O` or `curl ... > file`, or either piped into
+    an unpacker (`| tar xz`). Installers piped into a shell, API calls printed to the terminal, and installers,
+    scripts, web pages or images fetched by name are not data."""
+    found = []
+    for index, command in enumerate(commands):
+        argv = strip_wrappers(command.argv)
+        program = posixpath.basename(argv[0]) if argv else ""
+        spec = table.SHELL_DOWNLOADERS.get(program)
+        if spec is None:
+            continue
+        urls, output, remote_name = downloader_arguments(argv, spec)
+        if any(non_data(name) for name in [*urls[:1], output or ""] if name and name != "-"):
+            continue
+        to_stdout = output == "-" or (program == "curl" and output is None and not remote_name)
+        if to_stdout and ">" not in command.text.split("#", 1)[0]:
+            consumer = commands[index + 1] if command.operator == "|" and index + 1 < len(commands) else None
+            if consumer is None or consumer.program not in table.UNPACKERS:
+                continue
+        url = next((u for u in urls if "://" in u), None)
+        found.append(ShellDownload(command.line, program, url))
+    return found
+
+
+CHECKSUM_SUBSTITUTION = re.compile(r"(\$\(|`)\s*(" + "|".join(sorted(table.CHECKSUM_PROGRAMS)) + r")\b")
+
+
+def is_check_flag(arg: str) -> bool:
+    return arg == "--check" or (arg.startswith("-") and not arg.startswith("--") and "c" in arg)
+
+
+def shell_verifies(commands: list[Command]) -> bool:
+    """Whether the commands check a checksum: `sha256sum -c`, `shasum -a 256 --check`, or a comparison with
+    `$(sha256sum file ...)`."""
+    for command in commands:
+        argv = strip_wrappers(command.argv)
+        if argv and posixpath.basename(argv[0]) in table.CHECKSUM_PROGRAMS and any(map(is_check_flag, argv[1:])):
+            return True
+        if CHECKSUM_SUBSTITUTION.search(command.text):
+            return True
+    return False
+
+
+def subprocess_commands(call: ast.Call, scope: Scope, module_scope: Scope) -> list[Command]:
+    """The command lines an `os.system`/`subprocess` call runs: an argv list, or a string (f-strings keep their
+    placeholders)."""
+    first = call.args[0] if call.args else keyword(call, "args") or keyword(call, "command")
+    if isinstance(first, (ast.List, ast.Tuple)):
+        argv = [literal(e, scope, module_scope) or "{" + ast.unparse(e) + "}" for e in first.elts]
+        return [Command(argv, call.lineno, " ".join(argv))] if argv else []
+    if isinstance(first, ast.JoinedStr):
+        text = "".join(
+            v.value if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}" for v in first.values
+        )
+    else:
+        text = literal(first, scope, module_scope)
+    return split_commands(text, first_line=call.lineno) if text else []
+
+
+def download_advice(downloads: list[ShellDownload], where: str) -> str:
+    urls = [d.url or "a URL" for d in downloads]
+    if len(downloads) == 1:
+        what = f"`{downloads[0].program}` downloads {urls[0]}"
+    else:
+        shown = ", ".join(urls[:3]) + (f" and {len(urls) - 3} more" if len(urls) > 3 else "")
+        what = f"{len(downloads)} downloads ({shown})"
+    return (
+        f"{what} without a checksum check in the same {where}; verify right after downloading (`sha256sum -c` "
+        "against committed checksums)"
+    )
+
+
+def http_download(call: ast.Call, target: str | None, scope: Scope) -> bool:
+    """Whether a general HTTP call downloads data: its URL names a data file, or it streams or saves the body
+    (and neither parses it as an API's JSON answer nor fetches an image or page for display)."""
+    if scope.result_used(call, scope.json_reads) or (target and non_data(target)):
+        return False
+    stream = keyword(call, "stream")
+    streamed = isinstance(stream, ast.Constant) and stream.value is True
+    saved = scope.writes_file and scope.result_used(call, scope.body_reads)
+    return streamed or saved or bool(target and data_url(target))
+
+
+def checked_by_callers(all_scopes) -> frozenset[str]:
+    """Names of the functions called from a function that checks a checksum: download helpers whose callers
+    verify what they fetch."""
+    names = set()
+    for scopes in all_scopes:
+        for scope in scopes:
+            if scope.verifies:
+                for call in scope.calls:
+                    func = call.func
+                    names.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+    return frozenset(names)
+
+
+def checked_helper(scope: Scope, url: ast.expr | None, helpers_checked: frozenset[str]) -> bool:
+    """A helper that downloads the URL it is given, called from a function that verifies the file."""
+    return isinstance(url, ast.Name) and url.id in scope.parameters and scope.function in helpers_checked
+
+
 class UnpinnedRemoteArtifact(Rule):
     """
     ## What it does
@@ -664,9 +889,18 @@ class UnpinnedRemoteArtifact(Rule):
       `from_pretrained` of transformers/diffusers/peft/sentence-transformers/timm classes, `load_dataset`,
       `hf_hub_download`, `snapshot_download`, `pipeline`, `SentenceTransformer`;
     - `torch.hub.load("org/repo")` without a `:tag` or commit;
-    - downloads (`urlretrieve`, `requests.get` of a data file URL or with `stream=True`, `wget`, `gdown`,
-      `load_state_dict_from_url`, ...) with no checksum check in the same function (a `hashlib` digest, a
-      `verify`/`checksum`/`md5` helper, or the loader's own `md5=`/`known_hash=`/`check_hash=` argument).
+    - downloads (`urlretrieve`, `wget.download`, `gdown`, `load_state_dict_from_url`, ...; `requests.get` and
+      `urlopen` of a data file URL, with `stream=True`, or whose body is saved to a file) with no checksum check
+      in the same function (a `hashlib` digest, a `verify`/`checksum`/`md5` helper, or the loader's own
+      `md5=`/`known_hash=`/`check_hash=` argument). A download helper that fetches the URL it is given counts
+      as checked when a function that calls it verifies the file;
+    - `wget` and `curl` saving to disk (`-O`, `-o`, `> file`, or piped into `tar`/`unzip`) in shell scripts,
+      Makefile recipes, notebook `!` lines and `%%bash` cells, and `os.system`/`subprocess` calls, with no
+      `sha256sum -c` (or `hashlib` check) in the same script, cell or function; one finding per script or cell.
+
+    Not downloads of data: an API's JSON answer (`.json()`, `json.load(urlopen(...))`), installers and
+    scripts (`.sh`, `.whl`, a platform build such as `*-linux-x86_64.zip`, anything piped into a shell), web
+    pages and images fetched for display, and `torch.hub.list`.
 
     Loaders are recognised through imports (`from transformers import AutoModel`); a project's own class
     that defines `from_pretrained` is judged by what it calls inside, one that inherits it from a hub class is a
@@ -694,35 +928,71 @@ class UnpinnedRemoteArtifact(Rule):
     severity = Severity.WARNING
     summary = "A remote model or dataset loaded without a pinned revision or checksum"
 
-    def check(self, project, python_modules, notebook_modules, first_party, module_index):
+    def check(self, project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index):
         resolver = LoaderResolver(first_party, module_index, python_modules)
-        for module in python_modules.values():
-            if module.mentions(*table.MENTIONS):
-                for line, message in self.judge(module, resolver, project):
-                    yield self.finding(message, module.path, line)
-        for path, cells in notebook_modules.items():
-            for cell in cells:
-                if cell.module.mentions(*table.MENTIONS):
-                    for line, message in self.judge(cell.module, resolver, project):
-                        yield self.finding(message, path, line, cell=cell.cell, json_line=cell.module.file_line(line))
+        analysed = [m for m in python_modules.values() if m.mentions(*table.MENTIONS) and m.tree is not None]
+        cells = {
+            (path, cell.cell): cell.module
+            for path, cell_modules in notebook_modules.items()
+            for cell in cell_modules
+            if cell.module.tree is not None
+        }
+        scopes = {id(m): analyse_scopes(m) for m in [*analysed, *cells.values()] if m.mentions(*table.MENTIONS)}
+        helpers_checked = checked_by_callers(scopes.values())
+        for module in analysed:
+            for line, message in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
+                yield self.finding(message, module.path, line)
+        for (path, index), module in cells.items():
+            if id(module) in scopes:
+                for line, message in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
+                    yield self.finding(message, path, line, cell=index, json_line=module.file_line(line))
+        yield from self.cell_downloads(notebooks, cells, scopes)
+        yield from self.script_downloads(shell_commands)
 
-    def judge(self, module, resolver: LoaderResolver, project) -> Iterator[tuple[int, str]]:
-        tree = module.tree
-        if tree is None:
-            return
-        scopes = collect_scopes(tree)
+    def cell_downloads(self, notebooks, cells, scopes):
+        """`!wget`/`!curl` lines of notebook cells: one finding per cell (a cell is a notebook's function)."""
+        for path, notebook in notebooks.items():
+            for cell in notebook.code_cells:
+                downloads = shell_downloads(cell.commands) if "wget" in cell.source or "curl" in cell.source else []
+                if not downloads or shell_verifies(cell.commands):
+                    continue
+                module = cells.get((path, cell.index))
+                if module is not None and any(s.verifies for s in scopes.get(id(module)) or analyse_scopes(module)):
+                    continue
+                line = downloads[0].line
+                yield self.finding(
+                    download_advice(downloads, "cell"), path, line, cell=cell.index, json_line=cell.file_line(line)
+                )
+
+    def script_downloads(self, shell_commands):
+        """Downloads in shell scripts and Makefile recipes: one finding per file, at the first download."""
+        by_file: dict[str, list[Command]] = {}
+        for sourced in shell_commands:
+            if sourced.origin in ("script", "makefile"):
+                by_file.setdefault(sourced.path, []).append(sourced.command)
+        for path, commands in by_file.items():
+            downloads = shell_downloads(commands)
+            if downloads and not shell_verifies(commands):
+                where = "script" if path.endswith(".sh") or "/" not in path else "file"
+                yield self.finding(download_advice(downloads, where), path, downloads[0].line)
+
+    def judge(self, module, scopes, resolver: LoaderResolver, project, helpers_checked) -> Iterator[tuple[int, str]]:
         module_scope = scopes[0]
         for scope in scopes:
-            scope.verifies = any(is_checksum_call(module, call) for call in scope.calls)
             for call in scope.calls:
                 loader = resolver.loader(module, call)
-                if loader is None:
+                if loader is not None:
+                    message = self.problem(loader, call, scope, module_scope, project, helpers_checked)
+                elif call_name(module, call) in table.SUBPROCESS_CALLS:
+                    message = self.subprocess_problem(call, scope, module_scope, helpers_checked)
+                else:
                     continue
-                message = self.problem(loader, call, scope, module_scope, project)
                 if message:
                     yield call.lineno, message
 
-    def problem(self, loader, call: ast.Call, scope: Scope, module_scope: Scope, project) -> str | None:
+    def problem(
+        self, loader, call: ast.Call, scope: Scope, module_scope: Scope, project, helpers_checked
+    ) -> str | None:
         callee = ast.unparse(call.func)
         target_node = argument(call, loader.target)
         target = literal(target_node, scope, module_scope)
@@ -747,18 +1017,28 @@ class UnpinnedRemoteArtifact(Rule):
             verified = keyword(call, loader.verify)
             if verified is not None and not (isinstance(verified, ast.Constant) and verified.value in (None, False)):
                 return None
-        if loader.kind == "http":
-            stream = keyword(call, "stream")
-            streamed = isinstance(stream, ast.Constant) and stream.value is True
-            if not streamed and not (target and data_url(target)):
-                return None
-        if scope.verifies:
+        if loader.kind == "http" and not http_download(call, target, scope):
+            return None
+        if scope.verifies or checked_helper(scope, target_node, helpers_checked):
             return None
         shown = target if target else "a URL"
         extra = f", or pass {loader.verify}=" if loader.verify else ""
         return (
             f"`{callee}` downloads {shown} without a checksum check in the same function; verify its sha256 "
             f"(hashlib) right after the download{extra}"
+        )
+
+    def subprocess_problem(self, call: ast.Call, scope: Scope, module_scope: Scope, helpers_checked) -> str | None:
+        downloads = shell_downloads(subprocess_commands(call, scope, module_scope))
+        if not downloads or scope.verifies:
+            return None
+        url_node = next((n for n in ast.walk(call) if isinstance(n, ast.Name) and n.id in scope.parameters), None)
+        if checked_helper(scope, url_node, helpers_checked):
+            return None
+        found = downloads[0]
+        return (
+            f"`{found.program}` (run by `{ast.unparse(call.func)}`) downloads {found.url or 'a URL'} without a "
+            "checksum check in the same function; verify its sha256 (hashlib) right after the download"
         )
 
     def hub_problem(self, loader, call, callee, target_node, target, project) -> str | None:

@@ -42,7 +42,6 @@ LOADERS: dict[str, Loader] = {
     "sentence_transformers.CrossEncoder": Loader("hub", (0, "model_name"), "model"),
     # torch.hub: GitHub repositories, pinned by `org/repo:ref`
     "torch.hub.load": Loader("torch-hub", (0, "repo_or_dir"), "model"),
-    "torch.hub.list": Loader("torch-hub", (0, "github"), "entry points of"),
     "torch.hub.load_state_dict_from_url": Loader("download", (0, "url"), "weights", verify="check_hash"),
     "torch.hub.download_url_to_file": Loader("download", (0, "url"), "file", verify="hash_prefix"),
     # plain downloads
@@ -80,6 +79,8 @@ MENTIONS = (
     "get_file",
     "requests",
     "httpx",
+    "wget",
+    "curl",
 )
 
 # Any `<Class>.from_pretrained(...)` of a class from these packages loads from the Hugging Face hub.
@@ -148,3 +149,168 @@ COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".lz4")
 # call names (last dotted part, lower-cased) containing one of the words.
 CHECKSUM_MODULES = ("hashlib.", "zlib.crc32", "zlib.adler32")
 CHECKSUM_WORDS = ("sha1", "sha256", "sha512", "md5", "blake2", "checksum", "digest", "integrity", "verify_hash")
+
+# A URL or saved file ending in one of these is not data: installers and scripts, keys, web pages, and images
+# fetched for display (compression suffixes are looked through).
+NON_DATA_SUFFIXES = frozenset(
+    {
+        ".sh",
+        ".py",
+        ".deb",
+        ".rpm",
+        ".whl",
+        ".exe",
+        ".msi",
+        ".dmg",
+        ".pkg",
+        ".asc",
+        ".gpg",
+        ".key",
+        ".pub",
+        ".pem",
+        ".sig",
+        ".html",
+        ".htm",
+        ".css",
+        ".js",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".svg",
+        ".webp",
+        ".ico",
+    }
+)
+
+# A file name with a platform tag is a software build (`protoc-25.1-linux-x86_64.zip`), not data.
+PLATFORM_TAG = r"[-_.](linux|darwin|macos|osx|win32|win64|windows|x86_64|amd64|aarch64|arm64)([-_.]|$)"
+
+# An HTTP response read as a body (and then saved) rather than parsed as an API's JSON answer.
+RESPONSE_BODY_ATTRIBUTES = frozenset({"content", "iter_content", "raw", "read", "iter_bytes", "text", "iter_lines"})
+JSON_READERS = frozenset({"json.load", "json.loads"})
+# Calls that write a file (besides `open(..., "wb")`).
+FILE_WRITERS = frozenset({"write_bytes", "write_text", "copyfileobj"})
+
+# Shell downloaders (in shell scripts, Makefile recipes, notebook `!` lines, os.system/subprocess calls), and their
+# options that take a value. `output` options save to the named file ("-" is standard output).
+SHELL_DOWNLOADERS = {
+    "wget": {
+        "value": frozenset(
+            {
+                "-O",
+                "--output-document",
+                "-P",
+                "--directory-prefix",
+                "-o",
+                "--output-file",
+                "-a",
+                "--append-output",
+                "-t",
+                "--tries",
+                "-T",
+                "--timeout",
+                "-U",
+                "--user-agent",
+                "--header",
+                "-e",
+                "--execute",
+                "--user",
+                "--password",
+                "-i",
+                "--input-file",
+                "-w",
+                "--wait",
+                "--limit-rate",
+                "-Q",
+                "--quota",
+                "--referer",
+                "-B",
+                "--base",
+                "--post-data",
+                "--post-file",
+                "--method",
+                "--body-data",
+            }
+        ),
+        "output": frozenset({"-O", "--output-document"}),
+        "remote_name": frozenset(),  # wget saves under the URL's name unless told otherwise
+    },
+    "curl": {
+        "value": frozenset(
+            {
+                "-o",
+                "--output",
+                "-H",
+                "--header",
+                "-d",
+                "--data",
+                "--data-raw",
+                "--data-binary",
+                "--data-urlencode",
+                "-X",
+                "--request",
+                "-u",
+                "--user",
+                "-A",
+                "--user-agent",
+                "-e",
+                "--referer",
+                "-b",
+                "--cookie",
+                "-c",
+                "--cookie-jar",
+                "-m",
+                "--max-time",
+                "--connect-timeout",
+                "--retry",
+                "--retry-delay",
+                "--retry-max-time",
+                "-F",
+                "--form",
+                "-T",
+                "--upload-file",
+                "-x",
+                "--proxy",
+                "-w",
+                "--write-out",
+                "-C",
+                "--continue-at",
+                "-r",
+                "--range",
+                "-z",
+                "--time-cond",
+                "--output-dir",
+                "-K",
+                "--config",
+                "--cacert",
+                "--cert",
+                "--key",
+                "-E",
+            }
+        ),
+        "output": frozenset({"-o", "--output"}),
+        "remote_name": frozenset({"-O", "--remote-name", "--remote-name-all", "-J", "--remote-header-name"}),
+    },
+}
+# Programs that unpack a download piped into them (so it is written to disk), and shells (then it is a script).
+UNPACKERS = frozenset({"tar", "unzip", "gunzip", "bsdtar", "zcat", "xz", "zstd", "7z"})
+SHELL_PROGRAMS = frozenset({"sh", "bash", "zsh", "dash", "python", "python3", "sudo"})
+# Shell programs whose `-c`/`--check` (or use inside `$(...)`) verifies a download.
+CHECKSUM_PROGRAMS = frozenset(
+    {"sha1sum", "sha256sum", "sha512sum", "sha224sum", "sha384sum", "md5sum", "shasum", "b2sum"}
+)
+# Python calls that run a shell command line or an argv list (their first argument).
+SUBPROCESS_CALLS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+    }
+)
