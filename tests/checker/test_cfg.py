@@ -87,6 +87,156 @@ def test_cfg001_plain_defaults_and_base_includes(make_repo):
     assert found(root, "CFG001") == []
 
 
+def test_cfg001_package_header_files_are_never_judged_alone(make_repo):
+    """A `# @package` header marks a config group file, with or without a `defaults:` list of its own."""
+    root = make_repo(
+        {
+            "configs/sweep.yaml": "# @package _global_\ndefaults:\n  - _self_\nmodel:\n  lr: 0.1\n",
+            "configs/big.yaml": "# comment\n# @package model\ndepth: 101\nlr: 0.1\n",
+            "configs/train.yaml": "# no header here\nmodel:\n  lr: 0.1\n",  # look-alike: still judged
+        }
+    )
+    assert found(root, "CFG001") == [("CFG001", "configs/train.yaml", 1)]
+
+
+def cfg001_messages(root) -> dict[str, str]:
+    return {f["path"]: f["message"] for f in findings(root, select="CFG001")}
+
+
+def test_cfg001_suggests_the_seed_key_of_the_config_convention(make_repo):
+    root = make_repo(
+        {
+            "configs/mask_rcnn.yaml": "MODEL:\n  WEIGHTS: x.pkl\nSOLVER:\n  BASE_LR: 0.02\n  MAX_ITER: 100\n",
+            "configs/cli.yaml": "trainer:\n  max_epochs: 3\nmodel:\n  class_path: pkg.Net\n  init_args:\n    lr: 0.1\n",
+            "configs/plain.yaml": "model:\n  lr: 0.1\n",
+            "configs/sweep.json": json.dumps({"batch_size": 32}),
+            "configs/exp.toml": "[train]\nepochs = 3\n",
+        }
+    )
+    messages = cfg001_messages(root)
+    assert "add `SEED: 42` (a fixed integer) at its top level" in messages["configs/mask_rcnn.yaml"]
+    assert "add `seed_everything: 42`" in messages["configs/cli.yaml"]
+    assert "add `seed: 42` (a fixed integer) at its top level" in messages["configs/plain.yaml"]
+    assert 'add `"seed": 42`' in messages["configs/sweep.json"]
+    assert "add `seed = 42`" in messages["configs/exp.toml"]
+    # the repository's own convention wins: its other configs seed under `train`
+    root = make_repo(
+        {
+            "configs/a.yaml": "train:\n  seed: 0\n  epochs: 3\n",
+            "configs/b.yaml": "train:\n  seed: 1\n  epochs: 5\n",
+            "configs/c.yaml": "train:\n  epochs: 9\n",
+        }
+    )
+    assert (
+        "add `seed: 42` (a fixed integer) under `train` (as the other configs do)"
+        in cfg001_messages(root)["configs/c.yaml"]
+    )
+
+
+LOADERS = {
+    "safe_load open": 'import yaml\ncfg = yaml.safe_load(open("config.yaml"))\n',
+    "with open": 'import yaml\nwith open("config.yaml") as f:\n    cfg = yaml.safe_load(f)\n',
+    "omegaconf": 'from omegaconf import OmegaConf\ncfg = OmegaConf.load("./config.yaml")\n',
+    "path read_text": 'import yaml\nfrom pathlib import Path\ncfg = yaml.safe_load(Path("config.yaml").read_text())\n',
+    "argparse default": (
+        "import argparse, yaml\np = argparse.ArgumentParser()\n"
+        'p.add_argument("--config", default="config.yaml")\ncfg = yaml.safe_load(open(p.parse_args().config))\n'
+    ),
+}
+
+
+def test_cfg001_configs_the_code_reads_by_path(make_repo):
+    """A root-level config.yaml (or hparams.json) read from code is an experiment config like one in configs/."""
+    for label, code in LOADERS.items():
+        root = make_repo({"train.py": code, "config.yaml": "lr: 0.1\nepochs: 3\n"})
+        assert found(root, "CFG001") == [("CFG001", "config.yaml", 1)], label
+    root = make_repo(
+        {
+            "train.py": 'import json\nhp = json.load(open("hparams.json"))\n',
+            "hparams.json": json.dumps({"learning_rate": 0.1}),
+        }
+    )
+    assert found(root, "CFG001") == [("CFG001", "hparams.json", 1)]
+    # a YAML trap and a user-specific path in it are found too
+    root = make_repo({"train.py": LOADERS["omegaconf"], "config.yaml": "lr: 1e-3\ndata: /home/alice/x\n"})
+    assert [code for code, _, _ in found(root)] == ["CFG001", "CFG004", "CFG005"]
+
+
+def test_cfg_a_broken_config_read_by_code_is_rpc002(make_repo):
+    root = make_repo({"train.py": LOADERS["safe_load open"], "config.yaml": "lr: [0.1\nepochs: 3\n"})
+    result = findings(root, select="CFG,RPC002")
+    assert [(f["path"], f["code"]) for f in result] == [("config.yaml", "RPC002")]
+    assert "invalid YAML" in result[0]["message"]
+
+
+def test_cfg001_files_the_code_reads_that_are_not_configs(make_repo):
+    """Look-alikes: data files, configs shipped with weights, files only tests read, files no code reads."""
+    root = make_repo(
+        {
+            "train.py": (
+                "import json, yaml\nlabels = json.load(open('labels.json'))\n"
+                "arch = yaml.safe_load(open('models/vae/config.yaml'))\n"
+            ),
+            "labels.json": json.dumps({"train": [1, 2], "model": "x"}),
+            "models/vae/config.yaml": "model:\n  lr: 0.1\n",
+            "tests/test_cfg.py": "import yaml\nyaml.safe_load(open('test_config.yaml'))\n",
+            "test_config.yaml": "lr: 0.1\n",
+            "config.yaml": "lr: 0.1\n",  # no code reads it
+            "broken.yaml": "a: [1\n",  # not a config: never parsed
+        }
+    )
+    assert found(root, "CFG,RPC002") == []
+
+
+SEEDED_SCRIPT = """
+import argparse
+from omegaconf import OmegaConf
+parser = argparse.ArgumentParser()
+parser.add_argument("-b", "--base", nargs="*", metavar="base_config.yaml")
+parser.add_argument("-s", "--seed", type=int, default=23)
+opt = parser.parse_args()
+configs = [OmegaConf.load(c) for c in opt.base]
+"""
+
+
+def test_cfg001_seed_fixed_on_the_command_line_of_the_script(make_repo):
+    """A script that takes the config on its command line with a literal --seed default records the seed."""
+    configs = {"configs/ae/kl.yaml": "model:\n  lr: 0.1\ndata:\n  batch_size: 4\n"}
+    assert found(make_repo({**configs, "main.py": SEEDED_SCRIPT}), "CFG001") == []
+    bound = (
+        "import argparse, json\np = argparse.ArgumentParser()\narg = p.add_argument\n"
+        "arg('--config', metavar='CONFIG_FILE')\narg('--seed', default=777, type=int)\n"
+        "conf = json.load(open(p.parse_args().config))\n"
+    )
+    assert found(make_repo({"configs/b5.json": json.dumps({"epochs": 3}), "train.py": bound}), "CFG001") == []
+    # look-alikes: no default seed, a seed of None, a reader of that very file without a seed option
+    unseeded = SEEDED_SCRIPT.replace("default=23", "default=None")
+    assert found(make_repo({**configs, "main.py": unseeded}), "CFG001") == [("CFG001", "configs/ae/kl.yaml", 1)]
+    reader = 'import yaml\ncfg = yaml.safe_load(open("configs/ae/kl.yaml"))\n'
+    root = make_repo({**configs, "main.py": SEEDED_SCRIPT, "sample.py": reader})
+    assert found(root, "CFG001") == [("CFG001", "configs/ae/kl.yaml", 1)]
+
+
+def test_cfg001_overlays_of_a_default_config(make_repo):
+    """Configs merged in code onto a default config are judged through the default, which is reported once."""
+    files = {
+        "pkg/configs/ssl_default_config.yaml": "train:\n  seed: 0\n  epochs: 100\n",
+        "pkg/configs/train/vitl14.yaml": "train:\n  epochs: 10\noptim:\n  lr: 0.1\n",
+        "pkg/configs/train/vitg14.yaml": "train:\n  epochs: 20\n",
+    }
+    assert found(make_repo(files), "CFG001") == []
+    unseeded = {**files, "pkg/configs/ssl_default_config.yaml": "train:\n  epochs: 100\n"}
+    assert found(make_repo(unseeded), "CFG001") == [("CFG001", "pkg/configs/ssl_default_config.yaml", 1)]
+    # detectron2's `_BASE_` includes compose like `_base_`
+    root = make_repo(
+        {
+            "configs/Base-RCNN.yaml": "SEED: 7\nSOLVER:\n  BASE_LR: 0.02\n",
+            "configs/COCO/mask_rcnn.yaml": '_BASE_: "../Base-RCNN.yaml"\nSOLVER:\n  MAX_ITER: 10\n',
+        }
+    )
+    assert found(root, "CFG001") == []
+
+
 # -- CFG002 ---------------------------------------------------------------------------------------
 def test_cfg002_seed_values(make_repo):
     root = make_repo(
@@ -386,7 +536,8 @@ def test_realistic_hydra_project_is_clean(make_repo):
 
 
 def test_lightning_hydra_template_layout(make_repo):
-    """Primary configs carry `# @package _global_` too; experiment files below the root are group files."""
+    """Files with a `# @package` header are never judged alone, primary ones included (eval.yaml has no seed and
+    is not reported); experiment files below the root are group files; a null seed is still CFG002."""
     root = make_repo(
         {
             "configs/train.yaml": """
@@ -416,7 +567,7 @@ def test_lightning_hydra_template_layout(make_repo):
             "configs/hydra/default.yaml": "run:\n  dir: logs/${now:%Y-%m-%d}_${now:%H-%M-%S}\n",
         }
     )
-    assert found(root) == [("CFG001", "configs/eval.yaml", 1), ("CFG002", "configs/train.yaml", 9)]
+    assert found(root) == [("CFG002", "configs/train.yaml", 9)]
 
 
 def test_config_paths_and_seed_keys_settings(make_repo):

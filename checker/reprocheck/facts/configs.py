@@ -1,16 +1,21 @@
 """Experiment configs: which files they are, how Hydra-style `defaults:` compose them, and their schemas.
 
 The files are those matched by the `config-paths` globs (default: any `configs/`, `config/`, `conf/` folder and
-`params.yaml`) with a YAML, JSON or TOML extension; JSON Schema files (`*.schema.json`, anything under a
-`schema/` or `schemas/` folder) and test-fixture folders are not configs. Every file is parsed once through
-the shared loaders (`load_yaml`, `load_json`, `load_toml`).
+`params.yaml`) with a YAML, JSON or TOML extension, and the files the Python code reads as configs by literal
+path (`yaml.safe_load(open("config.yaml"))`, `OmegaConf.load("hparams.yaml")`, a `--config` option's default)
+when their name says they are configs (`config.yaml`, `hparams.json`, not `labels.json`) and they are not
+shipped with pretrained weights (`models/x/config.yaml`). JSON Schema files (`*.schema.json`, anything under
+a `schema/` or `schemas/` folder) and test-fixture folders are not configs. Every file is parsed once through
+the shared loaders (`load_yaml`, `load_json`, `load_toml`); one that does not parse is RPC002.
 
 Composition follows Hydra: a `defaults:` entry `model: resnet` names `<dir>/model/resnet.yaml` (relative to the
 file that lists it; `/model: resnet` is relative to the primary config's folder), a plain entry `local` names
-`<dir>/local.yaml`, `_self_` is the file itself; `_base_:` includes (MMEngine style) work alike. A file that is
-composed into another, lives below a folder holding a config with a `defaults:` list (a Hydra config group),
-or carries a `# @package` header without a `defaults:` list of its own is partial: it is judged through the
-configs that compose it.
+`<dir>/local.yaml`, `_self_` is the file itself; `_base_:` includes (MMEngine style) and `_BASE_:` includes
+(detectron2, yacs) work alike. A file that is composed into another, lives below a folder holding a config
+with a `defaults:` list (a Hydra config group), or carries a `# @package` header is partial: it is judged
+through the configs that compose it. So is an overlay of a default config: a config in the folder (or below
+the folder) of a `default.yaml`, `base.yaml` or `*_default_config.yaml` that code merges it onto; the default
+is judged for them.
 """
 
 from __future__ import annotations
@@ -26,11 +31,15 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.structured import load_json, load_toml, toml_line_of
 from reprocheck.facts.yamlfiles import YamlFile, load_yaml
+from reprocheck.tables.config_loaders import ARTEFACT_DIRS, CONFIG_STEM
 
 SCHEMA_DIRS = frozenset({"schema", "schemas"})
 PACKAGE_HEADER = re.compile(r"^\s*#\s*@package\b", re.MULTILINE)
 LANGUAGE_SERVER_SCHEMA = re.compile(r"^\s*#\s*yaml-language-server:\s*\$schema=(\S+)", re.MULTILINE)
 HEADER_LINES = 20
+# A default config that others overlay (merged onto it in code): `default.yaml`, `base.yaml`, `ssl_default_config`.
+DEFAULT_CONFIG_STEM = re.compile(r"(^|[_-])(default|defaults|base)([_-]|$)", re.IGNORECASE)
+INCLUDE_KEYS = ("_base_", "_BASE_")
 MAX_COMPOSED = 200  # files per composition (cycles and runaway trees are cut here)
 YAML_EXTENSIONS = (".yaml", ".yml")
 
@@ -175,13 +184,14 @@ def defaults_entries(project, config: ConfigFile, root: str) -> list[DefaultsEnt
                 if isinstance(option, str) and option not in ("???",):
                     path = option_file(project, posixpath.join(directory, group), option)
                 entries.append(DefaultsEntry(f"{key_text}: {option}", line, path))
-    base = data.get("_base_")
-    for item in base if isinstance(base, list) else [base] if isinstance(base, str) else []:
-        if isinstance(item, str):
-            path = posixpath.normpath(posixpath.join(here, item))
-            entries.append(
-                DefaultsEntry(f"_base_: {item}", config.line_of("_base_"), path if project.exists(path) else None)
-            )
+    for key in INCLUDE_KEYS:
+        base = data.get(key)
+        for item in base if isinstance(base, list) else [base] if isinstance(base, str) else []:
+            if isinstance(item, str):
+                path = posixpath.normpath(posixpath.join(here, item))
+                entries.append(
+                    DefaultsEntry(f"{key}: {item}", config.line_of(key), path if project.exists(path) else None)
+                )
     return entries
 
 
@@ -192,6 +202,7 @@ class ConfigSet:
     files: dict[str, ConfigFile]
     partial: dict[str, str]  # path -> why it is judged through others ("composed by configs/train.yaml", ...)
     composers: dict[str, list[str]]  # path -> configs that list it in `defaults:`
+    paths: list[str] = field(default_factory=list)  # every config path, parsed or not
 
     @property
     def top_level(self) -> list[str]:
@@ -223,11 +234,32 @@ def config_paths(project, settings) -> list[str]:
     ]
 
 
+def code_config_paths(project, settings, config_programs) -> list[str]:
+    """Files the code reads as configs by literal path, when their name says config and they are no artefact."""
+    fixtures = settings.fixture_spec
+    found = []
+    for path in config_programs.loaded_paths:
+        folders = path.split("/")[:-1]
+        stem = filekinds.name(path).rsplit(".", 1)[0].lower()
+        if (
+            config_format(path)
+            and CONFIG_STEM.search(stem)
+            and not is_schema_file(path)
+            and not filekinds.is_test_path(path)
+            and not fixtures.match_file(path)
+            and not any(f.startswith(".") or f.lower() in ARTEFACT_DIRS for f in folders)
+        ):
+            found.append(path)
+    return found
+
+
 @fact
-def experiment_configs(project, settings) -> ConfigSet:
-    """The experiment configs, parsed, with Hydra/`_base_` composition resolved."""
+def experiment_configs(project, settings, config_programs) -> ConfigSet:
+    """The experiment configs, parsed, with Hydra/`_base_` composition and default-config overlays resolved."""
+    paths = config_paths(project, settings)
+    paths += [p for p in code_config_paths(project, settings, config_programs) if p not in set(paths)]
     files: dict[str, ConfigFile] = {}
-    for path in config_paths(project, settings):
+    for path in paths:
         config = load_config(project, path)
         if config is not None:
             files[path] = config
@@ -251,9 +283,28 @@ def experiment_configs(project, settings) -> ConfigSet:
             partial[path] = f"composed by {composers[path][0]}"
         elif root is not None:
             partial[path] = f"in a config group below {root}"
-        elif config.package_header and not config.has_defaults:  # primary configs may carry one too
+        elif config.package_header:
             partial[path] = "a config group file (`# @package` header)"
-    return ConfigSet(files, partial, composers)
+    overlays(files, partial)
+    return ConfigSet(files, partial, composers, paths)
+
+
+def overlays(files: dict[str, ConfigFile], partial: dict[str, str]) -> None:
+    """Mark configs that overlay a default config in their folder or a parent folder (merged onto it in code)."""
+    defaults = {
+        posixpath.dirname(p): p
+        for p, c in files.items()
+        if DEFAULT_CONFIG_STEM.search(filekinds.name(p).rsplit(".", 1)[0]) and not c.has_defaults and p not in partial
+    }
+    if not defaults:
+        return
+    for path, config in files.items():
+        if path in partial or path in defaults.values() or config.has_defaults or config.defaults:
+            continue
+        folders = [posixpath.dirname(path), *reversed(ancestors(posixpath.dirname(path))[:-1])]
+        default = next((defaults[f] for f in folders if f in defaults), None)
+        if default is not None and config.format == files[default].format:
+            partial[path] = f"overlays {default}"
 
 
 def has_defaults(config: ConfigFile) -> bool:

@@ -16,7 +16,6 @@ from reprocheck import filekinds
 from reprocheck.facts.configs import (
     ConfigFile,
     ConfigSet,
-    config_paths,
     is_remote,
     load_schema,
     local_schema_path,
@@ -70,6 +69,8 @@ EXPERIMENT_KEYS = frozenset(
     }
 )
 ALWAYS_EXPERIMENT = frozenset({"params.yaml", "params.yml"})
+# Keys that mark a Lightning CLI config, whose seed key is `seed_everything`.
+LIGHTNING_CLI_KEYS = frozenset({"class_path", "init_args", "seed_everything"})
 MAX_SCHEMA_ERRORS = 20
 MAX_MESSAGE = 160
 ENV_INTERPOLATION = re.compile(r"^\$\{oc\.env:([^,}]+)(?:,\s*([^}]*))?\}$")
@@ -173,14 +174,21 @@ def short(value: Any) -> str:
 class ConfigWithoutSeed(Rule):
     """
     ## What it does
-    Finds top-level experiment configs (files under `configs/`, `config/`, `conf/`, `params.yaml`, and the
-    `config-paths` globs) without a seed key (`seed`, `random_seed`, `random_state`, `seed_everything`,
-    `manual_seed`, any `*_seed`, and the `seed-keys` setting) at the top level or one level down
-    (`trainer.seed`). Hydra-style composition is followed: a config with a `defaults:` list is seeded when any
-    file it composes is, and group files (`configs/model/resnet.yaml`, files with a `# @package` header,
-    `_base_` includes) are judged through the configs that compose them, never alone. A config with no
-    hyperparameter-like key at all (a label map, a logging or paths file) is not an experiment config;
-    `params.yaml` always is.
+    Finds top-level experiment configs (files under `configs/`, `config/`, `conf/`, `params.yaml`, the
+    `config-paths` globs, and configs the code reads by path such as a root-level `config.yaml`) without a seed
+    key (`seed`, `random_seed`, `random_state`, `seed_everything`, `manual_seed`, any `*_seed`, and the
+    `seed-keys` setting) at the top level or one level down (`trainer.seed`). Hydra-style composition is
+    followed: a config with a `defaults:` list is seeded when any file it composes is, and group files
+    (`configs/model/resnet.yaml`, files with a `# @package` header, `_base_`/`_BASE_` includes, overlays of a
+    `default.yaml` that code merges them onto) are judged through the configs that compose them, never alone.
+    A config with no hyperparameter-like key at all (a label map, a logging or paths file) is not an
+    experiment config; `params.yaml` always is. A config run by a script that takes a config option and a
+    seed option with a literal default (`--config` and `--seed`, default 23) has its seed on that command line
+    and is not reported.
+
+    The suggested key follows the repository's own convention: the key path its other configs seed with
+    (`train.seed`), else `SEED` in an upper-case (yacs, detectron2) config, `seed_everything` in a Lightning CLI
+    config, and `seed` otherwise.
 
     ## Why it matters
     The config is the record of a run. Without the seed in it, the exact run cannot be repeated from the
@@ -204,8 +212,9 @@ class ConfigWithoutSeed(Rule):
     severity = Severity.WARNING
     summary = "A top-level experiment config without a seed key"
 
-    def check(self, experiment_configs: ConfigSet, settings):
+    def check(self, experiment_configs: ConfigSet, config_programs, settings):
         names = seed_key_names(settings)
+        conventions = {f: seed_convention(experiment_configs, names, f) for f in ("yaml", "json", "toml")}
         for path in experiment_configs.top_level:
             config = experiment_configs.files[path]
             if not isinstance(config.data, dict):
@@ -216,13 +225,64 @@ class ConfigWithoutSeed(Rule):
                 continue
             if any(next(seed_entries(data, names), None) is not None for data in datas):
                 continue
+            if config_programs.seeded_by_command_line(path) is not None:
+                continue  # the seed is fixed on the command line of the script that runs it
             through = f" (nor do the {len(composed) - 1} files its `defaults:` compose)" if len(composed) > 1 else ""
+            keys = conventions[config.format] or own_seed_keys(config)
             yield self.finding(
-                f"experiment config {path} has no seed key{through}; add `seed: 42` (a fixed integer) at its top "
-                f"level and seed the run from it",
+                f"experiment config {path} has no seed key{through}; add {seed_line(config, keys)} (a fixed integer) "
+                f"{placement(keys)} and seed the run from it",
                 path,
                 1,
             )
+
+
+def seed_convention(configs: ConfigSet, names: frozenset[str], format: str) -> tuple[str, ...] | None:
+    """The key path the repository's configs of one format seed with most often (`("train", "seed")`), when
+    one path is more common than any other."""
+    counts: dict[tuple[str, ...], int] = {}
+    for config in configs.files.values():
+        if config.format == format:
+            for keys, _value in seed_entries(config.data, names):
+                counts[keys] = counts.get(keys, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
+        return None
+    return max(counts, key=counts.__getitem__)
+
+
+def own_seed_keys(config: ConfigFile) -> tuple[str, ...]:
+    """The seed key in the config's own style: `SEED` (yacs, detectron2), `seed_everything` (Lightning CLI)."""
+    keys = [k for k in config.data if isinstance(k, str) and not k.startswith("_")]
+    if keys and sum(k.isupper() for k in keys) * 2 > len(keys):
+        return ("SEED",)
+    if "trainer" in config.data and LIGHTNING_CLI_KEYS & set(flat_keys(config.data)):
+        return ("seed_everything",)
+    return ("seed",)
+
+
+def flat_keys(data: Any, depth: int = 0) -> Iterator[str]:
+    if isinstance(data, dict) and depth < 4:
+        for key, value in data.items():
+            if isinstance(key, str):
+                yield key
+            yield from flat_keys(value, depth + 1)
+
+
+def seed_line(config: ConfigFile, keys: tuple[str, ...]) -> str:
+    """The seed written as the config's format writes it: `seed: 42`, `"seed": 42`, `seed = 42`."""
+    key = keys[-1]
+    if config.format == "json":
+        return f'`"{key}": 42`'
+    if config.format == "toml":
+        return f"`{key} = 42`"
+    return f"`{key}: 42`"
+
+
+def placement(keys: tuple[str, ...]) -> str:
+    if len(keys) == 1:
+        return "at its top level"
+    return f"under `{'.'.join(keys[:-1])}` (as the other configs do)"
 
 
 def is_experiment(path: str, config: ConfigFile, datas: list[Any]) -> bool:
@@ -564,8 +624,8 @@ class YamlTrap(Rule):
     severity = Severity.ERROR
     summary = "YAML traps: duplicate keys, YAML 1.1 scalar conversions, tabs"
 
-    def check(self, project, settings, experiment_configs: ConfigSet):
-        for path in config_paths(project, settings):
+    def check(self, project, experiment_configs: ConfigSet):
+        for path in experiment_configs.paths:
             if not path.endswith((".yaml", ".yml")):
                 continue
             config = experiment_configs.files.get(path)

@@ -1,0 +1,40 @@
+"""How Python code reads experiment configs by path, and how a script takes a config and a seed: as data.
+
+`CONFIG_LOADERS` are qualified names (as the Python facts resolve them through imports) whose first argument is
+the config (a path, an open file, or text read from one). `CONFIG_METHODS` are method names that read a config
+file into an object (yacs and detectron2 `cfg.merge_from_file(path)`). Command-line options whose name matches
+`CONFIG_OPTION` take a config path; a seed option is one whose name is a seed key.
+"""
+
+from __future__ import annotations
+
+import re
+
+CONFIG_LOADERS = frozenset(
+    {
+        "yaml.safe_load",
+        "yaml.load",
+        "yaml.full_load",
+        "yaml.unsafe_load",
+        "yaml.safe_load_all",
+        "yaml.load_all",
+        "json.load",
+        "toml.load",
+        "tomllib.load",
+        "tomli.load",
+        "omegaconf.OmegaConf.load",
+        "mmcv.Config.fromfile",
+        "mmengine.Config.fromfile",
+        "mmengine.config.Config.fromfile",
+    }
+)
+CONFIG_METHODS = frozenset({"merge_from_file"})
+# Wrappers that turn a path into something a loader reads: `open(p)`, `Path(p)`, `Path(p).read_text()`.
+PATH_WRAPPERS = frozenset({"open", "io.open", "pathlib.Path", "Path", "codecs.open"})
+PATH_READERS = frozenset({"read_text", "open", "read"})
+# `--config`, `--cfg`, `--config-file`, `--config_path`, `--base` (stacked configs), `--hparams`, `--hyp`.
+CONFIG_OPTION = re.compile(r"^--?(config|configs|cfg|conf|base|hparams|hyp|params)([-_]?(file|path|name|files))?$")
+# A file loaded from code is an experiment config when its name says so (a data file like `labels.json` is not).
+CONFIG_STEM = re.compile(r"config|cfg|conf|hparam|hyperparam|hyp|param|setting|experiment|option|args")
+# Folders of pretrained artefacts: a config shipped there describes the weights, not an experiment.
+ARTEFACT_DIRS = frozenset({"models", "weights", "checkpoints", "pretrained", "ckpt", "ckpts"})
