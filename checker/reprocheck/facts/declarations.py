@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import configparser
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -21,10 +22,16 @@ from packaging.utils import canonicalize_name
 from reprocheck.facts import fact
 from reprocheck.facts.conda import parse_match_spec
 from reprocheck.facts.locks import as_table
-from reprocheck.facts.requirements import RequirementLine, parse_requirement, pinned_version
+from reprocheck.facts.requirements import (
+    RequirementLine,
+    looks_like_url,
+    name_from_url,
+    parse_requirement,
+    pinned_version,
+)
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml
-from reprocheck.tables.dependency_names import CONDA_NON_PYTHON, CONDA_TO_PYPI
+from reprocheck.tables.dependency_names import CONDA_NON_PYTHON, CONDA_TO_PYPI, IMAGE_DISTRIBUTIONS
 
 # What a declaration is, by origin: "requirements" (hand-written), "input" (*.in), "constraints", "lock",
 # "pyproject", "pipfile", "setup", "conda", "conda-pip", and for install commands the command's origin
@@ -467,3 +474,50 @@ def declared_distributions(
     for declaration in found:
         by_name.setdefault(declaration.name, []).append(declaration)
     return by_name
+
+
+# -- what is installed without a declaration naming it -------------------------------------------------------------
+# A requirement written in a comment (`# clearml>=1.2.0  # logging`): the author lists it as optional on purpose.
+COMMENTED_REQUIREMENT = re.compile(
+    r"^\s*#+\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*((?:[<>=!~]=?|===?)\s*[\w.*+!-]+\s*,?\s*)*(#.*)?$"
+)
+
+
+@fact
+def implicit_distributions(project, dockerfiles, shell_commands, requirements_files) -> frozenset[str]:
+    """Distributions present without a declaration that names them (DEP004 counts them as provided): those of a
+    Dockerfile's base image, those installed from a local folder or a VCS URL (`pip install ./apex`, `-e
+    git+https://...CLIP`, named after the folder or repository), and requirements commented out in a
+    requirements file (listed as optional on purpose)."""
+    names: set[str] = set()
+    names.update(image_distributions(dockerfiles))
+    names.update(path_installs(shell_commands))
+    names.update(commented_requirements(project, requirements_files))
+    return frozenset(canonicalize_name(n) for n in names)
+
+
+def image_distributions(dockerfiles) -> Iterator[str]:
+    for dockerfile in dockerfiles.values():
+        for stage in dockerfile.stages:
+            yield from IMAGE_DISTRIBUTIONS.get(stage.base.name, ())
+
+
+def path_installs(shell_commands) -> Iterator[str]:
+    for sourced in shell_commands:
+        install = parse_install(sourced.command)
+        if install is None or install.tool not in PIP_INSTALLERS:
+            continue
+        for target in [*install.local_paths, *install.editables]:
+            name = name_from_url(target)[0] if looks_like_url(target) else target.rstrip("/").rsplit("/", 1)[-1]
+            if name and name not in (".", ".."):
+                yield name
+
+
+def commented_requirements(project, requirements_files) -> Iterator[str]:
+    for rel, parsed in requirements_files.items():
+        if parsed is None or parsed.is_lock or parsed.has_via:
+            continue  # a generated lock's comments are provenance, not requirements
+        for line in (project.try_read_text(rel) or "").splitlines():
+            match = COMMENTED_REQUIREMENT.match(line)
+            if match:
+                yield match.group(1)

@@ -1,60 +1,533 @@
-"""Third-party imports of the project's code and notebooks: the first import of each top-level module per file.
+"""Third-party imports of the project's code and notebooks: each import site of a module the repository does not
+define, with the optional ones left out.
 
 A fact of its own so that the rules needing it (DEP003, DEP004) say so by name: the import scan of every Python
 file is one of a large run's heavy halves (see :mod:`reprocheck.parallel`). Built lazily: the rules that might
 need it only pay when they do.
+
+An import is optional, and left out, when it runs only if the module is there: inside `try/except ImportError`
+(or its handler: a fallback), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an availability
+test (`if importlib.util.find_spec("x")`, `if _X_AVAILABLE:`, `if is_x_available():`, `RequirementCache`,
+`module_available`, `"x" in sys.modules`), or after a statement that leaves otherwise (`if not _X_AVAILABLE:
+raise ...`) or that requires the distribution at run time (`check_requirements("x")`, `pytest.importorskip`).
+
+A module is the project's own when Python would find it in the repository: a package or module of the project,
+a module or folder next to the importing script or notebook, one in a folder the file adds to `sys.path` (the
+path is resolved where it is written statically, from literals and `__file__`), and more loosely any module or
+folder of that name in the repository, unless the name is a well-known third-party package (then a module of that
+name deep in a package is a wrapper for it) or the importing file itself lives in it.
 """
 
 from __future__ import annotations
 
+import ast
+import posixpath
+import re
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from reprocheck.facts import fact
-from reprocheck.tables.import_names import REMOVED_STDLIB
+from reprocheck.facts.pycode import catches_import_error
+from reprocheck.tables.import_names import (
+    AVAILABILITY_CALL_PATTERN,
+    AVAILABILITY_CALLS,
+    AVAILABILITY_FLAG_PATTERN,
+    GENERATED_MODULE_SUFFIXES,
+    IMPORT_TO_DISTRIBUTIONS,
+    KNOWN_THIRD_PARTY,
+    NAMESPACE_PATTERNS,
+    PYTHON2_STDLIB,
+    REMOVED_STDLIB,
+    RUNTIME_PROVIDED,
+    RUNTIME_REQUIREMENT_CHECKS,
+)
 
-STDLIB = frozenset(sys.stdlib_module_names) | REMOVED_STDLIB | {"__future__", "__main__"}
+STDLIB = frozenset(sys.stdlib_module_names) | REMOVED_STDLIB | PYTHON2_STDLIB | {"__future__", "__main__"}
+WELL_KNOWN = KNOWN_THIRD_PARTY | {key.split(".")[0] for key in IMPORT_TO_DISTRIBUTIONS}
+# `from google.cloud import storage` imports google.cloud.storage: its distribution is named by the full name.
+NAMESPACE_PARENTS = frozenset(NAMESPACE_PATTERNS) | {
+    key.rsplit(".", 1)[0] for key in IMPORT_TO_DISTRIBUTIONS if "." in key
+}
+AVAILABILITY_CALL = re.compile(AVAILABILITY_CALL_PATTERN)
+AVAILABILITY_FLAG = re.compile(AVAILABILITY_FLAG_PATTERN)
+SYS_PATH_CALLS = frozenset({"sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"})
+# Words without which a file that the line scan read (all imports at the top level) cannot guard an import.
+GUARD_WORDS = ("importorskip", "check_requirements", "require_version", "requires_backends")
+# Files that a notebook writes or downloads with a shell escape or magic (`!wget ... -O helper.py`).
+WRITTEN_MODULE = re.compile(r"([A-Za-z_]\w*)\.py\b")
+COMPILED_MODULE = re.compile(r"^([A-Za-z_]\w*)\.(?:[\w-]+\.)?(?:pyx|so|pyd)$")
 
 
-def is_third_party(item, first_party) -> bool:
-    if item.level or item.optional or not item.module:
-        return False
-    top = item.module.split(".")[0]
-    return top not in STDLIB and top not in first_party and not top.startswith("_")
+@dataclass(frozen=True)
+class ImportSite:
+    """Where a third-party module is imported. `module` is the dotted name its distribution is looked up by."""
+
+    module: str
+    path: str
+    line: int
+    cell: int | None = None
+    json_line: int | None = None
+
+    @property
+    def top(self) -> str:
+        return self.module.split(".")[0]
 
 
 @dataclass
 class ThirdPartyImports:
     python_modules: dict
     notebook_modules: dict
+    notebooks: dict
     first_party: frozenset[str]
+    files: tuple[str, ...]
+    roles: object = None
 
     @cached_property
-    def found(self) -> list[tuple[str, str, int, int | None, int | None]]:
-        """(module, path, line, cell, json_line) of each non-optional third-party import, first per file."""
-        found = []
+    def found(self) -> list[ImportSite]:
+        """Each non-optional third-party import, the first per file and module, in file order."""
+        found: list[ImportSite] = []
         for rel, module in self.python_modules.items():
-            if rel.rsplit("/", 1)[-1] == "setup.py":
+            if rel.rsplit("/", 1)[-1] == "setup.py" or self.is_vendored(rel):
                 continue
-            seen: set[str] = set()
-            for item in module.imports:
-                top = item.module.split(".")[0]
-                if is_third_party(item, self.first_party) and top not in seen:
-                    seen.add(top)
-                    found.append((item.module, rel, item.line, None, None))
+            found.extend(self.sites(rel, [(module, None)]))
         for rel, cells in self.notebook_modules.items():
-            seen = set()
-            for cell in cells:
-                for item in cell.module.imports:
-                    top = item.module.split(".")[0]
-                    if is_third_party(item, self.first_party) and top not in seen:
-                        seen.add(top)
-                        found.append((item.module, rel, item.line, cell.cell, cell.module.file_line(item.line)))
+            if not self.is_vendored(rel):
+                found.extend(self.sites(rel, [(cell.module, cell) for cell in cells]))
         return found
+
+    def is_vendored(self, rel: str) -> bool:
+        return self.roles is not None and self.roles.role(rel) == "vendored"
+
+    @cached_property
+    def vendored_modules(self) -> frozenset[str]:
+        return self.roles.vendored_modules if self.roles is not None else frozenset()
+
+    def sites(self, rel: str, sources: list) -> Iterator[ImportSite]:
+        own = self.names_for(rel, sources)
+        seen: set[str] = set()
+        flags: set[str] = set()
+        for module, cell in sources:
+            guarded = guarded_lines(module, flags)
+            for item in module.imports:
+                if item.optional or item.line in guarded or not is_candidate(item, own):
+                    continue
+                for name in lookup_names(item):
+                    key = lookup_key(name)
+                    if key in seen or is_runtime_provided(name):
+                        continue
+                    seen.add(key)
+                    if cell is None:
+                        yield ImportSite(name, rel, item.line)
+                    else:
+                        yield ImportSite(name, rel, item.line, cell.cell, module.file_line(item.line))
+
+    # -- the project's own modules ------------------------------------------------------------------------------
+    @cached_property
+    def definitions(self) -> dict[str, list[tuple[str, str]]]:
+        """Top-level import name -> (folder holding it, path of the module or folder) for every Python module,
+        compiled extension and folder with Python code in the repository."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        folders: set[str] = set()
+        for rel in self.files:
+            directory, base = posixpath.split(rel)
+            stem = base[: -len(".py")] if base.endswith(".py") else None
+            compiled = COMPILED_MODULE.match(base)
+            if stem is None and compiled is None:
+                continue
+            name = stem if stem is not None else compiled.group(1)
+            if name.isidentifier() and name != "__init__":
+                found.setdefault(name, []).append((directory, rel))
+            while directory and directory not in folders:
+                folders.add(directory)
+                parent, folder = posixpath.split(directory)
+                if folder.isidentifier():
+                    found.setdefault(folder, []).append((parent, directory))
+                directory = parent
+        return found
+
+    @cached_property
+    def packages(self) -> frozenset[str]:
+        return frozenset(posixpath.dirname(f) for f in self.files if posixpath.basename(f) == "__init__.py")
+
+    def names_for(self, rel: str, sources: list) -> OwnNames:
+        """The project's own import names as seen from file `rel` (see the module docstring)."""
+        added, unresolved = path_additions(rel, [module for module, _ in sources])
+        written = written_modules(self.notebooks.get(rel))
+        return OwnNames(self, rel, frozenset(added), unresolved, written)
+
+    def is_own(self, name: str, rel: str, added: frozenset[str], unresolved: bool) -> bool:
+        if name in self.first_party or name in self.vendored_modules or name.endswith(GENERATED_MODULE_SUFFIXES):
+            return True
+        here = posixpath.dirname(rel)
+        for folder, path in self.definitions.get(name, ()):
+            if path == rel or rel.startswith(f"{path}/"):
+                continue  # the file itself, or a folder it lives in: never importable from inside under that name
+            if folder in added or unresolved:
+                return True
+            if folder == here and not (name in WELL_KNOWN and folder in self.packages):
+                return True
+            if name not in WELL_KNOWN:
+                return True
+        return False
+
+
+class OwnNames:
+    """Membership test for the project's own top-level names as one file sees them (remembered per name)."""
+
+    def __init__(self, imports: ThirdPartyImports, rel: str, added, unresolved: bool, written: frozenset[str]):
+        self.imports, self.rel, self.added, self.unresolved, self.written = imports, rel, added, unresolved, written
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, name: str) -> bool:
+        known = self.known.get(name)
+        if known is None:
+            own = name in self.written or self.imports.is_own(name, self.rel, self.added, self.unresolved)
+            known = self.known[name] = own
+        return known
+
+
+def is_candidate(item, own: OwnNames) -> bool:
+    if item.level or not item.module:
+        return False
+    top = item.module.split(".")[0]
+    return top not in STDLIB and not top.startswith("_") and top not in own
+
+
+def lookup_key(name: str) -> str:
+    """The part of a dotted name that decides its distribution: the longest prefix the import table knows, one
+    level below a namespace (`google.cloud.storage`), else the top-level name."""
+    parts = name.split(".")
+    for depth in range(len(parts), 1, -1):
+        prefix = ".".join(parts[:depth])
+        if prefix in IMPORT_TO_DISTRIBUTIONS or ".".join(parts[: depth - 1]) in NAMESPACE_PATTERNS:
+            return prefix
+    return parts[0]
+
+
+def is_runtime_provided(name: str) -> bool:
+    return any(name == module or name.startswith(f"{module}.") for module in RUNTIME_PROVIDED)
+
+
+def lookup_names(item) -> list[str]:
+    """The dotted names a distribution is looked up by: `from google.cloud import storage, bigquery` gives
+    google.cloud.storage and google.cloud.bigquery; any other import its module."""
+    if item.module in NAMESPACE_PARENTS and item.names and "*" not in item.names:
+        return [f"{item.module}.{name}" for name in item.names]
+    return [item.module]
+
+
+def written_modules(notebook) -> frozenset[str]:
+    """Modules a notebook creates itself: `%%writefile helper.py`, `!wget ... -O helper.py`, `!protoc ...`."""
+    if notebook is None:
+        return frozenset()
+    names: set[str] = set()
+    for cell in notebook.code_cells:
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith(("!", "%")):
+                names.update(WRITTEN_MODULE.findall(line))
+    return frozenset(names)
+
+
+# -- sys.path additions -------------------------------------------------------------------------------------------
+def path_additions(rel: str, modules: list) -> tuple[set[str], bool]:
+    """(root-relative folders the file adds to sys.path, whether it adds one that cannot be resolved statically)."""
+    folders: set[str] = set()
+    unresolved = False
+    for module in modules:
+        if not module.mentions("sys.path", "addsitedir") or module.tree is None:
+            continue
+        values = assignments(module.tree)
+        for call in calls_to(module, SYS_PATH_CALLS):
+            for argument in path_arguments(call):
+                resolved = resolve_path(argument, rel, values)
+                if resolved is None:
+                    unresolved = True
+                else:
+                    folders.update(resolved)
+    return folders, unresolved
+
+
+def calls_to(module, names: frozenset[str]) -> Iterator[ast.Call]:
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call) and dotted(node.func) in names:
+            yield node
+
+
+def path_arguments(call: ast.Call) -> list[ast.expr]:
+    name = dotted(call.func)
+    if name == "sys.path.insert":
+        return call.args[1:2]
+    if name == "sys.path.extend" and call.args and isinstance(call.args[0], (ast.List, ast.Tuple)):
+        return list(call.args[0].elts)
+    return call.args[:1]
+
+
+def assignments(tree: ast.AST) -> dict[str, ast.expr]:
+    """Name -> the value of its last plain assignment anywhere in the file (enough for `ROOT = Path(...)`)."""
+    values: dict[str, ast.expr] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = node.value
+    return values
+
+
+def resolve_path(node: ast.expr, rel: str, values: dict) -> list[str] | None:
+    """Root-relative folders `node` may name (None when it is not static, [] when it is outside the repository).
+    A relative literal is relative to the working directory, the repository root or the file's folder: both are
+    kept."""
+    evaluated = evaluate(node, rel, values, 0)
+    if not evaluated:
+        return None
+    if evaluated[0].startswith("/"):
+        return []
+    path, here = evaluated[0], posixpath.dirname(rel)
+    anchored = path.startswith("@")  # relative to the file rather than to the working directory
+    candidates = [posixpath.join(here, path[1:])] if anchored else [path, posixpath.join(here, path)]
+    folders = [posixpath.normpath(c or ".") for c in candidates]
+    return [f if f != "." else "" for f in folders if not f.startswith("..")]
+
+
+def evaluate(node: ast.expr, rel: str, values: dict, depth: int) -> list[str]:
+    """The path an expression builds, as one string: '@x' is relative to the file's folder, 'x' to the working
+    directory; [] when it is not static."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.Name):
+        if node.id == "__file__":
+            return [f"@{posixpath.basename(rel)}"]
+        value = values.get(node.id)
+        return evaluate(value, rel, values, depth + 1) if value is not None and depth < 8 else []
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            inner = value.value if isinstance(value, ast.FormattedValue) else value
+            text = evaluate(inner, rel, values, depth + 1)
+            if not text:
+                return []
+            parts.append(text[0])
+        return ["".join(parts)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Add)):
+        left, right = evaluate(node.left, rel, values, depth + 1), evaluate(node.right, rel, values, depth + 1)
+        if not left or not right:
+            return []
+        return [left[0] + right[0]] if isinstance(node.op, ast.Add) else [join(left[0], right[0])]
+    if isinstance(node, ast.Attribute):
+        base = evaluate(node.value, rel, values, depth + 1)
+        if node.attr == "parent" and base:
+            return [parent(base[0])]
+        return []
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "parents":
+        base = evaluate(node.value.value, rel, values, depth + 1)
+        index = node.slice.value if isinstance(node.slice, ast.Constant) else None
+        if base and isinstance(index, int) and 0 <= index < 10:
+            path = base[0]
+            for _ in range(index + 1):
+                path = parent(path)
+            return [path]
+        return []
+    if isinstance(node, ast.Call):
+        return evaluate_call(node, rel, values, depth)
+    return []
+
+
+IDENTITY_CALLS = frozenset(
+    {"os.path.abspath", "os.path.realpath", "os.path.normpath", "Path", "pathlib.Path", "str", "os.fspath"}
+)
+
+
+def evaluate_call(node: ast.Call, rel: str, values: dict, depth: int) -> list[str]:
+    name = dotted(node.func)
+    if name == "os.getcwd":
+        return [""]
+    arguments = [evaluate(a, rel, values, depth + 1) for a in node.args]
+    if any(not a for a in arguments):
+        return []
+    if name in IDENTITY_CALLS and len(arguments) == 1:
+        return arguments[0]
+    if name in ("Path", "pathlib.Path", "os.path.join") and arguments:
+        path = arguments[0][0]
+        for more in arguments[1:]:
+            path = join(path, more[0])
+        return [path]
+    if name == "os.path.dirname" and len(arguments) == 1:
+        return [parent(arguments[0][0])]
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute") and not node.args:
+        return evaluate(node.func.value, rel, values, depth + 1)
+    return []
+
+
+def join(base: str, more: str) -> str:
+    if more.startswith("/"):
+        return more
+    return f"{base}/{more}" if base not in ("", "@") else f"{base}{more}"
+
+
+def parent(path: str) -> str:
+    anchored = path.startswith("@")
+    body = path[1:] if anchored else path
+    body = posixpath.normpath(body) if body else "."
+    up = posixpath.join(body, "..")
+    return ("@" if anchored else "") + up
+
+
+def dotted(node: ast.AST) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+# -- optional imports ---------------------------------------------------------------------------------------------
+def guarded_lines(module, flags: set[str]) -> frozenset[int]:
+    """Lines of the imports in `module` that run only when their module is available (see the module docstring).
+    `flags` collects availability flags; a notebook's later cells see the flags of earlier ones."""
+    if not any(item.column > 1 for item in module.imports) and not module.mentions(*GUARD_WORDS):
+        return frozenset()
+    tree = module.tree
+    if tree is None:
+        return frozenset()
+    flags.update(availability_flags(tree, flags))
+    lines: set[int] = set()
+    Guards(flags, lines).body(tree.body, guarded=False)
+    return frozenset(lines)
+
+
+class Guards:
+    """Walks statement lists, noting the import lines reached only under an availability guard."""
+
+    def __init__(self, flags: set[str], lines: set[int]):
+        self.flags, self.lines = flags, lines
+
+    def body(self, statements: Iterable[ast.stmt], guarded: bool) -> None:
+        for statement in statements:
+            self.statement(statement, guarded)
+            guarded = guarded or self.guards_rest(statement)
+
+    def statement(self, node: ast.stmt, guarded: bool) -> None:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if guarded:
+                self.lines.add(node.lineno)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            catches = any(catches_import_error(h) for h in node.handlers)
+            self.body(node.body, guarded or catches)
+            for handler in node.handlers:
+                self.body(handler.body, guarded or catches)
+            self.body(node.orelse, guarded or catches)
+            self.body(node.finalbody, guarded)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            self.body(node.body, guarded or any(suppresses_import_error(i.context_expr) for i in node.items))
+        elif isinstance(node, (ast.If, ast.While)):
+            test = guarded or is_availability_test(node.test, self.flags)
+            self.body(node.body, test)
+            self.body(node.orelse, test)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            decorated = any(is_availability_test(d, self.flags) for d in node.decorator_list)
+            self.body(node.body, guarded or decorated)
+        elif type(node).__name__ == "Match":
+            for case in node.cases:
+                self.body(case.body, guarded)
+        else:
+            for name in ("body", "orelse", "finalbody"):
+                statements = getattr(node, name, None)
+                if isinstance(statements, list):
+                    self.body(statements, guarded)
+
+    def guards_rest(self, node: ast.stmt) -> bool:
+        """A statement after which the rest of its block runs only when a module is available."""
+        if isinstance(node, ast.If) and is_availability_test(node.test, self.flags) and leaves(node.body):
+            return True
+        value = node.value if isinstance(node, (ast.Expr, ast.Assign)) else None
+        return isinstance(value, ast.Call) and last_name(value.func) in RUNTIME_REQUIREMENT_CHECKS
+
+
+def leaves(statements: list[ast.stmt]) -> bool:
+    last = statements[-1] if statements else None
+    if isinstance(last, (ast.Raise, ast.Return, ast.Continue, ast.Break)):
+        return True
+    return (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and dotted(last.value.func)
+        in (
+            "sys.exit",
+            "exit",
+            "quit",
+        )
+    )
+
+
+def suppresses_import_error(node: ast.expr) -> bool:
+    """`contextlib.suppress(ImportError)` and the like."""
+    if not isinstance(node, ast.Call) or last_name(node.func) != "suppress":
+        return False
+    return any(last_name(a) in ("ImportError", "ModuleNotFoundError", "Exception") for a in node.args)
+
+
+def is_availability_test(node: ast.expr, flags: set[str]) -> bool:
+    for part in ast.walk(node):
+        if isinstance(part, ast.Call):
+            name = last_name(part.func)
+            if name and (name in AVAILABILITY_CALLS or AVAILABILITY_CALL.match(name)):
+                return True
+        elif isinstance(part, (ast.Name, ast.Attribute)):
+            name = last_name(part)
+            if name and (name in flags or AVAILABILITY_FLAG.match(name)):
+                return True
+        elif isinstance(part, ast.Compare) and is_module_presence(part):
+            return True
+    return False
+
+
+def is_module_presence(node: ast.Compare) -> bool:
+    """`"google.colab" in sys.modules` or `'google.colab' in str(get_ipython())`."""
+    if not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+        return False
+    if not any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+        return False
+    for right in node.comparators:
+        for part in ast.walk(right):
+            name = last_name(part) if isinstance(part, (ast.Name, ast.Attribute)) else None
+            if name in ("modules", "get_ipython"):
+                return True
+    return False
+
+
+def availability_flags(tree: ast.AST, known: set[str]) -> set[str]:
+    """Names bound to an availability test (`HAS_WANDB = find_spec("wandb") is not None`), or set to True by a
+    `try: import x` guarded by `except ImportError` (two passes: a flag may be computed from another)."""
+    flags: set[str] = set(known)
+    for _ in range(2):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and is_availability_test(node.value, flags):
+                flags.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            elif isinstance(node, ast.Try) and any(catches_import_error(h) for h in node.handlers):
+                for statement in node.body:
+                    if (
+                        isinstance(statement, ast.Assign)
+                        and isinstance(statement.value, ast.Constant)
+                        and statement.value.value is True
+                    ):
+                        flags.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+    return flags - known
+
+
+def last_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
 
 
 @fact
-def third_party_imports(python_modules, notebook_modules, first_party) -> ThirdPartyImports:
-    """The project's third-party imports (scanned on first use of `.found`)."""
-    return ThirdPartyImports(python_modules, notebook_modules, first_party)
+def third_party_imports(project, python_modules, notebook_modules, notebooks, first_party, roles) -> ThirdPartyImports:
+    """The project's third-party imports (scanned on first use of `.found`); vendored copies of third-party
+    packages are not the project's code, and the modules they define are its own."""
+    files = tuple(project.files)
+    return ThirdPartyImports(python_modules, notebook_modules, notebooks, first_party, files, roles)

@@ -7,12 +7,15 @@ from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
+from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import constraints_of, includers, same_version
-from reprocheck.findings import Edit, Fix, Severity
+from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables.dependency_names import RENAMES
 from reprocheck.tables.import_names import (
+    GENERIC_LOCAL_NAMES,
     IMPORT_TO_DISTRIBUTIONS,
+    MISLEADING_NAMESAKES,
     NAMESPACE_PATTERNS,
     PROVIDER_PATTERNS,
 )
@@ -51,8 +54,9 @@ class UnpinnedRequirement(Rule):
     requirement pinned by a constraints file in force (`-c`) is pinned.
 
     Inputs of a lock are exempt, since the lock pins them: `*.in` files, any file a lock is compiled from (or
-    that such a file includes), and an environment file with a conda lock. Library projects
-    (`project-type = "library"`) are exempt: a library declares ranges and lets applications pin.
+    that such a file includes), and an environment file with a conda lock. Libraries are exempt: a library
+    declares ranges and lets applications pin. A project is a library when `project-type = "library"` is set,
+    or when it publishes to PyPI and `project-type` is not set (see LCK001).
 
     ## Why it matters
     `pip install -r requirements.txt` with `torch>=2.0` installs whatever is newest on the day: two runs a
@@ -75,8 +79,8 @@ class UnpinnedRequirement(Rule):
     severity = Severity.WARNING
     summary = "A requirement in an install source is not pinned to an exact version"
 
-    def check(self, settings, requirements_files, conda_environments, locks, lock_inputs):
-        if settings.project_type == "library":
+    def check(self, project_kind, requirements_files, conda_environments, locks, lock_inputs):
+        if project_kind.is_library:
             return
         for rel, parsed in requirements_files.items():
             if parsed.is_input or rel in locks or rel in lock_inputs:
@@ -101,7 +105,7 @@ def unpinned_message(entry, where: str) -> str:
     written = str(entry.specifier) or "no version"
     return (
         f"{entry.raw_name} is not pinned in {where} ({written}); pin an exact version ({entry.raw_name}==X.Y.Z) "
-        "or declare it in a .in file compiled into a lock"
+        f"or declare it in a .in file compiled into a lock; {LIBRARY_HINT}"
     )
 
 
@@ -230,14 +234,14 @@ class NoDependencyDeclarations(Rule):
         found = third_party_imports.found
         if not found:
             return
-        modules = sorted({item[0].split(".")[0] for item in found})
-        module, path, line, cell, json_line = found[0]
+        modules = sorted({site.top for site in found})
+        first = found[0]
         others = f" (and {plural(len(modules) - 1, 'other third-party module')})" if len(modules) > 1 else ""
         message = (
-            f"{path} imports {module.split('.')[0]}{others} but the repository declares no dependencies; "
+            f"{first.path} imports {first.top}{others} but the repository declares no dependencies; "
             "declare them in requirements.in or [project.dependencies] and commit a lock"
         )
-        yield self.finding(message, path, line, cell=cell, json_line=json_line)
+        yield self.finding(message, first.path, first.line, cell=first.cell, json_line=first.json_line)
 
 
 class UndeclaredImport(Rule):
@@ -271,23 +275,54 @@ class UndeclaredImport(Rule):
     severity = Severity.WARNING
     summary = "A third-party module is imported but no dependency declaration provides it"
 
-    def check(self, third_party_imports, declared_distributions, settings):
+    def check(self, third_party_imports, declared_distributions, implicit_distributions, settings):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
-        declared = set(declared_distributions)
+        provided = set(declared_distributions) | implicit_distributions
         user_map = {k: [canonicalize_name(v) for v in vs] for k, vs in settings.import_map.items()}
-        for module, path, line, cell, json_line in third_party_imports.found:
-            candidates = providers(module, user_map)
-            if any(name in declared for name in candidates):
-                continue
-            top = module.split(".")[0]
-            known = known_providers(module, user_map)
-            suggestion = " or ".join(known[:2]) if known else canonicalize_name(top)
-            message = (
-                f"{top} is imported in {path} but no dependency declaration provides it; declare {suggestion} "
-                "(or map the import in `import-map`)"
-            )
-            yield self.finding(message, path, line, cell=cell, json_line=json_line)
+        missing: dict[str, list] = {}
+        for site in third_party_imports.found:
+            if not any(name in provided for name in providers(site.module, user_map)):
+                missing.setdefault(missing_key(site, user_map), []).append(site)
+        for sites in sorted(missing.values(), key=lambda group: site_order(group[0])):
+            yield self.report(sorted(sites, key=site_order), user_map)
+
+    def report(self, sites: list, user_map: dict[str, list[str]]):
+        """One finding per missing distribution: at its first import site, the other files' first sites related."""
+        first = sites[0]
+        files = list(dict.fromkeys(site.path for site in sites))
+        where = first.path if len(files) == 1 else f"{len(files)} files, first in {first.path},"
+        message = (
+            f"{first.top} is imported in {where} but no dependency declaration provides it; {advice(first, user_map)}"
+        )
+        related = [Location(s.path, s.line, cell=s.cell, json_line=s.json_line) for s in sites[1:]]
+        return self.finding(
+            message, first.path, first.line, cell=first.cell, json_line=first.json_line, related=related
+        )
+
+
+def site_order(site) -> tuple:
+    return (site.path, site.cell or 0, site.line)
+
+
+def missing_key(site, user_map: dict[str, list[str]]) -> str:
+    """What one finding stands for: the distribution to declare (or the import name when none is known)."""
+    known = known_providers(site.module, user_map)
+    return known[0] if known else canonicalize_name(site.top)
+
+
+def advice(site, user_map: dict[str, list[str]]) -> str:
+    """What to declare, never naming a PyPI project that is not the import's distribution."""
+    known = known_providers(site.module, user_map)
+    if site.top in MISLEADING_NAMESAKES and not user_map.get(site.top):
+        return f"declare the distribution that provides it ({MISLEADING_NAMESAKES[site.top]})"
+    if not known and site.top in GENERIC_LOCAL_NAMES:
+        return (
+            f"no module or folder named {site.top} exists in the repository, so this looks like a stale import of "
+            "the project's own code: fix or remove it (or declare the distribution that provides it)"
+        )
+    suggestion = " or ".join(known[:2]) if known else canonicalize_name(site.top)
+    return f"declare {suggestion} (or map the import in `import-map`)"
 
 
 def providers(module: str, user_map: dict[str, list[str]]) -> list[str]:

@@ -88,3 +88,20 @@ CONDA_NON_PYTHON = frozenset(
         "ffmpeg",
     }
 )
+
+# Distributions that a Docker base image installs, by image name (the tag only picks versions): code built on
+# `FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime` imports torch without declaring it anywhere else.
+_TORCH_STACK = ("torch", "torchvision", "torchaudio", "numpy", "pillow", "pyyaml", "requests", "tqdm")
+_TF_STACK = ("tensorflow", "keras", "tensorboard", "numpy", "h5py", "protobuf", "grpcio")
+_SCIPY_NOTEBOOK = ("numpy", "scipy", "pandas", "matplotlib", "seaborn", "scikit-learn", "scikit-image", "ipython")
+IMAGE_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "pytorch/pytorch": _TORCH_STACK,
+    "nvcr.io/nvidia/pytorch": (*_TORCH_STACK, "apex", "scipy"),
+    "tensorflow/tensorflow": _TF_STACK,
+    "nvcr.io/nvidia/tensorflow": _TF_STACK,
+    "huggingface/transformers-pytorch-gpu": (*_TORCH_STACK, "transformers"),
+    "jupyter/scipy-notebook": _SCIPY_NOTEBOOK,
+    "jupyter/pytorch-notebook": (*_SCIPY_NOTEBOOK, "torch", "torchvision"),
+    "jupyter/tensorflow-notebook": (*_SCIPY_NOTEBOOK, "tensorflow", "keras"),
+    "quay.io/jupyter/scipy-notebook": _SCIPY_NOTEBOOK,
+}

@@ -44,7 +44,7 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "tensorboard": ("tensorboard", *_TENSORFLOW),
     "tensorflow_datasets": ("tensorflow-datasets", "tfds-nightly"),
     "tf_keras": ("tf-keras",),
-    "keras": ("keras", "tf-keras"),
+    "keras": ("keras", "tf-keras", *_TENSORFLOW),  # tensorflow installs keras
     "torch": ("torch", "torch-cpu"),
     "torch_geometric": ("torch-geometric",),
     "pytorch_lightning": ("pytorch-lightning", "lightning"),
@@ -75,9 +75,37 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "mlflow": ("mlflow", "mlflow-skinny"),
     "wandb": ("wandb",),
     "ray": ("ray",),
-    "gym": ("gym",),
     "stable_baselines3": ("stable-baselines3",),
     "sklearn_crfsuite": ("sklearn-crfsuite",),
+    "mmcv": ("mmcv", "mmcv-full", "mmcv-lite"),
+    "mmseg": ("mmsegmentation",),
+    "mmdet": ("mmdet",),
+    "mmdet3d": ("mmdet3d",),
+    "mmpose": ("mmpose",),
+    "mmengine": ("mmengine",),
+    "cuml": ("cuml", "cuml-cu11", "cuml-cu12"),
+    "cudf": ("cudf", "cudf-cu11", "cudf-cu12"),
+    "taming": ("taming-transformers",),
+    "imwatermark": ("invisible-watermark",),
+    "tensorflow_serving": ("tensorflow-serving-api", "tensorflow-serving-api-gpu"),
+    "tensorflow_hub": ("tensorflow-hub",),
+    "keras_core": ("keras-core",),
+    "keras_tuner": ("keras-tuner",),
+    "kt_legacy": ("kt-legacy", "keras-tuner"),
+    "tensorboardX": ("tensorboardx",),
+    "torch_xla": ("torch-xla",),
+    "gym": ("gym",),
+    "pytorch_toolbelt": ("pytorch-toolbelt",),
+    "paddle": ("paddlepaddle", "paddlepaddle-gpu"),
+    "tflite_runtime": ("tflite-runtime",),
+    "pycocotools": ("pycocotools", "pycocotools-windows"),
+    "GPUtil": ("gputil",),
+    "github": ("pygithub",),
+    "dns": ("dnspython",),
+    "Xlib": ("python-xlib",),
+    "skvideo": ("scikit-video",),
+    "lightgbm": ("lightgbm",),
+    "clip": ("clip", "openai-clip"),
     # general purpose
     "yaml": ("pyyaml",),
     "ruamel": ("ruamel-yaml",),
@@ -159,3 +187,135 @@ REMOVED_STDLIB = frozenset(
         "xdrlib",
     }
 )
+
+# Python 2 standard-library modules (renamed or removed in Python 3): a Python 2 script's imports, never something
+# to declare.
+PYTHON2_STDLIB = frozenset(
+    {
+        "__builtin__",
+        "BaseHTTPServer",
+        "CGIHTTPServer",
+        "ConfigParser",
+        "Cookie",
+        "HTMLParser",
+        "Queue",
+        "SimpleHTTPServer",
+        "SocketServer",
+        "StringIO",
+        "Tkinter",
+        "UserDict",
+        "UserList",
+        "UserString",
+        "anydbm",
+        "commands",
+        "cPickle",
+        "cStringIO",
+        "cookielib",
+        "copy_reg",
+        "dummy_thread",
+        "exceptions",
+        "htmlentitydefs",
+        "httplib",
+        "md5",
+        "mimetools",
+        "robotparser",
+        "sets",
+        "sha",
+        "thread",
+        "tkMessageBox",
+        "urllib2",
+        "urlparse",
+        "xmlrpclib",
+    }
+)
+
+# Modules that a hosted runtime provides and no package index installs (Colab, Kaggle kernels, Pyodide).
+RUNTIME_PROVIDED = frozenset(
+    {"google.colab", "kaggle_secrets", "kaggle_datasets", "kaggle_web_client", "js", "pyodide"}
+)
+
+# Module names produced by a code generator at build time (`protoc --python_out`): first-party once generated.
+GENERATED_MODULE_SUFFIXES: tuple[str, ...] = ("_pb2", "_pb2_grpc")
+
+# Import names whose namesake on PyPI is a different project: DEP004 never suggests declaring the namesake.
+MISLEADING_NAMESAKES: dict[str, str] = {
+    "apex": "NVIDIA Apex is built from github.com/NVIDIA/apex; `apex` on PyPI is another project",
+    "clip": "OpenAI CLIP installs from github.com/openai/CLIP; `clip` on PyPI is another project",
+    "google": "`google` is a namespace; `google` on PyPI is another project",
+}
+
+# Generic names that projects give their own modules (`from utils import ...`): when no module or folder of the
+# name exists in the repository any more, the import is more likely stale than a missing distribution.
+GENERIC_LOCAL_NAMES = frozenset(
+    {
+        "common",
+        "config",
+        "configs",
+        "core",
+        "data",
+        "dataset",
+        "helper",
+        "helpers",
+        "lib",
+        "libs",
+        "model",
+        "models",
+        "modules",
+        "network",
+        "networks",
+        "options",
+        "src",
+        "tools",
+        "util",
+        "utils",
+    }
+)
+
+# Import names of widely used third-party packages (beyond the keys above): a module or folder of such a name deep
+# inside the repository is a wrapper for the package (`loggers/wandb.py`), not a replacement for it.
+KNOWN_THIRD_PARTY = frozenset(
+    {
+        "accelerate",
+        "albumentations",
+        "clearml",
+        "comet_ml",
+        "datasets",
+        "deepspeed",
+        "diffusers",
+        "einops",
+        "flax",
+        "jax",
+        "matplotlib",
+        "neptune",
+        "numpy",
+        "omegaconf",
+        "onnx",
+        "openvino",
+        "optuna",
+        "pandas",
+        "peft",
+        "pytest",
+        "requests",
+        "scipy",
+        "seaborn",
+        "tensorrt",
+        "timm",
+        "torchvision",
+        "tqdm",
+        "transformers",
+        "triton",
+        "xgboost",
+    }
+)
+
+# Calls and names that test whether a module can be imported: an import under such a test is optional.
+AVAILABILITY_CALLS = frozenset(
+    {"find_spec", "find_loader", "module_available", "package_available", "RequirementCache", "util.find_spec"}
+)
+# `is_torch_available()`, `_package_available("x")`, `_module_available("x")` (transformers, lightning).
+AVAILABILITY_CALL_PATTERN = r"^_?(is_\w+_available|\w*(package|module)_available)$"
+# `_WANDB_AVAILABLE`, `TORCH_AVAILABLE` flags, however they were computed.
+AVAILABILITY_FLAG_PATTERN = r"^_?[A-Z][A-Z0-9_]*_AVAILABLE$"
+# Calls that require (or install) a distribution at run time, so that the imports after them are optional:
+# ultralytics' `check_requirements("x")`, transformers' `require_version`/`requires_backends`, pytest's skip.
+RUNTIME_REQUIREMENT_CHECKS = frozenset({"check_requirements", "require_version", "requires_backends", "importorskip"})
