@@ -129,9 +129,23 @@ def test_tracked_env_files(make_repo):
         }
     )
     found = sec(root)
-    assert [(f["path"], f["line"]) for f in found] == [(".env", 2), ("deploy/prod.env", 1)]
-    assert "values for WANDB_PROJECT, DB_PASSWORD" in found[0]["message"]
+    assert [(f["path"], f["line"]) for f in found] == [(".env", 3), ("deploy/prod.env", 1)]
+    assert "values for DB_PASSWORD;" in found[0]["message"]
     assert "hunter2" not in found[0]["message"] and "`git rm --cached .env`" in found[0]["message"]
+
+
+def test_env_files_of_plain_settings_hold_no_secret(make_repo):
+    root = make_repo(
+        {
+            "docker/.env": "COMPOSE_PROJECT_NAME=handson-ml3\nTZ=UTC\nPYTHONPATH=/app\nKEYBOARD_LAYOUT=us\n",
+            "db/.env": "DATABASE_URL=postgres://app:hunter2@db:5432/app\n",
+            "api/.env": "OPENAI_API_KEY=abc\n",
+            "ok/.env": "REDIS_URL=redis://cache:6379/0\nTOKENIZERS_PARALLELISM=false\n",
+        }
+    )
+    found = findings(root, select="SEC001")
+    assert [(f["path"], f["line"]) for f in found] == [("api/.env", 1), ("db/.env", 1)]
+    assert "OPENAI_API_KEY" in found[0]["message"] and "hunter2" not in found[1]["message"]
 
 
 def test_untracked_env_is_not_committed(make_repo):

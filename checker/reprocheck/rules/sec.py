@@ -13,6 +13,7 @@ from reprocheck.rule import Rule
 from reprocheck.tables import secrets as table
 
 NEEDLES = re.compile(b"|".join(re.escape(n) for p in table.SECRET_PATTERNS for n in p.needles))
+CREDENTIAL_URL = re.compile(table.CREDENTIAL_URL, re.IGNORECASE)
 ENV_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)$")
 
 
@@ -31,6 +32,12 @@ def is_env_file(rel: str) -> bool:
         return False
     words = {w.lower() for w in re.split(r"[.\-_]", name) if w}
     return not (words & table.ENV_TEMPLATE_WORDS)
+
+
+def holds_credentials(name: str, value: str) -> bool:
+    """Whether an environment assignment looks like a credential: by a word of its name, or a URL with a password."""
+    words = {word.lower() for word in re.split(r"[_\-]+", name) if word}
+    return bool(words & table.SECRET_NAME_WORDS) or CREDENTIAL_URL.match(value) is not None
 
 
 def mask(pattern: table.SecretPattern, secret: str) -> str:
@@ -72,8 +79,10 @@ def scan(text: str, present: bytes) -> Iterator[SecretHit]:
 class CommittedSecret(Rule):
     """
     ## What it does
-    Reports secrets in files tracked by git: a tracked `.env` file with values (`.env.example`, `.env.sample`,
-    `.env.template` are templates and fine), PEM private key blocks, AWS access key ids and secret keys, GitHub
+    Reports secrets in files tracked by git: a tracked `.env` file with values for credentials (names with a
+    word such as `KEY`, `TOKEN`, `SECRET`, `PASSWORD`, or a URL with a password; `.env.example`, `.env.sample`,
+    `.env.template` are templates and fine, and a `.env` of plain settings such as `COMPOSE_PROJECT_NAME` is
+    not a secret), PEM private key blocks, AWS access key ids and secret keys, GitHub
     tokens, Hugging Face tokens (`hf_…`), Weights & Biases API keys (where named as such, or in a `.netrc`
     entry), and OpenAI keys (`sk-…`). Notebook outputs are scanned too. The message names the kind of secret
     and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored.
@@ -131,7 +140,8 @@ class CommittedSecret(Rule):
         first_line = None
         for number, line in enumerate(text.splitlines(), start=1):
             match = ENV_ASSIGNMENT.match(line)
-            if match and match.group("value").strip().strip("'\""):
+            value = match.group("value").strip().strip("'\"") if match else ""
+            if value and holds_credentials(match.group("name"), value):
                 assigned.append(match.group("name"))
                 first_line = first_line or number
         if not assigned:

@@ -97,6 +97,30 @@ DOCUMENTED_EXAMPLES = ("EXAMPLE", "example", "xxxxxxxx", "XXXXXXXX", "0000000000
 # Environment files that hold real values (`.env`, `.env.production`, `prod.env`), and the template suffixes
 # that mark a committed example instead.
 ENV_FILE = re.compile(r"^(\.env(\.[\w.\-]+)?|[\w.\-]+\.env)$")
+# Names of environment variables that hold credentials (matched as words of the name: HF_TOKEN, DB_PASSWORD,
+# AWS_SECRET_ACCESS_KEY); a .env that sets only other names (COMPOSE_PROJECT_NAME, TZ, PYTHONPATH) holds settings.
+SECRET_NAME_WORDS = frozenset(
+    {
+        "key",
+        "apikey",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "credential",
+        "credentials",
+        "auth",
+        "private",
+        "session",
+        "cookie",
+        "signature",
+        "dsn",
+    }
+)
+# A value that carries credentials whatever its name: `scheme://user:password@host`.
+CREDENTIAL_URL = r"^[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@"
 ENV_TEMPLATE_WORDS = frozenset({"example", "sample", "template", "tpl", "dist", "defaults", "default", "schema", "ci"})
 
 # Never scanned: formats that cannot hold a pasted token as text, or are too large to be config.
