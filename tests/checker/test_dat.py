@@ -807,3 +807,72 @@ def test_dat004_python_commands_read_like_entry_points(make_repo):
         "stage 'tune' runs src/pkg/tune.py",
         "stage 'plot' runs analysis/plot.R",
     ]
+
+
+# -- DAT001/DAT002: judged by what the file is for ------------------------------------------------------------------
+def big_notebook(output_chars: int, source_chars: int = 10) -> str:
+    image = {"data": {"image/png": "A" * output_chars}, "metadata": {}, "output_type": "display_data"}
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "c",
+        "metadata": {},
+        "outputs": [image] if output_chars else [],
+        "source": ["x = '" + "y" * source_chars + "'\n"],
+    }
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def test_dat001_documentation_media_and_output_heavy_notebooks_are_not_data(make_repo):
+    big = 30_000  # above the limit set below
+    root = make_repo(
+        {
+            "pyproject.toml": "[tool.reprocheck]\nmax-file-size = 20000\n",
+            "README.md": "# Results\n![samples](results/samples.gif)\n<img src='./results/grid.jpg'>\n",
+            "results/samples.gif": os.urandom(big),
+            "results/grid.jpg": os.urandom(big),
+            "assets/stable-samples/merged-0005.png": os.urandom(big),
+            "docs/gallery/demo.mp4": os.urandom(big),
+            "notebooks/walkthrough.ipynb": big_notebook(big),
+            # still data
+            "data/images/train_0001.png": os.urandom(big),
+            "results/unlinked.png": os.urandom(big),
+            "notebooks/embedded.ipynb": big_notebook(0, source_chars=big),
+            "models/best.ckpt": os.urandom(big),
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT001")] == [
+        "data/images/train_0001.png",
+        "models/best.ckpt",
+        "notebooks/embedded.ipynb",
+        "results/unlinked.png",
+    ]
+
+
+def test_dat001_and_dat002_package_data_and_test_fixtures_are_not_data(make_repo):
+    root = make_repo(
+        {
+            "setup.py": 'from setuptools import setup\nsetup(name="a", package_data={"pkga": ["resources/*.npz"]})\n',
+            "pkga/__init__.py": "",
+            "pkga/resources/mean.npz": b"PK\x03\x04",
+            "pkgb/__init__.py": "",
+            "pkgb/norm.py": 'import numpy as np\nSTATS = np.load(__file__.replace("norm.py", "stats.npy"))\n',
+            "pkgb/stats.npy": b"\x93NUMPY",
+            "pyproject.toml": '[tool.setuptools.package-data]\npkgc = ["*.pkl"]\n',
+            "pkgc/__init__.py": "",
+            "pkgc/encoder.pkl": b"\x80\x04",
+            "MANIFEST.in": "recursive-include pkgd/vocab *.json *.csv\n",
+            "pkgd/__init__.py": "",
+            "pkgd/vocab/tokens.csv": "a\n",
+            "pkgd/vocab/big_vocab.json": "[" + "1," * MIB + "1]",  # DAT001-sized package data
+            "course/integraton-test/model/model.pkl": b"\x80\x04",
+            "research/rag/test_data/kb.csv": "a\n",
+            "lib/tests/fixtures/samples/dev.tsv": "a\tb\n",
+            # still data
+            "pkga/weights.pt": b"PK\x03\x04",
+            "data/train.csv": "a,b\n",
+            "contest/results.csv": "a\n",
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT002")] == ["contest/results.csv", "data/train.csv", "pkga/weights.pt"]
+    assert of(root, "DAT001") == []

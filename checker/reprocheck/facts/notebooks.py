@@ -122,6 +122,13 @@ class Notebook:
         value = self.raw.get("metadata")
         return value if isinstance(value, dict) else {}
 
+    @property
+    def output_size(self) -> int:
+        """Characters the cells' outputs and attachments take (about what stripping outputs would save)."""
+        return sum(
+            len(json.dumps(cell.outputs)) + len(json.dumps(cell.raw.get("attachments") or {})) for cell in self.cells
+        )
+
     def dumps(self, data: dict | None = None) -> str:
         """Serialise `data` (default: `raw`) in this file's own layout, so an unchanged notebook round-trips."""
         text = json.dumps(

@@ -10,8 +10,10 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from reprocheck import filekinds
 from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.git_facts import POINTER_MAX_BYTES
+from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.shell import Command, split_commands, strip_wrappers
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
@@ -71,6 +73,14 @@ def artifact_suffix(rel: str) -> str | None:
     return suffix if suffix in ARTIFACT_SUFFIXES else None
 
 
+def large_for_its_outputs(project, rel: str, size: int, limit: int) -> bool:
+    """A notebook under the limit once its outputs are stripped: NB001's business, not data for DVC/LFS."""
+    if not filekinds.is_notebook(rel):
+        return False
+    notebook = load_notebook(project, rel)
+    return notebook is not None and size - notebook.output_size <= limit
+
+
 def lfs_advice(rel: str) -> str:
     return f'`git lfs migrate import --include="{rel}"` (or `git rm --cached` it and `dvc add` it)'
 
@@ -82,6 +92,12 @@ class LargeFile(Rule):
     or DVC pointer. Sizes are the committed blob sizes, so a large file stored through LFS counts as its small
     pointer, while a file committed before `git lfs track` (matching an LFS pattern but stored as a regular
     blob) is still reported. Outside git the file system sizes are used and LFS patterns are trusted.
+
+    Files are judged by what they are for: documentation media (an image or video that a README or the docs
+    link to, or one under a `docs`/`assets`/`images`/`figures` folder outside a data folder), test fixtures,
+    package data (a file inside a Python package that `package_data`, `[tool.setuptools.package-data]`,
+    `setup.cfg` or MANIFEST.in declares, or that a module beside it names), and notebooks below the limit once
+    their outputs are stripped (NB001's business) belong in git and are not reported.
 
     ## Why it matters
     Large blobs stay in the history forever: every clone downloads them, CI slows down, and hosting limits
@@ -105,13 +121,20 @@ class LargeFile(Rule):
     severity = Severity.ERROR
     summary = "A file tracked by git above the size limit that is not an LFS or DVC pointer"
 
-    def check(self, project, settings, git_facts):
+    def check(self, project, settings, git_facts, data_file_purposes):
         limit = settings.max_file_size
         if git_facts.in_git:
             sized = sorted(git_facts.sizes.items())
         else:
             sized = [(rel, git_facts.size(rel)) for rel in project.files]
-        large = [(rel, size) for rel, size in sized if size is not None and size > limit]
+        large = [
+            (rel, size)
+            for rel, size in sized
+            if size is not None
+            and size > limit
+            and not data_file_purposes.purpose(rel)
+            and not large_for_its_outputs(project, rel, size, limit)
+        ]
         small_enough_for_pointers = [rel for rel, size in large if size < POINTER_MAX_BYTES]
         pointers = git_facts.lfs_pointers(small_enough_for_pointers) if small_enough_for_pointers else {}
         for rel, size in large:
@@ -136,8 +159,10 @@ class ArtifactInGit(Rule):
     ## What it does
     Reports data and model artifacts tracked in git whatever their size (`.csv .tsv .parquet .feather .arrow
     .h5 .hdf5 .npy .npz .pt .pth .ckpt .safetensors .onnx .pkl .pickle .joblib .tfrecord .zarr`, also
-    compressed as `.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), except Git LFS pointers and files under the test-fixture
-    folders (`fixture-dirs`, default `tests/fixtures/`, `tests/data/`, `testdata/`, ...) and DVC stage
+    compressed as `.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), except Git LFS pointers, test fixtures (the
+    `fixture-dirs`, default `tests/fixtures/`, `tests/data/`, `testdata/`, ..., and any file under a test folder
+    such as `tests/`, `test_data/` or `integration-test/`), package data (a file inside a Python package that the
+    package declares as package data or that a module beside it names; it ships in the wheel) and DVC stage
     outputs marked `cache: false` (metrics, plots, reports), which DVC expects git to keep.
 
     ## Why it matters
@@ -161,9 +186,8 @@ class ArtifactInGit(Rule):
     severity = Severity.WARNING
     summary = "A data or model artifact tracked in git"
 
-    def check(self, project, settings, git_facts, dvc):
+    def check(self, project, settings, git_facts, dvc, data_file_purposes):
         files = sorted(git_facts.sizes) if git_facts.in_git else project.files
-        fixtures = settings.fixture_spec
         in_git_on_purpose = [out.path for stage in dvc.stages for out in stage.outs if not out.cache]
         candidates: list[tuple[str, str]] = []
         stores: dict[str, str] = {}
@@ -177,7 +201,9 @@ class ArtifactInGit(Rule):
                 candidates.append((rel, suffix))
         candidates += [(first, ".zarr") for store, first in stores.items()]
         candidates = [
-            (rel, s) for rel, s in candidates if not fixtures.match_file(rel) and not covered(rel, in_git_on_purpose)
+            (rel, s)
+            for rel, s in candidates
+            if not data_file_purposes.purpose(rel) and not covered(rel, in_git_on_purpose)
         ]
         if not candidates:
             return

@@ -1,0 +1,186 @@
+"""Why a data-looking file is tracked in git (DAT001/DAT002 judge by purpose, not by suffix alone).
+
+Documentation media (an image a README or the docs show, or one under a docs/assets folder), test fixtures
+(`fixture-dirs`, or any file under a test folder) and package data (a file inside a Python package that the
+package declares in `package_data`/`package-data`/MANIFEST.in, or that a module beside it names) belong in git:
+moving them to DVC or LFS would break the docs, the tests or the installed package.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import fnmatch
+import posixpath
+import re
+from functools import cached_property
+
+from reprocheck.facts import fact
+from reprocheck.facts.pycode import package_dirs
+from reprocheck.facts.structured import load_toml
+from reprocheck.tables import data_files as table
+
+MEDIA_LINK = re.compile(
+    r"[\w./~%-]+(?:" + "|".join(re.escape(s) for s in sorted(table.MEDIA_SUFFIXES)) + r")\b", re.IGNORECASE
+)
+
+
+class DataFilePurposes:
+    """Answers `purpose(rel)`: a short phrase saying why the file is in git on purpose, or None."""
+
+    def __init__(self, project, settings, python_modules):
+        self.project = project
+        self.fixture_spec = settings.fixture_spec
+        self.python_modules = python_modules
+
+    def purpose(self, rel: str) -> str | None:
+        if self.is_fixture(rel):
+            return "a test fixture"
+        if posixpath.splitext(rel)[1].lower() in table.MEDIA_SUFFIXES and self.is_documentation(rel):
+            return "documentation media"
+        package = self.package_of(rel)
+        if package is not None and (self.declared_package_data(rel) or self.named_by_module(rel, package)):
+            return f"package data of {package}"
+        return None
+
+    # -- fixtures ---------------------------------------------------------------------------------
+    def is_fixture(self, rel: str) -> bool:
+        return self.fixture_spec.match_file(rel) or any(table.TEST_DIR.match(s) for s in rel.split("/")[:-1])
+
+    # -- documentation media ----------------------------------------------------------------------
+    def is_documentation(self, rel: str) -> bool:
+        folders = {s.lower() for s in rel.split("/")[:-1]}
+        if folders & table.DOCS_DIRS and not folders & table.DATA_DIRS:
+            return True
+        return rel in self.linked_media or any(link.endswith("/" + rel) for link in self.linked_media)
+
+    @cached_property
+    def linked_media(self) -> frozenset[str]:
+        """Media paths that documentation links to, resolved from each document's folder (URLs kept whole)."""
+        links: set[str] = set()
+        for doc in self.project.select(lambda path: path.lower().endswith(table.DOC_SUFFIXES)):
+            text = self.project.try_read_text(doc, "document") or ""
+            folder = posixpath.dirname(doc)
+            for match in MEDIA_LINK.finditer(text):
+                link = match.group(0)
+                links.add(link)
+                if "://" not in text[max(0, match.start() - 8) : match.start()] and not link.startswith("/"):
+                    links.add(posixpath.normpath(posixpath.join(folder, link)))
+                links.add(link.lstrip("/"))
+        return frozenset(links)
+
+    # -- package data -----------------------------------------------------------------------------
+    @cached_property
+    def packages(self) -> frozenset[str]:
+        return package_dirs(self.project)
+
+    def package_of(self, rel: str) -> str | None:
+        """The innermost package folder holding the file (directly or in a sub-folder without `__init__.py`)."""
+        folder = posixpath.dirname(rel)
+        while folder:
+            if folder in self.packages:
+                return folder
+            folder = posixpath.dirname(folder)
+        return None
+
+    def named_by_module(self, rel: str, package: str) -> bool:
+        """Whether a module beside the file, or at the top of its package, names it (and so opens it)."""
+        name = posixpath.basename(rel)
+        for folder in {posixpath.dirname(rel), package}:
+            for path, module in self.python_modules.items():
+                if posixpath.dirname(path) == folder and name in module.text:
+                    return True
+        return False
+
+    def declared_package_data(self, rel: str) -> bool:
+        return any(matches(rel, base, pattern) for base, pattern in self.package_data_patterns)
+
+    @cached_property
+    def package_data_patterns(self) -> list[tuple[str, str]]:
+        """(base folder, glob) of every package-data declaration: setup.py, setup.cfg, pyproject, MANIFEST.in."""
+        patterns: list[tuple[str, str]] = []
+        for path in self.project.named("MANIFEST.in"):
+            patterns += manifest_patterns(posixpath.dirname(path), self.project.try_read_text(path) or "")
+        for path in self.project.named("pyproject.toml"):
+            data = load_toml(self.project, path) or {}
+            setuptools = data.get("tool", {}).get("setuptools", {}) if isinstance(data.get("tool"), dict) else {}
+            declared = setuptools.get("package-data") if isinstance(setuptools, dict) else None
+            patterns += package_data_globs(posixpath.dirname(path), declared)
+        for path in self.project.named("setup.cfg"):
+            patterns += setup_cfg_globs(posixpath.dirname(path), self.project.try_read_text(path) or "")
+        for path in self.project.named("setup.py"):
+            module = self.python_modules.get(path)
+            if module is not None and module.mentions("package_data") and module.tree is not None:
+                patterns += package_data_globs(posixpath.dirname(path), setup_py_package_data(module.tree))
+        return patterns
+
+
+def matches(rel: str, base: str, pattern: str) -> bool:
+    """A declared glob (relative to a package, or to the declaring folder) matches the file's path or a tail of
+    it; a folder name matches what is below it."""
+    if base and not rel.startswith(base + "/"):
+        return False
+    below = rel[len(base) + 1 :] if base else rel
+    pattern = pattern.strip("/")
+    parts = below.split("/")
+    tails = ("/".join(parts[i:]) for i in range(len(parts)))
+    return below.startswith(pattern + "/") or any(fnmatch.fnmatch(tail, pattern) for tail in tails)
+
+
+def package_data_globs(base: str, value) -> list[tuple[str, str]]:
+    """Globs of a `{package: [globs]}` mapping (setuptools' package_data / package-data)."""
+    if not isinstance(value, dict):
+        return []
+    return [
+        (base, glob) for globs in value.values() if isinstance(globs, list) for glob in globs if isinstance(glob, str)
+    ]
+
+
+def setup_py_package_data(tree: ast.AST) -> dict:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "package_data":
+            try:
+                value = ast.literal_eval(node.value)
+            except (ValueError, SyntaxError, TypeError):
+                return {}
+            return value if isinstance(value, dict) else {}
+    return {}
+
+
+def setup_cfg_globs(base: str, text: str) -> list[tuple[str, str]]:
+    if "package_data" not in text:
+        return []
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []  # DEP reads setup.cfg too and reports it broken
+    if not parser.has_section("options.package_data"):
+        return []
+    return [
+        (base, glob.strip())
+        for _package, block in parser.items("options.package_data")
+        for glob in re.split(r"[,\n]", block)
+        if glob.strip()
+    ]
+
+
+def manifest_patterns(base: str, text: str) -> list[tuple[str, str]]:
+    """Globs that MANIFEST.in includes (`include`, `recursive-include dir globs`, `global-include`, `graft dir`)."""
+    out: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if not words or words[0] not in table.MANIFEST_INCLUDES:
+            continue
+        command, args = words[0], words[1:]
+        if command == "recursive-include" and args:
+            out += [(posixpath.join(base, args[0]).strip("/"), glob) for glob in args[1:]]
+        else:  # include, global-include, graft
+            out += [(base, arg) for arg in args]
+    return out
+
+
+@fact
+def data_file_purposes(project, settings, python_modules) -> DataFilePurposes:
+    """Why data-looking files are in git: documentation media, test fixtures, package data."""
+    return DataFilePurposes(project, settings, python_modules)

@@ -1,0 +1,55 @@
+"""What a data-looking file in git is for (DAT001/DAT002): documentation media, test fixtures and package data
+are kept in git on purpose; moving them to DVC or LFS would break the docs, the tests or the installed package.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Images, videos and documents that READMEs, docs and galleries show.
+MEDIA_SUFFIXES = frozenset(
+    {
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".svg",
+        ".webp",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".mp4",
+        ".webm",
+        ".mov",
+        ".pdf",
+    }
+)
+# Folders whose media are documentation (any depth), unless a data folder is on the path too.
+DOCS_DIRS = frozenset(
+    {
+        "docs",
+        "doc",
+        "assets",
+        "asset",
+        "images",
+        "image",
+        "img",
+        "imgs",
+        "figures",
+        "figs",
+        "fig",
+        "media",
+        "screenshots",
+        "gallery",
+        "static",
+        "_static",
+        ".github",
+    }
+)
+DATA_DIRS = frozenset({"data", "dataset", "datasets", "raw", "processed"})
+# Text files whose links make a media file documentation (README.md, docs/*.rst, an HTML page).
+DOC_SUFFIXES = (".md", ".markdown", ".rst", ".html", ".htm", ".adoc")
+# A folder of test inputs: tests/, test_data/, testdata/, integration-test/, fixtures/.
+TEST_DIR = re.compile(r"^(tests?|testing|testdata|fixtures?|test[-_].+|.+[-_]tests?)$", re.IGNORECASE)
+# Setuptools' MANIFEST.in commands that add files (the others remove or prune).
+MANIFEST_INCLUDES = frozenset({"include", "recursive-include", "global-include", "graft"})
