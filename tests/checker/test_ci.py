@@ -63,6 +63,25 @@ def test_github_fact_reads_versions_from_nodes_matrix_and_containers(make_repo):
     ]
 
 
+def test_github_fact_substitutes_single_valued_matrix_references(make_repo):
+    root = make_repo(
+        {
+            ".github/workflows/ci.yml": (
+                "on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    strategy:\n      matrix:\n"
+                "        python: ['3.11']\n        torch: ['2.2', '2.3']\n"
+                "        include:\n          - cuda: '12.1'\n"
+                "    env:\n      CUDA: cu${{ matrix.cuda }}\n"
+                "    steps:\n      - run: conda install python=${{ matrix.python }} torch=${{ matrix.torch }} $CUDA\n"
+            )
+        }
+    )
+    (config,), _ = facts_of(root, "ci_configs")
+    (step,) = config.run_steps
+    assert step.script == "conda install python=3.11 torch=${{ matrix.torch }} $CUDA"
+    assert step.env["CUDA"] == "cu12.1"
+    assert config.jobs == {"test": 3}
+
+
 def test_gitlab_fact_follows_local_includes_and_flattens_scripts(make_repo):
     root = make_repo(
         {
@@ -164,11 +183,39 @@ def test_ci002_ci_never_runs_reprocheck(make_repo):
     assert found(make_repo, files, "CI002") == [
         (
             ".github/workflows/ci.yml",
-            1,
-            "CI (.github/workflows/ci.yml) never runs reprocheck: add a step `reprocheck .` "
+            4,
+            "CI (.github/workflows/ci.yml) never runs reprocheck: add a step `reprocheck .` to its test job "
             "(or `pre-commit run --all-files` with the reprocheck hook)",
         )
     ]
+
+
+def test_ci002_points_at_the_workflow_that_runs_the_tests(make_repo):
+    docs = "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo docs\n"
+    build = "on: push\njobs:\n  image:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: docker build .\n"
+    tests = (
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo lint\n"
+        "  unit:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: uv run --locked pytest -q\n"
+    )
+    files = {
+        ".github/workflows/a-docs.yml": docs,
+        ".github/workflows/b-image.yml": build,
+        ".github/workflows/c-tests.yml": tests,
+    }
+    assert [(p, line, m.split(": ")[1]) for p, line, m in found(make_repo, files, "CI002")] == [
+        (
+            ".github/workflows/c-tests.yml",
+            7,
+            "add a step `reprocheck .` to its unit job (or `pre-commit run --all-files` with the reprocheck hook)",
+        )
+    ]
+    # without tests, a job that installs or builds the project; without either, the first pipeline
+    del files[".github/workflows/c-tests.yml"]
+    assert [(p, line) for p, line, _ in found(make_repo, files, "CI002")] == [(".github/workflows/b-image.yml", 3)]
+    del files[".github/workflows/b-image.yml"]
+    assert [(p, line) for p, line, _ in found(make_repo, files, "CI002")] == [(".github/workflows/a-docs.yml", 1)]
+    gitlab = {".gitlab-ci.yml": "stages: [test]\n.base:\n  script: echo\nunit:\n  script:\n    - python -m pytest\n"}
+    assert [(p, line) for p, line, _ in found(make_repo, gitlab, "CI002")] == [(".gitlab-ci.yml", 4)]
 
 
 def test_ci002_runs_that_cannot_fail(make_repo):
@@ -281,6 +328,42 @@ def test_ci003_mutable_actions_images_and_runners(make_repo):
     root = make_repo(files)
     severities = {f["line"]: f["severity"] for f in findings(root, select="CI003") if f["path"].endswith("ci.yml")}
     assert severities[4] == "info" and severities[10] == "warning"
+
+
+def test_ci003_runner_labels_only_for_jobs_that_install_test_train_or_build(make_repo):
+    housekeeping = (
+        "on: push\njobs:\n"
+        "  links:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/checkout@{SHA}\n      - uses: lycheeverse/lychee-action@{SHA}\n"
+        "  stale:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/stale@{SHA}\n"
+        "  greet:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/first-interaction@{SHA}\n      - run: gh issue edit 1 --add-label triage\n"
+        "  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/download-artifact@{SHA}\n"
+        "      - run: pip install twine && twine upload dist/*\n"
+    )
+    working = (
+        "on: push\njobs:\n"
+        "  test:\n    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n"
+        "        os: [ubuntu-latest, windows-latest, macos-14]\n    steps:\n"
+        f"      - uses: actions/setup-python@{SHA}\n"
+        "  train:\n    runs-on: ubuntu-latest\n    steps:\n      - run: python train.py\n"
+        "  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build -t x .\n"
+        "  deps:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -r requirements.txt\n"
+    )
+    files = {".github/workflows/chores.yml": housekeeping, ".github/workflows/ci.yml": working}
+    result = found(make_repo, files, "CI003")
+    assert [(p, line) for p, line, _ in result] == [
+        (".github/workflows/ci.yml", 7),
+        (".github/workflows/ci.yml", 11),
+        (".github/workflows/ci.yml", 15),
+        (".github/workflows/ci.yml", 19),
+    ]
+    assert result[0][2] == (
+        "runs-on: ubuntu-latest, windows-latest move to a new OS release without notice: use a versioned runner "
+        "(e.g. ubuntu-24.04, windows-<version>)"
+    )
 
 
 def test_ci003_lookalikes(make_repo):

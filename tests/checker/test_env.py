@@ -100,6 +100,30 @@ def test_env001_look_alikes_that_are_not_pins(make_repo):
         assert len(of(make_repo({**base, **extra}), "ENV001")) == 1, extra
 
 
+def conda_workflow(*versions: str, through_env: bool = False) -> str:
+    listed = ", ".join(f'"{v}"' for v in versions)
+    install = "conda install -y python=$PY" if through_env else "conda install -y python=${{ matrix.python-version }}"
+    env = "        env:\n          PY: ${{ matrix.python-version }}\n" if through_env else ""
+    return (
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    strategy:\n      matrix:\n"
+        f"        python-version: [{listed}]\n    steps:\n"
+        "      - uses: conda-incubator/setup-miniconda@" + "a" * 40 + "\n"
+        f"      - run: {install}\n{env}"
+    )
+
+
+def test_env001_single_value_matrix_fed_to_conda_is_a_pin(make_repo):
+    base = {"train.py": "import numpy\n", "requirements.in": "numpy\n"}
+    for workflow_text in (conda_workflow("3.11"), conda_workflow("3.11", through_env=True)):
+        root = make_repo({**base, ".github/workflows/ci.yml": workflow_text})
+        assert of(root, "ENV001") == [], workflow_text
+    # several versions are testing, not a pin; and a single value still disagrees with another pin (ENV002)
+    root = make_repo({**base, ".github/workflows/ci.yml": conda_workflow("3.10", "3.11")})
+    assert len(of(root, "ENV001")) == 1
+    root = make_repo({**base, ".python-version": "3.12\n", ".github/workflows/ci.yml": conda_workflow("3.11")})
+    assert where(of(root, "ENV002")) == [(".github/workflows/ci.yml", 10)]
+
+
 # -- ENV002 -------------------------------------------------------------------------------------------------------
 def test_env002_disagreeing_pins(make_repo):
     root = make_repo(

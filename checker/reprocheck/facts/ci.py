@@ -17,10 +17,15 @@ import yaml
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.facts.shell import SHELLS, Command, parse_install, split_commands, strip_wrappers
 from reprocheck.facts.yamlfiles import YamlFile, load_yaml, scalar_key
+from reprocheck.tables import ci_jobs as jobs_table
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+MATRIX_ANYWHERE = re.compile(r"\$\{\{\s*matrix\.([A-Za-z0-9_\-]+)\s*\}\}")
 MATRIX_REFERENCE = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_\-]+)\s*\}\}$")
+ENVIRONMENT_TOOLS = frozenset({"pip", "uv", "poetry", "pipenv", "conda"})  # installs that build an environment
+PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?$")
 PYTHON_IMAGE = re.compile(r"^(?:docker\.io/)?(?:library/)?python:(\d+\.\d+)")
 SETUP_PYTHON_ACTIONS = frozenset({"actions/setup-python", "astral-sh/setup-uv", "conda-incubator/setup-miniconda"})
 GITLAB_RESERVED = frozenset(
@@ -96,6 +101,7 @@ class RunnerLabel:
 class CiConfig:
     path: str
     kind: str  # "github", "gitlab", "action"
+    jobs: dict[str, int] = field(default_factory=dict)  # job name -> line of its key
     run_steps: list[RunStep] = field(default_factory=list)
     python_versions: list[tuple[str, int, bool]] = field(default_factory=list)  # (version, line, in_matrix)
     env: dict[str, str] = field(default_factory=dict)
@@ -186,8 +192,9 @@ def env_of(node: yaml.Node | None) -> dict[str, str]:
 def _github_steps(
     config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix, shell=None
 ):
+    fixed = single_valued(matrix)
     for step in elements(steps):
-        step_env = {**env, **env_of(child(step, "env"))}
+        step_env = {k: with_matrix(v, fixed) for k, v in {**env, **env_of(child(step, "env"))}.items()}
         fails = job_fails or truthy(child(step, "continue-on-error"))
         run = child(step, "run")
         if isinstance(run, yaml.ScalarNode):
@@ -195,7 +202,7 @@ def _github_steps(
             config.run_steps.append(
                 RunStep(
                     line=first_line(run),
-                    script=run.value,
+                    script=with_matrix(run.value, fixed),
                     env=step_env,
                     job=job,
                     key_line=line(key_node),
@@ -214,6 +221,32 @@ def _github_steps(
                 _python_versions(config, child(child(step, "with"), "python-version"), matrix)
 
 
+def matrix_values(matrix: yaml.Node | None, key: str) -> list[yaml.Node]:
+    """The values a matrix gives `key`: its own list and those its `include` entries add."""
+    own = child(matrix, key)
+    listed = elements(own) if isinstance(own, yaml.SequenceNode) else [own] if own is not None else []
+    return [*listed, *(v for v in (child(i, key) for i in elements(child(matrix, "include"))) if v is not None)]
+
+
+def single_valued(matrix: yaml.Node | None) -> dict[str, str]:
+    """Matrix keys with one value only: GitHub substitutes that value wherever `${{ matrix.<key> }}` is written."""
+    keys = {str(k) for k, _, _ in items(matrix) if k not in ("include", "exclude")}
+    keys |= {str(k) for entry in elements(child(matrix, "include")) for k, _, _ in items(entry)}
+    fixed = {}
+    for key in keys:
+        values = {v.value.strip() for v in matrix_values(matrix, key) if isinstance(v, yaml.ScalarNode)}
+        if len(values) == 1:
+            fixed[key] = values.pop()
+    return fixed
+
+
+def with_matrix(text: str, fixed: dict[str, str]) -> str:
+    """`text` with the single-valued `${{ matrix.<key> }}` references replaced by their value."""
+    if not fixed or "matrix." not in text:
+        return text
+    return MATRIX_ANYWHERE.sub(lambda m: fixed.get(m.group(1), m.group(0)), text)
+
+
 def _python_versions(config: CiConfig, node: yaml.Node | None, matrix: yaml.Node | None) -> None:
     if isinstance(node, yaml.SequenceNode):
         for element in elements(node):
@@ -224,8 +257,7 @@ def _python_versions(config: CiConfig, node: yaml.Node | None, matrix: yaml.Node
         return
     reference = MATRIX_REFERENCE.match(value.strip())
     if reference:
-        key = reference.group(1)
-        for candidate in [*elements(child(matrix, key)), *(child(i, key) for i in elements(child(matrix, "include")))]:
+        for candidate in matrix_values(matrix, reference.group(1)):
             if isinstance(candidate, yaml.ScalarNode) and candidate.value.strip():
                 config.python_versions.append((candidate.value.strip(), line(candidate), True))
         return
@@ -262,8 +294,9 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
         for name, _, spec in items(child(child(triggers, trigger), "inputs")):
             config.inputs[str(name)] = text(child(spec, "type")) or "string"
     default_shell = text(child(child(child(root, "defaults"), "run"), "shell"))
-    for job_name, _, job in items(child(root, "jobs")):
+    for job_name, key, job in items(child(root, "jobs")):
         job_name = str(job_name)
+        config.jobs[job_name] = line(key)
         job_env = {**config.env, **env_of(child(job, "env"))}
         fails = truthy(child(job, "continue-on-error"))
         matrix = child(child(job, "strategy"), "matrix")
@@ -295,8 +328,7 @@ def _runner_labels(node: yaml.Node | None, matrix: yaml.Node | None) -> list[tup
         return []
     reference = MATRIX_REFERENCE.match(value.strip())
     if reference:
-        key = reference.group(1)
-        found = [*elements(child(matrix, key)), *(child(i, key) for i in elements(child(matrix, "include")))]
+        found = matrix_values(matrix, reference.group(1))
         return [(c.value, line(c)) for c in found if isinstance(c, yaml.ScalarNode)]
     return [(value.strip(), line(node))]
 
@@ -331,9 +363,11 @@ def parse_gitlab(rel: str, data: YamlFile) -> CiConfig:
                 config.images.append(ImageUse(found[0], found[1], "services", scope_name))
         for key in ("before_script", "after_script"):
             _gitlab_script(config, child(scope, key), scope_name or "default", config.env, False)
-    for job_name, _, job in items(root):
+    for job_name, key, job in items(root):
         if not isinstance(job, yaml.MappingNode) or job_name in GITLAB_RESERVED or not isinstance(job_name, str):
             continue
+        if not job_name.startswith("."):  # `.hidden` jobs are templates
+            config.jobs[job_name] = line(key)
         env = {**config.env, **env_of(child(job, "variables"))}
         fails = truthy(child(job, "allow_failure")) or isinstance(child(job, "allow_failure"), yaml.MappingNode)
         image = _image(child(job, "image"))
@@ -367,6 +401,78 @@ def gitlab_includes(data: YamlFile) -> list[str]:
         if value and "://" not in value and "$" not in value:
             out.append(posixpath.normpath(value.lstrip("/")))
     return out
+
+
+# -- what a job does ---------------------------------------------------------------------------------------------
+def job_activities(config: CiConfig, job: str) -> frozenset[str]:
+    """What the job does among "install", "test", "build" and "train", from its actions and commands (see
+    `tables/ci_jobs.py`); empty for housekeeping (link checks, labels, greetings, stale marks, publishing)."""
+    found: set[str] = set()
+    for use in config.uses:
+        if use.job == job:
+            found |= action_activities(use.action)
+    for step in config.run_steps:
+        if step.job == job and step.is_shell:
+            for command in split_commands(step.script, step.line, step.env):
+                found |= command_activities(command)
+    return frozenset(found)
+
+
+def action_activities(action: str) -> set[str]:
+    name = action.lower()
+    if name in jobs_table.BUILD_ACTIONS:
+        return {"build"}
+    if name in jobs_table.TEST_ACTIONS:
+        return {"install", "test"}
+    if name.rsplit("/", 1)[-1].startswith(jobs_table.SETUP_ACTION_PREFIXES):
+        return {"install"}
+    return set()
+
+
+def command_activities(command: Command) -> set[str]:
+    install = parse_install(command)
+    if install is not None:
+        environment = install.tool in ENVIRONMENT_TOOLS and not install.action.startswith("tool ")
+        return {"install"} if environment and not only_publishing_tools(install) else set()
+    argv = run_target(strip_wrappers(command.argv))
+    if not argv:
+        return set()
+    program = posixpath.basename(argv[0])
+    module = argv[2] if PYTHON.match(program) and argv[1:2] == ["-m"] and len(argv) > 2 else None
+    if program in jobs_table.TEST_PROGRAMS or module in jobs_table.TEST_MODULES:
+        return {"test"}
+    if program in ("make", "gmake") and any("test" in a for a in argv[1:] if not a.startswith("-")):
+        return {"test", "build"}
+    if program in ("docker", "podman"):
+        return {"build"} if any(a in ("build", "buildx", "compose", "run") for a in argv[1:3]) else set()
+    if program in jobs_table.BUILD_PROGRAMS:
+        return {"build"}
+    if program in jobs_table.TRAIN_PROGRAMS or PYTHON.match(program):
+        return {"train"}
+    if argv[0].startswith("./") or (program in SHELLS and any(filekinds.is_shell_script(a) for a in argv[1:])):
+        return {"build"}  # a repository script: assume it does real work
+    return set()
+
+
+def only_publishing_tools(install) -> bool:
+    """`pip install twine` in a publishing job installs a tool, not the project's environment."""
+    if install.requirement_files or install.editables or install.local_paths or not install.packages:
+        return False
+    return all(requirement_name(p) in jobs_table.PUBLISHING_TOOLS for p in install.packages)
+
+
+def run_target(argv: list[str]) -> list[str]:
+    """`uv run --locked pytest -q` -> `pytest -q`; other commands as they are."""
+    if len(argv) > 1 and posixpath.basename(argv[0]) in jobs_table.RUNNERS and argv[1] in ("run", "exec"):
+        rest = argv[2:]
+        while rest and rest[0].startswith("-"):
+            rest = rest[1:]
+        return rest
+    return argv
+
+
+def requirement_name(spec: str) -> str:
+    return re.split(r"[\s<>=!~;\[@]", spec, maxsplit=1)[0].lower()
 
 
 # -- facts --------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reprocheck import filekinds
-from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig
+from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig, job_activities
 from reprocheck.facts.dockerfile import parse_image
 from reprocheck.facts.shell import Command, load_script, split_commands, strip_wrappers
 from reprocheck.facts.taskrunners import Task, TaskRunners
@@ -314,7 +314,8 @@ class CiDoesNotRunChecker(Rule):
     Recognised: `reprocheck` (also `python -m reprocheck`, `uvx reprocheck`, `poetry run …`),
     `pre-commit run` when `.pre-commit-config.yaml` has the reprocheck hook, the `pre-commit/action` GitHub
     action, a `make` target or a repository script that does one of these, and pre-commit.ci (a `ci:` section in
-    the pre-commit configuration) running the hook. Only reported when the repository has CI (no CI is CI001).
+    the pre-commit configuration) running the hook. Only reported when the repository has CI (no CI is CI001);
+    when CI never runs it, the finding points at the job that runs the tests (else one that installs or builds).
 
     Task runners are followed too, read statically (a noxfile is parsed, never imported):
 
@@ -374,13 +375,29 @@ class CiDoesNotRunChecker(Rule):
                 run.line,
             )
         if not runs:
-            first = pipelines(ci_configs)[0]
+            config, job = testing_job(pipelines(ci_configs))
+            where = f"to its {job} job" if job is not None else "to it"
             yield self.finding(
-                f"CI ({first.path}) never runs reprocheck: add a step `reprocheck .` "
+                f"CI ({config.path}) never runs reprocheck: add a step `reprocheck .` {where} "
                 "(or `pre-commit run --all-files` with the reprocheck hook)",
-                first.path,
-                1,
+                config.path,
+                config.jobs.get(job, 1) if job is not None else 1,
             )
+
+
+# Which activity makes a job the place to add the check, best first.
+ACTIVITY_ORDER = ("test", "install", "build", "train")
+
+
+def testing_job(configs: list[CiConfig]) -> tuple[CiConfig, str | None]:
+    """The pipeline and job where a check belongs: the first job that runs the tests, else one that installs or
+    builds the project, else the first pipeline."""
+    for activity in ACTIVITY_ORDER:
+        for config in configs:
+            for job in config.jobs:
+                if activity in job_activities(config, job):
+                    return config, job
+    return configs[0], None
 
 
 def checker_runs(ci_configs: list[CiConfig], resolver: Resolver) -> Iterator[Run]:
@@ -455,17 +472,29 @@ class MutableCiEnvironment(Rule):
                         config.path,
                         image.line,
                     )
-            for runner in config.runners:
-                if runner.label.endswith("-latest"):
-                    versioned = runner.label.replace("latest", "24.04" if "ubuntu" in runner.label else "<version>")
-                    finding = self.finding(
-                        f"runs-on: {runner.label} moves to a new OS release without notice: "
-                        f"use a versioned runner (e.g. {versioned})",
-                        config.path,
-                        runner.line,
-                    )
-                    finding.severity = Severity.INFO
-                    yield finding
+            yield from self.moving_runners(config)
+
+    def moving_runners(self, config: CiConfig):
+        """`runs-on: *-latest` of jobs that install, test, train or build, once per line (a matrix lists several)."""
+        by_line: dict[int, list[str]] = {}
+        working = {job: bool(job_activities(config, job)) for job in config.jobs}
+        for runner in config.runners:
+            if runner.label.endswith("-latest") and working.get(runner.job, True):
+                by_line.setdefault(runner.line, [])
+                if runner.label not in by_line[runner.line]:
+                    by_line[runner.line].append(runner.label)
+        for line, labels in by_line.items():
+            versioned = ", ".join(
+                label.replace("latest", "24.04" if "ubuntu" in label else "<version>") for label in labels
+            )
+            finding = self.finding(
+                f"runs-on: {', '.join(labels)} {'moves' if len(labels) == 1 else 'move'} to a new OS release "
+                f"without notice: use a versioned runner (e.g. {versioned})",
+                config.path,
+                line,
+            )
+            finding.severity = Severity.INFO
+            yield finding
 
 
 def action_problem(uses: str) -> str | None:

@@ -1,0 +1,25 @@
+"""What a CI job does, told from its steps: CI002 points at the workflow that tests, CI003 judges the runner of
+jobs that install, test, train or build (not of those that check links, label issues, greet, mark stale or
+publish what another job built)."""
+
+from __future__ import annotations
+
+# Programs (after wrappers such as `sudo`, runners such as `uv run`) by the activity they make a job do.
+TEST_PROGRAMS = frozenset({"pytest", "py.test", "tox", "nox", "coverage", "unittest"})
+TEST_MODULES = frozenset({"pytest", "unittest", "tox", "nox", "coverage"})
+BUILD_PROGRAMS = frozenset(
+    {"make", "gmake", "cmake", "ninja", "docker", "podman", "buildah", "hatch", "flit", "maturin", "sphinx-build",
+     "mkdocs", "npm", "yarn", "pnpm", "cargo", "go", "bazel"}
+)  # fmt: skip
+TRAIN_PROGRAMS = frozenset(
+    {"torchrun", "accelerate", "deepspeed", "dvc", "papermill", "jupyter", "cml", "mlflow", "python", "python3"}
+)
+# Runners whose `run`/`exec` word is followed by the program they run.
+RUNNERS = frozenset({"uv", "poetry", "pdm", "hatch", "pipenv", "conda", "mamba", "micromamba", "pixi", "rye"})
+# Packages installed only to publish, notify or talk to a service: installing them is no environment.
+PUBLISHING_TOOLS = frozenset({"twine", "awscli", "ghp-import", "gh", "requests", "pygithub"})
+
+# Actions by what they make a job do; an action is named `owner/repo[/path]`, matched on its last segment.
+SETUP_ACTION_PREFIXES = ("setup-",)  # actions/setup-python, astral-sh/setup-uv, conda-incubator/setup-miniconda
+BUILD_ACTIONS = frozenset({"docker/build-push-action", "docker/bake-action", "pypa/cibuildwheel"})
+TEST_ACTIONS = frozenset({"pre-commit/action", "pre-commit-ci/lite-action"})
