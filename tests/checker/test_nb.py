@@ -243,3 +243,17 @@ def test_nb003_install_before_a_later_clone_still_warns(make_repo):
         ("train.ipynb", 1, "warning"),
         ("train.ipynb", 3, "info"),
     ]
+
+
+def test_nb003_one_finding_per_cell_naming_every_install(make_repo):
+    nb = notebook(
+        code("!pip -q install gputil\n!pip -q install psutil\nimport psutil\n"),
+        code("!pip install einops && pip install -r requirements.txt\n"),
+    )
+    root = make_repo({"bench.ipynb": nb})
+    found = of(root, "NB003")
+    assert [(f["cell"], f["line"]) for f in found] == [(1, 1), (2, 1)]
+    assert found[0]["message"].startswith(
+        "2 installs (`pip -q install gputil`, `pip -q install psutil`) install gputil, psutil from inside the notebook"
+    )
+    assert "install einops (besides -r requirements.txt)" in found[1]["message"]

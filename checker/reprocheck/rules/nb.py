@@ -216,25 +216,28 @@ def environment_targets(install) -> list[str]:
     return [*(f"-r {f}" for f in install.requirement_files), *install.editables, *install.local_paths]
 
 
-def install_message(install, after_clone: bool) -> str:
-    """What the install does and the advice that fits it (never "declare" what the project already declares)."""
-    command = f"`{install.command.text.strip()}`"
-    packages = install.packages
-    from_project = environment_targets(install)
+def install_message(installs: list, after_clone: bool) -> str:
+    """What the cell's installs do and the advice that fits (never "declare" what the project already declares)."""
+    commands = [f"`{install.command.text.strip()}`" for install in installs]
+    subject = commands[0] if len(commands) == 1 else f"{len(commands)} installs ({shown(commands)})"
+    verb = "installs" if len(commands) == 1 else "install"
+    packages = [package for install in installs for package in install.packages]
+    from_project = [target for install in installs for target in environment_targets(install)]
     if after_clone:
         return (
-            f"{command} sets up a fresh machine after cloning a repository (a Colab-style quick-start); for runs "
-            "whose results count, install the environment before starting the kernel instead"
+            f"{subject} set{'s' if len(commands) == 1 else ''} up a fresh machine after cloning a repository (a "
+            "Colab-style quick-start); for runs whose results count, install the environment before starting the "
+            "kernel instead"
         )
     if not packages:
         what = shown(from_project) or "the project's environment"
         return (
-            f"{command} installs {what} from inside the notebook; install the environment before starting the "
+            f"{subject} {verb} {what} from inside the notebook; install the environment before starting the "
             "kernel (run the same command in a shell, then start Jupyter) and remove the install"
         )
     also = f" (besides {shown(from_project)})" if from_project else ""
     return (
-        f"{command} installs {shown(packages)}{also} from inside the notebook; declare them in the project's "
+        f"{subject} {verb} {shown(packages)}{also} from inside the notebook; declare them in the project's "
         "requirements, install the environment before starting the kernel and remove the install"
     )
 
@@ -247,6 +250,7 @@ class NotebookInstall(Rule):
     An install of what the project already declares (`%pip install -r requirements.txt`, `-e .`) is advised to
     move before the kernel starts. A notebook that clones a repository first (`!git clone ...`, `%cd`, then the
     install: a Colab-style quick-start that sets up a fresh machine) is reported at info from the clone on.
+    A cell is reported once, at its first install, naming everything it installs.
 
     ## Why it matters
     The environment then depends on which cells someone happened to run, and when: the install is unpinned more
@@ -275,17 +279,20 @@ class NotebookInstall(Rule):
             for cell in notebook.code_cells:
                 if "install" not in cell.source and "add" not in cell.source and "sync" not in cell.source:
                     continue
-                for line, install in notebook_installs(cell):
-                    if clone_cell is None:
-                        clone_cell = first_clone_cell(notebook) or 0
-                    after_clone = 0 < clone_cell <= cell.index
-                    finding = self.finding(
-                        install_message(install, after_clone),
-                        path,
-                        line,
-                        cell=cell.index,
-                        json_line=cell.file_line(line),
-                    )
-                    if after_clone:
-                        finding.severity = Severity.INFO
-                    yield finding
+                installs = list(notebook_installs(cell))
+                if not installs:
+                    continue
+                if clone_cell is None:
+                    clone_cell = first_clone_cell(notebook) or 0
+                after_clone = 0 < clone_cell <= cell.index
+                line = installs[0][0]
+                finding = self.finding(
+                    install_message([install for _, install in installs], after_clone),
+                    path,
+                    line,
+                    cell=cell.index,
+                    json_line=cell.file_line(line),
+                )
+                if after_clone:
+                    finding.severity = Severity.INFO
+                yield finding
