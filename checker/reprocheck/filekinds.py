@@ -21,12 +21,18 @@ def parts(path: str) -> list[str]:
     return path.split("/")
 
 
+def is_template(path: str) -> bool:
+    """A path with Jinja markers (`{{cookiecutter.name}}/setup.py`) is the source of a file some generator writes:
+    its text is a template, not the kind its name says, so no parser reads it as that kind."""
+    return "{{" in path or "{%" in path
+
+
 def is_python(path: str) -> bool:
-    return path.endswith((".py", ".pyi")) and not path.endswith(".pyi")
+    return path.endswith(".py") and not is_template(path)
 
 
 def is_notebook(path: str) -> bool:
-    return path.endswith(".ipynb") and "/.ipynb_checkpoints/" not in f"/{path}"
+    return path.endswith(".ipynb") and "/.ipynb_checkpoints/" not in f"/{path}" and not is_template(path)
 
 
 # `Dockerfile.jinja`, `Dockerfile.dockerignore`, `Dockerfile.md` are templates, ignore files or docs, not Dockerfiles.
@@ -35,7 +41,7 @@ NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".jinja", ".j2", ".tpl", ".tmpl", ".
 
 def is_dockerfile(path: str) -> bool:
     base = name(path)
-    return bool(DOCKERFILE.match(base)) and not base.endswith(NOT_DOCKERFILE_SUFFIXES)
+    return bool(DOCKERFILE.match(base)) and not base.endswith(NOT_DOCKERFILE_SUFFIXES) and not is_template(path)
 
 
 def is_dockerignore(path: str) -> bool:
@@ -45,6 +51,8 @@ def is_dockerignore(path: str) -> bool:
 def is_requirements(path: str) -> bool:
     """requirements*.txt / *.in / constraints*.txt anywhere, and any *.txt under a requirements/ folder."""
     base = name(path)
+    if is_template(path):
+        return False
     if REQUIREMENTS.match(base):
         return True
     dirs = parts(path)[:-1]
@@ -56,15 +64,15 @@ def is_conda_env(path: str) -> bool:
 
 
 def is_yaml(path: str) -> bool:
-    return path.endswith((".yaml", ".yml"))
+    return path.endswith((".yaml", ".yml")) and not is_template(path)
 
 
 def is_json(path: str) -> bool:
-    return path.endswith(".json")
+    return path.endswith(".json") and not is_template(path)
 
 
 def is_toml(path: str) -> bool:
-    return path.endswith(".toml")
+    return path.endswith(".toml") and not is_template(path)
 
 
 def is_github_workflow(path: str) -> bool:

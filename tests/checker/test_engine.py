@@ -253,3 +253,17 @@ def test_contents_are_kept_for_the_run_within_a_memory_budget(make_repo, monkeyp
     (root / "a.txt").write_text("changed\n")
     assert project.read_text("a.txt") == "aaaaaaa\n"  # one run sees one version of a file
     assert project.read_bytes("b.txt") == b"bbbbbbb\n"
+
+
+def test_files_under_template_paths_are_not_parsed_as_their_kind(make_repo):
+    """`{{cookiecutter.name}}/x.py` is the source of a generated file: its Jinja is not a syntax error of ours."""
+    root = make_repo(
+        {
+            "templates/{{cookiecutter.name}}/model_{{cookiecutter.lower}}.py": "class {{cookiecutter.camel}}Model:\n",
+            "templates/{{cookiecutter.name}}/configs/train.yaml": "{% if x %}\nseed: {{ seed }}\n{% endif %}\n",
+            "templates/{% if gpu %}Dockerfile{% endif %}": "FROM {{ image }}\n",
+            "configs/broken.yaml": "seed: [1\n",
+        }
+    )
+    found = findings(root, select="RPC002,DKR,CFG")
+    assert [(f["code"], f["path"]) for f in found] == [("RPC002", "configs/broken.yaml")]
