@@ -55,6 +55,8 @@ AVAILABILITY_FLAG = re.compile(AVAILABILITY_FLAG_PATTERN)
 SYS_PATH_CALLS = frozenset({"sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"})
 # Words without which a file that the line scan read (all imports at the top level) cannot guard an import.
 GUARD_WORDS = ("importorskip", "check_requirements", "require_version", "requires_backends")
+# Words without which a source defines no availability flag.
+FLAG_WORDS = ("find_spec", "find_loader", "vailable", "AVAILABLE", "RequirementCache", "modules", "get_ipython", "try")
 # Files that a notebook writes or downloads with a shell escape or magic (`!wget ... -O helper.py`).
 WRITTEN_MODULE = re.compile(r"([A-Za-z_]\w*)\.py\b")
 COMPILED_MODULE = re.compile(r"^([A-Za-z_]\w*)\.(?:[\w-]+\.)?(?:pyx|so|pyd)$")
@@ -387,7 +389,10 @@ def dotted(node: ast.AST) -> str | None:
 def guarded_lines(module, flags: set[str]) -> frozenset[int]:
     """Lines of the imports in `module` that run only when their module is available (see the module docstring).
     `flags` collects availability flags; a notebook's later cells see the flags of earlier ones."""
-    if not any(item.column > 1 for item in module.imports) and not module.mentions(*GUARD_WORDS):
+    nested = any(item.column > 1 for item in module.imports)
+    if module.is_notebook_cell and module.mentions(*FLAG_WORDS) and module.tree is not None:
+        flags.update(availability_flags(module.tree, flags))  # for this cell and the later ones
+    if not nested and not module.mentions(*GUARD_WORDS):
         return frozenset()
     tree = module.tree
     if tree is None:

@@ -314,7 +314,7 @@ def missing_key(site, user_map: dict[str, list[str]]) -> str:
 def advice(site, user_map: dict[str, list[str]]) -> str:
     """What to declare, never naming a PyPI project that is not the import's distribution."""
     known = known_providers(site.module, user_map)
-    if site.top in MISLEADING_NAMESAKES and not user_map.get(site.top):
+    if site.top in MISLEADING_NAMESAKES and not known:
         return f"declare the distribution that provides it ({MISLEADING_NAMESAKES[site.top]})"
     if not known and site.top in GENERIC_LOCAL_NAMES:
         return (

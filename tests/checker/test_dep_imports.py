@@ -1,0 +1,247 @@
+"""DEP004 on the shapes real repositories have: optional imports, the project's own modules reached in the ways
+Python reaches them, what is installed without a declaration naming it, advice that never names the wrong
+project, and one finding per missing distribution."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import findings
+
+REQUIREMENTS = {"requirements.txt": "numpy==1.26.4\n"}
+
+
+def dep004(root) -> list[dict]:
+    return [f for f in findings(root, select="DEP004,RPC002") if f["code"] in ("DEP004", "RPC002")]
+
+
+def imported(found: list[dict]) -> list[str]:
+    return [f["message"].split(" ", 1)[0] for f in found]
+
+
+def notebook(*cells: str) -> str:
+    code = [
+        {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": s}
+        for i, s in enumerate(cells)
+    ]
+    return json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+# -- once per missing distribution -----------------------------------------------------------------------------
+def test_one_finding_per_missing_distribution_with_the_other_sites_related(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "b/train.py": "import cv2\nimport cv2.data\n",
+            "a/eval.py": "import os\n\nimport cv2\n",
+            "c/plot.py": "from cv2 import imread\n",
+            "c/other.py": "import torch\n",
+        }
+    )
+    found = dep004(root)
+    assert [(f["path"], f["line"]) for f in found] == [("a/eval.py", 3), ("c/other.py", 1)]
+    cv2 = found[0]
+    assert cv2["message"].startswith("cv2 is imported in 3 files, first in a/eval.py, but no dependency declaration")
+    assert [(r["path"], r["line"]) for r in cv2["related"]] == [("b/train.py", 1), ("c/plot.py", 1)]
+    assert found[1]["message"].startswith("torch is imported in c/other.py but")
+
+
+def test_distributions_of_one_namespace_are_reported_apart(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "google-cloud-storage==2.13.0\n",
+            "cloud.py": "from google.cloud import storage\nfrom google.cloud import aiplatform, bigquery\n",
+        }
+    )
+    assert [f["message"].split(";")[1].strip() for f in dep004(root)] == [
+        "declare google-cloud-aiplatform (or map the import in `import-map`)",
+        "declare google-cloud-bigquery (or map the import in `import-map`)",
+    ]
+
+
+# -- optional imports -------------------------------------------------------------------------------------------
+OPTIONAL = {
+    "suppress.py": "import contextlib\nwith contextlib.suppress(ImportError):\n    import ujson\n",
+    "suppress_bare.py": "from contextlib import suppress\nwith suppress(ModuleNotFoundError):\n    import orjson\n",
+    "find_spec.py": "import importlib.util\nif importlib.util.find_spec('wandb'):\n    import wandb\n",
+    "find_spec_fn.py": "from importlib.util import find_spec\n\ndef close():\n"
+    "    if find_spec('wandb') is not None:\n        import wandb\n        wandb.finish()\n",
+    "flag.py": "from importlib.util import find_spec\nHAS_MLFLOW = find_spec('mlflow') is not None\n\n"
+    "def log():\n    if HAS_MLFLOW:\n        import mlflow\n",
+    "requirement_cache.py": "from lightning_utilities.core.imports import RequirementCache\n"
+    "_NEPTUNE = RequirementCache('neptune')\nif _NEPTUNE:\n    import neptune\n",
+    "module_available.py": "from lightning_utilities.core.imports import module_available\n"
+    "if module_available('comet_ml'):\n    import comet_ml\n",
+    "imported_flag.py": "from pkg.imports import _DEEPSPEED_AVAILABLE\n"
+    "if _DEEPSPEED_AVAILABLE:\n    import deepspeed\n",
+    "is_available.py": "from pkg.imports import is_flax_available\nif is_flax_available():\n    import flax\n"
+    "else:\n    import jax\n",
+    "try_flag.py": "try:\n    import apex\n    HAS_APEX = True\nexcept ImportError:\n    HAS_APEX = False\n"
+    "if HAS_APEX:\n    from apex.parallel import DistributedDataParallel\n",
+    "leaves.py": "from importlib.util import find_spec\n\ndef run():\n    if not find_spec('optuna'):\n"
+    "        raise RuntimeError('pip install optuna')\n    import optuna\n",
+    "fallback.py": "try:\n    from urllib.request import urlopen\nexcept ImportError:\n"
+    "    from urllib3 import urlopen\n",
+    "runtime_check.py": "from pkg.general import check_requirements\n\ndef export():\n"
+    "    check_requirements('nncf>=2.5.0')\n    import nncf\n",
+    "test_skip.py": "import pytest\nfaiss = pytest.importorskip('faiss')\nimport faiss.contrib\n",
+    "colab.py": "import sys\nif 'google.colab' in sys.modules:\n    from google.colab import drive\n    import gdown\n",
+}
+
+
+def test_optional_imports_are_not_reported(make_repo):
+    requirements = {"requirements.txt": "numpy==1.26.4\nlightning-utilities==0.11.2\npytest==8.2.0\n"}
+    root = make_repo({**requirements, "pkg/__init__.py": "", **OPTIONAL})
+    assert dep004(root) == []
+
+
+def test_optional_flags_reach_later_notebook_cells(make_repo):
+    cells = ("import sys\nIN_COLAB = 'google.colab' in sys.modules\n", "if IN_COLAB:\n    import gdown\n")
+    root = make_repo({**REQUIREMENTS, "explore.ipynb": notebook(*cells)})
+    assert dep004(root) == []
+
+
+def test_look_alikes_of_optional_imports_are_reported(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "a.py": "import torch\nif torch.cuda.is_available():\n    import cupy\n",
+            "b.py": "import contextlib\nwith contextlib.suppress(KeyError):\n    import ujson\n",
+            "c.py": "import argparse\nargs = argparse.Namespace(log=True)\nif args.log:\n    import wandb\n",
+            "d.py": "try:\n    import orjson\nexcept KeyError:\n    pass\n",
+            "e.py": "from importlib.util import find_spec\nif find_spec('x'):\n    print('x')\nimport optuna\n",
+        }
+    )
+    assert imported(dep004(root)) == ["torch", "cupy", "ujson", "wandb", "orjson", "optuna"]
+
+
+# -- the project's own modules ------------------------------------------------------------------------------------
+def test_modules_made_importable_through_sys_path_are_first_party(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "lib/vision_ops.py": "x = 1\n",
+            "third/kernels/fused_kernels.py": "x = 1\n",
+            "tools/deep/run.py": "import os, sys\n"
+            "sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'lib'))\n"
+            "import vision_ops\n",
+            "tools/deep/run2.py": "import sys\nfrom pathlib import Path\nROOT = Path(__file__).resolve().parents[2]\n"
+            "sys.path.insert(0, str(ROOT / 'third' / 'kernels'))\nimport fused_kernels\n",
+            "tools/run3.py": "import sys\nsys.path.append(f'{sys.argv[1]}/x')\nimport fused_kernels\n",
+        }
+    )
+    assert dep004(root) == []
+
+
+def test_siblings_namespace_folders_and_modules_elsewhere_are_first_party(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # a script inside a package importing its siblings the Python 2 way
+            "style/neural/__init__.py": "",
+            "style/neural/transformer_net.py": "x = 1\n",
+            "style/neural/neural_style.py": "import transformer_net\n\nif __name__ == '__main__':\n    pass\n",
+            # a folder without __init__.py next to the script
+            "translation/src/model.py": "x = 1\n",
+            "translation/main.py": "from src.model import x\n",
+            # a module that exists elsewhere in the repository (run with PYTHONPATH set)
+            "common_code/seq2seq_helpers.py": "x = 1\n",
+            "experiments/run.py": "from seq2seq_helpers import x\n",
+            # generated, compiled and notebook-written modules
+            "proto/person_pb2_user.py": "from person_pb2 import Person\n",
+            "ext/nms_cpu.pyx": "",
+            "ext/use.py": "import nms_cpu\n",
+            "lab.ipynb": notebook("!wget -q https://example.com/helper -O bootstrap.py\nimport bootstrap\n"),
+            # Python 2 standard library and hosted runtimes
+            "py2.py": "import urllib2\nimport cPickle\n",
+            "colab_only.py": "from google.colab import files\nimport kaggle_secrets\n",
+        }
+    )
+    assert dep004(root) == []
+
+
+def test_look_alikes_of_first_party_modules_are_reported(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # a wrapper named after the package it wraps, inside a package
+            "pkg/__init__.py": "",
+            "pkg/loggers/__init__.py": "",
+            "pkg/loggers/wandb.py": "x = 1\n",
+            "pkg/loggers/base.py": "import wandb\n",
+            # a folder named after the package, importing it from inside
+            "integrations/clearml/hpo.py": "from clearml import Task\n",
+            # a sys.path addition that does not hold the module
+            "lib/other.py": "x = 1\n",
+            "tools/run.py": "import sys\nsys.path.append('lib')\nimport rich_helpers\n",
+        }
+    )
+    assert imported(dep004(root)) == ["clearml", "wandb", "rich_helpers"]
+
+
+# -- provided without a declaration naming it -------------------------------------------------------------------
+def test_base_images_path_installs_and_commented_requirements_provide(make_repo):
+    root = make_repo(
+        {
+            "Dockerfile": "FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime\n"
+            "RUN git clone https://github.com/NVIDIA/apex\nRUN pip install -v --no-cache-dir ./apex\n"
+            "RUN pip install -e git+https://github.com/openai/CLIP.git@a1b2c3#egg=clip\n",
+            "requirements.txt": "numpy==1.26.4\n# clearml>=1.2.0  # logging\n# tritonclient[all]~=2.24.0\n",
+            "train.py": "import torch\nimport torchvision\nfrom PIL import Image\nfrom apex import amp\nimport clip\n"
+            "import clearml\nimport tritonclient\n",
+        }
+    )
+    assert dep004(root) == []
+
+
+def test_look_alikes_of_implicit_providers_are_reported(make_repo):
+    root = make_repo(
+        {
+            "Dockerfile": "FROM python:3.11-slim\nRUN pip install -e .\n",
+            "requirements.txt": "numpy==1.26.4\n# Logging ----------\n# see https://example.com\n",
+            "train.py": "import torch\nimport logging_tools\n",
+        }
+    )
+    assert imported(dep004(root)) == ["torch", "logging_tools"]
+
+
+# -- advice -------------------------------------------------------------------------------------------------------
+def test_advice_never_names_a_pypi_namesake_of_another_project(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "train.py": "from apex import amp\nimport google\nfrom utils.misc import seed\nimport mmcv\n",
+        }
+    )
+    messages = {f["message"].split(" ", 1)[0]: f["message"] for f in dep004(root)}
+    assert "declare the distribution that provides it (NVIDIA Apex" in messages["apex"]
+    assert "declare apex" not in messages["apex"]
+    assert "declare the distribution that provides it" in messages["google"]
+    assert "stale import" in messages["utils"] and "declare utils" not in messages["utils"]
+    assert "declare mmcv or mmcv-full" in messages["mmcv"]
+
+
+def test_import_names_of_distributions_named_otherwise(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "mmcv-full==1.5.0\nmmsegmentation==0.27.0\ntaming-transformers==0.0.1\n"
+            "invisible-watermark==0.2.0\ntensorflow==2.14.0\ntensorflow-serving-api==2.14.0\n",
+            "run.py": "import mmcv\nimport mmseg\nimport taming\nimport imwatermark\nimport keras\n"
+            "from tensorflow_serving.apis import predict_pb2\n",
+        }
+    )
+    assert dep004(root) == []
+
+
+# -- vendored copies ----------------------------------------------------------------------------------------------
+def test_vendored_copy_imports_are_its_own_business(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "vendor_nlu/setup.py": "from setuptools import setup\nsetup(name='transformers', version='4.4.0')\n",
+            "vendor_nlu/src/transformers/__init__.py": "",
+            "vendor_nlu/src/transformers/trainer.py": "import torch_xla\nimport jax\n",
+            "train.py": "import transformers\nfrom transformers import trainer\n",
+        }
+    )
+    assert dep004(root) == []
