@@ -149,3 +149,29 @@ def test_oversized_notebook_is_a_problem_not_read(make_repo, monkeypatch):
     assert sorted(store.get("notebooks")) == ["small.ipynb"]
     (problem,) = project.problems
     assert problem.path == "big.ipynb" and "above the 2000-byte read limit" in problem.message
+
+
+def test_cell_shell_commands_and_output_size(make_repo):
+    text = nb_json(
+        [
+            {"cell_type": "markdown", "id": "m", "metadata": {}, "source": ["!pip install not-code\n"]},
+            code(["import sys\n", "if IN_COLAB:\n", "    !git clone https://x.org/r \\\n", "      --depth 1\n"]),
+            code(["%pip install -q einops\n", "files = !ls data\n", "%cd r\n"], id="b"),
+            code(["%%bash\n", "set -e\n", "wget https://x.org/a.zip\n"], id="c"),
+            code(
+                ["!{sys.executable} -m pip install torch\n"], outputs=[{"output_type": "stream", "text": "ok"}], id="d"
+            ),
+        ]
+    )
+    root = make_repo({"nb.ipynb": text})
+    _, store = facts_of(root)
+    notebook = store.get("notebooks")["nb.ipynb"]
+    commands = [[(c.line, c.argv) for c in cell.commands] for cell in notebook.cells]
+    assert commands == [
+        [],
+        [(3, ["git", "clone", "https://x.org/r", "--depth", "1"])],
+        [(1, ["pip", "install", "-q", "einops"]), (2, ["ls", "data"])],
+        [(2, ["set", "-e"]), (3, ["wget", "https://x.org/a.zip"])],
+        [(1, ["python", "-m", "pip", "install", "torch"])],
+    ]
+    assert notebook.output_size == len(json.dumps([{"output_type": "stream", "text": "ok"}]))

@@ -125,9 +125,8 @@ class Notebook:
     @property
     def output_size(self) -> int:
         """Characters the cells' outputs and attachments take (about what stripping outputs would save)."""
-        return sum(
-            len(json.dumps(cell.outputs)) + len(json.dumps(cell.raw.get("attachments") or {})) for cell in self.cells
-        )
+        kept = [part for cell in self.cells for part in (cell.outputs, cell.raw.get("attachments")) if part]
+        return sum(len(json.dumps(part)) for part in kept)
 
     def dumps(self, data: dict | None = None) -> str:
         """Serialise `data` (default: `raw`) in this file's own layout, so an unchanged notebook round-trips."""
