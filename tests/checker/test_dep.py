@@ -345,6 +345,8 @@ def test_dep007_look_alikes(make_repo):
     explicit = "# platform: linux-64\n@EXPLICIT\nhttps://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-0.conda\n"
     locked = make_repo({"environment.yml": "dependencies:\n  - numpy\n", "conda-linux-64.lock": explicit})
     assert of(locked, "DEP007") == []
+    tools = make_repo({"environment.yml": "channels: [conda-forge]\ndependencies:\n  - pip\n  - wheel\n  - numpy\n"})
+    assert where(of(tools, "DEP007")) == [("environment.yml", 5)]
 
 
 def test_dep006_fix_in_a_conda_pip_section_and_pyproject_extras(make_repo):

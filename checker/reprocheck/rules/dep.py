@@ -11,7 +11,7 @@ from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import constraints_of, includers, same_version
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
-from reprocheck.tables.dependency_names import RENAMES
+from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, RENAMES
 from reprocheck.tables.import_names import (
     GENERIC_LOCAL_NAMES,
     IMPORT_TO_DISTRIBUTIONS,
@@ -248,12 +248,28 @@ class UndeclaredImport(Rule):
     """
     ## What it does
     Reports a third-party module imported by Python code or a notebook that no dependency declaration
-    provides. Any declaration counts (requirements files, `pyproject.toml` dependencies, extras and groups,
-    conda environments, Pipfile, install commands in Dockerfiles and CI), and where a lock exists, every
-    distribution it pins (transitive pins included). Import names are mapped to distributions (`sklearn` is
-    provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`, `yaml` by `PyYAML`, …);
-    the standard library, the repository's own packages, relative imports and optional imports (inside
-    `try/except ImportError` or `if TYPE_CHECKING:`) are skipped. Add your own mappings with `import-map`.
+    provides, once per missing distribution: at its first import site (by path and line), with the other files
+    that import it as related locations and their count in the message. Any declaration counts (requirements
+    files, `pyproject.toml` dependencies, extras and groups, conda environments, Pipfile, install commands in
+    Dockerfiles and CI), and where a lock exists, every distribution it pins (transitive pins included); so do
+    the distributions of a known Docker base image (`pytorch/pytorch` provides torch, torchvision, numpy,
+    pillow), packages installed from a local folder or a VCS URL (`pip install ./apex`), and requirements
+    commented out in a requirements file (`# clearml>=1.2`: listed as optional on purpose). Import names are
+    mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by
+    `pillow`, `mmcv` by `mmcv-full`, `from google.cloud import storage` by `google-cloud-storage`, …).
+
+    Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`,
+    `kaggle_secrets`), relative imports, generated modules (`*_pb2`), the repository's own modules (its
+    packages, a module or folder next to the importing script or notebook, in a folder it adds to `sys.path`,
+    or of that name anywhere in the repository unless the name is a well-known third-party package), the
+    modules of vendored copies of third-party packages and the imports inside them, and optional imports:
+    inside `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`,
+    `if TYPE_CHECKING:`, under an availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags,
+    `is_x_available()`, `RequirementCache`, `module_available`, `"x" in sys.modules`), or after
+    `check_requirements("x")`, `pytest.importorskip("x")` or a guard that raises or returns when the module
+    is missing. The advice never names a PyPI project that is not the import's distribution (`apex` on PyPI is
+    not NVIDIA Apex), and calls an import of a generic own-code name that no longer exists (`utils`) a stale
+    import. Add your own mappings with `import-map`.
 
     ## Why it matters
     An import that works only because the package happens to be installed on the author's machine breaks on
@@ -478,7 +494,8 @@ class UnlockedCondaEnvironment(Rule):
     """
     ## What it does
     Reports, in a conda `environment*.yml` that has no conda lock (a `conda-lock.yml` made from it, or an
-    explicit `@EXPLICIT` export beside it): each conda dependency without a version, and a missing or empty
+    explicit `@EXPLICIT` export beside it): each conda dependency without a version (except the bootstrap
+    tools pip, setuptools and wheel, whose version has no bearing on results), and a missing or empty
     `channels:` list (unless every dependency names its channel, `conda-forge::numpy`).
 
     ## Why it matters
@@ -508,7 +525,7 @@ class UnlockedCondaEnvironment(Rule):
         for rel, env in conda_environments.items():
             if any(locks[p].kind in ("conda-lock", "conda-explicit", "pixi") for p in lock_inputs.get(rel, ())):
                 continue
-            unversioned = [d for d in env.dependencies if not d.spec.has_version]
+            unversioned = [d for d in env.dependencies if not d.spec.has_version and d.spec.name not in BOOTSTRAP_TOOLS]
             for dependency in unversioned:
                 name = dependency.spec.name
                 message = (

@@ -89,6 +89,9 @@ CONDA_NON_PYTHON = frozenset(
     }
 )
 
+# Packaging tools an environment bootstraps with: their version has no bearing on results (DEP007 skips them).
+BOOTSTRAP_TOOLS = frozenset({"pip", "setuptools", "wheel"})
+
 # Distributions that a Docker base image installs, by image name (the tag only picks versions): code built on
 # `FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime` imports torch without declaring it anywhere else.
 _TORCH_STACK = ("torch", "torchvision", "torchaudio", "numpy", "pillow", "pyyaml", "requests", "tqdm")
