@@ -865,6 +865,13 @@ def subprocess_commands(call: ast.Call, scope: Scope, module_scope: Scope) -> li
     return split_commands(text, first_line=call.lineno) if text else []
 
 
+def python_verifies(module, scopes: dict) -> bool:
+    """Whether a notebook cell's Python checks a checksum (the cell's `!wget` is then verified)."""
+    if module is None or module.tree is None:
+        return False
+    return any(scope.verifies for scope in scopes.get(id(module)) or analyse_scopes(module))
+
+
 def download_advice(downloads: list[ShellDownload], where: str) -> str:
     urls = [d.url or "a URL" for d in downloads]
     if len(downloads) == 1:
@@ -957,21 +964,18 @@ class UnpinnedRemoteArtifact(Rule):
     def check(self, project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index):
         resolver = LoaderResolver(first_party, module_index, python_modules)
         analysed = [m for m in python_modules.values() if m.mentions(*table.MENTIONS) and m.tree is not None]
-        cells = {
-            (path, cell.cell): cell.module
-            for path, cell_modules in notebook_modules.items()
-            for cell in cell_modules
-            if cell.module.tree is not None
+        cells = {(path, cell.cell): cell.module for path, modules in notebook_modules.items() for cell in modules}
+        analysed_cells = {
+            key: module for key, module in cells.items() if module.mentions(*table.MENTIONS) and module.tree is not None
         }
-        scopes = {id(m): analyse_scopes(m) for m in [*analysed, *cells.values()] if m.mentions(*table.MENTIONS)}
+        scopes = {id(m): analyse_scopes(m) for m in [*analysed, *analysed_cells.values()]}
         helpers_checked = checked_by_callers(scopes.values())
         for module in analysed:
             for line, message in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
                 yield self.finding(message, module.path, line)
-        for (path, index), module in cells.items():
-            if id(module) in scopes:
-                for line, message in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
-                    yield self.finding(message, path, line, cell=index, json_line=module.file_line(line))
+        for (path, index), module in analysed_cells.items():
+            for line, message in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
+                yield self.finding(message, path, line, cell=index, json_line=module.file_line(line))
         yield from self.cell_downloads(notebooks, cells, scopes)
         yield from self.script_downloads(shell_commands)
 
@@ -982,8 +986,7 @@ class UnpinnedRemoteArtifact(Rule):
                 downloads = shell_downloads(cell.commands) if "wget" in cell.source or "curl" in cell.source else []
                 if not downloads or shell_verifies(cell.commands):
                     continue
-                module = cells.get((path, cell.index))
-                if module is not None and any(s.verifies for s in scopes.get(id(module)) or analyse_scopes(module)):
+                if python_verifies(cells.get((path, cell.index)), scopes):
                     continue
                 line = downloads[0].line
                 yield self.finding(
@@ -992,14 +995,14 @@ class UnpinnedRemoteArtifact(Rule):
 
     def script_downloads(self, shell_commands):
         """Downloads in shell scripts and Makefile recipes: one finding per file, at the first download."""
-        by_file: dict[str, list[Command]] = {}
+        by_file: dict[tuple[str, str], list[Command]] = {}
         for sourced in shell_commands:
             if sourced.origin in ("script", "makefile"):
-                by_file.setdefault(sourced.path, []).append(sourced.command)
-        for path, commands in by_file.items():
+                by_file.setdefault((sourced.path, sourced.origin), []).append(sourced.command)
+        for (path, origin), commands in by_file.items():
             downloads = shell_downloads(commands)
             if downloads and not shell_verifies(commands):
-                where = "script" if path.endswith(".sh") or "/" not in path else "file"
+                where = "Makefile" if origin == "makefile" else "script"
                 yield self.finding(download_advice(downloads, where), path, downloads[0].line)
 
     def judge(self, module, scopes, resolver: LoaderResolver, project, helpers_checked) -> Iterator[tuple[int, str]]:
