@@ -83,7 +83,7 @@ def test_lck001_declarations_without_locks(make_repo):
     root = make_repo(
         {
             "requirements.in": "numpy\n",
-            "requirements-dev.txt": "pytest==8.2.0\nruff==0.5.0\n",
+            "requirements-dev.txt": "pandas==2.2.2\npytest==8.2.0\n",
             "pyproject.toml": PYPROJECT,
             "environment.yml": "channels: [conda-forge]\ndependencies:\n  - python=3.11\n",
             "Pipfile": '[packages]\nrequests = "*"\n',
@@ -136,8 +136,39 @@ def test_lck001_library_needs_no_lock_for_its_metadata(make_repo):
     )
     assert of(root, "LCK001") == []
     library = PYPROJECT + '\n[tool.reprocheck]\nproject-type = "library"\n'
-    root = make_repo({"pyproject.toml": library, "requirements-dev.in": "pytest\n"})
+    root = make_repo({"pyproject.toml": library, "requirements-dev.in": "numpy\n"})
     assert where(of(root, "LCK001")) == [("requirements-dev.in", 1)]
+
+
+def test_lck001_one_finding_per_fix_site_and_no_lock_for_tooling(make_repo):
+    """A hand-written file with unpinned requirements is DEP001's (same fix: a lock); files that only set up
+    linters, tests or docs shape no result. Pinned hand-written files and inputs still need their lock."""
+    root = make_repo(
+        {
+            "mnist/requirements.txt": "torch\ntorchvision\n",  # DEP001 reports each line
+            "gcn/requirements.txt": "torch==2.3.0\nnumpy>=1.26\n",  # partly pinned: DEP001 too
+            "requirements-lint.txt": "black==24.4.2\nflake8-bugbear==24.4.26\ntypes-PyYAML\n",
+            "docs/requirements.txt": "sphinx==7.3.7\nsphinx-rtd-theme\n"
+            "-e git+https://github.com/pytorch/pytorch_sphinx_theme.git#egg=pytorch_sphinx_theme\n",
+            "requirements/dev-lint.in": "-c ../requirements.txt\nmypy\npytest-cov\n",
+        }
+    )
+    assert of(root, "LCK001") == []
+    assert {"mnist/requirements.txt", "gcn/requirements.txt"} <= {f["path"] for f in of(root, "DEP001")}
+    root = make_repo(
+        {
+            "app/requirements.txt": "torch==2.3.0\nnumpy==1.26.4\n",  # pinned, transitive ones float
+            "requirements-dev.in": "pytest\nnumpy\n",  # an input naming a library too
+            "tools/requirements.txt": "numpy\n",
+            "tools/constraints.txt": "numpy==1.26.4\n",
+            "tools/requirements-ci.txt": "-c constraints.txt\n-r requirements.txt\n",
+        }
+    )
+    assert where(of(root, "LCK001")) == [
+        ("app/requirements.txt", 1),
+        ("requirements-dev.in", 1),
+        ("tools/requirements.txt", 1),
+    ]
 
 
 def kind_of(root):
@@ -163,7 +194,7 @@ jobs:
 def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
     """Publishing in CI (an action or an upload command, GitHub or GitLab) or a README that installs the project
     by its own name makes it a library: no lock is asked of its metadata or hand-written requirements."""
-    base = {"pyproject.toml": PYPROJECT, "requirements.txt": "numpy>=1.26\n"}
+    base = {"pyproject.toml": PYPROJECT, "requirements.txt": "numpy==1.26.4\n"}
     shapes = {
         "action": {".github/workflows/release.yml": PUBLISH_WORKFLOW},
         "twine": {
@@ -196,7 +227,7 @@ def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
 def test_lck001_applications_stay_applications(make_repo):
     """Look-alikes: installing the project for development, other packages, another repository, building
     without uploading; and an explicit `project-type = "application"` wins over detection."""
-    base = {"pyproject.toml": PYPROJECT, "requirements.txt": "numpy>=1.26\n"}
+    base = {"pyproject.toml": PYPROJECT, "requirements.txt": "numpy==1.26.4\n"}
     shapes = {
         "editable": {"README.md": "pip install -e .\npip install -r requirements.txt\n"},
         "other package": {"README.md": "pip install demo-extras torch\n"},

@@ -779,3 +779,20 @@ def parse_spec_safely(text: str) -> SpecifierSet | None:
         return SpecifierSet(text)
     except InvalidSpecifier:
         return None
+
+
+def constraint_pins(files: dict[str, RequirementsFile], rel: str) -> set[str]:
+    """Names pinned exactly by the constraints in force when `rel` is installed, directly or via an includer."""
+    names: set[str] = set()
+    for start in [rel, *includers(files, rel)]:
+        names.update(c.name for c in constraints_of(files, start) if c.name and c.is_pinned)
+    return names
+
+
+def unpinned(files: dict[str, RequirementsFile], rel: str) -> list[RequirementLine]:
+    """Index requirements of `rel` that neither it nor a constraint in force pins to one version (DEP001's)."""
+    entries = [r for r in files[rel].requirements if r.name and r.url is None and not r.is_local and not r.is_pinned]
+    if not entries:
+        return []
+    pinned = constraint_pins(files, rel)
+    return [r for r in entries if r.name not in pinned]

@@ -14,11 +14,12 @@ from reprocheck.facts.declarations import locate_string
 from reprocheck.facts.dockerfile import build_context
 from reprocheck.facts.locks import as_list, as_table, docker_excludes, lock_kind_by_name, sibling
 from reprocheck.facts.project_kind import LIBRARY_HINT
-from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of, resolve_from
+from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of, resolve_from, unpinned
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
+from reprocheck.tables.dev_tools import is_dev_tool
 
 PLATFORM_MARKERS = ("sys_platform", "platform_", "os_name", "implementation_", "platform.")
 EXTRA_MARKER = re.compile(r"extra\s*==\s*['\"](?P<extra>[^'\"]+)['\"]")
@@ -62,8 +63,11 @@ class MissingLock(Rule):
     from, `[project.dependencies]` (or Poetry dependencies) of an application without `uv.lock`,
     `poetry.lock`, `pdm.lock`, `pylock.toml` or a compiled requirements file, a `Pipfile` without
     `Pipfile.lock`, a conda environment without a conda lock, and a hand-written `requirements*.txt` (no
-    pip-compile header, no hashes): it is a declaration, not a lock. A declaration counts as locked when a lock
-    names it as its input, or when one lock pins every distribution it declares.
+    pip-compile header, no hashes) whose requirements are all pinned, since its transitive dependencies still
+    float (one with unpinned requirements is DEP001's, which gives the same advice). A declaration counts as
+    locked when a lock names it as its input, or when one lock pins every distribution it declares. Files that
+    name only development tools (linters, formatters, test runners, type stubs, documentation builders) set up
+    tooling, not runs, and need no lock.
 
     Libraries need no lock for `pyproject.toml` or hand-written requirements files: they declare ranges and let
     applications pin. A project is a library when `project-type = "library"` is set, or, unless
@@ -102,8 +106,10 @@ class MissingLock(Rule):
                 continue
             names = {r.name for r in parsed.requirements if r.name and (r.marker is None or r.is_pinned)}
             named = [r for r in parsed.requirements if r.name]
-            if not named or covered(rel, names):
-                continue
+            if not named or covered(rel, names) or all(is_dev_tool(r.name) for r in named):
+                continue  # tooling only (linters, test runners, docs builders) shapes no result
+            if not parsed.is_input and unpinned(requirements_files, rel):
+                continue  # DEP001 reports the unpinned requirements of this file, with the same fix
             if parsed.is_input:
                 target = rel[: -len(".in")] + ".txt"
                 message = (

