@@ -245,3 +245,27 @@ def test_vendored_copy_imports_are_its_own_business(make_repo):
         }
     )
     assert dep004(root) == []
+
+
+def test_companions_of_declared_distributions_and_kernel_modules_are_provided(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "hydra-core==1.3.2\nfastapi==0.95.2\nlightning==2.2.0\njupyterlab==3.6.3\n",
+            "train.py": "from omegaconf import DictConfig\nfrom lightning_utilities import apply_to_collection\n",
+            "serve.py": "from starlette.requests import Request\n",
+            "tools/clear.py": "import nbformat\n",
+            "colab_helpers.py": "from google.colab import files\nfrom IPython.display import Image\n",
+            "explore.ipynb": notebook("from IPython.display import display\n"),
+        }
+    )
+    assert dep004(root) == []
+
+
+def test_look_alikes_of_companions_are_reported(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "torchvision==0.17.0\nhydra-colorlog==1.2.0\n",
+            "train.py": "import numpy\nfrom omegaconf import DictConfig\nfrom IPython.display import Image\n",
+        }
+    )
+    assert imported(dep004(root)) == ["numpy", "omegaconf", "IPython"]

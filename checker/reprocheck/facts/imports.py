@@ -36,6 +36,7 @@ from reprocheck.tables.import_names import (
     AVAILABILITY_FLAG_PATTERN,
     GENERATED_MODULE_SUFFIXES,
     IMPORT_TO_DISTRIBUTIONS,
+    KERNEL_MODULES,
     KNOWN_THIRD_PARTY,
     NAMESPACE_PATTERNS,
     PYTHON2_STDLIB,
@@ -108,7 +109,7 @@ class ThirdPartyImports:
 
     def sites(self, rel: str, sources: list) -> Iterator[ImportSite]:
         own = self.names_for(rel, sources)
-        seen: set[str] = set()
+        seen: set[str] = set(KERNEL_MODULES) if in_kernel(sources) else set()
         flags: set[str] = set()
         for module, cell in sources:
             guarded = guarded_lines(module, flags)
@@ -188,6 +189,13 @@ class OwnNames:
             own = name in self.written or self.imports.is_own(name, self.rel, self.added, self.unresolved)
             known = self.known[name] = own
         return known
+
+
+def in_kernel(sources: list) -> bool:
+    """Code that runs in a Jupyter kernel: a notebook, or a helper that imports `google.colab` (Colab only)."""
+    if sources and sources[0][1] is not None:
+        return True
+    return any(item.module.startswith("google.colab") for module, _ in sources for item in module.imports)
 
 
 def is_candidate(item, own: OwnNames) -> bool:

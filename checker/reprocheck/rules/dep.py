@@ -11,7 +11,7 @@ from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import constraints_of, includers, same_version
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
-from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, RENAMES
+from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, COMPANIONS, RENAMES
 from reprocheck.tables.import_names import (
     GENERIC_LOCAL_NAMES,
     IMPORT_TO_DISTRIBUTIONS,
@@ -254,7 +254,9 @@ class UndeclaredImport(Rule):
     Dockerfiles and CI), and where a lock exists, every distribution it pins (transitive pins included); so do
     the distributions of a known Docker base image (`pytorch/pytorch` provides torch, torchvision, numpy,
     pillow), packages installed from a local folder or a VCS URL (`pip install ./apex`), and requirements
-    commented out in a requirements file (`# clearml>=1.2`: listed as optional on purpose). Import names are
+    commented out in a requirements file (`# clearml>=1.2`: listed as optional on purpose), and the companions
+    of a declared distribution that are part of its interface (`omegaconf` with `hydra-core`, `starlette` with
+    `fastapi`, `nbformat` and `IPython` with `jupyterlab`). Import names are
     mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by
     `pillow`, `mmcv` by `mmcv-full`, `from google.cloud import storage` by `google-cloud-storage`, …).
 
@@ -294,7 +296,7 @@ class UndeclaredImport(Rule):
     def check(self, third_party_imports, declared_distributions, implicit_distributions, settings):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
-        provided = set(declared_distributions) | implicit_distributions
+        provided = with_companions(set(declared_distributions) | implicit_distributions)
         user_map = {k: [canonicalize_name(v) for v in vs] for k, vs in settings.import_map.items()}
         missing: dict[str, list] = {}
         for site in third_party_imports.found:
@@ -315,6 +317,11 @@ class UndeclaredImport(Rule):
         return self.finding(
             message, first.path, first.line, cell=first.cell, json_line=first.json_line, related=related
         )
+
+
+def with_companions(names: set[str]) -> set[str]:
+    """`names` and the distributions that come with them as part of their interface (hydra-core: omegaconf)."""
+    return names.union(*(COMPANIONS.get(name, ()) for name in names))
 
 
 def site_order(site) -> tuple:

@@ -108,3 +108,26 @@ IMAGE_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "jupyter/tensorflow-notebook": (*_SCIPY_NOTEBOOK, "tensorflow", "keras"),
     "quay.io/jupyter/scipy-notebook": _SCIPY_NOTEBOOK,
 }
+
+# Distributions that come with a declared one as part of its public interface (hydra hands the code OmegaConf
+# objects, FastAPI is built on Starlette, Jupyter brings IPython and nbformat): an import of them is provided by
+# the declaration of the first. Plain transitive dependencies (numpy under torchvision) are not listed.
+_JUPYTER = ("ipython", "ipykernel", "nbformat", "traitlets", "jupyter-core", "jupyter-client")
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "hydra-core": ("omegaconf",),
+    "fastapi": ("starlette", "pydantic"),
+    "flask": ("werkzeug", "jinja2", "itsdangerous", "click"),
+    "typer": ("click",),
+    "jupyter": (*_JUPYTER, "notebook", "jupyterlab", "ipywidgets", "nbconvert"),
+    "jupyterlab": (*_JUPYTER, "jupyter-server"),
+    "notebook": (*_JUPYTER, "jupyter-server"),
+    "ipykernel": ("ipython", "traitlets", "jupyter-client", "jupyter-core"),
+    "nbconvert": ("nbformat", "traitlets", "jupyter-core"),
+    "lightning": ("lightning-utilities", "torchmetrics", "pytorch-lightning", "lightning-fabric"),
+    "pytorch-lightning": ("lightning-utilities", "torchmetrics"),
+    "lightning-fabric": ("lightning-utilities",),
+    "transformers": ("tokenizers", "huggingface-hub", "safetensors"),
+    "diffusers": ("huggingface-hub", "safetensors"),
+    "datasets": ("huggingface-hub", "pyarrow"),
+    "sentence-transformers": ("transformers", "huggingface-hub"),
+}

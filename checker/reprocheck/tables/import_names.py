@@ -234,6 +234,9 @@ RUNTIME_PROVIDED = frozenset(
     {"google.colab", "kaggle_secrets", "kaggle_datasets", "kaggle_web_client", "js", "pyodide"}
 )
 
+# Modules of the Jupyter kernel that runs a notebook (or a Colab helper): present wherever that code can run.
+KERNEL_MODULES = frozenset({"IPython", "ipykernel", "traitlets", "jupyter_client", "jupyter_core", "comm"})
+
 # Module names produced by a code generator at build time (`protoc --python_out`): first-party once generated.
 GENERATED_MODULE_SUFFIXES: tuple[str, ...] = ("_pb2", "_pb2_grpc")
 
