@@ -876,3 +876,22 @@ def test_dat001_and_dat002_package_data_and_test_fixtures_are_not_data(make_repo
     )
     assert [f["path"] for f in of(root, "DAT002")] == ["contest/results.csv", "data/train.csv", "pkga/weights.pt"]
     assert of(root, "DAT001") == []
+
+
+def test_dat005_peft_adapter_is_the_second_argument(make_repo):
+    root = make_repo(
+        {
+            "generate.py": f"""
+            from peft import PeftModel
+            from transformers import AutoModelForCausalLM
+
+            def main(base_model, lora_weights="org/adapter"):
+                model = AutoModelForCausalLM.from_pretrained(base_model, revision="{SHA}")
+                model = PeftModel.from_pretrained(model, lora_weights)
+                return PeftModel.from_pretrained(model, "org/pinned-adapter", revision="{SHA}")
+            """
+        }
+    )
+    (found,) = of(root, "DAT005")
+    assert found["line"] == 6
+    assert "`PeftModel.from_pretrained` loads the adapter named by `lora_weights`" in found["message"]

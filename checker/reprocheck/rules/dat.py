@@ -720,7 +720,7 @@ class LoaderResolver:
             return None
         root = qualified.split(".")[0]
         if root in table.PRETRAINED_PACKAGES:
-            return PRETRAINED
+            return table.PRETRAINED_BY_PACKAGE.get(root, PRETRAINED)
         if root in self.first_party:
             owner, _, class_name = qualified.rsplit(".", 1)[0].rpartition(".")
             for rel in self.module_index.get(owner, []):

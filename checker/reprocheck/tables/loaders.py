@@ -89,6 +89,10 @@ PRETRAINED_PACKAGES = frozenset(
     {"transformers", "diffusers", "peft", "sentence_transformers", "optimum", "timm", "huggingface_hub", "open_clip"}
 )
 
+# Packages whose `from_pretrained` takes something else first: PEFT's `PeftModel.from_pretrained(model, model_id)`
+# loads an adapter named by its second argument onto a model object.
+PRETRAINED_BY_PACKAGE = {"peft": Loader("hub", (1, "model_id"), "adapter")}
+
 # `load_dataset` builders that read local files rather than a hub repository.
 LOCAL_DATASET_BUILDERS = frozenset(
     {
