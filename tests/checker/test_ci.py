@@ -218,6 +218,19 @@ def test_ci002_points_at_the_workflow_that_runs_the_tests(make_repo):
     assert [(p, line) for p, line, _ in found(make_repo, gitlab, "CI002")] == [(".gitlab-ci.yml", 4)]
 
 
+def test_ci002_prefers_tests_then_lint_then_pull_request_workflows(make_repo):
+    job = "on: {on}\njobs:\n  {name}:\n    runs-on: ubuntu-24.04\n    steps:\n      - {step}\n"
+    files = {
+        ".github/workflows/a.yml": job.format(on="push", name="docs", step="run: pip install -r docs/req.txt"),
+        ".github/workflows/b.yml": job.format(on="pull_request", name="pr", step="run: pip install -e ."),
+    }
+    assert [p for p, _, _ in found(make_repo, files, "CI002")] == [".github/workflows/b.yml"]
+    files[".github/workflows/c.yml"] = job.format(on="push", name="lint", step=f"uses: pre-commit/action@{SHA}")
+    assert [p for p, _, _ in found(make_repo, files, "CI002")] == [".github/workflows/c.yml"]
+    files[".github/workflows/d.yml"] = job.format(on="push", name="unit-tests", step="uses: org/suite@v1")
+    assert [p for p, _, _ in found(make_repo, files, "CI002")] == [".github/workflows/d.yml"]
+
+
 def test_ci002_runs_that_cannot_fail(make_repo):
     files = {
         ".github/workflows/ci.yml": workflow(
@@ -364,6 +377,21 @@ def test_ci003_runner_labels_only_for_jobs_that_install_test_train_or_build(make
         "runs-on: ubuntu-latest, windows-latest move to a new OS release without notice: use a versioned runner "
         "(e.g. ubuntu-24.04, windows-<version>)"
     )
+
+
+def test_ci003_commands_wrapped_in_actions_and_named_test_jobs(make_repo):
+    files = {
+        ".github/workflows/ci.yml": (
+            "on: push\njobs:\n"
+            "  links:\n    runs-on: ubuntu-latest\n    steps:\n"
+            f"      - uses: org/retry@{SHA}\n        with:\n          run: lychee --verbose .\n"
+            "  images:\n    runs-on: ubuntu-latest\n    steps:\n"
+            f"      - uses: org/retry@{SHA}\n        with:\n          run: docker build -t img .\n"
+            "  Tests:\n    runs-on: macos-latest\n    steps:\n"
+            f"      - uses: org/run-the-suite@{SHA}\n"
+        )
+    }
+    assert [line for _, line, m in found(make_repo, files, "CI003") if "runs-on" in m] == [10, 16]
 
 
 def test_ci003_lookalikes(make_repo):

@@ -118,8 +118,8 @@ def test_dkr004_unpinned_installs_in_every_spelling(make_repo):
     assert lines(found) == [3, 5, 7, 8, 9]
     assert messages[0].startswith("RUN pip install installs torch without a pinned version: pin it (torch==<version>)")
     assert messages[1].startswith(
-        "RUN pip install / pipx install installs numpy>=1.26, black without pinned versions (and upgrades pip): "
-        "pin them (numpy==<version>)"
+        "RUN pip install / pipx install installs numpy>=1.26, black without pinned versions "
+        "(the build tooling pip too): pin them (numpy==<version>)"
     )
     assert "installs python=3.11, mamba without pinned versions: pin them (python=<x.y.z>)" in messages[2]
     assert "git+https://github.com/org/lib@main" in messages[3] and "40-hex" in messages[3]
@@ -152,11 +152,13 @@ def test_dkr004_bootstrap_upgrades_are_info_once_per_instruction(make_repo):
     found = [(f["line"], f["severity"], f["message"]) for f in findings(root, select="DKR004")]
     assert [(line, severity) for line, severity, _ in found] == [(2, "info"), (3, "info"), (4, "warning")]
     assert found[0][2] == (
-        "RUN pip install upgrades the build tooling (pip) without pinned versions: pin them (pip==<version>) for "
-        "builds that resolve and build packages the same way every time"
+        "RUN pip install leaves the build tooling (pip) unpinned: pin it (pip==<version>) so that packages are "
+        "built the same way every time"
     )
     assert "(pip, setuptools, wheel)" in found[1][2]
-    assert found[2][2].startswith("RUN pip install installs pipenv without a pinned version (and upgrades pip)")
+    assert found[2][2].startswith(
+        "RUN pip install installs pipenv without a pinned version (the build tooling pip too)"
+    )
 
 
 def test_dkr004_lookalikes(make_repo):

@@ -102,6 +102,7 @@ class CiConfig:
     path: str
     kind: str  # "github", "gitlab", "action"
     jobs: dict[str, int] = field(default_factory=dict)  # job name -> line of its key
+    events: frozenset[str] = frozenset()  # what triggers a GitHub workflow (push, pull_request, schedule, ...)
     run_steps: list[RunStep] = field(default_factory=list)
     python_versions: list[tuple[str, int, bool]] = field(default_factory=list)  # (version, line, in_matrix)
     env: dict[str, str] = field(default_factory=dict)
@@ -290,6 +291,7 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
     root = data.root
     config.env = env_of(child(root, "env"))
     triggers = child(root, True) or child(root, "on")
+    config.events = frozenset(workflow_events(triggers))
     for trigger in ("workflow_dispatch", "workflow_call"):
         for name, _, spec in items(child(child(triggers, trigger), "inputs")):
             config.inputs[str(name)] = text(child(spec, "type")) or "string"
@@ -316,6 +318,15 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
         shell = text(child(child(child(job, "defaults"), "run"), "shell")) or default_shell
         _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell)
     return config
+
+
+def workflow_events(triggers: yaml.Node | None) -> list[str]:
+    """`on: push`, `on: [push, pull_request]` or `on: {push: ..., schedule: ...}`."""
+    if isinstance(triggers, yaml.ScalarNode):
+        return [triggers.value]
+    if isinstance(triggers, yaml.SequenceNode):
+        return [text(e) for e in elements(triggers) if text(e)]
+    return [str(key) for key, _, _ in items(triggers)]
 
 
 def _runner_labels(node: yaml.Node | None, matrix: yaml.Node | None) -> list[tuple[str, int]]:
@@ -405,25 +416,36 @@ def gitlab_includes(data: YamlFile) -> list[str]:
 
 # -- what a job does ---------------------------------------------------------------------------------------------
 def job_activities(config: CiConfig, job: str) -> frozenset[str]:
-    """What the job does among "install", "test", "build" and "train", from its actions and commands (see
-    `tables/ci_jobs.py`); empty for housekeeping (link checks, labels, greetings, stale marks, publishing)."""
-    found: set[str] = set()
+    """What the job does among "test", "lint", "install", "build" and "train", from its name, its actions and
+    its commands (see `tables/ci_jobs.py`); empty for housekeeping (link checks, labels, greetings, stale marks,
+    publishing what another job built)."""
+    found: set[str] = {"test"} if jobs_table.TEST_NAME.search(job) else set()
     for use in config.uses:
         if use.job == job:
             found |= action_activities(use.action)
+            for key in jobs_table.SCRIPT_INPUTS & use.inputs.keys():  # a command wrapped in an action (retries)
+                found |= script_activities(str(use.inputs[key]), {})
     for step in config.run_steps:
         if step.job == job and step.is_shell:
-            for command in split_commands(step.script, step.line, step.env):
-                found |= command_activities(command)
+            does = script_activities(step.script, step.env, step.line)
+            named_test = step.name is not None and jobs_table.TEST_NAME.search(step.name)
+            found |= does | ({"test"} if does and named_test else set())
     return frozenset(found)
+
+
+def script_activities(script: str, env: dict[str, str], line: int = 1) -> set[str]:
+    found: set[str] = set()
+    for command in split_commands(script, line, env):
+        found |= command_activities(command)
+    return found
 
 
 def action_activities(action: str) -> set[str]:
     name = action.lower()
     if name in jobs_table.BUILD_ACTIONS:
         return {"build"}
-    if name in jobs_table.TEST_ACTIONS:
-        return {"install", "test"}
+    if name in jobs_table.LINT_ACTIONS:
+        return {"install", "lint"}
     if name.rsplit("/", 1)[-1].startswith(jobs_table.SETUP_ACTION_PREFIXES):
         return {"install"}
     return set()

@@ -386,18 +386,25 @@ class CiDoesNotRunChecker(Rule):
 
 
 # Which activity makes a job the place to add the check, best first.
-ACTIVITY_ORDER = ("test", "install", "build", "train")
+ACTIVITY_ORDER = ("test", "lint", "install", "build", "train")
 
 
 def testing_job(configs: list[CiConfig]) -> tuple[CiConfig, str | None]:
-    """The pipeline and job where a check belongs: the first job that runs the tests, else one that installs or
-    builds the project, else the first pipeline."""
-    for activity in ACTIVITY_ORDER:
-        for config in configs:
-            for job in config.jobs:
-                if activity in job_activities(config, job):
-                    return config, job
-    return configs[0], None
+    """The pipeline and job where a check belongs: the first job that runs the tests, else one that lints,
+    installs or builds the project (in a workflow that runs on pull requests first), else the first pipeline."""
+    candidates = [
+        (activity_rank(job_activities(config, job)), "pull_request" not in config.events, order, config, job)
+        for order, config in enumerate(configs)
+        for job in config.jobs
+    ]
+    best = min(candidates, key=lambda c: c[:3], default=None)
+    if best is None or best[0] == len(ACTIVITY_ORDER):
+        return configs[0], None
+    return best[3], best[4]
+
+
+def activity_rank(activities: frozenset[str]) -> int:
+    return min((ACTIVITY_ORDER.index(a) for a in activities if a in ACTIVITY_ORDER), default=len(ACTIVITY_ORDER))
 
 
 def checker_runs(ci_configs: list[CiConfig], resolver: Resolver) -> Iterator[Run]:

@@ -238,7 +238,7 @@ class UnpinnedPackageInstall(Rule):
     `uv pip`, `uv tool`, `pipx`, `conda`/`mamba`/`micromamba install` of names without `==` (conda: `=X.Y.Z` or
     `==`), after `ARG`/`ENV` expansion, once per `RUN` instruction with the packages listed. Installing from a lock
     (`-r`, `-c`, `--require-hashes`), a local path or a wheel is fine, and the values of options such as `-i URL` or
-    `--target DIR` are never taken for packages. A `RUN` that only upgrades the build tooling
+    `--target DIR` are never taken for packages. A `RUN` that only installs or upgrades the build tooling
     (`pip install -U pip setuptools wheel`) is reported at info: it changes how packages are built, rarely what
     they compute.
 
@@ -278,17 +278,16 @@ class UnpinnedPackageInstall(Rule):
         tools = dict.fromkeys(f"{install.tool} {install.action}" for install, _, _ in packages or loose)
         what = f"RUN {' / '.join(tools)}"
         if not packages:
-            hint = pin_hint(bootstrap[0], first_install.tool)
             finding = self.finding(
-                f"{what} upgrades the build tooling ({listing(bootstrap)}) without pinned versions: pin them "
-                f"({hint}) for builds that resolve and build packages the same way every time",
+                f"{what} leaves the build tooling ({listing(bootstrap)}) unpinned: pin it "
+                f"({pin_hint(bootstrap[0], first_install.tool)}) so that packages are built the same way every time",
                 path,
                 line,
             )
             finding.severity = Severity.INFO
             return finding
         specs = [spec for _, spec, _ in packages]
-        also = f" (and upgrades {listing(bootstrap)})" if bootstrap else ""
+        also = f" (the build tooling {listing(bootstrap)} too)" if bootstrap else ""
         version = "a pinned version" if len(specs) == 1 else "pinned versions"
         return self.finding(
             f"{what} installs {listing(specs)} without {version}{also}: pin {'it' if len(specs) == 1 else 'them'} "

@@ -4,12 +4,14 @@ publish what another job built)."""
 
 from __future__ import annotations
 
+import re
+
 # Programs (after wrappers such as `sudo`, runners such as `uv run`) by the activity they make a job do.
 TEST_PROGRAMS = frozenset({"pytest", "py.test", "tox", "nox", "coverage", "unittest"})
 TEST_MODULES = frozenset({"pytest", "unittest", "tox", "nox", "coverage"})
 BUILD_PROGRAMS = frozenset(
-    {"make", "gmake", "cmake", "ninja", "docker", "podman", "buildah", "hatch", "flit", "maturin", "sphinx-build",
-     "mkdocs", "npm", "yarn", "pnpm", "cargo", "go", "bazel"}
+    {"make", "gmake", "cmake", "ninja", "docker", "podman", "buildah", "hatch", "flit", "maturin", "npm", "yarn",
+     "pnpm", "cargo", "go", "bazel"}
 )  # fmt: skip
 TRAIN_PROGRAMS = frozenset(
     {"torchrun", "accelerate", "deepspeed", "dvc", "papermill", "jupyter", "cml", "mlflow", "python", "python3"}
@@ -22,4 +24,8 @@ PUBLISHING_TOOLS = frozenset({"twine", "awscli", "ghp-import", "gh", "requests",
 # Actions by what they make a job do; an action is named `owner/repo[/path]`, matched on its last segment.
 SETUP_ACTION_PREFIXES = ("setup-",)  # actions/setup-python, astral-sh/setup-uv, conda-incubator/setup-miniconda
 BUILD_ACTIONS = frozenset({"docker/build-push-action", "docker/bake-action", "pypa/cibuildwheel"})
-TEST_ACTIONS = frozenset({"pre-commit/action", "pre-commit-ci/lite-action"})
+LINT_ACTIONS = frozenset({"pre-commit/action", "pre-commit-ci/lite-action"})
+# Inputs through which an action runs a shell command (retry wrappers: `with: run: docker build ...`).
+SCRIPT_INPUTS = frozenset({"run", "command", "script"})
+# A job or step named for its tests (`Tests`, `unit-tests`, `Test detection`) runs them.
+TEST_NAME = re.compile(r"(?i)(^|[\W_])tests?($|[\W_])")
