@@ -195,7 +195,10 @@ def test_random_use_reached_only_through_a_table_makes_rng001_fire(make_repo, sh
     assert [(f["code"], f["path"]) for f in found] == [("RNG001", "src/tool/cli.py")]
     message = found[0]["message"]
     assert "numpy and random" in message
-    assert "random.random at src/tool/tasks.py:14" in message and "np.random.rand at src/tool/tasks.py:14" in message
+    assert (
+        "random.random(...) at src/tool/tasks.py:14" in message
+        and "np.random.rand(...) at src/tool/tasks.py:14" in message
+    )
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
@@ -357,7 +360,7 @@ def test_notebook_cell_calling_an_imported_table(make_repo):
     del files["src/tool/cli.py"]
     found = findings(make_repo(files), select="RNG")
     assert [(f["code"], f["path"], f["cell"]) for f in found] == [("RNG001", "notebooks/run.ipynb", 2)]
-    assert "random.random at src/tool/tasks.py:14" in found[0]["message"]
+    assert "random.random(...) at src/tool/tasks.py:14" in found[0]["message"]
 
 
 def test_tables_importing_each_other_do_not_recurse(make_repo):

@@ -36,6 +36,9 @@ PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X", "-Q"})
 # Top-level .py files that are tooling, not experiments.
 TOOLING_SCRIPTS = frozenset({"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py", "dodo.py"})
 SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
+# Files a library loads rather than runs: torch.hub imports `hubconf.py` for its entry functions (a `__main__`
+# block there is the maintainers' smoke test, not an experiment).
+LOADED_FILES = frozenset({"hubconf.py"})
 PRIORITY = {"main": 0, "hydra": 1, "script": 2, "command": 3, "dvc": 4, "glob": 5, "top-level": 6, "notebook": 7}
 
 
@@ -193,7 +196,7 @@ def module_statements(tree: ast.Module | None) -> bool:
 
 def is_top_level_candidate(path: str) -> bool:
     directory, name = posixpath.split(path)
-    if name in TOOLING_SCRIPTS or name.startswith(("_", ".")):
+    if name in TOOLING_SCRIPTS or name in LOADED_FILES or name.startswith(("_", ".")):
         return False
     return directory == "" or directory.split("/")[0] in SCRIPT_DIRS
 
@@ -223,6 +226,8 @@ def entry_points(
     candidates = {path: m for path, m in python_modules.items() if not filekinds.is_test_path(path)}
 
     for path, module in candidates.items():
+        if posixpath.basename(path) in LOADED_FILES:
+            continue
         if posixpath.basename(path) == "__main__.py":
             collect.add_script(path, "main", "a package's __main__.py")
             continue

@@ -347,6 +347,12 @@ class PyModule:
                     names[alias.asname or alias.name] = qualified
         return names
 
+    @cached_property
+    def star_imports(self) -> tuple[str, ...]:
+        """Modules whose names `from m import *` binds here, the latest first (earlier notebook cells' too)."""
+        own = tuple(item.module for item in reversed(self.imports) if item.names == ("*",) and item.module)
+        return own + (self._previous.star_imports if self._previous is not None else ())
+
     def qualname(self, node: ast.AST) -> str | None:
         """The qualified dotted name of a Name/Attribute chain rooted in an imported name, else None.
 

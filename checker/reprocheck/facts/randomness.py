@@ -36,7 +36,7 @@ class Event:
 
     kind: str
     libs: frozenset[str]
-    what: str  # the call as written (`np.random.rand`)
+    what: str  # the call, named (`np.random.rand(...)`, `torch.LongTensor(...).random_(...)`)
     unit: Unit
     line: int  # line in the source (cell line for notebooks)
     column: int
@@ -60,6 +60,22 @@ def shown(node: ast.AST) -> str:
         except (ValueError, RecursionError):  # pragma: no cover - ast.unparse is total on parsed trees
             return "call"
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+
+
+def call_label(node: ast.AST, depth: int = 0) -> str:
+    """A call named for a message, arguments elided: `np.random.beta(...)`, `torch.LongTensor(...).random_(...)`,
+    `(...).normal_(...)` for a receiver that is an expression (never the expression's text, which may span lines)."""
+    cls = node.__class__
+    if cls is ast.Call:
+        return f"{call_label(node.func, depth + 1)}(...)"
+    key = reference_key(node)
+    if key is not None:
+        return key if len(key) <= MAX_SHOWN else "..." + key[-(MAX_SHOWN - 3) :]
+    if cls is ast.Attribute and depth < 4:
+        return f"{call_label(node.value, depth + 1)}.{node.attr}"
+    if cls is ast.Subscript and depth < 4:
+        return f"{call_label(node.value, depth + 1)}[...]"
+    return "(...)"
 
 
 @lru_cache(maxsize=4096)
@@ -125,6 +141,13 @@ def seeder_libraries(qualified: str, seed_functions: list[str]) -> frozenset[str
     return None
 
 
+def initialises_weights(receiver: ast.expr) -> bool:
+    """Is an in-place draw filling a model's parameters (`module.weight.data.normal_()`, `self.bias.uniform_()`)?
+    Such initial weights matter when the model is trained and are replaced when a checkpoint is loaded."""
+    key = reference_key(receiver)
+    return key is not None and not T.PARAMETER_ATTRIBUTES.isdisjoint(key.split(".")[1:])
+
+
 def is_capitalized_tail(qualified: str) -> bool:
     return qualified.rsplit(".", 1)[-1][:1].isupper()
 
@@ -149,15 +172,17 @@ class RandomnessScanner:
             return []
         found: list[Event] = []
         memos = self.graph.resolver(unit)
-        for node in self.graph.code(unit).calls:
-            for kind, libs in self.classify(unit, module, node, memos):
+        code = self.graph.code(unit)
+        objects = LibraryObjects(module, code)
+        for node in code.calls:
+            for kind, libs in self.classify(unit, module, node, memos, objects):
                 if kind == "skip":
                     continue
                 found.append(
                     Event(
                         kind,
                         libs,
-                        shown(node.func),
+                        call_label(node),
                         unit,
                         node.lineno,
                         node.col_offset + 1,
@@ -173,9 +198,13 @@ class RandomnessScanner:
             tops = self._imported_tops[module] = frozenset(value.split(".")[0] for value in module.bindings.values())
         return top in tops
 
-    def classify(self, unit: Unit, module: PyModule, call: ast.Call, memos=None) -> list[tuple[str, frozenset[str]]]:
+    def classify(
+        self, unit: Unit, module: PyModule, call: ast.Call, memos=None, objects: LibraryObjects | None = None
+    ) -> list[tuple[str, frozenset[str]]]:
         qualified = module.qualname(call.func)
         if qualified is not None:
+            if objects is not None and qualified in T.GENERATOR_FACTORIES and objects.seeded_later(call):
+                return []  # `rng = random.Random()` then `rng.seed(s)`: a seeded generator
             found = self.classify_qualified(qualified, call)
             if found:
                 return found
@@ -190,10 +219,13 @@ class RandomnessScanner:
             return []  # project code: followed by the walk, not judged by its name
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if isinstance(call.func, ast.Attribute) and qualified is None:
+            seeded = objects.method_seeds(call) if objects is not None else None
+            if seeded is not None:
+                return [("seed", seeded)]
+            if name in T.SEED_METHOD_NAMES and (call.args or call.keywords):
+                return [("unknown-seed", T.ALL_LIBRARIES)]  # `fabric.seed_everything(s)` on an object passed in
             if name in T.TORCH_TENSOR_DRAW_METHODS and self.imports_module(module, "torch"):
-                return [("use", frozenset({"torch"}))]
-            if name in T.TRAINING_METHODS and self.imports_module(module, "torch"):
-                return [("train", frozenset({"torch"}))]
+                return [("model" if initialises_weights(call.func.value) else "use", frozenset({"torch"}))]
             if name in T.FIT_METHODS and (
                 self.imports_module(module, "tensorflow") or self.imports_module(module, "keras")
             ):
@@ -222,6 +254,8 @@ class RandomnessScanner:
                 return [("generator", frozenset({T.GENERATOR_FACTORIES[qualified]}))]
             return [("skip", frozenset())]
         library = draw_library(qualified)
+        if library is not None and qualified.startswith(T.WEIGHT_INITIALISERS):
+            return [("model", frozenset({library}))]  # initial weights: a use once the model is trained
         if library is not None:
             generator = keyword(call, "generator")
             if library == "torch" and generator is not None and not is_none(generator):
@@ -249,6 +283,59 @@ class RandomnessScanner:
         if qualified.startswith(T.KERAS_MODEL_PREFIXES) and is_capitalized_tail(qualified):
             return [("model", frozenset({"tensorflow"}))]
         return []
+
+
+class LibraryObjects:
+    """The objects a unit makes with a library call and keeps under a name or attribute (`rng = random.Random()`,
+    `self.fabric = L.Fabric(...)`), by reference key: what their method calls do is known from the class."""
+
+    def __init__(self, module: PyModule, code):
+        self.module = module
+        self.code = code
+        self._made: dict[str, tuple[str, ast.Call]] | None = None
+        self._seeded: set[ast.Call] | None = None
+
+    @property
+    def made(self) -> dict[str, tuple[str, ast.Call]]:
+        if self._made is None:
+            self._made = {}
+            for node in self.code.assignments:
+                value = node.value
+                if value.__class__ is not ast.Call:
+                    continue
+                qualified = self.module.qualname(value.func)
+                if qualified is None:
+                    continue
+                for target in node.targets if node.__class__ is ast.Assign else (node.target,):
+                    key = reference_key(target)
+                    if key is not None:
+                        self._made[key] = (qualified, value)
+        return self._made
+
+    def class_of(self, receiver: ast.expr) -> tuple[str, ast.Call] | None:
+        key = reference_key(receiver)
+        return self.made.get(key) if key is not None else None
+
+    def method_seeds(self, call: ast.Call) -> frozenset[str] | None:
+        """The libraries a seeding method of a known library object seeds (`fabric.seed_everything(s)`)."""
+        made = self.class_of(call.func.value) if self.code.assignments else None
+        if made is None:
+            return None
+        return T.METHOD_SEEDERS.get(made[0], {}).get(call.func.attr)
+
+    def seeded_later(self, factory: ast.Call) -> bool:
+        """Is the generator this factory call makes seeded by a method of its own (`rng.seed(s)`)?"""
+        if self._seeded is None:
+            self._seeded = set()
+            for call in self.code.calls:
+                func = call.func
+                if func.__class__ is not ast.Attribute or func.attr not in T.GENERATOR_SEED_METHODS:
+                    continue
+                made = self.class_of(func.value)
+                seed = seed_argument(call)
+                if made is not None and made[0] in T.GENERATOR_FACTORIES and seed is not None and not is_none(seed):
+                    self._seeded.add(made[1])
+        return factory in self._seeded
 
 
 def is_pandas_sample(module: PyModule, call: ast.Call) -> bool:

@@ -40,13 +40,20 @@ MAX_RESOLVE_DEPTH = 8  # re-export hops followed when resolving a name
 CLASS_KEYS = ("self.", "cls.", "super().")
 MISSING: Final = object()
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# What making an object runs, and what calling one runs (`model(x)` runs `forward` through `nn.Module.__call__`).
+CONSTRUCTORS: Final = ("__new__", "__init__", "__post_init__")
+CALL_PROTOCOL: Final = ("__call__", "forward")
 # Decorators that register a function as a command of a CLI object run by the module (`@app.command()`).
 COMMAND_DECORATORS = frozenset({"command", "main", "callback", "group", "cli", "task", "entrypoint"})
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A piece of code that runs as a whole: kind is body, main, function, class or cell."""
+    """A piece of code that runs as a whole: kind is body, main, function, class or cell.
+
+    A "class" unit is the making of an object of that class (its constructors, and the overrides its base
+    classes' methods call on `self`); an "instance" unit is an object of the class handed to code the walk does
+    not follow (a call's argument, a return value, an element of a container): any of its methods may run."""
 
     path: str
     kind: str
@@ -55,6 +62,8 @@ class Unit:
     def describe(self) -> str:
         if self.kind == "function" or self.kind == "class":
             return self.name
+        if self.kind == "instance":
+            return f"a {self.name} object"
         if self.kind == "cell":
             return f"cell {self.name}"
         return "module body" if self.kind == "body" else '`if __name__ == "__main__"` block'
@@ -366,6 +375,9 @@ class CallGraph:
         self._resolved: dict[tuple[str, str, str], dict[str, Unit | None]] = {}
         self._module_paths: dict[tuple[str, str], str | None] = {}
         self._tables: dict[tuple[str, str], tuple[Unit, ...] | None] = {}
+        self._held: dict[Unit, dict[str, list[Unit]]] = {}
+        self._attributes: dict[Unit, dict[str, list[Unit]]] = {}
+        self._self_calls: dict[Unit, frozenset[str]] = {}
 
     # -- code of a unit ---------------------------------------------------------------------------
     def source(self, unit: Unit) -> PyModule | None:
@@ -477,6 +489,14 @@ class CallGraph:
         bound = module.bindings.get(head) if module is not None else None
         if bound:
             return self.resolve_qualified(".".join([bound, *rest[1:]]), path, depth + 1)
+        return self.resolve_starred(module, rest, path, depth) if module is not None else None
+
+    def resolve_starred(self, module: PyModule, rest: list[str], near: str, depth: int) -> Unit | None:
+        """A name that `from pkg import *` brought into `module`, looked up in each starred project module."""
+        for star in module.star_imports:
+            found = self.resolve_qualified(".".join([star, *rest]), near, depth + 1)
+            if found is not None:
+                return found
         return None
 
     def resolver(self, unit: Unit) -> tuple[dict[str, Unit | None], dict[str, Unit | None]]:
@@ -523,8 +543,8 @@ class CallGraph:
             if node.id in module.bindings:
                 return self.resolve_qualified(module.bindings[node.id], unit.path)
             if unit.kind != "cell":
-                return self.resolve_in(unit.path, [node.id], MAX_RESOLVE_DEPTH)  # a local definition
-            return None
+                return self.resolve_in(unit.path, [node.id], 0)  # a local or starred definition
+            return self.resolve_starred(module, [node.id], unit.path, 0)
         if not isinstance(node, ast.Attribute):
             return None
         base = node.value
@@ -735,11 +755,13 @@ class CallGraph:
     def _compute_edges(self, unit: Unit) -> list[Unit]:
         found: dict[Unit, None] = {}
         if unit.kind == "class":
+            return self.construction_edges(unit)
+        if unit.kind == "instance":
             for name in self.definitions(unit.path).methods.get(unit.name, {}):
                 found[Unit(unit.path, "function", f"{unit.name}.{name}")] = None
-            for parent in self.project_bases(unit):
-                found[parent] = None
-            found[Unit(unit.path, "body")] = None
+            for parent in self.project_bases(Unit(unit.path, "class", unit.name)):
+                found[Unit(parent.path, "instance", parent.name)] = None
+            found[Unit(unit.path, "class", unit.name)] = None
             return list(found)
         module = self.source(unit)
         if module is None:
@@ -752,7 +774,9 @@ class CallGraph:
         # `sort_nodes`).
         memos = self.resolver(unit)
         module_memo = memos[0]
-        for node in self.code(unit).references:
+        code = self.code(unit)
+        callees: set[ast.expr] | None = None
+        for node in code.references:
             cls = node.__class__
             if cls is ast.Name:  # the commonest reference, inlined from resolve_load
                 target = module_memo.get(node.id, MISSING)
@@ -765,10 +789,175 @@ class CallGraph:
                     found[target] = None
                 continue
             if target is not None and target != unit:
+                if target.kind == "class":  # made here (`Net(...)`), or handed on to be made elsewhere
+                    if callees is None:
+                        callees = {call.func for call in code.calls}
+                    if node not in callees:
+                        target = Unit(target.path, "instance", target.name)
                 found[target] = None
         for target in self.dispatch_targets(unit):
             if target != unit:
+                found[Unit(target.path, "instance", target.name) if target.kind == "class" else target] = None
+        for target in self.object_targets(unit):
+            if target != unit:
                 found[target] = None
+        return list(found)
+
+    # -- objects of project classes ---------------------------------------------------------------
+    def construction_edges(self, cls: Unit) -> list[Unit]:
+        """What making an object of `cls` runs: its constructors, and its overrides of the methods that its
+        project base classes call on `self` (a base's `__init__` calling `self.setup()` runs the subclass's)."""
+        found: dict[Unit, None] = {}
+        for name in CONSTRUCTORS:
+            method = self.method_of(cls, name)
+            if method is not None:
+                found[method] = None
+        for base in self.project_ancestors(cls):
+            for name in sorted(self.self_calls(base)):
+                method = self.method_of(cls, name)
+                if method is not None and (method.path, method.name.partition(".")[0]) != (base.path, base.name):
+                    found[method] = None
+        found[Unit(cls.path, "body")] = None
+        return list(found)
+
+    def project_ancestors(self, cls: Unit) -> list[Unit]:
+        """The project base classes of `cls`, transitively (each once)."""
+        seen: dict[Unit, None] = {}
+        stack = list(self.project_bases(cls))
+        while stack:
+            base = stack.pop()
+            if base not in seen and base != cls:
+                seen[base] = None
+                stack.extend(self.project_bases(base))
+        return list(seen)
+
+    def self_calls(self, cls: Unit) -> frozenset[str]:
+        """Names the methods of `cls` look up on `self` (`self.setup`), cached."""
+        found = self._self_calls.get(cls)
+        if found is None:
+            names = set()
+            for method in self.definitions(cls.path).methods.get(cls.name, {}):
+                for node in self.code(Unit(cls.path, "function", f"{cls.name}.{method}")).references:
+                    key = reference_key(node)
+                    if key is not None and key.startswith("self.") and key.count(".") == 1:
+                        names.add(key[5:])
+            found = self._self_calls[cls] = frozenset(names)
+        return found
+
+    def made_objects(self, unit: Unit, memos=None) -> dict[ast.Call, Unit]:
+        """The calls in `unit` that make an object of a project class (`Net(...)`), with the class."""
+        made: dict[ast.Call, Unit] = {}
+        memos = memos if memos is not None else self.resolver(unit)
+        for call in self.code(unit).calls:
+            func = call.func
+            if func.__class__ is ast.Name or func.__class__ is ast.Attribute:
+                target = self.resolve_load(unit, func, memos)
+                if target is not None and target.kind == "class":
+                    made[call] = target
+        return made
+
+    def held_objects(self, unit: Unit, made: dict[ast.Call, Unit]) -> dict[str, list[Unit]]:
+        """Names and `self` attributes that hold an object of a project class in `unit`, by reference key:
+        assigned here (`net = Net()`), in the code whose names it sees (the module's top level for a function,
+        earlier cells for a cell) or, in a method, to `self.x` by any method of its class or its base classes."""
+        held: dict[str, list[Unit]] = {}
+        for key, classes in self.assigned_objects(unit, made).items():
+            held.setdefault(key, []).extend(classes)
+        if unit.kind == "function" and "." in unit.name:
+            owner = Unit(unit.path, "class", unit.name.partition(".")[0])
+            for key, classes in self.class_attributes(owner).items():
+                held.setdefault(key, []).extend(classes)
+        for scope in self.enclosing_scopes(unit):
+            for key, classes in self.assigned_objects(scope).items():
+                if "." not in key:
+                    held.setdefault(key, []).extend(classes)
+        return held
+
+    def assigned_objects(self, unit: Unit, made: dict[ast.Call, Unit] | None = None) -> dict[str, list[Unit]]:
+        """Reference keys that `unit` itself assigns an object of a project class (`net = Net()`), cached."""
+        found = self._held.get(unit)
+        if found is None:
+            made = made if made is not None else self.made_objects(unit)
+            found = {}
+            for node in self.code(unit).assignments if made else ():
+                cls = made.get(node.value)
+                if cls is not None:
+                    for target in node.targets if node.__class__ is ast.Assign else (node.target,):
+                        key = reference_key(target)
+                        if key is not None:
+                            found.setdefault(key, []).append(cls)
+            self._held[unit] = found
+        return found
+
+    def class_attributes(self, cls: Unit) -> dict[str, list[Unit]]:
+        """`self.x` keys that methods of `cls` and its project base classes assign an object of a project class."""
+        found = self._attributes.get(cls)
+        if found is not None:
+            return found
+        self._attributes[cls] = {}  # cycle guard
+        found = {}
+        for owner in [cls, *self.project_ancestors(cls)]:
+            for name in self.definitions(owner.path).methods.get(owner.name, {}):
+                method = Unit(owner.path, "function", f"{owner.name}.{name}")
+                for key, classes in self.assigned_objects(method).items():
+                    if key.startswith("self.") and key.count(".") == 1:
+                        found.setdefault(key, []).extend(classes)
+        self._attributes[cls] = found
+        return found
+
+    def enclosing_scopes(self, unit: Unit) -> list[Unit]:
+        """Code whose global names `unit` sees: a function or the `__main__` block sees the module's top level
+        (and the `__main__` block's names), a notebook cell the earlier cells."""
+        if unit.kind == "cell":
+            cells = self.notebook_cells.get(unit.path, [])
+            return cells[: cells.index(unit)] if unit in cells else []
+        if unit.kind == "function":
+            main = [Unit(unit.path, "main")] if self.definitions(unit.path).main_blocks else []
+            return [Unit(unit.path, "body"), *main]
+        return [Unit(unit.path, "body")] if unit.kind == "main" else []
+
+    def object_targets(self, unit: Unit) -> list[Unit]:
+        """The methods `unit` runs on objects of project classes: `net.fit()` and `Net().fit()` run `fit`,
+        `net(x)` runs `__call__` (or `forward`); an object handed on anywhere else (a call's argument, a return
+        value, a container) may have any method run (its "instance" unit)."""
+        memos = self.resolver(unit)
+        made = self.made_objects(unit, memos)
+        held = self.held_objects(unit, made)
+        if not made and not held:
+            return []
+        code = self.code(unit)
+        found: dict[Unit, None] = {}
+        followed: set[ast.AST] = set()  # object expressions whose use is followed here
+        for node in code.assignments:
+            if node.value in made:
+                followed.add(node.value)  # kept under a name: its uses are judged where they are
+
+        def classes_of(expr: ast.AST) -> list[Unit]:
+            if expr in made:
+                return [made[expr]]
+            key = reference_key(expr) if expr.__class__ is ast.Name or expr.__class__ is ast.Attribute else None
+            return held.get(key, []) if key is not None else []
+
+        for call in code.calls:
+            for cls in classes_of(call.func):
+                followed.add(call.func)
+                method = next(filter(None, (self.method_of(cls, name) for name in CALL_PROTOCOL)), None)
+                if method is not None:
+                    found[method] = None
+        for node in code.references:
+            if node.__class__ is ast.Attribute:
+                for cls in classes_of(node.value):
+                    followed.add(node.value)
+                    method = self.method_of(cls, node.attr)
+                    if method is not None:
+                        found[method] = None
+        for call, cls in made.items():
+            if call not in followed:
+                found[Unit(cls.path, "instance", cls.name)] = None
+        for node in code.references:
+            if node not in followed and node.__class__ is not ast.Import and node.__class__ is not ast.ImportFrom:
+                for cls in classes_of(node):
+                    found[Unit(cls.path, "instance", cls.name)] = None
         return list(found)
 
     def imported_bodies(self, module: PyModule, node: ast.Import | ast.ImportFrom) -> Iterator[Unit]:

@@ -259,6 +259,7 @@ class NondeterministicSeed(Rule):
         for unit in units_to_scan(call_graph, rng_sources, words):
             module = call_graph.source(unit)
             assignments = None
+            in_function = unit.kind == "function"
             for call in calls_in(call_graph, unit):
                 problem = None
                 qualified = module.qualname(call.func)
@@ -278,7 +279,7 @@ class NondeterministicSeed(Rule):
                     elif seed is not None:
                         if assignments is None:
                             assignments = assignments_of(call_graph, unit)
-                        source = nondeterministic_source(module, seed, assignments, call.lineno)
+                        source = nondeterministic_source(module, seed, assignments, call.lineno, in_function)
                         if source:
                             problem = f"the seed passed to {shown(call.func)}() comes from {source}"
                 if problem is None:
@@ -288,7 +289,7 @@ class NondeterministicSeed(Rule):
                             continue
                         if assignments is None:
                             assignments = assignments_of(call_graph, unit)
-                        source = nondeterministic_source(module, value, assignments, call.lineno)
+                        source = nondeterministic_source(module, value, assignments, call.lineno, in_function)
                         if source:
                             problem = f"{word}= of {shown(call.func)}() comes from {source}"
                             break
@@ -316,15 +317,23 @@ def assignments_of(graph: CallGraph, unit: Unit) -> dict[str, list[tuple[int, as
 
 
 def nondeterministic_source(
-    module: PyModule, expr: ast.expr, assignments: dict[str, list[tuple[int, ast.expr]]], line: int, depth: int = 0
+    module: PyModule,
+    expr: ast.expr,
+    assignments: dict[str, list[tuple[int, ast.expr]]],
+    line: int,
+    in_function: bool = False,
+    depth: int = 0,
 ) -> str | None:
-    """What makes a seed expression differ between runs (`time.time()`), following a variable twice at most."""
+    """What makes a seed expression differ between runs (`time.time()`), following a variable twice at most.
+
+    `torch.initial_seed()` inside a function (a worker-init function) is the seed torch derives from its own
+    seeded state, so it is deterministic there (see `TORCH_DERIVED_SEEDS`)."""
     if isinstance(expr, ast.Name) and depth < 2:
         candidates = [(at, value) for at, value in assignments.get(expr.id, []) if at <= line]
         candidates = candidates or assignments.get(expr.id, [])[-1:]
         if candidates:
             at, value = max(candidates, key=lambda item: item[0])
-            return nondeterministic_source(module, value, assignments, at, depth + 1)
+            return nondeterministic_source(module, value, assignments, at, in_function, depth + 1)
         return None
     for node in ast.walk(expr):
         if isinstance(node, ast.Call):
@@ -334,6 +343,7 @@ def nondeterministic_source(
             if (
                 qualified in T.NONDETERMINISTIC_CALLS
                 or qualified.startswith(T.NONDETERMINISTIC_PREFIXES)
+                or (qualified in T.TORCH_DERIVED_SEEDS and not in_function)
                 or draw_library(qualified) is not None
             ):
                 return f"{shown(node.func)}()"

@@ -40,8 +40,18 @@ SEEDERS: dict[str, frozenset[str]] = {
     "detectron2.utils.env.seed_all_rng": _LIGHTNING,
     "fastai.torch_core.set_seed": _LIGHTNING,
     "catalyst.utils.set_global_seed": _LIGHTNING,
+    # detectron2's set-up seeds every library from the config's SEED (`default_setup(cfg, args)`).
+    "detectron2.engine.default_setup": _LIGHTNING,
+    "detectron2.engine.defaults.default_setup": _LIGHTNING,
     "jax.random.PRNGKey": frozenset({"jax"}),
     "jax.random.key": frozenset({"jax"}),
+}
+# Seeding methods of objects made by a library class: class qualified name -> method -> the libraries seeded.
+# `fabric = Fabric(...)` then `fabric.seed_everything(seed)`; `accelerator.set_seed` does not exist, but the
+# module function does (SEEDERS).
+_FABRICS = ("lightning.Fabric", "lightning.fabric.Fabric", "lightning_fabric.Fabric", "lightning.fabric.fabric.Fabric")
+METHOD_SEEDERS: dict[str, dict[str, frozenset[str]]] = {
+    **{fabric: {"seed_everything": _LIGHTNING} for fabric in _FABRICS},
 }
 # Seeders that take no seed and always draw one from the operating system.
 ENTROPY_SEEDERS = frozenset({"torch.seed", "torch.random.seed", "torch.cuda.seed", "torch.cuda.seed_all"})
@@ -56,12 +66,19 @@ GENERATOR_FACTORIES: dict[str, str] = {
     "random.Random": "random",
 }
 
+# Methods that seed a generator object in place (`rng = random.Random(); rng.seed(s)`).
+GENERATOR_SEED_METHODS = frozenset({"seed"})
+
 # Names (last component) of calls whose first argument / `seed=` is a seed, when the call is not resolved
 # (a method on a generator object, a third-party helper): used to judge the seed value (RNG003) and, for an
 # unknown helper, to abstain from claiming that nothing is seeded (RNG001/RNG002).
 SEED_CALL_NAMES = frozenset(
     {"seed", "manual_seed", "set_seed", "seed_everything", "set_random_seed", "seed_all", "seed_all_rng"}
 )
+# Methods whose name says they seed global state, on an object the checker cannot type (`fabric.seed_everything(s)`
+# on a Fabric passed in): the checker abstains from claiming nothing is seeded. (Not `seed`/`manual_seed`, which
+# generator objects have.)
+SEED_METHOD_NAMES = frozenset({"seed_everything", "set_seed", "set_random_seed", "seed_all", "seed_all_rng"})
 SEED_KEYWORDS = frozenset({"seed", "random_state", "random_seed"})
 
 # Draws from a library's global random state.
@@ -131,6 +148,11 @@ TORCH_DRAWS = frozenset(
 TORCH_INIT_NON_DRAWS = frozenset(
     {"calculate_gain", "constant_", "zeros_", "ones_", "eye_", "dirac_", "_calculate_fan_in_and_fan_out"}
 )
+# Weight initialisation (RNG001 counts it as "initialises a model": a use when the entry point also trains, not
+# when it loads a checkpoint over the initial weights): torch.nn.init.* draws, and in-place draws on a model's
+# parameters (`module.weight.data.normal_(...)`), recognised by these attribute names in the receiver.
+WEIGHT_INITIALISERS = ("torch.nn.init.",)
+PARAMETER_ATTRIBUTES = frozenset({"weight", "bias", "data", "embedding", "embeddings", "pos_embedding"})
 # In-place tensor methods that draw from torch's generator (counted in modules that import torch).
 TORCH_TENSOR_DRAW_METHODS = frozenset(
     {"uniform_", "normal_", "random_", "bernoulli_", "exponential_", "geometric_", "cauchy_", "log_normal_"}
@@ -155,7 +177,8 @@ TORCH_MODEL_BASES = frozenset(
 TORCH_MODEL_PREFIXES = ("torch.nn.", "torchvision.models.", "timm.create_model")
 TORCH_TRAINING_PREFIXES = ("torch.optim.",)
 TORCH_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "pytorch_lightning.Trainer"})
-TRAINING_METHODS = frozenset({"backward"})
+# (`loss.backward()` is autograd, not a draw nor a training step: profilers and gradient checks call it too; the
+# optimizer or the trainer says a model is trained.)
 KERAS_MODEL_PREFIXES = ("tensorflow.keras.", "keras.", "tf_keras.")
 KERAS_MODEL_BASES = frozenset({"tensorflow.keras.Model", "keras.Model", "tf_keras.Model", "keras.models.Model"})
 FIT_METHODS = frozenset({"fit", "fit_generator"})
@@ -247,12 +270,15 @@ NONDETERMINISTIC_CALLS = frozenset(
         "os.urandom",
         "os.times",
         "torch.seed",
-        "torch.initial_seed",
         "numpy.random.SeedSequence",
         "tensorflow.random.Generator.from_non_deterministic_state",
     }
 )
 NONDETERMINISTIC_PREFIXES = ("secrets.", "uuid.")
+# The seed torch was seeded with: run-dependent in a process that never seeded torch (RNG001/RNG002 say so),
+# fixed otherwise. Inside a function (a DataLoader `worker_init_fn`, where it is the per-worker seed that torch
+# derives from the main process's generator) it is the recipe of PyTorch's reproducibility notes, not RNG003.
+TORCH_DERIVED_SEEDS = frozenset({"torch.initial_seed", "torch.random.initial_seed"})
 
 # What to suggest per library (messages).
 SEED_SUGGESTIONS = {

@@ -1,0 +1,282 @@
+"""RNG precision on real shapes: what making an object runs, what is not a draw, seeders and launchers, evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checker.test_rng import notebook, rng
+from tests.conftest import findings
+
+AUGMENT = """
+import numpy as np
+import torch
+from torch import nn
+
+
+class Augmenter:
+    def __init__(self, p):
+        self.p = p
+
+    def predict(self, x):
+        return x
+
+    def mix(self, x):
+        return x * np.random.beta(1.0, 1.0)
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.aug = Augmenter(0.5)
+
+    def forward(self, x):
+        return self.aug.mix(x)
+
+
+class Runner:
+    def __init__(self, seed):
+        self.setup(seed)
+
+    def setup(self, seed):
+        pass
+
+
+class SeededRunner(Runner):
+    def setup(self, seed):
+        np.random.seed(seed)
+
+    def run(self):
+        return np.random.rand()
+"""
+
+
+IMPORTS = "from utils.augment import Augmenter, Block, SeededRunner"
+
+
+def script(body: str) -> dict[str, str]:
+    lines = "\n".join("    " + line for line in body.strip().splitlines())
+    return {
+        "utils/__init__.py": "",
+        "utils/augment.py": AUGMENT,
+        "evaluate.py": f"{IMPORTS}\n\n\nif __name__ == '__main__':\n{lines}\n",
+    }
+
+
+# -- making an object runs its constructors, not every method -----------------------------------
+@pytest.mark.parametrize(
+    "body",
+    [
+        "aug = Augmenter(0.5)\nprint(aug.predict(1))",
+        "print(Augmenter(0.5).predict(1))",
+        "block = Block()\nprint(block.aug.p)",
+        "SeededRunner(0).run()",  # the base __init__ calls self.setup(): the override seeds
+    ],
+)
+def test_an_object_runs_only_the_methods_called_on_it(make_repo, body):
+    assert rng(make_repo(script(body))) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "aug = Augmenter(0.5)\nprint(aug.mix(1))",
+        "print(Augmenter(0.5).mix(1))",
+        "block = Block()\nprint(block(1))",  # calling a module runs forward, which mixes
+        "aug = Augmenter(0.5)\nprint(list(map(len, [aug])))",  # handed on: any method may run
+        "print([Augmenter(0.5)])",
+    ],
+)
+def test_methods_called_on_an_object_or_an_object_handed_on_still_count(make_repo, body):
+    found = findings(make_repo(script(body)), select="RNG")
+    assert [(f["code"], f["path"]) for f in found] == [("RNG001", "evaluate.py")]
+    assert "np.random.beta(...) at utils/augment.py:14" in found[0]["message"]
+
+
+def test_objects_kept_at_module_level_or_in_earlier_cells_are_followed(make_repo):
+    module_level = {
+        **script("pass"),
+        "predict.py": (
+            "from utils.augment import Augmenter\n\naug = Augmenter(0.5)\n\n\ndef main():\n"
+            "    return aug.mix(1)\n\n\nif __name__ == '__main__':\n    main()\n"
+        ),
+    }
+    assert [p for _, p, _ in rng(make_repo(module_level))] == ["predict.py"]
+    cells = notebook(["from utils.augment import Augmenter\n", "aug = Augmenter(0.5)\n"], ["aug.mix(1)\n"])
+    assert [p for _, p, _ in rng(make_repo({**script("pass"), "explore.ipynb": cells}))] == ["explore.ipynb"]
+
+
+# -- what is not a draw -------------------------------------------------------------------------
+PROFILE = """
+import torch
+from torch import nn
+
+
+def profile(model):
+    x = torch.ones(2, 8, requires_grad=True)
+    y = model(x)
+    (y.sum() if isinstance(y, torch.Tensor) else sum(yi.sum() for yi in y)).backward()
+
+
+if __name__ == "__main__":
+    profile(nn.Linear(8, 1))
+    {extra}
+"""
+
+
+def test_autograd_is_not_a_draw_but_an_optimizer_is_training(make_repo):
+    assert rng(make_repo({"bench.py": PROFILE.replace("{extra}", "pass")})) == []
+    trained = make_repo(
+        {"bench.py": PROFILE.replace("{extra}", "torch.optim.SGD(nn.Linear(8, 1).parameters(), lr=0.1)")}
+    )
+    found = findings(trained, select="RNG")
+    assert [f["code"] for f in found] == ["RNG001"]
+    assert "torch.optim.SGD(...) at bench.py:13" in found[0]["message"]
+
+
+MODEL_WITH_INIT = """
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 1)
+        self.apply(self._init_weights)
+
+    def _init_weights(self, module):
+        if isinstance(module, nn.Linear):
+            module.weight.data.normal_(mean=0.0, std=0.02)
+            nn.init.trunc_normal_(module.bias)
+
+    def forward(self, x):
+        return self.fc(x)
+"""
+
+
+def test_weight_initialisation_counts_only_when_the_model_is_trained(make_repo):
+    convert = "net = Net()\nnet.load_state_dict(torch.load('w.pt'))\nprint(net(torch.zeros(1, 8)))"
+    files = {"model.py": MODEL_WITH_INIT, "convert.py": f"import torch\nfrom model import Net\n\n{convert}\n"}
+    assert rng(make_repo(files)) == []
+    train = "net = Net()\nopt = torch.optim.Adam(net.parameters())\nnet(torch.zeros(1, 8)).sum().backward()\nopt.step()"
+    files["convert.py"] = f"import torch\nfrom model import Net\n\n{train}\n"
+    assert [c for c, _, _ in rng(make_repo(files))] == ["RNG001"]
+    draw = "x = torch.LongTensor(4).random_(0, 10)\nprint(x)"
+    found = findings(make_repo({"sample.py": f"import torch\n\n{draw}\n"}), select="RNG")
+    assert "torch.LongTensor(...).random_(...) at sample.py:3" in found[0]["message"]
+
+
+# -- seeders ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "seeding",
+    [
+        "import lightning as L\nfabric = L.Fabric()\nfabric.launch()\nfabric.seed_everything(0)",
+        "from lightning.fabric import Fabric\nfabric = Fabric(accelerator='cpu')\nfabric.seed_everything(0)",
+        "from detectron2.engine import default_setup\ndefault_setup(cfg, args)",
+        "import tensorflow as tf\ntf.keras.utils.set_random_seed(0)\ntorch.manual_seed(0)",
+        "import transformers\ntransformers.set_seed(0)",
+    ],
+)
+def test_method_and_framework_seeders(make_repo, seeding):
+    code = f"import random\nimport numpy as np\nimport torch\n\ncfg = args = None\n{seeding}\n"
+    code += "print(random.random(), np.random.rand(), torch.rand(1))\n"
+    assert rng(make_repo({"scripts/train.py": code})) == []
+
+
+def test_a_seeding_method_on_an_object_passed_in_is_not_second_guessed(make_repo):
+    code = """
+    import torch
+    import lightning as L
+
+
+    def main(fabric, cfg):
+        fabric.seed_everything(cfg.seed)
+        return torch.randn(3)
+
+
+    if __name__ == "__main__":
+        L.Fabric().launch(main, None)
+    """
+    assert rng(make_repo({"train.py": code})) == []
+    unseeded = code.replace("fabric.seed_everything(cfg.seed)", "fabric.barrier()")
+    assert [c for c, _, _ in rng(make_repo({"train.py": unseeded}))] == ["RNG001"]
+
+
+LAUNCHED = {
+    "fabric.launch": "import lightning as L\n\nif __name__ == '__main__':\n    L.Fabric().launch(main)\n",
+    "mp.spawn": "import torch.multiprocessing as mp\n\nif __name__ == '__main__':\n    mp.spawn(main, nprocs=2)\n",
+    "fire.Fire": "import fire\n\nif __name__ == '__main__':\n    fire.Fire(main)\n",
+    "jsonargparse.CLI": "from jsonargparse import CLI\n\nif __name__ == '__main__':\n    CLI(main)\n",
+    "typer.run": "import typer\n\nif __name__ == '__main__':\n    typer.run(main)\n",
+}
+
+
+@pytest.mark.parametrize("launcher", sorted(LAUNCHED))
+def test_a_function_handed_to_a_launcher_runs(make_repo, launcher):
+    seeded = "import random\n\n\ndef main(*args):\n    random.seed(0)\n    return random.random()\n\n\n"
+    assert rng(make_repo({"train.py": seeded + LAUNCHED[launcher]})) == []
+    unseeded = seeded.replace("random.seed(0)", "pass")
+    assert [c for c, _, _ in rng(make_repo({"train.py": unseeded + LAUNCHED[launcher]}))] == ["RNG001"]
+
+
+def test_a_generator_seeded_by_its_own_method(make_repo):
+    code = (
+        "import random\n\nif __name__ == '__main__':\n    rng = random.Random()\n    {seed}\n    print(rng.random())\n"
+    )
+    assert rng(make_repo({"run.py": code.replace("{seed}", "rng.seed(7)")})) == []
+    assert rng(make_repo({"run.py": code.replace("{seed}", "rng.seed(None)")}), "RNG001") == [("RNG001", "run.py", 3)]
+    assert rng(make_repo({"run.py": code.replace("{seed}", "pass")})) == [("RNG001", "run.py", 3)]
+
+
+def test_seeders_reached_through_a_star_import(make_repo):
+    seeding = "import random\n\nimport numpy as np\n\n\ndef seed_all(seed):\n"
+    seeding += "    random.seed(seed)\n    np.random.seed(seed)\n"
+    files = {
+        "common/__init__.py": "from .seeding import *\n",
+        "common/seeding.py": seeding,
+        "train.py": "import numpy as np\nfrom common import *\n\nif __name__ == '__main__':\n    seed_all(0)\n"
+        "    print(np.random.rand())\n",
+        "explore.ipynb": notebook(
+            ["import numpy as np\n", "from common.seeding import *\n"], ["seed_all(0)\n"]
+        ).replace('"seed_all(0)\\n"', '"seed_all(0)\\n", "np.random.rand()\\n"'),
+    }
+    assert rng(make_repo(files)) == []
+
+
+def test_hubconf_is_loaded_by_torch_hub_not_run(make_repo):
+    hubconf = "import torch\n\n\ndef model():\n    return torch.randn(3)\n\n\nif __name__ == '__main__':\n    model()\n"
+    assert rng(make_repo({"hubconf.py": hubconf})) == []
+    run = make_repo({"hubconf.py": hubconf, "Makefile": "smoke:\n\tpython hubconf.py\n"})
+    assert [p for _, p, _ in rng(run)] == ["hubconf.py"]  # a command of the repository runs it
+
+
+# -- RNG003 -------------------------------------------------------------------------------------
+WORKER = """
+import random
+
+import numpy as np
+import torch
+
+
+def seed_worker(worker_id):
+    worker_seed = {source}
+    np.random.seed(worker_seed)
+    random.seed(worker_seed)
+"""
+
+
+def test_worker_seed_derived_from_torch_is_deterministic(make_repo):
+    root = make_repo({"data.py": WORKER.format(source="torch.initial_seed() % 2**32")})
+    assert findings(root, select="RNG003") == []
+    at_start = make_repo(
+        {"data.py": "import numpy as np\nimport torch\n\nnp.random.seed(torch.initial_seed() % 2**32)\n"}
+    )
+    assert [f["line"] for f in findings(at_start, select="RNG003")] == [4]  # a process that never seeded torch
+    timed = make_repo(
+        {
+            "data.py": WORKER.format(source="int(time.time()) % 2**32").replace(
+                "import random", "import random\nimport time"
+            )
+        }
+    )
+    assert [f["line"] for f in findings(timed, select="RNG003")] == [10, 11]
