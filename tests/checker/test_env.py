@@ -174,6 +174,25 @@ def test_env002_look_alikes(make_repo):
     assert of(root, "ENV002") == []
 
 
+def test_env002_sub_projects_are_compared_within_themselves(make_repo):
+    pipfile = '[requires]\npython_version = "{}"\n'
+    files = {
+        "week1/Pipfile": pipfile.format("3.9"),
+        "week1/Dockerfile": f"FROM python:3.9-slim{DIGEST}\n",
+        "week2/homework/Pipfile": pipfile.format("3.10"),
+        "week2/homework/Dockerfile": f"FROM python:3.10-slim{DIGEST}\n",
+        "week3/Pipfile": pipfile.format("3.8"),
+        "week3/docker/Dockerfile": f"FROM python:3.11-slim{DIGEST}\n",  # the same project disagrees with itself
+        ".github/workflows/ci.yml": workflow("3.12"),
+        "train.py": "",
+    }
+    root = make_repo(files)
+    assert where(of(root, "ENV002")) == [("week3/docker/Dockerfile", 1)]
+    # a Dockerfile in a plain folder belongs to the repository's own project
+    root = make_repo({".python-version": "3.11\n", "docker/Dockerfile": f"FROM python:3.12-slim{DIGEST}\n"})
+    assert where(of(root, "ENV002")) == [("docker/Dockerfile", 1)]
+
+
 def test_env002_conda_python_in_an_install_command(make_repo):
     root = make_repo(
         {

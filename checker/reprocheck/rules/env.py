@@ -93,6 +93,8 @@ class PythonVersionMismatch(Rule):
     `python:3.X`, conda `python=3.X`, the pip-compile header, a single CI `python-version`) and reports each pin
     whose minor version differs from the others (the most common one, or the first by that order), and each
     pin outside `requires-python`. A CI matrix of several versions is testing, not a pin, and is not compared.
+    Pins are compared within one project: a folder with its own `pyproject.toml`, `setup.py`, `setup.cfg` or
+    `Pipfile` (the sub-projects of a course or monorepo) is judged apart from the rest of the repository.
 
     ## Why it matters
     The lock was compiled for Python 3.11 but the image runs 3.12: wheels differ, some have no build for that
@@ -112,27 +114,36 @@ class PythonVersionMismatch(Rule):
 
     def check(self, python_pins, requires_python):
         reported: set[tuple[str, int]] = set()
-        minors = Counter(pin.minor for pin in python_pins)
-        if len(minors) > 1:
-            reference = min(python_pins, key=lambda pin: (-minors[pin.minor], rank(pin)))
-            for pin in python_pins:
-                if pin.minor == reference.minor or (pin.path, pin.line) in reported:
-                    continue
-                reported.add((pin.path, pin.line))
-                message = (
-                    f"Python {pin.minor_text} in {pin.path} ({pin.source}) disagrees with {reference.minor_text} "
-                    f"in {reference.path} ({reference.source}); use one minor version everywhere"
-                )
-                yield self.finding(message, pin.path, pin.line)
+        by_scope: dict[str, list] = {}
+        for pin in python_pins:
+            by_scope.setdefault(pin.scope, []).append(pin)
+        for pins in by_scope.values():
+            yield from self.disagreements(pins, reported)
         if requires_python is None:
             return
-        for pin in python_pins:
+        for pin in by_scope.get("", ()):  # requires-python is the root project's
             if (pin.path, pin.line) in reported or requires_python.admits(pin):
                 continue
             reported.add((pin.path, pin.line))
             message = (
                 f"Python {pin.version} in {pin.path} ({pin.source}) is outside requires-python "
                 f"{requires_python.text} ({requires_python.path}); change the pin or requires-python"
+            )
+            yield self.finding(message, pin.path, pin.line)
+
+    def disagreements(self, pins: list, reported: set[tuple[str, int]]):
+        """Pins of one project whose minor version differs from the most common one (the first by priority)."""
+        minors = Counter(pin.minor for pin in pins)
+        if len(minors) < 2:
+            return
+        reference = min(pins, key=lambda pin: (-minors[pin.minor], rank(pin)))
+        for pin in pins:
+            if pin.minor == reference.minor or (pin.path, pin.line) in reported:
+                continue
+            reported.add((pin.path, pin.line))
+            message = (
+                f"Python {pin.minor_text} in {pin.path} ({pin.source}) disagrees with {reference.minor_text} "
+                f"in {reference.path} ({reference.source}); use one minor version everywhere"
             )
             yield self.finding(message, pin.path, pin.line)
 
