@@ -257,3 +257,16 @@ def test_nb003_one_finding_per_cell_naming_every_install(make_repo):
         "2 installs (`pip -q install gputil`, `pip -q install psutil`) install gputil, psutil from inside the notebook"
     )
     assert "install einops (besides -r requirements.txt)" in found[1]["message"]
+
+
+def test_nb003_packages_the_project_declares_are_not_to_be_declared_again(make_repo):
+    nb = notebook(code("%pip install torch==2.1.0 Scikit_Learn\n"), code("%pip install torch wandb\n"))
+    files = {
+        "analysis.ipynb": nb,
+        "requirements.txt": "torch==2.1.0\nscikit-learn==1.4.0\n",
+        "Dockerfile": "FROM python:3.11\nRUN pip install wandb==0.16.0\n",  # an install command declares nothing here
+    }
+    found = of(make_repo(files), "NB003")
+    assert "installs torch==2.1.0, Scikit_Learn, which the project declares already" in found[0]["message"]
+    assert "declare" not in found[0]["message"].split(";")[1]
+    assert "installs wandb (besides torch) from inside the notebook; declare them" in found[1]["message"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from reprocheck.facts.declarations import FILE_ORIGINS
 from reprocheck.facts.notebooks import Cell, Notebook
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Severity
@@ -216,28 +220,45 @@ def environment_targets(install) -> list[str]:
     return [*(f"-r {f}" for f in install.requirement_files), *install.editables, *install.local_paths]
 
 
-def install_message(installs: list, after_clone: bool) -> str:
+def distribution_name(package: str) -> str | None:
+    """The PEP 503 name a package argument installs (None for URLs, paths and unparsable text)."""
+    try:
+        return canonicalize_name(Requirement(package).name)
+    except InvalidRequirement:
+        return None
+
+
+def declared_in_files(declared_distributions) -> frozenset[str]:
+    """Distributions that a requirements/pyproject/setup/conda/lock file declares (not an install command)."""
+    origins = FILE_ORIGINS | {"conda", "lock"}
+    return frozenset(name for name, found in declared_distributions.items() if any(d.origin in origins for d in found))
+
+
+def install_message(installs: list, after_clone: bool, declared: frozenset[str]) -> str:
     """What the cell's installs do and the advice that fits (never "declare" what the project already declares)."""
     commands = [f"`{install.command.text.strip()}`" for install in installs]
     subject = commands[0] if len(commands) == 1 else f"{len(commands)} installs ({shown(commands)})"
     verb = "installs" if len(commands) == 1 else "install"
     packages = [package for install in installs for package in install.packages]
+    undeclared = [package for package in packages if distribution_name(package) not in declared]
     from_project = [target for install in installs for target in environment_targets(install)]
+    from_project += [package for package in packages if package not in undeclared]
     if after_clone:
         return (
             f"{subject} set{'s' if len(commands) == 1 else ''} up a fresh machine after cloning a repository (a "
             "Colab-style quick-start); for runs whose results count, install the environment before starting the "
             "kernel instead"
         )
-    if not packages:
+    if not undeclared:
         what = shown(from_project) or "the project's environment"
+        already = ", which the project declares already" if packages else ""
         return (
-            f"{subject} {verb} {what} from inside the notebook; install the environment before starting the "
-            "kernel (run the same command in a shell, then start Jupyter) and remove the install"
+            f"{subject} {verb} {what}{already} from inside the notebook; install the environment before starting "
+            "the kernel (run the same command in a shell, then start Jupyter) and remove the install"
         )
     also = f" (besides {shown(from_project)})" if from_project else ""
     return (
-        f"{subject} {verb} {shown(packages)}{also} from inside the notebook; declare them in the project's "
+        f"{subject} {verb} {shown(undeclared)}{also} from inside the notebook; declare them in the project's "
         "requirements, install the environment before starting the kernel and remove the install"
     )
 
@@ -247,9 +268,10 @@ class NotebookInstall(Rule):
     ## What it does
     Reports package installs run from notebook cells: `!pip install`, `%pip install`, `%conda install`,
     `!conda install`, `!{sys.executable} -m pip install`, `!uv pip install`, and installs inside `%%bash` cells.
-    An install of what the project already declares (`%pip install -r requirements.txt`, `-e .`) is advised to
-    move before the kernel starts. A notebook that clones a repository first (`!git clone ...`, `%cd`, then the
-    install: a Colab-style quick-start that sets up a fresh machine) is reported at info from the clone on.
+    An install of what the project already declares (`%pip install -r requirements.txt`, `-e .`, a package its
+    requirements list) is advised to move before the kernel starts, not to be declared again. A notebook that
+    clones a repository first (`!git clone ...`, `%cd`, then the install: a Colab-style quick-start that sets up
+    a fresh machine) is reported at info from the clone on.
     A cell is reported once, at its first install, naming everything it installs.
 
     ## Why it matters
@@ -273,7 +295,8 @@ class NotebookInstall(Rule):
     severity = Severity.WARNING
     summary = "Packages installed from inside a notebook"
 
-    def check(self, notebooks):
+    def check(self, notebooks, declared_distributions):
+        declared = declared_in_files(declared_distributions)
         for path, notebook in notebooks.items():
             clone_cell = None
             for cell in notebook.code_cells:
@@ -287,7 +310,7 @@ class NotebookInstall(Rule):
                 after_clone = 0 < clone_cell <= cell.index
                 line = installs[0][0]
                 finding = self.finding(
-                    install_message([install for _, install in installs], after_clone),
+                    install_message([install for _, install in installs], after_clone, declared),
                     path,
                     line,
                     cell=cell.index,
