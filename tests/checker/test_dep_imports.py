@@ -269,3 +269,34 @@ def test_look_alikes_of_companions_are_reported(make_repo):
         }
     )
     assert imported(dep004(root)) == ["numpy", "omegaconf", "IPython"]
+
+
+# -- sys.path additions, resolved without running anything ----------------------------------------------------------
+def additions(rel: str, text: str) -> tuple[set[str], bool]:
+    from reprocheck.facts.imports import path_additions
+    from reprocheck.facts.pycode import PyModule
+
+    return path_additions(rel, [PyModule(None, rel, None, text)])
+
+
+def test_sys_path_additions_resolve_the_usual_spellings():
+    head = "import os, sys\nfrom pathlib import Path\n"
+    cases = {
+        "sys.path.append(os.path.dirname(__file__))": {"a/b"},
+        "sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))": {"a"},
+        "sys.path.insert(0, os.path.realpath(os.path.dirname(__file__) + '/../lib'))": {"a/lib"},
+        "ROOT = Path(__file__).resolve().parents[1]\nsys.path.append(str(ROOT))": {"a"},
+        "FILE = Path(__file__).resolve()\nROOT = FILE.parents[0]\nsys.path.append(str(ROOT / 'x'))": {"a/b/x"},
+        "here = Path(__file__).parent\nsys.path.insert(0, f'{here}/../vendor')": {"a/vendor"},
+        "sys.path.append('src')": {"src", "a/b/src"},
+        "sys.path.extend(['tools', '/opt/lib'])": {"tools", "a/b/tools"},
+        "sys.path.append(os.getcwd())": {"", "a/b"},  # the working directory: the root or the folder
+    }
+    for body, folders in cases.items():
+        assert additions("a/b/run.py", head + body + "\n") == (folders, False), body
+
+
+def test_sys_path_additions_that_are_not_static_are_flagged():
+    assert additions("run.py", "import sys\nsys.path.append(sys.argv[1])\n") == (set(), True)
+    assert additions("run.py", "import sys\nsys.path.append('../../outside')\n") == (set(), False)
+    assert additions("run.py", "import sys\nprint(sys.path)\n") == (set(), False)

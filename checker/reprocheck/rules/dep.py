@@ -341,8 +341,8 @@ def advice(site, user_map: dict[str, list[str]]) -> str:
         return f"declare the distribution that provides it ({MISLEADING_NAMESAKES[site.top]})"
     if not known and site.top in GENERIC_LOCAL_NAMES:
         return (
-            f"no module or folder named {site.top} exists in the repository, so this looks like a stale import of "
-            "the project's own code: fix or remove it (or declare the distribution that provides it)"
+            f"nor is any module or folder named {site.top} in the repository: likely a stale import of the "
+            "project's own code; fix or remove it (or declare the distribution that provides it)"
         )
     suggestion = " or ".join(known[:2]) if known else canonicalize_name(site.top)
     return f"declare {suggestion} (or map the import in `import-map`)"
