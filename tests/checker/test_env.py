@@ -188,6 +188,17 @@ def test_env002_sub_projects_are_compared_within_themselves(make_repo):
     }
     root = make_repo(files)
     assert where(of(root, "ENV002")) == [("week3/docker/Dockerfile", 1)]
+    # a workflow whose steps all work in one sub-project pins that sub-project's Python
+    ci = (
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        f"      - uses: {SETUP_PYTHON}\n        with:\n          python-version: '3.8'\n"
+        "      - run: pipenv install --dev && pipenv run pytest\n        working-directory: week3\n"
+    )
+    root = make_repo({**files, ".github/workflows/ci.yml": ci})
+    assert where(of(root, "ENV002")) == [("week3/docker/Dockerfile", 1)]
+    ci = ci.replace("'3.8'", "'3.9'")
+    root = make_repo({**files, ".github/workflows/ci.yml": ci})
+    assert (".github/workflows/ci.yml", 8) in where(of(root, "ENV002"))
     # a Dockerfile in a plain folder belongs to the repository's own project
     root = make_repo({".python-version": "3.11\n", "docker/Dockerfile": f"FROM python:3.12-slim{DIGEST}\n"})
     assert where(of(root, "ENV002")) == [("docker/Dockerfile", 1)]

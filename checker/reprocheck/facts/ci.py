@@ -49,6 +49,7 @@ class RunStep:
     shell: str | None = None  # GitHub `shell:` (None: the default shell)
     name: str | None = None
     folded: bool = False  # a `>` block scalar (its lines are joined, so lines inside it are approximate)
+    folder: str = ""  # the GitHub `working-directory` it runs in ("" for the checkout's root)
 
     @property
     def is_shell(self) -> bool:
@@ -191,8 +192,9 @@ def env_of(node: yaml.Node | None) -> dict[str, str]:
 
 # -- GitHub -------------------------------------------------------------------------------------------------------
 def _github_steps(
-    config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix, shell=None
-):
+    config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix, shell=None,
+    folder: str = "",
+):  # fmt: skip
     fixed = single_valued(matrix)
     for step in elements(steps):
         step_env = {k: with_matrix(v, fixed) for k, v in {**env, **env_of(child(step, "env"))}.items()}
@@ -211,6 +213,7 @@ def _github_steps(
                     shell=text(child(step, "shell")) or shell,
                     name=text(child(step, "name")),
                     folded=run.style == ">",
+                    folder=working_directory(text(child(step, "working-directory"))) or folder,
                 )
             )
         uses = child(step, "uses")
@@ -296,6 +299,7 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
         for name, _, spec in items(child(child(triggers, trigger), "inputs")):
             config.inputs[str(name)] = text(child(spec, "type")) or "string"
     default_shell = text(child(child(child(root, "defaults"), "run"), "shell"))
+    default_folder = working_directory(text(child(child(child(root, "defaults"), "run"), "working-directory")))
     for job_name, key, job in items(child(root, "jobs")):
         job_name = str(job_name)
         config.jobs[job_name] = line(key)
@@ -316,8 +320,18 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
             if image:
                 config.images.append(ImageUse(image[0], image[1], "services", job_name))
         shell = text(child(child(child(job, "defaults"), "run"), "shell")) or default_shell
-        _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell)
+        folder = working_directory(text(child(child(child(job, "defaults"), "run"), "working-directory")))
+        folder = folder or default_folder
+        _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell, folder)
     return config
+
+
+def working_directory(value: str | None) -> str:
+    """A `working-directory` as a root-relative folder ("" for the root, or when it holds an expression)."""
+    if not value or "$" in value:
+        return ""
+    folder = posixpath.normpath(value.strip().removeprefix("./"))
+    return "" if folder in (".", "") or folder.startswith(("..", "/")) else folder
 
 
 def workflow_events(triggers: yaml.Node | None) -> list[str]:

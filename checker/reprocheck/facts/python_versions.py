@@ -39,7 +39,7 @@ class PythonPin:
     version: str
     minor: tuple[int, int]
     patch: int | None = None
-    scope: str = ""  # the project the pin belongs to: its nearest folder with a pyproject/setup/Pipfile ("" root)
+    scope: str | None = None  # the project it belongs to: its nearest folder with a pyproject/setup/Pipfile
 
     @property
     def minor_text(self) -> str:
@@ -197,7 +197,9 @@ def python_pins(
             pin = image_pin(rel, ref.line, ref.name, ref.tag)
             if pin is not None:
                 pins.append(pin)
+    roots = project_roots(project)
     for config in ci_configs:
+        scope = ci_scope(config, roots)
         versions = config.python_versions
         matrix = [v for v in versions if v[2]]
         for version, line, in_matrix in versions:
@@ -205,15 +207,20 @@ def python_pins(
                 continue
             parsed = parse_version_text(str(version))
             if parsed is not None and re.match(r"^\s*\d+\.\d+", str(version)):
-                pins.append(PythonPin(config.path, line, "CI python-version", str(version), *parsed))
-    roots = project_roots(project)
-    return [replace(pin, scope=scope_of(pin.path, roots)) for pin in pins]
+                pins.append(PythonPin(config.path, line, "CI python-version", str(version), *parsed, scope=scope))
+    return [replace(pin, scope=scope_of(pin.path, roots)) if pin.scope is None else pin for pin in pins]
 
 
 def project_roots(project) -> list[str]:
     """Folders holding a project of their own (a course or monorepo keeps one per sub-project), deepest first."""
     folders = {posixpath.dirname(rel) for rel in project.files if posixpath.basename(rel) in PROJECT_MARKERS}
     return sorted(folders, key=lambda folder: -folder.count("/") - bool(folder))
+
+
+def ci_scope(config, roots: list[str]) -> str | None:
+    """The project a workflow's Python serves: the one all its steps work in (`working-directory`), if one."""
+    scopes = {scope_of(f"{step.folder}/", roots) if step.folder else "" for step in config.run_steps}
+    return scopes.pop() if len(scopes) == 1 else None
 
 
 def scope_of(path: str, roots: list[str]) -> str:
