@@ -174,9 +174,12 @@ def test_look_alikes_of_first_party_modules_are_reported(make_repo):
             # a sys.path addition that does not hold the module
             "lib/other.py": "x = 1\n",
             "tools/run.py": "import sys\nsys.path.append('lib')\nimport rich_helpers\n",
+            # a folder of examples named after a well-known package, not next to the importing file
+            "examples/gradio/app.py": "x = 1\n",
+            "demo.py": "import gradio\n",
         }
     )
-    assert imported(dep004(root)) == ["clearml", "wandb", "rich_helpers"]
+    assert imported(dep004(root)) == ["gradio", "clearml", "wandb", "rich_helpers"]
 
 
 # -- provided without a declaration naming it -------------------------------------------------------------------
