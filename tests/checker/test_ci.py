@@ -472,8 +472,11 @@ def test_sec002_untrusted_expressions_in_run(make_repo):
         (".github/workflows/triage.yml", 11),
         (".github/workflows/triage.yml", 12),
         (".github/workflows/triage.yml", 13),
-        (".github/workflows/triage.yml", 13),
     ]
+    assert result[3][2] == (
+        "${{ github.head_ref }}, ${{ inputs.note }} are expanded into a run: script (script injection): pass them "
+        'through env: (HEAD_REF: ${{ github.head_ref }}, NOTE: ${{ inputs.note }}) and use "$HEAD_REF", "$NOTE"'
+    )
     assert result[1][2] == (
         "${{ github.event.issue.title }} is expanded into a run: script (script injection): pass it through env: "
         '(TITLE: ${{ github.event.issue.title }}) and use "$TITLE"'

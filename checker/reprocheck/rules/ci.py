@@ -611,9 +611,9 @@ class WorkflowScriptInjection(Rule):
     """
     ## What it does
     Reports an untrusted `${{ github.event.* }}`, `${{ github.head_ref }}` or `${{ inputs.* }}` expression
-    written inside a workflow or composite-action `run:` script. Numeric and SHA fields
-    (`github.event.pull_request.number`, `….head.sha`), boolean/number/choice `workflow_dispatch` inputs and
-    comparisons (`${{ github.event.action == 'opened' }}`) are not reported.
+    written inside a workflow or composite-action `run:` script, once per line (listing its expressions).
+    Numeric and SHA fields (`github.event.pull_request.number`, `….head.sha`), boolean/number/choice
+    `workflow_dispatch` inputs and comparisons (`${{ github.event.action == 'opened' }}`) are not reported.
 
     ## Why it matters
     GitHub pastes the expression's value into the script before the shell runs it. A pull-request title such as
@@ -645,18 +645,32 @@ class WorkflowScriptInjection(Rule):
                 continue
             source_lines = config.yaml.text.splitlines() if config.yaml is not None else []
             for step in config.run_steps:
+                by_line: dict[int, list[tuple[str, str]]] = {}  # line -> (expression as written, reference)
                 for match in EXPRESSION.finditer(step.script):
                     for reference in untrusted_references(match.group(1), config.inputs):
                         line = step.line if step.folded else step.line + step.script.count("\n", 0, match.start())
-                        column = column_of(source_lines, line, match.group(0))
-                        variable = env_name(reference)
-                        yield self.finding(
-                            f"{match.group(0)} is expanded into a run: script (script injection): pass it through "
-                            f'env: ({variable}: ${{{{ {reference} }}}}) and use "${variable}"',
-                            config.path,
-                            line,
-                            column,
-                        )
+                        by_line.setdefault(line, []).append((match.group(0), reference))
+                for line, found in by_line.items():
+                    yield self.finding(
+                        injection_message(found), config.path, line, column_of(source_lines, line, found[0][0])
+                    )
+
+
+def injection_message(found: list[tuple[str, str]]) -> str:
+    """One message for the untrusted expressions of one line (they are moved to env: together)."""
+    found = list(dict.fromkeys(found))
+    written = ", ".join(expression for expression, _ in found)
+    passed = ", ".join(f"{env_name(reference)}: ${{{{ {reference} }}}}" for _, reference in found)
+    used = ", ".join(f'"${env_name(reference)}"' for _, reference in found)
+    if len(found) == 1:
+        return (
+            f"{written} is expanded into a run: script (script injection): pass it through env: ({passed}) "
+            f"and use {used}"
+        )
+    return (
+        f"{written} are expanded into a run: script (script injection): pass them through env: ({passed}) "
+        f"and use {used}"
+    )
 
 
 def column_of(lines: list[str], line: int, needle: str) -> int | None:
