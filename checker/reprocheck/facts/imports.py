@@ -15,7 +15,10 @@ A module is the project's own when Python would find it in the repository: a pac
 a module or folder next to the importing script or notebook, one in a folder the file adds to `sys.path` (the
 path is resolved where it is written statically, from literals and `__file__`), and more loosely any module or
 folder of that name in the repository, unless the name is a well-known third-party package (then a module of that
-name deep in a package is a wrapper for it) or the importing file itself lives in it.
+name deep in a package is a wrapper for it) or the importing file itself lives in it. Modules generated at build
+time (`*_pb2`) or written by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
+modules of hosted runtimes (`google.colab`) and, in a Jupyter kernel, the kernel's own (`IPython`) are not
+third-party imports either; nor is anything inside a vendored copy of a third-party package.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from reprocheck.facts import fact
-from reprocheck.facts.pycode import catches_import_error
+from reprocheck.facts.pycode import catches_import_error, package_dirs
 from reprocheck.tables.import_names import (
     AVAILABILITY_CALL_PATTERN,
     AVAILABILITY_CALLS,
@@ -85,7 +88,8 @@ class ThirdPartyImports:
     notebooks: dict
     first_party: frozenset[str]
     files: tuple[str, ...]
-    roles: object = None
+    packages: frozenset[str] = frozenset()  # folders with an `__init__.py`
+    roles: object = None  # facts/roles.Roles
 
     @cached_property
     def found(self) -> list[ImportSite]:
@@ -149,10 +153,6 @@ class ThirdPartyImports:
                     found.setdefault(folder, []).append((parent, directory))
                 directory = parent
         return found
-
-    @cached_property
-    def packages(self) -> frozenset[str]:
-        return frozenset(posixpath.dirname(f) for f in self.files if posixpath.basename(f) == "__init__.py")
 
     def names_for(self, rel: str, sources: list) -> OwnNames:
         """The project's own import names as seen from file `rel` (see the module docstring)."""
@@ -543,4 +543,5 @@ def third_party_imports(project, python_modules, notebook_modules, notebooks, fi
     """The project's third-party imports (scanned on first use of `.found`); vendored copies of third-party
     packages are not the project's code, and the modules they define are its own."""
     files = tuple(project.files)
-    return ThirdPartyImports(python_modules, notebook_modules, notebooks, first_party, files, roles)
+    packages = package_dirs(project)
+    return ThirdPartyImports(python_modules, notebook_modules, notebooks, first_party, files, packages, roles)
