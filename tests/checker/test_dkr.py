@@ -145,20 +145,20 @@ def test_dkr004_bootstrap_upgrades_are_info_once_per_instruction(make_repo):
         f"FROM {PINNED_BASE}\n"
         "RUN pip install -U pip\n"
         "RUN python -m pip install --upgrade pip setuptools wheel && pip install --upgrade pip\n"
-        "RUN pip install -U pip && pip install pipenv\n"
+        "RUN pip install -U pip && pip install torch\n"
+        "RUN pip install pipenv && pipenv install --system --deploy\n"
         "USER app\n"
     )
     root = make_repo({"Dockerfile": dockerfile})
     found = [(f["line"], f["severity"], f["message"]) for f in findings(root, select="DKR004")]
-    assert [(line, severity) for line, severity, _ in found] == [(2, "info"), (3, "info"), (4, "warning")]
+    assert [(line, severity) for line, severity, _ in found] == [(2, "info"), (3, "info"), (4, "warning"), (5, "info")]
     assert found[0][2] == (
         "RUN pip install leaves the build tooling (pip) unpinned: pin it (pip==<version>) so that packages are "
         "built the same way every time"
     )
     assert "(pip, setuptools, wheel)" in found[1][2]
-    assert found[2][2].startswith(
-        "RUN pip install installs pipenv without a pinned version (the build tooling pip too)"
-    )
+    assert found[2][2].startswith("RUN pip install installs torch without a pinned version (the build tooling pip too)")
+    assert found[3][2].startswith("RUN pip install leaves the build tooling (pipenv) unpinned")
 
 
 def test_dkr004_lookalikes(make_repo):

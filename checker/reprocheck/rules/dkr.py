@@ -239,8 +239,8 @@ class UnpinnedPackageInstall(Rule):
     `==`), after `ARG`/`ENV` expansion, once per `RUN` instruction with the packages listed. Installing from a lock
     (`-r`, `-c`, `--require-hashes`), a local path or a wheel is fine, and the values of options such as `-i URL` or
     `--target DIR` are never taken for packages. A `RUN` that only installs or upgrades the build tooling
-    (`pip install -U pip setuptools wheel`) is reported at info: it changes how packages are built, rarely what
-    they compute.
+    (`pip install -U pip setuptools wheel`, an installer such as pipenv or uv that then installs from a lock) is
+    reported at info: it changes how packages are built, rarely what they compute.
 
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-# DKR004: build tooling upgraded before the real installs (`pip install -U pip setuptools wheel`). Unpinned, it
-# changes how packages are resolved and built, rarely what they compute: reported at info, once per RUN.
-BOOTSTRAP_PACKAGES = frozenset({"pip", "setuptools", "wheel"})
+# DKR004: build tooling installed before the real installs (`pip install -U pip setuptools wheel`, the installer
+# that then installs from a lock: `pip install pipenv`). Unpinned, it changes how packages are resolved and
+# built, rarely what they compute: reported at info, once per RUN.
+BOOTSTRAP_PACKAGES = frozenset(
+    {"pip", "setuptools", "wheel", "pipenv", "poetry", "uv", "pdm", "pip-tools", "hatch", "conda-lock", "virtualenv"}
+)
 
 # DKR006: system packages with no bearing on results: time zones, certificates, editors, shells, fetchers and
 # version control, locales, process viewers and archivers. Compilers, BLAS/LAPACK, CUDA and Python itself matter.
