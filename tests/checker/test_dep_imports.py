@@ -110,9 +110,10 @@ def test_look_alikes_of_optional_imports_are_reported(make_repo):
             "c.py": "import argparse\nargs = argparse.Namespace(log=True)\nif args.log:\n    import wandb\n",
             "d.py": "try:\n    import orjson\nexcept KeyError:\n    pass\n",
             "e.py": "from importlib.util import find_spec\nif find_spec('x'):\n    print('x')\nimport optuna\n",
+            "f.py": "try:\n    x = int('1')\nexcept Exception:\n    import sentry_sdk\n",
         }
     )
-    assert imported(dep004(root)) == ["torch", "cupy", "ujson", "wandb", "orjson", "optuna"]
+    assert imported(dep004(root)) == ["torch", "cupy", "ujson", "wandb", "orjson", "optuna", "sentry_sdk"]
 
 
 # -- the project's own modules ------------------------------------------------------------------------------------

@@ -428,10 +428,12 @@ class Guards:
                 self.lines.add(node.lineno)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             catches = any(catches_import_error(h) for h in node.handlers)
+            # the handlers and the else of a guarded import are its fallback and its sequel
+            imports = catches and any(isinstance(child, (ast.Import, ast.ImportFrom)) for child in node.body)
             self.body(node.body, guarded or catches)
             for handler in node.handlers:
-                self.body(handler.body, guarded or catches)
-            self.body(node.orelse, guarded or catches)
+                self.body(handler.body, guarded or imports)
+            self.body(node.orelse, guarded or imports)
             self.body(node.finalbody, guarded)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self.body(node.body, guarded or any(suppresses_import_error(i.context_expr) for i in node.items))
