@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reprocheck.config import Settings
 from reprocheck.facts import FactStore
+from reprocheck.facts.devcontainers import strip_jsonc
 from reprocheck.facts.dockerfile import DockerfileError, parse_dockerfile, parse_image
 from reprocheck.facts.shell import parse_install, split_commands
 from reprocheck.project import Project
+from tests.conftest import findings
 
 
 def parse(text: str):
@@ -229,3 +233,76 @@ def test_parser_only_raises_its_own_error(lines):
     for stage in dockerfile.stages:
         for run in stage.runs:
             run.commands()
+
+
+# -- build context ------------------------------------------------------------------------------------------------
+def contexts_of(root):
+    project = Project.discover(root, Settings())
+    return FactStore(project).get("build_contexts")
+
+
+def test_build_context_knows_what_buildkit_sends(make_repo):
+    root = make_repo(
+        {
+            "Dockerfile": (
+                "FROM python:3.11\nCOPY ./requirements.txt /app/\nCOPY src/ /app/src/\nADD *.toml /app/\n"
+                "ADD https://x.org/a.tgz /opt/\nRUN --mount=type=bind,source=wheels,target=/w pip install /w/*\n"
+                "RUN --mount=type=cache,target=/root/.cache true\n"
+            ),
+            "all/Dockerfile": "FROM python:3.11\nCOPY . /app\n",
+            "var/Dockerfile": "FROM python:3.11\nARG SRC\nCOPY ${SRC} /app\n",
+            "requirements.txt": "x==1\n",
+            "src/a.py": "",
+            "wheels/x.whl": "",
+        }
+    )
+    contexts = contexts_of(root)
+    main = contexts["Dockerfile"]
+    assert (main.folder, main.ignore_file) == ("", None)
+    assert main.sent == ("requirements.txt", "src", "*.toml", "wheels")
+    assert main.sends("src/a.py") and main.sends("pyproject.toml")
+    assert not main.sends(".git") and not main.sends("data") and not main.sends("src")  # src itself: on purpose
+    assert contexts["all/Dockerfile"].sent is None and contexts["all/Dockerfile"].sends(".git")
+    assert contexts["var/Dockerfile"].sent is None
+
+
+def test_build_context_reads_the_dev_container_and_the_ignore_file_in_force(make_repo):
+    root = make_repo(
+        {
+            ".devcontainer/devcontainer.json": (
+                '{\n  // JSON with comments\n  "build": {\n    "dockerfile": "../docker/dev.Dockerfile",\n'
+                '    "context": "..", /* the repository */\n  },\n  "remoteUser": "vscode",\n}\n'
+            ),
+            "docker/dev.Dockerfile": "FROM python:3.11\nCOPY requirements.txt /tmp/\n",
+            "docker/dev.Dockerfile.dockerignore": "*\n!requirements.txt\n",
+            "requirements.txt": "x==1\n",
+        }
+    )
+    project = Project.discover(root, Settings())
+    store = FactStore(project)
+    (container,) = store.get("devcontainers")
+    assert (container.dockerfile, container.context, container.user) == ("docker/dev.Dockerfile", "", "vscode")
+    context = store.get("build_contexts")["docker/dev.Dockerfile"]
+    assert (context.folder, context.ignore_file, context.devcontainer) == (
+        "",
+        "docker/dev.Dockerfile.dockerignore",
+        ".devcontainer/devcontainer.json",
+    )
+
+
+def test_unparsable_devcontainer_is_rpc002(make_repo):
+    root = make_repo({".devcontainer/devcontainer.json": '{"build": ', ".devcontainer/Dockerfile": "FROM x:1\n"})
+    found = [(f["code"], f["path"]) for f in findings(root, select="RPC002,DKR")]
+    assert ("RPC002", ".devcontainer/devcontainer.json") in found
+
+
+@pytest.mark.parametrize(
+    ("jsonc", "data"),
+    [
+        ('{"a": "http://x/*y*/", // c\n "b": [1, 2,],}', {"a": "http://x/*y*/", "b": [1, 2]}),
+        ('{"a": "q\\" // not a comment", /* a\n block */ "b": ",}"}', {"a": 'q" // not a comment', "b": ",}"}),
+    ],
+)
+def test_jsonc_comments_and_trailing_commas_go_strings_stay(jsonc, data):
+    stripped = strip_jsonc(jsonc)
+    assert json.loads(stripped) == data and stripped.count("\n") == jsonc.count("\n")

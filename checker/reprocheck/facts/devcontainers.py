@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from reprocheck import filekinds
 from reprocheck.facts import fact
 
-# A string, a comment or a trailing comma: strings are kept, the others blanked (newlines kept).
-JSONC_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+# Strings are kept; comments, then trailing commas, are blanked (newlines kept, so positions stay true).
+JSONC_COMMENT = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+JSONC_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(?=\s*[}\]])')
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def strip_jsonc(text: str) -> str:
         token = match.group(0)
         return token if token.startswith('"') else re.sub(r"[^\n]", " ", token)
 
-    return JSONC_TOKEN.sub(blank, text)
+    return JSONC_TRAILING_COMMA.sub(blank, JSONC_COMMENT.sub(blank, text))
 
 
 def _build(project, rel: str) -> DevContainer | None:
