@@ -552,3 +552,21 @@ def test_hostile_dependency_files_are_rpc002_never_a_crash(make_repo):
 def test_options_split_on_blanks_only_where_shlex_would_split_the_same(text):
     if NOT_PLAIN.search(text) is None:
         assert text.split() == shlex.split(text, comments=False, posix=True)
+
+
+def test_unpinned_requirements_honour_constraints_in_force(make_repo):
+    """`unpinned` is what DEP001 reports in a file: exact pins, URLs, local paths and constrained names are not."""
+    from reprocheck.facts.requirements import unpinned
+
+    root = make_repo(
+        {
+            "requirements.txt": "numpy\ntorch==2.3.0\npandas>=2\n-e ./lib\npkg @ https://example.com/pkg.whl\n",
+            "constraints.txt": "numpy==1.26.4\n",
+            "requirements-ci.txt": "-c constraints.txt\n-r requirements.txt\n",
+            "solo.txt": "numpy\n",
+        }
+    )
+    files = facts_of(root)[1].get("requirements_files")
+    assert [r.name for r in unpinned(files, "requirements.txt")] == ["pandas"]
+    assert [r.name for r in unpinned(files, "solo.txt")] == ["numpy"]
+    assert unpinned(files, "constraints.txt") == []
