@@ -563,10 +563,10 @@ def test_unpinned_requirements_honour_constraints_in_force(make_repo):
             "requirements.txt": "numpy\ntorch==2.3.0\npandas>=2\n-e ./lib\npkg @ https://example.com/pkg.whl\n",
             "constraints.txt": "numpy==1.26.4\n",
             "requirements-ci.txt": "-c constraints.txt\n-r requirements.txt\n",
-            "solo.txt": "numpy\n",
+            "requirements-solo.txt": "numpy\n",
         }
     )
     files = facts_of(root)[1].get("requirements_files")
     assert [r.name for r in unpinned(files, "requirements.txt")] == ["pandas"]
-    assert [r.name for r in unpinned(files, "solo.txt")] == ["numpy"]
+    assert [r.name for r in unpinned(files, "requirements-solo.txt")] == ["numpy"]
     assert unpinned(files, "constraints.txt") == []
