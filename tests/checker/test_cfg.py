@@ -138,6 +138,11 @@ LOADERS = {
     "with open": 'import yaml\nwith open("config.yaml") as f:\n    cfg = yaml.safe_load(f)\n',
     "omegaconf": 'from omegaconf import OmegaConf\ncfg = OmegaConf.load("./config.yaml")\n',
     "path read_text": 'import yaml\nfrom pathlib import Path\ncfg = yaml.safe_load(Path("config.yaml").read_text())\n',
+    "next to the module": (
+        "import os, yaml\nfrom pathlib import Path\nhere = os.path.dirname(__file__)\n"
+        'a = yaml.safe_load(open(os.path.join(here, "config.yaml")))\n'
+        'b = yaml.safe_load((Path(__file__).parent / "config.yaml").read_text())\n'
+    ),
     "argparse default": (
         "import argparse, yaml\np = argparse.ArgumentParser()\n"
         'p.add_argument("--config", default="config.yaml")\ncfg = yaml.safe_load(open(p.parse_args().config))\n'

@@ -2,10 +2,11 @@
 
 Read from the shared Python modules (never executed, never parsed twice): a call of a config loader
 (`yaml.safe_load`, `OmegaConf.load`, `json.load`, `Config.fromfile`, `cfg.merge_from_file`, ...) whose argument is
-a literal path, `open(<literal>)`, `Path(<literal>)`, a name bound to one of these (`with open("config.yaml") as
-f`), and the literal default of an argparse option that takes a config (`--config`, `--cfg`, `--base`, ...).
-A script that takes a config option and a seed option with a literal integer default (`--seed`, default 23)
-records the seed of its runs on its own command line.
+a literal path, `open(<literal>)`, `Path(<literal>)`, a literal last part (`Path(__file__).parent / "config.yaml"`,
+`os.path.join(here, "config.yaml")`, tried from the root and from the module's folder), a name bound to one of
+these (`with open("config.yaml") as f`), and the literal default of an argparse option that takes a config
+(`--config`, `--cfg`, `--base`, ...). A script that takes a config option and a seed option with a literal
+integer default (`--seed`, default 23) records the seed of its runs on its own command line.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reprocheck.tables.config_loaders import (
     CONFIG_LOADERS,
     CONFIG_METHODS,
     CONFIG_OPTION,
+    PATH_JOINS,
     PATH_READERS,
     PATH_WRAPPERS,
 )
@@ -167,6 +169,8 @@ def literal_path(module, node: ast.AST, names: dict[str, str]) -> str | None:
         return node.value
     if isinstance(node, ast.Name):
         return names.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # Path(__file__).parent / "config.yaml"
+        return literal_path(module, node.right, names)
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in PATH_READERS:
@@ -174,6 +178,8 @@ def literal_path(module, node: ast.AST, names: dict[str, str]) -> str | None:
         wrapper = func.id if isinstance(func, ast.Name) else module.qualname(func)
         if wrapper in PATH_WRAPPERS and node.args:
             return literal_path(module, node.args[0], names)
+        if wrapper in PATH_JOINS and node.args:  # os.path.join(os.path.dirname(__file__), "config.yaml")
+            return literal_path(module, node.args[-1], names)
     return None
 
 

@@ -32,6 +32,7 @@ CONFIG_METHODS = frozenset({"merge_from_file"})
 # Wrappers that turn a path into something a loader reads: `open(p)`, `Path(p)`, `Path(p).read_text()`.
 PATH_WRAPPERS = frozenset({"open", "io.open", "pathlib.Path", "Path", "codecs.open"})
 PATH_READERS = frozenset({"read_text", "open", "read"})
+PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
 # `--config`, `--cfg`, `--config-file`, `--config_path`, `--base` (stacked configs), `--hparams`, `--hyp`.
 CONFIG_OPTION = re.compile(r"^--?(config|configs|cfg|conf|base|hparams|hyp|params)([-_]?(file|path|name|files))?$")
 # A file loaded from code is an experiment config when its name says so (a data file like `labels.json` is not).
