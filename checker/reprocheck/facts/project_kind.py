@@ -60,14 +60,14 @@ def publishing_step(ci_configs, shell_commands) -> ProjectKind | None:
     for config in ci_configs:
         for use in config.uses:
             if use.action in PUBLISH_ACTIONS:
-                return library(f"publishes to PyPI: {use.action} in {config.path}:{use.line}", config.path, use.line)
+                return library(f"publishes to PyPI: {use.action} in {config.path}", config.path, use.line)
     for sourced in shell_commands:
         if sourced.origin != "ci":
             continue
         words = program_words(sourced.command.argv)
         if tuple(words[:2]) in PUBLISH_COMMANDS:
             return library(
-                f"publishes to PyPI: `{' '.join(words[:2])}` in {sourced.path}:{sourced.line}",
+                f"publishes to PyPI: `{' '.join(words[:2])}` in {sourced.path}",
                 sourced.path,
                 sourced.line,
             )
@@ -133,7 +133,7 @@ def readme_install(project, names: set[str]) -> ProjectKind | None:
             for match in INSTALL_IN_TEXT.finditer(line):
                 target = installs_itself(line[match.start() :].split("`")[0], names, repository)
                 if target:
-                    return library(f"{readme}:{number} tells users to `pip install {target}`", readme, number)
+                    return library(f"{readme} tells users to `pip install {target}`", readme, number)
     return None
 
 
