@@ -288,6 +288,7 @@ def test_build_context_reads_the_dev_container_and_the_ignore_file_in_force(make
         "docker/dev.Dockerfile.dockerignore",
         ".devcontainer/devcontainer.json",
     )
+    assert context.excludes(project, "docker/dev.Dockerfile") and not context.excludes(project, "requirements.txt")
 
 
 def test_unparsable_devcontainer_is_rpc002(make_repo):

@@ -507,6 +507,10 @@ class BuildContext:
     def prefix(self) -> str:
         return f"{self.folder}/" if self.folder else ""
 
+    def excludes(self, project, rel: str) -> bool:
+        """Whether the .dockerignore in force (or the context's bounds) keeps the root-relative `rel` out."""
+        return docker_excludes(project, self.dockerfile, self.folder, rel)
+
     def sends(self, inside: str) -> bool:
         """Whether the build transfers the context-relative `inside` as part of a larger source (a folder or
         glob that holds it; naming it exactly is copying it on purpose)."""
