@@ -271,27 +271,27 @@ class UnpinnedPackageInstall(Rule):
                         yield self.run_finding(path, loose)
 
     def run_finding(self, path: str, loose: list[tuple[Install, str, int]]):
-        """One finding per RUN: the packages to pin, or (at info) only the bootstrap upgrade of pip & co."""
+        """One finding per RUN: the packages to pin, or (at info) the build tooling when it is all there is."""
         packages = [(install, spec, line) for install, spec, line in loose if not is_bootstrap(spec)]
-        bootstrap = [spec for _, spec, _ in loose if is_bootstrap(spec)]
-        first_install, first_spec, line = (packages or loose)[0]
-        tools = dict.fromkeys(f"{install.tool} {install.action}" for install, _, _ in packages or loose)
-        what = f"RUN {' / '.join(tools)}"
+        tooling = [spec for _, spec, _ in loose if is_bootstrap(spec)]
+        install, spec, line = (packages or loose)[0]
+        what = "RUN " + " / ".join(dict.fromkeys(f"{i.tool} {i.action}" for i, _, _ in packages or loose))
+        hint = pin_hint(spec, install.tool)
         if not packages:
             finding = self.finding(
-                f"{what} leaves the build tooling ({listing(bootstrap)}) unpinned: pin it "
-                f"({pin_hint(bootstrap[0], first_install.tool)}) so that packages are built the same way every time",
+                f"{what} leaves the build tooling ({listing(tooling)}) unpinned: pin it ({hint}) so that packages "
+                "are built the same way every time",
                 path,
                 line,
             )
             finding.severity = Severity.INFO
             return finding
         specs = [spec for _, spec, _ in packages]
-        also = f" (the build tooling {listing(bootstrap)} too)" if bootstrap else ""
-        version = "a pinned version" if len(specs) == 1 else "pinned versions"
+        also = f" (the build tooling {listing(tooling)} too)" if tooling else ""
+        version, them = ("a pinned version", "it") if len(specs) == 1 else ("pinned versions", "them")
         return self.finding(
-            f"{what} installs {listing(specs)} without {version}{also}: pin {'it' if len(specs) == 1 else 'them'} "
-            f"({pin_hint(first_spec, first_install.tool)}) or install from a lock (-r/-c requirements.lock)",
+            f"{what} installs {listing(specs)} without {version}{also}: pin {them} ({hint}) or install from a lock "
+            "(-r/-c requirements.lock)",
             path,
             line,
         )
@@ -668,42 +668,41 @@ class RunsAsRoot(Rule):
     summary = "The final stage runs as root"
 
     def check(self, dockerfiles, devcontainers):
-        containers = {container.dockerfile: container for container in devcontainers}
+        by_dockerfile = {container.dockerfile: container for container in devcontainers}
         for path, dockerfile in dockerfiles.items():
             final = dockerfile.final_stage
             if final is None:
                 continue
-            user, owner = effective_user(dockerfile, final)
-            container = containers.get(path)
+            container = by_dockerfile.get(path)
             if container is not None and container.user is not None:
-                user, owner = container.user, None
-            elif user is None and nonroot_image(owner.base, container is not None):
+                if is_root(container.user):
+                    yield self.finding(
+                        f"the dev container {container.path} runs as {container.user}: set remoteUser to an "
+                        "unprivileged user",
+                        path,
+                        final.line,
+                    )
                 continue
-            if not is_root(user):
+            user, owner = effective_user(dockerfile, final)
+            if user is None and nonroot_image(owner.base, container is not None):
                 continue
-            if owner is None:
-                yield self.finding(
-                    f"the dev container {container.path} runs as {user}: set remoteUser to an unprivileged user",
-                    path,
-                    final.line,
-                )
-            elif user is None:
+            if user is None:
                 fix = (
                     f'set "remoteUser" in {container.path} (or add `USER app`)'
                     if container is not None
                     else "add `RUN useradd --create-home app` and `USER app`"
                 )
-                message = (
+                yield self.finding(
                     f"the final stage (FROM {final.base.resolved}, line {final.line}) has no USER and runs as root: "
-                    + fix
+                    + fix,
+                    path,
+                    final.line,
                 )
-                yield self.finding(message, path, final.line)
-            else:
-                line = owner.user_line or final.line
+            elif is_root(user):
                 yield self.finding(
                     f"the final stage switches to USER {user} and runs as root: end with an unprivileged USER",
                     path,
-                    line,
+                    owner.user_line or final.line,
                 )
 
 
@@ -772,7 +771,7 @@ def sent_contents(project, contexts: list[BuildContext]) -> list[str]:
     first = contexts[0]
     root = project.root / first.prefix if first.prefix else project.root
     held: list[str] = []
-    if os.path.exists(root / ".git") and any(c.sends(".git") for c in contexts):
+    if os.path.isdir(root / ".git") and any(c.sends(".git") for c in contexts):
         held.append(f".git ({counted(count_files(root / '.git'), 'file')})")
     for name in containers.DATA_DIRS:
         if os.path.isdir(root / name) and any(c.sends(name) for c in contexts):
@@ -781,12 +780,13 @@ def sent_contents(project, contexts: list[BuildContext]) -> list[str]:
                 held.append(f"{name}/ ({described})")
     if os.path.isfile(root / ".env") and any(c.sends(".env") for c in contexts):
         held.append(".env")
-    notebooks = [
-        f for f in project.files if f.startswith(first.prefix) and filekinds.is_notebook(f)
-        and any(c.sends(f[len(first.prefix):]) for c in contexts)
-    ]  # fmt: skip
+    notebooks = sum(
+        any(c.sends(rel[len(first.prefix) :]) for c in contexts)
+        for rel in project.select(filekinds.is_notebook)
+        if rel.startswith(first.prefix)
+    )
     if notebooks:
-        held.append(counted(len(notebooks), "notebook"))
+        held.append(counted(notebooks, "notebook"))
     return held
 
 
