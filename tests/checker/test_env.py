@@ -62,6 +62,9 @@ def test_env001_anchors_without_pyproject(make_repo):
     assert where(of(root, "ENV001")) == [("src/app.py", 1)]
     root = make_repo({"requirements.txt": "numpy==1.26.4\n", "main.py": "x = 1\n"})
     assert where(of(root, "ENV001")) == [("requirements.txt", 1)]
+    # a repository-wide finding sits at the file nearest the root, not the first by name
+    root = make_repo({"demo/visualize.ipynb": "{}", "main_pretrain.py": "x = 1\n"})
+    assert where(of(root, "ENV001")) == [("main_pretrain.py", 1)]
 
 
 def test_env001_no_python_no_finding(make_repo):

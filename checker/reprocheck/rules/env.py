@@ -73,17 +73,22 @@ def anchor_of(project, requires_python, requirements_files, declared_distributio
     if project.exists("pyproject.toml"):
         return "pyproject.toml", 1
     if requirements_files:
-        return next(iter(requirements_files)), 1
+        return shallowest(requirements_files), 1
     conda = project.select(filekinds.is_conda_env)
     if conda:
-        return conda[0], 1
+        return shallowest(conda), 1
     if declared_distributions:
         first = next(iter(declared_distributions.values()))[0]
         return first.path, 1
     code = project.select(lambda rel: filekinds.is_python(rel) or filekinds.is_notebook(rel))
     if code:
-        return code[0], 1
+        return shallowest(code), 1
     return None
+
+
+def shallowest(paths) -> str:
+    """The file nearest the root (then the first by name): a repository-wide finding belongs up there."""
+    return min(paths, key=lambda rel: (rel.count("/"), rel))
 
 
 class PythonVersionMismatch(Rule):
