@@ -441,9 +441,7 @@ def job_activities(config: CiConfig, job: str) -> frozenset[str]:
                 found |= script_activities(str(use.inputs[key]), {})
     for step in config.run_steps:
         if step.job == job and step.is_shell:
-            does = script_activities(step.script, step.env, step.line)
-            named_test = step.name is not None and jobs_table.TEST_NAME.search(step.name)
-            found |= does | ({"test"} if does and named_test else set())
+            found |= script_activities(step.script, step.env, step.line)
     return frozenset(found)
 
 

@@ -27,5 +27,5 @@ BUILD_ACTIONS = frozenset({"docker/build-push-action", "docker/bake-action", "py
 LINT_ACTIONS = frozenset({"pre-commit/action", "pre-commit-ci/lite-action"})
 # Inputs through which an action runs a shell command (retry wrappers: `with: run: docker build ...`).
 SCRIPT_INPUTS = frozenset({"run", "command", "script"})
-# A job or step named for its tests (`Tests`, `unit-tests`, `Test detection`) runs them.
+# A job named for its tests (`Tests`, `unit-tests`, `run_tests_ubuntu`) runs them.
 TEST_NAME = re.compile(r"(?i)(^|[\W_])tests?($|[\W_])")
