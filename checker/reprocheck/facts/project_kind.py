@@ -10,8 +10,6 @@ set up, and say nothing.
 
 from __future__ import annotations
 
-import ast
-import configparser
 import posixpath
 import re
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck.facts import fact
+from reprocheck.facts.roles import root_project_names
 from reprocheck.facts.shell import parse_install, split_commands
 from reprocheck.tables.publishing import INSTALL_IN_TEXT, PUBLISH_ACTIONS, PUBLISH_COMMANDS, README_NAMES
 
@@ -45,12 +44,12 @@ class ProjectKind:
 
 
 @fact
-def project_kind(project, settings, ci_configs, shell_commands, pyproject, python_modules) -> ProjectKind:
+def project_kind(project, settings, ci_configs, shell_commands, python_modules) -> ProjectKind:
     """The project type: the `project-type` setting when set, else detected from publishing, else application."""
     source = settings.sources.get("project-type", "default")
     if source != "default":
         return ProjectKind(settings.project_type, f"set by project-type ({source})", explicit=True)
-    names = project_names(project, pyproject, python_modules)
+    names = root_project_names(project, python_modules)
     detected = publishing_step(ci_configs, shell_commands) or readme_install(project, names)
     return detected or ProjectKind("application", "the default (no PyPI publishing found)")
 
@@ -83,45 +82,6 @@ def program_words(argv: list[str]) -> list[str]:
 
 def library(reason: str, path: str, line: int) -> ProjectKind:
     return ProjectKind("library", reason, path=path, line=line)
-
-
-def project_names(project, pyproject, python_modules) -> set[str]:
-    """The project's own distribution names (canonical), from pyproject.toml, setup.cfg or a literal in setup.py."""
-    names: set[str] = set()
-    data = pyproject if isinstance(pyproject, dict) else {}
-    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-    for table in (data.get("project"), tool.get("poetry")):
-        if isinstance(table, dict) and isinstance(table.get("name"), str):
-            names.add(table["name"])
-    names.update(setup_cfg_name(project))
-    names.update(setup_py_name(python_modules))
-    return {canonicalize_name(n) for n in names if n and "{" not in n}
-
-
-def setup_cfg_name(project) -> list[str]:
-    text = project.try_read_text("setup.cfg") if project.exists("setup.cfg") else None
-    if not text or "name" not in text:
-        return []
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return []  # an unparsable setup.cfg is reported where its dependencies are read
-    return [parser.get("metadata", "name")] if parser.has_option("metadata", "name") else []
-
-
-def setup_py_name(python_modules) -> list[str]:
-    """`setup(name="x")` as a literal in the root setup.py (never executed)."""
-    module = python_modules.get("setup.py")
-    if module is None or not module.mentions("name") or module.tree is None:
-        return []
-    return [
-        keyword.value.value
-        for node in ast.walk(module.tree)
-        if isinstance(node, ast.Call)
-        for keyword in node.keywords
-        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
-    ]
 
 
 def readme_install(project, names: set[str]) -> ProjectKind | None:
