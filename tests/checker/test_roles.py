@@ -210,3 +210,17 @@ def test_configured_vendored_folders_and_default_third_party(make_repo):
     assert {f["path"] for f in findings(make_repo(files), select="DAT005")} == {"ext/copy/load.py", "train.py"}
     files["reprocheck.toml"] = '[roles]\nvendored = ["ext/"]\n'
     assert {f["path"] for f in findings(make_repo(files), select="DAT005")} == {"third_party/lib/load.py", "train.py"}
+
+
+@pytest.mark.parametrize(
+    "pyproject",
+    ["tool = 5\n", "project = 1\n", "[project]\nname = 3\n", "[tool]\npoetry = []\n", "[tool.poetry]\nname = ['x']\n"],
+)
+def test_odd_setup_files_name_no_project(make_repo, pyproject):
+    files = {
+        "pyproject.toml": pyproject,
+        "ext/pyproject.toml": pyproject,
+        "ext/x/__init__.py": "",
+        "train.py": HUB_LOAD,
+    }
+    assert [f["path"] for f in findings(make_repo(files), select="DAT005")] == ["train.py"]

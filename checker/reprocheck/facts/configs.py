@@ -107,6 +107,8 @@ def is_schema_file(path: str) -> bool:
 
 
 def config_format(path: str) -> str | None:
+    if filekinds.is_template(path):
+        return None
     if path.endswith(YAML_EXTENSIONS):
         return "yaml"
     if path.endswith(".json"):

@@ -161,9 +161,12 @@ def declared_name(project, python_modules, setup_file: str) -> str | None:
     base = filekinds.name(setup_file)
     if base == "pyproject.toml":
         data = load_toml(project, setup_file) or {}
-        section = data.get("project") or data.get("tool", {}).get("poetry") or {}
-        name = section.get("name") if isinstance(section, dict) else None
-        return name if isinstance(name, str) else None
+        tool = data.get("tool")
+        for section in (data.get("project"), tool.get("poetry") if isinstance(tool, dict) else None):
+            name = section.get("name") if isinstance(section, dict) else None
+            if isinstance(name, str):
+                return name
+        return None
     if base == "setup.cfg":
         try:
             text = project.read_text(setup_file)
