@@ -309,9 +309,8 @@ def test_dkr007_once_per_instruction(make_repo):
         (
             "Dockerfile",
             3,
-            "RUN wget https://x.org/a.pth downloads without a checksum check (sha256sum -c) in this RUN; "
-            "wget https://x.org/b.pth downloads without a checksum check (sha256sum -c) in this RUN: download to a "
-            'file and verify it (echo "<sha256>  file" | sha256sum -c -) before use',
+            "RUN wget https://x.org/a.pth, wget https://x.org/b.pth download without a checksum check (sha256sum -c) "
+            'in this RUN: download to a file and verify it (echo "<sha256>  file" | sha256sum -c -) before use',
         ),
     ]
 

@@ -433,7 +433,20 @@ def is_verification(command: Command) -> bool:
     return False
 
 
-def remote_fetch_problems(commands: list[Command]) -> Iterator[tuple[Command, str]]:
+# What is wrong with a fetch in a RUN, by kind: (said of one fetch, said of several).
+FETCH_VERDICTS = {
+    "piped": ("runs a remote script unverified", "run remote scripts unverified"),
+    "substituted": ("runs a remote script fetched with curl/wget, unverified", "run remote scripts unverified"),
+    "unchecked": (
+        "downloads without a checksum check (sha256sum -c) in this RUN",
+        "download without a checksum check (sha256sum -c) in this RUN",
+    ),
+    "unpinned clone": ("is not pinned to a commit", "are not pinned to a commit"),
+}
+
+
+def remote_fetch_problems(commands: list[Command]) -> Iterator[tuple[Command, str, str]]:
+    """(command, what it fetches as the reader knows it, kind of problem in FETCH_VERDICTS)."""
     verified = any(is_verification(c) for c in commands)
     for index, command in enumerate(commands):
         following = commands[index + 1] if index + 1 < len(commands) else None
@@ -445,20 +458,20 @@ def remote_fetch_problems(commands: list[Command]) -> Iterator[tuple[Command, st
         if command.program in FETCHERS and is_download(command):
             url = first_url(command.argv) or "a remote file"
             if piped_into in INTERPRETERS:
-                yield command, f"{command.program} {url} | {piped_into} runs a remote script unverified"
+                yield command, f"{command.program} {url} | {piped_into}", "piped"
             elif piped_into in KEY_SINKS or saves_key:
                 continue
             elif not verified:
-                yield command, f"{command.program} {url} downloads without a checksum check (sha256sum -c) in this RUN"
+                yield command, f"{command.program} {url}", "unchecked"
         elif command.program in SHELLS and any(("$(curl" in a or "$(wget" in a or "<(curl" in a) for a in command.argv):
-            yield command, f"{command.program} runs a remote script fetched with curl/wget, unverified"
+            yield command, command.program, "substituted"
         elif (
             command.program == "git"
             and "clone" in command.argv[1:3]
             and not any(checks_out_commit(c) for c in commands[index + 1 :])
         ):
             url = first_url(command.argv) or next((a for a in command.argv[2:] if not a.startswith("-")), "")
-            yield command, f"git clone {url} is not pinned to a commit"
+            yield command, f"git clone {url}", "unpinned clone"
 
 
 def checks_out_commit(command: Command) -> bool:
@@ -513,9 +526,19 @@ class UnverifiedRemoteFetch(Rule):
                 for commands in stage_commands(stage):
                     found = list(remote_fetch_problems(commands))
                     if found:
-                        fixes = dict.fromkeys(fetch_fix(command) for command, _ in found)
-                        message = f"RUN {joined_problems([problem for _, problem in found])}: {'; '.join(fixes)}"
+                        fixes = dict.fromkeys(fetch_fix(command) for command, _, _ in found)
+                        message = f"RUN {run_problems(found)}: {'; '.join(fixes)}"
                         yield self.finding(message, path, found[0][0].line)
+
+
+def run_problems(found: list[tuple[Command, str, str]]) -> str:
+    """`wget a, wget b download without a checksum check …`: each kind of problem said once for its fetches."""
+    by_kind: dict[str, list[str]] = {}
+    for _, subject, kind in found:
+        by_kind.setdefault(kind, []).append(subject)
+    return joined_problems(
+        [f"{', '.join(subjects)} {FETCH_VERDICTS[kind][len(subjects) > 1]}" for kind, subjects in by_kind.items()]
+    )
 
 
 def joined_problems(problems: list[str]) -> str:
