@@ -105,6 +105,105 @@ def test_nb001_file_ignore_in_a_cell(make_repo):
 
 
 # -- NB002 -----------------------------------------------------------------------------------------
+DIRTY = notebook(code("import numpy as np\nnp.mean([1, 2])\n", count=1, outputs=[result(1, "1.5")]))
+NBSTRIPOUT_HOOK = """
+repos:
+  - repo: https://github.com/kynan/nbstripout
+    rev: 0.7.1
+    hooks:
+      - id: nbstripout
+"""
+NB_CLEAN_HOOK = """
+repos:
+  - repo: https://github.com/srstevenson/nb-clean
+    rev: 3.2.0
+    hooks:
+      - id: nb-clean
+"""
+NBCONVERT_LOCAL_HOOK = """
+repos:
+  - repo: local
+    hooks:
+      - id: clear-notebooks
+        name: clear notebook outputs
+        entry: jupyter nbconvert --clear-output --inplace
+        language: system
+        files: \\.ipynb$
+"""
+NBQA_HOOK = """
+repos:
+  - repo: https://github.com/nbQA-dev/nbQA
+    rev: 1.8.5
+    hooks:
+      - id: nbqa-black
+      - id: nbqa-ruff
+"""
+VERIFY_WORKFLOW = """
+on: [push]
+jobs:
+  notebooks:
+    runs-on: ubuntu-22.04
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install nbstripout==0.7.1
+      - run: |
+          nbstripout --verify analysis/*.ipynb
+"""
+EXECUTE_WORKFLOW = """
+on: [push]
+jobs:
+  notebooks:
+    runs-on: ubuntu-22.04
+    steps:
+      - uses: actions/checkout@v4
+      - run: jupyter nbconvert --to notebook --execute analysis/eval.ipynb
+"""
+
+
+def nb001_of(make_repo, files: dict[str, str]) -> dict:
+    (found,) = of(make_repo({"analysis/eval.ipynb": DIRTY, **files}), "NB001")
+    return found
+
+
+def test_nb001_warns_when_the_project_strips_notebooks(make_repo):
+    declared = {
+        ".pre-commit-config.yaml": (NBSTRIPOUT_HOOK, "`nbstripout` pre-commit hook, .pre-commit-config.yaml:5"),
+        ".pre-commit-config.yaml ": (NB_CLEAN_HOOK, "`nb-clean` pre-commit hook"),
+        ".pre-commit-config.yaml  ": (NBCONVERT_LOCAL_HOOK, "`clear-notebooks` pre-commit hook"),
+        ".gitattributes": ("*.ipynb filter=nbstripout\n*.ipynb diff=ipynb\n", "git filter `nbstripout`"),
+        "pyproject.toml": ('[project]\nname = "x"\n\n[tool.nbstripout]\nkeep_id = true\n', "[tool.nbstripout]"),
+        ".github/workflows/nb.yml": (VERIFY_WORKFLOW, "`nbstripout`, .github/workflows/nb.yml:9"),
+    }
+    for name, (content, where) in declared.items():
+        found = nb001_of(make_repo, {name.strip(): content})
+        assert found["severity"] == "warning", name
+        assert "although the project commits notebooks stripped" in found["message"]
+        assert where in found["message"], found["message"]
+        assert found["fix"] is not None
+
+
+def test_nb001_is_info_without_a_stripping_policy(make_repo):
+    found = nb001_of(make_repo, {})
+    assert found["severity"] == "info"
+    assert "clean top-to-bottom run of the committed code" in found["message"]
+    assert "`reprocheck --fix`" in found["message"] and "nbstripout" in found["message"]
+    assert found["fix"] is not None
+
+
+def test_nb001_look_alikes_of_a_stripping_policy_stay_info(make_repo):
+    not_policies = {
+        ".pre-commit-config.yaml": NBQA_HOOK,  # linters on notebook code say nothing about outputs
+        ".gitattributes": "*.ipynb filter=lfs diff=lfs merge=lfs -text\n*.py filter=nbstripout\n",
+        ".github/workflows/nb.yml": EXECUTE_WORKFLOW,
+        ".github/workflows/nb.yml ": EXECUTE_WORKFLOW.replace(
+            "jupyter nbconvert", "pip install nbstripout && jupyter nbconvert"
+        ),
+        "pyproject.toml": '[project]\nname = "x"\n\n[tool.nbqa.addopts]\nruff = ["--fix"]\n',
+    }
+    for name, content in not_policies.items():
+        assert nb001_of(make_repo, {name.strip(): content})["severity"] == "info", name
+
+
 def test_nb002_out_of_order(make_repo):
     nb = notebook(
         code("a = 1\n", count=1),

@@ -17,8 +17,9 @@ from typing import Any
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
-from reprocheck.facts.shell import Command, split_commands
+from reprocheck.facts.shell import Command, parse_install, split_commands
 from reprocheck.project import UnreadableFile, decode_text
+from reprocheck.tables import notebooks as notebook_table
 
 # Notebooks with embedded images are often several MiB; above this the file is reported, not parsed.
 NOTEBOOK_READ_LIMIT = 32 * 1024 * 1024
@@ -392,3 +393,72 @@ def notebooks(project) -> dict[str, Notebook]:
         if notebook is not None:
             found[rel] = notebook
     return found
+
+
+# -- the project's declared policy on outputs (NB001) -------------------------------------------------------
+@dataclass(frozen=True)
+class StripPolicy:
+    """Where the repository declares that its notebooks are committed without outputs."""
+
+    how: str  # "an nbstripout pre-commit hook"
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.how}, {self.path}:{self.line}"
+
+
+def hook_policy(precommit_config) -> StripPolicy | None:
+    for _, hook in precommit_config.hooks() if precommit_config is not None else []:
+        command = " ".join([hook.entry or "", *hook.args])
+        if hook.id in notebook_table.STRIP_HOOK_IDS or notebook_table.STRIP_COMMAND.search(command):
+            return StripPolicy(f"a `{hook.id}` pre-commit hook", precommit_config.path, hook.line)
+    return None
+
+
+def attributes_policy(project) -> StripPolicy | None:
+    """A `.gitattributes` line that routes notebooks through a clean filter (`*.ipynb filter=nbstripout`)."""
+    for rel in sorted(project.named(".gitattributes")):
+        text = project.try_read_text(rel, ".gitattributes") or ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            fields = line.split()
+            if len(fields) < 2 or fields[0].startswith("#") or not notebook_pattern(fields[0]):
+                continue
+            filters = [f.partition("=")[2] for f in fields[1:] if f.startswith("filter=")]
+            if filters and filters[-1] not in notebook_table.NON_STRIP_FILTERS:
+                return StripPolicy(f"the git filter `{filters[-1]}` on notebooks", rel, number)
+    return None
+
+
+def notebook_pattern(pattern: str) -> bool:
+    return "ipynb" in pattern or pattern.rsplit("/", 1)[-1] in ("*", "**")
+
+
+def config_policy(pyproject) -> StripPolicy | None:
+    tools = (pyproject or {}).get("tool")
+    for name in notebook_table.STRIP_CONFIG_TABLES:
+        if isinstance(tools, dict) and name in tools:
+            return StripPolicy(f"a `[tool.{name}]` configuration", "pyproject.toml", 1)
+    return None
+
+
+def ci_policy(ci_configs) -> StripPolicy | None:
+    """A CI step that strips notebooks or checks that they are stripped (`nbstripout --verify`); installing the
+    tool is not running it."""
+    for config in ci_configs:
+        for step in config.run_steps:
+            if not notebook_table.STRIP_COMMAND.search(step.script):
+                continue
+            for command in split_commands(step.script, first_line=step.line):
+                found = notebook_table.STRIP_COMMAND.search(command.text)
+                if found and parse_install(command) is None:
+                    return StripPolicy(f"a CI step that runs `{found.group(0)}`", config.path, command.line)
+    return None
+
+
+@fact
+def notebook_strip_policy(project, precommit_config, ci_configs, pyproject) -> StripPolicy | None:
+    """Where the project declares that notebooks are committed stripped, or None when it does not."""
+    return (
+        hook_policy(precommit_config) or attributes_policy(project) or config_policy(pyproject) or ci_policy(ci_configs)
+    )

@@ -101,6 +101,17 @@ class NotebookOutputs(Rule):
     opt out the way nbstripout understands (`keep_output` in the notebook or cell metadata, a `keep_output`
     tag, `init_cell`) may keep their outputs, but not their counts.
 
+    Whether outputs belong in git is the project's policy, so the severity follows what the repository
+    declares:
+    - **warning** when it declares that notebooks are committed stripped: an nbstripout, nb-clean,
+      nbstripout-fast or `jupyter nbconvert --clear-output` hook in `.pre-commit-config.yaml`, a clean filter
+      on notebooks in `.gitattributes` (`*.ipynb filter=nbstripout`), a `[tool.nbstripout]` table in
+      `pyproject.toml`, or a CI step that strips or checks notebooks (`nbstripout --verify`). The outputs
+      slipped past the project's own rule.
+    - **info** otherwise: outputs kept for readers (lecture, book and analysis notebooks) are legitimate; what
+      matters then is that they come from a clean top-to-bottom run of the committed code (NB002 reports
+      notebooks run out of order).
+
     ## Why it matters
     Outputs are the result of one run on one machine, saved next to code that may since have changed: readers
     cannot tell whether the figures match the code. They bloat the history with images, leak data and paths,
@@ -115,8 +126,8 @@ class NotebookOutputs(Rule):
     `reprocheck --fix` strips the notebook as nbstripout does by default: outputs and execution counts go,
     volatile metadata goes (`ExecuteTime`, `execution`, `collapsed`, `scrolled`, `hidden`, `heading_collapsed`,
     notebook `signature` and `widgets`), random cell ids become stable ones, everything else stays, in the
-    file's own indentation, key order and line endings. Install nbstripout as a pre-commit hook so it stays so,
-    and keep results in reports or tracked artifacts instead.
+    file's own indentation, key order and line endings. Install nbstripout as a pre-commit hook so it stays so.
+    To keep outputs for readers, restart the kernel and run all cells before committing.
     """
 
     code = "NB001"
@@ -125,7 +136,7 @@ class NotebookOutputs(Rule):
     summary = "A committed notebook with outputs or execution counts"
     fixable = True
 
-    def check(self, notebooks):
+    def check(self, notebooks, notebook_strip_policy):
         for path, notebook in notebooks.items():
             with_outputs, with_counts = dirty_cells(notebook)
             if not with_outputs and not with_counts:
@@ -136,15 +147,30 @@ class NotebookOutputs(Rule):
                 kept.append(f"outputs in {plural(len(with_outputs), 'cell')}")
             if with_counts:
                 kept.append(f"execution counts in {plural(len(with_counts), 'cell')}")
-            yield self.finding(
-                f"notebook keeps {' and '.join(kept)}; strip them (`reprocheck --fix`, or nbstripout as a "
-                "pre-commit hook)",
+            finding = self.finding(
+                outputs_message(" and ".join(kept), notebook_strip_policy),
                 path,
                 1,
                 cell=first.index,
                 json_line=first.json_line,
                 fix=strip_fix(notebook),
             )
+            if notebook_strip_policy is None:
+                finding.severity = Severity.INFO
+            yield finding
+
+
+def outputs_message(kept: str, policy) -> str:
+    if policy is not None:
+        return (
+            f"notebook keeps {kept} although the project commits notebooks stripped ({policy}); strip them "
+            "(`reprocheck --fix`, or run the hook)"
+        )
+    return (
+        f"notebook keeps {kept}; shown results must come from a clean top-to-bottom run of the committed code "
+        "(restart the kernel and run all cells before committing), or strip them if they are not wanted "
+        "(`reprocheck --fix`, or nbstripout as a pre-commit hook)"
+    )
 
 
 class NotebookExecutionOrder(Rule):
