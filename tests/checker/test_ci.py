@@ -162,8 +162,11 @@ def test_ci001_no_ci(make_repo):
 
 
 def test_ci001_and_ci004_only_concern_python_projects(make_repo):
-    assert found(make_repo, {"a.txt": "x\n", "docs/index.md": "# x\n"}, "CI001,CI004") == []
-    assert [line for _, line, _ in found(make_repo, {"notebooks/eda.ipynb": "{}"}, "CI001,CI004")] == [1, 1]
+    ci = {".github/workflows/ci.yml": workflow("      - run: make lint\n")}
+    assert found(make_repo, {"a.txt": "x\n", "docs/index.md": "# x\n"}, "CI001") == []
+    assert found(make_repo, {"a.txt": "x\n", "docs/index.md": "# x\n", **ci}, "CI004") == []
+    assert [line for _, line, _ in found(make_repo, {"notebooks/eda.ipynb": "{}"}, "CI001")] == [1]
+    assert [line for _, line, _ in found(make_repo, {"notebooks/eda.ipynb": "{}", **ci}, "CI004")] == [1]
 
 
 def test_ci001_lookalikes(make_repo):
@@ -314,8 +317,8 @@ def test_ci003_mutable_actions_images_and_runners(make_repo):
             "  test:\n    runs-on: ubuntu-latest\n    container: python:latest\n"
             "    services:\n      db:\n        image: postgres\n"
             "    steps:\n"
-            "      - uses: actions/checkout@v4\n"
-            "      - uses: actions/setup-python@v5.1.0\n"
+            "      - uses: astral-sh/setup-uv@v6\n"
+            "      - uses: conda-incubator/setup-miniconda@v3.1.0\n"
             "      - uses: org/action@main\n"
             "      - uses: docker://alpine:3.20\n"
             "  reuse:\n    uses: org/repo/.github/workflows/x.yml@v1\n"
@@ -336,7 +339,9 @@ def test_ci003_mutable_actions_images_and_runners(make_repo):
         (".gitlab-ci.yml", 3),
     ]
     messages = [m for _, _, m in result]
-    assert messages[3] == "actions/checkout@v4 is not pinned to a commit: pin it as actions/checkout@<40-hex sha>  # v4"
+    assert messages[3] == (
+        "astral-sh/setup-uv@v6 is not pinned to a commit: pin it as astral-sh/setup-uv@<40-hex sha>  # v6"
+    )
     assert messages[0].startswith("runs-on: ubuntu-latest moves to a new OS release")
     root = make_repo(files)
     severities = {f["line"]: f["severity"] for f in findings(root, select="CI003") if f["path"].endswith("ci.yml")}
@@ -411,16 +416,68 @@ def test_ci003_lookalikes(make_repo):
     assert found(make_repo, files, "CI003") == []
 
 
-# -- CI004 --------------------------------------------------------------------------------------------------------
-def test_ci004_missing_and_branch_revs(make_repo):
-    assert found(make_repo, {"README.md": "# x\n", "train.py": ""}, "CI004") == [
-        (
-            "README.md",
-            1,
-            "no .pre-commit-config.yaml: add one with the project's hooks (reprocheck, formatters) pinned to tags "
-            "or commits",
+def test_ci003_github_owned_actions_on_a_tag_are_not_reported(make_repo):
+    files = {
+        ".github/workflows/ci.yml": (
+            "on: push\njobs:\n"
+            "  test:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            "      - uses: actions/checkout@v4\n"
+            "      - uses: actions/setup-python@v5.1.0\n"
+            "      - uses: github/codeql-action/init@v3\n"
+            "      - uses: Actions/cache@v4\n"
+            "      - uses: actions/checkout@main\n"
+            "      - uses: github/codeql-action/analyze@master\n"
+            "      - uses: actions/upload-artifact\n"
+            "      - uses: actions-rs/toolchain@v1\n"
+            "      - uses: my-actions/setup@v2\n"
+            "      - uses: githubtraining/hello@v1\n"
+            "  reuse:\n    uses: actions/reusable/.github/workflows/x.yml@v1\n"
         )
+    }
+    result = found(make_repo, files, "CI003")
+    assert [(line, m.split(" is ")[0].split(" has ")[0]) for _, line, m in result] == [
+        (10, "actions/checkout@main"),
+        (11, "github/codeql-action/analyze@master"),
+        (12, "actions/upload-artifact"),
+        (13, "actions-rs/toolchain@v1"),
+        (14, "my-actions/setup@v2"),
+        (15, "githubtraining/hello@v1"),
     ]
+
+
+# -- CI004 --------------------------------------------------------------------------------------------------------
+def test_ci004_missing_config_is_a_recommendation_where_there_is_ci(make_repo):
+    files = {"README.md": "# x\n", "train.py": ""}
+    for ci in (
+        {".github/workflows/ci.yml": workflow("      - run: pytest\n")},
+        {".gitlab-ci.yml": "test:\n  script: pytest\n"},
+        {".circleci/config.yml": "version: 2.1\n"},
+    ):
+        root = make_repo({**files, **ci})
+        assert [(f["path"], f["line"], f["severity"], f["message"]) for f in findings(root, select="CI004")] == [
+            (
+                "README.md",
+                1,
+                "info",
+                "no .pre-commit-config.yaml: add one with the project's hooks (reprocheck, formatters) pinned to "
+                "tags or commits",
+            )
+        ], ci
+
+
+def test_ci004_missing_config_without_ci_is_left_to_ci001(make_repo):
+    for files in (
+        {"README.md": "# x\n", "train.py": ""},
+        {"pyproject.toml": "[project]\nname='x'\n", "src/x/__init__.py": ""},
+        {"paper/train.py": "", "requirements.txt": "torch==2.3.1\n"},
+    ):
+        assert found(make_repo, files, "CI004") == [], files
+        assert [code for code in ("CI001",) if found(make_repo, files, code)] == ["CI001"]
+    action_only = {"train.py": "", "action.yml": "runs:\n  using: composite\n  steps: []\n"}
+    assert found(make_repo, action_only, "CI004") == []
+
+
+def test_ci004_branch_revs(make_repo):
     config = (
         "repos:\n"
         "  - repo: https://github.com/psf/black\n    rev: stable\n    hooks: [{id: black}]\n"
@@ -435,6 +492,10 @@ def test_ci004_missing_and_branch_revs(make_repo):
         (6, "pre-commit hook repo https://github.com/pre-commit/pre-commit-hooks uses rev: main, a branch: pin a tag "
             "or commit (pre-commit autoupdate --freeze)"),
     ]  # fmt: skip
+    with_ci = {"train.py": "", ".github/workflows/ci.yml": workflow("      - run: pytest\n")}
+    for repo_files in ({"train.py": ""}, with_ci):  # with or without CI, a branch rev is a warning
+        root = make_repo({".pre-commit-config.yaml": config, **repo_files})
+        assert {f["severity"] for f in findings(root, select="CI004")} == {"warning"}
 
 
 def test_ci004_lookalikes(make_repo):

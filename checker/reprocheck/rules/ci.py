@@ -19,7 +19,7 @@ from reprocheck.facts.shell import Command, load_script, split_commands, strip_w
 from reprocheck.facts.taskrunners import Task, TaskRunners
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
-from reprocheck.tables import pip_options
+from reprocheck.tables import ci_jobs, pip_options
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 HEX = re.compile(r"^[0-9a-f]{7,40}$")
@@ -436,10 +436,12 @@ class MutableCiEnvironment(Rule):
     Reports what makes a CI run change without a commit: a third-party action (or reusable workflow) not pinned to
     a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned), a `docker://` action without a digest, a
     `container:`, `services:` or GitLab `image:` without a tag or with `:latest`, and, as info,
-    `runs-on: *-latest` runners. Local actions (`./.github/actions/x`) are fine.
+    `runs-on: *-latest` runners of jobs that install, test, train or build. Local actions (`./.github/actions/x`)
+    are fine, and so are GitHub's own actions (`actions/*`, `github/*`) on a version tag (`actions/checkout@v4`):
+    GitHub publishes them and runs the workflow anyway. On a branch (`actions/checkout@main`) they are reported.
 
     ## Why it matters
-    Tags and branches move: `actions/setup-python@v5` today is different code from last month, and
+    Tags and branches move: `astral-sh/setup-uv@v6` today is different code from last month, and
     `ubuntu-latest` switches Ubuntu release under you. A CI run that passed cannot be rerun as it was, and a
     hijacked tag runs foreign code with your repository's token.
 
@@ -448,11 +450,11 @@ class MutableCiEnvironment(Rule):
     runs-on: ubuntu-latest
     container: python:latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: astral-sh/setup-uv@v6
     ```
 
     ## Fix
-    Pin by commit and keep the version as a comment: `uses: actions/checkout@<40-hex sha>  # v4.2.2`
+    Pin by commit and keep the version as a comment: `uses: astral-sh/setup-uv@<40-hex sha>  # v6.0.1`
     (Dependabot/Renovate keep both current); use versioned images (`python:3.11.9-slim`) and runners
     (`ubuntu-24.04`).
     """
@@ -512,11 +514,16 @@ def action_problem(uses: str) -> str | None:
             return None
         return f"{uses} is not pinned by digest: use {uses.split('@')[0]}@sha256:<digest>"
     action, _, ref = uses.rpartition("@") if "@" in uses else (uses, "", "")
-    if COMMIT.match(ref):
+    if COMMIT.match(ref) or (ref and is_github_owned(action) and not is_branch_like(ref)):
         return None
     if not ref:
         return f"{action} has no ref: pin it as {action}@<40-hex sha>"
     return f"{action}@{ref} is not pinned to a commit: pin it as {action}@<40-hex sha>  # {ref}"
+
+
+def is_github_owned(action: str) -> bool:
+    """`actions/checkout`, `github/codeql-action/init`: published by GitHub, which the workflow trusts anyway."""
+    return action.split("/", 1)[0].lower() in ci_jobs.GITHUB_OWNED_ACTIONS
 
 
 # -- CI004 --------------------------------------------------------------------------------------------------------
@@ -531,9 +538,10 @@ def is_branch_like(rev: str) -> bool:
 class PreCommitNotPinned(Rule):
     """
     ## What it does
-    Reports a Python/ML repository without `.pre-commit-config.yaml`, and hooks whose `rev:` is a branch name (`main`,
-    `master`, `stable`, `HEAD`) instead of a tag (`v0.6.9`, `24.8.0`) or a commit. `repo: local` and
-    `repo: meta` hooks have no rev and are fine.
+    Reports hooks in `.pre-commit-config.yaml` whose `rev:` is a branch name (`main`, `master`, `stable`, `HEAD`)
+    instead of a tag (`v0.6.9`, `24.8.0`) or a commit. `repo: local` and `repo: meta` hooks have no rev and are
+    fine. A Python/ML repository that has CI but no `.pre-commit-config.yaml` gets a recommendation (info) to add
+    one; a repository without CI is not told (CI001 reports the missing automation there).
 
     ## Why it matters
     pre-commit runs the same checks on every machine before a commit lands, including reprocheck. A branch rev
@@ -555,17 +563,19 @@ class PreCommitNotPinned(Rule):
     code = "CI004"
     name = "pre-commit-not-pinned"
     severity = Severity.WARNING
-    summary = ".pre-commit-config.yaml missing, or a hook rev that is a branch"
+    summary = "A pre-commit hook rev that is a branch (or, as info, no .pre-commit-config.yaml in a project with CI)"
 
-    def check(self, project, precommit_config):
+    def check(self, project, precommit_config, ci_configs):
         if precommit_config is None:
-            if is_python_project(project) and not project.exists(".pre-commit-config.yaml"):
-                yield self.finding(
+            if self.recommends_config(project, ci_configs):
+                finding = self.finding(
                     "no .pre-commit-config.yaml: add one with the project's hooks (reprocheck, formatters) "
                     "pinned to tags or commits",
                     anchor(project),
                     1,
                 )
+                finding.severity = Severity.INFO
+                yield finding
             return
         for repo in precommit_config.repos:
             if repo.repo in ("local", "meta") or repo.rev is None:
@@ -577,6 +587,16 @@ class PreCommitNotPinned(Rule):
                     precommit_config.path,
                     repo.rev_line,
                 )
+
+    @staticmethod
+    def recommends_config(project, ci_configs: list[CiConfig]) -> bool:
+        """A missing config is worth a word where CI already runs checks on the project (without CI, CI001 is
+        the one fix site)."""
+        return (
+            is_python_project(project)
+            and not project.exists(".pre-commit-config.yaml")
+            and has_ci(project, ci_configs, None)
+        )
 
 
 # -- SEC002 -------------------------------------------------------------------------------------------------------

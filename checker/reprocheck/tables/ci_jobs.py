@@ -29,3 +29,7 @@ LINT_ACTIONS = frozenset({"pre-commit/action", "pre-commit-ci/lite-action"})
 SCRIPT_INPUTS = frozenset({"run", "command", "script"})
 # A job named for its tests (`Tests`, `unit-tests`, `run_tests_ubuntu`) runs them.
 TEST_NAME = re.compile(r"(?i)(^|[\W_])tests?($|[\W_])")
+
+# CI003: owners whose actions GitHub itself publishes and maintains (`actions/checkout`, `github/codeql-action`).
+# A version tag of theirs is not reported (it has no bearing on results); a branch (`@main`) still is.
+GITHUB_OWNED_ACTIONS = frozenset({"actions", "github"})
