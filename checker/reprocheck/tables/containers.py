@@ -9,6 +9,10 @@ BOOTSTRAP_PACKAGES = frozenset(
     {"pip", "setuptools", "wheel", "pipenv", "poetry", "uv", "pdm", "pip-tools", "hatch", "conda-lock", "virtualenv"}
 )
 
+# DKR007: hosts that serve the pip bootstrap (`curl https://bootstrap.pypa.io/get-pip.py | python`). Unverified,
+# it installs whatever pip is newest: build tooling again, reported at info in a message of its own.
+PIP_BOOTSTRAP_HOSTS = frozenset({"bootstrap.pypa.io"})
+
 # DKR006: system packages with no bearing on results: time zones, certificates, editors, shells, fetchers and
 # version control, locales, process viewers and archivers. Compilers, BLAS/LAPACK, CUDA and Python itself matter.
 NO_BEARING_SYSTEM_PACKAGES = frozenset(
