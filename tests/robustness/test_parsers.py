@@ -21,8 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reprocheck.config import Settings
-from reprocheck.facts import ci, conda, dvc, git_facts, locks, makefile, python_versions, requirements, shell
-from reprocheck.facts.dockerfile import DockerfileError, parse_dockerfile, parse_image
+from reprocheck.facts import ci, conda, dvc, git_facts, makefile, python_versions, requirements, shell
+from reprocheck.facts.dockerfile import (
+    DockerfileError,
+    dockerignore_pattern,
+    dockerignore_rules,
+    parse_dockerfile,
+    parse_image,
+)
 from reprocheck.facts.notebooks import NotebookError, parse_notebook
 from reprocheck.facts.pycode import PyModule, blank_magics, module_names, scan_imports
 from reprocheck.facts.structured import toml_line_of
@@ -104,7 +110,7 @@ def test_realistic_shell_scripts_split_and_parse(text, env):
 def test_dockerignore_patterns_always_compile(text):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing reaches the user's terminal (re warns about `[[` in classes)
-        for _negate, pattern in locks.dockerignore_rules(text):
+        for _negate, pattern in dockerignore_rules(text):
             pattern.match("data/raw.csv")
 
 
@@ -320,4 +326,4 @@ def test_dockerignore_matching_agrees_with_the_plain_translation(pattern, path):
             expected = re.match(plain_dockerignore_regex(pattern), path)
         except re.error:
             return
-        assert bool(locks.dockerignore_pattern(pattern).match(path)) == bool(expected)
+        assert bool(dockerignore_pattern(pattern).match(path)) == bool(expected)

@@ -21,10 +21,6 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
-
-# What a Docker build sees (.dockerignore included) is read in facts/dockerfile.py with the build context; these
-# names stay importable from here for the modules that still do.
-from reprocheck.facts.dockerfile import docker_excludes, dockerignore_pattern, dockerignore_rules  # noqa: F401
 from reprocheck.facts.requirements import (
     RequirementsFile,
     compile_cwd,

@@ -11,8 +11,7 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts.declarations import locate_string
-from reprocheck.facts.dockerfile import build_context
-from reprocheck.facts.locks import as_list, as_table, docker_excludes, lock_kind_by_name, sibling
+from reprocheck.facts.locks import as_list, as_table, lock_kind_by_name, sibling
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of, resolve_from, unpinned
 from reprocheck.facts.shell import parse_install
@@ -569,9 +568,8 @@ class UncommittedLock(Rule):
     severity = Severity.ERROR
     summary = "A lock used by the build or CI is untracked, git-ignored or excluded from the Docker context"
 
-    def check(self, project, project_kind, shell_commands, locks, git_facts, dockerfiles):
+    def check(self, project, project_kind, shell_commands, locks, git_facts, dockerfiles, build_contexts):
         reported: set[tuple[str, str, str]] = set()
-        contexts = {path: build_context(path, dockerfile, project) for path, dockerfile in dockerfiles.items()}
         for sourced in shell_commands:
             if sourced.origin not in (*INSTALL_ORIGINS, "script"):
                 continue
@@ -584,14 +582,14 @@ class UncommittedLock(Rule):
                 yield self.finding(
                     self.absent_message(project, git_facts, sourced.path, missing), sourced.path, sourced.line
                 )
-            context = contexts.get(sourced.path) if sourced.origin == "dockerfile" else None
-            base = context if context is not None else default_base(sourced)
+            context = build_contexts.get(sourced.path) if sourced.origin == "dockerfile" else None
+            base = context.folder if context is not None else default_base(sourced)
             for ref in used_files(install):
                 rel = repo_path(project, ref, base, sourced.origin == "dockerfile")
                 if rel is None:
                     continue
                 problem = commit_problem(project, git_facts, rel, locks)
-                excluded = context is not None and rel in locks and docker_excludes(project, sourced.path, context, rel)
+                excluded = context is not None and rel in locks and context.excludes(project, rel)
                 if problem is None and excluded:
                     problem = "excluded from the Docker build context by .dockerignore"
                 if problem and (rel, sourced.path, problem) not in reported:
@@ -602,13 +600,13 @@ class UncommittedLock(Rule):
                     )
                     yield self.finding(message, sourced.path, sourced.line)
         for path, dockerfile in dockerfiles.items():
-            context = contexts[path]
-            prefix = f"{context}/" if context else ""
+            context = build_contexts[path]
+            prefix = context.prefix
             for stage in dockerfile.stages:
                 for copy in stage.copies:
                     for source in copy.sources:
                         rel = posixpath.normpath(prefix + source.lstrip("./")) if source.strip("./") else None
-                        if rel in locks and docker_excludes(project, path, context, rel):
+                        if rel in locks and context.excludes(project, rel):
                             if (rel, path, "docker") in reported:
                                 continue
                             reported.add((rel, path, "docker"))
