@@ -17,6 +17,7 @@ from functools import lru_cache
 from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.entrypoints import EntryPoint
+from reprocheck.facts.liveness import LiveCode
 from reprocheck.facts.pycode import CellModule, PyModule
 from reprocheck.facts.reachability import CallGraph, Unit, reference_key
 from reprocheck.project import UnreadableFile
@@ -253,6 +254,8 @@ class RandomnessScanner:
             if (seed is None and not has_star_kwargs(call)) or is_none(seed):
                 return [("generator", frozenset({T.GENERATOR_FACTORIES[qualified]}))]
             return [("skip", frozenset())]
+        if qualified in T.TRAINING_TIME_DRAWS:
+            return [("model", frozenset({"torch"}))]
         library = draw_library(qualified)
         if library is not None and qualified.startswith(T.WEIGHT_INITIALISERS):
             return [("model", frozenset({library}))]  # initial weights: a use once the model is trained
@@ -384,13 +387,20 @@ class EntryRandomness:
         return sorted(lib for lib in self.uses if lib not in self.seeded)
 
 
-def summarize(entry: EntryPoint, graph: CallGraph, scanner: RandomnessScanner) -> EntryRandomness:
-    reached = graph.reach(entry.starts)
+def summarize(
+    entry: EntryPoint, graph: CallGraph, scanner: RandomnessScanner, live: LiveCode | None = None
+) -> EntryRandomness:
+    """What `entry` reaches, leaving out the branches it never takes (see :mod:`reprocheck.facts.liveness`)."""
+    live = live if live is not None else LiveCode(graph)
+    reached, dead = live.reach(entry.starts, graph.reach(entry.starts))
     result = EntryRandomness(entry, reached)
     models: dict[str, list[Event]] = {}
     training: dict[str, list[Event]] = {}
     for unit in reached:
+        skipped = dead_calls(dead.get(unit))
         for event in scanner.events(unit):
+            if skipped and (event.line, event.column) in skipped:
+                continue
             if event.kind == "use":
                 result.uses.setdefault(event.lib, []).append(event)
             elif event.kind == "seed":
@@ -409,6 +419,13 @@ def summarize(entry: EntryPoint, graph: CallGraph, scanner: RandomnessScanner) -
     return result
 
 
+def dead_calls(nodes: frozenset[ast.AST] | None) -> set[tuple[int, int]]:
+    """(line, column) of the calls among nodes that cannot run, as events are located."""
+    if not nodes:
+        return set()
+    return {(node.lineno, node.col_offset + 1) for node in nodes if node.__class__ is ast.Call}
+
+
 @fact
 def randomness_scanner(settings, call_graph) -> RandomnessScanner:
     """The per-unit random-state scanner (shared so each unit is classified once)."""
@@ -418,7 +435,8 @@ def randomness_scanner(settings, call_graph) -> RandomnessScanner:
 @fact
 def entry_randomness(entry_points, call_graph, randomness_scanner) -> list[EntryRandomness]:
     """For each entry point: the libraries with random state it uses and what its reachable seeding covers."""
-    return [summarize(entry, call_graph, randomness_scanner) for entry in entry_points]
+    live = LiveCode(call_graph)
+    return [summarize(entry, call_graph, randomness_scanner, live) for entry in entry_points]
 
 
 @dataclass(frozen=True)

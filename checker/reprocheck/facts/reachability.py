@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,15 @@ DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # What making an object runs, and what calling one runs (`model(x)` runs `forward` through `nn.Module.__call__`).
 CONSTRUCTORS: Final = ("__new__", "__init__", "__post_init__")
 CALL_PROTOCOL: Final = ("__call__", "forward")
+# `class Name(bases):` statements, read from the text to find where subclasses of a class may be.
+CLASS_STATEMENT: Final = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
+IDENTIFIER_WORD: Final = re.compile(r"\w+")
+# Built-ins that look at an object without running its methods (dunders aside): passing one there hands it on
+# to nothing.
+INSPECTING_BUILTINS: Final = frozenset(
+    {"isinstance", "issubclass", "getattr", "hasattr", "setattr", "delattr", "id", "type", "print", "repr", "str"}
+    | {"len", "vars", "dir", "callable", "hash", "format", "bool"}
+)
 # Decorators that register a function as a command of a CLI object run by the module (`@app.command()`).
 COMMAND_DECORATORS = frozenset({"command", "main", "callback", "group", "cli", "task", "entrypoint"})
 
@@ -377,7 +387,12 @@ class CallGraph:
         self._tables: dict[tuple[str, str], tuple[Unit, ...] | None] = {}
         self._held: dict[Unit, dict[str, list[Unit]]] = {}
         self._attributes: dict[Unit, dict[str, list[Unit]]] = {}
+        self._parameter_uses: dict[tuple[Unit, str], tuple[frozenset[str], bool, bool]] = {}
         self._self_calls: dict[Unit, frozenset[str]] = {}
+        self._internal: dict[Unit, frozenset[str]] = {}
+        self._subclasses: dict[Unit, list[Unit]] = {}
+        self._overrides: dict[Unit, list[tuple[Unit, Unit]]] = {}
+        self._base_index: dict[str, set[str]] | None = None
 
     # -- code of a unit ---------------------------------------------------------------------------
     def source(self, unit: Unit) -> PyModule | None:
@@ -757,11 +772,15 @@ class CallGraph:
         if unit.kind == "class":
             return self.construction_edges(unit)
         if unit.kind == "instance":
+            cls = Unit(unit.path, "class", unit.name)
+            internal = self.internal_methods(cls)
             for name in self.definitions(unit.path).methods.get(unit.name, {}):
-                found[Unit(unit.path, "function", f"{unit.name}.{name}")] = None
-            for parent in self.project_bases(Unit(unit.path, "class", unit.name)):
+                if name in CONSTRUCTORS:  # run where it is made (its "class" unit)
+                    continue
+                if name not in internal or (name.startswith("__") and name.endswith("__")):
+                    found[Unit(unit.path, "function", f"{unit.name}.{name}")] = None
+            for parent in self.project_bases(cls):
                 found[Unit(parent.path, "instance", parent.name)] = None
-            found[Unit(unit.path, "class", unit.name)] = None
             return list(found)
         module = self.source(unit)
         if module is None:
@@ -776,6 +795,7 @@ class CallGraph:
         module_memo = memos[0]
         code = self.code(unit)
         callees: set[ast.expr] | None = None
+        inspected: set[ast.expr] | None = None
         for node in code.references:
             cls = node.__class__
             if cls is ast.Name:  # the commonest reference, inlined from resolve_load
@@ -792,12 +812,18 @@ class CallGraph:
                 if target.kind == "class":  # made here (`Net(...)`), or handed on to be made elsewhere
                     if callees is None:
                         callees = {call.func for call in code.calls}
-                    if node not in callees:
+                        inspected = inspected_arguments(code)
+                    if node in inspected:
+                        continue  # `isinstance(module, Net)`, `Net.collate_fn` make nothing
+                    if node not in callees:  # a factory: made elsewhere, with any arguments, and handed on
+                        found[target] = None
                         target = Unit(target.path, "instance", target.name)
                 found[target] = None
         for target in self.dispatch_targets(unit):
             if target != unit:
-                found[Unit(target.path, "instance", target.name) if target.kind == "class" else target] = None
+                found[target] = None
+                if target.kind == "class":
+                    found[Unit(target.path, "instance", target.name)] = None
         for target in self.object_targets(unit):
             if target != unit:
                 found[target] = None
@@ -805,20 +831,66 @@ class CallGraph:
 
     # -- objects of project classes ---------------------------------------------------------------
     def construction_edges(self, cls: Unit) -> list[Unit]:
-        """What making an object of `cls` runs: its constructors, and its overrides of the methods that its
-        project base classes call on `self` (a base's `__init__` calling `self.setup()` runs the subclass's)."""
+        """What making an object of `cls` runs: its constructors (a base's `__init__` calling `self.setup()` runs
+        the subclass's override through :meth:`overrides`)."""
         found: dict[Unit, None] = {}
         for name in CONSTRUCTORS:
             method = self.method_of(cls, name)
             if method is not None:
                 found[method] = None
-        for base in self.project_ancestors(cls):
-            for name in sorted(self.self_calls(base)):
-                method = self.method_of(cls, name)
-                if method is not None and (method.path, method.name.partition(".")[0]) != (base.path, base.name):
-                    found[method] = None
         found[Unit(cls.path, "body")] = None
         return list(found)
+
+    def override_edges(self, unit: Unit) -> list[tuple[Unit, Unit]]:
+        """(subclass, override) for the methods a method looks up on `self`: `self.load()` in `Base.run` runs
+        `Child.load` when `self` is a `Child`; the reach takes it once a `Child` object exists (cached)."""
+        if unit.kind != "function" or "." not in unit.name:
+            return []
+        found = self._overrides.get(unit)
+        if found is None:
+            names = set()
+            for node in self.code(unit).references:
+                key = reference_key(node)
+                if key is not None and key.startswith("self.") and key.count(".") == 1:
+                    names.add(key[5:])
+            found = self._overrides[unit] = self.overrides_of(unit, names) if names else []
+        return found
+
+    def overrides_of(self, unit: Unit, names: set[str]) -> list[tuple[Unit, Unit]]:
+        """(subclass, method) for the methods called `names` that project subclasses of `unit`'s class define."""
+        found: list[tuple[Unit, Unit]] = []
+        for sub in self.subclasses(Unit(unit.path, "class", unit.name.partition(".")[0])):
+            methods = self.definitions(sub.path).methods.get(sub.name, {})
+            found.extend(
+                (sub, Unit(sub.path, "function", f"{sub.name}.{name}")) for name in sorted(names & set(methods))
+            )
+        return found
+
+    def subclasses(self, cls: Unit) -> list[Unit]:
+        """Project classes that derive from `cls`, directly or not (files found by a text index of class
+        statements' bases, then checked through their resolved bases); cached."""
+        found = self._subclasses.get(cls)
+        if found is None:
+            if self._base_index is None:
+                self._base_index = {}
+                for path, module in self.modules.items():
+                    if "class" in module.text:
+                        for bases in CLASS_STATEMENT.findall(module.text):
+                            for word in IDENTIFIER_WORD.findall(bases):
+                                self._base_index.setdefault(word, set()).add(path)
+            found = []
+            pending, seen = [cls], {cls}
+            while pending:
+                current = pending.pop()
+                for path in sorted(self._base_index.get(current.name, ())):
+                    for name in self.definitions(path).classes:
+                        sub = Unit(path, "class", name)
+                        if sub not in seen and current in self.project_bases(sub):
+                            seen.add(sub)
+                            found.append(sub)
+                            pending.append(sub)
+            self._subclasses[cls] = found
+        return found
 
     def project_ancestors(self, cls: Unit) -> list[Unit]:
         """The project base classes of `cls`, transitively (each once)."""
@@ -830,6 +902,24 @@ class CallGraph:
                 seen[base] = None
                 stack.extend(self.project_bases(base))
         return list(seen)
+
+    def internal_methods(self, cls: Unit) -> frozenset[str]:
+        """Methods the project itself runs by name: looked up on `self` in the class or its bases, or as
+        `Cls.name` in the class's module. Code that an object is handed to can run the others (the hooks a
+        framework calls: `training_step`, `__getitem__`); these run where the project runs them (cached)."""
+        found = self._internal.get(cls)
+        if found is None:
+            names = set(self.self_calls(cls))
+            for base in self.project_ancestors(cls):
+                names |= self.self_calls(base)
+            prefix = cls.name + "."
+            for unit in self.units_of(cls.path):
+                for node in self.code(unit).references:
+                    key = reference_key(node)
+                    if key is not None and key.startswith(prefix) and key.count(".") == 1:
+                        names.add(key[len(prefix) :])
+            found = self._internal[cls] = frozenset(names)
+        return found
 
     def self_calls(self, cls: Unit) -> frozenset[str]:
         """Names the methods of `cls` look up on `self` (`self.setup`), cached."""
@@ -918,47 +1008,73 @@ class CallGraph:
 
     def object_targets(self, unit: Unit) -> list[Unit]:
         """The methods `unit` runs on objects of project classes: `net.fit()` and `Net().fit()` run `fit`,
-        `net(x)` runs `__call__` (or `forward`); an object handed on anywhere else (a call's argument, a return
-        value, a container) may have any method run (its "instance" unit)."""
+        `net(x)` runs `__call__` (or `forward`), `train(net)` runs what the project function `train` does with
+        its parameter; an object handed on anywhere else (to a library, returned, put in a container) may have
+        any method run (its "instance" unit). Built-ins that only inspect an object (`isinstance`, `getattr`,
+        `print`) run none."""
         memos = self.resolver(unit)
         made = self.made_objects(unit, memos)
         held = self.held_objects(unit, made)
         if not made and not held:
             return []
         code = self.code(unit)
-        found: dict[Unit, None] = {}
-        followed: set[ast.AST] = set()  # object expressions whose use is followed here
-        for node in code.assignments:
-            if node.value in made:
-                followed.add(node.value)  # kept under a name: its uses are judged where they are
+        kept = {node.value for node in code.assignments if node.value in made}  # judged where the name is used
 
         def classes_of(expr: ast.AST) -> list[Unit]:
             if expr in made:
                 return [made[expr]]
-            key = reference_key(expr) if expr.__class__ is ast.Name or expr.__class__ is ast.Attribute else None
+            cls = expr.__class__
+            key = reference_key(expr) if cls is ast.Name or cls is ast.Attribute else None
             return held.get(key, []) if key is not None else []
 
-        for call in code.calls:
-            for cls in classes_of(call.func):
-                followed.add(call.func)
-                method = next(filter(None, (self.method_of(cls, name) for name in CALL_PROTOCOL)), None)
-                if method is not None:
-                    found[method] = None
+        objects = [(call, [cls]) for call, cls in made.items() if call not in kept]
         for node in code.references:
-            if node.__class__ is ast.Attribute:
-                for cls in classes_of(node.value):
-                    followed.add(node.value)
-                    method = self.method_of(cls, node.attr)
-                    if method is not None:
-                        found[method] = None
-        for call, cls in made.items():
-            if call not in followed:
-                found[Unit(cls.path, "instance", cls.name)] = None
-        for node in code.references:
-            if node not in followed and node.__class__ is not ast.Import and node.__class__ is not ast.ImportFrom:
-                for cls in classes_of(node):
-                    found[Unit(cls.path, "instance", cls.name)] = None
+            if node.__class__ is ast.Name or node.__class__ is ast.Attribute:
+                classes = classes_of(node)
+                if classes:
+                    objects.append((node, classes))
+        found: dict[Unit, None] = {}
+        uses = ObjectUses(self, unit)
+        for node, classes in objects:
+            attributes, called, escapes = uses.of(node, 0)
+            for cls in classes:
+                self.add_object_methods(found, cls, attributes, called, escapes)
         return list(found)
+
+    def add_object_methods(
+        self, found: dict[Unit, None], cls: Unit, attributes: frozenset[str], called: bool, escapes: bool
+    ) -> None:
+        if escapes:
+            found[Unit(cls.path, "instance", cls.name)] = None
+            return
+        for name in sorted(attributes):
+            method = self.method_of(cls, name)
+            if method is not None:
+                found[method] = None
+        if called:
+            method = next(filter(None, (self.method_of(cls, name) for name in CALL_PROTOCOL)), None)
+            if method is not None:
+                found[method] = None
+
+    def parameter_uses(self, function: Unit, name: str, depth: int) -> tuple[frozenset[str], bool, bool]:
+        """What a project function does with an object passed as its parameter `name`: the attributes it looks
+        up on it, whether it calls it, whether it hands it on where the walk cannot follow (cached)."""
+        key = (function, name)
+        found = self._parameter_uses.get(key)
+        if found is None:
+            self._parameter_uses[key] = (frozenset(), False, True)  # recursion guard: unknown
+            code = self.code(function)
+            uses = ObjectUses(self, function)
+            attributes: set[str] = set()
+            called = escapes = False
+            for node in code.references:
+                if node.__class__ is ast.Name and node.id == name:
+                    more, was_called, handed_on = uses.of(node, depth + 1)
+                    attributes |= more
+                    called |= was_called
+                    escapes |= handed_on
+            found = self._parameter_uses[key] = (frozenset(attributes), called, escapes)
+        return found
 
     def imported_bodies(self, module: PyModule, node: ast.Import | ast.ImportFrom) -> Iterator[Unit]:
         """The bodies of project modules (and their parent packages) an import statement runs."""
@@ -974,15 +1090,37 @@ class CallGraph:
                 if path is not None:
                     yield Unit(path, "body")
 
-    def reach(self, starts: list[Unit], limit: int = MAX_UNITS) -> list[Unit]:
-        """Units reachable from `starts` (breadth first, starts included), at most `limit` of them."""
+    def reach(self, starts: list[Unit], limit: int = MAX_UNITS, cut=None) -> list[Unit]:
+        """Units reachable from `starts` (breadth first, starts included), at most `limit` of them.
+
+        An override in a subclass (see :meth:`overrides`) is reached once an object of that subclass is made or
+        handed on in the reach. `cut(unit)`, when given, names the targets of `unit` to leave out."""
         seen: dict[Unit, None] = dict.fromkeys(starts)
         queue = deque(starts)
+        waiting: dict[Unit, list[Unit]] = {}  # subclass -> overrides reached before any object of it
+
+        def add(target: Unit) -> None:
+            if target in seen:
+                return
+            seen[target] = None
+            queue.append(target)
+            if target.kind == "class" or target.kind == "instance":
+                for method in waiting.pop(Unit(target.path, "class", target.name), ()):
+                    add(method)
+
         while queue and len(seen) < limit:
-            for target in self.edges(queue.popleft()):
-                if target not in seen:
-                    seen[target] = None
-                    queue.append(target)
+            unit = queue.popleft()
+            removed = cut(unit) if cut is not None else None
+            for target in self.edges(unit):
+                if not removed or target not in removed:
+                    add(target)
+            for sub, method in self.override_edges(unit):
+                if removed and method in removed:
+                    continue
+                if sub in seen or Unit(sub.path, "instance", sub.name) in seen:
+                    add(method)
+                else:
+                    waiting.setdefault(sub, []).append(method)
         return list(seen)
 
     def units_of(self, path: str) -> list[Unit]:
@@ -1005,6 +1143,75 @@ class CallGraph:
             if any(decorator_name(d) in COMMAND_DECORATORS for d in node.decorator_list):
                 units.append(Unit(path, "function", name))
         return units
+
+
+def inspected_arguments(code: UnitCode) -> set[ast.expr]:
+    """Expressions whose value is only looked at: the arguments of built-ins that inspect them
+    (`isinstance(x, (Net, Block))`, tuples' items included), and the objects of attribute look-ups (`Net.build`)."""
+    found: set[ast.expr] = {node.value for node in code.references if node.__class__ is ast.Attribute}
+    for call in code.calls:
+        func = call.func
+        if func.__class__ is ast.Name and func.id in INSPECTING_BUILTINS:
+            for argument in call.args:
+                found.add(argument)
+                if argument.__class__ is ast.Tuple:
+                    found.update(argument.elts)
+    return found
+
+
+class ObjectUses:
+    """How the code of one unit uses an object expression: an attribute looked up on it (`net.fit`), a call of
+    it (`net(x)`), an argument to a project function (followed into its parameter), an argument to a built-in
+    that only inspects it, or anything else (handed on: any method may run)."""
+
+    def __init__(self, graph: CallGraph, unit: Unit):
+        self.graph = graph
+        self.unit = unit
+        code = graph.code(unit)
+        self.attributes = {node.value: node for node in code.references if node.__class__ is ast.Attribute}
+        self.callees = {call.func for call in code.calls}
+        self.arguments: dict[ast.AST, tuple[ast.Call, int | None, str | None]] = {}
+        for call in code.calls:
+            for index, argument in enumerate(call.args):
+                self.arguments[argument] = (call, index, None)
+            for keyword in call.keywords:
+                self.arguments[keyword.value] = (call, None, keyword.arg)
+
+    def of(self, node: ast.AST, depth: int) -> tuple[frozenset[str], bool, bool]:
+        """(attributes looked up, called, handed on) for one occurrence of an object."""
+        attribute = self.attributes.get(node)
+        if attribute is not None:
+            return frozenset({attribute.attr}), False, False
+        if node in self.callees:
+            return frozenset(), True, False
+        argument = self.arguments.get(node)
+        if argument is None:
+            return frozenset(), False, True
+        call, index, keyword = argument
+        func = call.func
+        target = self.graph.resolve_load(self.unit, func) if func.__class__ in (ast.Name, ast.Attribute) else None
+        if target is None:
+            inert = func.__class__ is ast.Name and func.id in INSPECTING_BUILTINS
+            return frozenset(), False, not inert
+        if target.kind != "function" or depth >= MAX_RESOLVE_DEPTH or (keyword is None and index is None):
+            return frozenset(), False, True
+        parameter = parameter_name(self.graph.function_node(target), index, keyword, func.__class__ is ast.Attribute)
+        if parameter is None:
+            return frozenset(), False, True
+        return self.graph.parameter_uses(target, parameter, depth)
+
+
+def parameter_name(function, index: int | None, keyword: str | None, bound: bool) -> str | None:
+    """The parameter of `function` that a call's argument (by position or keyword) binds; None if unsure."""
+    if function is None:
+        return None
+    args = function.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    if keyword is not None:
+        return keyword if keyword in positional or keyword in {a.arg for a in args.kwonlyargs} else None
+    if bound and positional and positional[0] in ("self", "cls"):
+        positional = positional[1:]
+    return positional[index] if index is not None and index < len(positional) else None
 
 
 @fact

@@ -140,7 +140,6 @@ TORCH_DRAWS = frozenset(
         "torch.bernoulli",
         "torch.multinomial",
         "torch.poisson",
-        "torch.nn.functional.dropout",
         "torch.nn.functional.gumbel_softmax",
     }
 )
@@ -152,6 +151,17 @@ TORCH_INIT_NON_DRAWS = frozenset(
 # when it loads a checkpoint over the initial weights): torch.nn.init.* draws, and in-place draws on a model's
 # parameters (`module.weight.data.normal_(...)`), recognised by these attribute names in the receiver.
 WEIGHT_INITIALISERS = ("torch.nn.init.",)
+# Draws that happen only while a model trains (functional dropout, `training=self.training`): counted as a model's.
+TRAINING_TIME_DRAWS = frozenset(
+    {
+        "torch.nn.functional.dropout",
+        "torch.nn.functional.dropout1d",
+        "torch.nn.functional.dropout2d",
+        "torch.nn.functional.dropout3d",
+        "torch.nn.functional.alpha_dropout",
+        "torch.nn.functional.feature_alpha_dropout",
+    }
+)
 PARAMETER_ATTRIBUTES = frozenset({"weight", "bias", "data", "embedding", "embeddings", "pos_embedding"})
 # In-place tensor methods that draw from torch's generator (counted in modules that import torch).
 TORCH_TENSOR_DRAW_METHODS = frozenset(

@@ -1,0 +1,474 @@
+"""Branches an entry point never takes: code behind a flag whose every value, as the entry point runs it, is off.
+
+`if augment:` in a function that every reached call leaves at its default `augment=False`; `if mode == "train":`
+where the evaluation script passes `mode="eval"`; `if p > 0:` where `p = 0` is the only assignment; the `else`
+of `if deterministic:` when every call passes `deterministic=True`. What such a branch calls, and the random
+draws in it, do not run for that entry point.
+
+What is decided, statically and per entry point:
+- a flag is a parameter of the function, a name assigned once in the function, or a module-level name assigned
+  once (and declared `global` nowhere);
+- a parameter's values are the constants its reached call sites pass (a name passed on is followed into the
+  caller, a few calls deep), and its default where a site leaves it out. A function run any other way (an entry
+  point's start, handed to a call, reached through a table or an object's method) has unknown values;
+- tests are names, `not`, `and`/`or` and one comparison with a constant (`==`, `!=`, `<`, `in`, `is`, ...);
+  anything else (attributes such as `self.training`, calls) is undecided, so the branch counts.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from reprocheck.facts.reachability import CallGraph, Unit, is_main_guard, reference_key
+
+UNKNOWN: Final = None
+MAX_DEPTH = 4  # calls followed back when a parameter is passed on (`augment=augment`)
+COMPARISONS: Final = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Nodes that run only when `test` is `runs_if`."""
+
+    test: ast.expr
+    runs_if: bool
+    nodes: frozenset[ast.AST]
+
+
+@dataclass
+class Scope:
+    """One unit's guards and the names it stores to (parameters excluded)."""
+
+    guards: list[Guard] = field(default_factory=list)
+    stores: dict[str, list[ast.AST]] = field(default_factory=dict)  # name -> the statements that bind it
+
+
+def constant(node: ast.expr) -> tuple[bool, Any]:
+    """(True, value) for a literal (`0`, `-1`, `"train"`, `None`, `("a", "b")`), else (False, None)."""
+    if isinstance(node, (ast.Constant, ast.UnaryOp, ast.Tuple, ast.List, ast.Set)):
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return False, None
+        if isinstance(value, (list, set)):
+            value = tuple(value)
+        try:
+            hash(value)
+        except TypeError:
+            return False, None
+        return True, value
+    return False, None
+
+
+def branch_nodes(statements: list[ast.AST]) -> frozenset[ast.AST]:
+    nodes: set[ast.AST] = set()
+    for statement in statements:
+        nodes.update(ast.walk(statement))
+    return frozenset(nodes)
+
+
+def read_scope(statements: list[ast.stmt]) -> Scope:
+    """The guards and name stores of a unit's statements (nested functions and classes are other units)."""
+    scope = Scope()
+    stack: list[ast.AST] = list(statements)
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        if cls in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+            if cls is not ast.Lambda:
+                scope.stores.setdefault(node.name, []).append(node)
+            continue
+        if cls is ast.If or cls is ast.IfExp:
+            body, orelse = (node.body, node.orelse) if cls is ast.If else ([node.body], [node.orelse])
+            scope.guards.append(Guard(node.test, True, branch_nodes(body)))
+            scope.guards.append(Guard(node.test, False, branch_nodes(orelse)))
+        elif cls is ast.BoolOp:
+            runs_if = isinstance(node.op, ast.And)
+            for index, value in enumerate(node.values[1:], start=1):
+                for earlier in node.values[:index]:
+                    scope.guards.append(Guard(earlier, runs_if, branch_nodes([value])))
+        elif cls is ast.Name and not isinstance(node.ctx, ast.Load):
+            scope.stores.setdefault(node.id, []).append(node)
+        elif cls is ast.Attribute and not isinstance(node.ctx, ast.Load):
+            key = reference_key(node)
+            if key is not None and key.startswith("self.") and key.count(".") == 1:
+                scope.stores.setdefault(key, []).append(node)
+        elif cls is ast.Global or cls is ast.Nonlocal:
+            for name in node.names:
+                scope.stores.setdefault(name, []).extend([node, node])  # never a single known value
+        elif cls is ast.Import or cls is ast.ImportFrom:
+            for alias in node.names:
+                scope.stores.setdefault((alias.asname or alias.name).split(".")[0], []).append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return scope
+
+
+def definition(scope: Scope, statements: list[ast.stmt], name: str) -> ast.expr | None:
+    """The expression a name (or `self.x`) is bound to, when it is bound exactly once, by `=` or `:=`."""
+    stores = scope.stores.get(name, [])
+    if len(stores) != 1 or stores[0].__class__ not in (ast.Name, ast.Attribute):
+        return None
+    target = stores[0]
+    for statement in statements:
+        for node in ast.walk(statement):
+            cls = node.__class__
+            if cls is ast.Assign and len(node.targets) == 1 and node.targets[0] is target:
+                return node.value
+            if (cls is ast.AnnAssign or cls is ast.NamedExpr) and node.target is target:
+                return node.value
+    return None
+
+
+def decide(test: ast.expr, lookup) -> bool | None:
+    """The truth of a test for every value its names may have, or None when it is not the same for all."""
+    cls = test.__class__
+    known, value = constant(test)
+    if known:
+        return bool(value)
+    if cls is ast.Name or cls is ast.Attribute:
+        values = values_of(test, lookup)
+        if values is UNKNOWN:
+            return None
+        truths = {bool(v) for v in values}
+        return truths.pop() if len(truths) == 1 else None
+    if cls is ast.NamedExpr:
+        return decide(test.value, lookup)
+    if cls is ast.UnaryOp and isinstance(test.op, ast.Not):
+        inner = decide(test.operand, lookup)
+        return None if inner is None else not inner
+    if cls is ast.BoolOp:
+        results = [decide(value, lookup) for value in test.values]
+        stop = isinstance(test.op, ast.Or)  # the value that decides an `or` (True) or an `and` (False)
+        if stop in results:
+            return stop
+        return (not stop) if all(r is not None for r in results) else None
+    if cls is ast.Compare and len(test.ops) == 1 and test.ops[0].__class__ in COMPARISONS:
+        left, right = values_of(test.left, lookup), values_of(test.comparators[0], lookup)
+        if left is UNKNOWN or right is UNKNOWN:
+            return None
+        compare = COMPARISONS[test.ops[0].__class__]
+        try:
+            truths = {bool(compare(a, b)) for a in left for b in right}
+        except TypeError:
+            return None
+        return truths.pop() if len(truths) == 1 else None
+    return None
+
+
+def values_of(expr: ast.expr, lookup) -> frozenset | None:
+    """The values an expression may have: a literal, a flag's values (a name, `self.x`), else the truth of a
+    decidable test (`self.augment and not self.rect`), else unknown."""
+    known, value = constant(expr)
+    if known:
+        return frozenset({value})
+    cls = expr.__class__
+    if cls is ast.Name or cls is ast.Attribute:
+        key = reference_key(expr)
+        return lookup(key) if key is not None and (cls is ast.Name or key.startswith("self.")) else UNKNOWN
+    if cls in (ast.BoolOp, ast.UnaryOp, ast.Compare, ast.NamedExpr):
+        truth = decide(expr, lookup)
+        return UNKNOWN if truth is None else frozenset({truth})
+    return UNKNOWN
+
+
+class LiveCode:
+    """Per entry point: which guarded code cannot run, and the reach without it."""
+
+    def __init__(self, graph: CallGraph):
+        self.graph = graph
+        self._scopes: dict[Unit, Scope | None] = {}
+        self._module_scopes: dict[str, tuple[Scope, list[ast.stmt]]] = {}
+        self._single: dict[tuple[Unit, str], ast.expr | None] = {}
+
+    # -- per unit (shared by every entry point) -----------------------------------------------------
+    def statements(self, unit: Unit) -> list[ast.stmt]:
+        if unit.kind == "function":
+            node = self.graph.function_node(unit)
+            return list(node.body) if node is not None else []
+        if unit.kind == "main":
+            return [s for block in self.graph.definitions(unit.path).main_blocks for s in block.body]
+        if unit.kind == "body":
+            module = self.graph.modules.get(unit.path)
+            tree = module.tree if module is not None else None
+            return [s for s in tree.body if not is_main_guard(s)] if tree is not None else []
+        return []
+
+    def scope(self, unit: Unit) -> Scope | None:
+        if unit not in self._scopes:
+            statements = self.statements(unit)
+            self._scopes[unit] = read_scope(statements) if statements else None
+        return self._scopes[unit]
+
+    def module_scope(self, path: str) -> tuple[Scope, list[ast.stmt]]:
+        """The module's top level (its `__main__` blocks included): names stored there."""
+        if path not in self._module_scopes:
+            module = self.graph.modules.get(path)
+            tree = module.tree if module is not None else None
+            statements = list(tree.body) if tree is not None else []
+            scope = read_scope(statements)
+            for node in ast.walk(tree) if tree is not None else ():
+                if node.__class__ is ast.Global:  # a function rebinds it
+                    for name in node.names:
+                        scope.stores.setdefault(name, []).extend([node, node])
+            self._module_scopes[path] = (scope, statements)
+        return self._module_scopes[path]
+
+    def definition(self, unit: Unit, name: str) -> ast.expr | None:
+        """:func:`definition` of a name in a unit, or at a module's top level (a "module" unit), cached."""
+        key = (unit, name)
+        if key not in self._single:
+            if unit.kind == "module":
+                scope, statements = self.module_scope(unit.path)
+            else:
+                scope, statements = self.scope(unit), self.statements(unit)
+            self._single[key] = definition(scope, statements, name) if scope is not None else None
+        return self._single[key]
+
+    def attribute_definition(self, cls: Unit, name: str) -> tuple[Unit, ast.expr] | None:
+        """The method and expression that set `self.<name>` (a "self.x" key), when the methods of the class and
+        its project bases set it exactly once."""
+        found: list[tuple[Unit, ast.expr | None]] = []
+        for owner in [cls, *self.graph.project_ancestors(cls)]:
+            for method in self.graph.definitions(owner.path).methods.get(owner.name, {}):
+                unit = Unit(owner.path, "function", f"{owner.name}.{method}")
+                scope = self.scope(unit)
+                if scope is not None and name in scope.stores:
+                    found.append((unit, self.definition(unit, name)))
+        if len(found) != 1 or found[0][1] is None:
+            return None
+        return found[0]
+
+    # -- per entry point ----------------------------------------------------------------------------
+    def reach(self, starts: list[Unit], reached: list[Unit]) -> tuple[list[Unit], dict[Unit, frozenset[ast.AST]]]:
+        """The units `starts` reach when branches that cannot run are left out, and the nodes left out per unit.
+
+        `reached` is the plain reach (every branch taken), which bounds the call sites a parameter is read from."""
+        entry = _Entry(self, starts, reached)
+        dead: dict[Unit, frozenset[ast.AST]] = {}
+
+        def cut(unit: Unit) -> set[Unit] | None:
+            nodes = entry.dead_nodes(unit)
+            if not nodes:
+                return None
+            dead[unit] = nodes
+            return entry.cut_targets(unit, nodes)
+
+        return self.graph.reach(starts, cut=cut), dead
+
+
+class _Entry:
+    """The values flags take for one entry point (call sites read from its plain reach)."""
+
+    def __init__(self, live: LiveCode, starts: list[Unit], reached: list[Unit]):
+        self.live = live
+        self.graph = live.graph
+        self.starts = set(starts)
+        self.reached = reached
+        self._callers: dict[Unit, list[Unit]] | None = None
+        self._values: dict[tuple[Unit, str], frozenset | None] = {}
+
+    def callers(self, unit: Unit) -> list[Unit]:
+        if self._callers is None:
+            self._callers = {}
+            for source in self.reached:
+                for target in self.graph.edges(source):
+                    self._callers.setdefault(target, []).append(source)
+        return self._callers.get(unit, [])
+
+    def dead_nodes(self, unit: Unit) -> frozenset[ast.AST]:
+        scope = self.live.scope(unit)
+        if scope is None or not scope.guards:
+            return frozenset()
+        dead: set[ast.AST] = set()
+        for guard in scope.guards:
+            if not guard.nodes or guard.nodes <= dead:
+                continue
+            truth = decide(guard.test, lambda name, unit=unit: self.lookup(unit, name, 0))
+            if truth is not None and truth != guard.runs_if:
+                dead |= guard.nodes
+        return frozenset(dead)
+
+    def cut_targets(self, unit: Unit, dead: frozenset[ast.AST]) -> set[Unit]:
+        """Targets `unit` names only in code that cannot run."""
+        memos = self.graph.resolver(unit)
+        cut: set[Unit] = set()
+        kept: set[Unit] = set()
+        for node in self.graph.code(unit).references:
+            if node.__class__ is not ast.Name and node.__class__ is not ast.Attribute:
+                continue
+            side = cut if node in dead else kept
+            target = self.graph.resolve_load(unit, node, memos)
+            if target is not None:
+                side.add(target)
+                if target.kind == "class":
+                    side.add(Unit(target.path, "instance", target.name))
+            key = reference_key(node)
+            if key is not None and key.startswith("self.") and key.count(".") == 1 and "." in unit.name:
+                side.update(method for _, method in self.graph.overrides_of(unit, {key[5:]}))
+        return cut - kept
+
+    # -- values ---------------------------------------------------------------------------------------
+    def lookup(self, unit: Unit, name: str, depth: int) -> frozenset | None:
+        key = (unit, name)
+        if key in self._values:
+            return self._values[key]
+        self._values[key] = UNKNOWN  # cycle guard
+        found = self._lookup(unit, name, depth)
+        self._values[key] = found
+        return found
+
+    def _lookup(self, unit: Unit, name: str, depth: int) -> frozenset | None:
+        if name.startswith("self."):  # an attribute the class sets once: its value where it is set
+            if unit.kind != "function" or "." not in unit.name or depth >= MAX_DEPTH:
+                return UNKNOWN
+            found = self.live.attribute_definition(Unit(unit.path, "class", unit.name.partition(".")[0]), name)
+            return self.evaluate(found[0], found[1], depth + 1) if found is not None else UNKNOWN
+        if unit.kind == "function":
+            function = self.graph.function_node(unit)
+            if function is None:
+                return UNKNOWN
+            if name in parameter_names(function.args):
+                return self.parameter_values(unit, function, name, depth)
+            scope = self.live.scope(unit)
+            if scope is not None and name in scope.stores:
+                expr = self.live.definition(unit, name)
+                return self.evaluate(unit, expr, depth + 1) if expr is not None else UNKNOWN
+        if unit.kind not in ("function", "main", "body"):
+            return UNKNOWN
+        expr = self.live.definition(Unit(unit.path, "module"), name)
+        return self.evaluate(Unit(unit.path, "body"), expr, depth + 1) if expr is not None else UNKNOWN
+
+    def evaluate(self, unit: Unit, expr: ast.expr, depth: int) -> frozenset | None:
+        if depth > MAX_DEPTH * 2:
+            return UNKNOWN
+        return values_of(expr, lambda other: self.lookup(unit, other, depth))
+
+    def parameter_values(self, unit: Unit, function, name: str, depth: int) -> frozenset | None:
+        """The values a parameter takes over the call sites of its function in this entry point's reach."""
+        if unit in self.starts or depth >= MAX_DEPTH:
+            return UNKNOWN
+        sites = self.call_sites(unit)
+        if not sites:
+            return UNKNOWN
+        values: set = set()
+        for caller, call, bound in sites:
+            argument = bound_argument(function, call, name, bound)
+            if argument is UNKNOWN:
+                return UNKNOWN
+            if argument is MISSING_ARGUMENT:
+                argument = default_of(function.args, name)
+                if argument is None:
+                    return UNKNOWN
+                found = values_of(argument, lambda _name: UNKNOWN)
+            else:
+                found = self.evaluate(caller, argument, depth + 1)
+            if found is UNKNOWN:
+                return UNKNOWN
+            values |= found
+        return frozenset(values)
+
+    def call_sites(self, unit: Unit) -> list[tuple[Unit, ast.Call, bool]] | None:
+        """(caller, call, bound) for every call that runs `unit` in this reach; None when it also runs another way
+        (an entry start, handed to a call, a table, a method on an object, an override run by a base class)."""
+        sites: list[tuple[Unit, ast.Call, bool]] = []
+        owner = unit.name.partition(".")[0] if "." in unit.name else ""
+        for caller in self.callers(unit):
+            if caller.kind == "class":  # made here: the constructor runs, from the calls that make the object
+                if not owner or self.graph.method_of(caller, "__init__") != unit:
+                    return None
+                for maker in self.callers(caller):
+                    found = self.calls_to(maker, caller, constructs=True)
+                    if found is None:
+                        return None
+                    sites.extend(found)
+                continue
+            found = self.calls_to(caller, unit, constructs=False)
+            if found is None:
+                return None
+            sites.extend(found)
+        return sites
+
+    def calls_to(self, caller: Unit, target: Unit, constructs: bool) -> list[tuple[Unit, ast.Call, bool]] | None:
+        if caller.kind not in ("function", "main", "body", "cell"):
+            return None
+        code = self.graph.code(caller)
+        memos = self.graph.resolver(caller)
+        callees = {call.func: call for call in code.calls}
+        looked_into = {node.value for node in code.references if node.__class__ is ast.Attribute}
+        found = []
+        for node in code.references:
+            if (node.__class__ is not ast.Name and node.__class__ is not ast.Attribute) or node in looked_into:
+                continue
+            if self.graph.resolve_load(caller, node, memos) != target:
+                continue
+            call = callees.get(node)
+            if call is None:
+                return None  # handed on, not called here
+            bound = constructs or (node.__class__ is ast.Attribute and not self.names_class(caller, node.value))
+            found.append((caller, call, bound))
+        return found or None  # reached by an edge no call explains (an object's method, a table)
+
+    def names_class(self, unit: Unit, node: ast.expr) -> bool:
+        if node.__class__ is not ast.Name and node.__class__ is not ast.Attribute:
+            return False
+        target = self.graph.resolve_load(unit, node)
+        return target is not None and target.kind == "class"
+
+
+MISSING_ARGUMENT: Final = object()
+
+
+def parameter_names(args: ast.arguments) -> set[str]:
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    return names
+
+
+def default_of(args: ast.arguments, name: str) -> ast.expr | None:
+    positional = [*args.posonlyargs, *args.args]
+    for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True):
+        if arg.arg == name:
+            return default
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        if arg.arg == name:
+            return default
+    return None
+
+
+def bound_argument(function, call: ast.Call, name: str, bound: bool):
+    """The expression a call passes for parameter `name`, MISSING_ARGUMENT when it leaves it out, UNKNOWN when
+    `*args`/`**kwargs` make it undecidable."""
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            return UNKNOWN
+        if keyword.arg == name:
+            return keyword.value
+    args = function.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    is_static = any(getattr(d, "id", None) == "staticmethod" for d in function.decorator_list)
+    if bound and positional and not is_static:
+        positional = positional[1:]
+    for index, argument in enumerate(call.args):
+        if argument.__class__ is ast.Starred:
+            return UNKNOWN
+        if index < len(positional) and positional[index] == name:
+            return argument
+    if args.vararg is not None and args.vararg.arg == name:
+        return UNKNOWN
+    if args.kwarg is not None and args.kwarg.arg == name:
+        return UNKNOWN
+    return MISSING_ARGUMENT
