@@ -445,6 +445,50 @@ def test_ci003_github_owned_actions_on_a_tag_are_not_reported(make_repo):
     ]
 
 
+OWN_ACTIONS_WORKFLOW = (
+    "on: push\njobs:\n"
+    "  test:\n    runs-on: ubuntu-24.04\n    steps:\n"
+    "      - uses: ultralytics/actions/retry@main\n"
+    "      - uses: Ultralytics/actions@v1\n"
+    "      - uses: ultralytics-community/setup@main\n"
+    "      - uses: other/ultralytics@main\n"
+)
+
+
+def test_ci003_the_projects_own_actions_are_first_party(make_repo):
+    pyproject = (
+        "[project]\nname = 'yolo'\ndependencies = ['thop']  # https://github.com/someone/thop\n"
+        "[project.urls]\nSource = 'https://github.com/ultralytics/yolo/'\n"
+        "Documentation = 'https://docs.ultralytics.com'\n"
+    )
+    files = {"pyproject.toml": pyproject, ".github/workflows/ci.yml": OWN_ACTIONS_WORKFLOW}
+    assert [line for _, line, _ in found(make_repo, files, "CI003")] == [8, 9]
+
+
+def test_ci003_the_origin_remote_names_the_owner(make_repo):
+    root = make_repo({"train.py": "", ".github/workflows/ci.yml": OWN_ACTIONS_WORKFLOW})
+    with open(root / ".git" / "config", "a") as config:
+        config.write('[remote "upstream"]\n\turl = https://github.com/other/x.git\n')
+        config.write('[remote "origin"]\n\turl = git@github.com:ultralytics/yolo.git\n\tfetch = +refs/*\n')
+    assert [f["line"] for f in findings(root, select="CI003")] == [8, 9]
+
+
+def test_ci003_owners_named_elsewhere_are_third_party(make_repo):
+    pyproject = (
+        "[project]\nname = 'yolo'\ndependencies = ['thop']\n# https://github.com/ultralytics/yolo\n"
+        "[project.urls]\nDocumentation = 'https://ultralytics.github.io/yolo'\n"
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "README.md": "See https://github.com/ultralytics/yolo\n",
+        ".github/workflows/ci.yml": OWN_ACTIONS_WORKFLOW,
+    }
+    root = make_repo(files)
+    with open(root / ".git" / "config", "a") as config:
+        config.write('[remote "upstream"]\n\turl = https://github.com/ultralytics/yolo.git\n')
+    assert [f["line"] for f in findings(root, select="CI003")] == [6, 7, 8, 9]
+
+
 # -- CI004 --------------------------------------------------------------------------------------------------------
 def test_ci004_missing_config_is_a_recommendation_where_there_is_ci(make_repo):
     files = {"README.md": "# x\n", "train.py": ""}

@@ -33,6 +33,10 @@ GITLAB_RESERVED = frozenset(
      "after_script", "cache", "spec"}
 )  # fmt: skip
 GITLAB_SCRIPT_KEYS = ("before_script", "script", "after_script")
+GITHUB_OWNER = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*)/[A-Za-z0-9._-]+", re.IGNORECASE)
+GIT_ORIGIN = re.compile(r'^\s*\[remote "origin"\]\s*$((?:\n(?!\s*\[).*)*)', re.MULTILINE)
+GIT_URL = re.compile(r"^\s*url\s*=\s*(\S+)", re.MULTILINE)
+MAX_GIT_CONFIG = 1 << 20
 
 
 # -- data ---------------------------------------------------------------------------------------------------------
@@ -573,3 +577,25 @@ def precommit_config(project) -> PreCommitConfig | None:
     ci_node = child(data.root, "ci")
     ci = data.data.get("ci") if isinstance(data.data, dict) and isinstance(data.data.get("ci"), dict) else None
     return PreCommitConfig(rel, repos, ci, line(ci_node) if ci_node is not None else None, data)
+
+
+@fact
+def repository_owners(project, pyproject) -> frozenset[str]:
+    """The GitHub owners (lower-cased) the project names as its home: the repositories in `[project.urls]` of
+    pyproject.toml and the `origin` remote in .git/config (read as text). Their actions are first-party (CI003)."""
+    project_table = (pyproject or {}).get("project")
+    urls_table = project_table.get("urls") if isinstance(project_table, dict) else None
+    urls = [url for url in (urls_table or {}).values() if isinstance(url, str)] if isinstance(urls_table, dict) else []
+    urls += origin_urls(project)
+    return frozenset(match.group(1).lower() for url in urls if (match := GITHUB_OWNER.search(url)))
+
+
+def origin_urls(project) -> list[str]:
+    config = project.root / ".git" / "config"
+    try:
+        if not config.is_file() or config.stat().st_size > MAX_GIT_CONFIG:
+            return []
+        content = config.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [url for section in GIT_ORIGIN.findall(content) for url in GIT_URL.findall(section)]

@@ -437,8 +437,10 @@ class MutableCiEnvironment(Rule):
     a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned), a `docker://` action without a digest, a
     `container:`, `services:` or GitLab `image:` without a tag or with `:latest`, and, as info,
     `runs-on: *-latest` runners of jobs that install, test, train or build. Local actions (`./.github/actions/x`)
-    are fine, and so are GitHub's own actions (`actions/*`, `github/*`) on a version tag (`actions/checkout@v4`):
-    GitHub publishes them and runs the workflow anyway. On a branch (`actions/checkout@main`) they are reported.
+    are fine, and so are the project's own actions (an owner that `[project.urls]` or the `origin` remote names
+    as the project's home) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
+    (`actions/checkout@v4`): GitHub publishes them and runs the workflow anyway. On a branch
+    (`actions/checkout@main`) GitHub's actions are reported.
 
     ## Why it matters
     Tags and branches move: `astral-sh/setup-uv@v6` today is different code from last month, and
@@ -464,10 +466,10 @@ class MutableCiEnvironment(Rule):
     severity = Severity.WARNING
     summary = "Unpinned actions, images or runners in CI"
 
-    def check(self, ci_configs):
+    def check(self, ci_configs, repository_owners):
         for config in ci_configs:
             for use in config.uses:
-                message = action_problem(use.uses)
+                message = action_problem(use.uses, repository_owners)
                 if message:
                     yield self.finding(message, config.path, use.line)
             for image in config.images:
@@ -506,8 +508,10 @@ class MutableCiEnvironment(Rule):
             yield finding
 
 
-def action_problem(uses: str) -> str | None:
-    if uses.startswith(("./", "../")):
+def action_problem(uses: str, own_owners: frozenset[str]) -> str | None:
+    """What is mutable about an action reference; None for local, first-party and pinned ones. Actions of the
+    project's own GitHub owner (`ultralytics/actions@main` in an ultralytics repository) are first-party."""
+    if uses.startswith(("./", "../")) or uses.split("/", 1)[0].lower() in own_owners:
         return None
     if uses.startswith("docker://"):
         if "@sha256:" in uses:
