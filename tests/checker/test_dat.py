@@ -895,3 +895,133 @@ def test_dat005_peft_adapter_is_the_second_argument(make_repo):
     (found,) = of(root, "DAT005")
     assert found["line"] == 6
     assert "`PeftModel.from_pretrained` loads the adapter named by `lora_weights`" in found["message"]
+
+
+# -- DAT005: ids the user supplies at run time ------------------------------------------------------
+USER_SUPPLIED = {
+    "required_option.py": """
+        import argparse
+        from transformers import AutoModel
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--base_model", required=True)
+        parser.add_argument("--tokenizer-name", type=str)
+        args = parser.parse_args()
+        model = AutoModel.from_pretrained(args.base_model)
+        tokenizer = AutoModel.from_pretrained(args.tokenizer_name, use_fast=True)
+        """,
+    "fire_main.py": """
+        import os
+        import fire
+        from transformers import AutoModel
+
+        def main(base_model: str = "", steps: int = 1):
+            base_model = base_model or os.environ.get("BASE_MODEL", "")
+            assert base_model, "pass --base_model"
+            return AutoModel.from_pretrained(base_model)
+
+        def train(base_model, data_path="data.json"):
+            return AutoModel.from_pretrained(base_model)
+
+        if __name__ == "__main__":
+            fire.Fire(main)
+            fire.Fire(train)
+        """,
+    "env_only.py": """
+        import os
+        from transformers import AutoModel, AutoTokenizer
+
+        BASE_MODEL = os.environ.get("BASE_MODEL", None)
+        model = AutoModel.from_pretrained(BASE_MODEL)
+        tokenizer = AutoTokenizer.from_pretrained(os.environ["TOKENIZER"])
+        """,
+    "typer_cli.py": """
+        import typer
+        from transformers import AutoModel
+
+        app = typer.Typer()
+
+        @app.command()
+        def serve(model_name: str):
+            return AutoModel.from_pretrained(model_name)
+        """,
+}
+
+
+def test_dat005_ids_the_user_supplies_at_run_time_are_not_reported(make_repo):
+    root = make_repo(USER_SUPPLIED)
+    assert of(root, "DAT005") == []
+
+
+def test_dat005_literal_defaults_of_run_time_inputs_are_reported_naming_the_default(make_repo):
+    root = make_repo(
+        {
+            "option_default.py": """
+            import argparse
+            from transformers import AutoModel
+
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--model", default="bert-base-uncased")
+            parser.add_argument("--output_dir", default="./checkpoints/run1")
+            args = parser.parse_args()
+            model = AutoModel.from_pretrained(args.model)
+            again = AutoModel.from_pretrained(args.output_dir)
+            """,
+            "fire_default.py": """
+            import fire
+            from peft import PeftModel
+            from transformers import AutoModel
+
+            def main(base_model: str = "", lora_weights: str = "org/alpaca-lora"):
+                model = AutoModel.from_pretrained(base_model)
+                return PeftModel.from_pretrained(model, lora_weights)
+
+            fire.Fire(main)
+            """,
+            "env_default.py": """
+            import os
+            from transformers import AutoModel
+
+            name = os.getenv("MODEL", "gpt2")
+            model = AutoModel.from_pretrained(name)
+            """,
+        }
+    )
+    found = {(f["path"], f["line"]): f["message"] for f in of(root, "DAT005")}
+    assert set(found) == {("option_default.py", 8), ("fire_default.py", 7), ("env_default.py", 5)}
+    assert "the model named by `args.model` (default bert-base-uncased)" in found[("option_default.py", 8)]
+    assert "the adapter named by `lora_weights` (default org/alpaca-lora)" in found[("fire_default.py", 7)]
+    assert "the model named by `name` (default gpt2)" in found[("env_default.py", 5)]
+
+
+def test_dat005_look_alikes_of_run_time_inputs_still_report(make_repo):
+    root = make_repo(
+        {
+            "helpers.py": """
+            from transformers import AutoModel
+
+            def load(model_name):
+                return AutoModel.from_pretrained(model_name)
+
+            def load_default(model_name=None):
+                return AutoModel.from_pretrained(model_name)
+            """,
+            "literal.py": """
+            import fire
+            from transformers import AutoModel
+
+            def main(steps: int = 1):
+                return AutoModel.from_pretrained("org/model")
+
+            fire.Fire(main)
+            """,
+            "config_value.py": """
+            from transformers import AutoModel
+
+            def build(cfg):
+                return AutoModel.from_pretrained(cfg.model.name)
+            """,
+        }
+    )
+    found = {(f["path"], f["line"]) for f in of(root, "DAT005")}
+    assert found == {("helpers.py", 4), ("helpers.py", 7), ("literal.py", 5), ("config_value.py", 4)}

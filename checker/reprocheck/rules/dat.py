@@ -546,6 +546,7 @@ class Scope:
     bound: dict[int, str] = field(default_factory=dict)
     body_reads: set = field(default_factory=set)
     json_reads: set = field(default_factory=set)
+    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)  # name -> every value bound to it
 
     @property
     def function(self) -> str | None:
@@ -579,6 +580,7 @@ def chain_keys(node: ast.AST) -> list:
 def note_use(scope: Scope, node: ast.AST) -> None:
     """Record what a binding, an attribute read or a call tells about the use of a call's result."""
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        scope.assigned.setdefault(node.targets[0].id, []).append(node.value)
         if isinstance(node.value, ast.Call):
             scope.bound[id(node.value)] = node.targets[0].id
         elif isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
@@ -681,6 +683,150 @@ def literal(node: ast.expr | None, scope: Scope, module_scope: Scope) -> str | N
     if isinstance(node, ast.Name):
         return scope.constants.get(node.id, module_scope.constants.get(node.id))
     return None
+
+
+# -- where a model id that is not written literally comes from ----------------------------------------------
+@dataclass(frozen=True)
+class Origin:
+    """Where a value comes from: `default` is the literal used when nobody supplies one; `user` says the user
+    supplies it at run time (a required command-line argument, an environment variable without a default, a
+    parameter of a command-line entry point), so no revision can be pinned for it in the code."""
+
+    user: bool = False
+    default: str | None = None
+
+
+USER = Origin(user=True)
+NOTHING = Origin()  # None or "": no id at all
+
+
+def combined(origins: list[Origin | None]) -> Origin | None:
+    """One origin for alternatives (`a or b`, several assignments): a literal default wins; all supplied by the
+    user (or empty) is the user's; anything else is unknown (None)."""
+    for found in origins:
+        if found is not None and found.default:
+            return found
+    if origins and all(found is not None for found in origins) and any(found.user for found in origins):
+        return USER
+    return None
+
+
+@dataclass
+class RunTimeInputs:
+    """What a module takes from its user: command-line options (argparse `dest` -> its `add_argument` call)
+    and the functions whose parameters are command-line arguments (handed to a CLI launcher or decorated as a
+    command)."""
+
+    options: dict[str, ast.Call]
+    commands: set[str]
+
+    @classmethod
+    def of(cls, module, scopes: list[Scope]) -> RunTimeInputs:
+        options: dict[str, ast.Call] = {}
+        commands: set[str] = set()
+        for scope in scopes:
+            for call in scope.calls:
+                func = call.func
+                if isinstance(func, ast.Attribute) and func.attr == "add_argument":
+                    dest = option_dest(call)
+                    if dest:
+                        options.setdefault(dest, call)
+                elif (
+                    call_name(module, call) in table.CLI_LAUNCHERS and call.args and isinstance(call.args[0], ast.Name)
+                ):
+                    commands.add(call.args[0].id)
+            owner = scope.owner
+            if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                map(is_command, owner.decorator_list)
+            ):
+                commands.add(owner.name)
+        return cls(options, commands)
+
+
+def option_dest(call: ast.Call) -> str | None:
+    """The attribute an `add_argument` call stores into: `dest=`, else its first long option, else its name."""
+    dest = keyword(call, "dest")
+    if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+        return dest.value
+    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    chosen = next((f for f in flags if f.startswith("--")), flags[0] if flags else None)
+    return chosen.lstrip("-").replace("-", "_") if chosen else None
+
+
+def is_command(decorator: ast.expr) -> bool:
+    func = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(func, ast.Attribute) and func.attr in table.CLI_COMMAND_DECORATORS
+
+
+def constant_origin(node: ast.expr) -> Origin | None:
+    if isinstance(node, ast.Constant) and (node.value is None or node.value == ""):
+        return NOTHING
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return Origin(default=node.value)
+    return None
+
+
+def option_origin(call: ast.Call) -> Origin | None:
+    """An argparse option: required or without a default, the user gives it; else its literal default."""
+    required = keyword(call, "required")
+    default = keyword(call, "default")
+    if isinstance(required, ast.Constant) and required.value is True:
+        return USER
+    if default is None:
+        return USER
+    found = constant_origin(default)
+    return USER if found is NOTHING else found
+
+
+def origin(node: ast.expr, module, scope: Scope, module_scope: Scope, inputs: RunTimeInputs, seen=()) -> Origin | None:
+    """Where the value of `node` comes from, following local assignments, parameters, environment variables
+    and argparse options of this module; None when it cannot be told (a caller's argument, a config value)."""
+    found = constant_origin(node)
+    if found is not None or isinstance(node, ast.Constant):
+        return found
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        return combined([origin(v, module, scope, module_scope, inputs, seen) for v in node.values])
+    if isinstance(node, ast.Attribute):
+        call = inputs.options.get(node.attr)
+        return option_origin(call) if call is not None else None
+    if isinstance(node, ast.Subscript):
+        is_environ = module.qualname(node.value) == "os.environ"
+        return USER if is_environ else None
+    if isinstance(node, ast.Call):
+        where = table.ENV_READERS.get(call_name(module, node))
+        if where is None:
+            return None
+        default = argument(node, where)
+        return USER if default is None else combined([USER, constant_origin(default)])
+    if not isinstance(node, ast.Name) or node.id in seen:
+        return parameter_origin(node, scope, inputs) if isinstance(node, ast.Name) else None
+    for owner in (scope, module_scope):
+        values = owner.assigned.get(node.id)
+        if values:
+            inner = (*seen, node.id)
+            return combined([origin(v, module, owner, module_scope, inputs, inner) for v in values])
+    return parameter_origin(node, scope, inputs)
+
+
+def parameter_origin(name: ast.Name, scope: Scope, inputs: RunTimeInputs) -> Origin | None:
+    """A parameter of the enclosing function: its literal default; with none, the user's when the function is a
+    command-line entry point (else a caller passes it: unknown)."""
+    owner = scope.owner
+    if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) or name.id not in scope.parameters:
+        return None
+    default = parameter_default(owner.args, name.id)
+    found = constant_origin(default) if default is not None else None
+    if found is not None and found.default:
+        return found
+    return USER if owner.name in inputs.commands and (default is None or found is NOTHING) else None
+
+
+def parameter_default(args: ast.arguments, name: str) -> ast.expr | None:
+    positional = [*args.posonlyargs, *args.args]
+    with_default = positional[len(positional) - len(args.defaults) :]
+    defaults = {a.arg: d for a, d in zip(with_default, args.defaults, strict=True)}
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None})
+    return defaults.get(name)
 
 
 def class_inherits_loader(module, name: str) -> bool | None:
@@ -939,6 +1085,13 @@ class UnpinnedRemoteArtifact(Rule):
     that defines `from_pretrained` is judged by what it calls inside, one that inherits it from a hub class is a
     loader. Local paths (`./checkpoints/best`, `load_dataset("csv", ...)`) are not remote.
 
+    An id that is not written literally is followed to where it comes from in the same module. One the user
+    supplies at run time is not reported: no revision can be pinned in the code for it (a required argparse
+    option or one without a default, a parameter without a default of a command-line entry point handed to
+    `fire.Fire`/`jsonargparse.CLI`/`typer.run` or decorated as a command, an environment variable without a
+    default). One with a literal default is reported, naming the default (`--model` default
+    `bert-base-uncased`, `def main(lora_weights="org/adapter")`, `os.getenv("MODEL", "gpt2")`).
+
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
     re-processed. The same code then trains or evaluates on something else, silently. A download without a
@@ -1007,11 +1160,18 @@ class UnpinnedRemoteArtifact(Rule):
 
     def judge(self, module, scopes, resolver: LoaderResolver, project, helpers_checked) -> Iterator[tuple[int, str]]:
         module_scope = scopes[0]
+        inputs: list[RunTimeInputs] = []  # built once, for the first id that is not written literally
+
+        def origin_of(node: ast.expr, scope: Scope) -> Origin | None:
+            if not inputs:
+                inputs.append(RunTimeInputs.of(module, scopes))
+            return origin(node, module, scope, module_scope, inputs[0])
+
         for scope in scopes:
             for call in scope.calls:
                 loader = resolver.loader(module, call)
                 if loader is not None:
-                    message = self.problem(loader, call, scope, module_scope, project, helpers_checked)
+                    message = self.problem(loader, call, scope, module_scope, project, helpers_checked, origin_of)
                 elif call_name(module, call) in table.SUBPROCESS_CALLS:
                     message = self.subprocess_problem(call, scope, module_scope, helpers_checked)
                 else:
@@ -1020,13 +1180,14 @@ class UnpinnedRemoteArtifact(Rule):
                     yield call.lineno, message
 
     def problem(
-        self, loader, call: ast.Call, scope: Scope, module_scope: Scope, project, helpers_checked
+        self, loader, call: ast.Call, scope: Scope, module_scope: Scope, project, helpers_checked, origin_of
     ) -> str | None:
         callee = ast.unparse(call.func)
         target_node = argument(call, loader.target)
         target = literal(target_node, scope, module_scope)
         if loader.kind == "hub":
-            return self.hub_problem(loader, call, callee, target_node, target, project)
+            source = origin_of(target_node, scope) if target is None and target_node is not None else None
+            return self.hub_problem(loader, call, callee, target_node, target, project, source)
         if loader.kind == "torch-hub":
             source = keyword(call, "source")
             if isinstance(source, ast.Constant) and source.value == "local":
@@ -1070,15 +1231,20 @@ class UnpinnedRemoteArtifact(Rule):
             "checksum check in the same function; verify its sha256 (hashlib) right after the download"
         )
 
-    def hub_problem(self, loader, call, callee, target_node, target, project) -> str | None:
+    def hub_problem(self, loader, call, callee, target_node, target, project, source: Origin | None) -> str | None:
+        """Hub ids written literally or as a literal default; one the user supplies at run time (`source.user`)
+        cannot be pinned in the code."""
         revision = keyword(call, table.HUB_REVISION)
         if target_node is None and loader.default_target is None:
             return None
+        if source is not None and (source.user or not source.default):
+            return None
+        named = target or (source.default if source else None)
         if target_node is not None:
-            if target is not None:
-                if looks_local(target, project):
+            if named is not None:
+                if looks_local(named, project):
                     return None
-                if loader.what == "dataset" and target.lower() in table.LOCAL_DATASET_BUILDERS:
+                if loader.what == "dataset" and named.lower() in table.LOCAL_DATASET_BUILDERS:
                     return None
             elif LOCAL_HINT.search(ast.unparse(target_node)):
                 return None
@@ -1086,6 +1252,8 @@ class UnpinnedRemoteArtifact(Rule):
             what = loader.default_target
         elif target is not None:
             what = f"{loader.what} {target}"
+        elif source is not None:
+            what = f"the {loader.what} named by `{ast.unparse(target_node)}` (default {source.default})"
         else:
             what = f"the {loader.what} named by `{ast.unparse(target_node)}`"
         if revision is not None:

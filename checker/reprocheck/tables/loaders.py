@@ -318,3 +318,11 @@ SUBPROCESS_CALLS = frozenset(
         "subprocess.getstatusoutput",
     }
 )
+
+# -- where a model id that is not written literally comes from (DAT005) --------------------------------------
+# Callables that turn a function's parameters into command-line arguments: the user supplies them.
+CLI_LAUNCHERS = frozenset({"fire.Fire", "jsonargparse.CLI", "typer.run", "tyro.cli", "defopt.run", "clize.run"})
+# Decorators that make a function a command (`@click.command()`, `@app.command()` on a typer/click app).
+CLI_COMMAND_DECORATORS = frozenset({"command", "group"})
+# Reads of an environment variable with an optional default: (position, keyword) of the default.
+ENV_READERS = {"os.environ.get": (1, "default"), "os.getenv": (1, "default")}
