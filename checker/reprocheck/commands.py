@@ -309,13 +309,24 @@ def config_command(
 
 
 def detected_facts(root: Path, settings) -> list[str]:
-    """What the checker found about the project that changes how rules judge it: its type and vendored copies."""
+    """What the checker found about the project that changes how rules judge it: its projects (each judged on its
+    own by the cross-file rules), its type and vendored copies."""
     from reprocheck.facts import FactStore
     from reprocheck.project import Project
 
     facts = FactStore(Project.discover(root, settings, root=root))
+    lines = [f"# project: {folder.label} ({declaration_list(folder)})" for folder in facts.get("projects").found]
     kind = facts.get("project_kind")
-    lines = [f"# project type: {kind.kind}; {kind.reason}"]
+    lines.append(f"# project type: {kind.kind}; {kind.reason}")
     for copy in facts.get("roles").vendored_copies:
         lines.append(f"# vendored copy: {copy.folder}/ ({copy.distribution}; only repository-wide rules report there)")
     return lines
+
+
+def declaration_list(folder, shown: int = 4) -> str:
+    """A project's declaration files relative to its folder, the first few of them."""
+    names = [rel.removeprefix(f"{folder.folder}/") for rel in folder.declarations]
+    if not names:
+        return "no declarations"
+    more = f", and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

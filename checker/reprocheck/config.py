@@ -78,6 +78,7 @@ class Settings:
     import_map: dict[str, list[str]] = field(default_factory=dict)
     fixture_dirs: list[str] = field(default_factory=lambda: list(DEFAULT_FIXTURE_DIRS))
     roles: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_ROLES.items()})
+    projects: list[str] = field(default_factory=list)  # globs of project folders; empty: detected (facts/projects.py)
     cache_dir: str = ".reprocheck_cache"
     # bookkeeping, not settings
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -186,7 +187,7 @@ def validate(table: dict, origin: str) -> None:
     raise ConfigError(f"{origin}: {where}: {error.message}; expected {hint}")
 
 
-GLOB_LISTS = ("exclude", "config-paths", "entrypoints", "fixture-dirs")
+GLOB_LISTS = ("exclude", "config-paths", "entrypoints", "fixture-dirs", "projects")
 GLOB_TABLES = ("per-file-ignores", "schemas")
 GLOB_LIST_TABLES = ("roles",)
 

@@ -476,6 +476,34 @@ def declared_distributions(
     return by_name
 
 
+# -- what each project declares -------------------------------------------------------------------------------------
+@dataclass
+class ProjectDeclarations:
+    """The distributions each project declares (facts/projects.py): what an import in a file may rely on."""
+
+    projects: object  # facts/projects.Projects
+    by_project: dict[str, frozenset[str]]
+    everywhere: frozenset[str]
+
+    def visible_from(self, path: str) -> tuple[str, frozenset[str]]:
+        """(the project of `path`, the names declared by that project or the root project). A project that
+        declares nothing, nor does the root, has no environment of its own to blame: every declaration counts."""
+        folder = self.projects.owner(path)
+        names = self.by_project.get(folder, frozenset()) | self.by_project.get("", frozenset())
+        return folder, names or self.everywhere
+
+
+@fact
+def project_declarations(declared_distributions, projects) -> ProjectDeclarations:
+    """`declared_distributions` sorted by the project each declaration belongs to."""
+    by_project: dict[str, set[str]] = {}
+    for name, declarations in declared_distributions.items():
+        for item in declarations:
+            by_project.setdefault(projects.owner(item.path), set()).add(name)
+    frozen = {folder: frozenset(names) for folder, names in by_project.items()}
+    return ProjectDeclarations(projects, frozen, frozenset(declared_distributions))
+
+
 # -- what is installed without a declaration naming it -------------------------------------------------------------
 # A requirement written in a comment (`# clearml>=1.2.0  # logging`): the author lists it as optional on purpose.
 COMMENTED_REQUIREMENT = re.compile(

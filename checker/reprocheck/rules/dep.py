@@ -256,7 +256,10 @@ class UndeclaredImport(Rule):
     pillow), packages installed from a local folder or a VCS URL (`pip install ./apex`), and requirements
     commented out in a requirements file (`# clearml>=1.2`: listed as optional on purpose), and the companions
     of a declared distribution that are part of its interface (`omegaconf` with `hydra-core`, `starlette` with
-    `fastapi`, `nbformat` and `IPython` with `jupyterlab`). Import names are
+    `fastapi`, `nbformat` and `IPython` with `jupyterlab`). In a repository of several projects (a course or
+    monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the
+    repository's root project; a file whose project and root declare nothing at all may rely on any declaration
+    in the repository. Import names are
     mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by
     `pillow`, `mmcv` by `mmcv-full`, `from google.cloud import storage` by `google-cloud-storage`, …).
 
@@ -293,26 +296,34 @@ class UndeclaredImport(Rule):
     severity = Severity.WARNING
     summary = "A third-party module is imported but no dependency declaration provides it"
 
-    def check(self, third_party_imports, declared_distributions, implicit_distributions, settings):
+    def check(
+        self, third_party_imports, declared_distributions, project_declarations, implicit_distributions, settings
+    ):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
-        provided = with_companions(set(declared_distributions) | implicit_distributions)
+        provided: dict[str, tuple[str, set[str]]] = {}
         user_map = {k: [canonicalize_name(v) for v in vs] for k, vs in settings.import_map.items()}
-        missing: dict[str, list] = {}
+        missing: dict[tuple[str, str], list] = {}
         for site in third_party_imports.found:
-            if not any(name in provided for name in providers(site.module, user_map)):
-                missing.setdefault(missing_key(site, user_map), []).append(site)
-        for sites in sorted(missing.values(), key=lambda group: site_order(group[0])):
-            yield self.report(sorted(sites, key=site_order), user_map)
+            if site.path not in provided:
+                folder, names = project_declarations.visible_from(site.path)
+                provided[site.path] = (folder, with_companions(set(names) | implicit_distributions))
+            folder, names = provided[site.path]
+            if not any(name in names for name in providers(site.module, user_map)):
+                missing.setdefault((folder, missing_key(site, user_map)), []).append(site)
+        for (folder, _), sites in sorted(missing.items(), key=lambda item: site_order(item[1][0])):
+            yield self.report(sorted(sites, key=site_order), user_map, folder)
 
-    def report(self, sites: list, user_map: dict[str, list[str]]):
-        """One finding per missing distribution: at its first import site, the other files' first sites related."""
+    def report(self, sites: list, user_map: dict[str, list[str]], folder: str):
+        """One finding per missing distribution and project: at its first import site, the other files' first sites
+        related."""
         first = sites[0]
         files = list(dict.fromkeys(site.path for site in sites))
         where = first.path if len(files) == 1 else f"{len(files)} files, first in {first.path},"
-        message = (
-            f"{first.top} is imported in {where} but no dependency declaration provides it; {advice(first, user_map)}"
+        declaration = (
+            f"no dependency declaration of the project in {folder}/" if folder else "no dependency declaration"
         )
+        message = f"{first.top} is imported in {where} but {declaration} provides it; {advice(first, user_map)}"
         related = [Location(s.path, s.line, cell=s.cell, json_line=s.json_line) for s in sites[1:]]
         return self.finding(
             message, first.path, first.line, cell=first.cell, json_line=first.json_line, related=related
@@ -379,7 +390,9 @@ class ConflictingPins(Rule):
     Reports a distribution pinned to different exact versions in two places: requirements files and locks,
     `pyproject.toml`, conda environments, and install commands in Dockerfiles, CI, Makefiles and scripts.
     Names are compared after PEP 503 normalisation (`PyYAML` = `pyyaml`), versions by value (`1.0` = `1.0.0`),
-    and only pins under the same environment marker are compared. A lock and its own input are LCK002's
+    and only pins under the same environment marker are compared. Pins are compared within one project: the
+    sub-projects of a course or monorepo (a folder with its own declaration and code, or the `projects` setting)
+    are judged apart from each other and from the rest of the repository. A lock and its own input are LCK002's
     business, not this rule's. Each disagreeing place is reported against the reference pin (a lock first,
     then requirements files, environment files, pyproject, then install commands).
 
@@ -403,12 +416,12 @@ class ConflictingPins(Rule):
     severity = Severity.WARNING
     summary = "The same distribution is pinned to different versions in two places"
 
-    def check(self, declared_distributions, lock_inputs, locks):
+    def check(self, declared_distributions, lock_inputs, locks, projects):
         for declarations in declared_distributions.values():
-            pinned = [d for d in declarations if d.version]
-            groups: dict[str | None, list] = {}
-            for item in pinned:
-                groups.setdefault(item.marker, []).append(item)
+            groups: dict[tuple[str, str | None], list] = {}
+            for item in declarations:
+                if item.version:
+                    groups.setdefault((projects.owner(item.path), item.marker), []).append(item)
             for items in groups.values():
                 if len({d.version for d in items}) < 2:
                     continue

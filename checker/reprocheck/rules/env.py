@@ -98,8 +98,10 @@ class PythonVersionMismatch(Rule):
     `python:3.X`, conda `python=3.X`, the pip-compile header, a single CI `python-version`) and reports each pin
     whose minor version differs from the others (the most common one, or the first by that order), and each
     pin outside `requires-python`. A CI matrix of several versions is testing, not a pin, and is not compared.
-    Pins are compared within one project: a folder with its own `pyproject.toml`, `setup.py`, `setup.cfg` or
-    `Pipfile` (the sub-projects of a course or monorepo) is judged apart from the rest of the repository.
+    Pins are compared within one project: the sub-projects of a course or monorepo (a folder with its own
+    declaration and code, or with a `pyproject.toml`, `setup.py` or `Pipfile`; or the `projects` setting) are
+    judged apart from each other and from the rest of the repository. A CI file belongs to the project that
+    all its steps work in (`working-directory`).
 
     ## Why it matters
     The lock was compiled for Python 3.11 but the image runs 3.12: wheels differ, some have no build for that
@@ -117,16 +119,16 @@ class PythonVersionMismatch(Rule):
     severity = Severity.WARNING
     summary = "The Python minor version disagrees across sources"
 
-    def check(self, python_pins, requires_python):
+    def check(self, python_pins, requires_python, projects):
         reported: set[tuple[str, int]] = set()
-        by_scope: dict[str, list] = {}
+        by_project: dict[str, list] = {}
         for pin in python_pins:
-            by_scope.setdefault(pin.scope, []).append(pin)
-        for pins in by_scope.values():
+            by_project.setdefault(projects.owner(pin.path), []).append(pin)
+        for pins in by_project.values():
             yield from self.disagreements(pins, reported)
         if requires_python is None:
             return
-        for pin in by_scope.get("", ()):  # requires-python is the root project's
+        for pin in by_project.get("", ()):  # requires-python is the root project's
             if (pin.path, pin.line) in reported or requires_python.admits(pin):
                 continue
             reported.add((pin.path, pin.line))
