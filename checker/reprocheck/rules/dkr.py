@@ -276,7 +276,7 @@ class UnpinnedPackageInstall(Rule):
         packages = [(install, spec, line) for install, spec, line in loose if not is_bootstrap(spec)]
         tooling = [spec for _, spec, _ in loose if is_bootstrap(spec)]
         install, spec, line = (packages or loose)[0]
-        what = "RUN " + " / ".join(dict.fromkeys(f"{i.tool} {i.action}" for i, _, _ in packages or loose))
+        what = "RUN " + " / ".join(dict.fromkeys(spelled(i) for i, _, _ in packages or loose))
         hint = pin_hint(spec, install.tool)
         if not packages:
             finding = self.finding(
@@ -296,6 +296,15 @@ class UnpinnedPackageInstall(Rule):
             path,
             line,
         )
+
+
+def spelled(install: Install) -> str:
+    """The install as the RUN writes it, without options: `uv pip install`, `python3 -m pip install`."""
+    argv = strip_wrappers(install.command.argv)
+    if install.action not in argv:
+        return f"{install.tool} {install.action}"
+    words = [w for w in argv[1 : argv.index(install.action) + 1] if not w.startswith("-") or w == "-m"]
+    return " ".join([posixpath.basename(argv[0]), *words])
 
 
 def is_bootstrap(spec: str) -> bool:
