@@ -225,9 +225,30 @@ def test_nb002_in_order_gaps_and_unrun_cells_are_fine(make_repo):
 
 
 def test_nb002_repeated_count(make_repo):
-    root = make_repo({"r.ipynb": notebook(code("a\n", count=2), code("b\n", count=2))})
-    (found,) = of(root, "NB002")
+    nb = notebook(code("a\n", count=2), code("b\n", count=2), code("c\n", count=1, outputs=[result(1, "1")]))
+    (found,) = of(make_repo({"r.ipynb": nb}), "NB002")
     assert found["cell"] == 2
+
+
+def test_nb002_needs_a_shown_output_that_the_disorder_affects(make_repo):
+    counts_only = notebook(code("a = 1\n", count=2), code("b = a\n", count=1))
+    # a stale session's counts above a clean run 1..5 whose only output is last: nothing shown is affected
+    stale_then_clean = notebook(
+        code("import x\n", count=3),
+        code("y = 2\n", count=5),
+        *[code(f"a{n} = {n}\n", count=n) for n in (1, 2, 3, 4)],
+        code("print(a4)\n", count=5, outputs=[stream("4\n")]),
+    )
+    assert of(make_repo({"a.ipynb": counts_only, "b.ipynb": stale_then_clean}), "NB002") == []
+
+
+def test_nb002_an_output_above_a_cell_that_ran_before_it_is_affected(make_repo):
+    nb = notebook(
+        code("print(a)\n", count=3, outputs=[stream("1\n")]),
+        code("a = 1\n", count=2),
+    )
+    (found,) = of(make_repo({"a.ipynb": nb}), "NB002")
+    assert found["cell"] == 2 and "cell 2 ran as [2] after cell 1 ran as [3]" in found["message"]
 
 
 # -- NB003 -----------------------------------------------------------------------------------------
@@ -285,7 +306,7 @@ def test_broken_notebook_is_rpc002_not_a_crash(make_repo):
 
 
 def test_nb001_and_nb002_have_a_line_in_the_cell_and_the_file(make_repo):
-    nb = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=2), code("c = a\n", count=1))
+    nb = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=2), code("a\n", count=1, outputs=[result(1, "1")]))
     root = make_repo({"run.ipynb": nb})
     for code_ in ("NB001", "NB002"):
         (found,) = of(root, code_)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
@@ -173,12 +175,27 @@ def outputs_message(kept: str, policy) -> str:
     )
 
 
+def shows_out_of_order_output(notebook: Notebook) -> bool:
+    """Whether an output the notebook shows came from a kernel state that a top-to-bottom run does not give: a
+    cell above it ran later (a higher count) or a cell below it ran earlier (a lower count). Stale counts of
+    cells whose outputs are gone mislead nobody."""
+    counted = [(cell.execution_count, bool(cell.outputs)) for cell in notebook.code_cells]
+    counted = [(count, shown) for count, shown in counted if count is not None]
+    highest_above = list(accumulate((count for count, _ in counted), max, initial=-1))
+    lowest_below = list(accumulate((count for count, _ in reversed(counted)), min, initial=float("inf")))[::-1]
+    return any(
+        shown and (highest_above[i] > count or lowest_below[i + 1] < count) for i, (count, shown) in enumerate(counted)
+    )
+
+
 class NotebookExecutionOrder(Rule):
     """
     ## What it does
     Reports a notebook whose saved execution counts do not strictly increase from top to bottom: cells were run
     out of order, re-run, or depend on state from cells that were since edited or deleted. Cells never run
-    (no count) are skipped.
+    (no count) are skipped. It is reported only when an output the notebook shows is affected: a cell with
+    outputs below a cell that ran after it, or above a cell that ran before it. Counts left on cells without
+    outputs (a stale session before a clean run) show nothing that could mislead.
 
     ## Why it matters
     The saved outputs came from a kernel state that "Restart & Run All" does not reproduce. A variable defined
@@ -202,6 +219,8 @@ class NotebookExecutionOrder(Rule):
 
     def check(self, notebooks):
         for path, notebook in notebooks.items():
+            if not shows_out_of_order_output(notebook):
+                continue
             previous: Cell | None = None
             for cell in notebook.code_cells:
                 if cell.execution_count is None:
