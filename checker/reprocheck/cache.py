@@ -2,7 +2,7 @@
 
 The key covers everything a run's findings depend on: the checker's own code, the command-line options, the
 configuration files, the file list with each file's tracked status and stat (size, mtime, inode, mode), and
-git's index (which stages, tracks and commits change). Any edit, `git add`, config or option change makes a new
+git's index, HEAD and config (which stage, track and commit change, and which name the project's own remote). Any edit, `git add`, config or option change makes a new
 key; nothing is ever served stale. Files modified in the last two seconds make the run uncacheable, because a
 later edit within the file system's timestamp granularity could keep the same stat (git's "racy" problem).
 
@@ -62,7 +62,9 @@ def run_key(root: Path, files: list[str], tracked: frozenset[str] | None, extra:
                 "utf-8", "surrogateescape"
             )
         )
-    for extra_path in (root / ".git" / "index", root / ".git" / "HEAD", *map(Path, extra.get("config_files", []))):
+    git_dir = root / ".git"  # the index and HEAD say what is tracked; config names the project's own remote (CI003)
+    git_state = (git_dir / "index", git_dir / "HEAD", git_dir / "config")
+    for extra_path in (*git_state, *map(Path, extra.get("config_files", []))):
         try:
             info = os.stat(extra_path)
             digest.update(f"{extra_path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())

@@ -116,3 +116,25 @@ def test_cache_dir_setting(repo):
     report(repo)
     assert list((repo / "build" / "rc-cache" / "runs").glob("*.json"))
     assert not (repo / ".reprocheck_cache").exists()
+
+
+def test_a_new_origin_remote_invalidates(repo):
+    """CI003 reads the project's own GitHub account from the origin remote in .git/config."""
+    workflow = repo / ".github" / "workflows" / "ci.yml"
+    workflow.parent.mkdir(parents=True, exist_ok=True)
+    workflow.write_text(
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: myorg/setup-env@v1\n"
+    )
+    git(repo, "add", ".github")
+    age(repo)
+    report(repo)
+    before = ci003(report(repo))
+    git(repo, "remote", "add", "origin", "https://github.com/myorg/project.git")
+    age(repo)
+    after = ci003(report(repo))
+    assert after == ci003(report(repo, "--no-cache"))
+    assert [(f["path"], f["line"]) for f in before] == [(".github/workflows/ci.yml", 6)] and after == []
+
+
+def ci003(found: dict) -> list[dict]:
+    return [f for f in found["findings"] if f["code"] == "CI003"]
