@@ -16,7 +16,8 @@ place so that a finding keeps its chance from run to run) and prints:
 - the findings per fix site (findings that one change fixes count once: a missing distribution for DEP004, the
   place otherwise);
 - what changed against the committed triage: judged findings no longer reported (a fix, or lost recall when the
-  verdict was right), judged findings whose message changed, and sampled findings nobody has judged yet.
+  verdict was right), judged findings now folded into another finding as a related location, judged findings
+  whose message changed, and sampled findings nobody has judged yet.
 
 `--pending FILE` writes the unjudged sampled findings as CSV rows with an empty verdict, to be judged and appended
 to `verdicts.csv`. `--reports DIR` keeps each repository's JSON report there (and reuses it with `--reuse`).
@@ -100,6 +101,11 @@ def run_checker(path: Path, report: Path | None, reuse: bool) -> list[dict]:
 def place(repo: str, finding: dict) -> tuple:
     """Where a finding is: what a verdict is attached to (messages may be reworded without a new verdict)."""
     return (repo, finding["code"], finding["path"], str(finding.get("line") or ""), str(finding.get("cell") or ""))
+
+
+def related_place(repo: str, finding: dict, site: dict) -> tuple:
+    """A related location of a finding reported once for several places (DEP004 import sites)."""
+    return (repo, finding["code"], site["path"], str(site.get("line") or ""), str(site.get("cell") or ""))
 
 
 def draw_order(key: tuple) -> str:
@@ -200,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nfindings per fix site: {len(every)} / {len(sites)} = {len(every) / max(1, len(sites)):.3f}")
 
     reported = {place(repo, f): f for repo, f in every}
-    gone = [row for key, row in verdicts.items() if key[0] in findings and key not in reported]
+    merged = {related_place(repo, f, site) for repo, f in every for site in f.get("related", ())}
+    gone = [row for key, row in verdicts.items() if key[0] in findings and key not in reported and key not in merged]
+    folded = [row for key, row in verdicts.items() if key in merged and key not in reported]
     reworded = [
         (row, reported[key]["message"])
         for key, row in verdicts.items()
@@ -211,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in gone:
         if row["verdict"] == "right":
             print(f"    LOST right finding: {row['repo']} {row['code']} {row['path']}:{row['line']}")
+    print(f"  judged findings now listed as another finding's related location: {len(folded)}")
     print(f"  judged findings reported with another message: {len(reworded)}")
     print(f"  sampled findings not judged yet: {len(unjudged)}")
     for key, finding in unjudged:
