@@ -106,6 +106,29 @@ SHAPES = {
             "third_party/tool/ (setup.py)",
         ],
     ),
+    "one project declared in a folder": (
+        {
+            "dvc.yaml": "stages: {}\n",
+            "src/requirements.txt": "dvc==3.50.0\n",
+            "src/train.py": "",
+            "src/mylib/__init__.py": "",
+            "src/mylib/setup.py": "",  # beside an __init__.py: a module of the package, not a setup
+            "src/mylib/extra/requirements.txt": "scipy==1.13.0\n",
+        },
+        ["./ (src/mylib/extra/requirements.txt, src/requirements.txt)"],
+    ),
+    "packages in the examples of a distribution": (
+        {
+            "setup.py": "from setuptools import setup\nsetup(name='lib')\n",
+            "lib/__init__.py": "",
+            "examples/seq2seq/__init__.py": "",  # a package, but not one of the root distribution
+            "examples/seq2seq/requirements.txt": "rouge-score==0.1.2\n",
+            "examples/seq2seq/finetune.py": "",
+            "examples/vision/requirements.txt": "timm==0.9.16\n",
+            "examples/vision/train.py": "",
+        },
+        ["./ (setup.py)", "examples/seq2seq/ (requirements.txt)", "examples/vision/ (requirements.txt)"],
+    ),
     "look-alikes": (
         {
             "requirements.txt": "numpy==1.26.4\n",
@@ -225,6 +248,8 @@ def test_dep004_look_alikes_across_projects(make_repo):
     files = {
         "week1/requirements.txt": "pandas==2.2.2\n",
         "week1/train.py": "import pandas\n",
+        "week2/requirements.txt": "numpy==1.26.4\n",
+        "week2/train.py": "import numpy\n",
         "notes/explore.py": "import pandas\n",  # the root declares nothing: any declaration counts
     }
     assert of(make_repo(files), "DEP004") == []
@@ -257,3 +282,20 @@ def test_lck002_pairs_each_lock_with_its_own_input(make_repo):
     )
     assert [f["path"] for f in of(root, "LCK002")] == ["b/requirements.txt"]
     assert of(root, "DEP005") == []
+
+
+def test_setup_files_of_sub_projects_are_declarations(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "services/api/pyproject.toml": '[project]\nname = "api"\nversion = "1"\n'
+            'dependencies = ["fastapi==0.110.0", "sklearn"]\n',
+            "services/api/app.py": "import fastapi\nimport httpx\n",
+            "services/worker/setup.py": "from setuptools import setup\n"
+            "setup(name='worker', install_requires=['celery'])\n",
+            "services/worker/tasks.py": "import celery\n",
+        }
+    )
+    found = of(root, "DEP004")
+    assert [(f["path"], f["message"].split(" ")[0]) for f in found] == [("services/api/app.py", "httpx")]
+    assert where(of(root, "DEP006")) == [("services/api/pyproject.toml", 4)]

@@ -2,10 +2,11 @@
 
 Sources: requirements files (hand-written, `.in` inputs, constraints, and the pins of generated locks),
 `pyproject.toml` (PEP 621 dependencies and extras, PEP 735 dependency groups, build requirements, Poetry,
-uv and PDM dev tables), `Pipfile`, `setup.cfg`/`setup.py` literals, conda environments (conda specs mapped
-to PyPI names, and the `pip:` section), the pins of TOML/JSON/YAML locks, and install commands in
-Dockerfiles, CI steps, Makefiles and scripts. Each declaration keeps its position, and for text that a fix
-may rewrite (a requirement line, a pyproject string), where its name is written.
+uv and PDM dev tables), `Pipfile`, `setup.cfg`/`setup.py` literals (setup files at the root and in the folder
+of each sub-project, see facts/projects.py), conda environments (conda specs mapped to PyPI names, and the
+`pip:` section), the pins of TOML/JSON/YAML locks, and install commands in Dockerfiles, CI steps, Makefiles
+and scripts. Each declaration keeps its position, and for text that a fix may rewrite (a requirement line, a
+pyproject string), where its name is written.
 """
 
 from __future__ import annotations
@@ -149,17 +150,17 @@ def requirements_declarations(requirements_files, locks) -> list[Declaration]:
     return out
 
 
-def pyproject_declarations(project, pyproject) -> list[Declaration]:
+def pyproject_declarations(project, pyproject, rel: str = "pyproject.toml") -> list[Declaration]:
     if not isinstance(pyproject, dict):
         return []
-    text = project.try_read_text("pyproject.toml") or ""
+    text = project.try_read_text(rel) or ""
     out: list[Declaration] = []
     cursor: dict = {}
 
     def add_list(values, group: str) -> None:
         for value in values if isinstance(values, list) else []:
             if isinstance(value, str):
-                declaration = from_pep508("pyproject.toml", text, value, "pyproject", group, cursor)
+                declaration = from_pep508(rel, text, value, "pyproject", group, cursor)
                 if declaration is not None:
                     out.append(declaration)
 
@@ -179,7 +180,7 @@ def pyproject_declarations(project, pyproject) -> list[Declaration]:
     for group, values in as_table(pdm.get("dev-dependencies")).items():
         add_list(values, f"group:{group}")
     poetry = as_table(tool.get("poetry"))
-    out.extend(poetry_declarations(text, poetry))
+    out.extend(poetry_declarations(rel, text, poetry))
     return out
 
 
@@ -207,7 +208,7 @@ def key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def poetry_declarations(text: str, poetry: dict) -> list[Declaration]:
+def poetry_declarations(rel: str, text: str, poetry: dict) -> list[Declaration]:
     tables: list[tuple[str, dict]] = []
     if isinstance(poetry.get("dependencies"), dict):
         tables.append(("dependencies", poetry["dependencies"]))
@@ -226,7 +227,7 @@ def poetry_declarations(text: str, poetry: dict) -> list[Declaration]:
             line = lines.get(name, 1)
             out.append(
                 Declaration(
-                    "pyproject.toml",
+                    rel,
                     line,
                     f"{name} {spec}".strip(),
                     canonicalize_name(name),
@@ -267,17 +268,17 @@ def pipfile_declarations(project) -> list[Declaration]:
     return out
 
 
-def setup_cfg_declarations(project) -> list[Declaration]:
-    if not project.exists("setup.cfg"):
+def setup_cfg_declarations(project, rel: str = "setup.cfg") -> list[Declaration]:
+    if not project.exists(rel):
         return []
-    text = project.try_read_text("setup.cfg") or ""
+    text = project.try_read_text(rel) or ""
     if "install_requires" not in text and "extras_require" not in text:
         return []
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)
     except configparser.Error as error:
-        project.problem("setup.cfg", f"invalid setup.cfg: {str(error).splitlines()[0]}")
+        project.problem(rel, f"invalid setup.cfg: {str(error).splitlines()[0]}")
         return []
     values: list[tuple[str, str]] = []
     if parser.has_option("options", "install_requires"):
@@ -297,7 +298,7 @@ def setup_cfg_declarations(project) -> list[Declaration]:
         index = text.find(value)
         out.append(
             Declaration(
-                "setup.cfg",
+                rel,
                 text.count("\n", 0, index) + 1 if index >= 0 else 1,
                 value,
                 canonicalize_name(requirement.name),
@@ -310,9 +311,9 @@ def setup_cfg_declarations(project) -> list[Declaration]:
     return out
 
 
-def setup_py_declarations(python_modules) -> list[Declaration]:
-    """Literal `install_requires=[...]` / `extras_require={...}` in a root setup.py (never executed)."""
-    module = python_modules.get("setup.py")
+def setup_py_declarations(python_modules, rel: str = "setup.py") -> list[Declaration]:
+    """Literal `install_requires=[...]` / `extras_require={...}` in a setup.py (never executed)."""
+    module = python_modules.get(rel)
     if module is None or not module.mentions("install_requires", "extras_require"):
         return []
     tree = module.tree
@@ -336,7 +337,7 @@ def setup_py_declarations(python_modules) -> list[Declaration]:
                 continue
             out.append(
                 Declaration(
-                    "setup.py",
+                    rel,
                     element.lineno,
                     element.value,
                     canonicalize_name(requirement.name),
@@ -455,17 +456,31 @@ def command_declaration(sourced, tool: str, package: str, line: int) -> Declarat
     )
 
 
+def sub_project_setups(project, python_modules, projects) -> list[Declaration]:
+    """The setup files (`pyproject.toml`, `setup.cfg`, `setup.py`) of the projects below the root."""
+    out: list[Declaration] = []
+    for folder in sorted(projects.folders - {""}):
+        manifest = f"{folder}/pyproject.toml"
+        if project.exists(manifest):
+            out += pyproject_declarations(project, load_toml(project, manifest), manifest)
+        out += setup_cfg_declarations(project, f"{folder}/setup.cfg")
+        out += setup_py_declarations(python_modules, f"{folder}/setup.py")
+    return out
+
+
 @fact
 def declared_distributions(
-    project, pyproject, requirements_files, locks, conda_environments, python_modules, shell_commands
+    project, pyproject, requirements_files, locks, conda_environments, python_modules, shell_commands, projects
 ) -> dict[str, list[Declaration]]:
-    """Every declaration by PEP 503 name, in a stable order (files, then locks, then install commands)."""
+    """Every declaration by PEP 503 name, in a stable order (files, then locks, then install commands). Setup
+    files are read at the root and in each project's folder (facts/projects.py)."""
     found: list[Declaration] = [
         *requirements_declarations(requirements_files, locks),
         *pyproject_declarations(project, pyproject),
         *pipfile_declarations(project),
         *setup_cfg_declarations(project),
         *setup_py_declarations(python_modules),
+        *sub_project_setups(project, python_modules, projects),
         *conda_declarations(conda_environments),
         *lock_declarations(locks),
         *install_declarations(shell_commands),

@@ -11,7 +11,10 @@ build table, `setup.py`, `requirements*.txt`/`.in`, `Pipfile`, `environment*.yml
   stands alone: a setup builds a distribution from its folder and pipenv keeps one environment per Pipfile
   folder. A `requirements/` or `envs/` folder of lists serves the project above it;
 - it is not a sub-package of the root project: no folder above it (below the root) is a Python package, and it
-  is not itself a package of a root distribution, unless it builds a distribution of its own;
+  is not itself a top-level package of a root distribution, unless it builds a distribution of its own (a
+  `setup.py` beside an `__init__.py` is a module of the package, not a setup);
+- it is not alone: a root that declares nothing with one folder that does (`src/requirements.txt`) is one
+  project, whose declarations live in a folder;
 - it is not a test, docs or dev-container folder (by the `roles` setting): their declarations serve the project
   they test, document or develop.
 
@@ -95,7 +98,9 @@ def is_declaration(project, rel: str) -> bool:
         tool = data.get("tool") if isinstance(data, dict) else None
         poetry = isinstance(tool, dict) and isinstance(tool.get("poetry"), dict)
         return isinstance(data, dict) and (poetry or any(key in data for key in PYPROJECT_DECLARING_TABLES))
-    return base in ("setup.py", "Pipfile") or filekinds.is_requirements(rel) or filekinds.is_conda_env(rel)
+    if base == "setup.py":  # next to an __init__.py it is a module of the package, not a setup
+        return not is_package(project, posixpath.dirname(rel))
+    return base == "Pipfile" or filekinds.is_requirements(rel) or filekinds.is_conda_env(rel)
 
 
 def declaring_folders(project) -> dict[str, list[str]]:
@@ -126,7 +131,7 @@ def serves_another(project, roles, folder: str, declarations: list[str], root_is
         if is_package(project, parent):
             return True  # a sub-package: its files ship with the package above
         parent = posixpath.dirname(parent)
-    return root_is_distribution and is_package(project, folder)
+    return root_is_distribution and is_package(project, folder) and posixpath.dirname(folder) in ("", "src")
 
 
 def code_owners(project, candidates: set[str]) -> set[str]:
@@ -158,6 +163,8 @@ def detected_folders(project, roles, declaring: dict[str, list[str]]) -> dict[st
             found[folder] = "its own declarations and code"
         elif any(filekinds.name(rel) in STANDALONE_FILES for rel in declaring[folder]):
             found[folder] = "a setup or Pipfile of its own"
+    if len(found) == 1 and "" not in declaring:
+        return {}  # one project whose declarations live in a folder (`src/requirements.txt`): the repository's
     return found
 
 
