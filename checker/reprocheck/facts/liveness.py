@@ -6,13 +6,17 @@ of `if deterministic:` when every call passes `deterministic=True`. What such a 
 draws in it, do not run for that entry point.
 
 What is decided, statically and per entry point:
-- a flag is a parameter of the function, a name assigned once in the function, or a module-level name assigned
-  once (and declared `global` nowhere);
+- a flag is a parameter of the function, a name assigned once in the function (`=` or `:=`), a module-level
+  name assigned once (and declared `global` nowhere), or `self.<name>` that the methods of the class and its
+  bases set once (`self.augment = augment` in `__init__`: the constructor's argument where the object is made);
 - a parameter's values are the constants its reached call sites pass (a name passed on is followed into the
   caller, a few calls deep), and its default where a site leaves it out. A function run any other way (an entry
-  point's start, handed to a call, reached through a table or an object's method) has unknown values;
-- tests are names, `not`, `and`/`or` and one comparison with a constant (`==`, `!=`, `<`, `in`, `is`, ...);
-  anything else (attributes such as `self.training`, calls) is undecided, so the branch counts.
+  point's start, handed to a call, reached through a table, an object's method or an override) has unknown
+  values;
+- `self.training` (a torch module's mode) is off in an entry point that puts a model in evaluation mode
+  (`model.eval()`) and never trains (`.train()`, `.backward()`, an optimizer's `.step()`, `.fit()`);
+- tests are names, `not`, `and`/`or`, `:=` and one comparison with a constant (`==`, `!=`, `<`, `in`, `is`,
+  ...); anything else (other attributes, calls, subscripts) is undecided, so the branch counts.
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ from __future__ import annotations
 import ast
 import operator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final
 
 from reprocheck.facts.reachability import CallGraph, Unit, is_main_guard, reference_key
 
 UNKNOWN: Final = None
+# nn.Module's mode flag, and the calls that train (or put a model back in training mode).
+TRAINING_FLAG: Final = "self.training"
+TRAINING_CALLS: Final = frozenset({"train", "backward", "step", "fit", "zero_grad"})
 MAX_DEPTH = 4  # calls followed back when a parameter is passed on (`augment=augment`)
 COMPARISONS: Final = {
     ast.Eq: operator.eq,
@@ -281,6 +289,22 @@ class _Entry:
         self._callers: dict[Unit, list[Unit]] | None = None
         self._values: dict[tuple[Unit, str], frozenset | None] = {}
 
+    @cached_property
+    def evaluates(self) -> bool:
+        """Does the entry point only evaluate models: it puts one in evaluation mode (`model.eval()`) and never
+        back in training mode, steps an optimizer or runs backward? `self.training` is then off."""
+        evaluating = False
+        for unit in self.reached:
+            for call in self.graph.code(unit).calls:
+                func = call.func
+                if func.__class__ is not ast.Attribute:
+                    continue
+                if func.attr == "eval" and not call.args and not call.keywords:
+                    evaluating = True
+                elif func.attr in TRAINING_CALLS and not (func.attr == "train" and is_false(call)):
+                    return False
+        return evaluating
+
     def callers(self, unit: Unit) -> list[Unit]:
         if self._callers is None:
             self._callers = {}
@@ -336,6 +360,8 @@ class _Entry:
             if unit.kind != "function" or "." not in unit.name or depth >= MAX_DEPTH:
                 return UNKNOWN
             found = self.live.attribute_definition(Unit(unit.path, "class", unit.name.partition(".")[0]), name)
+            if found is None and name == TRAINING_FLAG:
+                return frozenset({False}) if self.evaluates else UNKNOWN
             return self.evaluate(found[0], found[1], depth + 1) if found is not None else UNKNOWN
         if unit.kind == "function":
             function = self.graph.function_node(unit)
@@ -430,6 +456,11 @@ class _Entry:
 
 
 MISSING_ARGUMENT: Final = object()
+
+
+def is_false(call: ast.Call) -> bool:
+    """`model.train(False)` (evaluation mode)."""
+    return bool(call.args) and constant(call.args[0]) == (True, False)
 
 
 def parameter_names(args: ast.arguments) -> set[str]:

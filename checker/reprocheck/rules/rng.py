@@ -120,7 +120,27 @@ class UnseededEntryPoint(Rule):
     `for step in STEPS: step(cfg)`, `for name, fn in TABLE.items()`) reaches everything the table names, whether
     it is assigned in the function, at module level or imported from a registry module. Tables built at run time
     (filled by a loop or a `@register` decorator, comprehensions) are not followed. A module that is only imported
-    is never judged; tests are never entry points. scikit-learn estimators are RNG004's.
+    is never judged (nor `hubconf.py`, which torch.hub loads); tests are never entry points. scikit-learn
+    estimators are RNG004's.
+
+    Making an object runs its constructors; its other methods count when they are called on it (`net.fit()`,
+    `net(x)` runs `forward`), in a project function it is passed to, or, once it is handed to a library,
+    returned or stored, any method the project does not call itself (the hooks a framework calls). A method a
+    base class calls on `self` runs a subclass's override when an object of that subclass is made. A function
+    handed to a launcher (`fabric.launch(main)`, `mp.spawn(main)`, `fire.Fire(main)`, `jsonargparse.CLI(main)`,
+    typer/click commands, `@hydra.main`) runs. Branches the entry point never takes are left out: a flag
+    left at its default or passed as a constant (`augment=False`, `mode="eval"`), a name assigned once to off
+    (`p = 0` then `if p > 0:`), `self.augment` set once from such a flag, and `if self.training:` when the
+    entry point only evaluates (`model.eval()`, no training step).
+
+    What counts as a use: draws from a library's global state; shuffling loaders, random splits and samplers;
+    training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout.
+    `loss.backward()` alone (a profiler, a gradient check) and weight initialisation that a checkpoint
+    replaces are not uses. Seeders include seeding methods of library objects (`fabric.seed_everything(s)` on a
+    `Fabric`), `accelerate`'s, `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`,
+    helpers brought in by `from pkg import *`, and a generator seeded by its own method
+    (`rng = random.Random(); rng.seed(s)`). The message names each use and where it is
+    (`np.random.beta(...) at utils/augment.py:120`).
 
     ## Why it matters
     Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
@@ -234,7 +254,10 @@ class NondeterministicSeed(Rule):
     Finds seeds that change from run to run: a seeder or a `seed=`/`random_state=` argument computed from
     `time.time()`, `datetime.now()`, `os.getpid()`, `os.urandom`, `random.randint(...)`, `secrets.*` or
     `uuid.*` (also through a variable assigned in the same function or module), `None` passed to a seeder,
-    `random.seed()`/`np.random.seed()` without an argument, and `torch.seed()`.
+    `random.seed()`/`np.random.seed()` without an argument, and `torch.seed()`. `torch.initial_seed()` inside a
+    function is the seed torch derives from its own (seeded) state: the worker-init recipe of PyTorch's
+    reproducibility notes (`np.random.seed(torch.initial_seed() % 2**32)`) is not reported; at module level,
+    before anything seeded torch, it is.
 
     ## Why it matters
     Such a seed is a seed in name only: the run cannot be repeated, and the value is rarely logged.
@@ -428,7 +451,8 @@ class UnseededDataOperation(Rule):
     Finds random data operations without a seed: `torch.utils.data.random_split` without `generator=`,
     pandas `DataFrame.sample`/`Series.sample` without `random_state`, `tf.data.Dataset.shuffle` without
     `seed`, and `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never
-    seeds it and that no entry point seeding NumPy reaches.
+    seeds it and that no entry point seeding NumPy reaches (through the branches it takes: a draw in a model
+    that only a seeded entry point runs is seeded).
 
     ## Why it matters
     Which rows land in the training, validation and test sets decides the reported numbers. An unseeded split
@@ -483,7 +507,7 @@ class UnseededDataOperation(Rule):
                     and qualified.rsplit(".", 1)[-1] in T.NUMPY_DATA_DRAWS
                 ):
                     if covered is None:
-                        covered = numpy_seeded_units(entry_randomness)
+                        covered = entry_reached_units(entry_randomness)
                     if unit.path not in seeds_numpy:
                         seeds_numpy[unit.path] = module_seeds_numpy(call_graph, unit.path, settings)
                     if unit not in covered and not seeds_numpy[unit.path]:
@@ -495,11 +519,12 @@ class UnseededDataOperation(Rule):
                     yield locate(self, message, unit, module, call)
 
 
-def numpy_seeded_units(entry_randomness: list[EntryRandomness]) -> set[Unit]:
-    """Units reached by at least one entry point whose reachable seeding covers numpy."""
+def entry_reached_units(entry_randomness: list[EntryRandomness]) -> set[Unit]:
+    """Units reached by at least one entry point whose reachable seeding covers numpy (a seed helper the checker
+    cannot see into is taken to)."""
     units: set[Unit] = set()
     for result in entry_randomness:
-        if "numpy" in result.seeded:
+        if "numpy" in result.seeded or result.unknown_seeds:
             units.update(result.reached)
     return units
 
