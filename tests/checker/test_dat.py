@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 
@@ -810,6 +811,10 @@ def test_dat004_python_commands_read_like_entry_points(make_repo):
 
 
 # -- DAT001/DAT002: judged by what the file is for ------------------------------------------------------------------
+def incompressible_text(chars: int) -> str:
+    return base64.b64encode(os.urandom(chars))[:chars].decode()
+
+
 def big_notebook(output_chars: int, source_chars: int = 10) -> str:
     image = {"data": {"image/png": "A" * output_chars}, "metadata": {}, "output_type": "display_data"}
     cell = {
@@ -818,7 +823,7 @@ def big_notebook(output_chars: int, source_chars: int = 10) -> str:
         "id": "c",
         "metadata": {},
         "outputs": [image] if output_chars else [],
-        "source": ["x = '" + "y" * source_chars + "'\n"],
+        "source": ["x = '" + incompressible_text(source_chars) + "'\n"],
     }
     return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
 
@@ -1025,3 +1030,18 @@ def test_dat005_look_alikes_of_run_time_inputs_still_report(make_repo):
     )
     found = {(f["path"], f["line"]) for f in of(root, "DAT005")}
     assert found == {("helpers.py", 4), ("helpers.py", 7), ("literal.py", 5), ("config_value.py", 4)}
+
+
+def test_dat001_text_counts_at_the_size_git_stores_it(make_repo):
+    lines = "".join(f"name_{n % 500}\tThe restaurant {n % 37} serves food near the river.\n" for n in range(40_000))
+    assert len(lines) > 2 * 1024 * 1024
+    root = make_repo(
+        {
+            "data/e2e/test.txt": lines,  # a 2 MiB text split that git keeps in a few hundred KiB
+            "vocab/tokenizer.json": json.dumps({f"token{n}": n for n in range(120_000)}),
+            # still large: binary, or text that does not compress
+            "models/adapter.bin": os.urandom(2 * 1024 * 1024),
+            "data/hashes.txt": incompressible_text(2 * 1024 * 1024),
+        }
+    )
+    assert sorted(f["path"] for f in of(root, "DAT001")) == ["data/hashes.txt", "models/adapter.bin"]

@@ -6,6 +6,7 @@ import ast
 import os
 import posixpath
 import re
+import zlib
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from reprocheck.facts.git_facts import POINTER_MAX_BYTES
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.shell import Command, split_commands, strip_wrappers
 from reprocheck.findings import Severity
+from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.tables import loaders as table
 
@@ -81,6 +83,31 @@ def large_for_its_outputs(project, rel: str, size: int, limit: int) -> bool:
     return notebook is not None and size - notebook.output_size <= limit
 
 
+# Text files up to this size are measured by what git stores (zlib-compressed); larger ones by their raw size.
+TEXT_MEASURE_LIMIT = 32 * 1024 * 1024
+GIT_ZLIB_LEVEL = 6  # git's default core.compression (zlib's default)
+
+
+def stored_text_size(project, rel: str, size: int) -> int | None:
+    """What a text file costs the repository: git stores each blob zlib-compressed, and text (a small dataset
+    split, a vocabulary) shrinks several-fold. None for binary files (weights, images and archives gain little)
+    and for files too large to read."""
+    if size > TEXT_MEASURE_LIMIT:
+        return None
+    try:
+        data = project.read_bytes(rel, TEXT_MEASURE_LIMIT)
+    except UnreadableFile:
+        return None
+    if b"\0" in data[:8000]:  # git's own test for binary content
+        return None
+    return len(zlib.compress(data, GIT_ZLIB_LEVEL))
+
+
+def small_once_stored(project, rel: str, size: int, limit: int) -> bool:
+    stored = stored_text_size(project, rel, size)
+    return stored is not None and stored <= limit
+
+
 def lfs_advice(rel: str) -> str:
     return f'`git lfs migrate import --include="{rel}"` (or `git rm --cached` it and `dvc add` it)'
 
@@ -91,7 +118,9 @@ class LargeFile(Rule):
     Reports a file tracked by git above the size limit (`max-file-size`, default 1 MiB) that is not a Git LFS
     or DVC pointer. Sizes are the committed blob sizes, so a large file stored through LFS counts as its small
     pointer, while a file committed before `git lfs track` (matching an LFS pattern but stored as a regular
-    blob) is still reported. Outside git the file system sizes are used and LFS patterns are trusted.
+    blob) is still reported. Outside git the file system sizes are used and LFS patterns are trusted. A text
+    file counts at the size git stores it (zlib-compressed), so a 1.3 MiB dataset split that git keeps in
+    300 KiB is not large; binary files (weights, images, archives) count at their size.
 
     Files are judged by what they are for: documentation media (an image or video that a README or the docs
     link to, or one under a `docs`/`assets`/`images`/`figures` folder outside a data folder), test fixtures,
@@ -134,6 +163,7 @@ class LargeFile(Rule):
             and size > limit
             and not data_file_purposes.purpose(rel)
             and not large_for_its_outputs(project, rel, size, limit)
+            and not small_once_stored(project, rel, size, limit)
         ]
         small_enough_for_pointers = [rel for rel, size in large if size < POINTER_MAX_BYTES]
         pointers = git_facts.lfs_pointers(small_enough_for_pointers) if small_enough_for_pointers else {}
