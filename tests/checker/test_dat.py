@@ -1045,3 +1045,24 @@ def test_dat001_text_counts_at_the_size_git_stores_it(make_repo):
         }
     )
     assert sorted(f["path"] for f in of(root, "DAT001")) == ["data/hashes.txt", "models/adapter.bin"]
+
+
+def test_dat002_files_fetched_by_their_raw_github_url_are_published_not_data(make_repo):
+    raw = "https://raw.githubusercontent.com/someone/course/main"
+    root = make_repo(
+        {
+            "README.md": f'```\nexport DATASET_LOC="{raw}/datasets/dataset.csv"\n```\n',
+            "notebooks/intro.ipynb": json.dumps(
+                {"cells": [], "metadata": {"note": f"{raw}/datasets/holdout.csv"}, "nbformat": 4, "nbformat_minor": 5}
+            ),
+            "tests/conftest.py": "URL = 'https://github.com/someone/course/raw/main/datasets/tags.csv'\n",
+            "datasets/dataset.csv": "a,b\n1,2\n",
+            "datasets/holdout.csv": "a,b\n1,2\n",
+            "datasets/tags.csv": "a,b\n1,2\n",
+            # still data: not fetched by URL, or a URL to a file the repository does not hold at that path
+            "datasets/projects.csv": "a,b\n1,2\n",
+            "data/train.csv": "a,b\n1,2\n",
+            "src/load.py": f"URL = '{raw}/train.csv'\n",
+        }
+    )
+    assert sorted(f["path"] for f in of(root, "DAT002")) == ["data/train.csv", "datasets/projects.csv"]

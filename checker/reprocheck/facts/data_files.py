@@ -3,7 +3,9 @@
 Documentation media (an image a README or the docs show, or one under a docs/assets folder), test fixtures
 (`fixture-dirs`, or any file under a test folder) and package data (a file inside a Python package that the
 package declares in `package_data`/`package-data`/MANIFEST.in, or that a module beside it names) belong in git:
-moving them to DVC or LFS would break the docs, the tests or the installed package.
+moving them to DVC or LFS would break the docs, the tests or the installed package. So would it break a file
+that the docs, code or notebooks fetch by its raw GitHub URL (a course dataset read from
+`raw.githubusercontent.com/<owner>/<repo>/main/datasets/dataset.csv`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,27 @@ class DataFilePurposes:
         package = self.package_of(rel)
         if package is not None and (self.declared_package_data(rel) or self.named_by_module(rel, package)):
             return f"package data of {package}"
+        if rel in self.published_by_url:
+            return f"published at its raw GitHub URL ({self.published_by_url[rel]})"
         return None
+
+    # -- files published by URL -------------------------------------------------------------------
+    @cached_property
+    def published_by_url(self) -> dict[str, str]:
+        """Files that the docs, code or notebooks fetch by their raw GitHub URL (`raw.githubusercontent.com/
+        <owner>/<repo>/<ref>/<path>`), with where: moving them out of git would break those URLs."""
+        published: dict[str, str] = {}
+        texts = [(path, module.text) for path, module in self.python_modules.items()]
+        for doc in self.project.select(lambda path: path.lower().endswith((*table.DOC_SUFFIXES, ".ipynb"))):
+            texts.append((doc, self.project.try_read_text(doc, "document") or ""))
+        for path, text in texts:
+            if "github" not in text:
+                continue
+            for match in table.RAW_FILE_URL.finditer(text):
+                target = match.group(1).rstrip(".")
+                if self.project.exists(target) and target not in published:
+                    published[target] = f"{path}:{text.count(chr(10), 0, match.start()) + 1}"
+        return published
 
     # -- fixtures ---------------------------------------------------------------------------------
     def is_fixture(self, rel: str) -> bool:
@@ -182,5 +204,6 @@ def manifest_patterns(base: str, text: str) -> list[tuple[str, str]]:
 
 @fact
 def data_file_purposes(project, settings, python_modules) -> DataFilePurposes:
-    """Why data-looking files are in git: documentation media, test fixtures, package data."""
+    """Why data-looking files are in git: documentation media, test fixtures, package data, files published by
+    their raw URL."""
     return DataFilePurposes(project, settings, python_modules)

@@ -125,8 +125,9 @@ class LargeFile(Rule):
     Files are judged by what they are for: documentation media (an image or video that a README or the docs
     link to, or one under a `docs`/`assets`/`images`/`figures` folder outside a data folder), test fixtures,
     package data (a file inside a Python package that `package_data`, `[tool.setuptools.package-data]`,
-    `setup.cfg` or MANIFEST.in declares, or that a module beside it names), and notebooks below the limit once
-    their outputs are stripped (NB001's business) belong in git and are not reported.
+    `setup.cfg` or MANIFEST.in declares, or that a module beside it names), files that the docs, code or
+    notebooks fetch by their raw GitHub URL, and notebooks below the limit once their outputs are stripped
+    (NB001's business) belong in git and are not reported.
 
     ## Why it matters
     Large blobs stay in the history forever: every clone downloads them, CI slows down, and hosting limits
@@ -192,8 +193,10 @@ class ArtifactInGit(Rule):
     compressed as `.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), except Git LFS pointers, test fixtures (the
     `fixture-dirs`, default `tests/fixtures/`, `tests/data/`, `testdata/`, ..., and any file under a test folder
     such as `tests/`, `test_data/` or `integration-test/`), package data (a file inside a Python package that the
-    package declares as package data or that a module beside it names; it ships in the wheel) and DVC stage
-    outputs marked `cache: false` (metrics, plots, reports), which DVC expects git to keep.
+    package declares as package data or that a module beside it names; it ships in the wheel), files that the
+    docs, code or notebooks fetch by their raw GitHub URL (`raw.githubusercontent.com/<owner>/<repo>/main/
+    datasets/dataset.csv`: moving them would break that URL) and DVC stage outputs marked `cache: false`
+    (metrics, plots, reports), which DVC expects git to keep.
 
     ## Why it matters
     Artifacts change independently of the code: versioned in git they grow the history with every revision,

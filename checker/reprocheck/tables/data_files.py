@@ -53,3 +53,10 @@ DOC_SUFFIXES = (".md", ".markdown", ".rst", ".html", ".htm", ".adoc")
 TEST_DIR = re.compile(r"^(tests?|testing|testdata|fixtures?|test[-_].+|.+[-_]tests?)$", re.IGNORECASE)
 # Setuptools' MANIFEST.in commands that add files (the others remove or prune).
 MANIFEST_INCLUDES = frozenset({"include", "recursive-include", "global-include", "graft"})
+# A file of a GitHub repository served at its raw URL: the path inside the repository is the last group.
+RAW_FILE_URL = re.compile(
+    r"https?://(?:raw\.githubusercontent\.com/[\w.-]+/[\w.-]+/[\w.-]+"
+    r"|github\.com/[\w.-]+/[\w.-]+/raw/[\w.-]+"
+    r"|media\.githubusercontent\.com/media/[\w.-]+/[\w.-]+/[\w.-]+)"
+    r"/([\w./%+-]+)"
+)
