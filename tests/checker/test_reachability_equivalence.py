@@ -3,10 +3,10 @@
 The fast paths are one pass per unit over its nodes (`CallGraph.code`), names resolved once per code context
 and dotted name (`resolve_load`), and cached class bases and module paths. The plain definitions are the
 generator walk (`CallGraph.walk`), `resolve_node` on every node and uncached bases. Per unit, the calls,
-references, assignments, loops, edges (dispatch tables included), class ancestors and randomness events must be
-equal, in the same order (the
-order decides which example a message shows), and so must every entry point's summary: on the benchmark
-generator's tree, on the checker's own source, and on a project of awkward shapes.
+references, assignments, loops, edges (dispatch tables and objects included), overrides, class ancestors and
+randomness events must be equal, in the same order (the order decides which example a message shows), and so
+must every entry point's summary: on the benchmark generator's tree, on the checker's own source, and on a
+project of awkward shapes.
 """
 
 from __future__ import annotations
@@ -128,6 +128,7 @@ def every_unit(graph: CallGraph) -> list[Unit]:
     for path in sorted(graph.modules):
         units.extend(graph.units_of(path))
         units.extend(Unit(path, "class", name) for name in graph.definitions(path).classes)
+        units.extend(Unit(path, "instance", name) for name in graph.definitions(path).classes)
     for path in sorted(graph.notebook_cells):
         units.extend(graph.units_of(path))
     return units
@@ -141,6 +142,7 @@ def assert_same(root: Path) -> int:
     for unit in units:
         assert fast.code(unit) == plain.code(unit), unit
         assert fast.edges(unit) == plain.edges(unit), unit
+        assert fast.override_edges(unit) == plain.override_edges(unit), unit
         assert fast_scanner.events(unit) == plain_scanner.events(unit), unit
         if unit.kind == "class":
             assert fast.class_bases(unit) == plain.class_bases(unit), unit
@@ -214,6 +216,11 @@ AWKWARD = {
 
 
         class Other(Base):
+            def reset(self, augment=False):
+                if augment:
+                    return torch.rand(1)
+                return super().reset()
+
             def first(self):
                 return super().reset()
 
