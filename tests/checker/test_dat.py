@@ -1066,3 +1066,31 @@ def test_dat002_files_fetched_by_their_raw_github_url_are_published_not_data(mak
         }
     )
     assert sorted(f["path"] for f in of(root, "DAT002")) == ["data/train.csv", "datasets/projects.csv"]
+
+
+def test_dat005_weights_a_project_publishes_through_its_torch_hub_entry_points_are_info(make_repo):
+    load = """
+        import torch
+
+        BASE_URL = "https://dl.example.org/mymodel"
+
+        def mymodel_small(pretrained=True):
+            url = BASE_URL + "/mymodel_small/mymodel_small_pretrain.pth"
+            return torch.hub.load_state_dict_from_url(url, map_location="cpu")
+        """
+    root = make_repo(
+        {
+            "hubconf.py": "from mypkg.hub.backbones import mymodel_small\nfrom mypkg.hub import data\n",
+            "mypkg/__init__.py": "",
+            "mypkg/hub/__init__.py": "",
+            "mypkg/hub/backbones.py": load,
+            # look-alikes: a module hubconf does not import, another download helper in an entry-point module
+            "mypkg/train.py": load,
+            "mypkg/hub/data.py": "import torch\n\ntorch.hub.download_url_to_file('https://x.org/d.tar.gz', 'd.tgz')\n",
+        }
+    )
+    found = {f["path"]: f for f in of(root, "DAT005")}
+    assert found["mypkg/hub/backbones.py"]["severity"] == "info"
+    assert "publishes through its torch.hub entry points" in found["mypkg/hub/backbones.py"]["message"]
+    assert found["mypkg/train.py"]["severity"] == "warning"
+    assert found["mypkg/hub/data.py"]["severity"] == "warning"

@@ -1093,6 +1093,22 @@ def checked_helper(scope: Scope, url: ast.expr | None, helpers_checked: frozense
     return isinstance(url, ast.Name) and url.id in scope.parameters and scope.function in helpers_checked
 
 
+def hub_entry_modules(python_modules, module_index) -> frozenset[str]:
+    """`hubconf.py` and the project's modules that it imports: its torch.hub entry points. The weights they
+    fetch from fixed, versioned URLs are the ones the project itself publishes."""
+    hubconf = python_modules.get("hubconf.py")
+    if hubconf is None or hubconf.tree is None:
+        return frozenset()
+    names = set()
+    for node in ast.walk(hubconf.tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # `from pkg.hub import backbones`
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return frozenset({"hubconf.py", *(path for name in names for path in module_index.get(name, []))})
+
+
 class UnpinnedRemoteArtifact(Rule):
     """
     ## What it does
@@ -1116,7 +1132,10 @@ class UnpinnedRemoteArtifact(Rule):
 
     Loaders are recognised through imports (`from transformers import AutoModel`); a project's own class
     that defines `from_pretrained` is judged by what it calls inside, one that inherits it from a hub class is a
-    loader. Local paths (`./checkpoints/best`, `load_dataset("csv", ...)`) are not remote.
+    loader. Local paths (`./checkpoints/best`, `load_dataset("csv", ...)`) are not remote. Weights that the
+    modules of a project's own torch.hub entry points (those `hubconf.py` imports) fetch with
+    `torch.hub.load_state_dict_from_url` are the ones the project publishes, under fixed versioned names on its
+    own host: reported at info (a checksum there is hardening, and `check_hash` needs a hash in the file name).
 
     An id that is not written literally is followed to where it comes from in the same module. One the user
     supplies at run time is not reported: no revision can be pinned in the code for it (a required argparse
@@ -1156,11 +1175,18 @@ class UnpinnedRemoteArtifact(Rule):
         }
         scopes = {id(m): analyse_scopes(m) for m in [*analysed, *analysed_cells.values()]}
         helpers_checked = checked_by_callers(scopes.values())
+        entry_modules = hub_entry_modules(python_modules, module_index)
         for module in analysed:
-            for line, message in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
-                yield self.finding(message, module.path, line)
+            for line, message, call in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
+                finding = self.finding(message, module.path, line)
+                if module.path in entry_modules and call_name(module, call) in table.PUBLISHED_WEIGHT_LOADERS:
+                    finding.severity = Severity.INFO
+                    finding.message += (
+                        " (info: weights the project publishes through its torch.hub entry points, hubconf.py)"
+                    )
+                yield finding
         for (path, index), module in analysed_cells.items():
-            for line, message in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
+            for line, message, _ in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
                 yield self.finding(message, path, line, cell=index, json_line=module.file_line(line))
         yield from self.cell_downloads(notebooks, cells, scopes)
         yield from self.script_downloads(shell_commands)
@@ -1191,7 +1217,9 @@ class UnpinnedRemoteArtifact(Rule):
                 where = "Makefile" if origin == "makefile" else "script"
                 yield self.finding(download_advice(downloads, where), path, downloads[0].line)
 
-    def judge(self, module, scopes, resolver: LoaderResolver, project, helpers_checked) -> Iterator[tuple[int, str]]:
+    def judge(
+        self, module, scopes, resolver: LoaderResolver, project, helpers_checked
+    ) -> Iterator[tuple[int, str, ast.Call]]:
         module_scope = scopes[0]
         inputs: list[RunTimeInputs] = []  # built once, for the first id that is not written literally
 
@@ -1210,7 +1238,7 @@ class UnpinnedRemoteArtifact(Rule):
                 else:
                     continue
                 if message:
-                    yield call.lineno, message
+                    yield call.lineno, message, call
 
     def problem(
         self, loader, call: ast.Call, scope: Scope, module_scope: Scope, project, helpers_checked, origin_of

@@ -326,3 +326,5 @@ CLI_LAUNCHERS = frozenset({"fire.Fire", "jsonargparse.CLI", "typer.run", "tyro.c
 CLI_COMMAND_DECORATORS = frozenset({"command", "group"})
 # Reads of an environment variable with an optional default: (position, keyword) of the default.
 ENV_READERS = {"os.environ.get": (1, "default"), "os.getenv": (1, "default")}
+# Weight loaders that a project's own torch.hub entry points (hubconf.py) use to fetch the weights it publishes.
+PUBLISHED_WEIGHT_LOADERS = frozenset({"torch.hub.load_state_dict_from_url"})
