@@ -251,13 +251,27 @@ def test_dep004_look_alikes_across_projects(make_repo):
         "week2/requirements.txt": "numpy==1.26.4\n",
         "week2/train.py": "import numpy\n",
         "notes/explore.py": "import pandas\n",  # the root declares nothing: any declaration counts
+        "03-orchestration/requirements.txt": "prefect==2.10.8\n",  # a module's list, not the root's environment
+        "03-orchestration/README.md": "",
+        "homework/flow.py": "import prefect\n",
     }
     assert of(make_repo(files), "DEP004") == []
+    root = make_repo({**files, "week2/flow.py": "import prefect\n"})
+    assert where(of(root, "DEP004")) == [("week2/flow.py", 1)]
     # a single project: every declaration of the repository counts, wherever it is
     files = {
         "requirements.txt": "numpy==1.26.4\n",
         "docker/requirements.txt": "pandas==2.2.2\n",
         "a.py": "import pandas\n",
+    }
+    assert of(make_repo(files), "DEP004") == []
+    # a root that declares its environment lends all its declarations (tests, docs) to itself and the projects
+    files = {
+        "requirements.txt": "numpy==1.26.4\n",
+        "tests/requirements.txt": "pytest==8.2.0\n",
+        "tests/test_a.py": "import pytest\n",
+        "service/requirements.txt": "fastapi==0.110.0\n",
+        "service/test_app.py": "import fastapi\nimport numpy\nimport pytest\n",
     }
     assert of(make_repo(files), "DEP004") == []
 

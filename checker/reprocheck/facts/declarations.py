@@ -499,12 +499,16 @@ class ProjectDeclarations:
     projects: object  # facts/projects.Projects
     by_project: dict[str, frozenset[str]]
     everywhere: frozenset[str]
+    root_declares: bool  # the root project declares its environment at the root (or in a requirements/ folder)
 
     def visible_from(self, path: str) -> tuple[str, frozenset[str]]:
-        """(the project of `path`, the names declared by that project or the root project). A project that
-        declares nothing, nor does the root, has no environment of its own to blame: every declaration counts."""
+        """(the project of `path`, the names its code may import): those declared by its project and by the root
+        project. A root that keeps no environment of its own at the root (a course whose modules each declare
+        theirs) gives nothing to the other projects, and its own loose code may rely on any declaration."""
         folder = self.projects.owner(path)
-        names = self.by_project.get(folder, frozenset()) | self.by_project.get("", frozenset())
+        names = self.by_project.get(folder, frozenset()) if folder else frozenset()
+        if self.root_declares:
+            names |= self.by_project.get("", frozenset())
         return folder, names or self.everywhere
 
 
@@ -512,11 +516,14 @@ class ProjectDeclarations:
 def project_declarations(declared_distributions, projects) -> ProjectDeclarations:
     """`declared_distributions` sorted by the project each declaration belongs to."""
     by_project: dict[str, set[str]] = {}
+    root_declares = False
     for name, declarations in declared_distributions.items():
         for item in declarations:
-            by_project.setdefault(projects.owner(item.path), set()).add(name)
+            owner = projects.owner(item.path)
+            by_project.setdefault(owner, set()).add(name)
+            root_declares = root_declares or (owner == "" and projects.at_root(item.path))
     frozen = {folder: frozenset(names) for folder, names in by_project.items()}
-    return ProjectDeclarations(projects, frozen, frozenset(declared_distributions))
+    return ProjectDeclarations(projects, frozen, frozenset(declared_distributions), root_declares)
 
 
 # -- what is installed without a declaration naming it -------------------------------------------------------------

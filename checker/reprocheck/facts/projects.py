@@ -79,6 +79,13 @@ class Projects:
             return self.workflows[path]
         return owner_among(self.folders, path, self._owners)
 
+    @staticmethod
+    def at_root(path: str) -> bool:
+        """Whether `path` declares the root project's environment where it is usually kept: at the root or in a
+        folder of lists (`requirements/dev.txt`), rather than in a docs, tests or course-module folder."""
+        folder = posixpath.dirname(path)
+        return not folder or folder.split("/")[0] in SERVING_FOLDERS
+
 
 def owner_among(folders: frozenset[str], path: str, cache: dict[str, str]) -> str:
     """The deepest of `folders` above `path` ("" for the root); answers are kept in `cache` by folder."""

@@ -258,8 +258,8 @@ class UndeclaredImport(Rule):
     of a declared distribution that are part of its interface (`omegaconf` with `hydra-core`, `starlette` with
     `fastapi`, `nbformat` and `IPython` with `jupyterlab`). In a repository of several projects (a course or
     monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the
-    repository's root project; a file whose project and root declare nothing at all may rely on any declaration
-    in the repository. Import names are
+    repository's root project, when the root declares its environment (at the root or in a `requirements/`
+    folder); otherwise the root's loose code may rely on any declaration in the repository. Import names are
     mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by
     `pillow`, `mmcv` by `mmcv-full`, `from google.cloud import storage` by `google-cloud-storage`, …).
 
