@@ -69,10 +69,6 @@ class Projects:
     def folders(self) -> frozenset[str]:
         return frozenset(p.folder for p in self.found)
 
-    @property
-    def several(self) -> bool:
-        return len(self.found) > 1
-
     def owner(self, path: str) -> str:
         """The folder of the project that `path` (a file, or a folder ending in `/`) belongs to."""
         if path in self.workflows:
