@@ -1094,3 +1094,21 @@ def test_dat005_weights_a_project_publishes_through_its_torch_hub_entry_points_a
     assert "publishes through its torch.hub entry points" in found["mypkg/hub/backbones.py"]["message"]
     assert found["mypkg/train.py"]["severity"] == "warning"
     assert found["mypkg/hub/data.py"]["severity"] == "warning"
+
+
+def test_dat005_a_download_url_built_by_an_f_string_is_named_by_its_template(make_repo):
+    root = make_repo(
+        {
+            "prepare.py": """
+            import requests
+
+            for name in ["a.parquet", "b.parquet"]:
+                url = f"https://data.example.org/trip-data/{name}"
+                response = requests.get(url, stream=True)
+                with open(name, "wb") as handle:
+                    handle.write(response.content)
+            """
+        }
+    )
+    (found,) = of(root, "DAT005")
+    assert "`requests.get` downloads https://data.example.org/trip-data/{name} without a checksum" in found["message"]

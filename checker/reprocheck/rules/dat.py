@@ -1075,6 +1075,17 @@ def http_download(call: ast.Call, target: str | None, scope: Scope) -> bool:
     return streamed or saved or bool(target and data_url(target))
 
 
+def url_template(node: ast.expr | None, scope: Scope) -> str | None:
+    """An f-string URL with its placeholders (`https://host/trip-data/{file}`), written in the call or bound once
+    to the name it passes, to name what is downloaded."""
+    if isinstance(node, ast.Name) and len(scope.assigned.get(node.id, [])) == 1:
+        node = scope.assigned[node.id][0]
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    text = "".join(v.value if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}" for v in node.values)
+    return text if "://" in text else None
+
+
 def checked_by_callers(all_scopes) -> frozenset[str]:
     """Names of the functions called from a function that checks a checksum: download helpers whose callers
     verify what they fetch."""
@@ -1272,7 +1283,7 @@ class UnpinnedRemoteArtifact(Rule):
             return None
         if scope.verifies or checked_helper(scope, target_node, helpers_checked):
             return None
-        shown = target if target else "a URL"
+        shown = target or url_template(target_node, scope) or "a URL"
         extra = f", or pass {loader.verify}=" if loader.verify else ""
         return (
             f"`{callee}` downloads {shown} without a checksum check in the same function; verify its sha256 "
