@@ -136,10 +136,13 @@ SHAPES = {
             "tools/format.py": "",
             "{{cookiecutter.slug}}/requirements.txt": "numpy\n",  # a template of another project
             "{{cookiecutter.slug}}/main.py": "",
-            "docker/requirements.txt": "numpy==1.26.4\n",  # no code of its own
+            "docker/requirements.txt": "numpy==1.26.4\n",  # the container build of the project above
             "docker/Dockerfile": f"FROM python:3.11-slim{DIGEST}\n",
+            "docker/entrypoint.py": "",
+            "scripts/requirements.txt": "numpy==1.26.4\n",  # no code of its own
+            "scripts/setup.sh": "",
         },
-        ["./ (docker/requirements.txt, requirements.txt)"],
+        ["./ (docker/requirements.txt, requirements.txt, scripts/requirements.txt)"],
     ),
 }
 

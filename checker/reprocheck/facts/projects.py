@@ -9,7 +9,7 @@ A folder is a project of its own when it holds a declaration (`pyproject.toml` w
 build table, `setup.py`, `requirements*.txt`/`.in`, `Pipfile`, `environment*.yml`) and is not part of another:
 - it has code of its own (Python files or notebooks that no deeper project claims), unless its declaration
   stands alone: a setup builds a distribution from its folder and pipenv keeps one environment per Pipfile
-  folder. A `requirements/` or `envs/` folder of lists serves the project above it;
+  folder. A `requirements/` or `envs/` folder of lists, or a `docker/` folder, serves the project above it;
 - it is not a sub-package of the root project: no folder above it (below the root) is a Python package, and it
   is not itself a top-level package of a root distribution, unless it builds a distribution of its own (a
   `setup.py` beside an `__init__.py` is a module of the package, not a setup);
@@ -39,8 +39,10 @@ STANDALONE_FILES = (*DISTRIBUTION_FILES, "Pipfile")
 PYPROJECT_DECLARING_TABLES = ("project", "build-system", "dependency-groups")
 # Roles whose folders serve the project around them (their test, docs or development environment).
 SERVING_ROLES = frozenset({"test", "docs", "devcontainer"})
-# Folders that hold lists for the project above them, whatever else they hold.
-SERVING_FOLDERS = frozenset({"requirements", "reqs", "envs", "environments", "conda", "deps", "binder", ".binder"})
+# Folders that hold lists or the container build of the project above them, whatever else they hold.
+SERVING_FOLDERS = frozenset(
+    {"requirements", "reqs", "envs", "environments", "conda", "deps", "binder", ".binder", "docker", ".docker"}
+)
 
 
 @dataclass(frozen=True)
