@@ -2,7 +2,8 @@
 
 The key covers everything a run's findings depend on: the checker's own code, the command-line options, the
 configuration files, the file list with each file's tracked status and stat (size, mtime, inode, mode), and
-git's index, HEAD and config (which stage, track and commit change, and which name the project's own remote). Any edit, `git add`, config or option change makes a new
+git's index, HEAD and config (what `git add` and commits change, and the remote that names the project's own
+account). Any edit, `git add`, config or option change makes a new
 key; nothing is ever served stale. Files modified in the last two seconds make the run uncacheable, because a
 later edit within the file system's timestamp granularity could keep the same stat (git's "racy" problem).
 
