@@ -3,9 +3,9 @@
 The key covers everything a run's findings depend on: the checker's own code, the command-line options, the
 configuration files, the file list with each file's tracked status and stat (size, mtime, inode, mode), and
 git's index, HEAD and config (what `git add` and commits change, and the remote that names the project's own
-account). Any edit, `git add`, config or option change makes a new
-key; nothing is ever served stale. Files modified in the last two seconds make the run uncacheable, because a
-later edit within the file system's timestamp granularity could keep the same stat (git's "racy" problem).
+account). Any edit, `git add`, config or option change makes a new key; nothing is ever served stale. Files
+modified in the last two seconds make the run uncacheable, because a later edit within the file system's
+timestamp granularity could keep the same stat (git's "racy" problem).
 
 Entries are written to a temporary file and renamed into place, so concurrent runs never see a partial entry;
 readers treat a missing or unreadable entry as a miss. The folder ignores itself (`.gitignore` with `*`).
