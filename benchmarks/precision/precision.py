@@ -20,7 +20,9 @@ place so that a finding keeps its chance from run to run) and prints:
   whose message changed, and sampled findings nobody has judged yet.
 
 `--pending FILE` writes the unjudged sampled findings as CSV rows with an empty verdict, to be judged and appended
-to `verdicts.csv`. `--reports DIR` keeps each repository's JSON report there (and reuses it with `--reuse`).
+to `verdicts.csv`. A verdict holds for one claim: when a finding's message or severity changes, it is judged
+again (the file keeps the older verdicts as history). `--reports DIR` keeps each repository's JSON report there
+(and reuses it with `--reuse`).
 """
 
 from __future__ import annotations
@@ -132,12 +134,23 @@ def fix_site(repo: str, finding: dict) -> tuple:
     return place(repo, finding)
 
 
-def load_verdicts() -> dict[tuple, dict]:
+def load_verdicts() -> dict[tuple, list[dict]]:
+    """Verdicts by place, oldest first: a place is judged again whenever its message or severity changes."""
     if not VERDICTS.is_file():
         return {}
     with VERDICTS.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    return {(r["repo"], r["code"], r["path"], r["line"], r["cell"]): r for r in rows if r["verdict"]}
+    by_place: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["verdict"]:
+            by_place[(row["repo"], row["code"], row["path"], row["line"], row["cell"])].append(row)
+    return by_place
+
+
+def verdict_for(rows: list[dict], finding: dict) -> dict | None:
+    """The newest verdict on exactly this claim (same message and severity), if any."""
+    same = [r for r in rows if r["message"] == finding["message"] and r["severity"] == finding["severity"]]
+    return same[-1] if same else None
 
 
 def row_of(repo: Repo, finding: dict) -> dict:
@@ -182,10 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         severity = Counter(f["severity"] for f in items)
         print(f"{repo.name:58} {len(items):>8} {severity['error']:>4} {severity['warning']:>4} {severity['info']:>4}")
 
-    verdicts = load_verdicts()
+    history = load_verdicts()
+    verdicts = {key: rows[-1] for key, rows in history.items()}  # the newest verdict of each place
     drawn = sample(findings)
-    judged = [(key, f, verdicts[key]) for key, f in drawn if key in verdicts]
-    unjudged = [(key, f) for key, f in drawn if key not in verdicts]
+    matched = [(key, f, verdict_for(history.get(key, []), f)) for key, f in drawn]
+    judged = [(key, f, row) for key, f, row in matched if row is not None]
+    unjudged = [(key, f) for key, f, row in matched if row is None]
     tally = Counter(row["verdict"] for _, _, row in judged)
     print(f"\nsample: {len(drawn)} findings (at most {PER_CODE} per code per repository), {len(judged)} judged")
     for verdict in VERDICT_NAMES:
@@ -221,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    LOST right finding: {row['repo']} {row['code']} {row['path']}:{row['line']}")
     print(f"  judged findings now listed as another finding's related location: {len(folded)}")
     print(f"  judged findings reported with another message: {len(reworded)}")
-    print(f"  sampled findings not judged yet: {len(unjudged)}")
+    print(f"  sampled findings not judged yet (new, or their message or severity changed): {len(unjudged)}")
     for key, finding in unjudged:
         print(f"    {key[0]} {key[1]} {key[2]}:{key[3]} {finding['message'][:100]}")
     if args.pending:
