@@ -248,8 +248,8 @@ class UndeclaredImport(Rule):
     """
     ## What it does
     Reports a third-party module imported by Python code or a notebook that no dependency declaration
-    provides, once per missing distribution: at its first import site (by path and line), with the other files
-    that import it as related locations and their count in the message. Any declaration counts (requirements
+    provides, once per missing distribution (and project, in a monorepo): at its first import site, with the
+    other files that import it as related locations and their count in the message. Any declaration counts (requirements
     files, `pyproject.toml` dependencies, extras and groups, conda environments, Pipfile, install commands in
     Dockerfiles and CI), and where a lock exists, every distribution it pins (transitive pins included); so do
     the distributions of a known Docker base image (`pytorch/pytorch` provides torch, torchvision, numpy,
