@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
@@ -24,8 +24,6 @@ VERSION = re.compile(r"^\s*(?:cpython-?|python-?|py)?(?P<major>[23])\.(?P<minor>
 IMAGE_TAG = re.compile(r"^(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?:[-.]|$)")
 TAG_PYTHON = re.compile(r"(?:^|[-_])python(?P<major>[23])\.(?P<minor>\d+)(?:[-.]|$)")
 PYTHON_IMAGES = frozenset({"python", "library/python", "docker.io/library/python", "docker.io/python"})
-# Files that make their folder a project of its own, whose Python pins are compared among themselves (ENV002).
-PROJECT_MARKERS = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile"})
 PROBE_MINORS = [(2, 7)] + [(3, minor) for minor in range(0, 31)]
 
 
@@ -39,7 +37,6 @@ class PythonPin:
     version: str
     minor: tuple[int, int]
     patch: int | None = None
-    scope: str | None = None  # the project it belongs to: its nearest folder with a pyproject/setup/Pipfile
 
     @property
     def minor_text(self) -> str:
@@ -197,9 +194,7 @@ def python_pins(
             pin = image_pin(rel, ref.line, ref.name, ref.tag)
             if pin is not None:
                 pins.append(pin)
-    roots = project_roots(project)
     for config in ci_configs:
-        scope = ci_scope(config, roots)
         versions = config.python_versions
         matrix = [v for v in versions if v[2]]
         for version, line, in_matrix in versions:
@@ -207,22 +202,5 @@ def python_pins(
                 continue
             parsed = parse_version_text(str(version))
             if parsed is not None and re.match(r"^\s*\d+\.\d+", str(version)):
-                pins.append(PythonPin(config.path, line, "CI python-version", str(version), *parsed, scope=scope))
-    return [replace(pin, scope=scope_of(pin.path, roots)) if pin.scope is None else pin for pin in pins]
-
-
-def project_roots(project) -> list[str]:
-    """Folders holding a project of their own (a course or monorepo keeps one per sub-project), deepest first."""
-    folders = {posixpath.dirname(rel) for rel in project.files if posixpath.basename(rel) in PROJECT_MARKERS}
-    return sorted(folders, key=lambda folder: -folder.count("/") - bool(folder))
-
-
-def ci_scope(config, roots: list[str]) -> str | None:
-    """The project a workflow's Python serves: the one all its steps work in (`working-directory`), if one."""
-    scopes = {scope_of(f"{step.folder}/", roots) if step.folder else "" for step in config.run_steps}
-    return scopes.pop() if len(scopes) == 1 else None
-
-
-def scope_of(path: str, roots: list[str]) -> str:
-    """The nearest project folder above `path` ("" for the repository itself)."""
-    return next((root for root in roots if root and path.startswith(f"{root}/")), "")
+                pins.append(PythonPin(config.path, line, "CI python-version", str(version), *parsed))
+    return pins
