@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
 
-from reprocheck.facts.reachability import CallGraph, Unit, is_main_guard, reference_key
+from reprocheck.facts.reachability import CallGraph, Unit, breadth_first, child_fields, is_main_guard, reference_key
 
 UNKNOWN: Final = None
 # nn.Module's mode flag, and the calls that train (or put a model back in training mode).
@@ -50,11 +50,16 @@ COMPARISONS: Final = {
 
 @dataclass(frozen=True)
 class Guard:
-    """Nodes that run only when `test` is `runs_if`."""
+    """Code (`branch`) that runs only when `test` is `runs_if`."""
 
     test: ast.expr
     runs_if: bool
-    nodes: frozenset[ast.AST]
+    branch: tuple[ast.AST, ...]
+
+    @cached_property
+    def nodes(self) -> frozenset[ast.AST]:
+        """Every node of the branch (built only for a branch found not to run)."""
+        return frozenset(node for statement in self.branch for node in breadth_first([statement]))
 
 
 @dataclass
@@ -82,17 +87,11 @@ def constant(node: ast.expr) -> tuple[bool, Any]:
     return False, None
 
 
-def branch_nodes(statements: list[ast.AST]) -> frozenset[ast.AST]:
-    nodes: set[ast.AST] = set()
-    for statement in statements:
-        nodes.update(ast.walk(statement))
-    return frozenset(nodes)
-
-
 def read_scope(statements: list[ast.stmt]) -> Scope:
     """The guards and name stores of a unit's statements (nested functions and classes are other units)."""
     scope = Scope()
     stack: list[ast.AST] = list(statements)
+    node_class = ast.AST
     while stack:
         node = stack.pop()
         cls = node.__class__
@@ -102,13 +101,13 @@ def read_scope(statements: list[ast.stmt]) -> Scope:
             continue
         if cls is ast.If or cls is ast.IfExp:
             body, orelse = (node.body, node.orelse) if cls is ast.If else ([node.body], [node.orelse])
-            scope.guards.append(Guard(node.test, True, branch_nodes(body)))
-            scope.guards.append(Guard(node.test, False, branch_nodes(orelse)))
+            scope.guards.append(Guard(node.test, True, tuple(body)))
+            scope.guards.append(Guard(node.test, False, tuple(orelse)))
         elif cls is ast.BoolOp:
             runs_if = isinstance(node.op, ast.And)
             for index, value in enumerate(node.values[1:], start=1):
                 for earlier in node.values[:index]:
-                    scope.guards.append(Guard(earlier, runs_if, branch_nodes([value])))
+                    scope.guards.append(Guard(earlier, runs_if, (value,)))
         elif cls is ast.Name and not isinstance(node.ctx, ast.Load):
             scope.stores.setdefault(node.id, []).append(node)
         elif cls is ast.Attribute and not isinstance(node.ctx, ast.Load):
@@ -121,7 +120,12 @@ def read_scope(statements: list[ast.stmt]) -> Scope:
         elif cls is ast.Import or cls is ast.ImportFrom:
             for alias in node.names:
                 scope.stores.setdefault((alias.asname or alias.name).split(".")[0], []).append(node)
-        stack.extend(ast.iter_child_nodes(node))
+        for name in child_fields(cls):  # ast.iter_child_nodes, without its generator
+            value = getattr(node, name)
+            if value.__class__ is list:
+                stack.extend(item for item in value if isinstance(item, node_class))
+            elif isinstance(value, node_class):
+                stack.append(value)
     return scope
 
 
@@ -201,6 +205,11 @@ class LiveCode:
         self._scopes: dict[Unit, Scope | None] = {}
         self._module_scopes: dict[str, tuple[Scope, list[ast.stmt]]] = {}
         self._single: dict[tuple[Unit, str], ast.expr | None] = {}
+        self._named: dict[Unit, dict[Unit, list[tuple[ast.expr, ast.Call | None]]]] = {}
+        self._attributes: dict[tuple[Unit, str], tuple[Unit, ast.expr] | None] = {}
+        # What holds for every entry point: flag values and guard outcomes that no call site decides.
+        self.values: dict[tuple[Unit, str], frozenset | None] = {}
+        self.decided: dict[tuple[Unit, int], bool | None] = {}
 
     # -- per unit (shared by every entry point) -----------------------------------------------------
     def statements(self, unit: Unit) -> list[ast.stmt]:
@@ -246,9 +255,55 @@ class LiveCode:
             self._single[key] = definition(scope, statements, name) if scope is not None else None
         return self._single[key]
 
+    def calls_to(self, caller: Unit, target: Unit, constructs: bool) -> list[tuple[Unit, ast.Call, bool]] | None:
+        """(caller, call, bound) for the calls in `caller` that run `target`; None when `caller` names it without
+        calling it (handed on) or reaches it by an edge no call explains (an object's method, a table)."""
+        index = self.named(caller)
+        if index is None:
+            return None
+        found = []
+        for node, call in index.get(target, ()):
+            if call is None:
+                return None
+            bound = constructs or (node.__class__ is ast.Attribute and not self.names_class(caller, node.value))
+            found.append((caller, call, bound))
+        return found or None
+
+    def named(self, unit: Unit) -> dict[Unit, list[tuple[ast.expr, ast.Call | None]]] | None:
+        """The project units a unit's code names, with each naming node and the call it is the callee of (cached;
+        attribute look-ups' objects excluded: `Net.build` names `Net.build`, not `Net`)."""
+        if unit.kind not in ("function", "main", "body", "cell"):
+            return None
+        found = self._named.get(unit)
+        if found is None:
+            code = self.graph.code(unit)
+            memos = self.graph.resolver(unit)
+            callees = {call.func: call for call in code.calls}
+            looked_into = {node.value for node in code.references if node.__class__ is ast.Attribute}
+            found = self._named[unit] = {}
+            for node in code.references:
+                if (node.__class__ is not ast.Name and node.__class__ is not ast.Attribute) or node in looked_into:
+                    continue
+                target = self.graph.resolve_load(unit, node, memos)
+                if target is not None:
+                    found.setdefault(target, []).append((node, callees.get(node)))
+        return found
+
+    def names_class(self, unit: Unit, node: ast.expr) -> bool:
+        if node.__class__ is not ast.Name and node.__class__ is not ast.Attribute:
+            return False
+        target = self.graph.resolve_load(unit, node)
+        return target is not None and target.kind == "class"
+
     def attribute_definition(self, cls: Unit, name: str) -> tuple[Unit, ast.expr] | None:
         """The method and expression that set `self.<name>` (a "self.x" key), when the methods of the class and
-        its project bases set it exactly once."""
+        its project bases set it exactly once (cached)."""
+        key = (cls, name)
+        if key not in self._attributes:
+            self._attributes[key] = self._attribute_definition(cls, name)
+        return self._attributes[key]
+
+    def _attribute_definition(self, cls: Unit, name: str) -> tuple[Unit, ast.expr] | None:
         found: list[tuple[Unit, ast.expr | None]] = []
         for owner in [cls, *self.graph.project_ancestors(cls)]:
             for method in self.graph.definitions(owner.path).methods.get(owner.name, {}):
@@ -267,15 +322,15 @@ class LiveCode:
         `reached` is the plain reach (every branch taken), which bounds the call sites a parameter is read from."""
         entry = _Entry(self, starts, reached)
         dead: dict[Unit, frozenset[ast.AST]] = {}
-
-        def cut(unit: Unit) -> set[Unit] | None:
+        for unit in reached:
             nodes = entry.dead_nodes(unit)
-            if not nodes:
-                return None
-            dead[unit] = nodes
-            return entry.cut_targets(unit, nodes)
-
-        return self.graph.reach(starts, cut=cut), dead
+            if nodes:
+                dead[unit] = nodes
+        if not dead:
+            return reached, dead
+        cuts = {unit: entry.cut_targets(unit, nodes) for unit, nodes in dead.items()}
+        live = self.graph.reach(starts, cut=cuts.get)
+        return live, dead
 
 
 class _Entry:
@@ -288,6 +343,8 @@ class _Entry:
         self.reached = reached
         self._callers: dict[Unit, list[Unit]] | None = None
         self._values: dict[tuple[Unit, str], frozenset | None] = {}
+        self._dependent: set[tuple[Unit, str]] = set()
+        self._touched = False
 
     @cached_property
     def evaluates(self) -> bool:
@@ -318,10 +375,16 @@ class _Entry:
         if scope is None or not scope.guards:
             return frozenset()
         dead: set[ast.AST] = set()
-        for guard in scope.guards:
-            if not guard.nodes or guard.nodes <= dead:
+        for index, guard in enumerate(scope.guards):
+            if not guard.branch or guard.branch[0] in dead:
                 continue
-            truth = decide(guard.test, lambda name, unit=unit: self.lookup(unit, name, 0))
+            key = (unit, index)
+            truth = self.live.decided.get(key, MISSING_ARGUMENT)
+            if truth is MISSING_ARGUMENT:
+                self._touched = False
+                truth = decide(guard.test, lambda name, unit=unit: self.lookup(unit, name, 0))
+                if not self._touched:  # the same for every entry point
+                    self.live.decided[key] = truth
             if truth is not None and truth != guard.runs_if:
                 dead |= guard.nodes
         return frozenset(dead)
@@ -347,12 +410,23 @@ class _Entry:
 
     # -- values ---------------------------------------------------------------------------------------
     def lookup(self, unit: Unit, name: str, depth: int) -> frozenset | None:
+        """The values of a flag, memoised; `_touched` records whether they depend on this entry point's call
+        sites (else they are shared with every entry point)."""
         key = (unit, name)
         if key in self._values:
+            self._touched |= key in self._dependent
             return self._values[key]
+        shared = self.live.values.get(key, MISSING_ARGUMENT)
+        if shared is not MISSING_ARGUMENT:
+            return shared
+        outer, self._touched = self._touched, False
         self._values[key] = UNKNOWN  # cycle guard
-        found = self._lookup(unit, name, depth)
-        self._values[key] = found
+        found = self._values[key] = self._lookup(unit, name, depth)
+        if self._touched:
+            self._dependent.add(key)
+        else:
+            self.live.values[key] = found
+        self._touched |= outer
         return found
 
     def _lookup(self, unit: Unit, name: str, depth: int) -> frozenset | None:
@@ -361,6 +435,7 @@ class _Entry:
                 return UNKNOWN
             found = self.live.attribute_definition(Unit(unit.path, "class", unit.name.partition(".")[0]), name)
             if found is None and name == TRAINING_FLAG:
+                self._touched = True
                 return frozenset({False}) if self.evaluates else UNKNOWN
             return self.evaluate(found[0], found[1], depth + 1) if found is not None else UNKNOWN
         if unit.kind == "function":
@@ -385,6 +460,7 @@ class _Entry:
 
     def parameter_values(self, unit: Unit, function, name: str, depth: int) -> frozenset | None:
         """The values a parameter takes over the call sites of its function in this entry point's reach."""
+        self._touched = True
         if unit in self.starts or depth >= MAX_DEPTH:
             return UNKNOWN
         sites = self.call_sites(unit)
@@ -417,42 +493,16 @@ class _Entry:
                 if not owner or self.graph.method_of(caller, "__init__") != unit:
                     return None
                 for maker in self.callers(caller):
-                    found = self.calls_to(maker, caller, constructs=True)
+                    found = self.live.calls_to(maker, caller, constructs=True)
                     if found is None:
                         return None
                     sites.extend(found)
                 continue
-            found = self.calls_to(caller, unit, constructs=False)
+            found = self.live.calls_to(caller, unit, constructs=False)
             if found is None:
                 return None
             sites.extend(found)
         return sites
-
-    def calls_to(self, caller: Unit, target: Unit, constructs: bool) -> list[tuple[Unit, ast.Call, bool]] | None:
-        if caller.kind not in ("function", "main", "body", "cell"):
-            return None
-        code = self.graph.code(caller)
-        memos = self.graph.resolver(caller)
-        callees = {call.func: call for call in code.calls}
-        looked_into = {node.value for node in code.references if node.__class__ is ast.Attribute}
-        found = []
-        for node in code.references:
-            if (node.__class__ is not ast.Name and node.__class__ is not ast.Attribute) or node in looked_into:
-                continue
-            if self.graph.resolve_load(caller, node, memos) != target:
-                continue
-            call = callees.get(node)
-            if call is None:
-                return None  # handed on, not called here
-            bound = constructs or (node.__class__ is ast.Attribute and not self.names_class(caller, node.value))
-            found.append((caller, call, bound))
-        return found or None  # reached by an edge no call explains (an object's method, a table)
-
-    def names_class(self, unit: Unit, node: ast.expr) -> bool:
-        if node.__class__ is not ast.Name and node.__class__ is not ast.Attribute:
-            return False
-        target = self.graph.resolve_load(unit, node)
-        return target is not None and target.kind == "class"
 
 
 MISSING_ARGUMENT: Final = object()

@@ -30,7 +30,7 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 from reprocheck.facts import fact
 from reprocheck.facts.pycode import PyModule, _dotted
@@ -45,7 +45,7 @@ DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 CONSTRUCTORS: Final = ("__new__", "__init__", "__post_init__")
 CALL_PROTOCOL: Final = ("__call__", "forward")
 # `class Name(bases):` statements, read from the text to find where subclasses of a class may be.
-CLASS_STATEMENT: Final = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
+CLASS_STATEMENT: Final = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
 IDENTIFIER_WORD: Final = re.compile(r"\w+")
 # Built-ins that look at an object without running its methods (dunders aside): passing one there hands it on
 # to nothing.
@@ -57,9 +57,11 @@ INSPECTING_BUILTINS: Final = frozenset(
 COMMAND_DECORATORS = frozenset({"command", "main", "callback", "group", "cli", "task", "entrypoint"})
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A piece of code that runs as a whole: kind is body, main, function, class or cell.
+class Unit(NamedTuple):
+    """A piece of code that runs as a whole: kind is body, main, function, class, instance or cell.
+
+    (A named tuple rather than a frozen dataclass: units are hashed millions of times per run, and a tuple's
+    hash is computed in C.)
 
     A "class" unit is the making of an object of that class (its constructors, and the overrides its base
     classes' methods call on `self`); an "instance" unit is an object of the class handed to code the walk does
@@ -390,9 +392,9 @@ class CallGraph:
         self._parameter_uses: dict[tuple[Unit, str], tuple[frozenset[str], bool, bool]] = {}
         self._self_calls: dict[Unit, frozenset[str]] = {}
         self._internal: dict[Unit, frozenset[str]] = {}
-        self._subclasses: dict[Unit, list[Unit]] = {}
+        self._subclass_files: dict[str, list[str]] = {}
         self._overrides: dict[Unit, list[tuple[Unit, Unit]]] = {}
-        self._base_index: dict[str, set[str]] | None = None
+        self._base_index: dict[str, set[tuple[str, str]]] | None = None
 
     # -- code of a unit ---------------------------------------------------------------------------
     def source(self, unit: Unit) -> PyModule | None:
@@ -857,39 +859,45 @@ class CallGraph:
         return found
 
     def overrides_of(self, unit: Unit, names: set[str]) -> list[tuple[Unit, Unit]]:
-        """(subclass, method) for the methods called `names` that project subclasses of `unit`'s class define."""
+        """(subclass, method) for the methods called `names` that project subclasses of `unit`'s class define.
+
+        Files are found by a text index of class statements; only those that define one of `names` (by text)
+        are parsed, and their classes checked through their resolved bases."""
+        cls = Unit(unit.path, "class", unit.name.partition(".")[0])
+        words = tuple(sorted(f"def {name}" for name in names))
         found: list[tuple[Unit, Unit]] = []
-        for sub in self.subclasses(Unit(unit.path, "class", unit.name.partition(".")[0])):
-            methods = self.definitions(sub.path).methods.get(sub.name, {})
-            found.extend(
-                (sub, Unit(sub.path, "function", f"{sub.name}.{name}")) for name in sorted(names & set(methods))
-            )
+        for path in self.subclass_files(cls.name):
+            module = self.modules.get(path)
+            if module is None or not module.mentions(*words):
+                continue
+            for name, methods in self.definitions(path).methods.items():
+                sub = Unit(path, "class", name)
+                overridden = sorted(names.intersection(methods))
+                if sub != cls and overridden and cls in self.project_ancestors(sub):
+                    found.extend((sub, Unit(path, "function", f"{name}.{method}")) for method in overridden)
         return found
 
-    def subclasses(self, cls: Unit) -> list[Unit]:
-        """Project classes that derive from `cls`, directly or not (files found by a text index of class
-        statements' bases, then checked through their resolved bases); cached."""
-        found = self._subclasses.get(cls)
+    def subclass_files(self, name: str) -> list[str]:
+        """Files whose class statements may derive from a class called `name`, directly or through classes
+        they define (by text: `class B(A)`, `class C(mod.B)`), cached."""
+        found = self._subclass_files.get(name)
         if found is None:
             if self._base_index is None:
                 self._base_index = {}
                 for path, module in self.modules.items():
                     if "class" in module.text:
-                        for bases in CLASS_STATEMENT.findall(module.text):
+                        for subclass, bases in CLASS_STATEMENT.findall(module.text):
                             for word in IDENTIFIER_WORD.findall(bases):
-                                self._base_index.setdefault(word, set()).add(path)
-            found = []
-            pending, seen = [cls], {cls}
+                                self._base_index.setdefault(word, set()).add((path, subclass))
+            paths: set[str] = set()
+            pending, seen = [name], {name}
             while pending:
-                current = pending.pop()
-                for path in sorted(self._base_index.get(current.name, ())):
-                    for name in self.definitions(path).classes:
-                        sub = Unit(path, "class", name)
-                        if sub not in seen and current in self.project_bases(sub):
-                            seen.add(sub)
-                            found.append(sub)
-                            pending.append(sub)
-            self._subclasses[cls] = found
+                for path, subclass in self._base_index.get(pending.pop(), ()):
+                    paths.add(path)
+                    if subclass not in seen:
+                        seen.add(subclass)
+                        pending.append(subclass)
+            found = self._subclass_files[name] = sorted(paths)
         return found
 
     def project_ancestors(self, cls: Unit) -> list[Unit]:
