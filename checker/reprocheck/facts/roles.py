@@ -24,6 +24,7 @@ from packaging.utils import canonicalize_name
 from reprocheck import filekinds
 from reprocheck.config import DEFAULT_ROLES
 from reprocheck.facts import fact
+from reprocheck.facts.imports import last_name
 from reprocheck.facts.structured import load_toml
 
 EXPERIMENT = "experiment"
@@ -179,19 +180,11 @@ def declared_name(project, python_modules, setup_file: str) -> str | None:
     if module is None or not module.mentions("setup") or module.tree is None:
         return None
     for node in ast.walk(module.tree):
-        if isinstance(node, ast.Call) and call_name(node.func) == "setup":
+        if isinstance(node, ast.Call) and last_name(node.func) == "setup":
             for keyword in node.keywords:
                 if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
                     value = keyword.value.value
                     return value if isinstance(value, str) else None
-    return None
-
-
-def call_name(func: ast.AST) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
     return None
 
 
