@@ -60,11 +60,14 @@ def make(paths, augment=False):
 """
 
 
+MAIN = "if __name__ == '__main__':"
+
+
 def project(main: str, p_drop: str = "0") -> dict[str, str]:
     body = "\n".join("    " + line for line in main.strip().splitlines())
     return {
         "data.py": DATA.format(p_drop=p_drop),
-        "evaluate.py": f"import sys\n\nfrom data import Images, load, loader, make\n\nif __name__ == '__main__':\n{body}\n",
+        "evaluate.py": f"import sys\n\nfrom data import Images, load, loader, make\n\n{MAIN}\n{body}\n",
     }
 
 
@@ -189,4 +192,26 @@ def test_training_only_draws_of_a_model_in_evaluation_mode(make_repo, mode, fire
         f"    net.load_state_dict(torch.load('w.pt'))\n    {mode}\n    print(net(torch.zeros(1, 8)))\n"
     )
     found = rng(make_repo({"net.py": NOISY_NET, "predict.py": predict}))
+    assert [code for code, _, _ in found] == (["RNG001"] if fires else [])
+
+
+DROP_PATH = """
+import torch
+
+
+def drop_path(x, drop_prob=0.0, training=False):
+    if drop_prob == 0.0 or not training:
+        return x
+    for _ in range(2):
+        if x is None:
+            continue
+        x = x * torch.rand(1)
+    return x
+"""
+
+
+@pytest.mark.parametrize(("call", "fires"), [("drop_path(x)", False), ("drop_path(x, 0.1, True)", True)])
+def test_code_after_an_early_return_runs_only_when_its_test_is_false(make_repo, call, fires):
+    run = f"import torch\n\nfrom layers import drop_path\n\n{MAIN}\n    x = torch.ones(2)\n    print({call})\n"
+    found = rng(make_repo({"layers.py": DROP_PATH, "run.py": run}))
     assert [code for code, _, _ in found] == (["RNG001"] if fires else [])

@@ -87,14 +87,28 @@ def constant(node: ast.expr) -> tuple[bool, Any]:
     return False, None
 
 
+EXITS: Final = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def add_early_exits(block: list[ast.stmt], scope: Scope) -> None:
+    """`if not training: return x` followed by code: that code runs only when the test is false."""
+    for index, statement in enumerate(block[:-1]):
+        if statement.__class__ is ast.If and not statement.orelse and statement.body[-1].__class__ in EXITS:
+            scope.guards.append(Guard(statement.test, False, tuple(block[index + 1 :])))
+
+
 def read_scope(statements: list[ast.stmt]) -> Scope:
     """The guards and name stores of a unit's statements (nested functions and classes are other units)."""
     scope = Scope()
     stack: list[ast.AST] = list(statements)
     node_class = ast.AST
+    add_early_exits(statements, scope)
     while stack:
         node = stack.pop()
         cls = node.__class__
+        for block in (getattr(node, "body", None), getattr(node, "orelse", None), getattr(node, "finalbody", None)):
+            if block.__class__ is list and len(block) > 1:
+                add_early_exits(block, scope)
         if cls in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
             if cls is not ast.Lambda:
                 scope.stores.setdefault(node.name, []).append(node)
