@@ -582,16 +582,18 @@ class CallGraph:
             return self.method_of(Unit(unit.path, "class", base.id), node.attr)
         return None
 
-    def method_of(self, cls: Unit, name: str, depth: int = 0) -> Unit | None:
-        """`name` looked up on project class `cls` and its project base classes."""
-        if depth > MAX_RESOLVE_DEPTH:
-            return None
-        if name in self.definitions(cls.path).methods.get(cls.name, {}):
-            return Unit(cls.path, "function", f"{cls.name}.{name}")
-        for parent in self.project_bases(cls):
-            found = self.method_of(parent, name, depth + 1)
-            if found is not None:
-                return found
+    def method_of(self, cls: Unit, name: str) -> Unit | None:
+        """`name` looked up on project class `cls` and its project base classes, depth first (without recursion:
+        a chain of thousands of classes must not hit Python's limit)."""
+        stack, seen = [cls], set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if name in self.definitions(current.path).methods.get(current.name, {}):
+                return Unit(current.path, "function", f"{current.name}.{name}")
+            stack.extend(reversed(self.project_bases(current)))
         return None
 
     def class_bases(self, cls: Unit) -> list[tuple[Unit | None, str | None]]:
