@@ -1,9 +1,15 @@
 """Which of the project's own code runs from an entry point: a bounded, cached walk over a static call graph.
 
 Code is cut into units: a module's import-time body, its `if __name__ == "__main__":` block, each top-level
-function and method, each class (constructing it reaches its methods), and each notebook code cell. A unit's
-edges are the project units it names: calls and references (`seed_all()`, `worker_init_fn=seed_worker`),
-`self.method`, `super().method`, and the bodies of the project modules it imports. Names resolve through
+function and method, each class twice (its "class" unit: making an object, which runs its constructors; its
+"instance" unit: an object handed to code the walk does not follow, which may run any method the project does
+not call itself), and each notebook code cell. A unit's edges are the project units it names: calls and
+references (`seed_all()`, `worker_init_fn=seed_worker`), `self.method`, `super().method`, the bodies of the
+project modules it imports (also through `from pkg import *`), and the methods it runs on objects of project
+classes: `net = Net(); net.fit()` (names, `self.x` attributes set by any method of the class, earlier notebook
+cells and the module's top level), `Net().fit()`, `net(x)` (`forward`), and what a project function does with
+an object passed to it. A method that calls `self.load()` reaches the overrides of `load` in project
+subclasses, once the walk has made an object of that subclass (:meth:`CallGraph.reach`). Names resolve through
 imports (`from pkg.utils.seed import seed_all`, relative imports, re-exports in `__init__.py`); a name that
 does not resolve to project code is not followed (no guessing).
 
