@@ -27,6 +27,41 @@ def compiled(input_path: str, body: str, output: str = "requirements.txt", pytho
 
 
 # -- DEP001 -------------------------------------------------------------------------------------------------------
+def test_dep001_leaves_out_packages_that_never_shape_results(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "tqdm>=4\nrich\nhydra-colorlog\njupyterlab\nblack\npytest-cov\nsphinx-rtd-theme\ntorch>=2\n",
+            "environment.yml": "name: e\nchannels: [conda-forge]\ndependencies:\n  - graphviz\n  - python-graphviz\n"
+            "  - numpy\n",
+            "docs/requirements.txt": "pytorch_sphinx_theme @ git+https://github.com/pytorch/pytorch_sphinx_theme.git\n",
+        }
+    )
+    assert where(of(root, "DEP001")) == [("requirements.txt", 8)]
+    assert [(f["path"], f["line"]) for f in of(root, "DEP007")] == [("environment.yml", 6)]
+    assert of(root, "DEP002") == []
+
+
+def test_dep001_a_patch_series_is_info_and_a_minor_series_a_warning(make_repo):
+    root = make_repo({"requirements.txt": "tensorflow~=2.14.0\njoblib~=1.3\nnumpy~=1.26.4,!=1.26.5\n"})
+    found = {f["line"]: f for f in of(root, "DEP001")}
+    assert {line: f["severity"] for line, f in found.items()} == {1: "info", 2: "warning", 3: "info"}
+    assert "pinned to a patch series in requirements.txt (~=2.14.0), so patch releases float" in found[1]["message"]
+
+
+def test_dep001_requirements_of_a_saved_mlflow_model_are_not_install_sources(make_repo):
+    model = "integration-test/model"
+    root = make_repo(
+        {
+            f"{model}/MLmodel": "flavors:\n  python_function: {}\n",
+            f"{model}/requirements.txt": "mlflow\ncloudpickle==2.2.1\n",
+            "Pipfile.lock": json.dumps({"default": {"cloudpickle": {"version": "==2.0.0"}}, "_meta": {}}),
+            "service/requirements.txt": "mlflow\n",
+        }
+    )
+    assert where(of(root, "DEP001")) == [("service/requirements.txt", 1)]
+    assert of(root, "DEP005") == []
+
+
 def test_dep001_unpinned_requirements(make_repo):
     root = make_repo(
         {"requirements.txt": "numpy>=1.24\ntorch==2.*\nscipy\nscikit-learn~=1.4\npandas==2.2.2\nregex===2024.5.15\n"}

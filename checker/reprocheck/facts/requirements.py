@@ -665,12 +665,19 @@ def load_requirements(project, rel: str) -> RequirementsFile | None:
     return project.parsed("requirements", rel, _build)
 
 
+def in_saved_model(project, rel: str) -> bool:
+    """A requirements file that MLflow wrote beside a logged model (`MLmodel`, `model.pkl`): it records the
+    environment the model was trained in; nobody installs from it or edits it."""
+    folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    return project.exists(f"{folder}/MLmodel" if folder else "MLmodel")
+
+
 @fact
 def requirements_files(project) -> dict[str, RequirementsFile]:
-    """Every requirements file by name, plus any file reached from one through `-r`/`-c` or named as the input
-    of a compiled one (its header command or `# via -r` annotations)."""
+    """Every requirements file by name (but those of saved MLflow models), plus any file reached from one through
+    `-r`/`-c` or named as the input of a compiled one (its header command or `# via -r` annotations)."""
     found: dict[str, RequirementsFile] = {}
-    pending = project.select(filekinds.is_requirements)
+    pending = [rel for rel in project.select(filekinds.is_requirements) if not in_saved_model(project, rel)]
     while pending:
         rel = pending.pop(0)
         if rel in found or not project.exists(rel):

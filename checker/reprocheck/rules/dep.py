@@ -12,6 +12,7 @@ from reprocheck.facts.requirements import constraints_of, includers, same_versio
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, COMPANIONS, RENAMES
+from reprocheck.tables.dev_tools import bears_on_results
 from reprocheck.tables.import_names import (
     GENERIC_LOCAL_NAMES,
     IMPORT_TO_DISTRIBUTIONS,
@@ -50,8 +51,11 @@ class UnpinnedRequirement(Rule):
     ## What it does
     Reports a requirement that is not pinned to one exact version (`==1.2.3` or `===1.2.3`) in a file that pip
     installs from directly: a hand-written `requirements*.txt`, a `constraints*.txt`, or the `pip:` section of a
-    conda `environment*.yml`. A wildcard (`==1.*`), a range (`>=1.2`), `~=` or no specifier is not a pin. A
-    requirement pinned by a constraints file in force (`-c`) is pinned.
+    conda `environment*.yml`. A wildcard (`==1.*`), a range (`>=1.2`), `~=` or no specifier is not a pin; a
+    compatible release that only lets patch versions float (`~=2.13.0`) is reported at info. A requirement
+    pinned by a constraints file in force (`-c`) is pinned. Packages that never shape results are left out:
+    development tools (linters, test runners, docs builders) and display-only packages (tqdm, rich, colorlog,
+    graphviz, notebook front ends).
 
     Inputs of a lock are exempt, since the lock pins them: `*.in` files, any file a lock is compiled from (or
     that such a file includes), and an environment file with a conda lock. Libraries are exempt: a library
@@ -87,26 +91,48 @@ class UnpinnedRequirement(Rule):
                 continue
             pinned = constrained_pins(requirements_files, rel)
             for entry in parsed.requirements:
-                if entry.name is None or entry.url is not None or entry.is_local or entry.is_pinned:
-                    continue
-                if entry.name in pinned:
-                    continue
-                yield self.finding(unpinned_message(entry, rel), rel, entry.line, entry.column)
+                if is_unpinned(entry) and entry.name not in pinned:
+                    yield self.unpinned(entry, rel, rel)
         for rel, env in conda_environments.items():
             if env.pip is None or rel in lock_inputs:
                 continue
             for entry in env.pip.requirements:
-                if entry.name is None or entry.url is not None or entry.is_local or entry.is_pinned:
-                    continue
-                yield self.finding(unpinned_message(entry, f"the pip section of {rel}"), rel, entry.line, entry.column)
+                if is_unpinned(entry):
+                    yield self.unpinned(entry, rel, f"the pip section of {rel}")
+
+    def unpinned(self, entry, rel: str, where: str):
+        """A warning, or info for a compatible release that only lets patch versions float (`~=2.13.0`)."""
+        written = str(entry.specifier) or "no version"
+        if patch_level_only(entry.specifier):
+            finding = self.finding(
+                f"{entry.raw_name} is pinned to a patch series in {where} ({written}), so patch releases float; pin "
+                f"it exactly ({entry.raw_name}==X.Y.Z) or compile a lock for a bit-for-bit environment",
+                rel,
+                entry.line,
+                entry.column,
+            )
+            finding.severity = Severity.INFO
+            return finding
+        return self.finding(
+            f"{entry.raw_name} is not pinned in {where} ({written}); pin an exact version ({entry.raw_name}==X.Y.Z) "
+            f"or declare it in a .in file compiled into a lock; {LIBRARY_HINT}",
+            rel,
+            entry.line,
+            entry.column,
+        )
 
 
-def unpinned_message(entry, where: str) -> str:
-    written = str(entry.specifier) or "no version"
-    return (
-        f"{entry.raw_name} is not pinned in {where} ({written}); pin an exact version ({entry.raw_name}==X.Y.Z) "
-        f"or declare it in a .in file compiled into a lock; {LIBRARY_HINT}"
-    )
+def is_unpinned(entry) -> bool:
+    """An installed requirement that can change results and is not pinned to one version."""
+    if entry.name is None or entry.url is not None or entry.is_local or entry.is_pinned:
+        return False
+    return bears_on_results(entry.name)
+
+
+def patch_level_only(specifier) -> bool:
+    """`~=X.Y.Z` (alone or with bounds inside it): only patch releases of X.Y can be installed."""
+    compatible = [spec for spec in specifier if spec.operator == "~="]
+    return bool(compatible) and all(len(spec.version.split(".")) >= 3 for spec in compatible)
 
 
 def constrained_pins(requirements_files, rel: str) -> set[str]:
@@ -154,7 +180,7 @@ class MutableDirectReference(Rule):
             if lock is not None and any(requirements_files.get(i) is not None for i in lock.inputs):
                 continue
             for entry in parsed.requirements:
-                if entry.url is None or entry.is_local or entry.hashes:
+                if entry.url is None or entry.is_local or entry.hashes or not bears_on_results(entry.name):
                     continue
                 reason = mutable_reason(entry.url)
                 if reason is not None:
@@ -164,6 +190,8 @@ class MutableDirectReference(Rule):
         for declarations in declared_distributions.values():
             for item in declarations:
                 if item.url is None or item.origin in SKIPPED_DIRECT_ORIGINS or (item.path, item.line) in seen:
+                    continue
+                if not bears_on_results(item.name):
                     continue
                 if item.url.startswith("file:"):
                     continue
@@ -545,7 +573,11 @@ class UnlockedCondaEnvironment(Rule):
         for rel, env in conda_environments.items():
             if any(locks[p].kind in ("conda-lock", "conda-explicit", "pixi") for p in lock_inputs.get(rel, ())):
                 continue
-            unversioned = [d for d in env.dependencies if not d.spec.has_version and d.spec.name not in BOOTSTRAP_TOOLS]
+            unversioned = [
+                d
+                for d in env.dependencies
+                if not d.spec.has_version and d.spec.name not in BOOTSTRAP_TOOLS and bears_on_results(d.spec.name)
+            ]
             for dependency in unversioned:
                 name = dependency.spec.name
                 message = (

@@ -1,7 +1,9 @@
-"""Distributions that only develop, lint, test, type-check or document a project: they never shape its results.
+"""Distributions that never shape a project's results: tools that develop, lint, test, type-check or document it,
+and packages that only display or log (progress bars, colours, figures of graphs, notebook front ends).
 
 A requirements file that names nothing else (`requirements-lint.txt`, `docs/requirements.txt`) sets up tooling,
-so a lock for it makes no run more repeatable (LCK001). Names are canonical (PEP 503).
+so a lock for it makes no run more repeatable (LCK001), and an unpinned or mutable one of them changes no number
+(DEP001, DEP002, DEP007). Names are canonical (PEP 503).
 """
 
 from __future__ import annotations
@@ -22,3 +24,18 @@ DEV_TOOL_PARTS = ("sphinx",)  # `sphinx`, `sphinx-rtd-theme`, `pytorch-sphinx-th
 
 def is_dev_tool(name: str) -> bool:
     return name in DEV_TOOLS or name.startswith(DEV_TOOL_PREFIXES) or any(part in name for part in DEV_TOOL_PARTS)
+
+
+# Packages that only show or log what a run does: pinning them changes no result.
+DISPLAY_ONLY = frozenset(
+    {
+        "tqdm", "rich", "colorlog", "coloredlogs", "hydra-colorlog", "termcolor", "colorama", "tabulate",
+        "graphviz", "python-graphviz", "pydot", "ipywidgets", "widgetsnbextension", "jupyter", "jupyterlab",
+        "notebook", "ipykernel", "ipython", "nbformat", "nbconvert", "jupyter-client", "jupyter-core",
+    }
+)  # fmt: skip
+
+
+def bears_on_results(name: str | None) -> bool:
+    """Whether a distribution can change what a run computes (unknown names can)."""
+    return name is None or not (is_dev_tool(name) or name in DISPLAY_ONLY)
