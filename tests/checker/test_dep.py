@@ -30,7 +30,8 @@ def compiled(input_path: str, body: str, output: str = "requirements.txt", pytho
 def test_dep001_leaves_out_packages_that_never_shape_results(make_repo):
     root = make_repo(
         {
-            "requirements.txt": "tqdm>=4\nrich\nhydra-colorlog\njupyterlab\nblack\npytest-cov\nsphinx-rtd-theme\ntorch>=2\n",
+            "requirements.txt": "tqdm>=4\nrich\nhydra-colorlog\njupyterlab\nblack\npytest-cov\nsphinx-rtd-theme\n"
+            "torch>=2\n",
             "environment.yml": "name: e\nchannels: [conda-forge]\ndependencies:\n  - graphviz\n  - python-graphviz\n"
             "  - numpy\n",
             "docs/requirements.txt": "pytorch_sphinx_theme @ git+https://github.com/pytorch/pytorch_sphinx_theme.git\n",
