@@ -371,16 +371,13 @@ def test_ci003_runner_labels_only_for_jobs_that_install_test_train_or_build(make
         "  deps:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -r requirements.txt\n"
     )
     files = {".github/workflows/chores.yml": housekeeping, ".github/workflows/ci.yml": working}
-    result = found(make_repo, files, "CI003")
-    assert [(p, line) for p, line, _ in result] == [
-        (".github/workflows/ci.yml", 7),
-        (".github/workflows/ci.yml", 11),
-        (".github/workflows/ci.yml", 15),
-        (".github/workflows/ci.yml", 19),
-    ]
-    assert result[0][2] == (
-        "runs-on: ubuntu-latest, windows-latest move to a new OS release without notice: use a versioned runner "
-        "(e.g. ubuntu-24.04, windows-<version>)"
+    result = [f for f in findings(make_repo(files), select="CI003")]
+    assert [(f["path"], f["line"], f["severity"]) for f in result] == [(".github/workflows/ci.yml", 7, "info")]
+    # once per workflow file: the other runs-on lines are related locations; the image-only job is not judged
+    assert [place["line"] for place in result[0]["related"]] == [11, 19]
+    assert result[0]["message"] == (
+        "runs-on: ubuntu-latest, windows-latest (3 places in this workflow) move to a new OS release without "
+        "notice: use a versioned runner (e.g. ubuntu-24.04, windows-<version>)"
     )
 
 
@@ -390,13 +387,71 @@ def test_ci003_commands_wrapped_in_actions_and_named_test_jobs(make_repo):
             "on: push\njobs:\n"
             "  links:\n    runs-on: ubuntu-latest\n    steps:\n"
             f"      - uses: org/retry@{SHA}\n        with:\n          run: lychee --verbose .\n"
-            "  images:\n    runs-on: ubuntu-latest\n    steps:\n"
-            f"      - uses: org/retry@{SHA}\n        with:\n          run: docker build -t img .\n"
+            "  wheels:\n    runs-on: ubuntu-latest\n    steps:\n"
+            f"      - uses: org/retry@{SHA}\n        with:\n          run: make wheel\n"
             "  Tests:\n    runs-on: macos-latest\n    steps:\n"
             f"      - uses: org/run-the-suite@{SHA}\n"
         )
     }
-    assert [line for _, line, m in found(make_repo, files, "CI003") if "runs-on" in m] == [10, 16]
+    result = [f for f in findings(make_repo(files), select="CI003") if "runs-on" in f["message"]]
+    assert [(f["line"], [place["line"] for place in f["related"]]) for f in result] == [(10, [16])]
+    assert result[0]["message"].startswith("runs-on: ubuntu-latest, macos-latest (2 places in this workflow) move")
+
+
+def test_ci003_runner_of_jobs_that_only_build_container_images(make_repo):
+    """The image is built from its Dockerfile: the runner's OS does not enter it (a matrix of Dockerfiles, the
+    build-push action, buildx, podman). A job that also installs, tests or runs a container is still judged."""
+    images = (
+        "on: push\njobs:\n"
+        "  docker:\n    strategy:\n      matrix:\n        include:\n"
+        "          - dockerfile: Dockerfile-cpu\n            runs_on: ubuntu-latest\n"
+        "          - dockerfile: Dockerfile\n            runs_on: ubuntu-latest\n"
+        "    runs-on: ${{ matrix.runs_on }}\n    steps:\n"
+        f"      - uses: actions/checkout@{SHA}\n"
+        f"      - uses: org/retry@{SHA}\n        with:\n          run: docker login -u x --password-stdin\n"
+        f"      - uses: org/retry@{SHA}\n        with:\n          run: docker build -f ${{{{ matrix.dockerfile }}}} .\n"
+        "      - run: docker push org/img\n"
+        "  action:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: docker/setup-buildx-action@{SHA}\n      - uses: docker/build-push-action@{SHA}\n"
+        "  buildx:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: docker buildx build --platform linux/arm64 -t org/img .\n"
+        "      - run: podman build -t img . && docker tag img org/img\n"
+    )
+    assert [m for _, _, m in found(make_repo, {".github/workflows/docker.yml": images}, "CI003")] == []
+    still = (
+        "on: push\njobs:\n"
+        "  smoke:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: docker build -t img .\n      - run: docker run img pytest\n"
+        "  compose:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose up --exit-code-from app\n"
+        "  wheel:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/setup-python@{SHA}\n      - uses: docker/build-push-action@{SHA}\n"
+    )
+    result = [f for f in findings(make_repo({".github/workflows/ci.yml": still}), select="CI003")]
+    assert [(f["line"], [place["line"] for place in f["related"]]) for f in result] == [(4, [9, 13])]
+    assert result[0]["message"].startswith("runs-on: ubuntu-latest (3 places in this workflow) moves")
+
+
+def test_ci003_runners_reported_once_per_workflow_file(make_repo):
+    """Each workflow file gets its own finding; one -latest line is reported without a count."""
+    job = "  {name}:\n    runs-on: {runner}\n    steps:\n      - run: pip install -r requirements.txt\n"
+    test_yml = (
+        "on: push\njobs:\n"
+        + job.format(name="test", runner="ubuntu-latest")
+        + job.format(name="coverage", runner="ubuntu-latest")
+    )
+    docs_yml = (
+        "on: push\njobs:\n"
+        + job.format(name="docs", runner="ubuntu-latest")
+        + job.format(name="pinned", runner="ubuntu-24.04")
+    )
+    files = {".github/workflows/test.yml": test_yml, ".github/workflows/docs.yml": docs_yml}
+    result = [f for f in findings(make_repo(files), select="CI003")]
+    assert [(f["path"], f["line"], len(f.get("related", []))) for f in result] == [
+        (".github/workflows/docs.yml", 4, 0),
+        (".github/workflows/test.yml", 4, 1),
+    ]
+    assert result[0]["message"].startswith("runs-on: ubuntu-latest moves to a new OS release")
+    assert "(2 places in this workflow)" in result[1]["message"]
 
 
 def test_ci003_lookalikes(make_repo):

@@ -434,9 +434,9 @@ def gitlab_includes(data: YamlFile) -> list[str]:
 
 # -- what a job does ---------------------------------------------------------------------------------------------
 def job_activities(config: CiConfig, job: str) -> frozenset[str]:
-    """What the job does among "test", "lint", "install", "build" and "train", from its name, its actions and
-    its commands (see `tables/ci_jobs.py`); empty for housekeeping (link checks, labels, greetings, stale marks,
-    publishing what another job built)."""
+    """What the job does among "test", "lint", "install", "build", "image" (a container image built from its
+    Dockerfile) and "train", from its name, its actions and its commands (see `tables/ci_jobs.py`); empty for
+    housekeeping (link checks, labels, greetings, stale marks, publishing what another job built)."""
     found: set[str] = {"test"} if jobs_table.TEST_NAME.search(job) else set()
     for use in config.uses:
         if use.job == job:
@@ -458,6 +458,10 @@ def script_activities(script: str, env: dict[str, str], line: int = 1) -> set[st
 
 def action_activities(action: str) -> set[str]:
     name = action.lower()
+    if name in jobs_table.IMAGE_ACTIONS:
+        return {"image"}
+    if name in jobs_table.IMAGE_TOOLING_ACTIONS:
+        return set()
     if name in jobs_table.BUILD_ACTIONS:
         return {"build"}
     if name in jobs_table.LINT_ACTIONS:
@@ -481,8 +485,8 @@ def command_activities(command: Command) -> set[str]:
         return {"test"}
     if program in ("make", "gmake") and any("test" in a for a in argv[1:] if not a.startswith("-")):
         return {"test", "build"}
-    if program in ("docker", "podman"):
-        return {"build"} if any(a in ("build", "buildx", "compose", "run") for a in argv[1:3]) else set()
+    if program in jobs_table.IMAGE_BUILDERS:
+        return container_activities(argv)
     if program in jobs_table.BUILD_PROGRAMS:
         return {"build"}
     if program in jobs_table.TRAIN_PROGRAMS or PYTHON.match(program):
@@ -490,6 +494,15 @@ def command_activities(command: Command) -> set[str]:
     if argv[0].startswith("./") or (program in SHELLS and any(filekinds.is_shell_script(a) for a in argv[1:])):
         return {"build"}  # a repository script: assume it does real work
     return set()
+
+
+def container_activities(argv: list[str]) -> set[str]:
+    """`docker build`/`buildx build`/`buildah bud` build an image ("image"); `docker run`/`compose` do work on the
+    runner ("build"); `docker login`/`push`/`tag` nothing of their own."""
+    words = [a for a in argv[1:] if not a.startswith("-")]
+    if any(tuple(words[: len(sub)]) == sub for sub in jobs_table.IMAGE_SUBCOMMANDS):
+        return {"image"}
+    return {"build"} if any(a in ("compose", "run") for a in argv[1:3]) else set()
 
 
 def only_publishing_tools(install) -> bool:

@@ -17,7 +17,7 @@ from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig, job_activ
 from reprocheck.facts.dockerfile import parse_image
 from reprocheck.facts.shell import Command, load_script, split_commands, strip_wrappers
 from reprocheck.facts.taskrunners import Task, TaskRunners
-from reprocheck.findings import Severity
+from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables import ci_jobs, pip_options
 
@@ -386,7 +386,7 @@ class CiDoesNotRunChecker(Rule):
 
 
 # Which activity makes a job the place to add the check, best first.
-ACTIVITY_ORDER = ("test", "lint", "install", "build", "train")
+ACTIVITY_ORDER = ("test", "lint", "install", "build", "image", "train")
 
 
 def testing_job(configs: list[CiConfig]) -> tuple[CiConfig, str | None]:
@@ -436,7 +436,9 @@ class MutableCiEnvironment(Rule):
     Reports what makes a CI run change without a commit: a third-party action (or reusable workflow) not pinned to
     a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned), a `docker://` action without a digest, a
     `container:`, `services:` or GitLab `image:` without a tag or with `:latest`, and, as info,
-    `runs-on: *-latest` runners of jobs that install, test, train or build. Local actions (`./.github/actions/x`)
+    `runs-on: *-latest` runners of jobs that install, test, train or build (once per workflow file, the other
+    lines as related locations; not for jobs that only build container images, whose content is the
+    Dockerfile's). Local actions (`./.github/actions/x`)
     are fine, and so are the project's own actions (an owner that `[project.urls]` or the `origin` remote names
     as the project's home) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
     (`actions/checkout@v4`): GitHub publishes them and runs the workflow anyway. On a branch
@@ -486,26 +488,39 @@ class MutableCiEnvironment(Rule):
             yield from self.moving_runners(config)
 
     def moving_runners(self, config: CiConfig):
-        """`runs-on: *-latest` of jobs that install, test, train or build, once per line (a matrix lists several)."""
-        by_line: dict[int, list[str]] = {}
-        working = {job: bool(job_activities(config, job)) for job in config.jobs}
+        """`runs-on: *-latest` of jobs that install, test, train or build, once per workflow file: the first line is
+        the location, the others are related. A job that only builds container images is not judged: the image
+        is made from its Dockerfile, whatever the runner's OS."""
+        lines: list[int] = []
+        labels: list[str] = []
         for runner in config.runners:
-            if runner.label.endswith("-latest") and working.get(runner.job, True):
-                by_line.setdefault(runner.line, [])
-                if runner.label not in by_line[runner.line]:
-                    by_line[runner.line].append(runner.label)
-        for line, labels in by_line.items():
-            versioned = ", ".join(
-                label.replace("latest", "24.04" if "ubuntu" in label else "<version>") for label in labels
-            )
-            finding = self.finding(
-                f"runs-on: {', '.join(labels)} {'moves' if len(labels) == 1 else 'move'} to a new OS release "
-                f"without notice: use a versioned runner (e.g. {versioned})",
-                config.path,
-                line,
-            )
-            finding.severity = Severity.INFO
-            yield finding
+            if runner.label.endswith("-latest") and judges_runner(config, runner.job):
+                lines += [] if runner.line in lines else [runner.line]
+                labels += [] if runner.label in labels else [runner.label]
+        if not lines:
+            return
+        versioned = ", ".join(
+            label.replace("latest", "24.04" if "ubuntu" in label else "<version>") for label in labels
+        )
+        where = f" ({len(lines)} places in this workflow)" if len(lines) > 1 else ""
+        finding = self.finding(
+            f"runs-on: {', '.join(labels)}{where} {'moves' if len(labels) == 1 else 'move'} to a new OS release "
+            f"without notice: use a versioned runner (e.g. {versioned})",
+            config.path,
+            lines[0],
+            related=[Location(config.path, line) for line in lines[1:]],
+        )
+        finding.severity = Severity.INFO
+        yield finding
+
+
+def judges_runner(config: CiConfig, job: str) -> bool:
+    """Whether the runner's OS enters what the job makes: it installs, tests, trains or builds on the runner (a job
+    that only builds container images, or only does housekeeping, does not). Runners outside jobs are judged."""
+    if job not in config.jobs:
+        return True
+    activities = job_activities(config, job)
+    return bool(activities - {"image"})
 
 
 def action_problem(uses: str, own_owners: frozenset[str]) -> str | None:
