@@ -412,3 +412,27 @@ def test_inline_suppressions_in_requirements_and_conda_files(make_repo):
         }
     )
     assert where(findings(root, select="DEP001,DEP007")) == [("environment.yml", 4), ("requirements.txt", 4)]
+
+
+def test_dep004_a_notebook_that_installs_a_package_itself_is_nb003s_business(make_repo):
+    def notebook(*sources: str) -> str:
+        cells = [
+            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": [s]}
+            for s in sources
+        ]
+        return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "notebooks/bench.ipynb": notebook(
+                "!pip install openai==0.27.8 'tqdm>=4'\n", "import openai\nimport tqdm\n"
+            ),
+            "notebooks/other.ipynb": notebook("import openai\n"),
+        }
+    )
+    found = findings(root, select="DEP004,NB003")
+    assert sorted((f["code"], f["path"]) for f in found) == [
+        ("DEP004", "notebooks/other.ipynb"),
+        ("NB003", "notebooks/bench.ipynb"),
+    ]

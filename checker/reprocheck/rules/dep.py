@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import constraints_of, includers, same_version
+from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, COMPANIONS, RENAMES
@@ -275,21 +277,22 @@ class NoDependencyDeclarations(Rule):
 class UndeclaredImport(Rule):
     """
     ## What it does
-    Reports a third-party module imported by Python code or a notebook that no dependency declaration
-    provides, once per missing distribution (and project, in a monorepo): at its first import site, with the
-    other files that import it as related locations and their count in the message. Any declaration counts (requirements
-    files, `pyproject.toml` dependencies, extras and groups, conda environments, Pipfile, install commands in
-    Dockerfiles and CI), and where a lock exists, every distribution it pins (transitive pins included); so do
-    the distributions of a known Docker base image (`pytorch/pytorch` provides torch, torchvision, numpy,
-    pillow), packages installed from a local folder or a VCS URL (`pip install ./apex`), and requirements
-    commented out in a requirements file (`# clearml>=1.2`: listed as optional on purpose), and the companions
-    of a declared distribution that are part of its interface (`omegaconf` with `hydra-core`, `starlette` with
-    `fastapi`, `nbformat` and `IPython` with `jupyterlab`). In a repository of several projects (a course or
-    monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the
-    repository's root project, when the root declares its environment (at the root or in a `requirements/`
-    folder); otherwise the root's loose code may rely on any declaration in the repository. Import names are
-    mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by
-    `pillow`, `mmcv` by `mmcv-full`, `from google.cloud import storage` by `google-cloud-storage`, …).
+    Reports a third-party module imported by Python code or a notebook that no dependency declaration provides, once
+    per missing distribution (and project, in a monorepo): at its first import site, with the other files that
+    import it as related locations and their count in the message. Any declaration counts (requirements files,
+    `pyproject.toml` dependencies, extras and groups, conda environments, Pipfile, install commands in Dockerfiles
+    and CI), and where a lock exists, every distribution it pins (transitive pins included); so do the distributions
+    of a known Docker base image (`pytorch/pytorch` provides torch, torchvision, numpy, pillow), packages installed
+    from a local folder or a VCS URL (`pip install ./apex`), and requirements commented out in a requirements file
+    (`# clearml>=1.2`: listed as optional on purpose), and the companions of a declared distribution that are part
+    of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
+    `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
+    itself, since NB003 reports that install. In a repository of several projects (a course or monorepo, see DEP005)
+    an import counts as provided by the declarations of its own project and of the repository's root project, when
+    the root declares its environment (at the root or in a `requirements/` folder); otherwise the root's loose code
+    may rely on any declaration in the repository. Import names are mapped to distributions (`sklearn` is provided
+    by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`, `mmcv` by `mmcv-full`, `from google.cloud
+    import storage` by `google-cloud-storage`, …).
 
     Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`,
     `kaggle_secrets`), relative imports, generated modules (`*_pb2`), the repository's own modules (its
@@ -325,7 +328,13 @@ class UndeclaredImport(Rule):
     summary = "A third-party module is imported but no dependency declaration provides it"
 
     def check(
-        self, third_party_imports, declared_distributions, project_declarations, implicit_distributions, settings
+        self,
+        third_party_imports,
+        declared_distributions,
+        project_declarations,
+        implicit_distributions,
+        notebooks,
+        settings,
     ):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
@@ -335,7 +344,9 @@ class UndeclaredImport(Rule):
         for site in third_party_imports.found:
             if site.path not in provided:
                 folder, names = project_declarations.visible_from(site.path)
-                provided[site.path] = (folder, with_companions(set(names) | implicit_distributions))
+                # A notebook's own `%pip install` provides for it: NB003 reports that install, once.
+                own = installed_by(notebooks[site.path]) if site.path in notebooks else set()
+                provided[site.path] = (folder, with_companions(set(names) | implicit_distributions | own))
             folder, names = provided[site.path]
             if not any(name in names for name in providers(site.module, user_map)):
                 missing.setdefault((folder, missing_key(site, user_map)), []).append(site)
@@ -356,6 +367,20 @@ class UndeclaredImport(Rule):
         return self.finding(
             message, first.path, first.line, cell=first.cell, json_line=first.json_line, related=related
         )
+
+
+def installed_by(notebook) -> set[str]:
+    """Distributions a notebook installs into its own kernel (`!pip install x`, `%pip install x`)."""
+    names: set[str] = set()
+    for cell in notebook.cells:
+        for command in cell.commands:
+            install = parse_install(command)
+            for package in install.packages if install is not None else ():
+                try:
+                    names.add(canonicalize_name(Requirement(package).name))
+                except InvalidRequirement:
+                    continue
+    return names
 
 
 def with_companions(names: set[str]) -> set[str]:
