@@ -53,6 +53,7 @@ _FABRICS = ("lightning.Fabric", "lightning.fabric.Fabric", "lightning_fabric.Fab
 METHOD_SEEDERS: dict[str, dict[str, frozenset[str]]] = {
     **{fabric: {"seed_everything": _LIGHTNING} for fabric in _FABRICS},
 }
+SEEDERS.update({f"{fabric}.seed_everything": _LIGHTNING for fabric in _FABRICS})  # `Fabric.seed_everything(s)`
 # Seeders that take no seed and always draw one from the operating system.
 ENTROPY_SEEDERS = frozenset({"torch.seed", "torch.random.seed", "torch.cuda.seed", "torch.cuda.seed_all"})
 # Seeders whose call without an argument seeds from the operating system (`random.seed()`).
