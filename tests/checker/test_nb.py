@@ -48,8 +48,8 @@ def of(root, code_: str) -> list[dict]:
 def test_nb001_outputs_and_counts(make_repo):
     nb = notebook(
         markdown("# Results\n"),
-        code("import numpy as np\n", count=1),
-        code("np.mean([1, 2])\n", count=2, outputs=[result(2, "1.5")]),
+        code("import numpy as np\n", count=3),
+        code("np.mean([1, 2])\n", count=4, outputs=[result(4, "1.5")]),
     )
     root = make_repo({"notebooks/eval.ipynb": nb})
     (found,) = of(root, "NB001")
@@ -105,7 +105,7 @@ def test_nb001_file_ignore_in_a_cell(make_repo):
 
 
 # -- NB002 -----------------------------------------------------------------------------------------
-DIRTY = notebook(code("import numpy as np\nnp.mean([1, 2])\n", count=1, outputs=[result(1, "1.5")]))
+DIRTY = notebook(code("import numpy as np\nnp.mean([1, 2])\n", count=7, outputs=[result(7, "1.5")]))
 NBSTRIPOUT_HOOK = """
 repos:
   - repo: https://github.com/kynan/nbstripout
@@ -185,7 +185,7 @@ def test_nb001_warns_when_the_project_strips_notebooks(make_repo):
 def test_nb001_is_info_without_a_stripping_policy(make_repo):
     found = nb001_of(make_repo, {})
     assert found["severity"] == "info"
-    assert "clean top-to-bottom run of the committed code" in found["message"]
+    assert "not from one clean top-to-bottom run (the first count is [7], not [1])" in found["message"]
     assert "`reprocheck --fix`" in found["message"] and "nbstripout" in found["message"]
     assert found["fix"] is not None
 
@@ -265,18 +265,19 @@ def test_nb003_install_forms(make_repo):
         code("%%capture\n!python3 -m pip install -r requirements.txt\n"),
     )
     root = make_repo({"setup.ipynb": nb})
-    found = of(root, "NB003")
-    where = [(f["cell"], f["line"]) for f in found]
-    assert where == [(2, 1), (3, 1), (4, 1), (5, 1), (6, 2), (7, 3), (8, 1), (9, 2)]
-    messages = [f["message"] for f in found]
-    assert "installs torch==2.1.0, transformers from inside the notebook" in messages[0]
-    assert "installs datasets" in messages[1]
-    assert "installs numpy" in messages[2]
-    assert "installs einops" in messages[4]
-    assert "installs accelerate" in messages[5]
-    assert "installs -r requirements.txt" in messages[7]
-    lines = nb.splitlines()
-    assert "pip3 install accelerate" in lines[found[5]["json_line"] - 1]
+    (found,) = of(root, "NB003")  # once per notebook: the first install, the other install cells related
+    assert (found["cell"], found["line"]) == (2, 1)
+    related = [(r["cell"], r["line"]) for r in found["related"]]
+    assert related == [(3, 1), (4, 1), (5, 1), (6, 2), (7, 3), (8, 1), (9, 2)]
+    assert found["message"].startswith("8 installs (`pip install torch==2.1.0 transformers`, ")
+    assert (
+        "install torch==2.1.0, transformers, datasets, numpy and 4 more (besides -r requirements.txt)"
+        in (found["message"])
+    )
+    assert "pip3 install accelerate" in nb.splitlines()[found["related"][4]["json_line"] - 1]
+    for one in ("%pip install -q -U datasets\n", "import sys\n!{sys.executable} -m pip install --quiet einops\n"):
+        (alone,) = of(make_repo({"setup.ipynb": notebook(code(one))}), "NB003")
+        assert "installs datasets" in alone["message"] or "installs einops" in alone["message"]
 
 
 def test_nb003_look_alikes(make_repo):
@@ -307,11 +308,59 @@ def test_broken_notebook_is_rpc002_not_a_crash(make_repo):
 
 def test_nb001_and_nb002_have_a_line_in_the_cell_and_the_file(make_repo):
     nb = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=2), code("a\n", count=1, outputs=[result(1, "1")]))
-    root = make_repo({"run.ipynb": nb})
-    for code_ in ("NB001", "NB002"):
-        (found,) = of(root, code_)
+    gap = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=1), code("a\n", count=5, outputs=[result(5, "1")]))
+    for code_, content in (("NB001", gap), ("NB002", nb)):
+        (found,) = of(make_repo({"run.ipynb": content}), code_)
         assert found["line"] == 1 and found["cell"] in (2, 3)
-        assert nb.splitlines()[found["json_line"] - 1].strip().startswith('"')
+        assert content.splitlines()[found["json_line"] - 1].strip().startswith('"')
+
+
+def test_nb001_without_a_policy_skips_outputs_of_one_clean_run(make_repo):
+    clean_runs = {
+        "book.ipynb": notebook(
+            markdown("# Chapter\n"),
+            code("import numpy as np\n", count=1),
+            code("np.mean([1, 2])\n", count=2, outputs=[result(2, "1.5")]),
+            code("\n"),  # an empty cell never run
+            code("print(3)\n", count=3, outputs=[stream("3\n")]),
+        ),
+        "counts_only.ipynb": notebook(code("a = 1\n", count=1), code("b = 2\n", count=2)),
+    }
+    assert of(make_repo(clean_runs), "NB001") == []
+    # with a stripping policy every output is still reported
+    policy = {**clean_runs, ".gitattributes": "*.ipynb filter=nbstripout\n"}
+    assert [f["severity"] for f in of(make_repo(policy), "NB001")] == ["warning", "warning"]
+
+
+def test_nb001_without_a_policy_reports_outputs_not_from_one_clean_run(make_repo):
+    shapes = {
+        "late.ipynb": (notebook(code("x\n", count=4, outputs=[result(4, "1")])), "the first count is [4], not [1]"),
+        "gap.ipynb": (
+            notebook(code("a = 1\n", count=1), code("a\n", count=3, outputs=[result(3, "1")])),
+            "[3] follows [1]",
+        ),
+        "repeat.ipynb": (
+            notebook(code("a = 1\n", count=1, outputs=[stream("1\n")]), code("b = 2\n", count=1)),
+            "[1] follows [1]",
+        ),
+        "uncounted.ipynb": (
+            notebook(code("a = 1\n", count=1), code("print(a)\n", outputs=[stream("1\n")])),
+            "cell 2 shows outputs without an execution count",
+        ),
+    }
+    found = of(make_repo({name: content for name, (content, _) in shapes.items()}), "NB001")
+    assert sorted(f["path"] for f in found) == sorted(shapes)
+    for f in found:
+        assert shapes[f["path"]][1] in f["message"] and f["severity"] == "info"
+
+
+def test_nb001_is_not_repeated_where_nb002_reports_the_notebook(make_repo):
+    out_of_order = notebook(code("a = 1\n", count=2), code("a\n", count=1, outputs=[result(1, "1")]))
+    root = make_repo({"run.ipynb": out_of_order})
+    assert [f["code"] for f in findings(root, select="NB")] == ["NB002"]
+    # with a stripping policy NB001 still reports it (strip, a different fix)
+    root = make_repo({"run.ipynb": out_of_order, ".gitattributes": "*.ipynb filter=nbstripout\n"})
+    assert sorted(f["code"] for f in findings(root, select="NB")) == ["NB001", "NB002"]
 
 
 def test_nb003_advice_for_what_the_project_already_declares_is_not_circular(make_repo):
@@ -320,8 +369,10 @@ def test_nb003_advice_for_what_the_project_already_declares_is_not_circular(make
         code("!pip install -e .\n"),
         code("%pip install -qr requirements.txt wandb\n"),
     )
-    root = make_repo({"analysis.ipynb": nb, "requirements.txt": "numpy==1.26.4\n"})
-    found = of(root, "NB003")
+    found = [
+        of(make_repo({"analysis.ipynb": notebook(cell), "requirements.txt": "numpy==1.26.4\n"}), "NB003")[0]
+        for cell in json.loads(nb)["cells"]
+    ]
     assert [f["severity"] for f in found] == ["warning"] * 3
     for f in found[:2]:
         assert "install the environment before starting the kernel" in f["message"]
@@ -339,14 +390,16 @@ def test_nb003_colab_quick_start_that_clones_first_is_info(make_repo):
         code("if logger == 'comet':\n    %pip install -q comet_ml\n"),
     )
     bash_clone = notebook(code("%%bash\ngit clone https://github.com/org/dep\npip install -e ./dep\n"))
-    root = make_repo({"quickstart.ipynb": quick_start, "setup.ipynb": bash_clone})
+    first_cell_clone = notebook(code("!git clone https://github.com/org/project\n"), code("%pip install -e project\n"))
+    root = make_repo({"quickstart.ipynb": quick_start, "setup.ipynb": bash_clone, "first.ipynb": first_cell_clone})
     found = of(root, "NB003")
     assert [(f["path"], f["cell"], f["severity"]) for f in found] == [
+        ("first.ipynb", 2, "info"),
         ("quickstart.ipynb", 2, "info"),
-        ("quickstart.ipynb", 3, "info"),
         ("setup.ipynb", 1, "info"),
     ]
-    assert "after cloning a repository (a Colab-style quick-start)" in found[0]["message"]
+    assert "after cloning a repository (a Colab-style quick-start)" in found[1]["message"]
+    assert [r["cell"] for r in found[1]["related"]] == [3]
 
 
 def test_nb003_install_before_a_later_clone_still_warns(make_repo):
@@ -356,13 +409,15 @@ def test_nb003_install_before_a_later_clone_still_warns(make_repo):
         code("# git clone is only mentioned here\n%pip install einops\n"),
     )
     mention = notebook(code("print('git clone it first')\n"), code("%pip install einops\n"))
-    root = make_repo({"train.ipynb": nb, "mention.ipynb": mention})
+    same_cell = notebook(code("!pip3 install timm==0.4.5\n!git clone https://github.com/org/project\n"))
+    root = make_repo({"train.ipynb": nb, "mention.ipynb": mention, "same.ipynb": same_cell})
     found = of(root, "NB003")
     assert [(f["path"], f["cell"], f["severity"]) for f in found] == [
         ("mention.ipynb", 2, "warning"),
+        ("same.ipynb", 1, "warning"),
         ("train.ipynb", 1, "warning"),
-        ("train.ipynb", 3, "info"),
     ]
+    assert not any("after cloning" in f["message"] for f in found)
 
 
 def test_nb003_one_finding_per_cell_naming_every_install(make_repo):
@@ -371,18 +426,19 @@ def test_nb003_one_finding_per_cell_naming_every_install(make_repo):
         code("!pip install einops && pip install -r requirements.txt\n"),
     )
     root = make_repo({"bench.ipynb": nb})
-    found = of(root, "NB003")
-    assert [(f["cell"], f["line"]) for f in found] == [(1, 1), (2, 1)]
-    assert found[0]["message"].startswith(
-        "2 installs (`pip -q install gputil`, `pip -q install psutil`) install gputil, psutil from inside the notebook"
+    (found,) = of(root, "NB003")
+    assert (found["cell"], found["line"]) == (1, 1)
+    assert [(r["cell"], r["line"]) for r in found["related"]] == [(2, 1)]
+    assert found["message"].startswith(
+        "4 installs (`pip -q install gputil`, `pip -q install psutil`, `pip install einops`, "
+        "`pip install -r requirements.txt`) install gputil, psutil, einops (besides -r requirements.txt)"
     )
-    assert "install einops (besides -r requirements.txt)" in found[1]["message"]
 
 
 def test_nb003_packages_the_project_declares_are_not_to_be_declared_again(make_repo):
-    nb = notebook(code("%pip install torch==2.1.0 Scikit_Learn\n"), code("%pip install torch wandb\n"))
     files = {
-        "analysis.ipynb": nb,
+        "analysis.ipynb": notebook(code("%pip install torch==2.1.0 Scikit_Learn\n")),
+        "more.ipynb": notebook(code("%pip install torch wandb\n")),
         "requirements.txt": "torch==2.1.0\nscikit-learn==1.4.0\n",
         "Dockerfile": "FROM python:3.11\nRUN pip install wandb==0.16.0\n",  # an install command declares nothing here
     }
@@ -390,3 +446,30 @@ def test_nb003_packages_the_project_declares_are_not_to_be_declared_again(make_r
     assert "installs torch==2.1.0, Scikit_Learn, which the project declares already" in found[0]["message"]
     assert "declare" not in found[0]["message"].split(";")[1]
     assert "installs wandb (besides torch) from inside the notebook; declare them" in found[1]["message"]
+
+
+def test_nb003_installs_a_local_run_never_makes_are_not_reported(make_repo):
+    guarded = {
+        "colab.ipynb": notebook(
+            code("import sys\nif 'google.colab' in sys.modules:\n    print('Colab')\n    !pip3 install timm==0.4.5\n")
+        ),
+        "flag.ipynb": notebook(
+            code("INSTALL = False  # switch on to install\n"),
+            code("if INSTALL:  # opt in\n    !{sys.executable} -m pip install -e .\nelse:\n    pass\n"),
+        ),
+        "in_colab.ipynb": notebook(code("if IN_COLAB:\n    for p in ['a']:\n        %pip install einops\n")),
+    }
+    assert of(make_repo(guarded), "NB003") == []
+
+
+def test_nb003_look_alikes_of_guarded_installs_still_report(make_repo):
+    shapes = {
+        "not_colab.ipynb": "if 'google.colab' not in sys.modules:\n    !pip install einops\n",
+        "else_branch.ipynb": "if IN_COLAB:\n    pass\nelse:\n    !pip install einops\n",
+        "after_block.ipynb": "if IN_COLAB:\n    pass\n!pip install einops\n",
+        "flag_on.ipynb": "INSTALL = True\nif INSTALL:\n    !pip install einops\n",
+        "flag_switched.ipynb": "INSTALL = False\nINSTALL = os.environ.get('X')\nif INSTALL:\n    !pip install einops\n",
+        "other_if.ipynb": "if torch.cuda.is_available():\n    !pip install einops\n",
+    }
+    found = of(make_repo({name: notebook(code(source)) for name, source in shapes.items()}), "NB003")
+    assert sorted(f["path"] for f in found) == sorted(shapes)

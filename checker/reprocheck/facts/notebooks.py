@@ -64,6 +64,25 @@ class Cell:
             found.extend(split_commands(PYTHON_EXPANSION.sub("python", script), first_line=line))
         return found
 
+    def conditions(self, line: int) -> list[str]:
+        """The conditions of the `if`/`elif` blocks that the cell's 1-based source line `line` sits in, innermost
+        first (read by indentation: cells mix IPython escapes with Python, so they are not parsed as Python)."""
+        lines = self.source.splitlines()[: max(line - 1, 0)]
+        own = self.source.splitlines()[line - 1] if 0 < line <= len(self.source.splitlines()) else ""
+        indent = len(own) - len(own.lstrip())
+        found = []
+        for text in reversed(lines):
+            stripped = text.lstrip()
+            if not stripped or stripped.startswith("#") or len(text) - len(stripped) >= indent:
+                continue
+            indent = len(text) - len(stripped)
+            header = notebook_table.CONDITION_HEADER.match(text)
+            if header:
+                found.append(header.group("condition"))
+            if indent == 0:
+                break
+        return found
+
     def file_line(self, line: int) -> int:
         """The line in the .ipynb of the cell's 1-based source line `line` (the cell's line when unknown)."""
         if 1 <= line <= len(self.source_json_lines):
@@ -94,6 +113,24 @@ def shell_scripts(source: str) -> list[tuple[int, str]]:
         elif magic and magic.group("magic") in COMMAND_MAGICS:
             out.append((start, magic.group("magic") + magic.group("rest")))
     return out
+
+
+@dataclass(frozen=True)
+class Clone:
+    """A `git clone` run from a cell: where, and the repository's URL (None when not given)."""
+
+    cell: int
+    line: int
+    url: str | None
+
+    @property
+    def repository(self) -> str | None:
+        """The cloned repository's name (`https://github.com/org/latent-diffusion.git` -> `latent-diffusion`)."""
+        match = notebook_table.CLONE_NAME.search(self.url) if self.url else None
+        return match.group(1) if match else None
+
+    def precedes(self, cell: int, line: int) -> bool:
+        return (self.cell, self.line) < (cell, line)
 
 
 @dataclass
@@ -128,6 +165,29 @@ class Notebook:
         """Characters the cells' outputs and attachments take (about what stripping outputs would save)."""
         kept = [part for cell in self.cells for part in (cell.outputs, cell.raw.get("attachments")) if part]
         return sum(len(json.dumps(part)) for part in kept)
+
+    @cached_property
+    def clones(self) -> list[Clone]:
+        """Each `git clone` the notebook runs, in order."""
+        found = []
+        for cell in self.code_cells:
+            if "clone" not in cell.source:
+                continue
+            for command in cell.commands:
+                if command.argv[:2] == ["git", "clone"]:
+                    url = next((arg for arg in command.argv[2:] if not arg.startswith("-")), None)
+                    found.append(Clone(cell.index, command.line, url))
+        return found
+
+    def flag_off(self, name: str) -> bool:
+        """Whether the notebook sets `name` only to False (an opt-in switch such as `INSTALL = False`)."""
+        if not name.isidentifier():
+            return False
+        off = re.compile(notebook_table.FLAG_OFF.format(name=name), re.MULTILINE)
+        assigned = re.compile(notebook_table.FLAG_ASSIGNED.format(name=name), re.MULTILINE)
+        sources = [cell.source for cell in self.code_cells if name in cell.source]
+        offs = sum(len(off.findall(source)) for source in sources)
+        return offs > 0 and offs == sum(len(assigned.findall(source)) for source in sources)
 
     def dumps(self, data: dict | None = None) -> str:
         """Serialise `data` (default: `raw`) in this file's own layout, so an unchanged notebook round-trips."""

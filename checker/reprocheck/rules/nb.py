@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -10,8 +10,9 @@ from packaging.utils import canonicalize_name
 from reprocheck.facts.declarations import FILE_ORIGINS
 from reprocheck.facts.notebooks import Cell, Notebook
 from reprocheck.facts.shell import parse_install
-from reprocheck.findings import Edit, Fix, Severity
+from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
+from reprocheck.tables import notebooks as notebook_table
 
 # What nbstripout removes by default besides outputs and execution counts (its default `extra_keys`).
 VOLATILE_NOTEBOOK_METADATA = ("signature", "widgets")
@@ -110,9 +111,11 @@ class NotebookOutputs(Rule):
       on notebooks in `.gitattributes` (`*.ipynb filter=nbstripout`), a `[tool.nbstripout]` table in
       `pyproject.toml`, or a CI step that strips or checks notebooks (`nbstripout --verify`). The outputs
       slipped past the project's own rule.
-    - **info** otherwise: outputs kept for readers (lecture, book and analysis notebooks) are legitimate; what
-      matters then is that they come from a clean top-to-bottom run of the committed code (NB002 reports
-      notebooks run out of order).
+    - **info** otherwise, and only when the execution counts show that the outputs are not from one clean
+      top-to-bottom run: counts that do not start at `[1]`, gaps (`[4]` after `[2]`), repeats, or cells that
+      show outputs without a count. Outputs kept for readers (lecture, book and analysis notebooks) from a clean
+      run (counts `[1]`, `[2]`, ... in order) are legitimate and not reported. A notebook that NB002 reports
+      (outputs run out of order) is not reported again: the fix is the same.
 
     ## Why it matters
     Outputs are the result of one run on one machine, saved next to code that may since have changed: readers
@@ -143,6 +146,9 @@ class NotebookOutputs(Rule):
             with_outputs, with_counts = dirty_cells(notebook)
             if not with_outputs and not with_counts:
                 continue
+            unclean = not_one_clean_run(notebook)
+            if notebook_strip_policy is None and (unclean is None or shows_out_of_order_output(notebook)):
+                continue  # outputs kept for readers from a clean run; or NB002 reports the same restart-and-run
             first = min(with_outputs + with_counts, key=lambda cell: cell.index)
             kept = []
             if with_outputs:
@@ -150,7 +156,7 @@ class NotebookOutputs(Rule):
             if with_counts:
                 kept.append(f"execution counts in {plural(len(with_counts), 'cell')}")
             finding = self.finding(
-                outputs_message(" and ".join(kept), notebook_strip_policy),
+                outputs_message(" and ".join(kept), notebook_strip_policy, unclean),
                 path,
                 1,
                 cell=first.index,
@@ -162,17 +168,37 @@ class NotebookOutputs(Rule):
             yield finding
 
 
-def outputs_message(kept: str, policy) -> str:
+def outputs_message(kept: str, policy, unclean: str | None) -> str:
     if policy is not None:
         return (
             f"notebook keeps {kept} although the project commits notebooks stripped ({policy}); strip them "
             "(`reprocheck --fix`, or run the hook)"
         )
     return (
-        f"notebook keeps {kept}; shown results must come from a clean top-to-bottom run of the committed code "
-        "(restart the kernel and run all cells before committing), or strip them if they are not wanted "
-        "(`reprocheck --fix`, or nbstripout as a pre-commit hook)"
+        f"notebook keeps {kept}, not from one clean top-to-bottom run ({unclean}); restart the kernel and run all "
+        "cells before committing, or strip them if they are not wanted (`reprocheck --fix`, or nbstripout as a "
+        "pre-commit hook)"
     )
+
+
+def not_one_clean_run(notebook: Notebook) -> str | None:
+    """Why the execution counts show that the outputs are not from one "Restart & Run All" (which numbers the
+    cells it runs 1, 2, 3, ... from the top), or None when they are. Cells never run (no count, no output) are
+    skipped."""
+    counts = []
+    for cell in notebook.code_cells:
+        if cell.execution_count is not None:
+            counts.append(cell.execution_count)
+        elif cell.outputs:
+            return f"cell {cell.index} shows outputs without an execution count"
+    if not counts:
+        return None
+    if counts[0] != 1:
+        return f"the first count is [{counts[0]}], not [1]"
+    for previous, count in pairwise(counts):
+        if count != previous + 1:
+            return f"[{count}] follows [{previous}]"
+    return None
 
 
 def shows_out_of_order_output(notebook: Notebook) -> bool:
@@ -248,12 +274,29 @@ def notebook_installs(cell: Cell):
             yield command.line, install
 
 
-def first_clone_cell(notebook: Notebook) -> int | None:
-    """The index of the first cell that runs `git clone`: from there on the notebook sets up a fresh machine."""
+def guarded_off(notebook: Notebook, cell: Cell, line: int) -> bool:
+    """Whether the line runs only on Colab (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or only behind
+    an opt-in switch that is off as committed (`INSTALL = False` ... `if INSTALL:`): a local run never does it."""
+    for condition in cell.conditions(line):
+        if notebook_table.NEGATION.search(condition):
+            continue
+        if notebook_table.COLAB_CONDITION.search(condition) or notebook.flag_off(condition.strip()):
+            return True
+    return False
+
+
+def install_sites(notebook: Notebook) -> list[tuple[Cell, int, list]]:
+    """(cell, line of its first install, its installs) of each cell that installs packages, guarded ones left out."""
+    sites = []
     for cell in notebook.code_cells:
-        if "clone" in cell.source and any(c.argv[:2] == ["git", "clone"] for c in cell.commands):
-            return cell.index
-    return None
+        if "install" not in cell.source and "add" not in cell.source and "sync" not in cell.source:
+            continue
+        installs = [
+            (line, install) for line, install in notebook_installs(cell) if not guarded_off(notebook, cell, line)
+        ]
+        if installs:
+            sites.append((cell, installs[0][0], [install for _, install in installs]))
+    return sites
 
 
 def shown(targets: list[str]) -> str:
@@ -315,9 +358,12 @@ class NotebookInstall(Rule):
     `!conda install`, `!{sys.executable} -m pip install`, `!uv pip install`, and installs inside `%%bash` cells.
     An install of what the project already declares (`%pip install -r requirements.txt`, `-e .`, a package its
     requirements list) is advised to move before the kernel starts, not to be declared again. A notebook that
-    clones a repository first (`!git clone ...`, `%cd`, then the install: a Colab-style quick-start that sets up
-    a fresh machine) is reported at info from the clone on.
-    A cell is reported once, at its first install, naming everything it installs.
+    clones a repository before its first install (`!git clone ...`, `%cd`, then the install: a Colab-style
+    quick-start that sets up a fresh machine) is reported at info.
+    Installs that a local run never makes are not reported: those that run only on Colab
+    (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or only behind an opt-in switch that is off as
+    committed (`INSTALL = False`, then `if INSTALL:`). A notebook is reported once, at its first install, naming
+    everything it installs; the other install cells are listed as related locations.
 
     ## Why it matters
     The environment then depends on which cells someone happened to run, and when: the install is unpinned more
@@ -343,24 +389,19 @@ class NotebookInstall(Rule):
     def check(self, notebooks, declared_distributions):
         declared = declared_in_files(declared_distributions)
         for path, notebook in notebooks.items():
-            clone_cell = None
-            for cell in notebook.code_cells:
-                if "install" not in cell.source and "add" not in cell.source and "sync" not in cell.source:
-                    continue
-                installs = list(notebook_installs(cell))
-                if not installs:
-                    continue
-                if clone_cell is None:
-                    clone_cell = first_clone_cell(notebook) or 0
-                after_clone = 0 < clone_cell <= cell.index
-                line = installs[0][0]
-                finding = self.finding(
-                    install_message([install for _, install in installs], after_clone, declared),
-                    path,
-                    line,
-                    cell=cell.index,
-                    json_line=cell.file_line(line),
-                )
-                if after_clone:
-                    finding.severity = Severity.INFO
-                yield finding
+            sites = install_sites(notebook)
+            if not sites:
+                continue
+            (cell, line, _), others = sites[0], sites[1:]
+            after_clone = bool(notebook.clones) and notebook.clones[0].precedes(cell.index, line)
+            finding = self.finding(
+                install_message([install for *_, installs in sites for install in installs], after_clone, declared),
+                path,
+                line,
+                cell=cell.index,
+                json_line=cell.file_line(line),
+                related=[Location(path, at, other.index, other.file_line(at)) for other, at, _ in others],
+            )
+            if after_clone:
+                finding.severity = Severity.INFO
+            yield finding

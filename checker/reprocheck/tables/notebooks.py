@@ -20,3 +20,14 @@ STRIP_COMMAND = re.compile(
 STRIP_CONFIG_TABLES = ("nbstripout", "nb-clean", "nb_clean")
 # `.gitattributes` filters that are not output strippers.
 NON_STRIP_FILTERS = frozenset({"lfs"})
+
+# The header of a Python block a notebook line may sit in: `if cond:` / `elif cond:` (a trailing comment allowed).
+CONDITION_HEADER = re.compile(r"^(?P<indent>[ \t]*)(?:if|elif)\s+(?P<condition>.+?)\s*:\s*(?:#.*)?$")
+# A condition true only on Colab: `'google.colab' in sys.modules`, `IN_COLAB`, `"google.colab" in str(get_ipython())`.
+COLAB_CONDITION = re.compile(r"colab", re.IGNORECASE)
+NEGATION = re.compile(r"\bnot\b")
+# `FLAG = False` (or 0): an opt-in switch that is off as committed.
+FLAG_OFF = r"^[ \t]*{name}[ \t]*=[ \t]*(False|0)[ \t]*(#.*)?$"
+FLAG_ASSIGNED = r"^[ \t]*{name}[ \t]*(:[^=]*)?=(?!=)"
+# A repository a notebook clones: its name is the URL's last path part (`.git` dropped).
+CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
