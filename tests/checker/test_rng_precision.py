@@ -280,3 +280,14 @@ def test_worker_seed_derived_from_torch_is_deterministic(make_repo):
         }
     )
     assert [f["line"] for f in findings(timed, select="RNG003")] == [10, 11]
+
+
+def test_rng005_numpy_draw_reached_from_an_entry_point_seeded_by_an_unseen_helper(make_repo):
+    files = {
+        "sampler.py": "import numpy as np\n\n\ndef timesteps(n):\n    return np.random.choice(n, size=4)\n",
+        "train.py": "from common.utils import set_global_seed\nfrom sampler import timesteps\n\n"
+        "if __name__ == '__main__':\n    set_global_seed(0)\n    print(timesteps(10))\n",
+    }
+    assert findings(make_repo(files), select="RNG005") == []
+    files["train.py"] = files["train.py"].replace("    set_global_seed(0)\n", "")
+    assert [f["line"] for f in findings(make_repo(files), select="RNG005")] == [5]
