@@ -294,7 +294,7 @@ def test_dkr007_lookalikes(make_repo):
 def test_dkr007_once_per_instruction(make_repo):
     dockerfile = (
         f"FROM {PINNED_BASE}\n"
-        "ADD https://x.org/Arial.ttf https://x.org/Arial.Unicode.ttf /root/.config/\n"
+        "ADD https://x.org/det.onnx https://x.org/cls.onnx /models/\n"
         "RUN wget https://x.org/a.pth -P /ckpt && wget https://x.org/b.pth -P /ckpt\n"
         "USER app\n"
     )
@@ -303,7 +303,7 @@ def test_dkr007_once_per_instruction(make_repo):
         (
             "Dockerfile",
             2,
-            "ADD https://x.org/Arial.ttf, https://x.org/Arial.Unicode.ttf have no --checksum: fetch each with its "
+            "ADD https://x.org/det.onnx, https://x.org/cls.onnx have no --checksum: fetch each with its "
             "own ADD --checksum=sha256:<hash> <url> <dest>",
         ),
         (
@@ -313,6 +313,58 @@ def test_dkr007_once_per_instruction(make_repo):
             'in this RUN: download to a file and verify it (echo "<sha256>  file" | sha256sum -c -) before use',
         ),
     ]
+
+
+def test_dkr007_fonts_are_info_in_their_own_message(make_repo):
+    """Fonts for plot labels are display assets: ADD or download them unverified is info, said on its own."""
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "ADD https://x.org/assets/Arial.ttf https://x.org/assets/Arial.Unicode.ttf /root/.config/App/\n"
+        "RUN wget -q https://x.org/fonts/NotoSans.otf -P /usr/share/fonts && fc-cache -f\n"
+        "RUN curl -fsSLo /tmp/f.woff2 'https://cdn.x.org/inter.woff2?v=4'\n"
+        "USER app\n"
+    )
+    found = [
+        (f["line"], f["severity"], f["message"])
+        for f in findings(make_repo({"Dockerfile": dockerfile}), select="DKR007")
+    ]
+    assert [(line, severity) for line, severity, _ in found] == [(2, "info"), (3, "info"), (4, "info")]
+    assert found[0][2] == (
+        "ADD https://x.org/assets/Arial.ttf, https://x.org/assets/Arial.Unicode.ttf fetch fonts without --checksum: "
+        "fonts are display assets with no bearing on results, but the image changes when the server's copy does; "
+        "use ADD --checksum=sha256:<hash> <url> <dest> for each"
+    )
+    assert found[1][2].startswith("RUN wget https://x.org/fonts/NotoSans.otf fetches a font without a checksum check")
+
+
+def test_dkr007_fonts_beside_fetches_that_matter_stay_warnings(make_repo):
+    """A font in the same instruction as weights, data or a script does not lower the finding; a verified font, a
+    font-named script piped to a shell, and a `.ttf` folder in a path are no display-asset downloads."""
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "ADD https://x.org/Arial.ttf https://x.org/weights.pt /opt/\n"
+        "RUN wget https://x.org/Arial.ttf && wget https://x.org/data.zip\n"
+        "ADD --checksum=sha256:abc https://x.org/Arial.ttf /opt/\n"
+        "RUN curl -fsSL https://x.org/install-fonts.sh | bash\n"
+        "RUN wget https://x.org/ttf.d/model.bin\n"
+        "USER app\n"
+    )
+    found = [
+        (f["line"], f["severity"], f["message"])
+        for f in findings(make_repo({"Dockerfile": dockerfile}), select="DKR007")
+    ]
+    assert [(line, severity) for line, severity, _ in found] == [
+        (2, "warning"),
+        (3, "warning"),
+        (5, "warning"),
+        (6, "warning"),
+    ]
+    assert found[0][2] == (
+        "ADD https://x.org/weights.pt has no --checksum: use ADD --checksum=sha256:<hash> https://x.org/weights.pt "
+        "<dest> (the font https://x.org/Arial.ttf too)"
+    )
+    assert found[1][2].startswith("RUN wget https://x.org/data.zip downloads without a checksum check")
+    assert "(the font wget https://x.org/Arial.ttf too)" in found[1][2]
 
 
 def test_dkr007_pip_bootstrap_is_info_in_its_own_message(make_repo):

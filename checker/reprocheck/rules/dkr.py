@@ -514,7 +514,8 @@ class UnverifiedRemoteFetch(Rule):
     per instruction (listing its URLs). Fetching a signing key (`| gpg --dearmor`, `-o /etc/apt/keyrings/x.gpg`)
     is not reported. A `RUN` whose only fetch is the pip bootstrap (`curl https://bootstrap.pypa.io/get-pip.py |
     python`) is reported at info: it is build tooling, which changes how packages are installed, rarely what they
-    compute.
+    compute. An instruction whose only unverified fetches are fonts (`ADD https://…/Arial.ttf`, `.otf`, `.woff2`)
+    is reported at info too: fonts are display assets with no bearing on results.
 
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
@@ -542,31 +543,78 @@ class UnverifiedRemoteFetch(Rule):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
                 for add in stage.adds:
-                    problem = add_problems(add.sources, add.checksum)
-                    if problem:
-                        yield self.finding(problem, path, add.line)
+                    finding = self.add_finding(path, add)
+                    if finding:
+                        yield finding
                 for commands in stage_commands(stage):
                     found = list(remote_fetch_problems(commands))
                     if found:
                         yield self.run_finding(path, found)
 
+    def add_finding(self, path: str, add):
+        """One finding per ADD: its unverified sources, or (at info) its fonts when they are all there is."""
+        remote = [source for source in add.sources if "://" in source or source.startswith("git@")]
+        assets = [source for source in remote if is_display_asset(source)]
+        problem = add_problems([source for source in add.sources if source not in assets], add.checksum)
+        if problem:
+            also = f" (the font {', '.join(assets)} too)" if assets and not add.checksum else ""
+            return self.finding(f"{problem}{also}", path, add.line)
+        if assets and not add.checksum:
+            fix = "use ADD --checksum=sha256:<hash> <url> <dest> for each"
+            return self.info(f"ADD {assets_problem(assets, 'without --checksum')}; {fix}", path, add.line)
+        return None
+
     def run_finding(self, path: str, found: list[tuple[Command, str, str]]):
-        """One finding per RUN: its unverified fetches, or (at info) the pip bootstrap when it is all there is."""
-        fetches = [problem for problem in found if not is_pip_bootstrap(problem[0])]
+        """One finding per RUN: its unverified fetches, or (at info) the pip bootstrap or fonts when they are all
+        there is."""
         bootstraps = [subject for command, subject, _ in found if is_pip_bootstrap(command)]
-        if not fetches:
-            finding = self.finding(
-                f"RUN {', '.join(bootstraps)} bootstraps pip from a script it does not verify, so the pip version "
-                "floats: pin pip afterwards (python -m pip install pip==<version>) or verify the script "
-                "(sha256sum -c)",
-                path,
-                found[0][0].line,
+        assets = [subject for command, subject, kind in found if is_asset_download(command, kind)]
+        fetches = [problem for problem in found if problem[1] not in bootstraps and problem[1] not in assets]
+        line = found[0][0].line
+        if fetches:
+            fixes = dict.fromkeys(fetch_fix(command) for command, _, _ in fetches)
+            also = "".join(
+                f" (the {what} {', '.join(subjects)} too)"
+                for what, subjects in (("pip bootstrap", bootstraps), ("font", assets))
+                if subjects
             )
-            finding.severity = Severity.INFO
-            return finding
-        fixes = dict.fromkeys(fetch_fix(command) for command, _, _ in fetches)
-        also = f" (the pip bootstrap {', '.join(bootstraps)} too)" if bootstraps else ""
-        return self.finding(f"RUN {run_problems(fetches)}{also}: {'; '.join(fixes)}", path, fetches[0][0].line)
+            return self.finding(f"RUN {run_problems(fetches)}{also}: {'; '.join(fixes)}", path, fetches[0][0].line)
+        if assets:
+            fix = 'verify them (echo "<sha256>  file" | sha256sum -c -)'
+            return self.info(f"RUN {assets_problem(assets, 'without a checksum check')}; {fix}", path, line)
+        return self.info(
+            f"RUN {', '.join(bootstraps)} bootstraps pip from a script it does not verify, so the pip version "
+            "floats: pin pip afterwards (python -m pip install pip==<version>) or verify the script "
+            "(sha256sum -c)",
+            path,
+            line,
+        )
+
+    def info(self, message: str, path: str, line: int):
+        finding = self.finding(message, path, line)
+        finding.severity = Severity.INFO
+        return finding
+
+
+def is_display_asset(url: str) -> bool:
+    """A font (`https://…/Arial.ttf`): shown in plots and UIs, with no bearing on results."""
+    suffix = posixpath.splitext(urlsplit(url).path)[1].lower()
+    return suffix in containers.DISPLAY_ASSET_SUFFIXES
+
+
+def is_asset_download(command: Command, kind: str) -> bool:
+    """A plain download (not a script run) of display assets only."""
+    url = first_url(command.argv)
+    return kind == "unchecked" and url is not None and is_display_asset(url)
+
+
+def assets_problem(assets: list[str], unverified: str) -> str:
+    """`https://…/Arial.ttf fetches a font without --checksum: …`: said apart from fetches that matter."""
+    what = "fetches a font" if len(assets) == 1 else "fetch fonts"
+    return (
+        f"{', '.join(assets)} {what} {unverified}: fonts are display assets with no bearing on results, but the "
+        "image changes when the server's copy does"
+    )
 
 
 def run_problems(found: list[tuple[Command, str, str]]) -> str:

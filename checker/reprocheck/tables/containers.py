@@ -13,6 +13,10 @@ BOOTSTRAP_PACKAGES = frozenset(
 # it installs whatever pip is newest: build tooling again, reported at info in a message of its own.
 PIP_BOOTSTRAP_HOSTS = frozenset({"bootstrap.pypa.io"})
 
+# DKR007: file types that are display assets (fonts for plot labels and UIs): an unverified download of them has
+# no bearing on results, reported at info in a message of its own. Matched on the URL path's suffix.
+DISPLAY_ASSET_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2", ".pfb", ".pcf"})
+
 # DKR006: system packages with no bearing on results: time zones, certificates, editors, shells, fetchers and
 # version control, locales, process viewers and archivers. Compilers, BLAS/LAPACK, CUDA and Python itself matter.
 NO_BEARING_SYSTEM_PACKAGES = frozenset(
