@@ -610,8 +610,30 @@ def test_dkr010_a_python_package_named_data_is_code_not_data(make_repo):
     found = dkr(make_repo, files, "DKR010", git_init=False)
     assert [m for _, _, m in found] == [
         "the build of Dockerfile sends checkpoints/ (1 .pt file) from the context ., which has no .dockerignore: "
-        "add .dockerignore excluding them"
+        "add .dockerignore excluding it"
     ]
+
+
+def test_dkr010_a_context_that_sends_only_git_is_info(make_repo):
+    """.git alone is history and size, no data: info, saying what it costs. With data, .env or notebooks beside it
+    the finding stays a warning."""
+    code = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /workspace\nUSER app\n", "train.py": "print(1)\n"}
+    root = make_repo(code)
+    (found,) = findings(root, select="DKR010")
+    assert found["severity"] == "info"
+    assert re.fullmatch(
+        r"the build of Dockerfile sends \.git \(\d+ files\) from the context \., which has no \.dockerignore "
+        r"\(only the repository's history: it goes into the image, and every commit changes the context, so the "
+        r"COPY layer is rebuilt\): add \.dockerignore excluding it",
+        found["message"],
+    ), found["message"]
+    for extra in ({"data/train.csv": "a\n"}, {".env": "TOKEN=x\n"}, {"eda.ipynb": "{}"}, {"models/best.pt": "x"}):
+        (found,) = findings(make_repo({**code, **extra}), select="DKR010")
+        assert found["severity"] == "warning" and "history" not in found["message"], extra
+        assert found["message"].startswith("the build of Dockerfile sends .git (")
+    # without .git, data alone is a warning too
+    (found,) = findings(make_repo({**code, "data/x.csv": "a\n"}, git_init=False), select="DKR010")
+    assert found["severity"] == "warning"
 
 
 def test_dkr010_dockerfiles_sharing_a_context_are_reported_once(make_repo):

@@ -830,7 +830,8 @@ class MissingDockerignore(Rule):
     name, all of the context for `COPY . .`; a folder named on its own (`COPY data/ /data`) is copied on purpose.
     The context is the dev container's `build.context` when `.devcontainer/devcontainer.json` builds the
     Dockerfile, else the Dockerfile's folder or the nearest parent where its `COPY` sources exist. Dockerfiles
-    that share a context are reported once, at the first of them.
+    that share a context are reported once, at the first of them. A context that sends only `.git` is reported at info:
+    it ships the repository's history and rebuilds the `COPY` layer on every commit, but holds no data or secrets.
 
     ## Why it matters
     `COPY . .` bakes datasets, checkpoints, secrets and notebook outputs into the image, git-ignored or not:
@@ -866,36 +867,49 @@ class MissingDockerignore(Rule):
                 continue
             first, *others = contexts
             of = ", ".join(c.dockerfile for c in contexts)
-            yield self.finding(
-                f"the build of {of} sends {listing(sent, shown=len(sent))} from the context {folder or '.'}, which "
-                f"has no .dockerignore: add {first.prefix}.dockerignore excluding them",
+            what = listing(list(sent.values()), shown=len(sent))
+            finding = self.finding(
+                f"the build of {of} sends {what} from the context {folder or '.'}, which has no .dockerignore"
+                f"{HISTORY_ONLY if list(sent) == ['.git'] else ''}: add {first.prefix}.dockerignore excluding "
+                f"{'it' if len(sent) == 1 else 'them'}",
                 first.dockerfile,
                 1,
                 related=[Location(c.dockerfile, 1) for c in others],
             )
+            if list(sent) == [".git"]:
+                finding.severity = Severity.INFO
+            yield finding
 
 
-def sent_contents(project, contexts: list[BuildContext]) -> list[str]:
-    """What the builds of one context send that a .dockerignore should keep out, described for the reader."""
+# DKR010 when .git is all a context sends: size and history, no data or secrets.
+HISTORY_ONLY = (
+    " (only the repository's history: it goes into the image, and every commit changes the context, so the "
+    "COPY layer is rebuilt)"
+)
+
+
+def sent_contents(project, contexts: list[BuildContext]) -> dict[str, str]:
+    """What the builds of one context send that a .dockerignore should keep out: path -> description for the
+    reader (`.git` -> `.git (28 files)`, `data` -> `data/ (12 .csv files)`)."""
     first = contexts[0]
     root = project.root / first.prefix if first.prefix else project.root
-    held: list[str] = []
+    held: dict[str, str] = {}
     if os.path.isdir(root / ".git") and any(c.sends(".git") for c in contexts):
-        held.append(f".git ({counted(count_files(root / '.git'), 'file')})")
+        held[".git"] = f".git ({counted(count_files(root / '.git'), 'file')})"
     for name in containers.DATA_DIRS:
         if os.path.isdir(root / name) and any(c.sends(name) for c in contexts):
             described = describe_data(root / name)
             if described:
-                held.append(f"{name}/ ({described})")
+                held[name] = f"{name}/ ({described})"
     if os.path.isfile(root / ".env") and any(c.sends(".env") for c in contexts):
-        held.append(".env")
+        held[".env"] = ".env"
     notebooks = sum(
         any(c.sends(rel[len(first.prefix) :]) for c in contexts)
         for rel in project.select(filekinds.is_notebook)
         if rel.startswith(first.prefix)
     )
     if notebooks:
-        held.append(counted(notebooks, "notebook"))
+        held["*.ipynb"] = counted(notebooks, "notebook")
     return held
 
 
