@@ -1112,3 +1112,112 @@ def test_dat005_a_download_url_built_by_an_f_string_is_named_by_its_template(mak
     )
     (found,) = of(root, "DAT005")
     assert "`requests.get` downloads https://data.example.org/trip-data/{name} without a checksum" in found["message"]
+
+
+def test_dat005_fonts_and_images_fetched_for_display_are_not_data(make_repo):
+    root = make_repo(
+        {
+            "utils/general.py": """
+            from pathlib import Path
+            import urllib.request
+            import torch
+
+            FONT = "Arial.ttf"
+            ASSETS = "https://example.org/assets/"
+
+            def check_font(font=FONT, progress=False):
+                font = Path(font)
+                url = f"https://example.org/releases/download/v0.0.0/{font.name}"
+                torch.hub.download_url_to_file(url, str(font), progress=progress)
+
+            def fetch_fonts():
+                torch.hub.download_url_to_file("https://example.org/fonts/Inter.woff2", "Inter.woff2")
+                urllib.request.urlretrieve(ASSETS + "fonts/NotoSans.otf", "NotoSans.otf")
+
+            def draw_map(url):
+                urllib.request.urlretrieve(url + "images/end_to_end_project/california.png", "california.png")
+            """
+        }
+    )
+    assert of(root, "DAT005") == []
+
+
+def test_dat005_look_alikes_of_display_assets_still_report(make_repo):
+    root = make_repo(
+        {
+            "fetch.py": """
+            import urllib.request
+            import torch
+
+            WEIGHTS = "yolov5s.pt"
+
+            def weights(name=WEIGHTS):
+                torch.hub.download_url_to_file(f"https://example.org/releases/{name}", name)
+
+            def housing(url):
+                urllib.request.urlretrieve(url + "datasets/housing/housing.tgz", "housing.tgz")
+
+            def fonts_then_data(url):
+                urllib.request.urlretrieve(url + "fonts.ttf/train.csv", "train.csv")
+            """
+        }
+    )
+    assert [f["line"] for f in of(root, "DAT005")] == [7, 10, 13]
+
+
+def test_dat005_one_finding_per_function_and_loaded_id(make_repo):
+    root = make_repo(
+        {
+            "generate.py": """
+            from peft import PeftModel
+            from transformers import AutoModel
+
+            def main(base="org/base", lora_weights="org/adapter", device="cuda"):
+                model = AutoModel.from_pretrained(base, revision="0123456789abcdef0123456789abcdef01234567")
+                if device == "cuda":
+                    model = PeftModel.from_pretrained(model, lora_weights)
+                elif device == "mps":
+                    model = PeftModel.from_pretrained(model, lora_weights)
+                else:
+                    model = PeftModel.from_pretrained(model, lora_weights)
+                other = PeftModel.from_pretrained(model, "org/other-adapter")
+                return model, other
+
+            def export(lora_weights="org/adapter"):
+                return PeftModel.from_pretrained(None, lora_weights)
+            """
+        }
+    )
+    found = of(root, "DAT005")
+    assert [(f["line"], [r["line"] for r in f.get("related", [])]) for f in found] == [
+        (7, [9, 11]),
+        (12, []),
+        (16, []),
+    ]
+    assert found[0]["message"].endswith("(also at lines 9, 11)")
+
+
+def test_dat005_in_a_quick_start_that_clones_another_repository_first_is_info(make_repo):
+    demo = cell_notebook(
+        "!git clone https://github.com/org/latent-diffusion.git\n!pip install -e ./latent-diffusion\n",
+        "%cd latent-diffusion/\n!wget -O models/model.ckpt https://example.org/files/model.ckpt\n",
+        "from transformers import AutoModel\nmodel = AutoModel.from_pretrained('org/model')\n",
+    )
+    found = of(make_repo({"scripts/demo.ipynb": demo}), "DAT005")
+    assert sorted((f["cell"], f["severity"]) for f in found) == [(2, "info"), (3, "info")]
+    assert all("(info: a quick-start that clones latent-diffusion first, cell 1" in f["message"] for f in found)
+
+
+def test_dat005_look_alikes_of_a_clone_first_quick_start_still_warn(make_repo):
+    download_then_clone = cell_notebook(
+        "!wget -O model.ckpt https://example.org/files/model.ckpt\n",
+        "!git clone https://github.com/org/latent-diffusion\n",
+    )
+    root = make_repo({"a.ipynb": download_then_clone})
+    assert [f["severity"] for f in of(root, "DAT005")] == ["warning"]
+    own_repository = cell_notebook(
+        f"!git clone https://github.com/org/{root.name}\n",
+        "!wget -O model.ckpt https://example.org/files/model.ckpt\n",
+    )
+    (root / "a.ipynb").write_text(own_repository)
+    assert [f["severity"] for f in of(root, "DAT005")] == ["warning"]

@@ -175,3 +175,23 @@ def test_cell_shell_commands_and_output_size(make_repo):
         [(1, ["python", "-m", "pip", "install", "torch"])],
     ]
     assert notebook.output_size == len(json.dumps([{"output_type": "stream", "text": "ok"}]))
+
+
+def test_conditions_clones_and_switches_of_a_notebook(make_repo):
+    cells = [
+        code("INSTALL = False  # switch on\nDEBUG = False\nDEBUG = True\n"),
+        code(
+            "if 'google.colab' in sys.modules:\n    print('x')\n    if INSTALL:  # opt in\n"
+            "        !pip install x\n    !git clone https://github.com/org/dep.git\nelse:\n    !pip install y\n"
+        ),
+        code("%%bash\ngit clone --depth 1 https://github.com/org/other\n"),
+    ]
+    root = make_repo({"a.ipynb": nb_json(cells)})
+    notebook = facts_of(root)[1].get("notebooks")["a.ipynb"]
+    cell = notebook.cells[1]
+    assert cell.conditions(4) == ["INSTALL", "'google.colab' in sys.modules"]
+    assert cell.conditions(5) == ["'google.colab' in sys.modules"]
+    assert cell.conditions(7) == [] and cell.conditions(1) == []
+    assert notebook.flag_off("INSTALL") and not notebook.flag_off("DEBUG") and not notebook.flag_off("MISSING")
+    assert [(c.cell, c.line, c.repository) for c in notebook.clones] == [(2, 5, "dep"), (3, 2, "other")]
+    assert notebook.clones[0].precedes(2, 7) and not notebook.clones[0].precedes(2, 4)

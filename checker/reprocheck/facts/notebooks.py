@@ -175,7 +175,7 @@ class Notebook:
                 continue
             for command in cell.commands:
                 if command.argv[:2] == ["git", "clone"]:
-                    url = next((arg for arg in command.argv[2:] if not arg.startswith("-")), None)
+                    url = next((arg for arg in command.argv[2:] if "/" in arg and not arg.startswith("-")), None)
                     found.append(Clone(cell.index, command.line, url))
         return found
 

@@ -16,7 +16,7 @@ from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.git_facts import POINTER_MAX_BYTES
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.shell import Command, split_commands, strip_wrappers
-from reprocheck.findings import Severity
+from reprocheck.findings import Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.tables import loaders as table
@@ -1086,6 +1086,34 @@ def url_template(node: ast.expr | None, scope: Scope) -> str | None:
     return text if "://" in text else None
 
 
+def url_tail(node: ast.expr | None, scope: Scope, module_scope: Scope, depth: int = 5) -> str | None:
+    """The literal end of a URL, enough to tell a display asset (image, font) from data: a string, the literal
+    tail of `base + "images/map.png"`, or of an f-string; an f-string ending in a placeholder ends in the known
+    value of a name in it (`f"{host}/{font.name}"` with `font="Arial.ttf"` as the parameter default)."""
+    if node is None or depth == 0:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return url_tail(node.right, scope, module_scope, depth - 1)
+    if isinstance(node, ast.Name):
+        known = literal(node, scope, module_scope)
+        if known is not None:
+            return known
+        if node.id in scope.parameters:  # its default, even when rebound (`font = Path(font)`)
+            default = parameter_default(scope.owner.args, node.id)
+            return url_tail(default, module_scope, module_scope, depth - 1)
+        values = scope.assigned.get(node.id, [])
+        return url_tail(values[0], scope, module_scope, depth - 1) if len(values) == 1 else None
+    if isinstance(node, ast.JoinedStr) and node.values:
+        last = node.values[-1]
+        if isinstance(last, ast.Constant):
+            return last.value
+        names = [n for n in ast.walk(last.value) if isinstance(n, ast.Name)]
+        return next((t for n in names if (t := url_tail(n, scope, module_scope, depth - 1)) is not None), None)
+    return None
+
+
 def checked_by_callers(all_scopes) -> frozenset[str]:
     """Names of the functions called from a function that checks a checksum: download helpers whose callers
     verify what they fetch."""
@@ -1118,6 +1146,28 @@ def hub_entry_modules(python_modules, module_index) -> frozenset[str]:
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
     return frozenset({"hubconf.py", *(path for name in names for path in module_index.get(name, []))})
+
+
+def quick_start_note(finding, notebook, project):
+    """Info in a Colab-style demo that clones another repository before the load: the notebook sets up someone
+    else's code on a fresh machine to show it (NB003 treats such notebooks as quick-starts too)."""
+    own = project.root.name.lower()
+    clone = next((c for c in notebook.clones if c.repository and not own.endswith(c.repository.lower())), None)
+    if clone is not None and clone.precedes(finding.cell, finding.line or 0):
+        finding.severity = Severity.INFO
+        finding.message += (
+            f" (info: a quick-start that clones {clone.repository} first, cell {clone.cell}, and sets it up to demo)"
+        )
+    return finding
+
+
+def once_per_function(judged) -> list[tuple[tuple, list[tuple]]]:
+    """Group what `judge` found by function and problem (the same id loaded in each device branch of one function
+    is one fix): the first site of each, with the other sites."""
+    groups: dict[tuple[int, str], list[tuple]] = {}
+    for found in judged:
+        groups.setdefault((id(found[3]), found[1]), []).append(found)
+    return [(sites[0], sites[1:]) for sites in groups.values()]
 
 
 class UnpinnedRemoteArtifact(Rule):
@@ -1188,18 +1238,27 @@ class UnpinnedRemoteArtifact(Rule):
         helpers_checked = checked_by_callers(scopes.values())
         entry_modules = hub_entry_modules(python_modules, module_index)
         for module in analysed:
-            for line, message, call in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
-                finding = self.finding(message, module.path, line)
+            judged = self.judge(module, scopes[id(module)], resolver, project, helpers_checked)
+            for (line, message, call, _), others in once_per_function(judged):
+                related = [Location(module.path, other_line) for other_line, *_ in others]
+                if related:
+                    message += (
+                        f" (also at line{'s' if len(related) > 1 else ''} {', '.join(str(r.line) for r in related)})"
+                    )
+                finding = self.finding(message, module.path, line, related=related)
                 if module.path in entry_modules and call_name(module, call) in table.PUBLISHED_WEIGHT_LOADERS:
                     finding.severity = Severity.INFO
                     finding.message += (
                         " (info: weights the project publishes through its torch.hub entry points, hubconf.py)"
                     )
                 yield finding
+        cell_findings = []
         for (path, index), module in analysed_cells.items():
-            for line, message, _ in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
-                yield self.finding(message, path, line, cell=index, json_line=module.file_line(line))
-        yield from self.cell_downloads(notebooks, cells, scopes)
+            for line, message, _, _ in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
+                cell_findings.append(self.finding(message, path, line, cell=index, json_line=module.file_line(line)))
+        cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
+        for finding in cell_findings:
+            yield quick_start_note(finding, notebooks[finding.path], project)
         yield from self.script_downloads(shell_commands)
 
     def cell_downloads(self, notebooks, cells, scopes):
@@ -1230,7 +1289,7 @@ class UnpinnedRemoteArtifact(Rule):
 
     def judge(
         self, module, scopes, resolver: LoaderResolver, project, helpers_checked
-    ) -> Iterator[tuple[int, str, ast.Call]]:
+    ) -> Iterator[tuple[int, str, ast.Call, Scope]]:
         module_scope = scopes[0]
         inputs: list[RunTimeInputs] = []  # built once, for the first id that is not written literally
 
@@ -1249,7 +1308,7 @@ class UnpinnedRemoteArtifact(Rule):
                 else:
                     continue
                 if message:
-                    yield call.lineno, message, call
+                    yield call.lineno, message, call, scope
 
     def problem(
         self, loader, call: ast.Call, scope: Scope, module_scope: Scope, project, helpers_checked, origin_of
@@ -1279,6 +1338,9 @@ class UnpinnedRemoteArtifact(Rule):
             verified = keyword(call, loader.verify)
             if verified is not None and not (isinstance(verified, ast.Constant) and verified.value in (None, False)):
                 return None
+        tail = url_tail(target_node, scope, module_scope)
+        if tail is not None and non_data(tail):
+            return None
         if loader.kind == "http" and not http_download(call, target, scope):
             return None
         if scope.verifies or checked_helper(scope, target_node, helpers_checked):

@@ -155,7 +155,7 @@ CHECKSUM_MODULES = ("hashlib.", "zlib.crc32", "zlib.adler32")
 CHECKSUM_WORDS = ("sha1", "sha256", "sha512", "md5", "blake2", "checksum", "digest", "integrity", "verify_hash")
 
 # A URL or saved file ending in one of these is not data: installers and scripts, keys, web pages, and images
-# fetched for display (compression suffixes are looked through).
+# and fonts fetched for display (compression suffixes are looked through).
 NON_DATA_SUFFIXES = frozenset(
     {
         ".sh",
@@ -184,6 +184,10 @@ NON_DATA_SUFFIXES = frozenset(
         ".svg",
         ".webp",
         ".ico",
+        ".ttf",
+        ".otf",
+        ".woff",
+        ".woff2",
     }
 )
 
