@@ -568,32 +568,48 @@ def test_rng005_numpy_global_in_a_module_seeded_by_its_entry_point(make_repo):
 
 
 # -- RNG006 ---------------------------------------------------------------------------------------
-def test_rng006_dataloader(make_repo):
-    root = make_repo(
-        {
-            "src/loaders.py": """
-            import torch
-            from torch.utils.data import DataLoader
+LOADERS = """
+import torch
+from torch.utils.data import DataLoader
 
-            WORKERS = 2
+WORKERS = 2
 
 
-            def make(ds, cfg, num_workers: int = 4, g=None):
-                DataLoader(ds, batch_size=8, shuffle=True)
-                DataLoader(ds, batch_size=8, shuffle=True, generator=g)
-                DataLoader(ds, num_workers=num_workers)
-                DataLoader(ds, num_workers=WORKERS, worker_init_fn=print)
-                DataLoader(ds, num_workers=cfg.workers)
-                DataLoader(ds, 8, False, None, None, 4)
-                DataLoader(ds, shuffle=False, num_workers=0)
-                torch.utils.data.DataLoader(ds, shuffle=True, num_workers=WORKERS)
-            """
-        }
-    )
+def make(ds, cfg, num_workers: int = 4, g=None):
+    DataLoader(ds, batch_size=8, shuffle=True)
+    DataLoader(ds, batch_size=8, shuffle=True, generator=g)
+    DataLoader(ds, num_workers=num_workers)
+    DataLoader(ds, num_workers=WORKERS, worker_init_fn=print)
+    DataLoader(ds, num_workers=cfg.workers)
+    DataLoader(ds, 8, False, None, None, 4)
+    DataLoader(ds, shuffle=False, num_workers=0)
+    torch.utils.data.DataLoader(ds, shuffle=True, num_workers=WORKERS)
+"""
+
+
+@pytest.mark.parametrize("declared", ["torch==1.8.1\n", "torch>=1.6,<1.9\n", "torch~=1.7.0\n"])
+def test_rng006_workers_without_init_fn_with_a_torch_older_than_1_9(make_repo, declared):
+    root = make_repo({"src/loaders.py": LOADERS, "requirements.txt": declared})
     found = findings(root, select="RNG006")
-    assert [f["line"] for f in found] == [8, 10, 13, 15]
-    assert "num_workers=4 without worker_init_fn=" in found[1]["message"]
+    assert [(f["line"], f["severity"]) for f in found] == [
+        (8, "info"),
+        (10, "warning"),
+        (13, "warning"),
+        (15, "warning"),
+    ]
+    assert "num_workers=4 without worker_init_fn= with torch < 1.9" in found[1]["message"]
     assert "shuffle=True" in found[3]["message"] and "num_workers=2" in found[3]["message"]
+
+
+@pytest.mark.parametrize("declared", ["torch==2.3.1\n", "torch>=1.8\n", "torch\n", "numpy==1.26.4\n"])
+def test_rng006_since_torch_1_9_workers_are_seeded_and_shuffling_is_info(make_repo, declared):
+    """torch 1.9 seeds random, NumPy and torch in each worker from the loader's base seed; a shuffling loader
+    without its own generator still follows every earlier draw of the global generator (info)."""
+    root = make_repo({"src/loaders.py": LOADERS, "requirements.txt": declared})
+    found = findings(root, select="RNG006")
+    assert [(f["line"], f["severity"]) for f in found] == [(8, "info"), (15, "info")]
+    assert "the order follows every earlier draw of torch's global generator" in found[0]["message"]
+    assert "num_workers" not in found[1]["message"]
 
 
 # -- RNG007 ---------------------------------------------------------------------------------------

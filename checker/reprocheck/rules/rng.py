@@ -5,6 +5,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
+
 from reprocheck.facts.pycode import PyModule
 from reprocheck.facts.randomness import (
     CodeSources,
@@ -544,14 +547,16 @@ def module_seeds_numpy(graph: CallGraph, path: str, settings) -> bool:
 class UnseededDataLoader(Rule):
     """
     ## What it does
-    Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=`, and calls whose
-    `num_workers` is provably above 0 (a literal, or a parameter or constant with a literal default) without
-    `worker_init_fn=`.
+    Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info), and, where the
+    project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
+    parameter or constant with a literal default) without `worker_init_fn=` (warning).
 
     ## Why it matters
-    A shuffling loader without its own generator draws its order from torch's global state, which every other
-    random call also advances: adding one augmentation changes the data order. Worker processes need their
-    `random`/NumPy state seeded too, or augmentations repeat across workers and differ across runs.
+    A shuffling loader without its own generator draws its order from torch's global generator: a seeded run
+    repeats, but every other random call also advances that generator, so adding one augmentation or one
+    random initialisation changes the data order and the results of an otherwise identical run. Since torch 1.9
+    each worker seeds `random`, NumPy and torch from the loader's base seed; before it, NumPy was not seeded in
+    workers, so augmentations repeated across workers and differed across runs.
 
     ## Example
     ```python
@@ -561,17 +566,19 @@ class UnseededDataLoader(Rule):
     ## Fix
     ```python
     g = torch.Generator().manual_seed(seed)
-    loader = DataLoader(dataset, batch_size=32, shuffle=True, num_workers=4,
-                        generator=g, worker_init_fn=seed_worker)
+    loader = DataLoader(dataset, batch_size=32, shuffle=True, num_workers=4, generator=g)
     ```
+    (and, with torch older than 1.9, `worker_init_fn=seed_worker` seeding NumPy and `random` from
+    `torch.initial_seed()`).
     """
 
     code = "RNG006"
     name = "unseeded-dataloader"
     severity = Severity.WARNING
-    summary = "DataLoader shuffling without generator=, or workers without worker_init_fn="
+    summary = "DataLoader shuffling without generator=, or workers without worker_init_fn= (torch < 1.9)"
 
-    def check(self, rng_sources, call_graph):
+    def check(self, rng_sources, call_graph, declared_distributions):
+        old_torch = predates_worker_seeding(declared_distributions)
         for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
             module = call_graph.source(unit)
             constants = None
@@ -585,20 +592,51 @@ class UnseededDataLoader(Rule):
                     generator is None or is_none(generator)
                 ):
                     problems.append(
-                        "shuffle=True without generator= (pass generator=torch.Generator().manual_seed(seed))"
+                        "shuffle=True without generator=: the order follows every earlier draw of torch's global "
+                        "generator (pass generator=torch.Generator().manual_seed(seed))"
                     )
                 workers = argument(call, "num_workers", positions["num_workers"])
                 init = argument(call, "worker_init_fn", positions["worker_init_fn"])
-                if workers is not None and (init is None or is_none(init)):
+                workers_unseeded = False
+                if old_torch and workers is not None and (init is None or is_none(init)):
                     if constants is None:
                         constants = literal_defaults(call_graph, unit)
                     count = literal_int(workers, constants)
                     if count is not None and count > 0:
+                        workers_unseeded = True
                         problems.append(
-                            f"num_workers={count} without worker_init_fn= (seed random and NumPy in each worker)"
+                            f"num_workers={count} without worker_init_fn= with torch < 1.9 (seed random and NumPy "
+                            "in each worker)"
                         )
                 if problems:
-                    yield locate(self, f"{shown(call.func)}(): " + "; ".join(problems), unit, module, call)
+                    finding = locate(self, f"{shown(call.func)}(): " + "; ".join(problems), unit, module, call)
+                    if not workers_unseeded:
+                        finding.severity = Severity.INFO
+                    yield finding
+
+
+# Versions that tell a torch release from 1.9 on, which seeds NumPy and `random` in each DataLoader worker.
+MODERN_TORCH = ("1.9.0", "1.13.1", "2.0.0", "2.5.0", "3.0.0")
+
+
+def predates_worker_seeding(declared_distributions) -> bool:
+    """Whether every declaration of torch rules out 1.9 and later (none, or one that cannot be read: a current
+    torch)."""
+    declarations = [d for name in ("torch", "pytorch") for d in declared_distributions.get(name, ())]
+    return bool(declarations) and all(only_before_worker_seeding(d) for d in declarations)
+
+
+def only_before_worker_seeding(declaration) -> bool:
+    if declaration.version is not None:
+        try:
+            return Version(declaration.version) < Version("1.9")
+        except InvalidVersion:
+            return False
+    try:
+        specifier = Requirement(declaration.spec).specifier
+    except InvalidRequirement:
+        return False
+    return bool(specifier) and not any(specifier.contains(v, prereleases=True) for v in MODERN_TORCH)
 
 
 def literal_int(node: ast.expr, constants: dict[str, int]) -> int | None:
