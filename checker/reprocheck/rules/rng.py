@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
+from reprocheck import filekinds
+from reprocheck.facts.entrypoints import EntryPoint
 from reprocheck.facts.pycode import PyModule
 from reprocheck.facts.randomness import (
     CodeSources,
@@ -81,9 +84,58 @@ def suggestions(libs: list[str]) -> str:
     return ", ".join(T.SEED_SUGGESTIONS[lib] for lib in libs if lib in T.SEED_SUGGESTIONS)
 
 
-def entry_finding(rule: Rule, message: str, result: EntryRandomness, graph: CallGraph, events: list[Event]):
+def entry_finding(
+    rule: Rule,
+    message: str,
+    result: EntryRandomness,
+    graph: CallGraph,
+    events: list[Event],
+    importers: SelfTests | None = None,
+):
     """Anchor an entry-point finding: a script at its `__main__` block or entry function, a notebook at its
-    first cell that uses randomness (else its first code cell)."""
+    first cell that uses randomness (else its first code cell). The `__main__` block of a module that the
+    project's library code imports is a self-test of that module: reported at info, saying so."""
+    finding = anchored_finding(rule, message, result, graph, events)
+    importer = importers.importer_of(result.entry) if importers is not None else None
+    if importer is not None:
+        finding.severity = Severity.INFO
+        finding.message += f" (info: a self-test of a module that {importer} imports)"
+    return finding
+
+
+class SelfTests:
+    """Which `__main__` entry points are modules that the project's library code imports (a model file with a
+    smoke test at its bottom): found on the first question, in one pass over the project's imports."""
+
+    def __init__(self, graph: CallGraph, entries: list[EntryPoint]):
+        self.graph = graph
+        self.entries = entries
+        self._importers: dict[str, str] | None = None
+
+    def importer_of(self, entry: EntryPoint) -> str | None:
+        if entry.kind != "main":
+            return None
+        if self._importers is None:
+            self._importers = self.find()
+        return self._importers.get(entry.path)
+
+    def find(self) -> dict[str, str]:
+        """Entry path -> the first module (not an entry point, not a test) that imports it."""
+        entry_paths = {entry.path for entry in self.entries}
+        by_stem = {posixpath.splitext(posixpath.basename(e.path))[0]: e.path for e in self.entries if e.kind == "main"}
+        found: dict[str, str] = {}
+        for path, module in sorted(self.graph.modules.items()):
+            if path in entry_paths or filekinds.is_test_path(path):
+                continue
+            for item in module.imports:
+                for name in (item.module, *(f"{item.module}.{n}" for n in item.names)):
+                    target = by_stem.get(name.rsplit(".", 1)[-1])
+                    if target and target not in found and self.graph.module_path(name, path) == target:
+                        found[target] = path
+        return found
+
+
+def anchored_finding(rule: Rule, message: str, result: EntryRandomness, graph: CallGraph, events: list[Event]):
     entry = result.entry
     if entry.is_notebook:
         own = [e for e in events if e.unit.kind == "cell" and e.unit.path == entry.path]
@@ -169,6 +221,10 @@ class UnseededEntryPoint(Rule):
         torch.manual_seed(seed)
     ```
     A third-party helper the checker cannot see into can be declared in `seed-functions`.
+
+    The `__main__` block of a module that the project's library code imports (a model file ending in a smoke
+    test) is a self-test of that module, not a program whose results count: it is reported at info (RNG002
+    too).
     """
 
     code = "RNG001"
@@ -177,6 +233,7 @@ class UnseededEntryPoint(Rule):
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
     def check(self, entry_randomness, call_graph):
+        self_tests = SelfTests(call_graph, [result.entry for result in entry_randomness])
         for result in entry_randomness:
             if result.seeds or result.unknown_seeds or not (result.uses or result.generators):
                 continue
@@ -193,7 +250,7 @@ class UnseededEntryPoint(Rule):
                 f"is reachable from it; seed at its start from the config: {suggestions(fix_libs)}"
             )
             events.sort(key=lambda e: (e.unit.kind != "cell", int(e.unit.name) if e.unit.kind == "cell" else 0, e.line))
-            yield entry_finding(self, message, result, call_graph, events)
+            yield entry_finding(self, message, result, call_graph, events, self_tests)
 
 
 # -- RNG002 ---------------------------------------------------------------------------------------
@@ -227,6 +284,7 @@ class PartialSeeding(Rule):
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
     def check(self, entry_randomness, call_graph):
+        self_tests = SelfTests(call_graph, [result.entry for result in entry_randomness])
         for result in entry_randomness:
             if not result.seeds or result.unknown_seeds:
                 continue
@@ -247,7 +305,7 @@ class PartialSeeding(Rule):
                 )
             message = f"entry point {result.entry.path}: its seeding (of {seeded}) " + "; it also ".join(parts)
             events = [result.uses[lib][0] for lib in missing] + result.generators
-            yield entry_finding(self, message, result, call_graph, events)
+            yield entry_finding(self, message, result, call_graph, events, self_tests)
 
 
 # -- RNG003 ---------------------------------------------------------------------------------------
