@@ -1169,6 +1169,7 @@ def test_dat005_one_finding_per_function_and_loaded_id(make_repo):
     root = make_repo(
         {
             "generate.py": """
+            import torch
             from peft import PeftModel
             from transformers import AutoModel
 
@@ -1181,7 +1182,9 @@ def test_dat005_one_finding_per_function_and_loaded_id(make_repo):
                 else:
                     model = PeftModel.from_pretrained(model, lora_weights)
                 other = PeftModel.from_pretrained(model, "org/other-adapter")
-                return model, other
+                head = torch.hub.load_state_dict_from_url(BASE + "/head.pth")
+                body = torch.hub.load_state_dict_from_url(BASE + "/body.pth")
+                return model, other, head, body
 
             def export(lora_weights="org/adapter"):
                 return PeftModel.from_pretrained(None, lora_weights)
@@ -1190,11 +1193,13 @@ def test_dat005_one_finding_per_function_and_loaded_id(make_repo):
     )
     found = of(root, "DAT005")
     assert [(f["line"], [r["line"] for r in f.get("related", [])]) for f in found] == [
-        (7, [9, 11]),
-        (12, []),
-        (16, []),
+        (8, [10, 12]),
+        (13, []),
+        (14, []),
+        (15, []),
+        (19, []),
     ]
-    assert found[0]["message"].endswith("(also at lines 9, 11)")
+    assert found[0]["message"].endswith("(also at lines 10, 12)")
 
 
 def test_dat005_in_a_quick_start_that_clones_another_repository_first_is_info(make_repo):

@@ -1164,9 +1164,11 @@ def quick_start_note(finding, notebook, project):
 def once_per_function(judged) -> list[tuple[tuple, list[tuple]]]:
     """Group what `judge` found by function and problem (the same id loaded in each device branch of one function
     is one fix): the first site of each, with the other sites."""
-    groups: dict[tuple[int, str], list[tuple]] = {}
+    groups: dict[tuple, list[tuple]] = {}
     for found in judged:
-        groups.setdefault((id(found[3]), found[1]), []).append(found)
+        _, message, call, scope = found
+        loaded = tuple(ast.unparse(arg) for arg in call.args)  # what is loaded, even when the message says "a URL"
+        groups.setdefault((id(scope), message, loaded), []).append(found)
     return [(sites[0], sites[1:]) for sites in groups.values()]
 
 
