@@ -41,7 +41,7 @@ def dirty_notebook(indent: int | None = 1, newline: str = "\n", trailer: str = "
             },
             {
                 "cell_type": "code",
-                "execution_count": 1,
+                "execution_count": 4,
                 "id": "ffee01",
                 "metadata": {"execution": {"iopub.status.busy": "2024"}},
                 "outputs": [],
@@ -154,10 +154,10 @@ def test_fix_leaves_what_it_cannot_fix(make_repo):
 
 def test_non_utf8_notebook_is_reported_but_never_rewritten(make_repo):
     latin = dirty_notebook().encode("latin-1")
-    root = make_repo({"old.ipynb": latin})
+    root = make_repo({"old.ipynb": latin, ".gitattributes": "*.ipynb filter=nbstripout\n"})  # NB001 a warning
     result = fix(root)
     assert result.exit_code == 1
-    assert [f["code"] for f in result.json["findings"]] == ["NB001", "NB002"]  # counts 3 then 1
+    assert [f["code"] for f in result.json["findings"]] == ["NB001"]
     assert result.json["findings"][0]["fix"] is None
     assert (root / "old.ipynb").read_bytes() == latin
 

@@ -280,7 +280,9 @@ def test_rpc001_does_not_judge_examples_in_docs(make_repo, bad):
 
 
 def test_notebook_magic_lines_take_a_trailing_suppression(make_repo):
-    """With the real notebook rules: NB003 on `%pip install` is silenced by a comment on that line."""
+    """With the real notebook rules: NB003 on `%pip install` is silenced by a comment on that line. NB003
+    reports a notebook once, at its first install with the others related: a problem reported once is
+    suppressed where it is reported."""
     nb = notebook(
         ("markdown", "# Setup\n"),
         ("code", "%pip install torch  # reprocheck: ignore[NB003] exploratory only\n"),
@@ -288,8 +290,10 @@ def test_notebook_magic_lines_take_a_trailing_suppression(make_repo):
     )
     root = make_repo({"explore.ipynb": nb})
     data = check(root, "NB003,RPC001")
-    assert [(f["code"], f["cell"]) for f in data["findings"]] == [("NB003", 3)]
-    assert [(f["cell"], f["suppressed"]) for f in data["suppressed"]] == [(2, "inline: exploratory only")]
+    assert data["findings"] == []
+    [suppressed] = data["suppressed"]
+    assert (suppressed["cell"], suppressed["suppressed"]) == (2, "inline: exploratory only")
+    assert [place["cell"] for place in suppressed["related"]] == [3]
 
 
 def test_unused_suppressions_are_found_the_same_with_and_without_git_grep(make_repo, monkeypatch):
