@@ -246,3 +246,13 @@ def test_thousands_of_pins_are_located_in_one_pass(make_repo, files):
     started = time.monotonic()
     findings(root)
     assert time.monotonic() - started < 20  # a regex search per name from the top took a minute
+
+
+@pytest.mark.parametrize("shell", ["''", '" "', "bash"])
+def test_a_workflow_whose_default_shell_is_empty_runs_its_steps_in_the_default_shell(make_repo, shell):
+    workflow = (
+        f"on: push\ndefaults:\n  run:\n    shell: {shell}\njobs:\n  t:\n    runs-on: ubuntu-24.04\n"
+        "    steps:\n      - run: pip install git+https://github.com/org/lib@main\n"
+    )
+    root = make_repo({".github/workflows/ci.yml": workflow, "requirements.txt": "numpy==1.26.4\n"})
+    assert "DEP002" in [f["code"] for f in findings(root)]

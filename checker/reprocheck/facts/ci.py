@@ -57,7 +57,8 @@ class RunStep:
 
     @property
     def is_shell(self) -> bool:
-        return self.shell is None or posixpath.basename(self.shell.split()[0]) in ("bash", "sh", "zsh", "dash")
+        words = (self.shell or "").split()
+        return not words or posixpath.basename(words[0]) in ("bash", "sh", "zsh", "dash")
 
 
 @dataclass
