@@ -84,28 +84,10 @@ def suggestions(libs: list[str]) -> str:
     return ", ".join(T.SEED_SUGGESTIONS[lib] for lib in libs if lib in T.SEED_SUGGESTIONS)
 
 
-def entry_finding(
-    rule: Rule,
-    message: str,
-    result: EntryRandomness,
-    graph: CallGraph,
-    events: list[Event],
-    importers: SelfTests | None = None,
-):
-    """Anchor an entry-point finding: a script at its `__main__` block or entry function, a notebook at its
-    first cell that uses randomness (else its first code cell). The `__main__` block of a module that the
-    project's library code imports is a self-test of that module: reported at info, saying so."""
-    finding = anchored_finding(rule, message, result, graph, events)
-    importer = importers.importer_of(result.entry) if importers is not None else None
-    if importer is not None:
-        finding.severity = Severity.INFO
-        finding.message += f" (info: a self-test of a module that {importer} imports)"
-    return finding
-
-
 class SelfTests:
     """Which `__main__` entry points are modules that the project's library code imports (a model file with a
-    smoke test at its bottom): found on the first question, in one pass over the project's imports."""
+    smoke test at its bottom, a dataset module printing its statistics): self-tests of that module, not programs
+    whose results count. Found on the first question, in one pass over the project's imports."""
 
     def __init__(self, graph: CallGraph, entries: list[EntryPoint]):
         self.graph = graph
@@ -135,7 +117,9 @@ class SelfTests:
         return found
 
 
-def anchored_finding(rule: Rule, message: str, result: EntryRandomness, graph: CallGraph, events: list[Event]):
+def entry_finding(rule: Rule, message: str, result: EntryRandomness, graph: CallGraph, events: list[Event]):
+    """Anchor an entry-point finding: a script at its `__main__` block or entry function, a notebook at its
+    first cell that uses randomness (else its first code cell)."""
     entry = result.entry
     if entry.is_notebook:
         own = [e for e in events if e.unit.kind == "cell" and e.unit.path == entry.path]
@@ -223,8 +207,8 @@ class UnseededEntryPoint(Rule):
     A third-party helper the checker cannot see into can be declared in `seed-functions`.
 
     The `__main__` block of a module that the project's library code imports (a model file ending in a smoke
-    test) is a self-test of that module, not a program whose results count: it is reported at info (RNG002
-    too).
+    test) is a self-test of that module, not a program whose results count: it is not an entry point here (nor
+    for RNG002).
     """
 
     code = "RNG001"
@@ -236,6 +220,8 @@ class UnseededEntryPoint(Rule):
         self_tests = SelfTests(call_graph, [result.entry for result in entry_randomness])
         for result in entry_randomness:
             if result.seeds or result.unknown_seeds or not (result.uses or result.generators):
+                continue
+            if self_tests.importer_of(result.entry) is not None:
                 continue
             libs = sorted(result.uses)
             events = [result.uses[lib][0] for lib in libs] + result.generators
@@ -250,7 +236,7 @@ class UnseededEntryPoint(Rule):
                 f"is reachable from it; seed at its start from the config: {suggestions(fix_libs)}"
             )
             events.sort(key=lambda e: (e.unit.kind != "cell", int(e.unit.name) if e.unit.kind == "cell" else 0, e.line))
-            yield entry_finding(self, message, result, call_graph, events, self_tests)
+            yield entry_finding(self, message, result, call_graph, events)
 
 
 # -- RNG002 ---------------------------------------------------------------------------------------
@@ -286,7 +272,7 @@ class PartialSeeding(Rule):
     def check(self, entry_randomness, call_graph):
         self_tests = SelfTests(call_graph, [result.entry for result in entry_randomness])
         for result in entry_randomness:
-            if not result.seeds or result.unknown_seeds:
+            if not result.seeds or result.unknown_seeds or self_tests.importer_of(result.entry) is not None:
                 continue
             missing = result.missing
             if not missing and not result.generators:
@@ -305,7 +291,7 @@ class PartialSeeding(Rule):
                 )
             message = f"entry point {result.entry.path}: its seeding (of {seeded}) " + "; it also ".join(parts)
             events = [result.uses[lib][0] for lib in missing] + result.generators
-            yield entry_finding(self, message, result, call_graph, events, self_tests)
+            yield entry_finding(self, message, result, call_graph, events)
 
 
 # -- RNG003 ---------------------------------------------------------------------------------------
