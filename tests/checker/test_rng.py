@@ -746,3 +746,22 @@ def test_rng001_a_main_block_of_a_module_the_library_imports_is_a_self_test(make
         "tune.py": "warning",
         "evaluate.py": "warning",
     }
+
+
+def test_rng006_leaves_a_loader_that_an_unseeded_entry_point_reaches_to_rng001(make_repo):
+    loader = "from torch.utils.data import DataLoader\n\n\ndef make(ds):\n    return DataLoader(ds, shuffle=True)\n"
+    root = make_repo(
+        {
+            "pkg/__init__.py": "",
+            "pkg/data.py": loader,
+            "pkg/other.py": loader,
+            "train.py": "from pkg.data import make\n\nif __name__ == '__main__':\n    make([1, 2])\n",
+            "seeded.py": "import torch\n\nfrom pkg.other import make\n\nif __name__ == '__main__':\n"
+            "    torch.manual_seed(0)\n    make([1, 2])\n",
+        }
+    )
+    found = findings(root, select="RNG001,RNG006")
+    assert sorted((f["code"], f["path"], f["severity"]) for f in found) == [
+        ("RNG001", "train.py", "warning"),
+        ("RNG006", "pkg/other.py", "info"),
+    ]

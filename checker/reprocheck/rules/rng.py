@@ -593,7 +593,8 @@ class UnseededDataLoader(Rule):
     ## What it does
     Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
-    parameter or constant with a literal default) without `worker_init_fn=` (warning).
+    parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
+    an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point.
 
     ## Why it matters
     A shuffling loader without its own generator draws its order from torch's global generator: a seeded run
@@ -621,8 +622,9 @@ class UnseededDataLoader(Rule):
     severity = Severity.WARNING
     summary = "DataLoader shuffling without generator=, or workers without worker_init_fn= (torch < 1.9)"
 
-    def check(self, rng_sources, call_graph, declared_distributions):
+    def check(self, rng_sources, call_graph, declared_distributions, entry_randomness):
         old_torch = predates_worker_seeding(declared_distributions)
+        unseeded = reached_without_seeding(entry_randomness, "torch")
         for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
             module = call_graph.source(unit)
             constants = None
@@ -652,11 +654,22 @@ class UnseededDataLoader(Rule):
                             f"num_workers={count} without worker_init_fn= with torch < 1.9 (seed random and NumPy "
                             "in each worker)"
                         )
+                if problems and not workers_unseeded and unit in unseeded:
+                    continue  # an entry point that never seeds torch reaches it: RNG001 reports that, once
                 if problems:
                     finding = locate(self, f"{shown(call.func)}(): " + "; ".join(problems), unit, module, call)
                     if not workers_unseeded:
                         finding.severity = Severity.INFO
                     yield finding
+
+
+def reached_without_seeding(entry_randomness, lib: str) -> set[Unit]:
+    """Units that an entry point reaches without seeding `lib` (where RNG001 or RNG002 already report it)."""
+    units: set[Unit] = set()
+    for result in entry_randomness:
+        if lib not in result.seeded and not result.unknown_seeds:
+            units.update(result.reached)
+    return units
 
 
 # Versions that tell a torch release from 1.9 on, which seeds NumPy and `random` in each DataLoader worker.
