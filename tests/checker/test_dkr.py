@@ -315,26 +315,25 @@ def test_dkr007_once_per_instruction(make_repo):
     ]
 
 
-def test_dkr007_fonts_are_info_in_their_own_message(make_repo):
-    """Fonts for plot labels are display assets: ADD or download them unverified is info, said on its own."""
+def test_dkr007_instructions_that_fetch_only_fonts_are_not_reported(make_repo):
+    """Fonts for plot labels are display assets with no bearing on results: an ADD or RUN that fetches only fonts
+    (any font suffix, a query string, several fonts) is not reported; the pip bootstrap beside a font still is."""
     dockerfile = (
         f"FROM {PINNED_BASE}\n"
         "ADD https://x.org/assets/Arial.ttf https://x.org/assets/Arial.Unicode.ttf /root/.config/App/\n"
         "RUN wget -q https://x.org/fonts/NotoSans.otf -P /usr/share/fonts && fc-cache -f\n"
         "RUN curl -fsSLo /tmp/f.woff2 'https://cdn.x.org/inter.woff2?v=4'\n"
+        "RUN wget https://x.org/a.TTC && wget https://x.org/b.woff && curl -o c.eot https://x.org/c.eot\n"
+        "RUN wget https://x.org/f.ttf && curl https://bootstrap.pypa.io/get-pip.py | python\n"
         "USER app\n"
     )
     found = [
         (f["line"], f["severity"], f["message"])
         for f in findings(make_repo({"Dockerfile": dockerfile}), select="DKR007")
     ]
-    assert [(line, severity) for line, severity, _ in found] == [(2, "info"), (3, "info"), (4, "info")]
-    assert found[0][2] == (
-        "ADD https://x.org/assets/Arial.ttf, https://x.org/assets/Arial.Unicode.ttf fetch fonts without --checksum: "
-        "fonts are display assets with no bearing on results, but the image changes when the server's copy does; "
-        "use ADD --checksum=sha256:<hash> <url> <dest> for each"
-    )
-    assert found[1][2].startswith("RUN wget https://x.org/fonts/NotoSans.otf fetches a font without a checksum check")
+    assert [(line, severity) for line, severity, _ in found] == [(6, "info")]
+    assert found[0][2].startswith("RUN curl https://bootstrap.pypa.io/get-pip.py | python bootstraps pip")
+    assert "font" not in found[0][2]
 
 
 def test_dkr007_fonts_beside_fetches_that_matter_stay_warnings(make_repo):
@@ -566,6 +565,7 @@ def test_dkr010_context_is_the_root_when_copy_sources_live_there(make_repo):
         ".python-version": "3.11\n",
         "src/train.py": "print(1)\n",
         "models/.keep": "",
+        "eda.ipynb": "{}",  # only the root context holds it
     }
     found = dkr(make_repo, files, "DKR010")
     assert [(p, m.split(" sends")[0], m.split("from the context ")[1][:1]) for p, _, m in found] == [
@@ -614,23 +614,19 @@ def test_dkr010_a_python_package_named_data_is_code_not_data(make_repo):
     ]
 
 
-def test_dkr010_a_context_that_sends_only_git_is_info(make_repo):
-    """.git alone is history and size, no data: info, saying what it costs. With data, .env or notebooks beside it
-    the finding stays a warning."""
+def test_dkr010_a_context_that_sends_only_git_is_not_reported(make_repo):
+    """.git alone is history, no data or secrets: not reported. With data, .env or notebooks beside it the
+    finding is a warning that lists .git too."""
     code = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /workspace\nUSER app\n", "train.py": "print(1)\n"}
-    root = make_repo(code)
-    (found,) = findings(root, select="DKR010")
-    assert found["severity"] == "info"
-    assert re.fullmatch(
-        r"the build of Dockerfile sends \.git \(\d+ files\) from the context \., which has no \.dockerignore "
-        r"\(only the repository's history: it goes into the image, and every commit changes the context, so the "
-        r"COPY layer is rebuilt\): add \.dockerignore excluding it",
-        found["message"],
-    ), found["message"]
+    assert findings(make_repo(code), select="DKR010") == []
     for extra in ({"data/train.csv": "a\n"}, {".env": "TOKEN=x\n"}, {"eda.ipynb": "{}"}, {"models/best.pt": "x"}):
         (found,) = findings(make_repo({**code, **extra}), select="DKR010")
-        assert found["severity"] == "warning" and "history" not in found["message"], extra
-        assert found["message"].startswith("the build of Dockerfile sends .git (")
+        assert found["severity"] == "warning", extra
+        assert re.fullmatch(
+            r"the build of Dockerfile sends \.git \(\d+ files\), .+ from the context \., which has no "
+            r"\.dockerignore: add \.dockerignore excluding them",
+            found["message"],
+        ), found["message"]
     # without .git, data alone is a warning too
     (found,) = findings(make_repo({**code, "data/x.csv": "a\n"}, git_init=False), select="DKR010")
     assert found["severity"] == "warning"

@@ -515,7 +515,8 @@ class UnverifiedRemoteFetch(Rule):
     is not reported. A `RUN` whose only fetch is the pip bootstrap (`curl https://bootstrap.pypa.io/get-pip.py |
     python`) is reported at info: it is build tooling, which changes how packages are installed, rarely what they
     compute. An instruction whose only unverified fetches are fonts (`ADD https://…/Arial.ttf`, `.otf`, `.woff2`)
-    is reported at info too: fonts are display assets with no bearing on results.
+    is not reported: fonts are display assets with no bearing on results (beside other fetches they are listed
+    with them).
 
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
@@ -548,29 +549,26 @@ class UnverifiedRemoteFetch(Rule):
                         yield finding
                 for commands in stage_commands(stage):
                     found = list(remote_fetch_problems(commands))
-                    if found:
-                        yield self.run_finding(path, found)
+                    finding = self.run_finding(path, found) if found else None
+                    if finding:
+                        yield finding
 
     def add_finding(self, path: str, add):
-        """One finding per ADD: its unverified sources, or (at info) its fonts when they are all there is."""
+        """One finding per ADD: its unverified sources (fonts beside them named too); none for fonts alone."""
         remote = [source for source in add.sources if "://" in source or source.startswith("git@")]
         assets = [source for source in remote if is_display_asset(source)]
         problem = add_problems([source for source in add.sources if source not in assets], add.checksum)
         if problem:
             also = f" (the font {', '.join(assets)} too)" if assets and not add.checksum else ""
             return self.finding(f"{problem}{also}", path, add.line)
-        if assets and not add.checksum:
-            fix = "use ADD --checksum=sha256:<hash> <url> <dest> for each"
-            return self.info(f"ADD {assets_problem(assets, 'without --checksum')}; {fix}", path, add.line)
         return None
 
     def run_finding(self, path: str, found: list[tuple[Command, str, str]]):
-        """One finding per RUN: its unverified fetches, or (at info) the pip bootstrap or fonts when they are all
-        there is."""
+        """One finding per RUN: its unverified fetches (fonts beside them named too), or (at info) the pip
+        bootstrap when it is all there is; none when only fonts are fetched."""
         bootstraps = [subject for command, subject, _ in found if is_pip_bootstrap(command)]
         assets = [subject for command, subject, kind in found if is_asset_download(command, kind)]
         fetches = [problem for problem in found if problem[1] not in bootstraps and problem[1] not in assets]
-        line = found[0][0].line
         if fetches:
             fixes = dict.fromkeys(fetch_fix(command) for command, _, _ in fetches)
             also = "".join(
@@ -579,9 +577,9 @@ class UnverifiedRemoteFetch(Rule):
                 if subjects
             )
             return self.finding(f"RUN {run_problems(fetches)}{also}: {'; '.join(fixes)}", path, fetches[0][0].line)
-        if assets:
-            fix = 'verify them (echo "<sha256>  file" | sha256sum -c -)'
-            return self.info(f"RUN {assets_problem(assets, 'without a checksum check')}; {fix}", path, line)
+        if not bootstraps:
+            return None
+        line = next(command.line for command, subject, _ in found if subject in bootstraps)
         return self.info(
             f"RUN {', '.join(bootstraps)} bootstraps pip from a script it does not verify, so the pip version "
             "floats: pin pip afterwards (python -m pip install pip==<version>) or verify the script "
@@ -606,15 +604,6 @@ def is_asset_download(command: Command, kind: str) -> bool:
     """A plain download (not a script run) of display assets only."""
     url = first_url(command.argv)
     return kind == "unchecked" and url is not None and is_display_asset(url)
-
-
-def assets_problem(assets: list[str], unverified: str) -> str:
-    """`https://…/Arial.ttf fetches a font without --checksum: …`: said apart from fetches that matter."""
-    what = "fetches a font" if len(assets) == 1 else "fetch fonts"
-    return (
-        f"{', '.join(assets)} {what} {unverified}: fonts are display assets with no bearing on results, but the "
-        "image changes when the server's copy does"
-    )
 
 
 def run_problems(found: list[tuple[Command, str, str]]) -> str:
@@ -824,14 +813,14 @@ class MissingDockerignore(Rule):
     """
     ## What it does
     Reports a build context with no `.dockerignore` (at the context root, or `<Dockerfile>.dockerignore` beside
-    the Dockerfile) when the build sends the `.git` folder, data or model folders (`data/`, `models/`,
+    the Dockerfile) when the build sends data or model folders (`data/`, `models/`,
     `checkpoints/`, `outputs/`, `mlruns/`, `wandb/`, … that hold data files: a `data/` Python package is code),
     a `.env` file or notebooks. What is sent is what BuildKit transfers: the paths `COPY`/`ADD` and bind mounts
     name, all of the context for `COPY . .`; a folder named on its own (`COPY data/ /data`) is copied on purpose.
     The context is the dev container's `build.context` when `.devcontainer/devcontainer.json` builds the
     Dockerfile, else the Dockerfile's folder or the nearest parent where its `COPY` sources exist. Dockerfiles
-    that share a context are reported once, at the first of them. A context that sends only `.git` is reported at info:
-    it ships the repository's history and rebuilds the `COPY` layer on every commit, but holds no data or secrets.
+    that share a context are reported once, at the first of them. A context that sends only `.git` is not
+    reported: the repository's history holds no data or secrets (beside them, `.git` is listed too).
 
     ## Why it matters
     `COPY . .` bakes datasets, checkpoints, secrets and notebook outputs into the image, git-ignored or not:
@@ -854,7 +843,7 @@ class MissingDockerignore(Rule):
     code = "DKR010"
     name = "missing-dockerignore"
     severity = Severity.WARNING
-    summary = "No .dockerignore for a build context that sends .git, data, .env or notebooks"
+    summary = "No .dockerignore for a build context that sends data, .env or notebooks"
 
     def check(self, project, build_contexts):
         by_folder: dict[str, list[BuildContext]] = {}
@@ -863,29 +852,18 @@ class MissingDockerignore(Rule):
                 by_folder.setdefault(context.folder, []).append(context)
         for folder, contexts in by_folder.items():
             sent = sent_contents(project, contexts)
-            if not sent:
+            if not sent.keys() - {".git"}:
                 continue
             first, *others = contexts
             of = ", ".join(c.dockerfile for c in contexts)
             what = listing(list(sent.values()), shown=len(sent))
-            finding = self.finding(
-                f"the build of {of} sends {what} from the context {folder or '.'}, which has no .dockerignore"
-                f"{HISTORY_ONLY if list(sent) == ['.git'] else ''}: add {first.prefix}.dockerignore excluding "
-                f"{'it' if len(sent) == 1 else 'them'}",
+            yield self.finding(
+                f"the build of {of} sends {what} from the context {folder or '.'}, which has no .dockerignore: "
+                f"add {first.prefix}.dockerignore excluding {'it' if len(sent) == 1 else 'them'}",
                 first.dockerfile,
                 1,
                 related=[Location(c.dockerfile, 1) for c in others],
             )
-            if list(sent) == [".git"]:
-                finding.severity = Severity.INFO
-            yield finding
-
-
-# DKR010 when .git is all a context sends: size and history, no data or secrets.
-HISTORY_ONLY = (
-    " (only the repository's history: it goes into the image, and every commit changes the context, so the "
-    "COPY layer is rebuilt)"
-)
 
 
 def sent_contents(project, contexts: list[BuildContext]) -> dict[str, str]:

@@ -14,8 +14,9 @@ BOOTSTRAP_PACKAGES = frozenset(
 PIP_BOOTSTRAP_HOSTS = frozenset({"bootstrap.pypa.io"})
 
 # DKR007: file types that are display assets (fonts for plot labels and UIs): an unverified download of them has
-# no bearing on results, reported at info in a message of its own. Matched on the URL path's suffix.
-DISPLAY_ASSET_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2", ".pfb", ".pcf"})
+# no bearing on results, so an instruction that fetches only these is not reported (beside other fetches they are
+# named with them). Matched on the URL path's suffix.
+DISPLAY_ASSET_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2", ".eot", ".pfa", ".pfb", ".pcf"})
 
 # DKR006: system packages with no bearing on results: time zones, certificates, editors, shells, fetchers and
 # version control, locales, process viewers and archivers. Compilers, BLAS/LAPACK, CUDA and Python itself matter.
