@@ -765,3 +765,25 @@ def test_rng006_leaves_a_loader_that_an_unseeded_entry_point_reaches_to_rng001(m
         ("RNG001", "train.py", "warning"),
         ("RNG006", "pkg/other.py", "info"),
     ]
+
+
+def test_rng005_a_split_that_seeded_entry_points_reach_is_info_and_an_unseeded_one_is_rng001s(make_repo):
+    split = "from torch.utils.data import random_split\n\n\ndef split(ds):\n    return random_split(ds, [8, 2])\n"
+    root = make_repo(
+        {
+            "pkg/__init__.py": "",
+            "pkg/seeded_data.py": split,
+            "pkg/loose_data.py": split,
+            "pkg/library_data.py": split,
+            "train.py": "import torch\n\nfrom pkg.seeded_data import split\n\nif __name__ == '__main__':\n"
+            "    torch.manual_seed(0)\n    split(list(range(10)))\n",
+            "explore.py": "from pkg.loose_data import split\n\nif __name__ == '__main__':\n"
+            "    split(list(range(10)))\n",
+        }
+    )
+    found = sorted((f["code"], f["path"], f["severity"]) for f in findings(root, select="RNG001,RNG005"))
+    assert found == [
+        ("RNG001", "explore.py", "warning"),
+        ("RNG005", "pkg/library_data.py", "warning"),
+        ("RNG005", "pkg/seeded_data.py", "info"),
+    ]

@@ -499,7 +499,10 @@ class UnseededDataOperation(Rule):
     pandas `DataFrame.sample`/`Series.sample` without `random_state`, `tf.data.Dataset.shuffle` without
     `seed`, and `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never
     seeds it and that no entry point seeding NumPy reaches (through the branches it takes: a draw in a model
-    that only a seeded entry point runs is seeded).
+    that only a seeded entry point runs is seeded). A split, sample or shuffle that entry points seeding its
+    library reach repeats from run to run but moves with every earlier draw of the global generator: info. One
+    that an entry point reaches without seeding its library is left to RNG001/RNG002, which report that entry
+    point.
 
     ## Why it matters
     Which rows land in the training, validation and test sets decides the reported numbers. An unseeded split
@@ -526,6 +529,7 @@ class UnseededDataOperation(Rule):
 
     def check(self, rng_sources, call_graph, entry_randomness, settings):
         covered = None
+        reaching = None
         seeds_numpy: dict[str, bool] = {}
         for unit in units_to_scan(call_graph, rng_sources, self.WORDS):
             module = call_graph.source(unit)
@@ -533,20 +537,36 @@ class UnseededDataOperation(Rule):
                 qualified = module.qualname(call.func)
                 name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
                 message = None
+                lib = None
                 if qualified in T.RANDOM_SPLITS:
                     generator = keyword(call, "generator")
                     if (generator is None or is_none(generator)) and not has_star_kwargs(call):
-                        message = (
-                            f"{shown(call.func)}() without generator= splits differently on every run; pass "
-                            f"generator=torch.Generator().manual_seed(seed)"
-                        )
+                        lib, fix = "torch", "pass generator=torch.Generator().manual_seed(seed)"
+                        message = f"{shown(call.func)}() without generator= splits differently on every run; {fix}"
                 elif qualified is None and name == "sample" and is_pandas_sample(module, call):
-                    message = (
-                        f"{shown(call.func)}() without random_state samples different rows on every run; pass "
-                        f"random_state=seed"
-                    )
+                    lib, fix = "numpy", "pass random_state=seed"
+                    message = f"{shown(call.func)}() without random_state samples different rows on every run; {fix}"
                 elif qualified is None and name == "shuffle" and is_dataset_shuffle(module, call):
-                    message = f"{shown(call.func)}() without seed shuffles differently on every run; pass seed=seed"
+                    lib, fix = "tensorflow", "pass seed=seed"
+                    message = f"{shown(call.func)}() without seed shuffles differently on every run; {fix}"
+                if lib is not None:
+                    if reaching is None:
+                        reaching = EntrySeeding(entry_randomness)
+                    seeded = reaching.seeded(unit, lib)
+                    if seeded is False:
+                        continue  # an entry point reaches it without seeding lib: RNG001/RNG002 report that
+                    if seeded:
+                        finding = locate(
+                            self,
+                            f"{shown(call.func)}() draws from the global {lib} generator: seeded runs repeat, but "
+                            f"any earlier draw changes the result; {fix}",
+                            unit,
+                            module,
+                            call,
+                        )
+                        finding.severity = Severity.INFO
+                        yield finding
+                        continue
                 elif (
                     qualified is not None
                     and qualified.startswith("numpy.random.")
@@ -564,6 +584,27 @@ class UnseededDataOperation(Rule):
                         )
                 if message:
                     yield locate(self, message, unit, module, call)
+
+
+class EntrySeeding:
+    """Whether the entry points that reach a unit seed a library: True (all do), False (one does not, so RNG001
+    or RNG002 reports it), None (no entry point reaches it: library code)."""
+
+    def __init__(self, entry_randomness: list[EntryRandomness]):
+        self.entries = entry_randomness
+        self._reach: dict[str, tuple[set[Unit], set[Unit]]] = {}
+
+    def seeded(self, unit: Unit, lib: str) -> bool | None:
+        if lib not in self._reach:
+            with_seed: set[Unit] = set()
+            without: set[Unit] = set()
+            for result in self.entries:
+                (with_seed if lib in result.seeded or result.unknown_seeds else without).update(result.reached)
+            self._reach[lib] = (with_seed, without)
+        with_seed, without = self._reach[lib]
+        if unit in without:
+            return False
+        return True if unit in with_seed else None
 
 
 def entry_reached_units(entry_randomness: list[EntryRandomness]) -> set[Unit]:
@@ -624,7 +665,7 @@ class UnseededDataLoader(Rule):
 
     def check(self, rng_sources, call_graph, declared_distributions, entry_randomness):
         old_torch = predates_worker_seeding(declared_distributions)
-        unseeded = reached_without_seeding(entry_randomness, "torch")
+        reaching = EntrySeeding(entry_randomness)
         for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
             module = call_graph.source(unit)
             constants = None
@@ -654,22 +695,13 @@ class UnseededDataLoader(Rule):
                             f"num_workers={count} without worker_init_fn= with torch < 1.9 (seed random and NumPy "
                             "in each worker)"
                         )
-                if problems and not workers_unseeded and unit in unseeded:
+                if problems and not workers_unseeded and reaching.seeded(unit, "torch") is False:
                     continue  # an entry point that never seeds torch reaches it: RNG001 reports that, once
                 if problems:
                     finding = locate(self, f"{shown(call.func)}(): " + "; ".join(problems), unit, module, call)
                     if not workers_unseeded:
                         finding.severity = Severity.INFO
                     yield finding
-
-
-def reached_without_seeding(entry_randomness, lib: str) -> set[Unit]:
-    """Units that an entry point reaches without seeding `lib` (where RNG001 or RNG002 already report it)."""
-    units: set[Unit] = set()
-    for result in entry_randomness:
-        if lib not in result.seeded and not result.unknown_seeds:
-            units.update(result.reached)
-    return units
 
 
 # Versions that tell a torch release from 1.9 on, which seeds NumPy and `random` in each DataLoader worker.
