@@ -787,3 +787,12 @@ def test_rng005_a_split_that_seeded_entry_points_reach_is_info_and_an_unseeded_o
         ("RNG005", "pkg/library_data.py", "warning"),
         ("RNG005", "pkg/seeded_data.py", "info"),
     ]
+
+
+def test_rng001_a_generator_that_nothing_uses_draws_nothing(make_repo):
+    unused = "import random\n\nrand = random.Random()\n\nif __name__ == '__main__':\n    print('report')\n"
+    used = "import random\n\nrand = random.Random()\n\nif __name__ == '__main__':\n    print(rand.random())\n"
+    passed = "import random\n\n\ndef run(r):\n    return r.random()\n\n\nif __name__ == '__main__':\n"
+    passed += "    run(random.Random())\n"
+    root = make_repo({"unused.py": unused, "used.py": used, "passed.py": passed})
+    assert sorted(f["path"] for f in findings(root, select="RNG001")) == ["passed.py", "used.py"]

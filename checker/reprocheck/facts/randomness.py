@@ -204,8 +204,11 @@ class RandomnessScanner:
     ) -> list[tuple[str, frozenset[str]]]:
         qualified = module.qualname(call.func)
         if qualified is not None:
-            if objects is not None and qualified in T.GENERATOR_FACTORIES and objects.seeded_later(call):
-                return []  # `rng = random.Random()` then `rng.seed(s)`: a seeded generator
+            if objects is not None and qualified in T.GENERATOR_FACTORIES:
+                if objects.seeded_later(call):
+                    return []  # `rng = random.Random()` then `rng.seed(s)`: a seeded generator
+                if objects.never_used(call):
+                    return []  # `rand = random.Random()` kept under a name nothing reads: draws nothing
             found = self.classify_qualified(qualified, call)
             if found:
                 return found
@@ -325,6 +328,19 @@ class LibraryObjects:
         if made is None:
             return None
         return T.METHOD_SEEDERS.get(made[0], {}).get(call.func.attr)
+
+    def never_used(self, factory: ast.Call) -> bool:
+        """Is the object this call makes kept under a name (or attribute) that nothing in the module reads?"""
+        keys = [key for key, (_, call) in self.made.items() if call is factory]
+        if not keys or self.module.tree is None:
+            return False
+        wanted = {key.rsplit(".", 1)[-1] for key in keys}
+        for node in ast.walk(self.module.tree):
+            if node.__class__ is ast.Name and node.id in wanted and node.ctx.__class__ is ast.Load:
+                return False
+            if node.__class__ is ast.Attribute and node.attr in wanted and node.ctx.__class__ is ast.Load:
+                return False
+        return True
 
     def seeded_later(self, factory: ast.Call) -> bool:
         """Is the generator this factory call makes seeded by a method of its own (`rng.seed(s)`)?"""
