@@ -162,11 +162,11 @@ def test_ci001_no_ci(make_repo):
 
 
 def test_ci001_and_ci004_only_concern_python_projects(make_repo):
-    ci = {".github/workflows/ci.yml": workflow("      - run: make lint\n")}
+    ci = {".github/workflows/ci.yml": workflow("      - run: pre-commit run --all-files\n")}
     assert found(make_repo, {"a.txt": "x\n", "docs/index.md": "# x\n"}, "CI001") == []
     assert found(make_repo, {"a.txt": "x\n", "docs/index.md": "# x\n", **ci}, "CI004") == []
     assert [line for _, line, _ in found(make_repo, {"notebooks/eda.ipynb": "{}"}, "CI001")] == [1]
-    assert [line for _, line, _ in found(make_repo, {"notebooks/eda.ipynb": "{}", **ci}, "CI004")] == [1]
+    assert [line for _, line, _ in found(make_repo, {"notebooks/eda.ipynb": "{}", **ci}, "CI004")] == [7]
 
 
 def test_ci001_lookalikes(make_repo):
@@ -431,6 +431,49 @@ def test_ci003_runner_of_jobs_that_only_build_container_images(make_repo):
     assert result[0]["message"].startswith("runs-on: ubuntu-latest (3 places in this workflow) moves")
 
 
+def test_ci003_runner_of_jobs_that_only_lint_or_report(make_repo):
+    """Linting (pre-commit and its action, ruff, flake8, linters installed on their own or from a requirements
+    file of linters, `make lint`) and reports that fetch results and render them (CML with setup-cml/setup-dvc,
+    `dvc pull`, `dvc plots diff`, `cml comment create`, a global npm tool) do not depend on the runner's OS."""
+    checks = (
+        "on: [push, pull_request]\njobs:\n"
+        "  code-quality:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/setup-python@{SHA}\n      - uses: org/file-changes@{SHA}\n"
+        f"      - uses: pre-commit/action@{SHA}\n"
+        "  linters:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/setup-python@{SHA}\n"
+        "      - run: pip install black black[jupyter] flake8 isort\n      - run: isort --check . && flake8\n"
+        "      - run: pip install -r requirements-dev.txt && python -m pylint pkg && make lint\n"
+        "  report:\n    runs-on: [ubuntu-latest]\n    steps:\n"
+        f"      - uses: iterative/setup-cml@{SHA}\n      - uses: iterative/setup-dvc@{SHA}\n"
+        "      - run: npm install -g json5\n"
+        "      - run: |\n          cml ci\n          dvc pull eval\n          dvc plots diff main workspace > p.json\n"
+        "          dvc exp diff main --md > report.md\n          cml comment create report.md\n"
+    )
+    files = {".github/workflows/checks.yml": checks, "requirements-dev.txt": "black==22.6.0\npylint==2.15.0\n"}
+    assert [m for _, _, m in found(make_repo, files, "CI003") if "runs-on" in m] == []
+
+
+def test_ci003_lint_and_report_lookalikes_that_do_work_on_the_runner(make_repo):
+    """A lint job that installs the project (or a requirements file with more than linters), a DVC job that
+    reproduces the pipeline, a set-up job whose other steps are unknown, a local npm build: still judged."""
+    jobs = (
+        "on: push\njobs:\n"
+        "  typecheck:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install -e . mypy && mypy src\n"
+        "  lint-deps:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install -r requirements-lint.txt && flake8\n"
+        "  repro:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: iterative/setup-dvc@{SHA}\n      - run: dvc pull && dvc repro && cml comment create r.md\n"
+        "  suite:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/setup-python@{SHA}\n      - uses: org/run-suite@{SHA}\n"
+        "  web:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci && npm run build\n"
+    )
+    files = {".github/workflows/ci.yml": jobs, "requirements-lint.txt": "flake8==7.0.0\ntorch==2.3.1\n"}
+    (finding,) = [f for f in findings(make_repo(files), select="CI003") if "runs-on" in f["message"]]
+    assert (finding["line"], [place["line"] for place in finding["related"]]) == (4, [8, 12, 17, 22])
+
+
 def test_ci003_runners_reported_once_per_workflow_file(make_repo):
     """Each workflow file gets its own finding; one -latest line is reported without a count."""
     job = "  {name}:\n    runs-on: {runner}\n    steps:\n      - run: pip install -r requirements.txt\n"
@@ -545,23 +588,63 @@ def test_ci003_owners_named_elsewhere_are_third_party(make_repo):
 
 
 # -- CI004 --------------------------------------------------------------------------------------------------------
-def test_ci004_missing_config_is_a_recommendation_where_there_is_ci(make_repo):
+def test_ci004_missing_config_where_the_project_runs_pre_commit(make_repo):
+    """CI steps, the pre-commit action, the root Makefile, tox/nox and contributor docs that run or mention
+    pre-commit expect the root's config: one warning, at the first place (CI first), the others related."""
     files = {"README.md": "# x\n", "train.py": ""}
-    for ci in (
-        {".github/workflows/ci.yml": workflow("      - run: pytest\n")},
+    cases = (
+        ({".github/workflows/ci.yml": workflow("      - run: pip install pre-commit && pre-commit run -a\n")},
+         (".github/workflows/ci.yml", 7, "CI runs")),
+        ({".github/workflows/ci.yml": workflow(f"      - uses: pre-commit/action@{SHA}\n")},
+         (".github/workflows/ci.yml", 7, "CI runs")),
+        ({".gitlab-ci.yml": "lint:\n  script:\n    - uv run pre-commit run --all-files\n"},
+         (".gitlab-ci.yml", 3, "CI runs")),
+        ({"Makefile": "lint:\n\tpython -m pre_commit run --all-files\n"}, ("Makefile", 2, "the Makefile runs")),
+        ({"tox.ini": "[testenv:lint]\ndeps = pre-commit\ncommands = pre-commit run -a\n"},
+         ("tox.ini", 3, "tox.ini runs")),
+        ({"noxfile.py": "import nox\n@nox.session\ndef lint(s):\n    s.run('pre-commit', 'run', '-a')\n"},
+         ("noxfile.py", 4, "noxfile.py runs")),
+        ({"CONTRIBUTING.md": "# Contributing\n\nRun `pre-commit install` first.\n"},
+         ("CONTRIBUTING.md", 3, "CONTRIBUTING.md tells contributors to use")),
+        ({"README.md": "# x\n## Development\npip install pre-commit && pre-commit install --install-hooks\n"},
+         ("README.md", 3, "README.md tells contributors to use")),
+    )  # fmt: skip
+    for extra, (path, line, who) in cases:
+        (finding,) = findings(make_repo({**files, **extra}), select="CI004")
+        assert (finding["path"], finding["line"], finding["severity"]) == (path, line, "warning"), extra
+        assert finding["message"] == (
+            f"{who} pre-commit but there is no .pre-commit-config.yaml: add one at the root with the project's "
+            "hooks (reprocheck, formatters) pinned to tags or commits"
+        )
+    both = {
+        ".github/workflows/ci.yml": workflow("      - run: pre-commit run -a\n"),
+        "CONTRIBUTING.md": "Run pre-commit run -a.\n",
+    }
+    (finding,) = findings(make_repo({**files, **both}), select="CI004")
+    assert finding["path"] == ".github/workflows/ci.yml"
+    assert finding["related"] == [{"path": "CONTRIBUTING.md", "line": 1}]
+
+
+def test_ci004_missing_config_the_project_never_expects_is_not_reported(make_repo):
+    """CI, linters and docs that never run pre-commit, a sub-folder's own config (a course module) and a step that
+    runs pre-commit in that folder or with `-c`, a sub-folder's Makefile, and a mention of another config file."""
+    files = {"README.md": "# x\n", "train.py": ""}
+    module_step = (
+        "      - run: pre-commit run --all-files\n        working-directory: course/module1\n"
+        "      - run: pre-commit run -c tools/hooks.yaml && pre-commit --version\n"
+    )
+    for extra in (
+        {".github/workflows/ci.yml": workflow("      - run: pytest\n      - run: ruff check .\n")},
         {".gitlab-ci.yml": "test:\n  script: pytest\n"},
         {".circleci/config.yml": "version: 2.1\n"},
+        {".github/workflows/ci.yml": workflow(module_step), "course/module1/.pre-commit-config.yaml": "repos: []\n"},
+        {"course/module1/.pre-commit-config.yaml": "repos: []\n", "course/module1/README.md": "pre-commit install\n"},
+        {"course/Makefile": "lint:\n\tpre-commit run -a\n"},
+        {"README.md": "Copy .pre-commit-config.yaml from the template.\n"},
+        {"README.md": "## Module 6\n- Linting, formatting, and pre-commit hooks\n", "tox.ini": "[tox]\n"},
+        {"CONTRIBUTING.md": "We use pre-commit-ci and pre-commit-install-hooks-action.\n"},
     ):
-        root = make_repo({**files, **ci})
-        assert [(f["path"], f["line"], f["severity"], f["message"]) for f in findings(root, select="CI004")] == [
-            (
-                "README.md",
-                1,
-                "info",
-                "no .pre-commit-config.yaml: add one with the project's hooks (reprocheck, formatters) pinned to "
-                "tags or commits",
-            )
-        ], ci
+        assert found(make_repo, {**files, **extra}, "CI004") == [], extra
 
 
 def test_ci004_missing_config_without_ci_is_left_to_ci001(make_repo):

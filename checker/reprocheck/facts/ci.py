@@ -434,26 +434,31 @@ def gitlab_includes(data: YamlFile) -> list[str]:
 
 
 # -- what a job does ---------------------------------------------------------------------------------------------
-def job_activities(config: CiConfig, job: str) -> frozenset[str]:
-    """What the job does among "test", "lint", "install", "build", "image" (a container image built from its
-    Dockerfile) and "train", from its name, its actions and its commands (see `tables/ci_jobs.py`); empty for
-    housekeeping (link checks, labels, greetings, stale marks, publishing what another job built)."""
+def job_activities(config: CiConfig, job: str, tool_files: frozenset[str] = frozenset()) -> frozenset[str]:
+    """What the job does among "test", "lint", "install" (the project's environment), "setup" (a toolchain
+    set-up action), "build", "image" (a container image built from its Dockerfile), "train" and "report"
+    (fetching results and rendering them), from its name, its actions and its commands (see `tables/ci_jobs.py`);
+    empty for housekeeping (link checks, labels, greetings, stale marks, publishing what another job built).
+    `tool_files` are requirements files that list only linters and publishing tools: installing them is no
+    environment."""
     found: set[str] = {"test"} if jobs_table.TEST_NAME.search(job) else set()
     for use in config.uses:
         if use.job == job:
             found |= action_activities(use.action)
             for key in jobs_table.SCRIPT_INPUTS & use.inputs.keys():  # a command wrapped in an action (retries)
-                found |= script_activities(str(use.inputs[key]), {})
+                found |= script_activities(str(use.inputs[key]), {}, tool_files=tool_files)
     for step in config.run_steps:
         if step.job == job and step.is_shell:
-            found |= script_activities(step.script, step.env, step.line)
+            found |= script_activities(step.script, step.env, step.line, tool_files)
     return frozenset(found)
 
 
-def script_activities(script: str, env: dict[str, str], line: int = 1) -> set[str]:
+def script_activities(
+    script: str, env: dict[str, str], line: int = 1, tool_files: frozenset[str] = frozenset()
+) -> set[str]:
     found: set[str] = set()
     for command in split_commands(script, line, env):
-        found |= command_activities(command)
+        found |= command_activities(command, tool_files)
     return found
 
 
@@ -466,17 +471,19 @@ def action_activities(action: str) -> set[str]:
     if name in jobs_table.BUILD_ACTIONS:
         return {"build"}
     if name in jobs_table.LINT_ACTIONS:
-        return {"install", "lint"}
+        return {"lint"}
+    if name in jobs_table.REPORT_ACTIONS:
+        return {"report"}
     if name.rsplit("/", 1)[-1].startswith(jobs_table.SETUP_ACTION_PREFIXES):
-        return {"install"}
+        return {"setup"}
     return set()
 
 
-def command_activities(command: Command) -> set[str]:
+def command_activities(command: Command, tool_files: frozenset[str] = frozenset()) -> set[str]:
     install = parse_install(command)
     if install is not None:
         environment = install.tool in ENVIRONMENT_TOOLS and not install.action.startswith("tool ")
-        return {"install"} if environment and not only_publishing_tools(install) else set()
+        return {"install"} if environment and not only_tools(install, tool_files) else set()
     argv = run_target(strip_wrappers(command.argv))
     if not argv:
         return set()
@@ -484,10 +491,16 @@ def command_activities(command: Command) -> set[str]:
     module = argv[2] if PYTHON.match(program) and argv[1:2] == ["-m"] and len(argv) > 2 else None
     if program in jobs_table.TEST_PROGRAMS or module in jobs_table.TEST_MODULES:
         return {"test"}
-    if program in ("make", "gmake") and any("test" in a for a in argv[1:] if not a.startswith("-")):
-        return {"test", "build"}
+    if program in jobs_table.LINT_PROGRAMS or module in jobs_table.LINT_MODULES:
+        return {"lint"}
+    if program in ("make", "gmake"):
+        return make_activities(argv)
     if program in jobs_table.IMAGE_BUILDERS:
         return container_activities(argv)
+    if program in jobs_table.REPORT_PROGRAMS:
+        return report_activities(program, argv)
+    if program in jobs_table.NODE_PACKAGE_MANAGERS and jobs_table.NODE_GLOBAL & set(argv[1:]):
+        return set()  # a command-line tool, not the project's build
     if program in jobs_table.BUILD_PROGRAMS:
         return {"build"}
     if program in jobs_table.TRAIN_PROGRAMS or PYTHON.match(program):
@@ -495,6 +508,24 @@ def command_activities(command: Command) -> set[str]:
     if argv[0].startswith("./") or (program in SHELLS and any(filekinds.is_shell_script(a) for a in argv[1:])):
         return {"build"}  # a repository script: assume it does real work
     return set()
+
+
+def make_activities(argv: list[str]) -> set[str]:
+    """`make test` tests and builds, `make lint` / `make format` lint, other targets build."""
+    targets = [a for a in argv[1:] if not a.startswith("-") and "=" not in a]
+    if any("test" in target for target in targets):
+        return {"test", "build"}
+    if targets and all(target in jobs_table.LINT_TARGETS for target in targets):
+        return {"lint"}
+    return {"build"}
+
+
+def report_activities(program: str, argv: list[str]) -> set[str]:
+    """`dvc repro` / `dvc exp run` run the pipeline ("train"); `dvc pull`, `dvc plots diff`, `cml comment create`
+    fetch results and render them ("report")."""
+    words = tuple(a for a in argv[1:] if not a.startswith("-"))
+    working = jobs_table.REPORT_PROGRAMS[program]
+    return {"train"} if any(words[: len(sub)] == sub for sub in working) else {"report"}
 
 
 def container_activities(argv: list[str]) -> set[str]:
@@ -506,11 +537,14 @@ def container_activities(argv: list[str]) -> set[str]:
     return {"build"} if any(a in ("compose", "run") for a in argv[1:3]) else set()
 
 
-def only_publishing_tools(install) -> bool:
-    """`pip install twine` in a publishing job installs a tool, not the project's environment."""
-    if install.requirement_files or install.editables or install.local_paths or not install.packages:
+def only_tools(install, tool_files: frozenset[str] = frozenset()) -> bool:
+    """`pip install twine` in a publishing job, `pip install black flake8` or `pip install -r requirements-dev.txt`
+    (linters only) in a lint job install tools, not the project's environment."""
+    if install.editables or install.local_paths or not (install.packages or install.requirement_files):
         return False
-    return all(requirement_name(p) in jobs_table.PUBLISHING_TOOLS for p in install.packages)
+    if any(posixpath.normpath(f) not in tool_files for f in install.requirement_files):
+        return False
+    return all(requirement_name(p) in jobs_table.TOOL_PACKAGES for p in install.packages)
 
 
 def run_target(argv: list[str]) -> list[str]:
@@ -591,6 +625,19 @@ def precommit_config(project) -> PreCommitConfig | None:
     ci_node = child(data.root, "ci")
     ci = data.data.get("ci") if isinstance(data.data, dict) and isinstance(data.data.get("ci"), dict) else None
     return PreCommitConfig(rel, repos, ci, line(ci_node) if ci_node is not None else None, data)
+
+
+@fact
+def tool_requirement_files(requirements_files) -> frozenset[str]:
+    """Requirements files that list only linters and publishing tools (`requirements-dev.txt` with black,
+    flake8, pylint): a CI job installing them sets up tools, not the project's environment (CI003)."""
+    return frozenset(
+        path
+        for path, file in requirements_files.items()
+        if file.requirements
+        and not file.includes
+        and all(r.name and requirement_name(r.name) in jobs_table.TOOL_PACKAGES for r in file.requirements)
+    )
 
 
 @fact

@@ -386,7 +386,7 @@ class CiDoesNotRunChecker(Rule):
 
 
 # Which activity makes a job the place to add the check, best first.
-ACTIVITY_ORDER = ("test", "lint", "install", "build", "image", "train")
+ACTIVITY_ORDER = ("test", "lint", "install", "setup", "build", "image", "train", "report")
 
 
 def testing_job(configs: list[CiConfig]) -> tuple[CiConfig, str | None]:
@@ -436,9 +436,11 @@ class MutableCiEnvironment(Rule):
     Reports what makes a CI run change without a commit: a third-party action (or reusable workflow) not pinned to
     a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned), a `docker://` action without a digest, a
     `container:`, `services:` or GitLab `image:` without a tag or with `:latest`, and, as info,
-    `runs-on: *-latest` runners of jobs that install, test, train or build (once per workflow file, the other
-    lines as related locations; not for jobs that only build container images, whose content is the
-    Dockerfile's). Local actions (`./.github/actions/x`)
+    `runs-on: *-latest` runners of jobs that install the project's environment, test, train or build it (once
+    per workflow file, the other lines as related locations). Jobs that only lint (pre-commit, ruff, flake8,
+    linters installed on their own), only fetch results and render them (CML: `dvc pull`, `dvc plots diff`,
+    `cml comment create`) or only build container images (whose content is the Dockerfile's) are not judged.
+    Local actions (`./.github/actions/x`)
     are fine, and so are the project's own actions (an owner that `[project.urls]` or the `origin` remote names
     as the project's home) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
     (`actions/checkout@v4`): GitHub publishes them and runs the workflow anyway. On a branch
@@ -468,7 +470,7 @@ class MutableCiEnvironment(Rule):
     severity = Severity.WARNING
     summary = "Unpinned actions, images or runners in CI"
 
-    def check(self, ci_configs, repository_owners):
+    def check(self, ci_configs, repository_owners, tool_requirement_files):
         for config in ci_configs:
             for use in config.uses:
                 message = action_problem(use.uses, repository_owners)
@@ -485,16 +487,15 @@ class MutableCiEnvironment(Rule):
                         config.path,
                         image.line,
                     )
-            yield from self.moving_runners(config)
+            yield from self.moving_runners(config, tool_requirement_files)
 
-    def moving_runners(self, config: CiConfig):
-        """`runs-on: *-latest` of jobs that install, test, train or build, once per workflow file: the first line is
-        the location, the others are related. A job that only builds container images is not judged: the image
-        is made from its Dockerfile, whatever the runner's OS."""
+    def moving_runners(self, config: CiConfig, tool_files: frozenset[str]):
+        """`runs-on: *-latest` of jobs that install the project's environment, test, train or build it, once per
+        workflow file: the first line is the location, the others are related."""
         lines: list[int] = []
         labels: list[str] = []
         for runner in config.runners:
-            if runner.label.endswith("-latest") and judges_runner(config, runner.job):
+            if runner.label.endswith("-latest") and judges_runner(config, runner.job, tool_files):
                 lines += [] if runner.line in lines else [runner.line]
                 labels += [] if runner.label in labels else [runner.label]
         if not lines:
@@ -514,13 +515,17 @@ class MutableCiEnvironment(Rule):
         yield finding
 
 
-def judges_runner(config: CiConfig, job: str) -> bool:
-    """Whether the runner's OS enters what the job makes: it installs, tests, trains or builds on the runner (a job
-    that only builds container images, or only does housekeeping, does not). Runners outside jobs are judged."""
+def judges_runner(config: CiConfig, job: str | None, tool_files: frozenset[str]) -> bool:
+    """Whether the runner's OS enters the project's results: the job installs the project's environment, tests,
+    trains or builds it on the runner, or sets up a toolchain for something other than linting or reporting. Jobs
+    that only lint, fetch results and render them (CML reports), build container images (made from their
+    Dockerfile, whatever the runner's OS) or do housekeeping are not judged. Runners outside jobs are."""
     if job not in config.jobs:
         return True
-    activities = job_activities(config, job)
-    return bool(activities - {"image"})
+    activities = job_activities(config, job, tool_files)
+    if activities & ci_jobs.WORKING_ACTIVITIES:
+        return True
+    return "setup" in activities and not activities & ci_jobs.CHECKING_ACTIVITIES
 
 
 def action_problem(uses: str, own_owners: frozenset[str]) -> str | None:
@@ -559,13 +564,16 @@ class PreCommitNotPinned(Rule):
     ## What it does
     Reports hooks in `.pre-commit-config.yaml` whose `rev:` is a branch name (`main`, `master`, `stable`, `HEAD`)
     instead of a tag (`v0.6.9`, `24.8.0`) or a commit. `repo: local` and `repo: meta` hooks have no rev and are
-    fine. A Python/ML repository that has CI but no `.pre-commit-config.yaml` gets a recommendation (info) to add
-    one; a repository without CI is not told (CI001 reports the missing automation there).
+    fine. Also reports a missing root `.pre-commit-config.yaml` where the project expects one: its CI (a
+    `pre-commit run` step or the pre-commit action), root Makefile or tox/nox configuration runs pre-commit, or
+    its CONTRIBUTING or README tells to (`pre-commit install`), so that step or instruction fails without it. A
+    configuration in a sub-folder (a course module's own) is not the root's; a step that runs pre-commit in such
+    a folder uses that one.
 
     ## Why it matters
     pre-commit runs the same checks on every machine before a commit lands, including reprocheck. A branch rev
     makes each machine run whatever the branch holds on the day the hook was installed, so "passes locally"
-    means different things to different people.
+    means different things to different people; a missing configuration makes `pre-commit run` fail.
 
     ## Example
     ```yaml
@@ -582,19 +590,21 @@ class PreCommitNotPinned(Rule):
     code = "CI004"
     name = "pre-commit-not-pinned"
     severity = Severity.WARNING
-    summary = "A pre-commit hook rev that is a branch (or, as info, no .pre-commit-config.yaml in a project with CI)"
+    summary = "A pre-commit hook rev that is a branch, or no .pre-commit-config.yaml where the project runs pre-commit"
 
-    def check(self, project, precommit_config, ci_configs):
+    def check(self, project, precommit_config, ci_configs, shell_commands, pyproject):
         if precommit_config is None:
-            if self.recommends_config(project, ci_configs):
-                finding = self.finding(
-                    "no .pre-commit-config.yaml: add one with the project's hooks (reprocheck, formatters) "
-                    "pinned to tags or commits",
-                    anchor(project),
-                    1,
-                )
-                finding.severity = Severity.INFO
-                yield finding
+            if is_python_project(project) and not project.exists(".pre-commit-config.yaml"):
+                places = pre_commit_expected(project, ci_configs, shell_commands, pyproject)
+                if places:
+                    (what, first), *others = places
+                    yield self.finding(
+                        f"{what} pre-commit but there is no .pre-commit-config.yaml: add one at the root with the "
+                        "project's hooks (reprocheck, formatters) pinned to tags or commits",
+                        first.path,
+                        first.line,
+                        related=[place for _, place in others],
+                    )
             return
         for repo in precommit_config.repos:
             if repo.repo in ("local", "meta") or repo.rev is None:
@@ -607,15 +617,71 @@ class PreCommitNotPinned(Rule):
                     repo.rev_line,
                 )
 
-    @staticmethod
-    def recommends_config(project, ci_configs: list[CiConfig]) -> bool:
-        """A missing config is worth a word where CI already runs checks on the project (without CI, CI001 is
-        the one fix site)."""
-        return (
-            is_python_project(project)
-            and not project.exists(".pre-commit-config.yaml")
-            and has_ci(project, ci_configs, None)
-        )
+
+def pre_commit_expected(project, ci_configs, shell_commands, pyproject) -> list[tuple[str, Location]]:
+    """Where the project runs or tells contributors to run pre-commit with the root's configuration, as (who
+    does it, location), CI first: its steps and actions, the root Makefile, tox/nox, then CONTRIBUTING and
+    README."""
+    places: list[tuple[str, Location]] = []
+    for config in pipelines(ci_configs):
+        for step in config.run_steps:
+            folder = step.folder
+            if step.is_shell and not (folder and project.exists(f"{folder}/.pre-commit-config.yaml")):
+                for command in split_commands(step.script, step.line, step.env):
+                    if reads_pre_commit_config(command):
+                        places.append(("CI runs", Location(config.path, command.line)))
+        for use in config.uses:
+            if use.action in PRE_COMMIT_ACTIONS:
+                places.append(("CI runs", Location(config.path, use.line)))
+    for sourced in shell_commands:
+        if sourced.origin == "makefile" and "/" not in sourced.path and reads_pre_commit_config(sourced.command):
+            places.append((f"the {sourced.path} runs", Location(sourced.path, sourced.line)))
+    tox_table = ((pyproject or {}).get("tool") or {}).get("tox") if isinstance(pyproject, dict) else None
+    if tox_table and "pre-commit" in str(tox_table):
+        places.append(("tox runs", Location("pyproject.toml", 1)))
+    for rel, what in [(f, f"{f} runs") for f in ci_jobs.PRE_COMMIT_TASK_FILES] + [
+        (f, f"{f} tells contributors to use") for f in ci_jobs.PRE_COMMIT_DOC_FILES
+    ]:
+        line = mention_line(project, rel)
+        if line:
+            places.append((what, Location(rel, line)))
+    return places
+
+
+def reads_pre_commit_config(command: Command) -> bool:
+    """`pre-commit run`, `uv run pre-commit install`, `python -m pre_commit run` without `-c`/`--config`."""
+    argv = unwrap_runner(strip_wrappers(command.argv))
+    if not argv:
+        return False
+    program = posixpath.basename(argv[0])
+    if program in ("pre-commit", "prek"):
+        args = argv[1:]
+    elif is_python_module(argv, "pre_commit"):
+        args = argv[3:]
+    else:
+        return False
+    if any(a in ("-c", "--config") or a.startswith("--config=") for a in args):
+        return False
+    words = [a for a in args if not a.startswith("-")]
+    return bool(words) and words[0] in ci_jobs.PRE_COMMIT_CONFIG_COMMANDS
+
+
+# `pre-commit run`, `pre-commit install` as written in docs or a task runner (`session.run("pre-commit", "run")`).
+PRE_COMMIT_MENTION = re.compile(
+    r"(?<![\w.-])pre[-_]commit(?:[\"']?\s*,\s*[\"']|\s+)(?:-\S+\s+)*("
+    + "|".join(sorted(ci_jobs.PRE_COMMIT_CONFIG_COMMANDS, key=len, reverse=True))
+    + r")\b(?!-)"
+)
+
+
+def mention_line(project, rel: str) -> int | None:
+    """The first line of a root file that tells to run pre-commit (`pre-commit install`); a topic ("pre-commit
+    hooks") or another config file (`.pre-commit-config.yaml` of a module) is no instruction."""
+    if not project.exists(rel):
+        return None
+    text = project.try_read_text(rel) or ""
+    match = PRE_COMMIT_MENTION.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 # -- SEC002 -------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What a CI job does, told from its steps: CI002 points at the workflow that tests, CI003 judges the runner of
-jobs that install, test, train or build (not of those that check links, label issues, greet, mark stale,
-publish what another job built, or only build container images)."""
+jobs that install the project's environment, test, train or build it (not of those that only lint, fetch results
+and render them, check links, label issues, greet, mark stale, publish what another job built, or only build
+container images)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,35 @@ BUILD_PROGRAMS = frozenset(
     {"make", "gmake", "cmake", "ninja", "hatch", "flit", "maturin", "npm", "yarn", "pnpm", "cargo", "go", "bazel"}
 )
 TRAIN_PROGRAMS = frozenset(
-    {"torchrun", "accelerate", "deepspeed", "dvc", "papermill", "jupyter", "cml", "mlflow", "python", "python3"}
+    {"torchrun", "accelerate", "deepspeed", "papermill", "jupyter", "mlflow", "python", "python3"}
 )
+# Programs whose subcommands mostly fetch results and render them (activity "report": `dvc pull`, `dvc metrics
+# diff`, `dvc plots diff`), except those listed here, which run the pipeline on the runner (activity "train").
+REPORT_PROGRAMS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "dvc": (("repro",), ("run",), ("exp", "run"), ("exp", "apply")),
+    "cml": (),  # `cml comment create`, `cml publish`, `cml runner launch` (the training runs on another runner)
+}
+# Linters and formatters (activity "lint"), as programs, `python -m` modules and the packages that install them.
+LINT_PROGRAMS = frozenset(
+    {
+        "pre-commit", "prek", "ruff", "flake8", "black", "isort", "pylint", "mypy", "pyright", "codespell",
+        "yamllint", "shellcheck", "pydocstyle", "pycodestyle", "autoflake", "docformatter", "nbqa", "bandit",
+        "interrogate", "markdownlint", "prettier", "pyupgrade", "blackdoc", "mdformat", "typos",
+    }
+)  # fmt: skip
+LINT_MODULES = frozenset({"pre_commit", "ruff", "flake8", "black", "isort", "pylint", "mypy", "pycodestyle"})
+LINT_PACKAGES = LINT_PROGRAMS | frozenset({"flake8-bugbear", "flake8-docstrings", "pep8-naming", "pylint-pytest"})
+# Makefile targets that only lint (`make lint`, `make format`): a job running only these lints.
+LINT_TARGETS = frozenset({"lint", "lints", "format", "fmt", "style", "check-format", "check-style", "pre-commit"})
+# Node package managers: a global install (`npm install -g json5`) installs a command-line tool, no build.
+NODE_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm"})
+NODE_GLOBAL = frozenset({"-g", "--global", "global"})
 # Runners whose `run`/`exec` word is followed by the program they run.
 RUNNERS = frozenset({"uv", "poetry", "pdm", "hatch", "pipenv", "conda", "mamba", "micromamba", "pixi", "rye"})
 # Packages installed only to publish, notify or talk to a service: installing them is no environment.
 PUBLISHING_TOOLS = frozenset({"twine", "awscli", "ghp-import", "gh", "requests", "pygithub"})
+# Packages that are tools rather than the project's environment (a requirements file of only these, too).
+TOOL_PACKAGES = PUBLISHING_TOOLS | LINT_PACKAGES
 
 # Actions by what they make a job do; an action is named `owner/repo[/path]`, matched on its last segment.
 SETUP_ACTION_PREFIXES = ("setup-",)  # actions/setup-python, astral-sh/setup-uv, conda-incubator/setup-miniconda
@@ -32,7 +56,19 @@ IMAGE_TOOLING_ACTIONS = frozenset(
 )
 IMAGE_BUILDERS = frozenset({"docker", "podman", "buildah"})
 IMAGE_SUBCOMMANDS = (("build",), ("buildx", "build"), ("buildx", "bake"), ("image", "build"), ("bud",))
-LINT_ACTIONS = frozenset({"pre-commit/action", "pre-commit-ci/lite-action"})
+LINT_ACTIONS = frozenset(
+    {
+        "pre-commit/action", "pre-commit-ci/lite-action", "astral-sh/ruff-action", "chartboost/ruff-action",
+        "psf/black", "py-actions/flake8", "isort/isort-action", "jamescurtin/isort-action",
+        "codespell-project/actions-codespell", "ricardochaves/python-lint", "suo/flake8-github-action",
+    }
+)  # fmt: skip
+# Set-up actions for the tools that fetch results and render them (CML reports): no environment of the project.
+REPORT_ACTIONS = frozenset({"iterative/setup-cml", "iterative/setup-dvc"})
+# CI003 judges the runner of a job that does one of these; a job that only sets up a toolchain ("setup") too,
+# unless all else it does is linting or reporting.
+WORKING_ACTIVITIES = frozenset({"test", "install", "build", "train"})
+CHECKING_ACTIVITIES = frozenset({"lint", "report"})
 # Inputs through which an action runs a shell command (retry wrappers: `with: run: docker build ...`).
 SCRIPT_INPUTS = frozenset({"run", "command", "script"})
 # A job named for its tests (`Tests`, `unit-tests`, `run_tests_ubuntu`) runs them.
@@ -41,3 +77,12 @@ TEST_NAME = re.compile(r"(?i)(^|[\W_])tests?($|[\W_])")
 # CI003: owners whose actions GitHub itself publishes and maintains (`actions/checkout`, `github/codeql-action`).
 # A version tag of theirs is not reported (it has no bearing on results); a branch (`@main`) still is.
 GITHUB_OWNED_ACTIONS = frozenset({"actions", "github"})
+
+# CI004: `pre-commit` subcommands that read `.pre-commit-config.yaml` (from the folder they run in), and the
+# files where a project tells contributors to use pre-commit (a mention there expects the root's config).
+PRE_COMMIT_CONFIG_COMMANDS = frozenset({"run", "install", "install-hooks", "autoupdate"})
+PRE_COMMIT_TASK_FILES = ("tox.ini", "tox.toml", "noxfile.py")
+PRE_COMMIT_DOC_FILES = (
+    "CONTRIBUTING.md", "CONTRIBUTING.rst", "CONTRIBUTING", ".github/CONTRIBUTING.md", "docs/CONTRIBUTING.md",
+    "README.md", "README.rst", "README",
+)  # fmt: skip
