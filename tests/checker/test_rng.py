@@ -796,3 +796,22 @@ def test_rng001_a_generator_that_nothing_uses_draws_nothing(make_repo):
     passed += "    run(random.Random())\n"
     root = make_repo({"unused.py": unused, "used.py": used, "passed.py": passed})
     assert sorted(f["path"] for f in findings(root, select="RNG001")) == ["passed.py", "used.py"]
+
+
+def test_rng006_a_loader_only_a_self_test_reaches_stays_rng006s(make_repo):
+    data = (
+        "import torch\nfrom torch.utils.data import DataLoader\n\n\n"
+        "def make(ds):\n    return DataLoader(ds, shuffle=True)\n\n\n"
+        "if __name__ == '__main__':\n    print(make(torch.rand(4)))\n"
+    )
+    root = make_repo(
+        {
+            "pkg/__init__.py": "",
+            "pkg/data.py": data,
+            "pkg/module.py": "from pkg.data import make\n",
+            "train.py": "import torch\n\nfrom pkg.data import make\n\nif __name__ == '__main__':\n"
+            "    torch.manual_seed(0)\n    make([1])\n",
+        }
+    )
+    found = sorted((f["code"], f["path"], f["severity"]) for f in findings(root, select="RNG001,RNG006"))
+    assert found == [("RNG006", "pkg/data.py", "info")]

@@ -551,7 +551,7 @@ class UnseededDataOperation(Rule):
                     message = f"{shown(call.func)}() without seed shuffles differently on every run; {fix}"
                 if lib is not None:
                     if reaching is None:
-                        reaching = EntrySeeding(entry_randomness)
+                        reaching = EntrySeeding(entry_randomness, call_graph)
                     seeded = reaching.seeded(unit, lib)
                     if seeded is False:
                         continue  # an entry point reaches it without seeding lib: RNG001/RNG002 report that
@@ -590,8 +590,10 @@ class EntrySeeding:
     """Whether the entry points that reach a unit seed a library: True (all do), False (one does not, so RNG001
     or RNG002 reports it), None (no entry point reaches it: library code)."""
 
-    def __init__(self, entry_randomness: list[EntryRandomness]):
-        self.entries = entry_randomness
+    def __init__(self, entry_randomness: list[EntryRandomness], graph: CallGraph):
+        self_tests = SelfTests(graph, [result.entry for result in entry_randomness])
+        # Self-tests are no entry points for RNG001/RNG002, so they cannot stand in for a finding here either.
+        self.entries = [r for r in entry_randomness if self_tests.importer_of(r.entry) is None]
         self._reach: dict[str, tuple[set[Unit], set[Unit]]] = {}
 
     def seeded(self, unit: Unit, lib: str) -> bool | None:
@@ -665,7 +667,7 @@ class UnseededDataLoader(Rule):
 
     def check(self, rng_sources, call_graph, declared_distributions, entry_randomness):
         old_torch = predates_worker_seeding(declared_distributions)
-        reaching = EntrySeeding(entry_randomness)
+        reaching = EntrySeeding(entry_randomness, call_graph)
         for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
             module = call_graph.source(unit)
             constants = None
