@@ -612,3 +612,10 @@ def test_lck002_universal_lock_and_packages_left_out_on_purpose(make_repo):
     lock = compiled("requirements.in", body, flags="--no-emit-package torch --universal")
     root = make_repo({"requirements.in": "numpy>=1.26\ntorch\n", "requirements.txt": lock})
     assert of(root, "LCK002") == []
+
+
+def test_lck001_a_file_whose_only_loose_requirements_never_shape_results_still_needs_a_lock(make_repo):
+    """DEP001 leaves out display-only packages, so LCK001 must not leave such a file to it."""
+    root = make_repo({"requirements.txt": "torch==2.3.1\nipywidgets>=8\ntqdm\n", "train.py": "import torch\n"})
+    assert [f["path"] for f in findings(root, select="LCK001")] == ["requirements.txt"]
+    assert findings(root, select="DEP001") == []

@@ -28,6 +28,7 @@ from packaging.version import InvalidVersion, Version
 from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.project import UnreadableFile, decode_text
+from reprocheck.tables.dev_tools import bears_on_results
 
 COMMENT = re.compile(r"(^|\s+)#.*$")
 VIA_START = re.compile(r"^\s*#\s*via(?:\s+(?P<rest>\S.*))?$")
@@ -796,9 +797,18 @@ def constraint_pins(files: dict[str, RequirementsFile], rel: str) -> set[str]:
     return names
 
 
+def is_loose(entry: RequirementLine) -> bool:
+    """An index requirement that can change results and is not pinned to one version (dev tools and display-only
+    packages never change results: tables/dev_tools.py)."""
+    if entry.name is None or entry.url is not None or entry.is_local or entry.is_pinned:
+        return False
+    return bears_on_results(entry.name)
+
+
 def unpinned(files: dict[str, RequirementsFile], rel: str) -> list[RequirementLine]:
-    """Index requirements of `rel` that neither it nor a constraint in force pins to one version (DEP001's)."""
-    entries = [r for r in files[rel].requirements if r.name and r.url is None and not r.is_local and not r.is_pinned]
+    """Loose requirements of `rel` that no constraint in force pins either (DEP001 reports them; LCK001 leaves a
+    file that has some to DEP001)."""
+    entries = [r for r in files[rel].requirements if is_loose(r)]
     if not entries:
         return []
     pinned = constraint_pins(files, rel)

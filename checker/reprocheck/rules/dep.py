@@ -9,7 +9,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck.facts.project_kind import LIBRARY_HINT
-from reprocheck.facts.requirements import constraints_of, includers, same_version
+from reprocheck.facts.requirements import is_loose, same_version, unpinned
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
@@ -91,15 +91,13 @@ class UnpinnedRequirement(Rule):
         for rel, parsed in requirements_files.items():
             if parsed.is_input or rel in locks or rel in lock_inputs:
                 continue
-            pinned = constrained_pins(requirements_files, rel)
-            for entry in parsed.requirements:
-                if is_unpinned(entry) and entry.name not in pinned:
-                    yield self.unpinned(entry, rel, rel)
+            for entry in unpinned(requirements_files, rel):
+                yield self.unpinned(entry, rel, rel)
         for rel, env in conda_environments.items():
             if env.pip is None or rel in lock_inputs:
                 continue
             for entry in env.pip.requirements:
-                if is_unpinned(entry):
+                if is_loose(entry):
                     yield self.unpinned(entry, rel, f"the pip section of {rel}")
 
     def unpinned(self, entry, rel: str, where: str):
@@ -124,25 +122,10 @@ class UnpinnedRequirement(Rule):
         )
 
 
-def is_unpinned(entry) -> bool:
-    """An installed requirement that can change results and is not pinned to one version."""
-    if entry.name is None or entry.url is not None or entry.is_local or entry.is_pinned:
-        return False
-    return bears_on_results(entry.name)
-
-
 def patch_level_only(specifier) -> bool:
     """`~=X.Y.Z` (alone or with bounds inside it): only patch releases of X.Y can be installed."""
     compatible = [spec for spec in specifier if spec.operator == "~="]
     return bool(compatible) and all(len(spec.version.split(".")) >= 3 for spec in compatible)
-
-
-def constrained_pins(requirements_files, rel: str) -> set[str]:
-    """Names pinned exactly by the constraints in force when `rel` is installed, directly or via an includer."""
-    names: set[str] = set()
-    for start in [rel, *includers(requirements_files, rel)]:
-        names.update(c.name for c in constraints_of(requirements_files, start) if c.name and c.is_pinned)
-    return names
 
 
 class MutableDirectReference(Rule):
