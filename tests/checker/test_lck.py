@@ -619,3 +619,12 @@ def test_lck001_a_file_whose_only_loose_requirements_never_shape_results_still_n
     root = make_repo({"requirements.txt": "torch==2.3.1\nipywidgets>=8\ntqdm\n", "train.py": "import torch\n"})
     assert [f["path"] for f in findings(root, select="LCK001")] == ["requirements.txt"]
     assert findings(root, select="DEP001") == []
+
+
+def test_lck001_a_file_of_patch_series_still_needs_a_lock(make_repo):
+    """`~=X.Y.Z` lines are DEP001 infos; the file's real gap, no lock, stays LCK001's."""
+    root = make_repo({"requirements.txt": "tensorflow~=2.14.0\njoblib~=1.3.2\n", "train.py": "import joblib\n"})
+    assert [f["path"] for f in findings(root, select="LCK001")] == ["requirements.txt"]
+    assert {f["severity"] for f in findings(root, select="DEP001")} == {"info"}
+    root = make_repo({"requirements.txt": "tensorflow~=2.14.0\nnumpy>=1.26\n", "train.py": "import numpy\n"})
+    assert findings(root, select="LCK001") == []

@@ -805,6 +805,13 @@ def is_loose(entry: RequirementLine) -> bool:
     return bears_on_results(entry.name)
 
 
+def patch_series(specifier: SpecifierSet) -> bool:
+    """`~=X.Y.Z` (alone or with bounds inside it): only patch releases of X.Y can be installed (DEP001 reports
+    it at info, and LCK001 still asks for a lock)."""
+    compatible = [spec for spec in specifier if spec.operator == "~="]
+    return bool(compatible) and all(len(spec.version.split(".")) >= 3 for spec in compatible)
+
+
 def unpinned(files: dict[str, RequirementsFile], rel: str) -> list[RequirementLine]:
     """Loose requirements of `rel` that no constraint in force pins either (DEP001 reports them; LCK001 leaves a
     file that has some to DEP001)."""

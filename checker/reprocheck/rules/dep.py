@@ -9,7 +9,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck.facts.project_kind import LIBRARY_HINT
-from reprocheck.facts.requirements import is_loose, same_version, unpinned
+from reprocheck.facts.requirements import is_loose, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
@@ -103,7 +103,7 @@ class UnpinnedRequirement(Rule):
     def unpinned(self, entry, rel: str, where: str):
         """A warning, or info for a compatible release that only lets patch versions float (`~=2.13.0`)."""
         written = str(entry.specifier) or "no version"
-        if patch_level_only(entry.specifier):
+        if patch_series(entry.specifier):
             finding = self.finding(
                 f"{entry.raw_name} is pinned to a patch series in {where} ({written}), so patch releases float; pin "
                 f"it exactly ({entry.raw_name}==X.Y.Z) or compile a lock for a bit-for-bit environment",
@@ -120,12 +120,6 @@ class UnpinnedRequirement(Rule):
             entry.line,
             entry.column,
         )
-
-
-def patch_level_only(specifier) -> bool:
-    """`~=X.Y.Z` (alone or with bounds inside it): only patch releases of X.Y can be installed."""
-    compatible = [spec for spec in specifier if spec.operator == "~="]
-    return bool(compatible) and all(len(spec.version.split(".")) >= 3 for spec in compatible)
 
 
 class MutableDirectReference(Rule):

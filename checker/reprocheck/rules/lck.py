@@ -13,7 +13,14 @@ from reprocheck import filekinds
 from reprocheck.facts.declarations import locate_string
 from reprocheck.facts.locks import as_list, as_table, lock_kind_by_name, sibling
 from reprocheck.facts.project_kind import LIBRARY_HINT
-from reprocheck.facts.requirements import constraints_of, parse_requirement, requirements_of, resolve_from, unpinned
+from reprocheck.facts.requirements import (
+    constraints_of,
+    parse_requirement,
+    patch_series,
+    requirements_of,
+    resolve_from,
+    unpinned,
+)
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
 from reprocheck.findings import Severity
@@ -107,8 +114,8 @@ class MissingLock(Rule):
             named = [r for r in parsed.requirements if r.name]
             if not named or covered(rel, names) or all(is_dev_tool(r.name) for r in named):
                 continue  # tooling only (linters, test runners, docs builders) shapes no result
-            if not parsed.is_input and unpinned(requirements_files, rel):
-                continue  # DEP001 reports the unpinned requirements of this file, with the same fix
+            if not parsed.is_input and any(not patch_series(r.specifier) for r in unpinned(requirements_files, rel)):
+                continue  # DEP001 warns about the unpinned requirements of this file, with the same fix
             if parsed.is_input:
                 target = rel[: -len(".in")] + ".txt"
                 message = (
