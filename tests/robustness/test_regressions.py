@@ -256,3 +256,18 @@ def test_a_workflow_whose_default_shell_is_empty_runs_its_steps_in_the_default_s
     )
     root = make_repo({".github/workflows/ci.yml": workflow, "requirements.txt": "numpy==1.26.4\n"})
     assert "DEP002" in [f["code"] for f in findings(root)]
+
+
+@pytest.mark.parametrize("tool", ["tool = 5\n", "tool = []\n", "[tool]\ntox = 3\n", "[tool]\nsetuptools = 'x'\n"])
+def test_odd_tool_tables_crash_no_rule(make_repo, tool):
+    root = make_repo(
+        {
+            "pyproject.toml": f'{tool}[project]\nname = "x"\n',  # top-level keys before the first table
+            "README.md": "Run `pre-commit install` first.\n",
+            "x/__init__.py": "",
+            "x/data.npz": b"\x00" * 10,
+            "nb.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+        }
+    )
+    result = run_cli(str(root), "--select", "ALL", "--no-cache", "--output-format", "json")
+    assert result.exit_code in (0, 1), result.stderr

@@ -636,7 +636,8 @@ def pre_commit_expected(project, ci_configs, shell_commands, pyproject) -> list[
     for sourced in shell_commands:
         if sourced.origin == "makefile" and "/" not in sourced.path and reads_pre_commit_config(sourced.command):
             places.append((f"the {sourced.path} runs", Location(sourced.path, sourced.line)))
-    tox_table = ((pyproject or {}).get("tool") or {}).get("tox") if isinstance(pyproject, dict) else None
+    tool = pyproject.get("tool") if isinstance(pyproject, dict) else None
+    tox_table = tool.get("tox") if isinstance(tool, dict) else None
     if tox_table and "pre-commit" in str(tox_table):
         places.append(("tox runs", Location("pyproject.toml", 1)))
     for rel, what in [(f, f"{f} runs") for f in ci_jobs.PRE_COMMIT_TASK_FILES] + [
