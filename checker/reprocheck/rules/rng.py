@@ -501,8 +501,8 @@ class UnseededDataOperation(Rule):
     seeds it and that no entry point seeding NumPy reaches (through the branches it takes: a draw in a model
     that only a seeded entry point runs is seeded). A split, sample or shuffle that entry points seeding its
     library reach repeats from run to run but moves with every earlier draw of the global generator: info. One
-    that an entry point reaches without seeding its library is left to RNG001/RNG002, which report that entry
-    point.
+    that an entry point reaches without seeding its library (NumPy draws included) is left to RNG001/RNG002,
+    which report that entry point.
 
     ## Why it matters
     Which rows land in the training, validation and test sets decides the reported numbers. An unseeded split
@@ -577,7 +577,9 @@ class UnseededDataOperation(Rule):
                         covered = entry_reached_units(entry_randomness)
                     if unit.path not in seeds_numpy:
                         seeds_numpy[unit.path] = module_seeds_numpy(call_graph, unit.path, settings)
-                    if unit not in covered and not seeds_numpy[unit.path]:
+                    if reaching is None:
+                        reaching = EntrySeeding(entry_randomness, call_graph)
+                    if unit not in covered and not seeds_numpy[unit.path] and reaching.seeded(unit, "numpy") is None:
                         message = (
                             f"{shown(call.func)}() draws from NumPy's global generator, which nothing seeds here; "
                             f"use rng = np.random.default_rng(seed) and rng.{qualified.rsplit('.', 1)[-1]}(...)"
