@@ -62,9 +62,11 @@ def test_nb001_outputs_and_counts(make_repo):
 
 
 def test_nb001_stream_output_without_count(make_repo):
-    root = make_repo({"a.ipynb": notebook(code("print(1)\n", outputs=[stream("1\n")]))})
-    (found,) = of(root, "NB001")
+    files = {"a.ipynb": notebook(code("print(1)\n", outputs=[stream("1\n")]))}
+    (found,) = of(make_repo({**files, ".gitattributes": "*.ipynb filter=nbstripout\n"}), "NB001")
     assert "outputs in 1 cell" in found["message"] and "execution counts" not in found["message"]
+    # without a stripping policy, counts that a clean-up tool blanked everywhere say nothing about the run
+    assert of(make_repo(files), "NB001") == []
 
 
 def test_nb001_stripped_notebook_is_clean(make_repo):

@@ -113,9 +113,10 @@ class NotebookOutputs(Rule):
       slipped past the project's own rule.
     - **info** otherwise, and only when the execution counts show that the outputs are not from one clean
       top-to-bottom run: counts that do not start at `[1]`, gaps (`[4]` after `[2]`), repeats, or cells that
-      show outputs without a count. Outputs kept for readers (lecture, book and analysis notebooks) from a clean
-      run (counts `[1]`, `[2]`, ... in order) are legitimate and not reported. A notebook that NB002 reports
-      (outputs run out of order) is not reported again: the fix is the same.
+      show outputs without a count among counted ones. Outputs kept for readers (lecture, book and analysis
+      notebooks) from a clean run (counts `[1]`, `[2]`, ... in order) are legitimate and not reported, and so are
+      notebooks whose counts were all blanked by a clean-up tool (the counts then say nothing). A notebook that
+      NB002 reports (outputs run out of order) is not reported again: the fix is the same.
 
     ## Why it matters
     Outputs are the result of one run on one machine, saved next to code that may since have changed: readers
@@ -186,13 +187,16 @@ def not_one_clean_run(notebook: Notebook) -> str | None:
     cells it runs 1, 2, 3, ... from the top), or None when they are. Cells never run (no count, no output) are
     skipped."""
     counts = []
+    uncounted = None
     for cell in notebook.code_cells:
         if cell.execution_count is not None:
             counts.append(cell.execution_count)
-        elif cell.outputs:
-            return f"cell {cell.index} shows outputs without an execution count"
+        elif cell.outputs and uncounted is None:
+            uncounted = cell.index
     if not counts:
-        return None
+        return None  # every count blanked (a clean-up tool keeps outputs and clears counts): nothing to tell
+    if uncounted is not None:
+        return f"cell {uncounted} shows outputs without an execution count"
     if counts[0] != 1:
         return f"the first count is [{counts[0]}], not [1]"
     for previous, count in pairwise(counts):
