@@ -777,3 +777,17 @@ def test_ci002_names_make_ignoring_the_checkers_failure(make_repo, makefile, com
 def test_ci002_make_that_lets_the_checker_fail_the_build(make_repo, makefile, command):
     files = {".github/workflows/ci.yml": workflow(f"      - run: {command}\n"), "Makefile": makefile}
     assert found(make_repo, files, "CI002") == []
+
+
+def test_ci003_action_pins_only_in_jobs_whose_output_a_result_can_depend_on(make_repo):
+    workflow = (
+        "on: push\njobs:\n"
+        "  lint:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: trilom/file-changes-action@v1.2.4\n      - uses: pre-commit/action@v3.0.1\n"
+        "  labels:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions-ecosystem/action-add-labels@v1\n"
+        "  test:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: astral-sh/setup-uv@v6\n      - run: uv sync --locked && uv run pytest\n"
+        "  image:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: docker/build-push-action@v6\n"
+    )
+    found_lines = [line for _, line, _ in found(make_repo, {".github/workflows/ci.yml": workflow}, "CI003")]
+    assert found_lines == [15, 20]  # setup-uv in the test job, build-push-action in the image job

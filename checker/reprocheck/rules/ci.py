@@ -434,7 +434,8 @@ class MutableCiEnvironment(Rule):
     """
     ## What it does
     Reports what makes a CI run change without a commit: a third-party action (or reusable workflow) not pinned to
-    a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned), a `docker://` action without a digest, a
+    a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned) in a job whose output a result can depend on
+    (not one that only lints, reports or does housekeeping), a `docker://` action without a digest, a
     `container:`, `services:` or GitLab `image:` without a tag or with `:latest`, and, as info,
     `runs-on: *-latest` runners of jobs that install the project's environment, test, train or build it (once
     per workflow file, the other lines as related locations). Jobs that only lint (pre-commit, ruff, flake8,
@@ -474,7 +475,7 @@ class MutableCiEnvironment(Rule):
         for config in ci_configs:
             for use in config.uses:
                 message = action_problem(use.uses, repository_owners)
-                if message:
+                if message and shapes_results(config, use.job, tool_requirement_files):
                     yield self.finding(message, config.path, use.line)
             for image in config.images:
                 if "$" in image.image:
@@ -513,6 +514,17 @@ class MutableCiEnvironment(Rule):
         )
         finding.severity = Severity.INFO
         yield finding
+
+
+def shapes_results(config: CiConfig, job: str | None, tool_files: frozenset[str]) -> bool:
+    """Whether an action's version can change what the job produces: jobs that only lint or report, or do
+    housekeeping (labels, stale issues, greetings), produce nothing a result depends on. Jobs building container
+    images do."""
+    if job not in config.jobs:
+        return True
+    if any(use.job == job and "/.github/workflows/" in use.uses for use in config.uses):
+        return True  # a reusable workflow: what it does is not in this file
+    return judges_runner(config, job, tool_files) or "image" in job_activities(config, job, tool_files)
 
 
 def judges_runner(config: CiConfig, job: str | None, tool_files: frozenset[str]) -> bool:
