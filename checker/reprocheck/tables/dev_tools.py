@@ -26,12 +26,14 @@ def is_dev_tool(name: str) -> bool:
     return name in DEV_TOOLS or name.startswith(DEV_TOOL_PREFIXES) or any(part in name for part in DEV_TOOL_PARTS)
 
 
-# Packages that only show or log what a run does: pinning them changes no result.
+# Packages that only show or log what a run does, or serve it to a user (app front ends): pinning them changes
+# no result.
 DISPLAY_ONLY = frozenset(
     {
         "tqdm", "rich", "colorlog", "coloredlogs", "hydra-colorlog", "termcolor", "colorama", "tabulate",
         "graphviz", "python-graphviz", "pydot", "ipywidgets", "widgetsnbextension", "jupyter", "jupyterlab",
-        "notebook", "ipykernel", "ipython", "nbformat", "nbconvert", "jupyter-client", "jupyter-core",
+        "notebook", "ipykernel", "ipython", "nbformat", "nbconvert", "jupyter-client", "jupyter-core", "streamlit",
+        "gradio",
     }
 )  # fmt: skip
 
