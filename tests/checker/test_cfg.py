@@ -587,3 +587,16 @@ def test_config_paths_and_seed_keys_settings(make_repo):
         }
     )
     assert found(root) == [("CFG001", "experiments/b.yaml", 1), ("CFG002", "experiments/c.yaml", 1)]
+
+
+def test_modules_that_name_no_config_file_or_option_are_not_read_as_config_programs(make_repo):
+    """The pre-filter: `import json` alone makes no config reader (the parse is skipped), a literal path or a config
+    flag does."""
+    from reprocheck.facts.config_programs import may_read_configs
+
+    assert not may_read_configs("import json\n\nprint(json.dumps({}))\n")
+    assert not may_read_configs("import yaml\nparser.add_argument('--lr', default=0.1)\n")
+    assert may_read_configs("cfg = yaml.safe_load(open('config.yaml'))\n")
+    assert may_read_configs('path = Path(__file__).parent / "hparams.json"\n')
+    assert may_read_configs("p.add_argument('--config-file', default=None)\n")
+    assert may_read_configs('p.add_argument("--cfg")\n')

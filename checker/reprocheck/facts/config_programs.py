@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from reprocheck import filekinds
@@ -84,12 +85,27 @@ def config_programs(project, settings, python_modules) -> ConfigPrograms:
     seed_names = {key.lower() for key in settings.seed_keys}
     programs = []
     for path, module in python_modules.items():
-        if filekinds.is_test_path(path) or not module.mentions(*MENTIONS) or module.tree is None:
+        if filekinds.is_test_path(path) or not module.mentions(*MENTIONS) or not may_read_configs(module.text):
+            continue
+        if module.tree is None:
             continue
         program = read_program(project, module, seed_names)
         if program.loads or program.config_options:
             programs.append(program)
     return ConfigPrograms(programs)
+
+
+# What a program that reads a config by literal path or takes a config option must contain: a string literal
+# ending in a config format, or a config flag. Most modules that import json or yaml contain neither, and are
+# never parsed for this (on large repositories the parse was most of the run).
+CONFIG_TEXT = re.compile(
+    r"""\.(?:ya?ml|json|toml)['"]|['"]--?(?:config|configs|cfg|conf|base|hparams|hyp|params)"""
+    r"""(?:[-_]?(?:file|path|name|files))?['"]"""
+)
+
+
+def may_read_configs(text: str | None) -> bool:
+    return bool(text) and CONFIG_TEXT.search(text) is not None
 
 
 def read_program(project, module, seed_names: set[str]) -> ConfigProgram:
