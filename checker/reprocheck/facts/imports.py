@@ -105,7 +105,7 @@ class ThirdPartyImports:
         return found
 
     def is_vendored(self, rel: str) -> bool:
-        return self.roles is not None and self.roles.role(rel) == "vendored"
+        return self.roles is not None and self.roles.is_vendored(rel)
 
     @cached_property
     def vendored_modules(self) -> frozenset[str]:

@@ -111,6 +111,16 @@ class Roles:
     def role(self, path: str) -> str:
         return self._judge(path)[0]
 
+    def is_vendored(self, path: str) -> bool:
+        """`role(path) == "vendored"`, without matching the other roles' globs (DEP004 asks for every file)."""
+        if path in self._answers:
+            return self._answers[path][0] == "vendored"
+        if self.forced is not None and self.forced.match_file(path):
+            return False
+        return any(path.startswith(copy.folder + "/") for copy in self.vendored_copies) or bool(
+            self.specs["vendored"].match_file(path)
+        )
+
     def why(self, path: str) -> str:
         """A few words saying what makes `path` play its role (for messages)."""
         return self._judge(path)[1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import posixpath
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -104,16 +103,20 @@ class SelfTests:
     def find(self) -> dict[str, str]:
         """Entry path -> the first module (not an entry point, not a test) that imports it."""
         entry_paths = {entry.path for entry in self.entries}
-        by_stem = {posixpath.splitext(posixpath.basename(e.path))[0]: e.path for e in self.entries if e.kind == "main"}
+        by_name: dict[str, list[str]] = {}
+        for entry in self.entries:
+            module = self.graph.modules.get(entry.path) if entry.kind == "main" else None
+            for name in module.import_names if module is not None else ():
+                by_name.setdefault(name, []).append(entry.path)
         found: dict[str, str] = {}
         for path, module in sorted(self.graph.modules.items()):
             if path in entry_paths or filekinds.is_test_path(path):
                 continue
             for item in module.imports:
                 for name in (item.module, *(f"{item.module}.{n}" for n in item.names)):
-                    target = by_stem.get(name.rsplit(".", 1)[-1])
-                    if target and target not in found and self.graph.module_path(name, path) == target:
-                        found[target] = path
+                    for target in by_name.get(name, ()):
+                        if target not in found and self.graph.module_path(name, path) == target:
+                            found[target] = path
         return found
 
 
