@@ -436,3 +436,21 @@ def test_dep004_a_notebook_that_installs_a_package_itself_is_nb003s_business(mak
         ("DEP004", "notebooks/other.ipynb"),
         ("NB003", "notebooks/bench.ipynb"),
     ]
+
+
+def test_dep004_an_import_that_only_arrives_with_a_declared_distribution_is_info(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "torchvision==0.18.1\npytest==8.2.0\n",
+            "train.py": "import numpy as np\nimport torchvision\nimport wandb\n",
+            "tests/helpers.py": "from packaging.version import Version\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert {name: f["severity"] for name, f in found.items()} == {
+        "numpy": "info",
+        "packaging": "info",
+        "wandb": "warning",
+    }
+    assert "it only arrives as a requirement of torchvision; declare numpy directly" in found["numpy"]["message"]
+    assert "requirement of pytest" in found["packaging"]["message"]

@@ -13,7 +13,7 @@ from reprocheck.facts.requirements import is_loose, patch_series, same_version, 
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
-from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, COMPANIONS, RENAMES
+from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, COMPANIONS, RENAMES
 from reprocheck.tables.dev_tools import bears_on_results
 from reprocheck.tables.import_names import (
     GENERIC_LOCAL_NAMES,
@@ -280,9 +280,10 @@ class UndeclaredImport(Rule):
     `if TYPE_CHECKING:`, under an availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags,
     `is_x_available()`, `RequirementCache`, `module_available`, `"x" in sys.modules`), or after
     `check_requirements("x")`, `pytest.importorskip("x")` or a guard that raises or returns when the module
-    is missing. The advice never names a PyPI project that is not the import's distribution (`apex` on PyPI is
-    not NVIDIA Apex), and calls an import of a generic own-code name that no longer exists (`utils`) a stale
-    import. Add your own mappings with `import-map`.
+    is missing. An import of a distribution that a declared one always brings (`numpy` with `torchvision`,
+    `packaging` with `pytest`) works today and is reported at info, naming what brings it. The advice never names
+    a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import
+    of a generic own-code name that no longer exists (`utils`) a stale import. Add your own mappings with `import-map`.
 
     ## Why it matters
     An import that works only because the package happens to be installed on the author's machine breaks on
@@ -327,23 +328,39 @@ class UndeclaredImport(Rule):
             folder, names = provided[site.path]
             if not any(name in names for name in providers(site.module, user_map)):
                 missing.setdefault((folder, missing_key(site, user_map)), []).append(site)
-        for (folder, _), sites in sorted(missing.items(), key=lambda item: site_order(item[1][0])):
-            yield self.report(sorted(sites, key=site_order), user_map, folder)
+        for (folder, distribution), sites in sorted(missing.items(), key=lambda item: site_order(item[1][0])):
+            ordered = sorted(sites, key=site_order)
+            yield self.report(ordered, user_map, folder, distribution, provided[ordered[0].path][1])
 
-    def report(self, sites: list, user_map: dict[str, list[str]], folder: str):
+    def report(self, sites: list, user_map: dict[str, list[str]], folder: str, distribution: str, declared: set):
         """One finding per missing distribution and project: at its first import site, the other files' first sites
-        related."""
+        related. A distribution that a declared one always brings is info, naming what brings it."""
         first = sites[0]
         files = list(dict.fromkeys(site.path for site in sites))
         where = first.path if len(files) == 1 else f"{len(files)} files, first in {first.path},"
         declaration = (
             f"no dependency declaration of the project in {folder}/" if folder else "no dependency declaration"
         )
-        message = f"{first.top} is imported in {where} but {declaration} provides it; {advice(first, user_map)}"
         related = [Location(s.path, s.line, cell=s.cell, json_line=s.json_line) for s in sites[1:]]
-        return self.finding(
+        bringers = sorted(name for name in declared if distribution in BRINGS.get(name, ()))
+        if bringers:
+            message = (
+                f"{first.top} is imported in {where} but {declaration} names it: it only arrives as a requirement "
+                f"of {join_names(bringers)}; declare {distribution} directly, so that a release of "
+                f"{bringers[0]} that drops it cannot break the import"
+            )
+        else:
+            message = f"{first.top} is imported in {where} but {declaration} provides it; {advice(first, user_map)}"
+        finding = self.finding(
             message, first.path, first.line, cell=first.cell, json_line=first.json_line, related=related
         )
+        if bringers:
+            finding.severity = Severity.INFO
+        return finding
+
+
+def join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def installed_by(notebook) -> set[str]:
