@@ -600,3 +600,23 @@ def test_modules_that_name_no_config_file_or_option_are_not_read_as_config_progr
     assert may_read_configs('path = Path(__file__).parent / "hparams.json"\n')
     assert may_read_configs("p.add_argument('--config-file', default=None)\n")
     assert may_read_configs('p.add_argument("--cfg")\n')
+
+
+def test_cfg005_a_default_that_every_command_running_the_script_overrides(make_repo):
+    script = (
+        "import argparse\n\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--root-dir', default='/home/selim/datasets/deepfake')\n"
+        "parser.add_argument('--out', default='/home/selim/out')\n"
+    )
+    root = make_repo(
+        {
+            "preprocessing/landmarks.py": script,
+            "preprocess.sh": "python preprocessing/landmarks.py --root-dir $DATA_ROOT --out=$OUT\n",
+            "other/crops.py": script,
+            "crops.sh": "python other/crops.py --root-dir $DATA_ROOT\npython other/crops.py\n",
+            "loose.py": script,
+        }
+    )
+    found = sorted((f["path"], f["line"]) for f in findings(root, select="CFG005"))
+    # landmarks.py: both defaults always overridden; crops.py: one run passes nothing; loose.py: nobody runs it
+    assert found == [("loose.py", 4), ("loose.py", 5), ("other/crops.py", 4), ("other/crops.py", 5)]

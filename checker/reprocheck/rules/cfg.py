@@ -21,6 +21,7 @@ from reprocheck.facts.configs import (
     local_schema_path,
     schema_reference,
 )
+from reprocheck.facts.entrypoints import python_target
 from reprocheck.findings import Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
@@ -754,7 +755,9 @@ class UserSpecificPath(Rule):
     Finds absolute, user-specific paths in experiment configs and in Python string literals (code and notebook
     cells; not docstrings, comments, tests, shell scripts or docs): `/home/<user>/`, `/Users/<user>/`,
     `C:\\Users\\<user>\\`, `~/` (a home folder; `~/.cache`-style tool folders are fine), `/mnt/<user>` (shared
-    mounts such as `/mnt/data` are fine).
+    mounts such as `/mnt/data` are fine). A command-line default (`add_argument(..., default="/home/me/data")`) that
+    every command in the repository running the script overrides (`python prep.py --root-dir $DATA`) never takes
+    effect there and is not reported.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
@@ -776,7 +779,7 @@ class UserSpecificPath(Rule):
     severity = Severity.WARNING
     summary = "Absolute or user-specific paths in configs and code string literals"
 
-    def check(self, experiment_configs: ConfigSet, python_modules, notebook_modules):
+    def check(self, experiment_configs: ConfigSet, python_modules, notebook_modules, shell_commands):
         for path, config in experiment_configs.files.items():
             if not may_hold_user_path(config.text):
                 continue
@@ -785,10 +788,13 @@ class UserSpecificPath(Rule):
                     yield from self.yaml_strings(path, node)
             else:
                 yield from self.text_lines(path, config)
+        runs = None
         for path, module in python_modules.items():
             if filekinds.is_test_path(path) or not may_hold_user_path(module.text):
                 continue
-            yield from self.literals(path, module, None)
+            if runs is None:
+                runs = script_runs(shell_commands)
+            yield from self.literals(path, module, None, overridden_defaults(module, runs.get(path, [])))
         for path, cells in notebook_modules.items():
             if filekinds.is_test_path(path):
                 continue
@@ -829,7 +835,7 @@ class UserSpecificPath(Rule):
             if found:
                 yield self.finding(self.message(found, "a config"), path, number, line.find(found) + 1)
 
-    def literals(self, path: str, module, cell: int | None) -> Iterator:
+    def literals(self, path: str, module, cell: int | None, skipped: frozenset[int] = frozenset()) -> Iterator:
         tree = module.tree
         if tree is None:
             return
@@ -841,6 +847,8 @@ class UserSpecificPath(Rule):
         for node in ast.walk(tree):
             if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in docstrings:
                 continue
+            if id(node) in skipped:
+                continue  # a command-line default that every command running the script overrides
             found = user_path(node.value)
             if not found:
                 continue
@@ -851,6 +859,40 @@ class UserSpecificPath(Rule):
                 yield self.finding(
                     message, path, node.lineno, node.col_offset + 1, cell=cell, json_line=module.file_line(node.lineno)
                 )
+
+
+def script_runs(shell_commands) -> dict[str, list[set[str]]]:
+    """For each script that a command in the repository runs (`python x.py --root-dir $DATA`): the options each
+    such command passes."""
+    runs: dict[str, list[set[str]]] = {}
+    for sourced in shell_commands:
+        argv = sourced.command.argv
+        target = python_target(argv)
+        if target is None or target[0] != "script":
+            continue
+        script = posixpath.normpath(target[1]).lstrip("/")
+        start = argv.index(target[1]) + 1 if target[1] in argv else len(argv)
+        options = {word.split("=", 1)[0] for word in argv[start:] if word.startswith("-")}
+        runs.setdefault(script, []).append(options)
+    return runs
+
+
+def overridden_defaults(module, runs: list[set[str]]) -> frozenset[int]:
+    """String defaults of `add_argument` options that every command running this script passes explicitly: the
+    default never takes effect in the repository's own runs (ids of their AST nodes)."""
+    if not runs or module.tree is None or not module.mentions("add_argument"):
+        return frozenset()
+    skipped = set()
+    for node in ast.walk(module.tree):
+        if not (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument"
+        ):
+            continue
+        flags = {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+        default = next((k.value for k in node.keywords if k.arg == "default"), None)
+        if isinstance(default, ast.Constant) and flags and all(flags & options for options in runs):
+            skipped.add(id(default))
+    return frozenset(skipped)
 
 
 def user_path(text: str) -> str | None:
