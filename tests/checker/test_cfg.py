@@ -620,3 +620,13 @@ def test_cfg005_a_default_that_every_command_running_the_script_overrides(make_r
     found = sorted((f["path"], f["line"]) for f in findings(root, select="CFG005"))
     # landmarks.py: both defaults always overridden; crops.py: one run passes nothing; loose.py: nobody runs it
     assert found == [("loose.py", 4), ("loose.py", 5), ("other/crops.py", 4), ("other/crops.py", 5)]
+
+
+def test_cfg005_a_default_overridden_through_a_launcher_module(make_repo):
+    script = "import argparse\n\nargparse.ArgumentParser().add_argument('--data-dir', default='/mnt/sota/datasets/x')\n"
+    run = (
+        "python -u -m torch.distributed.launch --nproc_per_node=$GPUS --master_port 9901 "
+        "training/train.py --data-dir $ROOT --fold 0\n"
+    )
+    root = make_repo({"training/train.py": script, "train.sh": run})
+    assert findings(root, select="CFG005") == []

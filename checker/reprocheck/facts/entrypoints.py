@@ -31,6 +31,8 @@ WRAPPER_VALUE_OPTIONS = frozenset(
     {"-n", "--name", "-p", "--prefix", "--with", "--python", "--group", "--extra", "--project", "--directory", "-e"}
 )
 # Launchers that run a Python script given among their arguments.
+# Launcher modules run with `python -m`: the program they launch is the script or module after their options.
+LAUNCHER_MODULES = frozenset({"torch.distributed.launch", "torch.distributed.run", "accelerate.commands.launch"})
 LAUNCHERS = frozenset({"torchrun", "deepspeed", "accelerate", "horovodrun", "mpirun", "python-launcher", "composer"})
 PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X", "-Q"})
 # Top-level .py files that are tooling, not experiments.
@@ -62,7 +64,7 @@ def python_target(argv: list[str]) -> tuple[str, str] | None:
     """What a command runs: ("script", "path/x.py"), ("module", "pkg.mod") or None (not a Python program).
 
     Understands `python`, `python3.11`, `-m`, interpreter options, `uv/poetry/pipenv/conda run`, `env`/`nohup`
-    prefixes and launchers (`torchrun`, `accelerate launch`, `deepspeed`).
+    prefixes and launchers (`torchrun`, `python -m torch.distributed.launch`, `accelerate launch`, `deepspeed`).
     """
     i = 0
     while i < len(argv):
@@ -82,6 +84,8 @@ def python_target(argv: list[str]) -> tuple[str, str] | None:
             while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
                 option = argv[i]
                 if option == "-m" and i + 1 < len(argv):
+                    if argv[i + 1] in LAUNCHER_MODULES:  # `python -m torch.distributed.launch ... train.py`
+                        return python_target(["torchrun", *argv[i + 2 :]])
                     return "module", argv[i + 1]
                 if option.startswith("-m") and len(option) > 2:
                     return "module", option[2:]
