@@ -623,7 +623,10 @@ def test_cfg005_a_default_that_every_command_running_the_script_overrides(make_r
 
 
 def test_cfg005_a_default_overridden_through_a_launcher_module(make_repo):
-    script = "import argparse\n\nargparse.ArgumentParser().add_argument('--data-dir', default='/mnt/sota/datasets/x')\n"
+    script = (
+        "import argparse\n\narg = argparse.ArgumentParser().add_argument\n"
+        "arg('--data-dir', default='/mnt/sota/datasets/x')\n"
+    )
     run = (
         "python -u -m torch.distributed.launch --nproc_per_node=$GPUS --master_port 9901 "
         "training/train.py --data-dir $ROOT --fold 0\n"

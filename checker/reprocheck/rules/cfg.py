@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from reprocheck import filekinds
+from reprocheck.facts.config_programs import option_adders
 from reprocheck.facts.configs import (
     ConfigFile,
     ConfigSet,
@@ -883,10 +884,11 @@ def overridden_defaults(module, runs: list[set[str]]) -> frozenset[int]:
     if not runs or module.tree is None or not module.mentions("add_argument"):
         return frozenset()
     skipped = set()
+    adders = option_adders(module)  # `arg = parser.add_argument`, then `arg("--data-dir", default=...)`
     for node in ast.walk(module.tree):
-        if not (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument"
-        ):
+        func = node.func if isinstance(node, ast.Call) else None
+        named = isinstance(func, ast.Name) and func.id in adders
+        if not (named or (isinstance(func, ast.Attribute) and func.attr == "add_argument")):
             continue
         flags = {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
         default = next((k.value for k in node.keywords if k.arg == "default"), None)
