@@ -143,19 +143,33 @@ def check(
             "--no-cache", help="Neither read nor write the run cache (.reprocheck_cache/ at the project root)."
         ),
     ] = False,
+    write_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--write-baseline",
+            help="Record the current findings in the baseline (.reprocheck-baseline.json at the project root) "
+            "instead of reporting them; later runs hide them.",
+        ),
+    ] = False,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Report every finding, also those the baseline records.")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Check PATHs (default: the current directory) and report findings."""
     from reprocheck.config import ConfigError
     from reprocheck.fix import unified_diff
-    from reprocheck.report import FORMATS, render
+    from reprocheck.report import FORMATS, plural, render
     from reprocheck.report import statistics as render_statistics
     from reprocheck.runner import CheckOptions, build_report, check_target, fix_until_stable, group_targets, planned
+    from reprocheck.runner import write_baseline as runner_write_baseline
 
     if output_format not in FORMATS:
         raise fail(f"--output-format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fix and diff:
         raise fail("--fix and --diff cannot be combined: --diff only shows what --fix would write")
+    if write_baseline and (diff or statistics):
+        raise fail(f"--write-baseline cannot be combined with {'--diff' if diff else '--statistics'}")
     if statistics and output_format not in ("full", "concise", "json"):
         raise fail(f"--statistics works with --output-format full, concise or json, not {output_format}")
     options = CheckOptions(
@@ -166,6 +180,8 @@ def check(
         config=config,
         isolated=isolated,
         no_cache=no_cache,
+        no_baseline=no_baseline,
+        write_baseline=write_baseline,
     )
     try:
         targets = group_targets(paths or [Path(".")])
@@ -178,6 +194,12 @@ def check(
             raise typer.Exit(1 if changes else 0)
         if fix:
             results, fixed = fix_until_stable(results, targets, options)
+        if write_baseline and not any(r.errors for r in results):
+            for target, result in zip(targets, results, strict=True):
+                rel, count = runner_write_baseline(result, target.only)
+                where = rel if len(results) == 1 else str(result.project.root / rel)
+                typer.echo(f"Recorded {plural(count, 'finding')} in the baseline {where}; commit it.")
+            raise typer.Exit(0)
         report = build_report(results, use_color(no_color, output_file))
         report.fixed = fixed
         if statistics:

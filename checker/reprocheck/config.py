@@ -80,6 +80,7 @@ class Settings:
     roles: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_ROLES.items()})
     projects: list[str] = field(default_factory=list)  # globs of project folders; empty: detected (facts/projects.py)
     cache_dir: str = ".reprocheck_cache"
+    baseline: str = ".reprocheck-baseline.json"  # relative to the root; used when it exists (baseline.py)
     # bookkeeping, not settings
     sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     ignore_origins: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # selector -> origin

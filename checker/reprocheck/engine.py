@@ -1,4 +1,5 @@
-"""One run: facts built on demand, selected rules checked, suppressions applied, RPC findings added."""
+"""One run: facts built on demand, selected rules checked, suppressions and the baseline applied, RPC findings
+added."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reprocheck import baseline as baselines
 from reprocheck import filekinds
 from reprocheck.facts import FactStore
 from reprocheck.findings import Finding, Severity
@@ -17,7 +19,7 @@ from reprocheck.selection import Selection, matches
 from reprocheck.suppress import Suppressions
 
 # Rules that look at the other rules' outcome run last, in this order.
-LAST = ("RPC002", "RPC001")
+LAST = ("RPC002", "RPC001", "RPC003")
 
 
 @dataclass
@@ -35,12 +37,22 @@ class RunResult:
     errors: list[RuleError] = field(default_factory=list)
     rules: dict[str, type[Rule]] = field(default_factory=dict)
     selection: Selection | None = None
+    baselined: int = 0  # findings the baseline hid
+    baseline_file: str | None = None  # root-relative: where the baseline is read and written
 
 
-def run_rules(project: Project, selection: Selection, only: list[str] | None = None) -> RunResult:
-    """Check `project`; `only` limits reported findings to these root-relative paths (and below)."""
+def run_rules(
+    project: Project,
+    selection: Selection,
+    only: list[str] | None = None,
+    baseline: baselines.Baseline | None = None,
+    baseline_file: str | None = None,
+) -> RunResult:
+    """Check `project`; `only` limits reported findings to these root-relative paths (and below). `baseline`
+    hides the findings it records; the file at `baseline_file` (applied or not) is the checker's own output,
+    which no rule judges."""
     rules = load_rules()
-    result = RunResult(project=project, rules=rules, selection=selection)
+    result = RunResult(project=project, rules=rules, selection=selection, baseline_file=baseline_file)
     first = sorted(code for code in selection.to_run if code not in LAST)
     raw, result.errors = run_split(project, first, rules, check_rules, RuleError)
     # RPC002 reports what the others could not parse (in either process); RPC001 is computed below from the
@@ -54,6 +66,8 @@ def run_rules(project: Project, selection: Selection, only: list[str] | None = N
     placed = RolePlacement(project, rules)
     for finding in raw:
         if only is not None and not under_any(finding.path, only):
+            continue
+        if finding.path == baseline_file:
             continue
         if placed.keep(finding):
             settle(finding, selection, result, inline, placed)
@@ -69,7 +83,32 @@ def run_rules(project: Project, selection: Selection, only: list[str] | None = N
 
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=Finding.sort_key)
+    if baseline is not None:
+        apply_baseline(result, baseline, only)
     return result
+
+
+def apply_baseline(result: RunResult, baseline: baselines.Baseline, only: list[str] | None) -> None:
+    """Hide what the baseline records; report its stale entries (RPC003) when their rule ran on their path."""
+    selection = result.selection
+    ran = selection.to_run - {error.code for error in result.errors}  # a crashed rule's entries are not stale
+
+    def judged(entry: baselines.Entry) -> bool:
+        return entry.code in ran and (only is None or under_any(entry.path, only))
+
+    outcome = baselines.apply(baseline, result.findings, result.project.root, judged)
+    result.findings = outcome.reported
+    result.baselined = outcome.hidden
+    if baselines.STALE_CODE in ran:
+        rule = result.rules[baselines.STALE_CODE]()
+        for entry in outcome.stale:
+            message = (
+                f"stale baseline entry: {entry.code} at {entry.path} no longer occurs; run "
+                "`reprocheck check --write-baseline` again so the baseline only shrinks"
+            )
+            settle(rule.finding(message, baseline.rel, entry.line), selection, result, None)
+        result.findings.sort(key=Finding.sort_key)
+        result.suppressed.sort(key=Finding.sort_key)
 
 
 def check_rules(project: Project, codes: list[str]) -> tuple[list[Finding], list[RuleError]]:

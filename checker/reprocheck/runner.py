@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reprocheck import __version__
+from reprocheck import baseline as baselines
 from reprocheck.config import ConfigError, Settings, apply_cli, load_settings
 from reprocheck.engine import RunResult, run_rules
 from reprocheck.fix import apply_changes, planned_changes, planned_fixes
@@ -25,6 +26,13 @@ class CheckOptions:
     config: Path | None = None
     isolated: bool = False
     no_cache: bool = False
+    no_baseline: bool = False
+    write_baseline: bool = False
+
+    @property
+    def use_baseline(self) -> bool:
+        """Writing a baseline records every current finding, so it reads none."""
+        return not (self.no_baseline or self.write_baseline)
 
 
 @dataclass
@@ -72,7 +80,8 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
     listing = list_files(target.root)
     store = key = None
     if not options.no_cache:
-        folder, config_files = cache_location(target.root, options)
+        folder, config_files, baseline_rel = cache_location(target.root, options)
+        baseline_file = target.root / baseline_rel
         extra = {
             "select": options.select,
             "extend_select": options.extend_select,
@@ -80,7 +89,8 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
             "fail_on": options.fail_on,
             "isolated": options.isolated,
             "only": target.only,
-            "config_files": config_files,
+            "config_files": [*config_files, str(baseline_file)],
+            "baseline": [baseline_rel, baselines.state(baseline_file) if options.use_baseline else "unused"],
         }
         key = cache.run_key(target.root, listing[0], listing[1], extra)
         store = cache.RunCache(folder)
@@ -93,31 +103,65 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
     settings = settings_for(target.root, options)
     selection = select_rules(settings, load_rules())
     project = Project.discover(target.root, settings, root=target.root, listing=listing)
-    result = run_rules(project, selection, target.only)
+    baseline_rel = normal_rel(settings.baseline)
+    baseline = baselines.load(target.root, baseline_rel) if options.use_baseline else None
+    result = run_rules(project, selection, target.only, baseline, baseline_rel)
     if key and store is not None and not result.errors:
-        store.store(key, cache.encode_result(result.findings, result.suppressed, selection.to_run, settings.fail_on))
+        data = cache.encode_result(result.findings, result.suppressed, selection.to_run, settings.fail_on)
+        store.store(key, {**data, "baselined": result.baselined, "baseline_file": baseline_rel})
     return result
 
 
-def cache_location(root: Path, options: CheckOptions) -> tuple[Path, list[str]]:
-    """The cache folder (the `cache-dir` setting, read without validating the whole configuration) and the
-    configuration files whose content the key must cover."""
+def normal_rel(path: str) -> str:
+    """A root-relative setting as the findings' paths spell it (POSIX, no leading `./`)."""
+    return Path(path).as_posix()
+
+
+def write_baseline(result: RunResult, only: list[str] | None) -> tuple[str, int]:
+    """Record `result`'s findings in its baseline file; entries this run could not judge (another rule's, or
+    outside the checked paths) are kept. Returns the file and the number of findings recorded."""
+    from reprocheck.engine import under_any
+
+    root, rel = result.project.root, result.baseline_file or baselines.DEFAULT_FILE
+    ran = result.selection.to_run
+    try:
+        old = baselines.load(root, rel)
+    except ConfigError:
+        old = None  # a broken baseline is what writing it again repairs
+    kept = [
+        entry
+        for entry in (old.entries if old else ())
+        if entry.code not in ran or (only is not None and not under_any(entry.path, only))
+    ]
+    recorded = baselines.entries_of(result.findings, root)
+    baselines.write(root, rel, kept + recorded)
+    return rel, len(recorded)
+
+
+def cache_location(root: Path, options: CheckOptions) -> tuple[Path, list[str], str]:
+    """The cache folder and the baseline file (the `cache-dir` and `baseline` settings, read without validating
+    the whole configuration) and the configuration files whose content the key must cover."""
     from reprocheck.config import find_config_file, read_toml, table_of
 
     candidates = [root / "reprocheck.toml", root / "pyproject.toml"]
     if options.config is not None:
         candidates.append(options.config)
     folder = root / ".reprocheck_cache"
+    baseline = baselines.DEFAULT_FILE
     if not options.isolated:
         try:
             found = (options.config, read_toml(options.config)) if options.config else find_config_file(root)
             if found is not None:
-                configured = table_of(*found).get("cache-dir")
+                table = table_of(*found)
+                configured = table.get("cache-dir")
                 if isinstance(configured, str) and configured:
                     folder = root / configured
+                moved = table.get("baseline")
+                if isinstance(moved, str) and moved:
+                    baseline = normal_rel(moved)
         except (ConfigError, OSError):
             pass
-    return folder, [str(path) for path in candidates]
+    return folder, [str(path) for path in candidates], baseline
 
 
 def cached_result(target: Target, listing, data: dict) -> RunResult:
@@ -136,6 +180,8 @@ def cached_result(target: Target, listing, data: dict) -> RunResult:
         findings=decode_findings(data["findings"]),
         suppressed=decode_findings(data["suppressed"]),
         selection=selection,
+        baselined=int(data.get("baselined", 0)),
+        baseline_file=data.get("baseline_file"),
     )
 
 
@@ -239,6 +285,9 @@ def build_report(results: list[RunResult], color: bool) -> Report:
             report.suppressed.append(finding)
         report.errors.extend(result.errors)
         report.ran = sorted(set(report.ran) | result.selection.to_run)
+        report.baselined += result.baselined
+        if result.baselined and result.baseline_file not in report.baseline_files:
+            report.baseline_files.append(result.baseline_file)
     report.rules = RuleMap(report.ran)
     report.root = str(results[0].project.root) if len(results) == 1 else "."
     return report

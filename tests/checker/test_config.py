@@ -23,7 +23,10 @@ def error_of(root, *args) -> str:
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
-        ('selectt = ["ALL"]', "pyproject.toml [tool.reprocheck]: unknown key 'selectt'; expected one of: cache-dir,"),
+        (
+            'selectt = ["ALL"]',
+            "pyproject.toml [tool.reprocheck]: unknown key 'selectt'; expected one of: baseline, cache-dir,",
+        ),
         ('select = "ALL"', "pyproject.toml [tool.reprocheck]: select: 'ALL' is not of type 'array'; expected a list"),
         (
             'select = ["XYZ9"]',

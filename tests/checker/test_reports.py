@@ -96,6 +96,7 @@ def test_json_shape(sample):
         "fixable": 1,
         "fixed": 0,
         "suppressed": 2,
+        "baselined": 0,
         "rule_errors": [],
         "by_code": {"ZZZ001": 1, "ZZZ002": 1, "ZZZ003": 1, "ZZZ004": 1, "ZZZ005": 1},
     }
@@ -243,9 +244,9 @@ def test_junit_one_testcase_per_rule_that_ran(sample):
     suites = ET.fromstring(text)
     suite = suites.find("testsuite")
     cases = {case.get("name").split()[0]: case for case in suite.findall("testcase")}
-    assert set(cases) == {"ZZZ001", "ZZZ002", "ZZZ003", "ZZZ004", "ZZZ005", "ZZZ006", "RPC001", "RPC002"}
-    assert suite.get("tests") == "8" and suite.get("failures") == "5" and suite.get("errors") == "0"
-    assert suites.get("tests") == "8"
+    assert set(cases) == {"ZZZ001", "ZZZ002", "ZZZ003", "ZZZ004", "ZZZ005", "ZZZ006", "RPC001", "RPC002", "RPC003"}
+    assert suite.get("tests") == "9" and suite.get("failures") == "5" and suite.get("errors") == "0"
+    assert suites.get("tests") == "9"
     failure = cases["ZZZ001"].find("failure")
     assert failure.get("message") == "1 finding of ZZZ001"
     assert failure.text == "src/app.py:1:6: ZZZ001 [E] BAD found in src/app.py; remove it"

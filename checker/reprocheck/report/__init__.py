@@ -25,6 +25,8 @@ class Report:
     root: str = "."
     # Codes of the rules that ran (for formats that list every rule, like junit).
     ran: list[str] = field(default_factory=list)
+    baselined: int = 0  # findings hidden by the baseline
+    baseline_files: list[str] = field(default_factory=list)  # the baselines that hid them
 
     def counts(self) -> Counter:
         return Counter(f.severity for f in self.findings)
@@ -39,6 +41,7 @@ class Report:
             "fixable": sum(1 for f in self.findings if f.fix),
             "fixed": self.fixed,
             "suppressed": len(self.suppressed),
+            "baselined": self.baselined,
             "rule_errors": [e.code for e in self.errors],
             "by_code": dict(sorted(Counter(f.code for f in self.findings).items())),
         }
@@ -72,6 +75,9 @@ def summary_line(report: Report) -> str:
         text += f" Fixed {plural(report.fixed, 'finding')}."
     if report.suppressed:
         text += f" {len(report.suppressed)} suppressed."
+    if report.baselined:
+        files = ", ".join(report.baseline_files)
+        text += f" {plural(report.baselined, 'finding')} hidden by the baseline ({files})."
     return text
 
 

@@ -1,8 +1,9 @@
 """Fingerprints that identify a finding across runs, even after the lines around it move.
 
-A fingerprint hashes the rule, the file, the message with line numbers taken out, and the stripped text of the
-offending line, so inserting lines above a finding does not change it; identical findings in one file are told
-apart by their order. Used by the SARIF (partialFingerprints) and GitLab (fingerprint) reports.
+A fingerprint hashes the rule, the file, the message with line and cell numbers taken out, and the stripped text
+of the offending line (for a notebook, its line in the .ipynb file), so inserting lines or cells above a finding
+does not change it; identical findings in one file are told apart by their order. Used by the SARIF
+(partialFingerprints) and GitLab (fingerprint) reports and by the baseline (baseline.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 
 from reprocheck.findings import Finding
 
-LINE_NUMBERS = re.compile(r"\b(lines?|cell)\s+\d+", re.IGNORECASE)
+# "line 12", "lines 3-7", "cells 2 and 5"; "train.py:12" and "train.py:12:4"
+LINE_NUMBERS = re.compile(r"\b(lines?|cells?)\s+\d+(?:\s*(?:-|\u2013|,|and)\s*\d+)*", re.IGNORECASE)
+PATH_LINES = re.compile(r"(\.[A-Za-z0-9_]+):\d+(?::\d+)?\b")
 MAX_LINE = 500
 
 
@@ -40,6 +43,11 @@ class SourceLines:
         return lines[number - 1].strip()[:MAX_LINE]
 
 
+def without_numbers(message: str) -> str:
+    """The message with the line and cell numbers it mentions taken out."""
+    return PATH_LINES.sub(r"\1:N", LINE_NUMBERS.sub(r"\1 N", message))
+
+
 def fingerprints(findings: list[Finding], root: Path) -> list[str]:
     """One hex digest per finding, in the same order."""
     sources = SourceLines(root)
@@ -47,8 +55,9 @@ def fingerprints(findings: list[Finding], root: Path) -> list[str]:
     out = []
     for finding in findings:
         anchor = sources.line(finding.path, finding.file_line)
-        message = LINE_NUMBERS.sub(r"\1 N", finding.message)
-        key = "\0".join((finding.code, finding.path, str(finding.cell or ""), message, anchor))
+        message = without_numbers(finding.message)
+        # The cell's index is left out: a cell inserted above must not change it (the anchor holds the code).
+        key = "\0".join((finding.code, finding.path, message, anchor))
         seen[key] += 1
         digest = hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8", "surrogatepass")).hexdigest()
         out.append(digest)

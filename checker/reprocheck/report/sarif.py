@@ -156,6 +156,8 @@ def render(report: Report) -> str:
             for error in report.errors
         ],
     }
+    if report.baselined:  # hidden findings are not results: GitHub would show them as open alerts
+        invocation["properties"] = {"baselined": report.baselined, "baselineFiles": report.baseline_files}
     run = {
         "tool": {
             "driver": {

@@ -1,4 +1,4 @@
-"""RPC: findings about the checker's own inputs (suppressions and unparsable files)."""
+"""RPC: findings about the checker's own inputs (suppressions, unparsable files and the baseline)."""
 
 from __future__ import annotations
 
@@ -66,3 +66,36 @@ class UnparsableFile(Rule):
             yield self.finding(
                 f"cannot parse {problem.path}: {problem.message}", problem.path, problem.line, problem.column
             )
+
+
+class StaleBaselineEntry(Rule):
+    """
+    ## What it does
+    Reports an entry of the baseline (`.reprocheck-baseline.json`, or the file the `baseline` setting names)
+    that hid no finding in this run: the problem it recorded was fixed, or its line changed. It points at the
+    entry in the baseline file, one finding per entry. Only entries whose rule ran, on a path that was
+    checked, are judged.
+
+    ## Why it matters
+    A baseline is a debt to pay down, not a permanent exemption. An entry that no longer matches would hide the
+    next finding that happens to fingerprint the same way, and a baseline that never shrinks hides how much of
+    the debt is already paid.
+
+    ## Example
+    ```json
+    {"fingerprint": "9f2c…", "code": "RNG001", "path": "train.py", "message": "…"}
+    ```
+    after `train.py` started seeding its random generators.
+
+    ## Fix
+    Run `reprocheck check --write-baseline` again and commit the smaller baseline. Writing it records only what
+    is still reported, so the file only shrinks unless new findings are deliberately accepted.
+    """
+
+    code = "RPC003"
+    name = "stale-baseline-entry"
+    severity = Severity.WARNING
+    summary = "A baseline entry that matches no finding any more"
+
+    def check(self):  # the engine computes this rule from the baseline's bookkeeping
+        return ()
