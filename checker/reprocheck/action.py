@@ -73,20 +73,9 @@ def append(path: Path | None, text: str) -> None:
             stream.write(text)
 
 
-def fails(results) -> bool:
-    """As `reprocheck check` decides: a finding at or above its project's fail-on threshold."""
-    from reprocheck.config import fail_threshold
-
-    for result in results:
-        threshold = fail_threshold(result.project.settings)
-        if threshold is not None and any(f.severity >= threshold for f in result.findings):
-            return True
-    return False
-
-
 def run(arguments: argparse.Namespace) -> int:
     from reprocheck.report import render
-    from reprocheck.runner import build_report, check_target, group_targets
+    from reprocheck.runner import build_report, check_target, fails, group_targets
 
     parameters = check_parameters(arguments)
     options = check_options(parameters)

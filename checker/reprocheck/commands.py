@@ -224,14 +224,9 @@ def check(
         raise typer.Exit(2)
     if exit_zero:
         raise typer.Exit(0)
-    from reprocheck.config import fail_threshold
+    from reprocheck.runner import fails
 
-    thresholds = [fail_threshold(r.project.settings) for r in results]
-    failing = any(
-        threshold is not None and any(f.severity >= threshold for f in r.findings)
-        for r, threshold in zip(results, thresholds, strict=True)
-    )
-    raise typer.Exit(1 if failing else 0)
+    raise typer.Exit(1 if fails(results) else 0)
 
 
 @app.command("rules")

@@ -291,3 +291,14 @@ def build_report(results: list[RunResult], color: bool) -> Report:
     report.rules = RuleMap(report.ran)
     report.root = str(results[0].project.root) if len(results) == 1 else "."
     return report
+
+
+def fails(results) -> bool:
+    """Whether a run fails: a finding at or above its project's `fail-on` threshold (what exit code 1 means)."""
+    from reprocheck.config import fail_threshold
+
+    for result in results:
+        threshold = fail_threshold(result.project.settings)
+        if threshold is not None and any(f.severity >= threshold for f in result.findings):
+            return True
+    return False
