@@ -107,6 +107,25 @@ def write_output(text: str, output_file: Path | None) -> None:
         raise fail(f"cannot write {output_file}: {error.strerror or error}") from None
 
 
+def parse_reports(values: list[str], formats: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """`--report FORMAT:PATH` values: each a known format and a non-empty path (a usage error otherwise)."""
+    parsed = []
+    for value in values:
+        name, _, path = value.partition(":")
+        if name not in formats or not path:
+            raise fail(f"--report: {value!r} is not FORMAT:PATH with FORMAT one of {', '.join(formats)}")
+        parsed.append((name, Path(path)))
+    return parsed
+
+
+def write_report_file(text: str, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise fail(f"cannot write {target}: {error.strerror or error}") from None
+
+
 @app.command()
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (default: .).")] = None,
@@ -124,6 +143,13 @@ def check(
     ] = "full",
     output_file: Annotated[
         Path | None, typer.Option("--output-file", "-o", help="Write the report to this file.")
+    ] = None,
+    reports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            help="Also write the same run as FORMAT to PATH (FORMAT:PATH, repeatable), e.g. sarif:reprocheck.sarif.",
+        ),
     ] = None,
     statistics: Annotated[
         bool,
@@ -172,6 +198,9 @@ def check(
         raise fail(f"--write-baseline cannot be combined with {'--diff' if diff else '--statistics'}")
     if statistics and output_format not in ("full", "concise", "json"):
         raise fail(f"--statistics works with --output-format full, concise or json, not {output_format}")
+    extra_reports = parse_reports(reports or [], FORMATS)
+    if extra_reports and (diff or write_baseline):
+        raise fail(f"--report cannot be combined with {'--diff' if diff else '--write-baseline'}")
     options = CheckOptions(
         select=select or [],
         extend_select=extend_select or [],
@@ -207,6 +236,9 @@ def check(
         else:
             text = render(output_format, report)
         write_output(text, output_file)
+        report.color = False
+        for name, target in extra_reports:
+            write_report_file(render(name, report), target)
     except ConfigError as error:
         raise fail(str(error)) from None
     except typer.Exit:

@@ -412,3 +412,28 @@ def test_related_locations_survive_the_cache(once):
     first = render(once, "json", "--select", "ZZZ007").json["findings"]
     second = render(once, "json", "--select", "ZZZ007").json["findings"]
     assert first == second and len(second[0]["related"]) == 3
+
+
+# -- several reports from one run ------------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["full", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown"])
+def test_report_writes_each_format_from_the_same_run(sample, tmp_path, fmt):
+    target = tmp_path / "reports" / f"out.{fmt}"
+    result = run_cli(str(sample), "--output-format", "concise", "--no-color", "--report", f"{fmt}:{target}")
+    assert result.exit_code == 1, result.stderr
+    assert "ZZZ001" in result.stdout  # the report on standard output is still written
+    alone = tmp_path / f"alone.{fmt}"
+    run_cli(str(sample), "--output-format", fmt, "--no-color", "-o", str(alone))
+    assert target.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")
+
+
+def test_report_is_repeatable_and_checked_before_the_run(sample, tmp_path):
+    sarif, summary = tmp_path / "r.sarif", tmp_path / "summary.md"
+    result = run_cli(
+        str(sample), "--output-format", "github", "--report", f"sarif:{sarif}", "--report", f"markdown:{summary}"
+    )
+    assert result.exit_code == 1 and result.stdout.startswith("::")
+    assert json.loads(sarif.read_text())["runs"][0]["results"] and summary.read_text().startswith("## reprocheck")
+    for bad in ("nope:x.txt", "sarif:", "sarif"):
+        failed = run_cli(str(sample), "--report", bad)
+        assert failed.exit_code == 2 and "--report:" in failed.stderr
+    assert run_cli(str(sample), "--diff", "--report", f"sarif:{sarif}").exit_code == 2
