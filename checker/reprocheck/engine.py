@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import traceback
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from reprocheck import baseline as baselines
@@ -70,6 +71,7 @@ def run_rules(
         if finding.path == baseline_file:
             continue
         if placed.keep(finding):
+            finding.project = placed.project_of(finding.path)
             settle(finding, selection, result, inline, placed)
 
     if "RPC001" in selection.to_run:
@@ -129,7 +131,8 @@ class RolePlacement:
     """Applies the role of a finding's file (facts/roles.py) to what its rule's scope says (rule.py).
 
     Experiment rules report at info outside experiments, saying why; nothing but repository-wide rules reports
-    inside a vendored copy of a third-party package. The roles fact is built only when a finding asks for it.
+    inside a vendored copy of a third-party package. In a repository of several projects each finding names its
+    project. The facts are built only when a finding asks for them.
     """
 
     def __init__(self, project: Project, rules: dict[str, type[Rule]]):
@@ -140,8 +143,26 @@ class RolePlacement:
     @property
     def roles(self):
         if self._roles is None:
-            self._roles = FactStore(self.project).get("roles")
+            self._roles = self.facts.get("roles")
         return self._roles
+
+    @cached_property
+    def facts(self) -> FactStore:
+        return FactStore(self.project)
+
+    @cached_property
+    def projects(self):
+        """The repository's projects, or None when it holds one (findings then name none)."""
+        found = self.facts.get("projects")
+        return found if len(found.folders) > 1 else None
+
+    def project_of(self, path: str) -> str | None:
+        """The label of the project a finding's file belongs to (`services/api/`, `./`), in a multi-project
+        repository; repository-wide files (CI, the root's own files) belong to the root project."""
+        if self.projects is None:
+            return None
+        folder = self.projects.owner(path)
+        return f"{folder}/" if folder else "./"
 
     def scope(self, finding: Finding) -> str:
         rule = self.rules.get(finding.code)

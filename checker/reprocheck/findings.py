@@ -98,7 +98,8 @@ class Finding:
     `path` is relative to the checked root with POSIX separators. For a notebook cell, `cell` is the cell's
     1-based index among all the notebook's cells (as the notebook facts number them) and `line` the line inside
     that cell; `json_line` then is the line in the .ipynb file itself (what SARIF and annotations point at).
-    `related` lists the other places of the same problem when it is reported once for all of them.
+    `related` lists the other places of the same problem when it is reported once for all of them. `project`
+    names the project a finding belongs to when the repository holds several (`./` for the root project).
     """
 
     code: str
@@ -113,6 +114,7 @@ class Finding:
     cell: int | None = None
     json_line: int | None = None
     related: tuple[Location, ...] = ()
+    project: str | None = None  # the sub-project's folder (`services/api/`) in a repository of several projects
     suppressed: str | None = field(default=None, compare=False)
 
     @property
@@ -152,6 +154,8 @@ class Finding:
             data["json_line"] = self.json_line
         if self.related:
             data["related"] = [place.to_dict() for place in self.related]
+        if self.project is not None:
+            data["project"] = self.project
         if self.suppressed is not None:
             data["suppressed"] = self.suppressed
         return data
@@ -173,5 +177,6 @@ class Finding:
             cell=data.get("cell"),
             json_line=data.get("json_line"),
             related=tuple(Location(**place) for place in data.get("related", ())),
+            project=data.get("project"),
             suppressed=data.get("suppressed"),
         )

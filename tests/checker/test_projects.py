@@ -316,3 +316,23 @@ def test_setup_files_of_sub_projects_are_declarations(make_repo):
     found = of(root, "DEP004")
     assert [(f["path"], f["message"].split(" ")[0]) for f in found] == [("services/api/app.py", "httpx")]
     assert where(of(root, "DEP006")) == [("services/api/pyproject.toml", 4)]
+
+
+def test_findings_name_their_project_in_full_and_json_outputs(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "numpy>=1.26\n",
+            "train.py": "import numpy\n",
+            "services/api/requirements.txt": "fastapi\n",
+            "services/api/app.py": "import fastapi\n",
+        }
+    )
+    found = {f["path"]: f.get("project") for f in findings(root, select="DEP001")}
+    assert found == {"requirements.txt": "./", "services/api/requirements.txt": "services/api/"}
+    full = run_cli(str(root), "--select", "DEP001", "--no-color").stdout
+    assert "= project: services/api/" in full and "= project: ./" in full
+
+
+def test_a_single_project_repository_names_no_project(make_repo):
+    root = make_repo({"requirements.txt": "numpy>=1.26\n", "train.py": "import numpy\n"})
+    assert all("project" not in f for f in findings(root, select="DEP001"))

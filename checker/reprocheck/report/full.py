@@ -52,6 +52,8 @@ def render(report: Report) -> str:
                     else 1,
                 )
                 lines.append(f"{pad} | {' ' * (finding.column - 1)}{paint('^' * width, 'red', report.color)}")
+        if finding.project is not None:
+            lines.append(f"  = project: {finding.project}")
         if finding.related:
             lines.append(f"  = also at: {also_at(finding.related)}")
         if finding.fix:
