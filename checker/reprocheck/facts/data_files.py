@@ -11,7 +11,6 @@ that the docs, code or notebooks fetch by its raw GitHub URL (a course dataset r
 from __future__ import annotations
 
 import ast
-import configparser
 import fnmatch
 import posixpath
 import re
@@ -19,7 +18,7 @@ from functools import cached_property
 
 from reprocheck.facts import fact
 from reprocheck.facts.pycode import package_dirs
-from reprocheck.facts.structured import load_toml
+from reprocheck.facts.structured import SetupCfg, load_setup_cfg, load_toml
 from reprocheck.tables import data_files as table
 
 MEDIA_LINK = re.compile(
@@ -129,7 +128,7 @@ class DataFilePurposes:
             declared = setuptools.get("package-data") if isinstance(setuptools, dict) else None
             patterns += package_data_globs(posixpath.dirname(path), declared)
         for path in self.project.named("setup.cfg"):
-            patterns += setup_cfg_globs(posixpath.dirname(path), self.project.try_read_text(path) or "")
+            patterns += setup_cfg_globs(posixpath.dirname(path), load_setup_cfg(self.project, path))
         for path in self.project.named("setup.py"):
             module = self.python_modules.get(path)
             if module is not None and module.mentions("package_data") and module.tree is not None:
@@ -169,19 +168,13 @@ def setup_py_package_data(tree: ast.AST) -> dict:
     return {}
 
 
-def setup_cfg_globs(base: str, text: str) -> list[tuple[str, str]]:
-    if "package_data" not in text:
-        return []
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return []  # DEP reads setup.cfg too and reports it broken
-    if not parser.has_section("options.package_data"):
+def setup_cfg_globs(base: str, setup: SetupCfg | None) -> list[tuple[str, str]]:
+    """`[options.package_data]` globs (a broken file gives none: DEP reports it when it declares anything)."""
+    if setup is None or "package_data" not in setup.text:
         return []
     return [
         (base, glob.strip())
-        for _package, block in parser.items("options.package_data")
+        for _package, block in setup.items("options.package_data")
         for glob in re.split(r"[,\n]", block)
         if glob.strip()
     ]

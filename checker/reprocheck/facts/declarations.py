@@ -12,7 +12,6 @@ pyproject string), where its name is written.
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from reprocheck.facts.requirements import (
     pinned_version,
 )
 from reprocheck.facts.shell import parse_install
-from reprocheck.facts.structured import load_toml
+from reprocheck.facts.structured import load_setup_cfg, load_toml
 from reprocheck.tables.dependency_names import CONDA_NON_PYTHON, CONDA_TO_PYPI, IMAGE_DISTRIBUTIONS
 
 # What a declaration is, by origin: "requirements" (hand-written), "input" (*.in), "constraints", "lock",
@@ -271,21 +270,17 @@ def pipfile_declarations(project) -> list[Declaration]:
 def setup_cfg_declarations(project, rel: str = "setup.cfg") -> list[Declaration]:
     if not project.exists(rel):
         return []
-    text = project.try_read_text(rel) or ""
+    setup = load_setup_cfg(project, rel)
+    text = setup.text if setup is not None else ""
     if "install_requires" not in text and "extras_require" not in text:
         return []
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-    except configparser.Error as error:
-        project.problem(rel, f"invalid setup.cfg: {str(error).splitlines()[0]}")
+    if setup.error is not None:
+        project.problem(rel, f"invalid setup.cfg: {setup.error}")
         return []
     values: list[tuple[str, str]] = []
-    if parser.has_option("options", "install_requires"):
-        values += [("dependencies", v) for v in parser.get("options", "install_requires").splitlines()]
-    if parser.has_section("options.extras_require"):
-        for extra, block in parser.items("options.extras_require"):
-            values += [(f"optional:{extra}", v) for v in block.splitlines()]
+    values += [("dependencies", v) for v in (setup.get("options", "install_requires") or "").splitlines()]
+    for extra, block in setup.items("options.extras_require"):
+        values += [(f"optional:{extra}", v) for v in block.splitlines()]
     out = []
     for group, value in values:
         value = value.split("#", 1)[0].strip()

@@ -25,7 +25,7 @@ from reprocheck import filekinds
 from reprocheck.config import DEFAULT_ROLES
 from reprocheck.facts import fact
 from reprocheck.facts.imports import last_name
-from reprocheck.facts.structured import load_toml
+from reprocheck.facts.structured import load_setup_cfg, load_toml
 
 EXPERIMENT = "experiment"
 # Roles are tried in the order of DEFAULT_ROLES (vendored first); `experiment` globs win over all of them.
@@ -76,7 +76,6 @@ KNOWN_VENDORED = frozenset(
         "pycocotools",
     )
 )
-SETUP_CFG_NAME = re.compile(r"^\s*name\s*=\s*([A-Za-z0-9][\w.\-]*)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -179,13 +178,8 @@ def declared_name(project, python_modules, setup_file: str) -> str | None:
                 return name
         return None
     if base == "setup.cfg":
-        try:
-            text = project.read_text(setup_file)
-        except Exception:
-            return None
-        metadata = text.split("[metadata]", 1)
-        match = SETUP_CFG_NAME.search(metadata[1].split("\n[", 1)[0]) if len(metadata) == 2 else None
-        return match.group(1) if match else None
+        setup = load_setup_cfg(project, setup_file)
+        return setup.get("metadata", "name") if setup is not None else None
     module = python_modules.get(setup_file)
     if module is None or not module.mentions("setup") or module.tree is None:
         return None

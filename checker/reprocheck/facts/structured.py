@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from reprocheck.facts import fact
@@ -53,6 +55,43 @@ def load_toml(project, rel: str) -> dict | None:
 def load_json(project, rel: str) -> Any:
     """Parsed JSON, or None with an RPC002 problem recorded (a JSON `null` file also gives None)."""
     return project.parsed("json", rel, _build_json)
+
+
+@dataclass(frozen=True)
+class SetupCfg:
+    """A `setup.cfg` read once: its text, and the parsed sections or why they could not be parsed. Readers decide
+    whether a broken file concerns them (declarations report it; the others only find nothing in it)."""
+
+    text: str
+    parser: configparser.ConfigParser | None
+    error: str | None = None
+
+    def get(self, section: str, option: str) -> str | None:
+        if self.parser is None or not self.parser.has_option(section, option):
+            return None
+        return self.parser.get(section, option)
+
+    def items(self, section: str) -> list[tuple[str, str]]:
+        if self.parser is None or not self.parser.has_section(section):
+            return []
+        return self.parser.items(section)
+
+
+def _build_setup_cfg(project, rel: str) -> SetupCfg | None:
+    text = project.try_read_text(rel)
+    if text is None:
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error as error:
+        return SetupCfg(text, None, str(error).splitlines()[0])
+    return SetupCfg(text, parser)
+
+
+def load_setup_cfg(project, rel: str) -> SetupCfg | None:
+    """`rel` parsed as a setup.cfg at most once per run; None when unreadable."""
+    return project.parsed("setup.cfg", rel, _build_setup_cfg)
 
 
 @fact
