@@ -91,3 +91,16 @@ def test_names_are_read_as_python_normalises_identifiers():
 
 def test_a_from_clause_continued_onto_the_import_line_needs_a_parse():
     assert scan_imports("from a \\\nimport b\n") is None
+
+
+def test_a_from_line_continued_onto_the_rest_of_the_module_name():
+    """`from sklearn\\` + `.model_selection import x` is `from sklearn.model_selection import x` (found by the
+    property test comparing the line scan with the parser)."""
+    from reprocheck.facts.pycode import scan_imports
+
+    text = "import os\nfrom sklearn\\\n.model_selection import train_test_split\nfrom a import b\n"
+    assert scan_imports(text) == [
+        (1, None, 0, ("os",)),
+        (2, "sklearn.model_selection", 0, ("train_test_split",)),
+        (4, "a", 0, ("b",)),
+    ]

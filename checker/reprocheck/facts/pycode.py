@@ -109,14 +109,26 @@ def import_lines(text: str) -> list[re.Match]:
         line_start = text.rfind("\n", 0, position) + 1
         if line_start != last_line:
             last_line = line_start
-            match = IMPORT_LINE.match(text, line_start)
-            if match is not None:
+            match = IMPORT_LINE.match(text, line_start) or continued_from(text, line_start)
+            if match is not None and (not found or found[-1].start() != match.start()):
                 found.append(match)
         line_end = text.find("\n", position)
         if line_end < 0:
             break
         position = text.find("import", line_end)
     return found
+
+
+def continued_from(text: str, line_start: int) -> re.Match | None:
+    """The `from` line a backslash-continued statement started on (`from sklearn\\` then `.model_selection import
+    x`), when the line at `line_start` continues one."""
+    start = line_start
+    while start > 0 and text[: start - 1].rstrip(" \t").endswith("\\"):
+        start = text.rfind("\n", 0, start - 1) + 1
+    if start == line_start:
+        return None
+    match = IMPORT_LINE.match(text, start)
+    return match if match is not None and text[match.end() - 4 : match.end()] == "from" else None
 
 
 def logical_line(text: str, start: int) -> str | None:
