@@ -13,6 +13,7 @@ import io
 import json
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from reprocheck import filekinds
@@ -165,28 +166,39 @@ class Suppressions:
         return result
 
     def reason(self, finding: Finding) -> str | None:
-        """The reason text when an inline comment suppresses `finding`, else None."""
-        found = self.for_file(finding.path)
-        if not found.by_line and not found.file_wide:
-            return None
-        for item in found.file_wide:
+        """The reason text when an inline comment suppresses `finding`, else None (the comment is marked used)."""
+        for kind, item in self.comments_at(finding.path, finding.line, finding.cell):
             if self._use(item, finding.code):
-                return f"file-ignore{': ' + item.reason if item.reason else ''}"
-        if finding.line is None:
-            return None
-        keys = [(finding.cell, finding.line)]
-        own_line_only = filekinds.is_python(finding.path) or filekinds.is_notebook(finding.path)
-        if not own_line_only:
-            first = finding.line
+                return f"{kind}{': ' + item.reason if item.reason else ''}"
+        return None
+
+    def covers(self, path: str, line: int | None, code: str, cell: int | None = None) -> bool:
+        """Whether a comment suppresses `code` at this place, without marking it used: for a rule that reports
+        several places as one finding and keeps a place its user silenced out of it."""
+        return any(
+            code_matches(selector, code) for _, item in self.comments_at(path, line, cell) for selector in item.codes
+        )
+
+    def comments_at(self, path: str, line: int | None, cell: int | None) -> Iterator[tuple[str, Suppression]]:
+        """The comments that speak for a place: file-wide ones, then those on its line (or, outside Python, on
+        the comment-only line above the instruction it belongs to)."""
+        found = self.for_file(path)
+        if not found.by_line and not found.file_wide:
+            return
+        for item in found.file_wide:
+            yield "file-ignore", item
+        if line is None:
+            return
+        keys = [(cell, line)]
+        if not (filekinds.is_python(path) or filekinds.is_notebook(path)):
+            first = line
             while first - 1 in found.continued_lines:  # back to the start of a continued instruction
                 first -= 1
-            if (finding.cell, first - 1) in found.comment_only_lines:
-                keys.append((finding.cell, first - 1))
+            if (cell, first - 1) in found.comment_only_lines:
+                keys.append((cell, first - 1))
         for key in keys:
             for item in found.by_line.get(key, []):
-                if self._use(item, finding.code):
-                    return f"inline{': ' + item.reason if item.reason else ''}"
-        return None
+                yield "inline", item
 
     @staticmethod
     def _use(item: Suppression, code: str) -> bool:

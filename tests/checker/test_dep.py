@@ -45,8 +45,43 @@ def test_dep001_leaves_out_packages_that_never_shape_results(make_repo):
 def test_dep001_a_patch_series_is_info_and_a_minor_series_a_warning(make_repo):
     root = make_repo({"requirements.txt": "tensorflow~=2.14.0\njoblib~=1.3\nnumpy~=1.26.4,!=1.26.5\n"})
     found = {f["line"]: f for f in of(root, "DEP001")}
-    assert {line: f["severity"] for line, f in found.items()} == {1: "info", 2: "warning", 3: "info"}
-    assert "pinned to a patch series in requirements.txt (~=2.14.0), so patch releases float" in found[1]["message"]
+    assert {line: f["severity"] for line, f in found.items()} == {1: "info", 2: "warning"}
+    # the patch series of one file are one decision: reported once, the other lines related
+    assert found[1]["message"].startswith(
+        "2 requirements in requirements.txt are pinned to a patch series (tensorflow~=2.14.0, "
+        "numpy!=1.26.5,~=1.26.4), so patch releases float"
+    )
+    assert [r["line"] for r in found[1]["related"]] == [3]
+    single = make_repo({"requirements.txt": "tensorflow~=2.14.0\njoblib==1.3.2\n"})
+    (alone,) = of(single, "DEP001")
+    assert "tensorflow is pinned to a patch series in requirements.txt (~=2.14.0)" in alone["message"]
+
+
+def test_dep001_a_file_that_pins_nothing_is_one_finding(make_repo):
+    root = make_repo(
+        {
+            "examples/rl/requirements.txt": "torch\ngymnasium>=0.29\nnumpy\ntqdm\n",
+            "examples/gan/requirements.txt": "torch\ntorchvision\nnumpy==1.26.4\n",
+        }
+    )
+    found = of(root, "DEP001")
+    assert where(found) == [
+        ("examples/gan/requirements.txt", 1),
+        ("examples/gan/requirements.txt", 2),
+        ("examples/rl/requirements.txt", 1),
+    ]
+    folded = found[2]
+    assert folded["message"].startswith(
+        "none of the 3 requirements in examples/rl/requirements.txt is pinned (torch, gymnasium, numpy)"
+    )
+    assert [r["line"] for r in folded["related"]] == [2, 3]
+    # a comment on one line keeps that line out of the fold, and the fold stays
+    silenced = make_repo({"requirements.txt": "torch\nnumpy  # reprocheck: ignore[DEP001] newest on purpose\nscipy\n"})
+    data = run_cli(str(silenced), "--select", "DEP001,RPC001", "--output-format", "json", "--no-cache").json
+    assert [(f["line"], f["message"].split(":")[0]) for f in data["findings"]] == [
+        (1, "none of the 2 requirements in requirements.txt is pinned (torch, scipy)")
+    ]
+    assert [f["line"] for f in data["suppressed"]] == [2]
 
 
 def test_dep001_requirements_of_a_saved_mlflow_model_are_not_install_sources(make_repo):
@@ -443,7 +478,7 @@ def test_dep004_an_import_that_only_arrives_with_a_declared_distribution_is_info
         {
             "requirements.txt": "torchvision==0.18.1\npytest==8.2.0\n",
             "train.py": "import numpy as np\nimport torchvision\nimport wandb\n",
-            "tests/helpers.py": "from packaging.version import Version\n",
+            "src/util.py": "from packaging.version import Version\n",
         }
     )
     found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
@@ -454,3 +489,41 @@ def test_dep004_an_import_that_only_arrives_with_a_declared_distribution_is_info
     }
     assert "it only arrives as a requirement of torchvision; declare numpy directly" in found["numpy"]["message"]
     assert "requirement of pytest" in found["packaging"]["message"]
+
+
+def test_dep004_says_nothing_where_declaring_changes_nothing(make_repo):
+    """A display-only package that a declared one brings, and what only tests import from the test tools or
+    from what a declared package brings: the environment has them and no result depends on them."""
+    root = make_repo(
+        {
+            "requirements.txt": "transformers==4.44.0\n",
+            "requirements-dev.txt": "pytest==8.2.0\n",
+            "demo.ipynb": json.dumps(
+                {
+                    "cells": [
+                        {"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": [],
+                         "source": "from tqdm import tqdm\n"}
+                    ],
+                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+                }
+            ),
+            "tests/helpers/run_if.py": "from packaging.version import Version\nimport numpy\n",
+            "tests/test_model.py": "import pytest\nimport hypothesis\nimport torch\n",
+        }
+    )  # fmt: skip
+    found = findings(root, select="DEP004")
+    assert [(f["message"].split()[0], f["severity"]) for f in found] == [("torch", "info")]
+    assert found[0]["message"].endswith("(only tests import it)")
+
+
+def test_dep004_never_guesses_a_pypi_name_for_a_compiled_extension(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "torch==2.3.1\n",
+            "optim.py": "import amp_C\nimport scaled_masked_softmax_cuda\nfrom roi_ext import nms\n",
+        }
+    )
+    messages = [f["message"] for f in findings(root, select="DEP004")]
+    assert "a compiled module of NVIDIA Apex" in messages[0]
+    assert all("declare amp-c" not in m and "declare scaled-masked" not in m for m in messages)
+    assert ["compiled extension module" in m for m in messages] == [False, True, True]

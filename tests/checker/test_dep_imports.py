@@ -161,6 +161,21 @@ def test_siblings_namespace_folders_and_modules_elsewhere_are_first_party(make_r
     assert dep004(root) == []
 
 
+def test_absolute_imports_of_the_package_a_file_lives_in_are_first_party(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # a namespace package (no __init__.py) installed with find_packages(include=[...]) or run from its parent
+            "apps/chat/dschat/utils/utils.py": "x = 1\n",
+            "apps/chat/dschat/rlhf/trainer.py": "from dschat.utils.utils import x\nimport dschat.utils\n",
+            # a regular package importing itself by name
+            "lib/mypkg/__init__.py": "",
+            "lib/mypkg/core.py": "import mypkg\n",
+        }
+    )
+    assert dep004(root) == []
+
+
 def test_look_alikes_of_first_party_modules_are_reported(make_repo):
     root = make_repo(
         {
@@ -172,6 +187,8 @@ def test_look_alikes_of_first_party_modules_are_reported(make_repo):
             "pkg/loggers/base.py": "import wandb\n",
             # a folder named after the package, importing it from inside
             "integrations/clearml/hpo.py": "from clearml import Task\n",
+            # a folder of scripts named after the framework they use, importing parts it does not hold
+            "examples/tensorflow/train.py": "from tensorflow.keras import layers\n",
             # a sys.path addition that does not hold the module
             "lib/other.py": "x = 1\n",
             "tools/run.py": "import sys\nsys.path.append('lib')\nimport rich_helpers\n",
@@ -180,7 +197,7 @@ def test_look_alikes_of_first_party_modules_are_reported(make_repo):
             "demo.py": "import gradio\n",
         }
     )
-    assert imported(dep004(root)) == ["gradio", "clearml", "wandb", "rich_helpers"]
+    assert imported(dep004(root)) == ["gradio", "tensorflow", "clearml", "wandb", "rich_helpers"]
 
 
 # -- provided without a declaration naming it -------------------------------------------------------------------

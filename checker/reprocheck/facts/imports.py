@@ -154,6 +154,21 @@ class ThirdPartyImports:
                 directory = parent
         return found
 
+    @cached_property
+    def paths(self) -> frozenset[str]:
+        return frozenset(self.files)
+
+    @cached_property
+    def folders(self) -> frozenset[str]:
+        """Every folder that holds a file, at any depth."""
+        found: set[str] = set()
+        for rel in self.files:
+            directory = posixpath.dirname(rel)
+            while directory and directory not in found:
+                found.add(directory)
+                directory = posixpath.dirname(directory)
+        return frozenset(found)
+
     def names_for(self, rel: str, sources: list) -> OwnNames:
         """The project's own import names as seen from file `rel` (see the module docstring)."""
         added, unresolved = path_additions(rel, [module for module, _ in sources])
@@ -190,6 +205,22 @@ class OwnNames:
             known = self.known[name] = own
         return known
 
+    def enclosing(self, module: str) -> bool:
+        """An absolute import of a package that the file lives in (`from dschat.utils import x` inside
+        `dschat/rlhf/`), seen when the package is installed or its parent is on the path: own code when the
+        package has an `__init__.py` or the import names something that exists inside it (a folder named like a
+        third-party package, `examples/tensorflow/`, importing that package stays third-party)."""
+        top, _, rest = module.partition(".")
+        for _folder, path in self.imports.definitions.get(top, ()):
+            if not self.rel.startswith(f"{path}/"):
+                continue
+            if path in self.imports.packages:
+                return True
+            child = f"{path}/{rest.split('.')[0]}" if rest else None
+            if child is not None and (f"{child}.py" in self.imports.paths or child in self.imports.folders):
+                return True
+        return False
+
 
 def in_kernel(sources: list) -> bool:
     """Code that runs in a Jupyter kernel: a notebook, or a helper that imports `google.colab` (Colab only)."""
@@ -202,7 +233,7 @@ def is_candidate(item, own: OwnNames) -> bool:
     if item.level or not item.module:
         return False
     top = item.module.split(".")[0]
-    return top not in STDLIB and not top.startswith("_") and top not in own
+    return top not in STDLIB and not top.startswith("_") and top not in own and not own.enclosing(item.module)
 
 
 def lookup_key(name: str) -> str:

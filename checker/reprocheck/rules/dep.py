@@ -8,14 +8,16 @@ from urllib.parse import urlsplit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from reprocheck import filekinds
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import is_loose, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, COMPANIONS, RENAMES
-from reprocheck.tables.dev_tools import bears_on_results
+from reprocheck.tables.dev_tools import bears_on_results, is_dev_tool
 from reprocheck.tables.import_names import (
+    COMPILED_EXTENSION_NAME,
     GENERIC_LOCAL_NAMES,
     IMPORT_TO_DISTRIBUTIONS,
     MISLEADING_NAMESAKES,
@@ -44,6 +46,8 @@ PIN_PRIORITY = (
 )
 # DEP002 reads requirements files itself (above), and Dockerfile RUN installs are DKR004's.
 SKIPPED_DIRECT_ORIGINS = frozenset({"lock", "requirements", "input", "constraints", "dockerfile"})
+# How many names a finding that stands for several requirements lists before "and N more".
+MAX_NAMED = 5
 # Names of build/CI install commands, where a rename cannot be applied safely from here.
 NON_PIP_ORIGINS = frozenset({"lock", "conda"})
 
@@ -54,7 +58,9 @@ class UnpinnedRequirement(Rule):
     Reports a requirement that is not pinned to one exact version (`==1.2.3` or `===1.2.3`) in a file that pip
     installs from directly: a hand-written `requirements*.txt`, a `constraints*.txt`, or the `pip:` section of a
     conda `environment*.yml`. A wildcard (`==1.*`), a range (`>=1.2`), `~=` or no specifier is not a pin; a
-    compatible release that only lets patch versions float (`~=2.13.0`) is reported at info. A requirement
+    compatible release that only lets patch versions float (`~=2.13.0`) is reported at info. One fix, one
+    finding: a file that pins none of its requirements is reported once (compile a lock), and so are a file's
+    patch series, at the first line with the others as related locations. A requirement
     pinned by a constraints file in force (`-c`) is pinned. Packages that never shape results are left out:
     development tools (linters, test runners, docs builders) and display-only packages (tqdm, rich, colorlog,
     graphviz, notebook front ends).
@@ -85,20 +91,65 @@ class UnpinnedRequirement(Rule):
     severity = Severity.WARNING
     summary = "A requirement in an install source is not pinned to an exact version"
 
-    def check(self, project_kind, requirements_files, conda_environments, locks, lock_inputs):
+    def check(self, project_kind, requirements_files, conda_environments, locks, lock_inputs, inline_suppressions):
         if project_kind.is_library:
             return
         for rel, parsed in requirements_files.items():
             if parsed.is_input or rel in locks or rel in lock_inputs:
                 continue
-            for entry in unpinned(requirements_files, rel):
-                yield self.unpinned(entry, rel, rel)
+            relevant = [r for r in parsed.requirements if r.name is not None and bears_on_results(r.name)]
+            yield from self.in_file(unpinned(requirements_files, rel), relevant, rel, rel, inline_suppressions)
         for rel, env in conda_environments.items():
             if env.pip is None or rel in lock_inputs:
                 continue
-            for entry in env.pip.requirements:
-                if is_loose(entry):
-                    yield self.unpinned(entry, rel, f"the pip section of {rel}")
+            loose = [entry for entry in env.pip.requirements if is_loose(entry)]
+            relevant = [r for r in env.pip.requirements if r.name is not None and bears_on_results(r.name)]
+            yield from self.in_file(loose, relevant, rel, f"the pip section of {rel}", inline_suppressions)
+
+    def in_file(self, loose: list, relevant: list, rel: str, where: str, silenced):
+        """One file's findings, one per fix: a file that pins none of its requirements (a policy of floating,
+        fixed by one lock) and the patch series of a file (one decision) are each reported once, at their first
+        line with the others related; otherwise each loose requirement is its own finding. A line that a comment
+        silences stays out of the fold (`silenced`: the inline suppressions), so the comment keeps its meaning."""
+        alone = [entry for entry in loose if silenced.covers(rel, entry.line, self.code)]
+        yield from (self.unpinned(entry, rel, where) for entry in alone)  # the engine suppresses them
+        series = [entry for entry in loose if patch_series(entry.specifier) and entry not in alone]
+        floating = [entry for entry in loose if not patch_series(entry.specifier) and entry not in alone]
+        if len(floating) >= 2 and len(floating) + len(alone) == len(relevant):
+            yield self.nothing_pinned(floating, rel, where)
+        else:
+            yield from (self.unpinned(entry, rel, where) for entry in floating)
+        if len(series) >= 2:
+            yield self.patch_series(series, rel, where)
+        else:
+            yield from (self.unpinned(entry, rel, where) for entry in series)
+
+    def nothing_pinned(self, entries: list, rel: str, where: str):
+        names = ", ".join(entry.raw_name for entry in entries[:MAX_NAMED])
+        more = f" and {len(entries) - MAX_NAMED} more" if len(entries) > MAX_NAMED else ""
+        return self.finding(
+            f"none of the {len(entries)} requirements in {where} is pinned ({names}{more}): every install resolves "
+            f"anew; compile a lock (pip-compile --generate-hashes, or move them to a .in file) or pin exact "
+            f"versions; {LIBRARY_HINT}",
+            rel,
+            entries[0].line,
+            entries[0].column,
+            related=[Location(rel, entry.line) for entry in entries[1:]],
+        )
+
+    def patch_series(self, entries: list, rel: str, where: str):
+        names = ", ".join(f"{entry.raw_name}{entry.specifier}" for entry in entries[:MAX_NAMED])
+        more = f" and {len(entries) - MAX_NAMED} more" if len(entries) > MAX_NAMED else ""
+        finding = self.finding(
+            f"{len(entries)} requirements in {where} are pinned to a patch series ({names}{more}), so patch "
+            "releases float; pin them exactly or compile a lock for a bit-for-bit environment",
+            rel,
+            entries[0].line,
+            entries[0].column,
+            related=[Location(rel, entry.line) for entry in entries[1:]],
+        )
+        finding.severity = Severity.INFO
+        return finding
 
     def unpinned(self, entry, rel: str, where: str):
         """A warning, or info for a compatible release that only lets patch versions float (`~=2.13.0`)."""
@@ -330,9 +381,18 @@ class UndeclaredImport(Rule):
                 missing.setdefault((folder, missing_key(site, user_map)), []).append(site)
         for (folder, distribution), sites in sorted(missing.items(), key=lambda item: site_order(item[1][0])):
             ordered = sorted(sites, key=site_order)
-            yield self.report(ordered, user_map, folder, distribution, provided[ordered[0].path][1])
+            declared = provided[ordered[0].path][1]
+            bringers = sorted(name for name in declared if distribution in BRINGS.get(name, ()))
+            tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
+            if not worth_reporting(distribution, bringers, tests_only):
+                continue
+            finding = self.report(ordered, user_map, folder, distribution, bringers)
+            if tests_only:
+                finding.severity = Severity.INFO
+                finding.message += " (only tests import it)"
+            yield finding
 
-    def report(self, sites: list, user_map: dict[str, list[str]], folder: str, distribution: str, declared: set):
+    def report(self, sites: list, user_map: dict[str, list[str]], folder: str, distribution: str, bringers: list):
         """One finding per missing distribution and project: at its first import site, the other files' first sites
         related. A distribution that a declared one always brings is info, naming what brings it."""
         first = sites[0]
@@ -342,7 +402,6 @@ class UndeclaredImport(Rule):
             f"no dependency declaration of the project in {folder}/" if folder else "no dependency declaration"
         )
         related = [Location(s.path, s.line, cell=s.cell, json_line=s.json_line) for s in sites[1:]]
-        bringers = sorted(name for name in declared if distribution in BRINGS.get(name, ()))
         if bringers:
             message = (
                 f"{first.top} is imported in {where} but {declaration} names it: it only arrives as a requirement "
@@ -357,6 +416,15 @@ class UndeclaredImport(Rule):
         if bringers:
             finding.severity = Severity.INFO
         return finding
+
+
+def worth_reporting(distribution: str, bringers: list[str], tests_only: bool) -> bool:
+    """Whether a missing declaration is worth a finding. Not when the import works today and cannot change a
+    result (a progress bar that a declared package brings), nor when only tests import a test tool or a package
+    that a declared one brings: the test environment has it, and no result depends on it."""
+    if bringers and not bears_on_results(distribution):
+        return False
+    return not (tests_only and (bringers or is_dev_tool(distribution)))
 
 
 def join_names(names: list[str]) -> str:
@@ -397,6 +465,11 @@ def advice(site, user_map: dict[str, list[str]]) -> str:
     known = known_providers(site.module, user_map)
     if site.top in MISLEADING_NAMESAKES and not known:
         return f"declare the distribution that provides it ({MISLEADING_NAMESAKES[site.top]})"
+    if not known and COMPILED_EXTENSION_NAME.match(site.top):
+        return (
+            "it looks like a compiled extension module: build it (setup.py `ext_modules`, "
+            "`torch.utils.cpp_extension`) or declare the distribution that ships it"
+        )
     if not known and site.top in GENERIC_LOCAL_NAMES:
         return (
             f"nor is any module or folder named {site.top} in the repository: likely a stale import of the "

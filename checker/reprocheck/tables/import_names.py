@@ -9,6 +9,8 @@ Distribution names are PEP 503 normalised. Users extend this with `import-map` i
 
 from __future__ import annotations
 
+import re
+
 # Distribution-name templates tried for an import name `{}` (normalised) when no entry below applies.
 PROVIDER_PATTERNS: tuple[str, ...] = ("{}", "python-{}", "py{}", "{}-python", "{}-py")
 
@@ -245,7 +247,32 @@ MISLEADING_NAMESAKES: dict[str, str] = {
     "apex": "NVIDIA Apex is built from github.com/NVIDIA/apex; `apex` on PyPI is another project",
     "clip": "OpenAI CLIP installs from github.com/openai/CLIP; `clip` on PyPI is another project",
     "google": "`google` is a namespace; `google` on PyPI is another project",
+    **{
+        name: "a compiled module of NVIDIA Apex, built from github.com/NVIDIA/apex"
+        for name in (
+            "amp_C",
+            "apex_C",
+            "fused_adam_cuda",
+            "fused_dense_cuda",
+            "fused_lamb_cuda",
+            "fused_layer_norm_cuda",
+            "fused_weight_gradient_mlp_cuda",
+            "mlp_cuda",
+            "syncbn",
+            "xentropy_cuda",
+            "fast_multihead_attn",
+            "fmhalib",
+            "focal_loss_cuda",
+            "transducer_joint_cuda",
+            "transducer_loss_cuda",
+            "distributed_adam_cuda",
+        )
+    },
 }
+
+# Import names shaped like compiled extensions (`*_cuda`, `*_C`, `*_ext`): built by the project or by a package
+# from source, so the import name says nothing about a PyPI project.
+COMPILED_EXTENSION_NAME = re.compile(r"\w+?(?:_C|_cuda|_cpp|_ext|_cuda_kernels?|_kernels?|_cu)$")
 
 # Generic names that projects give their own modules (`from utils import ...`): when no module or folder of the
 # name exists in the repository any more, the import is more likely stale than a missing distribution.
