@@ -66,8 +66,8 @@ class Repo:
         return self.name.replace("/", "+")
 
 
-def load_corpus() -> list[Repo]:
-    data = tomllib.loads(CORPUS.read_text("utf-8"))
+def load_corpus(path: Path = CORPUS) -> list[Repo]:
+    data = tomllib.loads(path.read_text("utf-8"))
     return [Repo(item["name"], item["commit"], item.get("kind", "")) for item in data["repo"]]
 
 
@@ -134,11 +134,11 @@ def fix_site(repo: str, finding: dict) -> tuple:
     return place(repo, finding)
 
 
-def load_verdicts() -> dict[tuple, list[dict]]:
+def load_verdicts(path: Path = VERDICTS) -> dict[tuple, list[dict]]:
     """Verdicts by place, oldest first: a place is judged again whenever its message or severity changes."""
-    if not VERDICTS.is_file():
+    if not path.is_file():
         return {}
-    with VERDICTS.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     by_place: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
@@ -179,9 +179,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=Path, help="keep each repository's JSON report here")
     parser.add_argument("--reuse", action="store_true", help="read the reports kept in --reports instead of running")
     parser.add_argument("--pending", type=Path, help="write the sampled findings nobody judged yet to this CSV")
+    parser.add_argument(
+        "--list",
+        type=Path,
+        default=CORPUS,
+        help="the corpus file (default corpus.toml; holdout.toml is the held-out set)",
+    )
+    parser.add_argument("--verdicts", type=Path, help="the triage CSV (default: verdicts.csv next to the corpus file)")
     args = parser.parse_args(argv)
 
-    corpus = load_corpus()
+    corpus = load_corpus(args.list)
+    verdicts_file = args.verdicts or args.list.with_name(
+        VERDICTS.name if args.list == CORPUS else f"{args.list.stem}-verdicts.csv"
+    )
     by_name = {repo.name: repo for repo in corpus}
     findings: dict[str, list[dict]] = {}
     print(f"{'repository':58} {'findings':>8} {'E':>4} {'W':>4} {'I':>4}")
@@ -195,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         severity = Counter(f["severity"] for f in items)
         print(f"{repo.name:58} {len(items):>8} {severity['error']:>4} {severity['warning']:>4} {severity['info']:>4}")
 
-    history = load_verdicts()
+    history = load_verdicts(verdicts_file)
     verdicts = {key: rows[-1] for key, rows in history.items()}  # the newest verdict of each place
     drawn = sample(findings)
     matched = [(key, f, verdict_for(history.get(key, []), f)) for key, f in drawn]
