@@ -127,12 +127,16 @@ def check_rules(project: Project, codes: list[str]) -> tuple[list[Finding], list
     return found, errors
 
 
+# Roles of files that are not the project's own live code: only repository-wide rules report there.
+NOT_THE_PROJECTS_CODE = frozenset({"vendored", "archive"})
+
+
 class RolePlacement:
     """Applies the role of a finding's file (facts/roles.py) to what its rule's scope says (rule.py).
 
     Experiment rules report at info outside experiments, saying why; nothing but repository-wide rules reports
-    inside a vendored copy of a third-party package. In a repository of several projects each finding names its
-    project. The facts are built only when a finding asks for them.
+    inside a vendored copy of a third-party package or in archived material. In a repository of several
+    projects each finding names its project. The facts are built only when a finding asks for them.
     """
 
     def __init__(self, project: Project, rules: dict[str, type[Rule]]):
@@ -169,8 +173,9 @@ class RolePlacement:
         return rule.scope() if rule is not None else "repository"
 
     def keep(self, finding: Finding) -> bool:
-        """False for a finding inside a vendored copy, unless its rule holds repository-wide."""
-        return self.scope(finding) == "repository" or self.roles.role(finding.path) != "vendored"
+        """False for a finding inside a vendored copy or archived material (kept for the record, no longer run),
+        unless its rule holds repository-wide."""
+        return self.scope(finding) == "repository" or self.roles.role(finding.path) not in NOT_THE_PROJECTS_CODE
 
     def demote(self, finding: Finding) -> None:
         """An experiment rule's finding outside an experiment is info at most, and says why."""

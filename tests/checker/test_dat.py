@@ -340,6 +340,19 @@ def test_dat005_hugging_face_loaders(make_repo):
     assert "the task's default model" in messages[4]
 
 
+def test_dat005_names_a_hub_file_of_a_repository_given_by_a_variable(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "huggingface-hub==0.24.0\n",
+            "fetch.py": "from huggingface_hub import hf_hub_download\n\n"
+            "def weights(repo_id):\n    return hf_hub_download(repo_id=repo_id, filename='model.pth')\n\n"
+            "if __name__ == '__main__':\n    weights('org/model')\n",
+        }
+    )
+    (found,) = of(root, "DAT005")
+    assert "loads the file of the repository named by `repo_id` from the Hugging Face hub" in found["message"]
+
+
 def test_dat005_torch_hub(make_repo):
     root = make_repo(
         {

@@ -230,3 +230,25 @@ def test_odd_setup_files_name_no_project(make_repo, pyproject):
         "train.py": HUB_LOAD,
     }
     assert [f["path"] for f in findings(make_repo(files), select="DAT005")] == ["train.py"]
+
+
+def test_archived_material_reports_only_repository_wide_rules(make_repo):
+    """Past course cohorts and archive folders are kept for the record: their Dockerfiles and requirements are
+    not built any more, so only repository-wide rules (secrets) speak there; the live course still reports."""
+    image = "FROM python:3.9.7-slim\nRUN pip install -r requirements.txt\n"
+    root = make_repo(
+        {
+            "cohorts/2022/04-deployment/Dockerfile": image,
+            "cohorts/2022/04-deployment/requirements.txt": "pandas\nscikit-learn\n",
+            "cohorts/2022/04-deployment/.env": "AWS_SECRET_ACCESS_KEY=abc\n",
+            "archive/old_model/requirements.txt": "torch\nnumpy\n",
+            "04-deployment/Dockerfile": image,
+            "04-deployment/requirements.txt": "pandas\nscikit-learn\n",
+        }
+    )
+    found = findings(root, select="DKR003,DEP001,SEC001")
+    assert sorted((f["code"], f["path"]) for f in found) == [
+        ("DEP001", "04-deployment/requirements.txt"),
+        ("DKR003", "04-deployment/Dockerfile"),
+        ("SEC001", "cohorts/2022/04-deployment/.env"),
+    ]

@@ -37,6 +37,7 @@ ROLE_WORDS = {
     "example": "examples",
     "devcontainer": "a dev container",
     "vendored": "vendored code",
+    "archive": "archived material",
 }
 
 NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)

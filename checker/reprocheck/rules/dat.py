@@ -1388,10 +1388,12 @@ class UnpinnedRemoteArtifact(Rule):
             what = loader.default_target
         elif target is not None:
             what = f"{loader.what} {target}"
-        elif source is not None:
-            what = f"the {loader.what} named by `{ast.unparse(target_node)}` (default {source.default})"
         else:
-            what = f"the {loader.what} named by `{ast.unparse(target_node)}`"
+            # "file of" names what is inside a repository: "the file of the repository named by `repo_id`"
+            noun = f"{loader.what} the repository" if loader.what.endswith(" of") else loader.what
+            what = f"the {noun} named by `{ast.unparse(target_node)}`"
+            if source is not None:
+                what += f" (default {source.default})"
         if revision is not None:
             if not isinstance(revision, ast.Constant):
                 return None  # decided elsewhere (a config value, a variable): not judged here
