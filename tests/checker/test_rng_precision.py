@@ -92,6 +92,64 @@ def test_methods_called_on_an_object_or_an_object_handed_on_still_count(make_rep
     assert "np.random.beta(...) at utils/augment.py:14" in found[0]["message"]
 
 
+MODEL_ZOO = """
+import torch
+from torch import nn
+
+
+def drop_path(x, p):
+    return x * torch.empty_like(x).bernoulli_(1 - p)
+
+
+class DropPath(nn.Module):
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        return drop_path(x, self.p)
+
+
+class Block(nn.Module):
+    def __init__(self, p=0.0):
+        super().__init__()
+        self.drop = DropPath(p) if p else nn.Identity()
+
+    def forward(self, x):
+        return self.drop(x)
+
+
+def register_module(cls):
+    KNOWN.add(cls)
+
+
+KNOWN = set()
+BLOCKS = dict(basic=Block)
+LAYERS = tuple([Block, DropPath])
+register_module(Block)
+"""
+
+
+@pytest.mark.parametrize(
+    "body, fires",
+    [
+        ("print(len(BLOCKS))", False),  # importing the zoo stores and registers classes, it runs none
+        ("print(Block(0.1))", False),  # a conditional attribute holds the layer: made, not called
+        ("print(Block(0.1)(torch.ones(2)))", True),  # calling the block runs forward and its drop path
+    ],
+)
+def test_stored_registered_and_conditionally_held_classes_run_nothing_until_called(make_repo, body, fires):
+    root = make_repo(
+        {
+            "zoo/__init__.py": "from zoo.blocks import *\n",
+            "zoo/blocks.py": MODEL_ZOO,
+            "average.py": "import torch\nfrom zoo.blocks import BLOCKS, Block\n\n"
+            f"if __name__ == '__main__':\n    {body}\n",
+        }
+    )
+    assert [p for _, p, _ in rng(root, select="RNG001")] == (["average.py"] if fires else [])
+
+
 def test_objects_kept_at_module_level_or_in_earlier_cells_are_followed(make_repo):
     module_level = {
         **script("pass"),

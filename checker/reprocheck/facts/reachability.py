@@ -59,6 +59,9 @@ INSPECTING_BUILTINS: Final = frozenset(
     {"isinstance", "issubclass", "getattr", "hasattr", "setattr", "delattr", "id", "type", "print", "repr", "str"}
     | {"len", "vars", "dir", "callable", "hash", "format", "bool"}
 )
+# Built-ins that put what they are given in a container: at import time that stores a class, it makes none (as
+# does a call whose name says it registers).
+STORING_BUILTINS: Final = frozenset({"dict", "list", "tuple", "set", "frozenset"})
 # Decorators that register a function as a command of a CLI object run by the module (`@app.command()`).
 COMMAND_DECORATORS = frozenset({"command", "main", "callback", "group", "cli", "task", "entrypoint"})
 
@@ -825,6 +828,8 @@ class CallGraph:
                         inspected = inspected_arguments(code)
                     if node in inspected:
                         continue  # `isinstance(module, Net)`, `Net.collate_fn` make nothing
+                    if unit.kind == "body" and node in stored_arguments(code):
+                        continue  # `BLOCKS = dict(basic=BasicBlock)` at import time stores the class, makes none
                     if node not in callees:  # a factory: made elsewhere, with any arguments, and handed on
                         found[target] = None
                         target = Unit(target.path, "instance", target.name)
@@ -986,8 +991,10 @@ class CallGraph:
             made = made if made is not None else self.made_objects(unit)
             found = {}
             for node in self.code(unit).assignments if made else ():
-                cls = made.get(node.value)
-                if cls is not None:
+                for value in assigned_values(node.value):
+                    cls = made.get(value)
+                    if cls is None:
+                        continue
                     for target in node.targets if node.__class__ is ast.Assign else (node.target,):
                         key = reference_key(target)
                         if key is not None:
@@ -1034,7 +1041,8 @@ class CallGraph:
         if not made and not held:
             return []
         code = self.code(unit)
-        kept = {node.value for node in code.assignments if node.value in made}  # judged where the name is used
+        # judged where the name is used (`self.drop = Drop(p) if p else nn.Identity()` included)
+        kept = {value for node in code.assignments for value in assigned_values(node.value) if value in made}
 
         def classes_of(expr: ast.AST) -> list[Unit]:
             if expr in made:
@@ -1161,6 +1169,21 @@ class CallGraph:
         return units
 
 
+def stored_arguments(code: UnitCode) -> set[ast.expr]:
+    """Arguments of calls that only keep them: built-ins that make a container (`dict(basic=BasicBlock)`,
+    `tuple([A, B])`) and registration functions (`register_notrace_module(Block)`, `MODELS.register(Net)`)."""
+    found: set[ast.expr] = set()
+    for call in code.calls:
+        func = call.func
+        name = func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else ""
+        if (name in STORING_BUILTINS and func.__class__ is ast.Name) or "register" in name.lower():
+            for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+                found.add(argument)
+                if argument.__class__ in (ast.List, ast.Tuple, ast.Set):
+                    found.update(argument.elts)
+    return found
+
+
 def inspected_arguments(code: UnitCode) -> set[ast.expr]:
     """Expressions whose value is only looked at: the arguments of built-ins that inspect them
     (`isinstance(x, (Net, Block))`, tuples' items included), and the objects of attribute look-ups (`Net.build`)."""
@@ -1215,6 +1238,16 @@ class ObjectUses:
         if parameter is None:
             return frozenset(), False, True
         return self.graph.parameter_uses(target, parameter, depth)
+
+
+def assigned_values(value: ast.expr | None) -> list[ast.expr]:
+    """The expressions whose object an assignment may store: the value itself, or each branch of a conditional
+    (`Drop(p) if p else Identity()`, `cache or Net()`)."""
+    if value.__class__ is ast.IfExp:
+        return [*assigned_values(value.body), *assigned_values(value.orelse)]
+    if value.__class__ is ast.BoolOp:
+        return [part for item in value.values for part in assigned_values(item)]
+    return [value] if value is not None else []
 
 
 def parameter_name(function, index: int | None, keyword: str | None, bound: bool) -> str | None:
