@@ -35,7 +35,7 @@ DEFAULT_FIXTURE_DIRS = [
 DEFAULT_ROLES = {
     "vendored": ["third_party/", "third-party/", "thirdparty/", "vendor/", "vendored/", "_vendor/"],
     # Material kept for the record and no longer run: past course cohorts, archived or deprecated code.
-    "archive": ["archive/", "archived/", "attic/", "deprecated/", "legacy/", "**/cohorts/[12][0-9][0-9][0-9]/"],
+    "archive": ["archive/", "archived/", "attic/", "deprecated/", "**/cohorts/[12][0-9][0-9][0-9]/"],
     "devcontainer": [".devcontainer/"],
     "test": ["tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py"],
     "docs": ["docs/", "doc/"],

@@ -21,6 +21,10 @@ def facts_of(root, name):
     return FactStore(project).get(name), project
 
 
+# A repository that uses reprocheck already (its settings file): CI002 speaks only to such repositories.
+ADOPTED = {"reprocheck.toml": ""}
+
+
 def found(make_repo, files, code, **kwargs):
     root = make_repo(files, **kwargs)
     return [(f["path"], f["line"], f["message"]) for f in findings(root, select=code)]
@@ -183,7 +187,7 @@ def test_ci001_lookalikes(make_repo):
 # -- CI002 --------------------------------------------------------------------------------------------------------
 def test_ci002_ci_never_runs_reprocheck(make_repo):
     files = {".github/workflows/ci.yml": workflow("      - run: pytest -q\n      - run: echo reprocheck\n")}
-    assert found(make_repo, files, "CI002") == [
+    expected = [
         (
             ".github/workflows/ci.yml",
             4,
@@ -191,6 +195,17 @@ def test_ci002_ci_never_runs_reprocheck(make_repo):
             "(or `pre-commit run --all-files` with the reprocheck hook)",
         )
     ]
+    assert found(make_repo, {**ADOPTED, **files}, "CI002") == expected
+    # a repository that uses reprocheck through its pyproject settings, its pre-commit hook or a baseline
+    hook = f"repos:\n  - repo: https://github.com/acme/reprocheck\n    rev: {SHA}\n    hooks:\n      - id: reprocheck\n"
+    for adoption in (
+        {"pyproject.toml": "[tool.reprocheck]\nselect = ['ALL']\n"},
+        {".pre-commit-config.yaml": hook},
+        {".reprocheck-baseline.json": '{"version": 1, "findings": []}\n'},
+    ):
+        assert found(make_repo, {**adoption, **files}, "CI002") == expected
+    # a first run over a repository that never adopted reprocheck: that CI does not run it is no news
+    assert found(make_repo, files, "CI002") == []
 
 
 def test_ci002_points_at_the_workflow_that_runs_the_tests(make_repo):
@@ -205,7 +220,7 @@ def test_ci002_points_at_the_workflow_that_runs_the_tests(make_repo):
         ".github/workflows/b-image.yml": build,
         ".github/workflows/c-tests.yml": tests,
     }
-    assert [(p, line, m.split(": ")[1]) for p, line, m in found(make_repo, files, "CI002")] == [
+    assert [(p, line, m.split(": ")[1]) for p, line, m in found(make_repo, {**ADOPTED, **files}, "CI002")] == [
         (
             ".github/workflows/c-tests.yml",
             7,
@@ -214,11 +229,15 @@ def test_ci002_points_at_the_workflow_that_runs_the_tests(make_repo):
     ]
     # without tests, a job that installs or builds the project; without either, the first pipeline
     del files[".github/workflows/c-tests.yml"]
-    assert [(p, line) for p, line, _ in found(make_repo, files, "CI002")] == [(".github/workflows/b-image.yml", 3)]
+    assert [(p, line) for p, line, _ in found(make_repo, {**ADOPTED, **files}, "CI002")] == [
+        (".github/workflows/b-image.yml", 3)
+    ]
     del files[".github/workflows/b-image.yml"]
-    assert [(p, line) for p, line, _ in found(make_repo, files, "CI002")] == [(".github/workflows/a-docs.yml", 1)]
+    assert [(p, line) for p, line, _ in found(make_repo, {**ADOPTED, **files}, "CI002")] == [
+        (".github/workflows/a-docs.yml", 1)
+    ]
     gitlab = {".gitlab-ci.yml": "stages: [test]\n.base:\n  script: echo\nunit:\n  script:\n    - python -m pytest\n"}
-    assert [(p, line) for p, line, _ in found(make_repo, gitlab, "CI002")] == [(".gitlab-ci.yml", 4)]
+    assert [(p, line) for p, line, _ in found(make_repo, {**ADOPTED, **gitlab}, "CI002")] == [(".gitlab-ci.yml", 4)]
 
 
 def test_ci002_prefers_tests_then_lint_then_pull_request_workflows(make_repo):
@@ -227,11 +246,11 @@ def test_ci002_prefers_tests_then_lint_then_pull_request_workflows(make_repo):
         ".github/workflows/a.yml": job.format(on="push", name="docs", step="run: pip install -r docs/req.txt"),
         ".github/workflows/b.yml": job.format(on="pull_request", name="pr", step="run: pip install -e ."),
     }
-    assert [p for p, _, _ in found(make_repo, files, "CI002")] == [".github/workflows/b.yml"]
+    assert [p for p, _, _ in found(make_repo, {**ADOPTED, **files}, "CI002")] == [".github/workflows/b.yml"]
     files[".github/workflows/c.yml"] = job.format(on="push", name="lint", step=f"uses: pre-commit/action@{SHA}")
-    assert [p for p, _, _ in found(make_repo, files, "CI002")] == [".github/workflows/c.yml"]
+    assert [p for p, _, _ in found(make_repo, {**ADOPTED, **files}, "CI002")] == [".github/workflows/c.yml"]
     files[".github/workflows/d.yml"] = job.format(on="push", name="unit-tests", step="uses: org/suite@v1")
-    assert [p for p, _, _ in found(make_repo, files, "CI002")] == [".github/workflows/d.yml"]
+    assert [p for p, _, _ in found(make_repo, {**ADOPTED, **files}, "CI002")] == [".github/workflows/d.yml"]
 
 
 def test_ci002_runs_that_cannot_fail(make_repo):
@@ -243,7 +262,7 @@ def test_ci002_runs_that_cannot_fail(make_repo):
         ),
         ".gitlab-ci.yml": "lint:\n  script:\n    - reprocheck .\n  allow_failure: true\n",
     }
-    assert [(p, line, m.split(",")[0]) for p, line, m in found(make_repo, files, "CI002")] == [
+    assert [(p, line, m.split(",")[0]) for p, line, m in found(make_repo, {**ADOPTED, **files}, "CI002")] == [
         (".github/workflows/ci.yml", 7, "CI runs reprocheck with `--exit-zero`"),
         (".github/workflows/ci.yml", 8, "CI runs reprocheck with `|| true`"),
         (".github/workflows/ci.yml", 10, "CI runs reprocheck with `continue-on-error: true`"),
@@ -281,7 +300,7 @@ def test_ci002_every_way_of_running_it(make_repo):
         {".gitlab-ci.yml": "test:\n  script: pytest\n", ".pre-commit-config.yaml": HOOK + "ci:\n  skip: []\n"},
     ]
     for files in ways:
-        assert found(make_repo, files, "CI002") == [], files
+        assert found(make_repo, {**ADOPTED, **files}, "CI002") == [], files
 
 
 def test_ci002_lookalikes_that_do_not_count(make_repo):
@@ -299,7 +318,7 @@ def test_ci002_lookalikes_that_do_not_count(make_repo):
         {".gitlab-ci.yml": "t:\n  script: pytest\n", ".pre-commit-config.yaml": HOOK + "ci:\n  skip: [reprocheck]\n"},
     ]
     for files in ways:
-        assert len(found(make_repo, files, "CI002")) == 1, files
+        assert len(found(make_repo, {**ADOPTED, **files}, "CI002")) == 1, files
 
 
 def test_ci002_needs_ci(make_repo):
@@ -760,7 +779,7 @@ def test_sec002_lookalikes(make_repo):
 )
 def test_ci002_names_make_ignoring_the_checkers_failure(make_repo, makefile, command, named):
     files = {".github/workflows/ci.yml": workflow(f"      - run: {command}\n"), "Makefile": makefile}
-    messages = [message for _path, _line, message in found(make_repo, files, "CI002")]
+    messages = [message for _path, _line, message in found(make_repo, {**ADOPTED, **files}, "CI002")]
     assert len(messages) == 1 and named in messages[0], messages
 
 
@@ -776,7 +795,7 @@ def test_ci002_names_make_ignoring_the_checkers_failure(make_repo, makefile, com
 )
 def test_ci002_make_that_lets_the_checker_fail_the_build(make_repo, makefile, command):
     files = {".github/workflows/ci.yml": workflow(f"      - run: {command}\n"), "Makefile": makefile}
-    assert found(make_repo, files, "CI002") == []
+    assert found(make_repo, {**ADOPTED, **files}, "CI002") == []
 
 
 def test_ci003_action_pins_only_in_jobs_whose_output_a_result_can_depend_on(make_repo):

@@ -1239,3 +1239,24 @@ def test_dat005_look_alikes_of_a_clone_first_quick_start_still_warn(make_repo):
     )
     (root / "a.ipynb").write_text(own_repository)
     assert [f["severity"] for f in of(root, "DAT005")] == ["warning"]
+
+
+def test_dat002_small_tables_of_published_results_stay_in_git(make_repo):
+    row = "model,top1,top5\nresnet50,80.4,95.1\n"
+    root = make_repo(
+        {
+            "results/results-imagenet.csv": row,
+            "eval/results/eval_comprehensive/ours_best_eval.csv": row,
+            "extras/multi_run_results/compiled_3_runs.csv": row,
+            "scores/leaderboard.json": '{"a": 1}\n',
+            # look-alikes: data, and a results folder holding a big prediction dump
+            "data/train.csv": row,
+            "results/predictions.csv": "id,p\n" + "1,0.5\n" * 200_000,
+            "results/model.pt": "x",
+        }
+    )
+    assert sorted(f["path"] for f in of(root, "DAT002")) == [
+        "data/train.csv",
+        "results/model.pt",
+        "results/predictions.csv",
+    ]

@@ -5,13 +5,15 @@ Documentation media (an image a README or the docs show, or one under a docs/ass
 package declares in `package_data`/`package-data`/MANIFEST.in, or that a module beside it names) belong in git:
 moving them to DVC or LFS would break the docs, the tests or the installed package. So would it break a file
 that the docs, code or notebooks fetch by its raw GitHub URL (a course dataset read from
-`raw.githubusercontent.com/<owner>/<repo>/main/datasets/dataset.csv`).
+`raw.githubusercontent.com/<owner>/<repo>/main/datasets/dataset.csv`). Small tables of published results
+(`results/benchmark.csv`) are for people to read and diff.
 """
 
 from __future__ import annotations
 
 import ast
 import fnmatch
+import os
 import posixpath
 import re
 from functools import cached_property
@@ -44,7 +46,22 @@ class DataFilePurposes:
             return f"package data of {package}"
         if rel in self.published_by_url:
             return f"published at its raw GitHub URL ({self.published_by_url[rel]})"
+        if self.is_results_table(rel):
+            return "a small table of published results"
         return None
+
+    # -- published results ----------------------------------------------------------------------
+    def is_results_table(self, rel: str) -> bool:
+        """A small text table in a results folder (`results/`, `eval_results/`, `scores/`): numbers a README or
+        paper reports, diffable and read by people; DVC or LFS would only hide them."""
+        if posixpath.splitext(rel)[1].lower() not in table.RESULTS_SUFFIXES:
+            return False
+        if not any(table.RESULTS_DIR.search(folder) for folder in rel.split("/")[:-1]):
+            return False
+        try:
+            return os.path.getsize(self.project.abspath(rel)) <= table.RESULTS_MAX_BYTES
+        except OSError:
+            return False
 
     # -- files published by URL -------------------------------------------------------------------
     @cached_property

@@ -314,8 +314,10 @@ class CiDoesNotRunChecker(Rule):
     Recognised: `reprocheck` (also `python -m reprocheck`, `uvx reprocheck`, `poetry run …`),
     `pre-commit run` when `.pre-commit-config.yaml` has the reprocheck hook, the `pre-commit/action` GitHub
     action, a `make` target or a repository script that does one of these, and pre-commit.ci (a `ci:` section in
-    the pre-commit configuration) running the hook. Only reported when the repository has CI (no CI is CI001);
-    when CI never runs it, the finding points at the job that runs the tests (else one that installs or builds).
+    the pre-commit configuration) running the hook. Only reported when the repository has CI (no CI is CI001)
+    and uses reprocheck already (a `[tool.reprocheck]` table or `reprocheck.toml`, the pre-commit hook, or a
+    baseline): on a first run over a repository, that CI does not run a tool it never adopted is no news.
+    When CI never runs it, the finding points at the job that runs the tests (else one that installs or builds).
 
     Task runners are followed too, read statically (a noxfile is parsed, never imported):
 
@@ -374,7 +376,7 @@ class CiDoesNotRunChecker(Rule):
                 run.path,
                 run.line,
             )
-        if not runs:
+        if not runs and adopted(project, resolver):
             config, job = testing_job(pipelines(ci_configs))
             where = f"to its {job} job" if job is not None else "to it"
             yield self.finding(
@@ -383,6 +385,13 @@ class CiDoesNotRunChecker(Rule):
                 config.path,
                 config.jobs.get(job, 1) if job is not None else 1,
             )
+
+
+def adopted(project, resolver: Resolver) -> bool:
+    """Whether the repository uses reprocheck already: its settings, its pre-commit hook or a baseline. On a
+    first run over somebody's repository, "CI never runs reprocheck" tells them nothing they did not know."""
+    settings = project.settings
+    return settings.config_file is not None or resolver.hook is not None or project.exists(settings.baseline)
 
 
 # Which activity makes a job the place to add the check, best first.

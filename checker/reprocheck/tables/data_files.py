@@ -60,3 +60,8 @@ RAW_FILE_URL = re.compile(
     r"|media\.githubusercontent\.com/media/[\w.-]+/[\w.-]+/[\w.-]+)"
     r"/([\w./%+-]+)"
 )
+
+# Published results: small text tables in a folder named for results (`results/`, `eval_results/`, `scores/`).
+RESULTS_SUFFIXES = frozenset({".csv", ".tsv", ".json"})
+RESULTS_DIR = re.compile(r"^(?:.*[_-])?results?(?:[_-].*)?$|^scores$|^leaderboards?$", re.IGNORECASE)
+RESULTS_MAX_BYTES = 1024 * 1024
