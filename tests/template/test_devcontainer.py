@@ -17,6 +17,7 @@ import yaml
 
 from tests.conftest import findings
 from tests.template.conftest import BASE_ANSWERS, COMBOS, copy_project
+from tests.template.test_generated_project import python_for, sh
 
 pytestmark = pytest.mark.slow
 WITH_DEVCONTAINER = [c for c in COMBOS if COMBOS[c].get("docker", True) and COMBOS[c].get("devcontainer")]
@@ -101,8 +102,37 @@ def test_post_create_sets_up_like_make_setup(rendered, combo: str) -> None:
     assert interpreter == f"{venv}/bin/python"
     make = shutil.which("make")
     assert make, "make is needed to read the Makefile as the dev container does"
-    done = subprocess.run([make, "-n", "test"], cwd=root, capture_output=True, text=True, env={**os.environ, "VENV": venv})
+    done = subprocess.run(
+        [make, "-n", "test"], cwd=root, capture_output=True, text=True, env={**os.environ, "VENV": venv}
+    )
     assert done.returncode == 0 and f"{venv}/bin/python -m pytest" in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("combo", [c for c in WITH_DEVCONTAINER if COMBOS[c].get("ml_framework") != "pytorch"])
+def test_image_and_post_create_install_from_the_locks(rendered, combo: str, tmp_path: Path) -> None:
+    """The dev stage's install and postCreateCommand, run as written but outside a container (this machine has no
+    docker): the hashed locks install with no resolution, the work tree installs, and `make test` runs in that
+    environment. PyTorch combinations are left out: their lock pins CUDA wheels of several GB."""
+    project = copy_project(rendered(combo), tmp_path / "project")
+    config = definition(project)
+    dev = stages((project / "Dockerfile").read_text(encoding="utf-8"))[config["build"]["target"]]
+    (install,) = [line.removeprefix("RUN ") for line in dev if "--require-hashes" in line]
+    version = (project / ".python-version").read_text(encoding="utf-8").strip()
+    interpreter = sh([python_for(version), "-c", "import sys; print(sys.executable)"], tmp_path).stdout.strip()
+    image_bin = tmp_path / "image-bin"  # the image's `python`
+    image_bin.mkdir()
+    (image_bin / "python").symlink_to(interpreter)
+    venv = tmp_path / "venv"
+    # the dev stage's environment: VIRTUAL_ENV, its bin first on PATH, VENV for make
+    path = f"{venv / 'bin'}:{image_bin}:{os.environ['PATH']}"
+    image_env = {"VIRTUAL_ENV": str(venv), "VENV": str(venv), "PATH": path}
+    for command in (["bash", "-c", install], ["bash", "-c", config["postCreateCommand"]], ["make", "test"]):
+        done = subprocess.run(
+            command, cwd=project, env={**os.environ, **image_env}, capture_output=True, text=True, timeout=1200
+        )
+        assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
+    assert (project / ".git" / "hooks" / "pre-commit").is_file(), "postCreateCommand installed the git hook"
 
 
 @pytest.mark.parametrize("combo", WITH_DEVCONTAINER)
