@@ -533,6 +533,32 @@ def test_dkr009_dev_container_lookalikes_still_fire(make_repo):
     assert found[0][2].endswith('runs as root: set "remoteUser" in .devcontainer/devcontainer.json (or add `USER app`)')
 
 
+def test_dkr009_dev_container_target_stage(make_repo):
+    """`build.target` names the stage the dev container runs; `docker build` alone still builds the final one."""
+    dockerfile = (
+        f"FROM {PINNED_BASE} AS base\nRUN useradd -m app\nFROM base AS dev\nFROM base AS inference\nUSER 10001:10001\n"
+    )
+    definition = '{"build": {"dockerfile": "../Dockerfile", "context": "..", "target": "dev"}%s}'
+    files = {"Dockerfile": dockerfile, ".devcontainer/devcontainer.json": definition % ', "remoteUser": "app"'}
+    assert dkr(make_repo, files, "DKR009") == []
+    # the dev stage has no USER and the definition names none: its root user is reported at the dev stage
+    files[".devcontainer/devcontainer.json"] = definition % ""
+    found = dkr(make_repo, files, "DKR009")
+    assert [(p, line) for p, line, _ in found] == [("Dockerfile", 3)]
+    assert found[0][2].startswith("the stage dev (FROM base, line 3) has no USER and runs as root")
+    # root on purpose is reported at the stage the dev container builds
+    files[".devcontainer/devcontainer.json"] = definition % ', "remoteUser": "root"'
+    assert lines(dkr(make_repo, files, "DKR009")) == [3]
+    # a non-root dev container does not answer for a final stage that runs as root
+    files["Dockerfile"] = dockerfile.replace("USER 10001:10001\n", "")
+    files[".devcontainer/devcontainer.json"] = definition % ', "remoteUser": "app"'
+    found = dkr(make_repo, files, "DKR009")
+    assert [(line, m.split(" (")[0]) for _, line, m in found] == [(4, "the final stage")]
+    # an unknown target is the final stage, as before
+    files[".devcontainer/devcontainer.json"] = definition.replace('"dev"', '"missing"') % ', "remoteUser": "app"'
+    assert dkr(make_repo, files, "DKR009") == []
+
+
 # -- DKR010: .dockerignore ----------------------------------------------------------------------------------------
 def test_dkr010_context_with_git_data_env_notebooks(make_repo):
     files = {

@@ -47,6 +47,7 @@ COMBOS: dict[str, dict[str, Any]] = {
         "ci": "gitlab",
         "docker": True,
         "gpu": True,
+        "devcontainer": True,
         "data_versioning": "dvc",
         "experiment_tracking": "mlflow",
         "license": "Apache-2.0",
@@ -77,6 +78,7 @@ COMBOS: dict[str, dict[str, Any]] = {
         "ml_framework": "none",
         "ci": "gitlab",
         "docker": True,
+        "devcontainer": True,
         "experiment_tracking": "mlflow",
     },
 }

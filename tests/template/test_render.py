@@ -30,6 +30,7 @@ DEFAULTS = {
     "ci": "github",
     "docker": True,
     "gpu": False,
+    "devcontainer": False,
     "data_versioning": "none",
     "experiment_tracking": "none",
     "license": "MIT",
@@ -83,6 +84,8 @@ def expected_files(combo: str) -> set[str]:
     files |= {f"src/{PACKAGE}/{name}.py" for name in modules}
     if a["docker"]:
         files |= {"Dockerfile", ".dockerignore"}
+    if a["docker"] and a["devcontainer"]:
+        files.add(".devcontainer/devcontainer.json")
     if a["ci"] == "github":
         files.add(".github/workflows/ci.yml")
     elif a["ci"] == "gitlab":
@@ -151,8 +154,9 @@ def test_answers_file_allows_updates(rendered, combo: str, template_src: Path) -
     assert recorded["_commit"] == NEW_TAG
     assert Path(recorded["_src_path"]).is_absolute()
     assert Path(recorded["_src_path"]) == template_src
+    asked_only_with_docker = {"gpu": recorded.get("ml_framework") == "pytorch", "devcontainer": True}
     for key, value in answers(combo).items():
-        if key != "gpu" or (recorded.get("docker") and recorded.get("ml_framework") == "pytorch"):
+        if key not in asked_only_with_docker or (recorded.get("docker") and asked_only_with_docker[key]):
             assert recorded[key] == value, key
 
 

@@ -2,9 +2,9 @@
 devcontainer.json`): which Dockerfile each builds, from which context, and as which user it runs.
 
 A Dockerfile built for a dev container is judged together with its definition: `remoteUser`/`containerUser` say
-who runs inside it (DKR009) and `build.context` (relative to the json file, `.` by default) is what the build
-sends (DKR010). The files are JSON with comments (JSONC); comments and trailing commas are dropped before
-parsing, keeping every newline so that positions stay true.
+who runs inside the stage it builds (`build.target`, else the final stage; DKR009) and `build.context` (relative
+to the json file, `.` by default) is what the build sends (DKR010). The files are JSON with comments (JSONC);
+comments and trailing commas are dropped before parsing, keeping every newline so that positions stay true.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class DevContainer:
     context: str  # "" for the repository root
     remote_user: str | None
     container_user: str | None
+    target: str | None = None  # the stage `build.target` names; None builds the final stage
 
     @property
     def user(self) -> str | None:
@@ -79,6 +80,7 @@ def _build(project, rel: str) -> DevContainer | None:
         context=joined(folder, context if isinstance(context, str) else "."),
         remote_user=text_or_none(data.get("remoteUser")),
         container_user=text_or_none(data.get("containerUser")),
+        target=text_or_none(build.get("target")),
     )
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from packaging.requirements import InvalidRequirement, Requirement
 
 from reprocheck import filekinds
+from reprocheck.facts.devcontainers import DevContainer
 from reprocheck.facts.dockerfile import ArgDecl, BuildContext, Dockerfile, ImageRef, Stage
 from reprocheck.facts.shell import SHELLS, Command, Install, iter_installs, strip_wrappers
 from reprocheck.findings import Location, Severity
@@ -740,8 +741,10 @@ class RunsAsRoot(Rule):
     `USER root`/`USER 0`. Base images known to default to an unprivileged user (Jupyter docker-stacks, Bitnami,
     Chainguard, distroless `:nonroot`) or never run as root (AWS Lambda function images) are fine. A Dockerfile
     that a dev container builds (`build.dockerfile` in `.devcontainer/devcontainer.json`) is judged with its
-    definition: a non-root `remoteUser` or `containerUser` answers it, and so does a dev container base image
-    (`mcr.microsoft.com/devcontainers/…`), whose metadata names an unprivileged remote user.
+    definition: a non-root `remoteUser` or `containerUser` answers for the stage it builds (`build.target`, else
+    the final stage), and so does a dev container base image (`mcr.microsoft.com/devcontainers/…`), whose
+    metadata names an unprivileged remote user; a final stage other than that target is still judged on its own,
+    since `docker build` without `--target` builds it.
 
     ## Why it matters
     A container running as root writes root-owned files into mounted data and output folders, so the next run on
@@ -772,36 +775,52 @@ class RunsAsRoot(Rule):
             if final is None:
                 continue
             container = by_dockerfile.get(path)
-            if container is not None and container.user is not None:
-                if is_root(container.user):
-                    yield self.finding(
-                        f"the dev container {container.path} runs as {container.user}: set remoteUser to an "
-                        "unprivileged user",
-                        path,
-                        final.line,
-                    )
-                continue
-            user, owner = effective_user(dockerfile, final)
-            if user is None and nonroot_image(owner.base, container is not None):
-                continue
-            if user is None:
-                fix = (
-                    f'set "remoteUser" in {container.path} (or add `USER app`)'
-                    if container is not None
-                    else "add `RUN useradd --create-home app` and `USER app`"
-                )
+            built = built_stage(dockerfile, container)
+            if built is not final:
+                yield from self.judge(path, dockerfile, final, None)
+            yield from self.judge(path, dockerfile, built, container)
+
+    def judge(self, path: str, dockerfile: Dockerfile, stage: Stage, container: DevContainer | None):
+        """Findings for `stage` run as `container`'s user (None: under plain `docker run`)."""
+        what = "the final stage" if stage is dockerfile.final_stage else f"the stage {stage.alias}"
+        if container is not None and container.user is not None:
+            if is_root(container.user):
                 yield self.finding(
-                    f"the final stage (FROM {final.base.resolved}, line {final.line}) has no USER and runs as root: "
-                    + fix,
+                    f"the dev container {container.path} runs as {container.user}: set remoteUser to an "
+                    "unprivileged user",
                     path,
-                    final.line,
+                    stage.line,
                 )
-            elif is_root(user):
-                yield self.finding(
-                    f"the final stage switches to USER {user} and runs as root: end with an unprivileged USER",
-                    path,
-                    owner.user_line or final.line,
-                )
+            return
+        user, owner = effective_user(dockerfile, stage)
+        if user is None and nonroot_image(owner.base, container is not None):
+            return
+        if user is None:
+            fix = (
+                f'set "remoteUser" in {container.path} (or add `USER app`)'
+                if container is not None
+                else "add `RUN useradd --create-home app` and `USER app`"
+            )
+            yield self.finding(
+                f"{what} (FROM {stage.base.resolved}, line {stage.line}) has no USER and runs as root: " + fix,
+                path,
+                stage.line,
+            )
+        elif is_root(user):
+            yield self.finding(
+                f"{what} switches to USER {user} and runs as root: end with an unprivileged USER",
+                path,
+                owner.user_line or stage.line,
+            )
+
+
+def built_stage(dockerfile: Dockerfile, container: DevContainer | None) -> Stage:
+    """The stage a dev container builds: the one its `build.target` names, else (no or unknown target) the final."""
+    if container is not None and container.target is not None:
+        named = dockerfile.stage_named(container.target)
+        if named is not None:
+            return named
+    return dockerfile.final_stage
 
 
 def nonroot_image(base: ImageRef, in_devcontainer: bool) -> bool:
