@@ -1,4 +1,4 @@
-"""Refresh the template's base-image digests (python_image / cuda_image in copier.yml) from Docker Hub.
+"""Refresh the template's image digests (python_image / cuda_image / uv_image in copier.yml) from their registries.
 
 The template pins every base image by tag AND digest. Tags move (a `python:3.11-slim-bookworm` rebuild ships
 security fixes); digests do not. Run this on a machine with network access, review the diff, commit, and tag a
@@ -24,6 +24,14 @@ from pathlib import Path
 COPIER_YML = Path(__file__).resolve().parents[1] / "copier.yml"
 AUTH_URL = "https://auth.docker.io/token?service=registry.docker.io&scope=repository:{repository}:pull"
 MANIFEST_URL = "https://registry-1.docker.io/v2/{repository}/manifests/{tag}"
+# Registries other than Docker Hub, named by the first part of an image name (ghcr.io/astral-sh/uv): anonymous
+# token and manifest endpoints.
+REGISTRIES = {
+    "ghcr.io": (
+        "https://ghcr.io/token?service=ghcr.io&scope=repository:{repository}:pull",
+        "https://ghcr.io/v2/{repository}/manifests/{tag}",
+    ),
+}
 ACCEPT = ", ".join(
     [
         "application/vnd.oci.image.index.v1+json",
@@ -41,12 +49,22 @@ def repository_of(name: str) -> str:
     return name if "/" in name else f"library/{name}"
 
 
+def endpoints_of(name: str) -> tuple[str, str, str]:
+    """(token URL, manifest URL, repository) of an image name on Docker Hub or a registry of REGISTRIES."""
+    host, _, rest = name.partition("/")
+    if host in REGISTRIES:
+        return (*REGISTRIES[host], rest)
+    if "." in host or ":" in host:
+        raise ValueError(f"{name}: no endpoints known for the registry {host}; add it to REGISTRIES")
+    return AUTH_URL, MANIFEST_URL, repository_of(name)
+
+
 def registry_digest(name: str, tag: str, timeout: float = 30.0) -> str:
-    repository = repository_of(name)
-    with urllib.request.urlopen(AUTH_URL.format(repository=repository), timeout=timeout) as response:
+    auth_url, manifest_url, repository = endpoints_of(name)
+    with urllib.request.urlopen(auth_url.format(repository=repository), timeout=timeout) as response:
         token = json.load(response)["token"]
     request = urllib.request.Request(
-        MANIFEST_URL.format(repository=repository, tag=tag),
+        manifest_url.format(repository=repository, tag=tag),
         method="HEAD",
         headers={"Authorization": f"Bearer {token}", "Accept": ACCEPT},
     )

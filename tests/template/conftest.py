@@ -12,7 +12,8 @@ combination runs the template's real copy-time task. The others render with task
 from `tests/template/locks/<key>/`, committed and produced by the template's own `scripts/lock.py` (refresh them
 with `python -m tests.template.refresh_locks`). The key covers what decides a lock: the Python version, the
 `requirements/*.in` files, and the pip/pip-tools versions and flags of `scripts/lock.py`; on a miss the same
-script compiles them, once per session.
+script compiles them, once per session. A uv project's `uv.lock` is kept the same way (`tests/template/locks/<key>/
+uv.lock`, made by `uv lock`): its key covers the uv version and what `uv lock` reads from `pyproject.toml`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import contextlib
 import fcntl
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -32,6 +34,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import GIT_ENV, REPO_ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 LOCK_FIXTURES = Path(__file__).resolve().parent / "locks"
 OLD_TAG = "v0.0.1"
@@ -80,6 +87,21 @@ COMBOS: dict[str, dict[str, Any]] = {
         "docker": True,
         "devcontainer": True,
         "experiment_tracking": "mlflow",
+    },
+    "uv-sklearn-gitlab-dvc-mlflow": {
+        "package_manager": "uv",
+        "ci": "gitlab",
+        "docker": True,
+        "data_versioning": "dvc",
+        "experiment_tracking": "mlflow",
+    },
+    "uv-pytorch-gpu-py312": {
+        "package_manager": "uv",
+        "python_version": "3.12",
+        "ml_framework": "pytorch",
+        "ci": "github",
+        "docker": True,
+        "gpu": True,
     },
 }
 BASE_ANSWERS = {
@@ -194,21 +216,58 @@ def lock_key(project: Path, python_version: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def uv_binary() -> str:
+    """The uv of the test environment (a dev dependency, the version the template pins)."""
+    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    assert found, "uv is a dev dependency (requirements/dev.in)"
+    return found
+
+
+def uv_lock_key(project: Path) -> str:
+    """What decides a uv.lock: the uv version, and the tables of pyproject.toml that `uv lock` resolves."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    package = pyproject["project"]
+    inputs = {
+        "uv": run([uv_binary(), "--version"], project).stdout.split()[1],
+        "project": {key: package.get(key) for key in ("name", "version", "requires-python", "dependencies")},
+        "optional": package.get("optional-dependencies"),
+        "groups": pyproject.get("dependency-groups"),
+        "tool.uv": pyproject.get("tool", {}).get("uv"),
+    }
+    return "uv-" + hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def make_uv_lock(project: Path) -> None:
+    """`uv lock` as the copy-time task runs it: uv resolves on PyPI itself (it reads no pip configuration) from
+    package metadata, so torch's CUDA wheels are never downloaded."""
+    run([uv_binary(), "lock", "--quiet"], project, timeout=1800, env={"UV_PYTHON_DOWNLOADS": "never"})
+
+
 def compile_locks(project: Path, python_version: str, cache: Path) -> None:
-    """Locks from the committed fixtures, else from the project's own scripts/lock.py (memoised per session)."""
-    key = lock_key(project, python_version)
+    """Locks from the committed fixtures, else from the project's own scripts/lock.py or `uv lock` (memoised per
+    session)."""
+    uv = not (project / "requirements").exists()
+    key = uv_lock_key(project) if uv else lock_key(project, python_version)
     entry = LOCK_FIXTURES / key if (LOCK_FIXTURES / key).is_dir() else cache / key
     with file_lock(cache / f"{key}.lock"):
         if not entry.is_dir():
-            run([sys.executable, "scripts/lock.py", "--quiet"], project, timeout=3600)
+            if uv:
+                make_uv_lock(project)
+            else:
+                run([sys.executable, "scripts/lock.py", "--quiet"], project, timeout=3600)
             staging = cache / f"{entry.name}.tmp"
             staging.mkdir(parents=True)
-            for lock in (project / "requirements").glob("*.txt"):
+            for lock in project_locks(project):
                 shutil.copy2(lock, staging / lock.name)
             staging.rename(entry)
             return
-    for lock in entry.glob("*.txt"):
-        shutil.copy2(lock, project / "requirements" / lock.name)
+    for lock in entry.iterdir():
+        shutil.copy2(lock, (project if uv else project / "requirements") / lock.name)
+
+
+def project_locks(project: Path) -> list[Path]:
+    """The lock files of a generated project: requirements/*.txt (pip-tools) or uv.lock."""
+    return sorted((project / "requirements").glob("*.txt")) or [project / "uv.lock"]
 
 
 def render(

@@ -3,7 +3,7 @@
     python -m tests.template.refresh_locks
 
 Renders every combination of the matrix from the current work tree, runs the generated project's own
-`scripts/lock.py` for each distinct key (see tests/template/conftest.py) that has no fixture yet, stores the
+`scripts/lock.py` (or `uv lock` for a uv project) for each distinct key (see tests/template/conftest.py) that has no fixture yet, stores the
 locks under tests/template/locks/<key>/ and deletes fixtures no combination uses any more. Needs network access
 to the package index and the Python versions of the matrix.
 """
@@ -17,7 +17,17 @@ from pathlib import Path
 
 import copier
 
-from tests.template.conftest import COMBOS, LOCK_FIXTURES, answers_for, build_source, lock_key, run
+from tests.template.conftest import (
+    COMBOS,
+    LOCK_FIXTURES,
+    answers_for,
+    build_source,
+    lock_key,
+    make_uv_lock,
+    project_locks,
+    run,
+    uv_lock_key,
+)
 
 
 def main() -> int:
@@ -30,16 +40,20 @@ def main() -> int:
             answers = answers_for(combo, source)
             project = Path(tmp) / combo
             copier.run_copy(str(source), project, data=answers, defaults=True, unsafe=True, quiet=True, skip_tasks=True)
-            key = lock_key(project, answers.get("python_version", "3.11"))
+            uv = answers.get("package_manager") == "uv"
+            key = uv_lock_key(project) if uv else lock_key(project, answers.get("python_version", "3.11"))
             used.add(key)
             target = LOCK_FIXTURES / key
             if target.is_dir():
                 print(f"{combo}: {key} is current")
                 continue
             print(f"{combo}: compiling {key} ...", flush=True)
-            run([sys.executable, "scripts/lock.py", "--quiet"], project, timeout=3600)
+            if uv:
+                make_uv_lock(project)
+            else:
+                run([sys.executable, "scripts/lock.py", "--quiet"], project, timeout=3600)
             target.mkdir(parents=True)
-            for lock in sorted((project / "requirements").glob("*.txt")):
+            for lock in project_locks(project):
                 shutil.copy2(lock, target / lock.name)
     for stale in sorted(p for p in LOCK_FIXTURES.iterdir() if p.is_dir() and p.name not in used):
         print(f"removing unused {stale.name}")

@@ -10,6 +10,7 @@ with the other packages at the locked versions.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.template.conftest import PACKAGE, copy_project
+from tests.template.conftest import PACKAGE, copy_project, uv_binary
 
 pytestmark = pytest.mark.slow
 LOCAL_TORCH = Path("/opt/wheels")  # where this machine keeps its CPU build of torch
@@ -154,3 +155,35 @@ def test_dvc_stages_and_mlflow_logging_work(rendered, tmp_path: Path) -> None:
     assert tags.get("model.hash") == record["model_hash"]
     changed = sh(["git", "status", "--porcelain"], project).stdout.splitlines()
     assert changed == ["?? metrics.json"], "data, models, runs and mlruns stay out of git; dvc metrics go in"
+
+
+def uv_sync_locked_and_test(project: Path) -> Path:
+    """What `make setup` + `make test` do in a uv project: `uv sync --locked` (dev group included, on the
+    interpreter .python-version names), then the project's own tests through `uv run --locked`."""
+    uv = uv_binary()
+    sh([uv, "sync", "--locked"], project, UV_PYTHON_DOWNLOADS="never")
+    done = sh([uv, "run", "--locked", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
+    return project / ".venv" / "bin" / "python"
+
+
+def test_uv_project_installs_from_uv_lock_and_reproduces(rendered, tmp_path: Path) -> None:
+    """The uv + scikit-learn project (GitLab, DVC, MLflow): installed exactly from uv.lock, its tests pass, two
+    runs agree, and the record hashes uv.lock."""
+    project = copy_project(rendered("uv-sklearn-gitlab-dvc-mlflow"), tmp_path / "project")
+    python = uv_sync_locked_and_test(project)
+    first = train_twice_and_reproduce(project, python, "demo-model")
+    assert first["lock_file"] == "uv.lock"
+    assert first["lock_sha256"] == hashlib.sha256((project / "uv.lock").read_bytes()).hexdigest()
+    assert 0.9 <= first["metrics"]["accuracy"] <= 1.0
+    assert sh(["git", "status", "--porcelain"], project).stdout == "", "uv sync changes no tracked file"
+
+
+def test_uv_pytorch_project_from_uv_lock(rendered, tmp_path: Path) -> None:
+    lock = (rendered("uv-pytorch-gpu-py312") / "uv.lock").read_text(encoding="utf-8")
+    assert 'name = "torch"' in lock and "nvidia-" in lock, "uv.lock pins PyPI's torch and its CUDA packages"
+    pytest.skip(
+        "uv.lock pins torch from PyPI, whose Linux wheel pulls several GB of CUDA packages, and this machine's CPU "
+        "build is not in the lock; the pip-tools pytorch tests run the same project code on the CPU wheel"
+    )
+

@@ -60,3 +60,14 @@ def test_check_mode_changes_nothing_and_fails_when_stale(refresh, tmp_path: Path
 def test_official_images_live_under_library(refresh) -> None:
     assert refresh.repository_of("python") == "library/python"
     assert refresh.repository_of("nvidia/cuda") == "nvidia/cuda"
+
+
+def test_the_uv_image_is_looked_up_on_its_own_registry(refresh) -> None:
+    images = refresh.pinned_images((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
+    assert any(name == "ghcr.io/astral-sh/uv" for name, _, _ in images)
+    token, manifest, repository = refresh.endpoints_of("ghcr.io/astral-sh/uv")
+    assert repository == "astral-sh/uv" and token.startswith("https://ghcr.io/") and manifest.startswith("https://ghcr.io/")
+    assert refresh.endpoints_of("python")[2] == "library/python"
+    with pytest.raises(ValueError, match="registry quay.io"):
+        refresh.endpoints_of("quay.io/org/image")
+
