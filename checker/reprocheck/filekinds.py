@@ -63,12 +63,21 @@ def is_conda_env(path: str) -> bool:
     return bool(CONDA_ENV.match(name(path)))
 
 
+# A data file whose name says it is a template (`ds_config_TEMPLATE.json`, `config.template.yaml`): a script
+# fills its placeholders (sed, envsubst) before anything reads it, so it need not parse as it stands.
+TEMPLATE_NAME = re.compile(r"(?:^|[._-])(?:template|tmpl|tpl)(?:[._-]|$)", re.IGNORECASE)
+
+
+def named_as_template(path: str) -> bool:
+    return bool(TEMPLATE_NAME.search(name(path).rsplit(".", 1)[0]))
+
+
 def is_yaml(path: str) -> bool:
-    return path.endswith((".yaml", ".yml")) and not is_template(path)
+    return path.endswith((".yaml", ".yml")) and not is_template(path) and not named_as_template(path)
 
 
 def is_json(path: str) -> bool:
-    return path.endswith(".json") and not is_template(path)
+    return path.endswith(".json") and not is_template(path) and not named_as_template(path)
 
 
 def is_toml(path: str) -> bool:

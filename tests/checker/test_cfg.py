@@ -174,6 +174,21 @@ def test_cfg_a_broken_config_read_by_code_is_rpc002(make_repo):
     assert "invalid YAML" in result[0]["message"]
 
 
+def test_a_config_named_as_a_template_is_filled_before_use_and_not_parsed(make_repo):
+    placeholders = '{\n  "train_batch_size": BATCH_SIZE,\n  "steps": STEPS\n}\n'
+    root = make_repo(
+        {
+            "config/ds_config_TEMPLATE.json": placeholders,
+            "configs/train.template.yaml": "lr: ${LR\nepochs: [\n",
+            "run.sh": "sed 's/BATCH_SIZE/8/' config/ds_config_TEMPLATE.json > config/ds_config.json\n",
+            "config/ds_config.json": placeholders,  # look-alike: a real config, broken
+        }
+    )
+    assert [(f["path"], f["code"]) for f in findings(root, select="CFG,RPC002")] == [
+        ("config/ds_config.json", "RPC002")
+    ]
+
+
 def test_cfg001_files_the_code_reads_that_are_not_configs(make_repo):
     """Look-alikes: data files, configs shipped with weights, files only tests read, files no code reads."""
     root = make_repo(

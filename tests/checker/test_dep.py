@@ -527,3 +527,9 @@ def test_dep004_never_guesses_a_pypi_name_for_a_compiled_extension(make_repo):
     assert "a compiled module of NVIDIA Apex" in messages[0]
     assert all("declare amp-c" not in m and "declare scaled-masked" not in m for m in messages)
     assert ["compiled extension module" in m for m in messages] == [False, True, True]
+
+
+def test_dep001_leaves_a_wrong_name_to_dep006(make_repo):
+    root = make_repo({"requirements.txt": "sklearn\nnumpy>=1.24\ntorch==2.3.1\n"})
+    found = findings(root, select="DEP001,DEP006")
+    assert sorted((f["code"], f["line"]) for f in found) == [("DEP001", 2), ("DEP006", 1)]

@@ -177,6 +177,20 @@ def test_env002_look_alikes(make_repo):
     assert of(root, "ENV002") == []
 
 
+def test_env002_workflows_are_compared_with_the_environment_not_with_each_other(make_repo):
+    workflows = {
+        ".github/workflows/tests-latest.yml": workflow("3.13"),
+        ".github/workflows/check-links.yml": workflow("3.10"),
+        ".github/workflows/tests-windows.yml": workflow("3.11"),
+    }
+    assert of(make_repo({"requirements.txt": "numpy==1.26.4\n", **workflows}), "ENV002") == []
+    pinned = make_repo({".python-version": "3.11\n", **workflows})
+    assert where(of(pinned, "ENV002")) == [
+        (".github/workflows/check-links.yml", 8),
+        (".github/workflows/tests-latest.yml", 8),
+    ]
+
+
 def test_env002_sub_projects_are_compared_within_themselves(make_repo):
     pipfile = '[requires]\npython_version = "{}"\n'
     files = {

@@ -452,6 +452,9 @@ def test_lck005_ci_uv_sync_without_a_committed_uv_lock(make_repo):
         ".github/workflows/ci.yml runs uv sync but uv.lock is not in the repository, so every run resolves the "
         "environment afresh; run uv lock and commit uv.lock"
     )
+    assert of(root, "LCK001") == []  # the same fix, said once (by LCK005, which names the syncs)
+    alone = make_repo({"pyproject.toml": PYPROJECT})
+    assert [f["path"] for f in of(alone, "LCK001")] == ["pyproject.toml"]
     root = make_repo(
         {
             ".gitignore": "uv.lock\n",
@@ -460,7 +463,7 @@ def test_lck005_ci_uv_sync_without_a_committed_uv_lock(make_repo):
         }
     )
     assert "but uv.lock is git-ignored" in of(root, "LCK005")[0]["message"]
-    # a sub-project named by --project / --directory, in GitLab CI too; once per workflow and lock
+    # a sub-project named by --project / --directory, in GitLab CI too; once per lock, the other files related
     root = make_repo(
         {
             "app/pyproject.toml": PYPROJECT,
@@ -468,9 +471,12 @@ def test_lck005_ci_uv_sync_without_a_committed_uv_lock(make_repo):
             ".github/workflows/ci.yml": ci_step("uv sync --directory=./app"),
         }
     )
-    found = of(root, "LCK005")
-    assert where(found) == [(".github/workflows/ci.yml", 6), (".gitlab-ci.yml", 3)]
-    assert "but app/uv.lock is not in the repository" in found[0]["message"]
+    (found,) = of(root, "LCK005")
+    assert (found["path"], found["line"]) == (".github/workflows/ci.yml", 6)
+    assert [(r["path"], r["line"]) for r in found["related"]] == [(".gitlab-ci.yml", 3)]
+    assert found["message"].startswith(
+        "2 files (.github/workflows/ci.yml first) run uv sync but app/uv.lock is not in the repository"
+    )
 
 
 def test_lck005_uv_sync_look_alikes(make_repo):

@@ -180,6 +180,15 @@ def test_blank_magics_keeps_lines():
     assert blank_magics("%%time\nx = 1\n").split("\n")[1] == "x = 1"
 
 
+def test_a_cell_indented_as_a_whole_parses_as_ipython_runs_it():
+    indented = " import torch\n\n for i in range(2):\n     print(i)\n"
+    text = blank_magics(indented)
+    assert text.split("\n")[:4] == ["import torch", "", "for i in range(2):", "    print(i)"]
+    ast.parse(text)
+    ragged = "  x = 1\n y = 2\n"  # not indented as a whole: still invalid, as in IPython
+    assert blank_magics(ragged).startswith("  x = 1\n y = 2")
+
+
 def test_notebook_cells_share_imports_and_map_lines(make_repo):
     cells = [
         {"cell_type": "markdown", "metadata": {}, "source": ["# Title\n"]},

@@ -627,6 +627,11 @@ def test_rng007_cudnn_benchmark_and_cublas(make_repo):
     assert [f["line"] for f in findings(root, select="RNG007")] == [4, 6]
     configured = make_repo({"src/setup_gpu.py": code, "Dockerfile": "FROM x\nENV CUBLAS_WORKSPACE_CONFIG=:4096:8\n"})
     assert [f["line"] for f in findings(configured, select="RNG007")] == [4]
+    # one file, one finding: the other `benchmark = True` lines are related (module level and in a function)
+    twice = "import torch\n\ntorch.backends.cudnn.benchmark = True\n\n\ndef main():\n"
+    twice += "    torch.backends.cudnn.benchmark = True\n"
+    (found,) = findings(make_repo({"inference.py": twice}), select="RNG007")
+    assert (found["line"], [r["line"] for r in found["related"]]) == (3, [7])
 
 
 # -- a realistic project --------------------------------------------------------------------------

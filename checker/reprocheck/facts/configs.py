@@ -107,7 +107,7 @@ def is_schema_file(path: str) -> bool:
 
 
 def config_format(path: str) -> str | None:
-    if filekinds.is_template(path):
+    if filekinds.is_template(path) or filekinds.named_as_template(path):
         return None
     if path.endswith(YAML_EXTENSIONS):
         return "yaml"

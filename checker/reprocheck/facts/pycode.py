@@ -569,7 +569,17 @@ def blank_magics(source: str) -> str | None:
             continued = line.rstrip().endswith("\\")
             continue
         out.append(line)
-    return "\n".join(out)
+    return "\n".join(without_leading_indent(out))
+
+
+def without_leading_indent(lines: list[str]) -> list[str]:
+    """IPython removes the indentation of a cell's first line from every line (its `leading_indent` transform),
+    so a cell indented as a whole runs; do the same before parsing it."""
+    first = next((line for line in lines if line.strip()), "")
+    indent = first[: len(first) - len(first.lstrip())]
+    if not indent or not all(line.startswith(indent) for line in lines if line.strip()):
+        return lines
+    return [line[len(indent) :] for line in lines]
 
 
 @fact

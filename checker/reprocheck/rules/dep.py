@@ -63,7 +63,7 @@ class UnpinnedRequirement(Rule):
     patch series, at the first line with the others as related locations. A requirement
     pinned by a constraints file in force (`-c`) is pinned. Packages that never shape results are left out:
     development tools (linters, test runners, docs builders) and display-only packages (tqdm, rich, colorlog,
-    graphviz, notebook front ends).
+    graphviz, notebook front ends), and so is a wrong name that DEP006 reports (`sklearn`): fix the name first.
 
     Inputs of a lock are exempt, since the lock pins them: `*.in` files, any file a lock is compiled from (or
     that such a file includes), and an environment file with a conda lock. Libraries are exempt: a library
@@ -111,6 +111,7 @@ class UnpinnedRequirement(Rule):
         fixed by one lock) and the patch series of a file (one decision) are each reported once, at their first
         line with the others related; otherwise each loose requirement is its own finding. A line that a comment
         silences stays out of the fold (`silenced`: the inline suppressions), so the comment keeps its meaning."""
+        loose = [entry for entry in loose if entry.name not in RENAMES]  # DEP006: the name is wrong, fix it first
         alone = [entry for entry in loose if silenced.covers(rel, entry.line, self.code)]
         yield from (self.unpinned(entry, rel, where) for entry in alone)  # the engine suppresses them
         series = [entry for entry in loose if patch_series(entry.specifier) and entry not in alone]

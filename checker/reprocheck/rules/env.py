@@ -20,6 +20,7 @@ SOURCE_PRIORITY = (
     "pip-compile header",
     "CI python-version",
 )
+CI_PIN = "CI python-version"
 
 
 class UnpinnedPython(Rule):
@@ -97,7 +98,8 @@ class PythonVersionMismatch(Rule):
     Compares every explicit Python pin (`.python-version`, `runtime.txt`, `.tool-versions`, Pipfile, base images
     `python:3.X`, conda `python=3.X`, the pip-compile header, a single CI `python-version`) and reports each pin
     whose minor version differs from the others (the most common one, or the first by that order), and each
-    pin outside `requires-python`. A CI matrix of several versions is testing, not a pin, and is not compared.
+    pin outside `requires-python`. A CI matrix of several versions is testing, not a pin, and is not compared;
+    a workflow's single version is compared with the environment's pins, never with another workflow's.
     Pins are compared within one project: the sub-projects of a course or monorepo (a folder with its own
     declaration and code, or with a `pyproject.toml`, `setup.py` or `Pipfile`; or the `projects` setting) are
     judged apart from each other and from the rest of the repository. A CI file belongs to the project that
@@ -139,11 +141,14 @@ class PythonVersionMismatch(Rule):
             yield self.finding(message, pin.path, pin.line)
 
     def disagreements(self, pins: list, reported: set[tuple[str, int]]):
-        """Pins of one project whose minor version differs from the most common one (the first by priority)."""
-        minors = Counter(pin.minor for pin in pins)
-        if len(minors) < 2:
+        """Pins of one project whose minor version differs from the most common one (the first by priority).
+        The reference is an environment's pin: CI workflows are compared with it, never with each other (two
+        workflows on two Pythons test both, on purpose)."""
+        environment = [pin for pin in pins if pin.source != CI_PIN]
+        minors = Counter(pin.minor for pin in environment)
+        if not environment or len(Counter(pin.minor for pin in pins)) < 2:
             return
-        reference = min(pins, key=lambda pin: (-minors[pin.minor], rank(pin)))
+        reference = min(environment, key=lambda pin: (-minors[pin.minor], rank(pin)))
         for pin in pins:
             if pin.minor == reference.minor or (pin.path, pin.line) in reported:
                 continue

@@ -23,7 +23,7 @@ from reprocheck.facts.requirements import (
 )
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
-from reprocheck.findings import Severity
+from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables.dev_tools import is_dev_tool
 
@@ -100,7 +100,17 @@ class MissingLock(Rule):
     severity = Severity.WARNING
     summary = "Dependencies are declared but no lock file pins them"
 
-    def check(self, project, project_kind, requirements_files, locks, lock_inputs, conda_environments, pyproject):
+    def check(
+        self,
+        project,
+        project_kind,
+        requirements_files,
+        locks,
+        lock_inputs,
+        conda_environments,
+        pyproject,
+        shell_commands,
+    ):
         library = project_kind.is_library
         pinned_by = [{p.name for p in lock.packages} for lock in locks.values()]
 
@@ -129,8 +139,8 @@ class MissingLock(Rule):
                     f"pip-compile --generate-hashes (or use uv lock); {LIBRARY_HINT}"
                 )
             yield self.finding(message, rel, named[0].line)
-        if not library and isinstance(pyproject, dict):
-            yield from self.check_pyproject(project, pyproject, covered)
+        if not library and isinstance(pyproject, dict) and "uv.lock" not in uv_locks_missing(project, shell_commands):
+            yield from self.check_pyproject(project, pyproject, covered)  # else LCK005 names the syncs, same fix
         for rel in project.named("Pipfile"):
             if rel not in lock_inputs and not project.exists(sibling(rel, "Pipfile.lock")):
                 yield self.finding(f"{rel} has no Pipfile.lock; run pipenv lock and commit it", rel, 1)
@@ -577,6 +587,7 @@ class UncommittedLock(Rule):
 
     def check(self, project, project_kind, shell_commands, locks, git_facts, dockerfiles, build_contexts):
         reported: set[tuple[str, str, str]] = set()
+        absent: dict[str, list] = {}  # lock -> the commands that sync from it: one finding, one fix
         for sourced in shell_commands:
             if sourced.origin not in (*INSTALL_ORIGINS, "script"):
                 continue
@@ -586,9 +597,7 @@ class UncommittedLock(Rule):
             missing = None if project_kind.is_library else missing_uv_lock(project, sourced, install)
             if missing is not None and (missing, sourced.path, "absent") not in reported:
                 reported.add((missing, sourced.path, "absent"))
-                yield self.finding(
-                    self.absent_message(project, git_facts, sourced.path, missing), sourced.path, sourced.line
-                )
+                absent.setdefault(missing, []).append(sourced)
             context = build_contexts.get(sourced.path) if sourced.origin == "dockerfile" else None
             base = context.folder if context is not None else default_base(sourced)
             for ref in used_files(install):
@@ -606,6 +615,14 @@ class UncommittedLock(Rule):
                         "(and keep it out of ignore patterns) so every build installs the same environment"
                     )
                     yield self.finding(message, sourced.path, sourced.line)
+        for lock, commands in absent.items():
+            first = commands[0]
+            yield self.finding(
+                self.absent_message(project, git_facts, [c.path for c in commands], lock),
+                first.path,
+                first.line,
+                related=[Location(c.path, c.line) for c in commands[1:]],
+            )
         for path, dockerfile in dockerfiles.items():
             context = build_contexts[path]
             prefix = context.prefix
@@ -624,12 +641,25 @@ class UncommittedLock(Rule):
                             yield self.finding(message, path, copy.line)
 
     @staticmethod
-    def absent_message(project, git_facts, path: str, lock: str) -> str:
+    def absent_message(project, git_facts, paths: list[str], lock: str) -> str:
         why = "git-ignored" if project.in_git and git_facts.is_ignored(lock) else "not in the repository"
+        files = list(dict.fromkeys(paths))
+        who = f"{files[0]} runs" if len(files) == 1 else f"{len(files)} files ({files[0]} first) run"
         return (
-            f"{path} runs uv sync but {lock} is {why}, so every run resolves the environment afresh; run uv lock "
+            f"{who} uv sync but {lock} is {why}, so every run resolves the environment afresh; run uv lock "
             f"and commit {lock}"
         )
+
+
+def uv_locks_missing(project, shell_commands) -> set[str]:
+    """The uv.lock files that CI syncs from but that are not committed (LCK005 reports them)."""
+    found: set[str] = set()
+    for sourced in shell_commands:
+        install = parse_install(sourced.command) if sourced.origin == "ci" else None
+        missing = missing_uv_lock(project, sourced, install) if install is not None else None
+        if missing is not None:
+            found.add(missing)
+    return found
 
 
 def missing_uv_lock(project, sourced, install) -> str | None:

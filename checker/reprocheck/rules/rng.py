@@ -28,7 +28,7 @@ from reprocheck.facts.randomness import (
     shown,
 )
 from reprocheck.facts.reachability import CallGraph, Unit
-from reprocheck.findings import Severity
+from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables import randomness as T
 
@@ -779,9 +779,9 @@ def literal_defaults(graph: CallGraph, unit: Unit) -> dict[str, int]:
 class GpuNondeterminism(Rule):
     """
     ## What it does
-    Finds `torch.backends.cudnn.benchmark = True`, and `torch.use_deterministic_algorithms(True)` when the
-    environment variable `CUBLAS_WORKSPACE_CONFIG` is set nowhere in the repository (code, Dockerfile `ENV`,
-    CI `env:`, Makefile, shell scripts, `.env` files).
+    Finds `torch.backends.cudnn.benchmark = True` (once per file, the other lines related), and
+    `torch.use_deterministic_algorithms(True)` when the environment variable `CUBLAS_WORKSPACE_CONFIG` is set
+    nowhere in the repository (code, Dockerfile `ENV`, CI `env:`, Makefile, shell scripts, `.env` files).
 
     ## Why it matters
     cuDNN's benchmark mode picks the fastest convolution algorithm per run, and some are nondeterministic, so
@@ -808,6 +808,7 @@ class GpuNondeterminism(Rule):
     def check(self, rng_sources, call_graph, project, python_modules):
         words = ("cudnn", "use_deterministic_algorithms")
         configured = None
+        benchmarks: dict[str, list] = {}  # file -> its `benchmark = True` lines: one finding per file
         for unit in units_to_scan(call_graph, rng_sources, words):
             module = call_graph.source(unit)
             code = call_graph.code(unit)
@@ -817,13 +818,15 @@ class GpuNondeterminism(Rule):
                     and is_true(node.value)
                     and any(module.qualname(t) == "torch.backends.cudnn.benchmark" for t in node.targets)
                 ):
-                    yield locate(
-                        self,
-                        "torch.backends.cudnn.benchmark = True lets cuDNN pick nondeterministic algorithms per "
-                        "run; set it to False (and torch.backends.cudnn.deterministic = True)",
-                        unit,
-                        module,
-                        node,
+                    benchmarks.setdefault(unit.path, []).append(
+                        locate(
+                            self,
+                            "torch.backends.cudnn.benchmark = True lets cuDNN pick nondeterministic algorithms per "
+                            "run; set it to False (and torch.backends.cudnn.deterministic = True)",
+                            unit,
+                            module,
+                            node,
+                        )
                     )
             for node in code.calls:
                 if module.qualname(node.func) == "torch.use_deterministic_algorithms":
@@ -840,6 +843,11 @@ class GpuNondeterminism(Rule):
                             module,
                             node,
                         )
+        for found in benchmarks.values():
+            found.sort(key=lambda f: (f.cell or 0, f.line or 0))
+            first = found[0]
+            first.related = tuple(Location(f.path, f.line, cell=f.cell, json_line=f.json_line) for f in found[1:])
+            yield first
 
     @staticmethod
     def cublas(project, python_modules) -> bool:
