@@ -321,3 +321,40 @@ def test_sys_path_additions_that_are_not_static_are_flagged():
     assert additions("run.py", "import sys\nsys.path.append(sys.argv[1])\n") == (set(), True)
     assert additions("run.py", "import sys\nsys.path.append('../../outside')\n") == (set(), False)
     assert additions("run.py", "import sys\nprint(sys.path)\n") == (set(), False)
+
+
+def test_declarations_a_setup_py_computes_from_a_table_of_requirements(make_repo):
+    setup = (
+        "import re\nfrom setuptools import setup\n\n"
+        '_deps = ["packaging>=23.0", "torch>=2.6.0", "trl>=0.19.1"]\n'
+        'deps = {b: a for a, b in (re.findall(r"^(([^!=<>~ ]+)(?:[!=<>~ ].*)?$)", x)[0] for x in _deps)}\n\n'
+        "def deps_list(*pkgs):\n    return [deps[pkg] for pkg in pkgs]\n\n"
+        'setup(name="handbook", install_requires=[deps["packaging"], deps["trl"]], '
+        'extras_require={"torch": deps_list("torch")})\n'
+    )
+    root = make_repo(
+        {
+            "setup.py": setup,
+            "scripts/dpo.py": "import torch\nimport trl\nfrom packaging import version\nimport wandb\n",
+            "after_train.py": "import argus\n",
+            "requirements.txt": "pytorch-argus==0.2.1\n",
+            # a labels list of plain words is not a table of requirements
+            "src/labels.py": 'NAMES = ["cat", "dog"]\n',
+        }
+    )
+    assert imported(dep004(root)) == ["wandb"]
+
+
+def test_what_only_examples_and_docs_import_is_a_note(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "examples/demo.py": "import matplotlib\n",
+            "docs/conf_plot.py": "import matplotlib\n",
+            "train.py": "import torch\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in dep004(root)}
+    assert found["matplotlib"]["severity"] == "info"
+    assert "(only examples and docs import it:" in found["matplotlib"]["message"]
+    assert found["torch"]["severity"] == "warning"

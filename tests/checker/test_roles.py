@@ -67,6 +67,14 @@ def test_a_notebook_made_for_colab_is_an_example(make_repo, marker):
     assert found["severity"] == "info" and "a notebook made to open in Colab" in found["message"]
 
 
+def test_a_notebook_saved_from_colab_is_an_example(make_repo):
+    saved = json.loads(notebook("print(42)\n"))
+    saved["metadata"]["colab"] = {"name": "Interacting with CLIP.ipynb", "provenance": []}
+    root = make_repo({"notebooks/Interacting_with_CLIP.ipynb": json.dumps(saved, indent=1), **STRIPPED})
+    [found] = findings(root, select="NB001")
+    assert found["severity"] == "info" and "a notebook made to open in Colab" in found["message"]
+
+
 def test_look_alikes_stay_experiments(make_repo):
     root = make_repo(
         {

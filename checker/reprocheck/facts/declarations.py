@@ -307,43 +307,74 @@ def setup_cfg_declarations(project, rel: str = "setup.cfg") -> list[Declaration]
 
 
 def setup_py_declarations(python_modules, rel: str = "setup.py") -> list[Declaration]:
-    """Literal `install_requires=[...]` / `extras_require={...}` in a setup.py (never executed)."""
+    """Literal `install_requires=[...]` / `extras_require={...}` in a setup.py (never executed); when they are
+    computed, the module-level tables of versioned requirements they are computed from."""
     module = python_modules.get(rel)
     if module is None or not module.mentions("install_requires", "extras_require"):
         return []
     tree = module.tree
     out: list[Declaration] = []
+    items: list[tuple[str, ast.AST]] = []
+    computed = False  # a declaration built by code (`install_requires=deps_list("torch", ...)`)
     for node in ast.walk(tree) if tree is not None else ():
         if not isinstance(node, ast.keyword) or node.arg not in ("install_requires", "extras_require"):
             continue
-        items: list[tuple[str, ast.AST]] = []
         if isinstance(node.value, (ast.List, ast.Tuple)):
-            items = [("dependencies", e) for e in node.value.elts]
+            items += [("dependencies", e) for e in node.value.elts]
+            computed = computed or not all(is_string(e) for e in node.value.elts)
         elif isinstance(node.value, ast.Dict):
             for key, value in zip(node.value.keys, node.value.values, strict=False):
                 if isinstance(key, ast.Constant) and isinstance(value, (ast.List, ast.Tuple)):
                     items += [(f"optional:{key.value}", e) for e in value.elts]
-        for group, element in items:
-            if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
-                continue
-            try:
-                requirement = Requirement(element.value)
-            except InvalidRequirement:
-                continue
-            out.append(
-                Declaration(
-                    rel,
-                    element.lineno,
-                    element.value,
-                    canonicalize_name(requirement.name),
-                    requirement.name,
-                    "setup",
-                    version=pinned_version(requirement.specifier),
-                    column=element.col_offset + 2,
-                    group=group,
-                )
+                    computed = computed or not all(is_string(e) for e in value.elts)
+                else:
+                    computed = True
+        else:
+            computed = True
+    if computed and tree is not None:
+        items += [("dependencies", e) for e in requirement_tables(tree)]
+    for group, element in items:
+        if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
+            continue
+        try:
+            requirement = Requirement(element.value)
+        except InvalidRequirement:
+            continue
+        out.append(
+            Declaration(
+                rel,
+                element.lineno,
+                element.value,
+                canonicalize_name(requirement.name),
+                requirement.name,
+                "setup",
+                version=pinned_version(requirement.specifier),
+                column=element.col_offset + 2,
+                group=group,
             )
+        )
     return out
+
+
+def is_string(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def requirement_tables(tree: ast.Module) -> list[ast.Constant]:
+    """The strings of module-level lists that are all versioned requirements (`_deps = ["torch>=2.6", ...]`):
+    where a setup.py computes its declarations from such a table, the table is what it declares."""
+    found: list[ast.Constant] = []
+    for node in tree.body:
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(value, (ast.List, ast.Tuple)) or not value.elts or not all(map(is_string, value.elts)):
+            continue
+        try:
+            parsed = [Requirement(element.value) for element in value.elts]
+        except InvalidRequirement:
+            continue
+        if all(requirement.specifier or requirement.url for requirement in parsed):
+            found.extend(value.elts)
+    return found
 
 
 def conda_declarations(conda_environments) -> list[Declaration]:

@@ -7,7 +7,7 @@ the role of each finding's file (see `engine.settle`).
 
 Roles come from gitignore-style globs (defaults below, replaced per role by the `roles` setting), from a notebook's
 name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, an "Open in Colab" badge, a
-`google.colab` import), and from detected vendored copies: a sub-folder with a setup of its own whose package is
+`google.colab` import, Colab's metadata), and from detected vendored copies: a sub-folder with a setup of its own whose package is
 inside it, and which carries its own licence or is a package that ML repositories are known to vendor.
 """
 
@@ -41,7 +41,8 @@ ROLE_WORDS = {
 }
 
 NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)
-NOTEBOOK_CONTENT_MARKERS = ("colab.research.google.com", "google.colab")
+# An "Open in Colab" badge, a `google.colab` import, and the `provenance` that Colab writes into what it saves.
+NOTEBOOK_CONTENT_MARKERS = ("colab.research.google.com", "google.colab", '"provenance":')
 SETUP_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
 LICENCE_NAMES = re.compile(r"^(LICEN[CS]E|COPYING)([.\-_].*)?$", re.IGNORECASE)
 # Packages that ML repositories copy in whole to patch them (a licence file may not come with the copy).

@@ -46,6 +46,8 @@ PIN_PRIORITY = (
 )
 # DEP002 reads requirements files itself (above), and Dockerfile RUN installs are DKR004's.
 SKIPPED_DIRECT_ORIGINS = frozenset({"lock", "requirements", "input", "constraints", "dockerfile"})
+# Roles of files that show the project to readers: what only they import is a note, not a missing dependency.
+SHOWCASE_ROLES = frozenset({"example", "docs"})
 # How many names a finding that stands for several requirements lists before "and N more".
 MAX_NAMED = 5
 # Names of build/CI install commands, where a rename cannot be applied safely from here.
@@ -365,6 +367,7 @@ class UndeclaredImport(Rule):
         implicit_distributions,
         notebooks,
         settings,
+        roles,
     ):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
@@ -391,6 +394,9 @@ class UndeclaredImport(Rule):
             if tests_only:
                 finding.severity = Severity.INFO
                 finding.message += " (only tests import it)"
+            elif all(roles.role(site.path) in SHOWCASE_ROLES for site in ordered):
+                finding.severity = Severity.INFO  # a demo runs where its reader runs it (Colab ships much)
+                finding.message += f" (only examples and docs import it: {roles.why(ordered[0].path)})"
             yield finding
 
     def report(self, sites: list, user_map: dict[str, list[str]], folder: str, distribution: str, bringers: list):

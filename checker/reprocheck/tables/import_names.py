@@ -40,6 +40,7 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "sklearn": ("scikit-learn",),
     "skimage": ("scikit-image",),
     "skopt": ("scikit-optimize",),
+    "argus": ("pytorch-argus",),
     "cv2": _OPENCV,
     "PIL": ("pillow", "pillow-simd"),
     "tensorflow": _TENSORFLOW,
