@@ -7,8 +7,9 @@ the role of each finding's file (see `engine.settle`).
 
 Roles come from gitignore-style globs (defaults below, replaced per role by the `roles` setting), from a notebook's
 name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, an "Open in Colab" badge, a
-`google.colab` import, Colab's metadata), and from detected vendored copies: a sub-folder with a setup of its own whose package is
-inside it, and which carries its own licence or is a package that ML repositories are known to vendor.
+`google.colab` import, Colab's metadata), and from detected vendored copies: a sub-folder with a setup of its own
+whose package is inside it, and which carries its own licence or is a package that ML repositories are known to
+vendor.
 """
 
 from __future__ import annotations
