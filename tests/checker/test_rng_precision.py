@@ -351,3 +351,67 @@ def test_rng005_numpy_draw_reached_from_an_entry_point_seeded_by_an_unseen_helpe
     # unseeded: reported once, for the entry point that reaches the draw
     found = findings(make_repo(files), select="RNG001,RNG005")
     assert [(f["code"], f["path"]) for f in found] == [("RNG001", "train.py")]
+
+
+ENCODER = """
+import torch
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, width, scale=1.0):
+        super().__init__()
+        self.cls = nn.Parameter(scale * torch.randn(width))
+        self.register_buffer("gauss", scale * torch.randn((2, width)))
+
+    def forward(self, x):
+        return x + self.cls
+"""
+
+
+@pytest.mark.parametrize(
+    "body, fires",
+    [
+        # inference from a checkpoint: the random initial weights are replaced
+        ("model = Encoder(8)\nmodel.load_state_dict(torch.load('w.pt'))\nprint(model(torch.ones(8)))", False),
+        # training from those initial weights: they shape the result
+        (
+            "model = Encoder(8)\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+            "loss = model(torch.ones(8)).sum()\nloss.backward()\nopt.step()",
+            True,
+        ),
+    ],
+)
+def test_parameters_drawn_at_construction_are_initial_weights(make_repo, body, fires):
+    lines = "\n".join("    " + line for line in body.splitlines())
+    root = make_repo(
+        {
+            "model.py": ENCODER,
+            "run.py": f"import torch\nfrom model import Encoder\n\nif __name__ == '__main__':\n{lines}\n",
+        }
+    )
+    assert [p for _, p, _ in rng(root, select="RNG001")] == (["run.py"] if fires else [])
+
+
+@pytest.mark.parametrize(
+    "body, fires",
+    [
+        (
+            "dummy = {'x': torch.randn(1, 8)}\ntorch.onnx.export(model, tuple(dummy.values()), 'm.onnx')",
+            False,
+        ),
+        ("example = torch.randn(1, 8).to('cpu')\ntraced = torch.jit.trace(model, example)", False),
+        ("tokens = torch.randint(0, 100, (1, 16))\nmacs, params = profile(model, inputs=(tokens,))", False),
+        # look-alike: the random input is the experiment's data, printed as a result
+        ("x = torch.randn(1, 8)\nprint(model(x))\ntorch.onnx.export(model, torch.ones(1, 8), 'm.onnx')", True),
+    ],
+)
+def test_example_inputs_for_tracers_are_not_results(make_repo, body, fires):
+    lines = "\n".join("    " + line for line in body.splitlines())
+    root = make_repo(
+        {
+            "export.py": "import torch\nfrom thop import profile\n\nif __name__ == '__main__':\n"
+            f"    model = torch.nn.Identity()\n{lines}\n",
+        }
+    )
+    assert [p for _, p, _ in rng(root, select="RNG001")] == (["export.py"] if fires else [])

@@ -142,6 +142,43 @@ def seeder_libraries(qualified: str, seed_functions: list[str]) -> frozenset[str
     return None
 
 
+def tracing_inputs(module: PyModule, code) -> frozenset[ast.Call]:
+    """The calls that make an example input for a tracer (`dummy = torch.randn(1, 3, 224, 224)` handed to
+    `torch.onnx.export`, `torch.jit.trace`, `thop.profile`, ...): exporting or counting a model does not depend on
+    the input's values. Found through the names that the tracer's arguments read."""
+    names: set[str] = set()
+    for call in code.calls:
+        if module.qualname(call.func) not in T.TRACERS:
+            continue
+        for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+            for node in ast.walk(argument):
+                key = reference_key(node) if node.__class__ in (ast.Name, ast.Attribute) else None
+                if key is not None:
+                    names.add(key)
+    if not names:
+        return frozenset()
+    found: set[ast.Call] = set()
+    for node in code.assignments:
+        targets = node.targets if node.__class__ is ast.Assign else (node.target,)
+        if any(reference_key(target) in names for target in targets):
+            found.update(part for part in ast.walk(node.value) if part.__class__ is ast.Call)
+    return frozenset(found)
+
+
+def parameter_values(module: PyModule, code) -> frozenset[ast.Call]:
+    """The calls inside the value of a parameter or buffer (`nn.Parameter(scale * torch.randn(d))`,
+    `self.register_buffer("m", torch.randn(2, d))`): they draw a model's initial weights."""
+    found: set[ast.Call] = set()
+    for call in code.calls:
+        func = call.func
+        name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+        if name not in T.PARAMETER_MAKERS or (name == "Parameter" and module.qualname(func) not in T.PARAMETER_CLASSES):
+            continue
+        for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+            found.update(node for node in ast.walk(argument) if node.__class__ is ast.Call)
+    return frozenset(found)
+
+
 def initialises_weights(receiver: ast.expr) -> bool:
     """Is an in-place draw filling a model's parameters (`module.weight.data.normal_()`, `self.bias.uniform_()`)?
     Such initial weights matter when the model is trained and are replaced when a checkpoint is loaded."""
@@ -175,10 +212,16 @@ class RandomnessScanner:
         memos = self.graph.resolver(unit)
         code = self.graph.code(unit)
         objects = LibraryObjects(module, code)
+        initial = parameter_values(module, code) if "Parameter" in module.text or "register_" in module.text else ()
+        traced = tracing_inputs(module, code) if any(w in module.text for w in T.TRACING_WORDS) else ()
         for node in code.calls:
             for kind, libs in self.classify(unit, module, node, memos, objects):
                 if kind == "skip":
                     continue
+                if kind == "use" and node in initial:
+                    kind = "model"  # `nn.Parameter(torch.randn(d))`: initial weights, as for `init.normal_`
+                if kind == "use" and node in traced:
+                    continue  # an example input to trace, export or count a model: no result depends on it
                 found.append(
                     Event(
                         kind,

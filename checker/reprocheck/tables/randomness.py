@@ -164,6 +164,18 @@ TRAINING_TIME_DRAWS = frozenset(
     }
 )
 PARAMETER_ATTRIBUTES = frozenset({"weight", "bias", "data", "embedding", "embeddings", "pos_embedding"})
+# Tracers, exporters and counters of a model: the example input they are given shapes no result.
+TRACERS = frozenset(
+    {
+        "torch.onnx.export", "torch.onnx.dynamo_export", "torch.jit.trace", "torch.jit.trace_module",
+        "torch.export.export", "thop.profile", "fvcore.nn.FlopCountAnalysis", "torchinfo.summary",
+        "ptflops.get_model_complexity_info", "torch.utils.flop_counter.FlopCounterMode",
+    }
+)  # fmt: skip
+TRACING_WORDS = ("export", "trace", "profile", "FlopCount", "summary", "complexity")
+# Calls whose arguments are a model's initial weights: `nn.Parameter(...)`, `module.register_buffer(name, ...)`.
+PARAMETER_MAKERS = frozenset({"Parameter", "register_buffer", "register_parameter"})
+PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
 # In-place tensor methods that draw from torch's generator (counted in modules that import torch).
 TORCH_TENSOR_DRAW_METHODS = frozenset(
     {"uniform_", "normal_", "random_", "bernoulli_", "exponential_", "geometric_", "cauchy_", "log_normal_"}
