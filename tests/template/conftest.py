@@ -92,6 +92,7 @@ COMBOS: dict[str, dict[str, Any]] = {
         "package_manager": "uv",
         "ci": "gitlab",
         "docker": True,
+        "devcontainer": True,
         "data_versioning": "dvc",
         "experiment_tracking": "mlflow",
     },

@@ -1,12 +1,15 @@
 """The dev container: `.devcontainer/devcontainer.json` builds a real stage of the project's Dockerfile as the
 image's unprivileged user, sets up the work tree the way `make setup` does, keeps the editor to ruff, Python and
-Jupyter, and reprocheck judges the image through it. Without docker the option is not offered."""
+Jupyter, and reprocheck judges the image through it. Without docker the option is not offered. With uv, the stage
+installs uv.lock with `uv sync --locked` and the uv image's uv, and `make` reaches the stage's environment through
+UV_PROJECT_ENVIRONMENT."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,11 +19,13 @@ import pytest
 import yaml
 
 from tests.conftest import findings
-from tests.template.conftest import BASE_ANSWERS, COMBOS, copy_project
+from tests.template.conftest import BASE_ANSWERS, COMBOS, copy_project, uv_binary
 from tests.template.test_generated_project import python_for, sh
 
 pytestmark = pytest.mark.slow
 WITH_DEVCONTAINER = [c for c in COMBOS if COMBOS[c].get("docker", True) and COMBOS[c].get("devcontainer")]
+WITH_UV = [c for c in WITH_DEVCONTAINER if COMBOS[c].get("package_manager") == "uv"]
+WITH_PIP_TOOLS = [c for c in WITH_DEVCONTAINER if c not in WITH_UV]
 EXTENSIONS = {"ms-python.python", "charliermarsh.ruff", "ms-toolsai.jupyter"}
 SETTING_PREFIXES = ("python.", "ruff.", "jupyter.", "[python]", "[jupyter]")
 FROM = re.compile(r"^FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(\S+))?\s*$", re.IGNORECASE)
@@ -52,8 +57,20 @@ def recipe(makefile: str, target: str) -> list[str]:
     return [line.strip() for line in body.group(1).splitlines()]
 
 
+def stage_env(instructions: list[str], inherited: dict[str, str]) -> dict[str, str]:
+    """The variables a stage's ENV instructions set, `$NAME` expanded from earlier ones or `inherited`."""
+    env: dict[str, str] = {}
+    for line in instructions:
+        if not line.upper().startswith("ENV "):
+            continue
+        for pair in shlex.split(line[4:]):
+            name, value = pair.split("=", 1)
+            env[name] = re.sub(r"\$\{?(\w+)\}?", lambda m: {**inherited, **env}.get(m.group(1), ""), value)
+    return env
+
+
 def test_the_matrix_has_a_dev_container():
-    assert WITH_DEVCONTAINER, "some combination must turn devcontainer on"
+    assert WITH_PIP_TOOLS and WITH_UV, "combinations must turn devcontainer on with pip-tools and with uv"
 
 
 @pytest.mark.parametrize("combo", WITH_DEVCONTAINER)
@@ -72,16 +89,24 @@ def test_builds_a_real_stage_as_its_unprivileged_user(rendered, combo: str) -> N
     users = [line.split(None, 1)[1] for line in dev if line.upper().startswith("USER ")]
     assert users and users[-1] == config["remoteUser"] != "root"
     assert re.search(rf"useradd\b.*\s{re.escape(config['remoteUser'])}$", dockerfile, re.MULTILINE)
-    # the stage is built on the pinned base and installs both locks, hashes enforced
     assert dev[0].split()[1] == "base"
-    installs = [line for line in dev if "pip install" in line]
-    assert installs and all("--require-hashes" in line for line in installs)
-    assert "-r requirements/base.txt" in installs[-1] and "-r requirements/dev.txt" in installs[-1]
+    if combo in WITH_UV:
+        # uv.lock, dev group included, with the uv of the digest-pinned uv image the deps stage uses
+        assert re.fullmatch(r"FROM ghcr\.io/astral-sh/uv:\S+@sha256:[0-9a-f]{64} AS uv", by_name["uv"][0])
+        assert "COPY --from=uv /uv /usr/local/bin/uv" in dev and "pip install" not in " ".join(dev)
+        assert "COPY .python-version pyproject.toml uv.lock ./" in dev
+        (sync,) = [line for line in dev if line.startswith("RUN uv ")]
+        assert sync == "RUN uv sync --locked --no-install-project --no-cache"
+    else:
+        # the stage is built on the pinned base and installs both locks, hashes enforced
+        installs = [line for line in dev if "pip install" in line]
+        assert installs and all("--require-hashes" in line for line in installs)
+        assert "-r requirements/base.txt" in installs[-1] and "-r requirements/dev.txt" in installs[-1]
     for feature in config.get("features", {}):
         assert re.search(r"@sha256:[0-9a-f]{64}$", feature), f"feature {feature} is not pinned by digest"
 
 
-@pytest.mark.parametrize("combo", WITH_DEVCONTAINER)
+@pytest.mark.parametrize("combo", WITH_PIP_TOOLS)
 def test_post_create_sets_up_like_make_setup(rendered, combo: str) -> None:
     root = rendered(combo)
     config = definition(root)
@@ -108,7 +133,33 @@ def test_post_create_sets_up_like_make_setup(rendered, combo: str) -> None:
     assert done.returncode == 0 and f"{venv}/bin/python -m pytest" in done.stdout, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("combo", [c for c in WITH_DEVCONTAINER if COMBOS[c].get("ml_framework") != "pytorch"])
+@pytest.mark.parametrize("combo", WITH_UV)
+def test_post_create_sets_up_like_uv_make_setup(rendered, combo: str) -> None:
+    root = rendered(combo)
+    config = definition(root)
+    make = shutil.which("make")
+    assert make, "make is needed to read the Makefile as the dev container does"
+    dev = stages((root / "Dockerfile").read_text(encoding="utf-8"))[config["build"]["target"]]
+    env = stage_env(dev, {"PATH": "/usr/bin"})
+    # uv reaches the stage's environment, not the work tree's .venv, and the editor's interpreter is in it
+    assert env["UV_PROJECT_ENVIRONMENT"] == env["VIRTUAL_ENV"] and env["UV_PYTHON_DOWNLOADS"] == "never"
+    venv = env["VIRTUAL_ENV"]
+    assert env["PATH"].startswith(f"{venv}/bin:")
+    interpreter = config["customizations"]["vscode"]["settings"]["python.defaultInterpreterPath"]
+    assert interpreter == f"{venv}/bin/python"
+    done = {}
+    for target in ("setup", "test"):
+        done[target] = subprocess.run(
+            [make, "-n", target], cwd=root, capture_output=True, text=True, env={**os.environ, **env}
+        )
+        assert done[target].returncode == 0, done[target].stdout + done[target].stderr
+    # make setup, as make runs it (uv sync --locked, dev group included, then the git hook)
+    assert config["postCreateCommand"].split(" && ") == done["setup"].stdout.splitlines()
+    assert config["postCreateCommand"].startswith("uv sync --locked ")
+    assert done["test"].stdout.strip() == "uv run --locked python -m pytest"
+
+
+@pytest.mark.parametrize("combo", [c for c in WITH_PIP_TOOLS if COMBOS[c].get("ml_framework") != "pytorch"])
 def test_image_and_post_create_install_from_the_locks(rendered, combo: str, tmp_path: Path) -> None:
     """The dev stage's install and postCreateCommand, run as written but outside a container (this machine has no
     docker): the hashed locks install with no resolution, the work tree installs, and `make test` runs in that
@@ -133,6 +184,47 @@ def test_image_and_post_create_install_from_the_locks(rendered, combo: str, tmp_
         assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
     assert (project / ".git" / "hooks" / "pre-commit").is_file(), "postCreateCommand installed the git hook"
+
+
+@pytest.mark.parametrize("combo", [c for c in WITH_UV if COMBOS[c].get("ml_framework") != "pytorch"])
+def test_image_and_post_create_install_from_uv_lock(rendered, combo: str, tmp_path: Path) -> None:
+    """The uv dev stage and postCreateCommand, run as written but outside a container: `uv sync --locked` installs
+    uv.lock (dev group included) into the stage's environment from the files the stage copies, the work tree then
+    syncs into that same environment (no .venv), and `make test` runs there through uv."""
+    project = copy_project(rendered(combo), tmp_path / "project")
+    config = definition(project)
+    dev = stages((project / "Dockerfile").read_text(encoding="utf-8"))[config["build"]["target"]]
+    version = (project / ".python-version").read_text(encoding="utf-8").strip()
+    interpreter = sh([python_for(version), "-c", "import sys; print(sys.executable)"], tmp_path).stdout.strip()
+    image_bin = tmp_path / "image-bin"  # the image's `python` and the uv copied from the uv image
+    image_bin.mkdir()
+    for name in ("python", f"python{version}"):
+        (image_bin / name).symlink_to(interpreter)
+    (image_bin / "uv").symlink_to(uv_binary())
+    image_env = stage_env(dev, {"PATH": f"{image_bin}:{os.environ['PATH']}"})
+    image_venv = image_env["VIRTUAL_ENV"]
+    venv = tmp_path / "venv"
+    image_env = {name: value.replace(image_venv, str(venv)) for name, value in image_env.items()}
+    workdir = tmp_path / "app"  # the stage's WORKDIR, holding only what it copies before the install
+    workdir.mkdir()
+    (copied,) = [line.split()[1:-1] for line in dev if line.startswith("COPY ") and "uv.lock" in line]
+    for name in copied:
+        shutil.copy2(project / name, workdir / name)
+    (install,) = [line.removeprefix("RUN ") for line in dev if line.startswith("RUN uv sync")]
+    env = {**os.environ, **image_env}
+    env.pop("UV_CACHE_DIR", None)
+    for command, cwd in (
+        (["bash", "-c", install], workdir),
+        (["bash", "-c", config["postCreateCommand"]], project),
+        (["make", "test"], project),
+    ):
+        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200)
+        assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert re.search(r"\d+ passed", done.stdout) and "failed" not in done.stdout, done.stdout
+    assert not (project / ".venv").exists(), "uv used the image's environment, not a .venv in the work tree"
+    assert (venv / "bin" / "pre-commit").is_file() and (venv / "bin" / "ruff").is_file(), "the dev group is in"
+    assert (project / ".git" / "hooks" / "pre-commit").is_file(), "postCreateCommand installed the git hook"
+    assert sh(["git", "status", "--porcelain"], project).stdout == "", "uv sync --locked changes no tracked file"
 
 
 @pytest.mark.parametrize("combo", WITH_DEVCONTAINER)

@@ -6,6 +6,7 @@ what to run.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -72,6 +73,22 @@ def test_every_install_is_uv_sync_locked(rendered, combo: str) -> None:
     dockerfile = read(root, "Dockerfile")
     assert f"FROM {COPIER['uv_image']['default']} AS uv\n" in dockerfile
     assert "RUN uv sync --locked --no-dev --no-install-project\n" in dockerfile
+    syncs = re.findall(r"^RUN uv sync .*$", dockerfile, re.MULTILINE)
+    if COMBOS[combo].get("devcontainer"):
+        # the dev container's stage: the dev group too, with the same pinned uv; its setup is `make setup`'s
+        assert syncs == [
+            "RUN uv sync --locked --no-dev --no-install-project",
+            "RUN uv sync --locked --no-install-project --no-cache",
+        ]
+        assert dockerfile.count("COPY --from=uv /uv /usr/local/bin/uv\n") == 2
+        assert "UV_PROJECT_ENVIRONMENT=$VIRTUAL_ENV" in dockerfile
+        devcontainer = json.loads(read(root, ".devcontainer/devcontainer.json"))
+        python_version = read(root, ".python-version").strip()
+        assert devcontainer["postCreateCommand"] == (
+            f"uv sync --locked --python {python_version} && uv run --locked pre-commit install"
+        )
+    else:
+        assert syncs == ["RUN uv sync --locked --no-dev --no-install-project"]
     hooks = yaml.safe_load(read(root, ".pre-commit-config.yaml"))["repos"]
     uv_hook = next(hook for repo in hooks for hook in repo["hooks"] if hook["id"] == "uv-lock-check")
     assert uv_hook["entry"] == "uv lock --check" and uv_hook["additional_dependencies"] == [f"uv=={UV_VERSION}"]
