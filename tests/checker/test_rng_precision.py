@@ -415,3 +415,25 @@ def test_example_inputs_for_tracers_are_not_results(make_repo, body, fires):
         }
     )
     assert [p for _, p, _ in rng(root, select="RNG001")] == (["export.py"] if fires else [])
+
+
+def test_a_script_that_puts_its_project_folder_on_the_path_reaches_its_namespace_packages(make_repo):
+    """`apps/chat/utils/` has no `__init__.py`; `apps/chat/utils/data/` is a package. The training script adds
+    `apps/chat/` to `sys.path` and imports `utils.data`, which seeds NumPy before the draw: no RNG005 there. A
+    same-named module elsewhere in the monorepo is not the one it imports."""
+    root = make_repo(
+        {
+            "apps/chat/utils/data/__init__.py": "from .builder import build\n",
+            "apps/chat/utils/data/builder.py": (
+                "import numpy as np\n\ndef build(n):\n    return np.random.choice(n, 3)\n"
+            ),
+            "apps/chat/utils/utils.py": "import numpy as np\n\ndef set_seed(s):\n    np.random.seed(s)\n",
+            "apps/chat/training/main.py": (
+                "import os\nimport sys\n\nsys.path.append(os.path.join(os.path.dirname(__file__), os.path.pardir))\n"
+                "from utils.data import build\nfrom utils.utils import set_seed\n\n\ndef main():\n    set_seed(1)\n"
+                "    print(build(10))\n\n\nif __name__ == '__main__':\n    main()\n"
+            ),
+            "other/vit/utils/utils.py": "def set_seed(s):\n    pass\n",
+        }
+    )
+    assert rng(root) == []

@@ -478,6 +478,31 @@ def module_names(path: str, packages: frozenset[str]) -> list[str]:
     return result
 
 
+def namespace_names(path: str, packages: frozenset[str]) -> list[str]:
+    """Names the file also imports as under the folders above it, which import as namespace packages, nearest
+    first: a script that puts `apps/chat/` on `sys.path` imports `apps/chat/utils/data/builder.py` (in a package
+    in a folder without `__init__.py`) as `utils.data.builder`. Stops at the first folder that is not an
+    identifier. Only for resolving imports: these names do not make the folders' names first-party."""
+    directory, base = posixpath.split(path)
+    name: str | None = base[: -len(".py")] if base.endswith(".py") else base
+    folder = directory
+    if directory in packages:
+        top = directory
+        while posixpath.dirname(top) in packages and posixpath.dirname(top):
+            top = posixpath.dirname(top)
+        folder = posixpath.dirname(top)
+        name = _dotted(path[len(folder) + 1 :] if folder else path)
+    found: list[str] = []
+    if name is None or not all(part.isidentifier() for part in name.split(".")):
+        return found
+    for segment in reversed(folder.split("/") if folder else []):
+        if not segment.isidentifier():
+            break
+        name = f"{segment}.{name}"
+        found.append(name)
+    return found
+
+
 def _dotted(rel: str) -> str | None:
     rel = rel[: -len(".py")] if rel.endswith(".py") else rel
     parts = rel.split("/")
@@ -505,15 +530,18 @@ def python_modules(project) -> dict[str, PyModule]:
 
 
 @fact
-def module_index(python_modules) -> dict[str, list[str]]:
-    """Dotted module name -> paths that can be imported under it (canonical names first)."""
+def module_index(project, python_modules) -> dict[str, list[str]]:
+    """Dotted module name -> paths that can be imported under it (canonical names first, then alternatives and
+    the names under namespace folders)."""
     index: dict[str, list[str]] = {}
     alternatives: list[tuple[str, str]] = []
+    packages = package_dirs(project)
     for rel, module in python_modules.items():
         names = module.import_names
         if names:
             index.setdefault(names[0], []).append(rel)
             alternatives.extend((name, rel) for name in names[1:])
+        alternatives.extend((name, rel) for name in namespace_names(rel, packages))
     for name, rel in alternatives:
         paths = index.setdefault(name, [])
         if rel not in paths:

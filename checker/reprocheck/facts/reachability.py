@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
 from reprocheck.facts import fact
-from reprocheck.facts.pycode import PyModule, _dotted
+from reprocheck.facts.pycode import PyModule
 
 MAX_UNITS = 5000  # per walk: a reach larger than this stops (the result stays sound for what was seen)
 MAX_RESOLVE_DEPTH = 8  # re-export hops followed when resolving a name
@@ -481,8 +481,8 @@ class CallGraph:
         for path in paths:
             module = self.modules.get(path)
             canonical = module.module_name if module is not None else None
-            if name == canonical or name == _dotted(path):
-                usable.append(path)
+            if name == canonical or "." in name:
+                usable.append(path)  # its own name, or a dotted one (from the root, after src/, a namespace)
             elif "." not in name and posixpath.dirname(path) == posixpath.dirname(near):
                 usable.append(path)  # a sibling module imported from a script folder
         if not usable:
