@@ -56,6 +56,8 @@ def expected_files(combo: str) -> set[str]:
         "configs/train.yaml",
         "configs/local.yaml",
         "configs/schema/train.schema.json",
+        "configs/schema/sweep.schema.json",
+        "configs/sweeps/example.yaml",
         "data/raw/.gitkeep",
         "data/interim/.gitkeep",
         "data/processed/.gitkeep",
@@ -73,8 +75,11 @@ def expected_files(combo: str) -> set[str]:
         "tests/test_config.py",
         "tests/test_seeding.py",
         "tests/test_train.py",
+        "tests/test_sweep.py",
+        "tests/test_report.py",
     }
     modules = ["__init__", "config", "data", "metrics", "model", "predict", "record", "reproduce", "seeding", "train"]
+    modules += ["sweep", "report", "plot"]
     if a["data_versioning"] == "dvc":
         modules += ["prepare", "evaluate"]
         files |= {"dvc.yaml", ".dvc/config", ".dvc/.gitignore"}

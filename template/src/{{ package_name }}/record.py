@@ -3,7 +3,8 @@
 A record is `runs/<run-id>/record.json` next to the model file. It holds the resolved config and seed, the git
 commit and whether the work tree was dirty, the sha256 of the lock file, the Python version and platform, the
 container image digest when the environment gives one (`IMAGE_DIGEST`), the hashes of the input data, the
-metrics and the model hash.
+metrics and the model hash. A run that failed (a sweep point whose training raised) gets a record too, with
+`status: failed` and the error in place of metrics and model.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 RECORD_FILE = "record.json"
 LOCK_FILE = Path("requirements/base.txt")
+COMPLETED = "completed"
+FAILED = "failed"
 
 
 def file_sha256(path: Path) -> str | None:
@@ -58,6 +61,16 @@ def environment() -> dict[str, Any]:
     }
 
 
+def provenance() -> dict[str, Any]:
+    """Where a run ran: the git state, the lock and its hash, the interpreter and platform."""
+    return {
+        "git": git_state(),
+        "lock_file": LOCK_FILE.as_posix(),
+        "lock_sha256": file_sha256(LOCK_FILE),
+        "environment": environment(),
+    }
+
+
 def config_hash(config: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
 
@@ -83,8 +96,8 @@ def write_record(run_dir: Path, record: dict[str, Any]) -> Path:
     return path
 
 
-def read_record(path: Path) -> dict[str, Any]:
-    """A record from `runs/<run-id>` or `runs/<run-id>/record.json`."""
+def load_record(path: Path) -> dict[str, Any]:
+    """Any record, completed or failed, from `runs/<run-id>` or `runs/<run-id>/record.json`."""
     if path.is_dir():
         path = path / RECORD_FILE
     try:
@@ -93,7 +106,19 @@ def read_record(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: cannot read the run record: {error.strerror}") from None
     except json.JSONDecodeError as error:
         raise ValueError(f"{path}: not a run record: {error}") from None
-    missing = [key for key in ("config", "seed", "metrics", "model_hash") if key not in record]
+    if not isinstance(record, dict):
+        raise ValueError(f"{path}: not a run record (not a JSON object)")
+    failed = record.get("status") == FAILED
+    needed = ("config", "seed", "error") if failed else ("config", "seed", "metrics", "model_hash")
+    missing = [key for key in needed if key not in record]
     if missing:
         raise ValueError(f"{path}: not a run record (missing {', '.join(missing)})")
+    return record
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """The record of a completed run (records written before `status` existed count as completed)."""
+    record = load_record(path)
+    if record.get("status") == FAILED:
+        raise ValueError(f"{path}: the run failed ({record['error']}); it has no model or metrics to compare")
     return record
