@@ -1,5 +1,5 @@
 """The generated project really works: a venv from its hashed lock, its own tests, two identical training runs,
-and `reproduce` confirming a recorded run.
+`reproduce` confirming a recorded run, and a sweep whose report comes out byte-identical every time.
 
 The default combination installs exactly as `make setup` does (`pip install --require-hashes` of
 requirements/base.txt and requirements/dev.txt). For pytorch, the lock pins PyPI's torch build (CUDA wheels of
@@ -83,12 +83,59 @@ def install_from_lock_and_test(project: Path, version: str) -> Path:
     return python
 
 
-def test_default_project_installs_from_its_lock_and_reproduces(default_project: Path) -> None:
+@pytest.fixture(scope="module")
+def default_python(default_project: Path) -> Path:
+    return install_from_lock_and_test(default_project, "3.11")
+
+
+def test_default_project_installs_from_its_lock_and_reproduces(default_project: Path, default_python: Path) -> None:
     project = default_project
-    python = install_from_lock_and_test(project, "3.11")
-    first = train_twice_and_reproduce(project, python, "demo-model")
+    first = train_twice_and_reproduce(project, default_python, "demo-model")
     assert 0.9 <= first["metrics"]["accuracy"] <= 1.0  # a random forest on breast_cancer
     assert sh(["git", "status", "--porcelain"], project).stdout == "", "runs and models stay out of git"
+
+
+def sweep_id(output: str) -> str:
+    return re.search(r"^sweep (\S+): ", output, flags=re.MULTILINE).group(1)
+
+
+def report_files(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in ("runs.md", "metrics.png")}
+
+
+def groups_section(runs_md: bytes) -> str:
+    return runs_md.decode("utf-8").split("## Mean ± std over seeds\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_default_project_sweeps_and_reports_byte_identically(default_project: Path, default_python: Path) -> None:
+    """`make sweep` runs the example's 2x2 grid x 2 seeds, one record per point; `make report` twice gives the
+    same bytes; a second, identical sweep (other run and sweep ids) gives the same groups and the same plot."""
+    project = default_project
+    first = sweep_id(sh(["make", "sweep", "SWEEP=configs/sweeps/example.yaml"], project).stdout)
+    records = [json.loads(path.read_text(encoding="utf-8")) for path in (project / "runs").glob("*/record.json")]
+    points = [record for record in records if record.get("sweep", {}).get("id") == first]
+    assert sorted(record["sweep"]["point"] for record in points) == list(range(1, 9))
+    assert all(record["status"] == "completed" for record in points)
+    assert len({json.dumps(record["sweep"]["overrides"], sort_keys=True) for record in points}) == 4
+    assert {record["seed"] for record in points} == {0, 1}
+
+    reports = []
+    for _ in range(2):
+        sh(["make", "report"], project)
+        reports.append(report_files(project / "reports"))
+    assert reports[0] == reports[1], "make report twice on the same runs"
+    assert reports[0]["metrics.png"].startswith(b"\x89PNG") and first in reports[0]["runs.md"].decode("utf-8")
+
+    module = f"{PACKAGE}.sweep"
+    second = sweep_id(sh([str(default_python), "-m", module, "configs/sweeps/example.yaml"], project).stdout)
+    assert second != first
+    for sweep, out in ((first, "reports/first"), (second, "reports/second")):
+        sh([str(default_python), "-m", f"{PACKAGE}.report", "--sweep", sweep, "--out", out], project)
+    one, other = report_files(project / "reports/first"), report_files(project / "reports/second")
+    assert one["metrics.png"] == other["metrics.png"], "the plot does not depend on run ids"
+    assert groups_section(one["runs.md"]) == groups_section(other["runs.md"])
+    assert groups_section(one["runs.md"]).count("| model.max_depth=") == 4
+    assert sh(["git", "status", "--porcelain"], project).stdout == "", "runs and reports stay out of git"
 
 
 def installable_torch_pin(lock: str) -> str | None:

@@ -58,6 +58,8 @@ def expected_files(combo: str) -> set[str]:
         "configs/train.yaml",
         "configs/local.yaml",
         "configs/schema/train.schema.json",
+        "configs/schema/sweep.schema.json",
+        "configs/sweeps/example.yaml",
         "data/raw/.gitkeep",
         "data/interim/.gitkeep",
         "data/processed/.gitkeep",
@@ -70,6 +72,8 @@ def expected_files(combo: str) -> set[str]:
         "tests/test_config.py",
         "tests/test_seeding.py",
         "tests/test_train.py",
+        "tests/test_sweep.py",
+        "tests/test_report.py",
     }
     if a["package_manager"] == "uv":
         files.add("uv.lock")
@@ -77,6 +81,7 @@ def expected_files(combo: str) -> set[str]:
         files |= {"requirements/base.in", "requirements/base.txt", "requirements/dev.in", "requirements/dev.txt"}
         files.add("scripts/lock.py")
     modules = ["__init__", "config", "data", "metrics", "model", "predict", "record", "reproduce", "seeding", "train"]
+    modules += ["sweep", "report", "plot"]
     if a["data_versioning"] == "dvc":
         modules += ["prepare", "evaluate"]
         files |= {"dvc.yaml", ".dvc/config", ".dvc/.gitignore"}

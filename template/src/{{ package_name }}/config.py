@@ -75,6 +75,16 @@ def schema_for(path: Path) -> Path:
     return path.resolve().parent / "schema" / f"{path.stem}.schema.json"
 
 
+def explain(error: jsonschema.ValidationError) -> str:
+    """The validator's message, with what the schema says the field means where the message alone is cryptic."""
+    described = isinstance(error.schema, dict) and error.schema.get("description")
+    if described and error.validator == "pattern":  # the regular expression itself says little
+        return f"{error.instance!r} is not allowed: {described}"
+    if described and error.validator in ("minItems", "minProperties"):
+        return f"{error.message}: {described}"
+    return error.message
+
+
 def validate(config: dict[str, Any], schema_path: Path, origin: str) -> None:
     """Raise ConfigError naming every field that breaks the schema, with its path."""
     try:
@@ -84,7 +94,7 @@ def validate(config: dict[str, Any], schema_path: Path, origin: str) -> None:
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        lines = [f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}" for e in errors]
+        lines = [f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {explain(e)}" for e in errors]
         raise ConfigError(f"{origin} does not match {schema_path.name}:\n  " + "\n  ".join(lines))
 
 
