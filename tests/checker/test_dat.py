@@ -1260,3 +1260,15 @@ def test_dat002_small_tables_of_published_results_stay_in_git(make_repo):
         "results/model.pt",
         "results/predictions.csv",
     ]
+
+
+def test_dat005_a_hub_call_given_star_kwargs_may_carry_the_revision(make_repo):
+    code = (
+        "from transformers import AutoModel\n\n\ndef load(args):\n"
+        "    kwargs = dict(revision=args.model_revision, torch_dtype='auto')\n"
+        "    model = AutoModel.from_pretrained('org/model', **kwargs)\n"
+        "    tok = AutoModel.from_pretrained('org/model')\n"
+        "    return model, tok\n\n\nif __name__ == '__main__':\n    load(None)\n"
+    )
+    root = make_repo({"requirements.txt": "transformers==4.44.0\n", "train.py": code})
+    assert [f["line"] for f in of(root, "DAT005")] == [7]

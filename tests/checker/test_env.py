@@ -55,6 +55,15 @@ def test_env001_python_pinned_nowhere(make_repo):
         "the Python version is pinned nowhere (requires-python >=3.10 is a range); add a .python-version "
         "(e.g. 3.11), a python:3.X base image or a conda python=3.X pin"
     )
+    # a library supports a range of Pythons: nothing to pin
+    library = make_repo(
+        {
+            "pyproject.toml": '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.10"\n'
+            'classifiers = ["Topic :: Software Development :: Libraries"]\n',
+            "x/__init__.py": "import numpy\n",
+        }
+    )
+    assert of(library, "ENV001") == []
 
 
 def test_env001_anchors_without_pyproject(make_repo):

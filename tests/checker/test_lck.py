@@ -205,6 +205,9 @@ def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
         "readme name": {"README.md": "## Install\n\n```bash\n$ pip install -U demo[viz]\n```\n"},
         "readme backticks": {"README.rst": "Install with ``pip install Demo``.\n"},
         "readme git url": {"README.md": "pip install git+https://github.com/someone/demo.git@main\n"},
+        "classifier": {
+            "setup.cfg": "[metadata]\nclassifiers =\n    Topic :: Software Development :: Libraries :: Python Modules\n"
+        },
     }
     for label, files in shapes.items():
         root = make_repo({**base, **files})

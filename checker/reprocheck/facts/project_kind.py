@@ -3,9 +3,10 @@
 The `project-type` setting wins when it is set. Otherwise a project that publishes to PyPI is a library: its CI
 uploads distributions (`pypa/gh-action-pypi-publish`, `twine upload`, `uv publish`, `hatch publish`,
 `flit publish`, `poetry publish`), or its README tells users to install it by its own name (`pip install
-<project name>`) or from this repository (`pip install git+https://…/<repository>`). Anything else is an
-application. `pip install -e .` and `pip install -r requirements.txt` in a README are how applications are
-set up, and say nothing.
+<project name>`) or from this repository (`pip install git+https://…/<repository>`), or its root setup file
+carries the trove classifier `Topic :: Software Development :: Libraries`. Anything else is an application.
+`pip install -e .` and `pip install -r requirements.txt` in a README are how applications are set up, and say
+nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from reprocheck.facts.shell import parse_install, split_commands
 from reprocheck.tables.publishing import INSTALL_IN_TEXT, PUBLISH_ACTIONS, PUBLISH_COMMANDS, README_NAMES
 
 # How to say which it is, for messages of the rules that depend on it.
+# The trove classifier of distributions that others build on.
+LIBRARY_CLASSIFIER = "Topic :: Software Development :: Libraries"
 LIBRARY_HINT = 'a library needs no pins: if this is one, set `project-type = "library"` in [tool.reprocheck]'
 PYTHON_PROGRAM = re.compile(r"^python(\d+(\.\d+)?)?$")
 GIT_URL_TAIL = re.compile(r"/([^/@#?]+?)(?:\.git)?/?(?:[@#?].*)?$")
@@ -50,8 +53,19 @@ def project_kind(project, settings, ci_configs, shell_commands, python_modules) 
     if source != "default":
         return ProjectKind(settings.project_type, f"set by project-type ({source})", explicit=True)
     names = root_project_names(project, python_modules)
-    detected = publishing_step(ci_configs, shell_commands) or readme_install(project, names)
+    detected = publishing_step(ci_configs, shell_commands) or readme_install(project, names) or classified(project)
     return detected or ProjectKind("application", "the default (no PyPI publishing found)")
+
+
+def classified(project) -> ProjectKind | None:
+    """A root setup file whose trove classifiers call the distribution a library."""
+    for setup in ("pyproject.toml", "setup.cfg", "setup.py"):
+        text = project.try_read_text(setup) if project.exists(setup) else None
+        index = (text or "").find(LIBRARY_CLASSIFIER)
+        if index >= 0:
+            line = text.count("\n", 0, index) + 1
+            return library(f"{setup} classifies it as a library ({LIBRARY_CLASSIFIER})", setup, line)
+    return None
 
 
 def publishing_step(ci_configs, shell_commands) -> ProjectKind | None:

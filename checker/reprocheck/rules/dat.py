@@ -1179,7 +1179,8 @@ class UnpinnedRemoteArtifact(Rule):
     Reports models and datasets fetched at run time without a pin, in Python files and notebook cells:
     - Hugging Face loaders without `revision=` (or with a branch such as `revision="main"`): any
       `from_pretrained` of transformers/diffusers/peft/sentence-transformers/timm classes, `load_dataset`,
-      `hf_hub_download`, `snapshot_download`, `pipeline`, `SentenceTransformer`;
+      `hf_hub_download`, `snapshot_download`, `pipeline`, `SentenceTransformer` (a call given `**kwargs` may
+      pass the revision from a config, and is not judged);
     - `torch.hub.load("org/repo")` without a `:tag` or commit;
     - downloads (`urlretrieve`, `wget.download`, `gdown`, `load_state_dict_from_url`, ...; `requests.get` and
       `urlopen` of a data file URL, with `stream=True`, or whose body is saved to a file) with no checksum check
@@ -1395,6 +1396,8 @@ class UnpinnedRemoteArtifact(Rule):
             what = f"the {noun} named by `{ast.unparse(target_node)}`"
             if source is not None:
                 what += f" (default {source.default})"
+        if revision is None and any(item.arg is None for item in call.keywords):
+            return None  # `**model_kwargs` may carry the revision (from a config): not judged here
         if revision is not None:
             if not isinstance(revision, ast.Constant):
                 return None  # decided elsewhere (a config value, a variable): not judged here

@@ -30,7 +30,8 @@ class UnpinnedPython(Rule):
     minor version nowhere. Only explicit pins count: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
     `[requires]`, a `python:3.X…` base image, a conda `python=3.X`, a pip-compile header ("with Python 3.X"),
     a single CI `python-version`, or a `requires-python` that admits one minor version (`==3.11.*`). A range
-    such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin.
+    such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. Libraries are exempt
+    (they support a range; see LCK001 for how a project is found to be one).
 
     ## Why it matters
     The same lock installs different wheels, or fails to install, on another Python; the standard library and
@@ -50,9 +51,9 @@ class UnpinnedPython(Rule):
     severity = Severity.WARNING
     summary = "The Python version is pinned nowhere"
 
-    def check(self, project, python_pins, requires_python, declared_distributions, requirements_files):
-        if python_pins:
-            return
+    def check(self, project, project_kind, python_pins, requires_python, declared_distributions, requirements_files):
+        if python_pins or project_kind.is_library:
+            return  # a library supports a range of Pythons; the applications that use it pin one
         if requires_python is not None and single_minor(requires_python.specifier) is not None:
             return
         anchor = anchor_of(project, requires_python, requirements_files, declared_distributions)
