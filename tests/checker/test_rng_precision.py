@@ -437,3 +437,31 @@ def test_a_script_that_puts_its_project_folder_on_the_path_reaches_its_namespace
         }
     )
     assert rng(root) == []
+
+
+SMOKE = """
+import torch
+from torch import nn
+
+
+class UNet(nn.Module):
+    def forward(self, x):
+        return x
+
+
+if __name__ == "__main__":
+    print(UNet()(torch.rand(1, 3, 8, 8)).shape)
+"""
+
+
+@pytest.mark.parametrize(
+    "path, fires",
+    [
+        ("zoo/unet.py", False),  # a model module of a package, checked once on made-up input
+        ("zoo/train.py", True),  # named like a program: its `__main__` block is an experiment
+        ("scripts/unet.py", True),  # not in a package: a script
+    ],
+)
+def test_the_main_block_of_a_model_module_in_a_package_is_a_self_test(make_repo, path, fires):
+    root = make_repo({"zoo/__init__.py": "", path: SMOKE})
+    assert [p for _, p, _ in rng(root, select="RNG001")] == ([path] if fires else [])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import posixpath
+import re
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -83,6 +85,14 @@ def suggestions(libs: list[str]) -> str:
     return ", ".join(T.SEED_SUGGESTIONS[lib] for lib in libs if lib in T.SEED_SUGGESTIONS)
 
 
+# Module names of programs: their `__main__` block is an experiment, whatever the module defines.
+PROGRAM_NAME = re.compile(
+    r"^(?:train|training|main|run|eval|evaluate|evaluation|test|predict|inference|infer|sample|sampling|generate|"
+    r"finetune|fine_tune|pretrain|benchmark|bench|export|demo|app|cli|launch|experiment|fit|val|validate)"
+    r"(?:[_-].*)?\.py$"
+)
+
+
 class SelfTests:
     """Which `__main__` entry points are modules that the project's library code imports (a model file with a
     smoke test at its bottom, a dataset module printing its statistics): self-tests of that module, not programs
@@ -99,6 +109,19 @@ class SelfTests:
         if self._importers is None:
             self._importers = self.find()
         return self._importers.get(entry.path)
+
+    def is_self_test(self, entry: EntryPoint) -> bool:
+        """A `__main__` block that library code imports, or that ends a model module of a package (a file in a
+        folder with `__init__.py` that defines a torch model and is not named like a program: `unet.py`, not
+        `train.py`), which runs the model once on made-up input to check it."""
+        return self.importer_of(entry) is not None or (entry.kind == "main" and self.is_model_module(entry.path))
+
+    def is_model_module(self, path: str) -> bool:
+        folder, base = posixpath.split(path)
+        if not folder or f"{folder}/__init__.py" not in self.graph.modules or PROGRAM_NAME.match(base):
+            return False
+        classes = self.graph.definitions(path).classes
+        return any(self.graph.ancestors(Unit(path, "class", name)) & T.TORCH_MODEL_BASES for name in classes)
 
     def find(self) -> dict[str, str]:
         """Entry path -> the first module (not an entry point, not a test) that imports it."""
@@ -210,8 +233,9 @@ class UnseededEntryPoint(Rule):
     A third-party helper the checker cannot see into can be declared in `seed-functions`.
 
     The `__main__` block of a module that the project's library code imports (a model file ending in a smoke
-    test) is a self-test of that module, not a program whose results count: it is not an entry point here (nor
-    for RNG002).
+    test), or of a model module in a package (a file in a folder with `__init__.py` that defines a torch model
+    and is not named like a program, `unet.py` rather than `train.py`), is a self-test of that module, not a
+    program whose results count: it is not an entry point here (nor for RNG002).
     """
 
     code = "RNG001"
@@ -224,7 +248,7 @@ class UnseededEntryPoint(Rule):
         for result in entry_randomness:
             if result.seeds or result.unknown_seeds or not (result.uses or result.generators):
                 continue
-            if self_tests.importer_of(result.entry) is not None:
+            if self_tests.is_self_test(result.entry):
                 continue
             libs = sorted(result.uses)
             events = [result.uses[lib][0] for lib in libs] + result.generators
@@ -275,7 +299,7 @@ class PartialSeeding(Rule):
     def check(self, entry_randomness, call_graph):
         self_tests = SelfTests(call_graph, [result.entry for result in entry_randomness])
         for result in entry_randomness:
-            if not result.seeds or result.unknown_seeds or self_tests.importer_of(result.entry) is not None:
+            if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
             missing = result.missing
             if not missing and not result.generators:
@@ -598,7 +622,7 @@ class EntrySeeding:
     def __init__(self, entry_randomness: list[EntryRandomness], graph: CallGraph):
         self_tests = SelfTests(graph, [result.entry for result in entry_randomness])
         # Self-tests are no entry points for RNG001/RNG002, so they cannot stand in for a finding here either.
-        self.entries = [r for r in entry_randomness if self_tests.importer_of(r.entry) is None]
+        self.entries = [r for r in entry_randomness if not self_tests.is_self_test(r.entry)]
         self._reach: dict[str, tuple[set[Unit], set[Unit]]] = {}
 
     def seeded(self, unit: Unit, lib: str) -> bool | None:
