@@ -127,8 +127,9 @@ def check_rules(project: Project, codes: list[str]) -> tuple[list[Finding], list
     return found, errors
 
 
-# Roles of files that are not the project's own live code: only repository-wide rules report there.
-NOT_THE_PROJECTS_CODE = frozenset({"vendored", "archive"})
+# Roles of files that are not the project's own live code (or repeat it: a notebook's copy): only
+# repository-wide rules report there.
+NOT_THE_PROJECTS_CODE = frozenset({"vendored", "archive", "copy"})
 
 
 class RolePlacement:

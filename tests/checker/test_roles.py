@@ -260,3 +260,37 @@ def test_archived_material_reports_only_repository_wide_rules(make_repo):
         ("DKR003", "04-deployment/Dockerfile"),
         ("SEC001", "cohorts/2022/04-deployment/.env"),
     ]
+
+
+def test_a_copy_of_a_notebook_is_reported_at_its_original_only(make_repo):
+    """The docs build copies the root notebooks into docs/, a lab copies the previous lab's notebook: the same
+    code cells. Findings stay at the original (outside the docs, nearest the root); a small notebook that happens
+    to match another is no copy."""
+    lab = notebook(
+        "import random\nimport torch\n\nsample = random.randint(0, 100)\nx = torch.randn(4, 4)\n",
+        "model = torch.nn.Linear(4, 2)\nprint(model(x).shape, sample)\n",
+        "%pip install torchinfo\nimport torchinfo\nprint(torchinfo.summary(model))\n",
+    )
+    tiny = notebook("import random\nprint(random.random())\n")
+    root = make_repo(
+        {
+            "03_vision.ipynb": lab,
+            "docs/03_vision.ipynb": lab,
+            "lab02/notebooks/03_vision.ipynb": lab,
+            "notes/a.ipynb": tiny,
+            "notes/b.ipynb": tiny,
+            "requirements.txt": "torch==2.3.1\n",
+        }
+    )
+    found = findings(root, select="RNG001,NB001,NB003,DEP004")
+    assert {f["path"] for f in found} == {"03_vision.ipynb", "notes/a.ipynb", "notes/b.ipynb"}
+    assert role_of(root, "docs/03_vision.ipynb") == ("copy", "a copy of 03_vision.ipynb")
+
+
+def role_of(root, path):
+    from reprocheck.config import Settings
+    from reprocheck.facts import FactStore
+    from reprocheck.project import Project
+
+    roles = FactStore(Project.discover(root, Settings())).get("roles")
+    return roles.role(path), roles.why(path)

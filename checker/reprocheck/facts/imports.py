@@ -105,7 +105,8 @@ class ThirdPartyImports:
         return found
 
     def is_vendored(self, rel: str) -> bool:
-        return self.roles is not None and self.roles.is_vendored(rel)
+        """A vendored copy of a third-party package, or a copy of a notebook (its original is checked)."""
+        return self.roles is not None and (self.roles.is_vendored(rel) or self.roles.is_copy(rel))
 
     @cached_property
     def vendored_modules(self) -> frozenset[str]:

@@ -15,6 +15,7 @@ vendor.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +27,7 @@ from reprocheck import filekinds
 from reprocheck.config import DEFAULT_ROLES
 from reprocheck.facts import fact
 from reprocheck.facts.imports import last_name
+from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.structured import load_setup_cfg, load_toml
 
 EXPERIMENT = "experiment"
@@ -42,6 +44,9 @@ ROLE_WORDS = {
 }
 
 NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)
+# Notebooks with the same code are copies only when there is enough of it to rule out chance.
+COPY_MIN_CELLS = 2
+COPY_MIN_CHARACTERS = 200
 # An "Open in Colab" badge, a `google.colab` import, and the `provenance` that Colab writes into what it saves.
 NOTEBOOK_CONTENT_MARKERS = ("colab.research.google.com", "google.colab", '"provenance":')
 SETUP_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
@@ -123,6 +128,28 @@ class Roles:
             self.specs["vendored"].match_file(path)
         )
 
+    def is_copy(self, path: str) -> bool:
+        return filekinds.is_notebook(path) and path in self.notebook_copies
+
+    @cached_property
+    def notebook_copies(self) -> dict[str, str]:
+        """Notebook -> the notebook it copies (the same code cells, in order): a docs build's copy, a lab copied
+        into the next lab. The original is the one outside the docs, nearest the root, first by name; problems
+        are reported there, once."""
+        by_code: dict[str, list[str]] = {}
+        for rel in self.project.select(filekinds.is_notebook):
+            notebook = load_notebook(self.project, rel)
+            cells = [c.source for c in notebook.code_cells if c.source.strip()] if notebook else []
+            code = "\0".join(cells)
+            if len(cells) >= COPY_MIN_CELLS and len(code) >= COPY_MIN_CHARACTERS:  # small ones match by chance
+                by_code.setdefault(hashlib.sha256(code.encode("utf-8", "replace")).hexdigest(), []).append(rel)
+        copies: dict[str, str] = {}
+        for paths in by_code.values():
+            if len(paths) > 1:
+                original = min(paths, key=lambda p: (bool(self.specs["docs"].match_file(p)), p.count("/"), p))
+                copies.update((p, original) for p in paths if p != original)
+        return copies
+
     def why(self, path: str) -> str:
         """A few words saying what makes `path` play its role (for messages)."""
         return self._judge(path)[1]
@@ -138,6 +165,8 @@ class Roles:
         for copy in self.vendored_copies:
             if path.startswith(copy.folder + "/"):
                 return "vendored", f"a vendored copy of {copy.distribution} in {copy.folder}/"
+        if filekinds.is_notebook(path) and path in self.notebook_copies:
+            return "copy", f"a copy of {self.notebook_copies[path]}"
         for role, spec in self.specs.items():
             if spec.match_file(path):
                 folder = matched_folder(path, spec)
