@@ -326,7 +326,7 @@ def test_sys_path_additions_that_are_not_static_are_flagged():
 def test_declarations_a_setup_py_computes_from_a_table_of_requirements(make_repo):
     setup = (
         "import re\nfrom setuptools import setup\n\n"
-        '_deps = ["packaging>=23.0", "torch>=2.6.0", "trl>=0.19.1"]\n'
+        '_deps = ["packaging>=23.0", "torch>=2.6.0", "trl>=0.19.1", "scipy"]\n'
         'deps = {b: a for a, b in (re.findall(r"^(([^!=<>~ ]+)(?:[!=<>~ ].*)?$)", x)[0] for x in _deps)}\n\n'
         "def deps_list(*pkgs):\n    return [deps[pkg] for pkg in pkgs]\n\n"
         'setup(name="handbook", install_requires=[deps["packaging"], deps["trl"]], '

@@ -361,7 +361,7 @@ def is_string(node: ast.AST) -> bool:
 
 
 def requirement_tables(tree: ast.Module) -> list[ast.Constant]:
-    """The strings of module-level lists that are all versioned requirements (`_deps = ["torch>=2.6", ...]`):
+    """The strings of module-level lists of requirements, mostly versioned (`_deps = ["torch>=2.6", "scipy"]`):
     where a setup.py computes its declarations from such a table, the table is what it declares."""
     found: list[ast.Constant] = []
     for node in tree.body:
@@ -372,7 +372,8 @@ def requirement_tables(tree: ast.Module) -> list[ast.Constant]:
             parsed = [Requirement(element.value) for element in value.elts]
         except InvalidRequirement:
             continue
-        if all(requirement.specifier or requirement.url for requirement in parsed):
+        versioned = sum(1 for requirement in parsed if requirement.specifier or requirement.url)
+        if 2 * versioned >= len(parsed):  # mostly versioned: requirements (a list of plain words may be labels)
             found.extend(value.elts)
     return found
 
