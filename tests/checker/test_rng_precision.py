@@ -465,3 +465,46 @@ if __name__ == "__main__":
 def test_the_main_block_of_a_model_module_in_a_package_is_a_self_test(make_repo, path, fires):
     root = make_repo({"zoo/__init__.py": "", path: SMOKE})
     assert [p for _, p, _ in rng(root, select="RNG001")] == ([path] if fires else [])
+
+
+DATASET = """
+import random
+
+import torch
+
+
+class Augment:
+    def __call__(self, x):
+        return x * random.random()
+
+
+class Images(torch.utils.data.Dataset):
+    def __init__(self, augment=False):
+        self.augment = augment
+        self.transform = Augment() if augment else None
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        x = torch.ones(2)
+        if self.augment:
+            x = self.transform(x)
+        return x
+
+
+def loader(augment=False):
+    return torch.utils.data.DataLoader(Images(augment=augment), batch_size=2)
+"""
+
+
+@pytest.mark.parametrize("augment, fires", [("False", False), ("True", True)])
+def test_an_objects_method_called_only_in_a_branch_that_cannot_run_does_not_run(make_repo, augment, fires):
+    root = make_repo(
+        {
+            "data.py": DATASET,
+            "val.py": "from data import loader\n\nif __name__ == '__main__':\n"
+            f"    for b in loader(augment={augment}):\n        print(b)\n",
+        }
+    )
+    assert [p for _, p, _ in rng(root, select="RNG001")] == (["val.py"] if fires else [])

@@ -420,6 +420,8 @@ class _Entry:
             key = reference_key(node)
             if key is not None and key.startswith("self.") and key.count(".") == 1 and "." in unit.name:
                 side.update(method for _, method in self.graph.overrides_of(unit, {key[5:]}))
+        for node, targets in self.graph.object_uses(unit):  # `self.albumentations(im)`: the object's methods
+            (cut if node in dead else kept).update(targets)
         return cut - kept
 
     # -- values ---------------------------------------------------------------------------------------

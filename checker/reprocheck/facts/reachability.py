@@ -1035,6 +1035,14 @@ class CallGraph:
         its parameter; an object handed on anywhere else (to a library, returned, put in a container) may have
         any method run (its "instance" unit). Built-ins that only inspect an object (`isinstance`, `getattr`,
         `print`) run none."""
+        found: dict[Unit, None] = {}
+        for _node, targets in self.object_uses(unit):
+            found.update(dict.fromkeys(targets))
+        return list(found)
+
+    def object_uses(self, unit: Unit) -> list[tuple[ast.AST, list[Unit]]]:
+        """Each occurrence of an object of a project class in `unit`, with the methods that use runs (see
+        :meth:`object_targets`): a branch that cannot run takes its uses with it (facts/liveness.py)."""
         memos = self.resolver(unit)
         made = self.made_objects(unit, memos)
         held = self.held_objects(unit, made)
@@ -1057,13 +1065,15 @@ class CallGraph:
                 classes = classes_of(node)
                 if classes:
                     objects.append((node, classes))
-        found: dict[Unit, None] = {}
+        result: list[tuple[ast.AST, list[Unit]]] = []
         uses = ObjectUses(self, unit)
         for node, classes in objects:
             attributes, called, escapes = uses.of(node, 0)
+            found: dict[Unit, None] = {}
             for cls in classes:
                 self.add_object_methods(found, cls, attributes, called, escapes)
-        return list(found)
+            result.append((node, list(found)))
+        return result
 
     def add_object_methods(
         self, found: dict[Unit, None], cls: Unit, attributes: frozenset[str], called: bool, escapes: bool
