@@ -437,3 +437,36 @@ def test_report_is_repeatable_and_checked_before_the_run(sample, tmp_path):
         failed = run_cli(str(sample), "--report", bad)
         assert failed.exit_code == 2 and "--report:" in failed.stderr
     assert run_cli(str(sample), "--diff", "--report", f"sarif:{sarif}").exit_code == 2
+
+
+def test_findings_link_to_their_rule_page_when_the_package_names_its_docs(sample, monkeypatch):
+    from importlib import metadata
+
+    from reprocheck import rule_pages
+
+    real = metadata.metadata
+
+    class Published:
+        def __init__(self, original):
+            self.original = original
+
+        def get_all(self, key):
+            if key == "Project-URL":
+                return ["Source, https://example.org/src", "Documentation, https://example.org/reprocheck"]
+            return self.original.get_all(key)
+
+    monkeypatch.setattr(metadata, "metadata", lambda name: Published(real(name)))
+    rule_pages.docs_base.cache_clear()
+    try:
+        data = render(sample, "json").json
+        assert {f["url"] for f in data["findings"] if f["code"] == "ZZZ001"} == {
+            "https://example.org/reprocheck/rules/ZZZ001/"
+        }
+        sarif = render(sample, "sarif").json
+        rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+        assert rules["ZZZ001"]["helpUri"] == "https://example.org/reprocheck/rules/ZZZ001/"
+    finally:
+        monkeypatch.undo()
+        rule_pages.docs_base.cache_clear()
+    # a build that names no docs site links nowhere rather than to a guessed address
+    assert "url" not in render(sample, "json").json["findings"][0]

@@ -1,6 +1,7 @@
 """SARIF 2.1.0 for code-scanning services (GitHub code scanning, IDE viewers).
 
-Every rule that ran is described in the driver (id, name, descriptions, help text and Markdown, default level);
+Every rule that ran is described in the driver (id, name, descriptions, help text and Markdown, default level,
+and `helpUri`, its page, when the package names its docs site);
 each result carries its physical location (the file's own line for notebook cells), the other sites of the same
 problem as related locations, a fix when one exists, a stable partial fingerprint, and suppressed findings appear
 with a `suppressions` entry giving the reason.
@@ -16,6 +17,7 @@ from urllib.parse import quote
 from reprocheck.findings import Finding, Location
 from reprocheck.report import Report
 from reprocheck.report.fingerprint import fingerprints
+from reprocheck.rule_pages import rule_url
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/reprocheck/"
@@ -34,7 +36,7 @@ def first_paragraph(explanation: str, section: str = "What it does") -> str:
 def rule_descriptor(rule) -> dict:
     explanation = rule.explanation()
     level = LEVEL[rule.severity.letter] if rule.severity else "none"
-    return {
+    descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
@@ -43,6 +45,10 @@ def rule_descriptor(rule) -> dict:
         "defaultConfiguration": {"level": level, "enabled": bool(rule.default_enabled)},
         "properties": {"tags": [rule.family(), "reproducibility"], "fixable": bool(rule.fixable)},
     }
+    url = rule_url(rule.code)
+    if url is not None:
+        descriptor["helpUri"] = url
+    return descriptor
 
 
 def region(finding: Finding) -> dict | None:
