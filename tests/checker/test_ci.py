@@ -473,6 +473,28 @@ def test_ci003_runner_of_jobs_that_only_lint_or_report(make_repo):
     assert [m for _, _, m in found(make_repo, files, "CI003") if "runs-on" in m] == []
 
 
+def test_ci003_runner_of_jobs_that_build_the_docs_or_check_links(make_repo):
+    """A docs build installs what the docs need (a theme, image libraries) and a link check runs pytest on the
+    documents: the runner's OS enters no result. A docs job that also runs the tests is judged."""
+    docs = (
+        "on: push\njobs:\n"
+        "  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install mkdocs-jupyter pillow cairosvg\n      - run: mkdocs gh-deploy --force\n"
+        "  sphinx:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install -r docs/requirements.txt\n      - run: make docs\n"
+        "  links:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install pytest pytest-check-links\n      - run: pytest --check-links README.md\n"
+        "  quality:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -e .[quality]\n"
+        "      - run: make quality\n"
+    )
+    files = {".github/workflows/docs.yml": docs, "docs/requirements.txt": "sphinx==7.3.7\n"}
+    runners = [f for f in findings(make_repo(files), select="CI003") if "runs-on" in f["message"]]
+    assert [(f["line"], [p["line"] for p in f.get("related", [])]) for f in runners] == [(19, [])]
+    tested = {".github/workflows/docs.yml": docs.replace("mkdocs gh-deploy --force", "pytest && mkdocs build")}
+    runners = [f for f in findings(make_repo({**files, **tested}), select="CI003") if "runs-on" in f["message"]]
+    assert [f["line"] for f in runners] == [4]
+
+
 def test_ci003_lint_and_report_lookalikes_that_do_work_on_the_runner(make_repo):
     """A lint job that installs the project (or a requirements file with more than linters), a DVC job that
     reproduces the pipeline, a set-up job whose other steps are unknown, a local npm build: still judged."""

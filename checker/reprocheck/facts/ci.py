@@ -481,14 +481,25 @@ def action_activities(action: str) -> set[str]:
 
 def command_activities(command: Command, tool_files: frozenset[str] = frozenset()) -> set[str]:
     install = parse_install(command)
+    if install is not None and install.action == "run":
+        return {"install"} | program_activities(command)  # `uv run pytest` syncs the environment, then tests
     if install is not None:
         environment = install.tool in ENVIRONMENT_TOOLS and not install.action.startswith("tool ")
         return {"install"} if environment and not only_tools(install, tool_files) else set()
+    return program_activities(command)
+
+
+def program_activities(command: Command) -> set[str]:
+    """What the program a command runs does (through `uv run`, `poetry run`, ... wrappers)."""
     argv = run_target(strip_wrappers(command.argv))
     if not argv:
         return set()
     program = posixpath.basename(argv[0])
     module = argv[2] if PYTHON.match(program) and argv[1:2] == ["-m"] and len(argv) > 2 else None
+    if program in jobs_table.DOCS_PROGRAMS or module in jobs_table.DOCS_PROGRAMS:
+        return {"docs"}
+    if (program in jobs_table.TEST_PROGRAMS or module in jobs_table.TEST_MODULES) and "--check-links" in argv:
+        return {"lint"}  # pytest-check-links checks the links of documents
     if program in jobs_table.TEST_PROGRAMS or module in jobs_table.TEST_MODULES:
         return {"test"}
     if program in jobs_table.LINT_PROGRAMS or module in jobs_table.LINT_MODULES:
@@ -517,6 +528,8 @@ def make_activities(argv: list[str]) -> set[str]:
         return {"test", "build"}
     if targets and all(target in jobs_table.LINT_TARGETS for target in targets):
         return {"lint"}
+    if targets and all(target in jobs_table.DOCS_TARGETS for target in targets):
+        return {"docs"}
     return {"build"}
 
 

@@ -448,8 +448,10 @@ class MutableCiEnvironment(Rule):
     `container:`, `services:` or GitLab `image:` without a tag or with `:latest`, and, as info,
     `runs-on: *-latest` runners of jobs that install the project's environment, test, train or build it (once
     per workflow file, the other lines as related locations). Jobs that only lint (pre-commit, ruff, flake8,
-    linters installed on their own), only fetch results and render them (CML: `dvc pull`, `dvc plots diff`,
-    `cml comment create`) or only build container images (whose content is the Dockerfile's) are not judged.
+    linters installed on their own, `pytest --check-links`), build the docs (`mkdocs`, `sphinx-build`,
+    `make docs`, with what they install for it), only fetch results and render them (CML: `dvc pull`,
+    `dvc plots diff`, `cml comment create`) or only build container images (whose content is the Dockerfile's)
+    are not judged.
     Local actions (`./.github/actions/x`)
     are fine, and so are the project's own actions (an owner that `[project.urls]` or the `origin` remote names
     as the project's home) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
@@ -539,11 +541,13 @@ def shapes_results(config: CiConfig, job: str | None, tool_files: frozenset[str]
 def judges_runner(config: CiConfig, job: str | None, tool_files: frozenset[str]) -> bool:
     """Whether the runner's OS enters the project's results: the job installs the project's environment, tests,
     trains or builds it on the runner, or sets up a toolchain for something other than linting or reporting. Jobs
-    that only lint, fetch results and render them (CML reports), build container images (made from their
-    Dockerfile, whatever the runner's OS) or do housekeeping are not judged. Runners outside jobs are."""
+    that only lint, build the docs, fetch results and render them (CML reports), build container images (made
+    from their Dockerfile, whatever the runner's OS) or do housekeeping are not judged. Runners outside jobs are."""
     if job not in config.jobs:
         return True
     activities = job_activities(config, job, tool_files)
+    if "docs" in activities and not activities & ci_jobs.RESULT_ACTIVITIES:
+        return False  # a docs build: what it installs serves the docs, not a result
     if activities & ci_jobs.WORKING_ACTIVITIES:
         return True
     return "setup" in activities and not activities & ci_jobs.CHECKING_ACTIVITIES

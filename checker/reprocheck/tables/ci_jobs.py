@@ -33,7 +33,13 @@ LINT_PROGRAMS = frozenset(
 LINT_MODULES = frozenset({"pre_commit", "ruff", "flake8", "black", "isort", "pylint", "mypy", "pycodestyle"})
 LINT_PACKAGES = LINT_PROGRAMS | frozenset({"flake8-bugbear", "flake8-docstrings", "pep8-naming", "pylint-pytest"})
 # Makefile targets that only lint (`make lint`, `make format`): a job running only these lints.
-LINT_TARGETS = frozenset({"lint", "lints", "format", "fmt", "style", "check-format", "check-style", "pre-commit"})
+LINT_TARGETS = frozenset(
+    {"lint", "lints", "format", "fmt", "style", "check-format", "check-style", "pre-commit", "quality"}
+)
+# Documentation builders (activity "docs"): a job that builds the docs installs what they need, not the project's
+# environment for results.
+DOCS_PROGRAMS = frozenset({"mkdocs", "sphinx-build", "sphinx-autobuild", "jupyter-book", "mike", "pdoc", "quarto"})
+DOCS_TARGETS = frozenset({"docs", "doc", "html", "site", "book"})
 # Node package managers: a global install (`npm install -g json5`) installs a command-line tool, no build.
 NODE_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm"})
 NODE_GLOBAL = frozenset({"-g", "--global", "global"})
@@ -41,8 +47,10 @@ NODE_GLOBAL = frozenset({"-g", "--global", "global"})
 RUNNERS = frozenset({"uv", "poetry", "pdm", "hatch", "pipenv", "conda", "mamba", "micromamba", "pixi", "rye"})
 # Packages installed only to publish, notify or talk to a service: installing them is no environment.
 PUBLISHING_TOOLS = frozenset({"twine", "awscli", "ghp-import", "gh", "requests", "pygithub"})
+# The link checker's packages: a job that installs only them checks documents.
+LINK_CHECK_PACKAGES = frozenset({"pytest", "pytest-check-links"})
 # Packages that are tools rather than the project's environment (a requirements file of only these, too).
-TOOL_PACKAGES = PUBLISHING_TOOLS | LINT_PACKAGES
+TOOL_PACKAGES = PUBLISHING_TOOLS | LINT_PACKAGES | LINK_CHECK_PACKAGES
 
 # Actions by what they make a job do; an action is named `owner/repo[/path]`, matched on its last segment.
 SETUP_ACTION_PREFIXES = ("setup-",)  # actions/setup-python, astral-sh/setup-uv, conda-incubator/setup-miniconda
@@ -68,6 +76,7 @@ REPORT_ACTIONS = frozenset({"iterative/setup-cml", "iterative/setup-dvc"})
 # CI003 judges the runner of a job that does one of these; a job that only sets up a toolchain ("setup") too,
 # unless all else it does is linting or reporting.
 WORKING_ACTIVITIES = frozenset({"test", "install", "build", "train"})
+RESULT_ACTIVITIES = frozenset({"test", "build", "train"})  # what a docs job does not do
 CHECKING_ACTIVITIES = frozenset({"lint", "report"})
 # Inputs through which an action runs a shell command (retry wrappers: `with: run: docker build ...`).
 SCRIPT_INPUTS = frozenset({"run", "command", "script"})
