@@ -59,7 +59,8 @@ def test_env001_python_pinned_nowhere(make_repo):
     library = make_repo(
         {
             "pyproject.toml": '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.10"\n'
-            'classifiers = ["Topic :: Software Development :: Libraries"]\n',
+            'classifiers = ["Topic :: Software Development :: Libraries", "Programming Language :: Python :: 3.10",'
+            ' "Programming Language :: Python :: 3.11"]\n',
             "x/__init__.py": "import numpy\n",
         }
     )

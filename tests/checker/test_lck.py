@@ -207,6 +207,7 @@ def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
         "readme git url": {"README.md": "pip install git+https://github.com/someone/demo.git@main\n"},
         "classifier": {
             "setup.cfg": "[metadata]\nclassifiers =\n    Topic :: Software Development :: Libraries :: Python Modules\n"
+            "    Programming Language :: Python :: 3.10\n    Programming Language :: Python :: 3.12\n"
         },
     }
     for label, files in shapes.items():
@@ -225,6 +226,19 @@ def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
     assert kind_of(root).is_library
     root = make_repo({"setup.cfg": "[metadata]\nname = cfg-lib\n", "README.md": "`pip install cfg-lib`\n"})
     assert kind_of(root).is_library
+
+
+def test_lck001_a_copied_library_classifier_on_one_python_is_no_library(make_repo):
+    """Research code whose setup.py copies a classifier block (Libraries, one Python version) stays an
+    application: its requirements still need pins."""
+    setup = (
+        "from setuptools import setup\nsetup(name='paper', classifiers=[\n"
+        "    'Programming Language :: Python :: 3.9',\n"
+        "    'Topic :: Software Development :: Libraries :: Python Modules',\n])\n"
+    )
+    root = make_repo({"setup.py": setup, "requirements.txt": "torch\nnumpy\n"})
+    assert not kind_of(root).is_library
+    assert len(of(root, "DEP001")) == 1
 
 
 def test_lck001_applications_stay_applications(make_repo):

@@ -4,7 +4,8 @@ The `project-type` setting wins when it is set. Otherwise a project that publish
 uploads distributions (`pypa/gh-action-pypi-publish`, `twine upload`, `uv publish`, `hatch publish`,
 `flit publish`, `poetry publish`), or its README tells users to install it by its own name (`pip install
 <project name>`) or from this repository (`pip install git+https://…/<repository>`), or its root setup file
-carries the trove classifier `Topic :: Software Development :: Libraries`. Anything else is an application.
+carries the trove classifier `Topic :: Software Development :: Libraries` and claims several Python versions.
+Anything else is an application.
 `pip install -e .` and `pip install -r requirements.txt` in a README are how applications are set up, and say
 nothing.
 """
@@ -26,6 +27,7 @@ from reprocheck.tables.publishing import INSTALL_IN_TEXT, PUBLISH_ACTIONS, PUBLI
 # How to say which it is, for messages of the rules that depend on it.
 # The trove classifier of distributions that others build on.
 LIBRARY_CLASSIFIER = "Topic :: Software Development :: Libraries"
+PYTHON_CLASSIFIER = re.compile(r"Programming Language :: Python :: (3\.\d+)")
 LIBRARY_HINT = 'a library needs no pins: if this is one, set `project-type = "library"` in [tool.reprocheck]'
 PYTHON_PROGRAM = re.compile(r"^python(\d+(\.\d+)?)?$")
 GIT_URL_TAIL = re.compile(r"/([^/@#?]+?)(?:\.git)?/?(?:[@#?].*)?$")
@@ -58,11 +60,12 @@ def project_kind(project, settings, ci_configs, shell_commands, python_modules) 
 
 
 def classified(project) -> ProjectKind | None:
-    """A root setup file whose trove classifiers call the distribution a library."""
+    """A root setup file whose trove classifiers call the distribution a library and claim several Python
+    versions (an application runs on one; a research repository's copied classifier block names one)."""
     for setup in ("pyproject.toml", "setup.cfg", "setup.py"):
         text = project.try_read_text(setup) if project.exists(setup) else None
         index = (text or "").find(LIBRARY_CLASSIFIER)
-        if index >= 0:
+        if index >= 0 and len(set(PYTHON_CLASSIFIER.findall(text))) >= 2:
             line = text.count("\n", 0, index) + 1
             return library(f"{setup} classifies it as a library ({LIBRARY_CLASSIFIER})", setup, line)
     return None
