@@ -38,7 +38,7 @@ DEFAULT_ROLES = {
     "archive": ["archive/", "archived/", "attic/", "deprecated/", "**/cohorts/[12][0-9][0-9][0-9]/"],
     "devcontainer": [".devcontainer/"],
     "test": ["tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py"],
-    "docs": ["docs/", "doc/"],
+    "docs": ["docs/", "doc/", "documentation/"],
     "example": ["examples/", "example/", "tutorials/", "tutorial/", "demo/", "demos/"],
 }
 UNITS = {

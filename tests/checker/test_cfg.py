@@ -504,15 +504,17 @@ def test_cfg005_user_paths_in_configs_and_code(make_repo):
         }
     )
     result = findings(root, select="CFG005")
-    assert [(f["path"], f["line"]) for f in result] == [
-        ("configs/b.json", 3),
-        ("configs/train.yaml", 3),
-        ("configs/train.yaml", 6),
-        ("src/train.py", 4),
-        ("src/train.py", 5),
+    assert [(f["path"], f["line"], [r["line"] for r in f.get("related", [])]) for f in result] == [
+        ("configs/b.json", 3, []),
+        ("configs/train.yaml", 3, [6]),
+        ("src/train.py", 4, [5]),
     ]
-    assert "'/home/alice/datasets/cifar'" in result[1]["message"]
-    assert "'/Users/carol/data'" in result[3]["message"]
+    assert result[1]["message"] == (
+        "2 user-specific paths in configs/train.yaml ('/home/alice/datasets/cifar', '/mnt/bob/tmp'); other "
+        "machines do not have them: use paths relative to the repository or environment variables"
+    )
+    assert "'/Users/carol/data'" in result[2]["message"]
+    assert result[0]["message"].startswith("user-specific path ")  # a single one keeps its own message
 
 
 def test_cfg005_notebook_cells(make_repo):
@@ -632,9 +634,12 @@ def test_cfg005_a_default_that_every_command_running_the_script_overrides(make_r
             "loose.py": script,
         }
     )
-    found = sorted((f["path"], f["line"]) for f in findings(root, select="CFG005"))
+    found = sorted(
+        (f["path"], f["line"], *[r["line"] for r in f.get("related", [])]) for f in findings(root, select="CFG005")
+    )
     # landmarks.py: both defaults always overridden; crops.py: one run passes nothing; loose.py: nobody runs it
-    assert found == [("loose.py", 4), ("loose.py", 5), ("other/crops.py", 4), ("other/crops.py", 5)]
+    # (one finding per file, the other line related)
+    assert found == [("loose.py", 4, 5), ("other/crops.py", 4, 5)]
 
 
 def test_cfg005_a_default_overridden_through_a_launcher_module(make_repo):

@@ -1249,6 +1249,7 @@ def test_dat002_small_tables_of_published_results_stay_in_git(make_repo):
             "eval/results/eval_comprehensive/ours_best_eval.csv": row,
             "extras/multi_run_results/compiled_3_runs.csv": row,
             "scores/leaderboard.json": '{"a": 1}\n',
+            "docs/openclip_results.csv": row,
             # look-alikes: data, and a results folder holding a big prediction dump
             "data/train.csv": row,
             "results/predictions.csv": "id,p\n" + "1,0.5\n" * 200_000,

@@ -52,11 +52,13 @@ class DataFilePurposes:
 
     # -- published results ----------------------------------------------------------------------
     def is_results_table(self, rel: str) -> bool:
-        """A small text table in a results folder (`results/`, `eval_results/`, `scores/`): numbers a README or
-        paper reports, diffable and read by people; DVC or LFS would only hide them."""
+        """A small text table in a results folder (`results/`, `eval_results/`, `scores/`) or in the docs: numbers
+        a README, paper or docs page reports, diffable and read by people; DVC or LFS would only hide them."""
         if posixpath.splitext(rel)[1].lower() not in table.RESULTS_SUFFIXES:
             return False
-        if not any(table.RESULTS_DIR.search(folder) for folder in rel.split("/")[:-1]):
+        folders = rel.split("/")[:-1]
+        in_docs = {f.lower() for f in folders} & table.DOCS_DIRS and not {f.lower() for f in folders} & table.DATA_DIRS
+        if not in_docs and not any(table.RESULTS_DIR.search(folder) for folder in folders):
             return False
         try:
             return os.path.getsize(self.project.abspath(rel)) <= table.RESULTS_MAX_BYTES

@@ -23,7 +23,7 @@ from reprocheck.facts.configs import (
     schema_reference,
 )
 from reprocheck.facts.entrypoints import python_target
-from reprocheck.findings import Severity
+from reprocheck.findings import Finding, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 
@@ -758,7 +758,8 @@ class UserSpecificPath(Rule):
     `C:\\Users\\<user>\\`, `~/` (a home folder; `~/.cache`-style tool folders are fine), `/mnt/<user>` (shared
     mounts such as `/mnt/data` are fine). A command-line default (`add_argument(..., default="/home/me/data")`) that
     every command in the repository running the script overrides (`python prep.py --root-dir $DATA`) never takes
-    effect there and is not reported.
+    effect there and is not reported. A file's paths are reported once, at the first, with the others as related
+    locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
@@ -780,7 +781,36 @@ class UserSpecificPath(Rule):
     severity = Severity.WARNING
     summary = "Absolute or user-specific paths in configs and code string literals"
 
-    def check(self, experiment_configs: ConfigSet, python_modules, notebook_modules, shell_commands):
+    def check(
+        self, experiment_configs: ConfigSet, python_modules, notebook_modules, shell_commands, inline_suppressions
+    ):
+        """Each file's user-specific paths, once per file (the first, the others related): one edit of the file
+        fixes them. A line that a comment silences stays out of the fold."""
+        by_file: dict[str, list[tuple[str, Finding]]] = {}
+        for found, finding in self.each_path(experiment_configs, python_modules, notebook_modules, shell_commands):
+            by_file.setdefault(finding.path, []).append((found, finding))
+        for path, pairs in by_file.items():
+            alone = [f for _, f in pairs if inline_suppressions.covers(path, f.line, self.code, f.cell)]
+            folded = sorted((p for p in pairs if p[1] not in alone), key=lambda p: (p[1].cell or 0, p[1].line or 0))
+            yield from alone
+            if len(folded) == 1:
+                yield folded[0][1]
+            elif folded:
+                yield self.fold(folded)
+
+    def fold(self, pairs: list[tuple[str, Finding]]):
+        first = pairs[0][1]
+        found = [finding for _, finding in pairs]
+        paths = list(dict.fromkeys(path for path, _ in pairs))
+        shown = ", ".join(repr(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        first.message = (
+            f"{len(found)} user-specific paths in {first.path} ({shown}); other machines do not have them: use "
+            "paths relative to the repository or environment variables"
+        )
+        first.related = tuple(Location(f.path, f.line, cell=f.cell, json_line=f.json_line) for f in found[1:])
+        return first
+
+    def each_path(self, experiment_configs: ConfigSet, python_modules, notebook_modules, shell_commands):
         for path, config in experiment_configs.files.items():
             if not may_hold_user_path(config.text):
                 continue
@@ -824,8 +854,11 @@ class UserSpecificPath(Rule):
             elif isinstance(node, yaml.ScalarNode):
                 found = user_path(node.value)
                 if found:
-                    yield self.finding(
-                        self.message(found, "a config"), path, node.start_mark.line + 1, node.start_mark.column + 1
+                    yield (
+                        found,
+                        self.finding(
+                            self.message(found, "a config"), path, node.start_mark.line + 1, node.start_mark.column + 1
+                        ),
                     )
 
     def text_lines(self, path: str, config: ConfigFile) -> Iterator:
@@ -834,7 +867,7 @@ class UserSpecificPath(Rule):
                 continue
             found = user_path(line)
             if found:
-                yield self.finding(self.message(found, "a config"), path, number, line.find(found) + 1)
+                yield found, self.finding(self.message(found, "a config"), path, number, line.find(found) + 1)
 
     def literals(self, path: str, module, cell: int | None, skipped: frozenset[int] = frozenset()) -> Iterator:
         tree = module.tree
@@ -855,10 +888,18 @@ class UserSpecificPath(Rule):
                 continue
             message = self.message(found, "a string literal")
             if cell is None:
-                yield self.finding(message, path, node.lineno, node.col_offset + 1)
+                yield found, self.finding(message, path, node.lineno, node.col_offset + 1)
             else:
-                yield self.finding(
-                    message, path, node.lineno, node.col_offset + 1, cell=cell, json_line=module.file_line(node.lineno)
+                yield (
+                    found,
+                    self.finding(
+                        message,
+                        path,
+                        node.lineno,
+                        node.col_offset + 1,
+                        cell=cell,
+                        json_line=module.file_line(node.lineno),
+                    ),
                 )
 
 

@@ -196,7 +196,7 @@ class ArtifactInGit(Rule):
     package declares as package data or that a module beside it names; it ships in the wheel), files that the
     docs, code or notebooks fetch by their raw GitHub URL (`raw.githubusercontent.com/<owner>/<repo>/main/
     datasets/dataset.csv`: moving them would break that URL), small tables of published results (a `.csv`,
-    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/` or `scores/`) and DVC
+    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs) and DVC
     stage outputs marked `cache: false` (metrics, plots, reports), which DVC expects git to keep.
 
     ## Why it matters

@@ -48,6 +48,8 @@ PIN_PRIORITY = (
 SKIPPED_DIRECT_ORIGINS = frozenset({"lock", "requirements", "input", "constraints", "dockerfile"})
 # Roles of files that show the project to readers: what only they import is a note, not a missing dependency.
 SHOWCASE_ROLES = frozenset({"example", "docs"})
+# From this many loose requirements in one file, they are one finding (one lock fixes them), pinned ones or not.
+FOLD_AT = 3
 # How many names a finding that stands for several requirements lists before "and N more".
 MAX_NAMED = 5
 # Names of build/CI install commands, where a rename cannot be applied safely from here.
@@ -61,11 +63,12 @@ class UnpinnedRequirement(Rule):
     installs from directly: a hand-written `requirements*.txt`, a `constraints*.txt`, or the `pip:` section of a
     conda `environment*.yml`. A wildcard (`==1.*`), a range (`>=1.2`), `~=` or no specifier is not a pin; a
     compatible release that only lets patch versions float (`~=2.13.0`) is reported at info. One fix, one
-    finding: a file that pins none of its requirements is reported once (compile a lock), and so are a file's
-    patch series, at the first line with the others as related locations. A requirement
-    pinned by a constraints file in force (`-c`) is pinned. Packages that never shape results are left out:
-    development tools (linters, test runners, docs builders) and display-only packages (tqdm, rich, colorlog,
-    graphviz, notebook front ends), and so is a wrong name that DEP006 reports (`sklearn`): fix the name first.
+    finding: a file that pins none of its requirements, or leaves three or more of them loose, is reported once
+    (compile a lock), and so are a file's patch series, at the first line with the others as related locations.
+    A requirement pinned by a constraints file in force (`-c`) is pinned. Packages that never shape results are
+    left out: development tools (linters, test runners, docs builders) and display-only packages (tqdm, rich,
+    colorlog, graphviz, notebook front ends), and so is a wrong name that DEP006 reports (`sklearn`): fix the
+    name first.
 
     Inputs of a lock are exempt, since the lock pins them: `*.in` files, any file a lock is compiled from (or
     that such a file includes), and an environment file with a conda lock. Libraries are exempt: a library
@@ -118,8 +121,9 @@ class UnpinnedRequirement(Rule):
         yield from (self.unpinned(entry, rel, where) for entry in alone)  # the engine suppresses them
         series = [entry for entry in loose if patch_series(entry.specifier) and entry not in alone]
         floating = [entry for entry in loose if not patch_series(entry.specifier) and entry not in alone]
-        if len(floating) >= 2 and len(floating) + len(alone) == len(relevant):
-            yield self.nothing_pinned(floating, rel, where)
+        everything = len(floating) >= 2 and len(floating) + len(alone) == len(relevant)
+        if everything or len(floating) >= FOLD_AT:
+            yield self.floating(floating, len(relevant), everything, rel, where)
         else:
             yield from (self.unpinned(entry, rel, where) for entry in floating)
         if len(series) >= 2:
@@ -127,13 +131,18 @@ class UnpinnedRequirement(Rule):
         else:
             yield from (self.unpinned(entry, rel, where) for entry in series)
 
-    def nothing_pinned(self, entries: list, rel: str, where: str):
+    def floating(self, entries: list, total: int, everything: bool, rel: str, where: str):
+        """One finding for a file whose requirements float (all of them, or at least FOLD_AT): one lock fixes it."""
         names = ", ".join(entry.raw_name for entry in entries[:MAX_NAMED])
         more = f" and {len(entries) - MAX_NAMED} more" if len(entries) > MAX_NAMED else ""
+        which = (
+            f"none of the {len(entries)} requirements in {where} is pinned"
+            if everything
+            else f"{len(entries)} of the {total} requirements in {where} are not pinned"
+        )
         return self.finding(
-            f"none of the {len(entries)} requirements in {where} is pinned ({names}{more}): every install resolves "
-            f"anew; compile a lock (pip-compile --generate-hashes, or move them to a .in file) or pin exact "
-            f"versions; {LIBRARY_HINT}",
+            f"{which} ({names}{more}): every install resolves them anew; compile a lock (pip-compile "
+            f"--generate-hashes, or move them to a .in file) or pin exact versions; {LIBRARY_HINT}",
             rel,
             entries[0].line,
             entries[0].column,

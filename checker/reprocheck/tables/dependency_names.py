@@ -155,6 +155,7 @@ _MLFLOW = (
 )
 BRINGS: dict[str, tuple[str, ...]] = {
     "pytest": ("packaging", "pluggy", "iniconfig"),
+    "tiktoken": ("regex", "requests"),
     "torch": ("typing-extensions", "filelock", "sympy", "networkx", "jinja2", "fsspec"),
     "torchvision": ("numpy", "torch", "pillow"),
     "torchaudio": ("torch",),

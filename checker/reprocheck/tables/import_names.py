@@ -41,6 +41,7 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "skimage": ("scikit-image",),
     "skopt": ("scikit-optimize",),
     "argus": ("pytorch-argus",),
+    "open_clip": ("open-clip-torch",),
     "cv2": _OPENCV,
     "PIL": ("pillow", "pillow-simd"),
     "tensorflow": _TENSORFLOW,
