@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import ast
-import posixpath
-import re
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
-from reprocheck import filekinds
-from reprocheck.facts.entrypoints import EntryPoint
 from reprocheck.facts.pycode import PyModule
 from reprocheck.facts.randomness import (
     CodeSources,
@@ -83,64 +79,6 @@ def use_examples(result: EntryRandomness, libs: list[str]) -> str:
 
 def suggestions(libs: list[str]) -> str:
     return ", ".join(T.SEED_SUGGESTIONS[lib] for lib in libs if lib in T.SEED_SUGGESTIONS)
-
-
-# Module names of programs: their `__main__` block is an experiment, whatever the module defines.
-PROGRAM_NAME = re.compile(
-    r"^(?:train|training|main|run|eval|evaluate|evaluation|test|predict|inference|infer|sample|sampling|generate|"
-    r"finetune|fine_tune|pretrain|benchmark|bench|export|demo|app|cli|launch|experiment|fit|val|validate)"
-    r"(?:[_-].*)?\.py$"
-)
-
-
-class SelfTests:
-    """Which `__main__` entry points are modules that the project's library code imports (a model file with a
-    smoke test at its bottom, a dataset module printing its statistics): self-tests of that module, not programs
-    whose results count. Found on the first question, in one pass over the project's imports."""
-
-    def __init__(self, graph: CallGraph, entries: list[EntryPoint]):
-        self.graph = graph
-        self.entries = entries
-        self._importers: dict[str, str] | None = None
-
-    def importer_of(self, entry: EntryPoint) -> str | None:
-        if entry.kind != "main":
-            return None
-        if self._importers is None:
-            self._importers = self.find()
-        return self._importers.get(entry.path)
-
-    def is_self_test(self, entry: EntryPoint) -> bool:
-        """A `__main__` block that library code imports, or that ends a model module of a package (a file in a
-        folder with `__init__.py` that defines a torch model and is not named like a program: `unet.py`, not
-        `train.py`), which runs the model once on made-up input to check it."""
-        return self.importer_of(entry) is not None or (entry.kind == "main" and self.is_model_module(entry.path))
-
-    def is_model_module(self, path: str) -> bool:
-        folder, base = posixpath.split(path)
-        if not folder or f"{folder}/__init__.py" not in self.graph.modules or PROGRAM_NAME.match(base):
-            return False
-        classes = self.graph.definitions(path).classes
-        return any(self.graph.ancestors(Unit(path, "class", name)) & T.TORCH_MODEL_BASES for name in classes)
-
-    def find(self) -> dict[str, str]:
-        """Entry path -> the first module (not an entry point, not a test) that imports it."""
-        entry_paths = {entry.path for entry in self.entries}
-        by_name: dict[str, list[str]] = {}
-        for entry in self.entries:
-            module = self.graph.modules.get(entry.path) if entry.kind == "main" else None
-            for name in module.import_names if module is not None else ():
-                by_name.setdefault(name, []).append(entry.path)
-        found: dict[str, str] = {}
-        for path, module in sorted(self.graph.modules.items()):
-            if path in entry_paths or filekinds.is_test_path(path):
-                continue
-            for item in module.imports:
-                for name in (item.module, *(f"{item.module}.{n}" for n in item.names)):
-                    for target in by_name.get(name, ()):
-                        if target not in found and self.graph.module_path(name, path) == target:
-                            found[target] = path
-        return found
 
 
 def entry_finding(rule: Rule, message: str, result: EntryRandomness, graph: CallGraph, events: list[Event]):
@@ -243,8 +181,7 @@ class UnseededEntryPoint(Rule):
     severity = Severity.WARNING
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
-    def check(self, entry_randomness, call_graph):
-        self_tests = SelfTests(call_graph, [result.entry for result in entry_randomness])
+    def check(self, entry_randomness, call_graph, self_tests):
         for result in entry_randomness:
             if result.seeds or result.unknown_seeds or not (result.uses or result.generators):
                 continue
@@ -296,8 +233,7 @@ class PartialSeeding(Rule):
     severity = Severity.WARNING
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
-    def check(self, entry_randomness, call_graph):
-        self_tests = SelfTests(call_graph, [result.entry for result in entry_randomness])
+    def check(self, entry_randomness, call_graph, self_tests):
         for result in entry_randomness:
             if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
@@ -554,7 +490,7 @@ class UnseededDataOperation(Rule):
 
     WORDS = ("random_split", ".sample(", ".shuffle(", "permutation", "choice")
 
-    def check(self, rng_sources, call_graph, entry_randomness, settings):
+    def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
         covered = None
         reaching = None
         seeds_numpy: dict[str, bool] = {}
@@ -578,7 +514,7 @@ class UnseededDataOperation(Rule):
                     message = f"{shown(call.func)}() without seed shuffles differently on every run; {fix}"
                 if lib is not None:
                     if reaching is None:
-                        reaching = EntrySeeding(entry_randomness, call_graph)
+                        reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
                     seeded = reaching.seeded(unit, lib)
                     if seeded is False:
                         continue  # an entry point reaches it without seeding lib: RNG001/RNG002 report that
@@ -605,7 +541,7 @@ class UnseededDataOperation(Rule):
                     if unit.path not in seeds_numpy:
                         seeds_numpy[unit.path] = module_seeds_numpy(call_graph, unit.path, settings)
                     if reaching is None:
-                        reaching = EntrySeeding(entry_randomness, call_graph)
+                        reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
                     if unit not in covered and not seeds_numpy[unit.path] and reaching.seeded(unit, "numpy") is None:
                         message = (
                             f"{shown(call.func)}() draws from NumPy's global generator, which nothing seeds here; "
@@ -619,8 +555,7 @@ class EntrySeeding:
     """Whether the entry points that reach a unit seed a library: True (all do), False (one does not, so RNG001
     or RNG002 reports it), None (no entry point reaches it: library code)."""
 
-    def __init__(self, entry_randomness: list[EntryRandomness], graph: CallGraph):
-        self_tests = SelfTests(graph, [result.entry for result in entry_randomness])
+    def __init__(self, entry_randomness: list[EntryRandomness], graph: CallGraph, self_tests):
         # Self-tests are no entry points for RNG001/RNG002, so they cannot stand in for a finding here either.
         self.entries = [r for r in entry_randomness if not self_tests.is_self_test(r.entry)]
         self._reach: dict[str, tuple[set[Unit], set[Unit]]] = {}
@@ -694,9 +629,9 @@ class UnseededDataLoader(Rule):
     severity = Severity.WARNING
     summary = "DataLoader shuffling without generator=, or workers without worker_init_fn= (torch < 1.9)"
 
-    def check(self, rng_sources, call_graph, declared_distributions, entry_randomness):
+    def check(self, rng_sources, call_graph, declared_distributions, entry_randomness, self_tests):
         old_torch = predates_worker_seeding(declared_distributions)
-        reaching = EntrySeeding(entry_randomness, call_graph)
+        reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
         for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
             module = call_graph.source(unit)
             constants = None
