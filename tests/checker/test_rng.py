@@ -548,11 +548,16 @@ def test_rng005_random_data_operations(make_repo):
                 tf.data.Dataset.range(10).shuffle(100, seed=1)
                 order = np.random.permutation(10)
                 return train, val, order
-            """
+            """,
+            "src/pipeline.py": "from data import split\n",
         }
     )
     found = findings(root, select="RNG005")
     assert [f["line"] for f in found] == [9, 11, 14, 16]
+    # a module that nothing imports (dead code, a leftover copy) makes no draw any run sees
+    (root / "src" / "pipeline.py").unlink()
+    found = findings(root, select="RNG005")
+    assert [f["line"] for f in found] == [9, 11, 14]
 
 
 def test_rng005_numpy_global_in_a_module_seeded_by_its_entry_point(make_repo):

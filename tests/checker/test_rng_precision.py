@@ -508,3 +508,21 @@ def test_an_objects_method_called_only_in_a_branch_that_cannot_run_does_not_run(
         }
     )
     assert [p for _, p, _ in rng(root, select="RNG001")] == (["val.py"] if fires else [])
+
+
+def test_a_generator_kept_on_self_and_seeded_in_another_method_is_seeded(make_repo):
+    shards = (
+        "import random\n\n\nclass Shards:\n    def __init__(self, urls):\n        self.urls = urls\n"
+        "        self.rng = random.Random()\n\n    def __iter__(self):\n        self.rng.seed(1234)\n"
+        "        yield self.rng.choice(self.urls)\n"
+    )
+    unseeded = shards.replace("        self.rng.seed(1234)\n", "")
+    for source, fires in ((shards, False), (unseeded, True)):
+        root = make_repo(
+            {
+                "data.py": source,
+                "train.py": "import random\nfrom data import Shards\n\nif __name__ == '__main__':\n"
+                "    random.seed(0)\n    print(list(Shards(['a', 'b'])))\n",
+            }
+        )
+        assert bool(rng(root, select="RNG001,RNG002")) is fires

@@ -372,6 +372,13 @@ class LibraryObjects:
             return None
         return T.METHOD_SEEDERS.get(made[0], {}).get(call.func.attr)
 
+    def seeded_on_self(self, factory: ast.Call) -> bool:
+        keys = [key for key, (_, call) in self.made.items() if call is factory and key.startswith("self.")]
+        if not keys or ".seed(" not in self.module.text:
+            return False
+        seeded = seeded_attributes(self.module)
+        return any(key in seeded for key in keys)
+
     def never_used(self, factory: ast.Call) -> bool:
         """Is the object this call makes kept under a name (or attribute) that nothing in the module reads?"""
         keys = [key for key, (_, call) in self.made.items() if call is factory]
@@ -386,7 +393,11 @@ class LibraryObjects:
         return True
 
     def seeded_later(self, factory: ast.Call) -> bool:
-        """Is the generator this factory call makes seeded by a method of its own (`rng.seed(s)`)?"""
+        """Is the generator this factory call makes seeded by a method of its own (`rng.seed(s)`), here or, for
+        one kept on `self`, in any method of the module (`self.rng = random.Random()` in `__init__`, then
+        `self.rng.seed(worker_seed(epoch))` in `__iter__`)?"""
+        if self.seeded_on_self(factory):
+            return True
         if self._seeded is None:
             self._seeded = set()
             for call in self.code.calls:
@@ -398,6 +409,21 @@ class LibraryObjects:
                 if made is not None and made[0] in T.GENERATOR_FACTORIES and seed is not None and not is_none(seed):
                     self._seeded.add(made[1])
         return factory in self._seeded
+
+
+def seeded_attributes(module: PyModule) -> frozenset[str]:
+    """`self.<name>` generators that some method of the module seeds with a value (`self.rng.seed(s)`)."""
+    found: set[str] = set()
+    for node in ast.walk(module.tree) if module.tree is not None else ():
+        if node.__class__ is not ast.Call or node.func.__class__ is not ast.Attribute:
+            continue
+        if node.func.attr not in T.GENERATOR_SEED_METHODS:
+            continue
+        key = reference_key(node.func.value)
+        seed = seed_argument(node)
+        if key is not None and key.startswith("self.") and seed is not None and not is_none(seed):
+            found.add(key)
+    return frozenset(found)
 
 
 def is_pandas_sample(module: PyModule, call: ast.Call) -> bool:

@@ -461,7 +461,8 @@ class UnseededDataOperation(Rule):
     Finds random data operations without a seed: `torch.utils.data.random_split` without `generator=`,
     pandas `DataFrame.sample`/`Series.sample` without `random_state`, `tf.data.Dataset.shuffle` without
     `seed`, and `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never
-    seeds it and that no entry point seeding NumPy reaches (through the branches it takes: a draw in a model
+    seeds it, that the project imports somewhere (a module nothing imports is dead code) and that no entry point
+    seeding NumPy reaches (through the branches it takes: a draw in a model
     that only a seeded entry point runs is seeded). A split, sample or shuffle that entry points seeding its
     library reach repeats from run to run but moves with every earlier draw of the global generator: info. One
     that an entry point reaches without seeding its library (NumPy draws included) is left to RNG001/RNG002,
@@ -493,6 +494,7 @@ class UnseededDataOperation(Rule):
     def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
         covered = None
         reaching = None
+        imported: frozenset[str] | None = None
         seeds_numpy: dict[str, bool] = {}
         for unit in units_to_scan(call_graph, rng_sources, self.WORDS):
             module = call_graph.source(unit)
@@ -542,7 +544,14 @@ class UnseededDataOperation(Rule):
                         seeds_numpy[unit.path] = module_seeds_numpy(call_graph, unit.path, settings)
                     if reaching is None:
                         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
-                    if unit not in covered and not seeds_numpy[unit.path] and reaching.seeded(unit, "numpy") is None:
+                    if imported is None:
+                        imported = imported_modules(call_graph)
+                    if (
+                        unit not in covered
+                        and not seeds_numpy[unit.path]
+                        and reaching.seeded(unit, "numpy") is None
+                        and unit.path in imported
+                    ):
                         message = (
                             f"{shown(call.func)}() draws from NumPy's global generator, which nothing seeds here; "
                             f"use rng = np.random.default_rng(seed) and rng.{qualified.rsplit('.', 1)[-1]}(...)"
@@ -581,6 +590,23 @@ def entry_reached_units(entry_randomness: list[EntryRandomness]) -> set[Unit]:
         if "numpy" in result.seeded or result.unknown_seeds:
             units.update(result.reached)
     return units
+
+
+def imported_modules(graph: CallGraph) -> frozenset[str]:
+    """The project modules that some project module imports: a module nothing imports (and no entry point runs)
+    is dead code or somebody else's, not a place whose draws a run makes."""
+    found: set[str] = set()
+    for path, module in graph.modules.items():
+        for item in module.imports:
+            base = item.module if not item.level else module.resolve_relative(item.module, item.level)
+            names = [base, *(f"{base}.{name}" if base else name for name in item.names)]
+            for name in names:
+                parts = name.split(".") if name else []
+                for depth in range(1, len(parts) + 1):
+                    target = graph.module_path(".".join(parts[:depth]), path)
+                    if target is not None and target != path:
+                        found.add(target)
+    return frozenset(found)
 
 
 def module_seeds_numpy(graph: CallGraph, path: str, settings) -> bool:

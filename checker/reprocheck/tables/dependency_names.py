@@ -156,6 +156,7 @@ _MLFLOW = (
 BRINGS: dict[str, tuple[str, ...]] = {
     "pytest": ("packaging", "pluggy", "iniconfig"),
     "tiktoken": ("regex", "requests"),
+    "onnxruntime": ("coloredlogs", "flatbuffers", "numpy", "packaging", "protobuf", "sympy"),
     "torch": ("typing-extensions", "filelock", "sympy", "networkx", "jinja2", "fsspec"),
     "torchvision": ("numpy", "torch", "pillow"),
     "torchaudio": ("torch",),

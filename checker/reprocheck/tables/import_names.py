@@ -42,6 +42,7 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "skopt": ("scikit-optimize",),
     "argus": ("pytorch-argus",),
     "open_clip": ("open-clip-torch",),
+    "st_keyup": ("streamlit-keyup",),
     "cv2": _OPENCV,
     "PIL": ("pillow", "pillow-simd"),
     "tensorflow": _TENSORFLOW,
