@@ -337,7 +337,8 @@ def test_worker_seed_derived_from_torch_is_deterministic(make_repo):
             )
         }
     )
-    assert [f["line"] for f in findings(timed, select="RNG003")] == [10, 11]
+    (found,) = findings(timed, select="RNG003")  # random.seed and np.random.seed from one timed seed: one finding
+    assert (found["line"], [r["line"] for r in found["related"]]) == (10, [11])
 
 
 def test_rng005_numpy_draw_reached_from_an_entry_point_seeded_by_an_unseen_helper(make_repo):
@@ -526,3 +527,25 @@ def test_a_generator_kept_on_self_and_seeded_in_another_method_is_seeded(make_re
             }
         )
         assert bool(rng(root, select="RNG001,RNG002")) is fires
+
+
+def test_a_seeding_fed_from_the_clock_is_rng003s_and_never_the_place_to_add_seeders(make_repo):
+    """A per-item reseed from the clock is no seeding of the run: RNG003 reports it, and neither RNG001 nor
+    RNG002 advises adding seeders next to it."""
+    dataset = (
+        "import random\nimport time\n\nimport numpy as np\nimport torch\n\n\n"
+        "class RandomDataset(torch.utils.data.Dataset):\n    def __len__(self):\n        return 8\n\n"
+        "    def __getitem__(self, idx):\n        seed = int(time.time() * 1000.0) + idx\n"
+        "        random.seed(seed)\n        np.random.seed(seed % (2**31))\n"
+        "        return np.random.choice(8) + random.random()\n"
+    )
+    train = (
+        "import torch\nfrom data import RandomDataset\n\nif __name__ == '__main__':\n"
+        "    loader = torch.utils.data.DataLoader(RandomDataset(), shuffle=True)\n"
+        "    for batch in loader:\n        print(batch)\n"
+    )
+    found = findings(make_repo({"data.py": dataset, "train.py": train}), select="RNG")
+    assert [(f["code"], f["line"]) for f in found] == [("RNG003", 14)]
+    assert found[0]["message"].startswith(
+        "the seeds passed to random.seed() and np.random.seed() come from time.time()"
+    )

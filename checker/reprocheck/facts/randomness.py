@@ -33,7 +33,8 @@ MAX_SHOWN = 60  # characters of a call shown in messages
 
 @dataclass(frozen=True)
 class Event:
-    """One random-state-relevant call: kind is use, seed, generator, unknown-seed, model or train."""
+    """One random-state-relevant call: kind is use, seed, entropy-seed (a seeding fed from the clock or a draw),
+    generator, unknown-seed, model or train."""
 
     kind: str
     libs: frozenset[str]
@@ -222,6 +223,8 @@ class RandomnessScanner:
                     kind = "model"  # `nn.Parameter(torch.randn(d))`: initial weights, as for `init.normal_`
                 if kind == "use" and node in traced:
                     continue  # an example input to trace, export or count a model: no result depends on it
+                if kind == "seed" and self.entropy_seed(unit, module, node):
+                    kind = "entropy-seed"  # `np.random.seed(int(time.time()))`: RNG003's business, no seeding
                 found.append(
                     Event(
                         kind,
@@ -234,6 +237,14 @@ class RandomnessScanner:
                     )
                 )
         return found
+
+    def entropy_seed(self, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+        """Is a seeding call fed from a source that differs between runs (the clock, a random draw)?"""
+        seed = seed_argument(call)
+        if seed is None or isinstance(seed, ast.Constant):
+            return False
+        assignments = assignments_of(self.graph, unit)
+        return nondeterministic_source(module, seed, assignments, call.lineno, unit.kind == "function") is not None
 
     def imports_module(self, module: PyModule, top: str) -> bool:
         """:func:`imports_module`, with the top-level names a module's imports bind computed once per module."""
@@ -426,6 +437,60 @@ def seeded_attributes(module: PyModule) -> frozenset[str]:
     return frozenset(found)
 
 
+def assignments_of(graph: CallGraph, unit: Unit) -> dict[str, list[tuple[int, ast.expr]]]:
+    """Name -> (line, value) of simple assignments in the unit, then in the module body (for lookups)."""
+    found: dict[str, list[tuple[int, ast.expr]]] = {}
+    sources = [unit] if unit.kind in ("body", "cell") else [unit, Unit(unit.path, "body")]
+    for source in sources:
+        for node in graph.code(source).assignments:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                found.setdefault(node.targets[0].id, []).append((node.lineno, node.value))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                found.setdefault(node.target.id, []).append((node.lineno, node.value))
+    return found
+
+
+def nondeterministic_source(
+    module: PyModule,
+    expr: ast.expr,
+    assignments: dict[str, list[tuple[int, ast.expr]]],
+    line: int,
+    in_function: bool = False,
+    depth: int = 0,
+) -> str | None:
+    """What makes a seed expression differ between runs (`time.time()`), following a variable twice at most.
+
+    `torch.initial_seed()` inside a function (a worker-init function) is the seed torch derives from its own
+    seeded state, so it is deterministic there (see `TORCH_DERIVED_SEEDS`)."""
+    if isinstance(expr, ast.Name) and depth < 2:
+        candidates = [(at, value) for at, value in assignments.get(expr.id, []) if at <= line]
+        candidates = candidates or assignments.get(expr.id, [])[-1:]
+        if candidates:
+            at, value = max(candidates, key=lambda item: item[0])
+            return nondeterministic_source(module, value, assignments, at, in_function, depth + 1)
+        return None
+    nodes = list(ast.walk(expr))
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            qualified = module.qualname(node.func)
+            if qualified is None:
+                continue
+            if (
+                qualified in T.NONDETERMINISTIC_CALLS
+                or qualified.startswith(T.NONDETERMINISTIC_PREFIXES)
+                or (qualified in T.TORCH_DERIVED_SEEDS and not in_function)
+                or draw_library(qualified) is not None
+            ):
+                return f"{shown(node.func)}()"
+    if depth < 2:  # `seed % 2**31` where `seed = int(time.time())`: the names it is computed from
+        for node in nodes:
+            if isinstance(node, ast.Name) and node is not expr:
+                found = nondeterministic_source(module, node, assignments, line, in_function, depth)
+                if found:
+                    return found
+    return None
+
+
 def is_pandas_sample(module: PyModule, call: ast.Call) -> bool:
     """`df.sample(frac=1)` / `s.sample(5)` without random_state, in a module that imports pandas."""
     if not imports_module(module, "pandas"):
@@ -458,6 +523,7 @@ class EntryRandomness:
     seeds: list[Event] = field(default_factory=list)
     unknown_seeds: list[Event] = field(default_factory=list)
     generators: list[Event] = field(default_factory=list)  # generators created without a seed
+    entropy_seeds: list[Event] = field(default_factory=list)  # seeded from the clock or a draw (RNG003 reports)
 
     @property
     def seeded(self) -> frozenset[str]:
@@ -492,6 +558,8 @@ def summarize(
                 result.seeds.append(event)
             elif event.kind == "unknown-seed":
                 result.unknown_seeds.append(event)
+            elif event.kind == "entropy-seed":
+                result.entropy_seeds.append(event)
             elif event.kind == "generator":
                 result.generators.append(event)
             elif event.kind == "model":

@@ -14,13 +14,14 @@ from reprocheck.facts.randomness import (
     EntryRandomness,
     Event,
     argument,
-    draw_library,
+    assignments_of,
     has_star_kwargs,
     is_dataset_shuffle,
     is_none,
     is_pandas_sample,
     is_true,
     keyword,
+    nondeterministic_source,
     seed_argument,
     seeder_libraries,
     shown,
@@ -183,7 +184,7 @@ class UnseededEntryPoint(Rule):
 
     def check(self, entry_randomness, call_graph, self_tests):
         for result in entry_randomness:
-            if result.seeds or result.unknown_seeds or not (result.uses or result.generators):
+            if result.seeds or result.unknown_seeds or result.entropy_seeds or not (result.uses or result.generators):
                 continue
             if self_tests.is_self_test(result.entry):
                 continue
@@ -293,6 +294,7 @@ class NondeterministicSeed(Rule):
             module = call_graph.source(unit)
             assignments = None
             in_function = unit.kind == "function"
+            same_source: dict[str, list] = {}  # one seed, several seeders: one finding, one fix
             for call in calls_in(call_graph, unit):
                 problem = None
                 qualified = module.qualname(call.func)
@@ -314,7 +316,8 @@ class NondeterministicSeed(Rule):
                             assignments = assignments_of(call_graph, unit)
                         source = nondeterministic_source(module, seed, assignments, call.lineno, in_function)
                         if source:
-                            problem = f"the seed passed to {shown(call.func)}() comes from {source}"
+                            same_source.setdefault(source, []).append(call)
+                            continue
                 if problem is None:
                     for word in T.SEED_KEYWORDS:
                         value = keyword(call, word)
@@ -334,53 +337,25 @@ class NondeterministicSeed(Rule):
                         module,
                         call,
                     )
-
-
-def assignments_of(graph: CallGraph, unit: Unit) -> dict[str, list[tuple[int, ast.expr]]]:
-    """Name -> (line, value) of simple assignments in the unit, then in the module body (for lookups)."""
-    found: dict[str, list[tuple[int, ast.expr]]] = {}
-    sources = [unit] if unit.kind in ("body", "cell") else [unit, Unit(unit.path, "body")]
-    for source in sources:
-        for node in graph.code(source).assignments:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                found.setdefault(node.targets[0].id, []).append((node.lineno, node.value))
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-                found.setdefault(node.target.id, []).append((node.lineno, node.value))
-    return found
-
-
-def nondeterministic_source(
-    module: PyModule,
-    expr: ast.expr,
-    assignments: dict[str, list[tuple[int, ast.expr]]],
-    line: int,
-    in_function: bool = False,
-    depth: int = 0,
-) -> str | None:
-    """What makes a seed expression differ between runs (`time.time()`), following a variable twice at most.
-
-    `torch.initial_seed()` inside a function (a worker-init function) is the seed torch derives from its own
-    seeded state, so it is deterministic there (see `TORCH_DERIVED_SEEDS`)."""
-    if isinstance(expr, ast.Name) and depth < 2:
-        candidates = [(at, value) for at, value in assignments.get(expr.id, []) if at <= line]
-        candidates = candidates or assignments.get(expr.id, [])[-1:]
-        if candidates:
-            at, value = max(candidates, key=lambda item: item[0])
-            return nondeterministic_source(module, value, assignments, at, in_function, depth + 1)
-        return None
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Call):
-            qualified = module.qualname(node.func)
-            if qualified is None:
-                continue
-            if (
-                qualified in T.NONDETERMINISTIC_CALLS
-                or qualified.startswith(T.NONDETERMINISTIC_PREFIXES)
-                or (qualified in T.TORCH_DERIVED_SEEDS and not in_function)
-                or draw_library(qualified) is not None
-            ):
-                return f"{shown(node.func)}()"
-    return None
+            for source, calls in same_source.items():
+                seeders = join([f"{shown(call.func)}()" for call in dict.fromkeys(calls)])
+                which = "the seed passed to" if len(calls) == 1 else "the seeds passed to"
+                verb = "comes" if len(calls) == 1 else "come"
+                finding = locate(
+                    self,
+                    f"{which} {seeders} {verb} from {source}, so no run can be repeated; use a fixed seed from the "
+                    "config (e.g. cfg.seed)",
+                    unit,
+                    module,
+                    calls[0],
+                )
+                finding.related = tuple(
+                    Location(unit.path, c.lineno, cell=finding.cell, json_line=module.file_line(c.lineno))
+                    if finding.cell is not None
+                    else Location(unit.path, c.lineno)
+                    for c in calls[1:]
+                )
+                yield finding
 
 
 # -- RNG004 ---------------------------------------------------------------------------------------
