@@ -67,6 +67,22 @@ def test_env001_python_pinned_nowhere(make_repo):
     assert of(library, "ENV001") == []
 
 
+def test_env001_an_image_whose_tag_decides_python_is_a_pin(make_repo):
+    base = {"requirements.txt": "numpy==1.26.4\n", "train.py": "import numpy\n"}
+    framework = {"Dockerfile": f"FROM pytorch/pytorch:1.5-cuda10.1-cudnn7-runtime{DIGEST}\nRUN pip install x\n"}
+    distro = {
+        "Dockerfile": f"FROM nvidia/cuda:10.2-cudnn7-devel-ubuntu18.04{DIGEST}\n"
+        "RUN apt-get update && apt-get install -y \\\n    python3 python3-pip\n"
+    }
+    assert of(make_repo({**base, **framework}), "ENV001") == []
+    assert of(make_repo({**base, **distro}), "ENV001") == []
+    # look-alikes: a moving framework tag, and a versioned OS image that installs no python3 of its own
+    latest = {"Dockerfile": "FROM pytorch/pytorch:latest\n"}
+    no_python = {"Dockerfile": f"FROM ubuntu:22.04{DIGEST}\nRUN apt-get install -y python3-pip curl\n"}
+    assert len(of(make_repo({**base, **latest}), "ENV001")) == 1
+    assert len(of(make_repo({**base, **no_python}), "ENV001")) == 1
+
+
 def test_env001_anchors_without_pyproject(make_repo):
     root = make_repo({"src/app.py": "print(1)\n"})
     assert where(of(root, "ENV001")) == [("src/app.py", 1)]
@@ -105,7 +121,7 @@ def test_env001_look_alikes_that_are_not_pins(make_repo):
     for extra in [
         {".python-version": "system\n"},
         {"Dockerfile": f"FROM python:3-slim{DIGEST}\n"},
-        {"Dockerfile": f"FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime{DIGEST}\n"},
+        {"Dockerfile": "FROM pytorch/pytorch:latest\n"},  # a framework image on a moving tag
         {"environment.yml": "channels: [conda-forge]\ndependencies:\n  - python>=3.10\n"},
         {".github/workflows/ci.yml": workflow("3.x")},
         {".github/workflows/ci.yml": workflow("3.11", "3.12", matrix=True)},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from reprocheck import filekinds
@@ -21,6 +22,15 @@ SOURCE_PRIORITY = (
     "CI python-version",
 )
 CI_PIN = "CI python-version"
+# Images whose version tag decides the Python inside (ENV001): deep-learning framework images.
+PYTHON_SHIPPING_IMAGES = (
+    "pytorch/pytorch", "nvcr.io/nvidia/pytorch", "tensorflow/tensorflow", "nvcr.io/nvidia/tensorflow",
+    "huggingface/transformers-", "rocm/pytorch", "jupyter/", "quay.io/jupyter/",
+)  # fmt: skip
+# OS images whose release decides the version of its `python3` package.
+VERSIONED_OS_IMAGES = frozenset({"ubuntu", "debian", "nvidia/cuda", "fedora", "rockylinux", "almalinux"})
+OS_PACKAGE_INSTALL = re.compile(r"\b(?:apt-get|apt|dnf|yum|apk)\b[\s\S]*\b(?:install|add)\b")
+OS_PYTHON_PACKAGE = re.compile(r"(?<![\w.-])python3(?:\.\d+)?(?![\w.-])")
 
 
 class UnpinnedPython(Rule):
@@ -30,7 +40,9 @@ class UnpinnedPython(Rule):
     minor version nowhere. Only explicit pins count: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
     `[requires]`, a `python:3.X…` base image, a conda `python=3.X`, a pip-compile header ("with Python 3.X"),
     a single CI `python-version`, or a `requires-python` that admits one minor version (`==3.11.*`). A range
-    such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. Libraries are exempt
+    such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. An image whose version
+    tag decides the interpreter counts: a framework image that ships Python (`pytorch/pytorch:2.3.0-…`), or a
+    versioned OS image whose own `python3` package the Dockerfile installs. Libraries are exempt
     (they support a range; see LCK001 for how a project is found to be one).
 
     ## Why it matters
@@ -51,11 +63,22 @@ class UnpinnedPython(Rule):
     severity = Severity.WARNING
     summary = "The Python version is pinned nowhere"
 
-    def check(self, project, project_kind, python_pins, requires_python, declared_distributions, requirements_files):
+    def check(
+        self,
+        project,
+        project_kind,
+        python_pins,
+        requires_python,
+        declared_distributions,
+        requirements_files,
+        dockerfiles,
+    ):
         if python_pins or project_kind.is_library:
             return  # a library supports a range of Pythons; the applications that use it pin one
         if requires_python is not None and single_minor(requires_python.specifier) is not None:
             return
+        if any(image_fixes_python(dockerfile) for dockerfile in dockerfiles.values()):
+            return  # the run happens in an image whose tag decides the interpreter
         anchor = anchor_of(project, requires_python, requirements_files, declared_distributions)
         if anchor is None:
             return
@@ -66,6 +89,26 @@ class UnpinnedPython(Rule):
             "a python:3.X base image or a conda python=3.X pin"
         )
         yield self.finding(message, path, line)
+
+
+def image_fixes_python(dockerfile) -> bool:
+    """Whether a Dockerfile's final stage runs on an image whose version tag decides the Python version: a
+    framework image that ships Python (`pytorch/pytorch:1.5-cuda10.1-cudnn7-runtime`), or a versioned OS image
+    whose own `python3` package the Dockerfile installs (`ubuntu:18.04` + `apt-get install python3`)."""
+    stage = dockerfile.final_stage
+    while stage is not None and stage.parent is not None:
+        stage = dockerfile.stages[stage.parent]
+    base = stage.base if stage is not None else None
+    if base is None or not base.tag or base.tag == "latest" or not any(ch.isdigit() for ch in base.tag):
+        return False
+    if base.name.startswith(PYTHON_SHIPPING_IMAGES):
+        return True
+    installs_python = any(
+        OS_PACKAGE_INSTALL.search(run.script) and OS_PYTHON_PACKAGE.search(run.script)
+        for stage in dockerfile.stages
+        for run in stage.runs
+    )
+    return base.name in VERSIONED_OS_IMAGES and installs_python
 
 
 def anchor_of(project, requires_python, requirements_files, declared_distributions) -> tuple[str, int] | None:
