@@ -751,23 +751,25 @@ def test_sec002_untrusted_expressions_in_run(make_repo):
         ),
     }
     result = found(make_repo, files, "SEC002")
+    # one finding per step (its env: block is the fix), the step's other lines related
     assert [(p, line) for p, line, _ in result] == [
         (".github/actions/a/action.yml", 7),
         (".github/workflows/triage.yml", 11),
-        (".github/workflows/triage.yml", 12),
         (".github/workflows/triage.yml", 13),
     ]
-    assert result[3][2] == (
+    assert result[2][2] == (
         "${{ github.head_ref }}, ${{ inputs.note }} are expanded into a run: script (script injection): pass them "
         'through env: (HEAD_REF: ${{ github.head_ref }}, NOTE: ${{ inputs.note }}) and use "$HEAD_REF", "$NOTE"'
     )
     assert result[1][2] == (
-        "${{ github.event.issue.title }} is expanded into a run: script (script injection): pass it through env: "
-        '(TITLE: ${{ github.event.issue.title }}) and use "$TITLE"'
+        "${{ github.event.issue.title }}, ${{ github.event.comment.body }} are expanded into a run: script (script "
+        "injection): pass them through env: (TITLE: ${{ github.event.issue.title }}, BODY: "
+        '${{ github.event.comment.body }}) and use "$TITLE", "$BODY"'
     )
     root = make_repo(files)
-    columns = [f["column"] for f in findings(root, select="SEC002") if f["path"].endswith("triage.yml")]
-    assert columns[0] == 24
+    triage = [f for f in findings(root, select="SEC002") if f["path"].endswith("triage.yml")]
+    assert triage[0]["column"] == 24
+    assert [r["line"] for r in triage[0]["related"]] == [12]
 
 
 def test_sec002_lookalikes(make_repo):

@@ -742,7 +742,8 @@ class WorkflowScriptInjection(Rule):
     """
     ## What it does
     Reports an untrusted `${{ github.event.* }}`, `${{ github.head_ref }}` or `${{ inputs.* }}` expression
-    written inside a workflow or composite-action `run:` script, once per line (listing its expressions).
+    written inside a workflow or composite-action `run:` script, once per step (listing its expressions; the
+    step's other lines are related locations: one `env:` block fixes them).
     Numeric and SHA fields (`github.event.pull_request.number`, `….head.sha`), boolean/number/choice
     `workflow_dispatch` inputs and comparisons (`${{ github.event.action == 'opened' }}`) are not reported.
 
@@ -781,14 +782,21 @@ class WorkflowScriptInjection(Rule):
                     for reference in untrusted_references(match.group(1), config.inputs):
                         line = step.line if step.folded else step.line + step.script.count("\n", 0, match.start())
                         by_line.setdefault(line, []).append((match.group(0), reference))
-                for line, found in by_line.items():
-                    yield self.finding(
-                        injection_message(found), config.path, line, column_of(source_lines, line, found[0][0])
-                    )
+                if not by_line:
+                    continue
+                lines = sorted(by_line)  # one step, one env: block: one finding, the other lines related
+                found = [item for line in lines for item in by_line[line]]
+                yield self.finding(
+                    injection_message(found),
+                    config.path,
+                    lines[0],
+                    column_of(source_lines, lines[0], by_line[lines[0]][0][0]),
+                    related=[Location(config.path, line) for line in lines[1:]],
+                )
 
 
 def injection_message(found: list[tuple[str, str]]) -> str:
-    """One message for the untrusted expressions of one line (they are moved to env: together)."""
+    """One message for the untrusted expressions of one step (they are moved to its env: together)."""
     found = list(dict.fromkeys(found))
     written = ", ".join(expression for expression, _ in found)
     passed = ", ".join(f"{env_name(reference)}: ${{{{ {reference} }}}}" for _, reference in found)
