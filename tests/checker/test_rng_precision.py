@@ -549,3 +549,18 @@ def test_a_seeding_fed_from_the_clock_is_rng003s_and_never_the_place_to_add_seed
     assert found[0]["message"].startswith(
         "the seeds passed to random.seed() and np.random.seed() come from time.time()"
     )
+
+
+def test_a_worker_seed_computed_from_the_seeded_numpy_state_is_deterministic(make_repo):
+    """Stable Diffusion's worker_init_fn reseeds each worker from the (seeded) parent state: draws it is computed
+    from are no clock; a name computed from the clock still is."""
+    worker = (
+        "import time\n\nimport numpy as np\n\n\ndef worker_init_fn(worker_id):\n"
+        "    current_id = np.random.choice(len(np.random.get_state()[1]), 1)\n"
+        "    return np.random.seed(np.random.get_state()[1][current_id] + worker_id)\n\n\n"
+        "def timed(worker_id):\n    seed = int(time.time())\n    np.random.seed(seed % 2**31 + worker_id)\n"
+    )
+    found = findings(make_repo({"data.py": worker}), select="RNG003")
+    assert [(f["line"], f["message"].split(",")[0]) for f in found] == [
+        (13, "the seed passed to np.random.seed() comes from time.time()")
+    ]

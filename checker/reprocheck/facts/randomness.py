@@ -457,6 +457,7 @@ def nondeterministic_source(
     line: int,
     in_function: bool = False,
     depth: int = 0,
+    draws: bool = True,
 ) -> str | None:
     """What makes a seed expression differ between runs (`time.time()`), following a variable twice at most.
 
@@ -467,7 +468,7 @@ def nondeterministic_source(
         candidates = candidates or assignments.get(expr.id, [])[-1:]
         if candidates:
             at, value = max(candidates, key=lambda item: item[0])
-            return nondeterministic_source(module, value, assignments, at, in_function, depth + 1)
+            return nondeterministic_source(module, value, assignments, at, in_function, depth + 1, draws)
         return None
     nodes = list(ast.walk(expr))
     for node in nodes:
@@ -479,13 +480,15 @@ def nondeterministic_source(
                 qualified in T.NONDETERMINISTIC_CALLS
                 or qualified.startswith(T.NONDETERMINISTIC_PREFIXES)
                 or (qualified in T.TORCH_DERIVED_SEEDS and not in_function)
-                or draw_library(qualified) is not None
+                or (draws and draw_library(qualified) is not None)
             ):
                 return f"{shown(node.func)}()"
     if depth < 2:  # `seed % 2**31` where `seed = int(time.time())`: the names it is computed from
         for node in nodes:
             if isinstance(node, ast.Name) and node is not expr:
-                found = nondeterministic_source(module, node, assignments, line, in_function, depth)
+                # the clock or the OS only: a draw that a seed is computed from may come from a seeded state
+                # (`np.random.get_state()[1][np.random.choice(...)]` in a worker-init function)
+                found = nondeterministic_source(module, node, assignments, line, in_function, depth, draws=False)
                 if found:
                     return found
     return None
