@@ -40,9 +40,10 @@ class UnpinnedPython(Rule):
     minor version nowhere. Only explicit pins count: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
     `[requires]`, a `python:3.X…` base image, a conda `python=3.X`, a pip-compile header ("with Python 3.X"),
     a single CI `python-version`, or a `requires-python` that admits one minor version (`==3.11.*`). A range
-    such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. An image whose version
-    tag decides the interpreter counts: a framework image that ships Python (`pytorch/pytorch:2.3.0-…`), or a
-    versioned OS image whose own `python3` package the Dockerfile installs. Libraries are exempt
+    such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. A root Dockerfile (the
+    project's own environment, not an extra image under `docker/`) whose image's version tag decides the
+    interpreter counts: a framework image that ships Python (`pytorch/pytorch:2.3.0-…`), or a versioned OS image
+    whose own `python3` package the Dockerfile installs. Libraries are exempt
     (they support a range; see LCK001 for how a project is found to be one).
 
     ## Why it matters
@@ -77,8 +78,8 @@ class UnpinnedPython(Rule):
             return  # a library supports a range of Pythons; the applications that use it pin one
         if requires_python is not None and single_minor(requires_python.specifier) is not None:
             return
-        if any(image_fixes_python(dockerfile) for dockerfile in dockerfiles.values()):
-            return  # the run happens in an image whose tag decides the interpreter
+        if any(image_fixes_python(dockerfile) for path, dockerfile in dockerfiles.items() if "/" not in path):
+            return  # the project runs in its root image, whose tag decides the interpreter
         anchor = anchor_of(project, requires_python, requirements_files, declared_distributions)
         if anchor is None:
             return
