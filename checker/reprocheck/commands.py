@@ -315,6 +315,31 @@ def render_rule(r) -> str:
     return f"# {r.code} {r.name}\n\n{r.summary}.\n\nSeverity: {severity} · {default} · {fixable}\n\n{r.explanation()}\n"
 
 
+@app.command("init")
+def init_command(
+    path: Annotated[Path, typer.Argument(help="The repository to adopt reprocheck in.")] = Path("."),
+) -> None:
+    """Adopt reprocheck here: write its settings, record today's findings in the baseline, print CI snippets."""
+    import json
+
+    from reprocheck.config import ConfigError
+    from reprocheck.init import adopt, snippets
+    from reprocheck.report import plural
+
+    try:
+        adoption = adopt(path)
+    except ConfigError as error:
+        raise fail(str(error)) from None
+    written = ", ".join(f"{key} = {json.dumps(value)}" for key, value in adoption.settings.items())
+    typer.echo(f"Wrote reprocheck settings to {adoption.settings_file.name}: {written}")
+    typer.echo(
+        f"Recorded {plural(adoption.recorded, 'finding')} in the baseline {adoption.baseline}: CI now fails only "
+        "on new problems; commit both files."
+    )
+    typer.echo("")
+    typer.echo(snippets(), nl=False)
+
+
 @app.command("config")
 def config_command(
     path: Annotated[Path, typer.Argument(help="Project whose settings to show.")] = Path("."),

@@ -46,19 +46,28 @@ IMAGE_KINDS = {"container": "container image", "services": "service image", "ima
 
 
 def anchor(project) -> str:
-    return next((a for a in ANCHORS if project.exists(a)), project.files[0] if project.files else "pyproject.toml")
+    """Where a repository-wide finding belongs: a root project file, else the shallowest file that makes the
+    repository a Python project (never reprocheck's own settings or baseline, which come and go with adoption)."""
+    found = next((a for a in ANCHORS if project.exists(a)), None)
+    if found is not None:
+        return found
+    candidates = [f for f in project.files if makes_python_project(f)]
+    return min(candidates, key=lambda f: (f.count("/"), f)) if candidates else "pyproject.toml"
+
+
+def makes_python_project(path: str) -> bool:
+    return (
+        filekinds.is_python(path)
+        or filekinds.is_notebook(path)
+        or filekinds.is_requirements(path)
+        or filekinds.is_conda_env(path)
+        or filekinds.name(path) in PROJECT_FILES
+    )
 
 
 def is_python_project(project) -> bool:
     """Code, notebooks or dependency declarations: a repository the CI rules are about (not a bare folder)."""
-    return any(
-        filekinds.is_python(f)
-        or filekinds.is_notebook(f)
-        or filekinds.is_requirements(f)
-        or filekinds.is_conda_env(f)
-        or filekinds.name(f) in PROJECT_FILES
-        for f in project.files
-    )
+    return any(makes_python_project(f) for f in project.files)
 
 
 def pipelines(ci_configs: list[CiConfig]) -> list[CiConfig]:
