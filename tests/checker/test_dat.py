@@ -1273,3 +1273,21 @@ def test_dat005_a_hub_call_given_star_kwargs_may_carry_the_revision(make_repo):
     )
     root = make_repo({"requirements.txt": "transformers==4.44.0\n", "train.py": code})
     assert [f["line"] for f in of(root, "DAT005")] == [7]
+
+
+def test_dat005_a_branch_a_constant_switch_never_takes_is_not_judged(make_repo):
+    code = (
+        "from huggingface_hub import hf_hub_download, snapshot_download\n\n"
+        'CHOOSE_MODEL = "270m"\n\n'
+        'if CHOOSE_MODEL == "270m":\n'
+        '    weights = hf_hub_download(repo_id="org/small", filename="model.safetensors")\n'
+        "else:\n"
+        '    weights = snapshot_download(repo_id="org/large")\n'
+    )
+    root = make_repo({"requirements.txt": "huggingface-hub==0.24.0\n", "load.py": code})
+    assert [f["line"] for f in of(root, "DAT005")] == [6]
+    # look-alike: a switch bound twice (here by a loop) decides nothing
+    looped = code + 'for CHOOSE_MODEL in ("270m", "4b"):\n    pass\n'
+    assert [
+        f["line"] for f in of(make_repo({"requirements.txt": "huggingface-hub==0.24.0\n", "load.py": looped}), "DAT005")
+    ] == [6, 8]

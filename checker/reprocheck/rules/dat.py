@@ -1115,6 +1115,51 @@ def url_tail(node: ast.expr | None, scope: Scope, module_scope: Scope, depth: in
     return None
 
 
+def untaken_branch_lines(module) -> frozenset[int]:
+    """Lines of the module-level branches that cannot run because their test compares a name that the module
+    binds once, to a constant, with a constant (`CHOOSE_MODEL = "270m"` then `if CHOOSE_MODEL == "270m": ...
+    else: ...`): a notebook's or script's switch, read where it is set."""
+    tree = module.tree
+    if tree is None:
+        return frozenset()
+    bindings: dict[str, int] = {}
+    constants: dict[str, object] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bindings[node.id] = bindings.get(node.id, 0) + 1
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            for name in node.names:
+                bindings[name] = bindings.get(name, 0) + 2  # bound elsewhere: never a constant here
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Constant):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                constants[targets[0].id] = node.value.value
+    known = {name: value for name, value in constants.items() if bindings.get(name) == 1}
+    lines: set[int] = set()
+    for node in tree.body:
+        taken = constant_test(node.test, known) if isinstance(node, ast.If) else None
+        if taken is None:
+            continue
+        for dead in node.orelse if taken else node.body:
+            lines.update(range(dead.lineno, (dead.end_lineno or dead.lineno) + 1))
+    return frozenset(lines)
+
+
+def constant_test(test: ast.expr, known: dict[str, object]) -> bool | None:
+    """The value of `NAME == constant` / `!=` / `in (constants)` when NAME is a known constant."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.left, ast.Name):
+        return None
+    if test.left.id not in known:
+        return None
+    value, right, op = known[test.left.id], test.comparators[0], test.ops[0]
+    if isinstance(op, ast.Eq | ast.NotEq) and isinstance(right, ast.Constant):
+        return (value == right.value) is isinstance(op, ast.Eq)
+    listed = isinstance(right, ast.Tuple | ast.List | ast.Set) and all(isinstance(e, ast.Constant) for e in right.elts)
+    if isinstance(op, ast.In | ast.NotIn) and listed:
+        return (value in [e.value for e in right.elts]) is isinstance(op, ast.In)
+    return None
+
+
 def checked_by_callers(all_scopes) -> frozenset[str]:
     """Names of the functions called from a function that checks a checksum: download helpers whose callers
     verify what they fetch."""
@@ -1180,7 +1225,8 @@ class UnpinnedRemoteArtifact(Rule):
     - Hugging Face loaders without `revision=` (or with a branch such as `revision="main"`): any
       `from_pretrained` of transformers/diffusers/peft/sentence-transformers/timm classes, `load_dataset`,
       `hf_hub_download`, `snapshot_download`, `pipeline`, `SentenceTransformer` (a call given `**kwargs` may
-      pass the revision from a config, and is not judged);
+      pass the revision from a config, and is not judged; nor is a call in a module-level branch that a
+      constant switch never takes, `MODEL = "small"` then `if MODEL == "large": …`);
     - `torch.hub.load("org/repo")` without a `:tag` or commit;
     - downloads (`urlretrieve`, `wget.download`, `gdown`, `load_state_dict_from_url`, ...; `requests.get` and
       `urlopen` of a data file URL, with `stream=True`, or whose body is saved to a file) with no checksum check
@@ -1302,9 +1348,14 @@ class UnpinnedRemoteArtifact(Rule):
                 inputs.append(RunTimeInputs.of(module, scopes))
             return origin(node, module, scope, module_scope, inputs[0])
 
+        untaken: frozenset[int] | None = None
         for scope in scopes:
             for call in scope.calls:
                 loader = resolver.loader(module, call)
+                if loader is not None or call_name(module, call) in table.SUBPROCESS_CALLS:
+                    untaken = untaken if untaken is not None else untaken_branch_lines(module)
+                    if call.lineno in untaken:
+                        continue  # `if MODEL == "270m": ... else: snapshot_download(...)` with MODEL = "270m"
                 if loader is not None:
                     message = self.problem(loader, call, scope, module_scope, project, helpers_checked, origin_of)
                 elif call_name(module, call) in table.SUBPROCESS_CALLS:
