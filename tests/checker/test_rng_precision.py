@@ -403,6 +403,7 @@ def test_parameters_drawn_at_construction_are_initial_weights(make_repo, body, f
         ),
         ("example = torch.randn(1, 8).to('cpu')\ntraced = torch.jit.trace(model, example)", False),
         ("tokens = torch.randint(0, 100, (1, 16))\nmacs, params = profile(model, inputs=(tokens,))", False),
+        ("x = torch.randn(1, 8)\nov_model = ov.convert_model(model, example_input=x)", False),
         # look-alike: the random input is the experiment's data, printed as a result
         ("x = torch.randn(1, 8)\nprint(model(x))\ntorch.onnx.export(model, torch.ones(1, 8), 'm.onnx')", True),
     ],
@@ -411,7 +412,7 @@ def test_example_inputs_for_tracers_are_not_results(make_repo, body, fires):
     lines = "\n".join("    " + line for line in body.splitlines())
     root = make_repo(
         {
-            "export.py": "import torch\nfrom thop import profile\n\nif __name__ == '__main__':\n"
+            "export.py": "import openvino as ov\nimport torch\nfrom thop import profile\n\nif __name__ == '__main__':\n"
             f"    model = torch.nn.Identity()\n{lines}\n",
         }
     )

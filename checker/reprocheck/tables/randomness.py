@@ -170,9 +170,10 @@ TRACERS = frozenset(
         "torch.onnx.export", "torch.onnx.dynamo_export", "torch.jit.trace", "torch.jit.trace_module",
         "torch.export.export", "thop.profile", "fvcore.nn.FlopCountAnalysis", "torchinfo.summary",
         "ptflops.get_model_complexity_info", "torch.utils.flop_counter.FlopCounterMode",
+        "openvino.convert_model", "openvino.tools.mo.convert_model", "coremltools.convert", "torch_tensorrt.compile",
     }
 )  # fmt: skip
-TRACING_WORDS = ("export", "trace", "profile", "FlopCount", "summary", "complexity")
+TRACING_WORDS = ("export", "trace", "profile", "FlopCount", "summary", "complexity", "convert", "compile")
 # Calls whose arguments are a model's initial weights: `nn.Parameter(...)`, `module.register_buffer(name, ...)`.
 PARAMETER_MAKERS = frozenset({"Parameter", "register_buffer", "register_parameter"})
 PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
