@@ -1,8 +1,8 @@
 """Which `__main__` blocks are self-tests of a module rather than programs whose results count.
 
 A model file ending in a smoke test, a dataset module printing its statistics: their `__main__` block runs the
-module once on made-up input. RNG001 and RNG002 judge
-programs, so these are no entry points for them (nor for the rules that ask whether entry points seed).
+module once on made-up input. RNG001 and RNG002 judge programs, so these are no entry points for them (nor for the
+rules that ask whether entry points seed).
 """
 
 from __future__ import annotations
