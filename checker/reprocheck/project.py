@@ -142,6 +142,17 @@ class Project:
     def file_set(self) -> frozenset[str]:
         return frozenset(self.files)
 
+    @cached_property
+    def folders(self) -> frozenset[str]:
+        """Every folder that holds a listed file, at any depth (root-relative, no trailing slash)."""
+        found: set[str] = set()
+        for rel in self.files:
+            directory = posixpath.dirname(rel)
+            while directory and directory not in found:
+                found.add(directory)
+                directory = posixpath.dirname(directory)
+        return frozenset(found)
+
     def exists(self, rel: str) -> bool:
         return rel in self.file_set
 

@@ -90,6 +90,7 @@ class ThirdPartyImports:
     files: tuple[str, ...]
     packages: frozenset[str] = frozenset()  # folders with an `__init__.py`
     roles: object = None  # facts/roles.Roles
+    project: object = None  # the Project, for its file and folder sets
 
     @cached_property
     def found(self) -> list[ImportSite]:
@@ -155,21 +156,6 @@ class ThirdPartyImports:
                 directory = parent
         return found
 
-    @cached_property
-    def paths(self) -> frozenset[str]:
-        return frozenset(self.files)
-
-    @cached_property
-    def folders(self) -> frozenset[str]:
-        """Every folder that holds a file, at any depth."""
-        found: set[str] = set()
-        for rel in self.files:
-            directory = posixpath.dirname(rel)
-            while directory and directory not in found:
-                found.add(directory)
-                directory = posixpath.dirname(directory)
-        return frozenset(found)
-
     def names_for(self, rel: str, sources: list) -> OwnNames:
         """The project's own import names as seen from file `rel` (see the module docstring)."""
         added, unresolved = path_additions(rel, [module for module, _ in sources])
@@ -218,7 +204,8 @@ class OwnNames:
             if path in self.imports.packages:
                 return True
             child = f"{path}/{rest.split('.')[0]}" if rest else None
-            if child is not None and (f"{child}.py" in self.imports.paths or child in self.imports.folders):
+            project = self.imports.project
+            if child is not None and (project.exists(f"{child}.py") or child in project.folders):
                 return True
         return False
 
@@ -578,4 +565,4 @@ def third_party_imports(project, python_modules, notebook_modules, notebooks, fi
     packages are not the project's code, and the modules they define are its own."""
     files = tuple(project.files)
     packages = package_dirs(project)
-    return ThirdPartyImports(python_modules, notebook_modules, notebooks, first_party, files, packages, roles)
+    return ThirdPartyImports(python_modules, notebook_modules, notebooks, first_party, files, packages, roles, project)

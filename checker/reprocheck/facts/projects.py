@@ -176,13 +176,7 @@ def detected_folders(project, roles, declaring: dict[str, list[str]]) -> dict[st
 def configured_folders(project, patterns: list[str]) -> dict[str, str]:
     """The shallowest folders that the `projects` globs match."""
     spec = gitignore_spec(patterns)
-    folders: set[str] = set()
-    for rel in project.files:
-        folder = posixpath.dirname(rel)
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = posixpath.dirname(folder)
-    matched = {folder for folder in folders if spec.match_file(f"{folder}/")}
+    matched = {folder for folder in project.folders if spec.match_file(f"{folder}/")}
     shallowest = {f for f in matched if not any(f.startswith(f"{other}/") for other in matched)}
     return dict.fromkeys(sorted(shallowest), "set by projects")
 
