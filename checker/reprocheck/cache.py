@@ -1,11 +1,12 @@
 """A cache of whole-run results in `.reprocheck_cache/`, so an unchanged repository is re-checked in milliseconds.
 
 The key covers everything a run's findings depend on: the checker's own code, the command-line options, the
-configuration files, the file list with each file's tracked status and stat (size, mtime, inode, mode), and
-git's index, HEAD and config (what `git add` and commits change, and the remote that names the project's own
-account). Any edit, `git add`, config or option change makes a new key; nothing is ever served stale. Files
-modified in the last two seconds make the run uncacheable, because a later edit within the file system's
-timestamp granularity could keep the same stat (git's "racy" problem).
+configuration files, the file list with each file's tracked status and stat (size, mtime, ctime, inode, mode; the
+ctime changes with any write, even when a tool puts the mtime back), and git's index, HEAD and config (what
+`git add` and commits change, and the remote that names the project's own account). Any edit, `git add`, config
+or option change makes a new key; nothing is ever served stale. Files modified in the last two seconds make the
+run uncacheable, because a later edit within the file system's timestamp granularity could keep the same stat
+(git's "racy" problem); the per-file cache (filecache.py) still answers for the other files of such a run.
 
 Entries are written to a temporary file and renamed into place, so concurrent runs never see a partial entry;
 readers treat a missing or unreadable entry as a miss. The folder ignores itself (`.gitignore` with `*`).
@@ -14,6 +15,7 @@ readers treat a missing or unreadable entry as a miss. The folder ignores itself
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -31,6 +33,21 @@ RACY_SECONDS = 2.0
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def prepare_folder(folder: Path) -> None:
+    """Make the cache folder, ignored by git and tagged as a cache for backup tools (raises OSError)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Created by reprocheck: the cache never belongs in git.\n*\n", encoding="utf-8")
+    tag = folder / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n# reprocheck cache: safe to delete.\n",
+            encoding="utf-8",
+        )
+
+
+@functools.cache
 def checker_fingerprint() -> str:
     """Changes whenever the checker's code or data changes (development installs included)."""
     digest = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
@@ -59,7 +76,7 @@ def run_key(root: Path, files: list[str], tracked: frozenset[str] | None, extra:
         newest = max(newest, info.st_mtime_ns)
         flag = "t" if tracked is None or rel in tracked else "u"
         digest.update(
-            f"{rel}\0{flag}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_mode}\n".encode(
+            f"{rel}\0{flag}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0{info.st_mode}\n".encode(
                 "utf-8", "surrogateescape"
             )
         )
@@ -115,15 +132,7 @@ class RunCache:
 
     def _prepare(self) -> None:
         self.runs.mkdir(parents=True, exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by reprocheck: the cache never belongs in git.\n*\n", encoding="utf-8")
-        tag = self.folder / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(
-                "Signature: 8a477f597d28d172789f06886806bc55\n# reprocheck cache: safe to delete.\n",
-                encoding="utf-8",
-            )
+        prepare_folder(self.folder)
 
     def _prune(self) -> None:
         entries = []

@@ -88,12 +88,13 @@ def split(codes: list[str], rules: dict) -> tuple[list[str], list[str]]:
     return here, child
 
 
-def encode(findings: list[Finding], errors: list, problems: list[ParseProblem]) -> bytes:
+def encode(findings: list[Finding], errors: list, problems: list[ParseProblem], learnt: dict | None = None) -> bytes:
     return json.dumps(
         {
             "findings": [f.to_dict() for f in findings],
             "errors": [[e.code, e.summary, e.traceback] for e in errors],
             "problems": [[p.path, p.message, p.line, p.column] for p in problems],
+            "learnt": learnt,  # the child's per-file answers, kept by the parent's file cache
         }
     ).encode("ascii")  # json escapes every non-ASCII character, lone surrogates of odd file names included
 
@@ -114,7 +115,8 @@ def run_split(project: Project, codes: list[str], rules: dict, run: Callable, er
         try:
             os.close(read_end)
             findings, errors = run(project, child)
-            payload = encode(findings, errors, project.problems[known_problems:])
+            learnt = project.file_cache.export() if project.file_cache is not None else None
+            payload = encode(findings, errors, project.problems[known_problems:], learnt)
             with os.fdopen(write_end, "wb") as out:
                 out.write(payload)
             status = 0
@@ -143,7 +145,9 @@ def run_split(project: Project, codes: list[str], rules: dict, run: Callable, er
     if outcome is None:  # the child died: its half runs here
         more_findings, more_errors = run(project, child)
         return findings + more_findings, errors + more_errors
-    child_findings, child_errors, problems = outcome
+    child_findings, child_errors, problems, learnt = outcome
+    if learnt and project.file_cache is not None:
+        project.file_cache.merge(learnt)
     for problem in problems:
         if problem not in project.problems:
             project.problems.append(problem)
@@ -156,6 +160,7 @@ def decode(data: bytes, error_type: type):
         findings = [Finding.from_dict(item) for item in payload["findings"]]
         errors = [error_type(*item) for item in payload["errors"]]
         problems = [ParseProblem(*item) for item in payload["problems"]]
+        learnt = payload.get("learnt")
     except (ValueError, KeyError, TypeError):
         return None
-    return findings, errors, problems
+    return findings, errors, problems, learnt if isinstance(learnt, dict) else None

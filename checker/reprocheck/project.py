@@ -9,11 +9,13 @@ import re
 import stat
 import subprocess
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pathspec
+
+from reprocheck.filecache import MISSING, FileCache, lstat_or_none
 
 if TYPE_CHECKING:
     from reprocheck.config import Settings
@@ -112,8 +114,10 @@ class Project:
     _contents: dict[str, bytes] = field(default_factory=dict, repr=False)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _kept_bytes: int = field(default=0, repr=False)
+    _ascii: set[str] = field(default_factory=set, repr=False)  # kept as text only: their bytes are its characters
     _selected: dict = field(default_factory=dict, repr=False)
     _by_name: dict[str, list[str]] | None = field(default=None, repr=False)
+    file_cache: FileCache | None = field(default=None, repr=False)  # per-file answers kept between runs
 
     # -- construction -----------------------------------------------------------------------------
     @classmethod
@@ -192,7 +196,7 @@ class Project:
     def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
         """Read a listed file, refusing symlinks that leave the root, special files and files over `limit`."""
         limit = MAX_READ_BYTES if limit is None else limit
-        kept = self._contents.get(rel)
+        kept = self.kept_bytes(rel)
         if kept is not None:
             if len(kept) > limit:
                 raise UnreadableFile(f"{len(kept)} bytes, above the {limit}-byte read limit")
@@ -205,7 +209,14 @@ class Project:
 
     def is_kept(self, rel: str) -> bool:
         """Whether `rel` was read in this run already (reading it again costs nothing)."""
-        return rel in self._contents
+        return rel in self._contents or rel in self._ascii
+
+    def kept_bytes(self, rel: str) -> bytes | None:
+        """The bytes of a file read in this run (an ASCII file's are its kept text, encoded again), else None."""
+        kept = self._contents.get(rel)
+        if kept is None and rel in self._ascii:
+            return self._texts[rel].encode("ascii")
+        return kept
 
     def _read_bytes(self, rel: str, limit: int) -> bytes:
         full = os.path.join(self.root, rel)
@@ -248,11 +259,19 @@ class Project:
         if text is None:
             data = self.read_bytes(rel, limit)
             text = decode_text(data)
-            if rel in self._contents and self._kept_bytes + len(text) <= MAX_KEPT_BYTES:
+            if rel in self._contents and len(text) == len(data) and text.isascii():
+                # The same characters as the bytes: keep one copy (most source files; a large run's memory was
+                # a third file contents, held twice).
+                self._texts[rel] = text
+                del self._contents[rel]
+                self._ascii.add(rel)
+            elif rel in self._contents and self._kept_bytes + len(text) <= MAX_KEPT_BYTES:
                 self._texts[rel] = text  # rules read both; the text counts against the same budget
                 self._kept_bytes += len(text)
-        elif limit is not None and len(self._contents.get(rel, b"")) > limit:
-            raise UnreadableFile(f"{len(self._contents[rel])} bytes, above the {limit}-byte read limit")
+        elif limit is not None:
+            size = len(self._contents[rel]) if rel in self._contents else len(text)
+            if size > limit:
+                raise UnreadableFile(f"{size} bytes, above the {limit}-byte read limit")
         return text
 
     def problem(self, rel: str, message: str, line: int | None = None, column: int | None = None) -> None:
@@ -267,6 +286,19 @@ class Project:
         if key not in self._parsed:
             self._parsed[key] = build(self, rel)
         return self._parsed[key]
+
+    def remembered(self, query: str, rel: str, compute):
+        """`compute()`, an answer about one listed file that depends on its bytes only (JSON data), served from
+        the per-file cache when a file with the same content was answered before (filecache.py)."""
+        cache = self.file_cache
+        if cache is None:
+            return compute()
+        full = os.path.join(self.root, rel)
+        value = cache.get(rel, full, query)
+        if value is MISSING:
+            value = compute()
+            cache.put(rel, full, query, value, partial(self.kept_bytes, rel))
+        return value
 
     def try_read_text(self, rel: str, what: str = "file") -> str | None:
         """Read text or record an RPC002 problem and return None."""
@@ -312,6 +344,11 @@ def decode_text(data: bytes) -> str:
 
 # lstat results taken while listing, reused by the run cache's key: one stat per file and run.
 LISTED_STATS: dict[str, os.stat_result] = {}
+
+
+def listed_stat(full: str) -> os.stat_result | None:
+    """The stat taken while listing (else a fresh lstat): what the caches compare with what they recorded."""
+    return LISTED_STATS.get(full) or lstat_or_none(full)
 
 
 def list_files(root: Path) -> tuple[list[str], frozenset[str] | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,8 +11,9 @@ from reprocheck import __version__
 from reprocheck import baseline as baselines
 from reprocheck.config import ConfigError, Settings, apply_cli, load_settings
 from reprocheck.engine import RunResult, run_rules
+from reprocheck.filecache import FILE_NAME, FileCache
 from reprocheck.fix import apply_changes, planned_changes, planned_fixes
-from reprocheck.project import Project, find_git_root, list_files
+from reprocheck.project import Project, find_git_root, list_files, listed_stat
 from reprocheck.report import Report
 from reprocheck.rule import load_rules
 from reprocheck.selection import Selection, check_settings_selectors, select_rules
@@ -78,7 +80,7 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
     from reprocheck import cache
 
     listing = list_files(target.root)
-    store = key = None
+    store = key = file_cache = None
     if not options.no_cache:
         folder, config_files, baseline_rel = cache_location(target.root, options)
         baseline_file = target.root / baseline_rel
@@ -100,12 +102,19 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
                 return cached_result(target, listing, hit)
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # an entry of the right format but the wrong shape: a miss, recomputed and overwritten
+    if not options.no_cache:  # a miss of the run cache: files unchanged since an earlier run are answered here
+        file_cache = FileCache(folder / FILE_NAME, cache.checker_fingerprint(), stat=listed_stat)
     settings = settings_for(target.root, options)
     selection = select_rules(settings, load_rules())
     project = Project.discover(target.root, settings, root=target.root, listing=listing)
+    project.file_cache = file_cache
     baseline_rel = normal_rel(settings.baseline)
     baseline = baselines.load(target.root, baseline_rel) if options.use_baseline else None
     result = run_rules(project, selection, target.only, baseline, baseline_rel)
+    if file_cache is not None:
+        with contextlib.suppress(OSError):
+            cache.prepare_folder(file_cache.path.parent)
+            file_cache.save(project.file_set)
     if key and store is not None and not result.errors:
         data = cache.encode_result(result.findings, result.suppressed, selection.to_run, settings.fail_on)
         store.store(key, {**data, "baselined": result.baselined, "baseline_file": baseline_rel})

@@ -218,11 +218,23 @@ class Suppressions:
             return
         self._scanned_all = True
         checked = [p for p in self.project.files if p not in self._files and filekinds.is_checked_text(p)]
+        if self.project.file_cache is not None and self.project.file_cache.path is not None:
+            # Kept between runs, each file's answer costs nothing once its content was seen (filecache.py).
+            for path in checked:
+                if self.project.remembered("suppression-marker", path, lambda p=path: self._has_marker(p)):
+                    self.for_file(path)
+            return
         unread = sum(1 for path in checked if not self.project.is_kept(path))
         candidates = self._grep() if self.project.in_git and unread > MAX_UNREAD_WITHOUT_GREP else None
         for path in checked if candidates is None else sorted(candidates):
             if path not in self._files and filekinds.is_checked_text(path):
                 self.for_file(path)
+
+    def _has_marker(self, path: str) -> bool:
+        try:
+            return MARKER_BYTES in self.project.read_bytes(path)
+        except UnreadableFile:
+            return False
 
     def _grep(self) -> set[str] | None:
         args = ["grep", "-l", "-z", "-I", "-F", "--untracked", "--no-color", "-e", MARKER_BYTES.decode()]

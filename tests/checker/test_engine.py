@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reprocheck.facts.structured import load_json, load_toml
 from reprocheck.facts.yamlfiles import load_yaml
 from reprocheck.findings import Severity
@@ -244,15 +246,21 @@ def test_contents_are_kept_for_the_run_within_a_memory_budget(make_repo, monkeyp
     from reprocheck.config import Settings
     from reprocheck.project import Project
 
-    root = make_repo({"a.txt": "aaaaaaa\n", "b.txt": "bbbbbbb\n"})
-    project = Project(root=root, settings=Settings(), files=["a.txt", "b.txt"], tracked=None)
+    root = make_repo({"a.txt": "\u00e4aaaaa\n", "b.txt": "bbbbbbb\n", "c.txt": "ccc\n"})
+    project = Project(root=root, settings=Settings(), files=["a.txt", "b.txt", "c.txt"], tracked=None)
     monkeypatch.setattr(project_module, "MAX_KEPT_BYTES", 20)
-    assert project.read_bytes("a.txt") == b"aaaaaaa\n" and project.is_kept("a.txt")
-    assert project.read_text("a.txt") == "aaaaaaa\n"  # 8 bytes + 8 characters: within the budget
+    assert project.read_bytes("a.txt") == "\u00e4aaaaa\n".encode() and project.is_kept("a.txt")
+    assert project.read_text("a.txt") == "\u00e4aaaaa\n"  # 8 bytes + 7 characters: within the budget
     assert project.read_bytes("b.txt") == b"bbbbbbb\n" and not project.is_kept("b.txt")  # over it: read, not kept
     (root / "a.txt").write_text("changed\n")
-    assert project.read_text("a.txt") == "aaaaaaa\n"  # one run sees one version of a file
+    assert project.read_text("a.txt") == "\u00e4aaaaa\n"  # one run sees one version of a file
     assert project.read_bytes("b.txt") == b"bbbbbbb\n"
+    # An ASCII file's text is its bytes: one copy is kept (4 bytes fit the 5 left), and both read back alike.
+    assert project.read_text("c.txt") == "ccc\n" and project.is_kept("c.txt")
+    (root / "c.txt").write_text("new\n")
+    assert project.read_bytes("c.txt") == b"ccc\n" and project.read_text("c.txt") == "ccc\n"
+    with pytest.raises(project_module.UnreadableFile):
+        project.read_bytes("c.txt", limit=3)
 
 
 def test_files_under_template_paths_are_not_parsed_as_their_kind(make_repo):

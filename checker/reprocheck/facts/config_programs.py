@@ -85,7 +85,11 @@ def config_programs(project, settings, python_modules) -> ConfigPrograms:
     seed_names = {key.lower() for key in settings.seed_keys}
     programs = []
     for path, module in python_modules.items():
-        if filekinds.is_test_path(path) or not module.mentions(*MENTIONS) or not may_read_configs(module.text):
+        if (
+            filekinds.is_test_path(path)
+            or not module.mentions(*MENTIONS)
+            or not module.remembered("may-read-configs", may_read_configs)
+        ):
             continue
         if module.tree is None:
             continue

@@ -95,6 +95,14 @@ def scan_imports(text: str) -> list[tuple[int, str | None, int, tuple[str, ...]]
     return found
 
 
+def scanned_imports(text: str) -> list[tuple[int, str | None, int, tuple[str, ...]]] | None:
+    """:func:`scan_imports` as kept between runs (lists as JSON gives them back; names made tuples again)."""
+    if not text:
+        return []
+    found = scan_imports(text)
+    return None if found is None else [[line, module, level, list(names)] for line, module, level, names in found]
+
+
 def import_lines(text: str) -> list[re.Match]:
     """Lines that start with `import` or `from` (after blanks) and contain the word import: every import
     statement's first line, except a `from x \\` continued onto an `import` line, which is found there.
@@ -262,9 +270,22 @@ class PyModule:
         """Cheap pre-filter: does the text contain any of `words`? (Remembered: several rules ask the same.)"""
         known = self._mentions.get(words)
         if known is None:
-            text = self.text
-            known = self._mentions[words] = any(word in text for word in fewest_words(words))
+            if self.cell is None and self.project is not None:  # a file: its answer is kept between runs
+                known = self.project.remembered("mentions " + "|".join(words), self.path, lambda: self._has(words))
+            else:
+                known = self._has(words)
+            self._mentions[words] = known
         return known
+
+    def _has(self, words: tuple[str, ...]) -> bool:
+        text = self.text
+        return any(word in text for word in fewest_words(words))
+
+    def remembered(self, query: str, compute):
+        """`compute(text)` for this source (JSON data), kept between runs for a file (see Project.remembered)."""
+        if self.cell is not None or self.project is None:
+            return compute(self.text)
+        return self.project.remembered(query, self.path, lambda: compute(self.text))
 
     @cached_property
     def tree(self) -> ast.Module | None:
@@ -294,10 +315,11 @@ class PyModule:
     def imports(self) -> list[Import]:
         """Every import with its line; read by a line scan when that is exact, else from the AST."""
         if SCAN_IMPORTS and self.cell is None and self._previous is None:
-            scanned = scan_imports(self.text) if self.text else []
+            scanned = self.remembered("imports", scanned_imports)
             if scanned is not None:
                 found: list[Import] = []
                 for line, module, level, names in scanned:
+                    names = tuple(names)
                     if module is None and level == 0:
                         found.extend(Import(name, line, 1) for name in names)
                     else:

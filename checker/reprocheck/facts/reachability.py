@@ -373,6 +373,13 @@ def wrapped_callables(value: ast.expr) -> list[ast.expr]:
     ]
 
 
+def class_bases(text: str) -> list[list]:
+    """[class name, [words of its bases]] for each class statement of a text (JSON data: kept between runs)."""
+    if "class" not in text:
+        return []
+    return [[subclass, IDENTIFIER_WORD.findall(bases)] for subclass, bases in CLASS_STATEMENT.findall(text)]
+
+
 class CallGraph:
     """Units, their edges and reachability for one run; every per-unit result is cached."""
 
@@ -898,10 +905,9 @@ class CallGraph:
             if self._base_index is None:
                 self._base_index = {}
                 for path, module in self.modules.items():
-                    if "class" in module.text:
-                        for subclass, bases in CLASS_STATEMENT.findall(module.text):
-                            for word in IDENTIFIER_WORD.findall(bases):
-                                self._base_index.setdefault(word, set()).add((path, subclass))
+                    for subclass, words in module.remembered("class-bases", class_bases):
+                        for word in words:
+                            self._base_index.setdefault(word, set()).add((path, subclass))
             paths: set[str] = set()
             pending, seen = [name], {name}
             while pending:

@@ -821,7 +821,7 @@ class UserSpecificPath(Rule):
                 yield from self.text_lines(path, config)
         runs = None
         for path, module in python_modules.items():
-            if filekinds.is_test_path(path) or not may_hold_user_path(module.text):
+            if filekinds.is_test_path(path) or not module.remembered("user-path", may_hold_user_path):
                 continue
             if runs is None:
                 runs = script_runs(shell_commands)

@@ -112,12 +112,14 @@ class CommittedSecret(Rule):
         for rel in project.files:
             if not project.is_tracked(rel) or rel.lower().endswith(table.BINARY_SUFFIXES):
                 continue
+            env_file = is_env_file(rel)
+            if not env_file and not project.remembered(
+                "secret-needles", rel, lambda r=rel: may_hold_secret(project, r)
+            ):
+                continue
             try:
                 data = project.read_bytes(rel, table.MAX_SCAN_BYTES)
             except UnreadableFile:
-                continue
-            env_file = is_env_file(rel)
-            if not env_file and (NEEDLES.search(data) is None or b"\0" in data[:BINARY_SNIFF]):
                 continue
             try:
                 text = decode_text(data)
@@ -153,3 +155,12 @@ class CommittedSecret(Rule):
             rel,
             first_line,
         )
+
+
+def may_hold_secret(project, rel: str) -> bool:
+    """Whether a file's bytes hold anything shaped like a secret (the cheap test before decoding and scanning)."""
+    try:
+        data = project.read_bytes(rel, table.MAX_SCAN_BYTES)
+    except UnreadableFile:
+        return False
+    return NEEDLES.search(data) is not None and b"\0" not in data[:BINARY_SNIFF]

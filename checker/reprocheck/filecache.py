@@ -1,0 +1,181 @@
+"""What each file contributes on its own, kept between runs in `.reprocheck_cache/files.json`, keyed by content.
+
+Most of a cold run on a large repository goes into looking at every file once: does its text mention a word a
+rule cares about, which imports does a line scan find, does it hold anything shaped like a secret. Each answer is
+a pure function of the file's bytes (and of the checker), so it is kept under the file's content digest; a run
+after a one-file edit reads and scans that file only and answers the others from here, while the rules that
+join files (reachability, declarations against imports) still run on the answers.
+
+The digest of an unchanged file comes from its stat (size, mtime, ctime, inode, mode), as git's index does,
+without reading it. A stat is recorded only when the file was last changed well before the run that read it
+started (git's "racy" problem: an edit within the file system's timestamp granularity could keep the stat);
+fresher files are simply read and hashed again. The whole file is dropped when the checker changes. It is
+written to a temporary file and renamed into place, so concurrent runs never see a partial one; a damaged or
+foreign file is a miss. Values are JSON, never pickle: a repository could ship a crafted cache, and reading it
+must stay as safe as reading any other file of the repository.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+FILE_NAME = "files.json"
+RACY_NS = 2_000_000_000  # a stat younger than this at the start of the recording run is not trusted
+MISSING = object()
+
+
+def stat_key(info: os.stat_result) -> list[int]:
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_mode]
+
+
+def digest_of(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+class FileCache:
+    """Per-file answers by content digest; `path` None keeps them for this run only (`--no-cache`)."""
+
+    def __init__(self, path: Path | None = None, fingerprint: str = "", stat: Callable[[str], Any] | None = None):
+        self.path = path
+        self.fingerprint = fingerprint
+        self.started_ns = time.time_ns()
+        self._stat = stat or lstat_or_none
+        self.index: dict[str, list] = {}  # rel -> [*stat_key, digest] as recorded by earlier runs
+        self.results: dict[str, dict[str, Any]] = {}  # digest -> {query: value}
+        self.digests: dict[str, str] = {}  # rel -> digest of its content in this run
+        self.stats: dict[str, list[int]] = {}  # rel -> the stat this run's digest belongs to (trusted ones only)
+        self.new: dict[str, dict[str, Any]] = {}  # digest -> answers computed in this run
+        if path is not None:
+            self._load()
+
+    # -- answers ----------------------------------------------------------------------------------
+    def get(self, rel: str, full: str, query: str) -> Any:
+        """The kept answer of `query` for the file, or MISSING."""
+        digest = self.digest(rel, full)
+        if digest is None:
+            return MISSING
+        answers = self.results.get(digest)
+        return answers.get(query, MISSING) if answers is not None else MISSING
+
+    def put(self, rel: str, full: str, query: str, value: Any, content: Callable[[], bytes | None]) -> None:
+        """Keep `value` for the file whose bytes this run read (`content()`; None: not kept, nothing is stored)."""
+        digest = self.digest(rel, full, content)
+        if digest is None:
+            return
+        self.results.setdefault(digest, {})[query] = value
+        self.new.setdefault(digest, {})[query] = value
+
+    def digest(self, rel: str, full: str, content: Callable[[], bytes | None] | None = None) -> str | None:
+        """The content digest of a listed file: from a trusted stat without reading, else from `content()`."""
+        known = self.digests.get(rel)
+        if known is not None:
+            return known
+        info = self._stat(full)
+        current = stat_key(info) if info is not None else None
+        recorded = self.index.get(rel)
+        if current is not None and recorded is not None and recorded[:5] == current:
+            self.digests[rel] = recorded[5]
+            self.stats[rel] = current
+            return recorded[5]
+        data = content() if content is not None else None
+        if data is None:
+            return None
+        digest = self.digests[rel] = digest_of(data)
+        if current is not None and max(current[1], current[2]) + RACY_NS < self.started_ns:
+            self.stats[rel] = current  # old enough: the content read now is the content this stat describes
+        return digest
+
+    # -- between runs -----------------------------------------------------------------------------
+    def _load(self) -> None:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if data.get("format") != FORMAT or data.get("fingerprint") != self.fingerprint:
+                return
+            index, queries, results = data["files"], data["queries"], data["results"]
+            for rel, entry in index.items():
+                if isinstance(entry, list) and len(entry) == 6 and is_stat_entry(entry):
+                    self.index[rel] = entry
+            for digest, answers in results.items():  # [[query number, value], ...]
+                self.results[digest] = {queries[number]: value for number, value in answers}
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            self.index, self.results = {}, {}
+
+    def save(self, files: frozenset[str] | set[str]) -> None:
+        """Write what is known of the listed `files` when anything changed (best effort: a read-only or full
+        disk never fails the run). Files this run did not look at keep their recorded entries."""
+        if self.path is None:
+            return
+        index = {rel: entry for rel, entry in self.index.items() if rel in files and rel not in self.digests}
+        for rel, digest in self.digests.items():
+            if rel in self.stats and rel in files:
+                index[rel] = [*self.stats[rel], digest]
+        if not self.new and index == self.index:
+            return
+        used = {entry[5] for entry in index.values()}
+        numbers: dict[str, int] = {}  # each query's text once: a file's answers name them by number
+        results = {
+            digest: [[numbers.setdefault(query, len(numbers)), value] for query, value in answers.items()]
+            for digest, answers in self.results.items()
+            if digest in used
+        }
+        data = {
+            "format": FORMAT,
+            "fingerprint": self.fingerprint,
+            "files": index,
+            "queries": list(numbers),
+            "results": results,
+        }
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".tmp-files-", suffix=".json", dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(json.dumps(data, separators=(",", ":")))  # dumps encodes in C; dump does not
+                os.replace(temp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+
+    # -- a forked child's share -------------------------------------------------------------------
+    def export(self) -> dict:
+        """What this process learnt, for the parent to merge (see parallel.py)."""
+        return {
+            "digests": self.digests,
+            "stats": self.stats,
+            "new": self.new,
+        }
+
+    def merge(self, learnt: dict) -> None:
+        try:
+            for rel, digest in learnt["digests"].items():
+                self.digests.setdefault(rel, digest)
+            for rel, current in learnt["stats"].items():
+                if self.digests.get(rel) == learnt["digests"].get(rel):
+                    self.stats.setdefault(rel, current)
+            for digest, answers in learnt["new"].items():
+                self.results.setdefault(digest, {}).update(answers)
+                self.new.setdefault(digest, {}).update(answers)
+        except (KeyError, TypeError, AttributeError):
+            return
+
+
+def is_stat_entry(entry: list) -> bool:
+    return all(type(value) is int for value in entry[:5]) and isinstance(entry[5], str)
+
+
+def lstat_or_none(full: str) -> os.stat_result | None:
+    try:
+        return os.lstat(full)
+    except OSError:
+        return None

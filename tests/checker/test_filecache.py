@@ -1,0 +1,177 @@
+"""The per-file cache: answers kept by content, stats trusted only outside the racy window, damage is a miss."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from reprocheck import filecache
+from reprocheck.filecache import MISSING, FileCache
+from reprocheck.project import Project
+from tests.checker.test_cache import FILES, age, report
+
+
+def backdate(path: Path, seconds: float = 60) -> None:
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+@pytest.fixture
+def trusted_now(monkeypatch):
+    """Stats count as old once the run starts after them (the racy window shrunk to nothing for tests)."""
+    monkeypatch.setattr(filecache, "RACY_NS", 0)
+
+
+def store_answer(tmp_path: Path, content: bytes, query: str = "q", value=True) -> tuple[Path, Path]:
+    file = tmp_path / "a.py"
+    file.write_bytes(content)
+    cache_file = tmp_path / "cache" / "files.json"
+    time.sleep(0.01)  # the run starts after the file's last change
+    cache = FileCache(cache_file, "fp")
+    assert cache.get("a.py", str(file), query) is MISSING
+    cache.put("a.py", str(file), query, value, lambda: content)
+    cache.save({"a.py"})
+    return file, cache_file
+
+
+def test_an_unchanged_file_is_answered_without_reading_it(tmp_path, trusted_now):
+    file, cache_file = store_answer(tmp_path, b"import torch\n", value=[[1, "torch", 0, []]])
+    cache = FileCache(cache_file, "fp")
+    assert cache.get("a.py", str(file), "q") == [[1, "torch", 0, []]]
+    assert cache.get("a.py", str(file), "other question") is MISSING
+
+
+def test_an_edited_file_misses_even_with_the_same_size_and_mtime(tmp_path, trusted_now):
+    file, cache_file = store_answer(tmp_path, b"import torch\n")
+    info = file.stat()
+    file.write_bytes(b"import numpy\n")  # same size
+    os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))  # same mtime: the ctime still tells
+    assert FileCache(cache_file, "fp").get("a.py", str(file), "q") is MISSING
+
+
+def test_same_content_elsewhere_shares_the_answer(tmp_path, trusted_now):
+    file, cache_file = store_answer(tmp_path, b"x = 1\n")
+    cache = FileCache(cache_file, "fp")
+    copy = tmp_path / "b.py"
+    copy.write_bytes(b"x = 1\n")
+    assert cache.get("b.py", str(copy), "q") is MISSING  # never seen: its digest needs its bytes
+    assert cache.digest("b.py", str(copy), lambda: b"x = 1\n") == cache.digest("a.py", str(file))
+    assert cache.get("b.py", str(copy), "q") is True
+
+
+def test_files_in_the_racy_window_are_not_trusted(tmp_path):
+    file, cache_file = store_answer(tmp_path, b"import torch\n")  # modified just now: inside the window
+    assert json.loads(cache_file.read_text())["files"] == {}
+    assert FileCache(cache_file, "fp").get("a.py", str(file), "q") is MISSING
+
+
+def test_a_checker_change_drops_everything(tmp_path, trusted_now):
+    file, cache_file = store_answer(tmp_path, b"import torch\n")
+    assert FileCache(cache_file, "another checker").get("a.py", str(file), "q") is MISSING
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "{not json",
+        "[]",
+        '{"format": 1, "fingerprint": "fp"}',
+        '{"format": 1, "fingerprint": "fp", "files": {"a.py": [1, 2]}, "queries": [], "results": {}}',
+        '{"format": 1, "fingerprint": "fp", "files": {}, "queries": ["q"], "results": {"d": [[7, true]]}}',
+        '{"format": 1, "fingerprint": "fp", "files": {}, "queries": ["q"], "results": {"d": [["x"]]}}',
+        '{"format": 1, "fingerprint": "fp", "files": "no", "queries": 3, "results": []}',
+    ],
+)
+def test_a_damaged_cache_is_a_miss(tmp_path, trusted_now, damage):
+    file, cache_file = store_answer(tmp_path, b"import torch\n")
+    cache_file.write_text(damage)
+    cache = FileCache(cache_file, "fp")
+    assert cache.get("a.py", str(file), "q") is MISSING
+    cache.put("a.py", str(file), "q", False, lambda: b"import torch\n")
+    cache.save({"a.py"})  # and the next run repairs it
+    assert FileCache(cache_file, "fp").get("a.py", str(file), "q") is False
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path, trusted_now):
+    _file, cache_file = store_answer(tmp_path, b"import torch\n")
+    assert [p.name for p in cache_file.parent.iterdir()] == ["files.json"]
+    assert json.loads(cache_file.read_text())["format"] == filecache.FORMAT
+
+
+def test_entries_of_files_no_longer_listed_are_dropped(tmp_path, trusted_now):
+    _file, cache_file = store_answer(tmp_path, b"import torch\n")
+    cache = FileCache(cache_file, "fp")
+    cache.put("b.py", str(tmp_path / "b.py"), "q", True, lambda: b"other\n")  # forces a write
+    cache.save({"b.py"})
+    assert "a.py" not in json.loads(cache_file.read_text())["files"]
+
+
+def test_without_a_path_nothing_is_read_or_written(tmp_path):
+    cache = FileCache(None)
+    cache.put("a.py", str(tmp_path / "a.py"), "q", True, lambda: b"x")
+    cache.save({"a.py"})
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- in a run --------------------------------------------------------------------------------------
+@pytest.fixture
+def reads(monkeypatch):
+    """The files the checker reads from disk, in order."""
+    seen: list[str] = []
+    original = Project._read_bytes
+
+    def counting(self, rel, limit):
+        seen.append(rel)
+        return original(self, rel, limit)
+
+    monkeypatch.setattr(Project, "_read_bytes", counting)
+    return seen
+
+
+def many_modules(count: int) -> dict[str, str]:
+    files = dict(FILES)
+    for number in range(count):
+        files[f"src/demo/helper_{number}.py"] = f'"""Helper {number}."""\nimport numpy as np\n\n\nVALUE = {number}\n'
+    return files
+
+
+def test_after_a_one_file_edit_only_that_file_is_read_again(make_repo, trusted_now, reads):
+    root = make_repo(many_modules(30))
+    age(root)
+    cold = report(root, "--no-cache")
+    first = report(root)
+    assert first["findings"] == cold["findings"]
+    edited = root / "src" / "demo" / "helper_7.py"
+    edited.write_text(edited.read_text() + "import pandas\n")
+    backdate(edited)  # only the edited file: backdating changes a file's ctime, which tells the cache it changed
+    reads.clear()
+    after = report(root)
+    helpers_read = sorted(p for p in reads if "helper_" in p)
+    assert helpers_read == ["src/demo/helper_7.py"]
+    assert after["findings"] == report(root, "--no-cache")["findings"]
+
+
+def test_the_file_cache_is_not_read_on_a_run_cache_hit(make_repo, trusted_now, monkeypatch):
+    root = make_repo(FILES)
+    age(root)
+    report(root)
+    loaded = []
+    monkeypatch.setattr(FileCache, "_load", lambda self: loaded.append(self.path))
+    report(root)
+    assert loaded == []
+
+
+def test_a_forked_child_shares_what_it_learnt(make_repo, trusted_now, monkeypatch):
+    """The import scan of every file runs in the child (DEP004's facts): its answers reach the parent's cache."""
+    monkeypatch.setenv("REPROCHECK_JOBS", "2")
+    root = make_repo(many_modules(10))
+    age(root)
+    report(root)
+    kept = json.loads((root / ".reprocheck_cache" / "files.json").read_text())
+    imports = kept["queries"].index("imports")
+    helper = kept["files"]["src/demo/helper_3.py"][5]
+    assert [imports, [[2, None, 0, ["numpy"]]]] in kept["results"][helper]
