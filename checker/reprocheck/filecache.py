@@ -54,6 +54,9 @@ class FileCache:
         self.digests: dict[str, str] = {}  # rel -> digest of its content in this run
         self.stats: dict[str, list[int]] = {}  # rel -> the stat this run's digest belongs to (trusted ones only)
         self.new: dict[str, dict[str, Any]] = {}  # digest -> answers computed in this run
+        # Results computed from several files (see `derived`): name -> [key, {path: digest}, value].
+        self.kept: dict[str, list] = {}
+        self.kept_new: dict[str, list] = {}  # computed in this run
         if path is not None:
             self._load()
 
@@ -94,6 +97,30 @@ class FileCache:
             self.stats[rel] = current  # old enough: the content read now is the content this stat describes
         return digest
 
+    # -- results computed from several files ------------------------------------------------------
+    def derived(self, name: str, key: str, digest: Callable[[str], str | None]) -> Any:
+        """The value kept under `name`, when it was computed under the same `key` (what every such result
+        depends on: settings, the file list) from files whose content is unchanged (`digest(path)` is a file's
+        digest now, None when unknown), else MISSING."""
+        entry = self.kept_new.get(name) or self.kept.get(name)
+        if entry is None or entry[0] != key:
+            return MISSING
+        if any(digest(path) != recorded for path, recorded in entry[1].items()):
+            return MISSING
+        return entry[2]
+
+    def keep(self, name: str, key: str, value: Any, paths, digest: Callable[[str], str | None]) -> None:
+        """Keep `value` (JSON data) for `derived`, with the digests of the files it was computed from (all
+        read in this run); nothing is kept when one of them is unknown."""
+        if self.path is None:
+            return
+        deps = {}
+        for path in sorted(set(paths)):
+            deps[path] = digest(path)
+            if deps[path] is None:
+                return
+        self.kept_new[name] = [key, deps, value]
+
     # -- between runs -----------------------------------------------------------------------------
     def _load(self) -> None:
         try:
@@ -107,8 +134,11 @@ class FileCache:
                     self.index[rel] = entry
             for digest, answers in results.items():  # [[query number, value], ...]
                 self.results[digest] = {queries[number]: value for number, value in answers}
+            for name, entry in data.get("derived", {}).items():
+                if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict):
+                    self.kept[name] = entry
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-            self.index, self.results = {}, {}
+            self.index, self.results, self.kept = {}, {}, {}
 
     def save(self, files: frozenset[str] | set[str]) -> None:
         """Write what is known of the listed `files` when anything changed (best effort: a read-only or full
@@ -119,7 +149,11 @@ class FileCache:
         for rel, digest in self.digests.items():
             if rel in self.stats and rel in files:
                 index[rel] = [*self.stats[rel], digest]
-        if not self.new and index == self.index:
+        derived = {  # results of this run, and earlier ones whose files are all still listed
+            **{name: entry for name, entry in self.kept.items() if all(path in files for path in entry[1])},
+            **self.kept_new,
+        }
+        if not self.new and index == self.index and derived == self.kept:
             return
         used = {entry[5] for entry in index.values()}
         numbers: dict[str, int] = {}  # each query's text once: a file's answers name them by number
@@ -134,6 +168,7 @@ class FileCache:
             "files": index,
             "queries": list(numbers),
             "results": results,
+            "derived": derived,
         }
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +189,7 @@ class FileCache:
             "digests": self.digests,
             "stats": self.stats,
             "new": self.new,
+            "derived": self.kept_new,
         }
 
     def merge(self, learnt: dict) -> None:
@@ -166,6 +202,9 @@ class FileCache:
             for digest, answers in learnt["new"].items():
                 self.results.setdefault(digest, {}).update(answers)
                 self.new.setdefault(digest, {}).update(answers)
+            for name, entry in learnt["derived"].items():
+                if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict):
+                    self.kept_new[name] = entry
         except (KeyError, TypeError, AttributeError):
             return
 

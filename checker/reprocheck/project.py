@@ -300,6 +300,21 @@ class Project:
             cache.put(rel, full, query, value, partial(self.kept_bytes, rel))
         return value
 
+    def digest(self, rel: str) -> str | None:
+        """The content digest of a listed file (from its stat when the per-file cache knows it, else read), or
+        None without a cache or when it cannot be read."""
+        cache = self.file_cache
+        if cache is None or cache.path is None or rel not in self.file_set:
+            return None
+
+        def content() -> bytes | None:
+            try:
+                return self.read_bytes(rel)
+            except UnreadableFile:
+                return None
+
+        return cache.digest(rel, os.path.join(self.root, rel), content)
+
     def try_read_text(self, rel: str, what: str = "file") -> str | None:
         """Read text or record an RPC002 problem and return None."""
         try:

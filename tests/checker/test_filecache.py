@@ -175,3 +175,49 @@ def test_a_forked_child_shares_what_it_learnt(make_repo, trusted_now, monkeypatc
     imports = kept["queries"].index("imports")
     helper = kept["files"]["src/demo/helper_3.py"][5]
     assert [imports, [[2, None, 0, ["numpy"]]]] in kept["results"][helper]
+
+
+# -- entry point summaries ---------------------------------------------------------------------------
+REACHED = {
+    "README.md": "# demo\n",
+    "pyproject.toml": '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["numpy>=1"]\n',
+    "src/demo/__init__.py": "",
+    "src/demo/noise.py": "import numpy as np\n\n\ndef noise():\n    return np.random.rand()\n",
+    "src/demo/train.py": "from demo.noise import noise\n\nif __name__ == '__main__':\n    print(noise())\n",
+    "src/demo/evaluate.py": "import random\n\nif __name__ == '__main__':\n    print(random.random())\n",
+}
+
+
+def rng001(root: Path) -> list[tuple[str, str]]:
+    return [(f["path"], f["message"]) for f in report(root)["findings"] if f["code"] in ("RNG001", "RPC002")]
+
+
+def test_entry_summaries_are_followed_again_only_when_their_files_change(make_repo, trusted_now, monkeypatch):
+    from reprocheck.facts import randomness
+
+    root = make_repo(REACHED)
+    age(root)
+    first = rng001(root)
+    assert {path for path, _ in first} == {"src/demo/train.py", "src/demo/evaluate.py"}
+    followed: list[str] = []
+    original = randomness.summarize
+
+    def counting(entry, *args, **kwargs):
+        followed.append(entry.path)
+        return original(entry, *args, **kwargs)
+
+    monkeypatch.setattr(randomness, "summarize", counting)
+    noise = root / "src/demo/noise.py"
+    noise.write_text(noise.read_text() + "\n\ndef more():\n    return np.random.randn()\n")
+    backdate(noise)
+    assert rng001(root) == first
+    assert followed == ["src/demo/train.py"]  # evaluate.py does not reach noise.py: its summary is kept
+    noise.write_text("import numpy as np\n\n\ndef noise(:\n")  # now it does not parse
+    backdate(noise)
+    broken = rng001(root)
+    assert ("src/demo/noise.py", "cannot parse src/demo/noise.py: invalid Python: invalid syntax") in broken
+    followed.clear()
+    (root / "README.md").write_text("# demo\n\nA demo.\n")  # the run cache misses; the summaries' inputs hold
+    backdate(root / "README.md")
+    assert rng001(root) == broken  # the parse problem met on the way is reported again from the cache
+    assert followed == []

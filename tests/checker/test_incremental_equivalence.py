@@ -57,7 +57,9 @@ NAMES = ["src/demo/a.py", "src/demo/b.py", "scripts/run.py", "src/demo/models/ne
 
 operations = st.one_of(
     st.tuples(st.just("write"), st.sampled_from(NAMES), st.sampled_from(SNIPPETS)),
-    st.tuples(st.just("append"), st.sampled_from([*NAMES, "src/demo/train.py"]), st.sampled_from(SNIPPETS)),
+    st.tuples(
+        st.just("append"), st.sampled_from([*NAMES, "src/demo/train.py", "src/demo/base.py"]), st.sampled_from(SNIPPETS)
+    ),
     st.tuples(st.just("delete"), st.sampled_from([*NAMES, "src/demo/base.py"])),
     st.tuples(st.just("rename"), st.sampled_from(NAMES), st.sampled_from(NAMES)),
     st.tuples(st.just("config"), st.sampled_from(CONFIGS)),

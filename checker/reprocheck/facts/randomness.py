@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.facts.entry_cache import EntryCache
 from reprocheck.facts.entrypoints import EntryPoint
 from reprocheck.facts.liveness import LiveCode
 from reprocheck.facts.pycode import CellModule, PyModule
@@ -542,11 +543,16 @@ class EntryRandomness:
 
 
 def summarize(
-    entry: EntryPoint, graph: CallGraph, scanner: RandomnessScanner, live: LiveCode | None = None
+    entry: EntryPoint,
+    graph: CallGraph,
+    scanner: RandomnessScanner,
+    live: LiveCode | None = None,
+    plain: list[Unit] | None = None,
 ) -> EntryRandomness:
-    """What `entry` reaches, leaving out the branches it never takes (see :mod:`reprocheck.facts.liveness`)."""
+    """What `entry` reaches, leaving out the branches it never takes (see :mod:`reprocheck.facts.liveness`);
+    `plain` is its reach with every branch taken, when already known."""
     live = live if live is not None else LiveCode(graph)
-    reached, dead = live.reach(entry.starts, graph.reach(entry.starts))
+    reached, dead = live.reach(entry.starts, plain if plain is not None else graph.reach(entry.starts))
     result = EntryRandomness(entry, reached)
     models: dict[str, list[Event]] = {}
     training: dict[str, list[Event]] = {}
@@ -589,10 +595,55 @@ def randomness_scanner(settings, call_graph) -> RandomnessScanner:
 
 
 @fact
-def entry_randomness(entry_points, call_graph, randomness_scanner) -> list[EntryRandomness]:
-    """For each entry point: the libraries with random state it uses and what its reachable seeding covers."""
+def entry_randomness(project, settings, entry_points, call_graph, randomness_scanner) -> list[EntryRandomness]:
+    """For each entry point: the libraries with random state it uses and what its reachable seeding covers.
+
+    Each summary is kept between runs (see :mod:`reprocheck.facts.entry_cache`): after an edit, only the entry
+    points whose reach holds the edited file are followed again."""
     live = LiveCode(call_graph)
-    return [summarize(entry, call_graph, randomness_scanner, live) for entry in entry_points]
+    kept = EntryCache(project, settings, call_graph)
+    results = []
+    for entry in entry_points:
+        result = from_data(entry, kept.get(entry))
+        if result is None:
+            plain = call_graph.reach(entry.starts)
+            result = summarize(entry, call_graph, randomness_scanner, live, plain)
+            kept.put(entry, to_data(result), plain)
+        results.append(result)
+    return results
+
+
+EVENT_LISTS = ("seeds", "unknown_seeds", "generators", "entropy_seeds")
+
+
+def to_data(result: EntryRandomness) -> dict:
+    """A summary as JSON data (its entry point is the run's own, found again by the entry point scan)."""
+
+    def events(found: list[Event]) -> list[list]:
+        return [[e.kind, sorted(e.libs), e.what, list(e.unit), e.line, e.column, e.file_line] for e in found]
+
+    data = {name: events(getattr(result, name)) for name in EVENT_LISTS}
+    data["uses"] = {lib: events(found) for lib, found in result.uses.items()}
+    data["reached"] = [list(unit) for unit in result.reached]
+    return data
+
+
+def from_data(entry: EntryPoint, data: dict | None) -> EntryRandomness | None:
+    """The summary `to_data` kept, or None when there is none (or it does not have the expected shape)."""
+    if data is None:
+        return None
+
+    def events(found: list[list]) -> list[Event]:
+        return [Event(kind, frozenset(libs), what, Unit(*unit), *where) for kind, libs, what, unit, *where in found]
+
+    try:
+        result = EntryRandomness(entry, [Unit(*unit) for unit in data["reached"]])
+        result.uses = {lib: events(found) for lib, found in data["uses"].items()}
+        for name in EVENT_LISTS:
+            setattr(result, name, events(data[name]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return result
 
 
 @dataclass(frozen=True)

@@ -902,22 +902,28 @@ class CallGraph:
         they define (by text: `class B(A)`, `class C(mod.B)`), cached."""
         found = self._subclass_files.get(name)
         if found is None:
-            if self._base_index is None:
-                self._base_index = {}
-                for path, module in self.modules.items():
-                    for subclass, words in module.remembered("class-bases", class_bases):
-                        for word in words:
-                            self._base_index.setdefault(word, set()).add((path, subclass))
+            index = self.base_index()
             paths: set[str] = set()
             pending, seen = [name], {name}
             while pending:
-                for path, subclass in self._base_index.get(pending.pop(), ()):
+                for path, subclass in index.get(pending.pop(), ()):
                     paths.add(path)
                     if subclass not in seen:
                         seen.add(subclass)
                         pending.append(subclass)
             found = self._subclass_files[name] = sorted(paths)
         return found
+
+    def base_index(self) -> dict[str, set[tuple[str, str]]]:
+        """Word of a base class -> (file, class) of the class statements naming it, over every module: the one
+        project-wide input of the reach besides the file list (built once, from each file's kept answer)."""
+        if self._base_index is None:
+            self._base_index = {}
+            for path, module in self.modules.items():
+                for subclass, words in module.remembered("class-bases", class_bases):
+                    for word in words:
+                        self._base_index.setdefault(word, set()).add((path, subclass))
+        return self._base_index
 
     def project_ancestors(self, cls: Unit) -> list[Unit]:
         """The project base classes of `cls`, transitively (each once)."""
