@@ -21,11 +21,21 @@ from functools import cached_property
 from reprocheck.facts import fact
 from reprocheck.facts.pycode import package_dirs
 from reprocheck.facts.structured import SetupCfg, load_setup_cfg, load_toml
+from reprocheck.project import UnreadableFile
 from reprocheck.tables import data_files as table
 
 MEDIA_LINK = re.compile(
     r"[\w./~%-]+(?:" + "|".join(re.escape(s) for s in sorted(table.MEDIA_SUFFIXES)) + r")\b", re.IGNORECASE
 )
+
+
+def quiet_text(project, rel: str) -> str:
+    """A document's text, or "" when it cannot be read: documents are only scanned for links, never parsed, so an
+    unreadable one (a link into a submodule that is not checked out) is no parse error."""
+    try:
+        return project.read_text(rel)
+    except UnreadableFile:
+        return ""
 
 
 class DataFilePurposes:
@@ -73,7 +83,7 @@ class DataFilePurposes:
         published: dict[str, str] = {}
         texts = [(path, module.text) for path, module in self.python_modules.items()]
         for doc in self.project.select(lambda path: path.lower().endswith((*table.DOC_SUFFIXES, ".ipynb"))):
-            texts.append((doc, self.project.try_read_text(doc, "document") or ""))
+            texts.append((doc, quiet_text(self.project, doc)))
         for path, text in texts:
             if "github" not in text:
                 continue
@@ -99,7 +109,7 @@ class DataFilePurposes:
         """Media paths that documentation links to, resolved from each document's folder (URLs kept whole)."""
         links: set[str] = set()
         for doc in self.project.select(lambda path: path.lower().endswith(table.DOC_SUFFIXES)):
-            text = self.project.try_read_text(doc, "document") or ""
+            text = quiet_text(self.project, doc)
             folder = posixpath.dirname(doc)
             for match in MEDIA_LINK.finditer(text):
                 link = match.group(0)
