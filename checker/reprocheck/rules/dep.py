@@ -9,6 +9,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
+from reprocheck.facts.declarations import inline_script_dependencies
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import is_loose, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
@@ -327,18 +328,21 @@ class UndeclaredImport(Rule):
     (`# clearml>=1.2`: listed as optional on purpose), and the companions of a declared distribution that are part
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
     `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
-    itself, since NB003 reports that install. In a repository of several projects (a course or monorepo, see DEP005)
-    an import counts as provided by the declarations of its own project and of the repository's root project, when
-    the root declares its environment (at the root or in a `requirements/` folder); otherwise the root's loose code
-    may rely on any declaration in the repository. Import names are mapped to distributions (`sklearn` is provided
-    by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`, `mmcv` by `mmcv-full`, `from google.cloud
+    itself, since NB003 reports that install, and a script's PEP 723 inline metadata (`# /// script` with
+    `dependencies = [...]`) declares that script's own. In a repository of several projects (a course or
+    monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the
+    repository's root project, when the root declares its environment (at the root or in a `requirements/`
+    folder); otherwise the root's loose code may rely on any declaration in the repository. Import names are
+    mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by
+    `pillow`, `mmcv` by `mmcv-full`, `from google.cloud
     import storage` by `google-cloud-storage`, …).
 
     Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`,
     `kaggle_secrets`), relative imports, generated modules (`*_pb2`), the repository's own modules (its
     packages, a module or folder next to the importing script or notebook, in a folder it adds to `sys.path`,
-    or of that name anywhere in the repository unless the name is a well-known third-party package), the
-    modules of vendored copies of third-party packages and the imports inside them, and optional imports:
+    a compiled extension a `setup.py` builds (`CUDAExtension("name", ...)`), or of that name anywhere in the
+    repository unless the name is a well-known third-party package), the modules of vendored copies of
+    third-party packages and the imports inside them, and optional imports:
     inside `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`,
     `if TYPE_CHECKING:`, under an availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags,
     `is_x_available()`, `RequirementCache`, `module_available`, `"x" in sys.modules`), or after
@@ -388,6 +392,9 @@ class UndeclaredImport(Rule):
                 folder, names = project_declarations.visible_from(site.path)
                 # A notebook's own `%pip install` provides for it: NB003 reports that install, once.
                 own = installed_by(notebooks[site.path]) if site.path in notebooks else set()
+                # A script's PEP 723 `# /// script` block declares its own dependencies.
+                module = third_party_imports.python_modules.get(site.path)
+                own |= inline_script_dependencies(module.text) if module is not None else frozenset()
                 provided[site.path] = (folder, with_companions(set(names) | implicit_distributions | own))
             folder, names = provided[site.path]
             if not any(name in names for name in providers(site.module, user_map)):
