@@ -657,8 +657,9 @@ class UnlockedCondaEnvironment(Rule):
     """
     ## What it does
     Reports, in a conda `environment*.yml` that has no conda lock (a `conda-lock.yml` made from it, or an
-    explicit `@EXPLICIT` export beside it): each conda dependency without a version (except the bootstrap
-    tools pip, setuptools and wheel, whose version has no bearing on results), and a missing or empty
+    explicit `@EXPLICIT` export beside it): the conda dependencies without a version (except the bootstrap
+    tools pip, setuptools and wheel, whose version has no bearing on results), once per file (one fix): at the
+    first, with the count, the names and the others as related locations; and a missing or empty
     `channels:` list (unless every dependency names its channel, `conda-forge::numpy`).
 
     ## Why it matters
@@ -684,7 +685,7 @@ class UnlockedCondaEnvironment(Rule):
     severity = Severity.WARNING
     summary = "A conda environment with unversioned packages or no channels, and no conda lock"
 
-    def check(self, conda_environments, lock_inputs, locks):
+    def check(self, conda_environments, lock_inputs, locks, inline_suppressions):
         for rel, env in conda_environments.items():
             if any(locks[p].kind in ("conda-lock", "conda-explicit", "pixi") for p in lock_inputs.get(rel, ())):
                 continue
@@ -693,13 +694,25 @@ class UnlockedCondaEnvironment(Rule):
                 for d in env.dependencies
                 if not d.spec.has_version and d.spec.name not in BOOTSTRAP_TOOLS and bears_on_results(d.spec.name)
             ]
-            for dependency in unversioned:
+            # A line a comment silences stays out of the fold, so that the comment keeps its meaning.
+            alone = [d for d in unversioned if inline_suppressions.covers(rel, d.line, self.code)]
+            unversioned = [d for d in unversioned if d not in alone]
+            for dependency in alone if len(unversioned) != 1 else [*alone, *unversioned]:
                 name = dependency.spec.name
                 message = (
                     f"conda dependency {name} in {rel} has no version; pin it ({name}=X.Y.Z) "
                     f"or lock the environment with conda-lock -f {rel}"
                 )
                 yield self.finding(message, rel, dependency.line, dependency.column)
+            if len(unversioned) >= 2:  # one file, one fix: one finding, the other lines related
+                names = ", ".join(d.spec.name for d in unversioned[:MAX_NAMED])
+                more = f" and {len(unversioned) - MAX_NAMED} more" if len(unversioned) > MAX_NAMED else ""
+                message = (
+                    f"{len(unversioned)} conda dependencies in {rel} have no version ({names}{more}); pin them "
+                    f"(name=X.Y.Z) or lock the environment with conda-lock -f {rel}"
+                )
+                related = [Location(rel, d.line) for d in unversioned[1:]]
+                yield self.finding(message, rel, unversioned[0].line, unversioned[0].column, related=related)
             channels = [c for c in env.channels if c != "nodefaults"]
             if not channels and not all(d.spec.channel for d in env.dependencies):
                 message = (
