@@ -475,6 +475,62 @@ def test_dat005_in_notebook_cells(make_repo):
     assert "load_dataset('squad')" in text.splitlines()[found["json_line"] - 1]
 
 
+CELL_LOADS = """from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+def create_backbone(cfg):
+    config = AutoConfig.from_pretrained(
+        cfg["backbone"], cache_dir=cfg["cache_dir"]
+    )
+    return AutoModel.from_config(config)
+
+class Data:
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.tokenizer = AutoTokenizer.from_pretrained(
+            self.cfg["backbone"],
+        )
+        self.teacher = AutoModel.from_pretrained(self.cfg["teacher"])
+"""
+
+
+def test_dat005_one_id_once_per_cell_and_function(make_repo):
+    nb = {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": "c", "metadata": {}, "outputs": [], "source": src}
+            for src in (CELL_LOADS, "tok = AutoTokenizer.from_pretrained(cfg['backbone'])\n")
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    module = (
+        "from transformers import AutoConfig, AutoModel\n\n"
+        "def build(cfg):\n"
+        "    config = AutoConfig.from_pretrained(cfg.architecture.backbone)\n"
+        "    model = AutoModel.from_pretrained(cfg.architecture.backbone, config=config)\n"
+        "    other = AutoModel.from_pretrained('bert-base-uncased')\n"
+        "    return model, other\n\n"
+        "def again(cfg):\n"
+        "    return AutoModel.from_pretrained(cfg.architecture.backbone)\n"
+    )
+    root = make_repo({"generate.ipynb": json.dumps(nb, indent=1) + "\n", "models/net.py": module})
+    found = of(root, "DAT005")
+    places = [(f["path"], f.get("cell"), f["line"]) for f in found]
+    # the cell: backbone at line 4 (line 12 related), the teacher apart; the next cell is its own fix site
+    assert places == [
+        ("generate.ipynb", 1, 4),
+        ("generate.ipynb", 1, 15),
+        ("generate.ipynb", 2, 1),
+        ("models/net.py", None, 4),
+        ("models/net.py", None, 6),
+        ("models/net.py", None, 10),
+    ]
+    assert found[0]["message"].endswith("(also at line 12)")
+    assert [place["line"] for place in found[0]["related"]] == [12]
+    assert "also at" not in found[1]["message"]
+    assert found[3]["message"].endswith("(also at line 5)")
+
+
 def test_dat005_look_alikes(make_repo):
     root = make_repo(
         {
