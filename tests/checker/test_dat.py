@@ -118,6 +118,44 @@ def test_dat002_custom_fixture_dirs(make_repo):
     assert len(of(make_repo(files), "DAT002")) == 1
 
 
+def test_documents_are_not_data_artifacts(make_repo):
+    big = os.urandom(2 * MIB)
+    root = make_repo(
+        {
+            "slides/02 - CNN.pdf": big,
+            "lectures/week1.pptx": big,
+            "paper/main.pdf": big,
+            "docs/guide.pdf": big,
+            "poster_iclr2024.pdf": big,
+            "06 - How to present slides.pdf": big,
+            # look-alikes that stay reported: PDFs that are inputs (in a data folder, or a plain name), a model
+            "data/slides/scan.pdf": big,
+            "inputs/invoice_0001.pdf": big,
+            "slides/model.ckpt": big,
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT001")] == [
+        "data/slides/scan.pdf",
+        "inputs/invoice_0001.pdf",
+        "slides/model.ckpt",
+    ]
+
+
+def test_dat002_dvclive_logs_stay_in_git(make_repo):
+    root = make_repo(
+        {
+            "dvclive/acc.tsv": "timestamp\tstep\tacc\n1\t0\t0.5\n",
+            "dvclive/metrics.json": '{"acc": 0.5}',
+            "dvclive/plots/metrics/loss.tsv": "step\tloss\n0\t1.0\n",
+            "results/dvclive/val.csv": "step,acc\n0,0.5\n",
+            # look-alikes that stay reported: a model in the dvclive folder, a table in a folder named like it
+            "dvclive/model.pt": b"PK\x03\x04",
+            "dvclive_data/train.csv": "a,b\n1,2\n",
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT002")] == ["dvclive/model.pt", "dvclive_data/train.csv"]
+
+
 # -- DAT003 ----------------------------------------------------------------------------------------
 DVC_CONFIG = "[core]\n    remote = storage\n['remote \"storage\"']\n    url = s3://bucket/dvc\n"
 PIPELINE = """

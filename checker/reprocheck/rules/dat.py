@@ -126,8 +126,9 @@ class LargeFile(Rule):
     link to, or one under a `docs`/`assets`/`images`/`figures` folder outside a data folder), test fixtures,
     package data (a file inside a Python package that `package_data`, `[tool.setuptools.package-data]`,
     `setup.cfg` or MANIFEST.in declares, or that a module beside it names), files that the docs, code or
-    notebooks fetch by their raw GitHub URL, and notebooks below the limit once their outputs are stripped
-    (NB001's business) belong in git and are not reported.
+    notebooks fetch by their raw GitHub URL, documents (slides, papers, posters: a PDF or presentation in a
+    `slides/`, `paper/` or `docs/` folder, or named so, outside a data folder), and notebooks below the limit
+    once their outputs are stripped (NB001's business) belong in git and are not reported.
 
     ## Why it matters
     Large blobs stay in the history forever: every clone downloads them, CI slows down, and hosting limits
@@ -196,8 +197,9 @@ class ArtifactInGit(Rule):
     package declares as package data or that a module beside it names; it ships in the wheel), files that the
     docs, code or notebooks fetch by their raw GitHub URL (`raw.githubusercontent.com/<owner>/<repo>/main/
     datasets/dataset.csv`: moving them would break that URL), small tables of published results (a `.csv`,
-    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs) and DVC
-    stage outputs marked `cache: false` (metrics, plots, reports), which DVC expects git to keep.
+    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs), DVC
+    stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
+    `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep.
 
     ## Why it matters
     Artifacts change independently of the code: versioned in git they grow the history with every revision,
