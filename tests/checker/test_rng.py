@@ -622,6 +622,41 @@ def test_rng006_since_torch_1_9_workers_are_seeded_and_shuffling_is_info(make_re
     assert "num_workers" not in found[1]["message"]
 
 
+EVALUATION_LOADERS = """
+import torch
+from torch.utils.data import DataLoader
+
+def loaders(train_data, valid_data, test_data, ds):
+    train_loader = DataLoader(dataset=train_data, batch_size=8, shuffle=True)
+    valid_loader = DataLoader(dataset=valid_data, batch_size=8, shuffle=True)
+    testloader = DataLoader(test_data, batch_size=8, shuffle=True)
+    loader = DataLoader(test_data, batch_size=8, shuffle=True)
+    trainval_loader = DataLoader(ds, shuffle=True)
+    other = DataLoader(ds, shuffle=True)
+    return train_loader, valid_loader, testloader, loader, trainval_loader, other
+
+class Data:
+    def val_dataloader(self):
+        return DataLoader(self.ds, shuffle=True)
+
+    def train_dataloader(self):
+        return DataLoader(self.ds, shuffle=True)
+
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    loaders(1, 2, 3, 4)
+    Data().val_dataloader()
+    Data().train_dataloader()
+"""
+
+
+def test_rng006_validation_and_test_loaders_shuffle_without_bearing_on_results(make_repo):
+    root = make_repo({"train.py": EVALUATION_LOADERS, "requirements.txt": "torch==2.3.1\n"})
+    found = findings(root, select="RNG006")
+    # train_loader, trainval_loader, other (unknown), train_dataloader(); not the validation and test loaders
+    assert [f["line"] for f in found] == [5, 9, 10, 18]
+
+
 # -- RNG007 ---------------------------------------------------------------------------------------
 def test_rng007_cudnn_benchmark_and_cublas(make_repo):
     code = """
