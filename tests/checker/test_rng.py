@@ -622,6 +622,53 @@ def test_rng006_since_torch_1_9_workers_are_seeded_and_shuffling_is_info(make_re
     assert "num_workers" not in found[1]["message"]
 
 
+PRINTED_DRAWS = """
+import random
+import numpy as np
+import torch
+
+def report(correct, logger):
+    for i in range(3):
+        sequence, truth = correct[random.randrange(0, 10)]
+        print(f"{sequence} -> {truth}")
+    print("one example:", random.choice(correct))
+    logger.info("another: %s", correct[random.randint(0, 9)])
+    n = sum(1 for _, truth in correct if truth == 2)
+    for sequence, truth in correct:
+        print(sequence, truth)
+    return n
+
+def choose(xs):
+    pick = random.choice(xs)
+    print(pick)
+    return pick
+
+def train(data):
+    x = torch.randn(3)
+    idx = random.randrange(10)
+    print(idx)
+    return x[idx], data
+
+if __name__ == "__main__":
+    np.random.seed(0)
+    torch.manual_seed(0)
+    report([(1, 2)] * 10, None)
+    CALL_TRAIN
+"""
+
+
+def test_rng002_draws_that_only_pick_what_to_print_change_no_result(make_repo):
+    root = make_repo({"main.py": PRINTED_DRAWS.replace("CALL_TRAIN", "pass")})
+    assert findings(root, select="RNG002") == []
+    # look-alikes: a draw whose value is printed and also used reaches a result
+    root = make_repo({"main.py": PRINTED_DRAWS.replace("CALL_TRAIN", "train(None)")})
+    (found,) = findings(root, select="RNG002")
+    assert "leaves out random (random.randrange(...) at main.py:23)" in found["message"]
+    root = make_repo({"main.py": PRINTED_DRAWS.replace("CALL_TRAIN", "choose([1, 2])")})
+    (found,) = findings(root, select="RNG002")
+    assert "leaves out random (random.choice(...) at main.py:17)" in found["message"]
+
+
 EVALUATION_LOADERS = """
 import torch
 from torch.utils.data import DataLoader

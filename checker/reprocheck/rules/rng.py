@@ -211,7 +211,9 @@ class PartialSeeding(Rule):
     ## What it does
     For each entry point whose reachable code does seed, finds the libraries it uses that this seeding leaves
     out (seeds numpy but draws from torch; forgets `random`), and generators created without a seed
-    (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches.
+    (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches. A draw that only picks what
+    a `print`, `display` or logger call shows (`print(xs[random.randrange(10)])`, `random.choice(examples)` bound
+    to names only printed) changes no result and is not counted.
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
