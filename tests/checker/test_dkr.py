@@ -759,5 +759,10 @@ def test_dkr009_the_repositorys_own_docker_run_passes_a_non_root_user(make_repo)
     }
     assert [path for path, _, _ in dkr(make_repo, files, "DKR009")] == ["docker/cpu.Dockerfile"]
     # look-alikes: a run as root, or one without --user, leaves the finding
-    for run in ("docker run --user root img\n", "docker run -u 0 img\n", "docker run --rm img\n"):
+    for run in (
+        "docker run --user root img\n",
+        "docker run -u 0 img\n",
+        "docker run --rm img\n",
+        "docker run --rm -v $(pwd):/w -it img python -u train.py\n",  # python's -u, not docker's
+    ):
         assert len(dkr(make_repo, {**root_only, "run.sh": run}, "DKR009")) == 1, run

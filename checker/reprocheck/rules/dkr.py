@@ -838,6 +838,41 @@ def option_values(words: list[str], long: str, short: str | None) -> list[str]:
     return values
 
 
+# `docker run` flags that take no value (the others take one: `-v x`, `--name x`); a short cluster such as `-it`
+# takes a value only when its last letter does (`-itu 1000`).
+RUN_FLAGS = frozenset(
+    {"--rm", "--init", "--privileged", "--read-only", "--detach", "--interactive", "--tty", "--no-healthcheck",
+     "--oom-kill-disable", "--publish-all", "--sig-proxy", "--help", "--quiet", "--use-api-socket"}
+)  # fmt: skip
+RUN_SHORT_FLAGS = frozenset("ditP")
+
+
+def run_options(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(option, value) pairs of `docker run` before the image, and the words from the image on (the command run
+    inside, whose own options, `python -u train.py`, are not docker's)."""
+    options: list[tuple[str, str]] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--" or not word.startswith("-") or word == "-":
+            return options, words[index + (word == "--") :]
+        if word.startswith("--"):
+            name, equals, value = word.partition("=")
+            if equals:
+                options.append((name, value))
+            elif word not in RUN_FLAGS and index + 1 < len(words):
+                options.append((word, words[index + 1]))
+                index += 1
+        else:
+            letters = word[1:]
+            last = letters[-1:]
+            if last and last not in RUN_SHORT_FLAGS and index + 1 < len(words):
+                options.append(("-" + last, words[index + 1]))
+                index += 1
+        index += 1
+    return options, []
+
+
 def unprivileged_runs(shell_commands, dockerfiles) -> set[str]:
     """Dockerfiles that the repository's own scripts, Makefile or CI run with `docker run --user <non-root>`: the
     only Dockerfile, or the one a `docker build -t <tag>` there builds for the image the run names."""
@@ -849,7 +884,8 @@ def unprivileged_runs(shell_commands, dockerfiles) -> set[str]:
             continue
         sub, words = docker_subcommand(command.argv)
         if sub == "run":
-            users.extend((user, " ".join(words)) for user in option_values(words, "--user", "-u"))
+            options, rest = run_options(words)
+            users.extend((value, " ".join(rest)) for option, value in options if option in ("--user", "-u"))
         elif sub == "build":
             context = next((w for w in reversed(words) if not w.startswith("-")), ".")
             files = option_values(words, "--file", "-f")
