@@ -910,3 +910,25 @@ def test_rng006_a_loader_only_a_self_test_reaches_stays_rng006s(make_repo):
     )
     found = sorted((f["code"], f["path"], f["severity"]) for f in findings(root, select="RNG001,RNG006"))
     assert found == [("RNG006", "pkg/data.py", "info")]
+
+
+def test_rng001_characters_drawn_for_a_name_change_no_result(make_repo):
+    code = """
+    import random
+    import string
+    import shutil
+    from pathlib import Path
+
+    def temp_dir():
+        name = "temp_" + "".join(random.choices(string.ascii_uppercase + string.digits, k=10))
+        tag = random.choice("abcdef") + random.choice(string.hexdigits)
+        return Path("/tmp") / name / tag
+
+    if __name__ == "__main__":
+        shutil.rmtree(temp_dir())
+    """
+    assert findings(make_repo({"tune.py": code}), select="RNG001") == []
+    # look-alikes: a choice among values, or among strings given as a list, is a draw that may shape a result
+    for draw in ("random.choice([0.1, 0.01])", "random.choices(['a', 'b'], k=2)", "random.sample(range(9), 3)"):
+        found = findings(make_repo({"tune.py": code.replace('random.choice("abcdef")', draw)}), select="RNG001")
+        assert len(found) == 1, draw

@@ -186,6 +186,36 @@ def is_display_call(module: PyModule, call: ast.Call) -> bool:
     return False
 
 
+# Draws of characters that only make a name (a temporary folder, a run id): `random.choices(string.ascii_letters
+# + string.digits, k=8)`, `random.choice("abcdef")`.
+NAME_DRAWS = frozenset({"random.choice", "random.choices", "random.sample", "numpy.random.choice"})
+ALPHABETS = frozenset(
+    {"string.ascii_letters", "string.ascii_lowercase", "string.ascii_uppercase", "string.digits", "string.hexdigits",
+     "string.octdigits", "string.letters", "string.lowercase", "string.uppercase"}
+)  # fmt: skip
+
+
+def random_name(module: PyModule, call: ast.Call) -> bool:
+    """A draw of characters from an alphabet (`string.ascii_uppercase + string.digits`, a literal string): it
+    makes a name, not a result."""
+    if module.qualname(call.func) not in NAME_DRAWS or not call.args:
+        return False
+    population = call.args[0]
+    parts: list[ast.expr] = []
+    stack = [population]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is ast.BinOp and node.op.__class__ is ast.Add:
+            stack.extend((node.left, node.right))
+        else:
+            parts.append(node)
+    return all(
+        (part.__class__ is ast.Constant and isinstance(part.value, str) and part.value)
+        or module.qualname(part) in ALPHABETS
+        for part in parts
+    )
+
+
 def displayed_only(module: PyModule, code, local_names: bool) -> frozenset[ast.Call]:
     """The draws that only pick what a print/display/log call shows (see `direct_calls`): inside its arguments, or
     bound, inside a function, to names that are then read only there (until they are bound again). A draw that
@@ -390,6 +420,8 @@ class RandomnessScanner:
                     continue  # an example input to trace, export or count a model: no result depends on it
                 if kind == "use" and node in shown_only:
                     continue  # `print(examples[random.randrange(10)])`: picks what to print, changes no result
+                if kind == "use" and random_name(module, node):
+                    continue  # `random.choices(string.ascii_uppercase, k=10)`: a name (a temp folder), no result
                 if kind == "seed" and self.entropy_seed(unit, module, node):
                     kind = "entropy-seed"  # `np.random.seed(int(time.time()))`: RNG003's business, no seeding
                 found.append(

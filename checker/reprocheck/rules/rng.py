@@ -140,12 +140,13 @@ class UnseededEntryPoint(Rule):
 
     What counts as a use: draws from a library's global state; shuffling loaders, random splits and samplers;
     training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout.
-    `loss.backward()` alone (a profiler, a gradient check) and weight initialisation that a checkpoint
-    replaces are not uses. Seeders include seeding methods of library objects (`fabric.seed_everything(s)` on a
-    `Fabric`), `accelerate`'s, `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`,
-    helpers brought in by `from pkg import *`, and a generator seeded by its own method
-    (`rng = random.Random(); rng.seed(s)`). The message names each use and where it is
-    (`np.random.beta(...) at utils/augment.py:120`).
+    `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
+    replaces, a draw that only picks what to print or log, and characters drawn for a name
+    (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Seeders include
+    seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
+    `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
+    `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). The
+    message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`).
 
     ## Why it matters
     Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
@@ -213,7 +214,8 @@ class PartialSeeding(Rule):
     out (seeds numpy but draws from torch; forgets `random`), and generators created without a seed
     (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches. A draw that only picks what
     a `print`, `display` or logger call shows (`print(xs[random.randrange(10)])`, `random.choice(examples)` bound
-    to names only printed) changes no result and is not counted.
+    to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
+    (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder).
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
