@@ -162,9 +162,12 @@ def test_cfg001_configs_the_code_reads_by_path(make_repo):
         }
     )
     assert found(root, "CFG001") == [("CFG001", "hparams.json", 1)]
-    # a YAML trap and a user-specific path in it are found too
-    root = make_repo({"train.py": LOADERS["omegaconf"], "config.yaml": "lr: 1e-3\ndata: /home/alice/x\n"})
+    # a YAML trap and a user-specific path in it are found too (`1e-3` is a string for PyYAML)
+    root = make_repo({"train.py": LOADERS["path read_text"], "config.yaml": "lr: 1e-3\ndata: /home/alice/x\n"})
     assert [code for code, _, _ in found(root)] == ["CFG001", "CFG004", "CFG005"]
+    # OmegaConf reads `1e-3` as a float: no trap there
+    root = make_repo({"train.py": LOADERS["omegaconf"], "config.yaml": "lr: 1e-3\ndata: /home/alice/x\n"})
+    assert [code for code, _, _ in found(root)] == ["CFG001", "CFG005"]
 
 
 def test_cfg_a_broken_config_read_by_code_is_rpc002(make_repo):
@@ -431,6 +434,47 @@ def test_cfg004_yaml_traps(make_repo):
     assert "octal number 493" in text[4]
     assert "value `1.0e3` is read as the string" in text[5] and "1.0e+3 or 1000" in text[5]
     assert "key `seed` appears twice" in text[6] and "lines 1 and 15" in text[6]
+
+
+def test_cfg004_configs_read_by_omegaconf_take_1e_3_as_a_float(make_repo):
+    # OmegaConf's YAML loader (Hydra's) reads `5e-4` and `1.0e3` as floats; PyYAML reads them as strings.
+    root = make_repo(
+        {
+            # a Hydra primary config and the config groups it composes
+            "configs/config.yaml": "defaults:\n  - optimizer: adamw\n  - _self_\nseed: 1\nlr: 5e-4\n",
+            "configs/optimizer/adamw.yaml": "lr: 1e-3\nweight_decay: 1.0e3\nnesterov: on\n",
+            # an experiment with a `# @package` header, in a folder nothing composes
+            "configs/experiment/lm.yaml": "# @package _global_\noptimizer:\n  lr: 5e-4\n  lr: 1e-4\n",
+            # `_target_` keys: instantiated by Hydra
+            "conf/model.yaml": "model:\n  _target_: torch.nn.Linear\n  lr: 2e-4\n",
+            # read by OmegaConf.load by literal path (not a config folder)
+            "hparams.yaml": "lr: 3e-4\n",
+            "train.py": "from omegaconf import OmegaConf\ncfg = OmegaConf.load('hparams.yaml')\n",
+            # the config_path of @hydra.main: every YAML file below it
+            "exp/conf/base.yaml": "lr: 6e-4\n",
+            "exp/conf/sub/other.yaml": "lr: 7e-4\n",
+            "exp/run.py": (
+                "import hydra\n\n@hydra.main(config_path='conf', config_name='base')\ndef main(cfg):\n    pass\n"
+            ),
+            # look-alikes that stay reported: plain PyYAML configs
+            "config/plain.yaml": "lr: 1e-3\n",
+            "settings.yaml": "lr: 8e-4\n",
+            "load.py": "import yaml\ncfg = yaml.safe_load(open('settings.yaml'))\n",
+            "config/mm.yaml": "_base_: plain.yaml\nlr: 9e-4\n",
+        }
+    )
+    result = findings(root, select="CFG004")
+    reported = {(f["path"], f["line"]) for f in result}
+    assert reported == {
+        ("configs/optimizer/adamw.yaml", 3),  # `on` is a boolean for OmegaConf too
+        ("configs/experiment/lm.yaml", 4),  # duplicate key
+        ("config/plain.yaml", 1),
+        ("settings.yaml", 1),
+        ("config/mm.yaml", 2),
+    }
+    messages = {f["path"]: f["message"] for f in result}
+    assert "OmegaConf (Hydra) refuses to load" in messages["configs/experiment/lm.yaml"]
+    assert "read as the string '1e-3'" in messages["config/plain.yaml"]
 
 
 def test_cfg004_tabs(make_repo):

@@ -118,6 +118,44 @@ def test_dat002_custom_fixture_dirs(make_repo):
     assert len(of(make_repo(files), "DAT002")) == 1
 
 
+def test_documents_are_not_data_artifacts(make_repo):
+    big = os.urandom(2 * MIB)
+    root = make_repo(
+        {
+            "slides/02 - CNN.pdf": big,
+            "lectures/week1.pptx": big,
+            "paper/main.pdf": big,
+            "docs/guide.pdf": big,
+            "poster_iclr2024.pdf": big,
+            "06 - How to present slides.pdf": big,
+            # look-alikes that stay reported: PDFs that are inputs (in a data folder, or a plain name), a model
+            "data/slides/scan.pdf": big,
+            "inputs/invoice_0001.pdf": big,
+            "slides/model.ckpt": big,
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT001")] == [
+        "data/slides/scan.pdf",
+        "inputs/invoice_0001.pdf",
+        "slides/model.ckpt",
+    ]
+
+
+def test_dat002_dvclive_logs_stay_in_git(make_repo):
+    root = make_repo(
+        {
+            "dvclive/acc.tsv": "timestamp\tstep\tacc\n1\t0\t0.5\n",
+            "dvclive/metrics.json": '{"acc": 0.5}',
+            "dvclive/plots/metrics/loss.tsv": "step\tloss\n0\t1.0\n",
+            "results/dvclive/val.csv": "step,acc\n0,0.5\n",
+            # look-alikes that stay reported: a model in the dvclive folder, a table in a folder named like it
+            "dvclive/model.pt": b"PK\x03\x04",
+            "dvclive_data/train.csv": "a,b\n1,2\n",
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT002")] == ["dvclive/model.pt", "dvclive_data/train.csv"]
+
+
 # -- DAT003 ----------------------------------------------------------------------------------------
 DVC_CONFIG = "[core]\n    remote = storage\n['remote \"storage\"']\n    url = s3://bucket/dvc\n"
 PIPELINE = """
@@ -473,6 +511,62 @@ def test_dat005_in_notebook_cells(make_repo):
     (found,) = of(root, "DAT005")
     assert (found["cell"], found["line"]) == (2, 3)
     assert "load_dataset('squad')" in text.splitlines()[found["json_line"] - 1]
+
+
+CELL_LOADS = """from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+def create_backbone(cfg):
+    config = AutoConfig.from_pretrained(
+        cfg["backbone"], cache_dir=cfg["cache_dir"]
+    )
+    return AutoModel.from_config(config)
+
+class Data:
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.tokenizer = AutoTokenizer.from_pretrained(
+            self.cfg["backbone"],
+        )
+        self.teacher = AutoModel.from_pretrained(self.cfg["teacher"])
+"""
+
+
+def test_dat005_one_id_once_per_cell_and_function(make_repo):
+    nb = {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": "c", "metadata": {}, "outputs": [], "source": src}
+            for src in (CELL_LOADS, "tok = AutoTokenizer.from_pretrained(cfg['backbone'])\n")
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    module = (
+        "from transformers import AutoConfig, AutoModel\n\n"
+        "def build(cfg):\n"
+        "    config = AutoConfig.from_pretrained(cfg.architecture.backbone)\n"
+        "    model = AutoModel.from_pretrained(cfg.architecture.backbone, config=config)\n"
+        "    other = AutoModel.from_pretrained('bert-base-uncased')\n"
+        "    return model, other\n\n"
+        "def again(cfg):\n"
+        "    return AutoModel.from_pretrained(cfg.architecture.backbone)\n"
+    )
+    root = make_repo({"generate.ipynb": json.dumps(nb, indent=1) + "\n", "models/net.py": module})
+    found = of(root, "DAT005")
+    places = [(f["path"], f.get("cell"), f["line"]) for f in found]
+    # the cell: backbone at line 4 (line 12 related), the teacher apart; the next cell is its own fix site
+    assert places == [
+        ("generate.ipynb", 1, 4),
+        ("generate.ipynb", 1, 15),
+        ("generate.ipynb", 2, 1),
+        ("models/net.py", None, 4),
+        ("models/net.py", None, 6),
+        ("models/net.py", None, 10),
+    ]
+    assert found[0]["message"].endswith("(also at line 12)")
+    assert [place["line"] for place in found[0]["related"]] == [12]
+    assert "also at" not in found[1]["message"]
+    assert found[3]["message"].endswith("(also at line 5)")
 
 
 def test_dat005_look_alikes(make_repo):

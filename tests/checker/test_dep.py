@@ -403,9 +403,27 @@ def test_dep006_look_alikes(make_repo):
 def test_dep007_unversioned_conda_and_no_channels(make_repo):
     root = make_repo({"environment.yml": "name: x\ndependencies:\n  - python=3.11\n  - numpy\n  - pytorch::pytorch\n"})
     found = of(root, "DEP007")
-    assert where(found) == [("environment.yml", 1), ("environment.yml", 4), ("environment.yml", 5)]
+    assert where(found) == [("environment.yml", 1), ("environment.yml", 4)]  # the two unversioned ones fold
     assert "lists no channels" in found[0]["message"]
-    assert found[1]["message"].startswith("conda dependency numpy in environment.yml has no version")
+    assert found[1]["message"].startswith("2 conda dependencies in environment.yml have no version (numpy, pytorch)")
+
+
+def test_dep007_one_finding_per_environment_file(make_repo):
+    env = (
+        "name: pDL\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.8\n  - pip\n  - matplotlib\n"
+        "  - pytorch>=1.4\n  - torchtext\n  - opencv\n  - librosa\n  - jupyter\n  - scipy\n  - pandas\n"
+    )
+    cpu_env = "channels: [conda-forge]\ndependencies:\n  - numpy\n"
+    root = make_repo({"environment.yml": env, "environment-cpu.yml": cpu_env})
+    found = of(root, "DEP007")
+    assert where(found) == [("environment-cpu.yml", 3), ("environment.yml", 7)]
+    cpu, found[0] = found[0], found[1]
+    message = found[0]["message"]
+    # pytorch has a range (a version), jupyter is a notebook front end: neither is listed
+    assert message.startswith("6 conda dependencies in environment.yml have no version (matplotlib, torchtext, ")
+    assert "and 1 more" in message and "conda-lock -f environment.yml" in message
+    assert [place["line"] for place in found[0]["related"]] == [9, 10, 11, 13, 14]
+    assert cpu["message"].startswith("conda dependency numpy in environment-cpu.yml has no version")
 
 
 def test_dep007_look_alikes(make_repo):

@@ -358,3 +358,67 @@ def test_what_only_examples_and_docs_import_is_a_note(make_repo):
     assert found["matplotlib"]["severity"] == "info"
     assert "(only examples and docs import it:" in found["matplotlib"]["message"]
     assert found["torch"]["severity"] == "warning"
+
+
+# -- scripts that declare their own dependencies, extensions the repository builds -------------------------------
+PEP723 = """# /// script
+# requires-python = ">=3.10"
+# dependencies = [
+#   "accelerate>=0.20",
+#   "Vit_Pytorch",
+#   "wandb[media]",
+# ]
+# ///
+
+import accelerate
+import vit_pytorch
+import wandb
+import cv2
+"""
+
+
+def test_pep723_inline_script_metadata_declares_the_scripts_dependencies(make_repo):
+    root = make_repo({**REQUIREMENTS, "train.py": PEP723, "other.py": "import wandb\n"})
+    # cv2 is in no declaration; wandb is declared for train.py only, not for other.py
+    found = dep004(root)
+    assert sorted((f["path"], f["message"].split(" ", 1)[0]) for f in found) == [
+        ("other.py", "wandb"),
+        ("train.py", "cv2"),
+    ]
+    # look-alikes: a block of another type, an unterminated block, and a comment that only mentions deps
+    for text in (
+        PEP723.replace("# /// script", "# /// pyproject"),
+        PEP723.replace("# ///\n\n", "\n\n"),
+        '# dependencies = ["wandb"]\nimport wandb\n',
+    ):
+        root = make_repo({**REQUIREMENTS, "train.py": text})
+        assert "wandb" in imported(dep004(root)), text[:30]
+
+
+def test_extensions_built_by_setup_py_are_first_party(make_repo):
+    setup = (
+        "from setuptools import setup\nfrom torch.utils.cpp_extension import CUDAExtension, BuildExtension\n"
+        "ext = CUDAExtension(\n    'structured_kernels', ['cauchy.cpp', 'cauchy_cuda.cu'])\n"
+        "setup(name='structured_kernels', ext_modules=[ext], cmdclass={'build_ext': BuildExtension})\n"
+    )
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\ntorch==2.3.0\n",
+            "extensions/kernels/setup.py": setup,
+            "extensions/kernels/cauchy.py": "import torch\nfrom structured_kernels import cauchy_mult\n",
+            "src/kernels.py": "import structured_kernels\n",
+            "ops/setup.py": (
+                "from setuptools import Extension, setup\n"
+                "setup(ext_modules=[Extension(name='fastops.core', sources=['core.c'])])\n"
+            ),
+            "ops/use.py": "import fastops.core\n",
+            "jit.py": "from torch.utils.cpp_extension import load\nmod = load(name='jitted_op', sources=['op.cpp'])\n"
+            "import jitted_op\n",
+            # look-alikes: an `Extension` of a Markdown plugin builds nothing; an unbuilt import stays reported
+            "docs/ext.py": (
+                "import markdown\nclass TocExtension(markdown.Extension):\n    pass\n"
+                "x = TocExtension('tocmod')\nimport tocmod\nimport missing_kernels\n"
+            ),
+        }
+    )
+    assert sorted(imported(dep004(root))) == ["markdown", "missing_kernels", "tocmod"]

@@ -741,3 +741,28 @@ def test_suppression_on_the_line_before_an_instruction(make_repo):
         "# reprocheck: ignore[DKR003] the digest is pinned by the release pipeline\nFROM python:3.11-slim\nUSER app\n"
     )
     assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR003") == []
+
+
+def test_dkr009_the_repositorys_own_docker_run_passes_a_non_root_user(make_repo):
+    run_script = (
+        '#!/bin/bash\nIMAGE="${IMAGE:-sg2ada:latest}"\n'
+        "docker run --gpus all -it --rm -v `pwd`:/scratch --user $(id -u):$(id -g) --workdir=/scratch $IMAGE $@\n"
+    )
+    root_only = {"Dockerfile": f"FROM {PINNED_BASE}\nRUN pip install torch\n"}
+    assert dkr(make_repo, {**root_only, "docker_run.sh": run_script}, "DKR009") == []
+    # several Dockerfiles: the one built under the tag the run names
+    files = {
+        "docker/gpu.Dockerfile": f"FROM {PINNED_BASE}\n",
+        "docker/cpu.Dockerfile": f"FROM {PINNED_BASE}\n",
+        "Makefile": "run:\n\tdocker build -t proj-gpu -f docker/gpu.Dockerfile .\n"
+        "\tdocker run -u 1000:1000 proj-gpu python train.py\n",
+    }
+    assert [path for path, _, _ in dkr(make_repo, files, "DKR009")] == ["docker/cpu.Dockerfile"]
+    # look-alikes: a run as root, or one without --user, leaves the finding
+    for run in (
+        "docker run --user root img\n",
+        "docker run -u 0 img\n",
+        "docker run --rm img\n",
+        "docker run --rm -v $(pwd):/w -it img python -u train.py\n",  # python's -u, not docker's
+    ):
+        assert len(dkr(make_repo, {**root_only, "run.sh": run}, "DKR009")) == 1, run

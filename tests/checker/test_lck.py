@@ -651,3 +651,53 @@ def test_lck001_a_file_of_patch_series_still_needs_a_lock(make_repo):
     assert {f["severity"] for f in findings(root, select="DEP001")} == {"info"}
     root = make_repo({"requirements.txt": "tensorflow~=2.14.0\nnumpy>=1.26\n", "train.py": "import numpy\n"})
     assert findings(root, select="LCK001") == []
+
+
+# -- a full pip freeze is a lock without hashes ------------------------------------------------------------------
+FREEZE = """-i https://pypi.org/simple
+--extra-index-url https://download.pytorch.org/whl/cu113
+certifi==2022.6.15
+charset-normalizer==2.1.0
+cycler==0.11.0
+fonttools==4.37.1
+idna==3.3
+kiwisolver==1.4.4
+matplotlib==3.5.3
+numpy==1.23.2
+packaging==21.3
+pandas==1.4.3
+pillow==9.2.0
+pyparsing==3.0.9
+python-dateutil==2.8.2
+pytz==2022.2.1
+requests==2.28.1
+six==1.16.0
+torch==1.12.1+cu113
+typing-extensions==4.3.0
+urllib3==1.26.12
+"""
+
+
+def test_a_full_pip_freeze_is_a_lock_without_hashes(make_repo):
+    root = make_repo({"requirements.txt": FREEZE, "train.py": "import torch, pandas, matplotlib, requests\n"})
+    assert of(root, "LCK001") == []
+    found = of(root, "LCK004")
+    assert where(found) == [("requirements.txt", 3)]
+    assert "full freeze (all 19 packages pinned with ==, transitive ones included)" in found[0]["message"]
+    # with hashes on every pin, nothing is missing
+    hashed = "".join(line + f" --hash={HASH_A}\n" if "==" in line else line + "\n" for line in FREEZE.splitlines())
+    root = make_repo({"requirements.txt": hashed, "train.py": "import torch\n"})
+    assert of(root, "LCK001") == [] and of(root, "LCK004") == []
+
+
+def test_pinned_direct_requirements_are_no_freeze(make_repo):
+    # every requirement pinned, but the dependencies of what is pinned are not: they float (LCK001)
+    direct = "torch==2.3.0\ntorchvision==0.18.0\nnumpy==1.26.4\npandas==2.2.2\nmatplotlib==3.9.0\nrequests==2.32.3\n"
+    root = make_repo({"requirements.txt": direct, "train.py": "import torch\n"})
+    assert where(of(root, "LCK001")) == [("requirements.txt", 1)]
+    assert "transitive dependencies float" in of(root, "LCK001")[0]["message"]
+    assert of(root, "LCK004") == []
+    # a freeze with one range is no freeze: DEP001 reports the range
+    loose = FREEZE.replace("numpy==1.23.2", "numpy>=1.23")
+    root = make_repo({"requirements.txt": loose, "train.py": "import torch\n"})
+    assert of(root, "LCK004") == []

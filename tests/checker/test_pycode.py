@@ -180,6 +180,18 @@ def test_blank_magics_keeps_lines():
     assert blank_magics("%%time\nx = 1\n").split("\n")[1] == "x = 1"
 
 
+def test_blank_magics_wildcard_help_is_ipython():
+    """IPython's wildcard object search (`torch.*Tensor?`, `np.*load*?`, `?*int*`) is help syntax, not Python."""
+    for line in ("torch.*Tensor?", "np.*load*?", "?*int*", "??np.*load", "torch.*Tensor??"):
+        text = blank_magics(f"# what tensors are there\n{line}\n")
+        assert text.split("\n")[1] == "", line
+        ast.parse(text)
+    assert blank_magics("if x:\n    torch.*Tensor?\n").split("\n")[1] == "    pass"
+    # look-alikes that are Python (or a syntax error) stay as written
+    for line in ("x = a * b", "torch.Tensor * 2", "print(a?b)"):
+        assert blank_magics(line + "\n").split("\n")[0] == line
+
+
 def test_a_cell_indented_as_a_whole_parses_as_ipython_runs_it():
     indented = " import torch\n\n for i in range(2):\n     print(i)\n"
     text = blank_magics(indented)

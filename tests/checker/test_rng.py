@@ -622,6 +622,88 @@ def test_rng006_since_torch_1_9_workers_are_seeded_and_shuffling_is_info(make_re
     assert "num_workers" not in found[1]["message"]
 
 
+PRINTED_DRAWS = """
+import random
+import numpy as np
+import torch
+
+def report(correct, logger):
+    for i in range(3):
+        sequence, truth = correct[random.randrange(0, 10)]
+        print(f"{sequence} -> {truth}")
+    print("one example:", random.choice(correct))
+    logger.info("another: %s", correct[random.randint(0, 9)])
+    n = sum(1 for _, truth in correct if truth == 2)
+    for sequence, truth in correct:
+        print(sequence, truth)
+    return n
+
+def choose(xs):
+    pick = random.choice(xs)
+    print(pick)
+    return pick
+
+def train(data):
+    x = torch.randn(3)
+    idx = random.randrange(10)
+    print(idx)
+    return x[idx], data
+
+if __name__ == "__main__":
+    np.random.seed(0)
+    torch.manual_seed(0)
+    report([(1, 2)] * 10, None)
+    CALL_TRAIN
+"""
+
+
+def test_rng002_draws_that_only_pick_what_to_print_change_no_result(make_repo):
+    root = make_repo({"main.py": PRINTED_DRAWS.replace("CALL_TRAIN", "pass")})
+    assert findings(root, select="RNG002") == []
+    # look-alikes: a draw whose value is printed and also used reaches a result
+    root = make_repo({"main.py": PRINTED_DRAWS.replace("CALL_TRAIN", "train(None)")})
+    (found,) = findings(root, select="RNG002")
+    assert "leaves out random (random.randrange(...) at main.py:23)" in found["message"]
+    root = make_repo({"main.py": PRINTED_DRAWS.replace("CALL_TRAIN", "choose([1, 2])")})
+    (found,) = findings(root, select="RNG002")
+    assert "leaves out random (random.choice(...) at main.py:17)" in found["message"]
+
+
+EVALUATION_LOADERS = """
+import torch
+from torch.utils.data import DataLoader
+
+def loaders(train_data, valid_data, test_data, ds):
+    train_loader = DataLoader(dataset=train_data, batch_size=8, shuffle=True)
+    valid_loader = DataLoader(dataset=valid_data, batch_size=8, shuffle=True)
+    testloader = DataLoader(test_data, batch_size=8, shuffle=True)
+    loader = DataLoader(test_data, batch_size=8, shuffle=True)
+    trainval_loader = DataLoader(ds, shuffle=True)
+    other = DataLoader(ds, shuffle=True)
+    return train_loader, valid_loader, testloader, loader, trainval_loader, other
+
+class Data:
+    def val_dataloader(self):
+        return DataLoader(self.ds, shuffle=True)
+
+    def train_dataloader(self):
+        return DataLoader(self.ds, shuffle=True)
+
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    loaders(1, 2, 3, 4)
+    Data().val_dataloader()
+    Data().train_dataloader()
+"""
+
+
+def test_rng006_validation_and_test_loaders_shuffle_without_bearing_on_results(make_repo):
+    root = make_repo({"train.py": EVALUATION_LOADERS, "requirements.txt": "torch==2.3.1\n"})
+    found = findings(root, select="RNG006")
+    # train_loader, trainval_loader, other (unknown), train_dataloader(); not the validation and test loaders
+    assert [f["line"] for f in found] == [5, 9, 10, 18]
+
+
 # -- RNG007 ---------------------------------------------------------------------------------------
 def test_rng007_cudnn_benchmark_and_cublas(make_repo):
     code = """
@@ -828,3 +910,25 @@ def test_rng006_a_loader_only_a_self_test_reaches_stays_rng006s(make_repo):
     )
     found = sorted((f["code"], f["path"], f["severity"]) for f in findings(root, select="RNG001,RNG006"))
     assert found == [("RNG006", "pkg/data.py", "info")]
+
+
+def test_rng001_characters_drawn_for_a_name_change_no_result(make_repo):
+    code = """
+    import random
+    import string
+    import shutil
+    from pathlib import Path
+
+    def temp_dir():
+        name = "temp_" + "".join(random.choices(string.ascii_uppercase + string.digits, k=10))
+        tag = random.choice("abcdef") + random.choice(string.hexdigits)
+        return Path("/tmp") / name / tag
+
+    if __name__ == "__main__":
+        shutil.rmtree(temp_dir())
+    """
+    assert findings(make_repo({"tune.py": code}), select="RNG001") == []
+    # look-alikes: a choice among values, or among strings given as a list, is a draw that may shape a result
+    for draw in ("random.choice([0.1, 0.01])", "random.choices(['a', 'b'], k=2)", "random.sample(range(9), 3)"):
+        found = findings(make_repo({"tune.py": code.replace('random.choice("abcdef")', draw)}), select="RNG001")
+        assert len(found) == 1, draw

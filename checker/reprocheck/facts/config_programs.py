@@ -5,8 +5,11 @@ Read from the shared Python modules (never executed, never parsed twice): a call
 a literal path, `open(<literal>)`, `Path(<literal>)`, a literal last part (`Path(__file__).parent / "config.yaml"`,
 `os.path.join(here, "config.yaml")`, tried from the root and from the module's folder), a name bound to one of
 these (`with open("config.yaml") as f`), and the literal default of an argparse option that takes a config
-(`--config`, `--cfg`, `--base`, ...). A script that takes a config option and a seed option with a literal
-integer default (`--seed`, default 23) records the seed of its runs on its own command line.
+(`--config`, `--cfg`, `--base`, ...). Which files are read through OmegaConf is kept apart (its YAML loader reads
+`5e-4` as a float, PyYAML as a string): files read by `OmegaConf.load` and the folders Hydra reads configs from
+(`@hydra.main(config_path="configs")`, `hydra.initialize(config_path=...)`, relative to the module). A script
+that takes a config option and a seed option with a literal integer default (`--seed`, default 23) records the
+seed of its runs on its own command line.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class ConfigProgram:
     config_options: list[tuple[str, int]] = field(default_factory=list)  # (option, line)
     seed: SeedOption | None = None
     loads: list[tuple[str, int]] = field(default_factory=list)  # (repository path, line) read by literal path
+    omegaconf_loads: list[str] = field(default_factory=list)  # repository paths read by `OmegaConf.load`
 
     @property
     def fixed_seed(self) -> bool:
@@ -56,6 +60,12 @@ class ConfigProgram:
 @dataclass
 class ConfigPrograms:
     programs: list[ConfigProgram]
+    hydra_dirs: dict[str, str] = field(default_factory=dict)  # config folder -> the module that reads it with Hydra
+
+    @property
+    def omegaconf_paths(self) -> set[str]:
+        """Files the code reads with `OmegaConf.load` by a literal path."""
+        return {path for program in self.programs for path in program.omegaconf_loads}
 
     def readers(self, path: str) -> list[ConfigProgram]:
         """The programs that read `path` by a literal path (a call argument or an option default)."""
@@ -96,7 +106,31 @@ def config_programs(project, settings, python_modules) -> ConfigPrograms:
         program = read_program(project, module, seed_names)
         if program.loads or program.config_options:
             programs.append(program)
-    return ConfigPrograms(programs)
+    return ConfigPrograms(programs, hydra_config_dirs(project, python_modules))
+
+
+# Hydra calls that name the folder of the configs it composes: `@hydra.main(config_path=...)` (also its first
+# positional argument) and `hydra.initialize(config_path=...)`; the path is relative to the calling module.
+HYDRA_CONFIG_CALLS = frozenset({"hydra.main", "hydra.initialize", "hydra.experimental.initialize"})
+
+
+def hydra_config_dirs(project, python_modules) -> dict[str, str]:
+    """Repository folders Hydra reads configs from (so OmegaConf's YAML loader reads them), with the reader."""
+    found: dict[str, str] = {}
+    for path, module in python_modules.items():
+        if not module.mentions("hydra") or module.tree is None:
+            continue
+        for node in ast.walk(module.tree):
+            if not isinstance(node, ast.Call) or module.qualname(node.func) not in HYDRA_CONFIG_CALLS:
+                continue
+            first = node.args[0] if node.args else None
+            value = next((k.value for k in node.keywords if k.arg == "config_path"), first)
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                continue
+            folder = posixpath.normpath(posixpath.join(posixpath.dirname(path), value.value.removeprefix("pkg://")))
+            if not folder.startswith("..") and not value.value.startswith("/"):
+                found.setdefault("" if folder == "." else folder, path)
+    return found
 
 
 # What a program that reads a config by literal path or takes a config option must contain: a string literal
@@ -126,7 +160,9 @@ def read_program(project, module, seed_names: set[str]) -> ConfigProgram:
             read_option(project, module, program, node, seed_names)
         elif is_config_loader(module, node) and node.args:
             value = literal_path(module, node.args[0], names)
-            add_load(project, module, program, value, node.lineno)
+            loaded = add_load(project, module, program, value, node.lineno)
+            if loaded and module.qualname(node.func) == "omegaconf.OmegaConf.load":
+                program.omegaconf_loads.append(loaded)
     return program
 
 
@@ -203,12 +239,13 @@ def literal_path(module, node: ast.AST, names: dict[str, str]) -> str | None:
     return None
 
 
-def add_load(project, module, program: ConfigProgram, value: str | None, line: int) -> None:
+def add_load(project, module, program: ConfigProgram, value: str | None, line: int) -> str | None:
     """Record a load of a repository file (relative to the root, where scripts run, or to the module)."""
     if not value or value.startswith("/") or "{" in value or "\n" in value:
-        return
+        return None
     for base in ("", posixpath.dirname(module.path)):
         candidate = posixpath.normpath(posixpath.join(base, value))
         if not candidate.startswith("..") and project.exists(candidate):
             program.loads.append((candidate, line))
-            return
+            return candidate
+    return None

@@ -16,6 +16,11 @@ with a `defaults:` list (a Hydra config group), or carries a `# @package` header
 through the configs that compose it. So is an overlay of a default config: a config in the folder (or below
 the folder) of a `default.yaml`, `base.yaml` or `*_default_config.yaml` that code merges it onto; the default
 is judged for them.
+
+Which configs OmegaConf reads (its YAML loader differs from PyYAML's: `5e-4` is a float, duplicate keys are an
+error): a file with a `defaults:` list or composed through one, in a Hydra config group or below a folder Hydra
+reads (`@hydra.main(config_path=...)`), with a `# @package` header, with `_target_` keys, or read by
+`OmegaConf.load` by literal path.
 """
 
 from __future__ import annotations
@@ -205,6 +210,7 @@ class ConfigSet:
     partial: dict[str, str]  # path -> why it is judged through others ("composed by configs/train.yaml", ...)
     composers: dict[str, list[str]]  # path -> configs that list it in `defaults:`
     paths: list[str] = field(default_factory=list)  # every config path, parsed or not
+    omegaconf: dict[str, str] = field(default_factory=dict)  # path -> why OmegaConf (Hydra) reads it
 
     @property
     def top_level(self) -> list[str]:
@@ -288,7 +294,62 @@ def experiment_configs(project, settings, config_programs) -> ConfigSet:
         elif config.package_header:
             partial[path] = "a config group file (`# @package` header)"
     overlays(files, partial)
-    return ConfigSet(files, partial, composers, paths)
+    found = ConfigSet(files, partial, composers, paths)
+    found.omegaconf = omegaconf_configs(found, config_programs)
+    return found
+
+
+MAX_TARGET_SEARCH = 2000  # nodes looked at for a `_target_` key
+
+
+def has_target_key(data: Any) -> bool:
+    """A Hydra `_target_` key anywhere in the data (instantiate() reads such configs through OmegaConf)."""
+    stack, seen = [data], 0
+    while stack and seen < MAX_TARGET_SEARCH:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, dict):
+            if "_target_" in item:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def omegaconf_configs(configs: ConfigSet, config_programs) -> dict[str, str]:
+    """The configs OmegaConf reads (Hydra composes through it), with the evidence."""
+    hydra_dirs = getattr(config_programs, "hydra_dirs", {}) or {}
+    loaded = getattr(config_programs, "omegaconf_paths", set()) or set()
+    found: dict[str, str] = {}
+    for path in configs.paths:
+        if not path.endswith(YAML_EXTENSIONS):
+            continue
+        config = configs.files.get(path)
+        folder = next((d for d in [*reversed(ancestors(posixpath.dirname(path))), ""] if d in hydra_dirs), None)
+        if path in loaded:
+            found[path] = "read by OmegaConf.load"
+        elif folder is not None:
+            found[path] = f"in {folder or 'the root'}/, Hydra's config_path in {hydra_dirs[folder]}"
+        elif config is None:
+            continue
+        elif config.has_defaults:
+            found[path] = "a Hydra config (`defaults:` list)"
+        elif config.package_header:
+            found[path] = "a Hydra config group file (`# @package` header)"
+        elif configs.partial.get(path, "").startswith("in a config group"):
+            found[path] = f"a Hydra config group file ({configs.partial[path]})"
+        elif has_target_key(config.data):
+            found[path] = "a Hydra config (`_target_` keys)"
+    # Files composed through a `defaults:` list are read the same way as the config that lists them.
+    queue = list(found)
+    while queue:
+        config = configs.files.get(queue.pop())
+        for entry in config.defaults if config is not None else []:
+            if entry.path and entry.path not in found and not entry.text.startswith(INCLUDE_KEYS):
+                found[entry.path] = f"composed by {config.path}"
+                queue.append(entry.path)
+    return found
 
 
 def overlays(files: dict[str, ConfigFile], partial: dict[str, str]) -> None:

@@ -6,7 +6,9 @@ package declares in `package_data`/`package-data`/MANIFEST.in, or that a module 
 moving them to DVC or LFS would break the docs, the tests or the installed package. So would it break a file
 that the docs, code or notebooks fetch by its raw GitHub URL (a course dataset read from
 `raw.githubusercontent.com/<owner>/<repo>/main/datasets/dataset.csv`). Small tables of published results
-(`results/benchmark.csv`) are for people to read and diff.
+(`results/benchmark.csv`) are for people to read and diff, and so are documents (slides, papers and posters: a
+PDF or presentation in a `slides/`, `paper/` or `docs/` folder, or named so) and the metric logs DVCLive writes
+under `dvclive/`, which DVC's convention commits to git.
 """
 
 from __future__ import annotations
@@ -21,11 +23,37 @@ from functools import cached_property
 from reprocheck.facts import fact
 from reprocheck.facts.pycode import package_dirs
 from reprocheck.facts.structured import SetupCfg, load_setup_cfg, load_toml
+from reprocheck.project import UnreadableFile
 from reprocheck.tables import data_files as table
 
 MEDIA_LINK = re.compile(
     r"[\w./~%-]+(?:" + "|".join(re.escape(s) for s in sorted(table.MEDIA_SUFFIXES)) + r")\b", re.IGNORECASE
 )
+
+
+def is_document(rel: str) -> bool:
+    """Slides, a paper or a poster (a PDF or presentation in a `slides/`, `paper/`, `docs/` folder, or named so),
+    outside a data folder: read by people, neither data nor a model."""
+    folders = {f.lower() for f in rel.split("/")[:-1]}
+    stem, suffix = posixpath.splitext(posixpath.basename(rel))
+    if suffix.lower() not in table.DOCUMENT_SUFFIXES or folders & table.DATA_DIRS:
+        return False
+    return bool(folders & table.DOCUMENT_DIRS) or table.DOCUMENT_NAME.search(stem) is not None
+
+
+def is_dvclive_log(rel: str) -> bool:
+    """A metrics or plot log that DVCLive writes under `dvclive/` (DVC's convention keeps it in git)."""
+    folders = rel.split("/")[:-1]
+    return table.DVCLIVE_DIR in folders and posixpath.splitext(rel)[1].lower() in table.DVCLIVE_SUFFIXES
+
+
+def quiet_text(project, rel: str) -> str:
+    """A document's text, or "" when it cannot be read: documents are only scanned for links, never parsed, so an
+    unreadable one (a link into a submodule that is not checked out) is no parse error."""
+    try:
+        return project.read_text(rel)
+    except UnreadableFile:
+        return ""
 
 
 class DataFilePurposes:
@@ -41,6 +69,10 @@ class DataFilePurposes:
             return "a test fixture"
         if posixpath.splitext(rel)[1].lower() in table.MEDIA_SUFFIXES and self.is_documentation(rel):
             return "documentation media"
+        if is_document(rel):
+            return "a document (slides, a paper)"
+        if is_dvclive_log(rel):
+            return "a DVCLive log (DVC keeps it in git)"
         package = self.package_of(rel)
         if package is not None and (self.declared_package_data(rel) or self.named_by_module(rel, package)):
             return f"package data of {package}"
@@ -73,7 +105,7 @@ class DataFilePurposes:
         published: dict[str, str] = {}
         texts = [(path, module.text) for path, module in self.python_modules.items()]
         for doc in self.project.select(lambda path: path.lower().endswith((*table.DOC_SUFFIXES, ".ipynb"))):
-            texts.append((doc, self.project.try_read_text(doc, "document") or ""))
+            texts.append((doc, quiet_text(self.project, doc)))
         for path, text in texts:
             if "github" not in text:
                 continue
@@ -99,7 +131,7 @@ class DataFilePurposes:
         """Media paths that documentation links to, resolved from each document's folder (URLs kept whole)."""
         links: set[str] = set()
         for doc in self.project.select(lambda path: path.lower().endswith(table.DOC_SUFFIXES)):
-            text = self.project.try_read_text(doc, "document") or ""
+            text = quiet_text(self.project, doc)
             folder = posixpath.dirname(doc)
             for match in MEDIA_LINK.finditer(text):
                 link = match.group(0)

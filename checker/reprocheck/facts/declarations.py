@@ -6,7 +6,8 @@ uv and PDM dev tables), `Pipfile`, `setup.cfg`/`setup.py` literals (setup files 
 of each sub-project, see facts/projects.py), conda environments (conda specs mapped to PyPI names, and the
 `pip:` section), the pins of TOML/JSON/YAML locks, and install commands in Dockerfiles, CI steps, Makefiles
 and scripts. Each declaration keeps its position, and for text that a fix may rewrite (a requirement line, a
-pyproject string), where its name is written.
+pyproject string), where its name is written. A script's PEP 723 inline metadata (`# /// script` ...
+`dependencies = [...]` ... `# ///`) declares the distributions of that script alone: `inline_script_dependencies`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from reprocheck.facts.requirements import (
     pinned_version,
 )
 from reprocheck.facts.shell import parse_install
-from reprocheck.facts.structured import load_setup_cfg, load_toml
+from reprocheck.facts.structured import load_setup_cfg, load_toml, tomllib
 from reprocheck.tables.dependency_names import CONDA_NON_PYTHON, CONDA_TO_PYPI, IMAGE_DISTRIBUTIONS
 
 # What a declaration is, by origin: "requirements" (hand-written), "input" (*.in), "constraints", "lock",
@@ -598,3 +599,31 @@ def commented_requirements(project, requirements_files) -> Iterator[str]:
             match = COMMENTED_REQUIREMENT.match(line)
             if match:
                 yield match.group(1)
+
+
+# -- PEP 723 inline script metadata ---------------------------------------------------------------------------------
+INLINE_METADATA = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
+
+
+def inline_script_dependencies(text: str | None) -> frozenset[str]:
+    """The distributions (PEP 503 names) a script declares in its PEP 723 `# /// script` block (none when the
+    block is absent, unparsable or lists no dependencies)."""
+    if not text or "# /// script" not in text:
+        return frozenset()
+    match = next((m for m in INLINE_METADATA.finditer(text) if m.group("type") == "script"), None)
+    if match is None:
+        return frozenset()
+    content = "".join(
+        line[2:] if line.startswith("# ") else line[1:] for line in match.group("content").splitlines(keepends=True)
+    )
+    try:
+        data = tomllib.loads(content)
+    except tomllib.TOMLDecodeError:
+        return frozenset()
+    names: set[str] = set()
+    for item in data.get("dependencies", []) if isinstance(data.get("dependencies"), list) else []:
+        try:
+            names.add(canonicalize_name(Requirement(str(item)).name))
+        except InvalidRequirement:
+            continue
+    return frozenset(names)

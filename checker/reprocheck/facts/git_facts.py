@@ -260,3 +260,31 @@ def git_facts(project) -> GitFacts:
             if len(sizes) == len(entries):
                 return GitFacts(project=project, in_git=True, sizes=sizes, blob_ids=entries)
     return GitFacts(project=project, in_git=False, sizes={})
+
+
+# -- submodules -----------------------------------------------------------------------------------
+SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def submodule_paths(project) -> list[str]:
+    """The submodule paths `.gitmodules` declares (read quietly: a missing or odd file declares none)."""
+    if not project.exists(".gitmodules"):
+        return []
+    try:
+        text = project.read_text(".gitmodules")
+    except UnreadableFile:
+        return []
+    return [posixpath.normpath(m.group(1).strip("\"'")) for m in SUBMODULE_PATH.finditer(text)]
+
+
+def link_into_missing_submodule(project, rel: str) -> bool:
+    """A symbolic link whose target is missing because it lies in a submodule that is not checked out: the file
+    is not part of this checkout, so there is nothing to parse."""
+    full = str(project.abspath(rel))
+    if not os.path.islink(full) or os.path.exists(full):
+        return False
+    try:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), os.readlink(full)))
+    except OSError:
+        return False
+    return any(target == path or target.startswith(path + "/") for path in submodule_paths(project))

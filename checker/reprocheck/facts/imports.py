@@ -18,7 +18,9 @@ folder of that name in the repository, unless the name is a well-known third-par
 name deep in a package is a wrapper for it) or the importing file itself lives in it. Modules generated at build
 time (`*_pb2`) or written by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
 modules of hosted runtimes (`google.colab`) and, in a Jupyter kernel, the kernel's own (`IPython`) are not
-third-party imports either; nor is anything inside a vendored copy of a third-party package.
+third-party imports either; nor is anything inside a vendored copy of a third-party package. A compiled extension
+that a `setup.py` builds (`Extension("name", ...)`, `CUDAExtension("pkg.name", ...)`) or that code compiles on the
+fly (`torch.utils.cpp_extension.load(name="name", ...)`) is a module of that setup.py's (or that code's) folder.
 """
 
 from __future__ import annotations
@@ -154,6 +156,8 @@ class ThirdPartyImports:
                 if folder.isidentifier():
                     found.setdefault(folder, []).append((parent, directory))
                 directory = parent
+        for rel, name in built_extensions(self.python_modules):  # the built module lands next to its builder
+            found.setdefault(name, []).append((posixpath.dirname(rel), posixpath.join(posixpath.dirname(rel), name)))
         return found
 
     def names_for(self, rel: str, sources: list) -> OwnNames:
@@ -208,6 +212,37 @@ class OwnNames:
             if child is not None and (project.exists(f"{child}.py") or child in project.folders):
                 return True
         return False
+
+
+# Calls that build a compiled extension module named by their first argument (or `name=`): setuptools and
+# distutils `Extension`, torch's `CppExtension`/`CUDAExtension`, pybind11's `Pybind11Extension`, and torch's
+# just-in-time `load(name=...)`/`load_inline(name=...)`.
+EXTENSION_CALL = re.compile(r"(^|\.)(\w*Extension)$")
+EXTENSION_BUILDERS = ("setuptools", "distutils", "cpp_extension", "pybind11", "Cython", "skbuild")
+JIT_EXTENSION_CALLS = frozenset({"torch.utils.cpp_extension.load", "torch.utils.cpp_extension.load_inline"})
+
+
+def built_extensions(python_modules: dict) -> list[tuple[str, str]]:
+    """(module path, top-level import name) of every compiled extension a module of the repository builds."""
+    found: list[tuple[str, str]] = []
+    for rel, module in python_modules.items():
+        if not module.mentions("Extension", "cpp_extension") or module.tree is None:
+            continue
+        if not module.mentions(*EXTENSION_BUILDERS):
+            continue  # an `*Extension` class of something else (markdown, jinja2)
+        for node in ast.walk(module.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            written = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if EXTENSION_CALL.search(written or "") is None and module.qualname(func) not in JIT_EXTENSION_CALLS:
+                continue
+            name = next((k.value for k in node.keywords if k.arg == "name"), node.args[0] if node.args else None)
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                top = name.value.split(".")[0]
+                if top.isidentifier():
+                    found.append((rel, top))
+    return found
 
 
 def in_kernel(sources: list) -> bool:

@@ -8,6 +8,10 @@ declaration files it was made from): a pip-compile header's command line (resolv
 command ran in, known from `--output-file`), else `# via -r X` annotations, else the sibling `X.in` of
 `X.txt`; `pyproject.toml` beside `uv.lock`/`poetry.lock`/`pdm.lock`/`pylock.toml`; the `sources` of a
 conda-lock file, else the environment files beside it.
+
+A hand-written requirements file that is a full freeze (`pip freeze > requirements.txt`: every requirement pinned
+with `==`, the dependencies of the pinned distributions pinned too) is not a lock of any tool, but it pins the
+whole tree like one: `is_full_freeze`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from reprocheck.facts.requirements import (
 )
 from reprocheck.facts.structured import load_json, load_toml
 from reprocheck.facts.yamlfiles import load_yaml
+from reprocheck.tables.dependency_names import BRINGS
 
 TOML_LOCKS = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm"}
 PYLOCK = re.compile(r"^pylock(\.[\w.\-]+)?\.toml$")
@@ -473,3 +478,20 @@ def lock_inputs(locks, requirements_files) -> dict[str, list[str]]:
                 if lock.path not in out[target]:
                     out[target].append(lock.path)
     return out
+
+
+# -- full freezes -----------------------------------------------------------------------------------------------
+FREEZE_MIN_TRANSITIVE = 5  # dependencies of pinned distributions that are pinned too, at least
+FREEZE_SHARE = 0.6  # and this share of the known dependencies of the pinned distributions
+
+
+def is_full_freeze(parsed: RequirementsFile) -> bool:
+    """Every requirement is pinned with `==` (no wildcard, no URL) and the file pins the dependencies of what it
+    pins (those `BRINGS` knows): a `pip freeze` of an environment, transitive dependencies included."""
+    named = [r for r in parsed.requirements if r.name]
+    if not named or parsed.includes or any(not r.is_pinned or r.url or r.editable for r in named):
+        return False
+    pins = {r.name for r in named}
+    brought = set().union(*(BRINGS.get(name, ()) for name in pins))
+    present = brought & pins
+    return len(present) >= FREEZE_MIN_TRANSITIVE and len(present) >= FREEZE_SHARE * len(brought)

@@ -27,7 +27,7 @@ IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "B
 # Cell magics whose body is still Python; any other `%%magic` cell (bash, html, writefile, ...) is not Python.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "px"})
 SHELL_ASSIGNMENT = re.compile(r"^\s*[\w.,\s\[\]()*]+=\s*[!%]")
-HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.\[\]()]+\?{1,2})\s*$")
+HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.*]+|[\w.*\[\]()]+\?{1,2})\s*$")  # `x?`, `??x`, `np.*load*?`
 
 
 # Imports are read without a parse when a line scan is exact (see `scan_imports`); REPROCHECK_PARSE_ALL=1 turns

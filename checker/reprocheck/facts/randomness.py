@@ -167,6 +167,200 @@ def tracing_inputs(module: PyModule, code) -> frozenset[ast.Call]:
     return frozenset(found)
 
 
+# Calls that only show a value: `print`, `display`, `pprint`, and a logger's methods (`logger.info(...)`).
+DISPLAY_FUNCTIONS = frozenset({"print", "display", "pprint", "pprint.pprint", "IPython.display.display"})
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "write"})
+LOGGER_NAMES = frozenset({"logger", "log", "logging", "LOGGER", "_logger", "tqdm"})
+
+
+def is_display_call(module: PyModule, call: ast.Call) -> bool:
+    func = call.func
+    if func.__class__ is ast.Name:
+        return (func.id in DISPLAY_FUNCTIONS and func.id not in module.bindings) or (
+            module.qualname(func) in DISPLAY_FUNCTIONS
+        )
+    if func.__class__ is ast.Attribute:
+        if module.qualname(func) in DISPLAY_FUNCTIONS:
+            return True
+        receiver = func.value
+        return func.attr in LOG_METHODS and receiver.__class__ is ast.Name and receiver.id in LOGGER_NAMES
+    return False
+
+
+# Draws of characters that only make a name (a temporary folder, a run id): `random.choices(string.ascii_letters
+# + string.digits, k=8)`, `random.choice("abcdef")`.
+NAME_DRAWS = frozenset({"random.choice", "random.choices", "random.sample", "numpy.random.choice"})
+ALPHABETS = frozenset(
+    {"string.ascii_letters", "string.ascii_lowercase", "string.ascii_uppercase", "string.digits", "string.hexdigits",
+     "string.octdigits", "string.letters", "string.lowercase", "string.uppercase"}
+)  # fmt: skip
+
+
+def random_name(module: PyModule, call: ast.Call) -> bool:
+    """A draw of characters from an alphabet (`string.ascii_uppercase + string.digits`, a literal string): it
+    makes a name, not a result."""
+    if module.qualname(call.func) not in NAME_DRAWS or not call.args:
+        return False
+    population = call.args[0]
+    parts: list[ast.expr] = []
+    stack = [population]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is ast.BinOp and node.op.__class__ is ast.Add:
+            stack.extend((node.left, node.right))
+        else:
+            parts.append(node)
+    return all(
+        (part.__class__ is ast.Constant and isinstance(part.value, str) and part.value)
+        or module.qualname(part) in ALPHABETS
+        for part in parts
+    )
+
+
+def displayed_only(module: PyModule, code, local_names: bool) -> frozenset[ast.Call]:
+    """The draws that only pick what a print/display/log call shows (see `direct_calls`): inside its arguments, or
+    bound, inside a function, to names that are then read only there (until they are bound again). A draw that
+    only picks which examples to print changes no result. (`local_names` is kept for the callers: the names of a
+    function defined in a notebook cell are its own too.)"""
+    shown: set[int] = set()
+    for call in code.calls:
+        if is_display_call(module, call):
+            for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+                shown.update(id(node) for node in ast.walk(argument))
+    if not shown:
+        return frozenset()
+    direct = direct_calls_of_shown(module, code)
+    found = {call for call in code.calls if id(call) in shown and call in direct}
+    candidates = [node for node in code.assignments if node.value is not None and direct_calls(node.value)]
+    if not candidates:
+        return frozenset(found)
+    enclosing = enclosing_functions(module, code)
+    for node in candidates:
+        function = enclosing.get(id(node))
+        targets = node.targets if node.__class__ is ast.Assign else (node.target,)
+        if function is None or any(t.__class__ not in (ast.Name, ast.Tuple, ast.List) for t in targets):
+            continue
+        names = {n.id for target in targets for n in ast.walk(target) if n.__class__ is ast.Name}
+        if names and all(read_only_shown(name, node, function, module, code) for name in names):
+            found.update(direct_calls(node.value))
+    return frozenset(found)
+
+
+def binding_lines(name: str, function: ast.AST, skip: ast.AST) -> tuple[list[int], list[ast.AST]]:
+    """Where `function` binds `name` again (lines of assignments and loop targets, `skip` aside), and the
+    comprehensions that bind it in their own scope."""
+    lines: list[int] = []
+    scopes: list[ast.AST] = []
+    for node in ast.walk(function):
+        cls = node.__class__
+        if cls in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor) and node is not skip:
+            targets = node.targets if cls is ast.Assign else [node.target]
+            if any(n.__class__ is ast.Name and n.id == name for t in targets for n in ast.walk(t)):
+                lines.append(node.lineno)
+        elif cls in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp) and any(
+            n.__class__ is ast.Name and n.id == name for g in node.generators for n in ast.walk(g.target)
+        ):
+            scopes.append(node)
+    return lines, scopes
+
+
+def read_only_shown(name: str, assignment: ast.AST, function: ast.AST, module: PyModule, code) -> bool:
+    """Is every read of `name` that can see this assignment a direct part of a display call's argument, and is
+    there one?"""
+    rebinds, comprehensions = binding_lines(name, function, assignment)
+    hidden = {id(n) for scope in comprehensions for n in ast.walk(scope)}
+    loops = [
+        loop
+        for loop in ast.walk(function)
+        if loop.__class__ in (ast.For, ast.AsyncFor, ast.While) and any(n is assignment for n in ast.walk(loop))
+    ]
+    in_loop = {id(n) for loop in loops for n in ast.walk(loop)}
+    end = getattr(assignment, "end_lineno", assignment.lineno) or assignment.lineno
+    read = False
+    for load in ast.walk(function):
+        if load.__class__ is not ast.Name or load.id != name or load.ctx.__class__ is not ast.Load:
+            continue
+        if id(load) in hidden:
+            continue  # a comprehension's own variable
+        if load.lineno < assignment.lineno and id(load) not in in_loop:
+            continue  # before it, outside any loop that repeats it: cannot see it
+        if load.lineno > end and any(end < line <= load.lineno for line in rebinds):
+            continue  # bound again before this read
+        if not direct_load(load, module, code):
+            return False
+        read = True
+    return read
+
+
+PICK_NAMES = frozenset({"choice", "choices", "sample"})
+
+
+def direct_calls(expr: ast.AST) -> list[ast.Call]:
+    """The draws that pick which values `expr` is made of, without passing through another call's arguments: an
+    index (`xs[random.randrange(9)]`) or a choice (`random.choice(xs)`, `random.sample(xs, 3)`); not a value drawn
+    to be shown itself (`random.random()`), nor one a computation uses (`model(torch.rand(1, 3))`)."""
+    found: list[ast.Call] = []
+    stack: list[tuple[ast.AST, bool]] = [(expr, False)]
+    while stack:
+        node, index = stack.pop()
+        if node.__class__ is ast.Call:
+            func = node.func
+            name = func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")
+            if index or name in PICK_NAMES:
+                found.append(node)
+            stack.append((func, index))  # `random.choice(xs).upper()`: a method of the value, still the value
+            continue
+        if node.__class__ is ast.Subscript:
+            stack.append((node.value, index))
+            stack.append((node.slice, True))
+            continue
+        stack.extend((child, index) for child in ast.iter_child_nodes(node))
+    return found
+
+
+def enclosing_functions(module: PyModule, code) -> dict[int, ast.AST]:
+    """id(assignment) -> the function (defined in the unit's source) whose body holds it, for the unit's
+    assignments that lie inside one."""
+    wanted = {id(node) for node in code.assignments}
+    found: dict[int, ast.AST] = {}
+    if module.tree is None or not wanted:
+        return found
+    for function in ast.walk(module.tree):
+        if function.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+            for part in ast.walk(function):
+                if id(part) in wanted:
+                    found[id(part)] = function  # inner functions come later in the walk and win
+    return found
+
+
+def direct_calls_of_shown(module: PyModule, code) -> set[ast.Call]:
+    """The calls that are direct parts (see `direct_calls`) of a display call's arguments."""
+    found: set[ast.Call] = set()
+    for call in code.calls:
+        if is_display_call(module, call):
+            for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+                found.update(direct_calls(argument))
+    return found
+
+
+def direct_load(load: ast.AST, module: PyModule, code) -> bool:
+    """A name read as a direct part of a display call's argument (`print(x)`, `print(f"{x}")`, `print(xs[x])`),
+    not handed to a computation inside it (`print(model(x))`)."""
+    for call in code.calls:
+        if is_display_call(module, call):
+            for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+                stack = [argument]
+                while stack:
+                    node = stack.pop()
+                    if node is load:
+                        return True
+                    if node.__class__ is ast.Call:
+                        stack.append(node.func)
+                        continue
+                    stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def parameter_values(module: PyModule, code) -> frozenset[ast.Call]:
     """The calls inside the value of a parameter or buffer (`nn.Parameter(scale * torch.randn(d))`,
     `self.register_buffer("m", torch.randn(2, d))`): they draw a model's initial weights."""
@@ -216,6 +410,7 @@ class RandomnessScanner:
         objects = LibraryObjects(module, code)
         initial = parameter_values(module, code) if "Parameter" in module.text or "register_" in module.text else ()
         traced = tracing_inputs(module, code) if any(w in module.text for w in T.TRACING_WORDS) else ()
+        shown_only = displayed_only(module, code, unit.kind == "function") if "print" in module.text else ()
         for node in code.calls:
             for kind, libs in self.classify(unit, module, node, memos, objects):
                 if kind == "skip":
@@ -224,6 +419,10 @@ class RandomnessScanner:
                     kind = "model"  # `nn.Parameter(torch.randn(d))`: initial weights, as for `init.normal_`
                 if kind == "use" and node in traced:
                     continue  # an example input to trace, export or count a model: no result depends on it
+                if kind == "use" and node in shown_only:
+                    continue  # `print(examples[random.randrange(10)])`: picks what to print, changes no result
+                if kind == "use" and random_name(module, node):
+                    continue  # `random.choices(string.ascii_uppercase, k=10)`: a name (a temp folder), no result
                 if kind == "seed" and self.entropy_seed(unit, module, node):
                     kind = "entropy-seed"  # `np.random.seed(int(time.time()))`: RNG003's business, no seeding
                 found.append(

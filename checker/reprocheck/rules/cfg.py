@@ -601,7 +601,10 @@ class YamlTrap(Rule):
     convert unexpectedly (`1e-3` stays a string because it has no dot, and so does `1.0e3`, whose exponent has
     no sign; `yes`/`no`/`on`/`off` become booleans,
     `1:30` becomes the base-60 integer 90, `010` becomes the octal 8), and tab characters in indentation or
-    between a key and its value.
+    between a key and its value. Configs that OmegaConf reads (Hydra configs: a `defaults:` list or a file it
+    composes, a config group folder or the `config_path` of `@hydra.main`, a `# @package` header, `_target_`
+    keys, or a file read by `OmegaConf.load`) are judged by OmegaConf's loader, which reads `1e-3` as a float
+    and refuses duplicate keys; its other conversions are PyYAML's.
 
     ## Why it matters
     The run uses a different value from the one the author reads in the file: a learning rate of `"1e-3"`
@@ -635,19 +638,25 @@ class YamlTrap(Rule):
                 yield from self.tabs_in_unparsable(project, path)
                 continue
             parsed = config.yaml
+            omegaconf = path in experiment_configs.omegaconf
+            outcome = (
+                "OmegaConf (Hydra) refuses to load a mapping with a duplicate key"
+                if omegaconf
+                else "loaders keep the last one silently"
+            )
             for duplicate in parsed.duplicates:
                 yield self.finding(
                     f"key `{duplicate.key}` appears twice in one mapping (lines {duplicate.first_line} and "
-                    f"{duplicate.line}); loaders keep the last one silently: remove one",
+                    f"{duplicate.line}); {outcome}: remove one",
                     path,
                     duplicate.line,
                 )
             block_lines: set[int] = set()
             for node in parsed.nodes:
-                yield from self.scalars(path, node, block_lines)
+                yield from self.scalars(path, node, block_lines, omegaconf)
             yield from self.tabs(path, parsed.text, block_lines)
 
-    def scalars(self, path: str, root: yaml.Node, block_lines: set[int]) -> Iterator:
+    def scalars(self, path: str, root: yaml.Node, block_lines: set[int], omegaconf: bool = False) -> Iterator:
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
         seen: set[int] = set()
         while stack:
@@ -665,7 +674,7 @@ class YamlTrap(Rule):
                 if node.style in ("|", ">"):
                     block_lines.update(range(node.start_mark.line + 1, node.end_mark.line + 2))
                     continue
-                problem = scalar_trap(node)
+                problem = scalar_trap(node, omegaconf)
                 if problem:
                     what = "key" if is_key else "value"
                     yield self.finding(
@@ -701,13 +710,17 @@ class YamlTrap(Rule):
             )
 
 
-def scalar_trap(node: yaml.ScalarNode) -> str | None:
-    """What a YAML 1.1 loader makes of a plain scalar, when that differs from what it looks like."""
+def scalar_trap(node: yaml.ScalarNode, omegaconf: bool = False) -> str | None:
+    """What a YAML 1.1 loader makes of a plain scalar, when that differs from what it looks like.
+
+    OmegaConf's loader (Hydra's) adds a float resolver that reads `1e-3` and `1.0e3` as floats; its booleans,
+    base-60 and octal numbers are PyYAML's.
+    """
     if node.style is not None:
         return None  # quoted: taken as written
     value = node.value
     tag = node.tag
-    if tag == "tag:yaml.org,2002:str" and FLOAT_WITHOUT_DOT.match(value):
+    if tag == "tag:yaml.org,2002:str" and FLOAT_WITHOUT_DOT.match(value) and not omegaconf:
         return f"is read as the string {value!r} by YAML 1.1 loaders (PyYAML); write {dotted_float(value)}"
     if tag == "tag:yaml.org,2002:bool" and value.lower() not in TRUE_FALSE:
         meaning = "true" if value.lower() in ("yes", "on", "y") else "false"

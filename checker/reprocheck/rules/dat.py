@@ -126,8 +126,9 @@ class LargeFile(Rule):
     link to, or one under a `docs`/`assets`/`images`/`figures` folder outside a data folder), test fixtures,
     package data (a file inside a Python package that `package_data`, `[tool.setuptools.package-data]`,
     `setup.cfg` or MANIFEST.in declares, or that a module beside it names), files that the docs, code or
-    notebooks fetch by their raw GitHub URL, and notebooks below the limit once their outputs are stripped
-    (NB001's business) belong in git and are not reported.
+    notebooks fetch by their raw GitHub URL, documents (slides, papers, posters: a PDF or presentation in a
+    `slides/`, `paper/` or `docs/` folder, or named so, outside a data folder), and notebooks below the limit
+    once their outputs are stripped (NB001's business) belong in git and are not reported.
 
     ## Why it matters
     Large blobs stay in the history forever: every clone downloads them, CI slows down, and hosting limits
@@ -196,8 +197,9 @@ class ArtifactInGit(Rule):
     package declares as package data or that a module beside it names; it ships in the wheel), files that the
     docs, code or notebooks fetch by their raw GitHub URL (`raw.githubusercontent.com/<owner>/<repo>/main/
     datasets/dataset.csv`: moving them would break that URL), small tables of published results (a `.csv`,
-    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs) and DVC
-    stage outputs marked `cache: false` (metrics, plots, reports), which DVC expects git to keep.
+    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs), DVC
+    stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
+    `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep.
 
     ## Why it matters
     Artifacts change independently of the code: versioned in git they grow the history with every revision,
@@ -1207,15 +1209,56 @@ def quick_start_note(finding, notebook, project):
     return finding
 
 
-def once_per_function(judged) -> list[tuple[tuple, list[tuple]]]:
+def once_per_function(judged, hub_keys: dict[int, str] | None = None, whole: bool = False):
     """Group what `judge` found by function and problem (the same id loaded in each device branch of one function
-    is one fix): the first site of each, with the other sites."""
+    is one fix): the first site of each, with the other sites. Hub loads of one id (`hub_keys`: id(call) -> the
+    key of the id, `backbone` for `cfg["backbone"]` and `self.cfg.backbone`) group by function and key, whatever
+    loads it (the config, tokenizer and weights of one model are pinned by one revision); `whole` groups a
+    notebook cell as one function."""
     groups: dict[tuple, list[tuple]] = {}
     for found in judged:
         _, message, call, scope = found
+        where = 0 if whole else id(scope)
+        key = (hub_keys or {}).get(id(call))
+        if key is not None:
+            groups.setdefault((where, "hub", key), []).append(found)
+            continue
         loaded = tuple(ast.unparse(arg) for arg in call.args)  # what is loaded, even when the message says "a URL"
-        groups.setdefault((id(scope), message, loaded), []).append(found)
-    return [(sites[0], sites[1:]) for sites in groups.values()]
+        groups.setdefault((where, message, loaded), []).append(found)
+    ordered = [sorted(sites, key=lambda site: site[0]) for sites in groups.values()]  # the first line first
+    return [(sites[0], sites[1:]) for sites in ordered]
+
+
+def hub_key(node: ast.expr | None) -> str | None:
+    """What names a hub id, ignoring who holds it: a literal, the last key or attribute (`cfg["backbone"]`,
+    `self.cfg.architecture.backbone` -> backbone), or a variable name."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return str(node.slice.value)
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
+def hub_keys(module, judged, resolver) -> dict[int, str]:
+    """id(call) -> the key of the hub id it loads, for the hub loads among what `judge` found."""
+    keys: dict[int, str] = {}
+    for _, _, call, _ in judged:
+        loader = resolver.loader(module, call)
+        if loader is not None and loader.kind == "hub":
+            key = hub_key(argument(call, loader.target))
+            if key is not None:
+                keys[id(call)] = key
+    return keys
+
+
+def also_at(message: str, related: list[Location]) -> str:
+    if not related:
+        return message
+    return f"{message} (also at line{'s' if len(related) > 1 else ''} {', '.join(str(r.line) for r in related)})"
 
 
 class UnpinnedRemoteArtifact(Rule):
@@ -1255,6 +1298,10 @@ class UnpinnedRemoteArtifact(Rule):
     default). One with a literal default is reported, naming the default (`--model` default
     `bert-base-uncased`, `def main(lora_weights="org/adapter")`, `os.getenv("MODEL", "gpt2")`).
 
+    One id is one fix: the loads of one hub id in one function, or in one notebook cell (`cfg["backbone"]` read by
+    `AutoConfig` and by `AutoTokenizer`, `self.cfg["backbone"]` alike), are reported once, at the first, with the
+    others as related locations.
+
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
     re-processed. The same code then trains or evaluates on something else, silently. A download without a
@@ -1288,14 +1335,10 @@ class UnpinnedRemoteArtifact(Rule):
         helpers_checked = checked_by_callers(scopes.values())
         entry_modules = hub_entry_modules(python_modules, module_index)
         for module in analysed:
-            judged = self.judge(module, scopes[id(module)], resolver, project, helpers_checked)
-            for (line, message, call, _), others in once_per_function(judged):
+            judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked))
+            for (line, message, call, _), others in once_per_function(judged, hub_keys(module, judged, resolver)):
                 related = [Location(module.path, other_line) for other_line, *_ in others]
-                if related:
-                    message += (
-                        f" (also at line{'s' if len(related) > 1 else ''} {', '.join(str(r.line) for r in related)})"
-                    )
-                finding = self.finding(message, module.path, line, related=related)
+                finding = self.finding(also_at(message, related), module.path, line, related=related)
                 if module.path in entry_modules and call_name(module, call) in table.PUBLISHED_WEIGHT_LOADERS:
                     finding.severity = Severity.INFO
                     finding.message += (
@@ -1304,8 +1347,19 @@ class UnpinnedRemoteArtifact(Rule):
                 yield finding
         cell_findings = []
         for (path, index), module in analysed_cells.items():
-            for line, message, _, _ in self.judge(module, scopes[id(module)], resolver, project, helpers_checked):
-                cell_findings.append(self.finding(message, path, line, cell=index, json_line=module.file_line(line)))
+            judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked))
+            for (line, message, _, _), others in once_per_function(judged, hub_keys(module, judged, resolver), True):
+                related = [Location(path, other, cell=index, json_line=module.file_line(other)) for other, *_ in others]
+                cell_findings.append(
+                    self.finding(
+                        also_at(message, related),
+                        path,
+                        line,
+                        cell=index,
+                        json_line=module.file_line(line),
+                        related=related,
+                    )
+                )
         cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
         for finding in cell_findings:
             yield quick_start_note(finding, notebooks[finding.path], project)

@@ -9,6 +9,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
+from reprocheck.facts.declarations import inline_script_dependencies
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import is_loose, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
@@ -327,18 +328,21 @@ class UndeclaredImport(Rule):
     (`# clearml>=1.2`: listed as optional on purpose), and the companions of a declared distribution that are part
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
     `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
-    itself, since NB003 reports that install. In a repository of several projects (a course or monorepo, see DEP005)
-    an import counts as provided by the declarations of its own project and of the repository's root project, when
-    the root declares its environment (at the root or in a `requirements/` folder); otherwise the root's loose code
-    may rely on any declaration in the repository. Import names are mapped to distributions (`sklearn` is provided
-    by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`, `mmcv` by `mmcv-full`, `from google.cloud
+    itself, since NB003 reports that install, and a script's PEP 723 inline metadata (`# /// script` with
+    `dependencies = [...]`) declares that script's own. In a repository of several projects (a course or
+    monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the
+    repository's root project, when the root declares its environment (at the root or in a `requirements/`
+    folder); otherwise the root's loose code may rely on any declaration in the repository. Import names are
+    mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by
+    `pillow`, `mmcv` by `mmcv-full`, `from google.cloud
     import storage` by `google-cloud-storage`, …).
 
     Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`,
     `kaggle_secrets`), relative imports, generated modules (`*_pb2`), the repository's own modules (its
     packages, a module or folder next to the importing script or notebook, in a folder it adds to `sys.path`,
-    or of that name anywhere in the repository unless the name is a well-known third-party package), the
-    modules of vendored copies of third-party packages and the imports inside them, and optional imports:
+    a compiled extension a `setup.py` builds (`CUDAExtension("name", ...)`), or of that name anywhere in the
+    repository unless the name is a well-known third-party package), the modules of vendored copies of
+    third-party packages and the imports inside them, and optional imports:
     inside `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`,
     `if TYPE_CHECKING:`, under an availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags,
     `is_x_available()`, `RequirementCache`, `module_available`, `"x" in sys.modules`), or after
@@ -388,6 +392,9 @@ class UndeclaredImport(Rule):
                 folder, names = project_declarations.visible_from(site.path)
                 # A notebook's own `%pip install` provides for it: NB003 reports that install, once.
                 own = installed_by(notebooks[site.path]) if site.path in notebooks else set()
+                # A script's PEP 723 `# /// script` block declares its own dependencies.
+                module = third_party_imports.python_modules.get(site.path)
+                own |= inline_script_dependencies(module.text) if module is not None else frozenset()
                 provided[site.path] = (folder, with_companions(set(names) | implicit_distributions | own))
             folder, names = provided[site.path]
             if not any(name in names for name in providers(site.module, user_map)):
@@ -650,8 +657,9 @@ class UnlockedCondaEnvironment(Rule):
     """
     ## What it does
     Reports, in a conda `environment*.yml` that has no conda lock (a `conda-lock.yml` made from it, or an
-    explicit `@EXPLICIT` export beside it): each conda dependency without a version (except the bootstrap
-    tools pip, setuptools and wheel, whose version has no bearing on results), and a missing or empty
+    explicit `@EXPLICIT` export beside it): the conda dependencies without a version (except the bootstrap
+    tools pip, setuptools and wheel, whose version has no bearing on results), once per file (one fix): at the
+    first, with the count, the names and the others as related locations; and a missing or empty
     `channels:` list (unless every dependency names its channel, `conda-forge::numpy`).
 
     ## Why it matters
@@ -677,7 +685,7 @@ class UnlockedCondaEnvironment(Rule):
     severity = Severity.WARNING
     summary = "A conda environment with unversioned packages or no channels, and no conda lock"
 
-    def check(self, conda_environments, lock_inputs, locks):
+    def check(self, conda_environments, lock_inputs, locks, inline_suppressions):
         for rel, env in conda_environments.items():
             if any(locks[p].kind in ("conda-lock", "conda-explicit", "pixi") for p in lock_inputs.get(rel, ())):
                 continue
@@ -686,13 +694,25 @@ class UnlockedCondaEnvironment(Rule):
                 for d in env.dependencies
                 if not d.spec.has_version and d.spec.name not in BOOTSTRAP_TOOLS and bears_on_results(d.spec.name)
             ]
-            for dependency in unversioned:
+            # A line a comment silences stays out of the fold, so that the comment keeps its meaning.
+            alone = [d for d in unversioned if inline_suppressions.covers(rel, d.line, self.code)]
+            unversioned = [d for d in unversioned if d not in alone]
+            for dependency in alone if len(unversioned) != 1 else [*alone, *unversioned]:
                 name = dependency.spec.name
                 message = (
                     f"conda dependency {name} in {rel} has no version; pin it ({name}=X.Y.Z) "
                     f"or lock the environment with conda-lock -f {rel}"
                 )
                 yield self.finding(message, rel, dependency.line, dependency.column)
+            if len(unversioned) >= 2:  # one file, one fix: one finding, the other lines related
+                names = ", ".join(d.spec.name for d in unversioned[:MAX_NAMED])
+                more = f" and {len(unversioned) - MAX_NAMED} more" if len(unversioned) > MAX_NAMED else ""
+                message = (
+                    f"{len(unversioned)} conda dependencies in {rel} have no version ({names}{more}); pin them "
+                    f"(name=X.Y.Z) or lock the environment with conda-lock -f {rel}"
+                )
+                related = [Location(rel, d.line) for d in unversioned[1:]]
+                yield self.finding(message, rel, unversioned[0].line, unversioned[0].column, related=related)
             channels = [c for c in env.channels if c != "nodefaults"]
             if not channels and not all(d.spec.channel for d in env.dependencies):
                 message = (

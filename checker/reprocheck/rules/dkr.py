@@ -744,7 +744,9 @@ class RunsAsRoot(Rule):
     definition: a non-root `remoteUser` or `containerUser` answers for the stage it builds (`build.target`, else
     the final stage), and so does a dev container base image (`mcr.microsoft.com/devcontainers/…`), whose
     metadata names an unprivileged remote user; a final stage other than that target is still judged on its own,
-    since `docker build` without `--target` builds it.
+    since `docker build` without `--target` builds it. A Dockerfile that the repository's own scripts, Makefile or
+    CI run with `docker run --user <non-root>` (`--user $(id -u):$(id -g)`) runs unprivileged: the only
+    Dockerfile, or the one a `docker build -t <tag>` there builds for the image that run names.
 
     ## Why it matters
     A container running as root writes root-owned files into mounted data and output folders, so the next run on
@@ -768,12 +770,13 @@ class RunsAsRoot(Rule):
     severity = Severity.WARNING
     summary = "The final stage runs as root"
 
-    def check(self, dockerfiles, devcontainers):
+    def check(self, dockerfiles, devcontainers, shell_commands):
         by_dockerfile = {container.dockerfile: container for container in devcontainers}
+        unprivileged = unprivileged_runs(shell_commands, dockerfiles)
         for path, dockerfile in dockerfiles.items():
             final = dockerfile.final_stage
-            if final is None:
-                continue
+            if final is None or path in unprivileged:
+                continue  # the repository's own `docker run --user $(id -u):$(id -g)` runs it unprivileged
             container = by_dockerfile.get(path)
             built = built_stage(dockerfile, container)
             if built is not final:
@@ -812,6 +815,89 @@ class RunsAsRoot(Rule):
                 path,
                 owner.user_line or stage.line,
             )
+
+
+ROOT_USERS = frozenset({"root", "0", "0:0", "root:root"})
+
+
+def docker_subcommand(argv: list[str]) -> tuple[str, list[str]]:
+    """(`run`/`build`/..., the words after it) of a `docker` command (`docker container run` too)."""
+    words = argv[1:]
+    if words[:1] == ["container"] or words[:1] == ["image"] or words[:1] == ["buildx"]:
+        words = words[1:]
+    return (words[0], words[1:]) if words else ("", [])
+
+
+def option_values(words: list[str], long: str, short: str | None) -> list[str]:
+    values = []
+    for index, word in enumerate(words):
+        if word.startswith(long + "="):
+            values.append(word.split("=", 1)[1])
+        elif (word == long or (short and word == short)) and index + 1 < len(words):
+            values.append(words[index + 1])
+    return values
+
+
+# `docker run` flags that take no value (the others take one: `-v x`, `--name x`); a short cluster such as `-it`
+# takes a value only when its last letter does (`-itu 1000`).
+RUN_FLAGS = frozenset(
+    {"--rm", "--init", "--privileged", "--read-only", "--detach", "--interactive", "--tty", "--no-healthcheck",
+     "--oom-kill-disable", "--publish-all", "--sig-proxy", "--help", "--quiet", "--use-api-socket"}
+)  # fmt: skip
+RUN_SHORT_FLAGS = frozenset("ditP")
+
+
+def run_options(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(option, value) pairs of `docker run` before the image, and the words from the image on (the command run
+    inside, whose own options, `python -u train.py`, are not docker's)."""
+    options: list[tuple[str, str]] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--" or not word.startswith("-") or word == "-":
+            return options, words[index + (word == "--") :]
+        if word.startswith("--"):
+            name, equals, value = word.partition("=")
+            if equals:
+                options.append((name, value))
+            elif word not in RUN_FLAGS and index + 1 < len(words):
+                options.append((word, words[index + 1]))
+                index += 1
+        else:
+            letters = word[1:]
+            last = letters[-1:]
+            if last and last not in RUN_SHORT_FLAGS and index + 1 < len(words):
+                options.append(("-" + last, words[index + 1]))
+                index += 1
+        index += 1
+    return options, []
+
+
+def unprivileged_runs(shell_commands, dockerfiles) -> set[str]:
+    """Dockerfiles that the repository's own scripts, Makefile or CI run with `docker run --user <non-root>`: the
+    only Dockerfile, or the one a `docker build -t <tag>` there builds for the image the run names."""
+    users: list[tuple[str, str]] = []  # (user, the run's words)
+    built: dict[str, str] = {}  # tag -> Dockerfile path
+    for sourced in shell_commands:
+        command = sourced.command
+        if sourced.origin == "dockerfile" or command.program != "docker":
+            continue
+        sub, words = docker_subcommand(command.argv)
+        if sub == "run":
+            options, rest = run_options(words)
+            users.extend((value, " ".join(rest)) for option, value in options if option in ("--user", "-u"))
+        elif sub == "build":
+            context = next((w for w in reversed(words) if not w.startswith("-")), ".")
+            files = option_values(words, "--file", "-f")
+            path = files[0] if files else posixpath.join(context, "Dockerfile")
+            for tag in option_values(words, "--tag", "-t"):
+                built[tag] = posixpath.normpath(path)
+    runs = [words for user, words in users if user.strip("'\"") not in ROOT_USERS]
+    if not runs:
+        return set()
+    if len(dockerfiles) == 1:
+        return set(dockerfiles)
+    return {path for tag, path in built.items() if path in dockerfiles and any(tag in words for words in runs)}
 
 
 def built_stage(dockerfile: Dockerfile, container: DevContainer | None) -> Stage:

@@ -11,7 +11,7 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts.declarations import locate_string
-from reprocheck.facts.locks import as_list, as_table, lock_kind_by_name, sibling
+from reprocheck.facts.locks import as_list, as_table, is_full_freeze, lock_kind_by_name, sibling
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import (
     constraints_of,
@@ -70,7 +70,8 @@ class MissingLock(Rule):
     `poetry.lock`, `pdm.lock`, `pylock.toml` or a compiled requirements file, a `Pipfile` without
     `Pipfile.lock`, a conda environment without a conda lock, and a hand-written `requirements*.txt` (no
     pip-compile header, no hashes) whose requirements are all pinned, since its transitive dependencies still
-    float (one with unpinned requirements is DEP001's, which gives the same advice). A declaration counts as
+    float (one with unpinned requirements is DEP001's, which gives the same advice; a full `pip freeze`, which
+    pins the transitive dependencies too, is a lock without hashes: LCK004). A declaration counts as
     locked when a lock names it as its input, or when one lock pins every distribution it declares. Files that
     name only development tools (linters, formatters, test runners, type stubs, documentation builders) set up
     tooling, not runs, and need no lock.
@@ -124,6 +125,8 @@ class MissingLock(Rule):
             named = [r for r in parsed.requirements if r.name]
             if not named or covered(rel, names) or all(is_dev_tool(r.name) for r in named):
                 continue  # tooling only (linters, test runners, docs builders) shapes no result
+            if not parsed.is_input and is_full_freeze(parsed):
+                continue  # a full `pip freeze` pins the transitive dependencies too; LCK004 asks for hashes
             if not parsed.is_input and any(not patch_series(r.specifier) for r in unpinned(requirements_files, rel)):
                 continue  # DEP001 warns about the unpinned requirements of this file, with the same fix
             if parsed.is_input:
@@ -520,7 +523,9 @@ class UnhashedLock(Rule):
     Reports a lock in which some pins from an index or a URL carry no hash: a pip-compile lock made without
     `--generate-hashes`, and `uv.lock`, `poetry.lock`, `pdm.lock`, `Pipfile.lock`, `pylock.toml` or conda
     explicit files whose hashes were dropped. VCS, path and editable pins cannot carry a hash and are not
-    counted.
+    counted. A hand-written requirements file that is a full `pip freeze` (every requirement pinned with `==`,
+    the dependencies of the pinned distributions included) pins the tree like a lock, and is reported here,
+    once, when it has no hashes (LCK001 leaves it alone).
 
     ## Why it matters
     Without hashes, `pip install` trusts whatever the index serves under that version: a re-uploaded or
@@ -544,7 +549,20 @@ class UnhashedLock(Rule):
     severity = Severity.WARNING
     summary = "A lock without hashes on every pin"
 
-    def check(self, locks):
+    def check(self, locks, requirements_files, project_kind):
+        for path, parsed in requirements_files.items():
+            if path in locks or parsed.is_input or parsed.is_constraints or project_kind.is_library:
+                continue
+            if is_full_freeze(parsed) and not any(r.hashes for r in parsed.requirements):
+                count = sum(1 for r in parsed.requirements if r.name)
+                first = next(r for r in parsed.requirements if r.name)
+                yield self.finding(
+                    f"{path} is a full freeze (all {count} packages pinned with ==, transitive ones included) "
+                    "without hashes; keep the direct requirements in requirements.in and compile it with "
+                    "pip-compile --generate-hashes (or uv pip compile --generate-hashes)",
+                    path,
+                    first.line,
+                )
         for path, lock in locks.items():
             missing = [p for p in lock.packages if p.needs_hash and not p.hashed]
             if not missing:

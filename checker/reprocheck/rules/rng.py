@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -139,12 +140,13 @@ class UnseededEntryPoint(Rule):
 
     What counts as a use: draws from a library's global state; shuffling loaders, random splits and samplers;
     training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout.
-    `loss.backward()` alone (a profiler, a gradient check) and weight initialisation that a checkpoint
-    replaces are not uses. Seeders include seeding methods of library objects (`fabric.seed_everything(s)` on a
-    `Fabric`), `accelerate`'s, `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`,
-    helpers brought in by `from pkg import *`, and a generator seeded by its own method
-    (`rng = random.Random(); rng.seed(s)`). The message names each use and where it is
-    (`np.random.beta(...) at utils/augment.py:120`).
+    `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
+    replaces, a draw that only picks what to print or log, and characters drawn for a name
+    (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Seeders include
+    seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
+    `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
+    `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). The
+    message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`).
 
     ## Why it matters
     Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
@@ -210,7 +212,10 @@ class PartialSeeding(Rule):
     ## What it does
     For each entry point whose reachable code does seed, finds the libraries it uses that this seeding leaves
     out (seeds numpy but draws from torch; forgets `random`), and generators created without a seed
-    (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches.
+    (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches. A draw that only picks what
+    a `print`, `display` or logger call shows (`print(xs[random.randrange(10)])`, `random.choice(examples)` bound
+    to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
+    (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder).
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
@@ -599,7 +604,9 @@ def module_seeds_numpy(graph: CallGraph, path: str, settings) -> bool:
 class UnseededDataLoader(Rule):
     """
     ## What it does
-    Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info), and, where the
+    Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info; not for a
+    validation or test loader, named so or built from a dataset named so, whose order changes no averaged
+    metric), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
     parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point.
@@ -642,8 +649,10 @@ class UnseededDataLoader(Rule):
                 positions = T.DATALOADER_POSITIONS
                 problems = []
                 generator = argument(call, "generator", positions["generator"])
-                if is_true(argument(call, "shuffle", positions["shuffle"])) and (
-                    generator is None or is_none(generator)
+                if (
+                    is_true(argument(call, "shuffle", positions["shuffle"]))
+                    and (generator is None or is_none(generator))
+                    and not evaluation_loader(call_graph, unit, call)
                 ):
                     problems.append(
                         "shuffle=True without generator=: the order follows every earlier draw of torch's global "
@@ -669,6 +678,42 @@ class UnseededDataLoader(Rule):
                     if not workers_unseeded:
                         finding.severity = Severity.INFO
                     yield finding
+
+
+# A loader, dataset or function named for validation or test (`valid_loader`, `testloader`, `val_dataloader()`,
+# `DataLoader(test_data, ...)`); a name that also says train (`trainval_loader`) is a training loader.
+EVALUATION_NAME = re.compile(
+    r"(^|_)(val|valid|validation|test|testing|eval|evaluation|dev|holdout)(_|loader|dl|set|data|dataset|s|$)"
+)
+
+
+def evaluation_name(name: str | None) -> bool:
+    lowered = (name or "").lower()
+    return "train" not in lowered and EVALUATION_NAME.search(lowered) is not None
+
+
+def bound_name(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def evaluation_loader(graph: CallGraph, unit: Unit, call: ast.Call) -> bool:
+    """A loader that feeds validation or test only (the order of its batches changes no averaged metric): bound
+    to such a name, built from such a dataset, or returned by such a function (`val_dataloader()`)."""
+    names = [
+        bound_name(target)
+        for node in graph.code(unit).assignments
+        if node.value is call
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+    ]
+    names.append(bound_name(argument(call, "dataset", 0)))
+    if unit.kind == "function":
+        names.append(unit.name.rsplit(".", 1)[-1])
+    names = [name.lower() for name in names if name]
+    return not any("train" in name for name in names) and any(evaluation_name(name) for name in names)
 
 
 # Versions that tell a torch release from 1.9 on, which seeds NumPy and `random` in each DataLoader worker.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reprocheck.facts.git_facts import link_into_missing_submodule
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
 
@@ -39,7 +40,9 @@ class UnparsableFile(Rule):
     """
     ## What it does
     Reports a file of a kind the checker reads (YAML, TOML, JSON, notebook, Python, Dockerfile, requirements)
-    that could not be parsed or read, with the parser's message and position.
+    that could not be parsed or read, with the parser's message and position. A symbolic link into a git
+    submodule that is not checked out is not a file of the checkout and is not reported; documentation pages
+    (Markdown, HTML), which are only scanned for links, are never reported.
 
     ## Why it matters
     A file the checker cannot parse is a file none of its rules can vouch for, and usually one that the tool it
@@ -63,6 +66,8 @@ class UnparsableFile(Rule):
 
     def check(self, project):
         for problem in project.problems:
+            if link_into_missing_submodule(project, problem.path):
+                continue  # a link into a submodule that is not checked out: not a file of this checkout
             yield self.finding(
                 f"cannot parse {problem.path}: {problem.message}", problem.path, problem.line, problem.column
             )

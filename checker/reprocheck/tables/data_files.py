@@ -65,3 +65,36 @@ RAW_FILE_URL = re.compile(
 RESULTS_SUFFIXES = frozenset({".csv", ".tsv", ".json"})
 RESULTS_DIR = re.compile(r"^(?:.*[_-])?results?(?:[_-].*)?$|^scores$|^leaderboards?$", re.IGNORECASE)
 RESULTS_MAX_BYTES = 1024 * 1024
+
+# Documents (slides, papers, posters): read by people, not by the code; neither data nor a model.
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".ppt", ".pptx", ".key", ".odp", ".ps", ".djvu"})
+# Folders of documents, and names of documents (`02 - CNN.pdf` in `slides/`, `paper.pdf`, `poster_iclr.pdf`).
+DOCUMENT_DIRS = frozenset(
+    {
+        "slides",
+        "slide",
+        "lectures",
+        "lecture",
+        "presentations",
+        "presentation",
+        "talks",
+        "talk",
+        "paper",
+        "papers",
+        "posters",
+        "poster",
+        "handouts",
+        "docs",
+        "doc",
+        "documentation",
+    }
+)
+DOCUMENT_NAME = re.compile(
+    r"(^|[\W_])(slides?|presentation|poster|paper|talk|lecture|handout|thesis|supp(lementary)?|appendix|report|"
+    r"arxiv|deck)([\W_]|$)",
+    re.IGNORECASE,
+)
+# DVCLive's logs (`dvclive/metrics.json`, `dvclive/plots/metrics/acc.tsv`, older `dvclive/acc.tsv`): DVC commits
+# them to git so that `dvc exp show` and `dvc plots` read them from each commit.
+DVCLIVE_DIR = "dvclive"
+DVCLIVE_SUFFIXES = frozenset({".tsv", ".csv", ".json", ".yaml"})
