@@ -394,7 +394,8 @@ class UndeclaredImport(Rule):
                 own = installed_by(notebooks[site.path]) if site.path in notebooks else set()
                 # A script's PEP 723 `# /// script` block declares its own dependencies.
                 module = third_party_imports.python_modules.get(site.path)
-                own |= inline_script_dependencies(module.text) if module is not None else frozenset()
+                if module is not None:
+                    own |= set(module.remembered("inline-script-dependencies", script_dependencies))
                 provided[site.path] = (folder, with_companions(set(names) | implicit_distributions | own))
             folder, names = provided[site.path]
             if not any(name in names for name in providers(site.module, user_map)):
@@ -724,3 +725,8 @@ class UnlockedCondaEnvironment(Rule):
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def script_dependencies(text: str) -> list[str]:
+    """A script's PEP 723 dependencies as JSON data (kept between runs, by content)."""
+    return sorted(inline_script_dependencies(text))
