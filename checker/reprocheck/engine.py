@@ -116,7 +116,7 @@ def apply_baseline(result: RunResult, baseline: baselines.Baseline, only: list[s
 def check_rules(project: Project, codes: list[str]) -> tuple[list[Finding], list[RuleError]]:
     """Run rules in order with one fact store; a crashing rule is recorded and the others still run."""
     rules = load_rules()
-    store = FactStore(project)
+    store = shared_facts(project)
     found: list[Finding] = []
     errors: list[RuleError] = []
     for code in codes:
@@ -125,6 +125,15 @@ def check_rules(project: Project, codes: list[str]) -> tuple[list[Finding], list
         except Exception as error:
             errors.append(RuleError(code, f"{type(error).__name__}: {error}", traceback.format_exc()))
     return found, errors
+
+
+def shared_facts(project: Project) -> FactStore:
+    """The one fact store of `project` in this process: the rules, RPC002 and the role placement share what
+    they build (facts are pure functions of the project, so sharing changes nothing but the time)."""
+    store = project.__dict__.get("_fact_store")
+    if store is None:
+        store = project.__dict__["_fact_store"] = FactStore(project)
+    return store
 
 
 # Roles of files that are not the project's own live code (or repeat it: a notebook's copy): only
@@ -153,7 +162,7 @@ class RolePlacement:
 
     @cached_property
     def facts(self) -> FactStore:
-        return FactStore(self.project)
+        return shared_facts(self.project)
 
     @cached_property
     def projects(self):

@@ -44,8 +44,15 @@ def digest_of(content: bytes) -> str:
 class FileCache:
     """Per-file answers by content digest; `path` None keeps them for this run only (`--no-cache`)."""
 
-    def __init__(self, path: Path | None = None, fingerprint: str = "", stat: Callable[[str], Any] | None = None):
+    def __init__(
+        self,
+        path: Path | None = None,
+        fingerprint: str = "",
+        stat: Callable[[str], Any] | None = None,
+        root: Path | str = "",
+    ):
         self.path = path
+        self.root = str(root)  # files are named relative to it
         self.fingerprint = fingerprint
         self.started_ns = time.time_ns()
         self._stat = stat or lstat_or_none
@@ -57,32 +64,35 @@ class FileCache:
         # Results computed from several files (see `derived`): name -> [key, {path: digest}, value].
         self.kept: dict[str, list] = {}
         self.kept_new: dict[str, list] = {}  # computed in this run
+        # Sizes of git blobs by object id (a content hash: an id's size never changes).
+        self.blobs: dict[str, int] = {}
+        self.blobs_used: dict[str, int] = {}
         if path is not None:
             self._load()
 
     # -- answers ----------------------------------------------------------------------------------
-    def get(self, rel: str, full: str, query: str) -> Any:
+    def get(self, rel: str, query: str) -> Any:
         """The kept answer of `query` for the file, or MISSING."""
-        digest = self.digest(rel, full)
+        digest = self.digests.get(rel) or self.digest(rel)
         if digest is None:
             return MISSING
         answers = self.results.get(digest)
         return answers.get(query, MISSING) if answers is not None else MISSING
 
-    def put(self, rel: str, full: str, query: str, value: Any, content: Callable[[], bytes | None]) -> None:
+    def put(self, rel: str, query: str, value: Any, content: Callable[[], bytes | None]) -> None:
         """Keep `value` for the file whose bytes this run read (`content()`; None: not kept, nothing is stored)."""
-        digest = self.digest(rel, full, content)
+        digest = self.digest(rel, content)
         if digest is None:
             return
         self.results.setdefault(digest, {})[query] = value
         self.new.setdefault(digest, {})[query] = value
 
-    def digest(self, rel: str, full: str, content: Callable[[], bytes | None] | None = None) -> str | None:
+    def digest(self, rel: str, content: Callable[[], bytes | None] | None = None) -> str | None:
         """The content digest of a listed file: from a trusted stat without reading, else from `content()`."""
         known = self.digests.get(rel)
         if known is not None:
             return known
-        info = self._stat(full)
+        info = self._stat(os.path.join(self.root, rel))
         current = stat_key(info) if info is not None else None
         recorded = self.index.get(rel)
         if current is not None and recorded is not None and recorded[:5] == current:
@@ -121,6 +131,18 @@ class FileCache:
                 return
         self.kept_new[name] = [key, deps, value]
 
+    # -- git blobs ------------------------------------------------------------------------------------
+    def blob_sizes(self, ids) -> dict[str, int]:
+        """The known sizes of these git object ids."""
+        found = {oid: self.blobs[oid] for oid in ids if oid in self.blobs}
+        self.blobs_used.update(found)
+        return found
+
+    def keep_blob_sizes(self, sizes: dict[str, int]) -> None:
+        if self.path is not None:
+            self.blobs.update(sizes)
+            self.blobs_used.update(sizes)
+
     # -- between runs -----------------------------------------------------------------------------
     def _load(self) -> None:
         try:
@@ -137,8 +159,9 @@ class FileCache:
             for name, entry in data.get("derived", {}).items():
                 if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict):
                     self.kept[name] = entry
+            self.blobs = {oid: size for oid, size in data.get("blobs", {}).items() if type(size) is int}
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-            self.index, self.results, self.kept = {}, {}, {}
+            self.index, self.results, self.kept, self.blobs = {}, {}, {}, {}
 
     def save(self, files: frozenset[str] | set[str]) -> None:
         """Write what is known of the listed `files` when anything changed (best effort: a read-only or full
@@ -153,7 +176,8 @@ class FileCache:
             **{name: entry for name, entry in self.kept.items() if all(path in files for path in entry[1])},
             **self.kept_new,
         }
-        if not self.new and index == self.index and derived == self.kept:
+        blobs = self.blobs_used or self.blobs  # the sizes this run asked for (all kept when it asked none)
+        if not self.new and index == self.index and derived == self.kept and blobs == self.blobs:
             return
         used = {entry[5] for entry in index.values()}
         numbers: dict[str, int] = {}  # each query's text once: a file's answers name them by number
@@ -169,6 +193,7 @@ class FileCache:
             "queries": list(numbers),
             "results": results,
             "derived": derived,
+            "blobs": blobs,
         }
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,6 +215,7 @@ class FileCache:
             "stats": self.stats,
             "new": self.new,
             "derived": self.kept_new,
+            "blobs": self.blobs_used,
         }
 
     def merge(self, learnt: dict) -> None:
@@ -205,6 +231,9 @@ class FileCache:
             for name, entry in learnt["derived"].items():
                 if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict):
                     self.kept_new[name] = entry
+            for oid, size in learnt["blobs"].items():
+                if type(size) is int:
+                    self.blobs[oid] = self.blobs_used[oid] = size
         except (KeyError, TypeError, AttributeError):
             return
 

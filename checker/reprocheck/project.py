@@ -293,11 +293,10 @@ class Project:
         cache = self.file_cache
         if cache is None:
             return compute()
-        full = os.path.join(self.root, rel)
-        value = cache.get(rel, full, query)
+        value = cache.get(rel, query)
         if value is MISSING:
             value = compute()
-            cache.put(rel, full, query, value, partial(self.kept_bytes, rel))
+            cache.put(rel, query, value, partial(self.kept_bytes, rel))
         return value
 
     def digest(self, rel: str) -> str | None:
@@ -313,7 +312,7 @@ class Project:
             except UnreadableFile:
                 return None
 
-        return cache.digest(rel, os.path.join(self.root, rel), content)
+        return cache.digest(rel, content)
 
     def try_read_text(self, rel: str, what: str = "file") -> str | None:
         """Read text or record an RPC002 problem and return None."""

@@ -103,7 +103,7 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # an entry of the right format but the wrong shape: a miss, recomputed and overwritten
     if not options.no_cache:  # a miss of the run cache: files unchanged since an earlier run are answered here
-        file_cache = FileCache(folder / FILE_NAME, cache.checker_fingerprint(), stat=listed_stat)
+        file_cache = FileCache(folder / FILE_NAME, cache.checker_fingerprint(), stat=listed_stat, root=target.root)
     settings = settings_for(target.root, options)
     selection = select_rules(settings, load_rules())
     project = Project.discover(target.root, settings, root=target.root, listing=listing)

@@ -13,6 +13,7 @@ from reprocheck import filecache
 from reprocheck.filecache import MISSING, FileCache
 from reprocheck.project import Project
 from tests.checker.test_cache import FILES, age, report
+from tests.conftest import git
 
 
 def backdate(path: Path, seconds: float = 60) -> None:
@@ -31,18 +32,18 @@ def store_answer(tmp_path: Path, content: bytes, query: str = "q", value=True) -
     file.write_bytes(content)
     cache_file = tmp_path / "cache" / "files.json"
     time.sleep(0.01)  # the run starts after the file's last change
-    cache = FileCache(cache_file, "fp")
-    assert cache.get("a.py", str(file), query) is MISSING
-    cache.put("a.py", str(file), query, value, lambda: content)
+    cache = FileCache(cache_file, "fp", root=tmp_path)
+    assert cache.get("a.py", query) is MISSING
+    cache.put("a.py", query, value, lambda: content)
     cache.save({"a.py"})
     return file, cache_file
 
 
 def test_an_unchanged_file_is_answered_without_reading_it(tmp_path, trusted_now):
-    file, cache_file = store_answer(tmp_path, b"import torch\n", value=[[1, "torch", 0, []]])
-    cache = FileCache(cache_file, "fp")
-    assert cache.get("a.py", str(file), "q") == [[1, "torch", 0, []]]
-    assert cache.get("a.py", str(file), "other question") is MISSING
+    _file, cache_file = store_answer(tmp_path, b"import torch\n", value=[[1, "torch", 0, []]])
+    cache = FileCache(cache_file, "fp", root=tmp_path)
+    assert cache.get("a.py", "q") == [[1, "torch", 0, []]]
+    assert cache.get("a.py", "other question") is MISSING
 
 
 def test_an_edited_file_misses_even_with_the_same_size_and_mtime(tmp_path, trusted_now):
@@ -50,28 +51,28 @@ def test_an_edited_file_misses_even_with_the_same_size_and_mtime(tmp_path, trust
     info = file.stat()
     file.write_bytes(b"import numpy\n")  # same size
     os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns))  # same mtime: the ctime still tells
-    assert FileCache(cache_file, "fp").get("a.py", str(file), "q") is MISSING
+    assert FileCache(cache_file, "fp", root=tmp_path).get("a.py", "q") is MISSING
 
 
 def test_same_content_elsewhere_shares_the_answer(tmp_path, trusted_now):
-    file, cache_file = store_answer(tmp_path, b"x = 1\n")
-    cache = FileCache(cache_file, "fp")
+    _file, cache_file = store_answer(tmp_path, b"x = 1\n")
+    cache = FileCache(cache_file, "fp", root=tmp_path)
     copy = tmp_path / "b.py"
     copy.write_bytes(b"x = 1\n")
-    assert cache.get("b.py", str(copy), "q") is MISSING  # never seen: its digest needs its bytes
-    assert cache.digest("b.py", str(copy), lambda: b"x = 1\n") == cache.digest("a.py", str(file))
-    assert cache.get("b.py", str(copy), "q") is True
+    assert cache.get("b.py", "q") is MISSING  # never seen: its digest needs its bytes
+    assert cache.digest("b.py", lambda: b"x = 1\n") == cache.digest("a.py")
+    assert cache.get("b.py", "q") is True
 
 
 def test_files_in_the_racy_window_are_not_trusted(tmp_path):
-    file, cache_file = store_answer(tmp_path, b"import torch\n")  # modified just now: inside the window
+    _file, cache_file = store_answer(tmp_path, b"import torch\n")  # modified just now: inside the window
     assert json.loads(cache_file.read_text())["files"] == {}
-    assert FileCache(cache_file, "fp").get("a.py", str(file), "q") is MISSING
+    assert FileCache(cache_file, "fp", root=tmp_path).get("a.py", "q") is MISSING
 
 
 def test_a_checker_change_drops_everything(tmp_path, trusted_now):
-    file, cache_file = store_answer(tmp_path, b"import torch\n")
-    assert FileCache(cache_file, "another checker").get("a.py", str(file), "q") is MISSING
+    _file, cache_file = store_answer(tmp_path, b"import torch\n")
+    assert FileCache(cache_file, "another checker", root=tmp_path).get("a.py", "q") is MISSING
 
 
 @pytest.mark.parametrize(
@@ -87,13 +88,13 @@ def test_a_checker_change_drops_everything(tmp_path, trusted_now):
     ],
 )
 def test_a_damaged_cache_is_a_miss(tmp_path, trusted_now, damage):
-    file, cache_file = store_answer(tmp_path, b"import torch\n")
+    _file, cache_file = store_answer(tmp_path, b"import torch\n")
     cache_file.write_text(damage)
-    cache = FileCache(cache_file, "fp")
-    assert cache.get("a.py", str(file), "q") is MISSING
-    cache.put("a.py", str(file), "q", False, lambda: b"import torch\n")
+    cache = FileCache(cache_file, "fp", root=tmp_path)
+    assert cache.get("a.py", "q") is MISSING
+    cache.put("a.py", "q", False, lambda: b"import torch\n")
     cache.save({"a.py"})  # and the next run repairs it
-    assert FileCache(cache_file, "fp").get("a.py", str(file), "q") is False
+    assert FileCache(cache_file, "fp", root=tmp_path).get("a.py", "q") is False
 
 
 def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path, trusted_now):
@@ -104,15 +105,15 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path, trusted_now):
 
 def test_entries_of_files_no_longer_listed_are_dropped(tmp_path, trusted_now):
     _file, cache_file = store_answer(tmp_path, b"import torch\n")
-    cache = FileCache(cache_file, "fp")
-    cache.put("b.py", str(tmp_path / "b.py"), "q", True, lambda: b"other\n")  # forces a write
+    cache = FileCache(cache_file, "fp", root=tmp_path)
+    cache.put("b.py", "q", True, lambda: b"other\n")  # forces a write
     cache.save({"b.py"})
     assert "a.py" not in json.loads(cache_file.read_text())["files"]
 
 
 def test_without_a_path_nothing_is_read_or_written(tmp_path):
-    cache = FileCache(None)
-    cache.put("a.py", str(tmp_path / "a.py"), "q", True, lambda: b"x")
+    cache = FileCache(None, root=tmp_path)
+    cache.put("a.py", "q", True, lambda: b"x")
     cache.save({"a.py"})
     assert list(tmp_path.iterdir()) == []
 
@@ -221,3 +222,30 @@ def test_entry_summaries_are_followed_again_only_when_their_files_change(make_re
     backdate(root / "README.md")
     assert rng001(root) == broken  # the parse problem met on the way is reported again from the cache
     assert followed == []
+
+
+def test_git_blob_sizes_are_asked_once_per_object(make_repo, trusted_now, monkeypatch):
+    """Object ids are content hashes: a size learnt once holds for good; only new blobs are asked of git."""
+    from reprocheck.facts import git_facts
+
+    root = make_repo({**FILES, "data/big.bin": b"\0" * 5000})
+    age(root)
+    asked: list[list[str]] = []
+    original = git_facts.run_git
+
+    def recording(repo, args, stdin=None):
+        if args[0] == "cat-file" and args[1].startswith("--batch-check"):
+            asked.append(stdin.split())
+        return original(repo, args, stdin)
+
+    monkeypatch.setattr(git_facts, "run_git", recording)
+    first = report(root, "--select", "DAT001,DAT002")
+    assert len(asked) == 1 and len(asked[0]) == len(FILES) + 1
+    (root / "data" / "small.csv").write_text("a,b\n1,2\n")
+    git(root, "add", "data/small.csv")
+    age(root)
+    asked.clear()
+    second = report(root, "--select", "DAT001,DAT002")
+    assert len(asked) == 1 and len(asked[0]) == 1  # the new blob only
+    assert second["findings"] == report(root, "--no-cache", "--select", "DAT001,DAT002")["findings"]
+    assert first["findings"] == [f for f in second["findings"] if f["path"] != "data/small.csv"]

@@ -239,14 +239,23 @@ def index_entries(project) -> dict[str, str] | None:
 
 
 def blob_sizes(project, entries: dict[str, str]) -> dict[str, int]:
-    """Size of every blob in one `git cat-file --batch-check` call."""
+    """Size of every blob: kept between runs by object id (a content hash), the others from one
+    `git cat-file --batch-check` call."""
     ids = sorted(set(entries.values()))
-    output = run_git(project.root, ["cat-file", "--batch-check=%(objectname) %(objectsize)"], "\n".join(ids) + "\n")
-    by_id: dict[str, int] = {}
-    for line in (output or b"").splitlines():
-        fields = line.split()
-        if len(fields) == 2 and fields[1].isdigit():
-            by_id[fields[0].decode()] = int(fields[1])
+    cache = project.file_cache
+    by_id: dict[str, int] = cache.blob_sizes(ids) if cache is not None else {}
+    asked = [oid for oid in ids if oid not in by_id]
+    if asked:
+        batch = ["cat-file", "--batch-check=%(objectname) %(objectsize)"]
+        output = run_git(project.root, batch, "\n".join(asked) + "\n")
+        found: dict[str, int] = {}
+        for line in (output or b"").splitlines():
+            fields = line.split()
+            if len(fields) == 2 and fields[1].isdigit():
+                found[fields[0].decode()] = int(fields[1])
+        if cache is not None:
+            cache.keep_blob_sizes(found)
+        by_id.update(found)
     return {rel: by_id[oid] for rel, oid in entries.items() if oid in by_id}
 
 

@@ -271,7 +271,7 @@ class PyModule:
         known = self._mentions.get(words)
         if known is None:
             if self.cell is None and self.project is not None:  # a file: its answer is kept between runs
-                known = self.project.remembered("mentions " + "|".join(words), self.path, lambda: self._has(words))
+                known = self.project.remembered(mentions_query(words), self.path, lambda: self._has(words))
             else:
                 known = self._has(words)
             self._mentions[words] = known
@@ -405,6 +405,12 @@ class PyModule:
 
     def imported_modules(self) -> set[str]:
         return {item.module for item in self.imports if item.module}
+
+
+@functools.cache
+def mentions_query(words: tuple[str, ...]) -> str:
+    """The per-file cache's name of the question "does the text mention one of `words`"."""
+    return "mentions " + "|".join(words)
 
 
 @functools.cache
