@@ -24,6 +24,7 @@ made on; `holdout.toml` (judged in `holdout-verdicts.csv`), `holdout2.toml` (jud
 `holdout3.toml` (judged in `holdout3-verdicts.csv`) hold repositories that no fix was tuned on, for the precision
 on repositories the checker has not seen.
 
+`--misses FILE` writes the judged sampled findings whose verdict is wrong or noise (what to fix next), and
 `--pending FILE` writes the unjudged sampled findings as CSV rows with an empty verdict, to be judged and appended
 to `verdicts.csv`. A verdict holds for one claim: when a finding's message or severity changes, it is judged
 again (the file keeps the older verdicts as history). `--reports DIR` keeps each repository's JSON report there
@@ -184,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=Path, help="keep each repository's JSON report here")
     parser.add_argument("--reuse", action="store_true", help="read the reports kept in --reports instead of running")
     parser.add_argument("--pending", type=Path, help="write the sampled findings nobody judged yet to this CSV")
+    parser.add_argument("--misses", type=Path, help="write the sampled findings judged wrong or noise to this CSV")
     parser.add_argument(
         "--list",
         type=Path,
@@ -230,6 +232,14 @@ def main(argv: list[str] | None = None) -> int:
             "codes with wrong or noise verdicts: "
             + ", ".join(f"{code} {c['right']}/{sum(c.values())}" for code, c in sorted(misses.items()))
         )
+
+    if args.misses:
+        with args.misses.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, FIELDS)
+            writer.writeheader()
+            for _, _, row in judged:
+                if row["verdict"] != "right":
+                    writer.writerow({field: row[field] for field in FIELDS})
 
     every = [(repo, f) for repo, items in findings.items() for f in items]
     sites = {fix_site(repo, f) for repo, f in every}
