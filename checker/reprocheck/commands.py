@@ -165,10 +165,18 @@ def check(
     isolated: IsolatedOpt = False,
     no_cache: Annotated[
         bool,
-        typer.Option(
-            "--no-cache", help="Neither read nor write the run cache (.reprocheck_cache/ at the project root)."
-        ),
+        typer.Option("--no-cache", help="Neither read nor write the caches (.reprocheck_cache/ at the project root)."),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to use: 1 runs everything in this one; 2 or more run the Python analysis beside the "
+            "other rules (default: 2 on a multi-core machine for a large repository; also REPROCHECK_JOBS).",
+        ),
+    ] = None,
     write_baseline: Annotated[
         bool,
         typer.Option(
@@ -211,6 +219,7 @@ def check(
         no_cache=no_cache,
         no_baseline=no_baseline,
         write_baseline=write_baseline,
+        jobs=jobs,
     )
     try:
         targets = group_targets(paths or [Path(".")])

@@ -48,6 +48,7 @@ def run_rules(
     only: list[str] | None = None,
     baseline: baselines.Baseline | None = None,
     baseline_file: str | None = None,
+    jobs: int | None = None,
 ) -> RunResult:
     """Check `project`; `only` limits reported findings to these root-relative paths (and below). `baseline`
     hides the findings it records; the file at `baseline_file` (applied or not) is the checker's own output,
@@ -55,7 +56,7 @@ def run_rules(
     rules = load_rules()
     result = RunResult(project=project, rules=rules, selection=selection, baseline_file=baseline_file)
     first = sorted(code for code in selection.to_run if code not in LAST)
-    raw, result.errors = run_split(project, first, rules, check_rules, RuleError)
+    raw, result.errors = run_split(project, first, rules, check_rules, RuleError, jobs)
     # RPC002 reports what the others could not parse (in either process); RPC001 is computed below from the
     # suppressions' bookkeeping.
     if "RPC002" in selection.to_run:

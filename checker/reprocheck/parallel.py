@@ -9,7 +9,7 @@ Facts are pure functions of the files, so the merged result is exactly a sequent
 fork is missing (Windows), the repository is small (under 2,000 files and 256 KB of Python), or the child dies,
 everything runs here.
 
-`REPROCHECK_JOBS=1` forces a sequential run; `REPROCHECK_JOBS=2` splits whatever the size (for tests).
+`--jobs 1` (or `REPROCHECK_JOBS=1`) forces a sequential run; `--jobs 2` splits whatever the size.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ MIN_FILES = 2000
 CHILD_FACTS = frozenset({"call_graph", "third_party_imports"})
 
 
-def jobs(project: Project) -> int:
-    """How many processes to use: 2 on a multi-core POSIX machine for a large repository, else 1."""
-    configured = os.environ.get("REPROCHECK_JOBS", "")
+def jobs(project: Project, requested: int | None = None) -> int:
+    """How many processes to use: `requested` (`--jobs`), else REPROCHECK_JOBS, else 2 on a multi-core POSIX
+    machine for a large repository, else 1. The work splits in two halves, so more than 2 runs 2."""
+    configured = str(requested) if requested is not None else os.environ.get("REPROCHECK_JOBS", "")
     if configured.isdigit() and int(configured) > 0:
         wanted = min(int(configured), 2)
     else:
@@ -99,9 +100,12 @@ def encode(findings: list[Finding], errors: list, problems: list[ParseProblem], 
     ).encode("ascii")  # json escapes every non-ASCII character, lone surrogates of odd file names included
 
 
-def run_split(project: Project, codes: list[str], rules: dict, run: Callable, error_type: type):
-    """Run `codes` with `run(project, codes) -> (findings, errors)`, in two processes when worthwhile."""
-    here, child = split(codes, rules) if jobs(project) > 1 else (codes, [])
+def run_split(
+    project: Project, codes: list[str], rules: dict, run: Callable, error_type: type, requested: int | None = None
+):
+    """Run `codes` with `run(project, codes) -> (findings, errors)`, in two processes when worthwhile
+    (`requested`: the `--jobs` option)."""
+    here, child = split(codes, rules) if jobs(project, requested) > 1 else (codes, [])
     if not here or not child:
         return run(project, codes)
     for stream in (sys.stdout, sys.stderr):

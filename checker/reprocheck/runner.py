@@ -30,6 +30,7 @@ class CheckOptions:
     no_cache: bool = False
     no_baseline: bool = False
     write_baseline: bool = False
+    jobs: int | None = None  # processes; None: REPROCHECK_JOBS, else by the repository's size (parallel.py)
 
     @property
     def use_baseline(self) -> bool:
@@ -110,7 +111,7 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
     project.file_cache = file_cache
     baseline_rel = normal_rel(settings.baseline)
     baseline = baselines.load(target.root, baseline_rel) if options.use_baseline else None
-    result = run_rules(project, selection, target.only, baseline, baseline_rel)
+    result = run_rules(project, selection, target.only, baseline, baseline_rel, jobs=options.jobs)
     if file_cache is not None:
         with contextlib.suppress(OSError):
             cache.prepare_folder(file_cache.path.parent)

@@ -39,6 +39,21 @@ def test_two_processes_report_exactly_what_one_does(make_repo, monkeypatch):
     assert {"RNG001", "SEC001", "DKR003", "DKR004"} <= {f["code"] for f in split}
 
 
+def test_the_jobs_option_wins_over_the_environment(make_repo, monkeypatch):
+    root = make_repo(REPO)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setenv("REPROCHECK_JOBS", "2")
+    alone = findings(root, "--jobs", "1")
+    assert forks == []
+    monkeypatch.setenv("REPROCHECK_JOBS", "1")
+    split = findings(root, "--jobs", "4")  # more than two runs two: the work splits in two halves
+    assert forks == [1] and split == alone
+    result = run_cli(str(root), "--jobs", "0")
+    assert result.exit_code == 2 and "--jobs" in result.stderr
+
+
 def test_a_rule_crashing_in_the_child_is_reported_with_its_code(make_repo, scratch_rules, monkeypatch):
     def explode(self, python_modules):
         yield self.finding("found before the crash", "train.py", 1)
