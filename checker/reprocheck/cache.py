@@ -33,6 +33,9 @@ RACY_SECONDS = 2.0
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # https://bford.info/cachedir/
+
+
 def prepare_folder(folder: Path) -> None:
     """Make the cache folder, ignored by git and tagged as a cache for backup tools (raises OSError)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -41,10 +44,7 @@ def prepare_folder(folder: Path) -> None:
         ignore.write_text("# Created by reprocheck: the cache never belongs in git.\n*\n", encoding="utf-8")
     tag = folder / "CACHEDIR.TAG"
     if not tag.exists():
-        tag.write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n# reprocheck cache: safe to delete.\n",
-            encoding="utf-8",
-        )
+        tag.write_text(f"{TAG_SIGNATURE}\n# reprocheck cache: safe to delete (`reprocheck clean`).\n", encoding="utf-8")
 
 
 @functools.cache

@@ -12,7 +12,7 @@ import sys
 
 from reprocheck import __version__
 
-COMMANDS = ("check", "rules", "rule", "config", "init")
+COMMANDS = ("check", "rules", "rule", "config", "init", "clean")
 HELP = ("-h", "--help")
 VERSION = (["--version"], ["-V"], ["version"])
 

@@ -349,6 +349,38 @@ def init_command(
     typer.echo(snippets(), nl=False)
 
 
+@app.command("clean")
+def clean_command(
+    path: Annotated[Path, typer.Argument(help="The project whose cache to remove.")] = Path("."),
+) -> None:
+    """Remove the project's cache (`.reprocheck_cache/`, or the `cache-dir` setting); the next run is cold."""
+    import shutil
+
+    from reprocheck.cache import TAG_SIGNATURE
+    from reprocheck.config import ConfigError
+    from reprocheck.runner import CheckOptions, cache_location, group_targets
+
+    try:
+        root = group_targets([path])[0].root
+    except ConfigError as error:
+        raise fail(str(error)) from None
+    folder = cache_location(root, CheckOptions())[0]
+    if not folder.exists():
+        typer.echo(f"No cache at {folder}.")
+        return
+    try:
+        tagged = (folder / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith(TAG_SIGNATURE)
+    except OSError:
+        tagged = False
+    if not tagged or folder.resolve() == root:  # a `cache-dir` pointing at the project itself is never removed
+        raise fail(f"{folder} is not a reprocheck cache (no CACHEDIR.TAG written by reprocheck): not removed")
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        raise fail(f"cannot remove {folder}: {error.strerror or error}") from None
+    typer.echo(f"Removed {folder}.")
+
+
 @app.command("config")
 def config_command(
     path: Annotated[Path, typer.Argument(help="Project whose settings to show.")] = Path("."),

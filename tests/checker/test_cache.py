@@ -138,3 +138,21 @@ def test_a_new_origin_remote_invalidates(repo):
 
 def ci003(found: dict) -> list[dict]:
     return [f for f in found["findings"] if f["code"] == "CI003"]
+
+
+def test_clean_removes_the_cache_and_nothing_else(repo):
+    report(repo)
+    assert (repo / ".reprocheck_cache" / "files.json").exists()
+    done = run_cli("clean", str(repo))
+    assert done.exit_code == 0 and "Removed" in done.stdout
+    assert not (repo / ".reprocheck_cache").exists()
+    assert run_cli("clean", str(repo)).stdout.startswith("No cache at")
+    assert report(repo)["findings"] == report(repo, "--no-cache")["findings"]  # the next run is cold and equal
+
+
+def test_clean_refuses_a_folder_reprocheck_did_not_make(repo):
+    with open(repo / "pyproject.toml", "a") as handle:
+        handle.write('\n[tool.reprocheck]\ncache-dir = "src"\n')
+    done = run_cli("clean", str(repo))
+    assert done.exit_code == 2 and "not a reprocheck cache" in done.stderr
+    assert (repo / "src" / "demo" / "train.py").exists()

@@ -79,7 +79,8 @@ def test_help_lists_commands_and_check_options():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--bogus"], "No such option: --bogus (see `reprocheck check --help`)"),
+        (["--bogus"], "No such option: --bogus"),
+        (["--selct", "ALL"], "No such option: --selct (Possible options: --extend-select, --help, --select)"),
         (["rule"], "Missing argument"),
         (["rules", "--x"], "No such option: --x"),
         (["rules", "--output-format", "xml"], "--output-format: 'xml' is not one of table, json"),
