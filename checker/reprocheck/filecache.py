@@ -177,9 +177,16 @@ class FileCache:
             **self.kept_new,
         }
         blobs = self.blobs_used or self.blobs  # the sizes this run asked for (all kept when it asked none)
-        if not self.new and index == self.index and derived == self.kept and blobs == self.blobs:
-            return
         used = {entry[5] for entry in index.values()}
+        # Answers about a file still inside the racy window are not written (its stat cannot be trusted yet), nor
+        # is a summary that depends on one: a run right after an edit, the everyday case, writes nothing.
+        learnt = any(digest in used for digest in self.new) or any(
+            all(digest in used for digest in entry[1].values())
+            for name, entry in derived.items()
+            if self.kept.get(name) != entry
+        )
+        if not learnt and index == self.index and blobs == self.blobs and derived.keys() == self.kept.keys():
+            return
         numbers: dict[str, int] = {}  # each query's text once: a file's answers name them by number
         results = {
             digest: [[numbers.setdefault(query, len(numbers)), value] for query, value in answers.items()]
