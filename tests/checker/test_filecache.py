@@ -176,6 +176,7 @@ def test_a_forked_child_shares_what_it_learnt(make_repo, trusted_now, monkeypatc
     imports = kept["queries"].index("imports")
     helper = kept["files"]["src/demo/helper_3.py"][5]
     assert [imports, [[2, None, 0, ["numpy"]]]] in kept["results"][helper]
+    assert any(name.startswith("entry ") for name in kept["derived"])  # the child's entry point summaries too
 
 
 # -- entry point summaries ---------------------------------------------------------------------------
