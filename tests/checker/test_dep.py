@@ -553,3 +553,26 @@ def test_dep001_leaves_a_wrong_name_to_dep006(make_repo):
     root = make_repo({"requirements.txt": "sklearn\nnumpy>=1.24\ntorch==2.3.1\n"})
     found = findings(root, select="DEP001,DEP006")
     assert sorted((f["code"], f["line"]) for f in found) == [("DEP001", 2), ("DEP006", 1)]
+
+
+def test_dep004_a_sub_folder_readme_declares_what_it_tells_users_to_install(make_repo):
+    """A tool kept in a sub-folder documents its own extra packages in its README; elsewhere they stay undeclared."""
+    root = make_repo(
+        {
+            "requirements.in": "numpy\n",
+            "README.md": "Install: `pip install flask`\n",  # the root README is the project's: its files declare
+            "train.py": "import numpy\nimport flask\n",
+            "utils/rest_api/README.md": "# REST API\n\n```bash\n$ pip install Flask==3.0.0 'requests>=2'\n```\n",
+            "utils/rest_api/app.py": "import flask\nimport requests\nimport gunicorn\n",
+            "utils/rest_api/deep/serve.py": "import flask\n",
+            "tools/convert/readme.rst": "Run ``pip install -r requirements.txt`` and ``pip install onnx``\n",
+            "tools/convert/export.py": "import onnx\nimport onnxruntime\n",
+            "docs/README.md": "pip install mkdocs  # the docs folder's own tooling\n",
+        }
+    )
+    found = {(f["path"], f["message"].split(" is imported")[0]) for f in of(root, "DEP004")}
+    assert ("train.py", "flask") in found  # the root README does not count
+    assert ("utils/rest_api/app.py", "gunicorn") in found  # not in its README
+    assert ("tools/convert/export.py", "onnxruntime") in found
+    assert not {p for p, name in found if name in ("requests", "onnx") or p.startswith("utils/rest_api/deep")}
+    assert ("utils/rest_api/app.py", "flask") not in found

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -30,8 +30,9 @@ from reprocheck.facts.requirements import (
     parse_requirement,
     pinned_version,
 )
-from reprocheck.facts.shell import parse_install
+from reprocheck.facts.shell import parse_install, split_commands
 from reprocheck.facts.structured import load_setup_cfg, load_toml, tomllib
+from reprocheck.project import UnreadableFile
 from reprocheck.tables.dependency_names import CONDA_NON_PYTHON, CONDA_TO_PYPI, IMAGE_DISTRIBUTIONS
 
 # What a declaration is, by origin: "requirements" (hand-written), "input" (*.in), "constraints", "lock",
@@ -528,20 +529,26 @@ class ProjectDeclarations:
     by_project: dict[str, frozenset[str]]
     everywhere: frozenset[str]
     root_declares: bool  # the root project declares its environment at the root (or in a requirements/ folder)
+    documented: dict[str, frozenset[str]] = field(default_factory=dict)  # folder -> its README's `pip install`s
 
     def visible_from(self, path: str) -> tuple[str, frozenset[str]]:
         """(the project of `path`, the names its code may import): those declared by its project and by the root
-        project. A root that keeps no environment of its own at the root (a course whose modules each declare
-        theirs) gives nothing to the other projects, and its own loose code may rely on any declaration."""
+        project, and those the README of a folder holding it (below the root) tells users to install for it. A
+        root that keeps no environment of its own at the root (a course whose modules each declare theirs) gives
+        nothing to the other projects, and its own loose code may rely on any declaration."""
         folder = self.projects.owner(path)
         names = self.by_project.get(folder, frozenset()) if folder else frozenset()
         if self.root_declares:
             names |= self.by_project.get("", frozenset())
-        return folder, names or self.everywhere
+        names = names or self.everywhere
+        for documented, installed in self.documented.items():
+            if path.startswith(documented + "/"):
+                names |= installed
+        return folder, names
 
 
 @fact
-def project_declarations(declared_distributions, projects) -> ProjectDeclarations:
+def project_declarations(declared_distributions, projects, documented_installs) -> ProjectDeclarations:
     """`declared_distributions` sorted by the project each declaration belongs to."""
     by_project: dict[str, set[str]] = {}
     root_declares = False
@@ -551,7 +558,55 @@ def project_declarations(declared_distributions, projects) -> ProjectDeclaration
             by_project.setdefault(owner, set()).add(name)
             root_declares = root_declares or (owner == "" and projects.at_root(item.path))
     frozen = {folder: frozenset(names) for folder, names in by_project.items()}
-    return ProjectDeclarations(projects, frozen, frozenset(declared_distributions), root_declares)
+    everywhere = frozenset(declared_distributions)
+    return ProjectDeclarations(projects, frozen, everywhere, root_declares, documented_installs)
+
+
+# -- what a folder's README tells users to install ------------------------------------------------------------------
+README_NAME = re.compile(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
+# A `pip install` command on a line of its own (in a code block or not; a shell prompt, `!` or `%` may lead it).
+CODE_SPAN = re.compile(r"`+([^`]+)`+")
+README_INSTALL = re.compile(r"^\s*(?:[$>]\s*|!|%)?((?:python3?\s+-m\s+)?(?:pip3?|uv\s+pip)\s+install\s.*)$")
+
+
+@fact
+def documented_installs(project) -> dict[str, frozenset[str]]:
+    """Folder -> the distributions the README of that folder (below the root) tells users to `pip install` for
+    its code: a tool or example kept in a sub-folder (`utils/flask_rest_api/`, `competitions/task_2/`) documents
+    its own extra packages there. The root README is the project's, whose declarations belong in its files."""
+    found: dict[str, frozenset[str]] = {}
+    for rel in project.select(lambda path: "/" in path and README_NAME.match(path.rsplit("/", 1)[-1]) is not None):
+        names = project.remembered("readme-installs", rel, lambda rel=rel: readme_installs(project, rel))
+        if names:
+            found[rel.rsplit("/", 1)[0]] = frozenset(names)
+    return found
+
+
+def readme_installs(project, rel: str) -> list[str]:
+    """The distributions (PEP 503 names) of the `pip install` lines of a README (JSON data: kept by content)."""
+    try:
+        text = project.read_text(rel)
+    except UnreadableFile:
+        return []
+    if "install" not in text:
+        return []
+    names: set[str] = set()
+    commands = []
+    for line in text.splitlines():
+        for candidate in (line, *CODE_SPAN.findall(line)):  # a line of its own, or `pip install x` in a sentence
+            match = README_INSTALL.match(candidate)
+            if match is not None:
+                commands.append(match.group(1))
+    for found in commands:
+        for command in split_commands(found):
+            install = parse_install(command)
+            if install is None or install.tool != "pip":
+                continue
+            for package in install.packages:
+                fields = parse_requirement(package)
+                if "error" not in fields and fields.get("name") and not fields.get("local_path"):
+                    names.add(fields["name"])
+    return sorted(names)
 
 
 # -- what is installed without a declaration naming it -------------------------------------------------------------

@@ -328,8 +328,10 @@ class UndeclaredImport(Rule):
     (`# clearml>=1.2`: listed as optional on purpose), and the companions of a declared distribution that are part
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
     `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
-    itself, since NB003 reports that install, and a script's PEP 723 inline metadata (`# /// script` with
-    `dependencies = [...]`) declares that script's own. In a repository of several projects (a course or
+    itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with
+    `dependencies = [...]`) declares that script's own, and the README of a sub-folder that tells users to
+    `pip install` packages declares them for that folder's code (not the root README: the project's
+    declarations belong in its files). In a repository of several projects (a course or
     monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the
     repository's root project, when the root declares its environment (at the root or in a `requirements/`
     folder); otherwise the root's loose code may rely on any declaration in the repository. Import names are
