@@ -1,13 +1,14 @@
 """What an entry point reaches, kept between runs with the files it was computed from.
 
 An entry point's summary (the units it reaches, the random-state calls and the seeding among them) is a function
-of the code of the files its reach runs through, the file list (which names a module can be imported under), the
-class statements of every module (a subclass elsewhere can override a method the reach calls on `self`) and the
-settings. Every module a reached unit imports is itself in the reach (its body runs at import time), so the files
-of the plain reach (every branch taken) hold all the code the summary read. The summary is kept in the per-file
-cache (filecache.py) with the digests of those files, under a key made of the other inputs; while all of them
-hold, a later run uses it without following the entry point again. Problems met on the way (a file of the reach
-that does not parse) are kept with it and recorded again, so that RPC002 reports the same either way.
+of the code of the files its reach runs through, the list of Python files and notebooks (which names a module can
+be imported under), the class statements of every module (a subclass elsewhere can override a method the reach
+calls on `self`) and the settings. Every module a reached unit imports is itself in the reach (its body runs at
+import time), so the files of the plain reach (every branch taken) hold all the code the summary read. The summary
+is kept in the per-file cache (filecache.py) with the digests of those files, under a key made of the other
+inputs; while all of them hold, a later run uses it without following the entry point again. Problems met on the
+way (a file of the reach that does not parse) are kept with it and recorded again, so that RPC002 reports the same
+either way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from reprocheck import filekinds
 from reprocheck.facts.entrypoints import EntryPoint
 from reprocheck.facts.reachability import CallGraph, Unit
 from reprocheck.filecache import MISSING
@@ -38,7 +40,8 @@ class EntryCache:
         if self._key is None:
             digest = hashlib.sha256(f"entry-randomness {VERSION}\n".encode())
             digest.update(json.dumps(self.settings.as_dict(), sort_keys=True, default=str).encode())
-            digest.update("\0".join(self.project.files).encode("utf-8", "surrogateescape"))
+            code = [rel for rel in self.project.files if filekinds.is_python(rel) or filekinds.is_notebook(rel)]
+            digest.update("\0".join(code).encode("utf-8", "surrogateescape"))  # what the module names come from
             index = sorted((word, sorted(found)) for word, found in self.graph.base_index().items())
             digest.update(json.dumps(index).encode("utf-8", "surrogateescape"))
             self._key = digest.hexdigest()
