@@ -794,7 +794,7 @@ def test_ci004_lookalikes(make_repo):
 def test_sec002_untrusted_expressions_in_run(make_repo):
     files = {
         ".github/workflows/triage.yml": (
-            "on:\n  issue_comment:\n  workflow_dispatch:\n    inputs:\n      note: {type: string}\n"
+            "on:\n  issue_comment:\n  workflow_call:\n    inputs:\n      note: {type: string}\n"
             "jobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
             "      - run: |\n"
             '          echo "title: ${{ github.event.issue.title }}"\n'
@@ -842,6 +842,12 @@ def test_sec002_lookalikes(make_repo):
             "      - name: ${{ github.event.pull_request.title }}\n        run: echo hi\n"
         ),
         ".gitlab-ci.yml": "t:\n  script: echo ${{ github.event.issue.title }}\n",
+        # inputs only a person with write access can set: a manual dispatch
+        ".github/workflows/manual.yml": (
+            "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      ref: {type: string}\n"
+            "jobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            "      - run: git checkout ${{ inputs.ref }} && echo ${{ github.event.inputs.ref }}\n"
+        ),
     }
     assert found(make_repo, files, "SEC002") == []
 

@@ -742,13 +742,17 @@ SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice", "environment"})
 BOOLEAN_EXPRESSION = re.compile(r"(==|!=|<=|>=|^\s*!|^\s*(contains|startsWith|endsWith)\()")
 
 
-def untrusted_references(expression: str, inputs: dict[str, str]) -> list[str]:
+def untrusted_references(expression: str, inputs: dict[str, str], dispatch_only: bool = False) -> list[str]:
+    """The untrusted references of one `${{ }}` expression. `dispatch_only`: the workflow's inputs can only come
+    from `workflow_dispatch` (no `workflow_call`), which only people with write access can run."""
     if BOOLEAN_EXPRESSION.search(expression):
         return []
     out = []
     for match in UNTRUSTED.finditer(expression):
         reference = match.group(1).rstrip(".")
-        if reference.startswith(("inputs.", "github.event.inputs.")):
+        if reference.startswith("github.event.inputs.") or (reference.startswith("inputs.") and dispatch_only):
+            continue  # set by whoever dispatches the workflow by hand: a person who can push code anyway
+        if reference.startswith("inputs."):
             name = reference.rsplit(".", 1)[1]
             if inputs.get(name, "string") in SAFE_INPUT_TYPES:
                 continue
@@ -764,8 +768,12 @@ class WorkflowScriptInjection(Rule):
     Reports an untrusted `${{ github.event.* }}`, `${{ github.head_ref }}` or `${{ inputs.* }}` expression
     written inside a workflow or composite-action `run:` script, once per step (listing its expressions; the
     step's other lines are related locations: one `env:` block fixes them).
-    Numeric and SHA fields (`github.event.pull_request.number`, `….head.sha`), boolean/number/choice
-    `workflow_dispatch` inputs and comparisons (`${{ github.event.action == 'opened' }}`) are not reported.
+    Numeric and SHA fields (`github.event.pull_request.number`, `….head.sha`), boolean/number/choice inputs,
+    comparisons (`${{ github.event.action == 'opened' }}`) and the inputs of a workflow that only
+    `workflow_dispatch` can set (`github.event.inputs.*`, and `inputs.*` of a workflow without `workflow_call`:
+    only people with write access, who can change the workflow anyway, run it by hand) are not reported. The
+    inputs of a reusable workflow (`workflow_call`) and of a composite action are: their caller may pass
+    untrusted text.
 
     ## Why it matters
     GitHub pastes the expression's value into the script before the shell runs it. A pull-request title such as
@@ -796,10 +804,11 @@ class WorkflowScriptInjection(Rule):
             if config.kind not in ("github", "action"):
                 continue
             source_lines = config.yaml.text.splitlines() if config.yaml is not None else []
+            dispatch_only = config.kind == "github" and "workflow_call" not in config.events
             for step in config.run_steps:
                 by_line: dict[int, list[tuple[str, str]]] = {}  # line -> (expression as written, reference)
                 for match in EXPRESSION.finditer(step.script):
-                    for reference in untrusted_references(match.group(1), config.inputs):
+                    for reference in untrusted_references(match.group(1), config.inputs, dispatch_only):
                         line = step.line if step.folded else step.line + step.script.count("\n", 0, match.start())
                         by_line.setdefault(line, []).append((match.group(0), reference))
                 if not by_line:
