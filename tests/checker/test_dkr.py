@@ -99,6 +99,40 @@ def test_dkr003_lookalikes(make_repo):
     assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR003") == []
 
 
+def test_dkr003_a_dev_containers_build_args_decide_the_image(make_repo):
+    """devcontainer.json `build.args` override the Dockerfile's ARG defaults: the finding names the image the dev
+    container builds from; an arg that fills an ARG without default makes the FROM judgeable; args of another
+    Dockerfile, args naming no declared ARG and a digest the args complete are left as they are."""
+    dockerfile = "ARG VARIANT=3-bookworm\nFROM mcr.microsoft.com/devcontainers/python:1-${VARIANT}\n"
+    files = {
+        ".devcontainer/devcontainer.json": '{\n  // the dev container\n  "build": {"dockerfile": "Dockerfile",'
+        ' "context": "..", "args": {"VARIANT": "3.11-bookworm",}},\n}\n',
+        ".devcontainer/Dockerfile": dockerfile,
+        ".devcontainer/gpu/devcontainer.json": '{"build": {"dockerfile": "Dockerfile", "args": {"CUDA": "12.1.1"}}}',
+        ".devcontainer/gpu/Dockerfile": "ARG CUDA\nFROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04\n",
+        ".devcontainer/other/devcontainer.json": '{"build": {"dockerfile": "Dockerfile", "args": {"NODE": "20"}}}',
+        ".devcontainer/other/Dockerfile": dockerfile,
+        "docker/Dockerfile": dockerfile,  # no dev container builds it: its own default
+        ".devcontainer/pinned/devcontainer.json": '{"build": {"dockerfile": "Dockerfile", "args": {"V": "3.11"}}}',
+        ".devcontainer/pinned/Dockerfile": f"ARG V=3\nFROM python:${{V}}-slim{DIGEST}\n",
+    }
+    found = sorted(dkr(make_repo, files, "DKR003"))
+    assert [(path, message.split(" (")[0]) for path, _, message in found] == [
+        (".devcontainer/Dockerfile", "FROM mcr.microsoft.com/devcontainers/python:1-3.11-bookworm"),
+        (".devcontainer/gpu/Dockerfile", "FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04"),
+        (".devcontainer/other/Dockerfile", "FROM mcr.microsoft.com/devcontainers/python:1-3-bookworm"),
+        ("docker/Dockerfile", "FROM mcr.microsoft.com/devcontainers/python:1-3-bookworm"),
+    ]
+    assert "pin as mcr.microsoft.com/devcontainers/python:1-3.11-bookworm@sha256:<digest>" in found[0][2]
+    # an arg that makes the image :latest is DKR002's
+    latest = {
+        **files,
+        ".devcontainer/devcontainer.json": '{"build": {"dockerfile": "Dockerfile", "args": {"VARIANT": "latest"}}}',
+        ".devcontainer/Dockerfile": "ARG VARIANT=3.11\nFROM python:${VARIANT}\n",
+    }
+    assert [path for path, _, _ in dkr(make_repo, latest, "DKR002")] == [".devcontainer/Dockerfile"]
+
+
 # -- DKR004: Python package installs ------------------------------------------------------------------------------
 def test_dkr004_unpinned_installs_in_every_spelling(make_repo):
     dockerfile = (

@@ -258,3 +258,26 @@ def test_env002_conda_python_in_an_install_command(make_repo):
     (found,) = of(root, "ENV002")
     assert (found["path"], found["line"]) == ("Dockerfile", 2)
     assert found["message"].startswith("Python 3.10 in Dockerfile (conda) disagrees with 3.11 in .python-version")
+
+
+def test_env002_a_site_hosts_runtime_txt_is_not_the_projects_python(make_repo):
+    """Netlify reads a bare version from runtime.txt for its site build (and a netlify.toml configures it): the
+    docs deployment's Python, compared with nothing. Heroku/Binder's `python-3.X` runtime.txt is compared."""
+    workflows = {
+        ".github/workflows/main_python.yml": workflow("3.10"),
+        ".github/workflows/main_cpp.yml": workflow("3.11"),
+        "requirements.txt": "numpy==1.26.4\n",
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.10"\n',
+    }
+    assert of(make_repo({**workflows, "runtime.txt": "3.9\n"}), "ENV002") == []
+    netlify = {"site/runtime.txt": "python-3.8\n", "site/netlify.toml": "[build]\ncommand = 'mkdocs build'\n"}
+    assert of(make_repo({**workflows, **netlify}), "ENV002") == []
+    # the same version written for Heroku or Binder is the project's pin: it disagrees with CI
+    heroku = make_repo({**workflows, "runtime.txt": "python-3.9.18\n"})
+    assert sorted(where(of(heroku, "ENV002"))) == [
+        (".github/workflows/main_cpp.yml", 8),
+        (".github/workflows/main_python.yml", 8),
+        ("runtime.txt", 1),
+    ]
+    # a bare-version runtime.txt still counts as a pin for ENV001 (the project names a Python somewhere)
+    assert of(make_repo({"train.py": "import numpy\n", "runtime.txt": "3.9\n"}), "ENV001") == []

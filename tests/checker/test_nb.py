@@ -356,6 +356,31 @@ def test_nb001_without_a_policy_reports_outputs_not_from_one_clean_run(make_repo
         assert shapes[f["path"]][1] in f["message"] and f["severity"] == "info"
 
 
+def test_nb001_a_clean_run_whose_counts_were_partly_blanked_is_not_reported(make_repo):
+    """Counts left on cells or on their results (`Out[n]`) that are each the position of their code cell, with
+    one after the first blank, come from one top-to-bottom run: the blanks were cleared since. Counts that are not
+    the cells' positions, or no count after the blank, are still reported."""
+    blanked = notebook(
+        markdown("# Paper\n"),
+        code("import torch\n", count=1, outputs=[stream("ok\n")]),
+        code("x = 1\n", count=2, outputs=[stream("1\n")]),
+        code("x\n", outputs=[result(3, "1")]),
+        code("print(x)\n", outputs=[stream("1\n")]),
+        code("y = 2\n"),
+        code("x + y\n", outputs=[result(6, "3")]),
+        code("print(y)\n", outputs=[stream("2\n")]),
+    )
+    shifted = blanked.replace('"execution_count": 6', '"execution_count": 9')
+    trailing = notebook(
+        code("a = 1\n", count=1), code("a\n", outputs=[result(2, "1")]), code("print(a)\n", outputs=[stream("1\n")])
+    )
+    found = of(make_repo({"blanked.ipynb": blanked, "shifted.ipynb": shifted, "trailing.ipynb": trailing}), "NB001")
+    assert sorted((f["path"], "shows outputs without an execution count" in f["message"]) for f in found) == [
+        ("shifted.ipynb", True),
+        ("trailing.ipynb", True),
+    ]
+
+
 def test_nb001_is_not_repeated_where_nb002_reports_the_notebook(make_repo):
     out_of_order = notebook(code("a = 1\n", count=2), code("a\n", count=1, outputs=[result(1, "1")]))
     root = make_repo({"run.ipynb": out_of_order})

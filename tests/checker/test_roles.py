@@ -294,3 +294,81 @@ def role_of(root, path):
 
     roles = FactStore(Project.discover(root, Settings())).get("roles")
     return roles.role(path), roles.why(path)
+
+
+LAB = notebook(
+    "import random\nimport torch\n\nsample = random.randint(0, 100)\nx = torch.randn(4, 4)\n",
+    "model = torch.nn.Linear(4, 2)\nprint(model(x).shape, sample)\n",
+)
+# The committed copy was made before the source changed: its cells differ, the copy command says what it is.
+STALE = notebook(
+    "import random\nimport torch\n\nsample = random.randint(0, 10)\nx = torch.randn(8, 8)\n",
+    "model = torch.nn.Linear(8, 2)\nprint(model(x).shape)\n",
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "copy", "source"),
+    [
+        (  # a docs workflow copies the root notebooks into docs/ (and one more from extras/)
+            {
+                ".github/workflows/docs.yml": "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                "      - run: cp *.ipynb docs/ # copy all notebooks\n"
+                "      - run: cp extras/intro.ipynb docs/\n      - run: mkdocs gh-deploy --force\n"
+            },
+            "docs/lab.ipynb",
+            "lab.ipynb",
+        ),
+        (  # a Makefile in a sub-folder copies with rsync, relative to its folder
+            {"course/Makefile": "site:\n\trsync -a notebooks/ ../site/notebooks/\n"},
+            "site/notebooks/lab.ipynb",
+            "course/notebooks/lab.ipynb",
+        ),
+        (  # a script runs nbconvert into an output folder after `cd`
+            {
+                "scripts/build_docs.sh": "#!/bin/sh\ncd course\njupyter nbconvert --to notebook --execute "
+                "--output-dir=../book notebooks/*.ipynb\n"
+            },
+            "book/lab.ipynb",
+            "course/notebooks/lab.ipynb",
+        ),
+        (  # a CI step in a working directory copies a folder recursively
+            {
+                ".github/workflows/site.yml": "on: push\njobs:\n  site:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                "      - run: cp -r notebooks ../public/\n        working-directory: course\n"
+            },
+            "public/notebooks/lab.ipynb",
+            "course/notebooks/lab.ipynb",
+        ),
+    ],
+)
+def test_a_notebook_a_copy_command_writes_is_a_copy_even_when_its_cells_differ(make_repo, extra, copy, source):
+    """CI steps, Makefile recipes and scripts that copy notebooks into a folder (`cp`, `cp -r`, `rsync`,
+    `jupyter nbconvert --to notebook --output-dir`) make the committed files there copies of their source, even
+    when the committed copy is stale; findings stay at the source."""
+    files = {source: LAB, copy: STALE, "extras/intro.ipynb": LAB.replace("Linear", "Bilinear"), **extra}
+    root = make_repo({**files, "requirements.txt": "torch==2.3.1\n"})
+    assert role_of(root, copy) == ("copy", f"a copy of {source}")
+    assert role_of(root, source)[0] != "copy"
+    paths = {f["path"] for f in findings(root, select="RNG001")}
+    assert source in paths and copy not in paths
+
+
+def test_copy_commands_that_write_no_committed_notebook_change_nothing(make_repo):
+    """A copy into a folder outside the repository or through a variable, a notebook copied to another name
+    that is not committed, html output of nbconvert, `mv`, and copies of other files leave roles alone."""
+    steps = (
+        "      - run: cp *.ipynb $OUT/ && cp lab.ipynb /tmp/ && cp lab.ipynb backup.ipynb\n"
+        "      - run: jupyter nbconvert --to html --output-dir site lab.ipynb\n"
+        "      - run: mv other.ipynb moved/ && cp README.md site/\n"
+    )
+    files = {
+        "lab.ipynb": LAB,
+        "site/lab.ipynb": STALE,
+        "moved/other.ipynb": LAB.replace("Linear", "Bilinear"),
+        "other.ipynb": STALE.replace("Linear", "Bilinear"),
+        ".github/workflows/docs.yml": "on: push\njobs:\n  d:\n    runs-on: ubuntu-24.04\n    steps:\n" + steps,
+    }
+    root = make_repo(files)
+    for path in ("lab.ipynb", "site/lab.ipynb", "moved/other.ipynb", "other.ipynb"):
+        assert role_of(root, path)[0] != "copy", path

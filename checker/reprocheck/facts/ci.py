@@ -435,13 +435,13 @@ def gitlab_includes(data: YamlFile) -> list[str]:
 
 # -- what a job does ---------------------------------------------------------------------------------------------
 def job_activities(config: CiConfig, job: str, tool_files: frozenset[str] = frozenset()) -> frozenset[str]:
-    """What the job does among "test", "lint", "install" (the project's environment), "setup" (a toolchain
-    set-up action), "build", "image" (a container image built from its Dockerfile), "train" and "report"
-    (fetching results and rendering them), from its name, its actions and its commands (see `tables/ci_jobs.py`);
-    empty for housekeeping (link checks, labels, greetings, stale marks, publishing what another job built).
-    `tool_files` are requirements files that list only linters and publishing tools: installing them is no
-    environment."""
-    found: set[str] = {"test"} if jobs_table.TEST_NAME.search(job) else set()
+    """What the job does among "test", "lint", "docs", "install" (the project's environment), "tools" (an install
+    of tools only: linters, twine, PyGithub), "setup" (a toolchain set-up action), "build", "image" (a container
+    image built from its Dockerfile), "train", "report" (fetching results and rendering them) and "chores"
+    (git/gh: merging, labelling, commenting), from its actions, its commands and its name (see
+    `tables/ci_jobs.py`); empty for housekeeping done by actions (labels, greetings, stale marks). `tool_files`
+    are requirements files that list only linters and publishing tools: installing them is no environment."""
+    found: set[str] = set()
     for use in config.uses:
         if use.job == job:
             found |= action_activities(use.action)
@@ -450,7 +450,15 @@ def job_activities(config: CiConfig, job: str, tool_files: frozenset[str] = froz
     for step in config.run_steps:
         if step.job == job and step.is_shell:
             found |= script_activities(step.script, step.env, step.line, tool_files)
+    if jobs_table.TEST_NAME.search(job) and not only_checks(found):
+        found.add("test")  # a job named for its tests runs them, unless its steps show it only checks documents
     return frozenset(found)
+
+
+def only_checks(activities: set[str] | frozenset[str]) -> bool:
+    """Whether a job's work is only checking (linting, link checks, docs, reports, chores): what it installs
+    serves those checks, and nothing it does makes a result."""
+    return bool(activities & jobs_table.CHECKING_ACTIVITIES) and not activities & jobs_table.RESULT_ACTIVITIES
 
 
 def script_activities(
@@ -485,7 +493,9 @@ def command_activities(command: Command, tool_files: frozenset[str] = frozenset(
         return {"install"} | program_activities(command)  # `uv run pytest` syncs the environment, then tests
     if install is not None:
         environment = install.tool in ENVIRONMENT_TOOLS and not install.action.startswith("tool ")
-        return {"install"} if environment and not only_tools(install, tool_files) else set()
+        if not environment:
+            return set()
+        return {"tools"} if only_tools(install, tool_files) else {"install"}
     return program_activities(command)
 
 
@@ -496,6 +506,8 @@ def program_activities(command: Command) -> set[str]:
         return set()
     program = posixpath.basename(argv[0])
     module = argv[2] if PYTHON.match(program) and argv[1:2] == ["-m"] and len(argv) > 2 else None
+    if program in jobs_table.CHORE_PROGRAMS:
+        return {"chores"}
     if program in jobs_table.DOCS_PROGRAMS or module in jobs_table.DOCS_PROGRAMS:
         return {"docs"}
     if (program in jobs_table.TEST_PROGRAMS or module in jobs_table.TEST_MODULES) and "--check-links" in argv:
@@ -561,7 +573,14 @@ def only_tools(install, tool_files: frozenset[str] = frozenset()) -> bool:
 
 
 def run_target(argv: list[str]) -> list[str]:
-    """`uv run --locked pytest -q` -> `pytest -q`; other commands as they are."""
+    """`uv run --locked pytest -q` -> `pytest -q`, `npx markdown-link-check x.md` -> `markdown-link-check x.md`;
+    other commands as they are."""
+    if argv and posixpath.basename(argv[0]) in jobs_table.DIRECT_RUNNERS:
+        rest, i = argv[1:], 0
+        while i < len(rest) and rest[i].startswith("-"):
+            i += 2 if rest[i] in jobs_table.DIRECT_RUNNER_VALUE_OPTIONS else 1
+        rest = rest[i:]
+        return [re.split(r"(?<=.)[@=<>~]", rest[0], maxsplit=1)[0], *rest[1:]] if rest else []  # `ruff@0.5`
     if len(argv) > 1 and posixpath.basename(argv[0]) in jobs_table.RUNNERS and argv[1] in ("run", "exec"):
         rest = argv[2:]
         while rest and rest[0].startswith("-"):

@@ -1,9 +1,11 @@
 """Dev container definitions (`.devcontainer/devcontainer.json`, `.devcontainer.json`, `.devcontainer/<name>/
-devcontainer.json`): which Dockerfile each builds, from which context, and as which user it runs.
+devcontainer.json`): which Dockerfile each builds, from which context, with which build arguments, and as which
+user it runs.
 
 A Dockerfile built for a dev container is judged together with its definition: `remoteUser`/`containerUser` say
 who runs inside the stage it builds (`build.target`, else the final stage; DKR009) and `build.context` (relative
-to the json file, `.` by default) is what the build sends (DKR010). The files are JSON with comments (JSONC);
+to the json file, `.` by default) is what the build sends (DKR010); `build.args` set the Dockerfile's ARGs, and so
+the image `FROM ${VARIANT}` names (DKR001-DKR003). The files are JSON with comments (JSONC);
 comments and trailing commas are dropped before parsing, keeping every newline so that positions stay true.
 """
 
@@ -32,6 +34,7 @@ class DevContainer:
     remote_user: str | None
     container_user: str | None
     target: str | None = None  # the stage `build.target` names; None builds the final stage
+    build_args: tuple[tuple[str, str], ...] = ()  # `build.args`: values of the Dockerfile's ARGs (`VARIANT`)
 
     @property
     def user(self) -> str | None:
@@ -81,6 +84,18 @@ def _build(project, rel: str) -> DevContainer | None:
         remote_user=text_or_none(data.get("remoteUser")),
         container_user=text_or_none(data.get("containerUser")),
         target=text_or_none(build.get("target")),
+        build_args=build_arguments(build.get("args") or data.get("build_args")),
+    )
+
+
+def build_arguments(value) -> tuple[tuple[str, str], ...]:
+    """`build.args` as (name, value) pairs; values that are not plain strings or numbers are left out."""
+    if not isinstance(value, dict):
+        return ()
+    return tuple(
+        (name, str(arg))
+        for name, arg in value.items()
+        if isinstance(name, str) and isinstance(arg, (str, int, float)) and not isinstance(arg, bool)
     )
 
 

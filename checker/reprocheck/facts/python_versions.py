@@ -89,6 +89,20 @@ def parse_specifier(text: str) -> SpecifierSet | None:
 
 
 # -- file sources ------------------------------------------------------------------------------------------------
+# A runtime.txt that a static-site host reads for its build (Netlify): the Python of the docs deployment, not of
+# the project's environment. Heroku, Binder (repo2docker) and Cloud Foundry read `python-3.X[.Y]`; Netlify reads
+# a bare version (`3.8`) and is configured by a netlify.toml in the same folder.
+SITE_HOST_RUNTIME = "runtime.txt of a site host"
+SITE_HOST_CONFIGS = ("netlify.toml",)
+
+
+def site_host_runtime(project, rel: str, pin: PythonPin) -> bool:
+    folder = posixpath.dirname(rel)
+    if any(project.exists(posixpath.join(folder, name)) for name in SITE_HOST_CONFIGS):
+        return True
+    return not pin.version.lower().startswith("python")
+
+
 def first_line_pin(project, rel: str, source: str, strip: str = "") -> PythonPin | None:
     text = project.try_read_text(rel, source)
     if text is None:
@@ -158,6 +172,8 @@ def python_pins(
             pin = first_line_pin(project, rel, ".python-version")
         elif base == "runtime.txt":
             pin = first_line_pin(project, rel, "runtime.txt")
+            if pin is not None and site_host_runtime(project, rel, pin):
+                pin = PythonPin(pin.path, pin.line, SITE_HOST_RUNTIME, pin.version, pin.minor, pin.patch)
         elif base == ".tool-versions":
             pin = first_line_pin(project, rel, ".tool-versions", strip="python")
         elif base == "Pipfile":

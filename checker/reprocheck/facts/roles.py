@@ -7,15 +7,18 @@ the role of each finding's file (see `engine.settle`).
 
 Roles come from gitignore-style globs (defaults below, replaced per role by the `roles` setting), from a notebook's
 name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, an "Open in Colab" badge, a
-`google.colab` import, Colab's metadata), and from detected vendored copies: a sub-folder with a setup of its own
+`google.colab` import, Colab's metadata), from detected vendored copies: a sub-folder with a setup of its own
 whose package is inside it, and which carries its own licence or is a package that ML repositories are known to
-vendor.
+vendor, and from copies of notebooks: the same code cells as another notebook, or written by a copy command the
+repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`).
 """
 
 from __future__ import annotations
 
 import ast
+import fnmatch
 import hashlib
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,6 +31,7 @@ from reprocheck.config import DEFAULT_ROLES
 from reprocheck.facts import fact
 from reprocheck.facts.imports import last_name
 from reprocheck.facts.notebooks import load_notebook
+from reprocheck.facts.shell import Command, _is_script_candidate, load_script, split_commands, strip_wrappers
 from reprocheck.facts.structured import load_setup_cfg, load_toml
 
 EXPERIMENT = "experiment"
@@ -95,6 +99,18 @@ class VendoredCopy:
     module: str
 
 
+@dataclass(frozen=True)
+class CopyCommand:
+    """A command the repository runs that copies files into a folder: `cp *.ipynb docs/` in a docs workflow,
+    `rsync -a notebooks/ site/`, `jupyter nbconvert --to notebook --output-dir docs/ *.ipynb`. `sources` and
+    `destination` are root-relative (sources may be globs); `path`/`line` say where it is written."""
+
+    path: str
+    line: int
+    sources: tuple[str, ...]
+    destination: str
+
+
 @dataclass
 class Roles:
     """Answers `role(path)` and `why(path)`; notebooks are read (as text) only when asked about."""
@@ -103,6 +119,7 @@ class Roles:
     specs: dict[str, pathspec.PathSpec]
     forced: pathspec.PathSpec | None
     vendored_copies: tuple[VendoredCopy, ...]
+    copy_commands: tuple[CopyCommand, ...] = ()
     _answers: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -148,6 +165,26 @@ class Roles:
             if len(paths) > 1:
                 original = min(paths, key=lambda p: (bool(self.specs["docs"].match_file(p)), p.count("/"), p))
                 copies.update((p, original) for p in paths if p != original)
+        for target, original in self.copied_notebooks().items():
+            copies[target] = original
+            if copies.get(original) == target:  # the same code both ways: the command says which is the source
+                del copies[original]
+        return copies
+
+    def copied_notebooks(self) -> dict[str, str]:
+        """Notebooks that a copy command the repository runs writes (the committed file is a stale copy of its
+        source, whatever its cells now hold) -> their source."""
+        notebooks = self.project.select(filekinds.is_notebook)
+        if not self.copy_commands or not notebooks:
+            return {}
+        present = set(notebooks)
+        copies: dict[str, str] = {}
+        for command in self.copy_commands:
+            for source in command.sources:
+                for original in matching(notebooks, source):
+                    for target in copy_targets(original, source, command.destination):
+                        if target in present and target != original and original not in copies:
+                            copies.setdefault(target, original)
         return copies
 
     def why(self, path: str) -> str:
@@ -186,6 +223,141 @@ class Roles:
         except Exception:  # unreadable notebooks are RPC002's business; here they stay experiments
             return False
         return any(marker in text for marker in NOTEBOOK_CONTENT_MARKERS)
+
+
+def matching(paths: list[str], pattern: str) -> list[str]:
+    """The paths a source operand names: the file itself, the files a glob matches (`*` stays within a folder),
+    or the files under a folder."""
+    folder = pattern.rstrip("/")
+    if not any(ch in pattern for ch in "*?["):
+        return [p for p in paths if p == folder or p.startswith(folder + "/") or folder == "."]
+    return [p for p in paths if fnmatch.fnmatchcase(p, folder) and p.count("/") == folder.count("/")]
+
+
+def copy_targets(original: str, source: str, destination: str) -> list[str]:
+    """Where copying `source` (which names `original`) into `destination` may put `original`: into the folder
+    (`cp a.ipynb docs/`), under the folder's name (`cp -r nb docs/` gives docs/nb/...) or its content
+    (`rsync -a nb/ docs/`), or onto the destination itself (`cp a.ipynb docs/b.ipynb`)."""
+    folder = source.rstrip("/")
+    join = posixpath.join
+    if any(ch in source for ch in "*?[") or original == folder:
+        targets = (
+            [join(destination, posixpath.basename(original))] if destination != "." else [posixpath.basename(original)]
+        )
+        if original == folder and filekinds.is_notebook(destination):
+            targets.append(destination)
+        return [posixpath.normpath(t) for t in targets]
+    inside = original[len(folder) + 1 :] if folder != "." else original
+    return [
+        posixpath.normpath(join(destination, inside)),
+        posixpath.normpath(join(destination, posixpath.basename(folder), inside)),
+    ]
+
+
+def resolve(base: str, operand: str) -> str | None:
+    """A root-relative path for an operand written in folder `base`; None when it leaves the repository or holds
+    an expansion."""
+    if not operand or "$" in operand or "`" in operand or operand.startswith(("/", "~")) or "://" in operand:
+        return None
+    if ":" in operand.split("/", 1)[0]:
+        return None  # rsync's host:path
+    path = posixpath.normpath(posixpath.join(base, operand))
+    return None if path.startswith("..") else path
+
+
+def copy_operands(argv: list[str]) -> tuple[list[str], str] | None:
+    """(sources, destination) of `cp`, `rsync` and `jupyter nbconvert --to notebook --output-dir D`, as written."""
+    program = posixpath.basename(argv[0]) if argv else ""
+    args = argv[1:]
+    if program == "cp":
+        target = None
+        words = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg in ("-t", "--target-directory") and i + 1 < len(args):
+                target, i = args[i + 1], i + 2
+                continue
+            if arg.startswith("--target-directory="):
+                target = arg.split("=", 1)[1]
+            elif not arg.startswith("-") or arg == "-":
+                words.append(arg)
+            i += 1
+        if target is not None:
+            return (words, target) if words else None
+        return (words[:-1], words[-1]) if len(words) >= 2 else None
+    if program == "rsync":
+        words = [a for a in args if not a.startswith("-")]
+        return (words[:-1], words[-1]) if len(words) >= 2 else None
+    if program in ("jupyter", "jupyter-nbconvert"):
+        if program == "jupyter":
+            if args[:1] != ["nbconvert"]:
+                return None
+            args = args[1:]
+        options: dict[str, str] = {}
+        words = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg.startswith("--") and "=" in arg:
+                key, value = arg.split("=", 1)
+                options[key] = value
+            elif arg in ("--to", "--output-dir", "--output", "--template", "--ExecutePreprocessor.timeout"):
+                options[arg] = args[i + 1] if i + 1 < len(args) else ""
+                i += 1
+            elif not arg.startswith("-"):
+                words.append(arg)
+            i += 1
+        if options.get("--to") not in ("notebook", "ipynb") or not options.get("--output-dir") or not words:
+            return None
+        return words, options["--output-dir"]
+    return None
+
+
+def copy_commands_in(path: str, commands: list[Command], base: str) -> list[CopyCommand]:
+    """The copy commands of one script, following `cd` into literal folders."""
+    out = []
+    folder = base
+    for command in commands:
+        argv = strip_wrappers(command.argv)
+        if not argv:
+            continue
+        if argv[0] == "cd" and len(argv) == 2:
+            moved = resolve(folder, argv[1])
+            folder = moved if moved is not None else folder
+            continue
+        operands = copy_operands(argv)
+        if operands is None:
+            continue
+        sources = [resolve(folder, s) for s in operands[0]]
+        destination = resolve(folder, operands[1])
+        if destination is None or not sources or None in sources:
+            continue
+        out.append(CopyCommand(path, command.line, tuple(s for s in sources if s is not None), destination))
+    return out
+
+
+@fact
+def copy_commands(project, ci_configs, makefiles) -> tuple[CopyCommand, ...]:
+    """Copy commands run by CI steps (in their working directory), Makefile recipes (in the Makefile's folder)
+    and repository shell scripts (from the root): the notebooks they write are copies (role "copy")."""
+    found: list[CopyCommand] = []
+    for config in ci_configs:
+        for step in config.run_steps:
+            if step.is_shell:
+                commands = split_commands(step.script, step.line, step.env)
+                found += copy_commands_in(config.path, commands, step.folder or ".")
+    for path, makefile in makefiles.items():
+        folder = posixpath.dirname(path) or "."
+        seen: set[int] = set()
+        for target in makefile.targets.values():
+            for recipe in target.recipe:
+                if recipe.line not in seen:
+                    seen.add(recipe.line)
+                    found += copy_commands_in(path, split_commands(recipe.text, recipe.line), folder)
+    for rel in project.select(_is_script_candidate):
+        found += copy_commands_in(rel, load_script(project, rel) or [], ".")
+    return tuple(found)
 
 
 def matched_folder(path: str, spec: pathspec.PathSpec) -> str:
@@ -264,7 +436,7 @@ def root_project_names(project, python_modules) -> set[str]:
 
 
 @fact
-def roles(project, settings, python_modules) -> Roles:
+def roles(project, settings, python_modules, copy_commands) -> Roles:
     """Who plays which role; see the module docstring."""
     configured = settings.roles
     specs = {
@@ -273,4 +445,4 @@ def roles(project, settings, python_modules) -> Roles:
     }
     forced = pathspec.GitIgnoreSpec.from_lines(configured[EXPERIMENT]) if configured.get(EXPERIMENT) else None
     copies = find_vendored_copies(project, python_modules, root_project_names(project, python_modules))
-    return Roles(project, specs, forced, copies)
+    return Roles(project, specs, forced, copies, copy_commands)

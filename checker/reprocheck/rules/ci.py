@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reprocheck import filekinds
-from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig, job_activities
+from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig, job_activities, only_checks
 from reprocheck.facts.dockerfile import parse_image
 from reprocheck.facts.shell import Command, load_script, split_commands, strip_wrappers
 from reprocheck.facts.taskrunners import Task, TaskRunners
@@ -453,14 +453,17 @@ class MutableCiEnvironment(Rule):
     ## What it does
     Reports what makes a CI run change without a commit: a third-party action (or reusable workflow) not pinned to
     a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned) in a job whose output a result can depend on
-    (not one that only lints, reports or does housekeeping), a `docker://` action without a digest, a
-    `container:`, `services:` or GitLab `image:` without a tag or with `:latest`, and, as info,
-    `runs-on: *-latest` runners of jobs that install the project's environment, test, train or build it (once
-    per workflow file, the other lines as related locations). Jobs that only lint (pre-commit, ruff, flake8,
-    linters installed on their own, `pytest --check-links`), build the docs (`mkdocs`, `sphinx-build`,
-    `make docs`, with what they install for it), only fetch results and render them (CML: `dvc pull`,
-    `dvc plots diff`, `cml comment create`) or only build container images (whose content is the Dockerfile's)
-    are not judged.
+    (not one that only lints, reports or does housekeeping; nor a test-report or coverage action such as
+    `pmeier/pytest-results-action` or `codecov/codecov-action`, which only shows what the tests wrote), a
+    `docker://` action without a digest, a `container:`, `services:` or GitLab `image:` without a tag or with
+    `:latest`, and, as info, `runs-on: *-latest` runners of jobs that install the project's environment, test,
+    train or build it (once per workflow file, the other lines as related locations). Jobs that only lint
+    (pre-commit, ruff, black, isort, flake8, pylint, mypy, `make lint`/`make quality`, whatever they install for
+    it, the project included), check links (`pytest --check-links`, lychee), build the docs (`mkdocs`,
+    `sphinx-build`, `make docs`, with what they install for it), only fetch results and render them (CML:
+    `dvc pull`, `dvc plots diff`, `cml comment create`), only install tools to merge, label, comment or publish
+    what another job built (git, gh, PyGithub, twine) or only build container images (whose content is the
+    Dockerfile's) are not judged; a job named `test` whose steps only check links is no test job.
     Local actions (`./.github/actions/x`)
     are fine, and so are the project's own actions (an owner that `[project.urls]` or the `origin` remote names
     as the project's home) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
@@ -495,6 +498,8 @@ class MutableCiEnvironment(Rule):
         for config in ci_configs:
             for use in config.uses:
                 message = action_problem(use.uses, repository_owners)
+                if message and surfaces_results(use.action):
+                    continue  # it reads the reports earlier steps wrote: it cannot change them
                 if message and shapes_results(config, use.job, tool_requirement_files):
                     yield self.finding(message, config.path, use.line)
             for image in config.images:
@@ -547,6 +552,12 @@ def shapes_results(config: CiConfig, job: str | None, tool_files: frozenset[str]
     return judges_runner(config, job, tool_files) or "image" in job_activities(config, job, tool_files)
 
 
+def surfaces_results(action: str) -> bool:
+    """Test-report and coverage-report actions (`pmeier/pytest-results-action`, `dorny/test-reporter`,
+    `codecov/codecov-action`) run after the tests and only show or upload what they wrote."""
+    return action.lower() in ci_jobs.RESULT_SURFACING_ACTIONS
+
+
 def judges_runner(config: CiConfig, job: str | None, tool_files: frozenset[str]) -> bool:
     """Whether the runner's OS enters the project's results: the job installs the project's environment, tests,
     trains or builds it on the runner, or sets up a toolchain for something other than linting or reporting. Jobs
@@ -555,11 +566,11 @@ def judges_runner(config: CiConfig, job: str | None, tool_files: frozenset[str])
     if job not in config.jobs:
         return True
     activities = job_activities(config, job, tool_files)
-    if "docs" in activities and not activities & ci_jobs.RESULT_ACTIVITIES:
-        return False  # a docs build: what it installs serves the docs, not a result
+    if only_checks(activities):
+        return False  # lint, docs, link checks, reports: what the job installs serves them, not a result
     if activities & ci_jobs.WORKING_ACTIVITIES:
         return True
-    return "setup" in activities and not activities & ci_jobs.CHECKING_ACTIVITIES
+    return "setup" in activities and not activities & ci_jobs.AUXILIARY_ACTIVITIES
 
 
 def action_problem(uses: str, own_owners: frozenset[str]) -> str | None:
@@ -731,13 +742,17 @@ SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice", "environment"})
 BOOLEAN_EXPRESSION = re.compile(r"(==|!=|<=|>=|^\s*!|^\s*(contains|startsWith|endsWith)\()")
 
 
-def untrusted_references(expression: str, inputs: dict[str, str]) -> list[str]:
+def untrusted_references(expression: str, inputs: dict[str, str], dispatch_only: bool = False) -> list[str]:
+    """The untrusted references of one `${{ }}` expression. `dispatch_only`: the workflow's inputs can only come
+    from `workflow_dispatch` (no `workflow_call`), which only people with write access can run."""
     if BOOLEAN_EXPRESSION.search(expression):
         return []
     out = []
     for match in UNTRUSTED.finditer(expression):
         reference = match.group(1).rstrip(".")
-        if reference.startswith(("inputs.", "github.event.inputs.")):
+        if reference.startswith("github.event.inputs.") or (reference.startswith("inputs.") and dispatch_only):
+            continue  # set by whoever dispatches the workflow by hand: a person who can push code anyway
+        if reference.startswith("inputs."):
             name = reference.rsplit(".", 1)[1]
             if inputs.get(name, "string") in SAFE_INPUT_TYPES:
                 continue
@@ -753,8 +768,12 @@ class WorkflowScriptInjection(Rule):
     Reports an untrusted `${{ github.event.* }}`, `${{ github.head_ref }}` or `${{ inputs.* }}` expression
     written inside a workflow or composite-action `run:` script, once per step (listing its expressions; the
     step's other lines are related locations: one `env:` block fixes them).
-    Numeric and SHA fields (`github.event.pull_request.number`, `….head.sha`), boolean/number/choice
-    `workflow_dispatch` inputs and comparisons (`${{ github.event.action == 'opened' }}`) are not reported.
+    Numeric and SHA fields (`github.event.pull_request.number`, `….head.sha`), boolean/number/choice inputs,
+    comparisons (`${{ github.event.action == 'opened' }}`) and the inputs of a workflow that only
+    `workflow_dispatch` can set (`github.event.inputs.*`, and `inputs.*` of a workflow without `workflow_call`:
+    only people with write access, who can change the workflow anyway, run it by hand) are not reported. The
+    inputs of a reusable workflow (`workflow_call`) and of a composite action are: their caller may pass
+    untrusted text.
 
     ## Why it matters
     GitHub pastes the expression's value into the script before the shell runs it. A pull-request title such as
@@ -785,10 +804,11 @@ class WorkflowScriptInjection(Rule):
             if config.kind not in ("github", "action"):
                 continue
             source_lines = config.yaml.text.splitlines() if config.yaml is not None else []
+            dispatch_only = config.kind == "github" and "workflow_call" not in config.events
             for step in config.run_steps:
                 by_line: dict[int, list[tuple[str, str]]] = {}  # line -> (expression as written, reference)
                 for match in EXPRESSION.finditer(step.script):
-                    for reference in untrusted_references(match.group(1), config.inputs):
+                    for reference in untrusted_references(match.group(1), config.inputs, dispatch_only):
                         line = step.line if step.folded else step.line + step.script.count("\n", 0, match.start())
                         by_line.setdefault(line, []).append((match.group(0), reference))
                 if not by_line:

@@ -14,8 +14,16 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from reprocheck import filekinds
 from reprocheck.facts.devcontainers import DevContainer
-from reprocheck.facts.dockerfile import ArgDecl, BuildContext, Dockerfile, ImageRef, Stage
-from reprocheck.facts.shell import SHELLS, Command, Install, iter_installs, strip_wrappers
+from reprocheck.facts.dockerfile import (
+    ArgDecl,
+    BuildContext,
+    Dockerfile,
+    ImageRef,
+    Stage,
+    parse_image,
+    unresolved_names,
+)
+from reprocheck.facts.shell import SHELLS, Command, Install, expand_word, iter_installs, strip_wrappers
 from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables import containers
@@ -38,12 +46,32 @@ def label(stage: Stage, dockerfile: Dockerfile) -> str:
     return f"stage {stage.index}" if len(dockerfile.stages) > 1 else "the image"
 
 
-def external_bases(dockerfiles: dict[str, Dockerfile]) -> Iterator[tuple[str, Dockerfile, Stage, ImageRef]]:
+def external_bases(
+    dockerfiles: dict[str, Dockerfile], devcontainers: list[DevContainer] | None = None
+) -> Iterator[tuple[str, Dockerfile, Stage, ImageRef]]:
+    """The images the stages start from (not other stages, not scratch, not left unresolved). A Dockerfile that a
+    dev container builds is read with its `build.args`: `FROM …:1-${VARIANT}` is the image those args make."""
+    args = {c.dockerfile: dict(c.build_args) for c in devcontainers or () if c.build_args}
     for path, dockerfile in dockerfiles.items():
         for stage in dockerfile.stages:
             base = stage.base
+            if path in args and not base.is_stage_alias and "$" in base.raw:
+                base = with_build_args(dockerfile, base, args[path])
             if not base.is_stage_alias and not base.is_scratch and not base.unresolved:
                 yield path, dockerfile, stage, base
+
+
+def with_build_args(dockerfile: Dockerfile, base: ImageRef, args: dict[str, str]) -> ImageRef:
+    """`base` as built with `--build-arg`s: a global ARG the args name takes their value instead of its default
+    (an undeclared name sets nothing)."""
+    values = {decl.name: decl.default for decl in dockerfile.global_args if decl.default is not None}
+    values.update({decl.name: args[decl.name] for decl in dockerfile.global_args if decl.name in args})
+    resolved = expand_word(base.raw, values)[0]
+    if resolved == base.resolved:
+        return base
+    ref = parse_image(resolved, base.raw, base.line, unresolved_names(resolved))
+    ref.via = base.via
+    return ref
 
 
 def stage_commands(stage: Stage) -> Iterator[list[Command]]:
@@ -77,8 +105,8 @@ class UntaggedBaseImage(Rule):
     severity = Severity.ERROR
     summary = "FROM without a tag or digest"
 
-    def check(self, dockerfiles):
-        for path, dockerfile, stage, base in external_bases(dockerfiles):
+    def check(self, dockerfiles, devcontainers):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
             if base.tag is None and base.digest is None:
                 yield self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) has no tag or digest: "
@@ -114,8 +142,8 @@ class LatestTag(Rule):
     severity = Severity.ERROR
     summary = "A :latest image in FROM, COPY --from or RUN --mount=from"
 
-    def check(self, dockerfiles):
-        for path, dockerfile, stage, base in external_bases(dockerfiles):
+    def check(self, dockerfiles, devcontainers):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
             if base.tag == "latest" and base.digest is None:
                 yield self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) uses the moving :latest tag: "
@@ -140,7 +168,10 @@ class LatestTag(Rule):
 class BaseImageWithoutDigest(Rule):
     """
     ## What it does
-    Reports a base image pinned by a tag (`python:3.11-slim`) but not by an `@sha256:` digest.
+    Reports a base image pinned by a tag (`python:3.11-slim`) but not by an `@sha256:` digest. A Dockerfile that
+    a dev container builds is read with the `build.args` of its devcontainer.json: `ARG VARIANT=3-bookworm` then
+    `FROM mcr.microsoft.com/devcontainers/python:1-${VARIANT}` built with `"VARIANT": "3.11-bookworm"` names
+    `…python:1-3.11-bookworm` (DKR001 and DKR002 read it so too).
 
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
@@ -161,8 +192,8 @@ class BaseImageWithoutDigest(Rule):
     severity = Severity.WARNING
     summary = "A base image pinned by tag but not by digest"
 
-    def check(self, dockerfiles):
-        for path, dockerfile, stage, base in external_bases(dockerfiles):
+    def check(self, dockerfiles, devcontainers):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
             if base.tag not in (None, "latest") and base.digest is None:
                 yield self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) is pinned by tag only: "

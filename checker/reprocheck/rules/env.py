@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from reprocheck import filekinds
-from reprocheck.facts.python_versions import single_minor
+from reprocheck.facts.python_versions import SITE_HOST_RUNTIME, single_minor
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
 
@@ -148,7 +148,9 @@ class PythonVersionMismatch(Rule):
     Pins are compared within one project: the sub-projects of a course or monorepo (a folder with its own
     declaration and code, or with a `pyproject.toml`, `setup.py` or `Pipfile`; or the `projects` setting) are
     judged apart from each other and from the rest of the repository. A CI file belongs to the project that
-    all its steps work in (`working-directory`).
+    all its steps work in (`working-directory`). A `runtime.txt` that a static-site host reads (Netlify: a bare
+    version such as `3.9`, or a `netlify.toml` next to it) is the docs deployment's Python, not compared; Heroku,
+    Binder and Cloud Foundry write it `python-3.X`, and those are.
 
     ## Why it matters
     The lock was compiled for Python 3.11 but the image runs 3.12: wheels differ, some have no build for that
@@ -170,7 +172,8 @@ class PythonVersionMismatch(Rule):
         reported: set[tuple[str, int]] = set()
         by_project: dict[str, list] = {}
         for pin in python_pins:
-            by_project.setdefault(projects.owner(pin.path), []).append(pin)
+            if pin.source != SITE_HOST_RUNTIME:  # the docs host's Python, not the project's
+                by_project.setdefault(projects.owner(pin.path), []).append(pin)
         for pins in by_project.values():
             yield from self.disagreements(pins, reported)
         if requires_python is None:

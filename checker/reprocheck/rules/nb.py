@@ -115,7 +115,9 @@ class NotebookOutputs(Rule):
       top-to-bottom run: counts that do not start at `[1]`, gaps (`[4]` after `[2]`), repeats, or cells that
       show outputs without a count among counted ones. Outputs kept for readers (lecture, book and analysis
       notebooks) from a clean run (counts `[1]`, `[2]`, ... in order) are legitimate and not reported, and so are
-      notebooks whose counts were all blanked by a clean-up tool (the counts then say nothing). A notebook that
+      notebooks whose counts were all blanked by a clean-up tool (the counts then say nothing), and a clean run
+      whose counts were partly blanked: every count left (a cell's, or its result's `Out[n]`) is the position of
+      its code cell, and one comes after the first blank. A notebook that
       NB002 reports (outputs run out of order) is not reported again: the fix is the same.
 
     ## Why it matters
@@ -195,6 +197,8 @@ def not_one_clean_run(notebook: Notebook) -> str | None:
             uncounted = cell.index
     if not counts:
         return None  # every count blanked (a clean-up tool keeps outputs and clears counts): nothing to tell
+    if uncounted is not None and counted_in_place(notebook, uncounted):
+        return None  # a clean run whose counts were partly blanked (Colab keeps only the results' counts)
     if uncounted is not None:
         return f"cell {uncounted} shows outputs without an execution count"
     if counts[0] != 1:
@@ -203,6 +207,26 @@ def not_one_clean_run(notebook: Notebook) -> str | None:
         if count != previous + 1:
             return f"[{count}] follows [{previous}]"
     return None
+
+
+def counted_in_place(notebook: Notebook, uncounted: int) -> bool:
+    """Whether every count the notebook still shows (a cell's, or its result's `Out[n]`) is the position of its
+    cell among the code cells, [n] on the n-th, and one of them comes after the first cell whose count is blank
+    (`uncounted`): one "Restart & Run All" ran every cell once, top to bottom, and some counts were cleared since."""
+    last = None
+    for position, cell in enumerate(notebook.code_cells, start=1):
+        count = cell.execution_count
+        if count is None:
+            count = next(
+                (o["execution_count"] for o in cell.outputs if isinstance(o, dict) and o.get("execution_count")),
+                None,
+            )
+        if count is None:
+            continue
+        if count != position:
+            return False
+        last = cell.index
+    return last is not None and last > uncounted
 
 
 def shows_out_of_order_output(notebook: Notebook) -> bool:

@@ -28,6 +28,7 @@ LINT_PROGRAMS = frozenset(
         "pre-commit", "prek", "ruff", "flake8", "black", "isort", "pylint", "mypy", "pyright", "codespell",
         "yamllint", "shellcheck", "pydocstyle", "pycodestyle", "autoflake", "docformatter", "nbqa", "bandit",
         "interrogate", "markdownlint", "prettier", "pyupgrade", "blackdoc", "mdformat", "typos",
+        "lychee", "markdown-link-check", "linkchecker", "markdownlint-cli2",
     }
 )  # fmt: skip
 LINT_MODULES = frozenset({"pre_commit", "ruff", "flake8", "black", "isort", "pylint", "mypy", "pycodestyle"})
@@ -43,6 +44,10 @@ DOCS_TARGETS = frozenset({"docs", "doc", "html", "site", "book"})
 # Node package managers: a global install (`npm install -g json5`) installs a command-line tool, no build.
 NODE_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm"})
 NODE_GLOBAL = frozenset({"-g", "--global", "global"})
+# Runners followed directly by the program they run (`npx markdown-link-check`, `uvx ruff check`), and their
+# options that take a value.
+DIRECT_RUNNERS = frozenset({"npx", "uvx", "pnpx", "bunx"})
+DIRECT_RUNNER_VALUE_OPTIONS = frozenset({"--from", "--with", "-p", "--package", "--python", "-c", "--call"})
 # Runners whose `run`/`exec` word is followed by the program they run.
 RUNNERS = frozenset({"uv", "poetry", "pdm", "hatch", "pipenv", "conda", "mamba", "micromamba", "pixi", "rye"})
 # Packages installed only to publish, notify or talk to a service: installing them is no environment.
@@ -69,6 +74,19 @@ LINT_ACTIONS = frozenset(
         "pre-commit/action", "pre-commit-ci/lite-action", "astral-sh/ruff-action", "chartboost/ruff-action",
         "psf/black", "py-actions/flake8", "isort/isort-action", "jamescurtin/isort-action",
         "codespell-project/actions-codespell", "ricardochaves/python-lint", "suo/flake8-github-action",
+        "lycheeverse/lychee-action", "gaurav-nelson/github-action-markdown-link-check",
+        "tcort/github-action-markdown-link-check", "umbrelladocs/action-linkspector",
+    }
+)  # fmt: skip
+# CI003: actions that only show or upload the test and coverage reports earlier steps wrote (they run after the
+# tests and cannot change them): their pins are not judged, even in a test job.
+RESULT_SURFACING_ACTIONS = frozenset(
+    {
+        "pmeier/pytest-results-action", "dorny/test-reporter", "mikepenz/action-junit-report",
+        "enricomi/publish-unit-test-result-action", "enricomi/publish-unit-test-result-action/composite",
+        "codecov/codecov-action", "codecov/test-results-action", "coverallsapp/github-action",
+        "py-cov-action/python-coverage-comment-action", "madrapps/jacoco-report", "5monkeys/cobertura-action",
+        "irongut/codecoveragesummary", "test-summary/action",
     }
 )  # fmt: skip
 # Set-up actions for the tools that fetch results and render them (CML reports): no environment of the project.
@@ -76,8 +94,14 @@ REPORT_ACTIONS = frozenset({"iterative/setup-cml", "iterative/setup-dvc"})
 # CI003 judges the runner of a job that does one of these; a job that only sets up a toolchain ("setup") too,
 # unless all else it does is linting or reporting.
 WORKING_ACTIVITIES = frozenset({"test", "install", "build", "train"})
-RESULT_ACTIVITIES = frozenset({"test", "build", "train"})  # what a docs job does not do
-CHECKING_ACTIVITIES = frozenset({"lint", "report"})
+RESULT_ACTIVITIES = frozenset({"test", "build", "train"})  # what a docs, lint or report job does not do
+# A job whose work is only these (with whatever it installs for them) makes no result: its runner is not judged,
+# and a name such as `test` does not make it a test job (a link check named `test`).
+CHECKING_ACTIVITIES = frozenset({"lint", "docs", "report"})
+# Installing only tools (twine, PyGithub, linters) and git/gh chores: a set-up action serves them, no result.
+AUXILIARY_ACTIVITIES = frozenset({"tools", "chores"})
+# Programs that only talk to the repository or its host (merge, label, comment, push): activity "chores".
+CHORE_PROGRAMS = frozenset({"git", "gh", "hub"})
 # Inputs through which an action runs a shell command (retry wrappers: `with: run: docker build ...`).
 SCRIPT_INPUTS = frozenset({"run", "command", "script"})
 # A job named for its tests (`Tests`, `unit-tests`, `run_tests_ubuntu`) runs them.
