@@ -800,3 +800,11 @@ def test_dkr009_the_repositorys_own_docker_run_passes_a_non_root_user(make_repo)
         "docker run --rm -v $(pwd):/w -it img python -u train.py\n",  # python's -u, not docker's
     ):
         assert len(dkr(make_repo, {**root_only, "run.sh": run}, "DKR009")) == 1, run
+    # a dev container is run by the editor, as its definition says: a root remoteUser is still reported
+    dev = {
+        "Dockerfile": f"FROM {PINNED_BASE} AS base\nRUN useradd -m app\nUSER app\n\nFROM base AS dev\nUSER app\n",
+        ".devcontainer/devcontainer.json": '{"build": {"dockerfile": "../Dockerfile", "context": "..", '
+        '"target": "dev"}, "remoteUser": "root"}\n',
+        "docker_run.sh": run_script,
+    }
+    assert [(path, line) for path, line, _ in dkr(make_repo, dev, "DKR009")] == [("Dockerfile", 5)]

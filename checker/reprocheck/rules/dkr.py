@@ -806,13 +806,17 @@ class RunsAsRoot(Rule):
         unprivileged = unprivileged_runs(shell_commands, dockerfiles)
         for path, dockerfile in dockerfiles.items():
             final = dockerfile.final_stage
-            if final is None or path in unprivileged:
-                continue  # the repository's own `docker run --user $(id -u):$(id -g)` runs it unprivileged
+            if final is None:
+                continue
             container = by_dockerfile.get(path)
+            # The repository's own `docker run --user $(id -u):$(id -g)` runs the image unprivileged; a dev
+            # container is run by the editor, as its definition says.
+            plain_run = path not in unprivileged
             built = built_stage(dockerfile, container)
-            if built is not final:
+            if built is not final and plain_run:
                 yield from self.judge(path, dockerfile, final, None)
-            yield from self.judge(path, dockerfile, built, container)
+            if container is not None or plain_run:
+                yield from self.judge(path, dockerfile, built, container)
 
     def judge(self, path: str, dockerfile: Dockerfile, stage: Stage, container: DevContainer | None):
         """Findings for `stage` run as `container`'s user (None: under plain `docker run`)."""
