@@ -350,7 +350,11 @@ def test_rng005_global_numpy_op_reached_through_a_seeding_entry_point(make_repo)
     """
     assert rng(make_repo({"data.py": data, "cli.py": cli})) == []
     listed_only = cli.replace("for step in STEPS:\n                step([1, 2, 3])", "pass")
-    assert rng(make_repo({"data.py": data, "cli.py": listed_only})) == [("RNG005", "data.py")]
+    # only listed, never called: the entry point runs data.py but not this draw (nothing runs it: no finding);
+    # a second, unseeded entry point that calls it makes it RNG001's
+    assert rng(make_repo({"data.py": data, "cli.py": listed_only})) == []
+    caller = "from data import shuffle_rows\n\nif __name__ == '__main__':\n    shuffle_rows([1, 2])\n"
+    assert rng(make_repo({"data.py": data, "cli.py": listed_only, "other.py": caller})) == [("RNG001", "other.py")]
 
 
 def test_notebook_cell_calling_an_imported_table(make_repo):

@@ -53,6 +53,7 @@ class EntryPoint:
     line: int
     origin: str  # human-readable: how it is run
     starts: list[Unit] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # every way it is run (`main` and `command`, ...)
 
     @property
     def is_notebook(self) -> bool:
@@ -138,8 +139,9 @@ class _Collector:
             return
         current = self.found.get(path)
         if current is None:
-            self.found[path] = EntryPoint(path, kind, line, origin, list(dict.fromkeys(starts)))
+            self.found[path] = EntryPoint(path, kind, line, origin, list(dict.fromkeys(starts)), {kind})
             return
+        current.kinds.add(kind)
         current.starts = list(dict.fromkeys([*current.starts, *starts]))
         if PRIORITY.get(kind, 9) < PRIORITY.get(current.kind, 9):
             current.kind, current.line, current.origin = kind, line, origin

@@ -176,7 +176,11 @@ class UnseededEntryPoint(Rule):
     The `__main__` block of a module that the project's library code imports (a model file ending in a smoke
     test), or of a model module in a package (a file in a folder with `__init__.py` that defines a torch model
     and is not named like a program, `unet.py` rather than `train.py`), is a self-test of that module, not a
-    program whose results count: it is not an entry point here (nor for RNG002).
+    program whose results count: it is not an entry point here (nor for RNG002). So is the `__main__` block of a
+    module that other project code uses (imports it, even from another script, or names it in a dotted string:
+    a registry entry, a `_target_` in a config) when the block draws its own made-up input
+    (`x = np.random.random((1, 42, 231, 142))`), the module reads no command line, is not named like a program,
+    and no command (Makefile, CI, shell script, DVC stage, Dockerfile) or README line runs it.
     """
 
     code = "RNG001"
@@ -446,7 +450,10 @@ class UnseededDataOperation(Rule):
     that only a seeded entry point runs is seeded). A split, sample or shuffle that entry points seeding its
     library reach repeats from run to run but moves with every earlier draw of the global generator: info. One
     that an entry point reaches without seeding its library (NumPy draws included) is left to RNG001/RNG002,
-    which report that entry point.
+    which report that entry point. Where entry points run a module's code but none runs the draw (a method
+    nothing calls, a branch behind a flag left off wherever it is reached, a hook of an object only the
+    module's own self-test makes), the draw is not reported: it is dead code or run in a way the checker cannot
+    follow, from programs that use the module. A module no entry point runs is library code, judged as above.
 
     ## Why it matters
     Which rows land in the training, validation and test sets decides the reported numbers. An unseeded split
@@ -497,6 +504,8 @@ class UnseededDataOperation(Rule):
                 if lib is not None:
                     if reaching is None:
                         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
+                    if reaching.runs(unit, call) is False:
+                        continue  # entry points run its module, never this draw: dead code, or run unseen
                     seeded = reaching.seeded(unit, lib)
                     if seeded is False:
                         continue  # an entry point reaches it without seeding lib: RNG001/RNG002 report that
@@ -528,6 +537,7 @@ class UnseededDataOperation(Rule):
                         imported = imported_modules(call_graph)
                     if (
                         unit not in covered
+                        and reaching.runs(unit, call) is not False
                         and not seeds_numpy[unit.path]
                         and reaching.seeded(unit, "numpy") is None
                         and unit.path in imported
@@ -548,6 +558,24 @@ class EntrySeeding:
         # Self-tests are no entry points for RNG001/RNG002, so they cannot stand in for a finding here either.
         self.entries = [r for r in entry_randomness if not self_tests.is_self_test(r.entry)]
         self._reach: dict[str, tuple[set[Unit], set[Unit]]] = {}
+        self._files: set[str] | None = None
+        self._draws: set[tuple[Unit, int, int]] | None = None
+
+    def runs(self, unit: Unit, call: ast.Call) -> bool | None:
+        """Does an entry point run this draw? None when no entry point's reach runs through the unit's file
+        (library code, judged as such); False when entry points run code of that file but none runs this draw
+        (a method nothing calls, a branch behind a flag that is off wherever it is reached); else True."""
+        if self._files is None:
+            self._files = {u.path for result in self.entries for u in result.reached}
+            self._draws = {
+                (event.unit, event.line, event.column)
+                for result in self.entries
+                for events in result.uses.values()
+                for event in events
+            }
+        if unit.path not in self._files:
+            return None
+        return (unit, call.lineno, call.col_offset + 1) in self._draws
 
     def seeded(self, unit: Unit, lib: str) -> bool | None:
         if lib not in self._reach:

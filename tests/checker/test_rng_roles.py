@@ -1,0 +1,224 @@
+"""RNG precision: self-tests of modules, draws no entry point runs, weights a checkpoint replaces, timing runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checker.test_rng import rng
+
+# -- `__main__` blocks that exercise a module the project uses -------------------------------------------------
+RESAMPLE = """
+import numpy as np
+
+
+def resample(data, shape):
+    return np.resize(data, shape)
+
+
+if __name__ == "__main__":
+    x = np.random.random((1, 4, 4))
+    print(resample(x, (2, 2)).shape)
+"""
+
+PLANNER = """
+from lib.resample import resample
+
+
+def plan(data):
+    return resample(data, (2, 2))
+
+
+if __name__ == "__main__":
+    print(plan([1, 2, 3, 4]))
+"""
+
+
+def test_a_main_block_drawing_input_for_a_module_another_script_imports_is_a_self_test(make_repo):
+    # the only importer is itself a module with a `__main__` block (a library full of dev-scratch blocks)
+    root = make_repo({"lib/__init__.py": "", "lib/resample.py": RESAMPLE, "lib/planner.py": PLANNER})
+    assert rng(root, select="RNG001") == []
+
+
+SASHIMI = """
+import torch
+from torch import nn
+
+
+class Sashimi(nn.Module):
+    def forward(self, x):
+        return x
+
+
+if __name__ == "__main__":
+    model = Sashimi()
+    x = torch.randn(3, 16, 8)
+    print(model(x).shape)
+"""
+
+REGISTRY = 'MODELS = {\n    "sashimi": "models.sashimi.sashimi.Sashimi",\n}\n'
+
+
+def test_a_module_named_in_a_registry_string_is_used_by_the_project(make_repo):
+    # not in a package (no __init__.py), never imported: instantiated from a dotted string
+    root = make_repo({"models/sashimi/sashimi.py": SASHIMI, "src/registry.py": REGISTRY})
+    assert rng(root, select="RNG001") == []
+    config = "model:\n  _target_: models.sashimi.sashimi.Sashimi\n  depth: 2\n"
+    root = make_repo({"models/sashimi/sashimi.py": SASHIMI, "configs/model/sashimi.yaml": config})
+    assert rng(root, select="RNG001") == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "argparse",  # reads a command line: a program
+        "makefile",  # a command runs it
+        "readme",  # the README tells users to run it
+        "unused",  # nothing else uses the module: a script
+        "draw_in_function",  # the draw is the module's own work, not made-up input of the block
+        "program_name",  # named like a program
+    ],
+)
+def test_look_alikes_of_an_exercising_main_block_stay_programs(make_repo, change):
+    files = {"lib/__init__.py": "", "lib/resample.py": RESAMPLE, "lib/planner.py": PLANNER}
+    path = "lib/resample.py"
+    if change == "argparse":
+        files[path] = "import argparse\n" + RESAMPLE.replace(
+            "    x = np.random", "    argparse.ArgumentParser().parse_args()\n    x = np.random"
+        )
+    elif change == "makefile":
+        files["Makefile"] = "check:\n\tpython lib/resample.py\n"
+    elif change == "readme":
+        files["README.md"] = "# Resampling\n\n```\npython lib/resample.py\n```\n"
+    elif change == "unused":
+        files["lib/planner.py"] = "def plan(data):\n    return data\n"
+    elif change == "draw_in_function":
+        files[path] = (
+            "import numpy as np\n\n\ndef resample(shape):\n    return np.random.random(shape)\n\n\n"
+            "if __name__ == '__main__':\n    print(resample((2, 2)))\n"
+        )
+    elif change == "program_name":
+        del files[path]
+        path = "lib/train_resample.py"
+        files[path] = RESAMPLE
+        files["lib/planner.py"] = PLANNER.replace("lib.resample", "lib.train_resample")
+    assert path in [p for _, p, _ in rng(make_repo(files), select="RNG001")]
+
+
+# -- RNG005: draws that no entry point runs ---------------------------------------------------------------------
+WAVENET = """
+import numpy as np
+import torch
+from torch import nn
+
+
+class WaveNet(nn.Module):
+    def forward(self, x):
+        return x
+
+    def generate(self, n):
+        return np.random.choice(256, size=n)
+"""
+
+SEEDED_TRAIN = """
+import numpy as np
+import torch
+
+from pkg.wavenet import WaveNet
+
+if __name__ == "__main__":
+    np.random.seed(0)
+    torch.manual_seed(0)
+    print(WaveNet()(torch.ones(2)))
+"""
+
+
+def test_rng005_a_method_no_entry_point_calls_is_not_reported(make_repo):
+    root = make_repo({"pkg/__init__.py": "", "pkg/wavenet.py": WAVENET, "train.py": SEEDED_TRAIN})
+    assert rng(root, select="RNG005") == []
+    # the same module that no entry point runs at all is library code: still reported
+    root = make_repo({"pkg/__init__.py": "", "pkg/wavenet.py": WAVENET, "pkg/api.py": "from pkg import wavenet\n"})
+    assert rng(root, select="RNG005") == [("RNG005", "pkg/wavenet.py", 11)]
+
+
+DATASET_UTILS = """
+import numpy as np
+
+
+def build_samples(n, do_permutation=False):
+    samples = list(range(n))
+    if do_permutation:
+        samples = np.random.permutation(samples)
+    return samples
+"""
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        ("build_samples(10)", []),  # the flag is left at its default, off: the draw never runs
+        ("build_samples(10, do_permutation=False)", []),
+        ("build_samples(10, do_permutation=True)", [("RNG001", "pretrain.py", 3)]),  # runs unseeded: RNG001's
+    ],
+)
+def test_rng005_a_draw_behind_a_flag_every_caller_leaves_off_is_not_reported(make_repo, call, expected):
+    train = f"from pkg.dataset_utils import build_samples\n\nif __name__ == '__main__':\n    print({call})\n"
+    root = make_repo({"pkg/__init__.py": "", "pkg/dataset_utils.py": DATASET_UTILS, "pretrain.py": train})
+    assert rng(root, select="RNG001,RNG005") == expected
+
+
+MNIST = """
+from torch.utils.data import random_split
+
+from pkg.base import BaseDataModule, load_and_print_info
+
+
+class MNIST(BaseDataModule):
+    def setup(self, stage=None):
+        self.train, self.val = random_split(list(range(10)), [8, 2])
+
+
+if __name__ == "__main__":
+    load_and_print_info(MNIST)
+"""
+
+BASE = """
+class BaseDataModule:
+    pass
+
+
+def load_and_print_info(cls):
+    data = cls()
+    data.setup()
+    print(data)
+"""
+
+RUN_EXPERIMENT = """
+import importlib
+
+import torch
+
+import pkg
+
+torch.manual_seed(42)
+
+
+def main(name):
+    module, _, cls = name.rpartition(".")
+    data = getattr(importlib.import_module(module), cls)()
+    data.setup()
+
+
+if __name__ == "__main__":
+    main("pkg.mnist.MNIST")
+"""
+
+
+def test_rng005_a_hook_run_only_by_the_modules_self_test_is_not_reported(make_repo):
+    # the training entry makes the data module by name (unseen); the module's own `__main__` block is a self-test
+    files = {
+        "pkg/__init__.py": "from pkg.mnist import MNIST\n",
+        "pkg/base.py": BASE,
+        "pkg/mnist.py": MNIST,
+        "run_experiment.py": RUN_EXPERIMENT,
+    }
+    assert rng(make_repo(files), select="RNG001,RNG005") == []
