@@ -222,3 +222,114 @@ def test_rng005_a_hook_run_only_by_the_modules_self_test_is_not_reported(make_re
         "run_experiment.py": RUN_EXPERIMENT,
     }
     assert rng(make_repo(files), select="RNG001,RNG005") == []
+
+
+# -- initial weights a loaded checkpoint replaces ---------------------------------------------------------------
+NETWORKS = """
+import torch
+
+
+class Conv(torch.nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        weight = torch.randn([n, n]).to(memory_format=torch.contiguous_format)
+        self.weight = torch.nn.Parameter(weight)
+        filt = torch.rand(n)
+        self.register_buffer("filt", filt)
+
+    def forward(self, x):
+        return x @ self.weight
+"""
+
+GENERATE = """
+import pickle
+
+import numpy as np
+import torch
+
+from networks import Conv
+
+
+def main(path, seed):
+    G = Conv(4)
+    G.load_state_dict(pickle.load(open(path, "rb")))
+    G.eval()
+    z = torch.from_numpy(np.random.RandomState(seed).randn(1, 4))
+    print(G(z))
+
+
+if __name__ == "__main__":
+    main("g.pkl", 0)
+"""
+
+
+def test_initial_weights_drawn_into_a_name_then_made_a_parameter_are_not_a_use_for_inference(make_repo):
+    root = make_repo({"networks.py": NETWORKS, "generate.py": GENERATE})
+    assert rng(root, select="RNG001") == []
+
+
+def test_initial_weights_made_a_parameter_through_a_name_count_once_the_model_trains(make_repo):
+    train = GENERATE.replace("    G.eval()\n", "    torch.optim.Adam(G.parameters()).step()\n")
+    root = make_repo({"networks.py": NETWORKS, "train.py": train})
+    assert rng(root, select="RNG001") == [("RNG001", "train.py", 17)]
+
+
+def test_a_drawn_name_that_feeds_a_computation_stays_a_use(make_repo):
+    noisy = NETWORKS.replace(
+        "        return x @ self.weight", "        noise = torch.randn(4)\n        return x @ self.weight + noise"
+    )
+    root = make_repo({"networks.py": noisy, "generate.py": GENERATE})
+    assert rng(root, select="RNG001") == [("RNG001", "generate.py", 17)]
+
+
+# -- tables filled by a decorator of their module ---------------------------------------------------------------
+METRICS = """
+import torch
+
+_metric_dict = {table}
+
+
+{decorator}
+
+
+@{applied}
+def fid50k(opts):
+    return torch.randn(opts)
+
+
+def unregistered(opts):
+    return torch.rand(opts)
+
+
+def calc_metric(name, opts):
+    return _metric_dict[name](opts)
+"""
+
+PLAIN = "def register_metric(fn):\n    _metric_dict[fn.__name__] = fn\n    return fn"
+FACTORY = (
+    "def register_metric(name):\n    def wrap(fn):\n        _metric_dict[name] = fn\n        return fn\n\n"
+    "    return wrap"
+)
+
+
+@pytest.mark.parametrize(
+    "table, decorator, applied",
+    [
+        ("dict()", PLAIN, "register_metric"),
+        ("{}", PLAIN, "register_metric"),
+        ("{}", FACTORY, 'register_metric("fid")'),
+    ],
+)
+def test_a_table_filled_by_a_decorator_of_its_module_reaches_the_decorated_functions(
+    make_repo, table, decorator, applied
+):
+    metrics = METRICS.format(table=table, decorator=decorator, applied=applied)
+    calc = "from metrics import calc_metric\n\nif __name__ == '__main__':\n    print(calc_metric('fid50k', 3))\n"
+    found = rng(make_repo({"metrics.py": metrics, "calc_metrics.py": calc}), select="RNG001")
+    assert found == [("RNG001", "calc_metrics.py", 3)]
+
+
+def test_a_table_filled_elsewhere_is_not_followed(make_repo):
+    metrics = METRICS.format(table="{}", decorator="", applied="staticmethod")
+    calc = "from metrics import calc_metric\n\nif __name__ == '__main__':\n    print(calc_metric('fid50k', 3))\n"
+    assert rng(make_repo({"metrics.py": metrics, "calc_metrics.py": calc}), select="RNG001") == []

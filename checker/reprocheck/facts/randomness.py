@@ -363,15 +363,27 @@ def direct_load(load: ast.AST, module: PyModule, code) -> bool:
 
 def parameter_values(module: PyModule, code) -> frozenset[ast.Call]:
     """The calls inside the value of a parameter or buffer (`nn.Parameter(scale * torch.randn(d))`,
-    `self.register_buffer("m", torch.randn(2, d))`): they draw a model's initial weights."""
+    `self.register_buffer("m", torch.randn(2, d))`), or in the value of a name that is then made one
+    (`weight = torch.randn([o, i, k, k]).to(...)` then `self.weight = nn.Parameter(weight)`): they draw a model's
+    initial weights."""
     found: set[ast.Call] = set()
+    names: set[str] = set()
     for call in code.calls:
         func = call.func
         name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
         if name not in T.PARAMETER_MAKERS or (name == "Parameter" and module.qualname(func) not in T.PARAMETER_CLASSES):
             continue
         for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
-            found.update(node for node in ast.walk(argument) if node.__class__ is ast.Call)
+            for node in ast.walk(argument):
+                if node.__class__ is ast.Call:
+                    found.add(node)
+                elif node.__class__ is ast.Name:
+                    names.add(node.id)
+    if names:
+        for node in code.assignments:
+            targets = node.targets if node.__class__ is ast.Assign else (node.target,)
+            if node.value is not None and any(t.__class__ is ast.Name and t.id in names for t in targets):
+                found.update(part for part in ast.walk(node.value) if part.__class__ is ast.Call)
     return frozenset(found)
 
 

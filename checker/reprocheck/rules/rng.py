@@ -123,8 +123,10 @@ class UnseededEntryPoint(Rule):
     follows dispatch tables too: calling an element of a dict/list/tuple/set literal of project functions or
     classes (`COMMANDS[args.command](args)`, `COMMANDS.get(name, usage)(args)`, `handler = MODELS[name]`,
     `for step in STEPS: step(cfg)`, `for name, fn in TABLE.items()`) reaches everything the table names, whether
-    it is assigned in the function, at module level or imported from a registry module. Tables built at run time
-    (filled by a loop or a `@register` decorator, comprehensions) are not followed. A module that is only imported
+    it is assigned in the function, at module level or imported from a registry module. A table that starts
+    empty and that a decorator of its own module fills (`@register_metric` storing `fn` in `_metric_dict`) holds
+    the functions and classes of that module so decorated. Other tables built at run time (filled by a loop, by
+    a decorator of another module, comprehensions) are not followed. A module that is only imported
     is never judged (nor `hubconf.py`, which torch.hub loads); tests are never entry points. scikit-learn
     estimators are RNG004's.
 
@@ -141,7 +143,8 @@ class UnseededEntryPoint(Rule):
     What counts as a use: draws from a library's global state; shuffling loaders, random splits and samplers;
     training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout.
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
-    replaces, a draw that only picks what to print or log, and characters drawn for a name
+    replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
+    one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`), a draw that only picks what to print or log, and characters drawn for a name
     (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Seeders include
     seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
     `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
