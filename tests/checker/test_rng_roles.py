@@ -333,3 +333,57 @@ def test_a_table_filled_elsewhere_is_not_followed(make_repo):
     metrics = METRICS.format(table="{}", decorator="", applied="staticmethod")
     calc = "from metrics import calc_metric\n\nif __name__ == '__main__':\n    print(calc_metric('fid50k', 3))\n"
     assert rng(make_repo({"metrics.py": metrics, "calc_metrics.py": calc}), select="RNG001") == []
+
+
+# -- timing benchmarks ------------------------------------------------------------------------------------------
+BENCH = """
+import time
+
+import torch
+
+
+def bench(fn, *args, repeat=10):
+    start = time.perf_counter()
+    for _ in range(repeat):
+        fn(*args)
+    return (time.perf_counter() - start) / repeat
+
+
+if __name__ == "__main__":
+    x = torch.randn(1024, 1024)
+    model = torch.nn.Linear(1024, 1024)
+    print(f"{bench(model, x) * 1e3:.2f} ms")
+"""
+
+
+def test_random_tensors_that_only_feed_a_timed_call_are_not_a_use_in_a_benchmark(make_repo):
+    assert rng(make_repo({"benchmark_linear.py": BENCH}), select="RNG001,RNG002") == []
+    # run by a benchmark script: the same
+    files = {"offload/offload.py": BENCH, "offload/run_benchmark.sh": "python offload.py --trials 3\n"}
+    assert rng(make_repo(files), select="RNG001,RNG002") == []
+
+
+@pytest.mark.parametrize(
+    "path, code, expected",
+    [
+        # not named as a benchmark: the values may be the results (an experiment that logs its time)
+        ("linear.py", BENCH, "torch"),
+        ("benchmarks/linear.py", BENCH, "torch"),
+        # named so, but nothing is timed: its results are not timings
+        ("benchmark_linear.py", BENCH.replace("time.perf_counter()", "0.0"), "torch"),
+        # a number drawn to size the work changes the timings: it counts (the tensor fill does not)
+        (
+            "benchmark_linear.py",
+            BENCH.replace("import torch\n", "import numpy as np\nimport torch\n").replace(
+                "    x = torch.randn(1024, 1024)",
+                "    n = int(np.random.normal(512, 64))\n    x = torch.randn(n, 1024)",
+            ),
+            "numpy",
+        ),
+    ],
+)
+def test_look_alikes_of_a_timing_benchmark_stay_reported(make_repo, path, code, expected):
+    from tests.checker.test_rng import messages
+
+    found = messages(make_repo({path: code}), "RNG001")
+    assert len(found) == 1 and f"uses the random state of {expected} (" in found[0]

@@ -10,6 +10,7 @@ reaches are summed up into the libraries it uses and the libraries its reachable
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -913,3 +914,81 @@ def cublas_workspace_config(project, python_modules) -> str | None:
         if CUBLAS_VARIABLE in text:
             return path
     return None
+
+
+# -- timing benchmarks --------------------------------------------------------------------------------------------
+def is_benchmark_entry(entry: EntryPoint) -> bool:
+    """An entry point named as a benchmark: its file's name (`benchmark.py`, `bench_attention.py`) or the name of
+    a script that runs it (`run by offload/run_benchmark.sh:12`) says `bench` (a folder alone does not: a
+    `benchmarks/` folder may hold experiments whose results are accuracies)."""
+    if T.BENCHMARK_WORD in posixpath.basename(entry.path).lower():
+        return True
+    return any(
+        origin.startswith("run by ") and T.BENCHMARK_WORD in posixpath.basename(origin[7:]).lower()
+        for origin in entry.origins
+    )
+
+
+def is_timer(qualified: str) -> bool:
+    return qualified in T.TIMERS or qualified.rsplit(".", 1)[-1].lower().startswith(T.TIMER_NAME_PREFIXES)
+
+
+def times_its_work(result: EntryRandomness, graph: CallGraph) -> bool:
+    """Does code the entry point reaches time something (`time.perf_counter()`, `torch.cuda.Event`, a
+    `benchmark_*` helper of another package)?"""
+    for unit in result.reached:
+        module = graph.source(unit)
+        if module is None or not module.mentions("time", "bench", "Event"):
+            continue
+        for call in graph.code(unit).calls:
+            qualified = module.qualname(call.func)
+            if qualified is not None and is_timer(qualified):
+                return True
+    return False
+
+
+def fills_an_array(graph: CallGraph, event: Event) -> bool:
+    """Does a use only fill a tensor or array with random values (contents a timed call does not depend on): any
+    torch or tensorflow use (tensors, initial weights, training a model), a NumPy draw given a size; not a
+    number drawn to size or pick the work (`random.uniform(...)`, `np.random.normal(mu, sigma)`)?"""
+    if event.lib in ("torch", "tensorflow"):
+        return True
+    if event.lib != "numpy":
+        return False
+    module = graph.source(event.unit)
+    call = next(
+        (c for c in graph.code(event.unit).calls if (c.lineno, c.col_offset + 1) == (event.line, event.column)), None
+    )
+    qualified = module.qualname(call.func) if module is not None and call is not None else None
+    if qualified is None or not qualified.startswith("numpy.random."):
+        return False
+    name = qualified.rsplit(".", 1)[-1]
+    if name in T.NUMPY_SHAPE_FIRST:
+        return bool(call.args)
+    position = T.NUMPY_SIZE_POSITION.get(name)
+    return position is not None and argument(call, "size", position) is not None
+
+
+def timing_view(result: EntryRandomness, graph: CallGraph) -> EntryRandomness:
+    """The summary as RNG001/RNG002 judge it: for a timing benchmark (an entry point named as a benchmark whose
+    reach times its work), the uses that only fill tensors and arrays are left out: its results are timings,
+    which do not depend on those values. Draws that size or pick the work stay."""
+    if not result.uses or not is_benchmark_entry(result.entry) or not times_its_work(result, graph):
+        return result
+    uses = {}
+    for lib, events in result.uses.items():
+        kept = [event for event in events if not fills_an_array(graph, event)]
+        if kept:
+            uses[lib] = kept
+    if uses == result.uses:
+        return result
+    view = EntryRandomness(result.entry, result.reached, uses, result.seeds, result.unknown_seeds)
+    view.generators = result.generators
+    view.entropy_seeds = result.entropy_seeds
+    return view
+
+
+@fact
+def program_randomness(entry_randomness, call_graph) -> list[EntryRandomness]:
+    """The entry points' summaries as RNG001/RNG002 judge them (see `timing_view`)."""
+    return [timing_view(result, call_graph) for result in entry_randomness]

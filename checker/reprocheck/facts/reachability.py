@@ -840,9 +840,7 @@ class CallGraph:
         if tree is None or not empty_table_binding(tree, name):
             return None
         defs = self.definitions(path)
-        decorators = {
-            function_name for function_name, node in defs.functions.items() if stores_argument_in(node, name)
-        }
+        decorators = {function_name for function_name, node in defs.functions.items() if stores_argument_in(node, name)}
         if not decorators:
             return None
         found: list[Unit] = []

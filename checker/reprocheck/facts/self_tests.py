@@ -21,11 +21,13 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.entrypoints import EntryPoint
 from reprocheck.facts.reachability import CallGraph, Unit
+from reprocheck.project import UnreadableFile
 from reprocheck.tables import randomness as T
 
 # Modules that read a command line: a module that imports one is a program, whatever else uses it.
 COMMAND_LINE_MODULES = frozenset(
-    {"argparse", "click", "typer", "fire", "absl", "hydra", "jsonargparse", "docopt", "tyro", "simple_parsing", "optparse"}
+    {"argparse", "click", "typer", "fire", "absl", "hydra", "jsonargparse", "docopt", "tyro", "simple_parsing"}
+    | {"optparse"}
 )
 # Entry kinds that say something runs the file as a program (a command, a DVC stage, a console script, a glob).
 RUN_KINDS = frozenset({"command", "dvc", "script", "glob", "hydra"})
@@ -138,7 +140,7 @@ class SelfTests:
         for config in self.project.select(is_yaml_config):
             try:
                 text = self.project.read_text(config)
-            except Exception:  # noqa: BLE001 - an unreadable config names nothing
+            except UnreadableFile:  # an unreadable config names nothing
                 continue
             if any(name in text for name in names) and pattern.search(text):
                 return True
@@ -156,7 +158,7 @@ class SelfTests:
         for doc in self._docs:
             try:
                 text = self.project.read_text(doc)
-            except Exception:  # noqa: BLE001 - an unreadable document runs nothing
+            except UnreadableFile:  # an unreadable document runs nothing
                 continue
             if base not in text and not any(name in text for name in names):
                 continue

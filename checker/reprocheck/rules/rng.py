@@ -144,8 +144,15 @@ class UnseededEntryPoint(Rule):
     training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout.
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
     replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
-    one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`), a draw that only picks what to print or log, and characters drawn for a name
-    (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Seeders include
+    one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`), a draw that only picks what to
+    print or log, and characters drawn for a name
+    (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Nor, in a timing
+    benchmark, are tensors and arrays of random values: an entry point whose file, or a script that runs it, is
+    named as a benchmark (`benchmark.py`, `bench_attention.py`, run by `run_benchmark.sh`; a `benchmarks/`
+    folder alone is not enough) and whose reach times its work (`time.perf_counter()`, `torch.cuda.Event`,
+    `timeit`, `triton.testing.do_bench`, a `benchmark_*` helper) reports timings, which do not depend on those
+    values (torch and tensorflow uses, NumPy draws given a size). A number drawn to size or pick the work
+    (`random.uniform(...)`, `np.random.normal(mu, sigma)` for a request length) still counts. Seeders include
     seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
     `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
     `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). The
@@ -191,8 +198,8 @@ class UnseededEntryPoint(Rule):
     severity = Severity.WARNING
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
-    def check(self, entry_randomness, call_graph, self_tests):
-        for result in entry_randomness:
+    def check(self, program_randomness, call_graph, self_tests):
+        for result in program_randomness:
             if result.seeds or result.unknown_seeds or result.entropy_seeds or not (result.uses or result.generators):
                 continue
             if self_tests.is_self_test(result.entry):
@@ -246,8 +253,8 @@ class PartialSeeding(Rule):
     severity = Severity.WARNING
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
-    def check(self, entry_randomness, call_graph, self_tests):
-        for result in entry_randomness:
+    def check(self, program_randomness, call_graph, self_tests):
+        for result in program_randomness:
             if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
             missing = result.missing
