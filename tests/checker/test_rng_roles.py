@@ -387,3 +387,90 @@ def test_look_alikes_of_a_timing_benchmark_stay_reported(make_repo, path, code, 
 
     found = messages(make_repo({path: code}), "RNG001")
     assert len(found) == 1 and f"uses the random state of {expected} (" in found[0]
+
+
+# -- an evaluation-only program: the mode put back, a shadowed helper, an initialiser ---------------------------
+MODEL_LIB = """
+import torch
+from torch import nn
+
+
+def trunc_normal_(tensor, std=1.0):
+    with torch.no_grad():
+        tensor.uniform_(-2 * std, 2 * std)
+    return tensor
+
+
+def drop_path(x, drop_prob=0.0, training=False):
+    if drop_prob == 0.0 or not training:
+        return x
+    return x * torch.rand(x.shape[0]).floor_()
+
+
+class DropPath(nn.Module):
+    def __init__(self, drop_prob):
+        super().__init__()
+        self.drop_prob = drop_prob
+
+    def forward(self, x):
+        return drop_path(x, self.drop_prob, self.training)
+
+
+class Block(nn.Module):
+    def __init__(self, drop_path=0.1):
+        super().__init__()
+        self.pos = nn.Parameter(torch.zeros(4))
+        trunc_normal_(self.pos, std=0.02)
+        self.drop = DropPath(drop_path)
+
+    def forward(self, x):
+        return self.drop(x + self.pos)
+
+    def generate(self, x):
+        was_training = self.training
+        self.eval()
+        out = self(x)
+        self.train(was_training)
+        return out
+"""
+
+PROFILE = """
+import torch
+
+from lib import Block
+
+
+def profile():
+    model = Block(drop_path=0.2)
+    model.eval()
+    print(model(torch.ones(4)), model.generate(torch.ones(4)))
+
+
+if __name__ == "__main__":
+    profile()
+"""
+
+
+def test_an_evaluation_only_program_draws_nothing_from_training_branches_or_initialisers(make_repo):
+    assert rng(make_repo({"lib.py": MODEL_LIB, "profile_flops.py": PROFILE}), select="RNG001") == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "    model.train()\n",  # back in training mode: dropout and drop-path draw
+        "    torch.optim.SGD(model.parameters(), lr=0.1).step()\n",  # trains: its initial weights count
+    ],
+)
+def test_an_evaluation_program_that_trains_still_draws(make_repo, change):
+    profile = PROFILE.replace("    print(model(", change + "    print(model(")
+    assert rng(make_repo({"lib.py": MODEL_LIB, "profile_flops.py": profile}), select="RNG001") == [
+        ("RNG001", "profile_flops.py", 13)
+    ]
+
+
+def test_a_mode_set_from_a_value_other_than_the_saved_one_is_training(make_repo):
+    lib = MODEL_LIB.replace("self.train(was_training)", "self.train(True)")
+    assert rng(make_repo({"lib.py": lib, "profile_flops.py": PROFILE}), select="RNG001") == [
+        ("RNG001", "profile_flops.py", 12)
+    ]

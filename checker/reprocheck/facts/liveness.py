@@ -220,6 +220,7 @@ class LiveCode:
         self._module_scopes: dict[str, tuple[Scope, list[ast.stmt]]] = {}
         self._single: dict[tuple[Unit, str], ast.expr | None] = {}
         self._named: dict[Unit, dict[Unit, list[tuple[ast.expr, ast.Call | None]]]] = {}
+        self._shadowed: dict[Unit, set[Unit]] = {}  # targets a unit names only through a local of the same name
         self._attributes: dict[tuple[Unit, str], tuple[Unit, ast.expr] | None] = {}
         # What holds for every entry point: flag values and guard outcomes that no call site decides.
         self.values: dict[tuple[Unit, str], frozenset | None] = {}
@@ -281,6 +282,8 @@ class LiveCode:
                 return None
             bound = constructs or (node.__class__ is ast.Attribute and not self.names_class(caller, node.value))
             found.append((caller, call, bound))
+        if not found and target in self._shadowed.get(caller, ()):
+            return []  # only a local variable of the same name: no call of it here
         return found or None
 
     def named(self, unit: Unit) -> dict[Unit, list[tuple[ast.expr, ast.Call | None]]] | None:
@@ -294,14 +297,39 @@ class LiveCode:
             memos = self.graph.resolver(unit)
             callees = {call.func: call for call in code.calls}
             looked_into = {node.value for node in code.references if node.__class__ is ast.Attribute}
+            local = self.local_names(unit)
             found = self._named[unit] = {}
             for node in code.references:
                 if (node.__class__ is not ast.Name and node.__class__ is not ast.Attribute) or node in looked_into:
+                    continue
+                if node.__class__ is ast.Name and node.id in local:
+                    # a parameter or variable that shadows a module function (`drop_path=drop_path[i]`)
+                    target = self.graph.resolve_load(unit, node, memos)
+                    if target is not None:
+                        self._shadowed.setdefault(unit, set()).add(target)
                     continue
                 target = self.graph.resolve_load(unit, node, memos)
                 if target is not None:
                     found.setdefault(target, []).append((node, callees.get(node)))
         return found
+
+    def local_names(self, unit: Unit) -> frozenset[str]:
+        """A function's parameters and the names it binds by assignment only: a load of one is that variable,
+        whatever a module-level function of the same name is."""
+        if unit.kind != "function":
+            return frozenset()
+        function = self.graph.function_node(unit)
+        if function is None:
+            return frozenset()
+        names = set(parameter_names(function.args))
+        scope = self.scope(unit)
+        if scope is not None:
+            names.update(
+                name
+                for name, stores in scope.stores.items()
+                if "." not in name and all(store.__class__ is ast.Name for store in stores)
+            )
+        return frozenset(names)
 
     def names_class(self, unit: Unit, node: ast.expr) -> bool:
         if node.__class__ is not ast.Name and node.__class__ is not ast.Attribute:
@@ -366,13 +394,22 @@ class _Entry:
         back in training mode, steps an optimizer or runs backward? `self.training` is then off."""
         evaluating = False
         for unit in self.reached:
+            saved: frozenset[str] | None = None
             for call in self.graph.code(unit).calls:
                 func = call.func
                 if func.__class__ is not ast.Attribute:
                     continue
                 if func.attr == "eval" and not call.args and not call.keywords:
                     evaluating = True
-                elif func.attr in TRAINING_CALLS and not (func.attr == "train" and is_false(call)):
+                elif func.attr == "train" and (call.args or call.keywords):
+                    if is_false(call):
+                        continue
+                    if saved is None:
+                        saved = saved_modes(self.graph.code(unit))
+                    if restores_mode(call, saved):
+                        continue  # `self.train(was_training)`: back to the mode it had, not training
+                    return False
+                elif func.attr in TRAINING_CALLS:
                     return False
         return evaluating
 
@@ -527,6 +564,28 @@ MISSING_ARGUMENT: Final = object()
 def is_false(call: ast.Call) -> bool:
     """`model.train(False)` (evaluation mode)."""
     return bool(call.args) and constant(call.args[0]) == (True, False)
+
+
+def is_mode(node: ast.expr) -> bool:
+    """`self.training`, `model.training`: a module's current mode."""
+    return node.__class__ is ast.Attribute and node.attr == "training"
+
+
+def saved_modes(code) -> frozenset[str]:
+    """Names a unit binds to a module's mode (`was_training = self.training`), to put it back later."""
+    return frozenset(
+        target.id
+        for node in code.assignments
+        if node.__class__ is ast.Assign and node.value is not None and is_mode(node.value)
+        for target in node.targets
+        if target.__class__ is ast.Name
+    )
+
+
+def restores_mode(call: ast.Call, saved: frozenset[str]) -> bool:
+    """`model.train(was_training)`, `self.train(mode=self.training)`: the mode the module had before."""
+    value = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    return value is not None and (is_mode(value) or (value.__class__ is ast.Name and value.id in saved))
 
 
 def parameter_names(args: ast.arguments) -> set[str]:

@@ -459,6 +459,17 @@ class RandomnessScanner:
         assignments = assignments_of(self.graph, unit)
         return nondeterministic_source(module, seed, assignments, call.lineno, unit.kind == "function") is not None
 
+    def fills_an_argument(self, unit: Unit, receiver: ast.expr) -> bool:
+        """Is an in-place draw filling a parameter of an initialiser (`def trunc_normal_(tensor, std):` ...
+        `tensor.uniform_(l, u)`): a helper, named so, that initial weights are passed to?"""
+        if unit.kind != "function" or receiver.__class__ is not ast.Name:
+            return False
+        if T.INITIALISER_NAME.search(unit.name.rsplit(".", 1)[-1]) is None:
+            return False
+        function = self.graph.function_node(unit)
+        args = function.args if function is not None else None
+        return args is not None and receiver.id in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+
     def imports_module(self, module: PyModule, top: str) -> bool:
         """:func:`imports_module`, with the top-level names a module's imports bind computed once per module."""
         tops = self._imported_tops.get(module)
@@ -496,7 +507,8 @@ class RandomnessScanner:
             if name in T.SEED_METHOD_NAMES and (call.args or call.keywords):
                 return [("unknown-seed", T.ALL_LIBRARIES)]  # `fabric.seed_everything(s)` on an object passed in
             if name in T.TORCH_TENSOR_DRAW_METHODS and self.imports_module(module, "torch"):
-                return [("model" if initialises_weights(call.func.value) else "use", frozenset({"torch"}))]
+                initial = initialises_weights(call.func.value) or self.fills_an_argument(unit, call.func.value)
+                return [("model" if initial else "use", frozenset({"torch"}))]
             if name in T.FIT_METHODS and (
                 self.imports_module(module, "tensorflow") or self.imports_module(module, "keras")
             ):

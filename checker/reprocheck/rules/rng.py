@@ -138,13 +138,16 @@ class UnseededEntryPoint(Rule):
     typer/click commands, `@hydra.main`) runs. Branches the entry point never takes are left out: a flag
     left at its default or passed as a constant (`augment=False`, `mode="eval"`), a name assigned once to off
     (`p = 0` then `if p > 0:`), `self.augment` set once from such a flag, and `if self.training:` when the
-    entry point only evaluates (`model.eval()`, no training step).
+    entry point only evaluates (`model.eval()`, no training step; `self.train(was_training)`, which puts back
+    a saved mode, is none). A function's parameter or variable that shadows a module-level function of the
+    same name (`drop_path=drop_path[i]`) is no call of it.
 
     What counts as a use: draws from a library's global state; shuffling loaders, random splits and samplers;
     training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout.
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
     replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
-    one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`), a draw that only picks what to
+    one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
+    of an initialiser such as `def trunc_normal_(tensor, std)`), a draw that only picks what to
     print or log, and characters drawn for a name
     (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Nor, in a timing
     benchmark, are tensors and arrays of random values: an entry point whose file, or a script that runs it, is

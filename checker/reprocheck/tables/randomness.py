@@ -6,6 +6,8 @@ ones messages name: "random", "numpy", "torch", "tensorflow", "jax". Extend a ta
 
 from __future__ import annotations
 
+import re
+
 ALL_LIBRARIES = frozenset({"random", "numpy", "torch", "tensorflow"})
 
 # Seeding calls: qualified name -> the libraries' global random state it seeds.
@@ -176,6 +178,9 @@ TRACERS = frozenset(
 TRACING_WORDS = ("export", "trace", "profile", "FlopCount", "summary", "complexity", "convert", "compile")
 # Calls whose arguments are a model's initial weights: `nn.Parameter(...)`, `module.register_buffer(name, ...)`.
 PARAMETER_MAKERS = frozenset({"Parameter", "register_buffer", "register_parameter"})
+# Names of weight initialisers (`trunc_normal_`, `_no_grad_trunc_normal_`, `init_weights`, `lecun_normal_`): an
+# in-place draw on one of their parameters fills the weights passed in.
+INITIALISER_NAME = re.compile(r"init|trunc_normal|xavier|kaiming|lecun|variance_scaling|orthogonal", re.IGNORECASE)
 PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
 # In-place tensor methods that draw from torch's generator (counted in modules that import torch).
 TORCH_TENSOR_DRAW_METHODS = frozenset(
