@@ -474,3 +474,49 @@ def test_a_mode_set_from_a_value_other_than_the_saved_one_is_training(make_repo)
     assert rng(make_repo({"lib.py": lib, "profile_flops.py": PROFILE}), select="RNG001") == [
         ("RNG001", "profile_flops.py", 12)
     ]
+
+
+# -- draws whose value is thrown away ---------------------------------------------------------------------------
+PREPARE = """
+import numpy as np
+
+
+def grab_indices(probs, n=5):
+    confident = {}
+    random_indices = {}
+    for digit in range(10):
+        confident[digit] = np.argsort(probs[:, digit])[-n:]
+        random_indices[digit] = np.random.choice(len(probs), n, replace=False)
+    return confident, random_indices
+
+
+def prepare(probs):
+    {unpack} = grab_indices(probs)
+    print(indices)
+
+
+if __name__ == "__main__":
+    prepare(np.load("probs.npy"))
+"""
+
+
+@pytest.mark.parametrize(
+    "unpack, fires",
+    [
+        ("indices, _", False),  # the drawn part of the result is thrown away
+        ("indices, _random", False),
+        ("_, indices", True),  # the drawn part is kept
+        ("indices, chosen", True),
+        ("indices", True),  # the whole tuple is kept
+    ],
+)
+def test_a_draw_in_a_returned_element_every_caller_throws_away_is_not_a_use(make_repo, unpack, fires):
+    root = make_repo({"prepare.py": PREPARE.replace("{unpack}", unpack)})
+    assert bool(rng(root, select="RNG001")) is fires
+
+
+def test_a_drawn_value_read_elsewhere_in_the_function_stays_a_use(make_repo):
+    code = PREPARE.replace("{unpack}", "indices, _").replace(
+        "    return confident, random_indices", "    print(random_indices)\n    return confident, random_indices"
+    )
+    assert rng(make_repo({"prepare.py": code}), select="RNG001") == [("RNG001", "prepare.py", 19)]

@@ -776,15 +776,26 @@ def summarize(
     """What `entry` reaches, leaving out the branches it never takes (see :mod:`reprocheck.facts.liveness`);
     `plain` is its reach with every branch taken, when already known."""
     live = live if live is not None else LiveCode(graph)
-    reached, dead = live.reach(entry.starts, plain if plain is not None else graph.reach(entry.starts))
+    plain = plain if plain is not None else graph.reach(entry.starts)
+    reached, dead = live.reach(entry.starts, plain)
     result = EntryRandomness(entry, reached)
     models: dict[str, list[Event]] = {}
     training: dict[str, list[Event]] = {}
+    questions = None
     for unit in reached:
         skipped = dead_calls(dead.get(unit))
+        returned = None
         for event in scanner.events(unit):
             if skipped and (event.line, event.column) in skipped:
                 continue
+            if event.kind == "use" and unit.kind == "function" and returned is None:
+                returned = live.returned_positions(unit)
+            place = returned.get((event.line, event.column)) if returned and event.kind == "use" else None
+            if place is not None:
+                if questions is None:
+                    questions = live.entry(entry.starts, plain)
+                if questions.discards(unit, *place):
+                    continue  # `indices, _ = grab_indices(...)`: the drawn part of the result is thrown away
             if event.kind == "use":
                 result.uses.setdefault(event.lib, []).append(event)
             elif event.kind == "seed":

@@ -148,7 +148,8 @@ class UnseededEntryPoint(Rule):
     replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
     one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
     of an initialiser such as `def trunc_normal_(tensor, std)`), a draw that only picks what to
-    print or log, and characters drawn for a name
+    print or log, a draw that only makes an element of a returned tuple that every call throws away
+    (`indices, _ = grab_indices(probs)`), and characters drawn for a name
     (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Nor, in a timing
     benchmark, are tensors and arrays of random values: an entry point whose file, or a script that runs it, is
     named as a benchmark (`benchmark.py`, `bench_attention.py`, run by `run_benchmark.sh`; a `benchmarks/`
