@@ -76,6 +76,7 @@ def test_a_module_named_in_a_registry_string_is_used_by_the_project(make_repo):
         "unused",  # nothing else uses the module: a script
         "draw_in_function",  # the draw is the module's own work, not made-up input of the block
         "program_name",  # named like a program
+        "writes",  # writes what it draws: it makes data
     ],
 )
 def test_look_alikes_of_an_exercising_main_block_stay_programs(make_repo, change):
@@ -96,6 +97,9 @@ def test_look_alikes_of_an_exercising_main_block_stay_programs(make_repo, change
             "import numpy as np\n\n\ndef resample(shape):\n    return np.random.random(shape)\n\n\n"
             "if __name__ == '__main__':\n    print(resample((2, 2)))\n"
         )
+    elif change == "writes":
+        saved = "    np.save('x.npy', resample(x, (2, 2)))"
+        files[path] = RESAMPLE.replace("    print(resample(x, (2, 2)).shape)", saved)
     elif change == "program_name":
         del files[path]
         path = "lib/train_resample.py"

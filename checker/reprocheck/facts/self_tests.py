@@ -6,9 +6,9 @@ rules that ask whether entry points seed).
 
 Three shapes are self-tests: a module that library code imports; a model module of a package; and a module that
 other project code uses (imports it, even from another script, or names it in a dotted string: a registry entry,
-a `_target_`) whose `__main__` block draws its own made-up input (`x = np.random.random((1, 42, 231, 142))`), when
-the module reads no command line, is not named like a program, and no command (Makefile, CI, shell script, DVC,
-Dockerfile) or README line runs it.
+a `_target_`) whose `__main__` block draws its own made-up input (`x = np.random.random((1, 42, 231, 142))`) and
+writes nothing, when the module reads no command line, is not named like a program, and no command (Makefile,
+CI, shell script, DVC, Dockerfile) or README line runs it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ COMMAND_LINE_MODULES = frozenset(
 )
 # Entry kinds that say something runs the file as a program (a command, a DVC stage, a console script, a glob).
 RUN_KINDS = frozenset({"command", "dvc", "script", "glob", "hydra"})
+# Calls that write a result (`np.save`, `df.to_csv`, `torch.save`, `plt.savefig`, `f.write`): a `__main__` block
+# that makes one produces something, it does not only exercise the module.
+WRITER_NAMES = frozenset(
+    {"save", "savez", "savez_compressed", "savetxt", "to_csv", "to_parquet", "to_json", "to_pickle", "to_excel"}
+    | {"dump", "write", "write_text", "write_bytes", "imwrite", "imsave", "save_image", "savefig", "save_pretrained"}
+)
 # Documentation files read for a line that runs a module (`python models/unet.py`, `python -m pkg.unet`).
 DOC_SUFFIXES = (".md", ".rst", ".txt")
 
@@ -95,18 +101,24 @@ class SelfTests:
         return not self.documented_run(path)
 
     def draws_input(self, path: str) -> bool:
-        """Does the `__main__` block itself draw from a library's random state (its made-up input)?"""
+        """Does the `__main__` block itself draw from a library's random state (its made-up input), and write
+        nothing (no `np.save`, `to_csv`, `open(..., "w")`: a block that writes what it draws makes data)?"""
         from reprocheck.facts.randomness import draw_library
 
         unit = Unit(path, "main")
         module = self.graph.source(unit)
         if module is None:
             return False
+        draws = False
         for call in self.graph.code(unit).calls:
-            qualified = module.qualname(call.func)
+            func = call.func
+            name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+            if name in WRITER_NAMES or (name == "open" and writes(call)):
+                return False
+            qualified = module.qualname(func)
             if qualified is not None and draw_library(qualified) is not None:
-                return True
-        return False
+                draws = True
+        return draws
 
     def used_modules(self) -> set[str]:
         """Project modules that another non-test project module imports (scripts included)."""
@@ -198,6 +210,12 @@ class SelfTests:
                         if target not in found and self.graph.module_path(name, path) == target:
                             found[target] = path
         return found
+
+
+def writes(call: ast.Call) -> bool:
+    """`open(path, "w")`, `open(path, mode="wb")`: a file opened for writing."""
+    mode = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and any(c in mode.value for c in "wax")
 
 
 def is_documentation(path: str) -> bool:

@@ -193,8 +193,9 @@ class UnseededEntryPoint(Rule):
     program whose results count: it is not an entry point here (nor for RNG002). So is the `__main__` block of a
     module that other project code uses (imports it, even from another script, or names it in a dotted string:
     a registry entry, a `_target_` in a config) when the block draws its own made-up input
-    (`x = np.random.random((1, 42, 231, 142))`), the module reads no command line, is not named like a program,
-    and no command (Makefile, CI, shell script, DVC stage, Dockerfile) or README line runs it.
+    (`x = np.random.random((1, 42, 231, 142))`) and writes nothing (`np.save`, `to_csv`, `open(..., "w")`), the
+    module reads no command line, is not named like a program, and no command (Makefile, CI, shell script, DVC
+    stage, Dockerfile) or README line runs it.
     """
 
     code = "RNG001"
