@@ -297,7 +297,7 @@ def test_tables_that_are_not_called_or_not_literals_are_not_followed(make_repo, 
     assert rng(make_repo(files)) == []
 
 
-def test_decorator_registry_stays_unfollowed(make_repo):
+def test_decorator_registry_of_the_tables_module_is_followed(make_repo):
     registry = """
         import torch
 
@@ -324,7 +324,13 @@ def test_decorator_registry_stays_unfollowed(make_repo):
         if __name__ == "__main__":
             MODELS[sys.argv[1]](sys.argv)
     """
-    assert rng(make_repo({"models.py": registry, "cli.py": cli})) == []
+    # filled by a decorator of the table's own module: the decorated functions are its elements
+    assert rng(make_repo({"models.py": registry, "cli.py": cli})) == [("RNG001", "cli.py")]
+    # decorated in another module: registered at that module's import, which the table's module does not see
+    elsewhere = registry.split("        @register")[0]
+    mlp = '        import torch\n\n        from models import register\n\n\n        @register("mlp")\n'
+    mlp += "        def build_mlp(cfg):\n            return torch.randn(3)\n"
+    assert rng(make_repo({"models.py": elsewhere, "mlp.py": mlp, "cli.py": cli})) == []
 
 
 def test_rng005_global_numpy_op_reached_through_a_seeding_entry_point(make_repo):
@@ -350,7 +356,11 @@ def test_rng005_global_numpy_op_reached_through_a_seeding_entry_point(make_repo)
     """
     assert rng(make_repo({"data.py": data, "cli.py": cli})) == []
     listed_only = cli.replace("for step in STEPS:\n                step([1, 2, 3])", "pass")
-    assert rng(make_repo({"data.py": data, "cli.py": listed_only})) == [("RNG005", "data.py")]
+    # only listed, never called: the entry point runs data.py but not this draw (nothing runs it: no finding);
+    # a second, unseeded entry point that calls it makes it RNG001's
+    assert rng(make_repo({"data.py": data, "cli.py": listed_only})) == []
+    caller = "from data import shuffle_rows\n\nif __name__ == '__main__':\n    shuffle_rows([1, 2])\n"
+    assert rng(make_repo({"data.py": data, "cli.py": listed_only, "other.py": caller})) == [("RNG001", "other.py")]
 
 
 def test_notebook_cell_calling_an_imported_table(make_repo):

@@ -53,6 +53,8 @@ class EntryPoint:
     line: int
     origin: str  # human-readable: how it is run
     starts: list[Unit] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # every way it is run (`main` and `command`, ...)
+    origins: list[str] = field(default_factory=list)  # and how, for each (`run by scripts/bench.sh:3`)
 
     @property
     def is_notebook(self) -> bool:
@@ -138,8 +140,11 @@ class _Collector:
             return
         current = self.found.get(path)
         if current is None:
-            self.found[path] = EntryPoint(path, kind, line, origin, list(dict.fromkeys(starts)))
+            self.found[path] = EntryPoint(path, kind, line, origin, list(dict.fromkeys(starts)), {kind}, [origin])
             return
+        current.kinds.add(kind)
+        if origin not in current.origins:
+            current.origins.append(origin)
         current.starts = list(dict.fromkeys([*current.starts, *starts]))
         if PRIORITY.get(kind, 9) < PRIORITY.get(current.kind, 9):
             current.kind, current.line, current.origin = kind, line, origin

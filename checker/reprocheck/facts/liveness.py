@@ -220,6 +220,8 @@ class LiveCode:
         self._module_scopes: dict[str, tuple[Scope, list[ast.stmt]]] = {}
         self._single: dict[tuple[Unit, str], ast.expr | None] = {}
         self._named: dict[Unit, dict[Unit, list[tuple[ast.expr, ast.Call | None]]]] = {}
+        self._shadowed: dict[Unit, set[Unit]] = {}  # targets a unit names only through a local of the same name
+        self._returned: dict[Unit, dict[tuple[int, int], tuple[int, int]]] = {}
         self._attributes: dict[tuple[Unit, str], tuple[Unit, ast.expr] | None] = {}
         # What holds for every entry point: flag values and guard outcomes that no call site decides.
         self.values: dict[tuple[Unit, str], frozenset | None] = {}
@@ -281,6 +283,8 @@ class LiveCode:
                 return None
             bound = constructs or (node.__class__ is ast.Attribute and not self.names_class(caller, node.value))
             found.append((caller, call, bound))
+        if not found and target in self._shadowed.get(caller, ()):
+            return []  # only a local variable of the same name: no call of it here
         return found or None
 
     def named(self, unit: Unit) -> dict[Unit, list[tuple[ast.expr, ast.Call | None]]] | None:
@@ -294,13 +298,48 @@ class LiveCode:
             memos = self.graph.resolver(unit)
             callees = {call.func: call for call in code.calls}
             looked_into = {node.value for node in code.references if node.__class__ is ast.Attribute}
+            local = self.local_names(unit)
             found = self._named[unit] = {}
             for node in code.references:
                 if (node.__class__ is not ast.Name and node.__class__ is not ast.Attribute) or node in looked_into:
                     continue
+                if node.__class__ is ast.Name and node.id in local:
+                    # a parameter or variable that shadows a module function (`drop_path=drop_path[i]`)
+                    target = self.graph.resolve_load(unit, node, memos)
+                    if target is not None:
+                        self._shadowed.setdefault(unit, set()).add(target)
+                    continue
                 target = self.graph.resolve_load(unit, node, memos)
                 if target is not None:
                     found.setdefault(target, []).append((node, callees.get(node)))
+        return found
+
+    def local_names(self, unit: Unit) -> frozenset[str]:
+        """A function's parameters and the names it binds by assignment only: a load of one is that variable,
+        whatever a module-level function of the same name is."""
+        if unit.kind != "function":
+            return frozenset()
+        function = self.graph.function_node(unit)
+        if function is None:
+            return frozenset()
+        names = set(parameter_names(function.args))
+        scope = self.scope(unit)
+        if scope is not None:
+            names.update(
+                name
+                for name, stores in scope.stores.items()
+                if "." not in name and all(store.__class__ is ast.Name for store in stores)
+            )
+        return frozenset(names)
+
+    def returned_positions(self, unit: Unit) -> dict[tuple[int, int], tuple[int, int]]:
+        """(line, column) of each call whose value only feeds one element of the tuple a function returns ->
+        (that position, the tuple's length): `random_indices[d] = np.random.choice(...)` where `random_indices`
+        is read only in `return confident, random_indices` (cached)."""
+        found = self._returned.get(unit)
+        if found is None:
+            function = self.graph.function_node(unit) if unit.kind == "function" else None
+            found = self._returned[unit] = returned_positions(function) if function is not None else {}
         return found
 
     def names_class(self, unit: Unit, node: ast.expr) -> bool:
@@ -330,6 +369,10 @@ class LiveCode:
         return found[0]
 
     # -- per entry point ----------------------------------------------------------------------------
+    def entry(self, starts: list[Unit], reached: list[Unit]) -> _Entry:
+        """The per-entry-point questions (`discards`) for `starts`, whose plain reach is `reached`."""
+        return _Entry(self, starts, reached)
+
     def reach(self, starts: list[Unit], reached: list[Unit]) -> tuple[list[Unit], dict[Unit, frozenset[ast.AST]]]:
         """The units `starts` reach when branches that cannot run are left out, and the nodes left out per unit.
 
@@ -366,13 +409,22 @@ class _Entry:
         back in training mode, steps an optimizer or runs backward? `self.training` is then off."""
         evaluating = False
         for unit in self.reached:
+            saved: frozenset[str] | None = None
             for call in self.graph.code(unit).calls:
                 func = call.func
                 if func.__class__ is not ast.Attribute:
                     continue
                 if func.attr == "eval" and not call.args and not call.keywords:
                     evaluating = True
-                elif func.attr in TRAINING_CALLS and not (func.attr == "train" and is_false(call)):
+                elif func.attr == "train" and (call.args or call.keywords):
+                    if is_false(call):
+                        continue
+                    if saved is None:
+                        saved = saved_modes(self.graph.code(unit))
+                    if restores_mode(call, saved):
+                        continue  # `self.train(was_training)`: back to the mode it had, not training
+                    return False
+                elif func.attr in TRAINING_CALLS:
                     return False
         return evaluating
 
@@ -499,6 +551,21 @@ class _Entry:
             values |= found
         return frozenset(values)
 
+    def discards(self, unit: Unit, position: int, length: int) -> bool:
+        """Does every call that runs function `unit` in this reach unpack its result and throw away element
+        `position` (`indices, _ = grab_indices(probs)`)?"""
+        sites = self.call_sites(unit)
+        if not sites:
+            return False
+        for caller, call, _ in sites:
+            target = unpacking_target(self.graph, caller, call)
+            if target is None or len(target.elts) != length:
+                return False
+            element = target.elts[position]
+            if element.__class__ is not ast.Name or not element.id.startswith("_"):
+                return False
+        return True
+
     def call_sites(self, unit: Unit) -> list[tuple[Unit, ast.Call, bool]] | None:
         """(caller, call, bound) for every call that runs `unit` in this reach; None when it also runs another way
         (an entry start, handed to a call, a table, a method on an object, an override run by a base class)."""
@@ -527,6 +594,104 @@ MISSING_ARGUMENT: Final = object()
 def is_false(call: ast.Call) -> bool:
     """`model.train(False)` (evaluation mode)."""
     return bool(call.args) and constant(call.args[0]) == (True, False)
+
+
+def returned_positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[tuple[int, int], tuple[int, int]]:
+    """See :meth:`LiveCode.returned_positions`: the calls inside the value of a tuple element of a `return`, or
+    assigned (`v = ...`, `v[k] = ...`) to a local name read nowhere but as such an element."""
+    returns = [
+        node
+        for node in walk_own(function)
+        if node.__class__ is ast.Return and node.value is not None and node.value.__class__ is ast.Tuple
+    ]
+    if not returns:
+        return {}
+    found: dict[tuple[int, int], tuple[int, int]] = {}
+    element_of: dict[str, set[tuple[int, int]]] = {}  # name -> (position, length) where it is returned
+    returned_loads: set[int] = set()
+    for node in returns:
+        elements = node.value.elts
+        for position, element in enumerate(elements):
+            if element.__class__ is ast.Name:
+                element_of.setdefault(element.id, set()).add((position, len(elements)))
+                returned_loads.add(id(element))
+            else:
+                for part in ast.walk(element):
+                    if part.__class__ is ast.Call:
+                        found[(part.lineno, part.col_offset + 1)] = (position, len(elements))
+    candidates = {name for name, places in element_of.items() if len(places) == 1}
+    if not candidates:
+        return found
+    stored_into: set[int] = set()  # `v[k] = ...`: the Name `v` is loaded to store into it
+    values: dict[str, list[ast.expr]] = {}
+    for node in walk_own(function):
+        if node.__class__ is ast.Assign:
+            for target in node.targets:
+                name = target.value if target.__class__ is ast.Subscript else target
+                if name.__class__ is ast.Name and name.id in candidates:
+                    stored_into.add(id(name))
+                    values.setdefault(name.id, []).append(node.value)
+                else:  # bound some other way (`v, w = ...`, `v.x = ...`): not followed
+                    candidates.difference_update(n.id for n in ast.walk(target) if n.__class__ is ast.Name)
+    for node in walk_own(function):
+        if (
+            node.__class__ is ast.Name
+            and node.id in candidates
+            and node.ctx.__class__ is not ast.Store
+            and id(node) not in returned_loads
+            and id(node) not in stored_into
+        ):
+            candidates.discard(node.id)  # read for something else
+    for name in candidates:
+        place = next(iter(element_of[name]))
+        for value in values.get(name, ()):
+            for part in ast.walk(value):
+                if part.__class__ is ast.Call:
+                    found[(part.lineno, part.col_offset + 1)] = place
+    return found
+
+
+def walk_own(function: ast.AST):
+    """The nodes of a function's body, not those of functions or classes defined inside it."""
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def unpacking_target(graph: CallGraph, caller: Unit, call: ast.Call) -> ast.Tuple | None:
+    """The tuple a call's result is unpacked into (`a, _ = f()`), when the call is an assignment's whole value."""
+    for node in graph.code(caller).assignments:
+        if node.__class__ is ast.Assign and node.value is call and len(node.targets) == 1:
+            target = node.targets[0]
+            if target.__class__ in (ast.Tuple, ast.List):
+                return target
+    return None
+
+
+def is_mode(node: ast.expr) -> bool:
+    """`self.training`, `model.training`: a module's current mode."""
+    return node.__class__ is ast.Attribute and node.attr == "training"
+
+
+def saved_modes(code) -> frozenset[str]:
+    """Names a unit binds to a module's mode (`was_training = self.training`), to put it back later."""
+    return frozenset(
+        target.id
+        for node in code.assignments
+        if node.__class__ is ast.Assign and node.value is not None and is_mode(node.value)
+        for target in node.targets
+        if target.__class__ is ast.Name
+    )
+
+
+def restores_mode(call: ast.Call, saved: frozenset[str]) -> bool:
+    """`model.train(was_training)`, `self.train(mode=self.training)`: the mode the module had before."""
+    value = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    return value is not None and (is_mode(value) or (value.__class__ is ast.Name and value.id in saved))
 
 
 def parameter_names(args: ast.arguments) -> set[str]:

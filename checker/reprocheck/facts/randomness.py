@@ -10,6 +10,7 @@ reaches are summed up into the libraries it uses and the libraries its reachable
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -363,15 +364,27 @@ def direct_load(load: ast.AST, module: PyModule, code) -> bool:
 
 def parameter_values(module: PyModule, code) -> frozenset[ast.Call]:
     """The calls inside the value of a parameter or buffer (`nn.Parameter(scale * torch.randn(d))`,
-    `self.register_buffer("m", torch.randn(2, d))`): they draw a model's initial weights."""
+    `self.register_buffer("m", torch.randn(2, d))`), or in the value of a name that is then made one
+    (`weight = torch.randn([o, i, k, k]).to(...)` then `self.weight = nn.Parameter(weight)`): they draw a model's
+    initial weights."""
     found: set[ast.Call] = set()
+    names: set[str] = set()
     for call in code.calls:
         func = call.func
         name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
         if name not in T.PARAMETER_MAKERS or (name == "Parameter" and module.qualname(func) not in T.PARAMETER_CLASSES):
             continue
         for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
-            found.update(node for node in ast.walk(argument) if node.__class__ is ast.Call)
+            for node in ast.walk(argument):
+                if node.__class__ is ast.Call:
+                    found.add(node)
+                elif node.__class__ is ast.Name:
+                    names.add(node.id)
+    if names:
+        for node in code.assignments:
+            targets = node.targets if node.__class__ is ast.Assign else (node.target,)
+            if node.value is not None and any(t.__class__ is ast.Name and t.id in names for t in targets):
+                found.update(part for part in ast.walk(node.value) if part.__class__ is ast.Call)
     return frozenset(found)
 
 
@@ -446,6 +459,17 @@ class RandomnessScanner:
         assignments = assignments_of(self.graph, unit)
         return nondeterministic_source(module, seed, assignments, call.lineno, unit.kind == "function") is not None
 
+    def fills_an_argument(self, unit: Unit, receiver: ast.expr) -> bool:
+        """Is an in-place draw filling a parameter of an initialiser (`def trunc_normal_(tensor, std):` ...
+        `tensor.uniform_(l, u)`): a helper, named so, that initial weights are passed to?"""
+        if unit.kind != "function" or receiver.__class__ is not ast.Name:
+            return False
+        if T.INITIALISER_NAME.search(unit.name.rsplit(".", 1)[-1]) is None:
+            return False
+        function = self.graph.function_node(unit)
+        args = function.args if function is not None else None
+        return args is not None and receiver.id in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+
     def imports_module(self, module: PyModule, top: str) -> bool:
         """:func:`imports_module`, with the top-level names a module's imports bind computed once per module."""
         tops = self._imported_tops.get(module)
@@ -483,7 +507,8 @@ class RandomnessScanner:
             if name in T.SEED_METHOD_NAMES and (call.args or call.keywords):
                 return [("unknown-seed", T.ALL_LIBRARIES)]  # `fabric.seed_everything(s)` on an object passed in
             if name in T.TORCH_TENSOR_DRAW_METHODS and self.imports_module(module, "torch"):
-                return [("model" if initialises_weights(call.func.value) else "use", frozenset({"torch"}))]
+                initial = initialises_weights(call.func.value) or self.fills_an_argument(unit, call.func.value)
+                return [("model" if initial else "use", frozenset({"torch"}))]
             if name in T.FIT_METHODS and (
                 self.imports_module(module, "tensorflow") or self.imports_module(module, "keras")
             ):
@@ -751,15 +776,26 @@ def summarize(
     """What `entry` reaches, leaving out the branches it never takes (see :mod:`reprocheck.facts.liveness`);
     `plain` is its reach with every branch taken, when already known."""
     live = live if live is not None else LiveCode(graph)
-    reached, dead = live.reach(entry.starts, plain if plain is not None else graph.reach(entry.starts))
+    plain = plain if plain is not None else graph.reach(entry.starts)
+    reached, dead = live.reach(entry.starts, plain)
     result = EntryRandomness(entry, reached)
     models: dict[str, list[Event]] = {}
     training: dict[str, list[Event]] = {}
+    questions = None
     for unit in reached:
         skipped = dead_calls(dead.get(unit))
+        returned = None
         for event in scanner.events(unit):
             if skipped and (event.line, event.column) in skipped:
                 continue
+            if event.kind == "use" and unit.kind == "function" and returned is None:
+                returned = live.returned_positions(unit)
+            place = returned.get((event.line, event.column)) if returned and event.kind == "use" else None
+            if place is not None:
+                if questions is None:
+                    questions = live.entry(entry.starts, plain)
+                if questions.discards(unit, *place):
+                    continue  # `indices, _ = grab_indices(...)`: the drawn part of the result is thrown away
             if event.kind == "use":
                 result.uses.setdefault(event.lib, []).append(event)
             elif event.kind == "seed":
@@ -901,3 +937,81 @@ def cublas_workspace_config(project, python_modules) -> str | None:
         if CUBLAS_VARIABLE in text:
             return path
     return None
+
+
+# -- timing benchmarks --------------------------------------------------------------------------------------------
+def is_benchmark_entry(entry: EntryPoint) -> bool:
+    """An entry point named as a benchmark: its file's name (`benchmark.py`, `bench_attention.py`) or the name of
+    a script that runs it (`run by offload/run_benchmark.sh:12`) says `bench` (a folder alone does not: a
+    `benchmarks/` folder may hold experiments whose results are accuracies)."""
+    if T.BENCHMARK_WORD in posixpath.basename(entry.path).lower():
+        return True
+    return any(
+        origin.startswith("run by ") and T.BENCHMARK_WORD in posixpath.basename(origin[7:]).lower()
+        for origin in entry.origins
+    )
+
+
+def is_timer(qualified: str) -> bool:
+    return qualified in T.TIMERS or qualified.rsplit(".", 1)[-1].lower().startswith(T.TIMER_NAME_PREFIXES)
+
+
+def times_its_work(result: EntryRandomness, graph: CallGraph) -> bool:
+    """Does code the entry point reaches time something (`time.perf_counter()`, `torch.cuda.Event`, a
+    `benchmark_*` helper of another package)?"""
+    for unit in result.reached:
+        module = graph.source(unit)
+        if module is None or not module.mentions("time", "bench", "Event"):
+            continue
+        for call in graph.code(unit).calls:
+            qualified = module.qualname(call.func)
+            if qualified is not None and is_timer(qualified):
+                return True
+    return False
+
+
+def fills_an_array(graph: CallGraph, event: Event) -> bool:
+    """Does a use only fill a tensor or array with random values (contents a timed call does not depend on): any
+    torch or tensorflow use (tensors, initial weights, training a model), a NumPy draw given a size; not a
+    number drawn to size or pick the work (`random.uniform(...)`, `np.random.normal(mu, sigma)`)?"""
+    if event.lib in ("torch", "tensorflow"):
+        return True
+    if event.lib != "numpy":
+        return False
+    module = graph.source(event.unit)
+    call = next(
+        (c for c in graph.code(event.unit).calls if (c.lineno, c.col_offset + 1) == (event.line, event.column)), None
+    )
+    qualified = module.qualname(call.func) if module is not None and call is not None else None
+    if qualified is None or not qualified.startswith("numpy.random."):
+        return False
+    name = qualified.rsplit(".", 1)[-1]
+    if name in T.NUMPY_SHAPE_FIRST:
+        return bool(call.args)
+    position = T.NUMPY_SIZE_POSITION.get(name)
+    return position is not None and argument(call, "size", position) is not None
+
+
+def timing_view(result: EntryRandomness, graph: CallGraph) -> EntryRandomness:
+    """The summary as RNG001/RNG002 judge it: for a timing benchmark (an entry point named as a benchmark whose
+    reach times its work), the uses that only fill tensors and arrays are left out: its results are timings,
+    which do not depend on those values. Draws that size or pick the work stay."""
+    if not result.uses or not is_benchmark_entry(result.entry) or not times_its_work(result, graph):
+        return result
+    uses = {}
+    for lib, events in result.uses.items():
+        kept = [event for event in events if not fills_an_array(graph, event)]
+        if kept:
+            uses[lib] = kept
+    if uses == result.uses:
+        return result
+    view = EntryRandomness(result.entry, result.reached, uses, result.seeds, result.unknown_seeds)
+    view.generators = result.generators
+    view.entropy_seeds = result.entropy_seeds
+    return view
+
+
+@fact
+def program_randomness(entry_randomness, call_graph) -> list[EntryRandomness]:
+    """The entry points' summaries as RNG001/RNG002 judge them (see `timing_view`)."""
+    return [timing_view(result, call_graph) for result in entry_randomness]

@@ -18,10 +18,12 @@ Dispatch tables: calling an element of a table (`COMMANDS[args.command](args)`, 
 reaches every project function and class the table's literal names (or that a lambda in it calls). The table is
 found through the unit's own assignments, then the module's, then its imports (`from .registry import MODELS`,
 when that module assigns the literal); every assignment to the name must be a dict/list/tuple/set literal (nested
-ones included). Storing a function in a table does not run it. Tables built or filled at run time
-(`MODELS[name] = cls`, a `@registry.register` decorator, a comprehension, `dict(...)`), class attributes
-(`self.handlers`), tables passed as arguments and methods called on an element (`MODELS[name].build()`) stay
-unfollowed.
+ones included). Storing a function in a table does not run it. A module-level table that starts empty (`{}`,
+`dict()`, `[]`) and that a decorator of the same module fills (`def register(fn): TABLE[fn.__name__] = fn`, or a
+decorator factory whose inner function does) holds the functions and classes of that module decorated with it.
+Other tables built or filled at run time (`MODELS[name] = cls` elsewhere, a decorator of another module, a
+comprehension), class attributes (`self.handlers`), tables passed as arguments and methods called on an element
+(`MODELS[name].build()`) stay unfollowed.
 
 Speed: each unit's nodes are visited once, in one loop without generators, sorting out what both the edges and
 the randomness scan need (:class:`UnitCode`); a name is resolved once per code context (see
@@ -371,6 +373,63 @@ def wrapped_callables(value: ast.expr) -> list[ast.expr]:
         for node in ast.walk(value.body)
         if node.__class__ is ast.Call and (node.func.__class__ is ast.Name or node.func.__class__ is ast.Attribute)
     ]
+
+
+EMPTY_TABLE_MAKERS: Final = frozenset({"dict", "list", "set", "OrderedDict", "defaultdict"})
+
+
+def empty_table_binding(tree: ast.Module, name: str) -> bool:
+    """Is `name` bound at module level exactly once, to an empty table (`{}`, `dict()`, `[]`, `OrderedDict()`)?"""
+    values = [
+        node.value
+        for node in tree.body
+        if (node.__class__ is ast.Assign and any(t.__class__ is ast.Name and t.id == name for t in node.targets))
+        or (node.__class__ is ast.AnnAssign and node.target.__class__ is ast.Name and node.target.id == name)
+    ]
+    if len(values) != 1 or values[0] is None:
+        return False
+    value = values[0]
+    if value.__class__ in TABLE_LITERALS:
+        return not (value.keys if value.__class__ is ast.Dict else value.elts)
+    return (
+        value.__class__ is ast.Call
+        and not value.args
+        and not value.keywords
+        and decorator_name(value.func) in EMPTY_TABLE_MAKERS
+    )
+
+
+def stores_argument_in(function: ast.FunctionDef | ast.AsyncFunctionDef, table: str) -> bool:
+    """Does a decorator (or a decorator factory's inner function) store a parameter of its own in `table`
+    (`table[key] = fn`, `table.append(fn)`, `table.setdefault(key, fn)`)?"""
+    for node in ast.walk(function):
+        if node.__class__ not in DEFS:
+            continue
+        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+        for part in ast.walk(node):
+            if part.__class__ is ast.Assign:
+                stored = part.value
+                targets = [t.value for t in part.targets if t.__class__ is ast.Subscript]
+            elif part.__class__ is ast.Call and part.func.__class__ is ast.Attribute and part.args:
+                if part.func.attr not in ("append", "add", "setdefault"):
+                    continue
+                stored = part.args[-1]
+                targets = [part.func.value]
+            else:
+                continue
+            if (
+                stored.__class__ is ast.Name
+                and stored.id in params
+                and any(t.__class__ is ast.Name and t.id == table for t in targets)
+            ):
+                return True
+    return False
+
+
+def registering_decorator(node: ast.expr) -> str:
+    """The name of a module-level decorator as applied: `@register` or `@register("name")`."""
+    node = node.func if node.__class__ is ast.Call else node
+    return node.id if node.__class__ is ast.Name else ""
 
 
 def class_bases(text: str) -> list[list]:
@@ -767,8 +826,30 @@ class CallGraph:
             found = self.qualified_table(bound, path, depth + 1) if bound else None
         else:
             found = self.literal_elements(body, literals) if literals is not None else None
+            if not found:
+                registered = self.registered_elements(path, name)
+                found = registered if registered else found
         self._tables[key] = found
         return found
+
+    def registered_elements(self, path: str, name: str) -> tuple[Unit, ...] | None:
+        """The functions and classes of module `path` decorated with a decorator of that module that stores its
+        argument in the module-level table `name`, which starts empty (`{}`, `dict()`, `[]`); None otherwise."""
+        module = self.modules.get(path)
+        tree = module.tree if module is not None else None
+        if tree is None or not empty_table_binding(tree, name):
+            return None
+        defs = self.definitions(path)
+        decorators = {function_name for function_name, node in defs.functions.items() if stores_argument_in(node, name)}
+        if not decorators:
+            return None
+        found: list[Unit] = []
+        for node in tree.body:
+            if isinstance(node, (*DEFS, ast.ClassDef)) and any(
+                registering_decorator(d) in decorators for d in node.decorator_list
+            ):
+                found.append(Unit(path, "class" if isinstance(node, ast.ClassDef) else "function", node.name))
+        return tuple(found) or None
 
     def qualified_table(self, qualified: str, near: str, depth: int = 0) -> tuple[Unit, ...] | None:
         """The elements of the table a dotted name denotes (`pkg.registry.MODELS`), or None."""

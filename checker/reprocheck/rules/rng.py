@@ -123,8 +123,10 @@ class UnseededEntryPoint(Rule):
     follows dispatch tables too: calling an element of a dict/list/tuple/set literal of project functions or
     classes (`COMMANDS[args.command](args)`, `COMMANDS.get(name, usage)(args)`, `handler = MODELS[name]`,
     `for step in STEPS: step(cfg)`, `for name, fn in TABLE.items()`) reaches everything the table names, whether
-    it is assigned in the function, at module level or imported from a registry module. Tables built at run time
-    (filled by a loop or a `@register` decorator, comprehensions) are not followed. A module that is only imported
+    it is assigned in the function, at module level or imported from a registry module. A table that starts
+    empty and that a decorator of its own module fills (`@register_metric` storing `fn` in `_metric_dict`) holds
+    the functions and classes of that module so decorated. Other tables built at run time (filled by a loop, by
+    a decorator of another module, comprehensions) are not followed. A module that is only imported
     is never judged (nor `hubconf.py`, which torch.hub loads); tests are never entry points. scikit-learn
     estimators are RNG004's.
 
@@ -136,13 +138,25 @@ class UnseededEntryPoint(Rule):
     typer/click commands, `@hydra.main`) runs. Branches the entry point never takes are left out: a flag
     left at its default or passed as a constant (`augment=False`, `mode="eval"`), a name assigned once to off
     (`p = 0` then `if p > 0:`), `self.augment` set once from such a flag, and `if self.training:` when the
-    entry point only evaluates (`model.eval()`, no training step).
+    entry point only evaluates (`model.eval()`, no training step; `self.train(was_training)`, which puts back
+    a saved mode, is none). A function's parameter or variable that shadows a module-level function of the
+    same name (`drop_path=drop_path[i]`) is no call of it.
 
     What counts as a use: draws from a library's global state; shuffling loaders, random splits and samplers;
     training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout.
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
-    replaces, a draw that only picks what to print or log, and characters drawn for a name
-    (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Seeders include
+    replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
+    one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
+    of an initialiser such as `def trunc_normal_(tensor, std)`), a draw that only picks what to
+    print or log, a draw that only makes an element of a returned tuple that every call throws away
+    (`indices, _ = grab_indices(probs)`), and characters drawn for a name
+    (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Nor, in a timing
+    benchmark, are tensors and arrays of random values: an entry point whose file, or a script that runs it, is
+    named as a benchmark (`benchmark.py`, `bench_attention.py`, run by `run_benchmark.sh`; a `benchmarks/`
+    folder alone is not enough) and whose reach times its work (`time.perf_counter()`, `torch.cuda.Event`,
+    `timeit`, `triton.testing.do_bench`, a `benchmark_*` helper) reports timings, which do not depend on those
+    values (torch and tensorflow uses, NumPy draws given a size). A number drawn to size or pick the work
+    (`random.uniform(...)`, `np.random.normal(mu, sigma)` for a request length) still counts. Seeders include
     seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
     `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
     `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). The
@@ -176,7 +190,12 @@ class UnseededEntryPoint(Rule):
     The `__main__` block of a module that the project's library code imports (a model file ending in a smoke
     test), or of a model module in a package (a file in a folder with `__init__.py` that defines a torch model
     and is not named like a program, `unet.py` rather than `train.py`), is a self-test of that module, not a
-    program whose results count: it is not an entry point here (nor for RNG002).
+    program whose results count: it is not an entry point here (nor for RNG002). So is the `__main__` block of a
+    module that other project code uses (imports it, even from another script, or names it in a dotted string:
+    a registry entry, a `_target_` in a config) when the block draws its own made-up input
+    (`x = np.random.random((1, 42, 231, 142))`) and writes nothing (`np.save`, `to_csv`, `open(..., "w")`), the
+    module reads no command line, is not named like a program, and no command (Makefile, CI, shell script, DVC
+    stage, Dockerfile) or README line runs it.
     """
 
     code = "RNG001"
@@ -184,8 +203,8 @@ class UnseededEntryPoint(Rule):
     severity = Severity.WARNING
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
-    def check(self, entry_randomness, call_graph, self_tests):
-        for result in entry_randomness:
+    def check(self, program_randomness, call_graph, self_tests):
+        for result in program_randomness:
             if result.seeds or result.unknown_seeds or result.entropy_seeds or not (result.uses or result.generators):
                 continue
             if self_tests.is_self_test(result.entry):
@@ -239,8 +258,8 @@ class PartialSeeding(Rule):
     severity = Severity.WARNING
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
-    def check(self, entry_randomness, call_graph, self_tests):
-        for result in entry_randomness:
+    def check(self, program_randomness, call_graph, self_tests):
+        for result in program_randomness:
             if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
             missing = result.missing
@@ -446,7 +465,10 @@ class UnseededDataOperation(Rule):
     that only a seeded entry point runs is seeded). A split, sample or shuffle that entry points seeding its
     library reach repeats from run to run but moves with every earlier draw of the global generator: info. One
     that an entry point reaches without seeding its library (NumPy draws included) is left to RNG001/RNG002,
-    which report that entry point.
+    which report that entry point. Where entry points run a module's code but none runs the draw (a method
+    nothing calls, a branch behind a flag left off wherever it is reached, a hook of an object only the
+    module's own self-test makes), the draw is not reported: it is dead code or run in a way the checker cannot
+    follow, from programs that use the module. A module no entry point runs is library code, judged as above.
 
     ## Why it matters
     Which rows land in the training, validation and test sets decides the reported numbers. An unseeded split
@@ -497,6 +519,8 @@ class UnseededDataOperation(Rule):
                 if lib is not None:
                     if reaching is None:
                         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
+                    if reaching.runs(unit, call) is False:
+                        continue  # entry points run its module, never this draw: dead code, or run unseen
                     seeded = reaching.seeded(unit, lib)
                     if seeded is False:
                         continue  # an entry point reaches it without seeding lib: RNG001/RNG002 report that
@@ -528,6 +552,7 @@ class UnseededDataOperation(Rule):
                         imported = imported_modules(call_graph)
                     if (
                         unit not in covered
+                        and reaching.runs(unit, call) is not False
                         and not seeds_numpy[unit.path]
                         and reaching.seeded(unit, "numpy") is None
                         and unit.path in imported
@@ -548,6 +573,24 @@ class EntrySeeding:
         # Self-tests are no entry points for RNG001/RNG002, so they cannot stand in for a finding here either.
         self.entries = [r for r in entry_randomness if not self_tests.is_self_test(r.entry)]
         self._reach: dict[str, tuple[set[Unit], set[Unit]]] = {}
+        self._files: set[str] | None = None
+        self._draws: set[tuple[Unit, int, int]] | None = None
+
+    def runs(self, unit: Unit, call: ast.Call) -> bool | None:
+        """Does an entry point run this draw? None when no entry point's reach runs through the unit's file
+        (library code, judged as such); False when entry points run code of that file but none runs this draw
+        (a method nothing calls, a branch behind a flag that is off wherever it is reached); else True."""
+        if self._files is None:
+            self._files = {u.path for result in self.entries for u in result.reached}
+            self._draws = {
+                (event.unit, event.line, event.column)
+                for result in self.entries
+                for events in result.uses.values()
+                for event in events
+            }
+        if unit.path not in self._files:
+            return None
+        return (unit, call.lineno, call.col_offset + 1) in self._draws
 
     def seeded(self, unit: Unit, lib: str) -> bool | None:
         if lib not in self._reach:

@@ -6,6 +6,8 @@ ones messages name: "random", "numpy", "torch", "tensorflow", "jax". Extend a ta
 
 from __future__ import annotations
 
+import re
+
 ALL_LIBRARIES = frozenset({"random", "numpy", "torch", "tensorflow"})
 
 # Seeding calls: qualified name -> the libraries' global random state it seeds.
@@ -176,6 +178,9 @@ TRACERS = frozenset(
 TRACING_WORDS = ("export", "trace", "profile", "FlopCount", "summary", "complexity", "convert", "compile")
 # Calls whose arguments are a model's initial weights: `nn.Parameter(...)`, `module.register_buffer(name, ...)`.
 PARAMETER_MAKERS = frozenset({"Parameter", "register_buffer", "register_parameter"})
+# Names of weight initialisers (`trunc_normal_`, `_no_grad_trunc_normal_`, `init_weights`, `lecun_normal_`): an
+# in-place draw on one of their parameters fills the weights passed in.
+INITIALISER_NAME = re.compile(r"init|trunc_normal|xavier|kaiming|lecun|variance_scaling|orthogonal", re.IGNORECASE)
 PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
 # In-place tensor methods that draw from torch's generator (counted in modules that import torch).
 TORCH_TENSOR_DRAW_METHODS = frozenset(
@@ -312,3 +317,26 @@ SEED_SUGGESTIONS = {
     "tensorflow": "tf.random.set_seed(seed)",
     "jax": "jax.random.PRNGKey(seed)",
 }
+
+# -- timing benchmarks -----------------------------------------------------------------------------
+# Calls that time code: a program that makes them (and is a benchmark by name) reports timings.
+TIMERS = frozenset(
+    {
+        "time.time", "time.perf_counter", "time.perf_counter_ns", "time.monotonic", "time.monotonic_ns",
+        "time.time_ns", "time.process_time", "timeit.timeit", "timeit.repeat", "timeit.default_timer",
+        "timeit.Timer", "torch.cuda.Event", "torch.utils.benchmark.Timer", "torch.utils.benchmark.Compare",
+        "triton.testing.do_bench", "triton.testing.Benchmark", "triton.testing.perf_report",
+    }
+)  # fmt: skip
+# Names of timing helpers of other packages (`benchmark.utils.benchmark_all`, `do_bench`): the last part starts so.
+TIMER_NAME_PREFIXES = ("benchmark", "bench_", "do_bench", "timeit", "time_fn", "measure_time", "elapsed_time")
+# A path segment or a running script's name that says benchmark (`benchmark.py`, `benchmarks/`, `run_bench.sh`).
+BENCHMARK_WORD = "bench"
+# NumPy draws that fill an array when given a size (their first parameters are shape parameters for `rand`,
+# `randn`; else the size is the keyword `size` or the position below): without it they draw one number.
+NUMPY_SHAPE_FIRST = frozenset({"rand", "randn"})
+NUMPY_SIZE_POSITION = {
+    "random": 0, "random_sample": 0, "ranf": 0, "sample": 0, "standard_normal": 0, "uniform": 2, "normal": 2,
+    "randint": 2, "integers": 2, "beta": 2, "gamma": 2, "exponential": 1, "poisson": 1, "binomial": 2,
+    "laplace": 2, "logistic": 2, "lognormal": 2, "standard_cauchy": 0, "standard_exponential": 0,
+}  # fmt: skip
