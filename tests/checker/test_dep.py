@@ -568,11 +568,14 @@ def test_dep004_a_sub_folder_readme_declares_what_it_tells_users_to_install(make
             "tools/convert/readme.rst": "Run ``pip install -r requirements.txt`` and ``pip install onnx``\n",
             "tools/convert/export.py": "import onnx\nimport onnxruntime\n",
             "docs/README.md": "pip install mkdocs  # the docs folder's own tooling\n",
+            "ext/tpu/README.md": "pip install https://example.org/wheels/torch_xla-nightly-cp38-linux_x86_64.whl\n",
+            "ext/tpu/run.py": "import torch_xla\n",  # a nightly wheel by URL declares nothing anyone can install again
         }
     )
     found = {(f["path"], f["message"].split(" is imported")[0]) for f in of(root, "DEP004")}
     assert ("train.py", "flask") in found  # the root README does not count
     assert ("utils/rest_api/app.py", "gunicorn") in found  # not in its README
     assert ("tools/convert/export.py", "onnxruntime") in found
+    assert ("ext/tpu/run.py", "torch_xla") in found
     assert not {p for p, name in found if name in ("requests", "onnx") or p.startswith("utils/rest_api/deep")}
     assert ("utils/rest_api/app.py", "flask") not in found

@@ -604,7 +604,10 @@ def readme_installs(project, rel: str) -> list[str]:
                 continue
             for package in install.packages:
                 fields = parse_requirement(package)
-                if "error" not in fields and fields.get("name") and not fields.get("local_path"):
+                # A wheel or archive URL (a nightly build) names no release anyone can install again: not counted.
+                if "error" in fields or fields.get("local_path") or fields.get("url"):
+                    continue
+                if fields.get("name"):
                     names.add(fields["name"])
     return sorted(names)
 
