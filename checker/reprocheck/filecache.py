@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-FILE_NAME = "files.json"
+FILE_NAME = "files.json"  # what each file says; entries.json: entry point summaries; blobs.json: git blob sizes
+ENTRIES_FILE = "entries.json"
+BLOBS_FILE = "blobs.json"
 RACY_NS = 2_000_000_000  # a stat younger than this at the start of the recording run is not trusted
 MISSING = object()
 
@@ -61,14 +63,40 @@ class FileCache:
         self.digests: dict[str, str] = {}  # rel -> digest of its content in this run
         self.stats: dict[str, list[int]] = {}  # rel -> the stat this run's digest belongs to (trusted ones only)
         self.new: dict[str, dict[str, Any]] = {}  # digest -> answers computed in this run
-        # Results computed from several files (see `derived`): name -> [key, {path: digest}, value].
-        self.kept: dict[str, list] = {}
+        # Results computed from several files (see `derived`): name -> [key, {path: digest}, value], in
+        # entries.json, read on first use.
+        self._kept: dict[str, list] | None = None
         self.kept_new: dict[str, list] = {}  # computed in this run
-        # Sizes of git blobs by object id (a content hash: an id's size never changes).
-        self.blobs: dict[str, int] = {}
+        # Sizes of git blobs by object id (a content hash: an id's size never changes), in blobs.json.
+        self._blobs: dict[str, int] | None = None
+        self._blobs_on_disk: dict[str, int] = {}
         self.blobs_used: dict[str, int] = {}
         if path is not None:
             self._load()
+
+    @property
+    def kept(self) -> dict[str, list]:
+        if self._kept is None:
+            data = self._read(ENTRIES_FILE) or {}
+            self._kept = {
+                name: entry
+                for name, entry in data.items()
+                if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict)
+            }
+        return self._kept
+
+    def blobs_on_disk(self) -> dict[str, int]:
+        """The sizes blobs.json held when this run read it."""
+        _ = self.blobs
+        return self._blobs_on_disk
+
+    @property
+    def blobs(self) -> dict[str, int]:
+        if self._blobs is None:
+            data = self._read(BLOBS_FILE) or {}
+            self._blobs = {oid: size for oid, size in data.items() if type(size) is int}
+            self._blobs_on_disk = dict(self._blobs)
+        return self._blobs
 
     # -- answers ----------------------------------------------------------------------------------
     def get(self, rel: str, query: str) -> Any:
@@ -144,75 +172,86 @@ class FileCache:
             self.blobs_used.update(sizes)
 
     # -- between runs -----------------------------------------------------------------------------
-    def _load(self) -> None:
+    def _read(self, name: str) -> dict | None:
+        """The payload of one cache file of this checker, or None (absent, damaged, another checker's)."""
+        if self.path is None:
+            return None
         try:
-            with open(self.path, encoding="utf-8") as handle:
+            with open(self.path.with_name(name), encoding="utf-8") as handle:
                 data = json.load(handle)
             if data.get("format") != FORMAT or data.get("fingerprint") != self.fingerprint:
-                return
-            index, queries, results = data["files"], data["queries"], data["results"]
+                return None
+            payload = data["payload"]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return None
+        return payload if isinstance(payload, dict) else None
+
+    def _write(self, name: str, payload: dict) -> None:
+        """Replace one cache file at once: concurrent runs see the old or the new one, never a part."""
+        data = {"format": FORMAT, "fingerprint": self.fingerprint, "payload": payload}
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(json.dumps(data, separators=(",", ":")))  # dumps encodes in C; dump does not
+                os.replace(temp, self.path.with_name(name))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+
+    def _load(self) -> None:
+        payload = self._read(self.path.name)
+        if payload is None:
+            return
+        try:
+            index, queries, results = payload["files"], payload["queries"], payload["results"]
             for rel, entry in index.items():
                 if isinstance(entry, list) and len(entry) == 6 and is_stat_entry(entry):
                     self.index[rel] = entry
-            for digest, answers in results.items():  # [[query number, value], ...]
-                self.results[digest] = {queries[number]: value for number, value in answers}
-            for name, entry in data.get("derived", {}).items():
-                if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], dict):
-                    self.kept[name] = entry
-            self.blobs = {oid: size for oid, size in data.get("blobs", {}).items() if type(size) is int}
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-            self.index, self.results, self.kept, self.blobs = {}, {}, {}, {}
+            for digest, answers in results.items():  # [query number, value, query number, value, ...]
+                self.results[digest] = {queries[answers[i]]: answers[i + 1] for i in range(0, len(answers), 2)}
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            self.index, self.results = {}, {}
 
     def save(self, files: frozenset[str] | set[str]) -> None:
         """Write what is known of the listed `files` when anything changed (best effort: a read-only or full
         disk never fails the run). Files this run did not look at keep their recorded entries."""
         if self.path is None:
             return
-        index = {rel: entry for rel, entry in self.index.items() if rel in files and rel not in self.digests}
+        # An entry whose file changed stays until a trusted one replaces it: its stat (ctime included) can never
+        # match again, so it is never used, and dropping it alone would be a write for nothing.
+        index = {rel: entry for rel, entry in self.index.items() if rel in files}
         for rel, digest in self.digests.items():
             if rel in self.stats and rel in files:
                 index[rel] = [*self.stats[rel], digest]
-        derived = {  # results of this run, and earlier ones whose files are all still listed
-            **{name: entry for name, entry in self.kept.items() if all(path in files for path in entry[1])},
-            **self.kept_new,
-        }
-        blobs = self.blobs_used or self.blobs  # the sizes this run asked for (all kept when it asked none)
         used = {entry[5] for entry in index.values()}
         # Answers about a file still inside the racy window are not written (its stat cannot be trusted yet), nor
         # is a summary that depends on one: a run right after an edit, the everyday case, writes nothing.
-        learnt = any(digest in used for digest in self.new) or any(
-            all(digest in used for digest in entry[1].values())
-            for name, entry in derived.items()
-            if self.kept.get(name) != entry
-        )
-        if not learnt and index == self.index and blobs == self.blobs and derived.keys() == self.kept.keys():
-            return
-        numbers: dict[str, int] = {}  # each query's text once: a file's answers name them by number
-        results = {
-            digest: [[numbers.setdefault(query, len(numbers)), value] for query, value in answers.items()]
-            for digest, answers in self.results.items()
-            if digest in used
-        }
-        data = {
-            "format": FORMAT,
-            "fingerprint": self.fingerprint,
-            "files": index,
-            "queries": list(numbers),
-            "results": results,
-            "derived": derived,
-            "blobs": blobs,
-        }
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".tmp-files-", suffix=".json", dir=self.path.parent)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(json.dumps(data, separators=(",", ":")))  # dumps encodes in C; dump does not
-                os.replace(temp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+        if any(digest in used for digest in self.new) or index != self.index:
+            numbers: dict[str, int] = {}  # each query's text once: a file's answers name them by number
+            results = {}
+            for digest, answers in self.results.items():
+                if digest in used:
+                    flat = results[digest] = []
+                    for query, value in answers.items():
+                        flat += (numbers.setdefault(query, len(numbers)), value)
+            self._write(self.path.name, {"files": index, "queries": list(numbers), "results": results})
+        if self.kept_new or self._kept is not None:
+            derived = {  # results of this run, and earlier ones whose files are all still listed
+                **{name: entry for name, entry in self.kept.items() if all(path in files for path in entry[1])},
+                **self.kept_new,
+            }
+            learnt = any(
+                all(digest in used for digest in entry[1].values())
+                for name, entry in self.kept_new.items()
+                if self.kept.get(name) != entry
+            )
+            if learnt or derived.keys() != self.kept.keys():
+                self._write(ENTRIES_FILE, derived)
+        if self.blobs_used and self.blobs_used != self.blobs_on_disk():
+            self._write(BLOBS_FILE, self.blobs_used)  # the sizes this run asked for
 
     # -- a forked child's share -------------------------------------------------------------------
     def export(self) -> dict:
@@ -240,7 +279,9 @@ class FileCache:
                     self.kept_new[name] = entry
             for oid, size in learnt["blobs"].items():
                 if type(size) is int:
-                    self.blobs[oid] = self.blobs_used[oid] = size
+                    self.blobs_used[oid] = size
+                    if self._blobs is not None:
+                        self._blobs[oid] = size
         except (KeyError, TypeError, AttributeError):
             return
 

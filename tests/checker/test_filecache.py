@@ -81,10 +81,11 @@ def test_a_checker_change_drops_everything(tmp_path, trusted_now):
         "{not json",
         "[]",
         '{"format": 1, "fingerprint": "fp"}',
-        '{"format": 1, "fingerprint": "fp", "files": {"a.py": [1, 2]}, "queries": [], "results": {}}',
-        '{"format": 1, "fingerprint": "fp", "files": {}, "queries": ["q"], "results": {"d": [[7, true]]}}',
-        '{"format": 1, "fingerprint": "fp", "files": {}, "queries": ["q"], "results": {"d": [["x"]]}}',
-        '{"format": 1, "fingerprint": "fp", "files": "no", "queries": 3, "results": []}',
+        '{"format": 1, "fingerprint": "fp", "payload": {"files": {"a.py": [1, 2]}, "queries": [], "results": {}}}',
+        '{"format": 1, "fingerprint": "fp", "payload": {"files": {}, "queries": ["q"], "results": {"d": [7, true]}}}',
+        '{"format": 1, "fingerprint": "fp", "payload": {"files": {}, "queries": ["q"], "results": {"d": ["x"]}}}',
+        '{"format": 1, "fingerprint": "fp", "payload": {"files": "no", "queries": 3, "results": []}}',
+        '{"format": 1, "fingerprint": "fp", "payload": []}',
     ],
 )
 def test_a_damaged_cache_is_a_miss(tmp_path, trusted_now, damage):
@@ -108,7 +109,7 @@ def test_entries_of_files_no_longer_listed_are_dropped(tmp_path, trusted_now):
     cache = FileCache(cache_file, "fp", root=tmp_path)
     cache.put("b.py", "q", True, lambda: b"other\n")  # forces a write
     cache.save({"b.py"})
-    assert "a.py" not in json.loads(cache_file.read_text())["files"]
+    assert "a.py" not in json.loads(cache_file.read_text())["payload"]["files"]
 
 
 def test_without_a_path_nothing_is_read_or_written(tmp_path):
@@ -172,11 +173,13 @@ def test_a_forked_child_shares_what_it_learnt(make_repo, trusted_now, monkeypatc
     root = make_repo(many_modules(10))
     age(root)
     report(root)
-    kept = json.loads((root / ".reprocheck_cache" / "files.json").read_text())
+    kept = json.loads((root / ".reprocheck_cache" / "files.json").read_text())["payload"]
     imports = kept["queries"].index("imports")
     helper = kept["files"]["src/demo/helper_3.py"][5]
-    assert [imports, [[2, None, 0, ["numpy"]]]] in kept["results"][helper]
-    assert any(name.startswith("entry ") for name in kept["derived"])  # the child's entry point summaries too
+    answers = kept["results"][helper]
+    assert answers[answers.index(imports) + 1] == [[2, None, 0, ["numpy"]]]
+    entries = json.loads((root / ".reprocheck_cache" / "entries.json").read_text())["payload"]
+    assert any(name.startswith("entry ") for name in entries)  # the child's entry point summaries too
 
 
 # -- entry point summaries ---------------------------------------------------------------------------
