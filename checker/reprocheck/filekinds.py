@@ -6,7 +6,8 @@ import re
 
 DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)([.\-_].*)?$|.*\.(Dockerfile|dockerfile|Containerfile)$")
 REQUIREMENTS = re.compile(r"^(requirements|constraints)([\w.\-]*)\.(txt|in)$|.*requirements.*\.(txt|in)$")
-CONDA_ENV = re.compile(r"^environment[\w.\-]*\.ya?ml$")
+# environment.yml and its variants; conda.yaml is MLflow's (MLproject `conda_env:`), conda_env.yml and the like.
+CONDA_ENV = re.compile(r"^(?:environment[\w.\-]*|conda|conda[_-]env(?:ironment)?[\w.\-]*)\.ya?ml$")
 CONFIG_DIRS = frozenset({"configs", "config", "conf"})
 TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
 

@@ -579,3 +579,18 @@ def test_dep004_a_sub_folder_readme_declares_what_it_tells_users_to_install(make
     assert ("ext/tpu/run.py", "torch_xla") in found
     assert not {p for p, name in found if name in ("requests", "onnx") or p.startswith("utils/rest_api/deep")}
     assert ("utils/rest_api/app.py", "flask") not in found
+
+
+def test_mlflow_conda_yaml_is_the_projects_environment(make_repo):
+    """MLflow projects keep their environment in `conda.yaml` (named by MLproject's `conda_env:`)."""
+    root = make_repo(
+        {
+            "MLproject": "name: tutorial\nconda_env: conda.yaml\nentry_points:\n  main:\n    command: python train.py\n",
+            "conda.yaml": "name: tutorial\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n"
+            "  - pip\n  - pip:\n      - mlflow==2.14.1\n      - scikit-learn==1.5.0\n      - pandas==2.2.2\n",
+            "train.py": "import mlflow\nimport pandas as pd\nfrom sklearn.linear_model import ElasticNet\nimport xgboost\n",
+        }
+    )
+    codes = {(f["code"], f["message"].split(" ")[0]) for f in findings(root)}
+    assert not {c for c, _ in codes} & {"DEP003", "ENV001"}  # it declares an environment with a Python pin
+    assert ("DEP004", "xgboost") in codes and ("DEP004", "pandas") not in codes

@@ -531,6 +531,58 @@ def test_rng004_sklearn_without_random_state(make_repo):
     assert "(random_state=None)" in found[2]["message"]
 
 
+def test_rng004_after_numpy_is_seeded_is_info(make_repo):
+    """Without random_state scikit-learn draws from NumPy's global generator: an entry point that seeds NumPy
+    first repeats its runs (info); one that does not, or library code no entry point reaches, stays a warning."""
+    root = make_repo(
+        {
+            "train.py": """
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+
+            if __name__ == "__main__":
+                np.random.seed(40)
+                train, test = train_test_split([1, 2, 3, 4])
+                print(train, test)
+            """,
+            "evaluate.py": """
+            from sklearn.model_selection import train_test_split
+
+            from lib import split
+
+            if __name__ == "__main__":
+                print(train_test_split([1, 2, 3, 4]), split([1, 2]))
+            """,
+            "lib.py": """
+            from sklearn.model_selection import train_test_split
+
+
+            def split(rows):
+                return train_test_split(rows)
+
+
+            def unused(rows):
+                return train_test_split(rows)
+            """,
+            "prepare.py": """
+            import numpy as np
+
+            from lib import split
+
+            if __name__ == "__main__":
+                np.random.seed(0)
+                print(split([1, 2]))
+            """,
+        }
+    )
+    found = {(f["path"], f["line"]): f for f in findings(root, select="RNG004")}
+    assert found[("train.py", 6)]["severity"] == "info"
+    assert "seeded runs repeat" in found[("train.py", 6)]["message"]
+    assert found[("evaluate.py", 6)]["severity"] == "warning"  # nothing seeds NumPy there
+    assert found[("lib.py", 5)]["severity"] == "warning"  # evaluate.py reaches it unseeded
+    assert found[("lib.py", 9)]["severity"] == "warning"  # no entry point reaches it: library code
+
+
 # -- RNG005 ---------------------------------------------------------------------------------------
 def test_rng005_random_data_operations(make_repo):
     root = make_repo(

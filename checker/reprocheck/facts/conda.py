@@ -203,7 +203,8 @@ def load_environment(project, rel: str) -> CondaEnvironment | None:
 
 @fact
 def conda_environments(project) -> dict[str, CondaEnvironment]:
-    """Every `environment*.yml`/`.yaml` that parses, by path."""
+    """Every conda environment file that parses (`environment*.yml`, MLflow's `conda.yaml`, `conda_env*.yml`), by
+    path."""
     found = {}
     for rel in project.select(filekinds.is_conda_env):
         env = load_environment(project, rel)

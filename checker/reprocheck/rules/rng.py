@@ -392,6 +392,8 @@ class SklearnWithoutRandomState(Rule):
     `LogisticRegression` with the `sag`/`saga`/`liblinear` solvers, `RandomizedSearchCV`, `permutation_importance`,
     the `make_*` dataset generators and similar (the table is in `reprocheck.tables.randomness`). Names are
     resolved through imports, so only scikit-learn's own APIs match; `**params` is given the benefit of the doubt.
+    Where every entry point that reaches the call seeds NumPy first (`np.random.seed(40)` before
+    `train_test_split(...)`), runs repeat and the finding is info: any earlier draw still changes the result.
 
     ## Why it matters
     scikit-learn draws from NumPy's global state when `random_state` is None, so splits, bootstraps and
@@ -412,7 +414,8 @@ class SklearnWithoutRandomState(Rule):
     severity = Severity.WARNING
     summary = "A stochastic scikit-learn API called without random_state"
 
-    def check(self, rng_sources, call_graph):
+    def check(self, rng_sources, call_graph, entry_randomness, self_tests):
+        reaching = None
         for unit in units_to_scan(call_graph, rng_sources, ("sklearn",)):
             module = call_graph.source(unit)
             for call in calls_in(call_graph, unit):
@@ -429,6 +432,22 @@ class SklearnWithoutRandomState(Rule):
                 if state is not None and not is_none(state):
                     continue
                 given = " (random_state=None)" if state is not None else ""
+                if reaching is None:
+                    reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
+                if reaching.seeded(unit, "numpy"):
+                    # Without random_state scikit-learn draws from NumPy's global generator, which every entry
+                    # point reaching this call seeds (`np.random.seed(40)` before `train_test_split(...)`).
+                    finding = locate(
+                        self,
+                        f"{shown(call.func)}() without random_state{given} draws from NumPy's global generator: "
+                        "seeded runs repeat, but any earlier draw changes the result; pass random_state=<seed>",
+                        unit,
+                        module,
+                        call,
+                    )
+                    finding.severity = Severity.INFO
+                    yield finding
+                    continue
                 yield locate(
                     self,
                     f"{shown(call.func)}() without random_state{given} gives different results on every run; "
