@@ -585,10 +585,12 @@ def test_mlflow_conda_yaml_is_the_projects_environment(make_repo):
     """MLflow projects keep their environment in `conda.yaml` (named by MLproject's `conda_env:`)."""
     root = make_repo(
         {
-            "MLproject": "name: tutorial\nconda_env: conda.yaml\nentry_points:\n  main:\n    command: python train.py\n",
+            "MLproject": "name: tutorial\nconda_env: conda.yaml\n"
+            "entry_points:\n  main:\n    command: python train.py\n",
             "conda.yaml": "name: tutorial\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n"
             "  - pip\n  - pip:\n      - mlflow==2.14.1\n      - scikit-learn==1.5.0\n      - pandas==2.2.2\n",
-            "train.py": "import mlflow\nimport pandas as pd\nfrom sklearn.linear_model import ElasticNet\nimport xgboost\n",
+            "train.py": "import mlflow\nimport pandas as pd\n"
+            "from sklearn.linear_model import ElasticNet\nimport xgboost\n",
         }
     )
     codes = {(f["code"], f["message"].split(" ")[0]) for f in findings(root)}
