@@ -120,11 +120,11 @@ def test_tpl002_rej_files_and_conflict_blocks(make_repo):
         (
             "configs/train.yaml",
             2,
-            "unresolved merge conflict in configs/train.yaml (lines 2-6): keep the right side and delete the "
+            "unresolved merge conflict in configs/train.yaml (lines 2-6): keep the right side of each and delete the "
             "conflict markers",
         ),
-        ("requirements.txt", 2, "unresolved merge conflict in requirements.txt (lines 2-6): keep the right side and "
-                                "delete the conflict markers"),
+        ("requirements.txt", 2, "unresolved merge conflict in requirements.txt (lines 2-6): keep the right side of "
+                                "each and delete the conflict markers"),
         (
             "requirements.txt.rej",
             1,
@@ -132,6 +132,24 @@ def test_tpl002_rej_files_and_conflict_blocks(make_repo):
             "delete the .rej file",
         ),
     ]  # fmt: skip
+
+
+def test_tpl002_one_finding_per_file_and_merge_tool_backups(make_repo):
+    block = f"{OPEN} HEAD\nx = 1\n{MIDDLE}\nx = 2\n{CLOSE} theirs\n"
+    files = {
+        "src/lm.py": "x = 0\n",
+        "src/lm.py.orig": f"x = 0\n{block}y = 0\n{block}{block}",
+        "src/other.py": f"{block}z = 1\n{block}",
+    }
+    root = make_repo(files)
+    found_ = {f["path"]: f for f in findings(root, select="TPL002")}
+    assert set(found_) == {"src/lm.py.orig", "src/other.py"}
+    backup = found_["src/lm.py.orig"]
+    assert backup["message"].startswith("3 unresolved merge conflicts in src/lm.py.orig (lines 2-6, 8-12, 13-17):")
+    assert "a merge tool's backup of src/lm.py: delete it" in backup["message"]
+    assert [r["line"] for r in backup["related"]] == [8, 13]
+    other = found_["src/other.py"]
+    assert "keep the right side of each" in other["message"] and [r["line"] for r in other["related"]] == [7]
 
 
 def test_tpl002_outside_git_reads_with_a_prefilter(make_repo):

@@ -8,7 +8,7 @@ import re
 
 from reprocheck import filekinds
 from reprocheck.facts.yamlfiles import load_yaml
-from reprocheck.findings import Severity
+from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 
 ANSWERS_FILE = re.compile(r"^\.copier-answers([.\-_][\w.\-]*)?\.ya?ml$")
@@ -121,7 +121,9 @@ class UpdateLeftovers(Rule):
     """
     ## What it does
     Reports what a `copier update` (or any merge) leaves behind: `*.rej` files with hunks that did not apply,
-    and unresolved merge-conflict blocks (`<<<<<<< ` … `>>>>>>> `) in tracked text files.
+    and unresolved merge-conflict blocks (`<<<<<<< ` … `>>>>>>> `) in tracked text files, once per file (the
+    other blocks as related locations). A merge tool's backup holding them (`x.orig` from `git mergetool`, next
+    to the resolved `x`) is to be deleted, and the message says so.
 
     ## Why it matters
     A conflict block in a config, a requirements file or a workflow either breaks it outright or, worse, keeps
@@ -157,11 +159,38 @@ class UpdateLeftovers(Rule):
                 rel,
                 1,
             )
+        by_file: dict[str, list] = {}
         for block in conflict_markers:
-            yield self.finding(
-                f"unresolved merge conflict in {block.path} (lines {block.line}-{block.end_line}): keep the right "
-                "side and delete the conflict markers",
-                block.path,
-                block.line,
-                end_line=block.end_line,
+            by_file.setdefault(block.path, []).append(block)
+        for rel, blocks in by_file.items():  # one finding per file: resolving it is one fix
+            first = blocks[0]
+            spans = ", ".join(f"{b.line}-{b.end_line}" for b in blocks[:MAX_SPANS_SHOWN])
+            more = f" and {len(blocks) - MAX_SPANS_SHOWN} more" if len(blocks) > MAX_SPANS_SHOWN else ""
+            where = f"{len(blocks)} unresolved merge conflicts" if len(blocks) > 1 else "unresolved merge conflict"
+            resolved = merge_backup_of(project, rel)
+            if resolved is not None:  # a merge tool's backup (`git mergetool` keeps `x.orig`): nothing to resolve
+                fix = f"it is a merge tool's backup of {resolved}: delete it (and set mergetool.keepBackup false)"
+            else:
+                fix = "keep the right side of each and delete the conflict markers"
+            finding = self.finding(
+                f"{where} in {rel} (lines {spans}{more}): {fix}",
+                rel,
+                first.line,
+                end_line=first.end_line,
             )
+            finding.related = tuple(Location(rel, b.line) for b in blocks[1:])
+            yield finding
+
+
+MAX_SPANS_SHOWN = 5
+# Backups that merge tools write next to the merged file: `x.orig` (git mergetool), `x.BACKUP.1234.py`, ...
+MERGE_BACKUP = re.compile(r"^(?P<stem>.+?)(?:\.orig|\.(?:BACKUP|BASE|LOCAL|REMOTE)\.\d+(?P<suffix>\.[^./]+)?)$")
+
+
+def merge_backup_of(project, rel: str) -> str | None:
+    """The file a merge tool's backup `rel` was made for, when that file is in the repository."""
+    match = MERGE_BACKUP.match(rel)
+    if match is None:
+        return None
+    original = match.group("stem") + (match.group("suffix") or "")
+    return original if project.exists(original) else None
