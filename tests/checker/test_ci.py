@@ -762,15 +762,21 @@ def test_ci004_branch_revs(make_repo):
         "  - repo: https://github.com/psf/black\n    rev: stable\n    hooks: [{id: black}]\n"
         "  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: main\n    hooks: [{id: check-yaml}]\n"
     )
-    assert [(line, m) for _, line, m in found(make_repo, {".pre-commit-config.yaml": config}, "CI004")] == [
+    (finding,) = findings(make_repo({".pre-commit-config.yaml": config}), select="CI004")  # one fix pins them all
+    assert (finding["line"], finding["message"]) == (
+        3,
+        "2 pre-commit hook repos use a branch as rev: black (stable), pre-commit-hooks (main): pin tags or commits "
+        "(pre-commit autoupdate --freeze)",
+    )
+    assert [r["line"] for r in finding["related"]] == [6]
+    single = "repos:\n  - repo: https://github.com/psf/black\n    rev: stable\n    hooks: [{id: black}]\n"
+    assert [(line, m) for _, line, m in found(make_repo, {".pre-commit-config.yaml": single}, "CI004")] == [
         (
             3,
             "pre-commit hook repo https://github.com/psf/black uses rev: stable, a branch: pin a tag or commit "
             "(pre-commit autoupdate --freeze)",
         ),
-        (6, "pre-commit hook repo https://github.com/pre-commit/pre-commit-hooks uses rev: main, a branch: pin a tag "
-            "or commit (pre-commit autoupdate --freeze)"),
-    ]  # fmt: skip
+    ]
     with_ci = {"train.py": "", ".github/workflows/ci.yml": workflow("      - run: pytest\n")}
     for repo_files in ({"train.py": ""}, with_ci):  # with or without CI, a branch rev is a warning
         root = make_repo({".pre-commit-config.yaml": config, **repo_files})

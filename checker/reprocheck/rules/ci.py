@@ -608,7 +608,8 @@ class PreCommitNotPinned(Rule):
     """
     ## What it does
     Reports hooks in `.pre-commit-config.yaml` whose `rev:` is a branch name (`main`, `master`, `stable`, `HEAD`)
-    instead of a tag (`v0.6.9`, `24.8.0`) or a commit. `repo: local` and `repo: meta` hooks have no rev and are
+    instead of a tag (`v0.6.9`, `24.8.0`) or a commit, once per file (`pre-commit autoupdate --freeze` pins them
+    all; the other hooks are related locations). `repo: local` and `repo: meta` hooks have no rev and are
     fine. Also reports a missing root `.pre-commit-config.yaml` where the project expects one: its CI (a
     `pre-commit run` step or the pre-commit action), root Makefile or tox/nox configuration runs pre-commit, or
     its CONTRIBUTING or README tells to (`pre-commit install`), so that step or instruction fails without it. A
@@ -651,16 +652,29 @@ class PreCommitNotPinned(Rule):
                         related=[place for _, place in others],
                     )
             return
-        for repo in precommit_config.repos:
-            if repo.repo in ("local", "meta") or repo.rev is None:
-                continue
-            if is_branch_like(repo.rev):
-                yield self.finding(
-                    f"pre-commit hook repo {repo.repo} uses rev: {repo.rev}, a branch: pin a tag or commit "
-                    "(pre-commit autoupdate --freeze)",
-                    precommit_config.path,
-                    repo.rev_line,
-                )
+        branches = [
+            repo
+            for repo in precommit_config.repos
+            if repo.repo not in ("local", "meta") and repo.rev is not None and is_branch_like(repo.rev)
+        ]
+        if len(branches) == 1:
+            repo = branches[0]
+            yield self.finding(
+                f"pre-commit hook repo {repo.repo} uses rev: {repo.rev}, a branch: pin a tag or commit "
+                "(pre-commit autoupdate --freeze)",
+                precommit_config.path,
+                repo.rev_line,
+            )
+        elif branches:  # one `pre-commit autoupdate --freeze` pins them all: one finding
+            named = ", ".join(f"{repo.repo.rstrip('/').rsplit('/', 1)[-1]} ({repo.rev})" for repo in branches[:4])
+            more = f" and {len(branches) - 4} more" if len(branches) > 4 else ""
+            yield self.finding(
+                f"{len(branches)} pre-commit hook repos use a branch as rev: {named}{more}: pin tags or commits "
+                "(pre-commit autoupdate --freeze)",
+                precommit_config.path,
+                branches[0].rev_line,
+                related=[Location(precommit_config.path, repo.rev_line) for repo in branches[1:]],
+            )
 
 
 def pre_commit_expected(project, ci_configs, shell_commands, pyproject) -> list[tuple[str, Location]]:
