@@ -372,3 +372,40 @@ def test_copy_commands_that_write_no_committed_notebook_change_nothing(make_repo
     root = make_repo(files)
     for path in ("lab.ipynb", "site/lab.ipynb", "moved/other.ipynb", "other.ipynb"):
         assert role_of(root, path)[0] != "copy", path
+
+
+SCRIPT = (
+    "import random\nimport torch\n\nif __name__ == '__main__':\n    sample = random.randint(0, 100)\n"
+    "    print(torch.randn(4, 4), sample)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {  # CI converts every chapter's script and commits the notebooks
+            ".github/workflows/convert.yml": "on: push\njobs:\n  c:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            "      - run: pip install py2ipynb==0.0.5\n      - run: py2ipynb '*/*.py'\n"
+        },
+        {"Makefile": "notebooks:\n\tjupytext --to notebook 1-nnlm/nnlm.py\n"},
+        {"scripts/convert.sh": "#!/bin/sh\np2j 1-nnlm/nnlm.py\n"},
+    ],
+)
+def test_a_notebook_converted_from_a_script_is_a_copy_of_it(make_repo, extra):
+    """A notebook that a converter writes next to its script (py2ipynb, `jupytext --to notebook`, p2j) repeats the
+    script: findings stay at the script."""
+    root = make_repo({"1-nnlm/nnlm.py": SCRIPT, "1-nnlm/nnlm.ipynb": notebook(SCRIPT), **extra})
+    assert role_of(root, "1-nnlm/nnlm.ipynb") == ("copy", "a copy of 1-nnlm/nnlm.py")
+    paths = {f["path"] for f in findings(root, select="RNG001")}
+    assert paths == {"1-nnlm/nnlm.py"}
+
+
+def test_converters_that_write_elsewhere_or_to_scripts_change_nothing(make_repo):
+    files = {
+        "1-nnlm/nnlm.py": SCRIPT,
+        "1-nnlm/nnlm.ipynb": notebook(SCRIPT),
+        "Makefile": "a:\n\tjupytext --to py:percent 1-nnlm/nnlm.ipynb\n"
+        "\tjupytext --to notebook -o out/x.ipynb 1-nnlm/nnlm.py\n",
+    }
+    root = make_repo(files)
+    assert role_of(root, "1-nnlm/nnlm.ipynb")[0] != "copy"

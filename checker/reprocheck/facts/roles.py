@@ -10,7 +10,8 @@ name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, 
 `google.colab` import, Colab's metadata), from detected vendored copies: a sub-folder with a setup of its own
 whose package is inside it, and which carries its own licence or is a package that ML repositories are known to
 vendor, and from copies of notebooks: the same code cells as another notebook, or written by a copy command the
-repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`).
+repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
+from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`).
 """
 
 from __future__ import annotations
@@ -179,7 +180,16 @@ class Roles:
             return {}
         present = set(notebooks)
         copies: dict[str, str] = {}
+        scripts: list[str] | None = None
         for command in self.copy_commands:
+            if command.destination == NEXT_TO_SOURCE:
+                scripts = self.project.select(filekinds.is_python) if scripts is None else scripts
+                for source in command.sources:
+                    for original in matching(scripts, source):
+                        target = original[: -len(".py")] + ".ipynb"
+                        if target in present:
+                            copies.setdefault(target, original)
+                continue
             for source in command.sources:
                 for original in matching(notebooks, source):
                     for target in copy_targets(original, source, command.destination):
@@ -314,6 +324,27 @@ def copy_operands(argv: list[str]) -> tuple[list[str], str] | None:
     return None
 
 
+# A notebook written next to the script it is converted from (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`,
+# `p2j x.py`): the script is the source, the committed notebook its copy.
+NEXT_TO_SOURCE = "<next to its script>"
+
+
+def generator_sources(argv: list[str]) -> list[str] | None:
+    """The scripts a script-to-notebook converter writes notebooks from (next to each), as written; else None."""
+    program = posixpath.basename(argv[0]) if argv else ""
+    args = argv[1:]
+    words = [a for a in args if not a.startswith("-")]
+    if program in ("py2ipynb", "p2j"):
+        return words or None
+    if program == "jupytext":
+        to = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--to"), None)
+        to = to or next((a.split("=", 1)[1] for a in args if a.startswith("--to=")), None)
+        if to not in ("ipynb", "notebook") or any(a in ("-o", "--output") or a.startswith("--output=") for a in args):
+            return None
+        return [w for w in words if w != to and w.endswith(".py")] or None
+    return None
+
+
 def copy_commands_in(path: str, commands: list[Command], base: str) -> list[CopyCommand]:
     """The copy commands of one script, following `cd` into literal folders."""
     out = []
@@ -325,6 +356,12 @@ def copy_commands_in(path: str, commands: list[Command], base: str) -> list[Copy
         if argv[0] == "cd" and len(argv) == 2:
             moved = resolve(folder, argv[1])
             folder = moved if moved is not None else folder
+            continue
+        generated = generator_sources(argv)
+        if generated is not None:
+            scripts = [resolve(folder, s) for s in generated]
+            if scripts and None not in scripts:
+                out.append(CopyCommand(path, command.line, tuple(s for s in scripts if s is not None), NEXT_TO_SOURCE))
             continue
         operands = copy_operands(argv)
         if operands is None:
