@@ -188,7 +188,7 @@ def test_autograd_is_not_a_draw_but_an_optimizer_is_training(make_repo):
     )
     found = findings(trained, select="RNG")
     assert [f["code"] for f in found] == ["RNG001"]
-    assert "torch.optim.SGD(...) at bench.py:13" in found[0]["message"]
+    assert "the initial weights of nn.Linear(...) at bench.py:12" in found[0]["message"]  # the draw, named
 
 
 MODEL_WITH_INIT = """

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from reprocheck import filekinds
@@ -810,9 +810,10 @@ def summarize(
                 models.setdefault(event.lib, []).append(event)
             elif event.kind == "train":
                 training.setdefault(event.lib, []).append(event)
-    for lib, events in training.items():
-        if lib in models:
-            result.uses.setdefault(lib, []).extend(events[:1])  # the training step stands for the model's use
+    for lib in training:
+        if lib in models:  # trained weights start from the initial ones drawn when the model is made: name that draw
+            made = models[lib][0]
+            result.uses.setdefault(lib, []).append(replace(made, what=f"the initial weights of {made.what}"))
     return result
 
 

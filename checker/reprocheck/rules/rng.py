@@ -143,7 +143,8 @@ class UnseededEntryPoint(Rule):
     same name (`drop_path=drop_path[i]`) is no call of it.
 
     What counts as a use: draws from a library's global state; shuffling loaders, random splits and samplers;
-    training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout.
+    training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout (the
+    finding names the draw: the initial weights of the first layer made, `nn.Linear(...)` at its line).
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
     replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
     one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
