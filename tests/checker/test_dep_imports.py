@@ -433,6 +433,9 @@ def test_a_clone_installed_from_its_folder_provides_itself(make_repo):
             "    cd apex && git checkout 3bae8c83494184673f01f3867fa051518e930895 &&\\\n"
             "    pip install -v --no-cache-dir . && cd .. && rm -rf apex\n",
             "src/models.py": "from apex import amp\n",
+            "eval/README.md": "```\ngit clone https://github.com/openai/human-eval.git\ncd human-eval\n"
+            "python setup.py install\n```\n",
+            "eval/run.py": "from human_eval.data import read_problems\n",
         }
     )
     assert dep004(root) == []

@@ -740,12 +740,12 @@ def cloned_folder(argv: list[str]) -> tuple[str, str, str] | None:
 
 @dataclass
 class CloneEffects:
-    """What a sequence of commands does with the repositories it clones: `clones` are the folders it clones
-    into, `installed` the clones it installs as packages (`cd apex && pip install .`), and `external` the files
-    of a clone it installs from (`pip install -r e2e/requirements.txt`, `./install_dependencies.sh` inside the
-    clone), each `[path, implied, owner/name]`: as written from where the commands start, or (implied) run inside
-    the clone.
-    Whether those files are outside this repository is `outside`'s to say (JSON data: kept by content)."""
+    """What a sequence of commands does with the repositories it clones: `clones` are the folders it clones into,
+    `installed` the clones it installs as packages (`cd apex && pip install .`, `python setup.py install` inside the
+    clone), and `external` the files of a clone it installs from (`pip install -r e2e/requirements.txt`,
+    `./install_dependencies.sh` inside the clone), each `[path, implied, owner/name]`: as written from where the
+    commands start, or (implied) run inside the clone. Whether those files are outside this repository is
+    `outside`'s to say."""
 
     clones: set[str] = field(default_factory=set)
     installed: set[str] = field(default_factory=set)
@@ -793,6 +793,13 @@ def clone_effects(commands: list[Command]) -> CloneEffects:
                     effects.external.append([posixpath.normpath(rel), inside is not None, clones[folder][2]])
             continue
         program = argv[0]
+        if re.match(r"python[\d.]*$", posixpath.basename(program)) and argv[1:3] in (
+            ["setup.py", "install"],
+            ["setup.py", "develop"],
+        ):
+            if inside is not None:  # `cd vision && python setup.py develop`
+                effects.installed.update({clones[inside][1], inside.split("/")[-1]})
+            continue
         script = argv[1] if posixpath.basename(program) in SCRIPT_RUNNERS and len(argv) > 1 else program
         folder = in_clone(script) if "install" in posixpath.basename(script).lower() else None
         if folder is not None:
