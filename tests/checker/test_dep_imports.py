@@ -483,9 +483,15 @@ def test_look_alikes_of_clone_installs_are_reported(make_repo):
             # cloned but nothing installed from it, and a script that runs no install script
             "tools/get.sh": "git clone https://github.com/other/data\ncd data\n./download.sh\n",
             "tools/use.py": "import pandas\n",
+            # a Colab walk-through of the repository itself, unlinked from the root README: it installs a path of
+            # the repository's own layout
+            "requirements/prod.in": "numpy\n",
+            "colab/readme.md": "```\n!git clone https://github.com/acme/labs\n%cd labs\n"
+            "!pip install -qqq -r requirements/prod.in\n```\n",
+            "colab/check.py": "import sklearn\n",
         }
     )
-    assert sorted(imported(dep004(root))) == ["cv2", "horovod", "pandas", "torch"]
+    assert sorted(imported(dep004(root))) == ["cv2", "horovod", "pandas", "sklearn", "torch"]
 
 
 # -- one finding per fix ----------------------------------------------------------------------------------------

@@ -624,12 +624,15 @@ def outside(project, folder: str, installed: list, own: frozenset[str]) -> bool:
     """Whether one of the files a clone's install reads (`[path, implied, owner/name]`: written from the folder,
     or `implied` as run inside the clone) is not in this repository. A clone of the repository itself (`git clone
     .../LoRA; cd LoRA; pip install -r requirement.txt`: its `owner/name` is linked from the root README or the
-    setup files, or the file it installs is in the folder) installs the repository's own requirements."""
+    setup files, the file it installs is in the folder, or a path with a folder of its own that the root has,
+    `requirements/prod.in`) installs the repository's own requirements."""
     for path, implied, slug in installed:
         if slug in own or project.exists(f"{folder}/{path}"):
             continue
         if implied and any(rel.startswith(f"{folder}/") and rel.endswith(f"/{path}") for rel in project.files):
             continue
+        if implied and "/" in path and project.exists(path):
+            continue  # run inside the clone, a path of the repository's own layout (`requirements/prod.in`)
         return True
     return False
 
@@ -675,17 +678,18 @@ def readme_installs(project, rel: str) -> dict:
 
 
 # -- repositories cloned by the commands of a script, a Dockerfile or a README ------------------------------------
-GITHUB_REPOSITORY = re.compile(r"github\.com[/:]([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/#?\s)\]\"'`>]|$)", re.IGNORECASE)
-OWN_LINK_FILES = ("README.md", "README.rst", "README", "setup.py", "setup.cfg", "pyproject.toml")
+GITHUB_REPOSITORY = re.compile(
+    r"(?<![\w.-])github\.com[/:]([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/#?\s)\]\"'`>]|$)", re.IGNORECASE
+)
+OWN_LINK_FILES = frozenset({"setup.py", "setup.cfg", "pyproject.toml"})
 
 
 def own_repositories(project) -> frozenset[str]:
     """The `owner/name` (lower case) of the GitHub repositories the root README and setup files link to: the
     repository's own address is among them."""
     found: set[str] = set()
-    for rel in OWN_LINK_FILES:
-        if project.exists(rel):
-            found.update(project.remembered("github-links", rel, lambda rel=rel: github_links(project, rel)))
+    for rel in project.select(lambda path: "/" not in path and (path in OWN_LINK_FILES or README_NAME.match(path))):
+        found.update(project.remembered("github-links", rel, lambda rel=rel: github_links(project, rel)))
     return frozenset(found)
 
 
