@@ -31,13 +31,13 @@ def test_dep001_leaves_out_packages_that_never_shape_results(make_repo):
     root = make_repo(
         {
             "requirements.txt": "tqdm>=4\nrich\nhydra-colorlog\njupyterlab\nblack\npytest-cov\nsphinx-rtd-theme\n"
-            "torch>=2\n",
+            "torchviz\ntorch>=2\n",
             "environment.yml": "name: e\nchannels: [conda-forge]\ndependencies:\n  - graphviz\n  - python-graphviz\n"
             "  - numpy\n",
             "docs/requirements.txt": "pytorch_sphinx_theme @ git+https://github.com/pytorch/pytorch_sphinx_theme.git\n",
         }
     )
-    assert where(of(root, "DEP001")) == [("requirements.txt", 8)]
+    assert where(of(root, "DEP001")) == [("requirements.txt", 9)]
     assert [(f["path"], f["line"]) for f in of(root, "DEP007")] == [("environment.yml", 6)]
     assert of(root, "DEP002") == []
 

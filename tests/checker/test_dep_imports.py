@@ -422,3 +422,108 @@ def test_extensions_built_by_setup_py_are_first_party(make_repo):
         }
     )
     assert sorted(imported(dep004(root))) == ["markdown", "missing_kernels", "tocmod"]
+
+
+# -- repositories a script or README clones ---------------------------------------------------------------------
+def test_a_clone_installed_from_its_folder_provides_itself(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "Dockerfile": "FROM python:3.11-slim\nRUN git clone https://github.com/NVIDIA/apex &&\\\n"
+            "    cd apex && git checkout 3bae8c83494184673f01f3867fa051518e930895 &&\\\n"
+            "    pip install -v --no-cache-dir . && cd .. && rm -rf apex\n",
+            "src/models.py": "from apex import amp\n",
+            "eval/README.md": "```\ngit clone https://github.com/openai/human-eval.git\ncd human-eval\n"
+            "python setup.py install\n```\n",
+            "eval/run.py": "from human_eval.data import read_problems\n",
+        }
+    )
+    assert dep004(root) == []
+
+
+def test_a_folder_that_installs_a_clones_own_requirements_is_not_judged(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "README.md": "See https://github.com/acme/project\n",
+            # a script that clones and installs another repository's requirements for its folder
+            "nlg/eval/download.sh": "git clone https://github.com/tuetschek/e2e-metrics e2e\n"
+            "pip install -r e2e/requirements.txt\n"
+            "git clone https://github.com/WebNLG/GenerationEval.git\ncd GenerationEval\n./install_dependencies.sh\n",
+            "nlg/eval/eval.py": "import pyter\nimport tabulate\n",
+            # a README step by step: clone into the folder, cd into it, install its requirements
+            "gutenberg_demo/README.md": "1. Clone:\n```bash\ngit clone https://github.com/pgcorpus/gutenberg.git\n```\n"
+            "2. Then:\n```bash\ncd gutenberg\n```\n```bash\npip install -r requirements.txt\n```\n",
+            "gutenberg_demo/prepare.py": "from gutenberg.src.cleanup import strip_headers\nimport natsort\n",
+            # a README that clones a repository (no install): its folder's name is importable there
+            "vision/README.md": "```\ngit clone https://github.com/facebookresearch/taming-transformers taming\n```\n",
+            "vision/train.py": "import taming.models\n",
+        }
+    )
+    assert dep004(root) == []
+
+
+def test_look_alikes_of_clone_installs_are_reported(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "README.md": "[repo](https://github.com/acme/project)\n",
+            # a clone of the repository itself installs the repository's own requirements
+            "setup/README.md": "```\ngit clone https://github.com/acme/project.git\ncd project\n"
+            "pip install -r requirements.txt\n```\n",
+            "setup/check.py": "import torch\n",
+            # the requirements file a clone's install reads is in the folder: the repository's own
+            "nlg/README.md": "```\ngit clone https://github.com/other/tool.git; cd tool\n"
+            "pip install -r requirement.txt\n```\n",
+            "nlg/requirement.txt": "numpy==1.26.4\n",
+            "nlg/run.py": "import horovod\n",
+            # a script at the root speaks for the whole repository: not taken as a folder's
+            "setup.sh": "git clone https://github.com/other/lib\npip install -r lib/requirements.txt\n",
+            "train.py": "import cv2\n",
+            # cloned but nothing installed from it, and a script that runs no install script
+            "tools/get.sh": "git clone https://github.com/other/data\ncd data\n./download.sh\n",
+            "tools/use.py": "import pandas\n",
+            # a Colab walk-through of the repository itself, unlinked from the root README: it installs a path of
+            # the repository's own layout
+            "requirements/prod.in": "numpy\n",
+            "colab/readme.md": "```\n!git clone https://github.com/acme/labs\n%cd labs\n"
+            "!pip install -qqq -r requirements/prod.in\n```\n",
+            "colab/check.py": "import sklearn\n",
+        }
+    )
+    assert sorted(imported(dep004(root))) == ["cv2", "horovod", "pandas", "sklearn", "torch"]
+
+
+# -- one finding per fix ----------------------------------------------------------------------------------------
+def test_a_missing_companion_is_told_with_the_missing_distribution_it_comes_with(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "d2/config.py": "from detectron2.config import CfgNode\n",
+            "d2/model.py": "from detectron2.layers import ShapeSpec\nfrom fvcore.nn import giou_loss\n",
+            "other.py": "import omegaconf\n",
+        }
+    )
+    found = dep004(root)
+    assert imported(found) == ["detectron2", "omegaconf"]
+    assert "declaring detectron2 also provides fvcore, imported in d2/model.py" in found[0]["message"]
+    assert {"path": "d2/model.py", "line": 2} in [{k: r[k] for k in ("path", "line")} for r in found[0]["related"]]
+
+
+def test_a_project_that_declares_nothing_shares_the_roots_finding(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "train.py": "import torch\n",
+            "extensions/kernels/setup.py": "from setuptools import setup\nsetup(name='kernels', version='0.1')\n",
+            "extensions/kernels/bench.py": "import torch\n",
+            "service/pyproject.toml": '[project]\nname = "service"\ndependencies = ["fastapi==0.110.0"]\n',
+            "service/app.py": "import torch\n",
+        }
+    )
+    found = [f for f in dep004(root) if f["code"] == "DEP004"]
+    assert [(f["path"], f["message"].split(" but ")[0]) for f in found] == [
+        ("extensions/kernels/bench.py", "torch is imported in 2 files, first in extensions/kernels/bench.py,"),
+        ("service/app.py", "torch is imported in service/app.py"),
+    ]
+    assert "of the project in" not in found[0]["message"]

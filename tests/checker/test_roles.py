@@ -262,6 +262,26 @@ def test_archived_material_reports_only_repository_wide_rules(make_repo):
     ]
 
 
+def test_a_folder_whose_readme_title_retires_it_is_archived(make_repo):
+    """`# Not maintained / deprecated` as a folder's README title: kept for the record, not run any more. A note
+    about a deprecated API further down, or a first line that is no title, leaves the folder live."""
+    floating = "torch\nnumpy\n"
+    root = make_repo(
+        {
+            "training/moq/README.md": "# Not maintained / deprecated\n\n> __Warning__\n> This folder is deprecated.\n",
+            "training/moq/copy/examples/requirements.txt": floating,
+            "training/old/README.rst": "Unmaintained baseline\n=====================\n",
+            "training/old/requirements.txt": floating,
+            "training/fsdp/README.md": "Note: FSDP1 is deprecated. Please follow the FSDP2 examples.\n\n## FSDP1 T5\n",
+            "training/fsdp/requirements.txt": floating,
+            "training/new/README.md": "# Training\n\nThe old `--fp16` flag is deprecated.\n",
+            "training/new/requirements.txt": floating,
+        }
+    )
+    found = findings(root, select="DEP001")
+    assert sorted(f["path"] for f in found) == ["training/fsdp/requirements.txt", "training/new/requirements.txt"]
+
+
 def test_a_copy_of_a_notebook_is_reported_at_its_original_only(make_repo):
     """The docs build copies the root notebooks into docs/, a lab copies the previous lab's notebook: the same
     code cells. Findings stay at the original (outside the docs, nearest the root); a small notebook that happens

@@ -13,6 +13,7 @@ pyproject string), where its name is written. A script's PEP 723 inline metadata
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from reprocheck.facts.requirements import (
     parse_requirement,
     pinned_version,
 )
-from reprocheck.facts.shell import parse_install, split_commands
+from reprocheck.facts.shell import Command, parse_install, split_commands, strip_wrappers
 from reprocheck.facts.structured import load_setup_cfg, load_toml, tomllib
 from reprocheck.project import UnreadableFile
 from reprocheck.tables.dependency_names import CONDA_NON_PYTHON, CONDA_TO_PYPI, IMAGE_DISTRIBUTIONS
@@ -535,11 +536,15 @@ class ProjectDeclarations:
         """(the project of `path`, the names its code may import): those declared by its project and by the root
         project, and those the README of a folder holding it (below the root) tells users to install for it. A
         root that keeps no environment of its own at the root (a course whose modules each declare theirs) gives
-        nothing to the other projects, and its own loose code may rely on any declaration."""
+        nothing to the other projects, and its own loose code may rely on any declaration. A project that declares
+        nothing of its own (an extension's `setup.py` without requirements) is the root's here: what its code
+        misses, the root's declarations miss."""
         folder = self.projects.owner(path)
         names = self.by_project.get(folder, frozenset()) if folder else frozenset()
         if self.root_declares:
             names |= self.by_project.get("", frozenset())
+            if folder and folder not in self.by_project:
+                folder = ""  # a project that declares nothing of its own imports what the root declares
         names = names or self.everywhere
         for documented, installed in self.documented.items():
             if path.startswith(documented + "/"):
@@ -567,36 +572,92 @@ README_NAME = re.compile(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
 # A `pip install` command on a line of its own (in a code block or not; a shell prompt, `!` or `%` may lead it).
 CODE_SPAN = re.compile(r"`+([^`]+)`+")
 README_INSTALL = re.compile(r"^\s*(?:[$>]\s*|!|%)?((?:python3?\s+-m\s+)?(?:pip3?|uv\s+pip)\s+install\s.*)$")
+# A `git clone` or a `cd` step (the README's clones, and whether later installs run inside one).
+README_STEP = re.compile(r"^\s*(?:[$>]\s*|!|%)?((?:git\s+clone|cd)\s.*)$")
 
 
 @fact
 def documented_installs(project) -> dict[str, frozenset[str]]:
     """Folder -> the distributions the README of that folder (below the root) tells users to `pip install` for
     its code: a tool or example kept in a sub-folder (`utils/flask_rest_api/`, `competitions/task_2/`) documents
-    its own extra packages there. The root README is the project's, whose declarations belong in its files."""
+    its own extra packages there. The root README is the project's, whose declarations belong in its files. A
+    repository the README tells users to `git clone` into the folder counts too, under its folder's name (code
+    there imports it: `git clone https://github.com/pgcorpus/gutenberg` then `from gutenberg.src import ...`)."""
     found: dict[str, frozenset[str]] = {}
-    for rel in project.select(lambda path: "/" in path and README_NAME.match(path.rsplit("/", 1)[-1]) is not None):
-        names = project.remembered("readme-installs", rel, lambda rel=rel: readme_installs(project, rel))
+    for rel, steps in readme_steps(project).items():
+        names = {*steps["installs"], *steps["clones"]}
         if names:
-            found[rel.rsplit("/", 1)[0]] = frozenset(names)
+            found[rel.rsplit("/", 1)[0]] = frozenset(canonicalize_name(name) for name in names)
     return found
 
 
-def readme_installs(project, rel: str) -> list[str]:
-    """The distributions (PEP 503 names) of the `pip install` lines of a README (JSON data: kept by content)."""
+def readme_steps(project) -> dict[str, dict]:
+    """README (below the root) -> what its command lines do (JSON data, kept by the README's content)."""
+    found: dict[str, dict] = {}
+    for rel in project.select(lambda path: "/" in path and README_NAME.match(path.rsplit("/", 1)[-1]) is not None):
+        found[rel] = project.remembered("readme-steps", rel, lambda rel=rel: readme_installs(project, rel))
+    return found
+
+
+@fact
+def external_requirements(project, shell_commands) -> frozenset[str]:
+    """Folders (below the root) whose code may import what a cloned repository's own requirements install: a
+    script of the folder, or its README, clones a repository and installs its requirements (`git clone .../e2e
+    && pip install -r e2e/requirements.txt`, `cd GenerationEval && ./install_dependencies.sh`). Those
+    requirements are not in this repository, so no import there can be called undeclared."""
+    folders: set[str] = set()
+    own = own_repositories(project)
+    for rel, steps in readme_steps(project).items():
+        if outside(project, rel.rsplit("/", 1)[0], steps["external"], own):
+            folders.add(rel.rsplit("/", 1)[0])
+    by_script: dict[str, list[Command]] = {}
+    for sourced in shell_commands:
+        if sourced.origin == "script" and "/" in sourced.path:
+            by_script.setdefault(sourced.path, []).append(sourced.command)
+    for rel, commands in by_script.items():
+        if outside(project, rel.rsplit("/", 1)[0], clone_effects(commands).external, own):
+            folders.add(rel.rsplit("/", 1)[0])
+    return frozenset(folders)
+
+
+def outside(project, folder: str, installed: list, own: frozenset[str]) -> bool:
+    """Whether one of the files a clone's install reads (`[path, implied, owner/name]`: written from the folder,
+    or `implied` as run inside the clone) is not in this repository. A clone of the repository itself (`git clone
+    .../LoRA; cd LoRA; pip install -r requirement.txt`: its `owner/name` is linked from the root README or the
+    setup files, the file it installs is in the folder, or a path with a folder of its own that the root has,
+    `requirements/prod.in`) installs the repository's own requirements."""
+    for path, implied, slug in installed:
+        if slug in own or project.exists(f"{folder}/{path}"):
+            continue
+        if implied and any(rel.startswith(f"{folder}/") and rel.endswith(f"/{path}") for rel in project.files):
+            continue
+        if implied and "/" in path and project.exists(path):
+            continue  # run inside the clone, a path of the repository's own layout (`requirements/prod.in`)
+        return True
+    return False
+
+
+def readme_installs(project, rel: str) -> dict:
+    """What the command lines of a README do: the distributions (PEP 503 names) of its `pip install` lines, the
+    folders its `git clone` lines create, and whether it installs a cloned repository's own requirements."""
+    steps: dict = {"installs": [], "clones": [], "external": []}
     try:
         text = project.read_text(rel)
     except UnreadableFile:
-        return []
-    if "install" not in text:
-        return []
+        return steps
+    if "install" not in text and "clone" not in text:
+        return steps
     names: set[str] = set()
-    commands = []
+    commands: list[str] = []
+    sequence: list[Command] = []
     for line in text.splitlines():
         for candidate in (line, *CODE_SPAN.findall(line)):  # a line of its own, or `pip install x` in a sentence
             match = README_INSTALL.match(candidate)
             if match is not None:
                 commands.append(match.group(1))
+                sequence.extend(split_commands(match.group(1)))
+            elif (match := README_STEP.match(candidate)) is not None:
+                sequence.extend(split_commands(match.group(1)))
     for found in commands:
         for command in split_commands(found):
             install = parse_install(command)
@@ -609,7 +670,145 @@ def readme_installs(project, rel: str) -> list[str]:
                     continue
                 if fields.get("name"):
                     names.add(fields["name"])
-    return sorted(names)
+    effects = clone_effects(sequence)
+    steps["installs"] = sorted(names | effects.installed)
+    steps["clones"] = sorted(effects.clones)
+    steps["external"] = effects.external
+    return steps
+
+
+# -- repositories cloned by the commands of a script, a Dockerfile or a README ------------------------------------
+GITHUB_REPOSITORY = re.compile(
+    r"(?<![\w.-])github\.com[/:]([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/#?\s)\]\"'`>]|$)", re.IGNORECASE
+)
+OWN_LINK_FILES = frozenset({"setup.py", "setup.cfg", "pyproject.toml"})
+
+
+def own_repositories(project) -> frozenset[str]:
+    """The `owner/name` (lower case) of the GitHub repositories the root README and setup files link to: the
+    repository's own address is among them."""
+    found: set[str] = set()
+    for rel in project.select(lambda path: "/" not in path and (path in OWN_LINK_FILES or README_NAME.match(path))):
+        found.update(project.remembered("github-links", rel, lambda rel=rel: github_links(project, rel)))
+    return frozenset(found)
+
+
+def github_links(project, rel: str) -> list[str]:
+    text = project.try_read_text(rel) or ""
+    return sorted({match.lower() for match in GITHUB_REPOSITORY.findall(text)})
+
+
+# Options of `git clone` that take a value (the rest are flags).
+GIT_CLONE_VALUE_OPTIONS = frozenset(
+    {
+        "-b", "--branch", "-o", "--origin", "-u", "--upload-pack", "--reference", "--reference-if-able",
+        "--separate-git-dir", "-c", "--config", "--depth", "--shallow-since", "--shallow-exclude", "-j", "--jobs",
+        "--filter", "--template", "--server-option", "--bundle-uri",
+    }
+)  # fmt: skip
+# Programs that run a script given as their first argument (`bash install.sh`).
+SCRIPT_RUNNERS = frozenset({"sh", "bash", "zsh", "source", "."})
+
+
+def cloned_folder(argv: list[str]) -> tuple[str, str, str] | None:
+    """(folder, repository name, `owner/name` in lower case) of a `git clone URL [folder]` command; None for any
+    other command."""
+    if len(argv) < 3 or posixpath.basename(argv[0]) != "git":
+        return None
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in ("-C", "-c") else 1
+    if i >= len(argv) or argv[i] != "clone":
+        return None
+    positionals: list[str] = []
+    j = i + 1
+    while j < len(argv):
+        if argv[j] == "--":
+            positionals += argv[j + 1 :]
+            break
+        if argv[j].startswith("-"):
+            j += 2 if argv[j] in GIT_CLONE_VALUE_OPTIONS else 1
+            continue
+        positionals.append(argv[j])
+        j += 1
+    if not positionals:
+        return None
+    parts = re.split(r"[/:]", positionals[0].rstrip("/"))
+    repository = parts[-1].removesuffix(".git")
+    folder = positionals[1].rstrip("/") if len(positionals) > 1 else repository
+    if not repository or not folder or folder.startswith(("/", "~", "$")):
+        return None
+    slug = f"{parts[-2]}/{repository}".lower() if len(parts) > 1 else repository.lower()
+    return posixpath.normpath(folder), repository, slug
+
+
+@dataclass
+class CloneEffects:
+    """What a sequence of commands does with the repositories it clones: `clones` are the folders it clones into,
+    `installed` the clones it installs as packages (`cd apex && pip install .`, `python setup.py install` inside the
+    clone), and `external` the files of a clone it installs from (`pip install -r e2e/requirements.txt`,
+    `./install_dependencies.sh` inside the clone), each `[path, implied, owner/name]`: as written from where the
+    commands start, or (implied) run inside the clone. Whether those files are outside this repository is
+    `outside`'s to say."""
+
+    clones: set[str] = field(default_factory=set)
+    installed: set[str] = field(default_factory=set)
+    external: list = field(default_factory=list)
+
+
+def clone_effects(commands: list[Command]) -> CloneEffects:
+    """Follows `git clone`, `cd` into a clone and installs from it, in order (a `cd` elsewhere leaves the clone)."""
+    effects = CloneEffects()
+    clones: dict[str, tuple[str, str, str]] = {}  # folder -> (folder, repository name, owner/name)
+    inside: str | None = None  # the clone the commands run in, after `cd` into it
+
+    def in_clone(path: str) -> str | None:
+        path = posixpath.normpath(path) if path else "."
+        if path.startswith("/"):
+            return None
+        if inside is not None and not path.startswith(".."):
+            return inside
+        return next((folder for folder in clones if path == folder or path.startswith(folder + "/")), None)
+
+    for command in commands:
+        argv = strip_wrappers(command.argv)
+        if not argv:
+            continue
+        cloned = cloned_folder(argv)
+        if cloned is not None:
+            clones[cloned[0]] = cloned
+            effects.clones.add(cloned[0].split("/")[-1])
+            continue
+        if argv[0] == "cd":
+            target = posixpath.normpath(argv[1]) if len(argv) > 1 else "/"
+            inside = next((f for f in clones if target == f or target.startswith(f + "/")), None)
+            continue
+        install = parse_install(command)
+        if install is not None:
+            if install.tool not in PIP_INSTALLERS:
+                continue
+            for target in [*install.local_paths, *install.editables]:
+                folder = in_clone(target)
+                if folder is not None and posixpath.normpath(target) in (".", folder):
+                    effects.installed.update({clones[folder][1], folder.split("/")[-1]})
+            for rel in install.requirement_files:
+                folder = in_clone(rel)
+                if folder is not None:
+                    effects.external.append([posixpath.normpath(rel), inside is not None, clones[folder][2]])
+            continue
+        program = argv[0]
+        if re.match(r"python[\d.]*$", posixpath.basename(program)) and argv[1:3] in (
+            ["setup.py", "install"],
+            ["setup.py", "develop"],
+        ):
+            if inside is not None:  # `cd vision && python setup.py develop`
+                effects.installed.update({clones[inside][1], inside.split("/")[-1]})
+            continue
+        script = argv[1] if posixpath.basename(program) in SCRIPT_RUNNERS and len(argv) > 1 else program
+        folder = in_clone(script) if "install" in posixpath.basename(script).lower() else None
+        if folder is not None:
+            effects.external.append([posixpath.normpath(script), inside is not None, clones[folder][2]])
+    return effects
 
 
 # -- what is installed without a declaration naming it -------------------------------------------------------------
@@ -623,8 +822,8 @@ COMMENTED_REQUIREMENT = re.compile(
 def implicit_distributions(project, dockerfiles, shell_commands, requirements_files) -> frozenset[str]:
     """Distributions present without a declaration that names them (DEP004 counts them as provided): those of a
     Dockerfile's base image, those installed from a local folder or a VCS URL (`pip install ./apex`, `-e
-    git+https://...CLIP`, named after the folder or repository), and requirements commented out in a
-    requirements file (listed as optional on purpose)."""
+    git+https://...CLIP`, `git clone .../apex && cd apex && pip install .`, named after the folder or
+    repository), and requirements commented out in a requirements file (listed as optional on purpose)."""
     names: set[str] = set()
     names.update(image_distributions(dockerfiles))
     names.update(path_installs(shell_commands))
@@ -639,6 +838,11 @@ def image_distributions(dockerfiles) -> Iterator[str]:
 
 
 def path_installs(shell_commands) -> Iterator[str]:
+    by_file: dict[str, list[Command]] = {}
+    for sourced in shell_commands:
+        by_file.setdefault(sourced.path, []).append(sourced.command)
+    for commands in by_file.values():  # `git clone .../apex && cd apex && pip install .`
+        yield from clone_effects(commands).installed
     for sourced in shell_commands:
         install = parse_install(sourced.command)
         if install is None or install.tool not in PIP_INSTALLERS:

@@ -9,9 +9,10 @@ Roles come from gitignore-style globs (defaults below, replaced per role by the 
 name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, an "Open in Colab" badge, a
 `google.colab` import, Colab's metadata), from detected vendored copies: a sub-folder with a setup of its own
 whose package is inside it, and which carries its own licence or is a package that ML repositories are known to
-vendor, and from copies of notebooks: the same code cells as another notebook, or written by a copy command the
-repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
-from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`).
+vendor, from folders whose README's title marks them deprecated or unmaintained (archived material), and from
+copies of notebooks: the same code cells as another notebook, or written by a copy command the repository runs
+(`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted from a script
+next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`).
 """
 
 from __future__ import annotations
@@ -146,6 +147,16 @@ class Roles:
             self.specs["vendored"].match_file(path)
         )
 
+    @cached_property
+    def retired_folders(self) -> tuple[str, ...]:
+        """Folders whose README's title marks them deprecated or unmaintained (`# Not maintained / deprecated`):
+        archived material, kept for the record (the root's README speaks for the whole project: not read)."""
+        found = []
+        for rel in self.project.select(is_sub_readme):
+            if self.project.remembered("retired-title", rel, lambda rel=rel: retired_title(self.project, rel)):
+                found.append(rel.rsplit("/", 1)[0])
+        return tuple(found)
+
     def is_copy(self, path: str) -> bool:
         return filekinds.is_notebook(path) and path in self.notebook_copies
 
@@ -214,6 +225,9 @@ class Roles:
                 return "vendored", f"a vendored copy of {copy.distribution} in {copy.folder}/"
         if filekinds.is_notebook(path) and path in self.notebook_copies:
             return "copy", f"a copy of {self.notebook_copies[path]}"
+        for folder in self.retired_folders:
+            if path.startswith(folder + "/"):
+                return "archive", f"the README of {folder}/ marks it deprecated"
         for role, spec in self.specs.items():
             if spec.match_file(path):
                 folder = matched_folder(path, spec)
@@ -233,6 +247,26 @@ class Roles:
         except Exception:  # unreadable notebooks are RPC002's business; here they stay experiments
             return False
         return any(marker in text for marker in NOTEBOOK_CONTENT_MARKERS)
+
+
+README_NAME = re.compile(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
+RETIRED_WORDS = re.compile(r"(?i)\b(deprecated|not maintained|no longer maintained|unmaintained|archived)\b")
+
+
+def is_sub_readme(rel: str) -> bool:
+    return "/" in rel and README_NAME.match(rel.rsplit("/", 1)[-1]) is not None
+
+
+def retired_title(project, rel: str) -> bool:
+    """Whether the README's title (its first line: a Markdown heading, or a title underlined in reST) says the
+    folder is deprecated, unmaintained or archived."""
+    lines = [line.strip() for line in (project.try_read_text(rel) or "").splitlines()[:40]]
+    lines = [line for line in lines if line]
+    if not lines:
+        return False
+    title = lines[0]
+    heading = title.startswith("#") or (len(lines) > 1 and set(lines[1]) <= set("=-~*#^") and len(lines[1]) >= 3)
+    return heading and RETIRED_WORDS.search(title) is not None
 
 
 def matching(paths: list[str], pattern: str) -> list[str]:

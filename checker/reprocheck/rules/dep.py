@@ -318,26 +318,32 @@ class NoDependencyDeclarations(Rule):
 class UndeclaredImport(Rule):
     """
     ## What it does
-    Reports a third-party module imported by Python code or a notebook that no dependency declaration provides, once
-    per missing distribution (and project, in a monorepo): at its first import site, with the other files that
-    import it as related locations and their count in the message. Any declaration counts (requirements files,
-    `pyproject.toml` dependencies, extras and groups, conda environments, Pipfile, install commands in Dockerfiles
-    and CI), and where a lock exists, every distribution it pins (transitive pins included); so do the distributions
-    of a known Docker base image (`pytorch/pytorch` provides torch, torchvision, numpy, pillow), packages installed
-    from a local folder or a VCS URL (`pip install ./apex`), and requirements commented out in a requirements file
-    (`# clearml>=1.2`: listed as optional on purpose), and the companions of a declared distribution that are part
+    Reports a third-party module imported by Python code or a notebook that no dependency declaration provides, once per
+    missing distribution (and project, in a monorepo): at its first import site, with the other files that import it as
+    related locations and their count in the message. A project that declares nothing of its own (an extension's
+    `setup.py` without requirements) shares the root's findings, and a missing companion of a missing distribution
+    (`fvcore` with `detectron2`) is told in that one's finding: one declaration fixes both. Any declaration counts
+    (requirements files, `pyproject.toml` dependencies, extras and groups, conda environments, Pipfile, install commands
+    in Dockerfiles and CI), and where a lock exists, every distribution it pins (transitive pins included); so do the
+    distributions of a known Docker base image (`pytorch/pytorch` provides torch, torchvision, numpy, pillow), packages
+    installed from a local folder or a VCS URL (`pip install ./apex`), and requirements commented out in a requirements
+    file (`# clearml>=1.2`: listed as optional on purpose), and the companions of a declared distribution that are part
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
     `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
-    itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with
-    `dependencies = [...]`) declares that script's own, and the README of a sub-folder that tells users to
-    `pip install` packages declares them for that folder's code (not the root README: the project's
-    declarations belong in its files). In a repository of several projects (a course or
-    monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the
-    repository's root project, when the root declares its environment (at the root or in a `requirements/`
-    folder); otherwise the root's loose code may rely on any declaration in the repository. Import names are
-    mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by
-    `pillow`, `mmcv` by `mmcv-full`, `from google.cloud
-    import storage` by `google-cloud-storage`, …).
+    itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with `dependencies =
+    [...]`) declares that script's own, and the README of a sub-folder that tells users to `pip install` packages
+    declares them for that folder's code (not the root README: the project's declarations belong in its files). A
+    repository that a sub-folder's README or script clones provides its folder's name there (`git clone .../gutenberg`,
+    then `from gutenberg.src import ...`) and, installed from its folder (`git clone .../apex && cd apex && pip install
+    .`), its name everywhere; when that README or script installs the clone's own requirements (`pip install -r
+    e2e/requirements.txt`, `./install_dependencies.sh` inside the clone), the folder's imports are not judged: those
+    requirements are not in the repository (a clone of the repository itself, linked from its root README or setup
+    files, installs its own). In a repository of several projects (a course or monorepo, see DEP005) an import counts as
+    provided by the declarations of its own project and of the repository's root project, when the root declares its
+    environment (at the root or in a `requirements/` folder); otherwise the root's loose code may rely on any
+    declaration in the repository. Import names are mapped to distributions (`sklearn` is provided by `scikit-learn`,
+    `cv2` by `opencv-python*`, `PIL` by `pillow`, `mmcv` by `mmcv-full`, `from google.cloud import storage` by
+    `google-cloud-storage`, …).
 
     Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`,
     `kaggle_secrets`), relative imports, generated modules (`*_pb2`), the repository's own modules (its
@@ -383,6 +389,7 @@ class UndeclaredImport(Rule):
         notebooks,
         settings,
         roles,
+        external_requirements,
     ):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
@@ -390,6 +397,8 @@ class UndeclaredImport(Rule):
         user_map = {k: [canonicalize_name(v) for v in vs] for k, vs in settings.import_map.items()}
         missing: dict[tuple[str, str], list] = {}
         for site in third_party_imports.found:
+            if any(site.path.startswith(f"{folder}/") for folder in external_requirements):
+                continue  # a cloned repository's own requirements, not in this one, may provide it
             if site.path not in provided:
                 folder, names = project_declarations.visible_from(site.path)
                 # A notebook's own `%pip install` provides for it: NB003 reports that install, once.
@@ -402,7 +411,11 @@ class UndeclaredImport(Rule):
             folder, names = provided[site.path]
             if not any(name in names for name in providers(site.module, user_map)):
                 missing.setdefault((folder, missing_key(site, user_map)), []).append(site)
+        carried = carried_companions(missing)
+        told: set[tuple[str, str]] = set()
         for (folder, distribution), sites in sorted(missing.items(), key=lambda item: site_order(item[1][0])):
+            if (folder, distribution) in carried:
+                continue  # declaring what it comes with provides it: reported with that one
             ordered = sorted(sites, key=site_order)
             declared = provided[ordered[0].path][1]
             bringers = sorted(name for name in declared if distribution in BRINGS.get(name, ()))
@@ -410,6 +423,16 @@ class UndeclaredImport(Rule):
             if not worth_reporting(distribution, bringers, tests_only):
                 continue
             finding = self.report(ordered, user_map, folder, distribution, bringers)
+            for companion in sorted(companions_of(distribution)):
+                if (folder, companion) not in carried or (folder, companion) in told:
+                    continue
+                told.add((folder, companion))
+                more = sorted(missing[(folder, companion)], key=site_order)
+                finding.message += f"; declaring {distribution} also provides {more[0].top}, imported in {more[0].path}"
+                finding.related = (
+                    *finding.related,
+                    *(Location(s.path, s.line, cell=s.cell, json_line=s.json_line) for s in more),
+                )
             if tests_only:
                 finding.severity = Severity.INFO
                 finding.message += " (only tests import it)"
@@ -442,6 +465,30 @@ class UndeclaredImport(Rule):
         if bringers:
             finding.severity = Severity.INFO
         return finding
+
+
+def carried_companions(missing: dict[tuple[str, str], list]) -> set[tuple[str, str]]:
+    """The missing (folder, distribution) pairs that come with another missing one of the same folder as part of
+    its interface (fvcore with detectron2): one declaration fixes both, so they are one finding."""
+    carriers: dict[tuple[str, str], set[str]] = {}
+    for folder, distribution in missing:
+        for companion in companions_of(distribution):
+            if (folder, companion) in missing:
+                carriers.setdefault((folder, companion), set()).add(distribution)
+    # one that only companions carry (each other, in a cycle) stays a finding of its own
+    return {key for key, names in carriers.items() if any((key[0], name) not in carriers for name in names)}
+
+
+def companions_of(distribution: str) -> set[str]:
+    """The companions of `distribution`, and theirs (jupyter: notebook, and notebook's ipykernel)."""
+    found: set[str] = set()
+    todo = [distribution]
+    while todo:
+        for companion in COMPANIONS.get(todo.pop(), ()):
+            if companion not in found and companion != distribution:
+                found.add(companion)
+                todo.append(companion)
+    return found
 
 
 def worth_reporting(distribution: str, bringers: list[str], tests_only: bool) -> bool:

@@ -130,6 +130,7 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
     "diffusers": ("huggingface-hub", "safetensors"),
     "datasets": ("huggingface-hub", "pyarrow"),
     "sentence-transformers": ("transformers", "huggingface-hub"),
+    "detectron2": ("fvcore", "iopath"),  # its configs, losses and file I/O are fvcore's and iopath's
 }
 
 
@@ -196,4 +197,7 @@ BRINGS: dict[str, tuple[str, ...]] = {
     "lightgbm": ("numpy", "scipy"),
     "statsmodels": ("numpy", "scipy", "pandas", "patsy", "packaging"),
     "evaluate": ("datasets", "numpy", "pandas", "tqdm", "requests", "huggingface-hub", "packaging"),
+    "detectron2": ("fvcore", "iopath", "pycocotools", "yacs", "tabulate", "termcolor", "cloudpickle", "tqdm",
+                   "matplotlib", "pillow", "omegaconf", "hydra-core", "tensorboard", "packaging"),
+    "ray": ("click", "filelock", "jsonschema", "msgpack", "packaging", "protobuf", "pyyaml", "requests"),
 }  # fmt: skip

@@ -31,7 +31,7 @@ def is_dev_tool(name: str) -> bool:
 DISPLAY_ONLY = frozenset(
     {
         "tqdm", "rich", "colorlog", "coloredlogs", "hydra-colorlog", "termcolor", "colorama", "tabulate",
-        "graphviz", "python-graphviz", "pydot", "ipywidgets", "widgetsnbextension", "jupyter", "jupyterlab",
+        "graphviz", "python-graphviz", "pydot", "torchviz", "ipywidgets", "widgetsnbextension", "jupyter", "jupyterlab",
         "notebook", "ipykernel", "ipython", "nbformat", "nbconvert", "jupyter-client", "jupyter-core", "streamlit",
         "gradio",
     }
