@@ -1466,3 +1466,17 @@ def test_dat005_hub_weights_replaced_by_the_projects_checkpoint(make_repo):
     root = make_repo({"models.py": module})
     # strict=False keeps the hub's weights; a tokenizer is not replaced by a state dict
     assert [f["line"] for f in of(root, "DAT005")] == [11, 16]
+
+
+def test_dat005_a_checksum_argument_passed_by_position(make_repo):
+    module = (
+        "from torch.hub import download_url_to_file, load_state_dict_from_url\n\n"
+        "def fetch(url, dst, hash_prefix):\n"
+        "    download_url_to_file(url, dst, hash_prefix, progress=False)\n\n"
+        "def weights():\n"
+        "    return load_state_dict_from_url('https://example.com/w-1a2b3c4d.pth', None, 'cpu', True, True)\n\n"
+        "def unchecked(dst):\n"
+        "    download_url_to_file('https://example.com/data.bin', dst)\n"
+    )
+    root = make_repo({"hub.py": module})
+    assert [f["line"] for f in of(root, "DAT005")] == [10]

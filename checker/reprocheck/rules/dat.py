@@ -1570,7 +1570,7 @@ class UnpinnedRemoteArtifact(Rule):
             )
         # downloads
         if loader.verify:
-            verified = keyword(call, loader.verify)
+            verified = argument(call, (loader.verify_at, loader.verify))
             if verified is not None and not (isinstance(verified, ast.Constant) and verified.value in (None, False)):
                 return None
         tail = url_tail(target_node, scope, module_scope)
