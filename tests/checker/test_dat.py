@@ -388,7 +388,8 @@ def test_dat005_names_a_hub_file_of_a_repository_given_by_a_variable(make_repo):
         }
     )
     (found,) = of(root, "DAT005")
-    assert "loads the file of the repository named by `repo_id` from the Hugging Face hub" in found["message"]
+    shown = "loads the file of the repository named by `repo_id` (called with org/model) from the Hugging Face hub"
+    assert shown in found["message"]
 
 
 def test_dat005_torch_hub(make_repo):
@@ -1480,3 +1481,27 @@ def test_dat005_a_checksum_argument_passed_by_position(make_repo):
     )
     root = make_repo({"hub.py": module})
     assert [f["line"] for f in of(root, "DAT005")] == [10]
+
+
+def test_dat005_a_parameter_every_call_in_the_module_fills_from_the_command_line(make_repo):
+    script = (
+        "import argparse\nfrom huggingface_hub import hf_hub_download\n\n"
+        "def extract(source, output):\n"
+        "    return hf_hub_download(source, 'model.safetensors')\n\n"
+        "def main():\n"
+        "    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('--source', required=True)\n"
+        "    parser.add_argument('--output', required=True)\n"
+        "    args = parser.parse_args()\n"
+        "    extract(args.source, args.output)\n{extra}"
+    )
+    root = make_repo(
+        {
+            "convert.py": script.format(extra=""),
+            # another call passes a literal id: reported, naming it
+            "literal.py": script.format(extra="    extract('google/gemma-4-4b-it', 'out')\n"),
+        }
+    )
+    [found] = of(root, "DAT005")
+    assert found["path"] == "literal.py"
+    assert "named by `source` (called with google/gemma-4-4b-it)" in found["message"]

@@ -730,6 +730,7 @@ class Origin:
 
     user: bool = False
     default: str | None = None
+    called_with: bool = False  # the literal is what a call of the function passes, not a default
 
 
 USER = Origin(user=True)
@@ -755,14 +756,18 @@ class RunTimeInputs:
 
     options: dict[str, ast.Call]
     commands: set[str]
+    callers: dict[str, list[tuple[ast.Call, Scope]]] = field(default_factory=dict)  # `f(...)` -> its calls
 
     @classmethod
     def of(cls, module, scopes: list[Scope]) -> RunTimeInputs:
         options: dict[str, ast.Call] = {}
         commands: set[str] = set()
+        callers: dict[str, list[tuple[ast.Call, Scope]]] = {}
         for scope in scopes:
             for call in scope.calls:
                 func = call.func
+                if isinstance(func, ast.Name):
+                    callers.setdefault(func.id, []).append((call, scope))
                 if isinstance(func, ast.Attribute) and func.attr == "add_argument":
                     dest = option_dest(call)
                     if dest:
@@ -776,7 +781,7 @@ class RunTimeInputs:
                 map(is_command, owner.decorator_list)
             ):
                 commands.add(owner.name)
-        return cls(options, commands)
+        return cls(options, commands, callers)
 
 
 def option_dest(call: ast.Call) -> str | None:
@@ -841,7 +846,31 @@ def origin(node: ast.expr, module, scope: Scope, module_scope: Scope, inputs: Ru
         if values:
             inner = (*seen, node.id)
             return combined([origin(v, module, owner, module_scope, inputs, inner) for v in values])
-    return parameter_origin(node, scope, inputs)
+    found = parameter_origin(node, scope, inputs)
+    if found is None and node.id in scope.parameters:
+        return callers_origin(node.id, module, scope, module_scope, inputs, seen)
+    return found
+
+
+def callers_origin(name: str, module, scope: Scope, module_scope: Scope, inputs: RunTimeInputs, seen) -> Origin | None:
+    """A parameter of a function of this module without a default: what every call of the function in the module
+    passes for it (`extract(args.source, ...)` with a required `--source`: the user's), or None."""
+    owner = scope.owner
+    if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) or f"{owner.name}()" in seen:
+        return None
+    calls = inputs.callers.get(owner.name, [])
+    if not calls:
+        return None
+    positional = [a.arg for a in [*owner.args.posonlyargs, *owner.args.args]]
+    index = positional.index(name) if name in positional else None
+    found = []
+    for call, caller in calls:
+        passed = argument(call, (index, name))
+        if passed is None or any(isinstance(a, ast.Starred) for a in call.args[: (index or 0) + 1]):
+            return None
+        found.append(origin(passed, module, caller, module_scope, inputs, (*seen, f"{owner.name}()")))
+    result = combined(found)
+    return Origin(default=result.default, called_with=True) if result is not None and result.default else result
 
 
 def parameter_origin(name: ast.Name, scope: Scope, inputs: RunTimeInputs) -> Origin | None:
@@ -1380,8 +1409,10 @@ class UnpinnedRemoteArtifact(Rule):
     supplies at run time is not reported: no revision can be pinned in the code for it (a required argparse
     option or one without a default, a parameter without a default of a command-line entry point handed to
     `fire.Fire`/`jsonargparse.CLI`/`typer.run` or decorated as a command, an environment variable without a
-    default). One with a literal default is reported, naming the default (`--model` default
-    `bert-base-uncased`, `def main(lora_weights="org/adapter")`, `os.getenv("MODEL", "gpt2")`). An id read from a
+    default, a parameter without a default that every call of its function in the module fills so:
+    `extract(args.source)` with a required `--source`). One with a literal default is reported, naming the default
+    (`--model` default `bert-base-uncased`, `def main(lora_weights="org/adapter")`, `os.getenv("MODEL", "gpt2")`),
+    and so is a parameter that a call fills with a literal (`weights("org/model")`). An id read from a
     key (`cfg["backbone"]`, `cfg.backbone`) whose every value written in the file (in a notebook, in any cell:
     `{"backbone": "../input/deberta"}`) is a local folder is not remote. A download in one branch of a test that
     its value is a URL, the other branch reading the same value as a local file (`load_state_dict_from_url(w) if
@@ -1641,7 +1672,7 @@ class UnpinnedRemoteArtifact(Rule):
             noun = f"{loader.what} the repository" if loader.what.endswith(" of") else loader.what
             what = f"the {noun} named by `{ast.unparse(target_node)}`"
             if source is not None:
-                what += f" (default {source.default})"
+                what += f" ({'called with' if source.called_with else 'default'} {source.default})"
         if revision is None and any(item.arg is None for item in call.keywords):
             return None  # `**model_kwargs` may carry the revision (from a config): not judged here
         if revision is not None:
