@@ -1505,3 +1505,20 @@ def test_dat005_a_parameter_every_call_in_the_module_fills_from_the_command_line
     [found] = of(root, "DAT005")
     assert found["path"] == "literal.py"
     assert "named by `source` (called with google/gemma-4-4b-it)" in found["message"]
+
+
+def test_dat005_a_callers_variable_set_elsewhere_is_not_what_it_passes(make_repo):
+    module = (
+        "from transformers import AutoModel\n\n"
+        "def load(weights, name):\n"
+        "    return AutoModel.from_pretrained(weights or name)\n\n"
+        "def run(name, dummy, output):\n"
+        "    weights = None\n"
+        "    if dummy:\n"
+        "        weights = make_dummy()\n"
+        "    load(weights, name)\n"
+        "    if output == 'auto':\n"
+        "        weights = 'auto'\n"
+    )
+    [found] = of(make_repo({"run_model.py": module}), "DAT005")
+    assert "named by `weights or name` from the Hugging Face hub" in found["message"]

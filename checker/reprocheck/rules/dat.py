@@ -868,7 +868,13 @@ def callers_origin(name: str, module, scope: Scope, module_scope: Scope, inputs:
         passed = argument(call, (index, name))
         if passed is None or any(isinstance(a, ast.Starred) for a in call.args[: (index or 0) + 1]):
             return None
-        found.append(origin(passed, module, caller, module_scope, inputs, (*seen, f"{owner.name}()")))
+        if isinstance(passed, ast.Constant):
+            found.append(constant_origin(passed))
+            continue
+        traced = origin(passed, module, caller, module_scope, inputs, (*seen, f"{owner.name}()"))
+        # only what the caller passes literally, or takes from its user, is followed (a name that some other
+        # assignment of the caller sets to a literal may be unrelated: unknown)
+        found.append(traced if traced is not None and not traced.default else None)
     result = combined(found)
     return Origin(default=result.default, called_with=True) if result is not None and result.default else result
 
