@@ -697,3 +697,70 @@ def test_cfg005_a_default_overridden_through_a_launcher_module(make_repo):
     )
     root = make_repo({"training/train.py": script, "train.sh": run})
     assert findings(root, select="CFG005") == []
+
+
+def test_cfg005_a_script_no_command_runs_follows_its_siblings_runs(make_repo):
+    script = (
+        "import argparse\n\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--root-dir', default='/mnt/sota/datasets/deepfake')\n"
+    )
+    other = script.replace("--root-dir", "--input")
+    root = make_repo(
+        {
+            "preprocessing/landmarks.py": script,
+            "preprocessing/diffs.py": script,
+            "preprocessing/compress.py": script,  # run by nobody: its siblings always get --root-dir
+            "preprocessing/encodings.py": other,  # an option no sibling run passes: reported
+            "preprocess.sh": "python preprocessing/landmarks.py --root-dir $D\n"
+            "python preprocessing/diffs.py --root-dir $D\n",
+            "tools/loose.py": script,  # no sibling is run: reported
+        }
+    )
+    assert sorted(f["path"] for f in findings(root, select="CFG005")) == [
+        "preprocessing/encodings.py",
+        "tools/loose.py",
+    ]
+
+
+def test_cfg005_a_parameter_default_every_call_passes(make_repo):
+    dataset = (
+        "class DeepFakeDataset:\n"
+        "    def __init__(self, data_path='/mnt/sota/datasets/deepfake', fold=0):\n"
+        "        self.data_path = data_path\n\n"
+        "def load(root='/home/alice/data'):\n"
+        "    return root\n"
+    )
+    root = make_repo(
+        {
+            "training/datasets.py": dataset,
+            # every construction passes data_path (by keyword or position); load() is called without its root
+            "training/train.py": "from training.datasets import DeepFakeDataset, load\n\n"
+            "train = DeepFakeDataset(data_path=args.data_dir, fold=1)\n"
+            "val = DeepFakeDataset(args.data_dir)\n"
+            "rows = load()\n",
+        }
+    )
+    [found] = findings(root, select="CFG005")
+    assert (found["path"], found["line"]) == ("training/datasets.py", 5)
+    # an unpacked call may or may not pass it: the default stays reported
+    root = make_repo({"a.py": dataset, "b.py": "from a import DeepFakeDataset\n\nDeepFakeDataset(**cfg)\n"})
+    assert [(f["path"], f["line"]) for f in findings(root, select="CFG005")] == [("a.py", 2)]
+
+
+def test_cfg005_the_main_block_of_a_library_module_is_its_self_test(make_repo):
+    module = (
+        "def postprocess(folder):\n    return folder\n\n"
+        "if __name__ == '__main__':\n"
+        "    postprocess('/home/fabian/results/Dataset004')\n"
+    )
+    root = make_repo(
+        {
+            "pkg/__init__.py": "",
+            "pkg/postprocessing.py": module,  # imported by library code: a self-test
+            "pkg/evaluation.py": "from pkg.postprocessing import postprocess\n",
+            "pkg/predict.py": module,  # its users run a console script
+            "pyproject.toml": "[project]\nname = 'pkg'\n[project.scripts]\npkg-predict = 'pkg.predict:postprocess'\n",
+            "scripts/convert.py": module,  # a program of its own: reported
+        }
+    )
+    assert [f["path"] for f in findings(root, select="CFG005")] == ["scripts/convert.py"]

@@ -388,7 +388,8 @@ def test_dat005_names_a_hub_file_of_a_repository_given_by_a_variable(make_repo):
         }
     )
     (found,) = of(root, "DAT005")
-    assert "loads the file of the repository named by `repo_id` from the Hugging Face hub" in found["message"]
+    shown = "loads the file of the repository named by `repo_id` (called with org/model) from the Hugging Face hub"
+    assert shown in found["message"]
 
 
 def test_dat005_torch_hub(make_repo):
@@ -1385,3 +1386,139 @@ def test_dat005_a_branch_a_constant_switch_never_takes_is_not_judged(make_repo):
     assert [
         f["line"] for f in of(make_repo({"requirements.txt": "huggingface-hub==0.24.0\n", "load.py": looped}), "DAT005")
     ] == [6, 8]
+
+
+def test_dat005_a_key_whose_every_value_in_the_notebook_is_a_local_folder(make_repo):
+    local = 'cfg = {"backbone": "../input/debertalarge", "path": "../input/run/fold0.pth"}\nrun(cfg)\n'
+    hub = 'cfg = {"backbone": "microsoft/deberta-v3-large"}\nrun(cfg)\n'
+    root = make_repo(
+        {
+            # the Kaggle shape: the loader reads cfg["backbone"], a later cell sets it to an input folder
+            "kaggle.ipynb": cell_notebook(CELL_LOADS, local, local.replace("fold0", "fold1")),
+            # one value is a hub id: still reported
+            "mixed.ipynb": cell_notebook(CELL_LOADS, local, hub),
+            # nothing in the file says what the key holds: reported as before
+            "unknown.ipynb": cell_notebook(CELL_LOADS),
+            # a module whose attribute is set to a local folder
+            "model.py": "from transformers import AutoModel\n\n"
+            "def build(cfg):\n"
+            "    return AutoModel.from_pretrained(cfg.backbone)\n\n"
+            "def setup(cfg):\n"
+            "    cfg.backbone = './weights/deberta'\n",
+        }
+    )
+    found = [(f["path"], f["line"]) for f in of(root, "DAT005") if "backbone" in f["message"]]
+    assert found == [("mixed.ipynb", 4), ("unknown.ipynb", 4)]
+
+
+PATH_OR_URL = """import torch
+from urllib.parse import urlparse
+
+def load_pretrained_weights(model, pretrained_weights):
+    if urlparse(pretrained_weights).scheme:
+        state_dict = torch.hub.load_state_dict_from_url(pretrained_weights, map_location="cpu")
+    else:
+        state_dict = torch.load(pretrained_weights, map_location="cpu")
+    model.load_state_dict(state_dict)
+"""
+
+
+def test_dat005_a_path_or_url_the_caller_gives_is_not_the_projects_download(make_repo):
+    resume = (
+        "import argparse\nimport torch\n\n"
+        "parser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--resume', default='{default}')\n"
+        "args = parser.parse_args()\n"
+        "if args.resume.startswith('https'):\n"
+        "    checkpoint = torch.hub.load_state_dict_from_url(args.resume, map_location='cpu')\n"
+        "else:\n"
+        "    checkpoint = torch.load(args.resume, map_location='cpu')\n"
+    )
+    root = make_repo(
+        {
+            "utils.py": PATH_OR_URL,
+            "main.py": resume.format(default=""),
+            # a literal default URL is the project's own download: reported
+            "finetune.py": resume.format(default="https://example.com/weights/mae_base.pth"),
+            # no local alternative: a download helper as before
+            "fetch.py": "import torch\n\ndef fetch(url):\n    return torch.hub.load_state_dict_from_url(url)\n",
+        }
+    )
+    assert sorted(f["path"] for f in of(root, "DAT005")) == ["fetch.py", "finetune.py"]
+
+
+def test_dat005_hub_weights_replaced_by_the_projects_checkpoint(make_repo):
+    module = (
+        "import torch\nfrom transformers import BertModel, BertTokenizer\n\n"
+        "def load(path):\n"
+        "    llm = BertModel.from_pretrained('allenai/scibert_scivocab_uncased', return_dict=False)\n"
+        "    model = Classifier(llm=llm)\n"
+        "    model.load_state_dict(torch.load(path, map_location='cpu'))\n"
+        "    return model\n\n"
+        "def partial(path):\n"
+        "    llm = BertModel.from_pretrained('bert-base-uncased')\n"
+        "    llm.load_state_dict(torch.load(path), strict=False)\n"
+        "    return llm\n\n"
+        "def tokenizer(path):\n"
+        "    tok = BertTokenizer.from_pretrained('bert-base-cased')\n"
+        "    model.load_state_dict(torch.load(path))\n"
+        "    return tok\n"
+    )
+    root = make_repo({"models.py": module})
+    # strict=False keeps the hub's weights; a tokenizer is not replaced by a state dict
+    assert [f["line"] for f in of(root, "DAT005")] == [11, 16]
+
+
+def test_dat005_a_checksum_argument_passed_by_position(make_repo):
+    module = (
+        "from torch.hub import download_url_to_file, load_state_dict_from_url\n\n"
+        "def fetch(url, dst, hash_prefix):\n"
+        "    download_url_to_file(url, dst, hash_prefix, progress=False)\n\n"
+        "def weights():\n"
+        "    return load_state_dict_from_url('https://example.com/w-1a2b3c4d.pth', None, 'cpu', True, True)\n\n"
+        "def unchecked(dst):\n"
+        "    download_url_to_file('https://example.com/data.bin', dst)\n"
+    )
+    root = make_repo({"hub.py": module})
+    assert [f["line"] for f in of(root, "DAT005")] == [10]
+
+
+def test_dat005_a_parameter_every_call_in_the_module_fills_from_the_command_line(make_repo):
+    script = (
+        "import argparse\nfrom huggingface_hub import hf_hub_download\n\n"
+        "def extract(source, output):\n"
+        "    return hf_hub_download(source, 'model.safetensors')\n\n"
+        "def main():\n"
+        "    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('--source', required=True)\n"
+        "    parser.add_argument('--output', required=True)\n"
+        "    args = parser.parse_args()\n"
+        "    extract(args.source, args.output)\n{extra}"
+    )
+    root = make_repo(
+        {
+            "convert.py": script.format(extra=""),
+            # another call passes a literal id: reported, naming it
+            "literal.py": script.format(extra="    extract('google/gemma-4-4b-it', 'out')\n"),
+        }
+    )
+    [found] = of(root, "DAT005")
+    assert found["path"] == "literal.py"
+    assert "named by `source` (called with google/gemma-4-4b-it)" in found["message"]
+
+
+def test_dat005_a_callers_variable_set_elsewhere_is_not_what_it_passes(make_repo):
+    module = (
+        "from transformers import AutoModel\n\n"
+        "def load(weights, name):\n"
+        "    return AutoModel.from_pretrained(weights or name)\n\n"
+        "def run(name, dummy, output):\n"
+        "    weights = None\n"
+        "    if dummy:\n"
+        "        weights = make_dummy()\n"
+        "    load(weights, name)\n"
+        "    if output == 'auto':\n"
+        "        weights = 'auto'\n"
+    )
+    [found] = of(make_repo({"run_model.py": module}), "DAT005")
+    assert "named by `weights or name` from the Hugging Face hub" in found["message"]

@@ -500,3 +500,40 @@ def test_nb003_look_alikes_of_guarded_installs_still_report(make_repo):
     }
     found = of(make_repo({name: notebook(code(source)) for name, source in shapes.items()}), "NB003")
     assert sorted(f["path"] for f in found) == sorted(shapes)
+
+
+def colab_badge() -> dict:
+    html = '<a href="https://colab.research.google.com/github/o/r/blob/main/nb.ipynb">\n'
+    html += '  <img src="https://colab.research.google.com/assets/colab-badge.svg" alt="Open In Colab"/>\n</a>\n'
+    return {
+        "data": {"text/html": html.splitlines(keepends=True), "text/plain": ["<IPython.core.display.HTML object>"]},
+        "metadata": {},
+        "output_type": "display_data",
+    }
+
+
+def test_nb001_a_notebook_showing_no_result_is_not_doubted(make_repo):
+    root = make_repo(
+        {
+            # the only output is the "Open in Colab" badge; counts [4]..[6] are stale
+            "badge.ipynb": notebook(
+                code("display(HTML(badge))\n", count=4, outputs=[colab_badge()]),
+                code("x = 1\n", count=5),
+                code("y = 2\n", count=6),
+            ),
+            # stale counts, nothing shown
+            "counts.ipynb": notebook(code("x = 1\n", count=3), code("y = 2\n", count=7)),
+            # the badge and a result from a run that did not start at [1]: reported
+            "result.ipynb": notebook(
+                code("display(HTML(badge))\n", count=4, outputs=[colab_badge()]),
+                code("x\n", count=5, outputs=[result(5, "1")]),
+            ),
+        }
+    )
+    assert [f["path"] for f in of(root, "NB001")] == ["result.ipynb"]
+    # a project that commits notebooks stripped still wants the badge and counts gone (at info: the badge makes
+    # it a notebook made to open in Colab)
+    policy = ".pre-commit-config.yaml"
+    hook = "repos:\n  - repo: https://github.com/kynan/nbstripout\n    rev: 0.6.1\n    hooks:\n      - id: nbstripout\n"
+    root = make_repo({"badge.ipynb": notebook(code("b\n", count=4, outputs=[colab_badge()])), policy: hook})
+    assert [(f["path"], f["severity"]) for f in of(root, "NB001")] == [("badge.ipynb", "info")]

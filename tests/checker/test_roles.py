@@ -28,6 +28,8 @@ def notebook(*sources: str, markdown: str = "# analysis\n") -> str:
 # The project strips notebooks, so NB001 judges an experiment notebook with outputs a warning.
 STRIPPED = {".gitattributes": "*.ipynb filter=nbstripout\n"}
 HUB_LOAD = "from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained('bert-base-uncased')\n"
+# A test that runs the hub's code (trust_remote_code) is still judged, at info.
+REMOTE_CODE_LOAD = HUB_LOAD.replace("'bert-base-uncased'", "'org/custom', trust_remote_code=True")
 
 
 def by_path(found: list[dict]) -> dict[str, dict]:
@@ -92,14 +94,35 @@ def test_look_alikes_stay_experiments(make_repo):
     }
 
 
-def test_a_test_loading_from_the_hub_is_info_and_an_experiment_stays_a_warning(make_repo):
+def test_a_test_loading_from_the_hub_is_silent_and_an_experiment_stays_a_warning(make_repo):
     root = make_repo(
-        {"tests/test_compare.py": HUB_LOAD, "train.py": HUB_LOAD, "requirements.txt": "transformers==4.40.0\n"}
+        {
+            "tests/test_compare.py": HUB_LOAD,
+            "test_remote.py": REMOTE_CODE_LOAD,
+            "train.py": HUB_LOAD,
+            "requirements.txt": "transformers==4.40.0\n",
+        }
     )
     found = by_path(findings(root, select="DAT005"))
+    assert set(found) == {"train.py", "test_remote.py"}
     assert found["train.py"]["severity"] == "warning"
-    assert found["tests/test_compare.py"]["severity"] == "info"
-    assert found["tests/test_compare.py"]["message"].endswith("(info: tests/ holds tests)")
+    # a test that runs the hub's code from its moving branch stays, at info
+    assert found["test_remote.py"]["severity"] == "info"
+    assert found["test_remote.py"]["message"].endswith("(info: a test file by its name)")
+
+
+def test_tests_are_judged_again_when_the_roles_setting_makes_them_experiments(make_repo):
+    root = make_repo(
+        {
+            "reprocheck.toml": '[roles]\ntest = ["integration/"]\n',
+            "tests/test_compare.py": HUB_LOAD,
+            "integration/test_hub.py": HUB_LOAD,
+            "requirements.txt": "transformers==4.40.0\n",
+        }
+    )
+    found = by_path(findings(root, select="DAT005"))
+    assert set(found) == {"tests/test_compare.py"}
+    assert found["tests/test_compare.py"]["severity"] == "warning"
 
 
 def test_non_experiment_rules_keep_their_severity_in_examples(make_repo):
@@ -158,7 +181,7 @@ def vendored_repo(setup: str = VENDORED_SETUP, licence: bool = False, name: str 
         "examples/NLU/setup.py": setup,
         f"examples/NLU/src/{name}/__init__.py": "__version__ = '4.4.0'\n",
         f"examples/NLU/src/{name}/hub.py": HUB_LOAD,
-        "examples/NLU/tests/test_hub.py": HUB_LOAD,
+        "examples/NLU/tests/test_hub.py": REMOTE_CODE_LOAD,
         "examples/NLU/notebooks/explore.ipynb": notebook("print(1)\n"),
         "examples/NLU/big.bin": random.Random(0).randbytes(2_000_000),  # weights: incompressible
         "examples/NLU/.env": "TOKEN=1\n",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import itertools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -771,8 +772,12 @@ class UserSpecificPath(Rule):
     `C:\\Users\\<user>\\`, `~/` (a home folder; `~/.cache`-style tool folders are fine), `/mnt/<user>` (shared
     mounts such as `/mnt/data` are fine). A command-line default (`add_argument(..., default="/home/me/data")`) that
     every command in the repository running the script overrides (`python prep.py --root-dir $DATA`) never takes
-    effect there and is not reported. A file's paths are reported once, at the first, with the others as related
-    locations.
+    effect there and is not reported; nor is the default of a script that no command runs when every command
+    running a script of its folder passes that option (`preprocess_data.sh` passes `--root-dir` to each), nor a
+    parameter default (`def __init__(self, data_path="/mnt/me/data")`) that every call in the project passes. The
+    `__main__` block of a library module is its author's scratch run, not the users': a module that library code
+    imports (a self-test, as for RNG001) or that users run through console scripts (`[project.scripts]`). A
+    file's paths are reported once, at the first, with the others as related locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
@@ -795,10 +800,19 @@ class UserSpecificPath(Rule):
     summary = "Absolute or user-specific paths in configs and code string literals"
 
     def check(
-        self, experiment_configs: ConfigSet, python_modules, notebook_modules, shell_commands, inline_suppressions
+        self,
+        experiment_configs: ConfigSet,
+        python_modules,
+        notebook_modules,
+        shell_commands,
+        inline_suppressions,
+        call_graph,
+        entry_points,
+        self_tests,
     ):
         """Each file's user-specific paths, once per file (the first, the others related): one edit of the file
         fixes them. A line that a comment silences stays out of the fold."""
+        self.unrun = UnrunCode(python_modules, call_graph, entry_points, self_tests)
         by_file: dict[str, list[tuple[str, Finding]]] = {}
         for found, finding in self.each_path(experiment_configs, python_modules, notebook_modules, shell_commands):
             by_file.setdefault(finding.path, []).append((found, finding))
@@ -838,7 +852,8 @@ class UserSpecificPath(Rule):
                 continue
             if runs is None:
                 runs = script_runs(shell_commands)
-            yield from self.literals(path, module, None, overridden_defaults(module, runs.get(path, [])))
+            skipped = overridden_defaults(module, runs.get(path, []) or sibling_runs(path, runs))
+            yield from self.literals(path, module, None, skipped | self.unrun.nodes(path, module))
         for path, cells in notebook_modules.items():
             if filekinds.is_test_path(path):
                 continue
@@ -895,7 +910,7 @@ class UserSpecificPath(Rule):
             if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in docstrings:
                 continue
             if id(node) in skipped:
-                continue  # a command-line default that every command running the script overrides
+                continue  # a default every run overrides, or a module's self-test
             found = user_path(node.value)
             if not found:
                 continue
@@ -930,6 +945,88 @@ def script_runs(shell_commands) -> dict[str, list[set[str]]]:
         options = {word.split("=", 1)[0] for word in argv[start:] if word.startswith("-")}
         runs.setdefault(script, []).append(options)
     return runs
+
+
+def sibling_runs(path: str, runs: dict[str, list[set[str]]]) -> list[set[str]]:
+    """For a script that no command runs: the runs of the scripts next to it (`preprocess_data.sh` runs every
+    other script of `preprocessing/` with `--root-dir $DATA`): an option they all pass is passed by convention."""
+    if path in runs:
+        return []
+    folder = posixpath.dirname(path)
+    return [options for script, found in runs.items() if posixpath.dirname(script) == folder for options in found]
+
+
+class UnrunCode:
+    """String literals of a module that no documented run takes: the `__main__` block of a module that is a
+    self-test rather than a program (facts/self_tests.py: library code imports the module) or whose users run
+    it through console scripts (`[project.scripts]` names its functions), and a parameter default of a function
+    or class that every call in the project passes explicitly."""
+
+    def __init__(self, python_modules, call_graph, entry_points, self_tests):
+        self.python_modules = python_modules
+        self.graph = call_graph
+        self.self_tests = self_tests
+        self.mains = {entry.path: entry for entry in entry_points if entry.kind == "main"}
+
+    def nodes(self, path: str, module) -> frozenset[int]:
+        if module.tree is None:
+            return frozenset()
+        found: set[int] = set()
+        entry = self.mains.get(path)
+        if entry is not None and ("script" in entry.kinds or self.self_tests.is_self_test(entry)):
+            for block in self.graph.definitions(path).main_blocks:
+                found.update(id(node) for node in ast.walk(block))
+        for function, owner in defining_functions(module.tree):
+            found.update(self.passed_defaults(path, function, owner))
+        return frozenset(found)
+
+    def passed_defaults(self, path: str, function, owner: str) -> Iterator[int]:
+        """Ids of the string defaults of `function` (called as `owner`) that every call in the project passes."""
+        params = function.args
+        positional = [*params.posonlyargs, *params.args]
+        pairs = list(zip(positional[len(positional) - len(params.defaults) :], params.defaults, strict=True))
+        pairs += [(a, d) for a, d in zip(params.kwonlyargs, params.kw_defaults, strict=True) if d is not None]
+        pairs = [(a, d) for a, d in pairs if isinstance(d, ast.Constant) and user_path(d.value)]
+        if not pairs:
+            return
+        calls = list(self.calls_of(owner))
+        if not calls:
+            return
+        skip_self = 1 if positional and positional[0].arg in ("self", "cls") and function.name == "__init__" else 0
+        for arg, default in pairs:
+            index = positional.index(arg) - skip_self if arg in positional else None
+            if all(passes(call, arg.arg, index) for call in calls):
+                yield id(default)
+
+    def calls_of(self, name: str) -> Iterator[ast.Call]:
+        for module in self.python_modules.values():
+            if module.tree is None or not module.mentions(name):
+                continue
+            for node in ast.walk(module.tree):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                    if called == name:
+                        yield node
+
+
+def defining_functions(tree: ast.Module) -> Iterator[tuple[ast.FunctionDef, str]]:
+    """Top-level functions (called by their name) and classes' `__init__` (called by the class name)."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node, node.name
+        elif isinstance(node, ast.ClassDef):
+            init = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+            if init is not None:
+                yield init, node.name
+
+
+def passes(call: ast.Call, name: str, index: int | None) -> bool:
+    """Does `call` pass the parameter `name` (by keyword or at position `index`)? `*args` and `**kwargs` may not."""
+    if any(k.arg == name for k in call.keywords):
+        return True
+    positional = list(itertools.takewhile(lambda a: not isinstance(a, ast.Starred), call.args))
+    return index is not None and index < len(positional)
 
 
 def overridden_defaults(module, runs: list[set[str]]) -> frozenset[int]:

@@ -730,6 +730,7 @@ class Origin:
 
     user: bool = False
     default: str | None = None
+    called_with: bool = False  # the literal is what a call of the function passes, not a default
 
 
 USER = Origin(user=True)
@@ -755,14 +756,18 @@ class RunTimeInputs:
 
     options: dict[str, ast.Call]
     commands: set[str]
+    callers: dict[str, list[tuple[ast.Call, Scope]]] = field(default_factory=dict)  # `f(...)` -> its calls
 
     @classmethod
     def of(cls, module, scopes: list[Scope]) -> RunTimeInputs:
         options: dict[str, ast.Call] = {}
         commands: set[str] = set()
+        callers: dict[str, list[tuple[ast.Call, Scope]]] = {}
         for scope in scopes:
             for call in scope.calls:
                 func = call.func
+                if isinstance(func, ast.Name):
+                    callers.setdefault(func.id, []).append((call, scope))
                 if isinstance(func, ast.Attribute) and func.attr == "add_argument":
                     dest = option_dest(call)
                     if dest:
@@ -776,7 +781,7 @@ class RunTimeInputs:
                 map(is_command, owner.decorator_list)
             ):
                 commands.add(owner.name)
-        return cls(options, commands)
+        return cls(options, commands, callers)
 
 
 def option_dest(call: ast.Call) -> str | None:
@@ -841,7 +846,37 @@ def origin(node: ast.expr, module, scope: Scope, module_scope: Scope, inputs: Ru
         if values:
             inner = (*seen, node.id)
             return combined([origin(v, module, owner, module_scope, inputs, inner) for v in values])
-    return parameter_origin(node, scope, inputs)
+    found = parameter_origin(node, scope, inputs)
+    if found is None and node.id in scope.parameters:
+        return callers_origin(node.id, module, scope, module_scope, inputs, seen)
+    return found
+
+
+def callers_origin(name: str, module, scope: Scope, module_scope: Scope, inputs: RunTimeInputs, seen) -> Origin | None:
+    """A parameter of a function of this module without a default: what every call of the function in the module
+    passes for it (`extract(args.source, ...)` with a required `--source`: the user's), or None."""
+    owner = scope.owner
+    if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) or f"{owner.name}()" in seen:
+        return None
+    calls = inputs.callers.get(owner.name, [])
+    if not calls:
+        return None
+    positional = [a.arg for a in [*owner.args.posonlyargs, *owner.args.args]]
+    index = positional.index(name) if name in positional else None
+    found = []
+    for call, caller in calls:
+        passed = argument(call, (index, name))
+        if passed is None or any(isinstance(a, ast.Starred) for a in call.args[: (index or 0) + 1]):
+            return None
+        if isinstance(passed, ast.Constant):
+            found.append(constant_origin(passed))
+            continue
+        traced = origin(passed, module, caller, module_scope, inputs, (*seen, f"{owner.name}()"))
+        # only what the caller passes literally, or takes from its user, is followed (a name that some other
+        # assignment of the caller sets to a literal may be unrelated: unknown)
+        found.append(traced if traced is not None and not traced.default else None)
+    result = combined(found)
+    return Origin(default=result.default, called_with=True) if result is not None and result.default else result
 
 
 def parameter_origin(name: ast.Name, scope: Scope, inputs: RunTimeInputs) -> Origin | None:
@@ -1180,6 +1215,91 @@ def checked_helper(scope: Scope, url: ast.expr | None, helpers_checked: frozense
     return isinstance(url, ast.Name) and url.id in scope.parameters and scope.function in helpers_checked
 
 
+NOT_WEIGHTS = re.compile(r"Tokenizer|Processor|Config|FeatureExtractor", re.IGNORECASE)
+
+
+def weights_replaced(call: ast.Call, scope: Scope) -> bool:
+    """A model's `from_pretrained` whose weights a later `load_state_dict` of the same function replaces in full
+    (not `strict=False`): the project's own checkpoint is what runs."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "from_pretrained") or NOT_WEIGHTS.search(
+        ast.unparse(func.value)
+    ):
+        return False
+    for later in scope.calls:
+        if later.lineno <= call.lineno or not isinstance(later.func, ast.Attribute):
+            continue
+        if later.func.attr == "load_state_dict" and later.args:
+            strict = keyword(later, "strict")
+            if not (isinstance(strict, ast.Constant) and strict.value is False):
+                return True
+    return False
+
+
+class KeyValues:
+    """The string literals a file writes under each key: `{"backbone": "x"}`, `dict(backbone="x")`,
+    `cfg["backbone"] = "x"`, `cfg.backbone = "x"` (a notebook: all its cells). Built on first use."""
+
+    def __init__(self, modules: list):
+        self.modules = modules
+        self._values: dict[str, list[str]] | None = None
+
+    def of(self, key: str) -> list[str]:
+        if self._values is None:
+            self._values = {}
+            for module in self.modules:
+                if module.tree is not None:
+                    self.collect(module.tree)
+        return self._values.get(key, [])
+
+    def collect(self, tree: ast.AST) -> None:
+        def add(key, value) -> None:
+            if isinstance(key, str) and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                self._values.setdefault(key, []).append(value.value)
+
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if isinstance(key, ast.Constant):
+                        add(key.value, value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+                for item in node.keywords:
+                    add(item.arg, item.value)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+                        add(target.slice.value, node.value)
+                    elif isinstance(target, ast.Attribute):
+                        add(target.attr, node.value)
+
+
+URL_TESTS = re.compile(
+    r"urlparse|urlsplit|is_url|isurl|startswith\(\s*['\"](https?|s3|gs)|['\"]://['\"]|validators\.url"
+)
+
+
+def path_or_url(module, call: ast.Call, loader) -> bool:
+    """A download in one branch of a test that its value is a URL, the other branch reading the same value as a
+    local file: the value is a path or URL the caller gives (`--pretrained-weights`), not the project's data."""
+    target = argument(call, loader.target)
+    if target is None or isinstance(target, ast.Constant) or module.tree is None:
+        return False
+    shown = ast.unparse(target)
+    for node in ast.walk(module.tree):
+        if not isinstance(node, (ast.If, ast.IfExp)) or not node.orelse:
+            continue
+        test = ast.unparse(node.test)
+        if shown not in test or not URL_TESTS.search(test):
+            continue
+        body = node.body if isinstance(node.body, list) else [node.body]
+        orelse = node.orelse if isinstance(node.orelse, list) else [node.orelse]
+        for branch, other in ((body, orelse), (orelse, body)):
+            inside = any(call is sub for part in branch for sub in ast.walk(part))
+            if inside and any(shown in ast.unparse(part) for part in other):
+                return True
+    return False
+
+
 def hub_entry_modules(python_modules, module_index) -> frozenset[str]:
     """`hubconf.py` and the project's modules that it imports: its torch.hub entry points. The weights they
     fetch from fixed, versioned URLs are the ones the project itself publishes."""
@@ -1295,8 +1415,20 @@ class UnpinnedRemoteArtifact(Rule):
     supplies at run time is not reported: no revision can be pinned in the code for it (a required argparse
     option or one without a default, a parameter without a default of a command-line entry point handed to
     `fire.Fire`/`jsonargparse.CLI`/`typer.run` or decorated as a command, an environment variable without a
-    default). One with a literal default is reported, naming the default (`--model` default
-    `bert-base-uncased`, `def main(lora_weights="org/adapter")`, `os.getenv("MODEL", "gpt2")`).
+    default, a parameter without a default that every call of its function in the module fills so:
+    `extract(args.source)` with a required `--source`). One with a literal default is reported, naming the default
+    (`--model` default `bert-base-uncased`, `def main(lora_weights="org/adapter")`, `os.getenv("MODEL", "gpt2")`),
+    and so is a parameter that a call fills with a literal (`weights("org/model")`). An id read from a
+    key (`cfg["backbone"]`, `cfg.backbone`) whose every value written in the file (in a notebook, in any cell:
+    `{"backbone": "../input/deberta"}`) is a local folder is not remote. A download in one branch of a test that
+    its value is a URL, the other branch reading the same value as a local file (`load_state_dict_from_url(w) if
+    urlparse(w).scheme else torch.load(w)`), fetches whatever path or URL the caller gives: reported only when the
+    value has a literal default. A model whose weights a later full `load_state_dict` (not `strict=False`) of the
+    same function replaces runs the project's own checkpoint, not the hub's weights: not reported.
+
+    Tests (the `test` role: `tests/`, `test_*.py`, ...; see the `roles` setting) are not judged: a test that loads
+    a model from the hub compares against its current weights on purpose, and pinning the test alone changes
+    nothing. A test that runs the hub's code (`trust_remote_code=True`) from a moving branch still is, at info.
 
     One id is one fix: the loads of one hub id in one function, or in one notebook cell (`cfg["backbone"]` read by
     `AutoConfig` and by `AutoTokenizer`, `self.cfg["backbone"]` alike), are reported once, at the first, with the
@@ -1324,7 +1456,21 @@ class UnpinnedRemoteArtifact(Rule):
     severity = Severity.WARNING
     summary = "A remote model or dataset loaded without a pinned revision or checksum"
 
-    def check(self, project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index):
+    def check(
+        self, project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index, roles
+    ):
+        self.remote_code: set[tuple[str, int]] = set()  # (path, line) of hub loads that run the hub's code
+        for finding in self.each_finding(
+            project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index
+        ):
+            sites = [(finding.path, finding.line), *((r.path, r.line) for r in finding.related)]
+            if roles.role(finding.path) == "test" and not self.remote_code.intersection(sites):
+                continue  # a test compares against the hub's current weights on purpose
+            yield finding
+
+    def each_finding(
+        self, project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index
+    ):
         resolver = LoaderResolver(first_party, module_index, python_modules)
         analysed = [m for m in python_modules.values() if m.mentions(*table.MENTIONS) and m.tree is not None]
         cells = {(path, cell.cell): cell.module for path, modules in notebook_modules.items() for cell in modules}
@@ -1334,8 +1480,12 @@ class UnpinnedRemoteArtifact(Rule):
         scopes = {id(m): analyse_scopes(m) for m in [*analysed, *analysed_cells.values()]}
         helpers_checked = checked_by_callers(scopes.values())
         entry_modules = hub_entry_modules(python_modules, module_index)
+        by_notebook: dict[str, list] = {}
+        for (path, _), module in cells.items():
+            by_notebook.setdefault(path, []).append(module)
         for module in analysed:
-            judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked))
+            values = KeyValues([module])
+            judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
             for (line, message, call, _), others in once_per_function(judged, hub_keys(module, judged, resolver)):
                 related = [Location(module.path, other_line) for other_line, *_ in others]
                 finding = self.finding(also_at(message, related), module.path, line, related=related)
@@ -1347,7 +1497,8 @@ class UnpinnedRemoteArtifact(Rule):
                 yield finding
         cell_findings = []
         for (path, index), module in analysed_cells.items():
-            judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked))
+            values = KeyValues(by_notebook[path])
+            judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
             for (line, message, _, _), others in once_per_function(judged, hub_keys(module, judged, resolver), True):
                 related = [Location(path, other, cell=index, json_line=module.file_line(other)) for other, *_ in others]
                 cell_findings.append(
@@ -1392,7 +1543,7 @@ class UnpinnedRemoteArtifact(Rule):
                 yield self.finding(download_advice(downloads, where), path, downloads[0].line)
 
     def judge(
-        self, module, scopes, resolver: LoaderResolver, project, helpers_checked
+        self, module, scopes, resolver: LoaderResolver, project, helpers_checked, values: KeyValues
     ) -> Iterator[tuple[int, str, ast.Call, Scope]]:
         module_scope = scopes[0]
         inputs: list[RunTimeInputs] = []  # built once, for the first id that is not written literally
@@ -1412,11 +1563,23 @@ class UnpinnedRemoteArtifact(Rule):
                         continue  # `if MODEL == "270m": ... else: snapshot_download(...)` with MODEL = "270m"
                 if loader is not None:
                     message = self.problem(loader, call, scope, module_scope, project, helpers_checked, origin_of)
+                    if message and self.set_locally(loader, call, project, values):
+                        continue  # `cfg["backbone"]` whose every value in the file is a local folder
+                    if message and loader.kind == "hub" and weights_replaced(call, scope):
+                        continue  # `load_state_dict(torch.load(ckpt))` next: the hub's weights are not used
+                    if message and loader.kind not in ("hub", "torch-hub") and path_or_url(module, call, loader):
+                        target_node = argument(call, loader.target)
+                        found = origin_of(target_node, scope) if target_node is not None else None
+                        if found is None or not found.default:
+                            continue  # `load_state_dict_from_url(w) if urlparse(w).scheme else torch.load(w)`
                 elif call_name(module, call) in table.SUBPROCESS_CALLS:
                     message = self.subprocess_problem(call, scope, module_scope, helpers_checked)
                 else:
                     continue
                 if message:
+                    trusted = keyword(call, "trust_remote_code")
+                    if isinstance(trusted, ast.Constant) and trusted.value is True:
+                        self.remote_code.add((module.path, call.lineno))
                     yield call.lineno, message, call, scope
 
     def problem(
@@ -1444,7 +1607,7 @@ class UnpinnedRemoteArtifact(Rule):
             )
         # downloads
         if loader.verify:
-            verified = keyword(call, loader.verify)
+            verified = argument(call, (loader.verify_at, loader.verify))
             if verified is not None and not (isinstance(verified, ast.Constant) and verified.value in (None, False)):
                 return None
         tail = url_tail(target_node, scope, module_scope)
@@ -1460,6 +1623,21 @@ class UnpinnedRemoteArtifact(Rule):
             f"`{callee}` downloads {shown} without a checksum check in the same function; verify its sha256 "
             f"(hashlib) right after the download{extra}"
         )
+
+    def set_locally(self, loader, call: ast.Call, project, values: KeyValues) -> bool:
+        """A hub id read from a key (`cfg["backbone"]`, `cfg.backbone`) whose every value written in the file
+        (`{"backbone": "../input/deberta"}`, `cfg.backbone = ...`; in a notebook, any cell) is a local path."""
+        if loader.kind != "hub":
+            return False
+        node = argument(call, loader.target)
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            key = str(node.slice.value)
+        elif isinstance(node, ast.Attribute):
+            key = node.attr
+        else:
+            return False
+        written = values.of(key)
+        return bool(written) and all(looks_local(value, project) for value in written)
 
     def subprocess_problem(self, call: ast.Call, scope: Scope, module_scope: Scope, helpers_checked) -> str | None:
         downloads = shell_downloads(subprocess_commands(call, scope, module_scope))
@@ -1500,7 +1678,7 @@ class UnpinnedRemoteArtifact(Rule):
             noun = f"{loader.what} the repository" if loader.what.endswith(" of") else loader.what
             what = f"the {noun} named by `{ast.unparse(target_node)}`"
             if source is not None:
-                what += f" (default {source.default})"
+                what += f" ({'called with' if source.called_with else 'default'} {source.default})"
         if revision is None and any(item.arg is None for item in call.keywords):
             return None  # `**model_kwargs` may carry the revision (from a config): not judged here
         if revision is not None:

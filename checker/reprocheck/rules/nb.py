@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import accumulate, pairwise
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -117,7 +118,8 @@ class NotebookOutputs(Rule):
       notebooks) from a clean run (counts `[1]`, `[2]`, ... in order) are legitimate and not reported, and so are
       notebooks whose counts were all blanked by a clean-up tool (the counts then say nothing), and a clean run
       whose counts were partly blanked: every count left (a cell's, or its result's `Out[n]`) is the position of
-      its code cell, and one comes after the first blank. A notebook that
+      its code cell, and one comes after the first blank. Nor is a notebook that shows no result: only stale
+      counts, or an "Open in Colab" badge displayed as HTML. A notebook that
       NB002 reports (outputs run out of order) is not reported again: the fix is the same.
 
     ## Why it matters
@@ -149,6 +151,10 @@ class NotebookOutputs(Rule):
             with_outputs, with_counts = dirty_cells(notebook)
             if not with_outputs and not with_counts:
                 continue
+            if notebook_strip_policy is None and not any(
+                shows_a_result(cell) for cell in notebook.cells if cell.outputs
+            ):
+                continue  # nothing shown but counts or an "Open in Colab" badge: no result to doubt
             unclean = not_one_clean_run(notebook)
             if notebook_strip_policy is None and (unclean is None or shows_out_of_order_output(notebook)):
                 continue  # outputs kept for readers from a clean run; or NB002 reports the same restart-and-run
@@ -169,6 +175,22 @@ class NotebookOutputs(Rule):
             if notebook_strip_policy is None:
                 finding.severity = Severity.INFO
             yield finding
+
+
+COLAB_BADGE = re.compile(r"colab-badge|open[ -]in[ -]colab", re.IGNORECASE)
+
+
+def shows_a_result(cell: Cell) -> bool:
+    """Does the cell show something a run computed? An "Open in Colab" badge displayed as HTML is decoration."""
+    for output in cell.outputs:
+        if not isinstance(output, dict):
+            return True
+        data = output.get("data") if output.get("output_type") in ("display_data", "execute_result") else None
+        html = data.get("text/html") if isinstance(data, dict) else None
+        html = "".join(html) if isinstance(html, list) else html
+        if not (isinstance(html, str) and COLAB_BADGE.search(html)):
+            return True
+    return False
 
 
 def outputs_message(kept: str, policy, unclean: str | None) -> str:

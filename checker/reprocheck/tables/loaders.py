@@ -25,6 +25,7 @@ class Loader:
     target: tuple[int | None, str | None]
     what: str
     verify: str | None = None  # keyword whose truthy value verifies the download (md5=, known_hash=, ...)
+    verify_at: int | None = None  # the position of that argument when it is passed positionally
     default_target: str | None = None  # what is loaded when the target argument is left out
 
 
@@ -42,18 +43,20 @@ LOADERS: dict[str, Loader] = {
     "sentence_transformers.CrossEncoder": Loader("hub", (0, "model_name"), "model"),
     # torch.hub: GitHub repositories, pinned by `org/repo:ref`
     "torch.hub.load": Loader("torch-hub", (0, "repo_or_dir"), "model"),
-    "torch.hub.load_state_dict_from_url": Loader("download", (0, "url"), "weights", verify="check_hash"),
-    "torch.hub.download_url_to_file": Loader("download", (0, "url"), "file", verify="hash_prefix"),
+    "torch.hub.load_state_dict_from_url": Loader("download", (0, "url"), "weights", verify="check_hash", verify_at=4),
+    "torch.hub.download_url_to_file": Loader("download", (0, "url"), "file", verify="hash_prefix", verify_at=2),
     # plain downloads
     "urllib.request.urlretrieve": Loader("download", (0, "url"), "file"),
     "wget.download": Loader("download", (0, "url"), "file"),
     "gdown.download": Loader("download", (0, "url"), "file"),
     "gdown.cached_download": Loader("download", (0, "url"), "file", verify="hash"),
-    "pooch.retrieve": Loader("download", (0, "url"), "file", verify="known_hash"),
-    "torchvision.datasets.utils.download_url": Loader("download", (0, "url"), "file", verify="md5"),
-    "torchvision.datasets.utils.download_and_extract_archive": Loader("download", (0, "url"), "archive", verify="md5"),
-    "keras.utils.get_file": Loader("download", (1, "origin"), "file", verify="file_hash"),
-    "tensorflow.keras.utils.get_file": Loader("download", (1, "origin"), "file", verify="file_hash"),
+    "pooch.retrieve": Loader("download", (0, "url"), "file", verify="known_hash", verify_at=1),
+    "torchvision.datasets.utils.download_url": Loader("download", (0, "url"), "file", verify="md5", verify_at=3),
+    "torchvision.datasets.utils.download_and_extract_archive": Loader(
+        "download", (0, "url"), "archive", verify="md5", verify_at=4
+    ),
+    "keras.utils.get_file": Loader("download", (1, "origin"), "file", verify="file_hash", verify_at=4),
+    "tensorflow.keras.utils.get_file": Loader("download", (1, "origin"), "file", verify="file_hash", verify_at=4),
     # general HTTP clients
     "requests.get": Loader("http", (0, "url"), "file"),
     "requests.request": Loader("http", (1, "url"), "file"),
