@@ -1,8 +1,9 @@
 """Facts: parsed inputs, built lazily and at most once per run, shared by every rule that names them.
 
 A fact is a function decorated with :func:`fact`; its parameters are other facts by name (``project`` and
-``settings`` are always available). Rules receive facts the same way, by parameter name. A fact never knows
-about rules; it returns plain data with positions and records unparsable files with ``project.problem``.
+``settings`` are always available, and ``facts``, the store itself, for what a rule needs only in rare cases).
+Rules receive facts the same way, by parameter name. A fact never knows about rules; it returns plain data with
+positions and records unparsable files with ``project.problem``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ class FactStore:
 
     def __init__(self, project):
         load_facts()
-        self._values: dict[str, Any] = {"project": project, "settings": project.settings}
+        # `facts` is the store itself, for a rule that needs an expensive fact only now and then: naming it as a
+        # parameter builds it up front and, in a large run, moves the rule to the Python-analysis process.
+        self._values: dict[str, Any] = {"project": project, "settings": project.settings, "facts": self}
         self._building: list[str] = []
 
     def get(self, name: str) -> Any:

@@ -8,6 +8,7 @@ import itertools
 import posixpath
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -806,13 +807,11 @@ class UserSpecificPath(Rule):
         notebook_modules,
         shell_commands,
         inline_suppressions,
-        call_graph,
-        entry_points,
-        self_tests,
+        facts,
     ):
         """Each file's user-specific paths, once per file (the first, the others related): one edit of the file
         fixes them. A line that a comment silences stays out of the fold."""
-        self.unrun = UnrunCode(python_modules, call_graph, entry_points, self_tests)
+        self.unrun = UnrunCode(python_modules, facts)
         by_file: dict[str, list[tuple[str, Finding]]] = {}
         for found, finding in self.each_path(experiment_configs, python_modules, notebook_modules, shell_commands):
             by_file.setdefault(finding.path, []).append((found, finding))
@@ -962,11 +961,21 @@ class UnrunCode:
     it through console scripts (`[project.scripts]` names its functions), and a parameter default of a function
     or class that every call in the project passes explicitly."""
 
-    def __init__(self, python_modules, call_graph, entry_points, self_tests):
+    def __init__(self, python_modules, facts):
         self.python_modules = python_modules
-        self.graph = call_graph
-        self.self_tests = self_tests
-        self.mains = {entry.path: entry for entry in entry_points if entry.kind == "main"}
+        self.facts = facts  # the call graph, entry points and self-tests, built only for a file with a user path
+
+    @cached_property
+    def graph(self):
+        return self.facts.get("call_graph")
+
+    @cached_property
+    def self_tests(self):
+        return self.facts.get("self_tests")
+
+    @cached_property
+    def mains(self) -> dict:
+        return {entry.path: entry for entry in self.facts.get("entry_points") if entry.kind == "main"}
 
     def nodes(self, path: str, module) -> frozenset[int]:
         if module.tree is None:
