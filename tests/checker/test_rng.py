@@ -984,3 +984,25 @@ def test_rng001_characters_drawn_for_a_name_change_no_result(make_repo):
     for draw in ("random.choice([0.1, 0.01])", "random.choices(['a', 'b'], k=2)", "random.sample(range(9), 3)"):
         found = findings(make_repo({"tune.py": code.replace('random.choice("abcdef")', draw)}), select="RNG001")
         assert len(found) == 1, draw
+
+
+def test_rng001_a_draw_formatted_into_an_identifier_is_no_use(make_repo):
+    """`viz_id = "viz_{}".format(round(random.random() * 1e6))` names an HTML element; `run_name = f"run-{...}"`
+    names a run. A draw formatted into a file name, or used as a value, still counts."""
+    quiet = """
+    import random
+
+    if __name__ == "__main__":
+        viz_id = "viz_{}".format(round(random.random() * 1000000))
+        run_name = f"run-{random.randint(0, 999)}"
+        self_key = "k" + str(random.random())
+        print(viz_id, run_name, self_key)
+    """
+    assert findings(make_repo({"show.py": quiet}), select="RNG001") == []
+    for used in (
+        'data_file = "part_{}.csv".format(random.randint(0, 9))\n    print(open(data_file).read())',
+        "value = random.random()\n    print(value)",
+        'name = random.choice(["resnet", "vit"])\n    print(name)',
+    ):
+        source = f"import random\n\nif __name__ == '__main__':\n    {used}\n"
+        assert [f["code"] for f in findings(make_repo({"run.py": source}), select="RNG001")] == ["RNG001"], used

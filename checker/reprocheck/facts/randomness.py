@@ -197,6 +197,40 @@ ALPHABETS = frozenset(
 )  # fmt: skip
 
 
+# A name the value of a draw is formatted into: `viz_id = "viz_{}".format(round(random.random() * 1e6))`,
+# `run_name = f"run-{random.randint(0, 999)}"`. Paths and file names are not among them: a drawn file name may
+# choose what is loaded.
+IDENTIFIER_NAME = re.compile(r"(?:^|_)(?:id|uid|uuid|name|tag|key|prefix|suffix)$")
+
+
+def formatted_into_names(code) -> frozenset[ast.Call]:
+    """The calls inside string-building values assigned to names of identifiers (see IDENTIFIER_NAME): a draw
+    there only makes a name or an HTML element id, not a result."""
+    found: set[ast.Call] = set()
+    for node in code.assignments:
+        targets = node.targets if node.__class__ is ast.Assign else (node.target,)
+        names = [target.id if target.__class__ is ast.Name else getattr(target, "attr", "") for target in targets]
+        if not names or not all(IDENTIFIER_NAME.search(name.lower()) for name in names):
+            continue
+        if node.value is not None and builds_a_string(node.value):
+            found.update(n for n in ast.walk(node.value) if n.__class__ is ast.Call)
+    return frozenset(found)
+
+
+def builds_a_string(value: ast.expr) -> bool:
+    """An f-string, `"...".format(...)`, `"..." % (...)` or a concatenation with a string literal."""
+    if value.__class__ is ast.JoinedStr:
+        return True
+    if value.__class__ is ast.Call and value.func.__class__ is ast.Attribute and value.func.attr == "format":
+        return value.func.value.__class__ is ast.Constant and isinstance(value.func.value.value, str)
+    if value.__class__ is ast.BinOp and value.op.__class__ in (ast.Add, ast.Mod):
+        sides = (value.left, value.right)
+        return any(side.__class__ is ast.Constant and isinstance(side.value, str) for side in sides) or any(
+            builds_a_string(side) for side in sides
+        )
+    return False
+
+
 def random_name(module: PyModule, call: ast.Call) -> bool:
     """A draw of characters from an alphabet (`string.ascii_uppercase + string.digits`, a literal string): it
     makes a name, not a result."""
@@ -424,6 +458,7 @@ class RandomnessScanner:
         initial = parameter_values(module, code) if "Parameter" in module.text or "register_" in module.text else ()
         traced = tracing_inputs(module, code) if any(w in module.text for w in T.TRACING_WORDS) else ()
         shown_only = displayed_only(module, code, unit.kind == "function") if "print" in module.text else ()
+        named = formatted_into_names(code)
         for node in code.calls:
             for kind, libs in self.classify(unit, module, node, memos, objects):
                 if kind == "skip":
@@ -434,7 +469,7 @@ class RandomnessScanner:
                     continue  # an example input to trace, export or count a model: no result depends on it
                 if kind == "use" and node in shown_only:
                     continue  # `print(examples[random.randrange(10)])`: picks what to print, changes no result
-                if kind == "use" and random_name(module, node):
+                if kind == "use" and (random_name(module, node) or node in named):
                     continue  # `random.choices(string.ascii_uppercase, k=10)`: a name (a temp folder), no result
                 if kind == "seed" and self.entropy_seed(unit, module, node):
                     kind = "entropy-seed"  # `np.random.seed(int(time.time()))`: RNG003's business, no seeding

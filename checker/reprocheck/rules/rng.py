@@ -150,8 +150,10 @@ class UnseededEntryPoint(Rule):
     one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
     of an initialiser such as `def trunc_normal_(tensor, std)`), a draw that only picks what to
     print or log, a draw that only makes an element of a returned tuple that every call throws away
-    (`indices, _ = grab_indices(probs)`), and characters drawn for a name
-    (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) are not uses. Nor, in a timing
+    (`indices, _ = grab_indices(probs)`), characters drawn for a name
+    (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) and a draw formatted into an id or a
+    name (`viz_id = "viz_{}".format(round(random.random() * 1e6))`, `run_name = f"run-{random.randint(0, 999)}"`)
+    are not uses. Nor, in a timing
     benchmark, are tensors and arrays of random values: an entry point whose file, or a script that runs it, is
     named as a benchmark (`benchmark.py`, `bench_attention.py`, run by `run_benchmark.sh`; a `benchmarks/`
     folder alone is not enough) and whose reach times its work (`time.perf_counter()`, `torch.cuda.Event`,
