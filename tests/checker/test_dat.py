@@ -1522,3 +1522,18 @@ def test_dat005_a_callers_variable_set_elsewhere_is_not_what_it_passes(make_repo
     )
     [found] = of(make_repo({"run_model.py": module}), "DAT005")
     assert "named by `weights or name` from the Hugging Face hub" in found["message"]
+
+
+def test_dat002_a_folder_of_artifacts_is_one_finding(make_repo):
+    """One `dvc add <folder>` versions a folder of fold lists: one finding, the other files related; two artifacts
+    of a folder, and the root's, stay one finding each."""
+    folds = {f"datasets/folds/list_valid{i}_400.csv": "id\n1\n2\n" for i in range(5)}
+    root = make_repo({**folds, "models/a.pt": b"PK\x03\x04", "models/b.pt": b"PK\x03\x04", "table.csv": "a\n1\n"})
+    found = {f["path"]: f for f in of(root, "DAT002")}
+    assert set(found) == {"datasets/folds/list_valid0_400.csv", "models/a.pt", "models/b.pt", "table.csv"}
+    folded = found["datasets/folds/list_valid0_400.csv"]
+    assert folded["message"].startswith(
+        "5 data/model artifacts in datasets/folds/ are tracked in git (list_valid0_400.csv, list_valid1_400.csv, "
+        "list_valid2_400.csv and 2 more, 35 B in all); track the folder with DVC (`dvc add datasets/folds`)"
+    )
+    assert [r["path"] for r in folded["related"]] == [f"datasets/folds/list_valid{i}_400.csv" for i in range(1, 5)]

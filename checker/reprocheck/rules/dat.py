@@ -189,7 +189,9 @@ class LargeFile(Rule):
 class ArtifactInGit(Rule):
     """
     ## What it does
-    Reports data and model artifacts tracked in git whatever their size (`.csv .tsv .parquet .feather .arrow
+    Reports data and model artifacts tracked in git whatever their size, once per folder from three of them on
+    (one `dvc add <folder>` versions a folder of fold lists; the other files are related locations) (`.csv .tsv
+    .parquet .feather .arrow
     .h5 .hdf5 .npy .npz .pt .pth .ckpt .safetensors .onnx .pkl .pickle .joblib .tfrecord .zarr`, also
     compressed as `.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), except Git LFS pointers, test fixtures (the
     `fixture-dirs`, default `tests/fixtures/`, `tests/data/`, `testdata/`, ..., and any file under a test folder
@@ -244,6 +246,7 @@ class ArtifactInGit(Rule):
         if not candidates:
             return
         pointers = git_facts.lfs_pointers([rel for rel, _ in candidates])
+        by_folder: dict[str, list[tuple[str, str]]] = {}
         for rel, suffix in sorted(candidates):
             if rel in pointers or (not git_facts.in_git and git_facts.is_lfs_tracked(rel)):
                 continue
@@ -253,14 +256,35 @@ class ArtifactInGit(Rule):
                     f"zarr store {name} is tracked in git; version it with DVC (`dvc add {name}`) instead", rel
                 )
                 continue
-            size = git_facts.size(rel)
-            shown = f"{suffix}, {human_size(size)}" if size is not None else suffix
-            advice = (
-                lfs_advice(rel)
-                if git_facts.is_lfs_tracked(rel)
-                else "track it with DVC (`dvc add`) or Git LFS, or keep test fixtures under a fixture folder"
+            if git_facts.is_lfs_tracked(rel):
+                yield self.artifact(rel, suffix, git_facts, lfs_advice(rel))
+                continue
+            by_folder.setdefault(posixpath.dirname(rel), []).append((rel, suffix))
+        for folder, artifacts in by_folder.items():
+            if len(artifacts) < FOLD_FOLDER_AT or not folder:
+                for rel, suffix in artifacts:
+                    advice = "track it with DVC (`dvc add`) or Git LFS, or keep test fixtures under a fixture folder"
+                    yield self.artifact(rel, suffix, git_facts, advice)
+                continue
+            # One `dvc add <folder>` versions them all (fold lists, a folder of checkpoints): one finding.
+            names = [posixpath.basename(rel) for rel, _ in artifacts]
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            sizes = [git_facts.size(rel) for rel, _ in artifacts]
+            total = f", {human_size(sum(sizes))} in all" if None not in sizes else ""
+            yield self.finding(
+                f"{len(artifacts)} data/model artifacts in {folder}/ are tracked in git ({shown}{total}); track the "
+                f"folder with DVC (`dvc add {folder}`) or Git LFS, or keep test fixtures under a fixture folder",
+                artifacts[0][0],
+                related=[Location(rel) for rel, _ in artifacts[1:]],
             )
-            yield self.finding(f"{rel} is a data/model artifact ({shown}) tracked in git; {advice}", rel)
+
+    def artifact(self, rel: str, suffix: str, git_facts, advice: str):
+        size = git_facts.size(rel)
+        shown = f"{suffix}, {human_size(size)}" if size is not None else suffix
+        return self.finding(f"{rel} is a data/model artifact ({shown}) tracked in git; {advice}", rel)
+
+
+FOLD_FOLDER_AT = 3  # artifacts of one folder reported as one finding from this many on
 
 
 # -- DVC ------------------------------------------------------------------------------------------
