@@ -189,9 +189,7 @@ class LargeFile(Rule):
 class ArtifactInGit(Rule):
     """
     ## What it does
-    Reports data and model artifacts tracked in git whatever their size, once per folder from three of them on
-    (one `dvc add <folder>` versions a folder of fold lists; the other files are related locations) (`.csv .tsv
-    .parquet .feather .arrow
+    Reports data and model artifacts tracked in git whatever their size (`.csv .tsv .parquet .feather .arrow
     .h5 .hdf5 .npy .npz .pt .pth .ckpt .safetensors .onnx .pkl .pickle .joblib .tfrecord .zarr`, also
     compressed as `.gz`, `.bz2`, `.xz`, `.zst`, `.zip`), except Git LFS pointers, test fixtures (the
     `fixture-dirs`, default `tests/fixtures/`, `tests/data/`, `testdata/`, ..., and any file under a test folder
@@ -202,6 +200,8 @@ class ArtifactInGit(Rule):
     `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs), DVC
     stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
     `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep.
+    Three or more artifacts of one folder are one finding (one `dvc add <folder>` versions them all; the other
+    files are related locations).
 
     ## Why it matters
     Artifacts change independently of the code: versioned in git they grow the history with every revision,
