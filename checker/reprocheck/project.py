@@ -58,8 +58,21 @@ STAR_RUN = re.compile(r"\*{3,}")
 
 def gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
     """gitignore-style patterns compiled safely: a run of three or more stars means to git what two mean, and
-    pathspec's regex for a long run backtracks exponentially, so runs are shortened first."""
-    return pathspec.GitIgnoreSpec.from_lines([STAR_RUN.sub("**", line) for line in lines])
+    pathspec's regex for a long run backtracks exponentially, so runs are shortened first; a pattern git cannot
+    use either (`*.pt\\` ends in an escape) is left out, as git leaves it out."""
+    patterns = [STAR_RUN.sub("**", line) for line in lines]
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except ValueError:  # pathspec's GitIgnorePatternError
+        return pathspec.GitIgnoreSpec.from_lines([p for p in patterns if valid_pattern(p)])
+
+
+def valid_pattern(pattern: str) -> bool:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except ValueError:
+        return False
+    return True
 
 
 class UnreadableFile(Exception):

@@ -174,7 +174,7 @@ import os, sys, time
 real_fsync = os.fsync
 def slow_fsync(fd):
     real_fsync(fd)
-    time.sleep(0.02)
+    time.sleep(0.05)
 os.fsync = slow_fsync
 sys.argv = ["reprocheck", "--select", "NB001,DEP006", "--no-cache", "--fix", "."]
 from reprocheck.cli import main

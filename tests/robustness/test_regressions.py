@@ -273,3 +273,16 @@ def test_odd_tool_tables_crash_no_rule(make_repo, tool):
     )
     result = run_cli(str(root), "--select", "ALL", "--no-cache", "--output-format", "json")
     assert result.exit_code in (0, 1), result.stderr
+
+
+def test_a_pattern_ending_in_an_escape_is_left_out_as_git_leaves_it(make_repo):
+    """`*.pt\\` in .gitattributes or .gitignore made pathspec raise: git ignores such a pattern, so do we."""
+    from reprocheck.facts import git_facts
+    from reprocheck.project import gitignore_spec
+
+    list(git_facts.parse_gitattributes("", "*.pt\\ filter=lfs diff=lfs merge=lfs -text\n"))  # does not raise
+    spec = gitignore_spec(["*.pt\\", "*.bin"])
+    assert spec.match_file("w.bin") and not spec.match_file("w.pt")
+    root = make_repo({".gitattributes": "*.pt\\ filter=lfs\n", ".gitignore": "*.pt\\\n", "model.pt": b"PK"})
+    found = findings(root, select="DAT002")  # the run ends normally: no crash, no internal error
+    assert [f["path"] for f in found] == ["model.pt"]  # the broken pattern makes it neither ignored nor LFS
