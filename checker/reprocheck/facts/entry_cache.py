@@ -55,10 +55,13 @@ class EntryCache:
         if data is MISSING or not isinstance(data, dict):
             return None
         try:
-            for path, message, line, column in data["problems"]:
-                self.project.problem(path, message, line, column)
+            problems = [(path, message, line, column) for path, message, line, column in data["problems"]]
         except (KeyError, TypeError, ValueError):
             return None
+        if not all(isinstance(path, str) and isinstance(message, str) for path, message, _, _ in problems):
+            return None
+        for problem in problems:
+            self.project.problem(*problem)
         return data
 
     def put(self, entry: EntryPoint, data: dict, plain: list[Unit]) -> None:
