@@ -101,7 +101,7 @@ class FileCache:
     # -- answers ----------------------------------------------------------------------------------
     def get(self, rel: str, query: str) -> Any:
         """The kept answer of `query` for the file, or MISSING."""
-        digest = self.digests.get(rel) or self.digest(rel)
+        digest = self.digest(rel)
         if digest is None:
             return MISSING
         answers = self.results.get(digest)

@@ -50,10 +50,10 @@ def calls_in(graph: CallGraph, unit: Unit) -> list[ast.Call]:
     return graph.code(unit).calls
 
 
-def locate(rule: Rule, message: str, unit: Unit, module: PyModule, node: ast.AST):
-    """A finding at `node`, with the cell and file line for notebook cells."""
+def locate(rule: Rule, message: str, unit: Unit, module: PyModule, node: ast.AST, severity: Severity | None = None):
+    """A finding at `node`, with the cell and file line for notebook cells (`severity`: other than the rule's)."""
     if unit.kind == "cell":
-        return rule.finding(
+        finding = rule.finding(
             message,
             unit.path,
             node.lineno,
@@ -61,7 +61,11 @@ def locate(rule: Rule, message: str, unit: Unit, module: PyModule, node: ast.AST
             cell=int(unit.name),
             json_line=module.file_line(node.lineno),
         )
-    return rule.finding(message, unit.path, node.lineno, node.col_offset + 1)
+    else:
+        finding = rule.finding(message, unit.path, node.lineno, node.col_offset + 1)
+    if severity is not None:
+        finding.severity = severity
+    return finding
 
 
 def join(words: list[str]) -> str:
@@ -440,16 +444,15 @@ class SklearnWithoutRandomState(Rule):
                 if reaching.seeded(unit, "numpy"):
                     # Without random_state scikit-learn draws from NumPy's global generator, which every entry
                     # point reaching this call seeds (`np.random.seed(40)` before `train_test_split(...)`).
-                    finding = locate(
+                    yield locate(
                         self,
                         f"{shown(call.func)}() without random_state{given} draws from NumPy's global generator: "
                         "seeded runs repeat, but any earlier draw changes the result; pass random_state=<seed>",
                         unit,
                         module,
                         call,
+                        Severity.INFO,
                     )
-                    finding.severity = Severity.INFO
-                    yield finding
                     continue
                 yield locate(
                     self,
@@ -547,16 +550,15 @@ class UnseededDataOperation(Rule):
                     if seeded is False:
                         continue  # an entry point reaches it without seeding lib: RNG001/RNG002 report that
                     if seeded:
-                        finding = locate(
+                        yield locate(
                             self,
                             f"{shown(call.func)}() draws from the global {lib} generator: seeded runs repeat, but "
                             f"any earlier draw changes the result; {fix}",
                             unit,
                             module,
                             call,
+                            Severity.INFO,
                         )
-                        finding.severity = Severity.INFO
-                        yield finding
                         continue
                 elif (
                     qualified is not None
@@ -739,10 +741,8 @@ class UnseededDataLoader(Rule):
                 if problems and not workers_unseeded and reaching.seeded(unit, "torch") is False:
                     continue  # an entry point that never seeds torch reaches it: RNG001 reports that, once
                 if problems:
-                    finding = locate(self, f"{shown(call.func)}(): " + "; ".join(problems), unit, module, call)
-                    if not workers_unseeded:
-                        finding.severity = Severity.INFO
-                    yield finding
+                    message = f"{shown(call.func)}(): " + "; ".join(problems)
+                    yield locate(self, message, unit, module, call, None if workers_unseeded else Severity.INFO)
 
 
 # A loader, dataset or function named for validation or test (`valid_loader`, `testloader`, `val_dataloader()`,
