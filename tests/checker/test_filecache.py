@@ -253,3 +253,47 @@ def test_git_blob_sizes_are_asked_once_per_object(make_repo, trusted_now, monkey
     assert len(asked) == 1 and len(asked[0]) == 1  # the new blob only
     assert second["findings"] == report(root, "--no-cache", "--select", "DAT001,DAT002")["findings"]
     assert first["findings"] == [f for f in second["findings"] if f["path"] != "data/small.csv"]
+
+
+def test_conflict_markers_come_from_kept_answers_and_the_edited_file(make_repo, trusted_now, monkeypatch):
+    """A run after an edit reads the edited file for merge-conflict markers instead of grepping the repository."""
+    from reprocheck.facts import leftovers
+
+    root = make_repo(many_modules(5))
+    age(root)
+    report(root)
+    report(root, "--select", "TPL002")  # the first cached run kept the answers of the files it read
+    grepped: list[str] = []
+    monkeypatch.setattr(leftovers, "_grep", lambda project: grepped.append(project.root) or {})
+    edited = root / "src" / "demo" / "helper_2.py"
+    edited.write_text("<<<<<<< HEAD\nVALUE = 1\n=======\nVALUE = 2\n>>>>>>> other\n")
+    backdate(edited)
+    cached = [f for f in report(root)["findings"] if f["code"] == "TPL002"]
+    assert grepped == []
+    monkeypatch.undo()
+    expected = [f for f in report(root, "--no-cache")["findings"] if f["code"] == "TPL002"]
+    assert cached == expected and [f["path"] for f in cached] == ["src/demo/helper_2.py"]
+
+
+CONFIG_READER = {
+    **FILES,
+    "src/demo/train.py": (
+        "import argparse\n\nimport yaml\n\n"
+        "parser = argparse.ArgumentParser()\n"
+        'parser.add_argument("--seed", type=int, default=7)\n'
+        'config = yaml.safe_load(open("configs/train.yaml"))\n'
+    ),
+}
+
+
+def test_config_programs_kept_per_file_follow_an_edit(make_repo, trusted_now):
+    """What a program says about configs is kept per file: removing its seed option brings CFG001 back."""
+    root = make_repo(CONFIG_READER)
+    age(root)
+    assert [f for f in report(root)["findings"] if f["code"] == "CFG001"] == []
+    program = root / "src" / "demo" / "train.py"
+    program.write_text(program.read_text().replace('parser.add_argument("--seed", type=int, default=7)\n', ""))
+    backdate(program)
+    cached = [f for f in report(root)["findings"] if f["code"] == "CFG001"]
+    assert [f["path"] for f in cached] == ["configs/train.yaml"]
+    assert cached == [f for f in report(root, "--no-cache")["findings"] if f["code"] == "CFG001"]

@@ -18,6 +18,7 @@ import ast
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
@@ -69,7 +70,20 @@ class ConfigPrograms:
 
     def readers(self, path: str) -> list[ConfigProgram]:
         """The programs that read `path` by a literal path (a call argument or an option default)."""
-        return [p for p in self.programs if any(loaded == path for loaded, _ in p.loads)]
+        return list(self._readers.get(path, ()))
+
+    @cached_property
+    def _readers(self) -> dict[str, list[ConfigProgram]]:
+        found: dict[str, list[ConfigProgram]] = {}
+        for program in self.programs:
+            for loaded, _ in program.loads:
+                if program not in found.setdefault(loaded, []):
+                    found[loaded].append(program)
+        return found
+
+    @cached_property
+    def _option_takers(self) -> list[ConfigProgram]:
+        return [p for p in self.programs if p.config_options]
 
     @property
     def loaded_paths(self) -> dict[str, list[str]]:
@@ -85,7 +99,7 @@ class ConfigPrograms:
         A config read by literal path belongs to its readers; any other config is chosen on a command line, so
         it belongs to the scripts that take a config option.
         """
-        readers = self.readers(path) or [p for p in self.programs if p.config_options]
+        readers = self._readers.get(path) or self._option_takers
         return next((p for p in readers if p.fixed_seed), None)
 
 
@@ -94,19 +108,24 @@ def config_programs(project, settings, python_modules) -> ConfigPrograms:
     """Every non-test Python module that reads a config by path or takes a config option."""
     seed_names = {key.lower() for key in settings.seed_keys}
     programs = []
+    hydra_dirs: dict[str, str] = {}
     for path, module in python_modules.items():
-        if (
-            filekinds.is_test_path(path)
-            or not module.mentions(*MENTIONS)
-            or not module.remembered("may-read-configs", may_read_configs)
-        ):
+        if not module.mentions(*MENTIONS, "hydra") or (filekinds.is_test_path(path) and not module.mentions("hydra")):
             continue
-        if module.tree is None:
+        calls = module.remembered("config-calls", lambda _text, module=module: config_calls(module))
+        if calls is None:
+            _ = module.tree  # unparsable: the parse records its RPC002 problem (a kept answer skipped it)
             continue
-        program = read_program(project, module, seed_names)
+        for folder in calls["hydra"]:
+            folder = posixpath.normpath(posixpath.join(posixpath.dirname(path), folder.removeprefix("pkg://")))
+            if not folder.startswith(".."):
+                hydra_dirs.setdefault("" if folder == "." else folder, path)
+        if filekinds.is_test_path(path) or not (calls["options"] or calls["loads"]):
+            continue
+        program = read_program(project, module, calls, seed_names)
         if program.loads or program.config_options:
             programs.append(program)
-    return ConfigPrograms(programs, hydra_config_dirs(project, python_modules))
+    return ConfigPrograms(programs, hydra_dirs)
 
 
 # Hydra calls that name the folder of the configs it composes: `@hydra.main(config_path=...)` (also its first
@@ -114,22 +133,16 @@ def config_programs(project, settings, python_modules) -> ConfigPrograms:
 HYDRA_CONFIG_CALLS = frozenset({"hydra.main", "hydra.initialize", "hydra.experimental.initialize"})
 
 
-def hydra_config_dirs(project, python_modules) -> dict[str, str]:
-    """Repository folders Hydra reads configs from (so OmegaConf's YAML loader reads them), with the reader."""
-    found: dict[str, str] = {}
-    for path, module in python_modules.items():
-        if not module.mentions("hydra") or module.tree is None:
+def hydra_config_paths(module) -> list[str]:
+    """The `config_path` values (relative to the module) of the module's Hydra calls."""
+    found: list[str] = []
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.Call) or module.qualname(node.func) not in HYDRA_CONFIG_CALLS:
             continue
-        for node in ast.walk(module.tree):
-            if not isinstance(node, ast.Call) or module.qualname(node.func) not in HYDRA_CONFIG_CALLS:
-                continue
-            first = node.args[0] if node.args else None
-            value = next((k.value for k in node.keywords if k.arg == "config_path"), first)
-            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
-                continue
-            folder = posixpath.normpath(posixpath.join(posixpath.dirname(path), value.value.removeprefix("pkg://")))
-            if not folder.startswith("..") and not value.value.startswith("/"):
-                found.setdefault("" if folder == "." else folder, path)
+        first = node.args[0] if node.args else None
+        value = next((k.value for k in node.keywords if k.arg == "config_path"), first)
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) and not value.value.startswith("/"):
+            found.append(value.value)
     return found
 
 
@@ -146,8 +159,22 @@ def may_read_configs(text: str | None) -> bool:
     return bool(text) and CONFIG_TEXT.search(text) is not None
 
 
-def read_program(project, module, seed_names: set[str]) -> ConfigProgram:
-    program = ConfigProgram(module.path)
+def config_calls(module) -> dict | None:
+    """What the module's own text says about configs, before any path is looked up in the repository (JSON
+    data, kept between runs for the file): its argparse options (flags, line, literal default when it is a
+    string or an integer), its config loads by literal path (path, line, through OmegaConf) and its Hydra config
+    folders. None when the module does not parse."""
+    found: dict[str, list] = {"options": [], "loads": [], "hydra": []}
+    hydra = module.mentions("hydra")
+    configs = module.mentions(*MENTIONS) and may_read_configs(module.text)
+    if not (hydra or configs):
+        return found  # most modules that import json or yaml: never parsed for this
+    if module.tree is None:
+        return None
+    if hydra:
+        found["hydra"] = hydra_config_paths(module)
+    if not configs:
+        return found
     names = literal_names(module)
     adders = option_adders(module)
     for node in ast.walk(module.tree):
@@ -157,12 +184,25 @@ def read_program(project, module, seed_names: set[str]) -> ConfigProgram:
         if (isinstance(func, ast.Attribute) and func.attr == "add_argument") or (
             isinstance(func, ast.Name) and func.id in adders
         ):
-            read_option(project, module, program, node, seed_names)
+            flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            default_node = next((k.value for k in node.keywords if k.arg == "default"), None)
+            default = default_node.value if isinstance(default_node, ast.Constant) else None
+            found["options"].append([flags, node.lineno, default if type(default) in (int, str) else None])
         elif is_config_loader(module, node) and node.args:
             value = literal_path(module, node.args[0], names)
-            loaded = add_load(project, module, program, value, node.lineno)
-            if loaded and module.qualname(node.func) == "omegaconf.OmegaConf.load":
-                program.omegaconf_loads.append(loaded)
+            omegaconf = module.qualname(node.func) == "omegaconf.OmegaConf.load"
+            found["loads"].append([value, node.lineno, omegaconf])
+    return found
+
+
+def read_program(project, module, calls: dict, seed_names: set[str]) -> ConfigProgram:
+    program = ConfigProgram(module.path)
+    for flags, line, default in calls["options"]:
+        read_option(project, module, program, flags, line, default, seed_names)
+    for value, line, omegaconf in calls["loads"]:
+        loaded = add_load(project, module, program, value, line)
+        if loaded and omegaconf:
+            program.omegaconf_loads.append(loaded)
     return program
 
 
@@ -183,20 +223,17 @@ def is_config_loader(module, call: ast.Call) -> bool:
     return module.qualname(call.func) in CONFIG_LOADERS
 
 
-def read_option(project, module, program: ConfigProgram, call: ast.Call, seed_names: set[str]) -> None:
+def read_option(project, module, program: ConfigProgram, flags, line: int, default, seed_names: set[str]) -> None:
     """An argparse option: a config option (its literal default is a load) or the seed option."""
-    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    default_node = next((k.value for k in call.keywords if k.arg == "default"), None)
-    default = default_node.value if isinstance(default_node, ast.Constant) else None
     for flag in flags:
         if CONFIG_OPTION.match(flag):
-            program.config_options.append((flag, call.lineno))
+            program.config_options.append((flag, line))
             if isinstance(default, str):
-                add_load(project, module, program, default, call.lineno)
+                add_load(project, module, program, default, line)
             return
         dest = flag.lstrip("-").replace("-", "_").lower()
         if flag.startswith("--") and (dest in seed_names or dest.endswith("_seed") or dest == "manualseed"):
-            program.seed = SeedOption(flag, call.lineno, default)
+            program.seed = SeedOption(flag, line, default)
             return
 
 
