@@ -297,3 +297,45 @@ def test_config_programs_kept_per_file_follow_an_edit(make_repo, trusted_now):
     cached = [f for f in report(root)["findings"] if f["code"] == "CFG001"]
     assert [f["path"] for f in cached] == ["configs/train.yaml"]
     assert cached == [f for f in report(root, "--no-cache")["findings"] if f["code"] == "CFG001"]
+
+
+def test_import_sites_are_kept_per_file_under_their_context(make_repo, trusted_now, monkeypatch):
+    """DEP004's scan is kept per file: an edit scans that file only; a new module anywhere (which may make an
+    import first-party) scans them all again."""
+    from reprocheck.facts import imports
+
+    files = many_modules(6)
+    files["src/demo/helper_1.py"] += "import localhelpers\n"
+    root = make_repo(files)
+    age(root)
+    first = [f["message"] for f in report(root)["findings"] if f["code"] == "DEP004"]
+    assert any("localhelpers" in m for m in first)
+    scanned: list[str] = []
+    original = imports.ThirdPartyImports.sites
+
+    def counting(self, rel, sources):
+        scanned.append(rel)
+        return original(self, rel, sources)
+
+    monkeypatch.setattr(imports.ThirdPartyImports, "sites", counting)
+    edited = root / "src" / "demo" / "helper_4.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    after_edit = [f["message"] for f in report(root)["findings"] if f["code"] == "DEP004"]
+    assert [p for p in scanned if "helper_" in p] == ["src/demo/helper_4.py"]
+    assert any("scipy" in m for m in after_edit)
+    (root / "src" / "demo" / "localhelpers.py").write_text("VALUE = 1\n")
+    backdate(root / "src" / "demo" / "localhelpers.py")
+    scanned.clear()
+    cached = [f for f in report(root)["findings"] if f["code"] == "DEP004"]
+    assert len([p for p in scanned if "helper_" in p]) == 6  # the context changed: every file again
+    assert not any("localhelpers" in f["message"] for f in cached)
+    assert cached == [f for f in report(root, "--no-cache")["findings"] if f["code"] == "DEP004"]
+
+
+@pytest.mark.parametrize("kept", [None, "x", [["torch", 1, None]], [["torch", "1", None, None]], [[1, 1, None, None]]])
+def test_kept_import_sites_of_the_wrong_shape_are_a_miss(kept):
+    from reprocheck.facts.imports import revive_sites
+
+    assert revive_sites("a.py", kept) is None
+    assert revive_sites("a.py", [["torch", 3, None, None]])[0].line == 3

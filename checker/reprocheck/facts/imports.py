@@ -26,12 +26,14 @@ fly (`torch.utils.cpp_extension.load(name="name", ...)`) is a module of that set
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import posixpath
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 from reprocheck.facts import fact
 from reprocheck.facts.pycode import catches_import_error, package_dirs
@@ -65,6 +67,8 @@ GUARD_WORDS = ("importorskip", "check_requirements", "require_version", "require
 FLAG_WORDS = ("find_spec", "find_loader", "vailable", "AVAILABLE", "RequirementCache", "modules", "get_ipython", "try")
 # Files that a notebook writes or downloads with a shell escape or magic (`!wget ... -O helper.py`).
 WRITTEN_MODULE = re.compile(r"([A-Za-z_]\w*)\.py\b")
+# The per-file cache's name for a file's import sites (kept with the context they were computed in).
+SITES_QUERY = "import-sites"
 COMPILED_MODULE = re.compile(r"^([A-Za-z_]\w*)\.(?:[\w-]+\.)?(?:pyx|so|pyd)$")
 
 
@@ -101,11 +105,46 @@ class ThirdPartyImports:
         for rel, module in self.python_modules.items():
             if rel.rsplit("/", 1)[-1] == "setup.py" or self.is_vendored(rel):
                 continue
-            found.extend(self.sites(rel, [(module, None)]))
+            found.extend(self.kept_sites(rel, [(module, None)]))
         for rel, cells in self.notebook_modules.items():
             if not self.is_vendored(rel):
-                found.extend(self.sites(rel, [(cell.module, cell) for cell in cells]))
+                found.extend(self.kept_sites(rel, [(cell.module, cell) for cell in cells]))
         return found
+
+    @cached_property
+    def context(self) -> str:
+        """A digest of all that decides a file's import sites besides the file itself: the listing (the folders
+        and modules an import may find), the compiled extensions built in the repository, and the first-party,
+        vendored and package names."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update("\0".join(self.files).encode("utf-8", "surrogateescape"))
+        names = [sorted(self.first_party), sorted(self.vendored_modules), sorted(self.packages), self.extensions]
+        digest.update(json.dumps(names).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    @cached_property
+    def extensions(self) -> list[tuple[str, str]]:
+        """(builder module, import name) of the compiled extensions built in the repository."""
+        return built_extensions(self.python_modules)
+
+    def kept_sites(self, rel: str, sources: list) -> list[ImportSite]:
+        """:meth:`sites`, kept between runs for the file under :attr:`context` (an edit scans the edited file
+        only). A file whose scan met a parse problem is not kept: the problem is reported from a fresh scan."""
+        project = self.project
+        cache = getattr(project, "file_cache", None)
+        if cache is None:
+            return list(self.sites(rel, sources))
+        kept = cache.get(rel, SITES_QUERY)
+        if type(kept) is list and len(kept) == 2 and kept[0] == self.context:
+            revived = revive_sites(rel, kept[1])
+            if revived is not None:
+                return revived
+        problems = len(project.problems)
+        sites = list(self.sites(rel, sources))
+        if len(project.problems) == problems:
+            value = [self.context, [[site.module, site.line, site.cell, site.json_line] for site in sites]]
+            cache.put(rel, SITES_QUERY, value, partial(project.kept_bytes, rel))
+        return sites
 
     def is_vendored(self, rel: str) -> bool:
         """A vendored copy of a third-party package, or a copy of a notebook (its original is checked)."""
@@ -156,7 +195,7 @@ class ThirdPartyImports:
                 if folder.isidentifier():
                     found.setdefault(folder, []).append((parent, directory))
                 directory = parent
-        for rel, name in built_extensions(self.python_modules):  # the built module lands next to its builder
+        for rel, name in self.extensions:  # the built module lands next to its builder
             found.setdefault(name, []).append((posixpath.dirname(rel), posixpath.join(posixpath.dirname(rel), name)))
         return found
 
@@ -180,6 +219,21 @@ class ThirdPartyImports:
             if name not in WELL_KNOWN:
                 return True
         return False
+
+
+def revive_sites(rel: str, kept) -> list[ImportSite] | None:
+    """Import sites from their kept form; None when it is not the shape this checker writes (a damaged cache)."""
+    if type(kept) is not list:
+        return None
+    sites = []
+    for item in kept:
+        if type(item) is not list or len(item) != 4:
+            return None
+        module, line, cell, json_line = item
+        if type(module) is not str or type(line) is not int or not all(v is None or type(v) is int for v in item[2:]):
+            return None
+        sites.append(ImportSite(module, rel, line, cell, json_line))
+    return sites
 
 
 class OwnNames:
