@@ -71,6 +71,13 @@ class UnpinnedRequirement(Rule):
     colorlog, graphviz, notebook front ends), and so is a wrong name that DEP006 reports (`sklearn`): fix the
     name first.
 
+    A conda environment file is known by its name (`environment*.yml`, MLflow's `conda.yaml`, `conda_env*.yml`)
+    or, unlike the catalogue's file-name rule, by its content whatever it is called (`conda env create -f
+    requirements.yaml`): a top-level `dependencies:` list of conda specs with `channels:`, a `pip:` sub-list or
+    `python` among them, and no key a conda environment does not have. Files that MLflow writes beside a logged
+    model's `MLmodel` (`conda.yaml`, `requirements.txt`) record the model's training environment: nobody installs
+    from them, and they are not read.
+
     Inputs of a lock are exempt, since the lock pins them: `*.in` files, any file a lock is compiled from (or
     that such a file includes), and an environment file with a conda lock. Libraries are exempt: a library
     declares ranges and lets applications pin. A project is a library when `project-type = "library"` is set,
@@ -278,8 +285,9 @@ class NoDependencyDeclarations(Rule):
     """
     ## What it does
     Reports a repository whose Python code or notebooks import third-party modules while no dependency is
-    declared anywhere: no requirements file, no `pyproject.toml` dependencies, no conda environment, no
-    Pipfile, no lock, and no install command in a Dockerfile or CI.
+    declared anywhere: no requirements file, no `pyproject.toml` dependencies, no conda environment (whatever
+    its name, when its content is one: see DEP001), no Pipfile, no lock, and no install command in a Dockerfile
+    or CI.
 
     ## Why it matters
     Without a declaration nobody can recreate the environment the code ran in; the only record of what was
@@ -710,7 +718,8 @@ class UnlockedCondaEnvironment(Rule):
     explicit `@EXPLICIT` export beside it): the conda dependencies without a version (except the bootstrap
     tools pip, setuptools and wheel, whose version has no bearing on results), once per file (one fix): at the
     first, with the count, the names and the others as related locations; and a missing or empty
-    `channels:` list (unless every dependency names its channel, `conda-forge::numpy`).
+    `channels:` list (unless every dependency names its channel, `conda-forge::numpy`). Any file whose content
+    is a conda environment counts, whatever its name (`requirements.yaml`, `env.yml`: see DEP001).
 
     ## Why it matters
     `conda env create` resolves unversioned packages to the newest build on the day, and without explicit
