@@ -35,6 +35,11 @@ VERSION_START = re.compile(r"^(=|==|<|>|<=|>=|!=|~=)?\s*[0-9*]")
 # The top-level keys of a conda environment file (conda's own, and conda-lock's additions).
 ENVIRONMENT_KEYS = frozenset({"name", "channels", "dependencies", "prefix", "variables", "platforms", "category"})
 DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
+# A channel label that names one release of a package family (`nvidia/label/cuda-12.1.1`): it serves only the
+# packages of that release, so `cuda`, `cuda-nvcc` or `cuda-toolkit` installed from it have their version fixed.
+RELEASE_LABEL = re.compile(
+    r"(?:^|/)label/(?P<family>[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*)-\d+\.\d+\.\d+/?$"
+)
 
 
 @dataclass
@@ -95,6 +100,20 @@ class CondaEnvironment:
     @property
     def python(self) -> CondaDependency | None:
         return next((d for d in self.dependencies if d.spec.name == "python"), None)
+
+
+def pinned_by_label(name: str, channels) -> bool:
+    """Whether one of `channels` is a release label of `name`'s family (`cuda-nvcc` from
+    `nvidia/label/cuda-12.1.1`): the label holds that one release, so the package needs no version of its own. A
+    label without a full version (`cuda-12.1`, `nightly`) or of another family (`pytorch` from a cuda label)
+    fixes nothing."""
+    name = name.lower()
+    for channel in channels:
+        match = RELEASE_LABEL.search(channel.strip())
+        family = match.group("family").lower() if match else None
+        if family and (name == family or name.startswith(family + "-")):
+            return True
+    return False
 
 
 def parse_match_spec(text: str) -> CondaSpec | None:

@@ -9,6 +9,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
+from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.declarations import inline_script_dependencies
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import is_loose, patch_series, same_version, unpinned
@@ -718,7 +719,9 @@ class UnlockedCondaEnvironment(Rule):
     explicit `@EXPLICIT` export beside it): the conda dependencies without a version (except the bootstrap
     tools pip, setuptools and wheel, whose version has no bearing on results), once per file (one fix): at the
     first, with the count, the names and the others as related locations; and a missing or empty
-    `channels:` list (unless every dependency names its channel, `conda-forge::numpy`). Any file whose content
+    `channels:` list (unless every dependency names its channel, `conda-forge::numpy`). A dependency of the
+    family a release channel label names (`cuda-nvcc` with the channel `nvidia/label/cuda-12.1.1`) has its
+    version fixed by the label. Any file whose content
     is a conda environment counts, whatever its name (`requirements.yaml`, `env.yml`: see DEP001).
 
     ## Why it matters
@@ -751,7 +754,10 @@ class UnlockedCondaEnvironment(Rule):
             unversioned = [
                 d
                 for d in env.dependencies
-                if not d.spec.has_version and d.spec.name not in BOOTSTRAP_TOOLS and bears_on_results(d.spec.name)
+                if not d.spec.has_version
+                and d.spec.name not in BOOTSTRAP_TOOLS
+                and bears_on_results(d.spec.name)
+                and not pinned_by_label(d.spec.name, [*env.channels, d.spec.channel or ""])
             ]
             # A line a comment silences stays out of the fold, so that the comment keeps its meaning.
             alone = [d for d in unversioned if inline_suppressions.covers(rel, d.line, self.code)]
