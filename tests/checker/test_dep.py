@@ -664,3 +664,19 @@ def test_conda_environment_of_a_logged_mlflow_model_is_not_an_install_source(mak
     del files[f"{model}/MLmodel"]
     found = findings(make_repo(files))
     assert ("DEP001", f"{model}/conda.yaml") in {(f["code"], f["path"]) for f in found}
+
+
+def test_dep004_a_retired_framework_only_weight_converters_import(make_repo):
+    """`convert/convert_from_mxnet.py` is a one-off tool: declaring mxnet would break the project's install."""
+    files = {
+        "requirements.txt": "torch==2.3.1\n",
+        "convert/convert_from_mxnet.py": "import mxnet\nimport gluoncv\nimport torch\n",
+        "tools/resnet_mxnet2torch.py": "import mxnet as mx\n",
+        "train.py": "import torch\n",
+    }
+    assert of(make_repo(files), "DEP004") == []
+    # a retired framework the project's own code imports, and a live one a converter imports, stay reported
+    files["models/legacy.py"] = "import theano\n"
+    files["convert/convert_tf.py"] = "import tensorflow\n"
+    found = {f["message"].split(" ")[0] for f in of(make_repo(files), "DEP004")}
+    assert found == {"theano", "tensorflow"}

@@ -16,7 +16,7 @@ from reprocheck.facts.requirements import is_loose, patch_series, same_version, 
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
-from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, COMPANIONS, RENAMES
+from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, COMPANIONS, RENAMES, RETIRED_FRAMEWORKS
 from reprocheck.tables.dev_tools import bears_on_results, is_dev_tool
 from reprocheck.tables.import_names import (
     COMPILED_EXTENSION_NAME,
@@ -50,6 +50,10 @@ PIN_PRIORITY = (
 SKIPPED_DIRECT_ORIGINS = frozenset({"lock", "requirements", "input", "constraints", "dockerfile"})
 # Roles of files that show the project to readers: what only they import is a note, not a missing dependency.
 SHOWCASE_ROLES = frozenset({"example", "docs"})
+# A weight converter: a script named for converting (`convert_from_mxnet.py`, `mxnet2torch.py`) or one in a
+# folder of converters (`convert/`, `conversion/`).
+CONVERTER_NAME = re.compile(r"(?i)(^|[_\-.])(convert|conversion|converter|port)s?([_\-.]|$)|[a-z]2(torch|pytorch|pt)\b")
+CONVERTER_FOLDERS = frozenset({"convert", "converters", "conversion", "converter", "convert_weights", "porting"})
 # From this many loose requirements in one file, they are one finding (one lock fixes them), pinned ones or not.
 FOLD_AT = 3
 # How many names a finding that stands for several requirements lists before "and N more".
@@ -367,7 +371,10 @@ class UndeclaredImport(Rule):
     is missing. An import of a distribution that a declared one always brings (`numpy` with `torchvision`,
     `packaging` with `pytest`) works today and is reported at info, naming what brings it. The advice never names
     a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import
-    of a generic own-code name that no longer exists (`utils`) a stale import. Add your own mappings with `import-map`.
+    of a generic own-code name that no longer exists (`utils`) a stale import. A retired framework (MXNet, Gluon,
+    Theano, Chainer, CNTK, Caffe; the list is data) imported only by weight converters (`convert_from_mxnet.py`,
+    scripts in a `convert/` folder) is not reported: such a converter is its author's one-off tool, and no current
+    Python installs the framework. Add your own mappings with `import-map`.
 
     ## Why it matters
     An import that works only because the package happens to be installed on the author's machine breaks on
@@ -431,6 +438,8 @@ class UndeclaredImport(Rule):
             tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
             if not worth_reporting(distribution, bringers, tests_only):
                 continue
+            if distribution in RETIRED_FRAMEWORKS and all(is_converter(site.path) for site in ordered):
+                continue  # a one-off converter from a retired framework: declaring it would break installs
             finding = self.report(ordered, user_map, folder, distribution, bringers)
             for companion in sorted(companions_of(distribution)):
                 if (folder, companion) not in carried or (folder, companion) in told:
@@ -498,6 +507,13 @@ def companions_of(distribution: str) -> set[str]:
                 found.add(companion)
                 todo.append(companion)
     return found
+
+
+def is_converter(path: str) -> bool:
+    """A weight-conversion script, by its name or its folder's (`convert/convert_from_mxnet.py`)."""
+    stem = filekinds.name(path).rsplit(".", 1)[0]
+    folders = {part.lower() for part in filekinds.parts(path)[:-1]}
+    return bool(CONVERTER_NAME.search(stem)) or bool(folders & CONVERTER_FOLDERS)
 
 
 def worth_reporting(distribution: str, bringers: list[str], tests_only: bool) -> bool:
