@@ -539,7 +539,7 @@ def test_cfg005_user_paths_in_configs_and_code(make_repo):
             import os
 
             DATA = "/Users/carol/data"
-            HOME = os.path.expanduser("~/experiments")
+            HOME = "~/experiments"  # never expanded: open() would take it literally
             CACHE = os.path.expanduser("~/.cache/x")
             # /home/dave/comment is a comment
             ''',
@@ -559,6 +559,60 @@ def test_cfg005_user_paths_in_configs_and_code(make_repo):
     )
     assert "'/Users/carol/data'" in result[2]["message"]
     assert result[0]["message"].startswith("user-specific path ")  # a single one keeps its own message
+
+
+def test_cfg005_a_home_path_the_code_expands_is_each_users_own(make_repo):
+    """`~/x` expanded (expanduser, a shell) is the same place under every user's home: a per-user default."""
+    quiet = {
+        "run_model.py": """
+            import argparse
+            import os
+            from pathlib import Path
+
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--offload-dir", type=str, default="~/offload_dir")
+            parser.add_argument("--cache", type=os.path.expanduser, default="~/cache")
+            parser.add_argument("--out", dest="output", default="~/runs")
+            args = parser.parse_args()
+            offload = os.path.abspath(os.path.expanduser(args.offload_dir))
+            out = Path(args.output).expanduser()
+            DATA = os.path.expanduser("~/datasets/cifar")
+            WEIGHTS = Path("~/weights").expanduser().resolve()
+            LOGS = "~/logs"
+            CONFIG = {"root": "~/data"}
+            os.makedirs(os.path.expanduser(LOGS), exist_ok=True)
+            print(os.path.expanduser(CONFIG["root"]))
+            os.system("ls ~/logs")
+
+
+            def load(folder="~/models"):
+                return Path(folder).expanduser()
+
+
+            if __name__ == "__main__":
+                load()
+            """,
+    }
+    assert found(make_repo(quiet), select="CFG005") == []
+    reported = {
+        "train.py": """
+            import argparse
+            import os
+
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--data", default="~/data")
+            parser.add_argument("--other", default="~/other")
+            args = parser.parse_args()
+            print(os.path.expanduser(args.data))
+            open(args.other)
+            DATA = "/home/alice/data"
+            LOG = open("~/log.txt")
+            os.path.expanduser("/home/bob/x")
+            subprocess.run("ls ~/out")
+            """,
+    }
+    result = findings(make_repo(reported), select="CFG005")
+    assert [(f["line"], [r["line"] for r in f.get("related", [])]) for f in result] == [(6, [10, 11, 12, 13])]
 
 
 def test_cfg005_notebook_cells(make_repo):

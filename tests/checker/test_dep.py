@@ -596,3 +596,87 @@ def test_mlflow_conda_yaml_is_the_projects_environment(make_repo):
     codes = {(f["code"], f["message"].split(" ")[0]) for f in findings(root)}
     assert not {c for c, _ in codes} & {"DEP003", "ENV001"}  # it declares an environment with a Python pin
     assert ("DEP004", "xgboost") in codes and ("DEP004", "pandas") not in codes
+
+
+CONDA_ENV = (
+    "name: mdl\nchannels:\n  - pytorch\n  - nvidia\ndependencies:\n  - python=3.9\n  - pip=23.3.1\n  - pip:\n"
+    "      - datasets==2.18.0\n      - hydra-core==1.3.2\n"
+)
+
+
+def test_a_conda_environment_is_known_by_its_content_whatever_its_name(make_repo):
+    """`conda env create -f requirements.yaml`: the file is the project's environment (declarations, Python pin)."""
+    code = "import datasets\nimport hydra\nimport einops\n"
+    for name in ("requirements.yaml", "env.yml", "setup/conda.yml", "deps/mdl.yaml"):
+        root = make_repo({name: CONDA_ENV, "train.py": code})
+        codes = {(f["code"], f["message"].split(" ")[0]) for f in findings(root)}
+        assert not {c for c, _ in codes} & {"DEP003", "ENV001"}, name
+        assert ("DEP004", "einops") in codes and ("DEP004", "datasets") not in codes, name
+        assert ("LCK001", name) in codes, name  # an environment with no conda lock beside it
+    # the other signs of conda: a `pip:` sub-list alone, or python among the specs (no channels)
+    pip_only = "dependencies:\n  - numpy=1.26.4\n  - pip:\n      - einops==0.7.0\n"
+    assert of(make_repo({"requirements.yaml": pip_only, "train.py": "import numpy\n"}), "DEP003") == []
+    python_only = make_repo({"requirements.yaml": "dependencies:\n  - python=3.9\n", "train.py": "import numpy\n"})
+    assert of(python_only, "ENV001") == []
+    # unpinned conda specs and pip entries in such a file are reported as in environment.yml
+    loose = "channels: [conda-forge]\ndependencies:\n  - numpy\n  - pip:\n      - torch>=2\n"
+    root = make_repo({"conda.yml": loose, "train.py": "import numpy\nimport torch\n"})
+    assert where(of(root, "DEP007")) == [("conda.yml", 3)]
+    assert where(of(root, "DEP001")) == [("conda.yml", 5)]
+
+
+def test_a_yaml_file_with_a_dependencies_key_is_not_taken_for_a_conda_environment(make_repo):
+    look_alikes = {
+        # a Hydra/experiment config with other top-level keys
+        "configs/train.yaml": "model: resnet\ndependencies:\n  - numpy\nchannels: [a]\n",
+        # a task graph: plain words, no sign of conda
+        "pipeline/jobs.yml": "name: train\ndependencies:\n  - preprocess\n  - download\n",
+        # a Helm chart: the dependencies are mappings
+        "chart/Chart.yaml": "apiVersion: v2\nname: web\ndependencies:\n  - name: redis\n    version: 17.0.0\n",
+        # not a match spec
+        "deps.yaml": "channels: [conda-forge]\ndependencies:\n  - run the tests first\n",
+    }
+    root = make_repo({**look_alikes, "train.py": "import numpy\n"})
+    assert [f["path"] for f in of(root, "DEP003")] == ["train.py"]
+    assert of(root, "LCK001") == of(root, "DEP007") == []
+
+
+def test_conda_environment_of_a_logged_mlflow_model_is_not_an_install_source(make_repo):
+    """MLflow writes `conda.yaml`/`python_env.yaml`/`requirements.txt` beside `MLmodel`: the model's metadata."""
+    model = "integration-test/model"
+    mlflow_env = (
+        "channels:\n- conda-forge\ndependencies:\n- python=3.9.12\n- pip<=22.0.4\n- pip:\n  - mlflow\n"
+        "  - cloudpickle==2.0.0\n  - scikit-learn==1.0.2\nname: mlflow-env\n"
+    )
+    files = {
+        f"{model}/MLmodel": "flavors:\n  python_function: {}\n",
+        f"{model}/conda.yaml": mlflow_env,
+        f"{model}/python_env.yaml": "python: 3.9.12\nbuild_dependencies:\n- pip==22.0.4\n"
+        "dependencies:\n- -r requirements.txt\n",
+        f"{model}/requirements.txt": "mlflow\ncloudpickle==2.0.0\n",
+        "Pipfile": '[packages]\ncloudpickle = "==2.1.0"\n\n[requires]\npython_version = "3.9"\n',
+        "Pipfile.lock": json.dumps({"default": {"cloudpickle": {"version": "==2.1.0"}}, "_meta": {}}),
+        "predict.py": "import cloudpickle\n",
+    }
+    found = findings(make_repo(files))
+    assert [f for f in found if model in f["path"]] == []
+    # the same environment file outside a model folder stays the project's (its unpinned mlflow is reported)
+    del files[f"{model}/MLmodel"]
+    found = findings(make_repo(files))
+    assert ("DEP001", f"{model}/conda.yaml") in {(f["code"], f["path"]) for f in found}
+
+
+def test_dep004_a_retired_framework_only_weight_converters_import(make_repo):
+    """`convert/convert_from_mxnet.py` is a one-off tool: declaring mxnet would break the project's install."""
+    files = {
+        "requirements.txt": "torch==2.3.1\n",
+        "convert/convert_from_mxnet.py": "import mxnet\nimport gluoncv\nimport torch\n",
+        "tools/resnet_mxnet2torch.py": "import mxnet as mx\n",
+        "train.py": "import torch\n",
+    }
+    assert of(make_repo(files), "DEP004") == []
+    # a retired framework the project's own code imports, and a live one a converter imports, stay reported
+    files["models/legacy.py"] = "import theano\n"
+    files["convert/convert_tf.py"] = "import tensorflow\n"
+    found = {f["message"].split(" ")[0] for f in of(make_repo(files), "DEP004")}
+    assert found == {"theano", "tensorflow"}

@@ -217,6 +217,46 @@ def test_dkr004_lookalikes(make_repo):
     assert dkr(make_repo, {"Dockerfile": dockerfile, "requirements.txt": "x==1\n"}, "DKR004") == []
 
 
+def test_dkr004_a_release_channel_label_pins_its_package_family(make_repo):
+    """`-c nvidia/label/cuda-12.1.1` serves only CUDA 12.1.1: cuda and cuda-* from it are pinned by the label."""
+    pinned = (
+        f"FROM {PINNED_BASE}\n"
+        'RUN conda install -c "nvidia/label/cuda-12.1.1" cuda -y\n'
+        "RUN mamba install -y --channel=nvidia/label/cuda-11.8.0 cuda-toolkit cuda-nvcc\n"
+        "RUN conda install -y nvidia/label/cuda-12.4.1::cuda-runtime\n"
+        "RUN conda install -y -c https://conda.anaconda.org/nvidia/label/cuda-12.1.0 cuda-libraries-dev\n"
+        "USER app\n"
+    )
+    assert dkr(make_repo, {"Dockerfile": pinned}, "DKR004") == []
+    loose = (
+        f"FROM {PINNED_BASE}\n"
+        "RUN conda install -y -c conda-forge numpy\n"  # a plain channel pins nothing
+        "RUN conda install -y -c nvidia/label/cuda-12.1.1 pytorch\n"  # another family than the label's
+        "RUN conda install -y -c nvidia/label/cuda-12.1 cuda\n"  # no full version in the label
+        "RUN conda install -y -c nvidia cuda-toolkit\n"  # the channel itself holds every release
+        "RUN conda install -y -c nvidia/label/cuda-12.1.1 cudatoolkit\n"  # cudatoolkit is not cuda-*
+        "USER app\n"
+    )
+    found = dkr(make_repo, {"Dockerfile": loose}, "DKR004")
+    assert lines(found) == [2, 3, 4, 5, 6]
+
+
+def test_dep007_a_release_channel_label_pins_its_package_family(make_repo):
+    env = (
+        "name: x\nchannels:\n  - nvidia/label/cuda-11.8.0\n  - conda-forge\n"
+        "dependencies:\n  - python=3.11.9\n  - cuda-toolkit\n  - cuda-nvcc\n  - numpy\n"
+    )
+    root = make_repo({"environment.yml": env})
+    found = [(f["line"], f["message"]) for f in findings(root, select="DEP007")]
+    assert found == [
+        (
+            9,
+            "conda dependency numpy in environment.yml has no version; pin it (numpy=X.Y.Z) or lock the "
+            "environment with conda-lock -f environment.yml",
+        )
+    ]
+
+
 def test_dkr004_heredoc_and_continuations_with_comments(make_repo):
     dockerfile = (
         f"FROM {PINNED_BASE}\n"

@@ -1,4 +1,11 @@
-"""conda environment files (`environment*.yml`): channels, conda match specs and the `pip:` section.
+"""conda environment files: channels, conda match specs and the `pip:` section.
+
+Which files: those named as conda environments (`environment*.yml`, MLflow's `conda.yaml`, `conda_env*.yml`),
+and any other YAML file whose content is one, whatever it is called (`requirements.yaml`, `env.yml`): a top-level
+`dependencies:` list of conda match specs (with at most a `pip:` sub-list beside them), no top-level key a conda
+environment does not have, and a sign of conda (`channels:`, a `pip:` sub-list, or `python`/`pip` among the specs).
+A file in the folder of a logged MLflow model (next to `MLmodel`) is that model's metadata, never an environment
+of the project.
 
 Read through the shared YAML loader (parsed once). Conda match specs are read with conda's own grammar
 (`[channel::]name[ version[ build]]`, `name=1.2`, `name==1.2.3`, `name=1.2.3=build`, `name>=1,<2`); the
@@ -15,8 +22,9 @@ import yaml
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
-from reprocheck.facts.requirements import RequirementsFile, parse_requirements_text
-from reprocheck.facts.yamlfiles import load_yaml
+from reprocheck.facts.requirements import RequirementsFile, in_saved_model, parse_requirements_text
+from reprocheck.facts.yamlfiles import YamlRefused, load_yaml, parse_yaml
+from reprocheck.project import UnreadableFile
 
 MATCH_SPEC = re.compile(
     r"^(?:(?P<channel>[^\s:]+(?:/[^\s:]+)*)::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.\-]*)\s*(?P<rest>.*)$"
@@ -24,6 +32,14 @@ MATCH_SPEC = re.compile(
 BRACKET_VERSION = re.compile(r"version\s*=\s*['\"]?(?P<version>[^'\",\]]+)")
 RELEASE = re.compile(r"^\d+(\.\d+)*")
 VERSION_START = re.compile(r"^(=|==|<|>|<=|>=|!=|~=)?\s*[0-9*]")
+# The top-level keys of a conda environment file (conda's own, and conda-lock's additions).
+ENVIRONMENT_KEYS = frozenset({"name", "channels", "dependencies", "prefix", "variables", "platforms", "category"})
+DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
+# A channel label that names one release of a package family (`nvidia/label/cuda-12.1.1`): it serves only the
+# packages of that release, so `cuda`, `cuda-nvcc` or `cuda-toolkit` installed from it have their version fixed.
+RELEASE_LABEL = re.compile(
+    r"(?:^|/)label/(?P<family>[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*)-\d+\.\d+\.\d+/?$"
+)
 
 
 @dataclass
@@ -84,6 +100,20 @@ class CondaEnvironment:
     @property
     def python(self) -> CondaDependency | None:
         return next((d for d in self.dependencies if d.spec.name == "python"), None)
+
+
+def pinned_by_label(name: str, channels) -> bool:
+    """Whether one of `channels` is a release label of `name`'s family (`cuda-nvcc` from
+    `nvidia/label/cuda-12.1.1`): the label holds that one release, so the package needs no version of its own. A
+    label without a full version (`cuda-12.1`, `nightly`) or of another family (`pytorch` from a cuda label)
+    fixes nothing."""
+    name = name.lower()
+    for channel in channels:
+        match = RELEASE_LABEL.search(channel.strip())
+        family = match.group("family").lower() if match else None
+        if family and (name == family or name.startswith(family + "-")):
+            return True
+    return False
 
 
 def parse_match_spec(text: str) -> CondaSpec | None:
@@ -201,12 +231,76 @@ def load_environment(project, rel: str) -> CondaEnvironment | None:
     return project.parsed("conda-environment", rel, parse_environment)
 
 
+def has_environment_shape(root) -> bool:
+    """Whether a parsed YAML document is a conda environment by its content (see the module docstring)."""
+    if not isinstance(root, yaml.MappingNode):
+        return False
+    keys = {_scalar(key): value for key, value in root.value}
+    dependencies = keys.get("dependencies")
+    if not set(keys) <= ENVIRONMENT_KEYS or not isinstance(dependencies, yaml.SequenceNode):
+        return False
+    names, pip = set(), False
+    for item in dependencies.value:
+        text = _string(item)
+        if text is not None:
+            spec = parse_match_spec(text)
+            if spec is None:
+                return False
+            names.add(spec.name)
+        elif isinstance(item, yaml.MappingNode) and [_scalar(k) for k, _ in item.value] == ["pip"]:
+            pip = isinstance(item.value[0][1], yaml.SequenceNode)
+            if not pip:
+                return False
+        else:
+            return False
+    channels = keys.get("channels")
+    return bool(names) and (isinstance(channels, yaml.SequenceNode) or pip or bool(names & {"python", "pip"}))
+
+
+def shaped_as_environment(project, rel: str) -> bool:
+    """A YAML file of another name that holds a conda environment (decided from its bytes; unparsable is not)."""
+
+    def decide() -> bool:
+        try:
+            text = project.read_text(rel)
+        except UnreadableFile:
+            return False
+        if not DEPENDENCIES_KEY.search(text):
+            return False
+        try:
+            parsed = parse_yaml(rel, text)
+        except (yaml.YAMLError, YamlRefused, RecursionError, ValueError, TypeError):
+            return False
+        return len(parsed.nodes) == 1 and has_environment_shape(parsed.nodes[0])
+
+    return project.remembered("conda-environment-shape", rel, decide)
+
+
+def _environment_files(project, _rel: str) -> tuple[list[str], frozenset[str]]:
+    found = [
+        rel
+        for rel in project.files
+        if (filekinds.is_conda_env(rel) or (filekinds.is_yaml(rel) and shaped_as_environment(project, rel)))
+        and not in_saved_model(project, rel)
+    ]
+    return found, frozenset(found)
+
+
+def environment_files(project) -> list[str]:
+    """The conda environment files of the project, in order: by name or by content, none of a logged model."""
+    return list(project.parsed("conda-environment-files", "", _environment_files)[0])
+
+
+def is_environment_file(project, rel: str) -> bool:
+    return rel in project.parsed("conda-environment-files", "", _environment_files)[1]
+
+
 @fact
 def conda_environments(project) -> dict[str, CondaEnvironment]:
-    """Every conda environment file that parses (`environment*.yml`, MLflow's `conda.yaml`, `conda_env*.yml`), by
-    path."""
+    """Every conda environment file that parses (by name: `environment*.yml`, MLflow's `conda.yaml`,
+    `conda_env*.yml`; or by content, see the module docstring), by path; a logged MLflow model's is left out."""
     found = {}
-    for rel in project.select(filekinds.is_conda_env):
+    for rel in environment_files(project):
         env = load_environment(project, rel)
         if env is not None:
             found[rel] = env

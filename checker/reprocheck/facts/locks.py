@@ -25,6 +25,7 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.facts.conda import environment_files
 from reprocheck.facts.requirements import (
     RequirementsFile,
     compile_cwd,
@@ -375,7 +376,7 @@ def pixi_lock(project, rel: str) -> Lock:
 
 def environments_beside(project, rel: str) -> list[str]:
     folder = posixpath.dirname(rel)
-    return [f for f in project.files if posixpath.dirname(f) == folder and filekinds.is_conda_env(f)]
+    return [f for f in environment_files(project) if posixpath.dirname(f) == folder]
 
 
 # -- the fact ----------------------------------------------------------------------------------------------------

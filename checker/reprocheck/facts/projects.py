@@ -30,6 +30,7 @@ from functools import cached_property
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.facts.conda import is_environment_file
 from reprocheck.facts.structured import load_toml
 from reprocheck.project import gitignore_spec
 
@@ -105,7 +106,7 @@ def is_declaration(project, rel: str) -> bool:
         return isinstance(data, dict) and (poetry or any(key in data for key in PYPROJECT_DECLARING_TABLES))
     if base == "setup.py":  # next to an __init__.py it is a module of the package, not a setup
         return not is_package(project, posixpath.dirname(rel))
-    return base == "Pipfile" or filekinds.is_requirements(rel) or filekinds.is_conda_env(rel)
+    return base == "Pipfile" or filekinds.is_requirements(rel) or is_environment_file(project, rel)
 
 
 def declaring_folders(project) -> dict[str, list[str]]:

@@ -771,14 +771,19 @@ class UserSpecificPath(Rule):
     Finds absolute, user-specific paths in experiment configs and in Python string literals (code and notebook
     cells; not docstrings, comments, tests, shell scripts or docs): `/home/<user>/`, `/Users/<user>/`,
     `C:\\Users\\<user>\\`, `~/` (a home folder; `~/.cache`-style tool folders are fine), `/mnt/<user>` (shared
-    mounts such as `/mnt/data` are fine). A command-line default (`add_argument(..., default="/home/me/data")`) that
+    mounts such as `/mnt/data` are fine). A `~/` path in code that the code expands (`os.path.expanduser`,
+    `Path(...).expanduser()`, an argparse `type` that does, a command a shell runs), directly or through the
+    variable, attribute, dict key, parameter or option (`--offload-dir` then `expanduser(args.offload_dir)`) that
+    holds it, is the same place under each user's home: a per-user default, not the author's folder, and is not
+    reported (the catalogue lists `~/` without this distinction); one Python never expands (`open("~/log.txt")`
+    looks in a folder named `~`) is. A command-line default (`add_argument(..., default="/home/me/data")`) that
     every command in the repository running the script overrides (`python prep.py --root-dir $DATA`) never takes
-    effect there and is not reported; nor is the default of a script that no command runs when every command
-    running a script of its folder passes that option (`preprocess_data.sh` passes `--root-dir` to each), nor a
-    parameter default (`def __init__(self, data_path="/mnt/me/data")`) that every call in the project passes. The
-    `__main__` block of a library module is its author's scratch run, not the users': a module that library code
-    imports (a self-test, as for RNG001) or that users run through console scripts (`[project.scripts]`). A
-    file's paths are reported once, at the first, with the others as related locations.
+    effect there and is not reported; nor is the default of a script that no command runs when every command running
+    a script of its folder passes that option (`preprocess_data.sh` passes `--root-dir` to each), nor a parameter
+    default (`def __init__(self, data_path="/mnt/me/data")`) that every call in the project passes. The `__main__`
+    block of a library module is its author's scratch run, not the users': a module that library code imports (a
+    self-test, as for RNG001) or that users run through console scripts (`[project.scripts]`). A file's paths are
+    reported once, at the first, with the others as related locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
@@ -905,6 +910,7 @@ class UserSpecificPath(Rule):
             for node in ast.walk(tree)
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
         }
+        expanded = None
         for node in ast.walk(tree):
             if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in docstrings:
                 continue
@@ -913,6 +919,10 @@ class UserSpecificPath(Rule):
             found = user_path(node.value)
             if not found:
                 continue
+            if found.startswith("~"):
+                expanded = expanded_home_literals(tree) if expanded is None else expanded
+                if id(node) in expanded:
+                    continue  # each user's own home: a per-user default, as portable as a relative path
             message = self.message(found, "a string literal")
             if cell is None:
                 yield found, self.finding(message, path, node.lineno, node.col_offset + 1)
@@ -1055,6 +1065,136 @@ def overridden_defaults(module, runs: list[set[str]]) -> frozenset[int]:
         if isinstance(default, ast.Constant) and flags and all(flags & options for options in runs):
             skipped.add(id(default))
     return frozenset(skipped)
+
+
+SHELL_RUNNERS = frozenset({"system", "popen", "getoutput", "getstatusoutput"})
+SUBPROCESS_CALLS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
+
+
+def expanded_home_literals(tree: ast.AST) -> frozenset[int]:
+    """Ids of the string constants holding a `~/` path that the module expands: passed to `os.path.expanduser`
+    or `Path(...).expanduser()` (directly, or through the variable, attribute, dict key, parameter or argparse
+    option that holds it: `--offload-dir` default, then `expanduser(args.offload_dir)`), an argparse option whose
+    `type` expands it, or a command string a shell runs (`os.system`, `subprocess.run(..., shell=True)`). Such a
+    path is the same place relative to each user's home: a per-user default, not the author's own folder."""
+    direct: set[int] = set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for term in expanded_terms(node):
+            if isinstance(term, ast.Constant):
+                direct.add(id(term))
+            else:
+                names.add(term)
+    found = set(direct)
+    for node in ast.walk(tree):
+        for owner, value in held_literals(node):
+            held = isinstance(value, ast.Constant) and isinstance(value.value, str) and "~/" in value.value
+            if held and (owner is True or owner in names):
+                found.add(id(value))
+    return frozenset(found)
+
+
+def expanded_terms(call: ast.Call) -> Iterator:
+    """What a call expands `~` in: the constants and the names (variables, attributes, string keys) it reads."""
+    func = call.func
+    attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if attr == "expanduser":
+        if call.args:  # os.path.expanduser(x)
+            yield from terms(call.args[0])
+        elif isinstance(func, ast.Attribute):  # Path(x).expanduser(), x.expanduser()
+            yield from terms(func.value)
+    elif call.args and (
+        (attr in SHELL_RUNNERS and isinstance(func, ast.Attribute))
+        or (attr in SUBPROCESS_CALLS and any(k.arg == "shell" and is_true(k.value) for k in call.keywords))
+    ):
+        yield from terms(call.args[0])
+
+
+def is_true(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def terms(node: ast.AST, depth: int = 0) -> Iterator:
+    """The constants and names an expression is made of (`os.path.join(args.root, "x")`: root, "x")."""
+    if depth > 8:
+        return
+    if isinstance(node, ast.Constant):
+        yield node
+    elif isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, ast.Attribute):
+        yield node.attr
+    elif isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            yield key.value
+    elif isinstance(node, ast.Call):
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            yield from terms(arg, depth + 1)
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if receiver is not None and not isinstance(receiver, (ast.Name, ast.Attribute)):
+            yield from terms(receiver, depth + 1)  # "~/{}".format(x), Path(x).resolve(); not os.path of os.path.join
+    elif isinstance(node, ast.JoinedStr):
+        for value in node.values:
+            yield from terms(value.value if isinstance(value, ast.FormattedValue) else value, depth + 1)
+    elif isinstance(node, ast.BinOp):
+        yield from terms(node.left, depth + 1)
+        yield from terms(node.right, depth + 1)
+    elif isinstance(node, (ast.IfExp, ast.BoolOp)):
+        children = [node.body, node.orelse] if isinstance(node, ast.IfExp) else node.values
+        for child in children:
+            yield from terms(child, depth + 1)
+
+
+def held_literals(node: ast.AST) -> Iterator[tuple[str | bool, ast.AST]]:
+    """(the name that holds it, value) for each value a node binds to a name: `x = v`, `self.x = v`, `f(x=v)`,
+    `{"x": v}`, `def f(x=v)`, `add_argument("--x", default=v)` (True as the name: its `type` expands it)."""
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                yield target.id, node.value
+            elif isinstance(target, ast.Attribute):
+                yield target.attr, node.value
+            elif isinstance(target, ast.Subscript):
+                yield from ((t, node.value) for t in terms(target) if isinstance(t, str))
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                yield key.value, value
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        params = node.args
+        positional = [*params.posonlyargs, *params.args]
+        defaulted = positional[len(positional) - len(params.defaults) :]
+        yield from ((a.arg, d) for a, d in zip(defaulted, params.defaults, strict=True))
+        yield from ((a.arg, d) for a, d in zip(params.kwonlyargs, params.kw_defaults, strict=True) if d is not None)
+    elif isinstance(node, ast.Call):
+        func = node.func
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        if isinstance(func, ast.Attribute) and func.attr == "add_argument" and "default" in keywords:
+            kind = keywords.get("type")
+            if kind is not None and any(
+                isinstance(n, (ast.Attribute, ast.Name))
+                and "expanduser" in (getattr(n, "attr", None), getattr(n, "id", None))
+                for n in ast.walk(kind)
+            ):
+                yield True, keywords["default"]
+            yield option_dest(node, keywords), keywords["default"]
+        else:
+            yield from keywords.items()
+
+
+def option_dest(call: ast.Call, keywords: dict) -> str:
+    """The attribute argparse stores an option in: `dest=`, else the first long flag (`--offload-dir`:
+    offload_dir), else the first flag."""
+    dest = keywords.get("dest")
+    if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+        return dest.value
+    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    flag = next((f for f in flags if f.startswith("--")), flags[0] if flags else "")
+    return flag.lstrip("-").replace("-", "_")
 
 
 def user_path(text: str) -> str | None:

@@ -9,13 +9,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
+from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.declarations import inline_script_dependencies
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import is_loose, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
-from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, COMPANIONS, RENAMES
+from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, COMPANIONS, RENAMES, RETIRED_FRAMEWORKS
 from reprocheck.tables.dev_tools import bears_on_results, is_dev_tool
 from reprocheck.tables.import_names import (
     COMPILED_EXTENSION_NAME,
@@ -49,6 +50,10 @@ PIN_PRIORITY = (
 SKIPPED_DIRECT_ORIGINS = frozenset({"lock", "requirements", "input", "constraints", "dockerfile"})
 # Roles of files that show the project to readers: what only they import is a note, not a missing dependency.
 SHOWCASE_ROLES = frozenset({"example", "docs"})
+# A weight converter: a script named for converting (`convert_from_mxnet.py`, `mxnet2torch.py`) or one in a
+# folder of converters (`convert/`, `conversion/`).
+CONVERTER_NAME = re.compile(r"(?i)(^|[_\-.])(convert|conversion|converter|port)s?([_\-.]|$)|[a-z]2(torch|pytorch|pt)\b")
+CONVERTER_FOLDERS = frozenset({"convert", "converters", "conversion", "converter", "convert_weights", "porting"})
 # From this many loose requirements in one file, they are one finding (one lock fixes them), pinned ones or not.
 FOLD_AT = 3
 # How many names a finding that stands for several requirements lists before "and N more".
@@ -70,6 +75,13 @@ class UnpinnedRequirement(Rule):
     left out: development tools (linters, test runners, docs builders) and display-only packages (tqdm, rich,
     colorlog, graphviz, notebook front ends), and so is a wrong name that DEP006 reports (`sklearn`): fix the
     name first.
+
+    A conda environment file is known by its name (`environment*.yml`, MLflow's `conda.yaml`, `conda_env*.yml`)
+    or, unlike the catalogue's file-name rule, by its content whatever it is called (`conda env create -f
+    requirements.yaml`): a top-level `dependencies:` list of conda specs with `channels:`, a `pip:` sub-list or
+    `python` among them, and no key a conda environment does not have. Files that MLflow writes beside a logged
+    model's `MLmodel` (`conda.yaml`, `requirements.txt`) record the model's training environment: nobody installs
+    from them, and they are not read.
 
     Inputs of a lock are exempt, since the lock pins them: `*.in` files, any file a lock is compiled from (or
     that such a file includes), and an environment file with a conda lock. Libraries are exempt: a library
@@ -278,8 +290,9 @@ class NoDependencyDeclarations(Rule):
     """
     ## What it does
     Reports a repository whose Python code or notebooks import third-party modules while no dependency is
-    declared anywhere: no requirements file, no `pyproject.toml` dependencies, no conda environment, no
-    Pipfile, no lock, and no install command in a Dockerfile or CI.
+    declared anywhere: no requirements file, no `pyproject.toml` dependencies, no conda environment (whatever
+    its name, when its content is one: see DEP001), no Pipfile, no lock, and no install command in a Dockerfile
+    or CI.
 
     ## Why it matters
     Without a declaration nobody can recreate the environment the code ran in; the only record of what was
@@ -358,7 +371,10 @@ class UndeclaredImport(Rule):
     is missing. An import of a distribution that a declared one always brings (`numpy` with `torchvision`,
     `packaging` with `pytest`) works today and is reported at info, naming what brings it. The advice never names
     a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import
-    of a generic own-code name that no longer exists (`utils`) a stale import. Add your own mappings with `import-map`.
+    of a generic own-code name that no longer exists (`utils`) a stale import. A retired framework (MXNet, Gluon,
+    Theano, Chainer, CNTK, Caffe; the list is data) imported only by weight converters (`convert_from_mxnet.py`,
+    scripts in a `convert/` folder) is not reported: such a converter is its author's one-off tool, and no current
+    Python installs the framework. Add your own mappings with `import-map`.
 
     ## Why it matters
     An import that works only because the package happens to be installed on the author's machine breaks on
@@ -422,6 +438,8 @@ class UndeclaredImport(Rule):
             tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
             if not worth_reporting(distribution, bringers, tests_only):
                 continue
+            if distribution in RETIRED_FRAMEWORKS and all(is_converter(site.path) for site in ordered):
+                continue  # a one-off converter from a retired framework: declaring it would break installs
             finding = self.report(ordered, user_map, folder, distribution, bringers)
             for companion in sorted(companions_of(distribution)):
                 if (folder, companion) not in carried or (folder, companion) in told:
@@ -489,6 +507,13 @@ def companions_of(distribution: str) -> set[str]:
                 found.add(companion)
                 todo.append(companion)
     return found
+
+
+def is_converter(path: str) -> bool:
+    """A weight-conversion script, by its name or its folder's (`convert/convert_from_mxnet.py`)."""
+    stem = filekinds.name(path).rsplit(".", 1)[0]
+    folders = {part.lower() for part in filekinds.parts(path)[:-1]}
+    return bool(CONVERTER_NAME.search(stem)) or bool(folders & CONVERTER_FOLDERS)
 
 
 def worth_reporting(distribution: str, bringers: list[str], tests_only: bool) -> bool:
@@ -710,7 +735,10 @@ class UnlockedCondaEnvironment(Rule):
     explicit `@EXPLICIT` export beside it): the conda dependencies without a version (except the bootstrap
     tools pip, setuptools and wheel, whose version has no bearing on results), once per file (one fix): at the
     first, with the count, the names and the others as related locations; and a missing or empty
-    `channels:` list (unless every dependency names its channel, `conda-forge::numpy`).
+    `channels:` list (unless every dependency names its channel, `conda-forge::numpy`). A dependency of the
+    family a release channel label names (`cuda-nvcc` with the channel `nvidia/label/cuda-12.1.1`) has its
+    version fixed by the label. Any file whose content
+    is a conda environment counts, whatever its name (`requirements.yaml`, `env.yml`: see DEP001).
 
     ## Why it matters
     `conda env create` resolves unversioned packages to the newest build on the day, and without explicit
@@ -742,7 +770,10 @@ class UnlockedCondaEnvironment(Rule):
             unversioned = [
                 d
                 for d in env.dependencies
-                if not d.spec.has_version and d.spec.name not in BOOTSTRAP_TOOLS and bears_on_results(d.spec.name)
+                if not d.spec.has_version
+                and d.spec.name not in BOOTSTRAP_TOOLS
+                and bears_on_results(d.spec.name)
+                and not pinned_by_label(d.spec.name, [*env.channels, d.spec.channel or ""])
             ]
             # A line a comment silences stays out of the fold, so that the comment keeps its meaning.
             alone = [d for d in unversioned if inline_suppressions.covers(rel, d.line, self.code)]

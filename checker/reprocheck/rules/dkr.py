@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from packaging.requirements import InvalidRequirement, Requirement
 
 from reprocheck import filekinds
+from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.devcontainers import DevContainer
 from reprocheck.facts.dockerfile import (
     ArgDecl,
@@ -260,8 +261,15 @@ def unpinned_python_packages(install: Install) -> list[tuple[str, int]]:
     specs = list(zip(install.packages, install.package_lines, strict=True))
     if kind == "pipx" and install.options.get("--spec"):
         specs = [(spec, install.command.line) for spec in install.options["--spec"]]
-    judge = conda_spec_pinned if kind == "conda" else python_spec_pinned
-    return [(spec, line) for spec, line in specs if judge(spec) is False]
+    if kind == "conda":
+        channels = install.options.get("--channel", [])
+        return [
+            (spec, line)
+            for spec, line in specs
+            if conda_spec_pinned(spec) is False
+            and not pinned_by_label(requirement_name(spec), [*channels, spec.split("::", 1)[0] if "::" in spec else ""])
+        ]
+    return [(spec, line) for spec, line in specs if python_spec_pinned(spec) is False]
 
 
 class UnpinnedPackageInstall(Rule):
@@ -270,8 +278,10 @@ class UnpinnedPackageInstall(Rule):
     Reports Python packages installed in a `RUN` without an exact version: `pip`, `pip3`, `python -m pip`,
     `uv pip`, `uv tool`, `pipx`, `conda`/`mamba`/`micromamba install` of names without `==` (conda: `=X.Y.Z` or
     `==`), after `ARG`/`ENV` expansion, once per `RUN` instruction with the packages listed. Installing from a lock
-    (`-r`, `-c`, `--require-hashes`), a local path or a wheel is fine, and the values of options such as `-i URL` or
-    `--target DIR` are never taken for packages. A `RUN` that only installs or upgrades the build tooling
+    (`-r`, `-c`, `--require-hashes`), a local path or a wheel is fine, and so is a conda package of the family a
+    release channel label names (`conda install -c nvidia/label/cuda-12.1.1 cuda`: the label serves only CUDA
+    12.1.1; a label without a full version, or another package, pins nothing). The values of options such as
+    `-i URL` or `--target DIR` are never taken for packages. A `RUN` that only installs or upgrades the build tooling
     (`pip install -U pip setuptools wheel`, an installer such as pipenv or uv that then installs from a lock) is
     reported at info: it changes how packages are built, rarely what they compute.
 

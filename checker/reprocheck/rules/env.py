@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from reprocheck import filekinds
+from reprocheck.facts.conda import environment_files
 from reprocheck.facts.python_versions import SITE_HOST_RUNTIME, single_minor
 from reprocheck.findings import Severity
 from reprocheck.rule import Rule
@@ -38,7 +39,8 @@ class UnpinnedPython(Rule):
     ## What it does
     Reports a Python project (Python files, notebooks or dependency declarations) that pins its interpreter's
     minor version nowhere. Only explicit pins count: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
-    `[requires]`, a `python:3.X…` base image, a conda `python=3.X`, a pip-compile header ("with Python 3.X"),
+    `[requires]`, a `python:3.X…` base image, a conda `python=3.X` (in any file whose content is a conda
+    environment, whatever its name: `requirements.yaml`, `env.yml`), a pip-compile header ("with Python 3.X"),
     a single CI `python-version`, or a `requires-python` that admits one minor version (`==3.11.*`). A range
     such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. A root Dockerfile (the
     project's own environment, not an extra image under `docker/`) whose image's version tag decides the
@@ -120,7 +122,7 @@ def anchor_of(project, requires_python, requirements_files, declared_distributio
         return "pyproject.toml", 1
     if requirements_files:
         return shallowest(requirements_files), 1
-    conda = project.select(filekinds.is_conda_env)
+    conda = environment_files(project)
     if conda:
         return shallowest(conda), 1
     if declared_distributions:

@@ -10,6 +10,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
+from reprocheck.facts.conda import is_environment_file
 from reprocheck.facts.declarations import locate_string
 from reprocheck.facts.locks import as_list, as_table, is_full_freeze, lock_kind_by_name, sibling
 from reprocheck.facts.project_kind import LIBRARY_HINT
@@ -68,7 +69,8 @@ class MissingLock(Rule):
     Reports dependencies declared with no lock made from them: a `*.in` file no pip-compile lock is compiled
     from, `[project.dependencies]` (or Poetry dependencies) of an application without `uv.lock`,
     `poetry.lock`, `pdm.lock`, `pylock.toml` or a compiled requirements file, a `Pipfile` without
-    `Pipfile.lock`, a conda environment without a conda lock, and a hand-written `requirements*.txt` (no
+    `Pipfile.lock`, a conda environment without a conda lock (any file whose content is one, whatever its
+    name: see DEP001), and a hand-written `requirements*.txt` (no
     pip-compile header, no hashes) whose requirements are all pinned, since its transitive dependencies still
     float (one with unpinned requirements is DEP001's, which gives the same advice; a full `pip freeze`, which
     pins the transitive dependencies too, is a lock without hashes: LCK004). A declaration counts as
@@ -816,7 +818,7 @@ def bypasses(project, sourced, install, locks, python_locks, lock_inputs) -> lis
         for ref in install.options.get("--file", []):
             rel = repo_path(project, ref, default_base(sourced), sourced.origin == "dockerfile")
             conda_locks = [p for p in lock_inputs.get(rel, ()) if locks[p].kind in ("conda-lock", "conda-explicit")]
-            if rel is not None and filekinds.is_conda_env(rel) and conda_locks:
+            if rel is not None and is_environment_file(project, rel) and conda_locks:
                 found.append(
                     f"conda {install.action} -f {ref} re-solves the environment instead of installing "
                     f"{conda_locks[0]}; use conda-lock install {conda_locks[0]}"

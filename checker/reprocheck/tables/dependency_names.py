@@ -36,6 +36,13 @@ RENAMES: dict[str, Rename] = {
     "dateutil": Rename(("python-dateutil",), True, "the import name of python-dateutil"),
 }
 
+# DEP004: frameworks whose projects are retired (MXNet moved to the Apache Attic in 2023; Theano, Chainer, CNTK,
+# Caffe and the Gluon toolkits are unmaintained): no current Python installs them, so a weight converter that
+# imports one is a one-off tool of its author, and declaring the framework would break the project's install.
+RETIRED_FRAMEWORKS = frozenset(
+    {"mxnet", "gluoncv", "gluonnlp", "theano", "lasagne", "chainer", "chainercv", "cntk", "caffe", "caffe2"}
+)
+
 # Conda package names whose PyPI distribution is called differently (conda-forge / defaults naming).
 CONDA_TO_PYPI: dict[str, str] = {
     "pytorch": "torch",
