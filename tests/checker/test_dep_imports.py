@@ -345,6 +345,39 @@ def test_declarations_a_setup_py_computes_from_a_table_of_requirements(make_repo
     assert imported(dep004(root)) == ["wandb"]
 
 
+def test_a_setup_py_that_passes_a_named_list_declares_it(make_repo):
+    """`install_requires=install_deps` with `install_deps = [...]` (appended to at import time) declares the list."""
+    setup = (
+        "from distutils.core import setup\n\n"
+        "install_deps = [\n    'numpy',\n    'tqdm',\n]\n"
+        "extra = ['matplotlib']\n"
+        "if True:\n    install_deps.append('regex')\n"
+        "install_deps += ['gym']\n"
+        "setup(name='labs', install_requires=install_deps, extras_require={'plot': extra + ['seaborn']})\n"
+    )
+    root = make_repo(
+        {
+            "setup.py": setup,
+            "labs/__init__.py": "",
+            "labs/lab1.py": "import numpy\nimport tqdm\nimport regex\nimport gym\nimport seaborn\nimport pandas\n",
+        }
+    )
+    assert imported(dep004(root)) == ["pandas"]
+    assert not [f for f in findings(root) if f["code"] == "DEP003"]
+
+
+def test_named_lists_are_the_module_level_ones_bound_once():
+    import ast
+
+    from reprocheck.facts.declarations import named_lists
+
+    tree = ast.parse(
+        "a = ['x']\nb = ['y']\nb = ['z']\ndef f():\n    c = ['w']\n    a.append('in-function')\na.append('v')\n"
+    )
+    lists = {name: [e.value for e in elements] for name, elements in named_lists(tree).items()}
+    assert lists == {"a": ["x", "v"]}  # b is bound twice; c and the call in f() do not run at import time
+
+
 def test_what_only_examples_and_docs_import_is_a_note(make_repo):
     root = make_repo(
         {

@@ -319,17 +319,20 @@ def setup_py_declarations(python_modules, rel: str = "setup.py") -> list[Declara
     out: list[Declaration] = []
     items: list[tuple[str, ast.AST]] = []
     computed = False  # a declaration built by code (`install_requires=deps_list("torch", ...)`)
+    lists = named_lists(tree) if tree is not None else {}
     for node in ast.walk(tree) if tree is not None else ():
         if not isinstance(node, ast.keyword) or node.arg not in ("install_requires", "extras_require"):
             continue
-        if isinstance(node.value, (ast.List, ast.Tuple)):
-            items += [("dependencies", e) for e in node.value.elts]
-            computed = computed or not all(is_string(e) for e in node.value.elts)
+        elements = list_elements(node.value, lists)
+        if elements is not None:
+            items += [("dependencies", e) for e in elements]
+            computed = computed or not all(is_string(e) for e in elements)
         elif isinstance(node.value, ast.Dict):
             for key, value in zip(node.value.keys, node.value.values, strict=False):
-                if isinstance(key, ast.Constant) and isinstance(value, (ast.List, ast.Tuple)):
-                    items += [(f"optional:{key.value}", e) for e in value.elts]
-                    computed = computed or not all(is_string(e) for e in value.elts)
+                elements = list_elements(value, lists)
+                if isinstance(key, ast.Constant) and elements is not None:
+                    items += [(f"optional:{key.value}", e) for e in elements]
+                    computed = computed or not all(is_string(e) for e in elements)
                 else:
                     computed = True
         else:
@@ -357,6 +360,58 @@ def setup_py_declarations(python_modules, rel: str = "setup.py") -> list[Declara
             )
         )
     return out
+
+
+def named_lists(tree: ast.Module) -> dict[str, list[ast.AST]]:
+    """Module-level names bound once to a list or tuple literal, with what is added to them later at the module
+    level (`deps.append("x")`, `deps.extend([...])`, `deps += [...]`, also under an `if`): what a setup.py passes
+    as `install_requires=deps`."""
+    found: dict[str, list[ast.AST]] = {}
+    bound: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name in bound:
+                found.pop(name, None)  # bound twice: which one is passed depends on the order of execution
+            elif isinstance(node.value, (ast.List, ast.Tuple)):
+                found[name] = list(node.value.elts)
+            bound.add(name)
+    for node in module_level_nodes(tree):
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id in found:
+            if isinstance(node.op, ast.Add) and isinstance(node.value, (ast.List, ast.Tuple)):
+                found[node.target.id] += node.value.elts
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id in found and len(node.args) == 1:
+                if node.func.attr == "append":
+                    found[owner.id].append(node.args[0])
+                elif node.func.attr == "extend" and isinstance(node.args[0], (ast.List, ast.Tuple)):
+                    found[owner.id] += node.args[0].elts
+    return found
+
+
+def module_level_nodes(tree: ast.Module):
+    """The nodes of statements that run at import time (under `if`/`try`/`for`/`with` too), not in a function or
+    class body."""
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def list_elements(node: ast.AST, lists: dict[str, list[ast.AST]]) -> list[ast.AST] | None:
+    """The elements of a list literal, a name bound to one (see :func:`named_lists`) or a sum of these."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return list(node.elts)
+    if isinstance(node, ast.Name):
+        return lists.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = list_elements(node.left, lists), list_elements(node.right, lists)
+        return left + right if left is not None and right is not None else None
+    return None
 
 
 def is_string(node: ast.AST) -> bool:
