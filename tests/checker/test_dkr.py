@@ -817,6 +817,26 @@ def test_suppression_on_the_line_before_an_instruction(make_repo):
     assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR003") == []
 
 
+def test_dkr009_a_readme_that_runs_the_image_as_the_user(make_repo):
+    """The README's shell block is how users run the image: `--user $(id -u):$(id -g)` there answers DKR009."""
+    image = {"Dockerfile": f"FROM {PINNED_BASE}\nRUN pip install torch\n"}
+    readme = (
+        "# demo\n\n```.bash\n# Build the image\n$ docker build --tag demo:latest .\n"
+        "docker run --gpus all -it --rm --user $(id -u):$(id -g) \\\n    -v `pwd`:/scratch demo:latest \\\n"
+        "    python example.py\n```\n"
+    )
+    assert dkr(make_repo, {**image, "README.md": readme}, "DKR009") == []
+    assert dkr(make_repo, {**image, "docs/docker.md": readme.replace(".bash", "console")}, "DKR009") == []
+    # look-alikes: a Python block, a run as root, a README inside a sub-folder, a run without --user
+    for files in (
+        {"README.md": readme.replace(".bash", "python")},
+        {"README.md": readme.replace("$(id -u):$(id -g)", "root")},
+        {"examples/README.md": readme},
+        {"README.md": readme.replace("--user $(id -u):$(id -g) ", "")},
+    ):
+        assert len(dkr(make_repo, {**image, **files}, "DKR009")) == 1, files
+
+
 def test_dkr009_the_repositorys_own_docker_run_passes_a_non_root_user(make_repo):
     run_script = (
         '#!/bin/bash\nIMAGE="${IMAGE:-sg2ada:latest}"\n'

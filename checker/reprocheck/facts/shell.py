@@ -84,7 +84,8 @@ class Install:
 
 @dataclass
 class SourcedCommand:
-    """A command together with where it comes from: origin is "dockerfile", "ci", "makefile" or "script"."""
+    """A command together with where it comes from: origin is "dockerfile", "ci", "makefile", "script" or "docs"
+    (a shell code block of a README or a docs page)."""
 
     path: str
     line: int
@@ -806,4 +807,52 @@ def shell_commands(project, dockerfiles, ci_configs, makefiles) -> list[SourcedC
     for rel in project.select(_is_script_candidate):
         commands = load_script(project, rel)
         out.extend(SourcedCommand(rel, c.line, "script", c) for c in commands or ())
+    return out
+
+
+# Fenced code blocks of Markdown documents that hold shell commands: ```bash, ```sh, ```console, ```.bash or none.
+FENCE = re.compile(r"^ {0,3}(```+|~~~+)\s*\.?([\w-]*)[^\n]*$", re.MULTILINE)
+SHELL_FENCES = frozenset({"", "bash", "sh", "shell", "console", "zsh", "shell-session", "shellsession"})
+PROMPT = re.compile(r"^(\s*)(?:\$|>|#\s*\$)\s", re.MULTILINE)
+MAX_DOCUMENT_BYTES = 1024 * 1024
+
+
+def is_documented_page(rel: str) -> bool:
+    """The root README and the Markdown pages of a top-level `docs/` folder: where a repository tells users how to
+    run it."""
+    name = filekinds.name(rel).lower()
+    if "/" not in rel:
+        return name.startswith("readme") and name.endswith(".md")
+    return rel.startswith(("docs/", "doc/")) and name.endswith(".md")
+
+
+def shell_blocks(text: str) -> Iterator[tuple[int, str]]:
+    """(first line, text) of each fenced shell code block of a Markdown text, prompts (`$ `) taken off."""
+    opening = None
+    for match in FENCE.finditer(text):
+        if opening is None:
+            opening = match
+            continue
+        if match.group(1)[0] != opening.group(1)[0] or len(match.group(1)) < len(opening.group(1)):
+            continue
+        if opening.group(2).lower() in SHELL_FENCES:
+            body = text[opening.end() + 1 : match.start()]
+            yield text.count("\n", 0, opening.end()) + 2, PROMPT.sub(r"\1", body)
+        opening = None
+
+
+@fact
+def documented_commands(project) -> list[SourcedCommand]:
+    """The commands of the shell code blocks of the root README and the docs pages (how users are told to run the
+    project: `docker run --user ...`, `python train.py ...`)."""
+    out: list[SourcedCommand] = []
+    for rel in project.select(is_documented_page):
+        try:
+            text = project.read_text(rel, MAX_DOCUMENT_BYTES)
+        except UnreadableFile:
+            continue
+        if "```" not in text and "~~~" not in text:
+            continue
+        for line, block in shell_blocks(text):
+            out.extend(SourcedCommand(rel, c.line, "docs", c) for c in split_commands(block, line))
     return out

@@ -785,9 +785,10 @@ class RunsAsRoot(Rule):
     definition: a non-root `remoteUser` or `containerUser` answers for the stage it builds (`build.target`, else
     the final stage), and so does a dev container base image (`mcr.microsoft.com/devcontainers/…`), whose
     metadata names an unprivileged remote user; a final stage other than that target is still judged on its own,
-    since `docker build` without `--target` builds it. A Dockerfile that the repository's own scripts, Makefile or
-    CI run with `docker run --user <non-root>` (`--user $(id -u):$(id -g)`) runs unprivileged: the only
-    Dockerfile, or the one a `docker build -t <tag>` there builds for the image that run names.
+    since `docker build` without `--target` builds it. A Dockerfile that the repository's own scripts, Makefile,
+    CI or instructions (a shell code block of the root README or a `docs/` page) run with
+    `docker run --user <non-root>` (`--user $(id -u):$(id -g)`) runs unprivileged: the only Dockerfile, or the one
+    a `docker build -t <tag>` there builds for the image that run names.
 
     ## Why it matters
     A container running as root writes root-owned files into mounted data and output folders, so the next run on
@@ -811,9 +812,9 @@ class RunsAsRoot(Rule):
     severity = Severity.WARNING
     summary = "The final stage runs as root"
 
-    def check(self, dockerfiles, devcontainers, shell_commands):
+    def check(self, dockerfiles, devcontainers, shell_commands, documented_commands):
         by_dockerfile = {container.dockerfile: container for container in devcontainers}
-        unprivileged = unprivileged_runs(shell_commands, dockerfiles)
+        unprivileged = unprivileged_runs([*shell_commands, *documented_commands], dockerfiles)
         for path, dockerfile in dockerfiles.items():
             final = dockerfile.final_stage
             if final is None:
@@ -919,8 +920,8 @@ def run_options(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def unprivileged_runs(shell_commands, dockerfiles) -> set[str]:
-    """Dockerfiles that the repository's own scripts, Makefile or CI run with `docker run --user <non-root>`: the
-    only Dockerfile, or the one a `docker build -t <tag>` there builds for the image the run names."""
+    """Dockerfiles that the repository's own scripts, Makefile, CI or README run with `docker run --user <non-root>`:
+    the only Dockerfile, or the one a `docker build -t <tag>` there builds for the image the run names."""
     users: list[tuple[str, str]] = []  # (user, the run's words)
     built: dict[str, str] = {}  # tag -> Dockerfile path
     for sourced in shell_commands:
