@@ -511,6 +511,19 @@ def test_dep004_an_import_that_only_arrives_with_a_declared_distribution_is_info
     assert "requirement of pytest" in found["packaging"]["message"]
 
 
+def test_dep004_what_a_requirement_of_a_requirement_brings_is_info_too(make_repo):
+    """six arrives with matplotlib through python-dateutil: the note names the way it comes."""
+    root = make_repo(
+        {
+            "requirements.txt": "matplotlib==3.9.0\n",
+            "data/voxforge.py": "from six.moves import urllib\nimport sox\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert found["six"]["severity"] == "info" and found["sox"]["severity"] == "warning"
+    assert "a requirement of matplotlib (through python-dateutil); declare six" in found["six"]["message"]
+
+
 def test_dep004_says_nothing_where_declaring_changes_nothing(make_repo):
     """A display-only package that a declared one brings, and what only tests import from the test tools or
     from what a declared package brings: the environment has them and no result depends on them."""

@@ -434,7 +434,7 @@ class UndeclaredImport(Rule):
                 continue  # declaring what it comes with provides it: reported with that one
             ordered = sorted(sites, key=site_order)
             declared = provided[ordered[0].path][1]
-            bringers = sorted(name for name in declared if distribution in BRINGS.get(name, ()))
+            bringers = sorted(name for name in declared if distribution in brought_by(name))
             tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
             if not worth_reporting(distribution, bringers, tests_only):
                 continue
@@ -472,8 +472,8 @@ class UndeclaredImport(Rule):
         if bringers:
             message = (
                 f"{first.top} is imported in {where} but {declaration} names it: it only arrives as a requirement "
-                f"of {join_names(bringers)}; declare {distribution} directly, so that a release of "
-                f"{bringers[0]} that drops it cannot break the import"
+                f"of {join_names([through(name, distribution) for name in bringers])}; declare {distribution} "
+                f"directly, so that a release of {bringers[0]} that drops it cannot break the import"
             )
         else:
             message = f"{first.top} is imported in {where} but {declaration} provides it; {advice(first, user_map)}"
@@ -495,6 +495,28 @@ def carried_companions(missing: dict[tuple[str, str], list]) -> set[tuple[str, s
                 carriers.setdefault((folder, companion), set()).add(distribution)
     # one that only companions carry (each other, in a cycle) stays a finding of its own
     return {key for key, names in carriers.items() if any((key[0], name) not in carriers for name in names)}
+
+
+def brought_by(name: str) -> set[str]:
+    """What installing `name` brings, its requirements' requirements included (matplotlib brings six through
+    python-dateutil)."""
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        for brought in BRINGS.get(todo.pop(), ()):
+            if brought not in found and brought != name:
+                found.add(brought)
+                todo.append(brought)
+    return found
+
+
+def through(name: str, distribution: str) -> str:
+    """`name`, and the requirement of it that brings `distribution` when that is not `name` itself
+    ("matplotlib (through python-dateutil)")."""
+    if distribution in BRINGS.get(name, ()):
+        return name
+    middle = next((b for b in BRINGS.get(name, ()) if distribution in brought_by(b)), None)
+    return f"{name} (through {middle})" if middle else name
 
 
 def companions_of(distribution: str) -> set[str]:

@@ -199,6 +199,7 @@ BRINGS: dict[str, tuple[str, ...]] = {
     "tensorflow": ("numpy", "packaging", "protobuf", "h5py", "absl-py", "six", "wrapt", "termcolor", "keras"),
     "keras": ("numpy", "h5py", "absl-py", "rich", "packaging"),
     "requests": ("urllib3", "idna", "certifi", "charset-normalizer"),
+    "python-dateutil": ("six",),
     "imageio": ("numpy", "pillow"),
     "xgboost": ("numpy", "scipy"),
     "lightgbm": ("numpy", "scipy"),
