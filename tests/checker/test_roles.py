@@ -452,3 +452,23 @@ def test_converters_that_write_elsewhere_or_to_scripts_change_nothing(make_repo)
     }
     root = make_repo(files)
     assert role_of(root, "1-nnlm/nnlm.ipynb")[0] != "copy"
+
+
+def test_a_link_to_a_listed_file_is_reported_where_the_file_is(make_repo):
+    """A docs folder that links the notebooks it renders (git stores the links): each problem is reported once, at
+    the real notebook."""
+    import os
+
+    from tests.conftest import git
+
+    real = notebook("import numpy as np\nimport graphviz\nprint(np.random.rand())\n")
+    root = make_repo({"requirements.txt": "numpy==2.0.0\n", "notebooks/overview.ipynb": real}, commit=False)
+    (root / "docs/source/notebooks").mkdir(parents=True)
+    os.symlink("../../../notebooks/overview.ipynb", root / "docs/source/notebooks/overview.ipynb")
+    git(root, "add", "-A")
+    found = findings(root, select="DEP004,RNG001")
+    assert {(f["code"], f["path"]) for f in found} == {
+        ("DEP004", "notebooks/overview.ipynb"),
+        ("RNG001", "notebooks/overview.ipynb"),
+    }
+    assert all(not f.get("related") for f in found)

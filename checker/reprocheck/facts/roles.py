@@ -12,7 +12,8 @@ whose package is inside it, and which carries its own licence or is a package th
 vendor, from folders whose README's title marks them deprecated or unmaintained (archived material), and from
 copies of notebooks: the same code cells as another notebook, or written by a copy command the repository runs
 (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted from a script
-next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`).
+next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a listed file (a docs
+folder linking the notebooks it renders) is a copy of that file too.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from __future__ import annotations
 import ast
 import fnmatch
 import hashlib
+import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -35,6 +38,7 @@ from reprocheck.facts.imports import last_name
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.shell import Command, _is_script_candidate, load_script, split_commands, strip_wrappers
 from reprocheck.facts.structured import load_setup_cfg, load_toml
+from reprocheck.project import listed_stat
 
 EXPERIMENT = "experiment"
 # Roles are tried in the order of DEFAULT_ROLES (vendored first); `experiment` globs win over all of them.
@@ -158,7 +162,20 @@ class Roles:
         return tuple(found)
 
     def is_copy(self, path: str) -> bool:
-        return filekinds.is_notebook(path) and path in self.notebook_copies
+        return (filekinds.is_notebook(path) and path in self.notebook_copies) or self.link_target(path) is not None
+
+    def link_target(self, path: str) -> str | None:
+        """The listed file that `path`, a symbolic link inside the repository, points to (a docs folder linking
+        the notebooks it renders): the same file, reported where it really is."""
+        info = listed_stat(os.path.join(self.project.root, path))
+        if info is None or not stat.S_ISLNK(info.st_mode):
+            return None
+        real = os.path.realpath(os.path.join(self.project.root, path))
+        root = os.path.realpath(self.project.root)
+        if not real.startswith(root + os.sep):
+            return None
+        target = os.path.relpath(real, root).replace(os.sep, "/")
+        return target if target != path and target in self.project.file_set else None
 
     @cached_property
     def notebook_copies(self) -> dict[str, str]:
@@ -225,6 +242,9 @@ class Roles:
                 return "vendored", f"a vendored copy of {copy.distribution} in {copy.folder}/"
         if filekinds.is_notebook(path) and path in self.notebook_copies:
             return "copy", f"a copy of {self.notebook_copies[path]}"
+        target = self.link_target(path)
+        if target is not None:
+            return "copy", f"a link to {target}"
         for folder in self.retired_folders:
             if path.startswith(folder + "/"):
                 return "archive", f"the README of {folder}/ marks it deprecated"
