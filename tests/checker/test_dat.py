@@ -1525,15 +1525,46 @@ def test_dat005_a_callers_variable_set_elsewhere_is_not_what_it_passes(make_repo
 
 
 def test_dat002_a_folder_of_artifacts_is_one_finding(make_repo):
-    """One `dvc add <folder>` versions a folder of fold lists: one finding, the other files related; two artifacts
-    of a folder, and the root's, stay one finding each."""
-    folds = {f"datasets/folds/list_valid{i}_400.csv": "id\n1\n2\n" for i in range(5)}
-    root = make_repo({**folds, "models/a.pt": b"PK\x03\x04", "models/b.pt": b"PK\x03\x04", "table.csv": "a\n1\n"})
+    """One `dvc add <folder>` versions a folder of data tables: one finding, the other files related; two
+    artifacts of a folder, and the root's, stay one finding each."""
+    shards = {f"datasets/shards/part{i}_400.csv": "x,y\n0.1,2\n" for i in range(5)}
+    root = make_repo({**shards, "models/a.pt": b"PK\x03\x04", "models/b.pt": b"PK\x03\x04", "table.csv": "a\n1\n"})
     found = {f["path"]: f for f in of(root, "DAT002")}
-    assert set(found) == {"datasets/folds/list_valid0_400.csv", "models/a.pt", "models/b.pt", "table.csv"}
-    folded = found["datasets/folds/list_valid0_400.csv"]
+    assert set(found) == {"datasets/shards/part0_400.csv", "models/a.pt", "models/b.pt", "table.csv"}
+    folded = found["datasets/shards/part0_400.csv"]
     assert folded["message"].startswith(
-        "5 data/model artifacts in datasets/folds/ are tracked in git (list_valid0_400.csv, list_valid1_400.csv, "
-        "list_valid2_400.csv and 2 more, 35 B in all); track the folder with DVC (`dvc add datasets/folds`)"
+        "5 data/model artifacts in datasets/shards/ are tracked in git (part0_400.csv, part1_400.csv, "
+        "part2_400.csv and 2 more, 50 B in all); track the folder with DVC (`dvc add datasets/shards`)"
     )
-    assert [r["path"] for r in folded["related"]] == [f"datasets/folds/list_valid{i}_400.csv" for i in range(1, 5)]
+    assert [r["path"] for r in folded["related"]] == [f"datasets/shards/part{i}_400.csv" for i in range(1, 5)]
+
+
+def test_dat002_split_definitions_stay_in_git(make_repo):
+    """Small tables of the ids of a train/validation split or of CV folds (in a folds/ or splits/ folder, or named
+    for a split) make the split reproducible; tables with measurements, text or other columns are data."""
+    ids = "".join(f"{i:010x}\n" for i in range(400))
+    splits = {
+        "datasets/folds/list_train0_3600.csv": ids,
+        "datasets/folds/list_valid0_400.csv": ids,
+        "data/splits/train.csv": "path\nimg/0001.png\nimg/0002.png\n",
+        "data/splits/test.tsv": "img/0003.png\nimg/0004.png\n",
+        "data/kfold.csv": "image_id,fold\na1,0\na2,1\na3,4\n",
+        "data/train_ids.csv": "1001\n1002\n1003\n",
+        "cv_folds/fold_2.csv": "\ufeffid,split\nx1,train\nx2,valid\n",
+        "meta/valid_list.csv": "scans/a.nii.gz\nscans/b.nii.gz\n",
+    }
+    data = {
+        # named for a split, but a table of features and labels, of text, or of measurements: data
+        "data/splits/train.csv": "x1,x2,label\n0.1,0.2,1\n0.3,0.4,0\n",
+        "data/folds/fold0.csv": "id,label\na1,cat\na2,dog\n",
+        "data/train_split.csv": "the first review was good\nthe second was bad\n",
+        "folds/train_ids.csv": "0.25\n0.75\n",
+        "splits/valid.csv": "id,fold\na1,0\na2,1\na3,banana\n",
+        # ids, but neither in a split folder nor named for one
+        "data/customers.csv": "1001\n1002\n",
+        # a split folder, but not a text table (a tensor of indices) or too large for a hand-kept split
+        "splits/train_idx.npy": b"\x93NUMPY\x01\x00",
+        "folds/big_train_ids.csv": "".join(f"{i:012d}\n" for i in range(100_000)),
+    }
+    assert of(make_repo(splits), "DAT002") == []
+    assert sorted(f["path"] for f in of(make_repo(data), "DAT002")) == sorted(data)

@@ -197,7 +197,11 @@ class ArtifactInGit(Rule):
     package declares as package data or that a module beside it names; it ships in the wheel), files that the
     docs, code or notebooks fetch by their raw GitHub URL (`raw.githubusercontent.com/<owner>/<repo>/main/
     datasets/dataset.csv`: moving them would break that URL), small tables of published results (a `.csv`,
-    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs), DVC
+    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs), split
+    definitions (a `.csv` or `.tsv` of at most 1 MiB in a folder such as `folds/`, `splits/` or `cv_folds/`, or
+    named for a split or fold such as `fold_3.csv`, `train_ids.csv` or `list_valid0.csv`, whose rows each hold one
+    id or path, or an id and its fold number or split name, with an optional `id,fold` header: committing them is
+    what makes the split reproducible; a table with measurements, text or other columns is data), DVC
     stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
     `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep.
     Three or more artifacts of one folder are one finding (one `dvc add <folder>` versions them all; the other
