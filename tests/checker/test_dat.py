@@ -555,19 +555,65 @@ def test_dat005_one_id_once_per_cell_and_function(make_repo):
     root = make_repo({"generate.ipynb": json.dumps(nb, indent=1) + "\n", "models/net.py": module})
     found = of(root, "DAT005")
     places = [(f["path"], f.get("cell"), f["line"]) for f in found]
-    # the cell: backbone at line 4 (line 12 related), the teacher apart; the next cell is its own fix site
+    # the notebook: backbone at cell 1 line 4 (line 12 and the next cell's load related), the teacher apart
     assert places == [
         ("generate.ipynb", 1, 4),
         ("generate.ipynb", 1, 15),
-        ("generate.ipynb", 2, 1),
         ("models/net.py", None, 4),
         ("models/net.py", None, 6),
         ("models/net.py", None, 10),
     ]
-    assert found[0]["message"].endswith("(also at line 12)")
-    assert [place["line"] for place in found[0]["related"]] == [12]
+    assert found[0]["message"].endswith("(also at cell 1 line 12, cell 2 line 1)")
+    assert [(place["cell"], place["line"]) for place in found[0]["related"]] == [(1, 12), (2, 1)]
     assert "also at" not in found[1]["message"]
-    assert found[3]["message"].endswith("(also at line 5)")
+    assert found[2]["message"].endswith("(also at line 5)")
+
+
+def test_dat005_one_model_expression_is_one_fix_site(make_repo):
+    """The model loaded in one cell and its tokenizer in another from the same variable are one fix; so are the
+    loads of one `dummy or name` expression in each branch of a function. Other ids, other expressions and other
+    functions stay apart."""
+    cells = (
+        "from transformers import GPT2Tokenizer, GPT2LMHeadModel\nmodel_type = 'gpt2-xl'\n",
+        "model = GPT2LMHeadModel.from_pretrained(model_type)\n",
+        "def generate(prompt):\n    tok = GPT2Tokenizer.from_pretrained(model_type)\n    return tok(prompt)\n",
+        "other = GPT2LMHeadModel.from_pretrained('distilgpt2')\n",
+    )
+    nb = {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": src}
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    module = (
+        "from transformers import AutoModelForCausalLM, BloomForCausalLM, OPTForCausalLM\n\n"
+        "def load(kind, dummy=None, name='facebook/opt-1.3b'):\n"
+        "    if kind == 'bloom':\n"
+        "        model = BloomForCausalLM.from_pretrained(dummy or name)\n"
+        "    elif kind == 'opt':\n"
+        "        model = OPTForCausalLM.from_pretrained(dummy or name)\n"
+        "    else:\n"
+        "        model = AutoModelForCausalLM.from_pretrained(dummy or name)\n"
+        "    base = AutoModelForCausalLM.from_pretrained(name or dummy)\n"
+        "    return model, base\n\n"
+        "def again(dummy=None, name='facebook/opt-1.3b'):\n"
+        "    return OPTForCausalLM.from_pretrained(dummy or name)\n"
+    )
+    root = make_repo({"generate.ipynb": json.dumps(nb, indent=1) + "\n", "run_model.py": module})
+    found = of(root, "DAT005")
+    assert [(f["path"], f.get("cell"), f["line"]) for f in found] == [
+        ("generate.ipynb", 2, 1),
+        ("generate.ipynb", 4, 1),
+        ("run_model.py", None, 5),
+        ("run_model.py", None, 10),
+        ("run_model.py", None, 14),
+    ]
+    assert found[0]["message"].endswith("(also at cell 3 line 2)")
+    assert found[2]["message"].endswith("(also at lines 7, 9)")
+    assert [r["line"] for r in found[2]["related"]] == [7, 9]
 
 
 def test_dat005_look_alikes(make_repo):

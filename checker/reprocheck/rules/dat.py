@@ -1388,6 +1388,8 @@ def hub_key(node: ast.expr | None) -> str | None:
         return node.attr
     if isinstance(node, ast.Name):
         return node.id
+    if node is not None:
+        return ast.unparse(node)  # the same expression (`dummy_weights or model_name`) names the same model
     return None
 
 
@@ -1403,9 +1405,12 @@ def hub_keys(module, judged, resolver) -> dict[int, str]:
     return keys
 
 
-def also_at(message: str, related: list[Location]) -> str:
+def also_at(message: str, related: list[Location], cell: int | None = None) -> str:
+    """The message with the other sites: their lines, or their cells and lines when one is in another cell."""
     if not related:
         return message
+    if any(r.cell != cell for r in related):
+        return f"{message} (also at {', '.join(f'cell {r.cell} line {r.line}' for r in related)})"
     return f"{message} (also at line{'s' if len(related) > 1 else ''} {', '.join(str(r.line) for r in related)})"
 
 
@@ -1458,9 +1463,10 @@ class UnpinnedRemoteArtifact(Rule):
     a model from the hub compares against its current weights on purpose, and pinning the test alone changes
     nothing. A test that runs the hub's code (`trust_remote_code=True`) from a moving branch still is, at info.
 
-    One id is one fix: the loads of one hub id in one function, or in one notebook cell (`cfg["backbone"]` read by
-    `AutoConfig` and by `AutoTokenizer`, `self.cfg["backbone"]` alike), are reported once, at the first, with the
-    others as related locations.
+    One id is one fix: the loads of one hub id in one function, or in one notebook (`cfg["backbone"]` read by
+    `AutoConfig` and by `AutoTokenizer`, `self.cfg["backbone"]` alike; the model loaded in one cell and its
+    tokenizer in another from the same `model_type`; the same `dummy_weights or model_name` loaded in each branch
+    of an `if`/`elif` on the architecture), are reported once, at the first, with the others as related locations.
 
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
@@ -1524,14 +1530,22 @@ class UnpinnedRemoteArtifact(Rule):
                     )
                 yield finding
         cell_findings = []
+        # hub loads of one id in one notebook, any cell: (path, key) -> [(cell, module, line, message, related)]
+        notebook_loads: dict[tuple[str, str], list[tuple]] = {}
         for (path, index), module in analysed_cells.items():
             values = KeyValues(by_notebook[path])
             judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
-            for (line, message, _, _), others in once_per_function(judged, hub_keys(module, judged, resolver), True):
+            keys = hub_keys(module, judged, resolver)
+            for (line, message, call, _), others in once_per_function(judged, keys, True):
                 related = [Location(path, other, cell=index, json_line=module.file_line(other)) for other, *_ in others]
+                if id(call) in keys:
+                    notebook_loads.setdefault((path, keys[id(call)]), []).append(
+                        (index, module, line, message, related)
+                    )
+                    continue
                 cell_findings.append(
                     self.finding(
-                        also_at(message, related),
+                        also_at(message, related, index),
                         path,
                         line,
                         cell=index,
@@ -1539,6 +1553,21 @@ class UnpinnedRemoteArtifact(Rule):
                         related=related,
                     )
                 )
+        for (path, _), loads in notebook_loads.items():
+            (index, module, line, message, related), *rest = sorted(loads, key=lambda load: (load[0], load[2]))
+            for other_index, other, other_line, _, other_related in rest:
+                related.append(Location(path, other_line, cell=other_index, json_line=other.file_line(other_line)))
+                related.extend(other_related)
+            cell_findings.append(
+                self.finding(
+                    also_at(message, related, index),
+                    path,
+                    line,
+                    cell=index,
+                    json_line=module.file_line(line),
+                    related=related,
+                )
+            )
         cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
         for finding in cell_findings:
             yield quick_start_note(finding, notebooks[finding.path], project)
