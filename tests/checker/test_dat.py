@@ -1614,3 +1614,52 @@ def test_dat002_split_definitions_stay_in_git(make_repo):
     }
     assert of(make_repo(splits), "DAT002") == []
     assert sorted(f["path"] for f in of(make_repo(data), "DAT002")) == sorted(data)
+
+
+def test_dat005_in_a_class_nothing_uses_is_info(make_repo):
+    """A load in a method of a class that no module, notebook, script or config names runs only for someone who
+    imports the class on their own: info. A class named by a config `target:`, instantiated in another module or
+    in its own, registered by a decorator, or a plain function stay warnings."""
+    module = (
+        "from transformers import T5EncoderModel\n\n"
+        "def register(cls):\n    return cls\n\n"
+        "class FrozenByT5Embedder:\n"
+        "    def __init__(self, version='google/byt5-base'):\n"
+        "        self.model = T5EncoderModel.from_pretrained(version)\n\n"
+        "class FrozenCLIPEmbedder:\n"
+        "    def __init__(self, version='openai/clip-vit-large-patch14'):\n"
+        "        self.model = T5EncoderModel.from_pretrained(version)\n\n"
+        "class FrozenT5Embedder:\n"
+        "    def __init__(self, version='google/t5-v1_1-xl'):\n"
+        "        self.model = T5EncoderModel.from_pretrained(version)\n\n"
+        "class Combined:\n"
+        "    def __init__(self):\n        self.t5 = FrozenT5Embedder()\n\n"
+        "@register\nclass Registered:\n"
+        "    def __init__(self):\n        self.model = T5EncoderModel.from_pretrained('google/t5-small')\n\n"
+        "class Imported:\n"
+        "    def __init__(self):\n        self.model = T5EncoderModel.from_pretrained('google/t5-base')\n\n"
+        "def load():\n    return T5EncoderModel.from_pretrained('google/t5-large')\n"
+    )
+    config = "model:\n  target: sgm.modules.encoders.modules.FrozenCLIPEmbedder\n"
+    root = make_repo(
+        {
+            "requirements.txt": "transformers==4.44.0\n",
+            "sgm/__init__.py": "",
+            "sgm/modules/encoders/modules.py": module,
+            "configs/sdxl.yaml": config,
+            "scripts/run.py": "from sgm.modules.encoders.modules import Imported\n",
+            "README.md": "You may also use FrozenByT5Embedder.\n",  # documentation instantiates nothing
+        }
+    )
+    found = {f["line"]: f for f in of(root, "DAT005")}
+    assert {line: f["severity"] for line, f in found.items()} == {
+        8: "info",
+        12: "warning",
+        16: "warning",
+        25: "warning",
+        29: "warning",
+        32: "warning",
+    }
+    assert found[8]["message"].endswith(
+        "(info: in FrozenByT5Embedder, a class that nothing in the repository instantiates and no config names)"
+    )

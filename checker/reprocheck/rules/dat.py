@@ -1328,6 +1328,63 @@ def path_or_url(module, call: ast.Call, loader) -> bool:
     return False
 
 
+class UnusedClasses:
+    """Classes that nothing in the repository names but their own definition: no module, notebook, script or
+    config mentions them (`FrozenByT5Embedder()`, `target: sgm.modules.encoders.modules.FrozenByT5Embedder`,
+    `from .modules import FrozenByT5Embedder`), and no decorator registers them. A load in their methods runs
+    only for someone who imports the class on their own."""
+
+    def __init__(self, project, python_modules):
+        self.project = project
+        self.python_modules = python_modules
+        self.methods: dict[str, dict[int, ast.ClassDef]] = {}  # module path -> id(method) -> its class
+        self.answers: dict[tuple[str, str], bool] = {}
+        self._texts: list[tuple[str, str]] | None = None
+
+    def owner(self, module, scope: Scope) -> str | None:
+        """The class whose method `scope` is, when that class is unused; else None."""
+        if scope.owner is None or module.tree is None:
+            return None
+        if module.path not in self.methods:
+            self.methods[module.path] = {
+                id(item): node
+                for node in module.tree.body
+                if isinstance(node, ast.ClassDef)
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            }
+        cls = self.methods[module.path].get(id(scope.owner))
+        if cls is None or cls.decorator_list or cls.name.startswith("_"):
+            return None
+        key = (module.path, cls.name)
+        if key not in self.answers:
+            self.answers[key] = not self.named_elsewhere(module, cls.name)
+        return cls.name if self.answers[key] else None
+
+    def named_elsewhere(self, module, name: str) -> bool:
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        if len(word.findall(module.text)) > 1:  # more than its `class` line
+            return True
+        return any(path != module.path and name in text and word.search(text) for path, text in self.texts)
+
+    @property
+    def texts(self) -> list[tuple[str, str]]:
+        """The code, notebooks, scripts and configs of the repository (not its documentation)."""
+        if self._texts is None:
+            self._texts = [(path, module.text) for path, module in self.python_modules.items()]
+            for path in self.project.select(lambda rel: rel.lower().endswith(USE_SUFFIXES)):
+                try:
+                    self._texts.append((path, self.project.read_text(path, USE_MAX_BYTES)))
+                except UnreadableFile:
+                    continue
+        return self._texts
+
+
+# Files whose mention of a class may instantiate it (besides Python modules).
+USE_SUFFIXES = (".ipynb", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".sh", ".txt", ".jsonnet", ".gin")
+USE_MAX_BYTES = 4 * 1024 * 1024  # larger files are data, not configs
+
+
 def hub_entry_modules(python_modules, module_index) -> frozenset[str]:
     """`hubconf.py` and the project's modules that it imports: its torch.hub entry points. The weights they
     fetch from fixed, versioned URLs are the ones the project itself publishes."""
@@ -1457,7 +1514,10 @@ class UnpinnedRemoteArtifact(Rule):
     its value is a URL, the other branch reading the same value as a local file (`load_state_dict_from_url(w) if
     urlparse(w).scheme else torch.load(w)`), fetches whatever path or URL the caller gives: reported only when the
     value has a literal default. A model whose weights a later full `load_state_dict` (not `strict=False`) of the
-    same function replaces runs the project's own checkpoint, not the hub's weights: not reported.
+    same function replaces runs the project's own checkpoint, not the hub's weights: not reported. A load in a
+    method of a class that nothing in the repository names but its own definition (no module, notebook, script
+    or config mentions it, as code or as a config's `target: pkg.module.Class`, and no decorator registers it) runs
+    only for someone who imports the class on their own: reported at info.
 
     Tests (the `test` role: `tests/`, `test_*.py`, ...; see the `roles` setting) are not judged: a test that loads
     a model from the hub compares against its current weights on purpose, and pinning the test alone changes
@@ -1517,16 +1577,22 @@ class UnpinnedRemoteArtifact(Rule):
         by_notebook: dict[str, list] = {}
         for (path, _), module in cells.items():
             by_notebook.setdefault(path, []).append(module)
+        unused = UnusedClasses(project, python_modules)
         for module in analysed:
             values = KeyValues([module])
             judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
-            for (line, message, call, _), others in once_per_function(judged, hub_keys(module, judged, resolver)):
+            for (line, message, call, scope), others in once_per_function(judged, hub_keys(module, judged, resolver)):
                 related = [Location(module.path, other_line) for other_line, *_ in others]
                 finding = self.finding(also_at(message, related), module.path, line, related=related)
                 if module.path in entry_modules and call_name(module, call) in table.PUBLISHED_WEIGHT_LOADERS:
                     finding.severity = Severity.INFO
                     finding.message += (
                         " (info: weights the project publishes through its torch.hub entry points, hubconf.py)"
+                    )
+                elif (name := unused.owner(module, scope)) is not None:
+                    finding.severity = Severity.INFO
+                    finding.message += (
+                        f" (info: in {name}, a class that nothing in the repository instantiates and no config names)"
                     )
                 yield finding
         cell_findings = []
