@@ -555,19 +555,65 @@ def test_dat005_one_id_once_per_cell_and_function(make_repo):
     root = make_repo({"generate.ipynb": json.dumps(nb, indent=1) + "\n", "models/net.py": module})
     found = of(root, "DAT005")
     places = [(f["path"], f.get("cell"), f["line"]) for f in found]
-    # the cell: backbone at line 4 (line 12 related), the teacher apart; the next cell is its own fix site
+    # the notebook: backbone at cell 1 line 4 (line 12 and the next cell's load related), the teacher apart
     assert places == [
         ("generate.ipynb", 1, 4),
         ("generate.ipynb", 1, 15),
-        ("generate.ipynb", 2, 1),
         ("models/net.py", None, 4),
         ("models/net.py", None, 6),
         ("models/net.py", None, 10),
     ]
-    assert found[0]["message"].endswith("(also at line 12)")
-    assert [place["line"] for place in found[0]["related"]] == [12]
+    assert found[0]["message"].endswith("(also at cell 1 line 12, cell 2 line 1)")
+    assert [(place["cell"], place["line"]) for place in found[0]["related"]] == [(1, 12), (2, 1)]
     assert "also at" not in found[1]["message"]
-    assert found[3]["message"].endswith("(also at line 5)")
+    assert found[2]["message"].endswith("(also at line 5)")
+
+
+def test_dat005_one_model_expression_is_one_fix_site(make_repo):
+    """The model loaded in one cell and its tokenizer in another from the same variable are one fix; so are the
+    loads of one `dummy or name` expression in each branch of a function. Other ids, other expressions and other
+    functions stay apart."""
+    cells = (
+        "from transformers import GPT2Tokenizer, GPT2LMHeadModel\nmodel_type = 'gpt2-xl'\n",
+        "model = GPT2LMHeadModel.from_pretrained(model_type)\n",
+        "def generate(prompt):\n    tok = GPT2Tokenizer.from_pretrained(model_type)\n    return tok(prompt)\n",
+        "other = GPT2LMHeadModel.from_pretrained('distilgpt2')\n",
+    )
+    nb = {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [], "source": src}
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    module = (
+        "from transformers import AutoModelForCausalLM, BloomForCausalLM, OPTForCausalLM\n\n"
+        "def load(kind, dummy=None, name='facebook/opt-1.3b'):\n"
+        "    if kind == 'bloom':\n"
+        "        model = BloomForCausalLM.from_pretrained(dummy or name)\n"
+        "    elif kind == 'opt':\n"
+        "        model = OPTForCausalLM.from_pretrained(dummy or name)\n"
+        "    else:\n"
+        "        model = AutoModelForCausalLM.from_pretrained(dummy or name)\n"
+        "    base = AutoModelForCausalLM.from_pretrained(name or dummy)\n"
+        "    return model, base\n\n"
+        "def again(dummy=None, name='facebook/opt-1.3b'):\n"
+        "    return OPTForCausalLM.from_pretrained(dummy or name)\n"
+    )
+    root = make_repo({"generate.ipynb": json.dumps(nb, indent=1) + "\n", "run_model.py": module})
+    found = of(root, "DAT005")
+    assert [(f["path"], f.get("cell"), f["line"]) for f in found] == [
+        ("generate.ipynb", 2, 1),
+        ("generate.ipynb", 4, 1),
+        ("run_model.py", None, 5),
+        ("run_model.py", None, 10),
+        ("run_model.py", None, 14),
+    ]
+    assert found[0]["message"].endswith("(also at cell 3 line 2)")
+    assert found[2]["message"].endswith("(also at lines 7, 9)")
+    assert [r["line"] for r in found[2]["related"]] == [7, 9]
 
 
 def test_dat005_look_alikes(make_repo):
@@ -1525,15 +1571,95 @@ def test_dat005_a_callers_variable_set_elsewhere_is_not_what_it_passes(make_repo
 
 
 def test_dat002_a_folder_of_artifacts_is_one_finding(make_repo):
-    """One `dvc add <folder>` versions a folder of fold lists: one finding, the other files related; two artifacts
-    of a folder, and the root's, stay one finding each."""
-    folds = {f"datasets/folds/list_valid{i}_400.csv": "id\n1\n2\n" for i in range(5)}
-    root = make_repo({**folds, "models/a.pt": b"PK\x03\x04", "models/b.pt": b"PK\x03\x04", "table.csv": "a\n1\n"})
+    """One `dvc add <folder>` versions a folder of data tables: one finding, the other files related; two
+    artifacts of a folder, and the root's, stay one finding each."""
+    shards = {f"datasets/shards/part{i}_400.csv": "x,y\n0.1,2\n" for i in range(5)}
+    root = make_repo({**shards, "models/a.pt": b"PK\x03\x04", "models/b.pt": b"PK\x03\x04", "table.csv": "a\n1\n"})
     found = {f["path"]: f for f in of(root, "DAT002")}
-    assert set(found) == {"datasets/folds/list_valid0_400.csv", "models/a.pt", "models/b.pt", "table.csv"}
-    folded = found["datasets/folds/list_valid0_400.csv"]
+    assert set(found) == {"datasets/shards/part0_400.csv", "models/a.pt", "models/b.pt", "table.csv"}
+    folded = found["datasets/shards/part0_400.csv"]
     assert folded["message"].startswith(
-        "5 data/model artifacts in datasets/folds/ are tracked in git (list_valid0_400.csv, list_valid1_400.csv, "
-        "list_valid2_400.csv and 2 more, 35 B in all); track the folder with DVC (`dvc add datasets/folds`)"
+        "5 data/model artifacts in datasets/shards/ are tracked in git (part0_400.csv, part1_400.csv, "
+        "part2_400.csv and 2 more, 50 B in all); track the folder with DVC (`dvc add datasets/shards`)"
     )
-    assert [r["path"] for r in folded["related"]] == [f"datasets/folds/list_valid{i}_400.csv" for i in range(1, 5)]
+    assert [r["path"] for r in folded["related"]] == [f"datasets/shards/part{i}_400.csv" for i in range(1, 5)]
+
+
+def test_dat002_split_definitions_stay_in_git(make_repo):
+    """Small tables of the ids of a train/validation split or of CV folds (in a folds/ or splits/ folder, or named
+    for a split) make the split reproducible; tables with measurements, text or other columns are data."""
+    ids = "".join(f"{i:010x}\n" for i in range(400))
+    splits = {
+        "datasets/folds/list_train0_3600.csv": ids,
+        "datasets/folds/list_valid0_400.csv": ids,
+        "data/splits/train.csv": "path\nimg/0001.png\nimg/0002.png\n",
+        "data/splits/test.tsv": "img/0003.png\nimg/0004.png\n",
+        "data/kfold.csv": "image_id,fold\na1,0\na2,1\na3,4\n",
+        "data/train_ids.csv": "1001\n1002\n1003\n",
+        "cv_folds/fold_2.csv": "\ufeffid,split\nx1,train\nx2,valid\n",
+        "meta/valid_list.csv": "scans/a.nii.gz\nscans/b.nii.gz\n",
+    }
+    data = {
+        # named for a split, but a table of features and labels, of text, or of measurements: data
+        "data/splits/train.csv": "x1,x2,label\n0.1,0.2,1\n0.3,0.4,0\n",
+        "data/folds/fold0.csv": "id,label\na1,cat\na2,dog\n",
+        "data/train_split.csv": "the first review was good\nthe second was bad\n",
+        "folds/train_ids.csv": "0.25\n0.75\n",
+        "splits/valid.csv": "id,fold\na1,0\na2,1\na3,banana\n",
+        # ids, but neither in a split folder nor named for one
+        "data/customers.csv": "1001\n1002\n",
+        # a split folder, but not a text table (a tensor of indices) or too large for a hand-kept split
+        "splits/train_idx.npy": b"\x93NUMPY\x01\x00",
+        "folds/big_train_ids.csv": "".join(f"{i:012d}\n" for i in range(100_000)),
+    }
+    assert of(make_repo(splits), "DAT002") == []
+    assert sorted(f["path"] for f in of(make_repo(data), "DAT002")) == sorted(data)
+
+
+def test_dat005_in_a_class_nothing_uses_is_info(make_repo):
+    """A load in a method of a class that no module, notebook, script or config names runs only for someone who
+    imports the class on their own: info. A class named by a config `target:`, instantiated in another module or
+    in its own, registered by a decorator, or a plain function stay warnings."""
+    module = (
+        "from transformers import T5EncoderModel\n\n"
+        "def register(cls):\n    return cls\n\n"
+        "class FrozenByT5Embedder:\n"
+        "    def __init__(self, version='google/byt5-base'):\n"
+        "        self.model = T5EncoderModel.from_pretrained(version)\n\n"
+        "class FrozenCLIPEmbedder:\n"
+        "    def __init__(self, version='openai/clip-vit-large-patch14'):\n"
+        "        self.model = T5EncoderModel.from_pretrained(version)\n\n"
+        "class FrozenT5Embedder:\n"
+        "    def __init__(self, version='google/t5-v1_1-xl'):\n"
+        "        self.model = T5EncoderModel.from_pretrained(version)\n\n"
+        "class Combined:\n"
+        "    def __init__(self):\n        self.t5 = FrozenT5Embedder()\n\n"
+        "@register\nclass Registered:\n"
+        "    def __init__(self):\n        self.model = T5EncoderModel.from_pretrained('google/t5-small')\n\n"
+        "class Imported:\n"
+        "    def __init__(self):\n        self.model = T5EncoderModel.from_pretrained('google/t5-base')\n\n"
+        "def load():\n    return T5EncoderModel.from_pretrained('google/t5-large')\n"
+    )
+    config = "model:\n  target: sgm.modules.encoders.modules.FrozenCLIPEmbedder\n"
+    root = make_repo(
+        {
+            "requirements.txt": "transformers==4.44.0\n",
+            "sgm/__init__.py": "",
+            "sgm/modules/encoders/modules.py": module,
+            "configs/sdxl.yaml": config,
+            "scripts/run.py": "from sgm.modules.encoders.modules import Imported\n",
+            "README.md": "You may also use FrozenByT5Embedder.\n",  # documentation instantiates nothing
+        }
+    )
+    found = {f["line"]: f for f in of(root, "DAT005")}
+    assert {line: f["severity"] for line, f in found.items()} == {
+        8: "info",
+        12: "warning",
+        16: "warning",
+        25: "warning",
+        29: "warning",
+        32: "warning",
+    }
+    assert found[8]["message"].endswith(
+        "(info: in FrozenByT5Embedder, a class that nothing in the repository instantiates and no config names)"
+    )

@@ -604,7 +604,10 @@ def test_dkr009_dev_container_lookalikes_still_fire(make_repo):
         (".devcontainer/root/Dockerfile", "the dev container .devcontainer/root/devcontainer.json runs as root"),
         ("Dockerfile", "the final stage"),
     ]
-    assert found[0][2].endswith('runs as root: set "remoteUser" in .devcontainer/devcontainer.json (or add `USER app`)')
+    assert (
+        'runs as root: set "remoteUser" in .devcontainer/devcontainer.json (or add `USER app`) (info: a dev'
+        in (found[0][2])
+    )
 
 
 def test_dkr009_dev_container_target_stage(make_repo):
@@ -868,3 +871,52 @@ def test_dkr009_the_repositorys_own_docker_run_passes_a_non_root_user(make_repo)
         "docker_run.sh": run_script,
     }
     assert [(path, line) for path, line, _ in dkr(make_repo, dev, "DKR009")] == [("Dockerfile", 5)]
+
+
+# -- dev containers ------------------------------------------------------------------------------------------------
+DEV_DOCKERFILE = "FROM python:3.11-slim\nRUN pip install torch\nRUN python3 -m pip install --upgrade pip setuptools\n"
+
+
+def test_dkr_a_dockerfile_only_a_dev_container_builds_reports_at_info(make_repo):
+    """DKR003, DKR004 and DKR009 report at info in a Dockerfile that only devcontainer.json builds: the editor's
+    development environment, not the one experiments run in. The same Dockerfile named by CI, a Makefile, a
+    script or a compose file (and a Dockerfile no dev container builds) keeps its severity; DKR001, DKR002 and
+    DKR007 keep theirs everywhere."""
+    dev = {
+        ".devcontainer/devcontainer.json": '{"build": {"dockerfile": "Dockerfile", "context": ".."}}',
+        ".devcontainer/Dockerfile": DEV_DOCKERFILE + "ADD https://astral.sh/uv/install.sh /uv.sh\n",
+        "setup/docker/.devcontainer/devcontainer.json": '{"build": {"dockerfile": "../Dockerfile"}}',
+        "setup/docker/Dockerfile": DEV_DOCKERFILE,
+        "Dockerfile": DEV_DOCKERFILE,  # the experiment image: no dev container builds it
+        "README.md": "Build it with `docker build -f .devcontainer/Dockerfile .`\n",  # docs build nothing
+    }
+    found = findings(make_repo(dev), select="DKR003,DKR004,DKR007,DKR009")
+    severities = sorted((f["path"], f["code"], f["severity"]) for f in found)
+    assert severities == [
+        (".devcontainer/Dockerfile", "DKR003", "info"),
+        (".devcontainer/Dockerfile", "DKR004", "info"),
+        (".devcontainer/Dockerfile", "DKR004", "info"),
+        (".devcontainer/Dockerfile", "DKR007", "warning"),
+        (".devcontainer/Dockerfile", "DKR009", "info"),
+        ("Dockerfile", "DKR003", "warning"),
+        ("Dockerfile", "DKR004", "info"),  # build tooling only: info anyway
+        ("Dockerfile", "DKR004", "warning"),
+        ("Dockerfile", "DKR009", "warning"),
+        ("setup/docker/Dockerfile", "DKR003", "info"),
+        ("setup/docker/Dockerfile", "DKR004", "info"),
+        ("setup/docker/Dockerfile", "DKR004", "info"),
+        ("setup/docker/Dockerfile", "DKR009", "info"),
+    ]
+    note = "(info: a dev container's Dockerfile, built only by .devcontainer/devcontainer.json: the development"
+    assert all(note in f["message"] for f in found if f["path"] == ".devcontainer/Dockerfile" and f["code"] != "DKR007")
+    builders = {
+        ".github/workflows/image.yml": "on: [push]\njobs:\n  b:\n    runs-on: ubuntu-22.04\n    steps:\n"
+        "      - run: docker build -f .devcontainer/Dockerfile -t exp .\n",
+        "Makefile": "image:\n\tdocker build -f ./setup/docker/Dockerfile -t exp .\n",
+        "scripts/build.sh": "docker build -f ../.devcontainer/Dockerfile ..\n",
+        "docker-compose.yml": "services:\n  train:\n    build:\n      dockerfile: setup/docker/Dockerfile\n",
+    }
+    for name, text in builders.items():
+        found = findings(make_repo({**dev, name: text}), select="DKR003")
+        built = ".devcontainer/Dockerfile" if ".devcontainer" in text else "setup/docker/Dockerfile"
+        assert [f["severity"] for f in found if f["path"] == built] == ["warning"], name

@@ -537,3 +537,58 @@ def test_nb001_a_notebook_showing_no_result_is_not_doubted(make_repo):
     hook = "repos:\n  - repo: https://github.com/kynan/nbstripout\n    rev: 0.6.1\n    hooks:\n      - id: nbstripout\n"
     root = make_repo({"badge.ipynb": notebook(code("b\n", count=4, outputs=[colab_badge()])), policy: hook})
     assert [(f["path"], f["severity"]) for f in of(root, "NB001")] == [("badge.ipynb", "info")]
+
+
+def test_nb001_a_clean_run_after_accounted_earlier_runs_is_not_reported(make_repo):
+    """Counts that run on without a gap from [n] are one top-to-bottom run when the n - 1 runs before it are
+    accounted for: code cells above the first count whose counts were cleared (an install cell), and one run more
+    (the first cell run twice). Later starts, gaps and repeats are still reported."""
+    clean = {
+        # the `!pip install` cell ran first and was cleared since: the run starts at [2]
+        "after_install.ipynb": notebook(
+            code("!pip install ecco\n"),
+            code("import ecco\n", count=2, outputs=[stream("loaded\n")]),
+            code("ecco.run()\n", count=3, outputs=[result(3, "ok")]),
+            code(""),
+        ),
+        # the first cell run twice (a failed import run again)
+        "rerun_first.ipynb": notebook(
+            code("import pandas as pd\n", count=2),
+            code("pd.DataFrame()\n", count=3, outputs=[result(3, "Empty")]),
+            code("print(1)\n", count=4, outputs=[stream("1\n")]),
+        ),
+        "one_cell.ipynb": notebook(markdown("# Try\n"), code("print(1)\n", count=2, outputs=[stream("1\n")])),
+        # two cleared setup cells and a re-run
+        "two_setup.ipynb": notebook(
+            code("!pip install a\n"),
+            code("!git clone x\n"),
+            code("import a\n", count=4, outputs=[stream("a\n")]),
+        ),
+    }
+    assert of(make_repo(clean), "NB001") == []
+    still = {
+        # a run in a kernel already used: nothing accounts for the 20 earlier runs
+        "used_kernel.ipynb": (
+            notebook(code("a = 1\n", count=21), code("a\n", count=22, outputs=[result(22, "1")])),
+            "the first count is [21], not [1]",
+        ),
+        # one cleared cell accounts for one run, the re-run for one more, not for three
+        "too_late.ipynb": (
+            notebook(code("!pip install a\n"), code("a\n", count=5, outputs=[result(5, "1")])),
+            "the first count is [5], not [1]",
+        ),
+        # empty cells never ran: they account for nothing
+        "empty_above.ipynb": (
+            notebook(code("\n"), code(""), code("a\n", count=4, outputs=[result(4, "1")])),
+            "the first count is [4], not [1]",
+        ),
+        # a start at [2] with a gap later is still not one run
+        "gap_after.ipynb": (
+            notebook(code("a = 1\n", count=2), code("a\n", count=4, outputs=[result(4, "1")])),
+            "[4] follows [2]",
+        ),
+    }
+    found = of(make_repo({name: content for name, (content, _) in still.items()}), "NB001")
+    assert sorted(f["path"] for f in found) == sorted(still)
+    for f in found:
+        assert still[f["path"]][1] in f["message"] and f["severity"] == "info"

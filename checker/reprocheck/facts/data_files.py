@@ -8,7 +8,8 @@ that the docs, code or notebooks fetch by its raw GitHub URL (a course dataset r
 `raw.githubusercontent.com/<owner>/<repo>/main/datasets/dataset.csv`). Small tables of published results
 (`results/benchmark.csv`) are for people to read and diff, and so are documents (slides, papers and posters: a
 PDF or presentation in a `slides/`, `paper/` or `docs/` folder, or named so) and the metric logs DVCLive writes
-under `dvclive/`, which DVC's convention commits to git.
+under `dvclive/`, which DVC's convention commits to git. Split definitions (the ids of a train/validation split or
+of CV folds, `folds/list_valid0.csv`) are what makes the split reproducible.
 """
 
 from __future__ import annotations
@@ -80,7 +81,27 @@ class DataFilePurposes:
             return f"published at its raw GitHub URL ({self.published_by_url[rel]})"
         if self.is_results_table(rel):
             return "a small table of published results"
+        if self.is_split_definition(rel):
+            return "a split definition (the ids of a train/validation split or of CV folds)"
         return None
+
+    # -- split definitions ------------------------------------------------------------------------
+    def is_split_definition(self, rel: str) -> bool:
+        """A small text table that lists the ids or paths of a train/validation/test split or of CV folds (in a
+        `folds/` or `splits/` folder, or named so): one column of ids, or ids and their fold or split. Committing
+        it is what makes the split reproducible. Tables with measurements, text or other columns are data."""
+        suffix = posixpath.splitext(rel)[1].lower()
+        if suffix not in table.SPLIT_SUFFIXES:
+            return False
+        folders = rel.split("/")[:-1]
+        stem = posixpath.splitext(posixpath.basename(rel))[0]
+        if not any(table.SPLIT_DIR.match(f) for f in folders) and not table.SPLIT_NAME.search(stem):
+            return False
+        try:
+            text = self.project.read_bytes(rel, table.SPLIT_MAX_BYTES).decode("utf-8-sig")
+        except (UnreadableFile, UnicodeDecodeError):
+            return False
+        return lists_split_ids(text.splitlines()[: table.SPLIT_SAMPLE_ROWS], "\t" if suffix == ".tsv" else ",")
 
     # -- published results ----------------------------------------------------------------------
     def is_results_table(self, rel: str) -> bool:
@@ -185,6 +206,27 @@ class DataFilePurposes:
             if module is not None and module.mentions("package_data") and module.tree is not None:
                 patterns += package_data_globs(posixpath.dirname(path), setup_py_package_data(module.tree))
         return patterns
+
+
+def lists_split_ids(lines: list[str], delimiter: str) -> bool:
+    """Rows of one id or path each, or of an id and its fold number or split name, with an optional header
+    (`id,fold`)."""
+    rows = [[field.strip().strip('"') for field in line.split(delimiter)] for line in lines if line.strip()]
+    if not rows or len({len(row) for row in rows}) != 1 or len(rows[0]) > 2:
+        return False
+    if len(rows[0]) == 2 and not split_row(rows[0]):
+        header, rows = rows[0], rows[1:]
+        if not table.SPLIT_HEADER.search(header[1]) or not all(table.SPLIT_ID.match(f) for f in header):
+            return False
+    return bool(rows) and all(split_row(row) for row in rows[1:]) and (split_row(rows[0]) or len(rows[0]) == 1)
+
+
+def split_row(row: list[str]) -> bool:
+    """An id (a token, not a measurement), and when there is a second field, a fold number or a split name."""
+    first = row[0]
+    if not table.SPLIT_ID.match(first) or table.MEASUREMENT.match(first):
+        return False
+    return len(row) == 1 or table.SPLIT_VALUE.match(row[1]) is not None
 
 
 def matches(rel: str, base: str, pattern: str) -> bool:

@@ -7,6 +7,9 @@ who runs inside the stage it builds (`build.target`, else the final stage; DKR00
 to the json file, `.` by default) is what the build sends (DKR010); `build.args` set the Dockerfile's ARGs, and so
 the image `FROM ${VARIANT}` names (DKR001-DKR003). The files are JSON with comments (JSONC);
 comments and trailing commas are dropped before parsing, keeping every newline so that positions stay true.
+
+A Dockerfile that only dev containers build (no CI workflow, Makefile, shell script or compose file names it) is
+a development environment, not the one experiments run in (`dev_container_dockerfiles`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from dataclasses import dataclass
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.project import UnreadableFile
+
+# Files that build images for other purposes: a Dockerfile they name is not only a dev container's.
+COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
+SCRIPT_SUFFIXES = (".sh", ".bash")
 
 # Strings are kept; comments, then trailing commas, are blanked (newlines kept, so positions stay true).
 JSONC_COMMENT = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
@@ -123,3 +131,40 @@ def devcontainer_of(project, dockerfile: str) -> DevContainer | None:
 def devcontainers(project) -> list[DevContainer]:
     """Dev containers built from a Dockerfile of the repository (see the module docstring)."""
     return load_devcontainers(project)
+
+
+@fact
+def dev_container_dockerfiles(project, devcontainers, ci_configs, makefiles) -> dict[str, str]:
+    """Dockerfile -> the devcontainer.json that builds it, for Dockerfiles that only dev containers build: no CI
+    workflow, Makefile, shell script or compose file names them (`docker build -f .devcontainer/Dockerfile`,
+    `dockerfile: .devcontainer/Dockerfile`, `file:` of a build action)."""
+    built = {container.dockerfile: container.path for container in devcontainers}
+    if not built:
+        return {}
+    builders = {config.path for config in ci_configs} | set(makefiles)
+    builders |= set(project.select(builds_images))
+    for builder in sorted(builders):
+        try:
+            text = project.read_text(builder)
+        except UnreadableFile:
+            continue  # reported by the facts that parse it, if any
+        for dockerfile in [d for d in built if names_path(text, d, posixpath.dirname(builder))]:
+            del built[dockerfile]
+        if not built:
+            break
+    return built
+
+
+def builds_images(rel: str) -> bool:
+    return rel.lower().endswith(SCRIPT_SUFFIXES) or COMPOSE_FILE.match(filekinds.name(rel)) is not None
+
+
+def names_path(text: str, rel: str, folder: str) -> bool:
+    """Whether `text` (a file in `folder`) names the root-relative `rel`: as it is, `./rel`, or relative to the
+    file's folder, as a whole word."""
+    spellings = {rel, posixpath.relpath(rel, folder or ".")}
+    for spelled in spellings:
+        pattern = rf"(?:^|[\s'\"=(:])(?:\./)?{re.escape(spelled)}(?=$|[\s'\");,])"
+        if spelled in text and re.search(pattern, text, re.MULTILINE):
+            return True
+    return False

@@ -197,7 +197,11 @@ class ArtifactInGit(Rule):
     package declares as package data or that a module beside it names; it ships in the wheel), files that the
     docs, code or notebooks fetch by their raw GitHub URL (`raw.githubusercontent.com/<owner>/<repo>/main/
     datasets/dataset.csv`: moving them would break that URL), small tables of published results (a `.csv`,
-    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs), DVC
+    `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs), split
+    definitions (a `.csv` or `.tsv` of at most 1 MiB in a folder such as `folds/`, `splits/` or `cv_folds/`, or
+    named for a split or fold such as `fold_3.csv`, `train_ids.csv` or `list_valid0.csv`, whose rows each hold one
+    id or path, or an id and its fold number or split name, with an optional `id,fold` header: committing them is
+    what makes the split reproducible; a table with measurements, text or other columns is data), DVC
     stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
     `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep.
     Three or more artifacts of one folder are one finding (one `dvc add <folder>` versions them all; the other
@@ -1324,6 +1328,63 @@ def path_or_url(module, call: ast.Call, loader) -> bool:
     return False
 
 
+class UnusedClasses:
+    """Classes that nothing in the repository names but their own definition: no module, notebook, script or
+    config mentions them (`FrozenByT5Embedder()`, `target: sgm.modules.encoders.modules.FrozenByT5Embedder`,
+    `from .modules import FrozenByT5Embedder`), and no decorator registers them. A load in their methods runs
+    only for someone who imports the class on their own."""
+
+    def __init__(self, project, python_modules):
+        self.project = project
+        self.python_modules = python_modules
+        self.methods: dict[str, dict[int, ast.ClassDef]] = {}  # module path -> id(method) -> its class
+        self.answers: dict[tuple[str, str], bool] = {}
+        self._texts: list[tuple[str, str]] | None = None
+
+    def owner(self, module, scope: Scope) -> str | None:
+        """The class whose method `scope` is, when that class is unused; else None."""
+        if scope.owner is None or module.tree is None:
+            return None
+        if module.path not in self.methods:
+            self.methods[module.path] = {
+                id(item): node
+                for node in module.tree.body
+                if isinstance(node, ast.ClassDef)
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            }
+        cls = self.methods[module.path].get(id(scope.owner))
+        if cls is None or cls.decorator_list or cls.name.startswith("_"):
+            return None
+        key = (module.path, cls.name)
+        if key not in self.answers:
+            self.answers[key] = not self.named_elsewhere(module, cls.name)
+        return cls.name if self.answers[key] else None
+
+    def named_elsewhere(self, module, name: str) -> bool:
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        if len(word.findall(module.text)) > 1:  # more than its `class` line
+            return True
+        return any(path != module.path and name in text and word.search(text) for path, text in self.texts)
+
+    @property
+    def texts(self) -> list[tuple[str, str]]:
+        """The code, notebooks, scripts and configs of the repository (not its documentation)."""
+        if self._texts is None:
+            self._texts = [(path, module.text) for path, module in self.python_modules.items()]
+            for path in self.project.select(lambda rel: rel.lower().endswith(USE_SUFFIXES)):
+                try:
+                    self._texts.append((path, self.project.read_text(path, USE_MAX_BYTES)))
+                except UnreadableFile:
+                    continue
+        return self._texts
+
+
+# Files whose mention of a class may instantiate it (besides Python modules).
+USE_SUFFIXES = (".ipynb", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".sh", ".txt", ".jsonnet", ".gin")
+USE_MAX_BYTES = 4 * 1024 * 1024  # larger files are data, not configs
+
+
 def hub_entry_modules(python_modules, module_index) -> frozenset[str]:
     """`hubconf.py` and the project's modules that it imports: its torch.hub entry points. The weights they
     fetch from fixed, versioned URLs are the ones the project itself publishes."""
@@ -1384,6 +1445,8 @@ def hub_key(node: ast.expr | None) -> str | None:
         return node.attr
     if isinstance(node, ast.Name):
         return node.id
+    if node is not None:
+        return ast.unparse(node)  # the same expression (`dummy_weights or model_name`) names the same model
     return None
 
 
@@ -1399,9 +1462,12 @@ def hub_keys(module, judged, resolver) -> dict[int, str]:
     return keys
 
 
-def also_at(message: str, related: list[Location]) -> str:
+def also_at(message: str, related: list[Location], cell: int | None = None) -> str:
+    """The message with the other sites: their lines, or their cells and lines when one is in another cell."""
     if not related:
         return message
+    if any(r.cell != cell for r in related):
+        return f"{message} (also at {', '.join(f'cell {r.cell} line {r.line}' for r in related)})"
     return f"{message} (also at line{'s' if len(related) > 1 else ''} {', '.join(str(r.line) for r in related)})"
 
 
@@ -1448,15 +1514,19 @@ class UnpinnedRemoteArtifact(Rule):
     its value is a URL, the other branch reading the same value as a local file (`load_state_dict_from_url(w) if
     urlparse(w).scheme else torch.load(w)`), fetches whatever path or URL the caller gives: reported only when the
     value has a literal default. A model whose weights a later full `load_state_dict` (not `strict=False`) of the
-    same function replaces runs the project's own checkpoint, not the hub's weights: not reported.
+    same function replaces runs the project's own checkpoint, not the hub's weights: not reported. A load in a
+    method of a class that nothing in the repository names but its own definition (no module, notebook, script
+    or config mentions it, as code or as a config's `target: pkg.module.Class`, and no decorator registers it) runs
+    only for someone who imports the class on their own: reported at info.
 
     Tests (the `test` role: `tests/`, `test_*.py`, ...; see the `roles` setting) are not judged: a test that loads
     a model from the hub compares against its current weights on purpose, and pinning the test alone changes
     nothing. A test that runs the hub's code (`trust_remote_code=True`) from a moving branch still is, at info.
 
-    One id is one fix: the loads of one hub id in one function, or in one notebook cell (`cfg["backbone"]` read by
-    `AutoConfig` and by `AutoTokenizer`, `self.cfg["backbone"]` alike), are reported once, at the first, with the
-    others as related locations.
+    One id is one fix: the loads of one hub id in one function, or in one notebook (`cfg["backbone"]` read by
+    `AutoConfig` and by `AutoTokenizer`, `self.cfg["backbone"]` alike; the model loaded in one cell and its
+    tokenizer in another from the same `model_type`; the same `dummy_weights or model_name` loaded in each branch
+    of an `if`/`elif` on the architecture), are reported once, at the first, with the others as related locations.
 
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
@@ -1507,10 +1577,11 @@ class UnpinnedRemoteArtifact(Rule):
         by_notebook: dict[str, list] = {}
         for (path, _), module in cells.items():
             by_notebook.setdefault(path, []).append(module)
+        unused = UnusedClasses(project, python_modules)
         for module in analysed:
             values = KeyValues([module])
             judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
-            for (line, message, call, _), others in once_per_function(judged, hub_keys(module, judged, resolver)):
+            for (line, message, call, scope), others in once_per_function(judged, hub_keys(module, judged, resolver)):
                 related = [Location(module.path, other_line) for other_line, *_ in others]
                 finding = self.finding(also_at(message, related), module.path, line, related=related)
                 if module.path in entry_modules and call_name(module, call) in table.PUBLISHED_WEIGHT_LOADERS:
@@ -1518,16 +1589,29 @@ class UnpinnedRemoteArtifact(Rule):
                     finding.message += (
                         " (info: weights the project publishes through its torch.hub entry points, hubconf.py)"
                     )
+                elif (name := unused.owner(module, scope)) is not None:
+                    finding.severity = Severity.INFO
+                    finding.message += (
+                        f" (info: in {name}, a class that nothing in the repository instantiates and no config names)"
+                    )
                 yield finding
         cell_findings = []
+        # hub loads of one id in one notebook, any cell: (path, key) -> [(cell, module, line, message, related)]
+        notebook_loads: dict[tuple[str, str], list[tuple]] = {}
         for (path, index), module in analysed_cells.items():
             values = KeyValues(by_notebook[path])
             judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
-            for (line, message, _, _), others in once_per_function(judged, hub_keys(module, judged, resolver), True):
+            keys = hub_keys(module, judged, resolver)
+            for (line, message, call, _), others in once_per_function(judged, keys, True):
                 related = [Location(path, other, cell=index, json_line=module.file_line(other)) for other, *_ in others]
+                if id(call) in keys:
+                    notebook_loads.setdefault((path, keys[id(call)]), []).append(
+                        (index, module, line, message, related)
+                    )
+                    continue
                 cell_findings.append(
                     self.finding(
-                        also_at(message, related),
+                        also_at(message, related, index),
                         path,
                         line,
                         cell=index,
@@ -1535,6 +1619,21 @@ class UnpinnedRemoteArtifact(Rule):
                         related=related,
                     )
                 )
+        for (path, _), loads in notebook_loads.items():
+            (index, module, line, message, related), *rest = sorted(loads, key=lambda load: (load[0], load[2]))
+            for other_index, other, other_line, _, other_related in rest:
+                related.append(Location(path, other_line, cell=other_index, json_line=other.file_line(other_line)))
+                related.extend(other_related)
+            cell_findings.append(
+                self.finding(
+                    also_at(message, related, index),
+                    path,
+                    line,
+                    cell=index,
+                    json_line=module.file_line(line),
+                    related=related,
+                )
+            )
         cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
         for finding in cell_findings:
             yield quick_start_note(finding, notebooks[finding.path], project)

@@ -75,6 +75,19 @@ def with_build_args(dockerfile: Dockerfile, base: ImageRef, args: dict[str, str]
     return ref
 
 
+def in_dev_container(finding, dev_container_dockerfiles: dict[str, str]):
+    """At info in a Dockerfile that only dev containers build: the editor's development environment, not the
+    one experiments run in (a digest, pinned tooling or an unprivileged user there has no bearing on results)."""
+    definition = dev_container_dockerfiles.get(finding.path)
+    if definition is not None:
+        finding.severity = Severity.INFO
+        finding.message += (
+            f" (info: a dev container's Dockerfile, built only by {definition}: the development environment, "
+            "not the one experiments run in)"
+        )
+    return finding
+
+
 def stage_commands(stage: Stage) -> Iterator[list[Command]]:
     """The commands of each RUN of the stage (split once per run, shared by the rules)."""
     for run in stage.runs:
@@ -172,7 +185,9 @@ class BaseImageWithoutDigest(Rule):
     Reports a base image pinned by a tag (`python:3.11-slim`) but not by an `@sha256:` digest. A Dockerfile that
     a dev container builds is read with the `build.args` of its devcontainer.json: `ARG VARIANT=3-bookworm` then
     `FROM mcr.microsoft.com/devcontainers/python:1-${VARIANT}` built with `"VARIANT": "3.11-bookworm"` names
-    `…python:1-3.11-bookworm` (DKR001 and DKR002 read it so too).
+    `…python:1-3.11-bookworm` (DKR001 and DKR002 read it so too). A Dockerfile that only dev containers build (no
+    CI workflow, Makefile, shell script or compose file names it) is the editor's development environment, not
+    the one experiments run in: reported at info.
 
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
@@ -193,15 +208,16 @@ class BaseImageWithoutDigest(Rule):
     severity = Severity.WARNING
     summary = "A base image pinned by tag but not by digest"
 
-    def check(self, dockerfiles, devcontainers):
+    def check(self, dockerfiles, devcontainers, dev_container_dockerfiles):
         for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
             if base.tag not in (None, "latest") and base.digest is None:
-                yield self.finding(
+                finding = self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) is pinned by tag only: "
                     f"pin as {base.resolved}@sha256:<digest>",
                     path,
                     stage.line,
                 )
+                yield in_dev_container(finding, dev_container_dockerfiles)
 
 
 # -- package pins -------------------------------------------------------------------------------------------------
@@ -283,7 +299,9 @@ class UnpinnedPackageInstall(Rule):
     12.1.1; a label without a full version, or another package, pins nothing). The values of options such as
     `-i URL` or `--target DIR` are never taken for packages. A `RUN` that only installs or upgrades the build tooling
     (`pip install -U pip setuptools wheel`, an installer such as pipenv or uv that then installs from a lock) is
-    reported at info: it changes how packages are built, rarely what they compute.
+    reported at info: it changes how packages are built, rarely what they compute. So is any install in a
+    Dockerfile that only dev containers build (`build.dockerfile` in a devcontainer.json, and no CI workflow,
+    Makefile, shell script or compose file names it): the development environment, not the one experiments run in.
 
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
@@ -304,14 +322,14 @@ class UnpinnedPackageInstall(Rule):
     severity = Severity.WARNING
     summary = "An unpinned Python package install in RUN"
 
-    def check(self, dockerfiles):
+    def check(self, dockerfiles, dev_container_dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
                 for run in stage.runs:
                     loose = [(install, spec, line) for install in iter_installs(run.commands())
                              for spec, line in unpinned_python_packages(install)]  # fmt: skip
                     if loose:
-                        yield self.run_finding(path, loose)
+                        yield in_dev_container(self.run_finding(path, loose), dev_container_dockerfiles)
 
     def run_finding(self, path: str, loose: list[tuple[Install, str, int]]):
         """One finding per RUN: the packages to pin, or (at info) the build tooling when it is all there is."""
@@ -788,7 +806,9 @@ class RunsAsRoot(Rule):
     since `docker build` without `--target` builds it. A Dockerfile that the repository's own scripts, Makefile,
     CI or instructions (a shell code block of the root README or a `docs/` page) run with
     `docker run --user <non-root>` (`--user $(id -u):$(id -g)`) runs unprivileged: the only Dockerfile, or the one
-    a `docker build -t <tag>` there builds for the image that run names.
+    a `docker build -t <tag>` there builds for the image that run names. A Dockerfile that only dev containers
+    build (no CI workflow, Makefile, shell script or compose file names it) is reported at info when its dev
+    container runs as root: the development environment, not the one experiments run in.
 
     ## Why it matters
     A container running as root writes root-owned files into mounted data and output folders, so the next run on
@@ -812,7 +832,7 @@ class RunsAsRoot(Rule):
     severity = Severity.WARNING
     summary = "The final stage runs as root"
 
-    def check(self, dockerfiles, devcontainers, shell_commands, documented_commands):
+    def check(self, dockerfiles, devcontainers, shell_commands, documented_commands, dev_container_dockerfiles):
         by_dockerfile = {container.dockerfile: container for container in devcontainers}
         unprivileged = unprivileged_runs([*shell_commands, *documented_commands], dockerfiles)
         for path, dockerfile in dockerfiles.items():
@@ -827,7 +847,8 @@ class RunsAsRoot(Rule):
             if built is not final and plain_run:
                 yield from self.judge(path, dockerfile, final, None)
             if container is not None or plain_run:
-                yield from self.judge(path, dockerfile, built, container)
+                for finding in self.judge(path, dockerfile, built, container):
+                    yield in_dev_container(finding, dev_container_dockerfiles) if container else finding
 
     def judge(self, path: str, dockerfile: Dockerfile, stage: Stage, container: DevContainer | None):
         """Findings for `stage` run as `container`'s user (None: under plain `docker run`)."""

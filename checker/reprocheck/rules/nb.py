@@ -113,9 +113,13 @@ class NotebookOutputs(Rule):
       `pyproject.toml`, or a CI step that strips or checks notebooks (`nbstripout --verify`). The outputs
       slipped past the project's own rule.
     - **info** otherwise, and only when the execution counts show that the outputs are not from one clean
-      top-to-bottom run: counts that do not start at `[1]`, gaps (`[4]` after `[2]`), repeats, or cells that
-      show outputs without a count among counted ones. Outputs kept for readers (lecture, book and analysis
-      notebooks) from a clean run (counts `[1]`, `[2]`, ... in order) are legitimate and not reported, and so are
+      top-to-bottom run: counts that start later than the run's first cell can explain, gaps (`[4]` after `[2]`),
+      repeats, or cells that show outputs without a count among counted ones. Outputs kept for readers (lecture,
+      book and analysis notebooks) from a clean run (counts `[1]`, `[2]`, ... in order) are legitimate and not
+      reported. A clean run may start at `[n]` when the n - 1 earlier runs are accounted for: by code cells above
+      the first count whose counts were cleared (an `!pip install` cell run first, then cleared), and one more (the
+      first cell run twice, e.g. after a failed import), so counts `[2]`, `[3]`, ... in order are a clean run, while
+      `[21]`, `[22]`, ... (a run in a kernel already used) are not. Also not reported are
       notebooks whose counts were all blanked by a clean-up tool (the counts then say nothing), and a clean run
       whose counts were partly blanked: every count left (a cell's, or its result's `Out[n]`) is the position of
       its code cell, and one comes after the first blank. Nor is a notebook that shows no result: only stale
@@ -206,24 +210,34 @@ def outputs_message(kept: str, policy, unclean: str | None) -> str:
     )
 
 
+# Runs before a clean top-to-bottom run that the counts forgive: the first cell run twice (an import that failed
+# and was run again), which makes a clean run start at [2].
+LEADING_RUNS = 1
+
+
 def not_one_clean_run(notebook: Notebook) -> str | None:
     """Why the execution counts show that the outputs are not from one "Restart & Run All" (which numbers the
     cells it runs 1, 2, 3, ... from the top), or None when they are. Cells never run (no count, no output) are
-    skipped."""
+    skipped. Counts that run on without a gap from [n] are one run when the n - 1 runs before are accounted for:
+    by code cells above the first count whose counts were cleared (an install cell), and one run more (the first
+    cell run twice)."""
     counts = []
     uncounted = None
+    cleared_above = 0  # code cells above the first count whose count was cleared (an `!pip install` cell)
     for cell in notebook.code_cells:
         if cell.execution_count is not None:
             counts.append(cell.execution_count)
         elif cell.outputs and uncounted is None:
             uncounted = cell.index
+        elif not counts and cell.source.strip():
+            cleared_above += 1
     if not counts:
         return None  # every count blanked (a clean-up tool keeps outputs and clears counts): nothing to tell
     if uncounted is not None and counted_in_place(notebook, uncounted):
         return None  # a clean run whose counts were partly blanked (Colab keeps only the results' counts)
     if uncounted is not None:
         return f"cell {uncounted} shows outputs without an execution count"
-    if counts[0] != 1:
+    if counts[0] > 1 + cleared_above + LEADING_RUNS:
         return f"the first count is [{counts[0]}], not [1]"
     for previous, count in pairwise(counts):
         if count != previous + 1:

@@ -98,3 +98,31 @@ DOCUMENT_NAME = re.compile(
 # them to git so that `dvc exp show` and `dvc plots` read them from each commit.
 DVCLIVE_DIR = "dvclive"
 DVCLIVE_SUFFIXES = frozenset({".tsv", ".csv", ".json", ".yaml"})
+
+# Split definitions: the ids or paths of a train/validation/test split or of cross-validation folds. Committing
+# them is what makes the split reproducible. A folder of splits or folds (`folds/`, `splits/`, `cv_folds/`,
+# `fold0/`), or a file named so (`fold_3.csv`, `kfold.csv`, `train_split.csv`, `list_train0.csv`,
+# `train_ids.csv`, `valid_list.csv`).
+SPLIT_DIR = re.compile(
+    r"^(?:k[_-]?)?folds?[_-]?\d*$|^(?:data[_-]?)?splits?$|^cv(?:[_-]?(?:folds?|splits?))?$|^partitions?$",
+    re.IGNORECASE,
+)
+_SET = r"(?:train(?:ing)?|val(?:id(?:ation)?)?|dev|test(?:ing)?|holdout|eval)"
+_IDS = r"(?:ids?|idx|indices|index|list|names|files|images|keys)"
+SPLIT_NAME = re.compile(
+    rf"(?:^|[\W_])(?:(?:k[_-]?)?folds?\d*|splits?|cv\d*)(?:[\W_\d]|$)"
+    rf"|(?:^|[\W_]){_SET}[_-]?{_IDS}(?:[\W_\d]|$)"
+    rf"|(?:^|[\W_]){_IDS}[_-]?{_SET}(?:[\W_\d]|$)",
+    re.IGNORECASE,
+)
+SPLIT_SUFFIXES = frozenset({".csv", ".tsv"})
+SPLIT_MAX_BYTES = 1024 * 1024
+SPLIT_SAMPLE_ROWS = 2000
+# A field of a split definition: an id or a path (one token, no spaces), not a measurement (`0.73`).
+SPLIT_ID = re.compile(r"^[\w./:+#@-]{1,256}$")
+# (`1e5` may be a hex id; `1e-05` is not)
+MEASUREMENT = re.compile(r"^[+-]?(?:(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]\d+|nan|inf)$", re.IGNORECASE)
+# The second column of a split definition: a fold number or the name of the split.
+SPLIT_VALUE = re.compile(rf"^(?:\d{{1,2}}|{_SET}|train_?val|true|false)$", re.IGNORECASE)
+# The header of that column.
+SPLIT_HEADER = re.compile(r"fold|split|subset|partition|^set$|^is_(?:train|val|valid|test)$", re.IGNORECASE)
