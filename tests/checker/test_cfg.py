@@ -75,6 +75,20 @@ def test_cfg001_hydra_groups_are_judged_through_the_composing_config(make_repo):
     assert found(make_repo(seeded), "CFG001") == []
 
 
+def test_cfg001_a_list_of_seeds_seeds_the_runs(make_repo):
+    """An ensemble or sweep over listed seeds (`ensemble_seeds: [0, 1, 2]` in a composed group file) is seeded; a
+    count of seeds is no list, and the suggested key stays a single seed's."""
+    files = {
+        "conf/ensemble.yaml": "defaults:\n  - ensemble_entity: f012\n  - _self_\njob_name: ensemble\nlr: 0.1\n",
+        "conf/ensemble_entity/f012.yaml": "name: f012\nensemble_seeds: [0, 1, 2]\nfolds: 5\n",
+        "configs/sweep.yaml": "seeds: ${base.seeds}\nbase:\n  seeds: [1, 2]\nlr: 0.1\n",
+        "configs/count.yaml": "num_seeds: 3\nlr: 0.1\n",
+    }
+    root = make_repo(files)
+    assert found(root) == [("CFG001", "configs/count.yaml", 1)]
+    assert "add `seed: 42`" in findings(root, select="CFG001")[0]["message"]
+
+
 def test_cfg001_plain_defaults_and_base_includes(make_repo):
     root = make_repo(
         {

@@ -155,17 +155,25 @@ def is_seed_key(key: Any, names: frozenset[str]) -> bool:
     return isinstance(key, str) and (key.lower() in names or key.lower().endswith("_seed"))
 
 
+def is_seed_list(key: Any, value: Any) -> bool:
+    """A list of the seeds the runs use (`seeds: [0, 1, 2]`, `ensemble_seeds: ${...}`): a sweep or an ensemble
+    over fixed seeds."""
+    if not isinstance(key, str) or not (key.lower() == "seeds" or key.lower().endswith("_seeds")):
+        return False
+    return isinstance(value, list) or (isinstance(value, str) and value.strip().startswith("${"))
+
+
 def seed_entries(data: Any, names: frozenset[str]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """(key path, value) of every seed key at the top level or one level down."""
+    """(key path, value) of every seed key, or list of seeds, at the top level or one level down."""
     if not isinstance(data, dict):
         return
     for key, value in data.items():
-        if is_seed_key(key, names):
+        if is_seed_key(key, names) or is_seed_list(key, value):
             yield (key,), value
     for key, value in data.items():
         if isinstance(key, str) and isinstance(value, dict):
             for inner, inner_value in value.items():
-                if is_seed_key(inner, names):
+                if is_seed_key(inner, names) or is_seed_list(inner, inner_value):
                     yield (key, inner), inner_value
 
 
@@ -181,7 +189,8 @@ class ConfigWithoutSeed(Rule):
     Finds top-level experiment configs (files under `configs/`, `config/`, `conf/`, `params.yaml`, the
     `config-paths` globs, and configs the code reads by path such as a root-level `config.yaml`) without a seed
     key (`seed`, `random_seed`, `random_state`, `seed_everything`, `manual_seed`, any `*_seed`, and the
-    `seed-keys` setting) at the top level or one level down (`trainer.seed`). Hydra-style composition is
+    `seed-keys` setting) or list of seeds (`seeds: [0, 1, 2]`, `ensemble_seeds`) at the top level or one level
+    down (`trainer.seed`). Hydra-style composition is
     followed: a config with a `defaults:` list is seeded when any file it composes is, and group files
     (`configs/model/resnet.yaml`, files with a `# @package` header, `_base_`/`_BASE_` includes, overlays of a
     `default.yaml` that code merges them onto) are judged through the configs that compose them, never alone.
@@ -248,7 +257,8 @@ def seed_convention(configs: ConfigSet, names: frozenset[str], format: str) -> t
     for config in configs.files.values():
         if config.format == format:
             for keys, _value in seed_entries(config.data, names):
-                counts[keys] = counts.get(keys, 0) + 1
+                if is_seed_key(keys[-1], names):  # a list of seeds is no key to suggest for one seed
+                    counts[keys] = counts.get(keys, 0) + 1
     ranked = sorted(counts.values(), reverse=True)
     if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
         return None
