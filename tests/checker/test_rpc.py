@@ -31,3 +31,34 @@ def test_rpc002_links_into_a_submodule_that_is_not_checked_out(make_repo):
     os.symlink("../missing/page.md", root / "docs/page.md")
     result = findings(root, select="CFG,DAT,RPC002")
     assert [f["path"] for f in result if f["code"] == "RPC002"] == ["configs/params.yaml"]
+
+
+# -- RPC002: once per file, exercise notebooks --------------------------------------------------------
+def exercise(*sources: str) -> str:
+    import json
+
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": s} for s in sources]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+def test_rpc002_an_exercise_notebook_is_one_note(make_repo):
+    """Cells left for the reader (`x = # TODO`) do not parse by design: one info finding for the notebook."""
+    blanks = exercise(
+        "import numpy as np\nmatrix = # TODO\n",
+        "def vectorize(s):\n  # TODO\n\nout = vectorize('ab')\n",
+        "model = Model([TODO Dense layer])\n",
+    )
+    root = make_repo({"labs/lab1.ipynb": blanks, "train.py": "def f(:\n"})
+    found = {f["path"]: f for f in findings(root) if f["code"] == "RPC002"}
+    lab = found["labs/lab1.ipynb"]
+    assert lab["severity"] == "info" and len(lab["related"]) == 2
+    assert "3 cells are left for the reader to complete (`TODO` blanks in cells 1, 2, 3)" in lab["message"]
+    assert found["train.py"]["severity"] == "error"
+
+
+def test_rpc002_a_notebook_with_a_real_syntax_error_is_one_error(make_repo):
+    """A broken cell beside the blanks: the notebook is broken, reported once with the other cells related."""
+    broken = exercise("matrix = # TODO\n", "print('ok'\n")
+    found = [f for f in findings(make_repo({"lab.ipynb": broken})) if f["code"] == "RPC002"]
+    assert len(found) == 1 and found[0]["severity"] == "error"
+    assert "(1 more problem in this file)" in found[0]["message"] and len(found[0]["related"]) == 1

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from reprocheck import filekinds
 from reprocheck.facts.git_facts import link_into_missing_submodule
-from reprocheck.findings import Severity
+from reprocheck.facts.notebooks import load_notebook
+from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 
 
@@ -42,7 +46,10 @@ class UnparsableFile(Rule):
     Reports a file of a kind the checker reads (YAML, TOML, JSON, notebook, Python, Dockerfile, requirements)
     that could not be parsed or read, with the parser's message and position. A symbolic link into a git
     submodule that is not checked out is not a file of the checkout and is not reported; documentation pages
-    (Markdown, HTML), which are only scanned for links, are never reported.
+    (Markdown, HTML), which are only scanned for links, are never reported. A file is reported once: its first
+    problem is the location, the others (more notebook cells) are related locations. An exercise notebook whose
+    only unparsable cells hold blanks for the reader (`x = # TODO`, `# YOUR CODE HERE`, `[TODO ...]`) is reported
+    at info: the blanks are there by design, and those cells are not checked.
 
     ## Why it matters
     A file the checker cannot parse is a file none of its rules can vouch for, and usually one that the tool it
@@ -65,12 +72,59 @@ class UnparsableFile(Rule):
     summary = "A file the checker reads could not be parsed"
 
     def check(self, project):
+        by_path: dict[str, list] = {}
         for problem in project.problems:
             if link_into_missing_submodule(project, problem.path):
                 continue  # a link into a submodule that is not checked out: not a file of this checkout
+            by_path.setdefault(problem.path, []).append(problem)
+        for path, problems in by_path.items():
+            first, more = problems[0], problems[1:]
+            related = [Location(path, p.line) for p in more]
+            blanks = exercise_cells(project, path, problems)
+            if blanks:
+                cells = ", ".join(str(c) for c in blanks[:3]) + (
+                    f" and {len(blanks) - 3} more" if len(blanks) > 3 else ""
+                )
+                finding = self.finding(
+                    f"cannot parse {path}: {len(blanks)} {'cell is' if len(blanks) == 1 else 'cells are'} left for the "
+                    f"reader to complete (`TODO` blanks in cell{'s' if len(blanks) > 1 else ''} {cells}), e.g. "
+                    f"{first.message} (info: an exercise "
+                    "notebook; those cells are not checked)",
+                    path,
+                    first.line,
+                    first.column,
+                    related=related,
+                )
+                finding.severity = Severity.INFO
+                yield finding
+                continue
+            where = f" ({len(more)} more {'problem' if len(more) == 1 else 'problems'} in this file)" if more else ""
             yield self.finding(
-                f"cannot parse {problem.path}: {problem.message}", problem.path, problem.line, problem.column
+                f"cannot parse {path}: {first.message}{where}", path, first.line, first.column, related=related
             )
+
+
+# A blank left for the reader of an exercise notebook (`x = # TODO`, `[TODO Dense layer]`, `# YOUR CODE HERE`).
+EXERCISE_BLANK = re.compile(r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b", re.IGNORECASE)
+CELL_PROBLEM = re.compile(r"^invalid Python: cell (\d+), ")
+
+
+def exercise_cells(project, path: str, problems: list) -> list[int]:
+    """The cells of an exercise notebook that do not parse because they hold blanks for the reader, when every
+    problem of the notebook is such a cell (else none: a broken notebook is reported as one)."""
+    if not filekinds.is_notebook(path):
+        return []
+    notebook = load_notebook(project, path)
+    if notebook is None:
+        return []
+    cells: list[int] = []
+    for problem in problems:
+        match = CELL_PROBLEM.match(problem.message)
+        number = int(match.group(1)) if match else 0
+        if not 0 < number <= len(notebook.cells) or not EXERCISE_BLANK.search(notebook.cells[number - 1].source):
+            return []
+        cells.append(number)
+    return cells
 
 
 class StaleBaselineEntry(Rule):
