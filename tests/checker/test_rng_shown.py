@@ -318,3 +318,62 @@ def test_messages_name_the_draw_that_is_left(make_repo):
     root = make_repo({"run.py": main_block(body)})
     (message,) = messages(root, "RNG001")
     assert "np.random.rand(...)" in message and "random.choice" not in message
+
+
+# -- values overwritten before they are read ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "body, fires",
+    [
+        ("C = np.random.normal(size=n)\nx = np.arange(n)\nC = np.eye(n)\nreturn C @ x", False),
+        (
+            "C = np.random.normal(size=n)\nif kind == 'a':\n    C = np.ones(n)\n"
+            "elif kind == 'b':\n    C = np.zeros(n)\n"
+            "else:\n    raise ValueError(kind)\nreturn C",
+            False,
+        ),
+        # look-alikes: read before it is bound again, bound again on one path only, or handed to a call first
+        ("C = np.random.normal(size=n)\nx = C.sum()\nC = np.eye(n)\nreturn C * x", True),
+        ("C = np.random.normal(size=n)\nif kind == 'a':\n    C = np.ones(n)\nreturn C", True),
+        ("C = np.random.normal(size=n)\nC = C / C.sum()\nreturn C", True),
+        ("C = scale(np.random.normal(size=n))\nC = np.eye(n)\nreturn C", True),
+    ],
+)
+def test_a_drawn_value_bound_again_before_any_read_is_not_used(make_repo, body, fires):
+    lines = "\n".join("    " + line for line in body.splitlines())
+    script = (
+        "import sys\n\nimport numpy as np\n\nfrom util import scale\n\n\n"
+        f"def kernel(n, kind):\n{lines}\n\n\n"
+        "if __name__ == '__main__':\n    print(kernel(int(sys.argv[1]), sys.argv[2]))\n"
+    )
+    root = make_repo({"util.py": "def scale(x):\n    return x * 2\n", "kernels.py": script})
+    assert [p for _, p, _ in rng(root, select="RNG001")] == (["kernels.py"] if fires else [])
+
+
+TRANSITION = [
+    "import numpy as np\n",
+    "def transition(measure, N):\n",
+    "    if measure == 'legs':\n",
+    "        A = np.eye(N)\n",
+    "    elif measure == 'random':\n",
+    "        A = np.random.randn(N, N)\n",
+    "    else:\n",
+    "        raise NotImplementedError\n",
+    "    return A\n",
+]
+
+
+@pytest.mark.parametrize(
+    "calls, fires",
+    [
+        (["def plot(N=4, measure='legs'):\n", "    print(transition(measure, N))\n", "plot(N=8)\n"], False),
+        (["measure = 'legs'\n", "print(transition(measure, 4))\n", "print(transition('legs', 8))\n"], False),
+        # look-alikes: a call takes the branch, a value the notebook cannot read, the function handed on
+        (["print(transition('legs', 4))\n", "print(transition('random', 4))\n"], True),
+        (["import sys\n", "print(transition(sys.argv[1], 4))\n"], True),
+        (["f = transition\n", "print(f('random', 4))\n", "print(transition('legs', 4))\n"], True),
+        (["def plot(N=4, measure='legs'):\n", "    print(transition(measure, N))\n", "plot(measure='random')\n"], True),
+    ],
+)
+def test_a_branch_of_a_notebook_function_that_no_call_takes_does_not_run(make_repo, calls, fires):
+    root = make_repo({"kernels.ipynb": notebook(TRANSITION, calls)})
+    assert [p for _, p, _ in rng(root, select="RNG001")] == (["kernels.ipynb"] if fires else [])

@@ -19,7 +19,18 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.entry_cache import EntryCache
 from reprocheck.facts.entrypoints import EntryPoint
-from reprocheck.facts.liveness import LiveCode, values_of
+from reprocheck.facts.liveness import (
+    MISSING_ARGUMENT,
+    SPREAD,
+    LiveCode,
+    bound_argument,
+    decide,
+    default_of,
+    parameter_names,
+    read_scope,
+    values_of,
+)
+from reprocheck.facts.liveness import UNKNOWN as UNKNOWN_VALUE
 from reprocheck.facts.pycode import CellModule, PyModule
 from reprocheck.facts.reachability import CallGraph, Unit, reference_key
 from reprocheck.project import UnreadableFile
@@ -428,6 +439,196 @@ def drawn_for_show(module: PyModule, code) -> frozenset[ast.Call]:
 MAX_FLOW = 3  # names a shown value may pass through (`size` -> `shape` -> `display.Image(width=shape[0])`)
 
 
+# -- values overwritten before they are read ----------------------------------------------------------------------
+EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def overwritten_draws(functions: list[ast.AST]) -> frozenset[ast.Call]:
+    """Draws whose value a function binds to a local name and binds again before any read (`C = np.random.normal(
+    size=N)`, then `C = np.eye(N)`; or every branch of an `if` that follows binds it first or stops): the drawn
+    value is never used. Only names local to the function (no `global`/`nonlocal`, no inner function reading them),
+    and only draws that are the value itself (see `value_draws`): a draw handed to a call may still do work."""
+    found: set[ast.Call] = set()
+    for function in functions:
+        shared: set[str] = set()
+        for node in ast.walk(function):
+            if node.__class__ in (ast.Global, ast.Nonlocal):
+                shared.update(node.names)
+            elif node is not function and node.__class__ in SCOPES:
+                shared.update(n.id for n in ast.walk(node) if n.__class__ is ast.Name)
+        for block in statement_blocks(function):
+            for index, statement in enumerate(block):
+                if statement.__class__ is not ast.Assign or len(statement.targets) != 1:
+                    continue
+                target = statement.targets[0]
+                if target.__class__ is not ast.Name or target.id in shared:
+                    continue
+                draws = value_draws(statement.value)
+                if draws and killed_before_read(target.id, block[index + 1 :]):
+                    found.update(draws)
+    return frozenset(found)
+
+
+def statement_blocks(function: ast.AST) -> list[list[ast.stmt]]:
+    """The statement lists of a function's body and of the compound statements in it (not of inner functions)."""
+    blocks: list[list[ast.stmt]] = []
+    stack: list[list[ast.stmt]] = [function.body]
+    while stack:
+        block = stack.pop()
+        blocks.append(block)
+        for statement in block:
+            if statement.__class__ in SCOPES:
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(statement, name, None)
+                if inner.__class__ is list and inner and isinstance(inner[0], ast.stmt):
+                    stack.append(inner)
+            for handler in getattr(statement, "handlers", ()):
+                stack.append(handler.body)
+    return blocks
+
+
+def reads(name: str, node: ast.AST) -> bool:
+    return any(n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is ast.Load for n in ast.walk(node))
+
+
+def stops(statement: ast.stmt) -> bool:
+    """`raise ...`, `return`, `assert False`: what follows in the block does not run."""
+    if statement.__class__ in EXITS:
+        return True
+    return statement.__class__ is ast.Assert and isinstance(statement.test, ast.Constant) and not statement.test.value
+
+
+def killed_before_read(name: str, statements: list[ast.stmt]) -> bool:
+    """Do these statements, run in order, bind `name` again (or stop) before anything reads it?"""
+    for statement in statements:
+        if stops(statement) and not reads(name, statement):
+            return True
+        cls = statement.__class__
+        if cls is ast.Assign and any(t.__class__ is ast.Name and t.id == name for t in statement.targets):
+            return not reads(name, statement.value)
+        if (
+            cls is ast.If
+            and not reads(name, statement.test)
+            and killed_before_read(name, statement.body)
+            and killed_before_read(name, statement.orelse)
+        ):
+            return True
+        if reads(name, statement) or any(
+            n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is not ast.Load for n in ast.walk(statement)
+        ):
+            return False
+    return False
+
+
+DEF_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+MAX_NOTEBOOK_DEPTH = 3  # functions followed back when a notebook function passes its parameter on
+
+
+class NotebookFunctions:
+    """Branches of the functions a notebook defines (at a cell's top level) that none of its calls takes: `if
+    measure == "random":` in `transition(measure, N)` where every call, in the cells or in other notebook
+    functions, passes another literal (followed back through a parameter passed on, `plot(measure="legs")` ->
+    `transition(measure, N)`, and top-level names the notebook assigns once to a literal). `dead` holds the calls
+    in those branches. A function the notebook names other than by calling it, or defines twice, is not judged."""
+
+    def __init__(self, graph: CallGraph, path: str):
+        self.functions: dict[str, ast.AST] = {}
+        self.calls: dict[str, list[tuple[ast.Call, ast.AST | None]]] = {}  # name -> (call, enclosing function)
+        self.handed: set[str] = set()
+        self.constants: dict[str, list[ast.expr]] = {}  # top-level names -> the values assigned to them
+        defined: dict[str, int] = {}
+        modules = [m for m in (graph.source(cell) for cell in graph.notebook_cells.get(path, [])) if m is not None]
+        for module in modules:
+            tree = module.tree
+            if tree is None:
+                continue
+            for statement in tree.body:
+                if statement.__class__ in DEF_NODES:
+                    self.functions[statement.name] = statement
+                    defined[statement.name] = defined.get(statement.name, 0) + 1
+            self.scan(tree, None)
+        for name, count in defined.items():
+            if count > 1:
+                self.functions.pop(name, None)
+        self.dead: frozenset[ast.Call] = frozenset()
+        if not self.functions:
+            return
+        dead: set[ast.Call] = set()
+        for name, function in self.functions.items():
+            if name in self.handed or name not in self.calls:
+                continue
+            scope = read_scope(list(function.body))
+            for guard in scope.guards:
+                truth = decide(guard.test, lambda key, name=name: self.values(name, key, 0))
+                if truth is not None and truth != guard.runs_if:
+                    dead.update(node for node in guard.nodes if node.__class__ is ast.Call)
+        self.dead = frozenset(dead)
+
+    def scan(self, node: ast.AST, function: ast.AST | None) -> None:
+        """Record calls of notebook functions (and other loads of their names) and top-level assignments."""
+        stack: list[tuple[ast.AST, ast.AST | None]] = [(node, function)]
+        callees: set[int] = set()
+        while stack:
+            current, owner = stack.pop()
+            cls = current.__class__
+            if cls is ast.Call and current.func.__class__ is ast.Name:
+                self.calls.setdefault(current.func.id, []).append((current, owner))
+                callees.add(id(current.func))
+            elif cls is ast.Name and current.ctx.__class__ is ast.Load and id(current) not in callees:
+                self.handed.add(current.id)
+            elif cls is ast.Assign and owner is None:
+                for target in current.targets:
+                    for name in ast.walk(target):
+                        if name.__class__ is ast.Name:
+                            value = current.value if target.__class__ is ast.Name else None
+                            self.constants.setdefault(name.id, []).append(value)
+            inner = current if cls in DEF_NODES else owner
+            if cls is ast.Lambda:
+                inner = current
+            stack.extend((child, inner) for child in ast.iter_child_nodes(current))
+
+    def values(self, name: str, key: str, depth: int) -> frozenset | None:
+        """The values parameter `key` of notebook function `name` takes over the notebook's calls of it."""
+        function = self.functions.get(name)
+        if function is None or depth > MAX_NOTEBOOK_DEPTH or "." in key:
+            return None
+        if key not in parameter_names(function.args) or name in self.handed or name not in self.calls:
+            return None
+        found: set = set()
+        for call, owner in self.calls[name]:
+            argument = bound_argument(function, call, key, False)
+            if argument is SPREAD or argument is UNKNOWN_VALUE:
+                return None
+            if argument is MISSING_ARGUMENT:
+                argument = default_of(function.args, key)
+                if argument is None:
+                    return None
+                values = values_of(argument, lambda _other: None)
+            else:
+                values = values_of(argument, lambda other, owner=owner: self.name_values(owner, other, depth))
+            if values is None:
+                return None
+            found |= values
+        return frozenset(found)
+
+    def name_values(self, owner: ast.AST | None, name: str, depth: int) -> frozenset | None:
+        """A name passed at a call: a parameter of the calling notebook function, or a top-level name the
+        notebook assigns once to a literal."""
+        if owner is not None:
+            if owner.__class__ in DEF_NODES and name in parameter_names(owner.args):
+                return self.values(owner.name, name, depth + 1) if owner.name in self.functions else None
+            if any(
+                n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is not ast.Load for n in ast.walk(owner)
+            ):
+                return None  # a local of the calling function
+        assigned = self.constants.get(name, [])
+        if len(assigned) != 1 or assigned[0] is None:
+            return None
+        return values_of(assigned[0], lambda _other: None)
+
+
 # IPython magics that time a statement: `%timeit a @ b`, `%time f(x)`, `%%timeit` cells.
 TIMING_MAGIC = re.compile(r"^\s*%{1,2}(?:timeit|time)\b(?P<rest>.*)$")
 TIMING_OPTION = re.compile(r"^(?:\s*-[a-zA-Z]+(?:\s+\d+)?)*\s*")
@@ -802,6 +1003,7 @@ class RandomnessScanner:
         self.notebooks = notebooks or {}  # path -> the parsed notebook (its cells' sources, magics included)
         self._events: dict[Unit, list[Event]] = {}
         self._notebook_shown: dict[str, frozenset[ast.Call]] = {}
+        self._notebook_functions: dict[str, NotebookFunctions] = {}
         # (unit, line, column) of a draw -> what its arguments must be to have one outcome, and the arguments:
         # decided per entry point from the values its flags take (`random.choice(self.sizes)`).
         self.questions: dict[tuple[Unit, int, int], tuple[str, tuple[ast.expr, ...]]] = {}
@@ -826,7 +1028,11 @@ class RandomnessScanner:
         named = formatted_into_names(code)
         pictured = drawn_for_show(module, code)
         if unit.kind == "cell":
-            pictured = pictured | self.notebook_shown(unit.path)
+            pictured = pictured | self.notebook_shown(unit.path) | self.notebook_functions(unit.path).dead
+        if unit.kind in ("function", "cell") and "def " in module.text:
+            functions = self.defined_functions(unit, module)
+            if functions:
+                pictured = pictured | overwritten_draws(functions)
         for node in code.calls:
             for kind, libs in self.classify(unit, module, node, memos, objects):
                 if kind == "skip":
@@ -836,7 +1042,7 @@ class RandomnessScanner:
                 if kind == "use" and node in traced:
                     continue  # an example input to trace, export or count a model: no result depends on it
                 if kind == "use" and (node in shown_only or node in pictured):
-                    continue  # `print(examples[random.randrange(10)])`, a box's colour: shown, changes no result
+                    continue  # `print(examples[random.randrange(10)])`, a box's colour, a value overwritten unread
                 if kind == "use" and (random_name(module, node) or node in named):
                     continue  # `random.choices(string.ascii_uppercase, k=10)`: a name (a temp folder), no result
                 if kind == "use" and self.one_value(unit, module, node):
@@ -863,6 +1069,21 @@ class RandomnessScanner:
             notebook = self.notebooks.get(path)
             timed = timed_names(notebook.code_cells) if notebook is not None else {}
             found = self._notebook_shown[path] = frozenset(NotebookShown(self.graph, path, timed).shown)
+        return found
+
+    def defined_functions(self, unit: Unit, module: PyModule) -> list[ast.AST]:
+        """The function definitions whose bodies are the unit's code: a function and those defined in it, or those
+        defined in a notebook cell."""
+        if unit.kind == "function":
+            function = self.graph.function_node(unit)
+            return [n for n in ast.walk(function) if n.__class__ in DEF_NODES] if function is not None else []
+        tree = module.tree
+        return [n for n in ast.walk(tree) if n.__class__ in DEF_NODES] if tree is not None else []
+
+    def notebook_functions(self, path: str) -> NotebookFunctions:
+        found = self._notebook_functions.get(path)
+        if found is None:
+            found = self._notebook_functions[path] = NotebookFunctions(self.graph, path)
         return found
 
     def one_value(self, unit: Unit, module: PyModule, call: ast.Call) -> bool:

@@ -172,7 +172,11 @@ class UnseededEntryPoint(Rule):
     uses. Nor, in a notebook, is a value bound at a cell's top level that the cells after it only show (print,
     display, plots, media such as `wandb.Image(x)`, a cell's last expression), pass on unchanged to names only
     shown, move (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`); a value handed to a computation
-    (`model(xs[idx])`) or that nothing reads still counts. Nor, in a timing
+    (`model(xs[idx])`) or that nothing reads still counts. A drawn value that a function binds again before
+    any read (`C = np.random.normal(size=N)`, then `C = np.eye(N)`, or every branch of the `if` that follows binds
+    it or stops) is not used either, and a branch of a function a notebook defines that none of the notebook's
+    calls takes (`if measure == "random":` where every call, directly or through another notebook function's
+    parameter, passes another literal) does not run. Nor, in a timing
     benchmark, are tensors and arrays of random values: an entry point whose file, or a script that runs it, is
     named as a benchmark (`benchmark.py`, `bench_attention.py`, run by `run_benchmark.sh`; a `benchmarks/`
     folder alone is not enough) and whose reach times its work (`time.perf_counter()`, `torch.cuda.Event`,
