@@ -162,19 +162,15 @@ def definition(scope: Scope, statements: list[ast.stmt], name: str) -> ast.expr 
     return None
 
 
-def all_definitions(scope: Scope, statements: list[ast.stmt], name: str) -> list[ast.expr] | None:
+def all_definitions(scope: Scope, assigned: dict[int, ast.expr], name: str) -> list[ast.expr] | None:
     """The expressions a name is bound to, when every binding of it is a plain `name = value` (a variable set in
-    branches: `trunc = "rand" if train else "trunc"`, then `if fusion: trunc = "fusion"`), else None."""
+    branches: `trunc = "rand" if train else "trunc"`, then `if fusion: trunc = "fusion"`), else None. `assigned`
+    maps the id of each single Name target of an assignment to its value (see `LiveCode.assigned`)."""
     stores = scope.stores.get(name, [])
     if not stores or any(store.__class__ is not ast.Name for store in stores):
         return None
-    wanted = {id(store) for store in stores}
-    values: list[ast.expr] = []
-    for statement in statements:
-        for node in ast.walk(statement):
-            if node.__class__ is ast.Assign and len(node.targets) == 1 and id(node.targets[0]) in wanted:
-                values.append(node.value)
-    return values if len(values) == len(stores) else None
+    values = [assigned.get(id(store)) for store in stores]
+    return None if any(value is None for value in values) else values
 
 
 def decide(test: ast.expr, lookup) -> bool | None:
@@ -248,6 +244,7 @@ class LiveCode:
         # for (see `mentioned`): an iterable of texts, or None (then every `**kwargs` may set any parameter).
         self.texts = texts
         self._mentioned: dict[tuple[Unit, str], bool] = {}
+        self._assigned: dict[Unit, dict[int, ast.expr]] = {}
         self._scopes: dict[Unit, Scope | None] = {}
         self._module_scopes: dict[str, tuple[Scope, list[ast.stmt]]] = {}
         self._single: dict[tuple[Unit, str], ast.expr | None] = {}
@@ -291,6 +288,19 @@ class LiveCode:
                         scope.stores.setdefault(name, []).extend([node, node])
             self._module_scopes[path] = (scope, statements)
         return self._module_scopes[path]
+
+    def assigned(self, unit: Unit) -> dict[int, ast.expr]:
+        """id of the single Name target of each plain assignment in a unit -> its value (cached)."""
+        found = self._assigned.get(unit)
+        if found is None:
+            found = self._assigned[unit] = {}
+            for statement in self.statements(unit):
+                for node in ast.walk(statement):
+                    if node.__class__ is not ast.Assign or len(node.targets) != 1:
+                        continue
+                    if node.targets[0].__class__ is ast.Name:
+                        found[id(node.targets[0])] = node.value
+        return found
 
     def definition(self, unit: Unit, name: str) -> ast.expr | None:
         """:func:`definition` of a name in a unit, or at a module's top level (a "module" unit), cached."""
@@ -579,7 +589,7 @@ class _Entry:
                 if expr is not None:
                     return self.evaluate(unit, expr, depth + 1)
                 values: set = set()
-                for expr in all_definitions(scope, self.live.statements(unit), name) or [None]:
+                for expr in all_definitions(scope, self.live.assigned(unit), name) or [None]:
                     found = self.evaluate(unit, expr, depth + 1) if expr is not None else UNKNOWN
                     if found is UNKNOWN:
                         return UNKNOWN

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -32,7 +33,7 @@ from reprocheck.facts.liveness import (
 )
 from reprocheck.facts.liveness import UNKNOWN as UNKNOWN_VALUE
 from reprocheck.facts.pycode import CellModule, PyModule
-from reprocheck.facts.reachability import CallGraph, Unit, reference_key
+from reprocheck.facts.reachability import CallGraph, Unit, breadth_first, reference_key
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import randomness as T
 
@@ -353,6 +354,16 @@ CONVERSIONS = frozenset({"tuple", "list", "int", "float", "round", "str", "abs",
 ARRAY_CONVERSIONS = frozenset({"tensor", "as_tensor", "array", "asarray", "from_numpy"})  # `torch.tensor([...])`
 
 
+def is_library_draw(module: PyModule, call: ast.Call) -> bool:
+    """A call that may draw from a library's state (by its name: `np.random.randint`, `torch.rand`, or a tensor's
+    in-place draw method): what is worth following to where its value goes."""
+    qualified = module.qualname(call.func)
+    if qualified is not None:
+        return draw_library(qualified) is not None
+    func = call.func
+    return func.__class__ is ast.Attribute and func.attr in T.TORCH_TENSOR_DRAW_METHODS
+
+
 def value_draws(value: ast.AST) -> list[ast.Call]:
     """The calls that make a value itself (see `direct_parts`), through conversions (`tuple(...)`, `int(...)`):
     `10 ** (random.random() * 2 + 1)`, `tuple(np.random.randint(0, 255, size=3).tolist())`; not a draw handed
@@ -408,15 +419,19 @@ def drawn_for_show(module: PyModule, code) -> frozenset[ast.Call]:
         if is_plot_call(module, call):
             for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
                 found.update(value_draws(argument))
-    enclosing = enclosing_functions(module, code)
+    enclosing = None
     parts: dict[bool, tuple[set[int], set[int]]] = {}
     for node in code.assignments:
-        function = enclosing.get(id(node))
-        if function is None or node.value is None:
+        if node.value is None:
             continue
-        draws = value_draws(node.value)
+        draws = [call for call in value_draws(node.value) if is_library_draw(module, call)]
         targets = node.targets if node.__class__ is ast.Assign else (node.target,)
         if not draws or any(t.__class__ not in (ast.Name, ast.Tuple, ast.List) for t in targets):
+            continue
+        if enclosing is None:
+            enclosing = enclosing_functions(module, code)
+        function = enclosing.get(id(node))
+        if function is None:
             continue
         names = {n.id for target in targets for n in ast.walk(target) if n.__class__ is ast.Name}
         colours = DRAWING_FUNCTION.search(function.name) is not None
@@ -444,7 +459,7 @@ EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def overwritten_draws(functions: list[ast.AST]) -> frozenset[ast.Call]:
+def overwritten_draws(functions: list[ast.AST], is_draw) -> frozenset[ast.Call]:
     """Draws whose value a function binds to a local name and binds again before any read (`C = np.random.normal(
     size=N)`, then `C = np.eye(N)`; or every branch of an `if` that follows binds it first or stops): the drawn
     value is never used. Only names local to the function (no `global`/`nonlocal`, no inner function reading them),
@@ -464,7 +479,7 @@ def overwritten_draws(functions: list[ast.AST]) -> frozenset[ast.Call]:
                 target = statement.targets[0]
                 if target.__class__ is not ast.Name or target.id in shared:
                     continue
-                draws = value_draws(statement.value)
+                draws = [call for call in value_draws(statement.value) if is_draw(call)]
                 if draws and killed_before_read(target.id, block[index + 1 :]):
                     found.update(draws)
     return frozenset(found)
@@ -676,6 +691,9 @@ class NotebookShown:
         self.flows: dict[int, ast.AST] = {}  # id of a node that is a direct part of a binding's value -> binding
         self.starts: dict[int, tuple[int, int, int]] = {}  # id of a binding -> where the scope of its names starts
         candidates: list[tuple[ast.AST, list[ast.Call], set[str]]] = []
+        self.shown: set[ast.Call] = set()
+        if not any(self.binds_a_draw(graph, cell) for cell in graph.notebook_cells.get(path, [])):
+            return  # no top-level name holds a draw: nothing to follow
         for index, found in (timed or {}).items():  # `%timeit a @ b`: only timed (a magic-only cell is no unit)
             for line, name in found:
                 read = ast.Name(id=name, ctx=ast.Load())
@@ -697,9 +715,10 @@ class NotebookShown:
             self.sinks |= shows | pictures
             nested: set[int] = set()
             local: set[int] = set()  # reads, in a function, of a name the function binds itself
-            for node in ast.walk(module.tree):
-                if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
-                    inside = [inner for inner in ast.walk(node) if inner is not node]
+            nodes = breadth_first([module.tree])
+            for node in nodes:
+                if node.__class__ in SCOPES and id(node) not in nested:
+                    inside = breadth_first([node])[1:]
                     nested.update(id(inner) for inner in inside)
                     if node.__class__ is not ast.Lambda:
                         self.add(node.name, (order, node.lineno, node.col_offset), "bind", node, None)
@@ -710,52 +729,63 @@ class NotebookShown:
                         own.update(n.id for n in inside if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store)
                         own.difference_update(n for g in inside if g.__class__ is ast.Global for n in g.names)
                         local.update(id(n) for n in inside if n.__class__ is ast.Name and n.id in own)
+                    for inner in inside:
+                        if inner.__class__ is ast.Name and inner.ctx.__class__ is ast.Load and id(inner) not in local:
+                            self.add(inner.id, (order, inner.lineno, inner.col_offset), "nested", inner, None)
             targets_of_assignments: set[int] = set()
             for statement in module.tree.body:
+                if id(statement) in nested or statement.__class__ in SCOPES:
+                    continue
                 loop = statement.__class__ in (ast.For, ast.AsyncFor, ast.While)
-                for node in ast.walk(statement):
+                for node in breadth_first([statement]):
                     if id(node) in nested:
                         continue
                     cls = node.__class__
-                    if cls in (ast.Assign, ast.AnnAssign) and node.value is not None:
+                    if cls is ast.Name:
+                        where = (order, node.lineno, node.col_offset)
+                        if node.ctx.__class__ is ast.Load:
+                            self.add(node.id, where, "read", node, None)
+                        elif id(node) not in targets_of_assignments:
+                            self.add(node.id, where, "bind", node, None)
+                    elif (cls is ast.Assign or cls is ast.AnnAssign) and node.value is not None:
                         targets = node.targets if cls is ast.Assign else [node.target]
                         end = (order, node.end_lineno or node.lineno, (node.end_col_offset or 0) + 1)
                         self.starts[id(node)] = (order, statement.lineno, statement.col_offset) if loop else end
+                        names = [n for t in targets for n in ast.walk(t) if n.__class__ is ast.Name]
                         if all(t.__class__ in (ast.Name, ast.Tuple, ast.List) for t in targets):
-                            names = {n.id for t in targets for n in ast.walk(t) if n.__class__ is ast.Name}
                             self.flows.update((id(part), node) for part in direct_parts(node.value))
-                            draws = value_draws(node.value)
+                            draws = [call for call in value_draws(node.value) if is_library_draw(module, call)]
                             if draws and names:
-                                candidates.append((node, draws, names))
-                        for target in targets:
-                            for name in ast.walk(target):
-                                if name.__class__ is ast.Name:
-                                    self.add(name.id, end, "bind", name, node)
-                                    targets_of_assignments.add(id(name))
+                                candidates.append((node, draws, {n.id for n in names}))
+                        for name in names:
+                            self.add(name.id, end, "bind", name, node)
+                            targets_of_assignments.add(id(name))
                     elif cls is ast.AugAssign and node.target.__class__ is ast.Name:
                         where = (order, node.lineno, node.col_offset)
                         self.add(node.target.id, where, "read", node.target, None)  # `x += 1` reads x
-                    elif cls is ast.Name and node.ctx.__class__ is not ast.Load:
-                        if id(node) in targets_of_assignments:
-                            continue
-                        self.add(node.id, (order, node.lineno, node.col_offset), "bind", node, None)
-                    elif cls is ast.Name:
-                        self.add(node.id, (order, node.lineno, node.col_offset), "read", node, None)
-            for node in ast.walk(module.tree):
-                if (
-                    id(node) in nested
-                    and id(node) not in local
-                    and node.__class__ is ast.Name
-                    and (node.ctx.__class__ is ast.Load)
-                ):
-                    self.add(node.id, (order, node.lineno, node.col_offset), "nested", node, None)
+                        targets_of_assignments.add(id(node.target))
         for events in self.events.values():
             events.sort(key=lambda event: event[0])
-        self.shown: set[ast.Call] = set()
         for node, draws, names in candidates:
             self.read = False
             if all(self.only_shown(name, node, 0) for name in names) and self.read:
                 self.shown.update(draws)
+
+    @staticmethod
+    def binds_a_draw(graph: CallGraph, cell: Unit) -> bool:
+        """Does a top-level assignment of the cell hold a draw in its value?"""
+        module = graph.source(cell)
+        if module is None or module.tree is None:
+            return False
+        for statement in module.tree.body:
+            for node in ast.walk(statement) if statement.__class__ not in SCOPES else ():
+                if (
+                    node.__class__ in (ast.Assign, ast.AnnAssign)
+                    and node.value is not None
+                    and any(is_library_draw(module, call) for call in value_draws(node.value))
+                ):
+                    return True
+        return False
 
     def add(self, name: str, where: tuple[int, int, int], kind: str, node: ast.AST, binding: ast.AST | None):
         self.events.setdefault(name, []).append((where, kind, node, binding))
@@ -917,15 +947,27 @@ def direct_calls(expr: ast.AST) -> list[ast.Call]:
 def enclosing_functions(module: PyModule, code) -> dict[int, ast.AST]:
     """id(assignment) -> the function (defined in the unit's source) whose body holds it, for the unit's
     assignments that lie inside one."""
-    wanted = {id(node) for node in code.assignments}
-    found: dict[int, ast.AST] = {}
-    if module.tree is None or not wanted:
+    if module.tree is None or not code.assignments:
+        return {}
+    found = function_of_assignments(module)
+    return {id(node): found[id(node)] for node in code.assignments if id(node) in found}
+
+
+_FUNCTIONS_OF_ASSIGNMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def function_of_assignments(module: PyModule) -> dict[int, ast.AST]:
+    """id(assignment) -> the innermost function holding it, for every assignment of a module (once per module)."""
+    found = _FUNCTIONS_OF_ASSIGNMENTS.get(module)
+    if found is not None:
         return found
+    found = {}
     for function in ast.walk(module.tree):
         if function.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
             for part in ast.walk(function):
-                if id(part) in wanted:
+                if part.__class__ in (ast.Assign, ast.AnnAssign):
                     found[id(part)] = function  # inner functions come later in the walk and win
+    _FUNCTIONS_OF_ASSIGNMENTS[module] = found
     return found
 
 
@@ -1026,13 +1068,7 @@ class RandomnessScanner:
         traced = tracing_inputs(module, code) if any(w in module.text for w in T.TRACING_WORDS) else ()
         shown_only = displayed_only(module, code, unit.kind == "function") if "print" in module.text else ()
         named = formatted_into_names(code)
-        pictured = drawn_for_show(module, code)
-        if unit.kind == "cell":
-            pictured = pictured | self.notebook_shown(unit.path) | self.notebook_functions(unit.path).dead
-        if unit.kind in ("function", "cell") and "def " in module.text:
-            functions = self.defined_functions(unit, module)
-            if functions:
-                pictured = pictured | overwritten_draws(functions)
+        pictured: frozenset[ast.Call] | None = None  # built at the first use: most units draw nothing
         for node in code.calls:
             for kind, libs in self.classify(unit, module, node, memos, objects):
                 if kind == "skip":
@@ -1041,6 +1077,8 @@ class RandomnessScanner:
                     kind = "model"  # `nn.Parameter(torch.randn(d))`: initial weights, as for `init.normal_`
                 if kind == "use" and node in traced:
                     continue  # an example input to trace, export or count a model: no result depends on it
+                if kind == "use" and pictured is None:
+                    pictured = self.unused_draws(unit, module, code)
                 if kind == "use" and (node in shown_only or node in pictured):
                     continue  # `print(examples[random.randrange(10)])`, a box's colour, a value overwritten unread
                 if kind == "use" and (random_name(module, node) or node in named):
@@ -1060,6 +1098,20 @@ class RandomnessScanner:
                         module.file_line(node.lineno),
                     )
                 )
+        return found
+
+    def unused_draws(self, unit: Unit, module: PyModule, code) -> frozenset[ast.Call]:
+        """The calls of a unit whose values no result depends on: drawn for a picture, only shown or timed in a
+        notebook, in a branch of a notebook function no call takes, or overwritten before any read."""
+        found = drawn_for_show(module, code)
+        if unit.kind == "cell":
+            found = found | self.notebook_shown(unit.path)
+            if module.tree is not None and any(node.__class__ in DEF_NODES for node in module.tree.body):
+                found = found | self.notebook_functions(unit.path).dead
+        if unit.kind in ("function", "cell") and "def " in module.text:
+            functions = self.defined_functions(unit, module)
+            if functions:
+                found = found | overwritten_draws(functions, lambda call: is_library_draw(module, call))
         return found
 
     def notebook_shown(self, path: str) -> frozenset[ast.Call]:
