@@ -37,7 +37,8 @@ def test_rpc002_links_into_a_submodule_that_is_not_checked_out(make_repo):
 def exercise(*sources: str) -> str:
     import json
 
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": s} for s in sources]
+    blank = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    cells = [{**blank, "source": source} for source in sources]
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
 
 

@@ -6,13 +6,15 @@ of `if deterministic:` when every call passes `deterministic=True`. What such a 
 draws in it, do not run for that entry point.
 
 What is decided, statically and per entry point:
-- a flag is a parameter of the function, a name assigned once in the function (`=` or `:=`), a module-level
+- a flag is a parameter of the function, a name assigned once in the function (`=` or `:=`) or only by plain
+  `name = value` statements (it takes each value: `trunc = "rand" if train else "trunc"`), a module-level
   name assigned once (and declared `global` nowhere), or `self.<name>` that the methods of the class and its
   bases set once (`self.augment = augment` in `__init__`: the constructor's argument where the object is made);
 - a parameter's values are the constants its reached call sites pass (a name passed on is followed into the
-  caller, a few calls deep), and its default where a site leaves it out. A function run any other way (an entry
-  point's start, handed to a call, reached through a table, an object's method or an override) has unknown
-  values;
+  caller, a few calls deep), and its default where a site leaves it out, or passes it only inside `**kwargs`
+  while the repository writes its name nowhere else (code, configs, scripts, docs; `self.<name>` aside). A
+  function run any other way (an entry point's start, handed to a call, reached through a table, an object's
+  method or an override) has unknown values;
 - `self.training` (a torch module's mode) is off in an entry point that puts a model in evaluation mode
   (`model.eval()`) and never trains (`.train()`, `.backward()`, an optimizer's `.step()`, `.fit()`);
 - tests are names, `not`, `and`/`or`, `:=` and one comparison with a constant (`==`, `!=`, `<`, `in`, `is`,
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
@@ -159,6 +162,17 @@ def definition(scope: Scope, statements: list[ast.stmt], name: str) -> ast.expr 
     return None
 
 
+def all_definitions(scope: Scope, assigned: dict[int, ast.expr], name: str) -> list[ast.expr] | None:
+    """The expressions a name is bound to, when every binding of it is a plain `name = value` (a variable set in
+    branches: `trunc = "rand" if train else "trunc"`, then `if fusion: trunc = "fusion"`), else None. `assigned`
+    maps the id of each single Name target of an assignment to its value (see `LiveCode.assigned`)."""
+    stores = scope.stores.get(name, [])
+    if not stores or any(store.__class__ is not ast.Name for store in stores):
+        return None
+    values = [assigned.get(id(store)) for store in stores]
+    return None if any(value is None for value in values) else values
+
+
 def decide(test: ast.expr, lookup) -> bool | None:
     """The truth of a test for every value its names may have, or None when it is not the same for all."""
     cls = test.__class__
@@ -208,14 +222,29 @@ def values_of(expr: ast.expr, lookup) -> frozenset | None:
     if cls in (ast.BoolOp, ast.UnaryOp, ast.Compare, ast.NamedExpr):
         truth = decide(expr, lookup)
         return UNKNOWN if truth is None else frozenset({truth})
+    if cls is ast.IfExp:  # `x if test else y`: the branch the test takes, or either
+        truth = decide(expr.test, lookup)
+        branches = [expr.body] if truth is True else [expr.orelse] if truth is False else [expr.body, expr.orelse]
+        found: set = set()
+        for branch in branches:
+            values = values_of(branch, lookup)
+            if values is UNKNOWN:
+                return UNKNOWN
+            found |= values
+        return frozenset(found)
     return UNKNOWN
 
 
 class LiveCode:
     """Per entry point: which guarded code cannot run, and the reach without it."""
 
-    def __init__(self, graph: CallGraph):
+    def __init__(self, graph: CallGraph, texts=None):
         self.graph = graph
+        # The repository's text files other than code (configs, scripts), read when a parameter's name is looked
+        # for (see `mentioned`): an iterable of texts, or None (then every `**kwargs` may set any parameter).
+        self.texts = texts
+        self._mentioned: dict[tuple[Unit, str], bool] = {}
+        self._assigned: dict[Unit, dict[int, ast.expr]] = {}
         self._scopes: dict[Unit, Scope | None] = {}
         self._module_scopes: dict[str, tuple[Scope, list[ast.stmt]]] = {}
         self._single: dict[tuple[Unit, str], ast.expr | None] = {}
@@ -259,6 +288,19 @@ class LiveCode:
                         scope.stores.setdefault(name, []).extend([node, node])
             self._module_scopes[path] = (scope, statements)
         return self._module_scopes[path]
+
+    def assigned(self, unit: Unit) -> dict[int, ast.expr]:
+        """id of the single Name target of each plain assignment in a unit -> its value (cached)."""
+        found = self._assigned.get(unit)
+        if found is None:
+            found = self._assigned[unit] = {}
+            for statement in self.statements(unit):
+                for node in ast.walk(statement):
+                    if node.__class__ is not ast.Assign or len(node.targets) != 1:
+                        continue
+                    if node.targets[0].__class__ is ast.Name:
+                        found[id(node.targets[0])] = node.value
+        return found
 
     def definition(self, unit: Unit, name: str) -> ast.expr | None:
         """:func:`definition` of a name in a unit, or at a module's top level (a "module" unit), cached."""
@@ -367,6 +409,35 @@ class LiveCode:
         if len(found) != 1 or found[0][1] is None:
             return None
         return found[0]
+
+    def mentioned(self, name: str, unit: Unit, function) -> bool:
+        """Is parameter `name` of `function` written anywhere but in the function itself: in other code (a keyword
+        argument, a dict key, a string), a config or a script (`reduction_mask: simple`, `--reduction-mask`)? A
+        name written nowhere else cannot be in a `**kwargs` dict, which then leaves it at its default (cached)."""
+        key = (unit, name)
+        found = self._mentioned.get(key)
+        if found is None:
+            found = self._mentioned[key] = self._mention(name, unit, function)
+        return found
+
+    def _mention(self, name: str, unit: Unit, function) -> bool:
+        if self.texts is None or len(name) < 3:
+            return True
+        pattern = re.compile(r"\b" + re.escape(name).replace("_", "[_-]") + r"\b", re.IGNORECASE)
+        first, last = function.lineno, getattr(function, "end_lineno", None) or function.lineno
+        for path, module in self.graph.modules.items():
+            if name not in module.text and name.replace("_", "-") not in module.text:
+                continue
+            for match in pattern.finditer(module.text):
+                if module.text.endswith("self.", 0, match.start()):
+                    continue  # the object's own attribute (`self.reduction_mask`), set from the parameter
+                line = module.text.count("\n", 0, match.start()) + 1
+                if path != unit.path or not first <= line <= last:
+                    return True
+        for module in self.graph.cells.values():
+            if pattern.search(module.text):
+                return True
+        return any(pattern.search(text) for text in self.texts())
 
     # -- per entry point ----------------------------------------------------------------------------
     def entry(self, starts: list[Unit], reached: list[Unit]) -> _Entry:
@@ -515,7 +586,15 @@ class _Entry:
             scope = self.live.scope(unit)
             if scope is not None and name in scope.stores:
                 expr = self.live.definition(unit, name)
-                return self.evaluate(unit, expr, depth + 1) if expr is not None else UNKNOWN
+                if expr is not None:
+                    return self.evaluate(unit, expr, depth + 1)
+                values: set = set()
+                for expr in all_definitions(scope, self.live.assigned(unit), name) or [None]:
+                    found = self.evaluate(unit, expr, depth + 1) if expr is not None else UNKNOWN
+                    if found is UNKNOWN:
+                        return UNKNOWN
+                    values |= found
+                return frozenset(values)
         if unit.kind not in ("function", "main", "body"):
             return UNKNOWN
         expr = self.live.definition(Unit(unit.path, "module"), name)
@@ -537,6 +616,12 @@ class _Entry:
         values: set = set()
         for caller, call, bound in sites:
             argument = bound_argument(function, call, name, bound)
+            if argument is SPREAD:
+                # `SimpleTokenizer(**tokenizer_kwargs)`: a dict built elsewhere (a config) may set it, unless the
+                # parameter's name is written nowhere but in its own function
+                if self.live.mentioned(name, unit, function):
+                    return UNKNOWN
+                argument = MISSING_ARGUMENT
             if argument is UNKNOWN:
                 return UNKNOWN
             if argument is MISSING_ARGUMENT:
@@ -589,6 +674,7 @@ class _Entry:
 
 
 MISSING_ARGUMENT: Final = object()
+SPREAD: Final = object()  # a parameter a call may pass only inside `**kwargs`
 
 
 def is_false(call: ast.Call) -> bool:
@@ -712,12 +798,13 @@ def default_of(args: ast.arguments, name: str) -> ast.expr | None:
 
 
 def bound_argument(function, call: ast.Call, name: str, bound: bool):
-    """The expression a call passes for parameter `name`, MISSING_ARGUMENT when it leaves it out, UNKNOWN when
-    `*args`/`**kwargs` make it undecidable."""
+    """The expression a call passes for parameter `name`, MISSING_ARGUMENT when it leaves it out, SPREAD when
+    only a `**kwargs` may pass it, UNKNOWN when `*args` make it undecidable."""
+    spread = False
     for keyword in call.keywords:
         if keyword.arg is None:
-            return UNKNOWN
-        if keyword.arg == name:
+            spread = True
+        elif keyword.arg == name:
             return keyword.value
     args = function.args
     positional = [a.arg for a in (*args.posonlyargs, *args.args)]
@@ -733,4 +820,4 @@ def bound_argument(function, call: ast.Call, name: str, bound: bool):
         return UNKNOWN
     if args.kwarg is not None and args.kwarg.arg == name:
         return UNKNOWN
-    return MISSING_ARGUMENT
+    return SPREAD if spread else MISSING_ARGUMENT

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -19,9 +20,20 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.entry_cache import EntryCache
 from reprocheck.facts.entrypoints import EntryPoint
-from reprocheck.facts.liveness import LiveCode
+from reprocheck.facts.liveness import (
+    MISSING_ARGUMENT,
+    SPREAD,
+    LiveCode,
+    bound_argument,
+    decide,
+    default_of,
+    parameter_names,
+    read_scope,
+    values_of,
+)
+from reprocheck.facts.liveness import UNKNOWN as UNKNOWN_VALUE
 from reprocheck.facts.pycode import CellModule, PyModule
-from reprocheck.facts.reachability import CallGraph, Unit, reference_key
+from reprocheck.facts.reachability import CallGraph, Unit, breadth_first, reference_key
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import randomness as T
 
@@ -281,6 +293,534 @@ def displayed_only(module: PyModule, code, local_names: bool) -> frozenset[ast.C
     return frozenset(found)
 
 
+# Calls that draw a figure (matplotlib, seaborn, plotly, IPython's display objects): what they are given is shown,
+# not computed on. A method of these names on an object the checker cannot name is taken to be a plot's
+# (`axs[i].imshow(x)`, `ax.scatter(...)`).
+PLOT_PREFIXES = ("matplotlib.", "seaborn.", "plotly.", "IPython.display.")
+PLOT_METHODS = frozenset(
+    {"imshow", "matshow", "plot", "scatter", "hist", "bar", "barh", "pie", "errorbar", "boxplot", "violinplot",
+     "fill_between", "contour", "contourf", "pcolormesh", "heatmap", "set_title", "suptitle", "title", "xlabel",
+     "ylabel", "annotate", "legend", "show"}
+)  # fmt: skip
+PLOT_RECEIVERS = frozenset({"plt", "sns", "px", "ax", "axs", "axes", "fig"})
+# Keywords that give a drawing call its colour (`outline=color`, `fill=color`, `color=c`).
+COLOUR_KEYWORDS = frozenset({"color", "colour", "colors", "colours", "fill", "outline", "edgecolor", "facecolor"})
+# A function named for drawing or showing (`plot_boxes_to_image`, `draw_masks`, `visualize`): a colour drawn in it
+# colours a picture to look at, not data (a random fill in an augmentation is data: its function is not named so).
+DRAWING_FUNCTION = re.compile(r"plot|draw|vis|show|display|render|annotat|paint|colou?r", re.IGNORECASE)
+
+
+def is_plot_call(module: PyModule, call: ast.Call) -> bool:
+    func = call.func
+    qualified = module.qualname(func)
+    if qualified is not None:
+        return qualified.startswith(PLOT_PREFIXES)
+    if func.__class__ is not ast.Attribute:
+        return False
+    root = func.value
+    while root.__class__ in (ast.Attribute, ast.Subscript):
+        root = root.value
+    if root.__class__ is ast.Name and root.id in PLOT_RECEIVERS and root.id not in module.bindings:
+        return True
+    return func.attr in PLOT_METHODS and module.qualname(func.value) is None
+
+
+def direct_parts(argument: ast.AST) -> list[ast.AST]:
+    """The nodes of a value that are the value itself, not handed to a computation (`x`, `f"{x}"`, `xs[i]`,
+    `x.squeeze().numpy()`; not `model(x)`)."""
+    found: list[ast.AST] = []
+    stack = [argument]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if node.__class__ is ast.Call:
+            stack.append(node.func)
+            func = node.func
+            name = func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")
+            if name in DISPLAY_OBJECTS:  # `wandb.Image(xs[idx])`, `display.Image(url=u, width=w)`: shown as given
+                stack.extend(a.value if a.__class__ is ast.Starred else a for a in node.args)
+                stack.extend(keyword.value for keyword in node.keywords)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+# Objects that show what they are given (IPython's and wandb's media): `wandb.Image(x)`, `display.HTML(s)`.
+DISPLAY_OBJECTS = frozenset({"Image", "Video", "Audio", "HTML", "Markdown", "SVG"})
+
+
+# Calls that only convert a value (`tuple(np.random.randint(0, 255, size=3).tolist())`): it is still the drawn value.
+CONVERSIONS = frozenset({"tuple", "list", "int", "float", "round", "str", "abs", "sorted"})
+ARRAY_CONVERSIONS = frozenset({"tensor", "as_tensor", "array", "asarray", "from_numpy"})  # `torch.tensor([...])`
+
+
+def is_library_draw(module: PyModule, call: ast.Call) -> bool:
+    """A call that may draw from a library's state (by its name: `np.random.randint`, `torch.rand`, or a tensor's
+    in-place draw method): what is worth following to where its value goes."""
+    qualified = module.qualname(call.func)
+    if qualified is not None:
+        return draw_library(qualified) is not None
+    func = call.func
+    return func.__class__ is ast.Attribute and func.attr in T.TORCH_TENSOR_DRAW_METHODS
+
+
+def value_draws(value: ast.AST) -> list[ast.Call]:
+    """The calls that make a value itself (see `direct_parts`), through conversions (`tuple(...)`, `int(...)`):
+    `10 ** (random.random() * 2 + 1)`, `tuple(np.random.randint(0, 255, size=3).tolist())`; not a draw handed
+    to a computation (`train(model, np.random.rand(3))`)."""
+    found: list[ast.Call] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is ast.Call:
+            found.append(node)
+            stack.append(node.func)
+            func = node.func
+            if (func.__class__ is ast.Name and func.id in CONVERSIONS) or (
+                func.__class__ is ast.Attribute and func.attr in ARRAY_CONVERSIONS
+            ):
+                stack.extend(argument for argument in node.args if argument.__class__ is not ast.Starred)
+            continue
+        if node.__class__ in (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def shown_parts(module: PyModule, code, colours: bool) -> tuple[set[int], set[int]]:
+    """ids of the nodes that are direct parts of what calls show: (of display and print calls, of plot calls and,
+    with `colours`, of the colour keywords of any call)."""
+    shows: set[int] = set()
+    pictures: set[int] = set()
+    for call in code.calls:
+        if is_display_call(module, call) or is_plot_call(module, call):
+            into = shows if is_display_call(module, call) else pictures
+            for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+                into.update(id(node) for node in direct_parts(argument))
+        elif colours:
+            for keyword in call.keywords:
+                if keyword.arg in COLOUR_KEYWORDS:
+                    pictures.update(id(node) for node in direct_parts(keyword.value))
+    return shows, pictures
+
+
+def drawn_for_show(module: PyModule, code) -> frozenset[ast.Call]:
+    """Draws that only make what a plot or picture shows: the value of a plot call's argument (`plt.plot(np.random.
+    randn(50))`), or the value (see `value_draws`) bound, inside a function, to names read only by display and
+    plot calls, one of them a plot, or, in a function named for drawing (`plot_boxes_to_image`), as a colour
+    (`color = tuple(np.random.randint(0, 255, size=3).tolist())` then `draw.rectangle(box, outline=color)`).
+    What a print or log call alone shows is `displayed_only`'s (a value printed itself counts there)."""
+    if not any(is_plot_call(module, call) for call in code.calls) and not any(
+        keyword.arg in COLOUR_KEYWORDS for call in code.calls for keyword in call.keywords
+    ):
+        return frozenset()
+    found: set[ast.Call] = set()
+    for call in code.calls:
+        if is_plot_call(module, call):
+            for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+                found.update(value_draws(argument))
+    enclosing = None
+    parts: dict[bool, tuple[set[int], set[int]]] = {}
+    for node in code.assignments:
+        if node.value is None:
+            continue
+        draws = [call for call in value_draws(node.value) if is_library_draw(module, call)]
+        targets = node.targets if node.__class__ is ast.Assign else (node.target,)
+        if not draws or any(t.__class__ not in (ast.Name, ast.Tuple, ast.List) for t in targets):
+            continue
+        if enclosing is None:
+            enclosing = enclosing_functions(module, code)
+        function = enclosing.get(id(node))
+        if function is None:
+            continue
+        names = {n.id for target in targets for n in ast.walk(target) if n.__class__ is ast.Name}
+        colours = DRAWING_FUNCTION.search(function.name) is not None
+        if colours not in parts:
+            parts[colours] = shown_parts(module, code, colours)
+        shows, pictures = parts[colours]
+        pictured: list[bool] = []
+
+        def sink(load: ast.AST, shows=shows, pictures=pictures, pictured=pictured) -> bool:
+            if id(load) in pictures:
+                pictured.append(True)
+                return True
+            return id(load) in shows
+
+        if names and all(read_only_shown(name, node, function, module, code, sink) for name in names) and pictured:
+            found.update(draws)
+    return frozenset(found)
+
+
+MAX_FLOW = 3  # names a shown value may pass through (`size` -> `shape` -> `display.Image(width=shape[0])`)
+
+
+# -- values overwritten before they are read ----------------------------------------------------------------------
+EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def overwritten_draws(functions: list[ast.AST], is_draw) -> frozenset[ast.Call]:
+    """Draws whose value a function binds to a local name and binds again before any read (`C = np.random.normal(
+    size=N)`, then `C = np.eye(N)`; or every branch of an `if` that follows binds it first or stops): the drawn
+    value is never used. Only names local to the function (no `global`/`nonlocal`, no inner function reading them),
+    and only draws that are the value itself (see `value_draws`): a draw handed to a call may still do work."""
+    found: set[ast.Call] = set()
+    for function in functions:
+        shared: set[str] = set()
+        for node in ast.walk(function):
+            if node.__class__ in (ast.Global, ast.Nonlocal):
+                shared.update(node.names)
+            elif node is not function and node.__class__ in SCOPES:
+                shared.update(n.id for n in ast.walk(node) if n.__class__ is ast.Name)
+        for block in statement_blocks(function):
+            for index, statement in enumerate(block):
+                if statement.__class__ is not ast.Assign or len(statement.targets) != 1:
+                    continue
+                target = statement.targets[0]
+                if target.__class__ is not ast.Name or target.id in shared:
+                    continue
+                draws = [call for call in value_draws(statement.value) if is_draw(call)]
+                if draws and killed_before_read(target.id, block[index + 1 :]):
+                    found.update(draws)
+    return frozenset(found)
+
+
+def statement_blocks(function: ast.AST) -> list[list[ast.stmt]]:
+    """The statement lists of a function's body and of the compound statements in it (not of inner functions)."""
+    blocks: list[list[ast.stmt]] = []
+    stack: list[list[ast.stmt]] = [function.body]
+    while stack:
+        block = stack.pop()
+        blocks.append(block)
+        for statement in block:
+            if statement.__class__ in SCOPES:
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(statement, name, None)
+                if inner.__class__ is list and inner and isinstance(inner[0], ast.stmt):
+                    stack.append(inner)
+            for handler in getattr(statement, "handlers", ()):
+                stack.append(handler.body)
+    return blocks
+
+
+def reads(name: str, node: ast.AST) -> bool:
+    return any(n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is ast.Load for n in ast.walk(node))
+
+
+def stops(statement: ast.stmt) -> bool:
+    """`raise ...`, `return`, `assert False`: what follows in the block does not run."""
+    if statement.__class__ in EXITS:
+        return True
+    return statement.__class__ is ast.Assert and isinstance(statement.test, ast.Constant) and not statement.test.value
+
+
+def killed_before_read(name: str, statements: list[ast.stmt]) -> bool:
+    """Do these statements, run in order, bind `name` again (or stop) before anything reads it?"""
+    for statement in statements:
+        if stops(statement) and not reads(name, statement):
+            return True
+        cls = statement.__class__
+        if cls is ast.Assign and any(t.__class__ is ast.Name and t.id == name for t in statement.targets):
+            return not reads(name, statement.value)
+        if (
+            cls is ast.If
+            and not reads(name, statement.test)
+            and killed_before_read(name, statement.body)
+            and killed_before_read(name, statement.orelse)
+        ):
+            return True
+        if reads(name, statement) or any(
+            n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is not ast.Load for n in ast.walk(statement)
+        ):
+            return False
+    return False
+
+
+DEF_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+MAX_NOTEBOOK_DEPTH = 3  # functions followed back when a notebook function passes its parameter on
+
+
+class NotebookFunctions:
+    """Branches of the functions a notebook defines (at a cell's top level) that none of its calls takes: `if
+    measure == "random":` in `transition(measure, N)` where every call, in the cells or in other notebook
+    functions, passes another literal (followed back through a parameter passed on, `plot(measure="legs")` ->
+    `transition(measure, N)`, and top-level names the notebook assigns once to a literal). `dead` holds the calls
+    in those branches. A function the notebook names other than by calling it, or defines twice, is not judged."""
+
+    def __init__(self, graph: CallGraph, path: str):
+        self.functions: dict[str, ast.AST] = {}
+        self.calls: dict[str, list[tuple[ast.Call, ast.AST | None]]] = {}  # name -> (call, enclosing function)
+        self.handed: set[str] = set()
+        self.constants: dict[str, list[ast.expr]] = {}  # top-level names -> the values assigned to them
+        defined: dict[str, int] = {}
+        modules = [m for m in (graph.source(cell) for cell in graph.notebook_cells.get(path, [])) if m is not None]
+        for module in modules:
+            tree = module.tree
+            if tree is None:
+                continue
+            for statement in tree.body:
+                if statement.__class__ in DEF_NODES:
+                    self.functions[statement.name] = statement
+                    defined[statement.name] = defined.get(statement.name, 0) + 1
+            self.scan(tree, None)
+        for name, count in defined.items():
+            if count > 1:
+                self.functions.pop(name, None)
+        self.dead: frozenset[ast.Call] = frozenset()
+        if not self.functions:
+            return
+        dead: set[ast.Call] = set()
+        for name, function in self.functions.items():
+            if name in self.handed or name not in self.calls:
+                continue
+            scope = read_scope(list(function.body))
+            for guard in scope.guards:
+                truth = decide(guard.test, lambda key, name=name: self.values(name, key, 0))
+                if truth is not None and truth != guard.runs_if:
+                    dead.update(node for node in guard.nodes if node.__class__ is ast.Call)
+        self.dead = frozenset(dead)
+
+    def scan(self, node: ast.AST, function: ast.AST | None) -> None:
+        """Record calls of notebook functions (and other loads of their names) and top-level assignments."""
+        stack: list[tuple[ast.AST, ast.AST | None]] = [(node, function)]
+        callees: set[int] = set()
+        while stack:
+            current, owner = stack.pop()
+            cls = current.__class__
+            if cls is ast.Call and current.func.__class__ is ast.Name:
+                self.calls.setdefault(current.func.id, []).append((current, owner))
+                callees.add(id(current.func))
+            elif cls is ast.Name and current.ctx.__class__ is ast.Load and id(current) not in callees:
+                self.handed.add(current.id)
+            elif cls is ast.Assign and owner is None:
+                for target in current.targets:
+                    for name in ast.walk(target):
+                        if name.__class__ is ast.Name:
+                            value = current.value if target.__class__ is ast.Name else None
+                            self.constants.setdefault(name.id, []).append(value)
+            inner = current if cls in DEF_NODES else owner
+            if cls is ast.Lambda:
+                inner = current
+            stack.extend((child, inner) for child in ast.iter_child_nodes(current))
+
+    def values(self, name: str, key: str, depth: int) -> frozenset | None:
+        """The values parameter `key` of notebook function `name` takes over the notebook's calls of it."""
+        function = self.functions.get(name)
+        if function is None or depth > MAX_NOTEBOOK_DEPTH or "." in key:
+            return None
+        if key not in parameter_names(function.args) or name in self.handed or name not in self.calls:
+            return None
+        found: set = set()
+        for call, owner in self.calls[name]:
+            argument = bound_argument(function, call, key, False)
+            if argument is SPREAD or argument is UNKNOWN_VALUE:
+                return None
+            if argument is MISSING_ARGUMENT:
+                argument = default_of(function.args, key)
+                if argument is None:
+                    return None
+                values = values_of(argument, lambda _other: None)
+            else:
+                values = values_of(argument, lambda other, owner=owner: self.name_values(owner, other, depth))
+            if values is None:
+                return None
+            found |= values
+        return frozenset(found)
+
+    def name_values(self, owner: ast.AST | None, name: str, depth: int) -> frozenset | None:
+        """A name passed at a call: a parameter of the calling notebook function, or a top-level name the
+        notebook assigns once to a literal."""
+        if owner is not None:
+            if owner.__class__ in DEF_NODES and name in parameter_names(owner.args):
+                return self.values(owner.name, name, depth + 1) if owner.name in self.functions else None
+            if any(
+                n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is not ast.Load for n in ast.walk(owner)
+            ):
+                return None  # a local of the calling function
+        assigned = self.constants.get(name, [])
+        if len(assigned) != 1 or assigned[0] is None:
+            return None
+        return values_of(assigned[0], lambda _other: None)
+
+
+# IPython magics that time a statement: `%timeit a @ b`, `%time f(x)`, `%%timeit` cells.
+TIMING_MAGIC = re.compile(r"^\s*%{1,2}(?:timeit|time)\b(?P<rest>.*)$")
+TIMING_OPTION = re.compile(r"^(?:\s*-[a-zA-Z]+(?:\s+\d+)?)*\s*")
+
+
+def timed_names(cells) -> dict[str, list[tuple[int, str]]]:
+    """Per code cell (by its index, as text): (line, name) of the names that timing magics read, which
+    `blank_magics` leaves out of the cell's Python."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for cell in cells:
+        source = getattr(cell, "source", "")
+        if "%time" not in source:
+            continue
+        lines = source.splitlines()
+        for number, line in enumerate(lines, start=1):
+            match = TIMING_MAGIC.match(line)
+            if match is None:
+                continue
+            statement = TIMING_OPTION.sub("", match.group("rest"), count=1).strip()
+            if line.lstrip().startswith("%%"):  # the cell's body is timed (and stays Python): read there already
+                continue
+            try:
+                tree = ast.parse(statement)
+            except (SyntaxError, ValueError):
+                continue
+            for node in ast.walk(tree):
+                if node.__class__ is ast.Name and node.ctx.__class__ is ast.Load:
+                    found.setdefault(str(cell.index), []).append((number, node.id))
+    return found
+
+
+class NotebookShown:
+    """Draws in a notebook's top-level code whose values are only shown: bound to names (at a cell's top level)
+    that the cells after it, until the name is bound again, read only in what display, print and plot calls
+    (and a cell's last expression) show, or pass on to other names read so, or move (`a, b = a.to("cuda"),
+    b.to("cuda")`), or time (`%timeit a @ b`). A value only looked at or timed changes no result; one nothing
+    reads still counts. A loop over drawn indexes is not followed (`for idx in random.sample(...)`:
+    what it picks may feed more than a plot), nor is a value handed to a computation (`model(xs[idx])`)."""
+
+    def __init__(self, graph: CallGraph, path: str, timed: dict[str, list[tuple[int, str]]] | None = None):
+        # name -> (position, kind, node, binding statement or None), kind "read", "bind" or "nested" (a read in a
+        # function or lambda, which may run at any time)
+        self.events: dict[str, list[tuple[tuple[int, int, int], str, ast.AST, ast.AST | None]]] = {}
+        self.sinks: set[int] = set()
+        self.flows: dict[int, ast.AST] = {}  # id of a node that is a direct part of a binding's value -> binding
+        self.starts: dict[int, tuple[int, int, int]] = {}  # id of a binding -> where the scope of its names starts
+        candidates: list[tuple[ast.AST, list[ast.Call], set[str]]] = []
+        self.shown: set[ast.Call] = set()
+        if not any(self.binds_a_draw(graph, cell) for cell in graph.notebook_cells.get(path, [])):
+            return  # no top-level name holds a draw: nothing to follow
+        for index, found in (timed or {}).items():  # `%timeit a @ b`: only timed (a magic-only cell is no unit)
+            for line, name in found:
+                read = ast.Name(id=name, ctx=ast.Load())
+                self.sinks.add(id(read))
+                self.add(name, (int(index), line, 0), "read", read, None)
+        for cell in graph.notebook_cells.get(path, []):
+            order = int(cell.name)
+            module = graph.source(cell)
+            if module is None or module.tree is None:
+                continue
+            code = graph.code(cell)
+            shows, pictures = shown_parts(module, code, colours=False)
+            for call in code.calls:
+                if is_plot_call(module, call) and call.func.__class__ is ast.Attribute:
+                    pictures.update(id(node) for node in direct_parts(call.func.value))  # `axs[i].imshow(...)`
+            last = module.tree.body[-1] if module.tree.body else None
+            if last is not None and last.__class__ is ast.Expr:  # a cell's last expression is shown
+                shows.update(id(node) for node in direct_parts(last.value))
+            self.sinks |= shows | pictures
+            nested: set[int] = set()
+            local: set[int] = set()  # reads, in a function, of a name the function binds itself
+            nodes = breadth_first([module.tree])
+            for node in nodes:
+                if node.__class__ in SCOPES and id(node) not in nested:
+                    inside = breadth_first([node])[1:]
+                    nested.update(id(inner) for inner in inside)
+                    if node.__class__ is not ast.Lambda:
+                        self.add(node.name, (order, node.lineno, node.col_offset), "bind", node, None)
+                    if node.__class__ is not ast.ClassDef:
+                        arguments = node.args
+                        own = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+                        own.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
+                        own.update(n.id for n in inside if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store)
+                        own.difference_update(n for g in inside if g.__class__ is ast.Global for n in g.names)
+                        local.update(id(n) for n in inside if n.__class__ is ast.Name and n.id in own)
+                    for inner in inside:
+                        if inner.__class__ is ast.Name and inner.ctx.__class__ is ast.Load and id(inner) not in local:
+                            self.add(inner.id, (order, inner.lineno, inner.col_offset), "nested", inner, None)
+            targets_of_assignments: set[int] = set()
+            for statement in module.tree.body:
+                if id(statement) in nested or statement.__class__ in SCOPES:
+                    continue
+                loop = statement.__class__ in (ast.For, ast.AsyncFor, ast.While)
+                for node in breadth_first([statement]):
+                    if id(node) in nested:
+                        continue
+                    cls = node.__class__
+                    if cls is ast.Name:
+                        where = (order, node.lineno, node.col_offset)
+                        if node.ctx.__class__ is ast.Load:
+                            self.add(node.id, where, "read", node, None)
+                        elif id(node) not in targets_of_assignments:
+                            self.add(node.id, where, "bind", node, None)
+                    elif (cls is ast.Assign or cls is ast.AnnAssign) and node.value is not None:
+                        targets = node.targets if cls is ast.Assign else [node.target]
+                        end = (order, node.end_lineno or node.lineno, (node.end_col_offset or 0) + 1)
+                        self.starts[id(node)] = (order, statement.lineno, statement.col_offset) if loop else end
+                        names = [n for t in targets for n in ast.walk(t) if n.__class__ is ast.Name]
+                        if all(t.__class__ in (ast.Name, ast.Tuple, ast.List) for t in targets):
+                            self.flows.update((id(part), node) for part in direct_parts(node.value))
+                            draws = [call for call in value_draws(node.value) if is_library_draw(module, call)]
+                            if draws and names:
+                                candidates.append((node, draws, {n.id for n in names}))
+                        for name in names:
+                            self.add(name.id, end, "bind", name, node)
+                            targets_of_assignments.add(id(name))
+                    elif cls is ast.AugAssign and node.target.__class__ is ast.Name:
+                        where = (order, node.lineno, node.col_offset)
+                        self.add(node.target.id, where, "read", node.target, None)  # `x += 1` reads x
+                        targets_of_assignments.add(id(node.target))
+        for events in self.events.values():
+            events.sort(key=lambda event: event[0])
+        for node, draws, names in candidates:
+            self.read = False
+            if all(self.only_shown(name, node, 0) for name in names) and self.read:
+                self.shown.update(draws)
+
+    @staticmethod
+    def binds_a_draw(graph: CallGraph, cell: Unit) -> bool:
+        """Does a top-level assignment of the cell hold a draw in its value?"""
+        module = graph.source(cell)
+        if module is None or module.tree is None:
+            return False
+        for statement in module.tree.body:
+            for node in ast.walk(statement) if statement.__class__ not in SCOPES else ():
+                if (
+                    node.__class__ in (ast.Assign, ast.AnnAssign)
+                    and node.value is not None
+                    and any(is_library_draw(module, call) for call in value_draws(node.value))
+                ):
+                    return True
+        return False
+
+    def add(self, name: str, where: tuple[int, int, int], kind: str, node: ast.AST, binding: ast.AST | None):
+        self.events.setdefault(name, []).append((where, kind, node, binding))
+
+    def only_shown(self, name: str, binding: ast.AST, depth: int) -> bool:
+        """Is every read of `name` that can see this binding a shown part, or a direct part of the value of
+        another binding whose names are only shown in turn?"""
+        start = self.starts.get(id(binding))
+        if start is None or depth > MAX_FLOW:
+            return False
+        for where, kind, node, bound_by in self.events.get(name, ()):
+            if kind == "nested":
+                if id(node) not in self.sinks:
+                    return False
+                self.read = True
+                continue
+            if where <= start:
+                continue
+            if kind == "bind":
+                if bound_by is binding:
+                    continue
+                break  # bound again: later reads see another value
+            if id(node) in self.sinks:
+                self.read = True
+                continue
+            flow = self.flows.get(id(node))
+            if flow is None:
+                return False
+            targets = flow.targets if flow.__class__ is ast.Assign else [flow.target]
+            names = {n.id for t in targets for n in ast.walk(t) if n.__class__ is ast.Name}
+            if not names or not all(self.only_shown(other, flow, depth + 1) for other in names):
+                return False
+        return True
+
+
 def binding_lines(name: str, function: ast.AST, skip: ast.AST) -> tuple[list[int], list[ast.AST]]:
     """Where `function` binds `name` again (lines of assignments and loop targets, `skip` aside), and the
     comprehensions that bind it in their own scope."""
@@ -299,7 +839,7 @@ def binding_lines(name: str, function: ast.AST, skip: ast.AST) -> tuple[list[int
     return lines, scopes
 
 
-def read_only_shown(name: str, assignment: ast.AST, function: ast.AST, module: PyModule, code) -> bool:
+def read_only_shown(name: str, assignment: ast.AST, function: ast.AST, module: PyModule, code, direct=None) -> bool:
     """Is every read of `name` that can see this assignment a direct part of a display call's argument, and is
     there one?"""
     rebinds, comprehensions = binding_lines(name, function, assignment)
@@ -321,13 +861,64 @@ def read_only_shown(name: str, assignment: ast.AST, function: ast.AST, module: P
             continue  # before it, outside any loop that repeats it: cannot see it
         if load.lineno > end and any(end < line <= load.lineno for line in rebinds):
             continue  # bound again before this read
-        if not direct_load(load, module, code):
+        if not (direct(load) if direct is not None else direct_load(load, module, code)):
             return False
         read = True
     return read
 
 
 PICK_NAMES = frozenset({"choice", "choices", "sample"})
+
+
+# -- degenerate draws ---------------------------------------------------------------------------------------------
+# A draw with one possible value is no draw: `random.choice([800])`, `random.randint(3, 3)`, `random.uniform(a, a)`,
+# `random.randrange(4, 5)`. What the arguments must be, per call: "one" (a population of one element), "equal"
+# (bounds that are the same number), "next" (an exclusive upper bound one above the lower).
+DEGENERATE_DRAWS: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {
+    "random.choice": ("one", (("seq", 0),)),
+    "numpy.random.choice": ("one", (("a", 0),)),
+    "random.randint": ("equal", (("a", 0), ("b", 1))),
+    "random.uniform": ("equal", (("a", 0), ("b", 1))),
+    "numpy.random.uniform": ("equal", (("low", 0), ("high", 1))),
+    "random.randrange": ("next", (("start", 0), ("stop", 1))),
+    "numpy.random.randint": ("next", (("low", 0), ("high", 1))),
+}
+
+
+def degenerate_question(qualified: str | None, call: ast.Call) -> tuple[str, tuple[ast.expr, ...]] | None:
+    """(what the arguments must be, the argument expressions) for a draw that may have one possible value, else
+    None (see DEGENERATE_DRAWS). `np.random.choice` over one element with `p=` is still one value."""
+    shape = DEGENERATE_DRAWS.get(qualified or "")
+    if shape is None or has_star_kwargs(call) or any(a.__class__ is ast.Starred for a in call.args):
+        return None
+    how, parameters = shape
+    values = [argument(call, name, position) for name, position in parameters]
+    if how == "next" and values[1] is None:  # `randrange(1)`, `np.random.randint(1)`: only 0
+        if values[0] is None:
+            return None
+        return "below-one", (values[0],)
+    if any(value is None for value in values):
+        return None
+    return how, tuple(values)
+
+
+def degenerate(how: str, values: list[frozenset]) -> bool:
+    """Given every value each argument may have, is there one outcome only?"""
+    try:
+        if how == "one":
+            return all(isinstance(v, (tuple, str)) and len(v) == 1 for v in values[0])
+        if how == "below-one":
+            return all(type(v) is int and v == 1 for v in values[0])
+        numbers = [[v for v in found if type(v) in (int, float)] for found in values]
+        if any(len(found) != len(values[index]) for index, found in enumerate(numbers)):
+            return False
+        if how == "equal":
+            return all(a == b for a in numbers[0] for b in numbers[1])
+        if how == "next":
+            return all(type(a) is int and type(b) is int and b == a + 1 for a in numbers[0] for b in numbers[1])
+    except TypeError:
+        return False
+    return False
 
 
 def direct_calls(expr: ast.AST) -> list[ast.Call]:
@@ -356,15 +947,27 @@ def direct_calls(expr: ast.AST) -> list[ast.Call]:
 def enclosing_functions(module: PyModule, code) -> dict[int, ast.AST]:
     """id(assignment) -> the function (defined in the unit's source) whose body holds it, for the unit's
     assignments that lie inside one."""
-    wanted = {id(node) for node in code.assignments}
-    found: dict[int, ast.AST] = {}
-    if module.tree is None or not wanted:
+    if module.tree is None or not code.assignments:
+        return {}
+    found = function_of_assignments(module)
+    return {id(node): found[id(node)] for node in code.assignments if id(node) in found}
+
+
+_FUNCTIONS_OF_ASSIGNMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def function_of_assignments(module: PyModule) -> dict[int, ast.AST]:
+    """id(assignment) -> the innermost function holding it, for every assignment of a module (once per module)."""
+    found = _FUNCTIONS_OF_ASSIGNMENTS.get(module)
+    if found is not None:
         return found
+    found = {}
     for function in ast.walk(module.tree):
         if function.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
             for part in ast.walk(function):
-                if id(part) in wanted:
+                if part.__class__ in (ast.Assign, ast.AnnAssign):
                     found[id(part)] = function  # inner functions come later in the walk and win
+    _FUNCTIONS_OF_ASSIGNMENTS[module] = found
     return found
 
 
@@ -436,10 +1039,16 @@ def is_capitalized_tail(qualified: str) -> bool:
 class RandomnessScanner:
     """Classifies the calls of each unit once (cached)."""
 
-    def __init__(self, graph: CallGraph, seed_functions: list[str]):
+    def __init__(self, graph: CallGraph, seed_functions: list[str], notebooks=None):
         self.graph = graph
         self.seed_functions = seed_functions
+        self.notebooks = notebooks or {}  # path -> the parsed notebook (its cells' sources, magics included)
         self._events: dict[Unit, list[Event]] = {}
+        self._notebook_shown: dict[str, frozenset[ast.Call]] = {}
+        self._notebook_functions: dict[str, NotebookFunctions] = {}
+        # (unit, line, column) of a draw -> what its arguments must be to have one outcome, and the arguments:
+        # decided per entry point from the values its flags take (`random.choice(self.sizes)`).
+        self.questions: dict[tuple[Unit, int, int], tuple[str, tuple[ast.expr, ...]]] = {}
         self._imported_tops: dict[PyModule, frozenset[str]] = {}
 
     def events(self, unit: Unit) -> list[Event]:
@@ -459,6 +1068,7 @@ class RandomnessScanner:
         traced = tracing_inputs(module, code) if any(w in module.text for w in T.TRACING_WORDS) else ()
         shown_only = displayed_only(module, code, unit.kind == "function") if "print" in module.text else ()
         named = formatted_into_names(code)
+        pictured: frozenset[ast.Call] | None = None  # built at the first use: most units draw nothing
         for node in code.calls:
             for kind, libs in self.classify(unit, module, node, memos, objects):
                 if kind == "skip":
@@ -467,10 +1077,14 @@ class RandomnessScanner:
                     kind = "model"  # `nn.Parameter(torch.randn(d))`: initial weights, as for `init.normal_`
                 if kind == "use" and node in traced:
                     continue  # an example input to trace, export or count a model: no result depends on it
-                if kind == "use" and node in shown_only:
-                    continue  # `print(examples[random.randrange(10)])`: picks what to print, changes no result
+                if kind == "use" and pictured is None:
+                    pictured = self.unused_draws(unit, module, code)
+                if kind == "use" and (node in shown_only or node in pictured):
+                    continue  # `print(examples[random.randrange(10)])`, a box's colour, a value overwritten unread
                 if kind == "use" and (random_name(module, node) or node in named):
                     continue  # `random.choices(string.ascii_uppercase, k=10)`: a name (a temp folder), no result
+                if kind == "use" and self.one_value(unit, module, node):
+                    continue  # `random.choice([800])`, `random.randint(3, 3)`: one possible value, no draw
                 if kind == "seed" and self.entropy_seed(unit, module, node):
                     kind = "entropy-seed"  # `np.random.seed(int(time.time()))`: RNG003's business, no seeding
                 found.append(
@@ -485,6 +1099,58 @@ class RandomnessScanner:
                     )
                 )
         return found
+
+    def unused_draws(self, unit: Unit, module: PyModule, code) -> frozenset[ast.Call]:
+        """The calls of a unit whose values no result depends on: drawn for a picture, only shown or timed in a
+        notebook, in a branch of a notebook function no call takes, or overwritten before any read."""
+        found = drawn_for_show(module, code)
+        if unit.kind == "cell":
+            found = found | self.notebook_shown(unit.path)
+            if module.tree is not None and any(node.__class__ in DEF_NODES for node in module.tree.body):
+                found = found | self.notebook_functions(unit.path).dead
+        if unit.kind in ("function", "cell") and "def " in module.text:
+            functions = self.defined_functions(unit, module)
+            if functions:
+                found = found | overwritten_draws(functions, lambda call: is_library_draw(module, call))
+        return found
+
+    def notebook_shown(self, path: str) -> frozenset[ast.Call]:
+        """The draws of a notebook's top-level code whose values are only shown (see :class:`NotebookShown`)."""
+        found = self._notebook_shown.get(path)
+        if found is None:
+            notebook = self.notebooks.get(path)
+            timed = timed_names(notebook.code_cells) if notebook is not None else {}
+            found = self._notebook_shown[path] = frozenset(NotebookShown(self.graph, path, timed).shown)
+        return found
+
+    def defined_functions(self, unit: Unit, module: PyModule) -> list[ast.AST]:
+        """The function definitions whose bodies are the unit's code: a function and those defined in it, or those
+        defined in a notebook cell."""
+        if unit.kind == "function":
+            function = self.graph.function_node(unit)
+            return [n for n in ast.walk(function) if n.__class__ in DEF_NODES] if function is not None else []
+        tree = module.tree
+        return [n for n in ast.walk(tree) if n.__class__ in DEF_NODES] if tree is not None else []
+
+    def notebook_functions(self, path: str) -> NotebookFunctions:
+        found = self._notebook_functions.get(path)
+        if found is None:
+            found = self._notebook_functions[path] = NotebookFunctions(self.graph, path)
+        return found
+
+    def one_value(self, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+        """Is a draw's outcome fixed by literal arguments (`random.choice([800])`)? One whose arguments are flags
+        (`random.choice(self.sizes)`) is kept as a question for each entry point (see `degenerate_draws`)."""
+        question = degenerate_question(module.qualname(call.func), call)
+        if question is None:
+            return False
+        how, expressions = question
+        values = [values_of(expression, lambda _name: None) for expression in expressions]
+        if all(found is not None for found in values):
+            return degenerate(how, values)
+        if all(e.__class__ in (ast.Name, ast.Attribute, ast.Constant, ast.List, ast.Tuple) for e in expressions):
+            self.questions[(unit, call.lineno, call.col_offset + 1)] = question
+        return False
 
     def entropy_seed(self, unit: Unit, module: PyModule, call: ast.Call) -> bool:
         """Is a seeding call fed from a source that differs between runs (the clock, a random draw)?"""
@@ -831,6 +1497,12 @@ def summarize(
                     questions = live.entry(entry.starts, plain)
                 if questions.discards(unit, *place):
                     continue  # `indices, _ = grab_indices(...)`: the drawn part of the result is thrown away
+            asked = scanner.questions.get((unit, event.line, event.column)) if event.kind == "use" else None
+            if asked is not None:
+                if questions is None:
+                    questions = live.entry(entry.starts, plain)
+                if one_outcome(questions, unit, *asked):
+                    continue  # `random.choice(self.sizes)` where every `RandomResize([800])` passes one size
             if event.kind == "use":
                 result.uses.setdefault(event.lib, []).append(event)
             elif event.kind == "seed":
@@ -852,6 +1524,13 @@ def summarize(
     return result
 
 
+def one_outcome(questions, unit: Unit, how: str, expressions: tuple[ast.expr, ...]) -> bool:
+    """Does a draw have one possible outcome for every value its argument flags take in this entry point (a
+    `self.sizes` set once from the constructor's argument, where every reached construction passes `[800]`)?"""
+    values = [values_of(expression, lambda name: questions.lookup(unit, name, 0)) for expression in expressions]
+    return all(found is not None for found in values) and degenerate(how, values)
+
+
 def dead_calls(nodes: frozenset[ast.AST] | None) -> set[tuple[int, int]]:
     """(line, column) of the calls among nodes that cannot run, as events are located."""
     if not nodes:
@@ -860,9 +1539,9 @@ def dead_calls(nodes: frozenset[ast.AST] | None) -> set[tuple[int, int]]:
 
 
 @fact
-def randomness_scanner(settings, call_graph) -> RandomnessScanner:
+def randomness_scanner(settings, call_graph, notebooks) -> RandomnessScanner:
     """The per-unit random-state scanner (shared so each unit is classified once)."""
-    return RandomnessScanner(call_graph, list(settings.seed_functions))
+    return RandomnessScanner(call_graph, list(settings.seed_functions), notebooks)
 
 
 @fact
@@ -871,7 +1550,7 @@ def entry_randomness(project, settings, entry_points, call_graph, randomness_sca
 
     Each summary is kept between runs (see :mod:`reprocheck.facts.entry_cache`): after an edit, only the entry
     points whose reach holds the edited file are followed again."""
-    live = LiveCode(call_graph)
+    live = LiveCode(call_graph, RepositoryTexts(project))
     kept = EntryCache(project, settings, call_graph)
     results = []
     for entry in entry_points:
@@ -882,6 +1561,33 @@ def entry_randomness(project, settings, entry_points, call_graph, randomness_sca
             kept.put(entry, to_data(result), plain)
         results.append(result)
     return results
+
+
+# Files a parameter's value may be written in besides code: configs, scripts, docs (see `LiveCode.mentioned`).
+TEXT_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".sh", ".bash", ".txt", ".md", ".rst", ".env")
+MAX_TEXT_BYTES = 2_000_000
+
+
+class RepositoryTexts:
+    """The texts of the repository's configs, scripts and docs, read once when first asked for."""
+
+    def __init__(self, project):
+        self.project = project
+        self._texts: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        if self._texts is None:
+            self._texts = []
+            for path in self.project.select(is_text_setting):
+                try:
+                    self._texts.append(self.project.read_text(path, MAX_TEXT_BYTES))
+                except UnreadableFile:
+                    continue
+        return self._texts
+
+
+def is_text_setting(path: str) -> bool:
+    return path.lower().endswith(TEXT_SUFFIXES) or filekinds.is_makefile(path) or filekinds.is_dockerfile(path)
 
 
 EVENT_LISTS = ("seeds", "unknown_seeds", "generators", "entropy_seeds")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
+from reprocheck.facts.liveness import walk_own
 from reprocheck.facts.pycode import PyModule
 from reprocheck.facts.randomness import (
     CodeSources,
@@ -16,8 +17,10 @@ from reprocheck.facts.randomness import (
     Event,
     argument,
     assignments_of,
+    direct_parts,
     has_star_kwargs,
     is_dataset_shuffle,
+    is_display_call,
     is_none,
     is_pandas_sample,
     is_true,
@@ -141,7 +144,11 @@ class UnseededEntryPoint(Rule):
     handed to a launcher (`fabric.launch(main)`, `mp.spawn(main)`, `fire.Fire(main)`, `jsonargparse.CLI(main)`,
     typer/click commands, `@hydra.main`) runs. Branches the entry point never takes are left out: a flag
     left at its default or passed as a constant (`augment=False`, `mode="eval"`), a name assigned once to off
-    (`p = 0` then `if p > 0:`), `self.augment` set once from such a flag, and `if self.training:` when the
+    (`p = 0` then `if p > 0:`), a variable set in branches, which takes each value it is set to
+    (`trunc = "rand" if is_train else "trunc"`, then `if fusion: trunc = "fusion"`), a parameter that a call
+    passes only inside `**kwargs` and whose name the repository writes nowhere else (no keyword argument, dict
+    key, config key or `--flag` names it: it keeps its default), `self.augment` set once from such a flag, and
+    `if self.training:` when the
     entry point only evaluates (`model.eval()`, no training step; `self.train(was_training)`, which puts back
     a saved mode, is none). A function's parameter or variable that shadows a module-level function of the
     same name (`drop_path=drop_path[i]`) is no call of it.
@@ -156,8 +163,20 @@ class UnseededEntryPoint(Rule):
     print or log, a draw that only makes an element of a returned tuple that every call throws away
     (`indices, _ = grab_indices(probs)`), characters drawn for a name
     (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) and a draw formatted into an id or a
-    name (`viz_id = "viz_{}".format(round(random.random() * 1e6))`, `run_name = f"run-{random.randint(0, 999)}"`)
-    are not uses. Nor, in a timing
+    name (`viz_id = "viz_{}".format(round(random.random() * 1e6))`, `run_name = f"run-{random.randint(0, 999)}"`),
+    a draw with one possible outcome (`random.choice([800])`, `random.randint(3, 3)`, `random.randrange(4, 5)`,
+    or `random.choice(self.sizes)` where every construction the entry point reaches passes a one-element list:
+    `RandomResize([800])`), a value drawn straight into a plot (`plt.plot(np.random.randn(50))`) or bound to
+    names read only by plot and display calls, and, in a function named for drawing (`plot_boxes_to_image`), a
+    colour (`color = tuple(np.random.randint(0, 255, size=3))` for `draw.rectangle(box, outline=color)`) are not
+    uses. Nor, in a notebook, is a value bound at a cell's top level that the cells after it only show (print,
+    display, plots, media such as `wandb.Image(x)`, a cell's last expression), pass on unchanged to names only
+    shown, move (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`); a value handed to a computation
+    (`model(xs[idx])`) or that nothing reads still counts. A drawn value that a function binds again before
+    any read (`C = np.random.normal(size=N)`, then `C = np.eye(N)`, or every branch of the `if` that follows binds
+    it or stops) is not used either, and a branch of a function a notebook defines that none of the notebook's
+    calls takes (`if measure == "random":` where every call, directly or through another notebook function's
+    parameter, passes another literal) does not run. Nor, in a timing
     benchmark, are tensors and arrays of random values: an entry point whose file, or a script that runs it, is
     named as a benchmark (`benchmark.py`, `bench_attention.py`, run by `run_benchmark.sh`; a `benchmarks/`
     folder alone is not enough) and whose reach times its work (`time.perf_counter()`, `torch.cuda.Event`,
@@ -299,7 +318,9 @@ class NondeterministicSeed(Rule):
     `random.seed()`/`np.random.seed()` without an argument, and `torch.seed()`. `torch.initial_seed()` inside a
     function is the seed torch derives from its own (seeded) state: the worker-init recipe of PyTorch's
     reproducibility notes (`np.random.seed(torch.initial_seed() % 2**32)`) is not reported; at module level,
-    before anything seeded torch, it is.
+    before anything seeded torch, it is. A seed drawn at run time that the same function returns, prints or logs
+    (a demo that shows the seed it drew, `return video, seed`) can be repeated by hand: that is info, asking to
+    record it with the run's settings.
 
     ## Why it matters
     Such a seed is a seed in name only: the run cannot be repeated, and the value is rarely logged.
@@ -372,14 +393,28 @@ class NondeterministicSeed(Rule):
                 seeders = join([f"{shown(call.func)}()" for call in dict.fromkeys(calls)])
                 which = "the seed passed to" if len(calls) == 1 else "the seeds passed to"
                 verb = "comes" if len(calls) == 1 else "come"
-                finding = locate(
-                    self,
-                    f"{which} {seeders} {verb} from {source}, so no run can be repeated; use a fixed seed from the "
-                    "config (e.g. cfg.seed)",
-                    unit,
-                    module,
-                    calls[0],
-                )
+                recorded = recorded_seed(call_graph, unit, module, calls)
+                if recorded is not None:
+                    # `seed = random.randint(...)` then `return video, seed`: the user sees the seed and can run
+                    # again with it; only recording it with the run's settings is left to do
+                    finding = locate(
+                        self,
+                        f"{which} {seeders} {verb} from {source}; the seed is {recorded}, so a run can be repeated "
+                        "by hand; record it with the run's settings (or take it from the config, e.g. cfg.seed)",
+                        unit,
+                        module,
+                        calls[0],
+                        Severity.INFO,
+                    )
+                else:
+                    finding = locate(
+                        self,
+                        f"{which} {seeders} {verb} from {source}, so no run can be repeated; use a fixed seed from "
+                        "the config (e.g. cfg.seed)",
+                        unit,
+                        module,
+                        calls[0],
+                    )
                 finding.related = tuple(
                     Location(unit.path, c.lineno, cell=finding.cell, json_line=module.file_line(c.lineno))
                     if finding.cell is not None
@@ -387,6 +422,35 @@ class NondeterministicSeed(Rule):
                     for c in calls[1:]
                 )
                 yield finding
+
+
+def recorded_seed(graph: CallGraph, unit: Unit, module: PyModule, calls: list[ast.Call]) -> str | None:
+    """How a seed drawn at run time is given back to the user (`returned at demo.py:227`, `printed at
+    train.py:40`), when every seeder is given one variable that the unit returns, prints or logs; else None."""
+    names = {seed.id for call in calls if (seed := seed_argument(call)) is not None and seed.__class__ is ast.Name}
+    if len(names) != 1 or any(seed_argument(call).__class__ is not ast.Name for call in calls):
+        return None
+    (name,) = names
+    code = graph.code(unit)
+    for call in code.calls:
+        if is_display_call(module, call) and any(
+            part.__class__ is ast.Name and part.id == name
+            for argument in (*call.args, *(k.value for k in call.keywords))
+            for part in direct_parts(argument)
+        ):
+            verb = "printed" if call.func.__class__ is ast.Name else "logged"
+            where = f"cell {unit.name}:line {call.lineno}" if unit.kind == "cell" else call.lineno
+            return f"{verb} at {unit.path}:{where}"
+    function = graph.function_node(unit) if unit.kind == "function" else None
+    if function is not None:
+        for node in walk_own(function):
+            if (
+                node.__class__ is ast.Return
+                and node.value is not None
+                and any(part.__class__ is ast.Name and part.id == name for part in direct_parts(node.value))
+            ):
+                return f"returned at {unit.path}:{node.lineno}"
+    return None
 
 
 # -- RNG004 ---------------------------------------------------------------------------------------
