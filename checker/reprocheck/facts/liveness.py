@@ -340,8 +340,19 @@ class LiveCode:
             memos = self.graph.resolver(unit)
             callees = {call.func: call for call in code.calls}
             looked_into = {node.value for node in code.references if node.__class__ is ast.Attribute}
+            # `super(Dataset, self).__init__(...)` names its own class to find the base: no use of that class
+            supers = [
+                call.args[0]
+                for call in code.calls
+                if call.func.__class__ is ast.Name and call.func.id == "super" and call.args
+            ]
+            looked_into.update(supers)
             local = self.local_names(unit)
             found = self._named[unit] = {}
+            for node in supers:
+                target = self.graph.resolve_load(unit, node, memos)
+                if target is not None:
+                    self._shadowed.setdefault(unit, set()).add(target)
             for node in code.references:
                 if (node.__class__ is not ast.Name and node.__class__ is not ast.Attribute) or node in looked_into:
                     continue
@@ -409,6 +420,47 @@ class LiveCode:
         if len(found) != 1 or found[0][1] is None:
             return None
         return found[0]
+
+    def attribute_stores(self, cls: Unit, name: str) -> list[tuple[Unit, ast.Attribute, ast.expr]] | None:
+        """(method, target, value) of every binding of `self.<name>` in the methods of the class and its project
+        bases, when each is a plain `self.<name> = value` (a value set in the branches of an `if`: `self.noise =
+        Noise(conf)` / `self.noise = None`), else None (cached)."""
+        key = (cls, "=" + name)
+        if key in self._attributes:
+            return self._attributes[key]
+        found: list[tuple[Unit, ast.Attribute, ast.expr]] | None = []
+        for owner in [cls, *self.graph.project_ancestors(cls)]:
+            for method in self.graph.definitions(owner.path).methods.get(owner.name, {}):
+                unit = Unit(owner.path, "function", f"{owner.name}.{method}")
+                scope = self.scope(unit)
+                if scope is None or name not in scope.stores:
+                    continue
+                values = self.assigned_attributes(unit)
+                for store in scope.stores[name]:
+                    value = values.get(id(store))
+                    if value is None:
+                        found = None
+                        break
+                    found.append((unit, store, value))
+                if found is None:
+                    break
+        self._attributes[key] = found or None
+        return found or None
+
+    def assigned_attributes(self, unit: Unit) -> dict[int, ast.expr]:
+        """id of the single `self.<name>` target of each plain assignment in a unit -> its value."""
+        found: dict[int, ast.expr] = {}
+        for statement in self.statements(unit):
+            for node in ast.walk(statement):
+                if node.__class__ is ast.Assign and len(node.targets) == 1:
+                    target = node.targets[0]
+                elif node.__class__ is ast.AnnAssign and node.value is not None:
+                    target = node.target
+                else:
+                    continue
+                if target.__class__ is ast.Attribute:
+                    found[id(target)] = node.value
+        return found
 
     def mentioned(self, name: str, unit: Unit, function) -> bool:
         """Is parameter `name` of `function` written anywhere but in the function itself: in other code (a keyword
@@ -531,10 +583,12 @@ class _Entry:
         memos = self.graph.resolver(unit)
         cut: set[Unit] = set()
         kept: set[Unit] = set()
+        tested = truth_tested(self.live.scope(unit))
         for node in self.graph.code(unit).references:
             if node.__class__ is not ast.Name and node.__class__ is not ast.Attribute:
                 continue
-            side = cut if node in dead else kept
+            # `if self.noise:` asks whether the object is there, and runs none of its code
+            side = cut if node in dead or node in tested else kept
             target = self.graph.resolve_load(unit, node, memos)
             if target is not None:
                 side.add(target)
@@ -544,7 +598,7 @@ class _Entry:
             if key is not None and key.startswith("self.") and key.count(".") == 1 and "." in unit.name:
                 side.update(method for _, method in self.graph.overrides_of(unit, {key[5:]}))
         for node, targets in self.graph.object_uses(unit):  # `self.albumentations(im)`: the object's methods
-            (cut if node in dead else kept).update(targets)
+            (cut if node in dead or node in tested else kept).update(targets)
         return cut - kept
 
     # -- values ---------------------------------------------------------------------------------------
@@ -572,11 +626,14 @@ class _Entry:
         if name.startswith("self."):  # an attribute the class sets once: its value where it is set
             if unit.kind != "function" or "." not in unit.name or depth >= MAX_DEPTH:
                 return UNKNOWN
-            found = self.live.attribute_definition(Unit(unit.path, "class", unit.name.partition(".")[0]), name)
+            cls = Unit(unit.path, "class", unit.name.partition(".")[0])
+            found = self.live.attribute_definition(cls, name)
             if found is None and name == TRAINING_FLAG:
                 self._touched = True
                 return frozenset({False}) if self.evaluates else UNKNOWN
-            return self.evaluate(found[0], found[1], depth + 1) if found is not None else UNKNOWN
+            if found is None:
+                return self.attribute_values(cls, name, depth)
+            return self.evaluate(found[0], found[1], depth + 1)
         if unit.kind == "function":
             function = self.graph.function_node(unit)
             if function is None:
@@ -599,6 +656,23 @@ class _Entry:
             return UNKNOWN
         expr = self.live.definition(Unit(unit.path, "module"), name)
         return self.evaluate(Unit(unit.path, "body"), expr, depth + 1) if expr is not None else UNKNOWN
+
+    def attribute_values(self, cls: Unit, name: str, depth: int) -> frozenset | None:
+        """The values of `self.<name>` set in several places: those of the bindings this entry point can run (a
+        binding in a branch it never takes, `if conf and conf.noise_dir: self.noise = Noise(...)`, is left out)."""
+        stores = self.live.attribute_stores(cls, name) if name.count(".") == 1 else None
+        if stores is None:
+            return UNKNOWN
+        self._touched = True  # which bindings run may depend on this entry point's call sites
+        values: set = set()
+        for method, target, value in stores:
+            if target in self.dead_nodes(method):
+                continue
+            found = self.evaluate(method, value, depth + 1)
+            if found is UNKNOWN:
+                return UNKNOWN
+            values |= found
+        return frozenset(values) if values else UNKNOWN
 
     def evaluate(self, unit: Unit, expr: ast.expr, depth: int) -> frozenset | None:
         if depth > MAX_DEPTH * 2:
@@ -671,6 +745,23 @@ class _Entry:
                 return None
             sites.extend(found)
         return sites
+
+
+def truth_tested(scope: Scope | None) -> frozenset[ast.AST]:
+    """The names and attributes whose truth alone a unit's guards test (`if self.noise:`, `if not a and b:`)."""
+    if scope is None:
+        return frozenset()
+    found: set[ast.AST] = set()
+    stack = [guard.test for guard in scope.guards]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is ast.Name or node.__class__ is ast.Attribute:
+            found.add(node)
+        elif node.__class__ is ast.BoolOp:
+            stack.extend(node.values)
+        elif node.__class__ is ast.UnaryOp and node.op.__class__ is ast.Not:
+            stack.append(node.operand)
+    return frozenset(found)
 
 
 MISSING_ARGUMENT: Final = object()

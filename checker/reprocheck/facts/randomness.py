@@ -337,7 +337,7 @@ def direct_parts(argument: ast.AST) -> list[ast.AST]:
             stack.append(node.func)
             func = node.func
             name = func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")
-            if name in DISPLAY_OBJECTS:  # `wandb.Image(xs[idx])`, `display.Image(url=u, width=w)`: shown as given
+            if name in DISPLAY_OBJECTS or name in VIEWS:  # `wandb.Image(xs[idx])`, `np.squeeze(x)`: shown as given
                 stack.extend(a.value if a.__class__ is ast.Starred else a for a in node.args)
                 stack.extend(keyword.value for keyword in node.keywords)
             continue
@@ -347,6 +347,8 @@ def direct_parts(argument: ast.AST) -> list[ast.AST]:
 
 # Objects that show what they are given (IPython's and wandb's media): `wandb.Image(x)`, `display.HTML(s)`.
 DISPLAY_OBJECTS = frozenset({"Image", "Video", "Audio", "HTML", "Markdown", "SVG"})
+# Functions that give the same values in another shape (`plt.imshow(np.squeeze(images[i]))`): the value as given.
+VIEWS = frozenset({"squeeze", "transpose", "reshape", "moveaxis", "swapaxes", "asarray", "array"})
 
 
 # Calls that only convert a value (`tuple(np.random.randint(0, 255, size=3).tolist())`): it is still the drawn value.
@@ -1032,6 +1034,18 @@ def initialises_weights(receiver: ast.expr) -> bool:
     return key is not None and not T.PARAMETER_ATTRIBUTES.isdisjoint(key.split(".")[1:])
 
 
+def makes_weights(qualified: str) -> bool:
+    """Is a model library's class one that holds weights: not a loss (`nn.CrossEntropyLoss`), an optimizer
+    (`tf.keras.optimizers.SGD`), a metric or a callback?"""
+    dotted = "." + qualified + "."
+    return not any(part in dotted for part in T.NOT_MODEL_PARTS) and not qualified.endswith(T.NOT_MODEL_SUFFIXES)
+
+
+def loads_weights(call: ast.Call) -> bool:
+    """`Net.load_from_checkpoint(path)`, `Net.from_pretrained(name)`: a model built from saved weights."""
+    return call.func.__class__ is ast.Attribute and call.func.attr in T.LOADED_MODEL_METHODS
+
+
 def is_capitalized_tail(qualified: str) -> bool:
     return qualified.rsplit(".", 1)[-1][:1].isupper()
 
@@ -1050,6 +1064,7 @@ class RandomnessScanner:
         # decided per entry point from the values its flags take (`random.choice(self.sizes)`).
         self.questions: dict[tuple[Unit, int, int], tuple[str, tuple[ast.expr, ...]]] = {}
         self._imported_tops: dict[PyModule, frozenset[str]] = {}
+        self._notebook_models: dict[str, dict[str, frozenset[str]]] = {}
 
     def events(self, unit: Unit) -> list[Event]:
         if unit not in self._events:
@@ -1158,7 +1173,11 @@ class RandomnessScanner:
         if seed is None or isinstance(seed, ast.Constant):
             return False
         assignments = assignments_of(self.graph, unit)
-        return nondeterministic_source(module, seed, assignments, call.lineno, unit.kind == "function") is not None
+        in_function = unit.kind == "function"
+        if nondeterministic_source(module, seed, assignments, call.lineno, in_function) is None:
+            return False
+        seeded = seeded_draws(self.graph, unit, module, self.seed_functions, assignments)
+        return nondeterministic_source(module, seed, assignments, call.lineno, in_function, seeded=seeded) is not None
 
     def fills_an_argument(self, unit: Unit, receiver: ast.expr) -> bool:
         """Is an in-place draw filling a parameter of an initialiser (`def trunc_normal_(tensor, std):` ...
@@ -1170,6 +1189,24 @@ class RandomnessScanner:
         function = self.graph.function_node(unit)
         args = function.args if function is not None else None
         return args is not None and receiver.id in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+
+    def notebook_models(self, path: str) -> dict[str, frozenset[str]]:
+        """Name -> library of the model classes a notebook's cells define (`class CBoW(torch.nn.Module):`)."""
+        found = self._notebook_models.get(path)
+        if found is None:
+            found = self._notebook_models[path] = {}
+            for cell in self.graph.notebook_cells.get(path, ()):
+                module = self.graph.source(cell)
+                tree = module.tree if module is not None else None
+                for node in tree.body if tree is not None else ():
+                    if node.__class__ is not ast.ClassDef:
+                        continue
+                    bases = {module.qualname(base) for base in node.bases}
+                    if bases & T.TORCH_MODEL_BASES:
+                        found[node.name] = frozenset({"torch"})
+                    elif bases & T.KERAS_MODEL_BASES:
+                        found[node.name] = frozenset({"tensorflow"})
+        return found
 
     def imports_module(self, module: PyModule, top: str) -> bool:
         """:func:`imports_module`, with the top-level names a module's imports bind computed once per module."""
@@ -1193,14 +1230,20 @@ class RandomnessScanner:
                 return found
         target = self.graph.resolve_load(unit, call.func, memos)
         if target is not None:
+            if target.kind == "class" and loads_weights(call):
+                return []  # `DeepSpeech.load_from_checkpoint(path)`: saved weights, no initial draw
             if target.kind == "class":
                 ancestors = self.graph.ancestors(target)
                 if ancestors & T.TORCH_MODEL_BASES:
-                    return [("model", frozenset({"torch"}))]
+                    return [("model-class", frozenset({"torch"}))]
                 if ancestors & T.KERAS_MODEL_BASES:
-                    return [("model", frozenset({"tensorflow"}))]
+                    return [("model-class", frozenset({"tensorflow"}))]
             return []  # project code: followed by the walk, not judged by its name
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if unit.kind == "cell" and call.func.__class__ is ast.Name:
+            made = self.notebook_models(unit.path).get(call.func.id)
+            if made is not None:
+                return [("model-class", made)]  # `model = CBoW(...)`, a torch model class the notebook defines
         if isinstance(call.func, ast.Attribute) and qualified is None:
             seeded = objects.method_seeds(call) if objects is not None else None
             if seeded is not None:
@@ -1238,7 +1281,7 @@ class RandomnessScanner:
                 return [("generator", frozenset({T.GENERATOR_FACTORIES[qualified]}))]
             return [("skip", frozenset())]
         if qualified in T.TRAINING_TIME_DRAWS:
-            return [("model", frozenset({"torch"}))]
+            return [("model-draw", frozenset({"torch"}))]
         library = draw_library(qualified)
         if library is not None and qualified.startswith(T.WEIGHT_INITIALISERS):
             return [("model", frozenset({library}))]  # initial weights: a use once the model is trained
@@ -1263,10 +1306,10 @@ class RandomnessScanner:
         if qualified.startswith(T.TORCH_TRAINING_PREFIXES) and is_capitalized_tail(qualified):
             return [("train", frozenset({"torch"}))]
         if qualified == "timm.create_model" or (
-            qualified.startswith(T.TORCH_MODEL_PREFIXES) and is_capitalized_tail(qualified)
+            qualified.startswith(T.TORCH_MODEL_PREFIXES) and is_capitalized_tail(qualified) and makes_weights(qualified)
         ):
             return [("model", frozenset({"torch"}))]
-        if qualified.startswith(T.KERAS_MODEL_PREFIXES) and is_capitalized_tail(qualified):
+        if qualified.startswith(T.KERAS_MODEL_PREFIXES) and is_capitalized_tail(qualified) and makes_weights(qualified):
             return [("model", frozenset({"tensorflow"}))]
         return []
 
@@ -1384,17 +1427,20 @@ def nondeterministic_source(
     in_function: bool = False,
     depth: int = 0,
     draws: bool = True,
+    seeded: frozenset[tuple[str, int]] = frozenset(),
 ) -> str | None:
     """What makes a seed expression differ between runs (`time.time()`), following a variable twice at most.
 
     `torch.initial_seed()` inside a function (a worker-init function) is the seed torch derives from its own
-    seeded state, so it is deterministic there (see `TORCH_DERIVED_SEEDS`)."""
+    seeded state, so it is deterministic there (see `TORCH_DERIVED_SEEDS`). A draw from a global generator that
+    the same code seeded just before (`np.random.seed(seed)`, then `torch.manual_seed(np.random.randint(2**31))`)
+    is deterministic too: `seeded` holds (library, id of the node) of such draws (see `seeded_draws`)."""
     if isinstance(expr, ast.Name) and depth < 2:
         candidates = [(at, value) for at, value in assignments.get(expr.id, []) if at <= line]
         candidates = candidates or assignments.get(expr.id, [])[-1:]
         if candidates:
             at, value = max(candidates, key=lambda item: item[0])
-            return nondeterministic_source(module, value, assignments, at, in_function, depth + 1, draws)
+            return nondeterministic_source(module, value, assignments, at, in_function, depth + 1, draws, seeded)
         return None
     nodes = list(ast.walk(expr))
     for node in nodes:
@@ -1406,7 +1452,7 @@ def nondeterministic_source(
                 qualified in T.NONDETERMINISTIC_CALLS
                 or qualified.startswith(T.NONDETERMINISTIC_PREFIXES)
                 or (qualified in T.TORCH_DERIVED_SEEDS and not in_function)
-                or (draws and draw_library(qualified) is not None)
+                or (draws and draw_library(qualified) is not None and (draw_library(qualified), id(node)) not in seeded)
             ):
                 return f"{shown(node.func)}()"
     if depth < 2:  # `seed % 2**31` where `seed = int(time.time())`: the names it is computed from
@@ -1418,6 +1464,44 @@ def nondeterministic_source(
                 if found:
                     return found
     return None
+
+
+def seeded_draws(
+    graph: CallGraph, unit: Unit, module: PyModule, seed_functions, assignments
+) -> frozenset[tuple[str, int]]:
+    """(library, id of each node) of the code that runs after a statement of the same block seeds that library's
+    global generator with a fixed seed (`np.random.seed(cfg.seed)`): a draw there repeats from run to run, so a
+    seed drawn from it (`torch.manual_seed(np.random.randint(1 << 31))`) is fixed too."""
+    if unit.kind == "function":
+        function = graph.function_node(unit)
+        statements = list(function.body) if function is not None else []
+    else:
+        statements = list(module.tree.body) if module.tree is not None else []
+    found: set[tuple[str, int]] = set()
+    blocks = [statements]
+    while blocks:
+        block = blocks.pop()
+        libs: set[str] = set()
+        for statement in block:
+            if libs:
+                found.update((lib, id(node)) for node in ast.walk(statement) for lib in libs)
+            if statement.__class__ in DEF_NODES:
+                continue
+            for name in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(statement, name, None)
+                if inner.__class__ is list and inner:
+                    blocks.append(inner)
+            call = statement.value if statement.__class__ is ast.Expr else None
+            if call.__class__ is not ast.Call:
+                continue
+            qualified = module.qualname(call.func)
+            seeds = seeder_libraries(qualified, seed_functions) if qualified else None
+            seed = seed_argument(call)
+            if not seeds or seed is None or is_none(seed) or qualified in T.ENTROPY_SEEDERS:
+                continue
+            if nondeterministic_source(module, seed, assignments, call.lineno, unit.kind == "function") is None:
+                libs |= seeds
+    return frozenset(found)
 
 
 def is_pandas_sample(module: PyModule, call: ast.Call) -> bool:
@@ -1513,15 +1597,36 @@ def summarize(
                 result.entropy_seeds.append(event)
             elif event.kind == "generator":
                 result.generators.append(event)
-            elif event.kind == "model":
+            elif event.kind in MODEL_KINDS:
                 models.setdefault(event.lib, []).append(event)
             elif event.kind == "train":
                 training.setdefault(event.lib, []).append(event)
+    if training and models and all(in_model_method(graph, e.unit) for events in training.values() for e in events):
+        if questions is None:
+            questions = live.entry(entry.starts, plain)
+        if questions.evaluates:
+            # `model = Net.load_from_checkpoint(p)`, `model.eval()`, no training step: the optimizer that the
+            # model's own hook makes (`configure_optimizers`) is never stepped
+            training = {}
     for lib in training:
         if lib in models:  # trained weights start from the initial ones drawn when the model is made: name that draw
-            made = models[lib][0]
-            result.uses.setdefault(lib, []).append(replace(made, what=f"the initial weights of {made.what}"))
+            made = min(models[lib], key=lambda event: MODEL_KINDS.index(event.kind))  # the model, else a layer
+            what = f"the dropout of {made.what}" if made.kind == "model-draw" else f"the initial weights of {made.what}"
+            result.uses.setdefault(lib, []).append(replace(made, what=what))
     return result
+
+
+def in_model_method(graph: CallGraph, unit: Unit) -> bool:
+    """Is a unit a method of a model class (`DeepSpeech.configure_optimizers` of a LightningModule)?"""
+    if unit.kind != "function" or "." not in unit.name:
+        return False
+    ancestors = graph.ancestors(Unit(unit.path, "class", unit.name.partition(".")[0]))
+    return bool(ancestors & (T.TORCH_MODEL_BASES | T.KERAS_MODEL_BASES))
+
+
+# What makes a model's draws, the most telling first: a model class of the project made (`CBoW(...)`), a library
+# layer or initialiser (`nn.Linear(...)`), a draw made only while training (`F.dropout(...)`).
+MODEL_KINDS = ("model-class", "model", "model-draw")
 
 
 def one_outcome(questions, unit: Unit, how: str, expressions: tuple[ast.expr, ...]) -> bool:

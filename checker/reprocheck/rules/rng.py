@@ -27,6 +27,7 @@ from reprocheck.facts.randomness import (
     keyword,
     nondeterministic_source,
     seed_argument,
+    seeded_draws,
     seeder_libraries,
     shown,
 )
@@ -345,6 +346,7 @@ class NondeterministicSeed(Rule):
         for unit in units_to_scan(call_graph, rng_sources, words):
             module = call_graph.source(unit)
             assignments = None
+            seeded = None  # draws after a fixed seeding of their library in the same block: fixed too
             in_function = unit.kind == "function"
             same_source: dict[str, list] = {}  # one seed, several seeders: one finding, one fix
             for call in calls_in(call_graph, unit):
@@ -368,6 +370,12 @@ class NondeterministicSeed(Rule):
                             assignments = assignments_of(call_graph, unit)
                         source = nondeterministic_source(module, seed, assignments, call.lineno, in_function)
                         if source:
+                            if seeded is None:
+                                seeded = seeded_draws(call_graph, unit, module, settings.seed_functions, assignments)
+                            source = nondeterministic_source(
+                                module, seed, assignments, call.lineno, in_function, seeded=seeded
+                            )
+                        if source:
                             same_source.setdefault(source, []).append(call)
                             continue
                 if problem is None:
@@ -378,6 +386,12 @@ class NondeterministicSeed(Rule):
                         if assignments is None:
                             assignments = assignments_of(call_graph, unit)
                         source = nondeterministic_source(module, value, assignments, call.lineno, in_function)
+                        if source:
+                            if seeded is None:
+                                seeded = seeded_draws(call_graph, unit, module, settings.seed_functions, assignments)
+                            source = nondeterministic_source(
+                                module, value, assignments, call.lineno, in_function, seeded=seeded
+                            )
                         if source:
                             problem = f"{word}= of {shown(call.func)}() comes from {source}"
                             break

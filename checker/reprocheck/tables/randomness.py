@@ -211,6 +211,27 @@ TORCH_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "p
 KERAS_MODEL_PREFIXES = ("tensorflow.keras.", "keras.", "tf_keras.")
 KERAS_MODEL_BASES = frozenset({"tensorflow.keras.Model", "keras.Model", "tf_keras.Model", "keras.models.Model"})
 FIT_METHODS = frozenset({"fit", "fit_generator"})
+# Parts of a model-library name that are no model (a loss, an optimizer, a metric: no weights drawn), and the
+# suffix of torch's loss classes (`nn.CrossEntropyLoss`).
+NOT_MODEL_PARTS = (
+    ".optimizers.",
+    ".losses.",
+    ".metrics.",
+    ".callbacks.",
+    ".regularizers.",
+    ".constraints.",
+    ".preprocessing.",
+    ".utils.",
+    ".datasets.",
+    ".backend.",
+    ".schedules.",
+)
+NOT_MODEL_SUFFIXES = ("Loss",)
+# Class methods that build a model from saved weights (`DeepSpeech.load_from_checkpoint(path)`,
+# `Model.from_pretrained(name)`): its weights are loaded, not drawn.
+LOADED_MODEL_METHODS = frozenset({"load_from_checkpoint", "from_pretrained", "from_checkpoint", "load_model"})
+# Methods that overwrite a constructed model's weights (`model.load_state_dict(torch.load(path))`).
+WEIGHT_LOADING_METHODS = frozenset({"load_state_dict", "load_weights"})
 
 # torch.utils.data
 DATALOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"})

@@ -1,0 +1,261 @@
+"""RNG precision: seeds drawn from a generator seeded just before, branches on training-only options that an
+evaluation entry point leaves off, models loaded from saved weights, and the draw named as a model's."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checker.test_rng import messages, notebook, rng
+
+# -- a seed drawn from a generator seeded just before ---------------------------------------------------------------
+LOOP = """
+import random
+import time
+
+import numpy as np
+import torch
+
+
+def training_loop(seed=0, flag=False):
+{body}
+    net = torch.nn.Linear(3, 3)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    optimizer.step()
+
+
+if __name__ == "__main__":
+    training_loop()
+"""
+
+
+def loop(body: str) -> str:
+    return LOOP.format(body="\n".join("    " + line for line in body.strip().splitlines()))
+
+
+@pytest.mark.parametrize(
+    "body, reported",
+    [
+        ("np.random.seed((seed * 4 + 1) % (1 << 31))\ntorch.manual_seed(np.random.randint(1 << 31))", False),
+        ("np.random.seed(seed)\ntorch.manual_seed(int(np.random.randint(2**31)))", False),
+        ("random.seed(seed)\ns = random.randint(0, 2**31)\ntorch.manual_seed(s)", False),
+        # look-alikes: seeded only in a branch, after the draw, from the clock, or another library seeded
+        ("if flag:\n    np.random.seed(seed)\ntorch.manual_seed(np.random.randint(1 << 31))", True),
+        ("torch.manual_seed(np.random.randint(1 << 31))\nnp.random.seed(seed)", True),
+        ("np.random.seed(int(time.time()))\ntorch.manual_seed(np.random.randint(1 << 31))", True),
+        ("random.seed(seed)\nnp.random.seed(seed)\ntorch.manual_seed(torch.randint(1 << 31, ()).item())", True),
+        ("random.seed(seed)\ntorch.manual_seed(np.random.randint(1 << 31))", True),
+    ],
+)
+def test_a_seed_drawn_from_a_generator_seeded_just_before_is_fixed(make_repo, body, reported):
+    root = make_repo({"train.py": loop(body)})
+    rng003 = [m for m in messages(root, "RNG003") if "torch.manual_seed()" in m]
+    assert bool(rng003) == reported
+    if not reported:
+        assert rng(root, select="RNG001,RNG002") == []
+
+
+# -- branches on training-only options an evaluation entry point leaves off -----------------------------------------
+DATA = """
+import numpy as np
+from torch.utils.data import Dataset
+
+
+class Noise:
+    def __init__(self, path):
+        self.path = path
+
+    def inject(self, y):
+        return y + np.random.normal(size=len(y))
+
+
+class Parser:
+    def __init__(self, conf, normalize=False, augmentation_conf=None):
+        self.conf = conf
+        self.aug_conf = augmentation_conf
+        if augmentation_conf and augmentation_conf.noise_dir:
+            self.noise_injector = Noise(augmentation_conf.noise_dir)
+        else:
+            self.noise_injector = None
+
+    def parse(self, path):
+        y = [1.0]
+        if self.noise_injector:
+            add_noise = np.random.binomial(1, self.aug_conf.noise_prob)
+            if add_noise:
+                y = self.noise_injector.inject(y)
+        if self.aug_conf and self.aug_conf.spec_augment:
+            y = y * np.random.rand()
+        return y
+
+
+class SpectDataset(Dataset, Parser):
+    def __init__(self, conf, path, normalize=False, aug_cfg=None):
+        self.path = path
+        super(SpectDataset, self).__init__(conf, normalize, aug_cfg)
+
+    def __getitem__(self, index):
+        return self.parse(self.path)
+"""
+
+SCRIPT = """
+import sys
+
+from pkg.data import {made}
+
+
+def main():
+    dataset = {made}(conf=None, {arguments})
+    for i in range(3):
+        print(dataset[i])
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+@pytest.mark.parametrize(
+    "made, arguments, reported",
+    [
+        ("SpectDataset", "path=sys.argv[1], normalize=True", False),
+        ("SpectDataset", "path=sys.argv[1], aug_cfg=None", False),
+        ("Parser", "normalize=True", False),
+        # look-alikes: the augmentation options come from the command line
+        ("SpectDataset", "path=sys.argv[1], aug_cfg=sys.argv[2]", True),
+        ("Parser", "augmentation_conf=sys.argv[2]", True),
+    ],
+)
+def test_draws_behind_options_an_entry_point_never_passes_do_not_run(make_repo, made, arguments, reported):
+    script = SCRIPT.format(made=made, arguments=arguments)
+    root = make_repo({"pkg/__init__.py": "", "pkg/data.py": DATA, "evaluate.py": script})
+    assert [p for _, p, _ in rng(root, select="RNG001")] == (["evaluate.py"] if reported else [])
+
+
+@pytest.mark.parametrize("arguments, reported", [("normalize=True", False), ("augmentation_conf=sys.argv[2]", True)])
+def test_an_object_set_in_one_branch_runs_when_that_branch_runs(make_repo, arguments, reported):
+    # `if self.noise_injector:` only asks whether the object is there; its methods run where the branch runs
+    data = DATA.replace(
+        "            add_noise = np.random.binomial(1, self.aug_conf.noise_prob)\n            if add_noise:\n    ", ""
+    ).replace("y * np.random.rand()", "y")
+    assert "binomial" not in data
+    script = SCRIPT.format(made="Parser", arguments=arguments)
+    root = make_repo({"pkg/__init__.py": "", "pkg/data.py": data, "evaluate.py": script})
+    found = messages(root, "RNG001")
+    assert len(found) == int(reported)
+    if reported:
+        assert "np.random.normal(...) at pkg/data.py:10" in found[0]
+
+
+# -- models loaded from saved weights --------------------------------------------------------------------------------
+LIGHTNING_MODEL = """
+import lightning as L
+import torch
+from torch import nn
+
+
+class Speech(L.LightningModule):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.conv = nn.Conv1d(1, hidden, 3)
+        self.out = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        return self.out(self.conv(x))
+
+    def training_step(self, batch, index):
+        return self(batch).sum()
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), lr=1e-3)
+"""
+
+
+@pytest.mark.parametrize(
+    "body, reported",
+    [
+        ("model = Speech.load_from_checkpoint(sys.argv[1])\nmodel.eval()\nprint(model(torch.ones(1, 1, 8)))", False),
+        (
+            "model = Speech()\nmodel.load_state_dict(torch.load(sys.argv[1]))\nmodel.eval()\n"
+            "print(model(torch.ones(1, 1, 8)))",
+            False,
+        ),
+        # look-alikes: the model is trained (a trainer fits it, or the script steps an optimizer of its own)
+        ("model = Speech()\nL.Trainer(max_epochs=1).fit(model)", True),
+        ("model = Speech.load_from_checkpoint(sys.argv[1])\nL.Trainer(max_epochs=1).fit(model)", True),
+        (
+            "model = Speech()\nmodel.eval()\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+            "print(model(torch.ones(1, 1, 8)))",
+            True,
+        ),
+    ],
+)
+def test_an_inference_script_that_loads_weights_does_not_draw_them(make_repo, body, reported):
+    lines = "\n".join("    " + line for line in body.splitlines())
+    script = (
+        "import sys\n\nimport lightning as L\nimport torch\n\nfrom pkg.model import Speech\n\n\n"
+        f"def main():\n{lines}\n\n\nif __name__ == '__main__':\n    main()\n"
+    )
+    root = make_repo({"pkg/__init__.py": "", "pkg/model.py": LIGHTNING_MODEL, "run.py": script})
+    assert [p for _, p, _ in rng(root, select="RNG001")] == (["run.py"] if reported else [])
+
+
+# -- the draw named as a model's -------------------------------------------------------------------------------------
+CBOW = [
+    "import random\n",
+    "import torch\n",
+    "from torch import nn\n",
+    "\n",
+    "class CBoW(torch.nn.Module):\n",
+    "    def __init__(self, n, k):\n",
+    "        super(CBoW, self).__init__()\n",
+    "        self.embedding = torch.nn.Embedding(n, k)\n",
+    "        nn.init.xavier_uniform_(self.embedding.weight)\n",
+    "\n",
+    "    def forward(self, x):\n",
+    "        return self.embedding(x).sum()\n",
+    "\n",
+    "model = CBoW(10, 4)\n",
+    "criterion = torch.nn.CrossEntropyLoss()\n",
+    "optimizer = torch.optim.Adam(model.parameters())\n",
+]
+
+
+def test_the_model_named_is_the_model_made_not_a_loss(make_repo):
+    root = make_repo({"cbow.ipynb": notebook(CBOW, ["loss = criterion(model(x), y)\n", "optimizer.step()\n"])})
+    (message,) = messages(root, "RNG001")
+    assert "the initial weights of CBoW(...) at cbow.ipynb:cell 2:line 14" in message
+    assert "CrossEntropyLoss" not in message
+
+
+@pytest.mark.parametrize(
+    "source, named",
+    [
+        (
+            "model = tf.keras.Sequential([tf.keras.layers.Dense(4)])\n"
+            "model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.1), loss='mse')\n",
+            "tf.keras.Sequential(...)",
+        ),
+        # a model made in a cell the checker cannot read: the optimizer is still no model
+        ("model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.1), loss='mse')\n", None),
+    ],
+)
+def test_an_optimizer_is_no_model(make_repo, source, named):
+    cells = [["import tensorflow as tf\n"], [source], ["model.fit(xs, ys, epochs=1)\n"]]
+    root = make_repo({"mnist.ipynb": notebook(*cells)})
+    found = messages(root, "RNG001")
+    if named is None:
+        assert found == []
+    else:
+        (message,) = found
+        assert f"the initial weights of {named}" in message
+        assert "SGD" not in message
+
+
+def test_functional_dropout_is_named_as_dropout(make_repo):
+    script = (
+        "import torch\nimport torch.nn.functional as F\n\n\nif __name__ == '__main__':\n"
+        "    w = torch.zeros(3, requires_grad=True)\n    optimizer = torch.optim.SGD([w], lr=0.1)\n"
+        "    loss = F.dropout(w, p=0.5).sum()\n    loss.backward()\n    optimizer.step()\n"
+    )
+    (message,) = messages(make_repo({"train.py": script}), "RNG001")
+    assert "the dropout of F.dropout(...) at train.py:8" in message
