@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checker.test_rng import messages, notebook, rng
+from tests.conftest import findings
 
 # -- a seed drawn from a generator seeded just before ---------------------------------------------------------------
 LOOP = """
@@ -259,3 +260,106 @@ def test_functional_dropout_is_named_as_dropout(make_repo):
     )
     (message,) = messages(make_repo({"train.py": script}), "RNG001")
     assert "the dropout of F.dropout(...) at train.py:8" in message
+
+
+# -- options that only the repository's config modules set -----------------------------------------------------------
+CONFIG = "import os\n\nargs = {{\n    'data_path': os.environ.get('DATA', '.'),\n    'data_frac': {frac},\n}}\n"
+TRAIN = """
+import importlib
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+args = SimpleNamespace(**importlib.import_module(sys.argv[1]).args)
+
+
+if __name__ == "__main__":
+    np.random.seed(0)
+    train = pd.read_csv(args.data_path)
+{extra}    if args.data_frac < 1.:
+        train = train.sample(frac=args.data_frac)
+    train.to_csv("out.csv")
+"""
+
+
+@pytest.mark.parametrize(
+    "fracs, extra, files, reported",
+    [
+        (["1.", "1.0"], "", {}, False),
+        (["1."], "", {"README.md": "Train with `python train.py configs.config1`.\n"}, False),
+        # look-alikes: a config that samples, an option set on the command line or in code
+        (["1.", "0.5"], "", {}, True),
+        (["1."], "", {"README.md": "Use `--data-frac 0.1` for a quick run.\n"}, True),
+        (["1."], "    args.data_frac = float(sys.argv[2])\n", {}, True),
+    ],
+)
+def test_a_flag_every_config_module_leaves_off_keeps_its_draw_from_running(make_repo, fracs, extra, files, reported):
+    repo = {f"configs/config{i}.py": CONFIG.format(frac=frac) for i, frac in enumerate(fracs, start=1)}
+    repo.update(files)
+    repo["src/train.py"] = TRAIN.format(extra=extra)
+    root = make_repo(repo)
+    assert [p for _, p, _ in rng(root, select="RNG005")] == (["src/train.py"] if reported else [])
+
+
+def test_a_project_loss_module_is_no_model(make_repo):
+    code = (
+        "import torch\nfrom torch import nn\n\n\nclass WeightedLosses(nn.Module):\n"
+        "    def __init__(self, losses):\n        super().__init__()\n        self.losses = losses\n\n\n"
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(3, 3)\n\n\n"
+        "if __name__ == '__main__':\n    loss = WeightedLosses([nn.BCELoss()])\n    net = Net()\n"
+        "    torch.optim.SGD(net.parameters(), lr=0.1).step()\n"
+    )
+    (message,) = messages(make_repo({"train.py": code}), "RNG001")
+    assert "the initial weights of Net(...) at train.py:19" in message
+
+
+# -- a `__main__` block that only exercises its module on made-up input -----------------------------------------------
+LAYER = """
+import numpy as np
+import torch
+{imports}
+
+class Hyena(torch.nn.Module):
+    def forward(self, x):
+        return x.cumsum(1)
+
+
+def simulate(n):
+    return n
+
+
+if __name__ == "__main__":
+{block}
+"""
+
+
+@pytest.mark.parametrize(
+    "block, path, files, info",
+    [
+        ("layer = Hyena()\nx = torch.randn(1, 16, 8, requires_grad=True)\nprint(layer(x).shape)", "hyena.py", {}, True),
+        ("x = torch.randn(4, 8)\nprint(Hyena.forward(None, x))", "hyena.py", {}, True),
+        # look-alikes: real input, a program's name, a command line, no class of the module tried (a simulation
+        # with a function of the module, or nothing of it), a documented run
+        ("xs = np.random.normal(size=simulate(100))\nprint(xs.mean())", "hyena.py", {}, False),
+        ("x = torch.load('batch.pt') + torch.randn(1, 16, 8)\nprint(Hyena()(x))", "hyena.py", {}, False),
+        ("layer = Hyena()\nx = torch.randn(1, 16, 8)\nprint(layer(x).shape)", "train_hyena.py", {}, False),
+        ("layer = Hyena()\nx = torch.randn(int(sys.argv[1]), 8)\nprint(layer(x).shape)", "hyena.py", {}, False),
+        ("xs = np.random.normal(size=100)\nprint(xs.mean())", "hyena.py", {}, False),
+        (
+            "layer = Hyena()\nx = torch.randn(1, 16, 8)\nprint(layer(x).shape)",
+            "hyena.py",
+            {"README.md": "Run `python hyena.py` to reproduce Table 2.\n"},
+            False,
+        ),
+    ],
+)
+def test_a_main_block_that_exercises_its_module_on_made_up_input_is_info(make_repo, block, path, files, info):
+    lines = "\n".join("    " + line for line in block.splitlines())
+    imports = "import sys\n" if "sys." in block else ""
+    root = make_repo({path: LAYER.format(imports=imports, block=lines), **files})
+    (found,) = findings(root, select="RNG001")
+    assert found["severity"] == ("info" if info else "warning")
+    assert ("a smoke test or usage example" in found["message"]) == info

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
 
+from reprocheck import filekinds
 from reprocheck.facts.reachability import CallGraph, Unit, breadth_first, child_fields, is_main_guard, reference_key
 
 UNKNOWN: Final = None
@@ -218,7 +219,8 @@ def values_of(expr: ast.expr, lookup) -> frozenset | None:
     cls = expr.__class__
     if cls is ast.Name or cls is ast.Attribute:
         key = reference_key(expr)
-        return lookup(key) if key is not None and (cls is ast.Name or key.startswith("self.")) else UNKNOWN
+        # a name, `self.x`, or an option read off an object (`args.data_frac`: see `LiveCode.config_values`)
+        return lookup(key) if key is not None and (cls is ast.Name or key.count(".") == 1) else UNKNOWN
     if cls in (ast.BoolOp, ast.UnaryOp, ast.Compare, ast.NamedExpr):
         truth = decide(expr, lookup)
         return UNKNOWN if truth is None else frozenset({truth})
@@ -252,6 +254,7 @@ class LiveCode:
         self._shadowed: dict[Unit, set[Unit]] = {}  # targets a unit names only through a local of the same name
         self._returned: dict[Unit, dict[tuple[int, int], tuple[int, int]]] = {}
         self._attributes: dict[tuple[Unit, str], tuple[Unit, ast.expr] | None] = {}
+        self._config_values: dict[str, frozenset | None] = {}
         # What holds for every entry point: flag values and guard outcomes that no call site decides.
         self.values: dict[tuple[Unit, str], frozenset | None] = {}
         self.decided: dict[tuple[Unit, int], bool | None] = {}
@@ -462,6 +465,42 @@ class LiveCode:
                     found[id(target)] = node.value
         return found
 
+    def config_values(self, name: str) -> frozenset | None:
+        """The values of an option read off an object (`args.data_frac`) that only the repository's Python config
+        modules set, each to a literal (`'data_frac': 1.,` in a dict of `configs/config1.py`, or `data_frac = 1.`):
+        every other mention of its name in the repository is a read (`.data_frac`), so no command line, config
+        file or code sets it otherwise. None when that is not so (cached)."""
+        if name in self._config_values:
+            return self._config_values[name]
+        found = self._config_values[name] = self._config_values_of(name)
+        return found
+
+    def _config_values_of(self, name: str) -> frozenset | None:
+        if self.texts is None or len(name) < 4 or not name.isidentifier():
+            return UNKNOWN
+        pattern = re.compile(r"\b" + re.escape(name) + r"\b")
+        values: set = set()
+        for path, module in self.graph.modules.items():
+            if name not in module.text:
+                continue
+            mentions = len(pattern.findall(module.text))
+            if filekinds.CONFIG_DIRS & set(path.split("/")[:-1]):
+                found = literal_settings(module, name)
+                if found is None or len(found) != mentions:
+                    return UNKNOWN
+                values.update(found)
+                continue
+            reads = re.findall(r"\.\s*" + re.escape(name) + r"\b(?!\s*(?:=[^=]|[-+*/%&|^]=))", module.text)
+            if len(reads) != mentions:
+                return UNKNOWN  # set, passed or named elsewhere (`args.data_frac = 0.1`, `--data_frac`)
+        if not values:
+            return UNKNOWN
+        if any(pattern.search(module.text) for module in self.graph.cells.values()):
+            return UNKNOWN
+        if any(pattern.search(text) or name.replace("_", "-") in text for text in self.texts()):
+            return UNKNOWN
+        return frozenset(values)
+
     def mentioned(self, name: str, unit: Unit, function) -> bool:
         """Is parameter `name` of `function` written anywhere but in the function itself: in other code (a keyword
         argument, a dict key, a string), a config or a script (`reduction_mask: simple`, `--reduction-mask`)? A
@@ -623,6 +662,8 @@ class _Entry:
         return found
 
     def _lookup(self, unit: Unit, name: str, depth: int) -> frozenset | None:
+        if "." in name and not name.startswith(("self.", "cls.")):
+            return self.live.config_values(name.partition(".")[2])
         if name.startswith("self."):  # an attribute the class sets once: its value where it is set
             if unit.kind != "function" or "." not in unit.name or depth >= MAX_DEPTH:
                 return UNKNOWN
@@ -745,6 +786,41 @@ class _Entry:
                 return None
             sites.extend(found)
         return sites
+
+
+def literal_settings(module, name: str) -> list | None:
+    """The literal values a config module gives `name`: dict entries (`'name': 1.`), `cfg['name'] = 1.` and
+    `name = 1.`; None when one of them is not a literal."""
+    if module.tree is None:
+        return None
+    found: list = []
+    for node in ast.walk(module.tree):
+        value: ast.expr | None = None
+        if node.__class__ is ast.Dict:
+            for key, item in zip(node.keys, node.values, strict=True):
+                if key is not None and key.__class__ is ast.Constant and key.value == name:
+                    known, literal = constant(item)
+                    if not known:
+                        return None
+                    found.append(literal)
+            continue
+        if node.__class__ is ast.Assign and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif node.__class__ is ast.AnnAssign and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        named = target.__class__ is ast.Name and target.id == name
+        keyed = (
+            target.__class__ is ast.Subscript and target.slice.__class__ is ast.Constant and target.slice.value == name
+        )
+        if not named and not keyed:
+            continue
+        known, literal = constant(value)
+        if not known:
+            return None
+        found.append(literal)
+    return found
 
 
 def truth_tested(scope: Scope | None) -> frozenset[ast.AST]:

@@ -1202,6 +1202,8 @@ class RandomnessScanner:
                     if node.__class__ is not ast.ClassDef:
                         continue
                     bases = {module.qualname(base) for base in node.bases}
+                    if node.name.endswith(T.NOT_MODEL_SUFFIXES):
+                        continue
                     if bases & T.TORCH_MODEL_BASES:
                         found[node.name] = frozenset({"torch"})
                     elif bases & T.KERAS_MODEL_BASES:
@@ -1234,6 +1236,8 @@ class RandomnessScanner:
                 return []  # `DeepSpeech.load_from_checkpoint(path)`: saved weights, no initial draw
             if target.kind == "class":
                 ancestors = self.graph.ancestors(target)
+                if target.name.endswith(T.NOT_MODEL_SUFFIXES):
+                    return []  # `WeightedLosses(losses, weights)`: a loss wrapped in a module, no model
                 if ancestors & T.TORCH_MODEL_BASES:
                     return [("model-class", frozenset({"torch"}))]
                 if ancestors & T.KERAS_MODEL_BASES:

@@ -37,6 +37,11 @@ WRITER_NAMES = frozenset(
     {"save", "savez", "savez_compressed", "savetxt", "to_csv", "to_parquet", "to_json", "to_pickle", "to_excel"}
     | {"dump", "write", "write_text", "write_bytes", "imwrite", "imsave", "save_image", "savefig", "save_pretrained"}
 )
+# Calls that read input (a file, a data set, weights, a config): a `__main__` block making one runs on real data.
+READER_NAME = re.compile(
+    r"^(?:open|load\w*|read\w*|imread|from_pretrained|from_config|fetch\w*|download\w*|glob|listdir|scandir|"
+    r"iterdir|compose|initialize\w*|get_dataset|DataLoader|\w*Dataset)$"
+)
 # Documentation files read for a line that runs a module (`python models/unet.py`, `python -m pkg.unet`).
 DOC_SUFFIXES = (".md", ".rst", ".txt")
 
@@ -58,6 +63,7 @@ class SelfTests:
         self._importers: dict[str, str] | None = None
         self._users: set[str] | None = None
         self._exercises: dict[str, bool] = {}
+        self._smoke: dict[str, str | None] = {}
         self._docs: list[str] | None = None
         self.project = None  # set by the fact: documentation is read only for a candidate
 
@@ -119,6 +125,44 @@ class SelfTests:
             if qualified is not None and draw_library(qualified) is not None:
                 draws = True
         return draws
+
+    def smoke_test(self, entry: EntryPoint) -> str | None:
+        """The first draw of a `__main__` block that only tries a class its module defines on made-up random input (a
+        smoke test, a usage example: `layer = HyenaOperator(...)`, `x = torch.randn(1, 1024, 512)`, `y = layer(x)`)
+        and reads nothing: no file, data set, weights or config (`open`, `load*`, `read*`, `from_pretrained`), no
+        command line; it writes nothing, is not named like a program and no command or README runs it. Its
+        numbers depend on the draws, but no result is kept: RNG001 reports it as info. None for other entries."""
+        if entry.kind != "main" or entry.kinds & RUN_KINDS or PROGRAM_NAME.match(posixpath.basename(entry.path)):
+            return None
+        if entry.path not in self._smoke:
+            self._smoke[entry.path] = self._decide_smoke(entry.path)
+        return self._smoke[entry.path]
+
+    def _decide_smoke(self, path: str) -> str | None:
+        from reprocheck.facts.randomness import call_label, draw_library
+
+        module = self.graph.modules.get(path)
+        unit = Unit(path, "main")
+        if module is None or module.tree is None or reads_command_line(module):
+            return None
+        defined = set(self.graph.definitions(path).classes)  # the layer, model or utility the block tries out
+        first = None
+        exercised = False
+        for call in self.graph.code(unit).calls:
+            func = call.func
+            name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+            if name in WRITER_NAMES or READER_NAME.match(name or ""):
+                return None  # `open(...)`, `torch.load(...)`, `pd.read_csv(...)`: data, weights or a config
+            qualified = module.qualname(func)
+            if first is None and qualified is not None and draw_library(qualified) is not None:
+                first = f"{call_label(call)} at {path}:{call.lineno}"
+            root = func
+            while root.__class__ is ast.Attribute:
+                root = root.value
+            exercised |= root.__class__ is ast.Name and root.id in defined
+        if first is None or not exercised or self.documented_run(path):
+            return None
+        return first
 
     def used_modules(self) -> set[str]:
         """Project modules that another non-test project module imports (scripts included)."""

@@ -148,15 +148,25 @@ class UnseededEntryPoint(Rule):
     (`p = 0` then `if p > 0:`), a variable set in branches, which takes each value it is set to
     (`trunc = "rand" if is_train else "trunc"`, then `if fusion: trunc = "fusion"`), a parameter that a call
     passes only inside `**kwargs` and whose name the repository writes nowhere else (no keyword argument, dict
-    key, config key or `--flag` names it: it keeps its default), `self.augment` set once from such a flag, and
-    `if self.training:` when the
-    entry point only evaluates (`model.eval()`, no training step; `self.train(was_training)`, which puts back
-    a saved mode, is none). A function's parameter or variable that shadows a module-level function of the
-    same name (`drop_path=drop_path[i]`) is no call of it.
+    key, config key or `--flag` names it: it keeps its default), `self.augment` set once from such a flag, an
+    attribute set in several places, which takes the values of the bindings the entry point runs
+    (`self.noise = Noise(conf)` under `if conf:`, else `self.noise = None`; asking `if self.noise:` runs none of
+    the object's code), a constructor reached through `super(Cls, self).__init__(...)` with the arguments each
+    construction passes, an option read off an object (`if args.data_frac < 1.:`) that only the repository's
+    Python config modules set, each to a literal (`'data_frac': 1.` in `configs/config1.py`), its name written
+    nowhere else but in reads, and `if self.training:` when the entry point only evaluates (`model.eval()`, no
+    training step; `self.train(was_training)`, which puts back a saved mode, is none). A function's parameter
+    or variable that shadows a module-level function of the same name (`drop_path=drop_path[i]`) is no call of
+    it.
 
     What counts as a use: draws from a library's global state; shuffling loaders, random splits and samplers;
     training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout (the
-    finding names the draw: the initial weights of the first layer made, `nn.Linear(...)` at its line).
+    finding names the draw: the initial weights of the model made, `CBoW(...)` at its line, else of the first
+    layer made, `nn.Linear(...)`; a loss, an optimizer or a metric, `nn.CrossEntropyLoss()`,
+    `tf.keras.optimizers.SGD(...)`, a project's `WeightedLosses` module, holds no weights). A model loaded from
+    saved weights (`Net.load_from_checkpoint(path)`, `Net.from_pretrained(name)`) draws none, and an entry point
+    that only evaluates (`model.eval()`, no training step) trains nothing, even where the model's own hook
+    makes an optimizer (`configure_optimizers`).
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
     replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
     one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
@@ -222,7 +232,11 @@ class UnseededEntryPoint(Rule):
     a registry entry, a `_target_` in a config) when the block draws its own made-up input
     (`x = np.random.random((1, 42, 231, 142))`) and writes nothing (`np.save`, `to_csv`, `open(..., "w")`), the
     module reads no command line, is not named like a program, and no command (Makefile, CI, shell script, DVC
-    stage, Dockerfile) or README line runs it.
+    stage, Dockerfile) or README line runs it. A `__main__` block that tries a class its module defines on
+    made-up random input (`layer = HyenaOperator(...)`, `y = layer(torch.randn(1, 1024, 512))`), reading nothing
+    (no `open`, `load*`, `read*`, `from_pretrained`, data set or command line) and writing nothing, in a module not
+    named like a program that no command or README line runs, is a smoke test or usage example: reported as
+    info, saying so.
     """
 
     code = "RNG001"
@@ -248,8 +262,17 @@ class UnseededEntryPoint(Rule):
                 f"entry point {result.entry.path} ({result.entry.origin}) {' and '.join(parts)} but no seeding call "
                 f"is reachable from it; seed at its start from the config: {suggestions(fix_libs)}"
             )
+            smoke = self_tests.smoke_test(result.entry)
+            if smoke is not None:
+                message += (
+                    " (info: the block only runs the module's own code on made-up random input and reads and writes "
+                    "nothing: a smoke test or usage example, not an experiment)"
+                )
             events.sort(key=lambda e: (e.unit.kind != "cell", int(e.unit.name) if e.unit.kind == "cell" else 0, e.line))
-            yield entry_finding(self, message, result, call_graph, events)
+            finding = entry_finding(self, message, result, call_graph, events)
+            if smoke is not None:
+                finding.severity = Severity.INFO
+            yield finding
 
 
 # -- RNG002 ---------------------------------------------------------------------------------------
@@ -319,7 +342,10 @@ class NondeterministicSeed(Rule):
     `random.seed()`/`np.random.seed()` without an argument, and `torch.seed()`. `torch.initial_seed()` inside a
     function is the seed torch derives from its own (seeded) state: the worker-init recipe of PyTorch's
     reproducibility notes (`np.random.seed(torch.initial_seed() % 2**32)`) is not reported; at module level,
-    before anything seeded torch, it is. A seed drawn at run time that the same function returns, prints or logs
+    before anything seeded torch, it is. A seed drawn from a generator that the same block seeded before with a
+    fixed seed (`np.random.seed(cfg.seed)`, then `torch.manual_seed(np.random.randint(1 << 31))`) is fixed too,
+    and seeds its library for RNG001/RNG002; one seeded only in a branch, after the draw, or from the clock is
+    not. A seed drawn at run time that the same function returns, prints or logs
     (a demo that shows the seed it drew, `return video, seed`) can be repeated by hand: that is info, asking to
     record it with the run's settings.
 
@@ -569,7 +595,9 @@ class UnseededDataOperation(Rule):
     library reach repeats from run to run but moves with every earlier draw of the global generator: info. One
     that an entry point reaches without seeding its library (NumPy draws included) is left to RNG001/RNG002,
     which report that entry point. Where entry points run a module's code but none runs the draw (a method
-    nothing calls, a branch behind a flag left off wherever it is reached, a hook of an object only the
+    nothing calls, a branch behind a flag left off wherever it is reached or behind an option that every config
+    module of the repository sets off, `if args.data_frac < 1.:` with `'data_frac': 1.` in each, a hook of an
+    object only the
     module's own self-test makes), the draw is not reported: it is dead code or run in a way the checker cannot
     follow, from programs that use the module. A module no entry point runs is library code, judged as above.
 

@@ -212,7 +212,7 @@ KERAS_MODEL_PREFIXES = ("tensorflow.keras.", "keras.", "tf_keras.")
 KERAS_MODEL_BASES = frozenset({"tensorflow.keras.Model", "keras.Model", "tf_keras.Model", "keras.models.Model"})
 FIT_METHODS = frozenset({"fit", "fit_generator"})
 # Parts of a model-library name that are no model (a loss, an optimizer, a metric: no weights drawn), and the
-# suffix of torch's loss classes (`nn.CrossEntropyLoss`).
+# suffixes of loss and metric classes (`nn.CrossEntropyLoss`, a project's `WeightedLosses(nn.Module)`).
 NOT_MODEL_PARTS = (
     ".optimizers.",
     ".losses.",
@@ -226,7 +226,7 @@ NOT_MODEL_PARTS = (
     ".backend.",
     ".schedules.",
 )
-NOT_MODEL_SUFFIXES = ("Loss",)
+NOT_MODEL_SUFFIXES = ("Loss", "Losses", "Criterion", "Metric", "Metrics")
 # Class methods that build a model from saved weights (`DeepSpeech.load_from_checkpoint(path)`,
 # `Model.from_pretrained(name)`): its weights are loaded, not drawn.
 LOADED_MODEL_METHODS = frozenset({"load_from_checkpoint", "from_pretrained", "from_checkpoint", "load_model"})
