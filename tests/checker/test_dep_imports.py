@@ -560,3 +560,20 @@ def test_a_project_that_declares_nothing_shares_the_roots_finding(make_repo):
         ("service/app.py", "torch is imported in service/app.py"),
     ]
     assert "of the project in" not in found[0]["message"]
+
+
+def test_a_notebook_installing_a_repository_by_url_provides_its_module(make_repo):
+    """`!pip install git+https://.../vista-6s191.git` provides `vista` (a course fork named with its release);
+    `-e git+...#egg=clip` provides clip; an unrelated repository provides nothing else."""
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "lab/rl.ipynb": notebook(
+                "!pip install --upgrade git+https://github.com/vista-simulator/vista-6s191.git\n"
+                "%pip install -e git+https://github.com/openai/CLIP.git#egg=clip\n"
+                "!pip install git+https://github.com/org/toolkit.git\n",
+                "import vista\nimport clip\nimport toolkit\nimport gymnax\n",
+            ),
+        }
+    )
+    assert imported(dep004(root)) == ["gymnax"]

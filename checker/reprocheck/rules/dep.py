@@ -12,7 +12,7 @@ from reprocheck import filekinds
 from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.declarations import inline_script_dependencies
 from reprocheck.facts.project_kind import LIBRARY_HINT
-from reprocheck.facts.requirements import is_loose, patch_series, same_version, unpinned
+from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
@@ -557,12 +557,30 @@ def installed_by(notebook) -> set[str]:
     for cell in notebook.cells:
         for command in cell.commands:
             install = parse_install(command)
-            for package in install.packages if install is not None else ():
+            if install is None:
+                continue
+            for package in [*install.packages, *install.editables]:
+                if looks_like_url(package):
+                    names.update(url_install_names(package))
+                    continue
                 try:
                     names.add(canonicalize_name(Requirement(package).name))
                 except InvalidRequirement:
                     continue
     return names
+
+
+def url_install_names(url: str) -> set[str]:
+    """What installing a repository by URL provides: its name (pip reads the real one from the checkout), and the
+    name before a release-like suffix of a course or fork repository (`vista-6s191` provides `vista`)."""
+    name = name_from_url(url)[0]
+    if not name:
+        return set()
+    found = {canonicalize_name(name)}
+    head, dash, tail = name.partition("-")
+    if dash and head and any(ch.isdigit() for ch in tail):
+        found.add(canonicalize_name(head))
+    return found
 
 
 def with_companions(names: set[str]) -> set[str]:
