@@ -308,6 +308,17 @@ def test_broken_notebook_is_rpc002_not_a_crash(make_repo):
     assert found[0]["line"] == 1
 
 
+def test_percent_formatting_on_a_continuation_line_is_not_a_broken_cell(make_repo):
+    """`print('%d' \\` then `%(a))`: the `%` continues the Python line (IPython only reads magics at the start of
+    a logical line), so the cell parses; a real syntax error still is RPC002."""
+    nb = notebook(
+        code("for epoch in range(2):\n    print('Epoch [%d/%d]' \\\n          %(epoch, 2))\n"),
+        code("print('%s'\n      %('x',))\nok = (1\n!= 2)\n%matplotlib inline\n"),
+    )
+    root = make_repo({"train.ipynb": nb, "bad.ipynb": notebook(code("print('%d' \n%(1)\n"))})
+    assert [f["path"] for f in findings(root) if f["code"] == "RPC002"] == ["bad.ipynb"]
+
+
 def test_nb001_and_nb002_have_a_line_in_the_cell_and_the_file(make_repo):
     nb = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=2), code("a\n", count=1, outputs=[result(1, "1")]))
     gap = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=1), code("a\n", count=5, outputs=[result(5, "1")]))
