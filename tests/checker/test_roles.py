@@ -452,3 +452,28 @@ def test_converters_that_write_elsewhere_or_to_scripts_change_nothing(make_repo)
     }
     root = make_repo(files)
     assert role_of(root, "1-nnlm/nnlm.ipynb")[0] != "copy"
+
+
+def test_the_templates_of_generated_projects_are_not_this_repositorys_artifacts(make_repo):
+    """Sample data under a cookiecutter or copier folder (`{{ cookiecutter.repo_name }}/data/...`) ships so that a
+    generated project runs: no DAT002 there; a big blob stays DAT001 (repository-wide); data outside is reported."""
+    big = random.Random(7).randbytes(1200 * 1024)  # incompressible: over the 1 MiB limit as git stores it
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "iris/{{ cookiecutter.repo_name }}/data/01_raw/iris.csv": "a,b\n1,2\n",
+            "copier/{{ project_name }}/data/sample.parquet": b"PAR1",
+            "{{cookiecutter.project_slug}}/models/model.pkl": b"\x80\x04",
+            "starter/data.csv.jinja": "a,b\n{{ value }},2\n",
+            "iris/{{ cookiecutter.repo_name }}/data/06_models/huge.pkl": big,
+            "data/raw.csv": "a,b\n1,2\n",  # the repository's own data: reported
+        }
+    )
+    found = [(f["code"], f["path"]) for f in findings(root, select="DAT001,DAT002")]
+    assert ("DAT002", "data/raw.csv") in found
+    assert ("DAT001", "iris/{{ cookiecutter.repo_name }}/data/06_models/huge.pkl") in found
+    assert not [path for code, path in found if code == "DAT002" and "{" in path]
+    # the role is configurable like the others: no template globs, and the samples are artifacts again
+    (root / "reprocheck.toml").write_text("[roles]\ntemplate = []\n")
+    found = [f["path"] for f in findings(root, select="DAT002")]
+    assert any("{{" in path for path in found)

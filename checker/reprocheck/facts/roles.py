@@ -5,6 +5,11 @@ readers on purpose, a test may load a model from the hub to compare against it, 
 is not the project's code at all: reporting there as in an experiment would be noise. The engine asks this fact for
 the role of each finding's file (see `engine.settle`).
 
+The sources of the projects a template generates (a folder named with template markers, cookiecutter's
+`{{ cookiecutter.repo_name }}/` or copier's `{{ project_name }}/`, and `*.jinja` files) are not this repository's
+experiments either: the sample data a starter ships so that a generated project runs is not an artifact to move
+to DVC, and only repository-wide rules report there (a parser never reads a template as the kind its name says).
+
 Roles come from gitignore-style globs (defaults below, replaced per role by the `roles` setting), from a notebook's
 name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, an "Open in Colab" badge, a
 `google.colab` import, Colab's metadata), from detected vendored copies: a sub-folder with a setup of its own
@@ -47,6 +52,7 @@ ROLE_WORDS = {
     "devcontainer": "a dev container",
     "vendored": "vendored code",
     "archive": "archived material",
+    "template": "the template of a generated project",
 }
 
 NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)

@@ -199,7 +199,8 @@ class ArtifactInGit(Rule):
     datasets/dataset.csv`: moving them would break that URL), small tables of published results (a `.csv`,
     `.tsv` or `.json` of at most 1 MiB in a folder such as `results/`, `eval_results/`, `scores/` or the docs), DVC
     stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
-    `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep.
+    `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep. Nor in the template of a generated project
+    (`{{ cookiecutter.repo_name }}/data/iris.csv`: sample data that a starter ships; the `template` role).
     Three or more artifacts of one folder are one finding (one `dvc add <folder>` versions them all; the other
     files are related locations).
 
