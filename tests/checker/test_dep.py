@@ -596,3 +596,11 @@ def test_mlflow_conda_yaml_is_the_projects_environment(make_repo):
     codes = {(f["code"], f["message"].split(" ")[0]) for f in findings(root)}
     assert not {c for c, _ in codes} & {"DEP003", "ENV001"}  # it declares an environment with a Python pin
     assert ("DEP004", "xgboost") in codes and ("DEP004", "pandas") not in codes
+
+
+def test_dep001_test_runners_are_development_tools(make_repo):
+    root = make_repo(
+        {"test_requirements.txt": "behave>=1.2.6, <2.0\nnose2>=0.12\nPyYAML>=4.2, <7.0\n", "a.py": "x = 1\n"}
+    )
+    found = [f for f in findings(root, select="DEP001") if f["code"] == "DEP001"]
+    assert [f["message"].split(" ", 1)[0] for f in found] == ["PyYAML"]
