@@ -1537,3 +1537,42 @@ def test_dat002_a_folder_of_artifacts_is_one_finding(make_repo):
         "list_valid2_400.csv and 2 more, 35 B in all); track the folder with DVC (`dvc add datasets/folds`)"
     )
     assert [r["path"] for r in folded["related"]] == [f"datasets/folds/list_valid{i}_400.csv" for i in range(1, 5)]
+
+
+def test_dat005_one_hub_id_loaded_in_several_methods_of_one_class_is_one_finding(make_repo):
+    """`prepare_data` pre-downloads `self.dataset_name` and `process_dataset` loads it again: one revision pins
+    both. Another class, or another id in the same class, stays a finding of its own."""
+    root = make_repo(
+        {
+            "requirements.txt": "datasets==2.19.0\ntransformers==4.40.0\n",
+            "data.py": """
+            from datasets import load_dataset
+            from transformers import AutoTokenizer
+
+
+            class LMData:
+                def __init__(self, dataset_name, tokenizer_name):
+                    self.dataset_name = dataset_name
+                    self.tokenizer_name = tokenizer_name
+
+                def prepare_data(self):
+                    load_dataset(self.dataset_name)
+
+                def process_dataset(self):
+                    raw = load_dataset(self.dataset_name)
+                    tokenizer = AutoTokenizer.from_pretrained(self.tokenizer_name)
+                    return raw, tokenizer
+
+
+            class Other:
+                def __init__(self, dataset_name):
+                    self.dataset_name = dataset_name
+
+                def setup(self):
+                    return load_dataset(self.dataset_name)
+            """,
+        }
+    )
+    found = of(root, "DAT005")
+    assert [(f["line"], [r["line"] for r in f.get("related", [])]) for f in found] == [(11, [14]), (15, []), (24, [])]
+    assert found[0]["message"].endswith("(also at line 14)")
