@@ -77,6 +77,42 @@ def test_a_notebook_saved_from_colab_is_an_example(make_repo):
     assert found["severity"] == "info" and "a notebook made to open in Colab" in found["message"]
 
 
+def test_a_notebook_the_readme_opens_in_colab_is_an_example(make_repo):
+    """A README link `colab.research.google.com/github/<owner>/<repo>/blob/<ref>/<path>` makes that notebook a
+    Colab tutorial; other notebooks, and links to paths that do not exist, change nothing."""
+    link = "https://colab.research.google.com/github/acme/course/blob/main/{}"
+    readme = f"# Course\n\n[GNNs]({link.format('notebooks/intro%20gnn.ipynb')})\n[gone]({link.format('old.ipynb')})\n"
+    files = {
+        "README.md": readme,
+        "notebooks/intro gnn.ipynb": notebook("print(42)\n"),
+        "notebooks/train.ipynb": notebook("print(42)\n"),
+        "lab/README.md": f'<a href="{link.format("lab/run.ipynb")}">open</a>\n',
+        "lab/run.ipynb": notebook("print(42)\n"),
+        **STRIPPED,
+    }
+    found = {f["path"]: f for f in findings(make_repo(files), select="NB001")}
+    assert found["notebooks/train.ipynb"]["severity"] == "warning"
+    for path in ("notebooks/intro gnn.ipynb", "lab/run.ipynb"):
+        assert found[path]["severity"] == "info"
+        assert found[path]["message"].endswith("(info: a notebook the README opens in Colab)")
+
+
+def test_a_readme_that_opens_the_notebooks_in_colab_through_drive_copies(make_repo):
+    """A root README with a Colab badge per notebook, linking copies on Drive (no path ties a link to a file):
+    every notebook is a Colab tutorial. One or two Drive links among many notebooks change nothing."""
+    row = '<a href="https://colab.research.google.com/drive/1Ab{n}?usp=sharing"><img src="https://colab.research.google.com/assets/colab-badge.svg"></a>\n'
+    names = [f"notebooks/n{n}.ipynb" for n in range(4)]
+    course = {"README.md": "".join(row.format(n=n) for n in range(3)), **{p: notebook("print(1)\n") for p in names}}
+    found = findings(make_repo({**course, **STRIPPED}), select="NB001")
+    assert sorted(f["path"] for f in found) == names and {f["severity"] for f in found} == {"info"}
+    few = {**course, "README.md": row.format(n=1) + row.format(n=2)}
+    found = findings(make_repo({**few, **STRIPPED}), select="NB001")
+    assert {f["severity"] for f in found} == {"warning"}
+    many = {**course, **{f"exp/e{n}.ipynb": notebook("print(1)\n") for n in range(4)}}  # 3 links, 8 notebooks
+    found = findings(make_repo({**many, **STRIPPED}), select="NB001")
+    assert {f["severity"] for f in found} == {"warning"}
+
+
 def test_look_alikes_stay_experiments(make_repo):
     root = make_repo(
         {
