@@ -592,7 +592,8 @@ if __name__ == "__main__":
 
 def test_the_evidence_names_a_layer_with_weights_not_a_loss_or_activation(make_repo):
     """A loss, an activation or a container made before the model draws no initial weights: the evidence names
-    the model (`CBoW(...)`, whose class makes an `nn.Embedding`), and a script that only makes a loss uses no randomness."""
+    the model (`CBoW(...)`, whose class makes an `nn.Embedding`); a script that only makes a loss uses no
+    randomness."""
     (found,) = [f for f in findings(make_repo({"train.py": CBOW}), select="RNG") if f["code"] == "RNG001"]
     assert "the initial weights of CBoW(...) at train.py:18" in found["message"]
     assert "CrossEntropyLoss" not in found["message"] and "Sequential" not in found["message"]
