@@ -1671,6 +1671,7 @@ def test_dat005_one_hub_id_loaded_in_several_methods_of_one_class_is_one_finding
     root = make_repo(
         {
             "requirements.txt": "datasets==2.19.0\ntransformers==4.40.0\n",
+            "train.py": "from data import LMData, Other\n\nLMData('wikitext', 'gpt2')\nOther('imdb')\n",
             "data.py": """
             from datasets import load_dataset
             from transformers import AutoTokenizer
