@@ -36,6 +36,9 @@ DEFAULT_ROLES = {
     "vendored": ["third_party/", "third-party/", "thirdparty/", "vendor/", "vendored/", "_vendor/"],
     # Material kept for the record and no longer run: past course cohorts, archived or deprecated code.
     "archive": ["archive/", "archived/", "attic/", "deprecated/", "**/cohorts/[12][0-9][0-9][0-9]/"],
+    # Sources of generated projects: a folder or file named with template markers (cookiecutter's
+    # `{{ cookiecutter.repo_name }}/`, copier's `{{ project_name }}/`) and Jinja templates.
+    "template": ["*{{*", "*{%*", "*.jinja", "*.j2"],
     "devcontainer": [".devcontainer/"],
     "test": ["tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py"],
     "docs": ["docs/", "doc/", "documentation/"],

@@ -137,9 +137,9 @@ def shared_facts(project: Project) -> FactStore:
     return store
 
 
-# Roles of files that are not the project's own live code (or repeat it: a notebook's copy): only
-# repository-wide rules report there.
-NOT_THE_PROJECTS_CODE = frozenset({"vendored", "archive", "copy"})
+# Roles of files that are not the project's own live code (or repeat it: a notebook's copy; or are the sources of
+# projects a template generates): only repository-wide rules report there.
+NOT_THE_PROJECTS_CODE = frozenset({"vendored", "archive", "copy", "template"})
 
 
 class RolePlacement:

@@ -16,7 +16,7 @@ import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from reprocheck import filekinds
+from reprocheck import filekinds, ipython
 from reprocheck.findings import Finding
 from reprocheck.project import Project, UnreadableFile, decode_text, git
 
@@ -115,9 +115,16 @@ def notebook_code_cells(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def magic_lines(lines: list[str]) -> list[bool]:
+    """Whether each line is an IPython magic or shell escape (a `%` or `!` continuing a Python line is not)."""
+    kinds = ipython.escape_lines(lines, lambda line: line.lstrip().startswith(("%", "!")))
+    return [kind != ipython.PYTHON for kind in kinds]
+
+
 def blank_magics(source: str) -> str:
     """IPython magics and shell escapes do not tokenize as Python; blank them so comments elsewhere still count."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+    lines = source.split("\n")
+    return "\n".join("" if magic else line for line, magic in zip(lines, magic_lines(lines), strict=True))
 
 
 MAX_UNREAD_WITHOUT_GREP = 200  # files still to read before `git grep` is the cheaper way to find markers
@@ -154,7 +161,7 @@ class Suppressions:
                     lines = source.splitlines()
                     comments = python_comment_lines(blank_magics(source))
                     if comments is not None:  # a magic line's trailing comment counts too
-                        comments |= {n for n, line in enumerate(lines, 1) if line.lstrip().startswith(("%", "!"))}
+                        comments |= {n for n, magic in enumerate(magic_lines(lines), 1) if magic}
                     scan_lines(path, lines, result, index, comments)
         elif filekinds.is_python(path):
             scan_python(path, text, result)

@@ -594,6 +594,33 @@ def test_ci003_runners_reported_once_per_workflow_file(make_repo):
     assert "(2 places in this workflow)" in result[1]["message"]
 
 
+def test_ci003_an_action_reported_once_per_workflow_file_and_reference(make_repo):
+    """The same unpinned action in several jobs or steps of one workflow is one pin decision: one finding at its
+    first use, the other uses related; another reference (`@v2`), another file each get their own."""
+    job = (
+        "  {name}:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: pip install -r requirements.txt\n"
+        "      - uses: microsoft/setup-msbuild@v1\n      - uses: acme/find-replace@{ref}\n"
+        "      - uses: acme/find-replace@{ref}\n      - run: pytest\n"
+    )
+    ci = "on: push\njobs:\n" + job.format(name="test", ref="v1") + job.format(name="windows", ref="v2")
+    files = {
+        ".github/workflows/ci.yml": ci,
+        ".github/workflows/nightly.yml": "on: push\njobs:\n" + job.format(name="n", ref="v1"),
+    }
+    result = [
+        (f["path"], f["line"], len(f.get("related", [])), f["message"])
+        for f in findings(make_repo(files), select="CI003")
+    ]
+    ci_found = [r for r in result if r[0].endswith("ci.yml")]
+    assert [(line, related) for _, line, related, _ in ci_found] == [(7, 1), (8, 1), (16, 1)]
+    assert ci_found[0][3].startswith(
+        "microsoft/setup-msbuild@v1 is not pinned to a commit (2 places in this workflow): pin"
+    )
+    assert "acme/find-replace@v2" in ci_found[2][3]
+    nightly = [r for r in result if r[0].endswith("nightly.yml")]
+    assert len(nightly) == 2 and "(2 places" in nightly[1][3] and "places" not in nightly[0][3]
+
+
 def test_ci003_lookalikes(make_repo):
     files = {
         ".github/workflows/ci.yml": (

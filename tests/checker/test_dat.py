@@ -1663,3 +1663,43 @@ def test_dat005_in_a_class_nothing_uses_is_info(make_repo):
     assert found[8]["message"].endswith(
         "(info: in FrozenByT5Embedder, a class that nothing in the repository instantiates and no config names)"
     )
+
+
+def test_dat005_one_hub_id_loaded_in_several_methods_of_one_class_is_one_finding(make_repo):
+    """`prepare_data` pre-downloads `self.dataset_name` and `process_dataset` loads it again: one revision pins
+    both. Another class, or another id in the same class, stays a finding of its own."""
+    root = make_repo(
+        {
+            "requirements.txt": "datasets==2.19.0\ntransformers==4.40.0\n",
+            "train.py": "from data import LMData, Other\n\nLMData('wikitext', 'gpt2')\nOther('imdb')\n",
+            "data.py": """
+            from datasets import load_dataset
+            from transformers import AutoTokenizer
+
+
+            class LMData:
+                def __init__(self, dataset_name, tokenizer_name):
+                    self.dataset_name = dataset_name
+                    self.tokenizer_name = tokenizer_name
+
+                def prepare_data(self):
+                    load_dataset(self.dataset_name)
+
+                def process_dataset(self):
+                    raw = load_dataset(self.dataset_name)
+                    tokenizer = AutoTokenizer.from_pretrained(self.tokenizer_name)
+                    return raw, tokenizer
+
+
+            class Other:
+                def __init__(self, dataset_name):
+                    self.dataset_name = dataset_name
+
+                def setup(self):
+                    return load_dataset(self.dataset_name)
+            """,
+        }
+    )
+    found = of(root, "DAT005")
+    assert [(f["line"], [r["line"] for r in f.get("related", [])]) for f in found] == [(11, [14]), (15, []), (24, [])]
+    assert found[0]["message"].endswith("(also at line 14)")

@@ -693,3 +693,11 @@ def test_dep004_a_retired_framework_only_weight_converters_import(make_repo):
     files["convert/convert_tf.py"] = "import tensorflow\n"
     found = {f["message"].split(" ")[0] for f in of(make_repo(files), "DEP004")}
     assert found == {"theano", "tensorflow"}
+
+
+def test_dep001_test_runners_are_development_tools(make_repo):
+    root = make_repo(
+        {"test_requirements.txt": "behave>=1.2.6, <2.0\nnose2>=0.12\nPyYAML>=4.2, <7.0\n", "a.py": "x = 1\n"}
+    )
+    found = [f for f in findings(root, select="DEP001") if f["code"] == "DEP001"]
+    assert [f["message"].split(" ", 1)[0] for f in found] == ["PyYAML"]

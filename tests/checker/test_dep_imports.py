@@ -560,3 +560,74 @@ def test_a_project_that_declares_nothing_shares_the_roots_finding(make_repo):
         ("service/app.py", "torch is imported in service/app.py"),
     ]
     assert "of the project in" not in found[0]["message"]
+
+
+def test_a_notebook_installing_a_repository_by_url_provides_its_module(make_repo):
+    """`!pip install git+https://.../vista-6s191.git` provides `vista` (a course fork named with its release);
+    `-e git+...#egg=clip` provides clip; an unrelated repository provides nothing else."""
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "lab/rl.ipynb": notebook(
+                "!pip install --upgrade git+https://github.com/vista-simulator/vista-6s191.git\n"
+                "%pip install -e git+https://github.com/openai/CLIP.git#egg=clip\n"
+                "!pip install git+https://github.com/org/toolkit.git\n",
+                "import vista\nimport clip\nimport toolkit\nimport gymnax\n",
+            ),
+        }
+    )
+    assert imported(dep004(root)) == ["gymnax"]
+
+
+# -- imports the repository explains without a distribution -------------------------------------------------------
+def test_a_submodule_that_is_not_checked_out_provides_what_its_folder_on_sys_path_is_imported_for(make_repo):
+    """`sys.path.append('waveglow/')` with waveglow a submodule that the checkout lacks: the file's unknown imports
+    (`denoiser`, `glow`) are its modules, never missing distributions; well-known packages still count."""
+    gitmodules = '[submodule "waveglow"]\n\tpath = waveglow\n\turl = https://github.com/NVIDIA/waveglow\n'
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            ".gitmodules": gitmodules,
+            "inference.ipynb": notebook("import sys\nsys.path.append('waveglow/')\nfrom denoiser import Denoiser\n"),
+            "train.py": "import sys\nsys.path.insert(0, 'waveglow')\nimport glow\nimport seaborn\n",
+            "convert.py": "import waveglow.glow\n",
+            "serve.py": "import denoiser\n",  # no sys.path addition: still a missing distribution
+            "scripts/run.py": "import sys\nsys.path.append('extras/lib')\nimport lowlevel\n",  # not a submodule
+        }
+    )
+    assert sorted(imported(dep004(root))) == ["denoiser", "lowlevel", "seaborn"]
+    assert {f["path"] for f in dep004(root)} == {"serve.py", "train.py", "scripts/run.py"}
+
+
+def test_an_import_of_a_name_the_repository_defines_elsewhere_is_stale_not_missing(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "loss_scaler.py": (
+                "class DynamicLossScaler:\n    pass\n\n\nif __name__ == '__main__':\n"
+                "    from dynamic_loss_scaler import DynamicLossScaler\n"
+            ),
+            "train.py": "from old_models import TinyNet\n",
+            "models/tiny.py": "class TinyNet:\n    pass\n",
+            "eval.py": "from fancylib import Booster\n",  # defined nowhere: a missing distribution
+            "plot.py": "from prettyplots import main\n",  # a lower-case name says nothing
+            "tools/main.py": "def main():\n    pass\n",
+        }
+    )
+    found = {f["message"].split(" ", 1)[0]: f["message"] for f in dep004(root)}
+    assert sorted(found) == ["dynamic_loss_scaler", "fancylib", "old_models", "prettyplots"]
+    assert "DynamicLossScaler is defined in this file" in found["dynamic_loss_scaler"]
+    assert "stale import of the project's own code" in found["dynamic_loss_scaler"]
+    assert "declare dynamic-loss-scaler" not in found["dynamic_loss_scaler"]
+    assert "TinyNet is defined in models/tiny.py" in found["old_models"]
+    assert "declare fancylib" in found["fancylib"] and "declare prettyplots" in found["prettyplots"]
+
+
+def test_import_names_of_common_ml_distributions(make_repo):
+    code = "import pl_bolts\nimport imblearn\nimport haiku\n"
+    declared = make_repo({"requirements.txt": "lightning-bolts==0.7.0\nimbalanced-learn==0.12.0\n", "vision.py": code})
+    (found,) = dep004(declared)
+    assert found["message"].startswith("haiku is imported") and "declare dm-haiku" in found["message"]
+    missing = make_repo({**REQUIREMENTS, "vision.py": "import pl_bolts\n"})
+    (found,) = dep004(missing)
+    assert "declare lightning-bolts" in found["message"] and "pl-bolts" not in found["message"]

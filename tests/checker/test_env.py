@@ -129,6 +129,29 @@ def test_env001_look_alikes_that_are_not_pins(make_repo):
         assert len(of(make_repo({**base, **extra}), "ENV001")) == 1, extra
 
 
+EXPLICIT_HEAD = "# platform: linux-64\n@EXPLICIT\n"
+CONDA_URL = "https://repo.anaconda.com/pkgs/main/linux-64/{}"
+
+
+def test_env001_a_conda_lock_pins_the_python_it_installs(make_repo):
+    """`conda list --explicit` (spec-file.txt) and conda-lock files install an exact Python: a pin. A lock without
+    a python package, or one that only names python-dateutil, pins nothing."""
+    base = {"train.py": "import numpy\n"}
+    explicit = EXPLICIT_HEAD + "".join(
+        CONDA_URL.format(name) + "\n"
+        for name in ("numpy-1.21.5-py37h6c91a56_3.conda", "python-3.7.13-h12debd9_0.conda")
+    )
+    conda_lock = (
+        "version: 1\nmetadata:\n  platforms: [linux-64]\npackage:\n"
+        "- name: python\n  version: 3.11.9\n  manager: conda\n  platform: linux-64\n"
+        "  url: https://conda.anaconda.org/conda-forge/linux-64/python-3.11.9-h_0.conda\n  hash: {md5: abc}\n"
+    )
+    for extra in ({"spec-file.txt": explicit}, {"conda-linux-64.lock": explicit}, {"conda-lock.yml": conda_lock}):
+        assert of(make_repo({**base, **extra}), "ENV001") == [], extra
+    no_python = EXPLICIT_HEAD + CONDA_URL.format("python-dateutil-2.8.2-pyhd3eb1b0_0.conda") + "\n"
+    assert len(of(make_repo({**base, "spec-file.txt": no_python}), "ENV001")) == 1
+
+
 def conda_workflow(*versions: str, through_env: bool = False) -> str:
     listed = ", ".join(f'"{v}"' for v in versions)
     install = "conda install -y python=$PY" if through_env else "conda install -y python=${{ matrix.python-version }}"

@@ -240,3 +240,32 @@ def test_notebook_cells_share_imports_and_map_lines(make_repo):
 )
 def test_fewest_words_finds_exactly_what_all_words_find(text, words):
     assert any(w in text for w in fewest_words(words)) == any(w in text for w in words)
+
+
+def test_blank_magics_a_percent_or_bang_continuing_a_python_line_is_an_operator():
+    """IPython reads an escape only at the start of a logical line: after a trailing backslash, inside open
+    brackets or inside a triple-quoted string, `%` and `!` are Python (string formatting, `!=`, text)."""
+    cells = (
+        "print('Epoch [%d/%d]' \\\n      %(epoch, total))\n",
+        "print('loss: %.3f'\n      % loss, end='')\n",
+        "msg = ('%s of %s'\n%(a, b))\n",
+        "same = (a\n  != b)\nnot_same = [x for x in y\n!= z]\n",
+        "doc = '''\n%matplotlib inline\n!pip install torch\n'''\n",
+        'doc = """text \\"\n%not a magic\n"""\n',
+    )
+    for source in cells:
+        text = blank_magics(source)
+        assert text == source, source
+        ast.parse(text)
+    # escapes after the logical line ended stay IPython, with their backslash continuations
+    source = "x = f(a,\n      b)  # ) in a comment (\n%matplotlib inline\ny = 'a(' \n!pip install a \\\n  b\nz = 1\n"
+    lines = blank_magics(source).split("\n")
+    assert lines[2] == lines[4] == lines[5] == "" and lines[6] == "z = 1"
+    assert blank_magics("if x:\n    y = (1 +\n         2)\n    %time f()\n").split("\n")[3] == "    pass"
+
+
+def test_shell_commands_skip_percent_operators_on_continuation_lines():
+    from reprocheck.facts.notebooks import shell_scripts
+
+    assert shell_scripts("print('%s' \\\n%pip)\n!pip install a \\\n  b\n") == [(3, "pip install a  b")]
+    assert shell_scripts("x = (1,\n!ls)\n%pip install c\n") == [(3, "pip install c")]

@@ -531,6 +531,25 @@ def test_rng004_sklearn_without_random_state(make_repo):
     assert "(random_state=None)" in found[2]["message"]
 
 
+def test_rng004_calls_nested_on_one_line_are_one_finding(make_repo):
+    root = make_repo(
+        {
+            "search.py": """
+            from sklearn.ensemble import GradientBoostingClassifier
+            from sklearn.model_selection import RandomizedSearchCV
+
+            search = RandomizedSearchCV(GradientBoostingClassifier(), {"max_depth": [2, 3]})
+            other = GradientBoostingClassifier()
+            """,
+        }
+    )
+    found = findings(root, select="RNG004")
+    assert [f["line"] for f in found] == [4, 5]
+    assert found[0]["message"].startswith("RandomizedSearchCV() without random_state")
+    assert found[0]["message"].endswith("(also GradientBoostingClassifier() on this line)")
+    assert "also" not in found[1]["message"]
+
+
 def test_rng004_after_numpy_is_seeded_is_info(make_repo):
     """Without random_state scikit-learn draws from NumPy's global generator: an entry point that seeds NumPy
     first repeats its runs (info); one that does not, or library code no entry point reaches, stays a warning."""

@@ -565,3 +565,39 @@ def test_a_worker_seed_computed_from_the_seeded_numpy_state_is_deterministic(mak
     assert [(f["line"], f["message"].split(",")[0]) for f in found] == [
         (13, "the seed passed to np.random.seed() comes from time.time()")
     ]
+
+
+CBOW = """
+import torch
+from torch import nn
+
+
+class CBoW(nn.Module):
+    def __init__(self, words, tags, size):
+        super().__init__()
+        self.embedding = nn.Embedding(words, size)
+        self.act = nn.ReLU()
+
+    def forward(self, x):
+        return self.act(self.embedding(x)).sum(dim=0)
+
+
+if __name__ == "__main__":
+    criterion = torch.nn.CrossEntropyLoss()
+    layers = nn.Sequential(nn.Identity(), nn.Flatten())
+    model = CBoW(10, 2, 4)
+    optimizer = torch.optim.Adam(model.parameters())
+"""
+
+
+def test_the_evidence_names_a_layer_with_weights_not_a_loss_or_activation(make_repo):
+    """A loss, an activation or a container made before the model draws no initial weights: the evidence names
+    the model (`CBoW(...)`, whose class makes an `nn.Embedding`); a script that only makes a loss uses no
+    randomness."""
+    (found,) = [f for f in findings(make_repo({"train.py": CBOW}), select="RNG") if f["code"] == "RNG001"]
+    assert "the initial weights of CBoW(...) at train.py:18" in found["message"]
+    assert "CrossEntropyLoss" not in found["message"] and "Sequential" not in found["message"]
+    loss_only = (
+        "import torch\n\nif __name__ == '__main__':\n    print(torch.nn.MSELoss()(torch.ones(2), torch.zeros(2)))\n"
+    )
+    assert rng(make_repo({"metric.py": loss_only})) == []

@@ -77,6 +77,42 @@ def test_a_notebook_saved_from_colab_is_an_example(make_repo):
     assert found["severity"] == "info" and "a notebook made to open in Colab" in found["message"]
 
 
+def test_a_notebook_the_readme_opens_in_colab_is_an_example(make_repo):
+    """A README link `colab.research.google.com/github/<owner>/<repo>/blob/<ref>/<path>` makes that notebook a
+    Colab tutorial; other notebooks, and links to paths that do not exist, change nothing."""
+    link = "https://colab.research.google.com/github/acme/course/blob/main/{}"
+    readme = f"# Course\n\n[GNNs]({link.format('notebooks/intro%20gnn.ipynb')})\n[gone]({link.format('old.ipynb')})\n"
+    files = {
+        "README.md": readme,
+        "notebooks/intro gnn.ipynb": notebook("print(42)\n"),
+        "notebooks/train.ipynb": notebook("print(42)\n"),
+        "lab/README.md": f'<a href="{link.format("lab/run.ipynb")}">open</a>\n',
+        "lab/run.ipynb": notebook("print(42)\n"),
+        **STRIPPED,
+    }
+    found = {f["path"]: f for f in findings(make_repo(files), select="NB001")}
+    assert found["notebooks/train.ipynb"]["severity"] == "warning"
+    for path in ("notebooks/intro gnn.ipynb", "lab/run.ipynb"):
+        assert found[path]["severity"] == "info"
+        assert found[path]["message"].endswith("(info: a notebook the README opens in Colab)")
+
+
+def test_a_readme_that_opens_the_notebooks_in_colab_through_drive_copies(make_repo):
+    """A root README with a Colab badge per notebook, linking copies on Drive (no path ties a link to a file):
+    every notebook is a Colab tutorial. One or two Drive links among many notebooks change nothing."""
+    row = '<a href="https://colab.research.google.com/drive/1Ab{n}?usp=sharing"><img src="https://colab.research.google.com/assets/colab-badge.svg"></a>\n'
+    names = [f"notebooks/n{n}.ipynb" for n in range(4)]
+    course = {"README.md": "".join(row.format(n=n) for n in range(3)), **{p: notebook("print(1)\n") for p in names}}
+    found = findings(make_repo({**course, **STRIPPED}), select="NB001")
+    assert sorted(f["path"] for f in found) == names and {f["severity"] for f in found} == {"info"}
+    few = {**course, "README.md": row.format(n=1) + row.format(n=2)}
+    found = findings(make_repo({**few, **STRIPPED}), select="NB001")
+    assert {f["severity"] for f in found} == {"warning"}
+    many = {**course, **{f"exp/e{n}.ipynb": notebook("print(1)\n") for n in range(4)}}  # 3 links, 8 notebooks
+    found = findings(make_repo({**many, **STRIPPED}), select="NB001")
+    assert {f["severity"] for f in found} == {"warning"}
+
+
 def test_look_alikes_stay_experiments(make_repo):
     root = make_repo(
         {
@@ -472,3 +508,28 @@ def test_a_link_to_a_listed_file_is_reported_where_the_file_is(make_repo):
         ("RNG001", "notebooks/overview.ipynb"),
     }
     assert all(not f.get("related") for f in found)
+
+
+def test_the_templates_of_generated_projects_are_not_this_repositorys_artifacts(make_repo):
+    """Sample data under a cookiecutter or copier folder (`{{ cookiecutter.repo_name }}/data/...`) ships so that a
+    generated project runs: no DAT002 there; a big blob stays DAT001 (repository-wide); data outside is reported."""
+    big = random.Random(7).randbytes(1200 * 1024)  # incompressible: over the 1 MiB limit as git stores it
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "iris/{{ cookiecutter.repo_name }}/data/01_raw/iris.csv": "a,b\n1,2\n",
+            "copier/{{ project_name }}/data/sample.parquet": b"PAR1",
+            "{{cookiecutter.project_slug}}/models/model.pkl": b"\x80\x04",
+            "starter/data.csv.jinja": "a,b\n{{ value }},2\n",
+            "iris/{{ cookiecutter.repo_name }}/data/06_models/huge.pkl": big,
+            "data/raw.csv": "a,b\n1,2\n",  # the repository's own data: reported
+        }
+    )
+    found = [(f["code"], f["path"]) for f in findings(root, select="DAT001,DAT002")]
+    assert ("DAT002", "data/raw.csv") in found
+    assert ("DAT001", "iris/{{ cookiecutter.repo_name }}/data/06_models/huge.pkl") in found
+    assert not [path for code, path in found if code == "DAT002" and "{" in path]
+    # the role is configurable like the others: no template globs, and the samples are artifacts again
+    (root / "reprocheck.toml").write_text("[roles]\ntemplate = []\n")
+    found = [f["path"] for f in findings(root, select="DAT002")]
+    assert any("{{" in path for path in found)

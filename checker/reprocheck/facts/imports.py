@@ -15,7 +15,9 @@ A module is the project's own when Python would find it in the repository: a pac
 a module or folder next to the importing script or notebook, one in a folder the file adds to `sys.path` (the
 path is resolved where it is written statically, from literals and `__file__`), and more loosely any module or
 folder of that name in the repository, unless the name is a well-known third-party package (then a module of that
-name deep in a package is a wrapper for it) or the importing file itself lives in it. Modules generated at build
+name deep in a package is a wrapper for it) or the importing file itself lives in it. A git submodule that is not
+checked out provides its folder's name and, to a file that puts it on `sys.path`, every name that is not a
+well-known third-party package (its modules cannot be read). Modules generated at build
 time (`*_pb2`) or written by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
 modules of hosted runtimes (`google.colab`) and, in a Jupyter kernel, the kernel's own (`IPython`) are not
 third-party imports either; nor is anything inside a vendored copy of a third-party package. A compiled extension
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 
 from reprocheck.facts import fact
+from reprocheck.facts.git_facts import submodule_paths
 from reprocheck.facts.pycode import catches_import_error, package_dirs
 from reprocheck.tables.import_names import (
     AVAILABILITY_CALL_PATTERN,
@@ -203,7 +206,31 @@ class ThirdPartyImports:
         """The project's own import names as seen from file `rel` (see the module docstring)."""
         added, unresolved = path_additions(rel, [module for module, _ in sources])
         written = written_modules(self.notebooks.get(rel))
-        return OwnNames(self, rel, frozenset(added), unresolved, written)
+        own = OwnNames(self, rel, frozenset(added), unresolved, written | self.submodule_folders(rel))
+        own.opaque = self.adds_missing_submodule(added)
+        return own
+
+    @cached_property
+    def missing_submodules(self) -> frozenset[str]:
+        """The submodule paths `.gitmodules` declares that are not checked out (no file under them)."""
+        if self.project is None:
+            return frozenset()
+        folders = self.project.folders
+        return frozenset(path for path in submodule_paths(self.project) if path not in folders)
+
+    def submodule_folders(self, rel: str) -> frozenset[str]:
+        """The folder names of submodules that are not checked out, importable from `rel` (next to it or at the
+        root): `import waveglow` is the project's own code even though the checkout has none of it."""
+        here = posixpath.dirname(rel)
+        return frozenset(
+            posixpath.basename(path) for path in self.missing_submodules if posixpath.dirname(path) in ("", here)
+        )
+
+    def adds_missing_submodule(self, added: set[str]) -> bool:
+        """Whether a folder the file puts on `sys.path` lies in a submodule that is not checked out: then any
+        name that is not a well-known third-party package may be one of its modules, which cannot be read."""
+        missing = self.missing_submodules
+        return any(folder == path or folder.startswith(f"{path}/") for folder in added for path in missing)
 
     def is_own(self, name: str, rel: str, added: frozenset[str], unresolved: bool) -> bool:
         if name in self.first_party or name in self.vendored_modules or name.endswith(GENERATED_MODULE_SUFFIXES):
@@ -242,11 +269,13 @@ class OwnNames:
     def __init__(self, imports: ThirdPartyImports, rel: str, added, unresolved: bool, written: frozenset[str]):
         self.imports, self.rel, self.added, self.unresolved, self.written = imports, rel, added, unresolved, written
         self.known: dict[str, bool] = {}
+        self.opaque = False  # the file puts a folder that is not checked out on sys.path
 
     def __contains__(self, name: str) -> bool:
         known = self.known.get(name)
         if known is None:
             own = name in self.written or self.imports.is_own(name, self.rel, self.added, self.unresolved)
+            own = own or (self.opaque and name not in WELL_KNOWN)
             known = self.known[name] = own
         return known
 

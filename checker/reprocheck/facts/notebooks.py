@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from reprocheck import filekinds
+from reprocheck import filekinds, ipython
 from reprocheck.facts import fact
 from reprocheck.facts.shell import Command, parse_install, split_commands
 from reprocheck.project import UnreadableFile, decode_text
@@ -98,14 +98,16 @@ def shell_scripts(source: str) -> list[tuple[int, str]]:
     if SHELL_CELL_MAGIC.match(lines[0]):
         return [(2, "\n".join(lines[1:]))]
     out = []
-    number = 0
-    while number < len(lines):
+    kinds = ipython.escape_lines(lines, lambda line: bool(SHELL_ESCAPE.match(line) or LINE_MAGIC.match(line)))
+    for number, kind in enumerate(kinds):
+        if kind != ipython.ESCAPE:  # Python (a `%` or `!` continuing a Python line is an operator) or joined below
+            continue
         text = lines[number]
         start = number + 1
-        while text.endswith("\\") and number + 1 < len(lines):  # IPython joins continued escape lines
-            number += 1
-            text = text[:-1] + " " + lines[number].strip()
-        number += 1
+        following = number + 1
+        while text.endswith("\\") and following < len(lines):  # IPython joins continued escape lines
+            text = text[:-1] + " " + lines[following].strip()
+            following += 1
         escape = SHELL_ESCAPE.match(text)
         magic = LINE_MAGIC.match(text)
         if escape:

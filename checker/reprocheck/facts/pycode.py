@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from reprocheck import filekinds
+from reprocheck import filekinds, ipython
 from reprocheck.facts import fact
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
@@ -612,20 +612,21 @@ def blank_magics(source: str) -> str | None:
             return None
         lines[first] = ""
     out: list[str] = []
-    continued = False
-    for line in lines:
-        stripped = line.lstrip()
-        if continued:
+    for line, kind in zip(lines, ipython.escape_lines(lines, is_ipython_escape), strict=True):
+        if kind == ipython.PYTHON:
+            out.append(line)
+        elif kind == ipython.CONTINUED:
             out.append("")
-            continued = line.rstrip().endswith("\\")
-            continue
-        if stripped.startswith(("%", "!")) or SHELL_ASSIGNMENT.match(line) or HELP_LINE.match(line):
+        else:
+            stripped = line.lstrip()
             indent = line[: len(line) - len(stripped)]
             out.append(f"{indent}pass" if indent else "")
-            continued = line.rstrip().endswith("\\")
-            continue
-        out.append(line)
     return "\n".join(without_leading_indent(out))
+
+
+def is_ipython_escape(line: str) -> bool:
+    """Whether a line that starts a logical line is IPython syntax (a magic, a shell escape or help)."""
+    return line.lstrip().startswith(("%", "!")) or bool(SHELL_ASSIGNMENT.match(line) or HELP_LINE.match(line))
 
 
 def without_leading_indent(lines: list[str]) -> list[str]:

@@ -1,9 +1,10 @@
 """Every explicit Python version pin in the project, with where it is written, and `requires-python`.
 
-An explicit pin names one minor version: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
-`[requires]`, a conda `python=3.X`, the pip-compile header ("with Python 3.X"), a `python:3.X` base image (or
-an image tag spelling `python3.X`), a CI `python-version` that is not one of several matrix entries, and a
-lock's `requires-python` that admits a single minor version. `requires-python` itself is a range, kept apart.
+An explicit pin names one minor version: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile `[requires]`, a
+conda `python=3.X` (or the `python` package of a conda lock: an `@EXPLICIT` export, conda-lock), the pip-compile
+header ("with Python 3.X"), a `python:3.X` base image (or an image tag spelling `python3.X`), a CI `python-version`
+that is not one of several matrix entries, and a lock's `requires-python` that admits a single minor version.
+`requires-python` itself is a range, kept apart.
 """
 
 from __future__ import annotations
@@ -159,6 +160,23 @@ def requires_python(project, pyproject) -> RequiresPython | None:
     return RequiresPython("pyproject.toml", line, value, specifier)
 
 
+def conda_lock_pins(locks: dict) -> list[PythonPin]:
+    """The interpreter a conda lock installs: `python-3.7.13-h12debd9_0.conda` in an `@EXPLICIT` export
+    (`conda list --explicit`) or `python` in a conda-lock file pins Python exactly."""
+    pins = []
+    for lock in locks.values():
+        if lock.kind not in ("conda-explicit", "conda-lock"):
+            continue
+        for package in lock.pins("python"):
+            if package.manager == "pip":
+                continue
+            parsed = parse_version_text(str(package.version))
+            if parsed is not None:
+                pins.append(PythonPin(lock.path, package.line, "conda lock", str(package.version), *parsed))
+                break
+    return pins
+
+
 @fact
 def python_pins(
     project, requirements_files, conda_environments, locks, dockerfiles, ci_configs, shell_commands
@@ -189,6 +207,7 @@ def python_pins(
             minor = single_minor(spec)
             if minor is not None:
                 pins.append(PythonPin(lock.path, 1, f"{lock.kind} requires-python", lock.requires_python, minor))
+    pins.extend(conda_lock_pins(locks))
     for rel, env in conda_environments.items():
         python = env.python
         if python is not None and python.spec.minor is not None:

@@ -1312,6 +1312,8 @@ class RandomnessScanner:
         if qualified == "timm.create_model" or (
             qualified.startswith(T.TORCH_MODEL_PREFIXES) and is_capitalized_tail(qualified) and makes_weights(qualified)
         ):
+            if T.WEIGHTLESS_TORCH_MODULES.match(qualified):
+                return []  # a loss, an activation or a container: no initial weights to draw
             return [("model", frozenset({"torch"}))]
         if qualified.startswith(T.KERAS_MODEL_PREFIXES) and is_capitalized_tail(qualified) and makes_weights(qualified):
             return [("model", frozenset({"tensorflow"}))]

@@ -5,15 +5,21 @@ readers on purpose, a test may load a model from the hub to compare against it, 
 is not the project's code at all: reporting there as in an experiment would be noise. The engine asks this fact for
 the role of each finding's file (see `engine.settle`).
 
+The sources of the projects a template generates (a folder named with template markers, cookiecutter's
+`{{ cookiecutter.repo_name }}/` or copier's `{{ project_name }}/`, and `*.jinja` files) are not this repository's
+experiments either: the sample data a starter ships so that a generated project runs is not an artifact to move
+to DVC, and only repository-wide rules report there (a parser never reads a template as the kind its name says).
+
 Roles come from gitignore-style globs (defaults below, replaced per role by the `roles` setting), from a notebook's
 name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, an "Open in Colab" badge, a
-`google.colab` import, Colab's metadata), from detected vendored copies: a sub-folder with a setup of its own
-whose package is inside it, and which carries its own licence or is a package that ML repositories are known to
-vendor, from folders whose README's title marks them deprecated or unmaintained (archived material), and from
-copies of notebooks: the same code cells as another notebook, or written by a copy command the repository runs
-(`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted from a script
-next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a listed file (a docs
-folder linking the notebooks it renders) is a copy of that file too.
+`google.colab` import, Colab's metadata, a README link that opens it in Colab by its path, or a root README that
+opens the notebooks in Colab wholesale through copies on Drive), from detected vendored copies: a sub-folder with a
+setup of its own whose package is inside it, and which carries its own licence or is a package that ML repositories
+are known to vendor, from folders whose README's title marks them deprecated or unmaintained (archived material),
+and from copies of notebooks: the same code cells as another notebook, or written by a copy command the repository
+runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted from a script
+next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a listed file (a
+docs folder linking the notebooks it renders) is a copy of that file too.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import unquote
 
 import pathspec
 from packaging.utils import canonicalize_name
@@ -51,6 +58,7 @@ ROLE_WORDS = {
     "devcontainer": "a dev container",
     "vendored": "vendored code",
     "archive": "archived material",
+    "template": "the template of a generated project",
 }
 
 NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)
@@ -259,7 +267,32 @@ class Roles:
                 return "example", f"a {word.group(0).lower()} notebook by its name"
             if self._opens_in_colab(path):
                 return "example", "a notebook made to open in Colab"
+            if path in self.readme_colab_notebooks[0] or self.readme_colab_notebooks[1]:
+                return "example", "a notebook the README opens in Colab"
         return EXPERIMENT, "an experiment"
+
+    @cached_property
+    def readme_colab_notebooks(self) -> tuple[frozenset[str], bool]:
+        """(the notebooks a README opens in Colab by their path, `colab.research.google.com/github/<owner>/<repo>/
+        blob/<ref>/<path>`; whether the root README opens the repository's notebooks in Colab wholesale, through
+        copies on Drive that no path ties to a file: at least three such links, and as many as half of the
+        notebooks it does not link by path)."""
+        linked: set[str] = set()
+        root_links = 0
+        notebooks = self.project.select(filekinds.is_notebook)
+        for rel in self.project.select(is_readme):
+            try:
+                text = self.project.read_text(rel)
+            except Exception:  # an unreadable README says nothing
+                continue
+            for match in COLAB_GITHUB_LINK.finditer(text):
+                path = unquote(match.group("path"))
+                if self.project.exists(path):
+                    linked.add(path)
+            if "/" not in rel:
+                root_links += len(COLAB_DRIVE_LINK.findall(text))
+        wholesale = root_links >= 3 and 2 * root_links >= len([rel for rel in notebooks if rel not in linked])
+        return frozenset(linked), wholesale
 
     def _opens_in_colab(self, path: str) -> bool:
         try:
@@ -270,6 +303,18 @@ class Roles:
 
 
 README_NAME = re.compile(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
+# A link that opens a notebook of a GitHub repository in Colab, and any link that opens a notebook in Colab (a copy
+# on Drive, or on GitHub); the badge image (`colab.research.google.com/assets/colab-badge.svg`) is not a link.
+COLAB_GITHUB_LINK = re.compile(
+    r"colab\.research\.google\.com/github/[^/\s]+/[^/\s]+/blob/[^/\s]+/(?P<path>[^\s\"'<>)\]#?]+\.ipynb)"
+)
+COLAB_DRIVE_LINK = re.compile(r"colab\.research\.google\.com/drive/[\w-]+")
+
+
+def is_readme(rel: str) -> bool:
+    return README_NAME.match(filekinds.name(rel)) is not None
+
+
 RETIRED_WORDS = re.compile(r"(?i)\b(deprecated|not maintained|no longer maintained|unmaintained|archived)\b")
 
 

@@ -1100,7 +1100,8 @@ def expanded_home_literals(tree: ast.AST) -> frozenset[int]:
     found = set(direct)
     for node in ast.walk(tree):
         for owner, value in held_literals(node):
-            held = isinstance(value, ast.Constant) and isinstance(value.value, str) and "~/" in value.value
+            home = "~/"  # reprocheck: ignore[CFG005] the prefix a home-relative path starts with, not a path
+            held = isinstance(value, ast.Constant) and isinstance(value.value, str) and home in value.value
             if held and (owner is True or owner in names):
                 found.add(id(value))
     return frozenset(found)

@@ -452,7 +452,8 @@ class MutableCiEnvironment(Rule):
     """
     ## What it does
     Reports what makes a CI run change without a commit: a third-party action (or reusable workflow) not pinned to
-    a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned) in a job whose output a result can depend on
+    a 40-hex commit (`@v4`, `@main` and `@v4.2.2` are not pinned; once per workflow file and reference, the other
+    uses as related locations) in a job whose output a result can depend on
     (not one that only lints, reports or does housekeeping; nor a test-report or coverage action such as
     `pmeier/pytest-results-action` or `codecov/codecov-action`, which only shows what the tests wrote), a
     `docker://` action without a digest, a `container:`, `services:` or GitLab `image:` without a tag or with
@@ -496,12 +497,7 @@ class MutableCiEnvironment(Rule):
 
     def check(self, ci_configs, repository_owners, tool_requirement_files):
         for config in ci_configs:
-            for use in config.uses:
-                message = action_problem(use.uses, repository_owners)
-                if message and surfaces_results(use.action):
-                    continue  # it reads the reports earlier steps wrote: it cannot change them
-                if message and shapes_results(config, use.job, tool_requirement_files):
-                    yield self.finding(message, config.path, use.line)
+            yield from self.moving_actions(config, repository_owners, tool_requirement_files)
             for image in config.images:
                 if "$" in image.image:
                     continue
@@ -514,6 +510,29 @@ class MutableCiEnvironment(Rule):
                         image.line,
                     )
             yield from self.moving_runners(config, tool_requirement_files)
+
+    def moving_actions(self, config: CiConfig, owners: frozenset[str], tool_files: frozenset[str]):
+        """Each mutable action reference once per workflow file (one pin fixes every use of it): at its first use,
+        the other lines related."""
+        lines: dict[str, list[int]] = {}
+        messages: dict[str, str] = {}
+        for use in config.uses:
+            message = action_problem(use.uses, owners)
+            if not message or surfaces_results(use.action):
+                continue  # pinned; or it reads the reports earlier steps wrote: it cannot change them
+            if shapes_results(config, use.job, tool_files):
+                messages.setdefault(use.uses, message)
+                found = lines.setdefault(use.uses, [])
+                found += [] if use.line in found else [use.line]
+        for uses, found in lines.items():
+            where = f" ({len(found)} places in this workflow)" if len(found) > 1 else ""
+            message = messages[uses]
+            if where:
+                head, _, advice = message.partition(": ")
+                message = f"{head}{where}: {advice}" if advice else message + where
+            yield self.finding(
+                message, config.path, found[0], related=[Location(config.path, line) for line in found[1:]]
+            )
 
     def moving_runners(self, config: CiConfig, tool_files: frozenset[str]):
         """`runs-on: *-latest` of jobs that install the project's environment, test, train or build it, once per

@@ -203,7 +203,8 @@ class ArtifactInGit(Rule):
     id or path, or an id and its fold number or split name, with an optional `id,fold` header: committing them is
     what makes the split reproducible; a table with measurements, text or other columns is data), DVC
     stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
-    `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep.
+    `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep. Nor in the template of a generated project
+    (`{{ cookiecutter.repo_name }}/data/iris.csv`: sample data that a starter ships; the `template` role).
     Three or more artifacts of one folder are one finding (one `dvc add <folder>` versions them all; the other
     files are related locations).
 
@@ -1434,6 +1435,35 @@ def once_per_function(judged, hub_keys: dict[int, str] | None = None, whole: boo
     return [(sites[0], sites[1:]) for sites in ordered]
 
 
+def once_per_class(module, grouped: list[tuple], hub_keys: dict[int, str]) -> list[tuple]:
+    """Merge the groups of `once_per_function` that load one hub id in several methods of one class (a
+    `prepare_data` that pre-downloads `self.dataset_name` and a `setup` that loads it again): one revision setting
+    pins both, so they are one finding at the first site, the others related."""
+    spans = [
+        (node.lineno, node.end_lineno or node.lineno, id(node))
+        for node in ast.walk(module.tree)
+        if isinstance(node, ast.ClassDef)
+    ]
+    merged: dict[tuple, tuple] = {}
+    out: list[tuple] = []
+    for head, others in grouped:
+        line, _, call, _ = head
+        key = hub_keys.get(id(call))
+        inside = [span for span in spans if span[0] <= line <= span[1]]
+        if key is None or not inside:
+            out.append((head, others))
+            continue
+        owner = max(inside, key=lambda span: span[0])[2]  # the innermost class
+        first = merged.get((owner, key))
+        if first is None:
+            merged[(owner, key)] = (head, list(others))
+            out.append(merged[(owner, key)])
+        else:
+            first[1].extend([head, *others])
+    ordered = [sorted([head, *others], key=lambda site: site[0]) for head, others in out]  # the first line first
+    return [(sites[0], sites[1:]) for sites in ordered]
+
+
 def hub_key(node: ast.expr | None) -> str | None:
     """What names a hub id, ignoring who holds it: a literal, the last key or attribute (`cfg["backbone"]`,
     `self.cfg.architecture.backbone` -> backbone), or a variable name."""
@@ -1526,7 +1556,9 @@ class UnpinnedRemoteArtifact(Rule):
     One id is one fix: the loads of one hub id in one function, or in one notebook (`cfg["backbone"]` read by
     `AutoConfig` and by `AutoTokenizer`, `self.cfg["backbone"]` alike; the model loaded in one cell and its
     tokenizer in another from the same `model_type`; the same `dummy_weights or model_name` loaded in each branch
-    of an `if`/`elif` on the architecture), are reported once, at the first, with the others as related locations.
+    of an `if`/`elif` on the architecture), or in the methods of one class (a `prepare_data` that pre-downloads
+    `self.dataset_name` and a `setup` that loads it), are reported once, at the first, with the others as related
+    locations.
 
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
@@ -1581,7 +1613,8 @@ class UnpinnedRemoteArtifact(Rule):
         for module in analysed:
             values = KeyValues([module])
             judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
-            for (line, message, call, scope), others in once_per_function(judged, hub_keys(module, judged, resolver)):
+            keys = hub_keys(module, judged, resolver)
+            for (line, message, call, scope), others in once_per_class(module, once_per_function(judged, keys), keys):
                 related = [Location(module.path, other_line) for other_line, *_ in others]
                 finding = self.finding(also_at(message, related), module.path, line, related=related)
                 if module.path in entry_modules and call_name(module, call) in table.PUBLISHED_WEIGHT_LOADERS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from reprocheck import filekinds
 from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.declarations import inline_script_dependencies
 from reprocheck.facts.project_kind import LIBRARY_HINT
-from reprocheck.facts.requirements import is_loose, patch_series, same_version, unpinned
+from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
@@ -22,6 +23,7 @@ from reprocheck.tables.import_names import (
     COMPILED_EXTENSION_NAME,
     GENERIC_LOCAL_NAMES,
     IMPORT_TO_DISTRIBUTIONS,
+    KNOWN_THIRD_PARTY,
     MISLEADING_NAMESAKES,
     NAMESPACE_PATTERNS,
     PROVIDER_PATTERNS,
@@ -362,7 +364,9 @@ class UndeclaredImport(Rule):
     `kaggle_secrets`), relative imports, generated modules (`*_pb2`), the repository's own modules (its
     packages, a module or folder next to the importing script or notebook, in a folder it adds to `sys.path`,
     a compiled extension a `setup.py` builds (`CUDAExtension("name", ...)`), or of that name anywhere in the
-    repository unless the name is a well-known third-party package), the modules of vendored copies of
+    repository unless the name is a well-known third-party package; a git submodule that is not checked out
+    provides its folder's name, and, in a file that puts it on `sys.path`, every name that is not a well-known
+    third-party package, since its modules cannot be read), the modules of vendored copies of
     third-party packages and the imports inside them, and optional imports:
     inside `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`,
     `if TYPE_CHECKING:`, under an availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags,
@@ -371,10 +375,12 @@ class UndeclaredImport(Rule):
     is missing. An import of a distribution that a declared one always brings (`numpy` with `torchvision`,
     `packaging` with `pytest`) works today and is reported at info, naming what brings it. The advice never names
     a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import
-    of a generic own-code name that no longer exists (`utils`) a stale import. A retired framework (MXNet, Gluon,
-    Theano, Chainer, CNTK, Caffe; the list is data) imported only by weight converters (`convert_from_mxnet.py`,
-    scripts in a `convert/` folder) is not reported: such a converter is its author's one-off tool, and no current
-    Python installs the framework. Add your own mappings with `import-map`.
+    of a generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or
+    CamelCase function that the repository defines in another module (`from dynamic_loss_scaler import
+    DynamicLossScaler` with the class in `loss_scaler.py`). A retired framework (MXNet, Gluon, Theano, Chainer,
+    CNTK, Caffe; the list is data) imported only by weight converters (`convert_from_mxnet.py`, scripts in a
+    `convert/` folder) is not reported: such a converter is its author's one-off tool, and no current Python
+    installs the framework. Add your own mappings with `import-map`.
 
     ## Why it matters
     An import that works only because the package happens to be installed on the author's machine breaks on
@@ -441,6 +447,10 @@ class UndeclaredImport(Rule):
             if distribution in RETIRED_FRAMEWORKS and all(is_converter(site.path) for site in ordered):
                 continue  # a one-off converter from a retired framework: declaring it would break installs
             finding = self.report(ordered, user_map, folder, distribution, bringers)
+            if not bringers:
+                stale = defined_elsewhere(ordered[0], user_map, third_party_imports.python_modules)
+                if stale is not None:
+                    finding.message = stale_import_message(finding.message, ordered[0], *stale)
             for companion in sorted(companions_of(distribution)):
                 if (folder, companion) not in carried or (folder, companion) in told:
                     continue
@@ -557,12 +567,30 @@ def installed_by(notebook) -> set[str]:
     for cell in notebook.cells:
         for command in cell.commands:
             install = parse_install(command)
-            for package in install.packages if install is not None else ():
+            if install is None:
+                continue
+            for package in [*install.packages, *install.editables]:
+                if looks_like_url(package):
+                    names.update(url_install_names(package))
+                    continue
                 try:
                     names.add(canonicalize_name(Requirement(package).name))
                 except InvalidRequirement:
                     continue
     return names
+
+
+def url_install_names(url: str) -> set[str]:
+    """What installing a repository by URL provides: its name (pip reads the real one from the checkout), and the
+    name before a release-like suffix of a course or fork repository (`vista-6s191` provides `vista`)."""
+    name = name_from_url(url)[0]
+    if not name:
+        return set()
+    found = {canonicalize_name(name)}
+    head, dash, tail = name.partition("-")
+    if dash and head and any(ch.isdigit() for ch in tail):
+        found.add(canonicalize_name(head))
+    return found
 
 
 def with_companions(names: set[str]) -> set[str]:
@@ -597,6 +625,44 @@ def advice(site, user_map: dict[str, list[str]]) -> str:
         )
     suggestion = " or ".join(known[:2]) if known else canonicalize_name(site.top)
     return f"declare {suggestion} (or map the import in `import-map`)"
+
+
+def defined_elsewhere(site, user_map: dict[str, list[str]], python_modules: dict) -> tuple[str, str] | None:
+    """(name, path) when an import that no known distribution provides takes a name (`from dynamic_loss_scaler
+    import DynamicLossScaler`) that a top-level class or function of the repository defines (in `loss_scaler.py`):
+    the module was renamed or moved, the import is stale, and no distribution is missing."""
+    if known_providers(site.module, user_map) or site.top in KNOWN_THIRD_PARTY or site.top in MISLEADING_NAMESAKES:
+        return None
+    module = python_modules.get(site.path)
+    if module is None or module.tree is None:
+        return None  # notebooks' imports are judged as written
+    names = [
+        name
+        for item in module.imports
+        if item.line == site.line and item.module == site.module
+        for name in item.names
+        if name != "*" and not name.islower()  # a class or CamelCase function, not a generic `utils`-like word
+    ]
+    if not names:
+        return None
+    ordered = [site.path, *sorted(rel for rel in python_modules if rel != site.path)]
+    for rel in ordered:
+        other = python_modules[rel]
+        if not other.mentions(*names) or other.tree is None:
+            continue
+        for node in other.tree.body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+                return node.name, rel
+    return None
+
+
+def stale_import_message(message: str, site, name: str, path: str) -> str:
+    where = "this file" if path == site.path else path
+    head = message.split("; ", 1)[0]
+    return (
+        f"{head}; {name} is defined in {where}, and no module {site.top} is in the repository: likely a stale import "
+        "of the project's own code; import it from where it is defined (or declare the distribution that provides it)"
+    )
 
 
 def providers(module: str, user_map: dict[str, list[str]]) -> list[str]:

@@ -40,7 +40,8 @@ class UnpinnedPython(Rule):
     Reports a Python project (Python files, notebooks or dependency declarations) that pins its interpreter's
     minor version nowhere. Only explicit pins count: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
     `[requires]`, a `python:3.X…` base image, a conda `python=3.X` (in any file whose content is a conda
-    environment, whatever its name: `requirements.yaml`, `env.yml`), a pip-compile header ("with Python 3.X"),
+    environment, whatever its name: `requirements.yaml`, `env.yml`), the `python` package of a conda lock (an
+    `@EXPLICIT` export such as `spec-file.txt`, or conda-lock), a pip-compile header ("with Python 3.X"),
     a single CI `python-version`, or a `requires-python` that admits one minor version (`==3.11.*`). A range
     such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. A root Dockerfile (the
     project's own environment, not an extra image under `docker/`) whose image's version tag decides the

@@ -160,7 +160,7 @@ class NotebookOutputs(Rule):
             ):
                 continue  # nothing shown but counts or an "Open in Colab" badge: no result to doubt
             unclean = not_one_clean_run(notebook)
-            if notebook_strip_policy is None and (unclean is None or shows_out_of_order_output(notebook)):
+            if notebook_strip_policy is None and (unclean is None or first_out_of_order(notebook) is not None):
                 continue  # outputs kept for readers from a clean run; or NB002 reports the same restart-and-run
             first = min(with_outputs + with_counts, key=lambda cell: cell.index)
             kept = []
@@ -283,9 +283,10 @@ class NotebookExecutionOrder(Rule):
     ## What it does
     Reports a notebook whose saved execution counts do not strictly increase from top to bottom: cells were run
     out of order, re-run, or depend on state from cells that were since edited or deleted. Cells never run
-    (no count) are skipped. It is reported only when an output the notebook shows is affected: a cell with
-    outputs below a cell that ran after it, or above a cell that ran before it. Counts left on cells without
-    outputs (a stale session before a clean run) show nothing that could mislead.
+    (no count) are skipped. It is reported when the notebook shows an output: at warning when an output shown
+    is affected (a cell with outputs below a cell that ran after it, or above a cell that ran before it), at
+    info when only cells without outputs swapped places (every output shown ran after all cells above it).
+    Counts left in a notebook that shows no output mislead nobody.
 
     ## Why it matters
     The saved outputs came from a kernel state that "Restart & Run All" does not reproduce. A variable defined
@@ -309,24 +310,41 @@ class NotebookExecutionOrder(Rule):
 
     def check(self, notebooks):
         for path, notebook in notebooks.items():
-            if not shows_out_of_order_output(notebook):
+            pair = first_out_of_order(notebook)
+            if pair is None:
                 continue
-            previous: Cell | None = None
-            for cell in notebook.code_cells:
-                if cell.execution_count is None:
-                    continue
-                if previous is not None and cell.execution_count <= previous.execution_count:
-                    yield self.finding(
-                        f"cell {cell.index} ran as [{cell.execution_count}] after cell {previous.index} ran as "
-                        f"[{previous.execution_count}]: executed out of order; restart the kernel and run all "
-                        "cells, or strip outputs",
-                        path,
-                        1,
-                        cell=cell.index,
-                        json_line=cell.json_line,
-                    )
-                    break
-                previous = cell
+            previous, cell = pair
+            finding = self.finding(
+                f"cell {cell.index} ran as [{cell.execution_count}] after cell {previous.index} ran as "
+                f"[{previous.execution_count}]: executed out of order; restart the kernel and run all "
+                "cells, or strip outputs",
+                path,
+                1,
+                cell=cell.index,
+                json_line=cell.json_line,
+            )
+            if not shows_out_of_order_output(notebook):
+                finding.severity = Severity.INFO
+                finding.message += (
+                    " (info: only cells without outputs ran out of order; every output shown ran after the cells"
+                    " above it)"
+                )
+            yield finding
+
+
+def first_out_of_order(notebook: Notebook) -> tuple[Cell, Cell] | None:
+    """(previous, cell) of the first counted cell whose count does not exceed the count above it, in a notebook
+    that shows a result (NB002 reports it), else None."""
+    if not any(shows_a_result(cell) for cell in notebook.code_cells if cell.outputs):
+        return None
+    previous: Cell | None = None
+    for cell in notebook.code_cells:
+        if cell.execution_count is None:
+            continue
+        if previous is not None and cell.execution_count <= previous.execution_count:
+            return previous, cell
+        previous = cell
+    return None
 
 
 # -- NB003 ----------------------------------------------------------------------------------------

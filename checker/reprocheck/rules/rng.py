@@ -526,6 +526,9 @@ class SklearnWithoutRandomState(Rule):
     summary = "A stochastic scikit-learn API called without random_state"
 
     def check(self, rng_sources, call_graph, entry_randomness, self_tests):
+        yield from one_per_line(self.calls_without_state(rng_sources, call_graph, entry_randomness, self_tests))
+
+    def calls_without_state(self, rng_sources, call_graph, entry_randomness, self_tests):
         reaching = None
         for unit in units_to_scan(call_graph, rng_sources, ("sklearn",)):
             module = call_graph.source(unit)
@@ -566,6 +569,22 @@ class SklearnWithoutRandomState(Rule):
                     module,
                     call,
                 )
+
+
+def one_per_line(findings) -> Iterator:
+    """One finding per line: calls nested on one line (`RandomizedSearchCV(GradientBoostingClassifier(), ...)`) are
+    one edit, so the first call's finding names the others (and takes the highest severity)."""
+    kept: dict[tuple, object] = {}
+    for finding in findings:
+        key = (finding.path, finding.cell, finding.line)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = finding
+            continue
+        call = finding.message.split(" without random_state", 1)[0]
+        first.message += f" (also {call} on this line)"
+        first.severity = max(first.severity, finding.severity)
+    yield from kept.values()
 
 
 def is_stochastic(call: ast.Call, condition: str) -> bool:

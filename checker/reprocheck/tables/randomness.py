@@ -204,6 +204,13 @@ TORCH_MODEL_BASES = frozenset(
     }
 )
 TORCH_MODEL_PREFIXES = ("torch.nn.", "torchvision.models.", "timm.create_model")
+# torch.nn classes without weights to draw: losses (`CrossEntropyLoss`), activations, pooling and containers (the
+# layers put in a container are made, and named, on their own). Making one draws no initial weights.
+WEIGHTLESS_TORCH_MODULES = re.compile(
+    r"^torch\.nn\.(?:modules\.\w+\.)?(?:\w*Loss|ReLU6?|LeakyReLU|ELU|SELU|CELU|GELU|SiLU|Mish|Sigmoid|Tanh|"
+    r"Softmax|Softmax2d|LogSoftmax|Softplus|Hardtanh|Identity|Flatten|Unflatten|(?:Adaptive)?(?:Max|Avg)Pool[123]d|"
+    r"Upsample|PixelShuffle|Sequential|ModuleList|ModuleDict)$"
+)
 TORCH_TRAINING_PREFIXES = ("torch.optim.",)
 TORCH_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "pytorch_lightning.Trainer"})
 # (`loss.backward()` is autograd, not a draw nor a training step: profilers and gradient checks call it too; the
