@@ -363,3 +363,36 @@ def test_a_main_block_that_exercises_its_module_on_made_up_input_is_info(make_re
     (found,) = findings(root, select="RNG001")
     assert found["severity"] == ("info" if info else "warning")
     assert ("a smoke test or usage example" in found["message"]) == info
+
+
+def test_the_model_named_is_the_one_made_for_training(make_repo):
+    cells = [
+        ["import torch\n", "from torch import nn\n"],
+        [
+            "class Block(nn.Module):\n",
+            "    def __init__(self):\n",
+            "        super().__init__()\n",
+            "        self.fc = nn.Linear(4, 4)\n",
+        ],
+        ["temp = Block()\n", "print(temp)\n"],
+        [
+            "class Classifier(nn.Module):\n",
+            "    def __init__(self):\n",
+            "        super().__init__()\n",
+            "        self.block = Block()\n",
+        ],
+        ["model = Classifier()\n"],
+        ["optimizer = torch.optim.AdamW(model.parameters())\n", "optimizer.step()\n"],
+    ]
+    (message,) = messages(make_repo({"nb.ipynb": notebook(*cells)}), "RNG001")
+    assert "the initial weights of Classifier(...) at nb.ipynb:cell 6:line 1" in message
+
+
+def test_an_attribute_bound_by_unpacking_in_a_subclass_keeps_its_branches(make_repo):
+    code = (
+        "import numpy as np\n\n\nclass Base:\n    def reset(self):\n        self.noise = None\n\n\n"
+        "class Parser(Base):\n    def __init__(self):\n        self.noise, self.rate = True, 0.5\n\n"
+        "    def parse(self, y):\n        if self.noise:\n            y = y + np.random.rand()\n        return y\n\n\n"
+        "if __name__ == '__main__':\n    print(Parser().parse(1.0))\n"
+    )
+    assert rng(make_repo({"run.py": code}), select="RNG001") == [("RNG001", "run.py", 19)]

@@ -431,7 +431,7 @@ class LiveCode:
         key = (cls, "=" + name)
         if key in self._attributes:
             return self._attributes[key]
-        found: list[tuple[Unit, ast.Attribute, ast.expr]] | None = []
+        found: list[tuple[Unit, ast.Attribute, ast.expr]] = []
         for owner in [cls, *self.graph.project_ancestors(cls)]:
             for method in self.graph.definitions(owner.path).methods.get(owner.name, {}):
                 unit = Unit(owner.path, "function", f"{owner.name}.{method}")
@@ -441,12 +441,10 @@ class LiveCode:
                 values = self.assigned_attributes(unit)
                 for store in scope.stores[name]:
                     value = values.get(id(store))
-                    if value is None:
-                        found = None
-                        break
+                    if value is None:  # bound some other way (`self.x, self.y = ...`, `self.x += 1`)
+                        self._attributes[key] = None
+                        return None
                     found.append((unit, store, value))
-                if found is None:
-                    break
         self._attributes[key] = found or None
         return found or None
 

@@ -1616,10 +1616,32 @@ def summarize(
             training = {}
     for lib in training:
         if lib in models:  # trained weights start from the initial ones drawn when the model is made: name that draw
-            made = min(models[lib], key=lambda event: MODEL_KINDS.index(event.kind))  # the model, else a layer
+            made = trained_model(models[lib], training[lib][0])
             what = f"the dropout of {made.what}" if made.kind == "model-draw" else f"the initial weights of {made.what}"
             result.uses.setdefault(lib, []).append(replace(made, what=what))
     return result
+
+
+def trained_model(models: list[Event], trains: Event) -> Event:
+    """The draw that names a trained model's initial weights: the model made last before the training starts in
+    the same code (`model = TransformerClassifier(...)` in the cell before the optimizer, not a `temp_mha =
+    MultiHeadAttention(...)` tried out earlier), else the first model made, else the first layer, else dropout."""
+    best = min(MODEL_KINDS.index(event.kind) for event in models)
+    candidates = [event for event in models if MODEL_KINDS.index(event.kind) == best]
+    same = trains.unit.kind == "cell" or trains.unit.kind == "function"
+
+    def position(event: Event) -> tuple[int, int]:
+        return (int(event.unit.name) if event.unit.kind == "cell" else 0, event.line)
+
+    before = [
+        event
+        for event in candidates
+        if same
+        and event.unit.path == trains.unit.path
+        and (event.unit == trains.unit or (event.unit.kind == "cell" and trains.unit.kind == "cell"))
+        and position(event) <= position(trains)
+    ]
+    return max(before, key=position) if before else candidates[0]
 
 
 def in_model_method(graph: CallGraph, unit: Unit) -> bool:
