@@ -396,3 +396,22 @@ def test_an_attribute_bound_by_unpacking_in_a_subclass_keeps_its_branches(make_r
         "if __name__ == '__main__':\n    print(Parser().parse(1.0))\n"
     )
     assert rng(make_repo({"run.py": code}), select="RNG001") == [("RNG001", "run.py", 19)]
+
+
+@pytest.mark.parametrize(
+    "made, named",
+    [
+        (
+            "model = MODELS[sys.argv[1]]()\n    model = torch.nn.DataParallel(model)",
+            "the model given to torch.nn.DataParallel(...)",
+        ),
+        ("model = torch.nn.Linear(3, 3)\n    model = torch.nn.DataParallel(model)", "torch.nn.Linear(...)"),
+    ],
+)
+def test_a_wrapper_names_the_model_it_is_given_only_when_no_other_is_seen(make_repo, made, named):
+    script = (
+        f"import sys\n\nimport torch\n\nMODELS = {{}}\n\n\nif __name__ == '__main__':\n    {made}\n"
+        "    torch.optim.SGD(model.parameters(), lr=0.1).step()\n"
+    )
+    (message,) = messages(make_repo({"train.py": script}), "RNG001")
+    assert f"the initial weights of {named}" in message

@@ -1314,6 +1314,8 @@ class RandomnessScanner:
         ):
             if T.WEIGHTLESS_TORCH_MODULES.match(qualified):
                 return []  # a loss, an activation or a container: no initial weights to draw
+            if qualified.endswith(T.MODEL_WRAPPER_SUFFIXES):
+                return [("model-wrapper", frozenset({"torch"}))]  # `nn.DataParallel(model)`: the model's weights
             return [("model", frozenset({"torch"}))]
         if qualified.startswith(T.KERAS_MODEL_PREFIXES) and is_capitalized_tail(qualified) and makes_weights(qualified):
             return [("model", frozenset({"tensorflow"}))]
@@ -1617,7 +1619,12 @@ def summarize(
     for lib in training:
         if lib in models:  # trained weights start from the initial ones drawn when the model is made: name that draw
             made = trained_model(models[lib], training[lib][0])
-            what = f"the dropout of {made.what}" if made.kind == "model-draw" else f"the initial weights of {made.what}"
+            if made.kind == "model-draw":
+                what = f"the dropout of {made.what}"
+            elif made.kind == "model-wrapper":
+                what = f"the initial weights of the model given to {made.what}"
+            else:
+                what = f"the initial weights of {made.what}"
             result.uses.setdefault(lib, []).append(replace(made, what=what))
     return result
 
@@ -1625,10 +1632,11 @@ def summarize(
 def trained_model(models: list[Event], trains: Event) -> Event:
     """The draw that names a trained model's initial weights: the model made last before the training starts in
     the same code (`model = TransformerClassifier(...)` in the cell before the optimizer, not a `temp_mha =
-    MultiHeadAttention(...)` tried out earlier), else the first model made, else the first layer, else dropout."""
+    MultiHeadAttention(...)` tried out earlier), else the first model made; else the first layer made (the
+    `tf.keras.Sequential(...)` holding the layers), else dropout."""
     best = min(MODEL_KINDS.index(event.kind) for event in models)
     candidates = [event for event in models if MODEL_KINDS.index(event.kind) == best]
-    same = trains.unit.kind == "cell" or trains.unit.kind == "function"
+    same = best == 0 and trains.unit.kind in ("cell", "function")  # library layers: the first made
 
     def position(event: Event) -> tuple[int, int]:
         return (int(event.unit.name) if event.unit.kind == "cell" else 0, event.line)
@@ -1653,8 +1661,9 @@ def in_model_method(graph: CallGraph, unit: Unit) -> bool:
 
 
 # What makes a model's draws, the most telling first: a model class of the project made (`CBoW(...)`), a library
-# layer or initialiser (`nn.Linear(...)`), a draw made only while training (`F.dropout(...)`).
-MODEL_KINDS = ("model-class", "model", "model-draw")
+# layer or initialiser (`nn.Linear(...)`), a draw made only while training (`F.dropout(...)`), a wrapper of a model
+# made where the checker cannot see (`nn.DataParallel(model)`).
+MODEL_KINDS = ("model-class", "model", "model-draw", "model-wrapper")
 
 
 def one_outcome(questions, unit: Unit, how: str, expressions: tuple[ast.expr, ...]) -> bool:

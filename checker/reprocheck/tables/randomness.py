@@ -234,6 +234,9 @@ NOT_MODEL_PARTS = (
     ".schedules.",
 )
 NOT_MODEL_SUFFIXES = ("Loss", "Losses", "Criterion", "Metric", "Metrics")
+# Wrappers of a model made elsewhere (`nn.DataParallel(model)`): they hold its weights; named only when the checker
+# sees no other construction of the model (`classifiers.__dict__[name](...)`).
+MODEL_WRAPPER_SUFFIXES = ("DataParallel",)
 # Class methods that build a model from saved weights (`DeepSpeech.load_from_checkpoint(path)`,
 # `Model.from_pretrained(name)`): its weights are loaded, not drawn.
 LOADED_MODEL_METHODS = frozenset({"load_from_checkpoint", "from_pretrained", "from_checkpoint", "load_model"})
