@@ -320,6 +320,8 @@ def plain_dockerignore_regex(pattern: str) -> str:
 def test_dockerignore_matching_agrees_with_the_plain_translation(pattern, path):
     if "[]" in pattern or "[^]" in pattern:
         return  # an empty class: Docker refuses the pattern; the plain translation only compiles by accident
+    if re.search(r"\[[^\]]*\\", pattern):
+        return  # a backslash inside a class escapes the next character in Go; the plain translation reads it raw
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nested-set warnings of odd classes
         try:
@@ -327,3 +329,18 @@ def test_dockerignore_matching_agrees_with_the_plain_translation(pattern, path):
         except re.error:
             return
         assert bool(dockerignore_pattern(pattern).match(path)) == bool(expected)
+
+
+def test_dockerignore_classes_read_escapes_as_go_does():
+    """`\\]` inside a class is a literal bracket (Go's filepath.Match); an unclosed class is a literal `[`; an
+    empty one matches nothing. None of them may fail to compile (`*[\\]*` did)."""
+    cases = {
+        ("*[\\]]*", "a]b"): True,
+        ("*[\\]*", "a[]b"): True,
+        ("*[\\]*", "a]b"): False,
+        ("[\\-]x", "-x"): True,
+        ("a[]b", "ab"): False,
+        ("[^\\]]", "a"): True,
+    }
+    for (pattern, path), expected in cases.items():
+        assert bool(dockerignore_pattern(pattern).match(path)) == expected, pattern

@@ -622,12 +622,11 @@ def dockerignore_pattern(pattern: str) -> re.Pattern:
             elif ch == "?":
                 pieces.append("[^/]")
             elif ch == "[":
-                end = segment.find("]", i + 1)
-                if end < 0:
-                    pieces.append(re.escape(ch))
+                regex, end = character_class(segment, i + 1)
+                if regex is None:
+                    pieces.append(re.escape(ch))  # no closing `]`: a literal bracket
                 else:
-                    body = segment[i + 1 : end]
-                    pieces.append("[" + ("^" + body[1:] if body.startswith("^") else body) + "]")
+                    pieces.append(regex)
                     i = end
             elif ch == "\\" and i + 1 < len(segment):
                 i += 1
@@ -641,6 +640,28 @@ def dockerignore_pattern(pattern: str) -> re.Pattern:
         # warns that a future version may read them as nested sets; the warning would reach the user's terminal.
         warnings.simplefilter("ignore", FutureWarning)
         return re.compile("".join(parts) + "$")
+
+
+def character_class(segment: str, start: int) -> tuple[str | None, int]:
+    """The regex of a `[...]` class whose body starts at `start`, and the index of its closing `]`, as Go's
+    filepath.Match reads it: `^` negates, `\\x` is a literal x (also `\\]`), `a-z` is a range; (None, start)
+    when no `]` closes it. An empty class matches nothing (Docker refuses such a pattern)."""
+    j = start + 1 if segment.startswith("^", start) else start
+    negate = j > start
+    items: list[str] = []
+    while j < len(segment):
+        ch = segment[j]
+        if ch == "]":
+            if not items:
+                return "(?!)", j
+            return "[" + ("^" if negate else "") + "".join(items) + "]", j
+        if ch == "\\" and j + 1 < len(segment):
+            items.append(re.escape(segment[j + 1]))
+            j += 2
+            continue
+        items.append("-" if ch == "-" else re.escape(ch))
+        j += 1
+    return None, start
 
 
 def segment_regex(pieces: list[str | None], groups: list[int]) -> str:
