@@ -473,26 +473,34 @@ class LiveCode:
         found = self._config_values[name] = self._config_values_of(name)
         return found
 
+    @cached_property
+    def _modules_by_folder(self) -> tuple[list, list]:
+        """(the Python modules in config folders, the others)."""
+        config_modules, other_modules = [], []
+        for path, module in self.graph.modules.items():
+            in_config = filekinds.CONFIG_DIRS & set(path.split("/")[:-1])
+            (config_modules if in_config else other_modules).append(module)
+        return config_modules, other_modules
+
     def _config_values_of(self, name: str) -> frozenset | None:
         if self.texts is None or len(name) < 4 or not name.isidentifier():
             return UNKNOWN
         pattern = re.compile(r"\b" + re.escape(name) + r"\b")
         values: set = set()
-        for path, module in self.graph.modules.items():
+        config_modules, other_modules = self._modules_by_folder
+        for module in config_modules:  # first: most names no config module sets, and the others need no look
             if name not in module.text:
                 continue
-            mentions = len(pattern.findall(module.text))
-            if filekinds.CONFIG_DIRS & set(path.split("/")[:-1]):
-                found = literal_settings(module, name)
-                if found is None or len(found) != mentions:
-                    return UNKNOWN
-                values.update(found)
-                continue
-            reads = re.findall(r"\.\s*" + re.escape(name) + r"\b(?!\s*(?:=[^=]|[-+*/%&|^]=))", module.text)
-            if len(reads) != mentions:
-                return UNKNOWN  # set, passed or named elsewhere (`args.data_frac = 0.1`, `--data_frac`)
+            found = literal_settings(module, name)
+            if found is None or len(found) != len(pattern.findall(module.text)):
+                return UNKNOWN
+            values.update(found)
         if not values:
             return UNKNOWN
+        read = re.compile(r"\.\s*" + re.escape(name) + r"\b(?!\s*(?:=[^=]|[-+*/%&|^]=))")
+        for module in other_modules:
+            if name in module.text and len(read.findall(module.text)) != len(pattern.findall(module.text)):
+                return UNKNOWN  # set, passed or named elsewhere (`args.data_frac = 0.1`, `--data_frac`)
         if any(pattern.search(module.text) for module in self.graph.cells.values()):
             return UNKNOWN
         if any(pattern.search(text) or name.replace("_", "-") in text for text in self.texts()):
