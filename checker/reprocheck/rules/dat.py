@@ -16,7 +16,7 @@ from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.git_facts import POINTER_MAX_BYTES
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.shell import Command, split_commands, strip_wrappers
-from reprocheck.findings import Location, Severity
+from reprocheck.findings import Finding, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.tables import loaders as table
@@ -1642,35 +1642,23 @@ class UnpinnedRemoteArtifact(Rule):
                         (index, module, line, message, related)
                     )
                     continue
-                cell_findings.append(
-                    self.finding(
-                        also_at(message, related, index),
-                        path,
-                        line,
-                        cell=index,
-                        json_line=module.file_line(line),
-                        related=related,
-                    )
-                )
+                cell_findings.append(self.cell_finding(message, related, path, line, index, module))
         for (path, _), loads in notebook_loads.items():
             (index, module, line, message, related), *rest = sorted(loads, key=lambda load: (load[0], load[2]))
             for other_index, other, other_line, _, other_related in rest:
                 related.append(Location(path, other_line, cell=other_index, json_line=other.file_line(other_line)))
                 related.extend(other_related)
-            cell_findings.append(
-                self.finding(
-                    also_at(message, related, index),
-                    path,
-                    line,
-                    cell=index,
-                    json_line=module.file_line(line),
-                    related=related,
-                )
-            )
+            cell_findings.append(self.cell_finding(message, related, path, line, index, module))
         cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
         for finding in cell_findings:
             yield quick_start_note(finding, notebooks[finding.path], project)
         yield from self.script_downloads(shell_commands)
+
+    def cell_finding(self, message: str, related: list, path: str, line: int, cell: int, module) -> Finding:
+        """A finding in a notebook cell, at its line in the notebook file, naming the other places."""
+        return self.finding(
+            also_at(message, related, cell), path, line, cell=cell, json_line=module.file_line(line), related=related
+        )
 
     def cell_downloads(self, notebooks, cells, scopes):
         """`!wget`/`!curl` lines of notebook cells: one finding per cell (a cell is a notebook's function)."""
