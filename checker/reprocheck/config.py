@@ -42,7 +42,19 @@ DEFAULT_ROLES = {
     "devcontainer": [".devcontainer/"],
     "test": ["tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py"],
     "docs": ["docs/", "doc/", "documentation/"],
-    "example": ["examples/", "example/", "tutorials/", "tutorial/", "demo/", "demos/"],
+    # Examples, and teaching material: lecture notebooks recorded live, course folders.
+    "example": [
+        "examples/",
+        "example/",
+        "tutorials/",
+        "tutorial/",
+        "demo/",
+        "demos/",
+        "lecture*/",
+        "video_notebooks/",
+        "course/",
+        "courses/",
+    ],
 }
 UNITS = {
     "": 1,

@@ -812,6 +812,46 @@ def test_dat005_shell_look_alikes_and_checked_downloads(make_repo):
     assert of(root, "DAT005") == []
 
 
+def test_dat005_a_download_url_fixed_to_a_commit_needs_no_checksum(make_repo):
+    root = make_repo(
+        {
+            "fetch.py": f"""
+            import pickle
+            from urllib.request import urlopen, urlretrieve
+
+            RAW = "https://raw.githubusercontent.com/org/repo/{SHA}/data/train.csv"
+            GH = (
+                "https://github.com/org/repo/raw/"
+                "{SHA}/results/scores.pkl"
+            )
+
+            def pinned():
+                urlretrieve(RAW, "train.csv")
+                return pickle.load(urlopen(GH))
+
+            def hub():
+                urlretrieve("https://huggingface.co/org/model/resolve/{SHA}/w.bin", "w.bin")
+                urlretrieve("https://gitlab.com/org/repo/-/raw/{SHA}/d.npz", "d.npz")
+                urlretrieve("https://example.org/get?file=d.csv&rev={SHA}", "d.csv")
+
+            def moving():
+                urlretrieve("https://raw.githubusercontent.com/org/repo/main/data/test.csv", "test.csv")
+
+            def tagged():
+                urlretrieve("https://github.com/org/repo/releases/download/v1.0/val.zip", "val.zip")
+            """,
+            "get.sh": f"""
+            wget https://raw.githubusercontent.com/org/repo/{SHA}/data/a.csv
+            curl -L -o b.csv https://github.com/org/repo/raw/{SHA}/b.csv
+            """,
+            "get_branch.sh": "wget https://github.com/org/repo/raw/master/c.csv\n",
+        }
+    )
+    found = of(root, "DAT005")
+    assert [(f["path"], f["line"]) for f in found] == [("fetch.py", 20), ("fetch.py", 23), ("get_branch.sh", 1)]
+    assert "/main/data/test.csv" in found[0]["message"]
+
+
 def test_dat005_wget_in_notebook_cells(make_repo):
     nb = cell_notebook(
         "!wget https://example.org/model.ckpt -O model.ckpt\n",

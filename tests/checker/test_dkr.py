@@ -717,12 +717,30 @@ def test_dkr010_a_python_package_named_data_is_code_not_data(make_repo):
     ]
 
 
+# A notebook of 1 MiB and more (outputs, embedded images): worth keeping out of an image at warning.
+BIG_NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}' + " " * (1024 * 1024)
+
+
+def test_dkr010_a_context_that_sends_only_small_notebooks_is_info(make_repo):
+    code = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n", "app.py": "print(1)\n"}
+    small = {"notebooks/eda.ipynb": "{}" + " " * 2000, "notebooks/plots.ipynb": "{}"}
+    (found,) = findings(make_repo({**code, **small}), select="DKR010")
+    assert found["severity"] == "info"
+    assert found["message"].endswith("excluding them (info: only small notebooks, 2.0 KiB in all)")
+    # look-alikes at warning: large notebooks, and small ones beside data or .env
+    for extra in ({"eda.ipynb": BIG_NOTEBOOK}, {**small, "data/x.csv": "a\n"}, {**small, ".env": "K=v\n"}):
+        (found,) = findings(make_repo({**code, **extra}), select="DKR010")
+        assert found["severity"] == "warning", list(extra)
+        assert "(info:" not in found["message"]
+
+
 def test_dkr010_a_context_that_sends_only_git_is_not_reported(make_repo):
     """.git alone is history, no data or secrets: not reported. With data, .env or notebooks beside it the
     finding is a warning that lists .git too."""
     code = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /workspace\nUSER app\n", "train.py": "print(1)\n"}
     assert findings(make_repo(code), select="DKR010") == []
-    for extra in ({"data/train.csv": "a\n"}, {".env": "TOKEN=x\n"}, {"eda.ipynb": "{}"}, {"models/best.pt": "x"}):
+    extras = ({"data/train.csv": "a\n"}, {".env": "TOKEN=x\n"}, {"eda.ipynb": BIG_NOTEBOOK}, {"models/best.pt": "x"})
+    for extra in extras:
         (found,) = findings(make_repo({**code, **extra}), select="DKR010")
         assert found["severity"] == "warning", extra
         assert re.fullmatch(
@@ -762,7 +780,7 @@ def test_dkr010_dev_container_build_context(make_repo):
     files = {
         ".devcontainer/devcontainer.json": devcontainer,
         ".devcontainer/Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /workspace\n",
-        "train.ipynb": "{}",
+        "train.ipynb": BIG_NOTEBOOK,
     }
     found = dkr(make_repo, files, "DKR010")
     assert [p for p, _, _ in found] == [".devcontainer/Dockerfile"]

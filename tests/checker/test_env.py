@@ -67,6 +67,36 @@ def test_env001_python_pinned_nowhere(make_repo):
     assert of(library, "ENV001") == []
 
 
+def test_env001_the_documented_setup_command_that_pins_python_is_a_pin(make_repo):
+    base = {"requirements.txt": "numpy==1.26.4\n", "train.py": "import numpy\n"}
+    fence = "```"
+    for command in (
+        "conda create --name project python=3.8",
+        "$ conda create -y -n env 'python==3.10.4'",
+        "pyenv install 3.10.4",
+        "uv venv --python 3.11",
+        "python3.10 -m venv .venv",
+        "virtualenv -p python3.9 env",
+    ):
+        readme = f"# Project\n\n{fence}bash\n{command}\npip install -r requirements.txt\n{fence}\n"
+        assert of(make_repo({**base, "README.md": readme}), "ENV001") == [], command
+    # the README of the sub-project the finding belongs to
+    sub = {"week_0/requirements.txt": "numpy==1.26.4\n", "week_0/train.py": "import numpy\n"}
+    readme = f"Uses Python 3.8\n\n{fence}\nconda create --name setup python=3.8\n{fence}\n"
+    assert of(make_repo({**sub, "week_0/README.md": readme}), "ENV001") == []
+    # look-alikes: no minor version, prose only, a command outside a shell block, another folder's README
+    for readme in (
+        f"{fence}bash\nconda create -n env python\n{fence}\n",
+        f"{fence}bash\nconda create -n env python=3\n{fence}\n",
+        "This project uses Python 3.8.\n",
+        f"{fence}python\n# conda create -n env python=3.8\nimport numpy\n{fence}\n",
+        f"{fence}bash\npython -m venv .venv\n{fence}\n",
+    ):
+        assert where(of(make_repo({**base, "README.md": readme}), "ENV001")) == [("requirements.txt", 1)], readme
+    other = {**sub, "week_1/README.md": f"{fence}\nconda create -n x python=3.8\n{fence}\n"}
+    assert where(of(make_repo(other), "ENV001")) == [("week_0/requirements.txt", 1)]
+
+
 def test_env001_an_image_whose_tag_decides_python_is_a_pin(make_repo):
     base = {"requirements.txt": "numpy==1.26.4\n", "train.py": "import numpy\n"}
     framework = {"Dockerfile": f"FROM pytorch/pytorch:1.5-cuda10.1-cudnn7-runtime{DIGEST}\nRUN pip install x\n"}

@@ -43,6 +43,10 @@ def by_path(found: list[dict]) -> dict[str, dict]:
         ("examples/mnist.ipynb", "examples/ holds examples"),
         ("project/tutorials/part1.ipynb", "project/tutorials/ holds examples"),
         ("demo/app.ipynb", "demo/ holds examples"),
+        ("lectures/micrograd/part1.ipynb", "lectures/ holds teaching material"),
+        ("lecture_03/bigrams.ipynb", "lecture_03/ holds teaching material"),
+        ("video_notebooks/01_intro.ipynb", "video_notebooks/ holds teaching material"),
+        ("course/week1/train.ipynb", "course/ holds teaching material"),
         ("notebooks/Tutorial_01.ipynb", "a tutorial notebook by its name"),
         ("notebooks/quickstart.ipynb", "a quickstart notebook by its name"),
         ("notebooks/train_colab.ipynb", "a colab notebook by its name"),
@@ -120,6 +124,8 @@ def test_look_alikes_stay_experiments(make_repo):
             "notebooks/results.ipynb": notebook("print('see the docs at example.com')\n"),
             "src/docsgen/train.ipynb": notebook("print(1)\n"),
             "testing_utils.ipynb": notebook("print(1)\n"),
+            "notebooks/lecture_notes_model.ipynb": notebook("print(1)\n"),
+            "src/courseware/train.ipynb": notebook("print(1)\n"),
             **STRIPPED,
         }
     )
@@ -127,6 +133,8 @@ def test_look_alikes_stay_experiments(make_repo):
         "notebooks/results.ipynb": "warning",
         "src/docsgen/train.ipynb": "warning",
         "testing_utils.ipynb": "warning",
+        "notebooks/lecture_notes_model.ipynb": "warning",
+        "src/courseware/train.ipynb": "warning",
     }
 
 

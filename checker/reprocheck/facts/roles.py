@@ -61,6 +61,16 @@ ROLE_WORDS = {
     "template": "the template of a generated project",
 }
 
+TEACHING_FOLDER = re.compile(r"(^|/)(lecture[^/]*|video_notebooks|courses?)/$", re.IGNORECASE)
+
+
+def role_words(role: str, folder: str) -> str:
+    """What a matched folder holds, for messages: lecture and course folders are teaching material."""
+    if role == "example" and TEACHING_FOLDER.search(folder):
+        return "teaching material"
+    return ROLE_WORDS[role]
+
+
 NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)
 # Notebooks with the same code are copies only when there is enough of it to rule out chance.
 COPY_MIN_CELLS = 2
@@ -259,7 +269,9 @@ class Roles:
         for role, spec in self.specs.items():
             if spec.match_file(path):
                 folder = matched_folder(path, spec)
-                return role, f"{folder} holds {ROLE_WORDS[role]}" if folder != path else f"a {role} file by its name"
+                if folder == path:
+                    return role, f"a {role} file by its name"
+                return role, f"{folder} holds {role_words(role, folder)}"
         if filekinds.is_notebook(path):
             stem = filekinds.name(path)[: -len(".ipynb")]
             word = NOTEBOOK_NAME_WORDS.search(stem)

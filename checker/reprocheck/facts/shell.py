@@ -811,7 +811,7 @@ def shell_commands(project, dockerfiles, ci_configs, makefiles) -> list[SourcedC
 
 
 # Fenced code blocks of Markdown documents that hold shell commands: ```bash, ```sh, ```console, ```.bash or none.
-FENCE = re.compile(r"^ {0,3}(```+|~~~+)\s*\.?([\w-]*)[^\n]*$", re.MULTILINE)
+FENCE = re.compile(r"^ {0,3}(```+|~~~+)[ \t]*\.?([\w-]*)[^\n]*$", re.MULTILINE)
 SHELL_FENCES = frozenset({"", "bash", "sh", "shell", "console", "zsh", "shell-session", "shellsession"})
 PROMPT = re.compile(r"^(\s*)(?:\$|>|#\s*\$)\s", re.MULTILINE)
 MAX_DOCUMENT_BYTES = 1024 * 1024

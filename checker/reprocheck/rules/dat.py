@@ -1012,6 +1012,23 @@ def non_data(name: str) -> bool:
 
 PLATFORM_TAG = re.compile(table.PLATFORM_TAG)
 
+COMMIT_PINNED_URL = re.compile(
+    r"^[a-z][a-z0-9+.-]*://(?:"
+    r"raw\.githubusercontent\.com/[^/?#]+/[^/?#]+/[0-9a-f]{40}/"  # raw.githubusercontent.com/<o>/<r>/<sha>/...
+    r"|[^?#]*/(?:-/)?(?:raw|blob|resolve)/[0-9a-f]{40}/"  # github/gitlab raw|blob, hub /resolve/<sha>/
+    r"|[^?#]*@[0-9a-f]{40}/"  # cdn.jsdelivr.net/gh/<o>/<r>@<sha>/...
+    r"|[^#]*[?&](?:rev|revision|ref|sha|commit)=[0-9a-f]{40}(?:[&#]|$)"  # ?rev=<sha>
+    r")",
+    re.IGNORECASE,
+)
+
+
+def commit_pinned(url: str | None) -> bool:
+    """A URL fixed to a 40-hex commit (`raw.githubusercontent.com/<o>/<r>/<sha>/...`, `github.com/<o>/<r>/raw/
+    <sha>/...`, a hub `/resolve/<sha>/` path, `?rev=<sha>`): what it serves cannot change, so no checksum is needed.
+    A branch or tag in its place can move."""
+    return bool(url) and bool(COMMIT_PINNED_URL.match(url))
+
 
 @dataclass(frozen=True)
 class ShellDownload:
@@ -1072,6 +1089,8 @@ def shell_downloads(commands: list[Command]) -> list[ShellDownload]:
             if consumer is None or consumer.program not in table.UNPACKERS:
                 continue
         url = next((u for u in urls if "://" in u), None)
+        if commit_pinned(url):
+            continue  # fixed to a commit: cannot change
         found.append(ShellDownload(command.line, program, url))
     return found
 
@@ -1520,6 +1539,11 @@ class UnpinnedRemoteArtifact(Rule):
       Makefile recipes, notebook `!` lines and `%%bash` cells, and `os.system`/`subprocess` calls, with no
       `sha256sum -c` (or `hashlib` check) in the same script, cell or function; one finding per script or cell.
 
+    A download whose URL is fixed to a 40-hex commit (`raw.githubusercontent.com/<owner>/<repo>/<sha>/...`,
+    `github.com/<owner>/<repo>/raw/<sha>/...`, a hub `/resolve/<sha>/` path, `?rev=<sha>`) serves the same bytes
+    forever: no checksum is needed. One from a branch or tag (`.../raw/main/...`, `releases/download/v1.0/...`)
+    can change, and is reported.
+
     Not downloads of data: an API's JSON answer (`.json()`, `json.load(urlopen(...))`), installers and
     scripts (`.sh`, `.whl`, a platform build such as `*-linux-x86_64.zip`, anything piped into a shell), web
     pages and images fetched for display, and `torch.hub.list`.
@@ -1762,6 +1786,8 @@ class UnpinnedRemoteArtifact(Rule):
         if scope.verifies or checked_helper(scope, target_node, helpers_checked):
             return None
         shown = target or url_template(target_node, scope) or "a URL"
+        if commit_pinned(shown):
+            return None  # fixed to a commit: what it serves cannot change
         extra = f", or pass {loader.verify}=" if loader.verify else ""
         return (
             f"`{callee}` downloads {shown} without a checksum check in the same function; verify its sha256 "

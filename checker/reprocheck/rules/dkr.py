@@ -992,7 +992,10 @@ class MissingDockerignore(Rule):
     The context is the dev container's `build.context` when `.devcontainer/devcontainer.json` builds the
     Dockerfile, else the Dockerfile's folder or the nearest parent where its `COPY` sources exist. Dockerfiles
     that share a context are reported once, at the first of them. A context that sends only `.git` is not
-    reported: the repository's history holds no data or secrets (beside them, `.git` is listed too).
+    reported: the repository's history holds no data or secrets (beside them, `.git` is listed too). A context
+    whose only such content is a few small notebooks (under 1 MiB in all, no data folder or `.env`) is reported at
+    info: a committed exploration notebook copied into the image is worth a line in a `.dockerignore`, but it
+    neither bloats the image nor leaks anything.
 
     ## Why it matters
     `COPY . .` bakes datasets, checkpoints, secrets and notebook outputs into the image, git-ignored or not:
@@ -1029,13 +1032,46 @@ class MissingDockerignore(Rule):
             first, *others = contexts
             of = ", ".join(c.dockerfile for c in contexts)
             what = listing(list(sent.values()), shown=len(sent))
-            yield self.finding(
+            finding = self.finding(
                 f"the build of {of} sends {what} from the context {folder or '.'}, which has no .dockerignore: "
                 f"add {first.prefix}.dockerignore excluding {'it' if len(sent) == 1 else 'them'}",
                 first.dockerfile,
                 1,
                 related=[Location(c.dockerfile, 1) for c in others],
             )
+            small = small_notebooks_only(project, contexts, sent)
+            if small is not None:
+                finding.severity = Severity.INFO
+                finding.message += f" (info: only small notebooks, {human_size(small)} in all)"
+            yield finding
+
+
+SMALL_NOTEBOOKS_BYTES = 1024 * 1024
+
+
+def small_notebooks_only(project, contexts: list[BuildContext], sent: dict[str, str]) -> int | None:
+    """The size of the notebooks a context sends when they are all it sends (beside `.git`) and under 1 MiB in
+    all; None otherwise."""
+    if sent.keys() - {".git", "*.ipynb"}:
+        return None
+    prefix = contexts[0].prefix
+    total = 0
+    for rel in project.select(filekinds.is_notebook):
+        if rel.startswith(prefix) and any(c.sends(rel[len(prefix) :]) for c in contexts):
+            try:
+                total += os.path.getsize(project.root / rel)
+            except OSError:
+                return None
+    return total if total < SMALL_NOTEBOOKS_BYTES else None
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024 or unit == "MiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
 
 
 def sent_contents(project, contexts: list[BuildContext]) -> dict[str, str]:

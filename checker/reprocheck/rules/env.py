@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
 from reprocheck import filekinds
 from reprocheck.facts.conda import environment_files
 from reprocheck.facts.python_versions import SITE_HOST_RUNTIME, single_minor
+from reprocheck.facts.roles import is_readme
+from reprocheck.facts.shell import MAX_DOCUMENT_BYTES, shell_blocks, split_commands, strip_wrappers
 from reprocheck.findings import Severity
+from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 
 # Which pin is the reference when minor versions disagree and are equally common (first wins).
@@ -46,7 +50,11 @@ class UnpinnedPython(Rule):
     such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. A root Dockerfile (the
     project's own environment, not an extra image under `docker/`) whose image's version tag decides the
     interpreter counts: a framework image that ships Python (`pytorch/pytorch:2.3.0-…`), or a versioned OS image
-    whose own `python3` package the Dockerfile installs. Libraries are exempt
+    whose own `python3` package the Dockerfile installs. So does the command that creates the documented
+    environment with a Python minor version, in a shell block of the root README, a docs page, or the README of
+    the folder where the finding would be (`conda create -n env python=3.8`, `pyenv install 3.10.4`,
+    `uv venv --python 3.11`, `python3.10 -m venv .venv`): users are told which Python to use, an explicit pin
+    (a bare `python=3` or `conda create -n env python` is not). Libraries are exempt
     (they support a range; see LCK001 for how a project is found to be one).
 
     ## Why it matters
@@ -76,6 +84,7 @@ class UnpinnedPython(Rule):
         declared_distributions,
         requirements_files,
         dockerfiles,
+        documented_commands,
     ):
         if python_pins or project_kind.is_library:
             return  # a library supports a range of Pythons; the applications that use it pin one
@@ -87,12 +96,70 @@ class UnpinnedPython(Rule):
         if anchor is None:
             return
         path, line = anchor
+        if documents_python_pin(project, documented_commands, path):
+            return  # the README's setup commands create the environment with a pinned Python
         ranged = f" (requires-python {requires_python.text} is a range)" if requires_python is not None else ""
         message = (
             f"the Python version is pinned nowhere{ranged}; add a .python-version (e.g. 3.11), "
             "a python:3.X base image or a conda python=3.X pin"
         )
         yield self.finding(message, path, line)
+
+
+CONDA_PROGRAMS = frozenset({"conda", "mamba", "micromamba"})
+CONDA_PYTHON_SPEC = re.compile(r"^python\s*=?=\s*3\.\d+(\.[\d*]+)?$", re.IGNORECASE)
+MINOR_VERSION = re.compile(r"^3\.\d+(\.\d+)?$")
+VERSIONED_PYTHON = re.compile(r"^python3\.\d+$")
+
+
+def pins_python(argv: list[str]) -> bool:
+    """Whether a setup command creates an environment with a Python minor version: `conda create ... python=3.8`
+    (`conda install python=3.8`), `pyenv install|local|global|virtualenv 3.10.4`, `uv venv --python 3.11`
+    (`uv python install|pin 3.11`), `virtualenv -p python3.8`, `python3.10 -m venv .venv`."""
+    argv = strip_wrappers(argv)
+    if not argv:
+        return False
+    program = argv[0].rsplit("/", 1)[-1]
+    if program in CONDA_PROGRAMS and len(argv) > 1 and argv[1] in ("create", "install"):
+        return any(CONDA_PYTHON_SPEC.match(arg) for arg in argv[2:])
+    if program == "pyenv" and len(argv) > 2 and argv[1] in ("install", "local", "global", "virtualenv"):
+        return any(MINOR_VERSION.match(arg) for arg in argv[2:])
+    if program == "uv" and len(argv) > 2:
+        if argv[1] == "python" and argv[2] in ("install", "pin"):
+            return any(MINOR_VERSION.match(arg) for arg in argv[3:])
+        if argv[1] == "venv":
+            values = [b for a, b in itertools.pairwise(argv) if a in ("--python", "-p")]
+            values += [a.split("=", 1)[1] for a in argv if a.startswith("--python=")]
+            return any(MINOR_VERSION.match(v) or VERSIONED_PYTHON.match(v) for v in values)
+    if program == "virtualenv":
+        values = [b for a, b in itertools.pairwise(argv) if a in ("--python", "-p")]
+        return any(MINOR_VERSION.match(v) or VERSIONED_PYTHON.match(v.rsplit("/", 1)[-1]) for v in values)
+    if VERSIONED_PYTHON.match(program):
+        return argv[1:3] == ["-m", "venv"] or argv[1:3] == ["-m", "virtualenv"]
+    return False
+
+
+def documents_python_pin(project, documented_commands, anchor: str) -> bool:
+    """Whether the root README or a docs page, or the README of a folder holding `anchor` (the sub-project the
+    finding belongs to), creates the environment with a Python minor version in a shell block."""
+    if any(pins_python(sourced.command.argv) for sourced in documented_commands):
+        return True
+    folders = []
+    folder = anchor.rsplit("/", 1)[0] if "/" in anchor else ""
+    while folder:
+        folders.append(folder)
+        folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+    for rel in project.select(is_readme):
+        if "/" not in rel or rel.rsplit("/", 1)[0] not in folders or not rel.lower().endswith(".md"):
+            continue
+        try:
+            text = project.read_text(rel, MAX_DOCUMENT_BYTES)
+        except UnreadableFile:
+            continue
+        for line, block in shell_blocks(text):
+            if any(pins_python(command.argv) for command in split_commands(block, line)):
+                return True
+    return False
 
 
 def image_fixes_python(dockerfile) -> bool:
