@@ -714,3 +714,16 @@ def test_one_bad_line_of_a_conda_environment_keeps_the_files_other_declarations(
     found = dep004(root)
     assert [(f["code"], f["line"]) for f in found if f["code"] == "RPC002"] == [("RPC002", 7)]
     assert [f["message"].split(" ", 1)[0] for f in found if f["code"] == "DEP004"] == ["seaborn"]
+
+
+def test_a_documentation_tool_arrives_with_its_declared_theme(make_repo):
+    """`import mkdocs` in a docs hook with `mkdocs-material` declared: the theme installs the tool."""
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "docs/requirements.txt": "mkdocs-material==9.7.6\n",
+            "docs/hooks/api.py": "import mkdocs\nimport griffe\n",  # griffe: not brought by mkdocs-material
+        }
+    )
+    # mkdocs works wherever the docs requirements are installed, and bears on no result
+    assert imported(dep004(root)) == ["griffe"]
