@@ -679,14 +679,28 @@ def test_a_ros_package_manifest_declares_what_its_scripts_import(make_repo):
             ),
             "tools/other.py": "import rospy\n",  # outside the package: nothing declares it
             "web/package.xml": "<project><depend>seaborn</depend></project>\n",  # not a ROS manifest
+            "ros/py/package.xml": '<package format="3"><exec_depend>python3-scipy</exec_depend></package>\n',
+            "ros/py/node.py": "import scipy\nimport pandas\n",  # python3-scipy is rosdep's scipy
         }
     )
     found = dep004(root)
     assert sorted((f["path"], f["message"].split(" ", 1)[0]) for f in found) == [
         ("ros/node/scripts/listener.py", "seaborn"),
         ("ros/node/scripts/listener.py", "std_msgs"),
+        ("ros/py/node.py", "pandas"),
         ("tools/other.py", "rospy"),
     ]
+
+
+def test_a_ros_package_at_the_root_declares_for_the_whole_repository(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "package.xml": "<package><depend>rospy</depend><depend>geometry_msgs</depend></package>\n",
+            "scripts/node.py": "import rospy\nfrom geometry_msgs.msg import Twist\nimport seaborn\n",
+        }
+    )
+    assert imported(dep004(root)) == ["seaborn"]
 
 
 def test_a_dotted_import_is_provided_by_the_distribution_named_after_it(make_repo):

@@ -602,7 +602,7 @@ class ProjectDeclarations:
                 folder = ""  # a project that declares nothing of its own imports what the root declares
         names = names or self.everywhere
         for documented, installed in self.documented.items():
-            if path.startswith(documented + "/"):
+            if not documented or path.startswith(documented + "/"):  # "": a ROS package at the root
                 names |= installed
         return folder, names
 
@@ -658,6 +658,7 @@ ROS_DEPEND = re.compile(
 XML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # What rospy always brings (its own dependencies): a node imports them without naming them.
 ROSPY_BRINGS = ("roslib", "rosgraph", "genpy", "rospkg")
+ROSDEP_PYTHON = re.compile(r"^python3?-(?=.)")
 
 
 def ros_package_dependencies(project) -> dict[str, frozenset[str]]:
@@ -665,7 +666,7 @@ def ros_package_dependencies(project) -> dict[str, frozenset[str]]:
     (`<depend>`, `<build_depend>`, `<exec_depend>` ...): rosdep installs them, and the package's scripts import
     them under the same names (`cv_bridge`, `rospy`, `sensor_msgs`)."""
     found: dict[str, frozenset[str]] = {}
-    for rel in project.select(lambda path: path.endswith("/package.xml")):
+    for rel in project.select(lambda path: path == "package.xml" or path.endswith("/package.xml")):
         try:
             text = XML_COMMENT.sub("", project.read_text(rel))
         except UnreadableFile:
@@ -673,10 +674,12 @@ def ros_package_dependencies(project) -> dict[str, frozenset[str]]:
         if not ROS_PACKAGE.search(text):
             continue
         names = set(ROS_DEPEND.findall(text))
+        # rosdep keys of Python packages name them after their Debian packages: `python3-numpy` installs numpy
+        names.update([ROSDEP_PYTHON.sub("", name) for name in names if ROSDEP_PYTHON.match(name)])
         if "rospy" in names:
             names.update(ROSPY_BRINGS)
         if names:
-            found[rel.rsplit("/", 1)[0]] = frozenset(canonicalize_name(name) for name in names)
+            found[rel.rsplit("/", 1)[0] if "/" in rel else ""] = frozenset(canonicalize_name(n) for n in names)
     return found
 
 
