@@ -631,3 +631,113 @@ def test_import_names_of_common_ml_distributions(make_repo):
     missing = make_repo({**REQUIREMENTS, "vision.py": "import pl_bolts\n"})
     (found,) = dep004(missing)
     assert "declare lightning-bolts" in found["message"] and "pl-bolts" not in found["message"]
+
+
+def test_a_repository_a_notebook_clones_provides_what_its_folder_on_sys_path_is_imported_for(make_repo):
+    """`!git clone URL [folder]` (at a fixed commit or not) then `sys.path.append(folder)`: the notebook's unknown
+    imports are the clone's modules; without the path addition, or with a folder the checkout holds, they count."""
+    clone = (
+        "!git clone https://github.com/someone/df-posthoc-calibration\n"
+        "!cd df-posthoc-calibration && git checkout 1a2b\n"
+    )
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "notebooks/a.ipynb": notebook(
+                clone, "import sys\nsys.path.append('df-posthoc-calibration/')\nimport assessment\nimport seaborn\n"
+            ),
+            "notebooks/b.ipynb": notebook(
+                "!git clone --depth 1 https://github.com/someone/tools.git mytools\n",
+                "import sys\nsys.path.insert(0, 'mytools')\nfrom metrics import score\n",
+            ),
+            "notebooks/c.ipynb": notebook(clone, "import scoring\n"),  # not on sys.path: still missing
+            "notebooks/d.ipynb": notebook(
+                "!git clone https://github.com/someone/lib kept\n",
+                "import sys\nsys.path.append('kept')\nimport helpers\nimport missinglib\n",
+            ),
+            "notebooks/kept/helpers.py": "X = 1\n",  # the checkout holds this folder: read it as it is
+        }
+    )
+    found = dep004(root)
+    assert sorted(imported(found)) == ["missinglib", "scoring", "seaborn"]
+
+
+def test_a_ros_package_manifest_declares_what_its_scripts_import(make_repo):
+    manifest = (
+        '<?xml version="1.0"?>\n<package format="2">\n  <name>node</name>\n'
+        "  <buildtool_depend>catkin</buildtool_depend>\n  <build_depend>cv_bridge</build_depend>\n"
+        "  <exec_depend>rospy</exec_depend>\n  <depend>sensor_msgs</depend>\n"
+        "  <!-- <exec_depend>std_msgs</exec_depend> -->\n</package>\n"
+    )
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "ros/node/package.xml": manifest,
+            "ros/node/scripts/listener.py": (
+                "import roslib\nimport rospy\nfrom cv_bridge import CvBridge\nfrom sensor_msgs.msg import Image\n"
+                "from std_msgs.msg import String\nimport seaborn\n"
+            ),
+            "tools/other.py": "import rospy\n",  # outside the package: nothing declares it
+            "web/package.xml": "<project><depend>seaborn</depend></project>\n",  # not a ROS manifest
+            "ros/py/package.xml": '<package format="3"><exec_depend>python3-scipy</exec_depend></package>\n',
+            "ros/py/node.py": "import scipy\nimport pandas\n",  # python3-scipy is rosdep's scipy
+        }
+    )
+    found = dep004(root)
+    assert sorted((f["path"], f["message"].split(" ", 1)[0]) for f in found) == [
+        ("ros/node/scripts/listener.py", "seaborn"),
+        ("ros/node/scripts/listener.py", "std_msgs"),
+        ("ros/py/node.py", "pandas"),
+        ("tools/other.py", "rospy"),
+    ]
+
+
+def test_a_ros_package_at_the_root_declares_for_the_whole_repository(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "package.xml": "<package><depend>rospy</depend><depend>geometry_msgs</depend></package>\n",
+            "scripts/node.py": "import rospy\nfrom geometry_msgs.msg import Twist\nimport seaborn\n",
+        }
+    )
+    assert imported(dep004(root)) == ["seaborn"]
+
+
+def test_a_dotted_import_is_provided_by_the_distribution_named_after_it(make_repo):
+    """`import flufl.lock` from `flufl-lock` (or `flufl.lock`, `flufl_lock`); renames of common packages too."""
+    root = make_repo(
+        {
+            "requirements.txt": "flufl.lock==8.0\nzope_interface==6.0\nmauve-text==0.4\npywavelets==1.5\n",
+            "a.py": "import flufl.lock\nfrom zope.interface import Interface\nimport mauve\nimport pywt\n",
+            "b.py": "import flufl.bounce\nimport ot\n",  # another distribution of the namespace; POT undeclared
+        }
+    )
+    found = dep004(root)
+    assert [f["message"].split(";")[1].strip() for f in found] == [
+        "declare flufl (or map the import in `import-map`)",
+        "declare pot (or map the import in `import-map`)",
+    ]
+
+
+def test_one_bad_line_of_a_conda_environment_keeps_the_files_other_declarations(make_repo):
+    env = (
+        "name: env\nchannels:\n  - conda-forge\ndependencies:\n  - pywavelets=1.1.1=py37h161383b_3\n"
+        "  - sacremoses=master=py_0\n  - numpy>=what ever\n  - scipy=1.4.1=py37h0b6359f_0\n"
+    )
+    root = make_repo({"environment.yml": env, "a.py": "import pywt\nimport scipy\nimport sacremoses\nimport seaborn\n"})
+    found = dep004(root)
+    assert [(f["code"], f["line"]) for f in found if f["code"] == "RPC002"] == [("RPC002", 7)]
+    assert [f["message"].split(" ", 1)[0] for f in found if f["code"] == "DEP004"] == ["seaborn"]
+
+
+def test_a_documentation_tool_arrives_with_its_declared_theme(make_repo):
+    """`import mkdocs` in a docs hook with `mkdocs-material` declared: the theme installs the tool."""
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "docs/requirements.txt": "mkdocs-material==9.7.6\n",
+            "docs/hooks/api.py": "import mkdocs\nimport griffe\n",  # griffe: not brought by mkdocs-material
+        }
+    )
+    # mkdocs works wherever the docs requirements are installed, and bears on no result
+    assert imported(dep004(root)) == ["griffe"]

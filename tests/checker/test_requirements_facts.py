@@ -241,11 +241,18 @@ def test_inline_via_annotation_style():
         ("python 3.11.*", "python", "3.11.*", None, (3, 11)),
         ("python>=3.10", "python", ">=3.10", None, None),
         ("pytorch::pytorch[version='>=2.1']", "pytorch", ">=2.1", None, None),
+        ("sacremoses=master=py_0", "sacremoses", "=master", "master", None),  # conda versions may be words
+        ("tool==latest", "tool", "==latest", "latest", None),
     ],
 )
 def test_conda_match_specs(text, name, version, pinned, minor):
     spec = parse_match_spec(text)
     assert (spec.name, spec.version, spec.pinned_version, spec.minor) == (name, version, pinned, minor)
+
+
+@pytest.mark.parametrize("text", ["numpy>=abc", "bad spec here", "numpy="])
+def test_what_is_not_a_conda_match_spec(text):
+    assert parse_match_spec(text) is None
 
 
 def test_conda_environment_fact(make_repo):

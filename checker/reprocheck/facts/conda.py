@@ -32,6 +32,9 @@ MATCH_SPEC = re.compile(
 BRACKET_VERSION = re.compile(r"version\s*=\s*['\"]?(?P<version>[^'\",\]]+)")
 RELEASE = re.compile(r"^\d+(\.\d+)*")
 VERSION_START = re.compile(r"^(=|==|<|>|<=|>=|!=|~=)?\s*[0-9*]")
+# conda's version strings may be words (`sacremoses=master=py_0` from `conda env export`): an exact `=word` or
+# `==word`, with or without a build, is a match spec conda accepts.
+WORD_VERSION = re.compile(r"^==?[A-Za-z0-9_][A-Za-z0-9_.+!]*(?:=[A-Za-z0-9_.*+]*)?$")
 # The top-level keys of a conda environment file (conda's own, and conda-lock's additions).
 ENVIRONMENT_KEYS = frozenset({"name", "channels", "dependencies", "prefix", "variables", "platforms", "category"})
 DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
@@ -126,7 +129,7 @@ def parse_match_spec(text: str) -> CondaSpec | None:
     if not match:
         return None
     name, rest = match.group("name"), match.group("rest").strip()
-    if rest and not VERSION_START.match(rest):
+    if rest and not VERSION_START.match(rest) and not WORD_VERSION.match(rest):
         return None
     version, build = rest, None
     if rest.startswith("=") and not rest.startswith("=="):

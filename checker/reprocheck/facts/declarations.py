@@ -602,7 +602,7 @@ class ProjectDeclarations:
                 folder = ""  # a project that declares nothing of its own imports what the root declares
         names = names or self.everywhere
         for documented, installed in self.documented.items():
-            if path.startswith(documented + "/"):
+            if not documented or path.startswith(documented + "/"):  # "": a ROS package at the root
                 names |= installed
         return folder, names
 
@@ -637,12 +637,49 @@ def documented_installs(project) -> dict[str, frozenset[str]]:
     its code: a tool or example kept in a sub-folder (`utils/flask_rest_api/`, `competitions/task_2/`) documents
     its own extra packages there. The root README is the project's, whose declarations belong in its files. A
     repository the README tells users to `git clone` into the folder counts too, under its folder's name (code
-    there imports it: `git clone https://github.com/pgcorpus/gutenberg` then `from gutenberg.src import ...`)."""
+    there imports it: `git clone https://github.com/pgcorpus/gutenberg` then `from gutenberg.src import ...`). A ROS
+    package's `package.xml` declares the ROS packages its code imports, for its folder."""
     found: dict[str, frozenset[str]] = {}
     for rel, steps in readme_steps(project).items():
         names = {*steps["installs"], *steps["clones"]}
         if names:
             found[rel.rsplit("/", 1)[0]] = frozenset(canonicalize_name(name) for name in names)
+    for folder, names in ros_package_dependencies(project).items():
+        found[folder] = found.get(folder, frozenset()) | names
+    return found
+
+
+# A ROS package manifest (`package.xml`, formats 1 to 3) and its dependency elements; comments are dropped first.
+ROS_PACKAGE = re.compile(r"<package[\s>]")
+ROS_DEPEND = re.compile(
+    r"<(?:depend|build_depend|build_export_depend|exec_depend|run_depend|test_depend)(?:\s[^>]*)?>"
+    r"\s*([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*</"
+)
+XML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# What rospy always brings (its own dependencies): a node imports them without naming them.
+ROSPY_BRINGS = ("roslib", "rosgraph", "genpy", "rospkg")
+ROSDEP_PYTHON = re.compile(r"^python3?-(?=.)")
+
+
+def ros_package_dependencies(project) -> dict[str, frozenset[str]]:
+    """Folder of a ROS package (`package.xml` below the root) -> the ROS packages its manifest depends on
+    (`<depend>`, `<build_depend>`, `<exec_depend>` ...): rosdep installs them, and the package's scripts import
+    them under the same names (`cv_bridge`, `rospy`, `sensor_msgs`)."""
+    found: dict[str, frozenset[str]] = {}
+    for rel in project.select(lambda path: path == "package.xml" or path.endswith("/package.xml")):
+        try:
+            text = XML_COMMENT.sub("", project.read_text(rel))
+        except UnreadableFile:
+            continue
+        if not ROS_PACKAGE.search(text):
+            continue
+        names = set(ROS_DEPEND.findall(text))
+        # rosdep keys of Python packages name them after their Debian packages: `python3-numpy` installs numpy
+        names.update([ROSDEP_PYTHON.sub("", name) for name in names if ROSDEP_PYTHON.match(name)])
+        if "rospy" in names:
+            names.update(ROSPY_BRINGS)
+        if names:
+            found[rel.rsplit("/", 1)[0] if "/" in rel else ""] = frozenset(canonicalize_name(n) for n in names)
     return found
 
 

@@ -17,7 +17,8 @@ path is resolved where it is written statically, from literals and `__file__`), 
 folder of that name in the repository, unless the name is a well-known third-party package (then a module of that
 name deep in a package is a wrapper for it) or the importing file itself lives in it. A git submodule that is not
 checked out provides its folder's name and, to a file that puts it on `sys.path`, every name that is not a
-well-known third-party package (its modules cannot be read). Modules generated at build
+well-known third-party package (its modules cannot be read); so does a repository a notebook clones
+(`!git clone URL [folder]`) into a folder the checkout does not hold. Modules generated at build
 time (`*_pb2`) or written by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
 modules of hosted runtimes (`google.colab`) and, in a Jupyter kernel, the kernel's own (`IPython`) are not
 third-party imports either; nor is anything inside a vendored copy of a third-party package. A compiled extension
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 
 from reprocheck.facts import fact
+from reprocheck.facts.declarations import cloned_folder
 from reprocheck.facts.git_facts import submodule_paths
 from reprocheck.facts.pycode import catches_import_error, package_dirs
 from reprocheck.tables.import_names import (
@@ -206,9 +208,32 @@ class ThirdPartyImports:
         """The project's own import names as seen from file `rel` (see the module docstring)."""
         added, unresolved = path_additions(rel, [module for module, _ in sources])
         written = written_modules(self.notebooks.get(rel))
-        own = OwnNames(self, rel, frozenset(added), unresolved, written | self.submodule_folders(rel))
-        own.opaque = self.adds_missing_submodule(added)
+        clones = self.notebook_clones(rel)
+        cloned = frozenset(posixpath.basename(path) for path in clones)
+        own = OwnNames(self, rel, frozenset(added), unresolved, written | self.submodule_folders(rel) | cloned)
+        own.opaque = self.adds_missing_submodule(added) or adds_folder_in(added, clones)
         return own
+
+    def notebook_clones(self, rel: str) -> frozenset[str]:
+        """The folders a notebook's `!git clone URL [folder]` creates that the checkout does not hold (as from the
+        notebook's folder or from the root): like a submodule that is not checked out, a clone provides its
+        folder's name, and, to a notebook that puts it on `sys.path`, modules nobody can read here."""
+        notebook = self.notebooks.get(rel)
+        if notebook is None or self.project is None:
+            return frozenset()
+        here, folders = posixpath.dirname(rel), self.project.folders
+        found: set[str] = set()
+        for cell in notebook.code_cells:
+            if "clone" not in cell.source:
+                continue
+            for command in cell.commands:
+                cloned = cloned_folder(command.argv)
+                if cloned is None or cloned[0].startswith(".."):
+                    continue
+                paths = {cloned[0], posixpath.normpath(posixpath.join(here, cloned[0]))}
+                if not paths & folders:  # a clone the checkout holds is read as it is
+                    found.update(path for path in paths if not path.startswith(".."))
+        return frozenset(found)
 
     @cached_property
     def missing_submodules(self) -> frozenset[str]:
@@ -229,8 +254,7 @@ class ThirdPartyImports:
     def adds_missing_submodule(self, added: set[str]) -> bool:
         """Whether a folder the file puts on `sys.path` lies in a submodule that is not checked out: then any
         name that is not a well-known third-party package may be one of its modules, which cannot be read."""
-        missing = self.missing_submodules
-        return any(folder == path or folder.startswith(f"{path}/") for folder in added for path in missing)
+        return adds_folder_in(added, self.missing_submodules)
 
     def is_own(self, name: str, rel: str, added: frozenset[str], unresolved: bool) -> bool:
         if name in self.first_party or name in self.vendored_modules or name.endswith(GENERATED_MODULE_SUFFIXES):
@@ -246,6 +270,11 @@ class ThirdPartyImports:
             if name not in WELL_KNOWN:
                 return True
         return False
+
+
+def adds_folder_in(added, missing) -> bool:
+    """Whether a folder of `added` (put on `sys.path`) lies in one of the `missing` folders (not checked out)."""
+    return any(folder == path or folder.startswith(f"{path}/") for folder in added for path in missing)
 
 
 def revive_sites(rel: str, kept) -> list[ImportSite] | None:

@@ -347,40 +347,42 @@ class UndeclaredImport(Rule):
     `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
     itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with `dependencies =
     [...]`) declares that script's own, and the README of a sub-folder that tells users to `pip install` packages
-    declares them for that folder's code (not the root README: the project's declarations belong in its files). A
-    repository that a sub-folder's README or script clones provides its folder's name there (`git clone .../gutenberg`,
-    then `from gutenberg.src import ...`) and, installed from its folder (`git clone .../apex && cd apex && pip install
-    .`), its name everywhere; when that README or script installs the clone's own requirements (`pip install -r
-    e2e/requirements.txt`, `./install_dependencies.sh` inside the clone), the folder's imports are not judged: those
-    requirements are not in the repository (a clone of the repository itself, linked from its root README or setup
-    files, installs its own). In a repository of several projects (a course or monorepo, see DEP005) an import counts as
-    provided by the declarations of its own project and of the repository's root project, when the root declares its
-    environment (at the root or in a `requirements/` folder); otherwise the root's loose code may rely on any
-    declaration in the repository. Import names are mapped to distributions (`sklearn` is provided by `scikit-learn`,
-    `cv2` by `opencv-python*`, `PIL` by `pillow`, `mmcv` by `mmcv-full`, `from google.cloud import storage` by
-    `google-cloud-storage`, …).
+    declares them for that folder's code (not the root README: the project's declarations belong in its files), as a ROS
+    package's `package.xml` (`<depend>`, `<build_depend>`, `<exec_depend>` of `cv_bridge`, `rospy`, ...) declares the
+    ROS packages its folder's code imports. A repository that a sub-folder's README or script clones provides its
+    folder's name there (`git clone .../gutenberg`, then `from gutenberg.src import ...`) and, installed from its folder
+    (`git clone .../apex && cd apex && pip install .`), its name everywhere; when that README or script installs the
+    clone's own requirements (`pip install -r e2e/requirements.txt`, `./install_dependencies.sh` inside the clone), the
+    folder's imports are not judged: those requirements are not in the repository (a clone of the repository itself,
+    linked from its root README or setup files, installs its own). In a repository of several projects (a course or
+    monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the repository's
+    root project, when the root declares its environment (at the root or in a `requirements/` folder); otherwise the
+    root's loose code may rely on any declaration in the repository. Import names are mapped to distributions (`sklearn`
+    is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`, `mmcv` by `mmcv-full`, `pywt` by
+    `pywavelets`, `from google.cloud import storage` by `google-cloud-storage`, …), and a dotted import by the
+    distribution named after it (`import flufl.lock` by `flufl-lock`, also written `flufl.lock` or `flufl_lock`). One
+    entry of a conda environment that cannot be read is reported (RPC002) and the file's other entries still count.
 
-    Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`,
-    `kaggle_secrets`), relative imports, generated modules (`*_pb2`), the repository's own modules (its
-    packages, a module or folder next to the importing script or notebook, in a folder it adds to `sys.path`,
-    a compiled extension a `setup.py` builds (`CUDAExtension("name", ...)`), or of that name anywhere in the
-    repository unless the name is a well-known third-party package; a git submodule that is not checked out
-    provides its folder's name, and, in a file that puts it on `sys.path`, every name that is not a well-known
-    third-party package, since its modules cannot be read), the modules of vendored copies of
-    third-party packages and the imports inside them, and optional imports:
-    inside `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`,
-    `if TYPE_CHECKING:`, under an availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags,
-    `is_x_available()`, `RequirementCache`, `module_available`, `"x" in sys.modules`), or after
-    `check_requirements("x")`, `pytest.importorskip("x")` or a guard that raises or returns when the module
-    is missing. An import of a distribution that a declared one always brings (`numpy` with `torchvision`,
-    `packaging` with `pytest`) works today and is reported at info, naming what brings it. The advice never names
-    a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import
-    of a generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or
-    CamelCase function that the repository defines in another module (`from dynamic_loss_scaler import
-    DynamicLossScaler` with the class in `loss_scaler.py`). A retired framework (MXNet, Gluon, Theano, Chainer,
-    CNTK, Caffe; the list is data) imported only by weight converters (`convert_from_mxnet.py`, scripts in a
-    `convert/` folder) is not reported: such a converter is its author's one-off tool, and no current Python
-    installs the framework. Add your own mappings with `import-map`.
+    Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`, `kaggle_secrets`),
+    relative imports, generated modules (`*_pb2`), the repository's own modules (its packages, a module or folder next
+    to the importing script or notebook, in a folder it adds to `sys.path`, a compiled extension a `setup.py` builds
+    (`CUDAExtension("name", ...)`), or of that name anywhere in the repository unless the name is a well-known
+    third-party package; a git submodule that is not checked out provides its folder's name, and, in a file that puts it
+    on `sys.path`, every name that is not a well-known third-party package, since its modules cannot be read; so does a
+    repository a notebook clones, `!git clone URL [folder]`, into a folder the checkout does not hold), the modules of
+    vendored copies of third-party packages and the imports inside them, and optional imports: inside `try/except
+    ImportError` (or its handler), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an availability
+    test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags, `is_x_available()`, `RequirementCache`,
+    `module_available`, `"x" in sys.modules`), or after `check_requirements("x")`, `pytest.importorskip("x")` or a guard
+    that raises or returns when the module is missing. An import of a distribution that a declared one always brings
+    (`numpy` with `torchvision`, `packaging` with `pytest`) works today and is reported at info, naming what brings it.
+    The advice never names a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and
+    calls an import of a generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a
+    class or CamelCase function that the repository defines in another module (`from dynamic_loss_scaler import
+    DynamicLossScaler` with the class in `loss_scaler.py`). A retired framework (MXNet, Gluon, Theano, Chainer, CNTK,
+    Caffe; the list is data) imported only by weight converters (`convert_from_mxnet.py`, scripts in a `convert/`
+    folder) is not reported: such a converter is its author's one-off tool, and no current Python installs the
+    framework. Add your own mappings with `import-map`.
 
     ## Why it matters
     An import that works only because the package happens to be installed on the author's machine breaks on
@@ -670,7 +672,15 @@ def providers(module: str, user_map: dict[str, list[str]]) -> list[str]:
     top = canonicalize_name(module.split(".")[0])
     found = known_providers(module, user_map)
     found.extend(canonicalize_name(pattern.format(top)) for pattern in PROVIDER_PATTERNS)
+    found.extend(namespace_distributions(module))
     return list(dict.fromkeys(found))
+
+
+def namespace_distributions(module: str) -> list[str]:
+    """The distributions named after a dotted import (`flufl.lock` -> `flufl-lock`, written `flufl.lock` or
+    `flufl_lock` too, all one name after normalisation): a namespace package's parts ship that way, deepest first."""
+    parts = module.split(".")
+    return [canonicalize_name("-".join(parts[:depth])) for depth in range(len(parts), 1, -1)]
 
 
 def known_providers(module: str, user_map: dict[str, list[str]]) -> list[str]:

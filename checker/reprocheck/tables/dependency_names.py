@@ -208,4 +208,13 @@ BRINGS: dict[str, tuple[str, ...]] = {
     "detectron2": ("fvcore", "iopath", "pycocotools", "yacs", "tabulate", "termcolor", "cloudpickle", "tqdm",
                    "matplotlib", "pillow", "omegaconf", "hydra-core", "tensorboard", "packaging"),
     "ray": ("click", "filelock", "jsonschema", "msgpack", "packaging", "protobuf", "pyyaml", "requests"),
+    # documentation tools: a docs group that declares a theme or plugin installs the tool itself
+    "mkdocs": ("click", "jinja2", "markdown", "markupsafe", "packaging", "pathspec", "pyyaml", "watchdog",
+               "ghp-import", "mergedeep"),
+    "mkdocs-material": ("mkdocs", "jinja2", "markdown", "pygments", "pymdown-extensions", "requests", "babel",
+                        "colorama", "paginate", "mkdocs-material-extensions"),
+    "mkdocstrings": ("mkdocs", "jinja2", "markdown", "markupsafe", "mkdocs-autorefs", "pymdown-extensions"),
+    "sphinx": ("jinja2", "pygments", "docutils", "babel", "requests", "packaging", "snowballstemmer", "imagesize",
+               "alabaster"),
+    "sphinx-rtd-theme": ("sphinx", "docutils"),
 }  # fmt: skip
