@@ -18,6 +18,7 @@ from reprocheck.facts.randomness import (
     argument,
     assignments_of,
     direct_parts,
+    drawn_default,
     has_star_kwargs,
     is_dataset_shuffle,
     is_display_call,
@@ -401,6 +402,8 @@ class NondeterministicSeed(Rule):
                             source = nondeterministic_source(
                                 module, seed, assignments, call.lineno, in_function, seeded=seeded
                             )
+                        if source and seed.__class__ is ast.Name and drawn_default(call_graph, unit, module, seed.id):
+                            source = None  # `if seed is None: seed = np.random.randint(...)`: the caller's to fix
                         if source:
                             same_source.setdefault(source, []).append(call)
                             continue
@@ -418,6 +421,8 @@ class NondeterministicSeed(Rule):
                             source = nondeterministic_source(
                                 module, value, assignments, call.lineno, in_function, seeded=seeded
                             )
+                        if source and value.__class__ is ast.Name and drawn_default(call_graph, unit, module, value.id):
+                            source = None  # `if random_state is None: random_state = np.random.choice(...)`
                         if source:
                             problem = f"{word}= of {shown(call.func)}() comes from {source}"
                             break
@@ -525,10 +530,12 @@ class SklearnWithoutRandomState(Rule):
     severity = Severity.WARNING
     summary = "A stochastic scikit-learn API called without random_state"
 
-    def check(self, rng_sources, call_graph, entry_randomness, self_tests):
-        yield from one_per_line(self.calls_without_state(rng_sources, call_graph, entry_randomness, self_tests))
+    def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
+        yield from one_per_line(
+            self.calls_without_state(rng_sources, call_graph, entry_randomness, settings, self_tests)
+        )
 
-    def calls_without_state(self, rng_sources, call_graph, entry_randomness, self_tests):
+    def calls_without_state(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
         reaching = None
         for unit in units_to_scan(call_graph, rng_sources, ("sklearn",)):
             module = call_graph.source(unit)
@@ -548,7 +555,7 @@ class SklearnWithoutRandomState(Rule):
                 given = " (random_state=None)" if state is not None else ""
                 if reaching is None:
                     reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
-                if reaching.seeded(unit, "numpy"):
+                if seeds_numpy_before(call_graph, unit, call, settings) or reaching.seeded(unit, "numpy"):
                     # Without random_state scikit-learn draws from NumPy's global generator, which every entry
                     # point reaching this call seeds (`np.random.seed(40)` before `train_test_split(...)`).
                     yield locate(
@@ -569,6 +576,33 @@ class SklearnWithoutRandomState(Rule):
                     module,
                     call,
                 )
+
+
+def seeds_numpy_before(graph: CallGraph, unit: Unit, call: ast.Call, settings) -> bool:
+    """Is NumPy's global generator seeded before `call` wherever it runs: a seeding call earlier in the same
+    straight-line unit (`np.random.seed(42)` above `train_test_split(...)` in a script or function body), or at
+    the module level of the function's own module (which runs on import, before any call of the function)."""
+    module = graph.source(unit)
+    own = [unit]
+    if unit.kind in ("function", "main"):
+        own += [u for u in graph.units_of(unit.path) if u.kind == "body"]
+    for place in own:
+        for other in calls_in(graph, place):
+            if place == unit and (other.lineno, other.col_offset) >= (call.lineno, call.col_offset):
+                continue
+            qualified = module.qualname(other.func) if place == unit else graph.source(place).qualname(other.func)
+            libs = seeder_libraries(qualified, settings.seed_functions) if qualified else None
+            if libs and "numpy" in libs and not seed_argument_is_none(other):
+                return True
+    return False
+
+
+def seed_argument_is_none(call: ast.Call) -> bool:
+    """`np.random.seed()` / `np.random.seed(None)` reseed from the operating system: no seed at all."""
+    if not call.args and not call.keywords:
+        return True
+    first = call.args[0] if call.args else call.keywords[0].value
+    return is_none(first)
 
 
 def one_per_line(findings) -> Iterator:
