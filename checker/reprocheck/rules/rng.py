@@ -348,7 +348,9 @@ class NondeterministicSeed(Rule):
     and seeds its library for RNG001/RNG002; one seeded only in a branch, after the draw, or from the clock is
     not. A seed drawn at run time that the same function returns, prints or logs
     (a demo that shows the seed it drew, `return video, seed`) can be repeated by hand: that is info, asking to
-    record it with the run's settings.
+    record it with the run's settings. A parameter redrawn only in its own default branch from a global
+    generator (the scikit-learn-style `if random_state is None: random_state = np.random.choice(...)`) is not
+    reported: a caller passes the seed, or seeds the generator the fallback draws from.
 
     ## Why it matters
     Such a seed is a seed in name only: the run cannot be repeated, and the value is rarely logged.
@@ -509,7 +511,8 @@ class SklearnWithoutRandomState(Rule):
     the `make_*` dataset generators and similar (the table is in `reprocheck.tables.randomness`). Names are
     resolved through imports, so only scikit-learn's own APIs match; `**params` is given the benefit of the doubt.
     Where every entry point that reaches the call seeds NumPy first (`np.random.seed(40)` before
-    `train_test_split(...)`), runs repeat and the finding is info: any earlier draw still changes the result.
+    `train_test_split(...)`), or the same script or function seeds it earlier (or its module does, at module
+    level), runs repeat and the finding is info: any earlier draw still changes the result.
 
     ## Why it matters
     scikit-learn draws from NumPy's global state when `random_state` is None, so splits, bootstraps and
