@@ -601,3 +601,67 @@ def test_the_evidence_names_a_layer_with_weights_not_a_loss_or_activation(make_r
         "import torch\n\nif __name__ == '__main__':\n    print(torch.nn.MSELoss()(torch.ones(2), torch.zeros(2)))\n"
     )
     assert rng(make_repo({"metric.py": loss_only})) == []
+
+
+TRANSFORMS = """
+import numpy as np
+
+
+class Noise:
+    def __init__(self, p=0.5):
+        self.p = p
+
+    def __call__(self, x):
+        return x + 1 if np.random.rand() < self.p else x
+
+
+class Compose:
+    def __init__(self, transforms):
+        self.transforms = transforms
+
+    def __call__(self, x):
+        for t in self.transforms:
+            x = t(x)
+        return x
+"""
+
+
+def test_objects_stored_in_a_config_class_run_where_the_class_is_used(make_repo):
+    """`from transforms import *` and a config class `transforms = dict(train=Compose([Noise()]))`: importing the
+    module for another name (`from configs import HW`) runs no transform; using the class (or a subclass) does.
+    An object stored in a module-level variable is still handed on at import."""
+    root = make_repo(
+        {
+            "transforms.py": TRANSFORMS,
+            "configs.py": """
+            from transforms import *
+
+            HW = {"A100": 4}
+
+
+            class Baseline:
+                seed = 0
+                transforms = dict(train=Compose([Noise(p=0.25)]), test=None)
+
+
+            class Bigger(Baseline):
+                epochs = 3
+            """,
+            "module_level.py": """
+            from transforms import Compose, Noise
+
+            HW = {"A100": 4}
+            TRAIN = dict(train=Compose([Noise(p=0.25)]))
+            """,
+            "prep.py": 'from configs import HW\n\nif __name__ == "__main__":\n    print(HW["A100"])\n',
+            "train.py": """
+            from configs import Bigger
+
+            if __name__ == "__main__":
+                cfg = Bigger
+                print(cfg.transforms["train"](1))
+            """,
+            "export.py": 'from module_level import HW\n\nif __name__ == "__main__":\n    print(HW)\n',
+        }
+    )
+    assert [path for _, path, _ in rng(root, select="RNG001")] == ["export.py", "train.py"]
