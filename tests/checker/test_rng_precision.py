@@ -665,3 +665,62 @@ def test_objects_stored_in_a_config_class_run_where_the_class_is_used(make_repo)
         }
     )
     assert [path for _, path, _ in rng(root, select="RNG001")] == ["export.py", "train.py"]
+
+
+DATAMODULE = """
+import torch
+from datasets import load_dataset
+
+
+class DataModule:
+    def prepare_data(self):
+        self.train_data = load_dataset("glue", "cola")["train"]
+
+    def train_dataloader(self):
+        return torch.utils.data.DataLoader(self.train_data, batch_size=32, shuffle=True)
+"""
+
+
+def test_rng001_main_block_that_only_prints_a_batch_shape_is_info(make_repo):
+    """`print(next(iter(dm.train_dataloader()))["input_ids"].shape)` in a data module's `__main__` block: info,
+    saying so. A block that also trains, prints a value, or that a command runs stays a warning."""
+    root = make_repo(
+        {
+            "data.py": DATAMODULE
+            + """
+
+if __name__ == "__main__":
+    dm = DataModule()
+    dm.prepare_data()
+    batch = next(iter(dm.train_dataloader()))
+    print(batch["input_ids"].shape, len(dm.train_data))
+    print(f"labels: {batch['label'].shape}")
+""",
+            "loader.py": DATAMODULE
+            + """
+
+if __name__ == "__main__":
+    dm = DataModule()
+    dm.prepare_data()
+    print(next(iter(dm.train_dataloader()))["label"])
+""",
+            "fitting.py": DATAMODULE
+            + """
+
+def fit(dm):
+    return dm
+
+
+if __name__ == "__main__":
+    dm = DataModule()
+    dm.prepare_data()
+    fit(dm)
+    print(next(iter(dm.train_dataloader()))["label"].shape)
+""",
+        }
+    )
+    found = {f["path"]: f for f in findings(root, select="RNG001")}
+    assert found["data.py"]["severity"] == "info"
+    assert "only shows shapes or sizes (print(...) at data.py:" in found["data.py"]["message"]
+    assert found["loader.py"]["severity"] == "warning"  # prints the labels themselves
+    assert found["fitting.py"]["severity"] == "warning"  # also trains

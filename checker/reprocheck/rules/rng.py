@@ -237,7 +237,9 @@ class UnseededEntryPoint(Rule):
     made-up random input (`layer = HyenaOperator(...)`, `y = layer(torch.randn(1, 1024, 512))`), reading nothing
     (no `open`, `load*`, `read*`, `from_pretrained`, data set or command line) and writing nothing, in a module not
     named like a program that no command or README line runs, is a smoke test or usage example: reported as
-    info, saying so.
+    info, saying so. So is a `__main__` block of such a module whose only output is a shape, size or type
+    (`print(next(iter(dm.train_dataloader()))["input_ids"].shape)`) and that calls nothing that trains,
+    evaluates, generates or saves.
     """
 
     code = "RNG001"
@@ -269,11 +271,91 @@ class UnseededEntryPoint(Rule):
                     " (info: the block only runs the module's own code on made-up random input and reads and writes "
                     "nothing: a smoke test or usage example, not an experiment)"
                 )
+            else:
+                smoke = shapes_only(call_graph, self_tests, result.entry)
+                if smoke is not None:
+                    message += (
+                        f" (info: the block only shows shapes or sizes ({smoke}) and writes nothing: a smoke test "
+                        "of the module, whose output the draws hardly change)"
+                    )
             events.sort(key=lambda e: (e.unit.kind != "cell", int(e.unit.name) if e.unit.kind == "cell" else 0, e.line))
             finding = entry_finding(self, message, result, call_graph, events)
             if smoke is not None:
                 finding.severity = Severity.INFO
             yield finding
+
+
+SHAPE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "device"})
+SHAPE_CALLS = frozenset({"len", "type", "size", "dim", "numel"})
+# Calls of a `__main__` block that make or keep a result (training, evaluation, generation, saving): a block
+# making one is a program, whatever it prints.
+RESULT_CALL = re.compile(
+    r"^(?:fit|train\w*|run\w*|main|evaluate\w*|eval|test\w*|predict\w*|infer\w*|generate\w*|sample\w*|step|"
+    r"backward|save\w*|export\w*|dump\w*|write\w*|to_\w+|log\w*|upload\w*|push\w*|submit\w*)$"
+)
+
+DATA_ACCESSORS = ("loader", "dataset", "data", "_ds", "_set", "_split")
+
+
+def shapes_only(graph: CallGraph, self_tests, entry) -> str | None:
+    """`print(next(iter(dm.train_dataloader()))["input_ids"].shape)`: a `__main__` block, not run by any command
+    nor named like a program, whose only output shows shapes, sizes or types, and that calls nothing that trains,
+    evaluates, generates or saves. The first such display call (`print(...) at data.py:61`), else None."""
+    from reprocheck.facts.self_tests import PROGRAM_NAME, RUN_KINDS
+
+    if entry.kind != "main" or entry.kinds & RUN_KINDS or PROGRAM_NAME.match(entry.path.rsplit("/", 1)[-1]):
+        return None
+    module = graph.modules.get(entry.path)
+    if module is None or module.tree is None:
+        return None
+    unit = Unit(entry.path, "main")
+    calls = graph.code(unit).calls
+    shown_parts: set[int] = set()
+    first = None
+    for call in calls:
+        if not is_display_call(module, call):
+            continue
+        arguments = [*call.args, *(k.value for k in call.keywords if k.arg is None or k.arg not in ("sep", "end"))]
+        if not arguments or not all(shape_like(argument) for argument in arguments):
+            return None
+        shown_parts.update(id(node) for argument in arguments for node in ast.walk(argument))
+        first = first or f"{shown(call.func)}(...) at {entry.path}:{call.lineno}"
+    if first is None:
+        return None
+    for call in calls:
+        if id(call) in shown_parts:
+            continue
+        func = call.func
+        name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+        if RESULT_CALL.match(name or "") and not name.endswith(DATA_ACCESSORS):
+            return None  # `train_dataloader()`, `test_dataset()` only hand out the data
+    if self_tests.documented_run(entry.path):
+        return None
+    return first
+
+
+def shape_like(node: ast.expr) -> bool:
+    """An expression that shows only a shape, size, type or constant text: `x.shape`, `len(ds)`, `t.size()`,
+    f-strings and tuples of such."""
+    cls = node.__class__
+    if cls is ast.Constant:
+        return True
+    if cls is ast.Attribute:
+        return node.attr in SHAPE_ATTRIBUTES
+    if cls is ast.Subscript:  # `x.shape[0]`
+        return node.value.__class__ is ast.Attribute and node.value.attr in SHAPE_ATTRIBUTES
+    if cls is ast.Call:
+        func = node.func
+        name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+        return name in SHAPE_CALLS
+    if cls is ast.JoinedStr:
+        return all(
+            part.__class__ is ast.Constant or (part.__class__ is ast.FormattedValue and shape_like(part.value))
+            for part in node.values
+        )
+    if cls in (ast.Tuple, ast.List):
+        return all(shape_like(element) for element in node.elts)
+    return False
 
 
 # -- RNG002 ---------------------------------------------------------------------------------------
