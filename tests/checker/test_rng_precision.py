@@ -724,3 +724,46 @@ if __name__ == "__main__":
     assert "only shows shapes or sizes (print(...) at data.py:" in found["data.py"]["message"]
     assert found["loader.py"]["severity"] == "warning"  # prints the labels themselves
     assert found["fitting.py"]["severity"] == "warning"  # also trains
+
+
+DECODE = """
+import math
+
+import torch
+from torch.utils.data import DataLoader
+
+
+def main(accelerator, model, train_dataset, eval_dataset, optimizer):
+    torch.manual_seed(0)
+    train_dataloader = DataLoader(train_dataset, shuffle=True, batch_size=8)
+    eval_dataloader = DataLoader(eval_dataset, shuffle=False, batch_size=8)
+    model, optimizer, train_dataloader, eval_dataloader = accelerator.prepare(
+        model, optimizer, train_dataloader, eval_dataloader
+    )
+    steps = math.ceil(len(train_dataloader) / 2)
+    print(f"{len(train_dataloader)} batches")
+    for batch in eval_dataloader:
+        model(batch)
+    return steps
+
+
+def train(accelerator, model, train_dataset, optimizer):
+    torch.manual_seed(0)
+    train_dataloader = DataLoader(train_dataset, shuffle=True, batch_size=8)
+    model, optimizer, train_dataloader = accelerator.prepare(model, optimizer, train_dataloader)
+    print(len(train_dataloader))
+    for batch in train_dataloader:
+        model(batch)
+
+
+if __name__ == "__main__":
+    main(None, None, None, None, None)
+    train(None, None, None, None)
+"""
+
+
+def test_rng006_loader_only_measured_or_prepared_is_not_reported(make_repo):
+    """A shuffling loader whose name is only given to `len()`, a print or `accelerator.prepare(...)` (then only
+    measured) draws no batch: not reported. One iterated after `prepare` stays reported."""
+    root = make_repo({"decode.py": DECODE})
+    assert [f["line"] for f in findings(root, select="RNG006")] == [23]

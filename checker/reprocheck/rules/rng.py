@@ -917,7 +917,8 @@ class UnseededDataLoader(Rule):
     ## What it does
     Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info; not for a
     validation or test loader, named so or built from a dataset named so, whose order changes no averaged
-    metric), and, where the
+    metric, nor for a loader the code only measures, prints or hands to `accelerator.prepare(...)` and never
+    iterates, `len(train_dataloader)` in a decoding script), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
     parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point.
@@ -964,6 +965,7 @@ class UnseededDataLoader(Rule):
                     is_true(argument(call, "shuffle", positions["shuffle"]))
                     and (generator is None or is_none(generator))
                     and not evaluation_loader(call_graph, unit, call)
+                    and not never_iterated(call_graph, unit, module, call)
                 ):
                     problems.append(
                         "shuffle=True without generator=: the order follows every earlier draw of torch's global "
@@ -987,6 +989,71 @@ class UnseededDataLoader(Rule):
                 if problems:
                     message = f"{shown(call.func)}(): " + "; ".join(problems)
                     yield locate(self, message, unit, module, call, None if workers_unseeded else Severity.INFO)
+
+
+def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+    """A loader bound to a local name that the code only measures (`len(train_dataloader)`), shows or hands to
+    `accelerator.prepare(...)` (following the name the prepared loader is bound to), and never iterates or hands
+    on: no batch is drawn from it, so its order changes nothing (a decoding script that builds the training
+    loader it never uses)."""
+    if unit.kind == "function":
+        scope = graph.function_node(unit)
+    elif unit.kind in ("body", "main"):
+        scope = module.tree
+    else:
+        return False
+    if scope is None:
+        return False
+    names: set[str] = set()
+    for node in graph.code(unit).assignments:
+        if (
+            node.value is call
+            and node.__class__ is ast.Assign
+            and len(node.targets) == 1
+            and node.targets[0].__class__ is ast.Name
+        ):
+            names.add(node.targets[0].id)
+    if not names:
+        return False
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(scope):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    pending = list(names)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        loads = [n for n in ast.walk(scope) if n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is ast.Load]
+        for load in loads:
+            parent = parents.get(id(load))
+            if parent.__class__ is not ast.Call or load not in parent.args:
+                return False
+            func = parent.func
+            if func.__class__ is ast.Name and func.id == "len":
+                continue
+            if is_display_call(module, parent):
+                continue
+            if func.__class__ is ast.Attribute and func.attr == "prepare":
+                target = parents.get(id(parent))
+                if target.__class__ is not ast.Assign or len(target.targets) != 1:
+                    return False
+                bound = target.targets[0]
+                if bound.__class__ is ast.Name and len(parent.args) == 1:
+                    pending.append(bound.id)
+                    continue
+                index = parent.args.index(load)
+                if (
+                    bound.__class__ is ast.Tuple
+                    and len(bound.elts) == len(parent.args)
+                    and bound.elts[index].__class__ is ast.Name
+                ):
+                    pending.append(bound.elts[index].id)
+                    continue
+            return False
+    return True
 
 
 # A loader, dataset or function named for validation or test (`valid_loader`, `testloader`, `val_dataloader()`,
