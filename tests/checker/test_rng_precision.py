@@ -767,3 +767,36 @@ def test_rng006_loader_only_measured_or_prepared_is_not_reported(make_repo):
     measured) draws no batch: not reported. One iterated after `prepare` stays reported."""
     root = make_repo({"decode.py": DECODE})
     assert [f["line"] for f in findings(root, select="RNG006")] == [23]
+
+
+def executed_notebook(*cells: tuple[int | None, str]) -> str:
+    import json
+
+    found = [
+        {"cell_type": "code", "execution_count": count, "metadata": {}, "outputs": [], "source": source}
+        for count, source in cells
+    ]
+    return json.dumps({"cells": found, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def test_rng001_rng002_cite_a_cell_that_ran_before_an_unexecuted_scratch_cell(make_repo):
+    """A notebook whose saved state shows which cells ran: the example draw (and the anchor) is one of those,
+    not a scratch cell left unexecuted. A notebook with no execution counts keeps the first draw."""
+    scratch = (None, "C = torch.randn((27, 2))\n")
+    root = make_repo(
+        {
+            "partial.ipynb": executed_notebook(
+                (1, "import random\nimport torch\nrandom.seed(42)\n"),
+                scratch,
+                (2, "g = torch.Generator().manual_seed(1)\nW = torch.randn((3, 3), generator=g)\n"),
+                (3, "ix = torch.randint(0, 10, (32,))\n"),
+            ),
+            "unseeded.ipynb": executed_notebook((1, "import torch\n"), scratch, (2, "x = torch.rand(3)\n")),
+            "never_run.ipynb": executed_notebook((None, "import torch\n"), scratch, (None, "x = torch.rand(3)\n")),
+        }
+    )
+    found = {f["path"]: f for f in findings(root, select="RNG001,RNG002")}
+    assert found["partial.ipynb"]["cell"] == 4
+    assert "torch.randint(...) at partial.ipynb:cell 4" in found["partial.ipynb"]["message"]
+    assert found["unseeded.ipynb"]["cell"] == 3
+    assert found["never_run.ipynb"]["cell"] == 2

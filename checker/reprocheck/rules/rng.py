@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
@@ -109,6 +110,24 @@ def entry_finding(rule: Rule, message: str, result: EntryRandomness, graph: Call
             return rule.finding(message, entry.path, 1, cell=int(first.name), json_line=module.file_line(1))
         return rule.finding(message, entry.path)
     return rule.finding(message, entry.path, entry.line)
+
+
+def executed_first(result: EntryRandomness, notebooks) -> tuple[EntryRandomness, object]:
+    """For a notebook whose saved state shows which cells ran (some execution count is set), the draws of cells
+    that ran come first as examples: an unexecuted scratch cell (`C = torch.randn((27, 2))` left from a
+    derivation) is not what the notebook's results came from. Also returns the sort key that says so."""
+    entry = result.entry
+    notebook = notebooks.get(entry.path) if entry.is_notebook else None
+    counts = {cell.index: cell.execution_count for cell in notebook.cells} if notebook is not None else {}
+    if not any(count is not None for count in counts.values()):
+        return result, lambda event: False
+
+    def unexecuted(event: Event) -> bool:
+        unit = event.unit
+        return unit.kind == "cell" and unit.path == entry.path and counts.get(int(unit.name)) is None
+
+    uses = {lib: sorted(events, key=unexecuted) for lib, events in result.uses.items()}
+    return replace(result, uses=uses), unexecuted
 
 
 def seeding_place(result: EntryRandomness) -> str:
@@ -238,8 +257,8 @@ class UnseededEntryPoint(Rule):
     (no `open`, `load*`, `read*`, `from_pretrained`, data set or command line) and writing nothing, in a module not
     named like a program that no command or README line runs, is a smoke test or usage example: reported as
     info, saying so. So is a `__main__` block of such a module whose only output is a shape, size or type
-    (`print(next(iter(dm.train_dataloader()))["input_ids"].shape)`) and that calls nothing that trains,
-    evaluates, generates or saves.
+    (`print(next(iter(dm.train_dataloader()))["input_ids"].shape)`), in a module that reads no command line, and
+    that calls nothing that trains, evaluates, generates or saves.
     """
 
     code = "RNG001"
@@ -247,12 +266,13 @@ class UnseededEntryPoint(Rule):
     severity = Severity.WARNING
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
-    def check(self, program_randomness, call_graph, self_tests):
+    def check(self, program_randomness, call_graph, self_tests, notebooks):
         for result in program_randomness:
             if result.seeds or result.unknown_seeds or result.entropy_seeds or not (result.uses or result.generators):
                 continue
             if self_tests.is_self_test(result.entry):
                 continue
+            result, unexecuted = executed_first(result, notebooks)
             libs = sorted(result.uses)
             events = [result.uses[lib][0] for lib in libs] + result.generators
             parts = []
@@ -278,7 +298,14 @@ class UnseededEntryPoint(Rule):
                         f" (info: the block only shows shapes or sizes ({smoke}) and writes nothing: a smoke test "
                         "of the module, whose output the draws hardly change)"
                     )
-            events.sort(key=lambda e: (e.unit.kind != "cell", int(e.unit.name) if e.unit.kind == "cell" else 0, e.line))
+            events.sort(
+                key=lambda e: (
+                    unexecuted(e),
+                    e.unit.kind != "cell",
+                    int(e.unit.name) if e.unit.kind == "cell" else 0,
+                    e.line,
+                )
+            )
             finding = entry_finding(self, message, result, call_graph, events)
             if smoke is not None:
                 finding.severity = Severity.INFO
@@ -299,14 +326,14 @@ DATA_ACCESSORS = ("loader", "dataset", "data", "_ds", "_set", "_split")
 
 def shapes_only(graph: CallGraph, self_tests, entry) -> str | None:
     """`print(next(iter(dm.train_dataloader()))["input_ids"].shape)`: a `__main__` block, not run by any command
-    nor named like a program, whose only output shows shapes, sizes or types, and that calls nothing that trains,
+    nor named like a program, in a module that reads no command line, whose only output shows shapes, sizes or types, and that calls nothing that trains,
     evaluates, generates or saves. The first such display call (`print(...) at data.py:61`), else None."""
-    from reprocheck.facts.self_tests import PROGRAM_NAME, RUN_KINDS
+    from reprocheck.facts.self_tests import PROGRAM_NAME, RUN_KINDS, reads_command_line
 
     if entry.kind != "main" or entry.kinds & RUN_KINDS or PROGRAM_NAME.match(entry.path.rsplit("/", 1)[-1]):
         return None
     module = graph.modules.get(entry.path)
-    if module is None or module.tree is None:
+    if module is None or module.tree is None or reads_command_line(module):
         return None
     unit = Unit(entry.path, "main")
     calls = graph.code(unit).calls
@@ -367,7 +394,9 @@ class PartialSeeding(Rule):
     (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches. A draw that only picks what
     a `print`, `display` or logger call shows (`print(xs[random.randrange(10)])`, `random.choice(examples)` bound
     to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
-    (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder).
+    (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder). In a notebook whose
+    saved state shows which cells ran, the draw cited (here and for RNG001) is one from a cell that ran, not an
+    unexecuted scratch cell.
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
@@ -391,7 +420,7 @@ class PartialSeeding(Rule):
     severity = Severity.WARNING
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
-    def check(self, program_randomness, call_graph, self_tests):
+    def check(self, program_randomness, call_graph, self_tests, notebooks):
         for result in program_randomness:
             if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
@@ -399,6 +428,7 @@ class PartialSeeding(Rule):
             if not missing and not result.generators:
                 continue
             seeded = join(sorted(result.seeded)) or "nothing"
+            result, _ = executed_first(result, notebooks)
             parts = []
             if missing:
                 parts.append(
