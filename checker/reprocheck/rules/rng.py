@@ -326,8 +326,9 @@ DATA_ACCESSORS = ("loader", "dataset", "data", "_ds", "_set", "_split")
 
 def shapes_only(graph: CallGraph, self_tests, entry) -> str | None:
     """`print(next(iter(dm.train_dataloader()))["input_ids"].shape)`: a `__main__` block, not run by any command
-    nor named like a program, in a module that reads no command line, whose only output shows shapes, sizes or types, and that calls nothing that trains,
-    evaluates, generates or saves. The first such display call (`print(...) at data.py:61`), else None."""
+    nor named like a program, in a module that reads no command line, whose only output shows shapes, sizes or
+    types, and that calls nothing that trains, evaluates, generates or saves. The first such display call
+    (`print(...) at data.py:61`), else None."""
     from reprocheck.facts.self_tests import PROGRAM_NAME, RUN_KINDS, reads_command_line
 
     if entry.kind != "main" or entry.kinds & RUN_KINDS or PROGRAM_NAME.match(entry.path.rsplit("/", 1)[-1]):
