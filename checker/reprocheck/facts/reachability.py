@@ -465,6 +465,7 @@ class CallGraph:
         self._held: dict[Unit, dict[str, list[Unit]]] = {}
         self._attributes: dict[Unit, dict[str, list[Unit]]] = {}
         self._class_stored: dict[str, tuple[frozenset[int], dict[str, list[Unit]]]] = {}
+        self._body_uses: dict[str, list[tuple[ast.AST, list[Unit]]]] = {}
         self._parameter_uses: dict[tuple[Unit, str], tuple[frozenset[str], bool, bool]] = {}
         self._self_calls: dict[Unit, frozenset[str]] = {}
         self._internal: dict[Unit, frozenset[str]] = {}
@@ -1145,8 +1146,10 @@ class CallGraph:
         :meth:`class_stored_objects`)."""
         if unit.kind == "body":
             stored = self.class_stored_objects(unit.path)[0]
-            if stored:
-                return [(node, targets) for node, targets in self.all_object_uses(unit) if id(node) not in stored]
+            uses = self._body_uses.pop(unit.path, None)
+            if uses is None:
+                uses = self.all_object_uses(unit)
+            return [(node, targets) for node, targets in uses if id(node) not in stored] if stored else uses
         return self.all_object_uses(unit)
 
     def class_stored_objects(self, path: str) -> tuple[frozenset[int], dict[str, list[Unit]]]:
@@ -1167,7 +1170,8 @@ class CallGraph:
         ids: set[int] = set()
         by_class: dict[str, list[Unit]] = {}
         if spans:
-            for node, targets in self.all_object_uses(Unit(path, "body")):
+            uses = self._body_uses[path] = self.all_object_uses(Unit(path, "body"))  # taken by object_uses
+            for node, targets in uses:
                 line = getattr(node, "lineno", None)
                 owner = next((name for start, end, name in spans if line is not None and start <= line <= end), None)
                 if owner is None or not targets or any(target.kind != "instance" for target in targets):
