@@ -497,6 +497,55 @@ def test_rng003_fixed_seeds_do_not_fire(make_repo):
     assert findings(root, select="RNG003") == []
 
 
+def test_rng003_parameter_default_drawn_from_the_global_generator(make_repo):
+    """`if random_state is None: random_state = np.random.choice(np.random.get_state()[1])` (or randint): the
+    scikit-learn-style fallback follows the caller's seed of NumPy, and a caller can pass its own. A parameter
+    redrawn outside its default branch, from the clock, or a local that is no parameter stays reported."""
+    root = make_repo(
+        {
+            "lib/cv.py": """
+            import random
+            import time
+
+            import numpy as np
+            from sklearn.model_selection import KFold, ShuffleSplit
+
+
+            def check_cv(cv=None, random_state=None):
+                if random_state is None:
+                    random_seeds = np.random.get_state()[1]
+                    random_state = np.random.choice(random_seeds)
+                if cv is None:
+                    return KFold(n_splits=5, shuffle=True, random_state=random_state)
+                return ShuffleSplit(n_splits=1, random_state=random_state)
+
+
+            def with_randint(seed=None):
+                if seed is None:
+                    seed = random.randint(0, 2**31)
+                random.seed(seed)
+
+
+            def always_redrawn(random_state=None):
+                random_state = np.random.randint(1000)
+                return KFold(5, shuffle=True, random_state=random_state)
+
+
+            def from_the_clock(random_state=None):
+                if random_state is None:
+                    random_state = int(time.time())
+                return KFold(5, shuffle=True, random_state=random_state)
+
+
+            def local_draw():
+                state = np.random.randint(1000)
+                return KFold(5, shuffle=True, random_state=state)
+            """,
+        }
+    )
+    assert sorted(f["line"] for f in findings(root, select="RNG003")) == [25, 31, 36]
+
+
 # -- RNG004 ---------------------------------------------------------------------------------------
 def test_rng004_sklearn_without_random_state(make_repo):
     root = make_repo(
@@ -600,6 +649,69 @@ def test_rng004_after_numpy_is_seeded_is_info(make_repo):
     assert found[("evaluate.py", 6)]["severity"] == "warning"  # nothing seeds NumPy there
     assert found[("lib.py", 5)]["severity"] == "warning"  # evaluate.py reaches it unseeded
     assert found[("lib.py", 9)]["severity"] == "warning"  # no entry point reaches it: library code
+
+
+def test_rng004_numpy_seeded_earlier_in_the_same_module_is_info(make_repo):
+    """A script (no entry point of its own, e.g. a gallery example) or a function that seeds NumPy before the
+    scikit-learn call: info for calls, make_* generators and estimators alike. A seed after the call, a seed of
+    another library or `np.random.seed()` without a value leaves the warning."""
+    root = make_repo(
+        {
+            "examples/plot_split.py": """
+            import numpy as np
+            from sklearn.datasets import make_blobs
+            from sklearn.model_selection import KFold, train_test_split
+            from sklearn.ensemble import RandomForestRegressor
+
+            before = train_test_split([1, 2, 3, 4])
+            np.random.seed(42)
+            X, y = make_blobs(n_samples=10)
+            train, test = train_test_split(X, y)
+            folds = KFold(5, shuffle=True)
+            model = RandomForestRegressor()
+            """,
+            "src/fit.py": """
+            import random
+
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+
+
+            def seeded(rows):
+                np.random.seed(0)
+                return train_test_split(rows)
+
+
+            def other_library(rows):
+                random.seed(0)
+                return train_test_split(rows)
+
+
+            def reseeded_from_os(rows):
+                np.random.seed()
+                return train_test_split(rows)
+            """,
+            "src/module_level.py": """
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+
+            np.random.seed(7)
+
+
+            def split(rows):
+                return train_test_split(rows)
+            """,
+        }
+    )
+    found = {(f["path"], f["line"]): f["message"] for f in findings(root, select="RNG004")}
+    seeded = "seeded runs repeat"
+    assert seeded not in found[("examples/plot_split.py", 6)]  # before the seed
+    for line in (8, 9, 10, 11):
+        assert seeded in found[("examples/plot_split.py", line)]
+    assert seeded in found[("src/fit.py", 9)]
+    assert seeded not in found[("src/fit.py", 14)]
+    assert seeded not in found[("src/fit.py", 19)]
+    assert seeded in found[("src/module_level.py", 8)]
 
 
 # -- RNG005 ---------------------------------------------------------------------------------------

@@ -601,3 +601,202 @@ def test_the_evidence_names_a_layer_with_weights_not_a_loss_or_activation(make_r
         "import torch\n\nif __name__ == '__main__':\n    print(torch.nn.MSELoss()(torch.ones(2), torch.zeros(2)))\n"
     )
     assert rng(make_repo({"metric.py": loss_only})) == []
+
+
+TRANSFORMS = """
+import numpy as np
+
+
+class Noise:
+    def __init__(self, p=0.5):
+        self.p = p
+
+    def __call__(self, x):
+        return x + 1 if np.random.rand() < self.p else x
+
+
+class Compose:
+    def __init__(self, transforms):
+        self.transforms = transforms
+
+    def __call__(self, x):
+        for t in self.transforms:
+            x = t(x)
+        return x
+"""
+
+
+def test_objects_stored_in_a_config_class_run_where_the_class_is_used(make_repo):
+    """`from transforms import *` and a config class `transforms = dict(train=Compose([Noise()]))`: importing the
+    module for another name (`from configs import HW`) runs no transform; using the class (or a subclass) does.
+    An object stored in a module-level variable is still handed on at import."""
+    root = make_repo(
+        {
+            "transforms.py": TRANSFORMS,
+            "configs.py": """
+            from transforms import *
+
+            HW = {"A100": 4}
+
+
+            class Baseline:
+                seed = 0
+                transforms = dict(train=Compose([Noise(p=0.25)]), test=None)
+
+
+            class Bigger(Baseline):
+                epochs = 3
+            """,
+            "module_level.py": """
+            from transforms import Compose, Noise
+
+            HW = {"A100": 4}
+            TRAIN = dict(train=Compose([Noise(p=0.25)]))
+            """,
+            "prep.py": 'from configs import HW\n\nif __name__ == "__main__":\n    print(HW["A100"])\n',
+            "train.py": """
+            from configs import Bigger
+
+            if __name__ == "__main__":
+                cfg = Bigger
+                print(cfg.transforms["train"](1))
+            """,
+            "export.py": 'from module_level import HW\n\nif __name__ == "__main__":\n    print(HW)\n',
+        }
+    )
+    assert [path for _, path, _ in rng(root, select="RNG001")] == ["export.py", "train.py"]
+
+
+DATAMODULE = """
+import torch
+from datasets import load_dataset
+
+
+class DataModule:
+    def prepare_data(self):
+        self.train_data = load_dataset("glue", "cola")["train"]
+
+    def train_dataloader(self):
+        return torch.utils.data.DataLoader(self.train_data, batch_size=32, shuffle=True)
+"""
+
+
+def test_rng001_main_block_that_only_prints_a_batch_shape_is_info(make_repo):
+    """`print(next(iter(dm.train_dataloader()))["input_ids"].shape)` in a data module's `__main__` block: info,
+    saying so. A block that also trains, prints a value, or that a command runs stays a warning."""
+    root = make_repo(
+        {
+            "data.py": DATAMODULE
+            + """
+
+if __name__ == "__main__":
+    dm = DataModule()
+    dm.prepare_data()
+    batch = next(iter(dm.train_dataloader()))
+    print(batch["input_ids"].shape, len(dm.train_data))
+    print(f"labels: {batch['label'].shape}")
+""",
+            "loader.py": DATAMODULE
+            + """
+
+if __name__ == "__main__":
+    dm = DataModule()
+    dm.prepare_data()
+    print(next(iter(dm.train_dataloader()))["label"])
+""",
+            "fitting.py": DATAMODULE
+            + """
+
+def fit(dm):
+    return dm
+
+
+if __name__ == "__main__":
+    dm = DataModule()
+    dm.prepare_data()
+    fit(dm)
+    print(next(iter(dm.train_dataloader()))["label"].shape)
+""",
+        }
+    )
+    found = {f["path"]: f for f in findings(root, select="RNG001")}
+    assert found["data.py"]["severity"] == "info"
+    assert "only shows shapes or sizes (print(...) at data.py:" in found["data.py"]["message"]
+    assert found["loader.py"]["severity"] == "warning"  # prints the labels themselves
+    assert found["fitting.py"]["severity"] == "warning"  # also trains
+
+
+DECODE = """
+import math
+
+import torch
+from torch.utils.data import DataLoader
+
+
+def main(accelerator, model, train_dataset, eval_dataset, optimizer):
+    torch.manual_seed(0)
+    train_dataloader = DataLoader(train_dataset, shuffle=True, batch_size=8)
+    eval_dataloader = DataLoader(eval_dataset, shuffle=False, batch_size=8)
+    model, optimizer, train_dataloader, eval_dataloader = accelerator.prepare(
+        model, optimizer, train_dataloader, eval_dataloader
+    )
+    steps = math.ceil(len(train_dataloader) / 2)
+    print(f"{len(train_dataloader)} batches")
+    for batch in eval_dataloader:
+        model(batch)
+    return steps
+
+
+def train(accelerator, model, train_dataset, optimizer):
+    torch.manual_seed(0)
+    train_dataloader = DataLoader(train_dataset, shuffle=True, batch_size=8)
+    model, optimizer, train_dataloader = accelerator.prepare(model, optimizer, train_dataloader)
+    print(len(train_dataloader))
+    for batch in train_dataloader:
+        model(batch)
+
+
+if __name__ == "__main__":
+    main(None, None, None, None, None)
+    train(None, None, None, None)
+"""
+
+
+def test_rng006_loader_only_measured_or_prepared_is_not_reported(make_repo):
+    """A shuffling loader whose name is only given to `len()`, a print or `accelerator.prepare(...)` (then only
+    measured) draws no batch: not reported. One iterated after `prepare` stays reported."""
+    root = make_repo({"decode.py": DECODE})
+    assert [f["line"] for f in findings(root, select="RNG006")] == [23]
+
+
+def executed_notebook(*cells: tuple[int | None, str]) -> str:
+    import json
+
+    found = [
+        {"cell_type": "code", "execution_count": count, "metadata": {}, "outputs": [], "source": source}
+        for count, source in cells
+    ]
+    return json.dumps({"cells": found, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def test_rng001_rng002_cite_a_cell_that_ran_before_an_unexecuted_scratch_cell(make_repo):
+    """A notebook whose saved state shows which cells ran: the example draw (and the anchor) is one of those,
+    not a scratch cell left unexecuted. A notebook with no execution counts keeps the first draw."""
+    scratch = (None, "C = torch.randn((27, 2))\n")
+    root = make_repo(
+        {
+            "partial.ipynb": executed_notebook(
+                (1, "import random\nimport torch\nrandom.seed(42)\n"),
+                scratch,
+                (2, "g = torch.Generator().manual_seed(1)\nW = torch.randn((3, 3), generator=g)\n"),
+                (3, "ix = torch.randint(0, 10, (32,))\n"),
+            ),
+            "unseeded.ipynb": executed_notebook((1, "import torch\n"), scratch, (2, "x = torch.rand(3)\n")),
+            "never_run.ipynb": executed_notebook((None, "import torch\n"), scratch, (None, "x = torch.rand(3)\n")),
+        }
+    )
+    found = {f["path"]: f for f in findings(root, select="RNG001,RNG002")}
+    assert found["partial.ipynb"]["cell"] == 4
+    assert "torch.randint(...) at partial.ipynb:cell 4" in found["partial.ipynb"]["message"]
+    assert found["unseeded.ipynb"]["cell"] == 3
+    assert found["never_run.ipynb"]["cell"] == 2

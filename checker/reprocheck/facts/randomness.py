@@ -30,6 +30,7 @@ from reprocheck.facts.liveness import (
     parameter_names,
     read_scope,
     values_of,
+    walk_own,
 )
 from reprocheck.facts.liveness import UNKNOWN as UNKNOWN_VALUE
 from reprocheck.facts.pycode import CellModule, PyModule
@@ -1899,3 +1900,53 @@ def timing_view(result: EntryRandomness, graph: CallGraph) -> EntryRandomness:
 def program_randomness(entry_randomness, call_graph) -> list[EntryRandomness]:
     """The entry points' summaries as RNG001/RNG002 judge them (see `timing_view`)."""
     return [timing_view(result, call_graph) for result in entry_randomness]
+
+
+def drawn_default(graph: CallGraph, unit: Unit, module: PyModule, name: str) -> bool:
+    """Is `name` a parameter of the function `unit` that the function redraws only in its own default branch,
+    from a global generator (`if random_state is None: random_state = np.random.choice(np.random.get_state()[1])`
+    or `np.random.randint(...)`)? The scikit-learn-style fallback: a caller passes the seed, or seeds the global
+    generator the fallback draws from, so the seed is not beyond the user's control (unlike the clock)."""
+    if unit.kind != "function":
+        return False
+    function = graph.function_node(unit)
+    if function is None:
+        return False
+    arguments = function.args
+    parameters = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    if name not in parameters:
+        return False
+    in_default: set[int] = set()
+    assigned: list[ast.AST] = []
+    for node in walk_own(function):
+        if node.__class__ is ast.If and is_none_test(node.test, name):
+            in_default.update(id(inner) for statement in node.body for inner in ast.walk(statement))
+        elif node.__class__ in (ast.Assign, ast.AnnAssign, ast.AugAssign):
+            targets = node.targets if node.__class__ is ast.Assign else [node.target]
+            if any(t.__class__ is ast.Name and t.id == name for t in targets):
+                assigned.append(node)
+    if not assigned:
+        return False
+    for node in assigned:
+        if id(node) not in in_default or node.value is None:
+            return False
+        if nondeterministic_source(module, node.value, {}, node.lineno, True, draws=False) is not None:
+            return False  # the clock or the OS: no caller's seed repeats that
+        if not any(
+            inner.__class__ is ast.Call
+            and (qualified := module.qualname(inner.func)) is not None
+            and draw_library(qualified) is not None
+            for inner in ast.walk(node.value)
+        ):
+            return False
+    return True
+
+
+def is_none_test(test: ast.expr, name: str) -> bool:
+    """`name is None` (also `None is name`)."""
+    if test.__class__ is not ast.Compare or len(test.ops) != 1 or test.ops[0].__class__ is not ast.Is:
+        return False
+    left, right = test.left, test.comparators[0]
+    return (left.__class__ is ast.Name and left.id == name and is_none(right)) or (
+        right.__class__ is ast.Name and right.id == name and is_none(left)
+    )

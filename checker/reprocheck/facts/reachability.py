@@ -464,6 +464,8 @@ class CallGraph:
         self._tables: dict[tuple[str, str], tuple[Unit, ...] | None] = {}
         self._held: dict[Unit, dict[str, list[Unit]]] = {}
         self._attributes: dict[Unit, dict[str, list[Unit]]] = {}
+        self._class_stored: dict[str, tuple[frozenset[int], dict[str, list[Unit]]]] = {}
+        self._body_uses: dict[str, list[tuple[ast.AST, list[Unit]]]] = {}
         self._parameter_uses: dict[tuple[Unit, str], tuple[frozenset[str], bool, bool]] = {}
         self._self_calls: dict[Unit, frozenset[str]] = {}
         self._internal: dict[Unit, frozenset[str]] = {}
@@ -942,6 +944,9 @@ class CallGraph:
             if method is not None:
                 found[method] = None
         found[Unit(cls.path, "body")] = None
+        for owner in [cls, *self.project_ancestors(cls)]:
+            for target in self.class_stored_objects(owner.path)[1].get(owner.name, ()):
+                found[target] = None
         return list(found)
 
     def override_edges(self, unit: Unit) -> list[tuple[Unit, Unit]]:
@@ -1135,7 +1140,48 @@ class CallGraph:
 
     def object_uses(self, unit: Unit) -> list[tuple[ast.AST, list[Unit]]]:
         """Each occurrence of an object of a project class in `unit`, with the methods that use runs (see
-        :meth:`object_targets`): a branch that cannot run takes its uses with it (facts/liveness.py)."""
+        :meth:`object_targets`): a branch that cannot run takes its uses with it (facts/liveness.py). At import
+        time, an object only stored in a class attribute (`transforms = dict(train=Compose([Noise(p=0.5)]))` in
+        a config class) is handed on when the class is used, not when its module is imported (see
+        :meth:`class_stored_objects`)."""
+        if unit.kind == "body":
+            stored = self.class_stored_objects(unit.path)[0]
+            uses = self._body_uses.pop(unit.path, None)
+            if uses is None:
+                uses = self.all_object_uses(unit)
+            return [(node, targets) for node, targets in uses if id(node) not in stored] if stored else uses
+        return self.all_object_uses(unit)
+
+    def class_stored_objects(self, path: str) -> tuple[frozenset[int], dict[str, list[Unit]]]:
+        """The objects of project classes that a module's class bodies make and only store (handed on, no method
+        run at import): (ids of their nodes, the "instance" units of each class's objects, by class name). A
+        config class `class Exp: transforms = [Noise()]` read by a script runs `Noise.__call__` there, but a
+        script that imports the module for another name (`from configs import HW_CFG`) runs none of it."""
+        found = self._class_stored.get(path)
+        if found is not None:
+            return found
+        self._class_stored[path] = (frozenset(), {})  # cycle guard
+        module = self.source(Unit(path, "body")) if path not in self.notebook_cells else None
+        spans: list[tuple[int, int, str]] = []
+        if module is not None and module.tree is not None:
+            for statement in module.tree.body:
+                if statement.__class__ is ast.ClassDef and statement.body:
+                    spans.append((statement.body[0].lineno, statement.end_lineno or statement.lineno, statement.name))
+        ids: set[int] = set()
+        by_class: dict[str, list[Unit]] = {}
+        if spans:
+            uses = self._body_uses[path] = self.all_object_uses(Unit(path, "body"))  # taken by object_uses
+            for node, targets in uses:
+                line = getattr(node, "lineno", None)
+                owner = next((name for start, end, name in spans if line is not None and start <= line <= end), None)
+                if owner is None or not targets or any(target.kind != "instance" for target in targets):
+                    continue
+                ids.add(id(node))
+                by_class.setdefault(owner, []).extend(targets)
+        found = self._class_stored[path] = (frozenset(ids), by_class)
+        return found
+
+    def all_object_uses(self, unit: Unit) -> list[tuple[ast.AST, list[Unit]]]:
         memos = self.resolver(unit)
         made = self.made_objects(unit, memos)
         held = self.held_objects(unit, made)

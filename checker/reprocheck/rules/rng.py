@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
@@ -18,6 +19,7 @@ from reprocheck.facts.randomness import (
     argument,
     assignments_of,
     direct_parts,
+    drawn_default,
     has_star_kwargs,
     is_dataset_shuffle,
     is_display_call,
@@ -108,6 +110,24 @@ def entry_finding(rule: Rule, message: str, result: EntryRandomness, graph: Call
             return rule.finding(message, entry.path, 1, cell=int(first.name), json_line=module.file_line(1))
         return rule.finding(message, entry.path)
     return rule.finding(message, entry.path, entry.line)
+
+
+def executed_first(result: EntryRandomness, notebooks) -> tuple[EntryRandomness, object]:
+    """For a notebook whose saved state shows which cells ran (some execution count is set), the draws of cells
+    that ran come first as examples: an unexecuted scratch cell (`C = torch.randn((27, 2))` left from a
+    derivation) is not what the notebook's results came from. Also returns the sort key that says so."""
+    entry = result.entry
+    notebook = notebooks.get(entry.path) if entry.is_notebook else None
+    counts = {cell.index: cell.execution_count for cell in notebook.cells} if notebook is not None else {}
+    if not any(count is not None for count in counts.values()):
+        return result, lambda event: False
+
+    def unexecuted(event: Event) -> bool:
+        unit = event.unit
+        return unit.kind == "cell" and unit.path == entry.path and counts.get(int(unit.name)) is None
+
+    uses = {lib: sorted(events, key=unexecuted) for lib, events in result.uses.items()}
+    return replace(result, uses=uses), unexecuted
 
 
 def seeding_place(result: EntryRandomness) -> str:
@@ -236,7 +256,9 @@ class UnseededEntryPoint(Rule):
     made-up random input (`layer = HyenaOperator(...)`, `y = layer(torch.randn(1, 1024, 512))`), reading nothing
     (no `open`, `load*`, `read*`, `from_pretrained`, data set or command line) and writing nothing, in a module not
     named like a program that no command or README line runs, is a smoke test or usage example: reported as
-    info, saying so.
+    info, saying so. So is a `__main__` block of such a module whose only output is a shape, size or type
+    (`print(next(iter(dm.train_dataloader()))["input_ids"].shape)`), in a module that reads no command line, and
+    that calls nothing that trains, evaluates, generates or saves.
     """
 
     code = "RNG001"
@@ -244,12 +266,13 @@ class UnseededEntryPoint(Rule):
     severity = Severity.WARNING
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
-    def check(self, program_randomness, call_graph, self_tests):
+    def check(self, program_randomness, call_graph, self_tests, notebooks):
         for result in program_randomness:
             if result.seeds or result.unknown_seeds or result.entropy_seeds or not (result.uses or result.generators):
                 continue
             if self_tests.is_self_test(result.entry):
                 continue
+            result, unexecuted = executed_first(result, notebooks)
             libs = sorted(result.uses)
             events = [result.uses[lib][0] for lib in libs] + result.generators
             parts = []
@@ -268,11 +291,99 @@ class UnseededEntryPoint(Rule):
                     " (info: the block only runs the module's own code on made-up random input and reads and writes "
                     "nothing: a smoke test or usage example, not an experiment)"
                 )
-            events.sort(key=lambda e: (e.unit.kind != "cell", int(e.unit.name) if e.unit.kind == "cell" else 0, e.line))
+            else:
+                smoke = shapes_only(call_graph, self_tests, result.entry)
+                if smoke is not None:
+                    message += (
+                        f" (info: the block only shows shapes or sizes ({smoke}) and writes nothing: a smoke test "
+                        "of the module, whose output the draws hardly change)"
+                    )
+            events.sort(
+                key=lambda e: (
+                    unexecuted(e),
+                    e.unit.kind != "cell",
+                    int(e.unit.name) if e.unit.kind == "cell" else 0,
+                    e.line,
+                )
+            )
             finding = entry_finding(self, message, result, call_graph, events)
             if smoke is not None:
                 finding.severity = Severity.INFO
             yield finding
+
+
+SHAPE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "device"})
+SHAPE_CALLS = frozenset({"len", "type", "size", "dim", "numel"})
+# Calls of a `__main__` block that make or keep a result (training, evaluation, generation, saving): a block
+# making one is a program, whatever it prints.
+RESULT_CALL = re.compile(
+    r"^(?:fit|train\w*|run\w*|main|evaluate\w*|eval|test\w*|predict\w*|infer\w*|generate\w*|sample\w*|step|"
+    r"backward|save\w*|export\w*|dump\w*|write\w*|to_\w+|log\w*|upload\w*|push\w*|submit\w*)$"
+)
+
+DATA_ACCESSORS = ("loader", "dataset", "data", "_ds", "_set", "_split")
+
+
+def shapes_only(graph: CallGraph, self_tests, entry) -> str | None:
+    """`print(next(iter(dm.train_dataloader()))["input_ids"].shape)`: a `__main__` block, not run by any command
+    nor named like a program, in a module that reads no command line, whose only output shows shapes, sizes or
+    types, and that calls nothing that trains, evaluates, generates or saves. The first such display call
+    (`print(...) at data.py:61`), else None."""
+    from reprocheck.facts.self_tests import PROGRAM_NAME, RUN_KINDS, reads_command_line
+
+    if entry.kind != "main" or entry.kinds & RUN_KINDS or PROGRAM_NAME.match(entry.path.rsplit("/", 1)[-1]):
+        return None
+    module = graph.modules.get(entry.path)
+    if module is None or module.tree is None or reads_command_line(module):
+        return None
+    unit = Unit(entry.path, "main")
+    calls = graph.code(unit).calls
+    shown_parts: set[int] = set()
+    first = None
+    for call in calls:
+        if not is_display_call(module, call):
+            continue
+        arguments = [*call.args, *(k.value for k in call.keywords if k.arg is None or k.arg not in ("sep", "end"))]
+        if not arguments or not all(shape_like(argument) for argument in arguments):
+            return None
+        shown_parts.update(id(node) for argument in arguments for node in ast.walk(argument))
+        first = first or f"{shown(call.func)}(...) at {entry.path}:{call.lineno}"
+    if first is None:
+        return None
+    for call in calls:
+        if id(call) in shown_parts:
+            continue
+        func = call.func
+        name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+        if RESULT_CALL.match(name or "") and not name.endswith(DATA_ACCESSORS):
+            return None  # `train_dataloader()`, `test_dataset()` only hand out the data
+    if self_tests.documented_run(entry.path):
+        return None
+    return first
+
+
+def shape_like(node: ast.expr) -> bool:
+    """An expression that shows only a shape, size, type or constant text: `x.shape`, `len(ds)`, `t.size()`,
+    f-strings and tuples of such."""
+    cls = node.__class__
+    if cls is ast.Constant:
+        return True
+    if cls is ast.Attribute:
+        return node.attr in SHAPE_ATTRIBUTES
+    if cls is ast.Subscript:  # `x.shape[0]`
+        return node.value.__class__ is ast.Attribute and node.value.attr in SHAPE_ATTRIBUTES
+    if cls is ast.Call:
+        func = node.func
+        name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+        return name in SHAPE_CALLS
+    if cls is ast.JoinedStr:
+        return all(
+            part.__class__ is ast.Constant or (part.__class__ is ast.FormattedValue and shape_like(part.value))
+            for part in node.values
+        )
+    if cls in (ast.Tuple, ast.List):
+        return all(shape_like(element) for element in node.elts)
+    return False
 
 
 # -- RNG002 ---------------------------------------------------------------------------------------
@@ -284,7 +395,9 @@ class PartialSeeding(Rule):
     (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches. A draw that only picks what
     a `print`, `display` or logger call shows (`print(xs[random.randrange(10)])`, `random.choice(examples)` bound
     to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
-    (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder).
+    (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder). In a notebook whose
+    saved state shows which cells ran, the draw cited (here and for RNG001) is one from a cell that ran, not an
+    unexecuted scratch cell.
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
@@ -308,7 +421,7 @@ class PartialSeeding(Rule):
     severity = Severity.WARNING
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
-    def check(self, program_randomness, call_graph, self_tests):
+    def check(self, program_randomness, call_graph, self_tests, notebooks):
         for result in program_randomness:
             if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
@@ -316,6 +429,7 @@ class PartialSeeding(Rule):
             if not missing and not result.generators:
                 continue
             seeded = join(sorted(result.seeded)) or "nothing"
+            result, _ = executed_first(result, notebooks)
             parts = []
             if missing:
                 parts.append(
@@ -347,7 +461,9 @@ class NondeterministicSeed(Rule):
     and seeds its library for RNG001/RNG002; one seeded only in a branch, after the draw, or from the clock is
     not. A seed drawn at run time that the same function returns, prints or logs
     (a demo that shows the seed it drew, `return video, seed`) can be repeated by hand: that is info, asking to
-    record it with the run's settings.
+    record it with the run's settings. A parameter redrawn only in its own default branch from a global
+    generator (the scikit-learn-style `if random_state is None: random_state = np.random.choice(...)`) is not
+    reported: a caller passes the seed, or seeds the generator the fallback draws from.
 
     ## Why it matters
     Such a seed is a seed in name only: the run cannot be repeated, and the value is rarely logged.
@@ -401,6 +517,8 @@ class NondeterministicSeed(Rule):
                             source = nondeterministic_source(
                                 module, seed, assignments, call.lineno, in_function, seeded=seeded
                             )
+                        if source and seed.__class__ is ast.Name and drawn_default(call_graph, unit, module, seed.id):
+                            source = None  # `if seed is None: seed = np.random.randint(...)`: the caller's to fix
                         if source:
                             same_source.setdefault(source, []).append(call)
                             continue
@@ -418,6 +536,8 @@ class NondeterministicSeed(Rule):
                             source = nondeterministic_source(
                                 module, value, assignments, call.lineno, in_function, seeded=seeded
                             )
+                        if source and value.__class__ is ast.Name and drawn_default(call_graph, unit, module, value.id):
+                            source = None  # `if random_state is None: random_state = np.random.choice(...)`
                         if source:
                             problem = f"{word}= of {shown(call.func)}() comes from {source}"
                             break
@@ -504,7 +624,8 @@ class SklearnWithoutRandomState(Rule):
     the `make_*` dataset generators and similar (the table is in `reprocheck.tables.randomness`). Names are
     resolved through imports, so only scikit-learn's own APIs match; `**params` is given the benefit of the doubt.
     Where every entry point that reaches the call seeds NumPy first (`np.random.seed(40)` before
-    `train_test_split(...)`), runs repeat and the finding is info: any earlier draw still changes the result.
+    `train_test_split(...)`), or the same script or function seeds it earlier (or its module does, at module
+    level), runs repeat and the finding is info: any earlier draw still changes the result.
 
     ## Why it matters
     scikit-learn draws from NumPy's global state when `random_state` is None, so splits, bootstraps and
@@ -525,10 +646,12 @@ class SklearnWithoutRandomState(Rule):
     severity = Severity.WARNING
     summary = "A stochastic scikit-learn API called without random_state"
 
-    def check(self, rng_sources, call_graph, entry_randomness, self_tests):
-        yield from one_per_line(self.calls_without_state(rng_sources, call_graph, entry_randomness, self_tests))
+    def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
+        yield from one_per_line(
+            self.calls_without_state(rng_sources, call_graph, entry_randomness, settings, self_tests)
+        )
 
-    def calls_without_state(self, rng_sources, call_graph, entry_randomness, self_tests):
+    def calls_without_state(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
         reaching = None
         for unit in units_to_scan(call_graph, rng_sources, ("sklearn",)):
             module = call_graph.source(unit)
@@ -548,7 +671,7 @@ class SklearnWithoutRandomState(Rule):
                 given = " (random_state=None)" if state is not None else ""
                 if reaching is None:
                     reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
-                if reaching.seeded(unit, "numpy"):
+                if seeds_numpy_before(call_graph, unit, call, settings) or reaching.seeded(unit, "numpy"):
                     # Without random_state scikit-learn draws from NumPy's global generator, which every entry
                     # point reaching this call seeds (`np.random.seed(40)` before `train_test_split(...)`).
                     yield locate(
@@ -569,6 +692,33 @@ class SklearnWithoutRandomState(Rule):
                     module,
                     call,
                 )
+
+
+def seeds_numpy_before(graph: CallGraph, unit: Unit, call: ast.Call, settings) -> bool:
+    """Is NumPy's global generator seeded before `call` wherever it runs: a seeding call earlier in the same
+    straight-line unit (`np.random.seed(42)` above `train_test_split(...)` in a script or function body), or at
+    the module level of the function's own module (which runs on import, before any call of the function)."""
+    module = graph.source(unit)
+    own = [unit]
+    if unit.kind in ("function", "main"):
+        own += [u for u in graph.units_of(unit.path) if u.kind == "body"]
+    for place in own:
+        for other in calls_in(graph, place):
+            if place == unit and (other.lineno, other.col_offset) >= (call.lineno, call.col_offset):
+                continue
+            qualified = module.qualname(other.func) if place == unit else graph.source(place).qualname(other.func)
+            libs = seeder_libraries(qualified, settings.seed_functions) if qualified else None
+            if libs and "numpy" in libs and not seed_argument_is_none(other):
+                return True
+    return False
+
+
+def seed_argument_is_none(call: ast.Call) -> bool:
+    """`np.random.seed()` / `np.random.seed(None)` reseed from the operating system: no seed at all."""
+    if not call.args and not call.keywords:
+        return True
+    first = call.args[0] if call.args else call.keywords[0].value
+    return is_none(first)
 
 
 def one_per_line(findings) -> Iterator:
@@ -798,7 +948,8 @@ class UnseededDataLoader(Rule):
     ## What it does
     Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info; not for a
     validation or test loader, named so or built from a dataset named so, whose order changes no averaged
-    metric), and, where the
+    metric, nor for a loader the code only measures, prints or hands to `accelerator.prepare(...)` and never
+    iterates, `len(train_dataloader)` in a decoding script), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
     parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point.
@@ -845,6 +996,7 @@ class UnseededDataLoader(Rule):
                     is_true(argument(call, "shuffle", positions["shuffle"]))
                     and (generator is None or is_none(generator))
                     and not evaluation_loader(call_graph, unit, call)
+                    and not never_iterated(call_graph, unit, module, call)
                 ):
                     problems.append(
                         "shuffle=True without generator=: the order follows every earlier draw of torch's global "
@@ -868,6 +1020,71 @@ class UnseededDataLoader(Rule):
                 if problems:
                     message = f"{shown(call.func)}(): " + "; ".join(problems)
                     yield locate(self, message, unit, module, call, None if workers_unseeded else Severity.INFO)
+
+
+def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+    """A loader bound to a local name that the code only measures (`len(train_dataloader)`), shows or hands to
+    `accelerator.prepare(...)` (following the name the prepared loader is bound to), and never iterates or hands
+    on: no batch is drawn from it, so its order changes nothing (a decoding script that builds the training
+    loader it never uses)."""
+    if unit.kind == "function":
+        scope = graph.function_node(unit)
+    elif unit.kind in ("body", "main"):
+        scope = module.tree
+    else:
+        return False
+    if scope is None:
+        return False
+    names: set[str] = set()
+    for node in graph.code(unit).assignments:
+        if (
+            node.value is call
+            and node.__class__ is ast.Assign
+            and len(node.targets) == 1
+            and node.targets[0].__class__ is ast.Name
+        ):
+            names.add(node.targets[0].id)
+    if not names:
+        return False
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(scope):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    pending = list(names)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        loads = [n for n in ast.walk(scope) if n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is ast.Load]
+        for load in loads:
+            parent = parents.get(id(load))
+            if parent.__class__ is not ast.Call or load not in parent.args:
+                return False
+            func = parent.func
+            if func.__class__ is ast.Name and func.id == "len":
+                continue
+            if is_display_call(module, parent):
+                continue
+            if func.__class__ is ast.Attribute and func.attr == "prepare":
+                target = parents.get(id(parent))
+                if target.__class__ is not ast.Assign or len(target.targets) != 1:
+                    return False
+                bound = target.targets[0]
+                if bound.__class__ is ast.Name and len(parent.args) == 1:
+                    pending.append(bound.id)
+                    continue
+                index = parent.args.index(load)
+                if (
+                    bound.__class__ is ast.Tuple
+                    and len(bound.elts) == len(parent.args)
+                    and bound.elts[index].__class__ is ast.Name
+                ):
+                    pending.append(bound.elts[index].id)
+                    continue
+            return False
+    return True
 
 
 # A loader, dataset or function named for validation or test (`valid_loader`, `testloader`, `val_dataloader()`,
