@@ -447,6 +447,37 @@ class PartialSeeding(Rule):
 
 
 # -- RNG003 ---------------------------------------------------------------------------------------
+
+
+class SeedOrigin:
+    """Where the seeds of one unit come from, worked out once per unit and only when a seed is not a literal."""
+
+    def __init__(self, call_graph, unit, module, seed_functions):
+        self.call_graph, self.unit, self.module, self.seed_functions = call_graph, unit, module, seed_functions
+        self.in_function = unit.kind == "function"
+        self._assignments = None
+        self._seeded = None  # draws after a fixed seeding of their library in the same block: fixed too
+
+    def source(self, value: ast.expr, line: int) -> str | None:
+        """The non-deterministic source `value` comes from, or None: a draw made right after a fixed seeding is
+        fixed, and a parameter's default drawn when the caller passes none (`if seed is None: seed =
+        np.random.randint(...)`, the scikit-learn `random_state` fallback) is the caller's to fix."""
+        if self._assignments is None:
+            self._assignments = assignments_of(self.call_graph, self.unit)
+        found = nondeterministic_source(self.module, value, self._assignments, line, self.in_function)
+        if found:
+            if self._seeded is None:
+                self._seeded = seeded_draws(
+                    self.call_graph, self.unit, self.module, self.seed_functions, self._assignments
+                )
+            found = nondeterministic_source(
+                self.module, value, self._assignments, line, self.in_function, seeded=self._seeded
+            )
+        if found and value.__class__ is ast.Name and drawn_default(self.call_graph, self.unit, self.module, value.id):
+            return None
+        return found
+
+
 class NondeterministicSeed(Rule):
     """
     ## What it does
@@ -487,9 +518,7 @@ class NondeterministicSeed(Rule):
         words = ("seed", "random_state", "PRNGKey", "default_rng", "RandomState", "Random(", "jax")
         for unit in units_to_scan(call_graph, rng_sources, words):
             module = call_graph.source(unit)
-            assignments = None
-            seeded = None  # draws after a fixed seeding of their library in the same block: fixed too
-            in_function = unit.kind == "function"
+            origin = SeedOrigin(call_graph, unit, module, settings.seed_functions)
             same_source: dict[str, list] = {}  # one seed, several seeders: one finding, one fix
             for call in calls_in(call_graph, unit):
                 problem = None
@@ -508,17 +537,7 @@ class NondeterministicSeed(Rule):
                     if is_none(seed) and qualified not in T.GENERATOR_FACTORIES:
                         problem = f"None passed to {shown(call.func)}() picks a random seed"
                     elif seed is not None:
-                        if assignments is None:
-                            assignments = assignments_of(call_graph, unit)
-                        source = nondeterministic_source(module, seed, assignments, call.lineno, in_function)
-                        if source:
-                            if seeded is None:
-                                seeded = seeded_draws(call_graph, unit, module, settings.seed_functions, assignments)
-                            source = nondeterministic_source(
-                                module, seed, assignments, call.lineno, in_function, seeded=seeded
-                            )
-                        if source and seed.__class__ is ast.Name and drawn_default(call_graph, unit, module, seed.id):
-                            source = None  # `if seed is None: seed = np.random.randint(...)`: the caller's to fix
+                        source = origin.source(seed, call.lineno)
                         if source:
                             same_source.setdefault(source, []).append(call)
                             continue
@@ -527,17 +546,7 @@ class NondeterministicSeed(Rule):
                         value = keyword(call, word)
                         if value is None or (is_seeder and word == "seed"):
                             continue
-                        if assignments is None:
-                            assignments = assignments_of(call_graph, unit)
-                        source = nondeterministic_source(module, value, assignments, call.lineno, in_function)
-                        if source:
-                            if seeded is None:
-                                seeded = seeded_draws(call_graph, unit, module, settings.seed_functions, assignments)
-                            source = nondeterministic_source(
-                                module, value, assignments, call.lineno, in_function, seeded=seeded
-                            )
-                        if source and value.__class__ is ast.Name and drawn_default(call_graph, unit, module, value.id):
-                            source = None  # `if random_state is None: random_state = np.random.choice(...)`
+                        source = origin.source(value, call.lineno)
                         if source:
                             problem = f"{word}= of {shown(call.func)}() comes from {source}"
                             break
