@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -509,17 +510,23 @@ def carried_companions(missing: dict[tuple[str, str], list]) -> set[tuple[str, s
     return {key for key, names in carriers.items() if any((key[0], name) not in carriers for name in names)}
 
 
-def brought_by(name: str) -> set[str]:
-    """What installing `name` brings, its requirements' requirements included (matplotlib brings six through
-    python-dateutil)."""
+def closure(table: dict[str, tuple[str, ...]], name: str) -> frozenset[str]:
+    """What `table` gives `name`, and what it gives those in turn (never `name` itself)."""
     found: set[str] = set()
     todo = [name]
     while todo:
-        for brought in BRINGS.get(todo.pop(), ()):
-            if brought not in found and brought != name:
-                found.add(brought)
-                todo.append(brought)
-    return found
+        for item in table.get(todo.pop(), ()):
+            if item not in found and item != name:
+                found.add(item)
+                todo.append(item)
+    return frozenset(found)
+
+
+@cache
+def brought_by(name: str) -> frozenset[str]:
+    """What installing `name` brings, its requirements' requirements included (matplotlib brings six through
+    python-dateutil)."""
+    return closure(BRINGS, name)
 
 
 def through(name: str, distribution: str) -> str:
@@ -531,16 +538,10 @@ def through(name: str, distribution: str) -> str:
     return f"{name} (through {middle})" if middle else name
 
 
-def companions_of(distribution: str) -> set[str]:
+@cache
+def companions_of(distribution: str) -> frozenset[str]:
     """The companions of `distribution`, and theirs (jupyter: notebook, and notebook's ipykernel)."""
-    found: set[str] = set()
-    todo = [distribution]
-    while todo:
-        for companion in COMPANIONS.get(todo.pop(), ()):
-            if companion not in found and companion != distribution:
-                found.add(companion)
-                todo.append(companion)
-    return found
+    return closure(COMPANIONS, distribution)
 
 
 def is_converter(path: str) -> bool:
