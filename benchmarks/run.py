@@ -2,10 +2,11 @@
 
     python benchmarks/run.py [--sizes 1000 5000 10000] [--repeat 5] [--out benchmarks/out]
 
-Prints, for each measurement, the median wall time over `--repeat` runs and the peak resident memory of the
-process; then the ratio to the ruff reference (`ruff check --no-cache --select NPY002 .`, which must parse
-every Python file: the floor for a parser-based scan) and the cost per file. Nothing here is a test: figures
-depend on the machine; the targets are in the README of this folder.
+Prints, for each measurement, the median wall time over `--repeat` runs, the peak resident memory of the largest
+process and (sampled in one more run, Linux) the peak memory of the whole process tree; then the ratio to the ruff
+reference (`ruff check --no-cache --select NPY002 .`, which must parse every Python file: the floor for a
+parser-based scan) and the cost per file. Nothing here is a test: figures depend on the machine; the targets are
+in the README of this folder.
 """
 
 from __future__ import annotations
@@ -45,13 +46,28 @@ def compile_package() -> None:
 
 def run_once(argv: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB, the largest process of the run, forked helpers included) of one run."""
+    figures = measured(argv, cwd)
+    return figures["seconds"], figures["peak_mib"]
+
+
+def tree_peak(argv: list[str], cwd: Path) -> float | None:
+    """Peak memory (MiB) of the whole process tree of one run, sampled (see measure.py); None where unknown.
+    Measured in a run of its own: sampling takes CPU from the run it watches."""
+    return measured(argv, cwd, "--tree").get("tree_peak_mib")
+
+
+def measured(argv: list[str], cwd: Path, *options: str) -> dict:
     done = subprocess.run(
-        [sys.executable, str(HERE / "measure.py"), *argv], cwd=cwd, capture_output=True, text=True, env=CHILD_ENV
+        [sys.executable, str(HERE / "measure.py"), *options, *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=CHILD_ENV,
     )
     figures = json.loads(done.stdout)
     if figures["code"] not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} exited {figures['code']} in {cwd}")
-    return figures["seconds"], figures["peak_mib"]
+    return figures
 
 
 def measure(argv: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
@@ -87,9 +103,12 @@ def edited_file(root: Path) -> str:
     return modules[len(modules) // 2]
 
 
-def measure_edits(commands: dict[str, list[str]], root: Path, repeat: int) -> dict[str, tuple[float, float]]:
-    """Median seconds and peak MiB of the reference, cold, one-file edit and unchanged runs, measured in turns: a
-    machine that slows down for a while slows all of them alike, so their ratios hold."""
+def measure_edits(
+    commands: dict[str, list[str]], root: Path, repeat: int
+) -> dict[str, tuple[float, float, float | None]]:
+    """Median seconds, peak MiB (largest process) and peak MiB of the process tree of the reference, cold,
+    one-file edit and unchanged runs, the timed runs measured in turns: a machine that slows down for a while
+    slows all of them alike, so their ratios hold."""
     editor = OneFileEdit(root)
     runs: dict[str, list[tuple[float, float]]] = {
         name: [] for name in ("reference", "cold", "one-file edit", "unchanged")
@@ -104,9 +123,18 @@ def measure_edits(commands: dict[str, list[str]], root: Path, repeat: int) -> di
             editor.restore()
             subprocess.run(commands["unchanged"], cwd=root, capture_output=True, check=False)  # cache it again
             runs["unchanged"].append(run_once(commands["unchanged"], root))
+        trees = {"reference": tree_peak(commands["reference"], root), "cold": tree_peak(commands["cold"], root)}
+        editor.edit()
+        trees["one-file edit"] = tree_peak(commands["unchanged"], root)
+        editor.restore()
+        subprocess.run(commands["unchanged"], cwd=root, capture_output=True, check=False)
+        trees["unchanged"] = tree_peak(commands["unchanged"], root)
     finally:
         editor.restore()
-    return {name: (statistics.median(r[0] for r in found), max(r[1] for r in found)) for name, found in runs.items()}
+    return {
+        name: (statistics.median(r[0] for r in found), max(r[1] for r in found), trees.get(name))
+        for name, found in runs.items()
+    }
 
 
 def tree(out: Path, size: int) -> tuple[Path, int]:
@@ -164,12 +192,13 @@ def main() -> None:
     reprocheck, ruff = str(BIN / "reprocheck"), str(BIN / "ruff")
     compile_package()
 
-    print(f"{'measurement':<50} {'median s':>9} {'peak MiB':>9} {'vs ruff':>8} {'ms/file':>8}")
+    print(f"{'measurement':<50} {'median s':>9} {'peak MiB':>9} {'tree MiB':>9} {'vs ruff':>8} {'ms/file':>8}")
 
-    def line(label, seconds, peak, reference=None, files=None):
+    def line(label, seconds, peak, reference=None, files=None, tree_mib=None):
         ratio = f"{seconds / reference:.2f}x" if reference else ""
         per_file = f"{1000 * seconds / files:.3f}" if files else ""
-        print(f"{label:<50} {seconds:>9.3f} {peak:>9.1f} {ratio:>8} {per_file:>8}", flush=True)
+        whole = f"{tree_mib:.1f}" if tree_mib is not None else ""
+        print(f"{label:<50} {seconds:>9.3f} {peak:>9.1f} {whole:>9} {ratio:>8} {per_file:>8}", flush=True)
 
     seconds, peak = measure([reprocheck, "--version"], args.out, args.repeat)
     line("start-up: reprocheck --version", seconds, peak)
@@ -194,9 +223,9 @@ def main() -> None:
             args.repeat,
         )
         reference = figures.pop("reference")
-        line(f"{count} files: ruff NPY002 (reference)", *reference, None, count)
-        for name, (seconds, peak) in figures.items():
-            line(f"{count} files: reprocheck ALL, {name}", seconds, peak, reference[0], count)
+        line(f"{count} files: ruff NPY002 (reference)", reference[0], reference[1], None, count, reference[2])
+        for name, (seconds, peak, whole) in figures.items():
+            line(f"{count} files: reprocheck ALL, {name}", seconds, peak, reference[0], count, whole)
 
 
 if __name__ == "__main__":

@@ -126,3 +126,24 @@ def test_a_child_interrupted_or_crashing_leaves_its_rules_to_the_parent(make_rep
         parallel.run_split(project, ["DKR001", "RNG001"], load_rules(), run, RuleError)
         assert ran_here == ["DKR001", "RNG001"]  # the child's rule ran here after it failed
         assert ("Traceback" in capfd.readouterr().err) is traceback_shown  # Ctrl-C is not a crash
+
+
+def test_a_run_the_file_cache_answers_stays_in_one_process(make_repo, monkeypatch, tmp_path):
+    from reprocheck.filecache import FileCache
+    from reprocheck.project import Project
+    from reprocheck.runner import CheckOptions, settings_for
+
+    monkeypatch.delenv("REPROCHECK_JOBS", raising=False)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    big = make_repo({f"pkg/m{i}.py": "x = 1\n" * 5000 for i in range(10)})
+    project = Project.discover(big, settings_for(big, CheckOptions()), root=big)
+    project.file_cache = FileCache(tmp_path / "files.json", root=big)  # nothing recorded yet: a cold run
+    assert parallel.jobs(project) == 2
+    for rel in project.files[:7]:  # earlier runs knew 7 of the 10 modules: still mostly cold
+        project.file_cache.index[rel] = [0, 0, 0, 0, 0, "digest"]
+    assert parallel.jobs(project) == 2
+    for rel in project.files:  # the run after an edit: the cache knows (nearly) every module
+        project.file_cache.index[rel] = [0, 0, 0, 0, 0, "digest"]
+    assert parallel.jobs(project) == 1
+    monkeypatch.setenv("REPROCHECK_JOBS", "2")  # asked for: two, whatever the cache
+    assert parallel.jobs(project) == 2
