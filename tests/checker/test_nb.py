@@ -232,6 +232,43 @@ def test_nb002_repeated_count(make_repo):
     assert found["cell"] == 2
 
 
+def test_nb002_empty_cells_that_share_the_count_above_are_not_out_of_order(make_repo):
+    shapes = {
+        # empty cells run after the last one repeat its count ([2], [2], [2])
+        "trailing.ipynb": notebook(
+            code("a = 1\n", count=1),
+            code("print(a)\n", count=2, outputs=[stream("1\n")]),
+            code("", count=2),
+            code("\n", count=2),
+        ),
+        # an empty cell run late somewhere in the middle changes nothing either
+        "middle.ipynb": notebook(
+            code("a = 1\n", count=1),
+            code("", count=30),
+            code("print(a)\n", count=2, outputs=[stream("1\n")]),
+        ),
+    }
+    root = make_repo(shapes)
+    assert of(root, "NB002") == []
+    # one clean run: the empty cells repeat a count, they add no run
+    assert [f["path"] for f in of(root, "NB001")] == ["middle.ipynb"]
+
+
+def test_nb002_empty_cell_look_alikes_stay_reported(make_repo):
+    shapes = {
+        # a cell with code that repeats the count above did run again
+        "code.ipynb": notebook(
+            code("a = 1\n", count=12), code("a += 1\n", count=12), code("print(a)\n", count=13, outputs=[stream("2\n")])
+        ),
+        # an empty cell that shows an output is judged like any other
+        "shown.ipynb": notebook(
+            code("a = 1\n", count=5), code("", count=3, outputs=[stream("x\n")]), code("b\n", count=6)
+        ),
+    }
+    found = {f["path"]: f for f in of(make_repo(shapes), "NB002")}
+    assert sorted(found) == ["code.ipynb", "shown.ipynb"]
+
+
 def test_nb002_needs_a_shown_output_and_is_info_when_the_disorder_affects_none(make_repo):
     counts_only = notebook(code("a = 1\n", count=2), code("b = a\n", count=1))
     badge_only = notebook(
