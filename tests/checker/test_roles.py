@@ -626,3 +626,17 @@ def test_legacy_folders_no_readme_retires_stay_code(make_repo):
     found = by_path(findings(root, select="NB001"))
     assert sorted(found) == ["legacy/train.ipynb", "tools/old/run.ipynb"]
     assert {f["severity"] for f in found.values()} == {"warning"}
+
+
+def test_a_notebook_that_renders_pages_with_jinja2_is_site_tooling(make_repo):
+    pages = notebook(
+        "import pandas as pd\nfrom jinja2 import Template\n",
+        "df = pd.read_csv('meta.csv')\ntemplate = Template('## {{ name }}')\n",
+        "for row in df.itertuples():\n    open(f'{row.page}.md', 'w').write(template.render(name=row.name))\n",
+    )
+    trains = notebook("import jinja2\nimport torch\n", "model = torch.nn.Linear(2, 2)\nprint(model)\n")
+    root = make_repo({**STRIPPED, "generate-pages.ipynb": pages, "report.ipynb": trains})
+    found = by_path(findings(root, select="NB001"))
+    assert found["generate-pages.ipynb"]["severity"] == "info"
+    assert "renders pages from jinja2 templates" in found["generate-pages.ipynb"]["message"]
+    assert found["report.ipynb"]["severity"] == "warning"  # it imports a library that runs a model

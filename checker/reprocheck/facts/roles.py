@@ -21,7 +21,8 @@ folders of a course (`01-intro/`, `02-regression/` under a README titled as a co
 material), and from copies of notebooks: the same code cells as another notebook, or written by a copy command the
 repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
 from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a
-listed file (a docs folder linking the notebooks it renders) is a copy of that file too.
+listed file (a docs folder linking the notebooks it renders) is a copy of that file too. A notebook that renders
+pages from jinja2 templates and imports no library that trains or runs a model is site tooling (docs).
 """
 
 from __future__ import annotations
@@ -336,6 +337,8 @@ class Roles:
                 return "example", "a notebook made to open in Colab"
             if path in self.readme_colab_notebooks[0] or self.readme_colab_notebooks[1]:
                 return "example", "a notebook the README opens in Colab"
+            if self._renders_pages(path):
+                return "docs", "a notebook that renders pages from jinja2 templates and imports no ML library"
         return EXPERIMENT, "an experiment"
 
     @cached_property
@@ -361,6 +364,15 @@ class Roles:
         wholesale = root_links >= 3 and 2 * root_links >= len([rel for rel in notebooks if rel not in linked])
         return frozenset(linked), wholesale
 
+    def _renders_pages(self, path: str) -> bool:
+        """Site tooling: a notebook that imports jinja2 to write pages (a course's lesson pages from a CSV of
+        videos) and no library that trains or runs a model."""
+        notebook = load_notebook(self.project, path)
+        if notebook is None:
+            return False
+        imported = {match.group(1) for cell in notebook.code_cells for match in IMPORTED_TOP.finditer(cell.source)}
+        return "jinja2" in imported and not imported & ML_LIBRARIES
+
     def _opens_in_colab(self, path: str) -> bool:
         try:
             text = self.project.read_text(path)
@@ -369,6 +381,39 @@ class Roles:
         return any(marker in text for marker in NOTEBOOK_CONTENT_MARKERS)
 
 
+# The top-level module of an import statement at the start of a line.
+IMPORTED_TOP = re.compile(r"(?m)^\s*(?:from|import)\s+([A-Za-z_]\w*)")
+# Import names of libraries that train or run models: a notebook importing one is not site tooling.
+ML_LIBRARIES = frozenset(
+    {
+        "torch",
+        "torchvision",
+        "torchaudio",
+        "tensorflow",
+        "keras",
+        "sklearn",
+        "jax",
+        "flax",
+        "optax",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "transformers",
+        "datasets",
+        "diffusers",
+        "mxnet",
+        "paddle",
+        "lightning",
+        "pytorch_lightning",
+        "statsmodels",
+        "scipy",
+        "tflite_runtime",
+        "onnxruntime",
+        "spacy",
+        "gensim",
+        "fastai",
+    }
+)
 README_NAME = re.compile(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
 # A link that opens a notebook of a GitHub repository in Colab, and any link that opens a notebook in Colab (a copy
 # on Drive, or on GitHub); the badge image (`colab.research.google.com/assets/colab-badge.svg`) is not a link.
