@@ -667,3 +667,19 @@ def test_nb001_a_clean_run_after_accounted_earlier_runs_is_not_reported(make_rep
     assert sorted(f["path"] for f in found) == sorted(still)
     for f in found:
         assert still[f["path"]][1] in f["message"] and f["severity"] == "info"
+
+
+def test_nb002_is_quiet_on_notebooks_recorded_live_in_lectures(make_repo):
+    """A lecture recorded live runs cells in the lecture's order; a course folder or an experiment is judged."""
+    shuffled = notebook(code("a = 1\n", count=5), code("print(a)\n", count=2, outputs=[stream("1\n")]))
+    files = {
+        "lectures/makemore/part1.ipynb": shuffled,
+        "video_notebooks/04_datasets_video.ipynb": shuffled,
+        "course/week1.ipynb": shuffled,
+        "notebooks/train.ipynb": shuffled,
+    }
+    found = {f["path"]: f["severity"] for f in of(make_repo(files), "NB002")}
+    assert found == {"course/week1.ipynb": "info", "notebooks/train.ipynb": "warning"}
+    configured = {**files, "pyproject.toml": '[tool.reprocheck]\nroles = { experiment = ["lectures/"] }\n'}
+    found = {f["path"]: f["severity"] for f in of(make_repo(configured), "NB002")}
+    assert found["lectures/makemore/part1.ipynb"] == "warning"  # configured as an experiment: judged as one

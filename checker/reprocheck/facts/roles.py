@@ -65,6 +65,8 @@ ROLE_WORDS = {
 }
 
 TEACHING_FOLDER = re.compile(r"(^|/)(lecture[^/]*|video_notebooks|courses?)/$", re.IGNORECASE)
+# Folders of notebooks recorded live in lectures (cells run out of order as the lecture goes).
+RECORDING_FOLDER = re.compile(r"(^|/)(lecture[^/]*|video_notebooks)/$", re.IGNORECASE)
 
 
 def role_words(role: str, folder: str) -> str:
@@ -292,6 +294,14 @@ class Roles:
                         if target in present and target != original and original not in copies:
                             copies.setdefault(target, original)
         return copies
+
+    def recorded_live(self, path: str) -> bool:
+        """Whether `path` lies in a folder of notebooks recorded live in lectures (`lectures/`, `video_notebooks/`,
+        by the example role's globs): the order its cells ran in is the lecture's, not a run to reproduce."""
+        if self.role(path) != "example":
+            return False
+        spec = self.specs["example"]
+        return spec.match_file(path) and RECORDING_FOLDER.search(matched_folder(path, spec)) is not None
 
     def why(self, path: str) -> str:
         """A few words saying what makes `path` play its role (for messages)."""

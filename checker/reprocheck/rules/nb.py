@@ -295,7 +295,8 @@ class NotebookExecutionOrder(Rule):
     the notebook shows an output: at warning when an output shown is affected (a cell with outputs below a cell
     that ran after it, or above a cell that ran before it), at info when only cells without outputs swapped
     places (every output shown ran after all cells above it).
-    Counts left in a notebook that shows no output mislead nobody.
+    Counts left in a notebook that shows no output mislead nobody. Notebooks recorded live in lectures
+    (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took.
 
     ## Why it matters
     The saved outputs came from a kernel state that "Restart & Run All" does not reproduce. A variable defined
@@ -317,8 +318,10 @@ class NotebookExecutionOrder(Rule):
     severity = Severity.WARNING
     summary = "A notebook that keeps outputs and was executed out of order"
 
-    def check(self, notebooks):
+    def check(self, notebooks, roles):
         for path, notebook in notebooks.items():
+            if roles.recorded_live(path):
+                continue  # a lecture recorded live runs its cells in the lecture's order: nothing to restart
             pair = first_out_of_order(notebook)
             if pair is None:
                 continue
