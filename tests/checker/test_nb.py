@@ -232,6 +232,43 @@ def test_nb002_repeated_count(make_repo):
     assert found["cell"] == 2
 
 
+def test_nb002_empty_cells_that_share_the_count_above_are_not_out_of_order(make_repo):
+    shapes = {
+        # empty cells run after the last one repeat its count ([2], [2], [2])
+        "trailing.ipynb": notebook(
+            code("a = 1\n", count=1),
+            code("print(a)\n", count=2, outputs=[stream("1\n")]),
+            code("", count=2),
+            code("\n", count=2),
+        ),
+        # an empty cell run late somewhere in the middle changes nothing either
+        "middle.ipynb": notebook(
+            code("a = 1\n", count=1),
+            code("", count=30),
+            code("print(a)\n", count=2, outputs=[stream("1\n")]),
+        ),
+    }
+    root = make_repo(shapes)
+    assert of(root, "NB002") == []
+    # one clean run: the empty cells repeat a count, they add no run
+    assert [f["path"] for f in of(root, "NB001")] == ["middle.ipynb"]
+
+
+def test_nb002_empty_cell_look_alikes_stay_reported(make_repo):
+    shapes = {
+        # a cell with code that repeats the count above did run again
+        "code.ipynb": notebook(
+            code("a = 1\n", count=12), code("a += 1\n", count=12), code("print(a)\n", count=13, outputs=[stream("2\n")])
+        ),
+        # an empty cell that shows an output is judged like any other
+        "shown.ipynb": notebook(
+            code("a = 1\n", count=5), code("", count=3, outputs=[stream("x\n")]), code("b\n", count=6)
+        ),
+    }
+    found = {f["path"]: f for f in of(make_repo(shapes), "NB002")}
+    assert sorted(found) == ["code.ipynb", "shown.ipynb"]
+
+
 def test_nb002_needs_a_shown_output_and_is_info_when_the_disorder_affects_none(make_repo):
     counts_only = notebook(code("a = 1\n", count=2), code("b = a\n", count=1))
     badge_only = notebook(
@@ -630,3 +667,19 @@ def test_nb001_a_clean_run_after_accounted_earlier_runs_is_not_reported(make_rep
     assert sorted(f["path"] for f in found) == sorted(still)
     for f in found:
         assert still[f["path"]][1] in f["message"] and f["severity"] == "info"
+
+
+def test_nb002_is_quiet_on_notebooks_recorded_live_in_lectures(make_repo):
+    """A lecture recorded live runs cells in the lecture's order; a course folder or an experiment is judged."""
+    shuffled = notebook(code("a = 1\n", count=5), code("print(a)\n", count=2, outputs=[stream("1\n")]))
+    files = {
+        "lectures/makemore/part1.ipynb": shuffled,
+        "video_notebooks/04_datasets_video.ipynb": shuffled,
+        "course/week1.ipynb": shuffled,
+        "notebooks/train.ipynb": shuffled,
+    }
+    found = {f["path"]: f["severity"] for f in of(make_repo(files), "NB002")}
+    assert found == {"course/week1.ipynb": "info", "notebooks/train.ipynb": "warning"}
+    configured = {**files, "pyproject.toml": '[tool.reprocheck]\nroles = { experiment = ["lectures/"] }\n'}
+    found = {f["path"]: f["severity"] for f in of(make_repo(configured), "NB002")}
+    assert found["lectures/makemore/part1.ipynb"] == "warning"  # configured as an experiment: judged as one

@@ -541,3 +541,102 @@ def test_the_templates_of_generated_projects_are_not_this_repositorys_artifacts(
     (root / "reprocheck.toml").write_text("[roles]\ntemplate = []\n")
     found = [f["path"] for f in findings(root, select="DAT002")]
     assert any("{{" in path for path in found)
+
+
+# -- courses and retired folders --------------------------------------------------------------------------
+SEEDLESS = notebook("print(1)\n")  # NB001 warns on it in an experiment: the project strips notebooks
+COURSE_README = "<h1 align='center'>\n  Machine Learning Zoomcamp: A Free 4-Month Course\n</h1>\n\nLearn ML.\n"
+
+
+def lessons(*names: str, readme: str | None = COURSE_README, homework: bool = False) -> dict[str, str]:
+    files = {**STRIPPED, **{f"{name}/notebook.ipynb": SEEDLESS for name in names}}
+    if homework:
+        files.update({f"{name}/homework.md": "# Homework\n" for name in names})
+    if readme is not None:
+        files["README.md"] = readme
+    return files
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        lessons("01-intro", "02-regression", "03-classification"),  # the root README's title names a course
+        lessons("01_intro", "02_regression", "03_trees", readme="# Deep learning\n\nCode.\n", homework=True),
+        {**lessons("1-basics", "2-cnn", "3-rnn", readme=None), "course/README.md": "x"}
+        | {"README.md": "Lecture notes\n=============\n\nThe labs.\n"},
+    ],
+)
+def test_numbered_lesson_folders_of_a_course_are_teaching_material(make_repo, files):
+    found = findings(make_repo(files), select="NB001")
+    assert len(found) == 3 and {f["severity"] for f in found} == {"info"}
+    assert all("is a lesson of a course" in f["message"] for f in found)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # pipeline stages of a paper: numbered folders, no course in the README's title
+        lessons("01_preprocess", "02_train", "03_evaluate", readme="# Paper X\n\nOf course, lessons learned.\n"),
+        # two numbered folders are no course
+        lessons("01-intro", "02-regression"),
+        # a course word only further down the README is no course title
+        lessons("01-data", "02-model", "03-eval", readme="# My project\n\n## Homework\n\nTODO\n"),
+    ],
+)
+def test_numbered_stage_folders_stay_experiments(make_repo, files):
+    found = findings(make_repo(files), select="NB001")
+    assert found and {f["severity"] for f in found} == {"warning"}
+
+
+def test_a_legacy_folder_a_readme_retires_is_archived(make_repo):
+    """README: "Previous versions used features which are no longer available. These are stored in the legacy
+    directory": kept for the record, not run; only repository-wide rules report there."""
+    retired = (
+        "# Tutorials\n\n## Legacy Tutorials\n\nPrevious versions of these tutorials used features from torchtext "
+        "which are no longer available. These are stored in the [legacy](https://github.com/o/r/tree/main/legacy) "
+        "directory.\n"
+    )
+    root = make_repo(
+        {
+            **STRIPPED,
+            "README.md": retired,
+            "legacy/5 - ConvSeq2Seq.ipynb": SEEDLESS,
+            "lab/old/README.md": "# Old runs\n\nThe `old/` scripts are deprecated: they need Python 2.\n",
+            "lab/old/run.ipynb": SEEDLESS,
+            "lab/README.md": "# Lab\n",
+        }
+    )
+    assert findings(root, select="NB001") == []
+    assert role_of(root, "legacy/5 - ConvSeq2Seq.ipynb") == ("archive", "README.md:5 says legacy/ no longer runs")
+    assert role_of(root, "lab/old/run.ipynb")[0] == "archive"
+
+
+def test_legacy_folders_no_readme_retires_stay_code(make_repo):
+    root = make_repo(
+        {
+            **STRIPPED,
+            # the README names the folder but says nothing of it no longer running
+            "README.md": "# Lib\n\nThe `legacy/` folder keeps the v1 API for old callers.\n\nSome API is deprecated.\n",
+            "legacy/train.ipynb": SEEDLESS,
+            # an old folder and the word "old" in a paragraph about a deprecated flag
+            "tools/README.md": "# Tools\n\nThe old flag is deprecated.\n",
+            "tools/old/run.ipynb": SEEDLESS,
+        }
+    )
+    found = by_path(findings(root, select="NB001"))
+    assert sorted(found) == ["legacy/train.ipynb", "tools/old/run.ipynb"]
+    assert {f["severity"] for f in found.values()} == {"warning"}
+
+
+def test_a_notebook_that_renders_pages_with_jinja2_is_site_tooling(make_repo):
+    pages = notebook(
+        "import pandas as pd\nfrom jinja2 import Template\n",
+        "df = pd.read_csv('meta.csv')\ntemplate = Template('## {{ name }}')\n",
+        "for row in df.itertuples():\n    open(f'{row.page}.md', 'w').write(template.render(name=row.name))\n",
+    )
+    trains = notebook("import jinja2\nimport torch\n", "model = torch.nn.Linear(2, 2)\nprint(model)\n")
+    root = make_repo({**STRIPPED, "generate-pages.ipynb": pages, "report.ipynb": trains})
+    found = by_path(findings(root, select="NB001"))
+    assert found["generate-pages.ipynb"]["severity"] == "info"
+    assert "renders pages from jinja2 templates" in found["generate-pages.ipynb"]["message"]
+    assert found["report.ipynb"]["severity"] == "warning"  # it imports a library that runs a model

@@ -63,3 +63,31 @@ def test_rpc002_a_notebook_with_a_real_syntax_error_is_one_error(make_repo):
     found = [f for f in findings(make_repo({"lab.ipynb": broken})) if f["code"] == "RPC002"]
     assert len(found) == 1 and found[0]["severity"] == "error"
     assert "(1 more problem in this file)" in found[0]["message"] and len(found[0]["related"]) == 1
+
+
+def syntax_error(ename: str = "SyntaxError") -> dict:
+    return {"output_type": "error", "ename": ename, "evalue": "invalid syntax (1.py, line 1)", "traceback": []}
+
+
+def ran(source: str, *outputs: dict) -> dict:
+    return {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": list(outputs), "source": source}
+
+
+def test_rpc002_a_cell_that_shows_the_syntax_error_it_raises_is_a_lesson(make_repo):
+    """A cell run on purpose to show a SyntaxError (its saved output is that error) is not a broken notebook."""
+    import json
+
+    def book(*cells: dict) -> str:
+        return json.dumps({"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+    shapes = {
+        "lesson.ipynb": book(ran("import pandas as pd\n"), ran("df.Engine HP\n", syntax_error())),
+        "indent.ipynb": book(ran("if True:\nprint(1)\n", syntax_error("IndentationError"))),
+        # look-alikes: a broken cell whose output is another error, or no output; a lesson with a second broken cell
+        "other_error.ipynb": book(ran("df.Engine HP\n", {**syntax_error("NameError")})),
+        "unrun.ipynb": book(ran("df.Engine HP\n")),
+        "mixed.ipynb": book(ran("df.Engine HP\n", syntax_error()), ran("print('ok'\n")),
+    }
+    found = {f["path"]: f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
+    assert sorted(found) == ["mixed.ipynb", "other_error.ipynb", "unrun.ipynb"]
+    assert found["mixed.ipynb"]["severity"] == "error" and "cell 2" in found["mixed.ipynb"]["message"]

@@ -15,11 +15,14 @@ name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, 
 `google.colab` import, Colab's metadata, a README link that opens it in Colab by its path, or a root README that
 opens the notebooks in Colab wholesale through copies on Drive), from detected vendored copies: a sub-folder with a
 setup of its own whose package is inside it, and which carries its own licence or is a package that ML repositories
-are known to vendor, from folders whose README's title marks them deprecated or unmaintained (archived material),
-and from copies of notebooks: the same code cells as another notebook, or written by a copy command the repository
-runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted from a script
-next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a listed file (a
-docs folder linking the notebooks it renders) is a copy of that file too.
+are known to vendor, from folders whose README's title marks them deprecated or unmaintained, or whose name says
+old code (`legacy/`, `old/`) and which a README says no longer run (archived material), from the numbered lesson
+folders of a course (`01-intro/`, `02-regression/` under a README titled as a course, or holding homework: teaching
+material), and from copies of notebooks: the same code cells as another notebook, or written by a copy command the
+repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
+from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a
+listed file (a docs folder linking the notebooks it renders) is a copy of that file too. A notebook that renders
+pages from jinja2 templates and imports no library that trains or runs a model is site tooling (docs).
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ ROLE_WORDS = {
 }
 
 TEACHING_FOLDER = re.compile(r"(^|/)(lecture[^/]*|video_notebooks|courses?)/$", re.IGNORECASE)
+# Folders of notebooks recorded live in lectures (cells run out of order as the lecture goes).
+RECORDING_FOLDER = re.compile(r"(^|/)(lecture[^/]*|video_notebooks)/$", re.IGNORECASE)
 
 
 def role_words(role: str, folder: str) -> str:
@@ -179,6 +184,53 @@ class Roles:
                 found.append(rel.rsplit("/", 1)[0])
         return tuple(found)
 
+    @cached_property
+    def legacy_folders(self) -> tuple[tuple[str, str], ...]:
+        """(folder, README:line) of folders named as old code (`legacy/`, `old/`, `obsolete/`, `outdated/`) that a
+        README (the folder's own or its parent's) says no longer run: "Previous versions ... used features which
+        are no longer available. These are stored in the legacy directory". Archived material, kept for the
+        record. A `legacy/` folder that no README retires (a compatibility layer still imported) is code."""
+        found = []
+        for folder in sorted(self.project.folders):
+            parent, _, name = folder.rpartition("/")
+            if name.lower() not in LEGACY_NAMES:
+                continue
+            for readme_folder in (folder, parent):
+                where = retiring_paragraph(self.project, readme_folder, name)
+                if where is not None:
+                    found.append((folder, where))
+                    break
+        return tuple(found)
+
+    @cached_property
+    def lesson_folders(self) -> tuple[str, ...]:
+        """The numbered lesson folders of a course (`01-intro/`, `02-regression/`, ...): at least three numbered
+        sibling folders, in a folder whose README's title names a course (`Machine Learning Zoomcamp: a free
+        course`, `Lecture notes`) or two of which hold homework (`homework.md`, `homework/`). Teaching material:
+        what its notebooks do is shown to learners, not an experiment whose results someone reruns. Numbered
+        stage folders of a pipeline (`01_preprocess/`, `02_train/`) under a README that names no course stay
+        experiments."""
+        numbered: dict[str, list[str]] = {}
+        for folder in self.project.folders:
+            parent, _, name = folder.rpartition("/")
+            if LESSON_NAME.match(name):
+                numbered.setdefault(parent, []).append(folder)
+        numbered = {parent: folders for parent, folders in numbered.items() if len(folders) >= MIN_LESSONS}
+        if not numbered:
+            return ()
+        with_homework: set[str] = set()
+        for rel in self.project.files:
+            parts = rel.split("/")
+            for depth in range(len(parts) - 1):
+                if LESSON_NAME.match(parts[depth]) and HOMEWORK_NAME.match(parts[depth + 1]):
+                    with_homework.add("/".join(parts[: depth + 1]))
+        found: list[str] = []
+        for parent, folders in sorted(numbered.items()):
+            homework = sum(folder in with_homework for folder in folders)
+            if homework >= 2 or course_title(self.project, parent):
+                found.extend(sorted(folders))
+        return tuple(found)
+
     def is_copy(self, path: str) -> bool:
         return (filekinds.is_notebook(path) and path in self.notebook_copies) or self.link_target(path) is not None
 
@@ -243,6 +295,14 @@ class Roles:
                             copies.setdefault(target, original)
         return copies
 
+    def recorded_live(self, path: str) -> bool:
+        """Whether `path` lies in a folder of notebooks recorded live in lectures (`lectures/`, `video_notebooks/`,
+        by the example role's globs): the order its cells ran in is the lecture's, not a run to reproduce."""
+        if self.role(path) != "example":
+            return False
+        spec = self.specs["example"]
+        return spec.match_file(path) and RECORDING_FOLDER.search(matched_folder(path, spec)) is not None
+
     def why(self, path: str) -> str:
         """A few words saying what makes `path` play its role (for messages)."""
         return self._judge(path)[1]
@@ -266,12 +326,18 @@ class Roles:
         for folder in self.retired_folders:
             if path.startswith(folder + "/"):
                 return "archive", f"the README of {folder}/ marks it deprecated"
+        for folder, where in self.legacy_folders:
+            if path.startswith(folder + "/"):
+                return "archive", f"{where} says {folder}/ no longer runs"
         for role, spec in self.specs.items():
             if spec.match_file(path):
                 folder = matched_folder(path, spec)
                 if folder == path:
                     return role, f"a {role} file by its name"
                 return role, f"{folder} holds {role_words(role, folder)}"
+        for folder in self.lesson_folders:
+            if path.startswith(folder + "/"):
+                return "example", f"{folder}/ is a lesson of a course"
         if filekinds.is_notebook(path):
             stem = filekinds.name(path)[: -len(".ipynb")]
             word = NOTEBOOK_NAME_WORDS.search(stem)
@@ -281,6 +347,8 @@ class Roles:
                 return "example", "a notebook made to open in Colab"
             if path in self.readme_colab_notebooks[0] or self.readme_colab_notebooks[1]:
                 return "example", "a notebook the README opens in Colab"
+            if self._renders_pages(path):
+                return "docs", "a notebook that renders pages from jinja2 templates and imports no ML library"
         return EXPERIMENT, "an experiment"
 
     @cached_property
@@ -306,6 +374,15 @@ class Roles:
         wholesale = root_links >= 3 and 2 * root_links >= len([rel for rel in notebooks if rel not in linked])
         return frozenset(linked), wholesale
 
+    def _renders_pages(self, path: str) -> bool:
+        """Site tooling: a notebook that imports jinja2 to write pages (a course's lesson pages from a CSV of
+        videos) and no library that trains or runs a model."""
+        notebook = load_notebook(self.project, path)
+        if notebook is None:
+            return False
+        imported = {match.group(1) for cell in notebook.code_cells for match in IMPORTED_TOP.finditer(cell.source)}
+        return "jinja2" in imported and not imported & ML_LIBRARIES
+
     def _opens_in_colab(self, path: str) -> bool:
         try:
             text = self.project.read_text(path)
@@ -314,6 +391,39 @@ class Roles:
         return any(marker in text for marker in NOTEBOOK_CONTENT_MARKERS)
 
 
+# The top-level module of an import statement at the start of a line.
+IMPORTED_TOP = re.compile(r"(?m)^\s*(?:from|import)\s+([A-Za-z_]\w*)")
+# Import names of libraries that train or run models: a notebook importing one is not site tooling.
+ML_LIBRARIES = frozenset(
+    {
+        "torch",
+        "torchvision",
+        "torchaudio",
+        "tensorflow",
+        "keras",
+        "sklearn",
+        "jax",
+        "flax",
+        "optax",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "transformers",
+        "datasets",
+        "diffusers",
+        "mxnet",
+        "paddle",
+        "lightning",
+        "pytorch_lightning",
+        "statsmodels",
+        "scipy",
+        "tflite_runtime",
+        "onnxruntime",
+        "spacy",
+        "gensim",
+        "fastai",
+    }
+)
 README_NAME = re.compile(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
 # A link that opens a notebook of a GitHub repository in Colab, and any link that opens a notebook in Colab (a copy
 # on Drive, or on GitHub); the badge image (`colab.research.google.com/assets/colab-badge.svg`) is not a link.
@@ -344,6 +454,73 @@ def retired_title(project, rel: str) -> bool:
     title = lines[0]
     heading = title.startswith("#") or (len(lines) > 1 and set(lines[1]) <= set("=-~*#^") and len(lines[1]) >= 3)
     return heading and RETIRED_WORDS.search(title) is not None
+
+
+# A numbered lesson folder (`01-intro`, `02_regression`, `3-trees`), and what a course's lesson holds for learners.
+LESSON_NAME = re.compile(r"^\d{1,2}[-_][A-Za-z]")
+MIN_LESSONS = 3
+HOMEWORK_NAME = re.compile(r"(?i)^(homeworks?|assignments?)([-_.]|$)")
+# A course named in a README's title; "module" and "week" name code and schedules too often to count alone.
+COURSE_WORDS = re.compile(r"(?i)\b(course|lessons?|lectures?|syllabus|curriculum|zoomcamp|bootcamp|homework)\b")
+README_NAMES = ("README.md", "readme.md", "Readme.md", "README.rst", "README.txt", "README.markdown", "README")
+HTML_HEADING = re.compile(r"(?is)<h[12][^>]*>(.*?)</h[12]>")
+
+
+# Folders named as old code, and what a README says of code that no longer runs.
+LEGACY_NAMES = frozenset({"legacy", "old", "obsolete", "outdated"})
+NO_LONGER_RUNS = re.compile(
+    r"(?i)\b(no longer (available|supported|maintained|works?|runs?|compatible|updated)|deprecated|unmaintained|"
+    r"not maintained|obsolete|outdated|out of date|do(es)? not (work|run) (any ?more|with))\b"
+)
+
+
+def readme_of(project, folder: str) -> str | None:
+    prefix = f"{folder}/" if folder else ""
+    return next((prefix + name for name in README_NAMES if project.exists(prefix + name)), None)
+
+
+def retiring_paragraph(project, folder: str, name: str) -> str | None:
+    """`README:line` of a paragraph of `folder`'s README that names the folder `name` (as a folder or a link)
+    and says that it no longer runs (deprecated, no longer available, outdated), else None."""
+    readme = readme_of(project, folder)
+    if readme is None:
+        return None
+    text = project.try_read_text(readme) or ""
+    word = re.escape(name)
+    # the folder, not the word: `legacy/`, a link to `.../legacy`, `legacy` in code or brackets, the legacy folder
+    mention = re.compile(
+        rf"(?i)(?<![\w-]){word}/|/{word}(?![\w-])|`{word}/?`|\[{word}/?\]|(?<![\w-]){word}\W{{0,3}}(directory|folder)"
+        rf"|(directory|folder)\W{{0,3}}{word}(?![\w-])"
+    )
+    start = 0
+    paragraph: list[str] = []
+    for number, line in enumerate([*text.splitlines(), ""], start=1):
+        if line.strip():
+            if not paragraph:
+                start = number
+            paragraph.append(line)
+            continue
+        joined = " ".join(paragraph)
+        if paragraph and mention.search(joined) and NO_LONGER_RUNS.search(joined):
+            return f"{readme}:{start}"
+        paragraph = []
+    return None
+
+
+def course_title(project, folder: str) -> bool:
+    """Whether the README of `folder` (the root when "") has a title that names a course: its first Markdown
+    heading, first `<h1>`/`<h2>`, or a title underlined in reST."""
+    readme = readme_of(project, folder)
+    if readme is None:
+        return False
+    text = project.try_read_text(readme) or ""
+    lines = [line.strip() for line in text.splitlines()[:80]]
+    titles = [line.lstrip("#").strip() for line in lines if line.startswith("#")][:1]
+    titles += [re.sub(r"<[^>]+>", " ", match) for match in HTML_HEADING.findall(text[:20000])][:1]
+    filled = [line for line in lines if line]
+    if len(filled) > 1 and len(filled[1]) >= 3 and set(filled[1]) <= set("=-~*^"):
+        titles.append(filled[0])
+    return any(COURSE_WORDS.search(title) for title in titles)
 
 
 def matching(paths: list[str], pattern: str) -> list[str]:

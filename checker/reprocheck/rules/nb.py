@@ -226,6 +226,8 @@ def not_one_clean_run(notebook: Notebook) -> str | None:
     cleared_above = 0  # code cells above the first count whose count was cleared (an `!pip install` cell)
     for cell in notebook.code_cells:
         if cell.execution_count is not None:
+            if counts and cell.execution_count == counts[-1] and ran_nothing(cell):
+                continue  # an empty cell run after the cell above repeats its count: no run of its own
             counts.append(cell.execution_count)
         elif cell.outputs and uncounted is None:
             uncounted = cell.index
@@ -265,11 +267,17 @@ def counted_in_place(notebook: Notebook, uncounted: int) -> bool:
     return last is not None and last > uncounted
 
 
+def ran_nothing(cell: Cell) -> bool:
+    """An empty code cell without outputs: running it changes no state (Jupyter gives it the count of the cell
+    run before it), so where its count stands says nothing about the order of the runs."""
+    return not cell.source.strip() and not cell.outputs
+
+
 def shows_out_of_order_output(notebook: Notebook) -> bool:
     """Whether an output the notebook shows came from a kernel state that a top-to-bottom run does not give: a
     cell above it ran later (a higher count) or a cell below it ran earlier (a lower count). Stale counts of
     cells whose outputs are gone mislead nobody."""
-    counted = [(cell.execution_count, bool(cell.outputs)) for cell in notebook.code_cells]
+    counted = [(cell.execution_count, bool(cell.outputs)) for cell in notebook.code_cells if not ran_nothing(cell)]
     counted = [(count, shown) for count, shown in counted if count is not None]
     highest_above = list(accumulate((count for count, _ in counted), max, initial=-1))
     lowest_below = list(accumulate((count for count, _ in reversed(counted)), min, initial=float("inf")))[::-1]
@@ -283,10 +291,12 @@ class NotebookExecutionOrder(Rule):
     ## What it does
     Reports a notebook whose saved execution counts do not strictly increase from top to bottom: cells were run
     out of order, re-run, or depend on state from cells that were since edited or deleted. Cells never run
-    (no count) are skipped. It is reported when the notebook shows an output: at warning when an output shown
-    is affected (a cell with outputs below a cell that ran after it, or above a cell that ran before it), at
-    info when only cells without outputs swapped places (every output shown ran after all cells above it).
-    Counts left in a notebook that shows no output mislead nobody.
+    (no count) and empty cells without outputs (running one changes nothing) are skipped. It is reported when
+    the notebook shows an output: at warning when an output shown is affected (a cell with outputs below a cell
+    that ran after it, or above a cell that ran before it), at info when only cells without outputs swapped
+    places (every output shown ran after all cells above it).
+    Counts left in a notebook that shows no output mislead nobody. Notebooks recorded live in lectures
+    (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took.
 
     ## Why it matters
     The saved outputs came from a kernel state that "Restart & Run All" does not reproduce. A variable defined
@@ -308,8 +318,10 @@ class NotebookExecutionOrder(Rule):
     severity = Severity.WARNING
     summary = "A notebook that keeps outputs and was executed out of order"
 
-    def check(self, notebooks):
+    def check(self, notebooks, roles):
         for path, notebook in notebooks.items():
+            if roles.recorded_live(path):
+                continue  # a lecture recorded live runs its cells in the lecture's order: nothing to restart
             pair = first_out_of_order(notebook)
             if pair is None:
                 continue
@@ -339,7 +351,7 @@ def first_out_of_order(notebook: Notebook) -> tuple[Cell, Cell] | None:
         return None
     previous: Cell | None = None
     for cell in notebook.code_cells:
-        if cell.execution_count is None:
+        if cell.execution_count is None or ran_nothing(cell):
             continue
         if previous is not None and cell.execution_count <= previous.execution_count:
             return previous, cell

@@ -49,7 +49,8 @@ class UnparsableFile(Rule):
     (Markdown, HTML), which are only scanned for links, are never reported. A file is reported once: its first
     problem is the location, the others (more notebook cells) are related locations. An exercise notebook whose
     only unparsable cells hold blanks for the reader (`x = # TODO`, `# YOUR CODE HERE`, `[TODO ...]`) is reported
-    at info: the blanks are there by design, and those cells are not checked.
+    at info: the blanks are there by design, and those cells are not checked. A notebook cell whose saved output
+    is the SyntaxError it raises was run and kept to show the mistake (a lesson on syntax): it is not reported.
 
     ## Why it matters
     A file the checker cannot parse is a file none of its rules can vouch for, and usually one that the tool it
@@ -78,6 +79,9 @@ class UnparsableFile(Rule):
                 continue  # a link into a submodule that is not checked out: not a file of this checkout
             by_path.setdefault(problem.path, []).append(problem)
         for path, problems in by_path.items():
+            problems = [p for p in problems if not shown_syntax_error(project, path, p)]
+            if not problems:
+                continue  # every cell that does not parse shows the SyntaxError it raises: a lesson in syntax
             first, more = problems[0], problems[1:]
             related = [Location(path, p.line) for p in more]
             blanks = exercise_cells(project, path, problems)
@@ -107,6 +111,26 @@ class UnparsableFile(Rule):
 # A blank left for the reader of an exercise notebook (`x = # TODO`, `[TODO Dense layer]`, `# YOUR CODE HERE`).
 EXERCISE_BLANK = re.compile(r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b", re.IGNORECASE)
 CELL_PROBLEM = re.compile(r"^invalid Python: cell (\d+), ")
+
+
+# What Python raises for a cell that does not parse (IndentationError and TabError are SyntaxErrors).
+SYNTAX_ERRORS = frozenset({"SyntaxError", "IndentationError", "TabError"})
+
+
+def shown_syntax_error(project, path: str, problem) -> bool:
+    """Whether `problem` is a notebook cell that does not parse and whose saved output is the SyntaxError it
+    raises: the cell was run and its error kept on purpose, to show the mistake (a teaching cell, `df.Engine HP`)."""
+    match = CELL_PROBLEM.match(problem.message)
+    if not match or not filekinds.is_notebook(path):
+        return False
+    notebook = load_notebook(project, path)
+    number = int(match.group(1))
+    if notebook is None or not 0 < number <= len(notebook.cells):
+        return False
+    return any(
+        isinstance(output, dict) and output.get("output_type") == "error" and output.get("ename") in SYNTAX_ERRORS
+        for output in notebook.cells[number - 1].outputs
+    )
 
 
 def exercise_cells(project, path: str, problems: list) -> list[int]:
