@@ -1221,7 +1221,7 @@ class RandomnessScanner:
     def classify(
         self, unit: Unit, module: PyModule, call: ast.Call, memos=None, objects: LibraryObjects | None = None
     ) -> list[tuple[str, frozenset[str]]]:
-        qualified = module.qualname(call.func)
+        qualified = self.graph.star_qualname(module, unit.path, call.func)
         if qualified is not None:
             if objects is not None and qualified in T.GENERATOR_FACTORIES:
                 if objects.seeded_later(call):
@@ -1503,7 +1503,7 @@ def seeded_draws(
             call = statement.value if statement.__class__ is ast.Expr else None
             if call.__class__ is not ast.Call:
                 continue
-            qualified = module.qualname(call.func)
+            qualified = graph.star_qualname(module, unit.path, call.func)
             seeds = seeder_libraries(qualified, seed_functions) if qualified else None
             seed = seed_argument(call)
             if not seeds or seed is None or is_none(seed) or qualified in T.ENTROPY_SEEDERS:
