@@ -55,7 +55,8 @@ def test_a_missing_seeder_next_to_a_star_import_is_still_reported(make_repo):
 
 
 def test_a_draw_through_a_star_import_is_a_draw(make_repo):
-    body = "def main():\n    torch.manual_seed(0)\n    return np.random.rand()\n\nif __name__ == '__main__':\n    main()\n"
+    body = "def main():\n    torch.manual_seed(0)\n    return np.random.rand()\n\n"
+    body += "if __name__ == '__main__':\n    main()\n"
     files = star_repo(body)
     files["src/data/rows.py"] = "class Rows:\n    pass\n"
     assert rng(make_repo(files)) == [("RNG002", "src/train.py", 9)]
