@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.checker.test_rng import rng
+import pytest
+
+from tests.checker.test_rng import notebook, rng
+from tests.conftest import findings
 
 CONFIG = """
 import os
@@ -66,3 +69,128 @@ def test_all_decides_what_a_star_import_brings(make_repo):
     config = CONFIG + '\n__all__ = ["DATA_DIR"]\n'
     files = star_repo(MAIN.format(seed="np.random.seed(0)"), config=config)
     assert rng(make_repo(files)) == [("RNG002", "src/train.py", 11)]
+
+
+# -- options left at their default, config attributes, CI smoke tests ------------------------------------------------
+OPTION_SCRIPT = """
+import argparse
+
+import torch
+
+
+def sample(n):
+    return torch.randint(0, 10, (n,))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--make_samples", {option})
+    args = parser.parse_args()
+    if args.make_samples:
+        sample(4)
+"""
+
+
+@pytest.mark.parametrize(
+    "option, files, reported",
+    [
+        ('action="store_true"', {}, False),
+        ('action="store_true", default=False', {}, False),
+        ("type=int, default=0", {}, False),
+        # look-alikes: on by default, passed by a script, documented on a command line
+        ('action="store_false"', {}, True),
+        ("type=int, default=1", {}, True),
+        ('action="store_true"', {"run.sh": "python sample.py --make_samples\n"}, True),
+        ('action="store_true"', {"README.md": "Run `python sample.py --make-samples`.\n"}, True),
+    ],
+)
+def test_a_draw_behind_an_option_left_at_its_default_does_not_run(make_repo, option, files, reported):
+    root = make_repo({"sample.py": OPTION_SCRIPT.format(option=option), **files})
+    assert rng(root, select="RNG001") == ([("RNG001", "sample.py", 10)] if reported else [])
+
+
+SAMPLED = """
+import numpy as np
+import pandas as pd
+from configs.default_config import cfg
+
+
+def load(cfg):
+    df = pd.read_csv(cfg.train_df)
+    if cfg.data_sample > -1:
+        df = df.sample(cfg.data_sample)
+    return df
+
+
+if __name__ == "__main__":
+    np.random.seed(0)
+    load(cfg)
+"""
+
+
+@pytest.mark.parametrize("value, reported", [("-1", False), ("1000", True)])
+def test_a_config_attribute_every_config_sets_off_keeps_its_draw_from_running(make_repo, value, reported):
+    config = f"from types import SimpleNamespace\n\ncfg = SimpleNamespace()\ncfg.train_df = 'a.csv'\ncfg.data_sample = {value}\n"
+    root = make_repo({"configs/__init__.py": "", "configs/default_config.py": config, "train.py": SAMPLED})
+    assert [p for _, p, _ in rng(root, select="RNG005")] == (["train.py"] if reported else [])
+
+
+SMOKE = [
+    "import os\n",
+    "import torch\n",
+    "smoke_test = ('CI' in os.environ)\n",
+    "if smoke_test:\n",
+    "    X = torch.randn(100, 3)\n",
+    "else:\n",
+    "    X = torch.load('data.pt')\n",
+]
+
+
+def test_a_ci_smoke_test_branch_is_not_what_a_notebook_run_takes(make_repo):
+    assert rng(make_repo({"nb.ipynb": notebook(SMOKE, ["print(X.mean())\n"])})) == []
+    getter = [line.replace("('CI' in os.environ)", "os.environ.get('CI')") for line in SMOKE]
+    assert rng(make_repo({"nb.ipynb": notebook(getter, ["print(X.mean())\n"])})) == []
+    # look-alike: the other branch draws
+    swapped = [line.replace("if smoke_test", "if not smoke_test") for line in SMOKE]
+    assert rng(make_repo({"nb.ipynb": notebook(swapped, ["print(X.mean())\n"])})) == [("RNG001", "nb.ipynb", 5)]
+
+
+LOADED = [
+    "import torch\n",
+    "from gpkit.models import ApproximateGP\n",
+    "class Net(ApproximateGP):\n",
+    "    def __init__(self, points):\n",
+    "        super().__init__(points)\n",
+    "        self.scale = 1.0\n",
+    "points = torch.randn(50, 3)\n",
+    "model = Net(points)\n",
+    "model = model.cuda()\n",
+]
+
+
+def test_a_draw_that_only_builds_a_model_whose_state_is_loaded_is_overwritten(make_repo):
+    load = ["model.load_state_dict(torch.load('net.pt'))\n", "print(model(torch.ones(3)))\n"]
+    assert rng(make_repo({"nb.ipynb": notebook(LOADED, load)})) == []
+    # look-alikes: no state loaded, or the drawn value also used elsewhere
+    assert rng(make_repo({"nb.ipynb": notebook(LOADED, load[1:])})) == [("RNG001", "nb.ipynb", 7)]
+    used = [*load, "print(points.sum())\n"]
+    assert rng(make_repo({"nb.ipynb": notebook(LOADED, used)})) == [("RNG001", "nb.ipynb", 7)]
+
+
+def test_pretrained_keras_applications_draw_no_initial_weights(make_repo):
+    imports = ["from tensorflow import keras\n", "from tensorflow.keras.applications.xception import Xception\n"]
+    predict = ["model = Xception(weights='imagenet', input_shape=(299, 299, 3))\n", "model.predict(X)\n"]
+    assert rng(make_repo({"nb.ipynb": notebook(imports, predict)})) == []
+    head = [
+        "base = Xception(weights='imagenet', include_top=False)\n",
+        "inputs = keras.Input(shape=(150, 150, 3))\n",
+        "vectors = keras.layers.GlobalAveragePooling2D()(base(inputs))\n",
+        "outputs = keras.layers.Dense(10)(vectors)\n",
+        "model = keras.Model(inputs, outputs)\n",
+    ]
+    found = findings(make_repo({"nb.ipynb": notebook(imports, head, ["model.fit(X, y)\n"])}), select="RNG001")
+    assert [(f["cell"], f["line"]) for f in found] == [(3, 4)]
+    assert "the initial weights of keras.layers.Dense(...)" in found[0]["message"]
+    scratch = ["model = Xception(weights=None)\n", "model.fit(X, y)\n"]
+    (message,) = [f["message"] for f in findings(make_repo({"nb.ipynb": notebook(imports, scratch)}), select="RNG001")]
+    assert "the initial weights of Xception(...)" in message

@@ -18,7 +18,9 @@ What is decided, statically and per entry point:
 - `self.training` (a torch module's mode) is off in an entry point that puts a model in evaluation mode
   (`model.eval()`) and never trains (`.train()`, `.backward()`, an optimizer's `.step()`, `.fit()`);
 - tests are names, `not`, `and`/`or`, `:=` and one comparison with a constant (`==`, `!=`, `<`, `in`, `is`,
-  ...); anything else (other attributes, calls, subscripts) is undecided, so the branch counts.
+  ...); anything else (other attributes, calls, subscripts) is undecided, so the branch counts;
+- a CI-only environment variable (`"CI" in os.environ`, `os.environ.get("CI")`) is unset: the smoke-test branch
+  of a tutorial is not what a run takes.
 """
 
 from __future__ import annotations
@@ -197,6 +199,11 @@ def decide(test: ast.expr, lookup) -> bool | None:
         if stop in results:
             return stop
         return (not stop) if all(r is not None for r in results) else None
+    if cls is ast.Compare or cls is ast.Call:
+        found = ci_variable_values(test)
+        if found is not None:
+            truths = {bool(v) for v in found}
+            return truths.pop() if len(truths) == 1 else None
     if cls is ast.Compare and len(test.ops) == 1 and test.ops[0].__class__ in COMPARISONS:
         left, right = values_of(test.left, lookup), values_of(test.comparators[0], lookup)
         if left is UNKNOWN or right is UNKNOWN:
@@ -210,13 +217,48 @@ def decide(test: ast.expr, lookup) -> bool | None:
     return None
 
 
+# Environment variables that only a continuous-integration service (or a project's own smoke test) sets: a run
+# someone makes to get results has them unset (`smoke_test = ("CI" in os.environ)` in a tutorial notebook).
+CI_VARIABLES: Final = frozenset({"CI", "GITHUB_ACTIONS", "TRAVIS", "GITLAB_CI", "SMOKE_TEST"})
+ENVIRONMENT_MAPS: Final = frozenset({"os.environ", "environ"})
+ENVIRONMENT_GETTERS: Final = frozenset({"os.environ.get", "environ.get", "os.getenv", "getenv"})
+
+
+def ci_variable_values(expr: ast.expr) -> frozenset | None:
+    """The values a read of a CI-only environment variable has in a run outside CI: `"CI" in os.environ` is
+    False, `os.environ.get("CI")` is None (or the default given), else None (not such a read)."""
+    cls = expr.__class__
+    if cls is ast.Compare and len(expr.ops) == 1 and expr.ops[0].__class__ in (ast.In, ast.NotIn):
+        left = expr.left
+        if (
+            left.__class__ is ast.Constant
+            and left.value in CI_VARIABLES
+            and reference_key(expr.comparators[0]) in ENVIRONMENT_MAPS
+        ):
+            return frozenset({expr.ops[0].__class__ is ast.NotIn})
+        return None
+    if cls is ast.Call and reference_key(expr.func) in ENVIRONMENT_GETTERS and expr.args and not expr.keywords:
+        name = expr.args[0]
+        if name.__class__ is ast.Constant and name.value in CI_VARIABLES and len(expr.args) <= 2:
+            if len(expr.args) == 1:
+                return frozenset({None})
+            known, value = constant(expr.args[1])
+            return frozenset({value}) if known else None
+    return None
+
+
 def values_of(expr: ast.expr, lookup) -> frozenset | None:
     """The values an expression may have: a literal, a flag's values (a name, `self.x`), else the truth of a
-    decidable test (`self.augment and not self.rect`), else unknown."""
+    decidable test (`self.augment and not self.rect`), else unknown. A CI-only environment variable is unset
+    (see `ci_variable_values`): the branch a CI smoke test takes is not the one a run takes."""
     known, value = constant(expr)
     if known:
         return frozenset({value})
     cls = expr.__class__
+    if cls is ast.Compare or cls is ast.Call:
+        found = ci_variable_values(expr)
+        if found is not None:
+            return found
     if cls is ast.Name or cls is ast.Attribute:
         key = reference_key(expr)
         # a name, `self.x`, or an option read off an object (`args.data_frac`: see `LiveCode.config_values`)
@@ -495,17 +537,51 @@ class LiveCode:
             if found is None or len(found) != len(pattern.findall(module.text)):
                 return UNKNOWN
             values.update(found)
+        options: dict[int, int] = {}  # id of a module -> the mentions its `add_argument("--name", ...)` make
         if not values:
-            return UNKNOWN
+            found = self.option_defaults(name)
+            if found is None:
+                return UNKNOWN
+            values, options = found
         read = re.compile(r"\.\s*" + re.escape(name) + r"\b(?!\s*(?:=[^=]|[-+*/%&|^]=))")
         for module in other_modules:
-            if name in module.text and len(read.findall(module.text)) != len(pattern.findall(module.text)):
+            if name in module.text and len(read.findall(module.text)) + options.get(id(module), 0) != len(
+                pattern.findall(module.text)
+            ):
                 return UNKNOWN  # set, passed or named elsewhere (`args.data_frac = 0.1`, `--data_frac`)
         if any(pattern.search(module.text) for module in self.graph.cells.values()):
             return UNKNOWN
         if any(pattern.search(text) or name.replace("_", "-") in text for text in self.texts()):
             return UNKNOWN
         return frozenset(values)
+
+    def option_defaults(self, name: str) -> tuple[set, dict[int, int]] | None:
+        """The defaults of the command-line option `--name` (`add_argument("--generate_samples",
+        action="store_true")` is False): what `args.name` is in a run that does not pass it, and no script,
+        config or doc of the repository passes it (see `_config_values_of`). With, per module, how many mentions
+        of the name its definitions make. None when an option of that name is defined any other way."""
+        flags = {f"--{name}", f"--{name.replace('_', '-')}"}
+        values: set = set()
+        options: dict[int, int] = {}
+        for module in self._modules_by_folder[1]:
+            if name not in module.text or "add_argument" not in module.text or module.tree is None:
+                continue
+            for node in ast.walk(module.tree):
+                if node.__class__ is not ast.Call or node.func.__class__ is not ast.Attribute:
+                    continue
+                if node.func.attr != "add_argument":
+                    continue
+                given = {a.value for a in node.args if a.__class__ is ast.Constant and isinstance(a.value, str)}
+                dest = next((k.value for k in node.keywords if k.arg == "dest"), None)
+                if not (given & flags) and not (dest.__class__ is ast.Constant and dest.value == name):
+                    continue
+                default = option_default(node)
+                if default is UNKNOWN:
+                    return None
+                values |= default
+                segment = ast.get_source_segment(module.text, node) or ""
+                options[id(module)] = options.get(id(module), 0) + len(re.findall(rf"\b{re.escape(name)}\b", segment))
+        return (values, options) if values else None
 
     def mentioned(self, name: str, unit: Unit, function) -> bool:
         """Is parameter `name` of `function` written anywhere but in the function itself: in other code (a keyword
@@ -795,8 +871,8 @@ class _Entry:
 
 
 def literal_settings(module, name: str) -> list | None:
-    """The literal values a config module gives `name`: dict entries (`'name': 1.`), `cfg['name'] = 1.` and
-    `name = 1.`; None when one of them is not a literal."""
+    """The literal values a config module gives `name`: dict entries (`'name': 1.`), `cfg['name'] = 1.`,
+    `cfg.name = 1.` and `name = 1.`; None when one of them is not a literal."""
     if module.tree is None:
         return None
     found: list = []
@@ -816,7 +892,9 @@ def literal_settings(module, name: str) -> list | None:
             target, value = node.target, node.value
         else:
             continue
-        named = target.__class__ is ast.Name and target.id == name
+        named = (target.__class__ is ast.Name and target.id == name) or (
+            target.__class__ is ast.Attribute and target.attr == name  # `cfg.data_sample = -1`
+        )
         keyed = (
             target.__class__ is ast.Subscript and target.slice.__class__ is ast.Constant and target.slice.value == name
         )
@@ -827,6 +905,25 @@ def literal_settings(module, name: str) -> list | None:
             return None
         found.append(literal)
     return found
+
+
+def option_default(call: ast.Call) -> frozenset | None:
+    """What an `add_argument(...)` option is when the command line leaves it out: `store_true` is False,
+    `store_false` True, else its literal `default=` (None when absent); None for any other action."""
+    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+    if len(keywords) != len(call.keywords):
+        return UNKNOWN  # `**options`
+    action = keywords.get("action")
+    if action is not None and not (
+        action.__class__ is ast.Constant and action.value in ("store", "store_true", "store_false")
+    ):
+        return UNKNOWN
+    if "default" in keywords:
+        known, value = constant(keywords["default"])
+        return frozenset({value}) if known else UNKNOWN
+    if action is not None and action.value in ("store_true", "store_false"):
+        return frozenset({action.value == "store_false"})
+    return frozenset({None})
 
 
 def truth_tested(scope: Scope | None) -> frozenset[ast.AST]:
