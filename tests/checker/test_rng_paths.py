@@ -130,7 +130,8 @@ if __name__ == "__main__":
 
 @pytest.mark.parametrize("value, reported", [("-1", False), ("1000", True)])
 def test_a_config_attribute_every_config_sets_off_keeps_its_draw_from_running(make_repo, value, reported):
-    config = f"from types import SimpleNamespace\n\ncfg = SimpleNamespace()\ncfg.train_df = 'a.csv'\ncfg.data_sample = {value}\n"
+    config = "from types import SimpleNamespace\n\ncfg = SimpleNamespace()\ncfg.train_df = 'a.csv'\n"
+    config += f"cfg.data_sample = {value}\n"
     root = make_repo({"configs/__init__.py": "", "configs/default_config.py": config, "train.py": SAMPLED})
     assert [p for _, p, _ in rng(root, select="RNG005")] == (["train.py"] if reported else [])
 
