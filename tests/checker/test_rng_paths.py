@@ -195,3 +195,27 @@ def test_pretrained_keras_applications_draw_no_initial_weights(make_repo):
     scratch = ["model = Xception(weights=None)\n", "model.fit(X, y)\n"]
     (message,) = [f["message"] for f in findings(make_repo({"nb.ipynb": notebook(imports, scratch)}), select="RNG001")]
     assert "the initial weights of Xception(...)" in message
+
+
+def test_a_notebook_model_trained_in_a_notebook_function_is_named_by_the_model_made_before(make_repo):
+    base = "from torch import nn\n\n\nclass Base(nn.Module):\n    pass\n\n\nclass Scaler(nn.Module):\n    pass\n"
+    cells = [
+        ["import torch\n", "from gplib.models import Base, Scaler\n"],
+        [
+            "class GP(Base):\n",
+            "    def __init__(self):\n",
+            "        super().__init__()\n",
+            "        self.s = Scaler()\n",
+        ],
+        ["model = GP()\n"],
+        [
+            "def train():\n",
+            "    optimizer = torch.optim.Adam(model.parameters())\n",
+            "    model(1).backward()\n",
+            "    optimizer.step()\n",
+        ],
+        ["train()\n"],
+    ]
+    root = make_repo({"gplib/__init__.py": "", "gplib/models.py": base, "nb.ipynb": notebook(*cells)})
+    (message,) = [f["message"] for f in findings(root, select="RNG001")]
+    assert "the initial weights of GP(...) at nb.ipynb:cell 4:line 1" in message

@@ -1280,7 +1280,8 @@ class RandomnessScanner:
         return args is not None and receiver.id in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
 
     def notebook_models(self, path: str) -> dict[str, frozenset[str]]:
-        """Name -> library of the model classes a notebook's cells define (`class CBoW(torch.nn.Module):`)."""
+        """Name -> library of the model classes a notebook's cells define (`class CBoW(torch.nn.Module):`, or a
+        subclass of a project's model class)."""
         found = self._notebook_models.get(path)
         if found is None:
             found = self._notebook_models[path] = {}
@@ -1293,7 +1294,12 @@ class RandomnessScanner:
                     bases = {module.qualname(base) for base in node.bases}
                     if node.name.endswith(T.NOT_MODEL_SUFFIXES):
                         continue
-                    if bases & T.TORCH_MODEL_BASES:
+                    if bases & T.TORCH_MODEL_BASES or any(
+                        target is not None
+                        and target.kind == "class"
+                        and self.graph.ancestors(target) & T.TORCH_MODEL_BASES
+                        for target in (self.graph.resolve_load(cell, base) for base in node.bases)
+                    ):  # `class GPRegressionModel(gpytorch.models.ExactGP)`, a project model class's subclass
                         found[node.name] = frozenset({"torch"})
                     elif bases & T.KERAS_MODEL_BASES:
                         found[node.name] = frozenset({"tensorflow"})
@@ -1732,7 +1738,7 @@ def summarize(
             training = {}
     for lib in training:
         if lib in models:  # trained weights start from the initial ones drawn when the model is made: name that draw
-            made = trained_model(models[lib], training[lib][0])
+            made = trained_model(models[lib], training[lib][0], lambda unit: notebook_cell(graph, unit))
             if made.kind == "model-draw":
                 what = f"the dropout of {made.what}"
             elif made.kind == "model-wrapper":
@@ -1743,25 +1749,26 @@ def summarize(
     return result
 
 
-def trained_model(models: list[Event], trains: Event) -> Event:
+def trained_model(models: list[Event], trains: Event, cell_of=lambda unit: None) -> Event:
     """The draw that names a trained model's initial weights: the model made last before the training starts in
     the same code (`model = TransformerClassifier(...)` in the cell before the optimizer, not a `temp_mha =
-    MultiHeadAttention(...)` tried out earlier), else the first model made; else the first layer made, in source
-    order within its code (the `tf.keras.Sequential(...)` holding the layers, a `Dense(10)(x)` before the
-    `keras.Model(...)` that holds it), else dropout."""
+    MultiHeadAttention(...)` tried out earlier; `cell_of` gives the cell of a notebook's cell or function), else
+    the first model made; else the first layer made, in source order within its code (the
+    `tf.keras.Sequential(...)` holding the layers, a `Dense(10)(x)` before the `keras.Model(...)` that holds it),
+    else dropout."""
     best = min(MODEL_KINDS.index(event.kind) for event in models)
     candidates = [event for event in models if MODEL_KINDS.index(event.kind) == best]
     same = best == 0 and trains.unit.kind in ("cell", "function")  # library layers: the first made
 
     def position(event: Event) -> tuple[int, int]:
-        return (int(event.unit.name) if event.unit.kind == "cell" else 0, event.line)
+        return (cell_of(event.unit) or 0, event.line)
 
     before = [
         event
         for event in candidates
         if same
         and event.unit.path == trains.unit.path
-        and (event.unit == trains.unit or (event.unit.kind == "cell" and trains.unit.kind == "cell"))
+        and (event.unit == trains.unit or (cell_of(event.unit) is not None and cell_of(trains.unit) is not None))
         and position(event) <= position(trains)
     ]
     if before:
@@ -1769,6 +1776,22 @@ def trained_model(models: list[Event], trains: Event) -> Event:
     # the first made, in source order within its code (`Dense(10)(x)` nested in a statement before `keras.Model(...)`)
     first = candidates[0]
     return min((e for e in candidates if e.unit == first.unit), key=lambda e: (e.line, e.column))
+
+
+def notebook_cell(graph: CallGraph, unit: Unit) -> int | None:
+    """The number of the notebook cell a unit is, or defines it (a function or method a cell defines), else None."""
+    if unit.kind == "cell":
+        return int(unit.name)
+    if unit.kind != "function" or unit.path not in graph.notebook_cells:
+        return None
+    top = unit.name.partition(".")[0]
+    for cell in graph.notebook_cells[unit.path]:
+        module = graph.source(cell)
+        tree = module.tree if module is not None else None
+        for statement in tree.body if tree is not None else ():
+            if statement.__class__ in (*DEF_NODES, ast.ClassDef) and statement.name == top:
+                return int(cell.name)
+    return None
 
 
 def in_model_method(graph: CallGraph, unit: Unit) -> bool:
