@@ -537,51 +537,17 @@ class LiveCode:
             if found is None or len(found) != len(pattern.findall(module.text)):
                 return UNKNOWN
             values.update(found)
-        options: dict[int, int] = {}  # id of a module -> the mentions its `add_argument("--name", ...)` make
         if not values:
-            found = self.option_defaults(name)
-            if found is None:
-                return UNKNOWN
-            values, options = found
+            return UNKNOWN
         read = re.compile(r"\.\s*" + re.escape(name) + r"\b(?!\s*(?:=[^=]|[-+*/%&|^]=))")
         for module in other_modules:
-            if name in module.text and len(read.findall(module.text)) + options.get(id(module), 0) != len(
-                pattern.findall(module.text)
-            ):
+            if name in module.text and len(read.findall(module.text)) != len(pattern.findall(module.text)):
                 return UNKNOWN  # set, passed or named elsewhere (`args.data_frac = 0.1`, `--data_frac`)
         if any(pattern.search(module.text) for module in self.graph.cells.values()):
             return UNKNOWN
         if any(pattern.search(text) or name.replace("_", "-") in text for text in self.texts()):
             return UNKNOWN
         return frozenset(values)
-
-    def option_defaults(self, name: str) -> tuple[set, dict[int, int]] | None:
-        """The defaults of the command-line option `--name` (`add_argument("--generate_samples",
-        action="store_true")` is False): what `args.name` is in a run that does not pass it, and no script,
-        config or doc of the repository passes it (see `_config_values_of`). With, per module, how many mentions
-        of the name its definitions make. None when an option of that name is defined any other way."""
-        flags = {f"--{name}", f"--{name.replace('_', '-')}"}
-        values: set = set()
-        options: dict[int, int] = {}
-        for module in self._modules_by_folder[1]:
-            if name not in module.text or "add_argument" not in module.text or module.tree is None:
-                continue
-            for node in ast.walk(module.tree):
-                if node.__class__ is not ast.Call or node.func.__class__ is not ast.Attribute:
-                    continue
-                if node.func.attr != "add_argument":
-                    continue
-                given = {a.value for a in node.args if a.__class__ is ast.Constant and isinstance(a.value, str)}
-                dest = next((k.value for k in node.keywords if k.arg == "dest"), None)
-                if not (given & flags) and not (dest.__class__ is ast.Constant and dest.value == name):
-                    continue
-                default = option_default(node)
-                if default is UNKNOWN:
-                    return None
-                values |= default
-                segment = ast.get_source_segment(module.text, node) or ""
-                options[id(module)] = options.get(id(module), 0) + len(re.findall(rf"\b{re.escape(name)}\b", segment))
-        return (values, options) if values else None
 
     def mentioned(self, name: str, unit: Unit, function) -> bool:
         """Is parameter `name` of `function` written anywhere but in the function itself: in other code (a keyword
@@ -905,25 +871,6 @@ def literal_settings(module, name: str) -> list | None:
             return None
         found.append(literal)
     return found
-
-
-def option_default(call: ast.Call) -> frozenset | None:
-    """What an `add_argument(...)` option is when the command line leaves it out: `store_true` is False,
-    `store_false` True, else its literal `default=` (None when absent); None for any other action."""
-    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
-    if len(keywords) != len(call.keywords):
-        return UNKNOWN  # `**options`
-    action = keywords.get("action")
-    if action is not None and not (
-        action.__class__ is ast.Constant and action.value in ("store", "store_true", "store_false")
-    ):
-        return UNKNOWN
-    if "default" in keywords:
-        known, value = constant(keywords["default"])
-        return frozenset({value}) if known else UNKNOWN
-    if action is not None and action.value in ("store_true", "store_false"):
-        return frozenset({action.value == "store_false"})
-    return frozenset({None})
 
 
 def truth_tested(scope: Scope | None) -> frozenset[ast.AST]:
