@@ -576,7 +576,7 @@ def test_rng004_sklearn_without_random_state(make_repo):
     )
     found = findings(root, select="RNG004")
     assert [(f["path"], f["line"]) for f in found] == [("src/model.py", n) for n in (9, 13, 14, 17, 18)]
-    assert "model_selection.train_test_split() without random_state" in found[0]["message"]
+    assert "model_selection.train_test_split(...) without random_state" in found[0]["message"]
     assert "(random_state=None)" in found[2]["message"]
 
 
@@ -594,7 +594,7 @@ def test_rng004_calls_nested_on_one_line_are_one_finding(make_repo):
     )
     found = findings(root, select="RNG004")
     assert [f["line"] for f in found] == [4, 5]
-    assert found[0]["message"].startswith("RandomizedSearchCV() without random_state")
+    assert found[0]["message"].startswith("RandomizedSearchCV(...) without random_state")
     assert found[0]["message"].endswith("(also GradientBoostingClassifier() on this line)")
     assert "also" not in found[1]["message"]
 
@@ -1137,3 +1137,52 @@ def test_rng001_a_draw_formatted_into_an_identifier_is_no_use(make_repo):
     ):
         source = f"import random\n\nif __name__ == '__main__':\n    {used}\n"
         assert [f["code"] for f in findings(make_repo({"run.py": source}), select="RNG001")] == ["RNG001"], used
+
+
+def test_rng004_liblinear_draws_only_in_its_coordinate_descent_solvers(make_repo):
+    root = make_repo(
+        {
+            "train.py": """
+            from sklearn.linear_model import LogisticRegression
+
+            def fit(X, y, penalty):
+                LogisticRegression(solver="liblinear").fit(X, y)
+                LogisticRegression(C=1.0, solver="liblinear", penalty="l2", dual=False).fit(X, y)
+                LogisticRegression(solver="liblinear", penalty="l1").fit(X, y)
+                LogisticRegression(solver="liblinear", dual=True).fit(X, y)
+                LogisticRegression(solver="liblinear", penalty=penalty).fit(X, y)
+                LogisticRegression(solver="sag").fit(X, y)
+                LogisticRegression(max_iter=1000).fit(X, y)
+            """,
+        }
+    )
+    found = findings(root, select="RNG004")
+    assert [f["line"] for f in found] == [6, 7, 8, 9]
+    assert found[0]["message"].startswith("LogisticRegression(...) without random_state")
+
+
+def test_rng004_in_library_code_is_info_and_in_its_scripts_a_warning(make_repo):
+    files = {
+        "pyproject.toml": '[project]\nname = "gpkit"\n\n[tool.reprocheck]\nproject-type = "library"\n',
+        "gpkit/__init__.py": "",
+        "gpkit/kernel.py": """
+            from sklearn.mixture import GaussianMixture
+
+            def initialize_from_data(x, k):
+                return GaussianMixture(n_components=k).fit(x).means_
+            """,
+        "train.py": """
+            from sklearn.cluster import KMeans
+            from gpkit.kernel import initialize_from_data
+
+            if __name__ == "__main__":
+                initialize_from_data([[0.0], [1.0]], 2)
+                KMeans(n_clusters=2).fit([[0.0], [1.0]])
+            """,
+    }
+    found = findings(make_repo(files), select="RNG004")
+    assert [(f["path"], f["severity"]) for f in found] == [("gpkit/kernel.py", "info"), ("train.py", "warning")]
+    assert "in library code" in found[0]["message"]
+    files["pyproject.toml"] = '[project]\nname = "gpkit"\n'
+    found = findings(make_repo(files), select="RNG004")
+    assert [(f["path"], f["severity"]) for f in found] == [("gpkit/kernel.py", "warning"), ("train.py", "warning")]

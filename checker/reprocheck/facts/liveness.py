@@ -18,7 +18,9 @@ What is decided, statically and per entry point:
 - `self.training` (a torch module's mode) is off in an entry point that puts a model in evaluation mode
   (`model.eval()`) and never trains (`.train()`, `.backward()`, an optimizer's `.step()`, `.fit()`);
 - tests are names, `not`, `and`/`or`, `:=` and one comparison with a constant (`==`, `!=`, `<`, `in`, `is`,
-  ...); anything else (other attributes, calls, subscripts) is undecided, so the branch counts.
+  ...); anything else (other attributes, calls, subscripts) is undecided, so the branch counts;
+- a CI-only environment variable (`"CI" in os.environ`, `os.environ.get("CI")`) is unset: the smoke-test branch
+  of a tutorial is not what a run takes.
 """
 
 from __future__ import annotations
@@ -197,6 +199,11 @@ def decide(test: ast.expr, lookup) -> bool | None:
         if stop in results:
             return stop
         return (not stop) if all(r is not None for r in results) else None
+    if cls is ast.Compare or cls is ast.Call:
+        found = ci_variable_values(test)
+        if found is not None:
+            truths = {bool(v) for v in found}
+            return truths.pop() if len(truths) == 1 else None
     if cls is ast.Compare and len(test.ops) == 1 and test.ops[0].__class__ in COMPARISONS:
         left, right = values_of(test.left, lookup), values_of(test.comparators[0], lookup)
         if left is UNKNOWN or right is UNKNOWN:
@@ -210,13 +217,48 @@ def decide(test: ast.expr, lookup) -> bool | None:
     return None
 
 
+# Environment variables that only a continuous-integration service (or a project's own smoke test) sets: a run
+# someone makes to get results has them unset (`smoke_test = ("CI" in os.environ)` in a tutorial notebook).
+CI_VARIABLES: Final = frozenset({"CI", "GITHUB_ACTIONS", "TRAVIS", "GITLAB_CI", "SMOKE_TEST"})
+ENVIRONMENT_MAPS: Final = frozenset({"os.environ", "environ"})
+ENVIRONMENT_GETTERS: Final = frozenset({"os.environ.get", "environ.get", "os.getenv", "getenv"})
+
+
+def ci_variable_values(expr: ast.expr) -> frozenset | None:
+    """The values a read of a CI-only environment variable has in a run outside CI: `"CI" in os.environ` is
+    False, `os.environ.get("CI")` is None (or the default given), else None (not such a read)."""
+    cls = expr.__class__
+    if cls is ast.Compare and len(expr.ops) == 1 and expr.ops[0].__class__ in (ast.In, ast.NotIn):
+        left = expr.left
+        if (
+            left.__class__ is ast.Constant
+            and left.value in CI_VARIABLES
+            and reference_key(expr.comparators[0]) in ENVIRONMENT_MAPS
+        ):
+            return frozenset({expr.ops[0].__class__ is ast.NotIn})
+        return None
+    if cls is ast.Call and reference_key(expr.func) in ENVIRONMENT_GETTERS and expr.args and not expr.keywords:
+        name = expr.args[0]
+        if name.__class__ is ast.Constant and name.value in CI_VARIABLES and len(expr.args) <= 2:
+            if len(expr.args) == 1:
+                return frozenset({None})
+            known, value = constant(expr.args[1])
+            return frozenset({value}) if known else None
+    return None
+
+
 def values_of(expr: ast.expr, lookup) -> frozenset | None:
     """The values an expression may have: a literal, a flag's values (a name, `self.x`), else the truth of a
-    decidable test (`self.augment and not self.rect`), else unknown."""
+    decidable test (`self.augment and not self.rect`), else unknown. A CI-only environment variable is unset
+    (see `ci_variable_values`): the branch a CI smoke test takes is not the one a run takes."""
     known, value = constant(expr)
     if known:
         return frozenset({value})
     cls = expr.__class__
+    if cls is ast.Compare or cls is ast.Call:
+        found = ci_variable_values(expr)
+        if found is not None:
+            return found
     if cls is ast.Name or cls is ast.Attribute:
         key = reference_key(expr)
         # a name, `self.x`, or an option read off an object (`args.data_frac`: see `LiveCode.config_values`)
@@ -795,8 +837,8 @@ class _Entry:
 
 
 def literal_settings(module, name: str) -> list | None:
-    """The literal values a config module gives `name`: dict entries (`'name': 1.`), `cfg['name'] = 1.` and
-    `name = 1.`; None when one of them is not a literal."""
+    """The literal values a config module gives `name`: dict entries (`'name': 1.`), `cfg['name'] = 1.`,
+    `cfg.name = 1.` and `name = 1.`; None when one of them is not a literal."""
     if module.tree is None:
         return None
     found: list = []
@@ -816,7 +858,9 @@ def literal_settings(module, name: str) -> list | None:
             target, value = node.target, node.value
         else:
             continue
-        named = target.__class__ is ast.Name and target.id == name
+        named = (target.__class__ is ast.Name and target.id == name) or (
+            target.__class__ is ast.Attribute and target.attr == name  # `cfg.data_sample = -1`
+        )
         keyed = (
             target.__class__ is ast.Subscript and target.slice.__class__ is ast.Constant and target.slice.value == name
         )

@@ -540,6 +540,84 @@ def killed_before_read(name: str, statements: list[ast.stmt]) -> bool:
     return False
 
 
+def loaded_over_draws(statements: list[ast.stmt], is_draw) -> frozenset[ast.Call]:
+    """Draws whose value only builds a model whose state is loaded afterwards: `inducing_points =
+    torch.randn(500, 18)`, `model = GPModel(inducing_points)`, then `model.load_state_dict(state)` replaces the
+    drawn parameters. The drawn name is bound once and read nowhere else; the model is bound by that call (and
+    moved: `model = model.cuda()`)."""
+    bound: dict[str, list[ast.Assign]] = {}
+    loads: dict[str, list[ast.Name]] = {}
+    loaded: dict[str, int] = {}  # model name -> the index of the first statement that loads its state
+    parents: dict[int, ast.AST] = {}
+    for index, statement in enumerate(statements):
+        stack: list[ast.AST] = [statement]
+        while stack:
+            node = stack.pop()
+            cls = node.__class__
+            if cls in SCOPES and cls is not ast.Lambda:
+                bound.setdefault(node.name, []).append(node)
+                continue  # a definition: the names in it are its own
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+                stack.append(child)
+            if cls is ast.Assign:
+                for target in node.targets:
+                    for name in ast.walk(target):
+                        if name.__class__ is ast.Name:
+                            bound.setdefault(name.id, []).append(node)
+            elif cls is ast.Name and node.ctx.__class__ is ast.Load:
+                loads.setdefault(node.id, []).append(node)
+            elif (
+                cls is ast.Call
+                and node.func.__class__ is ast.Attribute
+                and node.func.attr in T.WEIGHT_LOADING_METHODS
+                and node.func.value.__class__ is ast.Name
+            ):
+                loaded.setdefault(node.func.value.id, index)
+    if not loaded:
+        return frozenset()
+    found: set[ast.Call] = set()
+    for index, statement in enumerate(statements):
+        if statement.__class__ is not ast.Assign or len(statement.targets) != 1:
+            continue
+        target = statement.targets[0]
+        if target.__class__ is not ast.Name or len(bound.get(target.id, ())) != 1:
+            continue
+        draws = [call for call in value_draws(statement.value) if is_draw(call)]
+        uses = loads.get(target.id, [])
+        if draws and uses and all(builds_loaded_model(use, parents, bound, loaded, index) for use in uses):
+            found.update(draws)
+    return frozenset(found)
+
+
+def builds_loaded_model(use: ast.Name, parents: dict[int, ast.AST], bound, loaded, after: int) -> bool:
+    """Is `use` an argument of the call that makes a model (`model = GPModel(inducing_points=x)`) whose state a
+    later statement loads?"""
+    parent = parents.get(id(use))
+    if parent.__class__ is ast.keyword:
+        parent = parents.get(id(parent))
+    if parent.__class__ is not ast.Call or parent.func is use:
+        return False
+    assign = parents.get(id(parent))
+    if assign.__class__ is not ast.Assign or len(assign.targets) != 1 or assign.targets[0].__class__ is not ast.Name:
+        return False
+    model = assign.targets[0].id
+    others = [other for other in bound.get(model, ()) if other is not assign]
+    return loaded.get(model, -1) > after and all(moves(other, model) for other in others)
+
+
+def moves(assign: ast.Assign, name: str) -> bool:
+    """`model = model.cuda()`, `model = model.to(device)`: the same object, moved."""
+    value = assign.value
+    return (
+        value.__class__ is ast.Call
+        and value.func.__class__ is ast.Attribute
+        and value.func.attr in ("cuda", "to", "cpu", "eval", "double", "float", "half")
+        and value.func.value.__class__ is ast.Name
+        and value.func.value.id == name
+    )
+
+
 DEF_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 MAX_NOTEBOOK_DEPTH = 3  # functions followed back when a notebook function passes its parameter on
 
@@ -548,8 +626,10 @@ class NotebookFunctions:
     """Branches of the functions a notebook defines (at a cell's top level) that none of its calls takes: `if
     measure == "random":` in `transition(measure, N)` where every call, in the cells or in other notebook
     functions, passes another literal (followed back through a parameter passed on, `plot(measure="legs")` ->
-    `transition(measure, N)`, and top-level names the notebook assigns once to a literal). `dead` holds the calls
-    in those branches. A function the notebook names other than by calling it, or defines twice, is not judged."""
+    `transition(measure, N)`, and top-level names the notebook assigns once to a literal), and branches of the
+    cells' top level that no run takes (`if smoke_test:` where `smoke_test = "CI" in os.environ`), and draws that
+    only build a model whose state is loaded afterwards (see `loaded_over_draws`). `dead` holds the calls in those
+    branches. A function the notebook names other than by calling it, or defines twice, is not judged."""
 
     def __init__(self, graph: CallGraph, path: str):
         self.functions: dict[str, ast.AST] = {}
@@ -570,10 +650,18 @@ class NotebookFunctions:
         for name, count in defined.items():
             if count > 1:
                 self.functions.pop(name, None)
-        self.dead: frozenset[ast.Call] = frozenset()
+        dead: set[ast.Call] = set()
+        for module in modules:  # the cells' own branches: `if smoke_test:` where `smoke_test = "CI" in os.environ`
+            if module.tree is not None and any(statement.__class__ is ast.If for statement in module.tree.body):
+                for guard in read_scope(list(module.tree.body)).guards:
+                    truth = decide(guard.test, lambda key: self.name_values(None, key, 0))
+                    if truth is not None and truth != guard.runs_if:
+                        dead.update(node for node in guard.nodes if node.__class__ is ast.Call)
+        statements = [statement for module in modules if module.tree is not None for statement in module.tree.body]
+        dead |= loaded_over_draws(statements, lambda call: True)
+        self.dead: frozenset[ast.Call] = frozenset(dead)
         if not self.functions:
             return
-        dead: set[ast.Call] = set()
         for name, function in self.functions.items():
             if name in self.handed or name not in self.calls:
                 continue
@@ -1122,7 +1210,7 @@ class RandomnessScanner:
         found = drawn_for_show(module, code)
         if unit.kind == "cell":
             found = found | self.notebook_shown(unit.path)
-            if module.tree is not None and any(node.__class__ in DEF_NODES for node in module.tree.body):
+            if module.tree is not None:
                 found = found | self.notebook_functions(unit.path).dead
         if unit.kind in ("function", "cell") and "def " in module.text:
             functions = self.defined_functions(unit, module)
@@ -1192,7 +1280,8 @@ class RandomnessScanner:
         return args is not None and receiver.id in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
 
     def notebook_models(self, path: str) -> dict[str, frozenset[str]]:
-        """Name -> library of the model classes a notebook's cells define (`class CBoW(torch.nn.Module):`)."""
+        """Name -> library of the model classes a notebook's cells define (`class CBoW(torch.nn.Module):`, or a
+        subclass of a project's model class)."""
         found = self._notebook_models.get(path)
         if found is None:
             found = self._notebook_models[path] = {}
@@ -1205,7 +1294,12 @@ class RandomnessScanner:
                     bases = {module.qualname(base) for base in node.bases}
                     if node.name.endswith(T.NOT_MODEL_SUFFIXES):
                         continue
-                    if bases & T.TORCH_MODEL_BASES:
+                    if bases & T.TORCH_MODEL_BASES or any(
+                        target is not None
+                        and target.kind == "class"
+                        and self.graph.ancestors(target) & T.TORCH_MODEL_BASES
+                        for target in (self.graph.resolve_load(cell, base) for base in node.bases)
+                    ):  # `class GPRegressionModel(gpytorch.models.ExactGP)`, a project model class's subclass
                         found[node.name] = frozenset({"torch"})
                     elif bases & T.KERAS_MODEL_BASES:
                         found[node.name] = frozenset({"tensorflow"})
@@ -1221,7 +1315,7 @@ class RandomnessScanner:
     def classify(
         self, unit: Unit, module: PyModule, call: ast.Call, memos=None, objects: LibraryObjects | None = None
     ) -> list[tuple[str, frozenset[str]]]:
-        qualified = module.qualname(call.func)
+        qualified = self.graph.star_qualname(module, unit.path, call.func)
         if qualified is not None:
             if objects is not None and qualified in T.GENERATOR_FACTORIES:
                 if objects.seeded_later(call):
@@ -1313,14 +1407,39 @@ class RandomnessScanner:
         if qualified == "timm.create_model" or (
             qualified.startswith(T.TORCH_MODEL_PREFIXES) and is_capitalized_tail(qualified) and makes_weights(qualified)
         ):
+            if pretrained(qualified, call):
+                return []  # `timm.create_model(name, pretrained=True)`: trained weights, downloaded, no draw
             if T.WEIGHTLESS_TORCH_MODULES.match(qualified):
                 return []  # a loss, an activation or a container: no initial weights to draw
             if qualified.endswith(T.MODEL_WRAPPER_SUFFIXES):
                 return [("model-wrapper", frozenset({"torch"}))]  # `nn.DataParallel(model)`: the model's weights
             return [("model", frozenset({"torch"}))]
         if qualified.startswith(T.KERAS_MODEL_PREFIXES) and is_capitalized_tail(qualified) and makes_weights(qualified):
+            if pretrained(qualified, call):
+                return []  # `Xception(weights="imagenet")`: trained weights, downloaded, no draw
+            if T.WEIGHTLESS_KERAS_LAYERS.match(qualified):
+                return []  # `keras.Input(shape)`, `GlobalAveragePooling2D()`: no weights to draw
             return [("model", frozenset({"tensorflow"}))]
         return []
+
+
+def pretrained(qualified: str, call: ast.Call) -> bool:
+    """Is a model made with pretrained weights, so that making it draws nothing: a Keras application unless
+    `weights=None` (its default is "imagenet"; `include_top=False` leaves no head to draw), or `pretrained=True`
+    without a new `num_classes` (timm draws a new classifier head for one) or `weights=<not None>` on a torch
+    model."""
+    if has_star_kwargs(call):
+        return False
+    weights = keyword(call, "weights")
+    if ".applications." in qualified:
+        weights = argument(call, "weights", 1)
+        return not is_none(weights)
+    if keyword(call, "num_classes") is not None:
+        return False
+    flag = keyword(call, "pretrained")
+    if flag is not None:
+        return isinstance(flag, ast.Constant) and flag.value is True
+    return weights is not None and not is_none(weights)
 
 
 class LibraryObjects:
@@ -1503,7 +1622,7 @@ def seeded_draws(
             call = statement.value if statement.__class__ is ast.Expr else None
             if call.__class__ is not ast.Call:
                 continue
-            qualified = module.qualname(call.func)
+            qualified = graph.star_qualname(module, unit.path, call.func)
             seeds = seeder_libraries(qualified, seed_functions) if qualified else None
             seed = seed_argument(call)
             if not seeds or seed is None or is_none(seed) or qualified in T.ENTROPY_SEEDERS:
@@ -1619,7 +1738,7 @@ def summarize(
             training = {}
     for lib in training:
         if lib in models:  # trained weights start from the initial ones drawn when the model is made: name that draw
-            made = trained_model(models[lib], training[lib][0])
+            made = trained_model(models[lib], training[lib][0], lambda unit: notebook_cell(graph, unit))
             if made.kind == "model-draw":
                 what = f"the dropout of {made.what}"
             elif made.kind == "model-wrapper":
@@ -1630,27 +1749,49 @@ def summarize(
     return result
 
 
-def trained_model(models: list[Event], trains: Event) -> Event:
+def trained_model(models: list[Event], trains: Event, cell_of=lambda unit: None) -> Event:
     """The draw that names a trained model's initial weights: the model made last before the training starts in
     the same code (`model = TransformerClassifier(...)` in the cell before the optimizer, not a `temp_mha =
-    MultiHeadAttention(...)` tried out earlier), else the first model made; else the first layer made (the
-    `tf.keras.Sequential(...)` holding the layers), else dropout."""
+    MultiHeadAttention(...)` tried out earlier; `cell_of` gives the cell of a notebook's cell or function), else
+    the first model made; else the first layer made, in source order within its code (the
+    `tf.keras.Sequential(...)` holding the layers, a `Dense(10)(x)` before the `keras.Model(...)` that holds it),
+    else dropout."""
     best = min(MODEL_KINDS.index(event.kind) for event in models)
     candidates = [event for event in models if MODEL_KINDS.index(event.kind) == best]
     same = best == 0 and trains.unit.kind in ("cell", "function")  # library layers: the first made
 
     def position(event: Event) -> tuple[int, int]:
-        return (int(event.unit.name) if event.unit.kind == "cell" else 0, event.line)
+        return (cell_of(event.unit) or 0, event.line)
 
     before = [
         event
         for event in candidates
         if same
         and event.unit.path == trains.unit.path
-        and (event.unit == trains.unit or (event.unit.kind == "cell" and trains.unit.kind == "cell"))
+        and (event.unit == trains.unit or (cell_of(event.unit) is not None and cell_of(trains.unit) is not None))
         and position(event) <= position(trains)
     ]
-    return max(before, key=position) if before else candidates[0]
+    if before:
+        return max(before, key=position)
+    # the first made, in source order within its code (`Dense(10)(x)` nested in a statement before `keras.Model(...)`)
+    first = candidates[0]
+    return min((e for e in candidates if e.unit == first.unit), key=lambda e: (e.line, e.column))
+
+
+def notebook_cell(graph: CallGraph, unit: Unit) -> int | None:
+    """The number of the notebook cell a unit is, or defines it (a function or method a cell defines), else None."""
+    if unit.kind == "cell":
+        return int(unit.name)
+    if unit.kind != "function" or unit.path not in graph.notebook_cells:
+        return None
+    top = unit.name.partition(".")[0]
+    for cell in graph.notebook_cells[unit.path]:
+        module = graph.source(cell)
+        tree = module.tree if module is not None else None
+        for statement in tree.body if tree is not None else ():
+            if statement.__class__ in (*DEF_NODES, ast.ClassDef) and statement.name == top:
+                return int(cell.name)
+    return None
 
 
 def in_model_method(graph: CallGraph, unit: Unit) -> bool:

@@ -472,6 +472,7 @@ class CallGraph:
         self._subclass_files: dict[str, list[str]] = {}
         self._overrides: dict[Unit, list[tuple[Unit, Unit]]] = {}
         self._base_index: dict[str, set[tuple[str, str]]] | None = None
+        self._star_bound: dict[tuple[tuple[str, ...], str, str], str | None] = {}
 
     # -- code of a unit ---------------------------------------------------------------------------
     def source(self, unit: Unit) -> PyModule | None:
@@ -592,6 +593,43 @@ class CallGraph:
             if found is not None:
                 return found
         return None
+
+    def star_qualname(self, module: PyModule, near: str, node: ast.AST) -> str | None:
+        """:meth:`PyModule.qualname`, also through `from config import *` of a project module that imports the
+        name (`import numpy as np` in config.py makes `np.random.seed(0)` here `numpy.random.seed`)."""
+        qualified = module.qualname(node)
+        if qualified is not None or not module.star_imports:
+            return qualified
+        attrs: list[str] = []
+        while node.__class__ is ast.Attribute:
+            attrs.append(node.attr)
+            node = node.value
+        if node.__class__ is not ast.Name:
+            return None
+        base = self.star_binding(module.star_imports, near, node.id, 0)
+        return ".".join([base, *reversed(attrs)]) if base is not None else None
+
+    def star_binding(self, stars: tuple[str, ...], near: str, name: str, depth: int) -> str | None:
+        """What an import in one of the starred project modules binds `name` to (exported names only: no leading
+        underscore, and listed in a literal `__all__` where the module has one), following their own star imports."""
+        key = (stars, posixpath.dirname(near), name)
+        if key in self._star_bound:
+            return self._star_bound[key]
+        found = self._star_bound[key] = None
+        if name.startswith("_") or depth > 3:
+            return None
+        for star in stars:
+            path = self.module_path(star, near)
+            starred = self.modules.get(path) if path is not None else None
+            if starred is None or not exports(starred, name):
+                continue
+            found = starred.bindings.get(name)
+            if found is None and starred.star_imports:
+                found = self.star_binding(starred.star_imports, path, name, depth + 1)
+            if found is not None:
+                break
+        self._star_bound[key] = found
+        return found
 
     def resolver(self, unit: Unit) -> tuple[dict[str, Unit | None], dict[str, Unit | None]]:
         """The memos of :meth:`resolve_load` for `unit`'s code context, reference_key -> resolved unit: one for
@@ -1416,3 +1454,16 @@ def parameter_name(function, index: int | None, keyword: str | None, bound: bool
 def call_graph(python_modules, module_index, notebook_modules) -> CallGraph:
     """The project's static call graph (built lazily: modules are parsed only as the walk reaches them)."""
     return CallGraph(python_modules, module_index, notebook_modules)
+
+
+def exports(module: PyModule, name: str) -> bool:
+    """Does `from module import *` bring `name`: not when the module lists `__all__` (literally) without it."""
+    tree = module.tree
+    for statement in tree.body if tree is not None else ():
+        if statement.__class__ is ast.Assign and any(
+            target.__class__ is ast.Name and target.id == "__all__" for target in statement.targets
+        ):
+            value = statement.value
+            if value.__class__ in (ast.List, ast.Tuple):
+                return any(item.__class__ is ast.Constant and item.value == name for item in value.elts)
+    return True

@@ -629,12 +629,16 @@ class SklearnWithoutRandomState(Rule):
     Finds stochastic scikit-learn calls without `random_state` (or with `random_state=None`):
     `train_test_split`, `KFold`/`StratifiedKFold`/`GroupKFold` with `shuffle=True`, `ShuffleSplit`,
     random forests and extra trees, (hist) gradient boosting, `KMeans`, `MLP*`, `SGD*`,
-    `LogisticRegression` with the `sag`/`saga`/`liblinear` solvers, `RandomizedSearchCV`, `permutation_importance`,
+    `LogisticRegression` with the `sag`/`saga` solvers or with `liblinear` where it draws (`penalty='l1'` or
+    `dual=True`: its default primal L2 solver is a deterministic Newton method, and the default `lbfgs` draws
+    nothing), `RandomizedSearchCV`, `permutation_importance`,
     the `make_*` dataset generators and similar (the table is in `reprocheck.tables.randomness`). Names are
     resolved through imports, so only scikit-learn's own APIs match; `**params` is given the benefit of the doubt.
     Where every entry point that reaches the call seeds NumPy first (`np.random.seed(40)` before
     `train_test_split(...)`), or the same script or function seeds it earlier (or its module does, at module
-    level), runs repeat and the finding is info: any earlier draw still changes the result.
+    level), runs repeat and the finding is info: any earlier draw still changes the result. In a library
+    (`project-type = "library"`, or detected as one) a call in the package's own code, outside the entry points'
+    files (examples, scripts), is info too: it draws from the caller's NumPy generator, which the caller seeds.
 
     ## Why it matters
     scikit-learn draws from NumPy's global state when `random_state` is None, so splits, bootstraps and
@@ -655,13 +659,14 @@ class SklearnWithoutRandomState(Rule):
     severity = Severity.WARNING
     summary = "A stochastic scikit-learn API called without random_state"
 
-    def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
+    def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests, project_kind):
         yield from one_per_line(
-            self.calls_without_state(rng_sources, call_graph, entry_randomness, settings, self_tests)
+            self.calls_without_state(rng_sources, call_graph, entry_randomness, settings, self_tests, project_kind)
         )
 
-    def calls_without_state(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
+    def calls_without_state(self, rng_sources, call_graph, entry_randomness, settings, self_tests, project_kind):
         reaching = None
+        entry_files = {result.entry.path for result in entry_randomness} if project_kind.is_library else None
         for unit in units_to_scan(call_graph, rng_sources, ("sklearn",)):
             module = call_graph.source(unit)
             for call in calls_in(call_graph, unit):
@@ -685,8 +690,20 @@ class SklearnWithoutRandomState(Rule):
                     # point reaching this call seeds (`np.random.seed(40)` before `train_test_split(...)`).
                     yield locate(
                         self,
-                        f"{shown(call.func)}() without random_state{given} draws from NumPy's global generator: "
+                        f"{written(call)} without random_state{given} draws from NumPy's global generator: "
                         "seeded runs repeat, but any earlier draw changes the result; pass random_state=<seed>",
+                        unit,
+                        module,
+                        call,
+                        Severity.INFO,
+                    )
+                    continue
+                if entry_files is not None and unit.path not in entry_files:
+                    # A library's own code: NumPy's global generator is the caller's, whose np.random.seed decides.
+                    yield locate(
+                        self,
+                        f"{written(call)} without random_state{given} in library code draws from NumPy's global "
+                        "generator, so the caller's np.random.seed decides; take a random_state argument and pass it",
                         unit,
                         module,
                         call,
@@ -695,12 +712,18 @@ class SklearnWithoutRandomState(Rule):
                     continue
                 yield locate(
                     self,
-                    f"{shown(call.func)}() without random_state{given} gives different results on every run; "
+                    f"{written(call)} without random_state{given} gives different results on every run; "
                     f"pass random_state=<seed> (e.g. random_state=cfg.seed)",
                     unit,
                     module,
                     call,
                 )
+
+
+def written(call: ast.Call) -> str:
+    """The call as a message names it: `LogisticRegression(...)` when it has arguments (which the message does not
+    repeat), `KMeans()` when it has none."""
+    return f"{shown(call.func)}({'...' if call.args or call.keywords else ''})"
 
 
 def seeds_numpy_before(graph: CallGraph, unit: Unit, call: ast.Call, settings) -> bool:
@@ -715,7 +738,7 @@ def seeds_numpy_before(graph: CallGraph, unit: Unit, call: ast.Call, settings) -
         for other in calls_in(graph, place):
             if place == unit and (other.lineno, other.col_offset) >= (call.lineno, call.col_offset):
                 continue
-            qualified = module.qualname(other.func) if place == unit else graph.source(place).qualname(other.func)
+            qualified = graph.star_qualname(module if place == unit else graph.source(place), place.path, other.func)
             libs = seeder_libraries(qualified, settings.seed_functions) if qualified else None
             if libs and "numpy" in libs and not seed_argument_is_none(other):
                 return True
@@ -756,8 +779,23 @@ def is_stochastic(call: ast.Call, condition: str) -> bool:
         return not (isinstance(shuffle, ast.Constant) and shuffle.value is False)
     if condition == "solver":
         solver = keyword(call, "solver")
-        return isinstance(solver, ast.Constant) and solver.value in T.SKLEARN_STOCHASTIC_SOLVERS
+        if not isinstance(solver, ast.Constant) or solver.value not in T.SKLEARN_STOCHASTIC_SOLVERS:
+            return False
+        return solver.value != "liblinear" or liblinear_draws(call)
     return False
+
+
+def liblinear_draws(call: ast.Call) -> bool:
+    """Does `LogisticRegression(solver='liblinear', ...)` use its random_state? liblinear draws (shuffles the
+    coordinates) only in its coordinate-descent solvers: the dual one (`dual=True`) and the L1 one
+    (`penalty='l1'`); the default primal L2 problem is solved by a trust-region Newton method that draws nothing
+    (liblinear's `train()`: L2R_LR runs `newton`/`tron`; `solve_l2r_lr_dual`, `solve_l1r_lr` call `rand()`).
+    A penalty or dual given as an expression may be either: it draws."""
+    penalty = keyword(call, "penalty")
+    dual = keyword(call, "dual")
+    primal_l2 = penalty is None or (isinstance(penalty, ast.Constant) and penalty.value == "l2")
+    no_dual = dual is None or (isinstance(dual, ast.Constant) and dual.value is False)
+    return not (primal_l2 and no_dual)
 
 
 # -- RNG005 ---------------------------------------------------------------------------------------

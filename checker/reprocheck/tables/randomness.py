@@ -216,6 +216,13 @@ TORCH_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "p
 # (`loss.backward()` is autograd, not a draw nor a training step: profilers and gradient checks call it too; the
 # optimizer or the trainer says a model is trained.)
 KERAS_MODEL_PREFIXES = ("tensorflow.keras.", "keras.", "tf_keras.")
+# Keras layers without weights to draw (an input placeholder, reshaping, pooling, merging): making one draws no
+# initial weights (keras.io layer reference: they create no variables).
+WEIGHTLESS_KERAS_LAYERS = re.compile(
+    r"^(?:tensorflow\.keras|keras|tf_keras)\.(?:layers\.)?(?:Input|InputLayer|Flatten|Reshape|Permute|RepeatVector|"
+    r"Activation|ReLU|LeakyReLU|ELU|Softmax|(?:Global)?(?:Max|Average)Pooling[123]D|Concatenate|Add|Subtract|"
+    r"Multiply|Average|Maximum|Minimum|Dot|Cropping[123]D|ZeroPadding[123]D|UpSampling[123]D|Rescaling|Resizing)$"
+)
 KERAS_MODEL_BASES = frozenset({"tensorflow.keras.Model", "keras.Model", "tf_keras.Model", "keras.models.Model"})
 FIT_METHODS = frozenset({"fit", "fit_generator"})
 # Parts of a model-library name that are no model (a loss, an optimizer, a metric: no weights drawn), and the
