@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import warnings
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -544,23 +545,59 @@ def root_readme_installs(project) -> frozenset[str]:
 def optional_install(site, python_modules: dict, readme: frozenset[str], user_map: dict) -> str | None:
     """Why an import is a documented optional install, or None: an import inside a function (it runs only when
     that optional path is taken, as `open_lmdb()` for LSUN sources) with an install comment on its line or the
-    comment line above (`import lmdb  # pip install lmdb`), or whose distribution the root README tells users to
-    `pip install` (`pip install openvino` for an optional backend). A module-level import is always reported."""
+    comment line above (`import lmdb  # pip install lmdb`), whose distribution the root README tells users to
+    `pip install` (`pip install openvino` for an optional backend), or that runs only when a backend is chosen by
+    its name. A module-level import is always reported."""
     module = python_modules.get(site.path)
-    if module is None or site.cell is not None or not inside_function(module.tree, site.line):
+    if module is None or site.cell is not None:
         return None
-    lines = module.text.splitlines()
-    here = lines[site.line - 1] if site.line <= len(lines) else ""
-    above = lines[site.line - 2].strip() if 2 <= site.line <= len(lines) + 1 else ""
-    if INSTALL_COMMENT.search(here) or (above.startswith("#") and INSTALL_COMMENT.search(above)):
+    notes = module.remembered("function-level-imports", function_level_imports).get(str(site.line))
+    if notes is None:
+        return None  # not inside a function
+    if notes["comment"]:
         return f"with an install comment at {site.path}:{site.line}"
     named = [name for name in providers(site.module, user_map) if name in readme]
     if named:
         return f"and the README tells users to pip install {named[0]}"
-    chosen = backend_choice(module.tree, site.line, site.top)
+    chosen = notes["backends"].get(site.top)
     if chosen is not None:
         return f"only when the {site.top!r} backend is chosen ({site.path}:{chosen})"
     return None
+
+
+def function_level_imports(text: str) -> dict[str, dict]:
+    """Line -> what is known of each import inside a function (JSON data, kept between runs by content): whether
+    an install comment sits on its line or the comment line above, and, by top-level module name, the line of the
+    test that picks that backend by name when the import runs only then."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return {}
+    lines = text.splitlines()
+    spans = [
+        (node.lineno, node.end_lineno or 0)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    found: dict[str, dict] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if not any(start < node.lineno <= end for start, end in spans):
+            continue
+        line = node.lineno
+        here = lines[line - 1] if line <= len(lines) else ""
+        above = lines[line - 2].strip() if 2 <= line <= len(lines) + 1 else ""
+        comment = bool(INSTALL_COMMENT.search(here) or (above.startswith("#") and INSTALL_COMMENT.search(above)))
+        if isinstance(node, ast.Import):
+            tops = {alias.name.split(".")[0] for alias in node.names}
+        else:
+            tops = {node.module.split(".")[0]} if node.module and not node.level else set()
+        backends = {top: chosen for top in sorted(tops) if (chosen := backend_choice(tree, line, top)) is not None}
+        found[str(line)] = {"comment": comment, "backends": backends}
+    return found
 
 
 def enclosing_functions(tree, line: int) -> list:
@@ -573,11 +610,6 @@ def enclosing_functions(tree, line: int) -> list:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno < line <= (node.end_lineno or 0)
     ]
     return sorted(found, key=lambda node: node.lineno)
-
-
-def inside_function(tree, line: int) -> bool:
-    """Whether `line` is in the body of a function of `tree`."""
-    return bool(enclosing_functions(tree, line))
 
 
 def backend_choice(tree, line: int, name: str) -> int | None:
@@ -1042,7 +1074,7 @@ def flow_environments(python_modules: dict) -> dict[str, frozenset[str]]:
     """Folder -> the distributions the Metaflow flow files in it declare in their decorators."""
     found: dict[str, set[str]] = {}
     for rel, module in python_modules.items():
-        if module.cell is None and "metaflow" in module.text:
+        if module.cell is None:  # kept per file: an edit reads the edited file only
             names = module.remembered("metaflow-decorator-dependencies", flow_dependencies)
             if names:
                 found.setdefault(posixpath.dirname(rel), set()).update(names)
