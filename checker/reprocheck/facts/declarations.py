@@ -7,7 +7,8 @@ of each sub-project, see facts/projects.py), conda environments (conda specs map
 `pip:` section), the pins of TOML/JSON/YAML locks, and install commands in Dockerfiles, CI steps, Makefiles
 and scripts. Each declaration keeps its position, and for text that a fix may rewrite (a requirement line, a
 pyproject string), where its name is written. A script's PEP 723 inline metadata (`# /// script` ...
-`dependencies = [...]` ... `# ///`) declares the distributions of that script alone: `inline_script_dependencies`.
+`dependencies = [...]` ... `# ///`) declares the distributions of that script alone: `inline_script_dependencies`;
+a Metaflow flow's `@pypi_base`/`@pypi`/`@conda_base`/`@conda` decorators those of its folder: `metaflow_dependencies`.
 """
 
 from __future__ import annotations
@@ -981,3 +982,81 @@ def inline_script_dependencies(text: str | None) -> frozenset[str]:
         except InvalidRequirement:
             continue
     return frozenset(names)
+
+
+# -- Metaflow flow decorators ---------------------------------------------------------------------------------------
+# `@pypi_base(packages={...})` and `@conda_base(libraries={...})` on a FlowSpec class, `@pypi(packages=...)` and
+# `@conda(libraries=...)` on a step: Metaflow builds the flow's (step's) environment from them, name -> version.
+METAFLOW_DECORATORS = {"pypi_base": "packages", "pypi": "packages", "conda_base": "libraries", "conda": "libraries"}
+METAFLOW_IMPORT = re.compile(r"(?m)^\s*(from\s+metaflow\b|import\s+metaflow\b)")
+
+
+def metaflow_dependencies(text: str | None) -> frozenset[str]:
+    """The distributions (PEP 503 names) a Metaflow flow file declares in its `@pypi_base`/`@pypi` `packages=`
+    and `@conda_base`/`@conda` `libraries=` decorators (read statically: a dict literal, a module-level name bound
+    to one, or `**PARAMS` bound to a dict literal with that key). They provide the file's imports, as a PEP 723
+    block does a script's. Nothing for a file that does not import metaflow."""
+    if not text or not METAFLOW_IMPORT.search(text) or not any(f"@{name}" in text for name in METAFLOW_DECORATORS):
+        return frozenset()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return frozenset()
+    bound: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bound[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            bound[node.target.id] = node.value
+
+    def literal(node: ast.expr | None) -> ast.expr | None:
+        return bound.get(node.id) if isinstance(node, ast.Name) else node
+
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, ast.Call):
+                continue
+            func = decorator.func
+            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            key = METAFLOW_DECORATORS.get(called)
+            if key is None:
+                continue
+            for keyword in decorator.keywords:
+                if keyword.arg == key:
+                    value = literal(keyword.value)
+                elif keyword.arg is None:  # `@pypi(**PARAMS)`
+                    value = literal(_dict_entry(literal(keyword.value), key))
+                else:
+                    continue
+                if isinstance(value, ast.Dict):
+                    names.update(_decorator_names(value, conda=key == "libraries"))
+    return frozenset(names)
+
+
+def _decorator_names(mapping: ast.Dict, *, conda: bool) -> Iterator[str]:
+    for key in mapping.keys:
+        if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
+            continue
+        text = key.value.strip()
+        if conda:
+            text = text.rsplit("::", 1)[-1]  # `conda-forge::pkg`
+            spec = parse_match_spec(text)
+            if spec is None or spec.name in CONDA_NON_PYTHON:
+                continue
+            yield canonicalize_name(CONDA_TO_PYPI.get(spec.name, spec.name))
+            continue
+        try:
+            yield canonicalize_name(Requirement(text).name)
+        except InvalidRequirement:
+            continue
+
+
+def _dict_entry(node: ast.expr | None, key: str) -> ast.expr | None:
+    """The value of a dict literal's string `key`, or None."""
+    if not isinstance(node, ast.Dict):
+        return None
+    entries = zip(node.keys, node.values, strict=True)
+    return next((v for k, v in entries if isinstance(k, ast.Constant) and k.value == key), None)

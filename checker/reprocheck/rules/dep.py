@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
+import warnings
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -12,7 +14,13 @@ from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts.conda import pinned_by_label
-from reprocheck.facts.declarations import inline_script_dependencies
+from reprocheck.facts.declarations import (
+    README_NAME,
+    inline_script_dependencies,
+    metaflow_dependencies,
+    readme_installs,
+)
+from reprocheck.facts.imports import last_name
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
@@ -347,22 +355,25 @@ class UndeclaredImport(Rule):
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
     `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
     itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with `dependencies =
-    [...]`) declares that script's own, and the README of a sub-folder that tells users to `pip install` packages
-    declares them for that folder's code (not the root README: the project's declarations belong in its files), as a ROS
-    package's `package.xml` (`<depend>`, `<build_depend>`, `<exec_depend>` of `cv_bridge`, `rospy`, ...) declares the
-    ROS packages its folder's code imports. A repository that a sub-folder's README or script clones provides its
-    folder's name there (`git clone .../gutenberg`, then `from gutenberg.src import ...`) and, installed from its folder
-    (`git clone .../apex && cd apex && pip install .`), its name everywhere; when that README or script installs the
-    clone's own requirements (`pip install -r e2e/requirements.txt`, `./install_dependencies.sh` inside the clone), the
-    folder's imports are not judged: those requirements are not in the repository (a clone of the repository itself,
-    linked from its root README or setup files, installs its own). In a repository of several projects (a course or
-    monorepo, see DEP005) an import counts as provided by the declarations of its own project and of the repository's
-    root project, when the root declares its environment (at the root or in a `requirements/` folder); otherwise the
-    root's loose code may rely on any declaration in the repository. Import names are mapped to distributions (`sklearn`
-    is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`, `mmcv` by `mmcv-full`, `pywt` by
-    `pywavelets`, `from google.cloud import storage` by `google-cloud-storage`, …), and a dotted import by the
-    distribution named after it (`import flufl.lock` by `flufl-lock`, also written `flufl.lock` or `flufl_lock`). One
-    entry of a conda environment that cannot be read is reported (RPC002) and the file's other entries still count.
+    [...]`) declares that script's own, a Metaflow flow's decorators (`@pypi_base(packages={...})`, `@pypi`,
+    `@conda_base(libraries={...})`, `@conda`, read statically) declare the environment of the flow's folder (its code
+    package: the flow file and the Python modules beside and below it), and the README of a sub-folder that tells users
+    to `pip install` packages declares them for that folder's code (not the root README: the project's declarations
+    belong in its files), as a ROS package's `package.xml` (`<depend>`, `<build_depend>`, `<exec_depend>` of
+    `cv_bridge`, `rospy`, ...) declares the ROS packages its folder's code imports. A repository that a sub-folder's
+    README or script clones provides its folder's name there (`git clone .../gutenberg`, then `from gutenberg.src import
+    ...`) and, installed from its folder (`git clone .../apex && cd apex && pip install .`), its name everywhere; when
+    that README or script installs the clone's own requirements (`pip install -r e2e/requirements.txt`,
+    `./install_dependencies.sh` inside the clone), the folder's imports are not judged: those requirements are not in
+    the repository (a clone of the repository itself, linked from its root README or setup files, installs its own). In
+    a repository of several projects (a course or monorepo, see DEP005) an import counts as provided by the declarations
+    of its own project and of the repository's root project, when the root declares its environment (at the root or in a
+    `requirements/` folder); otherwise the root's loose code may rely on any declaration in the repository. Import names
+    are mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`,
+    `mmcv` by `mmcv-full`, `pywt` by `pywavelets`, `from google.cloud import storage` by `google-cloud-storage`, …), and
+    a dotted import by the distribution named after it (`import flufl.lock` by `flufl-lock`, also written `flufl.lock`
+    or `flufl_lock`). One entry of a conda environment that cannot be read is reported (RPC002) and the file's other
+    entries still count.
 
     Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`, `kaggle_secrets`),
     relative imports, generated modules (`*_pb2`), the repository's own modules (its packages, a module or folder next
@@ -376,14 +387,19 @@ class UndeclaredImport(Rule):
     test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags, `is_x_available()`, `RequirementCache`,
     `module_available`, `"x" in sys.modules`), or after `check_requirements("x")`, `pytest.importorskip("x")` or a guard
     that raises or returns when the module is missing. An import of a distribution that a declared one always brings
-    (`numpy` with `torchvision`, `packaging` with `pytest`) works today and is reported at info, naming what brings it.
-    The advice never names a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and
-    calls an import of a generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a
-    class or CamelCase function that the repository defines in another module (`from dynamic_loss_scaler import
-    DynamicLossScaler` with the class in `loss_scaler.py`). A retired framework (MXNet, Gluon, Theano, Chainer, CNTK,
-    Caffe; the list is data) imported only by weight converters (`convert_from_mxnet.py`, scripts in a `convert/`
-    folder) is not reported: such a converter is its author's one-off tool, and no current Python installs the
-    framework. Add your own mappings with `import-map`.
+    (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with `albumentations`; the list is data) works today
+    and is reported at info, naming what brings it. So is a documented optional install, an import inside a function
+    that runs only on an optional path: with an install comment on its line or the comment line above
+    (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to `pip install`, or only when
+    a backend is chosen by that name (`if get_image_backend() == "accimage"`); a module-level import stays a warning.
+    The advice never names
+    a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import of a
+    generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or CamelCase
+    function that the repository defines in another module (`from dynamic_loss_scaler import DynamicLossScaler` with the
+    class in `loss_scaler.py`). A retired framework (MXNet, Gluon, Theano, Chainer, CNTK, Caffe; the list is data)
+    imported only by weight converters (`convert_from_mxnet.py`, scripts in a `convert/` folder) is not reported: such a
+    converter is its author's one-off tool, and no current Python installs the framework. Add your own mappings with
+    `import-map`.
 
     ## Why it matters
     An import that works only because the package happens to be installed on the author's machine breaks on
@@ -415,9 +431,12 @@ class UndeclaredImport(Rule):
         settings,
         roles,
         external_requirements,
+        project,
     ):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
+        readme = root_readme_installs(project)
+        flows = flow_environments(third_party_imports.python_modules)
         provided: dict[str, tuple[str, set[str]]] = {}
         user_map = {k: [canonicalize_name(v) for v in vs] for k, vs in settings.import_map.items()}
         missing: dict[tuple[str, str], list] = {}
@@ -432,6 +451,9 @@ class UndeclaredImport(Rule):
                 module = third_party_imports.python_modules.get(site.path)
                 if module is not None:
                     own |= set(module.remembered("inline-script-dependencies", script_dependencies))
+                    # A Metaflow flow's `@pypi_base(packages=...)` / `@conda(libraries=...)` declare the environment
+                    # its code package (the flow's folder) runs in.
+                    own |= flow_environment(flows, site.path)
                 provided[site.path] = (folder, with_companions(set(names) | implicit_distributions | own))
             folder, names = provided[site.path]
             if not any(name in names for name in providers(site.module, user_map)):
@@ -443,13 +465,17 @@ class UndeclaredImport(Rule):
                 continue  # declaring what it comes with provides it: reported with that one
             ordered = sorted(sites, key=site_order)
             declared = provided[ordered[0].path][1]
-            bringers = sorted(name for name in declared if distribution in brought_by(name))
+            # what declared distributions bring, for any distribution that provides the import (albumentations
+            # brings opencv-python-headless, which provides cv2 as opencv-python does)
+            alternatives = known_providers(ordered[0].module, user_map) or [distribution]
+            bringers = sorted(name for name in declared if any(a in brought_by(name) for a in alternatives))
+            wanted = next((a for a in alternatives if bringers and a in brought_by(bringers[0])), distribution)
             tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
-            if not worth_reporting(distribution, bringers, tests_only):
+            if not worth_reporting(wanted, bringers, tests_only):
                 continue
             if distribution in RETIRED_FRAMEWORKS and all(is_converter(site.path) for site in ordered):
                 continue  # a one-off converter from a retired framework: declaring it would break installs
-            finding = self.report(ordered, user_map, folder, distribution, bringers)
+            finding = self.report(ordered, user_map, folder, wanted, bringers)
             if not bringers:
                 stale = defined_elsewhere(ordered[0], user_map, third_party_imports.python_modules)
                 if stale is not None:
@@ -470,6 +496,11 @@ class UndeclaredImport(Rule):
             elif all(roles.role(site.path) in SHOWCASE_ROLES for site in ordered):
                 finding.severity = Severity.INFO  # a demo runs where its reader runs it (Colab ships much)
                 finding.message += f" (only examples and docs import it: {roles.why(ordered[0].path)})"
+            elif not bringers:
+                why = [optional_install(site, third_party_imports.python_modules, readme, user_map) for site in ordered]
+                if all(why):
+                    finding.severity = Severity.INFO  # an optional path whose install the project documents
+                    finding.message += f" (an optional install: imported inside a function, {why[0]})"
             yield finding
 
     def report(self, sites: list, user_map: dict[str, list[str]], folder: str, distribution: str, bringers: list):
@@ -496,6 +527,125 @@ class UndeclaredImport(Rule):
         if bringers:
             finding.severity = Severity.INFO
         return finding
+
+
+# A comment that tells users to install a package (`import lmdb  # pip install lmdb`).
+INSTALL_COMMENT = re.compile(r"#.*\b(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
+
+
+def root_readme_installs(project) -> frozenset[str]:
+    """The distributions the root README tells users to `pip install` (JSON data kept by the README's content)."""
+    names: set[str] = set()
+    for rel in project.select(lambda path: "/" not in path and README_NAME.match(path) is not None):
+        steps = project.remembered("readme-steps", rel, lambda rel=rel: readme_installs(project, rel))
+        names.update(steps.get("installs", ()))
+    return frozenset(names)
+
+
+def optional_install(site, python_modules: dict, readme: frozenset[str], user_map: dict) -> str | None:
+    """Why an import is a documented optional install, or None: an import inside a function (it runs only when
+    that optional path is taken, as `open_lmdb()` for LSUN sources) with an install comment on its line or the
+    comment line above (`import lmdb  # pip install lmdb`), whose distribution the root README tells users to
+    `pip install` (`pip install openvino` for an optional backend), or that runs only when a backend is chosen by
+    its name. A module-level import is always reported."""
+    module = python_modules.get(site.path)
+    if module is None or site.cell is not None:
+        return None
+    notes = module.remembered("function-level-imports", function_level_imports).get(str(site.line))
+    if notes is None:
+        return None  # not inside a function
+    if notes["comment"]:
+        return f"with an install comment at {site.path}:{site.line}"
+    named = [name for name in providers(site.module, user_map) if name in readme]
+    if named:
+        return f"and the README tells users to pip install {named[0]}"
+    chosen = notes["backends"].get(site.top)
+    if chosen is not None:
+        return f"only when the {site.top!r} backend is chosen ({site.path}:{chosen})"
+    return None
+
+
+def function_level_imports(text: str) -> dict[str, dict]:
+    """Line -> what is known of each import inside a function (JSON data, kept between runs by content): whether
+    an install comment sits on its line or the comment line above, and, by top-level module name, the line of the
+    test that picks that backend by name when the import runs only then."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return {}
+    lines = text.splitlines()
+    spans = [
+        (node.lineno, node.end_lineno or 0)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    found: dict[str, dict] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if not any(start < node.lineno <= end for start, end in spans):
+            continue
+        line = node.lineno
+        here = lines[line - 1] if line <= len(lines) else ""
+        above = lines[line - 2].strip() if 2 <= line <= len(lines) + 1 else ""
+        comment = bool(INSTALL_COMMENT.search(here) or (above.startswith("#") and INSTALL_COMMENT.search(above)))
+        if isinstance(node, ast.Import):
+            tops = {alias.name.split(".")[0] for alias in node.names}
+        else:
+            tops = {node.module.split(".")[0]} if node.module and not node.level else set()
+        backends = {top: chosen for top in sorted(tops) if (chosen := backend_choice(tree, line, top)) is not None}
+        found[str(line)] = {"comment": comment, "backends": backends}
+    return found
+
+
+def enclosing_functions(tree, line: int) -> list:
+    """The functions of `tree` whose body holds `line`, outermost first."""
+    if tree is None:
+        return []
+    found = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno < line <= (node.end_lineno or 0)
+    ]
+    return sorted(found, key=lambda node: node.lineno)
+
+
+def backend_choice(tree, line: int, name: str) -> int | None:
+    """The line of the test that picks the backend `name` by its name, when the import at `line` runs only then:
+    the import sits under `if <...> == "name"` in its function, or its function is called in the file and every
+    call sits under such a test (`if get_image_backend() == "accimage": return accimage_loader(path)`)."""
+    functions = enclosing_functions(tree, line)
+    if not functions:
+        return None
+    innermost = functions[-1]
+    test = choosing_test(innermost, line, name)
+    if test is not None:
+        return test
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and last_name(node.func) == innermost.name and node.lineno != innermost.lineno
+    ]
+    tests = [choosing_test(tree, call.lineno, name) for call in calls]
+    return tests[0] if tests and all(t is not None for t in tests) else None
+
+
+def choosing_test(scope, line: int, name: str) -> int | None:
+    """The line of an `if` in `scope` that compares something with the string `name` and holds `line` in its
+    body (not its else)."""
+    for node in ast.walk(scope):
+        if not isinstance(node, ast.If) or not node.body:
+            continue
+        if not node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0):
+            continue
+        for part in ast.walk(node.test):
+            if isinstance(part, ast.Compare) and any(isinstance(op, ast.Eq | ast.In) for op in part.ops):
+                values = [part.left, *part.comparators]
+                if any(isinstance(v, ast.Constant) and str(v.value).lower() == name.lower() for v in values):
+                    return node.lineno
+    return None
 
 
 def carried_companions(missing: dict[tuple[str, str], list]) -> set[tuple[str, str]]:
@@ -710,8 +860,10 @@ class ConflictingPins(Rule):
     and only pins under the same environment marker are compared. Pins are compared within one project: the
     sub-projects of a course or monorepo (a folder with its own declaration and code, or the `projects` setting)
     are judged apart from each other and from the rest of the repository. A lock and its own input are LCK002's
-    business, not this rule's. Each disagreeing place is reported against the reference pin (a lock first,
-    then requirements files, environment files, pyproject, then install commands).
+    business, not this rule's. Each disagreeing place is compared with the reference pin (a lock first, then
+    requirements files, environment files, pyproject, then install commands), and reported once per pair of files:
+    at the first disagreeing pin, the file's other disagreeing packages named in the message and listed as related
+    locations (one stale `env.yml` is one fix).
 
     ## Why it matters
     The experiment that ran in the Docker image used numpy 2.0.1 while the lock says 1.26.4: the lock no
@@ -734,6 +886,8 @@ class ConflictingPins(Rule):
     summary = "The same distribution is pinned to different versions in two places"
 
     def check(self, declared_distributions, lock_inputs, locks, projects):
+        # (disagreeing file, reference file) -> [(disagreeing pin, reference pin)]: one finding per pair of files
+        pairs: dict[tuple[str, str], list[tuple]] = {}
         for declarations in declared_distributions.values():
             groups: dict[tuple[str, str | None], list] = {}
             for item in declarations:
@@ -751,11 +905,21 @@ class ConflictingPins(Rule):
                     if lock_and_input(reference, item, lock_inputs) or (item.path, item.line) in reported:
                         continue
                     reported.add((item.path, item.line))
-                    message = (
-                        f"{item.raw_name} is pinned to {reference.version} in {reference.path} but {item.version} "
-                        f"in {item.path}; use one version everywhere (install from the lock)"
-                    )
-                    yield self.finding(message, item.path, item.line, item.column)
+                    pairs.setdefault((item.path, reference.path), []).append((item, reference))
+        for conflicts in pairs.values():
+            conflicts.sort(key=lambda pair: (pair[0].line, pair[0].column or 0))
+            item, reference = conflicts[0]
+            message = (
+                f"{item.raw_name} is pinned to {reference.version} in {reference.path} but {item.version} "
+                f"in {item.path}"
+            )
+            if len(conflicts) > 1:
+                more = ", ".join(f"{i.raw_name} {r.version} vs {i.version}" for i, r in conflicts[1:])
+                verb = "differs" if len(conflicts) == 2 else "differ"
+                message += f", and {plural(len(conflicts) - 1, 'more package')} {verb} between the two ({more})"
+            message += "; use one version everywhere (install from the lock)"
+            related = [Location(i.path, i.line) for i, _ in conflicts[1:]]
+            yield self.finding(message, item.path, item.line, item.column, related=related)
 
 
 def pin_rank(item) -> tuple:
@@ -904,6 +1068,32 @@ class UnlockedCondaEnvironment(Rule):
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def flow_environments(python_modules: dict) -> dict[str, frozenset[str]]:
+    """Folder -> the distributions the Metaflow flow files in it declare in their decorators."""
+    found: dict[str, set[str]] = {}
+    for rel, module in python_modules.items():
+        if module.cell is None:  # kept per file: an edit reads the edited file only
+            names = module.remembered("metaflow-decorator-dependencies", flow_dependencies)
+            if names:
+                found.setdefault(posixpath.dirname(rel), set()).update(names)
+    return {folder: frozenset(names) for folder, names in found.items()}
+
+
+def flow_environment(flows: dict[str, frozenset[str]], rel: str) -> set[str]:
+    """What the flows of `rel`'s folder, or of a folder above it, declare: Metaflow packages the flow's folder
+    (its code package) with the flow and runs it, helper modules included, in that environment."""
+    names: set[str] = set()
+    for folder, declared in flows.items():
+        if not folder or rel.startswith(f"{folder}/"):
+            names |= declared
+    return names
+
+
+def flow_dependencies(text: str) -> list[str]:
+    """A Metaflow flow file's decorator-declared distributions as JSON data (kept between runs, by content)."""
+    return sorted(metaflow_dependencies(text))
 
 
 def script_dependencies(text: str) -> list[str]:

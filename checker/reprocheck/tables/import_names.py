@@ -53,7 +53,9 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "st_keyup": ("streamlit-keyup",),
     "cv2": _OPENCV,
     "PIL": ("pillow", "pillow-simd"),
-    "tensorflow": _TENSORFLOW,
+    # tensorflow-protobuf (the compiled TensorFlow and TF Serving protos alone, for gRPC clients of TF Serving) ships
+    # the top-level `tensorflow/` and `tensorflow_serving/` packages (its wheel's file list)
+    "tensorflow": (*_TENSORFLOW, "tensorflow-protobuf"),
     "tensorboard": ("tensorboard", *_TENSORFLOW),
     "tensorflow_datasets": ("tensorflow-datasets", "tfds-nightly"),
     "tf_keras": ("tf-keras",),
@@ -100,7 +102,7 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "cudf": ("cudf", "cudf-cu11", "cudf-cu12"),
     "taming": ("taming-transformers",),
     "imwatermark": ("invisible-watermark",),
-    "tensorflow_serving": ("tensorflow-serving-api", "tensorflow-serving-api-gpu"),
+    "tensorflow_serving": ("tensorflow-serving-api", "tensorflow-serving-api-gpu", "tensorflow-protobuf"),
     "tensorflow_hub": ("tensorflow-hub",),
     "keras_core": ("keras-core",),
     "keras_tuner": ("keras-tuner",),

@@ -1,0 +1,210 @@
+"""DEP004 and DEP005 on declarations read from code and on findings reported once: Metaflow flow decorators declare
+their folder's environment, what a declared distribution brings is a note, a documented optional install inside a
+function is a note, and DEP005 reports one stale file once."""
+
+from __future__ import annotations
+
+from tests.conftest import findings
+
+REQUIREMENTS = {"requirements.txt": "numpy==1.26.4\n"}
+
+
+def of(root, code: str) -> list[dict]:
+    return [f for f in findings(root, select=code) if f["code"] == code]
+
+
+def imported(found: list[dict]) -> list[str]:
+    return [f["message"].split(" ", 1)[0] for f in found]
+
+
+def severities(found: list[dict]) -> dict[str, str]:
+    return {f["message"].split(" ", 1)[0]: f["severity"] for f in found}
+
+
+# -- Metaflow flow decorators ----------------------------------------------------------------------------------------
+FLOW = """from metaflow import FlowSpec, step, pypi_base, pypi, conda
+from helpers import tokenize
+
+STEP_PYPI = {"packages": {"GitPython": "3.1.43", "omegaconf": "2.4.0"}, "python": "3.11"}
+CONDA_LIBS = {"pytorch": "2.3.0", "conda-forge::py-opencv": "4.9.0"}
+
+
+@pypi_base(python="3.12", packages={"datasets": "2.21.0", "huggingface-hub[hf_transfer]": "0.25.2"})
+class Train(FlowSpec):
+    @pypi(**STEP_PYPI)
+    @step
+    def start(self):
+        import datasets
+        from git import Repo
+        from omegaconf import OmegaConf
+        self.next(self.train)
+
+    @conda(libraries=CONDA_LIBS)
+    @step
+    def train(self):
+        import torch
+        import cv2
+        from huggingface_hub import snapshot_download
+        self.next(self.end)
+"""
+
+
+def test_metaflow_decorators_declare_the_flow_folders_environment(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "flows/train_flow.py": FLOW,
+            "flows/helpers.py": "import datasets\nimport torch\n",  # packaged with the flow, runs in its environment
+            "flows/sub/tools.py": "from git import Repo\n",
+        }
+    )
+    # metaflow itself is what the flow's launcher must have: still reported
+    assert imported(of(root, "DEP004")) == ["metaflow"]
+
+
+def test_look_alikes_of_metaflow_decorators_declare_nothing(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "flows/train_flow.py": FLOW.replace('"datasets": "2.21.0", ', ""),
+            # a notebook is run in the user's kernel, not in the flow's environment; another folder is not packaged
+            "flows/explore.ipynb": '{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, '
+            '"outputs": [], "source": "import peft\\n"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
+            "other/eval.py": "import torch\n",
+            # a `pypi` decorator of something else (no metaflow import), and one commented out
+            "lib/deploy.py": "from mytools import pypi\n\n@pypi(packages={'scipy': '1.11'})\ndef run():\n"
+            "    import scipy\n",
+            "flows/old_flow.py": "from metaflow import FlowSpec\n# @pypi_base(packages={'xgboost': '2.1'})\n"
+            "class Old(FlowSpec):\n    pass\nimport xgboost\n",
+            "flows/peft_flow.py": "from metaflow import FlowSpec\nimport peft\n",
+        }
+    )
+    # (helpers: the flow's own module, absent here)
+    assert imported(of(root, "DEP004")) == [
+        "peft",
+        "metaflow",
+        "xgboost",
+        "helpers",
+        "datasets",
+        "mytools",
+        "scipy",
+        "torch",
+    ]
+
+
+# -- what declared distributions bring -------------------------------------------------------------------------------
+def test_what_a_declared_distribution_brings_is_a_note_naming_it(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "albumentations==1.0.0\nfastai==2.7.12\ndvc==3.30.0\nsagemaker==2.200.0\n",
+            "train.py": "import cv2\nimport torch\nfrom PIL import Image\nfrom ruamel.yaml import YAML\nimport boto3\n"
+            "import botocore\n",
+        }
+    )
+    found = of(root, "DEP004")
+    assert set(severities(found).values()) == {"info"}
+    messages = {f["message"].split(" ", 1)[0]: f["message"] for f in found}
+    assert "a requirement of albumentations; declare opencv-python-headless directly" in messages["cv2"]
+    assert "a requirement of fastai" in messages["torch"]
+    assert "a requirement of dvc; declare ruamel-yaml directly" in messages["ruamel"]
+    assert "a requirement of sagemaker (through boto3)" in messages["botocore"]
+
+
+def test_look_alikes_of_brought_distributions_are_warnings(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "albumentations==1.0.0\ndvc==3.30.0\n",
+            "train.py": "import pandas\nimport torch\nimport lmdb\n",
+        }
+    )
+    assert severities(of(root, "DEP004")) == {"pandas": "warning", "torch": "warning", "lmdb": "warning"}
+
+
+def test_tensorflow_protobuf_provides_the_tensorflow_protos(make_repo):
+    root = make_repo(
+        {
+            "Pipfile": '[packages]\ngrpcio = "==1.42.0"\ntensorflow-protobuf = "==2.7.0"\n',
+            "gateway.py": "import grpc\nimport tensorflow as tf\nfrom tensorflow_serving.apis import predict_pb2\n"
+            "from tensorflow.core.framework import tensor_pb2\n",
+        }
+    )
+    assert of(root, "DEP004") == []
+
+
+# -- documented optional installs ------------------------------------------------------------------------------------
+def test_documented_optional_installs_inside_a_function_are_notes(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "README.md": "# Tool\n\nFor the OpenVINO backend:\n\n```bash\npip install openvino\n```\n",
+            "dataset_tool.py": "import numpy as np\n\n\ndef open_lmdb(path):\n"
+            "    import cv2  # pip install opencv-python # pylint: disable=import-error\n"
+            "    # pip install lmdb\n    import lmdb\n    return lmdb.open(path), cv2\n",
+            "loader.py": "from torchvision import get_image_backend\n\n\ndef accimage_loader(path):\n"
+            "    import accimage\n    return accimage.Image(path)\n\n\ndef default_loader(path):\n"
+            "    if get_image_backend() == 'accimage':\n        return accimage_loader(path)\n    return None\n",
+            "model_loader.py": "def load(kind):\n    if kind.endswith('xml'):\n"
+            "        from openvino.runtime import Core\n        return Core()\n",
+        }
+    )
+    found = of(root, "DEP004")
+    assert severities(found) == {
+        "cv2": "info",
+        "lmdb": "info",
+        "accimage": "info",
+        "openvino": "info",
+        "torchvision": "warning",
+    }
+    messages = {f["message"].split(" ", 1)[0]: f["message"] for f in found}
+    assert (
+        "(an optional install: imported inside a function, with an install comment at dataset_tool.py:5)"
+        in (messages["cv2"])
+    )
+    assert "only when the 'accimage' backend is chosen (loader.py:10)" in messages["accimage"]
+    assert "the README tells users to pip install openvino" in messages["openvino"]
+
+
+def test_look_alikes_of_documented_optional_installs_are_warnings(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "README.md": "# Tool\n\n```bash\npip install wandb\n```\n",
+            # module-level imports, even with an install comment or a README install
+            "train.py": "import lmdb  # pip install lmdb\nimport wandb\n\n\ndef helper():\n"
+            "    # load the data\n    import h5py\n    return h5py\n",
+            # the function also runs outside the backend test
+            "loader.py": "def accimage_loader(path):\n    import accimage\n    return accimage.Image(path)\n\n\n"
+            "def load(path, backend):\n    if backend == 'accimage':\n        return accimage_loader(path)\n"
+            "    return accimage_loader(path)\n",
+        }
+    )
+    assert severities(of(root, "DEP004")) == {
+        "lmdb": "warning",
+        "wandb": "warning",
+        "h5py": "warning",
+        "accimage": "warning",
+    }
+
+
+# -- DEP005 once per pair of files -----------------------------------------------------------------------------------
+def test_dep005_reports_one_stale_file_once_per_reference_file(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "diffusers==0.23.1\ntransformers==4.35.2\nscipy==1.11.4\ntorch==2.1.0\n",
+            "env.yml": "channels: [conda-forge]\ndependencies:\n  - python=3.10\n  - diffusers=0.2.4\n"
+            "  - transformers=4.21.3\n  - scipy=1.9.1\n",
+            "Dockerfile": "FROM python:3.11-slim\nRUN pip install torch==2.0.0\n",
+        }
+    )
+    found = of(root, "DEP005")
+    assert [(f["path"], f["line"]) for f in found] == [("Dockerfile", 2), ("env.yml", 4)]
+    assert found[0]["message"] == (
+        "torch is pinned to 2.1.0 in requirements.txt but 2.0.0 in Dockerfile; "
+        "use one version everywhere (install from the lock)"
+    )
+    assert found[1]["message"] == (
+        "diffusers is pinned to 0.23.1 in requirements.txt but 0.2.4 in env.yml, and 2 more packages differ between "
+        "the two (transformers 4.35.2 vs 4.21.3, scipy 1.11.4 vs 1.9.1); use one version everywhere (install from "
+        "the lock)"
+    )
+    assert [(r["path"], r["line"]) for r in found[1]["related"]] == [("env.yml", 5), ("env.yml", 6)]
