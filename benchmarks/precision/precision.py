@@ -20,11 +20,10 @@ place so that a finding keeps its chance from run to run) and prints:
   whose message changed, and sampled findings nobody has judged yet.
 
 `--list FILE` picks the corpus: `corpus.toml` (the default, judged in `verdicts.csv`) is the set the fixes were
-made on; `holdout.toml` and `holdout2.toml` to `holdout9.toml` (judged in `holdout-verdicts.csv`,
-`holdout2-verdicts.csv`, `holdout3-verdicts.csv`, `holdout4-verdicts.csv`, `holdout5-verdicts.csv`,
-`holdout6-verdicts.csv`, `holdout7-verdicts.csv`, `holdout8-verdicts.csv` and `holdout9-verdicts.csv`) hold
-repositories that no fix was tuned on when they were first judged, for the precision on repositories the checker
-has not seen (each one's first-contact figure is the honest one).
+made on; `holdout.toml` and `holdout2.toml` to `holdout10.toml` (each judged in the CSV of its name:
+`holdout-verdicts.csv`, `holdout2-verdicts.csv` to `holdout10-verdicts.csv`) hold repositories that no fix was
+tuned on when they were first judged, for the precision on repositories the checker has not seen (each one's
+first-contact figure is the honest one).
 
 `--misses FILE` writes the judged sampled findings whose verdict is wrong or noise (what to fix next), and
 `--pending FILE` writes the unjudged sampled findings as CSV rows with an empty verdict, to be judged and appended
