@@ -110,6 +110,22 @@ def test_what_a_declared_distribution_brings_is_a_note_naming_it(make_repo):
     assert "a requirement of sagemaker (through boto3)" in messages["botocore"]
 
 
+def test_nlp_jax_and_sweep_stacks_bring_what_their_code_imports(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "spacy==3.7.4\nflax==0.8.0\nhydra-optuna-sweeper==1.2.0\n",
+            "train.py": "import thinc\nimport srsly\nimport optax\nimport chex\nimport omegaconf\nimport optuna\n",
+        }
+    )
+    found = of(root, "DEP004")
+    assert set(severities(found).values()) == {"info"}
+    messages = {f["message"].split(" ", 1)[0]: f["message"] for f in found}
+    assert "a requirement of spacy" in messages["thinc"]
+    assert "a requirement of flax" in messages["optax"]
+    assert "a requirement of flax (through optax)" in messages["chex"]
+    assert "a requirement of hydra-optuna-sweeper (through hydra-core)" in messages["omegaconf"]
+
+
 def test_look_alikes_of_brought_distributions_are_warnings(make_repo):
     root = make_repo(
         {
