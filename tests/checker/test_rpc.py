@@ -42,19 +42,44 @@ def exercise(*sources: str) -> str:
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
 
 
-def test_rpc002_an_exercise_notebook_is_one_note(make_repo):
-    """Cells left for the reader (`x = # TODO`) do not parse by design: one info finding for the notebook."""
-    blanks = exercise(
-        "import numpy as np\nmatrix = # TODO\n",
-        "def vectorize(s):\n  # TODO\n\nout = vectorize('ab')\n",
-        "model = Model([TODO Dense layer])\n",
-    )
-    root = make_repo({"labs/lab1.ipynb": blanks, "train.py": "def f(:\n"})
-    found = {f["path"]: f for f in findings(root) if f["code"] == "RPC002"}
-    lab = found["labs/lab1.ipynb"]
-    assert lab["severity"] == "info" and len(lab["related"]) == 2
-    assert "3 cells are left for the reader to complete (`TODO` blanks in cells 1, 2, 3)" in lab["message"]
-    assert found["train.py"]["severity"] == "error"
+def test_rpc002_an_exercise_notebook_is_not_reported(make_repo):
+    """Cells left for the reader do not parse by design; the reader fills them in: nothing to report."""
+    shapes = {
+        "labs/todo.ipynb": exercise(
+            "import numpy as np\nmatrix = # TODO\n",
+            "def vectorize(s):\n  # TODO\n\nout = vectorize('ab')\n",
+            "model = Model([TODO Dense layer])\n",
+        ),
+        "labs/comment.ipynb": exercise("import random\n\nseed = # your favourite seed\nrandom.seed(seed)\n"),
+        "labs/angle.ipynb": exercise(
+            "n_actions = 4\nmodel = <>\n",
+            "algorithm = <>\n\nfor i in range(15):\n    algorithm.step(model)\n",
+            "<this may be a perfect cell to write a training & evaluation loop in>",
+            "env = make(\n    <your env here>\n)\n",
+        ),
+        "labs/your.ipynb": exercise("if stack:\n    env = # your code. Please, use FrameStack\nreturn env\n"),
+        "train.py": "def f(:\n",
+    }
+    found = {f["path"]: f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
+    assert set(found) == {"train.py"} and found["train.py"]["severity"] == "error"
+
+
+def test_rpc002_look_alikes_of_exercise_blanks_are_errors(make_repo):
+    """A comparison, a stray bracket or a generic broken line is no blank left for the reader."""
+    shapes = {
+        "compare.ipynb": exercise("ok = a < b > \n"),
+        "html.ipynb": exercise("page = '<b>' + <b>bold</b> +\n"),
+        "broken.ipynb": exercise("print('ok'\n"),
+    }
+    found = {f["path"]: f["severity"] for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
+    assert found == {"compare.ipynb": "error", "html.ipynb": "error", "broken.ipynb": "error"}
+
+
+def test_rpc002_an_empty_notebook_file_is_not_reported(make_repo):
+    """A 0-byte `.ipynb` holds nothing to run; a notebook with broken JSON still is an error."""
+    root = make_repo({"notebooks/test.ipynb": "", "notebooks/half.ipynb": '{"cells": [\n'})
+    found = {f["path"]: f["severity"] for f in findings(root) if f["code"] == "RPC002"}
+    assert found == {"notebooks/half.ipynb": "error"}
 
 
 def test_rpc002_a_notebook_with_a_real_syntax_error_is_one_error(make_repo):

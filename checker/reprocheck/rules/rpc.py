@@ -48,9 +48,11 @@ class UnparsableFile(Rule):
     submodule that is not checked out is not a file of the checkout and is not reported; documentation pages
     (Markdown, HTML), which are only scanned for links, are never reported. A file is reported once: its first
     problem is the location, the others (more notebook cells) are related locations. An exercise notebook whose
-    only unparsable cells hold blanks for the reader (`x = # TODO`, `# YOUR CODE HERE`, `[TODO ...]`) is reported
-    at info: the blanks are there by design, and those cells are not checked. A notebook cell whose saved output
-    is the SyntaxError it raises was run and kept to show the mistake (a lesson on syntax): it is not reported.
+    only unparsable cells hold blanks for the reader (`x = # TODO`, `seed = # your favourite seed`,
+    `# YOUR CODE HERE`, `[TODO ...]`, `model = <>`, a cell that is only `<write the training loop here>`) is not
+    reported: the blanks are there by design and the reader fills them in. A notebook cell whose saved output is
+    the SyntaxError it raises was run and kept to show the mistake (a lesson on syntax), and an empty (0-byte)
+    `.ipynb`, which holds nothing to run, are not reported either.
 
     ## Why it matters
     A file the checker cannot parse is a file none of its rules can vouch for, and usually one that the tool it
@@ -84,32 +86,23 @@ class UnparsableFile(Rule):
                 continue  # every cell that does not parse shows the SyntaxError it raises: a lesson in syntax
             first, more = problems[0], problems[1:]
             related = [Location(path, p.line) for p in more]
-            blanks = exercise_cells(project, path, problems)
-            if blanks:
-                cells = ", ".join(str(c) for c in blanks[:3]) + (
-                    f" and {len(blanks) - 3} more" if len(blanks) > 3 else ""
-                )
-                finding = self.finding(
-                    f"cannot parse {path}: {len(blanks)} {'cell is' if len(blanks) == 1 else 'cells are'} left for the "
-                    f"reader to complete (`TODO` blanks in cell{'s' if len(blanks) > 1 else ''} {cells}), e.g. "
-                    f"{first.message} (info: an exercise "
-                    "notebook; those cells are not checked)",
-                    path,
-                    first.line,
-                    first.column,
-                    related=related,
-                )
-                finding.severity = Severity.INFO
-                yield finding
-                continue
+            if exercise_cells(project, path, problems) or empty_notebook(project, path):
+                continue  # blanks left for the reader by design, or a notebook with nothing in it
             where = f" ({len(more)} more {'problem' if len(more) == 1 else 'problems'} in this file)" if more else ""
             yield self.finding(
                 f"cannot parse {path}: {first.message}{where}", path, first.line, first.column, related=related
             )
 
 
-# A blank left for the reader of an exercise notebook (`x = # TODO`, `[TODO Dense layer]`, `# YOUR CODE HERE`).
-EXERCISE_BLANK = re.compile(r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b", re.IGNORECASE)
+# A blank left for the reader of an exercise notebook: a TODO or "your code" marker (`x = # TODO`, `[TODO Dense
+# layer]`, `# YOUR CODE HERE`), an assignment of nothing but a comment (`seed = # your favourite seed`), or an
+# angle-bracket placeholder where an expression goes or as a whole line (`model = <>`, `<write the loop here>`).
+EXERCISE_BLANK = re.compile(
+    r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b"
+    r"|^[ \t]*[\w.\[\]'\"]+[ \t]*=[ \t]*#"
+    r"|(?:^[ \t]*|[=(,:][ \t]*)<[^<>\n]{0,160}>[ \t]*[),]?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 CELL_PROBLEM = re.compile(r"^invalid Python: cell (\d+), ")
 
 
@@ -131,6 +124,14 @@ def shown_syntax_error(project, path: str, problem) -> bool:
         isinstance(output, dict) and output.get("output_type") == "error" and output.get("ename") in SYNTAX_ERRORS
         for output in notebook.cells[number - 1].outputs
     )
+
+
+def empty_notebook(project, path: str) -> bool:
+    """Whether `path` is a notebook file with nothing in it (0 bytes, or only whitespace)."""
+    if not filekinds.is_notebook(path):
+        return False
+    size = project.size(path)
+    return size is not None and size < 4096 and not project.read_text(path).strip()
 
 
 def exercise_cells(project, path: str, problems: list) -> list[int]:
