@@ -450,6 +450,22 @@ def test_cfg004_yaml_traps(make_repo):
     assert "key `seed` appears twice" in text[6] and "lines 1 and 15" in text[6]
 
 
+def test_cfg004_a_key_repeated_with_the_same_value_matters_only_to_omegaconf(make_repo):
+    """PyYAML keeps the last of two equal values: what the author wrote; OmegaConf refuses any duplicate."""
+    root = make_repo(
+        {
+            "configs/deploy.yaml": "enable_cache: False\nseed: 1\nsteps:\n  a: 1\nenable_cache: False\n",
+            # look-alikes: a different value, the same text with another type, a repeated mapping
+            "configs/other.yaml": "seed: 1\nlr: 0.1\nlr: 0.2\nbatch: 8\nbatch: '8'\nmodel: {a: 1}\nmodel: {a: 1}\n",
+            # OmegaConf reads it (a Hydra defaults list): any duplicate fails the load
+            "conf/config.yaml": "defaults:\n  - _self_\nseed: 1\nseed: 1\n",
+        }
+    )
+    reported = {(f["path"], f["line"]) for f in findings(root, select="CFG004")}
+    assert reported == {("configs/other.yaml", 3), ("configs/other.yaml", 5), ("configs/other.yaml", 7),
+                        ("conf/config.yaml", 4)}  # fmt: skip
+
+
 def test_cfg004_configs_read_by_omegaconf_take_1e_3_as_a_float(make_repo):
     # OmegaConf's YAML loader (Hydra's) reads `5e-4` and `1.0e3` as floats; PyYAML reads them as strings.
     root = make_repo(

@@ -70,6 +70,7 @@ class DuplicateKey:
     key: str
     line: int
     first_line: int
+    same_value: bool = False  # both values are the same scalar: a PyYAML reader gets what the author wrote
 
 
 @dataclass
@@ -132,6 +133,15 @@ def scalar_key(node: yaml.Node) -> Any:
     return node.value
 
 
+def same_scalar(one: yaml.Node, other: yaml.Node) -> bool:
+    """Whether two value nodes are the same scalar (same resolved tag and text)."""
+    return (
+        isinstance(one, yaml.ScalarNode)
+        and isinstance(other, yaml.ScalarNode)
+        and (one.tag, one.value) == (other.tag, other.value)
+    )
+
+
 def find_duplicates(node: yaml.Node, out: list[DuplicateKey], seen: set[int] | None = None, depth: int = 0) -> None:
     """Duplicate keys of every mapping, each node visited once (aliases point at already-seen nodes)."""
     seen = set() if seen is None else seen
@@ -139,13 +149,14 @@ def find_duplicates(node: yaml.Node, out: list[DuplicateKey], seen: set[int] | N
         return
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        first: dict[Any, int] = {}
+        first: dict[Any, tuple[int, yaml.Node]] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value != "<<":
                 if key.value in first:
-                    out.append(DuplicateKey(key.value, key.start_mark.line + 1, first[key.value]))
+                    line, earlier = first[key.value]
+                    out.append(DuplicateKey(key.value, key.start_mark.line + 1, line, same_scalar(earlier, value)))
                 else:
-                    first[key.value] = key.start_mark.line + 1
+                    first[key.value] = (key.start_mark.line + 1, value)
             find_duplicates(value, out, seen, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:

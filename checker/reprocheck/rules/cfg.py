@@ -609,7 +609,8 @@ class YamlTrap(Rule):
     """
     ## What it does
     Finds YAML constructs in experiment configs that loaders read differently from what was meant: duplicate
-    keys in one mapping (the last one silently wins), plain scalars that YAML 1.1 loaders such as PyYAML
+    keys in one mapping (the last one silently wins; a key repeated with the same value is reported only where
+    OmegaConf, which refuses any duplicate, reads the file), plain scalars that YAML 1.1 loaders such as PyYAML
     convert unexpectedly (`1e-3` stays a string because it has no dot, and so does `1.0e3`, whose exponent has
     no sign; `yes`/`no`/`on`/`off` become booleans,
     `1:30` becomes the base-60 integer 90, `010` becomes the octal 8), and tab characters in indentation or
@@ -657,6 +658,8 @@ class YamlTrap(Rule):
                 else "loaders keep the last one silently"
             )
             for duplicate in parsed.duplicates:
+                if duplicate.same_value and not omegaconf:
+                    continue  # the same value twice: the loader keeps what the author wrote either way
                 yield self.finding(
                     f"key `{duplicate.key}` appears twice in one mapping (lines {duplicate.first_line} and "
                     f"{duplicate.line}); {outcome}: remove one",
