@@ -550,6 +550,23 @@ def test_nb003_packages_the_project_declares_are_not_to_be_declared_again(make_r
     assert "installs wandb (besides torch) from inside the notebook; declare them" in found[1]["message"]
 
 
+def test_nb003_what_another_sub_project_declares_is_not_declared_for_this_one(make_repo):
+    files = {
+        "benchmarks/spans/requirements.txt": "pandas==2.1.0\nspacy==3.7.0\n",
+        "benchmarks/spans/project.yml": "title: spans\n",
+        "tutorials/food/project.yml": "title: food\n",
+        "tutorials/food/notebooks/counts.ipynb": notebook(code("!pip install pandas\n")),
+        "benchmarks/spans/notebooks/view.ipynb": notebook(code("!pip install pandas\n")),
+        # a third project: the repository is a monorepo of projects, each with its own environment
+        "tutorials/textcat/requirements.txt": "spacy==3.7.0\n",
+        "tutorials/textcat/scripts/train.py": "import spacy\n",
+    }
+    found = {f["path"]: f["message"] for f in of(make_repo(files), "NB003")}
+    assert "which the project declares already" not in found["tutorials/food/notebooks/counts.ipynb"]
+    assert "installs pandas from inside the notebook; declare them" in found["tutorials/food/notebooks/counts.ipynb"]
+    assert "installs pandas, which the project declares already" in found["benchmarks/spans/notebooks/view.ipynb"]
+
+
 def test_nb003_installs_a_local_run_never_makes_are_not_reported(make_repo):
     guarded = {
         "colab.ipynb": notebook(
@@ -560,6 +577,12 @@ def test_nb003_installs_a_local_run_never_makes_are_not_reported(make_repo):
             code("if INSTALL:  # opt in\n    !{sys.executable} -m pip install -e .\nelse:\n    pass\n"),
         ),
         "in_colab.ipynb": notebook(code("if IN_COLAB:\n    for p in ['a']:\n        %pip install einops\n")),
+        "setup_once.ipynb": notebook(
+            code(
+                "import sys, os\nif 'google.colab' in sys.modules and not os.path.exists('.setup_complete'):\n"
+                "    !pip install tensorflow-gpu==1.13.1\n    !touch .setup_complete\n"
+            )
+        ),
     }
     assert of(make_repo(guarded), "NB003") == []
 
@@ -567,6 +590,8 @@ def test_nb003_installs_a_local_run_never_makes_are_not_reported(make_repo):
 def test_nb003_look_alikes_of_guarded_installs_still_report(make_repo):
     shapes = {
         "not_colab.ipynb": "if 'google.colab' not in sys.modules:\n    !pip install einops\n",
+        "colab_or.ipynb": "if 'google.colab' in sys.modules or FORCE:\n    !pip install einops\n",
+        "not_colab_and.ipynb": "if not IN_COLAB and FIRST:\n    !pip install einops\n",
         "else_branch.ipynb": "if IN_COLAB:\n    pass\nelse:\n    !pip install einops\n",
         "after_block.ipynb": "if IN_COLAB:\n    pass\n!pip install einops\n",
         "flag_on.ipynb": "INSTALL = True\nif INSTALL:\n    !pip install einops\n",

@@ -372,11 +372,22 @@ def guarded_off(notebook: Notebook, cell: Cell, line: int) -> bool:
     """Whether the line runs only on Colab (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or only behind
     an opt-in switch that is off as committed (`INSTALL = False` ... `if INSTALL:`): a local run never does it."""
     for condition in cell.conditions(line):
-        if notebook_table.NEGATION.search(condition):
-            continue
-        if notebook_table.COLAB_CONDITION.search(condition) or notebook.flag_off(condition.strip()):
+        if colab_only(condition):
+            return True
+        if not notebook_table.NEGATION.search(condition) and notebook.flag_off(condition.strip()):
             return True
     return False
+
+
+def colab_only(condition: str) -> bool:
+    """Whether the condition holds only on Colab: it asks for Colab, alone or as one of the terms joined by `and`
+    (`'google.colab' in sys.modules and not os.path.exists('.setup_complete')`), and no `or` opens another way."""
+    if re.search(r"\bor\b", condition):
+        return False
+    return any(
+        notebook_table.COLAB_CONDITION.search(term) and not notebook_table.NEGATION.search(term)
+        for term in re.split(r"\band\b", condition)
+    )
 
 
 def install_sites(notebook: Notebook) -> list[tuple[Cell, int, list]]:
@@ -410,10 +421,16 @@ def distribution_name(package: str) -> str | None:
         return None
 
 
-def declared_in_files(declared_distributions) -> frozenset[str]:
-    """Distributions that a requirements/pyproject/setup/conda/lock file declares (not an install command)."""
+def declared_in_files(declared_distributions, projects, path: str) -> frozenset[str]:
+    """Distributions that a requirements/pyproject/setup/conda/lock file of the notebook's own project, or of the
+    root project, declares (not an install command, not another sub-project's file)."""
     origins = FILE_ORIGINS | {"conda", "lock"}
-    return frozenset(name for name, found in declared_distributions.items() if any(d.origin in origins for d in found))
+    owner = projects.owner(path)
+    return frozenset(
+        name
+        for name, found in declared_distributions.items()
+        if any(d.origin in origins and projects.owner(d.path) in (owner, "") for d in found)
+    )
 
 
 def install_message(installs: list, after_clone: bool, declared: frozenset[str]) -> str:
@@ -480,12 +497,12 @@ class NotebookInstall(Rule):
     severity = Severity.WARNING
     summary = "Packages installed from inside a notebook"
 
-    def check(self, notebooks, declared_distributions):
-        declared = declared_in_files(declared_distributions)
+    def check(self, notebooks, declared_distributions, projects):
         for path, notebook in notebooks.items():
             sites = install_sites(notebook)
             if not sites:
                 continue
+            declared = declared_in_files(declared_distributions, projects, path)
             (cell, line, _), others = sites[0], sites[1:]
             after_clone = bool(notebook.clones) and notebook.clones[0].precedes(cell.index, line)
             finding = self.finding(
