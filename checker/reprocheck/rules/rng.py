@@ -216,8 +216,10 @@ class UnseededEntryPoint(Rule):
     (`random.uniform(...)`, `np.random.normal(mu, sigma)` for a request length) still counts. Seeders include
     seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
     `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
-    `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). The
-    message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`).
+    `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). A
+    draw in a lambda that an object stores as its sampler (`self.noise_sampler = lambda x: torch.randn_like(x)`)
+    does not run for an entry point that replaces that attribute (`sampler.noise_sampler = SeededNoise(seed)`).
+    The message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`).
 
     ## Why it matters
     Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
