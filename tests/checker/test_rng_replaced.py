@@ -73,3 +73,84 @@ def test_a_draw_in_a_method_is_not_a_stored_sampler(make_repo):
         "demo.py": DEMO.format(replace="sampler.noise_sampler = SeededNoise(seed)"),
     }
     assert rng(make_repo(files)) == [("RNG001", "demo.py", 22)]
+
+
+LOADERS = """
+import argparse
+
+import torch
+
+
+class MultiEpochSampler(torch.utils.data.Sampler):
+    def __init__(self, data, epochs):
+        self.data, self.epochs = data, epochs
+
+    def __iter__(self):
+        return iter(torch.cat([torch.randperm(len(self.data)) for _ in range(self.epochs)]).tolist())
+
+
+def get_loaders(data, batch_size=64, use_multiepoch_sampler=False, **kwargs):
+    if use_multiepoch_sampler:
+        return torch.utils.data.DataLoader(data, batch_size, sampler=MultiEpochSampler(data, 10))
+    return torch.utils.data.DataLoader(data, batch_size, shuffle=False)
+
+
+def prepare_parser():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--use_multiepoch_sampler", action="store_true")
+    return parser
+"""
+
+MOMENTS = """
+import argparse
+
+import torch
+
+import loaders
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batch_size", type=int, default=64)
+    {option}
+    config = vars(parser.parse_args())
+    for batch in loaders.get_loaders(list(range(10)), **config):
+        print(batch)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+TRAIN = """
+import loaders
+
+if __name__ == "__main__":
+    config = vars(loaders.prepare_parser().parse_args())
+    torch.manual_seed(0)
+    loaders.get_loaders(list(range(10)), **config)
+"""
+
+
+def moments_repo(make_repo, option="", texts=None):
+    files = {
+        "loaders.py": LOADERS,
+        "moments.py": MOMENTS.format(option=option),
+        "train.py": TRAIN,
+    }
+    files.update(texts or {})
+    return make_repo(files)
+
+
+def test_an_option_only_another_scripts_parser_defines_stays_off_in_a_spread_config(make_repo):
+    assert [f for f in rng(moments_repo(make_repo)) if f[1] == "moments.py"] == []
+
+
+def test_an_option_the_entry_points_parser_defines_may_be_on(make_repo):
+    root = moments_repo(make_repo, option='parser.add_argument("--use_multiepoch_sampler", action="store_true")')
+    assert [f for f in rng(root) if f[1] == "moments.py"] == [("RNG001", "moments.py", 17)]
+
+
+def test_an_option_set_in_a_script_may_be_on(make_repo):
+    root = moments_repo(make_repo, texts={"run.sh": "python moments.py --use_multiepoch_sampler\n"})
+    assert [f for f in rng(root) if f[1] == "moments.py"] == [("RNG001", "moments.py", 17)]
