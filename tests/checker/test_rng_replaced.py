@@ -55,7 +55,8 @@ def test_a_stored_sampler_the_entry_point_replaces_never_draws(make_repo):
 
 
 def test_a_stored_sampler_replaced_through_an_attribute_chain_never_draws(make_repo):
-    root = sampler_repo(make_repo, "holder = type('H', (), {})()\n    holder.s = sampler\n    holder.s.noise_sampler = SeededNoise(seed)")
+    chain = "holder = type('H', (), {})()\n    holder.s = sampler\n    holder.s.noise_sampler = SeededNoise(seed)"
+    root = sampler_repo(make_repo, chain)
     assert rng(root) == []
 
 
