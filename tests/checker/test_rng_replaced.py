@@ -155,3 +155,47 @@ def test_an_option_the_entry_points_parser_defines_may_be_on(make_repo):
 def test_an_option_set_in_a_script_may_be_on(make_repo):
     root = moments_repo(make_repo, texts={"run.sh": "python moments.py --use_multiepoch_sampler\n"})
     assert [f for f in rng(root) if f[1] == "moments.py"] == [("RNG001", "moments.py", 17)]
+
+
+OPT_IN = """
+import argparse
+
+import torch
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seed", type=int, default=None)
+args = parser.parse_args()
+if args.seed is not None:
+    torch.manual_seed(args.seed)
+    {deterministic}
+else:
+    torch.backends.cudnn.benchmark = True
+"""
+
+
+def test_benchmark_mode_in_the_branch_that_does_not_ask_for_determinism_is_the_owners_choice(make_repo):
+    root = make_repo({"test.py": OPT_IN.format(deterministic="torch.backends.cudnn.deterministic = True")})
+    assert rng(root, select="RNG007") == []
+    root = make_repo({"test.py": OPT_IN.format(deterministic="torch.use_deterministic_algorithms(True)")})
+    assert rng(root, select="RNG007") == [("RNG007", "test.py", 10)]  # CUBLAS_WORKSPACE_CONFIG, not benchmark
+
+
+def test_benchmark_mode_in_the_branch_that_asks_first_is_also_a_choice(make_repo):
+    text = OPT_IN.replace("if args.seed is not None:", "if args.fast:").format(deterministic="pass")
+    text = text.replace(
+        "    torch.manual_seed(args.seed)\n    pass\nelse:\n    torch.backends.cudnn.benchmark = True",
+        "    torch.backends.cudnn.benchmark = True\nelse:\n    torch.backends.cudnn.deterministic = True",
+    )
+    assert rng(make_repo({"test.py": text}), select="RNG007") == []
+
+
+def test_benchmark_mode_beside_a_branch_that_only_seeds_is_reported(make_repo):
+    root = make_repo({"test.py": OPT_IN.format(deterministic="pass")})
+    assert rng(root, select="RNG007") == [("RNG007", "test.py", 12)]
+
+
+def test_benchmark_mode_set_unconditionally_is_reported(make_repo):
+    root = make_repo(
+        {"test.py": "import torch\ntorch.backends.cudnn.deterministic = True\ntorch.backends.cudnn.benchmark = True\n"}
+    )
+    assert rng(root, select="RNG007") == [("RNG007", "test.py", 3)]

@@ -1245,6 +1245,9 @@ class GpuNondeterminism(Rule):
     Finds `torch.backends.cudnn.benchmark = True` (once per file, the other lines related), and
     `torch.use_deterministic_algorithms(True)` when the environment variable `CUBLAS_WORKSPACE_CONFIG` is set
     nowhere in the repository (code, Dockerfile `ENV`, CI `env:`, Makefile, shell scripts, `.env` files).
+    Benchmark mode set in one branch of an `if` whose other branch makes the run deterministic
+    (`if args.seed is not None: ... cudnn.deterministic = True` / `else: cudnn.benchmark = True`) is the owner's
+    choice for runs that do not ask for determinism, and is not reported.
 
     ## Why it matters
     cuDNN's benchmark mode picks the fastest convolution algorithm per run, and some are nondeterministic, so
@@ -1280,6 +1283,7 @@ class GpuNondeterminism(Rule):
                     isinstance(node, ast.Assign)
                     and is_true(node.value)
                     and any(module.qualname(t) == "torch.backends.cudnn.benchmark" for t in node.targets)
+                    and not determinism_elsewhere(module, node)
                 ):
                     benchmarks.setdefault(unit.path, []).append(
                         locate(
@@ -1317,3 +1321,30 @@ class GpuNondeterminism(Rule):
         from reprocheck.facts.randomness import cublas_workspace_config
 
         return cublas_workspace_config(project, python_modules) is not None
+
+
+DETERMINISM_SETTINGS = {"torch.backends.cudnn.deterministic": True, "torch.backends.cudnn.benchmark": False}
+
+
+def determinism_elsewhere(module: PyModule, assign: ast.Assign) -> bool:
+    """Is `cudnn.benchmark = True` one branch of an `if` whose other branch makes the run deterministic
+    (`if args.seed is not None: ...; cudnn.deterministic = True` / `else: cudnn.benchmark = True`)? The owner made
+    determinism an option; benchmark mode is the choice for runs that do not ask for it."""
+    tree = module.tree
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if node.__class__ is not ast.If or not node.orelse:
+            continue
+        for branch, other in ((node.body, node.orelse), (node.orelse, node.body)):
+            if any(assign is n for statement in branch for n in ast.walk(statement)):
+                return any(sets_determinism(module, n) for statement in other for n in ast.walk(statement))
+    return False
+
+
+def sets_determinism(module: PyModule, node: ast.AST) -> bool:
+    if node.__class__ is ast.Assign and node.value.__class__ is ast.Constant:
+        return any(DETERMINISM_SETTINGS.get(module.qualname(t) or "") is node.value.value for t in node.targets)
+    if node.__class__ is ast.Call and module.qualname(node.func) == "torch.use_deterministic_algorithms":
+        return is_true(argument(node, "mode", 0))
+    return False
