@@ -839,6 +839,23 @@ class _Entry:
                     continue
                 if any(first <= line <= last for first, last in ranges):
                     return True
+        # code the entry point does not reach still counts, unless it only defines another script's option,
+        # reads a key, or calls the function itself: none of these can put the name in this entry point's dict
+        for path, module in self.graph.modules.items():
+            if name not in module.text and name.replace("_", "-") not in module.text:
+                continue
+            harmless = None
+            ranges = spans.get(path, ())
+            for match in pattern.finditer(module.text):
+                if module.text.endswith("self.", 0, match.start()):
+                    continue
+                line = module.text.count("\n", 0, match.start()) + 1
+                if (path == own[0] and own[1] <= line <= own[2]) or any(a <= line <= b for a, b in ranges):
+                    continue
+                if harmless is None:
+                    harmless = harmless_mentions(module, name, function.name)
+                if line not in harmless:
+                    return True
         return False
 
     def span(self, unit: Unit) -> list[tuple[int, int]]:
@@ -897,6 +914,32 @@ class _Entry:
                 return None
             sites.extend(found)
         return sites
+
+
+def harmless_mentions(module, name: str, function_name: str) -> frozenset[int]:
+    """Lines where `name` is only an argparse option (`add_argument("--name", ...)`), a key read
+    (`config["name"]`, `config.get("name")`, `args.name`) or a keyword of a call of the function itself."""
+    tree = module.tree
+    if tree is None:
+        return frozenset()
+    options = {name, f"--{name}", f"--{name.replace('_', '-')}"}
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        cls = node.__class__
+        if cls is ast.Call:
+            func = node.func
+            called = func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")
+            if called in ("add_argument", "get"):
+                keys = options if called == "add_argument" else {name}
+                lines.update(a.lineno for a in node.args if a.__class__ is ast.Constant and a.value in keys)
+            elif called == function_name:
+                lines.update(k.value.lineno for k in node.keywords if k.arg == name)
+        elif cls is ast.Subscript and node.ctx.__class__ is ast.Load:
+            if node.slice.__class__ is ast.Constant and node.slice.value == name:
+                lines.add(node.slice.lineno)
+        elif cls is ast.Attribute and node.ctx.__class__ is ast.Load and node.attr == name:
+            lines.add(node.end_lineno or node.lineno)
+    return frozenset(lines)
 
 
 def literal_settings(module, name: str) -> list | None:
