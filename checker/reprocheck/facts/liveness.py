@@ -13,7 +13,8 @@ What is decided, statically and per entry point:
 - a parameter's values are the constants its reached call sites pass (a name passed on is followed into the
   caller, a few calls deep), and its default where a site leaves it out, or passes it only inside `**kwargs`
   while the repository writes its name nowhere else (code, configs, scripts, docs; `self.<name>` aside), or
-  writes it in code only where this entry point does not reach (another script's parser, its calls). A
+  writes it outside this entry point's reach only as another script's option, a key read or a call of the
+  function itself (`--flag` in `train.py`'s parser, `config["flag"]`). A
   function run any other way (an entry point's start, handed to a call, reached through a table, an object's
   method or an override) has unknown values;
 - `self.training` (a torch module's mode) is off in an entry point that puts a model in evaluation mode

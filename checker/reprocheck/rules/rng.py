@@ -168,8 +168,9 @@ class UnseededEntryPoint(Rule):
     (`p = 0` then `if p > 0:`), a variable set in branches, which takes each value it is set to
     (`trunc = "rand" if is_train else "trunc"`, then `if fusion: trunc = "fusion"`), a parameter that a call
     passes only inside `**kwargs` and whose name the repository writes nowhere else (no keyword argument, dict
-    key, config key or `--flag` names it: it keeps its default) or only in code the entry point does not reach
-    (`--use_multiepoch_sampler` defined by another script's parser is not in this one's `**vars(args)`),
+    key, config key or `--flag` names it: it keeps its default) or, outside the entry point's reach, only as
+    another script's option, a key read or a call of the function itself (`--use_multiepoch_sampler` in
+    `train.py`'s parser is not in this script's `**vars(args)`),
     `self.augment` set once from such a flag, an
     attribute set in several places, which takes the values of the bindings the entry point runs
     (`self.noise = Noise(conf)` under `if conf:`, else `self.noise = None`; asking `if self.noise:` runs none of
