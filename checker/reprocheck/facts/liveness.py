@@ -12,7 +12,9 @@ What is decided, statically and per entry point:
   bases set once (`self.augment = augment` in `__init__`: the constructor's argument where the object is made);
 - a parameter's values are the constants its reached call sites pass (a name passed on is followed into the
   caller, a few calls deep), and its default where a site leaves it out, or passes it only inside `**kwargs`
-  while the repository writes its name nowhere else (code, configs, scripts, docs; `self.<name>` aside). A
+  while the repository writes its name nowhere else (code, configs, scripts, docs; `self.<name>` aside), or
+  writes it outside this entry point's reach only as another script's option, a key read or a call of the
+  function itself (`--flag` in `train.py`'s parser, `config["flag"]`). A
   function run any other way (an entry point's start, handed to a call, reached through a table, an object's
   method or an override) has unknown values;
 - `self.training` (a torch module's mode) is off in an entry point that puts a model in evaluation mode
@@ -612,6 +614,7 @@ class _Entry:
         self._values: dict[tuple[Unit, str], frozenset | None] = {}
         self._dependent: set[tuple[Unit, str]] = set()
         self._touched = False
+        self._mentions: dict[tuple[Unit, str], bool] = {}
 
     @cached_property
     def evaluates(self) -> bool:
@@ -782,7 +785,7 @@ class _Entry:
             if argument is SPREAD:
                 # `SimpleTokenizer(**tokenizer_kwargs)`: a dict built elsewhere (a config) may set it, unless the
                 # parameter's name is written nowhere but in its own function
-                if self.live.mentioned(name, unit, function):
+                if self.live.mentioned(name, unit, function) and self.mentioned(name, unit, function):
                     return UNKNOWN
                 argument = MISSING_ARGUMENT
             if argument is UNKNOWN:
@@ -798,6 +801,84 @@ class _Entry:
                 return UNKNOWN
             values |= found
         return frozenset(values)
+
+    def mentioned(self, name: str, unit: Unit, function) -> bool:
+        """Is parameter `name` written in code this entry point reaches (outside its own function), or in a
+        config, script or doc? A `**config` dict of this entry point gets its keys from there only: an option
+        that only another script's parser defines (`--use_multiepoch_sampler` in `train.py`) is not in it."""
+        key = (unit, name)
+        found = self._mentions.get(key)
+        if found is None:
+            found = self._mentions[key] = self._mention(name, unit, function)
+        return found
+
+    def _mention(self, name: str, unit: Unit, function) -> bool:
+        live = self.live
+        if live.texts is None:
+            return True
+        pattern = re.compile(r"\b" + re.escape(name).replace("_", "[_-]") + r"\b", re.IGNORECASE)
+        if any(pattern.search(text) for text in live.texts()):
+            return True
+        own = (unit.path, function.lineno, getattr(function, "end_lineno", None) or function.lineno)
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for reached in self.reached:
+            if reached.kind == "cell":
+                module = self.graph.source(reached)
+                if module is not None and pattern.search(module.text):
+                    return True
+                continue
+            spans.setdefault(reached.path, []).extend(self.span(reached))
+        for path, ranges in spans.items():
+            module = self.graph.modules.get(path)
+            if module is None or (name not in module.text and name.replace("_", "-") not in module.text):
+                continue
+            for match in pattern.finditer(module.text):
+                if module.text.endswith("self.", 0, match.start()):
+                    continue
+                line = module.text.count("\n", 0, match.start()) + 1
+                if path == own[0] and own[1] <= line <= own[2]:
+                    continue
+                if any(first <= line <= last for first, last in ranges):
+                    return True
+        # code the entry point does not reach still counts, unless it only defines another script's option,
+        # reads a key, or calls the function itself: none of these can put the name in this entry point's dict
+        for path, module in self.graph.modules.items():
+            if name not in module.text and name.replace("_", "-") not in module.text:
+                continue
+            harmless = None
+            ranges = spans.get(path, ())
+            for match in pattern.finditer(module.text):
+                if module.text.endswith("self.", 0, match.start()):
+                    continue
+                line = module.text.count("\n", 0, match.start()) + 1
+                if (path == own[0] and own[1] <= line <= own[2]) or any(a <= line <= b for a, b in ranges):
+                    continue
+                if harmless is None:
+                    harmless = harmless_mentions(module, name, function.name)
+                if line not in harmless:
+                    return True
+        return False
+
+    def span(self, unit: Unit) -> list[tuple[int, int]]:
+        """The lines of a unit's code: a function or method, a whole class (made or handed on), a module's
+        top-level statements other than definitions (what those hold is judged through their own units)."""
+        if unit.kind == "function":
+            node = self.graph.function_node(unit)
+        elif unit.kind in ("class", "instance"):
+            node = self.graph.definitions(unit.path).classes.get(unit.name)
+        else:
+            module = self.graph.source(unit)
+            tree = module.tree if module is not None else None
+            if tree is None:
+                return [(1, 10**9)]
+            return [
+                (statement.lineno, getattr(statement, "end_lineno", None) or statement.lineno)
+                for statement in tree.body
+                if statement.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            ]
+        if node is None:
+            return [(1, 10**9)]
+        return [(node.lineno, getattr(node, "end_lineno", None) or node.lineno)]
 
     def discards(self, unit: Unit, position: int, length: int) -> bool:
         """Does every call that runs function `unit` in this reach unpack its result and throw away element
@@ -834,6 +915,32 @@ class _Entry:
                 return None
             sites.extend(found)
         return sites
+
+
+def harmless_mentions(module, name: str, function_name: str) -> frozenset[int]:
+    """Lines where `name` is only an argparse option (`add_argument("--name", ...)`), a key read
+    (`config["name"]`, `config.get("name")`, `args.name`) or a keyword of a call of the function itself."""
+    tree = module.tree
+    if tree is None:
+        return frozenset()
+    options = {name, f"--{name}", f"--{name.replace('_', '-')}"}
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        cls = node.__class__
+        if cls is ast.Call:
+            func = node.func
+            called = func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")
+            if called in ("add_argument", "get"):
+                keys = options if called == "add_argument" else {name}
+                lines.update(a.lineno for a in node.args if a.__class__ is ast.Constant and a.value in keys)
+            elif called == function_name:
+                lines.update(k.value.lineno for k in node.keywords if k.arg == name)
+        elif cls is ast.Subscript and node.ctx.__class__ is ast.Load:
+            if node.slice.__class__ is ast.Constant and node.slice.value == name:
+                lines.add(node.slice.lineno)
+        elif cls is ast.Attribute and node.ctx.__class__ is ast.Load and node.attr == name:
+            lines.add(node.end_lineno or node.lineno)
+    return frozenset(lines)
 
 
 def literal_settings(module, name: str) -> list | None:

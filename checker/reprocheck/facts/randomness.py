@@ -1729,6 +1729,8 @@ def summarize(
                 models.setdefault(event.lib, []).append(event)
             elif event.kind == "train":
                 training.setdefault(event.lib, []).append(event)
+    if result.uses:
+        drop_replaced_samplers(result, graph)
     if training and models and all(in_model_method(graph, e.unit) for events in training.values() for e in events):
         if questions is None:
             questions = live.entry(entry.starts, plain)
@@ -1747,6 +1749,64 @@ def summarize(
                 what = f"the initial weights of {made.what}"
             result.uses.setdefault(lib, []).append(replace(made, what=what))
     return result
+
+
+def stored_lambda_draws(graph: CallGraph, unit: Unit) -> dict[tuple[int, int], str]:
+    """(line, column) of the calls inside a lambda that a method stores on its object (`self.noise_sampler =
+    lambda x: torch.randn_like(x)`), with the attribute's name: the draw runs only when the object calls it."""
+    if unit.kind != "function" or "." not in unit.name:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for assign in graph.code(unit).assignments:
+        value = assign.value
+        if value.__class__ is not ast.Lambda:
+            continue
+        targets = assign.targets if assign.__class__ is ast.Assign else [assign.target]
+        for target in targets:
+            if target.__class__ is ast.Attribute and is_self(target.value):
+                for node in ast.walk(value.body):
+                    if node.__class__ is ast.Call:
+                        found[(node.lineno, node.col_offset + 1)] = target.attr
+    return found
+
+
+def is_self(node: ast.expr) -> bool:
+    return node.__class__ is ast.Name and node.id in ("self", "cls")
+
+
+def replaced_attributes(graph: CallGraph, reached: list[Unit]) -> frozenset[str]:
+    """Attributes that the reached code sets on an object from outside it (`sampler.noise_sampler =
+    SeededNoise(seed)`: the entry point swaps the object's own sampler for its choice)."""
+    names: set[str] = set()
+    for unit in reached:
+        for assign in graph.code(unit).assignments:
+            targets = assign.targets if assign.__class__ is ast.Assign else [assign.target]
+            for target in targets:
+                if target.__class__ is ast.Attribute and not is_self(target.value):
+                    names.add(target.attr)
+    return frozenset(names)
+
+
+def drop_replaced_samplers(result: EntryRandomness, graph: CallGraph) -> None:
+    """Leave out a draw in a lambda an object stores as its sampler (`self.noise_sampler = lambda x:
+    torch.randn_like(x)`) when the entry point replaces that attribute on the object it made
+    (`sampler.noise_sampler = SeededNoise(seed)`): the stored lambda never runs."""
+    stored: dict[Unit, dict[tuple[int, int], str]] = {}
+    for events in result.uses.values():
+        for event in events:
+            if event.unit not in stored:
+                stored[event.unit] = stored_lambda_draws(graph, event.unit)
+    if not any(stored.values()):
+        return
+    replaced = replaced_attributes(graph, result.reached)
+    if not replaced:
+        return
+    for lib in list(result.uses):
+        kept = [e for e in result.uses[lib] if stored[e.unit].get((e.line, e.column)) not in replaced]
+        if kept:
+            result.uses[lib] = kept
+        else:
+            del result.uses[lib]
 
 
 def trained_model(models: list[Event], trains: Event, cell_of=lambda unit: None) -> Event:

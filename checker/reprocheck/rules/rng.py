@@ -168,7 +168,10 @@ class UnseededEntryPoint(Rule):
     (`p = 0` then `if p > 0:`), a variable set in branches, which takes each value it is set to
     (`trunc = "rand" if is_train else "trunc"`, then `if fusion: trunc = "fusion"`), a parameter that a call
     passes only inside `**kwargs` and whose name the repository writes nowhere else (no keyword argument, dict
-    key, config key or `--flag` names it: it keeps its default), `self.augment` set once from such a flag, an
+    key, config key or `--flag` names it: it keeps its default) or, outside the entry point's reach, only as
+    another script's option, a key read or a call of the function itself (`--use_multiepoch_sampler` in
+    `train.py`'s parser is not in this script's `**vars(args)`),
+    `self.augment` set once from such a flag, an
     attribute set in several places, which takes the values of the bindings the entry point runs
     (`self.noise = Noise(conf)` under `if conf:`, else `self.noise = None`; asking `if self.noise:` runs none of
     the object's code), a constructor reached through `super(Cls, self).__init__(...)` with the arguments each
@@ -216,8 +219,10 @@ class UnseededEntryPoint(Rule):
     (`random.uniform(...)`, `np.random.normal(mu, sigma)` for a request length) still counts. Seeders include
     seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
     `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
-    `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). The
-    message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`).
+    `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). A
+    draw in a lambda that an object stores as its sampler (`self.noise_sampler = lambda x: torch.randn_like(x)`)
+    does not run for an entry point that replaces that attribute (`sampler.noise_sampler = SeededNoise(seed)`).
+    The message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`).
 
     ## Why it matters
     Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
@@ -1241,6 +1246,9 @@ class GpuNondeterminism(Rule):
     Finds `torch.backends.cudnn.benchmark = True` (once per file, the other lines related), and
     `torch.use_deterministic_algorithms(True)` when the environment variable `CUBLAS_WORKSPACE_CONFIG` is set
     nowhere in the repository (code, Dockerfile `ENV`, CI `env:`, Makefile, shell scripts, `.env` files).
+    Benchmark mode set in one branch of an `if` whose other branch makes the run deterministic
+    (`if args.seed is not None: ... cudnn.deterministic = True` / `else: cudnn.benchmark = True`) is the owner's
+    choice for runs that do not ask for determinism, and is not reported.
 
     ## Why it matters
     cuDNN's benchmark mode picks the fastest convolution algorithm per run, and some are nondeterministic, so
@@ -1276,6 +1284,7 @@ class GpuNondeterminism(Rule):
                     isinstance(node, ast.Assign)
                     and is_true(node.value)
                     and any(module.qualname(t) == "torch.backends.cudnn.benchmark" for t in node.targets)
+                    and not determinism_elsewhere(module, node)
                 ):
                     benchmarks.setdefault(unit.path, []).append(
                         locate(
@@ -1313,3 +1322,30 @@ class GpuNondeterminism(Rule):
         from reprocheck.facts.randomness import cublas_workspace_config
 
         return cublas_workspace_config(project, python_modules) is not None
+
+
+DETERMINISM_SETTINGS = {"torch.backends.cudnn.deterministic": True, "torch.backends.cudnn.benchmark": False}
+
+
+def determinism_elsewhere(module: PyModule, assign: ast.Assign) -> bool:
+    """Is `cudnn.benchmark = True` one branch of an `if` whose other branch makes the run deterministic
+    (`if args.seed is not None: ...; cudnn.deterministic = True` / `else: cudnn.benchmark = True`)? The owner made
+    determinism an option; benchmark mode is the choice for runs that do not ask for it."""
+    tree = module.tree
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if node.__class__ is not ast.If or not node.orelse:
+            continue
+        for branch, other in ((node.body, node.orelse), (node.orelse, node.body)):
+            if any(assign is n for statement in branch for n in ast.walk(statement)):
+                return any(sets_determinism(module, n) for statement in other for n in ast.walk(statement))
+    return False
+
+
+def sets_determinism(module: PyModule, node: ast.AST) -> bool:
+    if node.__class__ is ast.Assign and node.value.__class__ is ast.Constant:
+        return any(DETERMINISM_SETTINGS.get(module.qualname(t) or "") is node.value.value for t in node.targets)
+    if node.__class__ is ast.Call and module.qualname(node.func) == "torch.use_deterministic_algorithms":
+        return is_true(argument(node, "mode", 0))
+    return False
