@@ -387,20 +387,19 @@ class UndeclaredImport(Rule):
     vendored copies of third-party packages and the imports inside them, imports no run reaches (a module in a
     sub-folder that only defines things, that no module or notebook imports and that no entry point, command,
     README line, config `_target_` or string names by its dotted name or file name; the files of an Android or
-    iOS app; a notebook that only renders a site's pages from jinja2 templates), and optional imports: inside `try/except
-    ImportError` (or its handler), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an availability
-    test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags, `is_x_available()`, `RequirementCache`,
+    iOS app; a notebook that only renders a site's pages from jinja2 templates), and optional imports: inside
+    `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an
+    availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags, `is_x_available()`, `RequirementCache`,
     `module_available`, `"x" in sys.modules`), inside a function behind an environment variable (`if
     os.environ.get("USE_X"):`, or a module-level flag read from one), or after `check_requirements("x")`,
-    `pytest.importorskip("x")` or a guard that raises or returns when the module is missing. An import of a distribution that a declared one always brings
-    (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with `albumentations`; the list is data) works today
-    and is reported at info, naming what brings it. So is a documented optional install, an import inside a function
-    that runs only on an optional path: with an install comment on its line or the comment line above
-    (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to `pip install`, or only when
-    a backend is chosen by that name (`if get_image_backend() == "accimage"`) or an option is on (`if
-    hparams.fp16_run:`, `elif args.platform == "azure":`, not a parameter whose default is on); the optional imports
-    of one function are one note; a module-level import stays a warning.
-    The advice never names
+    `pytest.importorskip("x")` or a guard that raises or returns when the module is missing. An import of a
+    distribution that a declared one always brings (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with
+    `albumentations`; the list is data) works today and is reported at info, naming what brings it. So is a documented
+    optional install, an import inside a function that runs only on an optional path: with an install comment on its
+    line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
+    `pip install`, or only when a backend is chosen by that name (`if get_image_backend() == "accimage"`) or an option
+    is on (`if hparams.fp16_run:`, `elif args.platform == "azure":`, not a parameter whose default is on); the optional
+    imports of one function are one note; a module-level import stays a warning. The advice never names
     a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import of a
     generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or CamelCase
     function that the repository defines in another module (`from dynamic_loss_scaler import DynamicLossScaler` with the
