@@ -679,6 +679,8 @@ class UnusedModules:
         parts = path[: -len(".py")].split("/")
         stem = re.escape(parts[-1])
         pattern = rf"(?<![\w-]){stem}\.py\b"
+        if parts[-1] not in KNOWN_THIRD_PARTY and parts[-1] not in IMPORT_TO_DISTRIBUTIONS:
+            pattern += rf"|['\"]{stem}['\"]"  # a config naming it (`cfg.dataset = "ds_study_2"`), not a package
         if len(parts) > 1:
             pattern += rf"|(?<![\w-]){re.escape(parts[-2])}[./:]{stem}(?![\w-])"
         else:
