@@ -452,6 +452,7 @@ def test_extensions_built_by_setup_py_are_first_party(make_repo):
                 "import markdown\nclass TocExtension(markdown.Extension):\n    pass\n"
                 "x = TocExtension('tocmod')\nimport tocmod\nimport missing_kernels\n"
             ),
+            "docs/conf.py": "extensions = ['docs.ext']\n",
         }
     )
     assert sorted(imported(dep004(root))) == ["markdown", "missing_kernels", "tocmod"]

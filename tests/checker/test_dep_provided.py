@@ -46,6 +46,10 @@ class Train(FlowSpec):
         import cv2
         from huggingface_hub import snapshot_download
         self.next(self.end)
+
+
+if __name__ == "__main__":
+    Train()
 """
 
 
@@ -73,9 +77,9 @@ def test_look_alikes_of_metaflow_decorators_declare_nothing(make_repo):
             "other/eval.py": "import torch\n",
             # a `pypi` decorator of something else (no metaflow import), and one commented out
             "lib/deploy.py": "from mytools import pypi\n\n@pypi(packages={'scipy': '1.11'})\ndef run():\n"
-            "    import scipy\n",
+            "    import scipy\n\n\nrun()\n",
             "flows/old_flow.py": "from metaflow import FlowSpec\n# @pypi_base(packages={'xgboost': '2.1'})\n"
-            "class Old(FlowSpec):\n    pass\nimport xgboost\n",
+            "class Old(FlowSpec):\n    pass\nimport xgboost\nif __name__ == '__main__':\n    Old()\n",
             "flows/peft_flow.py": "from metaflow import FlowSpec\nimport peft\n",
         }
     )
@@ -164,20 +168,18 @@ def test_documented_optional_installs_inside_a_function_are_notes(make_repo):
         }
     )
     found = of(root, "DEP004")
-    assert severities(found) == {
-        "cv2": "info",
-        "lmdb": "info",
-        "accimage": "info",
-        "openvino": "info",
-        "torchvision": "warning",
-    }
+    # lmdb is imported in the same optional function as cv2: one note
+    assert severities(found) == {"cv2": "info", "accimage": "info", "openvino": "info", "torchvision": "warning"}
     messages = {f["message"].split(" ", 1)[0]: f["message"] for f in found}
     assert (
-        "(an optional install: imported inside a function, with an install comment at dataset_tool.py:5)"
-        in (messages["cv2"])
-    )
-    assert "only when the 'accimage' backend is chosen (loader.py:10)" in messages["accimage"]
+        "(an optional install: imported inside a function, with an install comment at dataset_tool.py:5); "
+        "lmdb is imported in the same function (dataset_tool.py:7)"
+    ) in messages["cv2"]
+    assert [(r["path"], r["line"]) for r in next(f for f in found if f["message"].startswith("cv2"))["related"]] == [
+        ("dataset_tool.py", 7)
+    ]
     assert "the README tells users to pip install openvino" in messages["openvino"]
+    assert "only when the 'accimage' backend is chosen (loader.py:10)" in messages["accimage"]
 
 
 def test_look_alikes_of_documented_optional_installs_are_warnings(make_repo):
@@ -224,3 +226,119 @@ def test_dep005_reports_one_stale_file_once_per_reference_file(make_repo):
         "the lock)"
     )
     assert [(r["path"], r["line"]) for r in found[1]["related"]] == [("env.yml", 5), ("env.yml", 6)]
+
+
+# -- imports no run reaches ------------------------------------------------------------------------------------------
+def test_modules_nothing_imports_or_runs_are_not_judged(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "pkg/__init__.py": "from .model import Net\n",
+            "pkg/model.py": "import torch\n\n\nclass Net:\n    pass\n",
+            # nothing imports these, nothing runs them, nothing names them
+            "pkg/util/logger.py": "import logging\nfrom termcolor import colored\n\n\ndef setup_logger():\n"
+            "    return colored\n",
+            "src/callbacks/wandb.py": "import seaborn as sn\n\n\nclass Heatmap:\n    pass\n",
+            "configs/callbacks.yaml": "heatmap:\n  _target_: src.callbacks.wandb_callbacks.Heatmap\n",
+        }
+    )
+    assert imported(of(root, "DEP004")) == ["torch"]  # pkg/model.py: its package imports it (`from .model`)
+
+
+def test_look_alikes_of_unused_modules_are_reported(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "README.md": "# Tool\n\n```bash\npython tools/convert.py\n```\n",
+            "train.py": "from pkg.data import load\n\nload()\n",
+            "pkg/__init__.py": "",
+            "pkg/data.py": "import h5py\n\n\ndef load():\n    return h5py\n",  # imported by train.py
+            "pkg/cli.py": "import click\n\n\ndef main():\n    pass\n\n\nif __name__ == '__main__':\n    main()\n",
+            "tools/convert.py": "import onnx\n\n\ndef convert():\n    return onnx\n",  # the README runs it
+            "tools/report.py": "import plotly\n\nfor x in range(3):\n    print(x)\n",  # a script
+            "src/callbacks/wandb.py": "import seaborn as sn\n\n\nclass Heatmap:\n    pass\n",
+            "configs/callbacks.yaml": "heatmap:\n  _target_: src.callbacks.wandb.Heatmap\n",  # named in a config
+            "plugins/registry.py": "import importlib\n\n\ndef get():\n"
+            "    return importlib.import_module('plugins.fancy')\n",
+            "plugins/fancy.py": "import timm\n\n\ndef build():\n    return timm\n",  # named in a string
+            "helpers.py": "import lmdb\n\n\ndef open_db():\n    return lmdb\n",  # a root module
+            "data/ds_study_2.py": "import albumentations\n\n\nclass Study:\n    pass\n",
+            "configs/cfg_study.py": "dataset = 'ds_study_2'\n",  # a config names it: importlib loads it
+            "notebooks/explore.ipynb": '{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, '
+            '"outputs": [], "source": "import xgboost\\n"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
+        }
+    )
+    assert sorted(imported(of(root, "DEP004"))) == [
+        "albumentations",
+        "click",
+        "h5py",
+        "lmdb",
+        "onnx",
+        "plotly",
+        "seaborn",
+        "timm",
+        "xgboost",
+    ]
+
+
+def test_imports_behind_an_opt_in_switch_are_optional_or_notes(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "train.py": "import os\nfrom models import interp\n\n"
+            "_USE_SCIPY = int(os.environ.get('USE_SCIPY', 0)) > 0\n\n\n"
+            "def resize(x):\n    if _USE_SCIPY:\n        from scipy import interpolate\n        return interpolate\n"
+            "    return x\n\n\n"
+            "def train(hparams):\n    if hparams.fp16_run:\n        from apex import amp\n        return amp\n\n\n"
+            "def setup(args):\n    if args.platform == 'philly':\n        pass\n    elif args.platform == 'azure':\n"
+            "        import horovod.torch as hvd\n        hvd.init()\n\n\n"
+            "def transforms(tf_preprocessing, use_prefetcher):\n    if tf_preprocessing and use_prefetcher:\n"
+            "        import tensorflow as tf\n        return tf\n\n\n"
+            "def fast():\n    if os.getenv('FAST_KERNELS'):\n        import triton\n        return triton\n\n\n"
+            "if __name__ == '__main__':\n    train(None)\n",
+            "models.py": "def interp():\n    pass\n",
+        }
+    )
+    # an environment variable's toggle is the developer's (scipy, triton); a flag or a choice is a note
+    found = of(root, "DEP004")
+    assert severities(found) == {"apex": "info", "horovod": "info", "tensorflow": "info"}
+    messages = {f["message"].split(" ", 1)[0]: f["message"] for f in found}
+    assert messages["apex"].endswith(
+        "(an optional install: imported inside a function, only when the option tested at train.py:15 is on)"
+    )
+    assert "only when the option tested at train.py:23 is on" in messages["horovod"]
+
+
+def test_look_alikes_of_opt_in_switches_are_reported(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "train.py": "def run(use_cuda=True):\n    if use_cuda:\n        import cupy\n        return cupy\n\n\n"
+            "def plot(args):\n    if not args.no_plots:\n        import matplotlib\n        return matplotlib\n\n\n"
+            "def load(path):\n    if path is not None:\n        import h5py\n        return h5py\n\n\n"
+            "def report(args):\n    if args.wandb:\n        pass\n    else:\n"
+            "        import mlflow\n        return mlflow\n\n\n"
+            "if __name__ == '__main__':\n    run()\n",
+        }
+    )
+    assert sorted(imported(of(root, "DEP004"))) == ["cupy", "h5py", "matplotlib", "mlflow"]
+
+
+def test_mobile_apps_and_page_rendering_notebooks_are_not_the_environment(make_repo):
+    page = (
+        '{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], '
+        '"source": "import jinja2\\nimport clipboard\\nfrom PIL import Image\\n"}], "metadata": {}, '
+        '"nbformat": 4, "nbformat_minor": 5}\n'
+    )
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "mobile/android/models/src/main/assets/run_tflite.py": "import tensorflow as tf\n\ntf.lite.Interpreter()\n",
+            "mobile/ios/convert.py": "import coremltools\n\ncoremltools.convert()\n",
+            "generate/generate_pages.ipynb": page,
+            # look-alikes: a folder named like an app part, a notebook that renders pages with a model
+            "androids/robot.py": "import gym\n\ngym.make('x')\n",
+            "docs/pages.ipynb": page.replace("import clipboard", "import torch\\nimport clipboard"),
+        }
+    )
+    assert sorted(imported(of(root, "DEP004"))) == ["PIL", "clipboard", "gym", "jinja2", "torch"]

@@ -374,6 +374,10 @@ class Roles:
         wholesale = root_links >= 3 and 2 * root_links >= len([rel for rel in notebooks if rel not in linked])
         return frozenset(linked), wholesale
 
+    def renders_pages(self, path: str) -> bool:
+        """Is `path` site tooling, a notebook that renders pages (see `_renders_pages`)?"""
+        return filekinds.is_notebook(path) and self.role(path) == "docs" and self._renders_pages(path)
+
     def _renders_pages(self, path: str) -> bool:
         """Site tooling: a notebook that imports jinja2 to write pages (a course's lesson pages from a CSV of
         videos) and no library that trains or runs a model."""

@@ -20,8 +20,10 @@ from reprocheck.facts.declarations import (
     metaflow_dependencies,
     readme_installs,
 )
+from reprocheck.facts.entrypoints import module_statements
 from reprocheck.facts.imports import last_name
 from reprocheck.facts.project_kind import LIBRARY_HINT
+from reprocheck.facts.reachability import is_main_guard
 from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_version, unpinned
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
@@ -382,17 +384,22 @@ class UndeclaredImport(Rule):
     third-party package; a git submodule that is not checked out provides its folder's name, and, in a file that puts it
     on `sys.path`, every name that is not a well-known third-party package, since its modules cannot be read; so does a
     repository a notebook clones, `!git clone URL [folder]`, into a folder the checkout does not hold), the modules of
-    vendored copies of third-party packages and the imports inside them, and optional imports: inside `try/except
-    ImportError` (or its handler), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an availability
-    test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags, `is_x_available()`, `RequirementCache`,
-    `module_available`, `"x" in sys.modules`), or after `check_requirements("x")`, `pytest.importorskip("x")` or a guard
-    that raises or returns when the module is missing. An import of a distribution that a declared one always brings
-    (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with `albumentations`; the list is data) works today
-    and is reported at info, naming what brings it. So is a documented optional install, an import inside a function
-    that runs only on an optional path: with an install comment on its line or the comment line above
-    (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to `pip install`, or only when
-    a backend is chosen by that name (`if get_image_backend() == "accimage"`); a module-level import stays a warning.
-    The advice never names
+    vendored copies of third-party packages and the imports inside them, imports no run reaches (a module in a
+    sub-folder that only defines things, that no module or notebook imports and that no entry point, command,
+    README line, config `_target_` or string names by its dotted name or file name; the files of an Android or
+    iOS app; a notebook that only renders a site's pages from jinja2 templates), and optional imports: inside
+    `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an
+    availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags, `is_x_available()`, `RequirementCache`,
+    `module_available`, `"x" in sys.modules`), inside a function behind an environment variable (`if
+    os.environ.get("USE_X"):`, or a module-level flag read from one), or after `check_requirements("x")`,
+    `pytest.importorskip("x")` or a guard that raises or returns when the module is missing. An import of a
+    distribution that a declared one always brings (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with
+    `albumentations`; the list is data) works today and is reported at info, naming what brings it. So is a documented
+    optional install, an import inside a function that runs only on an optional path: with an install comment on its
+    line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
+    `pip install`, or only when a backend is chosen by that name (`if get_image_backend() == "accimage"`) or an option
+    is on (`if hparams.fp16_run:`, `elif args.platform == "azure":`, not a parameter whose default is on); the optional
+    imports of one function are one note; a module-level import stays a warning. The advice never names
     a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import of a
     generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or CamelCase
     function that the repository defines in another module (`from dynamic_loss_scaler import DynamicLossScaler` with the
@@ -432,9 +439,12 @@ class UndeclaredImport(Rule):
         roles,
         external_requirements,
         project,
+        facts,
     ):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
+        unused = UnusedModules(facts, project, third_party_imports.python_modules)
+        notes: dict[tuple[str, int], object] = {}  # (file, function) -> the optional-install note made there
         readme = root_readme_installs(project)
         flows = flow_environments(third_party_imports.python_modules)
         provided: dict[str, tuple[str, set[str]]] = {}
@@ -443,6 +453,8 @@ class UndeclaredImport(Rule):
         for site in third_party_imports.found:
             if any(site.path.startswith(f"{folder}/") for folder in external_requirements):
                 continue  # a cloned repository's own requirements, not in this one, may provide it
+            if in_mobile_app(site.path):
+                continue  # bundled with an Android or iOS app, not run in the project's Python environment
             if site.path not in provided:
                 folder, names = project_declarations.visible_from(site.path)
                 # A notebook's own `%pip install` provides for it: NB003 reports that install, once.
@@ -463,7 +475,13 @@ class UndeclaredImport(Rule):
         for (folder, distribution), sites in sorted(missing.items(), key=lambda item: site_order(item[1][0])):
             if (folder, distribution) in carried:
                 continue  # declaring what it comes with provides it: reported with that one
-            ordered = sorted(sites, key=site_order)
+            ordered = [site for site in sorted(sites, key=site_order) if not unused(site.path)]
+            if not ordered:
+                continue  # only modules that nothing imports or runs import it: no run can reach the import
+            if all(switched_off(site, third_party_imports.python_modules, readme, user_map) for site in ordered):
+                continue  # only an option a user turns on runs the import, as under `try/except ImportError`
+            if all(roles.renders_pages(site.path) for site in ordered):
+                continue  # site tooling that writes the course's pages, not part of any experiment
             declared = provided[ordered[0].path][1]
             # what declared distributions bring, for any distribution that provides the import (albumentations
             # brings opencv-python-headless, which provides cv2 as opencv-python does)
@@ -501,6 +519,11 @@ class UndeclaredImport(Rule):
                 if all(why):
                     finding.severity = Severity.INFO  # an optional path whose install the project documents
                     finding.message += f" (an optional install: imported inside a function, {why[0]})"
+                    key = optional_path(ordered[0], third_party_imports.python_modules)
+                    if key in notes:  # one optional function, one note: `import cv2` beside `import lmdb`
+                        fold_note(notes[key], finding)
+                        continue
+                    notes[key] = finding
             yield finding
 
     def report(self, sites: list, user_map: dict[str, list[str]], folder: str, distribution: str, bringers: list):
@@ -529,6 +552,12 @@ class UndeclaredImport(Rule):
         return finding
 
 
+# Folders of a mobile app: what they hold is bundled with the app, not installed in the project's environment.
+MOBILE_FOLDERS = frozenset({"android", "ios"})
+# Files read for a mention of a module (a command, a config's `_target_`, a registry string, a README line).
+MENTION_SUFFIXES = (".py", ".ipynb", ".md", ".rst", ".txt", ".sh", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
+MENTION_LIMIT = 1_000_000
+
 # A comment that tells users to install a package (`import lmdb  # pip install lmdb`).
 INSTALL_COMMENT = re.compile(r"#.*\b(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
 
@@ -547,11 +576,12 @@ def optional_install(site, python_modules: dict, readme: frozenset[str], user_ma
     that optional path is taken, as `open_lmdb()` for LSUN sources) with an install comment on its line or the
     comment line above (`import lmdb  # pip install lmdb`), whose distribution the root README tells users to
     `pip install` (`pip install openvino` for an optional backend), or that runs only when a backend is chosen by
-    its name. A module-level import is always reported."""
+    its name or an option is on (`if hparams.fp16_run:`, `elif args.platform == "azure":`). A module-level import
+    is always reported."""
     module = python_modules.get(site.path)
     if module is None or site.cell is not None:
         return None
-    notes = module.remembered("function-level-imports", function_level_imports).get(str(site.line))
+    notes = function_notes(module, site)
     if notes is None:
         return None  # not inside a function
     if notes["comment"]:
@@ -562,7 +592,129 @@ def optional_install(site, python_modules: dict, readme: frozenset[str], user_ma
     chosen = notes["backends"].get(site.top)
     if chosen is not None:
         return f"only when the {site.top!r} backend is chosen ({site.path}:{chosen})"
+    if notes["switch"] is not None:
+        return f"only when the option tested at {site.path}:{notes['switch']} is on"
     return None
+
+
+def function_notes(module, site) -> dict | None:
+    """What is known of the import at `site` when it sits inside a function of a Python file, else None."""
+    if module is None or site.cell is not None:
+        return None
+    return module.remembered("function-level-imports-3", function_level_imports).get(str(site.line))
+
+
+def switched_off(site, python_modules: dict, readme: frozenset[str], user_map: dict) -> bool:
+    """An import inside a function that runs only when an environment variable is set (`if
+    os.environ.get("USE_X"):`, or a module-level flag read from one), a developer's toggle whose install the
+    project does not document: optional, as an import under `try/except ImportError` is."""
+    notes = function_notes(python_modules.get(site.path), site)
+    if notes is None or notes["environment"] is None:
+        return False
+    return not notes["comment"] and not any(name in readme for name in providers(site.module, user_map))
+
+
+def optional_path(site, python_modules: dict) -> tuple[str, int]:
+    """The function an optional import sits in (its file and first line)."""
+    notes = function_notes(python_modules.get(site.path), site) or {}
+    return site.path, notes.get("function", site.line)
+
+
+def fold_note(first, finding) -> None:
+    """Add `finding` (another optional import of the same function) to the note already made there."""
+    head = finding.message.split(" is imported in ", 1)[0]
+    first.message += f"; {head} is imported in the same function ({finding.path}:{finding.line})"
+    first.related = (*first.related, Location(finding.path, finding.line), *finding.related)
+
+
+def in_mobile_app(path: str) -> bool:
+    """A file of an Android or iOS app (`mobile/android/.../src/main/assets/run_tflite.py`): the app bundles it."""
+    return any(part.lower() in MOBILE_FOLDERS for part in filekinds.parts(path)[:-1])
+
+
+class UnusedModules:
+    """Which Python modules nothing uses: no module or notebook of the project imports them, no entry point runs
+    them (no `__main__` block, no command, README line, config or registry string names them) and they do nothing
+    when run (only definitions). An import there breaks no run. Built on the first question only."""
+
+    def __init__(self, facts, project, python_modules: dict):
+        self.facts = facts
+        self.project = project
+        self.modules = python_modules
+        self.answers: dict[str, bool] = {}
+        self._imported: frozenset[str] | None = None
+        self._entries: frozenset[str] | None = None
+        self._texts: list[tuple[str, str]] | None = None
+
+    def __call__(self, path: str) -> bool:
+        if path not in self.answers:
+            self.answers[path] = self.unused(path)
+        return self.answers[path]
+
+    def unused(self, path: str) -> bool:
+        module = self.modules.get(path)
+        if module is None or module.cell is not None or module.tree is None or not path.endswith(".py"):
+            return False  # notebooks are run; an unparsable file is judged as written
+        name = filekinds.name(path)
+        if "/" not in path:
+            return False  # a root module: what a user imports from the shell or a notebook of their own
+        if filekinds.is_test_path(path) or name in ("__init__.py", "__main__.py", "setup.py", "conftest.py"):
+            return False
+        body = module.tree.body
+        if module_statements(module.tree) or any(is_main_guard(node) for node in body):
+            return False  # a script: it does something when run
+        if not any(isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) for node in body):
+            return False  # no definitions for anyone to use: judged as written
+        if self._entries is None:
+            self._entries = frozenset(entry.path for entry in self.facts.get("entry_points"))
+        if path in self._entries:
+            return False
+        if self._imported is None:
+            self._imported = project_imported(self.facts.get("call_graph"))
+        return path not in self._imported and not self.mentioned(path)
+
+    def mentioned(self, path: str) -> bool:
+        """Does another file name the module: a dotted name ending in its last two parts (`util.logger`), its file
+        name (`logger.py`), or, for a top-level module, its name as a word?"""
+        parts = path[: -len(".py")].split("/")
+        stem = re.escape(parts[-1])
+        pattern = rf"(?<![\w-]){stem}\.py\b"
+        if parts[-1] not in KNOWN_THIRD_PARTY and parts[-1] not in IMPORT_TO_DISTRIBUTIONS:
+            pattern += rf"|['\"]{stem}['\"]"  # a config naming it (`cfg.dataset = "ds_study_2"`), not a package
+        if len(parts) > 1:
+            pattern += rf"|(?<![\w-]){re.escape(parts[-2])}[./:]{stem}(?![\w-])"
+        else:
+            pattern += rf"|(?<![\w.-]){stem}(?![\w-])"
+        found = re.compile(pattern)
+        return any(found.search(text) for rel, text in self.texts() if rel != path)
+
+    def texts(self) -> list[tuple[str, str]]:
+        if self._texts is None:
+            self._texts = []
+            for rel in self.project.select(
+                lambda rel: rel.endswith(MENTION_SUFFIXES) or "." not in filekinds.name(rel)
+            ):
+                text = self.project.try_read_text(rel)
+                if text:
+                    self._texts.append((rel, text[:MENTION_LIMIT]))
+        return self._texts
+
+
+def project_imported(graph) -> frozenset[str]:
+    """The project modules that some project module or notebook imports (any dotted prefix of an import)."""
+    found: set[str] = set()
+    for path, module in graph.modules.items():
+        for item in module.imports:
+            # a relative import is kept resolved (`from . import lra` in `dataloaders/`: `dataloaders`), or not
+            bases = {item.module or ""} | ({module.resolve_relative(item.module, item.level)} if item.level else set())
+            names = [*bases, *(f"{base}.{name}" if base else name for base in bases for name in item.names)]
+            for name in names:
+                parts = name.split(".") if name else []
+                for depth in range(1, len(parts) + 1):
+                    target = graph.module_path(".".join(parts[:depth]), path)
+                    if target is not None and target != path:
+                        found.add(target)
+    return frozenset(found)
 
 
 def function_level_imports(text: str) -> dict[str, dict]:
@@ -596,8 +748,84 @@ def function_level_imports(text: str) -> dict[str, dict]:
         else:
             tops = {node.module.split(".")[0]} if node.module and not node.level else set()
         backends = {top: chosen for top in sorted(tops) if (chosen := backend_choice(tree, line, top)) is not None}
-        found[str(line)] = {"comment": comment, "backends": backends}
+        function = enclosing_functions(tree, line)[-1]
+        found[str(line)] = {
+            "comment": comment,
+            "backends": backends,
+            "function": function.lineno,
+            "switch": opt_in_switch(function, line),
+            "environment": opt_in_switch(function, line, environment_flags(tree)),
+        }
     return found
+
+
+def environment_flags(tree) -> frozenset[str]:
+    """Module-level names set from an environment variable (`_USE_SCIPY = int(os.environ.get("X", 0)) > 0`)."""
+    return frozenset(
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign) and reads_environment(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    )
+
+
+def opt_in_switch(function, line: int, environment: frozenset[str] | None = None) -> int | None:
+    """The line of an `if` in `function` whose test is an opt-in switch and whose body (not its else) holds
+    `line`: an environment variable (`if os.environ.get("USE_X"):`), a flag (`if hparams.fp16_run:`, `if
+    _USE_SCIPY and x:`; not a parameter whose default is on, nor `not flag`) or one choice among several (`elif
+    args.platform == "azure":`). The import runs only when a user turns that option on."""
+    defaults = switched_on_parameters(function.args)
+    for node in ast.walk(function):
+        if not isinstance(node, ast.If) or not node.body:
+            continue
+        if not node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0):
+            continue
+        if is_switch(node.test, defaults) if environment is None else is_environment_switch(node.test, environment):
+            return node.lineno
+    return None
+
+
+def switched_on_parameters(args: ast.arguments) -> frozenset[str]:
+    """The parameters whose default is a true constant (`use_cuda=True`): a test of one is the usual path."""
+    positional = [*args.posonlyargs, *args.args]
+    pairs = [*zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True)]
+    pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True) if default]
+    return frozenset(arg.arg for arg, default in pairs if isinstance(default, ast.Constant) and default.value)
+
+
+def is_switch(test: ast.expr, defaults: frozenset[str]) -> bool:
+    """Is `test` an opt-in switch: a flag, an environment variable, or a comparison that picks one string
+    choice (`and` of such tests too)?"""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(is_switch(value, defaults) for value in test.values)
+    if reads_environment(test):
+        return True
+    if isinstance(test, ast.Name):
+        return test.id not in defaults
+    if isinstance(test, ast.Attribute):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq | ast.In):
+        values = [test.left, *test.comparators]
+        return any(isinstance(v, ast.Constant) and isinstance(v.value, str) and v.value for v in values)
+    return False
+
+
+def is_environment_switch(test: ast.expr, flags: frozenset[str]) -> bool:
+    """Is `test` an environment variable, read there or through a module-level flag set from one?"""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(is_environment_switch(value, flags) for value in test.values)
+    return reads_environment(test) or (isinstance(test, ast.Name) and test.id in flags)
+
+
+def reads_environment(test: ast.expr) -> bool:
+    """Does `test` read an environment variable (`os.environ.get(...)`, `os.getenv(...)`, `"X" in os.environ`)?"""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute) and node.attr == "environ":
+            return True
+        if isinstance(node, ast.Call) and last_name(node.func) == "getenv":
+            return True
+    return False
 
 
 def enclosing_functions(tree, line: int) -> list:
