@@ -384,10 +384,8 @@ class UndeclaredImport(Rule):
     third-party package; a git submodule that is not checked out provides its folder's name, and, in a file that puts it
     on `sys.path`, every name that is not a well-known third-party package, since its modules cannot be read; so does a
     repository a notebook clones, `!git clone URL [folder]`, into a folder the checkout does not hold), the modules of
-    vendored copies of third-party packages and the imports inside them, imports no run reaches (a module in a
-    sub-folder that only defines things, that no module or notebook imports and that no entry point, command,
-    README line, config `_target_` or string names by its dotted name or file name; the files of an Android or
-    iOS app; a notebook that only renders a site's pages from jinja2 templates), and optional imports: inside
+    vendored copies of third-party packages and the imports inside them, imports no run reaches (the files of an
+    Android or iOS app; a notebook that only renders a site's pages from jinja2 templates), and optional imports: inside
     `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an
     availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags, `is_x_available()`, `RequirementCache`,
     `module_available`, `"x" in sys.modules`), inside a function behind an environment variable (`if
@@ -399,7 +397,10 @@ class UndeclaredImport(Rule):
     line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
     `pip install`, or only when a backend is chosen by that name (`if get_image_backend() == "accimage"`) or an option
     is on (`if hparams.fp16_run:`, `elif args.platform == "azure":`, not a parameter whose default is on); the optional
-    imports of one function are one note; a module-level import stays a warning. The advice never names
+    imports of one function are one note; a module-level import stays a warning. An import only in modules that
+    nothing in the repository uses (a module in a sub-folder that only defines things, that no module or notebook
+    imports and that no entry point, command, README line, config `_target_` or string names by its dotted name or
+    file name) is a note too: no run of the repository reaches it, code outside it may. The advice never names
     a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import of a
     generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or CamelCase
     function that the repository defines in another module (`from dynamic_loss_scaler import DynamicLossScaler` with the
@@ -476,8 +477,10 @@ class UndeclaredImport(Rule):
             if (folder, distribution) in carried:
                 continue  # declaring what it comes with provides it: reported with that one
             ordered = [site for site in sorted(sites, key=site_order) if not unused(site.path)]
-            if not ordered:
-                continue  # only modules that nothing imports or runs import it: no run can reach the import
+            # only modules that nothing imports or runs import it: no run of the repository reaches the import, but
+            # code outside it (a user of the package, a config of another repository) may: a note, not a warning
+            dead = not ordered
+            ordered = ordered or sorted(sites, key=site_order)
             if all(switched_off(site, third_party_imports.python_modules, readme, user_map) for site in ordered):
                 continue  # only an option a user turns on runs the import, as under `try/except ImportError`
             if all(roles.renders_pages(site.path) for site in ordered):
@@ -508,7 +511,13 @@ class UndeclaredImport(Rule):
                     *finding.related,
                     *(Location(s.path, s.line, cell=s.cell, json_line=s.json_line) for s in more),
                 )
-            if tests_only:
+            if dead:
+                finding.severity = Severity.INFO
+                finding.message += (
+                    f" (info: nothing in the repository imports or runs {ordered[0].path}; only code outside it can"
+                    " reach the import)"
+                )
+            elif tests_only:
                 finding.severity = Severity.INFO
                 finding.message += " (only tests import it)"
             elif all(roles.role(site.path) in SHOWCASE_ROLES for site in ordered):
