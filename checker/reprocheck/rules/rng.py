@@ -28,6 +28,7 @@ from reprocheck.facts.randomness import (
     is_true,
     keyword,
     nondeterministic_source,
+    project_method_call,
     seed_argument,
     seeded_draws,
     seeder_libraries,
@@ -862,10 +863,20 @@ class UnseededDataOperation(Rule):
                     if (generator is None or is_none(generator)) and not has_star_kwargs(call):
                         lib, fix = "torch", "pass generator=torch.Generator().manual_seed(seed)"
                         message = f"{shown(call.func)}() without generator= splits differently on every run; {fix}"
-                elif qualified is None and name == "sample" and is_pandas_sample(module, call):
+                elif (
+                    qualified is None
+                    and name == "sample"
+                    and is_pandas_sample(module, call)
+                    and not project_method_call(call_graph, unit, call)
+                ):
                     lib, fix = "numpy", "pass random_state=seed"
                     message = f"{shown(call.func)}() without random_state samples different rows on every run; {fix}"
-                elif qualified is None and name == "shuffle" and is_dataset_shuffle(module, call):
+                elif (
+                    qualified is None
+                    and name == "shuffle"
+                    and is_dataset_shuffle(module, call)
+                    and not project_method_call(call_graph, unit, call)
+                ):
                     lib, fix = "tensorflow", "pass seed=seed"
                     message = f"{shown(call.func)}() without seed shuffles differently on every run; {fix}"
                 if lib is not None:
