@@ -74,3 +74,53 @@ def test_rng005_notebook_replay_buffer_of_an_earlier_cell(make_repo):
     root = make_repo({"hw.ipynb": notebook(*cells)})
     found = [(f["cell"], f["line"]) for f in findings(root, select="RNG005")]
     assert found == [(5, 2)]  # only the DataFrame's sample
+
+
+# -- exercise blanks are repaired before a cell is parsed -----------------------------------------
+DRAW_CELL = ["import random\n", "import numpy as np\n", "print(random.randint(0, 9), np.random.rand())\n"]
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [
+        "seed = <YOUR CODE: your favourite random seed>\n",
+        "seed = # your favourite seed\n",
+        "seed =\n",  # `# <YOUR CODE HERE>` on the line before
+    ],
+)
+def test_rng001_seeding_next_to_an_exercise_blank_counts(make_repo, blank):
+    seeding = ["import random\n", "import numpy as np\n", "# <YOUR CODE HERE>\n", blank]
+    seeding += ["random.seed(seed)\n", "np.random.seed(seed)\n"]
+    root = make_repo({"hw.ipynb": notebook(seeding, DRAW_CELL)})
+    assert [f["code"] for f in findings(root, select="RNG,RPC")] == []
+
+
+def test_exercise_blank_repair_keeps_lines_and_empty_blocks(make_repo):
+    body = [
+        "import random\n",
+        "def act(q):\n",
+        "    if q:\n",
+        "        # <YOUR CODE HERE>\n",
+        "\n",
+        "        # </END OF YOUR CODE>\n",
+        "    else:\n",
+        "        action =\n",
+        "    return random.choice([0, 1])\n",
+        "act(1)\n",
+    ]
+    root = make_repo({"hw.ipynb": notebook(body)})
+    found = [(f["code"], f["cell"], f["line"]) for f in findings(root, select="RNG,RPC")]
+    assert found == [("RNG001", 2, 9)]  # the draw of the repaired cell, on its own line
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        ["import random\n", "random.seed(0) +\n"],  # broken, no blank for the reader: not repaired
+        ["import random\n", "# TODO: pick a seed\n", "random.seed(0) +\n"],  # a marker, but nothing repairs it
+    ],
+)
+def test_a_cell_no_repair_makes_parse_stays_unparsed(make_repo, cell):
+    root = make_repo({"hw.ipynb": notebook(cell, DRAW_CELL)})
+    codes = sorted(f["code"] for f in findings(root, select="RNG,RPC"))
+    assert "RNG001" in codes  # the seeding in the broken cell does not count
