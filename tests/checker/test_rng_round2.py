@@ -124,3 +124,23 @@ def test_a_cell_no_repair_makes_parse_stays_unparsed(make_repo, cell):
     root = make_repo({"hw.ipynb": notebook(cell, DRAW_CELL)})
     codes = sorted(f["code"] for f in findings(root, select="RNG,RPC"))
     assert "RNG001" in codes  # the seeding in the broken cell does not count
+
+
+# -- a draw that is itself the seed: RNG003's finding, not RNG001's again -------------------------
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("load(random_state=random.randint(0, 100))", ["RNG003"]),
+        ("state = random.randint(0, 100)\n    load(random_state=state)", ["RNG003"]),
+        # look-alikes: a draw beside the seed, or a seed argument that is fixed, keep RNG001
+        ("load(random_state=random.randint(0, 100))\n    print(random.random())", ["RNG001", "RNG003"]),
+        ("load(random_state=7)\n    print(random.random())", ["RNG001"]),
+    ],
+)
+def test_rng001_a_draw_that_is_the_seed_is_reported_once(make_repo, body, expected):
+    code = (
+        "import random\n\n\ndef load(random_state):\n    return random_state\n\n\n"
+        f"def main():\n    {body}\n\n\nif __name__ == '__main__':\n    main()\n"
+    )
+    root = make_repo({"run.py": code})
+    assert sorted({f["code"] for f in findings(root, select="RNG")}) == expected

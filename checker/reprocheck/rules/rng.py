@@ -139,6 +139,48 @@ def seeding_place(result: EntryRandomness) -> str:
     return event.where()
 
 
+def seed_draw_positions(graph: CallGraph, unit: Unit, memo: dict) -> frozenset[tuple[int, int]]:
+    """(line, column) of the draws in `unit` that are themselves a seed: inside a `seed=`/`random_state=`
+    argument (`data_loader(random_state=random.randint(0, 100))`), directly or through a name the unit assigns
+    (`state = random.randint(0, 100)`, then `split(random_state=state)`). RNG003 reports such a seed; the fix,
+    a fixed seed from the config, removes the draw, so it is no use of random state to report again."""
+    found = memo.get(unit)
+    if found is not None:
+        return found
+    values: list[ast.expr] = []
+    names: set[str] = set()
+    for call in calls_in(graph, unit):
+        for word in T.SEED_KEYWORDS:
+            value = keyword(call, word)
+            if value is None:
+                continue
+            if value.__class__ is ast.Name:
+                names.add(value.id)
+            else:
+                values.append(value)
+    if names:
+        for node in graph.code(unit).assignments:
+            targets = node.targets if node.__class__ is ast.Assign else [node.target]
+            if node.value is not None and any(t.__class__ is ast.Name and t.id in names for t in targets):
+                values.append(node.value)
+    found = memo[unit] = frozenset(
+        (node.lineno, node.col_offset + 1) for value in values for node in ast.walk(value) if node.__class__ is ast.Call
+    )
+    return found
+
+
+def without_seed_draws(result: EntryRandomness, graph: CallGraph, memo: dict) -> EntryRandomness:
+    """The entry point's uses of random state without the draws that are themselves a seed (RNG003's)."""
+    uses = {}
+    for lib, events in result.uses.items():
+        kept = [e for e in events if (e.line, e.column) not in seed_draw_positions(graph, e.unit, memo)]
+        if kept:
+            uses[lib] = kept
+    return result if len(uses) == len(result.uses) and all(
+        len(uses[lib]) == len(result.uses[lib]) for lib in uses
+    ) else replace(result, uses=uses)
+
+
 # -- RNG001 ---------------------------------------------------------------------------------------
 class UnseededEntryPoint(Rule):
     """
@@ -273,9 +315,13 @@ class UnseededEntryPoint(Rule):
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
     def check(self, program_randomness, call_graph, self_tests, notebooks):
+        memo: dict = {}
         for result in program_randomness:
             if result.seeds or result.unknown_seeds or result.entropy_seeds or not (result.uses or result.generators):
                 continue
+            result = without_seed_draws(result, call_graph, memo)
+            if not (result.uses or result.generators):
+                continue  # its only draws are seeds, which RNG003 reports
             if self_tests.is_self_test(result.entry):
                 continue
             result, unexecuted = executed_first(result, notebooks)
@@ -428,9 +474,12 @@ class PartialSeeding(Rule):
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
     def check(self, program_randomness, call_graph, self_tests, notebooks):
+        memo: dict = {}
         for result in program_randomness:
             if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
+            if result.missing:
+                result = without_seed_draws(result, call_graph, memo)
             missing = result.missing
             if not missing and not result.generators:
                 continue
