@@ -144,3 +144,16 @@ def test_rng001_a_draw_that_is_the_seed_is_reported_once(make_repo, body, expect
     )
     root = make_repo({"run.py": code})
     assert sorted({f["code"] for f in findings(root, select="RNG")}) == expected
+
+
+def test_rng005_notebook_buffer_from_a_project_module_or_an_unparsed_cell(make_repo):
+    buffer = "import numpy as np\n\n\nclass Buffer:\n    def sample(self, n):\n        return np.random.randint(0, 9, n)\n"
+    cells = [
+        ["import numpy as np\n", "import pandas as pd\n", "from buffer import Buffer\n", "np.random.seed(0)\n"],
+        # a class cell left broken for the reader (an unclosed bracket no `...` mends) still defines its class
+        ["class Memory:\n", "    def sample(self, n):\n", "        return np.array( <YOUR CODE: states>,\n"],
+        ["def learn(memory):\n", "    return memory.sample(4)\n"],
+        ["exp_replay = Buffer()\n", "memory = Memory()\n", "print(exp_replay.sample(2), learn(memory))\n"],
+    ]
+    root = make_repo({"buffer.py": buffer, "hw.ipynb": notebook(*cells)})
+    assert findings(root, select="RNG005") == []

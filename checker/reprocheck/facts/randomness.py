@@ -1663,7 +1663,8 @@ def project_method_call(graph: CallGraph, unit: Unit, call: ast.Call) -> bool:
         else:
             key = reference_key(receiver) if receiver.__class__ in (ast.Name, ast.Attribute) else None
             names = classes_by_key.get(key, set()) if key is not None else set()
-        return bool(names) and all(func.attr in methods[name] for name in names)
+        if names:
+            return all(func.attr in methods[name] for name in names)
     made = graph.made_objects(unit)
     classes: list[Unit] = []
     if receiver in made:
@@ -1673,6 +1674,9 @@ def project_method_call(graph: CallGraph, unit: Unit, call: ast.Call) -> bool:
         if key is None:
             return False
         classes = list(graph.held_objects(unit, made).get(key, ()))
+        if not classes and unit.kind == "cell":  # cells share one namespace: a later cell's binding counts too
+            for scope in graph.notebook_cells.get(unit.path, ()):
+                classes.extend(graph.assigned_objects(scope).get(key, ()))
         if not classes and unit.kind == "function" and receiver.__class__ is ast.Name:
             node = graph.function_node(unit)
             arguments = node.args if node is not None else None
@@ -1686,6 +1690,8 @@ def project_method_call(graph: CallGraph, unit: Unit, call: ast.Call) -> bool:
     return bool(classes) and all(graph.method_of(cls, func.attr) is not None for cls in classes)
 
 
+CLASS_LINE = re.compile(r"class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:")
+METHOD_LINE = re.compile(r"[ \t]+(?:async\s+)?def\s+(\w+)\s*\(")
 _NOTEBOOK_OBJECTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -1697,9 +1703,23 @@ def notebook_objects(graph: CallGraph, path: str) -> tuple[dict[str, set[str]], 
     found = per_graph.get(path)
     if found is not None:
         return found
-    trees = [graph.cells[(path, unit.name)].tree for unit in graph.notebook_cells.get(path, [])]
+    modules = [graph.cells[(path, unit.name)] for unit in graph.notebook_cells.get(path, [])]
+    trees = [module.tree for module in modules]
     own: dict[str, set[str]] = {}
     bases: dict[str, list[str]] = {}
+    for module, tree in zip(modules, trees, strict=True):
+        if tree is None:  # a cell that does not parse still defines its classes when it runs once filled in
+            owner = None
+            for line in module.text.splitlines():
+                header = CLASS_LINE.match(line)
+                if header:
+                    owner = header.group(1)
+                    own.setdefault(owner, set())
+                    bases.setdefault(owner, []).extend(re.findall(r"\w+", header.group(2) or ""))
+                elif owner is not None and line[:1] not in ("", " ", "\t", "#"):
+                    owner = None
+                elif owner is not None and (method := METHOD_LINE.match(line)):
+                    own[owner].add(method.group(1))
     for tree in trees:
         for node in ast.walk(tree) if tree is not None else ():
             if node.__class__ is ast.ClassDef:
