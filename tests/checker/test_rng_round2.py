@@ -157,3 +157,29 @@ def test_rng005_notebook_buffer_from_a_project_module_or_an_unparsed_cell(make_r
     ]
     root = make_repo({"buffer.py": buffer, "hw.ipynb": notebook(*cells)})
     assert findings(root, select="RNG005") == []
+
+
+# -- RNG006: a loader whose epoch loop reseeds torch before using it -------------------------------
+@pytest.mark.parametrize(
+    ("loop", "reported"),
+    [
+        ("for epoch in range(3):\n        torch.manual_seed(epoch)\n        train(loader)", False),
+        ("for epoch in range(3):\n        np.random.seed(epoch)\n        torch.manual_seed(epoch)\n"
+         "        for batch in loader:\n            print(batch)", False),
+        # look-alikes: no reseed in the loop, a reseed after the loader is used, a reseed of numpy only
+        ("for epoch in range(3):\n        train(loader)", True),
+        ("for epoch in range(3):\n        train(loader)\n        torch.manual_seed(epoch)", True),
+        ("for epoch in range(3):\n        np.random.seed(epoch)\n        train(loader)", True),
+    ],
+)
+def test_rng006_epoch_loop_reseeding_torch(make_repo, loop, reported):
+    code = (
+        "import numpy as np\nimport torch\nfrom torch.utils.data import DataLoader\n\n\n"
+        "def train(loader):\n    for batch in loader:\n        print(batch)\n\n\n"
+        "def main():\n    torch.manual_seed(0)\n    np.random.seed(0)\n"
+        "    loader = DataLoader(list(range(9)), batch_size=2, shuffle=True)\n"
+        f"    {loop}\n\n\nif __name__ == '__main__':\n    main()\n"
+    )
+    root = make_repo({"train.py": code})
+    found = [(f["severity"]) for f in findings(root, select="RNG006")]
+    assert found == (["info"] if reported else [])

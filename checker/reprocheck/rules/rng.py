@@ -859,7 +859,8 @@ class UnseededDataOperation(Rule):
     ## What it does
     Finds random data operations without a seed: `torch.utils.data.random_split` without `generator=`,
     pandas `DataFrame.sample`/`Series.sample` without `random_state`, `tf.data.Dataset.shuffle` without
-    `seed`, and `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never
+    `seed` (not a method of a class the project or notebook defines itself, `replay.sample(32)` with
+    `replay = ReplayBuffer(1000)`: only a receiver that can be the library's object counts), and `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never
     seeds it, that the project imports somewhere (a module nothing imports is dead code) and that no entry point
     seeding NumPy reaches (through the branches it takes: a draw in a model
     that only a seeded entry point runs is seeded). A split, sample or shuffle that entry points seeding its
@@ -1061,10 +1062,15 @@ class UnseededDataLoader(Rule):
     Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info; not for a
     validation or test loader, named so or built from a dataset named so, whose order changes no averaged
     metric, nor for a loader the code only measures, prints or hands to `accelerator.prepare(...)` and never
-    iterates, `len(train_dataloader)` in a decoding script), and, where the
+    iterates, `len(train_dataloader)` in a decoding script, nor for a loader used in a loop that seeds torch on
+    each pass before using it, `for epoch in ...: torch.manual_seed(epoch); train(train_loader)`, whose order
+    follows that reseed), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
     parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
-    an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point.
+    an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
+    that entry points reach after seeding torch (`set_seed(args.seed)`, `torch.manual_seed(0)` before the loader
+    is built) stays an info note: its order repeats as long as every draw before it does, and one more random
+    initialisation or augmentation changes it.
 
     ## Why it matters
     A shuffling loader without its own generator draws its order from torch's global generator: a seeded run
@@ -1092,7 +1098,7 @@ class UnseededDataLoader(Rule):
     severity = Severity.WARNING
     summary = "DataLoader shuffling without generator=, or workers without worker_init_fn= (torch < 1.9)"
 
-    def check(self, rng_sources, call_graph, declared_distributions, entry_randomness, self_tests):
+    def check(self, rng_sources, call_graph, declared_distributions, entry_randomness, self_tests, settings):
         old_torch = predates_worker_seeding(declared_distributions)
         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
         for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
@@ -1109,6 +1115,7 @@ class UnseededDataLoader(Rule):
                     and (generator is None or is_none(generator))
                     and not evaluation_loader(call_graph, unit, call)
                     and not never_iterated(call_graph, unit, module, call)
+                    and not reseeded_every_epoch(call_graph, unit, module, call, settings)
                 ):
                     problems.append(
                         "shuffle=True without generator=: the order follows every earlier draw of torch's global "
@@ -1132,6 +1139,43 @@ class UnseededDataLoader(Rule):
                 if problems:
                     message = f"{shown(call.func)}(): " + "; ".join(problems)
                     yield locate(self, message, unit, module, call, None if workers_unseeded else Severity.INFO)
+
+
+def reseeded_every_epoch(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call, settings) -> bool:
+    """A loader used in a loop that seeds torch's global generator on each pass before it uses the loader
+    (`for epoch in ...: torch.manual_seed(epoch); train(train_loader, ...)`): each epoch's order follows the
+    reseed, not every draw the run made before."""
+    names = {
+        bound_name(target)
+        for node in graph.code(unit).assignments
+        if node.value is call
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+    } - {None}
+    if not names:
+        return False
+    if unit.kind == "function":
+        scope = graph.function_node(unit)
+    else:
+        scope = module.tree
+    if scope is None:
+        return False
+    for loop in walk_own(scope):
+        if loop.__class__ not in (ast.For, ast.AsyncFor, ast.While) or loop.lineno < call.lineno:
+            continue
+        seeded = False
+        for statement in loop.body:
+            if seeded and any(bound_name(node) in names for node in ast.walk(statement) if node.__class__ in (
+                ast.Name, ast.Attribute
+            )):
+                return True
+            for node in ast.walk(statement):
+                if node.__class__ is ast.Call:
+                    qualified = module.qualname(node.func)
+                    libs = seeder_libraries(qualified, settings.seed_functions) if qualified else None
+                    seed = seed_argument(node) if libs and "torch" in libs else None
+                    if seed is not None and not is_none(seed):
+                        seeded = True
+    return False
 
 
 def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
