@@ -147,7 +147,7 @@ def test_rng001_a_draw_that_is_the_seed_is_reported_once(make_repo, body, expect
 
 
 def test_rng005_notebook_buffer_from_a_project_module_or_an_unparsed_cell(make_repo):
-    buffer = "import numpy as np\n\n\nclass Buffer:\n    def sample(self, n):\n        return np.random.randint(0, 9, n)\n"
+    buffer = "import numpy as np\n\n\nclass Buffer:\n    def sample(self, n):\n        return np.random.rand(n)\n"
     cells = [
         ["import numpy as np\n", "import pandas as pd\n", "from buffer import Buffer\n", "np.random.seed(0)\n"],
         # a class cell left broken for the reader (an unclosed bracket no `...` mends) still defines its class
@@ -164,8 +164,11 @@ def test_rng005_notebook_buffer_from_a_project_module_or_an_unparsed_cell(make_r
     ("loop", "reported"),
     [
         ("for epoch in range(3):\n        torch.manual_seed(epoch)\n        train(loader)", False),
-        ("for epoch in range(3):\n        np.random.seed(epoch)\n        torch.manual_seed(epoch)\n"
-         "        for batch in loader:\n            print(batch)", False),
+        (
+            "for epoch in range(3):\n        np.random.seed(epoch)\n        torch.manual_seed(epoch)\n"
+            "        for batch in loader:\n            print(batch)",
+            False,
+        ),
         # look-alikes: no reseed in the loop, a reseed after the loader is used, a reseed of numpy only
         ("for epoch in range(3):\n        train(loader)", True),
         ("for epoch in range(3):\n        train(loader)\n        torch.manual_seed(epoch)", True),

@@ -684,7 +684,8 @@ def repaired_blanks(text: str) -> str:
                 None,
             )
             # the first empty or comment-only line after the header holds the body, if no code comes first
-            if slot is None or any(lines[i].strip() and not NB.BLANK_LINE.match(lines[i]) for i in range(header + 1, slot)):
+            between = range(header + 1, slot if slot is not None else header + 1)
+            if slot is None or any(lines[i].strip() and not NB.BLANK_LINE.match(lines[i]) for i in between):
                 return text
             lines[slot] = f"{indent}...  {lines[slot].strip()}" if lines[slot].strip() else f"{indent}..."
             fixed = "\n".join(lines)

@@ -1680,9 +1680,8 @@ def project_method_call(graph: CallGraph, unit: Unit, call: ast.Call) -> bool:
         if not classes and unit.kind == "function" and receiver.__class__ is ast.Name:
             node = graph.function_node(unit)
             arguments = node.args if node is not None else None
-            names = (
-                {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} if arguments else set()
-            )
+            every = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs) if arguments else ()
+            names = {a.arg for a in every}
             if key in names:
                 scopes = graph.notebook_cells.get(unit.path) or graph.enclosing_scopes(unit)
                 for scope in scopes:

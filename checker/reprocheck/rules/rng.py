@@ -176,9 +176,11 @@ def without_seed_draws(result: EntryRandomness, graph: CallGraph, memo: dict) ->
         kept = [e for e in events if (e.line, e.column) not in seed_draw_positions(graph, e.unit, memo)]
         if kept:
             uses[lib] = kept
-    return result if len(uses) == len(result.uses) and all(
-        len(uses[lib]) == len(result.uses[lib]) for lib in uses
-    ) else replace(result, uses=uses)
+    return (
+        result
+        if len(uses) == len(result.uses) and all(len(uses[lib]) == len(result.uses[lib]) for lib in uses)
+        else replace(result, uses=uses)
+    )
 
 
 # -- RNG001 ---------------------------------------------------------------------------------------
@@ -860,8 +862,9 @@ class UnseededDataOperation(Rule):
     Finds random data operations without a seed: `torch.utils.data.random_split` without `generator=`,
     pandas `DataFrame.sample`/`Series.sample` without `random_state`, `tf.data.Dataset.shuffle` without
     `seed` (not a method of a class the project or notebook defines itself, `replay.sample(32)` with
-    `replay = ReplayBuffer(1000)`: only a receiver that can be the library's object counts), and `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never
-    seeds it, that the project imports somewhere (a module nothing imports is dead code) and that no entry point
+    `replay = ReplayBuffer(1000)`: only a receiver that can be the library's object counts), and
+    `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never seeds it,
+    that the project imports somewhere (a module nothing imports is dead code) and that no entry point
     seeding NumPy reaches (through the branches it takes: a draw in a model
     that only a seeded entry point runs is seeded). A split, sample or shuffle that entry points seeding its
     library reach repeats from run to run but moves with every earlier draw of the global generator: info. One
@@ -1153,10 +1156,7 @@ def reseeded_every_epoch(graph: CallGraph, unit: Unit, module: PyModule, call: a
     } - {None}
     if not names:
         return False
-    if unit.kind == "function":
-        scope = graph.function_node(unit)
-    else:
-        scope = module.tree
+    scope = graph.function_node(unit) if unit.kind == "function" else module.tree
     if scope is None:
         return False
     for loop in walk_own(scope):
@@ -1164,9 +1164,9 @@ def reseeded_every_epoch(graph: CallGraph, unit: Unit, module: PyModule, call: a
             continue
         seeded = False
         for statement in loop.body:
-            if seeded and any(bound_name(node) in names for node in ast.walk(statement) if node.__class__ in (
-                ast.Name, ast.Attribute
-            )):
+            if seeded and any(
+                bound_name(node) in names for node in ast.walk(statement) if node.__class__ in (ast.Name, ast.Attribute)
+            ):
                 return True
             for node in ast.walk(statement):
                 if node.__class__ is ast.Call:
