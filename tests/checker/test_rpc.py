@@ -83,8 +83,9 @@ def test_rpc002_an_empty_notebook_file_is_not_reported(make_repo):
 
 
 def test_rpc002_a_notebook_with_a_real_syntax_error_is_one_error(make_repo):
-    """A broken cell beside the blanks: the notebook is broken, reported once with the other cells related."""
-    broken = exercise("matrix = # TODO\n", "print('ok'\n")
+    """A broken cell beside the blanks: the notebook is broken, reported once with the other cells related (a
+    blank that `...` repairs parses: `matrix = # TODO` is no problem of the notebook any more)."""
+    broken = exercise("matrix = TODO compute it\n", "print('ok'\n", "vector = # TODO\n")
     found = [f for f in findings(make_repo({"lab.ipynb": broken})) if f["code"] == "RPC002"]
     assert len(found) == 1 and found[0]["severity"] == "error"
     assert "(1 more problem in this file)" in found[0]["message"] and len(found[0]["related"]) == 1

@@ -21,6 +21,7 @@ from functools import cached_property
 
 from reprocheck import filekinds, ipython
 from reprocheck.facts import fact
+from reprocheck.tables import notebooks as NB
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -639,6 +640,60 @@ def without_leading_indent(lines: list[str]) -> list[str]:
     return [line[len(indent) :] for line in lines]
 
 
+def parses(text: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<cell>", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
+MAX_BLOCK_REPAIRS = 20
+
+
+def repaired_blanks(text: str) -> str:
+    """A cell of an exercise notebook with the blanks left for the reader (`seed = <YOUR CODE>`, `x = # TODO`, a
+    block holding nothing but `# YOUR CODE HERE`) replaced by `...` on the same lines, so that the rest of the
+    cell parses and counts (the seeding next to the blank, say); the cell as it is when it parses, or when the
+    repaired one does not parse either (then it is reported as it is)."""
+    if parses(text):
+        return text
+    fixed = NB.BLANK_PLACEHOLDER.sub(lambda m: m.group("lead") + "...", text)
+    fixed = NB.BLANK_ASSIGNMENT.sub(lambda m: f"{m.group('head')} ...{m.group('tail')}", fixed)
+    for _ in range(MAX_BLOCK_REPAIRS):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+                compile(fixed, "<cell>", "exec", flags=flags, dont_inherit=True)
+            return fixed
+        except SyntaxError as error:
+            match = EMPTY_BLOCK.search(error.msg or "")
+            if match is None:
+                return text
+            lines = fixed.split("\n")
+            header = int(match.group(1)) - 1
+            if not 0 <= header < len(lines):
+                return text
+            indent = lines[header][: len(lines[header]) - len(lines[header].lstrip())] + "    "
+            slot = next(
+                (i for i in range(header + 1, len(lines)) if NB.BLANK_LINE.match(lines[i])),
+                None,
+            )
+            # the first empty or comment-only line after the header holds the body, if no code comes first
+            between = range(header + 1, slot if slot is not None else header + 1)
+            if slot is None or any(lines[i].strip() and not NB.BLANK_LINE.match(lines[i]) for i in between):
+                return text
+            lines[slot] = f"{indent}...  {lines[slot].strip()}" if lines[slot].strip() else f"{indent}..."
+            fixed = "\n".join(lines)
+        except (ValueError, RecursionError, MemoryError):
+            return text
+    return text
+
+
 @fact
 def notebook_modules(project, notebooks) -> dict[str, list[CellModule]]:
     """Each notebook's code cells as PyModules (parsed on demand); later cells see earlier cells' imports."""
@@ -650,6 +705,8 @@ def notebook_modules(project, notebooks) -> dict[str, list[CellModule]]:
             text = blank_magics(cell.source)
             if text is None or not text.strip():
                 continue
+            if NB.EXERCISE_BLANK.search(text):
+                text = repaired_blanks(text)
             module = PyModule(project, rel, None, text, cell=cell.index, line_map=cell.file_line, previous=previous)
             cells.append(CellModule(cell.index, cell.json_line, module, cell.source_json_lines))
             previous = module

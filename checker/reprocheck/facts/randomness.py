@@ -1356,9 +1356,13 @@ class RandomnessScanner:
                 self.imports_module(module, "tensorflow") or self.imports_module(module, "keras")
             ):
                 return [("train", frozenset({"tensorflow"}))]
-            if name == "sample" and is_pandas_sample(module, call):
+            if name == "sample" and is_pandas_sample(module, call) and not project_method_call(self.graph, unit, call):
                 return [("use", frozenset({"numpy"}))]
-            if name == "shuffle" and is_dataset_shuffle(module, call):
+            if (
+                name == "shuffle"
+                and is_dataset_shuffle(module, call)
+                and not project_method_call(self.graph, unit, call)
+            ):
                 return [("use", frozenset({"tensorflow"}))]
         # A seed helper the checker cannot see into: an imported or bare function, not a generator's method.
         if not (call.args or call.keywords):
@@ -1641,6 +1645,112 @@ def is_pandas_sample(module: PyModule, call: ast.Call) -> bool:
     if has_star_kwargs(call):
         return False
     return bool(call.args) or any(k.arg in ("n", "frac", "replace", "weights", "axis") for k in call.keywords)
+
+
+def project_method_call(graph: CallGraph, unit: Unit, call: ast.Call) -> bool:
+    """`replay.sample(32)` where `replay` holds an object of a class the project defines with its own `sample`
+    (`replay = ReplayBuffer(1000)`, `self.memory = Memory()` in any method of the class, a name of the module's
+    top level or an earlier notebook cell, or a function's parameter of the same name as such an object of the
+    code it sees): the project's method runs, not pandas' `DataFrame.sample` or a `tf.data.Dataset` method."""
+    func = call.func
+    if func.__class__ is not ast.Attribute:
+        return False
+    receiver = func.value
+    if unit.kind == "cell":
+        classes_by_key, methods = notebook_objects(graph, unit.path)
+        if receiver.__class__ is ast.Call and receiver.func.__class__ is ast.Name:
+            names = {receiver.func.id} if receiver.func.id in methods else set()
+        else:
+            key = reference_key(receiver) if receiver.__class__ in (ast.Name, ast.Attribute) else None
+            names = classes_by_key.get(key, set()) if key is not None else set()
+        if names:
+            return all(func.attr in methods[name] for name in names)
+    made = graph.made_objects(unit)
+    classes: list[Unit] = []
+    if receiver in made:
+        classes = [made[receiver]]
+    else:
+        key = reference_key(receiver) if receiver.__class__ in (ast.Name, ast.Attribute) else None
+        if key is None:
+            return False
+        classes = list(graph.held_objects(unit, made).get(key, ()))
+        if not classes and unit.kind == "cell":  # cells share one namespace: a later cell's binding counts too
+            for scope in graph.notebook_cells.get(unit.path, ()):
+                classes.extend(graph.assigned_objects(scope).get(key, ()))
+        if not classes and unit.kind == "function" and receiver.__class__ is ast.Name:
+            node = graph.function_node(unit)
+            arguments = node.args if node is not None else None
+            every = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs) if arguments else ()
+            names = {a.arg for a in every}
+            if key in names:
+                scopes = graph.notebook_cells.get(unit.path) or graph.enclosing_scopes(unit)
+                for scope in scopes:
+                    classes.extend(graph.assigned_objects(scope).get(key, ()))
+    return bool(classes) and all(graph.method_of(cls, func.attr) is not None for cls in classes)
+
+
+CLASS_LINE = re.compile(r"class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:")
+METHOD_LINE = re.compile(r"[ \t]+(?:async\s+)?def\s+(\w+)\s*\(")
+_NOTEBOOK_OBJECTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def notebook_objects(graph: CallGraph, path: str) -> tuple[dict[str, set[str]], dict[str, frozenset[str]]]:
+    """The classes a notebook's cells define, with their methods (those of classes of the notebook they derive
+    from included), and the names and `self` attributes that any cell assigns an object of one of them
+    (`replay = ReplayBuffer(1000)`): cells share one namespace, so a name is judged by every binding of it."""
+    per_graph = _NOTEBOOK_OBJECTS.setdefault(graph, {})
+    found = per_graph.get(path)
+    if found is not None:
+        return found
+    modules = [graph.cells[(path, unit.name)] for unit in graph.notebook_cells.get(path, [])]
+    trees = [module.tree for module in modules]
+    own: dict[str, set[str]] = {}
+    bases: dict[str, list[str]] = {}
+    for module, tree in zip(modules, trees, strict=True):
+        if tree is None:  # a cell that does not parse still defines its classes when it runs once filled in
+            owner = None
+            for line in module.text.splitlines():
+                header = CLASS_LINE.match(line)
+                if header:
+                    owner = header.group(1)
+                    own.setdefault(owner, set())
+                    bases.setdefault(owner, []).extend(re.findall(r"\w+", header.group(2) or ""))
+                elif owner is not None and line[:1] not in ("", " ", "\t", "#"):
+                    owner = None
+                elif owner is not None and (method := METHOD_LINE.match(line)):
+                    own[owner].add(method.group(1))
+    for tree in trees:
+        for node in ast.walk(tree) if tree is not None else ():
+            if node.__class__ is ast.ClassDef:
+                own.setdefault(node.name, set()).update(
+                    item.name for item in node.body if item.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef)
+                )
+                bases.setdefault(node.name, []).extend(b.id for b in node.bases if b.__class__ is ast.Name)
+    methods: dict[str, frozenset[str]] = {}
+    for name in own:
+        names: set[str] = set()
+        stack, seen = [name], set()
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in own:
+                continue
+            seen.add(current)
+            names |= own[current]
+            stack.extend(bases.get(current, ()))
+        methods[name] = frozenset(names)
+    held: dict[str, set[str]] = {}
+    for tree in trees:
+        for node in ast.walk(tree) if tree is not None and methods else ():
+            if node.__class__ is not ast.Assign:
+                continue
+            value = node.value
+            if value.__class__ is ast.Call and value.func.__class__ is ast.Name and value.func.id in methods:
+                for target in node.targets:
+                    key = reference_key(target)
+                    if key is not None:
+                        held.setdefault(key, set()).add(value.func.id)
+    found = per_graph[path] = (held, methods)
+    return found
 
 
 def is_dataset_shuffle(module: PyModule, call: ast.Call) -> bool:

@@ -28,6 +28,7 @@ from reprocheck.facts.randomness import (
     is_true,
     keyword,
     nondeterministic_source,
+    project_method_call,
     seed_argument,
     seeded_draws,
     seeder_libraries,
@@ -136,6 +137,50 @@ def seeding_place(result: EntryRandomness) -> str:
     if event.unit.kind == "function":
         return f"{event.unit.name}() ({event.unit.path}:{event.line})"
     return event.where()
+
+
+def seed_draw_positions(graph: CallGraph, unit: Unit, memo: dict) -> frozenset[tuple[int, int]]:
+    """(line, column) of the draws in `unit` that are themselves a seed: inside a `seed=`/`random_state=`
+    argument (`data_loader(random_state=random.randint(0, 100))`), directly or through a name the unit assigns
+    (`state = random.randint(0, 100)`, then `split(random_state=state)`). RNG003 reports such a seed; the fix,
+    a fixed seed from the config, removes the draw, so it is no use of random state to report again."""
+    found = memo.get(unit)
+    if found is not None:
+        return found
+    values: list[ast.expr] = []
+    names: set[str] = set()
+    for call in calls_in(graph, unit):
+        for word in T.SEED_KEYWORDS:
+            value = keyword(call, word)
+            if value is None:
+                continue
+            if value.__class__ is ast.Name:
+                names.add(value.id)
+            else:
+                values.append(value)
+    if names:
+        for node in graph.code(unit).assignments:
+            targets = node.targets if node.__class__ is ast.Assign else [node.target]
+            if node.value is not None and any(t.__class__ is ast.Name and t.id in names for t in targets):
+                values.append(node.value)
+    found = memo[unit] = frozenset(
+        (node.lineno, node.col_offset + 1) for value in values for node in ast.walk(value) if node.__class__ is ast.Call
+    )
+    return found
+
+
+def without_seed_draws(result: EntryRandomness, graph: CallGraph, memo: dict) -> EntryRandomness:
+    """The entry point's uses of random state without the draws that are themselves a seed (RNG003's)."""
+    uses = {}
+    for lib, events in result.uses.items():
+        kept = [e for e in events if (e.line, e.column) not in seed_draw_positions(graph, e.unit, memo)]
+        if kept:
+            uses[lib] = kept
+    return (
+        result
+        if len(uses) == len(result.uses) and all(len(uses[lib]) == len(result.uses[lib]) for lib in uses)
+        else replace(result, uses=uses)
+    )
 
 
 # -- RNG001 ---------------------------------------------------------------------------------------
@@ -272,9 +317,13 @@ class UnseededEntryPoint(Rule):
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
     def check(self, program_randomness, call_graph, self_tests, notebooks):
+        memo: dict = {}
         for result in program_randomness:
             if result.seeds or result.unknown_seeds or result.entropy_seeds or not (result.uses or result.generators):
                 continue
+            result = without_seed_draws(result, call_graph, memo)
+            if not (result.uses or result.generators):
+                continue  # its only draws are seeds, which RNG003 reports
             if self_tests.is_self_test(result.entry):
                 continue
             result, unexecuted = executed_first(result, notebooks)
@@ -427,9 +476,12 @@ class PartialSeeding(Rule):
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
     def check(self, program_randomness, call_graph, self_tests, notebooks):
+        memo: dict = {}
         for result in program_randomness:
             if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
+            if result.missing:
+                result = without_seed_draws(result, call_graph, memo)
             missing = result.missing
             if not missing and not result.generators:
                 continue
@@ -809,8 +861,10 @@ class UnseededDataOperation(Rule):
     ## What it does
     Finds random data operations without a seed: `torch.utils.data.random_split` without `generator=`,
     pandas `DataFrame.sample`/`Series.sample` without `random_state`, `tf.data.Dataset.shuffle` without
-    `seed`, and `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never
-    seeds it, that the project imports somewhere (a module nothing imports is dead code) and that no entry point
+    `seed` (not a method of a class the project or notebook defines itself, `replay.sample(32)` with
+    `replay = ReplayBuffer(1000)`: only a receiver that can be the library's object counts), and
+    `np.random.shuffle`/`permutation`/`choice` on NumPy's global generator in a module that never seeds it,
+    that the project imports somewhere (a module nothing imports is dead code) and that no entry point
     seeding NumPy reaches (through the branches it takes: a draw in a model
     that only a seeded entry point runs is seeded). A split, sample or shuffle that entry points seeding its
     library reach repeats from run to run but moves with every earlier draw of the global generator: info. One
@@ -862,10 +916,20 @@ class UnseededDataOperation(Rule):
                     if (generator is None or is_none(generator)) and not has_star_kwargs(call):
                         lib, fix = "torch", "pass generator=torch.Generator().manual_seed(seed)"
                         message = f"{shown(call.func)}() without generator= splits differently on every run; {fix}"
-                elif qualified is None and name == "sample" and is_pandas_sample(module, call):
+                elif (
+                    qualified is None
+                    and name == "sample"
+                    and is_pandas_sample(module, call)
+                    and not project_method_call(call_graph, unit, call)
+                ):
                     lib, fix = "numpy", "pass random_state=seed"
                     message = f"{shown(call.func)}() without random_state samples different rows on every run; {fix}"
-                elif qualified is None and name == "shuffle" and is_dataset_shuffle(module, call):
+                elif (
+                    qualified is None
+                    and name == "shuffle"
+                    and is_dataset_shuffle(module, call)
+                    and not project_method_call(call_graph, unit, call)
+                ):
                     lib, fix = "tensorflow", "pass seed=seed"
                     message = f"{shown(call.func)}() without seed shuffles differently on every run; {fix}"
                 if lib is not None:
@@ -1001,10 +1065,15 @@ class UnseededDataLoader(Rule):
     Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info; not for a
     validation or test loader, named so or built from a dataset named so, whose order changes no averaged
     metric, nor for a loader the code only measures, prints or hands to `accelerator.prepare(...)` and never
-    iterates, `len(train_dataloader)` in a decoding script), and, where the
+    iterates, `len(train_dataloader)` in a decoding script, nor for a loader used in a loop that seeds torch on
+    each pass before using it, `for epoch in ...: torch.manual_seed(epoch); train(train_loader)`, whose order
+    follows that reseed), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
     parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
-    an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point.
+    an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
+    that entry points reach after seeding torch (`set_seed(args.seed)`, `torch.manual_seed(0)` before the loader
+    is built) stays an info note: its order repeats as long as every draw before it does, and one more random
+    initialisation or augmentation changes it.
 
     ## Why it matters
     A shuffling loader without its own generator draws its order from torch's global generator: a seeded run
@@ -1032,7 +1101,7 @@ class UnseededDataLoader(Rule):
     severity = Severity.WARNING
     summary = "DataLoader shuffling without generator=, or workers without worker_init_fn= (torch < 1.9)"
 
-    def check(self, rng_sources, call_graph, declared_distributions, entry_randomness, self_tests):
+    def check(self, rng_sources, call_graph, declared_distributions, entry_randomness, self_tests, settings):
         old_torch = predates_worker_seeding(declared_distributions)
         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
         for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
@@ -1049,6 +1118,7 @@ class UnseededDataLoader(Rule):
                     and (generator is None or is_none(generator))
                     and not evaluation_loader(call_graph, unit, call)
                     and not never_iterated(call_graph, unit, module, call)
+                    and not reseeded_every_epoch(call_graph, unit, module, call, settings)
                 ):
                     problems.append(
                         "shuffle=True without generator=: the order follows every earlier draw of torch's global "
@@ -1072,6 +1142,40 @@ class UnseededDataLoader(Rule):
                 if problems:
                     message = f"{shown(call.func)}(): " + "; ".join(problems)
                     yield locate(self, message, unit, module, call, None if workers_unseeded else Severity.INFO)
+
+
+def reseeded_every_epoch(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call, settings) -> bool:
+    """A loader used in a loop that seeds torch's global generator on each pass before it uses the loader
+    (`for epoch in ...: torch.manual_seed(epoch); train(train_loader, ...)`): each epoch's order follows the
+    reseed, not every draw the run made before."""
+    names = {
+        bound_name(target)
+        for node in graph.code(unit).assignments
+        if node.value is call
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+    } - {None}
+    if not names:
+        return False
+    scope = graph.function_node(unit) if unit.kind == "function" else module.tree
+    if scope is None:
+        return False
+    for loop in walk_own(scope):
+        if loop.__class__ not in (ast.For, ast.AsyncFor, ast.While) or loop.lineno < call.lineno:
+            continue
+        seeded = False
+        for statement in loop.body:
+            if seeded and any(
+                bound_name(node) in names for node in ast.walk(statement) if node.__class__ in (ast.Name, ast.Attribute)
+            ):
+                return True
+            for node in ast.walk(statement):
+                if node.__class__ is ast.Call:
+                    qualified = module.qualname(node.func)
+                    libs = seeder_libraries(qualified, settings.seed_functions) if qualified else None
+                    seed = seed_argument(node) if libs and "torch" in libs else None
+                    if seed is not None and not is_none(seed):
+                        seeded = True
+    return False
 
 
 def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:

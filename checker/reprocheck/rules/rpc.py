@@ -9,6 +9,7 @@ from reprocheck.facts.git_facts import link_into_missing_submodule
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
+from reprocheck.tables.notebooks import EXERCISE_BLANK
 
 
 class UnusedSuppression(Rule):
@@ -94,15 +95,6 @@ class UnparsableFile(Rule):
             )
 
 
-# A blank left for the reader of an exercise notebook: a TODO or "your code" marker (`x = # TODO`, `[TODO Dense
-# layer]`, `# YOUR CODE HERE`), an assignment of nothing but a comment (`seed = # your favourite seed`), or an
-# angle-bracket placeholder where an expression goes or as a whole line (`model = <>`, `<write the loop here>`).
-EXERCISE_BLANK = re.compile(
-    r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b"
-    r"|^[ \t]*[\w.\[\]'\"]+[ \t]*=[ \t]*#"
-    r"|(?:^[ \t]*|[=(,:][ \t]*)<[^<>\n]{0,160}>[ \t]*[),]?[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
 CELL_PROBLEM = re.compile(r"^invalid Python: cell (\d+), ")
 
 

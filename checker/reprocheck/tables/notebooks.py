@@ -31,3 +31,26 @@ FLAG_OFF = r"^[ \t]*{name}[ \t]*=[ \t]*(False|0)[ \t]*(#.*)?$"
 FLAG_ASSIGNED = r"^[ \t]*{name}[ \t]*(:[^=]*)?=(?!=)"
 # A repository a notebook clones: its name is the URL's last path part (`.git` dropped).
 CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
+
+# A blank left for the reader of an exercise notebook: a TODO or "your code" marker (`x = # TODO`, `[TODO Dense
+# layer]`, `# YOUR CODE HERE`), an assignment of nothing but a comment (`seed = # your favourite seed`), or an
+# angle-bracket placeholder where an expression goes or as a whole line (`model = <>`, `<write the loop here>`).
+EXERCISE_BLANK = re.compile(
+    r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b"
+    r"|^[ \t]*[\w.\[\]'\"]+[ \t]*=[ \t]*#"
+    r"|(?:^[ \t]*|[=(,:][ \t]*)<[^<>\n]{0,160}>[ \t]*[),]?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Shapes of such blanks that a parse can be repaired at, each replaced by `...` (Ellipsis) on the same line so
+# that line numbers stay: an angle-bracket placeholder (`seed = <YOUR CODE: a seed>`), a TODO in brackets
+# (`[TODO Dense layer]`), and an assignment of nothing (`x =`, `seed = # your favourite seed`).
+BLANK_PLACEHOLDER = re.compile(
+    r"(?P<lead>^[ \t]*|[=(,:[][ \t]*)(?:<[^<>\n]{0,160}>|\[[ \t]*TODO\b[^\]\n]{0,160}\])", re.IGNORECASE | re.MULTILINE
+)
+BLANK_ASSIGNMENT = re.compile(
+    r"^(?P<head>[ \t]*[\w.\[\]'\"]+(?:[ \t]*,[ \t]*[\w.\[\]'\"]+)*[ \t]*(?:[-+*/@%|&^]|//|\*\*|>>|<<)?=)"
+    r"(?P<tail>[ \t]*(?:#.*)?)$",
+    re.MULTILINE,
+)
+# A comment-only or empty line, where an empty block's body can go.
+BLANK_LINE = re.compile(r"^[ \t]*(?:#.*)?$")
