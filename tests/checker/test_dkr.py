@@ -538,6 +538,7 @@ def test_dkr009_final_stage_runs_as_root(make_repo):
             "Dockerfile": f"FROM {PINNED_BASE} AS build\nUSER app\nFROM {PINNED_BASE}\nCOPY --from=build /a /a\n",
             "docker/Dockerfile.cpu": f"FROM {PINNED_BASE}\nUSER app\nRUN true\nUSER root\n",
             "docker/Dockerfile.gpu": f"FROM {PINNED_BASE}\nUSER 0:0\n",
+            **MOUNTING_RUNS,
         },
         "DKR009",
     )
@@ -546,8 +547,55 @@ def test_dkr009_final_stage_runs_as_root(make_repo):
         ("docker/Dockerfile.cpu", 4),
         ("docker/Dockerfile.gpu", 2),
     ]
-    assert "has no USER and runs as root: add `RUN useradd --create-home app` and `USER app`" in found[0][2]
-    assert "switches to USER root" in found[1][2]
+    assert found[0][2] == (
+        f"the final stage (FROM {PINNED_BASE}, line 3) has no USER and runs as root, and Makefile:3 mounts "
+        "$(pwd)/out into it: files it writes there are root-owned on the host: add `RUN useradd --create-home app` "
+        "and `USER app` (or run it with `--user $(id -u):$(id -g)`)"
+    )
+    assert "switches to USER root and runs as root, and Makefile:5 mounts ./data into it" in found[1][2]
+    assert "switches to USER 0:0 and runs as root, and docker-compose.yml:7 mounts ./runs into it" in found[2][2]
+
+
+# The repository's own commands that run each image with a host folder mounted into it.
+MOUNTING_RUNS = {
+    "Makefile": "run:\n\tdocker build -t a .\n\tdocker run --rm -v $(pwd)/out:/out a python train.py\n"
+    "\tdocker build -t b -f docker/Dockerfile.cpu .\n\tdocker run --mount type=bind,source=./data,target=/data b\n",
+    "docker-compose.yml": "services:\n  gpu:\n    build:\n      context: docker\n      dockerfile: Dockerfile.gpu\n"
+    "    volumes:\n      - ./runs:/runs\n      - cache:/root/.cache\n",
+}
+
+
+def test_dkr009_only_where_the_image_writes_into_a_host_folder(make_repo):
+    """Root matters through mounted host folders: an image nothing in the repository runs with one is not
+    reported (a server, a one-shot job, a published image), nor one run with a named volume, a tmpfs or `--user`."""
+    image = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\n"}
+    assert dkr(make_repo, image, "DKR009") == []
+    build = "docker build -t proj .\n"
+    quiet = (
+        "docker run -v cache:/root/.cache proj\n",  # a named volume lives in Docker's storage
+        "docker run -v /data proj\n",  # an anonymous volume
+        "docker run --tmpfs /tmp --mount type=volume,source=models,target=/models proj\n",
+        "docker run -v $(pwd):/w other/image\n",  # another image
+        "docker run -v $(pwd):/w -u $(id -u):$(id -g) proj\n",  # run as the host user
+        "docker run -v $(pwd):/w -e X=1 proj-gpu\n",  # a tag the repository does not build
+    )
+    for run in quiet:
+        assert dkr(make_repo, {**image, "run.sh": build + run}, "DKR009") == [], run
+    compose = "services:\n  app:\n    build: .\n    volumes:\n      - models:/models\n"
+    assert dkr(make_repo, {**image, "compose.yaml": compose}, "DKR009") == []
+    loud = {
+        "run.sh": build + "sudo docker run -it -v `pwd`/data:/workspace/data proj\n",
+        "scripts/run.sh": "docker build -t proj:latest ..\ndocker run $(GPU_FLAGS) --volume=$PWD:/w proj bash\n",
+        "Makefile": "IMG=proj\nrun:\n\tdocker build -t $(IMG) .\n\tdocker run --rm -dit $(OPTIONS) -v $(shell pwd):/w $(IMG)\n",
+        "compose.yaml": compose.replace("models:/models", "${PWD}/models:/models"),
+        "docker/compose.yml": "services:\n  app:\n    build:\n      context: ..\n    volumes:\n"
+        "      - type: bind\n        source: ../outputs\n        target: /outputs\n",
+        "README.md": "```bash\ndocker build -t proj .\ndocker run --volume \"$HOME/data\":/dataset -it proj\n```\n",
+    }
+    for name, text in loud.items():
+        found = dkr(make_repo, {**image, name: text}, "DKR009")
+        assert [(path, line) for path, line, _ in found] == [("Dockerfile", 1)], name
+        assert f", and {name}:" in found[0][2], name
 
 
 def test_dkr009_lookalikes(make_repo):
@@ -565,6 +613,7 @@ def test_dkr009_images_whose_runtime_is_unprivileged(make_repo):
     files = {
         "lambda/Dockerfile": "FROM public.ecr.aws/lambda/python:3.11" + DIGEST + "\nCOPY app.py ./\n",
         "lambda/app.py": "def handler(e, c): ...\n",
+        "run.sh": "docker build -t fn lambda\ndocker run -v $PWD/events:/events fn\n",
     }
     assert dkr(make_repo, files, "DKR009") == []
     # the same image switched to root on purpose is still reported
@@ -597,6 +646,7 @@ def test_dkr009_dev_container_lookalikes_still_fire(make_repo):
         ".devcontainer/root/Dockerfile": base + "RUN useradd -m dev\nUSER dev\n",
         # a dev container base image outside a dev container runs as root under docker run
         "Dockerfile": "FROM mcr.microsoft.com/devcontainers/python:3.11" + DIGEST + "\n",
+        "run.sh": "docker build -t app .\ndocker run -v $(pwd):/w app\n",
     }
     found = dkr(make_repo, files, "DKR009")
     assert [(p, m.split(" (")[0].split(":")[0]) for p, _, m in found] == [
@@ -629,8 +679,11 @@ def test_dkr009_dev_container_target_stage(make_repo):
     # a non-root dev container does not answer for a final stage that runs as root
     files["Dockerfile"] = dockerfile.replace("USER 10001:10001\n", "")
     files[".devcontainer/devcontainer.json"] = definition % ', "remoteUser": "app"'
+    assert dkr(make_repo, files, "DKR009") == []  # … when the repository runs it with a host folder mounted
+    files["run.sh"] = "docker build -t app .\ndocker run -v $(pwd):/w app\n"
     found = dkr(make_repo, files, "DKR009")
     assert [(line, m.split(" (")[0]) for _, line, m in found] == [(4, "the final stage")]
+    del files["run.sh"]
     # an unknown target is the final stage, as before
     files[".devcontainer/devcontainer.json"] = definition.replace('"dev"', '"missing"') % ', "remoteUser": "app"'
     assert dkr(make_repo, files, "DKR009") == []
@@ -848,14 +901,15 @@ def test_dkr009_a_readme_that_runs_the_image_as_the_user(make_repo):
     )
     assert dkr(make_repo, {**image, "README.md": readme}, "DKR009") == []
     assert dkr(make_repo, {**image, "docs/docker.md": readme.replace(".bash", "console")}, "DKR009") == []
-    # look-alikes: a Python block, a run as root, a README inside a sub-folder, a run without --user
+    # look-alikes: a run as root, a run without --user
     for files in (
-        {"README.md": readme.replace(".bash", "python")},
         {"README.md": readme.replace("$(id -u):$(id -g)", "root")},
-        {"examples/README.md": readme},
         {"README.md": readme.replace("--user $(id -u):$(id -g) ", "")},
     ):
         assert len(dkr(make_repo, {**image, **files}, "DKR009")) == 1, files
+    # a Python block or a README inside a sub-folder shows no run at all
+    for files in ({"README.md": readme.replace(".bash", "python")}, {"examples/README.md": readme}):
+        assert dkr(make_repo, {**image, **files}, "DKR009") == [], files
 
 
 def test_dkr009_the_repositorys_own_docker_run_passes_a_non_root_user(make_repo):
@@ -870,17 +924,18 @@ def test_dkr009_the_repositorys_own_docker_run_passes_a_non_root_user(make_repo)
         "docker/gpu.Dockerfile": f"FROM {PINNED_BASE}\n",
         "docker/cpu.Dockerfile": f"FROM {PINNED_BASE}\n",
         "Makefile": "run:\n\tdocker build -t proj-gpu -f docker/gpu.Dockerfile .\n"
-        "\tdocker run -u 1000:1000 proj-gpu python train.py\n",
+        "\tdocker run -u 1000:1000 -v $(CURDIR):/w proj-gpu python train.py\n"
+        "\tdocker build -t proj-cpu -f docker/cpu.Dockerfile .\n\tdocker run -v $(CURDIR):/w proj-cpu\n",
     }
     assert [path for path, _, _ in dkr(make_repo, files, "DKR009")] == ["docker/cpu.Dockerfile"]
     # look-alikes: a run as root, or one without --user, leaves the finding
     for run in (
-        "docker run --user root img\n",
-        "docker run -u 0 img\n",
-        "docker run --rm img\n",
+        "docker run --user root -v $(pwd):/w img\n",
+        "docker run -u 0 -v $(pwd):/w img\n",
+        "docker run --rm -v $(pwd):/w img\n",
         "docker run --rm -v $(pwd):/w -it img python -u train.py\n",  # python's -u, not docker's
     ):
-        assert len(dkr(make_repo, {**root_only, "run.sh": run}, "DKR009")) == 1, run
+        assert len(dkr(make_repo, {**root_only, "run.sh": "docker build -t img .\n" + run}, "DKR009")) == 1, run
     # a dev container is run by the editor, as its definition says: a root remoteUser is still reported
     dev = {
         "Dockerfile": f"FROM {PINNED_BASE} AS base\nRUN useradd -m app\nUSER app\n\nFROM base AS dev\nUSER app\n",
@@ -906,6 +961,7 @@ def test_dkr_a_dockerfile_only_a_dev_container_builds_reports_at_info(make_repo)
         "setup/docker/.devcontainer/devcontainer.json": '{"build": {"dockerfile": "../Dockerfile"}}',
         "setup/docker/Dockerfile": DEV_DOCKERFILE,
         "Dockerfile": DEV_DOCKERFILE,  # the experiment image: no dev container builds it
+        "run.sh": "docker build -t exp .\ndocker run -v $(pwd):/w exp\n",
         "README.md": "Build it with `docker build -f .devcontainer/Dockerfile .`\n",  # docs build nothing
     }
     found = findings(make_repo(dev), select="DKR003,DKR004,DKR007,DKR009")

@@ -8,6 +8,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -21,10 +22,20 @@ from reprocheck.facts.dockerfile import (
     Dockerfile,
     ImageRef,
     Stage,
+    is_host_folder,
     parse_image,
     unresolved_names,
+    volume_source,
 )
-from reprocheck.facts.shell import SHELLS, Command, Install, expand_word, iter_installs, strip_wrappers
+from reprocheck.facts.shell import (
+    SHELLS,
+    Command,
+    Install,
+    SourcedCommand,
+    expand_word,
+    iter_installs,
+    strip_wrappers,
+)
 from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables import containers
@@ -796,24 +807,29 @@ def is_root(user: str | None) -> bool:
 class RunsAsRoot(Rule):
     """
     ## What it does
-    Reports a Dockerfile whose final stage runs as root: no `USER` in it (or in the stage it builds on), or a last
-    `USER root`/`USER 0`. Base images known to default to an unprivileged user (Jupyter docker-stacks, Bitnami,
-    Chainguard, distroless `:nonroot`) or never run as root (AWS Lambda function images) are fine. A Dockerfile
-    that a dev container builds (`build.dockerfile` in `.devcontainer/devcontainer.json`) is judged with its
-    definition: a non-root `remoteUser` or `containerUser` answers for the stage it builds (`build.target`, else
-    the final stage), and so does a dev container base image (`mcr.microsoft.com/devcontainers/…`), whose
-    metadata names an unprivileged remote user; a final stage other than that target is still judged on its own,
-    since `docker build` without `--target` builds it. A Dockerfile that the repository's own scripts, Makefile,
-    CI or instructions (a shell code block of the root README or a `docs/` page) run with
-    `docker run --user <non-root>` (`--user $(id -u):$(id -g)`) runs unprivileged: the only Dockerfile, or the one
-    a `docker build -t <tag>` there builds for the image that run names. A Dockerfile that only dev containers
+    Reports a Dockerfile whose final stage runs as root (no `USER` in it or in the stage it builds on, or a last
+    `USER root`/`USER 0`) when the repository shows that image writing into a host folder: its own scripts,
+    Makefile, CI or instructions (a shell code block of the root README or a `docs/` page) `docker run` the image
+    a `docker build -t <tag>` there builds from it with a host folder mounted (`-v $(pwd):/work`,
+    `--volume ./data:/data`, `--mount type=bind,…`), or a docker compose service built from it has a bind volume
+    (`./outputs:/outputs`, `${PWD}:/w`). The finding names that mount. This is a deliberate narrowing of
+    "runs as root": an image nothing in the repository runs with a host folder (a server, a one-shot job, a
+    published image) is not reported, nor one run with a named volume (`-v cache:/root/.cache`), a tmpfs or
+    `--user <non-root>` (`--user $(id -u):$(id -g)`): root there is a security matter with no bearing on results.
+    Base images known to default to an unprivileged user (Jupyter docker-stacks, Bitnami, Chainguard, distroless
+    `:nonroot`) or never run as root (AWS Lambda function images) are fine.
+
+    A Dockerfile that a dev container builds (`build.dockerfile` in `.devcontainer/devcontainer.json`) is always
+    judged, since the editor mounts the workspace into it, with its definition: a non-root `remoteUser` or
+    `containerUser` answers for the stage it builds (`build.target`, else the final stage), and so does a dev
+    container base image (`mcr.microsoft.com/devcontainers/…`), whose metadata names an unprivileged remote user;
+    a final stage other than that target is judged on its own as above. A Dockerfile that only dev containers
     build (no CI workflow, Makefile, shell script or compose file names it) is reported at info when its dev
     container runs as root: the development environment, not the one experiments run in.
 
     ## Why it matters
-    A container running as root writes root-owned files into mounted data and output folders, so the next run on
-    the host (or in CI) cannot overwrite or clean them and results get mixed with stale ones; it also turns any
-    code-execution bug in the pipeline into root in the container.
+    A container running as root writes root-owned files into the host folders mounted into it, so the next run on
+    the host (or in CI) cannot overwrite or clean them and results get mixed with stale ones.
 
     ## Example
     ```dockerfile
@@ -821,10 +837,12 @@ class RunsAsRoot(Rule):
     COPY . /app
     CMD ["python", "/app/train.py"]
     ```
+    run by the repository's `Makefile` as `docker run -v $(pwd)/outputs:/app/outputs train`.
 
     ## Fix
-    Create and switch to an unprivileged user at the end: `RUN useradd --create-home app` then `USER app`; for a
-    dev container, set `"remoteUser": "<user>"` in its devcontainer.json.
+    Create and switch to an unprivileged user at the end: `RUN useradd --create-home app` then `USER app`, or run
+    the image as the host user (`docker run --user $(id -u):$(id -g) …`); for a dev container, set
+    `"remoteUser": "<user>"` in its devcontainer.json.
     """
 
     code = "DKR009"
@@ -832,26 +850,33 @@ class RunsAsRoot(Rule):
     severity = Severity.WARNING
     summary = "The final stage runs as root"
 
-    def check(self, dockerfiles, devcontainers, shell_commands, documented_commands, dev_container_dockerfiles):
+    def check(
+        self, dockerfiles, devcontainers, shell_commands, documented_commands, dev_container_dockerfiles, compose_builds
+    ):
         by_dockerfile = {container.dockerfile: container for container in devcontainers}
-        unprivileged = unprivileged_runs([*shell_commands, *documented_commands], dockerfiles)
+        commands = [*shell_commands, *documented_commands]
+        unprivileged = unprivileged_runs(commands, dockerfiles)
+        mounts = host_mounts(commands, dockerfiles, compose_builds)
         for path, dockerfile in dockerfiles.items():
             final = dockerfile.final_stage
             if final is None:
                 continue
             container = by_dockerfile.get(path)
-            # The repository's own `docker run --user $(id -u):$(id -g)` runs the image unprivileged; a dev
-            # container is run by the editor, as its definition says.
-            plain_run = path not in unprivileged
+            # Root matters where the image writes into a host folder: the repository's own `docker run -v`
+            # (without `--user $(id -u):$(id -g)`) or compose bind volume; a dev container is run by the editor,
+            # which mounts the workspace, as its definition says.
+            mount = mounts.get(path) if path not in unprivileged else None
             built = built_stage(dockerfile, container)
-            if built is not final and plain_run:
-                yield from self.judge(path, dockerfile, final, None)
-            if container is not None or plain_run:
-                for finding in self.judge(path, dockerfile, built, container):
+            if built is not final and mount is not None:
+                yield from self.judge(path, dockerfile, final, None, mount)
+            if container is not None or mount is not None:
+                for finding in self.judge(path, dockerfile, built, container, mount):
                     yield in_dev_container(finding, dev_container_dockerfiles) if container else finding
 
-    def judge(self, path: str, dockerfile: Dockerfile, stage: Stage, container: DevContainer | None):
-        """Findings for `stage` run as `container`'s user (None: under plain `docker run`)."""
+    def judge(
+        self, path: str, dockerfile: Dockerfile, stage: Stage, container: DevContainer | None, mount: HostMount | None
+    ):
+        """Findings for `stage` run as `container`'s user (None: under the repository's `docker run -v`)."""
         what = "the final stage" if stage is dockerfile.final_stage else f"the stage {stage.alias}"
         if container is not None and container.user is not None:
             if is_root(container.user):
@@ -865,20 +890,27 @@ class RunsAsRoot(Rule):
         user, owner = effective_user(dockerfile, stage)
         if user is None and nonroot_image(owner.base, container is not None):
             return
+        why, run_fix = "", ""
+        if container is None and mount is not None:
+            why = (
+                f", and {mount.path}:{mount.line} mounts {mount.source} into it: files it writes there are "
+                "root-owned on the host"
+            )
+            run_fix = " (or run it with `--user $(id -u):$(id -g)`)"
         if user is None:
             fix = (
                 f'set "remoteUser" in {container.path} (or add `USER app`)'
                 if container is not None
-                else "add `RUN useradd --create-home app` and `USER app`"
+                else "add `RUN useradd --create-home app` and `USER app`" + run_fix
             )
             yield self.finding(
-                f"{what} (FROM {stage.base.resolved}, line {stage.line}) has no USER and runs as root: " + fix,
+                f"{what} (FROM {stage.base.resolved}, line {stage.line}) has no USER and runs as root{why}: {fix}",
                 path,
                 stage.line,
             )
         elif is_root(user):
             yield self.finding(
-                f"{what} switches to USER {user} and runs as root: end with an unprivileged USER",
+                f"{what} switches to USER {user} and runs as root{why}: end with an unprivileged USER{run_fix}",
                 path,
                 owner.user_line or stage.line,
             )
@@ -921,6 +953,9 @@ def run_options(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
     index = 0
     while index < len(words):
         word = words[index]
+        if VARIABLE_WORD.match(word) and index + 1 < len(words) and words[index + 1].startswith("-"):
+            index += 1  # `$(OPTIONS) --net=host …`: options kept in a variable
+            continue
         if word == "--" or not word.startswith("-") or word == "-":
             return options, words[index + (word == "--") :]
         if word.startswith("--"):
@@ -965,6 +1000,120 @@ def unprivileged_runs(shell_commands, dockerfiles) -> set[str]:
     if len(dockerfiles) == 1:
         return set(dockerfiles)
     return {path for tag, path in built.items() if path in dockerfiles and any(tag in words for words in runs)}
+
+
+DOCKER_PROGRAMS = frozenset({"docker", "nvidia-docker", "podman"})
+# A word that is only a variable (`$(OPTIONS)`, `${GPU_FLAGS}`, `$ARGS`): before another option it stands for options.
+VARIABLE_WORD = re.compile(r"^(?:\$\([^()]*\)|\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$")
+# `docker build` flags that take no value (the others take one: `-t x`, `-f x`, `--build-arg x`).
+BUILD_FLAGS = frozenset(
+    {"--no-cache", "--pull", "--quiet", "-q", "--rm", "--force-rm", "--load", "--push", "--compress", "--squash",
+     "--help"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HostMount:
+    """A host folder that the repository's own commands mount into an image built from one of its Dockerfiles."""
+
+    path: str  # the script, Makefile, CI workflow, document or compose file that shows it
+    line: int
+    source: str  # the host folder as written (`$(pwd)`, `./data`)
+
+
+def docker_commands(shell_commands) -> Iterator[tuple[SourcedCommand, str, list[str]]]:
+    """(command, subcommand, words after it) of the repository's own docker commands (not a Dockerfile's RUNs)."""
+    for sourced in shell_commands:
+        if sourced.origin == "dockerfile":
+            continue
+        argv = strip_wrappers(sourced.command.argv)
+        if argv and posixpath.basename(argv[0]) in DOCKER_PROGRAMS:
+            sub, words = docker_subcommand(argv)
+            yield sourced, sub, words
+
+
+def image_key(image: str) -> str:
+    """An image name as a run names it and a build tags it: `demo`, `demo:latest` and `docker.io/demo` agree."""
+    image = image.strip("'\"")
+    for prefix in ("docker.io/library/", "docker.io/"):
+        image = image.removeprefix(prefix)
+    return image.removesuffix(":latest")
+
+
+def build_positionals(words: list[str]) -> list[str]:
+    positionals, index = [], 0
+    while index < len(words):
+        word = words[index]
+        if word.startswith("-") and word != "-":
+            index += 1 if "=" in word or word in BUILD_FLAGS else 2
+            continue
+        positionals.append(word)
+        index += 1
+    return positionals
+
+
+def built_dockerfile(sourced: SourcedCommand, words: list[str], dockerfiles) -> str | None:
+    """The Dockerfile of the repository a `docker build` builds (`-f`, else `<context>/Dockerfile`), read from the
+    root or from the folder of the file that runs it."""
+    files = option_values(words, "--file", "-f")
+    positionals = build_positionals(words)
+    context = positionals[-1] if positionals else "."
+    name = files[0] if files else posixpath.join(context, "Dockerfile")
+    folder = posixpath.dirname(sourced.path) if sourced.origin in ("script", "makefile") else ""
+    for base in dict.fromkeys(("", folder)):
+        path = posixpath.normpath(posixpath.join(base, name))
+        if path in dockerfiles:
+            return path
+    return None
+
+
+def built_images(shell_commands, dockerfiles, compose_builds) -> dict[str, set[str]]:
+    """Image name -> the Dockerfiles the repository builds under it (`docker build -t`, compose `image:`)."""
+    images: dict[str, set[str]] = {}
+    for sourced, sub, words in docker_commands(shell_commands):
+        path = built_dockerfile(sourced, words, dockerfiles) if sub == "build" else None
+        for tag in option_values(words, "--tag", "-t") if path else ():
+            images.setdefault(image_key(tag), set()).add(path)
+    for service in compose_builds:
+        if service.image and service.dockerfile in dockerfiles:
+            images.setdefault(image_key(service.image), set()).add(service.dockerfile)
+    return images
+
+
+def mounted_source(option: str, value: str) -> str | None:
+    """The host folder a `docker run` option mounts (`-v $(pwd):/w`, `--mount type=bind,source=.,target=/w`); None
+    for a named (`-v cache:/root/.cache`) or anonymous volume, a tmpfs and any other option."""
+    if option in ("-v", "--volume"):
+        source = volume_source(value)
+        return source if source is not None and is_host_folder(source) else None
+    if option == "--mount":
+        fields = dict(part.partition("=")[::2] for part in value.split(","))
+        source = fields.get("source") or fields.get("src")
+        return source if fields.get("type") == "bind" and source else None
+    return None
+
+
+def host_mounts(shell_commands, dockerfiles, compose_builds) -> dict[str, HostMount]:
+    """Dockerfile -> the first place the repository runs its image with a host folder mounted into it: a
+    `docker run -v <host folder>:…` (no non-root `--user`) of an image a `docker build -t` there builds from it, or
+    a compose service built from it with a bind volume."""
+    images = built_images(shell_commands, dockerfiles, compose_builds)
+    found: dict[str, HostMount] = {}
+    for sourced, sub, words in docker_commands(shell_commands):
+        if sub != "run":
+            continue
+        options, rest = run_options(words)
+        users = [value for option, value in options if option in ("--user", "-u")]
+        if not rest or any(user.strip("'\"") not in ROOT_USERS for user in users):
+            continue
+        sources = [source for option, value in options if (source := mounted_source(option, value))]
+        for path in sorted(images.get(image_key(rest[0]), ())) if sources else ():
+            found.setdefault(path, HostMount(sourced.path, sourced.line, sources[0]))
+    for service in compose_builds:
+        if service.binds and service.dockerfile in dockerfiles:
+            source, line = service.binds[0]
+            found.setdefault(service.dockerfile, HostMount(service.path, line, source))
+    return found
 
 
 def built_stage(dockerfile: Dockerfile, container: DevContainer | None) -> Stage:
