@@ -586,11 +586,12 @@ def test_dkr009_only_where_the_image_writes_into_a_host_folder(make_repo):
     loud = {
         "run.sh": build + "sudo docker run -it -v `pwd`/data:/workspace/data proj\n",
         "scripts/run.sh": "docker build -t proj:latest ..\ndocker run $(GPU_FLAGS) --volume=$PWD:/w proj bash\n",
-        "Makefile": "IMG=proj\nrun:\n\tdocker build -t $(IMG) .\n\tdocker run --rm -dit $(OPTIONS) -v $(shell pwd):/w $(IMG)\n",
+        "Makefile": "IMG=proj\nrun:\n\tdocker build -t $(IMG) .\n"
+        "\tdocker run --rm -dit $(OPTIONS) -v $(shell pwd):/w $(IMG)\n",
         "compose.yaml": compose.replace("models:/models", "${PWD}/models:/models"),
         "docker/compose.yml": "services:\n  app:\n    build:\n      context: ..\n    volumes:\n"
         "      - type: bind\n        source: ../outputs\n        target: /outputs\n",
-        "README.md": "```bash\ndocker build -t proj .\ndocker run --volume \"$HOME/data\":/dataset -it proj\n```\n",
+        "README.md": '```bash\ndocker build -t proj .\ndocker run --volume "$HOME/data":/dataset -it proj\n```\n',
     }
     for name, text in loud.items():
         found = dkr(make_repo, {**image, name: text}, "DKR009")
