@@ -185,6 +185,7 @@ class Dockerfile:
     directives: dict[str, str]
     instructions: list[Instruction]
     problems: list[DockerfileError] = field(default_factory=list)  # unknown or misplaced instructions
+    generated: bool = False  # its header says it is generated (`# GENERATED FROM …`, `DO NOT EDIT`)
 
     @property
     def final_stage(self) -> Stage | None:
@@ -331,9 +332,24 @@ def _join(raw: str) -> str:
 
 
 # -- semantic layer -----------------------------------------------------------------------------------------------
+GENERATED = re.compile(r"\b(?:auto-?)?generated\b|\bdo not (?:edit|modify)\b", re.IGNORECASE)
+
+
+def is_generated(text: str) -> bool:
+    """Whether the comments before the first instruction say the file is generated from something else."""
+    for line in text.splitlines()[:40]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return False
+        if GENERATED.search(stripped):
+            return True
+    return False
+
+
 def parse_dockerfile(path: str, text: str) -> Dockerfile:
     directives, raw_instructions = _split_lines(text)
     dockerfile = Dockerfile(path=path, stages=[], global_args=[], directives=directives, instructions=[])
+    dockerfile.generated = is_generated(text)
     global_defaults: dict[str, str] = {}
     scope: dict[str, str] = {}
     stage: Stage | None = None

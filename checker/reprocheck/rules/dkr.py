@@ -334,6 +334,9 @@ class UnpinnedPackageInstall(Rule):
     summary = "An unpinned Python package install in RUN"
 
     def check(self, dockerfiles, dev_container_dockerfiles):
+        yield from fold_generated(list(self.findings_in(dockerfiles, dev_container_dockerfiles)), dockerfiles)
+
+    def findings_in(self, dockerfiles, dev_container_dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
                 for run in stage.runs:
@@ -405,9 +408,15 @@ class UnpinnedSystemPackages(Rule):
     """
     ## What it does
     Reports `apt-get`/`apt`, `apk`, `dnf`/`microdnf` and `yum` installs of packages without a version
-    (`curl=7.88.1-10+deb12u5`, `musl-dev=1.2.4-r2`, `gcc-12.2.1`), once per `RUN` instruction. Packages with no
-    bearing on results (time zones, certificates, editors, git, curl, wget, ssh clients, locales, archivers, …;
-    the list is data in `tables/containers.py`) are left out. Opt-in: select `DKR006`.
+    (`curl=7.88.1-10+deb12u5`, `musl-dev=1.2.4-r2`, `gcc-12.2.1`), once per Dockerfile (at its first such `RUN`,
+    naming the lines of the others). Packages with no bearing on results (time zones, certificates, editors, git,
+    curl, wget, ssh clients, locales, archivers, …; the list is data in `tables/containers.py`) are left out, and
+    so are build dependencies the same `RUN` removes again (`apt-get purge`/`remove`, the docker-library recipe's
+    `apt-mark auto '.*'` then `apt-get purge --auto-remove`, `apk add --virtual .build-deps` then
+    `apk del .build-deps`) and what a `RUN` installs after adding a PPA (`add-apt-repository ppa:…`), which keeps
+    only its latest build. A generated Dockerfile (its header says `# GENERATED …`/`DO NOT EDIT`) repeating the
+    finding of a Dockerfile written by hand is not reported again (DKR004 and DKR007 alike): the fix belongs in
+    the source. Opt-in: select `DKR006`.
 
     ## Why it matters
     System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
@@ -431,22 +440,76 @@ class UnpinnedSystemPackages(Rule):
     default_enabled = False
 
     def check(self, dockerfiles):
+        found = []
         for path, dockerfile in dockerfiles.items():
-            for stage in dockerfile.stages:
-                for run in stage.runs:
-                    loose = [(install, package) for install in iter_installs(run.commands())
-                             for package in unpinned_system_packages(install)]  # fmt: skip
-                    if not loose:
-                        continue
-                    first, example = loose[0]
-                    programs = " / ".join(dict.fromkeys(f"{i.command.program} {i.action}" for i, _ in loose))
-                    suffix = "-<version>" if first.tool in ("dnf", "yum") else "=<version>"
-                    yield self.finding(
-                        f"RUN {programs} installs {listing([p for _, p in loose])} without versions: "
-                        f"pin them ({example}{suffix}) or use a snapshot mirror",
-                        path,
-                        first.command.line,
-                    )
+            runs = [loose for stage in dockerfile.stages for run in stage.runs if (loose := kept_packages(run))]
+            if not runs:
+                continue
+            loose = [item for run in runs for item in run]
+            first, example = loose[0]
+            programs = " / ".join(dict.fromkeys(f"{i.command.program} {i.action}" for i, _ in loose))
+            if len(runs) > 1:
+                programs += " (lines " + ", ".join(str(run[0][0].command.line) for run in runs) + ")"
+            suffix = "-<version>" if first.tool in ("dnf", "yum") else "=<version>"
+            found.append(
+                self.finding(
+                    f"RUN {programs} installs {listing(list(dict.fromkeys(p for _, p in loose)))} without versions: "
+                    f"pin them ({example}{suffix}) or use a snapshot mirror",
+                    path,
+                    first.command.line,
+                )
+            )
+        yield from fold_generated(found, dockerfiles)
+
+
+def kept_packages(run) -> list[tuple[Install, str]]:
+    """(install, package) for the packages a RUN installs unversioned and keeps: not the build dependencies it
+    removes again (`apt-get purge`/`remove`, `apt-mark auto '.*'` then `apt-get purge --auto-remove`,
+    `apk add --virtual .build-deps` then `apk del .build-deps`, `dnf remove`), nor what it installs after adding a
+    PPA (`add-apt-repository ppa:deadsnakes/ppa`), which keeps only its latest build, so a pin would break."""
+    commands = run.commands()
+    installs = list(iter_installs(commands))
+    removed: set[str] = set()
+    auto_remove = False
+    for install in installs:
+        if (install.tool, install.action) in REMOVALS:
+            removed.update(package.split("=")[0].lower() for package in install.packages)
+            argv = install.command.argv
+            auto_remove |= install.action == "autoremove" or "--auto-remove" in argv or "--autoremove" in argv
+    marked_auto = any(strip_wrappers(c.argv)[:3] == ["apt-mark", "auto", ".*"] for c in commands)
+    position = {id(command): index for index, command in enumerate(commands)}
+    ppa_at = min(
+        (
+            position[id(c)]
+            for c in commands
+            if c.program == "add-apt-repository" and any(a.startswith("ppa:") for a in c.argv)
+        ),
+        default=None,
+    )
+    kept = []
+    for install in installs:
+        if install.tool == "apt" and marked_auto and auto_remove:
+            continue  # the docker-library recipe: everything installed here is purged at the end
+        if install.tool == "apk" and removed & {v.lower() for v in install.options.get("--virtual", [])}:
+            continue
+        if install.tool == "apt" and ppa_at is not None and position.get(id(install.command), -1) > ppa_at:
+            continue
+        kept.extend((install, p) for p in unpinned_system_packages(install) if p.lower() not in removed)
+    return kept
+
+
+REMOVALS = frozenset(
+    {("apt", "purge"), ("apt", "remove"), ("apt", "autoremove"), ("apk", "del"), ("dnf", "remove"),
+     ("dnf", "erase"), ("yum", "remove"), ("yum", "erase")}
+)  # fmt: skip
+
+
+def fold_generated(found: list, dockerfiles: dict[str, Dockerfile]) -> list:
+    """`found` without the findings of a generated Dockerfile (its header says `# GENERATED …` or `DO NOT EDIT`)
+    that repeat, word for word, one in a Dockerfile written by hand: the fix belongs in the source it is generated
+    from, where the same finding is already reported."""
+    written = {f.message for f in found if not dockerfiles[f.path].generated}
+    return [f for f in found if not (dockerfiles[f.path].generated and f.message in written)]
 
 
 def unpinned_system_packages(install: Install) -> list[str]:
@@ -612,6 +675,9 @@ class UnverifiedRemoteFetch(Rule):
     summary = "A remote fetch without an integrity check"
 
     def check(self, dockerfiles):
+        yield from fold_generated(list(self.findings_in(dockerfiles)), dockerfiles)
+
+    def findings_in(self, dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
                 for add in stage.adds:
