@@ -579,6 +579,41 @@ def test_dkr008_lookalikes(make_repo):
     assert dkr(make_repo, {"Dockerfile": dockerfile}, "DKR008") == []
 
 
+def test_dkr008_the_repositorys_own_build_passes_a_value(make_repo):
+    """A build command of the repository (script, Makefile, CI, the README beside the Dockerfile, compose
+    `build.args`) that passes `--build-arg NAME=<value>` records the value: no finding."""
+    dockerfile = "FROM python:3.13.5-slim\nARG COMMIT_ID\nRUN pip install git+https://github.com/o/r.git@${COMMIT_ID}\n"
+    readme = "```bash\nCOMMIT_ID=c34ac1d\ndocker build \\\n  --build-arg COMMIT_ID=$COMMIT_ID \\\n  -t conv:x .\n```\n"
+    quiet = {
+        "convert/README.md": readme,
+        "build.sh": "docker build --build-arg COMMIT_ID=c34ac1d -f convert/Dockerfile convert\n",
+        "Makefile": "image:\n\tdocker build --build-arg=COMMIT_ID=c34ac1d -t conv convert\n",
+        "compose.yaml": "services:\n  conv:\n    build:\n      context: convert\n"
+        "      args:\n        COMMIT_ID: c34ac1d\n",
+    }
+    for name, text in quiet.items():
+        assert dkr(make_repo, {"convert/Dockerfile": dockerfile, name: text}, "DKR008") == [], name
+    loud = {
+        "other/README.md": readme,  # a README beside no Dockerfile, building another folder
+        "build.sh": "docker build --build-arg OTHER=1 -f convert/Dockerfile convert\n",  # another ARG
+        "Makefile": "image:\n\tdocker build --build-arg COMMIT_ID -t conv convert\n",  # the caller's environment
+        "ci.sh": "docker build --build-arg COMMIT_ID=c34ac1d -t gpu gpu\n",  # another Dockerfile
+    }
+    for name, text in loud.items():
+        found = dkr(make_repo, {"convert/Dockerfile": dockerfile, "gpu/Dockerfile": "FROM x:1\n", name: text}, "DKR008")
+        assert [(p, line) for p, line, _ in found] == [("convert/Dockerfile", 2)], name
+
+
+def test_dkr009_the_readme_beside_the_dockerfile_runs_it(make_repo):
+    files = {
+        "serve/Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\n",
+        "serve/README.md": "```\ndocker build -t srv .\ndocker run -v $(pwd)/out:/app/out srv\n```\n",
+    }
+    assert [(p, line) for p, line, _ in dkr(make_repo, files, "DKR009")] == [("serve/Dockerfile", 1)]
+    files["serve/README.md"] = files["serve/README.md"].replace("-v $(pwd)/out:/app/out ", "-p 80:80 ")
+    assert dkr(make_repo, files, "DKR009") == []
+
+
 def test_dkr008_once_per_arg_line(make_repo):
     dockerfile = "ARG BASE TAG\nFROM ${BASE}:${TAG}" + DIGEST + "\nUSER app\n"
     found = dkr(make_repo, {"Dockerfile": dockerfile}, "DKR008")

@@ -24,8 +24,18 @@ import yaml
 from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.devcontainers import COMPOSE_FILE, devcontainer_of
-from reprocheck.facts.shell import SHELLS, Command, expand_word, scan_word, split_commands
+from reprocheck.facts.shell import (
+    MAX_DOCUMENT_BYTES,
+    SHELLS,
+    Command,
+    SourcedCommand,
+    expand_word,
+    scan_word,
+    shell_blocks,
+    split_commands,
+)
 from reprocheck.facts.yamlfiles import load_yaml
+from reprocheck.project import UnreadableFile
 
 INSTRUCTIONS = frozenset(
     {
@@ -788,6 +798,7 @@ class ComposeBuild:
     dockerfile: str  # root-relative
     image: str | None  # the service's `image:` (the tag the build is given)
     binds: tuple[tuple[str, int], ...]  # (host folder as written, line) of each bind volume
+    args: tuple[str, ...] = ()  # the names `build.args` sets
 
 
 def is_compose_file(rel: str) -> bool:
@@ -814,10 +825,16 @@ def _compose_build(rel: str, service: Any, node: Any) -> ComposeBuild | None:
         return None
     build = service["build"]
     folder = posixpath.dirname(rel)
+    args: list[str] = []
     if isinstance(build, str):
         context, dockerfile = build, "Dockerfile"
     elif isinstance(build, dict):
         context, dockerfile = str(build.get("context") or "."), str(build.get("dockerfile") or "Dockerfile")
+        given = build.get("args")
+        if isinstance(given, dict):
+            args = [str(name) for name, value in given.items() if value is not None]
+        elif isinstance(given, list):
+            args = [str(item).split("=", 1)[0] for item in given if "=" in str(item)]
     else:
         return None
     if "$" in context + dockerfile or "://" in context:
@@ -838,7 +855,7 @@ def _compose_build(rel: str, service: Any, node: Any) -> ComposeBuild | None:
             if values.get("type") == "bind" and isinstance(values.get("source"), str):
                 binds.append((values["source"], line))
     image = service.get("image")
-    return ComposeBuild(rel, build_line, path, image if isinstance(image, str) else None, tuple(binds))
+    return ComposeBuild(rel, build_line, path, image if isinstance(image, str) else None, tuple(binds), tuple(args))
 
 
 @fact
@@ -858,3 +875,26 @@ def compose_builds(project) -> list[ComposeBuild]:
             if found is not None:
                 out.append(found)
     return out
+
+
+@fact
+def dockerfile_readme_commands(project, dockerfiles) -> list[SourcedCommand]:
+    """The shell code blocks of the README beside each Dockerfile outside the root (`serving/README.md` next to
+    `serving/Dockerfile`): how that image is built and run (`docker build --build-arg …`, `docker run -v …`)."""
+    out: list[SourcedCommand] = []
+    folders = {posixpath.dirname(path) for path in dockerfiles} - {""}
+    for rel in project.select(_is_readme):
+        if posixpath.dirname(rel) not in folders:
+            continue
+        try:
+            text = project.read_text(rel, MAX_DOCUMENT_BYTES)
+        except UnreadableFile:
+            continue
+        for line, block in shell_blocks(text):
+            out.extend(SourcedCommand(rel, c.line, "docs", c) for c in split_commands(block, line))
+    return out
+
+
+def _is_readme(rel: str) -> bool:
+    name = filekinds.name(rel).lower()
+    return name.startswith("readme") and name.endswith(".md")

@@ -790,8 +790,10 @@ class ArgWithoutDefault(Rule):
     ## What it does
     Reports an `ARG` declared without a default whose value decides a base image (`FROM nvidia/cuda:${CUDA}`),
     an image copied or mounted from, or an installed version (`pip install torch==${TORCH}`). BuildKit's automatic
-    arguments (`TARGETARCH`, `BUILDPLATFORM`, …) are not reported. One `ARG` line declaring several such
-    arguments is reported once.
+    arguments (`TARGETARCH`, `BUILDPLATFORM`, …) are not reported, nor is an `ARG` the repository's own build
+    command gives a value: `docker build --build-arg NAME=<value>` in its scripts, Makefile, CI, the root README,
+    a `docs/` page or the README beside the Dockerfile, or `build.args` of a compose service built from it. One
+    `ARG` line declaring several such arguments is reported once.
 
     ## Why it matters
     Without a default the image depends on a `--build-arg` typed on somebody's command line. Nothing in the
@@ -813,11 +815,14 @@ class ArgWithoutDefault(Rule):
     severity = Severity.WARNING
     summary = "An ARG without a default that decides a base image or an installed version"
 
-    def check(self, dockerfiles):
+    def check(self, dockerfiles, shell_commands, documented_commands, dockerfile_readme_commands, compose_builds):
+        commands = [*shell_commands, *documented_commands, *dockerfile_readme_commands]
+        given = passed_build_args(commands, dockerfiles, compose_builds)
         for path, dockerfile in dockerfiles.items():
             by_line: dict[int, dict[str, str]] = {}  # ARG line -> name -> the first thing it decides
             for decl, what in undefined_arg_uses(dockerfile):
-                by_line.setdefault(decl.line, {}).setdefault(decl.name, what)
+                if decl.name not in given.get(path, ()):
+                    by_line.setdefault(decl.line, {}).setdefault(decl.name, what)
             for line, uses in by_line.items():
                 if len(uses) == 1:
                     ((name, what),) = uses.items()
@@ -831,6 +836,21 @@ class ArgWithoutDefault(Rule):
                         f"ARGs {names} have no default but decide ({decided}): give them defaults (ARG {defaults})"
                     )
                 yield self.finding(message, path, line)
+
+
+def passed_build_args(commands, dockerfiles, compose_builds) -> dict[str, set[str]]:
+    """Dockerfile -> the ARGs the repository's own build commands give a value (`docker build --build-arg
+    COMMIT=c34ac1d …` in its scripts, Makefile, CI or the README beside it; `build.args` of a compose service)."""
+    given: dict[str, set[str]] = {}
+    for sourced, sub, words in docker_commands(commands):
+        path = built_dockerfile(sourced, words, dockerfiles) if sub == "build" else None
+        for value in option_values(words, "--build-arg", None) if path else ():
+            name, equals, setting = value.partition("=")
+            if equals and setting:
+                given.setdefault(path, set()).add(name)
+    for service in compose_builds:
+        given.setdefault(service.dockerfile, set()).update(service.args)
+    return given
 
 
 def undefined_arg_uses(dockerfile: Dockerfile) -> Iterator[tuple[ArgDecl, str]]:
@@ -917,10 +937,17 @@ class RunsAsRoot(Rule):
     summary = "The final stage runs as root"
 
     def check(
-        self, dockerfiles, devcontainers, shell_commands, documented_commands, dev_container_dockerfiles, compose_builds
+        self,
+        dockerfiles,
+        devcontainers,
+        shell_commands,
+        documented_commands,
+        dockerfile_readme_commands,
+        dev_container_dockerfiles,
+        compose_builds,
     ):
         by_dockerfile = {container.dockerfile: container for container in devcontainers}
-        commands = [*shell_commands, *documented_commands]
+        commands = [*shell_commands, *documented_commands, *dockerfile_readme_commands]
         unprivileged = unprivileged_runs(commands, dockerfiles)
         mounts = host_mounts(commands, dockerfiles, compose_builds)
         for path, dockerfile in dockerfiles.items():
@@ -1125,7 +1152,7 @@ def built_dockerfile(sourced: SourcedCommand, words: list[str], dockerfiles) -> 
     positionals = build_positionals(words)
     context = positionals[-1] if positionals else "."
     name = files[0] if files else posixpath.join(context, "Dockerfile")
-    folder = posixpath.dirname(sourced.path) if sourced.origin in ("script", "makefile") else ""
+    folder = posixpath.dirname(sourced.path) if sourced.origin != "ci" else ""
     for base in dict.fromkeys(("", folder)):
         path = posixpath.normpath(posixpath.join(base, name))
         if path in dockerfiles:
