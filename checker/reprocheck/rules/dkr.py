@@ -198,7 +198,8 @@ class BaseImageWithoutDigest(Rule):
     `FROM mcr.microsoft.com/devcontainers/python:1-${VARIANT}` built with `"VARIANT": "3.11-bookworm"` names
     `…python:1-3.11-bookworm` (DKR001 and DKR002 read it so too). A Dockerfile that only dev containers build (no
     CI workflow, Makefile, shell script or compose file names it) is the editor's development environment, not
-    the one experiments run in: reported at info.
+    the one experiments run in: reported at info, and not at all for a dev container image
+    (`mcr.microsoft.com/devcontainers/…`), whose tags are meant to float with security fixes.
 
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
@@ -222,6 +223,8 @@ class BaseImageWithoutDigest(Rule):
     def check(self, dockerfiles, devcontainers, dev_container_dockerfiles):
         for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
             if base.tag not in (None, "latest") and base.digest is None:
+                if path in dev_container_dockerfiles and base.name.startswith(containers.DEVCONTAINER_IMAGES):
+                    continue  # a dev container image tag, meant to float with fixes, in contributor tooling
                 finding = self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) is pinned by tag only: "
                     f"pin as {base.resolved}@sha256:<digest>",
@@ -312,7 +315,9 @@ class UnpinnedPackageInstall(Rule):
     (`pip install -U pip setuptools wheel`, an installer such as pipenv or uv that then installs from a lock) is
     reported at info: it changes how packages are built, rarely what they compute. So is any install in a
     Dockerfile that only dev containers build (`build.dockerfile` in a devcontainer.json, and no CI workflow,
-    Makefile, shell script or compose file names it): the development environment, not the one experiments run in.
+    Makefile, shell script or compose file names it): the development environment, not the one experiments run in;
+    a build-tooling-only `RUN` there is not reported at all. A generated Dockerfile (`# GENERATED …`,
+    `DO NOT EDIT` in its header) repeating a finding of a Dockerfile written by hand is not reported again.
 
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
@@ -342,8 +347,12 @@ class UnpinnedPackageInstall(Rule):
                 for run in stage.runs:
                     loose = [(install, spec, line) for install in iter_installs(run.commands())
                              for spec, line in unpinned_python_packages(install)]  # fmt: skip
-                    if loose:
-                        yield in_dev_container(self.run_finding(path, loose), dev_container_dockerfiles)
+                    if not loose:
+                        continue
+                    finding = self.run_finding(path, loose)
+                    if path in dev_container_dockerfiles and finding.severity is Severity.INFO:
+                        continue  # a build-tooling upgrade in contributor tooling: no bearing on any result
+                    yield in_dev_container(finding, dev_container_dockerfiles)
 
     def run_finding(self, path: str, loose: list[tuple[Install, str, int]]):
         """One finding per RUN: the packages to pin, or (at info) the build tooling when it is all there is."""
@@ -650,7 +659,8 @@ class UnverifiedRemoteFetch(Rule):
     python`) is reported at info: it is build tooling, which changes how packages are installed, rarely what they
     compute. An instruction whose only unverified fetches are fonts (`ADD https://…/Arial.ttf`, `.otf`, `.woff2`)
     is not reported: fonts are display assets with no bearing on results (beside other fetches they are listed
-    with them).
+    with them). A generated Dockerfile (`# GENERATED …`, `DO NOT EDIT` in its header) repeating a finding of a
+    Dockerfile written by hand is not reported again: the fix belongs in the source.
 
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
