@@ -225,6 +225,29 @@ def test_env002_disagreeing_pins(make_repo):
     )
 
 
+def test_env002_sibling_folders_are_separate_environments(make_repo):
+    """Two sibling folders of one project (a course's units, cohorts' homework) each use their own Python; a pin
+    is compared with the folders above and below it, and CI with everything."""
+    files = {
+        "09-serverless/code/Dockerfile": f"FROM python:3.10-slim{DIGEST}\n",
+        "09-serverless/workshop/lambda/Dockerfile": f"FROM python:3.13-slim{DIGEST}\n",
+        "09-serverless/workshop/lambda/convert/Dockerfile": f"FROM python:3.13-slim{DIGEST}\n",
+        "units/02-homework/Dockerfile": f"FROM python:3.8-slim{DIGEST}\n",
+    }
+    assert of(make_repo(files), "ENV002") == []
+    # nested folders are one environment: the sub-folder's image disagrees with its parent's
+    nested = {**files, "09-serverless/workshop/lambda/convert/Dockerfile": f"FROM python:3.12-slim{DIGEST}\n"}
+    found = of(make_repo(nested), "ENV002")
+    assert where(found) == [("09-serverless/workshop/lambda/convert/Dockerfile", 1)]
+    assert "disagrees with 3.13 in 09-serverless/workshop/lambda/Dockerfile" in found[0]["message"]
+    # a root pin speaks for every folder
+    rooted = {**files, ".python-version": "3.13\n"}
+    assert where(of(make_repo(rooted), "ENV002")) == [
+        ("09-serverless/code/Dockerfile", 1),
+        ("units/02-homework/Dockerfile", 1),
+    ]
+
+
 def test_env002_pin_outside_requires_python(make_repo):
     root = make_repo(
         {

@@ -17,11 +17,25 @@ import re
 import shlex
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
-from reprocheck.facts.devcontainers import devcontainer_of
-from reprocheck.facts.shell import SHELLS, Command, expand_word, scan_word, split_commands
+from reprocheck.facts.devcontainers import COMPOSE_FILE, devcontainer_of
+from reprocheck.facts.shell import (
+    MAX_DOCUMENT_BYTES,
+    SHELLS,
+    Command,
+    SourcedCommand,
+    expand_word,
+    scan_word,
+    shell_blocks,
+    split_commands,
+)
+from reprocheck.facts.yamlfiles import load_yaml
+from reprocheck.project import UnreadableFile
 
 INSTRUCTIONS = frozenset(
     {
@@ -181,6 +195,7 @@ class Dockerfile:
     directives: dict[str, str]
     instructions: list[Instruction]
     problems: list[DockerfileError] = field(default_factory=list)  # unknown or misplaced instructions
+    generated: bool = False  # its header says it is generated (`# GENERATED FROM …`, `DO NOT EDIT`)
 
     @property
     def final_stage(self) -> Stage | None:
@@ -327,9 +342,24 @@ def _join(raw: str) -> str:
 
 
 # -- semantic layer -----------------------------------------------------------------------------------------------
+GENERATED = re.compile(r"\b(?:auto-?)?generated\b|\bdo not (?:edit|modify)\b", re.IGNORECASE)
+
+
+def is_generated(text: str) -> bool:
+    """Whether the comments before the first instruction say the file is generated from something else."""
+    for line in text.splitlines()[:40]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return False
+        if GENERATED.search(stripped):
+            return True
+    return False
+
+
 def parse_dockerfile(path: str, text: str) -> Dockerfile:
     directives, raw_instructions = _split_lines(text)
     dockerfile = Dockerfile(path=path, stages=[], global_args=[], directives=directives, instructions=[])
+    dockerfile.generated = is_generated(text)
     global_defaults: dict[str, str] = {}
     scope: dict[str, str] = {}
     stage: Stage | None = None
@@ -756,3 +786,115 @@ def dockerfiles(project) -> dict[str, Dockerfile]:
 def build_contexts(project, dockerfiles) -> dict[str, BuildContext]:
     """The build context of every Dockerfile, by its path (see :class:`BuildContext`)."""
     return {path: load_build_context(project, path, dockerfile) for path, dockerfile in dockerfiles.items()}
+
+
+# -- docker compose -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ComposeBuild:
+    """A docker compose service built from a Dockerfile of the repository, and the host folders it bind-mounts."""
+
+    path: str  # the compose file
+    line: int  # its `build:` key
+    dockerfile: str  # root-relative
+    image: str | None  # the service's `image:` (the tag the build is given)
+    binds: tuple[tuple[str, int], ...]  # (host folder as written, line) of each bind volume
+    args: tuple[str, ...] = ()  # the names `build.args` sets
+
+
+def is_compose_file(rel: str) -> bool:
+    return COMPOSE_FILE.match(filekinds.name(rel)) is not None
+
+
+def is_host_folder(source: str) -> bool:
+    """Whether a volume source is a host path (`./data`, `/srv/x`, `~/x`, `${PWD}`, `$(pwd)/x`, `<DATA_ROOT>`),
+    not a named volume (`cache`), which Docker keeps in its own storage."""
+    source = source.strip().strip("'\"")
+    return bool(source) and (source[0] in "./~$`<%" or re.match(r"^[A-Za-z]:[\\/]", source) is not None)
+
+
+def volume_source(spec: str) -> str | None:
+    """The source of a `SOURCE:TARGET[:MODE]` volume (a Windows drive `C:\\x:/y` kept whole), None without one."""
+    drive = re.match(r"^[A-Za-z]:[\\/]", spec)
+    head = 2 if drive else 0
+    index = spec.find(":", head)
+    return spec[:index] if index > 0 else None
+
+
+def _compose_build(rel: str, service: Any, node: Any) -> ComposeBuild | None:
+    if not isinstance(service, dict) or "build" not in service or not isinstance(node, yaml.MappingNode):
+        return None
+    build = service["build"]
+    folder = posixpath.dirname(rel)
+    args: list[str] = []
+    if isinstance(build, str):
+        context, dockerfile = build, "Dockerfile"
+    elif isinstance(build, dict):
+        context, dockerfile = str(build.get("context") or "."), str(build.get("dockerfile") or "Dockerfile")
+        given = build.get("args")
+        if isinstance(given, dict):
+            args = [str(name) for name, value in given.items() if value is not None]
+        elif isinstance(given, list):
+            args = [str(item).split("=", 1)[0] for item in given if "=" in str(item)]
+    else:
+        return None
+    if "$" in context + dockerfile or "://" in context:
+        return None
+    path = posixpath.normpath(posixpath.join(folder, context, dockerfile))
+    nodes = {getattr(key, "value", None): value for key, value in node.value}
+    build_line = next((key.start_mark.line + 1 for key, _ in node.value if getattr(key, "value", None) == "build"), 1)
+    binds: list[tuple[str, int]] = []
+    volumes = nodes.get("volumes")
+    for entry in volumes.value if isinstance(volumes, yaml.SequenceNode) else ():
+        line = entry.start_mark.line + 1
+        if isinstance(entry, yaml.ScalarNode):
+            source = volume_source(str(entry.value))
+            if source is not None and is_host_folder(source):
+                binds.append((source, line))
+        elif isinstance(entry, yaml.MappingNode):
+            values = {getattr(k, "value", None): getattr(v, "value", None) for k, v in entry.value}
+            if values.get("type") == "bind" and isinstance(values.get("source"), str):
+                binds.append((values["source"], line))
+    image = service.get("image")
+    return ComposeBuild(rel, build_line, path, image if isinstance(image, str) else None, tuple(binds), tuple(args))
+
+
+@fact
+def compose_builds(project) -> list[ComposeBuild]:
+    """The services of docker compose files (`docker-compose.yml`, `compose.yaml`, …) built from a Dockerfile."""
+    out: list[ComposeBuild] = []
+    for rel in project.select(is_compose_file):
+        parsed = load_yaml(project, rel)
+        data = parsed.data if parsed is not None else None
+        services = data.get("services") if isinstance(data, dict) else None
+        node = parsed.node_at("services") if parsed is not None else None
+        if not isinstance(services, dict) or not isinstance(node, yaml.MappingNode):
+            continue
+        for key, value in node.value:
+            name = getattr(key, "value", None)
+            found = _compose_build(rel, services.get(name), value)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+@fact
+def dockerfile_readme_commands(project, dockerfiles) -> list[SourcedCommand]:
+    """The shell code blocks of the README beside each Dockerfile outside the root (`serving/README.md` next to
+    `serving/Dockerfile`): how that image is built and run (`docker build --build-arg …`, `docker run -v …`)."""
+    out: list[SourcedCommand] = []
+    folders = {posixpath.dirname(path) for path in dockerfiles} - {""}
+    for rel in project.select(_is_readme):
+        if posixpath.dirname(rel) not in folders:
+            continue
+        try:
+            text = project.read_text(rel, MAX_DOCUMENT_BYTES)
+        except UnreadableFile:
+            continue
+        for line, block in shell_blocks(text):
+            out.extend(SourcedCommand(rel, c.line, "docs", c) for c in split_commands(block, line))
+    return out
+
+
+def _is_readme(rel: str) -> bool:
+    name = filekinds.name(rel).lower()
+    return name.startswith("readme") and name.endswith(".md")

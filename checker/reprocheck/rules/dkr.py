@@ -8,6 +8,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -21,10 +22,20 @@ from reprocheck.facts.dockerfile import (
     Dockerfile,
     ImageRef,
     Stage,
+    is_host_folder,
     parse_image,
     unresolved_names,
+    volume_source,
 )
-from reprocheck.facts.shell import SHELLS, Command, Install, expand_word, iter_installs, strip_wrappers
+from reprocheck.facts.shell import (
+    SHELLS,
+    Command,
+    Install,
+    SourcedCommand,
+    expand_word,
+    iter_installs,
+    strip_wrappers,
+)
 from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables import containers
@@ -187,7 +198,8 @@ class BaseImageWithoutDigest(Rule):
     `FROM mcr.microsoft.com/devcontainers/python:1-${VARIANT}` built with `"VARIANT": "3.11-bookworm"` names
     `…python:1-3.11-bookworm` (DKR001 and DKR002 read it so too). A Dockerfile that only dev containers build (no
     CI workflow, Makefile, shell script or compose file names it) is the editor's development environment, not
-    the one experiments run in: reported at info.
+    the one experiments run in: reported at info, and not at all for a dev container image
+    (`mcr.microsoft.com/devcontainers/…`), whose tags are meant to float with security fixes.
 
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
@@ -211,6 +223,8 @@ class BaseImageWithoutDigest(Rule):
     def check(self, dockerfiles, devcontainers, dev_container_dockerfiles):
         for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
             if base.tag not in (None, "latest") and base.digest is None:
+                if path in dev_container_dockerfiles and base.name.startswith(containers.DEVCONTAINER_IMAGES):
+                    continue  # a dev container image tag, meant to float with fixes, in contributor tooling
                 finding = self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) is pinned by tag only: "
                     f"pin as {base.resolved}@sha256:<digest>",
@@ -301,7 +315,9 @@ class UnpinnedPackageInstall(Rule):
     (`pip install -U pip setuptools wheel`, an installer such as pipenv or uv that then installs from a lock) is
     reported at info: it changes how packages are built, rarely what they compute. So is any install in a
     Dockerfile that only dev containers build (`build.dockerfile` in a devcontainer.json, and no CI workflow,
-    Makefile, shell script or compose file names it): the development environment, not the one experiments run in.
+    Makefile, shell script or compose file names it): the development environment, not the one experiments run in;
+    a build-tooling-only `RUN` there is not reported at all. A generated Dockerfile (`# GENERATED …`,
+    `DO NOT EDIT` in its header) repeating a finding of a Dockerfile written by hand is not reported again.
 
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
@@ -323,13 +339,20 @@ class UnpinnedPackageInstall(Rule):
     summary = "An unpinned Python package install in RUN"
 
     def check(self, dockerfiles, dev_container_dockerfiles):
+        yield from fold_generated(list(self.findings_in(dockerfiles, dev_container_dockerfiles)), dockerfiles)
+
+    def findings_in(self, dockerfiles, dev_container_dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
                 for run in stage.runs:
                     loose = [(install, spec, line) for install in iter_installs(run.commands())
                              for spec, line in unpinned_python_packages(install)]  # fmt: skip
-                    if loose:
-                        yield in_dev_container(self.run_finding(path, loose), dev_container_dockerfiles)
+                    if not loose:
+                        continue
+                    finding = self.run_finding(path, loose)
+                    if path in dev_container_dockerfiles and finding.severity is Severity.INFO:
+                        continue  # a build-tooling upgrade in contributor tooling: no bearing on any result
+                    yield in_dev_container(finding, dev_container_dockerfiles)
 
     def run_finding(self, path: str, loose: list[tuple[Install, str, int]]):
         """One finding per RUN: the packages to pin, or (at info) the build tooling when it is all there is."""
@@ -394,9 +417,15 @@ class UnpinnedSystemPackages(Rule):
     """
     ## What it does
     Reports `apt-get`/`apt`, `apk`, `dnf`/`microdnf` and `yum` installs of packages without a version
-    (`curl=7.88.1-10+deb12u5`, `musl-dev=1.2.4-r2`, `gcc-12.2.1`), once per `RUN` instruction. Packages with no
-    bearing on results (time zones, certificates, editors, git, curl, wget, ssh clients, locales, archivers, …;
-    the list is data in `tables/containers.py`) are left out. Opt-in: select `DKR006`.
+    (`curl=7.88.1-10+deb12u5`, `musl-dev=1.2.4-r2`, `gcc-12.2.1`), once per Dockerfile (at its first such `RUN`,
+    naming the lines of the others). Packages with no bearing on results (time zones, certificates, editors, git,
+    curl, wget, ssh clients, locales, archivers, …; the list is data in `tables/containers.py`) are left out, and
+    so are build dependencies the same `RUN` removes again (`apt-get purge`/`remove`, the docker-library recipe's
+    `apt-mark auto '.*'` then `apt-get purge --auto-remove`, `apk add --virtual .build-deps` then
+    `apk del .build-deps`) and what a `RUN` installs after adding a PPA (`add-apt-repository ppa:…`), which keeps
+    only its latest build. A generated Dockerfile (its header says `# GENERATED …`/`DO NOT EDIT`) repeating the
+    finding of a Dockerfile written by hand is not reported again (DKR004 and DKR007 alike): the fix belongs in
+    the source. Opt-in: select `DKR006`.
 
     ## Why it matters
     System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
@@ -420,22 +449,76 @@ class UnpinnedSystemPackages(Rule):
     default_enabled = False
 
     def check(self, dockerfiles):
+        found = []
         for path, dockerfile in dockerfiles.items():
-            for stage in dockerfile.stages:
-                for run in stage.runs:
-                    loose = [(install, package) for install in iter_installs(run.commands())
-                             for package in unpinned_system_packages(install)]  # fmt: skip
-                    if not loose:
-                        continue
-                    first, example = loose[0]
-                    programs = " / ".join(dict.fromkeys(f"{i.command.program} {i.action}" for i, _ in loose))
-                    suffix = "-<version>" if first.tool in ("dnf", "yum") else "=<version>"
-                    yield self.finding(
-                        f"RUN {programs} installs {listing([p for _, p in loose])} without versions: "
-                        f"pin them ({example}{suffix}) or use a snapshot mirror",
-                        path,
-                        first.command.line,
-                    )
+            runs = [loose for stage in dockerfile.stages for run in stage.runs if (loose := kept_packages(run))]
+            if not runs:
+                continue
+            loose = [item for run in runs for item in run]
+            first, example = loose[0]
+            programs = " / ".join(dict.fromkeys(f"{i.command.program} {i.action}" for i, _ in loose))
+            if len(runs) > 1:
+                programs += " (lines " + ", ".join(str(run[0][0].command.line) for run in runs) + ")"
+            suffix = "-<version>" if first.tool in ("dnf", "yum") else "=<version>"
+            found.append(
+                self.finding(
+                    f"RUN {programs} installs {listing(list(dict.fromkeys(p for _, p in loose)))} without versions: "
+                    f"pin them ({example}{suffix}) or use a snapshot mirror",
+                    path,
+                    first.command.line,
+                )
+            )
+        yield from fold_generated(found, dockerfiles)
+
+
+def kept_packages(run) -> list[tuple[Install, str]]:
+    """(install, package) for the packages a RUN installs unversioned and keeps: not the build dependencies it
+    removes again (`apt-get purge`/`remove`, `apt-mark auto '.*'` then `apt-get purge --auto-remove`,
+    `apk add --virtual .build-deps` then `apk del .build-deps`, `dnf remove`), nor what it installs after adding a
+    PPA (`add-apt-repository ppa:deadsnakes/ppa`), which keeps only its latest build, so a pin would break."""
+    commands = run.commands()
+    installs = list(iter_installs(commands))
+    removed: set[str] = set()
+    auto_remove = False
+    for install in installs:
+        if (install.tool, install.action) in REMOVALS:
+            removed.update(package.split("=")[0].lower() for package in install.packages)
+            argv = install.command.argv
+            auto_remove |= install.action == "autoremove" or "--auto-remove" in argv or "--autoremove" in argv
+    marked_auto = any(strip_wrappers(c.argv)[:3] == ["apt-mark", "auto", ".*"] for c in commands)
+    position = {id(command): index for index, command in enumerate(commands)}
+    ppa_at = min(
+        (
+            position[id(c)]
+            for c in commands
+            if c.program == "add-apt-repository" and any(a.startswith("ppa:") for a in c.argv)
+        ),
+        default=None,
+    )
+    kept = []
+    for install in installs:
+        if install.tool == "apt" and marked_auto and auto_remove:
+            continue  # the docker-library recipe: everything installed here is purged at the end
+        if install.tool == "apk" and removed & {v.lower() for v in install.options.get("--virtual", [])}:
+            continue
+        if install.tool == "apt" and ppa_at is not None and position.get(id(install.command), -1) > ppa_at:
+            continue
+        kept.extend((install, p) for p in unpinned_system_packages(install) if p.lower() not in removed)
+    return kept
+
+
+REMOVALS = frozenset(
+    {("apt", "purge"), ("apt", "remove"), ("apt", "autoremove"), ("apk", "del"), ("dnf", "remove"),
+     ("dnf", "erase"), ("yum", "remove"), ("yum", "erase")}
+)  # fmt: skip
+
+
+def fold_generated(found: list, dockerfiles: dict[str, Dockerfile]) -> list:
+    """`found` without the findings of a generated Dockerfile (its header says `# GENERATED …` or `DO NOT EDIT`)
+    that repeat, word for word, one in a Dockerfile written by hand: the fix belongs in the source it is generated
+    from, where the same finding is already reported."""
+    written = {f.message for f in found if not dockerfiles[f.path].generated}
+    return [f for f in found if not (dockerfiles[f.path].generated and f.message in written)]
 
 
 def unpinned_system_packages(install: Install) -> list[str]:
@@ -576,7 +659,8 @@ class UnverifiedRemoteFetch(Rule):
     python`) is reported at info: it is build tooling, which changes how packages are installed, rarely what they
     compute. An instruction whose only unverified fetches are fonts (`ADD https://…/Arial.ttf`, `.otf`, `.woff2`)
     is not reported: fonts are display assets with no bearing on results (beside other fetches they are listed
-    with them).
+    with them). A generated Dockerfile (`# GENERATED …`, `DO NOT EDIT` in its header) repeating a finding of a
+    Dockerfile written by hand is not reported again: the fix belongs in the source.
 
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
@@ -601,6 +685,9 @@ class UnverifiedRemoteFetch(Rule):
     summary = "A remote fetch without an integrity check"
 
     def check(self, dockerfiles):
+        yield from fold_generated(list(self.findings_in(dockerfiles)), dockerfiles)
+
+    def findings_in(self, dockerfiles):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
                 for add in stage.adds:
@@ -713,8 +800,10 @@ class ArgWithoutDefault(Rule):
     ## What it does
     Reports an `ARG` declared without a default whose value decides a base image (`FROM nvidia/cuda:${CUDA}`),
     an image copied or mounted from, or an installed version (`pip install torch==${TORCH}`). BuildKit's automatic
-    arguments (`TARGETARCH`, `BUILDPLATFORM`, …) are not reported. One `ARG` line declaring several such
-    arguments is reported once.
+    arguments (`TARGETARCH`, `BUILDPLATFORM`, …) are not reported, nor is an `ARG` the repository's own build
+    command gives a value: `docker build --build-arg NAME=<value>` in its scripts, Makefile, CI, the root README,
+    a `docs/` page or the README beside the Dockerfile, or `build.args` of a compose service built from it. One
+    `ARG` line declaring several such arguments is reported once.
 
     ## Why it matters
     Without a default the image depends on a `--build-arg` typed on somebody's command line. Nothing in the
@@ -736,11 +825,14 @@ class ArgWithoutDefault(Rule):
     severity = Severity.WARNING
     summary = "An ARG without a default that decides a base image or an installed version"
 
-    def check(self, dockerfiles):
+    def check(self, dockerfiles, shell_commands, documented_commands, dockerfile_readme_commands, compose_builds):
+        commands = [*shell_commands, *documented_commands, *dockerfile_readme_commands]
+        given = passed_build_args(commands, dockerfiles, compose_builds)
         for path, dockerfile in dockerfiles.items():
             by_line: dict[int, dict[str, str]] = {}  # ARG line -> name -> the first thing it decides
             for decl, what in undefined_arg_uses(dockerfile):
-                by_line.setdefault(decl.line, {}).setdefault(decl.name, what)
+                if decl.name not in given.get(path, ()):
+                    by_line.setdefault(decl.line, {}).setdefault(decl.name, what)
             for line, uses in by_line.items():
                 if len(uses) == 1:
                     ((name, what),) = uses.items()
@@ -754,6 +846,21 @@ class ArgWithoutDefault(Rule):
                         f"ARGs {names} have no default but decide ({decided}): give them defaults (ARG {defaults})"
                     )
                 yield self.finding(message, path, line)
+
+
+def passed_build_args(commands, dockerfiles, compose_builds) -> dict[str, set[str]]:
+    """Dockerfile -> the ARGs the repository's own build commands give a value (`docker build --build-arg
+    COMMIT=c34ac1d …` in its scripts, Makefile, CI or the README beside it; `build.args` of a compose service)."""
+    given: dict[str, set[str]] = {}
+    for sourced, sub, words in docker_commands(commands):
+        path = built_dockerfile(sourced, words, dockerfiles) if sub == "build" else None
+        for value in option_values(words, "--build-arg", None) if path else ():
+            name, equals, setting = value.partition("=")
+            if equals and setting:
+                given.setdefault(path, set()).add(name)
+    for service in compose_builds:
+        given.setdefault(service.dockerfile, set()).update(service.args)
+    return given
 
 
 def undefined_arg_uses(dockerfile: Dockerfile) -> Iterator[tuple[ArgDecl, str]]:
@@ -796,24 +903,29 @@ def is_root(user: str | None) -> bool:
 class RunsAsRoot(Rule):
     """
     ## What it does
-    Reports a Dockerfile whose final stage runs as root: no `USER` in it (or in the stage it builds on), or a last
-    `USER root`/`USER 0`. Base images known to default to an unprivileged user (Jupyter docker-stacks, Bitnami,
-    Chainguard, distroless `:nonroot`) or never run as root (AWS Lambda function images) are fine. A Dockerfile
-    that a dev container builds (`build.dockerfile` in `.devcontainer/devcontainer.json`) is judged with its
-    definition: a non-root `remoteUser` or `containerUser` answers for the stage it builds (`build.target`, else
-    the final stage), and so does a dev container base image (`mcr.microsoft.com/devcontainers/…`), whose
-    metadata names an unprivileged remote user; a final stage other than that target is still judged on its own,
-    since `docker build` without `--target` builds it. A Dockerfile that the repository's own scripts, Makefile,
-    CI or instructions (a shell code block of the root README or a `docs/` page) run with
-    `docker run --user <non-root>` (`--user $(id -u):$(id -g)`) runs unprivileged: the only Dockerfile, or the one
-    a `docker build -t <tag>` there builds for the image that run names. A Dockerfile that only dev containers
+    Reports a Dockerfile whose final stage runs as root (no `USER` in it or in the stage it builds on, or a last
+    `USER root`/`USER 0`) when the repository shows that image writing into a host folder: its own scripts,
+    Makefile, CI or instructions (a shell code block of the root README or a `docs/` page) `docker run` the image
+    a `docker build -t <tag>` there builds from it with a host folder mounted (`-v $(pwd):/work`,
+    `--volume ./data:/data`, `--mount type=bind,…`), or a docker compose service built from it has a bind volume
+    (`./outputs:/outputs`, `${PWD}:/w`). The finding names that mount. This is a deliberate narrowing of
+    "runs as root": an image nothing in the repository runs with a host folder (a server, a one-shot job, a
+    published image) is not reported, nor one run with a named volume (`-v cache:/root/.cache`), a tmpfs or
+    `--user <non-root>` (`--user $(id -u):$(id -g)`): root there is a security matter with no bearing on results.
+    Base images known to default to an unprivileged user (Jupyter docker-stacks, Bitnami, Chainguard, distroless
+    `:nonroot`) or never run as root (AWS Lambda function images) are fine.
+
+    A Dockerfile that a dev container builds (`build.dockerfile` in `.devcontainer/devcontainer.json`) is always
+    judged, since the editor mounts the workspace into it, with its definition: a non-root `remoteUser` or
+    `containerUser` answers for the stage it builds (`build.target`, else the final stage), and so does a dev
+    container base image (`mcr.microsoft.com/devcontainers/…`), whose metadata names an unprivileged remote user;
+    a final stage other than that target is judged on its own as above. A Dockerfile that only dev containers
     build (no CI workflow, Makefile, shell script or compose file names it) is reported at info when its dev
     container runs as root: the development environment, not the one experiments run in.
 
     ## Why it matters
-    A container running as root writes root-owned files into mounted data and output folders, so the next run on
-    the host (or in CI) cannot overwrite or clean them and results get mixed with stale ones; it also turns any
-    code-execution bug in the pipeline into root in the container.
+    A container running as root writes root-owned files into the host folders mounted into it, so the next run on
+    the host (or in CI) cannot overwrite or clean them and results get mixed with stale ones.
 
     ## Example
     ```dockerfile
@@ -821,10 +933,12 @@ class RunsAsRoot(Rule):
     COPY . /app
     CMD ["python", "/app/train.py"]
     ```
+    run by the repository's `Makefile` as `docker run -v $(pwd)/outputs:/app/outputs train`.
 
     ## Fix
-    Create and switch to an unprivileged user at the end: `RUN useradd --create-home app` then `USER app`; for a
-    dev container, set `"remoteUser": "<user>"` in its devcontainer.json.
+    Create and switch to an unprivileged user at the end: `RUN useradd --create-home app` then `USER app`, or run
+    the image as the host user (`docker run --user $(id -u):$(id -g) …`); for a dev container, set
+    `"remoteUser": "<user>"` in its devcontainer.json.
     """
 
     code = "DKR009"
@@ -832,26 +946,40 @@ class RunsAsRoot(Rule):
     severity = Severity.WARNING
     summary = "The final stage runs as root"
 
-    def check(self, dockerfiles, devcontainers, shell_commands, documented_commands, dev_container_dockerfiles):
+    def check(
+        self,
+        dockerfiles,
+        devcontainers,
+        shell_commands,
+        documented_commands,
+        dockerfile_readme_commands,
+        dev_container_dockerfiles,
+        compose_builds,
+    ):
         by_dockerfile = {container.dockerfile: container for container in devcontainers}
-        unprivileged = unprivileged_runs([*shell_commands, *documented_commands], dockerfiles)
+        commands = [*shell_commands, *documented_commands, *dockerfile_readme_commands]
+        unprivileged = unprivileged_runs(commands, dockerfiles)
+        mounts = host_mounts(commands, dockerfiles, compose_builds)
         for path, dockerfile in dockerfiles.items():
             final = dockerfile.final_stage
             if final is None:
                 continue
             container = by_dockerfile.get(path)
-            # The repository's own `docker run --user $(id -u):$(id -g)` runs the image unprivileged; a dev
-            # container is run by the editor, as its definition says.
-            plain_run = path not in unprivileged
+            # Root matters where the image writes into a host folder: the repository's own `docker run -v`
+            # (without `--user $(id -u):$(id -g)`) or compose bind volume; a dev container is run by the editor,
+            # which mounts the workspace, as its definition says.
+            mount = mounts.get(path) if path not in unprivileged else None
             built = built_stage(dockerfile, container)
-            if built is not final and plain_run:
-                yield from self.judge(path, dockerfile, final, None)
-            if container is not None or plain_run:
-                for finding in self.judge(path, dockerfile, built, container):
+            if built is not final and mount is not None:
+                yield from self.judge(path, dockerfile, final, None, mount)
+            if container is not None or mount is not None:
+                for finding in self.judge(path, dockerfile, built, container, mount):
                     yield in_dev_container(finding, dev_container_dockerfiles) if container else finding
 
-    def judge(self, path: str, dockerfile: Dockerfile, stage: Stage, container: DevContainer | None):
-        """Findings for `stage` run as `container`'s user (None: under plain `docker run`)."""
+    def judge(
+        self, path: str, dockerfile: Dockerfile, stage: Stage, container: DevContainer | None, mount: HostMount | None
+    ):
+        """Findings for `stage` run as `container`'s user (None: under the repository's `docker run -v`)."""
         what = "the final stage" if stage is dockerfile.final_stage else f"the stage {stage.alias}"
         if container is not None and container.user is not None:
             if is_root(container.user):
@@ -865,20 +993,27 @@ class RunsAsRoot(Rule):
         user, owner = effective_user(dockerfile, stage)
         if user is None and nonroot_image(owner.base, container is not None):
             return
+        why, run_fix = "", ""
+        if container is None and mount is not None:
+            why = (
+                f", and {mount.path}:{mount.line} mounts {mount.source} into it: files it writes there are "
+                "root-owned on the host"
+            )
+            run_fix = " (or run it with `--user $(id -u):$(id -g)`)"
         if user is None:
             fix = (
                 f'set "remoteUser" in {container.path} (or add `USER app`)'
                 if container is not None
-                else "add `RUN useradd --create-home app` and `USER app`"
+                else "add `RUN useradd --create-home app` and `USER app`" + run_fix
             )
             yield self.finding(
-                f"{what} (FROM {stage.base.resolved}, line {stage.line}) has no USER and runs as root: " + fix,
+                f"{what} (FROM {stage.base.resolved}, line {stage.line}) has no USER and runs as root{why}: {fix}",
                 path,
                 stage.line,
             )
         elif is_root(user):
             yield self.finding(
-                f"{what} switches to USER {user} and runs as root: end with an unprivileged USER",
+                f"{what} switches to USER {user} and runs as root{why}: end with an unprivileged USER{run_fix}",
                 path,
                 owner.user_line or stage.line,
             )
@@ -921,6 +1056,9 @@ def run_options(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
     index = 0
     while index < len(words):
         word = words[index]
+        if VARIABLE_WORD.match(word) and index + 1 < len(words) and words[index + 1].startswith("-"):
+            index += 1  # `$(OPTIONS) --net=host …`: options kept in a variable
+            continue
         if word == "--" or not word.startswith("-") or word == "-":
             return options, words[index + (word == "--") :]
         if word.startswith("--"):
@@ -965,6 +1103,120 @@ def unprivileged_runs(shell_commands, dockerfiles) -> set[str]:
     if len(dockerfiles) == 1:
         return set(dockerfiles)
     return {path for tag, path in built.items() if path in dockerfiles and any(tag in words for words in runs)}
+
+
+DOCKER_PROGRAMS = frozenset({"docker", "nvidia-docker", "podman"})
+# A word that is only a variable (`$(OPTIONS)`, `${GPU_FLAGS}`, `$ARGS`): before another option it stands for options.
+VARIABLE_WORD = re.compile(r"^(?:\$\([^()]*\)|\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$")
+# `docker build` flags that take no value (the others take one: `-t x`, `-f x`, `--build-arg x`).
+BUILD_FLAGS = frozenset(
+    {"--no-cache", "--pull", "--quiet", "-q", "--rm", "--force-rm", "--load", "--push", "--compress", "--squash",
+     "--help"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HostMount:
+    """A host folder that the repository's own commands mount into an image built from one of its Dockerfiles."""
+
+    path: str  # the script, Makefile, CI workflow, document or compose file that shows it
+    line: int
+    source: str  # the host folder as written (`$(pwd)`, `./data`)
+
+
+def docker_commands(shell_commands) -> Iterator[tuple[SourcedCommand, str, list[str]]]:
+    """(command, subcommand, words after it) of the repository's own docker commands (not a Dockerfile's RUNs)."""
+    for sourced in shell_commands:
+        if sourced.origin == "dockerfile":
+            continue
+        argv = strip_wrappers(sourced.command.argv)
+        if argv and posixpath.basename(argv[0]) in DOCKER_PROGRAMS:
+            sub, words = docker_subcommand(argv)
+            yield sourced, sub, words
+
+
+def image_key(image: str) -> str:
+    """An image name as a run names it and a build tags it: `demo`, `demo:latest` and `docker.io/demo` agree."""
+    image = image.strip("'\"")
+    for prefix in ("docker.io/library/", "docker.io/"):
+        image = image.removeprefix(prefix)
+    return image.removesuffix(":latest")
+
+
+def build_positionals(words: list[str]) -> list[str]:
+    positionals, index = [], 0
+    while index < len(words):
+        word = words[index]
+        if word.startswith("-") and word != "-":
+            index += 1 if "=" in word or word in BUILD_FLAGS else 2
+            continue
+        positionals.append(word)
+        index += 1
+    return positionals
+
+
+def built_dockerfile(sourced: SourcedCommand, words: list[str], dockerfiles) -> str | None:
+    """The Dockerfile of the repository a `docker build` builds (`-f`, else `<context>/Dockerfile`), read from the
+    root or from the folder of the file that runs it."""
+    files = option_values(words, "--file", "-f")
+    positionals = build_positionals(words)
+    context = positionals[-1] if positionals else "."
+    name = files[0] if files else posixpath.join(context, "Dockerfile")
+    folder = posixpath.dirname(sourced.path) if sourced.origin != "ci" else ""
+    for base in dict.fromkeys(("", folder)):
+        path = posixpath.normpath(posixpath.join(base, name))
+        if path in dockerfiles:
+            return path
+    return None
+
+
+def built_images(shell_commands, dockerfiles, compose_builds) -> dict[str, set[str]]:
+    """Image name -> the Dockerfiles the repository builds under it (`docker build -t`, compose `image:`)."""
+    images: dict[str, set[str]] = {}
+    for sourced, sub, words in docker_commands(shell_commands):
+        path = built_dockerfile(sourced, words, dockerfiles) if sub == "build" else None
+        for tag in option_values(words, "--tag", "-t") if path else ():
+            images.setdefault(image_key(tag), set()).add(path)
+    for service in compose_builds:
+        if service.image and service.dockerfile in dockerfiles:
+            images.setdefault(image_key(service.image), set()).add(service.dockerfile)
+    return images
+
+
+def mounted_source(option: str, value: str) -> str | None:
+    """The host folder a `docker run` option mounts (`-v $(pwd):/w`, `--mount type=bind,source=.,target=/w`); None
+    for a named (`-v cache:/root/.cache`) or anonymous volume, a tmpfs and any other option."""
+    if option in ("-v", "--volume"):
+        source = volume_source(value)
+        return source if source is not None and is_host_folder(source) else None
+    if option == "--mount":
+        fields = dict(part.partition("=")[::2] for part in value.split(","))
+        source = fields.get("source") or fields.get("src")
+        return source if fields.get("type") == "bind" and source else None
+    return None
+
+
+def host_mounts(shell_commands, dockerfiles, compose_builds) -> dict[str, HostMount]:
+    """Dockerfile -> the first place the repository runs its image with a host folder mounted into it: a
+    `docker run -v <host folder>:…` (no non-root `--user`) of an image a `docker build -t` there builds from it, or
+    a compose service built from it with a bind volume."""
+    images = built_images(shell_commands, dockerfiles, compose_builds)
+    found: dict[str, HostMount] = {}
+    for sourced, sub, words in docker_commands(shell_commands):
+        if sub != "run":
+            continue
+        options, rest = run_options(words)
+        users = [value for option, value in options if option in ("--user", "-u")]
+        if not rest or any(user.strip("'\"") not in ROOT_USERS for user in users):
+            continue
+        sources = [source for option, value in options if (source := mounted_source(option, value))]
+        for path in sorted(images.get(image_key(rest[0]), ())) if sources else ():
+            found.setdefault(path, HostMount(sourced.path, sourced.line, sources[0]))
+    for service in compose_builds:
+        if service.binds and service.dockerfile in dockerfiles:
+            source, line = service.binds[0]
+            found.setdefault(service.dockerfile, HostMount(service.path, line, source))
+    return found
 
 
 def built_stage(dockerfile: Dockerfile, container: DevContainer | None) -> Stage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import posixpath
 import re
 from collections import Counter
 
@@ -217,7 +218,10 @@ class PythonVersionMismatch(Rule):
     a workflow's single version is compared with the environment's pins, never with another workflow's.
     Pins are compared within one project: the sub-projects of a course or monorepo (a folder with its own
     declaration and code, or with a `pyproject.toml`, `setup.py` or `Pipfile`; or the `projects` setting) are
-    judged apart from each other and from the rest of the repository. A CI file belongs to the project that
+    judged apart from each other and from the rest of the repository. Within a project, a pin in a file is
+    compared only with pins in its own folder, the folders above it and those below it: two sibling folders
+    (`09-serverless/code/Dockerfile` and `09-serverless/workshop/Dockerfile`, two cohorts' homework Pipfiles) are
+    separate environments (a CI pin speaks for the whole repository). A CI file belongs to the project that
     all its steps work in (`working-directory`). A `runtime.txt` that a static-site host reads (Netlify: a bare
     version such as `3.9`, or a `netlify.toml` next to it) is the docs deployment's Python, not compared; Heroku,
     Binder and Cloud Foundry write it `python-3.X`, and those are.
@@ -266,9 +270,14 @@ class PythonVersionMismatch(Rule):
         minors = Counter(pin.minor for pin in environment)
         if not environment or len(Counter(pin.minor for pin in pins)) < 2:
             return
-        reference = min(environment, key=lambda pin: (-minors[pin.minor], rank(pin)))
+        first = min(environment, key=lambda pin: (-minors[pin.minor], rank(pin)))
         for pin in pins:
-            if pin.minor == reference.minor or (pin.path, pin.line) in reported:
+            reference = first if nested(pin, first) else None
+            if reference is None:  # another sub-folder's environment: compare with the pins around this one
+                around = [other for other in environment if nested(pin, other)]
+                near = Counter(other.minor for other in around)
+                reference = min(around, key=lambda other: (-near[other.minor], rank(other)), default=None)
+            if reference is None or pin.minor == reference.minor or (pin.path, pin.line) in reported:
                 continue
             reported.add((pin.path, pin.line))
             message = (
@@ -276,6 +285,19 @@ class PythonVersionMismatch(Rule):
                 f"in {reference.path} ({reference.source}); use one minor version everywhere"
             )
             yield self.finding(message, pin.path, pin.line)
+
+
+def pin_folder(pin) -> str:
+    """The folder a pin speaks for: a CI workflow runs the whole repository; a file, its own folder."""
+    return "" if pin.source == CI_PIN else posixpath.dirname(pin.path)
+
+
+def nested(pin, other) -> bool:
+    """Whether two pins speak for one environment: one's folder holds the other's (the root holds every folder).
+    Two sibling sub-folders (`09-serverless/code/` and `09-serverless/workshop/`, two cohorts' homework) are
+    separate sub-projects, each free to use its own Python."""
+    a, b = pin_folder(pin), pin_folder(other)
+    return a == b or not a or not b or b.startswith(a + "/") or a.startswith(b + "/")
 
 
 def rank(pin) -> tuple[int, str, int]:

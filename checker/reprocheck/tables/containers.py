@@ -29,7 +29,7 @@ NO_BEARING_SYSTEM_PACKAGES = frozenset(
         "sudo", "bash", "bash-completion", "zsh", "tmux", "screen", "htop", "glances", "tree", "procps", "psmisc",
         "iputils-ping", "net-tools", "iproute2", "dnsutils", "telnet", "netcat", "netcat-openbsd", "rsync",
         "zip", "unzip", "tar", "gzip", "bzip2", "xz-utils", "p7zip-full", "jq", "file", "man-db", "openssh-server",
-        "tini", "dumb-init", "supervisor",
+        "tini", "dumb-init", "supervisor", "netbase",
     }
 )  # fmt: skip
 
