@@ -8,6 +8,7 @@ from reprocheck import filekinds
 from reprocheck.facts.git_facts import link_into_missing_submodule
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.findings import Location, Severity
+from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.tables.notebooks import EXERCISE_BLANK
 
@@ -123,7 +124,12 @@ def empty_notebook(project, path: str) -> bool:
     if not filekinds.is_notebook(path):
         return False
     size = project.size(path)
-    return size is not None and size < 4096 and not project.read_text(path).strip()
+    if size is None or size >= 4096:
+        return False
+    try:
+        return not project.read_bytes(path, 4096).strip()
+    except (OSError, UnreadableFile):
+        return False
 
 
 def exercise_cells(project, path: str, problems: list) -> list[int]:
