@@ -15,7 +15,7 @@ from reprocheck.facts import FactStore
 from reprocheck.findings import Finding, Severity
 from reprocheck.parallel import run_split
 from reprocheck.project import Project
-from reprocheck.rule import Rule, load_rules
+from reprocheck.rule import PIN_RULES, Rule, load_rules
 from reprocheck.selection import Selection, matches
 from reprocheck.suppress import Suppressions
 
@@ -189,7 +189,14 @@ class RolePlacement:
         return self.scope(finding) == "repository" or self.roles.role(finding.path) not in NOT_THE_PROJECTS_CODE
 
     def demote(self, finding: Finding) -> None:
-        """An experiment rule's finding outside an experiment is info at most, and says why."""
+        """An experiment rule's finding outside an experiment is info at most, and says why; so is a pin rule's
+        finding in an examples collection that tracks its library's latest on purpose."""
+        if finding.code in PIN_RULES and finding.severity > Severity.INFO:
+            reason = self.roles.tracks_latest(finding.path)
+            if reason is not None:
+                finding.severity = Severity.INFO
+                finding.message = f"{finding.message} (info: {reason})"
+                return
         if self.scope(finding) != "experiment" or finding.severity <= Severity.INFO:
             return
         if self.roles.role(finding.path) != "experiment":

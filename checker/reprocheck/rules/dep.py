@@ -113,6 +113,11 @@ class UnpinnedRequirement(Rule):
     ## Fix
     Pin exact versions (`numpy==1.26.4`), or better, move the loose requirements to `requirements.in` and
     compile a lock with `pip-compile --generate-hashes requirements.in` (or use `uv lock`).
+
+    In an examples collection that tracks its library's latest release on purpose (the root README's title calls
+    the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
+    that library from git head or nightly), the finding is info and says so: "an examples collection that tracks
+    optuna's latest on purpose: its CI installs optuna from git head".
     """
 
     code = "DEP001"
@@ -232,6 +237,11 @@ class MutableDirectReference(Rule):
     ## Fix
     Pin the full commit: `git+https://github.com/org/repo@3f2a6c1e…` (40 hex digits), add `#sha256=<digest>` to
     archive URLs, or install a released version from the index.
+
+    In an examples collection that tracks its library's latest release on purpose (the root README's title calls
+    the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
+    that library from git head or nightly), the finding is info and says so: "an examples collection that tracks
+    optuna's latest on purpose: its CI installs optuna from git head".
     """
 
     code = "DEP002"
