@@ -188,15 +188,13 @@ class RolePlacement:
         unless its rule holds repository-wide."""
         return self.scope(finding) == "repository" or self.roles.role(finding.path) not in NOT_THE_PROJECTS_CODE
 
+    def tracking(self, finding: Finding) -> str | None:
+        """Why a pin rule's finding is set aside: the repository is an examples collection that tracks its
+        library's latest release on purpose (facts/roles.py `examples_collection`); None otherwise."""
+        return self.roles.tracks_latest(finding.path) if finding.code in PIN_RULES else None
+
     def demote(self, finding: Finding) -> None:
-        """An experiment rule's finding outside an experiment is info at most, and says why; so is a pin rule's
-        finding in an examples collection that tracks its library's latest on purpose."""
-        if finding.code in PIN_RULES and finding.severity > Severity.INFO:
-            reason = self.roles.tracks_latest(finding.path)
-            if reason is not None:
-                finding.severity = Severity.INFO
-                finding.message = f"{finding.message} (info: {reason})"
-                return
+        """An experiment rule's finding outside an experiment is info at most, and says why."""
         if self.scope(finding) != "experiment" or finding.severity <= Severity.INFO:
             return
         if self.roles.role(finding.path) != "experiment":
@@ -223,6 +221,8 @@ def settle(
     configured = selection.suppress_reason(finding)
     commented = inline.reason(finding) if inline is not None else None
     reason = configured or commented
+    if reason is None and placement is not None:
+        reason = placement.tracking(finding)  # listed with the suppressed findings, saying why
     if reason is None:
         result.findings.append(finding)
     else:

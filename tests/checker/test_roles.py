@@ -690,15 +690,18 @@ PIN_AND_SEED = "DEP001,DEP002,DKR003,DKR004,RNG001"
         ("# PyTorch Examples\n", NIGHTLY_CI, "pytorch", "nightly"),
     ],
 )
-def test_an_examples_collection_tracking_its_library_reports_pins_at_info(make_repo, title, ci, library, how):
+def test_an_examples_collection_tracking_its_library_sets_pins_aside(make_repo, title, ci, library, how):
     root = make_repo(collection(title, ci))
-    found = findings(root, select=PIN_AND_SEED)
-    assert {f["code"] for f in found} >= {"DEP001", "DKR003", "DKR004", "RNG001"}
+    result = run_cli(str(root), "--select", PIN_AND_SEED, "--output-format", "json", "--no-cache")
+    found, pins = result.json["findings"], result.json["suppressed"]
+    assert {f["code"] for f in found} == {"RNG001"}
+    assert {f["code"] for f in pins} >= {"DEP001", "DKR003", "DKR004"}
     assert all(f["severity"] == "info" for f in found), found
-    pins = [f for f in found if f["code"] != "RNG001"]
-    assert all(f"an examples collection that tracks {library}'s latest on purpose" in f["message"] for f in pins)
-    assert all(how in f["message"] for f in pins)
-    seeds = [f for f in found if f["code"] == "RNG001"]
+    reason = f"an examples collection that tracks {library}'s latest on purpose: its CI installs {library} {how}"
+    assert all(f["suppressed"].startswith(reason) for f in pins), pins
+    text = run_cli(str(root), "--select", PIN_AND_SEED, "--no-cache").stdout
+    assert f"DEP001: 3 findings suppressed ({reason}" in text
+    seeds = found
     assert all(f"is one example of an examples collection of {library})" in f["message"] for f in seeds)
     assert role_of(root, "basic/main.py")[0] == "example"
 
@@ -741,4 +744,5 @@ def test_configured_experiments_in_an_examples_collection_keep_their_warnings(ma
     found = {(f["code"], f["path"]): f["severity"] for f in findings(root, select="DEP001,RNG001")}
     assert found[("DEP001", "basic/requirements.txt")] == "warning"
     assert found[("RNG001", "basic/main.py")] == "warning"
-    assert found[("DEP001", "sklearn/requirements.txt")] == "info"
+    assert ("DEP001", "sklearn/requirements.txt") not in found
+    assert found[("RNG001", "sklearn/main.py")] == "info"

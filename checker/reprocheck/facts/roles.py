@@ -27,8 +27,8 @@ pages from jinja2 templates and imports no library that trains or runs a model i
 A repository whose whole purpose is a collection of examples of a library (`examples_collection`: the root README's
 title calls it examples of a named library, at least three top-level folders are self-contained examples with
 their own README or requirements, and its CI installs that library from git head or as nightly builds) gives its
-folders the example role, and the pin rules (rule.py `PIN_RULES`) speak at info anywhere in it: such a collection
-tracks the library's latest release on purpose. A repository titled examples whose CI installs releases, an
+folders the example role, and the findings of the pin rules (rule.py `PIN_RULES`) anywhere in it are listed with
+the suppressed ones, saying why: such a collection tracks the library's latest release on purpose. A repository titled examples whose CI installs releases, an
 application with a nightly canary of another library, and a library's own repository keep their warnings.
 """
 

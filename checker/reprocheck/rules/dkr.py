@@ -204,8 +204,9 @@ class BaseImageWithoutDigest(Rule):
 
     In an examples collection that tracks its library's latest release on purpose (the root README's title calls
     the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
-    that library from git head or nightly), the finding is info and says so: "an examples collection that tracks
-    optuna's latest on purpose: its CI installs optuna from git head".
+    that library from git head or nightly), the finding is not reported: it is listed with the suppressed findings,
+    saying why ("an examples collection that tracks optuna's latest on purpose: its CI installs optuna from git
+    head"), as a library needs no pins.
     """
 
     code = "DKR003"
@@ -323,8 +324,9 @@ class UnpinnedPackageInstall(Rule):
 
     In an examples collection that tracks its library's latest release on purpose (the root README's title calls
     the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
-    that library from git head or nightly), the finding is info and says so: "an examples collection that tracks
-    optuna's latest on purpose: its CI installs optuna from git head".
+    that library from git head or nightly), the finding is not reported: it is listed with the suppressed findings,
+    saying why ("an examples collection that tracks optuna's latest on purpose: its CI installs optuna from git
+    head"), as a library needs no pins.
     """
 
     code = "DKR004"
