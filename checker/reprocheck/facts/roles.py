@@ -28,8 +28,9 @@ A repository whose whole purpose is a collection of examples of a library (`exam
 title calls it examples of a named library, at least three top-level folders are self-contained examples with
 their own README or requirements, and its CI installs that library from git head or as nightly builds) gives its
 folders the example role, and the findings of the pin rules (rule.py `PIN_RULES`) anywhere in it are listed with
-the suppressed ones, saying why: such a collection tracks the library's latest release on purpose. A repository titled examples whose CI installs releases, an
-application with a nightly canary of another library, and a library's own repository keep their warnings.
+the suppressed ones, saying why: such a collection tracks the library's latest release on purpose. A repository
+titled examples whose CI installs releases, an application with a nightly canary of another library, and a
+library's own repository keep their warnings.
 """
 
 from __future__ import annotations
