@@ -15,7 +15,7 @@ from reprocheck.facts import FactStore
 from reprocheck.findings import Finding, Severity
 from reprocheck.parallel import run_split
 from reprocheck.project import Project
-from reprocheck.rule import Rule, load_rules
+from reprocheck.rule import PIN_RULES, Rule, load_rules
 from reprocheck.selection import Selection, matches
 from reprocheck.suppress import Suppressions
 
@@ -188,6 +188,11 @@ class RolePlacement:
         unless its rule holds repository-wide."""
         return self.scope(finding) == "repository" or self.roles.role(finding.path) not in NOT_THE_PROJECTS_CODE
 
+    def tracking(self, finding: Finding) -> str | None:
+        """Why a pin rule's finding is set aside: the repository is an examples collection that tracks its
+        library's latest release on purpose (facts/roles.py `examples_collection`); None otherwise."""
+        return self.roles.tracks_latest(finding.path) if finding.code in PIN_RULES else None
+
     def demote(self, finding: Finding) -> None:
         """An experiment rule's finding outside an experiment is info at most, and says why."""
         if self.scope(finding) != "experiment" or finding.severity <= Severity.INFO:
@@ -216,6 +221,8 @@ def settle(
     configured = selection.suppress_reason(finding)
     commented = inline.reason(finding) if inline is not None else None
     reason = configured or commented
+    if reason is None and placement is not None:
+        reason = placement.tracking(finding)  # listed with the suppressed findings, saying why
     if reason is None:
         result.findings.append(finding)
     else:

@@ -640,3 +640,109 @@ def test_a_notebook_that_renders_pages_with_jinja2_is_site_tooling(make_repo):
     assert found["generate-pages.ipynb"]["severity"] == "info"
     assert "renders pages from jinja2 templates" in found["generate-pages.ipynb"]["message"]
     assert found["report.ipynb"]["severity"] == "warning"  # it imports a library that runs a model
+
+
+# -- examples collections ---------------------------------------------------------------------------------------------
+UNSEEDED = "import torch\n\nif __name__ == '__main__':\n    print(torch.randn(3))\n"
+GIT_HEAD_CI = """name: basic
+on: [push]
+jobs:
+  examples:
+    runs-on: ubuntu-24.04
+    steps:
+    - uses: actions/checkout@v4
+    - run: |
+        pip install git+https://github.com/optuna/optuna.git
+        pip install -r basic/requirements.txt
+"""
+NIGHTLY_CI = """name: run
+on: [push]
+jobs:
+  examples:
+    runs-on: ubuntu-24.04
+    env:
+      PIP_INSTALL_ARGS: '--pre -f https://download.pytorch.org/whl/nightly/cpu/torch_nightly.html'
+    steps:
+    - uses: actions/checkout@v4
+    - run: ./run_examples.sh
+"""
+
+
+def collection(title: str = "Optuna Examples\n===============\n", ci: str | None = GIT_HEAD_CI, n: int = 3):
+    files = {"README.md": f"{title}\nA list of examples.\n"}
+    for name in ("basic", "sklearn", "pytorch", "keras")[:n]:
+        files[f"{name}/requirements.txt"] = "optuna\nscikit-learn\n"
+        files[f"{name}/main.py"] = UNSEEDED
+    files["kubernetes/Dockerfile"] = "FROM python:3.11-slim\nRUN pip install optuna scikit-learn\n"
+    if ci is not None:
+        files[".github/workflows/basic.yml"] = ci
+    return files
+
+
+PIN_AND_SEED = "DEP001,DEP002,DKR003,DKR004,RNG001"
+
+
+@pytest.mark.parametrize(
+    ("title", "ci", "library", "how"),
+    [
+        ("Optuna Examples\n===============\n", GIT_HEAD_CI, "optuna", "from git head"),
+        ("# Examples for Optuna\n", GIT_HEAD_CI.replace(".git\n", ".git@master\n"), "optuna", "from git head"),
+        ("# PyTorch Examples\n", NIGHTLY_CI, "pytorch", "nightly"),
+    ],
+)
+def test_an_examples_collection_tracking_its_library_sets_pins_aside(make_repo, title, ci, library, how):
+    root = make_repo(collection(title, ci))
+    result = run_cli(str(root), "--select", PIN_AND_SEED, "--output-format", "json", "--no-cache")
+    found, pins = result.json["findings"], result.json["suppressed"]
+    assert {f["code"] for f in found} == {"RNG001"}
+    assert {f["code"] for f in pins} >= {"DEP001", "DKR003", "DKR004"}
+    assert all(f["severity"] == "info" for f in found), found
+    reason = f"an examples collection that tracks {library}'s latest on purpose: its CI installs {library} {how}"
+    assert all(f["suppressed"].startswith(reason) for f in pins), pins
+    text = run_cli(str(root), "--select", PIN_AND_SEED, "--no-cache").stdout
+    assert f"DEP001: 3 findings suppressed ({reason}" in text
+    seeds = found
+    assert all(f"is one example of an examples collection of {library})" in f["message"] for f in seeds)
+    assert role_of(root, "basic/main.py")[0] == "example"
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # no CI evidence: a repository named examples whose examples are meant to be rerun as they are
+        collection(ci=None),
+        collection(ci=GIT_HEAD_CI.replace("git+https://github.com/optuna/optuna.git", "optuna==4.0.0")),
+        # a pinned git ref is a pin, not the head
+        collection(ci=GIT_HEAD_CI.replace(".git\n", ".git@v4.0.0\n")),
+        # CI tracks a library the title does not name (an application's one nightly canary job)
+        collection(title="# Fraud Detection Service\n", ci=NIGHTLY_CI),
+        collection(title="# Optuna Examples\n", ci=NIGHTLY_CI),
+        # not split into per-example folders
+        collection(n=2),
+    ],
+)
+def test_look_alikes_of_an_examples_collection_keep_their_warnings(make_repo, files):
+    root = make_repo(files)
+    found = findings(root, select=PIN_AND_SEED)
+    assert {f["code"] for f in found if f["severity"] == "warning"} >= {"DEP001", "DKR003", "RNG001"}
+    assert not any("examples collection" in f["message"] for f in found)
+
+
+def test_a_librarys_own_repository_with_examples_is_no_examples_collection(make_repo):
+    files = collection(title="# Optuna examples and library\n")
+    files["pyproject.toml"] = '[project]\nname = "optuna"\nversion = "1.0"\n'
+    root = make_repo(files)
+    found = findings(root, select="DEP001,DKR003,RNG001")
+    assert not any("examples collection" in f["message"] for f in found)
+    assert role_of(root, "basic/main.py")[0] == "experiment"
+
+
+def test_configured_experiments_in_an_examples_collection_keep_their_warnings(make_repo):
+    files = collection()
+    files["pyproject.toml"] = '[tool.reprocheck]\nroles = { experiment = ["basic/"] }\n'
+    root = make_repo(files)
+    found = {(f["code"], f["path"]): f["severity"] for f in findings(root, select="DEP001,RNG001")}
+    assert found[("DEP001", "basic/requirements.txt")] == "warning"
+    assert found[("RNG001", "basic/main.py")] == "warning"
+    assert ("DEP001", "sklearn/requirements.txt") not in found
+    assert found[("RNG001", "sklearn/main.py")] == "info"

@@ -23,6 +23,14 @@ repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconv
 from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a
 listed file (a docs folder linking the notebooks it renders) is a copy of that file too. A notebook that renders
 pages from jinja2 templates and imports no library that trains or runs a model is site tooling (docs).
+
+A repository whose whole purpose is a collection of examples of a library (`examples_collection`: the root README's
+title calls it examples of a named library, at least three top-level folders are self-contained examples with
+their own README or requirements, and its CI installs that library from git head or as nightly builds) gives its
+folders the example role, and the findings of the pin rules (rule.py `PIN_RULES`) anywhere in it are listed with
+the suppressed ones, saying why: such a collection tracks the library's latest release on purpose. A repository
+titled examples whose CI installs releases, an application with a nightly canary of another library, and a
+library's own repository keep their warnings.
 """
 
 from __future__ import annotations
@@ -149,6 +157,7 @@ class Roles:
     forced: pathspec.PathSpec | None
     vendored_copies: tuple[VendoredCopy, ...]
     copy_commands: tuple[CopyCommand, ...] = ()
+    collection: ExamplesCollection | None = None
     _answers: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -303,6 +312,16 @@ class Roles:
         spec = self.specs["example"]
         return spec.match_file(path) and RECORDING_FOLDER.search(matched_folder(path, spec)) is not None
 
+    def tracks_latest(self, path: str) -> str | None:
+        """Why the pin rules speak at info on `path`: the repository is an examples collection that tracks its
+        library's latest release on purpose (see `examples_collection`); None otherwise, and for files that
+        configured globs make experiments or that are not the collection's own live code."""
+        if self.collection is None or self.role(path) not in ("example", EXPERIMENT, "docs", "test"):
+            return None
+        if self.forced is not None and self.forced.match_file(path):
+            return None
+        return self.collection.reason()
+
     def why(self, path: str) -> str:
         """A few words saying what makes `path` play its role (for messages)."""
         return self._judge(path)[1]
@@ -338,6 +357,9 @@ class Roles:
         for folder in self.lesson_folders:
             if path.startswith(folder + "/"):
                 return "example", f"{folder}/ is a lesson of a course"
+        if self.collection is not None and "/" in path and not path.startswith("."):
+            folder = path.split("/", 1)[0]
+            return "example", f"{folder}/ is one example of {self.collection.describe()}"
         if filekinds.is_notebook(path):
             stem = filekinds.name(path)[: -len(".ipynb")]
             word = NOTEBOOK_NAME_WORDS.search(stem)
@@ -514,9 +536,15 @@ def retiring_paragraph(project, folder: str, name: str) -> str | None:
 def course_title(project, folder: str) -> bool:
     """Whether the README of `folder` (the root when "") has a title that names a course: its first Markdown
     heading, first `<h1>`/`<h2>`, or a title underlined in reST."""
+    return any(COURSE_WORDS.search(title) for title in readme_titles(project, folder))
+
+
+def readme_titles(project, folder: str) -> list[str]:
+    """The titles of the README of `folder` (the root when ""): its first Markdown heading, first `<h1>`/`<h2>`,
+    and a first line underlined in reST or Markdown's setext style."""
     readme = readme_of(project, folder)
     if readme is None:
-        return False
+        return []
     text = project.try_read_text(readme) or ""
     lines = [line.strip() for line in text.splitlines()[:80]]
     titles = [line.lstrip("#").strip() for line in lines if line.startswith("#")][:1]
@@ -524,7 +552,7 @@ def course_title(project, folder: str) -> bool:
     filled = [line for line in lines if line]
     if len(filled) > 1 and len(filled[1]) >= 3 and set(filled[1]) <= set("=-~*^"):
         titles.append(filled[0])
-    return any(COURSE_WORDS.search(title) for title in titles)
+    return titles
 
 
 def matching(paths: list[str], pattern: str) -> list[str]:
@@ -764,8 +792,108 @@ def root_project_names(project, python_modules) -> set[str]:
     return names
 
 
+# -- examples collections -------------------------------------------------------------------------------------------
+# A README title that calls the repository examples ("Optuna Examples", "PyTorch Examples", "Examples for Optuna").
+EXAMPLES_WORD = re.compile(r"(?i)\b(examples|samples)\b")
+MIN_EXAMPLE_FOLDERS = 3
+# What a top-level folder holds when it is one self-contained example: its own README or requirements.
+EXAMPLE_FOLDER_FILES = re.compile(
+    r"(?i)^(readme(\.\w+)?|requirements[\w.-]*\.(txt|in)|environment\.ya?ml|pyproject\.toml)$"
+)
+# A CI line that installs a library from its repository's head: a git URL without a ref, or naming a branch.
+VCS_HEAD = re.compile(
+    r"git\+https?://[^\s'\"]*?/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?"
+    r"(?:@(?P<ref>main|master|dev|develop|trunk|HEAD))?(?=$|[\s'\"#;&|)])"
+)
+# A CI line that installs nightly builds or pre-releases: `--pre`, a nightly index, a `*-nightly` package.
+NIGHTLY = re.compile(r"(?i)(?:^|[\s'\"=])--pre(?=$|[\s'\"])|/nightly\b|\b[\w.]+[-_]nightly\b")
+# Words of an install line that name no library.
+GENERIC_WORDS = frozenset(
+    {"https", "http", "download", "html", "github", "gitlab", "nightly", "index", "simple", "pypi", "install",
+     "upgrade", "python", "pip3", "wheels", "whl", "links", "find", "extra", "requirements", "cuda", "rocm",
+     "main", "master", "develop", "trunk", "head", "examples", "example", "samples"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExamplesCollection:
+    """A repository whose whole purpose is a collection of examples of `library` (named by its README's title),
+    split into per-example folders, whose CI installs `library` from its git head or nightly on purpose
+    (`how`: "from git head", "nightly"; `path`/`line`: where)."""
+
+    library: str
+    how: str
+    path: str
+    line: int
+
+    def describe(self) -> str:
+        return f"an examples collection of {self.library}"
+
+    def reason(self) -> str:
+        return (
+            f"an examples collection that tracks {self.library}'s latest on purpose: its CI installs {self.library} "
+            f"{self.how} ({self.path}:{self.line})"
+        )
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def latest_install(line: str, title: str) -> tuple[str, str] | None:
+    """(library, how) when a CI line installs the library a title names from git head or as a nightly/pre-release:
+    the library is a word of the line (a git URL's repository or owner, a word of a nightly index's address)
+    that the title holds (`torch` and `pytorch` in "PyTorch Examples")."""
+    for match in VCS_HEAD.finditer(line):
+        for word in (match.group("repo"), match.group("owner")):
+            if len(squash(word)) >= 3 and squash(word) in title:
+                return word.lower(), "from git head"
+    if NIGHTLY.search(line):
+        words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]{2,}", line)} - GENERIC_WORDS
+        named = sorted((w for w in words if len(w) >= 4 and w in title), key=lambda w: (-len(w), w))
+        if named:
+            return named[0], "nightly (pre-release builds)"
+    return None
+
+
 @fact
-def roles(project, settings, python_modules, copy_commands) -> Roles:
+def examples_collection(project, ci_configs, python_modules) -> ExamplesCollection | None:
+    """The repository as a collection of examples that tracks its library's latest release on purpose, or None.
+
+    All three must hold: the root README's title calls the repository examples of a named library ("Optuna
+    Examples", "PyTorch Examples"); at least three top-level folders are self-contained examples (each with its
+    own README or requirements); and a CI configuration installs that library from its git head
+    (`pip install git+https://github.com/optuna/optuna.git`, no ref or a branch) or as nightly/pre-release builds
+    (`--pre -f https://download.pytorch.org/whl/nightly/...`). A library's own repository (its root setup
+    declares the library) is not one: its `examples/` folder is an example by the role globs already.
+    """
+    titles = [t for t in readme_titles(project, "") if EXAMPLES_WORD.search(t)]
+    named = [squash(EXAMPLES_WORD.sub(" ", t)) for t in titles]
+    named = [t for t in named if t]
+    if not named or not ci_configs:
+        return None
+    folders: set[str] = set()
+    for rel in project.files:
+        parts = rel.split("/")
+        if len(parts) == 2 and not parts[0].startswith((".", "_")) and EXAMPLE_FOLDER_FILES.match(parts[1]):
+            folders.add(parts[0])
+    if len(folders) < MIN_EXAMPLE_FOLDERS:
+        return None
+    own = root_project_names(project, python_modules)
+    for config in sorted(ci_configs, key=lambda c: c.path):
+        text = project.try_read_text(config.path) or ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.lstrip().startswith("#"):
+                continue
+            for title in named:
+                found = latest_install(line, title)
+                if found is not None and canonicalize_name(found[0]) not in own:
+                    return ExamplesCollection(found[0], found[1], config.path, number)
+    return None
+
+
+@fact
+def roles(project, settings, python_modules, copy_commands, examples_collection) -> Roles:
     """Who plays which role; see the module docstring."""
     configured = settings.roles
     specs = {
@@ -774,4 +902,4 @@ def roles(project, settings, python_modules, copy_commands) -> Roles:
     }
     forced = pathspec.GitIgnoreSpec.from_lines(configured[EXPERIMENT]) if configured.get(EXPERIMENT) else None
     copies = find_vendored_copies(project, python_modules, root_project_names(project, python_modules))
-    return Roles(project, specs, forced, copies, copy_commands)
+    return Roles(project, specs, forced, copies, copy_commands, examples_collection)

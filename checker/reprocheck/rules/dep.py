@@ -115,6 +115,12 @@ class UnpinnedRequirement(Rule):
     ## Fix
     Pin exact versions (`numpy==1.26.4`), or better, move the loose requirements to `requirements.in` and
     compile a lock with `pip-compile --generate-hashes requirements.in` (or use `uv lock`).
+
+    In an examples collection that tracks its library's latest release on purpose (the root README's title calls
+    the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
+    that library from git head or nightly), the finding is not reported: it is listed with the suppressed findings,
+    saying why ("an examples collection that tracks optuna's latest on purpose: its CI installs optuna from git
+    head"), as a library needs no pins.
     """
 
     code = "DEP001"
@@ -234,6 +240,12 @@ class MutableDirectReference(Rule):
     ## Fix
     Pin the full commit: `git+https://github.com/org/repo@3f2a6c1e…` (40 hex digits), add `#sha256=<digest>` to
     archive URLs, or install a released version from the index.
+
+    In an examples collection that tracks its library's latest release on purpose (the root README's title calls
+    the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
+    that library from git head or nightly), the finding is not reported: it is listed with the suppressed findings,
+    saying why ("an examples collection that tracks optuna's latest on purpose: its CI installs optuna from git
+    head"), as a library needs no pins.
     """
 
     code = "DEP002"

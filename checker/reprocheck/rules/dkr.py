@@ -213,6 +213,12 @@ class BaseImageWithoutDigest(Rule):
     ## Fix
     Keep the tag for readers and add the digest (`docker buildx imagetools inspect python:3.11-slim`):
     `FROM python:3.11-slim@sha256:<digest>`. Dependabot and Renovate update both together.
+
+    In an examples collection that tracks its library's latest release on purpose (the root README's title calls
+    the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
+    that library from git head or nightly), the finding is not reported: it is listed with the suppressed findings,
+    saying why ("an examples collection that tracks optuna's latest on purpose: its CI installs optuna from git
+    head"), as a library needs no pins.
     """
 
     code = "DKR003"
@@ -331,6 +337,12 @@ class UnpinnedPackageInstall(Rule):
     ## Fix
     Install from the lock (`pip install --require-hashes -r requirements.lock`), constrain the command line with it
     (`pip install -c requirements.lock torch`), or pin: `torch==2.3.1`.
+
+    In an examples collection that tracks its library's latest release on purpose (the root README's title calls
+    the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
+    that library from git head or nightly), the finding is not reported: it is listed with the suppressed findings,
+    saying why ("an examples collection that tracks optuna's latest on purpose: its CI installs optuna from git
+    head"), as a library needs no pins.
     """
 
     code = "DKR004"

@@ -96,6 +96,12 @@ class MissingLock(Rule):
     ## Fix
     `pip-compile --generate-hashes requirements.in` (commit `requirements.txt`), `uv lock`, `poetry lock`,
     `pipenv lock` or `conda-lock -f environment.yml`, and install from the lock.
+
+    In an examples collection that tracks its library's latest release on purpose (the root README's title calls
+    the repository examples of a library, its top-level folders are self-contained examples, and its CI installs
+    that library from git head or nightly), the finding is not reported: it is listed with the suppressed findings,
+    saying why ("an examples collection that tracks optuna's latest on purpose: its CI installs optuna from git
+    head"), as a library needs no pins.
     """
 
     code = "LCK001"
