@@ -339,3 +339,67 @@ def test_kept_import_sites_of_the_wrong_shape_are_a_miss(kept):
 
     assert revive_sites("a.py", kept) is None
     assert revive_sites("a.py", [["torch", 3, None, None]])[0].line == 3
+
+
+def test_module_names_are_kept_per_listing(make_repo, trusted_now, monkeypatch):
+    """The import names of every Python file depend on the listing only: an edit of a file's content takes them
+    from the cache, a new package folder computes them again."""
+    from reprocheck.facts import pycode
+
+    root = make_repo(many_modules(4))
+    age(root)
+    report(root)
+    computed: list[str] = []
+    original = pycode.module_names
+
+    def counting(path, packages):
+        computed.append(path)
+        return original(path, packages)
+
+    monkeypatch.setattr(pycode, "module_names", counting)
+    edited = root / "src" / "demo" / "helper_2.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+    computed.clear()
+    edited.write_text(edited.read_text() + "import pandas\n")
+    backdate(edited)
+    report(root)
+    assert computed == []
+    (root / "src" / "demo" / "sub").mkdir()
+    (root / "src" / "demo" / "sub" / "__init__.py").write_text("")
+    (root / "src" / "demo" / "sub" / "net.py").write_text("import torch\n")
+    backdate(root / "src" / "demo" / "sub" / "net.py")
+    backdate(root / "src" / "demo" / "sub" / "__init__.py")
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+    assert "src/demo/sub/net.py" in computed
+
+
+@pytest.mark.parametrize(
+    "names", [["a", "b.c", "x.y.z"], ["scripts.run", "run", "elsewhere.run"], [], ["demo.models.__init__"]]
+)
+def test_module_names_are_packed_and_unpacked_alike(names):
+    from reprocheck.facts.pycode import pack_names, unpack_names
+
+    for rel in ("a.py", "scripts/run.py", "src/demo/models/__init__.py", "x/y/z.py"):
+        assert unpack_names(rel, pack_names(rel, names)) == names
+
+
+@pytest.mark.parametrize("item", [None, "x", [1], [[0], []], [[None], []], [["a"], [99]], [[1.5], []]])
+def test_kept_module_names_of_the_wrong_shape_are_a_miss(make_repo, trusted_now, monkeypatch, item):
+    from reprocheck.facts import pycode
+
+    root = make_repo(many_modules(2))
+    age(root)
+    report(root)
+    original = FileCache.derived
+
+    def damaged(self, name, key, digest):
+        kept = original(self, name, key, digest)
+        return [item] * len(kept) if name == pycode.MODULE_NAMES and isinstance(kept, list) else kept
+
+    monkeypatch.setattr(FileCache, "derived", damaged)
+    edited = root / "src" / "demo" / "helper_1.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
