@@ -216,8 +216,9 @@ class FileCache:
             for rel, entry in index.items():
                 if isinstance(entry, list) and len(entry) == 6 and is_stat_entry(entry):
                     self.index[rel] = entry
+            name = queries.__getitem__
             for digest, answers in results.items():  # [query number, value, query number, value, ...]
-                self.results[digest] = {queries[answers[i]]: answers[i + 1] for i in range(0, len(answers), 2)}
+                self.results[digest] = dict(zip(map(name, answers[0::2]), answers[1::2], strict=True))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             self.index, self.results = {}, {}
 
@@ -293,7 +294,10 @@ class FileCache:
 
 
 def is_stat_entry(entry: list) -> bool:
-    return all(type(value) is int for value in entry[:5]) and isinstance(entry[5], str)
+    return set(map(type, entry[:5])) == INT_ONLY and isinstance(entry[5], str)
+
+
+INT_ONLY = {int}
 
 
 def lstat_or_none(full: str) -> os.stat_result | None:

@@ -403,3 +403,27 @@ def test_kept_module_names_of_the_wrong_shape_are_a_miss(make_repo, trusted_now,
     edited.write_text(edited.read_text() + "import scipy\n")
     backdate(edited)
     assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+
+
+@pytest.mark.parametrize("kept", [None, "x", [-1], [10**6], ["configs/train.yaml"], [0.5], {"a": 1}])
+def test_kept_config_paths_of_the_wrong_shape_are_a_miss(make_repo, trusted_now, monkeypatch, kept):
+    """The experiment configs of a listing are kept (as indexes of the candidate files); damage is a miss."""
+    from reprocheck.facts import configs
+
+    files = {**many_modules(2), "configs/train.yaml": "lr: 1e-3\n", "configs/eval.yaml": "seed: [\n"}
+    root = make_repo(files)
+    age(root)
+    report(root)
+    original = FileCache.derived
+
+    def damaged(self, name, key, digest):
+        value = original(self, name, key, digest)
+        return kept if name == configs.CONFIG_PATHS and value is not MISSING else value
+
+    monkeypatch.setattr(FileCache, "derived", damaged)
+    edited = root / "src" / "demo" / "helper_1.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    cached = report(root)["findings"]
+    assert cached == report(root, "--no-cache")["findings"]
+    assert {f["path"] for f in cached} >= {"configs/train.yaml", "configs/eval.yaml"}

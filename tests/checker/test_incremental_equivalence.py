@@ -57,7 +57,12 @@ CONFIGS = [
 ]
 # Where a config edit writes: the primary config, a Hydra group option it may compose, another top-level config.
 CONFIG_NAMES = ["configs/train.yaml", "configs/model/small.yaml", "configs/eval.yml"]
-SETTINGS = ["", '\n[tool.reprocheck]\nignore = ["DEP004"]\n', '\n[tool.reprocheck]\nextend-select = ["ALL"]\n']
+SETTINGS = [
+    "",
+    '\n[tool.reprocheck]\nignore = ["DEP004"]\n',
+    '\n[tool.reprocheck]\nextend-select = ["ALL"]\n',
+    '\n[tool.reprocheck]\nconfig-paths = ["configs/*.yaml"]\n',  # fewer experiment configs
+]
 NAMES = [
     "src/demo/a.py",
     "src/demo/b.py",

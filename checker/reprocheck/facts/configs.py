@@ -25,6 +25,8 @@ reads (`@hydra.main(config_path=...)`), with a `# @package` header, with `_targe
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -232,14 +234,31 @@ class ConfigSet:
 
 
 def config_paths(project, settings) -> list[str]:
-    """Experiment config files: `config-paths` globs, data formats only, no schemas, no test fixtures."""
+    """Experiment config files: `config-paths` globs, data formats only, no schemas, no test fixtures. They depend
+    on the listing and two settings only: a run after an edit takes them from the per-file cache."""
+    candidates = [path for path in project.files if config_format(path)]
+    cache = project.file_cache
+    key = None
+    if cache is not None and cache.path is not None:
+        digest = hashlib.blake2b(json.dumps([settings.config_paths, settings.fixture_dirs]).encode(), digest_size=16)
+        digest.update("\0".join(candidates).encode("utf-8", "surrogateescape"))
+        key = digest.hexdigest()
+        kept = cache.derived(CONFIG_PATHS, key, project.digest)
+        if isinstance(kept, list) and all(type(i) is int and 0 <= i < len(candidates) for i in kept):
+            return [candidates[i] for i in kept]
     spec = settings.config_spec
     fixtures = settings.fixture_spec
-    return [
-        path
-        for path in project.files
-        if config_format(path) and spec.match_file(path) and not is_schema_file(path) and not fixtures.match_file(path)
+    chosen = [
+        index
+        for index, path in enumerate(candidates)
+        if spec.match_file(path) and not is_schema_file(path) and not fixtures.match_file(path)
     ]
+    if key is not None:
+        cache.keep(CONFIG_PATHS, key, chosen, (), project.digest)
+    return [candidates[i] for i in chosen]
+
+
+CONFIG_PATHS = "experiment config paths"
 
 
 def code_config_paths(project, settings, config_programs) -> list[str]:
