@@ -427,3 +427,106 @@ def test_kept_config_paths_of_the_wrong_shape_are_a_miss(make_repo, trusted_now,
     cached = report(root)["findings"]
     assert cached == report(root, "--no-cache")["findings"]
     assert {f["path"] for f in cached} >= {"configs/train.yaml", "configs/eval.yaml"}
+
+
+CONFIGS = {
+    **many_modules(2),
+    "configs/train.yaml": "lr: 1e-3\nepochs: 3\naugment: off\nepochs: 4\nbatch:\tsize\n",  # CFG004 traps
+    "configs/dated.yaml": "run: 2024-01-01\nlr: 0.1\n",  # a date: JSON cannot hold it, parsed on every run
+    "configs/paths.yaml": "data: /home/alice/datasets/train\nlr: 0.1\nseed: 1\n",  # CFG003
+    "configs/model/small.yaml": "# @package _global_\nlr: 0.1\n",  # partial: no CFG001
+    "configs/schema.yaml": "# yaml-language-server: $schema=../schemas/missing.json\nlr: 0.1\n",
+    "configs/broken.yaml": "lr: [\n",  # RPC002 on every run
+    "configs/keys.yaml": "1: one\ntrue: yes\nlr: 0.1\n",  # keys JSON would turn into strings
+}
+
+
+def test_yaml_configs_are_answered_from_the_cache_without_parsing(make_repo, trusted_now, monkeypatch):
+    """After an edit elsewhere, an experiment config whose data JSON holds exactly is neither read nor parsed:
+    its data, header, schema comment, YAML traps and user-path test are kept per file; the others parse."""
+    from reprocheck.facts import yamlfiles
+
+    root = make_repo(CONFIGS)
+    age(root)
+    expected = report(root, "--no-cache")["findings"]
+    assert {"CFG003", "CFG004", "RPC002"} <= {f["code"] for f in expected}
+    assert report(root)["findings"] == expected
+    parsed: list[str] = []
+    original = yamlfiles.parse_yaml
+
+    def counting(path, text):
+        parsed.append(path)
+        return original(path, text)
+
+    monkeypatch.setattr(yamlfiles, "parse_yaml", counting)
+    edited = root / "src" / "demo" / "helper_1.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+    parsed.clear()
+    edited.write_text(edited.read_text() + "import pandas\n")
+    backdate(edited)
+    cached = report(root)["findings"]
+    configs_parsed = sorted(p for p in parsed if p.startswith("configs/"))
+    # paths.yaml may hold a user path: CFG003 looks at its nodes.
+    assert configs_parsed == ["configs/broken.yaml", "configs/dated.yaml", "configs/keys.yaml", "configs/paths.yaml"]
+    assert [f for f in cached if f["path"].startswith("configs/")] == [
+        f for f in report(root, "--no-cache")["findings"] if f["path"].startswith("configs/")
+    ]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("configs/train.yaml", "lr: 0.001\nepochs: 3\nseed: 1\n"),  # the traps fixed
+        ("configs/paths.yaml", "data: data/train\nlr: 0.1\nseed: 1\n"),  # the user path gone
+        ("configs/model/small.yaml", "lr: 0.1\n"),  # no header any more: a config of its own
+        ("configs/schema.yaml", "lr: 0.1\n"),  # no schema comment
+        ("configs/broken.yaml", "lr: 0.1\n"),  # repaired
+        ("configs/dated.yaml", "lr: [\n"),  # broken
+    ],
+)
+def test_an_edited_yaml_config_is_read_again(make_repo, trusted_now, edit):
+    root = make_repo(CONFIGS)
+    age(root)
+    before = report(root)["findings"]
+    path, content = edit
+    (root / path).write_text(content)
+    backdate(root / path)
+    cached = report(root)["findings"]
+    assert cached == report(root, "--no-cache")["findings"]
+    assert cached != before
+
+
+@pytest.mark.parametrize(
+    "kept", [None, "x", [{}, 1, None], [{}, True], [{}, True, ["a"]], [{}, True, [1, 2]], [{}, "yes", None]]
+)
+def test_kept_yaml_configs_of_the_wrong_shape_are_a_miss(make_repo, trusted_now, monkeypatch, kept):
+    from reprocheck.facts import configs
+
+    root = make_repo(CONFIGS)
+    age(root)
+    report(root)
+    original = FileCache.get
+
+    def damaged(self, rel, query):
+        value = original(self, rel, query)
+        return kept if query == configs.YAML_SUMMARY and value is not MISSING else value
+
+    monkeypatch.setattr(FileCache, "get", damaged)
+    edited = root / "src" / "demo" / "helper_1.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+
+
+@pytest.mark.parametrize(
+    ("data", "same"),
+    [({"a": 1}, True), ({"a": 1.0}, True), ({"a": [True, None, "x"]}, True), ({1: "a"}, False), ([1], True)],
+)
+def test_json_keeps_yaml_data_only_exactly(data, same):
+    from reprocheck.facts.configs import same_types
+
+    copy = json.loads(json.dumps(data))
+    assert (copy == data and same_types(copy, data)) is same
+    assert not same_types(json.loads("[1]"), [1.0]) and not same_types(json.loads("[1]"), [True])
