@@ -438,6 +438,9 @@ CONFIGS = {
     "configs/schema.yaml": "# yaml-language-server: $schema=../schemas/missing.json\nlr: 0.1\n",
     "configs/broken.yaml": "lr: [\n",  # RPC002 on every run
     "configs/keys.yaml": "1: one\ntrue: yes\nlr: 0.1\n",  # keys JSON would turn into strings
+    # Composition: the lines of `defaults:` entries and `_base_:` are kept too.
+    "configs/main.yaml": "lr: 0.1\ndefaults:\n  - model: small\n  - missing: nothing\n  - _self_\n",
+    "configs/over.yaml": "# an overlay\n_base_: ./paths.yaml\nlr: 0.2\n",
 }
 
 
@@ -476,30 +479,41 @@ def test_yaml_configs_are_answered_from_the_cache_without_parsing(make_repo, tru
 
 
 @pytest.mark.parametrize(
-    "edit",
+    ("path", "content"),
     [
         ("configs/train.yaml", "lr: 0.001\nepochs: 3\nseed: 1\n"),  # the traps fixed
         ("configs/paths.yaml", "data: data/train\nlr: 0.1\nseed: 1\n"),  # the user path gone
-        ("configs/model/small.yaml", "lr: 0.1\n"),  # no header any more: a config of its own
+        ("configs/model/small.yaml", "lr: 0.1\n"),  # no header any more
         ("configs/schema.yaml", "lr: 0.1\n"),  # no schema comment
         ("configs/broken.yaml", "lr: 0.1\n"),  # repaired
         ("configs/dated.yaml", "lr: [\n"),  # broken
+        ("configs/main.yaml", "defaults:\n  - model: small\n  - _self_\nlr: 0.1\n"),  # entries moved
+        ("configs/over.yaml", "lr: 0.2\n"),  # no include any more
     ],
 )
-def test_an_edited_yaml_config_is_read_again(make_repo, trusted_now, edit):
+def test_an_edited_yaml_config_is_read_again(make_repo, trusted_now, path, content):
     root = make_repo(CONFIGS)
     age(root)
-    before = report(root)["findings"]
-    path, content = edit
+    report(root)
     (root / path).write_text(content)
     backdate(root / path)
-    cached = report(root)["findings"]
-    assert cached == report(root, "--no-cache")["findings"]
-    assert cached != before
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
 
 
 @pytest.mark.parametrize(
-    "kept", [None, "x", [{}, 1, None], [{}, True], [{}, True, ["a"]], [{}, True, [1, 2]], [{}, "yes", None]]
+    "kept",
+    [
+        None,
+        "x",
+        [{}, 1, None, {}],
+        [{}, True, None],
+        [{}, True, ["a"], {}],
+        [{}, True, [1, 2], {}],
+        [{}, "yes", None, {}],
+        [{}, True, None, {"defaults": ["3"]}],
+        [{}, True, None, {"other": 3}],
+        [{}, True, None, []],
+    ],
 )
 def test_kept_yaml_configs_of_the_wrong_shape_are_a_miss(make_repo, trusted_now, monkeypatch, kept):
     from reprocheck.facts import configs
@@ -530,3 +544,19 @@ def test_json_keeps_yaml_data_only_exactly(data, same):
     copy = json.loads(json.dumps(data))
     assert (copy == data and same_types(copy, data)) is same
     assert not same_types(json.loads("[1]"), [1.0]) and not same_types(json.loads("[1]"), [True])
+
+
+def test_kept_lines_of_composition_are_the_parsed_ones():
+    from reprocheck.facts.configs import ConfigFile, KeptYamlConfig, known_lines
+    from reprocheck.facts.yamlfiles import parse_yaml
+
+    text = (
+        "# top\nlr: 0.1\n\ndefaults:\n  - model: small\n\n  - /db: pg\n  - _self_\n"
+        "_base_:\n  - a.yaml\n_BASE_: b.yaml\n"
+    )
+    parsed = parse_yaml("c.yaml", text)
+    fresh = ConfigFile("c.yaml", "yaml", parsed.data, text, parsed)
+    kept = KeptYamlConfig(None, "c.yaml", parsed.data, False, None, known_lines(fresh))
+    kept.yaml = None  # nothing to parse: every line asked must come from what was kept
+    for keys in [("defaults", 0), ("defaults", 1), ("defaults", 2), ("_base_",), ("_BASE_",)]:
+        assert kept.line_of(*keys) == fresh.line_of(*keys) > 1

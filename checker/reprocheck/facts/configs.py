@@ -50,6 +50,7 @@ DEFAULT_CONFIG_STEM = re.compile(r"(^|[_-])(default|defaults|base)([_-]|$)", re.
 INCLUDE_KEYS = ("_base_", "_BASE_")
 MAX_COMPOSED = 200  # files per composition (cycles and runaway trees are cut here)
 YAML_EXTENSIONS = (".yaml", ".yml")
+CONFIG_EXTENSIONS = (*YAML_EXTENSIONS, ".json", ".toml")  # what config_format accepts
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class ConfigFile:
         return (match.group(1), self.text.count("\n", 0, match.start(1)) + 1) if match else None
 
 
-YAML_SUMMARY = "yaml-config 1"  # the per-file cache's query for what a YAML config says (see KeptYamlConfig)
+YAML_SUMMARY = "yaml-config 2"  # the per-file cache's query for what a YAML config says (see KeptYamlConfig)
 MAX_KEPT_DATA = 64 * 1024  # characters of JSON: larger configs are parsed on every run
 
 
@@ -119,11 +120,21 @@ class KeptYamlConfig(ConfigFile):
     of a finding, a rule that scans the nodes). The file's content is unchanged since it parsed (the cache is
     keyed by content), so it parses now."""
 
-    def __init__(self, project, path: str, data: Any, package_header: bool, schema: tuple[str, int] | None):
+    def __init__(self, project, path: str, data: Any, package_header: bool, schema: tuple[str, int] | None, lines):
         super().__init__(path, "yaml", data, package_header=package_header, project=project)
         self._text: str | None = None
         self._yaml: YamlFile | object | None = UNREAD
         self._schema = schema
+        self._lines: dict[str, Any] = lines  # the lines composition asks for: see `known_lines`
+
+    def line_of(self, *keys: Any) -> int:
+        lines = self._lines
+        if len(keys) == 2 and keys[0] == "defaults" and type(keys[1]) is int and "defaults" in lines:
+            if 0 <= keys[1] < len(lines["defaults"]):
+                return lines["defaults"][keys[1]]
+        elif len(keys) == 1 and keys[0] in INCLUDE_KEYS and keys[0] in lines:
+            return lines[keys[0]]
+        return super().line_of(*keys)
 
     @property  # type: ignore[override]
     def text(self) -> str:
@@ -155,14 +166,14 @@ class KeptYamlConfig(ConfigFile):
         if cache is None or cache.path is None or path not in project.file_set:
             return None
         kept = cache.get(path, YAML_SUMMARY)
-        if type(kept) is not list or len(kept) != 3 or type(kept[1]) is not bool:
+        if type(kept) is not list or len(kept) != 4 or type(kept[1]) is not bool or not valid_lines(kept[3]):
             return None
         schema = kept[2]
         if schema is not None:
             if not (type(schema) is list and len(schema) == 2 and type(schema[0]) is str and type(schema[1]) is int):
                 return None
             schema = (schema[0], schema[1])
-        return cls(project, path, kept[0], kept[1], schema)
+        return cls(project, path, kept[0], kept[1], schema, kept[3])
 
     @staticmethod
     def keep(project, config: ConfigFile) -> None:
@@ -179,11 +190,37 @@ class KeptYamlConfig(ConfigFile):
         except (TypeError, ValueError, RecursionError):
             return
         schema = config.schema_comment()
-        value = [copy, config.package_header, list(schema) if schema is not None else None]
+        value = [copy, config.package_header, list(schema) if schema is not None else None, known_lines(config)]
         cache.put(config.path, YAML_SUMMARY, value, partial(project.kept_bytes, config.path))
 
 
 UNREAD = object()
+
+
+def known_lines(config: ConfigFile) -> dict[str, Any]:
+    """The lines composition reads (each `defaults:` entry's, the `_base_:` key's), kept with a YAML config so
+    that resolving its composition needs no parse."""
+    data = config.data
+    lines: dict[str, Any] = {}
+    if isinstance(data, dict):
+        if isinstance(data.get("defaults"), list):
+            lines["defaults"] = [config.line_of("defaults", index) for index in range(len(data["defaults"]))]
+        for key in INCLUDE_KEYS:
+            if key in data:
+                lines[key] = config.line_of(key)
+    return lines
+
+
+def valid_lines(lines: Any) -> bool:
+    if type(lines) is not dict:
+        return False
+    for key, value in lines.items():
+        if key == "defaults":
+            if type(value) is not list or not all(type(line) is int for line in value):
+                return False
+        elif key not in INCLUDE_KEYS or type(value) is not int:
+            return False
+    return True
 
 
 def same_types(copy: Any, data: Any) -> bool:
@@ -347,7 +384,7 @@ class ConfigSet:
 def config_paths(project, settings) -> list[str]:
     """Experiment config files: `config-paths` globs, data formats only, no schemas, no test fixtures. They depend
     on the listing and two settings only: a run after an edit takes them from the per-file cache."""
-    candidates = [path for path in project.files if config_format(path)]
+    candidates = [path for path in project.files if path.endswith(CONFIG_EXTENSIONS) and config_format(path)]
     cache = project.file_cache
     key = None
     if cache is not None and cache.path is not None:
