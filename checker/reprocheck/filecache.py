@@ -63,6 +63,9 @@ class FileCache:
         self.digests: dict[str, str] = {}  # rel -> digest of its content in this run
         self.stats: dict[str, list[int]] = {}  # rel -> the stat this run's digest belongs to (trusted ones only)
         self.new: dict[str, dict[str, Any]] = {}  # digest -> answers computed in this run
+        # rel -> its digest's answers (the very dict in `results`, which later answers extend in place): the
+        # rules ask about every file many times (130,000 questions on 10,000 files), each a lookup here.
+        self._answers_of: dict[str, dict[str, Any]] = {}
         # Results computed from several files (see `derived`): name -> [key, {path: digest}, value], in
         # entries.json, read on first use.
         self._kept: dict[str, list] | None = None
@@ -101,11 +104,14 @@ class FileCache:
     # -- answers ----------------------------------------------------------------------------------
     def get(self, rel: str, query: str) -> Any:
         """The kept answer of `query` for the file, or MISSING."""
-        digest = self.digest(rel)
-        if digest is None:
-            return MISSING
-        answers = self.results.get(digest)
-        return answers.get(query, MISSING) if answers is not None else MISSING
+        answers = self._answers_of.get(rel)
+        if answers is None:
+            digest = self.digest(rel)
+            answers = self.results.get(digest) if digest is not None else None
+            if answers is None:
+                return MISSING
+            self._answers_of[rel] = answers
+        return answers.get(query, MISSING)
 
     def put(self, rel: str, query: str, value: Any, content: Callable[[], bytes | None]) -> None:
         """Keep `value` for the file whose bytes this run read (`content()`; None: not kept, nothing is stored)."""
@@ -210,8 +216,9 @@ class FileCache:
             for rel, entry in index.items():
                 if isinstance(entry, list) and len(entry) == 6 and is_stat_entry(entry):
                     self.index[rel] = entry
+            name = queries.__getitem__
             for digest, answers in results.items():  # [query number, value, query number, value, ...]
-                self.results[digest] = {queries[answers[i]]: answers[i + 1] for i in range(0, len(answers), 2)}
+                self.results[digest] = dict(zip(map(name, answers[0::2]), answers[1::2], strict=True))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             self.index, self.results = {}, {}
 
@@ -287,7 +294,10 @@ class FileCache:
 
 
 def is_stat_entry(entry: list) -> bool:
-    return all(type(value) is int for value in entry[:5]) and isinstance(entry[5], str)
+    return set(map(type, entry[:5])) == INT_ONLY and isinstance(entry[5], str)
+
+
+INT_ONLY = {int}
 
 
 def lstat_or_none(full: str) -> os.stat_result | None:

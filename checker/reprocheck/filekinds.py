@@ -106,9 +106,12 @@ def is_shell_script(path: str) -> bool:
     return path.endswith((".sh", ".bash"))
 
 
+TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
 def is_test_path(path: str) -> bool:
-    segments = parts(path)
-    return any(s in {"tests", "test", "testing"} for s in segments[:-1]) or bool(TEST_FILE.match(segments[-1]))
+    folder, _, base = path.rpartition("/")
+    return bool(TEST_FILE.match(base)) or (bool(folder) and not TEST_DIRS.isdisjoint(folder.split("/")))
 
 
 def in_config_dir(path: str) -> bool:

@@ -339,3 +339,224 @@ def test_kept_import_sites_of_the_wrong_shape_are_a_miss(kept):
 
     assert revive_sites("a.py", kept) is None
     assert revive_sites("a.py", [["torch", 3, None, None]])[0].line == 3
+
+
+def test_module_names_are_kept_per_listing(make_repo, trusted_now, monkeypatch):
+    """The import names of every Python file depend on the listing only: an edit of a file's content takes them
+    from the cache, a new package folder computes them again."""
+    from reprocheck.facts import pycode
+
+    root = make_repo(many_modules(4))
+    age(root)
+    report(root)
+    computed: list[str] = []
+    original = pycode.module_names
+
+    def counting(path, packages):
+        computed.append(path)
+        return original(path, packages)
+
+    monkeypatch.setattr(pycode, "module_names", counting)
+    edited = root / "src" / "demo" / "helper_2.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+    computed.clear()
+    edited.write_text(edited.read_text() + "import pandas\n")
+    backdate(edited)
+    report(root)
+    assert computed == []
+    (root / "src" / "demo" / "sub").mkdir()
+    (root / "src" / "demo" / "sub" / "__init__.py").write_text("")
+    (root / "src" / "demo" / "sub" / "net.py").write_text("import torch\n")
+    backdate(root / "src" / "demo" / "sub" / "net.py")
+    backdate(root / "src" / "demo" / "sub" / "__init__.py")
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+    assert "src/demo/sub/net.py" in computed
+
+
+@pytest.mark.parametrize(
+    "names", [["a", "b.c", "x.y.z"], ["scripts.run", "run", "elsewhere.run"], [], ["demo.models.__init__"]]
+)
+def test_module_names_are_packed_and_unpacked_alike(names):
+    from reprocheck.facts.pycode import pack_names, unpack_names
+
+    for rel in ("a.py", "scripts/run.py", "src/demo/models/__init__.py", "x/y/z.py"):
+        assert unpack_names(rel, pack_names(rel, names)) == names
+
+
+@pytest.mark.parametrize("item", [None, "x", [1], [[0], []], [[None], []], [["a"], [99]], [[1.5], []]])
+def test_kept_module_names_of_the_wrong_shape_are_a_miss(make_repo, trusted_now, monkeypatch, item):
+    from reprocheck.facts import pycode
+
+    root = make_repo(many_modules(2))
+    age(root)
+    report(root)
+    original = FileCache.derived
+
+    def damaged(self, name, key, digest):
+        kept = original(self, name, key, digest)
+        return [item] * len(kept) if name == pycode.MODULE_NAMES and isinstance(kept, list) else kept
+
+    monkeypatch.setattr(FileCache, "derived", damaged)
+    edited = root / "src" / "demo" / "helper_1.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+
+
+@pytest.mark.parametrize("kept", [None, "x", [-1], [10**6], ["configs/train.yaml"], [0.5], {"a": 1}])
+def test_kept_config_paths_of_the_wrong_shape_are_a_miss(make_repo, trusted_now, monkeypatch, kept):
+    """The experiment configs of a listing are kept (as indexes of the candidate files); damage is a miss."""
+    from reprocheck.facts import configs
+
+    files = {**many_modules(2), "configs/train.yaml": "lr: 1e-3\n", "configs/eval.yaml": "seed: [\n"}
+    root = make_repo(files)
+    age(root)
+    report(root)
+    original = FileCache.derived
+
+    def damaged(self, name, key, digest):
+        value = original(self, name, key, digest)
+        return kept if name == configs.CONFIG_PATHS and value is not MISSING else value
+
+    monkeypatch.setattr(FileCache, "derived", damaged)
+    edited = root / "src" / "demo" / "helper_1.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    cached = report(root)["findings"]
+    assert cached == report(root, "--no-cache")["findings"]
+    assert {f["path"] for f in cached} >= {"configs/train.yaml", "configs/eval.yaml"}
+
+
+CONFIGS = {
+    **many_modules(2),
+    "configs/train.yaml": "lr: 1e-3\nepochs: 3\naugment: off\nepochs: 4\nbatch:\tsize\n",  # CFG004 traps
+    "configs/dated.yaml": "run: 2024-01-01\nlr: 0.1\n",  # a date: JSON cannot hold it, parsed on every run
+    "configs/paths.yaml": "data: /home/alice/datasets/train\nlr: 0.1\nseed: 1\n",  # CFG003
+    "configs/model/small.yaml": "# @package _global_\nlr: 0.1\n",  # partial: no CFG001
+    "configs/schema.yaml": "# yaml-language-server: $schema=../schemas/missing.json\nlr: 0.1\n",
+    "configs/broken.yaml": "lr: [\n",  # RPC002 on every run
+    "configs/keys.yaml": "1: one\ntrue: yes\nlr: 0.1\n",  # keys JSON would turn into strings
+    # Composition: the lines of `defaults:` entries and `_base_:` are kept too.
+    "configs/main.yaml": "lr: 0.1\ndefaults:\n  - model: small\n  - missing: nothing\n  - _self_\n",
+    "configs/over.yaml": "# an overlay\n_base_: ./paths.yaml\nlr: 0.2\n",
+}
+
+
+def test_yaml_configs_are_answered_from_the_cache_without_parsing(make_repo, trusted_now, monkeypatch):
+    """After an edit elsewhere, an experiment config whose data JSON holds exactly is neither read nor parsed:
+    its data, header, schema comment, YAML traps and user-path test are kept per file; the others parse."""
+    from reprocheck.facts import yamlfiles
+
+    root = make_repo(CONFIGS)
+    age(root)
+    expected = report(root, "--no-cache")["findings"]
+    assert {"CFG003", "CFG004", "RPC002"} <= {f["code"] for f in expected}
+    assert report(root)["findings"] == expected
+    parsed: list[str] = []
+    original = yamlfiles.parse_yaml
+
+    def counting(path, text):
+        parsed.append(path)
+        return original(path, text)
+
+    monkeypatch.setattr(yamlfiles, "parse_yaml", counting)
+    edited = root / "src" / "demo" / "helper_1.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+    parsed.clear()
+    edited.write_text(edited.read_text() + "import pandas\n")
+    backdate(edited)
+    cached = report(root)["findings"]
+    configs_parsed = sorted(p for p in parsed if p.startswith("configs/"))
+    # paths.yaml may hold a user path: CFG003 looks at its nodes.
+    assert configs_parsed == ["configs/broken.yaml", "configs/dated.yaml", "configs/keys.yaml", "configs/paths.yaml"]
+    assert [f for f in cached if f["path"].startswith("configs/")] == [
+        f for f in report(root, "--no-cache")["findings"] if f["path"].startswith("configs/")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("configs/train.yaml", "lr: 0.001\nepochs: 3\nseed: 1\n"),  # the traps fixed
+        ("configs/paths.yaml", "data: data/train\nlr: 0.1\nseed: 1\n"),  # the user path gone
+        ("configs/model/small.yaml", "lr: 0.1\n"),  # no header any more
+        ("configs/schema.yaml", "lr: 0.1\n"),  # no schema comment
+        ("configs/broken.yaml", "lr: 0.1\n"),  # repaired
+        ("configs/dated.yaml", "lr: [\n"),  # broken
+        ("configs/main.yaml", "defaults:\n  - model: small\n  - _self_\nlr: 0.1\n"),  # entries moved
+        ("configs/over.yaml", "lr: 0.2\n"),  # no include any more
+    ],
+)
+def test_an_edited_yaml_config_is_read_again(make_repo, trusted_now, path, content):
+    root = make_repo(CONFIGS)
+    age(root)
+    report(root)
+    (root / path).write_text(content)
+    backdate(root / path)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        None,
+        "x",
+        [{}, 1, None, {}],
+        [{}, True, None],
+        [{}, True, ["a"], {}],
+        [{}, True, [1, 2], {}],
+        [{}, "yes", None, {}],
+        [{}, True, None, {"defaults": ["3"]}],
+        [{}, True, None, {"other": 3}],
+        [{}, True, None, []],
+    ],
+)
+def test_kept_yaml_configs_of_the_wrong_shape_are_a_miss(make_repo, trusted_now, monkeypatch, kept):
+    from reprocheck.facts import configs
+
+    root = make_repo(CONFIGS)
+    age(root)
+    report(root)
+    original = FileCache.get
+
+    def damaged(self, rel, query):
+        value = original(self, rel, query)
+        return kept if query == configs.YAML_SUMMARY and value is not MISSING else value
+
+    monkeypatch.setattr(FileCache, "get", damaged)
+    edited = root / "src" / "demo" / "helper_1.py"
+    edited.write_text(edited.read_text() + "import scipy\n")
+    backdate(edited)
+    assert report(root)["findings"] == report(root, "--no-cache")["findings"]
+
+
+@pytest.mark.parametrize(
+    ("data", "same"),
+    [({"a": 1}, True), ({"a": 1.0}, True), ({"a": [True, None, "x"]}, True), ({1: "a"}, False), ([1], True)],
+)
+def test_json_keeps_yaml_data_only_exactly(data, same):
+    from reprocheck.facts.configs import same_types
+
+    copy = json.loads(json.dumps(data))
+    assert (copy == data and same_types(copy, data)) is same
+    assert not same_types(json.loads("[1]"), [1.0]) and not same_types(json.loads("[1]"), [True])
+
+
+def test_kept_lines_of_composition_are_the_parsed_ones():
+    from reprocheck.facts.configs import ConfigFile, KeptYamlConfig, known_lines
+    from reprocheck.facts.yamlfiles import parse_yaml
+
+    text = (
+        "# top\nlr: 0.1\n\ndefaults:\n  - model: small\n\n  - /db: pg\n  - _self_\n"
+        "_base_:\n  - a.yaml\n_BASE_: b.yaml\n"
+    )
+    parsed = parse_yaml("c.yaml", text)
+    fresh = ConfigFile("c.yaml", "yaml", parsed.data, text, parsed)
+    kept = KeptYamlConfig(None, "c.yaml", parsed.data, False, None, known_lines(fresh))
+    kept.yaml = None  # nothing to parse: every line asked must come from what was kept
+    for keys in [("defaults", 0), ("defaults", 1), ("defaults", 2), ("_base_",), ("_BASE_",)]:
+        assert kept.line_of(*keys) == fresh.line_of(*keys) > 1

@@ -51,9 +51,26 @@ CONFIGS = [
     "lr: 0.001\nepochs: 3\nseed: 7\n",
     "data: /home/bob/datasets\nseed: 1\n",
     "lr: [\n",
+    "defaults:\n  - model: small\n  - _self_\nlr: 1e-3\n",
+    "# @package _global_\nwidth: 32\n",
+    "_base_: ../train.yaml\nseed: 3\n",
 ]
-SETTINGS = ["", '\n[tool.reprocheck]\nignore = ["DEP004"]\n', '\n[tool.reprocheck]\nextend-select = ["ALL"]\n']
-NAMES = ["src/demo/a.py", "src/demo/b.py", "scripts/run.py", "src/demo/models/net.py", "notes.md"]
+# Where a config edit writes: the primary config, a Hydra group option it may compose, another top-level config.
+CONFIG_NAMES = ["configs/train.yaml", "configs/model/small.yaml", "configs/eval.yml"]
+SETTINGS = [
+    "",
+    '\n[tool.reprocheck]\nignore = ["DEP004"]\n',
+    '\n[tool.reprocheck]\nextend-select = ["ALL"]\n',
+    '\n[tool.reprocheck]\nconfig-paths = ["configs/*.yaml"]\n',  # fewer experiment configs
+]
+NAMES = [
+    "src/demo/a.py",
+    "src/demo/b.py",
+    "scripts/run.py",
+    "src/demo/models/net.py",
+    "src/demo/models/__init__.py",  # a new package: every module's import names change
+    "notes.md",
+]
 
 operations = st.one_of(
     st.tuples(st.just("write"), st.sampled_from(NAMES), st.sampled_from(SNIPPETS)),
@@ -62,7 +79,8 @@ operations = st.one_of(
     ),
     st.tuples(st.just("delete"), st.sampled_from([*NAMES, "src/demo/base.py"])),
     st.tuples(st.just("rename"), st.sampled_from(NAMES), st.sampled_from(NAMES)),
-    st.tuples(st.just("config"), st.sampled_from(CONFIGS)),
+    st.tuples(st.just("config"), st.sampled_from(CONFIGS), st.sampled_from(CONFIG_NAMES)),
+    st.tuples(st.just("rename"), st.sampled_from(CONFIG_NAMES), st.sampled_from(CONFIG_NAMES)),
     st.tuples(st.just("settings"), st.sampled_from(SETTINGS)),
     st.tuples(st.just("stage")),
     st.tuples(st.just("commit")),
@@ -92,8 +110,8 @@ def apply(root: Path, operation: tuple) -> list[Path]:
             return [target]
         return []
     if kind == "config":
-        write_files(root, {"configs/train.yaml": args[0]})
-        return [root / "configs/train.yaml"]
+        write_files(root, {args[1]: args[0]})
+        return [root / args[1]]
     if kind == "settings":
         write_files(root, {"pyproject.toml": BASE["pyproject.toml"] + args[0]})
         return [root / "pyproject.toml"]

@@ -25,9 +25,12 @@ reads (`@hydra.main(config_path=...)`), with a `# @package` header, with `_targe
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pathspec
@@ -47,6 +50,7 @@ DEFAULT_CONFIG_STEM = re.compile(r"(^|[_-])(default|defaults|base)([_-]|$)", re.
 INCLUDE_KEYS = ("_base_", "_BASE_")
 MAX_COMPOSED = 200  # files per composition (cycles and runaway trees are cut here)
 YAML_EXTENSIONS = (".yaml", ".yml")
+CONFIG_EXTENSIONS = (*YAML_EXTENSIONS, ".json", ".toml")  # what config_format accepts
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,13 @@ class ConfigFile:
     defaults: list[DefaultsEntry] = field(default_factory=list)
     has_defaults: bool = False
     package_header: bool = False
+    project: Any = field(default=None, repr=False, compare=False)  # for answers kept per file (`remembered`)
+
+    def remembered(self, query: str, compute):
+        """`compute(text)` (JSON data), kept between runs in the per-file cache (see Project.remembered)."""
+        if self.project is None or self.path not in self.project.file_set:
+            return compute(self.text)
+        return self.project.remembered(query, self.path, lambda: compute(self.text))
 
     def line_of(self, *keys: Any) -> int:
         """1-based line of a key path (best effort for JSON and TOML; 1 when unknown)."""
@@ -90,6 +101,140 @@ class ConfigFile:
             node = self.yaml.key_node(*keys) or self.yaml.node_at(*keys)
             return node.start_mark.column + 1 if node is not None else None
         return None
+
+    def schema_comment(self) -> tuple[str, int] | None:
+        """A YAML file's `# yaml-language-server: $schema=...` comment in its first lines: (value, line)."""
+        if self.format != "yaml":
+            return None
+        match = LANGUAGE_SERVER_SCHEMA.search("\n".join(self.text.splitlines()[:HEADER_LINES]))
+        return (match.group(1), self.text.count("\n", 0, match.start(1)) + 1) if match else None
+
+
+YAML_SUMMARY = "yaml-config 2"  # the per-file cache's query for what a YAML config says (see KeptYamlConfig)
+MAX_KEPT_DATA = 64 * 1024  # characters of JSON: larger configs are parsed on every run
+
+
+class KeptYamlConfig(ConfigFile):
+    """A YAML config answered from the per-file cache: its data (kept when JSON holds it exactly), `# @package`
+    header and schema comment come from there; its text and nodes are read only when asked for (a line number
+    of a finding, a rule that scans the nodes). The file's content is unchanged since it parsed (the cache is
+    keyed by content), so it parses now."""
+
+    def __init__(self, project, path: str, data: Any, package_header: bool, schema: tuple[str, int] | None, lines):
+        super().__init__(path, "yaml", data, package_header=package_header, project=project)
+        self._text: str | None = None
+        self._yaml: YamlFile | object | None = UNREAD
+        self._schema = schema
+        self._lines: dict[str, Any] = lines  # the lines composition asks for: see `known_lines`
+
+    def line_of(self, *keys: Any) -> int:
+        lines = self._lines
+        if len(keys) == 2 and keys[0] == "defaults" and type(keys[1]) is int and "defaults" in lines:
+            if 0 <= keys[1] < len(lines["defaults"]):
+                return lines["defaults"][keys[1]]
+        elif len(keys) == 1 and keys[0] in INCLUDE_KEYS and keys[0] in lines:
+            return lines[keys[0]]
+        return super().line_of(*keys)
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        if self._text is None:
+            read = self._yaml.text if isinstance(self._yaml, YamlFile) else None
+            self._text = read if read is not None else self.project.try_read_text(self.path, "YAML file") or ""
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
+
+    @property  # type: ignore[override]
+    def yaml(self) -> YamlFile | None:
+        if self._yaml is UNREAD:
+            self._yaml = load_yaml(self.project, self.path)
+        return self._yaml  # type: ignore[return-value]
+
+    @yaml.setter
+    def yaml(self, value: YamlFile | None) -> None:
+        self._yaml = value
+
+    def schema_comment(self) -> tuple[str, int] | None:
+        return self._schema
+
+    @classmethod
+    def from_cache(cls, project, path: str) -> KeptYamlConfig | None:
+        cache = project.file_cache
+        if cache is None or cache.path is None or path not in project.file_set:
+            return None
+        kept = cache.get(path, YAML_SUMMARY)
+        if type(kept) is not list or len(kept) != 4 or type(kept[1]) is not bool or not valid_lines(kept[3]):
+            return None
+        schema = kept[2]
+        if schema is not None:
+            if not (type(schema) is list and len(schema) == 2 and type(schema[0]) is str and type(schema[1]) is int):
+                return None
+            schema = (schema[0], schema[1])
+        return cls(project, path, kept[0], kept[1], schema, kept[3])
+
+    @staticmethod
+    def keep(project, config: ConfigFile) -> None:
+        """Keep what `config` (just parsed) says, when JSON holds its data exactly (no dates, sets, binary, keys
+        other than strings, NaN) and it is small."""
+        cache = project.file_cache
+        if cache is None or cache.path is None or config.path not in project.file_set:
+            return
+        try:
+            encoded = json.dumps(config.data, allow_nan=False, separators=(",", ":"))
+            copy = json.loads(encoded)
+            if len(encoded) > MAX_KEPT_DATA or copy != config.data or not same_types(copy, config.data):
+                return
+        except (TypeError, ValueError, RecursionError):
+            return
+        schema = config.schema_comment()
+        value = [copy, config.package_header, list(schema) if schema is not None else None, known_lines(config)]
+        cache.put(config.path, YAML_SUMMARY, value, partial(project.kept_bytes, config.path))
+
+
+UNREAD = object()
+
+
+def known_lines(config: ConfigFile) -> dict[str, Any]:
+    """The lines composition reads (each `defaults:` entry's, the `_base_:` key's), kept with a YAML config so
+    that resolving its composition needs no parse."""
+    data = config.data
+    lines: dict[str, Any] = {}
+    if isinstance(data, dict):
+        if isinstance(data.get("defaults"), list):
+            lines["defaults"] = [config.line_of("defaults", index) for index in range(len(data["defaults"]))]
+        for key in INCLUDE_KEYS:
+            if key in data:
+                lines[key] = config.line_of(key)
+    return lines
+
+
+def valid_lines(lines: Any) -> bool:
+    if type(lines) is not dict:
+        return False
+    for key, value in lines.items():
+        if key == "defaults":
+            if type(value) is not list or not all(type(line) is int for line in value):
+                return False
+        elif key not in INCLUDE_KEYS or type(value) is not int:
+            return False
+    return True
+
+
+def same_types(copy: Any, data: Any) -> bool:
+    """Whether `copy` (JSON decoded) has the very types of `data` throughout (equality takes 1 for 1.0 and True)."""
+    stack = [(copy, data)]
+    while stack:
+        left, right = stack.pop()
+        if type(left) is not type(right):
+            return False
+        if type(left) is dict:
+            stack.extend(zip(left.values(), right.values(), strict=True))
+        elif type(left) is list:
+            stack.extend(zip(left, right, strict=True))
+    return True
 
 
 def json_line_of(text: str, keys: tuple[Any, ...]) -> int:
@@ -127,12 +272,16 @@ def load_config(project, path: str) -> ConfigFile | None:
     """Parse one config file (None when it does not parse: RPC002 is recorded by the loader)."""
     kind = config_format(path)
     if kind == "yaml":
+        kept = KeptYamlConfig.from_cache(project, path)
+        if kept is not None:
+            return kept
         parsed = load_yaml(project, path)
         if parsed is None:
             return None
         config = ConfigFile(path, kind, parsed.data, parsed.text, parsed)
         head = "\n".join(parsed.text.splitlines()[:HEADER_LINES])
         config.package_header = bool(PACKAGE_HEADER.search(head))
+        KeptYamlConfig.keep(project, config)
     elif kind == "json":
         data = load_json(project, path)
         if data is None:
@@ -145,6 +294,7 @@ def load_config(project, path: str) -> ConfigFile | None:
         config = ConfigFile(path, kind, data, project.try_read_text(path, "TOML file") or "")
     else:
         return None
+    config.project = project
     return config
 
 
@@ -232,14 +382,31 @@ class ConfigSet:
 
 
 def config_paths(project, settings) -> list[str]:
-    """Experiment config files: `config-paths` globs, data formats only, no schemas, no test fixtures."""
+    """Experiment config files: `config-paths` globs, data formats only, no schemas, no test fixtures. They depend
+    on the listing and two settings only: a run after an edit takes them from the per-file cache."""
+    candidates = [path for path in project.files if path.endswith(CONFIG_EXTENSIONS) and config_format(path)]
+    cache = project.file_cache
+    key = None
+    if cache is not None and cache.path is not None:
+        digest = hashlib.blake2b(json.dumps([settings.config_paths, settings.fixture_dirs]).encode(), digest_size=16)
+        digest.update("\0".join(candidates).encode("utf-8", "surrogateescape"))
+        key = digest.hexdigest()
+        kept = cache.derived(CONFIG_PATHS, key, project.digest)
+        if isinstance(kept, list) and all(type(i) is int and 0 <= i < len(candidates) for i in kept):
+            return [candidates[i] for i in kept]
     spec = settings.config_spec
     fixtures = settings.fixture_spec
-    return [
-        path
-        for path in project.files
-        if config_format(path) and spec.match_file(path) and not is_schema_file(path) and not fixtures.match_file(path)
+    chosen = [
+        index
+        for index, path in enumerate(candidates)
+        if spec.match_file(path) and not is_schema_file(path) and not fixtures.match_file(path)
     ]
+    if key is not None:
+        cache.keep(CONFIG_PATHS, key, chosen, (), project.digest)
+    return [candidates[i] for i in chosen]
+
+
+CONFIG_PATHS = "experiment config paths"
 
 
 def code_config_paths(project, settings, config_programs) -> list[str]:
@@ -396,12 +563,9 @@ class SchemaRef:
 
 
 def schema_reference(config: ConfigFile, settings_schemas: dict[str, str]) -> SchemaRef | None:
-    if config.format == "yaml":
-        match = LANGUAGE_SERVER_SCHEMA.search("\n".join(config.text.splitlines()[:HEADER_LINES]))
-        if match:
-            return SchemaRef(
-                match.group(1), config.text.count("\n", 0, match.start(1)) + 1, "yaml-language-server comment"
-            )
+    comment = config.schema_comment()
+    if comment is not None:
+        return SchemaRef(comment[0], comment[1], "yaml-language-server comment")
     if isinstance(config.data, dict) and isinstance(config.data.get("$schema"), str):
         return SchemaRef(config.data["$schema"], config.line_of("$schema"), "$schema key")
     for glob, schema in settings_schemas.items():

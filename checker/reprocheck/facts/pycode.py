@@ -10,7 +10,9 @@ names (`np.random.seed` -> `numpy.random.seed`) through :meth:`PyModule.qualname
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
+import hashlib
 import os
 import posixpath
 import re
@@ -555,7 +557,76 @@ def _build_module(project, rel: str) -> PyModule:
 @fact
 def python_modules(project) -> dict[str, PyModule]:
     """Every Python file of the project (tests included), by path; nothing is read until asked."""
-    return {rel: python_module(project, rel) for rel in project.select(filekinds.is_python)}
+    paths = project.select(filekinds.is_python)
+    names = listing_names(project)
+
+    def build(project, rel: str) -> PyModule:
+        found = names[rel][0]
+        return PyModule(project, rel, found[0] if found else None, import_names=tuple(found))
+
+    return {rel: project.parsed("python", rel, build) for rel in paths}
+
+
+def listing_names(project) -> dict[str, list[list[str]]]:
+    """Each Python file's import names and namespace names (`module_names`, `namespace_names`): they depend on
+    the listing alone, so a run after an edit of a file's content takes them from the per-file cache's derived
+    results, under a key covering the Python files and the package folders. Computed once per run."""
+    return project.parsed("python-names", "", _listing_names)
+
+
+def _listing_names(project, _rel: str) -> dict[str, list[list[str]]]:
+    paths = project.select(filekinds.is_python)
+    packages = package_dirs(project)
+    cache = project.file_cache
+    key = None
+    if cache is not None and cache.path is not None:
+        digest = hashlib.blake2b(b"module names 1\0", digest_size=16)
+        digest.update("\0".join(paths).encode("utf-8", "surrogateescape"))
+        digest.update(b"\1" + "\0".join(sorted(packages)).encode("utf-8", "surrogateescape"))
+        key = digest.hexdigest()
+        kept = cache.derived(MODULE_NAMES, key, project.digest)
+        if isinstance(kept, list) and len(kept) == len(paths):
+            with contextlib.suppress(TypeError, ValueError, IndexError, KeyError):
+                return {
+                    rel: [unpack_names(rel, kept[i][0]), unpack_names(rel, kept[i][1])] for i, rel in enumerate(paths)
+                }
+    names = {rel: [module_names(rel, packages), namespace_names(rel, packages)] for rel in paths}
+    if key is not None:
+        packed = [[pack_names(rel, found), pack_names(rel, spaces)] for rel, (found, spaces) in names.items()]
+        cache.keep(MODULE_NAMES, key, packed, (), project.digest)
+    return names
+
+
+MODULE_NAMES = "python module names"
+
+
+def name_parts(rel: str) -> list[str]:
+    """The path's parts as a dotted name spells them (no `.py`, no final `__init__`)."""
+    parts = (rel[: -len(".py")] if rel.endswith(".py") else rel).split("/")
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def pack_names(rel: str, names: list[str]) -> list:
+    """Names kept compactly: a name made of the path's last k parts (nearly all) is kept as k."""
+    parts = name_parts(rel)
+    packed: list = []
+    for name in names:
+        count = name.count(".") + 1
+        packed.append(count if count <= len(parts) and ".".join(parts[-count:]) == name else name)
+    return packed
+
+
+def unpack_names(rel: str, packed: list) -> list[str]:
+    parts = name_parts(rel)
+    names = []
+    for item in packed:
+        if type(item) is int and 0 < item <= len(parts):
+            names.append(".".join(parts[-item:]))
+        elif type(item) is str:
+            names.append(item)
+        else:
+            raise ValueError("a damaged entry")
+    return names
 
 
 @fact
@@ -564,13 +635,15 @@ def module_index(project, python_modules) -> dict[str, list[str]]:
     the names under namespace folders)."""
     index: dict[str, list[str]] = {}
     alternatives: list[tuple[str, str]] = []
+    names_of = listing_names(project)
     packages = package_dirs(project)
     for rel, module in python_modules.items():
         names = module.import_names
         if names:
             index.setdefault(names[0], []).append(rel)
             alternatives.extend((name, rel) for name in names[1:])
-        alternatives.extend((name, rel) for name in namespace_names(rel, packages))
+        found = names_of[rel][1] if rel in names_of else namespace_names(rel, packages)
+        alternatives.extend((name, rel) for name in found)
     for name, rel in alternatives:
         paths = index.setdefault(name, [])
         if rel not in paths:

@@ -245,11 +245,16 @@ class SelfTests:
             for name in module.import_names if module is not None else ():
                 by_name.setdefault(name, []).append(entry.path)
         found: dict[str, str] = {}
+        if not by_name:
+            return found
+        # `from parent import name` may name an entry: the dotted names are built only under such a parent.
+        parents = {name[:i] for name in by_name for i, c in enumerate(name) if c == "."}
         for path, module in sorted(self.graph.modules.items()):
             if path in entry_paths or filekinds.is_test_path(path):
                 continue
             for item in module.imports:
-                for name in (item.module, *(f"{item.module}.{n}" for n in item.names)):
+                names = [f"{item.module}.{n}" for n in item.names] if item.module in parents else []
+                for name in (item.module, *names):
                     for target in by_name.get(name, ()):
                         if target not in found and self.graph.module_path(name, path) == target:
                             found[target] = path

@@ -8,7 +8,7 @@ import itertools
 import posixpath
 import re
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +19,7 @@ from reprocheck.facts.config_programs import option_adders
 from reprocheck.facts.configs import (
     ConfigFile,
     ConfigSet,
+    KeptYamlConfig,
     is_remote,
     load_schema,
     local_schema_path,
@@ -647,29 +648,44 @@ class YamlTrap(Rule):
             if not path.endswith((".yaml", ".yml")):
                 continue
             config = experiment_configs.files.get(path)
-            if config is None or config.yaml is None:
+            if config is None or (not isinstance(config, KeptYamlConfig) and config.yaml is None):
                 yield from self.tabs_in_unparsable(project, path)
                 continue
-            parsed = config.yaml
             omegaconf = path in experiment_configs.omegaconf
-            outcome = (
-                "OmegaConf (Hydra) refuses to load a mapping with a duplicate key"
-                if omegaconf
-                else "loaders keep the last one silently"
-            )
-            for duplicate in parsed.duplicates:
-                if duplicate.same_value and not omegaconf:
-                    continue  # the same value twice: the loader keeps what the author wrote either way
-                yield self.finding(
+            # What a file holds depends on its bytes and on the loader only: kept per file (an edit scans that
+            # file; the others' nodes are not even parsed).
+            query = f"yaml-traps {'omegaconf' if omegaconf else 'pyyaml'}"
+            found = project.remembered(query, path, partial(self.traps, path, config, omegaconf))
+            for message, line, column in found:
+                yield self.finding(message, path, line, column)
+
+    def traps(self, path: str, config: ConfigFile, omegaconf: bool) -> list[list]:
+        """[message, line, column] of each trap in the file."""
+        parsed = config.yaml
+        if parsed is None:
+            return []
+        found: list[Finding] = []
+        outcome = (
+            "OmegaConf (Hydra) refuses to load a mapping with a duplicate key"
+            if omegaconf
+            else "loaders keep the last one silently"
+        )
+        for duplicate in parsed.duplicates:
+            if duplicate.same_value and not omegaconf:
+                continue  # the same value twice: the loader keeps what the author wrote either way
+            found.append(
+                self.finding(
                     f"key `{duplicate.key}` appears twice in one mapping (lines {duplicate.first_line} and "
                     f"{duplicate.line}); {outcome}: remove one",
                     path,
                     duplicate.line,
                 )
-            block_lines: set[int] = set()
-            for node in parsed.nodes:
-                yield from self.scalars(path, node, block_lines, omegaconf)
-            yield from self.tabs(path, parsed.text, block_lines)
+            )
+        block_lines: set[int] = set()
+        for node in parsed.nodes:
+            found.extend(self.scalars(path, node, block_lines, omegaconf))
+        found.extend(self.tabs(path, parsed.text, block_lines))
+        return [[finding.message, finding.line, finding.column] for finding in found]
 
     def scalars(self, path: str, root: yaml.Node, block_lines: set[int], omegaconf: bool = False) -> Iterator:
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -856,7 +872,7 @@ class UserSpecificPath(Rule):
 
     def each_path(self, experiment_configs: ConfigSet, python_modules, notebook_modules, shell_commands):
         for path, config in experiment_configs.files.items():
-            if not may_hold_user_path(config.text):
+            if not config.remembered("user-path", may_hold_user_path):
                 continue
             if config.yaml is not None:
                 for node in config.yaml.nodes:
