@@ -300,8 +300,7 @@ class PyModule:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes and the like
                 if self.cell is not None:  # IPython runs top-level `await` in cells
-                    flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-                    return compile(text, self.path, "exec", flags=flags, dont_inherit=True)
+                    return cell_tree(text, self.path)
                 return ast.parse(text, filename=self.path)
         except SyntaxError as error:
             line = error.lineno
@@ -713,11 +712,18 @@ def without_leading_indent(lines: list[str]) -> list[str]:
     return [line[len(indent) :] for line in lines]
 
 
+def cell_tree(text: str, filename: str) -> ast.Module:
+    """The AST of a notebook cell (only parsed, never compiled to code: `PyCF_ONLY_AST`); IPython runs top-level
+    `await` in cells, so it is allowed."""
+    flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+    return compile(text, filename, "exec", flags=flags, dont_inherit=True)
+
+
 def parses(text: str) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(text, "<cell>", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+            cell_tree(text, "<cell>")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
