@@ -48,6 +48,32 @@ def test_cfg001_non_experiment_files_and_schemas_are_not_judged(make_repo):
     assert found(root, "CFG001") == []
 
 
+def test_cfg001_model_architecture_configs_are_not_experiment_configs(make_repo):
+    sgm = (
+        "model:\n  target: sgm.models.diffusion.DiffusionEngine\n  params:\n    scale_factor: 0.18215\n"
+        "    network_config:\n      target: sgm.modules.VideoUNet\n      params:\n        in_channels: 8\n"
+    )
+    ldm = "model:\n  base_learning_rate: 1.0e-04\n  target: ldm.models.LatentDiffusion\n  params:\n    timesteps: 1000\n"
+    root = make_repo(
+        {
+            "configs/svd.yaml": sgm,
+            "configs/v1-inference.yaml": ldm,
+            "configs/hydra_model.yaml": "model:\n  _target_: src.Net\n  hidden: 64\n",
+            # look-alikes that stay experiment configs: a data or lightning section, training keys in the model
+            "configs/train-ldm.yaml": ldm + "data:\n  target: main.DataModule\n  params:\n    batch_size: 4\n",
+            "configs/lightning.yaml": ldm + "lightning:\n  trainer:\n    benchmark: true\n",
+            "configs/model_lr.yaml": "model:\n  target: src.Net\n  lr: 0.1\n",
+            "configs/plain_model.yaml": "model:\n  hidden: 64\n  layers: 2\n",
+        }
+    )
+    assert found(root, "CFG001") == [
+        ("CFG001", "configs/lightning.yaml", 1),
+        ("CFG001", "configs/model_lr.yaml", 1),
+        ("CFG001", "configs/plain_model.yaml", 1),
+        ("CFG001", "configs/train-ldm.yaml", 1),
+    ]
+
+
 def test_cfg001_hydra_groups_are_judged_through_the_composing_config(make_repo):
     files = {
         "configs/train.yaml": """

@@ -195,7 +195,9 @@ class ConfigWithoutSeed(Rule):
     (`configs/model/resnet.yaml`, files with a `# @package` header, `_base_`/`_BASE_` includes, overlays of a
     `default.yaml` that code merges them onto) are judged through the configs that compose them, never alone.
     A config with no hyperparameter-like key at all (a label map, a logging or paths file) is not an
-    experiment config; `params.yaml` always is. A config run by a script that takes a config option and a
+    experiment config; `params.yaml` always is. Nor is a model-architecture config: one whose only section is
+    `model:` naming the class it builds (`model: {target: sgm.models.DiffusionEngine, params: ...}`, as
+    vendored sgm/ldm configs are) with no data, trainer, lightning or training section. A config run by a script that takes a config option and a
     seed option with a literal default (`--config` and `--seed`, default 23) has its seed on that command line
     and is not reported.
 
@@ -299,9 +301,37 @@ def placement(keys: tuple[str, ...]) -> str:
     return f"under `{'.'.join(keys[:-1])}` (as the other configs do)"
 
 
+# Keys naming the class a config section builds (`target:` in sgm/ldm/taming configs, Hydra's `_target_`,
+# Lightning CLI's `class_path`).
+BUILD_KEYS = frozenset({"target", "_target_", "class_path"})
+# Top-level keys an architecture config may hold next to `model` without becoming an experiment config.
+MODEL_MARKERS = frozenset({"model"})
+
+
+def is_architecture_config(data: Any) -> bool:
+    """A config that only describes a model to build (`model: {target: ..., params: ...}`, as vendored sgm/ldm
+    configs are): the only experiment-like key is `model`, and it names the class it builds. No data, trainer or
+    training section: no run is recorded in it, so it has no seed to keep."""
+    if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
+        return False
+    model = data["model"]
+    if not BUILD_KEYS & set(model):
+        return False
+    for key, value in data.items():
+        if not isinstance(key, str) or key.lower() in MODEL_MARKERS:
+            continue
+        if key.lower() in EXPERIMENT_KEYS or key.lower() in {"lightning", "trainer"}:
+            return False
+        if isinstance(value, dict) and any(isinstance(k, str) and k.lower() in EXPERIMENT_KEYS for k in value):
+            return False
+    return not any(isinstance(k, str) and k.lower() in EXPERIMENT_KEYS - MODEL_MARKERS for k in model)
+
+
 def is_experiment(path: str, config: ConfigFile, datas: list[Any]) -> bool:
     if filekinds.name(path) in ALWAYS_EXPERIMENT or config.has_defaults:
         return True
+    if len(datas) == 1 and is_architecture_config(datas[0]):
+        return False
     for data in datas:
         if not isinstance(data, dict):
             continue
