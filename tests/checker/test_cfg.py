@@ -53,7 +53,9 @@ def test_cfg001_model_architecture_configs_are_not_experiment_configs(make_repo)
         "model:\n  target: sgm.models.diffusion.DiffusionEngine\n  params:\n    scale_factor: 0.18215\n"
         "    network_config:\n      target: sgm.modules.VideoUNet\n      params:\n        in_channels: 8\n"
     )
-    ldm = "model:\n  base_learning_rate: 1.0e-04\n  target: ldm.models.LatentDiffusion\n  params:\n    timesteps: 1000\n"
+    ldm = (
+        "model:\n  base_learning_rate: 1.0e-04\n  target: ldm.models.LatentDiffusion\n  params:\n    timesteps: 1000\n"
+    )
     root = make_repo(
         {
             "configs/svd.yaml": sgm,
