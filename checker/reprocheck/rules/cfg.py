@@ -198,8 +198,8 @@ class ConfigWithoutSeed(Rule):
     experiment config; `params.yaml` always is. Nor is a model-architecture config: one whose only section is
     `model:` naming the class it builds (`model: {target: sgm.models.DiffusionEngine, params: ...}`, as
     vendored sgm/ldm configs are) with no data, trainer, lightning or training section. A config run by a
-    script that takes a config option and a seed option with a literal default (`--config` and `--seed`, default 23) has its seed on that command line
-    and is not reported.
+    script that takes a config option and a seed option with a literal default (`--config` and `--seed`,
+    default 23) has its seed on that command line and is not reported.
 
     The suggested key follows the repository's own convention: the key path its other configs seed with
     (`train.seed`), else `SEED` in an upper-case (yacs, detectron2) config, `seed_everything` in a Lightning CLI
