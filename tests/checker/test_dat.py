@@ -1144,6 +1144,27 @@ USER_SUPPLIED = {
         def serve(model_name: str):
             return AutoModel.from_pretrained(model_name)
         """,
+    "constructor.py": """
+        import argparse
+        from torch import nn
+        from transformers import AutoModel
+
+        class Embedder(nn.Module):
+            def __init__(self, model_name_or_path: str, pooling="mean"):
+                super().__init__()
+                self.backbone = AutoModel.from_pretrained(model_name_or_path, trust_remote_code=True)
+
+        def backbone(args):
+            return Embedder(model_name_or_path=args.model_name_or_path)
+
+        def positional(args):
+            return Embedder(args.model_name_or_path, "max")
+
+        if __name__ == "__main__":
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--model_name_or_path", type=str, default=None)
+            backbone(parser.parse_args())
+        """,
 }
 
 
@@ -1191,6 +1212,45 @@ def test_dat005_literal_defaults_of_run_time_inputs_are_reported_naming_the_defa
     assert "the model named by `args.model` (default bert-base-uncased)" in found[("option_default.py", 8)]
     assert "the adapter named by `lora_weights` (default org/alpaca-lora)" in found[("fire_default.py", 7)]
     assert "the model named by `name` (default gpt2)" in found[("env_default.py", 5)]
+
+
+def test_dat005_constructor_called_with_a_literal_id_is_reported(make_repo):
+    root = make_repo(
+        {
+            "embed.py": """
+            from transformers import AutoModel
+
+            class Embedder:
+                def __init__(self, name):
+                    self.backbone = AutoModel.from_pretrained(name)
+
+            model = Embedder("bert-base-uncased")
+            """,
+        }
+    )
+    (found,) = of(root, "DAT005")
+    assert found["line"] == 5 and "bert-base-uncased" in found["message"]
+
+
+def test_dat005_a_folder_metaflow_unpacked_is_local(make_repo):
+    root = make_repo(
+        {
+            "flow.py": """
+            from metaflow import FlowSpec, current, model, step
+            from transformers import AutoModel, AutoTokenizer
+
+            class Infer(FlowSpec):
+                @model(load=[("llama_model", "./llama_model_dir")])
+                @step
+                def infer(self):
+                    tokenizer = AutoTokenizer.from_pretrained(current.model.loaded["llama_model"])
+                    again = AutoModel.from_pretrained(current.checkpoint.directory)
+                    other = AutoModel.from_pretrained(current.card["name"])
+            """,
+        }
+    )
+    (found,) = of(root, "DAT005")
+    assert found["line"] == 10  # a card's value is no unpacked folder
 
 
 def test_dat005_look_alikes_of_run_time_inputs_still_report(make_repo):

@@ -887,10 +887,14 @@ def callers_origin(name: str, module, scope: Scope, module_scope: Scope, inputs:
     owner = scope.owner
     if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) or f"{owner.name}()" in seen:
         return None
-    calls = inputs.callers.get(owner.name, [])
+    called = owner.name
+    positional = [a.arg for a in [*owner.args.posonlyargs, *owner.args.args]]
+    if owner.name == "__init__":  # a constructor: the calls of its class (`Model(name=args.model)`), after self
+        called = constructed_class(module, owner)
+        positional = positional[1:]
+    calls = inputs.callers.get(called, []) if called else []
     if not calls:
         return None
-    positional = [a.arg for a in [*owner.args.posonlyargs, *owner.args.args]]
     index = positional.index(name) if name in positional else None
     found = []
     for call, caller in calls:
@@ -906,6 +910,15 @@ def callers_origin(name: str, module, scope: Scope, module_scope: Scope, inputs:
         found.append(traced if traced is not None and not traced.default else None)
     result = combined(found)
     return Origin(default=result.default, called_with=True) if result is not None and result.default else result
+
+
+def constructed_class(module, init: ast.AST) -> str | None:
+    """The name of the top-level class whose `__init__` is `init`."""
+    tree = module.tree
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.ClassDef) and any(item is init for item in node.body):
+            return node.name
+    return None
 
 
 def parameter_origin(name: ast.Name, scope: Scope, inputs: RunTimeInputs) -> Origin | None:
@@ -1261,6 +1274,15 @@ def checked_by_callers(all_scopes) -> frozenset[str]:
 def checked_helper(scope: Scope, url: ast.expr | None, helpers_checked: frozenset[str]) -> bool:
     """A helper that downloads the URL it is given, called from a function that verifies the file."""
     return isinstance(url, ast.Name) and url.id in scope.parameters and scope.function in helpers_checked
+
+
+def from_local_store(module, node: ast.expr | None) -> bool:
+    """A path a workflow framework hands over after unpacking a stored model (Metaflow's
+    `current.model.loaded["name"]`, `current.checkpoint.directory`): a local folder, not a hub id."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    name = module.qualname(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+    return name is not None and name.startswith(table.LOCAL_STORE_PATHS)
 
 
 NOT_WEIGHTS = re.compile(r"Tokenizer|Processor|Config|FeatureExtractor", re.IGNORECASE)
@@ -1733,6 +1755,8 @@ class UnpinnedRemoteArtifact(Rule):
                     message = self.problem(loader, call, scope, module_scope, project, helpers_checked, origin_of)
                     if message and self.set_locally(loader, call, project, values):
                         continue  # `cfg["backbone"]` whose every value in the file is a local folder
+                    if message and loader.kind == "hub" and from_local_store(module, argument(call, loader.target)):
+                        continue  # `current.model.loaded["llm"]`: the folder Metaflow unpacked the model into
                     if message and loader.kind == "hub" and weights_replaced(call, scope):
                         continue  # `load_state_dict(torch.load(ckpt))` next: the hub's weights are not used
                     if message and loader.kind not in ("hub", "torch-hub") and path_or_url(module, call, loader):
