@@ -112,7 +112,7 @@ def test_dat002_fixtures_and_lfs_pointers_are_fine(make_repo):
 
 
 def test_dat002_custom_fixture_dirs(make_repo):
-    files = {"pyproject.toml": '[tool.reprocheck]\nfixture-dirs = ["examples/"]\n', "examples/iris.csv": "a\n"}
+    files = {"pyproject.toml": '[tool.reprocheck]\nfixture-dirs = ["samples/"]\n', "samples/iris.csv": "a\n"}
     assert of(make_repo(files), "DAT002") == []
     files["pyproject.toml"] = '[tool.reprocheck]\nfixture-dirs = ["other/"]\n'
     assert len(of(make_repo(files), "DAT002")) == 1
@@ -154,6 +154,43 @@ def test_dat002_dvclive_logs_stay_in_git(make_repo):
         }
     )
     assert [f["path"] for f in of(root, "DAT002")] == ["dvclive/model.pt", "dvclive_data/train.csv"]
+
+
+def test_illustrations_example_inputs_and_page_indexes_are_not_data(make_repo):
+    big = os.urandom(2 * MIB)
+    lessons = (
+        "lesson,name,page_name,video\n1,Intro,01-intro.md,https://youtu.be/a\n2,Setup,02-setup.md,https://youtu.be/b\n"
+    )
+    root = make_repo(
+        {
+            # a write-up folder of a few figures, a GAN's sample sheet
+            "sealions/3190.png": big,
+            "sealions/361-580.png": big,
+            "sealions/notes.md": "# notes\n",
+            "gandogs/samples/samples_mode8.jpg": big,
+            "gandogs/train.py": "import torch\n",
+            # inputs of the documented examples
+            "examples/data/blogData_train.csv.gz": big,
+            "examples/advanced/svgp_elevators.pt": b"PK\x03\x04",
+            # a course's lesson list naming the pages next to it
+            "03-classification/meta.csv": lessons,
+            "03-classification/01-intro.md": "# intro\n",
+            "03-classification/02-setup.md": "# setup\n",
+            # look-alikes that stay reported: images of a data folder or beside code, a big file under examples,
+            # a table whose rows name no page of its folder
+            "data/images/cat.png": big,
+            "analysis/plot.png": big,
+            "analysis/make_plot.py": "import matplotlib\n",
+            "examples/data/huge.bin": os.urandom(5 * MIB),
+            "04-regression/meta.csv": "id,name,url\n1,a,https://x.org/a.md\n2,b,https://x.org/b.md\n",
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT001")] == [
+        "analysis/plot.png",
+        "data/images/cat.png",
+        "examples/data/huge.bin",
+    ]
+    assert [f["path"] for f in of(root, "DAT002")] == ["04-regression/meta.csv"]
 
 
 # -- DAT003 ----------------------------------------------------------------------------------------

@@ -127,7 +127,9 @@ class LargeFile(Rule):
     package data (a file inside a Python package that `package_data`, `[tool.setuptools.package-data]`,
     `setup.cfg` or MANIFEST.in declares, or that a module beside it names), files that the docs, code or
     notebooks fetch by their raw GitHub URL, documents (slides, papers, posters: a PDF or presentation in a
-    `slides/`, `paper/` or `docs/` folder, or named so, outside a data folder), and notebooks below the limit
+    `slides/`, `paper/` or `docs/` folder, or named so, outside a data folder), illustrations (images in a folder
+    outside a data folder that holds only a few images and write-ups, none of them shown by the docs), inputs of
+    the documented examples (files of at most 4 MiB under an `examples/` folder), and notebooks below the limit
     once their outputs are stripped (NB001's business) belong in git and are not reported.
 
     ## Why it matters
@@ -201,7 +203,9 @@ class ArtifactInGit(Rule):
     definitions (a `.csv` or `.tsv` of at most 1 MiB in a folder such as `folds/`, `splits/` or `cv_folds/`, or
     named for a split or fold such as `fold_3.csv`, `train_ids.csv` or `list_valid0.csv`, whose rows each hold one
     id or path, or an id and its fold number or split name, with an optional `id,fold` header: committing them is
-    what makes the split reproducible; a table with measurements, text or other columns is data), DVC
+    what makes the split reproducible; a table with measurements, text or other columns is data), inputs of the
+    documented examples (files of at most 4 MiB under an `examples/` folder), page indexes (a course's `meta.csv`
+    whose rows name the pages of its folder, read by a site generator), DVC
     stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
     `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep. Nor in the template of a generated project
     (`{{ cookiecutter.repo_name }}/data/iris.csv`: sample data that a starter ships; the `template` role).
