@@ -170,7 +170,8 @@ def documents_python_pin(project, documented_commands, anchor: str) -> bool:
 # python3.6", "Tested with Python 3.10"; ranges ("Python 3.8+", ">= 3.8", "3.8 or later") are no pin.
 STATED_PYTHON = re.compile(
     r"\b(?:install|use|using|requires?|runtime|environment|tested (?:on|with)|built with|developed (?:on|with))\b"
-    r"[^.\n]{0,40}?\bpython\s?(3\.\d{1,2})(?:\.\d+)?(?![\d.]*\s*(?:\+|or (?:later|higher|above|newer)|and (?:above|up)))",
+    r"[^.\n]{0,40}?\bpython\s?(3\.\d{1,2})(?:\.\d+)?"
+    r"(?![\d.]*\s*(?:\+|or (?:later|higher|above|newer)|and (?:above|up)))",
     re.IGNORECASE,
 )
 PYTHON_RANGE = re.compile(r"(?:>=?|~=|\^)\s*3\.\d|python\s?3\.\d+\s*\+", re.IGNORECASE)
