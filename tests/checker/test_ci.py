@@ -731,8 +731,8 @@ def test_ci003_the_readme_clone_command_names_the_owner(make_repo):
 
 
 def test_ci003_actions_that_make_no_result_are_not_judged(make_repo):
-    """Credential set-up, release-tag readers and PATH locators make nothing a result depends on; the other
-    third-party actions of the same job are still reported."""
+    """Release-tag readers and PATH locators make nothing a result depends on; the other third-party actions of
+    the same job are still reported, credential actions included (a moved tag would receive the secrets)."""
     steps = (
         "      - uses: aws-actions/configure-aws-credentials@v4\n"
         "      - uses: microsoft/setup-msbuild@v1\n"
@@ -741,7 +741,11 @@ def test_ci003_actions_that_make_no_result_are_not_judged(make_repo):
         "      - uses: iterative/setup-cml@v2\n"
         "      - uses: conda-incubator/setup-miniconda@v3\n"
     )
-    assert [line for _, line, _ in found(make_repo, {".github/workflows/ci.yml": workflow(steps)}, "CI003")] == [11, 12]
+    assert [line for _, line, _ in found(make_repo, {".github/workflows/ci.yml": workflow(steps)}, "CI003")] == [
+        7,
+        11,
+        12,
+    ]
 
 
 def test_ci003_runner_of_jobs_testing_moving_dependencies_on_purpose(make_repo):
@@ -762,8 +766,8 @@ def test_ci003_runner_of_jobs_testing_moving_dependencies_on_purpose(make_repo):
         ]
     )
     (finding,) = findings(make_repo({".github/workflows/ci.yml": text}), select="CI003")
-    assert finding["line"] == 24 and [r["line"] for r in finding["related"]] == [28]
-    assert finding["message"].startswith("runs-on: ubuntu-latest (2 places in this workflow)")
+    assert finding["line"] == 14 and [r["line"] for r in finding["related"]] == [24, 28]
+    assert finding["message"].startswith("runs-on: ubuntu-latest (3 places in this workflow)")
 
 
 # -- CI004 --------------------------------------------------------------------------------------------------------

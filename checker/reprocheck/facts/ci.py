@@ -121,8 +121,8 @@ class CiConfig:
     yaml: YamlFile | None = field(default=None, repr=False)
     # workflow_dispatch / workflow_call inputs and composite-action inputs: name -> declared type ("string"...)
     inputs: dict[str, str] = field(default_factory=dict)
-    # jobs that test moving dependencies on purpose (CI003 leaves their runner alone): allowed to fail, named
-    # bleeding-edge/nightly/pre-release/latest, or installing pre-releases (`--pre`, a nightly index)
+    # jobs that test moving dependencies on purpose (CI003 leaves their runner alone): allowed to fail, or named
+    # bleeding-edge/nightly/pre-release/latest
     canary_jobs: set[str] = field(default_factory=set)
 
 
@@ -335,19 +335,9 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
         folder = folder or default_folder
         _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell, folder)
         title = f"{job_name} {text(child(job, 'name')) or ''}"
-        if fails or jobs_table.CANARY_NAME.search(title) or installs_pre_releases(config, job_name):
+        if fails or jobs_table.CANARY_NAME.search(title):
             config.canary_jobs.add(job_name)
     return config
-
-
-def installs_pre_releases(config: CiConfig, job: str) -> bool:
-    """Whether a job's scripts (or the variables they read) install pre-releases or nightly builds."""
-    for step in config.run_steps:
-        if step.job == job and any(
-            jobs_table.PRE_RELEASE_INSTALL.search(text) for text in (step.script, *step.env.values())
-        ):
-            return True
-    return False
 
 
 def working_directory(value: str | None) -> str:

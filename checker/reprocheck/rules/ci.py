@@ -465,10 +465,10 @@ class MutableCiEnvironment(Rule):
     `dvc pull`, `dvc plots diff`, `cml comment create`), only install tools to merge, label, comment or publish
     what another job built (git, gh, PyGithub, twine) or only build container images (whose content is the
     Dockerfile's) are not judged; a job named `test` whose steps only check links is no test job.
-    Actions that make nothing a result depends on (credential set-up such as
-    `aws-actions/configure-aws-credentials`, `microsoft/setup-msbuild`, which puts the runner's MSBuild on PATH,
-    release-tag readers) are not judged, nor the runner of a job that tests moving dependencies on purpose (allowed
-    to fail, named bleeding-edge, nightly, pre-release or latest, or installing `--pre`/nightly builds).
+    Actions that make nothing a result depends on (`microsoft/setup-msbuild`, which puts the runner's MSBuild on
+    PATH, release-tag readers) are not judged (credential actions are: a moved tag would receive the secrets), nor
+    the runner of a job that tests moving dependencies on purpose (allowed to fail, or named bleeding-edge, nightly,
+    pre-release or latest).
     Local actions (`./.github/actions/x`)
     are fine, and so are the project's own actions (an owner that `[project.urls]`, the `origin` remote or the
     README's `git clone https://github.com/owner/...` names as the project's home, its `owner/.github` reusable
@@ -524,7 +524,7 @@ class MutableCiEnvironment(Rule):
         for use in config.uses:
             message = action_problem(use.uses, owners)
             if not message or surfaces_results(use.action) or use.action.lower() in ci_jobs.NO_RESULT_ACTIONS:
-                continue  # pinned; or it reads the reports earlier steps wrote, or hands over credentials
+                continue  # pinned; or it reads the reports earlier steps wrote, or makes nothing
             if shapes_results(config, use.job, tool_files):
                 messages.setdefault(use.uses, message)
                 found = lines.setdefault(use.uses, [])

@@ -89,19 +89,16 @@ RESULT_SURFACING_ACTIONS = frozenset(
         "irongut/codecoveragesummary", "test-summary/action",
     }
 )  # fmt: skip
-# CI003: actions that make nothing a result depends on: they hand the job credentials, read a release tag, or put
-# a tool the runner already has on PATH. Their pins are not judged.
+# CI003: actions that make nothing a result depends on: they read a release tag, or put a tool the runner already
+# has on PATH. Their pins are not judged. (Credential actions are judged: a moved tag would receive the secrets.)
 NO_RESULT_ACTIONS = frozenset(
     {
-        "aws-actions/configure-aws-credentials", "google-github-actions/auth", "azure/login", "docker/login-action",
-        "aws-actions/amazon-ecr-login", "microsoft/setup-msbuild", "pozetroninc/github-action-get-latest-release",
-        "oprypin/find-latest-tag", "actions-ecosystem/action-get-latest-tag", "webfactory/ssh-agent",
+        "microsoft/setup-msbuild", "pozetroninc/github-action-get-latest-release", "oprypin/find-latest-tag",
+        "actions-ecosystem/action-get-latest-tag",
     }
 )  # fmt: skip
-# Jobs that test moving dependencies on purpose (a runner pin defeats their point): by their name, or by what they
-# install (`pip install --pre`, a nightly wheel index).
-CANARY_NAME = re.compile(r"bleeding|nightly|pre-?release|canary|upstream|(?<![\w-])latest\b", re.IGNORECASE)
-PRE_RELEASE_INSTALL = re.compile(r"(?:^|\s)--pre(?:\s|$)|/nightly\b")
+# Jobs that test moving dependencies on purpose (a runner pin defeats their point), by their name.
+CANARY_NAME = re.compile(r"bleeding|nightly|pre-?release|canary|(?<![\w-])latest\b", re.IGNORECASE)
 # Set-up actions for the tools that fetch results and render them (CML reports): no environment of the project.
 REPORT_ACTIONS = frozenset({"iterative/setup-cml", "iterative/setup-dvc"})
 # CI003 judges the runner of a job that does one of these; a job that only sets up a toolchain ("setup") too,
