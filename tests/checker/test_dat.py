@@ -181,16 +181,18 @@ def test_illustrations_example_inputs_and_page_indexes_are_not_data(make_repo):
             "data/images/cat.png": big,
             "analysis/plot.png": big,
             "analysis/make_plot.py": "import matplotlib\n",
-            "examples/data/huge.bin": os.urandom(5 * MIB),
+            "examples/data/huge.csv.gz": os.urandom(5 * MIB),
+            "examples/weights/model.bin": big,
             "04-regression/meta.csv": "id,name,url\n1,a,https://x.org/a.md\n2,b,https://x.org/b.md\n",
         }
     )
     assert [f["path"] for f in of(root, "DAT001")] == [
         "analysis/plot.png",
         "data/images/cat.png",
-        "examples/data/huge.bin",
+        "examples/data/huge.csv.gz",
+        "examples/weights/model.bin",
     ]
-    assert [f["path"] for f in of(root, "DAT002")] == ["04-regression/meta.csv"]
+    assert [f["path"] for f in of(root, "DAT002")] == ["04-regression/meta.csv", "examples/data/huge.csv.gz"]
 
 
 # -- DAT003 ----------------------------------------------------------------------------------------

@@ -640,3 +640,31 @@ def test_a_notebook_that_renders_pages_with_jinja2_is_site_tooling(make_repo):
     assert found["generate-pages.ipynb"]["severity"] == "info"
     assert "renders pages from jinja2 templates" in found["generate-pages.ipynb"]["message"]
     assert found["report.ipynb"]["severity"] == "warning"  # it imports a library that runs a model
+
+
+def test_site_tooling_notebooks_are_no_result_to_restart(make_repo):
+    """Without a strip policy, a page generator's kept outputs and run order bear on no result: NB001 and NB002
+    say nothing; a notebook that also imports an ML library is still reported."""
+
+    def out_of_order(*sources: str) -> str:
+        cells = [
+            {
+                "cell_type": "code",
+                "execution_count": count,
+                "metadata": {},
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": ["42\n"]}],
+                "source": [source],
+            }
+            for count, source in zip((12, 3, 13), sources, strict=False)
+        ]
+        return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+    pages = out_of_order(
+        "import pandas as pd\nfrom jinja2 import Template\n",
+        "df = pd.read_csv('meta.csv')\n",
+        "for row in df.itertuples():\n    print(Template('{{ n }}').render(n=row.name))\n",
+    )
+    trains = out_of_order("import jinja2\nimport torch\n", "model = torch.nn.Linear(2, 2)\n", "print(model)\n")
+    root = make_repo({"generate-pages.ipynb": pages, "report.ipynb": trains, "requirements.txt": "torch\n"})
+    found = findings(root, select="NB001,NB002")
+    assert sorted({f["path"] for f in found}) == ["report.ipynb"]

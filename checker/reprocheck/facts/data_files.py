@@ -119,10 +119,15 @@ class DataFilePurposes:
         return all(posixpath.splitext(f)[1].lower() in table.ILLUSTRATION_COMPANIONS for f in siblings)
 
     def is_example_input(self, rel: str) -> bool:
-        """A small file under an `examples/` folder (`examples/data/blogData_train.csv.gz`): what the
-        documentation's examples read from a clone; moving it out of git would break them."""
+        """A small table, array or model file under an `examples/` folder (`examples/data/blogData_train.csv.gz`):
+        what the documentation's examples read from a clone; moving it out of git would break them."""
         folders = {f.lower() for f in rel.split("/")[:-1]}
         if not folders & table.EXAMPLE_DIRS:
+            return False
+        name = posixpath.basename(rel).lower()
+        for compression in table.EXAMPLE_COMPRESSION:
+            name = name.removesuffix(compression)
+        if posixpath.splitext(name)[1] not in table.EXAMPLE_SUFFIXES:
             return False
         try:
             return os.path.getsize(self.project.abspath(rel)) <= table.EXAMPLE_MAX_BYTES

@@ -129,8 +129,9 @@ class LargeFile(Rule):
     notebooks fetch by their raw GitHub URL, documents (slides, papers, posters: a PDF or presentation in a
     `slides/`, `paper/` or `docs/` folder, or named so, outside a data folder), illustrations (images in a folder
     outside a data folder that holds only a few images and write-ups, none of them shown by the docs), inputs of
-    the documented examples (files of at most 4 MiB under an `examples/` folder), and notebooks below the limit
-    once their outputs are stripped (NB001's business) belong in git and are not reported.
+    the documented examples (tables, arrays and model files of at most 4 MiB under an `examples/` folder), and
+    notebooks below the limit once their outputs are stripped (NB001's business) belong in git and are not
+    reported.
 
     ## Why it matters
     Large blobs stay in the history forever: every clone downloads them, CI slows down, and hosting limits
@@ -204,8 +205,8 @@ class ArtifactInGit(Rule):
     named for a split or fold such as `fold_3.csv`, `train_ids.csv` or `list_valid0.csv`, whose rows each hold one
     id or path, or an id and its fold number or split name, with an optional `id,fold` header: committing them is
     what makes the split reproducible; a table with measurements, text or other columns is data), inputs of the
-    documented examples (files of at most 4 MiB under an `examples/` folder), page indexes (a course's `meta.csv`
-    whose rows name the pages of its folder, read by a site generator), DVC
+    documented examples (tables, arrays and model files of at most 4 MiB under an `examples/` folder), page
+    indexes (a course's `meta.csv` whose rows name the pages of its folder, read by a site generator), DVC
     stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
     `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep. Nor in the template of a generated project
     (`{{ cookiecutter.repo_name }}/data/iris.csv`: sample data that a starter ships; the `template` role).
