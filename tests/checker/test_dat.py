@@ -553,6 +553,38 @@ def test_dat005_in_notebook_cells(make_repo):
     assert "load_dataset('squad')" in text.splitlines()[found["json_line"] - 1]
 
 
+def cells_notebook(*sources: str) -> str:
+    cells = [
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": [source]}
+        for source in sources
+    ]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+def test_dat005_one_url_downloaded_alike_in_notebooks_of_a_folder_is_one_finding(make_repo):
+    adult = 'url = "https://archive.ics.uci.edu/ml/adult/adult.data"\nout = "data/census.csv"\n'
+    download = "import wget\nwget.download(url, out)\n"
+    covtype = 'url = "https://archive.ics.uci.edu/ml/covtype/covtype.data.gz"\nout = "data/forest.gz"\n'
+    root = make_repo(
+        {
+            "census_example.ipynb": cells_notebook(adult, download),
+            "pretraining_example.ipynb": cells_notebook(adult, download),
+            "customizing_example.ipynb": cells_notebook(adult, download),
+            # look-alikes that keep their own finding: another URL, the same URL in another folder
+            "forest_example.ipynb": cells_notebook(covtype, download),
+            "other/census.ipynb": cells_notebook(adult, download),
+        }
+    )
+    found = {f["path"]: f for f in of(root, "DAT005")}
+    assert sorted(found) == ["census_example.ipynb", "forest_example.ipynb", "other/census.ipynb"]
+    first = found["census_example.ipynb"]
+    assert [r["path"] for r in first["related"]] == ["customizing_example.ipynb", "pretraining_example.ipynb"]
+    assert (
+        "the same download of https://archive.ics.uci.edu/ml/adult/adult.data in 2 other notebooks" in first["message"]
+    )
+    assert "related" not in found["forest_example.ipynb"] or not found["forest_example.ipynb"]["related"]
+
+
 CELL_LOADS = """from transformers import AutoConfig, AutoModel, AutoTokenizer
 
 def create_backbone(cfg):

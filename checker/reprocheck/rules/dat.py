@@ -1448,6 +1448,19 @@ def hub_entry_modules(python_modules, module_index) -> frozenset[str]:
     return frozenset({"hubconf.py", *(path for name in names for path in module_index.get(name, []))})
 
 
+def notebook_url(notebook, call: ast.Call) -> str | None:
+    """The one URL a download call's first argument names: a literal, or a name that the notebook's cells bind
+    to one literal URL (`url = "https://..."` in another cell). None otherwise."""
+    target = call.args[0] if call.args else None
+    if isinstance(target, ast.Constant) and isinstance(target.value, str) and "://" in target.value:
+        return target.value
+    if notebook is None or not isinstance(target, ast.Name):
+        return None
+    binding = re.compile(rf"^\s*{re.escape(target.id)}\s*=\s*[\"']([^\"'\n]+)[\"']\s*(?:#.*)?$", re.MULTILINE)
+    values = {value for cell in notebook.code_cells for value in binding.findall(cell.source)}
+    return next(iter(values)) if len(values) == 1 and "://" in next(iter(values)) else None
+
+
 def quick_start_note(finding, notebook, project):
     """Info in a Colab-style demo that clones another repository before the load: the notebook sets up someone
     else's code on a fresh machine to show it (NB003 treats such notebooks as quick-starts too)."""
@@ -1609,7 +1622,10 @@ class UnpinnedRemoteArtifact(Rule):
     tokenizer in another from the same `model_type`; the same `dummy_weights or model_name` loaded in each branch
     of an `if`/`elif` on the architecture), or in the methods of one class (a `prepare_data` that pre-downloads
     `self.dataset_name` and a `setup` that loads it), are reported once, at the first, with the others as related
-    locations.
+    locations. So is one URL downloaded the same way in several notebooks of one folder (each example notebook
+    fetching the same dataset). A constructor's parameter is followed to the calls of its class
+    (`Embedder(args.model_name_or_path)`), and a folder Metaflow unpacked a stored model into
+    (`current.model.loaded["llm"]`) is local.
 
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
@@ -1680,6 +1696,8 @@ class UnpinnedRemoteArtifact(Rule):
                     )
                 yield finding
         cell_findings = []
+        # downloads of one URL the same way in notebooks of one folder: (folder, message, url) -> findings
+        folder_downloads: dict[tuple[str, str, str], list[Finding]] = {}
         # hub loads of one id in one notebook, any cell: (path, key) -> [(cell, module, line, message, related)]
         notebook_loads: dict[tuple[str, str], list[tuple]] = {}
         for (path, index), module in analysed_cells.items():
@@ -1693,13 +1711,25 @@ class UnpinnedRemoteArtifact(Rule):
                         (index, module, line, message, related)
                     )
                     continue
-                cell_findings.append(self.cell_finding(message, related, path, line, index, module))
+                finding = self.cell_finding(message, related, path, line, index, module)
+                url = notebook_url(notebooks.get(path), call)
+                if url is not None and not related:
+                    folder_downloads.setdefault((posixpath.dirname(path), message, url), []).append(finding)
+                    continue
+                cell_findings.append(finding)
         for (path, _), loads in notebook_loads.items():
             (index, module, line, message, related), *rest = sorted(loads, key=lambda load: (load[0], load[2]))
             for other_index, other, other_line, _, other_related in rest:
                 related.append(Location(path, other_line, cell=other_index, json_line=other.file_line(other_line)))
                 related.extend(other_related)
             cell_findings.append(self.cell_finding(message, related, path, line, index, module))
+        for (_, _, url), found in folder_downloads.items():
+            first, *rest = sorted(found, key=lambda f: (f.path, f.cell or 0, f.line or 0))
+            if rest:
+                first.related = tuple(Location(f.path, f.line, cell=f.cell, json_line=f.json_line) for f in rest)
+                names = ", ".join(posixpath.basename(f.path) for f in rest[:3]) + (" and more" if len(rest) > 3 else "")
+                first.message += f" (the same download of {url} in {len(rest)} other notebooks of this folder: {names})"
+            cell_findings.append(first)
         cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
         for finding in cell_findings:
             yield quick_start_note(finding, notebooks[finding.path], project)
