@@ -1728,7 +1728,8 @@ class UnpinnedRemoteArtifact(Rule):
             if rest:
                 first.related = tuple(Location(f.path, f.line, cell=f.cell, json_line=f.json_line) for f in rest)
                 names = ", ".join(posixpath.basename(f.path) for f in rest[:3]) + (" and more" if len(rest) > 3 else "")
-                first.message += f" (the same download of {url} in {len(rest)} other notebooks of this folder: {names})"
+                others = f"{len(rest)} other notebook{'s' if len(rest) > 1 else ''}"
+                first.message += f" (the same download of {url} in {others} of this folder: {names})"
             cell_findings.append(first)
         cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
         for finding in cell_findings:
