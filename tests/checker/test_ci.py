@@ -487,6 +487,8 @@ def test_ci003_runner_of_jobs_that_build_the_docs_or_check_links(make_repo):
         "      - run: pip install pytest pytest-check-links\n      - run: pytest --check-links README.md\n"
         "  quality:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -e .[quality]\n"
         "      - run: make quality\n"
+        "  html:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sudo apt-get install -y pandoc\n"
+        f"      - uses: anishathalye/proof-html@{SHA}\n"
     )
     files = {".github/workflows/docs.yml": docs, "docs/requirements.txt": "sphinx==7.3.7\n"}
     runners = [f for f in findings(make_repo(files), select="CI003") if "runs-on" in f["message"]]

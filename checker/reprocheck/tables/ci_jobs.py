@@ -75,7 +75,7 @@ LINT_ACTIONS = frozenset(
         "psf/black", "py-actions/flake8", "isort/isort-action", "jamescurtin/isort-action",
         "codespell-project/actions-codespell", "ricardochaves/python-lint", "suo/flake8-github-action",
         "lycheeverse/lychee-action", "gaurav-nelson/github-action-markdown-link-check",
-        "tcort/github-action-markdown-link-check", "umbrelladocs/action-linkspector",
+        "tcort/github-action-markdown-link-check", "umbrelladocs/action-linkspector", "anishathalye/proof-html",
     }
 )  # fmt: skip
 # CI003: actions that only show or upload the test and coverage reports earlier steps wrote (they run after the
