@@ -207,3 +207,4 @@ def test_one_finding_per_secret_per_file(make_repo):
         (4, "GitHub token (ghp_…, 40 characters)"),
     ]
     assert "(also at lines 2, 5)" in found[0]["message"]
+    assert [r["line"] for r in found[0]["related"]] == [2, 5]

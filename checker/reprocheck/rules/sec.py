@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from reprocheck.findings import Severity
+from reprocheck.findings import Location, Severity
 from reprocheck.project import BINARY_SNIFF, UnreadableFile, decode_text
 from reprocheck.rule import Rule
 from reprocheck.tables import secrets as table
@@ -64,16 +64,15 @@ def signs_url(text: str, start: int) -> bool:
 def scan(text: str, present: bytes) -> Iterator[SecretHit]:
     """Every secret in `text`, once per secret (with the other lines it is on); only patterns whose needle occurs
     in the bytes are tried."""
-    hits: dict[tuple[str, str], SecretHit] = {}
+    hits: dict[tuple[str, str], tuple[SecretHit, dict[int, None]]] = {}
     for hit in scan_all(text, present):
-        first = hits.get((hit.name, hit.secret))
-        if first is None:
-            hits[(hit.name, hit.secret)] = hit
-        elif hit.line != first.line and hit.line not in first.also:
-            hits[(hit.name, hit.secret)] = SecretHit(
-                first.name, first.line, first.column, first.masked, first.secret, (*first.also, hit.line)
-            )
-    yield from hits.values()
+        key = (hit.name, hit.secret)
+        if key not in hits:
+            hits[key] = (hit, {})
+        elif hit.line != hits[key][0].line:
+            hits[key][1][hit.line] = None
+    for first, others in hits.values():
+        yield SecretHit(first.name, first.line, first.column, first.masked, first.secret, tuple(others))
 
 
 def scan_all(text: str, present: bytes) -> Iterator[SecretHit]:
@@ -112,7 +111,7 @@ class CommittedSecret(Rule):
     tokens, Hugging Face tokens (`hf_…`), Weights & Biases API keys (where named as such, or in a `.netrc`
     entry), and OpenAI keys (`sk-…`). Notebook outputs are scanned too. The message names the kind of secret
     and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored. A
-    secret repeated in one file is reported once, naming its other lines. An AWS key id that signs a URL
+    secret repeated in one file is reported once, its other lines named and related. An AWS key id that signs a URL
     (`X-Amz-Credential=AKIA…`, `AWSAccessKeyId=AKIA…` in a presigned link, as a download log prints it) is
     the credential of the bucket's owner, not the project's, and is not reported.
 
@@ -168,6 +167,7 @@ class CommittedSecret(Rule):
                     rel,
                     hit.line,
                     hit.column,
+                    related=[Location(rel, line) for line in hit.also],
                 )
 
     def env_finding(self, rel: str, text: str):
