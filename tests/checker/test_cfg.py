@@ -11,6 +11,11 @@ def found(root, select="CFG") -> list[tuple[str, str, int | None]]:
     return [(f["code"], f["path"], f["line"]) for f in findings(root, select=select)]
 
 
+def notebook_of(source: str) -> str:
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
 # -- CFG001 ---------------------------------------------------------------------------------------
 def test_cfg001_top_level_config_without_seed(make_repo):
     root = make_repo(
@@ -46,6 +51,34 @@ def test_cfg001_non_experiment_files_and_schemas_are_not_judged(make_repo):
         }
     )
     assert found(root, "CFG001") == []
+
+
+def test_cfg001_model_architecture_configs_are_not_experiment_configs(make_repo):
+    sgm = (
+        "model:\n  target: sgm.models.diffusion.DiffusionEngine\n  params:\n    scale_factor: 0.18215\n"
+        "    network_config:\n      target: sgm.modules.VideoUNet\n      params:\n        in_channels: 8\n"
+    )
+    ldm = (
+        "model:\n  base_learning_rate: 1.0e-04\n  target: ldm.models.LatentDiffusion\n  params:\n    timesteps: 1000\n"
+    )
+    root = make_repo(
+        {
+            "configs/svd.yaml": sgm,
+            "configs/v1-inference.yaml": ldm,
+            "configs/hydra_model.yaml": "model:\n  _target_: src.Net\n  hidden: 64\n",
+            # look-alikes that stay experiment configs: a data or lightning section, training keys in the model
+            "configs/train-ldm.yaml": ldm + "data:\n  target: main.DataModule\n  params:\n    batch_size: 4\n",
+            "configs/lightning.yaml": ldm + "lightning:\n  trainer:\n    benchmark: true\n",
+            "configs/model_lr.yaml": "model:\n  target: src.Net\n  lr: 0.1\n",
+            "configs/plain_model.yaml": "model:\n  hidden: 64\n  layers: 2\n",
+        }
+    )
+    assert found(root, "CFG001") == [
+        ("CFG001", "configs/lightning.yaml", 1),
+        ("CFG001", "configs/model_lr.yaml", 1),
+        ("CFG001", "configs/plain_model.yaml", 1),
+        ("CFG001", "configs/train-ldm.yaml", 1),
+    ]
 
 
 def test_cfg001_hydra_groups_are_judged_through_the_composing_config(make_repo):
@@ -589,6 +622,91 @@ def test_cfg005_user_paths_in_configs_and_code(make_repo):
     )
     assert "'/Users/carol/data'" in result[2]["message"]
     assert result[0]["message"].startswith("user-specific path ")  # a single one keeps its own message
+
+
+def test_cfg005_paths_in_a_block_marked_for_users_to_edit_are_info(make_repo):
+    root = make_repo(
+        {
+            "scripts/backtest.py": """
+            import torch
+
+            # ------------------------------------------------------------------
+            # USER CONFIGURED VARIABLES
+            output_dir = "/mnt/alice/backtest"
+
+            # Local directory to load the checkpoint from
+            checkpoint_dir = "/home/alice/repos/proj/checkpoints/q911tei5"
+            # ------------------------------------------------------------------
+
+            torch.load(checkpoint_dir)
+            """,
+            "scripts/eval.py": """
+            DATA = "/home/bob/data"  # change this to your data folder
+            """,
+            # look-alikes that stay warnings: no marker, a marker far above, a marker in another function
+            "scripts/train.py": """
+            # settings
+            DATA = "/home/carol/data"
+            """,
+            "scripts/far.py": "# change this\n" + "X = 1\n" * 30 + 'DATA = "/home/dan/data"\n',
+            "scripts/split.py": """
+            def setup():
+                # change this
+                return 1
+
+            def run():
+                return open("/home/erin/data.csv")
+
+            run()
+            """,
+        }
+    )
+    found = {f["path"]: f for f in findings(root, select="CFG005")}
+    assert {p: f["severity"] for p, f in found.items()} == {
+        "scripts/backtest.py": "info",
+        "scripts/eval.py": "info",
+        "scripts/train.py": "warning",
+        "scripts/far.py": "warning",
+        "scripts/split.py": "warning",
+    }
+    assert found["scripts/backtest.py"]["message"].endswith(
+        "(info: in a block marked for users to edit, 'USER CONFIGURED VARIABLES')"
+    )
+
+
+def test_cfg005_a_scratch_function_nothing_calls_is_never_run(make_repo):
+    scratch = """
+        import json
+
+        def load(path="data/x.json"):
+            return json.load(open(path))
+
+        def example_test_case_preprocessing():
+            # (paths to files may need adaptations)
+            plans = "/home/isensee/drives/plans.json"
+            return load(plans)
+
+        if __name__ == "__main__":
+            # example_test_case_preprocessing()
+            load()
+        """
+    root = make_repo(
+        {
+            "pkg/__init__.py": "",
+            "pkg/prep.py": scratch,
+            # look-alikes that stay reported: called from another module, from a notebook, listed in __all__
+            "pkg/used.py": 'def helper():\n    return open("/home/amy/x")\n',
+            "pkg/cli.py": "from pkg.used import helper\nhelper()\n",
+            "pkg/nb_used.py": 'def nb_helper():\n    return open("/home/ben/x")\n',
+            "explore.ipynb": notebook_of("from pkg.nb_used import nb_helper\nnb_helper()\n"),
+            "pkg/exported.py": '__all__ = ["exported"]\n\ndef exported():\n    return open("/home/cat/x")\n',
+        }
+    )
+    assert sorted(f["path"] for f in findings(root, select="CFG005")) == [
+        "pkg/exported.py",
+        "pkg/nb_used.py",
+        "pkg/used.py",
+    ]
 
 
 def test_cfg005_a_home_path_the_code_expands_is_each_users_own(make_repo):

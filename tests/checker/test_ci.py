@@ -487,6 +487,8 @@ def test_ci003_runner_of_jobs_that_build_the_docs_or_check_links(make_repo):
         "      - run: pip install pytest pytest-check-links\n      - run: pytest --check-links README.md\n"
         "  quality:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -e .[quality]\n"
         "      - run: make quality\n"
+        "  html:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sudo apt-get install -y pandoc\n"
+        f"      - uses: anishathalye/proof-html@{SHA}\n"
     )
     files = {".github/workflows/docs.yml": docs, "docs/requirements.txt": "sphinx==7.3.7\n"}
     runners = [f for f in findings(make_repo(files), select="CI003") if "runs-on" in f["message"]]
@@ -599,7 +601,7 @@ def test_ci003_an_action_reported_once_per_workflow_file_and_reference(make_repo
     first use, the other uses related; another reference (`@v2`), another file each get their own."""
     job = (
         "  {name}:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: pip install -r requirements.txt\n"
-        "      - uses: microsoft/setup-msbuild@v1\n      - uses: acme/find-replace@{ref}\n"
+        "      - uses: acme/setup-toolchain@v1\n      - uses: acme/find-replace@{ref}\n"
         "      - uses: acme/find-replace@{ref}\n      - run: pytest\n"
     )
     ci = "on: push\njobs:\n" + job.format(name="test", ref="v1") + job.format(name="windows", ref="v2")
@@ -614,7 +616,7 @@ def test_ci003_an_action_reported_once_per_workflow_file_and_reference(make_repo
     ci_found = [r for r in result if r[0].endswith("ci.yml")]
     assert [(line, related) for _, line, related, _ in ci_found] == [(7, 1), (8, 1), (16, 1)]
     assert ci_found[0][3].startswith(
-        "microsoft/setup-msbuild@v1 is not pinned to a commit (2 places in this workflow): pin"
+        "acme/setup-toolchain@v1 is not pinned to a commit (2 places in this workflow): pin"
     )
     assert "acme/find-replace@v2" in ci_found[2][3]
     nightly = [r for r in result if r[0].endswith("nightly.yml")]
@@ -709,6 +711,65 @@ def test_ci003_owners_named_elsewhere_are_third_party(make_repo):
     with open(root / ".git" / "config", "a") as config:
         config.write('[remote "upstream"]\n\turl = https://github.com/ultralytics/yolo.git\n')
     assert [f["line"] for f in findings(root, select="CI003")] == [6, 7, 8, 9]
+
+
+def test_ci003_the_readme_clone_command_names_the_owner(make_repo):
+    readme = "# yolo\n\n```bash\ngit clone --depth 1 https://github.com/ultralytics/yolo.git\n```\n"
+    reusable = (
+        "on: push\njobs:\n  ci:\n    uses: ultralytics/.github/.github/workflows/branch_ci.yml@main\n"
+        "  other:\n    uses: someone/.github/.github/workflows/ci.yml@main\n"
+    )
+    files = {
+        "train.py": "",
+        "README.md": readme,
+        ".github/workflows/ci.yml": OWN_ACTIONS_WORKFLOW,
+        ".github/workflows/reuse.yml": reusable,
+    }
+    assert [(p, line) for p, line, _ in found(make_repo, files, "CI003")] == [
+        (".github/workflows/ci.yml", 8),
+        (".github/workflows/ci.yml", 9),
+        (".github/workflows/reuse.yml", 6),
+    ]
+
+
+def test_ci003_actions_that_make_no_result_are_not_judged(make_repo):
+    """Release-tag readers and PATH locators make nothing a result depends on; the other third-party actions of
+    the same job are still reported, credential actions included (a moved tag would receive the secrets)."""
+    steps = (
+        "      - uses: aws-actions/configure-aws-credentials@v4\n"
+        "      - uses: microsoft/setup-msbuild@v1\n"
+        "      - uses: pozetroninc/github-action-get-latest-release@master\n"
+        "      - run: pip install -r requirements.txt && pytest\n"
+        "      - uses: iterative/setup-cml@v2\n"
+        "      - uses: conda-incubator/setup-miniconda@v3\n"
+    )
+    assert [line for _, line, _ in found(make_repo, {".github/workflows/ci.yml": workflow(steps)}, "CI003")] == [
+        7,
+        11,
+        12,
+    ]
+
+
+def test_ci003_runner_of_jobs_testing_moving_dependencies_on_purpose(make_repo):
+    def job(name: str, extra: str = "", install: str = "pip install -r requirements.txt", env: str = "") -> str:
+        return f"  {name}:\n    runs-on: ubuntu-latest\n{extra}    steps:\n      - run: {install} && pytest\n{env}"
+
+    text = "on: [push]\njobs:\n" + "".join(
+        [
+            job("canary", "    continue-on-error: true\n"),
+            job("deps", '    name: "Bleeding Edge Dependencies: Python Latest"\n'),
+            job("pre", install="pip install --pre --upgrade numpy"),
+            job(
+                "nightly_index", env="        env:\n          ARGS: '-f https://download.pytorch.org/whl/nightly/cpu'\n"
+            ),
+            # look-alikes that stay reported: an ordinary test job, a job named for its OS label
+            job("test"),
+            job("tests", '    name: "Tests on ubuntu-latest"\n'),
+        ]
+    )
+    (finding,) = findings(make_repo({".github/workflows/ci.yml": text}), select="CI003")
+    assert finding["line"] == 14 and [r["line"] for r in finding["related"]] == [24, 28]
+    assert finding["message"].startswith("runs-on: ubuntu-latest (3 places in this workflow)")
 
 
 # -- CI004 --------------------------------------------------------------------------------------------------------

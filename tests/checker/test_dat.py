@@ -112,7 +112,7 @@ def test_dat002_fixtures_and_lfs_pointers_are_fine(make_repo):
 
 
 def test_dat002_custom_fixture_dirs(make_repo):
-    files = {"pyproject.toml": '[tool.reprocheck]\nfixture-dirs = ["examples/"]\n', "examples/iris.csv": "a\n"}
+    files = {"pyproject.toml": '[tool.reprocheck]\nfixture-dirs = ["samples/"]\n', "samples/iris.csv": "a\n"}
     assert of(make_repo(files), "DAT002") == []
     files["pyproject.toml"] = '[tool.reprocheck]\nfixture-dirs = ["other/"]\n'
     assert len(of(make_repo(files), "DAT002")) == 1
@@ -154,6 +154,45 @@ def test_dat002_dvclive_logs_stay_in_git(make_repo):
         }
     )
     assert [f["path"] for f in of(root, "DAT002")] == ["dvclive/model.pt", "dvclive_data/train.csv"]
+
+
+def test_illustrations_example_inputs_and_page_indexes_are_not_data(make_repo):
+    big = os.urandom(2 * MIB)
+    lessons = (
+        "lesson,name,page_name,video\n1,Intro,01-intro.md,https://youtu.be/a\n2,Setup,02-setup.md,https://youtu.be/b\n"
+    )
+    root = make_repo(
+        {
+            # a write-up folder of a few figures, a GAN's sample sheet
+            "sealions/3190.png": big,
+            "sealions/361-580.png": big,
+            "sealions/notes.md": "# notes\n",
+            "gandogs/samples/samples_mode8.jpg": big,
+            "gandogs/train.py": "import torch\n",
+            # inputs of the documented examples
+            "examples/data/blogData_train.csv.gz": big,
+            "examples/advanced/svgp_elevators.pt": b"PK\x03\x04",
+            # a course's lesson list naming the pages next to it
+            "03-classification/meta.csv": lessons,
+            "03-classification/01-intro.md": "# intro\n",
+            "03-classification/02-setup.md": "# setup\n",
+            # look-alikes that stay reported: images of a data folder or beside code, a big file under examples,
+            # a table whose rows name no page of its folder
+            "data/images/cat.png": big,
+            "analysis/plot.png": big,
+            "analysis/make_plot.py": "import matplotlib\n",
+            "examples/data/huge.csv.gz": os.urandom(5 * MIB),
+            "examples/weights/model.bin": big,
+            "04-regression/meta.csv": "id,name,url\n1,a,https://x.org/a.md\n2,b,https://x.org/b.md\n",
+        }
+    )
+    assert [f["path"] for f in of(root, "DAT001")] == [
+        "analysis/plot.png",
+        "data/images/cat.png",
+        "examples/data/huge.csv.gz",
+        "examples/weights/model.bin",
+    ]
+    assert [f["path"] for f in of(root, "DAT002")] == ["04-regression/meta.csv", "examples/data/huge.csv.gz"]
 
 
 # -- DAT003 ----------------------------------------------------------------------------------------
@@ -512,6 +551,38 @@ def test_dat005_in_notebook_cells(make_repo):
     (found,) = of(root, "DAT005")
     assert (found["cell"], found["line"]) == (2, 3)
     assert "load_dataset('squad')" in text.splitlines()[found["json_line"] - 1]
+
+
+def cells_notebook(*sources: str) -> str:
+    cells = [
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": [source]}
+        for source in sources
+    ]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+def test_dat005_one_url_downloaded_alike_in_notebooks_of_a_folder_is_one_finding(make_repo):
+    adult = 'url = "https://archive.ics.uci.edu/ml/adult/adult.data"\nout = "data/census.csv"\n'
+    download = "import wget\nwget.download(url, out)\n"
+    covtype = 'url = "https://archive.ics.uci.edu/ml/covtype/covtype.data.gz"\nout = "data/forest.gz"\n'
+    root = make_repo(
+        {
+            "census_example.ipynb": cells_notebook(adult, download),
+            "pretraining_example.ipynb": cells_notebook(adult, download),
+            "customizing_example.ipynb": cells_notebook(adult, download),
+            # look-alikes that keep their own finding: another URL, the same URL in another folder
+            "forest_example.ipynb": cells_notebook(covtype, download),
+            "other/census.ipynb": cells_notebook(adult, download),
+        }
+    )
+    found = {f["path"]: f for f in of(root, "DAT005")}
+    assert sorted(found) == ["census_example.ipynb", "forest_example.ipynb", "other/census.ipynb"]
+    first = found["census_example.ipynb"]
+    assert [r["path"] for r in first["related"]] == ["customizing_example.ipynb", "pretraining_example.ipynb"]
+    assert (
+        "the same download of https://archive.ics.uci.edu/ml/adult/adult.data in 2 other notebooks" in first["message"]
+    )
+    assert "related" not in found["forest_example.ipynb"] or not found["forest_example.ipynb"]["related"]
 
 
 CELL_LOADS = """from transformers import AutoConfig, AutoModel, AutoTokenizer
@@ -1144,6 +1215,27 @@ USER_SUPPLIED = {
         def serve(model_name: str):
             return AutoModel.from_pretrained(model_name)
         """,
+    "constructor.py": """
+        import argparse
+        from torch import nn
+        from transformers import AutoModel
+
+        class Embedder(nn.Module):
+            def __init__(self, model_name_or_path: str, pooling="mean"):
+                super().__init__()
+                self.backbone = AutoModel.from_pretrained(model_name_or_path, trust_remote_code=True)
+
+        def backbone(args):
+            return Embedder(model_name_or_path=args.model_name_or_path)
+
+        def positional(args):
+            return Embedder(args.model_name_or_path, "max")
+
+        if __name__ == "__main__":
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--model_name_or_path", type=str, default=None)
+            backbone(parser.parse_args())
+        """,
 }
 
 
@@ -1191,6 +1283,45 @@ def test_dat005_literal_defaults_of_run_time_inputs_are_reported_naming_the_defa
     assert "the model named by `args.model` (default bert-base-uncased)" in found[("option_default.py", 8)]
     assert "the adapter named by `lora_weights` (default org/alpaca-lora)" in found[("fire_default.py", 7)]
     assert "the model named by `name` (default gpt2)" in found[("env_default.py", 5)]
+
+
+def test_dat005_constructor_called_with_a_literal_id_is_reported(make_repo):
+    root = make_repo(
+        {
+            "embed.py": """
+            from transformers import AutoModel
+
+            class Embedder:
+                def __init__(self, name):
+                    self.backbone = AutoModel.from_pretrained(name)
+
+            model = Embedder("bert-base-uncased")
+            """,
+        }
+    )
+    (found,) = of(root, "DAT005")
+    assert found["line"] == 5 and "bert-base-uncased" in found["message"]
+
+
+def test_dat005_a_folder_metaflow_unpacked_is_local(make_repo):
+    root = make_repo(
+        {
+            "flow.py": """
+            from metaflow import FlowSpec, current, model, step
+            from transformers import AutoModel, AutoTokenizer
+
+            class Infer(FlowSpec):
+                @model(load=[("llama_model", "./llama_model_dir")])
+                @step
+                def infer(self):
+                    tokenizer = AutoTokenizer.from_pretrained(current.model.loaded["llama_model"])
+                    again = AutoModel.from_pretrained(current.checkpoint.directory)
+                    other = AutoModel.from_pretrained(current.card["name"])
+            """,
+        }
+    )
+    (found,) = of(root, "DAT005")
+    assert found["line"] == 10  # a card's value is no unpacked folder
 
 
 def test_dat005_look_alikes_of_run_time_inputs_still_report(make_repo):

@@ -97,6 +97,30 @@ def test_env001_the_documented_setup_command_that_pins_python_is_a_pin(make_repo
     assert where(of(make_repo(other), "ENV001")) == [("week_0/requirements.txt", 1)]
 
 
+def test_env001_a_readme_sentence_naming_the_python_to_use_answers_it(make_repo):
+    base = {"requirements.txt": "numpy==1.26.4\n", "train.py": "import numpy\n"}
+    for readme in (
+        "### Environment\n\nTo setup the environment:\n* Install python3.8\n* Install `requirements.txt`\n",
+        "0.0 The basic Runtime Environment is python3.6, pytorch1.1.0\n",
+        "Tested with Python 3.10.4 on Ubuntu.\n",
+    ):
+        assert of(make_repo({**base, "README.md": readme}), "ENV001") == [], readme
+    # the readme.txt of the sub-project the finding belongs to
+    sub = {"siim/requirements.txt": "torch==1.1.0\n", "siim/train.py": "import torch\n"}
+    assert of(make_repo({**sub, "siim/readme.txt": "Runtime Environment is python3.6\n"}), "ENV001") == []
+    # look-alikes: a range, two versions, a mention that tells no one what to install, another folder's readme
+    for readme in (
+        "Install Python 3.8+\n",
+        "Install python 3.8 or later\n",
+        "Requires Python >= 3.8. Tested with Python 3.10.\n",
+        "Install python3.8 or python3.9 (tested with python 3.9)\n",
+        "Support for Python 3.7 was dropped.\n",
+    ):
+        assert where(of(make_repo({**base, "README.md": readme}), "ENV001")) == [("requirements.txt", 1)], readme
+    other = {**sub, "other/readme.txt": "Install python3.6\n"}
+    assert where(of(make_repo(other), "ENV001")) == [("siim/requirements.txt", 1)]
+
+
 def test_env001_an_image_whose_tag_decides_python_is_a_pin(make_repo):
     base = {"requirements.txt": "numpy==1.26.4\n", "train.py": "import numpy\n"}
     framework = {"Dockerfile": f"FROM pytorch/pytorch:1.5-cuda10.1-cudnn7-runtime{DIGEST}\nRUN pip install x\n"}

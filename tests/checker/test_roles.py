@@ -746,3 +746,31 @@ def test_configured_experiments_in_an_examples_collection_keep_their_warnings(ma
     assert found[("RNG001", "basic/main.py")] == "warning"
     assert ("DEP001", "sklearn/requirements.txt") not in found
     assert found[("RNG001", "sklearn/main.py")] == "info"
+
+
+def test_site_tooling_notebooks_are_no_result_to_restart(make_repo):
+    """Without a strip policy, a page generator's kept outputs and run order bear on no result: NB001 and NB002
+    say nothing; a notebook that also imports an ML library is still reported."""
+
+    def out_of_order(*sources: str) -> str:
+        cells = [
+            {
+                "cell_type": "code",
+                "execution_count": count,
+                "metadata": {},
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": ["42\n"]}],
+                "source": [source],
+            }
+            for count, source in zip((12, 3, 13), sources, strict=False)
+        ]
+        return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+    pages = out_of_order(
+        "import pandas as pd\nfrom jinja2 import Template\n",
+        "df = pd.read_csv('meta.csv')\n",
+        "for row in df.itertuples():\n    print(Template('{{ n }}').render(n=row.name))\n",
+    )
+    trains = out_of_order("import jinja2\nimport torch\n", "model = torch.nn.Linear(2, 2)\n", "print(model)\n")
+    root = make_repo({"generate-pages.ipynb": pages, "report.ipynb": trains, "requirements.txt": "torch\n"})
+    found = findings(root, select="NB001,NB002")
+    assert sorted({f["path"] for f in found}) == ["report.ipynb"]

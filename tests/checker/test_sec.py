@@ -159,3 +159,52 @@ def test_secret_in_env_example_is_still_a_secret(make_repo):
     (found,) = sec(root)
     assert (found["path"], found["line"]) == (".env.example", 1)
     assert found["message"].startswith("Weights & Biases API key (40 characters)")
+
+
+def test_key_id_signing_a_url_is_not_the_projects(make_repo):
+    log = (
+        "Location: https://objects.githubusercontent.com/asset?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        f"&X-Amz-Credential={AWS_ID}%2F20211120%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=ab [following]\n"
+    )
+    legacy = f"--2021-01-01--  https://bucket.s3.amazonaws.com/w.h5?AWSAccessKeyId={AWS_ID}&Expires=1&Signature=x\n"
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "id": "c",
+                "metadata": {},
+                "outputs": [{"name": "stderr", "output_type": "stream", "text": [log, log, legacy]}],
+                "source": ["!wget https://github.com/o/r/releases/download/v1/w.h5"],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    root = make_repo(
+        {
+            "download.ipynb": json.dumps(nb, indent=1),
+            "encoded.txt": f"url=https://x.s3.amazonaws.com/a?X-Amz-Credential%3D{AWS_ID}%2F2021\n",
+            # look-alikes that stay secrets: the same key id assigned, or in a URL under another parameter
+            "src/settings.py": f'AWS_ACCESS_KEY_ID = "{AWS_ID}"\n',
+            "src/fetch.py": f'URL = "https://example.com/upload?key={AWS_ID}"\n',
+        }
+    )
+    found = sec(root)
+    assert [(f["path"], f["line"]) for f in found] == [("src/fetch.py", 1), ("src/settings.py", 1)]
+
+
+def test_one_finding_per_secret_per_file(make_repo):
+    root = make_repo(
+        {
+            "src/a.py": f'KEY = "{AWS_ID}"\nprint("{AWS_ID}")\n\nOTHER = "{GITHUB}"\nclient(key="{AWS_ID}")\n',
+        }
+    )
+    found = sec(root)
+    assert [(f["line"], f["message"].split(" committed")[0]) for f in found] == [
+        (1, "AWS access key id (AKIA…, 20 characters)"),
+        (4, "GitHub token (ghp_…, 40 characters)"),
+    ]
+    assert "(also at lines 2, 5)" in found[0]["message"]
+    assert [r["line"] for r in found[0]["related"]] == [2, 5]

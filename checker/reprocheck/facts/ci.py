@@ -19,6 +19,7 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.shell import SHELLS, Command, parse_install, split_commands, strip_wrappers
 from reprocheck.facts.yamlfiles import YamlFile, load_yaml, scalar_key
+from reprocheck.project import UnreadableFile
 from reprocheck.tables import ci_jobs as jobs_table
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -37,6 +38,8 @@ GITHUB_OWNER = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*)/[A-Za-z0-9
 GIT_ORIGIN = re.compile(r'^\s*\[remote "origin"\]\s*$((?:\n(?!\s*\[).*)*)', re.MULTILINE)
 GIT_URL = re.compile(r"^\s*url\s*=\s*(\S+)", re.MULTILINE)
 MAX_GIT_CONFIG = 1 << 20
+GIT_CLONE = re.compile(r"\bgit clone\s+(?:--?[\w-]+(?:[ =]\d+)?\s+)*((?:https://|git@)github\.com[:/]\S+)")
+README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 
 
 # -- data ---------------------------------------------------------------------------------------------------------
@@ -118,6 +121,9 @@ class CiConfig:
     yaml: YamlFile | None = field(default=None, repr=False)
     # workflow_dispatch / workflow_call inputs and composite-action inputs: name -> declared type ("string"...)
     inputs: dict[str, str] = field(default_factory=dict)
+    # jobs that test moving dependencies on purpose (CI003 leaves their runner alone): allowed to fail, or named
+    # bleeding-edge/nightly/pre-release/latest
+    canary_jobs: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -328,6 +334,9 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
         folder = working_directory(text(child(child(child(job, "defaults"), "run"), "working-directory")))
         folder = folder or default_folder
         _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell, folder)
+        title = f"{job_name} {text(child(job, 'name')) or ''}"
+        if fails or jobs_table.CANARY_NAME.search(title):
+            config.canary_jobs.add(job_name)
     return config
 
 
@@ -679,8 +688,21 @@ def repository_owners(project, pyproject) -> frozenset[str]:
     project_table = (pyproject or {}).get("project")
     urls_table = project_table.get("urls") if isinstance(project_table, dict) else None
     urls = [url for url in (urls_table or {}).values() if isinstance(url, str)] if isinstance(urls_table, dict) else []
-    urls += origin_urls(project)
+    urls += origin_urls(project) + readme_clone_urls(project)
     return frozenset(match.group(1).lower() for url in urls if (match := GITHUB_OWNER.search(url)))
+
+
+def readme_clone_urls(project) -> list[str]:
+    """The repositories the root README tells users to clone (`git clone https://github.com/owner/name`): the
+    project's home."""
+    for name in README_NAMES:
+        if name in project.files:
+            try:
+                content = project.read_text(name)
+            except UnreadableFile:
+                return []
+            return GIT_CLONE.findall(content[:MAX_GIT_CONFIG])
+    return []
 
 
 def origin_urls(project) -> list[str]:

@@ -9,7 +9,9 @@ that the docs, code or notebooks fetch by its raw GitHub URL (a course dataset r
 (`results/benchmark.csv`) are for people to read and diff, and so are documents (slides, papers and posters: a
 PDF or presentation in a `slides/`, `paper/` or `docs/` folder, or named so) and the metric logs DVCLive writes
 under `dvclive/`, which DVC's convention commits to git. Split definitions (the ids of a train/validation split or
-of CV folds, `folds/list_valid0.csv`) are what makes the split reproducible.
+of CV folds, `folds/list_valid0.csv`) are what makes the split reproducible. So are illustrations (images in a
+folder holding only a few images and write-ups), small inputs under an `examples/` folder that the documented
+examples read, and page indexes (a course's `meta.csv` naming the lesson pages of its folder).
 """
 
 from __future__ import annotations
@@ -70,6 +72,12 @@ class DataFilePurposes:
             return "a test fixture"
         if posixpath.splitext(rel)[1].lower() in table.MEDIA_SUFFIXES and self.is_documentation(rel):
             return "documentation media"
+        if self.is_illustration(rel):
+            return "an illustration (its folder holds only a few images and write-ups)"
+        if self.is_example_input(rel):
+            return "an example's input (a small file under an examples folder)"
+        if self.is_page_index(rel):
+            return "an index of the pages next to it (a table naming its folder's documents)"
         if is_document(rel):
             return "a document (slides, a paper)"
         if is_dvclive_log(rel):
@@ -84,6 +92,73 @@ class DataFilePurposes:
         if self.is_split_definition(rel):
             return "a split definition (the ids of a train/validation split or of CV folds)"
         return None
+
+    # -- illustrations, example inputs, page indexes -------------------------------------------------
+    @cached_property
+    def folder_files(self) -> dict[str, list[str]]:
+        """The files directly inside each folder."""
+        found: dict[str, list[str]] = {}
+        for rel in self.project.files:
+            found.setdefault(posixpath.dirname(rel), []).append(rel)
+        return found
+
+    def is_illustration(self, rel: str) -> bool:
+        """An image in a folder that holds only a few images and write-ups (`sealions/3190.png` next to the
+        solution's figures, `samples/samples_mode8.jpg`), outside a data folder: pictures for people, not data.
+        Where the docs show some images of the folder, the ones they do not show are not taken for illustrations."""
+        if posixpath.splitext(rel)[1].lower() not in table.ILLUSTRATION_IMAGES:
+            return False
+        folder = posixpath.dirname(rel)
+        if not folder or {f.lower() for f in folder.split("/")} & table.DATA_DIRS:
+            return False
+        siblings = self.folder_files.get(folder, [])
+        if len(siblings) > table.ILLUSTRATION_MAX_FILES:
+            return False
+        if any(self.is_documentation(f) for f in siblings if f != rel):
+            return False  # the docs show some of the folder's images: the others are not shown
+        return all(posixpath.splitext(f)[1].lower() in table.ILLUSTRATION_COMPANIONS for f in siblings)
+
+    def is_example_input(self, rel: str) -> bool:
+        """A small table, array or model file under an `examples/` folder (`examples/data/blogData_train.csv.gz`):
+        what the documentation's examples read from a clone; moving it out of git would break them."""
+        folders = {f.lower() for f in rel.split("/")[:-1]}
+        if not folders & table.EXAMPLE_DIRS:
+            return False
+        name = posixpath.basename(rel).lower()
+        for compression in table.EXAMPLE_COMPRESSION:
+            name = name.removesuffix(compression)
+        if posixpath.splitext(name)[1] not in table.EXAMPLE_SUFFIXES:
+            return False
+        try:
+            return os.path.getsize(self.project.abspath(rel)) <= table.EXAMPLE_MAX_BYTES
+        except OSError:
+            return False
+
+    def is_page_index(self, rel: str) -> bool:
+        """A small table whose rows name documents of its own folder (a course's `meta.csv`: lesson, page name,
+        video and slides links) that a site generator reads: a list of pages, not data."""
+        if posixpath.splitext(rel)[1].lower() not in table.SPLIT_SUFFIXES:
+            return False
+        try:
+            text = self.project.read_bytes(rel, table.PAGE_INDEX_MAX_BYTES + 1).decode("utf-8-sig")
+        except (UnreadableFile, UnicodeDecodeError):
+            return False
+        if len(text) > table.PAGE_INDEX_MAX_BYTES:
+            return False
+        folder = posixpath.dirname(rel)
+        rows = [line for line in text.splitlines()[1:] if line.strip()]
+        if not rows:
+            return False
+        present = set(self.folder_files.get(folder, []))
+
+        def names_page(row: str) -> bool:
+            for cell in re.split(r"[,\t]", row):
+                cell = cell.strip().strip('"')
+                if cell.lower().endswith(table.DOC_SUFFIXES) and posixpath.join(folder, cell) in present:
+                    return True
+            return False
+
+        return sum(map(names_page, rows)) * 2 > len(rows)
 
     # -- split definitions ------------------------------------------------------------------------
     def is_split_definition(self, rel: str) -> bool:

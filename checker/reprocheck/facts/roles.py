@@ -400,6 +400,13 @@ class Roles:
         """Is `path` site tooling, a notebook that renders pages (see `_renders_pages`)?"""
         return filekinds.is_notebook(path) and self.role(path) == "docs" and self._renders_pages(path)
 
+    def is_site_tooling(self, path: str) -> bool:
+        """A maintainer's notebook that writes the site's pages or texts (jinja2 templates over a table of lessons,
+        video descriptions) and imports no ML library: no result of the project is computed there."""
+        if not filekinds.is_notebook(path) or (self.forced is not None and self.forced.match_file(path)):
+            return False
+        return self._renders_pages(path)
+
     def _renders_pages(self, path: str) -> bool:
         """Site tooling: a notebook that imports jinja2 to write pages (a course's lesson pages from a CSV of
         videos) and no library that trains or runs a model."""

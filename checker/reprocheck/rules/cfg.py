@@ -196,9 +196,11 @@ class ConfigWithoutSeed(Rule):
     (`configs/model/resnet.yaml`, files with a `# @package` header, `_base_`/`_BASE_` includes, overlays of a
     `default.yaml` that code merges them onto) are judged through the configs that compose them, never alone.
     A config with no hyperparameter-like key at all (a label map, a logging or paths file) is not an
-    experiment config; `params.yaml` always is. A config run by a script that takes a config option and a
-    seed option with a literal default (`--config` and `--seed`, default 23) has its seed on that command line
-    and is not reported.
+    experiment config; `params.yaml` always is. Nor is a model-architecture config: one whose only section is
+    `model:` naming the class it builds (`model: {target: sgm.models.DiffusionEngine, params: ...}`, as
+    vendored sgm/ldm configs are) with no data, trainer, lightning or training section. A config run by a
+    script that takes a config option and a seed option with a literal default (`--config` and `--seed`,
+    default 23) has its seed on that command line and is not reported.
 
     The suggested key follows the repository's own convention: the key path its other configs seed with
     (`train.seed`), else `SEED` in an upper-case (yacs, detectron2) config, `seed_everything` in a Lightning CLI
@@ -300,9 +302,37 @@ def placement(keys: tuple[str, ...]) -> str:
     return f"under `{'.'.join(keys[:-1])}` (as the other configs do)"
 
 
+# Keys naming the class a config section builds (`target:` in sgm/ldm/taming configs, Hydra's `_target_`,
+# Lightning CLI's `class_path`).
+BUILD_KEYS = frozenset({"target", "_target_", "class_path"})
+# Top-level keys an architecture config may hold next to `model` without becoming an experiment config.
+MODEL_MARKERS = frozenset({"model"})
+
+
+def is_architecture_config(data: Any) -> bool:
+    """A config that only describes a model to build (`model: {target: ..., params: ...}`, as vendored sgm/ldm
+    configs are): the only experiment-like key is `model`, and it names the class it builds. No data, trainer or
+    training section: no run is recorded in it, so it has no seed to keep."""
+    if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
+        return False
+    model = data["model"]
+    if not BUILD_KEYS & set(model):
+        return False
+    for key, value in data.items():
+        if not isinstance(key, str) or key.lower() in MODEL_MARKERS:
+            continue
+        if key.lower() in EXPERIMENT_KEYS or key.lower() in {"lightning", "trainer"}:
+            return False
+        if isinstance(value, dict) and any(isinstance(k, str) and k.lower() in EXPERIMENT_KEYS for k in value):
+            return False
+    return not any(isinstance(k, str) and k.lower() in EXPERIMENT_KEYS - MODEL_MARKERS for k in model)
+
+
 def is_experiment(path: str, config: ConfigFile, datas: list[Any]) -> bool:
     if filekinds.name(path) in ALWAYS_EXPERIMENT or config.has_defaults:
         return True
+    if len(datas) == 1 and is_architecture_config(datas[0]):
+        return False
     for data in datas:
         if not isinstance(data, dict):
             continue
@@ -811,8 +841,11 @@ class UserSpecificPath(Rule):
     a script of its folder passes that option (`preprocess_data.sh` passes `--root-dir` to each), nor a parameter
     default (`def __init__(self, data_path="/mnt/me/data")`) that every call in the project passes. The `__main__`
     block of a library module is its author's scratch run, not the users': a module that library code imports (a
-    self-test, as for RNG001) or that users run through console scripts (`[project.scripts]`). A file's paths are
-    reported once, at the first, with the others as related locations.
+    self-test, as for RNG001) or that users run through console scripts (`[project.scripts]`), and a top-level
+    function that nothing calls (no reference in code, another module, a notebook or a packaging file: a
+    developer's scratch run, its call left in a comment) are not reported either. Paths below a comment that marks
+    them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths may need adaptations)`) are
+    reported at info. A file's paths are reported once, at the first, with the others as related locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
@@ -845,7 +878,8 @@ class UserSpecificPath(Rule):
     ):
         """Each file's user-specific paths, once per file (the first, the others related): one edit of the file
         fixes them. A line that a comment silences stays out of the fold."""
-        self.unrun = UnrunCode(python_modules, facts)
+        self.unrun = UnrunCode(python_modules, facts, notebook_modules)
+        self.edit_markers: dict[str, tuple[str, set[int]]] = {}  # path -> (the marker comment, lines it covers)
         by_file: dict[str, list[tuple[str, Finding]]] = {}
         for found, finding in self.each_path(experiment_configs, python_modules, notebook_modules, shell_commands):
             by_file.setdefault(finding.path, []).append((found, finding))
@@ -853,10 +887,14 @@ class UserSpecificPath(Rule):
             alone = [f for _, f in pairs if inline_suppressions.covers(path, f.line, self.code, f.cell)]
             folded = sorted((p for p in pairs if p[1] not in alone), key=lambda p: (p[1].cell or 0, p[1].line or 0))
             yield from alone
-            if len(folded) == 1:
-                yield folded[0][1]
-            elif folded:
-                yield self.fold(folded)
+            if not folded:
+                continue
+            finding = folded[0][1] if len(folded) == 1 else self.fold(folded)
+            marker = self.edit_markers.get(path)
+            if marker is not None and all(f.line in marker[1] for _, f in folded):
+                finding.severity = Severity.INFO
+                finding.message += f" (info: in a block marked for users to edit, {marker[0]!r})"
+            yield finding
 
     def fold(self, pairs: list[tuple[str, Finding]]):
         first = pairs[0][1]
@@ -886,7 +924,11 @@ class UserSpecificPath(Rule):
             if runs is None:
                 runs = script_runs(shell_commands)
             skipped = overridden_defaults(module, runs.get(path, []) or sibling_runs(path, runs))
-            yield from self.literals(path, module, None, skipped | self.unrun.nodes(path, module))
+            found = list(self.literals(path, module, None, skipped | self.unrun.nodes(path, module)))
+            marked = edit_marked_lines(module.text or "", [f.line for _, f in found])
+            if marked is not None:
+                self.edit_markers[path] = marked
+            yield from found
         for path, cells in notebook_modules.items():
             if filekinds.is_test_path(path):
                 continue
@@ -969,6 +1011,40 @@ class UserSpecificPath(Rule):
                 )
 
 
+# A comment that marks the lines below it as values each user sets: "USER CONFIGURED VARIABLES", "# change
+# this", "(paths to files may need adaptations)", "set your paths here".
+EDIT_MARKER = re.compile(
+    r"#.*(?:\buser[ _-]?(?:configured|defined|settings|config)\b|\bchange (?:this|these|me|accordingly)\b"
+    r"|\bneeds? (?:to be )?(?:adapt|chang|edit|set)\w*|\bmay need (?:to be )?\w*(?:adapt|chang|edit)\w*"
+    r"|\b(?:set|edit|adapt|adjust|modify) (?:your|these|this|the following)\b)",
+    re.IGNORECASE,
+)
+EDIT_MARKER_REACH = 25  # lines below a marker that it covers (a block of settings)
+
+
+def edit_marked_lines(text: str, lines: list[int]) -> tuple[str, set[int]] | None:
+    """When every line in `lines` sits at most EDIT_MARKER_REACH lines below a comment marking values for users
+    to edit, with no top-level `def`/`class` between: (that comment, the lines). Else None."""
+    if not lines or "#" not in text:
+        return None
+    source = text.splitlines()
+    markers: list[str] = []
+    for line in lines:
+        found = None
+        for number in range(line - 1, max(0, line - 1 - EDIT_MARKER_REACH) - 1, -1):
+            row = source[number] if number < len(source) else ""
+            if number < line - 1 and re.match(r"(?:def|class|async def) ", row):
+                break
+            match = EDIT_MARKER.search(row)
+            if match:
+                found = row[row.index("#") :].strip("# ").strip()
+                break
+        if found is None:
+            return None
+        markers.append(found)
+    return markers[0][:60], set(lines)
+
+
 def script_runs(shell_commands) -> dict[str, list[set[str]]]:
     """For each script that a command in the repository runs (`python x.py --root-dir $DATA`): the options each
     such command passes."""
@@ -1000,8 +1076,9 @@ class UnrunCode:
     it through console scripts (`[project.scripts]` names its functions), and a parameter default of a function
     or class that every call in the project passes explicitly."""
 
-    def __init__(self, python_modules, facts):
+    def __init__(self, python_modules, facts, notebook_modules=None):
         self.python_modules = python_modules
+        self.notebook_modules = notebook_modules or {}
         self.facts = facts  # the call graph, entry points and self-tests, built only for a file with a user path
 
     @cached_property
@@ -1026,7 +1103,28 @@ class UnrunCode:
                 found.update(id(node) for node in ast.walk(block))
         for function, owner in defining_functions(module.tree):
             found.update(self.passed_defaults(path, function, owner))
+        for function in scratch_functions(module, self.mentioned_elsewhere):
+            found.update(id(node) for node in ast.walk(function))
         return frozenset(found)
+
+    def mentioned_elsewhere(self, path: str, name: str) -> bool:
+        """Whether any other Python module, notebook or packaging file names `name` (a call, an import, a console
+        script), in code or text."""
+        if any(
+            other != path and name in (module.text or "") and re.search(rf"\b{re.escape(name)}\b", module.text)
+            for other, module in self.python_modules.items()
+        ):
+            return True
+        return any(re.search(rf"\b{re.escape(name)}\b", text) for text in self.other_texts)
+
+    @cached_property
+    def other_texts(self) -> list[str]:
+        """The text of notebooks' code cells and of packaging files (console scripts name functions there)."""
+        texts = [cell.module.text or "" for cells in self.notebook_modules.values() for cell in cells]
+        project = self.facts.get("project")
+        for name in ("pyproject.toml", "setup.cfg", "setup.py"):
+            texts.append((project.try_read_text(name) or "") if project.exists(name) else "")
+        return texts
 
     def passed_defaults(self, path: str, function, owner: str) -> Iterator[int]:
         """Ids of the string defaults of `function` (called as `owner`) that every call in the project passes."""
@@ -1056,6 +1154,33 @@ class UnrunCode:
                     called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
                     if called == name:
                         yield node
+
+
+def scratch_functions(module, mentioned_elsewhere) -> Iterator[ast.FunctionDef]:
+    """Top-level functions of a module that nothing calls: no reference in the module's code (a call left in a
+    comment, `# example_test_case_preprocessing()`, is none), no mention in another module, notebook or packaging
+    file, no decorator that may register them, no `__all__` entry. A developer's scratch run, never executed."""
+    tree = module.tree
+    functions = [
+        node
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list
+    ]
+    if not functions:
+        return
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            used.add(node.value)  # `__all__ = ["name"]`, `getattr(module, "name")`
+    for function in functions:
+        name = function.name
+        if name in used or name.startswith("test") or name == "main" or mentioned_elsewhere(module.path, name):
+            continue
+        yield function
 
 
 def defining_functions(tree: ast.Module) -> Iterator[tuple[ast.FunctionDef, str]]:

@@ -465,9 +465,14 @@ class MutableCiEnvironment(Rule):
     `dvc pull`, `dvc plots diff`, `cml comment create`), only install tools to merge, label, comment or publish
     what another job built (git, gh, PyGithub, twine) or only build container images (whose content is the
     Dockerfile's) are not judged; a job named `test` whose steps only check links is no test job.
+    Actions that make nothing a result depends on (`microsoft/setup-msbuild`, which puts the runner's MSBuild on
+    PATH, release-tag readers) are not judged (credential actions are: a moved tag would receive the secrets), nor
+    the runner of a job that tests moving dependencies on purpose (allowed to fail, or named bleeding-edge, nightly,
+    pre-release or latest).
     Local actions (`./.github/actions/x`)
-    are fine, and so are the project's own actions (an owner that `[project.urls]` or the `origin` remote names
-    as the project's home) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
+    are fine, and so are the project's own actions (an owner that `[project.urls]`, the `origin` remote or the
+    README's `git clone https://github.com/owner/...` names as the project's home, its `owner/.github` reusable
+    workflows included) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
     (`actions/checkout@v4`): GitHub publishes them and runs the workflow anyway. On a branch
     (`actions/checkout@main`) GitHub's actions are reported.
 
@@ -518,8 +523,8 @@ class MutableCiEnvironment(Rule):
         messages: dict[str, str] = {}
         for use in config.uses:
             message = action_problem(use.uses, owners)
-            if not message or surfaces_results(use.action):
-                continue  # pinned; or it reads the reports earlier steps wrote: it cannot change them
+            if not message or surfaces_results(use.action) or use.action.lower() in ci_jobs.NO_RESULT_ACTIONS:
+                continue  # pinned; or it reads the reports earlier steps wrote, or makes nothing
             if shapes_results(config, use.job, tool_files):
                 messages.setdefault(use.uses, message)
                 found = lines.setdefault(use.uses, [])
@@ -540,6 +545,8 @@ class MutableCiEnvironment(Rule):
         lines: list[int] = []
         labels: list[str] = []
         for runner in config.runners:
+            if runner.job in config.canary_jobs:
+                continue  # it tests moving dependencies on purpose: a versioned runner defeats its point
             if runner.label.endswith("-latest") and judges_runner(config, runner.job, tool_files):
                 lines += [] if runner.line in lines else [runner.line]
                 labels += [] if runner.label in labels else [runner.label]

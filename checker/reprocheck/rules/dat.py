@@ -127,8 +127,11 @@ class LargeFile(Rule):
     package data (a file inside a Python package that `package_data`, `[tool.setuptools.package-data]`,
     `setup.cfg` or MANIFEST.in declares, or that a module beside it names), files that the docs, code or
     notebooks fetch by their raw GitHub URL, documents (slides, papers, posters: a PDF or presentation in a
-    `slides/`, `paper/` or `docs/` folder, or named so, outside a data folder), and notebooks below the limit
-    once their outputs are stripped (NB001's business) belong in git and are not reported.
+    `slides/`, `paper/` or `docs/` folder, or named so, outside a data folder), illustrations (images in a folder
+    outside a data folder that holds only a few images and write-ups, none of them shown by the docs), inputs of
+    the documented examples (tables, arrays and model files of at most 4 MiB under an `examples/` folder), and
+    notebooks below the limit once their outputs are stripped (NB001's business) belong in git and are not
+    reported.
 
     ## Why it matters
     Large blobs stay in the history forever: every clone downloads them, CI slows down, and hosting limits
@@ -201,7 +204,9 @@ class ArtifactInGit(Rule):
     definitions (a `.csv` or `.tsv` of at most 1 MiB in a folder such as `folds/`, `splits/` or `cv_folds/`, or
     named for a split or fold such as `fold_3.csv`, `train_ids.csv` or `list_valid0.csv`, whose rows each hold one
     id or path, or an id and its fold number or split name, with an optional `id,fold` header: committing them is
-    what makes the split reproducible; a table with measurements, text or other columns is data), DVC
+    what makes the split reproducible; a table with measurements, text or other columns is data), inputs of the
+    documented examples (tables, arrays and model files of at most 4 MiB under an `examples/` folder), page
+    indexes (a course's `meta.csv` whose rows name the pages of its folder, read by a site generator), DVC
     stage outputs marked `cache: false` (metrics, plots, reports) and the metric logs DVCLive writes under
     `dvclive/` (`.tsv`, `.json`), which DVC expects git to keep. Nor in the template of a generated project
     (`{{ cookiecutter.repo_name }}/data/iris.csv`: sample data that a starter ships; the `template` role).
@@ -887,10 +892,14 @@ def callers_origin(name: str, module, scope: Scope, module_scope: Scope, inputs:
     owner = scope.owner
     if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) or f"{owner.name}()" in seen:
         return None
-    calls = inputs.callers.get(owner.name, [])
+    called = owner.name
+    positional = [a.arg for a in [*owner.args.posonlyargs, *owner.args.args]]
+    if owner.name == "__init__":  # a constructor: the calls of its class (`Model(name=args.model)`), after self
+        called = constructed_class(module, owner)
+        positional = positional[1:]
+    calls = inputs.callers.get(called, []) if called else []
     if not calls:
         return None
-    positional = [a.arg for a in [*owner.args.posonlyargs, *owner.args.args]]
     index = positional.index(name) if name in positional else None
     found = []
     for call, caller in calls:
@@ -906,6 +915,15 @@ def callers_origin(name: str, module, scope: Scope, module_scope: Scope, inputs:
         found.append(traced if traced is not None and not traced.default else None)
     result = combined(found)
     return Origin(default=result.default, called_with=True) if result is not None and result.default else result
+
+
+def constructed_class(module, init: ast.AST) -> str | None:
+    """The name of the top-level class whose `__init__` is `init`."""
+    tree = module.tree
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.ClassDef) and any(item is init for item in node.body):
+            return node.name
+    return None
 
 
 def parameter_origin(name: ast.Name, scope: Scope, inputs: RunTimeInputs) -> Origin | None:
@@ -1263,6 +1281,15 @@ def checked_helper(scope: Scope, url: ast.expr | None, helpers_checked: frozense
     return isinstance(url, ast.Name) and url.id in scope.parameters and scope.function in helpers_checked
 
 
+def from_local_store(module, node: ast.expr | None) -> bool:
+    """A path a workflow framework hands over after unpacking a stored model (Metaflow's
+    `current.model.loaded["name"]`, `current.checkpoint.directory`): a local folder, not a hub id."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    name = module.qualname(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+    return name is not None and name.startswith(table.LOCAL_STORE_PATHS)
+
+
 NOT_WEIGHTS = re.compile(r"Tokenizer|Processor|Config|FeatureExtractor", re.IGNORECASE)
 
 
@@ -1419,6 +1446,19 @@ def hub_entry_modules(python_modules, module_index) -> frozenset[str]:
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
     return frozenset({"hubconf.py", *(path for name in names for path in module_index.get(name, []))})
+
+
+def notebook_url(notebook, call: ast.Call) -> str | None:
+    """The one URL a download call's first argument names: a literal, or a name that the notebook's cells bind
+    to one literal URL (`url = "https://..."` in another cell). None otherwise."""
+    target = call.args[0] if call.args else None
+    if isinstance(target, ast.Constant) and isinstance(target.value, str) and "://" in target.value:
+        return target.value
+    if notebook is None or not isinstance(target, ast.Name):
+        return None
+    binding = re.compile(rf"^\s*{re.escape(target.id)}\s*=\s*[\"']([^\"'\n]+)[\"']\s*(?:#.*)?$", re.MULTILINE)
+    values = {value for cell in notebook.code_cells for value in binding.findall(cell.source)}
+    return next(iter(values)) if len(values) == 1 and "://" in next(iter(values)) else None
 
 
 def quick_start_note(finding, notebook, project):
@@ -1582,7 +1622,10 @@ class UnpinnedRemoteArtifact(Rule):
     tokenizer in another from the same `model_type`; the same `dummy_weights or model_name` loaded in each branch
     of an `if`/`elif` on the architecture), or in the methods of one class (a `prepare_data` that pre-downloads
     `self.dataset_name` and a `setup` that loads it), are reported once, at the first, with the others as related
-    locations.
+    locations. So is one URL downloaded the same way in several notebooks of one folder (each example notebook
+    fetching the same dataset). A constructor's parameter is followed to the calls of its class
+    (`Embedder(args.model_name_or_path)`), and a folder Metaflow unpacked a stored model into
+    (`current.model.loaded["llm"]`) is local.
 
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
@@ -1653,6 +1696,8 @@ class UnpinnedRemoteArtifact(Rule):
                     )
                 yield finding
         cell_findings = []
+        # downloads of one URL the same way in notebooks of one folder: (folder, message, url) -> findings
+        folder_downloads: dict[tuple[str, str, str], list[Finding]] = {}
         # hub loads of one id in one notebook, any cell: (path, key) -> [(cell, module, line, message, related)]
         notebook_loads: dict[tuple[str, str], list[tuple]] = {}
         for (path, index), module in analysed_cells.items():
@@ -1666,13 +1711,26 @@ class UnpinnedRemoteArtifact(Rule):
                         (index, module, line, message, related)
                     )
                     continue
-                cell_findings.append(self.cell_finding(message, related, path, line, index, module))
+                finding = self.cell_finding(message, related, path, line, index, module)
+                url = notebook_url(notebooks.get(path), call)
+                if url is not None and not related:
+                    folder_downloads.setdefault((posixpath.dirname(path), message, url), []).append(finding)
+                    continue
+                cell_findings.append(finding)
         for (path, _), loads in notebook_loads.items():
             (index, module, line, message, related), *rest = sorted(loads, key=lambda load: (load[0], load[2]))
             for other_index, other, other_line, _, other_related in rest:
                 related.append(Location(path, other_line, cell=other_index, json_line=other.file_line(other_line)))
                 related.extend(other_related)
             cell_findings.append(self.cell_finding(message, related, path, line, index, module))
+        for (_, _, url), found in folder_downloads.items():
+            first, *rest = sorted(found, key=lambda f: (f.path, f.cell or 0, f.line or 0))
+            if rest:
+                first.related = tuple(Location(f.path, f.line, cell=f.cell, json_line=f.json_line) for f in rest)
+                names = ", ".join(posixpath.basename(f.path) for f in rest[:3]) + (" and more" if len(rest) > 3 else "")
+                others = f"{len(rest)} other notebook{'s' if len(rest) > 1 else ''}"
+                first.message += f" (the same download of {url} in {others} of this folder: {names})"
+            cell_findings.append(first)
         cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
         for finding in cell_findings:
             yield quick_start_note(finding, notebooks[finding.path], project)
@@ -1733,6 +1791,8 @@ class UnpinnedRemoteArtifact(Rule):
                     message = self.problem(loader, call, scope, module_scope, project, helpers_checked, origin_of)
                     if message and self.set_locally(loader, call, project, values):
                         continue  # `cfg["backbone"]` whose every value in the file is a local folder
+                    if message and loader.kind == "hub" and from_local_store(module, argument(call, loader.target)):
+                        continue  # `current.model.loaded["llm"]`: the folder Metaflow unpacked the model into
                     if message and loader.kind == "hub" and weights_replaced(call, scope):
                         continue  # `load_state_dict(torch.load(ckpt))` next: the hub's weights are not used
                     if message and loader.kind not in ("hub", "torch-hub") and path_or_url(module, call, loader):

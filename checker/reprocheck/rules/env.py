@@ -55,7 +55,9 @@ class UnpinnedPython(Rule):
     environment with a Python minor version, in a shell block of the root README, a docs page, or the README of
     the folder where the finding would be (`conda create -n env python=3.8`, `pyenv install 3.10.4`,
     `uv venv --python 3.11`, `python3.10 -m venv .venv`): users are told which Python to use, an explicit pin
-    (a bare `python=3` or `conda create -n env python` is not). Libraries are exempt
+    (a bare `python=3` or `conda create -n env python` is not). So does a sentence of such a README that names
+    the one Python to use (`Install python3.8`, `The basic Runtime Environment is python3.6`; a range such as
+    `Python 3.8+` is not). Libraries are exempt
     (they support a range; see LCK001 for how a project is found to be one).
 
     ## Why it matters
@@ -99,6 +101,8 @@ class UnpinnedPython(Rule):
         path, line = anchor
         if documents_python_pin(project, documented_commands, path):
             return  # the README's setup commands create the environment with a pinned Python
+        if readme_states_python(project, path):
+            return  # "Install python3.8": the README tells users which Python to use
         ranged = f" (requires-python {requires_python.text} is a range)" if requires_python is not None else ""
         message = (
             f"the Python version is pinned nowhere{ranged}; add a .python-version (e.g. 3.11), "
@@ -160,6 +164,38 @@ def documents_python_pin(project, documented_commands, anchor: str) -> bool:
         for line, block in shell_blocks(text):
             if any(pins_python(command.argv) for command in split_commands(block, line)):
                 return True
+    return False
+
+
+# A README sentence that tells which Python to use: "Install python3.8", "The basic Runtime Environment is
+# python3.6", "Tested with Python 3.10"; ranges ("Python 3.8+", ">= 3.8", "3.8 or later") are no pin.
+STATED_PYTHON = re.compile(
+    r"\b(?:install|use|using|requires?|runtime|environment|tested (?:on|with)|built with|developed (?:on|with))\b"
+    r"[^.\n]{0,40}?\bpython\s?(3\.\d{1,2})(?:\.\d+)?"
+    r"(?![\d.]*\s*(?:\+|or (?:later|higher|above|newer)|and (?:above|up)))",
+    re.IGNORECASE,
+)
+PYTHON_RANGE = re.compile(r"(?:>=?|~=|\^)\s*3\.\d|python\s?3\.\d+\s*\+", re.IGNORECASE)
+
+
+def readme_states_python(project, anchor: str) -> bool:
+    """Whether the root README or the README of a folder holding `anchor` says in words which one Python minor
+    version to use (`Install python3.8`, `The basic Runtime Environment is python3.6`)."""
+    folders = {""}
+    folder = anchor.rsplit("/", 1)[0] if "/" in anchor else ""
+    while folder:
+        folders.add(folder)
+        folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+    for rel in project.select(is_readme):
+        if (rel.rsplit("/", 1)[0] if "/" in rel else "") not in folders:
+            continue
+        try:
+            text = project.read_text(rel, MAX_DOCUMENT_BYTES)
+        except UnreadableFile:
+            continue
+        stated = {match.group(1) for match in STATED_PYTHON.finditer(text)}
+        if len(stated) == 1 and not PYTHON_RANGE.search(text):
+            return True
     return False
 
 

@@ -124,7 +124,9 @@ class NotebookOutputs(Rule):
       whose counts were partly blanked: every count left (a cell's, or its result's `Out[n]`) is the position of
       its code cell, and one comes after the first blank. Nor is a notebook that shows no result: only stale
       counts, or an "Open in Colab" badge displayed as HTML. A notebook that
-      NB002 reports (outputs run out of order) is not reported again: the fix is the same.
+      NB002 reports (outputs run out of order) is not reported again: the fix is the same. Nor, without a strip
+      policy, is a maintainer's site-tooling notebook (one that renders pages or texts with jinja2 and imports no
+      ML library).
 
     ## Why it matters
     Outputs are the result of one run on one machine, saved next to code that may since have changed: readers
@@ -150,11 +152,13 @@ class NotebookOutputs(Rule):
     summary = "A committed notebook with outputs or execution counts"
     fixable = True
 
-    def check(self, notebooks, notebook_strip_policy):
+    def check(self, notebooks, notebook_strip_policy, roles):
         for path, notebook in notebooks.items():
             with_outputs, with_counts = dirty_cells(notebook)
             if not with_outputs and not with_counts:
                 continue
+            if notebook_strip_policy is None and roles.is_site_tooling(path):
+                continue  # a page generator's outputs are its author's preview, not a result
             if notebook_strip_policy is None and not any(
                 shows_a_result(cell) for cell in notebook.cells if cell.outputs
             ):
@@ -296,7 +300,8 @@ class NotebookExecutionOrder(Rule):
     that ran after it, or above a cell that ran before it), at info when only cells without outputs swapped
     places (every output shown ran after all cells above it).
     Counts left in a notebook that shows no output mislead nobody. Notebooks recorded live in lectures
-    (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took.
+    (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took. Nor are
+    maintainers' site-tooling notebooks (rendering pages or texts with jinja2, importing no ML library).
 
     ## Why it matters
     The saved outputs came from a kernel state that "Restart & Run All" does not reproduce. A variable defined
@@ -322,6 +327,8 @@ class NotebookExecutionOrder(Rule):
         for path, notebook in notebooks.items():
             if roles.recorded_live(path):
                 continue  # a lecture recorded live runs its cells in the lecture's order: nothing to restart
+            if roles.is_site_tooling(path):
+                continue  # a page generator: the order its cells ran in bears on no result
             pair = first_out_of_order(notebook)
             if pair is None:
                 continue

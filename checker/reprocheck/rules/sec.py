@@ -7,13 +7,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from reprocheck.findings import Severity
+from reprocheck.findings import Location, Severity
 from reprocheck.project import BINARY_SNIFF, UnreadableFile, decode_text
 from reprocheck.rule import Rule
 from reprocheck.tables import secrets as table
 
 NEEDLES = re.compile(b"|".join(re.escape(n) for p in table.SECRET_PATTERNS for n in p.needles))
 CREDENTIAL_URL = re.compile(table.CREDENTIAL_URL, re.IGNORECASE)
+# a key id that signs a URL (a presigned S3 link in a download log) is the bucket owner's, not the project's
+URL_SIGNING_KEY_ID = re.compile(r"(?:X-Amz-Credential|AWSAccessKeyId)(?:=|%3D)$", re.IGNORECASE)
 ENV_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)$")
 
 
@@ -23,6 +25,8 @@ class SecretHit:
     line: int
     column: int
     masked: str
+    secret: str = ""
+    also: tuple[int, ...] = ()
 
 
 def is_env_file(rel: str) -> bool:
@@ -52,8 +56,27 @@ def mask(pattern: table.SecretPattern, secret: str) -> str:
     return f"{prefix}…, {len(secret)} characters" if prefix else f"{len(secret)} characters"
 
 
+def signs_url(text: str, start: int) -> bool:
+    """Whether the key id at `start` is the value of a presigned URL's credential parameter."""
+    return URL_SIGNING_KEY_ID.search(text, max(0, start - 24), start) is not None
+
+
 def scan(text: str, present: bytes) -> Iterator[SecretHit]:
-    """Every secret in `text`; only patterns whose needle occurs in the bytes are tried."""
+    """Every secret in `text`, once per secret (with the other lines it is on); only patterns whose needle occurs
+    in the bytes are tried."""
+    hits: dict[tuple[str, str], tuple[SecretHit, dict[int, None]]] = {}
+    for hit in scan_all(text, present):
+        key = (hit.name, hit.secret)
+        if key not in hits:
+            hits[key] = (hit, {})
+        elif hit.line != hits[key][0].line:
+            hits[key][1][hit.line] = None
+    for first, others in hits.values():
+        yield SecretHit(first.name, first.line, first.column, first.masked, first.secret, tuple(others))
+
+
+def scan_all(text: str, present: bytes) -> Iterator[SecretHit]:
+    """Every occurrence of a secret in `text`, one per line and kind."""
     seen: set[tuple[int, str]] = set()
     for pattern in table.SECRET_PATTERNS:
         if not any(needle in present for needle in pattern.needles):
@@ -62,6 +85,8 @@ def scan(text: str, present: bytes) -> Iterator[SecretHit]:
         for match in pattern.regex.finditer(text):
             secret = match.group("secret")
             if any(example in match.group(0) for example in table.DOCUMENTED_EXAMPLES):
+                continue
+            if pattern.name == "AWS access key id" and signs_url(text, match.start("secret")):
                 continue
             if pattern.mixed_case and not (re.search("[a-z]", secret) and re.search("[A-Z]", secret)):
                 continue
@@ -73,7 +98,7 @@ def scan(text: str, present: bytes) -> Iterator[SecretHit]:
             seen.add((line, pattern.name))
             column = start - (text.rfind("\n", 0, start) + 1) + 1
             name = f"{match.group('kind').strip()} block" if pattern.name == "private key block" else pattern.name
-            yield SecretHit(name, line, column, mask(pattern, secret))
+            yield SecretHit(name, line, column, mask(pattern, secret), secret)
 
 
 class CommittedSecret(Rule):
@@ -85,7 +110,10 @@ class CommittedSecret(Rule):
     not a secret), PEM private key blocks, AWS access key ids and secret keys, GitHub
     tokens, Hugging Face tokens (`hf_…`), Weights & Biases API keys (where named as such, or in a `.netrc`
     entry), and OpenAI keys (`sk-…`). Notebook outputs are scanned too. The message names the kind of secret
-    and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored.
+    and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored. A
+    secret repeated in one file is reported once, its other lines named and related. An AWS key id that signs a URL
+    (`X-Amz-Credential=AKIA…`, `AWSAccessKeyId=AKIA…` in a presigned link, as a download log prints it) is
+    the credential of the bucket's owner, not the project's, and is not reported.
 
     ## Why it matters
     Anything committed is in every clone and in the history forever, deleting the line does not remove it.
@@ -129,12 +157,17 @@ class CommittedSecret(Rule):
                 yield from self.env_finding(rel, text)
             for hit in scan(text, data):
                 shown = f" ({hit.masked})" if hit.masked else ""
+                also = ""
+                if hit.also:
+                    lines = ", ".join(str(n) for n in hit.also[:3]) + (" and more" if len(hit.also) > 3 else "")
+                    also = f" (also at line{'s' if len(hit.also) > 1 else ''} {lines})"
                 yield self.finding(
-                    f"{hit.name}{shown} committed in {rel}; revoke it and load it from the environment "
+                    f"{hit.name}{shown} committed in {rel}{also}; revoke it and load it from the environment "
                     "or a secret store instead",
                     rel,
                     hit.line,
                     hit.column,
+                    related=[Location(rel, line) for line in hit.also],
                 )
 
     def env_finding(self, rel: str, text: str):

@@ -75,7 +75,7 @@ LINT_ACTIONS = frozenset(
         "psf/black", "py-actions/flake8", "isort/isort-action", "jamescurtin/isort-action",
         "codespell-project/actions-codespell", "ricardochaves/python-lint", "suo/flake8-github-action",
         "lycheeverse/lychee-action", "gaurav-nelson/github-action-markdown-link-check",
-        "tcort/github-action-markdown-link-check", "umbrelladocs/action-linkspector",
+        "tcort/github-action-markdown-link-check", "umbrelladocs/action-linkspector", "anishathalye/proof-html",
     }
 )  # fmt: skip
 # CI003: actions that only show or upload the test and coverage reports earlier steps wrote (they run after the
@@ -89,6 +89,16 @@ RESULT_SURFACING_ACTIONS = frozenset(
         "irongut/codecoveragesummary", "test-summary/action",
     }
 )  # fmt: skip
+# CI003: actions that make nothing a result depends on: they read a release tag, or put a tool the runner already
+# has on PATH. Their pins are not judged. (Credential actions are judged: a moved tag would receive the secrets.)
+NO_RESULT_ACTIONS = frozenset(
+    {
+        "microsoft/setup-msbuild", "pozetroninc/github-action-get-latest-release", "oprypin/find-latest-tag",
+        "actions-ecosystem/action-get-latest-tag",
+    }
+)  # fmt: skip
+# Jobs that test moving dependencies on purpose (a runner pin defeats their point), by their name.
+CANARY_NAME = re.compile(r"bleeding|nightly|pre-?release|canary|(?<![\w-])latest\b", re.IGNORECASE)
 # Set-up actions for the tools that fetch results and render them (CML reports): no environment of the project.
 REPORT_ACTIONS = frozenset({"iterative/setup-cml", "iterative/setup-dvc"})
 # CI003 judges the runner of a job that does one of these; a job that only sets up a toolchain ("setup") too,

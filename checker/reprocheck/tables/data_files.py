@@ -47,6 +47,20 @@ DOCS_DIRS = frozenset(
     }
 )
 DATA_DIRS = frozenset({"data", "dataset", "datasets", "raw", "processed"})
+# A folder of at most this many files, all images or write-ups, holds illustrations (a solution's figures).
+ILLUSTRATION_MAX_FILES = 12
+ILLUSTRATION_IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
+ILLUSTRATION_COMPANIONS = ILLUSTRATION_IMAGES | frozenset({".md", ".markdown", ".rst", ".txt", ".pdf", ".html"})
+# Files under these folders are what the documentation's examples read (up to the size below).
+EXAMPLE_DIRS = frozenset({"examples", "example"})
+# What an example reads: tables, arrays and small model files (also compressed: `x.csv.gz`); not raw blobs.
+EXAMPLE_SUFFIXES = frozenset(
+    {".csv", ".tsv", ".json", ".jsonl", ".txt", ".parquet", ".npy", ".npz", ".pt", ".pth", ".pkl", ".joblib"}
+)
+EXAMPLE_COMPRESSION = (".gz", ".bz2", ".xz", ".zip")
+EXAMPLE_MAX_BYTES = 4 * 1024 * 1024
+# A table naming the pages of its folder (a course's lesson list) is at most this large.
+PAGE_INDEX_MAX_BYTES = 64 * 1024
 # Text files whose links make a media file documentation (README.md, docs/*.rst, an HTML page).
 DOC_SUFFIXES = (".md", ".markdown", ".rst", ".html", ".htm", ".adoc")
 # A folder of test inputs: tests/, test_data/, testdata/, integration-test/, fixtures/.

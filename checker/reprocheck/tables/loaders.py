@@ -97,6 +97,9 @@ PRETRAINED_PACKAGES = frozenset(
 PRETRAINED_BY_PACKAGE = {"peft": Loader("hub", (1, "model_id"), "adapter")}
 
 # `load_dataset` builders that read local files rather than a hub repository.
+# Paths a workflow framework hands over after unpacking a stored model or checkpoint into a local folder
+# (Metaflow's `@model(load=...)` and `@checkpoint`): a hub loader given one reads that folder (DAT005).
+LOCAL_STORE_PATHS = ("metaflow.current.model.loaded", "metaflow.current.checkpoint.directory")
 LOCAL_DATASET_BUILDERS = frozenset(
     {
         "csv",
