@@ -135,6 +135,12 @@ def test_a_cell_no_repair_makes_parse_stays_unparsed(make_repo, cell):
         # look-alikes: a draw beside the seed, or a seed argument that is fixed, keep RNG001
         ("load(random_state=random.randint(0, 100))\n    print(random.random())", ["RNG001", "RNG003"]),
         ("load(random_state=7)\n    print(random.random())", ["RNG001"]),
+        # a parameter's default drawn when the caller passes none is no seed RNG003 reports: a use of random state
+        (
+            "split()\n\n\ndef split(random_state=None):\n    if random_state is None:\n"
+            "        random_state = random.randint(0, 100)\n    load(random_state=random_state)",
+            ["RNG001"],
+        ),
     ],
 )
 def test_rng001_a_draw_that_is_the_seed_is_reported_once(make_repo, body, expected):

@@ -139,7 +139,7 @@ def seeding_place(result: EntryRandomness) -> str:
     return event.where()
 
 
-def seed_draw_positions(graph: CallGraph, unit: Unit, memo: dict) -> frozenset[tuple[int, int]]:
+def seed_draw_positions(graph: CallGraph, unit: Unit, memo: dict, seed_functions) -> frozenset[tuple[int, int]]:
     """(line, column) of the draws in `unit` that are themselves a seed: inside a `seed=`/`random_state=`
     argument (`data_loader(random_state=random.randint(0, 100))`), directly or through a name the unit assigns
     (`state = random.randint(0, 100)`, then `split(random_state=state)`). RNG003 reports such a seed; the fix,
@@ -149,11 +149,16 @@ def seed_draw_positions(graph: CallGraph, unit: Unit, memo: dict) -> frozenset[t
         return found
     values: list[ast.expr] = []
     names: set[str] = set()
+    module = graph.source(unit)
+    if module is None:
+        memo[unit] = frozenset()
+        return memo[unit]
+    origin = SeedOrigin(graph, unit, module, seed_functions)
     for call in calls_in(graph, unit):
         for word in T.SEED_KEYWORDS:
             value = keyword(call, word)
-            if value is None:
-                continue
+            if value is None or not origin.source(value, call.lineno):
+                continue  # only a seed RNG003 reports (a parameter's drawn default is the caller's: a use)
             if value.__class__ is ast.Name:
                 names.add(value.id)
             else:
@@ -169,11 +174,11 @@ def seed_draw_positions(graph: CallGraph, unit: Unit, memo: dict) -> frozenset[t
     return found
 
 
-def without_seed_draws(result: EntryRandomness, graph: CallGraph, memo: dict) -> EntryRandomness:
+def without_seed_draws(result: EntryRandomness, graph: CallGraph, memo: dict, seed_functions) -> EntryRandomness:
     """The entry point's uses of random state without the draws that are themselves a seed (RNG003's)."""
     uses = {}
     for lib, events in result.uses.items():
-        kept = [e for e in events if (e.line, e.column) not in seed_draw_positions(graph, e.unit, memo)]
+        kept = [e for e in events if (e.line, e.column) not in seed_draw_positions(graph, e.unit, memo, seed_functions)]
         if kept:
             uses[lib] = kept
     return (
@@ -316,12 +321,12 @@ class UnseededEntryPoint(Rule):
     severity = Severity.WARNING
     summary = "An entry point uses random state but no seeding call is reachable from it"
 
-    def check(self, program_randomness, call_graph, self_tests, notebooks):
+    def check(self, program_randomness, call_graph, self_tests, notebooks, settings):
         memo: dict = {}
         for result in program_randomness:
             if result.seeds or result.unknown_seeds or result.entropy_seeds or not (result.uses or result.generators):
                 continue
-            result = without_seed_draws(result, call_graph, memo)
+            result = without_seed_draws(result, call_graph, memo, settings.seed_functions)
             if not (result.uses or result.generators):
                 continue  # its only draws are seeds, which RNG003 reports
             if self_tests.is_self_test(result.entry):
@@ -475,13 +480,13 @@ class PartialSeeding(Rule):
     severity = Severity.WARNING
     summary = "The seeding reachable from an entry point leaves out a library it uses"
 
-    def check(self, program_randomness, call_graph, self_tests, notebooks):
+    def check(self, program_randomness, call_graph, self_tests, notebooks, settings):
         memo: dict = {}
         for result in program_randomness:
             if not result.seeds or result.unknown_seeds or self_tests.is_self_test(result.entry):
                 continue
             if result.missing:
-                result = without_seed_draws(result, call_graph, memo)
+                result = without_seed_draws(result, call_graph, memo, settings.seed_functions)
             missing = result.missing
             if not missing and not result.generators:
                 continue
