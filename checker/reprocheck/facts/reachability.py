@@ -473,6 +473,7 @@ class CallGraph:
         self._overrides: dict[Unit, list[tuple[Unit, Unit]]] = {}
         self._base_index: dict[str, set[tuple[str, str]]] | None = None
         self._star_bound: dict[tuple[tuple[str, ...], str, str], str | None] = {}
+        self._imported_paths: frozenset[str] | None = None
 
     # -- code of a unit ---------------------------------------------------------------------------
     def source(self, unit: Unit) -> PyModule | None:
@@ -544,6 +545,28 @@ class CallGraph:
             return self._module_paths[key]
         found = self._module_paths[key] = self._closest_module(name, near, paths)
         return found
+
+    def imported_paths(self) -> frozenset[str]:
+        """The project modules that some project module or notebook imports (any dotted prefix of an import,
+        relative imports resolved): a module nothing imports and no entry point runs is dead code or somebody
+        else's. Computed once per run."""
+        if self._imported_paths is None:
+            found: set[str] = set()
+            for path, module in self.modules.items():
+                for item in module.imports:
+                    # a relative import resolved (`from . import lra` in `dataloaders/`: `dataloaders`), and as written
+                    bases = {item.module or ""}
+                    if item.level:
+                        bases.add(module.resolve_relative(item.module, item.level))
+                    names = [*bases, *(f"{base}.{name}" if base else name for base in bases for name in item.names)]
+                    for name in names:
+                        parts = name.split(".") if name else []
+                        for depth in range(1, len(parts) + 1):
+                            target = self.module_path(".".join(parts[:depth]), path)
+                            if target is not None and target != path:
+                                found.add(target)
+            self._imported_paths = frozenset(found)
+        return self._imported_paths
 
     def _closest_module(self, name: str, near: str, paths: list[str]) -> str | None:
         usable = []

@@ -691,7 +691,7 @@ class UnusedModules:
         if path in self._entries:
             return False
         if self._imported is None:
-            self._imported = project_imported(self.facts.get("call_graph"))
+            self._imported = self.facts.get("call_graph").imported_paths()
         return path not in self._imported and not self.mentioned(path)
 
     def mentioned(self, path: str) -> bool:
@@ -719,23 +719,6 @@ class UnusedModules:
                 if text:
                     self._texts.append((rel, text[:MENTION_LIMIT]))
         return self._texts
-
-
-def project_imported(graph) -> frozenset[str]:
-    """The project modules that some project module or notebook imports (any dotted prefix of an import)."""
-    found: set[str] = set()
-    for path, module in graph.modules.items():
-        for item in module.imports:
-            # a relative import is kept resolved (`from . import lra` in `dataloaders/`: `dataloaders`), or not
-            bases = {item.module or ""} | ({module.resolve_relative(item.module, item.level)} if item.level else set())
-            names = [*bases, *(f"{base}.{name}" if base else name for base in bases for name in item.names)]
-            for name in names:
-                parts = name.split(".") if name else []
-                for depth in range(1, len(parts) + 1):
-                    target = graph.module_path(".".join(parts[:depth]), path)
-                    if target is not None and target != path:
-                        found.add(target)
-    return frozenset(found)
 
 
 def function_level_imports(text: str) -> dict[str, dict]:

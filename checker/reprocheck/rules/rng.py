@@ -969,7 +969,7 @@ class UnseededDataOperation(Rule):
                     if reaching is None:
                         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
                     if imported is None:
-                        imported = imported_modules(call_graph)
+                        imported = call_graph.imported_paths()
                     if (
                         unit not in covered
                         and reaching.runs(unit, call) is not False
@@ -1033,23 +1033,6 @@ def entry_reached_units(entry_randomness: list[EntryRandomness]) -> set[Unit]:
         if "numpy" in result.seeded or result.unknown_seeds:
             units.update(result.reached)
     return units
-
-
-def imported_modules(graph: CallGraph) -> frozenset[str]:
-    """The project modules that some project module imports: a module nothing imports (and no entry point runs)
-    is dead code or somebody else's, not a place whose draws a run makes."""
-    found: set[str] = set()
-    for path, module in graph.modules.items():
-        for item in module.imports:
-            base = item.module if not item.level else module.resolve_relative(item.module, item.level)
-            names = [base, *(f"{base}.{name}" if base else name for name in item.names)]
-            for name in names:
-                parts = name.split(".") if name else []
-                for depth in range(1, len(parts) + 1):
-                    target = graph.module_path(".".join(parts[:depth]), path)
-                    if target is not None and target != path:
-                        found.add(target)
-    return frozenset(found)
 
 
 def module_seeds_numpy(graph: CallGraph, path: str, settings) -> bool:
