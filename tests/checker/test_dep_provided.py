@@ -270,15 +270,22 @@ def test_look_alikes_of_unused_modules_are_reported(make_repo):
             "plugins/fancy.py": "import timm\n\n\ndef build():\n    return timm\n",  # named in a string
             "helpers.py": "import lmdb\n\n\ndef open_db():\n    return lmdb\n",  # a root module
             "data/ds_study_2.py": "import albumentations\n\n\nclass Study:\n    pass\n",
+            # a script inside a package imports its sibling by its bare name (`python src/train.py`)
+            "src/__init__.py": "",
+            "src/train.py": "from util import load\n\nload()\n",
+            "src/util.py": "import imageio\n\n\ndef load():\n    return imageio\n",
             "configs/cfg_study.py": "dataset = 'ds_study_2'\n",  # a config names it: importlib loads it
             "notebooks/explore.ipynb": '{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, '
             '"outputs": [], "source": "import xgboost\\n"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
         }
     )
-    assert sorted(imported(of(root, "DEP004"))) == [
+    found = of(root, "DEP004")
+    assert [f["severity"] for f in found if f["message"].startswith("imageio ")] == ["warning"]
+    assert sorted(imported(found)) == [
         "albumentations",
         "click",
         "h5py",
+        "imageio",
         "lmdb",
         "onnx",
         "plotly",

@@ -546,6 +546,16 @@ class CallGraph:
         found = self._module_paths[key] = self._closest_module(name, near, paths)
         return found
 
+    def sibling_module(self, parts: list[str], near: str) -> str | None:
+        """The file next to `near` that `import a.b` finds when `near` runs as a script (its folder is first on
+        `sys.path`), even inside a package (`python src/train.py` doing `from util import x`)."""
+        folder = near.rsplit("/", 1)[0] + "/" if "/" in near else ""
+        stem = folder + "/".join(parts)
+        for candidate in (stem + ".py", stem + "/__init__.py"):
+            if candidate in self.modules:
+                return candidate
+        return None
+
     def imported_paths(self) -> frozenset[str]:
         """The project modules that some project module or notebook imports (any dotted prefix of an import,
         relative imports resolved): a module nothing imports and no entry point runs is dead code or somebody
@@ -563,6 +573,8 @@ class CallGraph:
                         parts = name.split(".") if name else []
                         for depth in range(1, len(parts) + 1):
                             target = self.module_path(".".join(parts[:depth]), path)
+                            if target is None and not item.level:
+                                target = self.sibling_module(parts[:depth], path)
                             if target is not None and target != path:
                                 found.add(target)
             self._imported_paths = frozenset(found)

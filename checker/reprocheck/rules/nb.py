@@ -376,7 +376,7 @@ def notebook_installs(cell: Cell):
 
 
 def guarded_off(notebook: Notebook, cell: Cell, line: int) -> bool:
-    """Whether the line runs only on Colab (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or only behind
+    """Whether the line runs only on Colab or Kaggle (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or only behind
     an opt-in switch that is off as committed (`INSTALL = False` ... `if INSTALL:`): a local run never does it."""
     for condition in cell.conditions(line):
         if colab_only(condition):
@@ -387,14 +387,17 @@ def guarded_off(notebook: Notebook, cell: Cell, line: int) -> bool:
 
 
 def colab_only(condition: str) -> bool:
-    """Whether the condition holds only on Colab: it asks for Colab, alone or as one of the terms joined by `and`
-    (`'google.colab' in sys.modules and not os.path.exists('.setup_complete')`), and no `or` opens another way."""
+    """Whether the condition holds only on a hosted notebook service: it asks for Colab, alone or as one of the
+    terms joined by `and` (`'google.colab' in sys.modules and not os.path.exists('.setup_complete')`), or every
+    way that `or` opens is such a service (`IS_COLAB or IS_KAGGLE`)."""
     if re.search(r"\bor\b", condition):
-        return False
-    return any(
-        notebook_table.COLAB_CONDITION.search(term) and not notebook_table.NEGATION.search(term)
-        for term in re.split(r"\band\b", condition)
-    )
+        return all(hosted_test(term) for term in re.split(r"\bor\b", condition))
+    return any(hosted_test(term) for term in re.split(r"\band\b", condition))
+
+
+def hosted_test(term: str) -> bool:
+    """A test, not negated, for Colab or Kaggle (`IS_COLAB`, `'google.colab' in sys.modules`, `IS_KAGGLE`)."""
+    return bool(notebook_table.HOSTED_CONDITION.search(term)) and not notebook_table.NEGATION.search(term)
 
 
 def install_sites(notebook: Notebook) -> list[tuple[Cell, int, list]]:
@@ -478,9 +481,10 @@ class NotebookInstall(Rule):
     requirements list) is advised to move before the kernel starts, not to be declared again. A notebook that
     clones a repository before its first install (`!git clone ...`, `%cd`, then the install: a Colab-style
     quick-start that sets up a fresh machine) is reported at info.
-    Installs that a local run never makes are not reported: those that run only on Colab
-    (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or only behind an opt-in switch that is off as
-    committed (`INSTALL = False`, then `if INSTALL:`). A notebook is reported once, at its first install, naming
+    Installs that a local run never makes are not reported: those that run only on Colab or Kaggle
+    (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`, `if IS_COLAB or IS_KAGGLE:`, a Colab test joined to
+    another by `and`) or only behind an opt-in switch that is off as committed (`INSTALL = False`, then
+    `if INSTALL:`). A notebook is reported once, at its first install, naming
     everything it installs; the other install cells are listed as related locations.
 
     ## Why it matters

@@ -24,7 +24,8 @@ NON_STRIP_FILTERS = frozenset({"lfs"})
 # The header of a Python block a notebook line may sit in: `if cond:` / `elif cond:` (a trailing comment allowed).
 CONDITION_HEADER = re.compile(r"^(?P<indent>[ \t]*)(?:if|elif)\s+(?P<condition>.+?)\s*:\s*(?:#.*)?$")
 # A condition true only on Colab: `'google.colab' in sys.modules`, `IN_COLAB`, `"google.colab" in str(get_ipython())`.
-COLAB_CONDITION = re.compile(r"colab", re.IGNORECASE)
+# A hosted notebook service that ships its own environment (only an install there is guarded off locally).
+HOSTED_CONDITION = re.compile(r"colab|kaggle", re.IGNORECASE)
 NEGATION = re.compile(r"\bnot\b")
 # `FLAG = False` (or 0): an opt-in switch that is off as committed.
 FLAG_OFF = r"^[ \t]*{name}[ \t]*=[ \t]*(False|0)[ \t]*(#.*)?$"
