@@ -376,8 +376,9 @@ def notebook_installs(cell: Cell):
 
 
 def guarded_off(notebook: Notebook, cell: Cell, line: int) -> bool:
-    """Whether the line runs only on Colab or Kaggle (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or only behind
-    an opt-in switch that is off as committed (`INSTALL = False` ... `if INSTALL:`): a local run never does it."""
+    """Whether the line runs only on Colab or Kaggle (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or
+    only behind an opt-in switch that is off as committed (`INSTALL = False` ... `if INSTALL:`): a local run never
+    does it."""
     for condition in cell.conditions(line):
         if colab_only(condition):
             return True
