@@ -57,6 +57,7 @@ def test_rpc002_an_exercise_notebook_is_not_reported(make_repo):
             "<this may be a perfect cell to write a training & evaluation loop in>",
             "env = make(\n    <your env here>\n)\n",
         ),
+        "labs/arrow.ipynb": exercise("token_to_id = <dictionary of symbol -> its identifier>\n"),
         "labs/your.ipynb": exercise("if stack:\n    env = # your code. Please, use FrameStack\nreturn env\n"),
         "train.py": "def f(:\n",
     }
@@ -89,6 +90,7 @@ def test_rpc002_a_notebook_with_a_real_syntax_error_is_one_error(make_repo):
     found = [f for f in findings(make_repo({"lab.ipynb": broken})) if f["code"] == "RPC002"]
     assert len(found) == 1 and found[0]["severity"] == "error"
     assert "(1 more problem in this file)" in found[0]["message"] and len(found[0]["related"]) == 1
+    assert "cell 2" in found[0]["message"]  # the broken cell is the place shown, not the blank of cell 1
 
 
 def syntax_error(ename: str = "SyntaxError") -> dict:

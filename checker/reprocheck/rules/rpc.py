@@ -86,6 +86,8 @@ class UnparsableFile(Rule):
             problems = [p for p in problems if not shown_syntax_error(project, path, p)]
             if not problems:
                 continue  # every cell that does not parse shows the SyntaxError it raises: a lesson in syntax
+            # a broken cell of an exercise notebook is the place to show, not a blank left for the reader
+            problems.sort(key=lambda problem: blank_cell(project, path, problem) is not None)
             first, more = problems[0], problems[1:]
             related = [Location(path, p.line) for p in more]
             if exercise_cells(project, path, problems) or empty_notebook(project, path):
@@ -135,19 +137,18 @@ def empty_notebook(project, path: str) -> bool:
 def exercise_cells(project, path: str, problems: list) -> list[int]:
     """The cells of an exercise notebook that do not parse because they hold blanks for the reader, when every
     problem of the notebook is such a cell (else none: a broken notebook is reported as one)."""
-    if not filekinds.is_notebook(path):
-        return []
-    notebook = load_notebook(project, path)
-    if notebook is None:
-        return []
-    cells: list[int] = []
-    for problem in problems:
-        match = CELL_PROBLEM.match(problem.message)
-        number = int(match.group(1)) if match else 0
-        if not 0 < number <= len(notebook.cells) or not EXERCISE_BLANK.search(notebook.cells[number - 1].source):
-            return []
-        cells.append(number)
-    return cells
+    cells = [blank_cell(project, path, problem) for problem in problems]
+    return [] if None in cells else cells
+
+
+def blank_cell(project, path: str, problem) -> int | None:
+    """The number of the notebook cell that `problem` is about when that cell holds a blank for the reader."""
+    notebook = load_notebook(project, path) if filekinds.is_notebook(path) else None
+    match = CELL_PROBLEM.match(problem.message)
+    number = int(match.group(1)) if match else 0
+    if notebook is None or not 0 < number <= len(notebook.cells):
+        return None
+    return number if EXERCISE_BLANK.search(notebook.cells[number - 1].source) else None
 
 
 class StaleBaselineEntry(Rule):

@@ -39,14 +39,15 @@ CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
 EXERCISE_BLANK = re.compile(
     r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b"
     r"|^[ \t]*[\w.\[\]'\"]+[ \t]*=[ \t]*#"
-    r"|(?:^[ \t]*|[=(,:][ \t]*)<[^<>\n]{0,160}>[ \t]*[),]?[ \t]*$",
+    r"|(?:^[ \t]*|[=(,:][ \t]*)<(?:->|[^<>\n]){0,160}>[ \t]*[),]?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 # Shapes of such blanks that a parse can be repaired at, each replaced by `...` (Ellipsis) on the same line so
-# that line numbers stay: an angle-bracket placeholder (`seed = <YOUR CODE: a seed>`), a TODO in brackets
-# (`[TODO Dense layer]`), and an assignment of nothing (`x =`, `seed = # your favourite seed`).
+# that line numbers stay: an angle-bracket placeholder (`seed = <YOUR CODE: a seed>`, `<dict of symbol -> index>`),
+# a TODO in brackets (`[TODO Dense layer]`), and an assignment of nothing (`x =`, `seed = # your favourite seed`).
 BLANK_PLACEHOLDER = re.compile(
-    r"(?P<lead>^[ \t]*|[=(,:[][ \t]*)(?:<[^<>\n]{0,160}>|\[[ \t]*TODO\b[^\]\n]{0,160}\])", re.IGNORECASE | re.MULTILINE
+    r"(?P<lead>^[ \t]*|[=(,:[][ \t]*)(?:<(?:->|[^<>\n]){0,160}>|\[[ \t]*TODO\b[^\]\n]{0,160}\])",
+    re.IGNORECASE | re.MULTILINE,
 )
 BLANK_ASSIGNMENT = re.compile(
     r"^(?P<head>[ \t]*[\w.\[\]'\"]+(?:[ \t]*,[ \t]*[\w.\[\]'\"]+)*[ \t]*(?:[-+*/@%|&^]|//|\*\*|>>|<<)?=)"
