@@ -130,6 +130,22 @@ def test_nlp_jax_and_sweep_stacks_bring_what_their_code_imports(make_repo):
     assert "a requirement of hydra-optuna-sweeper (through hydra-core)" in messages["omegaconf"]
 
 
+def test_the_projects_own_distribution_brings_nothing_to_its_code(make_repo):
+    """A repository that installs itself (a Dockerfile's `pip install segmentation-models-pytorch`) is not what
+    brings numpy to its own examples; its setup names itself through a constant."""
+    root = make_repo(
+        {
+            "setup.py": 'from setuptools import setup\n\nNAME = "segmentation_models_pytorch"\n\n'
+            "setup(name=NAME, install_requires=['timm==0.9.0'])\n",
+            "segmentation_models_pytorch/__init__.py": "import timm\n",
+            "docker/Dockerfile": "FROM python:3.11-slim\nRUN pip install segmentation-models-pytorch==0.3.0\n",
+            "examples/train.py": "import numpy as np\n\nprint(np.zeros(2))\n",
+        }
+    )
+    (found,) = of(root, "DEP004")
+    assert "a requirement of timm" in found["message"] and "segmentation-models-pytorch" not in found["message"]
+
+
 def test_look_alikes_of_brought_distributions_are_warnings(make_repo):
     root = make_repo(
         {

@@ -735,7 +735,8 @@ def matched_folder(path: str, spec: pathspec.PathSpec) -> str:
 
 
 def declared_name(project, python_modules, setup_file: str) -> str | None:
-    """The distribution name a setup file declares as a literal (setup.py is parsed, never run)."""
+    """The distribution name a setup file declares as a literal, or as a module-level string constant it names
+    (setup.py is parsed, never run)."""
     base = filekinds.name(setup_file)
     if base == "pyproject.toml":
         data = load_toml(project, setup_file) or {}
@@ -751,12 +752,24 @@ def declared_name(project, python_modules, setup_file: str) -> str | None:
     module = python_modules.get(setup_file)
     if module is None or not module.mentions("setup") or module.tree is None:
         return None
+    # a module-level string constant the call may name (`NAME = "pkg"` ... `setup(name=NAME)`)
+    constants = {
+        target.id: node.value.value
+        for node in module.tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     for node in ast.walk(module.tree):
         if isinstance(node, ast.Call) and last_name(node.func) == "setup":
             for keyword in node.keywords:
-                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                if keyword.arg != "name":
+                    continue
+                if isinstance(keyword.value, ast.Constant):
                     value = keyword.value.value
                     return value if isinstance(value, str) else None
+                if isinstance(keyword.value, ast.Name):
+                    return constants.get(keyword.value.id)
     return None
 
 

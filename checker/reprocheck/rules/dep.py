@@ -25,6 +25,7 @@ from reprocheck.facts.imports import last_name
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.reachability import is_main_guard
 from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_version, unpinned
+from reprocheck.facts.roles import root_project_names
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
@@ -457,6 +458,7 @@ class UndeclaredImport(Rule):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
         unused = UnusedModules(facts, project, third_party_imports.python_modules)
+        own_names: set[str] | None = None
         notes: dict[tuple[str, int], object] = {}  # (file, function) -> the optional-install note made there
         readme = root_readme_installs(project)
         flows = flow_environments(third_party_imports.python_modules)
@@ -501,7 +503,11 @@ class UndeclaredImport(Rule):
             # what declared distributions bring, for any distribution that provides the import (albumentations
             # brings opencv-python-headless, which provides cv2 as opencv-python does)
             alternatives = known_providers(ordered[0].module, user_map) or [distribution]
-            bringers = sorted(name for name in declared if any(a in brought_by(name) for a in alternatives))
+            if own_names is None:  # the project's own distribution brings nothing to its own code
+                own_names = root_project_names(project, third_party_imports.python_modules)
+            bringers = sorted(
+                name for name in declared if name not in own_names and any(a in brought_by(name) for a in alternatives)
+            )
             wanted = next((a for a in alternatives if bringers and a in brought_by(bringers[0])), distribution)
             tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
             if not worth_reporting(wanted, bringers, tests_only):
