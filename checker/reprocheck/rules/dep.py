@@ -986,7 +986,7 @@ def url_install_names(url: str) -> set[str]:
 
 def with_companions(names: set[str]) -> set[str]:
     """`names` and the distributions that come with them as part of their interface (hydra-core: omegaconf)."""
-    return names.union(*(COMPANIONS.get(name, ()) for name in names))
+    return names.union(*(companions_of(name) for name in names))
 
 
 def site_order(site) -> tuple:

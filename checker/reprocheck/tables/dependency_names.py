@@ -122,6 +122,10 @@ IMAGE_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
 _JUPYTER = ("ipython", "ipykernel", "nbformat", "traitlets", "jupyter-core", "jupyter-client")
 COMPANIONS: dict[str, tuple[str, ...]] = {
     "hydra-core": ("omegaconf",),
+    "hydra-optuna-sweeper": ("hydra-core",),
+    # spaCy's own libraries: its configs, registries and training data go through them (explosion's stack)
+    "spacy": ("thinc", "srsly", "catalogue", "confection", "wasabi"),
+    "spacy-transformers": ("spacy", "thinc"),
     "fastapi": ("starlette", "pydantic"),
     "flask": ("werkzeug", "jinja2", "itsdangerous", "click"),
     "typer": ("click",),
