@@ -39,6 +39,37 @@ def test_cfg001_top_level_config_without_seed(make_repo):
     assert "configs/train.yaml has no seed key" in message and "seed: 42" in message
 
 
+def test_cfg001_seed_keys_count_at_any_depth(make_repo):
+    sweep = (
+        "defaults:\n  - override hydra/sweeper: optuna\nhydra:\n  sweeper:\n    sampler:\n      seed: 123\n"
+        "    n_trials: 20\n    params:\n      x: range(-5.5, 5.5, 0.5)\nx: 1\n"
+    )
+    root = make_repo(
+        {
+            "conf/config.yaml": sweep,
+            "configs/deep.yaml": "train:\n  optim:\n    lr: 0.1\n  loader:\n    split:\n      random_state: 0\n",
+            # look-alikes that keep firing: a sweep whose sampler has no seed, a seed-like key that is no seed
+            "configs/unseeded_sweep.yaml": sweep.replace("    sampler:\n      seed: 123\n", "    direction: minimize\n"),
+            "configs/seedless.yaml": "train:\n  optim:\n    lr: 0.1\n    seed_bank: [a]\n",
+            # one seed only, six levels down: past the depth that still counts
+            "configs/too_deep.yaml": "lr: 0.1\na:\n  b:\n    c:\n      d:\n        e:\n          f:\n            seed: 1\n",
+        }
+    )
+    assert found(root, "CFG001") == [
+        ("CFG001", "configs/seedless.yaml", 1),
+        ("CFG001", "configs/too_deep.yaml", 1),
+        ("CFG001", "configs/unseeded_sweep.yaml", 1),
+    ]
+    # The suggestion never copies a deep key path (the sweeper's sampler) as the repository's convention.
+    message = [f for f in findings(root, select="CFG001") if f["path"] == "configs/seedless.yaml"][0]["message"]
+    assert "at its top level" in message and "sampler" not in message
+
+
+def test_cfg002_judges_deep_seed_keys(make_repo):
+    root = make_repo({"conf/config.yaml": "hydra:\n  sweeper:\n    sampler:\n      seed: null\nlr: 0.1\n"})
+    assert found(root, "CFG002") == [("CFG002", "conf/config.yaml", 4)]
+
+
 def test_cfg001_non_experiment_files_and_schemas_are_not_judged(make_repo):
     root = make_repo(
         {

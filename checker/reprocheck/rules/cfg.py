@@ -164,18 +164,23 @@ def is_seed_list(key: Any, value: Any) -> bool:
     return isinstance(value, list) or (isinstance(value, str) and value.strip().startswith("${"))
 
 
-def seed_entries(data: Any, names: frozenset[str]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """(key path, value) of every seed key, or list of seeds, at the top level or one level down."""
-    if not isinstance(data, dict):
+# How deep a seed key still counts: `hydra.sweeper.sampler.seed` (the sampler of a Hydra sweep) is four levels.
+SEED_DEPTH = 6
+
+
+def seed_entries(data: Any, names: frozenset[str], depth: int = 0) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(key path, value) of every seed key, or list of seeds, at any depth of nested mappings (top level
+    first, then one level down, then deeper): a seed anywhere in the config (`trainer.seed`,
+    `hydra.sweeper.sampler.seed`) is recorded in it."""
+    if not isinstance(data, dict) or depth >= SEED_DEPTH:
         return
     for key, value in data.items():
         if is_seed_key(key, names) or is_seed_list(key, value):
             yield (key,), value
     for key, value in data.items():
         if isinstance(key, str) and isinstance(value, dict):
-            for inner, inner_value in value.items():
-                if is_seed_key(inner, names) or is_seed_list(inner, inner_value):
-                    yield (key, inner), inner_value
+            for keys, inner_value in seed_entries(value, names, depth + 1):
+                yield (key, *keys), inner_value
 
 
 def short(value: Any) -> str:
@@ -190,8 +195,10 @@ class ConfigWithoutSeed(Rule):
     Finds top-level experiment configs (files under `configs/`, `config/`, `conf/`, `params.yaml`, the
     `config-paths` globs, and configs the code reads by path such as a root-level `config.yaml`) without a seed
     key (`seed`, `random_seed`, `random_state`, `seed_everything`, `manual_seed`, any `*_seed`, and the
-    `seed-keys` setting) or list of seeds (`seeds: [0, 1, 2]`, `ensemble_seeds`) at the top level or one level
-    down (`trainer.seed`). Hydra-style composition is
+    `seed-keys` setting) or list of seeds (`seeds: [0, 1, 2]`, `ensemble_seeds`) at any depth of nested
+    mappings (up to six levels): at the top level, one level down (`trainer.seed`) or deeper, such as the
+    sampler seed of a Hydra sweep (`hydra.sweeper.sampler.seed: 123`), which fixes the trials a sweep runs.
+    Hydra-style composition is
     followed: a config with a `defaults:` list is seeded when any file it composes is, and group files
     (`configs/model/resnet.yaml`, files with a `# @package` header, `_base_`/`_BASE_` includes, overlays of a
     `default.yaml` that code merges them onto) are judged through the configs that compose them, never alone.
@@ -260,7 +267,8 @@ def seed_convention(configs: ConfigSet, names: frozenset[str], format: str) -> t
     for config in configs.files.values():
         if config.format == format:
             for keys, _value in seed_entries(config.data, names):
-                if is_seed_key(keys[-1], names):  # a list of seeds is no key to suggest for one seed
+                # a list of seeds is no key to suggest for one seed, nor a deep one (a sweeper's sampler)
+                if len(keys) <= 2 and is_seed_key(keys[-1], names):
                     counts[keys] = counts.get(keys, 0) + 1
     ranked = sorted(counts.values(), reverse=True)
     if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
