@@ -44,15 +44,17 @@ def test_cfg001_seed_keys_count_at_any_depth(make_repo):
         "defaults:\n  - override hydra/sweeper: optuna\nhydra:\n  sweeper:\n    sampler:\n      seed: 123\n"
         "    n_trials: 20\n    params:\n      x: range(-5.5, 5.5, 0.5)\nx: 1\n"
     )
+    unseeded = sweep.replace("    sampler:\n      seed: 123\n", "    direction: minimize\n")
+    too_deep = "lr: 0.1\na:\n  b:\n    c:\n      d:\n        e:\n          f:\n            seed: 1\n"
     root = make_repo(
         {
             "conf/config.yaml": sweep,
             "configs/deep.yaml": "train:\n  optim:\n    lr: 0.1\n  loader:\n    split:\n      random_state: 0\n",
             # look-alikes that keep firing: a sweep whose sampler has no seed, a seed-like key that is no seed
-            "configs/unseeded_sweep.yaml": sweep.replace("    sampler:\n      seed: 123\n", "    direction: minimize\n"),
+            "configs/unseeded_sweep.yaml": unseeded,
             "configs/seedless.yaml": "train:\n  optim:\n    lr: 0.1\n    seed_bank: [a]\n",
             # one seed only, six levels down: past the depth that still counts
-            "configs/too_deep.yaml": "lr: 0.1\na:\n  b:\n    c:\n      d:\n        e:\n          f:\n            seed: 1\n",
+            "configs/too_deep.yaml": too_deep,
         }
     )
     assert found(root, "CFG001") == [
