@@ -63,7 +63,7 @@ def test_cfg001_seed_keys_count_at_any_depth(make_repo):
         ("CFG001", "configs/unseeded_sweep.yaml", 1),
     ]
     # The suggestion never copies a deep key path (the sweeper's sampler) as the repository's convention.
-    message = [f for f in findings(root, select="CFG001") if f["path"] == "configs/seedless.yaml"][0]["message"]
+    message = next(f for f in findings(root, select="CFG001") if f["path"] == "configs/seedless.yaml")["message"]
     assert "at its top level" in message and "sampler" not in message
 
 

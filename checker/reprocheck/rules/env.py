@@ -56,8 +56,9 @@ class UnpinnedPython(Rule):
     such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. A root Dockerfile (the
     project's own environment, not an extra image under `docker/`) whose image's version tag decides the
     interpreter counts: a framework or conda image that ships Python (`pytorch/pytorch:2.3.0-…`,
-    `continuumio/miniconda3:4.10.3`), or a versioned OS image whose own `python3` package the Dockerfile installs. So does the command that creates the documented
-    environment with a Python minor version, in a shell block of the root README, a docs page, or the README of
+    `continuumio/miniconda3:4.10.3`), or a versioned OS image whose own `python3` package the Dockerfile
+    installs. So does the command that creates the documented environment with a Python minor version, in a
+    shell block of the root README, a docs page, or the README of
     the folder where the finding would be (`conda create -n env python=3.8`, `pyenv install 3.10.4`,
     `uv venv --python 3.11`, `python3.10 -m venv .venv`): users are told which Python to use, an explicit pin
     (a bare `python=3` or `conda create -n env python` is not). So does a sentence of such a README that names
