@@ -516,6 +516,35 @@ def test_cfg004_yaml_traps(make_repo):
     assert "key `seed` appears twice" in text[6] and "lines 1 and 15" in text[6]
 
 
+def test_cfg004_a_float_field_of_a_pydantic_model_makes_1e_3_a_note(make_repo):
+    config = "training:\n  learning_rate: 3e-5\n  warmup: 1e-2\n  weight_decay: 1e-4\n  eps: 1e-8\n"
+    root = make_repo(
+        {
+            "configs/base.yaml": config,
+            "schemas/base.py": "from pydantic import BaseModel\n\nclass Base(BaseModel):\n    name: str = 'x'\n",
+            "schemas/training.py": (
+                "from typing import Optional\nfrom pydantic import Field\nfrom schemas.base import Base\n\n"
+                "class TrainingConfig(Base):\n    learning_rate: float = Field(default=3e-5, gt=0)\n"
+                "    weight_decay: Optional[float] = None\n    warmup: str = '0.1'\n"
+            ),
+            # look-alikes: a dataclass converts nothing; a pydantic model of another project is not this one's
+            "utils/args.py": "from dataclasses import dataclass\n\n@dataclass\nclass Args:\n    eps: float = 1e-8\n",
+            "requirements.txt": "pydantic==2.7.0\n",
+            "other/pyproject.toml": '[project]\nname = "other"\nversion = "1"\n',
+            "other/model.py": "from pydantic import BaseModel\n\nclass Opt(BaseModel):\n    eps: float = 1.0\n",
+        }
+    )
+    result = {f["line"]: f for f in findings(root, select="CFG004") if f["path"] == "configs/base.yaml"}
+    assert sorted(result) == [2, 3, 4, 5]
+    assert (
+        result[2]["severity"] == "info"
+        and "pydantic model TrainingConfig (schemas/training.py:6)" in (result[2]["message"])
+    )
+    assert result[4]["severity"] == "info"  # Optional[float], in a model derived from a model
+    assert result[3]["severity"] == "error"  # `warmup` is a str field
+    assert result[5]["severity"] == "error"  # `eps` is a dataclass field, or another project's
+
+
 def test_cfg004_a_key_repeated_with_the_same_value_matters_only_to_omegaconf(make_repo):
     """PyYAML keeps the last of two equal values: what the author wrote; OmegaConf refuses any duplicate."""
     root = make_repo(

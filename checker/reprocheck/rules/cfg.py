@@ -656,7 +656,10 @@ class YamlTrap(Rule):
     between a key and its value. Configs that OmegaConf reads (Hydra configs: a `defaults:` list or a file it
     composes, a config group folder or the `config_path` of `@hydra.main`, a `# @package` header, `_target_`
     keys, or a file read by `OmegaConf.load`) are judged by OmegaConf's loader, which reads `1e-3` as a float
-    and refuses duplicate keys; its other conversions are PyYAML's.
+    and refuses duplicate keys; its other conversions are PyYAML's. A `1e-3` under a key that names a `float`
+    field of a pydantic model of the same project (`learning_rate: float` in a `BaseModel`, or a model derived
+    from one) is reported at info level: pydantic converts the string when the config is validated through the
+    model. A dataclass converts nothing and keeps the warning.
 
     ## Why it matters
     The run uses a different value from the one the author reads in the file: a learning rate of `"1e-3"`
@@ -681,7 +684,7 @@ class YamlTrap(Rule):
     severity = Severity.ERROR
     summary = "YAML traps: duplicate keys, YAML 1.1 scalar conversions, tabs"
 
-    def check(self, project, experiment_configs: ConfigSet):
+    def check(self, project, experiment_configs: ConfigSet, facts):
         for path in experiment_configs.paths:
             if not path.endswith((".yaml", ".yml")):
                 continue
@@ -695,7 +698,34 @@ class YamlTrap(Rule):
             query = f"yaml-traps {'omegaconf' if omegaconf else 'pyyaml'}"
             found = project.remembered(query, path, partial(self.traps, path, config, omegaconf))
             for message, line, column in found:
+                model = self.validating_model(project, facts, path, line) if FLOAT_STRING in message else None
+                if model is not None:
+                    # The string reaches a float field of a pydantic model, which converts it: a note only.
+                    note = (
+                        f" (info: `{model.name}` is a float field of the pydantic model {model.model} "
+                        f"({model.path}:{model.line}), which converts the string when the config is validated "
+                        "through it; the plain float keeps other loaders right)"
+                    )
+                    finding = self.finding(message + note, path, line, column)
+                    finding.severity = Severity.INFO
+                    yield finding
+                    continue
                 yield self.finding(message, path, line, column)
+
+    def validating_model(self, project, facts, path: str, line: int):
+        """The pydantic float field, of the config's own project, named as the key on `line` of the config."""
+        try:
+            text = project.read_text(path)
+        except UnreadableFile:
+            return None
+        lines = text.splitlines()
+        match = KEY_ON_LINE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+        if match is None:
+            return None
+        fields = facts.get("pydantic_float_fields").get(match.group(1), [])
+        owners = facts.get("projects")
+        owner = owners.owner(path)
+        return next((f for f in fields if owners.owner(f.path) == owner), None)
 
     def traps(self, path: str, config: ConfigFile, omegaconf: bool) -> list[list]:
         """[message, line, column] of each trap in the file."""
@@ -777,6 +807,11 @@ class YamlTrap(Rule):
                 path,
                 lines[0],
             )
+
+
+FLOAT_STRING = "is read as the string"
+# The key of a `key: value` line (a list item's too): `  learning_rate: 3e-5`, `- lr: 1e-4`.
+KEY_ON_LINE = re.compile(r"^\s*(?:-\s+)?[\"']?([A-Za-z_][\w-]*)[\"']?\s*:\s")
 
 
 def scalar_trap(node: yaml.ScalarNode, omegaconf: bool = False) -> str | None:
