@@ -39,6 +39,39 @@ def test_cfg001_top_level_config_without_seed(make_repo):
     assert "configs/train.yaml has no seed key" in message and "seed: 42" in message
 
 
+def test_cfg001_seed_keys_count_at_any_depth(make_repo):
+    sweep = (
+        "defaults:\n  - override hydra/sweeper: optuna\nhydra:\n  sweeper:\n    sampler:\n      seed: 123\n"
+        "    n_trials: 20\n    params:\n      x: range(-5.5, 5.5, 0.5)\nx: 1\n"
+    )
+    unseeded = sweep.replace("    sampler:\n      seed: 123\n", "    direction: minimize\n")
+    too_deep = "lr: 0.1\na:\n  b:\n    c:\n      d:\n        e:\n          f:\n            seed: 1\n"
+    root = make_repo(
+        {
+            "conf/config.yaml": sweep,
+            "configs/deep.yaml": "train:\n  optim:\n    lr: 0.1\n  loader:\n    split:\n      random_state: 0\n",
+            # look-alikes that keep firing: a sweep whose sampler has no seed, a seed-like key that is no seed
+            "configs/unseeded_sweep.yaml": unseeded,
+            "configs/seedless.yaml": "train:\n  optim:\n    lr: 0.1\n    seed_bank: [a]\n",
+            # one seed only, six levels down: past the depth that still counts
+            "configs/too_deep.yaml": too_deep,
+        }
+    )
+    assert found(root, "CFG001") == [
+        ("CFG001", "configs/seedless.yaml", 1),
+        ("CFG001", "configs/too_deep.yaml", 1),
+        ("CFG001", "configs/unseeded_sweep.yaml", 1),
+    ]
+    # The suggestion never copies a deep key path (the sweeper's sampler) as the repository's convention.
+    message = next(f for f in findings(root, select="CFG001") if f["path"] == "configs/seedless.yaml")["message"]
+    assert "at its top level" in message and "sampler" not in message
+
+
+def test_cfg002_judges_deep_seed_keys(make_repo):
+    root = make_repo({"conf/config.yaml": "hydra:\n  sweeper:\n    sampler:\n      seed: null\nlr: 0.1\n"})
+    assert found(root, "CFG002") == [("CFG002", "conf/config.yaml", 4)]
+
+
 def test_cfg001_non_experiment_files_and_schemas_are_not_judged(make_repo):
     root = make_repo(
         {
@@ -481,6 +514,35 @@ def test_cfg004_yaml_traps(make_repo):
     assert "octal number 493" in text[4]
     assert "value `1.0e3` is read as the string" in text[5] and "1.0e+3 or 1000" in text[5]
     assert "key `seed` appears twice" in text[6] and "lines 1 and 15" in text[6]
+
+
+def test_cfg004_a_float_field_of_a_pydantic_model_makes_1e_3_a_note(make_repo):
+    config = "training:\n  learning_rate: 3e-5\n  warmup: 1e-2\n  weight_decay: 1e-4\n  eps: 1e-8\n"
+    root = make_repo(
+        {
+            "configs/base.yaml": config,
+            "schemas/base.py": "from pydantic import BaseModel\n\nclass Base(BaseModel):\n    name: str = 'x'\n",
+            "schemas/training.py": (
+                "from typing import Optional\nfrom pydantic import Field\nfrom schemas.base import Base\n\n"
+                "class TrainingConfig(Base):\n    learning_rate: float = Field(default=3e-5, gt=0)\n"
+                "    weight_decay: Optional[float] = None\n    warmup: str = '0.1'\n"
+            ),
+            # look-alikes: a dataclass converts nothing; a pydantic model of another project is not this one's
+            "utils/args.py": "from dataclasses import dataclass\n\n@dataclass\nclass Args:\n    eps: float = 1e-8\n",
+            "requirements.txt": "pydantic==2.7.0\n",
+            "other/pyproject.toml": '[project]\nname = "other"\nversion = "1"\n',
+            "other/model.py": "from pydantic import BaseModel\n\nclass Opt(BaseModel):\n    eps: float = 1.0\n",
+        }
+    )
+    result = {f["line"]: f for f in findings(root, select="CFG004") if f["path"] == "configs/base.yaml"}
+    assert sorted(result) == [2, 3, 4, 5]
+    assert (
+        result[2]["severity"] == "info"
+        and "pydantic model TrainingConfig (schemas/training.py:6)" in (result[2]["message"])
+    )
+    assert result[4]["severity"] == "info"  # Optional[float], in a model derived from a model
+    assert result[3]["severity"] == "error"  # `warmup` is a str field
+    assert result[5]["severity"] == "error"  # `eps` is a dataclass field, or another project's
 
 
 def test_cfg004_a_key_repeated_with_the_same_value_matters_only_to_omegaconf(make_repo):

@@ -137,6 +137,41 @@ def test_env001_an_image_whose_tag_decides_python_is_a_pin(make_repo):
     assert len(of(make_repo({**base, **no_python}), "ENV001")) == 1
 
 
+MINICONDA_RUN = (
+    "FROM nvidia/cuda:10.0-cudnn7-devel-ubuntu16.04{digest}\n"
+    "RUN curl -o ~/miniconda.sh -O https://repo.continuum.io/miniconda/{installer}-Linux-x86_64.sh && \\\n"
+    "    chmod +x ~/miniconda.sh && ~/miniconda.sh -b -p /opt/conda && rm ~/miniconda.sh\n"
+    "RUN pip install numpy==1.26.4\n"
+)
+
+
+def test_env001_a_versioned_conda_installer_is_a_pin(make_repo):
+    base = {"train.py": "import numpy\n", "requirements.in": "numpy\n"}
+    for installer in ("Miniconda3-4.5.4", "Miniconda3-py38_4.12.0", "Anaconda3-2020.02", "Miniforge3-23.3.1-0"):
+        dockerfile = MINICONDA_RUN.format(digest=DIGEST, installer=installer)
+        assert of(make_repo({**base, "docker/Dockerfile": dockerfile}), "ENV001") == [], installer
+    script = {
+        "scripts/setup.sh": "wget https://repo.anaconda.com/miniconda/Miniconda3-py310_23.1.0-1-Linux-x86_64.sh\n"
+    }
+    assert of(make_repo({**base, **script}), "ENV001") == []
+    root_image = {"Dockerfile": f"FROM continuumio/miniconda3:4.10.3{DIGEST}\nRUN pip install numpy\n"}
+    assert of(make_repo({**base, **root_image}), "ENV001") == []
+    # look-alikes: the moving `latest` installer, an unversioned Miniforge, a version from a build argument
+    for installer in ("Miniconda3-latest", "Miniforge3", "Miniconda3-${MINICONDA_VERSION}"):
+        dockerfile = MINICONDA_RUN.format(digest=DIGEST, installer=installer)
+        assert len(of(make_repo({**base, "docker/Dockerfile": dockerfile}), "ENV001")) == 1, installer
+    assert len(of(make_repo({**base, "Dockerfile": "FROM continuumio/miniconda3:latest\n"}), "ENV001")) == 1
+
+
+def test_env002_a_known_installer_python_is_compared(make_repo):
+    dockerfile = MINICONDA_RUN.format(digest=DIGEST, installer="Miniconda3-4.5.4")
+    root = make_repo({"Dockerfile": dockerfile, ".python-version": "3.11\n", "train.py": "x = 1\n"})
+    (found,) = of(root, "ENV002")
+    assert found["message"].startswith("Python 3.6 in Dockerfile (conda installer) disagrees with 3.11")
+    same = MINICONDA_RUN.format(digest=DIGEST, installer="Miniconda3-py311_23.5.2-0")
+    assert of(make_repo({"Dockerfile": same, ".python-version": "3.11\n", "train.py": "x = 1\n"}), "ENV002") == []
+
+
 def test_env001_anchors_without_pyproject(make_repo):
     root = make_repo({"src/app.py": "print(1)\n"})
     assert where(of(root, "ENV001")) == [("src/app.py", 1)]

@@ -25,6 +25,7 @@ reads (`@hydra.main(config_path=...)`), with a `# @package` header, with `_targe
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import posixpath
@@ -615,3 +616,70 @@ def validated_files(project, settings, experiment_configs) -> dict[str, ConfigFi
                 if config is not None:
                     found[path] = config
     return found
+
+
+# -- pydantic models ------------------------------------------------------------------------------------------------
+PYDANTIC_BASES = frozenset({"BaseModel", "BaseSettings", "pydantic.BaseModel", "pydantic_settings.BaseSettings"})
+FLOAT_ANNOTATIONS = frozenset({"float", "Optional[float]", "float | None", "None | float", "PositiveFloat"})
+
+
+@dataclass(frozen=True)
+class FloatField:
+    """A field annotated `float` in a pydantic model: pydantic converts the string '3e-5' to the float 3e-05."""
+
+    name: str
+    model: str
+    path: str
+    line: int
+
+
+def model_classes(text: str) -> list:
+    """[class name, [base names], [[float field, line], ...]] of each class of a module (JSON data)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bases = [ast.unparse(base) for base in node.bases]
+        fields = [
+            [item.target.id, item.lineno]
+            for item in node.body
+            if isinstance(item, ast.AnnAssign)
+            and isinstance(item.target, ast.Name)
+            and ast.unparse(item.annotation).replace("typing.", "") in FLOAT_ANNOTATIONS
+        ]
+        found.append([node.name, bases, fields])
+    return found
+
+
+@fact
+def pydantic_float_fields(python_modules) -> dict[str, list[FloatField]]:
+    """The float fields of the project's pydantic models (classes deriving from `BaseModel`/`BaseSettings`,
+    directly or through another model of the project), by field name."""
+    classes: dict[str, list[tuple[str, list[str], list]]] = {}
+    for path, module in python_modules.items():
+        if not module.mentions("class "):  # a model may derive from BaseModel through a class of another file
+            continue
+        for name, bases, fields in module.remembered("pydantic classes", model_classes):
+            classes.setdefault(name, []).append((path, bases, fields))
+    models: set[str] = set()
+    changed = True
+    while changed:  # a model's subclasses are models too
+        changed = False
+        for name, defined in classes.items():
+            if name not in models and any(
+                base in PYDANTIC_BASES or base.rpartition(".")[2] in models
+                for _p, bases, _f in defined
+                for base in bases
+            ):
+                models.add(name)
+                changed = True
+    out: dict[str, list[FloatField]] = {}
+    for name in sorted(models):
+        for path, _bases, fields in classes[name]:
+            for field_name, line in fields:
+                out.setdefault(field_name, []).append(FloatField(field_name, name, path, line))
+    return out

@@ -3,7 +3,9 @@
 An explicit pin names one minor version: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile `[requires]`, a
 conda `python=3.X` (or the `python` package of a conda lock: an `@EXPLICIT` export, conda-lock), the pip-compile
 header ("with Python 3.X"), a `python:3.X` base image (or an image tag spelling `python3.X`), a CI `python-version`
-that is not one of several matrix entries, and a lock's `requires-python` that admits a single minor version.
+that is not one of several matrix entries, a lock's `requires-python` that admits a single minor version, and a
+versioned conda installer whose Python is known (`Miniconda3-py38_4.12.0-Linux-x86_64.sh`, `Miniconda3-4.5.4-…`,
+`Anaconda3-2020.02-…`) downloaded or run by a command.
 `requires-python` itself is a range, kept apart.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -25,6 +28,7 @@ VERSION = re.compile(r"^\s*(?:cpython-?|python-?|py)?(?P<major>[23])\.(?P<minor>
 IMAGE_TAG = re.compile(r"^(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?:[-.]|$)")
 TAG_PYTHON = re.compile(r"(?:^|[-_])python(?P<major>[23])\.(?P<minor>\d+)(?:[-.]|$)")
 PYTHON_IMAGES = frozenset({"python", "library/python", "docker.io/library/python", "docker.io/python"})
+CONDA_INSTALLER_PIN = "conda installer"
 PROBE_MINORS = [(2, 7)] + [(3, minor) for minor in range(0, 31)]
 
 
@@ -177,6 +181,52 @@ def conda_lock_pins(locks: dict) -> list[PythonPin]:
     return pins
 
 
+# A conda installer by name and version (`Miniconda3-py38_4.12.0-Linux-x86_64.sh`, `Anaconda3-2020.02-Linux-…`):
+# a versioned one installs a fixed Python; `Miniconda3-latest-…` follows the newest release.
+CONDA_INSTALLER = re.compile(
+    r"\b(?P<kind>Miniconda[23]|Anaconda[23]|Miniforge3|Mambaforge|Miniforge-pypy3|Mambaforge-pypy3)-"
+    r"(?P<version>[\w.]+(?:-\d+)?)-(?:Linux|MacOSX|Windows)\b"
+)
+INSTALLER_PY_TAG = re.compile(r"^py(?P<major>[23])(?P<minor>\d{1,2})_")
+# The Python of the well-known installers without a `pyXY_` tag (Miniconda3 `X.Y.Z`, Anaconda3 `YYYY.MM`/`X.Y.Z`).
+MINICONDA3_PYTHON = {
+    "4.0": (3, 5), "4.1": (3, 5), "4.2": (3, 5), "4.3": (3, 6), "4.4": (3, 6), "4.5.1": (3, 6), "4.5.4": (3, 6),
+    "4.5.11": (3, 7), "4.5.12": (3, 7), "4.6": (3, 7), "4.7": (3, 7), "4.8.2": (3, 7),
+}  # fmt: skip
+ANACONDA3_PYTHON = {
+    "4.2": (3, 5), "4.3": (3, 6), "4.4": (3, 6), "5.0": (3, 6), "5.1": (3, 6), "5.2": (3, 6), "5.3": (3, 7),
+    "2018.12": (3, 7), "2019.03": (3, 7), "2019.07": (3, 7), "2019.10": (3, 7), "2020.02": (3, 7),
+    "2020.07": (3, 8), "2020.11": (3, 8), "2021.05": (3, 8), "2021.11": (3, 9), "2022.05": (3, 9),
+    "2022.10": (3, 9), "2023.03": (3, 10), "2023.07": (3, 11), "2023.09": (3, 11), "2024.02": (3, 11),
+    "2024.06": (3, 12), "2024.10": (3, 12),
+}  # fmt: skip
+
+
+def versioned_installers(text: str) -> Iterator[tuple[str, tuple[int, int] | None]]:
+    """(installer name as written, its Python minor when known) of every versioned conda installer in a
+    command (`Miniconda3-4.5.4-Linux-x86_64.sh` gives Python 3.6); `-latest-` installers are not versioned."""
+    for match in CONDA_INSTALLER.finditer(text):
+        kind, version = match.group("kind"), match.group("version")
+        if version.lower().startswith("latest") or not any(ch.isdigit() for ch in version):
+            continue
+        name = f"{kind}-{version}"
+        if "pypy" in kind.lower():
+            yield name, None
+            continue
+        tagged = INSTALLER_PY_TAG.match(version)
+        if tagged:
+            yield name, (int(tagged.group("major")), int(tagged.group("minor")))
+        elif kind in ("Miniconda2", "Anaconda2"):
+            yield name, (2, 7)
+        elif kind in ("Miniconda3", "Anaconda3"):
+            table = MINICONDA3_PYTHON if kind == "Miniconda3" else ANACONDA3_PYTHON
+            release = version.split("-", 1)[0]
+            parts = release.split(".")
+            yield name, table.get(release) or table.get(".".join(parts[:2]))
+        else:
+            yield name, None
+
+
 @fact
 def python_pins(
     project, requirements_files, conda_environments, locks, dockerfiles, ci_configs, shell_commands
@@ -221,6 +271,12 @@ def python_pins(
             spec = parse_match_spec(package)
             if spec is not None and spec.name == "python" and spec.minor is not None:
                 pins.append(PythonPin(sourced.path, sourced.line, "conda", package, spec.minor))
+    for sourced in shell_commands:  # `curl -O …/Miniconda3-py38_4.12.0-Linux-x86_64.sh` in a Dockerfile or script
+        text = sourced.command.text
+        if "conda" in text or "forge" in text:
+            for name, minor in versioned_installers(text):
+                if minor is not None:
+                    pins.append(PythonPin(sourced.path, sourced.line, CONDA_INSTALLER_PIN, name, minor))
     for rel, dockerfile in dockerfiles.items():
         for stage in dockerfile.stages:
             ref = stage.base

@@ -164,18 +164,23 @@ def is_seed_list(key: Any, value: Any) -> bool:
     return isinstance(value, list) or (isinstance(value, str) and value.strip().startswith("${"))
 
 
-def seed_entries(data: Any, names: frozenset[str]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """(key path, value) of every seed key, or list of seeds, at the top level or one level down."""
-    if not isinstance(data, dict):
+# How deep a seed key still counts: `hydra.sweeper.sampler.seed` (the sampler of a Hydra sweep) is four levels.
+SEED_DEPTH = 6
+
+
+def seed_entries(data: Any, names: frozenset[str], depth: int = 0) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(key path, value) of every seed key, or list of seeds, at any depth of nested mappings (top level
+    first, then one level down, then deeper): a seed anywhere in the config (`trainer.seed`,
+    `hydra.sweeper.sampler.seed`) is recorded in it."""
+    if not isinstance(data, dict) or depth >= SEED_DEPTH:
         return
     for key, value in data.items():
         if is_seed_key(key, names) or is_seed_list(key, value):
             yield (key,), value
     for key, value in data.items():
         if isinstance(key, str) and isinstance(value, dict):
-            for inner, inner_value in value.items():
-                if is_seed_key(inner, names) or is_seed_list(inner, inner_value):
-                    yield (key, inner), inner_value
+            for keys, inner_value in seed_entries(value, names, depth + 1):
+                yield (key, *keys), inner_value
 
 
 def short(value: Any) -> str:
@@ -190,8 +195,10 @@ class ConfigWithoutSeed(Rule):
     Finds top-level experiment configs (files under `configs/`, `config/`, `conf/`, `params.yaml`, the
     `config-paths` globs, and configs the code reads by path such as a root-level `config.yaml`) without a seed
     key (`seed`, `random_seed`, `random_state`, `seed_everything`, `manual_seed`, any `*_seed`, and the
-    `seed-keys` setting) or list of seeds (`seeds: [0, 1, 2]`, `ensemble_seeds`) at the top level or one level
-    down (`trainer.seed`). Hydra-style composition is
+    `seed-keys` setting) or list of seeds (`seeds: [0, 1, 2]`, `ensemble_seeds`) at any depth of nested
+    mappings (up to six levels): at the top level, one level down (`trainer.seed`) or deeper, such as the
+    sampler seed of a Hydra sweep (`hydra.sweeper.sampler.seed: 123`), which fixes the trials a sweep runs.
+    Hydra-style composition is
     followed: a config with a `defaults:` list is seeded when any file it composes is, and group files
     (`configs/model/resnet.yaml`, files with a `# @package` header, `_base_`/`_BASE_` includes, overlays of a
     `default.yaml` that code merges them onto) are judged through the configs that compose them, never alone.
@@ -260,7 +267,8 @@ def seed_convention(configs: ConfigSet, names: frozenset[str], format: str) -> t
     for config in configs.files.values():
         if config.format == format:
             for keys, _value in seed_entries(config.data, names):
-                if is_seed_key(keys[-1], names):  # a list of seeds is no key to suggest for one seed
+                # a list of seeds is no key to suggest for one seed, nor a deep one (a sweeper's sampler)
+                if len(keys) <= 2 and is_seed_key(keys[-1], names):
                     counts[keys] = counts.get(keys, 0) + 1
     ranked = sorted(counts.values(), reverse=True)
     if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
@@ -648,7 +656,10 @@ class YamlTrap(Rule):
     between a key and its value. Configs that OmegaConf reads (Hydra configs: a `defaults:` list or a file it
     composes, a config group folder or the `config_path` of `@hydra.main`, a `# @package` header, `_target_`
     keys, or a file read by `OmegaConf.load`) are judged by OmegaConf's loader, which reads `1e-3` as a float
-    and refuses duplicate keys; its other conversions are PyYAML's.
+    and refuses duplicate keys; its other conversions are PyYAML's. A `1e-3` under a key that names a `float`
+    field of a pydantic model of the same project (`learning_rate: float` in a `BaseModel`, or a model derived
+    from one) is reported at info level: pydantic converts the string when the config is validated through the
+    model. A dataclass converts nothing and keeps the warning.
 
     ## Why it matters
     The run uses a different value from the one the author reads in the file: a learning rate of `"1e-3"`
@@ -673,7 +684,7 @@ class YamlTrap(Rule):
     severity = Severity.ERROR
     summary = "YAML traps: duplicate keys, YAML 1.1 scalar conversions, tabs"
 
-    def check(self, project, experiment_configs: ConfigSet):
+    def check(self, project, experiment_configs: ConfigSet, facts):
         for path in experiment_configs.paths:
             if not path.endswith((".yaml", ".yml")):
                 continue
@@ -687,7 +698,34 @@ class YamlTrap(Rule):
             query = f"yaml-traps {'omegaconf' if omegaconf else 'pyyaml'}"
             found = project.remembered(query, path, partial(self.traps, path, config, omegaconf))
             for message, line, column in found:
+                model = self.validating_model(project, facts, path, line) if FLOAT_STRING in message else None
+                if model is not None:
+                    # The string reaches a float field of a pydantic model, which converts it: a note only.
+                    note = (
+                        f" (info: `{model.name}` is a float field of the pydantic model {model.model} "
+                        f"({model.path}:{model.line}), which converts the string when the config is validated "
+                        "through it; the plain float keeps other loaders right)"
+                    )
+                    finding = self.finding(message + note, path, line, column)
+                    finding.severity = Severity.INFO
+                    yield finding
+                    continue
                 yield self.finding(message, path, line, column)
+
+    def validating_model(self, project, facts, path: str, line: int):
+        """The pydantic float field, of the config's own project, named as the key on `line` of the config."""
+        try:
+            text = project.read_text(path)
+        except UnreadableFile:
+            return None
+        lines = text.splitlines()
+        match = KEY_ON_LINE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+        if match is None:
+            return None
+        fields = facts.get("pydantic_float_fields").get(match.group(1), [])
+        owners = facts.get("projects")
+        owner = owners.owner(path)
+        return next((f for f in fields if owners.owner(f.path) == owner), None)
 
     def traps(self, path: str, config: ConfigFile, omegaconf: bool) -> list[list]:
         """[message, line, column] of each trap in the file."""
@@ -769,6 +807,11 @@ class YamlTrap(Rule):
                 path,
                 lines[0],
             )
+
+
+FLOAT_STRING = "is read as the string"
+# The key of a `key: value` line (a list item's too): `  learning_rate: 3e-5`, `- lr: 1e-4`.
+KEY_ON_LINE = re.compile(r"^\s*(?:-\s+)?[\"']?([A-Za-z_][\w-]*)[\"']?\s*:\s")
 
 
 def scalar_trap(node: yaml.ScalarNode, omegaconf: bool = False) -> str | None:

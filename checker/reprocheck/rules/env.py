@@ -9,7 +9,7 @@ from collections import Counter
 
 from reprocheck import filekinds
 from reprocheck.facts.conda import environment_files
-from reprocheck.facts.python_versions import SITE_HOST_RUNTIME, single_minor
+from reprocheck.facts.python_versions import CONDA_INSTALLER_PIN, SITE_HOST_RUNTIME, single_minor, versioned_installers
 from reprocheck.facts.roles import is_readme
 from reprocheck.facts.shell import MAX_DOCUMENT_BYTES, shell_blocks, split_commands, strip_wrappers
 from reprocheck.findings import Severity
@@ -24,6 +24,7 @@ SOURCE_PRIORITY = (
     "Pipfile",
     "base image",
     "conda",
+    CONDA_INSTALLER_PIN,
     "pip-compile header",
     "CI python-version",
 )
@@ -32,6 +33,7 @@ CI_PIN = "CI python-version"
 PYTHON_SHIPPING_IMAGES = (
     "pytorch/pytorch", "nvcr.io/nvidia/pytorch", "tensorflow/tensorflow", "nvcr.io/nvidia/tensorflow",
     "huggingface/transformers-", "rocm/pytorch", "jupyter/", "quay.io/jupyter/",
+    "continuumio/miniconda3", "continuumio/anaconda3",
 )  # fmt: skip
 # OS images whose release decides the version of its `python3` package.
 VERSIONED_OS_IMAGES = frozenset({"ubuntu", "debian", "nvidia/cuda", "fedora", "rockylinux", "almalinux"})
@@ -46,13 +48,17 @@ class UnpinnedPython(Rule):
     minor version nowhere. Only explicit pins count: `.python-version`, `runtime.txt`, `.tool-versions`, Pipfile
     `[requires]`, a `python:3.X…` base image, a conda `python=3.X` (in any file whose content is a conda
     environment, whatever its name: `requirements.yaml`, `env.yml`), the `python` package of a conda lock (an
-    `@EXPLICIT` export such as `spec-file.txt`, or conda-lock), a pip-compile header ("with Python 3.X"),
+    `@EXPLICIT` export such as `spec-file.txt`, or conda-lock), a versioned conda installer that a Dockerfile,
+    CI step or script downloads or runs (`Miniconda3-py38_4.12.0-Linux-x86_64.sh`, `Miniconda3-4.5.4-…`, which
+    ships Python 3.6, `Anaconda3-2020.02-…`, `Miniforge3-23.3.1-0-…`; `Miniconda3-latest-…` is no pin), a
+    pip-compile header ("with Python 3.X"),
     a single CI `python-version`, or a `requires-python` that admits one minor version (`==3.11.*`). A range
     such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. A root Dockerfile (the
     project's own environment, not an extra image under `docker/`) whose image's version tag decides the
-    interpreter counts: a framework image that ships Python (`pytorch/pytorch:2.3.0-…`), or a versioned OS image
-    whose own `python3` package the Dockerfile installs. So does the command that creates the documented
-    environment with a Python minor version, in a shell block of the root README, a docs page, or the README of
+    interpreter counts: a framework or conda image that ships Python (`pytorch/pytorch:2.3.0-…`,
+    `continuumio/miniconda3:4.10.3`), or a versioned OS image whose own `python3` package the Dockerfile
+    installs. So does the command that creates the documented environment with a Python minor version, in a
+    shell block of the root README, a docs page, or the README of
     the folder where the finding would be (`conda create -n env python=3.8`, `pyenv install 3.10.4`,
     `uv venv --python 3.11`, `python3.10 -m venv .venv`): users are told which Python to use, an explicit pin
     (a bare `python=3` or `conda create -n env python` is not). So does a sentence of such a README that names
@@ -88,9 +94,12 @@ class UnpinnedPython(Rule):
         requirements_files,
         dockerfiles,
         documented_commands,
+        shell_commands,
     ):
         if python_pins or project_kind.is_library:
             return  # a library supports a range of Pythons; the applications that use it pin one
+        if any(next(versioned_installers(sourced.command.text), None) for sourced in shell_commands):
+            return  # a versioned Miniconda/Miniforge installer whose Python is not in our table still fixes one
         if requires_python is not None and single_minor(requires_python.specifier) is not None:
             return
         if any(image_fixes_python(dockerfile) for path, dockerfile in dockerfiles.items() if "/" not in path):
