@@ -67,9 +67,19 @@ def test_cfg001_seed_keys_count_at_any_depth(make_repo):
     assert "at its top level" in message and "sampler" not in message
 
 
-def test_cfg002_judges_deep_seed_keys(make_repo):
-    root = make_repo({"conf/config.yaml": "hydra:\n  sweeper:\n    sampler:\n      seed: null\nlr: 0.1\n"})
-    assert found(root, "CFG002") == [("CFG002", "conf/config.yaml", 4)]
+def test_deep_seed_keys_count_only_when_they_hold_a_seed(make_repo):
+    """Deep in a section, `seed` may name something else (the run a checkpoint came from): a deep null is no
+    seed of the config (CFG001 still reports the config) and no invalid seed value (CFG002 stays quiet)."""
+    root = make_repo(
+        {
+            "conf/config.yaml": "hydra:\n  sweeper:\n    sampler:\n      seed: null\nlr: 0.1\n",
+            "configs/train.yaml": "lr: 0.1\ntrainer:\n  pretrained_weight:\n    exp_name: null\n    seed: null\n",
+            # look-alike: a shallow null is the config's seed left unset, an invalid value
+            "configs/shallow.yaml": "lr: 0.1\ntrainer:\n  seed: null\n",
+        }
+    )
+    assert found(root, "CFG002") == [("CFG002", "configs/shallow.yaml", 3)]
+    assert {path for _, path, _ in found(root, "CFG001")} == {"conf/config.yaml", "configs/train.yaml"}
 
 
 def test_cfg001_non_experiment_files_and_schemas_are_not_judged(make_repo):

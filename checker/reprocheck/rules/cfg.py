@@ -183,6 +183,18 @@ def seed_entries(data: Any, names: frozenset[str], depth: int = 0) -> Iterator[t
                 yield (key, *keys), inner_value
 
 
+# Seed keys at the top level or one level down (`trainer.seed`) are the config's seed whatever they hold; deeper
+# ones (`hydra.sweeper.sampler.seed`) count only when they hold a fixed seed, since deep in a section `seed` may
+# name something else (`trainer.pretrained_weight.seed: null`, the run a checkpoint came from).
+SHALLOW_SEED_KEYS = 2
+
+
+def records_a_seed(keys: tuple[str, ...], value: Any, data: Any) -> bool:
+    """Whether a seed entry makes the config seeded (CFG001): a shallow one always (CFG002 judges its value),
+    a deep one when it holds a fixed seed."""
+    return len(keys) <= SHALLOW_SEED_KEYS or bad_seed(value, data) is None
+
+
 def short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
@@ -198,6 +210,8 @@ class ConfigWithoutSeed(Rule):
     `seed-keys` setting) or list of seeds (`seeds: [0, 1, 2]`, `ensemble_seeds`) at any depth of nested
     mappings (up to six levels): at the top level, one level down (`trainer.seed`) or deeper, such as the
     sampler seed of a Hydra sweep (`hydra.sweeper.sampler.seed: 123`), which fixes the trials a sweep runs.
+    Below one level a seed key counts only when it holds a fixed seed (deep in a section, `seed: null` may name
+    something else, such as the run a checkpoint came from).
     Hydra-style composition is
     followed: a config with a `defaults:` list is seeded when any file it composes is, and group files
     (`configs/model/resnet.yaml`, files with a `# @package` header, `_base_`/`_BASE_` includes, overlays of a
@@ -246,7 +260,7 @@ class ConfigWithoutSeed(Rule):
             datas = [experiment_configs.files[p].data for p in composed]
             if not is_experiment(path, config, datas):
                 continue
-            if any(next(seed_entries(data, names), None) is not None for data in datas):
+            if any(records_a_seed(keys, value, data) for data in datas for keys, value in seed_entries(data, names)):
                 continue
             if config_programs.seeded_by_command_line(path) is not None:
                 continue  # the seed is fixed on the command line of the script that runs it
@@ -356,7 +370,8 @@ def is_experiment(path: str, config: ConfigFile, datas: list[Any]) -> bool:
 class InvalidSeedValue(Rule):
     """
     ## What it does
-    Finds seed keys (as CFG001 defines them, in every config file including group files) whose value is not a
+    Finds seed keys (as CFG001 defines them, at the top level or one level down, in every config file including
+    group files) whose value is not a
     fixed non-negative integer: `null`/`~`, a string (`"42"`, `1e3`, which YAML 1.1 reads as a string), a float,
     a negative number, a boolean (`seed_everything: true`), `${now:...}`, or `${oc.env:SEED}` without a default.
     `seed: 0` is valid, so is `${oc.env:SEED,42}` and a `${other.key}` reference to an integer.
@@ -385,6 +400,8 @@ class InvalidSeedValue(Rule):
         names = seed_key_names(settings)
         for path, config in experiment_configs.files.items():
             for keys, value in seed_entries(config.data, names):
+                if len(keys) > SHALLOW_SEED_KEYS:
+                    continue  # deep in a section, a `seed` may name something else (the run a checkpoint came from)
                 reason = bad_seed(value, config.data)
                 if reason is None:
                     continue
