@@ -268,6 +268,20 @@ def test_modules_nothing_imports_or_runs_are_notes(make_repo):
     assert "nothing in the repository imports or runs pkg/util/logger.py" in found["termcolor"]["message"]
 
 
+def test_the_search_for_a_modules_name_reports_no_binary_file(make_repo):
+    """Looking for what names an unused module reads files without an extension too; a saved model there (binary)
+    is nobody's parse error."""
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "pkg/util/logger.py": "from termcolor import colored\n\n\ndef setup():\n    return colored\n",
+            "week09/test_ppo/policy": b"\x80\x02}q\x00(X\x06\x00\x00\x00weightsq\x01\x00\xff\xfe",
+        }
+    )
+    result = findings(root, select="DEP004,RPC002")
+    assert [f["code"] for f in result] == ["DEP004"]
+
+
 def test_look_alikes_of_unused_modules_are_reported(make_repo):
     root = make_repo(
         {

@@ -28,6 +28,7 @@ from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_ur
 from reprocheck.facts.roles import root_project_names
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
+from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, COMPANIONS, RENAMES, RETIRED_FRAMEWORKS
 from reprocheck.tables.dev_tools import bears_on_results, is_dev_tool
@@ -721,7 +722,10 @@ class UnusedModules:
             for rel in self.project.select(
                 lambda rel: rel.endswith(MENTION_SUFFIXES) or "." not in filekinds.name(rel)
             ):
-                text = self.project.try_read_text(rel)
+                try:  # a binary or unreadable file names no module; its kind's own parser reports it, not this scan
+                    text = self.project.read_text(rel)
+                except UnreadableFile:
+                    continue
                 if text:
                     self._texts.append((rel, text[:MENTION_LIMIT]))
         return self._texts
