@@ -21,6 +21,7 @@ NAMESPACE_PATTERNS: dict[str, str] = {
     "jaraco": "jaraco-{}",
     "zope": "zope-{}",
     "backports": "backports-{}",
+    "opentelemetry": "opentelemetry-{}",
 }
 
 _OPENCV = ("opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless")
@@ -36,6 +37,7 @@ _TENSORFLOW = (
 )
 
 IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "opentelemetry": ("opentelemetry-api",),  # the namespace's own API (`from opentelemetry import metrics`)
     # machine learning and scientific stack
     "sklearn": ("scikit-learn",),
     "skimage": ("scikit-image",),
