@@ -282,12 +282,12 @@ def test_the_search_for_a_modules_name_reports_no_binary_file(make_repo):
     assert [f["code"] for f in result] == ["DEP004"]
 
 
-def test_opentelemetry_namespace_is_provided_by_its_distributions(make_repo):
+def test_opentelemetry_and_ignite_are_provided_by_their_distributions(make_repo):
     root = make_repo(
         {
-            "requirements.txt": "opentelemetry-api==1.34.1\nopentelemetry-sdk==1.34.1\n",
+            "requirements.txt": "opentelemetry-api==1.34.1\nopentelemetry-sdk==1.34.1\npytorch-ignite==0.5.0\n",
             "main.py": "from opentelemetry import metrics\nfrom opentelemetry.sdk.metrics import MeterProvider\n"
-            "import yaml\n",
+            "import ignite\nimport yaml\n",
         }
     )
     assert imported(of(root, "DEP004")) == ["yaml"]  # the look-alike: an import nothing declares

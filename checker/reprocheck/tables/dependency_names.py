@@ -123,8 +123,9 @@ _JUPYTER = ("ipython", "ipykernel", "nbformat", "traitlets", "jupyter-core", "ju
 COMPANIONS: dict[str, tuple[str, ...]] = {
     "hydra-core": ("omegaconf",),
     "hydra-optuna-sweeper": ("hydra-core",),
-    # spaCy's own libraries: its configs, registries and training data go through them (explosion's stack)
-    "spacy": ("thinc", "srsly", "catalogue", "confection", "wasabi"),
+    # spaCy's own libraries: its configs, registries and training data go through them (explosion's stack), and
+    # typer, which its CLI and its projects' scripts are written with
+    "spacy": ("thinc", "srsly", "catalogue", "confection", "wasabi", "typer"),
     "spacy-transformers": ("spacy", "thinc"),
     "fastapi": ("starlette", "pydantic"),
     "flask": ("werkzeug", "jinja2", "itsdangerous", "click"),

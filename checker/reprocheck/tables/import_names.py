@@ -38,6 +38,7 @@ _TENSORFLOW = (
 
 IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "opentelemetry": ("opentelemetry-api",),  # the namespace's own API (`from opentelemetry import metrics`)
+    "ignite": ("pytorch-ignite",),
     # machine learning and scientific stack
     "sklearn": ("scikit-learn",),
     "skimage": ("scikit-image",),

@@ -39,7 +39,7 @@ CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
 EXERCISE_BLANK = re.compile(
     r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b"
     r"|^[ \t]*[\w.\[\]'\"]+[ \t]*=[ \t]*#"
-    r"|(?:^[ \t]*|[=(,:][ \t]*)<(?:->|[^<>\n]){0,160}>[ \t]*[),]?[ \t]*$",
+    r"|(?:^[ \t]*|[=(,:][ \t]*)<(?:->|[^<>\n]){0,160}>[ \t]*[),]?[ \t]*(?:#.*)?$",
     re.IGNORECASE | re.MULTILINE,
 )
 # Shapes of such blanks that a parse can be repaired at, each replaced by `...` (Ellipsis) on the same line so
