@@ -58,6 +58,7 @@ def test_rpc002_an_exercise_notebook_is_not_reported(make_repo):
             "env = make(\n    <your env here>\n)\n",
         ),
         "labs/arrow.ipynb": exercise("token_to_id = <dictionary of symbol -> its identifier>\n"),
+        "labs/class.ipynb": exercise("actor = <YOUR ACTOR CLASS>(state_dim, action_dim).to(DEVICE)\n"),
         "labs/commented.ipynb": exercise("gamma = 0.99  # discount\nupdate_freq=<>   # 2 for TD3 or 1 for SAC\n"),
         "labs/your.ipynb": exercise("if stack:\n    env = # your code. Please, use FrameStack\nreturn env\n"),
         "train.py": "def f(:\n",

@@ -37,7 +37,7 @@ CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
 # layer]`, `# YOUR CODE HERE`), an assignment of nothing but a comment (`seed = # your favourite seed`), or an
 # angle-bracket placeholder where an expression goes or as a whole line (`model = <>`, `<write the loop here>`).
 EXERCISE_BLANK = re.compile(
-    r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b"
+    r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b|<[ \t]*YOUR\b[^<>\n]{0,160}>"
     r"|^[ \t]*[\w.\[\]'\"]+[ \t]*=[ \t]*#"
     r"|(?:^[ \t]*|[=(,:][ \t]*)<(?:->|[^<>\n]){0,160}>[ \t]*[),]?[ \t]*(?:#.*)?$",
     re.IGNORECASE | re.MULTILINE,
