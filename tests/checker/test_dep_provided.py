@@ -117,8 +117,9 @@ def test_what_a_declared_distribution_brings_is_a_note_naming_it(make_repo):
 def test_nlp_jax_and_sweep_stacks_bring_what_their_code_imports(make_repo):
     root = make_repo(
         {
-            "requirements.txt": "spacy==3.7.4\nflax==0.8.0\nhydra-optuna-sweeper==1.2.0\n",
-            "train.py": "import thinc\nimport srsly\nimport optax\nimport chex\nimport omegaconf\nimport optuna\n",
+            "requirements.txt": "spacy==3.7.4\nflax==0.8.0\nhydra-optuna-sweeper==1.2.0\ntensorflow-gan==2.1.0\n",
+            "train.py": "import thinc\nimport srsly\nimport optax\nimport chex\nimport omegaconf\nimport optuna\n"
+            "import tensorflow_hub\n",
         }
     )
     found = of(root, "DEP004")
@@ -128,6 +129,7 @@ def test_nlp_jax_and_sweep_stacks_bring_what_their_code_imports(make_repo):
     assert "thinc" not in messages and "srsly" not in messages and "omegaconf" not in messages
     assert "a requirement of flax" in messages["optax"]
     assert "a requirement of flax (through optax)" in messages["chex"]
+    assert "a requirement of tensorflow-gan" in messages["tensorflow_hub"]
 
 
 def test_the_projects_own_distribution_brings_nothing_to_its_code(make_repo):
@@ -311,6 +313,10 @@ def test_look_alikes_of_unused_modules_are_reported(make_repo):
             "plugins/fancy.py": "import timm\n\n\ndef build():\n    return timm\n",  # named in a string
             "helpers.py": "import lmdb\n\n\ndef open_db():\n    return lmdb\n",  # a root module
             "data/ds_study_2.py": "import albumentations\n\n\nclass Study:\n    pass\n",
+            # a notebook imports it (the module's only user)
+            "viz/coco_utils.py": "import skimage\n\n\ndef draw():\n    return skimage\n",
+            "demo.ipynb": '{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], '
+            '"source": "from viz import coco_utils\\n"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
             # a script inside a package imports its sibling by its bare name (`python src/train.py`)
             "src/__init__.py": "",
             "src/train.py": "from util import load\n\nload()\n",
@@ -322,6 +328,7 @@ def test_look_alikes_of_unused_modules_are_reported(make_repo):
     )
     found = of(root, "DEP004")
     assert [f["severity"] for f in found if f["message"].startswith("imageio ")] == ["warning"]
+    assert [f["severity"] for f in found if f["message"].startswith("skimage ")] == ["warning"]
     assert sorted(imported(found)) == [
         "albumentations",
         "click",
@@ -331,6 +338,7 @@ def test_look_alikes_of_unused_modules_are_reported(make_repo):
         "onnx",
         "plotly",
         "seaborn",
+        "skimage",
         "timm",
         "xgboost",
     ]

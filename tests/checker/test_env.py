@@ -137,6 +137,16 @@ def test_env001_an_image_whose_tag_decides_python_is_a_pin(make_repo):
     assert len(of(make_repo({**base, **no_python}), "ENV001")) == 1
 
 
+def test_env001_a_dev_container_python_image_tag_is_a_pin(make_repo):
+    base = {"requirements.txt": "numpy==1.26.4\n", "train.py": "import numpy\n"}
+    for tag in ("0-3.10", "1-3.11-bookworm", "3.12"):
+        image = {".devcontainer/Dockerfile": f"FROM mcr.microsoft.com/devcontainers/python:{tag}{DIGEST}\n"}
+        assert of(make_repo({**base, **image}), "ENV001") == [], tag
+    # look-alike: a dev container image whose tag names no Python
+    universal = {".devcontainer/Dockerfile": f"FROM mcr.microsoft.com/devcontainers/universal:2{DIGEST}\n"}
+    assert len(of(make_repo({**base, **universal}), "ENV001")) == 1
+
+
 MINICONDA_RUN = (
     "FROM nvidia/cuda:10.0-cudnn7-devel-ubuntu16.04{digest}\n"
     "RUN curl -o ~/miniconda.sh -O https://repo.continuum.io/miniconda/{installer}-Linux-x86_64.sh && \\\n"

@@ -577,6 +577,12 @@ def test_nb003_installs_a_local_run_never_makes_are_not_reported(make_repo):
             code("if INSTALL:  # opt in\n    !{sys.executable} -m pip install -e .\nelse:\n    pass\n"),
         ),
         "in_colab.ipynb": notebook(code("if IN_COLAB:\n    for p in ['a']:\n        %pip install einops\n")),
+        "fallback.ipynb": notebook(
+            code("try: import fastkaggle\nexcept ModuleNotFoundError:\n    !pip install -Uq fastkaggle\n")
+        ),
+        "fallback_tuple.ipynb": notebook(
+            code("try:\n    import timm\nexcept (ImportError, OSError):\n    %pip install timm\n")
+        ),
         "hosted.ipynb": notebook(code("if IS_COLAB or IS_KAGGLE:\n    %pip install -q urlextract\n")),
         "setup_once.ipynb": notebook(
             code(
@@ -592,6 +598,8 @@ def test_nb003_look_alikes_of_guarded_installs_still_report(make_repo):
     shapes = {
         "not_colab.ipynb": "if 'google.colab' not in sys.modules:\n    !pip install einops\n",
         "colab_or.ipynb": "if 'google.colab' in sys.modules or FORCE:\n    !pip install einops\n",
+        "other_error.ipynb": "try:\n    import timm\nexcept RuntimeError:\n    !pip install timm\n",
+        "after_handler.ipynb": "try:\n    import timm\nexcept ImportError:\n    pass\n!pip install timm\n",
         "kaggle_alone.ipynb": "if IS_KAGGLE and not IS_COLAB or FIRST_RUN:\n    !pip install einops\n",
         "not_colab_and.ipynb": "if not IN_COLAB and FIRST:\n    !pip install einops\n",
         "else_branch.ipynb": "if IN_COLAB:\n    pass\nelse:\n    !pip install einops\n",

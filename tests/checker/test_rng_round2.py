@@ -192,3 +192,17 @@ def test_rng006_epoch_loop_reseeding_torch(make_repo, loop, reported):
     root = make_repo({"train.py": code})
     found = [(f["severity"]) for f in findings(root, select="RNG006")]
     assert found == (["info"] if reported else [])
+
+
+# -- tf.random.fold_in derives a seed; it draws nothing ----------------------------------------------------------------
+def test_rng003_a_seed_folded_with_a_step_is_fixed(make_repo):
+    """`tf.random.fold_in(seed, epoch)` is a pure function of its inputs; a seed drawn from the global generator
+    (`tf.random.uniform`) is the look-alike that stays RNG003."""
+    code = (
+        "import tensorflow as tf\n\n\ndef shuffled(items, epoch, seed):\n"
+        "    return tf.random.experimental.stateless_shuffle(items, seed=tf.random.fold_in(seed, epoch))\n\n\n"
+        "def drawn(items):\n    return tf.random.experimental.stateless_shuffle(\n"
+        "        items, seed=tf.random.uniform([2], maxval=100, dtype=tf.int32))\n"
+    )
+    root = make_repo({"ops.py": code})
+    assert [(f["code"], f["line"]) for f in findings(root, select="RNG003")] == [("RNG003", 9)]

@@ -25,7 +25,8 @@ from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
 
 VERSION = re.compile(r"^\s*(?:cpython-?|python-?|py)?(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?P<rest>\S*)")
-IMAGE_TAG = re.compile(r"^(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?:[-.]|$)")
+# `3.11-slim`; a dev container image's `1-3.11-bookworm` or `0-3.10` (the image's own major version first)
+IMAGE_TAG = re.compile(r"^(?:\d+-)?(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?:[-.]|$)")
 TAG_PYTHON = re.compile(r"(?:^|[-_])python(?P<major>[23])\.(?P<minor>\d+)(?:[-.]|$)")
 PYTHON_IMAGES = frozenset({"python", "library/python", "docker.io/library/python", "docker.io/python"})
 CONDA_INSTALLER_PIN = "conda installer"

@@ -562,7 +562,8 @@ class CallGraph:
         else's. Computed once per run."""
         if self._imported_paths is None:
             found: set[str] = set()
-            for path, module in self.modules.items():
+            importers = [*self.modules.items(), *((path, module) for (path, _), module in self.cells.items())]
+            for path, module in importers:
                 for item in module.imports:
                     # a relative import resolved (`from . import lra` in `dataloaders/`: `dataloaders`), and as written
                     bases = {item.module or ""}

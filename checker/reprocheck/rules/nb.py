@@ -379,11 +379,33 @@ def guarded_off(notebook: Notebook, cell: Cell, line: int) -> bool:
     """Whether the line runs only on Colab or Kaggle (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`) or
     only behind an opt-in switch that is off as committed (`INSTALL = False` ... `if INSTALL:`): a local run never
     does it."""
+    if import_fallback(cell, line):
+        return True
     for condition in cell.conditions(line):
         if colab_only(condition):
             return True
         if not notebook_table.NEGATION.search(condition) and notebook.flag_off(condition.strip()):
             return True
+    return False
+
+
+IMPORT_ERROR_HANDLER = re.compile(r"^\s*except\b[^:#]*\b(?:ImportError|ModuleNotFoundError)\b")
+
+
+def import_fallback(cell: Cell, line: int) -> bool:
+    """Whether the line sits in an `except ImportError:` (or `ModuleNotFoundError`) block: an install that runs only
+    where the import fails (`try: import fastkaggle` / `except ModuleNotFoundError: !pip install fastkaggle`), which
+    an environment that declares the package never makes."""
+    lines = cell.source.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    own = lines[line - 1]
+    indent = len(own) - len(own.lstrip())
+    for text in reversed(lines[: line - 1]):
+        stripped = text.lstrip()
+        if not stripped or stripped.startswith("#") or len(text) - len(stripped) >= indent:
+            continue
+        return bool(IMPORT_ERROR_HANDLER.match(text))  # the block the line is in
     return False
 
 
@@ -484,7 +506,8 @@ class NotebookInstall(Rule):
     quick-start that sets up a fresh machine) is reported at info.
     Installs that a local run never makes are not reported: those that run only on Colab or Kaggle
     (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`, `if IS_COLAB or IS_KAGGLE:`, a Colab test joined to
-    another by `and`) or only behind an opt-in switch that is off as committed (`INSTALL = False`, then
+    another by `and`), only where the import fails (in `except ImportError:` or `except ModuleNotFoundError:`
+    after `try: import x`) or only behind an opt-in switch that is off as committed (`INSTALL = False`, then
     `if INSTALL:`). A notebook is reported once, at its first install, naming
     everything it installs; the other install cells are listed as related locations.
 

@@ -225,6 +225,7 @@ BRINGS: dict[str, tuple[str, ...]] = {
     "chex": ("absl-py", "jax", "jaxlib", "numpy", "toolz", "typing-extensions"),
     "hydra-optuna-sweeper": ("hydra-core", "optuna"),
     "optuna-integration": ("optuna",),
+    "tensorflow-gan": ("tensorflow-hub", "tensorflow-probability"),
     "ultralytics": ("matplotlib", "numpy", "opencv-python", "pillow", "psutil", "pyyaml", "requests", "torch",
                     "torchvision"),
     "segmentation-models-pytorch": ("huggingface-hub", "numpy", "pillow", "safetensors", "timm", "torch",

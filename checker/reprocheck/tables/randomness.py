@@ -188,8 +188,12 @@ TORCH_TENSOR_DRAW_METHODS = frozenset(
 )
 # tensorflow.random.* draws on the global generator except these.
 TF_RANDOM_NON_DRAWS = frozenset(
-    {"set_seed", "Generator", "get_global_generator", "set_global_generator", "create_rng_state", "experimental"}
-)
+    {
+        "set_seed", "Generator", "get_global_generator", "set_global_generator", "create_rng_state", "experimental",
+        # a pure function of its seed: `fold_in(seed, step)` derives a new seed, the same for the same inputs
+        "fold_in",
+    }
+)  # fmt: skip
 # jax.random functions that handle keys rather than draw.
 JAX_KEY_FUNCTIONS = frozenset({"PRNGKey", "key", "split", "fold_in", "key_data", "wrap_key_data", "clone", "key_impl"})
 
