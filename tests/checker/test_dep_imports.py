@@ -611,12 +611,16 @@ def test_an_import_of_a_name_the_repository_defines_elsewhere_is_stale_not_missi
             "train.py": "from old_models import TinyNet\n",
             "models/tiny.py": "class TinyNet:\n    pass\n",
             "eval.py": "from fancylib import Booster\n",  # defined nowhere: a missing distribution
+            # the imported class, under another name, is the base the file's own class of that name extends
+            "serve.py": "from palladium.interfaces import DatasetLoader as IDatasetLoader\n\n\n"
+            "class DatasetLoader(IDatasetLoader):\n    pass\n",
             "plot.py": "from prettyplots import main\n",  # a lower-case name says nothing
             "tools/main.py": "def main():\n    pass\n",
         }
     )
     found = {f["message"].split(" ", 1)[0]: f["message"] for f in dep004(root)}
-    assert sorted(found) == ["dynamic_loss_scaler", "fancylib", "old_models", "prettyplots"]
+    assert sorted(found) == ["dynamic_loss_scaler", "fancylib", "old_models", "palladium", "prettyplots"]
+    assert "declare palladium" in found["palladium"] and "stale" not in found["palladium"]
     assert "DynamicLossScaler is defined in this file" in found["dynamic_loss_scaler"]
     assert "stale import of the project's own code" in found["dynamic_loss_scaler"]
     assert "declare dynamic-loss-scaler" not in found["dynamic_loss_scaler"]

@@ -1040,6 +1040,15 @@ def defined_elsewhere(site, user_map: dict[str, list[str]], python_modules: dict
     ]
     if not names:
         return None
+    # a name imported under another name (`import DatasetLoader as IDatasetLoader`) that this file defines anew
+    # (`class DatasetLoader(IDatasetLoader)`) is the base it extends: both exist, nothing is stale
+    aliased = {
+        alias.name
+        for node in module.tree.body
+        if isinstance(node, ast.ImportFrom) and node.lineno == site.line
+        for alias in node.names
+        if alias.asname and alias.asname != alias.name
+    }
     ordered = [site.path, *sorted(rel for rel in python_modules if rel != site.path)]
     for rel in ordered:
         other = python_modules[rel]
@@ -1047,6 +1056,8 @@ def defined_elsewhere(site, user_map: dict[str, list[str]], python_modules: dict
             continue
         for node in other.tree.body:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+                if rel == site.path and node.name in aliased:
+                    continue
                 return node.name, rel
     return None
 
