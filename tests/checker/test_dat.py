@@ -263,6 +263,17 @@ def test_dat003_no_default_remote(make_repo):
     assert found["path"] == ".dvc/config" and "is not committed" in found["message"]
 
 
+def test_dat003_a_pipeline_never_run_needs_no_remote_yet(make_repo):
+    """A pipeline whose cached outputs do not exist yet (no dvc.lock, no output) has nothing to push or pull."""
+    config = "[core]\n    autostage = true\n"
+    fresh = {".dvc/config": config, "dvc.yaml": PIPELINE, "train.py": "", ".gitignore": "/model.pkl\n"}
+    assert of(make_repo(fresh), "DAT003") == []
+    # look-alike: the same pipeline after a run (its dvc.lock committed): its outputs live in the cache
+    ran = make_repo({**fresh, "dvc.lock": "schema: '2.0'\nstages: {}\n"})
+    (found,) = of(ran, "DAT003")
+    assert "no default DVC remote" in found["message"]
+
+
 def test_dat003_dvc_tracked_path_not_ignored_or_tracked_by_git(make_repo):
     root = make_repo(
         {

@@ -344,8 +344,8 @@ class DvcHygiene(Rule):
     - a `dvc.yaml` whose pipeline has been run (one of its outputs exists, in the work tree or in git) but no
       tracked `dvc.lock` beside it; a pipeline never run yet, as in a freshly generated project, has nothing to
       lock;
-    - DVC-tracked data but no default remote in `.dvc/config` (`[core] remote = ...`), or a default remote that
-      is not defined there;
+    - DVC-tracked data (a `*.dvc` file, or the cached outputs of a pipeline that has been run) but no default
+      remote in `.dvc/config` (`[core] remote = ...`), or a default remote that is not defined there;
     - a path tracked by a `*.dvc` file that git does not ignore (or even tracks).
 
     ## Why it matters
@@ -393,7 +393,7 @@ class DvcHygiene(Rule):
                     pipeline.lock_path,
                     1,
                 )
-        yield from self.check_remote(project, dvc)
+        yield from self.check_remote(project, dvc, tracked_sorted)
         for pointer in dvc.pointer_files:
             for out in pointer.outs:
                 if project.in_git and tracked_under(project, out.path, tracked_sorted):
@@ -413,8 +413,14 @@ class DvcHygiene(Rule):
                         out.line,
                     )
 
-    def check_remote(self, project, dvc):
-        has_data = bool(dvc.pointer_files) or any(out.cache for stage in dvc.stages for out in stage.outs)
+    def check_remote(self, project, dvc, tracked_sorted: list[str]):
+        # data DVC keeps: a `*.dvc` pointer, or the cached outputs of a pipeline that has been run (a pipeline never
+        # run has produced nothing to push or pull yet)
+        has_data = bool(dvc.pointer_files) or any(
+            any(out.cache for stage in pipeline.stages for out in stage.outs)
+            and (project.exists(pipeline.lock_path) or first_output(project, pipeline, tracked_sorted) is not None)
+            for pipeline in dvc.pipelines
+        )
         if not has_data:
             return
         config = dvc.config
