@@ -25,17 +25,15 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.devcontainers import COMPOSE_FILE, devcontainer_of
 from reprocheck.facts.shell import (
-    MAX_DOCUMENT_BYTES,
     SHELLS,
     Command,
     SourcedCommand,
     expand_word,
+    page_commands,
     scan_word,
-    shell_blocks,
     split_commands,
 )
 from reprocheck.facts.yamlfiles import load_yaml
-from reprocheck.project import UnreadableFile
 
 INSTRUCTIONS = frozenset(
     {
@@ -886,12 +884,7 @@ def dockerfile_readme_commands(project, dockerfiles) -> list[SourcedCommand]:
     for rel in project.select(_is_readme):
         if posixpath.dirname(rel) not in folders:
             continue
-        try:
-            text = project.read_text(rel, MAX_DOCUMENT_BYTES)
-        except UnreadableFile:
-            continue
-        for line, block in shell_blocks(text):
-            out.extend(SourcedCommand(rel, c.line, "docs", c) for c in split_commands(block, line))
+        out.extend(SourcedCommand(rel, c.line, "docs", c) for c in page_commands(project, rel))
     return out
 
 

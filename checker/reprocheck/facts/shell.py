@@ -847,12 +847,16 @@ def documented_commands(project) -> list[SourcedCommand]:
     project: `docker run --user ...`, `python train.py ...`)."""
     out: list[SourcedCommand] = []
     for rel in project.select(is_documented_page):
-        try:
-            text = project.read_text(rel, MAX_DOCUMENT_BYTES)
-        except UnreadableFile:
-            continue
-        if "```" not in text and "~~~" not in text:
-            continue
-        for line, block in shell_blocks(text):
-            out.extend(SourcedCommand(rel, c.line, "docs", c) for c in split_commands(block, line))
+        out.extend(SourcedCommand(rel, c.line, "docs", c) for c in page_commands(project, rel))
     return out
+
+
+def page_commands(project, rel: str) -> list[Command]:
+    """The commands of the fenced shell blocks of a Markdown page (none when it cannot be read)."""
+    try:
+        text = project.read_text(rel, MAX_DOCUMENT_BYTES)
+    except UnreadableFile:
+        return []
+    if "```" not in text and "~~~" not in text:
+        return []
+    return [command for line, block in shell_blocks(text) for command in split_commands(block, line)]

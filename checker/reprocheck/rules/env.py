@@ -11,7 +11,7 @@ from reprocheck import filekinds
 from reprocheck.facts.conda import environment_files
 from reprocheck.facts.python_versions import CONDA_INSTALLER_PIN, SITE_HOST_RUNTIME, single_minor, versioned_installers
 from reprocheck.facts.roles import is_readme
-from reprocheck.facts.shell import MAX_DOCUMENT_BYTES, shell_blocks, split_commands, strip_wrappers
+from reprocheck.facts.shell import MAX_DOCUMENT_BYTES, page_commands, strip_wrappers
 from reprocheck.findings import Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
@@ -166,13 +166,8 @@ def documents_python_pin(project, documented_commands, anchor: str) -> bool:
     for rel in project.select(is_readme):
         if "/" not in rel or rel.rsplit("/", 1)[0] not in folders or not rel.lower().endswith(".md"):
             continue
-        try:
-            text = project.read_text(rel, MAX_DOCUMENT_BYTES)
-        except UnreadableFile:
-            continue
-        for line, block in shell_blocks(text):
-            if any(pins_python(command.argv) for command in split_commands(block, line)):
-                return True
+        if any(pins_python(command.argv) for command in page_commands(project, rel)):
+            return True
     return False
 
 
