@@ -313,9 +313,9 @@ class Roles:
         return spec.match_file(path) and RECORDING_FOLDER.search(matched_folder(path, spec)) is not None
 
     def tracks_latest(self, path: str) -> str | None:
-        """Why the pin rules speak at info on `path`: the repository is an examples collection that tracks its
-        library's latest release on purpose (see `examples_collection`); None otherwise, and for files that
-        configured globs make experiments or that are not the collection's own live code."""
+        """Why the pin rules' findings on `path` are set aside (listed with the suppressed ones): the repository is an
+        examples collection that tracks its library's latest release on purpose (see `examples_collection`); None
+        otherwise, and for files that configured globs make experiments or that are not the collection's own code."""
         if self.collection is None or self.role(path) not in ("example", EXPERIMENT, "docs", "test"):
             return None
         if self.forced is not None and self.forced.match_file(path):
