@@ -32,6 +32,12 @@ def is_python(path: str) -> bool:
     return path.endswith(".py") and not is_template(path)
 
 
+def is_markdown_readme(path: str) -> bool:
+    """A README written in Markdown (`README.md`, `readme_docker.md`), whose fenced blocks show how to run things."""
+    base = name(path).lower()
+    return base.startswith("readme") and base.endswith(".md")
+
+
 def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb") and "/.ipynb_checkpoints/" not in f"/{path}" and not is_template(path)
 

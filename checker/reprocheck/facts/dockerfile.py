@@ -881,13 +881,8 @@ def dockerfile_readme_commands(project, dockerfiles) -> list[SourcedCommand]:
     `serving/Dockerfile`): how that image is built and run (`docker build --build-arg …`, `docker run -v …`)."""
     out: list[SourcedCommand] = []
     folders = {posixpath.dirname(path) for path in dockerfiles} - {""}
-    for rel in project.select(_is_readme):
+    for rel in project.select(filekinds.is_markdown_readme):
         if posixpath.dirname(rel) not in folders:
             continue
         out.extend(SourcedCommand(rel, c.line, "docs", c) for c in page_commands(project, rel))
     return out
-
-
-def _is_readme(rel: str) -> bool:
-    name = filekinds.name(rel).lower()
-    return name.startswith("readme") and name.endswith(".md")

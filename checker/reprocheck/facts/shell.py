@@ -820,10 +820,9 @@ MAX_DOCUMENT_BYTES = 1024 * 1024
 def is_documented_page(rel: str) -> bool:
     """The root README and the Markdown pages of a top-level `docs/` folder: where a repository tells users how to
     run it."""
-    name = filekinds.name(rel).lower()
     if "/" not in rel:
-        return name.startswith("readme") and name.endswith(".md")
-    return rel.startswith(("docs/", "doc/")) and name.endswith(".md")
+        return filekinds.is_markdown_readme(rel)
+    return rel.startswith(("docs/", "doc/")) and rel.lower().endswith(".md")
 
 
 def shell_blocks(text: str) -> Iterator[tuple[int, str]]:
