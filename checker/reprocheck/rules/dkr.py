@@ -970,7 +970,7 @@ class RunsAsRoot(Rule):
     ):
         by_dockerfile = {container.dockerfile: container for container in devcontainers}
         commands = [*shell_commands, *documented_commands, *dockerfile_readme_commands]
-        unprivileged = unprivileged_runs(commands, dockerfiles)
+        unprivileged = unprivileged_runs(commands, dockerfiles, compose_builds)
         mounts = host_mounts(commands, dockerfiles, compose_builds)
         for path, dockerfile in dockerfiles.items():
             final = dockerfile.final_stage
@@ -1090,31 +1090,23 @@ def run_options(words: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
     return options, []
 
 
-def unprivileged_runs(shell_commands, dockerfiles) -> set[str]:
+def unprivileged_runs(shell_commands, dockerfiles, compose_builds) -> set[str]:
     """Dockerfiles that the repository's own scripts, Makefile, CI or README run with `docker run --user <non-root>`:
-    the only Dockerfile, or the one a `docker build -t <tag>` there builds for the image the run names."""
-    users: list[tuple[str, str]] = []  # (user, the run's words)
-    built: dict[str, str] = {}  # tag -> Dockerfile path
-    for sourced in shell_commands:
-        command = sourced.command
-        if sourced.origin == "dockerfile" or command.program != "docker":
+    the only Dockerfile, or those a `docker build -t <tag>` there (or a compose `image:`) builds for the image the run
+    names."""
+    runs = []
+    for _sourced, sub, words in docker_commands(shell_commands):
+        if sub != "run":
             continue
-        sub, words = docker_subcommand(command.argv)
-        if sub == "run":
-            options, rest = run_options(words)
-            users.extend((value, " ".join(rest)) for option, value in options if option in ("--user", "-u"))
-        elif sub == "build":
-            context = next((w for w in reversed(words) if not w.startswith("-")), ".")
-            files = option_values(words, "--file", "-f")
-            path = files[0] if files else posixpath.join(context, "Dockerfile")
-            for tag in option_values(words, "--tag", "-t"):
-                built[tag] = posixpath.normpath(path)
-    runs = [words for user, words in users if user.strip("'\"") not in ROOT_USERS]
+        options, rest = run_options(words)
+        if rest and any(o in ("--user", "-u") and v.strip("'\"") not in ROOT_USERS for o, v in options):
+            runs.append(rest[0])
     if not runs:
         return set()
     if len(dockerfiles) == 1:
         return set(dockerfiles)
-    return {path for tag, path in built.items() if path in dockerfiles and any(tag in words for words in runs)}
+    images = built_images(shell_commands, dockerfiles, compose_builds)
+    return {path for image in runs for path in images.get(image_key(image), ())}
 
 
 DOCKER_PROGRAMS = frozenset({"docker", "nvidia-docker", "podman"})
