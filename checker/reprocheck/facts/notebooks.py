@@ -64,9 +64,9 @@ class Cell:
             found.extend(split_commands(PYTHON_EXPANSION.sub("python", script), first_line=line))
         return found
 
-    def conditions(self, line: int) -> list[str]:
-        """The conditions of the `if`/`elif` blocks that the cell's 1-based source line `line` sits in, innermost
-        first (read by indentation: cells mix IPython escapes with Python, so they are not parsed as Python)."""
+    def headers(self, line: int) -> list[str]:
+        """The header lines of the blocks that the cell's 1-based source line `line` sits in, innermost first (read
+        by indentation: cells mix IPython escapes with Python, so they are not parsed as Python)."""
         lines = self.source.splitlines()[: max(line - 1, 0)]
         own = self.source.splitlines()[line - 1] if 0 < line <= len(self.source.splitlines()) else ""
         indent = len(own) - len(own.lstrip())
@@ -76,12 +76,16 @@ class Cell:
             if not stripped or stripped.startswith("#") or len(text) - len(stripped) >= indent:
                 continue
             indent = len(text) - len(stripped)
-            header = notebook_table.CONDITION_HEADER.match(text)
-            if header:
-                found.append(header.group("condition"))
+            found.append(text)
             if indent == 0:
                 break
         return found
+
+    def conditions(self, line: int) -> list[str]:
+        """The conditions of the `if`/`elif` blocks that the cell's 1-based source line `line` sits in, innermost
+        first."""
+        headers = (notebook_table.CONDITION_HEADER.match(text) for text in self.headers(line))
+        return [header.group("condition") for header in headers if header]
 
     def file_line(self, line: int) -> int:
         """The line in the .ipynb of the cell's 1-based source line `line` (the cell's line when unknown)."""

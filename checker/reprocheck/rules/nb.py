@@ -396,17 +396,8 @@ def import_fallback(cell: Cell, line: int) -> bool:
     """Whether the line sits in an `except ImportError:` (or `ModuleNotFoundError`) block: an install that runs only
     where the import fails (`try: import fastkaggle` / `except ModuleNotFoundError: !pip install fastkaggle`), which
     an environment that declares the package never makes."""
-    lines = cell.source.splitlines()
-    if not 0 < line <= len(lines):
-        return False
-    own = lines[line - 1]
-    indent = len(own) - len(own.lstrip())
-    for text in reversed(lines[: line - 1]):
-        stripped = text.lstrip()
-        if not stripped or stripped.startswith("#") or len(text) - len(stripped) >= indent:
-            continue
-        return bool(IMPORT_ERROR_HANDLER.match(text))  # the block the line is in
-    return False
+    headers = cell.headers(line)
+    return bool(headers) and IMPORT_ERROR_HANDLER.match(headers[0]) is not None
 
 
 def colab_only(condition: str) -> bool:
