@@ -87,8 +87,9 @@ def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
 
 
 def findings(root: Path, *args: str, select: str = "ALL") -> list[dict]:
-    """Findings (JSON dicts) of a check of `root` with `select` and any extra CLI args; asserts no crash."""
-    result = run_cli(str(root), "--select", select, "--output-format", "json", "--no-cache", *args)
+    """Findings (JSON dicts) of a check of `root` with `select` (preview rules included: the tests judge every
+    rule) and any extra CLI args; asserts no crash."""
+    result = run_cli(str(root), "--select", select, "--preview", "--output-format", "json", "--no-cache", *args)
     assert result.exit_code in (0, 1), result.stderr + result.stdout
     return result.json["findings"]
 

@@ -7,7 +7,8 @@ judgement of sampled findings: right (correct and worth acting on), wrong (the c
 not worth a user's time, or a repeat of a problem already reported), each with a one-line reason.
 
 Each repository is expected in DIR/<owner>+<name> checked out at its commit (`--fetch` clones what is missing;
-that needs the network, the checker itself never does). The script runs `reprocheck check --select ALL` on each,
+that needs the network, the checker itself never does). The script runs `reprocheck check --select ALL` on each
+(what a user who turns every rule on sees: the preview rules are left out unless `--preview` is given),
 draws the seeded sample (at most 3 findings per code per repository, the order fixed by a hash of each finding's
 place so that a finding keeps its chance from run to run) and prints:
 
@@ -93,10 +94,11 @@ def checkout(corpus: Path, repo: Repo, fetch: bool) -> Path | None:
     return path
 
 
-def run_checker(path: Path, report: Path | None, reuse: bool) -> list[dict]:
+def run_checker(path: Path, report: Path | None, reuse: bool, preview: bool = False) -> list[dict]:
     if reuse and report is not None and report.is_file():
         return json.loads(report.read_text("utf-8"))["findings"]
     command = [sys.executable, "-m", "reprocheck", "check", str(path), "--select", "ALL", "--no-cache"]
+    command += ["--preview" if preview else "--no-preview"]
     command += ["--output-format", "json", "--exit-zero"]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
@@ -185,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fetch", action="store_true", help="clone missing repositories (network)")
     parser.add_argument("--reports", type=Path, help="keep each repository's JSON report here")
     parser.add_argument("--reuse", action="store_true", help="read the reports kept in --reports instead of running")
+    parser.add_argument(
+        "--preview", action="store_true", help="also run the preview rules (`--select ALL` leaves them out)"
+    )
     parser.add_argument("--pending", type=Path, help="write the sampled findings nobody judged yet to this CSV")
     parser.add_argument("--misses", type=Path, help="write the sampled findings judged wrong or noise to this CSV")
     parser.add_argument(
@@ -208,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         if path is None:
             continue
         report = args.reports / f"{repo.folder}.json" if args.reports else None
-        items = run_checker(path, report, args.reuse)
+        items = run_checker(path, report, args.reuse, args.preview)
         findings[repo.name] = items
         severity = Counter(f["severity"] for f in items)
         print(f"{repo.name:58} {len(items):>8} {severity['error']:>4} {severity['warning']:>4} {severity['info']:>4}")

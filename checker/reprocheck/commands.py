@@ -65,6 +65,14 @@ ConfigOpt = Annotated[
     ),
 ]
 IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore every configuration file.")]
+PreviewOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--preview/--no-preview",
+        help="Let ALL, families and prefixes select the preview rules too (a rule's exact code always does); "
+        "default: the `preview` setting.",
+    ),
+]
 
 
 def print_version(value: bool) -> None:
@@ -132,6 +140,7 @@ def check(
     select: SelectOpt = None,
     extend_select: ExtendOpt = None,
     ignore: IgnoreOpt = None,
+    preview: PreviewOpt = None,
     fail_on: Annotated[
         str | None,
         typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning (default), info, never."),
@@ -214,6 +223,7 @@ def check(
         extend_select=extend_select or [],
         ignore=ignore or [],
         fail_on=fail_on,
+        preview=preview,
         config=config,
         isolated=isolated,
         no_cache=no_cache,
@@ -288,7 +298,8 @@ def rules_command(
         raise fail(f"--output-format: {output_format!r} is not one of table, json")
     for r in rules:
         severity = r.severity.letter if r.severity else "-"
-        flags = ("" if r.default_enabled else "opt-in ") + ("fix" if r.fixable else "")
+        status = "preview " if r.preview else ("" if r.default_enabled else "opt-in ")
+        flags = status + ("fix" if r.fixable else "")
         typer.echo(f"{r.code:<7} {severity}  {r.name:<34} {flags:<11} {r.summary}")
 
 
@@ -299,6 +310,7 @@ def rule_metadata(r) -> dict:
         "family": r.family(),
         "severity": r.severity.label if r.severity else None,
         "default_enabled": r.default_enabled,
+        "preview": bool(r.preview),
         "fixable": r.fixable,
         "summary": r.summary,
         "explanation": r.explanation(),
@@ -320,8 +332,14 @@ def rule_command(code: Annotated[str, typer.Argument(help="A rule code such as D
 def render_rule(r) -> str:
     severity = r.severity.label if r.severity else "reserved"
     default = "on by default" if r.default_enabled else "opt-in (select it to enable)"
+    if r.preview:
+        default = f"preview (runs with --preview or when --select names {r.code})"
     fixable = "safe fix available (--fix)" if r.fixable else "no automatic fix"
-    return f"# {r.code} {r.name}\n\n{r.summary}.\n\nSeverity: {severity} · {default} · {fixable}\n\n{r.explanation()}\n"
+    preview = f"\n\nPreview: {r.preview}." if r.preview else ""
+    return (
+        f"# {r.code} {r.name}\n\n{r.summary}.\n\nSeverity: {severity} · {default} · {fixable}{preview}\n\n"
+        f"{r.explanation()}\n"
+    )
 
 
 @app.command("init")
@@ -390,6 +408,7 @@ def config_command(
     select: SelectOpt = None,
     extend_select: ExtendOpt = None,
     ignore: IgnoreOpt = None,
+    preview: PreviewOpt = None,
 ) -> None:
     """Show the resolved settings (`reprocheck config --show`)."""
     import json
@@ -407,6 +426,7 @@ def config_command(
             select=select or [],
             extend_select=extend_select or [],
             ignore=ignore or [],
+            preview=preview,
             config=config,
             isolated=isolated,
         )

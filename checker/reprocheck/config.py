@@ -84,6 +84,7 @@ class Settings:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     fail_on: str = "warning"
+    preview: bool = False
     severity: dict[str, str] = field(default_factory=dict)
     project_type: str = "application"
     max_file_size: int = 1024 * 1024
@@ -338,8 +339,9 @@ def apply_cli(
     ignore: list[str] | None = None,
     fail_on: str | None = None,
     known: list[str] | None = None,
+    preview: bool | None = None,
 ) -> None:
-    """Command-line options: --select replaces, --extend-select and --ignore add, --fail-on replaces.
+    """Command-line options: --select replaces, --extend-select and --ignore add, --fail-on and --preview replace.
 
     With `known` (the registered codes) every selector is checked and an unknown one names its option.
     """
@@ -368,6 +370,9 @@ def apply_cli(
             raise ConfigError(f"--fail-on: {fail_on!r} is not one of error, warning, info, never")
         settings.fail_on = fail_on
         settings.sources["fail-on"] = "command line"
+    if preview is not None:
+        settings.preview = preview
+        settings.sources["preview"] = "command line"
 
 
 def split_selectors(values: list[str]) -> list[str]:

@@ -46,6 +46,8 @@ def severity_text(rule) -> str:
 def default_text(rule) -> str:
     if rule.severity is None:
         return "never"
+    if rule.preview:
+        return "preview"
     return "on" if rule.default_enabled else "opt-in"
 
 
@@ -100,8 +102,10 @@ def render_rules(rules: dict | None = None) -> str:
         "",
         f"{len(rules)} rules in {len(families)} families; each has its own page with its explanation, an example, "
         "the fix and how to configure it. Severity is the default (`severity` in the configuration overrides it); "
-        "*opt-in* rules run only when selected by code, prefix or `ALL`; *fix* rules have a safe automatic fix "
-        "applied by `reprocheck --fix`. `reprocheck rule CODE` prints the same explanation.",
+        "*opt-in* rules run only when selected by code, prefix or `ALL`; *preview* rules run when selected by their "
+        "exact code, or by any selector with `--preview` (`preview = true`): on repositories the checker had never "
+        "seen, too few of their findings were worth acting on (each page gives the figures); *fix* rules have a safe "
+        "automatic fix applied by `reprocheck --fix`. `reprocheck rule CODE` prints the same explanation.",
         "",
         "Families: " + " · ".join(f"[{family}](#{slug(family_heading(family))})" for family in families),
     ]
@@ -129,6 +133,13 @@ def configuration_hint(rule) -> list[str]:
         if rule.severity is not None and not rule.default_enabled
         else []
     )
+    if rule.preview:
+        opt_in = [
+            f"{code} is in preview: it runs when `--select`/`extend-select` names `{code}` itself, or with "
+            f"`--preview` (`preview = true` under `[tool.reprocheck]`), which lets `{family}` and `ALL` select it too.",
+            f"In the precision triage (`benchmarks/precision/` in reprocheck's repository), {rule.preview}.",
+            "",
+        ]
     return [
         "## Configuration",
         "",
@@ -169,7 +180,7 @@ def render_rule_page(rule) -> str:
 
 def setting_default(key: str, value) -> str:
     if key == "select" and value is None:
-        return "every rule that is not opt-in"
+        return "every rule that is neither opt-in nor preview"
     if key == "max-file-size":
         return f"`{value}` (1 MiB)"
     return f"`{json.dumps(value)}`"

@@ -30,6 +30,7 @@ class CheckOptions:
     no_cache: bool = False
     no_baseline: bool = False
     write_baseline: bool = False
+    preview: bool | None = None  # None: the configured `preview`
     jobs: int | None = None  # processes; None: REPROCHECK_JOBS, else by the repository's size (parallel.py)
 
     @property
@@ -72,7 +73,7 @@ def settings_for(root: Path, options: CheckOptions) -> Settings:
     known = list(load_rules())
     settings = load_settings(root, options.config, options.isolated)
     check_settings_selectors(settings, known)
-    apply_cli(settings, options.select, options.extend_select, options.ignore, options.fail_on, known)
+    apply_cli(settings, options.select, options.extend_select, options.ignore, options.fail_on, known, options.preview)
     return settings
 
 
@@ -90,6 +91,7 @@ def check_target(target: Target, options: CheckOptions) -> RunResult:
             "extend_select": options.extend_select,
             "ignore": options.ignore,
             "fail_on": options.fail_on,
+            "preview": options.preview,
             "isolated": options.isolated,
             "only": target.only,
             "config_files": [*config_files, str(baseline_file)],

@@ -1,7 +1,8 @@
 """Which rules run, at which severity, and which findings are suppressed by configuration.
 
 Selectors are `ALL`, a family (`DKR`), any prefix of a code (`DKR00`) or a code. When a select and an ignore
-selector both match a code, the more specific one wins and a tie goes to ignore (as in ruff).
+selector both match a code, the more specific one wins and a tie goes to ignore (as in ruff). A preview rule
+(`Rule.preview`) is selected by its exact code, or by any selector once the `preview` setting is on.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def select_rules(settings: Settings, rules: dict) -> Selection:
         picks = [s for s in chosen if matches(s, code)]
         if settings.select is None and rule.default_enabled:
             picks.append("ALL")  # the default set behaves like a least-specific select
+        if rule.preview and not settings.preview:
+            picks = [s for s in picks if s == code]
         if not picks:
             continue
         best_pick = max(specificity(s) for s in picks)

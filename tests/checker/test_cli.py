@@ -306,6 +306,7 @@ def test_rules_table_and_json(scratch_rules):
         "family": "ZZZ",
         "severity": "warning",
         "default_enabled": False,
+        "preview": False,
         "fixable": True,
         "summary": "Synthetic rule ZZZ001",
         "explanation": entry["explanation"],

@@ -12,8 +12,8 @@ from reprocheck.selection import matches, select_rules
 from tests.conftest import findings, marker_rule, run_cli
 
 
-def fake(severity=Severity.WARNING, default_enabled=True):
-    return SimpleNamespace(severity=severity, default_enabled=default_enabled)
+def fake(severity=Severity.WARNING, default_enabled=True, preview=""):
+    return SimpleNamespace(severity=severity, default_enabled=default_enabled, preview=preview)
 
 
 REGISTRY = {
@@ -24,6 +24,7 @@ REGISTRY = {
     "DKR006": fake(Severity.INFO, default_enabled=False),
     "DKR010": fake(),
     "RNG001": fake(),
+    "RNG005": fake(preview="judged right in 0 of 9"),
 }
 
 
@@ -52,6 +53,25 @@ def test_all_turns_on_opt_in_rules_but_never_reserved_codes():
 )
 def test_select_by_family_prefix_and_code(select, expected):
     assert selected(select=select) == expected
+
+
+def test_preview_rule_runs_when_its_code_is_named_or_preview_is_on():
+    for quiet in ({}, {"select": ["ALL"]}, {"select": ["RNG"]}, {"select": ["RNG00"]}, {"extend_select": ["ALL"]}):
+        assert "RNG005" not in selected(**quiet), quiet
+    assert "RNG005" in selected(select=["RNG005"])
+    assert "RNG005" in selected(extend_select=["RNG005"])
+    for loud in ({}, {"select": ["ALL"]}, {"select": ["RNG"]}, {"select": ["RNG00"]}):
+        assert "RNG005" in selected(preview=True, **loud), loud
+    assert "RNG005" not in selected(preview=True, select=["DEP"])
+    assert selected(preview=True, select=["ALL"], ignore={"RNG005": None}) >= {"RNG001"}
+    assert "RNG005" not in selected(preview=True, select=["ALL"], ignore={"RNG005": None})
+
+
+def test_preview_from_the_command_line_overrides_the_setting():
+    settings = Settings(preview=True)
+    apply_cli(settings, preview=False)
+    assert settings.preview is False and settings.sources["preview"] == "command line"
+    assert "RNG005" not in select_rules(settings, REGISTRY).enabled
 
 
 def test_opt_in_rule_needs_naming_when_the_default_set_is_used():

@@ -42,8 +42,11 @@ def rule_descriptor(rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": first_paragraph(explanation) or rule.summary},
         "help": {"text": explanation, "markdown": f"**{rule.code} {rule.name}**: {rule.summary}.\n\n{explanation}"},
-        "defaultConfiguration": {"level": level, "enabled": bool(rule.default_enabled)},
-        "properties": {"tags": [rule.family(), "reproducibility"], "fixable": bool(rule.fixable)},
+        "defaultConfiguration": {"level": level, "enabled": bool(rule.default_enabled and not rule.preview)},
+        "properties": {
+            "tags": [rule.family(), "reproducibility", *(["preview"] if rule.preview else [])],
+            "fixable": bool(rule.fixable),
+        },
     }
     url = rule_url(rule.code)
     if url is not None:

@@ -154,6 +154,10 @@ class LargeFile(Rule):
     name = "large-file-in-git"
     severity = Severity.ERROR
     summary = "A file tracked by git above the size limit that is not an LFS or DVC pointer"
+    preview = (
+        "sampled findings judged worth acting on: 0 of 16 (9 repositories): the files over the limit were "
+        "slides, README images, lookup tables and small example datasets kept in git on purpose"
+    )
 
     def check(self, project, settings, git_facts, data_file_purposes):
         limit = settings.max_file_size
@@ -233,6 +237,10 @@ class ArtifactInGit(Rule):
     name = "artifact-in-git"
     severity = Severity.WARNING
     summary = "A data or model artifact tracked in git"
+    preview = (
+        "sampled findings judged worth acting on: 0 of 36 (15 repositories): small label files, metric logs, "
+        "lookup tables and example data that belong in git"
+    )
 
     def check(self, project, settings, git_facts, dvc, data_file_purposes):
         files = sorted(git_facts.sizes) if git_facts.in_git else project.files

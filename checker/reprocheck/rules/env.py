@@ -281,6 +281,10 @@ class PythonVersionMismatch(Rule):
     name = "python-version-mismatch"
     severity = Severity.WARNING
     summary = "The Python minor version disagrees across sources"
+    preview = (
+        "sampled findings judged worth acting on: 0 of 14 (7 repositories): the versions compared were mostly"
+        " unrelated jobs (docs builds, multi-version test matrices, separate sub-projects)"
+    )
 
     def check(self, python_pins, requires_python, projects):
         reported: set[tuple[str, int]] = set()

@@ -901,6 +901,10 @@ class UnseededDataOperation(Rule):
     name = "unseeded-data-operation"
     severity = Severity.WARNING
     summary = "A random split, sample or shuffle of data without a seed"
+    preview = (
+        "sampled findings judged worth acting on: 3 of 19 (8 repositories): most draws were already covered "
+        "by a seeded global generator, or never ran"
+    )
 
     WORDS = ("random_split", ".sample(", ".shuffle(", "permutation", "choice")
 
