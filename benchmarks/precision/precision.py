@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = load_corpus(args.list)
     verdicts_file = args.verdicts or args.list.with_name(
-        VERDICTS.name if args.list == CORPUS else f"{args.list.stem}-verdicts.csv"
+        VERDICTS.name if args.list.resolve() == CORPUS else f"{args.list.stem}-verdicts.csv"
     )
     by_name = {repo.name: repo for repo in corpus}
     findings: dict[str, list[dict]] = {}

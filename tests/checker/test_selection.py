@@ -197,3 +197,47 @@ def test_config_select_and_per_file_ignores_end_to_end(make_repo, three_rules):
     assert [(f["path"], f["suppressed"]) for f in result.json["suppressed"]] == [
         ("legacy/b.txt", "per-file-ignores legacy/**")
     ]
+
+
+def test_preview_rule_end_to_end_by_setting_option_and_exact_code(make_repo, scratch_rules):
+    marker_rule(scratch_rules, "ZZZ001", "ONE")
+    marker_rule(scratch_rules, "ZZZ002", "NEW", preview="judged right in 1 of 12")
+    plain = make_repo({"a.txt": "ONE NEW\n"})
+
+    def reported(root, *args):
+        result = run_cli(str(root), "--no-cache", "--output-format", "json", *args)
+        assert result.exit_code == 1, result.stderr
+        return sorted(f["code"] for f in result.json["findings"] if f["code"].startswith("ZZ"))
+
+    assert reported(plain, "--select", "ZZZ") == ["ZZZ001"]
+    assert reported(plain, "--select", "ALL") == ["ZZZ001"]
+    assert reported(plain, "--select", "ZZZ", "--preview") == ["ZZZ001", "ZZZ002"]
+    assert reported(plain, "--select", "ZZZ002") == ["ZZZ002"]  # named by its code
+    assert reported(plain, "--select", "ZZZ001", "--extend-select", "ZZZ002") == ["ZZZ001", "ZZZ002"]
+    configured = make_repo(
+        {"pyproject.toml": '[tool.reprocheck]\nselect = ["ZZZ"]\npreview = true\n', "a.txt": "ONE NEW\n"}
+    )
+    assert reported(configured) == ["ZZZ001", "ZZZ002"]
+    assert reported(configured, "--no-preview") == ["ZZZ001"]
+    assert "preview = true" in run_cli("config", str(configured), "--show").stdout
+    assert "preview = false  # command line" in run_cli("config", str(configured), "--show", "--no-preview").stdout
+
+
+def test_rules_listing_rule_page_and_sarif_mark_preview_rules():
+    import json
+
+    table = run_cli("rules").stdout.splitlines()
+    row = next(line for line in table if line.startswith("RNG005"))
+    assert row.split()[3] == "preview"
+    entry = next(r for r in json.loads(run_cli("rules", "--output-format", "json").stdout) if r["code"] == "RNG005")
+    assert entry["preview"] is True
+    page = run_cli("rule", "RNG005").stdout
+    assert "preview (runs with --preview or when --select names RNG005)" in page
+    assert "Preview: sampled findings judged worth acting on: 3 of 19" in page
+    from reprocheck.report.sarif import rule_descriptor
+    from reprocheck.rule import load_rules
+
+    descriptor = rule_descriptor(load_rules()["RNG005"])
+    assert descriptor["defaultConfiguration"]["enabled"] is False
+    assert "preview" in descriptor["properties"]["tags"]
+    assert rule_descriptor(load_rules()["RNG001"])["defaultConfiguration"]["enabled"] is True
