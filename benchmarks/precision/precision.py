@@ -14,8 +14,8 @@ place so that a finding keeps its chance from run to run) and prints:
 
 - per repository, the findings by severity;
 - the precision on the judged part of the sample, by verdict and by code;
-- the findings per fix site (findings that one change fixes count once: a missing distribution for DEP004, the
-  place otherwise);
+- the findings per fix site (findings that one change fixes count once: a missing distribution for DEP004, once
+  per sub-project whose own declaration lacks it, the place otherwise);
 - what changed against the committed triage: judged findings no longer reported (a fix, or lost recall when the
   verdict was right), judged findings now folded into another finding as a related location, judged findings
   whose message changed, and sampled findings nobody has judged yet.
@@ -61,6 +61,7 @@ PER_CODE = 3
 SAMPLE_SIZE = 170
 # Codes whose findings in several places share one fix, and how to read that fix from the message.
 SHARED_FIX = {"DEP004": re.compile(r"^`?([\w.\-]+)`?")}
+OWN_PROJECT = re.compile(r"declaration of the project in (\S+?)/? ")
 
 
 @dataclass(frozen=True)
@@ -136,10 +137,13 @@ def sample(findings: dict[str, list[dict]]) -> list[tuple[tuple, dict]]:
 
 
 def fix_site(repo: str, finding: dict) -> tuple:
+    """What one change fixes: a missing distribution once per project that must declare it (in a monorepo each
+    sub-project's own declaration is its own change), any other finding at its place."""
     pattern = SHARED_FIX.get(finding["code"])
     match = pattern.match(finding["message"]) if pattern else None
     if match:
-        return (repo, finding["code"], match.group(1))
+        project = OWN_PROJECT.search(finding["message"])
+        return (repo, finding["code"], match.group(1), project.group(1) if project else "")
     return place(repo, finding)
 
 
