@@ -488,6 +488,95 @@ def overwritten_draws(functions: list[ast.AST], is_draw) -> frozenset[ast.Call]:
     return frozenset(found)
 
 
+# In-place shuffles, and what may read a shuffled list without depending on its order: its length, or a set, a
+# sorted copy, a sum of it.
+IN_PLACE_SHUFFLES = frozenset({"random.shuffle", "numpy.random.shuffle"})
+ORDERLESS_READERS = frozenset({"len", "set", "frozenset", "sorted", "sum", "min", "max", "any", "all", "Counter"})
+# Calls that copy a list they are given (reading it then leaves no alias that a later shuffle reorders).
+COPYING_READERS = ORDERLESS_READERS | {"list", "tuple", "enumerate", "zip", "range", "print", "str", "repr"}
+
+
+def unordered_shuffles(functions: list[ast.AST], module: PyModule) -> frozenset[ast.Call]:
+    """In-place shuffles (`random.shuffle(xs)`, `np.random.shuffle(xs)`) of a list local to a function, made by a
+    statement of its body, whose new order nothing reads: afterwards the function only takes the list's length
+    or an unordered view of it (`len(xs)`, `set(xs)`, `[1 for _ in xs]`, a comprehension that ignores its
+    elements), and before, it only read or copied it (`corpus = xs + ys`, `len(xs)`), leaving no alias (no
+    `ys = xs`, no call or container it is handed to) that would see the order. The shuffle changes nothing."""
+    found: set[ast.Call] = set()
+    for function in functions:
+        for statement in function.body:
+            call = statement.value if statement.__class__ is ast.Expr else None
+            if call.__class__ is not ast.Call or len(call.args) != 1 or call.keywords:
+                continue
+            target = call.args[0]
+            if target.__class__ is not ast.Name or module.qualname(call.func) not in IN_PLACE_SHUFFLES:
+                continue
+            if shuffle_unread(function, target.id, statement):
+                found.add(call)
+    return frozenset(found)
+
+
+def shuffle_unread(function: ast.AST, name: str, shuffle: ast.stmt) -> bool:
+    """Does `function` read `name` (a local list shuffled in place by `shuffle`) only in ways that do not see the
+    shuffled order (see `unordered_shuffles`)?"""
+    arguments = function.args
+    if name in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
+        return False  # the caller's list: it sees the new order
+    parents: dict[int, ast.AST] = {}
+    loads: list[ast.Name] = []
+    bound = False
+    for node in walk_own(function):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+        cls = node.__class__
+        if cls in (ast.Global, ast.Nonlocal) and name in node.names:
+            return False
+        if cls in SCOPES and any(n.__class__ is ast.Name and n.id == name for n in ast.walk(node)):
+            return False  # an inner function or lambda may read it
+        if cls is ast.Name and node.id == name:
+            if node.ctx.__class__ is ast.Load:
+                loads.append(node)
+            else:
+                bound = True
+    if not bound:
+        return False  # not a list of this function's own
+    at = (shuffle.lineno, shuffle.col_offset)
+    for load in loads:
+        if load is shuffle.value.args[0]:
+            continue
+        later = (load.lineno, load.col_offset) > at
+        if not (orderless_read(load, parents, name) if later else copying_read(load, parents)):
+            return False
+    return True
+
+
+def orderless_read(load: ast.Name, parents: dict[int, ast.AST], name: str) -> bool:
+    """`len(xs)`, `set(xs)`, or `xs` iterated by a comprehension whose element nothing reads (`[1 for _ in xs]`)."""
+    parent = parents.get(id(load))
+    if parent.__class__ is ast.Call and parent.args == [load] and not parent.keywords:
+        return parent.func.__class__ is ast.Name and parent.func.id in ORDERLESS_READERS
+    if parent.__class__ is ast.comprehension and parent.iter is load:
+        comprehension = parents.get(id(parent))
+        bound = {n.id for n in ast.walk(parent.target) if n.__class__ is ast.Name}
+        readers = [comprehension.elt] if hasattr(comprehension, "elt") else [comprehension.key, comprehension.value]
+        readers += [condition for generator in comprehension.generators for condition in generator.ifs]
+        readers += [generator.iter for generator in comprehension.generators if generator is not parent]
+        return not any(n.__class__ is ast.Name and n.id in bound for reader in readers for n in ast.walk(reader))
+    return False
+
+
+def copying_read(load: ast.Name, parents: dict[int, ast.AST]) -> bool:
+    """A read that leaves no alias of the list: an operand (`xs + ys`), an element or slice (`xs[0]`), a method
+    called on it, a comparison, a loop over it, or an argument of a built-in that copies or measures it."""
+    parent = parents.get(id(load))
+    cls = parent.__class__
+    if cls in (ast.BinOp, ast.Compare, ast.Subscript, ast.Attribute, ast.comprehension, ast.For):
+        return cls is not ast.Subscript or parent.value is load
+    if cls is ast.Call and load in parent.args:
+        return parent.func.__class__ is ast.Name and parent.func.id in COPYING_READERS
+    return False
+
+
 def statement_blocks(function: ast.AST) -> list[list[ast.stmt]]:
     """The statement lists of a function's body and of the compound statements in it (not of inner functions)."""
     blocks: list[list[ast.stmt]] = []
@@ -1206,7 +1295,8 @@ class RandomnessScanner:
 
     def unused_draws(self, unit: Unit, module: PyModule, code) -> frozenset[ast.Call]:
         """The calls of a unit whose values no result depends on: drawn for a picture, only shown or timed in a
-        notebook, in a branch of a notebook function no call takes, or overwritten before any read."""
+        notebook, in a branch of a notebook function no call takes, overwritten before any read, or a shuffle
+        whose order nothing reads."""
         found = drawn_for_show(module, code)
         if unit.kind == "cell":
             found = found | self.notebook_shown(unit.path)
@@ -1216,6 +1306,8 @@ class RandomnessScanner:
             functions = self.defined_functions(unit, module)
             if functions:
                 found = found | overwritten_draws(functions, lambda call: is_library_draw(module, call))
+            if functions and "shuffle" in module.text:
+                found = found | unordered_shuffles(functions, module)
         return found
 
     def notebook_shown(self, path: str) -> frozenset[ast.Call]:
