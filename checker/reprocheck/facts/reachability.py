@@ -990,7 +990,7 @@ class CallGraph:
         code = self.code(unit)
         callees: set[ast.expr] | None = None
         inspected: set[ast.expr] | None = None
-        sent = sent_arguments(module, code) if module.mentions(*REMOTE_WORDS) else None
+        sent = sent_arguments(module, code) if may_send(module) else None
         for node in code.references:
             cls = node.__class__
             if cls is ast.Name:  # the commonest reference, inlined from resolve_load
@@ -1425,7 +1425,7 @@ class CallGraph:
                 node is not None
                 and bool(node.decorator_list)
                 and module is not None
-                and module.mentions(*REMOTE_WORDS)
+                and may_send(module)
                 and component_decorator(module, node)
             )
         return found
@@ -1436,7 +1436,7 @@ class CallGraph:
         Fairing job (`func_to_container_op(train)`, also a function of another module). Each runs as its own
         program. Pipelines (run by a client or compiled) are left out: their bodies only wire components."""
         module = self.modules.get(path)
-        if module is None or module.tree is None or not module.mentions(*REMOTE_WORDS):
+        if module is None or module.tree is None or not may_send(module):
             return {}
         found: dict[Unit, str] = {}
         for name in self.definitions(path).functions:
@@ -1469,7 +1469,7 @@ class CallGraph:
         sent: dict[str, str] = {}
         for cell in cells:
             module = self.source(cell)
-            if module is None or not module.mentions(*REMOTE_WORDS):
+            if module is None or not may_send(module):
                 continue
             for argument, kind in sent_arguments(module, self.code(cell)).items():
                 if kind != "pipeline" and argument.__class__ is ast.Name:
@@ -1495,6 +1495,14 @@ class CallGraph:
                 if names and kind is not None:
                     found[cell] = (kind, tuple(names))
         return found
+
+
+def may_send(module: PyModule) -> bool:
+    """Can the code of a module send code elsewhere (a cheap text test): a file must import kfp or Kubeflow
+    Fairing itself; a notebook cell sees the imports of the cells before it, so it only needs the call's words."""
+    if module.cell is None:
+        return module.mentions("kfp", "fairing")
+    return module.mentions(*REMOTE_WORDS)
 
 
 def remote_kind(module: PyModule, func: ast.expr) -> str | None:
@@ -1609,7 +1617,7 @@ class ObjectUses:
     def sent_away(self, call: ast.Call) -> bool:
         """Does the call send what it is given to run elsewhere (a Fairing job, a KFP client; see `remote_kind`)?"""
         module = self.graph.source(self.unit)
-        return module is not None and module.mentions(*REMOTE_WORDS) and remote_kind(module, call.func) is not None
+        return module is not None and may_send(module) and remote_kind(module, call.func) is not None
 
     def of(self, node: ast.AST, depth: int) -> tuple[frozenset[str], bool, bool]:
         """(attributes looked up, called, handed on) for one occurrence of an object."""

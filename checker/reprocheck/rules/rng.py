@@ -194,8 +194,9 @@ class UnseededEntryPoint(Rule):
     ## What it does
     Finds entry points (scripts with `if __name__ == "__main__":`, `[project.scripts]` targets, `@hydra.main`
     functions, DVC stage commands, notebooks, `entrypoints` globs, scripts run by the repository's commands,
-    top-level scripts and Kubeflow Pipelines components) whose code uses random state — draws from `random`, `numpy.random`, `torch`
-    (`torch.rand*`, `randperm`, shuffling `DataLoader`s, `random_split`, training a model) or `tensorflow` — while
+    top-level scripts and Kubeflow Pipelines components) whose code uses random state — draws from `random`,
+    `numpy.random`, `torch` (`torch.rand*`, `randperm`, shuffling `DataLoader`s, `random_split`, training a model)
+    or `tensorflow` — while
     no seeding call is reachable from them. Calls are followed into the project's own functions, methods and
     modules, so a `seed_everything()` helper in `src/pkg/utils/seed.py` called from `main()` counts. Reachability
     follows dispatch tables too: calling an element of a dict/list/tuple/set literal of project functions or
