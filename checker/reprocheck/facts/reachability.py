@@ -1436,7 +1436,7 @@ class CallGraph:
         Fairing job (`func_to_container_op(train)`, also a function of another module). Each runs as its own
         program. Pipelines (run by a client or compiled) are left out: their bodies only wire components."""
         module = self.modules.get(path)
-        if module is None or module.tree is None or not may_send(module):
+        if module is None or not may_send(module) or module.tree is None:
             return {}
         found: dict[Unit, str] = {}
         for name in self.definitions(path).functions:
