@@ -415,3 +415,202 @@ def test_a_wrapper_names_the_model_it_is_given_only_when_no_other_is_seen(make_r
     )
     (message,) = messages(make_repo({"train.py": script}), "RNG001")
     assert f"the initial weights of {named}" in message
+
+
+# -- initial weights that a state-dict load replaces ----------------------------------------------------------------
+LAYERS = """
+import numpy as np
+import torch
+from torch import nn
+
+
+def variance_scaling(scale):
+    def init(shape):
+        return torch.randn(*shape) * np.sqrt(scale)
+
+    return init
+
+
+class Dense(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.weight = nn.Parameter(variance_scaling(1.0)((d, d)))
+
+    def forward(self, x):
+        return x @ self.weight
+
+
+def create_model(config):
+    return Dense(config["d"])
+"""
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # the judged shape (score_sde_pytorch debug.py): a top-level script restores a checkpoint, runs on ones
+        """
+        import torch
+        from models.layers import Dense
+        checkpoint = torch.load("exp/model.pth")
+        model = Dense(8)
+        model.load_state_dict(checkpoint)
+        model = model.eval()
+        with torch.no_grad():
+            print(model(torch.ones(2, 8)))
+        """,
+        # a factory function, a move before the load, in a main()
+        """
+        import torch
+        from models.layers import create_model
+
+        def main():
+            model = create_model({"d": 8})
+            model = model.to("cpu")
+            model.eval()
+            with torch.no_grad():
+                model.load_state_dict(torch.load("model.pt"), strict=True)
+            torch.save(model(torch.ones(2, 8)), "out.pt")
+
+        if __name__ == "__main__":
+            main()
+        """,
+    ],
+)
+def test_initial_weights_replaced_by_a_loaded_state_are_no_use(make_repo, script):
+    root = make_repo({"models/__init__.py": "", "models/layers.py": LAYERS, "predict.py": script})
+    assert rng(root) == []
+
+
+def test_a_notebook_loading_the_state_in_a_later_cell(make_repo):
+    cells = [
+        ["import torch\n", "from models.layers import Dense\n", "model = Dense(8)\n"],
+        ["model.load_state_dict(torch.load('model.pt'))\n"],
+        ["print(model(torch.ones(2, 8)))\n"],
+    ]
+    root = make_repo({"models/__init__.py": "", "models/layers.py": LAYERS, "look.ipynb": notebook(*cells)})
+    assert rng(root) == []
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["model = Dense(8)", "model.load_state_dict(torch.load('m.pt'), strict=False)"],  # new layers stay drawn
+        ["model = Dense(8)", "print(model(torch.ones(2, 8)))", "model.load_state_dict(torch.load('m.pt'))"],
+        ["model = Dense(8)", "if os.path.exists('m.pt'):", "    model.load_state_dict(torch.load('m.pt'))"],
+        ["model = Dense(8)", "other = Dense(8)", "model.load_state_dict(torch.load('m.pt'))", "print(other.weight)"],
+    ],
+    ids=["partial load", "run before the load", "load only if the file exists", "another model not loaded"],
+)
+def test_initial_weights_that_a_load_does_not_replace_still_count(make_repo, lines):
+    script = (
+        "import os\nimport torch\nfrom models.layers import Dense\n"
+        + "\n".join(lines)
+        + "\nprint(model(torch.ones(2, 8)))\n"
+    )
+    root = make_repo({"models/__init__.py": "", "models/layers.py": LAYERS, "predict.py": script})
+    assert [code for code, _, _ in rng(root)] == ["RNG001"]
+
+
+def test_draws_a_loaded_model_makes_when_it_runs_still_count(make_repo):
+    noisy = LAYERS.replace("return x @ self.weight", "return x @ self.weight + torch.randn_like(x)")
+    script = (
+        "import torch\nfrom models.layers import Dense\nmodel = Dense(8)\n"
+        "model.load_state_dict(torch.load('m.pt'))\nprint(model(torch.ones(2, 8)))\n"
+    )
+    root = make_repo({"models/__init__.py": "", "models/layers.py": noisy, "predict.py": script})
+    found = messages(root, "RNG001")
+    assert len(found) == 1 and "torch.randn_like(...)" in found[0] and "torch.randn(...)" not in found[0]
+
+
+# -- layers without parameters are not cited as initial weights ------------------------------------------------------
+IMET_MODELS = """
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+class AvgPool(nn.Module):
+    def forward(self, x):
+        return F.avg_pool2d(x, x.shape[2:])
+
+
+class Swish(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.act = nn.Sigmoid()
+
+    def forward(self, x):
+        return x * self.act(x)
+
+
+class Head(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.pool = AvgPool()
+        self.act = Swish()
+        self.drop = nn.Dropout(0.5)
+        self.fc = nn.Linear(n, 2)
+
+    def forward(self, x):
+        return self.fc(self.drop(self.act(self.pool(x)).flatten(1)))
+"""
+TRAIN_HEAD = """
+import torch
+from models import Head
+
+if __name__ == "__main__":
+    model = {made}
+    optimizer = torch.optim.Adam(model.parameters())
+    model(torch.zeros(2, 8, 4, 4)).sum().backward()
+    optimizer.step()
+"""
+
+
+def test_a_module_without_parameters_is_not_cited_as_initial_weights(make_repo):
+    """The judged shape (kaggle-imet-2019): `AvgPool(nn.Module)` with only a `forward`, made before the real layers."""
+    root = make_repo({"models.py": IMET_MODELS, "train.py": TRAIN_HEAD.format(made="Head(8)")})
+    (message,) = messages(root, "RNG001")
+    assert "the initial weights of Head(...) at train.py:5" in message
+    pooled = IMET_MODELS.replace("class Head(nn.Module)", "class Head(nn.Module):\n    pass\n\n\nclass Unused")
+    direct = "torch.nn.Sequential(AvgPool(), Swish(), torch.nn.Flatten(), torch.nn.Linear(8, 2))"
+    root = make_repo({"models.py": pooled, "train.py": TRAIN_HEAD.format(made=direct)})
+    (message,) = messages(root, "RNG001")
+    assert "AvgPool" not in message and "Swish" not in message
+    assert "the initial weights of torch.nn.Linear(...) at train.py:5" in message
+
+
+def test_dropout_is_named_as_dropout_not_as_weights(make_repo):
+    made = "torch.nn.Sequential(torch.nn.Dropout(0.2), torch.nn.Flatten(), torch.nn.Linear(128, 2))"
+    root = make_repo({"models.py": IMET_MODELS, "train.py": TRAIN_HEAD.format(made=made)})
+    (message,) = messages(root, "RNG001")
+    assert "the initial weights of torch.nn.Linear(...)" in message
+    only = "torch.nn.Sequential(torch.nn.Dropout(0.2), AvgPool())"  # look-alike: no weights, but dropout draws
+    root = make_repo(
+        {
+            "models.py": IMET_MODELS,
+            "train.py": TRAIN_HEAD.format(made=only).replace("from models import Head", "from models import AvgPool"),
+        }
+    )
+    (message,) = messages(root, "RNG001")
+    assert "the dropout of torch.nn.Dropout(...)" in message
+
+
+def test_a_module_that_makes_parameters_is_still_cited(make_repo):
+    """Look-alike: a project module whose constructor makes a layer (or a parameter) holds weights."""
+    scaled = """
+    import torch
+    from torch import nn
+
+
+    class Scale(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gamma = nn.Parameter(torch.ones(1))
+
+        def forward(self, x):
+            return x * self.gamma
+    """
+    train = TRAIN_HEAD.replace("from models import Head", "from models import Scale").format(made="Scale()")
+    (message,) = messages(make_repo({"models.py": scaled, "train.py": train}), "RNG001")
+    assert "the initial weights of Scale(...) at train.py:5" in message

@@ -85,7 +85,7 @@ def test_a_notebook_the_readme_opens_in_colab_is_an_example(make_repo):
     """A README link `colab.research.google.com/github/<owner>/<repo>/blob/<ref>/<path>` makes that notebook a
     Colab tutorial; other notebooks, and links to paths that do not exist, change nothing."""
     link = "https://colab.research.google.com/github/acme/course/blob/main/{}"
-    readme = f"# Course\n\n[GNNs]({link.format('notebooks/intro%20gnn.ipynb')})\n[gone]({link.format('old.ipynb')})\n"
+    readme = f"# GNNs\n\n[GNNs]({link.format('notebooks/intro%20gnn.ipynb')})\n[gone]({link.format('old.ipynb')})\n"
     files = {
         "README.md": readme,
         "notebooks/intro gnn.ipynb": notebook("print(42)\n"),
@@ -577,8 +577,8 @@ def test_numbered_lesson_folders_of_a_course_are_teaching_material(make_repo, fi
     [
         # pipeline stages of a paper: numbered folders, no course in the README's title
         lessons("01_preprocess", "02_train", "03_evaluate", readme="# Paper X\n\nOf course, lessons learned.\n"),
-        # two numbered folders are no course
-        lessons("01-intro", "02-regression"),
+        # two numbered folders are no course (under a README whose title names none)
+        lessons("01-intro", "02-regression", readme="# Deep learning\n\nCode.\n"),
         # a course word only further down the README is no course title
         lessons("01-data", "02-model", "03-eval", readme="# My project\n\n## Homework\n\nTODO\n"),
     ],
@@ -774,3 +774,73 @@ def test_site_tooling_notebooks_are_no_result_to_restart(make_repo):
     root = make_repo({"generate-pages.ipynb": pages, "report.ipynb": trains, "requirements.txt": "torch\n"})
     found = findings(root, select="NB001,NB002")
     assert sorted({f["path"] for f in found}) == ["report.ipynb"]
+
+
+# -- repositories that present themselves as teaching material ------------------------------------------------------
+UDACITY_README = """# Deep Learning (PyTorch) - ND101 v7
+
+This repository contains material related to Udacity's [Deep Learning v7 Nanodegree program](https://www.udacity.com/
+course/deep-learning-nanodegree--nd101). It consists of a bunch of tutorial notebooks for various deep learning topics.
+
+## Table Of Contents
+"""
+
+
+@pytest.mark.parametrize(
+    "readme",
+    [
+        UDACITY_README,  # the judged shape: the first paragraph says so
+        "# PyTorch Seq2Seq\n\n[![badge](https://x/y.svg)](https://x)\n\nThis repo contains tutorials on seq2seq.\n",
+        "# Neural Networks: Zero to Hero\n\nA course on neural networks that starts at the basics.\n",
+        "<h1 align='center'>\n  Deep Learning Lectures\n</h1>\n\nNotebooks.\n",  # the title says so
+        "NLP tutorial\n============\n\nModels in a hundred lines.\n",
+    ],
+)
+def test_a_repository_presenting_itself_as_a_course_makes_its_notebooks_teaching_material(make_repo, readme):
+    root = make_repo({"README.md": readme, "gan/train_gan.ipynb": SEEDLESS, "train.py": "print(1)\n", **STRIPPED})
+    [found] = findings(root, select="NB001")
+    assert found["severity"] == "info"
+    assert "the root README presents the repository as teaching material" in found["message"]
+
+
+@pytest.mark.parametrize(
+    "readme",
+    [
+        # a research repository with a tutorial section further down
+        "# FastSeg\n\nOfficial implementation of our CVPR paper.\n\n## Tutorial\n\nSee the tutorials folder.\n",
+        # tutorials mentioned alongside a paper's code in the first paragraph
+        "# Method\n\nThis repository contains the code for the paper X and tutorials on using it.\n",
+        # course words that are no course
+        "# Paper X\n\nOf course, lessons learned. In the course of training we saw this.\n",
+        "# Segmenter\n\nWe study lessons. See the [course](https://x) we took.\n",
+    ],
+)
+def test_course_words_that_do_not_present_the_repository_keep_its_roles(make_repo, readme):
+    root = make_repo({"README.md": readme, "gan/train_gan.ipynb": SEEDLESS, **STRIPPED})
+    [found] = findings(root, select="NB001")
+    assert found["severity"] == "warning"
+
+
+@pytest.mark.parametrize(
+    ("name", "sibling", "role"),
+    [
+        ("dcgan/DCGAN_Exercise.ipynb", None, "a course exercise notebook by its name"),
+        ("intro/Part 1 - Tensors in PyTorch (Exercises).ipynb", None, "a course exercise notebook by its name"),
+        ("intro/Part 1 - Tensors in PyTorch (Solution).ipynb", None, "a course solution notebook by its name"),
+        ("dcgan/DCGAN_Solution.ipynb", "dcgan/DCGAN_Exercise.ipynb", "a course solution notebook by its name"),
+        ("ch04/exercise-solutions.ipynb", None, "a course exercise notebook by its name"),
+    ],
+)
+def test_exercise_and_solution_notebooks_are_teaching_material(make_repo, name, sibling, role):
+    files = {name: SEEDLESS, **STRIPPED}
+    if sibling:
+        files[sibling] = notebook("print(2)\n")
+    found = by_path(findings(make_repo(files), select="NB001"))
+    assert found[name]["severity"] == "info" and found[name]["message"].endswith(f"(info: {role})")
+
+
+def test_a_competition_solution_notebook_stays_an_experiment(make_repo):
+    """Look-alike: `1st_place_solution.ipynb` with no exercise beside it is a competition entry, not a course's."""
+    root = make_repo({"notebooks/1st_place_solution.ipynb": SEEDLESS, "notebooks/eda.ipynb": SEEDLESS, **STRIPPED})
+    found = findings(root, select="NB001")
+    assert {f["severity"] for f in found} == {"warning"}

@@ -6,6 +6,12 @@ the `entrypoints` globs in settings, a script that a command in the repository r
 Makefile recipes, Dockerfile `RUN`/`CMD`/`ENTRYPOINT`, CI steps and shell scripts), or a
 top-level script (repository root or `scripts/`) with module-level statements that no other module imports.
 Tests are never entry points, and a module that is only imported never is one.
+
+Code sent to run elsewhere is a program of its own (kind "component"): a Kubeflow Pipelines component (a function
+decorated `@dsl.component` or handed to `func_to_container_op`/`create_component_from_func`, in a file or in a
+notebook cell that only defines it) runs in its own container, and a function handed to a Kubeflow Fairing job on
+a cluster. The file or notebook that builds the pipeline reaches none of its code (see facts/reachability.py
+`remote_kind`), and a notebook's cells of component definitions are not among the notebook's own starts.
 """
 
 from __future__ import annotations
@@ -42,6 +48,14 @@ SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
 # block there is the maintainers' smoke test, not an experiment).
 LOADED_FILES = frozenset({"hubconf.py"})
 PRIORITY = {"main": 0, "hydra": 1, "script": 2, "command": 3, "dvc": 4, "glob": 5, "top-level": 6, "notebook": 7}
+# How code sent to run elsewhere runs, for messages (see facts/reachability.py `remote_kind`): one function, several.
+REMOTE_ORIGINS = {
+    "component": (
+        "the Kubeflow Pipelines component {names}, which runs in its own container",
+        "the Kubeflow Pipelines components {names}, which run in their own containers",
+    ),
+    "fairing": ("{names}, which a Kubeflow Fairing job runs on a cluster", "{names}, which Kubeflow Fairing jobs run"),
+}
 
 
 @dataclass
@@ -49,7 +63,7 @@ class EntryPoint:
     """A file run as a program: `starts` are the units that run first; `line` is where findings belong."""
 
     path: str
-    kind: str  # main, hydra, script, command, dvc, glob, top-level, notebook
+    kind: str  # main, hydra, script, command, dvc, glob, top-level, notebook, component
     line: int
     origin: str  # human-readable: how it is run
     starts: list[Unit] = field(default_factory=list)
@@ -58,7 +72,8 @@ class EntryPoint:
 
     @property
     def is_notebook(self) -> bool:
-        return self.kind == "notebook"
+        """Is it a notebook, or code that runs on its own from notebook cells (a pipeline component)?"""
+        return self.kind == "notebook" or (self.kind == "component" and filekinds.is_notebook(self.path))
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -134,6 +149,7 @@ class _Collector:
         self.project = project
         self.graph = graph
         self.found: dict[str, EntryPoint] = {}
+        self.remote: dict[Unit, EntryPoint] = {}  # code sent to run elsewhere: one entry point per start
 
     def add(self, path: str, kind: str, line: int, origin: str, starts: list[Unit]) -> None:
         if filekinds.is_test_path(path):
@@ -150,9 +166,11 @@ class _Collector:
             current.kind, current.line, current.origin = kind, line, origin
 
     def add_script(self, path: str, kind: str, origin: str) -> None:
-        """A Python file run as a program: its body, its `__main__` block and its CLI command functions."""
+        """A Python file run as a program: its body, its `__main__` block and its CLI command functions (a
+        notebook: its cells, but those that only define code sent to run elsewhere)."""
         if path.endswith(".ipynb"):
-            cells = self.graph.notebook_cells.get(path, [])
+            remote = self.graph.component_cells(path)
+            cells = [cell for cell in self.graph.notebook_cells.get(path, []) if cell not in remote]
             self.add(path, kind, 1, origin, cells)
             return
         main = self.graph.definitions(path).main_blocks
@@ -168,6 +186,16 @@ class _Collector:
             self.add_script(path, kind, origin)  # a CLI object (`app = typer.Typer()`): the module runs
             return
         self.add(path, kind, self.graph.line(unit), origin, [Unit(path, "body"), unit])
+
+    def add_remote(self, start: Unit, how: str, names: tuple[str, ...]) -> None:
+        """Code sent to run elsewhere (a pipeline component, a Fairing job's function): a program of its own."""
+        if filekinds.is_test_path(start.path) or start in self.remote:
+            return
+        line = self.graph.line(start)
+        called = [f"{name}()" for name in names]
+        listed = called[0] if len(called) == 1 else ", ".join(called[:-1]) + " and " + called[-1]
+        origin = REMOTE_ORIGINS.get(how, REMOTE_ORIGINS["component"])[len(called) > 1].format(names=listed)
+        self.remote[start] = EntryPoint(start.path, "component", line, origin, [start], {"component"}, [origin])
 
 
 def script_targets(project, pyproject_files: dict[str, dict]) -> list[tuple[str, str, str]]:
@@ -298,7 +326,16 @@ def entry_points(
         if module_statements(module.tree) and not imported_elsewhere(path, python_modules):
             collect.add_script(path, "top-level", "a top-level script")
 
-    return [collect.found[path] for path in sorted(collect.found)]
+    for path in candidates:
+        for unit, how in graph.remote_functions(path).items():
+            collect.add_remote(unit, how, (unit.name,))
+    for path in notebooks:
+        if not filekinds.is_test_path(path):
+            for cell, (how, names) in graph.component_cells(path).items():
+                collect.add_remote(cell, how, names)
+
+    remote = sorted(collect.remote.values(), key=lambda entry: (entry.path, entry.line, entry.origin))
+    return [collect.found[path] for path in sorted(collect.found)] + remote
 
 
 def container_commands(stage) -> list[tuple[list[str], int]]:

@@ -488,6 +488,95 @@ def overwritten_draws(functions: list[ast.AST], is_draw) -> frozenset[ast.Call]:
     return frozenset(found)
 
 
+# In-place shuffles, and what may read a shuffled list without depending on its order: its length, or a set, a
+# sorted copy, a sum of it.
+IN_PLACE_SHUFFLES = frozenset({"random.shuffle", "numpy.random.shuffle"})
+ORDERLESS_READERS = frozenset({"len", "set", "frozenset", "sorted", "sum", "min", "max", "any", "all", "Counter"})
+# Calls that copy a list they are given (reading it then leaves no alias that a later shuffle reorders).
+COPYING_READERS = ORDERLESS_READERS | {"list", "tuple", "enumerate", "zip", "range", "print", "str", "repr"}
+
+
+def unordered_shuffles(functions: list[ast.AST], module: PyModule) -> frozenset[ast.Call]:
+    """In-place shuffles (`random.shuffle(xs)`, `np.random.shuffle(xs)`) of a list local to a function, made by a
+    statement of its body, whose new order nothing reads: afterwards the function only takes the list's length
+    or an unordered view of it (`len(xs)`, `set(xs)`, `[1 for _ in xs]`, a comprehension that ignores its
+    elements), and before, it only read or copied it (`corpus = xs + ys`, `len(xs)`), leaving no alias (no
+    `ys = xs`, no call or container it is handed to) that would see the order. The shuffle changes nothing."""
+    found: set[ast.Call] = set()
+    for function in functions:
+        for statement in function.body:
+            call = statement.value if statement.__class__ is ast.Expr else None
+            if call.__class__ is not ast.Call or len(call.args) != 1 or call.keywords:
+                continue
+            target = call.args[0]
+            if target.__class__ is not ast.Name or module.qualname(call.func) not in IN_PLACE_SHUFFLES:
+                continue
+            if shuffle_unread(function, target.id, statement):
+                found.add(call)
+    return frozenset(found)
+
+
+def shuffle_unread(function: ast.AST, name: str, shuffle: ast.stmt) -> bool:
+    """Does `function` read `name` (a local list shuffled in place by `shuffle`) only in ways that do not see the
+    shuffled order (see `unordered_shuffles`)?"""
+    arguments = function.args
+    if name in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
+        return False  # the caller's list: it sees the new order
+    parents: dict[int, ast.AST] = {}
+    loads: list[ast.Name] = []
+    bound = False
+    for node in walk_own(function):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+        cls = node.__class__
+        if cls in (ast.Global, ast.Nonlocal) and name in node.names:
+            return False
+        if cls in SCOPES and any(n.__class__ is ast.Name and n.id == name for n in ast.walk(node)):
+            return False  # an inner function or lambda may read it
+        if cls is ast.Name and node.id == name:
+            if node.ctx.__class__ is ast.Load:
+                loads.append(node)
+            else:
+                bound = True
+    if not bound:
+        return False  # not a list of this function's own
+    at = (shuffle.lineno, shuffle.col_offset)
+    for load in loads:
+        if load is shuffle.value.args[0]:
+            continue
+        later = (load.lineno, load.col_offset) > at
+        if not (orderless_read(load, parents, name) if later else copying_read(load, parents)):
+            return False
+    return True
+
+
+def orderless_read(load: ast.Name, parents: dict[int, ast.AST], name: str) -> bool:
+    """`len(xs)`, `set(xs)`, or `xs` iterated by a comprehension whose element nothing reads (`[1 for _ in xs]`)."""
+    parent = parents.get(id(load))
+    if parent.__class__ is ast.Call and parent.args == [load] and not parent.keywords:
+        return parent.func.__class__ is ast.Name and parent.func.id in ORDERLESS_READERS
+    if parent.__class__ is ast.comprehension and parent.iter is load:
+        comprehension = parents.get(id(parent))
+        bound = {n.id for n in ast.walk(parent.target) if n.__class__ is ast.Name}
+        readers = [comprehension.elt] if hasattr(comprehension, "elt") else [comprehension.key, comprehension.value]
+        readers += [condition for generator in comprehension.generators for condition in generator.ifs]
+        readers += [generator.iter for generator in comprehension.generators if generator is not parent]
+        return not any(n.__class__ is ast.Name and n.id in bound for reader in readers for n in ast.walk(reader))
+    return False
+
+
+def copying_read(load: ast.Name, parents: dict[int, ast.AST]) -> bool:
+    """A read that leaves no alias of the list: an operand (`xs + ys`), an element or slice (`xs[0]`), a method
+    called on it, a comparison, a loop over it, or an argument of a built-in that copies or measures it."""
+    parent = parents.get(id(load))
+    cls = parent.__class__
+    if cls in (ast.BinOp, ast.Compare, ast.Subscript, ast.Attribute, ast.comprehension, ast.For):
+        return cls is not ast.Subscript or parent.value is load
+    if cls is ast.Call and load in parent.args:
+        return parent.func.__class__ is ast.Name and parent.func.id in COPYING_READERS
+    return False
+
+
 def statement_blocks(function: ast.AST) -> list[list[ast.stmt]]:
     """The statement lists of a function's body and of the compound statements in it (not of inner functions)."""
     blocks: list[list[ast.stmt]] = []
@@ -1135,6 +1224,49 @@ def loads_weights(call: ast.Call) -> bool:
     return call.func.__class__ is ast.Attribute and call.func.attr in T.LOADED_MODEL_METHODS
 
 
+# Methods where a model makes its parameters, and calls they may make without making any.
+BUILDING_METHODS = frozenset({"__init__", "__post_init__", "build", "setup", "reset_parameters"})
+INERT_BUILTINS = frozenset(
+    {"int", "float", "str", "bool", "len", "tuple", "list", "dict", "set", "max", "min", "abs", "range", "print"}
+    | {"isinstance", "hasattr", "getattr", "setattr", "super", "round", "sum", "sorted", "zip", "enumerate"}
+)
+
+
+def class_makes_weights(module: PyModule, node: ast.ClassDef) -> bool:
+    """May a model class make parameters of its own: a statement of its body makes something, or a constructor or
+    build method (`__init__`, `build`, `setup`, `reset_parameters`) calls anything but `super().__init__()`,
+    built-ins and layers without weights (`nn.ReLU()`, `nn.AvgPool2d(2)`)? A class with only a `forward`
+    (`class AvgPool(nn.Module)`) holds none: making it draws nothing."""
+    for statement in node.body:
+        if statement.__class__ in DEF_NODES:
+            if statement.name not in BUILDING_METHODS:
+                continue
+            for inner in ast.walk(statement):
+                if inner.__class__ is ast.Call and not inert_call(module, inner):
+                    return True
+        elif any(inner.__class__ is ast.Call for inner in ast.walk(statement)):
+            return True  # `weight = nn.Parameter(torch.zeros(3))` in the class body
+    return False
+
+
+def inert_call(module: PyModule, call: ast.Call) -> bool:
+    """A call a constructor may make without making parameters: `super().__init__()` (also
+    `nn.Module.__init__(self)`), a built-in, or a layer without weights (dropout included)."""
+    func = call.func
+    if func.__class__ is ast.Name:
+        return func.id in INERT_BUILTINS
+    if func.__class__ is not ast.Attribute:
+        return False
+    if func.attr == "__init__":
+        return True  # the base class's constructor: judged with the base class (a library's holds no weights)
+    qualified = module.qualname(func)
+    return qualified is not None and bool(
+        T.WEIGHTLESS_TORCH_MODULES.match(qualified)
+        or T.WEIGHTLESS_KERAS_LAYERS.match(qualified)
+        or T.DROPOUT_LAYERS.match(qualified)  # its draws are counted where it is made, as dropout
+    )
+
+
 def is_capitalized_tail(qualified: str) -> bool:
     return qualified.rsplit(".", 1)[-1][:1].isupper()
 
@@ -1154,6 +1286,7 @@ class RandomnessScanner:
         self.questions: dict[tuple[Unit, int, int], tuple[str, tuple[ast.expr, ...]]] = {}
         self._imported_tops: dict[PyModule, frozenset[str]] = {}
         self._notebook_models: dict[str, dict[str, frozenset[str]]] = {}
+        self._weightless: dict[Unit, bool] = {}
 
     def events(self, unit: Unit) -> list[Event]:
         if unit not in self._events:
@@ -1206,7 +1339,8 @@ class RandomnessScanner:
 
     def unused_draws(self, unit: Unit, module: PyModule, code) -> frozenset[ast.Call]:
         """The calls of a unit whose values no result depends on: drawn for a picture, only shown or timed in a
-        notebook, in a branch of a notebook function no call takes, or overwritten before any read."""
+        notebook, in a branch of a notebook function no call takes, overwritten before any read, or a shuffle
+        whose order nothing reads."""
         found = drawn_for_show(module, code)
         if unit.kind == "cell":
             found = found | self.notebook_shown(unit.path)
@@ -1216,6 +1350,8 @@ class RandomnessScanner:
             functions = self.defined_functions(unit, module)
             if functions:
                 found = found | overwritten_draws(functions, lambda call: is_library_draw(module, call))
+            if functions and "shuffle" in module.text:
+                found = found | unordered_shuffles(functions, module)
         return found
 
     def notebook_shown(self, path: str) -> frozenset[ast.Call]:
@@ -1292,7 +1428,7 @@ class RandomnessScanner:
                     if node.__class__ is not ast.ClassDef:
                         continue
                     bases = {module.qualname(base) for base in node.bases}
-                    if node.name.endswith(T.NOT_MODEL_SUFFIXES):
+                    if node.name.endswith(T.NOT_MODEL_SUFFIXES) or not class_makes_weights(module, node):
                         continue
                     if bases & T.TORCH_MODEL_BASES or any(
                         target is not None
@@ -1303,6 +1439,22 @@ class RandomnessScanner:
                         found[node.name] = frozenset({"torch"})
                     elif bases & T.KERAS_MODEL_BASES:
                         found[node.name] = frozenset({"tensorflow"})
+        return found
+
+    def weightless(self, cls: Unit) -> bool:
+        """Does a project model class hold no parameters of its own: neither it nor its project base classes make
+        any in a constructor or build method (`class AvgPool(nn.Module)` with only a `forward`, see
+        `class_makes_weights`)? Making one draws nothing (cached)."""
+        found = self._weightless.get(cls)
+        if found is None:
+            found = True
+            for owner in [cls, *self.graph.project_ancestors(cls)]:
+                module = self.graph.modules.get(owner.path)
+                node = self.graph.definitions(owner.path).classes.get(owner.name) if module is not None else None
+                if node is None or class_makes_weights(module, node):
+                    found = False
+                    break
+            self._weightless[cls] = found
         return found
 
     def imports_module(self, module: PyModule, top: str) -> bool:
@@ -1333,6 +1485,8 @@ class RandomnessScanner:
                 ancestors = self.graph.ancestors(target)
                 if target.name.endswith(T.NOT_MODEL_SUFFIXES):
                     return []  # `WeightedLosses(losses, weights)`: a loss wrapped in a module, no model
+                if ancestors & (T.TORCH_MODEL_BASES | T.KERAS_MODEL_BASES) and self.weightless(target):
+                    return []  # `class AvgPool(nn.Module)` with only a `forward`: no parameters to draw
                 if ancestors & T.TORCH_MODEL_BASES:
                     return [("model-class", frozenset({"torch"}))]
                 if ancestors & T.KERAS_MODEL_BASES:
@@ -1415,6 +1569,8 @@ class RandomnessScanner:
                 return []  # `timm.create_model(name, pretrained=True)`: trained weights, downloaded, no draw
             if T.WEIGHTLESS_TORCH_MODULES.match(qualified):
                 return []  # a loss, an activation or a container: no initial weights to draw
+            if T.DROPOUT_LAYERS.match(qualified):
+                return [("model-draw", frozenset({"torch"}))]  # no weights: it draws while the model trains
             if qualified.endswith(T.MODEL_WRAPPER_SUFFIXES):
                 return [("model-wrapper", frozenset({"torch"}))]  # `nn.DataParallel(model)`: the model's weights
             return [("model", frozenset({"torch"}))]
@@ -1423,6 +1579,8 @@ class RandomnessScanner:
                 return []  # `Xception(weights="imagenet")`: trained weights, downloaded, no draw
             if T.WEIGHTLESS_KERAS_LAYERS.match(qualified):
                 return []  # `keras.Input(shape)`, `GlobalAveragePooling2D()`: no weights to draw
+            if T.DROPOUT_LAYERS.match(qualified):
+                return [("model-draw", frozenset({"tensorflow"}))]  # `Dropout(0.2)`: draws while training
             return [("model", frozenset({"tensorflow"}))]
         return []
 
@@ -1848,6 +2006,8 @@ def summarize(
             # `model = Net.load_from_checkpoint(p)`, `model.eval()`, no training step: the optimizer that the
             # model's own hook makes (`configure_optimizers`) is never stepped
             training = {}
+    if result.uses and not training:
+        drop_loaded_model_draws(result, graph, entry)
     for lib in training:
         if lib in models:  # trained weights start from the initial ones drawn when the model is made: name that draw
             made = trained_model(models[lib], training[lib][0], lambda unit: notebook_cell(graph, unit))
@@ -1859,6 +2019,142 @@ def summarize(
                 what = f"the initial weights of {made.what}"
             result.uses.setdefault(lib, []).append(replace(made, what=what))
     return result
+
+
+# Methods a model may be given between being made and having its state loaded, that run none of its code
+# (`model.to(device)`, `model.eval()`).
+MOVING_METHODS = frozenset({"to", "cuda", "cpu", "eval", "double", "float", "half", "requires_grad_", "share_memory"})
+
+
+def drop_loaded_model_draws(result: EntryRandomness, graph: CallGraph, entry: EntryPoint) -> None:
+    """For an entry point that trains nothing: leave out the uses reached only by making models whose state it
+    then loads (`score_model = DDPM(config)`, then `score_model.load_state_dict(checkpoint)`): the initial weights
+    drawn while the model is made (`torch.randn(*shape)` in an initialiser the constructor calls) are replaced
+    before the model runs. Draws the model makes when it runs (`forward`) stay."""
+    cuts: dict[Unit, set[Unit]] = {}
+    for unit in result.reached:
+        if unit.kind in ("body", "main", "function", "cell"):
+            found = loaded_constructions(graph, unit, entry)
+            if found:
+                cuts[unit] = found
+    if not cuts:
+        return
+    kept = set(graph.reach(entry.starts, cut=cuts.get))
+    for lib in list(result.uses):
+        events = [event for event in result.uses[lib] if event.unit in kept]
+        if events:
+            result.uses[lib] = events
+        else:
+            del result.uses[lib]
+
+
+def loaded_constructions(graph: CallGraph, unit: Unit, entry: EntryPoint) -> set[Unit]:
+    """The project classes and functions that `unit` calls only to make a model whose state it loads next: `m =
+    Net(cfg)` (or `m = build_model(cfg)`) bound once, then `m.load_state_dict(...)` / `m.load_weights(...)`
+    (not `strict=False`), with nothing but moves (`m = m.to(device)`, `m.eval()`) in between. In a notebook the
+    load may come in a later cell."""
+    module = graph.source(unit)
+    if module is None or module.tree is None:
+        return set()
+    cells = []
+    if unit.kind == "cell" and unit in entry.starts:
+        cells = [cell for cell in entry.starts[entry.starts.index(unit) + 1 :] if cell.kind == "cell"]
+    if not any(
+        code is not None and code.mentions(*T.WEIGHT_LOADING_METHODS)
+        for code in (module, *(graph.source(cell) for cell in cells))
+    ):
+        return set()
+    statements = unit_statements(graph, unit)
+    later = [statement for cell in cells for statement in unit_statements(graph, cell)]
+    found: dict[Unit, bool] = {}
+    for index, statement in enumerate(statements):
+        if statement.__class__ is not ast.Assign or len(statement.targets) != 1:
+            continue
+        target, value = statement.targets[0], statement.value
+        if target.__class__ is not ast.Name or value.__class__ is not ast.Call:
+            continue
+        if value.func.__class__ not in (ast.Name, ast.Attribute):
+            continue
+        made = graph.resolve_load(unit, value.func)
+        if made is None or made.kind not in ("class", "function"):
+            continue
+        if loaded_next(target.id, [*statements[index + 1 :], *later]):
+            found.setdefault(made, True)
+    if not found:
+        return set()
+    # only a class or function every call of which here makes a loaded model: another call may run it for real
+    for call in graph.code(unit).calls:
+        func = call.func
+        if func.__class__ in (ast.Name, ast.Attribute):
+            made = graph.resolve_load(unit, func)
+            if made in found and not loaded_call(call, statements, later):
+                found[made] = False
+    return {made for made, only in found.items() if only}
+
+
+BRANCHING = (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.BoolOp, ast.Match)
+
+
+def conditional(node: ast.AST, statement: ast.stmt, parents: dict[int, ast.AST]) -> bool:
+    """Does `node` run only on some paths through `statement` (inside an `if`, a loop, `a or b`)?"""
+    while node is not statement and node is not None:
+        node = parents.get(id(node))
+        if node.__class__ in BRANCHING:
+            return True
+    return False
+
+
+def unit_statements(graph: CallGraph, unit: Unit) -> list[ast.stmt]:
+    """The statements a unit runs in order at its top level: a cell's or a module's, a function's body, the
+    `__main__` blocks'."""
+    if unit.kind == "function":
+        node = graph.function_node(unit)
+        return list(node.body) if node is not None else []
+    if unit.kind == "main":
+        return [statement for block in graph.definitions(unit.path).main_blocks for statement in block.body]
+    module = graph.source(unit)
+    return list(module.tree.body) if module is not None and module.tree is not None else []
+
+
+def loaded_call(call: ast.Call, statements: list[ast.stmt], later: list[ast.stmt]) -> bool:
+    """Is `call` the value of a statement binding a name whose state is loaded next (see `loaded_next`)?"""
+    for index, statement in enumerate(statements):
+        if statement.__class__ is ast.Assign and statement.value is call and len(statement.targets) == 1:
+            target = statement.targets[0]
+            return target.__class__ is ast.Name and loaded_next(target.id, [*statements[index + 1 :], *later])
+    return False
+
+
+def loaded_next(name: str, statements: list[ast.stmt]) -> bool:
+    """Do these statements load state into the model bound to `name` (`name.load_state_dict(state)`, not
+    `strict=False`) before anything else reads it, with only moves before (`name = name.cuda()`, `name.eval()`)?"""
+    for statement in statements:
+        uses = [node for node in ast.walk(statement) if node.__class__ is ast.Name and node.id == name]
+        if not uses:
+            continue
+        parents = {id(child): node for node in ast.walk(statement) for child in ast.iter_child_nodes(node)}
+        loads = False
+        for use in uses:
+            if use.ctx.__class__ is not ast.Load:
+                if not (statement.__class__ is ast.Assign and moves(statement, name)):
+                    return False  # bound again to something else
+                continue
+            attribute = parents.get(id(use))
+            call = parents.get(id(attribute)) if attribute.__class__ is ast.Attribute else None
+            if call.__class__ is not ast.Call or call.func is not attribute:
+                return False  # run, handed on or shown before its state is loaded
+            if attribute.attr in T.WEIGHT_LOADING_METHODS:
+                strict = keyword(call, "strict")
+                if strict is not None and not (strict.__class__ is ast.Constant and strict.value is True):
+                    return False  # a partial load: new layers keep their drawn weights
+                if conditional(call, statement, parents):
+                    return False  # `if os.path.exists(path): m.load_state_dict(...)`: else it runs as drawn
+                loads = True
+            elif attribute.attr not in MOVING_METHODS:
+                return False
+        if loads:
+            return True
+    return False
 
 
 def stored_lambda_draws(graph: CallGraph, unit: Unit) -> dict[tuple[int, int], str]:

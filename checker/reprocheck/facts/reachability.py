@@ -66,6 +66,21 @@ INSPECTING_BUILTINS: Final = frozenset(
 STORING_BUILTINS: Final = frozenset({"dict", "list", "tuple", "set", "frozenset"})
 # Decorators that register a function as a command of a CLI object run by the module (`@app.command()`).
 COMMAND_DECORATORS = frozenset({"command", "main", "callback", "group", "cli", "task", "entrypoint"})
+# Code sent to run elsewhere, built from its source: a Kubeflow Pipelines component (`func_to_container_op(fn)`,
+# `comp.create_component_from_func(fn)`, `@dsl.component`) runs in its own container, a Kubeflow Fairing job
+# (`TrainJob(Trainer, ...)`) on a cluster, and a pipeline handed to a KFP client or compiler
+# (`client.create_run_from_pipeline_func(pipeline)`, `Compiler().compile(pipeline, path)`) becomes such
+# components. Handing a function or class to one runs none of its code here.
+KFP_ROOTS: Final = frozenset({"kfp", "kfp_tekton"})
+COMPONENT_FACTORIES: Final = frozenset(
+    {"func_to_container_op", "create_component_from_func", "create_component_from_func_v2", "func_to_component_text"}
+    | {"component", "container_component", "python_component"}
+)
+FAIRING_JOBS: Final = frozenset({"TrainJob", "PredictionEndpoint"})
+PIPELINE_RUNNERS: Final = frozenset({"create_run_from_pipeline_func"})
+PIPELINE_COMPILERS: Final = frozenset({"Compiler", "TektonCompiler"})
+# Words one of those calls needs in a text (a cheap filter before any look at its calls).
+REMOTE_WORDS: Final = ("component", "container_op", "TrainJob", "PredictionEndpoint", "pipeline_func", "Compiler")
 
 
 class Unit(NamedTuple):
@@ -474,6 +489,8 @@ class CallGraph:
         self._base_index: dict[str, set[tuple[str, str]]] | None = None
         self._star_bound: dict[tuple[tuple[str, ...], str, str], str | None] = {}
         self._imported_paths: frozenset[str] | None = None
+        self._elsewhere: dict[Unit, bool] = {}
+        self._component_cells: dict[str, dict[Unit, tuple[str, tuple[str, ...]]]] = {}
 
     # -- code of a unit ---------------------------------------------------------------------------
     def source(self, unit: Unit) -> PyModule | None:
@@ -973,6 +990,7 @@ class CallGraph:
         code = self.code(unit)
         callees: set[ast.expr] | None = None
         inspected: set[ast.expr] | None = None
+        sent = sent_arguments(module, code) if may_send(module) else None
         for node in code.references:
             cls = node.__class__
             if cls is ast.Name:  # the commonest reference, inlined from resolve_load
@@ -986,6 +1004,10 @@ class CallGraph:
                     found[target] = None
                 continue
             if target is not None and target != unit:
+                if sent and node in sent:
+                    continue  # `func_to_container_op(train)`, `TrainJob(Trainer)`: sent to run elsewhere
+                if target.kind == "function" and self.runs_elsewhere(target):
+                    continue  # `@dsl.component def train()`: calling it in a pipeline makes a task
                 if target.kind == "class":  # made here (`Net(...)`), or handed on to be made elsewhere
                     if callees is None:
                         callees = {call.func for call in code.calls}
@@ -1391,6 +1413,159 @@ class CallGraph:
                 units.append(Unit(path, "function", name))
         return units
 
+    # -- code sent to run elsewhere ------------------------------------------------------------------
+    def runs_elsewhere(self, unit: Unit) -> bool:
+        """Is `unit` a function decorated as a Kubeflow Pipelines component (see `component_decorator`)? Its body
+        runs in the component's own container, never where it is called (cached)."""
+        found = self._elsewhere.get(unit)
+        if found is None:
+            node = self.function_node(unit) if unit.kind == "function" else None
+            module = self.modules.get(unit.path)
+            found = self._elsewhere[unit] = (
+                node is not None
+                and bool(node.decorator_list)
+                and module is not None
+                and may_send(module)
+                and component_decorator(module, node)
+            )
+        return found
+
+    def remote_functions(self, path: str) -> dict[Unit, str]:
+        """The project functions that the code of a Python file sends to run elsewhere, with how ("component",
+        "fairing", "pipeline"): those it decorates as components, and those it hands to a component factory or a
+        Fairing job (`func_to_container_op(train)`, also a function of another module). Each runs as its own
+        program. Pipelines (run by a client or compiled) are left out: their bodies only wire components."""
+        module = self.modules.get(path)
+        if module is None or not may_send(module) or module.tree is None:
+            return {}
+        found: dict[Unit, str] = {}
+        for name in self.definitions(path).functions:
+            if self.runs_elsewhere(Unit(path, "function", name)):
+                found[Unit(path, "function", name)] = "component"
+        for unit in self.units_of(path):
+            code = self.code(unit)
+            for argument, kind in sent_arguments(module, code).items():
+                if kind == "pipeline" or argument.__class__ not in (ast.Name, ast.Attribute):
+                    continue
+                target = self.resolve_load(unit, argument)
+                if target is not None and target.kind == "function" and "." not in target.name:
+                    found.setdefault(target, kind)
+        return found
+
+    def component_cells(self, path: str) -> dict[Unit, tuple[str, tuple[str, ...]]]:
+        """The cells of a notebook that only define code sent to run elsewhere, with how and the functions' names
+        (see `remote_kind`):
+        a Kubeflow Pipelines component (`def train(...)` that a cell hands to `func_to_container_op` or
+        `create_component_from_func`, or decorated `@dsl.component`) or a function handed to a Fairing job. Such
+        a cell holds nothing else but imports, a docstring and the factory calls that wrap its functions
+        (`train_op = func_to_container_op(train)`). Each is a program of its own, not part of the notebook's run."""
+        found = self._component_cells.get(path)
+        if found is None:
+            found = self._component_cells[path] = self._find_component_cells(path)
+        return found
+
+    def _find_component_cells(self, path: str) -> dict[Unit, tuple[str, tuple[str, ...]]]:
+        cells = self.notebook_cells.get(path, [])
+        sent: dict[str, str] = {}
+        for cell in cells:
+            module = self.source(cell)
+            if module is None or not may_send(module):
+                continue
+            for argument, kind in sent_arguments(module, self.code(cell)).items():
+                if kind != "pipeline" and argument.__class__ is ast.Name:
+                    sent.setdefault(argument.id, kind)
+        found: dict[Unit, tuple[str, tuple[str, ...]]] = {}
+        for cell in cells:
+            module = self.source(cell)
+            tree = module.tree if module is not None else None
+            if tree is None or not tree.body:
+                continue
+            names: list[str] = []
+            kind = None
+            for statement in tree.body:
+                if statement.__class__ in DEFS:
+                    how = "component" if component_decorator(module, statement) else sent.get(statement.name)
+                    if how is None:
+                        break
+                    names.append(statement.name)
+                    kind = kind or how
+                elif not wraps_components(module, statement):
+                    break
+            else:
+                if names and kind is not None:
+                    found[cell] = (kind, tuple(names))
+        return found
+
+
+def may_send(module: PyModule) -> bool:
+    """Can the code of a module send code elsewhere (a cheap text test): a file must import kfp or Kubeflow
+    Fairing itself; a notebook cell sees the imports of the cells before it, so it only needs the call's words."""
+    if module.cell is None:
+        return module.mentions("kfp", "fairing")
+    return module.mentions(*REMOTE_WORDS)
+
+
+def remote_kind(module: PyModule, func: ast.expr) -> str | None:
+    """What a call of `func` does with the code it is given when it sends it to run elsewhere (see `KFP_ROOTS`):
+    "component", "fairing" or "pipeline"; None for any other call (`fabric.launch(main)`, `mp.spawn(main)` and
+    `fire.Fire(main)` run it here)."""
+    qualified = module.qualname(func)
+    if qualified is not None:
+        top, name = qualified.partition(".")[0], qualified.rpartition(".")[2]
+        if top in KFP_ROOTS and name in COMPONENT_FACTORIES:
+            return "component"
+        if (qualified.startswith("kubeflow.fairing.") or top == "fairing") and name in FAIRING_JOBS:
+            return "fairing"
+    if func.__class__ is ast.Attribute:
+        if func.attr in PIPELINE_RUNNERS:
+            return "pipeline"
+        receiver = func.value
+        if func.attr == "compile" and receiver.__class__ is ast.Call:
+            made = module.qualname(receiver.func)
+            if (
+                made is not None
+                and made.partition(".")[0] in KFP_ROOTS
+                and made.rpartition(".")[2] in PIPELINE_COMPILERS
+            ):
+                return "pipeline"
+    return None
+
+
+def sent_arguments(module: PyModule, code: UnitCode) -> dict[ast.expr, str]:
+    """The arguments of a unit's calls that send code to run elsewhere (see `remote_kind`), with how."""
+    found: dict[ast.expr, str] = {}
+    for call in code.calls:
+        if not call.args and not call.keywords:
+            continue
+        kind = remote_kind(module, call.func)
+        if kind is not None:
+            for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+                found[argument] = kind
+    return found
+
+
+def component_decorator(module: PyModule, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Is a function decorated as a Kubeflow Pipelines component (`@dsl.component`, `@component(base_image=...)`,
+    `@func_to_container_op`)? Calling it in a pipeline makes a task; its body runs in the task's container."""
+    for decorator in node.decorator_list:
+        func = decorator.func if decorator.__class__ is ast.Call else decorator
+        if remote_kind(module, func) == "component":
+            return True
+    return False
+
+
+def wraps_components(module: PyModule, statement: ast.stmt) -> bool:
+    """Is a cell's statement one that a cell of component definitions may hold besides them: an import, a
+    docstring or comment string, `pass`, or a call (bound to names or not) that wraps a function as a
+    component (`train_op = func_to_container_op(train)`)?"""
+    cls = statement.__class__
+    if cls in (ast.Import, ast.ImportFrom, ast.Pass):
+        return True
+    if cls is ast.Expr and statement.value.__class__ is ast.Constant:
+        return True
+    value = statement.value if cls in (ast.Expr, ast.Assign) else None
+    return value.__class__ is ast.Call and remote_kind(module, value.func) == "component"
+
 
 def stored_arguments(code: UnitCode) -> set[ast.expr]:
     """Arguments of calls that only keep them: built-ins that make a container (`dict(basic=BasicBlock)`,
@@ -1439,6 +1614,11 @@ class ObjectUses:
             for keyword in call.keywords:
                 self.arguments[keyword.value] = (call, None, keyword.arg)
 
+    def sent_away(self, call: ast.Call) -> bool:
+        """Does the call send what it is given to run elsewhere (a Fairing job, a KFP client; see `remote_kind`)?"""
+        module = self.graph.source(self.unit)
+        return module is not None and may_send(module) and remote_kind(module, call.func) is not None
+
     def of(self, node: ast.AST, depth: int) -> tuple[frozenset[str], bool, bool]:
         """(attributes looked up, called, handed on) for one occurrence of an object."""
         attribute = self.attributes.get(node)
@@ -1454,6 +1634,8 @@ class ObjectUses:
         target = self.graph.resolve_load(self.unit, func) if func.__class__ in (ast.Name, ast.Attribute) else None
         if target is None:
             inert = func.__class__ is ast.Name and func.id in INSPECTING_BUILTINS
+            if not inert and self.sent_away(call):
+                inert = True  # `TrainJob(trainer).submit()`: its methods run on the cluster, not here
             return frozenset(), False, not inert
         if target.kind != "function" or depth >= MAX_RESOLVE_DEPTH or (keyword is None and index is None):
             return frozenset(), False, True

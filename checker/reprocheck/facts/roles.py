@@ -18,7 +18,12 @@ setup of its own whose package is inside it, and which carries its own licence o
 are known to vendor, from folders whose README's title marks them deprecated or unmaintained, or whose name says
 old code (`legacy/`, `old/`) and which a README says no longer run (archived material), from the numbered lesson
 folders of a course (`01-intro/`, `02-regression/` under a README titled as a course, or holding homework: teaching
-material), and from copies of notebooks: the same code cells as another notebook, or written by a copy command the
+material), from a root README whose title or first paragraph presents the repository as a course, tutorials,
+lessons or a nanodegree ("This repository contains material related to Udacity's Deep Learning Nanodegree
+program. It consists of a bunch of tutorial notebooks": its notebooks are teaching material; a "Tutorial" section
+further down, or a first paragraph about a paper's code, is none), from course exercise and solution notebooks by
+name (`DCGAN_Exercise.ipynb`, `Part 1 (Solution).ipynb`, `X_Solution.ipynb` beside `X_Exercise.ipynb`), and from
+copies of notebooks: the same code cells as another notebook, or written by a copy command the
 repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
 from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a
 listed file (a docs folder linking the notebooks it renders) is a copy of that file too. A notebook that renders
@@ -85,6 +90,11 @@ def role_words(role: str, folder: str) -> str:
 
 
 NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)
+# Course exercises and their solutions by name (`Part 1 - Tensors (Exercises).ipynb`, `DCGAN_Exercise.ipynb`,
+# `exercise-solutions.ipynb`); a solution only in parentheses or next to its exercise (`DCGAN_Solution.ipynb`
+# beside `DCGAN_Exercise.ipynb`): `1st_place_solution.ipynb` is a competition entry.
+EXERCISE_NAME = re.compile(r"(?i)(?:^|[\W_])exercises?(?:$|[\W_])")
+SOLUTION_NAME = re.compile(r"(?i)(?:^|[\W_])(\()?solutions?(?(1)\)|)(?:$|[\W_])")
 # Notebooks with the same code are copies only when there is enough of it to rule out chance.
 COPY_MIN_CELLS = 2
 COPY_MIN_CHARACTERS = 200
@@ -365,6 +375,11 @@ class Roles:
             word = NOTEBOOK_NAME_WORDS.search(stem)
             if word:
                 return "example", f"a {word.group(0).lower()} notebook by its name"
+            exercise = self._exercise(path, stem)
+            if exercise is not None:
+                return "example", f"a course {exercise} notebook by its name"
+            if self.course_repository is not None:
+                return "example", f"the root README presents the repository as {self.course_repository}"
             if self._opens_in_colab(path):
                 return "example", "a notebook made to open in Colab"
             if path in self.readme_colab_notebooks[0] or self.readme_colab_notebooks[1]:
@@ -372,6 +387,47 @@ class Roles:
             if self._renders_pages(path):
                 return "docs", "a notebook that renders pages from jinja2 templates and imports no ML library"
         return EXPERIMENT, "an experiment"
+
+    def _exercise(self, path: str, stem: str) -> str | None:
+        """ "exercise" or "solution" for a course's exercise notebook or its solution by name (see `EXERCISE_NAME`),
+        else None."""
+        if EXERCISE_NAME.search(stem):
+            return "exercise"
+        solution = SOLUTION_NAME.search(stem)
+        if solution is None:
+            return None
+        if solution.group(1):
+            return "solution"  # `Part 1 - Tensors in PyTorch (Solution).ipynb`
+        folder = posixpath.dirname(path)
+        prefix = stem[: solution.start()].lower()
+        for other in self.project.select(filekinds.is_notebook):
+            name = filekinds.name(other)[: -len(".ipynb")]
+            if posixpath.dirname(other) == folder and name.lower().startswith(prefix) and EXERCISE_NAME.search(name):
+                return "solution"  # `DCGAN_Solution.ipynb` next to `DCGAN_Exercise.ipynb`
+        return None
+
+    @cached_property
+    def course_repository(self) -> str | None:
+        """What the root README's title or first paragraph presents the repository as, when it is teaching material
+        (`"Nanodegree"`: "This repository contains material related to Udacity's Deep Learning Nanodegree program.
+        It consists of a bunch of tutorial notebooks"), else None. Its notebooks are lessons, exercises and their
+        solutions, shown to learners (the example role). The title must name a course, tutorials, lessons or
+        lectures; in the first paragraph, a sentence about the repository itself must (`This repository ...`,
+        `It ...`, `Welcome to ...`). A title or first paragraph about a paper's code (`Official implementation of
+        the paper ...`, tutorials included) is none, and words further down (a "Tutorial" section of a research
+        repository) do not count."""
+        title, paragraph = readme_opening(self.project)
+        if RESEARCH_WORDS.search(title) or RESEARCH_WORDS.search(paragraph):
+            return None  # a paper's code, whatever tutorials come with it
+        if TEACHING_TITLE.search(title):
+            return f"teaching material (its title: {title.strip()!r})"
+        for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
+            if not SELF_DESCRIPTION.search(sentence):
+                continue
+            found = TEACHING_WORDS.search(sentence)
+            if found:
+                return f"teaching material ({found.group(0)!r} in its first paragraph)"
+        return None
 
     @cached_property
     def readme_colab_notebooks(self) -> tuple[frozenset[str], bool]:
@@ -505,6 +561,61 @@ NO_LONGER_RUNS = re.compile(
     r"(?i)\b(no longer (available|supported|maintained|works?|runs?|compatible|updated)|deprecated|unmaintained|"
     r"not maintained|obsolete|outdated|out of date|do(es)? not (work|run) (any ?more|with))\b"
 )
+
+
+# What a repository that is teaching material says of itself at the top of its README: words of its title, and
+# words of a sentence of its first paragraph about the repository itself ("of course", "the course of" are no course).
+TEACHING_TITLE = re.compile(
+    r"(?i)\b(courses?|lessons?|lectures?|syllabus|curriculum|zoomcamp|bootcamp|homework|tutorials?|nanodegree|mooc)\b"
+)
+TEACHING_WORDS = re.compile(
+    r"(?i)\b(nanodegree|mooc|(?<!of )courses?(?! of\b)|coursework|lessons|lectures|lecture notes|tutorials|"
+    r"tutorial (?:notebooks|series|materials?)|syllabus|curriculum|bootcamp|homeworks?|teaching materials?)\b"
+)
+SELF_DESCRIPTION = re.compile(
+    r"(?i)^\W*(?:this|it|here|welcome)\b|\b(?:this|our)\s+(?:repository|repo|project|collection|materials?|notebooks)\b"
+    r"|^\W*an?\s+(?:[\w-]+\s+){0,3}?(?:course|tutorial|series)\b"  # "A course on neural networks that ..."
+)
+RESEARCH_WORDS = re.compile(r"(?i)\b(paper|implementation of|we propose|we present|arxiv|official)\b")
+LEADING_HTML_HEADING = re.compile(r"(?is)\s*<h[12][^>]*>(.*?)</h[12]>")
+# Lines at the top of a README that are no prose: badges, images, HTML, tables, rules.
+NOT_PROSE = re.compile(r"^\s*(?:\[!\[|!\[|<|\||-{3,}|={3,}|\*{3,}|```)")
+
+
+def readme_opening(project) -> tuple[str, str]:
+    """(the title, the first paragraph of prose) of the root README: the title is its first line when that is a
+    heading (Markdown `#`, `<h1>`/`<h2>`, or underlined), badges, images and HTML blocks skipped; the paragraph is
+    the first block of prose lines after it."""
+    readme = readme_of(project, "")
+    text = (project.try_read_text(readme) or "")[:20000] if readme is not None else ""
+    lines = text.splitlines(keepends=True)
+    title = ""
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        heading = LEADING_HTML_HEADING.match("".join(lines[index : index + 10])) if line.startswith("<") else None
+        if heading:
+            title = re.sub(r"<[^>]+>", " ", heading.group(1)).strip()
+            index += heading.group(0).count("\n") + 1
+            break
+        if not line or NOT_PROSE.match(line):
+            index += 1
+            continue
+        underline = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if line.startswith("#"):
+            title, index = line.lstrip("#").strip(), index + 1
+        elif len(underline) >= 3 and set(underline) <= set("=-~^"):
+            title, index = line, index + 2
+        break
+    paragraph: list[str] = []
+    for line in lines[index:]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or NOT_PROSE.match(stripped):
+            if paragraph:
+                break
+            continue
+        paragraph.append(stripped)
+    return title, " ".join(paragraph)
 
 
 def readme_of(project, folder: str) -> str | None:

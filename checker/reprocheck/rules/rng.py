@@ -193,9 +193,10 @@ class UnseededEntryPoint(Rule):
     """
     ## What it does
     Finds entry points (scripts with `if __name__ == "__main__":`, `[project.scripts]` targets, `@hydra.main`
-    functions, DVC stage commands, notebooks, `entrypoints` globs, scripts run by the repository's commands and
-    top-level scripts) whose code uses random state — draws from `random`, `numpy.random`, `torch`
-    (`torch.rand*`, `randperm`, shuffling `DataLoader`s, `random_split`, training a model) or `tensorflow` — while
+    functions, DVC stage commands, notebooks, `entrypoints` globs, scripts run by the repository's commands,
+    top-level scripts and Kubeflow Pipelines components) whose code uses random state — draws from `random`,
+    `numpy.random`, `torch` (`torch.rand*`, `randperm`, shuffling `DataLoader`s, `random_split`, training a model)
+    or `tensorflow` — while
     no seeding call is reachable from them. Calls are followed into the project's own functions, methods and
     modules, so a `seed_everything()` helper in `src/pkg/utils/seed.py` called from `main()` counts. Reachability
     follows dispatch tables too: calling an element of a dict/list/tuple/set literal of project functions or
@@ -213,7 +214,13 @@ class UnseededEntryPoint(Rule):
     returned or stored, any method the project does not call itself (the hooks a framework calls). A method a
     base class calls on `self` runs a subclass's override when an object of that subclass is made. A function
     handed to a launcher (`fabric.launch(main)`, `mp.spawn(main)`, `fire.Fire(main)`, `jsonargparse.CLI(main)`,
-    typer/click commands, `@hydra.main`) runs. Branches the entry point never takes are left out: a flag
+    typer/click commands, `@hydra.main`) runs. Code sent to run elsewhere does not: a class, function or object
+    handed to a Kubeflow Fairing job (`TrainJob(NeuralMachineTranslation, ...).submit()` trains on a cluster), a
+    pipeline handed to a Kubeflow Pipelines client or compiler, and a Kubeflow Pipelines component (a function
+    decorated `@dsl.component` or handed to `func_to_container_op`/`create_component_from_func`). A component is
+    an entry point of its own, judged on its own body: its container runs it alone, so the seeding of another
+    component does not cover its draws. In a notebook, the cells that only define components (and wrap them) are
+    the components', not the notebook's. Branches the entry point never takes are left out: a flag
     left at its default or passed as a constant (`augment=False`, `mode="eval"`), a name assigned once to off
     (`p = 0` then `if p > 0:`), a variable set in branches, which takes each value it is set to
     (`trunc = "rand" if is_train else "trunc"`, then `if fusion: trunc = "fusion"`), a parameter that a call
@@ -236,8 +243,14 @@ class UnseededEntryPoint(Rule):
     training a model (an optimizer, a trainer, `.fit`), which also counts its initial weights and dropout (the
     finding names the draw: the initial weights of the model made, `CBoW(...)` at its line, else of the first
     layer made, `nn.Linear(...)`; a loss, an optimizer or a metric, `nn.CrossEntropyLoss()`,
-    `tf.keras.optimizers.SGD(...)`, a project's `WeightedLosses` module, holds no weights). A model loaded from
-    saved weights (`Net.load_from_checkpoint(path)`, `Net.from_pretrained(name)`) draws none, and an entry point
+    `tf.keras.optimizers.SGD(...)`, a project's `WeightedLosses` module, holds no weights, nor does a module
+    without parameters: a project `class AvgPool(nn.Module)` with only a `forward`; dropout is named as dropout,
+    `the dropout of nn.Dropout(...)`). A model loaded from
+    saved weights (`Net.load_from_checkpoint(path)`, `Net.from_pretrained(name)`) draws none, nor, for an entry
+    point that trains nothing, does making a model whose state it then loads (`score_model = DDPM(config)`, then
+    `score_model.load_state_dict(checkpoint)`, only moves such as `.to(device)` or `.eval()` in between, not
+    `strict=False`): whatever its constructor draws (`torch.randn(*shape)` in an initialiser) is replaced before
+    it runs; the draws it makes when it runs still count. An entry point
     that only evaluates (`model.eval()`, no training step) trains nothing, even where the model's own hook
     makes an optimizer (`configure_optimizers`).
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
@@ -245,7 +258,9 @@ class UnseededEntryPoint(Rule):
     one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
     of an initialiser such as `def trunc_normal_(tensor, std)`), a draw that only picks what to
     print or log, a draw that only makes an element of a returned tuple that every call throws away
-    (`indices, _ = grab_indices(probs)`), characters drawn for a name
+    (`indices, _ = grab_indices(probs)`), a shuffle whose order nothing reads (`shuffle(pos)` of a list that the
+    function copied before, `corpus = pos + neg`, and only counts after, `len(pos)`, `[1 for _ in pos]`),
+    characters drawn for a name
     (`random.choices(string.ascii_uppercase, k=10)` for a temporary folder) and a draw formatted into an id or a
     name (`viz_id = "viz_{}".format(round(random.random() * 1e6))`, `run_name = f"run-{random.randint(0, 999)}"`),
     a draw with one possible outcome (`random.choice([800])`, `random.randint(3, 3)`, `random.randrange(4, 5)`,
@@ -456,7 +471,9 @@ class PartialSeeding(Rule):
     to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
     (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder). In a notebook whose
     saved state shows which cells ran, the draw cited (here and for RNG001) is one from a cell that ran, not an
-    unexecuted scratch cell.
+    unexecuted scratch cell. Each Kubeflow Pipelines component is an entry point of its own (see RNG001): the
+    seeding in one component's container does not reach another's draws, so it is not reported as partial
+    seeding of the notebook that builds the pipeline.
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights

@@ -165,6 +165,12 @@ TRAINING_TIME_DRAWS = frozenset(
         "torch.nn.functional.feature_alpha_dropout",
     }
 )
+# Dropout layers: no weights, but draws while the model trains (`the dropout of nn.Dropout(...)`, not its weights).
+DROPOUT_LAYERS = re.compile(
+    r"^(?:torch\.nn\.(?:modules\.\w+\.)?(?:Alpha|FeatureAlpha)?Dropout[123]?d?|"
+    r"(?:tensorflow\.keras|keras|tf_keras)\.(?:layers\.)?(?:Spatial|Gaussian|Alpha)?Dropout(?:[123]D)?|"
+    r"(?:tensorflow\.keras|keras|tf_keras)\.(?:layers\.)?GaussianNoise)$"
+)
 PARAMETER_ATTRIBUTES = frozenset({"weight", "bias", "data", "embedding", "embeddings", "pos_embedding"})
 # Tracers, exporters and counters of a model: the example input they are given shapes no result.
 TRACERS = frozenset(
