@@ -189,9 +189,16 @@ class RolePlacement:
         return self.scope(finding) == "repository" or self.roles.role(finding.path) not in NOT_THE_PROJECTS_CODE
 
     def tracking(self, finding: Finding) -> str | None:
-        """Why a pin rule's finding is set aside: the repository is an examples collection that tracks its
-        library's latest release on purpose (facts/roles.py `examples_collection`); None otherwise."""
-        return self.roles.tracks_latest(finding.path) if finding.code in PIN_RULES else None
+        """Why a finding is set aside, or None: a pin rule's, when the repository is an examples collection that
+        tracks its library's latest release on purpose (facts/roles.py `examples_collection`); any project rule's
+        located in a Dockerfile that cannot build as committed (facts/unbuildable.py)."""
+        if finding.code in PIN_RULES:
+            reason = self.roles.tracks_latest(finding.path)
+            if reason is not None:
+                return reason
+        if self.scope(finding) != "repository" and filekinds.is_dockerfile(finding.path):
+            return self.facts.get("unbuildable_dockerfiles").get(finding.path)
+        return None
 
     def demote(self, finding: Finding) -> None:
         """An experiment rule's finding outside an experiment is info at most, and says why."""

@@ -706,6 +706,19 @@ def test_an_examples_collection_tracking_its_library_sets_pins_aside(make_repo, 
     assert role_of(root, "basic/main.py")[0] == "example"
 
 
+def test_an_examples_collection_sets_hub_revisions_aside_too(make_repo):
+    files = collection()
+    files["basic/hub.py"] = (
+        "from transformers import AutoModel\n\nif __name__ == '__main__':\n"
+        "    AutoModel.from_pretrained('prajjwal1/bert-tiny')\n"
+    )
+    result = run_cli(str(make_repo(files)), "--select", "DAT005", "--output-format", "json", "--no-cache")
+    assert result.json["findings"] == []
+    assert [f["suppressed"][:61] for f in result.json["suppressed"]] == [
+        "an examples collection that tracks optuna's latest on purpose"
+    ]
+
+
 @pytest.mark.parametrize(
     "files",
     [

@@ -1639,7 +1639,8 @@ class UnpinnedRemoteArtifact(Rule):
     locations. So is one URL downloaded the same way in several notebooks of one folder (each example notebook
     fetching the same dataset). A constructor's parameter is followed to the calls of its class
     (`Embedder(args.model_name_or_path)`), and a folder Metaflow unpacked a stored model into
-    (`current.model.loaded["llm"]`) is local.
+    (`current.model.loaded["llm"]`) is local. In an examples collection that tracks its library's latest release on
+    purpose (as for the pin rules: DEP001, DKR004), the findings are listed with the suppressed ones, saying why.
 
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from reprocheck import filekinds
 from reprocheck.facts.conda import pinned_by_label
@@ -39,6 +40,7 @@ from reprocheck.facts.shell import (
 from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables import containers
+from reprocheck.tables.dev_tools import bears_on_results
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 SHORT_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
@@ -324,6 +326,8 @@ class UnpinnedPackageInstall(Rule):
     Makefile, shell script or compose file names it): the development environment, not the one experiments run in;
     a build-tooling-only `RUN` there is not reported at all. A generated Dockerfile (`# GENERATED …`,
     `DO NOT EDIT` in its header) repeating a finding of a Dockerfile written by hand is not reported again.
+    Packages whose version never changes a result (notebook servers, test runners, linters, progress bars, log
+    viewers: `tables/dev_tools.py`) are not asked to be pinned: a `RUN pip install jupyter pytest` is not reported.
 
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
@@ -357,10 +361,14 @@ class UnpinnedPackageInstall(Rule):
         for path, dockerfile in dockerfiles.items():
             for stage in dockerfile.stages:
                 for run in stage.runs:
-                    loose = [(install, spec, line) for install in iter_installs(run.commands())
-                             for spec, line in unpinned_python_packages(install)]  # fmt: skip
+                    loose = [
+                        (install, spec, line)
+                        for install in iter_installs(run.commands())
+                        for spec, line in unpinned_python_packages(install)
+                        if may_change_results(spec)
+                    ]
                     if not loose:
-                        continue
+                        continue  # nothing, or only tools that never change a result (notebook servers, test runners)
                     finding = self.run_finding(path, loose)
                     if path in dev_container_dockerfiles and finding.severity is Severity.INFO:
                         continue  # a build-tooling upgrade in contributor tooling: no bearing on any result
@@ -400,6 +408,11 @@ def spelled(install: Install) -> str:
         return f"{install.tool} {install.action}"
     words = [w for w in argv[1 : argv.index(install.action) + 1] if not w.startswith("-") or w == "-m"]
     return " ".join([posixpath.basename(argv[0]), *words])
+
+
+def may_change_results(spec: str) -> bool:
+    """Build tooling (reported at info on its own) or a package whose version can change what a run computes."""
+    return is_bootstrap(spec) or bears_on_results(canonicalize_name(requirement_name(spec)))
 
 
 def is_bootstrap(spec: str) -> bool:

