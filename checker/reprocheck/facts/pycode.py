@@ -676,8 +676,11 @@ class CellModule:
 
 def blank_magics(source: str) -> str | None:
     """The cell's Python with IPython syntax replaced by empty lines (or `pass` inside blocks), or None when the
-    whole cell is not Python (`%%bash`, `%%writefile`, ...). Line numbers are unchanged."""
+    whole cell is not Python (`%%bash`, `%%writefile`, ...). Line numbers are unchanged. A one-line cell that
+    IPython runs as a magic without its `%` (automagic: `pip install -r requirements.txt`) is blanked too."""
     lines = LINE_BREAK.split(source)
+    if ipython.automagic(source, NB.AUTOMAGICS) is not None:
+        return "\n".join("" for _ in lines)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
         magic = lines[first].lstrip()[2:].split(maxsplit=1)
@@ -775,16 +778,19 @@ def repaired_blanks(text: str) -> str:
 
 @fact
 def notebook_modules(project, notebooks) -> dict[str, list[CellModule]]:
-    """Each notebook's code cells as PyModules (parsed on demand); later cells see earlier cells' imports."""
+    """Each notebook's code cells as PyModules (parsed on demand); later cells see earlier cells' imports. In an
+    exercise notebook (a cell holds a blank for the reader) the blanks of every cell are repaired (`repaired_blanks`):
+    a function left with nothing but a comment for its body is a blank there too."""
     result: dict[str, list[CellModule]] = {}
     for rel, notebook in notebooks.items():
         cells: list[CellModule] = []
         previous: PyModule | None = None
-        for cell in notebook.code_cells:
-            text = blank_magics(cell.source)
+        texts = [(cell, blank_magics(cell.source)) for cell in notebook.code_cells]
+        exercise = any(text and NB.EXERCISE_BLANK.search(text) for _, text in texts)
+        for cell, text in texts:
             if text is None or not text.strip():
                 continue
-            if NB.EXERCISE_BLANK.search(text):
+            if exercise:
                 text = repaired_blanks(text)
             module = PyModule(project, rel, None, text, cell=cell.index, line_map=cell.file_line, previous=previous)
             cells.append(CellModule(cell.index, cell.json_line, module, cell.source_json_lines))

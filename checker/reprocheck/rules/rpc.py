@@ -51,8 +51,11 @@ class UnparsableFile(Rule):
     (Markdown, HTML), which are only scanned for links, are never reported. A file is reported once: its first
     problem is the location, the others (more notebook cells) are related locations. An exercise notebook whose
     only unparsable cells hold blanks for the reader (`x = # TODO`, `seed = # your favourite seed`,
-    `# YOUR CODE HERE`, `[TODO ...]`, `model = <>`, a cell that is only `<write the training loop here>`) is not
-    reported: the blanks are there by design and the reader fills them in. A notebook cell whose saved output is
+    `num_epochs = ` with nothing after the `=`, `# YOUR CODE HERE`, `[TODO ...]`, `model = <>`, a cell that is
+    only `<write the training loop here>`, and in a notebook holding such a blank a function whose body is only a
+    comment) is not reported: the blanks are there by design and the reader fills them in, and the rest of each
+    cell is analysed. A one-line cell that IPython runs as a magic without its `%` (automagic:
+    `pip install -r requirements.txt`, `cd data`) is IPython, not a syntax error. A notebook cell whose saved output is
     the SyntaxError it raises was run and kept to show the mistake (a lesson on syntax), and an empty (0-byte)
     `.ipynb`, which holds nothing to run, are not reported either.
 
