@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from collections import Counter
 from itertools import accumulate, pairwise
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -122,8 +124,11 @@ class NotebookOutputs(Rule):
       `[21]`, `[22]`, ... (a run in a kernel already used) are not. Also not reported are
       notebooks whose counts were all blanked by a clean-up tool (the counts then say nothing), and a clean run
       whose counts were partly blanked: every count left (a cell's, or its result's `Out[n]`) is the position of
-      its code cell, and one comes after the first blank. Nor is a notebook that shows no result: only stale
-      counts, or an "Open in Colab" badge displayed as HTML. A notebook that
+      its code cell, and one comes after the first blank; nor a clean run saved while its last cell ran (or
+      stopped there): the one cell that shows outputs without a count, and no result, comes after every counted
+      cell, and no cell below it ran. Nor is a notebook that shows no result: only stale counts, or an "Open in
+      Colab" badge displayed as HTML. Cells whose place in the order no output can depend on (see NB002) are left
+      out of the counts. A notebook that
       NB002 reports (outputs run out of order) is not reported again: the fix is the same. Nor, without a strip
       policy, is a maintainer's site-tooling notebook (one that renders pages or texts with jinja2 and imports no
       ML library).
@@ -152,7 +157,7 @@ class NotebookOutputs(Rule):
     summary = "A committed notebook with outputs or execution counts"
     fixable = True
 
-    def check(self, notebooks, notebook_strip_policy, roles):
+    def check(self, notebooks, notebook_strip_policy, roles, notebook_modules):
         for path, notebook in notebooks.items():
             with_outputs, with_counts = dirty_cells(notebook)
             if not with_outputs and not with_counts:
@@ -163,8 +168,11 @@ class NotebookOutputs(Rule):
                 shows_a_result(cell) for cell in notebook.cells if cell.outputs
             ):
                 continue  # nothing shown but counts or an "Open in Colab" badge: no result to doubt
-            unclean = not_one_clean_run(notebook)
-            if notebook_strip_policy is None and (unclean is None or first_out_of_order(notebook) is not None):
+            cell_modules = notebook_modules.get(path, [])
+            pair = first_out_of_order(notebook)
+            free = order_free_cells(notebook, cell_modules) if pair is not None else frozenset()
+            unclean = not_one_clean_run(notebook, free)
+            if notebook_strip_policy is None and (unclean is None or (pair is not None and not free)):
                 continue  # outputs kept for readers from a clean run; or NB002 reports the same restart-and-run
             first = min(with_outputs + with_counts, key=lambda cell: cell.index)
             kept = []
@@ -219,16 +227,19 @@ def outputs_message(kept: str, policy, unclean: str | None) -> str:
 LEADING_RUNS = 1
 
 
-def not_one_clean_run(notebook: Notebook) -> str | None:
+def not_one_clean_run(notebook: Notebook, free: frozenset[int] = frozenset()) -> str | None:
     """Why the execution counts show that the outputs are not from one "Restart & Run All" (which numbers the
     cells it runs 1, 2, 3, ... from the top), or None when they are. Cells never run (no count, no output) are
     skipped. Counts that run on without a gap from [n] are one run when the n - 1 runs before are accounted for:
     by code cells above the first count whose counts were cleared (an install cell), and one run more (the first
-    cell run twice)."""
+    cell run twice). Cells whose place in the order no shown output can depend on (`free`, see `order_free_cells`:
+    an install cell before a restart, an import cell run first) are left out."""
     counts = []
     uncounted = None
     cleared_above = 0  # code cells above the first count whose count was cleared (an `!pip install` cell)
     for cell in notebook.code_cells:
+        if cell.index in free:
+            continue
         if cell.execution_count is not None:
             if counts and cell.execution_count == counts[-1] and ran_nothing(cell):
                 continue  # an empty cell run after the cell above repeats its count: no run of its own
@@ -241,6 +252,8 @@ def not_one_clean_run(notebook: Notebook) -> str | None:
         return None  # every count blanked (a clean-up tool keeps outputs and clears counts): nothing to tell
     if uncounted is not None and counted_in_place(notebook, uncounted):
         return None  # a clean run whose counts were partly blanked (Colab keeps only the results' counts)
+    if uncounted is not None and stopped_at(notebook, uncounted):
+        uncounted = None  # the run was saved while its last cell ran, or stopped there: the counts above tell
     if uncounted is not None:
         return f"cell {uncounted} shows outputs without an execution count"
     if counts[0] > 1 + cleared_above + LEADING_RUNS:
@@ -249,6 +262,21 @@ def not_one_clean_run(notebook: Notebook) -> str | None:
         if count != previous + 1:
             return f"[{count}] follows [{previous}]"
     return None
+
+
+def stopped_at(notebook: Notebook, uncounted: int) -> bool:
+    """Whether the cell `uncounted`, which shows outputs without a count, is where a run stopped: every counted
+    cell is above it, no code cell below it ran (no count, no output), and it shows no result (`Out[n]`), only what
+    a running cell prints or draws. Jupyter saves a running cell without its count."""
+    for cell in notebook.code_cells:
+        if cell.index < uncounted:
+            continue
+        if cell.index == uncounted:
+            if any(isinstance(o, dict) and o.get("output_type") == "execute_result" for o in cell.outputs):
+                return False
+        elif cell.execution_count is not None or cell.outputs:
+            return False
+    return True
 
 
 def counted_in_place(notebook: Notebook, uncounted: int) -> bool:
@@ -279,15 +307,188 @@ def ran_nothing(cell: Cell) -> bool:
 
 def shows_out_of_order_output(notebook: Notebook) -> bool:
     """Whether an output the notebook shows came from a kernel state that a top-to-bottom run does not give: a
-    cell above it ran later (a higher count) or a cell below it ran earlier (a lower count). Stale counts of
-    cells whose outputs are gone mislead nobody."""
+    cell above it ran later (a higher count), a cell below it ran earlier (a lower count), or another cell showing
+    outputs has the same count (the two outputs came from two sessions). Stale counts of cells whose outputs are
+    gone mislead nobody."""
     counted = [(cell.execution_count, bool(cell.outputs)) for cell in notebook.code_cells if not ran_nothing(cell)]
     counted = [(count, shown) for count, shown in counted if count is not None]
     highest_above = list(accumulate((count for count, _ in counted), max, initial=-1))
     lowest_below = list(accumulate((count for count, _ in reversed(counted)), min, initial=float("inf")))[::-1]
+    shown_counts = Counter(count for count, shown in counted if shown)
     return any(
-        shown and (highest_above[i] > count or lowest_below[i + 1] < count) for i, (count, shown) in enumerate(counted)
+        shown and (highest_above[i] > count or lowest_below[i + 1] < count or shown_counts[count] > 1)
+        for i, (count, shown) in enumerate(counted)
     )
+
+
+def order_free_cells(notebook: Notebook, cell_modules) -> frozenset[int]:
+    """The cells (by index) that ran out of order but whose place in the order of the runs no output shown can
+    depend on, when setting them aside leaves the other counts strictly increasing (else none: the notebook ran out
+    of order):
+    - an install cell (its commands are all package installs) that ran no later than every other cell below it:
+      it changes the environment on disk, not the kernel's state, and a restart after it starts the counts again
+      (the install-then-restart pattern: `!pip install -r requirements.txt` as [2], then the imports as [2]);
+    - a cell without outputs that only imports modules and defines functions, classes or constants, that ran before
+      every other cell below it, whose names no cell above it uses outside a function body and no other cell
+      binds (`import torch` run first as [1] at the foot of a notebook counted [1] to [11] above it).
+    An import or definition cell that ran after cells below it (they used an earlier version of what it defines)
+    is no such cell, nor is a cell that computes anything."""
+    counted = [cell for cell in notebook.code_cells if cell.execution_count is not None and not ran_nothing(cell)]
+    modules = {cell_module.cell: cell_module.module for cell_module in cell_modules}
+    installs = {cell.index for cell in counted if installs_only(cell, modules.get(cell.index))}
+    candidates = installs | {
+        cell.index for cell in counted if not cell.outputs and defines_only(modules.get(cell.index))
+    }
+    if not candidates:
+        return frozenset()
+    kept = increasing_keeping(counted, candidates)
+    if kept is None:
+        return frozenset()  # a cell that computes or shows something ran out of order
+    free = frozenset(cell.index for cell in counted if cell.index not in kept)
+    for position, cell in enumerate(counted):
+        if cell.index not in free:
+            continue
+        below = [other.execution_count for other in counted[position + 1 :] if other.index in kept]
+        if cell.index in installs:
+            if any(count < cell.execution_count for count in below):
+                return frozenset()
+        elif any(count <= cell.execution_count for count in below) or not names_kept_to_itself(notebook, cell, modules):
+            return frozenset()
+    return free
+
+
+def increasing_keeping(cells: list[Cell], optional: set[int]) -> set[int] | None:
+    """The cells (by index) of a longest strictly increasing run of counts that keeps every cell not in `optional`
+    (leaving out as few optional cells as can be), or None when the cells that must stay do not increase."""
+    weight = [1 if cell.index in optional else len(cells) + 1 for cell in cells]
+    best: list[int] = []
+    before: list[int | None] = []
+    for i, cell in enumerate(cells):
+        choice = max(
+            (j for j in range(i) if cells[j].execution_count < cell.execution_count), key=best.__getitem__, default=None
+        )
+        best.append(weight[i] + (best[choice] if choice is not None else 0))
+        before.append(choice)
+    if not cells:
+        return set()
+    mandatory = sum(1 for cell in cells if cell.index not in optional)
+    end = max(range(len(cells)), key=best.__getitem__)
+    kept: set[int] = set()
+    at: int | None = end
+    while at is not None:
+        kept.add(cells[at].index)
+        at = before[at]
+    if sum(1 for cell in cells if cell.index in kept and cell.index not in optional) < mandatory:
+        return None
+    return kept
+
+
+def installs_only(cell: Cell, module) -> bool:
+    """A cell whose only code is shell commands or magics that install packages (`!pip install ...`)."""
+    if module is not None and (module.tree is None or module.tree.body):
+        return False
+    commands = cell.commands
+    return bool(commands) and all(
+        (install := parse_install(command)) is not None and install.action in INSTALL_ACTIONS.get(install.tool, ())
+        for command in commands
+    )
+
+
+def defines_only(module) -> bool:
+    """A cell (PyModule) whose statements only import modules and define functions, classes or constants."""
+    tree = module.tree if module is not None else None
+    return tree is not None and bool(tree.body) and all(defining(statement) for statement in tree.body)
+
+
+def defining(statement: ast.stmt) -> bool:
+    if isinstance(
+        statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)
+    ):
+        return True
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)  # a docstring or a bare `...`
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(target, ast.Name) for target in statement.targets) and literal(statement.value)
+    if isinstance(statement, ast.AnnAssign):
+        return isinstance(statement.target, ast.Name) and (statement.value is None or literal(statement.value))
+    return False
+
+
+def literal(node: ast.expr) -> bool:
+    """A constant written out: a number, a string, or a tuple, list, set or dict of them."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return isinstance(node.operand, ast.Constant)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(literal(element) for element in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(key is not None and literal(key) for key in node.keys) and all(map(literal, node.values))
+    return False
+
+
+def bound_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """(names a definition cell binds by imports, names it binds by definitions and assignments)."""
+    imported: set[str] = set()
+    defined: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Import):
+            imported.update(alias.asname or alias.name.split(".")[0] for alias in statement.names)
+        elif isinstance(statement, ast.ImportFrom):
+            imported.update(alias.asname or alias.name for alias in statement.names if alias.name != "*")
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(statement.name)
+        elif isinstance(statement, ast.Assign):
+            defined.update(target.id for target in statement.targets if isinstance(target, ast.Name))
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            defined.add(statement.target.id)
+    return imported, defined
+
+
+def top_level_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """(names the cell reads when it runs, names it binds), leaving out what runs only when a function is called."""
+    used: set[str] = set()
+    bound: set[str] = set()
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+            stack.extend(node.decorator_list)
+            stack.extend(node.args.defaults)
+            stack.extend(default for default in node.args.kw_defaults if default is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            stack.extend(node.args.defaults)
+            continue
+        if isinstance(node, ast.ClassDef):
+            bound.add(node.name)
+        if isinstance(node, ast.Name):
+            (used if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        stack.extend(ast.iter_child_nodes(node))
+    return used, bound
+
+
+def names_kept_to_itself(notebook: Notebook, cell: Cell, modules: dict) -> bool:
+    """Whether no code cell above `cell` uses a name it binds when it runs, and no other cell binds a name it
+    defines (imports of the same name elsewhere bind the same module)."""
+    imported, defined = bound_names(modules[cell.index].tree)
+    for other in notebook.code_cells:
+        if other.index == cell.index or not other.source.strip():
+            continue
+        module = modules.get(other.index)
+        if module is None:
+            continue  # no Python in it (magics, shell escapes)
+        if module.tree is None:
+            return False  # cannot tell what it uses
+        used, bound = top_level_names(module.tree)
+        if other.index < cell.index and used & (imported | defined):
+            return False
+        if bound & defined:
+            return False
+    return True
 
 
 class NotebookExecutionOrder(Rule):
@@ -297,8 +498,16 @@ class NotebookExecutionOrder(Rule):
     out of order, re-run, or depend on state from cells that were since edited or deleted. Cells never run
     (no count) and empty cells without outputs (running one changes nothing) are skipped. It is reported when
     the notebook shows an output: at warning when an output shown is affected (a cell with outputs below a cell
-    that ran after it, or above a cell that ran before it), at info when only cells without outputs swapped
-    places (every output shown ran after all cells above it).
+    that ran after it, or above a cell that ran before it, or two cells showing outputs with the same count, which
+    came from two sessions), at info when only cells without outputs swapped places (every output shown ran after
+    all cells above it).
+    It is not reported when the only cells out of order are ones whose place no output shown can depend on, and
+    the other counts strictly increase: an install cell (`!pip install -r requirements.txt`) that ran no later
+    than the cells below it (the install-then-restart pattern: the install as [2], the imports after the restart
+    as [2]), or a cell without outputs that only imports modules or defines functions, classes or constants, ran
+    before every cell below it, and whose names no cell above uses outside a function body nor another cell binds
+    (`import torch` run first as [1] at the foot of the notebook). An import or definition cell that ran after
+    cells below it (they show what an earlier version of it gave) and a cell that computes a value stay reported.
     Counts left in a notebook that shows no output mislead nobody. Notebooks recorded live in lectures
     (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took. Nor are
     maintainers' site-tooling notebooks (rendering pages or texts with jinja2, importing no ML library).
@@ -323,13 +532,13 @@ class NotebookExecutionOrder(Rule):
     severity = Severity.WARNING
     summary = "A notebook that keeps outputs and was executed out of order"
 
-    def check(self, notebooks, roles):
+    def check(self, notebooks, roles, notebook_modules):
         for path, notebook in notebooks.items():
             if roles.recorded_live(path):
                 continue  # a lecture recorded live runs its cells in the lecture's order: nothing to restart
             if roles.is_site_tooling(path):
                 continue  # a page generator: the order its cells ran in bears on no result
-            pair = first_out_of_order(notebook)
+            pair = out_of_order(notebook, notebook_modules.get(path, []))
             if pair is None:
                 continue
             previous, cell = pair
@@ -349,6 +558,15 @@ class NotebookExecutionOrder(Rule):
                     " above it)"
                 )
             yield finding
+
+
+def out_of_order(notebook: Notebook, cell_modules) -> tuple[Cell, Cell] | None:
+    """The pair NB002 reports (see `first_out_of_order`), unless only cells whose place in the order no shown
+    output can depend on (`order_free_cells`) ran out of order."""
+    pair = first_out_of_order(notebook)
+    if pair is None or not order_free_cells(notebook, cell_modules):
+        return pair
+    return None
 
 
 def first_out_of_order(notebook: Notebook) -> tuple[Cell, Cell] | None:
