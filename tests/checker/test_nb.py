@@ -467,7 +467,7 @@ def test_nb001_is_not_repeated_where_nb002_reports_the_notebook(make_repo):
 
 def test_nb003_advice_for_what_the_project_already_declares_is_not_circular(make_repo):
     nb = notebook(
-        code("%pip install -r requirements.txt\n"),
+        code("%pip install -r requirements-dev.txt\n"),
         code("!pip install -e .\n"),
         code("%pip install -qr requirements.txt wandb\n"),
     )
@@ -479,7 +479,7 @@ def test_nb003_advice_for_what_the_project_already_declares_is_not_circular(make
     for f in found[:2]:
         assert "install the environment before starting the kernel" in f["message"]
         assert "declare" not in f["message"]
-    assert "installs -r requirements.txt from inside" in found[0]["message"]
+    assert "installs -r requirements-dev.txt from inside" in found[0]["message"]
     assert "installs ." in found[1]["message"]
     assert "installs wandb (besides -r requirements.txt)" in found[2]["message"]
     assert "declare them in the project's requirements" in found[2]["message"]
@@ -500,7 +500,7 @@ def test_nb003_colab_quick_start_that_clones_first_is_info(make_repo):
         ("quickstart.ipynb", 2, "info"),
         ("setup.ipynb", 1, "info"),
     ]
-    assert "after cloning a repository (a Colab-style quick-start)" in found[1]["message"]
+    assert "up a fresh machine (a Colab-style quick-start after cloning a repository)" in found[1]["message"]
     assert [r["cell"] for r in found[1]["related"]] == [3]
 
 
@@ -511,7 +511,7 @@ def test_nb003_install_before_a_later_clone_still_warns(make_repo):
         code("# git clone is only mentioned here\n%pip install einops\n"),
     )
     mention = notebook(code("print('git clone it first')\n"), code("%pip install einops\n"))
-    same_cell = notebook(code("!pip3 install timm==0.4.5\n!git clone https://github.com/org/project\n"))
+    same_cell = notebook(code("!pip3 install timm\n!git clone https://github.com/org/project\n"))
     root = make_repo({"train.ipynb": nb, "mention.ipynb": mention, "same.ipynb": same_cell})
     found = of(root, "NB003")
     assert [(f["path"], f["cell"], f["severity"]) for f in found] == [
@@ -843,3 +843,95 @@ def test_nb002_order_free_look_alikes_stay_reported(make_repo):
     found = {f["path"]: f for f in of(make_repo(shapes), "NB002")}
     assert sorted(found) == sorted(shapes)
     assert found["a.ipynb"]["severity"] == "warning" and found["b.ipynb"]["severity"] == "warning"
+
+
+# -- NB003: the declared environment, pinned installs, Colab quick-starts --------------------------------------
+def test_nb003_an_install_of_the_notebooks_own_declared_requirements_is_not_reported(make_repo):
+    """`!pip install -r requirements.txt` where requirements.txt is the declaration of the notebook's own project
+    (kubeflow's kale notebooks; resolved from the notebook's folder, where its kernel starts) installs the declared
+    environment: whether it pins is DEP001's finding. Also `-r ../requirements.txt` from notebooks/, and the
+    automagic form `pip install -r requirements.txt` alone in a cell."""
+    files = {
+        "churn/requirements.txt": "pandas\ncatboost\n",
+        "churn/churn-kale.ipynb": notebook(code("!pip install -r requirements.txt --user --quiet\n", count=1)),
+        "churn/churn-orig.ipynb": notebook(code("pip install -r requirements.txt --quiet")),
+        "requirements.txt": "numpy==1.26.4\n",
+        "notebooks/eda.ipynb": notebook(code("%pip install -q -r ../requirements.txt\n")),
+    }
+    assert of(make_repo(files), "NB003") == []
+
+
+def test_nb003_installs_beyond_the_declared_requirements_stay_reported(make_repo):
+    """A requirements file the notebook's folder does not have (the install expects another working folder), one
+    that is no declaration of its project, or packages besides the file, are still reported."""
+    files = {
+        "requirements.txt": "numpy==1.26.4\n",
+        "tools/pipeline.ipynb": notebook(code("!pip install -r requirements.txt\n")),
+        "app/requirements.txt": "flask==3.0.0\n",
+        "app/serve.py": "import flask\n",
+        "analysis/eda.ipynb": notebook(code("%pip install -r ../app/requirements.txt\n")),
+        "more.ipynb": notebook(code("%pip install -r requirements.txt\n"), code("!pip install wandb\n")),
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["analysis/eda.ipynb", "more.ipynb", "tools/pipeline.ipynb"]
+    assert found["more.ipynb"]["cell"] == 2 and "installs wandb from inside" in found["more.ipynb"]["message"]
+
+
+def test_nb003_exact_versions_in_a_project_that_declares_nothing_else_are_not_reported(make_repo):
+    """A fixed release archive (`.../release/0.1.3/kfp.tar.gz`: CodeSearchPipelineNotebook.ipynb) or `==` pins, in a
+    project with no declaration file: the notebook records its environment exactly. Where the project has a
+    declaration that lacks them, or an install leaves a version open, it is still reported."""
+    tarball = notebook(
+        code("!pip3 install https://storage.googleapis.com/ml-pipeline/release/0.1.3/kfp.tar.gz --upgrade\n")
+    )
+    pins = notebook(code("!pip install kfp==1.8.4 kubeflow-katib==0.12.0\n"))
+    assert of(make_repo({"pipeline/submit.ipynb": tarball, "kserve/first.ipynb": pins}), "NB003") == []
+    declared_elsewhere = {"requirements.txt": "tqdm==4.65.0\n", "notebooks/benchmarks.ipynb": pins}
+    (found,) = of(make_repo(declared_elsewhere), "NB003")
+    assert found["severity"] == "warning" and "declare them" in found["message"]
+    loose = {
+        "a.ipynb": notebook(code("!pip install https://github.com/kubeflow/batch-predict/tarball/master\n")),
+        "b.ipynb": notebook(code("!pip install kfp==1.8.4 kubeflow-katib\n")),
+        "c.ipynb": notebook(code("!pip install torch\n")),
+    }
+    found = {f["path"]: f["severity"] for f in of(make_repo(loose), "NB003")}
+    assert found == {"a.ipynb": "warning", "b.ipynb": "warning", "c.ipynb": "warning"}
+
+
+def test_nb003_a_colab_quick_start_is_advised_to_pin_not_to_install_before_the_kernel(make_repo):
+    """A Colab setup cell (after cloning the repository, or in a notebook made for Colab) cannot install before the
+    kernel starts: the advice is to pin what it installs (run_DiT.ipynb's `!pip install diffusers timm --upgrade`).
+    An exactly pinned quick-start is not reported; a research notebook's unguarded install keeps the old advice."""
+    dit = notebook(
+        markdown("Run this cell to clone the DiT GitHub repo and setup PyTorch.\n"),
+        code(
+            "!git clone https://github.com/facebookresearch/DiT.git\nimport DiT, os\nos.chdir('DiT')\n"
+            "!pip install diffusers timm --upgrade\nimport torch\n"
+        ),
+        colab={"provenance": []},
+    )
+    badge = notebook(
+        markdown("<a href='https://colab.research.google.com/github/o/r/blob/main/cifar.ipynb'>Open In Colab</a>\n"),
+        code("!pip install mapie\n"),
+    )
+    pinned = notebook(code("!git clone https://github.com/o/r.git\n%cd r\n"), code("!pip3 install timm==0.4.5\n"))
+    research = notebook(code("!pip install torch\nimport torch\n"))
+    files = {
+        "run_DiT.ipynb": dit,
+        "cifar.ipynb": badge,
+        "demo/visualize.ipynb": pinned,
+        "src/analysis.ipynb": research,
+        "environment.yml": "name: dit\ndependencies:\n  - pip:\n    - timm\n    - diffusers\n",
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["cifar.ipynb", "run_DiT.ipynb", "src/analysis.ipynb"]
+    message = found["run_DiT.ipynb"]["message"]
+    assert found["run_DiT.ipynb"]["severity"] == "info" and "before starting the kernel" not in message
+    assert "diffusers, timm are not pinned, and `--upgrade` takes the latest release each time" in message
+    assert "pin the versions the notebook's outputs were made with (`diffusers==<version>`" in message
+    assert (
+        found["cifar.ipynb"]["severity"] == "info"
+        and "(a notebook made to run on Colab)" in found["cifar.ipynb"]["message"]
+    )
+    assert found["src/analysis.ipynb"]["severity"] == "warning"
+    assert "install the environment before starting the kernel" in found["src/analysis.ipynb"]["message"]

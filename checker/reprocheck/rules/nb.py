@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from collections import Counter
 from itertools import accumulate, pairwise
@@ -12,6 +13,7 @@ from packaging.utils import canonicalize_name
 
 from reprocheck.facts.declarations import FILE_ORIGINS
 from reprocheck.facts.notebooks import Cell, Notebook
+from reprocheck.facts.requirements import parse_requirement, pinned_version
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
@@ -632,14 +634,17 @@ def hosted_test(term: str) -> bool:
     return bool(notebook_table.HOSTED_CONDITION.search(term)) and not notebook_table.NEGATION.search(term)
 
 
-def install_sites(notebook: Notebook) -> list[tuple[Cell, int, list]]:
-    """(cell, line of its first install, its installs) of each cell that installs packages, guarded ones left out."""
+def install_sites(notebook: Notebook, left_out=None) -> list[tuple[Cell, int, list]]:
+    """(cell, line of its first install, its installs) of each cell that installs packages, guarded ones left out,
+    and those for which `left_out(cell, line, install)` is true."""
     sites = []
     for cell in notebook.code_cells:
         if "install" not in cell.source and "add" not in cell.source and "sync" not in cell.source:
             continue
         installs = [
-            (line, install) for line, install in notebook_installs(cell) if not guarded_off(notebook, cell, line)
+            (line, install)
+            for line, install in notebook_installs(cell)
+            if not guarded_off(notebook, cell, line) and not (left_out and left_out(cell, line, install))
         ]
         if installs:
             sites.append((cell, installs[0][0], [install for _, install in installs]))
@@ -675,8 +680,50 @@ def declared_in_files(declared_distributions, projects, path: str) -> frozenset[
     )
 
 
-def install_message(installs: list, after_clone: bool, declared: frozenset[str]) -> str:
-    """What the cell's installs do and the advice that fits (never "declare" what the project already declares)."""
+def declared_environment(path: str, projects, notebook: Notebook):
+    """A test for installs of the notebook's own declared environment: `-r` of requirement files that are the
+    declarations of the notebook's project (resolved from the notebook's folder, where its kernel starts), before
+    any clone (after one, the folder the install runs in is not known)."""
+    owner = projects.owner(path)
+    declarations = {rel for found in projects.found if found.folder in (owner, "") for rel in found.declarations}
+    folder = posixpath.dirname(path)
+
+    def test(cell: Cell, line: int, install) -> bool:
+        if install.packages or install.editables or install.local_paths or not install.requirement_files:
+            return False
+        if notebook.clones and notebook.clones[0].precedes(cell.index, line):
+            return False
+        return all(
+            posixpath.normpath(posixpath.join(folder, name)) in declarations for name in install.requirement_files
+        )
+
+    return test
+
+
+def pinned_install(install) -> bool:
+    """Whether the install names an exact version of everything it installs: `==`/`===` pins, an archive whose
+    URL names its release (`.../release/0.1.3/kfp.tar.gz`, `pkg-1.2.0-py3-none-any.whl`), a VCS URL at a commit."""
+    if install.requirement_files or install.editables or install.local_paths or not install.packages:
+        return False
+    return all(pinned_package(package) for package in install.packages)
+
+
+def pinned_package(package: str) -> bool:
+    fields = parse_requirement(package)
+    if "error" in fields:
+        return False
+    specifier = fields.get("specifier")
+    if specifier is not None and pinned_version(specifier) is not None:
+        return True
+    url = fields.get("url")
+    return bool(url) and bool(
+        notebook_table.VCS_AT_COMMIT.search(url) or notebook_table.VERSIONED_ARCHIVE.search(url.split("#", 1)[0])
+    )
+
+
+def install_message(installs: list, quick_start: str | None, declared: frozenset[str]) -> str:
+    """What the cell's installs do and the advice that fits (never "declare" what the project already declares; on a
+    machine that a quick-start sets up, pin what it installs: there is no kernel to start after installing)."""
     commands = [f"`{install.command.text.strip()}`" for install in installs]
     subject = commands[0] if len(commands) == 1 else f"{len(commands)} installs ({shown(commands)})"
     verb = "installs" if len(commands) == 1 else "install"
@@ -684,12 +731,8 @@ def install_message(installs: list, after_clone: bool, declared: frozenset[str])
     undeclared = [package for package in packages if distribution_name(package) not in declared]
     from_project = [target for install in installs for target in environment_targets(install)]
     from_project += [package for package in packages if package not in undeclared]
-    if after_clone:
-        return (
-            f"{subject} set{'s' if len(commands) == 1 else ''} up a fresh machine after cloning a repository (a "
-            "Colab-style quick-start); for runs whose results count, install the environment before starting the "
-            "kernel instead"
-        )
+    if quick_start is not None:
+        return quick_start_message(subject, len(commands), installs, quick_start)
     if not undeclared:
         what = shown(from_project) or "the project's environment"
         already = ", which the project declares already" if packages else ""
@@ -704,15 +747,48 @@ def install_message(installs: list, after_clone: bool, declared: frozenset[str])
     )
 
 
+def quick_start_message(subject: str, count: int, installs: list, how: str) -> str:
+    """A quick-start sets up a fresh machine on purpose: what it installs without a version is the problem."""
+    loose = [package for install in installs for package in install.packages if not pinned_package(package)]
+    files = [target for install in installs for target in environment_targets(install)]
+    upgrade = any(
+        "--upgrade" in install.flags or "-U" in install.command.argv for install in installs if install.packages
+    )
+    parts = []
+    if loose:
+        parts.append(f"{shown(loose)} {'is' if len(loose) == 1 else 'are'} not pinned")
+    if files:
+        parts.append(f"{shown(files)} {'is' if len(files) == 1 else 'are'} resolved anew on every run")
+    detail = " and ".join(parts)
+    if upgrade and loose:
+        detail += ", and `--upgrade` takes the latest release each time"
+    example = distribution_name(loose[0]) if loose else None
+    pin = f"`{example}==<version>`" if example else "`name==<version>`"
+    return (
+        f"{subject} set{'s' if count == 1 else ''} up a fresh machine ({how}); {detail}: pin the versions the "
+        f"notebook's outputs were made with ({pin}, in the cell or in the requirements it installs), so that every "
+        "run of the quick-start gets the same environment"
+    )
+
+
 class NotebookInstall(Rule):
     """
     ## What it does
     Reports package installs run from notebook cells: `!pip install`, `%pip install`, `%conda install`,
-    `!conda install`, `!{sys.executable} -m pip install`, `!uv pip install`, and installs inside `%%bash` cells.
-    An install of what the project already declares (`%pip install -r requirements.txt`, `-e .`, a package its
-    requirements list) is advised to move before the kernel starts, not to be declared again. A notebook that
-    clones a repository before its first install (`!git clone ...`, `%cd`, then the install: a Colab-style
-    quick-start that sets up a fresh machine) is reported at info.
+    `!conda install`, `!{sys.executable} -m pip install`, `!uv pip install`, installs inside `%%bash` cells, and
+    `pip install ...` alone in a cell (IPython's automagic runs it as `%pip`).
+    An install of what the project already declares (`-e .`, a package its requirements list, another
+    requirements file) is advised to move before the kernel starts, not to be declared again. An install of
+    nothing but the notebook's own project's declared requirements (`!pip install -r requirements.txt` with the
+    file in the notebook's folder, `-r ../requirements.txt`) installs the declared environment and is not reported:
+    whether that file pins is DEP001's finding. Nor is an install that names an exact version of all it installs
+    (`==` pins, a release archive such as `.../release/0.1.3/kfp.tar.gz`, a VCS URL at a commit) in a project that
+    declares its environment in no file: the notebook is where it is recorded, exactly.
+    A Colab setup cell, in a notebook that clones a repository before its first install (`!git clone ...`, `%cd`,
+    then the install) or is made to run on Colab (an "Open in Colab" badge or link, a `google.colab` import,
+    Colab's metadata), sets up a fresh machine where no kernel can be started after installing: it is reported at
+    info, advising to pin what it installs (naming what is unpinned, and `--upgrade`, which takes the latest
+    release each time), and not at all when it pins everything.
     Installs that a local run never makes are not reported: those that run only on Colab or Kaggle
     (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`, `if IS_COLAB or IS_KAGGLE:`, a Colab test joined to
     another by `and`), only where the import fails (in `except ImportError:` or `except ModuleNotFoundError:`
@@ -741,22 +817,39 @@ class NotebookInstall(Rule):
     severity = Severity.WARNING
     summary = "Packages installed from inside a notebook"
 
-    def check(self, notebooks, declared_distributions, projects):
+    def check(self, notebooks, declared_distributions, projects, roles):
         for path, notebook in notebooks.items():
-            sites = install_sites(notebook)
+            sites = install_sites(notebook, declared_environment(path, projects, notebook))
             if not sites:
-                continue
-            declared = declared_in_files(declared_distributions, projects, path)
+                continue  # nothing but the notebook's own declared environment (DEP001 judges its pins)
+            installs = [install for *_, found in sites for install in found]
             (cell, line, _), others = sites[0], sites[1:]
             after_clone = bool(notebook.clones) and notebook.clones[0].precedes(cell.index, line)
+            quick_start = (
+                "a Colab-style quick-start after cloning a repository"
+                if after_clone
+                else "a notebook made to run on Colab"
+                if roles.made_for_colab(path)
+                else None
+            )
+            pinned = all(pinned_install(install) for install in installs)
+            if pinned and (quick_start is not None or not declares_anything(projects, path)):
+                continue  # exact versions, in a quick-start or in a project that declares its environment nowhere else
+            declared = declared_in_files(declared_distributions, projects, path)
             finding = self.finding(
-                install_message([install for *_, installs in sites for install in installs], after_clone, declared),
+                install_message(installs, quick_start, declared),
                 path,
                 line,
                 cell=cell.index,
                 json_line=cell.file_line(line),
                 related=[Location(path, at, other.index, other.file_line(at)) for other, at, _ in others],
             )
-            if after_clone:
+            if quick_start is not None:
                 finding.severity = Severity.INFO
             yield finding
+
+
+def declares_anything(projects, path: str) -> bool:
+    """Whether the notebook's project (or the root project) has a declaration file (requirements, setup, ...)."""
+    owner = projects.owner(path)
+    return any(found.declarations for found in projects.found if found.folder in (owner, ""))

@@ -50,6 +50,12 @@ NEGATION = re.compile(r"\bnot\b")
 # `FLAG = False` (or 0): an opt-in switch that is off as committed.
 FLAG_OFF = r"^[ \t]*{name}[ \t]*=[ \t]*(False|0)[ \t]*(#.*)?$"
 FLAG_ASSIGNED = r"^[ \t]*{name}[ \t]*(:[^=]*)?=(?!=)"
+# An archive URL that names the release it holds, in a folder or in the file name (`.../release/0.1.3/kfp.tar.gz`,
+# `torch-2.1.0+cu118-cp310-cp310-linux_x86_64.whl`), and a VCS URL at a full commit: an install of a fixed version.
+VERSIONED_ARCHIVE = re.compile(
+    r"(?:/v?\d+(?:\.\d+)+/[^/]+|[-_]v?\d+(?:\.\d+)+[^/]*)\.(?:whl|tar\.gz|tgz|tar\.bz2|tar\.xz|zip)$", re.IGNORECASE
+)
+VCS_AT_COMMIT = re.compile(r"^(?:git|hg)\+.*@[0-9a-fA-F]{40}(?:[#&]|$)")
 # A repository a notebook clones: its name is the URL's last path part (`.git` dropped).
 CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
 
