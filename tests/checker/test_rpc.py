@@ -153,10 +153,14 @@ def test_rpc002_assignment_of_nothing_look_alikes_stay_errors(make_repo):
     shapes = {
         "train.py": "epochs = \nprint(epochs)\n",
         "string.ipynb": exercise("epochs = \n", "name = 'abc\n"),
+        "same_cell.ipynb": exercise("epochs = \nname = 'abc\n"),
+        "todo_cell.ipynb": exercise("x = # TODO\nprint('a'\n"),
         "body.ipynb": exercise("def loss(x):\n    # compute it\n\nprint(1)\n"),
     }
-    found = {f["path"]: f["severity"] for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
-    assert found == {"train.py": "error", "string.ipynb": "error", "body.ipynb": "error"}
+    found = {f["path"]: f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
+    assert sorted(found) == ["body.ipynb", "same_cell.ipynb", "string.ipynb", "todo_cell.ipynb", "train.py"]
+    assert "cell 1, line 2" in found["same_cell.ipynb"]["message"]
+    assert "cell 1, line 2" in found["todo_cell.ipynb"]["message"]  # the error left, not the blank above it
 
 
 def test_rpc002_a_magic_written_without_its_percent_is_ipython(make_repo):

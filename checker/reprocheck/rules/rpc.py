@@ -7,6 +7,7 @@ import re
 from reprocheck import filekinds
 from reprocheck.facts.git_facts import link_into_missing_submodule
 from reprocheck.facts.notebooks import load_notebook
+from reprocheck.facts.pycode import blank_magics, blank_repair
 from reprocheck.findings import Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
@@ -145,13 +146,26 @@ def exercise_cells(project, path: str, problems: list) -> list[int]:
 
 
 def blank_cell(project, path: str, problem) -> int | None:
-    """The number of the notebook cell that `problem` is about when that cell holds a blank for the reader."""
+    """The number of the notebook cell that `problem` is about when that cell holds a blank for the reader and
+    what does not parse is a blank: with the blanks that can be repaired repaired, the first syntax error left is on
+    a line holding a blank (`matrix = TODO compute it`), not elsewhere in the cell (an unterminated string)."""
     notebook = load_notebook(project, path) if filekinds.is_notebook(path) else None
     match = CELL_PROBLEM.match(problem.message)
     number = int(match.group(1)) if match else 0
     if notebook is None or not 0 < number <= len(notebook.cells):
         return None
-    return number if EXERCISE_BLANK.search(notebook.cells[number - 1].source) else None
+    source = notebook.cells[number - 1].source
+    if not EXERCISE_BLANK.search(source):
+        return None
+    text = blank_magics(source)
+    if text is None:
+        return number
+    fixed, error = blank_repair(text)
+    if error is None:
+        return number
+    lines = fixed.split("\n")
+    at = error.lineno or 0
+    return number if 0 < at <= len(lines) and EXERCISE_BLANK.search(lines[at - 1]) else None
 
 
 class StaleBaselineEntry(Rule):
