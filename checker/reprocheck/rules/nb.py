@@ -323,6 +323,9 @@ def shows_out_of_order_output(notebook: Notebook) -> bool:
     )
 
 
+MAX_ORDERED_CELLS = 600
+
+
 def order_free_cells(notebook: Notebook, cell_modules) -> frozenset[int]:
     """The cells (by index) that ran out of order but whose place in the order of the runs no output shown can
     depend on, when setting them aside leaves the other counts strictly increasing (else none: the notebook ran out
@@ -336,6 +339,8 @@ def order_free_cells(notebook: Notebook, cell_modules) -> frozenset[int]:
     An import or definition cell that ran after cells below it (they used an earlier version of what it defines)
     is no such cell, nor is a cell that computes anything."""
     counted = [cell for cell in notebook.code_cells if cell.execution_count is not None and not ran_nothing(cell)]
+    if len(counted) > MAX_ORDERED_CELLS:
+        return frozenset()  # the search is quadratic; a notebook this long is judged as it is
     modules = {cell_module.cell: cell_module.module for cell_module in cell_modules}
     installs = {cell.index for cell in counted if installs_only(cell, modules.get(cell.index))}
     candidates = installs | {
