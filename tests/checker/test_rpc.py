@@ -154,7 +154,7 @@ def test_rpc002_assignment_of_nothing_look_alikes_stay_errors(make_repo):
         "train.py": "epochs = \nprint(epochs)\n",
         "string.ipynb": exercise("epochs = \n", "name = 'abc\n"),
         "same_cell.ipynb": exercise("epochs = \nname = 'abc\n"),
-        "todo_cell.ipynb": exercise("x = # TODO\nprint('a'\n"),
+        "todo_cell.ipynb": exercise("x = # TODO\nname = 'abc\n"),
         "body.ipynb": exercise("def loss(x):\n    # compute it\n\nprint(1)\n"),
     }
     found = {f["path"]: f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}

@@ -55,7 +55,7 @@ class UnparsableFile(Rule):
     `num_epochs = ` with nothing after the `=`, `# YOUR CODE HERE`, `[TODO ...]`, `model = <>`, a cell that is
     only `<write the training loop here>`, and in a notebook holding such a blank a function whose body is only a
     comment) is not reported: the blanks are there by design and the reader fills them in, and the rest of each
-    cell is analysed. A one-line cell that IPython runs as a magic without its `%` (automagic:
+    cell is analysed. A cell left with an unterminated string once its blanks are repaired is broken beside them. A one-line cell that IPython runs as a magic without its `%` (automagic:
     `pip install -r requirements.txt`, `cd data`) is IPython, not a syntax error. A notebook cell whose saved output is
     the SyntaxError it raises was run and kept to show the mistake (a lesson on syntax), and an empty (0-byte)
     `.ipynb`, which holds nothing to run, are not reported either.
@@ -146,9 +146,9 @@ def exercise_cells(project, path: str, problems: list) -> list[int]:
 
 
 def blank_cell(project, path: str, problem) -> int | None:
-    """The number of the notebook cell that `problem` is about when that cell holds a blank for the reader and
-    what does not parse is a blank: with the blanks that can be repaired repaired, the first syntax error left is on
-    a line holding a blank (`matrix = TODO compute it`), not elsewhere in the cell (an unterminated string)."""
+    """The number of the notebook cell that `problem` is about when that cell holds a blank for the reader, unless
+    the error left once its blanks are repaired is an unterminated string, which no blank makes (a comment marker
+    or a placeholder holds no quote that Python reads): that cell is broken beside its blank."""
     notebook = load_notebook(project, path) if filekinds.is_notebook(path) else None
     match = CELL_PROBLEM.match(problem.message)
     number = int(match.group(1)) if match else 0
@@ -158,14 +158,13 @@ def blank_cell(project, path: str, problem) -> int | None:
     if not EXERCISE_BLANK.search(source):
         return None
     text = blank_magics(source)
-    if text is None:
-        return number
-    fixed, error = blank_repair(text)
-    if error is None:
-        return number
-    lines = fixed.split("\n")
-    at = error.lineno or 0
-    return number if 0 < at <= len(lines) and EXERCISE_BLANK.search(lines[at - 1]) else None
+    error = blank_repair(text)[1] if text is not None else None
+    if error is not None and UNTERMINATED_STRING.match(error.msg or ""):
+        return None
+    return number
+
+
+UNTERMINATED_STRING = re.compile(r"unterminated (?:triple-quoted )?string literal")
 
 
 class StaleBaselineEntry(Rule):
