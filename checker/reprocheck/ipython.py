@@ -7,6 +7,9 @@ is Python, so `print('%d' \\` followed by `%(a))` is the `%` operator and `x = (
 
 from __future__ import annotations
 
+import ast
+import re
+import warnings
 from collections.abc import Callable, Sequence
 
 OPENING = "([{"
@@ -86,3 +89,33 @@ def escape_lines(lines: Sequence[str], is_escape: Callable[[str], bool]) -> list
         out.append(PYTHON)
         scanner.feed(line)
     return out
+
+
+# The first word of a line and what follows it (IPython's `ifun` and `the_rest` for a plain name).
+_FIRST_WORD = re.compile(r"^[ \t]*(?P<magic>[A-Za-z_]\w*)(?P<rest>(?:[ \t].*)?)$")
+
+
+def automagic(source: str, magics: frozenset[str]) -> tuple[int, str, str] | None:
+    """(1-based line, magic, its arguments) when the cell is a line magic written without its `%`, which IPython's
+    automagic (on by default) runs: `pip install -r requirements.txt`, `cd data`, `ls -la`. IPython applies it only
+    to a cell of one line (leading empty lines dropped; a trailing empty line makes two), whose first word names a
+    line magic (`magics`) and is not followed by `=` or `,` (an assignment to a variable of that name). A line that
+    parses as Python is left as Python (`pwd()`, `ls`): the checker reads only what Python cannot."""
+    lines = source.splitlines()
+    first = 0
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if len(lines) - first != 1:
+        return None
+    match = _FIRST_WORD.match(lines[first])
+    if match is None or match.group("magic") not in magics or match.group("rest").lstrip()[:1] in ("=", ","):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(lines[first].strip())
+    except SyntaxError:
+        return first + 1, match.group("magic"), match.group("rest")
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None

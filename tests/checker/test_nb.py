@@ -421,7 +421,7 @@ def test_nb001_without_a_policy_reports_outputs_not_from_one_clean_run(make_repo
             "[3] follows [1]",
         ),
         "uncounted.ipynb": (
-            notebook(code("a = 1\n", count=1), code("print(a)\n", outputs=[stream("1\n")])),
+            notebook(code("a = 1\n", count=1), code("print(a)\n", outputs=[stream("1\n")]), code("b = a\n", count=2)),
             "cell 2 shows outputs without an execution count",
         ),
     }
@@ -467,7 +467,7 @@ def test_nb001_is_not_repeated_where_nb002_reports_the_notebook(make_repo):
 
 def test_nb003_advice_for_what_the_project_already_declares_is_not_circular(make_repo):
     nb = notebook(
-        code("%pip install -r requirements.txt\n"),
+        code("%pip install -r requirements-dev.txt\n"),
         code("!pip install -e .\n"),
         code("%pip install -qr requirements.txt wandb\n"),
     )
@@ -479,7 +479,7 @@ def test_nb003_advice_for_what_the_project_already_declares_is_not_circular(make
     for f in found[:2]:
         assert "install the environment before starting the kernel" in f["message"]
         assert "declare" not in f["message"]
-    assert "installs -r requirements.txt from inside" in found[0]["message"]
+    assert "installs -r requirements-dev.txt from inside" in found[0]["message"]
     assert "installs ." in found[1]["message"]
     assert "installs wandb (besides -r requirements.txt)" in found[2]["message"]
     assert "declare them in the project's requirements" in found[2]["message"]
@@ -500,7 +500,7 @@ def test_nb003_colab_quick_start_that_clones_first_is_info(make_repo):
         ("quickstart.ipynb", 2, "info"),
         ("setup.ipynb", 1, "info"),
     ]
-    assert "after cloning a repository (a Colab-style quick-start)" in found[1]["message"]
+    assert "up a fresh machine (a Colab-style quick-start after cloning a repository)" in found[1]["message"]
     assert [r["cell"] for r in found[1]["related"]] == [3]
 
 
@@ -511,7 +511,7 @@ def test_nb003_install_before_a_later_clone_still_warns(make_repo):
         code("# git clone is only mentioned here\n%pip install einops\n"),
     )
     mention = notebook(code("print('git clone it first')\n"), code("%pip install einops\n"))
-    same_cell = notebook(code("!pip3 install timm==0.4.5\n!git clone https://github.com/org/project\n"))
+    same_cell = notebook(code("!pip3 install timm\n!git clone https://github.com/org/project\n"))
     root = make_repo({"train.ipynb": nb, "mention.ipynb": mention, "same.ipynb": same_cell})
     found = of(root, "NB003")
     assert [(f["path"], f["cell"], f["severity"]) for f in found] == [
@@ -718,3 +718,220 @@ def test_nb002_is_quiet_on_notebooks_recorded_live_in_lectures(make_repo):
     configured = {**files, "pyproject.toml": '[tool.reprocheck]\nroles = { experiment = ["lectures/"] }\n'}
     found = {f["path"]: f["severity"] for f in of(make_repo(configured), "NB002")}
     assert found["lectures/makemore/part1.ipynb"] == "warning"  # configured as an experiment: judged as one
+
+
+def test_nb001_a_clean_run_saved_while_its_last_cell_ran_is_not_reported(make_repo):
+    """Counts [1], [2], ... in order and, below every counted cell, one cell that prints without a count while no
+    cell below it ran: the run was saved while that cell ran (or stopped there; jpx-...-orig.ipynb's shape). A
+    result without a count, a cell that ran below it, or a gap above it are still reported."""
+    stopped = notebook(
+        code("import pandas as pd\n", count=1),
+        code("df = pd.DataFrame({'a': [1]})\n", count=2),
+        code("df.shape\n", count=3, outputs=[result(3, "(1, 1)")]),
+        code("for row in env.iter_test():\n    print(row)\n", outputs=[stream("row 1\n"), stream("row 2\n")]),
+        code(""),
+        code("env.close()\n"),
+    )
+    with_result = stopped.replace('"output_type": "stream"', '"output_type": "execute_result"', 1)
+    ran_below = notebook(
+        code("a = 1\n", count=1),
+        code("print(a)\n", outputs=[stream("1\n")]),
+        code("print(2)\n", outputs=[stream("2\n")]),
+    )
+    gap = notebook(
+        code("a = 1\n", count=1),
+        code("a\n", count=3, outputs=[result(3, "1")]),
+        code("print(a)\n", outputs=[stream("1\n")]),
+    )
+    shapes = {"stopped.ipynb": stopped, "result.ipynb": with_result, "ran_below.ipynb": ran_below, "gap.ipynb": gap}
+    found = {f["path"]: f["message"] for f in of(make_repo(shapes), "NB001")}
+    assert sorted(found) == ["gap.ipynb", "ran_below.ipynb", "result.ipynb"]
+    assert "[3] follows [1]" in found["gap.ipynb"]
+
+
+# -- NB002: equal counts, and cells whose place no shown output depends on ---------------------------------------
+def test_nb002_two_cells_showing_outputs_with_the_same_count_are_affected(make_repo):
+    """Cells 14 and 15 both [10] with results (jpx-...-kale.ipynb): the two outputs came from two sessions, so the
+    info rationale "every output shown ran after the cells above it" would be false: a warning. A stale count
+    without outputs equal to a shown one stays info."""
+    both_shown = notebook(
+        code("import pandas as pd\ndf = pd.DataFrame()\n", count=9),
+        code("df.max()\n", count=10, outputs=[result(10, "1")]),
+        code("df.tail(3)\n", count=10, outputs=[result(10, "2")]),
+        code("df.shape\n", count=11, outputs=[result(11, "(0, 0)")]),
+    )
+    one_shown = notebook(
+        code("a = compute()\n", count=3),
+        code("b = 2\n", count=5),
+        *[code(f"a{n} = f({n})\n", count=n) for n in (1, 2, 3, 4)],
+        code("print(a4)\n", count=5, outputs=[stream("4\n")]),
+    )
+    found = {f["path"]: f for f in of(make_repo({"both.ipynb": both_shown, "one.ipynb": one_shown}), "NB002")}
+    assert found["both.ipynb"]["severity"] == "warning" and "(info:" not in found["both.ipynb"]["message"]
+    assert "cell 3 ran as [10] after cell 2 ran as [10]" in found["both.ipynb"]["message"]
+    assert found["one.ipynb"]["severity"] == "info"
+
+
+def test_nb002_an_import_or_definition_cell_run_first_is_not_reported(make_repo):
+    """The only cell out of order has no outputs, only imports or defines, and ran before the cells below it
+    (Skip_Grams_Solution.ipynb: `import torch` as [1] at the foot of cells counted [1] to [11]); every cell with
+    outputs counts up: no shown output depends on the order. NB001 then judges the counts without that cell."""
+    imports_first = notebook(
+        code("text = open('data/text8').read()\n", count=1, outputs=[stream("ok\n")]),
+        code("words = text.split()\nprint(words[:3])\n", count=2, outputs=[stream("['a']\n")]),
+        code("def cosine(embedding, device='cpu'):\n    return torch.mm(embedding, embedding.t())\n", count=3),
+        code("import torch\nfrom torch import nn\nimport torch.optim as optim\n", count=1),
+        code("class SkipGram(nn.Module):\n    pass\n", count=4),
+        code("model = SkipGram()\nprint(model)\n", count=5, outputs=[stream("SkipGram()\n")]),
+    )
+    helpers = notebook(
+        code("import numpy as np\nx = np.arange(3)\n", count=2, outputs=[stream("ok\n")]),
+        code("SIZE = 32\nCOLORS = ('r', 'g')\n\ndef image_grid(x):\n    return x.reshape(SIZE, -1)\n", count=1),
+        code("print(image_grid(x))\n", count=3, outputs=[stream("[0 1 2]\n")]),
+    )
+    root = make_repo({"Skip_Grams_Solution.ipynb": imports_first, "demo.ipynb": helpers})
+    assert of(root, "NB002") == []
+    nb001 = {f["path"]: f["message"] for f in of(root, "NB001")}
+    assert nb001 == {}  # the counts without the import cell are one clean run [1] to [5], [2] to [3]
+
+
+def test_nb002_the_install_then_restart_pattern_is_not_reported(make_repo):
+    """`!pip install -r requirements.txt` as [2] with no outputs, the kernel restarted, the imports as [2]
+    (g-research-crypto-forecast-kale.ipynb); an install that printed its log and shares [1] with the next cell too."""
+    restart = notebook(
+        code("!pip install -r requirements.txt --user --quiet\n", count=2),
+        code("import pandas as pd\nimport warnings\nwarnings.filterwarnings('ignore')\n", count=2),
+        code("df = pd.read_csv('train.csv')\n", count=3),
+        code("df.shape\n", count=4, outputs=[result(4, "(3, 2)")]),
+    )
+    logged = notebook(
+        code("!pip install tensorflow\n!pip install kaggle\n", count=1, outputs=[stream("Collecting tensorflow\n")]),
+        code("download('data')\n", count=1, outputs=[stream("Downloading\n")]),
+        code("print(2)\n", count=2, outputs=[stream("2\n")]),
+    )
+    root = make_repo({"restart.ipynb": restart, "logged.ipynb": logged, "requirements.txt": "pandas==2.2.2\n"})
+    assert of(root, "NB002") == []
+
+
+def test_nb002_order_free_look_alikes_stay_reported(make_repo):
+    """A definition cell that ran after the shown cells below it (they used an earlier version of it: Part 5
+    Exercises), a cell computing a value a shown output uses, an import cell whose name a cell above uses at its top
+    level, and an install run after the cells below it are still out of order."""
+    redefined_after = notebook(
+        code("import torch\n", count=2),
+        code("class Classifier:\n    pass\n", count=15),
+        code("model = Classifier()\nprint(model)\n", count=4, outputs=[stream("Classifier\n")]),
+        code("print(3)\n", count=5, outputs=[stream("3\n")]),
+    )
+    computed = notebook(
+        code("config = load_config()\n", count=24),
+        code("def show(x):\n    return x\n", count=15),
+        code("print(show(config))\n", count=16, outputs=[stream("cfg\n")]),
+        code("print(config)\n", count=25, outputs=[stream("cfg\n")]),
+    )
+    used_above = notebook(
+        code("x = np.zeros(3)\nprint(x)\n", count=2, outputs=[stream("[0. 0. 0.]\n")]),
+        code("import numpy as np\n", count=1),
+        code("print(x.sum())\n", count=3, outputs=[stream("0.0\n")]),
+    )
+    late_install = notebook(
+        code("!pip install -r requirements.txt\n", count=45, outputs=[stream("Successfully installed\n")]),
+        code("import re\n", count=2, outputs=[stream("ok\n")]),
+        code("print(re)\n", count=3, outputs=[stream("re\n")]),
+    )
+    shapes = {"a.ipynb": redefined_after, "b.ipynb": computed, "c.ipynb": used_above, "d.ipynb": late_install}
+    found = {f["path"]: f for f in of(make_repo(shapes), "NB002")}
+    assert sorted(found) == sorted(shapes)
+    assert found["a.ipynb"]["severity"] == "warning" and found["b.ipynb"]["severity"] == "warning"
+
+
+# -- NB003: the declared environment, pinned installs, Colab quick-starts --------------------------------------
+def test_nb003_an_install_of_the_notebooks_own_declared_requirements_is_not_reported(make_repo):
+    """`!pip install -r requirements.txt` where requirements.txt is the declaration of the notebook's own project
+    (kubeflow's kale notebooks; resolved from the notebook's folder, where its kernel starts) installs the declared
+    environment: whether it pins is DEP001's finding. Also `-r ../requirements.txt` from notebooks/, and the
+    automagic form `pip install -r requirements.txt` alone in a cell."""
+    files = {
+        "churn/requirements.txt": "pandas\ncatboost\n",
+        "churn/churn-kale.ipynb": notebook(code("!pip install -r requirements.txt --user --quiet\n", count=1)),
+        "churn/churn-orig.ipynb": notebook(code("pip install -r requirements.txt --quiet")),
+        "requirements.txt": "numpy==1.26.4\n",
+        "notebooks/eda.ipynb": notebook(code("%pip install -q -r ../requirements.txt\n")),
+    }
+    assert of(make_repo(files), "NB003") == []
+
+
+def test_nb003_installs_beyond_the_declared_requirements_stay_reported(make_repo):
+    """A requirements file the notebook's folder does not have (the install expects another working folder), one
+    that is no declaration of its project, or packages besides the file, are still reported."""
+    files = {
+        "requirements.txt": "numpy==1.26.4\n",
+        "tools/pipeline.ipynb": notebook(code("!pip install -r requirements.txt\n")),
+        "app/requirements.txt": "flask==3.0.0\n",
+        "app/serve.py": "import flask\n",
+        "analysis/eda.ipynb": notebook(code("%pip install -r ../app/requirements.txt\n")),
+        "more.ipynb": notebook(code("%pip install -r requirements.txt\n"), code("!pip install wandb\n")),
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["analysis/eda.ipynb", "more.ipynb", "tools/pipeline.ipynb"]
+    assert found["more.ipynb"]["cell"] == 2 and "installs wandb from inside" in found["more.ipynb"]["message"]
+
+
+def test_nb003_exact_versions_in_a_project_that_declares_nothing_else_are_not_reported(make_repo):
+    """A fixed release archive (`.../release/0.1.3/kfp.tar.gz`: CodeSearchPipelineNotebook.ipynb) or `==` pins, in a
+    project with no declaration file: the notebook records its environment exactly. Where the project has a
+    declaration that lacks them, or an install leaves a version open, it is still reported."""
+    tarball = notebook(
+        code("!pip3 install https://storage.googleapis.com/ml-pipeline/release/0.1.3/kfp.tar.gz --upgrade\n")
+    )
+    pins = notebook(code("!pip install kfp==1.8.4 kubeflow-katib==0.12.0\n"))
+    assert of(make_repo({"pipeline/submit.ipynb": tarball, "kserve/first.ipynb": pins}), "NB003") == []
+    declared_elsewhere = {"requirements.txt": "tqdm==4.65.0\n", "notebooks/benchmarks.ipynb": pins}
+    (found,) = of(make_repo(declared_elsewhere), "NB003")
+    assert found["severity"] == "warning" and "declare them" in found["message"]
+    loose = {
+        "a.ipynb": notebook(code("!pip install https://github.com/kubeflow/batch-predict/tarball/master\n")),
+        "b.ipynb": notebook(code("!pip install kfp==1.8.4 kubeflow-katib\n")),
+        "c.ipynb": notebook(code("!pip install torch\n")),
+    }
+    found = {f["path"]: f["severity"] for f in of(make_repo(loose), "NB003")}
+    assert found == {"a.ipynb": "warning", "b.ipynb": "warning", "c.ipynb": "warning"}
+
+
+def test_nb003_a_colab_quick_start_is_advised_to_pin_not_to_install_before_the_kernel(make_repo):
+    """A Colab setup cell (after cloning the repository, or in a notebook made for Colab) cannot install before the
+    kernel starts: the advice is to pin what it installs (run_DiT.ipynb's `!pip install diffusers timm --upgrade`).
+    An exactly pinned quick-start is not reported; a research notebook's unguarded install keeps the old advice."""
+    dit = notebook(
+        markdown("Run this cell to clone the DiT GitHub repo and setup PyTorch.\n"),
+        code(
+            "!git clone https://github.com/facebookresearch/DiT.git\nimport DiT, os\nos.chdir('DiT')\n"
+            "!pip install diffusers timm --upgrade\nimport torch\n"
+        ),
+        colab={"provenance": []},
+    )
+    badge = notebook(
+        markdown("<a href='https://colab.research.google.com/github/o/r/blob/main/cifar.ipynb'>Open In Colab</a>\n"),
+        code("!pip install mapie\n"),
+    )
+    pinned = notebook(code("!git clone https://github.com/o/r.git\n%cd r\n"), code("!pip3 install timm==0.4.5\n"))
+    research = notebook(code("!pip install torch\nimport torch\n"))
+    files = {
+        "run_DiT.ipynb": dit,
+        "cifar.ipynb": badge,
+        "demo/visualize.ipynb": pinned,
+        "src/analysis.ipynb": research,
+        "environment.yml": "name: dit\ndependencies:\n  - pip:\n    - timm\n    - diffusers\n",
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["cifar.ipynb", "run_DiT.ipynb", "src/analysis.ipynb"]
+    message = found["run_DiT.ipynb"]["message"]
+    assert found["run_DiT.ipynb"]["severity"] == "info" and "before starting the kernel" not in message
+    assert "diffusers, timm are not pinned, and `--upgrade` takes the latest release each time" in message
+    assert "pin the versions the notebook's outputs were made with (`diffusers==<version>`" in message
+    assert (
+        found["cifar.ipynb"]["severity"] == "info"
+        and "(a notebook made to run on Colab)" in found["cifar.ipynb"]["message"]
+    )
+    assert found["src/analysis.ipynb"]["severity"] == "warning"
+    assert "install the environment before starting the kernel" in found["src/analysis.ipynb"]["message"]

@@ -269,3 +269,13 @@ def test_shell_commands_skip_percent_operators_on_continuation_lines():
 
     assert shell_scripts("print('%s' \\\n%pip)\n!pip install a \\\n  b\n") == [(3, "pip install a  b")]
     assert shell_scripts("x = (1,\n!ls)\n%pip install c\n") == [(3, "pip install c")]
+
+
+def test_blank_magics_automagic_one_line_cells():
+    """IPython runs a one-line cell whose first word names a line magic as that magic (automagic); only there."""
+    assert blank_magics("pip install -r requirements.txt") == ""
+    assert blank_magics("\nls -la data\n") == "\n\n"
+    assert blank_magics("pip install x\n\n") == "pip install x\n\n"  # two lines for IPython: Python, broken
+    assert blank_magics("pip install x\nimport os\n") == "pip install x\nimport os\n"
+    for python in ("ls = 3", "pip == 3", "pwd()", "time.sleep(1)"):
+        assert blank_magics(python) == python

@@ -121,3 +121,62 @@ def test_rpc002_a_cell_that_shows_the_syntax_error_it_raises_is_a_lesson(make_re
     found = {f["path"]: f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
     assert sorted(found) == ["mixed.ipynb", "other_error.ipynb", "unrun.ipynb"]
     assert found["mixed.ipynb"]["severity"] == "error" and "cell 2" in found["mixed.ipynb"]["message"]
+
+
+def test_rpc002_an_assignment_of_nothing_is_a_blank_in_a_notebook(make_repo):
+    """`num_epochs = ` (nothing after `=`) in a notebook cell is a fill-in blank: the notebook is an exercise, every
+    blank of it is repaired (a function left with only a comment for its body too), the rest is analysed."""
+    shapes = {
+        # the judged shape: hyperparameters left for the student, several cells
+        "project/dlnd_tv_script_generation.ipynb": exercise(
+            "# Sequence Length\nsequence_length =   # of words in a sequence\n# Batch Size\nbatch_size = \n",
+            "# Number of Epochs\nnum_epochs = \n# Learning Rate\nlearning_rate = \n\nshow_every_n_batches = 500\n",
+        ),
+        # a blank in the middle of computed code, and a second blank cell with tuple targets
+        "sentiment/Sentiment_RNN.ipynb": exercise(
+            "print(len(reviews_ints))\n\nreviews_ints = \nencoded_labels = \n\nprint(len(reviews_ints))\n",
+            "vocab_size, output_size = \nnet = SentimentRNN(vocab_size, output_size)\n",
+        ),
+        # functions whose bodies are left to the reader, in a notebook that holds another blank
+        "gan/CycleGAN.ipynb": exercise(
+            "lr = \n",
+            'def real_mse_loss(D_out):\n    # how close is the produced output from being "real"?\n    \n\n'
+            "def fake_mse_loss(D_out):\n    # how close to fake?\n    \n",
+        ),
+    }
+    assert [f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"] == []
+
+
+def test_rpc002_assignment_of_nothing_look_alikes_stay_errors(make_repo):
+    """A module with `x = ` is a broken module; a notebook cell with an unterminated string beside a blank, or an
+    empty function body in a notebook that holds no blank, is broken."""
+    shapes = {
+        "train.py": "epochs = \nprint(epochs)\n",
+        "string.ipynb": exercise("epochs = \n", "name = 'abc\n"),
+        "same_cell.ipynb": exercise("epochs = \nname = 'abc\n"),
+        "todo_cell.ipynb": exercise("x = # TODO\nname = 'abc\n"),
+        "body.ipynb": exercise("def loss(x):\n    # compute it\n\nprint(1)\n"),
+    }
+    found = {f["path"]: f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
+    assert sorted(found) == ["body.ipynb", "same_cell.ipynb", "string.ipynb", "todo_cell.ipynb", "train.py"]
+    assert "cell 1, line 2" in found["same_cell.ipynb"]["message"]
+    assert "cell 1, line 2" in found["todo_cell.ipynb"]["message"]  # the error left, not the blank above it
+
+
+def test_rpc002_a_magic_written_without_its_percent_is_ipython(make_repo):
+    """IPython's automagic (on by default) runs a one-line cell `pip install -r requirements.txt` as `%pip`: the
+    notebook is valid, and NB003 sees the install. A magic name in a cell of several lines is a syntax error, as
+    IPython applies automagic to one-line cells only; so is an assignment to a variable named like a magic."""
+    shapes = {
+        "nb/pip.ipynb": exercise("pip install -r requirements.txt", "\nls -la data\n", "cd ..\n", "import os\n"),
+        "nb/conda.ipynb": exercise("conda install -y numpy==1.26.4\n"),
+        "nb/multi.ipynb": exercise("pip install numpy\nimport numpy\n"),
+        "nb/assign.ipynb": exercise("ls = = 3\n"),
+        "nb/broken.ipynb": exercise("pip install numpy\n", "print('ok'\n"),
+        "nb/requirements.txt": "pandas==2.2.2\n",
+    }
+    found = findings(make_repo(shapes))
+    broken = {f["path"] for f in found if f["code"] == "RPC002"}
+    assert broken == {"nb/multi.ipynb", "nb/assign.ipynb", "nb/broken.ipynb"}
+    installs = {f["path"]: f["message"] for f in found if f["code"] == "NB003"}
+    assert "numpy==1.26.4" in installs["nb/conda.ipynb"] and "nb/broken.ipynb" in installs

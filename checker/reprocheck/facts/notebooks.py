@@ -95,12 +95,17 @@ class Cell:
 
 
 def shell_scripts(source: str) -> list[tuple[int, str]]:
-    """(cell line, shell text) of each shell escape, command magic or shell-cell body of a code cell's source."""
+    """(cell line, shell text) of each shell escape, command magic (with its `%`, or without it in a one-line cell:
+    IPython's automagic) or shell-cell body of a code cell's source."""
     lines = source.splitlines()
     if not lines:
         return []
     if SHELL_CELL_MAGIC.match(lines[0]):
         return [(2, "\n".join(lines[1:]))]
+    automagic = ipython.automagic(source, notebook_table.AUTOMAGICS)
+    if automagic is not None:  # `pip install -r requirements.txt` alone in a cell: IPython runs it as `%pip`
+        line, magic, rest = automagic
+        return [(line, magic + rest)] if magic in COMMAND_MAGICS else []
     out = []
     kinds = ipython.escape_lines(lines, lambda line: bool(SHELL_ESCAPE.match(line) or LINE_MAGIC.match(line)))
     for number, kind in enumerate(kinds):

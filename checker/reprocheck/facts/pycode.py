@@ -676,8 +676,11 @@ class CellModule:
 
 def blank_magics(source: str) -> str | None:
     """The cell's Python with IPython syntax replaced by empty lines (or `pass` inside blocks), or None when the
-    whole cell is not Python (`%%bash`, `%%writefile`, ...). Line numbers are unchanged."""
+    whole cell is not Python (`%%bash`, `%%writefile`, ...). Line numbers are unchanged. A one-line cell that
+    IPython runs as a magic without its `%` (automagic: `pip install -r requirements.txt`) is blanked too."""
     lines = LINE_BREAK.split(source)
+    if ipython.automagic(source, NB.AUTOMAGICS) is not None:
+        return "\n".join("" for _ in lines)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
         magic = lines[first].lstrip()[2:].split(maxsplit=1)
@@ -736,27 +739,36 @@ MAX_BLOCK_REPAIRS = 20
 def repaired_blanks(text: str) -> str:
     """A cell of an exercise notebook with the blanks left for the reader (`seed = <YOUR CODE>`, `x = # TODO`, a
     block holding nothing but `# YOUR CODE HERE`) replaced by `...` on the same lines, so that the rest of the
-    cell parses and counts (the seeding next to the blank, say); the cell as it is when it parses, or when the
-    repaired one does not parse either (then it is reported as it is)."""
+    cell parses and counts (the seeding next to the blank, say); the cell as it is when it parses. When the
+    repaired one does not parse either, it is reported with the blanks that could be repaired repaired, so that the
+    error shown is the one left (an unterminated string below `x = # TODO`), not a blank."""
     if parses(text):
         return text
+    return blank_repair(text)[0]
+
+
+def blank_repair(text: str) -> tuple[str, SyntaxError | None]:
+    """The cell with as many of its blanks repaired as can be (see `repaired_blanks`), and the syntax error left in
+    it (None when it parses)."""
     fixed = NB.BLANK_PLACEHOLDER.sub(lambda m: m.group("lead") + "...", text)
     fixed = NB.BLANK_ASSIGNMENT.sub(lambda m: f"{m.group('head')} ...{m.group('tail')}", fixed)
+    error: SyntaxError | None = None
     for _ in range(MAX_BLOCK_REPAIRS):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
                 compile(fixed, "<cell>", "exec", flags=flags, dont_inherit=True)
-            return fixed
-        except SyntaxError as error:
-            match = EMPTY_BLOCK.search(error.msg or "")
+            return fixed, None
+        except SyntaxError as found:
+            error = found
+            match = EMPTY_BLOCK.search(found.msg or "")
             if match is None:
-                return text
+                return fixed, error
             lines = fixed.split("\n")
             header = int(match.group(1)) - 1
             if not 0 <= header < len(lines):
-                return text
+                return fixed, error
             indent = lines[header][: len(lines[header]) - len(lines[header].lstrip())] + "    "
             slot = next(
                 (i for i in range(header + 1, len(lines)) if NB.BLANK_LINE.match(lines[i])),
@@ -765,26 +777,29 @@ def repaired_blanks(text: str) -> str:
             # the first empty or comment-only line after the header holds the body, if no code comes first
             between = range(header + 1, slot if slot is not None else header + 1)
             if slot is None or any(lines[i].strip() and not NB.BLANK_LINE.match(lines[i]) for i in between):
-                return text
+                return fixed, error
             lines[slot] = f"{indent}...  {lines[slot].strip()}" if lines[slot].strip() else f"{indent}..."
             fixed = "\n".join(lines)
         except (ValueError, RecursionError, MemoryError):
-            return text
-    return text
+            return fixed, SyntaxError("cannot be parsed")
+    return fixed, error
 
 
 @fact
 def notebook_modules(project, notebooks) -> dict[str, list[CellModule]]:
-    """Each notebook's code cells as PyModules (parsed on demand); later cells see earlier cells' imports."""
+    """Each notebook's code cells as PyModules (parsed on demand); later cells see earlier cells' imports. In an
+    exercise notebook (a cell holds a blank for the reader) the blanks of every cell are repaired (`repaired_blanks`):
+    a function left with nothing but a comment for its body is a blank there too."""
     result: dict[str, list[CellModule]] = {}
     for rel, notebook in notebooks.items():
         cells: list[CellModule] = []
         previous: PyModule | None = None
-        for cell in notebook.code_cells:
-            text = blank_magics(cell.source)
+        texts = [(cell, blank_magics(cell.source)) for cell in notebook.code_cells]
+        exercise = any(text and NB.EXERCISE_BLANK.search(text) for _, text in texts)
+        for cell, text in texts:
             if text is None or not text.strip():
                 continue
-            if NB.EXERCISE_BLANK.search(text):
+            if exercise:
                 text = repaired_blanks(text)
             module = PyModule(project, rel, None, text, cell=cell.index, line_map=cell.file_line, previous=previous)
             cells.append(CellModule(cell.index, cell.json_line, module, cell.source_json_lines))

@@ -472,6 +472,14 @@ class Roles:
         imported = {match.group(1) for cell in notebook.code_cells for match in IMPORTED_TOP.finditer(cell.source)}
         return "jinja2" in imported and not imported & ML_LIBRARIES
 
+    def made_for_colab(self, path: str) -> bool:
+        """Whether the notebook `path` is made to run on Colab: an "Open in Colab" badge, a `google.colab` import,
+        Colab's metadata, or a README link that opens it in Colab (a fresh machine set up by its own cells)."""
+        if not filekinds.is_notebook(path):
+            return False
+        linked, wholesale = self.readme_colab_notebooks
+        return path in linked or wholesale or self._opens_in_colab(path)
+
     def _opens_in_colab(self, path: str) -> bool:
         try:
             text = self.project.read_text(path)

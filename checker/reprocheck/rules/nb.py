@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import posixpath
 import re
+from collections import Counter
 from itertools import accumulate, pairwise
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -10,6 +13,7 @@ from packaging.utils import canonicalize_name
 
 from reprocheck.facts.declarations import FILE_ORIGINS
 from reprocheck.facts.notebooks import Cell, Notebook
+from reprocheck.facts.requirements import parse_requirement, pinned_version
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.rule import Rule
@@ -122,8 +126,11 @@ class NotebookOutputs(Rule):
       `[21]`, `[22]`, ... (a run in a kernel already used) are not. Also not reported are
       notebooks whose counts were all blanked by a clean-up tool (the counts then say nothing), and a clean run
       whose counts were partly blanked: every count left (a cell's, or its result's `Out[n]`) is the position of
-      its code cell, and one comes after the first blank. Nor is a notebook that shows no result: only stale
-      counts, or an "Open in Colab" badge displayed as HTML. A notebook that
+      its code cell, and one comes after the first blank; nor a clean run saved while its last cell ran (or
+      stopped there): the one cell that shows outputs without a count, and no result, comes after every counted
+      cell, and no cell below it ran. Nor is a notebook that shows no result: only stale counts, or an "Open in
+      Colab" badge displayed as HTML. Cells whose place in the order no output can depend on (see NB002) are left
+      out of the counts. A notebook that
       NB002 reports (outputs run out of order) is not reported again: the fix is the same. Nor, without a strip
       policy, is a maintainer's site-tooling notebook (one that renders pages or texts with jinja2 and imports no
       ML library).
@@ -152,7 +159,7 @@ class NotebookOutputs(Rule):
     summary = "A committed notebook with outputs or execution counts"
     fixable = True
 
-    def check(self, notebooks, notebook_strip_policy, roles):
+    def check(self, notebooks, notebook_strip_policy, roles, notebook_modules):
         for path, notebook in notebooks.items():
             with_outputs, with_counts = dirty_cells(notebook)
             if not with_outputs and not with_counts:
@@ -163,8 +170,11 @@ class NotebookOutputs(Rule):
                 shows_a_result(cell) for cell in notebook.cells if cell.outputs
             ):
                 continue  # nothing shown but counts or an "Open in Colab" badge: no result to doubt
-            unclean = not_one_clean_run(notebook)
-            if notebook_strip_policy is None and (unclean is None or first_out_of_order(notebook) is not None):
+            cell_modules = notebook_modules.get(path, [])
+            pair = first_out_of_order(notebook)
+            free = order_free_cells(notebook, cell_modules) if pair is not None else frozenset()
+            unclean = not_one_clean_run(notebook, free)
+            if notebook_strip_policy is None and (unclean is None or (pair is not None and not free)):
                 continue  # outputs kept for readers from a clean run; or NB002 reports the same restart-and-run
             first = min(with_outputs + with_counts, key=lambda cell: cell.index)
             kept = []
@@ -219,16 +229,19 @@ def outputs_message(kept: str, policy, unclean: str | None) -> str:
 LEADING_RUNS = 1
 
 
-def not_one_clean_run(notebook: Notebook) -> str | None:
+def not_one_clean_run(notebook: Notebook, free: frozenset[int] = frozenset()) -> str | None:
     """Why the execution counts show that the outputs are not from one "Restart & Run All" (which numbers the
     cells it runs 1, 2, 3, ... from the top), or None when they are. Cells never run (no count, no output) are
     skipped. Counts that run on without a gap from [n] are one run when the n - 1 runs before are accounted for:
     by code cells above the first count whose counts were cleared (an install cell), and one run more (the first
-    cell run twice)."""
+    cell run twice). Cells whose place in the order no shown output can depend on (`free`, see `order_free_cells`:
+    an install cell before a restart, an import cell run first) are left out."""
     counts = []
     uncounted = None
     cleared_above = 0  # code cells above the first count whose count was cleared (an `!pip install` cell)
     for cell in notebook.code_cells:
+        if cell.index in free:
+            continue
         if cell.execution_count is not None:
             if counts and cell.execution_count == counts[-1] and ran_nothing(cell):
                 continue  # an empty cell run after the cell above repeats its count: no run of its own
@@ -241,6 +254,8 @@ def not_one_clean_run(notebook: Notebook) -> str | None:
         return None  # every count blanked (a clean-up tool keeps outputs and clears counts): nothing to tell
     if uncounted is not None and counted_in_place(notebook, uncounted):
         return None  # a clean run whose counts were partly blanked (Colab keeps only the results' counts)
+    if uncounted is not None and stopped_at(notebook, uncounted):
+        uncounted = None  # the run was saved while its last cell ran, or stopped there: the counts above tell
     if uncounted is not None:
         return f"cell {uncounted} shows outputs without an execution count"
     if counts[0] > 1 + cleared_above + LEADING_RUNS:
@@ -249,6 +264,21 @@ def not_one_clean_run(notebook: Notebook) -> str | None:
         if count != previous + 1:
             return f"[{count}] follows [{previous}]"
     return None
+
+
+def stopped_at(notebook: Notebook, uncounted: int) -> bool:
+    """Whether the cell `uncounted`, which shows outputs without a count, is where a run stopped: every counted
+    cell is above it, no code cell below it ran (no count, no output), and it shows no result (`Out[n]`), only what
+    a running cell prints or draws. Jupyter saves a running cell without its count."""
+    for cell in notebook.code_cells:
+        if cell.index < uncounted:
+            continue
+        if cell.index == uncounted:
+            if any(isinstance(o, dict) and o.get("output_type") == "execute_result" for o in cell.outputs):
+                return False
+        elif cell.execution_count is not None or cell.outputs:
+            return False
+    return True
 
 
 def counted_in_place(notebook: Notebook, uncounted: int) -> bool:
@@ -279,15 +309,193 @@ def ran_nothing(cell: Cell) -> bool:
 
 def shows_out_of_order_output(notebook: Notebook) -> bool:
     """Whether an output the notebook shows came from a kernel state that a top-to-bottom run does not give: a
-    cell above it ran later (a higher count) or a cell below it ran earlier (a lower count). Stale counts of
-    cells whose outputs are gone mislead nobody."""
+    cell above it ran later (a higher count), a cell below it ran earlier (a lower count), or another cell showing
+    outputs has the same count (the two outputs came from two sessions). Stale counts of cells whose outputs are
+    gone mislead nobody."""
     counted = [(cell.execution_count, bool(cell.outputs)) for cell in notebook.code_cells if not ran_nothing(cell)]
     counted = [(count, shown) for count, shown in counted if count is not None]
     highest_above = list(accumulate((count for count, _ in counted), max, initial=-1))
     lowest_below = list(accumulate((count for count, _ in reversed(counted)), min, initial=float("inf")))[::-1]
+    shown_counts = Counter(count for count, shown in counted if shown)
     return any(
-        shown and (highest_above[i] > count or lowest_below[i + 1] < count) for i, (count, shown) in enumerate(counted)
+        shown and (highest_above[i] > count or lowest_below[i + 1] < count or shown_counts[count] > 1)
+        for i, (count, shown) in enumerate(counted)
     )
+
+
+MAX_ORDERED_CELLS = 600
+
+
+def order_free_cells(notebook: Notebook, cell_modules) -> frozenset[int]:
+    """The cells (by index) that ran out of order but whose place in the order of the runs no output shown can
+    depend on, when setting them aside leaves the other counts strictly increasing (else none: the notebook ran out
+    of order):
+    - an install cell (its commands are all package installs) that ran no later than every other cell below it:
+      it changes the environment on disk, not the kernel's state, and a restart after it starts the counts again
+      (the install-then-restart pattern: `!pip install -r requirements.txt` as [2], then the imports as [2]);
+    - a cell without outputs that only imports modules and defines functions, classes or constants, that ran before
+      every other cell below it, whose names no cell above it uses outside a function body and no other cell
+      binds (`import torch` run first as [1] at the foot of a notebook counted [1] to [11] above it).
+    An import or definition cell that ran after cells below it (they used an earlier version of what it defines)
+    is no such cell, nor is a cell that computes anything."""
+    counted = [cell for cell in notebook.code_cells if cell.execution_count is not None and not ran_nothing(cell)]
+    if len(counted) > MAX_ORDERED_CELLS:
+        return frozenset()  # the search is quadratic; a notebook this long is judged as it is
+    modules = {cell_module.cell: cell_module.module for cell_module in cell_modules}
+    installs = {cell.index for cell in counted if installs_only(cell, modules.get(cell.index))}
+    candidates = installs | {
+        cell.index for cell in counted if not cell.outputs and defines_only(modules.get(cell.index))
+    }
+    if not candidates:
+        return frozenset()
+    kept = increasing_keeping(counted, candidates)
+    if kept is None:
+        return frozenset()  # a cell that computes or shows something ran out of order
+    free = frozenset(cell.index for cell in counted if cell.index not in kept)
+    for position, cell in enumerate(counted):
+        if cell.index not in free:
+            continue
+        below = [other.execution_count for other in counted[position + 1 :] if other.index in kept]
+        if cell.index in installs:
+            if any(count < cell.execution_count for count in below):
+                return frozenset()
+        elif any(count <= cell.execution_count for count in below) or not names_kept_to_itself(notebook, cell, modules):
+            return frozenset()
+    return free
+
+
+def increasing_keeping(cells: list[Cell], optional: set[int]) -> set[int] | None:
+    """The cells (by index) of a longest strictly increasing run of counts that keeps every cell not in `optional`
+    (leaving out as few optional cells as can be), or None when the cells that must stay do not increase."""
+    weight = [1 if cell.index in optional else len(cells) + 1 for cell in cells]
+    best: list[int] = []
+    before: list[int | None] = []
+    for i, cell in enumerate(cells):
+        choice = max(
+            (j for j in range(i) if cells[j].execution_count < cell.execution_count), key=best.__getitem__, default=None
+        )
+        best.append(weight[i] + (best[choice] if choice is not None else 0))
+        before.append(choice)
+    if not cells:
+        return set()
+    mandatory = sum(1 for cell in cells if cell.index not in optional)
+    end = max(range(len(cells)), key=best.__getitem__)
+    kept: set[int] = set()
+    at: int | None = end
+    while at is not None:
+        kept.add(cells[at].index)
+        at = before[at]
+    if sum(1 for cell in cells if cell.index in kept and cell.index not in optional) < mandatory:
+        return None
+    return kept
+
+
+def installs_only(cell: Cell, module) -> bool:
+    """A cell whose only code is shell commands or magics that install packages (`!pip install ...`)."""
+    if module is not None and (module.tree is None or module.tree.body):
+        return False
+    commands = cell.commands
+    return bool(commands) and all(
+        (install := parse_install(command)) is not None and install.action in INSTALL_ACTIONS.get(install.tool, ())
+        for command in commands
+    )
+
+
+def defines_only(module) -> bool:
+    """A cell (PyModule) whose statements only import modules and define functions, classes or constants."""
+    tree = module.tree if module is not None else None
+    return tree is not None and bool(tree.body) and all(defining(statement) for statement in tree.body)
+
+
+def defining(statement: ast.stmt) -> bool:
+    if isinstance(
+        statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)
+    ):
+        return True
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)  # a docstring or a bare `...`
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(target, ast.Name) for target in statement.targets) and literal(statement.value)
+    if isinstance(statement, ast.AnnAssign):
+        return isinstance(statement.target, ast.Name) and (statement.value is None or literal(statement.value))
+    return False
+
+
+def literal(node: ast.expr) -> bool:
+    """A constant written out: a number, a string, or a tuple, list, set or dict of them."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return isinstance(node.operand, ast.Constant)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(literal(element) for element in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(key is not None and literal(key) for key in node.keys) and all(map(literal, node.values))
+    return False
+
+
+def bound_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """(names a definition cell binds by imports, names it binds by definitions and assignments)."""
+    imported: set[str] = set()
+    defined: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Import):
+            imported.update(alias.asname or alias.name.split(".")[0] for alias in statement.names)
+        elif isinstance(statement, ast.ImportFrom):
+            imported.update(alias.asname or alias.name for alias in statement.names if alias.name != "*")
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(statement.name)
+        elif isinstance(statement, ast.Assign):
+            defined.update(target.id for target in statement.targets if isinstance(target, ast.Name))
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            defined.add(statement.target.id)
+    return imported, defined
+
+
+def top_level_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """(names the cell reads when it runs, names it binds), leaving out what runs only when a function is called."""
+    used: set[str] = set()
+    bound: set[str] = set()
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+            stack.extend(node.decorator_list)
+            stack.extend(node.args.defaults)
+            stack.extend(default for default in node.args.kw_defaults if default is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            stack.extend(node.args.defaults)
+            continue
+        if isinstance(node, ast.ClassDef):
+            bound.add(node.name)
+        if isinstance(node, ast.Name):
+            (used if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        stack.extend(ast.iter_child_nodes(node))
+    return used, bound
+
+
+def names_kept_to_itself(notebook: Notebook, cell: Cell, modules: dict) -> bool:
+    """Whether no code cell above `cell` uses a name it binds when it runs, and no other cell binds a name it
+    defines (imports of the same name elsewhere bind the same module)."""
+    imported, defined = bound_names(modules[cell.index].tree)
+    for other in notebook.code_cells:
+        if other.index == cell.index or not other.source.strip():
+            continue
+        module = modules.get(other.index)
+        if module is None:
+            continue  # no Python in it (magics, shell escapes)
+        if module.tree is None:
+            return False  # cannot tell what it uses
+        used, bound = top_level_names(module.tree)
+        if other.index < cell.index and used & (imported | defined):
+            return False
+        if bound & defined:
+            return False
+    return True
 
 
 class NotebookExecutionOrder(Rule):
@@ -297,8 +505,16 @@ class NotebookExecutionOrder(Rule):
     out of order, re-run, or depend on state from cells that were since edited or deleted. Cells never run
     (no count) and empty cells without outputs (running one changes nothing) are skipped. It is reported when
     the notebook shows an output: at warning when an output shown is affected (a cell with outputs below a cell
-    that ran after it, or above a cell that ran before it), at info when only cells without outputs swapped
-    places (every output shown ran after all cells above it).
+    that ran after it, or above a cell that ran before it, or two cells showing outputs with the same count, which
+    came from two sessions), at info when only cells without outputs swapped places (every output shown ran after
+    all cells above it).
+    It is not reported when the only cells out of order are ones whose place no output shown can depend on, and
+    the other counts strictly increase: an install cell (`!pip install -r requirements.txt`) that ran no later
+    than the cells below it (the install-then-restart pattern: the install as [2], the imports after the restart
+    as [2]), or a cell without outputs that only imports modules or defines functions, classes or constants, ran
+    before every cell below it, and whose names no cell above uses outside a function body nor another cell binds
+    (`import torch` run first as [1] at the foot of the notebook). An import or definition cell that ran after
+    cells below it (they show what an earlier version of it gave) and a cell that computes a value stay reported.
     Counts left in a notebook that shows no output mislead nobody. Notebooks recorded live in lectures
     (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took. Nor are
     maintainers' site-tooling notebooks (rendering pages or texts with jinja2, importing no ML library).
@@ -323,13 +539,13 @@ class NotebookExecutionOrder(Rule):
     severity = Severity.WARNING
     summary = "A notebook that keeps outputs and was executed out of order"
 
-    def check(self, notebooks, roles):
+    def check(self, notebooks, roles, notebook_modules):
         for path, notebook in notebooks.items():
             if roles.recorded_live(path):
                 continue  # a lecture recorded live runs its cells in the lecture's order: nothing to restart
             if roles.is_site_tooling(path):
                 continue  # a page generator: the order its cells ran in bears on no result
-            pair = first_out_of_order(notebook)
+            pair = out_of_order(notebook, notebook_modules.get(path, []))
             if pair is None:
                 continue
             previous, cell = pair
@@ -349,6 +565,15 @@ class NotebookExecutionOrder(Rule):
                     " above it)"
                 )
             yield finding
+
+
+def out_of_order(notebook: Notebook, cell_modules) -> tuple[Cell, Cell] | None:
+    """The pair NB002 reports (see `first_out_of_order`), unless only cells whose place in the order no shown
+    output can depend on (`order_free_cells`) ran out of order."""
+    pair = first_out_of_order(notebook)
+    if pair is None or not order_free_cells(notebook, cell_modules):
+        return pair
+    return None
 
 
 def first_out_of_order(notebook: Notebook) -> tuple[Cell, Cell] | None:
@@ -414,14 +639,17 @@ def hosted_test(term: str) -> bool:
     return bool(notebook_table.HOSTED_CONDITION.search(term)) and not notebook_table.NEGATION.search(term)
 
 
-def install_sites(notebook: Notebook) -> list[tuple[Cell, int, list]]:
-    """(cell, line of its first install, its installs) of each cell that installs packages, guarded ones left out."""
+def install_sites(notebook: Notebook, left_out=None) -> list[tuple[Cell, int, list]]:
+    """(cell, line of its first install, its installs) of each cell that installs packages, guarded ones left out,
+    and those for which `left_out(cell, line, install)` is true."""
     sites = []
     for cell in notebook.code_cells:
         if "install" not in cell.source and "add" not in cell.source and "sync" not in cell.source:
             continue
         installs = [
-            (line, install) for line, install in notebook_installs(cell) if not guarded_off(notebook, cell, line)
+            (line, install)
+            for line, install in notebook_installs(cell)
+            if not guarded_off(notebook, cell, line) and not (left_out and left_out(cell, line, install))
         ]
         if installs:
             sites.append((cell, installs[0][0], [install for _, install in installs]))
@@ -457,8 +685,50 @@ def declared_in_files(declared_distributions, projects, path: str) -> frozenset[
     )
 
 
-def install_message(installs: list, after_clone: bool, declared: frozenset[str]) -> str:
-    """What the cell's installs do and the advice that fits (never "declare" what the project already declares)."""
+def declared_environment(path: str, projects, notebook: Notebook):
+    """A test for installs of the notebook's own declared environment: `-r` of requirement files that are the
+    declarations of the notebook's project (resolved from the notebook's folder, where its kernel starts), before
+    any clone (after one, the folder the install runs in is not known)."""
+    owner = projects.owner(path)
+    declarations = {rel for found in projects.found if found.folder in (owner, "") for rel in found.declarations}
+    folder = posixpath.dirname(path)
+
+    def test(cell: Cell, line: int, install) -> bool:
+        if install.packages or install.editables or install.local_paths or not install.requirement_files:
+            return False
+        if notebook.clones and notebook.clones[0].precedes(cell.index, line):
+            return False
+        return all(
+            posixpath.normpath(posixpath.join(folder, name)) in declarations for name in install.requirement_files
+        )
+
+    return test
+
+
+def pinned_install(install) -> bool:
+    """Whether the install names an exact version of everything it installs: `==`/`===` pins, an archive whose
+    URL names its release (`.../release/0.1.3/kfp.tar.gz`, `pkg-1.2.0-py3-none-any.whl`), a VCS URL at a commit."""
+    if install.requirement_files or install.editables or install.local_paths or not install.packages:
+        return False
+    return all(pinned_package(package) for package in install.packages)
+
+
+def pinned_package(package: str) -> bool:
+    fields = parse_requirement(package)
+    if "error" in fields:
+        return False
+    specifier = fields.get("specifier")
+    if specifier is not None and pinned_version(specifier) is not None:
+        return True
+    url = fields.get("url")
+    return bool(url) and bool(
+        notebook_table.VCS_AT_COMMIT.search(url) or notebook_table.VERSIONED_ARCHIVE.search(url.split("#", 1)[0])
+    )
+
+
+def install_message(installs: list, quick_start: str | None, declared: frozenset[str]) -> str:
+    """What the cell's installs do and the advice that fits (never "declare" what the project already declares; on a
+    machine that a quick-start sets up, pin what it installs: there is no kernel to start after installing)."""
     commands = [f"`{install.command.text.strip()}`" for install in installs]
     subject = commands[0] if len(commands) == 1 else f"{len(commands)} installs ({shown(commands)})"
     verb = "installs" if len(commands) == 1 else "install"
@@ -466,12 +736,8 @@ def install_message(installs: list, after_clone: bool, declared: frozenset[str])
     undeclared = [package for package in packages if distribution_name(package) not in declared]
     from_project = [target for install in installs for target in environment_targets(install)]
     from_project += [package for package in packages if package not in undeclared]
-    if after_clone:
-        return (
-            f"{subject} set{'s' if len(commands) == 1 else ''} up a fresh machine after cloning a repository (a "
-            "Colab-style quick-start); for runs whose results count, install the environment before starting the "
-            "kernel instead"
-        )
+    if quick_start is not None:
+        return quick_start_message(subject, len(commands), installs, quick_start)
     if not undeclared:
         what = shown(from_project) or "the project's environment"
         already = ", which the project declares already" if packages else ""
@@ -486,15 +752,48 @@ def install_message(installs: list, after_clone: bool, declared: frozenset[str])
     )
 
 
+def quick_start_message(subject: str, count: int, installs: list, how: str) -> str:
+    """A quick-start sets up a fresh machine on purpose: what it installs without a version is the problem."""
+    loose = [package for install in installs for package in install.packages if not pinned_package(package)]
+    files = [target for install in installs for target in environment_targets(install)]
+    upgrade = any(
+        "--upgrade" in install.flags or "-U" in install.command.argv for install in installs if install.packages
+    )
+    parts = []
+    if loose:
+        parts.append(f"{shown(loose)} {'is' if len(loose) == 1 else 'are'} not pinned")
+    if files:
+        parts.append(f"{shown(files)} {'is' if len(files) == 1 else 'are'} resolved anew on every run")
+    detail = " and ".join(parts)
+    if upgrade and loose:
+        detail += ", and `--upgrade` takes the latest release each time"
+    example = distribution_name(loose[0]) if loose else None
+    pin = f"`{example}==<version>`" if example else "`name==<version>`"
+    return (
+        f"{subject} set{'s' if count == 1 else ''} up a fresh machine ({how}); {detail}: pin the versions the "
+        f"notebook's outputs were made with ({pin}, in the cell or in the requirements it installs), so that every "
+        "run of the quick-start gets the same environment"
+    )
+
+
 class NotebookInstall(Rule):
     """
     ## What it does
     Reports package installs run from notebook cells: `!pip install`, `%pip install`, `%conda install`,
-    `!conda install`, `!{sys.executable} -m pip install`, `!uv pip install`, and installs inside `%%bash` cells.
-    An install of what the project already declares (`%pip install -r requirements.txt`, `-e .`, a package its
-    requirements list) is advised to move before the kernel starts, not to be declared again. A notebook that
-    clones a repository before its first install (`!git clone ...`, `%cd`, then the install: a Colab-style
-    quick-start that sets up a fresh machine) is reported at info.
+    `!conda install`, `!{sys.executable} -m pip install`, `!uv pip install`, installs inside `%%bash` cells, and
+    `pip install ...` alone in a cell (IPython's automagic runs it as `%pip`).
+    An install of what the project already declares (`-e .`, a package its requirements list, another
+    requirements file) is advised to move before the kernel starts, not to be declared again. An install of
+    nothing but the notebook's own project's declared requirements (`!pip install -r requirements.txt` with the
+    file in the notebook's folder, `-r ../requirements.txt`) installs the declared environment and is not reported:
+    whether that file pins is DEP001's finding. Nor is an install that names an exact version of all it installs
+    (`==` pins, a release archive such as `.../release/0.1.3/kfp.tar.gz`, a VCS URL at a commit) in a project that
+    declares its environment in no file: the notebook is where it is recorded, exactly.
+    A Colab setup cell, in a notebook that clones a repository before its first install (`!git clone ...`, `%cd`,
+    then the install) or is made to run on Colab (an "Open in Colab" badge or link, a `google.colab` import,
+    Colab's metadata), sets up a fresh machine where no kernel can be started after installing: it is reported at
+    info, advising to pin what it installs (naming what is unpinned, and `--upgrade`, which takes the latest
+    release each time), and not at all when it pins everything.
     Installs that a local run never makes are not reported: those that run only on Colab or Kaggle
     (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`, `if IS_COLAB or IS_KAGGLE:`, a Colab test joined to
     another by `and`), only where the import fails (in `except ImportError:` or `except ModuleNotFoundError:`
@@ -523,22 +822,39 @@ class NotebookInstall(Rule):
     severity = Severity.WARNING
     summary = "Packages installed from inside a notebook"
 
-    def check(self, notebooks, declared_distributions, projects):
+    def check(self, notebooks, declared_distributions, projects, roles):
         for path, notebook in notebooks.items():
-            sites = install_sites(notebook)
+            sites = install_sites(notebook, declared_environment(path, projects, notebook))
             if not sites:
-                continue
-            declared = declared_in_files(declared_distributions, projects, path)
+                continue  # nothing but the notebook's own declared environment (DEP001 judges its pins)
+            installs = [install for *_, found in sites for install in found]
             (cell, line, _), others = sites[0], sites[1:]
             after_clone = bool(notebook.clones) and notebook.clones[0].precedes(cell.index, line)
+            quick_start = (
+                "a Colab-style quick-start after cloning a repository"
+                if after_clone
+                else "a notebook made to run on Colab"
+                if roles.made_for_colab(path)
+                else None
+            )
+            pinned = all(pinned_install(install) for install in installs)
+            if pinned and (quick_start is not None or not declares_anything(projects, path)):
+                continue  # exact versions, in a quick-start or in a project that declares its environment nowhere else
+            declared = declared_in_files(declared_distributions, projects, path)
             finding = self.finding(
-                install_message([install for *_, installs in sites for install in installs], after_clone, declared),
+                install_message(installs, quick_start, declared),
                 path,
                 line,
                 cell=cell.index,
                 json_line=cell.file_line(line),
                 related=[Location(path, at, other.index, other.file_line(at)) for other, at, _ in others],
             )
-            if after_clone:
+            if quick_start is not None:
                 finding.severity = Severity.INFO
             yield finding
+
+
+def declares_anything(projects, path: str) -> bool:
+    """Whether the notebook's project (or the root project) has a declaration file (requirements, setup, ...)."""
+    owner = projects.owner(path)
+    return any(found.declarations for found in projects.found if found.folder in (owner, ""))

@@ -7,6 +7,7 @@ import re
 from reprocheck import filekinds
 from reprocheck.facts.git_facts import link_into_missing_submodule
 from reprocheck.facts.notebooks import load_notebook
+from reprocheck.facts.pycode import blank_magics, blank_repair
 from reprocheck.findings import Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
@@ -51,10 +52,14 @@ class UnparsableFile(Rule):
     (Markdown, HTML), which are only scanned for links, are never reported. A file is reported once: its first
     problem is the location, the others (more notebook cells) are related locations. An exercise notebook whose
     only unparsable cells hold blanks for the reader (`x = # TODO`, `seed = # your favourite seed`,
-    `# YOUR CODE HERE`, `[TODO ...]`, `model = <>`, a cell that is only `<write the training loop here>`) is not
-    reported: the blanks are there by design and the reader fills them in. A notebook cell whose saved output is
-    the SyntaxError it raises was run and kept to show the mistake (a lesson on syntax), and an empty (0-byte)
-    `.ipynb`, which holds nothing to run, are not reported either.
+    `num_epochs = ` with nothing after the `=`, `# YOUR CODE HERE`, `[TODO ...]`, `model = <>`, a cell that is
+    only `<write the training loop here>`, and in a notebook holding such a blank a function whose body is only a
+    comment) is not reported: the blanks are there by design and the reader fills them in, and the rest of each
+    cell is analysed; a cell left with an unterminated string once its blanks are repaired is broken beside them.
+    A one-line cell that IPython runs as a magic without its `%` (automagic: `pip install -r requirements.txt`,
+    `cd data`) is IPython, not a syntax error. A notebook cell whose saved output is the SyntaxError it raises was
+    run and kept to show the mistake (a lesson on syntax), and an empty (0-byte) `.ipynb`, which holds nothing to
+    run, are not reported either.
 
     ## Why it matters
     A file the checker cannot parse is a file none of its rules can vouch for, and usually one that the tool it
@@ -142,13 +147,25 @@ def exercise_cells(project, path: str, problems: list) -> list[int]:
 
 
 def blank_cell(project, path: str, problem) -> int | None:
-    """The number of the notebook cell that `problem` is about when that cell holds a blank for the reader."""
+    """The number of the notebook cell that `problem` is about when that cell holds a blank for the reader, unless
+    the error left once its blanks are repaired is an unterminated string, which no blank makes (a comment marker
+    or a placeholder holds no quote that Python reads): that cell is broken beside its blank."""
     notebook = load_notebook(project, path) if filekinds.is_notebook(path) else None
     match = CELL_PROBLEM.match(problem.message)
     number = int(match.group(1)) if match else 0
     if notebook is None or not 0 < number <= len(notebook.cells):
         return None
-    return number if EXERCISE_BLANK.search(notebook.cells[number - 1].source) else None
+    source = notebook.cells[number - 1].source
+    if not EXERCISE_BLANK.search(source):
+        return None
+    text = blank_magics(source)
+    error = blank_repair(text)[1] if text is not None else None
+    if error is not None and UNTERMINATED_STRING.match(error.msg or ""):
+        return None
+    return number
+
+
+UNTERMINATED_STRING = re.compile(r"unterminated (?:triple-quoted )?string literal")
 
 
 class StaleBaselineEntry(Rule):

@@ -21,6 +21,26 @@ STRIP_CONFIG_TABLES = ("nbstripout", "nb-clean", "nb_clean")
 # `.gitattributes` filters that are not output strippers.
 NON_STRIP_FILTERS = frozenset({"lfs"})
 
+# IPython's line magics (its own, the aliases it defines on POSIX and ipykernel's), which automagic runs without the
+# `%` in a one-line cell (`pip install -r requirements.txt`); the package managers' magics of newer releases too.
+AUTOMAGICS = frozenset(
+    {
+        # IPython 8 line magics
+        "alias", "alias_magic", "autoawait", "autocall", "automagic", "bookmark", "cd", "colors", "conda", "config",
+        "debug", "dhist", "dirs", "doctest_mode", "ed", "edit", "env", "gui", "hist", "history", "killbgscripts",
+        "load", "load_ext", "loadpy", "logoff", "logon", "logstart", "logstate", "logstop", "lsmagic", "macro",
+        "magic", "matplotlib", "notebook", "page", "pastebin", "pdb", "pdef", "pdoc", "pfile", "pinfo", "pinfo2",
+        "pip", "popd", "pprint", "precision", "prun", "psearch", "psource", "pushd", "pwd", "pycat", "pylab",
+        "quickref", "recall", "rehashx", "reload_ext", "rep", "rerun", "reset", "reset_selective", "run", "save",
+        "sc", "set_env", "sx", "system", "tb", "time", "timeit", "unalias", "unload_ext", "who", "who_ls", "whos",
+        "xdel", "xmode",
+        # the shell aliases IPython defines on POSIX
+        "cat", "cp", "ldir", "lf", "lk", "ll", "ls", "lx", "mkdir", "mv", "rm", "rmdir",
+        # ipykernel's, and the package managers' of later IPython releases
+        "autosave", "clear", "connect_info", "less", "man", "more", "qtconsole", "mamba", "micromamba", "uv",
+    }
+)  # fmt: skip
+
 # The header of a Python block a notebook line may sit in: `if cond:` / `elif cond:` (a trailing comment allowed).
 CONDITION_HEADER = re.compile(r"^(?P<indent>[ \t]*)(?:if|elif)\s+(?P<condition>.+?)\s*:\s*(?:#.*)?$")
 # A condition true only on Colab: `'google.colab' in sys.modules`, `IN_COLAB`, `"google.colab" in str(get_ipython())`.
@@ -30,15 +50,22 @@ NEGATION = re.compile(r"\bnot\b")
 # `FLAG = False` (or 0): an opt-in switch that is off as committed.
 FLAG_OFF = r"^[ \t]*{name}[ \t]*=[ \t]*(False|0)[ \t]*(#.*)?$"
 FLAG_ASSIGNED = r"^[ \t]*{name}[ \t]*(:[^=]*)?=(?!=)"
+# An archive URL that names the release it holds, in a folder or in the file name (`.../release/0.1.3/kfp.tar.gz`,
+# `torch-2.1.0+cu118-cp310-cp310-linux_x86_64.whl`), and a VCS URL at a full commit: an install of a fixed version.
+VERSIONED_ARCHIVE = re.compile(
+    r"(?:/v?\d+(?:\.\d+)+/[^/]+|[-_]v?\d+(?:\.\d+)+[^/]*)\.(?:whl|tar\.gz|tgz|tar\.bz2|tar\.xz|zip)$", re.IGNORECASE
+)
+VCS_AT_COMMIT = re.compile(r"^(?:git|hg)\+.*@[0-9a-fA-F]{40}(?:[#&]|$)")
 # A repository a notebook clones: its name is the URL's last path part (`.git` dropped).
 CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
 
 # A blank left for the reader of an exercise notebook: a TODO or "your code" marker (`x = # TODO`, `[TODO Dense
-# layer]`, `# YOUR CODE HERE`), an assignment of nothing but a comment (`seed = # your favourite seed`), or an
-# angle-bracket placeholder where an expression goes or as a whole line (`model = <>`, `<write the loop here>`).
+# layer]`, `# YOUR CODE HERE`), an assignment of nothing, or of nothing but a comment (`num_epochs = `, `seed = # your
+# favourite seed`), or an angle-bracket placeholder where an expression goes or as a whole line (`model = <>`,
+# `<write the loop here>`). Python has no assignment of nothing, so a notebook holding one is an exercise.
 EXERCISE_BLANK = re.compile(
     r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b|<[ \t]*YOUR\b[^<>\n]{0,160}>"
-    r"|^[ \t]*[\w.\[\]'\"]+[ \t]*=[ \t]*#"
+    r"|^[ \t]*[\w.\[\]'\"]+(?:[ \t]*,[ \t]*[\w.\[\]'\"]+)*[ \t]*=[ \t]*(?:#|$)"
     r"|(?:^[ \t]*|[=(,:][ \t]*)<(?:->|[^<>\n]){0,160}>[ \t]*[),]?[ \t]*(?:#.*)?$",
     re.IGNORECASE | re.MULTILINE,
 )
