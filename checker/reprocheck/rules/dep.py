@@ -397,7 +397,8 @@ class UndeclaredImport(Rule):
     (`CUDAExtension("name", ...)`), or of that name anywhere in the repository unless the name is a well-known
     third-party package; a git submodule that is not checked out provides its folder's name, and, in a file that puts it
     on `sys.path`, every name that is not a well-known third-party package, since its modules cannot be read; so does a
-    repository a notebook clones, `!git clone URL [folder]`, into a folder the checkout does not hold), the modules of
+    repository a notebook clones, `!git clone URL [folder]`, into a folder the checkout does not hold, and an absolute
+    folder outside the repository a file puts on `sys.path`, such as a container's `/facenet/src`), the modules of
     vendored copies of third-party packages and the imports inside them, imports no run reaches (the files of an
     Android or iOS app; a notebook that only renders a site's pages from jinja2 templates), and optional imports: inside
     `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an

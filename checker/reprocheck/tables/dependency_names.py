@@ -143,6 +143,7 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
     "datasets": ("huggingface-hub", "pyarrow"),
     "sentence-transformers": ("transformers", "huggingface-hub"),
     "detectron2": ("fvcore", "iopath"),  # its configs, losses and file I/O are fvcore's and iopath's
+    "kfp-tekton": ("kfp",),  # pipelines are written with kfp's DSL and compiled by kfp-tekton's compiler
 }
 
 
@@ -258,6 +259,7 @@ BRINGS: dict[str, tuple[str, ...]] = {
     "pycocotools": ("matplotlib", "numpy"),
     "nltk": ("click", "joblib", "regex", "tqdm"),
     "gensim": ("numpy", "scipy", "smart-open"),
+    "kfp-tekton": ("kfp",),
     "umap-learn": ("numpy", "scipy", "scikit-learn", "numba", "pynndescent", "tqdm"),
     "librosa": ("audioread", "numpy", "scipy", "scikit-learn", "joblib", "decorator", "numba", "soundfile", "pooch",
                 "soxr", "lazy-loader", "msgpack", "typing-extensions"),
