@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from reprocheck import filekinds
 from reprocheck.facts.conda import pinned_by_label
@@ -1197,7 +1198,8 @@ class PlaceholderDistribution(Rule):
     input and re-lock); conda names are not PyPI names and are skipped too.
 
     ## Why it matters
-    Placeholders install nothing useful or refuse to install (`sklearn` fails since 2023); retired names freeze
+    Placeholders install nothing useful or refuse to install (`sklearn` fails since 2023, except when pinned to
+    its original `0.0`, which installs whatever scikit-learn is newest: the message says which); retired names freeze
     the project on the last release made under that name. The build breaks or silently uses stale code.
 
     ## Example
@@ -1228,8 +1230,24 @@ class PlaceholderDistribution(Rule):
                 if item.origin in NON_PIP_ORIGINS or item.tool == "conda":
                     continue
                 wanted = " or ".join(rename.replacements)
-                message = f"{item.raw_name} in {item.path} is {rename.why}; declare {wanted} instead"
+                message = f"{item.raw_name} in {item.path} is {reason(rename, item)}; declare {wanted} instead"
                 yield self.finding(message, item.path, item.line, item.column, fix=rename_fix(item, rename))
+
+
+def reason(rename, item) -> str:
+    """What is wrong with the name as this declaration asks for it: a placeholder whose early releases still
+    install is deprecated, not broken, under a specifier that admits only those (`sklearn==0.0`)."""
+    if rename.fails_from is None or rename.why_before is None:
+        return rename.why
+    try:
+        specifier = Requirement(item.spec).specifier
+    except InvalidRequirement:
+        return rename.why
+    first = Version(rename.fails_from)
+    failing = (str(first), f"{first.base_version}.post999", f"{first.major + 1}.0")  # it, a later post, a release
+    if not str(specifier) or any(specifier.contains(version, prereleases=True) for version in failing):
+        return rename.why  # unpinned, or a range that lets pip take a release that refuses to install
+    return rename.why_before
 
 
 def rename_fix(item, rename) -> Fix | None:

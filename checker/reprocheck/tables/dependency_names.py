@@ -16,11 +16,23 @@ class Rename:
     replacements: tuple[str, ...]
     placeholder: bool
     why: str
+    # A placeholder whose early releases still install: the first release that does not (`fails_from`), and what
+    # to say instead of `why` of a declaration that admits only releases before it (`sklearn==0.0`).
+    fails_from: str | None = None
+    why_before: str | None = None
 
 
 # DEP006: names that install nothing useful (a stub that raises, or a dead fork) and what to declare instead.
 RENAMES: dict[str, Rename] = {
-    "sklearn": Rename(("scikit-learn",), True, "a brownout placeholder that refuses to install"),
+    # sklearn 0.0 (2013) is a shim requiring scikit-learn; its 0.0.post1+ releases (brownout from December 2022,
+    # always failing since December 2023) raise on install, and an unpinned install picks the newest of them.
+    "sklearn": Rename(
+        ("scikit-learn",),
+        True,
+        "a brownout placeholder that refuses to install",
+        fails_from="0.0.post1",
+        why_before="a deprecated placeholder that installs an unpinned scikit-learn",
+    ),
     "skimage": Rename(("scikit-image",), True, "the import name, not a distribution"),
     "cv2": Rename(("opencv-python", "opencv-python-headless"), True, "the import name, not a distribution"),
     "opencv": Rename(("opencv-python", "opencv-python-headless"), True, "not the OpenCV distribution on PyPI"),
