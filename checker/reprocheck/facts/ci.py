@@ -443,23 +443,33 @@ def gitlab_includes(data: YamlFile) -> list[str]:
 
 
 # -- what a job does ---------------------------------------------------------------------------------------------
-def job_activities(config: CiConfig, job: str, tool_files: frozenset[str] = frozenset()) -> frozenset[str]:
+def job_activities(
+    config: CiConfig, job: str, tool_files: frozenset[str] = frozenset(), by_name: bool = True
+) -> frozenset[str]:
     """What the job does among "test", "lint", "docs", "install" (the project's environment), "tools" (an install
     of tools only: linters, twine, PyGithub), "setup" (a toolchain set-up action), "build", "image" (a container
     image built from its Dockerfile), "train", "report" (fetching results and rendering them) and "chores"
     (git/gh: merging, labelling, commenting), from its actions, its commands and its name (see
     `tables/ci_jobs.py`); empty for housekeeping done by actions (labels, greetings, stale marks). `tool_files`
-    are requirements files that list only linters and publishing tools: installing them is no environment."""
+    are requirements files that list only linters and publishing tools: installing them is no environment. A job
+    named for its tests runs them (`by_name`), unless its steps show it only checks documents, or it files tickets,
+    labels or comments with actions made for that and does nothing else."""
     found: set[str] = set()
+    chore_actions, unknown_actions = False, False
     for use in config.uses:
         if use.job == job:
-            found |= action_activities(use.action)
+            done = action_activities(use.action)
+            chore_actions = chore_actions or done == {"chores"}
+            owner = use.action.split("/", 1)[0].lower()
+            unknown_actions = unknown_actions or (not done and owner not in jobs_table.GITHUB_OWNED_ACTIONS)
+            found |= done
             for key in jobs_table.SCRIPT_INPUTS & use.inputs.keys():  # a command wrapped in an action (retries)
                 found |= script_activities(str(use.inputs[key]), {}, tool_files=tool_files)
     for step in config.run_steps:
         if step.job == job and step.is_shell:
             found |= script_activities(step.script, step.env, step.line, tool_files)
-    if jobs_table.TEST_NAME.search(job) and not only_checks(found):
+    chores_only = chore_actions and not unknown_actions and found <= jobs_table.AUXILIARY_ACTIVITIES
+    if by_name and jobs_table.TEST_NAME.search(job) and not only_checks(found) and not chores_only:
         found.add("test")  # a job named for its tests runs them, unless its steps show it only checks documents
     return frozenset(found)
 
@@ -481,6 +491,8 @@ def script_activities(
 
 def action_activities(action: str) -> set[str]:
     name = action.lower()
+    if name in jobs_table.CHORE_ACTIONS or name.startswith(jobs_table.CHORE_ACTION_PREFIXES):
+        return {"chores"}
     if name in jobs_table.IMAGE_ACTIONS:
         return {"image"}
     if name in jobs_table.IMAGE_TOOLING_ACTIONS:
