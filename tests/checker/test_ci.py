@@ -1033,7 +1033,7 @@ def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(ma
         "    - name: Checkout\n      uses: actions/checkout@master\n"
         "    - name: Login\n      uses: atlassian/gajira-login@master\n"
         "    - name: Create\n      id: create\n      uses: atlassian/gajira-create@master\n"
-        "    - name: Log created issue\n      run: echo \"Issue ${{ steps.create.outputs.issue }} was created\"\n"
+        '    - name: Log created issue\n      run: echo "Issue ${{ steps.create.outputs.issue }} was created"\n'
     )
     # named test, files a ticket too, and runs something of its own: a test job
     tests = (

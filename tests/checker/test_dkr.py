@@ -814,7 +814,7 @@ def test_dkr010_context_with_git_data_env_notebooks(make_repo):
         "data/raw.csv": "a,b\n",
         "data/more.csv": "a,b\n",
         "data/labels.json": "{}",
-        "notebooks/eda.ipynb": "{}",
+        "notebooks/eda.ipynb": BIG_NOTEBOOK,
         ".env": "TOKEN=x\n",
         ".gitignore": ".env\ndata/\n",
     }
@@ -839,7 +839,7 @@ def test_dkr010_context_is_the_root_when_copy_sources_live_there(make_repo):
         ".python-version": "3.11\n",
         "src/train.py": "print(1)\n",
         "models/.keep": "",
-        "eda.ipynb": "{}",  # only the root context holds it
+        "eda.ipynb": BIG_NOTEBOOK,  # only the root context holds it
     }
     found = dkr(make_repo, files, "DKR010")
     assert [(p, m.split(" sends")[0], m.split("from the context ")[1][:1]) for p, _, m in found] == [
@@ -862,7 +862,7 @@ def test_dkr010_only_what_the_build_sends_counts(make_repo):
         "svc/data/x.csv": "a\n",
         # a bind mount of a folder sends what it holds
         "job/Dockerfile": f"FROM {PINNED_BASE}\nRUN --mount=type=bind,source=work,target=/w ls /w\nUSER app\n",
-        "job/work/notes.ipynb": "{}",
+        "job/work/notes.ipynb": BIG_NOTEBOOK,
     }
     found = dkr(make_repo, files, "DKR010")
     assert [(p, m.split(" from the context")[0]) for p, _, m in found] == [
@@ -892,17 +892,20 @@ def test_dkr010_a_python_package_named_data_is_code_not_data(make_repo):
 BIG_NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}' + " " * (1024 * 1024)
 
 
-def test_dkr010_a_context_that_sends_only_small_notebooks_is_info(make_repo):
+def test_dkr010_small_notebooks_are_not_reported(make_repo):
     code = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n", "app.py": "print(1)\n"}
     small = {"notebooks/eda.ipynb": "{}" + " " * 2000, "notebooks/plots.ipynb": "{}"}
-    (found,) = findings(make_repo({**code, **small}), select="DKR010")
-    assert found["severity"] == "info"
-    assert found["message"].endswith("excluding them (info: only small notebooks, 2.0 KiB in all)")
-    # look-alikes at warning: large notebooks, and small ones beside data or .env
-    for extra in ({"eda.ipynb": BIG_NOTEBOOK}, {**small, "data/x.csv": "a\n"}, {**small, ".env": "K=v\n"}):
-        (found,) = findings(make_repo({**code, **extra}), select="DKR010")
-        assert found["severity"] == "warning", list(extra)
-        assert "(info:" not in found["message"]
+    assert findings(make_repo({**code, **small}), select="DKR010") == []
+    # beside .git only (a tutorial folder copied whole), still nothing
+    assert findings(make_repo({**code, **small}, git_init=True), select="DKR010") == []
+    # small notebooks beside data or .env: those are reported, the notebooks are not listed
+    for extra, what in (({"data/x.csv": "a\n"}, "data/ (1 .csv file)"), ({".env": "K=v\n"}, ".env")):
+        (found,) = findings(make_repo({**code, **small, **extra}), select="DKR010")
+        assert found["severity"] == "warning"
+        assert what in found["message"] and "notebook" not in found["message"]
+    # notebooks of 1 MiB and more in all are reported
+    (found,) = findings(make_repo({**code, "eda.ipynb": BIG_NOTEBOOK}), select="DKR010")
+    assert found["severity"] == "warning" and "1 notebook" in found["message"]
 
 
 def test_dkr010_a_context_that_sends_only_git_is_not_reported(make_repo):
@@ -929,7 +932,7 @@ def test_dkr010_dockerfiles_sharing_a_context_are_reported_once(make_repo):
         "docker/Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n",
         "docker/Dockerfile.gpu": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n",
         "docker/bashrc": "x\n",
-        "docker/demo.ipynb": "{}",
+        "docker/demo.ipynb": BIG_NOTEBOOK,
     }
     root = make_repo(files)
     (found,) = findings(root, select="DKR010")
@@ -961,6 +964,35 @@ def test_dkr010_dev_container_build_context(make_repo):
     # the same Dockerfile without the definition builds from its own folder, which holds nothing to keep out
     files[".devcontainer/devcontainer.json"] = '{"build": {"dockerfile": "Dockerfile"}}'
     assert dkr(make_repo, files, "DKR010") == []
+
+
+def test_dkr010_the_context_is_the_one_the_repositorys_build_command_names(make_repo):
+    demo = f"FROM {PINNED_BASE}\nCOPY . /home/jovyan/yelp_sentiment\nUSER app\n"
+    files = {
+        # the Makefile builds Dockerfile.training from ./yelp/yelp_sentiment (no notebooks), not from its folder
+        "demos/yelp/Dockerfile.training": demo,
+        "demos/yelp/Makefile": "build-cpu:\n\tdocker build ${DOCKER_BUILD_OPTS} --build-arg X=1 "
+        "-f Dockerfile.training -t $(IMG):$(TAG) ./yelp/yelp_sentiment\n",
+        "demos/yelp/yelp/yelp_sentiment/problem.py": "x = 1\n",
+        "demos/yelp/notebooks/yelp.ipynb": BIG_NOTEBOOK,
+        # CI builds serve/Dockerfile from serve/app; a compose service builds api/Dockerfile from api/src
+        "serve/Dockerfile": demo,
+        "serve/app/main.py": "x = 1\n",
+        "serve/eda.ipynb": BIG_NOTEBOOK,
+        ".github/workflows/image.yml": "on: push\njobs:\n  image:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - run: docker build -f serve/Dockerfile serve/app\n",
+        "api/Dockerfile": demo,
+        "api/src/main.py": "x = 1\n",
+        "api/eda.ipynb": BIG_NOTEBOOK,
+        "docker-compose.yml": "services:\n  api:\n    build:\n      context: api/src\n"
+        "      dockerfile: ../Dockerfile\n",
+        # the look-alike: a script builds from the Dockerfile's own folder, which holds a large notebook
+        "train/Dockerfile": demo,
+        "train/build.sh": "docker build -t trainer .\n",
+        "train/analysis.ipynb": BIG_NOTEBOOK,
+    }
+    found = dkr(make_repo, files, "DKR010", git_init=False)
+    assert [(p, m.split(" from the context ")[1].split(",")[0]) for p, _, m in found] == [("train/Dockerfile", "train")]
 
 
 def test_dkr010_lookalikes(make_repo):

@@ -16,6 +16,7 @@ import posixpath
 import re
 import shlex
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ from reprocheck.facts.shell import (
     page_commands,
     scan_word,
     split_commands,
+    strip_wrappers,
 )
 from reprocheck.facts.yamlfiles import load_yaml
 
@@ -580,13 +582,16 @@ def _binds_context(mount: dict[str, str]) -> bool:
     return mount.get("type", "bind") == "bind" and not mount.get("from")
 
 
-def build_context(path: str, dockerfile: Dockerfile, project) -> str:
+def build_context(path: str, dockerfile: Dockerfile, project, commanded: dict[str, str] | None = None) -> str:
     """The folder docker builds from ("" for the root): the dev container's `build.context` when one builds it,
-    else the Dockerfile's own folder or the nearest parent where all its COPY/ADD sources exist
-    (`docker build -f docker/Dockerfile .` is the common layout)."""
+    else the context the repository's own build command or compose file names (`commanded`), else the
+    Dockerfile's own folder or the nearest parent where all its COPY/ADD sources exist (`docker build -f
+    docker/Dockerfile .` is the common layout)."""
     container = devcontainer_of(project, path)
     if container is not None:
         return container.context
+    if commanded and path in commanded:
+        return commanded[path]
     folder = posixpath.dirname(path)
     sources = [s for s in named_sources(dockerfile) if s != "." and "$" not in s and not s.startswith("..")]
     if not sources:
@@ -617,8 +622,10 @@ def dockerignore_file(project, dockerfile_path: str, context: str) -> str | None
     return None
 
 
-def load_build_context(project, path: str, dockerfile: Dockerfile) -> BuildContext:
-    folder = build_context(path, dockerfile, project)
+def load_build_context(
+    project, path: str, dockerfile: Dockerfile, commanded: dict[str, str] | None = None
+) -> BuildContext:
+    folder = build_context(path, dockerfile, project, commanded)
     sources = context_sources(dockerfile)
     container = devcontainer_of(project, path)
     return BuildContext(
@@ -781,9 +788,107 @@ def dockerfiles(project) -> dict[str, Dockerfile]:
 
 
 @fact
-def build_contexts(project, dockerfiles) -> dict[str, BuildContext]:
+def build_contexts(project, dockerfiles, commanded_contexts) -> dict[str, BuildContext]:
     """The build context of every Dockerfile, by its path (see :class:`BuildContext`)."""
-    return {path: load_build_context(project, path, dockerfile) for path, dockerfile in dockerfiles.items()}
+    return {
+        path: load_build_context(project, path, dockerfile, commanded_contexts)
+        for path, dockerfile in dockerfiles.items()
+    }
+
+
+# -- the repository's own docker commands -------------------------------------------------------------------
+DOCKER_PROGRAMS = frozenset({"docker", "nvidia-docker", "podman"})
+
+# `docker build` flags that take no value (the others take one: `-t x`, `-f x`, `--build-arg x`).
+BUILD_FLAGS = frozenset(
+    {"--no-cache", "--pull", "--quiet", "-q", "--rm", "--force-rm", "--load", "--push", "--compress", "--squash",
+     "--help"}
+)  # fmt: skip
+
+
+def docker_subcommand(argv: list[str]) -> tuple[str, list[str]]:
+    """(`run`/`build`/..., the words after it) of a `docker` command (`docker container run` too)."""
+    words = argv[1:]
+    if words[:1] == ["container"] or words[:1] == ["image"] or words[:1] == ["buildx"]:
+        words = words[1:]
+    return (words[0], words[1:]) if words else ("", [])
+
+
+def option_values(words: list[str], long: str, short: str | None) -> list[str]:
+    values = []
+    for index, word in enumerate(words):
+        if word.startswith(long + "="):
+            values.append(word.split("=", 1)[1])
+        elif (word == long or (short and word == short)) and index + 1 < len(words):
+            values.append(words[index + 1])
+    return values
+
+
+def docker_commands(shell_commands) -> Iterator[tuple[SourcedCommand, str, list[str]]]:
+    """(command, subcommand, words after it) of the repository's own docker commands (not a Dockerfile's RUNs)."""
+    for sourced in shell_commands:
+        if sourced.origin == "dockerfile":
+            continue
+        argv = strip_wrappers(sourced.command.argv)
+        if argv and posixpath.basename(argv[0]) in DOCKER_PROGRAMS:
+            sub, words = docker_subcommand(argv)
+            yield sourced, sub, words
+
+
+def build_positionals(words: list[str]) -> list[str]:
+    positionals, index = [], 0
+    while index < len(words):
+        word = words[index]
+        if word.startswith("-") and word != "-":
+            index += 1 if "=" in word or word in BUILD_FLAGS else 2
+            continue
+        positionals.append(word)
+        index += 1
+    return positionals
+
+
+def built_dockerfile(sourced: SourcedCommand, words: list[str], dockerfiles) -> str | None:
+    """The Dockerfile of the repository a `docker build` builds (`-f`, else `<context>/Dockerfile`), read from the
+    root or from the folder of the file that runs it."""
+    found = docker_build(sourced, words, dockerfiles)
+    return found[0] if found is not None else None
+
+
+def docker_build(sourced: SourcedCommand, words: list[str], dockerfiles) -> tuple[str, str | None] | None:
+    """(the Dockerfile of the repository a `docker build` builds, the root-relative context folder it names, or
+    None when the context is not a path: `-`, a URL, a variable), read from the root or from the folder of the file
+    that runs it (a Makefile's recipes run in its folder); None when the build names no Dockerfile of the
+    repository."""
+    files = option_values(words, "--file", "-f")
+    positionals = build_positionals(words)
+    context = positionals[-1] if positionals else "."
+    name = files[0] if files else posixpath.join(context, "Dockerfile")
+    folder = posixpath.dirname(sourced.path) if sourced.origin != "ci" else ""
+    for base in dict.fromkeys(("", folder)):
+        path = posixpath.normpath(posixpath.join(base, name))
+        if path in dockerfiles:
+            if context == "-" or "://" in context or "$" in context or context.startswith("git@"):
+                return path, None
+            where = posixpath.normpath(posixpath.join(base, context))
+            return path, (None if where.startswith("..") else "" if where == "." else where)
+    return None
+
+
+@fact
+def commanded_contexts(project, shell_commands, dockerfiles, compose_builds) -> dict[str, str]:
+    """Dockerfile -> the context folder that the repository's own build of it names: the last argument of a
+    `docker build` in a script, a Makefile recipe or a CI step (`docker build -f Dockerfile.training
+    ./yelp/yelp_sentiment`), or a compose service's `build.context`; the first such build that names a folder of the
+    repository wins."""
+    found: dict[str, str] = {}
+    for sourced, sub, words in docker_commands(shell_commands):
+        built = docker_build(sourced, words, dockerfiles) if sub == "build" else None
+        if built is not None and built[1] is not None and (built[1] == "" or built[1] in project.folders):
+            found.setdefault(built[0], built[1])
+    for service in compose_builds:
+        if service.dockerfile in dockerfiles and (service.context == "" or service.context in project.folders):
+            found.setdefault(service.dockerfile, service.context)
+    return found
 
 
 # -- docker compose -----------------------------------------------------------------------------------------------
@@ -797,6 +902,7 @@ class ComposeBuild:
     image: str | None  # the service's `image:` (the tag the build is given)
     binds: tuple[tuple[str, int], ...]  # (host folder as written, line) of each bind volume
     args: tuple[str, ...] = ()  # the names `build.args` sets
+    context: str = ""  # the build context, root-relative ("" for the root; `..` when it leaves the repository)
 
 
 def is_compose_file(rel: str) -> bool:
@@ -853,7 +959,16 @@ def _compose_build(rel: str, service: Any, node: Any) -> ComposeBuild | None:
             if values.get("type") == "bind" and isinstance(values.get("source"), str):
                 binds.append((values["source"], line))
     image = service.get("image")
-    return ComposeBuild(rel, build_line, path, image if isinstance(image, str) else None, tuple(binds), tuple(args))
+    where = posixpath.normpath(posixpath.join(folder, context))
+    return ComposeBuild(
+        rel,
+        build_line,
+        path,
+        image if isinstance(image, str) else None,
+        tuple(binds),
+        tuple(args),
+        "" if where == "." else where,
+    )
 
 
 @fact

@@ -895,22 +895,23 @@ class UserSpecificPath(Rule):
     specs mount a volume: a Kubernetes `mountPath: /mnt/azure`, a Kubeflow Pipelines `add_pvolumes({"/mnt": ...})`,
     a `docker run -v SRC:/mnt/x` or `--mount target=`, a compose volume, a Dockerfile `VOLUME`: inside the container
     every run has it). The `help=` text of a command-line option is documentation (an example value for the user),
-    not a path the program opens: not reported (its `default=` is). A `~/` path in code that the code expands (`os.path.expanduser`,
-    `Path(...).expanduser()`, an argparse `type` that does, a command a shell runs), directly or through the
-    variable, attribute, dict key, parameter or option (`--offload-dir` then `expanduser(args.offload_dir)`) that
-    holds it, is the same place under each user's home: a per-user default, not the author's folder, and is not
-    reported (the catalogue lists `~/` without this distinction); one Python never expands (`open("~/log.txt")`
-    looks in a folder named `~`) is. A command-line default (`add_argument(..., default="/home/me/data")`) that
-    every command in the repository running the script overrides (`python prep.py --root-dir $DATA`) never takes
-    effect there and is not reported; nor is the default of a script that no command runs when every command running
-    a script of its folder passes that option (`preprocess_data.sh` passes `--root-dir` to each), nor a parameter
-    default (`def __init__(self, data_path="/mnt/me/data")`) that every call in the project passes. The `__main__`
-    block of a library module is its author's scratch run, not the users': a module that library code imports (a
-    self-test, as for RNG001) or that users run through console scripts (`[project.scripts]`), and a top-level
-    function that nothing calls (no reference in code, another module, a notebook or a packaging file: a
-    developer's scratch run, its call left in a comment) are not reported either. Paths below a comment that marks
-    them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths may need adaptations)`) are
-    reported at info. A file's paths are reported once, at the first, with the others as related locations.
+    not a path the program opens: not reported (its `default=` is). A `~/` path in code that the code expands
+    (`os.path.expanduser`, `Path(...).expanduser()`, an argparse `type` that does, a command a shell runs), directly
+    or through the variable, attribute, dict key, parameter or option (`--offload-dir` then
+    `expanduser(args.offload_dir)`) that holds it, is the same place under each user's home: a per-user default, not
+    the author's folder, and is not reported (the catalogue lists `~/` without this distinction); one Python never
+    expands (`open("~/log.txt")` looks in a folder named `~`) is. A command-line default (`add_argument(...,
+    default="/home/me/data")`) that every command in the repository running the script overrides (`python prep.py
+    --root-dir $DATA`) never takes effect there and is not reported; nor is the default of a script that no command
+    runs when every command running a script of its folder passes that option (`preprocess_data.sh` passes
+    `--root-dir` to each), nor a parameter default (`def __init__(self, data_path="/mnt/me/data")`) that every call
+    in the project passes. The `__main__` block of a library module is its author's scratch run, not the users': a
+    module that library code imports (a self-test, as for RNG001) or that users run through console scripts
+    (`[project.scripts]`), and a top-level function that nothing calls (no reference in code, another module, a
+    notebook or a packaging file: a developer's scratch run, its call left in a comment) are not reported either.
+    Paths below a comment that marks them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths
+    may need adaptations)`) are reported at info. A file's paths are reported once, at the first, with the others as
+    related locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a

@@ -22,7 +22,10 @@ from reprocheck.facts.dockerfile import (
     Dockerfile,
     ImageRef,
     Stage,
+    built_dockerfile,
+    docker_commands,
     is_host_folder,
+    option_values,
     parse_image,
     unresolved_names,
     volume_source,
@@ -31,7 +34,6 @@ from reprocheck.facts.shell import (
     SHELLS,
     Command,
     Install,
-    SourcedCommand,
     expand_word,
     iter_installs,
     strip_wrappers,
@@ -1038,24 +1040,6 @@ class RunsAsRoot(Rule):
 ROOT_USERS = frozenset({"root", "0", "0:0", "root:root"})
 
 
-def docker_subcommand(argv: list[str]) -> tuple[str, list[str]]:
-    """(`run`/`build`/..., the words after it) of a `docker` command (`docker container run` too)."""
-    words = argv[1:]
-    if words[:1] == ["container"] or words[:1] == ["image"] or words[:1] == ["buildx"]:
-        words = words[1:]
-    return (words[0], words[1:]) if words else ("", [])
-
-
-def option_values(words: list[str], long: str, short: str | None) -> list[str]:
-    values = []
-    for index, word in enumerate(words):
-        if word.startswith(long + "="):
-            values.append(word.split("=", 1)[1])
-        elif (word == long or (short and word == short)) and index + 1 < len(words):
-            values.append(words[index + 1])
-    return values
-
-
 # `docker run` flags that take no value (the others take one: `-v x`, `--name x`); a short cluster such as `-it`
 # takes a value only when its last letter does (`-itu 1000`).
 RUN_FLAGS = frozenset(
@@ -1113,14 +1097,8 @@ def unprivileged_runs(shell_commands, dockerfiles, compose_builds) -> set[str]:
     return {path for image in runs for path in images.get(image_key(image), ())}
 
 
-DOCKER_PROGRAMS = frozenset({"docker", "nvidia-docker", "podman"})
 # A word that is only a variable (`$(OPTIONS)`, `${GPU_FLAGS}`, `$ARGS`): before another option it stands for options.
 VARIABLE_WORD = re.compile(r"^(?:\$\([^()]*\)|\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$")
-# `docker build` flags that take no value (the others take one: `-t x`, `-f x`, `--build-arg x`).
-BUILD_FLAGS = frozenset(
-    {"--no-cache", "--pull", "--quiet", "-q", "--rm", "--force-rm", "--load", "--push", "--compress", "--squash",
-     "--help"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1132,50 +1110,12 @@ class HostMount:
     source: str  # the host folder as written (`$(pwd)`, `./data`)
 
 
-def docker_commands(shell_commands) -> Iterator[tuple[SourcedCommand, str, list[str]]]:
-    """(command, subcommand, words after it) of the repository's own docker commands (not a Dockerfile's RUNs)."""
-    for sourced in shell_commands:
-        if sourced.origin == "dockerfile":
-            continue
-        argv = strip_wrappers(sourced.command.argv)
-        if argv and posixpath.basename(argv[0]) in DOCKER_PROGRAMS:
-            sub, words = docker_subcommand(argv)
-            yield sourced, sub, words
-
-
 def image_key(image: str) -> str:
     """An image name as a run names it and a build tags it: `demo`, `demo:latest` and `docker.io/demo` agree."""
     image = image.strip("'\"")
     for prefix in ("docker.io/library/", "docker.io/"):
         image = image.removeprefix(prefix)
     return image.removesuffix(":latest")
-
-
-def build_positionals(words: list[str]) -> list[str]:
-    positionals, index = [], 0
-    while index < len(words):
-        word = words[index]
-        if word.startswith("-") and word != "-":
-            index += 1 if "=" in word or word in BUILD_FLAGS else 2
-            continue
-        positionals.append(word)
-        index += 1
-    return positionals
-
-
-def built_dockerfile(sourced: SourcedCommand, words: list[str], dockerfiles) -> str | None:
-    """The Dockerfile of the repository a `docker build` builds (`-f`, else `<context>/Dockerfile`), read from the
-    root or from the folder of the file that runs it."""
-    files = option_values(words, "--file", "-f")
-    positionals = build_positionals(words)
-    context = positionals[-1] if positionals else "."
-    name = files[0] if files else posixpath.join(context, "Dockerfile")
-    folder = posixpath.dirname(sourced.path) if sourced.origin != "ci" else ""
-    for base in dict.fromkeys(("", folder)):
-        path = posixpath.normpath(posixpath.join(base, name))
-        if path in dockerfiles:
-            return path
-    return None
 
 
 def built_images(shell_commands, dockerfiles, compose_builds) -> dict[str, set[str]]:
@@ -1252,10 +1192,12 @@ class MissingDockerignore(Rule):
     The context is the dev container's `build.context` when `.devcontainer/devcontainer.json` builds the
     Dockerfile, else the Dockerfile's folder or the nearest parent where its `COPY` sources exist. Dockerfiles
     that share a context are reported once, at the first of them. A context that sends only `.git` is not
-    reported: the repository's history holds no data or secrets (beside them, `.git` is listed too). A context
-    whose only such content is a few small notebooks (under 1 MiB in all, no data folder or `.env`) is reported at
-    info: a committed exploration notebook copied into the image is worth a line in a `.dockerignore`, but it
-    neither bloats the image nor leaks anything.
+    reported: the repository's history holds no data or secrets (beside them, `.git` is listed too). Notebooks
+    count only when they weigh 1 MiB or more in all: a few small ones (a tutorial's 50-150 KiB of code and text)
+    neither bloat the image nor leak anything, while large ones carry embedded outputs. The context is the one
+    the repository's own build names when a script, Makefile recipe or CI step runs `docker build` of the
+    Dockerfile (`docker build -f Dockerfile.training ./yelp/yelp_sentiment`: that folder), or a compose service's
+    `build.context`.
 
     ## Why it matters
     `COPY . .` bakes datasets, checkpoints, secrets and notebook outputs into the image, git-ignored or not:
@@ -1287,6 +1229,8 @@ class MissingDockerignore(Rule):
                 by_folder.setdefault(context.folder, []).append(context)
         for folder, contexts in by_folder.items():
             sent = sent_contents(project, contexts)
+            if "*.ipynb" in sent and notebooks_size(project, contexts) < SMALL_NOTEBOOKS_BYTES:
+                del sent["*.ipynb"]  # a few small notebooks neither bloat the image nor leak anything
             if not sent.keys() - {".git"}:
                 continue
             first, *others = contexts
@@ -1299,21 +1243,17 @@ class MissingDockerignore(Rule):
                 1,
                 related=[Location(c.dockerfile, 1) for c in others],
             )
-            small = small_notebooks_only(project, contexts, sent)
-            if small is not None:
-                finding.severity = Severity.INFO
-                finding.message += f" (info: only small notebooks, {human_size(small)} in all)"
             yield finding
 
 
+# Notebooks a context sends are reported from this size in all: below it they are source-sized (code, text and a
+# few small plots: a tutorial's handful of notebooks weighs 50-150 KiB), add nothing measurable to an image and
+# hold no data; above it they carry embedded outputs (images, printed frames) worth keeping out.
 SMALL_NOTEBOOKS_BYTES = 1024 * 1024
 
 
-def small_notebooks_only(project, contexts: list[BuildContext], sent: dict[str, str]) -> int | None:
-    """The size of the notebooks a context sends when they are all it sends (beside `.git`) and under 1 MiB in
-    all; None otherwise."""
-    if sent.keys() - {".git", "*.ipynb"}:
-        return None
+def notebooks_size(project, contexts: list[BuildContext]) -> float:
+    """The size of the notebooks the builds of one context send, in bytes (infinite when one cannot be read)."""
     prefix = contexts[0].prefix
     total = 0
     for rel in project.select(filekinds.is_notebook):
@@ -1321,17 +1261,8 @@ def small_notebooks_only(project, contexts: list[BuildContext], sent: dict[str, 
             try:
                 total += os.path.getsize(project.root / rel)
             except OSError:
-                return None
-    return total if total < SMALL_NOTEBOOKS_BYTES else None
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB"):
-        if value < 1024 or unit == "MiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
+                return float("inf")
+    return total
 
 
 def sent_contents(project, contexts: list[BuildContext]) -> dict[str, str]:
