@@ -1142,3 +1142,65 @@ def test_dkr_a_dockerfile_only_a_dev_container_builds_reports_at_info(make_repo)
         found = findings(make_repo({**dev, name: text}), select="DKR003")
         built = ".devcontainer/Dockerfile" if ".devcontainer" in text else "setup/docker/Dockerfile"
         assert [f["severity"] for f in found if f["path"] == built] == ["warning"], name
+
+
+# -- dead stages --------------------------------------------------------------------------------------------------
+def test_a_dead_stage_is_not_judged(make_repo):
+    files = {
+        # a leftover FROM that the next FROM replaces: nothing copies from stage 0
+        "xgb/Dockerfile": (
+            "FROM ubuntu:18.04\nRUN apt-get update && apt-get install -y curl && pip install numpy\n"
+            "FROM python:2.7\nRUN pip install xgboost\n"
+        ),
+        # a named stage nothing uses, and a stage only that dead stage copies from
+        "svc/Dockerfile": (
+            "FROM golang:1.22 AS tools\nRUN go install example.com/tool@latest\n"
+            "FROM node:20 AS old\nCOPY --from=tools /go/bin/tool /usr/bin/\nRUN pip install flask\n"
+            f"FROM {PINNED_BASE}\nRUN pip install requests\n"
+        ),
+    }
+    found = {(p, line) for p, line, _ in dkr(make_repo, files, "DKR001,DKR002,DKR003,DKR004,DKR007")}
+    assert found == {("xgb/Dockerfile", 3), ("xgb/Dockerfile", 4), ("svc/Dockerfile", 7)}
+
+
+def test_stages_a_build_uses_or_targets_stay_judged(make_repo):
+    files = {
+        # a builder stage used by COPY --from, and one by RUN --mount=from=
+        "app/Dockerfile": (
+            "FROM python:3.11 AS builder\nRUN pip wheel -w /w numpy\n"
+            "FROM rust:1.78 AS rs\n"
+            f"FROM {PINNED_BASE}\nCOPY --from=builder /w /w\n"
+            "RUN --mount=type=bind,from=rs,source=/usr/local/cargo,target=/c ls /c\n"
+        ),
+        # a dev stage the Makefile builds with --target, and a test stage compose targets
+        "svc/Dockerfile": f"FROM python:3.11 AS dev\nFROM python:3.12 AS test\nFROM {PINNED_BASE}\n",
+        "svc/Makefile": "dev:\n\tdocker build --target dev -t svc:dev .\n",
+        "docker-compose.yml": "services:\n  t:\n    build:\n      context: svc\n      target: test\n",
+        # a target left to a variable may name any stage
+        "ml/Dockerfile": f"FROM python:3.11 AS gpu\nFROM {PINNED_BASE}\n",
+        "ml/build.sh": "docker build --target \"$STAGE\" -t ml .\n",
+        # a FROM left to a variable may name any stage
+        "dyn/Dockerfile": f"ARG BASE\nFROM python:3.10 AS cpu\nFROM $BASE\n",
+    }
+    found = {(p, line) for p, line, _ in dkr(make_repo, files, "DKR003")}
+    assert found == {
+        ("app/Dockerfile", 1),
+        ("app/Dockerfile", 3),
+        ("svc/Dockerfile", 1),
+        ("svc/Dockerfile", 2),
+        ("ml/Dockerfile", 1),
+        ("dyn/Dockerfile", 2),
+    }
+
+
+def test_unused_stages_of_a_parsed_dockerfile():
+    from reprocheck.facts.dockerfile import parse_dockerfile
+
+    text = (
+        "FROM a:1 AS base\nFROM base AS build\nFROM b:1 AS lint\nFROM c:1 AS unused\n"
+        "FROM d:1\nCOPY --from=build /x /x\nCOPY --from=2 /y /y\n"
+    )
+    parsed = parse_dockerfile("Dockerfile", text)
+    assert parsed.unused_stages() == frozenset({3})
+    assert parsed.unused_stages(frozenset({"unused"})) == frozenset()
+    assert parsed.unused_stages(None) == frozenset()

@@ -179,6 +179,7 @@ class Stage:
     instructions: list[Instruction] = field(default_factory=list)
     parent: int | None = None  # index of the stage named in FROM, when it is a stage alias
     shell: list[str] | None = None  # the last SHELL instruction's command, when there is one
+    uses: set[int] = field(default_factory=set)  # stages it copies or mounts from (`COPY --from=builder`)
 
 
 class DockerfileError(ValueError):
@@ -204,6 +205,25 @@ class Dockerfile:
     def stage_named(self, name: str) -> Stage | None:
         lowered = name.lower()
         return next((s for s in self.stages if s.alias is not None and s.alias.lower() == lowered), None)
+
+    def unused_stages(self, targets: frozenset[str] | None = frozenset()) -> frozenset[int]:
+        """The stages no build produces: not the final stage, not a stage a build targets (`targets`: stage names
+        `--target` / `target:` give; None when a target is left to a variable, so any named stage may be one), and
+        not used by either, directly or through other stages (`FROM <stage>`, `COPY --from`, `RUN --mount=from=`).
+        Nothing when a `FROM` or a `--from` is left to a variable: it may name any stage."""
+        if any(stage.base.unresolved or any(ref.unresolved for ref in stage.external_refs) for stage in self.stages):
+            return frozenset()
+        roots = [len(self.stages) - 1] if self.stages else []
+        roots += [s.index for s in self.stages if s.alias and (targets is None or s.alias.lower() in targets)]
+        live: set[int] = set()
+        while roots:
+            index = roots.pop()
+            if index in live or not 0 <= index < len(self.stages):
+                continue
+            live.add(index)
+            stage = self.stages[index]
+            roots += [*stage.uses, *([stage.parent] if stage.parent is not None else [])]
+        return frozenset(s.index for s in self.stages if s.index not in live)
 
 
 # -- image references ---------------------------------------------------------------------------------------------
@@ -512,7 +532,9 @@ def _csv(value: str) -> dict[str, str]:
 
 def _reference(dockerfile: Dockerfile, stage: Stage, source: str, line: int, scope: dict[str, str], via: str) -> None:
     resolved = expand_word(source, scope)[0]
-    if resolved.isdigit() or dockerfile.stage_named(resolved) is not None:
+    named = dockerfile.stage_named(resolved)
+    if resolved.isdigit() or named is not None:
+        stage.uses.add(int(resolved) if named is None else named.index)
         return
     ref = parse_image(resolved, source, line, unresolved_names(resolved))
     ref.via = via
@@ -891,6 +913,35 @@ def commanded_contexts(project, shell_commands, dockerfiles, compose_builds) -> 
     return found
 
 
+@fact
+def build_targets(shell_commands, dockerfiles, compose_builds, devcontainers, ci_configs) -> frozenset[str] | None:
+    """The stage names the repository's builds target (lower case): `docker build --target NAME` in its scripts,
+    Makefile and CI, a compose service's `build.target`, a dev container's `build.target`, a build action's `target:`
+    input; None when one is left to a variable (it may name any stage)."""
+    found: set[str] = set()
+    for _sourced, sub, words in docker_commands(shell_commands):
+        if sub in ("build", "bake"):
+            found.update(option_values(words, "--target", None))
+    found.update(service.target for service in compose_builds if service.target)
+    found.update(container.target for container in devcontainers if container.target)
+    for config in ci_configs:
+        for use in config.uses:
+            target = use.inputs.get("target")
+            if target is not None and use.action.lower().startswith("docker/"):
+                found.add(str(target))
+    if any("$" in target for target in found):
+        return None
+    return frozenset(target.strip("'\"").lower() for target in found)
+
+
+@fact
+def dead_stages(dockerfiles, build_targets) -> dict[str, frozenset[int]]:
+    """Dockerfile -> the stages no build of it produces (see :meth:`Dockerfile.unused_stages`): a leftover `FROM`
+    that the next `FROM` replaces, a stage nothing copies from."""
+    found = {path: dockerfile.unused_stages(build_targets) for path, dockerfile in dockerfiles.items()}
+    return {path: stages for path, stages in found.items() if stages}
+
+
 # -- docker compose -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ComposeBuild:
@@ -903,6 +954,7 @@ class ComposeBuild:
     binds: tuple[tuple[str, int], ...]  # (host folder as written, line) of each bind volume
     args: tuple[str, ...] = ()  # the names `build.args` sets
     context: str = ""  # the build context, root-relative ("" for the root; `..` when it leaves the repository)
+    target: str | None = None  # the stage `build.target` names
 
 
 def is_compose_file(rel: str) -> bool:
@@ -930,10 +982,12 @@ def _compose_build(rel: str, service: Any, node: Any) -> ComposeBuild | None:
     build = service["build"]
     folder = posixpath.dirname(rel)
     args: list[str] = []
+    target = None
     if isinstance(build, str):
         context, dockerfile = build, "Dockerfile"
     elif isinstance(build, dict):
         context, dockerfile = str(build.get("context") or "."), str(build.get("dockerfile") or "Dockerfile")
+        target = str(build["target"]) if build.get("target") is not None else None
         given = build.get("args")
         if isinstance(given, dict):
             args = [str(name) for name, value in given.items() if value is not None]
@@ -968,6 +1022,7 @@ def _compose_build(rel: str, service: Any, node: Any) -> ComposeBuild | None:
         tuple(binds),
         tuple(args),
         "" if where == "." else where,
+        target,
     )
 
 

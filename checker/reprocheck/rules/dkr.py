@@ -61,13 +61,16 @@ def label(stage: Stage, dockerfile: Dockerfile) -> str:
 
 
 def external_bases(
-    dockerfiles: dict[str, Dockerfile], devcontainers: list[DevContainer] | None = None
+    dockerfiles: dict[str, Dockerfile],
+    devcontainers: list[DevContainer] | None = None,
+    dead: dict[str, frozenset[int]] | None = None,
 ) -> Iterator[tuple[str, Dockerfile, Stage, ImageRef]]:
-    """The images the stages start from (not other stages, not scratch, not left unresolved). A Dockerfile that a
-    dev container builds is read with its `build.args`: `FROM …:1-${VARIANT}` is the image those args make."""
+    """The images the stages start from (not other stages, not scratch, not left unresolved), dead stages left out
+    (`dead`: see `live_stages`). A Dockerfile that a dev container builds is read with its `build.args`:
+    `FROM …:1-${VARIANT}` is the image those args make."""
     args = {c.dockerfile: dict(c.build_args) for c in devcontainers or () if c.build_args}
     for path, dockerfile in dockerfiles.items():
-        for stage in dockerfile.stages:
+        for stage in live_stages(path, dockerfile, dead):
             base = stage.base
             if path in args and not base.is_stage_alias and "$" in base.raw:
                 base = with_build_args(dockerfile, base, args[path])
@@ -86,6 +89,14 @@ def with_build_args(dockerfile: Dockerfile, base: ImageRef, args: dict[str, str]
     ref = parse_image(resolved, base.raw, base.line, unresolved_names(resolved))
     ref.via = base.via
     return ref
+
+
+def live_stages(path: str, dockerfile: Dockerfile, dead: dict[str, frozenset[int]] | None) -> list[Stage]:
+    """The stages of a Dockerfile that some build produces or uses: a dead stage (not the final one, no build
+    targets it, nothing copies from it: a leftover `FROM ubuntu:18.04` right before `FROM python:2.7`) makes no
+    image, so its base image and installs are not judged."""
+    gone = (dead or {}).get(path, frozenset())
+    return [stage for stage in dockerfile.stages if stage.index not in gone]
 
 
 def in_dev_container(finding, dev_container_dockerfiles: dict[str, str]):
@@ -113,6 +124,10 @@ class UntaggedBaseImage(Rule):
     Reports a `FROM` whose image has neither a tag nor a digest once `ARG` defaults are substituted. Stage
     aliases (`FROM builder`) and `FROM scratch` are fine; an `ARG` without a default is DKR008's business.
 
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
+
     ## Why it matters
     `FROM python` means `python:latest` today and another Python, another Debian, another libc tomorrow. The
     same Dockerfile silently builds a different environment every time the upstream tag moves.
@@ -132,8 +147,8 @@ class UntaggedBaseImage(Rule):
     severity = Severity.ERROR
     summary = "FROM without a tag or digest"
 
-    def check(self, dockerfiles, devcontainers):
-        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
+    def check(self, dockerfiles, devcontainers, dead_stages):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers, dead_stages):
             if base.tag is None and base.digest is None:
                 yield self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) has no tag or digest: "
@@ -149,6 +164,10 @@ class LatestTag(Rule):
     Reports the moving `latest` tag in `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>`, and an image
     in `COPY --from`/`--mount=from` without any tag (which is `latest`). A reference that also carries a digest
     is pinned by the digest and is fine.
+
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
 
     ## Why it matters
     `latest` is whatever was pushed last. Two builds a week apart get different interpreters, CUDA versions or
@@ -169,8 +188,8 @@ class LatestTag(Rule):
     severity = Severity.ERROR
     summary = "A :latest image in FROM, COPY --from or RUN --mount=from"
 
-    def check(self, dockerfiles, devcontainers):
-        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
+    def check(self, dockerfiles, devcontainers, dead_stages):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers, dead_stages):
             if base.tag == "latest" and base.digest is None:
                 yield self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) uses the moving :latest tag: "
@@ -179,7 +198,7 @@ class LatestTag(Rule):
                     stage.line,
                 )
         for path, dockerfile in dockerfiles.items():
-            for stage in dockerfile.stages:
+            for stage in live_stages(path, dockerfile, dead_stages):
                 for ref in stage.external_refs:
                     if ref.digest is not None or ref.unresolved or ref.tag not in (None, "latest"):
                         continue
@@ -202,6 +221,10 @@ class BaseImageWithoutDigest(Rule):
     CI workflow, Makefile, shell script or compose file names it) is the editor's development environment, not
     the one experiments run in: reported at info, and not at all for a dev container image
     (`mcr.microsoft.com/devcontainers/…`), whose tags are meant to float with security fixes.
+
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
 
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
@@ -228,8 +251,8 @@ class BaseImageWithoutDigest(Rule):
     severity = Severity.WARNING
     summary = "A base image pinned by tag but not by digest"
 
-    def check(self, dockerfiles, devcontainers, dev_container_dockerfiles):
-        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
+    def check(self, dockerfiles, devcontainers, dev_container_dockerfiles, dead_stages):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers, dead_stages):
             if base.tag not in (None, "latest") and base.digest is None:
                 if path in dev_container_dockerfiles and base.name.startswith(containers.DEVCONTAINER_IMAGES):
                     continue  # a dev container image tag, meant to float with fixes, in contributor tooling
@@ -327,6 +350,10 @@ class UnpinnedPackageInstall(Rule):
     a build-tooling-only `RUN` there is not reported at all. A generated Dockerfile (`# GENERATED …`,
     `DO NOT EDIT` in its header) repeating a finding of a Dockerfile written by hand is not reported again.
 
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
+
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
     other versions than the one the results came from, and the repository keeps no trace of either.
@@ -352,12 +379,13 @@ class UnpinnedPackageInstall(Rule):
     severity = Severity.WARNING
     summary = "An unpinned Python package install in RUN"
 
-    def check(self, dockerfiles, dev_container_dockerfiles):
-        yield from fold_generated(list(self.findings_in(dockerfiles, dev_container_dockerfiles)), dockerfiles)
+    def check(self, dockerfiles, dev_container_dockerfiles, dead_stages):
+        found = self.findings_in(dockerfiles, dev_container_dockerfiles, dead_stages)
+        yield from fold_generated(list(found), dockerfiles)
 
-    def findings_in(self, dockerfiles, dev_container_dockerfiles):
+    def findings_in(self, dockerfiles, dev_container_dockerfiles, dead_stages):
         for path, dockerfile in dockerfiles.items():
-            for stage in dockerfile.stages:
+            for stage in live_stages(path, dockerfile, dead_stages):
                 for run in stage.runs:
                     loose = [(install, spec, line) for install in iter_installs(run.commands())
                              for spec, line in unpinned_python_packages(install)]  # fmt: skip
@@ -441,6 +469,10 @@ class UnpinnedSystemPackages(Rule):
     finding of a Dockerfile written by hand is not reported again (DKR004 and DKR007 alike): the fix belongs in
     the source. Opt-in: select `DKR006`.
 
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
+
     ## Why it matters
     System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
     BLAS/LAPACK and CUDA libraries change numerical results. A digest-pinned base image plus versioned system
@@ -462,10 +494,11 @@ class UnpinnedSystemPackages(Rule):
     summary = "apt/apk/dnf/yum installs without versions"
     default_enabled = False
 
-    def check(self, dockerfiles):
+    def check(self, dockerfiles, dead_stages):
         found = []
         for path, dockerfile in dockerfiles.items():
-            runs = [loose for stage in dockerfile.stages for run in stage.runs if (loose := kept_packages(run))]
+            stages = live_stages(path, dockerfile, dead_stages)
+            runs = [loose for stage in stages for run in stage.runs if (loose := kept_packages(run))]
             if not runs:
                 continue
             loose = [item for run in runs for item in run]
@@ -676,6 +709,10 @@ class UnverifiedRemoteFetch(Rule):
     with them). A generated Dockerfile (`# GENERATED …`, `DO NOT EDIT` in its header) repeating a finding of a
     Dockerfile written by hand is not reported again: the fix belongs in the source.
 
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
+
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
     move: the image built from the same Dockerfile is no longer the same image, and a compromised server
@@ -698,12 +735,12 @@ class UnverifiedRemoteFetch(Rule):
     severity = Severity.WARNING
     summary = "A remote fetch without an integrity check"
 
-    def check(self, dockerfiles):
-        yield from fold_generated(list(self.findings_in(dockerfiles)), dockerfiles)
+    def check(self, dockerfiles, dead_stages):
+        yield from fold_generated(list(self.findings_in(dockerfiles, dead_stages)), dockerfiles)
 
-    def findings_in(self, dockerfiles):
+    def findings_in(self, dockerfiles, dead_stages):
         for path, dockerfile in dockerfiles.items():
-            for stage in dockerfile.stages:
+            for stage in live_stages(path, dockerfile, dead_stages):
                 for add in stage.adds:
                     finding = self.add_finding(path, add)
                     if finding:
