@@ -1178,9 +1178,9 @@ def test_stages_a_build_uses_or_targets_stay_judged(make_repo):
         "docker-compose.yml": "services:\n  t:\n    build:\n      context: svc\n      target: test\n",
         # a target left to a variable may name any stage
         "ml/Dockerfile": f"FROM python:3.11 AS gpu\nFROM {PINNED_BASE}\n",
-        "ml/build.sh": "docker build --target \"$STAGE\" -t ml .\n",
+        "ml/build.sh": 'docker build --target "$STAGE" -t ml .\n',
         # a FROM left to a variable may name any stage
-        "dyn/Dockerfile": f"ARG BASE\nFROM python:3.10 AS cpu\nFROM $BASE\n",
+        "dyn/Dockerfile": "ARG BASE\nFROM python:3.10 AS cpu\nFROM $BASE\n",
     }
     found = {(p, line) for p, line, _ in dkr(make_repo, files, "DKR003")}
     assert found == {
