@@ -289,3 +289,14 @@ BRINGS: dict[str, tuple[str, ...]] = {
                "alabaster"),
     "sphinx-rtd-theme": ("sphinx", "docutils"),
 }  # fmt: skip
+
+# Low-level libraries that `conda env export` lists with the rest of an environment and that nobody declares by
+# hand: three or more of them, versioned, mark an environment file as an export of an installed environment.
+CONDA_EXPORT_LIBRARIES = frozenset(
+    {
+        "openssl", "readline", "sqlite", "tk", "xz", "zlib", "libzlib", "ncurses", "libffi", "bzip2", "libuuid",
+        "ca-certificates", "libgcc-ng", "libgomp", "libstdcxx-ng", "ld_impl_linux-64", "_libgcc_mutex",
+        "_openmp_mutex", "libedit", "libnsl", "libsqlite", "libxcrypt", "tzdata", "intel-openmp", "mkl",
+        "vc", "vs2015_runtime", "libcxx", "libiconv",
+    }
+)  # fmt: skip
