@@ -1032,6 +1032,7 @@ def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(ma
         "    runs-on: ubuntu-latest\n    steps:\n"
         "    - name: Checkout\n      uses: actions/checkout@master\n"
         "    - name: Login\n      uses: atlassian/gajira-login@master\n"
+        "      env:\n        JIRA_API_TOKEN: ${{ secrets.JIRA_API_TOKEN }}\n"
         "    - name: Create\n      id: create\n      uses: atlassian/gajira-create@master\n"
         '    - name: Log created issue\n      run: echo "Issue ${{ steps.create.outputs.issue }} was created"\n'
     )
@@ -1041,9 +1042,18 @@ def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(ma
         "      - uses: actions/checkout@master\n      - uses: org/run-the-suite@v1\n"
         "      - uses: atlassian/gajira-create@v3\n"
     )
-    files = {".github/workflows/manual.yml": jira, ".github/workflows/tests.yml": tests}
+    # the same job without secrets: nothing of it is judged
+    quiet = jira.replace("      env:\n        JIRA_API_TOKEN: ${{ secrets.JIRA_API_TOKEN }}\n", "")
+    files = {
+        ".github/workflows/manual.yml": jira,
+        ".github/workflows/quiet.yml": quiet,
+        ".github/workflows/tests.yml": tests,
+    }
     result = found(make_repo, files, "CI003")
+    # no runner, no GitHub action of the ticket job; its third-party actions run on a runner holding the secrets
     assert [(path, line) for path, line, _ in result] == [
+        (".github/workflows/manual.yml", 13),
+        (".github/workflows/manual.yml", 18),
         (".github/workflows/tests.yml", 4),
         (".github/workflows/tests.yml", 6),
         (".github/workflows/tests.yml", 7),

@@ -892,20 +892,23 @@ def test_dkr010_a_python_package_named_data_is_code_not_data(make_repo):
 BIG_NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}' + " " * (1024 * 1024)
 
 
-def test_dkr010_small_notebooks_are_not_reported(make_repo):
+def test_dkr010_small_notebooks(make_repo):
     code = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n", "app.py": "print(1)\n"}
-    small = {"notebooks/eda.ipynb": "{}" + " " * 2000, "notebooks/plots.ipynb": "{}"}
-    assert findings(make_repo({**code, **small}), select="DKR010") == []
-    # beside .git only (a tutorial folder copied whole), still nothing
-    assert findings(make_repo({**code, **small}, git_init=True), select="DKR010") == []
-    # small notebooks beside data or .env: those are reported, the notebooks are not listed
-    for extra, what in (({"data/x.csv": "a\n"}, "data/ (1 .csv file)"), ({".env": "K=v\n"}, ".env")):
-        (found,) = findings(make_repo({**code, **small, **extra}), select="DKR010")
-        assert found["severity"] == "warning"
-        assert what in found["message"] and "notebook" not in found["message"]
-    # notebooks of 1 MiB and more in all are reported
-    (found,) = findings(make_repo({**code, "eda.ipynb": BIG_NOTEBOOK}), select="DKR010")
-    assert found["severity"] == "warning" and "1 notebook" in found["message"]
+    # beside the Dockerfile, at the top of the context: the walkthrough of the example the folder is
+    top = {"katib-with-python-sdk.ipynb": "{}" + " " * 2000, "tfjob-with-python-sdk.ipynb": "{}"}
+    assert findings(make_repo({**code, **top}), select="DKR010") == []
+    # swept in from a sub-folder of exploration: info
+    small = {"experimental_notebooks/eda.ipynb": "{}" + " " * 2000, "experimental_notebooks/plots.ipynb": "{}"}
+    (found,) = findings(make_repo({**code, **small}), select="DKR010")
+    assert found["severity"] == "info"
+    assert found["message"].endswith("excluding them (info: only small notebooks, 2.0 KiB in all)")
+    # look-alikes at warning: large notebooks, small ones beside data or .env (top-level ones are not listed then)
+    for extra in ({"eda.ipynb": BIG_NOTEBOOK}, {**small, "data/x.csv": "a\n"}, {**small, ".env": "K=v\n"}):
+        (found,) = findings(make_repo({**code, **extra}), select="DKR010")
+        assert found["severity"] == "warning", list(extra)
+        assert "(info:" not in found["message"] and "notebook" in found["message"]
+    (found,) = findings(make_repo({**code, **top, "data/x.csv": "a\n"}), select="DKR010")
+    assert "data/ (1 .csv file)" in found["message"] and "notebook" not in found["message"]
 
 
 def test_dkr010_a_context_that_sends_only_git_is_not_reported(make_repo):

@@ -124,6 +124,9 @@ class CiConfig:
     # jobs that test moving dependencies on purpose (CI003 leaves their runner alone): allowed to fail, or named
     # bleeding-edge/nightly/pre-release/latest
     canary_jobs: set[str] = field(default_factory=set)
+    # jobs whose steps are handed repository secrets (`${{ secrets.X }}` in a step's `with:` or `env:`, or the
+    # job's or workflow's `env:`): every later step of the job runs on a runner that holds them
+    secret_jobs: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -202,6 +205,9 @@ def env_of(node: yaml.Node | None) -> dict[str, str]:
 
 
 # -- GitHub -------------------------------------------------------------------------------------------------------
+SECRET = re.compile(r"\$\{\{[^}]*\bsecrets\.")
+
+
 def _github_steps(
     config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix, shell=None,
     folder: str = "",
@@ -209,6 +215,9 @@ def _github_steps(
     fixed = single_valued(matrix)
     for step in elements(steps):
         step_env = {k: with_matrix(v, fixed) for k, v in {**env, **env_of(child(step, "env"))}.items()}
+        given = [*step_env.values(), *(text(v) or "" for _, _, v in items(child(step, "with")))]
+        if job is not None and any(SECRET.search(value) for value in given):
+            config.secret_jobs.add(job)
         fails = job_fails or truthy(child(step, "continue-on-error"))
         run = child(step, "run")
         if isinstance(run, yaml.ScalarNode):

@@ -1230,8 +1230,11 @@ class MissingDockerignore(Rule):
     Dockerfile, else the Dockerfile's folder or the nearest parent where its `COPY` sources exist. Dockerfiles
     that share a context are reported once, at the first of them. A context that sends only `.git` is not
     reported: the repository's history holds no data or secrets (beside them, `.git` is listed too). Notebooks
-    count only when they weigh 1 MiB or more in all: a few small ones (a tutorial's 50-150 KiB of code and text)
-    neither bloat the image nor leak anything, while large ones carry embedded outputs. The context is the one
+    under 1 MiB in all are source-sized (a tutorial's 50-150 KiB of code and text): beside the Dockerfile, at the
+    top of the context, they are the walkthrough of the example the folder is and are not reported; swept in from
+    a sub-folder (`experimental_notebooks/`) they are reported at info when they are all the context sends (a line
+    in a `.dockerignore`, though they neither bloat the image nor leak anything). Larger ones carry embedded
+    outputs and are reported as data is. The context is the one
     the repository's own build names when a script, Makefile recipe or CI step runs `docker build` of the
     Dockerfile (`docker build -f Dockerfile.training ./yelp/yelp_sentiment`: that folder), or a compose service's
     `build.context`.
@@ -1266,8 +1269,11 @@ class MissingDockerignore(Rule):
                 by_folder.setdefault(context.folder, []).append(context)
         for folder, contexts in by_folder.items():
             sent = sent_contents(project, contexts)
-            if "*.ipynb" in sent and notebooks_size(project, contexts) < SMALL_NOTEBOOKS_BYTES:
-                del sent["*.ipynb"]  # a few small notebooks neither bloat the image nor leak anything
+            notebooks = sent_notebooks(project, contexts) if "*.ipynb" in sent else []
+            size = notebooks_size(project, notebooks, contexts[0].prefix)
+            small = bool(notebooks) and size < SMALL_NOTEBOOKS_BYTES
+            if small and all("/" not in inside for inside in notebooks):
+                del sent["*.ipynb"]  # the walkthrough of the example the folder is, beside its Dockerfile
             if not sent.keys() - {".git"}:
                 continue
             first, *others = contexts
@@ -1280,26 +1286,46 @@ class MissingDockerignore(Rule):
                 1,
                 related=[Location(c.dockerfile, 1) for c in others],
             )
+            if small and "*.ipynb" in sent and not sent.keys() - {".git", "*.ipynb"}:
+                finding.severity = Severity.INFO
+                finding.message += f" (info: only small notebooks, {human_size(size)} in all)"
             yield finding
 
 
-# Notebooks a context sends are reported from this size in all: below it they are source-sized (code, text and a
-# few small plots: a tutorial's handful of notebooks weighs 50-150 KiB), add nothing measurable to an image and
-# hold no data; above it they carry embedded outputs (images, printed frames) worth keeping out.
+# Below this size in all, the notebooks a context sends are source-sized (code, text and a few small plots: a
+# tutorial's handful weighs 50-150 KiB): they add nothing measurable to an image and hold no data. Above it they
+# carry embedded outputs (images, printed frames) worth keeping out.
 SMALL_NOTEBOOKS_BYTES = 1024 * 1024
 
 
-def notebooks_size(project, contexts: list[BuildContext]) -> float:
-    """The size of the notebooks the builds of one context send, in bytes (infinite when one cannot be read)."""
+def sent_notebooks(project, contexts: list[BuildContext]) -> list[str]:
+    """The context-relative paths of the notebooks the builds of one context send."""
     prefix = contexts[0].prefix
+    return [
+        rel[len(prefix) :]
+        for rel in project.select(filekinds.is_notebook)
+        if rel.startswith(prefix) and any(c.sends(rel[len(prefix) :]) for c in contexts)
+    ]
+
+
+def notebooks_size(project, notebooks: list[str], prefix: str = "") -> float:
+    """The size of these notebooks in bytes (infinite when one cannot be read)."""
     total = 0
-    for rel in project.select(filekinds.is_notebook):
-        if rel.startswith(prefix) and any(c.sends(rel[len(prefix) :]) for c in contexts):
-            try:
-                total += os.path.getsize(project.root / rel)
-            except OSError:
-                return float("inf")
+    for inside in notebooks:
+        try:
+            total += os.path.getsize(project.root / (prefix + inside))
+        except OSError:
+            return float("inf")
     return total
+
+
+def human_size(size: float) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024 or unit == "MiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
 
 
 def sent_contents(project, contexts: list[BuildContext]) -> dict[str, str]:
