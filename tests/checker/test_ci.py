@@ -1059,3 +1059,20 @@ def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(ma
         (".github/workflows/tests.yml", 7),
         (".github/workflows/tests.yml", 8),
     ]
+
+
+def test_ci003_third_party_actions_of_housekeeping_jobs_handed_stored_secrets_stay_judged(make_repo):
+    workflow = (
+        "on: push\njobs:\n"
+        # GitHub's own token, scoped to the run: a housekeeping job stays unjudged
+        "  draft:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: release-drafter/release-drafter@v5\n        env:\n"
+        "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"
+        # a stored credential given to the job: its third-party actions run with it, GitHub's own are trusted
+        "  notify:\n    runs-on: ubuntu-latest\n    env:\n      SLACK_WEBHOOK: ${{ secrets.SLACK_WEBHOOK }}\n"
+        "    steps:\n      - uses: actions/checkout@main\n      - uses: slackapi/slack-github-action@v1.24.0\n"
+    )
+    result = found(make_repo, {".github/workflows/chores.yml": workflow}, "CI003")
+    assert [(line, message.split(" ")[0]) for _, line, message in result] == [
+        (15, "slackapi/slack-github-action@v1.24.0")
+    ]

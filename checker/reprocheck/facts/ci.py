@@ -124,8 +124,8 @@ class CiConfig:
     # jobs that test moving dependencies on purpose (CI003 leaves their runner alone): allowed to fail, or named
     # bleeding-edge/nightly/pre-release/latest
     canary_jobs: set[str] = field(default_factory=set)
-    # jobs whose steps are handed repository secrets (`${{ secrets.X }}` in a step's `with:` or `env:`, or the
-    # job's or workflow's `env:`): every later step of the job runs on a runner that holds them
+    # jobs whose steps are handed stored secrets (`${{ secrets.X }}`, not GITHUB_TOKEN, in a step's `with:` or
+    # `env:`, or the job's or workflow's `env:`): every later step of the job runs on a runner that holds them
     secret_jobs: set[str] = field(default_factory=set)
 
 
@@ -205,7 +205,9 @@ def env_of(node: yaml.Node | None) -> dict[str, str]:
 
 
 # -- GitHub -------------------------------------------------------------------------------------------------------
-SECRET = re.compile(r"\$\{\{[^}]*\bsecrets\.")
+# A repository secret in an expression; GitHub's own `secrets.GITHUB_TOKEN` expires with the job, scoped by the
+# workflow's `permissions:`, where a stored credential (a JIRA, cloud or API token) outlives the run.
+SECRET = re.compile(r"\$\{\{[^}]*\bsecrets\.(?!GITHUB_TOKEN\b)", re.IGNORECASE)
 
 
 def _github_steps(

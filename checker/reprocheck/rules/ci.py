@@ -472,9 +472,10 @@ class MutableCiEnvironment(Rule):
     Actions that make nothing a result depends on (`microsoft/setup-msbuild`, which puts the runner's MSBuild on
     PATH, release-tag readers) are not judged (credential actions are: a moved tag would receive the secrets), nor
     the runner of a job that tests moving dependencies on purpose (allowed to fail, or named bleeding-edge, nightly,
-    pre-release or latest). A third-party action in a job whose steps are handed repository secrets
-    (`${{ secrets.X }}` in a step's `with:` or `env:`, or the job's `env:`) is judged whatever the job does: a moved
-    ref would run with them (a JIRA login action, and the ticket action after it, in a housekeeping job).
+    pre-release or latest). A third-party action in a job whose steps are handed stored secrets (`${{ secrets.X }}`
+    in a step's `with:` or `env:`, or the job's `env:`; GitHub's short-lived `GITHUB_TOKEN` aside) is judged
+    whatever the job does: a moved ref would run with them (a JIRA login action, and the ticket action after it, in
+    a housekeeping job).
     Local actions (`./.github/actions/x`)
     are fine, and so are the project's own actions (an owner that `[project.urls]`, the `origin` remote or the
     README's `git clone https://github.com/owner/...` names as the project's home, its `owner/.github` reusable
