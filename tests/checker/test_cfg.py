@@ -1038,3 +1038,58 @@ def test_cfg005_the_main_block_of_a_library_module_is_its_self_test(make_repo):
         }
     )
     assert [f["path"] for f in findings(root, select="CFG005")] == ["scripts/convert.py"]
+
+
+def test_cfg005_container_paths_where_the_repository_mounts_a_volume_are_not_reported(make_repo):
+    root = make_repo(
+        {
+            # kfp: the same file mounts the pipeline's volume at /mnt
+            "codes/volume_parallel.py": (
+                "from kfp import dsl\n\n"
+                "def step(vol_name):\n"
+                "    cop = dsl.ContainerOp(name='gen', image='bash:5.1', command=['sh', '-c'],\n"
+                "                          arguments=['echo 1 | tee /mnt/out1.txt'])\n"
+                "    cop.add_pvolumes({'/mnt': dsl.PipelineVolume(pvc=vol_name)})\n"
+                "    return cop\n"
+            ),
+            # a job spec in a notebook mounts a volume at /mnt/azure
+            "mnist/mnist_azure.ipynb": notebook_of(
+                'model_dir = "/mnt/azure/mnist"\n'
+                'spec = """\n'
+                "volumeMounts:\n"
+                "  - mountPath: /mnt/azure\n"
+                "    name: azure\n"
+                '"""\n'
+            ),
+            # a Kubernetes manifest elsewhere in the repository mounts /mnt/kubeflow-gcfs
+            "k8s/train.yaml": (
+                "spec:\n  containers:\n    - name: t\n      volumeMounts:\n"
+                "        - mountPath: /mnt/kubeflow-gcfs\n          name: gcfs\n"
+            ),
+            "serving/serve.py": "MODEL = '/mnt/kubeflow-gcfs/pytorch/model.dat'\n",
+            # docker run -v in a script mounts /mnt/results
+            "run.sh": "docker run -v $PWD/out:/mnt/results trainer\n",
+            "evaluate.py": "OUT = '/mnt/results/eval.json'\n",
+            # nothing mounts /mnt/alice: a folder of the author's machine
+            "train.py": "DATA = '/mnt/alice/imagenet'\n",
+        }
+    )
+    assert [f["path"] for f in findings(root, select="CFG005")] == ["train.py"]
+
+
+def test_cfg005_help_texts_are_documentation_but_defaults_stay_reported(make_repo):
+    root = make_repo(
+        {
+            "train.py": (
+                "import argparse\n\n"
+                "parser = argparse.ArgumentParser()\n"
+                "parser.add_argument('--modelpath', required=True,\n"
+                "                    help='Path to model, e.g., /mnt/kubeflow-gcfs/pytorch/model')\n"
+                "parser.add_argument('--data', help=f'where the data is, e.g. /home/alice/data')\n"
+                "parser.add_argument('--out', default='/home/alice/runs', help='output folder')\n"
+            ),
+        }
+    )
+    [found] = findings(root, select="CFG005")
+    assert (found["path"], found["line"]) == ("train.py", 7)
+    assert "/home/alice/runs" in found["message"]

@@ -990,3 +990,89 @@ def test_ci003_action_pins_only_in_jobs_whose_output_a_result_can_depend_on(make
     )
     found_lines = [line for _, line, _ in found(make_repo, {".github/workflows/ci.yml": workflow}, "CI003")]
     assert found_lines == [15, 20]  # setup-uv in the test job, build-push-action in the image job
+
+
+def test_ci003_workflows_that_only_issue_and_project_events_trigger_are_not_judged(make_repo):
+    triage = (
+        "name: Check Triage Status of Issue\non:\n  issues:\n    types: [opened, closed, labeled]\n\n"
+        "jobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - name: Update Kanban\n        uses: kubeflow/code-intelligence/Issue_Triage/action@master\n"
+    )
+    board = (
+        "on: [project_card, label, discussion]\njobs:\n  move:\n    runs-on: ubuntu-latest\n"
+        "    container: python:latest\n    steps:\n      - uses: alex-page/github-project-automation-plus@v0.8.3\n"
+        "      - run: pip install -r requirements.txt && python sync_board.py\n"
+    )
+    # a `/test` bot: pull-request comments trigger it and its steps run the tests
+    chatops = (
+        "on: issue_comment\njobs:\n  run-tests:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: org/checkout-pr@v1\n      - run: pip install -r requirements.txt && pytest\n"
+        "  test-reply:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: org/reply@v1\n"
+    )
+    # the look-alike: a test job on push stays judged
+    ci = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+    files = {
+        ".github/workflows/triage_issues.yaml": triage,
+        ".github/workflows/board.yml": board,
+        ".github/workflows/chatops.yml": chatops,
+        ".github/workflows/ci.yml": ci,
+    }
+    result = found(make_repo, files, "CI003")
+    assert [(path, line) for path, line, _ in result] == [
+        (".github/workflows/chatops.yml", 4),
+        (".github/workflows/chatops.yml", 6),
+        (".github/workflows/ci.yml", 4),
+    ]
+
+
+def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(make_repo):
+    jira = (
+        "on:\n  pull_request_target:\n    types: [assigned, opened, reopened]\n  workflow_dispatch:\n"
+        "jobs:\n  test-transition-issue:\n    name: Convert Github Issue to Jira Issue\n"
+        "    runs-on: ubuntu-latest\n    steps:\n"
+        "    - name: Checkout\n      uses: actions/checkout@master\n"
+        "    - name: Login\n      uses: atlassian/gajira-login@master\n"
+        "      env:\n        JIRA_API_TOKEN: ${{ secrets.JIRA_API_TOKEN }}\n"
+        "    - name: Create\n      id: create\n      uses: atlassian/gajira-create@master\n"
+        '    - name: Log created issue\n      run: echo "Issue ${{ steps.create.outputs.issue }} was created"\n'
+    )
+    # named test, files a ticket too, and runs something of its own: a test job
+    tests = (
+        "on: push\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@master\n      - uses: org/run-the-suite@v1\n"
+        "      - uses: atlassian/gajira-create@v3\n"
+    )
+    # the same job without secrets: nothing of it is judged
+    quiet = jira.replace("      env:\n        JIRA_API_TOKEN: ${{ secrets.JIRA_API_TOKEN }}\n", "")
+    files = {
+        ".github/workflows/manual.yml": jira,
+        ".github/workflows/quiet.yml": quiet,
+        ".github/workflows/tests.yml": tests,
+    }
+    result = found(make_repo, files, "CI003")
+    # no runner, no GitHub action of the ticket job; its third-party actions run on a runner holding the secrets
+    assert [(path, line) for path, line, _ in result] == [
+        (".github/workflows/manual.yml", 13),
+        (".github/workflows/manual.yml", 18),
+        (".github/workflows/tests.yml", 4),
+        (".github/workflows/tests.yml", 6),
+        (".github/workflows/tests.yml", 7),
+        (".github/workflows/tests.yml", 8),
+    ]
+
+
+def test_ci003_third_party_actions_of_housekeeping_jobs_handed_stored_secrets_stay_judged(make_repo):
+    workflow = (
+        "on: push\njobs:\n"
+        # GitHub's own token, scoped to the run: a housekeeping job stays unjudged
+        "  draft:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: release-drafter/release-drafter@v5\n        env:\n"
+        "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"
+        # a stored credential given to the job: its third-party actions run with it, GitHub's own are trusted
+        "  notify:\n    runs-on: ubuntu-latest\n    env:\n      SLACK_WEBHOOK: ${{ secrets.SLACK_WEBHOOK }}\n"
+        "    steps:\n      - uses: actions/checkout@main\n      - uses: slackapi/slack-github-action@v1.24.0\n"
+    )
+    result = found(make_repo, {".github/workflows/chores.yml": workflow}, "CI003")
+    assert [(line, message.split(" ")[0]) for _, line, message in result] == [
+        (15, "slackapi/slack-github-action@v1.24.0")
+    ]

@@ -381,6 +381,29 @@ def test_dep006_placeholder_names_and_fix(make_repo):
     assert 'dependencies = ["pillow"]' in (root / "pyproject.toml").read_text()
 
 
+def test_dep006_the_original_sklearn_shim_installs_its_brownout_releases_do_not(make_repo):
+    root = make_repo(
+        {
+            "environment.yml": "name: lab\ndependencies:\n  - python=3.6\n  - pip:\n    - numpy==1.11.2\n"
+            "    - sklearn==0.0\n",
+            "a/requirements.txt": "sklearn<0.0.post1\n",
+            "b/requirements.txt": "sklearn>=0.0\n",
+            "c/requirements.txt": "sklearn==0.0.post1\n",
+        }
+    )
+    found = {f["path"]: f["message"] for f in of(root, "DEP006")}
+    assert found == {
+        "a/requirements.txt": "sklearn in a/requirements.txt is a deprecated placeholder that installs an unpinned "
+        "scikit-learn; declare scikit-learn instead",
+        "b/requirements.txt": "sklearn in b/requirements.txt is a brownout placeholder that refuses to install; "
+        "declare scikit-learn instead",
+        "c/requirements.txt": "sklearn in c/requirements.txt is a brownout placeholder that refuses to install; "
+        "declare scikit-learn instead",
+        "environment.yml": "sklearn in environment.yml is a deprecated placeholder that installs an unpinned "
+        "scikit-learn; declare scikit-learn instead",
+    }
+
+
 def test_dep006_diff_does_not_write(make_repo):
     root = make_repo({"requirements.txt": "yaml==6.0\n"})
     result = run_cli(str(root), "--select", "DEP006", "--diff", "--no-cache")

@@ -294,6 +294,11 @@ def test_look_alikes_of_companions_are_reported(make_repo):
 
 # -- sys.path additions, resolved without running anything ----------------------------------------------------------
 def additions(rel: str, text: str) -> tuple[set[str], bool]:
+    """(folders, unresolved) of the file's sys.path additions."""
+    return all_additions(rel, text)[:2]
+
+
+def all_additions(rel: str, text: str) -> tuple[set[str], bool, bool]:
     from reprocheck.facts.imports import path_additions
     from reprocheck.facts.pycode import PyModule
 
@@ -321,6 +326,38 @@ def test_sys_path_additions_that_are_not_static_are_flagged():
     assert additions("run.py", "import sys\nsys.path.append(sys.argv[1])\n") == (set(), True)
     assert additions("run.py", "import sys\nsys.path.append('../../outside')\n") == (set(), False)
     assert additions("run.py", "import sys\nprint(sys.path)\n") == (set(), False)
+
+
+def test_absolute_sys_path_additions_are_outside_the_repository():
+    assert all_additions("run.py", "import sys\nsys.path.append('/facenet/test')\n") == (set(), False, True)
+    assert all_additions("run.py", "import sys\nsys.path.extend(['src', '/opt/lib'])\n")[2] is True
+    assert all_additions("run.py", "import sys\nsys.path.append('../../outside')\n")[2] is False
+    assert all_additions("run.py", "import os, sys\nsys.path.append(os.path.dirname(__file__))\n")[2] is False
+
+
+def test_a_file_that_puts_a_folder_outside_the_repository_on_sys_path_imports_what_nobody_can_read(make_repo):
+    cell = (
+        "def model_prediction(model_path: str):\n"
+        "    import sys\n"
+        "    import numpy as np\n"
+        "    import cv2\n"
+        "    sys.path.append('/persist-log')\n"
+        "    sys.path.append('/facenet/test')\n"
+        "    from img_process import align_image\n"
+        "    from triplet_training import create_base_network\n"
+    )
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # a pipeline notebook whose components run in an image that holds the training code
+            "pipeline/k8s_training.ipynb": notebook(cell),
+            # a script adding a container folder: its own modules are there, well-known packages stay reported
+            "serve/app.py": "import sys\nsys.path.insert(0, '/opt/app/src')\nimport model_utils\nimport sklearn\n",
+            # a relative addition inside the repository does not hold the module: still reported
+            "tools/run.py": "import sys\nsys.path.append('lib')\nimport rich_helpers\n",
+        }
+    )
+    assert imported(dep004(root)) == ["cv2", "sklearn", "rich_helpers"]
 
 
 def test_declarations_a_setup_py_computes_from_a_table_of_requirements(make_repo):
@@ -542,6 +579,29 @@ def test_a_missing_companion_is_told_with_the_missing_distribution_it_comes_with
     assert imported(found) == ["detectron2", "omegaconf"]
     assert "declaring detectron2 also provides fvcore, imported in d2/model.py" in found[0]["message"]
     assert {"path": "d2/model.py", "line": 2} in [{k: r[k] for k in ("path", "line")} for r in found[0]["related"]]
+
+
+def test_kfp_comes_with_kfp_tekton(make_repo):
+    pipeline = notebook("import kfp\nfrom kfp import dsl", "from kfp_tekton import TektonClient")
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # both missing: one finding, declaring kfp-tekton provides kfp
+            "nmt/tekton-pipeline.ipynb": pipeline,
+            # kfp-tekton declared: kfp comes with it
+            "clf/requirements.txt": "kfp-tekton==1.5.0\n",
+            "clf/tekton-pipeline.ipynb": pipeline,
+            # kfp alone, in a project of its own: reported
+            "other/requirements.txt": "pandas==2.2.2\n",
+            "other/pipeline.py": "import kfp\n",
+        }
+    )
+    found = dep004(root)
+    assert [(f["path"], f["message"].split(" ", 1)[0]) for f in found] == [
+        ("nmt/tekton-pipeline.ipynb", "kfp_tekton"),
+        ("other/pipeline.py", "kfp"),
+    ]
+    assert "declaring kfp-tekton also provides kfp" in found[0]["message"]
 
 
 def test_a_project_that_declares_nothing_shares_the_roots_finding(make_repo):

@@ -826,7 +826,7 @@ def test_dkr010_context_with_git_data_env_notebooks(make_repo):
         "data/raw.csv": "a,b\n",
         "data/more.csv": "a,b\n",
         "data/labels.json": "{}",
-        "notebooks/eda.ipynb": "{}",
+        "notebooks/eda.ipynb": BIG_NOTEBOOK,
         ".env": "TOKEN=x\n",
         ".gitignore": ".env\ndata/\n",
     }
@@ -851,7 +851,7 @@ def test_dkr010_context_is_the_root_when_copy_sources_live_there(make_repo):
         ".python-version": "3.11\n",
         "src/train.py": "print(1)\n",
         "models/.keep": "",
-        "eda.ipynb": "{}",  # only the root context holds it
+        "eda.ipynb": BIG_NOTEBOOK,  # only the root context holds it
     }
     found = dkr(make_repo, files, "DKR010")
     assert [(p, m.split(" sends")[0], m.split("from the context ")[1][:1]) for p, _, m in found] == [
@@ -874,7 +874,7 @@ def test_dkr010_only_what_the_build_sends_counts(make_repo):
         "svc/data/x.csv": "a\n",
         # a bind mount of a folder sends what it holds
         "job/Dockerfile": f"FROM {PINNED_BASE}\nRUN --mount=type=bind,source=work,target=/w ls /w\nUSER app\n",
-        "job/work/notes.ipynb": "{}",
+        "job/work/notes.ipynb": BIG_NOTEBOOK,
     }
     found = dkr(make_repo, files, "DKR010")
     assert [(p, m.split(" from the context")[0]) for p, _, m in found] == [
@@ -904,17 +904,23 @@ def test_dkr010_a_python_package_named_data_is_code_not_data(make_repo):
 BIG_NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}' + " " * (1024 * 1024)
 
 
-def test_dkr010_a_context_that_sends_only_small_notebooks_is_info(make_repo):
+def test_dkr010_small_notebooks(make_repo):
     code = {"Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n", "app.py": "print(1)\n"}
-    small = {"notebooks/eda.ipynb": "{}" + " " * 2000, "notebooks/plots.ipynb": "{}"}
+    # beside the Dockerfile, at the top of the context: the walkthrough of the example the folder is
+    top = {"katib-with-python-sdk.ipynb": "{}" + " " * 2000, "tfjob-with-python-sdk.ipynb": "{}"}
+    assert findings(make_repo({**code, **top}), select="DKR010") == []
+    # swept in from a sub-folder of exploration: info
+    small = {"experimental_notebooks/eda.ipynb": "{}" + " " * 2000, "experimental_notebooks/plots.ipynb": "{}"}
     (found,) = findings(make_repo({**code, **small}), select="DKR010")
     assert found["severity"] == "info"
     assert found["message"].endswith("excluding them (info: only small notebooks, 2.0 KiB in all)")
-    # look-alikes at warning: large notebooks, and small ones beside data or .env
+    # look-alikes at warning: large notebooks, small ones beside data or .env (top-level ones are not listed then)
     for extra in ({"eda.ipynb": BIG_NOTEBOOK}, {**small, "data/x.csv": "a\n"}, {**small, ".env": "K=v\n"}):
         (found,) = findings(make_repo({**code, **extra}), select="DKR010")
         assert found["severity"] == "warning", list(extra)
-        assert "(info:" not in found["message"]
+        assert "(info:" not in found["message"] and "notebook" in found["message"]
+    (found,) = findings(make_repo({**code, **top, "data/x.csv": "a\n"}), select="DKR010")
+    assert "data/ (1 .csv file)" in found["message"] and "notebook" not in found["message"]
 
 
 def test_dkr010_a_context_that_sends_only_git_is_not_reported(make_repo):
@@ -941,7 +947,7 @@ def test_dkr010_dockerfiles_sharing_a_context_are_reported_once(make_repo):
         "docker/Dockerfile": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n",
         "docker/Dockerfile.gpu": f"FROM {PINNED_BASE}\nCOPY . /app\nUSER app\n",
         "docker/bashrc": "x\n",
-        "docker/demo.ipynb": "{}",
+        "docker/demo.ipynb": BIG_NOTEBOOK,
     }
     root = make_repo(files)
     (found,) = findings(root, select="DKR010")
@@ -973,6 +979,35 @@ def test_dkr010_dev_container_build_context(make_repo):
     # the same Dockerfile without the definition builds from its own folder, which holds nothing to keep out
     files[".devcontainer/devcontainer.json"] = '{"build": {"dockerfile": "Dockerfile"}}'
     assert dkr(make_repo, files, "DKR010") == []
+
+
+def test_dkr010_the_context_is_the_one_the_repositorys_build_command_names(make_repo):
+    demo = f"FROM {PINNED_BASE}\nCOPY . /home/jovyan/yelp_sentiment\nUSER app\n"
+    files = {
+        # the Makefile builds Dockerfile.training from ./yelp/yelp_sentiment (no notebooks), not from its folder
+        "demos/yelp/Dockerfile.training": demo,
+        "demos/yelp/Makefile": "build-cpu:\n\tdocker build ${DOCKER_BUILD_OPTS} --build-arg X=1 "
+        "-f Dockerfile.training -t $(IMG):$(TAG) ./yelp/yelp_sentiment\n",
+        "demos/yelp/yelp/yelp_sentiment/problem.py": "x = 1\n",
+        "demos/yelp/notebooks/yelp.ipynb": BIG_NOTEBOOK,
+        # CI builds serve/Dockerfile from serve/app; a compose service builds api/Dockerfile from api/src
+        "serve/Dockerfile": demo,
+        "serve/app/main.py": "x = 1\n",
+        "serve/eda.ipynb": BIG_NOTEBOOK,
+        ".github/workflows/image.yml": "on: push\njobs:\n  image:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - run: docker build -f serve/Dockerfile serve/app\n",
+        "api/Dockerfile": demo,
+        "api/src/main.py": "x = 1\n",
+        "api/eda.ipynb": BIG_NOTEBOOK,
+        "docker-compose.yml": "services:\n  api:\n    build:\n      context: api/src\n"
+        "      dockerfile: ../Dockerfile\n",
+        # the look-alike: a script builds from the Dockerfile's own folder, which holds a large notebook
+        "train/Dockerfile": demo,
+        "train/build.sh": "docker build -t trainer .\n",
+        "train/analysis.ipynb": BIG_NOTEBOOK,
+    }
+    found = dkr(make_repo, files, "DKR010", git_init=False)
+    assert [(p, m.split(" from the context ")[1].split(",")[0]) for p, _, m in found] == [("train/Dockerfile", "train")]
 
 
 def test_dkr010_lookalikes(make_repo):
@@ -1122,3 +1157,65 @@ def test_dkr_a_dockerfile_only_a_dev_container_builds_reports_at_info(make_repo)
         found = findings(make_repo({**dev, name: text}), select="DKR003")
         built = ".devcontainer/Dockerfile" if ".devcontainer" in text else "setup/docker/Dockerfile"
         assert [f["severity"] for f in found if f["path"] == built] == ["warning"], name
+
+
+# -- dead stages --------------------------------------------------------------------------------------------------
+def test_a_dead_stage_is_not_judged(make_repo):
+    files = {
+        # a leftover FROM that the next FROM replaces: nothing copies from stage 0
+        "xgb/Dockerfile": (
+            "FROM ubuntu:18.04\nRUN apt-get update && apt-get install -y curl && pip install numpy\n"
+            "FROM python:2.7\nRUN pip install xgboost\n"
+        ),
+        # a named stage nothing uses, and a stage only that dead stage copies from
+        "svc/Dockerfile": (
+            "FROM golang:1.22 AS tools\nRUN go install example.com/tool@latest\n"
+            "FROM node:20 AS old\nCOPY --from=tools /go/bin/tool /usr/bin/\nRUN pip install flask\n"
+            f"FROM {PINNED_BASE}\nRUN pip install requests\n"
+        ),
+    }
+    found = {(p, line) for p, line, _ in dkr(make_repo, files, "DKR001,DKR002,DKR003,DKR004,DKR007")}
+    assert found == {("xgb/Dockerfile", 3), ("xgb/Dockerfile", 4), ("svc/Dockerfile", 7)}
+
+
+def test_stages_a_build_uses_or_targets_stay_judged(make_repo):
+    files = {
+        # a builder stage used by COPY --from, and one by RUN --mount=from=
+        "app/Dockerfile": (
+            "FROM python:3.11 AS builder\nRUN pip wheel -w /w numpy\n"
+            "FROM rust:1.78 AS rs\n"
+            f"FROM {PINNED_BASE}\nCOPY --from=builder /w /w\n"
+            "RUN --mount=type=bind,from=rs,source=/usr/local/cargo,target=/c ls /c\n"
+        ),
+        # a dev stage the Makefile builds with --target, and a test stage compose targets
+        "svc/Dockerfile": f"FROM python:3.11 AS dev\nFROM python:3.12 AS test\nFROM {PINNED_BASE}\n",
+        "svc/Makefile": "dev:\n\tdocker build --target dev -t svc:dev .\n",
+        "docker-compose.yml": "services:\n  t:\n    build:\n      context: svc\n      target: test\n",
+        # a target left to a variable may name any stage
+        "ml/Dockerfile": f"FROM python:3.11 AS gpu\nFROM {PINNED_BASE}\n",
+        "ml/build.sh": 'docker build --target "$STAGE" -t ml .\n',
+        # a FROM left to a variable may name any stage
+        "dyn/Dockerfile": "ARG BASE\nFROM python:3.10 AS cpu\nFROM $BASE\n",
+    }
+    found = {(p, line) for p, line, _ in dkr(make_repo, files, "DKR003")}
+    assert found == {
+        ("app/Dockerfile", 1),
+        ("app/Dockerfile", 3),
+        ("svc/Dockerfile", 1),
+        ("svc/Dockerfile", 2),
+        ("ml/Dockerfile", 1),
+        ("dyn/Dockerfile", 2),
+    }
+
+
+def test_unused_stages_of_a_parsed_dockerfile():
+    from reprocheck.facts.dockerfile import parse_dockerfile
+
+    text = (
+        "FROM a:1 AS base\nFROM base AS build\nFROM b:1 AS lint\nFROM c:1 AS unused\n"
+        "FROM d:1\nCOPY --from=build /x /x\nCOPY --from=2 /y /y\n"
+    )
+    parsed = parse_dockerfile("Dockerfile", text)
+    assert parsed.unused_stages() == frozenset({3})
+    assert parsed.unused_stages(frozenset({"unused"})) == frozenset()
+    assert parsed.unused_stages(None) == frozenset()

@@ -701,3 +701,75 @@ def test_pinned_direct_requirements_are_no_freeze(make_repo):
     loose = FREEZE.replace("numpy==1.23.2", "numpy>=1.23")
     root = make_repo({"requirements.txt": loose, "train.py": "import torch\n"})
     assert of(root, "LCK004") == []
+
+
+# -- a frozen conda environment is its own lock -------------------------------------------------------------------
+EXPORTED_ENV = """name: dlnd-tf-lab
+dependencies:
+- openssl=1.0.2j
+- pip>=8.1.2
+- psutil=4.4.1
+- python>=3.4.0
+- readline=6.2
+- setuptools=27.2.0
+- sqlite=3.13.0
+- tk=8.5.18
+- wheel=0.29.0
+- xz=5.2.2
+- zlib=1.2.8
+- pip:
+  - cycler==0.10.0
+  - ipython==5.1.0
+  - jupyter==1.0.0
+  - matplotlib==1.5.3
+  - numpy==1.11.2
+  - pillow==3.4.2
+  - pyparsing==2.1.10
+  - python-dateutil==2.5.3
+  - pytz==2016.7
+  - scikit-learn==0.18
+  - scipy==0.18.1
+  - six==1.10.0
+  - tensorflow>=0.12.1
+  - tqdm==4.8.4
+"""
+
+
+def test_lck001_a_frozen_conda_environment_is_its_own_lock(make_repo):
+    root = make_repo(
+        {
+            # a `conda env export` with a frozen pip section: a float or two are DEP001's and DEP007's
+            "intro/environment.yml": EXPORTED_ENV,
+            # the one-line pip alternative beside it names only what the export lists: covered by it
+            "intro/requirements.txt": "tensorflow==1.0.0\n",
+            # a pip-only export: every entry pinned, the pins' own dependencies among them
+            "gan/environment.yml": "channels: [conda-forge]\ndependencies:\n  - python=3.10.13\n  - pip:\n"
+            + "".join(
+                f"    - {name}==1.0.0\n"
+                for name in ("torch", "torchvision", "numpy", "pillow", "filelock", "sympy", "networkx", "jinja2")
+            ),
+        }
+    )
+    assert of(root, "LCK001") == []
+
+
+def test_lck001_hand_written_environments_with_exact_pins_still_need_a_lock(make_repo):
+    hand = "channels: [conda-forge]\ndependencies:\n  - python=3.11.9\n  - numpy=1.26.4\n  - pytorch=2.3.0\n"
+    loose = (
+        EXPORTED_ENV.replace("- tk=8.5.18", "- tk")
+        .replace("  - numpy==1.11.2", "  - numpy")
+        .replace("  - scipy==0.18.1", "  - scipy>=0.18")
+        .replace("  - six==1.10.0", "  - six")
+        .replace("  - pytz==2016.7", "  - pytz")
+    )
+    root = make_repo(
+        {
+            # the direct dependencies pinned, their dependencies not listed: a declaration (nothing exported)
+            "a/environment.yml": hand,
+            # an export edited into ranges: too many floats to be its own lock
+            "b/environment.yml": loose,
+            # a fully pinned hand-written requirements file whose names no lock lists: a declaration
+            "c/requirements.txt": "tensorflow==2.5.3\ntensorflow-datasets==3.1.0\n",
+        }
+    )
+    assert where(of(root, "LCK001")) == [("a/environment.yml", 2), ("b/environment.yml", 2), ("c/requirements.txt", 1)]

@@ -124,6 +124,9 @@ class CiConfig:
     # jobs that test moving dependencies on purpose (CI003 leaves their runner alone): allowed to fail, or named
     # bleeding-edge/nightly/pre-release/latest
     canary_jobs: set[str] = field(default_factory=set)
+    # jobs whose steps are handed stored secrets (`${{ secrets.X }}`, not GITHUB_TOKEN, in a step's `with:` or
+    # `env:`, or the job's or workflow's `env:`): every later step of the job runs on a runner that holds them
+    secret_jobs: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -202,6 +205,11 @@ def env_of(node: yaml.Node | None) -> dict[str, str]:
 
 
 # -- GitHub -------------------------------------------------------------------------------------------------------
+# A repository secret in an expression; GitHub's own `secrets.GITHUB_TOKEN` expires with the job, scoped by the
+# workflow's `permissions:`, where a stored credential (a JIRA, cloud or API token) outlives the run.
+SECRET = re.compile(r"\$\{\{[^}]*\bsecrets\.(?!GITHUB_TOKEN\b)", re.IGNORECASE)
+
+
 def _github_steps(
     config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix, shell=None,
     folder: str = "",
@@ -209,6 +217,9 @@ def _github_steps(
     fixed = single_valued(matrix)
     for step in elements(steps):
         step_env = {k: with_matrix(v, fixed) for k, v in {**env, **env_of(child(step, "env"))}.items()}
+        given = [*step_env.values(), *(text(v) or "" for _, _, v in items(child(step, "with")))]
+        if job is not None and any(SECRET.search(value) for value in given):
+            config.secret_jobs.add(job)
         fails = job_fails or truthy(child(step, "continue-on-error"))
         run = child(step, "run")
         if isinstance(run, yaml.ScalarNode):
@@ -443,23 +454,33 @@ def gitlab_includes(data: YamlFile) -> list[str]:
 
 
 # -- what a job does ---------------------------------------------------------------------------------------------
-def job_activities(config: CiConfig, job: str, tool_files: frozenset[str] = frozenset()) -> frozenset[str]:
+def job_activities(
+    config: CiConfig, job: str, tool_files: frozenset[str] = frozenset(), by_name: bool = True
+) -> frozenset[str]:
     """What the job does among "test", "lint", "docs", "install" (the project's environment), "tools" (an install
     of tools only: linters, twine, PyGithub), "setup" (a toolchain set-up action), "build", "image" (a container
     image built from its Dockerfile), "train", "report" (fetching results and rendering them) and "chores"
     (git/gh: merging, labelling, commenting), from its actions, its commands and its name (see
     `tables/ci_jobs.py`); empty for housekeeping done by actions (labels, greetings, stale marks). `tool_files`
-    are requirements files that list only linters and publishing tools: installing them is no environment."""
+    are requirements files that list only linters and publishing tools: installing them is no environment. A job
+    named for its tests runs them (`by_name`), unless its steps show it only checks documents, or it files tickets,
+    labels or comments with actions made for that and does nothing else."""
     found: set[str] = set()
+    chore_actions, unknown_actions = False, False
     for use in config.uses:
         if use.job == job:
-            found |= action_activities(use.action)
+            done = action_activities(use.action)
+            chore_actions = chore_actions or done == {"chores"}
+            owner = use.action.split("/", 1)[0].lower()
+            unknown_actions = unknown_actions or (not done and owner not in jobs_table.GITHUB_OWNED_ACTIONS)
+            found |= done
             for key in jobs_table.SCRIPT_INPUTS & use.inputs.keys():  # a command wrapped in an action (retries)
                 found |= script_activities(str(use.inputs[key]), {}, tool_files=tool_files)
     for step in config.run_steps:
         if step.job == job and step.is_shell:
             found |= script_activities(step.script, step.env, step.line, tool_files)
-    if jobs_table.TEST_NAME.search(job) and not only_checks(found):
+    chores_only = chore_actions and not unknown_actions and found <= jobs_table.AUXILIARY_ACTIVITIES
+    if by_name and jobs_table.TEST_NAME.search(job) and not only_checks(found) and not chores_only:
         found.add("test")  # a job named for its tests runs them, unless its steps show it only checks documents
     return frozenset(found)
 
@@ -481,6 +502,8 @@ def script_activities(
 
 def action_activities(action: str) -> set[str]:
     name = action.lower()
+    if name in jobs_table.CHORE_ACTIONS or name.startswith(jobs_table.CHORE_ACTION_PREFIXES):
+        return {"chores"}
     if name in jobs_table.IMAGE_ACTIONS:
         return {"image"}
     if name in jobs_table.IMAGE_TOOLING_ACTIONS:

@@ -16,6 +16,7 @@ import posixpath
 import re
 import shlex
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ from reprocheck.facts.shell import (
     page_commands,
     scan_word,
     split_commands,
+    strip_wrappers,
 )
 from reprocheck.facts.yamlfiles import load_yaml
 
@@ -177,6 +179,7 @@ class Stage:
     instructions: list[Instruction] = field(default_factory=list)
     parent: int | None = None  # index of the stage named in FROM, when it is a stage alias
     shell: list[str] | None = None  # the last SHELL instruction's command, when there is one
+    uses: set[int] = field(default_factory=set)  # stages it copies or mounts from (`COPY --from=builder`)
 
 
 class DockerfileError(ValueError):
@@ -202,6 +205,25 @@ class Dockerfile:
     def stage_named(self, name: str) -> Stage | None:
         lowered = name.lower()
         return next((s for s in self.stages if s.alias is not None and s.alias.lower() == lowered), None)
+
+    def unused_stages(self, targets: frozenset[str] | None = frozenset()) -> frozenset[int]:
+        """The stages no build produces: not the final stage, not a stage a build targets (`targets`: stage names
+        `--target` / `target:` give; None when a target is left to a variable, so any named stage may be one), and
+        not used by either, directly or through other stages (`FROM <stage>`, `COPY --from`, `RUN --mount=from=`).
+        Nothing when a `FROM` or a `--from` is left to a variable: it may name any stage."""
+        if any(stage.base.unresolved or any(ref.unresolved for ref in stage.external_refs) for stage in self.stages):
+            return frozenset()
+        roots = [len(self.stages) - 1] if self.stages else []
+        roots += [s.index for s in self.stages if s.alias and (targets is None or s.alias.lower() in targets)]
+        live: set[int] = set()
+        while roots:
+            index = roots.pop()
+            if index in live or not 0 <= index < len(self.stages):
+                continue
+            live.add(index)
+            stage = self.stages[index]
+            roots += [*stage.uses, *([stage.parent] if stage.parent is not None else [])]
+        return frozenset(s.index for s in self.stages if s.index not in live)
 
 
 # -- image references ---------------------------------------------------------------------------------------------
@@ -510,7 +532,9 @@ def _csv(value: str) -> dict[str, str]:
 
 def _reference(dockerfile: Dockerfile, stage: Stage, source: str, line: int, scope: dict[str, str], via: str) -> None:
     resolved = expand_word(source, scope)[0]
-    if resolved.isdigit() or dockerfile.stage_named(resolved) is not None:
+    named = dockerfile.stage_named(resolved)
+    if resolved.isdigit() or named is not None:
+        stage.uses.add(int(resolved) if named is None else named.index)
         return
     ref = parse_image(resolved, source, line, unresolved_names(resolved))
     ref.via = via
@@ -580,13 +604,16 @@ def _binds_context(mount: dict[str, str]) -> bool:
     return mount.get("type", "bind") == "bind" and not mount.get("from")
 
 
-def build_context(path: str, dockerfile: Dockerfile, project) -> str:
+def build_context(path: str, dockerfile: Dockerfile, project, commanded: dict[str, str] | None = None) -> str:
     """The folder docker builds from ("" for the root): the dev container's `build.context` when one builds it,
-    else the Dockerfile's own folder or the nearest parent where all its COPY/ADD sources exist
-    (`docker build -f docker/Dockerfile .` is the common layout)."""
+    else the context the repository's own build command or compose file names (`commanded`), else the
+    Dockerfile's own folder or the nearest parent where all its COPY/ADD sources exist (`docker build -f
+    docker/Dockerfile .` is the common layout)."""
     container = devcontainer_of(project, path)
     if container is not None:
         return container.context
+    if commanded and path in commanded:
+        return commanded[path]
     folder = posixpath.dirname(path)
     sources = [s for s in named_sources(dockerfile) if s != "." and "$" not in s and not s.startswith("..")]
     if not sources:
@@ -617,8 +644,10 @@ def dockerignore_file(project, dockerfile_path: str, context: str) -> str | None
     return None
 
 
-def load_build_context(project, path: str, dockerfile: Dockerfile) -> BuildContext:
-    folder = build_context(path, dockerfile, project)
+def load_build_context(
+    project, path: str, dockerfile: Dockerfile, commanded: dict[str, str] | None = None
+) -> BuildContext:
+    folder = build_context(path, dockerfile, project, commanded)
     sources = context_sources(dockerfile)
     container = devcontainer_of(project, path)
     return BuildContext(
@@ -781,9 +810,136 @@ def dockerfiles(project) -> dict[str, Dockerfile]:
 
 
 @fact
-def build_contexts(project, dockerfiles) -> dict[str, BuildContext]:
+def build_contexts(project, dockerfiles, commanded_contexts) -> dict[str, BuildContext]:
     """The build context of every Dockerfile, by its path (see :class:`BuildContext`)."""
-    return {path: load_build_context(project, path, dockerfile) for path, dockerfile in dockerfiles.items()}
+    return {
+        path: load_build_context(project, path, dockerfile, commanded_contexts)
+        for path, dockerfile in dockerfiles.items()
+    }
+
+
+# -- the repository's own docker commands -------------------------------------------------------------------
+DOCKER_PROGRAMS = frozenset({"docker", "nvidia-docker", "podman"})
+
+# `docker build` flags that take no value (the others take one: `-t x`, `-f x`, `--build-arg x`).
+BUILD_FLAGS = frozenset(
+    {"--no-cache", "--pull", "--quiet", "-q", "--rm", "--force-rm", "--load", "--push", "--compress", "--squash",
+     "--help"}
+)  # fmt: skip
+
+
+def docker_subcommand(argv: list[str]) -> tuple[str, list[str]]:
+    """(`run`/`build`/..., the words after it) of a `docker` command (`docker container run` too)."""
+    words = argv[1:]
+    if words[:1] == ["container"] or words[:1] == ["image"] or words[:1] == ["buildx"]:
+        words = words[1:]
+    return (words[0], words[1:]) if words else ("", [])
+
+
+def option_values(words: list[str], long: str, short: str | None) -> list[str]:
+    values = []
+    for index, word in enumerate(words):
+        if word.startswith(long + "="):
+            values.append(word.split("=", 1)[1])
+        elif (word == long or (short and word == short)) and index + 1 < len(words):
+            values.append(words[index + 1])
+    return values
+
+
+def docker_commands(shell_commands) -> Iterator[tuple[SourcedCommand, str, list[str]]]:
+    """(command, subcommand, words after it) of the repository's own docker commands (not a Dockerfile's RUNs)."""
+    for sourced in shell_commands:
+        if sourced.origin == "dockerfile":
+            continue
+        argv = strip_wrappers(sourced.command.argv)
+        if argv and posixpath.basename(argv[0]) in DOCKER_PROGRAMS:
+            sub, words = docker_subcommand(argv)
+            yield sourced, sub, words
+
+
+def build_positionals(words: list[str]) -> list[str]:
+    positionals, index = [], 0
+    while index < len(words):
+        word = words[index]
+        if word.startswith("-") and word != "-":
+            index += 1 if "=" in word or word in BUILD_FLAGS else 2
+            continue
+        positionals.append(word)
+        index += 1
+    return positionals
+
+
+def built_dockerfile(sourced: SourcedCommand, words: list[str], dockerfiles) -> str | None:
+    """The Dockerfile of the repository a `docker build` builds (`-f`, else `<context>/Dockerfile`), read from the
+    root or from the folder of the file that runs it."""
+    found = docker_build(sourced, words, dockerfiles)
+    return found[0] if found is not None else None
+
+
+def docker_build(sourced: SourcedCommand, words: list[str], dockerfiles) -> tuple[str, str | None] | None:
+    """(the Dockerfile of the repository a `docker build` builds, the root-relative context folder it names, or
+    None when the context is not a path: `-`, a URL, a variable), read from the root or from the folder of the file
+    that runs it (a Makefile's recipes run in its folder); None when the build names no Dockerfile of the
+    repository."""
+    files = option_values(words, "--file", "-f")
+    positionals = build_positionals(words)
+    context = positionals[-1] if positionals else "."
+    name = files[0] if files else posixpath.join(context, "Dockerfile")
+    folder = posixpath.dirname(sourced.path) if sourced.origin != "ci" else ""
+    for base in dict.fromkeys(("", folder)):
+        path = posixpath.normpath(posixpath.join(base, name))
+        if path in dockerfiles:
+            if context == "-" or "://" in context or "$" in context or context.startswith("git@"):
+                return path, None
+            where = posixpath.normpath(posixpath.join(base, context))
+            return path, (None if where.startswith("..") else "" if where == "." else where)
+    return None
+
+
+@fact
+def commanded_contexts(project, shell_commands, dockerfiles, compose_builds) -> dict[str, str]:
+    """Dockerfile -> the context folder that the repository's own build of it names: the last argument of a
+    `docker build` in a script, a Makefile recipe or a CI step (`docker build -f Dockerfile.training
+    ./yelp/yelp_sentiment`), or a compose service's `build.context`; the first such build that names a folder of the
+    repository wins."""
+    found: dict[str, str] = {}
+    for sourced, sub, words in docker_commands(shell_commands):
+        built = docker_build(sourced, words, dockerfiles) if sub == "build" else None
+        if built is not None and built[1] is not None and (built[1] == "" or built[1] in project.folders):
+            found.setdefault(built[0], built[1])
+    for service in compose_builds:
+        if service.dockerfile in dockerfiles and (service.context == "" or service.context in project.folders):
+            found.setdefault(service.dockerfile, service.context)
+    return found
+
+
+@fact
+def build_targets(shell_commands, dockerfiles, compose_builds, devcontainers, ci_configs) -> frozenset[str] | None:
+    """The stage names the repository's builds target (lower case): `docker build --target NAME` in its scripts,
+    Makefile and CI, a compose service's `build.target`, a dev container's `build.target`, a build action's `target:`
+    input; None when one is left to a variable (it may name any stage)."""
+    found: set[str] = set()
+    for _sourced, sub, words in docker_commands(shell_commands):
+        if sub in ("build", "bake"):
+            found.update(option_values(words, "--target", None))
+    found.update(service.target for service in compose_builds if service.target)
+    found.update(container.target for container in devcontainers if container.target)
+    for config in ci_configs:
+        for use in config.uses:
+            target = use.inputs.get("target")
+            if target is not None and use.action.lower().startswith("docker/"):
+                found.add(str(target))
+    if any("$" in target for target in found):
+        return None
+    return frozenset(target.strip("'\"").lower() for target in found)
+
+
+@fact
+def dead_stages(dockerfiles, build_targets) -> dict[str, frozenset[int]]:
+    """Dockerfile -> the stages no build of it produces (see :meth:`Dockerfile.unused_stages`): a leftover `FROM`
+    that the next `FROM` replaces, a stage nothing copies from."""
+    found = {path: dockerfile.unused_stages(build_targets) for path, dockerfile in dockerfiles.items()}
+    return {path: stages for path, stages in found.items() if stages}
 
 
 # -- docker compose -----------------------------------------------------------------------------------------------
@@ -797,6 +953,8 @@ class ComposeBuild:
     image: str | None  # the service's `image:` (the tag the build is given)
     binds: tuple[tuple[str, int], ...]  # (host folder as written, line) of each bind volume
     args: tuple[str, ...] = ()  # the names `build.args` sets
+    context: str = ""  # the build context, root-relative ("" for the root; `..` when it leaves the repository)
+    target: str | None = None  # the stage `build.target` names
 
 
 def is_compose_file(rel: str) -> bool:
@@ -824,10 +982,12 @@ def _compose_build(rel: str, service: Any, node: Any) -> ComposeBuild | None:
     build = service["build"]
     folder = posixpath.dirname(rel)
     args: list[str] = []
+    target = None
     if isinstance(build, str):
         context, dockerfile = build, "Dockerfile"
     elif isinstance(build, dict):
         context, dockerfile = str(build.get("context") or "."), str(build.get("dockerfile") or "Dockerfile")
+        target = str(build["target"]) if build.get("target") is not None else None
         given = build.get("args")
         if isinstance(given, dict):
             args = [str(name) for name, value in given.items() if value is not None]
@@ -853,7 +1013,17 @@ def _compose_build(rel: str, service: Any, node: Any) -> ComposeBuild | None:
             if values.get("type") == "bind" and isinstance(values.get("source"), str):
                 binds.append((values["source"], line))
     image = service.get("image")
-    return ComposeBuild(rel, build_line, path, image if isinstance(image, str) else None, tuple(binds), tuple(args))
+    where = posixpath.normpath(posixpath.join(folder, context))
+    return ComposeBuild(
+        rel,
+        build_line,
+        path,
+        image if isinstance(image, str) else None,
+        tuple(binds),
+        tuple(args),
+        "" if where == "." else where,
+        target,
+    )
 
 
 @fact

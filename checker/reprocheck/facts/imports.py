@@ -18,7 +18,9 @@ folder of that name in the repository, unless the name is a well-known third-par
 name deep in a package is a wrapper for it) or the importing file itself lives in it. A git submodule that is not
 checked out provides its folder's name and, to a file that puts it on `sys.path`, every name that is not a
 well-known third-party package (its modules cannot be read); so does a repository a notebook clones
-(`!git clone URL [folder]`) into a folder the checkout does not hold. Modules generated at build
+(`!git clone URL [folder]`) into a folder the checkout does not hold, and so does an absolute folder outside the
+repository that a file puts on `sys.path` (`sys.path.append("/facenet/src")` in a pipeline step that runs in an
+image holding the project's code). Modules generated at build
 time (`*_pb2`) or written by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
 modules of hosted runtimes (`google.colab`) and, in a Jupyter kernel, the kernel's own (`IPython`) are not
 third-party imports either; nor is anything inside a vendored copy of a third-party package. A compiled extension
@@ -206,12 +208,12 @@ class ThirdPartyImports:
 
     def names_for(self, rel: str, sources: list) -> OwnNames:
         """The project's own import names as seen from file `rel` (see the module docstring)."""
-        added, unresolved = path_additions(rel, [module for module, _ in sources])
+        added, unresolved, outside = path_additions(rel, [module for module, _ in sources])
         written = written_modules(self.notebooks.get(rel))
         clones = self.notebook_clones(rel)
         cloned = frozenset(posixpath.basename(path) for path in clones)
         own = OwnNames(self, rel, frozenset(added), unresolved, written | self.submodule_folders(rel) | cloned)
-        own.opaque = self.adds_missing_submodule(added) or adds_folder_in(added, clones)
+        own.opaque = self.adds_missing_submodule(added) or adds_folder_in(added, clones) or outside
         return own
 
     def notebook_clones(self, rel: str) -> frozenset[str]:
@@ -407,10 +409,11 @@ def written_modules(notebook) -> frozenset[str]:
 
 
 # -- sys.path additions -------------------------------------------------------------------------------------------
-def path_additions(rel: str, modules: list) -> tuple[set[str], bool]:
-    """(root-relative folders the file adds to sys.path, whether it adds one that cannot be resolved statically)."""
+def path_additions(rel: str, modules: list) -> tuple[set[str], bool, bool]:
+    """(root-relative folders the file adds to sys.path, whether it adds one that cannot be resolved statically,
+    whether it adds an absolute path: a folder outside the repository, such as a container's `/facenet/src`)."""
     folders: set[str] = set()
-    unresolved = False
+    unresolved = outside = False
     for module in modules:
         if not module.mentions("sys.path", "addsitedir") or module.tree is None:
             continue
@@ -422,7 +425,13 @@ def path_additions(rel: str, modules: list) -> tuple[set[str], bool]:
                     unresolved = True
                 else:
                     folders.update(resolved)
-    return folders, unresolved
+                    outside = outside or is_absolute(argument, rel, values)
+    return folders, unresolved, outside
+
+
+def is_absolute(node: ast.expr, rel: str, values: dict) -> bool:
+    evaluated = evaluate(node, rel, values, 0)
+    return bool(evaluated) and evaluated[0].startswith("/")
 
 
 def calls_to(module, names: frozenset[str]) -> Iterator[ast.Call]:

@@ -36,7 +36,7 @@ from reprocheck.facts.requirements import (
 )
 from reprocheck.facts.structured import load_json, load_toml
 from reprocheck.facts.yamlfiles import load_yaml
-from reprocheck.tables.dependency_names import BRINGS
+from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, CONDA_EXPORT_LIBRARIES, CONDA_TO_PYPI
 
 TOML_LOCKS = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm"}
 PYLOCK = re.compile(r"^pylock(\.[\w.\-]+)?\.toml$")
@@ -492,7 +492,40 @@ def is_full_freeze(parsed: RequirementsFile) -> bool:
     named = [r for r in parsed.requirements if r.name]
     if not named or parsed.includes or any(not r.is_pinned or r.url or r.editable for r in named):
         return False
-    pins = {r.name for r in named}
+    return pins_dependencies({r.name for r in named})
+
+
+def pins_dependencies(pins: set[str]) -> bool:
+    """Whether `pins` hold the dependencies of what they pin (those `BRINGS` knows): transitive ones included."""
     brought = set().union(*(BRINGS.get(name, ()) for name in pins))
     present = brought & pins
     return len(present) >= FREEZE_MIN_TRANSITIVE and len(present) >= FREEZE_SHARE * len(brought)
+
+
+FROZEN_FLOAT_SHARE = 0.1  # entries of a frozen environment without an exact version, at most
+CONDA_EXPORT_MIN = 3  # exported low-level libraries (`zlib=1.2.8`) that mark a `conda env export`, at least
+CONDA_RANGE = re.compile(r"[<>!|,~*]")
+
+
+def is_frozen_environment(env) -> bool:
+    """A conda environment file that is its own lock: an export of an installed environment (`conda env export
+    --no-builds`, its `pip:` section a `pip freeze`). Its entries carry exact versions (`zlib=1.2.8`,
+    `numpy==1.11.2`), all but a few (at most a tenth, the bootstrap tools not counted: DEP001 and DEP007 report
+    those), and it lists what nobody declares by hand: the transitive dependencies of what it pins, or the
+    low-level libraries conda exports (`openssl`, `readline`, `zlib`, ...)."""
+    conda = [d.spec for d in env.dependencies if d.spec.name not in BOOTSTRAP_TOOLS]
+    pip = [r for r in (env.pip.requirements if env.pip is not None else ()) if r.name]
+    pip = [r for r in pip if r.name not in BOOTSTRAP_TOOLS]
+    exact = {CONDA_TO_PYPI.get(spec.name, spec.name) for spec in conda if exact_conda(spec)}
+    exact |= {r.name for r in pip if r.is_pinned and not r.url and not r.editable}
+    floats = sum(not exact_conda(spec) for spec in conda) + sum(not r.is_pinned or bool(r.url) for r in pip)
+    entries = len(conda) + len(pip)
+    if not entries or floats > FROZEN_FLOAT_SHARE * entries:
+        return False
+    exported = {spec.name for spec in conda if exact_conda(spec)} & CONDA_EXPORT_LIBRARIES
+    return len(exported) >= CONDA_EXPORT_MIN or pins_dependencies(exact)
+
+
+def exact_conda(spec) -> bool:
+    """A conda spec with one version (`=1.2.8`, `==1.2.8`, `1.2.8 py_0`), not a range."""
+    return spec.has_version and CONDA_RANGE.search(spec.version) is None

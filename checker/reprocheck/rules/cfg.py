@@ -26,6 +26,7 @@ from reprocheck.facts.configs import (
     schema_reference,
 )
 from reprocheck.facts.entrypoints import python_target
+from reprocheck.facts.mounts import under_mount
 from reprocheck.findings import Finding, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
@@ -890,22 +891,27 @@ class UserSpecificPath(Rule):
     Finds absolute, user-specific paths in experiment configs and in Python string literals (code and notebook
     cells; not docstrings, comments, tests, shell scripts or docs): `/home/<user>/`, `/Users/<user>/`,
     `C:\\Users\\<user>\\`, `~/` (a home folder; `~/.cache`-style tool folders are fine), `/mnt/<user>` (shared
-    mounts such as `/mnt/data` are fine). A `~/` path in code that the code expands (`os.path.expanduser`,
-    `Path(...).expanduser()`, an argparse `type` that does, a command a shell runs), directly or through the
-    variable, attribute, dict key, parameter or option (`--offload-dir` then `expanduser(args.offload_dir)`) that
-    holds it, is the same place under each user's home: a per-user default, not the author's folder, and is not
-    reported (the catalogue lists `~/` without this distinction); one Python never expands (`open("~/log.txt")`
-    looks in a folder named `~`) is. A command-line default (`add_argument(..., default="/home/me/data")`) that
-    every command in the repository running the script overrides (`python prep.py --root-dir $DATA`) never takes
-    effect there and is not reported; nor is the default of a script that no command runs when every command running
-    a script of its folder passes that option (`preprocess_data.sh` passes `--root-dir` to each), nor a parameter
-    default (`def __init__(self, data_path="/mnt/me/data")`) that every call in the project passes. The `__main__`
-    block of a library module is its author's scratch run, not the users': a module that library code imports (a
-    self-test, as for RNG001) or that users run through console scripts (`[project.scripts]`), and a top-level
-    function that nothing calls (no reference in code, another module, a notebook or a packaging file: a
-    developer's scratch run, its call left in a comment) are not reported either. Paths below a comment that marks
-    them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths may need adaptations)`) are
-    reported at info. A file's paths are reported once, at the first, with the others as related locations.
+    mounts such as `/mnt/data` are fine, and so is any path at or below a place where the repository's own container
+    specs mount a volume: a Kubernetes `mountPath: /mnt/azure`, a Kubeflow Pipelines `add_pvolumes({"/mnt": ...})`,
+    a `docker run -v SRC:/mnt/x` or `--mount target=`, a compose volume, a Dockerfile `VOLUME`: inside the container
+    every run has it). The `help=` text of a command-line option is documentation (an example value for the user),
+    not a path the program opens: not reported (its `default=` is). A `~/` path in code that the code expands
+    (`os.path.expanduser`, `Path(...).expanduser()`, an argparse `type` that does, a command a shell runs), directly
+    or through the variable, attribute, dict key, parameter or option (`--offload-dir` then
+    `expanduser(args.offload_dir)`) that holds it, is the same place under each user's home: a per-user default, not
+    the author's folder, and is not reported (the catalogue lists `~/` without this distinction); one Python never
+    expands (`open("~/log.txt")` looks in a folder named `~`) is. A command-line default (`add_argument(...,
+    default="/home/me/data")`) that every command in the repository running the script overrides (`python prep.py
+    --root-dir $DATA`) never takes effect there and is not reported; nor is the default of a script that no command
+    runs when every command running a script of its folder passes that option (`preprocess_data.sh` passes
+    `--root-dir` to each), nor a parameter default (`def __init__(self, data_path="/mnt/me/data")`) that every call
+    in the project passes. The `__main__` block of a library module is its author's scratch run, not the users': a
+    module that library code imports (a self-test, as for RNG001) or that users run through console scripts
+    (`[project.scripts]`), and a top-level function that nothing calls (no reference in code, another module, a
+    notebook or a packaging file: a developer's scratch run, its call left in a comment) are not reported either.
+    Paths below a comment that marks them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths
+    may need adaptations)`) are reported at info. A file's paths are reported once, at the first, with the others as
+    related locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
@@ -941,7 +947,12 @@ class UserSpecificPath(Rule):
         self.unrun = UnrunCode(python_modules, facts, notebook_modules)
         self.edit_markers: dict[str, tuple[str, set[int]]] = {}  # path -> (the marker comment, lines it covers)
         by_file: dict[str, list[tuple[str, Finding]]] = {}
+        mounts = None
         for found, finding in self.each_path(experiment_configs, python_modules, notebook_modules, shell_commands):
+            if found.startswith("/mnt/"):
+                mounts = facts.get("mnt_mount_points") if mounts is None else mounts
+                if under_mount(found, mounts):
+                    continue  # a place inside the container, where the repository's own spec mounts a volume
             by_file.setdefault(finding.path, []).append((found, finding))
         for path, pairs in by_file.items():
             alone = [f for _, f in pairs if inline_suppressions.covers(path, f.line, self.code, f.cell)]
@@ -1041,6 +1052,7 @@ class UserSpecificPath(Rule):
             for node in ast.walk(tree)
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
         }
+        docstrings |= help_texts(tree)
         expanded = None
         for node in ast.walk(tree):
             if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in docstrings:
@@ -1069,6 +1081,18 @@ class UserSpecificPath(Rule):
                         json_line=module.file_line(node.lineno),
                     ),
                 )
+
+
+def help_texts(tree: ast.AST) -> set[int]:
+    """The string constants of `help=` arguments (`add_argument(..., help="e.g. /home/me/data")`, click and typer
+    options): documentation shown to the user, an example of a value, never a path the program opens."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg == "help":
+                    found.update(id(part) for part in ast.walk(keyword.value) if isinstance(part, ast.Constant))
+    return found
 
 
 # A comment that marks the lines below it as values each user sets: "USER CONFIGURED VARIABLES", "# change

@@ -464,11 +464,18 @@ class MutableCiEnvironment(Rule):
     `sphinx-build`, `make docs`, with what they install for it), only fetch results and render them (CML:
     `dvc pull`, `dvc plots diff`, `cml comment create`), only install tools to merge, label, comment or publish
     what another job built (git, gh, PyGithub, twine) or only build container images (whose content is the
-    Dockerfile's) are not judged; a job named `test` whose steps only check links is no test job.
+    Dockerfile's) are not judged; a job named `test` whose steps only check links, or only file tickets, label or
+    comment with actions made for that (`atlassian/gajira-create`, `actions/labeler`; GitHub's own actions beside
+    them), is no test job. A workflow that only issue, label, project, discussion, milestone and similar events
+    trigger (an issue-triage bot) builds and tests nothing and is not judged; one that issue comments trigger (a
+    `/test` bot on pull requests) is judged by what its jobs' steps do, not by their names.
     Actions that make nothing a result depends on (`microsoft/setup-msbuild`, which puts the runner's MSBuild on
     PATH, release-tag readers) are not judged (credential actions are: a moved tag would receive the secrets), nor
     the runner of a job that tests moving dependencies on purpose (allowed to fail, or named bleeding-edge, nightly,
-    pre-release or latest).
+    pre-release or latest). A third-party action in a job whose steps are handed stored secrets (`${{ secrets.X }}`
+    in a step's `with:` or `env:`, or the job's `env:`; GitHub's short-lived `GITHUB_TOKEN` aside) is judged
+    whatever the job does: a moved ref would run with them (a JIRA login action, and the ticket action after it, in
+    a housekeeping job).
     Local actions (`./.github/actions/x`)
     are fine, and so are the project's own actions (an owner that `[project.urls]`, the `origin` remote or the
     README's `git clone https://github.com/owner/...` names as the project's home, its `owner/.github` reusable
@@ -502,6 +509,8 @@ class MutableCiEnvironment(Rule):
 
     def check(self, ci_configs, repository_owners, tool_requirement_files):
         for config in ci_configs:
+            if housekeeping_only(config):
+                continue  # an issue-triage or labelling bot: it builds and tests nothing
             yield from self.moving_actions(config, repository_owners, tool_requirement_files)
             for image in config.images:
                 if "$" in image.image:
@@ -525,7 +534,8 @@ class MutableCiEnvironment(Rule):
             message = action_problem(use.uses, owners)
             if not message or surfaces_results(use.action) or use.action.lower() in ci_jobs.NO_RESULT_ACTIONS:
                 continue  # pinned; or it reads the reports earlier steps wrote, or makes nothing
-            if shapes_results(config, use.job, tool_files):
+            handed_secrets = use.job in config.secret_jobs and not is_github_owned(use.action)
+            if shapes_results(config, use.job, tool_files) or handed_secrets:
                 messages.setdefault(use.uses, message)
                 found = lines.setdefault(use.uses, [])
                 found += [] if use.line in found else [use.line]
@@ -567,6 +577,18 @@ class MutableCiEnvironment(Rule):
         yield finding
 
 
+def housekeeping_only(config: CiConfig) -> bool:
+    """A GitHub workflow that only issue, label, project, discussion and similar events trigger."""
+    return config.kind == "github" and bool(config.events) and config.events <= ci_jobs.HOUSEKEEPING_EVENTS
+
+
+def judged_by_name(config: CiConfig) -> bool:
+    """Whether a job's name may say what it does: not in a workflow that only issue and pull-request comments
+    (besides housekeeping events) trigger, where a job is what its steps do."""
+    housekeeping = ci_jobs.HOUSEKEEPING_EVENTS | ci_jobs.COMMENT_EVENTS
+    return not (config.kind == "github" and config.events and config.events <= housekeeping)
+
+
 def shapes_results(config: CiConfig, job: str | None, tool_files: frozenset[str]) -> bool:
     """Whether an action's version can change what the job produces: jobs that only lint or report, or do
     housekeeping (labels, stale issues, greetings), produce nothing a result depends on. Jobs building container
@@ -575,7 +597,8 @@ def shapes_results(config: CiConfig, job: str | None, tool_files: frozenset[str]
         return True
     if any(use.job == job and "/.github/workflows/" in use.uses for use in config.uses):
         return True  # a reusable workflow: what it does is not in this file
-    return judges_runner(config, job, tool_files) or "image" in job_activities(config, job, tool_files)
+    activities = job_activities(config, job, tool_files, judged_by_name(config))
+    return judges_runner(config, job, tool_files) or "image" in activities
 
 
 def surfaces_results(action: str) -> bool:
@@ -591,7 +614,7 @@ def judges_runner(config: CiConfig, job: str | None, tool_files: frozenset[str])
     from their Dockerfile, whatever the runner's OS) or do housekeeping are not judged. Runners outside jobs are."""
     if job not in config.jobs:
         return True
-    activities = job_activities(config, job, tool_files)
+    activities = job_activities(config, job, tool_files, judged_by_name(config))
     if only_checks(activities):
         return False  # lint, docs, link checks, reports: what the job installs serves them, not a result
     if activities & ci_jobs.WORKING_ACTIVITIES:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from reprocheck import filekinds
 from reprocheck.facts.conda import pinned_by_label
@@ -397,7 +398,8 @@ class UndeclaredImport(Rule):
     (`CUDAExtension("name", ...)`), or of that name anywhere in the repository unless the name is a well-known
     third-party package; a git submodule that is not checked out provides its folder's name, and, in a file that puts it
     on `sys.path`, every name that is not a well-known third-party package, since its modules cannot be read; so does a
-    repository a notebook clones, `!git clone URL [folder]`, into a folder the checkout does not hold), the modules of
+    repository a notebook clones, `!git clone URL [folder]`, into a folder the checkout does not hold, and an absolute
+    folder outside the repository a file puts on `sys.path`, such as a container's `/facenet/src`), the modules of
     vendored copies of third-party packages and the imports inside them, imports no run reaches (the files of an
     Android or iOS app; a notebook that only renders a site's pages from jinja2 templates), and optional imports: inside
     `try/except ImportError` (or its handler), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an
@@ -1196,7 +1198,8 @@ class PlaceholderDistribution(Rule):
     input and re-lock); conda names are not PyPI names and are skipped too.
 
     ## Why it matters
-    Placeholders install nothing useful or refuse to install (`sklearn` fails since 2023); retired names freeze
+    Placeholders install nothing useful or refuse to install (`sklearn` fails since 2023, except when pinned to
+    its original `0.0`, which installs whatever scikit-learn is newest: the message says which); retired names freeze
     the project on the last release made under that name. The build breaks or silently uses stale code.
 
     ## Example
@@ -1227,8 +1230,24 @@ class PlaceholderDistribution(Rule):
                 if item.origin in NON_PIP_ORIGINS or item.tool == "conda":
                     continue
                 wanted = " or ".join(rename.replacements)
-                message = f"{item.raw_name} in {item.path} is {rename.why}; declare {wanted} instead"
+                message = f"{item.raw_name} in {item.path} is {reason(rename, item)}; declare {wanted} instead"
                 yield self.finding(message, item.path, item.line, item.column, fix=rename_fix(item, rename))
+
+
+def reason(rename, item) -> str:
+    """What is wrong with the name as this declaration asks for it: a placeholder whose early releases still
+    install is deprecated, not broken, under a specifier that admits only those (`sklearn==0.0`)."""
+    if rename.fails_from is None or rename.why_before is None:
+        return rename.why
+    try:
+        specifier = Requirement(item.spec).specifier
+    except InvalidRequirement:
+        return rename.why
+    first = Version(rename.fails_from)
+    failing = (str(first), f"{first.base_version}.post999", f"{first.major + 1}.0")  # it, a later post, a release
+    if not str(specifier) or any(specifier.contains(version, prereleases=True) for version in failing):
+        return rename.why  # unpinned, or a range that lets pip take a release that refuses to install
+    return rename.why_before
 
 
 def rename_fix(item, rename) -> Fix | None:

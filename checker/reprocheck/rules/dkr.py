@@ -23,7 +23,10 @@ from reprocheck.facts.dockerfile import (
     Dockerfile,
     ImageRef,
     Stage,
+    built_dockerfile,
+    docker_commands,
     is_host_folder,
+    option_values,
     parse_image,
     unresolved_names,
     volume_source,
@@ -32,7 +35,6 @@ from reprocheck.facts.shell import (
     SHELLS,
     Command,
     Install,
-    SourcedCommand,
     expand_word,
     iter_installs,
     strip_wrappers,
@@ -61,13 +63,16 @@ def label(stage: Stage, dockerfile: Dockerfile) -> str:
 
 
 def external_bases(
-    dockerfiles: dict[str, Dockerfile], devcontainers: list[DevContainer] | None = None
+    dockerfiles: dict[str, Dockerfile],
+    devcontainers: list[DevContainer] | None = None,
+    dead: dict[str, frozenset[int]] | None = None,
 ) -> Iterator[tuple[str, Dockerfile, Stage, ImageRef]]:
-    """The images the stages start from (not other stages, not scratch, not left unresolved). A Dockerfile that a
-    dev container builds is read with its `build.args`: `FROM …:1-${VARIANT}` is the image those args make."""
+    """The images the stages start from (not other stages, not scratch, not left unresolved), dead stages left out
+    (`dead`: see `live_stages`). A Dockerfile that a dev container builds is read with its `build.args`:
+    `FROM …:1-${VARIANT}` is the image those args make."""
     args = {c.dockerfile: dict(c.build_args) for c in devcontainers or () if c.build_args}
     for path, dockerfile in dockerfiles.items():
-        for stage in dockerfile.stages:
+        for stage in live_stages(path, dockerfile, dead):
             base = stage.base
             if path in args and not base.is_stage_alias and "$" in base.raw:
                 base = with_build_args(dockerfile, base, args[path])
@@ -86,6 +91,14 @@ def with_build_args(dockerfile: Dockerfile, base: ImageRef, args: dict[str, str]
     ref = parse_image(resolved, base.raw, base.line, unresolved_names(resolved))
     ref.via = base.via
     return ref
+
+
+def live_stages(path: str, dockerfile: Dockerfile, dead: dict[str, frozenset[int]] | None) -> list[Stage]:
+    """The stages of a Dockerfile that some build produces or uses: a dead stage (not the final one, no build
+    targets it, nothing copies from it: a leftover `FROM ubuntu:18.04` right before `FROM python:2.7`) makes no
+    image, so its base image and installs are not judged."""
+    gone = (dead or {}).get(path, frozenset())
+    return [stage for stage in dockerfile.stages if stage.index not in gone]
 
 
 def in_dev_container(finding, dev_container_dockerfiles: dict[str, str]):
@@ -113,6 +126,10 @@ class UntaggedBaseImage(Rule):
     Reports a `FROM` whose image has neither a tag nor a digest once `ARG` defaults are substituted. Stage
     aliases (`FROM builder`) and `FROM scratch` are fine; an `ARG` without a default is DKR008's business.
 
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
+
     ## Why it matters
     `FROM python` means `python:latest` today and another Python, another Debian, another libc tomorrow. The
     same Dockerfile silently builds a different environment every time the upstream tag moves.
@@ -132,8 +149,8 @@ class UntaggedBaseImage(Rule):
     severity = Severity.ERROR
     summary = "FROM without a tag or digest"
 
-    def check(self, dockerfiles, devcontainers):
-        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
+    def check(self, dockerfiles, devcontainers, dead_stages):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers, dead_stages):
             if base.tag is None and base.digest is None:
                 yield self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) has no tag or digest: "
@@ -149,6 +166,10 @@ class LatestTag(Rule):
     Reports the moving `latest` tag in `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>`, and an image
     in `COPY --from`/`--mount=from` without any tag (which is `latest`). A reference that also carries a digest
     is pinned by the digest and is fine.
+
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
 
     ## Why it matters
     `latest` is whatever was pushed last. Two builds a week apart get different interpreters, CUDA versions or
@@ -169,8 +190,8 @@ class LatestTag(Rule):
     severity = Severity.ERROR
     summary = "A :latest image in FROM, COPY --from or RUN --mount=from"
 
-    def check(self, dockerfiles, devcontainers):
-        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
+    def check(self, dockerfiles, devcontainers, dead_stages):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers, dead_stages):
             if base.tag == "latest" and base.digest is None:
                 yield self.finding(
                     f"FROM {base.resolved} ({label(stage, dockerfile)}) uses the moving :latest tag: "
@@ -179,7 +200,7 @@ class LatestTag(Rule):
                     stage.line,
                 )
         for path, dockerfile in dockerfiles.items():
-            for stage in dockerfile.stages:
+            for stage in live_stages(path, dockerfile, dead_stages):
                 for ref in stage.external_refs:
                     if ref.digest is not None or ref.unresolved or ref.tag not in (None, "latest"):
                         continue
@@ -202,6 +223,10 @@ class BaseImageWithoutDigest(Rule):
     CI workflow, Makefile, shell script or compose file names it) is the editor's development environment, not
     the one experiments run in: reported at info, and not at all for a dev container image
     (`mcr.microsoft.com/devcontainers/…`), whose tags are meant to float with security fixes.
+
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
 
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
@@ -228,8 +253,8 @@ class BaseImageWithoutDigest(Rule):
     severity = Severity.WARNING
     summary = "A base image pinned by tag but not by digest"
 
-    def check(self, dockerfiles, devcontainers, dev_container_dockerfiles):
-        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers):
+    def check(self, dockerfiles, devcontainers, dev_container_dockerfiles, dead_stages):
+        for path, dockerfile, stage, base in external_bases(dockerfiles, devcontainers, dead_stages):
             if base.tag not in (None, "latest") and base.digest is None:
                 if path in dev_container_dockerfiles and base.name.startswith(containers.DEVCONTAINER_IMAGES):
                     continue  # a dev container image tag, meant to float with fixes, in contributor tooling
@@ -329,6 +354,10 @@ class UnpinnedPackageInstall(Rule):
     Packages whose version never changes a result (notebook servers, test runners, linters, progress bars, log
     viewers: `tables/dev_tools.py`) are not asked to be pinned: a `RUN pip install jupyter pytest` is not reported.
 
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
+
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
     other versions than the one the results came from, and the repository keeps no trace of either.
@@ -354,12 +383,13 @@ class UnpinnedPackageInstall(Rule):
     severity = Severity.WARNING
     summary = "An unpinned Python package install in RUN"
 
-    def check(self, dockerfiles, dev_container_dockerfiles):
-        yield from fold_generated(list(self.findings_in(dockerfiles, dev_container_dockerfiles)), dockerfiles)
+    def check(self, dockerfiles, dev_container_dockerfiles, dead_stages):
+        found = self.findings_in(dockerfiles, dev_container_dockerfiles, dead_stages)
+        yield from fold_generated(list(found), dockerfiles)
 
-    def findings_in(self, dockerfiles, dev_container_dockerfiles):
+    def findings_in(self, dockerfiles, dev_container_dockerfiles, dead_stages):
         for path, dockerfile in dockerfiles.items():
-            for stage in dockerfile.stages:
+            for stage in live_stages(path, dockerfile, dead_stages):
                 for run in stage.runs:
                     loose = [
                         (install, spec, line)
@@ -452,6 +482,10 @@ class UnpinnedSystemPackages(Rule):
     finding of a Dockerfile written by hand is not reported again (DKR004 and DKR007 alike): the fix belongs in
     the source. Opt-in: select `DKR006`.
 
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
+
     ## Why it matters
     System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
     BLAS/LAPACK and CUDA libraries change numerical results. A digest-pinned base image plus versioned system
@@ -473,10 +507,11 @@ class UnpinnedSystemPackages(Rule):
     summary = "apt/apk/dnf/yum installs without versions"
     default_enabled = False
 
-    def check(self, dockerfiles):
+    def check(self, dockerfiles, dead_stages):
         found = []
         for path, dockerfile in dockerfiles.items():
-            runs = [loose for stage in dockerfile.stages for run in stage.runs if (loose := kept_packages(run))]
+            stages = live_stages(path, dockerfile, dead_stages)
+            runs = [loose for stage in stages for run in stage.runs if (loose := kept_packages(run))]
             if not runs:
                 continue
             loose = [item for run in runs for item in run]
@@ -687,6 +722,10 @@ class UnverifiedRemoteFetch(Rule):
     with them). A generated Dockerfile (`# GENERATED …`, `DO NOT EDIT` in its header) repeating a finding of a
     Dockerfile written by hand is not reported again: the fix belongs in the source.
 
+    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+    right before `FROM python:2.7`) makes no image.
+
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
     move: the image built from the same Dockerfile is no longer the same image, and a compromised server
@@ -709,12 +748,12 @@ class UnverifiedRemoteFetch(Rule):
     severity = Severity.WARNING
     summary = "A remote fetch without an integrity check"
 
-    def check(self, dockerfiles):
-        yield from fold_generated(list(self.findings_in(dockerfiles)), dockerfiles)
+    def check(self, dockerfiles, dead_stages):
+        yield from fold_generated(list(self.findings_in(dockerfiles, dead_stages)), dockerfiles)
 
-    def findings_in(self, dockerfiles):
+    def findings_in(self, dockerfiles, dead_stages):
         for path, dockerfile in dockerfiles.items():
-            for stage in dockerfile.stages:
+            for stage in live_stages(path, dockerfile, dead_stages):
                 for add in stage.adds:
                     finding = self.add_finding(path, add)
                     if finding:
@@ -1051,24 +1090,6 @@ class RunsAsRoot(Rule):
 ROOT_USERS = frozenset({"root", "0", "0:0", "root:root"})
 
 
-def docker_subcommand(argv: list[str]) -> tuple[str, list[str]]:
-    """(`run`/`build`/..., the words after it) of a `docker` command (`docker container run` too)."""
-    words = argv[1:]
-    if words[:1] == ["container"] or words[:1] == ["image"] or words[:1] == ["buildx"]:
-        words = words[1:]
-    return (words[0], words[1:]) if words else ("", [])
-
-
-def option_values(words: list[str], long: str, short: str | None) -> list[str]:
-    values = []
-    for index, word in enumerate(words):
-        if word.startswith(long + "="):
-            values.append(word.split("=", 1)[1])
-        elif (word == long or (short and word == short)) and index + 1 < len(words):
-            values.append(words[index + 1])
-    return values
-
-
 # `docker run` flags that take no value (the others take one: `-v x`, `--name x`); a short cluster such as `-it`
 # takes a value only when its last letter does (`-itu 1000`).
 RUN_FLAGS = frozenset(
@@ -1126,14 +1147,8 @@ def unprivileged_runs(shell_commands, dockerfiles, compose_builds) -> set[str]:
     return {path for image in runs for path in images.get(image_key(image), ())}
 
 
-DOCKER_PROGRAMS = frozenset({"docker", "nvidia-docker", "podman"})
 # A word that is only a variable (`$(OPTIONS)`, `${GPU_FLAGS}`, `$ARGS`): before another option it stands for options.
 VARIABLE_WORD = re.compile(r"^(?:\$\([^()]*\)|\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$")
-# `docker build` flags that take no value (the others take one: `-t x`, `-f x`, `--build-arg x`).
-BUILD_FLAGS = frozenset(
-    {"--no-cache", "--pull", "--quiet", "-q", "--rm", "--force-rm", "--load", "--push", "--compress", "--squash",
-     "--help"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1145,50 +1160,12 @@ class HostMount:
     source: str  # the host folder as written (`$(pwd)`, `./data`)
 
 
-def docker_commands(shell_commands) -> Iterator[tuple[SourcedCommand, str, list[str]]]:
-    """(command, subcommand, words after it) of the repository's own docker commands (not a Dockerfile's RUNs)."""
-    for sourced in shell_commands:
-        if sourced.origin == "dockerfile":
-            continue
-        argv = strip_wrappers(sourced.command.argv)
-        if argv and posixpath.basename(argv[0]) in DOCKER_PROGRAMS:
-            sub, words = docker_subcommand(argv)
-            yield sourced, sub, words
-
-
 def image_key(image: str) -> str:
     """An image name as a run names it and a build tags it: `demo`, `demo:latest` and `docker.io/demo` agree."""
     image = image.strip("'\"")
     for prefix in ("docker.io/library/", "docker.io/"):
         image = image.removeprefix(prefix)
     return image.removesuffix(":latest")
-
-
-def build_positionals(words: list[str]) -> list[str]:
-    positionals, index = [], 0
-    while index < len(words):
-        word = words[index]
-        if word.startswith("-") and word != "-":
-            index += 1 if "=" in word or word in BUILD_FLAGS else 2
-            continue
-        positionals.append(word)
-        index += 1
-    return positionals
-
-
-def built_dockerfile(sourced: SourcedCommand, words: list[str], dockerfiles) -> str | None:
-    """The Dockerfile of the repository a `docker build` builds (`-f`, else `<context>/Dockerfile`), read from the
-    root or from the folder of the file that runs it."""
-    files = option_values(words, "--file", "-f")
-    positionals = build_positionals(words)
-    context = positionals[-1] if positionals else "."
-    name = files[0] if files else posixpath.join(context, "Dockerfile")
-    folder = posixpath.dirname(sourced.path) if sourced.origin != "ci" else ""
-    for base in dict.fromkeys(("", folder)):
-        path = posixpath.normpath(posixpath.join(base, name))
-        if path in dockerfiles:
-            return path
-    return None
 
 
 def built_images(shell_commands, dockerfiles, compose_builds) -> dict[str, set[str]]:
@@ -1265,10 +1242,15 @@ class MissingDockerignore(Rule):
     The context is the dev container's `build.context` when `.devcontainer/devcontainer.json` builds the
     Dockerfile, else the Dockerfile's folder or the nearest parent where its `COPY` sources exist. Dockerfiles
     that share a context are reported once, at the first of them. A context that sends only `.git` is not
-    reported: the repository's history holds no data or secrets (beside them, `.git` is listed too). A context
-    whose only such content is a few small notebooks (under 1 MiB in all, no data folder or `.env`) is reported at
-    info: a committed exploration notebook copied into the image is worth a line in a `.dockerignore`, but it
-    neither bloats the image nor leaks anything.
+    reported: the repository's history holds no data or secrets (beside them, `.git` is listed too). Notebooks
+    under 1 MiB in all are source-sized (a tutorial's 50-150 KiB of code and text): beside the Dockerfile, at the
+    top of the context, they are the walkthrough of the example the folder is and are not reported; swept in from
+    a sub-folder (`experimental_notebooks/`) they are reported at info when they are all the context sends (a line
+    in a `.dockerignore`, though they neither bloat the image nor leak anything). Larger ones carry embedded
+    outputs and are reported as data is. The context is the one
+    the repository's own build names when a script, Makefile recipe or CI step runs `docker build` of the
+    Dockerfile (`docker build -f Dockerfile.training ./yelp/yelp_sentiment`: that folder), or a compose service's
+    `build.context`.
 
     ## Why it matters
     `COPY . .` bakes datasets, checkpoints, secrets and notebook outputs into the image, git-ignored or not:
@@ -1300,6 +1282,11 @@ class MissingDockerignore(Rule):
                 by_folder.setdefault(context.folder, []).append(context)
         for folder, contexts in by_folder.items():
             sent = sent_contents(project, contexts)
+            notebooks = sent_notebooks(project, contexts) if "*.ipynb" in sent else []
+            size = notebooks_size(project, notebooks, contexts[0].prefix)
+            small = bool(notebooks) and size < SMALL_NOTEBOOKS_BYTES
+            if small and all("/" not in inside for inside in notebooks):
+                del sent["*.ipynb"]  # the walkthrough of the example the folder is, beside its Dockerfile
             if not sent.keys() - {".git"}:
                 continue
             first, *others = contexts
@@ -1312,33 +1299,40 @@ class MissingDockerignore(Rule):
                 1,
                 related=[Location(c.dockerfile, 1) for c in others],
             )
-            small = small_notebooks_only(project, contexts, sent)
-            if small is not None:
+            if small and "*.ipynb" in sent and not sent.keys() - {".git", "*.ipynb"}:
                 finding.severity = Severity.INFO
-                finding.message += f" (info: only small notebooks, {human_size(small)} in all)"
+                finding.message += f" (info: only small notebooks, {human_size(size)} in all)"
             yield finding
 
 
+# Below this size in all, the notebooks a context sends are source-sized (code, text and a few small plots: a
+# tutorial's handful weighs 50-150 KiB): they add nothing measurable to an image and hold no data. Above it they
+# carry embedded outputs (images, printed frames) worth keeping out.
 SMALL_NOTEBOOKS_BYTES = 1024 * 1024
 
 
-def small_notebooks_only(project, contexts: list[BuildContext], sent: dict[str, str]) -> int | None:
-    """The size of the notebooks a context sends when they are all it sends (beside `.git`) and under 1 MiB in
-    all; None otherwise."""
-    if sent.keys() - {".git", "*.ipynb"}:
-        return None
+def sent_notebooks(project, contexts: list[BuildContext]) -> list[str]:
+    """The context-relative paths of the notebooks the builds of one context send."""
     prefix = contexts[0].prefix
+    return [
+        rel[len(prefix) :]
+        for rel in project.select(filekinds.is_notebook)
+        if rel.startswith(prefix) and any(c.sends(rel[len(prefix) :]) for c in contexts)
+    ]
+
+
+def notebooks_size(project, notebooks: list[str], prefix: str = "") -> float:
+    """The size of these notebooks in bytes (infinite when one cannot be read)."""
     total = 0
-    for rel in project.select(filekinds.is_notebook):
-        if rel.startswith(prefix) and any(c.sends(rel[len(prefix) :]) for c in contexts):
-            try:
-                total += os.path.getsize(project.root / rel)
-            except OSError:
-                return None
-    return total if total < SMALL_NOTEBOOKS_BYTES else None
+    for inside in notebooks:
+        try:
+            total += os.path.getsize(project.root / (prefix + inside))
+        except OSError:
+            return float("inf")
+    return total
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     value = float(size)
     for unit in ("B", "KiB", "MiB"):
         if value < 1024 or unit == "MiB":

@@ -12,7 +12,14 @@ from packaging.utils import canonicalize_name
 from reprocheck import filekinds
 from reprocheck.facts.conda import is_environment_file
 from reprocheck.facts.declarations import locate_string
-from reprocheck.facts.locks import as_list, as_table, is_full_freeze, lock_kind_by_name, sibling
+from reprocheck.facts.locks import (
+    as_list,
+    as_table,
+    is_frozen_environment,
+    is_full_freeze,
+    lock_kind_by_name,
+    sibling,
+)
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.requirements import (
     constraints_of,
@@ -26,6 +33,7 @@ from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
 from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
+from reprocheck.tables.dependency_names import CONDA_TO_PYPI
 from reprocheck.tables.dev_tools import is_dev_tool
 
 PLATFORM_MARKERS = ("sys_platform", "platform_", "os_name", "implementation_", "platform.")
@@ -73,8 +81,12 @@ class MissingLock(Rule):
     name: see DEP001), and a hand-written `requirements*.txt` (no
     pip-compile header, no hashes) whose requirements are all pinned, since its transitive dependencies still
     float (one with unpinned requirements is DEP001's, which gives the same advice; a full `pip freeze`, which
-    pins the transitive dependencies too, is a lock without hashes: LCK004). A declaration counts as
-    locked when a lock names it as its input, or when one lock pins every distribution it declares. Files that
+    pins the transitive dependencies too, is a lock without hashes: LCK004). A conda environment exported from an
+    installed one (`conda env export --no-builds`, its `pip:` section a freeze: exact versions on all but a tenth of
+    its entries, and the transitive dependencies of what it pins or the low-level libraries conda exports, such as
+    `openssl`, `readline`, `zlib`, among them) is its own lock; DEP001 and DEP007 report its few floats. A
+    declaration counts as locked when a lock names it as its input, or when one lock (such a frozen environment
+    included) pins every distribution it declares. Files that
     name only development tools (linters, formatters, test runners, type stubs, documentation builders) set up
     tooling, not runs, and need no lock.
 
@@ -122,6 +134,9 @@ class MissingLock(Rule):
     ):
         library = project_kind.is_library
         pinned_by = [{p.name for p in lock.packages} for lock in locks.values()]
+        # a frozen conda environment (an export with exact versions) is its own lock, of all it names
+        frozen = {rel for rel, env in conda_environments.items() if env.dependencies and is_frozen_environment(env)}
+        pinned_by += [environment_names(conda_environments[rel]) for rel in sorted(frozen)]
 
         def covered(path: str, names: set[str]) -> bool:
             return path in lock_inputs or bool(names and any(names <= pins for pins in pinned_by))
@@ -158,6 +173,8 @@ class MissingLock(Rule):
         for rel, env in conda_environments.items():
             if rel in lock_inputs or not env.dependencies or all(d.spec.build for d in env.dependencies):
                 continue  # a `conda env export` with build strings pins everything itself
+            if rel in frozen:
+                continue  # an export with exact versions: its own lock; DEP001/DEP007 report its few floats
             message = (
                 f"{rel} declares a conda environment but no conda lock pins it; run conda-lock -f {rel} "
                 "and commit conda-lock.yml (or an explicit `conda list --explicit --md5` export)"
@@ -184,6 +201,12 @@ class MissingLock(Rule):
             f"run {tool} and commit the lock; {LIBRARY_HINT}"
         )
         yield self.finding(message, "pyproject.toml", line)
+
+
+def environment_names(env) -> set[str]:
+    """The PyPI names of what a conda environment lists, conda entries and `pip:` entries alike."""
+    names = {CONDA_TO_PYPI.get(d.spec.name, d.spec.name) for d in env.dependencies}
+    return names | {r.name for r in (env.pip.requirements if env.pip is not None else ()) if r.name}
 
 
 class StaleCompiledLock(Rule):

@@ -112,6 +112,31 @@ CHECKING_ACTIVITIES = frozenset({"lint", "docs", "report"})
 AUXILIARY_ACTIVITIES = frozenset({"tools", "chores"})
 # Programs that only talk to the repository or its host (merge, label, comment, push): activity "chores".
 CHORE_PROGRAMS = frozenset({"git", "gh", "hub"})
+# Actions that only file or update tickets, label, comment, assign, greet, mark stale or notify (activity
+# "chores"): a job of them makes nothing, whatever its name (`test-transition-issue` filing a JIRA ticket).
+CHORE_ACTIONS = frozenset(
+    {
+        "actions/labeler", "actions/stale", "actions/first-interaction", "actions/add-to-project",
+        "peter-evans/create-or-update-comment", "peter-evans/find-comment", "peter-evans/create-issue-from-file",
+        "peter-evans/close-issue", "actions-ecosystem/action-add-labels", "actions-ecosystem/action-remove-labels",
+        "actions-ecosystem/action-create-comment", "andymckay/labeler", "github/issue-labeler",
+        "alex-page/github-project-automation-plus", "kentaro-m/auto-assign-action", "dessant/lock-threads",
+        "dessant/label-actions", "marocchino/sticky-pull-request-comment", "thollander/actions-comment-pull-request",
+        "mshick/add-pr-comment", "slackapi/slack-github-action", "8398a7/action-slack", "rtcamp/action-slack-notify",
+    }
+)  # fmt: skip
+CHORE_ACTION_PREFIXES = ("atlassian/gajira-",)  # JIRA: login, create, transition, comment, find-issue-key
+# Events that only concern issues, projects, labels, discussions and the like: a workflow triggered by nothing
+# else builds and tests nothing (an issue-triage bot), so CI003 does not judge it. `issue_comment` also fires on
+# pull-request comments (`/test` bots): a workflow it triggers is judged by what its jobs' steps do, not by their
+# names.
+HOUSEKEEPING_EVENTS = frozenset(
+    {
+        "issues", "label", "milestone", "project", "project_card", "project_column", "discussion",
+        "discussion_comment", "watch", "fork", "gollum",
+    }
+)  # fmt: skip
+COMMENT_EVENTS = frozenset({"issue_comment"})
 # Inputs through which an action runs a shell command (retry wrappers: `with: run: docker build ...`).
 SCRIPT_INPUTS = frozenset({"run", "command", "script"})
 # A job named for its tests (`Tests`, `unit-tests`, `run_tests_ubuntu`) runs them.

@@ -16,11 +16,23 @@ class Rename:
     replacements: tuple[str, ...]
     placeholder: bool
     why: str
+    # A placeholder whose early releases still install: the first release that does not (`fails_from`), and what
+    # to say instead of `why` of a declaration that admits only releases before it (`sklearn==0.0`).
+    fails_from: str | None = None
+    why_before: str | None = None
 
 
 # DEP006: names that install nothing useful (a stub that raises, or a dead fork) and what to declare instead.
 RENAMES: dict[str, Rename] = {
-    "sklearn": Rename(("scikit-learn",), True, "a brownout placeholder that refuses to install"),
+    # sklearn 0.0 (2013) is a shim requiring scikit-learn; its 0.0.post1+ releases (brownout from December 2022,
+    # always failing since December 2023) raise on install, and an unpinned install picks the newest of them.
+    "sklearn": Rename(
+        ("scikit-learn",),
+        True,
+        "a brownout placeholder that refuses to install",
+        fails_from="0.0.post1",
+        why_before="a deprecated placeholder that installs an unpinned scikit-learn",
+    ),
     "skimage": Rename(("scikit-image",), True, "the import name, not a distribution"),
     "cv2": Rename(("opencv-python", "opencv-python-headless"), True, "the import name, not a distribution"),
     "opencv": Rename(("opencv-python", "opencv-python-headless"), True, "not the OpenCV distribution on PyPI"),
@@ -143,6 +155,7 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
     "datasets": ("huggingface-hub", "pyarrow"),
     "sentence-transformers": ("transformers", "huggingface-hub"),
     "detectron2": ("fvcore", "iopath"),  # its configs, losses and file I/O are fvcore's and iopath's
+    "kfp-tekton": ("kfp",),  # pipelines are written with kfp's DSL and compiled by kfp-tekton's compiler
 }
 
 
@@ -258,6 +271,7 @@ BRINGS: dict[str, tuple[str, ...]] = {
     "pycocotools": ("matplotlib", "numpy"),
     "nltk": ("click", "joblib", "regex", "tqdm"),
     "gensim": ("numpy", "scipy", "smart-open"),
+    "kfp-tekton": ("kfp",),
     "umap-learn": ("numpy", "scipy", "scikit-learn", "numba", "pynndescent", "tqdm"),
     "librosa": ("audioread", "numpy", "scipy", "scikit-learn", "joblib", "decorator", "numba", "soundfile", "pooch",
                 "soxr", "lazy-loader", "msgpack", "typing-extensions"),
@@ -275,3 +289,14 @@ BRINGS: dict[str, tuple[str, ...]] = {
                "alabaster"),
     "sphinx-rtd-theme": ("sphinx", "docutils"),
 }  # fmt: skip
+
+# Low-level libraries that `conda env export` lists with the rest of an environment and that nobody declares by
+# hand: three or more of them, versioned, mark an environment file as an export of an installed environment.
+CONDA_EXPORT_LIBRARIES = frozenset(
+    {
+        "openssl", "readline", "sqlite", "tk", "xz", "zlib", "libzlib", "ncurses", "libffi", "bzip2", "libuuid",
+        "ca-certificates", "libgcc-ng", "libgomp", "libstdcxx-ng", "ld_impl_linux-64", "_libgcc_mutex",
+        "_openmp_mutex", "libedit", "libnsl", "libsqlite", "libxcrypt", "tzdata", "intel-openmp", "mkl",
+        "vc", "vs2015_runtime", "libcxx", "libiconv",
+    }
+)  # fmt: skip
