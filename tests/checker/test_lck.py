@@ -151,6 +151,8 @@ def test_lck001_one_finding_per_fix_site_and_no_lock_for_tooling(make_repo):
             "docs/requirements.txt": "sphinx==7.3.7\nsphinx-rtd-theme\n"
             "-e git+https://github.com/pytorch/pytorch_sphinx_theme.git#egg=pytorch_sphinx_theme\n",
             "requirements/dev-lint.in": "-c ../requirements.txt\nmypy\npytest-cov\n",
+            "app/requirements-frontend.txt": "streamlit==1.38.0\n",  # a front end: it displays, computes nothing
+            "requirements-notebooks.txt": "jupyterlab==4.2.5\nipywidgets==8.1.5\ntqdm==4.66.5\n",
         }
     )
     assert of(root, "LCK001") == []
@@ -162,12 +164,14 @@ def test_lck001_one_finding_per_fix_site_and_no_lock_for_tooling(make_repo):
             "tools/requirements.txt": "numpy\n",
             "tools/constraints.txt": "numpy==1.26.4\n",
             "tools/requirements-ci.txt": "-c constraints.txt\n-r requirements.txt\n",
+            "ui/requirements.txt": "streamlit==1.38.0\npandas==2.2.3\n",  # pandas computes: a lock is due
         }
     )
     assert where(of(root, "LCK001")) == [
         ("app/requirements.txt", 1),
         ("requirements-dev.in", 1),
         ("tools/requirements.txt", 1),
+        ("ui/requirements.txt", 1),
     ]
 
 

@@ -34,7 +34,7 @@ from reprocheck.facts.structured import load_toml, toml_line_of
 from reprocheck.findings import Location, Severity
 from reprocheck.rule import Rule
 from reprocheck.tables.dependency_names import CONDA_TO_PYPI
-from reprocheck.tables.dev_tools import is_dev_tool
+from reprocheck.tables.dev_tools import bears_on_results
 
 PLATFORM_MARKERS = ("sys_platform", "platform_", "os_name", "implementation_", "platform.")
 EXTRA_MARKER = re.compile(r"extra\s*==\s*['\"](?P<extra>[^'\"]+)['\"]")
@@ -87,8 +87,9 @@ class MissingLock(Rule):
     `openssl`, `readline`, `zlib`, among them) is its own lock; DEP001 and DEP007 report its few floats. A
     declaration counts as locked when a lock names it as its input, or when one lock (such a frozen environment
     included) pins every distribution it declares. Files that
-    name only development tools (linters, formatters, test runners, type stubs, documentation builders) set up
-    tooling, not runs, and need no lock.
+    name only development tools (linters, formatters, test runners, type stubs, documentation builders) or packages
+    that only display or serve a run (notebook servers, progress bars, `streamlit`, `gradio`) set up tooling, not
+    runs, and need no lock.
 
     Libraries need no lock for `pyproject.toml` or hand-written requirements files: they declare ranges and let
     applications pin. A project is a library when `project-type = "library"` is set, or, unless
@@ -146,8 +147,8 @@ class MissingLock(Rule):
                 continue
             names = {r.name for r in parsed.requirements if r.name and (r.marker is None or r.is_pinned)}
             named = [r for r in parsed.requirements if r.name]
-            if not named or covered(rel, names) or all(is_dev_tool(r.name) for r in named):
-                continue  # tooling only (linters, test runners, docs builders) shapes no result
+            if not named or covered(rel, names) or not any(bears_on_results(r.name) for r in named):
+                continue  # tooling only (linters, test runners, docs builders, app front ends) shapes no result
             if not parsed.is_input and is_full_freeze(parsed):
                 continue  # a full `pip freeze` pins the transitive dependencies too; LCK004 asks for hashes
             if not parsed.is_input and any(not patch_series(r.specifier) for r in unpinned(requirements_files, rel)):
