@@ -15,7 +15,7 @@ from reprocheck.facts import FactStore
 from reprocheck.findings import Finding, Severity
 from reprocheck.parallel import run_split
 from reprocheck.project import Project
-from reprocheck.rule import PIN_RULES, Rule, load_rules
+from reprocheck.rule import Rule, asks_for_a_pin, load_rules
 from reprocheck.selection import Selection, matches
 from reprocheck.suppress import Suppressions
 
@@ -192,7 +192,7 @@ class RolePlacement:
         """Why a finding is set aside, or None: a pin rule's, when the repository is an examples collection that
         tracks its library's latest release on purpose (facts/roles.py `examples_collection`); any project rule's
         located in a Dockerfile that cannot build as committed (facts/unbuildable.py)."""
-        if finding.code in PIN_RULES:
+        if asks_for_a_pin(finding):
             reason = self.roles.tracks_latest(finding.path)
             if reason is not None:
                 return reason

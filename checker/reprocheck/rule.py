@@ -40,10 +40,18 @@ FAMILY_NAMES = {
 # - "repository": holds for every tracked file whoever wrote it (committed secrets, big blobs, CI, leftovers).
 EXPERIMENT_SCOPE = frozenset({"RNG", "NB", "DAT005"})
 REPOSITORY_SCOPE = frozenset({"SEC", "TPL", "CI", "DAT001", "RPC001"})
-# Rules that ask for pins (of packages, images, model and dataset revisions): in an examples collection that
+# Rules that ask for pins (of packages, images; DAT005's model and dataset revisions): in an examples collection that
 # tracks its library's latest release on purpose (its CI installs the library from git head or nightly;
 # facts/roles.py `examples_collection`) their findings are set aside with the suppressed ones, saying why.
-PIN_RULES = frozenset({"DEP001", "DEP002", "DKR003", "DKR004", "LCK001", "DAT005"})
+PIN_RULES = frozenset({"DEP001", "DEP002", "DKR003", "DKR004", "LCK001"})
+# DAT005 asks for a pin only in its hub findings (a model or dataset revision); a download without a checksum is
+# about integrity, which an examples collection needs as much as any project.
+HUB_REVISION = "without a pinned revision"
+
+
+def asks_for_a_pin(finding: Finding) -> bool:
+    return finding.code in PIN_RULES or (finding.code == "DAT005" and HUB_REVISION in finding.message)
+
 
 _REGISTRY: dict[str, type[Rule]] = {}
 

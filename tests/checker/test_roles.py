@@ -712,8 +712,13 @@ def test_an_examples_collection_sets_hub_revisions_aside_too(make_repo):
         "from transformers import AutoModel\n\nif __name__ == '__main__':\n"
         "    AutoModel.from_pretrained('prajjwal1/bert-tiny')\n"
     )
+    files["basic/fetch.py"] = (
+        "import requests\n\n\ndef fetch():\n"
+        "    data = requests.get('https://example.org/data/cora.tgz').content\n"
+        "    open('cora.tgz', 'wb').write(data)\n\n\nif __name__ == '__main__':\n    fetch()\n"
+    )
     result = run_cli(str(make_repo(files)), "--select", "DAT005", "--output-format", "json", "--no-cache")
-    assert result.json["findings"] == []
+    assert [f["path"] for f in result.json["findings"]] == ["basic/fetch.py"]  # integrity, not a pin
     assert [f["suppressed"][:61] for f in result.json["suppressed"]] == [
         "an examples collection that tracks optuna's latest on purpose"
     ]

@@ -18,7 +18,7 @@ from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.shell import Command, split_commands, strip_wrappers
 from reprocheck.findings import Finding, Location, Severity
 from reprocheck.project import UnreadableFile
-from reprocheck.rule import Rule
+from reprocheck.rule import HUB_REVISION, Rule
 from reprocheck.tables import loaders as table
 
 # DAT002: suffixes of data and model artifacts (compression suffixes are looked through: `x.csv.gz`).
@@ -1640,7 +1640,8 @@ class UnpinnedRemoteArtifact(Rule):
     fetching the same dataset). A constructor's parameter is followed to the calls of its class
     (`Embedder(args.model_name_or_path)`), and a folder Metaflow unpacked a stored model into
     (`current.model.loaded["llm"]`) is local. In an examples collection that tracks its library's latest release on
-    purpose (as for the pin rules: DEP001, DKR004), the findings are listed with the suppressed ones, saying why.
+    purpose (as for the pin rules: DEP001, DKR004), the hub findings are listed with the suppressed ones, saying
+    why; downloads without a checksum stay reported.
 
     ## Why it matters
     A hub repository's default branch changes under you: weights get re-uploaded, tokenizers fixed, datasets
@@ -1937,7 +1938,4 @@ class UnpinnedRemoteArtifact(Rule):
                     f"`{callee}` loads {what} at revision={value!r}, which can move; pin the 40-hex commit sha: "
                     'revision="<sha>"'
                 )
-        return (
-            f"`{callee}` loads {what} from the Hugging Face hub without a pinned revision; pass "
-            'revision="<40-hex commit sha>"'
-        )
+        return f'`{callee}` loads {what} from the Hugging Face hub {HUB_REVISION}; pass revision="<40-hex commit sha>"'
