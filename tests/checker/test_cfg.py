@@ -1093,3 +1093,125 @@ def test_cfg005_help_texts_are_documentation_but_defaults_stay_reported(make_rep
     [found] = findings(root, select="CFG005")
     assert (found["path"], found["line"]) == ("train.py", 7)
     assert "/home/alice/runs" in found["message"]
+
+
+# -- yacs config trees: overlays inherit the defaults' seed, `literal_eval` reads `1e-8` as a float ----------------
+YACS_DEFAULTS = """
+import yaml
+from yacs.config import CfgNode as CN
+
+_C = CN()
+_C.BASE = ['']
+_C.DATA = CN()
+_C.DATA.BATCH_SIZE = 128
+_C.MODEL = CN()
+_C.MODEL.TYPE = 'swin'
+_C.TRAIN = CN()
+_C.TRAIN.EPOCHS = 300
+_C.TRAIN.WEIGHT_DECAY = 0.05
+_C.SEED = 0
+
+
+def _update_config_from_file(config, cfg_file):
+    config.defrost()
+    config.merge_from_file(cfg_file)
+    config.freeze()
+
+
+def get_config(args):
+    config = _C.clone()
+    _update_config_from_file(config, args.cfg)
+    return config
+"""
+SWIN_OVERLAY = """
+MODEL:
+  TYPE: swin
+  NAME: swin_small_patch4_window7_224_22kto1k_finetune
+TRAIN:
+  EPOCHS: 30
+  WEIGHT_DECAY: 1e-8
+  BASE_LR: 2e-05
+  WARMUP_LR: 2e-08
+"""
+
+
+def test_cfg001_a_yacs_overlay_inherits_the_seed_of_its_defaults(make_repo):
+    files = {
+        "config.py": YACS_DEFAULTS,
+        "main.py": "from config import get_config\n\nconfig = get_config(None)\nseed = config.SEED\n",
+        "configs/swin/swin_small_patch4_window7_224_22kto1k_finetune.yaml": SWIN_OVERLAY,
+        "configs/swinv2/swinv2_base.yaml": "DATA:\n  BATCH_SIZE: 64\nMODEL:\n  TYPE: swinv2\nTRAIN:\n  EPOCHS: 10\n",
+    }
+    assert found(make_repo(files), "CFG001") == []
+    # another shape: fvcore's CfgNode, through a class derived from it, a seed one level down, and the tree
+    # merged in another module; a `_BASE_` include of an overlay is seeded the same way
+    fvcore = {
+        "project/defaults.py": (
+            "from fvcore.common.config import CfgNode as _CfgNode\n\n\nclass CfgNode(_CfgNode):\n    pass\n\n\n"
+            "_C = CfgNode()\n_C.SOLVER = CfgNode()\n_C.SOLVER.BASE_LR = 0.1\n_C.SOLVER.SEED = 3\n_C.INPUT = CfgNode()\n"
+        ),
+        "train_net.py": "from project.defaults import _C\n\ncfg = _C.clone()\ncfg.merge_from_file(ARGS.config_file)\n",
+        "configs/base.yaml": "SOLVER:\n  BASE_LR: 0.02\nINPUT:\n  SIZE: 224\n",
+        "configs/long.yaml": "_BASE_: base.yaml\nSOLVER:\n  MAX_ITER: 90000\n",
+    }
+    assert found(make_repo(fvcore), "CFG001") == []
+
+    # look-alikes that stay reported: defaults without a seed, a seed drawn per run (-1), an overlay with a key
+    # the defaults lack (no yacs overlay: yacs refuses unknown keys), a CfgNode of the project's own (minGPT's)
+    unseeded = {**files, "config.py": YACS_DEFAULTS.replace("_C.SEED = 0\n", "")}
+    assert [p for _, p, _ in found(make_repo(unseeded), "CFG001")] == [
+        "configs/swin/swin_small_patch4_window7_224_22kto1k_finetune.yaml",
+        "configs/swinv2/swinv2_base.yaml",
+    ]
+    drawn = {**files, "config.py": YACS_DEFAULTS.replace("_C.SEED = 0", "_C.SEED = -1")}
+    assert len(found(make_repo(drawn), "CFG001")) == 2
+    foreign = {**files, "configs/swinv2/swinv2_base.yaml": "MODEL:\n  TYPE: v2\ntrainer:\n  max_epochs: 3\n"}
+    assert found(make_repo(foreign), "CFG001") == [("CFG001", "configs/swinv2/swinv2_base.yaml", 1)]
+    own = {**files, "config.py": YACS_DEFAULTS.replace("from yacs.config import CfgNode as CN", "from mingpt.utils import CfgNode as CN")}
+    assert len(found(make_repo(own), "CFG001")) == 2
+
+
+def test_cfg004_configs_merged_into_a_yacs_tree_take_1e_8_as_a_float(make_repo):
+    """yacs decodes every string value of a merged file with `literal_eval`: `1e-8` reaches the run as a float."""
+    files = {
+        "config.py": YACS_DEFAULTS,
+        "configs/swin/finetune.yaml": SWIN_OVERLAY + "TRAIN:\n  EPOCHS: 20\nDATA:\n  BATCH_SIZE: on\n",
+        # merged by literal path (a demo), whatever its keys
+        "demo.py": "from detectron2.config import get_cfg\n\ncfg = get_cfg()\ncfg.merge_from_file('configs/demo_config.yaml')\n",
+        "configs/demo_config.yaml": "SEED: 1\nSOLVER:\n  BASE_LR: 5e-4\n",
+        # look-alikes: a config read by PyYAML, and one whose keys are not the yacs defaults'
+        "configs/plain.yaml": "seed: 1\nlr: 1e-3\n",
+        "configs/other.yaml": "SEED: 1\nOPTIM:\n  LR: 3e-4\n",
+    }
+    result = findings(make_repo(files), select="CFG004")
+    reported = {(f["path"], f["line"]) for f in result}
+    assert reported == {
+        ("configs/swin/finetune.yaml", 9),  # duplicate key: yacs reads the file with PyYAML, the last one wins
+        ("configs/swin/finetune.yaml", 12),  # `on` is a boolean for yacs too
+        ("configs/plain.yaml", 2),
+        ("configs/other.yaml", 3),
+    }
+    # without any `merge_from_file` in the repository, the overlay is a plain PyYAML file
+    plain = {**files, "config.py": YACS_DEFAULTS.replace("config.merge_from_file(cfg_file)", "pass")}
+    plain.pop("demo.py")
+    lines = {f["line"] for f in findings(make_repo(plain), select="CFG004") if f["path"] == "configs/swin/finetune.yaml"}
+    assert {6, 7, 8} <= lines
+
+
+def test_cfg004_suggested_floats_are_floats_to_pyyaml(make_repo):
+    import yaml
+
+    values = ["1e-8", "2e-08", "5E-4", "1e5", "1.0e3", "-3e-2"]
+    root = make_repo({"configs/train.yaml": "seed: 1\n" + "".join(f"v{i}: {v}\n" for i, v in enumerate(values))})
+    result = sorted(findings(root, select="CFG004"), key=lambda f: f["line"])
+    assert [f["line"] for f in result] == list(range(2, 2 + len(values)))
+    for value, finding in zip(values, result, strict=True):
+        suggested = finding["message"].split("; write ", 1)[1].split(" or ")
+        assert len(suggested) == 2, finding["message"]
+        for form in suggested:
+            assert form != value
+            assert type(yaml.safe_load(form)) is float and yaml.safe_load(form) == float(value), form
+    assert "write 1.0e-8 or 0.00000001" in result[0]["message"]
+    assert "write 2.0e-08 or 0.00000002" in result[1]["message"]
+    assert "write 5.0e-4 or 0.0005" in result[2]["message"]
+    assert "write 1.0e+5 or 100000.0" in result[3]["message"]

@@ -10,6 +10,12 @@ these (`with open("config.yaml") as f`), and the literal default of an argparse 
 (`@hydra.main(config_path="configs")`, `hydra.initialize(config_path=...)`, relative to the module). A script
 that takes a config option and a seed option with a literal integer default (`--seed`, default 23) records the
 seed of its runs on its own command line.
+
+yacs defaults (`_C = CN()` of `yacs.config.CfgNode`, fvcore's or detectron2's `CfgNode`, or a class of the module
+derived from one; `_C.TRAIN = CN()`, `_C.SEED = 0`): their top-level keys and the seed they fix, for the YAML
+files `merge_from_file` merges onto them. yacs reads such a file with PyYAML, then decodes every string value
+with `literal_eval`: `1e-8` reaches the run as a float. Files read by `merge_from_file` by literal path are kept
+apart too.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ class ConfigProgram:
     seed: SeedOption | None = None
     loads: list[tuple[str, int]] = field(default_factory=list)  # (repository path, line) read by literal path
     omegaconf_loads: list[str] = field(default_factory=list)  # repository paths read by `OmegaConf.load`
+    yacs_loads: list[str] = field(default_factory=list)  # repository paths read by `cfg.merge_from_file`
 
     @property
     def fixed_seed(self) -> bool:
@@ -58,15 +65,31 @@ class ConfigProgram:
         return isinstance(default, int) and not isinstance(default, bool) and default >= 0
 
 
+@dataclass(frozen=True)
+class YacsDefaults:
+    """The defaults of a yacs (or fvcore, detectron2) config tree built in a module: `_C = CN()`, `_C.SEED = 0`."""
+
+    path: str  # the module that builds them
+    keys: frozenset[str]  # the top-level keys it sets (`_C.TRAIN = CN()`, `_C.SEED = 0`: TRAIN, SEED)
+    seed: tuple[str, int] | None = None  # (dotted key, line) of a fixed seed default (`_C.SEED = 0`)
+
+
 @dataclass
 class ConfigPrograms:
     programs: list[ConfigProgram]
     hydra_dirs: dict[str, str] = field(default_factory=dict)  # config folder -> the module that reads it with Hydra
+    yacs_defaults: list[YacsDefaults] = field(default_factory=list)
+    merges_files: bool = False  # some module calls `merge_from_file` (a yacs/fvcore config tree reads a YAML file)
 
     @property
     def omegaconf_paths(self) -> set[str]:
         """Files the code reads with `OmegaConf.load` by a literal path."""
         return {path for program in self.programs for path in program.omegaconf_loads}
+
+    @property
+    def yacs_paths(self) -> dict[str, str]:
+        """Files the code merges into a config tree with `merge_from_file` by a literal path -> the module."""
+        return {path: program.path for program in self.programs for path in program.yacs_loads}
 
     def readers(self, path: str) -> list[ConfigProgram]:
         """The programs that read `path` by a literal path (a call argument or an option default)."""
@@ -109,10 +132,22 @@ def config_programs(project, settings, python_modules) -> ConfigPrograms:
     seed_names = {key.lower() for key in settings.seed_keys}
     programs = []
     hydra_dirs: dict[str, str] = {}
+    yacs: list[YacsDefaults] = []
+    merges = False
+    for path, module in python_modules.items():
+        if filekinds.is_test_path(path) or not module.mentions("CfgNode", "merge_from_file"):
+            continue
+        merges = merges or module.mentions("merge_from_file")
+        if module.mentions("CfgNode"):
+            query = f"yacs-defaults {' '.join(sorted(seed_names))}"
+            kept = module.remembered(query, lambda _text, module=module: yacs_defaults_of(module, seed_names))
+            if kept is not None:
+                keys, seed = kept
+                yacs.append(YacsDefaults(path, frozenset(keys), (seed[0], seed[1]) if seed else None))
     for path, module in python_modules.items():
         if not module.mentions(*MENTIONS, "hydra") or (filekinds.is_test_path(path) and not module.mentions("hydra")):
             continue
-        calls = module.remembered("config-calls", lambda _text, module=module: config_calls(module))
+        calls = module.remembered("config-calls 2", lambda _text, module=module: config_calls(module))
         if calls is None:
             _ = module.tree  # unparsable: the parse records its RPC002 problem (a kept answer skipped it)
             continue
@@ -125,7 +160,75 @@ def config_programs(project, settings, python_modules) -> ConfigPrograms:
         program = read_program(project, module, calls, seed_names)
         if program.loads or program.config_options:
             programs.append(program)
-    return ConfigPrograms(programs, hydra_dirs)
+    return ConfigPrograms(programs, hydra_dirs, yacs, merges)
+
+
+# The config-tree classes whose `merge_from_file` reads a YAML file with PyYAML and decodes its string values with
+# `literal_eval` (yacs; fvcore's and detectron2's derive from it).
+YACS_NODES = frozenset(
+    {
+        "yacs.config.CfgNode",
+        "fvcore.common.config.CfgNode",
+        "detectron2.config.CfgNode",
+        "detectron2.config.config.CfgNode",
+    }
+)
+
+
+def yacs_defaults_of(module, seed_names: set[str]) -> list | None:
+    """[top-level keys, [dotted seed key, line] or None] of the yacs config tree a module builds (`_C = CN()`,
+    `_C.MODEL = CN()`, `_C.SEED = 0`), JSON data; None when it builds none. The seed counts when it is fixed: a
+    non-negative integer literal (detectron2's `SEED = -1` draws one per run)."""
+    tree = module.tree
+    if tree is None:
+        return None
+    node_classes = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and any(module.qualname(base) in YACS_NODES for base in node.bases)
+    }
+
+    def is_node(call: ast.AST) -> bool:
+        if not isinstance(call, ast.Call):
+            return False
+        return module.qualname(call.func) in YACS_NODES or (
+            isinstance(call.func, ast.Name) and call.func.id in node_classes
+        )
+
+    roots = {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and is_node(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    if not roots:
+        return None
+    keys: list[str] = []
+    seed = None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            chain: list[str] = []
+            while isinstance(target, ast.Attribute):
+                chain.append(target.attr)
+                target = target.value
+            if not chain or not isinstance(target, ast.Name) or target.id not in roots:
+                continue
+            chain.reverse()
+            if chain[0] not in keys:
+                keys.append(chain[0])
+            name = chain[-1].lower()
+            value = node.value
+            fixed = (
+                isinstance(value, ast.Constant)
+                and type(value.value) is int
+                and value.value >= 0
+            )
+            if seed is None and len(chain) <= 2 and (name in seed_names or name.endswith("_seed")) and fixed:
+                seed = [".".join(chain), node.lineno]
+    return [keys, seed] if keys else None
 
 
 # Hydra calls that name the folder of the configs it composes: `@hydra.main(config_path=...)` (also its first
@@ -191,7 +294,8 @@ def config_calls(module) -> dict | None:
         elif is_config_loader(module, node) and node.args:
             value = literal_path(module, node.args[0], names)
             omegaconf = module.qualname(node.func) == "omegaconf.OmegaConf.load"
-            found["loads"].append([value, node.lineno, omegaconf])
+            merged = isinstance(node.func, ast.Attribute) and node.func.attr == "merge_from_file"
+            found["loads"].append([value, node.lineno, omegaconf, merged])
     return found
 
 
@@ -199,10 +303,12 @@ def read_program(project, module, calls: dict, seed_names: set[str]) -> ConfigPr
     program = ConfigProgram(module.path)
     for flags, line, default in calls["options"]:
         read_option(project, module, program, flags, line, default, seed_names)
-    for value, line, omegaconf in calls["loads"]:
+    for value, line, omegaconf, merged in calls["loads"]:
         loaded = add_load(project, module, program, value, line)
         if loaded and omegaconf:
             program.omegaconf_loads.append(loaded)
+        if loaded and merged:
+            program.yacs_loads.append(loaded)
     return program
 
 

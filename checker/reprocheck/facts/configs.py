@@ -21,6 +21,13 @@ Which configs OmegaConf reads (its YAML loader differs from PyYAML's: `5e-4` is 
 error): a file with a `defaults:` list or composed through one, in a Hydra config group or below a folder Hydra
 reads (`@hydra.main(config_path=...)`), with a `# @package` header, with `_target_` keys, or read by
 `OmegaConf.load` by literal path.
+
+Which configs a yacs (or fvcore, detectron2) config tree reads with `merge_from_file` (PyYAML, then `literal_eval`
+of every string value: `1e-8` is a float): a file merged by literal path, a YAML whose top-level keys are all keys
+of the yacs defaults a module of the repository builds (`_C = CN()`, `_C.MODEL = CN()`: an overlay chosen on the
+command line, `--cfg configs/swin_tiny.yaml`) when some module calls `merge_from_file`, and, in such a
+repository, a YAML with a `_BASE_` include and the files it includes. An overlay of yacs defaults that fix a
+seed (`_C.SEED = 0`) inherits that seed.
 """
 
 from __future__ import annotations
@@ -362,6 +369,8 @@ class ConfigSet:
     composers: dict[str, list[str]]  # path -> configs that list it in `defaults:`
     paths: list[str] = field(default_factory=list)  # every config path, parsed or not
     omegaconf: dict[str, str] = field(default_factory=dict)  # path -> why OmegaConf (Hydra) reads it
+    yacs: dict[str, str] = field(default_factory=dict)  # path -> why a yacs/fvcore config tree merges it
+    yacs_seeds: dict[str, str] = field(default_factory=dict)  # path -> where the defaults it overlays fix the seed
 
     @property
     def top_level(self) -> list[str]:
@@ -464,7 +473,45 @@ def experiment_configs(project, settings, config_programs) -> ConfigSet:
     overlays(files, partial)
     found = ConfigSet(files, partial, composers, paths)
     found.omegaconf = omegaconf_configs(found, config_programs)
+    found.yacs, found.yacs_seeds = yacs_configs(found, config_programs)
     return found
+
+
+def yacs_configs(configs: ConfigSet, config_programs) -> tuple[dict[str, str], dict[str, str]]:
+    """The YAML configs a yacs/fvcore config tree merges (path -> the evidence), and those of them that overlay
+    yacs defaults fixing a seed (path -> `config.py:256 (_C.SEED)`)."""
+    merged: dict[str, str] = {
+        path: f"merged by merge_from_file in {module}"
+        for path, module in (getattr(config_programs, "yacs_paths", {}) or {}).items()
+        if path.endswith(YAML_EXTENSIONS)
+    }
+    seeds: dict[str, str] = {}
+    if not getattr(config_programs, "merges_files", False):
+        return merged, seeds
+    defaults = [d for d in getattr(config_programs, "yacs_defaults", ()) if d.keys]
+    for path, config in configs.files.items():
+        if config.format != "yaml" or not isinstance(config.data, dict) or not config.data:
+            continue
+        keys = {k for k in config.data if isinstance(k, str)} - {"_BASE_"}
+        if len(keys) != len(config.data) - ("_BASE_" in config.data):
+            continue  # a key that is no string: no yacs overlay
+        covering = [d for d in defaults if keys and keys <= d.keys]
+        if covering:
+            merged.setdefault(path, f"its keys are those of the yacs defaults of {covering[0].path}")
+            if all(d.seed is not None for d in covering):
+                first = covering[0]
+                seeds[path] = f"{first.path}:{first.seed[1]} ({first.seed[0]})"
+        elif "_BASE_" in config.data:
+            merged.setdefault(path, "a `_BASE_` include, read by merge_from_file")
+    # Files a merged config includes through `_BASE_` are read the same way.
+    queue = list(merged)
+    while queue:
+        config = configs.files.get(queue.pop())
+        for entry in config.defaults if config is not None else []:
+            if entry.path and entry.path not in merged and entry.text.startswith("_BASE_"):
+                merged[entry.path] = f"included by {config.path}"
+                queue.append(entry.path)
+    return merged, seeds
 
 
 MAX_TARGET_SEARCH = 2000  # nodes looked at for a `_target_` key

@@ -8,6 +8,7 @@ import itertools
 import posixpath
 import re
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from functools import cached_property, partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -217,6 +218,9 @@ class ConfigWithoutSeed(Rule):
     followed: a config with a `defaults:` list is seeded when any file it composes is, and group files
     (`configs/model/resnet.yaml`, files with a `# @package` header, `_base_`/`_BASE_` includes, overlays of a
     `default.yaml` that code merges them onto) are judged through the configs that compose them, never alone.
+    A yacs overlay (a YAML whose top-level keys are all keys of the yacs or fvcore defaults a module builds,
+    `_C = CN()`, in a repository that calls `merge_from_file`) inherits the seed those defaults fix
+    (`_C.SEED = 0`); defaults without a seed, or with `SEED = -1` (a seed drawn per run), leave it reported.
     A config with no hyperparameter-like key at all (a label map, a logging or paths file) is not an
     experiment config; `params.yaml` always is. Nor is a model-architecture config: one whose only section is
     `model:` naming the class it builds (`model: {target: sgm.models.DiffusionEngine, params: ...}`, as
@@ -263,6 +267,8 @@ class ConfigWithoutSeed(Rule):
                 continue
             if any(records_a_seed(keys, value, data) for data in datas for keys, value in seed_entries(data, names)):
                 continue
+            if any(p in experiment_configs.yacs_seeds for p in composed):
+                continue  # a yacs overlay: the defaults it is merged onto fix the seed (`_C.SEED = 0`)
             if config_programs.seeded_by_command_line(path) is not None:
                 continue  # the seed is fixed on the command line of the script that runs it
             through = f" (nor do the {len(composed) - 1} files its `defaults:` compose)" if len(composed) > 1 else ""
@@ -674,7 +680,10 @@ class YamlTrap(Rule):
     between a key and its value. Configs that OmegaConf reads (Hydra configs: a `defaults:` list or a file it
     composes, a config group folder or the `config_path` of `@hydra.main`, a `# @package` header, `_target_`
     keys, or a file read by `OmegaConf.load`) are judged by OmegaConf's loader, which reads `1e-3` as a float
-    and refuses duplicate keys; its other conversions are PyYAML's. A `1e-3` under a key that names a `float`
+    and refuses duplicate keys; its other conversions are PyYAML's. Configs merged into a yacs, fvcore or
+    detectron2 `CfgNode` by `merge_from_file` (by literal path, an overlay of the yacs defaults a module builds,
+    or a `_BASE_` include where code calls `merge_from_file`) reach the run through `literal_eval` of every
+    string value, so `1e-3` is a float there too; their other traps (duplicate keys, booleans, tabs) stay. A `1e-3` under a key that names a `float`
     field of a pydantic model of the same project (`learning_rate: float` in a `BaseModel`, or a model derived
     from one) is reported at info level: pydantic converts the string when the config is validated through the
     model. A dataclass converts nothing and keeps the warning.
@@ -711,10 +720,11 @@ class YamlTrap(Rule):
                 yield from self.tabs_in_unparsable(project, path)
                 continue
             omegaconf = path in experiment_configs.omegaconf
+            loader = "omegaconf" if omegaconf else "yacs" if path in experiment_configs.yacs else "pyyaml"
             # What a file holds depends on its bytes and on the loader only: kept per file (an edit scans that
             # file; the others' nodes are not even parsed).
-            query = f"yaml-traps {'omegaconf' if omegaconf else 'pyyaml'}"
-            found = project.remembered(query, path, partial(self.traps, path, config, omegaconf))
+            query = f"yaml-traps {loader}"
+            found = project.remembered(query, path, partial(self.traps, path, config, omegaconf, loader == "yacs"))
             for message, line, column in found:
                 model = self.validating_model(project, facts, path, line) if FLOAT_STRING in message else None
                 if model is not None:
@@ -745,7 +755,7 @@ class YamlTrap(Rule):
         owner = owners.owner(path)
         return next((f for f in fields if owners.owner(f.path) == owner), None)
 
-    def traps(self, path: str, config: ConfigFile, omegaconf: bool) -> list[list]:
+    def traps(self, path: str, config: ConfigFile, omegaconf: bool, decoded: bool = False) -> list[list]:
         """[message, line, column] of each trap in the file."""
         parsed = config.yaml
         if parsed is None:
@@ -769,11 +779,11 @@ class YamlTrap(Rule):
             )
         block_lines: set[int] = set()
         for node in parsed.nodes:
-            found.extend(self.scalars(path, node, block_lines, omegaconf))
+            found.extend(self.scalars(path, node, block_lines, omegaconf or decoded))
         found.extend(self.tabs(path, parsed.text, block_lines))
         return [[finding.message, finding.line, finding.column] for finding in found]
 
-    def scalars(self, path: str, root: yaml.Node, block_lines: set[int], omegaconf: bool = False) -> Iterator:
+    def scalars(self, path: str, root: yaml.Node, block_lines: set[int], floats_read: bool = False) -> Iterator:
         stack: list[tuple[yaml.Node, bool]] = [(root, False)]
         seen: set[int] = set()
         while stack:
@@ -791,7 +801,7 @@ class YamlTrap(Rule):
                 if node.style in ("|", ">"):
                     block_lines.update(range(node.start_mark.line + 1, node.end_mark.line + 2))
                     continue
-                problem = scalar_trap(node, omegaconf)
+                problem = scalar_trap(node, floats_read)
                 if problem:
                     what = "key" if is_key else "value"
                     yield self.finding(
@@ -832,17 +842,17 @@ FLOAT_STRING = "is read as the string"
 KEY_ON_LINE = re.compile(r"^\s*(?:-\s+)?[\"']?([A-Za-z_][\w-]*)[\"']?\s*:\s")
 
 
-def scalar_trap(node: yaml.ScalarNode, omegaconf: bool = False) -> str | None:
+def scalar_trap(node: yaml.ScalarNode, floats_read: bool = False) -> str | None:
     """What a YAML 1.1 loader makes of a plain scalar, when that differs from what it looks like.
 
-    OmegaConf's loader (Hydra's) adds a float resolver that reads `1e-3` and `1.0e3` as floats; its booleans,
-    base-60 and octal numbers are PyYAML's.
+    `floats_read`: the loader reads `1e-3` and `1.0e3` as floats: OmegaConf's (Hydra's) float resolver, or yacs's
+    `literal_eval` of string values; their booleans, base-60 and octal numbers are PyYAML's.
     """
     if node.style is not None:
         return None  # quoted: taken as written
     value = node.value
     tag = node.tag
-    if tag == "tag:yaml.org,2002:str" and FLOAT_WITHOUT_DOT.match(value) and not omegaconf:
+    if tag == "tag:yaml.org,2002:str" and FLOAT_WITHOUT_DOT.match(value) and not floats_read:
         return f"is read as the string {value!r} by YAML 1.1 loaders (PyYAML); write {dotted_float(value)}"
     if tag == "tag:yaml.org,2002:bool" and value.lower() not in TRUE_FALSE:
         meaning = "true" if value.lower() in ("yes", "on", "y") else "false"
@@ -857,15 +867,39 @@ def scalar_trap(node: yaml.ScalarNode, omegaconf: bool = False) -> str | None:
 
 
 def dotted_float(value: str) -> str:
-    mantissa, _, exponent = value.lower().partition("e")
+    """The float written so that YAML 1.1 (PyYAML) reads it as one: a dot in the mantissa and a signed exponent
+    (`1e-8` -> `1.0e-8`), and the plain decimal when it is short (`0.00000001`); each form checked with PyYAML."""
+    text = value.replace("_", "")
+    mantissa, _, exponent = text.lower().partition("e")
+    sign = mantissa[0] if mantissa[:1] in "+-" else ""
+    mantissa = mantissa.lstrip("+-")
     if "." not in mantissa:
         mantissa += ".0"
-    sign = exponent[0] if exponent[:1] in "+-" else "+"
-    digits = exponent.lstrip("+-")
+    mantissa = ("0" if mantissa.startswith(".") else "") + mantissa + ("0" if mantissa.endswith(".") else "")
+    exponent_sign = exponent[0] if exponent[:1] in "+-" else "+"
+    forms = [f"{sign}{mantissa}e{exponent_sign}{exponent.lstrip('+-')}"]
     try:
-        return f"{mantissa}e{sign}{digits} or {float(value.replace('_', '')):g}"
-    except ValueError:  # pragma: no cover - the pattern only matches numbers
-        return f"{mantissa}e{sign}{digits}"
+        plain = format(Decimal(text), "f")
+    except (InvalidOperation, ValueError):  # pragma: no cover - the pattern only matches numbers
+        plain = ""
+    if plain and "." not in plain:
+        plain += ".0"
+    if plain and len(plain) <= MAX_PLAIN_FLOAT:
+        forms.append(plain)
+    read = [form for form in forms if reads_as_float(form, text)]
+    return " or ".join(read) if read else f"a number with a dot and a signed exponent ({forms[0]})"
+
+
+MAX_PLAIN_FLOAT = 14  # characters: `0.00000001` is offered, `0.000000000000000001` is not
+
+
+def reads_as_float(form: str, value: str) -> bool:
+    """Whether PyYAML reads `form` as the float `value` means."""
+    try:
+        loaded = yaml.safe_load(form)
+        return type(loaded) is float and loaded == float(value)
+    except (yaml.YAMLError, ValueError):  # pragma: no cover
+        return False
 
 
 def sexagesimal(value: str) -> str:
