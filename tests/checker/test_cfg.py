@@ -1167,7 +1167,8 @@ def test_cfg001_a_yacs_overlay_inherits_the_seed_of_its_defaults(make_repo):
     assert len(found(make_repo(drawn), "CFG001")) == 2
     foreign = {**files, "configs/swinv2/swinv2_base.yaml": "MODEL:\n  TYPE: v2\ntrainer:\n  max_epochs: 3\n"}
     assert found(make_repo(foreign), "CFG001") == [("CFG001", "configs/swinv2/swinv2_base.yaml", 1)]
-    own = {**files, "config.py": YACS_DEFAULTS.replace("from yacs.config import CfgNode as CN", "from mingpt.utils import CfgNode as CN")}
+    mingpt = YACS_DEFAULTS.replace("from yacs.config import", "from mingpt.utils import")
+    own = {**files, "config.py": mingpt}
     assert len(found(make_repo(own), "CFG001")) == 2
 
 
@@ -1177,7 +1178,10 @@ def test_cfg004_configs_merged_into_a_yacs_tree_take_1e_8_as_a_float(make_repo):
         "config.py": YACS_DEFAULTS,
         "configs/swin/finetune.yaml": SWIN_OVERLAY + "TRAIN:\n  EPOCHS: 20\nDATA:\n  BATCH_SIZE: on\n",
         # merged by literal path (a demo), whatever its keys
-        "demo.py": "from detectron2.config import get_cfg\n\ncfg = get_cfg()\ncfg.merge_from_file('configs/demo_config.yaml')\n",
+        "demo.py": (
+            "from detectron2.config import get_cfg\n\ncfg = get_cfg()\n"
+            "cfg.merge_from_file('configs/demo_config.yaml')\n"
+        ),
         "configs/demo_config.yaml": "SEED: 1\nSOLVER:\n  BASE_LR: 5e-4\n",
         # look-alikes: a config read by PyYAML, and one whose keys are not the yacs defaults'
         "configs/plain.yaml": "seed: 1\nlr: 1e-3\n",
@@ -1194,7 +1198,8 @@ def test_cfg004_configs_merged_into_a_yacs_tree_take_1e_8_as_a_float(make_repo):
     # without any `merge_from_file` in the repository, the overlay is a plain PyYAML file
     plain = {**files, "config.py": YACS_DEFAULTS.replace("config.merge_from_file(cfg_file)", "pass")}
     plain.pop("demo.py")
-    lines = {f["line"] for f in findings(make_repo(plain), select="CFG004") if f["path"] == "configs/swin/finetune.yaml"}
+    result = findings(make_repo(plain), select="CFG004")
+    lines = {f["line"] for f in result if f["path"] == "configs/swin/finetune.yaml"}
     assert {6, 7, 8} <= lines
 
 

@@ -221,11 +221,7 @@ def yacs_defaults_of(module, seed_names: set[str]) -> list | None:
                 keys.append(chain[0])
             name = chain[-1].lower()
             value = node.value
-            fixed = (
-                isinstance(value, ast.Constant)
-                and type(value.value) is int
-                and value.value >= 0
-            )
+            fixed = isinstance(value, ast.Constant) and type(value.value) is int and value.value >= 0
             if seed is None and len(chain) <= 2 and (name in seed_names or name.endswith("_seed")) and fixed:
                 seed = [".".join(chain), node.lineno]
     return [keys, seed] if keys else None

@@ -683,10 +683,10 @@ class YamlTrap(Rule):
     and refuses duplicate keys; its other conversions are PyYAML's. Configs merged into a yacs, fvcore or
     detectron2 `CfgNode` by `merge_from_file` (by literal path, an overlay of the yacs defaults a module builds,
     or a `_BASE_` include where code calls `merge_from_file`) reach the run through `literal_eval` of every
-    string value, so `1e-3` is a float there too; their other traps (duplicate keys, booleans, tabs) stay. A `1e-3` under a key that names a `float`
-    field of a pydantic model of the same project (`learning_rate: float` in a `BaseModel`, or a model derived
-    from one) is reported at info level: pydantic converts the string when the config is validated through the
-    model. A dataclass converts nothing and keeps the warning.
+    string value, so `1e-3` is a float there too; their other traps (duplicate keys, booleans, tabs) stay. A
+    `1e-3` under a key that names a `float` field of a pydantic model of the same project (`learning_rate: float`
+    in a `BaseModel`, or a model derived from one) is reported at info level: pydantic converts the string when
+    the config is validated through the model. A dataclass converts nothing and keeps the warning.
 
     ## Why it matters
     The run uses a different value from the one the author reads in the file: a learning rate of `"1e-3"`
