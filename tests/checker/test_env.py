@@ -182,6 +182,43 @@ def test_env002_a_known_installer_python_is_compared(make_repo):
     assert of(make_repo({"Dockerfile": same, ".python-version": "3.11\n", "train.py": "x = 1\n"}), "ENV002") == []
 
 
+def test_env001_an_install_page_that_creates_the_environment_pins_python(make_repo):
+    fence = "```"
+    swin = {
+        "config.py": "import yaml\n",
+        "main.py": "import torch\n",
+        "get_started.md": (
+            f"### Install\n\n- Create a conda virtual environment:\n\n{fence}bash\nconda create -n swin python=3.7 -y\n"
+            f"conda activate swin\n{fence}\n"
+        ),
+    }
+    assert of(make_repo(swin), "ENV001") == []
+    # other shapes: an INSTALL.md whose fence names no language (ConvNeXt), a docs/installation.md, the
+    # INSTALL.md of the sub-project the finding belongs to
+    convnext = {
+        "datasets.py": "import torch\n",
+        "INSTALL.md": (
+            "# Installation\n\nCreate an new conda virtual environment\n"
+            f"{fence}\nconda create -n convnext python=3.8 -y\n{fence}\n"
+        ),
+    }
+    assert of(make_repo(convnext), "ENV001") == []
+    docs = {"train.py": "import torch\n", "docs/installation.md": f"{fence}shell\nuv venv --python 3.11\n{fence}\n"}
+    assert of(make_repo(docs), "ENV001") == []
+    sub = {"seg/requirements.txt": "mmcv==1.3.0\n", "seg/train.py": "import mmcv\n"}
+    assert (
+        of(make_repo({**sub, "seg/INSTALL.md": f"{fence}\nconda create -n seg python=3.7\n{fence}\n"}), "ENV001") == []
+    )
+
+    # look-alikes that stay reported: a range in prose, a page of another folder (a vendored toolbox), a bare
+    # `python` — and the finding sits at the install page, not at a code file
+    for page in ("Requires `python>=3.7`.\n", f"{fence}bash\nconda create -n swin python -y\n{fence}\n"):
+        found = of(make_repo({**swin, "get_started.md": page}), "ENV001")
+        assert where(found) == [("get_started.md", 1)], page
+    other = {**sub, "detection/INSTALL.md": f"{fence}\nconda create -n mmdet python=3.7\n{fence}\n"}
+    assert where(of(make_repo(other), "ENV001")) == [("seg/requirements.txt", 1)]
+
+
 def test_env001_anchors_without_pyproject(make_repo):
     root = make_repo({"src/app.py": "print(1)\n"})
     assert where(of(root, "ENV001")) == [("src/app.py", 1)]

@@ -58,13 +58,18 @@ class UnpinnedPython(Rule):
     interpreter counts: a framework or conda image that ships Python (`pytorch/pytorch:2.3.0-…`,
     `continuumio/miniconda3:4.10.3`), or a versioned OS image whose own `python3` package the Dockerfile
     installs. So does the command that creates the documented environment with a Python minor version, in a
-    shell block of the root README, a docs page, or the README of
+    shell block of the root README, a docs page, an install page (`INSTALL.md`, `get_started.md`,
+    `docs/installation.md`, at the root or in the folder of the finding), or the README of
     the folder where the finding would be (`conda create -n env python=3.8`, `pyenv install 3.10.4`,
     `uv venv --python 3.11`, `python3.10 -m venv .venv`): users are told which Python to use, an explicit pin
     (a bare `python=3` or `conda create -n env python` is not). So does a sentence of such a README that names
     the one Python to use (`Install python3.8`, `The basic Runtime Environment is python3.6`; a range such as
     `Python 3.8+` is not). Libraries are exempt
     (they support a range; see LCK001 for how a project is found to be one).
+
+    The finding sits at the declaration of the Python range (`requires-python`), else `pyproject.toml`, the
+    requirements or conda environment file nearest the root, the file declaring the dependencies, the install
+    page, and only when there is none of these at the code file nearest the root.
 
     ## Why it matters
     The same lock installs different wheels, or fails to install, on another Python; the standard library and
@@ -105,6 +110,8 @@ class UnpinnedPython(Rule):
         if any(image_fixes_python(dockerfile) for path, dockerfile in dockerfiles.items() if "/" not in path):
             return  # the project runs in its root image, whose tag decides the interpreter
         anchor = anchor_of(project, requires_python, requirements_files, declared_distributions)
+        if anchor is not None and install_pins_python(project, anchor[0]):
+            return  # INSTALL.md / get_started.md creates the environment with a pinned Python
         if anchor is None:
             return
         path, line = anchor
@@ -151,6 +158,46 @@ def pins_python(argv: list[str]) -> bool:
     if VERSIONED_PYTHON.match(program):
         return argv[1:3] == ["-m", "venv"] or argv[1:3] == ["-m", "virtualenv"]
     return False
+
+
+# A Markdown page that tells how to install the project: `INSTALL.md`, `get_started.md`, `docs/installation.md`,
+# `GETTING_STARTED.md`, `setup.md`, `quick_start.md`, `environment.md`.
+INSTALL_PAGE = re.compile(
+    r"^(?:install(?:ation|ing)?|setup|get[_-]?started|getting[_-]?started|quick[_-]?start|environment)"
+    r"(?:[_-][\w-]*)?\.md$",
+    re.IGNORECASE,
+)
+
+
+def is_install_page(rel: str) -> bool:
+    return bool(INSTALL_PAGE.match(filekinds.name(rel)))
+
+
+def install_pages(project, anchor: str) -> list[str]:
+    """The project's Markdown install pages: at the root, under a top-level `docs/` (`doc/`) folder, or in a
+    folder holding `anchor` (the sub-project the finding belongs to); shallowest first. A page of another folder
+    (a vendored detection toolbox's INSTALL.md) is another project's."""
+    folders = set(anchor_folders(anchor))
+    found = [
+        rel
+        for rel in project.select(is_install_page)
+        if rel.startswith(("docs/", "doc/")) or (rel.rsplit("/", 1)[0] if "/" in rel else "") in folders
+    ]
+    return sorted(found, key=lambda rel: (rel.count("/"), rel))
+
+
+def anchor_folders(anchor: str) -> list[str]:
+    """`a/b/file` -> ["", "a", "a/b"]: the root and the folders holding `anchor`."""
+    parts = anchor.split("/")[:-1]
+    return ["", *("/".join(parts[:i]) for i in range(1, len(parts) + 1))]
+
+
+def install_pins_python(project, anchor: str) -> bool:
+    """Whether an install page of the project (`INSTALL.md`, `get_started.md`, `docs/install.md`) creates the
+    environment with a Python minor version in a shell block (`conda create -n swin python=3.7 -y`)."""
+    return any(
+        pins_python(command.argv) for rel in install_pages(project, anchor) for command in page_commands(project, rel)
+    )
 
 
 def documents_python_pin(project, documented_commands, anchor: str) -> bool:
@@ -237,6 +284,9 @@ def anchor_of(project, requires_python, requirements_files, declared_distributio
     if declared_distributions:
         first = next(iter(declared_distributions.values()))[0]
         return first.path, 1
+    pages = install_pages(project, "")
+    if pages:
+        return pages[0], 1  # how to install the project is where the pin belongs
     code = project.select(lambda rel: filekinds.is_python(rel) or filekinds.is_notebook(rel))
     if code:
         return shallowest(code), 1
