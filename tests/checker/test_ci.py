@@ -1076,3 +1076,47 @@ def test_ci003_third_party_actions_of_housekeeping_jobs_handed_stored_secrets_st
     assert [(line, message.split(" ")[0]) for _, line, message in result] == [
         (15, "slackapi/slack-github-action@v1.24.0")
     ]
+
+
+CLOUD_BUILD = """
+# CI/CD steps for Cloud Build to test and deploy a TFX pipeline to Vertex AI.
+steps:
+
+# Clone the repository.
+- name: 'gcr.io/cloud-builders/git'
+  args: ['clone', '--single-branch', '--branch', '$_BRANCH', '$_REPO_URL', '--depth', '1']
+  id: 'Clone Repository'
+
+# Run unit tests.
+- name: '$_CICD_IMAGE_URI'
+  entrypoint: 'pytest'
+  args: ['src/tests/datasource_utils_tests.py', '-s']
+  dir: 'mlops-with-vertex-ai'
+  id: 'Unit Test Datasource Utils'
+"""
+
+
+def test_ci001_other_ci_systems_count_wherever_their_files_are(make_repo):
+    base = {"setup.py": "from setuptools import setup\nsetup()\n", "src/train.py": "import numpy\n"}
+    for files in (
+        {"build/pipeline-deployment.yaml": CLOUD_BUILD},  # Cloud Build under another name (mlops-with-vertex-ai)
+        {"deploy/cloudbuild.yaml": "steps:\n- name: python\n  entrypoint: pytest\n"},
+        {"ci/azure-pipelines.yml": "trigger: [main]\n"},
+        {"tools/Jenkinsfile": "pipeline {}\n"},
+        {".travis.yml": "language: python\n"},
+        {"bitbucket-pipelines.yml": "pipelines: {}\n"},
+        {".buildkite/pipeline.yml": "steps: []\n"},
+        {".drone.yml": "kind: pipeline\n"},
+        {"appveyor.yml": "build: off\n"},
+        {".woodpecker.yml": "steps: {}\n"},
+        {".taskcluster.yml": "version: 1\n"},
+        {"build/deploy.yml": "steps:\n- name: gcr.io/cloud-builders/docker\n  id: build\n"},
+    ):
+        assert found(make_repo, {**base, **files}, "CI001") == [], files
+    # look-alikes: `steps:` as a list of strings (a recipe), steps without images, a config below the top level
+    for files in (
+        {"configs/recipe.yaml": "steps:\n  - download\n  - train\n  - evaluate\nargs: {lr: 0.1}\n"},
+        {"pipeline.yaml": "steps:\n- train\n- name: evaluate\n  args: [--fast]\n"},
+        {"workflow.yaml": "spec:\n  steps:\n  - name: gcr.io/cloud-builders/docker\n    args: [build]\n"},
+    ):
+        assert [line for _, line, _ in found(make_repo, {**base, **files}, "CI001")] == [1], files

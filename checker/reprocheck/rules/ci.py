@@ -12,24 +12,42 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import yaml
+
 from reprocheck import filekinds
 from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig, job_activities, only_checks
 from reprocheck.facts.dockerfile import parse_image
 from reprocheck.facts.shell import Command, load_script, split_commands, strip_wrappers
 from reprocheck.facts.taskrunners import Task, TaskRunners
 from reprocheck.findings import Location, Severity
+from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.tables import ci_jobs, pip_options
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 HEX = re.compile(r"^[0-9a-f]{7,40}$")
-# CI systems the checker does not parse: their presence still means the project has CI (CI001).
+# CI systems the checker does not parse: their presence still means the project has CI (CI001). At the root:
 OTHER_CI_FILES = (
     ".circleci/config.yml", ".circleci/config.yaml", ".travis.yml", "azure-pipelines.yml", "azure-pipelines.yaml",
-    "Jenkinsfile", "bitbucket-pipelines.yml", ".drone.yml", ".woodpecker.yml", "appveyor.yml", ".appveyor.yml",
-    "cloudbuild.yaml", "cloudbuild.yml", "buildspec.yml", "codefresh.yml", ".cirrus.yml",
+    "Jenkinsfile", "bitbucket-pipelines.yml", ".drone.yml", ".woodpecker.yml", ".woodpecker.yaml", "appveyor.yml",
+    ".appveyor.yml", "cloudbuild.yaml", "cloudbuild.yml", "buildspec.yml", "codefresh.yml", ".cirrus.yml",
+    ".taskcluster.yml", ".buildkite/pipeline.yml", ".buildkite/pipeline.yaml",
 )  # fmt: skip
-OTHER_CI_DIRS = (".woodpecker/", ".buildkite/", ".gitea/workflows/", ".forgejo/workflows/", ".azure-pipelines/")
+OTHER_CI_DIRS = (
+    ".woodpecker/", ".buildkite/", ".gitea/workflows/", ".forgejo/workflows/", ".azure-pipelines/", ".circleci/",
+    ".tekton/",
+)  # fmt: skip
+# In any folder (`build/cloudbuild.yaml`, `ci/Jenkinsfile`, `deploy/azure-pipelines.yml`): their names say CI.
+CI_FILE_NAME = re.compile(
+    r"^(?:cloudbuild(?:[._-][\w.-]+)?\.(?:ya?ml|json)|azure-pipelines(?:[._-][\w.-]+)?\.ya?ml|Jenkinsfile(?:\.\w+)?)$"
+)
+# A Cloud Build config under another name (`build/pipeline-deployment.yaml`): top-level `steps:` whose items run
+# images (`name: gcr.io/cloud-builders/git`, or any image with `args:`/`entrypoint:`). Looked for only in YAML
+# files whose text has a top-level `steps:` and a step key.
+CLOUD_BUILD_HINT = re.compile(r"^steps:", re.MULTILINE)
+CLOUD_BUILD_STEP_KEYS = re.compile(r"^\s*-?\s*(?:args|entrypoint):|cloud-builders/", re.MULTILINE)
+CLOUD_BUILDERS = ("gcr.io/cloud-builders/", "gcr.io/google.com/cloudsdktool/")
+MAX_CI_TEXT = 256 * 1024
 PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "dvc.yaml"})
 ANCHORS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "README.md", "README.rst", "README")
 # Programs that run another program named after their options: `uvx reprocheck`, `poetry run reprocheck`.
@@ -78,13 +96,38 @@ def pipelines(ci_configs: list[CiConfig]) -> list[CiConfig]:
 def has_ci(project, ci_configs: list[CiConfig], precommit: PreCommitConfig | None) -> bool:
     if pipelines(ci_configs) or (precommit is not None and precommit.ci is not None):
         return True
-    return any(
+    if any(
         filekinds.is_github_workflow(f)
         or filekinds.is_gitlab_ci(f)
         or f in OTHER_CI_FILES
         or f.startswith(OTHER_CI_DIRS)
+        or CI_FILE_NAME.match(filekinds.name(f))
         for f in project.files
-    )
+    ):
+        return True
+    return any(is_cloud_build(project, f) for f in project.files if f.endswith((".yaml", ".yml")))
+
+
+def is_cloud_build(project, path: str) -> bool:
+    """A Cloud Build config: top-level `steps:`, every step a mapping naming its image, some step running a
+    Cloud Builder image (`gcr.io/cloud-builders/docker`) or giving `args:`/`entrypoint:`. A list of strings
+    under `steps:` (a recipe, a tutorial's outline) is no CI."""
+    try:
+        text = project.read_text(path, MAX_CI_TEXT)
+    except UnreadableFile:
+        return False
+    if not CLOUD_BUILD_HINT.search(text) or not CLOUD_BUILD_STEP_KEYS.search(text):
+        return False
+    try:
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    steps = data.get("steps") if isinstance(data, dict) else None
+    if not isinstance(steps, list) or not steps:
+        return False
+    if not all(isinstance(step, dict) and isinstance(step.get("name"), str) for step in steps):
+        return False
+    return any(step["name"].startswith(CLOUD_BUILDERS) or "args" in step or "entrypoint" in step for step in steps)
 
 
 class NoCi(Rule):
@@ -92,7 +135,12 @@ class NoCi(Rule):
     ## What it does
     Reports a Python/ML repository (code, notebooks or dependency files) with no CI configuration: no GitHub
     Actions workflow, no `.gitlab-ci.yml`, no pre-commit.ci section, and none of the other common CI files
-    (CircleCI, Azure Pipelines, Jenkins, …).
+    (CircleCI, Travis, Azure Pipelines, Jenkins, Bitbucket, Buildkite, Drone, Woodpecker, AppVeyor, Taskcluster,
+    Tekton, Google Cloud Build). A `cloudbuild.yaml`, `azure-pipelines.yml` or `Jenkinsfile` counts in any
+    folder, and so does a Cloud Build config under another name (`build/pipeline-deployment.yaml`: top-level
+    `steps:` whose items run images, `name: gcr.io/cloud-builders/git` or an image with `args:`/`entrypoint:`);
+    a YAML file whose `steps:` is a list of strings is no CI. The other CI rules read only GitHub Actions and
+    GitLab CI.
 
     ## Why it matters
     Without CI nobody checks that the repository still installs and runs on a fresh machine. Reproducibility
