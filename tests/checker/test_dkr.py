@@ -248,6 +248,27 @@ def test_dkr004_lookalikes(make_repo):
     assert dkr(make_repo, {"Dockerfile": dockerfile, "requirements.txt": "x==1\n"}, "DKR004") == []
 
 
+def test_dkr004_one_command_pins_a_name_for_all_its_requirements(make_repo):
+    """pip merges the requirements of one name in one command: the extra is installed at the pinned version."""
+    dockerfile = (
+        "FROM gcr.io/tfx-oss-public/tfx:1.2.0\n"
+        "RUN pip install google-cloud-aiplatform==1.4.2 google-cloud-aiplatform[tensorboard]\n"
+        "RUN pip install 'Torch[opt]' torch==2.3.1 'torch_geometric==2.5.3'\n"
+        "RUN uv pip install --system 'lib[all]' 'lib @ git+https://github.com/org/lib@" + "e" * 40 + "'\n"
+        # look-alikes that stay reported: an extra alone, a pin in another command of the RUN, a range
+        "RUN pip install 'transformers[torch]'\n"
+        "RUN pip install numpy==1.26.4 && pip install 'numpy[dev]' scipy\n"
+        "RUN pip install 'pandas>=2' 'pandas[performance]'\n"
+        "USER app\n"
+    )
+    found = dkr(make_repo, {"Dockerfile": dockerfile}, "DKR004")
+    assert [(line, m.split(" without")[0]) for _, line, m in found] == [
+        (5, "RUN pip install installs transformers[torch]"),
+        (6, "RUN pip install installs numpy[dev], scipy"),
+        (7, "RUN pip install installs pandas>=2, pandas[performance]"),
+    ]
+
+
 def test_dkr004_a_release_channel_label_pins_its_package_family(make_repo):
     """`-c nvidia/label/cuda-12.1.1` serves only CUDA 12.1.1: cuda and cuda-* from it are pinned by the label."""
     pinned = (

@@ -332,7 +332,13 @@ def unpinned_python_packages(install: Install) -> list[tuple[str, int]]:
             if conda_spec_pinned(spec) is False
             and not pinned_by_label(requirement_name(spec), [*channels, spec.split("::", 1)[0] if "::" in spec else ""])
         ]
-    return [(spec, line) for spec, line in specs if python_spec_pinned(spec) is False]
+    # pip merges the requirements of one name in one command: `pkg==1.4.2 'pkg[tensorboard]'` installs 1.4.2
+    pinned = {canonicalize_name(requirement_name(spec)) for spec, _ in specs if python_spec_pinned(spec) is True}
+    return [
+        (spec, line)
+        for spec, line in specs
+        if python_spec_pinned(spec) is False and canonicalize_name(requirement_name(spec)) not in pinned
+    ]
 
 
 class UnpinnedPackageInstall(Rule):
@@ -344,12 +350,13 @@ class UnpinnedPackageInstall(Rule):
     (`-r`, `-c`, `--require-hashes`), a local path or a wheel is fine, and so is a conda package of the family a
     release channel label names (`conda install -c nvidia/label/cuda-12.1.1 cuda`: the label serves only CUDA
     12.1.1; a label without a full version, or another package, pins nothing). The values of options such as
-    `-i URL` or `--target DIR` are never taken for packages. A `RUN` that only installs or upgrades the build tooling
-    (`pip install -U pip setuptools wheel`, an installer such as pipenv or uv that then installs from a lock) is
-    reported at info: it changes how packages are built, rarely what they compute. So is any install in a
-    Dockerfile that only dev containers build (`build.dockerfile` in a devcontainer.json, and no CI workflow,
-    Makefile, shell script or compose file names it): the development environment, not the one experiments run in;
-    a build-tooling-only `RUN` there is not reported at all. A generated Dockerfile (`# GENERATED …`,
+    `-i URL` or `--target DIR` are never taken for packages. pip merges the requirements of one name in one
+    command, so `pip install pkg==1.4.2 'pkg[tensorboard]'` installs a pinned `pkg` with its extra. A `RUN` that
+    only installs or upgrades the build tooling (`pip install -U pip setuptools wheel`, an installer such as
+    pipenv or uv that then installs from a lock) is reported at info: it changes how packages are built, rarely
+    what they compute. So is any install in a Dockerfile that only dev containers build (`build.dockerfile` in a
+    devcontainer.json, and no CI workflow, Makefile, shell script or compose file names it): the development
+    environment, not the one experiments run in; a build-tooling-only `RUN` there is not reported at all. A generated Dockerfile (`# GENERATED …`,
     `DO NOT EDIT` in its header) repeating a finding of a Dockerfile written by hand is not reported again.
     Packages whose version never changes a result (notebook servers, test runners, linters, progress bars, log
     viewers: `tables/dev_tools.py`) are not asked to be pinned: a `RUN pip install jupyter pytest` is not reported.
