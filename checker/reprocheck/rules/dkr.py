@@ -356,8 +356,9 @@ class UnpinnedPackageInstall(Rule):
     pipenv or uv that then installs from a lock) is reported at info: it changes how packages are built, rarely
     what they compute. So is any install in a Dockerfile that only dev containers build (`build.dockerfile` in a
     devcontainer.json, and no CI workflow, Makefile, shell script or compose file names it): the development
-    environment, not the one experiments run in; a build-tooling-only `RUN` there is not reported at all. A generated Dockerfile (`# GENERATED …`,
-    `DO NOT EDIT` in its header) repeating a finding of a Dockerfile written by hand is not reported again.
+    environment, not the one experiments run in; a build-tooling-only `RUN` there is not reported at all. A
+    generated Dockerfile (`# GENERATED …`, `DO NOT EDIT` in its header) repeating a finding of a Dockerfile
+    written by hand is not reported again.
     Packages whose version never changes a result (notebook servers, test runners, linters, progress bars, log
     viewers: `tables/dev_tools.py`) are not asked to be pinned: a `RUN pip install jupyter pytest` is not reported.
 
