@@ -1711,6 +1711,48 @@ def test_dat005_a_checksum_argument_passed_by_position(make_repo):
     assert [f["line"] for f in of(root, "DAT005")] == [10]
 
 
+def test_dat005_check_hash_is_offered_only_where_the_file_name_carries_a_hash(make_repo):
+    """torch.hub's `check_hash=True` compares the `-<sha256 prefix>` of the file name, nothing else."""
+    module = (
+        "import torch\n\n"
+        "MODEL_URLS = {\n"
+        "    'small_1k': 'https://dl.fbaipublicfiles.com/convnext/convnext_small_1k_224_ema.pth',\n"
+        "    'small_22k': 'https://dl.fbaipublicfiles.com/convnext/convnext_small_22k_224.pth',\n"
+        "}\n\n"
+        "def convnext_small(pretrained=False, in_22k=False):\n"
+        "    if pretrained:\n"
+        "        url = MODEL_URLS['small_22k'] if in_22k else MODEL_URLS['small_1k']\n"
+        "        return torch.hub.load_state_dict_from_url(url=url, map_location='cpu')\n\n"
+        "def iso_base(pretrained=False):\n"
+        "    url = 'https://dl.fbaipublicfiles.com/convnext/convnext_iso_base_1k_224_ema.pth'\n"
+        "    return torch.hub.load_state_dict_from_url(url=url, map_location='cpu')\n\n"
+        "def resnet():\n"
+        "    return torch.hub.load_state_dict_from_url('https://download.pytorch.org/models/resnet18-f37072fd.pth')\n\n"
+        "def tiny():\n"
+        "    url = 'https://dl.fbaipublicfiles.com/convnext/convnext_tiny_1k_224_ema.pth'\n"
+        "    return torch.hub.load_state_dict_from_url(url=url, map_location='cpu', check_hash=True)\n\n"
+        "def hashed():\n"
+        "    url = 'https://download.pytorch.org/models/vgg11-8a719046.pth'\n"
+        "    return torch.hub.load_state_dict_from_url(url, check_hash=True)\n\n"
+        "def fetch(url):\n"
+        "    return torch.hub.load_state_dict_from_url(url)\n"
+    )
+    found = {f["line"]: f["message"] for f in of(make_repo({"models/convnext.py": module}), "DAT005")}
+    assert sorted(found) == [11, 15, 18, 22, 29]
+    # names without a hash (a table's entries, a literal URL): only the sha256 check after the download
+    for line in (11, 15):
+        assert found[line].endswith("verify its sha256 (hashlib) right after the download"), found[line]
+    # a name with one (torchvision's): check_hash does check it
+    assert found[18].endswith("or pass check_hash=True (it checks the sha256 prefix the file name carries)")
+    # check_hash=True on a name without a hash checks nothing: still reported, saying why
+    assert "check_hash=True compares only a sha256 prefix a file name carries, and this one has none" in found[22]
+    assert found[22].endswith("right after the download")
+    # a URL the caller gives: offered on that condition
+    assert found[29].endswith(
+        "or pass check_hash=True if the file name carries a sha256 prefix (`name-<sha256 prefix>.pth`)"
+    )
+
+
 def test_dat005_a_parameter_every_call_in_the_module_fills_from_the_command_line(make_repo):
     script = (
         "import argparse\nfrom huggingface_hub import hf_hub_download\n\n"

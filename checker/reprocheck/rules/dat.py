@@ -1193,6 +1193,75 @@ def http_download(call: ast.Call, target: str | None, scope: Scope) -> bool:
     return streamed or saved or bool(target and data_url(target))
 
 
+# torch.hub's file-name hash (`HASH_REGEX`, `-([a-f0-9]*)\.`): what `check_hash=True` compares the download with.
+NAME_HASH = re.compile(r"-([a-f0-9]*)\.")
+
+
+def hash_in_name(tail: str | None) -> bool | None:
+    """Whether the downloaded file's name carries a sha256 prefix that torch.hub's `check_hash=` compares
+    (`resnet18-f37072fd.pth`); None when the name is not known (no literal URL, or only the end of one)."""
+    if not tail or "/" not in tail:
+        return None
+    name = tail.split("#", 1)[0].split("?", 1)[0].rsplit("/", 1)[-1]
+    if not name:
+        return None
+    match = NAME_HASH.search(name)
+    return bool(match and match.group(1))
+
+
+def named_hash(node: ast.expr | None, tail: str | None, scope: Scope, module_scope: Scope) -> bool | None:
+    """Whether every URL a download may fetch names a file with a hash prefix (True), none does (False), or it is
+    not known (None): the literal URL, or each of its values through a name bound once, `a if c else b` and a
+    module-level table (`model_urls["convnext_small_1k"]`)."""
+    urls = possible_urls(node, scope, module_scope)
+    found = {hash_in_name(url) for url in urls} if urls else {hash_in_name(tail)}
+    return found.pop() if len(found) == 1 else None
+
+
+def possible_urls(node: ast.expr | None, scope: Scope, module_scope: Scope, depth: int = 4) -> list[str] | None:
+    """The literal URLs an expression may hold, or None when one of them is not written in the module."""
+    if node is None or depth == 0:
+        return None
+    if isinstance(node, ast.Constant):
+        return [node.value] if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        known = literal(node, scope, module_scope)
+        if known is not None:
+            return [known]
+        for where in (scope, module_scope):
+            values = where.assigned.get(node.id, [])
+            if values:
+                return possible_urls(values[0], where, module_scope, depth - 1) if len(values) == 1 else None
+        return None
+    if isinstance(node, ast.IfExp):
+        body = possible_urls(node.body, scope, module_scope, depth - 1)
+        orelse = possible_urls(node.orelse, scope, module_scope, depth - 1)
+        return body + orelse if body is not None and orelse is not None else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant):
+        table = node.value.id
+        values = scope.assigned.get(table) or module_scope.assigned.get(table, [])
+        if len(values) != 1 or not isinstance(values[0], ast.Dict):
+            return None
+        for key, value in zip(values[0].keys, values[0].values, strict=True):
+            if isinstance(key, ast.Constant) and key.value == node.slice.value:
+                return possible_urls(value, scope, module_scope, depth - 1)
+    return None
+
+
+def verify_advice(loader, named: bool | None) -> str:
+    """The loader's own checksum argument, offered where it checks something: torch.hub's `check_hash=` only for a
+    file name that carries a hash prefix."""
+    if not loader.verify:
+        return ""
+    if not loader.hash_in_name:
+        return f", or pass {loader.verify}="
+    if named is True:
+        return f", or pass {loader.verify}=True (it checks the sha256 prefix the file name carries)"
+    if named is False:
+        return ""  # `convnext_small_1k_224_ema.pth`: no hash in the name, nothing for check_hash to compare
+    return f", or pass {loader.verify}=True if the file name carries a sha256 prefix (`name-<sha256 prefix>.pth`)"
+
+
 def url_template(node: ast.expr | None, scope: Scope) -> str | None:
     """An f-string URL with its placeholders (`https://host/trip-data/{file}`), written in the call or bound once
     to the name it passes, to name what is downloaded."""
@@ -1587,7 +1656,9 @@ class UnpinnedRemoteArtifact(Rule):
     - downloads (`urlretrieve`, `wget.download`, `gdown`, `load_state_dict_from_url`, ...; `requests.get` and
       `urlopen` of a data file URL, with `stream=True`, or whose body is saved to a file) with no checksum check
       in the same function (a `hashlib` digest, a `verify`/`checksum`/`md5` helper, or the loader's own
-      `md5=`/`known_hash=`/`check_hash=` argument). A download helper that fetches the URL it is given counts
+      `md5=`/`known_hash=`/`check_hash=` argument; torch.hub's `check_hash=True` compares only the sha256 prefix
+      a file name carries, `resnet18-f37072fd.pth`, so it is no check of a name without one, and is suggested
+      only where the name carries one or is not known). A download helper that fetches the URL it is given counts
       as checked when a function that calls it verifies the file;
     - `wget` and `curl` saving to disk (`-O`, `-o`, `> file`, or piped into `tar`/`unzip`) in shell scripts,
       Makefile recipes, notebook `!` lines and `%%bash` cells, and `os.system`/`subprocess` calls, with no
@@ -1850,11 +1921,18 @@ class UnpinnedRemoteArtifact(Rule):
                 f'"{repo}:<tag or sha>"'
             )
         # downloads
+        tail = url_tail(target_node, scope, module_scope)
+        named = named_hash(target_node, tail, scope, module_scope) if loader.hash_in_name else None
+        hashless = ""
         if loader.verify:
             verified = argument(call, (loader.verify_at, loader.verify))
             if verified is not None and not (isinstance(verified, ast.Constant) and verified.value in (None, False)):
-                return None
-        tail = url_tail(target_node, scope, module_scope)
+                if named is not False:
+                    return None
+                # `check_hash=True` compares the `-<sha256 prefix>` of the file name: this one carries none
+                hashless = (
+                    f" ({loader.verify}=True compares only a sha256 prefix a file name carries, and this one has none)"
+                )
         if tail is not None and non_data(tail):
             return None
         if loader.kind == "http" and not http_download(call, target, scope):
@@ -1864,10 +1942,10 @@ class UnpinnedRemoteArtifact(Rule):
         shown = target or url_template(target_node, scope) or "a URL"
         if commit_pinned(shown):
             return None  # fixed to a commit: what it serves cannot change
-        extra = f", or pass {loader.verify}=" if loader.verify else ""
+        extra = verify_advice(loader, named)
         return (
-            f"`{callee}` downloads {shown} without a checksum check in the same function; verify its sha256 "
-            f"(hashlib) right after the download{extra}"
+            f"`{callee}` downloads {shown} without a checksum check in the same function{hashless}; verify its "
+            f"sha256 (hashlib) right after the download{extra}"
         )
 
     def set_locally(self, loader, call: ast.Call, project, values: KeyValues) -> bool:

@@ -27,6 +27,8 @@ class Loader:
     verify: str | None = None  # keyword whose truthy value verifies the download (md5=, known_hash=, ...)
     verify_at: int | None = None  # the position of that argument when it is passed positionally
     default_target: str | None = None  # what is loaded when the target argument is left out
+    # `verify` checks only a hash the file name carries (torch.hub's `check_hash=`: `resnet18-f37072fd.pth`)
+    hash_in_name: bool = False
 
 
 HUB_REVISION = "revision"
@@ -43,7 +45,9 @@ LOADERS: dict[str, Loader] = {
     "sentence_transformers.CrossEncoder": Loader("hub", (0, "model_name"), "model"),
     # torch.hub: GitHub repositories, pinned by `org/repo:ref`
     "torch.hub.load": Loader("torch-hub", (0, "repo_or_dir"), "model"),
-    "torch.hub.load_state_dict_from_url": Loader("download", (0, "url"), "weights", verify="check_hash", verify_at=4),
+    "torch.hub.load_state_dict_from_url": Loader(
+        "download", (0, "url"), "weights", verify="check_hash", verify_at=4, hash_in_name=True
+    ),
     "torch.hub.download_url_to_file": Loader("download", (0, "url"), "file", verify="hash_prefix", verify_at=2),
     # plain downloads
     "urllib.request.urlretrieve": Loader("download", (0, "url"), "file"),
