@@ -967,3 +967,19 @@ def test_scripts_with_code_of_their_own_beside_notebooks_stay_judged(make_repo):
     assert role_of(root, "1-nnlm/nnlm.ipynb")[0] == "copy"
     paths = {f["path"] for f in findings(root, select="RNG004,RNG006,DAT005")}
     assert {"train.py", "model/net.py", "deploy/score.py", "paired/eda.py"} <= paths
+
+
+def test_commands_that_write_no_script_leave_scripts_alone(make_repo):
+    """An export to html, to standard output, or of another notebook does not make a script with its own code a
+    copy."""
+    own = "import random\n\nif __name__ == '__main__':\n    print(random.random())\n"
+    files = {
+        "notebooks/eda.ipynb": notebook(*CHAPTER_CELLS),
+        "notebooks/eda.py": own,
+        "notebooks/other.ipynb": notebook(*CHAPTER_CELLS),
+        "Makefile": "a:\n\tjupyter nbconvert --to html notebooks/eda.ipynb\n"
+        "\tjupyter nbconvert --to script --stdout notebooks/eda.ipynb > /tmp/eda.py\n"
+        "\tjupytext --to py:percent notebooks/other.ipynb\n",
+    }
+    root = make_repo(files)
+    assert role_of(root, "notebooks/eda.py")[0] != "copy"

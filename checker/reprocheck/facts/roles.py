@@ -876,7 +876,7 @@ def script_exports(argv: list[str]) -> tuple[list[str], str] | None:
     """(notebooks, destination) of a command that exports notebooks to scripts, as written: `jupyter nbconvert
     --to script|python X.ipynb` (beside it, in `--output-dir`, or named by `--output`), `jupytext --to py[:format]
     X.ipynb` (beside it, or `-o out.py`), `jupytext --set-formats ipynb,py:percent X.ipynb` (a paired script
-    beside it); else None."""
+    beside it); else None (also for an export to standard output, `--stdout`)."""
     program = posixpath.basename(argv[0]) if argv else ""
     args = argv[1:]
     if program == "jupyter" and args[:1] == ["nbconvert"]:
@@ -898,7 +898,7 @@ def script_exports(argv: list[str]) -> tuple[list[str], str] | None:
             words.append(arg)
         i += 1
     notebooks = [word for word in words if word.endswith(".ipynb")]
-    if not notebooks or any(key in options for key in ("--execute", "--inplace")):
+    if not notebooks or "--stdout" in args:
         return None
     output = options.get("--output")
     if program == "jupyter-nbconvert":
