@@ -91,6 +91,19 @@ def escape_lines(lines: Sequence[str], is_escape: Callable[[str], bool]) -> list
     return out
 
 
+def leading_indent(lines: list[str]) -> list[str]:
+    """IPython's `leading_indent` clean-up (IPython 8, `inputtransformer2`), run on a cell before anything else:
+    when the cell's first line that is not blank starts with spaces or tabs, that whitespace is removed from every
+    line that starts with it (other lines are left alone). A cell whose first line was pasted with one space too
+    many (` def f(a):` over an unindented body) runs; a cell indented unevenly (`  x = 1` over ` y = 2`) still
+    fails, as in IPython. Lines keep their numbers."""
+    first = next((line for line in lines if line.strip()), "")
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    if not indent:
+        return lines
+    return [line[len(indent) :] if line.startswith(indent) else line for line in lines]
+
+
 # The first word of a line and what follows it (IPython's `ifun` and `the_rest` for a plain name).
 _FIRST_WORD = re.compile(r"^[ \t]*(?P<magic>[A-Za-z_]\w*)(?P<rest>(?:[ \t].*)?)$")
 

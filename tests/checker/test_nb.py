@@ -845,6 +845,86 @@ def test_nb002_order_free_look_alikes_stay_reported(make_repo):
     assert found["a.ipynb"]["severity"] == "warning" and found["b.ipynb"]["severity"] == "warning"
 
 
+def image(count: int) -> dict:
+    return {"data": {"image/png": "iVBORw0KGgo=", "text/plain": ["<IPython.core.display.Image object>"]},
+            "execution_count": count, "metadata": {}, "output_type": "execute_result"}  # fmt: skip
+
+
+def test_nb002_cells_that_only_show_fixed_things_may_run_anywhere(make_repo):
+    """A book's chapters (machine-learning-book): a figure shown with `Image(filename=...)` run again as [2] among
+    cells counted [3] to [5], a `%tensorboard` cell run as [3] just before the figure above it ran as [4], a
+    `%load_ext watermark` / `%watermark` cell sharing [2] with the setup, and the cell at the foot that converts the
+    notebook to a script run first as [1]: nothing a result reads. NB001 then counts the runs of those cells
+    (the gap [2] -> [4] is the tensorboard cell's [3]): one clean run."""
+    figure = notebook(
+        code("import sys\nsys.path.insert(0, '..')\n", count=1),
+        code("print('numpy 1.21')\n", count=2, outputs=[stream("numpy 1.21\n")]),
+        code("from IPython.display import Image\n%matplotlib inline\n", count=1),
+        code("Image(filename='figures/14_01.png', width=700)\n", count=3, outputs=[image(3)]),
+        code("import torch\nx = torch.ones(3)\nprint(x)\n", count=4, outputs=[stream("tensor([1., 1., 1.])\n")]),
+        code("Image(filename='figures/14_11.png', width=800)\n", count=2, outputs=[image(2)]),
+        code("print(x.sum())\n", count=5, outputs=[stream("tensor(3.)\n")]),
+    )
+    tensorboard = notebook(
+        code("import torch\nmodel = torch.nn.Linear(2, 1)\n", count=1),
+        code("print(model(torch.ones(2)))\n", count=2, outputs=[stream("tensor([0.3])\n")]),
+        code("from IPython.display import Image\nImage(filename='figures/13_11.png')\n", count=4, outputs=[image(4)]),
+        code("%tensorboard --logdir lightning_logs/\n", count=3, outputs=[stream("Reusing TensorBoard\n")]),
+        code("print(model.weight.shape)\n", count=5, outputs=[stream("torch.Size([1, 2])\n")]),
+        code("! python ../.convert_notebook_to_script.py --input ch13.ipynb --output ch13.py\n", count=1,
+             outputs=[stream("[NbConvertApp] Converting notebook ch13.ipynb to script\n")]),
+    )  # fmt: skip
+    watermark = notebook(
+        code("import random\nrandom.seed(1)\n", count=1),
+        code("%load_ext watermark\n%watermark -a 'Author' -u -d -p torch\n", count=1, outputs=[stream("torch\n")]),
+        code("print(random.random())\n", count=2, outputs=[stream("0.13\n")]),
+        code("!jupyter nbconvert --to script ch17.ipynb\n", count=1),
+    )
+    root = make_repo({"ch14/ch14.ipynb": figure, "ch13/ch13.ipynb": tensorboard, "ch17/ch17.ipynb": watermark})
+    assert of(root, "NB002") == []
+    assert [f["path"] for f in of(root, "NB001")] == []
+
+
+def test_nb002_cells_that_show_computed_values_or_change_state_stay_ordered(make_repo):
+    """A display of a value the notebook computed (`display(df.head())`, `Image(data=png)`), a magic that changes
+    the kernel's state (`%env`), a shell command on another file (a download a cell above reads), and a figure cell
+    whose import a cell above used with nothing above importing it are still out of order."""
+    computed = notebook(
+        code("import pandas as pd\ndf = pd.read_csv('train.csv')\n", count=1),
+        code("display(df.head())\n", count=7, outputs=[stream("   a  b\n")]),
+        code("df = df.dropna()\nprint(len(df))\n", count=2, outputs=[stream("3\n")]),
+    )
+    data_image = notebook(
+        code("png = render()\n", count=1),
+        code("from IPython.display import Image\nImage(data=png)\n", count=5, outputs=[image(5)]),
+        code("print(png[:4])\n", count=2, outputs=[stream("b'PNG'\n")]),
+    )
+    env = notebook(
+        code("import os\nprint(os.environ.get('CUDA_VISIBLE_DEVICES'))\n", count=2, outputs=[stream("0\n")]),
+        code("%env CUDA_VISIBLE_DEVICES=0\n", count=1),
+        code("print(3)\n", count=3, outputs=[stream("3\n")]),
+    )
+    download = notebook(
+        code("import pandas as pd\ndf = pd.read_csv('data.csv')\nprint(df.shape)\n", count=2,
+             outputs=[stream("(3, 2)\n")]),
+        code("!wget -q https://example.org/data.csv\n", count=1, outputs=[stream("saved\n")]),
+    )  # fmt: skip
+    import_used_above = notebook(
+        code("Image(filename='figures/a.png')\n", count=2, outputs=[image(2)]),
+        code("from IPython.display import Image\nImage(filename='figures/b.png')\n", count=1, outputs=[image(1)]),
+        code("print(1)\n", count=3, outputs=[stream("1\n")]),
+    )
+    shapes = {
+        "computed.ipynb": computed,
+        "data_image.ipynb": data_image,
+        "env.ipynb": env,
+        "download.ipynb": download,
+        "import_used_above.ipynb": import_used_above,
+    }
+    found = {f["path"] for f in of(make_repo(shapes), "NB002")}
+    assert found == set(shapes)
+
+
 # -- NB003: the declared environment, pinned installs, Colab quick-starts --------------------------------------
 def test_nb003_an_install_of_the_notebooks_own_declared_requirements_is_not_reported(make_repo):
     """`!pip install -r requirements.txt` where requirements.txt is the declaration of the notebook's own project

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -197,8 +198,24 @@ def test_a_cell_indented_as_a_whole_parses_as_ipython_runs_it():
     text = blank_magics(indented)
     assert text.split("\n")[:4] == ["import torch", "", "for i in range(2):", "    print(i)"]
     ast.parse(text)
-    ragged = "  x = 1\n y = 2\n"  # not indented as a whole: still invalid, as in IPython
-    assert blank_magics(ragged).startswith("  x = 1\n y = 2")
+    ragged = "  x = 1\n y = 2\n"  # the second line lacks the first's indent: still invalid, as in IPython
+    assert blank_magics(ragged).startswith("x = 1\n y = 2")
+    with pytest.raises(SyntaxError):
+        ast.parse(blank_magics(ragged))
+
+
+def test_only_the_first_lines_indent_is_removed_where_lines_start_with_it():
+    """IPython's `leading_indent`: the first non-blank line's indentation comes off every line that starts with
+    it; a body written at the margin under a first line pasted one space in runs (a book's ` def compute_z(...)`),
+    and a magic on that first line is read after the indent is gone."""
+    pasted = "\n def compute_z(a, b):\n    return a - b\n\nprint(compute_z(1, 2))\n"
+    text = blank_magics(pasted)
+    assert text.split("\n")[1:5] == ["def compute_z(a, b):", "   return a - b", "", "print(compute_z(1, 2))"]
+    ast.parse(text)
+    magic = "  %matplotlib inline\n  import numpy as np\n"
+    assert blank_magics(magic).split("\n")[:2] == ["", "import numpy as np"]
+    tabbed = "\tx = 1\n\tif x:\n\t\ty = 2\n"
+    ast.parse(blank_magics(tabbed))
 
 
 def test_notebook_cells_share_imports_and_map_lines(make_repo):

@@ -862,3 +862,124 @@ def test_a_competition_solution_notebook_stays_an_experiment(make_repo):
     root = make_repo({"notebooks/1st_place_solution.ipynb": SEEDLESS, "notebooks/eda.ipynb": SEEDLESS, **STRIPPED})
     found = findings(root, select="NB001")
     assert {f["severity"] for f in found} == {"warning"}
+
+
+# A book chapter: the notebook, and the script its converter writes from it (imports hoisted, markdown as comments,
+# magics and figure cells dropped; `# coding: utf-8` on top, as nbconvert writes it).
+CHAPTER_CELLS = (
+    "import sys\nsys.path.insert(0, '..')\n",
+    "from IPython.display import Image\n%matplotlib inline\n",
+    "import urllib.request\nurl = 'http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz'\n"
+    "urllib.request.urlretrieve(url, 'aclImdb_v1.tar.gz')\n",
+    "Image(filename='figures/04_01.png', width=500)\n",
+    "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\n"
+    "df = pd.read_csv('wine.csv')\nX, y = df.iloc[:, 1:].values, df.iloc[:, 0].values\n",
+    "lr = LogisticRegression(solver='liblinear')\nlr.fit(X, y)\nprint('Training accuracy:', lr.score(X, y))\n",
+)
+CHAPTER_SCRIPT = (
+    "# coding: utf-8\n\n\nimport sys\nimport urllib.request\nimport pandas as pd\n"
+    "from sklearn.linear_model import LogisticRegression\n\n# # Machine Learning with PyTorch and Scikit-Learn\n"
+    "# ## Chapter 4\n\n\nsys.path.insert(0, '..')\n\n\n\nurl = 'http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz'\n"
+    "urllib.request.urlretrieve(url, 'aclImdb_v1.tar.gz')\n\n\n\n\ndf = pd.read_csv('wine.csv')\n"
+    "X, y = df.iloc[:, 1:].values, df.iloc[:, 0].values\n\n\nlr = LogisticRegression(solver='liblinear')\n"
+    "lr.fit(X, y)\nprint('Training accuracy:', lr.score(X, y))\n"
+)
+# nbconvert's own `--to script` output: `# In[n]:` markers, magics as get_ipython() calls.
+NBCONVERT_SCRIPT = (
+    "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\nimport sys\nsys.path.insert(0, '..')\n\n\n# In[2]:\n\n\n"
+    "from IPython.display import Image\nget_ipython().run_line_magic('matplotlib', 'inline')\n\n\n# In[3]:\n\n\n"
+    "import urllib.request\nurl = 'http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz'\n"
+    "urllib.request.urlretrieve(url, 'aclImdb_v1.tar.gz')\n\n\n# In[5]:\n\n\nimport pandas as pd\n"
+    "from sklearn.linear_model import LogisticRegression\n\ndf = pd.read_csv('wine.csv')\n"
+    "X, y = df.iloc[:, 1:].values, df.iloc[:, 0].values\n\n\n# In[6]:\n\n\n"
+    "lr = LogisticRegression(solver='liblinear')\nlr.fit(X, y)\nprint('Training accuracy:', lr.score(X, y))\n"
+)
+EXPERIMENT_RULES = "RNG,DAT005,DEP004"
+
+
+@pytest.mark.parametrize("script", [CHAPTER_SCRIPT, NBCONVERT_SCRIPT])
+def test_a_script_exported_from_the_notebook_beside_it_is_a_copy_of_it(make_repo, script):
+    """machine-learning-book: every chapter holds chNN.ipynb and chNN.py generated from it. The script's findings
+    repeated the notebook's, at a higher severity; they are reported once, at the notebook."""
+    root = make_repo({"ch04/ch04.ipynb": notebook(*CHAPTER_CELLS), "ch04/ch04.py": script})
+    assert role_of(root, "ch04/ch04.py") == ("copy", "a script exported from ch04/ch04.ipynb")
+    found = findings(root, select=EXPERIMENT_RULES)
+    assert [(f["code"], f["path"]) for f in found] == [("DAT005", "ch04/ch04.ipynb")]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"Makefile": "scripts:\n\tjupyter nbconvert --to script notebooks/*.ipynb\n"},
+        {"scripts/export.sh": "#!/bin/sh\ncd notebooks\njupytext --to py:percent eda.ipynb\n"},
+        {"scripts/pair.sh": "#!/bin/sh\njupytext --set-formats ipynb,py:percent notebooks/eda.ipynb\n"},
+        {"Makefile": "py:\n\tjupyter nbconvert --to python --output-dir scripts notebooks/eda.ipynb\n"},
+    ],
+)
+def test_a_script_an_export_command_writes_is_a_copy_even_when_stale(make_repo, extra):
+    """A converter command of the repository (`jupyter nbconvert --to script|python`, `jupytext --to py`, a jupytext
+    pairing) writes the script from the notebook: the committed script is a copy, even when it is older than the
+    notebook's cells."""
+    stale = "import random\n\nprint(random.random())\n"
+    target = "scripts/eda.py" if "--output-dir scripts" in next(iter(extra.values())) else "notebooks/eda.py"
+    root = make_repo({"notebooks/eda.ipynb": notebook(*CHAPTER_CELLS), target: stale, **extra})
+    assert role_of(root, target) == ("copy", "a script exported from notebooks/eda.ipynb")
+    assert "RNG001" not in {f["code"] for f in findings(root, select="RNG001") if f["path"] == target}
+
+
+def test_scripts_with_code_of_their_own_beside_notebooks_stay_judged(make_repo):
+    """Look-alikes: a script beside a notebook of another name (train.py by explore.ipynb, even with the same code),
+    a module the notebook of its name imports, an nbconvert export since grown into a script of its own (half its
+    lines are new: arguments, a main), a script converted into the notebook beside it (py2ipynb: the notebook is the
+    copy), and a jupytext-paired script whose notebook git ignores (the script is what the repository holds)."""
+    module = (
+        "import torch\n\n\nclass Net(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = torch.nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n\n\n"
+        "def loader(dataset):\n    return torch.utils.data.DataLoader(dataset, batch_size=8, shuffle=True)\n"
+    )
+    grown = NBCONVERT_SCRIPT.replace(
+        "# In[6]:",
+        "import argparse\n\n\ndef run(path, solver):\n    frame = pd.read_csv(path)\n    model = LogisticRegression("
+        "solver=solver)\n    model.fit(frame.iloc[:, 1:], frame.iloc[:, 0])\n    return model\n\n\n"
+        "if __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n    parser.add_argument('--data')\n"
+        "    parser.add_argument('--solver', default='lbfgs')\n    args = parser.parse_args()\n"
+        "    model = run(args.data, args.solver)\n    print(model.coef_)\n    print(model.intercept_)\n"
+        "    print(model.classes_)\n    print(model.n_iter_)\n    print(model.get_params())\n",
+    )
+    files = {
+        "explore.ipynb": notebook(*CHAPTER_CELLS),
+        "train.py": CHAPTER_SCRIPT,
+        "model/net.ipynb": notebook("from net import Net, loader\n\nmodel = Net()\nprint(model)\n"),
+        "model/net.py": module,
+        "deploy/score.ipynb": notebook(*CHAPTER_CELLS),
+        "deploy/score.py": grown,
+        "1-nnlm/nnlm.py": SCRIPT,
+        "1-nnlm/nnlm.ipynb": notebook(SCRIPT),
+        "Makefile": "notebooks:\n\tp2j 1-nnlm/nnlm.py\n",
+        "paired/jupytext.toml": 'formats = "ipynb,py:percent"\n',
+        "paired/.gitignore": "*.ipynb\n",
+        "paired/eda.py": "# %%\n" + CHAPTER_SCRIPT,
+        "paired/eda.ipynb": notebook(*CHAPTER_CELLS),
+    }
+    root = make_repo(files)
+    for path in ("train.py", "model/net.py", "deploy/score.py", "1-nnlm/nnlm.py", "paired/eda.py"):
+        assert role_of(root, path)[0] != "copy", path
+    assert role_of(root, "1-nnlm/nnlm.ipynb")[0] == "copy"
+    paths = {f["path"] for f in findings(root, select="RNG004,RNG006,DAT005")}
+    assert {"train.py", "model/net.py", "deploy/score.py", "paired/eda.py"} <= paths
+
+
+def test_commands_that_write_no_script_leave_scripts_alone(make_repo):
+    """An export to html, to standard output, or of another notebook does not make a script with its own code a
+    copy."""
+    own = "import random\n\nif __name__ == '__main__':\n    print(random.random())\n"
+    files = {
+        "notebooks/eda.ipynb": notebook(*CHAPTER_CELLS),
+        "notebooks/eda.py": own,
+        "notebooks/other.ipynb": notebook(*CHAPTER_CELLS),
+        "Makefile": "a:\n\tjupyter nbconvert --to html notebooks/eda.ipynb\n"
+        "\tjupyter nbconvert --to script --stdout notebooks/eda.ipynb > /tmp/eda.py\n"
+        "\tjupytext --to py:percent notebooks/other.ipynb\n",
+    }
+    root = make_repo(files)
+    assert role_of(root, "notebooks/eda.py")[0] != "copy"

@@ -95,6 +95,28 @@ def test_rpc002_a_notebook_with_a_real_syntax_error_is_one_error(make_repo):
     assert "cell 2" in found[0]["message"]  # the broken cell is the place shown, not the blank of cell 1
 
 
+def test_rpc002_a_cell_whose_first_line_is_indented_runs_as_ipython_runs_it(make_repo):
+    """IPython removes the first line's indentation from every line starting with it before running a cell: a
+    function pasted one space in over a body at the margin (a book's ` def compute_z(a, b, c):`), a cell indented
+    as a whole under a magic, run and kept with their output, parse. An indentation error inside a function, or a
+    second line indented less than the first, does not run in IPython either: still RPC002."""
+    pasted = " def compute_z(a, b, c):\n    r1 = a - b\n    return r1 * 2 + c\n\nprint('z:', compute_z(1, 2, 3))\n"
+    whole = "  %matplotlib inline\n  import random\n  for i in range(2):\n      print(random.random())\n"
+    inner = "def f(a):\n    b = a + 1\n      return b\n"
+    ragged = "   x = 1\n  y = 2\n"
+    root = make_repo(
+        {
+            "book/ch13.ipynb": exercise("import torch\n", pasted),
+            "book/ch14.ipynb": exercise(whole),
+            "book/inner.ipynb": exercise("import os\n", inner),
+            "book/ragged.ipynb": exercise(ragged),
+        }
+    )
+    found = {f["path"]: f["message"] for f in findings(root) if f["code"] == "RPC002"}
+    assert set(found) == {"book/inner.ipynb", "book/ragged.ipynb"}
+    assert "cell 2, line 3: unexpected indent" in found["book/inner.ipynb"]
+
+
 def syntax_error(ename: str = "SyntaxError") -> dict:
     return {"output_type": "error", "ename": ename, "evalue": "invalid syntax (1.py, line 1)", "traceback": []}
 

@@ -677,10 +677,12 @@ class CellModule:
 def blank_magics(source: str) -> str | None:
     """The cell's Python with IPython syntax replaced by empty lines (or `pass` inside blocks), or None when the
     whole cell is not Python (`%%bash`, `%%writefile`, ...). Line numbers are unchanged. A one-line cell that
-    IPython runs as a magic without its `%` (automagic: `pip install -r requirements.txt`) is blanked too."""
+    IPython runs as a magic without its `%` (automagic: `pip install -r requirements.txt`) is blanked too. The
+    indentation of the cell's first line is removed first, as IPython does (`ipython.leading_indent`)."""
     lines = LINE_BREAK.split(source)
     if ipython.automagic(source, NB.AUTOMAGICS) is not None:
         return "\n".join("" for _ in lines)
+    lines = ipython.leading_indent(lines)  # IPython's first clean-up: before magics are read
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
         magic = lines[first].lstrip()[2:].split(maxsplit=1)
@@ -697,22 +699,12 @@ def blank_magics(source: str) -> str | None:
             stripped = line.lstrip()
             indent = line[: len(line) - len(stripped)]
             out.append(f"{indent}pass" if indent else "")
-    return "\n".join(without_leading_indent(out))
+    return "\n".join(out)
 
 
 def is_ipython_escape(line: str) -> bool:
     """Whether a line that starts a logical line is IPython syntax (a magic, a shell escape or help)."""
     return line.lstrip().startswith(("%", "!")) or bool(SHELL_ASSIGNMENT.match(line) or HELP_LINE.match(line))
-
-
-def without_leading_indent(lines: list[str]) -> list[str]:
-    """IPython removes the indentation of a cell's first line from every line (its `leading_indent` transform),
-    so a cell indented as a whole runs; do the same before parsing it."""
-    first = next((line for line in lines if line.strip()), "")
-    indent = first[: len(first) - len(first.lstrip())]
-    if not indent or not all(line.startswith(indent) for line in lines if line.strip()):
-        return lines
-    return [line[len(indent) :] for line in lines]
 
 
 def cell_tree(text: str, filename: str) -> ast.Module:

@@ -26,7 +26,12 @@ name (`DCGAN_Exercise.ipynb`, `Part 1 (Solution).ipynb`, `X_Solution.ipynb` besi
 copies of notebooks: the same code cells as another notebook, or written by a copy command the
 repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
 from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a
-listed file (a docs folder linking the notebooks it renders) is a copy of that file too. A notebook that renders
+listed file (a docs folder linking the notebooks it renders) is a copy of that file too. A script exported from a
+notebook is a copy of the notebook: one that a converter command of the repository writes (`jupyter nbconvert
+--to script`, `jupytext --to py:percent`, `jupytext --set-formats ipynb,py`), or one beside a notebook of its
+name whose code lines are nearly all the notebook's (a book's `ch04/ch04.py` generated from `ch04/ch04.ipynb`); a
+script the notebook is converted from, a module the notebook imports, and a paired script whose notebook git
+ignores are the project's code. A notebook that renders
 pages from jinja2 templates and imports no library that trains or runs a model is site tooling (docs).
 
 A repository whose whole purpose is a collection of examples of a library (`examples_collection`: the root README's
@@ -98,6 +103,12 @@ SOLUTION_NAME = re.compile(r"(?i)(?:^|[\W_])(\()?solutions?(?(1)\)|)(?:$|[\W_])"
 # Notebooks with the same code are copies only when there is enough of it to rule out chance.
 COPY_MIN_CELLS = 2
 COPY_MIN_CHARACTERS = 200
+# A script beside a notebook of its name is the notebook's script export (nbconvert's `--to script`, jupytext's
+# `--to py`, a book's own converter that hoists the imports) when this share of its code lines are lines of the
+# notebook's code cells, and it has enough of them to rule out chance. An export edited into a script of its own
+# (`score.py` grown from `score.ipynb` with arguments and a main) shares about half and stays judged.
+SCRIPT_COPY_SHARE = 0.8
+SCRIPT_COPY_MIN_LINES = 8
 # An "Open in Colab" badge, a `google.colab` import, and the `provenance` that Colab writes into what it saves.
 NOTEBOOK_CONTENT_MARKERS = ("colab.research.google.com", "google.colab", '"provenance":')
 SETUP_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
@@ -150,12 +161,15 @@ class VendoredCopy:
 class CopyCommand:
     """A command the repository runs that copies files into a folder: `cp *.ipynb docs/` in a docs workflow,
     `rsync -a notebooks/ site/`, `jupyter nbconvert --to notebook --output-dir docs/ *.ipynb`. `sources` and
-    `destination` are root-relative (sources may be globs); `path`/`line` say where it is written."""
+    `destination` are root-relative (sources may be globs); `path`/`line` say where it is written. A command that
+    exports notebooks to scripts (`jupyter nbconvert --to script`, `jupytext --to py`) has `script` set: its
+    destination is a folder, a script's path, or `NEXT_TO_SOURCE` (beside each notebook)."""
 
     path: str
     line: int
     sources: tuple[str, ...]
     destination: str
+    script: bool = False
 
 
 @dataclass
@@ -251,7 +265,11 @@ class Roles:
         return tuple(found)
 
     def is_copy(self, path: str) -> bool:
-        return (filekinds.is_notebook(path) and path in self.notebook_copies) or self.link_target(path) is not None
+        return (
+            (filekinds.is_notebook(path) and path in self.notebook_copies)
+            or (filekinds.is_python(path) and path in self.script_copies)
+            or self.link_target(path) is not None
+        )
 
     def link_target(self, path: str) -> str | None:
         """The listed file that `path`, a symbolic link inside the repository, points to (a docs folder linking
@@ -299,6 +317,8 @@ class Roles:
         copies: dict[str, str] = {}
         scripts: list[str] | None = None
         for command in self.copy_commands:
+            if command.script:
+                continue  # writes scripts, not notebooks
             if command.destination == NEXT_TO_SOURCE:
                 scripts = self.project.select(filekinds.is_python) if scripts is None else scripts
                 for source in command.sources:
@@ -313,6 +333,49 @@ class Roles:
                         if target in present and target != original and original not in copies:
                             copies.setdefault(target, original)
         return copies
+
+    @cached_property
+    def script_copies(self) -> dict[str, str]:
+        """Script -> the notebook it is exported from: the script a converter command of the repository writes
+        from a notebook (`jupyter nbconvert --to script ch04.ipynb`, `jupytext --to py:percent eda.ipynb`), and a
+        script beside a notebook of its name whose code lines are nearly all lines of the notebook's code cells
+        (`SCRIPT_COPY_SHARE`: a book's `ch04/ch04.py` generated from `ch04/ch04.ipynb`, imports hoisted, magics
+        dropped). Problems are reported once, at the notebook. A script that a notebook is converted from
+        (`py2ipynb`, `jupytext --to notebook`: the notebook is its copy) is the source; a script with its own code
+        (a module the notebook imports, an export since grown into a script of its own) is no copy; a script
+        beside a notebook of another name (`train.py` by `explore.ipynb`) is never compared."""
+        notebooks = set(self.project.select(filekinds.is_notebook))
+        if not notebooks:
+            return {}
+        copies = self.exported_scripts(sorted(notebooks))
+        for rel in self.project.select(filekinds.is_python):
+            notebook = rel[: -len(".py")] + ".ipynb"
+            if rel in copies or notebook not in notebooks or self.notebook_copies.get(notebook) == rel:
+                continue
+            if exported_from(self.project, rel, notebook):
+                copies[rel] = notebook
+        return copies
+
+    def exported_scripts(self, notebooks: list[str]) -> dict[str, str]:
+        """Scripts that an export command of the repository writes (see `script_copies`) -> their notebook."""
+        commands = [command for command in self.copy_commands if command.script]
+        if not commands:
+            return {}
+        scripts = set(self.project.select(filekinds.is_python))
+        found: dict[str, str] = {}
+        for command in commands:
+            for source in command.sources:
+                for original in matching(notebooks, source):
+                    name = posixpath.basename(original)[: -len(".ipynb")] + ".py"
+                    if command.destination == NEXT_TO_SOURCE:
+                        target = original[: -len(".ipynb")] + ".py"
+                    elif command.destination.endswith(".py"):
+                        target = command.destination
+                    else:
+                        target = posixpath.normpath(posixpath.join(command.destination, name))
+                    if target in scripts and self.notebook_copies.get(original) != target:
+                        found.setdefault(target, original)
+        return found
 
     def recorded_live(self, path: str) -> bool:
         """Whether `path` lies in a folder of notebooks recorded live in lectures (`lectures/`, `video_notebooks/`,
@@ -349,6 +412,8 @@ class Roles:
                 return "vendored", f"a vendored copy of {copy.distribution} in {copy.folder}/"
         if filekinds.is_notebook(path) and path in self.notebook_copies:
             return "copy", f"a copy of {self.notebook_copies[path]}"
+        if filekinds.is_python(path) and path in self.script_copies:
+            return "copy", f"a script exported from {self.script_copies[path]}"
         target = self.link_target(path)
         if target is not None:
             return "copy", f"a link to {target}"
@@ -681,6 +746,22 @@ def readme_titles(project, folder: str) -> list[str]:
     return titles
 
 
+def exported_from(project, script: str, notebook: str) -> bool:
+    """Whether `script` holds `notebook`'s code (see `Roles.script_copies`): at least `SCRIPT_COPY_SHARE` of its
+    code lines (comments, blank lines and nbconvert's `get_ipython()` calls left out, compared stripped, in any
+    order: a converter may hoist the imports) are lines of the notebook's code cells."""
+    loaded = load_notebook(project, notebook)
+    text = project.try_read_text(script) if loaded is not None else None
+    if not text:
+        return False
+    cells = {line.strip() for cell in loaded.code_cells for line in cell.source.splitlines()}
+    lines = [line.strip() for line in text.splitlines()]
+    code = [line for line in lines if line and not line.startswith(("#", "get_ipython()"))]
+    if len(code) < SCRIPT_COPY_MIN_LINES:
+        return False
+    return sum(line in cells for line in code) >= SCRIPT_COPY_SHARE * len(code)
+
+
 def matching(paths: list[str], pattern: str) -> list[str]:
     """The paths a source operand names: the file itself, the files a glob matches (`*` stays within a folder),
     or the files under a folder."""
@@ -791,6 +872,53 @@ def generator_sources(argv: list[str]) -> list[str] | None:
     return None
 
 
+def script_exports(argv: list[str]) -> tuple[list[str], str] | None:
+    """(notebooks, destination) of a command that exports notebooks to scripts, as written: `jupyter nbconvert
+    --to script|python X.ipynb` (beside it, in `--output-dir`, or named by `--output`), `jupytext --to py[:format]
+    X.ipynb` (beside it, or `-o out.py`), `jupytext --set-formats ipynb,py:percent X.ipynb` (a paired script
+    beside it); else None (also for an export to standard output, `--stdout`)."""
+    program = posixpath.basename(argv[0]) if argv else ""
+    args = argv[1:]
+    if program == "jupyter" and args[:1] == ["nbconvert"]:
+        program, args = "jupyter-nbconvert", args[1:]
+    if program not in ("jupyter-nbconvert", "jupytext"):
+        return None
+    options: dict[str, str] = {}
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--") and "=" in arg:
+            key, value = arg.split("=", 1)
+            options[key] = value
+        elif arg in ("--to", "--output-dir", "--output", "-o", "--set-formats", "--template", "--from"):
+            options["--output" if arg == "-o" else arg] = args[i + 1] if i + 1 < len(args) else ""
+            i += 1
+        elif not arg.startswith("-"):
+            words.append(arg)
+        i += 1
+    notebooks = [word for word in words if word.endswith(".ipynb")]
+    if not notebooks or "--stdout" in args:
+        return None
+    output = options.get("--output")
+    if program == "jupyter-nbconvert":
+        if options.get("--to") not in ("script", "python"):
+            return None
+        if output:
+            name = output if output.endswith(".py") else output + ".py"
+            if "/" not in name and len(notebooks) == 1:
+                name = posixpath.join(options.get("--output-dir") or posixpath.dirname(notebooks[0]), name)
+            return notebooks, name
+        return notebooks, options.get("--output-dir") or NEXT_TO_SOURCE
+    to = options.get("--to", "")
+    formats = options.get("--set-formats", "").split(",")
+    if to.split(":")[0] in ("py", "python") or any(fmt.split(":")[0] == "py" for fmt in formats):
+        if output == "-" or (output and not output.endswith(".py")):
+            return None
+        return notebooks, output or NEXT_TO_SOURCE
+    return None
+
+
 def copy_commands_in(path: str, commands: list[Command], base: str) -> list[CopyCommand]:
     """The copy commands of one script, following `cd` into literal folders."""
     out = []
@@ -802,6 +930,14 @@ def copy_commands_in(path: str, commands: list[Command], base: str) -> list[Copy
         if argv[0] == "cd" and len(argv) == 2:
             moved = resolve(folder, argv[1])
             folder = moved if moved is not None else folder
+            continue
+        exported = script_exports(argv)
+        if exported is not None:
+            notebooks = [resolve(folder, notebook) for notebook in exported[0]]
+            destination = exported[1] if exported[1] == NEXT_TO_SOURCE else resolve(folder, exported[1])
+            if destination is not None and None not in notebooks:
+                sources = tuple(notebook for notebook in notebooks if notebook is not None)
+                out.append(CopyCommand(path, command.line, sources, destination, script=True))
             continue
         generated = generator_sources(argv)
         if generated is not None:

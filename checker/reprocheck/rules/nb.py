@@ -11,8 +11,10 @@ from itertools import accumulate, pairwise
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from reprocheck import ipython
 from reprocheck.facts.declarations import FILE_ORIGINS
-from reprocheck.facts.notebooks import Cell, Notebook
+from reprocheck.facts.notebooks import LINE_BREAK, LINE_MAGIC, SHELL_ESCAPE, Cell, Notebook
+from reprocheck.facts.pycode import is_ipython_escape
 from reprocheck.facts.requirements import parse_requirement, pinned_version
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
@@ -130,7 +132,7 @@ class NotebookOutputs(Rule):
       stopped there): the one cell that shows outputs without a count, and no result, comes after every counted
       cell, and no cell below it ran. Nor is a notebook that shows no result: only stale counts, or an "Open in
       Colab" badge displayed as HTML. Cells whose place in the order no output can depend on (see NB002) are left
-      out of the counts. A notebook that
+      out of the counts, and the counts they ran as fill the gaps they leave. A notebook that
       NB002 reports (outputs run out of order) is not reported again: the fix is the same. Nor, without a strip
       policy, is a maintainer's site-tooling notebook (one that renders pages or texts with jinja2 and imports no
       ML library).
@@ -235,12 +237,15 @@ def not_one_clean_run(notebook: Notebook, free: frozenset[int] = frozenset()) ->
     skipped. Counts that run on without a gap from [n] are one run when the n - 1 runs before are accounted for:
     by code cells above the first count whose counts were cleared (an install cell), and one run more (the first
     cell run twice). Cells whose place in the order no shown output can depend on (`free`, see `order_free_cells`:
-    an install cell before a restart, an import cell run first) are left out."""
+    an install cell before a restart, an import cell run first, an image shown) are left out; the counts they ran
+    as are runs accounted for (a gap they fill is none)."""
     counts = []
     uncounted = None
     cleared_above = 0  # code cells above the first count whose count was cleared (an `!pip install` cell)
+    accounted: set[int] = set()  # the counts of the cells left out
     for cell in notebook.code_cells:
         if cell.index in free:
+            accounted.add(cell.execution_count)
             continue
         if cell.execution_count is not None:
             if counts and cell.execution_count == counts[-1] and ran_nothing(cell):
@@ -258,10 +263,11 @@ def not_one_clean_run(notebook: Notebook, free: frozenset[int] = frozenset()) ->
         uncounted = None  # the run was saved while its last cell ran, or stopped there: the counts above tell
     if uncounted is not None:
         return f"cell {uncounted} shows outputs without an execution count"
-    if counts[0] > 1 + cleared_above + LEADING_RUNS:
+    earlier = sum(1 for count in accounted if count < counts[0])
+    if counts[0] > 1 + cleared_above + LEADING_RUNS + earlier:
         return f"the first count is [{counts[0]}], not [1]"
     for previous, count in pairwise(counts):
-        if count != previous + 1:
+        if count != previous + 1 and not (count > previous and accounted.issuperset(range(previous + 1, count))):
             return f"[{count}] follows [{previous}]"
     return None
 
@@ -335,17 +341,25 @@ def order_free_cells(notebook: Notebook, cell_modules) -> frozenset[int]:
       (the install-then-restart pattern: `!pip install -r requirements.txt` as [2], then the imports as [2]);
     - a cell without outputs that only imports modules and defines functions, classes or constants, that ran before
       every other cell below it, whose names no cell above it uses outside a function body and no other cell
-      binds (`import torch` run first as [1] at the foot of a notebook counted [1] to [11] above it).
+      binds (`import torch` run first as [1] at the foot of a notebook counted [1] to [11] above it);
+    - a cell that only shows something no other cell reads (`shows_only`: `Image(filename='figures/14_11.png')`,
+      `%load_ext tensorboard`, `%tensorboard --logdir logs/`, with or without its output), wherever it ran, when
+      no cell above it uses what it imports unless a cell above that one imports it too;
+    - a cell that only runs a command on the notebook's own file (`exports_itself`: converting it to a script).
     An import or definition cell that ran after cells below it (they used an earlier version of what it defines)
-    is no such cell, nor is a cell that computes anything."""
+    is no such cell, nor is a cell that computes anything, or shows a value the notebook computed."""
     counted = [cell for cell in notebook.code_cells if cell.execution_count is not None and not ran_nothing(cell)]
     if len(counted) > MAX_ORDERED_CELLS:
         return frozenset()  # the search is quadratic; a notebook this long is judged as it is
     modules = {cell_module.cell: cell_module.module for cell_module in cell_modules}
     installs = {cell.index for cell in counted if installs_only(cell, modules.get(cell.index))}
-    candidates = installs | {
-        cell.index for cell in counted if not cell.outputs and defines_only(modules.get(cell.index))
+    shows = {
+        cell.index
+        for cell in counted
+        if shows_only(cell, modules.get(cell.index)) or exports_itself(notebook, cell, modules.get(cell.index))
     }
+    candidates = installs | shows
+    candidates |= {cell.index for cell in counted if not cell.outputs and defines_only(modules.get(cell.index))}
     if not candidates:
         return frozenset()
     kept = increasing_keeping(counted, candidates)
@@ -358,6 +372,11 @@ def order_free_cells(notebook: Notebook, cell_modules) -> frozenset[int]:
         below = [other.execution_count for other in counted[position + 1 :] if other.index in kept]
         if cell.index in installs:
             if any(count < cell.execution_count for count in below):
+                return frozenset()
+        elif cell.index in shows:
+            if cell.index in modules and not (
+                names_kept_to_itself(notebook, cell, modules) and helpers_bound_above(notebook, cell, modules)
+            ):
                 return frozenset()
         elif any(count <= cell.execution_count for count in below) or not names_kept_to_itself(notebook, cell, modules):
             return frozenset()
@@ -479,9 +498,13 @@ def top_level_names(tree: ast.Module) -> tuple[set[str], set[str]]:
 
 
 def names_kept_to_itself(notebook: Notebook, cell: Cell, modules: dict) -> bool:
-    """Whether no code cell above `cell` uses a name it binds when it runs, and no other cell binds a name it
-    defines (imports of the same name elsewhere bind the same module)."""
-    imported, defined = bound_names(modules[cell.index].tree)
+    """Whether no code cell above `cell` uses a name it binds when it runs (unless that cell, or one above it,
+    imports the same thing under that name: a top-to-bottom run gives it the same object), and no other cell binds
+    a name it defines (imports of the same name elsewhere bind the same module)."""
+    tree = modules[cell.index].tree
+    imported, defined = bound_names(tree)
+    own_imports = dict(import_bindings(tree))
+    imported_above: set[tuple[str, str]] = set()
     for other in notebook.code_cells:
         if other.index == cell.index or not other.source.strip():
             continue
@@ -491,11 +514,144 @@ def names_kept_to_itself(notebook: Notebook, cell: Cell, modules: dict) -> bool:
         if module.tree is None:
             return False  # cannot tell what it uses
         used, bound = top_level_names(module.tree)
-        if other.index < cell.index and used & (imported | defined):
-            return False
+        if other.index < cell.index:
+            imported_above |= import_bindings(module.tree)
+            if used & defined or any((name, own_imports.get(name)) not in imported_above for name in used & imported):
+                return False
         if bound & defined:
             return False
     return True
+
+
+def import_bindings(tree: ast.Module) -> set[tuple[str, str]]:
+    """(name, what it is bound to) of each top-level import of a cell: `import torch.nn as nn` gives
+    ("nn", "torch.nn"), `from IPython.display import Image` ("Image", "IPython.display.Image")."""
+    found: set[tuple[str, str]] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                top = alias.name.split(".")[0]
+                found.add((alias.asname, alias.name) if alias.asname else (top, top))
+        elif isinstance(statement, ast.ImportFrom) and not statement.level and statement.module:
+            found.update(
+                (alias.asname or alias.name, f"{statement.module}.{alias.name}")
+                for alias in statement.names
+                if alias.name != "*"
+            )
+    return found
+
+
+def helpers_bound_above(notebook: Notebook, cell: Cell, modules: dict) -> bool:
+    """Whether a display cell finds the helpers it calls (`Image`) where a top-to-bottom run gets them: imported by
+    itself or by a cell above it (`display` is IPython's own)."""
+    used, _ = top_level_names(modules[cell.index].tree)
+    bound = {name for name, _ in import_bindings(modules[cell.index].tree)} | {"display"}
+    for other in notebook.code_cells:
+        if other.index >= cell.index:
+            break
+        module = modules.get(other.index)
+        if module is not None and module.tree is not None:
+            bound |= {name for name, _ in import_bindings(module.tree)}
+    return used <= bound
+
+
+def cell_escapes(cell: Cell) -> list[str] | None:
+    """The IPython escapes of a code cell, a word each: a line magic's name (`matplotlib`), `!` for a shell escape,
+    `=` for a shell assignment (`files = !ls`), `?` for help; None for a cell that a cell magic runs (`%%bash`)."""
+    lines = ipython.leading_indent(LINE_BREAK.split(cell.source))
+    if next((line for line in lines if line.strip()), "").lstrip().startswith("%%"):
+        return None
+    found = []
+    for line, kind in zip(lines, ipython.escape_lines(lines, is_ipython_escape), strict=True):
+        if kind != ipython.ESCAPE:
+            continue
+        magic = LINE_MAGIC.match(line)
+        if magic:
+            found.append(magic.group("magic"))
+        elif SHELL_ESCAPE.match(line):
+            found.append("!" if line.lstrip().startswith("!") else "=")
+        else:
+            found.append("?")
+    return found
+
+
+def shows_only(cell: Cell, module) -> bool:
+    """A cell whose only effect is showing something that no other cell reads: calls of IPython's display helpers
+    with written-out arguments (`Image(filename='figures/14_01.png', width=700)`, `display(Markdown('## Loss'))`),
+    imports of those helpers, and magics that set up or show (`%matplotlib inline`, `%load_ext tensorboard`,
+    `%tensorboard --logdir lightning_logs/`, `%watermark`). Where it ran changes no result shown. A display of a
+    value the notebook computed (`display(df)`, `Image(data=png)`) is no such cell."""
+    marks = cell_escapes(cell)
+    if marks is None or any(mark not in notebook_table.DISPLAY_MAGICS for mark in marks):
+        return False
+    if module is not None and module.tree is None:
+        return False
+    body = module.tree.body if module is not None else []
+    return bool(marks or body) and all(map(shows_fixed, body))
+
+
+def shows_fixed(statement: ast.stmt) -> bool:
+    """An import of IPython's display helpers, or a display of written-out values (see `shows_only`)."""
+    if isinstance(statement, ast.ImportFrom):
+        return (
+            not statement.level
+            and statement.module in notebook_table.DISPLAY_MODULES
+            and all(alias.name in notebook_table.DISPLAY_CALLS and not alias.asname for alias in statement.names)
+        )
+    if isinstance(statement, ast.Import):
+        return all(alias.name in notebook_table.DISPLAY_MODULES and not alias.asname for alias in statement.names)
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant) or fixed_display(statement.value)
+    return isinstance(statement, ast.Pass)
+
+
+# What a display helper is called on: `IPython.display.Image(...)`, `display.HTML(...)` after `from IPython import
+# display`.
+DISPLAY_OWNERS = frozenset({"IPython.display", "IPython.core.display", "display"})
+
+
+def fixed_display(node: ast.expr) -> bool:
+    """`Image(filename='figures/14_01.png', width=700)`, `IPython.display.display(HTML('<b>x</b>'))`: a display
+    helper called with literals, or with other such calls."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        owner: ast.expr = func.value
+        parts: list[str] = []
+        while isinstance(owner, ast.Attribute):
+            parts.append(owner.attr)
+            owner = owner.value
+        if not isinstance(owner, ast.Name) or ".".join([owner.id, *reversed(parts)]) not in DISPLAY_OWNERS:
+            return False
+        name = func.attr
+    elif isinstance(func, ast.Name):
+        name = func.id
+    else:
+        return False
+    arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+    return name in notebook_table.DISPLAY_CALLS and all(
+        literal(argument) or fixed_display(argument) for argument in arguments
+    )
+
+
+def exports_itself(notebook: Notebook, cell: Cell, module) -> bool:
+    """A cell whose only code is shell commands run on the notebook's own file, converting or rendering it
+    (`! python ../.convert_notebook_to_script.py --input ch14_part1.ipynb --output ch14_part1.py`, `!jupyter
+    nbconvert --to script eda.ipynb`): it reads the saved file, not the kernel's state, and writes nothing a cell
+    reads. Running the notebook again (`--execute`, `--inplace`) is no such command."""
+    if module is not None and (module.tree is None or module.tree.body):
+        return False
+    marks = cell_escapes(cell)
+    if not marks or any(mark != "!" for mark in marks):
+        return False
+    own = posixpath.basename(notebook.path)
+    commands = cell.commands
+    return bool(commands) and all(
+        any(arg == own or arg.endswith(("/" + own, "=" + own)) for arg in command.argv)
+        and not any(arg.startswith(("--execute", "--inplace")) for arg in command.argv)
+        for command in commands
+    )
 
 
 class NotebookExecutionOrder(Rule):
@@ -513,8 +669,14 @@ class NotebookExecutionOrder(Rule):
     than the cells below it (the install-then-restart pattern: the install as [2], the imports after the restart
     as [2]), or a cell without outputs that only imports modules or defines functions, classes or constants, ran
     before every cell below it, and whose names no cell above uses outside a function body nor another cell binds
-    (`import torch` run first as [1] at the foot of the notebook). An import or definition cell that ran after
-    cells below it (they show what an earlier version of it gave) and a cell that computes a value stay reported.
+    (`import torch` run first as [1] at the foot of the notebook), a cell that only shows something no other
+    cell reads, with or without its output (a figure `Image(filename='figures/14_11.png', width=800)` or
+    `display(...)` of written-out values, imports of IPython's display helpers, and magics that set up or show:
+    `%matplotlib inline`, `%load_ext tensorboard`, `%tensorboard --logdir logs/`, `%watermark`), or a cell that
+    only runs a command on the notebook's own file (`!jupyter nbconvert --to script ch14.ipynb`). An import or
+    definition cell that ran after cells below it (they show what an earlier version of it gave), a cell that
+    computes a value, a display of a computed value (`display(df.head())`) and a magic that changes the kernel
+    (`%env`) stay reported.
     Counts left in a notebook that shows no output mislead nobody. Notebooks recorded live in lectures
     (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took. Nor are
     maintainers' site-tooling notebooks (rendering pages or texts with jinja2, importing no ML library).

@@ -41,6 +41,21 @@ AUTOMAGICS = frozenset(
     }
 )  # fmt: skip
 
+# Line magics that set up how a notebook shows things, or show something from outside the kernel, and leave nothing
+# a later cell reads (NB002: where such a cell ran says nothing about the results shown): `%matplotlib inline`,
+# `%load_ext tensorboard`, `%tensorboard --logdir logs/`, `%watermark -v -p torch`.
+DISPLAY_MAGICS = frozenset(
+    {"matplotlib", "config", "load_ext", "reload_ext", "tensorboard", "watermark", "version_information", "precision"}
+)
+# IPython's display helpers (IPython.display): a call to one with written-out arguments shows a fixed thing.
+DISPLAY_CALLS = frozenset(
+    {
+        "display", "Image", "HTML", "Markdown", "SVG", "Latex", "Math", "JSON", "Javascript", "IFrame",
+        "YouTubeVideo", "VimeoVideo", "Video", "Audio", "FileLink", "FileLinks",
+    }
+)  # fmt: skip
+DISPLAY_MODULES = frozenset({"IPython.display", "IPython.core.display"})
+
 # The header of a Python block a notebook line may sit in: `if cond:` / `elif cond:` (a trailing comment allowed).
 CONDITION_HEADER = re.compile(r"^(?P<indent>[ \t]*)(?:if|elif)\s+(?P<condition>.+?)\s*:\s*(?:#.*)?$")
 # A condition true only on Colab: `'google.colab' in sys.modules`, `IN_COLAB`, `"google.colab" in str(get_ipython())`.
