@@ -866,8 +866,10 @@ def unused_estimator(graph: CallGraph, unit: Unit, module: PyModule, call: ast.C
     """An estimator made and bound to a name that nothing reads before the name is bound again or the scope ends
     (`lr = SGDClassifier(loss='log')` shown as an alternative, then `svm = SVC(...)` over `svm`): it is never fitted
     nor handed on, so no result depends on its random state. Only a class (an estimator, a splitter) made as the
-    whole value of a one-name assignment in a function, a script that no module imports or a notebook; a read in
-    any function of that scope (which may run later) counts as a use."""
+    value of a one-name assignment, or as an argument of such a value that only builds an object (a search or a
+    pipeline: `search = RandomizedSearchCV(GradientBoostingClassifier(), grid)`, `make_pipeline(...)`), in a
+    function, a script that no module imports or a notebook; a read in any function of that scope (which may run
+    later) counts as a use."""
     if not is_capitalized_tail(module.qualname(call.func) or ""):
         return False
     assignment = next(
@@ -875,9 +877,9 @@ def unused_estimator(graph: CallGraph, unit: Unit, module: PyModule, call: ast.C
             node
             for node in graph.code(unit).assignments
             if node.__class__ is ast.Assign
-            and node.value is call
             and len(node.targets) == 1
             and node.targets[0].__class__ is ast.Name
+            and builds(module, node.value, call)
         ),
         None,
     )
@@ -928,6 +930,23 @@ def unused_estimator(graph: CallGraph, unit: Unit, module: PyModule, call: ast.C
 
 
 NAMESPACE_READERS = frozenset({"locals", "globals", "vars", "eval", "exec"})
+# scikit-learn functions that only put estimators together (no fit, no draw).
+COMPOSERS = frozenset({"make_pipeline", "make_union", "make_column_transformer"})
+
+
+def builds(module: PyModule, value: ast.expr, call: ast.Call) -> bool:
+    """Is `call` the object `value` makes: `value` itself, or an argument (in lists and tuples too) of a class
+    made or of a scikit-learn composer (`Pipeline([("clf", SGDClassifier())])`, `make_pipeline(...)`)?"""
+    if value is call:
+        return True
+    if value.__class__ in (ast.List, ast.Tuple):
+        return any(builds(module, element, call) for element in value.elts)
+    if value.__class__ is not ast.Call:
+        return False
+    qualified = module.qualname(value.func) or ""
+    if not (is_capitalized_tail(qualified) or qualified.rsplit(".", 1)[-1] in COMPOSERS):
+        return False
+    return any(builds(module, part, call) for part in (*value.args, *(k.value for k in value.keywords)))
 
 
 def reads_name(node: ast.AST, name: str) -> bool:
