@@ -346,7 +346,8 @@ class UnseededEntryPoint(Rule):
     `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). A
     draw in a lambda that an object stores as its sampler (`self.noise_sampler = lambda x: torch.randn_like(x)`)
     does not run for an entry point that replaces that attribute (`sampler.noise_sampler = SeededNoise(seed)`).
-    The message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`).
+    The message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`), a draw made to
+    look at data or results last (see RNG002).
 
     ## Why it matters
     Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
@@ -531,9 +532,12 @@ class PartialSeeding(Rule):
     to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
     (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder). In a notebook whose
     saved state shows which cells ran, the draw cited (here and for RNG001) is one from a cell that ran, not an
-    unexecuted scratch cell. Each Kubeflow Pipelines component is an entry point of its own (see RNG001): the
-    seeding in one component's container does not reach another's draws, so it is not reported as partial
-    seeding of the notebook that builds the pipeline.
+    unexecuted scratch cell. A draw made for a look at the data or results (its statement at the top of its cell
+    or function also plots and makes no training step: `for idx in np.random.choice(n, 32): ax.imshow(x[idx])`,
+    or a cell's last expression, `df.sample(3)`) is cited after the others, and a library whose cited draw is such
+    one comes last: the message names the model's initial weights or the loader first. Each Kubeflow Pipelines
+    component is an entry point of its own (see RNG001): the seeding in one component's container does not reach
+    another's draws, so it is not reported as partial seeding of the notebook that builds the pipeline.
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
@@ -779,6 +783,10 @@ class SklearnWithoutRandomState(Rule):
     level), runs repeat and the finding is info: any earlier draw still changes the result. In a library
     (`project-type = "library"`, or detected as one) a call in the package's own code, outside the entry points'
     files (examples, scripts), is info too: it draws from the caller's NumPy generator, which the caller seeds.
+    An estimator made and bound to a name that nothing reads afterwards (`lr = SGDClassifier(loss='log')` shown
+    as an alternative, never fitted, passed or returned, or bound again before any read), in a function, a
+    notebook or a script no module imports, is not reported: no result depends on its random state. A read in
+    any function of the same scope, which may run later, is a use.
 
     ## Why it matters
     scikit-learn draws from NumPy's global state when `random_state` is None, so splits, bootstraps and
@@ -1110,6 +1118,9 @@ class UnseededDataOperation(Rule):
     object only the
     module's own self-test makes), the draw is not reported: it is dead code or run in a way the checker cannot
     follow, from programs that use the module. A module no entry point runs is library code, judged as above.
+    A `random_split` right after a fixed seeding of torch in the same function, script or notebook, with nothing
+    between that may draw from torch (`torch.manual_seed(1)` on the line before), splits the same way on every
+    run, whatever ran before: not reported.
 
     ## Why it matters
     Which rows land in the training, validation and test sets decides the reported numbers. An unseeded split
@@ -1291,7 +1302,12 @@ class UnseededDataLoader(Rule):
     metric, nor for a loader the code only measures, prints or hands to `accelerator.prepare(...)` and never
     iterates, `len(train_dataloader)` in a decoding script, nor for a loader used in a loop that seeds torch on
     each pass before using it, `for epoch in ...: torch.manual_seed(epoch); train(train_loader)`, whose order
-    follows that reseed), and, where the
+    follows that reseed, nor for a loader bound to a name whose every use, a loop over it or a call handed it,
+    comes right after a fixed seeding of torch in the same function, script or notebook with nothing between that
+    may draw from torch: `torch.manual_seed(1)` then `train_dl = DataLoader(...)` then `for x in train_dl:`, or
+    `torch.manual_seed(1)` right before `hist = train(model, train_dl)` in a later cell; a model made, a project
+    function called or another loop run in between, a seeding in another function, or a loader returned or
+    stored keeps the note), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
     parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
@@ -1668,7 +1684,11 @@ class GpuNondeterminism(Rule):
     nowhere in the repository (code, Dockerfile `ENV`, CI `env:`, Makefile, shell scripts, `.env` files).
     Benchmark mode set in one branch of an `if` whose other branch makes the run deterministic
     (`if args.seed is not None: ... cudnn.deterministic = True` / `else: cudnn.benchmark = True`) is the owner's
-    choice for runs that do not ask for determinism, and is not reported.
+    choice for runs that do not ask for determinism, and is not reported. Benchmark mode set only under a
+    command-line option that is off by default (`if args.benchmark:` with `--benchmark` declared
+    `action="store_true"`, without a default or with a false one, and no `set_defaults` turning it on) is info:
+    the default run keeps cuDNN's deterministic choice; the message names a repository command that passes the
+    option (`run-all.sh:62 passes it`).
 
     ## Why it matters
     cuDNN's benchmark mode picks the fastest convolution algorithm per run, and some are nondeterministic, so
