@@ -391,3 +391,27 @@ def test_rng001_keeps_citing_a_draw_that_feeds_the_data(make_repo):
     assert (
         "uses the random state of numpy and torch (np.random.rand(...) at nb.ipynb:cell 3:line 1" in (found["message"])
     )
+
+
+def test_rng006_seeding_inside_a_with_block(make_repo):
+    """The `with` statement around the seeding and the loop: its items are walked too (a list of items)."""
+    code = IMPORTS + dedent(
+        """
+
+        def main(path):
+            with open(path) as handle, open(path) as other:
+                torch.manual_seed(0)
+                loader = DataLoader(list(range(9)), batch_size=2, shuffle=True)
+                for batch in loader:
+                    print(batch, handle, other)
+            with torch.no_grad():
+                for batch in loader:
+                    print(batch)
+
+
+        if __name__ == "__main__":
+            main("x")
+        """
+    )
+    root = make_repo({"train.py": code})
+    assert [(line, severity) for _, _, line, severity in places(root, "RNG006")] == [(10, "info")]

@@ -2650,6 +2650,7 @@ class SeedingOrder:
             if not isinstance(parent, ast.stmt) or (parent.__class__ is ast.Try and block is not parent.body):
                 return False  # an `except` or `finally` block, a `case`: what ran before is not known
             header = [getattr(parent, name, None) for name in ("test", "iter", "items", "subject")]
+            header = [part for value in header for part in (value if value.__class__ is list else [value])]
             if any(self.expression_draws(unit, module, part, lib) for part in header if part is not None):
                 return False
             current = parent
