@@ -415,3 +415,17 @@ def test_rng006_seeding_inside_a_with_block(make_repo):
     )
     root = make_repo({"train.py": code})
     assert [(line, severity) for _, _, line, severity in places(root, "RNG006")] == [(10, "info")]
+
+
+def test_rng001_without_training_keeps_the_first_draw_cited(make_repo):
+    """Look-alike: a notebook that trains nothing cites its draws in their order, a plotted one included."""
+    text = cells(
+        IMPORTS + "import matplotlib.pyplot as plt\n",
+        "plt.plot(np.cumsum(np.random.randn(50)) + np.arange(50))\nplt.title('walk')\n",
+        "x = torch.randn(3)\ny = torch.cumsum(x, 0)\n",
+    )
+    root = make_repo({"nb.ipynb": text})
+    (found,) = findings(root, select="RNG001")
+    assert (
+        "uses the random state of numpy and torch (np.random.randn(...) at nb.ipynb:cell 3:line 1" in (found["message"])
+    )

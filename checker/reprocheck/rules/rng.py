@@ -131,11 +131,39 @@ def drawn_to_show(event: Event, graph: CallGraph, statements: dict) -> bool:
     return False
 
 
+# Calls whose draws feed a model's training: the order of its batches, the split of its data.
+TRAINING_DRAWS = T.DATALOADERS | T.RANDOM_SPLITS | T.RANDOM_SAMPLERS | T.TRAINING_TIME_DRAWS
+
+
+def feeds_training(event: Event, graph: CallGraph) -> bool:
+    """Does a use make a trained model's initial weights or dropout, or the order or split of its data (a
+    shuffling loader, `random_split`, a sampler, a dataset's `shuffle`)?"""
+    if event.what.startswith(("the initial weights of", "the dropout of")):
+        return True
+    module = graph.source(event.unit)
+    if module is None:
+        return False
+    for call in graph.code(event.unit).calls:
+        if call.lineno == event.line and call.col_offset + 1 == event.column:
+            qualified = graph.star_qualname(module, event.unit.path, call.func)
+            if qualified is not None:
+                return qualified in TRAINING_DRAWS
+            func = call.func
+            return func.__class__ is ast.Attribute and func.attr == "shuffle" and is_dataset_shuffle(module, call)
+    return False
+
+
 def display_last(result: EntryRandomness, graph: CallGraph, libs: list[str], later) -> tuple[EntryRandomness, list]:
-    """The uses of each library with those drawn to show (see `drawn_to_show`) last (after `later`'s order: the
-    draws of cells that ran come first), and `libs` with the libraries whose cited draw is such one last: the
-    draw cited is then a model's initial weights, a loader's order or a split rather than the rows or images
-    picked for a look."""
+    """For an entry point that trains (a model's initial weights or dropout, a shuffling loader, a split, a
+    sampler among its uses): the uses of each library with those drawn to show (see `drawn_to_show`) last
+    (after `later`'s order: the draws of cells that ran come first), and `libs` with the libraries whose cited
+    draw is such one last. The draw cited is then what the training draws rather than the rows or images picked
+    for a look."""
+    events = [event for found in result.uses.values() for event in found]
+    if not any(event.what.startswith(("the initial weights of", "the dropout of")) for event in events) and not any(
+        feeds_training(event, graph) for event in events
+    ):
+        return result, libs
     memo: dict[Event, bool] = {}
     statements: dict[Unit, list[ast.stmt]] = {}
 
@@ -532,12 +560,14 @@ class PartialSeeding(Rule):
     to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
     (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder). In a notebook whose
     saved state shows which cells ran, the draw cited (here and for RNG001) is one from a cell that ran, not an
-    unexecuted scratch cell. A draw made for a look at the data or results (its statement at the top of its cell
-    or function also plots and makes no training step: `for idx in np.random.choice(n, 32): ax.imshow(x[idx])`,
-    or a cell's last expression, `df.sample(3)`) is cited after the others, and a library whose cited draw is such
-    one comes last: the message names the model's initial weights or the loader first. Each Kubeflow Pipelines
-    component is an entry point of its own (see RNG001): the seeding in one component's container does not reach
-    another's draws, so it is not reported as partial seeding of the notebook that builds the pipeline.
+    unexecuted scratch cell. For an entry point that trains (a model's initial weights or dropout, a shuffling
+    loader, a split or a sampler among its uses), a draw made for a look at the data or results (its statement at
+    the top of its cell or function also plots and makes no training step: `for idx in np.random.choice(n, 32):
+    ax.imshow(x[idx])`, or a cell's last expression, `df.sample(3)`) is cited after the others, and a library
+    whose cited draw is such one comes last: the message names the model's initial weights or the loader first.
+    Each Kubeflow Pipelines component is an entry point of its own (see RNG001): the seeding in one component's
+    container does not reach another's draws, so it is not reported as partial seeding of the notebook that
+    builds the pipeline.
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
