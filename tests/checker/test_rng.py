@@ -589,6 +589,8 @@ def test_rng004_calls_nested_on_one_line_are_one_finding(make_repo):
 
             search = RandomizedSearchCV(GradientBoostingClassifier(), {"max_depth": [2, 3]})
             other = GradientBoostingClassifier()
+            search.fit([[0], [1]], [0, 1])
+            other.fit([[0], [1]], [0, 1])
             """,
         }
     )
@@ -669,6 +671,7 @@ def test_rng004_numpy_seeded_earlier_in_the_same_module_is_info(make_repo):
             train, test = train_test_split(X, y)
             folds = KFold(5, shuffle=True)
             model = RandomForestRegressor()
+            scores = [model.fit(X[a], y[a]).score(X[b], y[b]) for a, b in folds.split(X)]
             """,
             "src/fit.py": """
             import random

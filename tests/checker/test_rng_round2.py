@@ -185,7 +185,7 @@ def test_rng006_epoch_loop_reseeding_torch(make_repo, loop, reported):
     code = (
         "import numpy as np\nimport torch\nfrom torch.utils.data import DataLoader\n\n\n"
         "def train(loader):\n    for batch in loader:\n        print(batch)\n\n\n"
-        "def main():\n    torch.manual_seed(0)\n    np.random.seed(0)\n"
+        "def main():\n    torch.manual_seed(0)\n    np.random.seed(0)\n    model = torch.nn.Linear(2, 2)\n"
         "    loader = DataLoader(list(range(9)), batch_size=2, shuffle=True)\n"
         f"    {loop}\n\n\nif __name__ == '__main__':\n    main()\n"
     )

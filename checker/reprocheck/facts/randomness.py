@@ -2557,3 +2557,199 @@ def is_none_test(test: ast.expr, name: str) -> bool:
     return (left.__class__ is ast.Name and left.id == name and is_none(right)) or (
         right.__class__ is ast.Name and right.id == name and is_none(left)
     )
+
+
+# -- a fixed seeding right before a statement -----------------------------------------------------------------------
+LOOP_NODES = (ast.For, ast.AsyncFor, ast.While)
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+QUIET_STATEMENTS = (ast.Import, ast.ImportFrom, ast.Pass, ast.Global, ast.Nonlocal, ast.FunctionDef)
+# Methods that move, show or collect values and draw nothing from a global generator (`model.to(device)`,
+# `losses.append(loss)`, `model.train()`, which only sets a mode).
+QUIET_METHODS = MOVING_METHODS | frozenset(
+    {"train", "zero_grad", "append", "extend", "items", "keys", "values", "format", "join", "split", "strip"}
+    | {"item", "tolist", "numpy", "detach", "size", "dim", "parameters", "state_dict", "add_module"}
+)
+# What a loop may run over without drawing: a literal, `range(...)`, a dict's items, and these of such.
+QUIET_ITERATORS = frozenset({"range", "enumerate", "zip", "reversed", "sorted", "list", "tuple"})
+# Kinds of scanner events that draw from a library's global generator where the call is made (a shuffling loader
+# draws when it is iterated, an optimizer when it steps: making them draws nothing).
+DRAWING_KINDS = frozenset({"use", "model", "model-draw", "model-class", "model-wrapper"})
+
+
+class SeedingOrder:
+    """Whether a fixed seeding of a library's global generator is the last thing that touches it before a
+    statement runs: walking back from the statement in program order within its scope (its block, then the
+    blocks around it, then, in a notebook, the cells above), a seeding call (`torch.manual_seed(1)`) comes before
+    any call that may draw from that generator. What may draw: a library draw or a model made (as the scanner
+    classifies them), any call of the project's or the notebook's own code, a method of an object the checker
+    cannot type (`model(x)`, `trainer.fit()`), and a loop over anything but literals and `range`. Imports,
+    definitions, plain assignments, prints and moves (`model.to(device)`) draw nothing. A statement inside a loop
+    is judged at the outermost loop (the training loop whose every pass follows the seeding); one at the top of a
+    function is not (its callers' draws come before), nor one in an `except` or `finally` block."""
+
+    def __init__(self, graph: CallGraph, scanner: RandomnessScanner, seed_functions: list[str]):
+        self.graph = graph
+        self.scanner = scanner
+        self.seed_functions = seed_functions
+        self._places: dict[int, dict[int, tuple[ast.AST, list, int]]] = {}
+        self._parents: dict[int, dict[int, ast.AST]] = {}
+
+    def root(self, unit: Unit) -> ast.AST | None:
+        if unit.kind == "function":
+            return self.graph.function_node(unit)
+        module = self.graph.source(unit)
+        return module.tree if module is not None else None
+
+    def places(self, root: ast.AST) -> dict[int, tuple[ast.AST, list, int]]:
+        """id of each statement under `root` -> (the node holding its block, the block, its index there)."""
+        found = self._places.get(id(root))
+        if found is None:
+            found = {}
+            stack = [root]
+            while stack:
+                node = stack.pop()
+                for _, value in ast.iter_fields(node):
+                    if value.__class__ is list:
+                        for index, child in enumerate(value):
+                            if isinstance(child, ast.stmt):
+                                found[id(child)] = (node, value, index)
+                for child in ast.iter_child_nodes(node):
+                    if child.__class__ not in SCOPE_NODES or node is root:
+                        stack.append(child)
+            self._places[id(root)] = found
+        return found
+
+    def seeded_before(self, unit: Unit, node: ast.AST, lib: str = "torch") -> bool:
+        """Is `lib`'s global generator seeded with a fixed seed right before the statement holding `node` (a
+        node of `unit`'s own code) runs, with nothing between that may draw from it?"""
+        root = self.root(unit)
+        module = self.graph.source(unit)
+        if root is None or module is None:
+            return False
+        places = self.places(root)
+        statement = self.statement_of(root, node, places)
+        if statement is None:
+            return False
+        current = statement
+        parent = places[id(current)][0]
+        while parent is not root:  # the outermost loop around it: each of its passes follows what ran before it
+            if parent.__class__ in LOOP_NODES:
+                statement = parent
+            if id(parent) not in places:
+                return False
+            parent = places[id(parent)][0]
+        current = statement
+        while True:
+            parent, block, index = places[id(current)]
+            for before in reversed(block[:index]):
+                found = self.seeds(unit, module, before, lib)
+                if found is not None:
+                    return found
+            if parent is root:
+                break
+            if not isinstance(parent, ast.stmt) or (parent.__class__ is ast.Try and block is not parent.body):
+                return False  # an `except` or `finally` block, a `case`: what ran before is not known
+            header = [getattr(parent, name, None) for name in ("test", "iter", "items", "subject")]
+            header = [part for value in header for part in (value if value.__class__ is list else [value])]
+            if any(self.expression_draws(unit, module, part, lib) for part in header if part is not None):
+                return False
+            current = parent
+        if unit.kind != "cell":
+            return False
+        cells = self.graph.notebook_cells.get(unit.path, [])
+        earlier = cells[: cells.index(unit)] if unit in cells else []
+        for cell in reversed(earlier):
+            cell_module = self.graph.source(cell)
+            tree = cell_module.tree if cell_module is not None else None
+            for before in reversed(tree.body if tree is not None else []):
+                found = self.seeds(cell, cell_module, before, lib)
+                if found is not None:
+                    return found
+        return False
+
+    def statement_of(self, root: ast.AST, node: ast.AST, places) -> ast.stmt | None:
+        """The innermost statement of `root`'s own code that holds `node`."""
+        parents = self._parents.get(id(root))
+        if parents is None:
+            parents = self._parents[id(root)] = {
+                id(child): parent for parent in ast.walk(root) for child in ast.iter_child_nodes(parent)
+            }
+        while node is not None and id(node) not in places:
+            node = parents.get(id(node))
+        return node
+
+    def seeds(self, unit: Unit, module: PyModule, statement: ast.stmt, lib: str) -> bool | None:
+        """True for a statement that seeds `lib` with a fixed seed, False for one that may draw from it, None for
+        one that does neither."""
+        value = statement.value if statement.__class__ in (ast.Expr, ast.Assign) else None
+        if value.__class__ is ast.Call:
+            qualified = self.graph.star_qualname(module, unit.path, value.func)
+            libs = seeder_libraries(qualified, self.seed_functions) if qualified else None
+            if libs is not None and lib in libs:
+                seed = seed_argument(value)
+                fixed = (
+                    seed is not None
+                    and not is_none(seed)
+                    and qualified not in T.ENTROPY_SEEDERS
+                    and nondeterministic_source(
+                        module, seed, assignments_of(self.graph, unit), value.lineno, unit.kind == "function"
+                    )
+                    is None
+                )
+                return fixed
+        if statement.__class__ in (*QUIET_STATEMENTS, ast.AsyncFunctionDef, ast.ClassDef):
+            return None
+        return False if self.expression_draws(unit, module, statement, lib) else None
+
+    def expression_draws(self, unit: Unit, module: PyModule, node: ast.AST, lib: str) -> bool:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            cls = current.__class__
+            if cls in SCOPE_NODES:
+                continue
+            if cls is ast.Call and self.call_draws(unit, module, current, lib):
+                return True
+            if cls in (ast.For, ast.AsyncFor, ast.comprehension) and not quiet_iterator(current.iter):
+                return True  # iterating a loader, a generator or an object: it may draw
+            stack.extend(ast.iter_child_nodes(current))
+        return False
+
+    def call_draws(self, unit: Unit, module: PyModule, call: ast.Call, lib: str) -> bool:
+        func = call.func
+        qualified = self.graph.star_qualname(module, unit.path, func)
+        if qualified is not None:
+            if seeder_libraries(qualified, self.seed_functions) is not None:
+                return False
+            if qualified in T.DATALOADERS or qualified in T.RANDOM_SAMPLERS:
+                return False  # made now, drawn from when iterated
+            if any(kind in DRAWING_KINDS and lib in libs for kind, libs in self.scanner.classify(unit, module, call)):
+                return True
+            return self.graph.resolve_load(unit, func) is not None  # the project's own code may draw
+        if func.__class__ is ast.Name:
+            return func.id not in INERT_BUILTINS and not is_display_call(module, call)
+        if is_display_call(module, call):
+            return False
+        return not (func.__class__ is ast.Attribute and func.attr in QUIET_METHODS)
+
+
+def quiet_iterator(node: ast.expr) -> bool:
+    """Does a loop over `node` draw nothing by iterating: a literal, `range(...)`, `d.items()`, and
+    `enumerate`/`zip`/`sorted` of such."""
+    cls = node.__class__
+    if cls in (ast.List, ast.Tuple, ast.Set, ast.Constant, ast.Dict):
+        return True
+    if cls is not ast.Call:
+        return False
+    func = node.func
+    if func.__class__ is ast.Attribute:
+        return func.attr in ("items", "keys", "values")
+    if func.__class__ is not ast.Name or func.id not in QUIET_ITERATORS:
+        return False
+    return func.id == "range" or all(quiet_iterator(argument) for argument in node.args)
+
+
+@fact
+def seeding_order(settings, call_graph, randomness_scanner) -> SeedingOrder:
+    """Whether a fixed seeding comes right before a statement (see :class:`SeedingOrder`)."""
+    return SeedingOrder(call_graph, randomness_scanner, list(settings.seed_functions))

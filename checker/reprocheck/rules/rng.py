@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -10,9 +11,12 @@ from dataclasses import replace
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
+from reprocheck.facts.config_programs import option_adders
+from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.liveness import walk_own
 from reprocheck.facts.pycode import PyModule
 from reprocheck.facts.randomness import (
+    DRAWING_FUNCTION,
     CodeSources,
     EntryRandomness,
     Event,
@@ -21,10 +25,12 @@ from reprocheck.facts.randomness import (
     direct_parts,
     drawn_default,
     has_star_kwargs,
+    is_capitalized_tail,
     is_dataset_shuffle,
     is_display_call,
     is_none,
     is_pandas_sample,
+    is_plot_call,
     is_true,
     keyword,
     nondeterministic_source,
@@ -33,6 +39,7 @@ from reprocheck.facts.randomness import (
     seeded_draws,
     seeder_libraries,
     shown,
+    unit_statements,
 )
 from reprocheck.facts.reachability import CallGraph, Unit
 from reprocheck.findings import Location, Severity
@@ -88,6 +95,86 @@ def examples(events: list[Event]) -> str:
 
 def use_examples(result: EntryRandomness, libs: list[str]) -> str:
     return examples([result.uses[lib][0] for lib in libs if result.uses.get(lib)])
+
+
+# Calls that make a training step: a statement making one is no look at the data, whatever it plots.
+TRAINING_STEPS = frozenset({"backward", "step", "fit", "fit_generator", "train_on_batch", "training_step"})
+
+
+def drawn_to_show(event: Event, graph: CallGraph, statements: dict) -> bool:
+    """Is a use made for a look at the data or the results: its statement at the top of its cell or function
+    (a loop picking images, `for idx in np.random.choice(n, 32): ax.imshow(x[idx])`) also plots and makes no
+    training step, or it is a cell's last expression, which the notebook displays (`df.sample(3)`)? Such a draw
+    is the least telling one to cite when the entry point also trains or splits."""
+    unit = event.unit
+    module = graph.source(unit)
+    if module is None:
+        return False
+    if unit not in statements:
+        statements[unit] = unit_statements(graph, unit)
+    top = statements[unit]
+    for index, statement in enumerate(top):
+        if not statement.lineno <= event.line <= (statement.end_lineno or statement.lineno):
+            continue
+        if unit.kind == "cell" and index == len(top) - 1 and statement.__class__ is ast.Expr:
+            return True
+        plots = False
+        for node in walk_own(ast.Module(body=[statement], type_ignores=[])):
+            if node.__class__ is not ast.Call:
+                continue
+            func = node.func
+            name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+            if name in TRAINING_STEPS:
+                return False  # a training loop that also plots its progress
+            plots = plots or is_plot_call(module, node) or DRAWING_FUNCTION.match(name) is not None
+        return plots
+    return False
+
+
+# Calls whose draws feed a model's training: the order of its batches, the split of its data.
+TRAINING_DRAWS = T.DATALOADERS | T.RANDOM_SPLITS | T.RANDOM_SAMPLERS | T.TRAINING_TIME_DRAWS
+
+
+def feeds_training(event: Event, graph: CallGraph) -> bool:
+    """Does a use make a trained model's initial weights or dropout, or the order or split of its data (a
+    shuffling loader, `random_split`, a sampler, a dataset's `shuffle`)?"""
+    if event.what.startswith(("the initial weights of", "the dropout of")):
+        return True
+    module = graph.source(event.unit)
+    if module is None:
+        return False
+    for call in graph.code(event.unit).calls:
+        if call.lineno == event.line and call.col_offset + 1 == event.column:
+            qualified = graph.star_qualname(module, event.unit.path, call.func)
+            if qualified is not None:
+                return qualified in TRAINING_DRAWS
+            func = call.func
+            return func.__class__ is ast.Attribute and func.attr == "shuffle" and is_dataset_shuffle(module, call)
+    return False
+
+
+def display_last(result: EntryRandomness, graph: CallGraph, libs: list[str], later) -> tuple[EntryRandomness, list]:
+    """For an entry point that trains (a model's initial weights or dropout, a shuffling loader, a split, a
+    sampler among its uses): the uses of each library with those drawn to show (see `drawn_to_show`) last
+    (after `later`'s order: the draws of cells that ran come first), and `libs` with the libraries whose cited
+    draw is such one last. The draw cited is then what the training draws rather than the rows or images picked
+    for a look."""
+    events = [event for found in result.uses.values() for event in found]
+    if not any(event.what.startswith(("the initial weights of", "the dropout of")) for event in events) and not any(
+        feeds_training(event, graph) for event in events
+    ):
+        return result, libs
+    memo: dict[Event, bool] = {}
+    statements: dict[Unit, list[ast.stmt]] = {}
+
+    def for_show(event: Event) -> bool:
+        if event not in memo:
+            memo[event] = drawn_to_show(event, graph, statements)
+        return memo[event]
+
+    uses = {lib: sorted(events, key=lambda e: (later(e), for_show(e))) for lib, events in result.uses.items()}
+    ordered = sorted(libs, key=lambda lib: bool(uses.get(lib)) and for_show(uses[lib][0]))
+    return replace(result, uses=uses), ordered
 
 
 def suggestions(libs: list[str]) -> str:
@@ -287,7 +374,8 @@ class UnseededEntryPoint(Rule):
     `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). A
     draw in a lambda that an object stores as its sampler (`self.noise_sampler = lambda x: torch.randn_like(x)`)
     does not run for an entry point that replaces that attribute (`sampler.noise_sampler = SeededNoise(seed)`).
-    The message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`).
+    The message names each use and where it is (`np.random.beta(...) at utils/augment.py:120`), a draw made to
+    look at data or results last (see RNG002).
 
     ## Why it matters
     Without a seed every run draws different initial weights, shuffles and splits: two runs of the same commit
@@ -349,9 +437,10 @@ class UnseededEntryPoint(Rule):
             result, unexecuted = executed_first(result, notebooks)
             libs = sorted(result.uses)
             events = [result.uses[lib][0] for lib in libs] + result.generators
+            cited, cited_libs = display_last(result, call_graph, libs, unexecuted)
             parts = []
             if libs:
-                parts.append(f"uses the random state of {join(libs)} ({use_examples(result, libs)})")
+                parts.append(f"uses the random state of {join(cited_libs)} ({use_examples(cited, cited_libs)})")
             if result.generators:
                 parts.append(f"creates generators without a seed ({examples(result.generators)})")
             fix_libs = sorted(set(libs) | {e.lib for e in result.generators})
@@ -471,9 +560,14 @@ class PartialSeeding(Rule):
     to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
     (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder). In a notebook whose
     saved state shows which cells ran, the draw cited (here and for RNG001) is one from a cell that ran, not an
-    unexecuted scratch cell. Each Kubeflow Pipelines component is an entry point of its own (see RNG001): the
-    seeding in one component's container does not reach another's draws, so it is not reported as partial
-    seeding of the notebook that builds the pipeline.
+    unexecuted scratch cell. For an entry point that trains (a model's initial weights or dropout, a shuffling
+    loader, a split or a sampler among its uses), a draw made for a look at the data or results (its statement at
+    the top of its cell or function also plots and makes no training step: `for idx in np.random.choice(n, 32):
+    ax.imshow(x[idx])`, or a cell's last expression, `df.sample(3)`) is cited after the others, and a library
+    whose cited draw is such one comes last: the message names the model's initial weights or the loader first.
+    Each Kubeflow Pipelines component is an entry point of its own (see RNG001): the seeding in one component's
+    container does not reach another's draws, so it is not reported as partial seeding of the notebook that
+    builds the pipeline.
 
     ## Why it matters
     One unseeded library is enough for runs to differ: the data order may be fixed while the initial weights
@@ -508,11 +602,12 @@ class PartialSeeding(Rule):
             if not missing and not result.generators:
                 continue
             seeded = join(sorted(result.seeded)) or "nothing"
-            result, _ = executed_first(result, notebooks)
+            result, unexecuted = executed_first(result, notebooks)
+            cited, cited_libs = display_last(result, call_graph, missing, unexecuted)
             parts = []
             if missing:
                 parts.append(
-                    f"leaves out {join(missing)} ({use_examples(result, missing)}); add "
+                    f"leaves out {join(cited_libs)} ({use_examples(cited, cited_libs)}); add "
                     f"{suggestions(missing)} next to the seeding in {seeding_place(result)}"
                 )
             if result.generators:
@@ -718,6 +813,10 @@ class SklearnWithoutRandomState(Rule):
     level), runs repeat and the finding is info: any earlier draw still changes the result. In a library
     (`project-type = "library"`, or detected as one) a call in the package's own code, outside the entry points'
     files (examples, scripts), is info too: it draws from the caller's NumPy generator, which the caller seeds.
+    An estimator made and bound to a name that nothing reads afterwards (`lr = SGDClassifier(loss='log')` shown
+    as an alternative, never fitted, passed or returned, or bound again before any read), in a function, a
+    notebook or a script no module imports, is not reported: no result depends on its random state. A read in
+    any function of the same scope, which may run later, is a use.
 
     ## Why it matters
     scikit-learn draws from NumPy's global state when `random_state` is None, so splits, bootstraps and
@@ -761,6 +860,8 @@ class SklearnWithoutRandomState(Rule):
                 state = keyword(call, "random_state")
                 if state is not None and not is_none(state):
                     continue
+                if unused_estimator(call_graph, unit, module, call):
+                    continue  # `lr = SGDClassifier(loss='log')` that nothing reads: never fitted, no result
                 given = " (random_state=None)" if state is not None else ""
                 if reaching is None:
                     reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
@@ -797,6 +898,156 @@ class SklearnWithoutRandomState(Rule):
                     module,
                     call,
                 )
+
+
+def unused_estimator(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+    """An estimator made and bound to a name that nothing reads before the name is bound again or the scope ends
+    (`lr = SGDClassifier(loss='log')` shown as an alternative, then `svm = SVC(...)` over `svm`): it is never fitted
+    nor handed on, so no result depends on its random state. Only a class (an estimator, a splitter) made as the
+    value of a one-name assignment, or as an argument of such a value that only builds an object (a search or a
+    pipeline: `search = RandomizedSearchCV(GradientBoostingClassifier(), grid)`, `make_pipeline(...)`), in a
+    function, a script that no module imports or a notebook; a read in any function of that scope (which may run
+    later) counts as a use."""
+    if not is_capitalized_tail(module.qualname(call.func) or ""):
+        return False
+    assignment = next(
+        (
+            node
+            for node in graph.code(unit).assignments
+            if node.__class__ is ast.Assign
+            and len(node.targets) == 1
+            and node.targets[0].__class__ is ast.Name
+            and builds(module, node.value, call)
+        ),
+        None,
+    )
+    if assignment is None:
+        return False
+    name = assignment.targets[0].id
+    if unit.kind == "cell":
+        cells = graph.notebook_cells.get(unit.path, [])
+        if unit not in cells:
+            return False
+        trees = [graph.source(cell) for cell in cells]
+        trees = [source.tree if source is not None else None for source in trees]
+        start = cells.index(unit)
+    elif unit.kind == "function":
+        trees = [graph.function_node(unit)]
+        start = 0
+    elif unit.kind in ("body", "main") and unit.path not in graph.imported_paths():
+        trees = [module.tree]
+        start = 0
+    else:
+        return False
+    if any(tree is None for tree in trees):
+        return False
+    for tree in trees:  # a function of the scope reading the name may run at any later point
+        for scope in ast.walk(tree):
+            if (
+                scope is not tree
+                and scope.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+                and reads_name(scope, name)
+                and name not in bound_in(scope)
+            ):
+                return False
+            if scope.__class__ is ast.Call and scope.func.__class__ is ast.Name and scope.func.id in NAMESPACE_READERS:
+                return False  # `locals()`, `eval(...)`: reads names the checker does not see
+    # the statements after the assignment, in order: the rest of its block, then of each block around it (a loop
+    # around it runs its whole body again), then the later cells
+    statements = following_statements(trees[start], assignment)
+    if statements is None:
+        return False
+    for tree in trees[start + 1 :]:
+        statements.extend((statement, True) for statement in tree.body)
+    for statement, kills in statements:
+        if reads_name(statement, name):
+            return False
+        if kills and binds_name(statement, name):
+            return True
+    return True
+
+
+NAMESPACE_READERS = frozenset({"locals", "globals", "vars", "eval", "exec"})
+# scikit-learn functions that only put estimators together (no fit, no draw).
+COMPOSERS = frozenset({"make_pipeline", "make_union", "make_column_transformer"})
+
+
+def builds(module: PyModule, value: ast.expr, call: ast.Call) -> bool:
+    """Is `call` the object `value` makes: `value` itself, or an argument (in lists and tuples too) of a class
+    made or of a scikit-learn composer (`Pipeline([("clf", SGDClassifier())])`, `make_pipeline(...)`)?"""
+    if value is call:
+        return True
+    if value.__class__ in (ast.List, ast.Tuple):
+        return any(builds(module, element, call) for element in value.elts)
+    if value.__class__ is not ast.Call:
+        return False
+    qualified = module.qualname(value.func) or ""
+    if not (is_capitalized_tail(qualified) or qualified.rsplit(".", 1)[-1] in COMPOSERS):
+        return False
+    return any(builds(module, part, call) for part in (*value.args, *(k.value for k in value.keywords)))
+
+
+def reads_name(node: ast.AST, name: str) -> bool:
+    """Does `node` read `name` (augmented assignment and `del` included), outside functions it defines?"""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.__class__ is ast.Name and current.id == name and current.ctx.__class__ is not ast.Store:
+            return True
+        if current.__class__ is ast.AugAssign and current.target.__class__ is ast.Name and current.target.id == name:
+            return True
+        if current is not node and current.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
+            continue
+        stack.extend(ast.iter_child_nodes(current))
+    return False
+
+
+def binds_name(statement: ast.stmt, name: str) -> bool:
+    """Does a statement bind `name` on every path: `name = ...`, `import name`, `def name`?"""
+    if statement.__class__ in (ast.Assign, ast.AnnAssign):
+        targets = statement.targets if statement.__class__ is ast.Assign else [statement.target]
+        return statement.value is not None and any(t.__class__ is ast.Name and t.id == name for t in targets)
+    if statement.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+        return statement.name == name
+    if statement.__class__ in (ast.Import, ast.ImportFrom):
+        return any((alias.asname or alias.name.split(".")[0]) == name for alias in statement.names)
+    return False
+
+
+def following_statements(root: ast.AST, target: ast.stmt) -> list[tuple[ast.stmt, bool]] | None:
+    """The statements that run after `target` in `root`, innermost block first, each with whether binding a
+    name there replaces `target`'s binding on every later path (only in `target`'s block and the blocks around
+    it). A loop around `target` runs its body again: the whole loop counts as following (binding nothing for
+    sure). None when `target` is not in `root`'s own code."""
+    path = block_path(root, target)
+    if path is None:
+        return None
+    found: list[tuple[ast.stmt, bool]] = []
+    for owner, block, index in reversed(path):
+        sequential = all(isinstance(statement, ast.stmt) for statement in block)  # not `except` clauses, `case`s
+        found.extend((statement, sequential) for statement in block[index + 1 :])
+        if owner.__class__ in (ast.For, ast.AsyncFor, ast.While, ast.Try):
+            found.append((owner, False))  # a loop runs its body again; a `try` its handlers, `else`, `finally`
+    return found
+
+
+def block_path(root: ast.AST, target: ast.stmt) -> list[tuple[ast.AST, list, int]] | None:
+    """(node holding the block, the block, the index in it) from `root` down to `target`."""
+    for _, value in ast.iter_fields(root):
+        if value.__class__ is not list:
+            continue
+        for index, child in enumerate(value):
+            if child is target:
+                return [(root, value, index)]
+            if isinstance(child, (ast.stmt, ast.ExceptHandler, ast.match_case)) and child.__class__ not in (
+                ast.FunctionDef,
+                ast.AsyncFunctionDef,
+                ast.ClassDef,
+            ):
+                inner = block_path(child, target)
+                if inner is not None:
+                    return [(root, value, index), *inner]
+    return None
 
 
 def written(call: ast.Call) -> str:
@@ -897,6 +1148,9 @@ class UnseededDataOperation(Rule):
     object only the
     module's own self-test makes), the draw is not reported: it is dead code or run in a way the checker cannot
     follow, from programs that use the module. A module no entry point runs is library code, judged as above.
+    A `random_split` right after a fixed seeding of torch in the same function, script or notebook, with nothing
+    between that may draw from torch (`torch.manual_seed(1)` on the line before), splits the same way on every
+    run, whatever ran before: not reported.
 
     ## Why it matters
     Which rows land in the training, validation and test sets decides the reported numbers. An unseeded split
@@ -925,7 +1179,7 @@ class UnseededDataOperation(Rule):
 
     WORDS = ("random_split", ".sample(", ".shuffle(", "permutation", "choice")
 
-    def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests):
+    def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests, seeding_order):
         covered = None
         reaching = None
         imported: frozenset[str] | None = None
@@ -958,6 +1212,8 @@ class UnseededDataOperation(Rule):
                 ):
                     lib, fix = "tensorflow", "pass seed=seed"
                     message = f"{shown(call.func)}() without seed shuffles differently on every run; {fix}"
+                if lib == "torch" and seeding_order.seeded_before(unit, call):
+                    continue  # `torch.manual_seed(1)` right before `random_split(...)`: the same split on every run
                 if lib is not None:
                     if reaching is None:
                         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
@@ -1076,7 +1332,12 @@ class UnseededDataLoader(Rule):
     metric, nor for a loader the code only measures, prints or hands to `accelerator.prepare(...)` and never
     iterates, `len(train_dataloader)` in a decoding script, nor for a loader used in a loop that seeds torch on
     each pass before using it, `for epoch in ...: torch.manual_seed(epoch); train(train_loader)`, whose order
-    follows that reseed), and, where the
+    follows that reseed, nor for a loader bound to a name whose every use, a loop over it or a call handed it,
+    comes right after a fixed seeding of torch in the same function, script or notebook with nothing between that
+    may draw from torch: `torch.manual_seed(1)` then `train_dl = DataLoader(...)` then `for x in train_dl:`, or
+    `torch.manual_seed(1)` right before `hist = train(model, train_dl)` in a later cell; a model made, a project
+    function called or another loop run in between, a seeding in another function, or a loader returned or
+    stored keeps the note), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
     parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
@@ -1110,7 +1371,9 @@ class UnseededDataLoader(Rule):
     severity = Severity.WARNING
     summary = "DataLoader shuffling without generator=, or workers without worker_init_fn= (torch < 1.9)"
 
-    def check(self, rng_sources, call_graph, declared_distributions, entry_randomness, self_tests, settings):
+    def check(
+        self, rng_sources, call_graph, declared_distributions, entry_randomness, self_tests, settings, seeding_order
+    ):
         old_torch = predates_worker_seeding(declared_distributions)
         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
         for unit in units_to_scan(call_graph, rng_sources, ("DataLoader",)):
@@ -1128,6 +1391,7 @@ class UnseededDataLoader(Rule):
                     and not evaluation_loader(call_graph, unit, call)
                     and not never_iterated(call_graph, unit, module, call)
                     and not reseeded_every_epoch(call_graph, unit, module, call, settings)
+                    and not seeded_before_each_use(call_graph, seeding_order, unit, module, call)
                 ):
                     problems.append(
                         "shuffle=True without generator=: the order follows every earlier draw of torch's global "
@@ -1185,6 +1449,95 @@ def reseeded_every_epoch(graph: CallGraph, unit: Unit, module: PyModule, call: a
                     if seed is not None and not is_none(seed):
                         seeded = True
     return False
+
+
+# Where a loader's name is read without drawing a batch: its size, its data set, a display.
+MEASURING_ATTRIBUTES = frozenset({"dataset", "batch_size", "sampler", "num_workers"})
+# Methods that hand back a loader wrapped for distributed runs (accelerate, Lightning Fabric).
+WRAPPERS = frozenset({"prepare", "prepare_data_loader", "setup_dataloaders"})
+
+
+def seeded_before_each_use(graph: CallGraph, order, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+    """A loader bound to a name whose every use (a loop over it, `next(iter(loader))`, a call handed it:
+    `train(model, train_dl)`) comes right after a fixed seeding of torch, with nothing between that may draw
+    (`torch.manual_seed(1)` then `train_dl = DataLoader(...)` then `for x in train_dl:`, or a reseeding just before
+    each training loop; see `SeedingOrder`): the order each use draws repeats, whatever ran before the seeding.
+    Reading the name in a function of the same scope that does not bind it, returning it, storing it or binding it
+    to another name hands it where the checker cannot follow: not so."""
+    names = {
+        target.id
+        for node in graph.code(unit).assignments
+        if node.value is call and node.__class__ is ast.Assign
+        for target in node.targets
+        if target.__class__ is ast.Name
+    }
+    if not names:
+        return False
+    if unit.kind == "cell":
+        cells = graph.notebook_cells.get(unit.path, [])
+        scopes = [(cell, graph.source(cell)) for cell in cells]
+    elif unit.kind in ("function", "body", "main"):
+        scopes = [(unit, module)]
+    else:
+        return False
+    used = False
+    for scope_unit, scope_module in scopes:
+        root = order.root(scope_unit)
+        if root is None or scope_module is None:
+            return False
+        parents = {id(child): parent for parent in ast.walk(root) for child in ast.iter_child_nodes(parent)}
+        for node in ast.walk(root):
+            if node.__class__ is not ast.Name or node.id not in names or node.ctx.__class__ is not ast.Load:
+                continue
+            owner = enclosing_scope(node, parents, root)
+            if owner is not None:
+                if node.id in bound_in(owner):
+                    continue  # `def train(model, train_dl)`: its own parameter
+                return False  # read by a function: it runs where the checker does not follow
+            parent = parents.get(id(node))
+            if parent.__class__ is ast.Attribute and parent.attr in MEASURING_ATTRIBUTES:
+                continue  # `len(train_dl.dataset)`
+            if parent.__class__ is ast.Call and node in parent.args:
+                if parent.func.__class__ is ast.Name and parent.func.id == "len":
+                    continue
+                if is_display_call(scope_module, parent):
+                    continue
+            if parent.__class__ in (ast.Return, ast.Yield, ast.YieldFrom, ast.Assign, ast.AnnAssign, ast.keyword) and (
+                parent.__class__ is not ast.keyword or parents.get(id(parent)).__class__ is not ast.Call
+            ):
+                return False  # returned, stored or bound to another name: used where the checker cannot follow
+            if parent.__class__ in (ast.Tuple, ast.List, ast.Dict, ast.Set):
+                return False
+            if parent.__class__ is ast.Call and parent.func.__class__ is ast.Attribute and parent.func.attr in WRAPPERS:
+                return False  # `train_dl = accelerator.prepare(train_dl)`: the wrapped loader is used elsewhere
+            if not order.seeded_before(scope_unit, node):
+                return False
+            used = True
+    return used
+
+
+def enclosing_scope(node: ast.AST, parents: dict[int, ast.AST], root: ast.AST) -> ast.AST | None:
+    """The function, lambda or class inside `root` that holds `node`, else None."""
+    current = parents.get(id(node))
+    found = None
+    while current is not None and current is not root:
+        if current.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef):
+            found = current
+        current = parents.get(id(current))
+    return found
+
+
+def bound_in(scope: ast.AST) -> set[str]:
+    """Names a function binds itself: its parameters and the names it assigns."""
+    names: set[str] = set()
+    args = getattr(scope, "args", None)
+    if args is not None:
+        names.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+        names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    for node in ast.walk(scope):
+        if node.__class__ is ast.Name and node.ctx.__class__ is ast.Store:
+            names.add(node.id)
+    return names
 
 
 def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
@@ -1361,7 +1714,11 @@ class GpuNondeterminism(Rule):
     nowhere in the repository (code, Dockerfile `ENV`, CI `env:`, Makefile, shell scripts, `.env` files).
     Benchmark mode set in one branch of an `if` whose other branch makes the run deterministic
     (`if args.seed is not None: ... cudnn.deterministic = True` / `else: cudnn.benchmark = True`) is the owner's
-    choice for runs that do not ask for determinism, and is not reported.
+    choice for runs that do not ask for determinism, and is not reported. Benchmark mode set only under a
+    command-line option that is off by default (`if args.benchmark:` with `--benchmark` declared
+    `action="store_true"`, without a default or with a false one, and no `set_defaults` turning it on) is info:
+    the default run keeps cuDNN's deterministic choice; the message names a repository command that passes the
+    option (`run-all.sh:62 passes it`).
 
     ## Why it matters
     cuDNN's benchmark mode picks the fastest convolution algorithm per run, and some are nondeterministic, so
@@ -1385,9 +1742,10 @@ class GpuNondeterminism(Rule):
     severity = Severity.WARNING
     summary = "cuDNN benchmark mode, or deterministic algorithms without CUBLAS_WORKSPACE_CONFIG"
 
-    def check(self, rng_sources, call_graph, project, python_modules):
+    def check(self, rng_sources, call_graph, project, python_modules, shell_commands):
         words = ("cudnn", "use_deterministic_algorithms")
         configured = None
+        options = None
         benchmarks: dict[str, list] = {}  # file -> its `benchmark = True` lines: one finding per file
         for unit in units_to_scan(call_graph, rng_sources, words):
             module = call_graph.source(unit)
@@ -1399,8 +1757,20 @@ class GpuNondeterminism(Rule):
                     and any(module.qualname(t) == "torch.backends.cudnn.benchmark" for t in node.targets)
                     and not determinism_elsewhere(module, node)
                 ):
-                    benchmarks.setdefault(unit.path, []).append(
-                        locate(
+                    if options is None:
+                        options = CommandLineOptions(python_modules)
+                    flag = options.opt_in(module, node)
+                    if flag is not None:
+                        passed = commands_passing(shell_commands, call_graph, unit.path, flag)
+                        message = (
+                            f"torch.backends.cudnn.benchmark = True only with the opt-in option {flag} (off by "
+                            "default), so only runs that pass it let cuDNN pick nondeterministic algorithms"
+                            + (f" ({passed} passes it)" if passed else "")
+                            + f"; leave {flag} off where results must repeat"
+                        )
+                        finding = locate(self, message, unit, module, node, Severity.INFO)
+                    else:
+                        finding = locate(
                             self,
                             "torch.backends.cudnn.benchmark = True lets cuDNN pick nondeterministic algorithms per "
                             "run; set it to False (and torch.backends.cudnn.deterministic = True)",
@@ -1408,7 +1778,7 @@ class GpuNondeterminism(Rule):
                             module,
                             node,
                         )
-                    )
+                    benchmarks.setdefault(unit.path, []).append(finding)
             for node in code.calls:
                 if module.qualname(node.func) == "torch.use_deterministic_algorithms":
                     if not is_true(argument(node, "mode", 0)):
@@ -1425,7 +1795,8 @@ class GpuNondeterminism(Rule):
                             node,
                         )
         for found in benchmarks.values():
-            found.sort(key=lambda f: (f.cell or 0, f.line or 0))
+            # an unconditional `benchmark = True` first: the warning; opt-in lines follow as related
+            found.sort(key=lambda f: (f.severity != Severity.WARNING, f.cell or 0, f.line or 0))
             first = found[0]
             first.related = tuple(Location(f.path, f.line, cell=f.cell, json_line=f.json_line) for f in found[1:])
             yield first
@@ -1462,3 +1833,113 @@ def sets_determinism(module: PyModule, node: ast.AST) -> bool:
     if node.__class__ is ast.Call and module.qualname(node.func) == "torch.use_deterministic_algorithms":
         return is_true(argument(node, "mode", 0))
     return False
+
+
+class CommandLineOptions:
+    """The argparse options of the project's modules (`parser.add_argument("--benchmark", type=int)`, also through
+    `arg = parser.add_argument`), by the attribute they are stored in, read once."""
+
+    def __init__(self, python_modules):
+        self.python_modules = python_modules
+        self._options: dict[str, list[tuple[ast.Call, PyModule]]] | None = None
+
+    @property
+    def options(self) -> dict[str, list[tuple[ast.Call, PyModule]]]:
+        if self._options is None:
+            self._options = {}
+            for module in self.python_modules.values():
+                if module.tree is None or not module.mentions("add_argument"):
+                    continue
+                adders = option_adders(module)
+                for node in ast.walk(module.tree):
+                    if node.__class__ is not ast.Call:
+                        continue
+                    func = node.func
+                    if (func.__class__ is ast.Attribute and func.attr == "add_argument") or (
+                        func.__class__ is ast.Name and func.id in adders
+                    ):
+                        dest = option_dest(node)
+                        if dest:
+                            self._options.setdefault(dest, []).append((node, module))
+        return self._options
+
+    def opt_in(self, module: PyModule, assign: ast.Assign) -> str | None:
+        """The option (`--benchmark`) behind `if args.benchmark:` around `assign`, when every definition of that
+        option leaves it off by default (`action="store_true"`, no default, `default=False` or 0) and nothing sets
+        it on by `set_defaults`; else None."""
+        test = enclosing_test(module, assign)
+        if test is None or test.__class__ is not ast.Attribute:
+            return None
+        found = self.options.get(test.attr)
+        if not found or not all(off_by_default(call) for call, _ in found):
+            return None
+        if any(sets_default(option_module, test.attr) for option_module in {id(m): m for _, m in found}.values()):
+            return None
+        flags = [a.value for a in found[0][0].args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        return next((f for f in flags if f.startswith("--")), flags[0] if flags else test.attr)
+
+
+def enclosing_test(module: PyModule, assign: ast.Assign) -> ast.expr | None:
+    """The test of the innermost `if` whose body (not its `else`) holds `assign`."""
+    tree = module.tree
+    if tree is None:
+        return None
+    found = None
+    for node in ast.walk(tree):
+        if (
+            node.__class__ is ast.If
+            and (found is None or node.lineno > found.lineno)
+            and any(assign is n for statement in node.body for n in ast.walk(statement))
+        ):
+            found = node
+    return found.test if found is not None else None
+
+
+def option_dest(call: ast.Call) -> str | None:
+    """The attribute an `add_argument` call stores into: `dest=`, else its first long option, else its name."""
+    dest = keyword(call, "dest")
+    if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+        return dest.value
+    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    chosen = next((f for f in flags if f.startswith("--")), flags[0] if flags else None)
+    return chosen.lstrip("-").replace("-", "_") if chosen else None
+
+
+def off_by_default(call: ast.Call) -> bool:
+    """Is an option off unless given: `action="store_true"` (default False), or a value option whose default is
+    absent (None) or a false literal (`default=False`, `default=0`)?"""
+    action = keyword(call, "action")
+    if action is not None and not (isinstance(action, ast.Constant) and action.value in ("store_true", "store")):
+        return False  # `store_false` is on by default; an action class may be anything
+    default = keyword(call, "default")
+    return default is None or (isinstance(default, ast.Constant) and not default.value)
+
+
+def sets_default(module: PyModule, dest: str) -> bool:
+    """Does the module turn the option on through `parser.set_defaults(dest=...)`?"""
+    return any(
+        node.__class__ is ast.Call
+        and node.func.__class__ is ast.Attribute
+        and node.func.attr == "set_defaults"
+        and keyword(node, dest) is not None
+        for node in ast.walk(module.tree)
+    )
+
+
+def commands_passing(shell_commands, graph: CallGraph, path: str, flag: str) -> str | None:
+    """Where a command of the repository (a shell script, a Makefile, CI, a README code block) runs the module at
+    `path` with `flag` (`run-all.sh:65`), else None."""
+    for sourced in shell_commands:
+        argv = sourced.command.argv
+        target = python_target(argv)
+        if target is None:
+            continue
+        kind, name = target
+        runs = (
+            posixpath.normpath(name).lstrip("/") == path
+            if kind == "script"
+            else graph.module_path(name, sourced.path) == path
+        )
+        if runs and any(word == flag or word.startswith(flag + "=") for word in argv):
+            return f"{sourced.path}:{sourced.line}"
+    return None
