@@ -15,6 +15,7 @@ from reprocheck import filekinds
 from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.git_facts import POINTER_MAX_BYTES
 from reprocheck.facts.notebooks import load_notebook
+from reprocheck.facts.randomness import option_dest
 from reprocheck.facts.shell import Command, split_commands, strip_wrappers
 from reprocheck.findings import Finding, Location, Severity
 from reprocheck.project import UnreadableFile
@@ -830,16 +831,6 @@ class RunTimeInputs:
             ):
                 commands.add(owner.name)
         return cls(options, commands, callers)
-
-
-def option_dest(call: ast.Call) -> str | None:
-    """The attribute an `add_argument` call stores into: `dest=`, else its first long option, else its name."""
-    dest = keyword(call, "dest")
-    if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
-        return dest.value
-    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    chosen = next((f for f in flags if f.startswith("--")), flags[0] if flags else None)
-    return chosen.lstrip("-").replace("-", "_") if chosen else None
 
 
 def is_command(decorator: ast.expr) -> bool:

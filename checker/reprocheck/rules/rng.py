@@ -34,6 +34,7 @@ from reprocheck.facts.randomness import (
     is_true,
     keyword,
     nondeterministic_source,
+    option_dest,
     project_method_call,
     seed_argument,
     seeded_draws,
@@ -1893,16 +1894,6 @@ def enclosing_test(module: PyModule, assign: ast.Assign) -> ast.expr | None:
         ):
             found = node
     return found.test if found is not None else None
-
-
-def option_dest(call: ast.Call) -> str | None:
-    """The attribute an `add_argument` call stores into: `dest=`, else its first long option, else its name."""
-    dest = keyword(call, "dest")
-    if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
-        return dest.value
-    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    chosen = next((f for f in flags if f.startswith("--")), flags[0] if flags else None)
-    return chosen.lstrip("-").replace("-", "_") if chosen else None
 
 
 def off_by_default(call: ast.Call) -> bool:
