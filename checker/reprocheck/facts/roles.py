@@ -831,24 +831,37 @@ def copy_operands(argv: list[str]) -> tuple[list[str], str] | None:
             if args[:1] != ["nbconvert"]:
                 return None
             args = args[1:]
-        options: dict[str, str] = {}
-        words = []
-        i = 0
-        while i < len(args):
-            arg = args[i]
-            if arg.startswith("--") and "=" in arg:
-                key, value = arg.split("=", 1)
-                options[key] = value
-            elif arg in ("--to", "--output-dir", "--output", "--template", "--ExecutePreprocessor.timeout"):
-                options[arg] = args[i + 1] if i + 1 < len(args) else ""
-                i += 1
-            elif not arg.startswith("-"):
-                words.append(arg)
-            i += 1
+        options, words = converter_arguments(args)
         if options.get("--to") not in ("notebook", "ipynb") or not options.get("--output-dir") or not words:
             return None
         return words, options["--output-dir"]
     return None
+
+
+# Options of nbconvert and jupytext that take a value (`-o` is jupytext's `--output`).
+CONVERTER_VALUE_OPTIONS = frozenset(
+    {"--to", "--output-dir", "--output", "-o", "--set-formats", "--template", "--from", "--ExecutePreprocessor.timeout"}
+)
+
+
+def converter_arguments(args: list[str]) -> tuple[dict[str, str], list[str]]:
+    """(options, operands) of an nbconvert or jupytext command line: `--key=value` and the options that take a
+    value (`-o` read as `--output`); every other word not starting with `-` is an operand."""
+    options: dict[str, str] = {}
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--") and "=" in arg:
+            key, value = arg.split("=", 1)
+            options[key] = value
+        elif arg in CONVERTER_VALUE_OPTIONS:
+            options["--output" if arg == "-o" else arg] = args[i + 1] if i + 1 < len(args) else ""
+            i += 1
+        elif not arg.startswith("-"):
+            words.append(arg)
+        i += 1
+    return options, words
 
 
 # A notebook written next to the script it is converted from (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`,
@@ -883,20 +896,7 @@ def script_exports(argv: list[str]) -> tuple[list[str], str] | None:
         program, args = "jupyter-nbconvert", args[1:]
     if program not in ("jupyter-nbconvert", "jupytext"):
         return None
-    options: dict[str, str] = {}
-    words: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg.startswith("--") and "=" in arg:
-            key, value = arg.split("=", 1)
-            options[key] = value
-        elif arg in ("--to", "--output-dir", "--output", "-o", "--set-formats", "--template", "--from"):
-            options["--output" if arg == "-o" else arg] = args[i + 1] if i + 1 < len(args) else ""
-            i += 1
-        elif not arg.startswith("-"):
-            words.append(arg)
-        i += 1
+    options, words = converter_arguments(args)
     notebooks = [word for word in words if word.endswith(".ipynb")]
     if not notebooks or "--stdout" in args:
         return None
