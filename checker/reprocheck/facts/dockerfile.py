@@ -614,22 +614,30 @@ def build_context(path: str, dockerfile: Dockerfile, project, commanded: dict[st
         return container.context
     if commanded and path in commanded:
         return commanded[path]
-    folder = posixpath.dirname(path)
+    candidates = context_candidates(path)
     sources = [s for s in named_sources(dockerfile) if s != "." and "$" not in s and not s.startswith("..")]
-    if not sources:
-        return folder
-    candidates = [folder]
-    while folder:
-        folder = posixpath.dirname(folder)
-        candidates.append(folder)
-    for candidate in candidates:
-        if all(_source_exists(project, posixpath.join(candidate, s) if candidate else s) for s in sources):
+    for candidate in candidates if sources else ():
+        if all(source_exists(project, candidate, s) for s in sources):
             return candidate
     return candidates[0]
 
 
-def _source_exists(project, rel: str) -> bool:
-    if any(ch in rel for ch in "*?["):  # a glob: assume it matches something
+def context_candidates(path: str) -> list[str]:
+    """The folders `docker build` of the Dockerfile at `path` may run from: its own, then each one above it up to
+    the root ("")."""
+    folder = posixpath.dirname(path)
+    candidates = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        candidates.append(folder)
+    return candidates
+
+
+def source_exists(project, context: str, source: str) -> bool:
+    """Whether the context-relative COPY/ADD `source` is in the context folder `context` (in git or on disk; a
+    glob is assumed to match something)."""
+    rel = posixpath.join(context, source) if context else source
+    if any(ch in rel for ch in "*?["):
         return True
     return project.exists(rel) or os.path.exists(project.root / rel)
 

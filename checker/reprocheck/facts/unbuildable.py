@@ -16,7 +16,7 @@ import posixpath
 import re
 
 from reprocheck.facts import fact
-from reprocheck.facts.dockerfile import _source_exists
+from reprocheck.facts.dockerfile import context_candidates, source_exists
 from reprocheck.project import UnreadableFile
 
 GLOB = re.compile(r"[*?\[]")
@@ -29,47 +29,41 @@ def unbuildable_dockerfiles(
     """Why each Dockerfile that cannot build as committed cannot, by its path."""
     out: dict[str, str] = {}
     for path, dockerfile in dockerfiles.items():
-        mentions: str | None = None  # read only for a Dockerfile with a missing source
         if dockerfile.generated:
             continue
         context = build_contexts[path].folder
-        candidates = _candidate_contexts(path, context)
-        for stage in dockerfile.stages:
-            for instruction, item in [*(("COPY", c) for c in stage.copies), *(("ADD", a) for a in stage.adds)]:
-                for source in item.sources:
-                    rel = _plain_source(source)
-                    if rel is None or any(
-                        _source_exists(project, posixpath.join(c, rel) if c else rel) for c in candidates
-                    ):
-                        continue
-                    if mentions is None:
-                        mentions = _mentions(project, shell_commands, documented_commands, path)
-                    if posixpath.basename(rel).lower() in mentions or rel.split("/")[0].lower() in mentions:
-                        continue
-                    where = f"its build context {context}/" if context else "the repository"
-                    out[path] = (
-                        f"the image cannot build as committed: {instruction} {source} (line {item.line}) names a "
-                        f"file that {where} does not hold"
-                    )
-                    break
-                if path in out:
-                    break
-            if path in out:
-                break
+        candidates = list(dict.fromkeys([context, *context_candidates(path)]))
+        missing = [
+            (instruction, rel, written, line)
+            for instruction, rel, written, line in local_sources(dockerfile)
+            if not any(source_exists(project, candidate, rel) for candidate in candidates)
+        ]
+        if not missing:
+            continue
+        mentions = _mentions(project, shell_commands, documented_commands, path)
+        for instruction, rel, written, line in missing:
+            if posixpath.basename(rel).lower() in mentions or rel.split("/")[0].lower() in mentions:
+                continue
+            where = f"its build context {context}/" if context else "the repository"
+            out[path] = (
+                f"the image cannot build as committed: {instruction} {written} (line {line}) names a file that "
+                f"{where} does not hold"
+            )
+            break
     return out
 
 
-def _candidate_contexts(path: str, context: str) -> list[str]:
-    folder = posixpath.dirname(path)
-    candidates = [context, folder]
-    while folder:
-        folder = posixpath.dirname(folder)
-        candidates.append(folder)
-    return list(dict.fromkeys(candidates))
-
-
-def _joined(folder: str, rel: str) -> str:
-    return posixpath.join(folder, rel) if folder else rel
+def local_sources(dockerfile) -> list[tuple[str, str, str, int]]:
+    """(instruction, context-relative path, the source as written, line) of every COPY/ADD source that can be
+    judged: not remote, no variable, no glob, not the whole context nor outside it."""
+    found = []
+    for stage in dockerfile.stages:
+        for instruction, item in [*(("COPY", c) for c in stage.copies), *(("ADD", a) for a in stage.adds)]:
+            for source in item.sources:
+                rel = _plain_source(source)
+                if rel is not None:
+                    found.append((instruction, rel, source, item.line))
+    return found
 
 
 def _plain_source(source: str) -> str | None:
