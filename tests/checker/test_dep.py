@@ -547,6 +547,78 @@ def test_dep004_what_a_requirement_of_a_requirement_brings_is_info_too(make_repo
     assert "a requirement of matplotlib (through python-dateutil); declare six" in found["six"]["message"]
 
 
+def test_dep004_knows_what_published_releases_require_beyond_the_hand_table(make_repo):
+    """`requests` arrives with jupyterlab (through jupyterlab-server), `optax` with flax and `chex` with flax through
+    optax: the published requirements table (requires_dist.json) knows it, so none of them is said to be provided by
+    no declaration; an import nothing declared brings stays a warning."""
+    root = make_repo(
+        {
+            "environment.yml": (
+                "name: book\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - jupyterlab=4.2.5\n"
+                "  - pip\n  - pip:\n    - flax==0.8.5\n"
+            ),
+            "ch16/bert.py": "import requests\nimport chex\nimport optax\nimport sox\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert {name: f["severity"] for name, f in found.items()} == {
+        "requests": "info",
+        "chex": "info",
+        "optax": "info",
+        "sox": "warning",
+    }
+    assert "a requirement of jupyterlab (through " in found["requests"]["message"]
+    assert "a requirement of flax; declare optax directly" in found["optax"]["message"]
+    assert "a requirement of flax (through optax); declare chex directly" in found["chex"]["message"]
+    assert "no dependency declaration provides it" in found["sox"]["message"]
+
+
+def test_dep004_names_three_of_the_declared_distributions_that_bring_an_import(make_repo):
+    """Those that require it directly come first; the others are counted, not listed."""
+    root = make_repo(
+        {
+            "requirements.txt": "pandas==2.2.2\nscipy==1.13.1\nscikit-learn==1.5.0\nseaborn==0.13.2\nh5py==3.11\n",
+            "train.py": "import numpy as np\n",
+        }
+    )
+    (finding,) = findings(root, select="DEP004")
+    assert finding["severity"] == "info"
+    assert "a requirement of h5py, pandas, scikit-learn and 2 more; declare numpy" in finding["message"]
+
+
+def test_dep004_falls_back_to_the_hand_table_when_the_published_one_is_unreadable(monkeypatch):
+    from reprocheck.tables import dependency_names
+
+    def unreadable(self, *args, **kwargs):
+        raise OSError("gone")
+
+    dependency_names.requirements_of.cache_clear()
+    monkeypatch.setattr(dependency_names.Path, "read_text", unreadable)
+    try:
+        table = dependency_names.requirements_of()
+        assert table["matplotlib"] == frozenset(dependency_names.BRINGS["matplotlib"])
+        assert "jupyterlab" not in table
+    finally:
+        dependency_names.requirements_of.cache_clear()
+
+
+def test_the_published_requirements_table_is_well_formed():
+    """Every entry a PEP 503 name mapped to a sorted list of PEP 503 names (what refresh_requires.py writes)."""
+    import json
+    from pathlib import Path
+
+    from packaging.utils import canonicalize_name
+
+    from reprocheck.tables import dependency_names
+
+    document = json.loads(Path(dependency_names.__file__).with_name("requires_dist.json").read_text())
+    table = document["requires"]
+    assert len(table) > 500 and document["generated"]
+    for name, items in table.items():
+        assert name == canonicalize_name(name) and items == sorted(items)
+        assert all(item == canonicalize_name(item) and item != name for item in items)
+
+
 def test_dep004_says_nothing_where_declaring_changes_nothing(make_repo):
     """A display-only package that a declared one brings, and what only tests import from the test tools or
     from what a declared package brings: the environment has them and no result depends on them."""

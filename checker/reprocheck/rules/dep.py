@@ -6,6 +6,7 @@ import ast
 import posixpath
 import re
 import warnings
+from collections.abc import Collection, Mapping
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -31,7 +32,13 @@ from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
-from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, COMPANIONS, RENAMES, RETIRED_FRAMEWORKS
+from reprocheck.tables.dependency_names import (
+    BOOTSTRAP_TOOLS,
+    COMPANIONS,
+    RENAMES,
+    RETIRED_FRAMEWORKS,
+    requirements_of,
+)
 from reprocheck.tables.dev_tools import bears_on_results, is_dev_tool
 from reprocheck.tables.import_names import (
     COMPILED_EXTENSION_NAME,
@@ -408,7 +415,10 @@ class UndeclaredImport(Rule):
     os.environ.get("USE_X"):`, or a module-level flag read from one), or after `check_requirements("x")`,
     `pytest.importorskip("x")` or a guard that raises or returns when the module is missing. An import of a
     distribution that a declared one always brings (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with
-    `albumentations`; the list is data) works today and is reported at info, naming what brings it. So is a documented
+    `albumentations`, `requests` with `jupyterlab`) works today and is reported at info, naming what brings it (up to
+    three). What each distribution brings is data: long-standing requirements kept by hand, joined with the
+    requirements of the latest release of about a thousand distributions ML projects declare, read from PyPI when
+    the table is refreshed (`scripts/refresh_requires.py`; the checker never uses the network). So is a documented
     optional install, an import inside a function that runs only on an optional path: with an install comment on its
     line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
     `pip install`, or only when a backend is chosen by that name (`if get_image_backend() == "accimage"`) or an option
@@ -508,9 +518,7 @@ class UndeclaredImport(Rule):
             alternatives = known_providers(ordered[0].module, user_map) or [distribution]
             if own_names is None:  # the project's own distribution brings nothing to its own code
                 own_names = root_project_names(project, third_party_imports.python_modules)
-            bringers = sorted(
-                name for name in declared if name not in own_names and any(a in brought_by(name) for a in alternatives)
-            )
+            bringers = bringers_of(alternatives, [name for name in declared if name not in own_names])
             wanted = next((a for a in alternatives if bringers and a in brought_by(bringers[0])), distribution)
             tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
             if not worth_reporting(wanted, bringers, tests_only):
@@ -569,7 +577,7 @@ class UndeclaredImport(Rule):
         if bringers:
             message = (
                 f"{first.top} is imported in {where} but {declaration} names it: it only arrives as a requirement "
-                f"of {join_names([through(name, distribution) for name in bringers])}; declare {distribution} "
+                f"of {named_bringers(bringers, distribution)}; declare {distribution} "
                 f"directly, so that a release of {bringers[0]} that drops it cannot break the import"
             )
         else:
@@ -904,7 +912,7 @@ def carried_companions(missing: dict[tuple[str, str], list]) -> set[tuple[str, s
     return {key for key, names in carriers.items() if any((key[0], name) not in carriers for name in names)}
 
 
-def closure(table: dict[str, tuple[str, ...]], name: str) -> frozenset[str]:
+def closure(table: Mapping[str, Collection[str]], name: str) -> frozenset[str]:
     """What `table` gives `name`, and what it gives those in turn (never `name` itself)."""
     found: set[str] = set()
     todo = [name]
@@ -920,16 +928,28 @@ def closure(table: dict[str, tuple[str, ...]], name: str) -> frozenset[str]:
 def brought_by(name: str) -> frozenset[str]:
     """What installing `name` brings, its requirements' requirements included (matplotlib brings six through
     python-dateutil)."""
-    return closure(BRINGS, name)
+    return closure(requirements_of(), name)
 
 
 def through(name: str, distribution: str) -> str:
-    """`name`, and the requirement of it that brings `distribution` when that is not `name` itself
-    ("matplotlib (through python-dateutil)")."""
-    if distribution in BRINGS.get(name, ()):
-        return name
-    middle = next((b for b in BRINGS.get(name, ()) if distribution in brought_by(b)), None)
-    return f"{name} (through {middle})" if middle else name
+    """`name`, and the requirement of it that brings `distribution` when that is not `name` itself: the first step
+    of the shortest chain ("jupyterlab (through jupyterlab-server)")."""
+    table = requirements_of()
+    first_step: dict[str, str] = {}
+    todo = []
+    for item in sorted(table.get(name, ())):
+        if item == distribution:
+            return name
+        first_step.setdefault(item, item)
+        todo.append(item)
+    for item in todo:  # breadth first: `todo` grows while it is walked
+        for nxt in sorted(table.get(item, ())):
+            if nxt == distribution:
+                return f"{name} (through {first_step[item]})"
+            if nxt not in first_step and nxt != name:
+                first_step[nxt] = first_step[item]
+                todo.append(nxt)
+    return name
 
 
 @cache
@@ -952,6 +972,25 @@ def worth_reporting(distribution: str, bringers: list[str], tests_only: bool) ->
     if bringers and not bears_on_results(distribution):
         return False
     return not (tests_only and (bringers or is_dev_tool(distribution)))
+
+
+def bringers_of(alternatives: list[str], declared: list[str]) -> list[str]:
+    """The declared distributions that bring one of `alternatives`: those that require it directly first, then
+    by name."""
+    table = requirements_of()
+    found = [name for name in declared if any(a in brought_by(name) for a in alternatives)]
+    return sorted(found, key=lambda name: (not any(a in table.get(name, ()) for a in alternatives), name))
+
+
+# A message names this many of the declared distributions that bring a missing one, and counts the others.
+NAMED_BRINGERS = 3
+
+
+def named_bringers(bringers: list[str], distribution: str) -> str:
+    """ "jupyterlab (through jupyterlab-server), spacy and 2 more"."""
+    shown = [through(name, distribution) for name in bringers[:NAMED_BRINGERS]]
+    rest = len(bringers) - len(shown)
+    return join_names([*shown, f"{rest} more"] if rest else shown)
 
 
 def join_names(names: list[str]) -> str:
