@@ -11,7 +11,9 @@ from PyPI's JSON API (the `Requires-Dist` of its latest release) and committed a
 Seeds: the distributions that `scripts/requires_seeds.txt` lists (those ML repositories declare) and every one the
 checker's own tables name; then, breadth first, what they require, up to `--limit` distributions. A requirement
 counts when it holds on Linux with CPython 3.11 and no extra (`torch` brings `sympy`; `jax[cuda]` does not bring
-`jax-cuda12-plugin`). Standard library and `packaging` only; never run by the test suite.
+`jax-cuda12-plugin`). Each entry keeps the release's version and each requirement's specifier: what a latest release
+requires says nothing of a project pinned to an old one, nor of a requirement pinned below the table's release of
+it. Standard library and `packaging` only; never run by the test suite.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import datetime
+import email.parser
+import io
 import json
 import sys
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
@@ -33,6 +38,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "checker" / "reprocheck" / "tables" / "requires_dist.json"
 SEEDS = Path(__file__).with_name("requires_seeds.txt")
 URL = "https://pypi.org/pypi/{name}/json"
+SIMPLE_URL = "https://pypi.org/simple/{name}/"
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+# The reference release: the newest wheel uploaded before this date. What both it and the latest release require
+# has been required all along in between: a project pinned to a release of those years gets that.
+SINCE = "2021-01-01"
 # The environment a requirement's marker is judged in: what an ML project's CI and containers run.
 ENVIRONMENT = {
     "python_version": "3.11",
@@ -59,31 +69,127 @@ def seeds() -> list[str]:
     return sorted(canonicalize_name(n) for n in names)
 
 
-def requirements(name: str) -> list[str] | None:
-    """What the latest release of `name` always requires on the judged environment; None when PyPI has no such
+def requirements(name: str) -> dict | None:
+    """The latest release of `name` and what it always requires on the judged environment (name -> version
+    specifier, "" for any), and the requirements of its reference release (`--since`); None when PyPI has no such
     project."""
     try:
-        with urllib.request.urlopen(URL.format(name=name), timeout=30) as response:
+        with urllib.request.urlopen(URL.format(name=name), timeout=60) as response:
             info = json.load(response)["info"]
     except urllib.error.HTTPError as error:
         if error.code == 404:
             return None
         raise
-    found: set[str] = set()
-    for line in info.get("requires_dist") or ():
+    # PyPI gives no requirements (null) for a release uploaded without metadata (an sdist only): unknown, not none
+    listed = info.get("requires_dist")
+    entry = {"version": info["version"], "requires": None if listed is None else judged(name, listed)}
+    reference = reference_release(name)
+    if reference is not None:
+        entry["since"] = reference
+    return entry
+
+
+def judged(name: str, lines) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in lines:
         try:
             requirement = Requirement(line)
             if requirement.marker is not None and not requirement.marker.evaluate(ENVIRONMENT):
                 continue
         except (InvalidRequirement, InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
             continue
-        found.add(canonicalize_name(requirement.name))
-    found.discard(name)
-    return sorted(found)
+        required = canonicalize_name(requirement.name)
+        if required != name:  # a specifier repeated under other markers narrows nothing we can judge: keep one
+            found.setdefault(required, str(requirement.specifier))
+    return dict(sorted(found.items()))
 
 
-def crawl(start: list[str], limit: int) -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {}
+def reference_release(name: str) -> dict | None:
+    """The version and requirements of the newest wheel uploaded before SINCE (else the oldest wheel): what an old
+    pin installs. Its METADATA is read from the wheel's zip directory with HTTP range requests (PyPI's per-version
+    JSON is not always reachable, and old files carry no separate metadata file); None without a wheel."""
+    request = urllib.request.Request(SIMPLE_URL.format(name=name), headers={"Accept": SIMPLE_JSON})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            files = json.load(response)["files"]
+    except (urllib.error.URLError, OSError, ValueError, KeyError):
+        return None
+    wheels = [f for f in files if f["filename"].endswith(".whl") and not f.get("yanked") and f.get("upload-time")]
+    wheels = [f for f in wheels if wheel_fits(f["filename"])]
+    if not wheels:
+        return None
+    wheels.sort(key=lambda f: f["upload-time"])
+    before = [f for f in wheels if f["upload-time"] < SINCE]
+    chosen = before[-1] if before else wheels[0]
+    try:
+        metadata = wheel_metadata(chosen["url"])
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    if metadata is None:
+        return None
+    return {
+        "version": metadata.get("Version", ""),
+        "uploaded": chosen["upload-time"][:10],
+        "requires": judged(name, metadata.get_all("Requires-Dist") or ()),
+    }
+
+
+def wheel_fits(filename: str) -> bool:
+    """A wheel the judged environment could install: pure Python, or built for Linux x86_64 (any CPython)."""
+    tags = filename[:-4].split("-")[-1]
+    return tags == "any" or ("manylinux" in tags and "x86_64" in tags) or "linux_x86_64" in tags
+
+
+def wheel_metadata(url: str):
+    with zipfile.ZipFile(RangeFile(url)) as wheel:
+        member = next((n for n in wheel.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1), None)
+        if member is None:
+            return None
+        return email.parser.Parser().parsestr(wheel.read(member).decode("utf-8", "replace"), headersonly=True)
+
+
+class RangeFile(io.RawIOBase):
+    """A remote file read through HTTP range requests: zipfile reads the directory at its end and one member."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.position = 0
+        request = urllib.request.Request(url, method="HEAD")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            self.size = int(response.headers["Content-Length"])
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        self.position = max(0, base + offset)
+        return self.position
+
+    def read(self, size: int = -1) -> bytes:
+        end = self.size if size is None or size < 0 else min(self.size, self.position + size)
+        if end <= self.position:
+            return b""
+        request = urllib.request.Request(self.url, headers={"Range": f"bytes={self.position}-{end - 1}"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            data = response.read()
+        self.position += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def crawl(start: list[str], limit: int) -> dict[str, dict]:
+    table: dict[str, dict] = {}
     seen = set(start)
     todo = list(start)
     with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
@@ -93,11 +199,19 @@ def crawl(start: list[str], limit: int) -> dict[str, list[str]]:
                 if required is None:
                     continue
                 table[name] = required
-                for item in required:
+                for item in required["requires"] or ():
                     if item not in seen:
                         seen.add(item)
                         todo.append(item)
     return {name: table[name] for name in sorted(table)}
+
+
+def dumped(document: dict) -> str:
+    """JSON with one distribution per line: a refresh reads as a diff of the distributions that changed."""
+    head = {key: value for key, value in document.items() if key != "requires"}
+    lines = [f"{json.dumps(name)}: {json.dumps(entry)}" for name, entry in document["requires"].items()]
+    opening = json.dumps(head, indent=1)[:-2]
+    return opening + ',\n"requires": {\n' + ",\n".join(lines) + "\n}\n}\n"
 
 
 def main() -> int:
@@ -112,12 +226,13 @@ def main() -> int:
         print(f"{len(changed)} distributions changed" + (f": {', '.join(changed[:20])}" if changed else ""))
         return 1 if changed else 0
     document = {
-        "about": "What the latest release of each distribution requires (Linux, CPython 3.11, no extras), from "
-        "PyPI's JSON API; written by scripts/refresh_requires.py, read by DEP004.",
+        "about": "The latest release of each distribution and what it requires (name -> version specifier; Linux, "
+        "CPython 3.11, no extras), and under `since` the same for its newest wheel uploaded before "
+        f"{SINCE} (else its oldest), from PyPI; written by scripts/refresh_requires.py, read by DEP004.",
         "generated": datetime.date.today().isoformat(),
         "requires": table,
     }
-    TABLE.write_text(json.dumps(document, indent=0, sort_keys=False) + "\n")
+    TABLE.write_text(dumped(document))
     print(f"{len(table)} distributions written to {TABLE.relative_to(ROOT)}")
     return 0
 

@@ -586,37 +586,151 @@ def test_dep004_names_three_of_the_declared_distributions_that_bring_an_import(m
     assert "a requirement of h5py, pandas, scikit-learn and 2 more; declare numpy" in finding["message"]
 
 
-def test_dep004_falls_back_to_the_hand_table_when_the_published_one_is_unreadable(monkeypatch):
-    from reprocheck.tables import dependency_names
+def test_dep004_applies_a_latest_release_s_requirements_only_to_a_declaration_that_installs_it(make_repo):
+    """tensorflow-hub 0.16 brings tf-keras, 0.15 did not; pudb 2019 did not require packaging: a project pinned to
+    an old release gets what that release is known to require, so the import is said to be provided by nothing."""
+    root = make_repo(
+        {
+            "requirements.txt": "tensorflow-hub~=0.15.0\npudb==2019.2\n",
+            "train.py": "import tf_keras\nfrom packaging import version\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert {name: f["severity"] for name, f in found.items()} == {"tf_keras": "warning", "packaging": "warning"}
+    # unpinned, the same declarations install the latest releases, which bring both
+    root = make_repo(
+        {"requirements.txt": "tensorflow-hub\npudb>=2024.1\n", "train.py": "import tf_keras\nimport packaging\n"}
+    )
+    assert {f["severity"] for f in findings(root, select="DEP004")} == {"info"}
 
-    def unreadable(self, *args, **kwargs):
-        raise OSError("gone")
 
-    dependency_names.requirements_of.cache_clear()
-    monkeypatch.setattr(dependency_names.Path, "read_text", unreadable)
+def test_dep004_names_no_bringer_that_is_not_installed(make_repo):
+    """A requirement left commented out, a build backend and what a distribution merely comes with provide an
+    import (nothing is reported for those) but are never named as what brings another one."""
+    root = make_repo(
+        {
+            "pyproject.toml": (
+                '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+                '[project]\nname = "gm"\nversion = "0.1"\ndependencies = ["torch==2.3.0"]\n'
+            ),
+            "requirements.txt": "matplotlib==3.9.0\n# lightning-bolts  # imagenet\n",
+            "main.py": "from packaging import version\nimport pl_bolts\nimport PIL\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert "pl_bolts" not in found  # commented out on purpose: optional
+    assert "hatchling" not in found["packaging"]["message"]
+    assert "a requirement of matplotlib; declare packaging" in found["packaging"]["message"]
+    assert "a requirement of matplotlib; declare pillow" in found["PIL"]["message"]
+
+
+def test_brought_follows_each_install_through_the_requirements_of_its_release(monkeypatch):
+    """Down a chain, a requirement whose specifier excludes the table's latest release of it is an older release:
+    what both known releases require, and the hand table's word on what only one of them requires."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    from reprocheck.facts import brought
+
+    any_ = SpecifierSet("")
+    table = {
+        "cuml": brought.Published(Version("26.10"), {"rapids-dask": SpecifierSet("==25.6.*")}),
+        "rapids-dask": brought.Published(
+            Version("26.10"), {"bokeh": any_, "dasky": any_}, Version("0.1"), frozenset({"dasky"})
+        ),
+        "bokeh": brought.Published(Version("3.5"), {"pillow": any_}, Version("2.2"), frozenset({"pillow"})),
+        "app": brought.Published(Version("1.0"), {"bokeh": SpecifierSet(">=3")}),
+        "hub": brought.Published(Version("1.2"), {"httpx": any_}, Version("0.0.1"), frozenset({"requests"})),
+    }
+    monkeypatch.setattr(brought, "published", lambda: table)
+    monkeypatch.setitem(brought.BRINGS, "hub", ("requests",))
+    brought.brought_by.cache_clear()
     try:
-        table = dependency_names.requirements_of()
-        assert table["matplotlib"] == frozenset(dependency_names.BRINGS["matplotlib"])
-        assert "jupyterlab" not in table
+        assert brought.brought_by("cuml") == {"rapids-dask", "dasky"}
+        assert brought.brought_by("app") == {"bokeh", "pillow"}
+        assert brought.way("app", "pillow") == "bokeh" and brought.way("app", "bokeh") is None
+        assert "requests" not in brought.brought_by("hub")
+        assert "requests" in brought.brought_by("hub", brought.BETWEEN)  # 0.20 still brings it: the hand says
+        assert "requests" in brought.brought_by("hub", brought.ANCIENT)
+        assert "httpx" not in brought.brought_by("hub", brought.BETWEEN)
+        # a release the project pins itself holds down every chain: app's bokeh, pinned old, brings no pillow
+        assert brought.brought_by("app", brought.LATEST, (("bokeh", brought.ANCIENT),)) == {"bokeh", "pillow"}
+        table["bokeh"] = brought.Published(Version("3.5"), {"pillow": any_}, Version("2.2"), frozenset())
+        brought.brought_by.cache_clear()
+        assert brought.brought_by("app", brought.LATEST, (("bokeh", brought.ANCIENT),)) == {"bokeh"}
+        assert brought.way("app", "pillow", brought.LATEST, (("bokeh", brought.ANCIENT),)) is None
+        # a release PyPI lists no requirements for (an sdist upload) is known by the hand table only
+        table["fvcore"] = brought.Published(Version("0.1.5"), None)
+        assert "numpy" in brought.brought_by("fvcore")
+        # an old release of a distribution with no reference release: its latest requirements are all we know
+        table["flash-attn"] = brought.Published(Version("2.8"), {"torch": any_})
+        assert "torch" in brought.brought_by("flash-attn", brought.BETWEEN)
     finally:
-        dependency_names.requirements_of.cache_clear()
+        brought.brought_by.cache_clear()
+
+
+def test_installed_release_places_a_declaration_by_its_pin_or_specifier(monkeypatch):
+    from types import SimpleNamespace
+
+    from packaging.version import Version
+
+    from reprocheck.facts import brought
+
+    table = {"tf-hub": brought.Published(Version("0.16.1"), {}, Version("0.10.0"), frozenset())}
+    monkeypatch.setattr(brought, "published", lambda: table)
+
+    def release(spec, version=None):
+        return brought.installed_release("tf-hub", [SimpleNamespace(spec=spec, version=version)])
+
+    assert release("tensorflow-hub") == brought.LATEST
+    assert release("tensorflow-hub>=0.12") == brought.LATEST
+    assert release("tensorflow-hub~=0.15.0") == brought.BETWEEN
+    assert release("tensorflow-hub==0.16.1", "0.16.1") == brought.LATEST
+    assert release("tensorflow-hub==0.13.0", "0.13.0") == brought.BETWEEN
+    assert release("tensorflow-hub==0.9.0", "0.9.0") == brought.ANCIENT
+    assert release("tensorflow-hub=0.15", None) == brought.LATEST  # conda syntax, nothing pinned: unknown, latest
+    assert brought.installed_release("unknown", []) == brought.LATEST
+
+
+def test_brought_falls_back_to_the_hand_table_when_the_published_one_is_unreadable(monkeypatch, tmp_path):
+    from reprocheck.facts import brought
+    from reprocheck.tables.dependency_names import BRINGS
+
+    monkeypatch.setattr(brought, "TABLE", tmp_path / "missing.json")
+    brought.published.cache_clear()
+    brought.brought_by.cache_clear()
+    try:
+        assert brought.published() == {}
+        assert brought.brought_by("matplotlib") >= set(BRINGS["matplotlib"])
+        assert brought.brought_by("jupyterlab") == frozenset()
+    finally:
+        brought.published.cache_clear()
+        brought.brought_by.cache_clear()
 
 
 def test_the_published_requirements_table_is_well_formed():
-    """Every entry a PEP 503 name mapped to a sorted list of PEP 503 names (what refresh_requires.py writes)."""
+    """Every entry a PEP 503 name with its release and requirements by PEP 503 name (what refresh_requires.py
+    writes), each specifier valid."""
     import json
-    from pathlib import Path
 
+    from packaging.specifiers import SpecifierSet
     from packaging.utils import canonicalize_name
+    from packaging.version import Version
 
-    from reprocheck.tables import dependency_names
+    from reprocheck.facts import brought
 
-    document = json.loads(Path(dependency_names.__file__).with_name("requires_dist.json").read_text())
+    document = json.loads(brought.TABLE.read_text())
     table = document["requires"]
     assert len(table) > 500 and document["generated"]
-    for name, items in table.items():
-        assert name == canonicalize_name(name) and items == sorted(items)
-        assert all(item == canonicalize_name(item) and item != name for item in items)
+    assert sum("since" in entry for entry in table.values()) > len(table) // 2
+    for name, entry in table.items():
+        assert name == canonicalize_name(name) and Version(entry["version"])
+        for item, spec in (entry["requires"] or {}).items():  # null: PyPI lists none (no metadata, or none)
+            assert item == canonicalize_name(item) and item != name and SpecifierSet(spec) is not None
+        if "since" in entry:
+            assert Version(entry["since"]["version"]) <= Version(entry["version"])
+            assert all(item == canonicalize_name(item) for item in entry["since"]["requires"])
+    assert len(brought.published()) == len(table)
 
 
 def test_dep004_says_nothing_where_declaring_changes_nothing(make_repo):

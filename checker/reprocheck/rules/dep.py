@@ -15,6 +15,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from reprocheck import filekinds
+from reprocheck.facts.brought import LATEST, brought_by, installed_release, way
 from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.declarations import (
     README_NAME,
@@ -32,13 +33,7 @@ from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
-from reprocheck.tables.dependency_names import (
-    BOOTSTRAP_TOOLS,
-    COMPANIONS,
-    RENAMES,
-    RETIRED_FRAMEWORKS,
-    requirements_of,
-)
+from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, COMPANIONS, RENAMES, RETIRED_FRAMEWORKS
 from reprocheck.tables.dev_tools import bears_on_results, is_dev_tool
 from reprocheck.tables.import_names import (
     COMPILED_EXTENSION_NAME,
@@ -416,9 +411,14 @@ class UndeclaredImport(Rule):
     `pytest.importorskip("x")` or a guard that raises or returns when the module is missing. An import of a
     distribution that a declared one always brings (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with
     `albumentations`, `requests` with `jupyterlab`) works today and is reported at info, naming what brings it (up to
-    three). What each distribution brings is data: long-standing requirements kept by hand, joined with the
-    requirements of the latest release of about a thousand distributions ML projects declare, read from PyPI when
-    the table is refreshed (`scripts/refresh_requires.py`; the checker never uses the network). So is a documented
+    three, the ones that require it directly first). What each distribution brings is data: for about a thousand
+    distributions ML projects declare, what the latest release requires and what the newest release before 2021
+    required, read from PyPI when the table is refreshed (`scripts/refresh_requires.py`; the checker never uses
+    the network), and long-standing requirements kept by hand. A declaration that installs the latest release (no
+    version, or a specifier that admits it) brings what that release requires; an old pin brings what that
+    release required; a release in between, what both required (the hand table decides what only one of them
+    did). Only what the project installs brings anything: not a requirement left commented out, nor a build
+    backend of `[build-system]`. So is a documented
     optional install, an import inside a function that runs only on an optional path: with an install comment on its
     line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
     `pip install`, or only when a backend is chosen by that name (`if get_image_backend() == "accimage"`) or an option
@@ -475,7 +475,8 @@ class UndeclaredImport(Rule):
         notes: dict[tuple[str, int], object] = {}  # (file, function) -> the optional-install note made there
         readme = root_readme_installs(project)
         flows = flow_environments(third_party_imports.python_modules)
-        provided: dict[str, tuple[str, set[str]]] = {}
+        provided: dict[str, tuple[str, set[str], frozenset[str]]] = {}
+        runtime = runtime_declarations(declared_distributions)
         user_map = {k: [canonicalize_name(v) for v in vs] for k, vs in settings.import_map.items()}
         missing: dict[tuple[str, str], list] = {}
         for site in third_party_imports.found:
@@ -494,8 +495,13 @@ class UndeclaredImport(Rule):
                     # A Metaflow flow's `@pypi_base(packages=...)` / `@conda(libraries=...)` declare the environment
                     # its code package (the flow's folder) runs in.
                     own |= flow_environment(flows, site.path)
-                provided[site.path] = (folder, with_companions(set(names) | implicit_distributions | own))
-            folder, names = provided[site.path]
+                # what may bring an import: what the project installs itself (not what a distribution comes with,
+                # nor a requirement left commented out, nor a build backend only)
+                installed = frozenset(
+                    name for name in names | own if name in runtime or name not in declared_distributions
+                )
+                provided[site.path] = (folder, with_companions(set(names) | implicit_distributions | own), installed)
+            folder, names, _installed = provided[site.path]
             if not any(name in names for name in providers(site.module, user_map)):
                 missing.setdefault((folder, missing_key(site, user_map)), []).append(site)
         carried = carried_companions(missing)
@@ -512,14 +518,16 @@ class UndeclaredImport(Rule):
                 continue  # only an option a user turns on runs the import, as under `try/except ImportError`
             if all(roles.renders_pages(site.path) for site in ordered):
                 continue  # site tooling that writes the course's pages, not part of any experiment
-            declared = provided[ordered[0].path][1]
+            installed = provided[ordered[0].path][2]
             # what declared distributions bring, for any distribution that provides the import (albumentations
             # brings opencv-python-headless, which provides cv2 as opencv-python does)
             alternatives = known_providers(ordered[0].module, user_map) or [distribution]
             if own_names is None:  # the project's own distribution brings nothing to its own code
                 own_names = root_project_names(project, third_party_imports.python_modules)
-            bringers = bringers_of(alternatives, [name for name in declared if name not in own_names])
-            wanted = next((a for a in alternatives if bringers and a in brought_by(bringers[0])), distribution)
+            bringers = bringers_of(
+                alternatives, [(name, runtime.get(name, ())) for name in installed if name not in own_names]
+            )
+            wanted = next((a for a in alternatives if bringers and a in brought_by(*bringers[0])), distribution)
             tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
             if not worth_reporting(wanted, bringers, tests_only):
                 continue
@@ -578,7 +586,7 @@ class UndeclaredImport(Rule):
             message = (
                 f"{first.top} is imported in {where} but {declaration} names it: it only arrives as a requirement "
                 f"of {named_bringers(bringers, distribution)}; declare {distribution} "
-                f"directly, so that a release of {bringers[0]} that drops it cannot break the import"
+                f"directly, so that a release of {bringers[0][0]} that drops it cannot break the import"
             )
         else:
             message = f"{first.top} is imported in {where} but {declaration} provides it; {advice(first, user_map)}"
@@ -925,34 +933,6 @@ def closure(table: Mapping[str, Collection[str]], name: str) -> frozenset[str]:
 
 
 @cache
-def brought_by(name: str) -> frozenset[str]:
-    """What installing `name` brings, its requirements' requirements included (matplotlib brings six through
-    python-dateutil)."""
-    return closure(requirements_of(), name)
-
-
-def through(name: str, distribution: str) -> str:
-    """`name`, and the requirement of it that brings `distribution` when that is not `name` itself: the first step
-    of the shortest chain ("jupyterlab (through jupyterlab-server)")."""
-    table = requirements_of()
-    first_step: dict[str, str] = {}
-    todo = []
-    for item in sorted(table.get(name, ())):
-        if item == distribution:
-            return name
-        first_step.setdefault(item, item)
-        todo.append(item)
-    for item in todo:  # breadth first: `todo` grows while it is walked
-        for nxt in sorted(table.get(item, ())):
-            if nxt == distribution:
-                return f"{name} (through {first_step[item]})"
-            if nxt not in first_step and nxt != name:
-                first_step[nxt] = first_step[item]
-                todo.append(nxt)
-    return name
-
-
-@cache
 def companions_of(distribution: str) -> frozenset[str]:
     """The companions of `distribution`, and theirs (jupyter: notebook, and notebook's ipykernel)."""
     return closure(COMPANIONS, distribution)
@@ -974,21 +954,42 @@ def worth_reporting(distribution: str, bringers: list[str], tests_only: bool) ->
     return not (tests_only and (bringers or is_dev_tool(distribution)))
 
 
-def bringers_of(alternatives: list[str], declared: list[str]) -> list[str]:
-    """The declared distributions that bring one of `alternatives`: those that require it directly first, then
-    by name."""
-    table = requirements_of()
-    found = [name for name in declared if any(a in brought_by(name) for a in alternatives)]
-    return sorted(found, key=lambda name: (not any(a in table.get(name, ()) for a in alternatives), name))
+def runtime_declarations(declared_distributions) -> dict[str, list]:
+    """The declarations that install a distribution where the code runs: not a build backend's (`[build-system]`)."""
+    runtime: dict[str, list] = {}
+    for name, declarations in declared_distributions.items():
+        kept = [d for d in declarations if d.group != "build-system"]
+        if kept:
+            runtime[name] = kept
+    return runtime
+
+
+def bringers_of(alternatives: list[str], installed: list[tuple[str, list]]) -> list[tuple[str, str, tuple]]:
+    """The installed distributions that bring one of `alternatives`, each with the release its declarations
+    install (facts/brought.py) and the releases the project pins (which hold down every chain): those that require
+    it directly first, then by name."""
+    releases = {name: installed_release(name, declarations) for name, declarations in installed}
+    pinned = tuple(sorted((name, release) for name, release in releases.items() if release != LATEST))
+    found = []
+    for name, release in releases.items():
+        brought = brought_by(name, release, pinned)
+        if any(a in brought for a in alternatives):
+            direct = any(a in brought and way(name, a, release, pinned) is None for a in alternatives)
+            found.append((not direct, name, release))
+    return [(name, release, pinned) for _indirect, name, release in sorted(found)]
 
 
 # A message names this many of the declared distributions that bring a missing one, and counts the others.
 NAMED_BRINGERS = 3
 
 
-def named_bringers(bringers: list[str], distribution: str) -> str:
-    """ "jupyterlab (through jupyterlab-server), spacy and 2 more"."""
-    shown = [through(name, distribution) for name in bringers[:NAMED_BRINGERS]]
+def named_bringers(bringers: list[tuple[str, str, tuple]], distribution: str) -> str:
+    """The first bringers, the way each brings `distribution`, and how many more: `jupyterlab (through
+    jupyterlab-server), spacy and 2 more`."""
+    shown = []
+    for name, release, pinned in bringers[:NAMED_BRINGERS]:
+        middle = way(name, distribution, release, pinned)
+        shown.append(f"{name} (through {middle})" if middle else name)
     rest = len(bringers) - len(shown)
     return join_names([*shown, f"{rest} more"] if rest else shown)
 

@@ -5,10 +5,7 @@ All names are PEP 503 normalised (lower case, runs of `-_.` as one `-`).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -292,22 +289,6 @@ BRINGS: dict[str, tuple[str, ...]] = {
                "alabaster"),
     "sphinx-rtd-theme": ("sphinx", "docutils"),
 }  # fmt: skip
-
-
-@cache
-def requirements_of() -> dict[str, frozenset[str]]:
-    """What installing each distribution brings directly: BRINGS (long-standing requirements, kept by hand) joined
-    with what the latest release on PyPI requires (`requires_dist.json`, written by scripts/refresh_requires.py
-    from the PyPI JSON API: the checker itself never asks the network). A table that cannot be read leaves BRINGS
-    alone rather than failing the run."""
-    try:
-        published = json.loads(Path(__file__).with_name("requires_dist.json").read_text(encoding="utf-8"))["requires"]
-    except (OSError, ValueError, KeyError, TypeError):
-        published = {}
-    table = {name: frozenset(items) for name, items in published.items() if isinstance(items, list)}
-    for name, items in BRINGS.items():
-        table[name] = table.get(name, frozenset()) | frozenset(items)
-    return table
 
 
 # Low-level libraries that `conda env export` lists with the rest of an environment and that nobody declares by
