@@ -127,6 +127,8 @@ class CiConfig:
     # jobs whose steps are handed stored secrets (`${{ secrets.X }}`, not GITHUB_TOKEN, in a step's `with:` or
     # `env:`, or the job's or workflow's `env:`): every later step of the job runs on a runner that holds them
     secret_jobs: set[str] = field(default_factory=set)
+    titles: dict[str, str] = field(default_factory=dict)  # job -> its `name:` (GitHub), when it has one
+    tag_pushes: bool = False  # a GitHub workflow that a pushed tag triggers (`on: push: tags:`)
 
 
 @dataclass
@@ -317,6 +319,7 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
     config.env = env_of(child(root, "env"))
     triggers = child(root, True) or child(root, "on")
     config.events = frozenset(workflow_events(triggers))
+    config.tag_pushes = child(child(triggers, "push"), "tags") is not None
     for trigger in ("workflow_dispatch", "workflow_call"):
         for name, _, spec in items(child(child(triggers, trigger), "inputs")):
             config.inputs[str(name)] = text(child(spec, "type")) or "string"
@@ -345,6 +348,8 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
         folder = working_directory(text(child(child(child(job, "defaults"), "run"), "working-directory")))
         folder = folder or default_folder
         _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell, folder)
+        if text(child(job, "name")):
+            config.titles[job_name] = text(child(job, "name"))
         title = f"{job_name} {text(child(job, 'name')) or ''}"
         if fails or jobs_table.CANARY_NAME.search(title):
             config.canary_jobs.add(job_name)

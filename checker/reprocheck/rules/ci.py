@@ -530,6 +530,10 @@ class MutableCiEnvironment(Rule):
     workflows included) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
     (`actions/checkout@v4`): GitHub publishes them and runs the workflow anyway. On a branch
     (`actions/checkout@main`) GitHub's actions are reported.
+    A `container:` or `services:` image that is the project's own image tracking the latest on purpose (a
+    Dockerfile of the repository that a scheduled workflow builds and pushes under that name, installing libraries
+    from git head or as nightly builds; see DKR002) is not reported on its `:latest` tag: the finding is listed with
+    the suppressed ones, saying why (nightly jobs run against the image rebuilt every night on purpose).
 
     ## Why it matters
     Tags and branches move: `astral-sh/setup-uv@v6` today is different code from last month, and

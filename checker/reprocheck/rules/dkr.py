@@ -130,6 +130,14 @@ class UntaggedBaseImage(Rule):
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
 
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings, saying
+    why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule (job
+    'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a scheduled
+    GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries from
+    git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the
+    heads of its dependencies, which pins would defeat.
+
     ## Why it matters
     `FROM python` means `python:latest` today and another Python, another Debian, another libc tomorrow. The
     same Dockerfile silently builds a different environment every time the upstream tag moves.
@@ -170,6 +178,14 @@ class LatestTag(Rule):
     A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
+
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings, saying
+    why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule (job
+    'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a scheduled
+    GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries from
+    git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the
+    heads of its dependencies, which pins would defeat.
 
     ## Why it matters
     `latest` is whatever was pushed last. Two builds a week apart get different interpreters, CUDA versions or
@@ -227,6 +243,14 @@ class BaseImageWithoutDigest(Rule):
     A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
+
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings, saying
+    why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule (job
+    'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a scheduled
+    GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries from
+    git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the
+    heads of its dependencies, which pins would defeat.
 
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
@@ -366,6 +390,14 @@ class UnpinnedPackageInstall(Rule):
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
 
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings, saying
+    why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule (job
+    'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a scheduled
+    GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries from
+    git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the
+    heads of its dependencies, which pins would defeat.
+
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
     other versions than the one the results came from, and the repository keeps no trace of either.
@@ -493,6 +525,14 @@ class UnpinnedSystemPackages(Rule):
     A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
+
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings, saying
+    why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule (job
+    'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a scheduled
+    GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries from
+    git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the
+    heads of its dependencies, which pins would defeat.
 
     ## Why it matters
     System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
@@ -733,6 +773,15 @@ class UnverifiedRemoteFetch(Rule):
     A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
+
+    In an image that tracks the latest on purpose, a `git clone` without a commit is not reported: it is listed
+    with the suppressed findings, saying why ("an image that tracks the latest on purpose:
+    .github/workflows/docker.yml:39 rebuilds it on a schedule (job 'Latest GPU [dev]') and it installs transformers
+    from git head (line 30)"). That is a Dockerfile that a scheduled GitHub workflow builds (and no workflow that a
+    release or a pushed tag triggers), that installs libraries from git head or as nightly builds, and whose
+    scheduled job is named latest, nightly, canary, bleeding-edge or pre-release or whose head installs include the
+    project's own package: a CI image rebuilt to test against the heads of its dependencies, which pins would
+    defeat. A download without a checksum there is reported: integrity matters in any image.
 
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
