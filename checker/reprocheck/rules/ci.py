@@ -715,7 +715,9 @@ class PreCommitNotPinned(Rule):
     `pre-commit run` step or the pre-commit action), root Makefile or tox/nox configuration runs pre-commit, or
     its CONTRIBUTING or README tells to (`pre-commit install`), so that step or instruction fails without it. A
     configuration in a sub-folder (a course module's own) is not the root's; a step that runs pre-commit in such
-    a folder uses that one.
+    a folder uses that one, and so does a step whose `working-directory` is a folder the run makes (the project a
+    template's CI generates, a clone: a path, or a `${{ env.X }}` read with the `env:` values in force, that names
+    no folder of the repository, or an expression left unknown).
 
     ## Why it matters
     pre-commit runs the same checks on every machine before a commit lands, including reprocheck. A branch rev
@@ -785,7 +787,9 @@ def pre_commit_expected(project, ci_configs, shell_commands, pyproject) -> list[
     places: list[tuple[str, Location]] = []
     for config in pipelines(ci_configs):
         for step in config.run_steps:
-            folder = step.folder
+            folder = step_folder(project, step)
+            if folder is None:
+                continue  # a folder the run makes (a generated project, a clone): its configuration is its own
             if step.is_shell and not (folder and project.exists(f"{folder}/.pre-commit-config.yaml")):
                 for command in split_commands(step.script, step.line, step.env):
                     if reads_pre_commit_config(command):
@@ -807,6 +811,24 @@ def pre_commit_expected(project, ci_configs, shell_commands, pyproject) -> list[
         if line:
             places.append((what, Location(rel, line)))
     return places
+
+
+ENV_EXPRESSION = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def step_folder(project, step) -> str | None:
+    """The repository folder a CI step runs in ("" for the root), its `working-directory` read with the `env:` values
+    in force (`${{ env.PROJECT_DIR }}`); None when that is not a folder of the repository: one the run itself makes
+    (a project generated from a template, a clone) or an expression left unknown."""
+    if step.workdir is None:
+        return step.folder
+    written = ENV_EXPRESSION.sub(lambda m: step.env.get(m.group(1), m.group(0)), step.workdir.strip())
+    if "$" in written:
+        return None
+    folder = posixpath.normpath(written.removeprefix("./"))
+    if folder in (".", ""):
+        return ""
+    return folder if folder in project.folders else None
 
 
 def reads_pre_commit_config(command: Command) -> bool:
