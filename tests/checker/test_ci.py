@@ -988,6 +988,29 @@ def test_sec002_lookalikes(make_repo):
     assert found(make_repo, files, "SEC002") == []
 
 
+def test_sec002_release_fields_the_maintainer_types_are_trusted_the_body_is_not(make_repo):
+    """Only people with write access create releases: the tag, title and target branch they type inject nothing they
+    could not push anyway (the judged shape: `on: release` publishing docs for `${{ github.event.release.tag_name }}`;
+    another: the title in a reusable workflow). The body is reported: generated notes quote pull-request titles."""
+    docs = (
+        "on:\n  release:\n    types: [created]\njobs:\n  docs:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - run: mike deploy --push --update-aliases ${{ github.event.release.tag_name }} latest\n"
+        '      - run: echo "${{ github.event.release.name }} from ${{ github.event.release.target_commitish }}"\n'
+    )
+    called = "on:\n  workflow_call:\n  release:\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+    files = {
+        ".github/workflows/docs.yml": docs,
+        ".github/workflows/called.yml": called + "      - run: echo ${{ github.event.release.name }}\n",
+    }
+    assert found(make_repo, files, "SEC002") == []
+    body = {".github/workflows/notes.yml": docs + '      - run: echo "${{ github.event.release.body }}" > notes.md\n'}
+    ((path, line, message),) = found(make_repo, body, "SEC002")
+    assert (path, line) == (".github/workflows/notes.yml", 10) and "${{ github.event.release.body }}" in message
+    pushed = {".github/workflows/push.yml": docs.replace("${{ github.event.release.tag_name }}", "${{ "
+              "github.event.head_commit.message }}")}  # fmt: skip
+    assert [m for _, _, m in found(make_repo, pushed, "SEC002")][0].startswith("${{ github.event.head_commit.message }}")
+
+
 @pytest.mark.parametrize(
     ("makefile", "command", "named"),
     [

@@ -876,6 +876,9 @@ SAFE_EVENT_FIELDS = re.compile(
     r"additions|deletions|changed_files|commits|comments)$"
 )
 SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice", "environment"})
+# What the person who creates a release types (only people with write access can): its tag, title and target branch.
+# Its `body` is not among them: generated release notes quote pull-request titles, which anyone writes.
+MAINTAINER_RELEASE_FIELDS = re.compile(r"^github\.event\.release\.(tag_name|name|target_commitish)$")
 BOOLEAN_EXPRESSION = re.compile(r"(==|!=|<=|>=|^\s*!|^\s*(contains|startsWith|endsWith)\()")
 
 
@@ -889,6 +892,8 @@ def untrusted_references(expression: str, inputs: dict[str, str], dispatch_only:
         reference = match.group(1).rstrip(".")
         if reference.startswith("github.event.inputs.") or (reference.startswith("inputs.") and dispatch_only):
             continue  # set by whoever dispatches the workflow by hand: a person who can push code anyway
+        if MAINTAINER_RELEASE_FIELDS.match(reference):
+            continue  # typed by whoever creates the release: a person with write access
         if reference.startswith("inputs."):
             name = reference.rsplit(".", 1)[1]
             if inputs.get(name, "string") in SAFE_INPUT_TYPES:
@@ -910,7 +915,9 @@ class WorkflowScriptInjection(Rule):
     `workflow_dispatch` can set (`github.event.inputs.*`, and `inputs.*` of a workflow without `workflow_call`:
     only people with write access, who can change the workflow anyway, run it by hand) are not reported. The
     inputs of a reusable workflow (`workflow_call`) and of a composite action are: their caller may pass
-    untrusted text.
+    untrusted text. Nor are the fields of a release that whoever creates it types (`github.event.release.tag_name`,
+    `.name`, `.target_commitish`): only people with write access create releases. A release's `body` is reported:
+    generated release notes quote pull-request titles, which anyone writes.
 
     ## Why it matters
     GitHub pastes the expression's value into the script before the shell runs it. A pull-request title such as
