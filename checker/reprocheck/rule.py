@@ -64,8 +64,10 @@ UNPINNED_CLONE = "not pinned to a commit"
 
 def asks_to_pin_the_image(finding: Finding) -> bool:
     if finding.code == "DKR007":
-        return UNPINNED_CLONE in finding.message and "checksum" not in finding.message and "unverified" not in (
-            finding.message
+        return (
+            UNPINNED_CLONE in finding.message
+            and "checksum" not in finding.message
+            and "unverified" not in (finding.message)
         )
     return finding.code in IMAGE_PIN_RULES
 

@@ -1008,7 +1008,8 @@ def test_sec002_release_fields_the_maintainer_types_are_trusted_the_body_is_not(
     assert (path, line) == (".github/workflows/notes.yml", 10) and "${{ github.event.release.body }}" in message
     pushed = {".github/workflows/push.yml": docs.replace("${{ github.event.release.tag_name }}", "${{ "
               "github.event.head_commit.message }}")}  # fmt: skip
-    assert [m for _, _, m in found(make_repo, pushed, "SEC002")][0].startswith("${{ github.event.head_commit.message }}")
+    ((_, _, message),) = found(make_repo, pushed, "SEC002")
+    assert message.startswith("${{ github.event.head_commit.message }}")
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,8 @@ class TrackingImages:
         if found is None:
             return None
         image, tracking = found
-        return f"the project's own image {image}, which tracks the latest on purpose ({tracking.dockerfile}: {tracking.why()})"
+        why = f"{tracking.dockerfile}: {tracking.why()}"
+        return f"the project's own image {image}, which tracks the latest on purpose ({why})"
 
     def of(self, path: str) -> str | None:
         tracking = self.dockerfiles.get(path)
