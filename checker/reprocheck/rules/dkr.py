@@ -904,8 +904,16 @@ class RunNames:
 
 def init_process(url: str) -> str | None:
     """The init process a URL serves (`…/tini-static-amd64` -> `tini`), None for anything else."""
-    match = containers.INIT_PROCESS.match(posixpath.basename(urlsplit(url).path))
+    match = containers.INIT_PROCESS.match(url_file_name(url))
     return match.group(1) if match else None
+
+
+def url_file_name(url: str) -> str:
+    """The last part of a URL's path (`https://x.org/a/tini?x=1` -> `tini`), read without a URL parser (a mangled
+    host such as `http://[x` is still a string)."""
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    path = path.split("://", 1)[1] if "://" in path else path
+    return posixpath.basename(path.partition("/")[2]) if "/" in path else ""
 
 
 def is_idle_init(url: str, runs: RunNames, destination: str | None) -> bool:
@@ -914,7 +922,7 @@ def is_idle_init(url: str, runs: RunNames, destination: str | None) -> bool:
     name = init_process(url)
     if name is None:
         return False
-    names = {name, posixpath.basename(urlsplit(url).path)}
+    names = {name, url_file_name(url)}
     if destination and not destination.endswith("/"):
         names.add(posixpath.basename(destination))
     return not any(candidate in runs for candidate in names)
@@ -938,7 +946,7 @@ def add_destination(stage: Stage, add) -> str | None:
 
 def is_display_asset(url: str) -> bool:
     """A font (`https://…/Arial.ttf`): shown in plots and UIs, with no bearing on results."""
-    suffix = posixpath.splitext(urlsplit(url).path)[1].lower()
+    suffix = posixpath.splitext(url_file_name(url))[1].lower()
     return suffix in containers.DISPLAY_ASSET_SUFFIXES
 
 
