@@ -15,7 +15,7 @@ from reprocheck.facts import FactStore
 from reprocheck.findings import Finding, Severity
 from reprocheck.parallel import run_split
 from reprocheck.project import Project
-from reprocheck.rule import Rule, asks_for_a_pin, load_rules
+from reprocheck.rule import Rule, asks_for_a_pin, asks_to_pin_the_image, load_rules
 from reprocheck.selection import Selection, matches
 from reprocheck.suppress import Suppressions
 
@@ -190,10 +190,20 @@ class RolePlacement:
 
     def tracking(self, finding: Finding) -> str | None:
         """Why a finding is set aside, or None: a pin rule's, when the repository is an examples collection that
-        tracks its library's latest release on purpose (facts/roles.py `examples_collection`); any project rule's
-        located in a Dockerfile that cannot build as committed (facts/unbuildable.py)."""
+        tracks its library's latest release on purpose (facts/roles.py `examples_collection`); an image pin rule's
+        in a Dockerfile that tracks the latest on purpose, and CI003's on a CI line that runs that image
+        (facts/tracking.py); any project rule's located in a Dockerfile that cannot build as committed
+        (facts/unbuildable.py)."""
         if asks_for_a_pin(finding):
             reason = self.roles.tracks_latest(finding.path)
+            if reason is not None:
+                return reason
+        if asks_to_pin_the_image(finding) and filekinds.is_dockerfile(finding.path):
+            reason = self.facts.get("tracking_images").of(finding.path)
+            if reason is not None:
+                return reason
+        if finding.code == "CI003":
+            reason = self.facts.get("tracking_images").at(finding.path, finding.line)
             if reason is not None:
                 return reason
         if self.scope(finding) != "repository" and filekinds.is_dockerfile(finding.path):

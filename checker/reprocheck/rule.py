@@ -53,6 +53,25 @@ def asks_for_a_pin(finding: Finding) -> bool:
     return finding.code in PIN_RULES or (finding.code == "DAT005" and HUB_REVISION in finding.message)
 
 
+# Rules that ask a Dockerfile for pins (its base image, Python and system packages, cloned commits): in an image that
+# tracks the latest on purpose (rebuilt on a schedule to test against the heads of what it installs;
+# facts/tracking.py) their findings are set aside with the suppressed ones, saying why, and so are CI003's on CI
+# `container:`/`services:` lines that run that image. DKR007 asks for a pin only of an unpinned clone; a download
+# without a checksum is about integrity, which such an image needs as much as any.
+IMAGE_PIN_RULES = frozenset({"DKR001", "DKR002", "DKR003", "DKR004", "DKR006"})
+UNPINNED_CLONE = "not pinned to a commit"
+
+
+def asks_to_pin_the_image(finding: Finding) -> bool:
+    if finding.code == "DKR007":
+        return (
+            UNPINNED_CLONE in finding.message
+            and "checksum" not in finding.message
+            and "unverified" not in (finding.message)
+        )
+    return finding.code in IMAGE_PIN_RULES
+
+
 _REGISTRY: dict[str, type[Rule]] = {}
 
 

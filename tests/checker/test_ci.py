@@ -832,6 +832,48 @@ def test_ci004_missing_config_the_project_never_expects_is_not_reported(make_rep
         assert found(make_repo, {**files, **extra}, "CI004") == [], extra
 
 
+def test_ci004_a_step_in_a_folder_the_run_makes_uses_that_folders_config(make_repo):
+    """A template's CI generates the project (cookiecutter) and runs pre-commit in it: its `working-directory` is an
+    expression or a folder the repository does not hold, so the configuration is the generated project's (the
+    template's `{{ cookiecutter.repository_name }}/.pre-commit-config.yaml`), not a missing root one."""
+    files = {
+        "README.md": "# template\n",
+        "cookiecutter.json": "{}\n",
+        "{{ cookiecutter.repository_name }}/.pre-commit-config.yaml": "repos: []\n",
+        "{{ cookiecutter.repository_name }}/train.py": "",
+    }
+    generated = (
+        "      - run: cookiecutter . --no-input repository_name=project-test\n"
+        "      - run: |\n          pre-commit install\n          pre-commit run -v --all-files\n"
+        "        working-directory: ${{ env.PROJECT }}\n"
+    )
+    env = "env:\n  PROJECT: 'project-test'\n"
+    cases = (
+        workflow(generated).replace("jobs:", env + "jobs:"),  # the judged shape: env names a folder made by the run
+        workflow(generated.replace("${{ env.PROJECT }}", "project-test")),  # written out
+        workflow(generated.replace("${{ env.PROJECT }}", "${{ steps.gen.outputs.dir }}")),  # unknown expression
+        workflow(generated.replace("        working-directory: ${{ env.PROJECT }}\n", ""),
+                 extra="    defaults:\n      run:\n        working-directory: ${{ env.PROJECT }}\n"),
+    )  # fmt: skip
+    for text in cases:
+        assert found(make_repo, {**files, ".github/workflows/ci.yml": text}, "CI004") == [], text
+
+
+def test_ci004_a_step_in_a_folder_of_the_repository_or_at_the_root_still_needs_a_config(make_repo):
+    """Look-alikes: a `working-directory` (or env value) naming a folder the repository holds without its own
+    configuration (pre-commit then reads the root's) and `working-directory: .` still expect the root's."""
+    files = {"README.md": "# x\n", "train.py": "", "src/train.py": ""}
+    step = "      - run: pre-commit run -a\n        working-directory: {}\n"
+    env = "env:\n  CODE: src\n"
+    for text in (
+        workflow(step.format("src")),
+        workflow(step.format("${{ env.CODE }}")).replace("jobs:", env + "jobs:"),
+        workflow(step.format("./")),
+    ):
+        ((path, _, message),) = found(make_repo, {**files, ".github/workflows/ci.yml": text}, "CI004")
+        assert path == ".github/workflows/ci.yml" and message.startswith("CI runs pre-commit"), text
+
+
 def test_ci004_missing_config_without_ci_is_left_to_ci001(make_repo):
     for files in (
         {"README.md": "# x\n", "train.py": ""},
@@ -944,6 +986,30 @@ def test_sec002_lookalikes(make_repo):
         ),
     }
     assert found(make_repo, files, "SEC002") == []
+
+
+def test_sec002_release_fields_the_maintainer_types_are_trusted_the_body_is_not(make_repo):
+    """Only people with write access create releases: the tag, title and target branch they type inject nothing they
+    could not push anyway (the judged shape: `on: release` publishing docs for `${{ github.event.release.tag_name }}`;
+    another: the title in a reusable workflow). The body is reported: generated notes quote pull-request titles."""
+    docs = (
+        "on:\n  release:\n    types: [created]\njobs:\n  docs:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - run: mike deploy --push --update-aliases ${{ github.event.release.tag_name }} latest\n"
+        '      - run: echo "${{ github.event.release.name }} from ${{ github.event.release.target_commitish }}"\n'
+    )
+    called = "on:\n  workflow_call:\n  release:\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+    files = {
+        ".github/workflows/docs.yml": docs,
+        ".github/workflows/called.yml": called + "      - run: echo ${{ github.event.release.name }}\n",
+    }
+    assert found(make_repo, files, "SEC002") == []
+    body = {".github/workflows/notes.yml": docs + '      - run: echo "${{ github.event.release.body }}" > notes.md\n'}
+    ((path, line, message),) = found(make_repo, body, "SEC002")
+    assert (path, line) == (".github/workflows/notes.yml", 10) and "${{ github.event.release.body }}" in message
+    pushed = {".github/workflows/push.yml": docs.replace("${{ github.event.release.tag_name }}", "${{ "
+              "github.event.head_commit.message }}")}  # fmt: skip
+    ((_, _, message),) = found(make_repo, pushed, "SEC002")
+    assert message.startswith("${{ github.event.head_commit.message }}")
 
 
 @pytest.mark.parametrize(

@@ -555,6 +555,40 @@ def test_dkr007_fonts_beside_fetches_that_matter_stay_warnings(make_repo):
     assert "(the font wget https://x.org/Arial.ttf too)" in found[1][2]
 
 
+def test_dkr007_an_init_process_nothing_runs_is_not_reported(make_repo):
+    """tini fetched by ADD (the judged shape, its version from an ENV) or by `curl -o` (another shape), made
+    executable and never run: the ENTRYPOINT is the project's script, which does not call it either."""
+    dockerfile = (
+        f"FROM {PINNED_BASE}\n"
+        "ENV TINI_VERSION v0.16.1\n"
+        "ADD https://github.com/krallin/tini/releases/download/${TINI_VERSION}/tini /usr/bin/tini\n"
+        "RUN chmod +x /usr/bin/tini\n"
+        "RUN curl -fsSL -o /usr/local/bin/dumb-init "
+        "https://github.com/Yelp/dumb-init/releases/download/v1.2.5/dumb-init_1.2.5_x86_64 "
+        "&& chmod +x /usr/local/bin/dumb-init\n"
+        "COPY . /work/\n"
+        'ENTRYPOINT ["./run.sh"]\n'
+    )
+    files = {"Dockerfile": dockerfile, "run.sh": "#!/bin/bash\npython predict.py --pre $1\n"}
+    assert dkr(make_repo, files, "DKR007") == []
+
+
+def test_dkr007_an_init_process_something_runs_stays_reported(make_repo):
+    """Look-alikes: the ENTRYPOINT (exec or shell form, saved under another name), the entrypoint script, a
+    documented `docker run --entrypoint`, and another download beside an idle init."""
+    add = "ADD https://github.com/krallin/tini/releases/download/v0.19.0/tini-static-amd64 /tini\n"
+    base = f"FROM {PINNED_BASE}\n{add}RUN chmod +x /tini\nCOPY . /app\n"
+    cases = (
+        {"Dockerfile": base + 'ENTRYPOINT ["/tini", "--"]\nCMD ["python", "train.py"]\n'},
+        {"Dockerfile": base + "ENTRYPOINT /tini -- python train.py\n"},
+        {"Dockerfile": base + 'ENTRYPOINT ["/app/entry.sh"]\n', "entry.sh": 'exec /tini -- "$@"\n'},
+        {"Dockerfile": base, "README.md": "```bash\ndocker run --entrypoint=/tini app python train.py\n```\n"},
+        {"Dockerfile": base.replace("RUN chmod", "RUN wget https://x.org/w.pt && chmod")},
+    )
+    for files in cases:
+        assert lines(dkr(make_repo, files, "DKR007")) != [], files
+
+
 def test_dkr007_pip_bootstrap_is_info_in_its_own_message(make_repo):
     dockerfile = (
         f"FROM {PINNED_BASE}\n"

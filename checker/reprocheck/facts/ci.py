@@ -57,6 +57,7 @@ class RunStep:
     name: str | None = None
     folded: bool = False  # a `>` block scalar (its lines are joined, so lines inside it are approximate)
     folder: str = ""  # the GitHub `working-directory` it runs in ("" for the checkout's root)
+    workdir: str | None = None  # that `working-directory` as written (an expression kept), None when none is set
 
     @property
     def is_shell(self) -> bool:
@@ -127,6 +128,8 @@ class CiConfig:
     # jobs whose steps are handed stored secrets (`${{ secrets.X }}`, not GITHUB_TOKEN, in a step's `with:` or
     # `env:`, or the job's or workflow's `env:`): every later step of the job runs on a runner that holds them
     secret_jobs: set[str] = field(default_factory=set)
+    titles: dict[str, str] = field(default_factory=dict)  # job -> its `name:` (GitHub), when it has one
+    tag_pushes: bool = False  # a GitHub workflow that a pushed tag triggers (`on: push: tags:`)
 
 
 @dataclass
@@ -212,7 +215,7 @@ SECRET = re.compile(r"\$\{\{[^}]*\bsecrets\.(?!GITHUB_TOKEN\b)", re.IGNORECASE)
 
 def _github_steps(
     config: CiConfig, steps: yaml.Node | None, job: str | None, env: dict, job_fails: bool, matrix, shell=None,
-    folder: str = "",
+    folder: str = "", workdir: str | None = None,
 ):  # fmt: skip
     fixed = single_valued(matrix)
     for step in elements(steps):
@@ -236,6 +239,7 @@ def _github_steps(
                     name=text(child(step, "name")),
                     folded=run.style == ">",
                     folder=working_directory(text(child(step, "working-directory"))) or folder,
+                    workdir=text(child(step, "working-directory")) or workdir,
                 )
             )
         uses = child(step, "uses")
@@ -317,11 +321,12 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
     config.env = env_of(child(root, "env"))
     triggers = child(root, True) or child(root, "on")
     config.events = frozenset(workflow_events(triggers))
+    config.tag_pushes = child(child(triggers, "push"), "tags") is not None
     for trigger in ("workflow_dispatch", "workflow_call"):
         for name, _, spec in items(child(child(triggers, trigger), "inputs")):
             config.inputs[str(name)] = text(child(spec, "type")) or "string"
     default_shell = text(child(child(child(root, "defaults"), "run"), "shell"))
-    default_folder = working_directory(text(child(child(child(root, "defaults"), "run"), "working-directory")))
+    default_workdir = text(child(child(child(root, "defaults"), "run"), "working-directory"))
     for job_name, key, job in items(child(root, "jobs")):
         job_name = str(job_name)
         config.jobs[job_name] = line(key)
@@ -342,9 +347,11 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
             if image:
                 config.images.append(ImageUse(image[0], image[1], "services", job_name))
         shell = text(child(child(child(job, "defaults"), "run"), "shell")) or default_shell
-        folder = working_directory(text(child(child(child(job, "defaults"), "run"), "working-directory")))
-        folder = folder or default_folder
-        _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell, folder)
+        workdir = text(child(child(child(job, "defaults"), "run"), "working-directory")) or default_workdir
+        folder = working_directory(workdir)
+        _github_steps(config, child(job, "steps"), job_name, job_env, fails, matrix, shell, folder, workdir)
+        if text(child(job, "name")):
+            config.titles[job_name] = text(child(job, "name"))
         title = f"{job_name} {text(child(job, 'name')) or ''}"
         if fails or jobs_table.CANARY_NAME.search(title):
             config.canary_jobs.add(job_name)

@@ -530,6 +530,10 @@ class MutableCiEnvironment(Rule):
     workflows included) and GitHub's own actions (`actions/*`, `github/*`) on a version tag
     (`actions/checkout@v4`): GitHub publishes them and runs the workflow anyway. On a branch
     (`actions/checkout@main`) GitHub's actions are reported.
+    A `container:` or `services:` image that is the project's own image tracking the latest on purpose (a
+    Dockerfile of the repository that a scheduled workflow builds and pushes under that name, installing libraries
+    from git head or as nightly builds; see DKR002) is not reported on its `:latest` tag: the finding is listed with
+    the suppressed ones, saying why (nightly jobs run against the image rebuilt every night on purpose).
 
     ## Why it matters
     Tags and branches move: `astral-sh/setup-uv@v6` today is different code from last month, and
@@ -711,7 +715,9 @@ class PreCommitNotPinned(Rule):
     `pre-commit run` step or the pre-commit action), root Makefile or tox/nox configuration runs pre-commit, or
     its CONTRIBUTING or README tells to (`pre-commit install`), so that step or instruction fails without it. A
     configuration in a sub-folder (a course module's own) is not the root's; a step that runs pre-commit in such
-    a folder uses that one.
+    a folder uses that one, and so does a step whose `working-directory` is a folder the run makes (the project a
+    template's CI generates, a clone: a path, or a `${{ env.X }}` read with the `env:` values in force, that names
+    no folder of the repository, or an expression left unknown).
 
     ## Why it matters
     pre-commit runs the same checks on every machine before a commit lands, including reprocheck. A branch rev
@@ -781,7 +787,9 @@ def pre_commit_expected(project, ci_configs, shell_commands, pyproject) -> list[
     places: list[tuple[str, Location]] = []
     for config in pipelines(ci_configs):
         for step in config.run_steps:
-            folder = step.folder
+            folder = step_folder(project, step)
+            if folder is None:
+                continue  # a folder the run makes (a generated project, a clone): its configuration is its own
             if step.is_shell and not (folder and project.exists(f"{folder}/.pre-commit-config.yaml")):
                 for command in split_commands(step.script, step.line, step.env):
                     if reads_pre_commit_config(command):
@@ -803,6 +811,24 @@ def pre_commit_expected(project, ci_configs, shell_commands, pyproject) -> list[
         if line:
             places.append((what, Location(rel, line)))
     return places
+
+
+ENV_EXPRESSION = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def step_folder(project, step) -> str | None:
+    """The repository folder a CI step runs in ("" for the root), its `working-directory` read with the `env:` values
+    in force (`${{ env.PROJECT_DIR }}`); None when that is not a folder of the repository: one the run itself makes
+    (a project generated from a template, a clone) or an expression left unknown."""
+    if step.workdir is None:
+        return step.folder
+    written = ENV_EXPRESSION.sub(lambda m: step.env.get(m.group(1), m.group(0)), step.workdir.strip())
+    if "$" in written:
+        return None
+    folder = posixpath.normpath(written.removeprefix("./"))
+    if folder in (".", ""):
+        return ""
+    return folder if folder in project.folders else None
 
 
 def reads_pre_commit_config(command: Command) -> bool:
@@ -850,6 +876,9 @@ SAFE_EVENT_FIELDS = re.compile(
     r"additions|deletions|changed_files|commits|comments)$"
 )
 SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice", "environment"})
+# What the person who creates a release types (only people with write access can): its tag, title and target branch.
+# Its `body` is not among them: generated release notes quote pull-request titles, which anyone writes.
+MAINTAINER_RELEASE_FIELDS = re.compile(r"^github\.event\.release\.(tag_name|name|target_commitish)$")
 BOOLEAN_EXPRESSION = re.compile(r"(==|!=|<=|>=|^\s*!|^\s*(contains|startsWith|endsWith)\()")
 
 
@@ -863,6 +892,8 @@ def untrusted_references(expression: str, inputs: dict[str, str], dispatch_only:
         reference = match.group(1).rstrip(".")
         if reference.startswith("github.event.inputs.") or (reference.startswith("inputs.") and dispatch_only):
             continue  # set by whoever dispatches the workflow by hand: a person who can push code anyway
+        if MAINTAINER_RELEASE_FIELDS.match(reference):
+            continue  # typed by whoever creates the release: a person with write access
         if reference.startswith("inputs."):
             name = reference.rsplit(".", 1)[1]
             if inputs.get(name, "string") in SAFE_INPUT_TYPES:
@@ -884,7 +915,9 @@ class WorkflowScriptInjection(Rule):
     `workflow_dispatch` can set (`github.event.inputs.*`, and `inputs.*` of a workflow without `workflow_call`:
     only people with write access, who can change the workflow anyway, run it by hand) are not reported. The
     inputs of a reusable workflow (`workflow_call`) and of a composite action are: their caller may pass
-    untrusted text.
+    untrusted text. Nor are the fields of a release that whoever creates it types (`github.event.release.tag_name`,
+    `.name`, `.target_commitish`): only people with write access create releases. A release's `body` is reported:
+    generated release notes quote pull-request titles, which anyone writes.
 
     ## Why it matters
     GitHub pastes the expression's value into the script before the shell runs it. A pull-request title such as

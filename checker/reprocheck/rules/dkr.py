@@ -130,6 +130,14 @@ class UntaggedBaseImage(Rule):
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
 
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
+    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
+    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
+    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
+    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
+    of its dependencies, which pins would defeat.
+
     ## Why it matters
     `FROM python` means `python:latest` today and another Python, another Debian, another libc tomorrow. The
     same Dockerfile silently builds a different environment every time the upstream tag moves.
@@ -170,6 +178,14 @@ class LatestTag(Rule):
     A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
+
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
+    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
+    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
+    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
+    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
+    of its dependencies, which pins would defeat.
 
     ## Why it matters
     `latest` is whatever was pushed last. Two builds a week apart get different interpreters, CUDA versions or
@@ -227,6 +243,14 @@ class BaseImageWithoutDigest(Rule):
     A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
+
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
+    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
+    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
+    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
+    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
+    of its dependencies, which pins would defeat.
 
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
@@ -366,6 +390,14 @@ class UnpinnedPackageInstall(Rule):
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
 
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
+    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
+    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
+    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
+    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
+    of its dependencies, which pins would defeat.
+
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
     other versions than the one the results came from, and the repository keeps no trace of either.
@@ -493,6 +525,14 @@ class UnpinnedSystemPackages(Rule):
     A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
+
+    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
+    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
+    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
+    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
+    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
+    of its dependencies, which pins would defeat.
 
     ## Why it matters
     System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
@@ -719,20 +759,33 @@ def checks_out_commit(command: Command) -> bool:
 class UnverifiedRemoteFetch(Rule):
     """
     ## What it does
-    Reports remote content entering an image without an integrity check: `ADD <url>` without `--checksum`,
-    `curl … | sh` (or `bash -c "$(curl …)"`), a `curl -o`/`wget` download not verified by `sha256sum -c` (or
-    `gpg --verify`, `cosign verify-blob`) in the same `RUN`, and `git clone` without a checkout of a commit, once
-    per instruction (listing its URLs). Fetching a signing key (`| gpg --dearmor`, `-o /etc/apt/keyrings/x.gpg`)
-    is not reported. A `RUN` whose only fetch is the pip bootstrap (`curl https://bootstrap.pypa.io/get-pip.py |
-    python`) is reported at info: it is build tooling, which changes how packages are installed, rarely what they
-    compute. An instruction whose only unverified fetches are fonts (`ADD https://…/Arial.ttf`, `.otf`, `.woff2`)
-    is not reported: fonts are display assets with no bearing on results (beside other fetches they are listed
-    with them). A generated Dockerfile (`# GENERATED …`, `DO NOT EDIT` in its header) repeating a finding of a
-    Dockerfile written by hand is not reported again: the fix belongs in the source.
+    Reports remote content entering an image without an integrity check: `ADD <url>` without `--checksum`, `curl … | sh`
+    (or `bash -c "$(curl …)"`), a `curl -o`/`wget` download not verified by `sha256sum -c` (or `gpg --verify`, `cosign
+    verify-blob`) in the same `RUN`, and `git clone` without a checkout of a commit, once per instruction (listing its
+    URLs). Fetching a signing key (`| gpg --dearmor`, `-o /etc/apt/keyrings/x.gpg`) is not reported. A `RUN` whose only
+    fetch is the pip bootstrap (`curl https://bootstrap.pypa.io/get-pip.py | python`) is reported at info: it is build
+    tooling, which changes how packages are installed, rarely what they compute. An instruction whose only unverified
+    fetches are fonts (`ADD https://…/Arial.ttf`, `.otf`, `.woff2`) is not reported: fonts are display assets with no
+    bearing on results (beside other fetches they are listed with them). Nor is the download of an init process (`ADD
+    …/tini /usr/bin/tini`, `dumb-init`, `catatonit`) that nothing runs: no ENTRYPOINT or CMD of the repository's
+    Dockerfiles, and no command of their RUNs (other than those that fetch it or `chmod +x` it), scripts, Makefiles, CI
+    or documented commands (`docker run --entrypoint`) names it by its name, its file name or where it is saved. An init
+    process exists to be PID 1; an image whose ENTRYPOINT is something else (`./run.sh`) never executes it. A generated
+    Dockerfile (`# GENERATED …`, `DO NOT EDIT` in its header) repeating a finding of a Dockerfile written by hand is not
+    reported again: the fix belongs in the source.
 
     A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
     dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
     right before `FROM python:2.7`) makes no image.
+
+    In an image that tracks the latest on purpose, a `git clone` without a commit is not reported: it is listed
+    with the suppressed findings, saying why ("an image that tracks the latest on purpose:
+    .github/workflows/docker.yml:39 rebuilds it on a schedule (job 'Latest GPU [dev]') and it installs transformers
+    from git head (line 30)"). That is a Dockerfile that a scheduled GitHub workflow builds (and no workflow that a
+    release or a pushed tag triggers), that installs libraries from git head or as nightly builds, and whose
+    scheduled job is named latest, nightly, canary, bleeding-edge or pre-release or whose head installs include the
+    project's own package: a CI image rebuilt to test against the heads of its dependencies, which pins would
+    defeat. A download without a checksum there is reported: integrity matters in any image.
 
     ## Why it matters
     A URL returns what its server serves today. Release assets get re-uploaded, install scripts change, branches
@@ -756,25 +809,31 @@ class UnverifiedRemoteFetch(Rule):
     severity = Severity.WARNING
     summary = "A remote fetch without an integrity check"
 
-    def check(self, dockerfiles, dead_stages):
-        yield from fold_generated(list(self.findings_in(dockerfiles, dead_stages)), dockerfiles)
+    def check(self, dockerfiles, dead_stages, shell_commands, documented_commands):
+        runs = RunNames(dockerfiles, [*shell_commands, *documented_commands])
+        yield from fold_generated(list(self.findings_in(dockerfiles, dead_stages, runs)), dockerfiles)
 
-    def findings_in(self, dockerfiles, dead_stages):
+    def findings_in(self, dockerfiles, dead_stages, runs: RunNames):
         for path, dockerfile in dockerfiles.items():
             for stage in live_stages(path, dockerfile, dead_stages):
                 for add in stage.adds:
-                    finding = self.add_finding(path, add)
+                    finding = self.add_finding(path, add, runs, add_destination(stage, add))
                     if finding:
                         yield finding
                 for commands in stage_commands(stage):
-                    found = list(remote_fetch_problems(commands))
+                    found = [
+                        problem for problem in remote_fetch_problems(commands) if not idle_init_download(problem, runs)
+                    ]
                     finding = self.run_finding(path, found) if found else None
                     if finding:
                         yield finding
 
-    def add_finding(self, path: str, add):
-        """One finding per ADD: its unverified sources (fonts beside them named too); none for fonts alone."""
+    def add_finding(self, path: str, add, runs: RunNames, destination: str | None = None):
+        """One finding per ADD: its unverified sources (fonts beside them named too); none for fonts alone, nor for
+        an init process that nothing runs."""
         remote = [source for source in add.sources if "://" in source or source.startswith("git@")]
+        if not add.checksum and remote and all(is_idle_init(source, runs, destination) for source in remote):
+            return None  # an init process (tini) no ENTRYPOINT, CMD or command runs: never executed
         assets = [source for source in remote if is_display_asset(source)]
         problem = add_problems([source for source in add.sources if source not in assets], add.checksum)
         if problem:
@@ -813,9 +872,81 @@ class UnverifiedRemoteFetch(Rule):
         return finding
 
 
+class RunNames:
+    """The names of what the repository runs, read lazily: the words of every Dockerfile's ENTRYPOINT and CMD, and of
+    every command of its Dockerfiles, scripts, Makefiles, CI and documented commands that runs something (not a
+    `chmod +x /usr/bin/tini`, nor the `curl -o /usr/bin/tini` that fetches it), by their base name (`/usr/bin/tini`
+    -> `tini`)."""
+
+    def __init__(self, dockerfiles: dict[str, Dockerfile], commands: list):
+        self.dockerfiles = dockerfiles
+        self.commands = commands
+        self._names: set[str] | None = None
+
+    def __contains__(self, name: str) -> bool:
+        if self._names is None:
+            self._names = self.collect()
+        return name in self._names
+
+    def collect(self) -> set[str]:
+        words: list[str] = []
+        for dockerfile in self.dockerfiles.values():
+            for stage in dockerfile.stages:
+                for spec in (stage.entrypoint, stage.cmd):
+                    if spec is not None:
+                        words += spec.argv if spec.argv is not None else re.split(r"[\s'\"=;&|()]+", spec.script or "")
+        for sourced in self.commands:
+            argv = strip_wrappers(sourced.command.argv)
+            if argv and posixpath.basename(argv[0]) not in containers.FILE_COMMANDS | FETCHERS:
+                words += [part for word in argv for part in word.split("=")]
+        return {posixpath.basename(word.strip("'\"")) for word in words if word}
+
+
+def init_process(url: str) -> str | None:
+    """The init process a URL serves (`…/tini-static-amd64` -> `tini`), None for anything else."""
+    match = containers.INIT_PROCESS.match(url_file_name(url))
+    return match.group(1) if match else None
+
+
+def url_file_name(url: str) -> str:
+    """The last part of a URL's path (`https://x.org/a/tini?x=1` -> `tini`), read without a URL parser (a mangled
+    host such as `http://[x` is still a string)."""
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    path = path.split("://", 1)[1] if "://" in path else path
+    return posixpath.basename(path.partition("/")[2]) if "/" in path else ""
+
+
+def is_idle_init(url: str, runs: RunNames, destination: str | None) -> bool:
+    """An init process (tini, dumb-init) that nothing runs under its name, its file name or where it is saved: it
+    exists to be the ENTRYPOINT, and an image whose ENTRYPOINT is something else never executes it."""
+    name = init_process(url)
+    if name is None:
+        return False
+    names = {name, url_file_name(url)}
+    if destination and not destination.endswith("/"):
+        names.add(posixpath.basename(destination))
+    return not any(candidate in runs for candidate in names)
+
+
+def idle_init_download(problem: tuple[Command, str, str], runs: RunNames) -> bool:
+    """A plain download (`curl -o /tini …/tini`) of an init process that nothing runs."""
+    command, _, kind = problem
+    url = first_url(command.argv)
+    return kind == "unchecked" and url is not None and is_idle_init(url, runs, output_target(command))
+
+
+def add_destination(stage: Stage, add) -> str | None:
+    """Where an ADD saves what it fetches (its last argument)."""
+    for instruction in stage.instructions:
+        if instruction.keyword == "ADD" and instruction.line == add.line:
+            words = instruction.value.split()
+            return words[-1].strip("\"'[],") if len(words) > 1 else None
+    return None
+
+
 def is_display_asset(url: str) -> bool:
     """A font (`https://…/Arial.ttf`): shown in plots and UIs, with no bearing on results."""
-    suffix = posixpath.splitext(urlsplit(url).path)[1].lower()
+    suffix = posixpath.splitext(url_file_name(url))[1].lower()
     return suffix in containers.DISPLAY_ASSET_SUFFIXES
 
 

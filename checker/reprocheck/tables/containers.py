@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # DKR004: build tooling installed before the real installs (`pip install -U pip setuptools wheel`, the installer
 # that then installs from a lock: `pip install pipenv`). Unpinned, it changes how packages are resolved and
 # built, rarely what they compute: reported at info, once per RUN.
@@ -17,6 +19,16 @@ PIP_BOOTSTRAP_HOSTS = frozenset({"bootstrap.pypa.io"})
 # no bearing on results, so an instruction that fetches only these is not reported (beside other fetches they are
 # named with them). Matched on the URL path's suffix.
 DISPLAY_ASSET_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2", ".eot", ".pfa", ".pfb", ".pcf"})
+
+# DKR007: init processes a Dockerfile downloads to run as PID 1 (`ENTRYPOINT ["/usr/bin/tini", "--"]`): one that no
+# ENTRYPOINT, CMD or command of the repository runs is never executed, so its unverified download is not reported.
+# Matched on the URL path's last part (`tini`, `tini-static-amd64`, `dumb-init_1.2.5_x86_64`).
+INIT_PROCESS = re.compile(r"^(tini|dumb-init|catatonit)(?:[-_.][\w.+-]*)?$")
+# Commands that handle a file without running it (`chmod +x /usr/bin/tini`).
+FILE_COMMANDS = frozenset(
+    {"chmod", "chown", "chgrp", "ln", "cp", "mv", "rm", "ls", "stat", "file", "install", "touch", "sha256sum",
+     "sha512sum", "md5sum", "gpg", "gpgv"}
+)  # fmt: skip
 
 # DKR006: system packages with no bearing on results: time zones, certificates, editors, shells, fetchers and
 # version control, locales, process viewers and archivers. Compilers, BLAS/LAPACK, CUDA and Python itself matter.
