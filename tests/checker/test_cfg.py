@@ -746,6 +746,63 @@ def test_cfg005_paths_in_a_block_marked_for_users_to_edit_are_info(make_repo):
     )
 
 
+def cells_of(*cells: tuple[str, str]) -> str:
+    """A notebook of (kind, source) cells: "md" for Markdown, "code" for code."""
+    built = [
+        {"cell_type": "markdown", "metadata": {}, "source": source}
+        if kind == "md"
+        else {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+        for kind, source in cells
+    ]
+    return json.dumps({"cells": built, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_cfg005_a_path_in_a_cell_the_notebook_tells_readers_to_edit_is_info(make_repo):
+    """The Markdown right above a cell tells the reader to edit it: the path there is a placeholder for theirs."""
+    root = make_repo(
+        {
+            # the judged shape: a course notebook's data folder under "you should modify this cell"
+            "Module1/sol/01_practical_sol.ipynb": cells_of(
+                ("md", "## Data processing"),
+                ("code", "%cd .."),
+                (
+                    "md",
+                    "Now you are ready to redo what we did during lesson 1.\n\nBelow, you give the path where the "
+                    "data is stored. If you are running this code on your computer, you should modify this cell.",
+                ),
+                ("code", "data_dir = '/home/mlelarge/data/practical1'"),
+                ("code", "import os\nprint(os.listdir(data_dir))"),
+            ),
+            # another shape: "adapt the code below", then a comment in the cell itself
+            "notes/load.ipynb": cells_of(
+                ("md", "Depending on your machine, you can adapt the code below to choose where to store the data."),
+                ("code", "root = '/home/alice/datasets'"),
+                ("code", "# change this to your data folder\nCACHE = '/home/alice/cache'"),
+            ),
+            # look-alikes that stay warnings: the instruction above another code cell, and Markdown that only
+            # describes the path
+            "notes/far.ipynb": cells_of(
+                ("md", "You should modify this cell."),
+                ("code", "import os"),
+                ("code", "root = '/home/bob/data'"),
+            ),
+            "notes/said.ipynb": cells_of(
+                ("md", "The data lives in the author's home folder."), ("code", "root = '/home/carl/data'")
+            ),
+        }
+    )
+    found = {f["path"]: f for f in findings(root, select="CFG005")}
+    assert {p: f["severity"] for p, f in found.items()} == {
+        "Module1/sol/01_practical_sol.ipynb": "info",
+        "notes/load.ipynb": "info",
+        "notes/far.ipynb": "warning",
+        "notes/said.ipynb": "warning",
+    }
+    assert found["Module1/sol/01_practical_sol.ipynb"]["message"].endswith(
+        "(info: in a cell the notebook tells readers to edit, 'you should modify this cell')"
+    )
+
+
 def test_cfg005_a_scratch_function_nothing_calls_is_never_run(make_repo):
     scratch = """
         import json

@@ -486,13 +486,17 @@ def test_nb003_advice_for_what_the_project_already_declares_is_not_circular(make
 
 
 def test_nb003_colab_quick_start_that_clones_first_is_info(make_repo):
+    shown = code("print('done')\n", count=1, outputs=[stream("done\n")])  # a result, which the installs made
     quick_start = notebook(
         markdown("# Setup\n"),
         code("!git clone https://github.com/org/project  # clone\n%cd project\n%pip install -qr requirements.txt\n"),
         code("if logger == 'comet':\n    %pip install -q comet_ml\n"),
+        shown,
     )
-    bash_clone = notebook(code("%%bash\ngit clone https://github.com/org/dep\npip install -e ./dep\n"))
-    first_cell_clone = notebook(code("!git clone https://github.com/org/project\n"), code("%pip install -e project\n"))
+    bash_clone = notebook(code("%%bash\ngit clone https://github.com/org/dep\npip install -e ./dep\n"), shown)
+    first_cell_clone = notebook(
+        code("!git clone https://github.com/org/project\n"), code("%pip install -e project\n"), shown
+    )
     root = make_repo({"quickstart.ipynb": quick_start, "setup.ipynb": bash_clone, "first.ipynb": first_cell_clone})
     found = of(root, "NB003")
     assert [(f["path"], f["cell"], f["severity"]) for f in found] == [
@@ -608,7 +612,8 @@ def test_nb003_look_alikes_of_guarded_installs_still_report(make_repo):
         "flag_switched.ipynb": "INSTALL = False\nINSTALL = os.environ.get('X')\nif INSTALL:\n    !pip install einops\n",
         "other_if.ipynb": "if torch.cuda.is_available():\n    !pip install einops\n",
     }
-    found = of(make_repo({name: notebook(code(source)) for name, source in shapes.items()}), "NB003")
+    shown = code("print('done')\n", count=1, outputs=[stream("done\n")])  # a result, which the installs made
+    found = of(make_repo({name: notebook(code(source), shown) for name, source in shapes.items()}), "NB003")
     assert sorted(f["path"] for f in found) == sorted(shapes)
 
 
@@ -978,6 +983,9 @@ def test_nb003_exact_versions_in_a_project_that_declares_nothing_else_are_not_re
     assert found == {"a.ipynb": "warning", "b.ipynb": "warning", "c.ipynb": "warning"}
 
 
+SHOWN = code("print('done')\n", count=1, outputs=[stream("done\n")])  # a result, made with what the cells installed
+
+
 def test_nb003_a_colab_quick_start_is_advised_to_pin_not_to_install_before_the_kernel(make_repo):
     """A Colab setup cell (after cloning the repository, or in a notebook made for Colab) cannot install before the
     kernel starts: the advice is to pin what it installs (run_DiT.ipynb's `!pip install diffusers timm --upgrade`).
@@ -988,13 +996,17 @@ def test_nb003_a_colab_quick_start_is_advised_to_pin_not_to_install_before_the_k
             "!git clone https://github.com/facebookresearch/DiT.git\nimport DiT, os\nos.chdir('DiT')\n"
             "!pip install diffusers timm --upgrade\nimport torch\n"
         ),
+        SHOWN,
         colab={"provenance": []},
     )
     badge = notebook(
         markdown("<a href='https://colab.research.google.com/github/o/r/blob/main/cifar.ipynb'>Open In Colab</a>\n"),
         code("!pip install mapie\n"),
+        SHOWN,
     )
-    pinned = notebook(code("!git clone https://github.com/o/r.git\n%cd r\n"), code("!pip3 install timm==0.4.5\n"))
+    pinned = notebook(
+        code("!git clone https://github.com/o/r.git\n%cd r\n"), code("!pip3 install timm==0.4.5\n"), SHOWN
+    )
     research = notebook(code("!pip install torch\nimport torch\n"))
     files = {
         "run_DiT.ipynb": dit,
@@ -1015,3 +1027,83 @@ def test_nb003_a_colab_quick_start_is_advised_to_pin_not_to_install_before_the_k
     )
     assert found["src/analysis.ipynb"]["severity"] == "warning"
     assert "install the environment before starting the kernel" in found["src/analysis.ipynb"]["message"]
+
+
+def test_nb003_a_quick_start_installing_the_repository_it_ships_with_is_not_asked_to_pin_it(make_repo):
+    """The judged shape: a Colab notebook of the PEFT repository installs `git+https://github.com/huggingface/peft`
+    (the code it demonstrates) beside `datasets`: only datasets is advised to be pinned. Another shape: `pip
+    install -e .` after cloning the repository. A quick-start that installs nothing but the repository itself is
+    not reported."""
+    colab = {"provenance": []}
+    files = {
+        "setup.py": 'from setuptools import setup\nsetup(name="peft", url="https://github.com/huggingface/peft")\n',
+        "examples/cpt/cpt_train.ipynb": notebook(
+            code("%pip install datasets\n%pip install git+https://github.com/huggingface/peft\n", count=1), SHOWN,
+            colab=colab,
+        ),
+        "examples/own_only.ipynb": notebook(
+            code("!pip install -q git+https://github.com/huggingface/peft.git@main\n", count=1), SHOWN, colab=colab
+        ),
+        "examples/clone.ipynb": notebook(
+            code("!git clone https://github.com/huggingface/peft\n%cd peft\n!pip install -e .\n", count=1), SHOWN
+        ),
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["examples/cpt/cpt_train.ipynb"]
+    message = found["examples/cpt/cpt_train.ipynb"]["message"]
+    assert "; datasets is not pinned: pin the versions" in message and "peft is not" not in message
+
+
+def test_nb003_installs_of_other_repositories_and_research_notebooks_stay_reported(make_repo):
+    """Look-alikes: another repository from git (transformers) in a quick-start, a clone of another repository then
+    `pip install -e .`, and the repository's own package installed by a notebook that is no quick-start (advised to
+    install the environment before the kernel, never to declare the project in its own requirements)."""
+    colab = {"provenance": []}
+    files = {
+        "pyproject.toml": '[project]\nname = "peft"\n[project.urls]\nHomepage = "https://github.com/huggingface/peft"\n',
+        "examples/other.ipynb": notebook(
+            code("!pip install git+https://github.com/huggingface/transformers\n", count=1), SHOWN, colab=colab
+        ),
+        "examples/clone_other.ipynb": notebook(
+            code("!git clone https://github.com/org/dep\n%cd dep\n!pip install -e .\n", count=1), SHOWN
+        ),
+        "src/analysis.ipynb": notebook(code("!pip install git+https://github.com/huggingface/peft\n", count=1), SHOWN),
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["examples/clone_other.ipynb", "examples/other.ipynb", "src/analysis.ipynb"]
+    research = found["src/analysis.ipynb"]["message"]
+    assert "declare" not in research and "install the environment before starting the kernel" in research
+
+
+def test_nb003_a_quick_start_that_keeps_no_output_is_not_reported(make_repo):
+    """A Colab notebook committed without outputs: there are no versions its results were made with to pin. The same
+    install in a notebook that keeps a result, and in a research notebook without outputs, stay reported."""
+    colab = {"provenance": []}
+    install = code("# Install required packages.\n!pip install -q torch-geometric\n")
+    files = {
+        "graphs/stripped-colab.ipynb": notebook(install, code("import torch_geometric\n"), colab=colab),
+        "graphs/kept-colab.ipynb": notebook(install, SHOWN, colab=colab),
+        "src/stripped.ipynb": notebook(install, code("import torch_geometric\n")),
+    }
+    found = {f["path"]: f["severity"] for f in of(make_repo(files), "NB003")}
+    assert found == {"graphs/kept-colab.ipynb": "info", "src/stripped.ipynb": "warning"}
+
+
+def test_nb002_a_count_of_zero_is_no_run(make_repo):
+    """The judged shape: an exercise version whose cleared cells carry execution_count 0 ([0] after [0]) between
+    counted ones: no kernel numbers a run 0, so the counts that remain are in order. Look-alike: real counts out of
+    order around the zeros stay reported."""
+    zeros = notebook(
+        code("import numpy as np\n", count=0),
+        code("x = np.arange(3)\n", count=0),
+        code("x.sum()\n", count=9, outputs=[result(9, "3")]),
+        code("y = x * 2\n", count=0),
+        code("y.sum()\n", count=12, outputs=[result(12, "6")]),
+    )
+    swapped = notebook(
+        code("import numpy as np\n", count=0),
+        code("x = np.arange(3)\n", count=14),
+        code("x.sum()\n", count=9, outputs=[result(9, "3")]),
+    )
+    found = of(make_repo({"Module4/gd_empty.ipynb": zeros, "swapped.ipynb": swapped}), "NB002")
+    assert [(f["path"], f["cell"]) for f in found] == [("swapped.ipynb", 3)]

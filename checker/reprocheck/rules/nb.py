@@ -6,12 +6,14 @@ import ast
 import posixpath
 import re
 from collections import Counter
+from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck import ipython
+from reprocheck.facts.ci import GITHUB_SLUG
 from reprocheck.facts.declarations import FILE_ORIGINS
 from reprocheck.facts.notebooks import LINE_BREAK, LINE_MAGIC, SHELL_ESCAPE, Cell, Notebook
 from reprocheck.facts.pycode import is_ipython_escape
@@ -677,7 +679,8 @@ class NotebookExecutionOrder(Rule):
     definition cell that ran after cells below it (they show what an earlier version of it gave), a cell that
     computes a value, a display of a computed value (`display(df.head())`) and a magic that changes the kernel
     (`%env`) stay reported.
-    Counts left in a notebook that shows no output mislead nobody. Notebooks recorded live in lectures
+    Counts left in a notebook that shows no output mislead nobody, and a count of 0, which no kernel gives (a tool's
+    placeholder for a cleared count), is no run. Notebooks recorded live in lectures
     (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took. Nor are
     maintainers' site-tooling notebooks (rendering pages or texts with jinja2, importing no ML library).
 
@@ -888,21 +891,24 @@ def pinned_package(package: str) -> bool:
     )
 
 
-def install_message(installs: list, quick_start: str | None, declared: frozenset[str]) -> str:
-    """What the cell's installs do and the advice that fits (never "declare" what the project already declares; on a
-    machine that a quick-start sets up, pin what it installs: there is no kernel to start after installing)."""
+def install_message(installs: list, quick_start: str | None, declared: frozenset[str], own=None) -> str:
+    """What the cell's installs do and the advice that fits (never "declare" what the project already declares, nor
+    the repository itself, `own`; on a machine that a quick-start sets up, pin what it installs: there is no kernel
+    to start after installing)."""
     commands = [f"`{install.command.text.strip()}`" for install in installs]
     subject = commands[0] if len(commands) == 1 else f"{len(commands)} installs ({shown(commands)})"
     verb = "installs" if len(commands) == 1 else "install"
     packages = [package for install in installs for package in install.packages]
-    undeclared = [package for package in packages if distribution_name(package) not in declared]
+    mine = [package for package in packages if own is not None and own.package(package)]
+    undeclared = [package for package in packages if distribution_name(package) not in declared and package not in mine]
     from_project = [target for install in installs for target in environment_targets(install)]
-    from_project += [package for package in packages if package not in undeclared]
+    from_project += [package for package in packages if package not in undeclared and package not in mine]
+    from_project += [f"{package} (this repository)" for package in mine]
     if quick_start is not None:
         return quick_start_message(subject, len(commands), installs, quick_start)
     if not undeclared:
         what = shown(from_project) or "the project's environment"
-        already = ", which the project declares already" if packages else ""
+        already = ", which the project declares already" if len(mine) < len(packages) else ""
         return (
             f"{subject} {verb} {what}{already} from inside the notebook; install the environment before starting "
             "the kernel (run the same command in a shell, then start Jupyter) and remove the install"
@@ -912,6 +918,49 @@ def install_message(installs: list, quick_start: str | None, declared: frozenset
         f"{subject} {verb} {shown(undeclared)}{also} from inside the notebook; declare them in the project's "
         "requirements, install the environment before starting the kernel and remove the install"
     )
+
+
+@dataclass(frozen=True)
+class OwnCode:
+    """What installs of a notebook take from the repository itself (see `own_code`)."""
+
+    home: frozenset[str]  # `owner/name` of the repository
+    cloned_at: tuple[int, int] | None  # (cell, line) of the first clone of the repository, if the notebook clones it
+
+    def package(self, package: str) -> bool:
+        """A requirement whose URL is the repository (`git+https://github.com/org/name`, `name @ git+...`)."""
+        match = GITHUB_SLUG.search(package)
+        return match is not None and match.group(1).lower() in self.home
+
+    def target(self, cell: int, line: int) -> bool:
+        """Whether an editable or local path installed at `cell`:`line` comes after the notebook cloned the repository
+        (`pip install -e .` in its folder)."""
+        return self.cloned_at is not None and self.cloned_at < (cell, line)
+
+
+def own_code(notebook: Notebook, home: frozenset[str]) -> OwnCode:
+    """What the notebook installs of the repository it ships with: its GitHub address (facts/ci.py
+    `home_repositories`) from git, or its clone's own folder (`!git clone <this repository>`, `%cd`, `!pip install
+    -e .`)."""
+    cloned = next((clone for clone in notebook.clones if clone.url and own_url(clone.url, home)), None)
+    return OwnCode(home, (cloned.cell, cloned.line) if cloned is not None else None)
+
+
+def own_url(url: str, home: frozenset[str]) -> bool:
+    match = GITHUB_SLUG.search(url)
+    return match is not None and match.group(1).lower() in home
+
+
+def without_own(install, own: OwnCode, cell: int):
+    """The install (run in code cell `cell`) without what it takes from the repository itself (None when that is
+    all it installs)."""
+    packages = [package for package in install.packages if not own.package(package)]
+    local = own.target(cell, install.command.line)
+    editables = [] if local else install.editables
+    local_paths = [] if local else install.local_paths
+    if not packages and not editables and not local_paths and not install.requirement_files:
+        return None
+    return replace(install, packages=packages, editables=editables, local_paths=local_paths)
 
 
 def quick_start_message(subject: str, count: int, installs: list, how: str) -> str:
@@ -955,7 +1004,12 @@ class NotebookInstall(Rule):
     then the install) or is made to run on Colab (an "Open in Colab" badge or link, a `google.colab` import,
     Colab's metadata), sets up a fresh machine where no kernel can be started after installing: it is reported at
     info, advising to pin what it installs (naming what is unpinned, and `--upgrade`, which takes the latest
-    release each time), and not at all when it pins everything.
+    release each time), and not at all when it pins everything, when it keeps no output (no result was made with
+    the versions it installed), or when all it installs is the repository it ships with: its own GitHub address
+    from git (`pip install git+https://github.com/org/this-repo`; the address the root setup files give, the
+    repository the README tells users to clone) or its clone's folder (`git clone <this repository>`, then `pip
+    install -e .`). Elsewhere such an install is advised to move before the kernel starts, never to be declared in
+    the project's own requirements.
     Installs that a local run never makes are not reported: those that run only on Colab or Kaggle
     (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`, `if IS_COLAB or IS_KAGGLE:`, a Colab test joined to
     another by `and`), only where the import fails (in `except ImportError:` or `except ModuleNotFoundError:`
@@ -984,7 +1038,7 @@ class NotebookInstall(Rule):
     severity = Severity.WARNING
     summary = "Packages installed from inside a notebook"
 
-    def check(self, notebooks, declared_distributions, projects, roles):
+    def check(self, notebooks, declared_distributions, projects, roles, home_repositories):
         for path, notebook in notebooks.items():
             sites = install_sites(notebook, declared_environment(path, projects, notebook))
             if not sites:
@@ -999,12 +1053,24 @@ class NotebookInstall(Rule):
                 if roles.made_for_colab(path)
                 else None
             )
+            own = own_code(notebook, home_repositories)
+            if quick_start is not None:
+                if not any(c.outputs for c in notebook.code_cells):
+                    continue  # a quick-start that keeps no output: no versions its results were made with to pin
+                installs = [
+                    rest
+                    for site, _, found in sites
+                    for install in found
+                    if (rest := without_own(install, own, site.index)) is not None
+                ]
+                if not installs:
+                    continue  # it installs the repository it ships with (`pip install git+<this repository>`)
             pinned = all(pinned_install(install) for install in installs)
             if pinned and (quick_start is not None or not declares_anything(projects, path)):
                 continue  # exact versions, in a quick-start or in a project that declares its environment nowhere else
             declared = declared_in_files(declared_distributions, projects, path)
             finding = self.finding(
-                install_message(installs, quick_start, declared),
+                install_message(installs, quick_start, declared, own),
                 path,
                 line,
                 cell=cell.index,
