@@ -1038,7 +1038,8 @@ def test_nb003_a_quick_start_installing_the_repository_it_ships_with_is_not_aske
     files = {
         "setup.py": 'from setuptools import setup\nsetup(name="peft", url="https://github.com/huggingface/peft")\n',
         "examples/cpt/cpt_train.ipynb": notebook(
-            code("%pip install datasets\n%pip install git+https://github.com/huggingface/peft\n", count=1), SHOWN,
+            code("%pip install datasets\n%pip install git+https://github.com/huggingface/peft\n", count=1),
+            SHOWN,
             colab=colab,
         ),
         "examples/own_only.ipynb": notebook(
@@ -1107,3 +1108,93 @@ def test_nb002_a_count_of_zero_is_no_run(make_repo):
     )
     found = of(make_repo({"Module4/gd_empty.ipynb": zeros, "swapped.ipynb": swapped}), "NB002")
     assert [(f["path"], f["cell"]) for f in found] == [("swapped.ipynb", 3)]
+
+
+def test_nb002_independent_cells_run_in_another_order_are_not_reported(make_repo):
+    """Cells that ran in another order than they stand but touch nothing of each other leave the same state and show
+    the same outputs as a top-to-bottom run. The judged shape (QDoRA): the dataset is loaded as [8] below the cell
+    that wraps the model as [9]; the training cell [10] uses both. Another shape: two string demos of a pandas
+    lesson swapped ([68] above [67]), and a comment-only cell run late."""
+    qdora = notebook(
+        code("import torch\nfrom transformers import AutoModelForCausalLM, AutoTokenizer, Trainer\n", count=4),
+        code(
+            "model = AutoModelForCausalLM.from_pretrained('m')\ntokenizer = AutoTokenizer.from_pretrained('m')\n",
+            count=5,
+        ),
+        code("def print_trainable_parameters(m):\n    print(sum(p.numel() for p in m.parameters()))\n", count=6),
+        code("model.gradient_checkpointing_enable()\n", count=7),
+        code(
+            "from peft import LoraConfig, get_peft_model\n\nconfig = LoraConfig(r=8)\n"
+            "model = get_peft_model(model, config)\nprint_trainable_parameters(model)\n",
+            count=9,
+            outputs=[stream("trainable params: 1\n")],
+        ),
+        code(
+            "from datasets import load_dataset\n\ndata = load_dataset('timdettmers/openassistant-guanaco')\n"
+            "data = data.map(lambda samples: tokenizer(samples['text']), batched=True)\n",
+            count=8,
+            outputs=[stream("Map: 100%\n")],
+        ),
+        code(
+            "trainer = Trainer(model=model, train_dataset=data['train'])\ntrainer.train()\n",
+            count=10,
+            outputs=[stream("loss 1.2\n")],
+        ),
+    )
+    pandas = notebook(
+        code("import pandas as pd\n", count=66),
+        code("'Hello world'.lower()\n", count=68, outputs=[result(68, "'hello world'")]),
+        code("'a,b'.replace(',', ' ')\n", count=67, outputs=[result(67, "'a b'")]),
+        code("# nothing to run here\n", count=70),
+        code("pd.Series([1, 2]).sum()\n", count=69, outputs=[result(69, "3")]),
+    )
+    swap = notebook(code("a = 1\nprint(a)\n", count=42, outputs=[stream("1\n")]), code("b = 2\nprint(b)\n", count=41))
+    root = make_repo({"QDoRA.ipynb": qdora, "09-pandas.ipynb": pandas, "swap.ipynb": swap})
+    assert of(root, "NB002") == []
+
+
+def test_nb002_dependent_cells_run_in_another_order_stay_reported(make_repo):
+    """Look-alikes: a class re-defined after the cells that built and trained with it (Module16), a model fitted
+    after the cell that scored it, a file written after the cell that read it, a seed set after the layer it
+    should have seeded (the same module through another name), an import re-run after the cells that used its
+    names, a shell command, and independent cells between whose counts runs went unrecorded."""
+    out = [stream("1\n")]
+    shapes = {
+        "batchnorm.ipynb": notebook(
+            code("import torch\n", count=1),
+            code("class Net(torch.nn.Module):\n    pass\n", count=40),
+            code("nets = [Net(), Net()]\nprint(*nets)\n", count=31, outputs=out),
+        ),
+        "fit.ipynb": notebook(
+            code("from sklearn.linear_model import LinearRegression\nmodel = LinearRegression()\n", count=1),
+            code("model.fit(X, y)\n", count=9),
+            code("model.score(X, y)\n", count=8, outputs=[result(8, "0.9")]),
+        ),
+        "files.ipynb": notebook(
+            code("import json\n", count=1),
+            code("with open('result.json', 'w') as f:\n    json.dump({'a': 1}, f)\n", count=5),
+            code("print(json.loads(open('result.json').read()))\n", count=4, outputs=out),
+        ),
+        "seed.ipynb": notebook(
+            code("import torch\nfrom torch import nn\n", count=1),
+            code("torch.manual_seed(0)\n", count=5),
+            code("layer = nn.Linear(2, 2)\nprint(layer.weight)\n", count=4, outputs=out),
+        ),
+        "imports.ipynb": notebook(
+            code("import numpy as np\nimport sys\nsys.argv = ['--config', 'config1']\n", count=5),
+            code("x = np.arange(3)\nprint(x)\n", count=2, outputs=out),
+            code("print(x.sum())\n", count=3, outputs=out),
+            code("y = 2\n", count=4),
+        ),
+        "shell.ipynb": notebook(
+            code("import os\n", count=1),
+            code("!python inference.py --output result.json\n", count=21),
+            code("print(os.listdir('.'))\n", count=7, outputs=out),
+        ),
+        "gap.ipynb": notebook(
+            code("a = 1\n", count=44, outputs=out),
+            code("b = 2\nprint(b)\n", count=41, outputs=out),
+        ),
+    }
+    found = {f["path"] for f in of(make_repo(shapes), "NB002")}
+    assert found == set(shapes)

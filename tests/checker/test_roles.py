@@ -386,7 +386,9 @@ def test_a_colab_twin_that_only_adds_setup_cells_is_a_copy(make_repo):
     has a `%config` cell of its own); its findings are the original's, reported once, at the notebook without the
     install. Another shape: a twin that adds `!git clone` and `%cd` cells."""
     plain = notebook("%config Completer.use_jedi = False\n", *GCN_CELLS)
-    twin = notebook("# Install required packages.\n!pip install -q torch-scatter\n!pip install -q torch-geometric\n", *GCN_CELLS)
+    twin = notebook(
+        "# Install required packages.\n!pip install -q torch-scatter\n!pip install -q torch-geometric\n", *GCN_CELLS
+    )
     cloned = notebook("!git clone https://github.com/org/repo\n%cd repo\n", "%pip install -e .\n", *GCN_CELLS)
     root = make_repo(
         {

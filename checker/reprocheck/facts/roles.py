@@ -15,27 +15,27 @@ name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, 
 `google.colab` import, Colab's metadata, a README link that opens it in Colab by its path, or a root README that
 opens the notebooks in Colab wholesale through copies on Drive), from detected vendored copies: a sub-folder with a
 setup of its own whose package is inside it, and which carries its own licence or is a package that ML repositories
-are known to vendor, from folders whose README's title marks them deprecated or unmaintained, or whose name says
-old code (`legacy/`, `old/`) and which a README says no longer run (archived material), from the numbered lesson
-folders of a course (`01-intro/`, `02-regression/` under a README titled as a course, or holding homework: teaching
-material), from a root README whose title or first paragraph presents the repository as a course, tutorials,
-lessons or a nanodegree ("This repository contains material related to Udacity's Deep Learning Nanodegree
-program. It consists of a bunch of tutorial notebooks", "Code and notebooks for the deep learning course
-dataflowr": its notebooks are teaching material; a "Tutorial" section further down, a student's "course project",
-or a first paragraph about a paper's code, is none), from course exercise and solution notebooks by name
+are known to vendor, from folders whose README's title marks them deprecated or unmaintained, or whose name says old
+code (`legacy/`, `old/`) and which a README says no longer run (archived material), from the numbered lesson folders
+of a course (`01-intro/`, `02-regression/` under a README titled as a course, or holding homework: teaching
+material), from a root README whose title or first paragraph presents the repository as a course, tutorials, lessons
+or a nanodegree ("This repository contains material related to Udacity's Deep Learning Nanodegree program. It
+consists of a bunch of tutorial notebooks", "Code and notebooks for the deep learning course dataflowr": its
+notebooks are teaching material; a "Tutorial" section further down, a student's "course project", or a first
+paragraph about a paper's code, is none), from course exercise and solution notebooks by name
 (`DCGAN_Exercise.ipynb`, `Part 1 (Solution).ipynb`, `X_Solution.ipynb` beside `X_Exercise.ipynb`, and pairs that
 differ in their last word: `ddpm_nano_sol.ipynb` beside `ddpm_nano_empty.ipynb`, `sol/02_backprop_sol.ipynb` under
-`02_backprop.ipynb`'s folder), and from copies of notebooks: the same code cells as another notebook (cells of
-shell escapes and magics aside: a Colab twin `X-colab.ipynb` that adds `!pip install` cells), or written by a copy
-command the repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or
-converted from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a
+`02_backprop.ipynb`'s folder), and from copies of notebooks: the same code cells as another notebook (cells of shell
+escapes and magics aside: a Colab twin `X-colab.ipynb` that adds `!pip install` cells), or written by a copy command
+the repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
+from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a
 listed file (a docs folder linking the notebooks it renders) is a copy of that file too. A script exported from a
-notebook is a copy of the notebook: one that a converter command of the repository writes (`jupyter nbconvert
---to script`, `jupytext --to py:percent`, `jupytext --set-formats ipynb,py`), or one beside a notebook of its
-name whose code lines are nearly all the notebook's (a book's `ch04/ch04.py` generated from `ch04/ch04.ipynb`); a
-script the notebook is converted from, a module the notebook imports, and a paired script whose notebook git
-ignores are the project's code. A notebook that renders
-pages from jinja2 templates and imports no library that trains or runs a model is site tooling (docs).
+notebook is a copy of the notebook: one that a converter command of the repository writes (`jupyter nbconvert --to
+script`, `jupytext --to py:percent`, `jupytext --set-formats ipynb,py`), or one beside a notebook of its name whose
+code lines are nearly all the notebook's (a book's `ch04/ch04.py` generated from `ch04/ch04.ipynb`); a script the
+notebook is converted from, a module the notebook imports, and a paired script whose notebook git ignores are the
+project's code. A notebook that renders pages from jinja2 templates and imports no library that trains or runs a
+model is site tooling (docs).
 
 A repository whose whole purpose is a collection of examples of a library (`examples_collection`: the root README's
 title calls it examples of a named library, at least three top-level folders are self-contained examples with
@@ -693,8 +693,8 @@ TEACHING_TITLE = re.compile(
     r"(?i)\b(courses?|lessons?|lectures?|syllabus|curriculum|zoomcamp|bootcamp|homework|tutorials?|nanodegree|mooc)\b"
 )
 TEACHING_WORDS = re.compile(
-    r"(?i)\b(nanodegree|mooc|(?<!of )courses?(?! of\b|\s+projects?\b)|coursework|lessons|lectures|lecture notes|tutorials|"
-    r"tutorial (?:notebooks|series|materials?)|syllabus|curriculum|bootcamp|homeworks?|teaching materials?)\b"
+    r"(?i)\b(nanodegree|mooc|(?<!of )courses?(?! of\b|\s+projects?\b)|coursework|lessons|lectures|lecture notes|"
+    r"tutorials|tutorial (?:notebooks|series|materials?)|syllabus|curriculum|bootcamp|homeworks?|teaching materials?)\b"
 )
 # What a repository holds, as the subject of a sentence that says what it is for ("Code and notebooks for ...").
 HELD_CONTENT = (

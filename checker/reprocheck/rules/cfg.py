@@ -1002,7 +1002,9 @@ class UserSpecificPath(Rule):
             marker = self.edit_markers.get(path)
             if marker is not None and all((f.cell or 0, f.line) in marker[1] for _, f in folded):
                 finding.severity = Severity.INFO
-                where = "a cell the notebook tells readers to edit" if finding.cell else "a block marked for users to edit"
+                where = (
+                    "a cell the notebook tells readers to edit" if finding.cell else "a block marked for users to edit"
+                )
                 finding.message += f" (info: in {where}, {marker[0]!r})"
             yield finding
 
