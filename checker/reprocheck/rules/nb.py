@@ -1326,8 +1326,8 @@ class NotebookInstall(Rule):
     then the install) or is made to run on Colab (an "Open in Colab" badge or link, a `google.colab` import,
     Colab's metadata), sets up a fresh machine where no kernel can be started after installing: it is reported at
     info, advising to pin what it installs (naming what is unpinned, and `--upgrade`, which takes the latest
-    release each time), and not at all when it pins everything, when it keeps no output (no result was made with
-    the versions it installed), or when all it installs is the repository it ships with: its own GitHub address
+    release each time), and not at all when it pins everything or when all it installs is the repository it ships
+    with: its own GitHub address
     from git (`pip install git+https://github.com/org/this-repo`; the address the root setup files give, the
     repository the README tells users to clone) or its clone's folder (`git clone <this repository>`, then `pip
     install -e .`). Elsewhere such an install is advised to move before the kernel starts, never to be declared in
@@ -1377,8 +1377,6 @@ class NotebookInstall(Rule):
             )
             own = own_code(notebook, home_repositories)
             if quick_start is not None:
-                if not any(c.outputs for c in notebook.code_cells):
-                    continue  # a quick-start that keeps no output: no versions its results were made with to pin
                 installs = [
                     rest
                     for site, _, found in sites
