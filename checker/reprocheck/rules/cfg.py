@@ -946,7 +946,7 @@ class UserSpecificPath(Rule):
     Paths below a comment that marks them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths
     may need adaptations)`), and paths in a notebook cell that the Markdown right above it tells readers to edit ("If
     you are running this code on your computer, you should modify this cell", "adapt the code below to choose where
-    to store the data"), are reported at info. A file's paths are reported once, at the first, with the others as
+    to store the data"), are placeholders the user is told to replace: not reported. A file's paths are reported once, at the first, with the others as
     related locations.
 
     ## Why it matters
@@ -981,7 +981,7 @@ class UserSpecificPath(Rule):
         """Each file's user-specific paths, once per file (the first, the others related): one edit of the file
         fixes them. A line that a comment silences stays out of the fold."""
         self.unrun = UnrunCode(python_modules, facts, notebook_modules)
-        # path -> (the marker, the (cell, line) places it covers; cell 0 in a file)
+        # path -> (the marker, the (cell, line) places it covers; cell 0 in a file): placeholders, not reported
         self.edit_markers: dict[str, tuple[str, set[tuple[int, int]]]] = {}
         self.notebooks = facts.get("notebooks")
         by_file: dict[str, list[tuple[str, Finding]]] = {}
@@ -996,17 +996,12 @@ class UserSpecificPath(Rule):
             alone = [f for _, f in pairs if inline_suppressions.covers(path, f.line, self.code, f.cell)]
             folded = sorted((p for p in pairs if p[1] not in alone), key=lambda p: (p[1].cell or 0, p[1].line or 0))
             yield from alone
+            marker = self.edit_markers.get(path)
+            if marker is not None:  # placeholders the file tells its user to replace with their own
+                folded = [(found, f) for found, f in folded if (f.cell or 0, f.line) not in marker[1]]
             if not folded:
                 continue
-            finding = folded[0][1] if len(folded) == 1 else self.fold(folded)
-            marker = self.edit_markers.get(path)
-            if marker is not None and all((f.cell or 0, f.line) in marker[1] for _, f in folded):
-                finding.severity = Severity.INFO
-                where = (
-                    "a cell the notebook tells readers to edit" if finding.cell else "a block marked for users to edit"
-                )
-                finding.message += f" (info: in {where}, {marker[0]!r})"
-            yield finding
+            yield folded[0][1] if len(folded) == 1 else self.fold(folded)
 
     def fold(self, pairs: list[tuple[str, Finding]]):
         first = pairs[0][1]
