@@ -946,8 +946,8 @@ class UserSpecificPath(Rule):
     Paths below a comment that marks them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths
     may need adaptations)`), and paths in a notebook cell that the Markdown right above it tells readers to edit ("If
     you are running this code on your computer, you should modify this cell", "adapt the code below to choose where
-    to store the data"), are placeholders the user is told to replace: not reported. A file's paths are reported once, at the first, with the others as
-    related locations.
+    to store the data"), are placeholders the user is told to replace: not reported. A file's paths are reported
+    once, at the first, with the others as related locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
