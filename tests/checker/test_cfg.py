@@ -696,7 +696,7 @@ def test_cfg005_user_paths_in_configs_and_code(make_repo):
     assert result[0]["message"].startswith("user-specific path ")  # a single one keeps its own message
 
 
-def test_cfg005_paths_in_a_block_marked_for_users_to_edit_are_info(make_repo):
+def test_cfg005_paths_in_a_block_marked_for_users_to_edit_are_placeholders(make_repo):
     root = make_repo(
         {
             "scripts/backtest.py": """
@@ -735,15 +735,71 @@ def test_cfg005_paths_in_a_block_marked_for_users_to_edit_are_info(make_repo):
     )
     found = {f["path"]: f for f in findings(root, select="CFG005")}
     assert {p: f["severity"] for p, f in found.items()} == {
-        "scripts/backtest.py": "info",
-        "scripts/eval.py": "info",
         "scripts/train.py": "warning",
         "scripts/far.py": "warning",
         "scripts/split.py": "warning",
     }
-    assert found["scripts/backtest.py"]["message"].endswith(
-        "(info: in a block marked for users to edit, 'USER CONFIGURED VARIABLES')"
+
+
+def cells_of(*cells: tuple[str, str]) -> str:
+    """A notebook of (kind, source) cells: "md" for Markdown, "code" for code."""
+    built = [
+        {"cell_type": "markdown", "metadata": {}, "source": source}
+        if kind == "md"
+        else {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+        for kind, source in cells
+    ]
+    return json.dumps({"cells": built, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_cfg005_a_path_in_a_cell_the_notebook_tells_readers_to_edit_is_a_placeholder(make_repo):
+    """The Markdown right above a cell tells the reader to edit it: the path there is a placeholder for theirs."""
+    root = make_repo(
+        {
+            # the judged shape: a course notebook's data folder under "you should modify this cell"
+            "Module1/sol/01_practical_sol.ipynb": cells_of(
+                ("md", "## Data processing"),
+                ("code", "%cd .."),
+                (
+                    "md",
+                    "Now you are ready to redo what we did during lesson 1.\n\nBelow, you give the path where the "
+                    "data is stored. If you are running this code on your computer, you should modify this cell.",
+                ),
+                ("code", "data_dir = '/home/mlelarge/data/practical1'"),
+                ("code", "import os\nprint(os.listdir(data_dir))"),
+            ),
+            # another shape: "adapt the code below", then a comment in the cell itself
+            "notes/load.ipynb": cells_of(
+                ("md", "Depending on your machine, you can adapt the code below to choose where to store the data."),
+                ("code", "root = '/home/alice/datasets'"),
+                ("code", "# change this to your data folder\nCACHE = '/home/alice/cache'"),
+            ),
+            # look-alikes that stay warnings: the instruction above another code cell, and Markdown that only
+            # describes the path
+            "notes/far.ipynb": cells_of(
+                ("md", "You should modify this cell."),
+                ("code", "import os"),
+                ("code", "root = '/home/bob/data'"),
+            ),
+            "notes/said.ipynb": cells_of(
+                ("md", "The data lives in the author's home folder."), ("code", "root = '/home/carl/data'")
+            ),
+            # a marked cell beside an unmarked one: the unmarked path is reported alone
+            "notes/mixed.ipynb": cells_of(
+                ("md", "Set your data folder below."),
+                ("code", "root = '/home/dora/data'"),
+                ("code", "cache = '/home/dora/cache'"),
+            ),
+        }
     )
+    found = {f["path"]: f for f in findings(root, select="CFG005")}
+    assert {p: f["severity"] for p, f in found.items()} == {
+        "notes/far.ipynb": "warning",
+        "notes/said.ipynb": "warning",
+        "notes/mixed.ipynb": "warning",
+    }
+    assert "'/home/dora/cache'" in found["notes/mixed.ipynb"]["message"]
+    assert not found["notes/mixed.ipynb"].get("related")
 
 
 def test_cfg005_a_scratch_function_nothing_calls_is_never_run(make_repo):

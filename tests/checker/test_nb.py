@@ -1015,3 +1015,173 @@ def test_nb003_a_colab_quick_start_is_advised_to_pin_not_to_install_before_the_k
     )
     assert found["src/analysis.ipynb"]["severity"] == "warning"
     assert "install the environment before starting the kernel" in found["src/analysis.ipynb"]["message"]
+
+
+SHOWN = code("print('done')\n", count=1, outputs=[stream("done\n")])  # a result the notebook keeps
+
+
+def test_nb003_a_quick_start_installing_the_repository_it_ships_with_is_not_asked_to_pin_it(make_repo):
+    """The judged shape: a Colab notebook of the PEFT repository installs `git+https://github.com/huggingface/peft`
+    (the code it demonstrates) beside `datasets`: only datasets is advised to be pinned. Another shape: `pip
+    install -e .` after cloning the repository. A quick-start that installs nothing but the repository itself is
+    not reported."""
+    colab = {"provenance": []}
+    files = {
+        "setup.py": 'from setuptools import setup\nsetup(name="peft", url="https://github.com/huggingface/peft")\n',
+        "examples/cpt/cpt_train.ipynb": notebook(
+            code("%pip install datasets\n%pip install git+https://github.com/huggingface/peft\n", count=1),
+            SHOWN,
+            colab=colab,
+        ),
+        "examples/own_only.ipynb": notebook(
+            code("!pip install -q git+https://github.com/huggingface/peft.git@main\n", count=1), SHOWN, colab=colab
+        ),
+        "examples/clone.ipynb": notebook(
+            code("!git clone https://github.com/huggingface/peft\n%cd peft\n!pip install -e .\n", count=1), SHOWN
+        ),
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["examples/cpt/cpt_train.ipynb"]
+    message = found["examples/cpt/cpt_train.ipynb"]["message"]
+    assert "; datasets is not pinned: pin the versions" in message and "peft is not" not in message
+
+
+def test_nb003_installs_of_other_repositories_and_research_notebooks_stay_reported(make_repo):
+    """Look-alikes: another repository from git (transformers) in a quick-start, a clone of another repository then
+    `pip install -e .`, and the repository's own package installed by a notebook that is no quick-start (advised to
+    install the environment before the kernel, never to declare the project in its own requirements)."""
+    colab = {"provenance": []}
+    files = {
+        "pyproject.toml": '[project]\nname = "peft"\n[project.urls]\nHomepage = "https://github.com/huggingface/peft"\n',
+        "examples/other.ipynb": notebook(
+            code("!pip install git+https://github.com/huggingface/transformers\n", count=1), SHOWN, colab=colab
+        ),
+        "examples/clone_other.ipynb": notebook(
+            code("!git clone https://github.com/org/dep\n%cd dep\n!pip install -e .\n", count=1), SHOWN
+        ),
+        "src/analysis.ipynb": notebook(code("!pip install git+https://github.com/huggingface/peft\n", count=1), SHOWN),
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["examples/clone_other.ipynb", "examples/other.ipynb", "src/analysis.ipynb"]
+    research = found["src/analysis.ipynb"]["message"]
+    assert "declare" not in research and "install the environment before starting the kernel" in research
+
+
+def test_nb003_a_quick_start_that_keeps_no_output_is_still_reported(make_repo):
+    """A Colab notebook committed without outputs still sets up a fresh machine with what it installs unpinned: the
+    next release may break it (a gymnasium API change), whatever it showed."""
+    colab = {"provenance": []}
+    install = code("# Install required packages.\n!pip install -q torch-geometric\n")
+    files = {"graphs/stripped-colab.ipynb": notebook(install, code("import torch_geometric\n"), colab=colab)}
+    found = {f["path"]: f["severity"] for f in of(make_repo(files), "NB003")}
+    assert found == {"graphs/stripped-colab.ipynb": "info"}
+
+
+def test_nb002_a_count_of_zero_is_no_run(make_repo):
+    """The judged shape: an exercise version whose cleared cells carry execution_count 0 ([0] after [0]) between
+    counted ones: no kernel numbers a run 0, so the counts that remain are in order. Look-alike: real counts out of
+    order around the zeros stay reported."""
+    zeros = notebook(
+        code("import numpy as np\n", count=0),
+        code("x = np.arange(3)\n", count=0),
+        code("x.sum()\n", count=9, outputs=[result(9, "3")]),
+        code("y = x * 2\n", count=0),
+        code("y.sum()\n", count=12, outputs=[result(12, "6")]),
+    )
+    swapped = notebook(
+        code("import numpy as np\n", count=0),
+        code("x = np.arange(3)\n", count=14),
+        code("x.sum()\n", count=9, outputs=[result(9, "3")]),
+    )
+    found = of(make_repo({"Module4/gd_empty.ipynb": zeros, "swapped.ipynb": swapped}), "NB002")
+    assert [(f["path"], f["cell"]) for f in found] == [("swapped.ipynb", 3)]
+
+
+def test_nb002_independent_cells_run_in_another_order_are_not_reported(make_repo):
+    """Cells that ran in another order than they stand but touch nothing of each other leave the same state and show
+    the same outputs as a top-to-bottom run. The judged shape (QDoRA): the dataset is loaded as [8] below the cell
+    that wraps the model as [9]; the training cell [10] uses both. Another shape: two string demos of a pandas
+    lesson swapped ([68] above [67]), and a comment-only cell run late."""
+    qdora = notebook(
+        code("import torch\nfrom transformers import AutoModelForCausalLM, AutoTokenizer, Trainer\n", count=4),
+        code(
+            "model = AutoModelForCausalLM.from_pretrained('m')\ntokenizer = AutoTokenizer.from_pretrained('m')\n",
+            count=5,
+        ),
+        code("def print_trainable_parameters(m):\n    print(sum(p.numel() for p in m.parameters()))\n", count=6),
+        code("model.gradient_checkpointing_enable()\n", count=7),
+        code(
+            "from peft import LoraConfig, get_peft_model\n\nconfig = LoraConfig(r=8)\n"
+            "model = get_peft_model(model, config)\nprint_trainable_parameters(model)\n",
+            count=9,
+            outputs=[stream("trainable params: 1\n")],
+        ),
+        code(
+            "from datasets import load_dataset\n\ndata = load_dataset('timdettmers/openassistant-guanaco')\n"
+            "data = data.map(lambda samples: tokenizer(samples['text']), batched=True)\n",
+            count=8,
+            outputs=[stream("Map: 100%\n")],
+        ),
+        code(
+            "trainer = Trainer(model=model, train_dataset=data['train'])\ntrainer.train()\n",
+            count=10,
+            outputs=[stream("loss 1.2\n")],
+        ),
+    )
+    pandas = notebook(
+        code("import pandas as pd\n", count=66),
+        code("'Hello world'.lower()\n", count=68, outputs=[result(68, "'hello world'")]),
+        code("'a,b'.replace(',', ' ')\n", count=67, outputs=[result(67, "'a b'")]),
+        code("# nothing to run here\n", count=70),
+        code("pd.Series([1, 2]).sum()\n", count=69, outputs=[result(69, "3")]),
+    )
+    swap = notebook(code("a = 1\nprint(a)\n", count=42, outputs=[stream("1\n")]), code("b = 2\nprint(b)\n", count=41))
+    root = make_repo({"QDoRA.ipynb": qdora, "09-pandas.ipynb": pandas, "swap.ipynb": swap})
+    assert of(root, "NB002") == []
+
+
+def test_nb002_dependent_cells_run_in_another_order_stay_reported(make_repo):
+    """Look-alikes: a class re-defined after the cells that built and trained with it (Module16), a model fitted
+    after the cell that scored it, a file written after the cell that read it, a seed set after the layer it
+    should have seeded (the same module through another name), an import re-run after the cells that used its
+    names, a shell command, and independent cells between whose counts runs went unrecorded."""
+    out = [stream("1\n")]
+    shapes = {
+        "batchnorm.ipynb": notebook(
+            code("import torch\n", count=1),
+            code("class Net(torch.nn.Module):\n    pass\n", count=40),
+            code("nets = [Net(), Net()]\nprint(*nets)\n", count=31, outputs=out),
+        ),
+        "fit.ipynb": notebook(
+            code("from sklearn.linear_model import LinearRegression\nmodel = LinearRegression()\n", count=1),
+            code("model.fit(X, y)\n", count=9),
+            code("model.score(X, y)\n", count=8, outputs=[result(8, "0.9")]),
+        ),
+        "files.ipynb": notebook(
+            code("import json\n", count=1),
+            code("with open('result.json', 'w') as f:\n    json.dump({'a': 1}, f)\n", count=5),
+            code("print(json.loads(open('result.json').read()))\n", count=4, outputs=out),
+        ),
+        "seed.ipynb": notebook(
+            code("import torch\nfrom torch import nn\n", count=1),
+            code("torch.manual_seed(0)\n", count=5),
+            code("layer = nn.Linear(2, 2)\nprint(layer.weight)\n", count=4, outputs=out),
+        ),
+        "imports.ipynb": notebook(
+            code("import numpy as np\nimport sys\nsys.argv = ['--config', 'config1']\n", count=5),
+            code("x = np.arange(3)\nprint(x)\n", count=2, outputs=out),
+            code("print(x.sum())\n", count=3, outputs=out),
+            code("y = 2\n", count=4),
+        ),
+        "shell.ipynb": notebook(
+            code("import os\n", count=1),
+            code("!python inference.py --output result.json\n", count=21),
+            code("print(os.listdir('.'))\n", count=7, outputs=out),
+        ),
+        "gap.ipynb": notebook(
+            code("a = 1\n", count=44, outputs=out),
+            code("b = 2\nprint(b)\n", count=41, outputs=out),
+        ),
+    }
+    found = {f["path"] for f in of(make_repo(shapes), "NB002")}
+    assert found == set(shapes)

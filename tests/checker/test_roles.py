@@ -374,6 +374,52 @@ def test_a_copy_of_a_notebook_is_reported_at_its_original_only(make_repo):
     assert role_of(root, "docs/03_vision.ipynb") == ("copy", "a copy of 03_vision.ipynb")
 
 
+GCN_CELLS = (
+    "import numpy as np\nimport torch\n\ntorch.manual_seed(12345)\nlayer = torch.nn.Linear(16, 4)\n",
+    "n_simu = 100\nsamples = [np.random.randn(16) for _ in range(n_simu)]\nprint(np.mean(samples))\n",
+    "outputs = [layer(torch.from_numpy(x).float()) for x in samples]\nprint(torch.stack(outputs).std(0))\n",
+)
+
+
+def test_a_colab_twin_that_only_adds_setup_cells_is_a_copy(make_repo):
+    """The judged shape: `X-colab.ipynb` holds the cells of `X.ipynb` plus a cell of `!pip install` lines (and `X`
+    has a `%config` cell of its own); its findings are the original's, reported once, at the notebook without the
+    install. Another shape: a twin that adds `!git clone` and `%cd` cells."""
+    plain = notebook("%config Completer.use_jedi = False\n", *GCN_CELLS)
+    twin = notebook(
+        "# Install required packages.\n!pip install -q torch-scatter\n!pip install -q torch-geometric\n", *GCN_CELLS
+    )
+    cloned = notebook("!git clone https://github.com/org/repo\n%cd repo\n", "%pip install -e .\n", *GCN_CELLS)
+    root = make_repo(
+        {
+            "graphs/GCN_spectral.ipynb": plain,
+            "graphs/GCN_spectral-colab.ipynb": twin,
+            "demo/colab_run.ipynb": cloned,
+            "requirements.txt": "torch==2.3.1\nnumpy==1.26.4\n",
+        }
+    )
+    assert role_of(root, "graphs/GCN_spectral-colab.ipynb") == ("copy", "a copy of graphs/GCN_spectral.ipynb")
+    assert role_of(root, "demo/colab_run.ipynb") == ("copy", "a copy of graphs/GCN_spectral.ipynb")
+    assert {f["path"] for f in findings(root, select="RNG002,NB003")} == {"graphs/GCN_spectral.ipynb"}
+
+
+def test_notebooks_that_differ_in_code_are_no_copies(make_repo):
+    """Look-alikes: a twin whose extra cell mixes Python with the install (`import os` then `!pip install`), and one
+    whose code differs in one line, are notebooks of their own."""
+    mixed = notebook("import os\n!pip install -q torch-geometric\n", *GCN_CELLS)
+    edited = notebook(GCN_CELLS[0], GCN_CELLS[1].replace("100", "1000"))
+    root = make_repo(
+        {
+            "GCN.ipynb": notebook(*GCN_CELLS),
+            "GCN-mixed.ipynb": mixed,
+            "GCN-more.ipynb": edited,
+            "requirements.txt": "torch==2.3.1\n",
+        }
+    )
+    for path in ("GCN-mixed.ipynb", "GCN-more.ipynb"):
+        assert role_of(root, path)[0] != "copy"
+
+
 def role_of(root, path):
     from reprocheck.config import Settings
     from reprocheck.facts import FactStore
@@ -812,6 +858,11 @@ course/deep-learning-nanodegree--nd101). It consists of a bunch of tutorial note
         "# Neural Networks: Zero to Hero\n\nA course on neural networks that starts at the basics.\n",
         "<h1 align='center'>\n  Deep Learning Lectures\n</h1>\n\nNotebooks.\n",  # the title says so
         "NLP tutorial\n============\n\nModels in a hundred lines.\n",
+        # what the repository holds, and what for (dataflowr's README)
+        "# [Dataflowr: Deep Learning DIY](https://dataflowr.github.io/website/)\n\n[![Dataflowr](https://x/l.png)]"
+        "(https://x)\n\nCode and notebooks for the deep learning course [dataflowr](https://dataflowr.github.io/website/)."
+        " Here is the schedule followed at école polytechnique in 2023:\n",
+        "# CS-101\n\nSlides, exercises and solutions for the lectures of CS-101 at Somewhere University.\n",
     ],
 )
 def test_a_repository_presenting_itself_as_a_course_makes_its_notebooks_teaching_material(make_repo, readme):
@@ -831,6 +882,10 @@ def test_a_repository_presenting_itself_as_a_course_makes_its_notebooks_teaching
         # course words that are no course
         "# Paper X\n\nOf course, lessons learned. In the course of training we saw this.\n",
         "# Segmenter\n\nWe study lessons. See the [course](https://x) we took.\n",
+        # what the repository holds, for something that is no course: a student's course project, a paper
+        "# GAN zoo\n\nCode for my CS231n course project on GANs.\n",
+        "# Seg\n\nCode and notebooks for the paper X, presented in the course of a workshop.\n",
+        "# Tools\n\nNotebooks for training segmentation models.\n",
     ],
 )
 def test_course_words_that_do_not_present_the_repository_keep_its_roles(make_repo, readme):
@@ -855,6 +910,38 @@ def test_exercise_and_solution_notebooks_are_teaching_material(make_repo, name, 
         files[sibling] = notebook("print(2)\n")
     found = by_path(findings(make_repo(files), select="NB001"))
     assert found[name]["severity"] == "info" and found[name]["message"].endswith(f"(info: {role})")
+
+
+@pytest.mark.parametrize(
+    ("name", "sibling", "role"),
+    [
+        # the judged shape: an exercise and its solution, `_empty` and `_sol`, side by side
+        ("Module18/ddpm_nano_sol.ipynb", "Module18/ddpm_nano_empty.ipynb", "a course solution notebook by its name"),
+        ("Module18/ddpm_nano_empty.ipynb", "Module18/ddpm_nano_sol.ipynb", "a course exercise notebook by its name"),
+        # the solution in a solutions folder under the exercise's, the exercise named plainly
+        ("Module2/sol/02_backprop_sol.ipynb", "Module2/02_backprop.ipynb", "a course solution notebook by its name"),
+        ("Module2/02_backprop.ipynb", "Module2/sol/02_backprop_sol.ipynb", "a course exercise notebook by its name"),
+        ("hw/HW1_student.ipynb", "hw/HW1_solution.ipynb", "a course exercise notebook by its name"),
+    ],
+)
+def test_exercise_and_solution_pairs_by_their_last_word_are_teaching_material(make_repo, name, sibling, role):
+    found = by_path(findings(make_repo({name: SEEDLESS, sibling: notebook("print(2)\n"), **STRIPPED}), select="NB001"))
+    assert found[name]["severity"] == "info" and found[name]["message"].endswith(f"(info: {role})")
+
+
+def test_one_word_of_a_pair_alone_is_no_course(make_repo):
+    """Look-alikes: `tsp_sol.ipynb` (a solver's output) with nothing of its name beside it, `data_empty.ipynb` alone,
+    and a solution whose exercise sits in another module stay experiments."""
+    files = {
+        "opt/tsp_sol.ipynb": SEEDLESS,
+        "opt/tsp_greedy.ipynb": SEEDLESS,
+        "eda/data_empty.ipynb": SEEDLESS,
+        "a/model_sol.ipynb": SEEDLESS,
+        "b/model_empty.ipynb": SEEDLESS,
+        **STRIPPED,
+    }
+    found = findings(make_repo(files), select="NB001")
+    assert {f["path"]: f["severity"] for f in found} == {path: "warning" for path in files if path.endswith("ipynb")}
 
 
 def test_a_competition_solution_notebook_stays_an_experiment(make_repo):

@@ -202,3 +202,74 @@ def test_rpc002_a_magic_written_without_its_percent_is_ipython(make_repo):
     assert broken == {"nb/multi.ipynb", "nb/assign.ipynb", "nb/broken.ipynb"}
     installs = {f["path"]: f["message"] for f in found if f["code"] == "NB003"}
     assert "numpy==1.26.4" in installs["nb/conda.ipynb"] and "nb/broken.ipynb" in installs
+
+
+def test_rpc002_a_run_of_dots_is_a_blank_in_an_exercise_notebook(make_repo):
+    """`test_embeddings_norm = ....` (Python has no `....`) is a fill-in blank: the judged shape, and the same blank
+    as an argument; the rest of the notebook is analysed."""
+    shapes = {
+        "Module13/13_siamese_triplet_mnist_empty.ipynb": exercise(
+            "import torch\n", "# L2-normalize embeddings\ntest_embeddings_norm = ....\n"
+        ),
+        "lab/loss.ipynb": exercise("import torch\nloss = torch.nn.functional.mse_loss(...., target)\n"),
+    }
+    assert [f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"] == []
+
+
+def test_rpc002_dots_look_alikes_stay_errors(make_repo):
+    """Dots that are no blank: a broken range `x[1....3]`, a module (not a notebook) with `....`."""
+    shapes = {
+        "slice.ipynb": exercise("x = list(range(5))\ny = x[1....3]\n"),
+        "train.py": "x = ....\n",
+    }
+    found = {f["path"] for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
+    assert found == {"slice.ipynb", "train.py"}
+
+
+def in_language(kernelspec: dict | None, language_info: dict | None, *sources: str) -> str:
+    import json
+
+    blank = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    metadata = {}
+    if kernelspec is not None:
+        metadata["kernelspec"] = kernelspec
+    if language_info is not None:
+        metadata["language_info"] = language_info
+    cells = [{**blank, "source": source} for source in sources]
+    return json.dumps({"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+JULIA = ("using Plots\n", "struct D <: Number\n  f::Tuple{Float64,Float64}\nend\n", "f(x) = x^2 + 3x\n")
+
+
+def test_rpc002_a_notebook_in_another_language_is_not_read_as_python(make_repo):
+    """A Julia notebook (its kernelspec says so) is not Python: no parse error, and no rule reads its cells as Python
+    (`!` and `%` lines are no IPython escapes there). Its language from `kernelspec.language`, from `language_info`,
+    or from a well-known kernel's name."""
+    shapes = {
+        # the judged shape: kernelspec and language_info both say Julia
+        "Module2/AD_with_dual_numbers_Julia.ipynb": in_language(
+            {"display_name": "Julia 1.5.1", "language": "julia", "name": "julia-1.5"},
+            {"name": "julia", "version": "1.5.1"},
+            *JULIA,
+        ),
+        "r/analysis.ipynb": in_language(None, {"name": "R"}, "library(ggplot2)\nx <- c(1, 2)\n"),
+        "julia/by_name.ipynb": in_language({"name": "julia-1.9", "display_name": "Julia"}, None, *JULIA),
+        "julia/shell.ipynb": in_language({"language": "julia", "name": "julia-1.9"}, None, "!pip install torch\n"),
+    }
+    found = findings(make_repo(shapes))
+    assert [f for f in found if f["code"] in ("RPC002", "NB003", "DEP004")] == []
+
+
+def test_rpc002_python_notebooks_by_any_kernel_name_are_still_parsed(make_repo):
+    """Look-alikes: a Python kernel named for its environment (`dldiy`, no language), a PySpark kernel, and a notebook
+    that says nothing are Python: their syntax errors are reported."""
+    broken = "print('ok'\n"
+    shapes = {
+        "env.ipynb": in_language({"display_name": "dldiy", "name": "dldiy"}, None, broken),
+        "spark.ipynb": in_language({"language": "python", "name": "pysparkkernel"}, {"name": "pyspark"}, broken),
+        "plain.ipynb": in_language(None, None, broken),
+        "ipy.ipynb": in_language({"name": "python3"}, {"name": "python", "version": "3.11"}, broken),
+    }
+    found = {f["path"] for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
+    assert found == {"env.ipynb", "spark.ipynb", "plain.ipynb", "ipy.ipynb"}

@@ -722,6 +722,30 @@ def repository_owners(project, pyproject) -> frozenset[str]:
     return frozenset(match.group(1).lower() for url in urls if (match := GITHUB_OWNER.search(url)))
 
 
+# A key of a setup file that names the project's address (`url="https://github.com/org/name"`, `Homepage =
+# "https://github.com/org/name"` in `[project.urls]`, `repository = ...` in `[tool.poetry]`), and the GitHub
+# repository of any URL.
+ADDRESS_KEY = re.compile(
+    r"""(?im)(?:^|[(,])[ \t]*["']?[\w .-]*["']?[ \t]*[=:][ \t]*["']?(https?://(?:www\.)?github\.com/[^\s"',)]+)"""
+)
+GITHUB_SLUG = re.compile(r"github\.com[:/]([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/#?@\s\"')\]]|$)", re.IGNORECASE)
+HOME_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
+
+
+@fact
+def home_repositories(project) -> frozenset[str]:
+    """The `owner/name` (lower case) of the GitHub repository the project is, as far as it says: the address a root
+    setup file gives the project (`url=`, `[project.urls]`; a `git+` dependency is no address), the repository the
+    root README tells users to clone, and the `origin` remote in .git/config. A notebook that installs it installs
+    the code it ships with (NB003)."""
+    urls: list[str] = []
+    for name in HOME_FILES:
+        if name in project.files:
+            urls += ADDRESS_KEY.findall((project.try_read_text(name) or "")[:MAX_GIT_CONFIG])
+    urls += origin_urls(project) + readme_clone_urls(project)
+    return frozenset(match.group(1).lower() for url in urls if (match := GITHUB_SLUG.search(url)))
+
+
 def readme_clone_urls(project) -> list[str]:
     """The repositories the root README tells users to clone (`git clone https://github.com/owner/name`): the
     project's home."""

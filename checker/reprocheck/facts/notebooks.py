@@ -38,7 +38,9 @@ PYTHON_EXPANSION = re.compile(r"\{\s*sys\.executable\s*\}|\$\{?sys\.executable\}
 
 @dataclass
 class Cell:
-    """One cell; `index` is 1-based among all cells, `json_line` the file line of its first source line."""
+    """One cell; `index` is 1-based among all cells, `json_line` the file line of its first source line.
+    `execution_count` is None for a cell never run, and for a count of 0, which no kernel gives (a tool's
+    placeholder for a cleared count)."""
 
     index: int
     cell_type: str
@@ -49,6 +51,7 @@ class Cell:
     metadata: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict, repr=False)
     source_json_lines: tuple[int, ...] = ()  # file line of each source line (same order as source.splitlines())
+    python: bool = True  # False in a notebook whose kernel runs another language (Julia, R): no IPython escapes
 
     @property
     def is_code(self) -> bool:
@@ -57,7 +60,7 @@ class Cell:
     @cached_property
     def commands(self) -> list[Command]:
         """Each shell command the cell runs (escapes, `%pip`-style magics, shell cells), lines counted in the cell."""
-        if not self.is_code:
+        if not self.is_code or not self.python:
             return []
         found: list[Command] = []
         for line, script in shell_scripts(self.source):
@@ -170,6 +173,18 @@ class Notebook:
     def metadata(self) -> dict:
         value = self.raw.get("metadata")
         return value if isinstance(value, dict) else {}
+
+    @property
+    def language(self) -> str | None:
+        """The language the notebook's kernel runs, lower-cased, as its metadata says (`kernelspec.language`,
+        `language_info.name`, else the kernel's name without its version: `julia-1.5` -> `julia`); None when unsaid."""
+        return notebook_language(self.metadata)
+
+    @property
+    def python(self) -> bool:
+        """Whether the cells are (I)Python: the metadata names a Python kernel, or no language at all. The cells of a
+        notebook in another language (Julia, R) are never read as Python."""
+        return is_python_language(self.language)
 
     @property
     def output_size(self) -> int:
@@ -335,6 +350,33 @@ class _Walker:
         return cells
 
 
+KERNEL_VERSION = re.compile(r"[-_ ]?v?\d+(?:\.\d+)*$")
+# The languages of Python kernels: ipykernel's `python`, Python 2's kernels, PySpark's and PyPy's.
+PYTHON_LANGUAGE = re.compile(r"^(?:i?python|py(?:spark|py))\d*$|python")
+
+
+def notebook_language(metadata: dict) -> str | None:
+    """The language of the notebook's kernel (see `Notebook.language`): `kernelspec.language`, `language_info.name`,
+    or a well-known kernel of another language by its name (`julia-1.5`, `ir`); None when unsaid (a kernel named for
+    a Python environment, `dldiy`, says no language)."""
+    kernelspec = metadata.get("kernelspec")
+    kernelspec = kernelspec if isinstance(kernelspec, dict) else {}
+    info = metadata.get("language_info")
+    info = info if isinstance(info, dict) else {}
+    for value in (kernelspec.get("language"), info.get("name")):
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()
+    name = kernelspec.get("name")
+    if isinstance(name, str):
+        return notebook_table.OTHER_KERNELS.get(KERNEL_VERSION.sub("", name.strip().lower()))
+    return None
+
+
+def is_python_language(language: str | None) -> bool:
+    """Whether a kernel language (see `notebook_language`) is Python; a notebook that says none is taken for one."""
+    return language is None or PYTHON_LANGUAGE.search(language) is not None
+
+
 def parse_notebook(path: str, text: str) -> Notebook:
     """Parse nbformat 4 JSON; raises json.JSONDecodeError or NotebookError."""
     walker = _Walker(text)
@@ -350,6 +392,10 @@ def parse_notebook(path: str, text: str) -> Notebook:
     cells = []
     for number, (raw, (start, offsets)) in enumerate(zip(raw_cells, positions, strict=True), start=1):
         cells.append(build_cell(number, raw, start, offsets, walker))
+    metadata = data.get("metadata")
+    if not is_python_language(notebook_language(metadata if isinstance(metadata, dict) else {})):
+        for cell in cells:
+            cell.python = False
     minor = data.get("nbformat_minor")
     indent_match = _INDENT.search(text)
     return Notebook(
@@ -397,7 +443,8 @@ def build_cell(number: int, raw: Any, start: int, offsets: list[int], walker: _W
         cell_type=cell_type,
         source=text,
         json_line=lines[0] if lines else walker.line_at(offsets[0] if offsets else start),
-        execution_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
+        # no kernel numbers a run 0 (IPython counts from 1): a 0 is a tool's placeholder for a cleared count
+        execution_count=count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else None,
         outputs=outputs if isinstance(outputs, list) else [],
         metadata=metadata if isinstance(metadata, dict) else {},
         raw=raw,

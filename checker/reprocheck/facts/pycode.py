@@ -781,10 +781,14 @@ def blank_repair(text: str) -> tuple[str, SyntaxError | None]:
 def notebook_modules(project, notebooks) -> dict[str, list[CellModule]]:
     """Each notebook's code cells as PyModules (parsed on demand); later cells see earlier cells' imports. In an
     exercise notebook (a cell holds a blank for the reader) the blanks of every cell are repaired (`repaired_blanks`):
-    a function left with nothing but a comment for its body is a blank there too."""
+    a function left with nothing but a comment for its body is a blank there too. A notebook whose kernel runs
+    another language (Julia, R: `Notebook.python`) has no Python cells."""
     result: dict[str, list[CellModule]] = {}
     for rel, notebook in notebooks.items():
         cells: list[CellModule] = []
+        if not notebook.python:
+            result[rel] = cells
+            continue
         previous: PyModule | None = None
         texts = [(cell, blank_magics(cell.source)) for cell in notebook.code_cells]
         exercise = any(text and NB.EXERCISE_BLANK.search(text) for _, text in texts)

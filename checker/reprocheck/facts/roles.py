@@ -15,24 +15,27 @@ name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, 
 `google.colab` import, Colab's metadata, a README link that opens it in Colab by its path, or a root README that
 opens the notebooks in Colab wholesale through copies on Drive), from detected vendored copies: a sub-folder with a
 setup of its own whose package is inside it, and which carries its own licence or is a package that ML repositories
-are known to vendor, from folders whose README's title marks them deprecated or unmaintained, or whose name says
-old code (`legacy/`, `old/`) and which a README says no longer run (archived material), from the numbered lesson
-folders of a course (`01-intro/`, `02-regression/` under a README titled as a course, or holding homework: teaching
-material), from a root README whose title or first paragraph presents the repository as a course, tutorials,
-lessons or a nanodegree ("This repository contains material related to Udacity's Deep Learning Nanodegree
-program. It consists of a bunch of tutorial notebooks": its notebooks are teaching material; a "Tutorial" section
-further down, or a first paragraph about a paper's code, is none), from course exercise and solution notebooks by
-name (`DCGAN_Exercise.ipynb`, `Part 1 (Solution).ipynb`, `X_Solution.ipynb` beside `X_Exercise.ipynb`), and from
-copies of notebooks: the same code cells as another notebook, or written by a copy command the
-repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
+are known to vendor, from folders whose README's title marks them deprecated or unmaintained, or whose name says old
+code (`legacy/`, `old/`) and which a README says no longer run (archived material), from the numbered lesson folders
+of a course (`01-intro/`, `02-regression/` under a README titled as a course, or holding homework: teaching
+material), from a root README whose title or first paragraph presents the repository as a course, tutorials, lessons
+or a nanodegree ("This repository contains material related to Udacity's Deep Learning Nanodegree program. It
+consists of a bunch of tutorial notebooks", "Code and notebooks for the deep learning course dataflowr": its
+notebooks are teaching material; a "Tutorial" section further down, a student's "course project", or a first
+paragraph about a paper's code, is none), from course exercise and solution notebooks by name
+(`DCGAN_Exercise.ipynb`, `Part 1 (Solution).ipynb`, `X_Solution.ipynb` beside `X_Exercise.ipynb`, and pairs that
+differ in their last word: `ddpm_nano_sol.ipynb` beside `ddpm_nano_empty.ipynb`, `sol/02_backprop_sol.ipynb` under
+`02_backprop.ipynb`'s folder), and from copies of notebooks: the same code cells as another notebook (cells of shell
+escapes and magics aside: a Colab twin `X-colab.ipynb` that adds `!pip install` cells), or written by a copy command
+the repository runs (`cp *.ipynb docs/` in a docs workflow, `rsync`, `jupyter nbconvert --output-dir`), or converted
 from a script next to it (`py2ipynb '*/*.py'`, `jupytext --to notebook x.py`, `p2j x.py`); a symbolic link to a
 listed file (a docs folder linking the notebooks it renders) is a copy of that file too. A script exported from a
-notebook is a copy of the notebook: one that a converter command of the repository writes (`jupyter nbconvert
---to script`, `jupytext --to py:percent`, `jupytext --set-formats ipynb,py`), or one beside a notebook of its
-name whose code lines are nearly all the notebook's (a book's `ch04/ch04.py` generated from `ch04/ch04.ipynb`); a
-script the notebook is converted from, a module the notebook imports, and a paired script whose notebook git
-ignores are the project's code. A notebook that renders
-pages from jinja2 templates and imports no library that trains or runs a model is site tooling (docs).
+notebook is a copy of the notebook: one that a converter command of the repository writes (`jupyter nbconvert --to
+script`, `jupytext --to py:percent`, `jupytext --set-formats ipynb,py`), or one beside a notebook of its name whose
+code lines are nearly all the notebook's (a book's `ch04/ch04.py` generated from `ch04/ch04.ipynb`); a script the
+notebook is converted from, a module the notebook imports, and a paired script whose notebook git ignores are the
+project's code. A notebook that renders pages from jinja2 templates and imports no library that trains or runs a
+model is site tooling (docs).
 
 A repository whose whole purpose is a collection of examples of a library (`examples_collection`: the root README's
 title calls it examples of a named library, at least three top-level folders are self-contained examples with
@@ -100,6 +103,14 @@ NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab"
 # beside `DCGAN_Exercise.ipynb`): `1st_place_solution.ipynb` is a competition entry.
 EXERCISE_NAME = re.compile(r"(?i)(?:^|[\W_])exercises?(?:$|[\W_])")
 SOLUTION_NAME = re.compile(r"(?i)(?:^|[\W_])(\()?solutions?(?(1)\)|)(?:$|[\W_])")
+# A course's exercise and its solution as a pair of names that differ only in their last word (`ddpm_nano_empty` and
+# `ddpm_nano_sol`, `hw1_student` and `hw1_sol`, `GPT_hist` and `GPT_hist_sol`), the solution beside the exercise or
+# in a solutions folder under the exercise's (`Module1/sol/01_practical_sol.ipynb` for
+# `Module1/01_practical_empty.ipynb`). Alone, neither word says a course (`data_empty.ipynb`, `tsp_sol.ipynb`).
+PAIRED_NAME = re.compile(
+    r"(?i)^(?P<stem>.+?)[-_ ](?:(?P<exercise>empty|student|blank|todo|incomplete)|(?P<solution>sol|solutions?|solved))$"
+)
+SOLUTIONS_FOLDER = re.compile(r"(?i)^(?:sol|sols|solutions?|solved|corrections?)$")
 # Notebooks with the same code are copies only when there is enough of it to rule out chance.
 COPY_MIN_CELLS = 2
 COPY_MIN_CHARACTERS = 200
@@ -286,21 +297,29 @@ class Roles:
 
     @cached_property
     def notebook_copies(self) -> dict[str, str]:
-        """Notebook -> the notebook it copies (the same code cells, in order): a docs build's copy, a lab copied
-        into the next lab. The original is the one outside the docs, nearest the root, first by name; problems
-        are reported there, once."""
-        by_code: dict[str, list[str]] = {}
+        """Notebook -> the notebook it copies (the same code cells, in order, setup cells aside): a docs build's
+        copy, a lab copied into the next lab, a Colab twin (`X-colab.ipynb`: the cells of `X.ipynb` plus a cell of
+        `!pip install` lines that sets up Colab's machine). Setup cells, whose every line is a shell escape or a
+        magic (`!pip install ...`, `%cd repo`), are left out of the comparison. The original is the one outside the
+        docs with the fewest setup cells that install or clone (the twin made for a fresh machine is the copy), nearest
+        the root, first by name; problems are reported there, once."""
+        by_code: dict[str, list[tuple[str, int]]] = {}
         for rel in self.project.select(filekinds.is_notebook):
             notebook = load_notebook(self.project, rel)
             cells = [c.source for c in notebook.code_cells if c.source.strip()] if notebook else []
-            code = "\0".join(cells)
-            if len(cells) >= COPY_MIN_CELLS and len(code) >= COPY_MIN_CHARACTERS:  # small ones match by chance
-                by_code.setdefault(hashlib.sha256(code.encode("utf-8", "replace")).hexdigest(), []).append(rel)
+            code_cells = [source for source in cells if not setup_cell(source)]
+            code = "\0".join(code_cells)
+            if len(code_cells) >= COPY_MIN_CELLS and len(code) >= COPY_MIN_CHARACTERS:  # small ones match by chance
+                digest = hashlib.sha256(code.encode("utf-8", "replace")).hexdigest()
+                installs = sum(1 for source in cells if setup_cell(source) and SETS_UP_MACHINE.search(source))
+                by_code.setdefault(digest, []).append((rel, installs))
         copies: dict[str, str] = {}
-        for paths in by_code.values():
-            if len(paths) > 1:
-                original = min(paths, key=lambda p: (bool(self.specs["docs"].match_file(p)), p.count("/"), p))
-                copies.update((p, original) for p in paths if p != original)
+        for found in by_code.values():
+            if len(found) > 1:
+                original = min(
+                    found, key=lambda p: (bool(self.specs["docs"].match_file(p[0])), p[1], p[0].count("/"), p[0])
+                )[0]
+                copies.update((p, original) for p, _ in found if p != original)
         for target, original in self.copied_notebooks().items():
             copies[target] = original
             if copies.get(original) == target:  # the same code both ways: the command says which is the source
@@ -454,10 +473,13 @@ class Roles:
         return EXPERIMENT, "an experiment"
 
     def _exercise(self, path: str, stem: str) -> str | None:
-        """ "exercise" or "solution" for a course's exercise notebook or its solution by name (see `EXERCISE_NAME`),
-        else None."""
+        """ "exercise" or "solution" for a course's exercise notebook or its solution by name (see `EXERCISE_NAME`,
+        `PAIRED_NAME`), else None."""
         if EXERCISE_NAME.search(stem):
             return "exercise"
+        paired = self.paired_notebooks.get(path)
+        if paired is not None:
+            return paired
         solution = SOLUTION_NAME.search(stem)
         if solution is None:
             return None
@@ -470,6 +492,35 @@ class Roles:
             if posixpath.dirname(other) == folder and name.lower().startswith(prefix) and EXERCISE_NAME.search(name):
                 return "solution"  # `DCGAN_Solution.ipynb` next to `DCGAN_Exercise.ipynb`
         return None
+
+    @cached_property
+    def paired_notebooks(self) -> dict[str, str]:
+        """Notebook -> "exercise" or "solution", for the pairs of names that differ only in their last word (see
+        `PAIRED_NAME`): `X_empty` (or `_student`, `_blank`, `_todo`, or plain `X`) and `X_sol` (or `_solution`,
+        `_solved`), in one folder, or the solution in a solutions folder (`sol/`, `solutions/`) under the
+        exercise's folder."""
+        kinds: dict[tuple[str, str, str], list[str]] = {}
+        bare: dict[tuple[str, str], str] = {}
+        for rel in self.project.select(filekinds.is_notebook):
+            stem = filekinds.name(rel)[: -len(".ipynb")]
+            match = PAIRED_NAME.match(stem)
+            if match is None:
+                bare[(posixpath.dirname(rel), stem.lower())] = rel  # an exercise if a solution of its name exists
+                continue
+            folder = posixpath.dirname(rel)
+            kind = "exercise" if match.group("exercise") else "solution"
+            if kind == "solution" and SOLUTIONS_FOLDER.match(posixpath.basename(folder)):
+                folder = posixpath.dirname(folder)  # `Module1/sol/X_sol.ipynb` answers `Module1/X_empty.ipynb`
+            kinds.setdefault((folder, match.group("stem").lower(), kind), []).append(rel)
+        found: dict[str, str] = {}
+        for (folder, stem, kind), paths in kinds.items():
+            other = "solution" if kind == "exercise" else "exercise"
+            if (folder, stem, other) in kinds:
+                found.update((rel, kind) for rel in paths)
+            elif kind == "solution" and (folder, stem) in bare:
+                found.update((rel, kind) for rel in paths)
+                found[bare[(folder, stem)]] = "exercise"
+        return found
 
     @cached_property
     def course_repository(self) -> str | None:
@@ -642,12 +693,19 @@ TEACHING_TITLE = re.compile(
     r"(?i)\b(courses?|lessons?|lectures?|syllabus|curriculum|zoomcamp|bootcamp|homework|tutorials?|nanodegree|mooc)\b"
 )
 TEACHING_WORDS = re.compile(
-    r"(?i)\b(nanodegree|mooc|(?<!of )courses?(?! of\b)|coursework|lessons|lectures|lecture notes|tutorials|"
-    r"tutorial (?:notebooks|series|materials?)|syllabus|curriculum|bootcamp|homeworks?|teaching materials?)\b"
+    r"(?i)\b(nanodegree|mooc|(?<!of )courses?(?! of\b|\s+projects?\b)|coursework|lessons|lectures|lecture notes|"
+    r"tutorials|tutorial (?:notebooks|series|materials?)|syllabus|curriculum|bootcamp|homeworks?|teaching materials?)\b"
+)
+# What a repository holds, as the subject of a sentence that says what it is for ("Code and notebooks for ...").
+HELD_CONTENT = (
+    r"(?:the\s+)?(?:(?:source\s+)?code|notebooks?|materials?|slides|exercises|practicals|labs|assignments|solutions|"
+    r"resources)"
 )
 SELF_DESCRIPTION = re.compile(
     r"(?i)^\W*(?:this|it|here|welcome)\b|\b(?:this|our)\s+(?:repository|repo|project|collection|materials?|notebooks)\b"
     r"|^\W*an?\s+(?:[\w-]+\s+){0,3}?(?:course|tutorial|series)\b"  # "A course on neural networks that ..."
+    # "Code and notebooks for the deep learning course dataflowr.": what the repository holds, and what for
+    rf"|^\W*{HELD_CONTENT}(?:\s*(?:,|and|&|\+)\s*{HELD_CONTENT})*\s+(?:for|of|from|accompanying|to accompany)\b"
 )
 RESEARCH_WORDS = re.compile(r"(?i)\b(paper|implementation of|we propose|we present|arxiv|official)\b")
 LEADING_HTML_HEADING = re.compile(r"(?is)\s*<h[12][^>]*>(.*?)</h[12]>")
@@ -760,6 +818,16 @@ def exported_from(project, script: str, notebook: str) -> bool:
     if len(code) < SCRIPT_COPY_MIN_LINES:
         return False
     return sum(line in cells for line in code) >= SCRIPT_COPY_SHARE * len(code)
+
+
+SETUP_LINE = re.compile(r"^\s*(?:$|#|!|%)")
+SETS_UP_MACHINE = re.compile(r"(?m)^\s*[!%].*\b(?:install|clone|wget|curl)\b")
+
+
+def setup_cell(source: str) -> bool:
+    """A cell of shell escapes and magics only (`!pip install -q torch-geometric`, `%cd repo`, comments): it sets
+    up the machine the notebook runs on, and a Colab twin of a notebook differs from it by such cells."""
+    return all(SETUP_LINE.match(line) for line in source.splitlines())
 
 
 def matching(paths: list[str], pattern: str) -> list[str]:

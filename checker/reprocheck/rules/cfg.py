@@ -944,8 +944,10 @@ class UserSpecificPath(Rule):
     (`[project.scripts]`), and a top-level function that nothing calls (no reference in code, another module, a
     notebook or a packaging file: a developer's scratch run, its call left in a comment) are not reported either.
     Paths below a comment that marks them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths
-    may need adaptations)`) are reported at info. A file's paths are reported once, at the first, with the others as
-    related locations.
+    may need adaptations)`), and paths in a notebook cell that the Markdown right above it tells readers to edit ("If
+    you are running this code on your computer, you should modify this cell", "adapt the code below to choose where
+    to store the data"), are placeholders the user is told to replace: not reported. A file's paths are reported
+    once, at the first, with the others as related locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
@@ -979,7 +981,9 @@ class UserSpecificPath(Rule):
         """Each file's user-specific paths, once per file (the first, the others related): one edit of the file
         fixes them. A line that a comment silences stays out of the fold."""
         self.unrun = UnrunCode(python_modules, facts, notebook_modules)
-        self.edit_markers: dict[str, tuple[str, set[int]]] = {}  # path -> (the marker comment, lines it covers)
+        # path -> (the marker, the (cell, line) places it covers; cell 0 in a file): placeholders, not reported
+        self.edit_markers: dict[str, tuple[str, set[tuple[int, int]]]] = {}
+        self.notebooks = facts.get("notebooks")
         by_file: dict[str, list[tuple[str, Finding]]] = {}
         mounts = None
         for found, finding in self.each_path(experiment_configs, python_modules, notebook_modules, shell_commands):
@@ -992,14 +996,12 @@ class UserSpecificPath(Rule):
             alone = [f for _, f in pairs if inline_suppressions.covers(path, f.line, self.code, f.cell)]
             folded = sorted((p for p in pairs if p[1] not in alone), key=lambda p: (p[1].cell or 0, p[1].line or 0))
             yield from alone
+            marker = self.edit_markers.get(path)
+            if marker is not None:  # placeholders the file tells its user to replace with their own
+                folded = [(found, f) for found, f in folded if (f.cell or 0, f.line) not in marker[1]]
             if not folded:
                 continue
-            finding = folded[0][1] if len(folded) == 1 else self.fold(folded)
-            marker = self.edit_markers.get(path)
-            if marker is not None and all(f.line in marker[1] for _, f in folded):
-                finding.severity = Severity.INFO
-                finding.message += f" (info: in a block marked for users to edit, {marker[0]!r})"
-            yield finding
+            yield folded[0][1] if len(folded) == 1 else self.fold(folded)
 
     def fold(self, pairs: list[tuple[str, Finding]]):
         first = pairs[0][1]
@@ -1032,14 +1034,24 @@ class UserSpecificPath(Rule):
             found = list(self.literals(path, module, None, skipped | self.unrun.nodes(path, module)))
             marked = edit_marked_lines(module.text or "", [f.line for _, f in found])
             if marked is not None:
-                self.edit_markers[path] = marked
+                self.edit_markers[path] = (marked[0], {(0, line) for line in marked[1]})
             yield from found
         for path, cells in notebook_modules.items():
             if filekinds.is_test_path(path):
                 continue
+            markers: list[tuple[str, set[tuple[int, int]]]] = []
             for cell in cells:
-                if may_hold_user_path(cell.module.text):
-                    yield from self.literals(path, cell.module, cell.cell)
+                if not may_hold_user_path(cell.module.text):
+                    continue
+                found = list(self.literals(path, cell.module, cell.cell))
+                lines = [f.line for _, f in found]
+                marked = edit_marked_lines(cell.module.text, lines)
+                told = marked[0] if marked is not None else edit_instruction(self.notebooks.get(path), cell.cell)
+                if found and told is not None:
+                    markers.append((told, {(cell.cell, line) for line in lines}))
+                yield from found
+            if markers:
+                self.edit_markers[path] = (markers[0][0], set().union(*(places for _, places in markers)))
 
     def message(self, found: str, where: str) -> str:
         return (
@@ -1161,6 +1173,35 @@ def edit_marked_lines(text: str, lines: list[int]) -> tuple[str, set[int]] | Non
             return None
         markers.append(found)
     return markers[0][:60], set(lines)
+
+
+# A notebook's text telling the reader to edit the code cell below it: "If you are running this code on your
+# computer, you should modify this cell", "you can adapt the code below to choose where to store the data", "set
+# the path to your data folder".
+CELL_EDIT_INSTRUCTION = re.compile(
+    r"(?i)\b(?:modify|adapt|change|edit|adjust|update|replace|set)\b[^.!?\n]{0,60}?"
+    r"\b(?:this cell|th(?:e|is) (?:code|cell|line|path)s? below|the following (?:cell|code|line|path)s?"
+    r"|(?:the|your) (?:own )?(?:data )?(?:path|folder|directory|dir)s?)\b"
+    r"|\bneeds? to be (?:adapted|changed|modified|edited|set)\b"
+)
+
+
+def edit_instruction(notebook, cell: int) -> str | None:
+    """The clause of the Markdown cell right above code cell `cell` (no code cell between) that tells the reader to
+    edit the cell below (see `CELL_EDIT_INSTRUCTION`), shortened; else None."""
+    if notebook is None or not 1 < cell <= len(notebook.cells):
+        return None
+    for above in reversed(notebook.cells[: cell - 1]):
+        if above.is_code:
+            return None
+        if above.cell_type != "markdown":
+            continue
+        match = CELL_EDIT_INSTRUCTION.search(above.source)
+        if match:
+            start = max(above.source.rfind(mark, 0, match.start()) for mark in ".,;:!?\n") + 1
+            return " ".join(above.source[start : match.end()].split())[:60]
+        return None
+    return None
 
 
 def script_runs(shell_commands) -> dict[str, list[set[str]]]:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck import ipython
+from reprocheck.facts.ci import GITHUB_SLUG
 from reprocheck.facts.declarations import FILE_ORIGINS
 from reprocheck.facts.notebooks import LINE_BREAK, LINE_MAGIC, SHELL_ESCAPE, Cell, Notebook
-from reprocheck.facts.pycode import is_ipython_escape
+from reprocheck.facts.pycode import PYTHON_CELL_MAGICS, is_ipython_escape
 from reprocheck.facts.requirements import parse_requirement, pinned_version
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
@@ -676,8 +679,16 @@ class NotebookExecutionOrder(Rule):
     only runs a command on the notebook's own file (`!jupyter nbconvert --to script ch14.ipynb`). An import or
     definition cell that ran after cells below it (they show what an earlier version of it gave), a cell that
     computes a value, a display of a computed value (`display(df.head())`) and a magic that changes the kernel
-    (`%env`) stay reported.
-    Counts left in a notebook that shows no output mislead nobody. Notebooks recorded live in lectures
+    (`%env`) stay reported, unless the cells that ran in another order than they stand are independent two by two:
+    neither changes a name the other reads or changes (rebinding it, setting an attribute or item of it, calling a
+    method on it, passing it to a call; a module's state for every name bound to it, `torch.manual_seed(0)` and
+    `nn.Linear(2, 2)`), neither writes files the other may read or write, no name the one below read came from an
+    import the one above re-ran, and no run between their counts went unrecorded (the dataset loaded as [8] below
+    the cell that wrapped the model as [9]: the state and the outputs are those of a top-to-bottom run). The effects
+    of the notebook's own functions count where they are called; a shell command, a magic that changes the machine,
+    and two cells with the same count (two sessions) depend on everything.
+    Counts left in a notebook that shows no output mislead nobody, and a count of 0, which no kernel gives (a tool's
+    placeholder for a cleared count), is no run. Notebooks recorded live in lectures
     (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took. Nor are
     maintainers' site-tooling notebooks (rendering pages or texts with jinja2, importing no ML library).
 
@@ -731,11 +742,325 @@ class NotebookExecutionOrder(Rule):
 
 def out_of_order(notebook: Notebook, cell_modules) -> tuple[Cell, Cell] | None:
     """The pair NB002 reports (see `first_out_of_order`), unless only cells whose place in the order no shown
-    output can depend on (`order_free_cells`) ran out of order."""
+    output can depend on (`order_free_cells`) ran out of order, or every two cells that ran in the other order than
+    they stand are independent (`independent_swaps`)."""
     pair = first_out_of_order(notebook)
-    if pair is None or not order_free_cells(notebook, cell_modules):
+    if pair is None or not (order_free_cells(notebook, cell_modules) or independent_swaps(notebook, cell_modules)):
         return pair
     return None
+
+
+# -- what a cell reads and changes, for NB002 ------------------------------------------------------------------
+# Builtins whose call changes none of its arguments (`print(model)` leaves the model as it was).
+PURE_CALLS = frozenset(
+    {
+        "print", "len", "str", "int", "float", "bool", "complex", "repr", "format", "type", "isinstance",
+        "issubclass", "range", "enumerate", "zip", "sorted", "sum", "min", "max", "abs", "round", "any", "all",
+        "hasattr", "getattr", "id", "hash", "display", "list", "tuple", "set", "dict", "frozenset", "reversed",
+        "vars", "dir", "help", "ord", "chr", "divmod", "pow", "hex", "bin", "oct", "callable", "ascii", "bytes",
+    }
+)  # fmt: skip
+# Calls that write files (or the machine's state: a download, a removal, a push), and calls that read them: a cell
+# that writes files depends on every cell that reads or writes files.
+FILE_WRITE_CALL = re.compile(
+    r"^(?:save\w*|dump\w*|write\w*|to_(?:csv|json|parquet|pickle|excel|feather|hdf|sql|netcdf|zarr|file|disk)"
+    r"|savefig|imwrite|imsave|mkdirs?|makedirs|remove|unlink|rmtree|rmdir|rename|move|copy(?:file|tree|2)"
+    r"|push_to_hub|export\w*|touch|symlink_to|urlretrieve|download\w*|extractall|unpack_archive|make_archive|system"
+    r"|run|call|check_call|check_output|Popen|chdir)$"
+)
+FILE_READ_CALL = re.compile(
+    r"^(?:open|load\w*|read\w*|imread|from_pretrained|listdir|scandir|i?glob|walk|exists|is(?:file|dir)|getsize"
+    r"|stat|fetch_\w+|ImageFolder|getcwd)$"
+)
+WRITE_MODE = re.compile(r"[wax+]")
+
+
+@dataclass
+class Effects:
+    """What running one code cell reads and may change, by name (a name bound by an import stands for its module,
+    `module:torch` for `nn` after `from torch import nn`); `barrier` for a cell whose effects are not known (a shell
+    escape, a magic that changes the machine, code that does not parse)."""
+
+    reads: set[str]
+    writes: set[str]
+    imports: dict[str, str]  # name -> what an import binds to it (`np` -> `numpy`)
+    file_reads: bool = False
+    file_writes: bool = False
+    barrier: bool = False
+
+
+@dataclass
+class FunctionEffects:
+    """What calling a function defined in the notebook reads and changes outside its own names."""
+
+    reads: set[str]
+    writes: set[str]
+    calls: set[str]
+    file_reads: bool = False
+    file_writes: bool = False
+
+
+def independent_swaps(notebook: Notebook, cell_modules) -> bool:
+    """Whether every two counted cells that ran in the other order than they stand (the one above with the higher
+    count) are independent, so that the order they ran in and the top-to-bottom order leave the same state and
+    show the same outputs: neither changes a name the other reads or changes (a rebinding, an attribute or item
+    set on it, a method called on it, or the object passed to a call that may change it; a module's state counts
+    for every name bound to it), nor writes files when the other reads or writes any; the cell above binds by import
+    no name the cell below read unless a cell above that one imported it before it ran, and the cell below imports
+    no name the cell above uses unless a cell above that one imports it. The effects of functions the notebook
+    defines count where they are called. A cell with shell escapes or magics that change the machine, or that does
+    not parse, depends on every cell; so do two cells with the same count (two sessions), and two cells between
+    whose counts another run went unrecorded (a gap: a cell run again since, or deleted, whose effects are not
+    known). `load_dataset(...)` run as [8] below `model = get_peft_model(model, config)` run as [9] commutes with
+    it; `class Net` run again after the cells that built and trained the nets does not."""
+    counted = [cell for cell in notebook.code_cells if cell.execution_count is not None and not ran_nothing(cell)]
+    if len(counted) > MAX_ORDERED_CELLS:
+        return False
+    counts = sorted(cell.execution_count for cell in counted)
+    if len(set(counts)) < len(counts):
+        return False  # two sessions: which ran first is not known
+    modules = {cell_module.cell: cell_module.module for cell_module in cell_modules}
+    trees = [modules[c.index].tree for c in counted if c.index in modules and modules[c.index].tree is not None]
+    imported = {name: target for tree in trees for name, target in import_bindings(tree)}
+    functions = function_effects(trees, imported)
+    effects = {cell.index: cell_effects(cell, modules.get(cell.index), imported, functions) for cell in counted}
+    for position, above in enumerate(counted):
+        for below in counted[position + 1 :]:
+            if below.execution_count > above.execution_count:
+                continue
+            unrecorded = bisect_left(counts, above.execution_count) - bisect_right(counts, below.execution_count)
+            if unrecorded != above.execution_count - below.execution_count - 1:
+                return False  # runs between the two that no cell shows: what they did is not known
+            if not commute(counted, effects, position, below):
+                return False
+    return True
+
+
+def commute(counted: list[Cell], effects: dict[int, Effects], position: int, below_cell: Cell) -> bool:
+    """Whether the cell at `position` of `counted` and `below_cell`, which stands below it and ran before it, are
+    independent (see `independent_swaps`)."""
+    above_cell = counted[position]
+    above, below = effects[above_cell.index], effects[below_cell.index]
+    if above.barrier or below.barrier:
+        return False
+    if above.writes & (below.reads | below.writes) or below.writes & above.reads:
+        return False
+    if (above.file_writes and (below.file_reads or below.file_writes)) or (below.file_writes and above.file_reads):
+        return False
+    for name, target in above.imports.items():
+        if name in below.reads and not any(
+            effects[other.index].imports.get(name) == target
+            for other in counted
+            if other.index < below_cell.index
+            and other is not above_cell
+            and other.execution_count < below_cell.execution_count
+        ):
+            return False  # the cell below used what an earlier run of the cell above bound
+        if name in below.imports and below.imports[name] != target:
+            return False
+    for name, target in below.imports.items():
+        if name in above.reads and not any(
+            effects[other.index].imports.get(name) == target for other in counted[: position + 1]
+        ):
+            return False  # top to bottom, the cell above runs before its name is imported
+    return True
+
+
+def resource(name: str, imported: dict[str, str]) -> str:
+    """What a name stands for: a module's state for a name an import binds, else the name."""
+    target = imported.get(name)
+    return f"module:{target.split('.')[0]}" if target is not None else name
+
+
+def root_name(node: ast.AST) -> str | None:
+    """The name an attribute or item chain starts from (`model.layer[0].weight` -> `model`), else None."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def called_name(call: ast.Call) -> str | None:
+    """The last name of what a call calls (`torch.save` -> `save`, `f` -> `f`)."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
+def executed_nodes(body: list[ast.stmt]):
+    """The nodes that run when the statements run: function bodies are left out (they run when called), class
+    bodies and lambdas' bodies are in (a lambda passed to `map` runs there)."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack.extend(node.decorator_list)
+            stack.extend(node.args.defaults)
+            stack.extend(default for default in node.args.kw_defaults if default is not None)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def call_effects(call: ast.Call, imported: dict[str, str]) -> tuple[set[str], bool, bool]:
+    """(what a call may change, whether it writes files, whether it reads them): the object a method is called on,
+    and the objects passed to anything but a pure builtin."""
+    changed: set[str] = set()
+    name = called_name(call)
+    if isinstance(call.func, ast.Attribute):
+        base = root_name(call.func.value)
+        if base is not None:
+            changed.add(resource(base, imported))
+    if not (isinstance(call.func, ast.Name) and call.func.id in PURE_CALLS):
+        for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
+            base = root_name(argument)
+            if base is not None:
+                changed.add(resource(base, imported))
+    writes = bool(name and FILE_WRITE_CALL.match(name))
+    reads = bool(name and FILE_READ_CALL.match(name))
+    if name == "open":
+        mode = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "mode"), None)
+        writes = isinstance(mode, ast.Constant) and isinstance(mode.value, str) and bool(WRITE_MODE.search(mode.value))
+        reads = True
+    return changed, writes, reads
+
+
+def stored_names(node: ast.AST, imported: dict[str, str]) -> tuple[set[str], set[str]]:
+    """(names a statement's target rebinds, names whose objects it changes: `x.a = ...`, `x[i] = ...`, `del x[i]`)."""
+    bound: set[str] = set()
+    changed: set[str] = set()
+    if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        bound.add(node.id)
+    elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        base = root_name(node)
+        if base is not None:
+            changed.add(resource(base, imported))
+    return bound, changed
+
+
+def cell_effects(cell: Cell, module, imported: dict[str, str], functions: dict[str, FunctionEffects]) -> Effects:
+    """What running `cell` reads and may change (see `Effects`)."""
+    effects = Effects(set(), set(), {}, barrier=changes_machine(cell))
+    tree = module.tree if module is not None else None
+    if module is not None and tree is None:
+        effects.barrier = True
+    if tree is None:
+        return effects
+    effects.imports = dict(import_bindings(tree))
+    comprehension_targets = {
+        id(name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.comprehension)
+        for name in ast.walk(node.target)
+        if isinstance(name, ast.Name)
+    }
+    called: set[str] = set()
+    for node in executed_nodes(tree.body):
+        if isinstance(node, ast.Name):
+            if id(node) in comprehension_targets:
+                continue
+            if isinstance(node.ctx, ast.Load):
+                effects.reads |= {node.id, resource(node.id, imported)}
+            else:
+                effects.writes.add(node.id)
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            effects.writes |= stored_names(node, imported)[1]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            effects.writes.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    effects.reads.add(resource((alias.asname or alias.name).split(".")[0], imported))
+            if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+                effects.barrier = True  # binds names nobody listed
+        elif isinstance(node, ast.Global):
+            effects.barrier = True  # names bound from inside: not followed
+        elif isinstance(node, ast.Call):
+            changed, writes, reads = call_effects(node, imported)
+            effects.writes |= changed
+            effects.file_writes |= writes
+            effects.file_reads |= reads
+            name = called_name(node)
+            if name in functions:
+                called.add(name)
+    for name in reachable(called, functions):
+        function = functions[name]
+        effects.reads |= function.reads
+        effects.writes |= function.writes
+        effects.file_reads |= function.file_reads
+        effects.file_writes |= function.file_writes
+    # an import binds its name to the same module wherever it runs: the name is read, not changed (see `commute`)
+    effects.writes -= set(effects.imports)
+    return effects
+
+
+def changes_machine(cell: Cell) -> bool:
+    """A cell with IPython escapes beyond those that only show things or time the Python below (`%matplotlib
+    inline`, `%%time`): a shell command, a magic that changes the kernel or the machine, a cell of another
+    language."""
+    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+    if first.startswith("%%"):
+        magic = first[2:].split(maxsplit=1)
+        if not magic or magic[0] not in PYTHON_CELL_MAGICS:
+            return True
+    marks = [] if first.startswith("%%") else cell_escapes(cell)
+    return marks is None or any(
+        mark not in notebook_table.DISPLAY_MAGICS and mark not in TIMING_MAGICS for mark in marks
+    )
+
+
+TIMING_MAGICS = frozenset({"time", "timeit"})
+
+
+def function_effects(trees: list[ast.Module], imported: dict[str, str]) -> dict[str, FunctionEffects]:
+    """What calling each function the notebook defines (at the top of a cell or in a class) reads and changes
+    outside itself, by name (redefinitions together); calls between them are followed by `reachable`."""
+    found: dict[str, FunctionEffects] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            local = {a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]}
+            local |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
+            declared = {name for inner in ast.walk(node) if isinstance(inner, ast.Global) for name in inner.names}
+            local |= {
+                inner.id
+                for inner in ast.walk(node)
+                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store) and inner.id not in declared
+            }
+            effects = found.setdefault(node.name, FunctionEffects(set(), set(), set()))
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name):
+                    if isinstance(inner.ctx, ast.Load) and inner.id not in local:
+                        effects.reads |= {inner.id, resource(inner.id, imported)}
+                    elif inner.id in declared:
+                        effects.writes.add(inner.id)
+                elif isinstance(inner, (ast.Attribute, ast.Subscript)):
+                    base = root_name(inner)
+                    if base is not None and base not in local:
+                        effects.writes |= stored_names(inner, imported)[1]
+                elif isinstance(inner, ast.Call):
+                    changed, writes, reads = call_effects(inner, imported)
+                    effects.writes |= {name for name in changed if name not in local}
+                    effects.file_writes |= writes
+                    effects.file_reads |= reads
+                    name = called_name(inner)
+                    if name is not None:
+                        effects.calls.add(name)
+    return found
+
+
+def reachable(called: set[str], functions: dict[str, FunctionEffects]) -> set[str]:
+    """The notebook's functions that calling `called` runs, those they call included."""
+    seen: set[str] = set()
+    stack = [name for name in called if name in functions]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        stack.extend(other for other in functions[name].calls if other in functions and other not in seen)
+    return seen
 
 
 def first_out_of_order(notebook: Notebook) -> tuple[Cell, Cell] | None:
@@ -888,21 +1213,24 @@ def pinned_package(package: str) -> bool:
     )
 
 
-def install_message(installs: list, quick_start: str | None, declared: frozenset[str]) -> str:
-    """What the cell's installs do and the advice that fits (never "declare" what the project already declares; on a
-    machine that a quick-start sets up, pin what it installs: there is no kernel to start after installing)."""
+def install_message(installs: list, quick_start: str | None, declared: frozenset[str], own=None) -> str:
+    """What the cell's installs do and the advice that fits (never "declare" what the project already declares, nor
+    the repository itself, `own`; on a machine that a quick-start sets up, pin what it installs: there is no kernel
+    to start after installing)."""
     commands = [f"`{install.command.text.strip()}`" for install in installs]
     subject = commands[0] if len(commands) == 1 else f"{len(commands)} installs ({shown(commands)})"
     verb = "installs" if len(commands) == 1 else "install"
     packages = [package for install in installs for package in install.packages]
-    undeclared = [package for package in packages if distribution_name(package) not in declared]
+    mine = [package for package in packages if own is not None and own.package(package)]
+    undeclared = [package for package in packages if distribution_name(package) not in declared and package not in mine]
     from_project = [target for install in installs for target in environment_targets(install)]
-    from_project += [package for package in packages if package not in undeclared]
+    from_project += [package for package in packages if package not in undeclared and package not in mine]
+    from_project += [f"{package} (this repository)" for package in mine]
     if quick_start is not None:
         return quick_start_message(subject, len(commands), installs, quick_start)
     if not undeclared:
         what = shown(from_project) or "the project's environment"
-        already = ", which the project declares already" if packages else ""
+        already = ", which the project declares already" if len(mine) < len(packages) else ""
         return (
             f"{subject} {verb} {what}{already} from inside the notebook; install the environment before starting "
             "the kernel (run the same command in a shell, then start Jupyter) and remove the install"
@@ -912,6 +1240,49 @@ def install_message(installs: list, quick_start: str | None, declared: frozenset
         f"{subject} {verb} {shown(undeclared)}{also} from inside the notebook; declare them in the project's "
         "requirements, install the environment before starting the kernel and remove the install"
     )
+
+
+@dataclass(frozen=True)
+class OwnCode:
+    """What installs of a notebook take from the repository itself (see `own_code`)."""
+
+    home: frozenset[str]  # `owner/name` of the repository
+    cloned_at: tuple[int, int] | None  # (cell, line) of the first clone of the repository, if the notebook clones it
+
+    def package(self, package: str) -> bool:
+        """A requirement whose URL is the repository (`git+https://github.com/org/name`, `name @ git+...`)."""
+        match = GITHUB_SLUG.search(package)
+        return match is not None and match.group(1).lower() in self.home
+
+    def target(self, cell: int, line: int) -> bool:
+        """Whether an editable or local path installed at `cell`:`line` comes after the notebook cloned the repository
+        (`pip install -e .` in its folder)."""
+        return self.cloned_at is not None and self.cloned_at < (cell, line)
+
+
+def own_code(notebook: Notebook, home: frozenset[str]) -> OwnCode:
+    """What the notebook installs of the repository it ships with: its GitHub address (facts/ci.py
+    `home_repositories`) from git, or its clone's own folder (`!git clone <this repository>`, `%cd`, `!pip install
+    -e .`)."""
+    cloned = next((clone for clone in notebook.clones if clone.url and own_url(clone.url, home)), None)
+    return OwnCode(home, (cloned.cell, cloned.line) if cloned is not None else None)
+
+
+def own_url(url: str, home: frozenset[str]) -> bool:
+    match = GITHUB_SLUG.search(url)
+    return match is not None and match.group(1).lower() in home
+
+
+def without_own(install, own: OwnCode, cell: int):
+    """The install (run in code cell `cell`) without what it takes from the repository itself (None when that is
+    all it installs)."""
+    packages = [package for package in install.packages if not own.package(package)]
+    local = own.target(cell, install.command.line)
+    editables = [] if local else install.editables
+    local_paths = [] if local else install.local_paths
+    if not packages and not editables and not local_paths and not install.requirement_files:
+        return None
+    return replace(install, packages=packages, editables=editables, local_paths=local_paths)
 
 
 def quick_start_message(subject: str, count: int, installs: list, how: str) -> str:
@@ -955,7 +1326,12 @@ class NotebookInstall(Rule):
     then the install) or is made to run on Colab (an "Open in Colab" badge or link, a `google.colab` import,
     Colab's metadata), sets up a fresh machine where no kernel can be started after installing: it is reported at
     info, advising to pin what it installs (naming what is unpinned, and `--upgrade`, which takes the latest
-    release each time), and not at all when it pins everything.
+    release each time), and not at all when it pins everything or when all it installs is the repository it ships
+    with: its own GitHub address
+    from git (`pip install git+https://github.com/org/this-repo`; the address the root setup files give, the
+    repository the README tells users to clone) or its clone's folder (`git clone <this repository>`, then `pip
+    install -e .`). Elsewhere such an install is advised to move before the kernel starts, never to be declared in
+    the project's own requirements.
     Installs that a local run never makes are not reported: those that run only on Colab or Kaggle
     (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`, `if IS_COLAB or IS_KAGGLE:`, a Colab test joined to
     another by `and`), only where the import fails (in `except ImportError:` or `except ModuleNotFoundError:`
@@ -984,7 +1360,7 @@ class NotebookInstall(Rule):
     severity = Severity.WARNING
     summary = "Packages installed from inside a notebook"
 
-    def check(self, notebooks, declared_distributions, projects, roles):
+    def check(self, notebooks, declared_distributions, projects, roles, home_repositories):
         for path, notebook in notebooks.items():
             sites = install_sites(notebook, declared_environment(path, projects, notebook))
             if not sites:
@@ -999,12 +1375,22 @@ class NotebookInstall(Rule):
                 if roles.made_for_colab(path)
                 else None
             )
+            own = own_code(notebook, home_repositories)
+            if quick_start is not None:
+                installs = [
+                    rest
+                    for site, _, found in sites
+                    for install in found
+                    if (rest := without_own(install, own, site.index)) is not None
+                ]
+                if not installs:
+                    continue  # it installs the repository it ships with (`pip install git+<this repository>`)
             pinned = all(pinned_install(install) for install in installs)
             if pinned and (quick_start is not None or not declares_anything(projects, path)):
                 continue  # exact versions, in a quick-start or in a project that declares its environment nowhere else
             declared = declared_in_files(declared_distributions, projects, path)
             finding = self.finding(
-                install_message(installs, quick_start, declared),
+                install_message(installs, quick_start, declared, own),
                 path,
                 line,
                 cell=cell.index,

@@ -53,13 +53,15 @@ class UnparsableFile(Rule):
     problem is the location, the others (more notebook cells) are related locations. An exercise notebook whose
     only unparsable cells hold blanks for the reader (`x = # TODO`, `seed = # your favourite seed`,
     `num_epochs = ` with nothing after the `=`, `# YOUR CODE HERE`, `[TODO ...]`, `model = <>`, a cell that is
-    only `<write the training loop here>`, and in a notebook holding such a blank a function whose body is only a
-    comment) is not reported: the blanks are there by design and the reader fills them in, and the rest of each
-    cell is analysed; a cell left with an unterminated string once its blanks are repaired is broken beside them.
+    only `<write the training loop here>`, a run of four or more dots where an expression goes, `x = ....`, and in a
+    notebook holding such a blank a function whose body is only a comment) is not reported: the blanks are there by
+    design and the reader fills them in, and the rest of each cell is analysed; a cell left with an unterminated
+    string once its blanks are repaired is broken beside them.
     A one-line cell that IPython runs as a magic without its `%` (automagic: `pip install -r requirements.txt`,
     `cd data`) is IPython, not a syntax error. A notebook cell whose saved output is the SyntaxError it raises was
     run and kept to show the mistake (a lesson on syntax), and an empty (0-byte) `.ipynb`, which holds nothing to
-    run, are not reported either.
+    run, are not reported either. A notebook whose kernel runs another language (its `kernelspec` or
+    `language_info` says Julia or R, or it names a well-known kernel of one, `julia-1.5`) is not read as Python.
 
     ## Why it matters
     A file the checker cannot parse is a file none of its rules can vouch for, and usually one that the tool it

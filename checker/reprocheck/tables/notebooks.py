@@ -77,18 +77,21 @@ CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
 # A blank left for the reader of an exercise notebook: a TODO or "your code" marker (`x = # TODO`, `[TODO Dense
 # layer]`, `# YOUR CODE HERE`), an assignment of nothing, or of nothing but a comment (`num_epochs = `, `seed = # your
 # favourite seed`), or an angle-bracket placeholder where an expression goes or as a whole line (`model = <>`,
-# `<write the loop here>`). Python has no assignment of nothing, so a notebook holding one is an exercise.
+# `<write the loop here>`), or a run of four or more dots where an expression goes (`test_embeddings_norm = ....`).
+# Python has no assignment of nothing and no `....`, so a notebook holding one is an exercise.
 EXERCISE_BLANK = re.compile(
     r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b|<[ \t]*YOUR\b[^<>\n]{0,160}>"
     r"|^[ \t]*[\w.\[\]'\"]+(?:[ \t]*,[ \t]*[\w.\[\]'\"]+)*[ \t]*=[ \t]*(?:#|$)"
-    r"|(?:^[ \t]*|[=(,:][ \t]*)<(?:->|[^<>\n]){0,160}>[ \t]*[),]?[ \t]*(?:#.*)?$",
+    r"|(?:^[ \t]*|[=(,:][ \t]*)<(?:->|[^<>\n]){0,160}>[ \t]*[),]?[ \t]*(?:#.*)?$"
+    r"|(?:^[ \t]*|[=(,:[][ \t]*)\.{4,}[ \t]*(?:[),\]#]|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 # Shapes of such blanks that a parse can be repaired at, each replaced by `...` (Ellipsis) on the same line so
 # that line numbers stay: an angle-bracket placeholder (`seed = <YOUR CODE: a seed>`, `<dict of symbol -> index>`),
-# a TODO in brackets (`[TODO Dense layer]`), and an assignment of nothing (`x =`, `seed = # your favourite seed`).
+# a TODO in brackets (`[TODO Dense layer]`), a run of dots (`x = ....`), and an assignment of nothing (`x =`,
+# `seed = # your favourite seed`).
 BLANK_PLACEHOLDER = re.compile(
-    r"(?P<lead>^[ \t]*|[=(,:[][ \t]*)(?:<(?:->|[^<>\n]){0,160}>|\[[ \t]*TODO\b[^\]\n]{0,160}\])",
+    r"(?P<lead>^[ \t]*|[=(,:[][ \t]*)(?:<(?:->|[^<>\n]){0,160}>|\[[ \t]*TODO\b[^\]\n]{0,160}\]|\.{4,}(?![\w.]))",
     re.IGNORECASE | re.MULTILINE,
 )
 BLANK_ASSIGNMENT = re.compile(
@@ -98,3 +101,38 @@ BLANK_ASSIGNMENT = re.compile(
 )
 # A comment-only or empty line, where an empty block's body can go.
 BLANK_LINE = re.compile(r"^[ \t]*(?:#.*)?$")
+
+# Kernels of languages other than Python, by name (the version dropped: `julia-1.5`), for notebooks whose metadata
+# names the kernel but not its language.
+OTHER_KERNELS = {
+    "ir": "r",
+    "julia": "julia",
+    "ijulia": "julia",
+    "javascript": "javascript",
+    "ijavascript": "javascript",
+    "deno": "typescript",
+    "tslab": "typescript",
+    "scala": "scala",
+    "almond": "scala",
+    "spylon-kernel": "scala",
+    "xcpp": "c++",
+    "xcpp11": "c++",
+    "xcpp14": "c++",
+    "xcpp17": "c++",
+    "evcxr": "rust",
+    "rust": "rust",
+    "gophernotes": "go",
+    "octave": "octave",
+    "matlab": "matlab",
+    "imatlab": "matlab",
+    "bash": "bash",
+    "wolframlanguage": "wolfram language",
+    "sagemath": "sage",
+    "sas": "sas",
+    "stata": "stata",
+    "java": "java",
+    "kotlin": "kotlin",
+    ".net-csharp": "c#",
+    ".net-fsharp": "f#",
+    "haskell": "haskell",
+}
