@@ -88,6 +88,9 @@ class Rule:
     # `preview = true` (its exact code still selects it). A rule is in preview while, on repositories it had never
     # seen, fewer than a third of its findings were judged worth acting on (benchmarks/precision, first contact).
     preview: ClassVar[str] = ""
+    # Paragraphs that several rules' documentation shares (how a family judges dead Docker stages), written once
+    # and rendered at the end of each one's "What it does".
+    notes: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -122,7 +125,15 @@ class Rule:
 
     @classmethod
     def explanation(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        """The docstring, with the shared `notes` at the end of its "What it does" section."""
+        text = textwrap.dedent(cls.__doc__ or "").strip()
+        if not cls.notes:
+            return text
+        start = text.find("## What it does")
+        end = text.find("\n## ", start + 1) if start >= 0 else -1
+        end = len(text) if end < 0 else end
+        shared = "\n\n".join(note.strip() for note in cls.notes)
+        return f"{text[:end].rstrip()}\n\n{shared}\n{text[end:]}" if end < len(text) else f"{text}\n\n{shared}"
 
     @classmethod
     def fact_names(cls) -> list[str]:

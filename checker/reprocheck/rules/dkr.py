@@ -120,23 +120,28 @@ def stage_commands(stage: Stage) -> Iterator[list[Command]]:
         yield run.commands()
 
 
+# Documentation shared by the rules that judge Docker stages and pins (Rule.notes).
+DEAD_STAGES = """
+A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
+dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
+right before `FROM python:2.7`) makes no image.
+"""
+TRACKING_IMAGES = """
+An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
+saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
+(job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
+scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
+from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
+pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
+of its dependencies, which pins would defeat.
+"""
+
+
 class UntaggedBaseImage(Rule):
     """
     ## What it does
     Reports a `FROM` whose image has neither a tag nor a digest once `ARG` defaults are substituted. Stage
     aliases (`FROM builder`) and `FROM scratch` are fine; an `ARG` without a default is DKR008's business.
-
-    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
-    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
-    right before `FROM python:2.7`) makes no image.
-
-    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
-    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
-    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
-    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
-    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
-    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
-    of its dependencies, which pins would defeat.
 
     ## Why it matters
     `FROM python` means `python:latest` today and another Python, another Debian, another libc tomorrow. The
@@ -153,6 +158,7 @@ class UntaggedBaseImage(Rule):
     """
 
     code = "DKR001"
+    notes = (DEAD_STAGES, TRACKING_IMAGES)
     name = "untagged-base-image"
     severity = Severity.ERROR
     summary = "FROM without a tag or digest"
@@ -175,18 +181,6 @@ class LatestTag(Rule):
     in `COPY --from`/`--mount=from` without any tag (which is `latest`). A reference that also carries a digest
     is pinned by the digest and is fine.
 
-    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
-    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
-    right before `FROM python:2.7`) makes no image.
-
-    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
-    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
-    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
-    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
-    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
-    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
-    of its dependencies, which pins would defeat.
-
     ## Why it matters
     `latest` is whatever was pushed last. Two builds a week apart get different interpreters, CUDA versions or
     tool binaries, and nothing in the repository records which one a result came from.
@@ -202,6 +196,7 @@ class LatestTag(Rule):
     """
 
     code = "DKR002"
+    notes = (DEAD_STAGES, TRACKING_IMAGES)
     name = "latest-tag"
     severity = Severity.ERROR
     summary = "A :latest image in FROM, COPY --from or RUN --mount=from"
@@ -240,18 +235,6 @@ class BaseImageWithoutDigest(Rule):
     the one experiments run in: reported at info, and not at all for a dev container image
     (`mcr.microsoft.com/devcontainers/…`), whose tags are meant to float with security fixes.
 
-    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
-    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
-    right before `FROM python:2.7`) makes no image.
-
-    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
-    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
-    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
-    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
-    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
-    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
-    of its dependencies, which pins would defeat.
-
     ## Why it matters
     Tags are mutable: `python:3.11-slim` is rebuilt for every Python patch release and Debian security update.
     Only the digest names one exact image, so only a digest lets a build be repeated bit for bit.
@@ -273,6 +256,7 @@ class BaseImageWithoutDigest(Rule):
     """
 
     code = "DKR003"
+    notes = (DEAD_STAGES, TRACKING_IMAGES)
     name = "base-image-without-digest"
     severity = Severity.WARNING
     summary = "A base image pinned by tag but not by digest"
@@ -386,18 +370,6 @@ class UnpinnedPackageInstall(Rule):
     Packages whose version never changes a result (notebook servers, test runners, linters, progress bars, log
     viewers: `tables/dev_tools.py`) are not asked to be pinned: a `RUN pip install jupyter pytest` is not reported.
 
-    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
-    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
-    right before `FROM python:2.7`) makes no image.
-
-    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
-    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
-    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
-    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
-    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
-    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
-    of its dependencies, which pins would defeat.
-
     ## Why it matters
     `pip install torch` installs whatever is newest on the day of the build. The image built next month has
     other versions than the one the results came from, and the repository keeps no trace of either.
@@ -419,6 +391,7 @@ class UnpinnedPackageInstall(Rule):
     """
 
     code = "DKR004"
+    notes = (DEAD_STAGES, TRACKING_IMAGES)
     name = "unpinned-package-install"
     severity = Severity.WARNING
     summary = "An unpinned Python package install in RUN"
@@ -522,18 +495,6 @@ class UnpinnedSystemPackages(Rule):
     finding of a Dockerfile written by hand is not reported again (DKR004 and DKR007 alike): the fix belongs in
     the source. Opt-in: select `DKR006`.
 
-    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
-    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
-    right before `FROM python:2.7`) makes no image.
-
-    An image that tracks the latest on purpose is not reported: its findings are listed with the suppressed findings,
-    saying why ("an image that tracks the latest on purpose: .github/workflows/docker.yml:39 rebuilds it on a schedule
-    (job 'Latest GPU [dev]') and it installs transformers from git head (line 30)"). That is a Dockerfile that a
-    scheduled GitHub workflow builds (and no workflow that a release or a pushed tag triggers), that installs libraries
-    from git head or as nightly builds, and whose scheduled job is named latest, nightly, canary, bleeding-edge or
-    pre-release or whose head installs include the project's own package: a CI image rebuilt to test against the heads
-    of its dependencies, which pins would defeat.
-
     ## Why it matters
     System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
     BLAS/LAPACK and CUDA libraries change numerical results. A digest-pinned base image plus versioned system
@@ -550,6 +511,7 @@ class UnpinnedSystemPackages(Rule):
     """
 
     code = "DKR006"
+    notes = (DEAD_STAGES, TRACKING_IMAGES)
     name = "unpinned-system-packages"
     severity = Severity.INFO
     summary = "apt/apk/dnf/yum installs without versions"
@@ -774,10 +736,6 @@ class UnverifiedRemoteFetch(Rule):
     Dockerfile (`# GENERATED …`, `DO NOT EDIT` in its header) repeating a finding of a Dockerfile written by hand is not
     reported again: the fix belongs in the source.
 
-    A dead stage is not judged: one that is not the final stage, that no build targets (`--target`, compose or
-    dev container `target:`) and that no used stage builds on or copies from (a leftover `FROM ubuntu:18.04`
-    right before `FROM python:2.7`) makes no image.
-
     In an image that tracks the latest on purpose, a `git clone` without a commit is not reported: it is listed
     with the suppressed findings, saying why ("an image that tracks the latest on purpose:
     .github/workflows/docker.yml:39 rebuilds it on a schedule (job 'Latest GPU [dev]') and it installs transformers
@@ -805,6 +763,7 @@ class UnverifiedRemoteFetch(Rule):
     """
 
     code = "DKR007"
+    notes = (DEAD_STAGES,)
     name = "unverified-remote-fetch"
     severity = Severity.WARNING
     summary = "A remote fetch without an integrity check"
