@@ -238,3 +238,16 @@ def test_html_href_maps_markdown_pages_only():
     assert docsite.html_href("../guide.md#configuration") == "../guide.html#configuration"
     assert docsite.html_href("#fix") == "#fix"
     assert docsite.html_href("https://example.org/a.md") == "https://example.org/a.md"
+
+
+def test_shared_notes_end_the_what_it_does_section_of_each_rule_that_names_them():
+    from reprocheck.rule import load_rules
+    from reprocheck.rules.dkr import DEAD_STAGES, TRACKING_IMAGES
+
+    rules = load_rules()
+    for code in ("DKR001", "DKR007"):
+        text = rules[code].explanation()
+        what = text[text.index("## What it does") : text.index("## Why it matters")]
+        assert what.count(DEAD_STAGES.strip()) == 1 and what.rstrip().endswith(rules[code].notes[-1].strip())
+    assert TRACKING_IMAGES.strip() in rules["DKR001"].explanation()
+    assert TRACKING_IMAGES.strip() not in rules["DKR007"].explanation()
