@@ -733,8 +733,8 @@ def test_ci003_the_readme_clone_command_names_the_owner(make_repo):
 
 
 def test_ci003_actions_that_make_no_result_are_not_judged(make_repo):
-    """Release-tag readers and PATH locators make nothing a result depends on; the other third-party actions of
-    the same job are still reported, credential actions included (a moved tag would receive the secrets)."""
+    """Release-tag readers, PATH locators and credential set-up make nothing a result depends on; the other
+    third-party actions of the same job are still reported."""
     steps = (
         "      - uses: aws-actions/configure-aws-credentials@v4\n"
         "      - uses: microsoft/setup-msbuild@v1\n"
@@ -744,7 +744,6 @@ def test_ci003_actions_that_make_no_result_are_not_judged(make_repo):
         "      - uses: conda-incubator/setup-miniconda@v3\n"
     )
     assert [line for _, line, _ in found(make_repo, {".github/workflows/ci.yml": workflow(steps)}, "CI003")] == [
-        7,
         11,
         12,
     ]
@@ -1116,14 +1115,12 @@ def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(ma
         ".github/workflows/tests.yml": tests,
     }
     result = found(make_repo, files, "CI003")
-    # no runner, no GitHub action of the ticket job; its third-party actions run on a runner holding the secrets
+    # no runner, no action of the ticket job: the JIRA login and ticket actions make nothing, secrets or not (and
+    # not in the test job either)
     assert [(path, line) for path, line, _ in result] == [
-        (".github/workflows/manual.yml", 13),
-        (".github/workflows/manual.yml", 18),
         (".github/workflows/tests.yml", 4),
         (".github/workflows/tests.yml", 6),
         (".github/workflows/tests.yml", 7),
-        (".github/workflows/tests.yml", 8),
     ]
 
 
@@ -1134,14 +1131,89 @@ def test_ci003_third_party_actions_of_housekeeping_jobs_handed_stored_secrets_st
         "  draft:\n    runs-on: ubuntu-latest\n    steps:\n"
         "      - uses: release-drafter/release-drafter@v5\n        env:\n"
         "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"
-        # a stored credential given to the job: its third-party actions run with it, GitHub's own are trusted
-        "  notify:\n    runs-on: ubuntu-latest\n    env:\n      SLACK_WEBHOOK: ${{ secrets.SLACK_WEBHOOK }}\n"
-        "    steps:\n      - uses: actions/checkout@main\n      - uses: slackapi/slack-github-action@v1.24.0\n"
+        # a stored credential given to the job: an action that may publish with it is judged, GitHub's own are
+        # trusted, and a notification makes nothing whatever it is handed
+        "  publish:\n    runs-on: ubuntu-latest\n    env:\n      KAGGLE_KEY: ${{ secrets.KAGGLE_KEY }}\n"
+        "    steps:\n      - uses: actions/checkout@main\n      - uses: jaimevalero/push-kaggle-dataset@v1\n"
+        "      - uses: slackapi/slack-github-action@v1.24.0\n"
     )
     result = found(make_repo, {".github/workflows/chores.yml": workflow}, "CI003")
     assert [(line, message.split(" ")[0]) for _, line, message in result] == [
-        (15, "slackapi/slack-github-action@v1.24.0")
+        (15, "jaimevalero/push-kaggle-dataset@v1")
     ]
+
+
+def test_ci003_notification_housekeeping_pull_request_and_credential_actions_make_no_result(make_repo):
+    """Actions whose only effect is a notification, cancelling superseded runs, a pull request opened for review
+    or cloud credentials cannot change what a job builds, tests or trains: not reported in any job, secrets or
+    not. The actions beside them that build, test, set up toolchains or publish stay reported."""
+    text = (
+        "on: [push, pull_request]\njobs:\n"
+        # a test job: cancels superseded runs, then tests (yolov5/vision_transformer shape)
+        "  test:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: styfle/cancel-workflow-action@0.8.0\n"
+        "      - uses: conda-incubator/setup-miniconda@v3\n"
+        "      - run: pip install -e . && pytest\n"
+        # a summary job handed a webhook: only posts a failure notice
+        "  summary:\n    runs-on: ubuntu-24.04\n    needs: test\n    steps:\n"
+        "      - uses: slackapi/slack-github-action@v4.0.0\n        with:\n"
+        "          webhook: ${{ secrets.SLACK_WEBHOOK_URL }}\n"
+        # a train job: credentials for the bucket, then training and a model push
+        "  train:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+        "          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n"
+        "      - uses: google-github-actions/auth@v2\n"
+        "      - run: python train.py\n"
+        "      - uses: jwalton/gh-ecr-push@v1\n"
+        # a weekly docs job that opens a pull request with what a script wrote
+        "  docs:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - run: python scripts/make_readme.py\n"
+        "      - uses: peter-evans/create-pull-request@v4\n"
+        "      - uses: docker/build-push-action@v5\n"
+    )
+    result = found(make_repo, {".github/workflows/ci.yml": text}, "CI003")
+    assert [message.split(" ")[0] for _, _, message in result] == [
+        "conda-incubator/setup-miniconda@v3",
+        "jwalton/gh-ecr-push@v1",
+        "docker/build-push-action@v5",
+    ]
+    # look-alikes: owners' other actions and actions named like them stay judged
+    lookalikes = workflow(
+        "      - uses: peter-evans/rebase@v2\n"
+        "      - uses: aws-actions/amazon-ecs-deploy-task-definition@v1\n"
+        "      - uses: someone/cancel-workflow-action-and-build@v1\n"
+        "      - run: pytest\n"
+    )
+    assert len(found(make_repo, {".github/workflows/ci.yml": lookalikes}, "CI003")) == 3
+
+
+def test_ci003_runner_of_a_job_the_workflow_names_for_a_librarys_head(make_repo):
+    """A workflow named for a library's development head (`tests on transformers main`) whose job installs that
+    library from its git head tests a moving dependency on purpose: its runner is not judged, whether the
+    workflow's or the job's name says so."""
+
+    def text(name: str, job_name: str = "", install: str = "git+https://github.com/huggingface/transformers.git"):
+        title = f"    name: {job_name}\n" if job_name else ""
+        return (
+            f"name: {name}\non: push\njobs:\n  tests:\n{title}    runs-on: ubuntu-latest\n    steps:\n"
+            "      - run: |\n          python -m pip install --upgrade pip\n"
+            f"          pip install -U {install}\n          pip install -e .[test]\n"
+            "      - run: pytest\n"
+        )
+
+    for name, job_name in (("tests on transformers main", ""), ("CI", "Transformers dev"),
+                           ("tests against transformers@main", "")):  # fmt: skip
+        assert found(make_repo, {".github/workflows/t.yml": text(name, job_name)}, "CI003") == [], name
+    # look-alikes: the name says main but not the library; the library but not its head; the library's head
+    # named but installed from a release; a pinned commit of it
+    for name, install in (
+        ("tests on main", "git+https://github.com/huggingface/transformers.git"),
+        ("transformers tests", "git+https://github.com/huggingface/transformers.git"),
+        ("tests on transformers main", "transformers"),
+        ("tests on transformers main", "git+https://github.com/huggingface/transformers.git@v4.40.0"),
+    ):
+        result = found(make_repo, {".github/workflows/t.yml": text(name, install=install)}, "CI003")
+        assert [line for _, line, _ in result] == [5], (name, install)
 
 
 CLOUD_BUILD = """

@@ -129,6 +129,7 @@ class CiConfig:
     # `env:`, or the job's or workflow's `env:`): every later step of the job runs on a runner that holds them
     secret_jobs: set[str] = field(default_factory=set)
     titles: dict[str, str] = field(default_factory=dict)  # job -> its `name:` (GitHub), when it has one
+    name: str = ""  # the GitHub workflow's own `name:` ("tests on transformers main"), "" when it has none
     tag_pushes: bool = False  # a GitHub workflow that a pushed tag triggers (`on: push: tags:`)
 
 
@@ -319,6 +320,7 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
     config = CiConfig(path=rel, kind="github", yaml=data)
     root = data.root
     config.env = env_of(child(root, "env"))
+    config.name = text(child(root, "name")) or ""
     triggers = child(root, True) or child(root, "on")
     config.events = frozenset(workflow_events(triggers))
     config.tag_pushes = child(child(triggers, "push"), "tags") is not None

@@ -17,6 +17,7 @@ import yaml
 from reprocheck import filekinds
 from reprocheck.facts.ci import EXPRESSION, CiConfig, PreCommitConfig, job_activities, only_checks
 from reprocheck.facts.dockerfile import parse_image
+from reprocheck.facts.roles import latest_install, squash
 from reprocheck.facts.shell import Command, load_script, split_commands, strip_wrappers
 from reprocheck.facts.taskrunners import Task, TaskRunners
 from reprocheck.findings import Location, Severity
@@ -517,13 +518,21 @@ class MutableCiEnvironment(Rule):
     them), is no test job. A workflow that only issue, label, project, discussion, milestone and similar events
     trigger (an issue-triage bot) builds and tests nothing and is not judged; one that issue comments trigger (a
     `/test` bot on pull requests) is judged by what its jobs' steps do, not by their names.
-    Actions that make nothing a result depends on (`microsoft/setup-msbuild`, which puts the runner's MSBuild on
-    PATH, release-tag readers) are not judged (credential actions are: a moved tag would receive the secrets), nor
-    the runner of a job that tests moving dependencies on purpose (allowed to fail, or named bleeding-edge, nightly,
-    pre-release or latest). A third-party action in a job whose steps are handed stored secrets (`${{ secrets.X }}`
-    in a step's `with:` or `env:`, or the job's `env:`; GitHub's short-lived `GITHUB_TOKEN` aside) is judged
-    whatever the job does: a moved ref would run with them (a JIRA login action, and the ticket action after it, in
-    a housekeeping job).
+    CI003 checks what a result depends on, not the supply chain: an action whose only effect lies outside what
+    the job builds, tests, trains or publishes is not judged in any job, whatever secrets it is handed. Such are
+    notifications, tickets, labels and comments (`slackapi/slack-github-action`, `atlassian/gajira-login`), run
+    housekeeping (`styfle/cancel-workflow-action`), pull requests opened for review
+    (`peter-evans/create-pull-request`), cloud and registry credential set-up
+    (`aws-actions/configure-aws-credentials`, `docker/login-action`), dependency audits (`pypa/gh-action-pip-audit`),
+    release-tag readers and `microsoft/setup-msbuild` (which puts the runner's MSBuild on PATH). Actions that
+    build, test, set up toolchains or publish artifacts (`conda-incubator/setup-miniconda`,
+    `docker/build-push-action`, an ECR push) stay judged. Nor is the runner of a job that tests moving
+    dependencies on purpose judged: allowed to fail, named bleeding-edge, nightly, pre-release or latest, or
+    named (by its workflow's `name:` or its own) for a library's head that it installs from git
+    (`name: tests on transformers main` with `pip install git+https://github.com/huggingface/transformers.git`).
+    Another third-party action in a job whose steps are handed stored secrets (`${{ secrets.X }}` in a step's
+    `with:` or `env:`, or the job's `env:`; GitHub's short-lived `GITHUB_TOKEN` aside) is judged whatever the
+    job does: with the secrets it can publish (a dataset pushed to Kaggle, a package, a deployment).
     Local actions (`./.github/actions/x`)
     are fine, and so are the project's own actions (an owner that `[project.urls]`, the `origin` remote or the
     README's `git clone https://github.com/owner/...` names as the project's home, its `owner/.github` reusable
@@ -584,7 +593,7 @@ class MutableCiEnvironment(Rule):
         messages: dict[str, str] = {}
         for use in config.uses:
             message = action_problem(use.uses, owners)
-            if not message or surfaces_results(use.action) or use.action.lower() in ci_jobs.NO_RESULT_ACTIONS:
+            if not message or surfaces_results(use.action) or makes_no_result(use.action):
                 continue  # pinned; or it reads the reports earlier steps wrote, or makes nothing
             handed_secrets = use.job in config.secret_jobs and not is_github_owned(use.action)
             if shapes_results(config, use.job, tool_files) or handed_secrets:
@@ -607,7 +616,7 @@ class MutableCiEnvironment(Rule):
         lines: list[int] = []
         labels: list[str] = []
         for runner in config.runners:
-            if runner.job in config.canary_jobs:
+            if runner.job in config.canary_jobs or tracks_named_head(config, runner.job):
                 continue  # it tests moving dependencies on purpose: a versioned runner defeats its point
             if runner.label.endswith("-latest") and judges_runner(config, runner.job, tool_files):
                 lines += [] if runner.line in lines else [runner.line]
@@ -651,6 +660,40 @@ def shapes_results(config: CiConfig, job: str | None, tool_files: frozenset[str]
         return True  # a reusable workflow: what it does is not in this file
     activities = job_activities(config, job, tool_files, judged_by_name(config))
     return judges_runner(config, job, tool_files) or "image" in activities
+
+
+def makes_no_result(action: str) -> bool:
+    """Actions whose only effect is outside what the job builds, tests, trains or publishes: notifications,
+    tickets, labels and comments (`slackapi/slack-github-action`, `atlassian/gajira-login`), run housekeeping
+    (`styfle/cancel-workflow-action`), pull requests opened for review (`peter-evans/create-pull-request`), cloud
+    and registry credentials (`aws-actions/configure-aws-credentials`), release-tag readers and tools the runner
+    already has (`microsoft/setup-msbuild`)."""
+    name = action.lower()
+    return (
+        name in ci_jobs.NO_RESULT_ACTIONS
+        or name in ci_jobs.CREDENTIAL_ACTIONS
+        or name in ci_jobs.RUN_HOUSEKEEPING_ACTIONS
+        or name in ci_jobs.PULL_REQUEST_ACTIONS
+        or name in ci_jobs.CHORE_ACTIONS
+        or name.startswith(ci_jobs.CHORE_ACTION_PREFIXES)
+    )
+
+
+def tracks_named_head(config: CiConfig, job: str | None) -> bool:
+    """Whether a job tests against a library's development head on purpose: the workflow's or the job's name
+    names the library and its head (`name: tests on transformers main`) and a step of the job installs that
+    library from its git head (`pip install git+https://github.com/huggingface/transformers.git`)."""
+    if job is None:
+        return False
+    title = f"{config.name} {job} {config.titles.get(job, '')}"
+    if not ci_jobs.HEAD_NAME.search(title):
+        return False
+    named = squash(title)
+    for step in config.run_steps:
+        lines = [line for line in step.script.split("\n") if not line.lstrip().startswith("#")]
+        if step.job == job and any(latest_install(line, named) for line in lines):
+            return True
+    return False
 
 
 def surfaces_results(action: str) -> bool:

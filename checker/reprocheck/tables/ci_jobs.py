@@ -89,14 +89,31 @@ RESULT_SURFACING_ACTIONS = frozenset(
         "irongut/codecoveragesummary", "test-summary/action",
     }
 )  # fmt: skip
-# CI003: actions that make nothing a result depends on: they read a release tag, or put a tool the runner already
-# has on PATH. Their pins are not judged. (Credential actions are judged: a moved tag would receive the secrets.)
+# CI003: actions that make nothing a result depends on, whatever job runs them and whatever secrets it hands them:
+# they read a release tag, put a tool the runner already has on PATH, audit the dependencies, hand the job cloud or
+# registry credentials, cancel or skip superseded runs, or open a pull request for review. Their pins are not
+# judged (reprocheck checks what results depend on, not the supply chain; see also CHORE_ACTIONS).
 NO_RESULT_ACTIONS = frozenset(
     {
         "microsoft/setup-msbuild", "pozetroninc/github-action-get-latest-release", "oprypin/find-latest-tag",
-        "actions-ecosystem/action-get-latest-tag",
+        "actions-ecosystem/action-get-latest-tag", "pypa/gh-action-pip-audit",
     }
 )  # fmt: skip
+CREDENTIAL_ACTIONS = frozenset(
+    {
+        "aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login", "google-github-actions/auth",
+        "azure/login", "docker/login-action", "webfactory/ssh-agent",
+    }
+)  # fmt: skip
+RUN_HOUSEKEEPING_ACTIONS = frozenset(
+    {
+        "styfle/cancel-workflow-action", "n1hility/cancel-previous-runs", "fkirc/skip-duplicate-actions",
+        "andymckay/cancel-action", "rokroskar/workflow-run-cleanup-action",
+    }
+)  # fmt: skip
+PULL_REQUEST_ACTIONS = frozenset(
+    {"peter-evans/create-pull-request", "peter-evans/enable-pull-request-automerge", "repo-sync/pull-request"}
+)
 # Jobs that test moving dependencies on purpose (a runner pin defeats their point), by their name.
 CANARY_NAME = re.compile(r"bleeding|nightly|pre-?release|canary|(?<![\w-])latest\b", re.IGNORECASE)
 # Set-up actions for the tools that fetch results and render them (CML reports): no environment of the project.
@@ -137,6 +154,9 @@ HOUSEKEEPING_EVENTS = frozenset(
     }
 )  # fmt: skip
 COMMENT_EVENTS = frozenset({"issue_comment"})
+# CI003: words of a workflow's or job's name that say it runs against a library's development head ("tests on
+# transformers main"), when the job installs that library from its git head.
+HEAD_NAME = re.compile(r"(?i)(?<![\w-])(main|master|dev|develop|head|trunk|source|git)(?![\w-])")
 # Inputs through which an action runs a shell command (retry wrappers: `with: run: docker build ...`).
 SCRIPT_INPUTS = frozenset({"run", "command", "script"})
 # A job named for its tests (`Tests`, `unit-tests`, `run_tests_ubuntu`) runs them.
