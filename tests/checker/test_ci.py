@@ -733,8 +733,8 @@ def test_ci003_the_readme_clone_command_names_the_owner(make_repo):
 
 
 def test_ci003_actions_that_make_no_result_are_not_judged(make_repo):
-    """Release-tag readers, PATH locators and credential set-up make nothing a result depends on; the other
-    third-party actions of the same job are still reported."""
+    """Release-tag readers and PATH locators make nothing a result depends on; the other third-party actions of
+    the same job are still reported, credential actions included (a moved tag would receive the secrets)."""
     steps = (
         "      - uses: aws-actions/configure-aws-credentials@v4\n"
         "      - uses: microsoft/setup-msbuild@v1\n"
@@ -744,6 +744,7 @@ def test_ci003_actions_that_make_no_result_are_not_judged(make_repo):
         "      - uses: conda-incubator/setup-miniconda@v3\n"
     )
     assert [line for _, line, _ in found(make_repo, {".github/workflows/ci.yml": workflow(steps)}, "CI003")] == [
+        7,
         11,
         12,
     ]
@@ -1115,9 +1116,11 @@ def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(ma
         ".github/workflows/tests.yml": tests,
     }
     result = found(make_repo, files, "CI003")
-    # no runner, no action of the ticket job: the JIRA login and ticket actions make nothing, secrets or not (and
-    # not in the test job either)
+    # no runner, no GitHub action of the ticket job; its third-party actions run on a runner holding the secrets;
+    # the ticket action of the test job, handed none, makes nothing a result depends on
     assert [(path, line) for path, line, _ in result] == [
+        (".github/workflows/manual.yml", 13),
+        (".github/workflows/manual.yml", 18),
         (".github/workflows/tests.yml", 4),
         (".github/workflows/tests.yml", 6),
         (".github/workflows/tests.yml", 7),
@@ -1131,22 +1134,21 @@ def test_ci003_third_party_actions_of_housekeeping_jobs_handed_stored_secrets_st
         "  draft:\n    runs-on: ubuntu-latest\n    steps:\n"
         "      - uses: release-drafter/release-drafter@v5\n        env:\n"
         "          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"
-        # a stored credential given to the job: an action that may publish with it is judged, GitHub's own are
-        # trusted, and a notification makes nothing whatever it is handed
-        "  publish:\n    runs-on: ubuntu-latest\n    env:\n      KAGGLE_KEY: ${{ secrets.KAGGLE_KEY }}\n"
-        "    steps:\n      - uses: actions/checkout@main\n      - uses: jaimevalero/push-kaggle-dataset@v1\n"
-        "      - uses: slackapi/slack-github-action@v1.24.0\n"
+        # a stored credential given to the job: its third-party actions run with it, GitHub's own are trusted
+        "  notify:\n    runs-on: ubuntu-latest\n    env:\n      SLACK_WEBHOOK: ${{ secrets.SLACK_WEBHOOK }}\n"
+        "    steps:\n      - uses: actions/checkout@main\n      - uses: slackapi/slack-github-action@v1.24.0\n"
     )
     result = found(make_repo, {".github/workflows/chores.yml": workflow}, "CI003")
     assert [(line, message.split(" ")[0]) for _, line, message in result] == [
-        (15, "jaimevalero/push-kaggle-dataset@v1")
+        (15, "slackapi/slack-github-action@v1.24.0")
     ]
 
 
 def test_ci003_notification_housekeeping_pull_request_and_credential_actions_make_no_result(make_repo):
-    """Actions whose only effect is a notification, cancelling superseded runs, a pull request opened for review
-    or cloud credentials cannot change what a job builds, tests or trains: not reported in any job, secrets or
-    not. The actions beside them that build, test, set up toolchains or publish stay reported."""
+    """Actions whose only effect is a notification, cancelling superseded runs or a pull request opened for review
+    cannot change what a job builds, tests or trains: not reported in a job that holds no stored secret (with one,
+    a moved tag would run with it). Credential set-up, and the actions beside them that build, test, set up
+    toolchains or publish, stay reported."""
     text = (
         "on: [push, pull_request]\njobs:\n"
         # a test job: cancels superseded runs, then tests (yolov5/vision_transformer shape)
@@ -1174,6 +1176,9 @@ def test_ci003_notification_housekeeping_pull_request_and_credential_actions_mak
     result = found(make_repo, {".github/workflows/ci.yml": text}, "CI003")
     assert [message.split(" ")[0] for _, _, message in result] == [
         "conda-incubator/setup-miniconda@v3",
+        "slackapi/slack-github-action@v4.0.0",
+        "aws-actions/configure-aws-credentials@v4",
+        "google-github-actions/auth@v2",
         "jwalton/gh-ecr-push@v1",
         "docker/build-push-action@v5",
     ]

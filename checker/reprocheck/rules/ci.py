@@ -518,19 +518,21 @@ class MutableCiEnvironment(Rule):
     them), is no test job. A workflow that only issue, label, project, discussion, milestone and similar events
     trigger (an issue-triage bot) builds and tests nothing and is not judged; one that issue comments trigger (a
     `/test` bot on pull requests) is judged by what its jobs' steps do, not by their names.
-    CI003 checks what a result depends on, not the supply chain: an action whose only effect lies outside what
-    the job builds, tests, trains or publishes is not judged in any job, whatever secrets it is handed. Such are
+    An action whose only effect lies outside what the job builds, tests, trains or publishes is not judged, unless
+    its job is handed stored secrets (a moved tag would run with them, and what it does with them is the job's
+    result: judges split on these, and findings judged right are kept). Such are
     notifications, tickets, labels and comments (`slackapi/slack-github-action`, `atlassian/gajira-login`), run
     housekeeping (`styfle/cancel-workflow-action`), pull requests opened for review
-    (`peter-evans/create-pull-request`), cloud and registry credential set-up
-    (`aws-actions/configure-aws-credentials`, `docker/login-action`), dependency audits (`pypa/gh-action-pip-audit`),
-    release-tag readers and `microsoft/setup-msbuild` (which puts the runner's MSBuild on PATH). Actions that
+    (`peter-evans/create-pull-request`), dependency audits (`pypa/gh-action-pip-audit`), release-tag readers and
+    `microsoft/setup-msbuild` (which puts the runner's MSBuild on PATH). Cloud and registry credential set-up
+    (`aws-actions/configure-aws-credentials`, `docker/login-action`) is judged in any job: a moved tag would
+    receive the credentials. Actions that
     build, test, set up toolchains or publish artifacts (`conda-incubator/setup-miniconda`,
     `docker/build-push-action`, an ECR push) stay judged. Nor is the runner of a job that tests moving
     dependencies on purpose judged: allowed to fail, named bleeding-edge, nightly, pre-release or latest, or
     named (by its workflow's `name:` or its own) for a library's head that it installs from git
     (`name: tests on transformers main` with `pip install git+https://github.com/huggingface/transformers.git`).
-    Another third-party action in a job whose steps are handed stored secrets (`${{ secrets.X }}` in a step's
+    Any other third-party action in a job whose steps are handed stored secrets (`${{ secrets.X }}` in a step's
     `with:` or `env:`, or the job's `env:`; GitHub's short-lived `GITHUB_TOKEN` aside) is judged whatever the
     job does: with the secrets it can publish (a dataset pushed to Kaggle, a package, a deployment).
     Local actions (`./.github/actions/x`)
@@ -593,9 +595,9 @@ class MutableCiEnvironment(Rule):
         messages: dict[str, str] = {}
         for use in config.uses:
             message = action_problem(use.uses, owners)
-            if not message or surfaces_results(use.action) or makes_no_result(use.action):
-                continue  # pinned; or it reads the reports earlier steps wrote, or makes nothing
             handed_secrets = use.job in config.secret_jobs and not is_github_owned(use.action)
+            if not message or surfaces_results(use.action) or (makes_no_result(use.action) and not handed_secrets):
+                continue  # pinned; or it reads the reports earlier steps wrote, or makes nothing and holds no secret
             if shapes_results(config, use.job, tool_files) or handed_secrets:
                 messages.setdefault(use.uses, message)
                 found = lines.setdefault(use.uses, [])
@@ -665,13 +667,12 @@ def shapes_results(config: CiConfig, job: str | None, tool_files: frozenset[str]
 def makes_no_result(action: str) -> bool:
     """Actions whose only effect is outside what the job builds, tests, trains or publishes: notifications,
     tickets, labels and comments (`slackapi/slack-github-action`, `atlassian/gajira-login`), run housekeeping
-    (`styfle/cancel-workflow-action`), pull requests opened for review (`peter-evans/create-pull-request`), cloud
-    and registry credentials (`aws-actions/configure-aws-credentials`), release-tag readers and tools the runner
-    already has (`microsoft/setup-msbuild`)."""
+    (`styfle/cancel-workflow-action`), pull requests opened for review (`peter-evans/create-pull-request`),
+    release-tag readers and tools the runner already has (`microsoft/setup-msbuild`). Credential set-up is not one
+    of them: a moved tag would receive the credentials."""
     name = action.lower()
     return (
         name in ci_jobs.NO_RESULT_ACTIONS
-        or name in ci_jobs.CREDENTIAL_ACTIONS
         or name in ci_jobs.RUN_HOUSEKEEPING_ACTIONS
         or name in ci_jobs.PULL_REQUEST_ACTIONS
         or name in ci_jobs.CHORE_ACTIONS

@@ -89,20 +89,14 @@ RESULT_SURFACING_ACTIONS = frozenset(
         "irongut/codecoveragesummary", "test-summary/action",
     }
 )  # fmt: skip
-# CI003: actions that make nothing a result depends on, whatever job runs them and whatever secrets it hands them:
-# they read a release tag, put a tool the runner already has on PATH, audit the dependencies, hand the job cloud or
-# registry credentials, cancel or skip superseded runs, or open a pull request for review. Their pins are not
-# judged (reprocheck checks what results depend on, not the supply chain; see also CHORE_ACTIONS).
+# CI003: actions that make nothing a result depends on, whatever job runs them: they read a release tag, put a tool
+# the runner already has on PATH, audit the dependencies, cancel or skip superseded runs, or open a pull request for
+# review. Their pins are not judged, unless the job hands them stored secrets (a moved tag would run with those;
+# see also CHORE_ACTIONS). Credential set-up actions are never among them.
 NO_RESULT_ACTIONS = frozenset(
     {
         "microsoft/setup-msbuild", "pozetroninc/github-action-get-latest-release", "oprypin/find-latest-tag",
         "actions-ecosystem/action-get-latest-tag", "pypa/gh-action-pip-audit",
-    }
-)  # fmt: skip
-CREDENTIAL_ACTIONS = frozenset(
-    {
-        "aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login", "google-github-actions/auth",
-        "azure/login", "docker/login-action", "webfactory/ssh-agent",
     }
 )  # fmt: skip
 RUN_HOUSEKEEPING_ACTIONS = frozenset(
