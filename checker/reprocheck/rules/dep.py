@@ -18,6 +18,7 @@ from reprocheck import filekinds
 from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.declarations import (
     README_NAME,
+    docstring_installs,
     inline_script_dependencies,
     metaflow_dependencies,
     readme_installs,
@@ -491,6 +492,8 @@ class UndeclaredImport(Rule):
                 module = third_party_imports.python_modules.get(site.path)
                 if module is not None:
                     own |= set(module.remembered("inline-script-dependencies", script_dependencies))
+                    # A script whose docstring tells its reader to `pip install` packages documents its own.
+                    own |= set(module.remembered("docstring-installs", docstring_dependencies))
                     # A Metaflow flow's `@pypi_base(packages=...)` / `@conda(libraries=...)` declare the environment
                     # its code package (the flow's folder) runs in.
                     own |= flow_environment(flows, site.path)
@@ -1405,6 +1408,11 @@ def flow_environment(flows: dict[str, frozenset[str]], rel: str) -> set[str]:
 def flow_dependencies(text: str) -> list[str]:
     """A Metaflow flow file's decorator-declared distributions as JSON data (kept between runs, by content)."""
     return sorted(metaflow_dependencies(text))
+
+
+def docstring_dependencies(text: str) -> list[str]:
+    """The distributions a module's docstring tells users to `pip install`, as JSON data (kept by content)."""
+    return sorted(docstring_installs(text))
 
 
 def script_dependencies(text: str) -> list[str]:

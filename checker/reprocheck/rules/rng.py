@@ -1542,17 +1542,22 @@ def bound_in(scope: ast.AST) -> set[str]:
 
 
 def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
-    """A loader bound to a local name that the code only measures (`len(train_dataloader)`), shows or hands to
-    `accelerator.prepare(...)` (following the name the prepared loader is bound to), and never iterates or hands
-    on: no batch is drawn from it, so its order changes nothing (a decoding script that builds the training
-    loader it never uses)."""
+    """A loader bound to a local name that the code only measures (`len(train_dataloader)`), shows, peeks at to
+    show one batch (`print(next(iter(loader)))`, or `next(iter(loader))` as a notebook cell's last expression) or
+    hands to `accelerator.prepare(...)` (following the name the prepared loader is bound to), and never iterates
+    or hands on: no batch it draws feeds a result, so its order changes nothing (a decoding script that builds the
+    training loader it never uses, a notebook that looks at a batch and trains through a `Trainer`'s own
+    loader). In a notebook the name's reads in every cell count."""
     if unit.kind == "function":
-        scope = graph.function_node(unit)
+        scopes = [(graph.function_node(unit), module)]
     elif unit.kind in ("body", "main"):
-        scope = module.tree
+        scopes = [(module.tree, module)]
+    elif unit.kind == "cell":
+        sources = [graph.source(cell) for cell in graph.notebook_cells.get(unit.path, [])]
+        scopes = [(source.tree, source) for source in sources if source is not None]
     else:
         return False
-    if scope is None:
+    if any(scope is None for scope, _ in scopes) or not scopes:
         return False
     names: set[str] = set()
     for node in graph.code(unit).assignments:
@@ -1566,9 +1571,10 @@ def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Cal
     if not names:
         return False
     parents: dict[int, ast.AST] = {}
-    for node in ast.walk(scope):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
+    for scope, _ in scopes:
+        for node in ast.walk(scope):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
     pending = list(names)
     seen: set[str] = set()
     while pending:
@@ -1576,34 +1582,56 @@ def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Cal
         if name in seen:
             continue
         seen.add(name)
-        loads = [n for n in ast.walk(scope) if n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is ast.Load]
-        for load in loads:
-            parent = parents.get(id(load))
-            if parent.__class__ is not ast.Call or load not in parent.args:
-                return False
-            func = parent.func
-            if func.__class__ is ast.Name and func.id == "len":
-                continue
-            if is_display_call(module, parent):
-                continue
-            if func.__class__ is ast.Attribute and func.attr == "prepare":
-                target = parents.get(id(parent))
-                if target.__class__ is not ast.Assign or len(target.targets) != 1:
+        for scope, scope_module in scopes:
+            loads = [
+                n for n in ast.walk(scope) if n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is ast.Load
+            ]
+            for load in loads:
+                parent = parents.get(id(load))
+                if parent.__class__ is not ast.Call or load not in parent.args:
                     return False
-                bound = target.targets[0]
-                if bound.__class__ is ast.Name and len(parent.args) == 1:
-                    pending.append(bound.id)
+                func = parent.func
+                if func.__class__ is ast.Name and func.id == "len":
                     continue
-                index = parent.args.index(load)
-                if (
-                    bound.__class__ is ast.Tuple
-                    and len(bound.elts) == len(parent.args)
-                    and bound.elts[index].__class__ is ast.Name
-                ):
-                    pending.append(bound.elts[index].id)
+                if is_display_call(scope_module, parent):
                     continue
-            return False
+                if shown_peek(parent, parents, scope_module, scope, unit.kind == "cell"):
+                    continue
+                if func.__class__ is ast.Attribute and func.attr == "prepare":
+                    target = parents.get(id(parent))
+                    if target.__class__ is not ast.Assign or len(target.targets) != 1:
+                        return False
+                    bound = target.targets[0]
+                    if bound.__class__ is ast.Name and len(parent.args) == 1:
+                        pending.append(bound.id)
+                        continue
+                    index = parent.args.index(load)
+                    if (
+                        bound.__class__ is ast.Tuple
+                        and len(bound.elts) == len(parent.args)
+                        and bound.elts[index].__class__ is ast.Name
+                    ):
+                        pending.append(bound.elts[index].id)
+                        continue
+                return False
     return True
+
+
+def shown_peek(iterated: ast.Call, parents: dict[int, ast.AST], module: PyModule, scope: ast.AST, cell: bool) -> bool:
+    """Is `iter(loader)` only a look at one batch: `next(iter(loader))` handed to a display call
+    (`print(next(iter(loader)))`) or, in a notebook, a cell's last expression, which the notebook shows?"""
+    if iterated.func.__class__ is not ast.Name or iterated.func.id != "iter" or len(iterated.args) != 1:
+        return False
+    peek = parents.get(id(iterated))
+    if peek.__class__ is not ast.Call or peek.func.__class__ is not ast.Name or peek.func.id != "next":
+        return False
+    if peek.args[:1] != [iterated]:
+        return False
+    holder = parents.get(id(peek))
+    if holder.__class__ is ast.Call and peek in holder.args and is_display_call(module, holder):
+        return True
+    body = getattr(scope, "body", None)
+    return cell and holder.__class__ is ast.Expr and bool(body) and body[-1] is holder
 
 
 # A loader, dataset or function named for validation or test (`valid_loader`, `testloader`, `val_dataloader()`,

@@ -223,6 +223,13 @@ WEIGHTLESS_TORCH_MODULES = re.compile(
 )
 TORCH_TRAINING_PREFIXES = ("torch.optim.",)
 TORCH_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "pytorch_lightning.Trainer"})
+# Trainers that seed every library when made: `transformers.Trainer.__init__` calls `set_seed(args.seed)`, and
+# `TrainingArguments.seed` defaults to 42, so making one seeds whatever arguments it is given. The trainers built
+# on it do the same: `Seq2SeqTrainer`, trl's (`SFTTrainer`, `DPOTrainer`, `GRPOTrainer`, ...) and
+# sentence-transformers' (`SentenceTransformerTrainer`). A class of these packages whose name ends in `Trainer`
+# is one (`TrainerCallback`, `TrainerState` are not). Lightning's `Trainer` seeds nothing by itself.
+SEEDING_TRAINER_PACKAGES = frozenset({"transformers", "trl", "sentence_transformers"})
+TRAINER_SEEDS = frozenset({"random", "numpy", "torch", "tensorflow"})
 # (`loss.backward()` is autograd, not a draw nor a training step: profilers and gradient checks call it too; the
 # optimizer or the trainer says a model is trained.)
 KERAS_MODEL_PREFIXES = ("tensorflow.keras.", "keras.", "tf_keras.")

@@ -1,0 +1,161 @@
+"""RNG001/RNG002: trainers that seed every library when made (`transformers.Trainer` calls `set_seed(args.seed)`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checker.test_rng import notebook, rng
+
+HEADER = """
+import random
+
+import torch
+from torch.utils.data import DataLoader
+"""
+
+
+def test_a_notebook_making_a_transformers_trainer_is_seeded(make_repo):
+    # the judged shape: a loader peeked at, a Trainer made two cells later, a draw after it
+    text = notebook(
+        [
+            "from transformers import Trainer, TrainingArguments\n",
+            "import random\n",
+            "from torch.utils.data import DataLoader\n",
+        ],
+        ["loader = DataLoader(ds, shuffle=True, batch_size=8)\n"],
+        ["next(iter(loader))\n"],
+        [
+            "args = TrainingArguments(output_dir='out')\n",
+            "trainer = Trainer(model=model, args=args, train_dataset=ds)\n",
+        ],
+        ["trainer.train()\n", "i = random.randint(0, 10)\n", "print(model(ds[i]))\n"],
+    )
+    assert rng(make_repo({"examples/lora.ipynb": text})) == []
+
+
+@pytest.mark.parametrize(
+    "trainer",
+    [
+        "from transformers import Seq2SeqTrainer\ntrainer = Seq2SeqTrainer(model, args)",
+        "import transformers\ntrainer = transformers.Trainer(model=model, args=args)",
+        "from trl import SFTTrainer\ntrainer = SFTTrainer(model=model, train_dataset=ds)",
+        "from trl.trainer.dpo_trainer import DPOTrainer\ntrainer = DPOTrainer(model, ref, args=args)",
+        "from sentence_transformers import SentenceTransformerTrainer\ntrainer = SentenceTransformerTrainer(model)",
+    ],
+)
+def test_scripts_making_a_seeding_trainer_are_seeded(make_repo, trainer):
+    code = f"{HEADER}\n\ndef main(model, ref, args, ds):\n"
+    code += "".join(f"    {line}\n" for line in trainer.splitlines())
+    code += (
+        "    loader = DataLoader(ds, shuffle=True)\n    print(random.random(), torch.rand(1))\n    trainer.train()\n"
+    )
+    code += "\n\nif __name__ == '__main__':\n    main(None, None, None, None)\n"
+    assert rng(make_repo({"train.py": code})) == []
+
+
+SUBCLASS = """
+from transformers import Trainer
+
+
+class WeightedTrainer(Trainer):
+{init}
+    def compute_loss(self, model, inputs):
+        return model(**inputs).loss
+"""
+
+
+@pytest.mark.parametrize(
+    ("init", "seeded"),
+    [
+        ("", True),
+        (
+            "    def __init__(self, *args, w=1.0, **kwargs):\n"
+            "        super().__init__(*args, **kwargs)\n        self.w = w\n",
+            True,
+        ),
+        ("    def __init__(self, model):\n        self.model = model\n", False),  # the base constructor never runs
+    ],
+)
+def test_a_project_subclass_of_a_seeding_trainer(make_repo, init, seeded):
+    code = f"{HEADER}\nfrom trainers import WeightedTrainer\n\n\ndef main(model, ds):\n"
+    code += "    trainer = WeightedTrainer(model)\n    print(random.random(), torch.rand(1))\n    trainer.train()\n"
+    code += "\n\nif __name__ == '__main__':\n    main(None, None)\n"
+    root = make_repo({"trainers.py": SUBCLASS.format(init=init), "train.py": code})
+    assert [c for c, _, _ in rng(root)] == ([] if seeded else ["RNG001"])
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        # Lightning's Trainer seeds nothing by itself: `seed_everything` does
+        "import lightning as L\ntrainer = L.Trainer(max_epochs=1)",
+        # only the arguments are made, no Trainer
+        "from transformers import TrainingArguments, TrainerCallback\n"
+        "args = TrainingArguments('out')\ncb = TrainerCallback()",
+        # a project class named Trainer that is no subclass of one
+        "from mytrainer import Trainer\ntrainer = Trainer(model)",
+        # imported, never made
+        "from transformers import Trainer\ntrainer = None",
+    ],
+)
+def test_lookalikes_of_seeding_trainers_keep_reporting(make_repo, lookalike):
+    code = f"{HEADER}\n\ndef main(model):\n"
+    code += "".join(f"    {line}\n" for line in lookalike.splitlines())
+    code += "    print(random.random(), torch.rand(1))\n"
+    code += "\n\nif __name__ == '__main__':\n    main(None)\n"
+    files = {
+        "train.py": code,
+        "mytrainer.py": "class Trainer:\n    def __init__(self, model):\n        self.model = model\n",
+    }
+    assert [c for c, _, _ in rng(make_repo(files))] == ["RNG001"]
+
+
+def test_a_trainer_in_a_branch_never_taken_seeds_nothing(make_repo):
+    code = f"{HEADER}\nfrom transformers import Trainer\n\n\ndef main(model, use_hf=False):\n"
+    code += "    if use_hf:\n        Trainer(model).train()\n    print(random.random())\n"
+    code += "\n\nif __name__ == '__main__':\n    main(None)\n"
+    assert [c for c, _, _ in rng(make_repo({"train.py": code}))] == ["RNG001"]
+
+
+def test_a_trainer_is_not_judged_as_a_seed_argument(make_repo):
+    # its first argument is the model, not a seed: nothing for RNG003 even when the model is made at random
+    code = f"{HEADER}\nfrom transformers import Trainer\n\nmodel = random.choice([1, 2])\nTrainer(model).train()\n"
+    assert [c for c, _, _ in rng(make_repo({"train.py": code}), select="RNG003")] == []
+
+
+# -- RNG006: a loader only peeked at draws no batch that feeds a result ---------------------------
+LOADER_CELLS = [
+    [
+        "import torch\n",
+        "from torch.utils.data import DataLoader\n",
+        "torch.manual_seed(0)\n",
+        "model = torch.nn.Linear(2, 2)\n",
+    ],
+    ["loader = DataLoader(ds, shuffle=True, batch_size=8)\n"],
+]
+
+
+@pytest.mark.parametrize(
+    ("cells", "reported"),
+    [
+        ([["next(iter(loader))\n"]], False),  # the judged shape: shown as the cell's last expression
+        ([["print(next(iter(loader)))\n", "x = 1\n"]], False),
+        ([["len(loader)\n"], ["next(iter(loader))\n"]], False),
+        ([["next(iter(loader))\n", "x = 1\n"]], True),  # not shown: drawn for nothing the checker can tell
+        ([["batch = next(iter(loader))\n", "model(batch)\n"]], True),  # a batch fed to the model
+        ([["next(iter(loader))\n"], ["for batch in loader:\n", "    model(batch)\n"]], True),  # trained on later
+    ],
+)
+def test_a_notebook_loader_only_peeked_at(make_repo, cells, reported):
+    text = notebook(*LOADER_CELLS, *cells)
+    assert [c for c, _, _ in rng(make_repo({"nb.ipynb": text}), select="RNG006")] == (["RNG006"] if reported else [])
+
+
+def test_a_script_loader_only_printed_a_batch_of(make_repo):
+    code = "import torch\nfrom torch.utils.data import DataLoader\n\n\ndef main(ds):\n    torch.manual_seed(0)\n"
+    code += "    model = torch.nn.Linear(2, 2)\n    model(torch.rand(2))\n"
+    code += "    loader = DataLoader(ds, shuffle=True)\n    print(next(iter(loader)))\n{more}"
+    code += "\n\nif __name__ == '__main__':\n    main(None)\n"
+    assert rng(make_repo({"train.py": code.format(more="")}), select="RNG006") == []
+    trained = code.format(more="    for batch in loader:\n        model(batch)\n")
+    assert [c for c, _, _ in rng(make_repo({"train.py": trained}), select="RNG006")] == ["RNG006"]
