@@ -116,6 +116,11 @@ class ConfigPrograms:
                 found.setdefault(loaded, []).append(program.path)
         return found
 
+    def owners(self, path: str) -> tuple[str, ...]:
+        """The scripts that run a config: its readers by literal path, else those that take a config option (any
+        config not read by path is chosen on a command line). Their code is where its runs are seeded."""
+        return tuple(sorted(p.path for p in self._readers.get(path) or self._option_takers))
+
     def seeded_by_command_line(self, path: str) -> ConfigProgram | None:
         """The script whose command line fixes the seed of runs of this config, when one does.
 
