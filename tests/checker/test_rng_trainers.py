@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checker.test_rng import notebook, rng
+from tests.conftest import findings
 
 HEADER = """
 import random
@@ -159,3 +160,86 @@ def test_a_script_loader_only_printed_a_batch_of(make_repo):
     assert rng(make_repo({"train.py": code.format(more="")}), select="RNG006") == []
     trained = code.format(more="    for batch in loader:\n        model(batch)\n")
     assert [c for c, _, _ in rng(make_repo({"train.py": trained}), select="RNG006")] == ["RNG006"]
+
+
+# -- RNG006: workers of a loader whose data set draws nothing -------------------------------------
+DATASET = """
+import random
+
+import albumentations as A
+import cv2
+import numpy as np
+from albumentations.pytorch.functional import img_to_tensor
+from torch.utils.data import Dataset
+
+
+class XviewDataset(Dataset):
+    def __init__(self, data_path, mode, transforms=None, normalize=None):
+        super().__init__()
+        self.data_path = data_path
+        self.mode = mode
+        self.transforms = transforms
+        self.normalize = normalize
+        self.names = ["a", "b"]
+{extra}
+    def __len__(self):
+        return len(self.names)
+
+    def __getitem__(self, idx):
+        if self.mode == "train":
+            name = random.choice(self.names)
+        else:
+            name = self.names[idx]
+        sample = self.transforms(image=cv2.imread(name))
+        return img_to_tensor(sample["image"], self.normalize)
+"""
+
+PREDICT = """
+import argparse
+
+import torch
+from albumentations import Compose, HorizontalFlip
+from torch.utils.data import DataLoader
+
+from dataset.xview import XviewDataset
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-path", default="data")
+    args = parser.parse_args()
+    model = torch.load("model.pth")
+    model.eval()
+    transforms = {transforms}
+    dataset = XviewDataset(data_path=args.data_path, transforms=transforms, mode={mode})
+    loader = DataLoader(dataset, batch_size=1, num_workers=8, shuffle=False)
+    with torch.no_grad():
+        for sample in loader:
+            print(model(sample))
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("transforms", "mode", "extra", "reported"),
+    [
+        ("Compose([\n    ])", '"val"', "", False),  # the judged shape: an empty pipeline, no draw under "val"
+        ("None", '"test"', "", False),
+        ("Compose([HorizontalFlip(p=0.5)])", '"val"', "", True),  # the library's transform draws in the workers
+        ("Compose([])", '"train"', "", True),  # the data set draws a name in each worker
+        ("None", '"val"', "        self.aug = A.HorizontalFlip()\n", True),  # the data set builds its own
+    ],
+)
+def test_workers_of_a_loader_whose_data_set_draws_nothing(make_repo, transforms, mode, extra, reported):
+    dataset = DATASET.format(extra=extra)
+    files = {
+        "requirements.txt": "torch==1.4.0\n",
+        "dataset/__init__.py": "",
+        "dataset/xview.py": dataset,
+        "predict.py": PREDICT.format(transforms=transforms, mode=mode),
+    }
+    found = [f["message"] for f in findings(make_repo(files), select="RNG006")]
+    assert [("worker_init_fn" in m) for m in found] == ([True] if reported else [])

@@ -9,7 +9,9 @@ An import is optional, and left out, when it runs only if the module is there: i
 (or its handler: a fallback), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an availability
 test (`if importlib.util.find_spec("x")`, `if _X_AVAILABLE:`, `if is_x_available():`, `RequirementCache`,
 `module_available`, `"x" in sys.modules`), or after a statement that leaves otherwise (`if not _X_AVAILABLE:
-raise ...`) or that requires the distribution at run time (`check_requirements("x")`, `pytest.importorskip`).
+raise ...`) or that requires the distribution at run time (`check_requirements("x")`, `pytest.importorskip`). In
+a file where one import of a module is optional, its other imports of it inside functions are too: the lazy imports
+of an optional backend, whose code runs only on that backend's path.
 
 A module is the project's own when Python would find it in the repository: a package or module of the project,
 a module or folder next to the importing script or notebook, one in a folder the file adds to `sys.path` (the
@@ -21,7 +23,8 @@ well-known third-party package (its modules cannot be read); so does a repositor
 (`!git clone URL [folder]`) into a folder the checkout does not hold, and so does an absolute folder outside the
 repository that a file puts on `sys.path` (`sys.path.append("/facenet/src")` in a pipeline step that runs in an
 image holding the project's code). Modules generated at build
-time (`*_pb2`) or written by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
+time (`*_pb2`), the root imported as a package under its own name (see `ThirdPartyImports.root_names`), or written
+by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
 modules of hosted runtimes (`google.colab`) and, in a Jupyter kernel, the kernel's own (`IPython`) are not
 third-party imports either; nor is anything inside a vendored copy of a third-party package. A compiled extension
 that a `setup.py` builds (`Extension("name", ...)`, `CUDAExtension("pkg.name", ...)`) or that code compiles on the

@@ -301,8 +301,8 @@ class ConfigWithoutSeed(Rule):
             yield (
                 path,
                 self.finding(
-                    f"experiment config {path} has no seed key{through}; add {seed_line(config, keys)} (a fixed integer) "
-                    f"{placement(keys)} and seed the run from it",
+                    f"experiment config {path} has no seed key{through}; add {seed_line(config, keys)} "
+                    f"(a fixed integer) {placement(keys)} and seed the run from it",
                     path,
                     1,
                 ),

@@ -371,7 +371,10 @@ class UnseededEntryPoint(Rule):
     values (torch and tensorflow uses, NumPy draws given a size). A number drawn to size or pick the work
     (`random.uniform(...)`, `np.random.normal(mu, sigma)` for a request length) still counts. Seeders include
     seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
-    `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
+    `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, making a trainer that seeds
+    every library itself (`transformers.Trainer(...)` calls `set_seed(args.seed)`, whose default is 42; so do
+    `Seq2SeqTrainer`, trl's trainers such as `SFTTrainer` and sentence-transformers'; a project subclass of one
+    too, unless its own `__init__` never calls its base's; Lightning's `Trainer` seeds nothing), helpers brought in by
     `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). A
     draw in a lambda that an object stores as its sampler (`self.noise_sampler = lambda x: torch.randn_like(x)`)
     does not run for an entry point that replaces that attribute (`sampler.noise_sampler = SeededNoise(seed)`).
@@ -1273,6 +1276,7 @@ class EntrySeeding:
         self._reach: dict[str, tuple[set[Unit], set[Unit]]] = {}
         self._files: set[str] | None = None
         self._draws: set[tuple[Unit, int, int]] | None = None
+        self._reached: list[tuple[EntryRandomness, set[Unit]]] | None = None
 
     def runs(self, unit: Unit, call: ast.Call) -> bool | None:
         """Does an entry point run this draw? None when no entry point's reach runs through the unit's file
@@ -1289,6 +1293,12 @@ class EntrySeeding:
         if unit.path not in self._files:
             return None
         return (unit, call.lineno, call.col_offset + 1) in self._draws
+
+    def reaching(self, unit: Unit) -> list[EntryRandomness]:
+        """The entry points whose reach holds the unit."""
+        if self._reached is None:
+            self._reached = [(result, set(result.reached)) for result in self.entries]
+        return [result for result, reached in self._reached if unit in reached]
 
     def seeded(self, unit: Unit, lib: str) -> bool | None:
         if lib not in self._reach:
@@ -1330,17 +1340,24 @@ class UnseededDataLoader(Rule):
     ## What it does
     Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info; not for a
     validation or test loader, named so or built from a dataset named so, whose order changes no averaged
-    metric, nor for a loader the code only measures, prints or hands to `accelerator.prepare(...)` and never
-    iterates, `len(train_dataloader)` in a decoding script, nor for a loader used in a loop that seeds torch on
-    each pass before using it, `for epoch in ...: torch.manual_seed(epoch); train(train_loader)`, whose order
-    follows that reseed, nor for a loader bound to a name whose every use, a loop over it or a call handed it,
+    metric, nor for a loader the code only measures, prints, peeks at to show one batch (`print(next(iter(loader)))`, or
+    `next(iter(loader))` as a notebook cell's last expression; in a notebook the loader's reads in every cell count) or
+    hands to `accelerator.prepare(...)` and never iterates, `len(train_dataloader)` in a decoding script or a notebook
+    that looks at a batch and trains through a `Trainer`'s own loader, nor for a loader used in a loop that seeds torch
+    on each pass before using it, `for epoch in ...: torch.manual_seed(epoch); train(train_loader)`, whose order follows
+    that reseed, nor for a loader bound to a name whose every use, a loop over it or a call handed it,
     comes right after a fixed seeding of torch in the same function, script or notebook with nothing between that
     may draw from torch: `torch.manual_seed(1)` then `train_dl = DataLoader(...)` then `for x in train_dl:`, or
     `torch.manual_seed(1)` right before `hist = train(model, train_dl)` in a later cell; a model made, a project
     function called or another loop run in between, a seeding in another function, or a loader returned or
     stored keeps the note), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
-    parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
+    parameter or constant with a literal default) without `worker_init_fn=` (warning), unless the workers draw
+    nothing: the loader's data set is a project class made right there, handed no transforms but none or an empty
+    pipeline (`transforms=Compose([])`; a parameter named for transforms or augmentation), whose code makes no
+    transform of an augmentation library (`A.HorizontalFlip()`; `albumentations`, `torchvision.transforms`,
+    `imgaug`, ...), and no entry point that reaches the loader draws from `random` or NumPy (its branches not taken
+    left out: `if self.mode == "train":` under `mode="val"`). A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
     that entry points reach after seeding torch (`set_seed(args.seed)`, `torch.manual_seed(0)` before the loader
     is built) stays an info note: its order repeats as long as every draw before it does, and one more random
@@ -1405,7 +1422,7 @@ class UnseededDataLoader(Rule):
                     if constants is None:
                         constants = literal_defaults(call_graph, unit)
                     count = literal_int(workers, constants)
-                    if count is not None and count > 0:
+                    if count is not None and count > 0 and not quiet_workers(call_graph, reaching, unit, module, call):
                         workers_unseeded = True
                         problems.append(
                             f"num_workers={count} without worker_init_fn= with torch < 1.9 (seed random and NumPy "
@@ -1416,6 +1433,80 @@ class UnseededDataLoader(Rule):
                 if problems:
                     message = f"{shown(call.func)}(): " + "; ".join(problems)
                     yield locate(self, message, unit, module, call, None if workers_unseeded else Severity.INFO)
+
+
+def quiet_workers(graph: CallGraph, reaching: EntrySeeding, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+    """Do the loader's workers draw nothing from `random` or NumPy, so that seeding them is moot: its data set is
+    a project class made right there (`XviewSingleDataset(..., transforms=Compose([]), mode="val")`), handed no
+    transforms but none or an empty pipeline, whose code builds nothing from an augmentation library, and the
+    entry points that reach the loader make no draw of either library at all (their branches not taken left
+    out: `if self.mode == "train":` under `mode="val"`)."""
+    entries = reaching.reaching(unit)
+    if not entries or any(r.generators or r.uses.get("numpy") or r.uses.get("random") for r in entries):
+        return False
+    dataset = argument(call, "dataset", 0)
+    bindings = single_bindings(graph, unit)
+    if dataset.__class__ is ast.Name:
+        dataset = bindings.get(dataset.id)
+    if dataset.__class__ is not ast.Call:
+        return False
+    cls = graph.resolve_load(unit, dataset.func)
+    if cls is None or cls.kind != "class":
+        return False
+    init = graph.definitions(cls.path).methods.get(cls.name, {}).get("__init__")
+    parameters = [a.arg for a in init.args.args[1:]] if init is not None else []
+    passed = [(parameters[i] if i < len(parameters) else "", value) for i, value in enumerate(dataset.args)]
+    passed += [(keyword.arg or "", keyword.value) for keyword in dataset.keywords]
+    for name, value in passed:
+        if value.__class__ is ast.Starred or (not name and value.__class__ is not ast.Constant):
+            return False  # `*args`, `**kwargs`: anything may be in them
+        if T.TRANSFORM_PARAMETER.search(name) is None:
+            continue
+        if value.__class__ is ast.Name:
+            value = bindings.get(value.id)
+        if not (is_none(value) or empty_pipeline(value)):
+            return False
+    return not builds_augmentations(graph, cls)
+
+
+def single_bindings(graph: CallGraph, unit: Unit) -> dict[str, ast.expr]:
+    """Names the unit binds exactly once, by a plain assignment -> the value."""
+    found: dict[str, ast.expr] = {}
+    counts: dict[str, int] = {}
+    for node in graph.code(unit).assignments:
+        targets = node.targets if node.__class__ is ast.Assign else [node.target]
+        for target in targets:
+            if target.__class__ is ast.Name:
+                counts[target.id] = counts.get(target.id, 0) + 1
+                if node.value is not None:
+                    found[target.id] = node.value
+    return {name: value for name, value in found.items() if counts[name] == 1}
+
+
+def empty_pipeline(node: ast.expr | None) -> bool:
+    """`Compose([])`, `nn.Sequential()`: a pipeline of no transforms."""
+    if node.__class__ is not ast.Call or node.keywords:
+        return False
+    return all(arg.__class__ in (ast.List, ast.Tuple) and not arg.elts for arg in node.args)
+
+
+def builds_augmentations(graph: CallGraph, cls: Unit) -> bool:
+    """Does a project class, or a project base of it, make a transform of an augmentation library in its code (a
+    class: `A.HorizontalFlip(p=0.5)`; the deterministic functions of a `functional` module are none)?"""
+    for owner in [cls, *graph.project_ancestors(cls)]:
+        module = graph.modules.get(owner.path)
+        node = graph.definitions(owner.path).classes.get(owner.name)
+        if module is None or node is None:
+            return True
+        for call in ast.walk(node):
+            if call.__class__ is not ast.Call:
+                continue
+            qualified = module.qualname(call.func)
+            if qualified is None or not qualified.startswith(T.AUGMENTATION_PACKAGES):
+                continue
+            if is_capitalized_tail(qualified) and ".functional." not in qualified:
+                return True  # `A.HorizontalFlip(p=0.5)`, not `img_to_tensor(x)` of a functional module
+    return False
 
 
 def reseeded_every_epoch(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call, settings) -> bool:

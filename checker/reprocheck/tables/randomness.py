@@ -272,6 +272,15 @@ DATALOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.datalo
 # DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, drop_last,
 #            timeout, worker_init_fn, multiprocessing_context, generator, ...)
 DATALOADER_POSITIONS = {"shuffle": 2, "num_workers": 5, "worker_init_fn": 10, "generator": 12}
+# Packages of data augmentations, whose random transforms draw inside the library (the checker does not see those
+# draws): a data set that builds one, or is handed one, may draw in the loader's workers.
+AUGMENTATION_PACKAGES = (
+    "albumentations", "torchvision.transforms", "imgaug", "kornia.augmentation", "monai.transforms", "augly",
+    "audiomentations", "torch_audiomentations", "nlpaug", "timm.data", "mmcv.transforms", "mmdet.datasets",
+    "tensorflow.image", "keras.layers", "torchio", "volumentations", "batchgenerators",
+)  # fmt: skip
+# Parameters of a data set that take the transforms its items go through (`transforms=`, `augment=`).
+TRANSFORM_PARAMETER = re.compile(r"transform|augment|\baug|_aug|preprocess|pipeline", re.IGNORECASE)
 RANDOM_SPLITS = frozenset({"torch.utils.data.random_split", "torch.utils.data.dataset.random_split"})
 RANDOM_SAMPLERS = frozenset({"torch.utils.data.RandomSampler", "torch.utils.data.sampler.RandomSampler"})
 # np.random functions that reorder or pick data (RNG005 when the global RNG is never seeded).
