@@ -1285,3 +1285,14 @@ def test_cfg005_lookalikes_of_an_unrun_option_default_stay_warnings(make_repo):
     for files in (runs_bare, hard_coded, in_code, scripted):
         (finding,) = findings(make_repo(files), select="CFG005")
         assert finding["severity"] == "warning", files
+
+
+def test_cfg001_scripts_of_another_sub_project_run_none_of_its_configs(make_repo):
+    configs = {f"gamesense/configs/{n}.yaml": "parameters:\n  epochs: 3\n" for n in ("local", "remote")}
+    root = make_repo({**configs, "omni-reader/run.py": TAKES_A_CONFIG})
+    assert [f["path"] for f in findings(root, select="CFG001")] == [
+        "gamesense/configs/local.yaml",
+        "gamesense/configs/remote.yaml",
+    ]
+    root = make_repo({**configs, "gamesense/run.py": TAKES_A_CONFIG})
+    assert [f["path"] for f in findings(root, select="CFG001")] == ["gamesense/configs/local.yaml"]

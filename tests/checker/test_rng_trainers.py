@@ -243,3 +243,20 @@ def test_workers_of_a_loader_whose_data_set_draws_nothing(make_repo, transforms,
     }
     found = [f["message"] for f in findings(make_repo(files), select="RNG006")]
     assert [("worker_init_fn" in m) for m in found] == ([True] if reported else [])
+
+
+def test_draws_made_before_a_trainer_is_made_stay_unseeded(make_repo):
+    # the trainer seeds when it is made: a split drawn above it in the same function is not seeded by it
+    code = f"{HEADER}\nfrom transformers import Trainer\n\n\ndef main(model, ds):\n"
+    code += "    order = random.sample(range(10), 10)\n    trainer = Trainer(model)\n    trainer.train()\n"
+    code += "    return order\n\n\nif __name__ == '__main__':\n    main(None, None)\n"
+    (finding,) = [f for f in findings(make_repo({"train.py": code}), select="RNG001")]
+    assert "random.sample(...) at train.py" in finding["message"]
+    assert "before anything seeds them (Trainer(...) at train.py:" in finding["message"]
+    # in a notebook: a draw in a cell above the trainer's
+    text = notebook(
+        ["import random\n", "from transformers import Trainer\n"],
+        ["order = random.sample(range(10), 10)\n", "print(model(order))\n"],
+        ["trainer = Trainer(model)\n", "trainer.train()\n"],
+    )
+    assert [c for c, _, _ in rng(make_repo({"nb.ipynb": text}), select="RNG001")] == ["RNG001"]

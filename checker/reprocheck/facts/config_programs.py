@@ -117,9 +117,20 @@ class ConfigPrograms:
         return found
 
     def owners(self, path: str) -> tuple[str, ...]:
-        """The scripts that run a config: its readers by literal path, else those that take a config option (any
-        config not read by path is chosen on a command line). Their code is where its runs are seeded."""
-        return tuple(sorted(p.path for p in self._readers.get(path) or self._option_takers))
+        """The scripts that run a config: its readers by literal path, else those that take a config option in a
+        folder above it (any config not read by path is chosen on a command line; a script of another sub-project,
+        `omni-reader/run.py`, runs that one's configs). Their code is where its runs are seeded."""
+        readers = self._readers.get(path)
+        if readers:
+            return tuple(sorted(p.path for p in readers))
+        folder = posixpath.dirname(path)
+        return tuple(
+            sorted(
+                p.path
+                for p in self._option_takers
+                if not posixpath.dirname(p.path) or folder.startswith(posixpath.dirname(p.path) + "/")
+            )
+        )
 
     def seeded_by_command_line(self, path: str) -> ConfigProgram | None:
         """The script whose command line fixes the seed of runs of this config, when one does.

@@ -1339,9 +1339,7 @@ class RandomnessScanner:
                     continue  # `random.choices(string.ascii_uppercase, k=10)`: a name (a temp folder), no result
                 if kind == "use" and self.one_value(unit, module, node):
                     continue  # `random.choice([800])`, `random.randint(3, 3)`: one possible value, no draw
-                if kind == "trainer-seed":
-                    kind = "seed"  # `Trainer(model, args)` seeds from `args.seed`: no argument of the call is a seed
-                elif kind == "seed" and self.entropy_seed(unit, module, node):
+                if kind == "seed" and self.entropy_seed(unit, module, node):
                     kind = "entropy-seed"  # `np.random.seed(int(time.time()))`: RNG003's business, no seeding
                 found.append(
                     Event(
@@ -1976,6 +1974,8 @@ class EntryRandomness:
     unknown_seeds: list[Event] = field(default_factory=list)
     generators: list[Event] = field(default_factory=list)  # generators created without a seed
     entropy_seeds: list[Event] = field(default_factory=list)  # seeded from the clock or a draw (RNG003 reports)
+    # trainers that seed every library when made (`transformers.Trainer(...)`): what runs after them is seeded
+    trainer_seeds: list[Event] = field(default_factory=list)
 
     @property
     def seeded(self) -> frozenset[str]:
@@ -2034,6 +2034,8 @@ def summarize(
                 result.unknown_seeds.append(event)
             elif event.kind == "entropy-seed":
                 result.entropy_seeds.append(event)
+            elif event.kind == "trainer-seed":
+                result.trainer_seeds.append(event)
             elif event.kind == "generator":
                 result.generators.append(event)
             elif event.kind in MODEL_KINDS:
@@ -2383,7 +2385,7 @@ def is_text_setting(path: str) -> bool:
     return path.lower().endswith(TEXT_SUFFIXES) or filekinds.is_makefile(path) or filekinds.is_dockerfile(path)
 
 
-EVENT_LISTS = ("seeds", "unknown_seeds", "generators", "entropy_seeds")
+EVENT_LISTS = ("seeds", "unknown_seeds", "generators", "entropy_seeds", "trainer_seeds")
 
 
 def to_data(result: EntryRandomness) -> dict:

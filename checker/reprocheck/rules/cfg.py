@@ -229,8 +229,9 @@ class ConfigWithoutSeed(Rule):
     script that takes a config option and a seed option with a literal default (`--config` and `--seed`,
     default 23) has its seed on that command line and is not reported. Configs without a seed that the same
     scripts run (read by literal path, or, when no script reads them so, chosen on the command line of the scripts
-    that take a config option), in one folder and one format, are one finding: at the first, the others as
-    related locations. The seeding those scripts add, reading each config's seed, serves them all.
+    that take a config option in a folder above them), in one folder and one format, are one finding: at the
+    first, the others as related locations. The seeding those scripts add, reading each config's seed, serves
+    them all.
 
     The suggested key follows the repository's own convention: the key path its other configs seed with
     (`train.seed`), else `SEED` in an upper-case (yacs, detectron2) config, `seed_everything` in a Lightning CLI

@@ -340,7 +340,8 @@ class UnseededEntryPoint(Rule):
     `strict=False`): whatever its constructor draws (`torch.randn(*shape)` in an initialiser) is replaced before
     it runs; the draws it makes when it runs still count. An entry point
     that only evaluates (`model.eval()`, no training step) trains nothing, even where the model's own hook
-    makes an optimizer (`configure_optimizers`).
+    makes an optimizer (`configure_optimizers`). A shuffling loader that the code only measures, shows or peeks at
+    (`next(iter(loader))` as a cell's last expression, see RNG006) draws no order anything uses.
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
     replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
     one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
@@ -374,7 +375,11 @@ class UnseededEntryPoint(Rule):
     `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, making a trainer that seeds
     every library itself (`transformers.Trainer(...)` calls `set_seed(args.seed)`, whose default is 42; so do
     `Seq2SeqTrainer`, trl's trainers such as `SFTTrainer` and sentence-transformers'; a project subclass of one
-    too, unless its own `__init__` never calls its base's; Lightning's `Trainer` seeds nothing), helpers brought in by
+    too, unless its own `__init__` never calls its base's; Lightning's `Trainer` seeds nothing) for what runs
+    after it: a draw above it in the function that makes it, in an earlier notebook cell, or in the entry point's
+    own block when a function it calls makes the trainer, is still reported, saying the trainer seeds only when
+    made (draws in the functions and methods it reaches, a model's `forward`, a data set's `__getitem__`, are taken
+    to run through it), helpers brought in by
     `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). A
     draw in a lambda that an object stores as its sampler (`self.noise_sampler = lambda x: torch.randn_like(x)`)
     does not run for an entry point that replaces that attribute (`sampler.noise_sampler = SeededNoise(seed)`).
@@ -438,6 +443,11 @@ class UnseededEntryPoint(Rule):
                 continue  # its only draws are seeds, which RNG003 reports
             if self_tests.is_self_test(result.entry):
                 continue
+            result = without_unread_loaders(result, call_graph)
+            if result.trainer_seeds:
+                result = before_trainers(result)  # `Trainer(...)` seeds what runs after it is made
+            if not (result.uses or result.generators):
+                continue
             result, unexecuted = executed_first(result, notebooks)
             libs = sorted(result.uses)
             events = [result.uses[lib][0] for lib in libs] + result.generators
@@ -448,9 +458,17 @@ class UnseededEntryPoint(Rule):
             if result.generators:
                 parts.append(f"creates generators without a seed ({examples(result.generators)})")
             fix_libs = sorted(set(libs) | {e.lib for e in result.generators})
+            if result.trainer_seeds:
+                trainer = result.trainer_seeds[0]
+                seeding = (
+                    f"before anything seeds them ({trainer.what} at {trainer.where()} seeds every library only when "
+                    "it is made)"
+                )
+            else:
+                seeding = "but no seeding call is reachable from it"
             message = (
-                f"entry point {result.entry.path} ({result.entry.origin}) {' and '.join(parts)} but no seeding call "
-                f"is reachable from it; seed at its start from the config: {suggestions(fix_libs)}"
+                f"entry point {result.entry.path} ({result.entry.origin}) {' and '.join(parts)} {seeding}; seed at "
+                f"its start from the config: {suggestions(fix_libs)}"
             )
             smoke = self_tests.smoke_test(result.entry)
             if smoke is not None:
@@ -477,6 +495,57 @@ class UnseededEntryPoint(Rule):
             if smoke is not None:
                 finding.severity = Severity.INFO
             yield finding
+
+
+def before_trainers(result: EntryRandomness) -> EntryRandomness:
+    """The uses of an entry point that run before a trainer that seeds when made (`Trainer(...)`, see
+    `T.SEEDING_TRAINER_PACKAGES`) can seed them: those above the trainer in the function or block that makes it, or
+    in an earlier notebook cell, and those of the entry point's own code (its `__main__` block or cells) when the
+    trainer is made in a function it calls, whose order is not known. Draws in the other functions and methods it
+    reaches are taken to run after (through the trainer: a model's `forward`, a data set's `__getitem__`)."""
+    starts = set(result.entry.starts)
+    trainers = result.trainer_seeds
+
+    def covered(event: Event) -> bool:
+        here = [t for t in trainers if t.unit == event.unit]
+        if here:
+            return any(t.line < event.line for t in here)
+        if event.unit.kind == "cell":
+            return any(t.unit.kind == "cell" and int(t.unit.name) < int(event.unit.name) for t in trainers)
+        return event.unit not in starts
+
+    uses = {lib: kept for lib, events in result.uses.items() if (kept := [e for e in events if not covered(e)])}
+    return replace(result, uses=uses)
+
+
+def without_unread_loaders(result: EntryRandomness, graph: CallGraph) -> EntryRandomness:
+    """The uses of an entry point without the shuffling loaders whose batches feed nothing: only measured, shown
+    or peeked at (`next(iter(loader))` as a cell's last expression; see `never_iterated`)."""
+    torch_uses = result.uses.get("torch")
+    if not torch_uses or not any(event.what.endswith("DataLoader(...)") for event in torch_uses):
+        return result
+    kept = []
+    for event in torch_uses:
+        module = graph.source(event.unit)
+        call = (
+            next(
+                (
+                    c
+                    for c in graph.code(event.unit).calls
+                    if c.lineno == event.line and c.col_offset + 1 == event.column
+                ),
+                None,
+            )
+            if event.what.endswith("DataLoader(...)") and module is not None
+            else None
+        )
+        if call is not None and never_iterated(graph, event.unit, module, call):
+            continue
+        kept.append(event)
+    uses = {lib: events for lib, events in result.uses.items() if lib != "torch"}
+    if kept:
+        uses["torch"] = kept
+    return replace(result, uses=uses)
 
 
 SHAPE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "device"})
