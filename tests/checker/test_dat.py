@@ -2022,3 +2022,38 @@ def test_dat005_a_flag_a_run_may_turn_on_keeps_the_download(make_repo, setting):
 def test_dat005_a_flag_on_by_default_keeps_the_download(make_repo):
     on = {"models/resnet.py": RESNET.replace("def resnet34(pretrained=False", "def resnet34(pretrained=True")}
     assert ("models/resnet.py", 9) in [(f["path"], f["line"]) for f in of(make_repo(zoo(more=on)), "DAT005")]
+
+
+SENET = """
+from torch.utils import model_zoo
+
+pretrained_settings = {"se50": {"imagenet": {"url": "http://data.lip6.fr/se50-a260b3a4.pth"}}}
+
+
+def initialize_pretrained_model(model, settings):
+    model.load_state_dict(model_zoo.load_url(settings["url"]))
+
+
+def se_resnext50_32x4d(num_classes=1000, pretrained=None):
+    model = object()
+    if pretrained is not None:
+        initialize_pretrained_model(model, pretrained_settings["se50"][pretrained])
+    return model
+"""
+
+
+def test_dat005_a_helper_called_only_under_a_flag_no_run_sets(make_repo):
+    models = "from models.senet import se_resnext50_32x4d\n\nMODELS = {'se50': se_resnext50_32x4d}\n"
+    files = {"models/__init__.py": "", "models/senet.py": SENET, "argus_models.py": models}
+    assert of(make_repo(files), "DAT005") == []
+    # the flag set by a call, or the helper named elsewhere: the download may run
+    on = {
+        **files,
+        "train.py": "from models.senet import se_resnext50_32x4d\n\nse_resnext50_32x4d(pretrained='imagenet')\n",
+    }
+    named = {
+        **files,
+        "more.py": "from models.senet import initialize_pretrained_model\n\nINIT = [initialize_pretrained_model]\n",
+    }
+    for variant in (on, named):
+        assert [(f["path"], f["line"]) for f in of(make_repo(variant), "DAT005")] == [("models/senet.py", 7)]

@@ -1695,7 +1695,8 @@ class UnpinnedRemoteArtifact(Rule):
     the wrappers that pass it through (`resnet18(pretrained=False)` calling `_resnet(..., pretrained, ...)`),
     passes nothing or an off value, while a call that may reach it without naming it (a table's element called as
     `init_op()`, a registry's `create_model(name, pretrained=False)`) counts when it names the flag by keyword, and
-    a config file with a key of that name may set it.
+    a config file with a key of that name may set it. So is one in a helper (`initialize_pretrained_model`) that
+    is called only from such branches and named nowhere else.
 
     Tests (the `test` role: `tests/`, `test_*.py`, ...; see the `roles` setting) are not judged: a test that loads
     a model from the hub compares against its current weights on purpose, and pinning the test alone changes
@@ -2061,9 +2062,12 @@ class UntakenFlags:
         self._by_keyword: dict[str, list] = {}
         self._config_keys: dict[str, bool] = {}
 
-    def untaken(self, module, call: ast.Call) -> bool:
+    def untaken(self, module, call: ast.Call, depth: int = 0) -> bool:
+        """Does the call run only under a flag no run turns on: in such a branch of its module-level function, or
+        in a helper (`initialize_pretrained_model`) that is called only from such branches and named nowhere
+        else?"""
         tree = module.tree
-        if tree is None:
+        if tree is None or depth > MAX_FLAG_DEPTH:
             return False
         for function in tree.body:
             if function.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef):
@@ -2075,7 +2079,47 @@ class UntakenFlags:
                 for name in parameters:
                     if mentions_name(test, name) and self.never_on(module.path, function.name, name, test):
                         return True
+            return self.helper_untaken(module.path, function.name, depth)
         return False
+
+    def helper_untaken(self, path: str, function: str, depth: int) -> bool:
+        """Is every call of a module-level function untaken (see `untaken`), the function named nowhere but at
+        those calls, its definition and imports?"""
+        graph = self.facts.get("call_graph")
+        calls = self.calls_to(Unit(path, "function", function))
+        if not calls:
+            return False
+        at_calls = {(unit.path, call.lineno) for unit, call in calls if unit.kind != "cell"}
+        if any(place not in at_calls for place in self.mentions(function)):
+            return False  # named in a table, passed on, called where the checker cannot see
+        for unit, call in calls:
+            module = graph.source(unit)
+            if unit.kind != "function" or "." in unit.name or module is None:
+                return False
+            if not self.untaken(module, call, depth + 1):
+                return False
+        return True
+
+    def mentions(self, function: str) -> list[tuple[str, int]]:
+        """(path, line) of the lines of the repository's code that name the function, besides its definitions and
+        imports (a notebook's mention is at line 0: no call site is placed there)."""
+        graph = self.facts.get("call_graph")
+        pattern = re.compile(rf"\b{re.escape(function)}\b")
+        found: list[tuple[str, int]] = []
+        for rel, module in graph.modules.items():
+            text = module.text or ""
+            if pattern.search(text) is None:
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
+                stripped = line.lstrip()
+                if pattern.search(line) and not stripped.startswith(("def ", "async def ", "from ", "import ", "#")):
+                    found.append((rel, number))
+        for cells in graph.notebook_cells.values():
+            for cell in cells:
+                source = graph.source(cell)
+                if source is not None and pattern.search(source.text or ""):
+                    found.append((cell.path, 0))
+        return found
 
     def never_on(self, path: str, function: str, name: str, test: ast.expr) -> bool:
         if self.config_key(name):
@@ -2104,7 +2148,7 @@ class UntakenFlags:
         for unit, call in self.keyword_calls(name):
             if (unit, call) not in calls and self.may_reach(unit, call, target):
                 calls.append((unit, call))
-        if not calls and not self.named_elsewhere(path, function):
+        if not calls and not self.mentions(function):
             return None  # nothing here calls it or names it: an interface for code outside the repository
         for unit, call in calls:
             passed = keyword(call, name)
@@ -2128,20 +2172,6 @@ class UntakenFlags:
                 return None
             found.extend(more)
         return found
-
-    def named_elsewhere(self, path: str, function: str) -> bool:
-        """Is the function named in the repository's code besides its definition (in a table, a `partial`, a
-        registry call)?"""
-        graph = self.facts.get("call_graph")
-        pattern = re.compile(rf"\b{re.escape(function)}\b")
-        sources = [(rel, module.text or "") for rel, module in graph.modules.items()]
-        sources += [
-            (cell.path, (graph.source(cell).text or "")) for cells in graph.notebook_cells.values() for cell in cells
-        ]
-        return any(
-            any(not line.lstrip().startswith(("def ", "async def ")) for line in lines_matching(pattern, text))
-            for _, text in sources
-        )
 
     def config_key(self, name: str) -> bool:
         """Does a config file of the repository (YAML, JSON, TOML, INI) set a key of that name?"""
@@ -2185,12 +2215,6 @@ class UntakenFlags:
         function or class (a table's element, a registry, a library's factory), or to the function itself."""
         resolved = self.facts.get("call_graph").resolve_load(unit, call.func)
         return resolved is None or resolved == target
-
-
-def lines_matching(pattern: re.Pattern, text: str) -> list[str]:
-    if pattern.search(text) is None:
-        return []
-    return [line for line in text.splitlines() if pattern.search(line)]
 
 
 def function_parameters(node) -> list[str]:
