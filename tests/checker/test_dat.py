@@ -2057,3 +2057,9 @@ def test_dat005_a_helper_called_only_under_a_flag_no_run_sets(make_repo):
     }
     for variant in (on, named):
         assert [(f["path"], f["line"]) for f in of(make_repo(variant), "DAT005")] == [("models/senet.py", 7)]
+
+
+def test_dat005_a_library_model_made_with_the_flag_on_is_not_the_projects(make_repo):
+    gan = "from torchvision.models.inception import inception_v3\n\nnet = inception_v3(pretrained=True)\n"
+    found = of(make_repo(zoo(more={"gandogs/inception_utils.py": gan})), "DAT005")
+    assert [(f["path"], f["line"]) for f in found] == [("models/unet.py", 25)]

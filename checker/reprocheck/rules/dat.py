@@ -1694,8 +1694,9 @@ class UnpinnedRemoteArtifact(Rule):
     repository turns on is not reported: its default is off and every call that may set it, to the function or to
     the wrappers that pass it through (`resnet18(pretrained=False)` calling `_resnet(..., pretrained, ...)`),
     passes nothing or an off value, while a call that may reach it without naming it (a table's element called as
-    `init_op()`, a registry's `create_model(name, pretrained=False)`) counts when it names the flag by keyword, and
-    a config file with a key of that name may set it. So is one in a helper (`initialize_pretrained_model`) that
+    `init_op()`, a registry's `create_model(name, pretrained=False)`) counts when it names the flag by keyword (a
+    library's own model, `inception_v3(pretrained=True)`, runs none of the project's functions), and a config file
+    with a key of that name may set it. So is one in a helper (`initialize_pretrained_model`) that
     is called only from such branches and named nowhere else.
 
     Tests (the `test` role: `tests/`, `test_*.py`, ...; see the `roles` setting) are not judged: a test that loads
@@ -1895,7 +1896,7 @@ class UnpinnedRemoteArtifact(Rule):
                     untaken = untaken if untaken is not None else untaken_branch_lines(module)
                     if call.lineno in untaken:
                         continue  # `if MODEL == "270m": ... else: snapshot_download(...)` with MODEL = "270m"
-                if loader is not None and self.flags.untaken(module, call):
+                if loader is not None and loader.kind in ("download", "http") and self.flags.untaken(module, call):
                     continue  # `if pretrained:` of a builder that no run of the repository calls with it on
                 if loader is not None:
                     message = self.problem(loader, call, scope, module_scope, project, helpers_checked, origin_of)
@@ -2044,6 +2045,8 @@ class UnpinnedRemoteArtifact(Rule):
 
 # -- downloads under a flag that no run turns on ---------------------------------------------------------------------
 MAX_FLAG_DEPTH = 4
+# Library calls that may build an object named at run time, a project function registered with them included.
+FACTORY_WORD = re.compile(r"create|build|make|get|load|instantiate|from_|registry|call|apply|partial", re.IGNORECASE)
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
 UNKNOWN_VALUE = object()
 
@@ -2058,7 +2061,9 @@ class UntakenFlags:
 
     def __init__(self, facts):
         self.facts = facts
-        self._by_target: dict | None = None
+        self._by_target: dict[Unit, list] = {}
+        self._helpers: dict[tuple[str, str], bool] = {}
+        self._mentions: dict[str, list[tuple[str, int]]] = {}
         self._by_keyword: dict[str, list] = {}
         self._config_keys: dict[str, bool] = {}
 
@@ -2085,40 +2090,54 @@ class UntakenFlags:
     def helper_untaken(self, path: str, function: str, depth: int) -> bool:
         """Is every call of a module-level function untaken (see `untaken`), the function named nowhere but at
         those calls, its definition and imports?"""
+        key = (path, function)
+        if key in self._helpers:
+            return self._helpers[key]
+        self._helpers[key] = False  # a cycle of helpers proves nothing
         graph = self.facts.get("call_graph")
         calls = self.calls_to(Unit(path, "function", function))
-        if not calls:
-            return False
-        at_calls = {(unit.path, call.lineno) for unit, call in calls if unit.kind != "cell"}
-        if any(place not in at_calls for place in self.mentions(function)):
-            return False  # named in a table, passed on, called where the checker cannot see
+        found = bool(calls)
         for unit, call in calls:
             module = graph.source(unit)
-            if unit.kind != "function" or "." in unit.name or module is None:
-                return False
-            if not self.untaken(module, call, depth + 1):
-                return False
-        return True
+            if (
+                unit.kind != "function"
+                or "." in unit.name
+                or module is None
+                or not self.untaken(module, call, depth + 1)
+            ):
+                found = False
+                break
+        if found:
+            at_calls = {(unit.path, call.lineno) for unit, call in calls if unit.kind != "cell"}
+            # named in a table, passed on, called where the checker cannot see: it may run
+            found = all(place in at_calls for place in self.mentions(function))
+        self._helpers[key] = found
+        return found
 
     def mentions(self, function: str) -> list[tuple[str, int]]:
         """(path, line) of the lines of the repository's code that name the function, besides its definitions and
         imports (a notebook's mention is at line 0: no call site is placed there)."""
+        found = self._mentions.get(function)
+        if found is not None:
+            return found
         graph = self.facts.get("call_graph")
         pattern = re.compile(rf"\b{re.escape(function)}\b")
-        found: list[tuple[str, int]] = []
+        found = []
         for rel, module in graph.modules.items():
             text = module.text or ""
-            if pattern.search(text) is None:
+            if function not in text:
                 continue
-            for number, line in enumerate(text.splitlines(), start=1):
-                stripped = line.lstrip()
-                if pattern.search(line) and not stripped.startswith(("def ", "async def ", "from ", "import ", "#")):
-                    found.append((rel, number))
+            for match in pattern.finditer(text):
+                start = text.rfind("\n", 0, match.start()) + 1
+                line = text[start : text.find("\n", match.start()) % (len(text) + 1)].lstrip()
+                if not line.startswith(("def ", "async def ", "from ", "import ", "#")):
+                    found.append((rel, text.count("\n", 0, match.start()) + 1))
         for cells in graph.notebook_cells.values():
             for cell in cells:
                 source = graph.source(cell)
-                if source is not None and pattern.search(source.text or ""):
+                if source is not None and function in (source.text or "") and pattern.search(source.text or ""):
                     found.append((cell.path, 0))
+        self._mentions[function] = found
         return found
 
     def never_on(self, path: str, function: str, name: str, test: ast.expr) -> bool:
@@ -2186,35 +2205,65 @@ class UntakenFlags:
             self._config_keys[name] = found
         return found
 
-    def index(self) -> dict:
-        """Target unit -> the calls that resolve to it; keyword name -> the calls that pass it (every unit)."""
-        if self._by_target is None:
-            graph = self.facts.get("call_graph")
-            self._by_target = {}
-            units = [unit for path in graph.modules for unit in graph.units_of(path)]
-            units += [cell for cells in graph.notebook_cells.values() for cell in cells]
-            for unit in units:
-                for call in graph.code(unit).calls:
-                    target = graph.resolve_load(unit, call.func)
-                    if target is not None:
-                        self._by_target.setdefault(target, []).append((unit, call))
-                    for word in call.keywords:
-                        if word.arg is not None:
-                            self._by_keyword.setdefault(word.arg, []).append((unit, call, target))
-        return self._by_target
+    def units_naming(self, word: re.Pattern) -> list[Unit]:
+        """The units of the Python files and notebook cells whose text matches `word` (the others cannot call
+        what it names)."""
+        graph = self.facts.get("call_graph")
+        units = [
+            unit
+            for path, module in graph.modules.items()
+            if word.search(module.text or "")
+            for unit in graph.units_of(path)
+        ]
+        for cells in graph.notebook_cells.values():
+            units += [cell for cell in cells if (source := graph.source(cell)) and word.search(source.text or "")]
+        return units
 
     def calls_to(self, target: Unit) -> list:
-        return list(self.index().get(target, ()))
+        """The calls that resolve to a project function (cached)."""
+        found = self._by_target.get(target)
+        if found is None:
+            graph = self.facts.get("call_graph")
+            name = target.name.rsplit(".", 1)[-1]
+            found = self._by_target[target] = [
+                (unit, call)
+                for unit in self.units_naming(re.compile(rf"\b{re.escape(name)}\b"))
+                for call in graph.code(unit).calls
+                if call_tail(call) == name and graph.resolve_load(unit, call.func) == target
+            ]
+        return found
 
     def keyword_calls(self, name: str) -> list:
-        self.index()
-        return [(unit, call) for unit, call, _ in self._by_keyword.get(name, ())]
+        """The calls that pass a keyword argument of that name (cached)."""
+        found = self._by_keyword.get(name)
+        if found is None:
+            graph = self.facts.get("call_graph")
+            found = self._by_keyword[name] = [
+                (unit, call)
+                for unit in self.units_naming(re.compile(rf"\b{re.escape(name)}\s*="))
+                for call in graph.code(unit).calls
+                if any(word.arg == name for word in call.keywords)
+            ]
+        return found
 
     def may_reach(self, unit: Unit, call: ast.Call, target: Unit) -> bool:
         """May a call naming the flag by keyword run the function without naming it: it resolves to no project
         function or class (a table's element, a registry, a library's factory), or to the function itself."""
-        resolved = self.facts.get("call_graph").resolve_load(unit, call.func)
-        return resolved is None or resolved == target
+        graph = self.facts.get("call_graph")
+        resolved = graph.resolve_load(unit, call.func)
+        if resolved is not None:
+            return resolved == target
+        module = graph.source(unit)
+        qualified = graph.star_qualname(module, unit.path, call.func) if module is not None else None
+        # a library's own model (`torchvision.models.inception_v3(pretrained=True)`) runs none of the project's
+        # functions; a factory may (`timm.create_model`, `build_model`, `instantiate` reach registered ones)
+        return qualified is None or FACTORY_WORD.search(qualified.rsplit(".", 1)[-1]) is not None
+
+
+def call_tail(call: ast.Call) -> str:
+    """The last name of what a call calls: `f` of `f(x)` and of `m.f(x)`."""
+    func = call.func
+    return func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")
 
 
 def function_parameters(node) -> list[str]:
