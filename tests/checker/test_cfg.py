@@ -1276,3 +1276,79 @@ def test_cfg004_suggested_floats_are_floats_to_pyyaml(make_repo):
     assert "write 2.0e-08 or 0.00000002" in result[1]["message"]
     assert "write 5.0e-4 or 0.0005" in result[2]["message"]
     assert "write 1.0e+5 or 100000.0" in result[3]["message"]
+
+
+TAKES_A_CONFIG = (
+    "import argparse, json\np = argparse.ArgumentParser()\narg = p.add_argument\n"
+    "arg('--config', metavar='CONFIG_FILE')\nconf = json.load(open(p.parse_args().config))\n"
+)
+
+
+def test_cfg001_configs_the_same_scripts_run_are_one_finding(make_repo):
+    """Variants of one experiment that the same scripts take on their command line: one seeding fix serves all."""
+    configs = {f"configs/{name}.json": json.dumps({"epochs": 3, "network": name}) for name in ("b2", "d92", "se50")}
+    root = make_repo({**configs, "train.py": TAKES_A_CONFIG, "train_localization.py": TAKES_A_CONFIG})
+    found_ = findings(root, select="CFG001")
+    assert [(f["path"], [r["path"] for r in f["related"]]) for f in found_] == [
+        ("configs/b2.json", ["configs/d92.json", "configs/se50.json"])
+    ]
+    assert (
+        "2 more configs in configs/ that the same scripts run (train.py and train_localization.py)"
+        in (found_[0]["message"])
+    )
+    # configs read by literal path belong to their readers: two readers, two fixes
+    readers = {
+        "a/train.py": 'import json\nconf = json.load(open("configs/b2.json"))\n',
+        "b/train.py": 'import json\nconf = json.load(open("configs/d92.json"))\n',
+    }
+    two = {k: v for k, v in configs.items() if "se50" not in k}
+    assert found(make_repo({**two, **readers}), "CFG001") == [
+        ("CFG001", "configs/b2.json", 1),
+        ("CFG001", "configs/d92.json", 1),
+    ]
+    # another folder or another format is another finding; no known script, no fold
+    more = {**configs, "configs/extra/r101.json": json.dumps({"epochs": 3}), "configs/r50.yaml": "epochs: 3\n"}
+    assert [f["path"] for f in findings(make_repo({**more, "train.py": TAKES_A_CONFIG}), select="CFG001")] == [
+        "configs/b2.json",
+        "configs/extra/r101.json",
+        "configs/r50.yaml",
+    ]
+    assert len(found(make_repo(configs), "CFG001")) == 3
+
+
+OPTION_SCRIPT = (
+    "import argparse\n\nparser = argparse.ArgumentParser()\n"
+    "parser.add_argument('--input', default='/home/selim/datasets/xview/train/')\n"
+)
+
+
+def test_cfg005_a_default_the_readme_overrides_or_no_run_takes(make_repo):
+    readme = "#### Generate Masks\n\n Run `python generate_polygons.py --input data/train`\n"
+    fenced = "```bash\npython generate_polygons.py --input data/train\n```\n"
+    for text in (readme, fenced):  # the README's run passes its own path: the default never takes effect
+        assert findings(make_repo({"generate_polygons.py": OPTION_SCRIPT, "README.md": text}), select="CFG005") == []
+    # no command runs the script: the default of an option a run passes its path with is a note
+    (note,) = findings(make_repo({"predict.py": OPTION_SCRIPT, "README.md": "# xview2\n"}), select="CFG005")
+    assert note["severity"] == "info"
+    assert "(info: the default of `--input`, and no command in the repository or its README runs" in note["message"]
+
+
+def test_cfg005_lookalikes_of_an_unrun_option_default_stay_warnings(make_repo):
+    runs_bare = {"generate_polygons.py": OPTION_SCRIPT, "README.md": "Run `python generate_polygons.py`\n"}
+    hard_coded = {"predict.py": OPTION_SCRIPT + "DATA = '/home/selim/datasets/other'\n"}
+    in_code = {"predict.py": "import os\n\nroot = '/home/selim/datasets/xview'\n"}
+    scripted = {"predict.py": OPTION_SCRIPT, "run.sh": "python predict.py\n"}
+    for files in (runs_bare, hard_coded, in_code, scripted):
+        (finding,) = findings(make_repo(files), select="CFG005")
+        assert finding["severity"] == "warning", files
+
+
+def test_cfg001_scripts_of_another_sub_project_run_none_of_its_configs(make_repo):
+    configs = {f"gamesense/configs/{n}.yaml": "parameters:\n  epochs: 3\n" for n in ("local", "remote")}
+    root = make_repo({**configs, "omni-reader/run.py": TAKES_A_CONFIG})
+    assert [f["path"] for f in findings(root, select="CFG001")] == [
+        "gamesense/configs/local.yaml",
+        "gamesense/configs/remote.yaml",
+    ]
+    root = make_repo({**configs, "gamesense/run.py": TAKES_A_CONFIG})
+    assert [f["path"] for f in findings(root, select="CFG001")] == ["gamesense/configs/local.yaml"]

@@ -6,6 +6,8 @@ import base64
 import json
 import os
 
+import pytest
+
 from tests.conftest import findings
 
 MIB = 1024 * 1024
@@ -1927,3 +1929,137 @@ def test_dat005_one_hub_id_loaded_in_several_methods_of_one_class_is_one_finding
     found = of(root, "DAT005")
     assert [(f["line"], [r["line"] for r in f.get("related", [])]) for f in found] == [(11, [14]), (15, []), (24, [])]
     assert found[0]["message"].endswith("(also at line 14)")
+
+
+RESNET = """
+from torch.hub import load_state_dict_from_url
+
+model_urls = {"resnet18": "https://download.pytorch.org/models/resnet18-f37072fd.pth"}
+
+
+def _resnet(arch, block, layers, pretrained, progress, **kwargs):
+    model = object()
+    if pretrained:
+        state_dict = load_state_dict_from_url(model_urls[arch], progress=progress)
+        model.load_state_dict(state_dict)
+    return model
+
+
+def resnet18(pretrained=False, progress=True, **kwargs):
+    return _resnet("resnet18", None, [2, 2, 2, 2], pretrained, progress, **kwargs)
+
+
+def resnet34(pretrained=False, progress=True, **kwargs):
+    return _resnet("resnet34", None, [3, 4, 6, 3], pretrained, progress, **kwargs)
+"""
+
+UNET = """
+import os
+
+import pytest
+
+import torch
+from torch.utils import model_zoo
+
+from models import resnet
+from models.irv import inceptionresnetv2
+
+encoder_params = {{"r34": {{"init_op": resnet.resnet34, "url": "https://download.pytorch.org/r34.pth"}}}}
+
+
+class Unet(torch.nn.Module):
+    def __init__(self, name):
+        super().__init__()
+        encoder = encoder_params[name]["init_op"]({call})
+        self.initialize_encoder(encoder, encoder_params[name]["url"])
+        self.other = inceptionresnetv2(num_classes=10, pretrained="imagenet")
+
+    def initialize_encoder(self, model, model_url):
+        if os.path.isfile(model_url):
+            pretrained_dict = torch.load(model_url)
+        else:
+            pretrained_dict = model_zoo.load_url(model_url)
+        model.load_state_dict(pretrained_dict)
+"""
+
+IRV = "def inceptionresnetv2(num_classes=1000, pretrained='imagenet'):\n    return num_classes, pretrained\n"
+
+
+def zoo(call: str = "", more: dict | None = None) -> dict[str, str]:
+    files = {
+        "models/__init__.py": "",
+        "models/resnet.py": RESNET,
+        "models/irv.py": IRV,
+        "models/unet.py": UNET.format(call=call),
+        "train.py": "from models.unet import Unet\n\nif __name__ == '__main__':\n    Unet('r34')\n",
+    }
+    return {**files, **(more or {})}
+
+
+def test_dat005_model_zoo_load_url_is_a_download_and_a_flag_no_run_sets_is_off(make_repo):
+    # the judged shape: the `pretrained` branch of vendored torchvision builders that the tables call as
+    # `init_op()`, and the real download in `initialize_encoder` through `model_zoo.load_url`
+    found = of(make_repo(zoo()), "DAT005")
+    assert [(f["path"], f["line"]) for f in found] == [("models/unet.py", 25)]
+    assert found[0]["message"].startswith("`model_zoo.load_url` downloads a URL without a checksum check")
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"call": "pretrained=True"},  # a table's element called with the flag on
+        {"more": {"eval.py": "from models.resnet import resnet18\n\nmodel = resnet18(pretrained=True)\n"}},
+        {"more": {"nb.py": "from models import resnet\n\nnet = resnet.resnet34(True)\n"}},  # positionally
+        {"more": {"configs/r34.yaml": "model:\n  pretrained: true\n"}},  # a config may set it through `**cfg`
+        {"more": {"build.py": "import timm\n\nm = timm.create_model('r34', pretrained=args.pretrained)\n"}},
+    ],
+)
+def test_dat005_a_flag_a_run_may_turn_on_keeps_the_download(make_repo, setting):
+    found = of(make_repo(zoo(setting.get("call", ""), setting.get("more"))), "DAT005")
+    assert ("models/resnet.py", 9) in [(f["path"], f["line"]) for f in found]
+
+
+def test_dat005_a_flag_on_by_default_keeps_the_download(make_repo):
+    on = {"models/resnet.py": RESNET.replace("def resnet34(pretrained=False", "def resnet34(pretrained=True")}
+    assert ("models/resnet.py", 9) in [(f["path"], f["line"]) for f in of(make_repo(zoo(more=on)), "DAT005")]
+
+
+SENET = """
+from torch.utils import model_zoo
+
+pretrained_settings = {"se50": {"imagenet": {"url": "http://data.lip6.fr/se50-a260b3a4.pth"}}}
+
+
+def initialize_pretrained_model(model, settings):
+    model.load_state_dict(model_zoo.load_url(settings["url"]))
+
+
+def se_resnext50_32x4d(num_classes=1000, pretrained=None):
+    model = object()
+    if pretrained is not None:
+        initialize_pretrained_model(model, pretrained_settings["se50"][pretrained])
+    return model
+"""
+
+
+def test_dat005_a_helper_called_only_under_a_flag_no_run_sets(make_repo):
+    models = "from models.senet import se_resnext50_32x4d\n\nMODELS = {'se50': se_resnext50_32x4d}\n"
+    files = {"models/__init__.py": "", "models/senet.py": SENET, "argus_models.py": models}
+    assert of(make_repo(files), "DAT005") == []
+    # the flag set by a call, or the helper named elsewhere: the download may run
+    on = {
+        **files,
+        "train.py": "from models.senet import se_resnext50_32x4d\n\nse_resnext50_32x4d(pretrained='imagenet')\n",
+    }
+    named = {
+        **files,
+        "more.py": "from models.senet import initialize_pretrained_model\n\nINIT = [initialize_pretrained_model]\n",
+    }
+    for variant in (on, named):
+        assert [(f["path"], f["line"]) for f in of(make_repo(variant), "DAT005")] == [("models/senet.py", 7)]
+
+
+def test_dat005_a_library_model_made_with_the_flag_on_is_not_the_projects(make_repo):
+    gan = "from torchvision.models.inception import inception_v3\n\nnet = inception_v3(pretrained=True)\n"
+    found = of(make_repo(zoo(more={"gandogs/inception_utils.py": gan})), "DAT005")
+    assert [(f["path"], f["line"]) for f in found] == [("models/unet.py", 25)]

@@ -116,6 +116,22 @@ class ConfigPrograms:
                 found.setdefault(loaded, []).append(program.path)
         return found
 
+    def owners(self, path: str) -> tuple[str, ...]:
+        """The scripts that run a config: its readers by literal path, else those that take a config option in a
+        folder above it (any config not read by path is chosen on a command line; a script of another sub-project,
+        `omni-reader/run.py`, runs that one's configs). Their code is where its runs are seeded."""
+        readers = self._readers.get(path)
+        if readers:
+            return tuple(sorted(p.path for p in readers))
+        folder = posixpath.dirname(path)
+        return tuple(
+            sorted(
+                p.path
+                for p in self._option_takers
+                if not posixpath.dirname(p.path) or folder.startswith(posixpath.dirname(p.path) + "/")
+            )
+        )
+
     def seeded_by_command_line(self, path: str) -> ConfigProgram | None:
         """The script whose command line fixes the seed of runs of this config, when one does.
 

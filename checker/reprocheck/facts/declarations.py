@@ -956,6 +956,40 @@ def commented_requirements(project, requirements_files) -> Iterator[str]:
                 yield match.group(1)
 
 
+# -- a script's docstring ---------------------------------------------------------------------------------------------
+# A module's docstring: a triple-quoted string before any statement (after comments, a shebang, blank lines).
+MODULE_DOCSTRING = re.compile(
+    r'\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[rRuU]?(?P<quote>"""|\'\'\')(?P<text>.*?)(?P=quote)', re.DOTALL
+)
+
+
+def docstring_installs(text: str | None) -> frozenset[str]:
+    """The distributions (PEP 503 names) a module's docstring tells users to `pip install` (`Requirements: pip
+    install optimum-habana neural-compressor[pt]`): the script documents its own requirements where its reader
+    reads them, as a folder's README does for the folder (none when the module has no docstring or no such line)."""
+    if not text or "install" not in text:
+        return frozenset()
+    match = MODULE_DOCSTRING.match(text)
+    docstring = match.group("text") if match is not None else ""
+    if "install" not in docstring:
+        return frozenset()
+    names: set[str] = set()
+    for line in docstring.splitlines():
+        for candidate in (line, *CODE_SPAN.findall(line)):
+            match = README_INSTALL.match(candidate)
+            if match is None:
+                continue
+            for command in split_commands(match.group(1)):
+                install = parse_install(command)
+                if install is None or install.tool != "pip":
+                    continue
+                for package in install.packages:
+                    fields = parse_requirement(package)
+                    if "error" not in fields and fields.get("name") and not fields.get("url"):
+                        names.add(fields["name"])
+    return frozenset(names)
+
+
 # -- PEP 723 inline script metadata ---------------------------------------------------------------------------------
 INLINE_METADATA = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
 

@@ -9,7 +9,9 @@ An import is optional, and left out, when it runs only if the module is there: i
 (or its handler: a fallback), `with contextlib.suppress(ImportError)`, `if TYPE_CHECKING:`, under an availability
 test (`if importlib.util.find_spec("x")`, `if _X_AVAILABLE:`, `if is_x_available():`, `RequirementCache`,
 `module_available`, `"x" in sys.modules`), or after a statement that leaves otherwise (`if not _X_AVAILABLE:
-raise ...`) or that requires the distribution at run time (`check_requirements("x")`, `pytest.importorskip`).
+raise ...`) or that requires the distribution at run time (`check_requirements("x")`, `pytest.importorskip`). In
+a file where one import of a module is optional, its other imports of it inside functions are too: the lazy imports
+of an optional backend, whose code runs only on that backend's path.
 
 A module is the project's own when Python would find it in the repository: a package or module of the project,
 a module or folder next to the importing script or notebook, one in a folder the file adds to `sys.path` (the
@@ -21,7 +23,8 @@ well-known third-party package (its modules cannot be read); so does a repositor
 (`!git clone URL [folder]`) into a folder the checkout does not hold, and so does an absolute folder outside the
 repository that a file puts on `sys.path` (`sys.path.append("/facenet/src")` in a pipeline step that runs in an
 image holding the project's code). Modules generated at build
-time (`*_pb2`) or written by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
+time (`*_pb2`), the root imported as a package under its own name (see `ThirdPartyImports.root_names`), or written
+by the notebook itself (`!wget ... -O helper.py`), the modules of vendored copies,
 modules of hosted runtimes (`google.colab`) and, in a Jupyter kernel, the kernel's own (`IPython`) are not
 third-party imports either; nor is anything inside a vendored copy of a third-party package. A compiled extension
 that a `setup.py` builds (`Extension("name", ...)`, `CUDAExtension("pkg.name", ...)`) or that code compiles on the
@@ -44,6 +47,7 @@ from reprocheck.facts import fact
 from reprocheck.facts.declarations import cloned_folder
 from reprocheck.facts.git_facts import submodule_paths
 from reprocheck.facts.pycode import catches_import_error, package_dirs
+from reprocheck.project import UnreadableFile
 from reprocheck.tables.import_names import (
     AVAILABILITY_CALL_PATTERN,
     AVAILABILITY_CALLS,
@@ -77,6 +81,13 @@ WRITTEN_MODULE = re.compile(r"([A-Za-z_]\w*)\.py\b")
 # The per-file cache's name for a file's import sites (kept with the context they were computed in).
 SITES_QUERY = "import-sites"
 COMPILED_MODULE = re.compile(r"^([A-Za-z_]\w*)\.(?:[\w-]+\.)?(?:pyx|so|pyd)$")
+# A README command running a module of a package (`python3 -m vdm.main`): when `main` is a module at the root,
+# the root is that package, checked out under its name.
+PACKAGE_RUN = re.compile(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*-m\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+ROOT_READMES = ("README.md", "readme.md", "Readme.md", "README.rst", "README.txt", "README")
+ORIGIN_URL = re.compile(r'^\s*\[remote "origin"\]\s*$((?:\n(?!\s*\[).*)*)', re.MULTILINE)
+URL_LINE = re.compile(r"^\s*url\s*=\s*\S*?([A-Za-z_][\w.-]*?)(?:\.git)?/?\s*$", re.MULTILINE)
+MAX_README = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,7 @@ class ThirdPartyImports:
         digest = hashlib.blake2b(digest_size=16)
         digest.update("\0".join(self.files).encode("utf-8", "surrogateescape"))
         names = [sorted(self.first_party), sorted(self.vendored_modules), sorted(self.packages), self.extensions]
+        names.append(sorted(self.root_names))
         digest.update(json.dumps(names).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
@@ -165,11 +177,20 @@ class ThirdPartyImports:
         own = self.names_for(rel, sources)
         seen: set[str] = set(KERNEL_MODULES) if in_kernel(sources) else set()
         flags: set[str] = set()
-        for module, cell in sources:
-            guarded = guarded_lines(module, flags)
+        guards = [guarded_lines(module, flags) for module, _ in sources]
+        optional = {
+            item.module.split(".")[0]
+            for (module, _), guarded in zip(sources, guards, strict=True)
+            for item in module.imports
+            if item.module and (item.optional or item.line in guarded)
+        }
+        for (module, cell), guarded in zip(sources, guards, strict=True):
+            lazy = lazy_lines(module) if optional and any(item.column > 1 for item in module.imports) else ()
             for item in module.imports:
                 if item.optional or item.line in guarded or not is_candidate(item, own):
                     continue
+                if item.line in lazy and item.module.split(".")[0] in optional:
+                    continue  # an optional backend's module: its other import of the name is guarded
                 for name in lookup_names(item):
                     key = lookup_key(name)
                     if key in seen or is_runtime_provided(name):
@@ -257,6 +278,53 @@ class ThirdPartyImports:
         """Whether a folder the file puts on `sys.path` lies in a submodule that is not checked out: then any
         name that is not a well-known third-party package may be one of its modules, which cannot be read."""
         return adds_folder_in(added, self.missing_submodules)
+
+    @cached_property
+    def root_names(self) -> frozenset[str]:
+        """The names the repository root is imported by as a package when it is checked out under its own name
+        (`from vdm.utils import x` in `vdm/experiment.py`, run as `python -m vdm.main` from the folder above):
+        the checkout folder's name, the name of the `origin` remote's repository, and the package a root README
+        command runs a root module of (`python3 -m vdm.main` with `main.py` at the root)."""
+        project = self.project
+        if project is None:
+            return frozenset()
+        found = {project.root.name}
+        config = project.root / ".git" / "config"
+        try:
+            if config.is_file() and config.stat().st_size <= MAX_README:
+                text = config.read_text(encoding="utf-8", errors="replace")
+                found.update(URL_LINE.findall("\n".join(ORIGIN_URL.findall(text))))
+        except OSError:
+            pass
+        for name in ROOT_READMES:
+            if project.exists(name):
+                try:
+                    text = project.read_text(name, limit=MAX_README)
+                except UnreadableFile:
+                    break
+                found.update(package for package, module in PACKAGE_RUN.findall(text) if self.at_root(module))
+                break
+        return frozenset(name for name in found if name.isidentifier())
+
+    def at_root(self, name: str) -> bool:
+        """Is `name` a module or a folder at the repository root?"""
+        project = self.project
+        return project.exists(f"{name}.py") or name in project.folders
+
+    def is_root_package(self, item) -> bool:
+        """An import of the repository root as a package under one of its :attr:`root_names`: the name itself
+        defines nothing in the repository, and what it imports from it is at the root (`import vdm.train_state`
+        with `train_state.py` at the root), or the root has an `__init__.py` (a name that a well-known package
+        has needs the module at the root)."""
+        top, _, rest = item.module.partition(".")
+        if self.project is None or top not in self.root_names or top in self.definitions:
+            return False
+        if rest:
+            return self.at_root(rest.split(".")[0])
+        if self.project.exists("__init__.py") and top not in WELL_KNOWN:
+            return True
+        names = [name for name in item.names if name != "*"]
+        return bool(names) and all(self.at_root(name) for name in names)
 
     def is_own(self, name: str, rel: str, added: frozenset[str], unresolved: bool) -> bool:
         if name in self.first_party or name in self.vendored_modules or name.endswith(GENERATED_MODULE_SUFFIXES):
@@ -370,7 +438,13 @@ def is_candidate(item, own: OwnNames) -> bool:
     if item.level or not item.module:
         return False
     top = item.module.split(".")[0]
-    return top not in STDLIB and not top.startswith("_") and top not in own and not own.enclosing(item.module)
+    return (
+        top not in STDLIB
+        and not top.startswith("_")
+        and top not in own
+        and not own.enclosing(item.module)
+        and not own.imports.is_root_package(item)
+    )
 
 
 def lookup_key(name: str) -> str:
@@ -634,6 +708,22 @@ class Guards:
             return True
         value = node.value if isinstance(node, (ast.Expr, ast.Assign)) else None
         return isinstance(value, ast.Call) and last_name(value.func) in RUNTIME_REQUIREMENT_CHECKS
+
+
+def lazy_lines(module) -> frozenset[int]:
+    """Lines of the imports inside a function of `module`: they run only when the function is called. In a file
+    whose other import of the same name is optional (behind `if not is_torchao_available(): return`, in `try/except
+    ImportError`), they are that optional backend's lazy imports, reached on its path only."""
+    tree = module.tree
+    if tree is None:
+        return frozenset()
+    return frozenset(
+        node.lineno
+        for function in ast.walk(tree)
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for node in ast.walk(function)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    )
 
 
 def leaves(statements: list[ast.stmt]) -> bool:

@@ -168,6 +168,13 @@ def seeder_libraries(qualified: str, seed_functions: list[str]) -> frozenset[str
     return None
 
 
+def seeding_trainer(qualified: str) -> bool:
+    """Is `qualified` a trainer class that seeds every library when made (`transformers.Trainer`, trl's
+    `SFTTrainer`; see `T.SEEDING_TRAINER_PACKAGES`)?"""
+    tail = qualified.rsplit(".", 1)[-1]
+    return qualified.split(".", 1)[0] in T.SEEDING_TRAINER_PACKAGES and tail.endswith("Trainer") and tail[:1].isupper()
+
+
 def tracing_inputs(module: PyModule, code) -> frozenset[ast.Call]:
     """The calls that make an example input for a tracer (`dummy = torch.randn(1, 3, 224, 224)` handed to
     `torch.onnx.export`, `torch.jit.trace`, `thop.profile`, ...): exporting or counting a model does not depend on
@@ -1467,6 +1474,26 @@ class RandomnessScanner:
             self._weightless[cls] = found
         return found
 
+    def keeps_base_init(self, cls: Unit) -> bool:
+        """Does making an object of a project class run its library base's constructor: the first `__init__`
+        that the class or its project bases define, if any, calls an `__init__` (`super().__init__(...)`)?"""
+        for owner in [cls, *self.graph.project_ancestors(cls)]:
+            node = self.graph.definitions(owner.path).classes.get(owner.name)
+            init = (
+                next(
+                    (n for n in node.body if n.__class__ in DEF_NODES and n.name == "__init__"),
+                    None,
+                )
+                if node is not None
+                else None
+            )
+            if init is not None:
+                return any(
+                    n.__class__ is ast.Call and n.func.__class__ is ast.Attribute and n.func.attr == "__init__"
+                    for n in ast.walk(init)
+                )
+        return True
+
     def imports_module(self, module: PyModule, top: str) -> bool:
         """:func:`imports_module`, with the top-level names a module's imports bind computed once per module."""
         tops = self._imported_tops.get(module)
@@ -1493,6 +1520,8 @@ class RandomnessScanner:
                 return []  # `DeepSpeech.load_from_checkpoint(path)`: saved weights, no initial draw
             if target.kind == "class":
                 ancestors = self.graph.ancestors(target)
+                if any(seeding_trainer(name) for name in ancestors) and self.keeps_base_init(target):
+                    return [("trainer-seed", T.TRAINER_SEEDS)]  # `class MyTrainer(Trainer)`: made, it seeds
                 if target.name.endswith(T.NOT_MODEL_SUFFIXES):
                     return []  # `WeightedLosses(losses, weights)`: a loss wrapped in a module, no model
                 if ancestors & (T.TORCH_MODEL_BASES | T.KERAS_MODEL_BASES) and self.weightless(target):
@@ -1542,6 +1571,8 @@ class RandomnessScanner:
         libs = seeder_libraries(qualified, self.seed_functions)
         if libs is not None:
             return [("seed", libs)]
+        if seeding_trainer(qualified):
+            return [("trainer-seed", T.TRAINER_SEEDS)]  # `Trainer(...)` calls `set_seed(args.seed)` (default 42)
         if qualified in T.GENERATOR_FACTORIES:
             seed = seed_argument(call)
             if (seed is None and not has_star_kwargs(call)) or is_none(seed):
@@ -1943,6 +1974,8 @@ class EntryRandomness:
     unknown_seeds: list[Event] = field(default_factory=list)
     generators: list[Event] = field(default_factory=list)  # generators created without a seed
     entropy_seeds: list[Event] = field(default_factory=list)  # seeded from the clock or a draw (RNG003 reports)
+    # trainers that seed every library when made (`transformers.Trainer(...)`): what runs after them is seeded
+    trainer_seeds: list[Event] = field(default_factory=list)
 
     @property
     def seeded(self) -> frozenset[str]:
@@ -2001,6 +2034,8 @@ def summarize(
                 result.unknown_seeds.append(event)
             elif event.kind == "entropy-seed":
                 result.entropy_seeds.append(event)
+            elif event.kind == "trainer-seed":
+                result.trainer_seeds.append(event)
             elif event.kind == "generator":
                 result.generators.append(event)
             elif event.kind in MODEL_KINDS:
@@ -2350,7 +2385,7 @@ def is_text_setting(path: str) -> bool:
     return path.lower().endswith(TEXT_SUFFIXES) or filekinds.is_makefile(path) or filekinds.is_dockerfile(path)
 
 
-EVENT_LISTS = ("seeds", "unknown_seeds", "generators", "entropy_seeds")
+EVENT_LISTS = ("seeds", "unknown_seeds", "generators", "entropy_seeds", "trainer_seeds")
 
 
 def to_data(result: EntryRandomness) -> dict:

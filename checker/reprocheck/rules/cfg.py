@@ -28,6 +28,7 @@ from reprocheck.facts.configs import (
 )
 from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.mounts import under_mount
+from reprocheck.facts.shell import SourcedCommand, split_commands
 from reprocheck.findings import Finding, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
@@ -226,7 +227,11 @@ class ConfigWithoutSeed(Rule):
     `model:` naming the class it builds (`model: {target: sgm.models.DiffusionEngine, params: ...}`, as
     vendored sgm/ldm configs are) with no data, trainer, lightning or training section. A config run by a
     script that takes a config option and a seed option with a literal default (`--config` and `--seed`,
-    default 23) has its seed on that command line and is not reported.
+    default 23) has its seed on that command line and is not reported. Configs without a seed that the same
+    scripts run (read by literal path, or, when no script reads them so, chosen on the command line of the scripts
+    that take a config option in a folder above them), in one folder and one format, are one finding: at the
+    first, the others as related locations. The seeding those scripts add, reading each config's seed, serves
+    them all.
 
     The suggested key follows the repository's own convention: the key path its other configs seed with
     (`train.seed`), else `SEED` in an upper-case (yacs, detectron2) config, `seed_everything` in a Lightning CLI
@@ -255,6 +260,27 @@ class ConfigWithoutSeed(Rule):
     summary = "A top-level experiment config without a seed key"
 
     def check(self, experiment_configs: ConfigSet, config_programs, settings):
+        found = list(self.unseeded(experiment_configs, config_programs, settings))
+        groups: dict[tuple, list] = {}
+        for path, finding in found:
+            owners = config_programs.owners(path)
+            key = (owners, posixpath.dirname(path), experiment_configs.files[path].format) if owners else (path,)
+            groups.setdefault(key, []).append((path, finding))
+        for key, members in groups.items():
+            first = members[0][1]
+            if len(members) > 1:
+                folder = f"{key[1]}/" if key[1] else "the repository root"
+                scripts = " and ".join([", ".join(key[0][:-1]), key[0][-1]] if len(key[0]) > 1 else key[0])
+                shown = ", ".join(p for p, _ in members[1:4]) + (", ..." if len(members) > 4 else "")
+                first.message += (
+                    f"; {len(members) - 1} more configs in {folder} that the same scripts run ({scripts}) lack it too "
+                    f"({shown}): one seeding in those scripts, reading each config's seed, serves them all"
+                )
+                first.related = tuple(Location(p, 1) for p, _ in members[1:])
+            yield first
+
+    def unseeded(self, experiment_configs: ConfigSet, config_programs, settings):
+        """(path, finding) of each experiment config without a seed, in path order."""
         names = seed_key_names(settings)
         conventions = {f: seed_convention(experiment_configs, names, f) for f in ("yaml", "json", "toml")}
         for path in experiment_configs.top_level:
@@ -273,11 +299,14 @@ class ConfigWithoutSeed(Rule):
                 continue  # the seed is fixed on the command line of the script that runs it
             through = f" (nor do the {len(composed) - 1} files its `defaults:` compose)" if len(composed) > 1 else ""
             keys = conventions[config.format] or own_seed_keys(config)
-            yield self.finding(
-                f"experiment config {path} has no seed key{through}; add {seed_line(config, keys)} (a fixed integer) "
-                f"{placement(keys)} and seed the run from it",
+            yield (
                 path,
-                1,
+                self.finding(
+                    f"experiment config {path} has no seed key{through}; add {seed_line(config, keys)} "
+                    f"(a fixed integer) {placement(keys)} and seed the run from it",
+                    path,
+                    1,
+                ),
             )
 
 
@@ -936,9 +965,14 @@ class UserSpecificPath(Rule):
     the author's folder, and is not reported (the catalogue lists `~/` without this distinction); one Python never
     expands (`open("~/log.txt")` looks in a folder named `~`) is. A command-line default (`add_argument(...,
     default="/home/me/data")`) that every command in the repository running the script overrides (`python prep.py
-    --root-dir $DATA`) never takes effect there and is not reported; nor is the default of a script that no command
+    --root-dir $DATA`) never takes effect there and is not reported (the commands of the root README and docs pages
+    count, in shell blocks and in the README's inline code spans: ``Run `python generate_polygons.py --input
+    data/train` ``); nor is the default of a script that no command
     runs when every command running a script of its folder passes that option (`preprocess_data.sh` passes
-    `--root-dir` to each), nor a parameter default (`def __init__(self, data_path="/mnt/me/data")`) that every call
+    `--root-dir` to each). The default of a script that no command in the repository or its README runs at all is
+    reported at info (when all the file's paths are such defaults): its users start it themselves, and pass their
+    own path with the option. Nor is a parameter
+    default (`def __init__(self, data_path="/mnt/me/data")`) that every call
     in the project passes. The `__main__` block of a library module is its author's scratch run, not the users': a
     module that library code imports (a self-test, as for RNG001) or that users run through console scripts
     (`[project.scripts]`), and a top-level function that nothing calls (no reference in code, another module, a
@@ -981,9 +1015,11 @@ class UserSpecificPath(Rule):
         """Each file's user-specific paths, once per file (the first, the others related): one edit of the file
         fixes them. A line that a comment silences stays out of the fold."""
         self.unrun = UnrunCode(python_modules, facts, notebook_modules)
+        self.facts = facts
         # path -> (the marker, the (cell, line) places it covers; cell 0 in a file): placeholders, not reported
         self.edit_markers: dict[str, tuple[str, set[tuple[int, int]]]] = {}
         self.notebooks = facts.get("notebooks")
+        self.unrun_options: dict[int, str] = {}  # id of a finding at an option default no run takes -> the option
         by_file: dict[str, list[tuple[str, Finding]]] = {}
         mounts = None
         for found, finding in self.each_path(experiment_configs, python_modules, notebook_modules, shell_commands):
@@ -1001,7 +1037,15 @@ class UserSpecificPath(Rule):
                 folded = [(found, f) for found, f in folded if (f.cell or 0, f.line) not in marker[1]]
             if not folded:
                 continue
-            yield folded[0][1] if len(folded) == 1 else self.fold(folded)
+            options = [self.unrun_options.get(id(f)) for _, f in folded]
+            finding = folded[0][1] if len(folded) == 1 else self.fold(folded)
+            if all(options):
+                finding.severity = Severity.INFO
+                finding.message += (
+                    f" (info: the default of {join_words(list(dict.fromkeys(options)))}, and no command in the "
+                    "repository or its README runs the script: a run passes its own path)"
+                )
+            yield finding
 
     def fold(self, pairs: list[tuple[str, Finding]]):
         first = pairs[0][1]
@@ -1029,9 +1073,16 @@ class UserSpecificPath(Rule):
             if filekinds.is_test_path(path) or not module.remembered("user-path", may_hold_user_path):
                 continue
             if runs is None:
-                runs = script_runs(shell_commands)
+                runs = script_runs([*shell_commands, *self.documented_runs()])
             skipped = overridden_defaults(module, runs.get(path, []) or sibling_runs(path, runs))
             found = list(self.literals(path, module, None, skipped | self.unrun.nodes(path, module)))
+            if path not in runs and found and module.mentions("add_argument"):
+                defaults = option_defaults(module)
+                self.unrun_options.update(
+                    (id(finding), defaults[(finding.line, finding.column)])
+                    for _, finding in found
+                    if (finding.line, finding.column) in defaults
+                )
             marked = edit_marked_lines(module.text or "", [f.line for _, f in found])
             if marked is not None:
                 self.edit_markers[path] = (marked[0], {(0, line) for line in marked[1]})
@@ -1052,6 +1103,19 @@ class UserSpecificPath(Rule):
                 yield from found
             if markers:
                 self.edit_markers[path] = (markers[0][0], set().union(*(places for _, places in markers)))
+
+    def documented_runs(self) -> list:
+        """The commands the root README and docs pages show: their shell blocks, and the root README's inline code
+        spans that run a Python script (`python generate_polygons.py --input data/train` in a sentence)."""
+        project = self.facts.get("project")
+        found = list(self.facts.get("documented_commands"))
+        for rel in project.select(lambda path: "/" not in path and filekinds.is_markdown_readme(path)):
+            text = project.try_read_text(rel) or ""
+            for number, line in enumerate(text.splitlines()[:MAX_README_LINES], start=1):
+                for span in INLINE_CODE.findall(line):
+                    if PYTHON_RUN.match(span):
+                        found.extend(SourcedCommand(rel, c.line, "docs", c) for c in split_commands(span, number))
+        return found
 
     def message(self, found: str, where: str) -> str:
         return (
@@ -1359,6 +1423,35 @@ def passes(call: ast.Call, name: str, index: int | None) -> bool:
         return True
     positional = list(itertools.takewhile(lambda a: not isinstance(a, ast.Starred), call.args))
     return index is not None and index < len(positional)
+
+
+# An inline code span of a README line, and one that runs a Python script (`python generate_polygons.py --input x`).
+INLINE_CODE = re.compile(r"`([^`\n]+)`")
+PYTHON_RUN = re.compile(r"^\s*(?:\$\s*)?python[\d.]*\s+\S+\.py\b")
+MAX_README_LINES = 5000
+
+
+def join_words(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def option_defaults(module) -> dict[tuple[int, int], str]:
+    """(line, column) of each string default of an `add_argument` option -> the option (`--data-dir`)."""
+    found: dict[tuple[int, int], str] = {}
+    if module.tree is None:
+        return found
+    adders = option_adders(module)
+    for node in ast.walk(module.tree):
+        func = node.func if isinstance(node, ast.Call) else None
+        named = isinstance(func, ast.Name) and func.id in adders
+        if not (named or (isinstance(func, ast.Attribute) and func.attr == "add_argument")):
+            continue
+        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        default = next((k.value for k in node.keywords if k.arg == "default"), None)
+        if isinstance(default, ast.Constant) and isinstance(default.value, str) and flags:
+            option = next((flag for flag in flags if flag.startswith("--")), flags[0])
+            found[(default.lineno, default.col_offset + 1)] = f"`{option}`"
+    return found
 
 
 def overridden_defaults(module, runs: list[set[str]]) -> frozenset[int]:

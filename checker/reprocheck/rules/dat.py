@@ -16,6 +16,7 @@ from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.git_facts import POINTER_MAX_BYTES
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.randomness import option_dest
+from reprocheck.facts.reachability import Unit
 from reprocheck.facts.shell import Command, split_commands, strip_wrappers
 from reprocheck.findings import Finding, Location, Severity
 from reprocheck.project import UnreadableFile
@@ -1644,7 +1645,8 @@ class UnpinnedRemoteArtifact(Rule):
       pass the revision from a config, and is not judged; nor is a call in a module-level branch that a
       constant switch never takes, `MODEL = "small"` then `if MODEL == "large": …`);
     - `torch.hub.load("org/repo")` without a `:tag` or commit;
-    - downloads (`urlretrieve`, `wget.download`, `gdown`, `load_state_dict_from_url`, ...; `requests.get` and
+    - downloads (`urlretrieve`, `wget.download`, `gdown`, `load_state_dict_from_url` and its other names,
+      `torch.utils.model_zoo.load_url`, ...; `requests.get` and
       `urlopen` of a data file URL, with `stream=True`, or whose body is saved to a file) with no checksum check
       in the same function (a `hashlib` digest, a `verify`/`checksum`/`md5` helper, or the loader's own
       `md5=`/`known_hash=`/`check_hash=` argument; torch.hub's `check_hash=True` compares only the sha256 prefix
@@ -1687,7 +1689,15 @@ class UnpinnedRemoteArtifact(Rule):
     same function replaces runs the project's own checkpoint, not the hub's weights: not reported. A load in a
     method of a class that nothing in the repository names but its own definition (no module, notebook, script
     or config mentions it, as code or as a config's `target: pkg.module.Class`, and no decorator registers it) runs
-    only for someone who imports the class on their own: reported at info.
+    only for someone who imports the class on their own: reported at info. A load in the `if pretrained:` branch
+    of a module-level function (`if pretrained is not None:`, `if pretrained and ...:`) whose flag no run of the
+    repository turns on is not reported: its default is off and every call that may set it, to the function or to
+    the wrappers that pass it through (`resnet18(pretrained=False)` calling `_resnet(..., pretrained, ...)`),
+    passes nothing or an off value, while a call that may reach it without naming it (a table's element called as
+    `init_op()`, a registry's `create_model(name, pretrained=False)`) counts when it names the flag by keyword (a
+    library's own model, `inception_v3(pretrained=True)`, runs none of the project's functions), and a config file
+    with a key of that name may set it. So is one in a helper (`initialize_pretrained_model`) that
+    is called only from such branches and named nowhere else.
 
     Tests (the `test` role: `tests/`, `test_*.py`, ...; see the `roles` setting) are not judged: a test that loads
     a model from the hub compares against its current weights on purpose, and pinning the test alone changes
@@ -1728,9 +1738,19 @@ class UnpinnedRemoteArtifact(Rule):
     summary = "A remote model or dataset loaded without a pinned revision or checksum"
 
     def check(
-        self, project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index, roles
+        self,
+        project,
+        python_modules,
+        notebook_modules,
+        notebooks,
+        shell_commands,
+        first_party,
+        module_index,
+        roles,
+        facts,
     ):
         self.remote_code: set[tuple[str, int]] = set()  # (path, line) of hub loads that run the hub's code
+        self.flags = UntakenFlags(facts)
         for finding in self.each_finding(
             project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index
         ):
@@ -1756,23 +1776,35 @@ class UnpinnedRemoteArtifact(Rule):
             by_notebook.setdefault(path, []).append(module)
         unused = UnusedClasses(project, python_modules)
         for module in analysed:
-            values = KeyValues([module])
-            judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
-            keys = hub_keys(module, judged, resolver)
-            for (line, message, call, scope), others in once_per_class(module, once_per_function(judged, keys), keys):
-                related = [Location(module.path, other_line) for other_line, *_ in others]
-                finding = self.finding(also_at(message, related), module.path, line, related=related)
-                if module.path in entry_modules and call_name(module, call) in table.PUBLISHED_WEIGHT_LOADERS:
-                    finding.severity = Severity.INFO
-                    finding.message += (
-                        " (info: weights the project publishes through its torch.hub entry points, hubconf.py)"
-                    )
-                elif (name := unused.owner(module, scope)) is not None:
-                    finding.severity = Severity.INFO
-                    finding.message += (
-                        f" (info: in {name}, a class that nothing in the repository instantiates and no config names)"
-                    )
-                yield finding
+            yield from self.module_findings(module, scopes, resolver, project, helpers_checked, entry_modules, unused)
+        yield from self.cell_findings(
+            project, notebooks, cells, analysed_cells, by_notebook, scopes, resolver, helpers_checked
+        )
+        yield from self.script_downloads(shell_commands)
+
+    def module_findings(self, module, scopes, resolver, project, helpers_checked, entry_modules, unused):
+        """The findings of one Python module."""
+        values = KeyValues([module])
+        judged = list(self.judge(module, scopes[id(module)], resolver, project, helpers_checked, values))
+        keys = hub_keys(module, judged, resolver)
+        for (line, message, call, scope), others in once_per_class(module, once_per_function(judged, keys), keys):
+            related = [Location(module.path, other_line) for other_line, *_ in others]
+            finding = self.finding(also_at(message, related), module.path, line, related=related)
+            if module.path in entry_modules and call_name(module, call) in table.PUBLISHED_WEIGHT_LOADERS:
+                finding.severity = Severity.INFO
+                finding.message += (
+                    " (info: weights the project publishes through its torch.hub entry points, hubconf.py)"
+                )
+            elif (name := unused.owner(module, scope)) is not None:
+                finding.severity = Severity.INFO
+                finding.message += (
+                    f" (info: in {name}, a class that nothing in the repository instantiates and no config names)"
+                )
+            yield finding
+
+    def cell_findings(self, project, notebooks, cells, analysed_cells, by_notebook, scopes, resolver, helpers_checked):
+        """The findings of notebook cells: hub loads of one id in one notebook and downloads of one URL in the
+        notebooks of one folder once."""
         cell_findings = []
         # downloads of one URL the same way in notebooks of one folder: (folder, message, url) -> findings
         folder_downloads: dict[tuple[str, str, str], list[Finding]] = {}
@@ -1812,7 +1844,6 @@ class UnpinnedRemoteArtifact(Rule):
         cell_findings.extend(self.cell_downloads(notebooks, cells, scopes))
         for finding in cell_findings:
             yield quick_start_note(finding, notebooks[finding.path], project)
-        yield from self.script_downloads(shell_commands)
 
     def cell_finding(self, message: str, related: list, path: str, line: int, cell: int, module) -> Finding:
         """A finding in a notebook cell, at its line in the notebook file, naming the other places."""
@@ -1865,6 +1896,8 @@ class UnpinnedRemoteArtifact(Rule):
                     untaken = untaken if untaken is not None else untaken_branch_lines(module)
                     if call.lineno in untaken:
                         continue  # `if MODEL == "270m": ... else: snapshot_download(...)` with MODEL = "270m"
+                if loader is not None and loader.kind in ("download", "http") and self.flags.untaken(module, call):
+                    continue  # `if pretrained:` of a builder that no run of the repository calls with it on
                 if loader is not None:
                     message = self.problem(loader, call, scope, module_scope, project, helpers_checked, origin_of)
                     if message and self.set_locally(loader, call, project, values):
@@ -2008,3 +2041,307 @@ class UnpinnedRemoteArtifact(Rule):
                     'revision="<sha>"'
                 )
         return f'`{callee}` loads {what} from the Hugging Face hub {HUB_REVISION}; pass revision="<40-hex commit sha>"'
+
+
+# -- downloads under a flag that no run turns on ---------------------------------------------------------------------
+MAX_FLAG_DEPTH = 4
+# Library calls that may build an object named at run time, a project function registered with them included.
+FACTORY_WORD = re.compile(r"create|build|make|get|load|instantiate|from_|registry|call|apply|partial", re.IGNORECASE)
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
+UNKNOWN_VALUE = object()
+
+
+class UntakenFlags:
+    """Loads in the `if pretrained:` branch of a module-level function whose flag no run of the repository turns
+    on (a vendored torchvision `resnet.py`, its builders called as `init_op()`): the flag's default is off, and
+    every call that may set it, to the function or to the wrappers that pass it through (`resnet18(pretrained=False,
+    ...)` calling `_resnet(..., pretrained, ...)`), passes nothing or an off value. A call that may reach the
+    function without naming it (through a table, a registry, `create_model(name, pretrained=False)`) counts when it
+    names the flag by keyword; a positional value passed that way is not seen. Built on the first question."""
+
+    def __init__(self, facts):
+        self.facts = facts
+        self._by_target: dict[Unit, list] = {}
+        self._helpers: dict[tuple[str, str], bool] = {}
+        self._mentions: dict[str, list[tuple[str, int]]] = {}
+        self._by_keyword: dict[str, list] = {}
+        self._config_keys: dict[str, bool] = {}
+
+    def untaken(self, module, call: ast.Call, depth: int = 0) -> bool:
+        """Does the call run only under a flag no run turns on: in such a branch of its module-level function, or
+        in a helper (`initialize_pretrained_model`) that is called only from such branches and named nowhere
+        else?"""
+        tree = module.tree
+        if tree is None or depth > MAX_FLAG_DEPTH:
+            return False
+        for function in tree.body:
+            if function.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef):
+                continue
+            if not function.lineno <= call.lineno <= (function.end_lineno or function.lineno):
+                continue
+            parameters = function_parameters(function)
+            for test in guarding_tests(function, call):
+                for name in parameters:
+                    if mentions_name(test, name) and self.never_on(module.path, function.name, name, test):
+                        return True
+            return self.helper_untaken(module.path, function.name, depth)
+        return False
+
+    def helper_untaken(self, path: str, function: str, depth: int) -> bool:
+        """Is every call of a module-level function untaken (see `untaken`), the function named nowhere but at
+        those calls, its definition and imports?"""
+        key = (path, function)
+        if key in self._helpers:
+            return self._helpers[key]
+        self._helpers[key] = False  # a cycle of helpers proves nothing
+        graph = self.facts.get("call_graph")
+        calls = self.calls_to(Unit(path, "function", function))
+        found = bool(calls)
+        for unit, call in calls:
+            module = graph.source(unit)
+            if (
+                unit.kind != "function"
+                or "." in unit.name
+                or module is None
+                or not self.untaken(module, call, depth + 1)
+            ):
+                found = False
+                break
+        if found:
+            at_calls = {(unit.path, call.lineno) for unit, call in calls if unit.kind != "cell"}
+            # named in a table, passed on, called where the checker cannot see: it may run
+            found = all(place in at_calls for place in self.mentions(function))
+        self._helpers[key] = found
+        return found
+
+    def mentions(self, function: str) -> list[tuple[str, int]]:
+        """(path, line) of the lines of the repository's code that name the function, besides its definitions and
+        imports (a notebook's mention is at line 0: no call site is placed there)."""
+        found = self._mentions.get(function)
+        if found is not None:
+            return found
+        graph = self.facts.get("call_graph")
+        pattern = re.compile(rf"\b{re.escape(function)}\b")
+        found = []
+        for rel, module in graph.modules.items():
+            text = module.text or ""
+            if function not in text:
+                continue
+            for match in pattern.finditer(text):
+                start = text.rfind("\n", 0, match.start()) + 1
+                line = text[start : text.find("\n", match.start()) % (len(text) + 1)].lstrip()
+                if not line.startswith(("def ", "async def ", "from ", "import ", "#")):
+                    found.append((rel, text.count("\n", 0, match.start()) + 1))
+        for cells in graph.notebook_cells.values():
+            for cell in cells:
+                source = graph.source(cell)
+                if source is not None and function in (source.text or "") and pattern.search(source.text or ""):
+                    found.append((cell.path, 0))
+        self._mentions[function] = found
+        return found
+
+    def never_on(self, path: str, function: str, name: str, test: ast.expr) -> bool:
+        if self.config_key(name):
+            return False  # a config may set it through `**cfg`
+        values = self.values(path, function, name, 0, set())
+        return bool(values) and all(value is not UNKNOWN_VALUE and off(test, name, value) for value in values)
+
+    def values(self, path: str, function: str, name: str, depth: int, seen: set) -> list | None:
+        """The values the parameter may take in the repository's runs, None when one is not known."""
+        if depth > MAX_FLAG_DEPTH or (path, function, name) in seen:
+            return None
+        seen.add((path, function, name))
+        graph = self.facts.get("call_graph")
+        node = graph.definitions(path).functions.get(function)
+        if node is None:
+            return None
+        index, default = parameter_slot(node, name)
+        found: list = []
+        if default is not None:
+            constant = constant_value(default)
+            if constant is UNKNOWN_VALUE:
+                return None
+            found.append(constant)
+        target = Unit(path, "function", function)
+        calls = self.calls_to(target)
+        for unit, call in self.keyword_calls(name):
+            if (unit, call) not in calls and self.may_reach(unit, call, target):
+                calls.append((unit, call))
+        if not calls and not self.mentions(function):
+            return None  # nothing here calls it or names it: an interface for code outside the repository
+        for unit, call in calls:
+            passed = keyword(call, name)
+            if passed is None and index is not None and index < len(call.args):
+                passed = call.args[index]
+                if any(arg.__class__ is ast.Starred for arg in call.args[: index + 1]):
+                    return None
+            if passed is None:
+                if any(k.arg is None for k in call.keywords) or any(a.__class__ is ast.Starred for a in call.args):
+                    return None  # `**kwargs` or `*args` may hold it
+                continue  # left at its default
+            value = constant_value(passed)
+            if value is not UNKNOWN_VALUE:
+                found.append(value)
+                continue
+            caller = graph.function_node(unit) if unit.kind == "function" and "." not in unit.name else None
+            if passed.__class__ is not ast.Name or caller is None or passed.id not in function_parameters(caller):
+                return None
+            more = self.values(unit.path, unit.name, passed.id, depth + 1, seen)
+            if more is None:
+                return None
+            found.extend(more)
+        return found
+
+    def config_key(self, name: str) -> bool:
+        """Does a config file of the repository (YAML, JSON, TOML, INI) set a key of that name?"""
+        found = self._config_keys.get(name)
+        if found is None:
+            project = self.facts.get("project")
+            pattern = re.compile(rf"""(?m)(?:^|[\s{{,'"])['"]?{re.escape(name)}['"]?\s*[:=]""")
+            found = any(
+                pattern.search(project.try_read_text(rel) or "")
+                for rel in project.select(lambda path: path.endswith(CONFIG_SUFFIXES))
+            )
+            self._config_keys[name] = found
+        return found
+
+    def units_naming(self, word: re.Pattern) -> list[Unit]:
+        """The units of the Python files and notebook cells whose text matches `word` (the others cannot call
+        what it names)."""
+        graph = self.facts.get("call_graph")
+        units = [
+            unit
+            for path, module in graph.modules.items()
+            if word.search(module.text or "")
+            for unit in graph.units_of(path)
+        ]
+        for cells in graph.notebook_cells.values():
+            units += [cell for cell in cells if (source := graph.source(cell)) and word.search(source.text or "")]
+        return units
+
+    def calls_to(self, target: Unit) -> list:
+        """The calls that resolve to a project function (cached)."""
+        found = self._by_target.get(target)
+        if found is None:
+            graph = self.facts.get("call_graph")
+            name = target.name.rsplit(".", 1)[-1]
+            found = self._by_target[target] = [
+                (unit, call)
+                for unit in self.units_naming(re.compile(rf"\b{re.escape(name)}\b"))
+                for call in graph.code(unit).calls
+                if call_tail(call) == name and graph.resolve_load(unit, call.func) == target
+            ]
+        return found
+
+    def keyword_calls(self, name: str) -> list:
+        """The calls that pass a keyword argument of that name (cached)."""
+        found = self._by_keyword.get(name)
+        if found is None:
+            graph = self.facts.get("call_graph")
+            found = self._by_keyword[name] = [
+                (unit, call)
+                for unit in self.units_naming(re.compile(rf"\b{re.escape(name)}\s*="))
+                for call in graph.code(unit).calls
+                if any(word.arg == name for word in call.keywords)
+            ]
+        return found
+
+    def may_reach(self, unit: Unit, call: ast.Call, target: Unit) -> bool:
+        """May a call naming the flag by keyword run the function without naming it: it resolves to no project
+        function or class (a table's element, a registry, a library's factory), or to the function itself."""
+        graph = self.facts.get("call_graph")
+        resolved = graph.resolve_load(unit, call.func)
+        if resolved is not None:
+            return resolved == target
+        module = graph.source(unit)
+        qualified = graph.star_qualname(module, unit.path, call.func) if module is not None else None
+        # a library's own model (`torchvision.models.inception_v3(pretrained=True)`) runs none of the project's
+        # functions; a factory may (`timm.create_model`, `build_model`, `instantiate` reach registered ones)
+        return qualified is None or FACTORY_WORD.search(qualified.rsplit(".", 1)[-1]) is not None
+
+
+def call_tail(call: ast.Call) -> str:
+    """The last name of what a call calls: `f` of `f(x)` and of `m.f(x)`."""
+    func = call.func
+    return func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")
+
+
+def function_parameters(node) -> list[str]:
+    args = node.args
+    return [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+
+
+def parameter_slot(node, name: str) -> tuple[int | None, ast.expr | None]:
+    """The parameter's position (None for a keyword-only one) and its default (None when it has none)."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    for index, arg in enumerate(positional):
+        if arg.arg == name:
+            first_default = len(positional) - len(args.defaults)
+            return index, args.defaults[index - first_default] if index >= first_default else None
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        if arg.arg == name:
+            return None, default
+    return None, None
+
+
+def constant_value(node: ast.expr):
+    if node.__class__ is ast.Constant:
+        return node.value
+    return UNKNOWN_VALUE
+
+
+def guarding_tests(function, call: ast.Call) -> list[ast.expr]:
+    """The tests of the `if` statements of `function` whose body (not their `else`) holds `call`."""
+
+    def walk(body: list[ast.stmt], tests: list[ast.expr]) -> list[ast.expr] | None:
+        for statement in body:
+            if not statement.lineno <= call.lineno <= (statement.end_lineno or statement.lineno):
+                continue
+            if statement.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+                continue  # runs when called, not here
+            if statement.__class__ is ast.If:
+                found = walk(statement.body, [*tests, statement.test])
+                found = found if found is not None else walk(statement.orelse, tests)
+                if found is not None:
+                    return found
+            else:
+                blocks = [getattr(statement, name, None) for name in ("body", "orelse", "finalbody")]
+                blocks += [handler.body for handler in getattr(statement, "handlers", ())]
+                for block in blocks:
+                    found = walk(block, tests) if block.__class__ is list else None
+                    if found is not None:
+                        return found
+            if any(node is call for node in ast.walk(statement)):
+                return tests
+        return None
+
+    return walk(function.body, []) or []
+
+
+def mentions_name(test: ast.expr, name: str) -> bool:
+    return any(node.__class__ is ast.Name and node.id == name for node in ast.walk(test))
+
+
+def off(test: ast.expr, name: str, value) -> bool:
+    """Is `test` false when the parameter `name` holds `value`: `pretrained` with False, `pretrained is not None`
+    with None, `pretrained and x` with an off flag?"""
+    cls = test.__class__
+    if cls is ast.Name:
+        return test.id == name and not value
+    if cls is ast.BoolOp and test.op.__class__ is ast.And:
+        return any(off(part, name, value) for part in test.values)
+    if cls is ast.Compare and len(test.ops) == 1 and test.left.__class__ is ast.Name and test.left.id == name:
+        right = constant_value(test.comparators[0])
+        op = test.ops[0].__class__
+        if right is UNKNOWN_VALUE:
+            return False
+        if op is ast.IsNot:
+            return value is right
+        if op is ast.Is:
+            return value is not right
+        if op is ast.Eq:
+            return value != right
+        if op is ast.NotEq:
+            return value == right
+    return False

@@ -19,6 +19,7 @@ from reprocheck.facts.brought import LATEST, brought_by, installed_release, way
 from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.declarations import (
     README_NAME,
+    docstring_installs,
     inline_script_dependencies,
     metaflow_dependencies,
     readme_installs,
@@ -374,9 +375,11 @@ class UndeclaredImport(Rule):
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
     `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
     itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with `dependencies =
-    [...]`) declares that script's own, a Metaflow flow's decorators (`@pypi_base(packages={...})`, `@pypi`,
-    `@conda_base(libraries={...})`, `@conda`, read statically) declare the environment of the flow's folder (its code
-    package: the flow file and the Python modules beside and below it), and the README of a sub-folder that tells users
+    [...]`) declares that script's own, and so does a module docstring that tells its reader to `pip install` packages
+    (`Requirements: pip install optimum-habana neural-compressor[pt]`), a Metaflow flow's decorators
+    (`@pypi_base(packages={...})`, `@pypi`, `@conda_base(libraries={...})`, `@conda`, read statically) declare the
+    environment of the flow's folder (its code package: the flow file and the Python modules beside and below it), and
+    the README of a sub-folder that tells users
     to `pip install` packages declares them for that folder's code (not the root README: the project's declarations
     belong in its files), as a ROS package's `package.xml` (`<depend>`, `<build_depend>`, `<exec_depend>` of
     `cv_bridge`, `rospy`, ...) declares the ROS packages its folder's code imports. A repository that a sub-folder's
@@ -398,8 +401,11 @@ class UndeclaredImport(Rule):
     relative imports, generated modules (`*_pb2`), the repository's own modules (its packages, a module or folder next
     to the importing script or notebook, in a folder it adds to `sys.path`, a compiled extension a `setup.py` builds
     (`CUDAExtension("name", ...)`), or of that name anywhere in the repository unless the name is a well-known
-    third-party package; a git submodule that is not checked out provides its folder's name, and, in a file that puts it
-    on `sys.path`, every name that is not a well-known third-party package, since its modules cannot be read; so does a
+    third-party package; the root itself imported as a package under its name, when the checkout folder, the `origin`
+    remote or a root README command (`python3 -m vdm.main` with `main.py` at the root) gives that name and what is
+    imported from it is at the root, `import vdm.train_state` with `train_state.py` there; a git submodule that is not
+    checked out provides its folder's name, and, in a file that puts it on `sys.path`, every name that is not a
+    well-known third-party package, since its modules cannot be read; so does a
     repository a notebook clones, `!git clone URL [folder]`, into a folder the checkout does not hold, and an absolute
     folder outside the repository a file puts on `sys.path`, such as a container's `/facenet/src`), the modules of
     vendored copies of third-party packages and the imports inside them, imports no run reaches (the files of an
@@ -408,7 +414,10 @@ class UndeclaredImport(Rule):
     availability test (`importlib.util.find_spec("x")`, `_X_AVAILABLE` flags, `is_x_available()`, `RequirementCache`,
     `module_available`, `"x" in sys.modules`), inside a function behind an environment variable (`if
     os.environ.get("USE_X"):`, or a module-level flag read from one), or after `check_requirements("x")`,
-    `pytest.importorskip("x")` or a guard that raises or returns when the module is missing. An import of a
+    `pytest.importorskip("x")` or a guard that raises or returns when the module is missing, and, in a file where
+    one import of a module is so guarded, its other imports inside functions (an optional backend's lazy imports:
+    `from torchao import quantize_` in a method of the layer that `dispatch_torchao` makes only after `if not
+    is_torchao_available(): return`). An import of a
     distribution that a declared one always brings (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with
     `albumentations`, `requests` with `jupyterlab`) works today and is reported at info, naming what brings it (up to
     three, the ones that require it directly first). What each distribution brings is data: for about a thousand
@@ -492,6 +501,8 @@ class UndeclaredImport(Rule):
                 module = third_party_imports.python_modules.get(site.path)
                 if module is not None:
                     own |= set(module.remembered("inline-script-dependencies", script_dependencies))
+                    # A script whose docstring tells its reader to `pip install` packages documents its own.
+                    own |= set(module.remembered("docstring-installs", docstring_dependencies))
                     # A Metaflow flow's `@pypi_base(packages=...)` / `@conda(libraries=...)` declare the environment
                     # its code package (the flow's folder) runs in.
                     own |= flow_environment(flows, site.path)
@@ -1406,6 +1417,11 @@ def flow_environment(flows: dict[str, frozenset[str]], rel: str) -> set[str]:
 def flow_dependencies(text: str) -> list[str]:
     """A Metaflow flow file's decorator-declared distributions as JSON data (kept between runs, by content)."""
     return sorted(metaflow_dependencies(text))
+
+
+def docstring_dependencies(text: str) -> list[str]:
+    """The distributions a module's docstring tells users to `pip install`, as JSON data (kept by content)."""
+    return sorted(docstring_installs(text))
 
 
 def script_dependencies(text: str) -> list[str]:

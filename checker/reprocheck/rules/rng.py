@@ -340,7 +340,8 @@ class UnseededEntryPoint(Rule):
     `strict=False`): whatever its constructor draws (`torch.randn(*shape)` in an initialiser) is replaced before
     it runs; the draws it makes when it runs still count. An entry point
     that only evaluates (`model.eval()`, no training step) trains nothing, even where the model's own hook
-    makes an optimizer (`configure_optimizers`).
+    makes an optimizer (`configure_optimizers`). A shuffling loader that the code only measures, shows or peeks at
+    (`next(iter(loader))` as a cell's last expression, see RNG006) draws no order anything uses.
     `loss.backward()` alone (a profiler, a gradient check), weight initialisation that a checkpoint
     replaces (a draw inside `nn.Parameter(...)`/`register_buffer(...)`, or bound to a name that is then made
     one: `weight = torch.randn(...)`, `self.weight = nn.Parameter(weight)`, or an in-place draw on a parameter
@@ -371,7 +372,14 @@ class UnseededEntryPoint(Rule):
     values (torch and tensorflow uses, NumPy draws given a size). A number drawn to size or pick the work
     (`random.uniform(...)`, `np.random.normal(mu, sigma)` for a request length) still counts. Seeders include
     seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
-    `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, helpers brought in by
+    `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, making a trainer that seeds
+    every library itself (`transformers.Trainer(...)` calls `set_seed(args.seed)`, whose default is 42; so do
+    `Seq2SeqTrainer`, trl's trainers such as `SFTTrainer` and sentence-transformers'; a project subclass of one
+    too, unless its own `__init__` never calls its base's; Lightning's `Trainer` seeds nothing) for what runs
+    after it: a draw above it in the function that makes it, in an earlier notebook cell, or in the entry point's
+    own block when a function it calls makes the trainer, is still reported, saying the trainer seeds only when
+    made (draws in the functions and methods it reaches, a model's `forward`, a data set's `__getitem__`, are taken
+    to run through it), helpers brought in by
     `from pkg import *`, and a generator seeded by its own method (`rng = random.Random(); rng.seed(s)`). A
     draw in a lambda that an object stores as its sampler (`self.noise_sampler = lambda x: torch.randn_like(x)`)
     does not run for an entry point that replaces that attribute (`sampler.noise_sampler = SeededNoise(seed)`).
@@ -435,6 +443,11 @@ class UnseededEntryPoint(Rule):
                 continue  # its only draws are seeds, which RNG003 reports
             if self_tests.is_self_test(result.entry):
                 continue
+            result = without_unread_loaders(result, call_graph)
+            if result.trainer_seeds:
+                result = before_trainers(result)  # `Trainer(...)` seeds what runs after it is made
+            if not (result.uses or result.generators):
+                continue
             result, unexecuted = executed_first(result, notebooks)
             libs = sorted(result.uses)
             events = [result.uses[lib][0] for lib in libs] + result.generators
@@ -445,9 +458,17 @@ class UnseededEntryPoint(Rule):
             if result.generators:
                 parts.append(f"creates generators without a seed ({examples(result.generators)})")
             fix_libs = sorted(set(libs) | {e.lib for e in result.generators})
+            if result.trainer_seeds:
+                trainer = result.trainer_seeds[0]
+                seeding = (
+                    f"before anything seeds them ({trainer.what} at {trainer.where()} seeds every library only when "
+                    "it is made)"
+                )
+            else:
+                seeding = "but no seeding call is reachable from it"
             message = (
-                f"entry point {result.entry.path} ({result.entry.origin}) {' and '.join(parts)} but no seeding call "
-                f"is reachable from it; seed at its start from the config: {suggestions(fix_libs)}"
+                f"entry point {result.entry.path} ({result.entry.origin}) {' and '.join(parts)} {seeding}; seed at "
+                f"its start from the config: {suggestions(fix_libs)}"
             )
             smoke = self_tests.smoke_test(result.entry)
             if smoke is not None:
@@ -474,6 +495,57 @@ class UnseededEntryPoint(Rule):
             if smoke is not None:
                 finding.severity = Severity.INFO
             yield finding
+
+
+def before_trainers(result: EntryRandomness) -> EntryRandomness:
+    """The uses of an entry point that run before a trainer that seeds when made (`Trainer(...)`, see
+    `T.SEEDING_TRAINER_PACKAGES`) can seed them: those above the trainer in the function or block that makes it, or
+    in an earlier notebook cell, and those of the entry point's own code (its `__main__` block or cells) when the
+    trainer is made in a function it calls, whose order is not known. Draws in the other functions and methods it
+    reaches are taken to run after (through the trainer: a model's `forward`, a data set's `__getitem__`)."""
+    starts = set(result.entry.starts)
+    trainers = result.trainer_seeds
+
+    def covered(event: Event) -> bool:
+        here = [t for t in trainers if t.unit == event.unit]
+        if here:
+            return any(t.line < event.line for t in here)
+        if event.unit.kind == "cell":
+            return any(t.unit.kind == "cell" and int(t.unit.name) < int(event.unit.name) for t in trainers)
+        return event.unit not in starts
+
+    uses = {lib: kept for lib, events in result.uses.items() if (kept := [e for e in events if not covered(e)])}
+    return replace(result, uses=uses)
+
+
+def without_unread_loaders(result: EntryRandomness, graph: CallGraph) -> EntryRandomness:
+    """The uses of an entry point without the shuffling loaders whose batches feed nothing: only measured, shown
+    or peeked at (`next(iter(loader))` as a cell's last expression; see `never_iterated`)."""
+    torch_uses = result.uses.get("torch")
+    if not torch_uses or not any(event.what.endswith("DataLoader(...)") for event in torch_uses):
+        return result
+    kept = []
+    for event in torch_uses:
+        module = graph.source(event.unit)
+        call = (
+            next(
+                (
+                    c
+                    for c in graph.code(event.unit).calls
+                    if c.lineno == event.line and c.col_offset + 1 == event.column
+                ),
+                None,
+            )
+            if event.what.endswith("DataLoader(...)") and module is not None
+            else None
+        )
+        if call is not None and never_iterated(graph, event.unit, module, call):
+            continue
+        kept.append(event)
+    uses = {lib: events for lib, events in result.uses.items() if lib != "torch"}
+    if kept:
+        uses["torch"] = kept
+    return replace(result, uses=uses)
 
 
 SHAPE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "device"})
@@ -1273,6 +1345,7 @@ class EntrySeeding:
         self._reach: dict[str, tuple[set[Unit], set[Unit]]] = {}
         self._files: set[str] | None = None
         self._draws: set[tuple[Unit, int, int]] | None = None
+        self._reached: list[tuple[EntryRandomness, set[Unit]]] | None = None
 
     def runs(self, unit: Unit, call: ast.Call) -> bool | None:
         """Does an entry point run this draw? None when no entry point's reach runs through the unit's file
@@ -1289,6 +1362,12 @@ class EntrySeeding:
         if unit.path not in self._files:
             return None
         return (unit, call.lineno, call.col_offset + 1) in self._draws
+
+    def reaching(self, unit: Unit) -> list[EntryRandomness]:
+        """The entry points whose reach holds the unit."""
+        if self._reached is None:
+            self._reached = [(result, set(result.reached)) for result in self.entries]
+        return [result for result, reached in self._reached if unit in reached]
 
     def seeded(self, unit: Unit, lib: str) -> bool | None:
         if lib not in self._reach:
@@ -1330,17 +1409,24 @@ class UnseededDataLoader(Rule):
     ## What it does
     Finds `torch.utils.data.DataLoader(...)` calls with `shuffle=True` but no `generator=` (info; not for a
     validation or test loader, named so or built from a dataset named so, whose order changes no averaged
-    metric, nor for a loader the code only measures, prints or hands to `accelerator.prepare(...)` and never
-    iterates, `len(train_dataloader)` in a decoding script, nor for a loader used in a loop that seeds torch on
-    each pass before using it, `for epoch in ...: torch.manual_seed(epoch); train(train_loader)`, whose order
-    follows that reseed, nor for a loader bound to a name whose every use, a loop over it or a call handed it,
+    metric, nor for a loader the code only measures, prints, peeks at to show one batch (`print(next(iter(loader)))`, or
+    `next(iter(loader))` as a notebook cell's last expression; in a notebook the loader's reads in every cell count) or
+    hands to `accelerator.prepare(...)` and never iterates, `len(train_dataloader)` in a decoding script or a notebook
+    that looks at a batch and trains through a `Trainer`'s own loader, nor for a loader used in a loop that seeds torch
+    on each pass before using it, `for epoch in ...: torch.manual_seed(epoch); train(train_loader)`, whose order follows
+    that reseed, nor for a loader bound to a name whose every use, a loop over it or a call handed it,
     comes right after a fixed seeding of torch in the same function, script or notebook with nothing between that
     may draw from torch: `torch.manual_seed(1)` then `train_dl = DataLoader(...)` then `for x in train_dl:`, or
     `torch.manual_seed(1)` right before `hist = train(model, train_dl)` in a later cell; a model made, a project
     function called or another loop run in between, a seeding in another function, or a loader returned or
     stored keeps the note), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
-    parameter or constant with a literal default) without `worker_init_fn=` (warning). A shuffling loader that
+    parameter or constant with a literal default) without `worker_init_fn=` (warning), unless the workers draw
+    nothing: the loader's data set is a project class made right there, handed no transforms but none or an empty
+    pipeline (`transforms=Compose([])`; a parameter named for transforms or augmentation), whose code makes no
+    transform of an augmentation library (`A.HorizontalFlip()`; `albumentations`, `torchvision.transforms`,
+    `imgaug`, ...), and no entry point that reaches the loader draws from `random` or NumPy (its branches not taken
+    left out: `if self.mode == "train":` under `mode="val"`). A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
     that entry points reach after seeding torch (`set_seed(args.seed)`, `torch.manual_seed(0)` before the loader
     is built) stays an info note: its order repeats as long as every draw before it does, and one more random
@@ -1405,7 +1491,7 @@ class UnseededDataLoader(Rule):
                     if constants is None:
                         constants = literal_defaults(call_graph, unit)
                     count = literal_int(workers, constants)
-                    if count is not None and count > 0:
+                    if count is not None and count > 0 and not quiet_workers(call_graph, reaching, unit, module, call):
                         workers_unseeded = True
                         problems.append(
                             f"num_workers={count} without worker_init_fn= with torch < 1.9 (seed random and NumPy "
@@ -1416,6 +1502,80 @@ class UnseededDataLoader(Rule):
                 if problems:
                     message = f"{shown(call.func)}(): " + "; ".join(problems)
                     yield locate(self, message, unit, module, call, None if workers_unseeded else Severity.INFO)
+
+
+def quiet_workers(graph: CallGraph, reaching: EntrySeeding, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+    """Do the loader's workers draw nothing from `random` or NumPy, so that seeding them is moot: its data set is
+    a project class made right there (`XviewSingleDataset(..., transforms=Compose([]), mode="val")`), handed no
+    transforms but none or an empty pipeline, whose code builds nothing from an augmentation library, and the
+    entry points that reach the loader make no draw of either library at all (their branches not taken left
+    out: `if self.mode == "train":` under `mode="val"`)."""
+    entries = reaching.reaching(unit)
+    if not entries or any(r.generators or r.uses.get("numpy") or r.uses.get("random") for r in entries):
+        return False
+    dataset = argument(call, "dataset", 0)
+    bindings = single_bindings(graph, unit)
+    if dataset.__class__ is ast.Name:
+        dataset = bindings.get(dataset.id)
+    if dataset.__class__ is not ast.Call:
+        return False
+    cls = graph.resolve_load(unit, dataset.func)
+    if cls is None or cls.kind != "class":
+        return False
+    init = graph.definitions(cls.path).methods.get(cls.name, {}).get("__init__")
+    parameters = [a.arg for a in init.args.args[1:]] if init is not None else []
+    passed = [(parameters[i] if i < len(parameters) else "", value) for i, value in enumerate(dataset.args)]
+    passed += [(keyword.arg or "", keyword.value) for keyword in dataset.keywords]
+    for name, value in passed:
+        if value.__class__ is ast.Starred or (not name and value.__class__ is not ast.Constant):
+            return False  # `*args`, `**kwargs`: anything may be in them
+        if T.TRANSFORM_PARAMETER.search(name) is None:
+            continue
+        if value.__class__ is ast.Name:
+            value = bindings.get(value.id)
+        if not (is_none(value) or empty_pipeline(value)):
+            return False
+    return not builds_augmentations(graph, cls)
+
+
+def single_bindings(graph: CallGraph, unit: Unit) -> dict[str, ast.expr]:
+    """Names the unit binds exactly once, by a plain assignment -> the value."""
+    found: dict[str, ast.expr] = {}
+    counts: dict[str, int] = {}
+    for node in graph.code(unit).assignments:
+        targets = node.targets if node.__class__ is ast.Assign else [node.target]
+        for target in targets:
+            if target.__class__ is ast.Name:
+                counts[target.id] = counts.get(target.id, 0) + 1
+                if node.value is not None:
+                    found[target.id] = node.value
+    return {name: value for name, value in found.items() if counts[name] == 1}
+
+
+def empty_pipeline(node: ast.expr | None) -> bool:
+    """`Compose([])`, `nn.Sequential()`: a pipeline of no transforms."""
+    if node.__class__ is not ast.Call or node.keywords:
+        return False
+    return all(arg.__class__ in (ast.List, ast.Tuple) and not arg.elts for arg in node.args)
+
+
+def builds_augmentations(graph: CallGraph, cls: Unit) -> bool:
+    """Does a project class, or a project base of it, make a transform of an augmentation library in its code (a
+    class: `A.HorizontalFlip(p=0.5)`; the deterministic functions of a `functional` module are none)?"""
+    for owner in [cls, *graph.project_ancestors(cls)]:
+        module = graph.modules.get(owner.path)
+        node = graph.definitions(owner.path).classes.get(owner.name)
+        if module is None or node is None:
+            return True
+        for call in ast.walk(node):
+            if call.__class__ is not ast.Call:
+                continue
+            qualified = module.qualname(call.func)
+            if qualified is None or not qualified.startswith(T.AUGMENTATION_PACKAGES):
+                continue
+            if is_capitalized_tail(qualified) and ".functional." not in qualified:
+                return True  # `A.HorizontalFlip(p=0.5)`, not `img_to_tensor(x)` of a functional module
+    return False
 
 
 def reseeded_every_epoch(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call, settings) -> bool:
@@ -1542,17 +1702,22 @@ def bound_in(scope: ast.AST) -> set[str]:
 
 
 def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
-    """A loader bound to a local name that the code only measures (`len(train_dataloader)`), shows or hands to
-    `accelerator.prepare(...)` (following the name the prepared loader is bound to), and never iterates or hands
-    on: no batch is drawn from it, so its order changes nothing (a decoding script that builds the training
-    loader it never uses)."""
+    """A loader bound to a local name that the code only measures (`len(train_dataloader)`), shows, peeks at to
+    show one batch (`print(next(iter(loader)))`, or `next(iter(loader))` as a notebook cell's last expression) or
+    hands to `accelerator.prepare(...)` (following the name the prepared loader is bound to), and never iterates
+    or hands on: no batch it draws feeds a result, so its order changes nothing (a decoding script that builds the
+    training loader it never uses, a notebook that looks at a batch and trains through a `Trainer`'s own
+    loader). In a notebook the name's reads in every cell count."""
     if unit.kind == "function":
-        scope = graph.function_node(unit)
+        scopes = [(graph.function_node(unit), module)]
     elif unit.kind in ("body", "main"):
-        scope = module.tree
+        scopes = [(module.tree, module)]
+    elif unit.kind == "cell":
+        sources = [graph.source(cell) for cell in graph.notebook_cells.get(unit.path, [])]
+        scopes = [(source.tree, source) for source in sources if source is not None]
     else:
         return False
-    if scope is None:
+    if any(scope is None for scope, _ in scopes) or not scopes:
         return False
     names: set[str] = set()
     for node in graph.code(unit).assignments:
@@ -1566,9 +1731,10 @@ def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Cal
     if not names:
         return False
     parents: dict[int, ast.AST] = {}
-    for node in ast.walk(scope):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
+    for scope, _ in scopes:
+        for node in ast.walk(scope):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
     pending = list(names)
     seen: set[str] = set()
     while pending:
@@ -1576,34 +1742,56 @@ def never_iterated(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Cal
         if name in seen:
             continue
         seen.add(name)
-        loads = [n for n in ast.walk(scope) if n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is ast.Load]
-        for load in loads:
-            parent = parents.get(id(load))
-            if parent.__class__ is not ast.Call or load not in parent.args:
-                return False
-            func = parent.func
-            if func.__class__ is ast.Name and func.id == "len":
-                continue
-            if is_display_call(module, parent):
-                continue
-            if func.__class__ is ast.Attribute and func.attr == "prepare":
-                target = parents.get(id(parent))
-                if target.__class__ is not ast.Assign or len(target.targets) != 1:
+        for scope, scope_module in scopes:
+            loads = [
+                n for n in ast.walk(scope) if n.__class__ is ast.Name and n.id == name and n.ctx.__class__ is ast.Load
+            ]
+            for load in loads:
+                parent = parents.get(id(load))
+                if parent.__class__ is not ast.Call or load not in parent.args:
                     return False
-                bound = target.targets[0]
-                if bound.__class__ is ast.Name and len(parent.args) == 1:
-                    pending.append(bound.id)
+                func = parent.func
+                if func.__class__ is ast.Name and func.id == "len":
                     continue
-                index = parent.args.index(load)
-                if (
-                    bound.__class__ is ast.Tuple
-                    and len(bound.elts) == len(parent.args)
-                    and bound.elts[index].__class__ is ast.Name
-                ):
-                    pending.append(bound.elts[index].id)
+                if is_display_call(scope_module, parent):
                     continue
-            return False
+                if shown_peek(parent, parents, scope_module, scope, unit.kind == "cell"):
+                    continue
+                if func.__class__ is ast.Attribute and func.attr == "prepare":
+                    target = parents.get(id(parent))
+                    if target.__class__ is not ast.Assign or len(target.targets) != 1:
+                        return False
+                    bound = target.targets[0]
+                    if bound.__class__ is ast.Name and len(parent.args) == 1:
+                        pending.append(bound.id)
+                        continue
+                    index = parent.args.index(load)
+                    if (
+                        bound.__class__ is ast.Tuple
+                        and len(bound.elts) == len(parent.args)
+                        and bound.elts[index].__class__ is ast.Name
+                    ):
+                        pending.append(bound.elts[index].id)
+                        continue
+                return False
     return True
+
+
+def shown_peek(iterated: ast.Call, parents: dict[int, ast.AST], module: PyModule, scope: ast.AST, cell: bool) -> bool:
+    """Is `iter(loader)` only a look at one batch: `next(iter(loader))` handed to a display call
+    (`print(next(iter(loader)))`) or, in a notebook, a cell's last expression, which the notebook shows?"""
+    if iterated.func.__class__ is not ast.Name or iterated.func.id != "iter" or len(iterated.args) != 1:
+        return False
+    peek = parents.get(id(iterated))
+    if peek.__class__ is not ast.Call or peek.func.__class__ is not ast.Name or peek.func.id != "next":
+        return False
+    if peek.args[:1] != [iterated]:
+        return False
+    holder = parents.get(id(peek))
+    if holder.__class__ is ast.Call and peek in holder.args and is_display_call(module, holder):
+        return True
+    body = getattr(scope, "body", None)
+    return cell and holder.__class__ is ast.Expr and bool(body) and body[-1] is holder
 
 
 # A loader, dataset or function named for validation or test (`valid_loader`, `testloader`, `val_dataloader()`,

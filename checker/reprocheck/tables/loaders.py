@@ -32,6 +32,14 @@ class Loader:
 
 
 HUB_REVISION = "revision"
+# Other names of `torch.hub.load_state_dict_from_url`: `torch.utils.model_zoo.load_url` (its old name, still
+# exported) and the re-exports of older torchvision releases.
+WEIGHT_URL_LOADER_ALIASES = (
+    "torch.utils.model_zoo.load_url",
+    "torch.hub.load_url",
+    "torchvision.models.utils.load_state_dict_from_url",
+    "torchvision._internally_replaced_utils.load_state_dict_from_url",
+)
 
 LOADERS: dict[str, Loader] = {
     # Hugging Face datasets and hub
@@ -67,6 +75,7 @@ LOADERS: dict[str, Loader] = {
     "httpx.get": Loader("http", (0, "url"), "file"),
     "urllib.request.urlopen": Loader("http", (0, "url"), "file"),
 }
+LOADERS.update({alias: LOADERS["torch.hub.load_state_dict_from_url"] for alias in WEIGHT_URL_LOADER_ALIASES})
 
 # A module is parsed for DAT005 only when its text mentions one of these (a cheap pre-filter: every loader call
 # above names one of them, or the module it is imported from).
@@ -80,6 +89,7 @@ MENTIONS = (
     "CrossEncoder",
     "hub",
     "download",
+    "load_url",
     "urlretrieve",
     "urlopen",
     "pooch",
@@ -341,4 +351,4 @@ CLI_COMMAND_DECORATORS = frozenset({"command", "group"})
 # Reads of an environment variable with an optional default: (position, keyword) of the default.
 ENV_READERS = {"os.environ.get": (1, "default"), "os.getenv": (1, "default")}
 # Weight loaders that a project's own torch.hub entry points (hubconf.py) use to fetch the weights it publishes.
-PUBLISHED_WEIGHT_LOADERS = frozenset({"torch.hub.load_state_dict_from_url"})
+PUBLISHED_WEIGHT_LOADERS = frozenset({"torch.hub.load_state_dict_from_url", *WEIGHT_URL_LOADER_ALIASES})

@@ -223,6 +223,13 @@ WEIGHTLESS_TORCH_MODULES = re.compile(
 )
 TORCH_TRAINING_PREFIXES = ("torch.optim.",)
 TORCH_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "pytorch_lightning.Trainer"})
+# Trainers that seed every library when made: `transformers.Trainer.__init__` calls `set_seed(args.seed)`, and
+# `TrainingArguments.seed` defaults to 42, so making one seeds whatever arguments it is given. The trainers built
+# on it do the same: `Seq2SeqTrainer`, trl's (`SFTTrainer`, `DPOTrainer`, `GRPOTrainer`, ...) and
+# sentence-transformers' (`SentenceTransformerTrainer`). A class of these packages whose name ends in `Trainer`
+# is one (`TrainerCallback`, `TrainerState` are not). Lightning's `Trainer` seeds nothing by itself.
+SEEDING_TRAINER_PACKAGES = frozenset({"transformers", "trl", "sentence_transformers"})
+TRAINER_SEEDS = frozenset({"random", "numpy", "torch", "tensorflow"})
 # (`loss.backward()` is autograd, not a draw nor a training step: profilers and gradient checks call it too; the
 # optimizer or the trainer says a model is trained.)
 KERAS_MODEL_PREFIXES = ("tensorflow.keras.", "keras.", "tf_keras.")
@@ -265,6 +272,15 @@ DATALOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.datalo
 # DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, drop_last,
 #            timeout, worker_init_fn, multiprocessing_context, generator, ...)
 DATALOADER_POSITIONS = {"shuffle": 2, "num_workers": 5, "worker_init_fn": 10, "generator": 12}
+# Packages of data augmentations, whose random transforms draw inside the library (the checker does not see those
+# draws): a data set that builds one, or is handed one, may draw in the loader's workers.
+AUGMENTATION_PACKAGES = (
+    "albumentations", "torchvision.transforms", "imgaug", "kornia.augmentation", "monai.transforms", "augly",
+    "audiomentations", "torch_audiomentations", "nlpaug", "timm.data", "mmcv.transforms", "mmdet.datasets",
+    "tensorflow.image", "keras.layers", "torchio", "volumentations", "batchgenerators",
+)  # fmt: skip
+# Parameters of a data set that take the transforms its items go through (`transforms=`, `augment=`).
+TRANSFORM_PARAMETER = re.compile(r"transform|augment|\baug|_aug|preprocess|pipeline", re.IGNORECASE)
 RANDOM_SPLITS = frozenset({"torch.utils.data.random_split", "torch.utils.data.dataset.random_split"})
 RANDOM_SAMPLERS = frozenset({"torch.utils.data.RandomSampler", "torch.utils.data.sampler.RandomSampler"})
 # np.random functions that reorder or pick data (RNG005 when the global RNG is never seeded).
