@@ -1182,6 +1182,17 @@ def test_ci003_notification_housekeeping_pull_request_and_credential_actions_mak
         "jwalton/gh-ecr-push@v1",
         "docker/build-push-action@v5",
     ]
+    # a comment bot in a workflow whose token may write to the repository stays judged (Made-With-ML shape)
+    for permissions in ("permissions: write-all\n", "permissions:\n  contents: write\n"):
+        writer = (
+            f"on: pull_request\n{permissions}jobs:\n  workloads:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            "      - run: python results.py\n      - uses: thollander/actions-comment-pull-request@v2\n"
+        )
+        assert [m.split(" ")[0] for _, _, m in found(make_repo, {".github/workflows/w.yml": writer}, "CI003")] == [
+            "thollander/actions-comment-pull-request@v2"
+        ], permissions
+    reader = writer.replace("contents: write", "contents: read")
+    assert found(make_repo, {".github/workflows/w.yml": reader}, "CI003") == []
     # look-alikes: owners' other actions and actions named like them stay judged
     lookalikes = workflow(
         "      - uses: peter-evans/rebase@v2\n"

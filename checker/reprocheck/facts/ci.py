@@ -128,6 +128,9 @@ class CiConfig:
     # jobs whose steps are handed stored secrets (`${{ secrets.X }}`, not GITHUB_TOKEN, in a step's `with:` or
     # `env:`, or the job's or workflow's `env:`): every later step of the job runs on a runner that holds them
     secret_jobs: set[str] = field(default_factory=set)
+    # GitHub jobs whose `permissions:` (their own, else the workflow's) let the token write (`write-all`,
+    # `contents: write`): an action there can change the repository
+    writing_jobs: set[str] = field(default_factory=set)
     titles: dict[str, str] = field(default_factory=dict)  # job -> its `name:` (GitHub), when it has one
     name: str = ""  # the GitHub workflow's own `name:` ("tests on transformers main"), "" when it has none
     tag_pushes: bool = False  # a GitHub workflow that a pushed tag triggers (`on: push: tags:`)
@@ -316,6 +319,13 @@ def _python_from_image(config: CiConfig, image: tuple[str, int] | None) -> None:
             config.python_versions.append((match.group(1), image[1], False))
 
 
+def grants_write(permissions: yaml.Node | None) -> bool:
+    """`permissions: write-all`, or a scope given `write` (`contents: write`)."""
+    if isinstance(permissions, yaml.ScalarNode):
+        return permissions.value.strip() == "write-all"
+    return any(text(value) == "write" for _, _, value in items(permissions))
+
+
 def parse_github(rel: str, data: YamlFile) -> CiConfig:
     config = CiConfig(path=rel, kind="github", yaml=data)
     root = data.root
@@ -329,9 +339,13 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
             config.inputs[str(name)] = text(child(spec, "type")) or "string"
     default_shell = text(child(child(child(root, "defaults"), "run"), "shell"))
     default_workdir = text(child(child(child(root, "defaults"), "run"), "working-directory"))
+    workflow_permissions = child(root, "permissions")
     for job_name, key, job in items(child(root, "jobs")):
         job_name = str(job_name)
         config.jobs[job_name] = line(key)
+        permissions = child(job, "permissions")
+        if grants_write(workflow_permissions if permissions is None else permissions):
+            config.writing_jobs.add(job_name)
         job_env = {**config.env, **env_of(child(job, "env"))}
         fails = truthy(child(job, "continue-on-error"))
         matrix = child(child(job, "strategy"), "matrix")

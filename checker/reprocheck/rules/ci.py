@@ -519,8 +519,9 @@ class MutableCiEnvironment(Rule):
     trigger (an issue-triage bot) builds and tests nothing and is not judged; one that issue comments trigger (a
     `/test` bot on pull requests) is judged by what its jobs' steps do, not by their names.
     An action whose only effect lies outside what the job builds, tests, trains or publishes is not judged, unless
-    its job is handed stored secrets (a moved tag would run with them, and what it does with them is the job's
-    result: judges split on these, and findings judged right are kept). Such are
+    its job is handed stored secrets or a token that may write to the repository (`permissions: write-all`,
+    `contents: write`): a moved tag would run with them (judges split on these, and findings judged right are
+    kept). Such are
     notifications, tickets, labels and comments (`slackapi/slack-github-action`, `atlassian/gajira-login`), run
     housekeeping (`styfle/cancel-workflow-action`), pull requests opened for review
     (`peter-evans/create-pull-request`), dependency audits (`pypa/gh-action-pip-audit`), release-tag readers and
@@ -596,7 +597,8 @@ class MutableCiEnvironment(Rule):
         for use in config.uses:
             message = action_problem(use.uses, owners)
             handed_secrets = use.job in config.secret_jobs and not is_github_owned(use.action)
-            if not message or surfaces_results(use.action) or (makes_no_result(use.action) and not handed_secrets):
+            trusted = handed_secrets or use.job in config.writing_jobs
+            if not message or surfaces_results(use.action) or (makes_no_result(use.action) and not trusted):
                 continue  # pinned; or it reads the reports earlier steps wrote, or makes nothing and holds no secret
             if shapes_results(config, use.job, tool_files) or handed_secrets:
                 messages.setdefault(use.uses, message)
