@@ -21,8 +21,8 @@ place so that a finding keeps its chance from run to run) and prints:
   whose message changed, and sampled findings nobody has judged yet.
 
 `--list FILE` picks the corpus: `corpus.toml` (the default, judged in `verdicts.csv`) is the set the fixes were
-made on; `holdout.toml` and `holdout2.toml` to `holdout11.toml` (each judged in the CSV of its name:
-`holdout-verdicts.csv`, `holdout2-verdicts.csv` to `holdout11-verdicts.csv`) hold repositories that no fix was
+made on; `holdout.toml` and `holdout2.toml` to `holdout14.toml` (each judged in the CSV of its name:
+`holdout-verdicts.csv`, `holdout2-verdicts.csv` to `holdout14-verdicts.csv`) hold repositories that no fix was
 tuned on when they were first judged, for the precision on repositories the checker has not seen (each one's
 first-contact figure is the honest one).
 
