@@ -151,3 +151,27 @@ def test_cached_runs_equal_uncached_runs(tmp_path_factory, monkeypatch, steps):
             backdate(written)
         cached, uncached = run(root), run(root, "--no-cache")
         assert cached == uncached, operation
+
+
+def test_an_override_written_in_a_subclass_file_reaches_a_kept_entry_point(tmp_path, monkeypatch):
+    """A kept entry point summary is dropped when a method it runs on `self` gets an override in a subclass whose
+    object the entry creates: `Base.run` then runs `Child.load`, which draws (RNG001 reports, as uncached)."""
+    monkeypatch.setattr(filecache, "RACY_NS", 0)
+    write_files(tmp_path, BASE)
+    write_files(
+        tmp_path,
+        {
+            "src/demo/child.py": "from demo.base import Base\n\n\nclass Child(Base):\n    pass\n",
+            "src/demo/train.py": (
+                "from demo.child import Child\n\n\nif __name__ == '__main__':\n    print(Child().run())\n"
+            ),
+        },
+    )
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    backdate([p for p in tmp_path.rglob("*") if p.is_file() and ".git" not in p.parts])
+    assert not [f for f in run(tmp_path)["findings"] if f["code"] == "RNG001"]
+    backdate(apply(tmp_path, ("write", "src/demo/child.py", SNIPPETS[4])))
+    cached, uncached = run(tmp_path), run(tmp_path, "--no-cache")
+    assert cached == uncached
+    assert [f["path"] for f in cached["findings"] if f["code"] == "RNG001"] == ["src/demo/train.py"]

@@ -18,7 +18,7 @@ import json
 
 from reprocheck import filekinds
 from reprocheck.facts.entrypoints import EntryPoint
-from reprocheck.facts.reachability import CallGraph, Unit
+from reprocheck.facts.reachability import CallGraph, Unit, class_bases
 from reprocheck.filecache import MISSING
 
 VERSION = 1  # of what is kept: bumped with the summary's shape (the checker's own changes drop the cache anyway)
@@ -42,8 +42,13 @@ class EntryCache:
             digest.update(json.dumps(self.settings.as_dict(), sort_keys=True, default=str).encode())
             code = [rel for rel in self.project.files if filekinds.is_python(rel) or filekinds.is_notebook(rel)]
             digest.update("\0".join(code).encode("utf-8", "surrogateescape"))  # what the module names come from
-            index = sorted((word, sorted(found)) for word, found in self.graph.base_index().items())
-            digest.update(json.dumps(index).encode("utf-8", "surrogateescape"))
+            # the class statements the base index is built from (each file's kept answer, JSON data whose repr is
+            # as stable as its JSON and much cheaper than sorting and dumping the index itself)
+            modules = self.graph.modules
+            for path in sorted(modules):
+                bases = modules[path].remembered("class-bases", class_bases)
+                if bases:
+                    digest.update(f"{path}\0{bases!r}\n".encode("utf-8", "surrogateescape"))
             self._key = digest.hexdigest()
         return self._key
 
