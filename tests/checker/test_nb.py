@@ -1046,6 +1046,81 @@ def test_nb003_a_quick_start_installing_the_repository_it_ships_with_is_not_aske
     assert "; datasets is not pinned: pin the versions" in message and "peft is not" not in message
 
 
+def test_nb003_a_quick_start_installing_its_clones_own_requirements_is_not_reported(make_repo):
+    """The judged shapes: YOLOv5's tutorial clones the repository, `%cd`s into it and installs its
+    requirements.txt; big_vision's demos clone the repository and install `big_vision/big_vision/requirements.txt`
+    (the clone's folder, then the file's path in the repository) or copy its package and install
+    `big_vision/requirements.txt`. The file is the repository's own declaration: whether it pins is DEP001's
+    finding there, not the notebook's. What else such a cell installs stays reported, alone."""
+    colab = {"provenance": []}
+    setup = 'from setuptools import setup\nsetup(name="vision", url="https://github.com/org/vision")\n'
+    files = {
+        "setup.py": setup,
+        "requirements.txt": "torch>=2\n",
+        "vision/requirements.txt": "jax\n",
+        "classify/tutorial.ipynb": notebook(
+            code("!git clone https://github.com/org/vision  # clone\n%cd vision\n%pip install -qr requirements.txt\n"),
+            SHOWN,
+        ),
+        "vision/configs/demo.ipynb": notebook(
+            code(
+                "!git clone --depth=1 https://github.com/org/vision\n"
+                "!pip install -r vision/vision/requirements.txt -c vision/vision/constraints.txt\n"
+            ),
+            SHOWN,
+            colab=colab,
+        ),
+        "vision/configs/copy.ipynb": notebook(
+            code(
+                "!git clone --depth=1 https://github.com/org/vision vision_repo\n"
+                "!cp -R vision_repo/vision vision\n!pip install -qr vision/requirements.txt\n"
+            ),
+            SHOWN,
+        ),
+        "vision/configs/more.ipynb": notebook(
+            code(
+                "!git clone https://github.com/org/vision\n!pip -q install -r vision/vision/requirements.txt\n"
+                "!pip3 -q install -U crcmod\n"
+            ),
+            SHOWN,
+        ),
+    }
+    found = {f["path"]: f for f in of(make_repo(files), "NB003")}
+    assert sorted(found) == ["vision/configs/more.ipynb"]
+    message = found["vision/configs/more.ipynb"]["message"]
+    assert (
+        "crcmod" in message
+        and "requirements.txt" not in message
+        and found["vision/configs/more.ipynb"]["severity"] == "info"
+    )
+
+
+def test_nb003_requirement_files_of_another_clone_or_outside_the_declarations_stay_reported(make_repo):
+    """Look-alikes: the requirements of another repository's clone; a file of the clone that is no declaration of
+    the repository; the repository's own requirements installed before it is cloned (the folder is not known)."""
+    setup = 'from setuptools import setup\nsetup(name="vision", url="https://github.com/org/vision")\n'
+    files = {
+        "setup.py": setup,
+        "requirements.txt": "torch>=2\n",
+        "a.ipynb": notebook(
+            code(
+                "!git clone https://github.com/org/latent-diffusion\n%cd latent-diffusion\n"
+                "!pip install -r requirements.txt\n"
+            ),
+            SHOWN,
+        ),
+        "b.ipynb": notebook(
+            code("!git clone https://github.com/org/vision\n%cd vision\n!pip install -r extra/requirements-demo.txt\n"),
+            SHOWN,
+        ),
+        "notebooks/c.ipynb": notebook(
+            code("!pip install -r requirements.txt\n!git clone https://github.com/org/vision\n"), SHOWN
+        ),
+    }
+    found = {f["path"] for f in of(make_repo(files), "NB003")}
+    assert found == {"a.ipynb", "b.ipynb", "notebooks/c.ipynb"}
+
+
 def test_nb003_installs_of_other_repositories_and_research_notebooks_stay_reported(make_repo):
     """Look-alikes: another repository from git (transformers) in a quick-start, a clone of another repository then
     `pip install -e .`, and the repository's own package installed by a notebook that is no quick-start (advised to

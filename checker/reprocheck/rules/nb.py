@@ -1248,6 +1248,7 @@ class OwnCode:
 
     home: frozenset[str]  # `owner/name` of the repository
     cloned_at: tuple[int, int] | None  # (cell, line) of the first clone of the repository, if the notebook clones it
+    declarations: frozenset[str] = frozenset()  # the repository's declaration files (requirements, setup, ...)
 
     def package(self, package: str) -> bool:
         """A requirement whose URL is the repository (`git+https://github.com/org/name`, `name @ git+...`)."""
@@ -1259,13 +1260,23 @@ class OwnCode:
         (`pip install -e .` in its folder)."""
         return self.cloned_at is not None and self.cloned_at < (cell, line)
 
+    def declared_file(self, name: str, cell: int, line: int) -> bool:
+        """Whether `-r name`, run at `cell`:`line` after the notebook cloned the repository, is one of the
+        repository's own declaration files: the path inside the clone (`%cd repo`, then `-r requirements.txt`) or
+        under the clone's folder (`-r repo/requirements.txt`)."""
+        if not self.target(cell, line):
+            return False
+        path = posixpath.normpath(name)
+        return path in self.declarations or path.partition("/")[2] in self.declarations
 
-def own_code(notebook: Notebook, home: frozenset[str]) -> OwnCode:
+
+def own_code(notebook: Notebook, home: frozenset[str], projects=None) -> OwnCode:
     """What the notebook installs of the repository it ships with: its GitHub address (facts/ci.py
     `home_repositories`) from git, or its clone's own folder (`!git clone <this repository>`, `%cd`, `!pip install
-    -e .`)."""
+    -e .`, `!pip install -r requirements.txt`)."""
     cloned = next((clone for clone in notebook.clones if clone.url and own_url(clone.url, home)), None)
-    return OwnCode(home, (cloned.cell, cloned.line) if cloned is not None else None)
+    declarations = frozenset(rel for found in projects.found for rel in found.declarations) if projects else frozenset()
+    return OwnCode(home, (cloned.cell, cloned.line) if cloned is not None else None, declarations)
 
 
 def own_url(url: str, home: frozenset[str]) -> bool:
@@ -1280,9 +1291,11 @@ def without_own(install, own: OwnCode, cell: int):
     local = own.target(cell, install.command.line)
     editables = [] if local else install.editables
     local_paths = [] if local else install.local_paths
-    if not packages and not editables and not local_paths and not install.requirement_files:
+    # the repository's own requirement files, installed from its clone: whether they pin is DEP001's finding there
+    files = [name for name in install.requirement_files if not own.declared_file(name, cell, install.command.line)]
+    if not packages and not editables and not local_paths and not files:
         return None
-    return replace(install, packages=packages, editables=editables, local_paths=local_paths)
+    return replace(install, packages=packages, editables=editables, local_paths=local_paths, requirement_files=files)
 
 
 def quick_start_message(subject: str, count: int, installs: list, how: str) -> str:
@@ -1327,10 +1340,11 @@ class NotebookInstall(Rule):
     Colab's metadata), sets up a fresh machine where no kernel can be started after installing: it is reported at
     info, advising to pin what it installs (naming what is unpinned, and `--upgrade`, which takes the latest
     release each time), and not at all when it pins everything or when all it installs is the repository it ships
-    with: its own GitHub address
-    from git (`pip install git+https://github.com/org/this-repo`; the address the root setup files give, the
-    repository the README tells users to clone) or its clone's folder (`git clone <this repository>`, then `pip
-    install -e .`). Elsewhere such an install is advised to move before the kernel starts, never to be declared in
+    with: its own GitHub address from git (`pip install git+https://github.com/org/this-repo`; the address the
+    root setup files give, the repository the README tells users to clone), its clone's folder (`git clone <this
+    repository>`, then `pip install -e .`) or its clone's own requirement files (`%cd <repository>`, then `pip
+    install -r requirements.txt`, or `-r <repository>/requirements.txt`: whether they pin is DEP001's finding on
+    that file). Elsewhere such an install is advised to move before the kernel starts, never to be declared in
     the project's own requirements.
     Installs that a local run never makes are not reported: those that run only on Colab or Kaggle
     (`if 'google.colab' in sys.modules:`, `if IN_COLAB:`, `if IS_COLAB or IS_KAGGLE:`, a Colab test joined to
@@ -1375,7 +1389,7 @@ class NotebookInstall(Rule):
                 if roles.made_for_colab(path)
                 else None
             )
-            own = own_code(notebook, home_repositories)
+            own = own_code(notebook, home_repositories, projects)
             if quick_start is not None:
                 installs = [
                     rest
