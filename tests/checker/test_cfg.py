@@ -741,6 +741,47 @@ def test_cfg005_paths_in_a_block_marked_for_users_to_edit_are_placeholders(make_
     }
 
 
+def test_cfg005_paths_marked_as_the_authors_own_setup_are_placeholders(make_repo):
+    """The judged shapes: a course's submit template (`# You must also identify your source file. (modify for your
+    local setup)`, then Colab and Windows alternatives commented out, then the author's Mac path) and a data folder
+    in the non-Colab branch under "I used this locally on my machine, you may need different". Look-alikes: a
+    comment that only says whose machine it is, and one that tells to modify something else."""
+    root = make_repo(
+        {
+            "assignments/class1.py": """
+            key = "example"
+
+            # You must also identify your source file.  (modify for your local setup)
+            # file='/content/drive/My Drive/Colab Notebooks/class1.ipynb'  # Google CoLab
+            file='/Users/jheaton/projects/course/assignments/class1.ipynb'  # Mac/Linux
+
+            print(file, key)
+            """,
+            "lessons/resnet.py": """
+            COLAB = False
+            if COLAB:
+                PATH = "/content"
+            else:
+                # I used this locally on my machine, you may need different
+                PATH = "/Users/jeff/temp"
+            print(PATH)
+            """,
+            "lessons/said.py": """
+            # the author's machine
+            PATH = "/Users/jeff/data"
+            print(PATH)
+            """,
+            "lessons/other.py": """
+            # modify the learning rate for your runs
+            PATH = "/Users/jeff/runs"
+            print(PATH)
+            """,
+        }
+    )
+    found = {f["path"]: f["severity"] for f in findings(root, select="CFG005")}
+    assert found == {"lessons/said.py": "warning", "lessons/other.py": "warning"}
+
+
 def cells_of(*cells: tuple[str, str]) -> str:
     """A notebook of (kind, source) cells: "md" for Markdown, "code" for code."""
     built = [

@@ -978,10 +978,11 @@ class UserSpecificPath(Rule):
     (`[project.scripts]`), and a top-level function that nothing calls (no reference in code, another module, a
     notebook or a packaging file: a developer's scratch run, its call left in a comment) are not reported either.
     Paths below a comment that marks them for users to edit (`# USER CONFIGURED VARIABLES`, `# change this`, `(paths
-    may need adaptations)`), and paths in a notebook cell that the Markdown right above it tells readers to edit ("If
-    you are running this code on your computer, you should modify this cell", "adapt the code below to choose where
-    to store the data"), are placeholders the user is told to replace: not reported. A file's paths are reported
-    once, at the first, with the others as related locations.
+    may need adaptations)`, `(modify for your local setup)`, "I used this on my machine, you may need different"),
+    and paths in a notebook cell that the Markdown right above it tells readers to edit ("If you are running this
+    code on your computer, you should modify this cell", "adapt the code below to choose where to store the data"),
+    are placeholders the user is told to replace: not reported. A file's paths are reported once, at the first, with
+    the others as related locations.
 
     ## Why it matters
     Nobody else has `/home/alice/datasets`: the run fails on every other machine and in CI, or worse, reads a
@@ -1206,11 +1207,14 @@ def help_texts(tree: ast.AST) -> set[int]:
 
 
 # A comment that marks the lines below it as values each user sets: "USER CONFIGURED VARIABLES", "# change
-# this", "(paths to files may need adaptations)", "set your paths here".
+# this", "(paths to files may need adaptations)", "set your paths here", "(modify for your local setup)", or as the
+# author's own: "I used this locally on my machine, you may need different".
 EDIT_MARKER = re.compile(
     r"#.*(?:\buser[ _-]?(?:configured|defined|settings|config)\b|\bchange (?:this|these|me|accordingly)\b"
     r"|\bneeds? (?:to be )?(?:adapt|chang|edit|set)\w*|\bmay need (?:to be )?\w*(?:adapt|chang|edit)\w*"
-    r"|\b(?:set|edit|adapt|adjust|modify) (?:your|these|this|the following)\b)",
+    r"|\b(?:set|edit|adapt|adjust|modify) (?:your|these|this|the following)\b"
+    r"|\b(?:set|edit|adapt|adjust|modify|change) (?:it |them |this |these )?for your\b"
+    r"|\byou (?:may|might|will) need (?:a |something )?different\b)",
     re.IGNORECASE,
 )
 EDIT_MARKER_REACH = 25  # lines below a marker that it covers (a block of settings)
