@@ -103,6 +103,10 @@ def test_env001_a_readme_sentence_naming_the_python_to_use_answers_it(make_repo)
         "### Environment\n\nTo setup the environment:\n* Install python3.8\n* Install `requirements.txt`\n",
         "0.0 The basic Runtime Environment is python3.6, pytorch1.1.0\n",
         "Tested with Python 3.10.4 on Ubuntu.\n",
+        # the judged shape: the versions used, as a list
+        "### Requirements\n\nThe library versions we used.\n\n- Python 3.6.6\n- CUDA 10.0\n"
+        "- [Pytorch](https://pytorch.org/) 1.1.0\n",
+        "* python: 3.8\n* torch: 1.10\n",
     ):
         assert of(make_repo({**base, "README.md": readme}), "ENV001") == [], readme
     # the readme.txt of the sub-project the finding belongs to
@@ -115,6 +119,9 @@ def test_env001_a_readme_sentence_naming_the_python_to_use_answers_it(make_repo)
         "Requires Python >= 3.8. Tested with Python 3.10.\n",
         "Install python3.8 or python3.9 (tested with python 3.9)\n",
         "Support for Python 3.7 was dropped.\n",
+        "- Python 3.6.6\n- Python 3.8\n",  # two versions listed
+        "- Python 3.8 or later\n",
+        "- Python >= 3.8\n",
     ):
         assert where(of(make_repo({**base, "README.md": readme}), "ENV001")) == [("requirements.txt", 1)], readme
     other = {**sub, "other/readme.txt": "Install python3.6\n"}

@@ -63,7 +63,8 @@ class UnpinnedPython(Rule):
     the folder where the finding would be (`conda create -n env python=3.8`, `pyenv install 3.10.4`,
     `uv venv --python 3.11`, `python3.10 -m venv .venv`): users are told which Python to use, an explicit pin
     (a bare `python=3` or `conda create -n env python` is not). So does a sentence of such a README that names
-    the one Python to use (`Install python3.8`, `The basic Runtime Environment is python3.6`; a range such as
+    the one Python to use (`Install python3.8`, `The basic Runtime Environment is python3.6`, a list item
+    `- Python 3.6.6` among the versions used; a range such as
     `Python 3.8+` is not). Libraries are exempt
     (they support a range; see LCK001 for how a project is found to be one).
 
@@ -226,6 +227,11 @@ STATED_PYTHON = re.compile(
     r"(?![\d.]*\s*(?:\+|or (?:later|higher|above|newer)|and (?:above|up)))",
     re.IGNORECASE,
 )
+# A README list item that gives the Python version among the versions used ("- Python 3.6.6" in a Requirements list,
+# "* python: 3.8").
+STATED_PYTHON_ITEM = re.compile(
+    r"^[ \t]*[-*+][ \t]+\[?python\]?(?:\([^)\n]*\))?[ \t]*:?[ \t]*v?(3\.\d{1,2})(?:\.\d+)?[ \t]*$", re.I | re.M
+)
 PYTHON_RANGE = re.compile(r"(?:>=?|~=|\^)\s*3\.\d|python\s?3\.\d+\s*\+", re.IGNORECASE)
 
 
@@ -244,7 +250,7 @@ def readme_states_python(project, anchor: str) -> bool:
             text = project.read_text(rel, MAX_DOCUMENT_BYTES)
         except UnreadableFile:
             continue
-        stated = {match.group(1) for match in STATED_PYTHON.finditer(text)}
+        stated = {match.group(1) for pattern in (STATED_PYTHON, STATED_PYTHON_ITEM) for match in pattern.finditer(text)}
         if len(stated) == 1 and not PYTHON_RANGE.search(text):
             return True
     return False
