@@ -61,6 +61,11 @@ def test_rpc002_an_exercise_notebook_is_not_reported(make_repo):
         "labs/class.ipynb": exercise("actor = <YOUR ACTOR CLASS>(state_dim, action_dim).to(DEVICE)\n"),
         "labs/commented.ipynb": exercise("gamma = 0.99  # discount\nupdate_freq=<>   # 2 for TD3 or 1 for SAC\n"),
         "labs/your.ipynb": exercise("if stack:\n    env = # your code. Please, use FrameStack\nreturn env\n"),
+        # an assignment's function left for the student, its body only the instruction (a course's class 6)
+        "assignments/class6.ipynb": exercise(
+            "import numpy as np\n\ndef fill_square_image(img):\n    # ************* Add your solution here*********\n"
+            "    # You should not need to modify the other code.\n\nsubmit = fill_square_image(np.zeros(3))\n"
+        ),
         "train.py": "def f(:\n",
     }
     found = {f["path"]: f for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}

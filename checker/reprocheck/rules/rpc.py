@@ -50,13 +50,13 @@ class UnparsableFile(Rule):
     that could not be parsed or read, with the parser's message and position. A symbolic link into a git
     submodule that is not checked out is not a file of the checkout and is not reported; documentation pages
     (Markdown, HTML), which are only scanned for links, are never reported. A file is reported once: its first
-    problem is the location, the others (more notebook cells) are related locations. An exercise notebook whose
-    only unparsable cells hold blanks for the reader (`x = # TODO`, `seed = # your favourite seed`,
-    `num_epochs = ` with nothing after the `=`, `# YOUR CODE HERE`, `[TODO ...]`, `model = <>`, a cell that is
+    problem is the location, the others (more notebook cells) are related locations. An exercise notebook whose only
+    unparsable cells hold blanks for the reader (`x = # TODO`, `seed = # your favourite seed`, `num_epochs = ` with
+    nothing after the `=`, `# YOUR CODE HERE`, `# Add your solution here`, `[TODO ...]`, `model = <>`, a cell that is
     only `<write the training loop here>`, a run of four or more dots where an expression goes, `x = ....`, and in a
     notebook holding such a blank a function whose body is only a comment) is not reported: the blanks are there by
-    design and the reader fills them in, and the rest of each cell is analysed; a cell left with an unterminated
-    string once its blanks are repaired is broken beside them.
+    design and the reader fills them in, and the rest of each cell is analysed; a cell left with an unterminated string
+    once its blanks are repaired is broken beside them.
     A one-line cell that IPython runs as a magic without its `%` (automagic: `pip install -r requirements.txt`,
     `cd data`) is IPython, not a syntax error. A notebook cell whose saved output is the SyntaxError it raises was
     run and kept to show the mistake (a lesson on syntax), and an empty (0-byte) `.ipynb`, which holds nothing to

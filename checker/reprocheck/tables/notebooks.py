@@ -81,6 +81,8 @@ CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
 # Python has no assignment of nothing and no `....`, so a notebook holding one is an exercise.
 EXERCISE_BLANK = re.compile(
     r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b|<[ \t]*YOUR\b[^<>\n]{0,160}>"
+    r"|#[^\n]*\b(?:add|write|put|insert|enter|place) your (?:own )?(?:solution|code|answer|implementation)\b"
+    r"|#[^\n]*\byour (?:solution|answer|implementation) (?:goes )?here\b"
     r"|^[ \t]*[\w.\[\]'\"]+(?:[ \t]*,[ \t]*[\w.\[\]'\"]+)*[ \t]*=[ \t]*(?:#|$)"
     r"|(?:^[ \t]*|[=(,:][ \t]*)<(?:->|[^<>\n]){0,160}>[ \t]*[),]?[ \t]*(?:#.*)?$"
     r"|(?:^[ \t]*|[=(,:[][ \t]*)\.{4,}[ \t]*(?:[),\]#]|$)",
