@@ -122,9 +122,9 @@ def test_rng006_function_seeding_then_loader_then_loop(make_repo):
         "for x, y in loader:\n    model(x[:, None])",
         # a seeding in another function: what runs between is not known here
         "seed()\nloader = DataLoader(ds, batch_size=2, shuffle=True)\nfor x, y in loader:\n    print(x)",
-        # a first loop over the loader draws before the second one
+        # a first loop over the loader that also draws from torch before the second one
         "torch.manual_seed(1)\nloader = DataLoader(ds, batch_size=2, shuffle=True)\nfor x, y in loader:\n"
-        "    print(x)\nfor epoch in range(2):\n    for x, y in loader:\n        print(x)",
+        "    print(x + torch.randn(1))\nfor epoch in range(2):\n    for x, y in loader:\n        print(x)",
         # handed back to the caller: iterated where the checker does not follow
         "torch.manual_seed(1)\nloader = DataLoader(ds, batch_size=2, shuffle=True)\nreturn loader",
         # a project function called between the seeding and the loop may draw
@@ -358,9 +358,11 @@ def test_rng001_cites_the_training_draw_before_one_that_picks_images_to_show(mak
         """,
         """
         fig = plt.figure()
+        shown = []
         for i, idx in enumerate(np.random.choice(x.shape[0], size=4, replace=False)):
             ax = fig.add_subplot(2, 2, i + 1)
             ax.imshow(x[idx].reshape(1, 2).numpy())
+            shown.append(x[idx])
         """,
     )
     root = make_repo({"nb.ipynb": text})

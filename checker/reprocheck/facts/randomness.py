@@ -159,6 +159,29 @@ def draw_library(qualified: str) -> str | None:
     return None
 
 
+def starred_seeder(graph: CallGraph, module: PyModule, near: str, func: ast.expr) -> str | None:
+    """The seeder a call names through a conventional library alias that no import of the module binds and a star
+    import of a module outside the project may have brought (`np.random.seed(42)` under `from fastbook import *`),
+    else None. A project module's exports are known (see `CallGraph.star_qualname`). Only seeders: a draw through
+    such a name is left unread, as before."""
+    if not module.star_imports or func.__class__ is not ast.Attribute:
+        return None
+    if all(graph.module_path(star, near) is not None for star in module.star_imports):
+        return None
+    attrs: list[str] = []
+    node = func
+    while node.__class__ is ast.Attribute:
+        attrs.append(node.attr)
+        node = node.value
+    if node.__class__ is not ast.Name or node.id in module.bindings:
+        return None
+    library = T.CONVENTIONAL_ALIASES.get(node.id)
+    if library is None:
+        return None
+    qualified = ".".join([library, *reversed(attrs)])
+    return qualified if qualified in T.SEEDERS else None
+
+
 def seeder_libraries(qualified: str, seed_functions: list[str]) -> frozenset[str] | None:
     if qualified in T.SEEDERS:
         return T.SEEDERS[qualified]
@@ -366,7 +389,9 @@ def direct_parts(argument: ast.AST) -> list[ast.AST]:
 # Objects that show what they are given (IPython's and wandb's media): `wandb.Image(x)`, `display.HTML(s)`.
 DISPLAY_OBJECTS = frozenset({"Image", "Video", "Audio", "HTML", "Markdown", "SVG"})
 # Functions that give the same values in another shape (`plt.imshow(np.squeeze(images[i]))`): the value as given.
-VIEWS = frozenset({"squeeze", "transpose", "reshape", "moveaxis", "swapaxes", "asarray", "array"})
+VIEWS = frozenset(
+    {"squeeze", "transpose", "reshape", "moveaxis", "swapaxes", "asarray", "array", "from_numpy", "as_tensor"}
+)
 
 
 # Calls that only convert a value (`tuple(np.random.randint(0, 255, size=3).tolist())`): it is still the drawn value.
@@ -877,8 +902,10 @@ class NotebookShown:
     that the cells after it, until the name is bound again, read only in what display, print and plot calls
     (and a cell's last expression) show, or pass on to other names read so, or move (`a, b = a.to("cuda"),
     b.to("cuda")`), or time (`%timeit a @ b`). A value only looked at or timed changes no result; one nothing
-    reads still counts. A loop over drawn indexes is not followed (`for idx in random.sample(...)`:
-    what it picks may feed more than a plot), nor is a value handed to a computation (`model(xs[idx])`)."""
+    reads still counts. A loop over drawn values (`for idx in random.sample(...)`, `for i, idx in
+    enumerate(picked)`) binds its targets to them: they too must be only shown. What a call of a function named for
+    showing is given (`pred_and_plot_image(model, image_path=path)`, `show_batch(x)`) is shown; a value handed to a
+    computation (`model(xs[idx])`) is not."""
 
     def __init__(self, graph: CallGraph, path: str, timed: dict[str, list[tuple[int, str]]] | None = None):
         # name -> (position, kind, node, binding statement or None), kind "read", "bind" or "nested" (a read in a
@@ -906,6 +933,9 @@ class NotebookShown:
             for call in code.calls:
                 if is_plot_call(module, call) and call.func.__class__ is ast.Attribute:
                     pictures.update(id(node) for node in direct_parts(call.func.value))  # `axs[i].imshow(...)`
+                elif showing_function(call):  # `pred_and_plot_image(model=model, image_path=image_path)`
+                    for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+                        pictures.update(id(node) for node in direct_parts(argument))
             last = module.tree.body[-1] if module.tree.body else None
             if last is not None and last.__class__ is ast.Expr:  # a cell's last expression is shown
                 shows.update(id(node) for node in direct_parts(last.value))
@@ -961,6 +991,19 @@ class NotebookShown:
                         where = (order, node.lineno, node.col_offset)
                         self.add(node.target.id, where, "read", node.target, None)  # `x += 1` reads x
                         targets_of_assignments.add(id(node.target))
+                    elif cls is ast.For or cls is ast.AsyncFor:  # its targets are bound to what it iterates
+                        begin = (order, node.lineno, node.col_offset)
+                        self.starts[id(node)] = (order, statement.lineno, statement.col_offset) if loop else begin
+                        names = [n for n in ast.walk(node.target) if n.__class__ is ast.Name]
+                        if node.target.__class__ in (ast.Name, ast.Tuple, ast.List):
+                            iterated = iterated_values(node.iter)
+                            self.flows.update((id(part), node) for value in iterated for part in direct_parts(value))
+                            draws = [c for value in iterated for c in value_draws(value) if is_library_draw(module, c)]
+                            if draws and names:
+                                candidates.append((node, draws, {n.id for n in names}))
+                        for name in names:
+                            self.add(name.id, (order, name.lineno, name.col_offset), "bind", name, node)
+                            targets_of_assignments.add(id(name))
         for events in self.events.values():
             events.sort(key=lambda event: event[0])
         for node, draws, names in candidates:
@@ -980,6 +1023,10 @@ class NotebookShown:
                     node.__class__ in (ast.Assign, ast.AnnAssign)
                     and node.value is not None
                     and any(is_library_draw(module, call) for call in value_draws(node.value))
+                ):
+                    return True
+                if node.__class__ in (ast.For, ast.AsyncFor) and any(
+                    is_library_draw(module, call) for value in iterated_values(node.iter) for call in value_draws(value)
                 ):
                     return True
         return False
@@ -1016,6 +1063,31 @@ class NotebookShown:
             if not names or not all(self.only_shown(other, flow, depth + 1) for other in names):
                 return False
         return True
+
+
+# Calls that hand on the elements of what they are given, in order or paired (`enumerate(picked)`): a loop over
+# them iterates those values.
+ITERATING_CALLS = frozenset({"enumerate", "zip", "sorted", "reversed", "list", "tuple", "iter"})
+
+
+def iterated_values(node: ast.expr) -> list[ast.expr]:
+    """The values a loop over `node` takes its elements from: `node` itself, or the arguments of `enumerate`, `zip`,
+    `sorted`, ... around it."""
+    if node.__class__ is ast.Call and node.func.__class__ is ast.Name and node.func.id in ITERATING_CALLS:
+        return [part for argument in node.args for part in iterated_values(argument)]
+    return [node]
+
+
+# A function or method named for showing what it is given (`pred_and_plot_image`, `show_batch`, `plot_images`,
+# `visualize`, `display_samples`); one also named for a result (`train_and_plot`, `evaluate_and_show`) is not.
+SHOWING_NAME = re.compile(r"(?:^|_)(?:plot|show|display|visuali[sz]e|imshow)(?:_|$)", re.IGNORECASE)
+RESULT_NAME = re.compile(r"(?:^|_)(?:train|fit|eval|evaluate|test|score|save|write|export|log|step)", re.IGNORECASE)
+
+
+def showing_function(call: ast.Call) -> bool:
+    func = call.func
+    name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+    return SHOWING_NAME.search(name) is not None and RESULT_NAME.search(name) is None
 
 
 def binding_lines(name: str, function: ast.AST, skip: ast.AST) -> tuple[list[int], list[ast.AST]]:
@@ -1504,7 +1576,9 @@ class RandomnessScanner:
     def classify(
         self, unit: Unit, module: PyModule, call: ast.Call, memos=None, objects: LibraryObjects | None = None
     ) -> list[tuple[str, frozenset[str]]]:
-        qualified = self.graph.star_qualname(module, unit.path, call.func)
+        qualified = self.graph.star_qualname(module, unit.path, call.func) or starred_seeder(
+            self.graph, module, unit.path, call.func
+        )
         if qualified is not None:
             if objects is not None and qualified in T.GENERATOR_FACTORIES:
                 if objects.seeded_later(call):
@@ -2664,9 +2738,11 @@ class SeedingOrder:
             self._places[id(root)] = found
         return found
 
-    def seeded_before(self, unit: Unit, node: ast.AST, lib: str = "torch") -> bool:
+    def seeded_before(self, unit: Unit, node: ast.AST, lib: str = "torch", own: frozenset[str] = frozenset()) -> bool:
         """Is `lib`'s global generator seeded with a fixed seed right before the statement holding `node` (a
-        node of `unit`'s own code) runs, with nothing between that may draw from it?"""
+        node of `unit`'s own code) runs, with nothing between that may draw from it? A loop over one of the names
+        in `own` (the loader whose uses are judged: `for batch in train_dl:` printing its batches) draws only
+        what the same seeding fixes: it does not count as a draw."""
         root = self.root(unit)
         module = self.graph.source(unit)
         if root is None or module is None:
@@ -2687,7 +2763,7 @@ class SeedingOrder:
         while True:
             parent, block, index = places[id(current)]
             for before in reversed(block[:index]):
-                found = self.seeds(unit, module, before, lib)
+                found = self.seeds(unit, module, before, lib, own)
                 if found is not None:
                     return found
             if parent is root:
@@ -2696,7 +2772,7 @@ class SeedingOrder:
                 return False  # an `except` or `finally` block, a `case`: what ran before is not known
             header = [getattr(parent, name, None) for name in ("test", "iter", "items", "subject")]
             header = [part for value in header for part in (value if value.__class__ is list else [value])]
-            if any(self.expression_draws(unit, module, part, lib) for part in header if part is not None):
+            if any(self.expression_draws(unit, module, part, lib, own) for part in header if part is not None):
                 return False
             current = parent
         if unit.kind != "cell":
@@ -2707,7 +2783,7 @@ class SeedingOrder:
             cell_module = self.graph.source(cell)
             tree = cell_module.tree if cell_module is not None else None
             for before in reversed(tree.body if tree is not None else []):
-                found = self.seeds(cell, cell_module, before, lib)
+                found = self.seeds(cell, cell_module, before, lib, own)
                 if found is not None:
                     return found
         return False
@@ -2723,12 +2799,16 @@ class SeedingOrder:
             node = parents.get(id(node))
         return node
 
-    def seeds(self, unit: Unit, module: PyModule, statement: ast.stmt, lib: str) -> bool | None:
+    def seeds(
+        self, unit: Unit, module: PyModule, statement: ast.stmt, lib: str, own: frozenset[str] = frozenset()
+    ) -> bool | None:
         """True for a statement that seeds `lib` with a fixed seed, False for one that may draw from it, None for
         one that does neither."""
         value = statement.value if statement.__class__ in (ast.Expr, ast.Assign) else None
         if value.__class__ is ast.Call:
-            qualified = self.graph.star_qualname(module, unit.path, value.func)
+            qualified = self.graph.star_qualname(module, unit.path, value.func) or starred_seeder(
+                self.graph, module, unit.path, value.func
+            )
             libs = seeder_libraries(qualified, self.seed_functions) if qualified else None
             if libs is not None and lib in libs:
                 seed = seed_argument(value)
@@ -2744,9 +2824,11 @@ class SeedingOrder:
                 return fixed
         if statement.__class__ in (*QUIET_STATEMENTS, ast.AsyncFunctionDef, ast.ClassDef):
             return None
-        return False if self.expression_draws(unit, module, statement, lib) else None
+        return False if self.expression_draws(unit, module, statement, lib, own) else None
 
-    def expression_draws(self, unit: Unit, module: PyModule, node: ast.AST, lib: str) -> bool:
+    def expression_draws(
+        self, unit: Unit, module: PyModule, node: ast.AST, lib: str, own: frozenset[str] = frozenset()
+    ) -> bool:
         stack = [node]
         while stack:
             current = stack.pop()
@@ -2755,14 +2837,18 @@ class SeedingOrder:
                 continue
             if cls is ast.Call and self.call_draws(unit, module, current, lib):
                 return True
-            if cls in (ast.For, ast.AsyncFor, ast.comprehension) and not quiet_iterator(current.iter):
+            if cls in (ast.For, ast.AsyncFor, ast.comprehension) and not (
+                quiet_iterator(current.iter) or iterates_own(current.iter, own)
+            ):
                 return True  # iterating a loader, a generator or an object: it may draw
             stack.extend(ast.iter_child_nodes(current))
         return False
 
     def call_draws(self, unit: Unit, module: PyModule, call: ast.Call, lib: str) -> bool:
         func = call.func
-        qualified = self.graph.star_qualname(module, unit.path, func)
+        qualified = self.graph.star_qualname(module, unit.path, func) or starred_seeder(
+            self.graph, module, unit.path, func
+        )
         if qualified is not None:
             if seeder_libraries(qualified, self.seed_functions) is not None:
                 return False
@@ -2776,6 +2862,25 @@ class SeedingOrder:
         if is_display_call(module, call):
             return False
         return not (func.__class__ is ast.Attribute and func.attr in QUIET_METHODS)
+
+
+def iterates_own(node: ast.expr, own: frozenset[str]) -> bool:
+    """Is `node` one of the names in `own`, or `enumerate`/`zip` of them and of quiet iterators (`enumerate(
+    train_dl, 1)`)?"""
+    if not own:
+        return False
+    if node.__class__ is ast.Name:
+        return node.id in own
+    if (
+        node.__class__ is not ast.Call
+        or node.func.__class__ is not ast.Name
+        or node.func.id not in ("enumerate", "zip")
+    ):
+        return False
+    arguments = [a for a in node.args if not (a.__class__ is ast.Constant and isinstance(a.value, int))]
+    return any(a.__class__ is ast.Name and a.id in own for a in arguments) and all(
+        (a.__class__ is ast.Name and a.id in own) or quiet_iterator(a) for a in arguments
+    )
 
 
 def quiet_iterator(node: ast.expr) -> bool:

@@ -358,8 +358,11 @@ class UnseededEntryPoint(Rule):
     names read only by plot and display calls, and, in a function named for drawing (`plot_boxes_to_image`), a
     colour (`color = tuple(np.random.randint(0, 255, size=3))` for `draw.rectangle(box, outline=color)`) are not
     uses. Nor, in a notebook, is a value bound at a cell's top level that the cells after it only show (print,
-    display, plots, media such as `wandb.Image(x)`, a cell's last expression), pass on unchanged to names only
-    shown, move (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`); a value handed to a computation
+    display, plots, media such as `wandb.Image(x)`, a cell's last expression, the arguments of a function named
+    for showing such as `pred_and_plot_image(model, image_path=path)`), pass on unchanged to names only
+    shown (a view such as `torch.from_numpy(a)` included), loop over with loop variables only shown in turn
+    (`for i, idx in enumerate(picked): axs[i].imshow(fmap[:, idx])`, `for idx in random.sample(...)`), move
+    (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`); a value handed to a computation
     (`model(xs[idx])`) or that nothing reads still counts. A drawn value that a function binds again before
     any read (`C = np.random.normal(size=N)`, then `C = np.eye(N)`, or every branch of the `if` that follows binds
     it or stops) is not used either, and a branch of a function a notebook defines that none of the notebook's
@@ -372,7 +375,9 @@ class UnseededEntryPoint(Rule):
     values (torch and tensorflow uses, NumPy draws given a size). A number drawn to size or pick the work
     (`random.uniform(...)`, `np.random.normal(mu, sigma)` for a request length) still counts. Seeders include
     seeding methods of library objects (`fabric.seed_everything(s)` on a `Fabric`), `accelerate`'s,
-    `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, making a trainer that seeds
+    `transformers`' and `keras`'s helpers, detectron2's `default_setup(cfg, args)`, a seeder named through a
+    library's usual alias that no import binds and a star import of a module outside the project may bring
+    (`np.random.seed(42)` under `from fastbook import *`), making a trainer that seeds
     every library itself (`transformers.Trainer(...)` calls `set_seed(args.seed)`, whose default is 42; so do
     `Seq2SeqTrainer`, trl's trainers such as `SFTTrainer` and sentence-transformers'; a project subclass of one
     too, unless its own `__init__` never calls its base's; Lightning's `Trainer` seeds nothing) for what runs
@@ -1417,9 +1422,11 @@ class UnseededDataLoader(Rule):
     that reseed, nor for a loader bound to a name whose every use, a loop over it or a call handed it,
     comes right after a fixed seeding of torch in the same function, script or notebook with nothing between that
     may draw from torch: `torch.manual_seed(1)` then `train_dl = DataLoader(...)` then `for x in train_dl:`, or
-    `torch.manual_seed(1)` right before `hist = train(model, train_dl)` in a later cell; a model made, a project
-    function called or another loop run in between, a seeding in another function, or a loader returned or
-    stored keeps the note), and, where the
+    `torch.manual_seed(1)` right before `hist = train(model, train_dl)` in a later cell; a loop over the same
+    loader in between whose body draws nothing, `for i, batch in enumerate(train_dl): print(batch)`, draws only
+    what that seeding fixes; in a notebook, a read of the name in an earlier cell or after it is bound again is
+    another loader's; a model made, a project function called or another loop run in between, a seeding in
+    another function, or a loader returned or stored keeps the note), and, where the
     project declares a torch older than 1.9, calls whose `num_workers` is provably above 0 (a literal, or a
     parameter or constant with a literal default) without `worker_init_fn=` (warning), unless the workers draw
     nothing: the loader's data set is a project class made right there, handed no transforms but none or an empty
@@ -1642,6 +1649,7 @@ def seeded_before_each_use(graph: CallGraph, order, unit: Unit, module: PyModule
     else:
         return False
     used = False
+    visible = notebook_visibility(graph, unit, call, names) if unit.kind == "cell" else None
     for scope_unit, scope_module in scopes:
         root = order.root(scope_unit)
         if root is None or scope_module is None:
@@ -1650,6 +1658,8 @@ def seeded_before_each_use(graph: CallGraph, order, unit: Unit, module: PyModule
         for node in ast.walk(root):
             if node.__class__ is not ast.Name or node.id not in names or node.ctx.__class__ is not ast.Load:
                 continue
+            if visible is not None and not visible(scope_unit, node):
+                continue  # a read of another loader bound to the same name in an earlier or later cell
             owner = enclosing_scope(node, parents, root)
             if owner is not None:
                 if node.id in bound_in(owner):
@@ -1671,10 +1681,38 @@ def seeded_before_each_use(graph: CallGraph, order, unit: Unit, module: PyModule
                 return False
             if parent.__class__ is ast.Call and parent.func.__class__ is ast.Attribute and parent.func.attr in WRAPPERS:
                 return False  # `train_dl = accelerator.prepare(train_dl)`: the wrapped loader is used elsewhere
-            if not order.seeded_before(scope_unit, node):
+            if not order.seeded_before(scope_unit, node, own=frozenset(names)):
                 return False
             used = True
     return used
+
+
+def notebook_visibility(graph: CallGraph, unit: Unit, call: ast.Call, names: set[str]):
+    """For a loader bound in a notebook cell: whether a read of its name (in some cell) can see this binding: it
+    comes after the binding, with no other top-level binding of the name in between (`data_loader` of an earlier
+    cell, or one bound again later, is another loader)."""
+
+    def position(cell: Unit, node: ast.AST) -> tuple[int, int, int]:
+        return (int(cell.name), node.lineno, node.col_offset)
+
+    start = position(unit, call)
+    rebinds: list[tuple[int, int, int]] = []
+    for cell in graph.notebook_cells.get(unit.path, []):
+        module = graph.source(cell)
+        tree = module.tree if module is not None else None
+        if tree is None:
+            continue
+        for node in walk_own(tree):
+            if node.__class__ is ast.Name and node.id in names and node.ctx.__class__ is ast.Store:
+                where = position(cell, node)
+                if where > start and not (cell == unit and node.lineno == call.lineno):
+                    rebinds.append(where)
+
+    def visible(cell: Unit, node: ast.AST) -> bool:
+        where = position(cell, node)
+        return where > start and not any(start < other < where for other in rebinds)
+
+    return visible
 
 
 def enclosing_scope(node: ast.AST, parents: dict[int, ast.AST], root: ast.AST) -> ast.AST | None:

@@ -56,6 +56,10 @@ METHOD_SEEDERS: dict[str, dict[str, frozenset[str]]] = {
     **{fabric: {"seed_everything": _LIGHTNING} for fabric in _FABRICS},
 }
 SEEDERS.update({f"{fabric}.seed_everything": _LIGHTNING for fabric in _FABRICS})  # `Fabric.seed_everything(s)`
+# The names libraries are bound to by convention (`import numpy as np`): what a seeding call's root means when no
+# import of the module binds it and a star import may have (`from fastai.vision.all import *` brings `np`, `torch`
+# and `random`, so `np.random.seed(42)` below it seeds NumPy).
+CONVENTIONAL_ALIASES = {"np": "numpy", "numpy": "numpy", "torch": "torch", "random": "random", "tf": "tensorflow"}
 # Seeders that take no seed and always draw one from the operating system.
 ENTROPY_SEEDERS = frozenset({"torch.seed", "torch.random.seed", "torch.cuda.seed", "torch.cuda.seed_all"})
 # Seeders whose call without an argument seeds from the operating system (`random.seed()`).
