@@ -601,6 +601,40 @@ def test_rng004_calls_nested_on_one_line_are_one_finding(make_repo):
     assert "also" not in found[1]["message"]
 
 
+def test_rng004_calls_in_one_statement_over_several_lines_are_one_finding(make_repo):
+    """The judged shape: a list of estimators to compare, written over several lines, two of them random forests
+    without random_state: one edit of the statement, one finding, the other call related. Look-alikes: the same
+    estimators in two statements, and in two branches of an `if`, stay two findings."""
+    root = make_repo(
+        {
+            "compare.py": """
+            from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+
+            models = [
+                RandomForestClassifier(n_estimators=100,
+                                       criterion="gini"),
+                RandomForestClassifier(n_estimators=100,
+                                       criterion="entropy"),
+                ExtraTreesClassifier(n_estimators=100, random_state=0),
+            ]
+            first = RandomForestClassifier()
+            second = ExtraTreesClassifier()
+            if models:
+                third = RandomForestClassifier()
+            else:
+                third = ExtraTreesClassifier()
+            for model in [*models, first, second, third]:
+                model.fit([[0], [1]], [0, 1])
+            """,
+        }
+    )
+    found = findings(root, select="RNG004")
+    assert [f["line"] for f in found] == [4, 10, 11, 13, 15]
+    assert found[0]["message"].endswith("(also RandomForestClassifier(...) in this statement, line 6)")
+    assert [r["line"] for r in found[0]["related"]] == [6]
+    assert all("also" not in f["message"] for f in found[1:])
+
+
 def test_rng004_after_numpy_is_seeded_is_info(make_repo):
     """Without random_state scikit-learn draws from NumPy's global generator: an entry point that seeds NumPy
     first repeats its runs (info); one that does not, or library code no entry point reaches, stays a warning."""

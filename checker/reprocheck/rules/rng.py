@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -894,7 +895,9 @@ class SklearnWithoutRandomState(Rule):
     An estimator made and bound to a name that nothing reads afterwards (`lr = SGDClassifier(loss='log')` shown
     as an alternative, never fitted, passed or returned, or bound again before any read), in a function, a
     notebook or a script no module imports, is not reported: no result depends on its random state. A read in
-    any function of the same scope, which may run later, is a use.
+    any function of the same scope, which may run later, is a use. Calls in one statement (nested on one line, or
+    a list of estimators to compare written over several lines) are one edit and one finding, which names the
+    others.
 
     ## Why it matters
     scikit-learn draws from NumPy's global state when `random_state` is None, so splits, bootstraps and
@@ -916,8 +919,9 @@ class SklearnWithoutRandomState(Rule):
     summary = "A stochastic scikit-learn API called without random_state"
 
     def check(self, rng_sources, call_graph, entry_randomness, settings, self_tests, project_kind):
-        yield from one_per_line(
-            self.calls_without_state(rng_sources, call_graph, entry_randomness, settings, self_tests, project_kind)
+        yield from one_per_statement(
+            self.calls_without_state(rng_sources, call_graph, entry_randomness, settings, self_tests, project_kind),
+            call_graph,
         )
 
     def calls_without_state(self, rng_sources, call_graph, entry_randomness, settings, self_tests, project_kind):
@@ -1161,20 +1165,70 @@ def seed_argument_is_none(call: ast.Call) -> bool:
     return is_none(first)
 
 
-def one_per_line(findings) -> Iterator:
-    """One finding per line: calls nested on one line (`RandomizedSearchCV(GradientBoostingClassifier(), ...)`) are
-    one edit, so the first call's finding names the others (and takes the highest severity)."""
+def one_per_statement(findings, graph: CallGraph) -> Iterator:
+    """One finding per statement: calls nested on one line (`RandomizedSearchCV(GradientBoostingClassifier(), ...)`)
+    or written in one statement over several lines (a list of estimators to compare, `models = [RandomForest...(),
+    RandomForest...(), ...]`) are one edit, so the first call's finding names the others (and takes the highest
+    severity); those on other lines are related locations."""
+    found = list(findings)
+    crowded = Counter((finding.path, finding.cell) for finding in found)
+    starts: dict[tuple, dict[int, int]] = {}
     kept: dict[tuple, object] = {}
-    for finding in findings:
-        key = (finding.path, finding.cell, finding.line)
-        first = kept.get(key)
+    for finding in found:
+        where = (finding.path, finding.cell)
+        line = finding.line
+        if crowded[where] > 1:  # only a file or cell with several findings is parsed for its statements
+            if where not in starts:
+                unit = (
+                    Unit(finding.path, "cell", str(finding.cell)) if finding.cell else Unit(finding.path, "module", "")
+                )
+                starts[where] = statement_starts(graph.source(unit))
+            line = starts[where].get(finding.line, finding.line)
+        first = kept.get((*where, line))
         if first is None:
-            kept[key] = finding
+            kept[(*where, line)] = finding
             continue
         call = finding.message.split(" without random_state", 1)[0]
-        first.message += f" (also {call} on this line)"
+        here = "on this line" if finding.line == first.line else f"in this statement, line {finding.line}"
+        first.message += f" (also {call} {here})"
         first.severity = max(first.severity, finding.severity)
+        if finding.line != first.line:
+            first.related = (
+                *first.related,
+                Location(finding.path, finding.line, cell=finding.cell, json_line=finding.json_line),
+            )
     yield from kept.values()
+
+
+def statement_starts(module: PyModule | None) -> dict[int, int]:
+    """Line -> the first line of the simple statement (not a block: no `if`, `for`, `def`) that spans it, for the
+    statements written over several lines."""
+    tree = module.tree if module is not None else None
+    starts: dict[int, int] = {}
+    if tree is None:
+        return starts
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not isinstance(node, COMPOUND_STATEMENTS):
+            end = getattr(node, "end_lineno", None) or node.lineno
+            for line in range(node.lineno + 1, end + 1):
+                starts[line] = node.lineno
+    return starts
+
+
+COMPOUND_STATEMENTS = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.Match,
+    *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
+)
 
 
 def is_stochastic(call: ast.Call, condition: str) -> bool:
