@@ -1274,3 +1274,83 @@ def test_ci001_other_ci_systems_count_wherever_their_files_are(make_repo):
         {"workflow.yaml": "spec:\n  steps:\n  - name: gcr.io/cloud-builders/docker\n    args: [build]\n"},
     ):
         assert [line for _, line, _ in found(make_repo, {**base, **files}, "CI001")] == [1], files
+
+
+AZURE_PR = """\
+# Pipeline to run basic code quality tests as part of pull requests to the master branch.
+resources:
+  containers:
+  - container: mlops
+    image: mcr.microsoft.com/mlops/python:latest
+trigger: none
+pr:
+  branches:
+    include:
+    - master
+pool:
+  vmImage: 'ubuntu-latest'
+container: mlops
+steps:
+- template: code-quality-template.yml
+"""
+AZURE_TEMPLATE = """\
+# Pipeline template to run linting, unit tests with code coverage, and publish the results.
+steps:
+- script: |
+   flake8 --output-file=lint-testresults.xml --format junit-xml
+  displayName: 'Run lint tests'
+- task: PublishTestResults@2
+  condition: succeededOrFailed()
+  inputs:
+    testResultsFiles: '*-testresults.xml'
+"""
+AZURE_STAGES = """\
+pr: none
+trigger: [main]
+stages:
+- stage: Model_CI
+  jobs:
+  - job: train
+    pool: {name: self-hosted}
+    steps:
+    - bash: python -m pytest tests
+      displayName: Unit tests
+"""
+AZURE_DEPLOYMENT = """\
+jobs:
+- deployment: deploy_model
+  environment: prod
+  strategy:
+    runOnce:
+      deploy:
+        steps:
+        - task: AzureCLI@1
+          inputs: {scriptLocation: inlineScript}
+"""
+
+
+def test_ci001_azure_pipelines_and_jenkinsfiles_under_other_names(make_repo):
+    base = {"setup.py": "from setuptools import setup\nsetup()\n", "src/train.py": "import numpy\n"}
+    for files in (
+        {".pipelines/pr.yml": AZURE_PR, ".pipelines/code-quality-template.yml": AZURE_TEMPLATE},  # MLOpsPython
+        {".pipelines/pr.yml": AZURE_PR},  # the hosted pool alone
+        {"ci/code-quality-template.yml": AZURE_TEMPLATE},  # a template: its versioned task
+        {"devops/model-ci.yaml": AZURE_STAGES},  # a script named by displayName in a stage's job
+        {"environment_setup/deploy.yml": AZURE_DEPLOYMENT},  # a deployment job's strategy
+        {"ci/azure-pipeline.yml": "trigger: [main]\n"},  # the singular name
+        {"ci/Jenkinsfile-gpu": "pipeline {}\n"},
+        {"jenkins/nightly.jenkinsfile": "pipeline {}\n"},
+    ):
+        assert found(make_repo, {**base, **files}, "CI001") == [], files
+    # look-alikes: recipe and pipeline configs of ML tools, steps below another key, unversioned tasks, GitHub-like
+    # steps, a displayName outside any step
+    for files in (
+        {"configs/training.yaml": "steps:\n  trainer:\n    parameters: {epochs: 3}\nsettings:\n  docker: {}\n"},
+        {"recipe.yaml": "recipe: regression/v1\nsteps:\n  split: {split_ratios: [0.75, 0.125, 0.125]}\n"},
+        {"tasks.yaml": "steps:\n- task: train\n  script: train.py\n- task: evaluate@best\n"},
+        {"k8s/job.yaml": "spec:\n  pool:\n    vmImage: ubuntu-latest\n  steps:\n  - task: Bash@3\n"},
+        {"pipeline.yml": "steps:\n- name: Unit tests\n  run: pytest\n- script: train.py\n  name: train\n"},
+        {"model.yaml": "displayName: My model\nsteps:\n- script: train.py\n"},
+        {"ci/notes.yml": "- task: PublishTestResults@2\n"},
+    ):
+        assert [line for _, line, _ in found(make_repo, {**base, **files}, "CI001")] == [1], files
