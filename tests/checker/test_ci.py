@@ -1091,6 +1091,26 @@ def test_ci003_workflows_that_only_issue_and_project_events_trigger_are_not_judg
     ]
 
 
+def test_ci003_a_workflow_with_no_trigger_never_runs_and_is_not_judged(make_repo):
+    jobs = (
+        "jobs:\n  run_tests:\n    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n"
+        "        os: [ubuntu-latest, macos-latest]\n    container: python:latest\n    steps:\n"
+        "      - uses: org/setup-env@v1\n      - run: pip install -r requirements.txt && pytest\n"
+    )
+    commented = "name: Runner Tests\n\n#on:\n#  push:\n#    branches: [main]\n\n" + jobs  # conditional-flow-matching
+    files = {
+        ".github/workflows/test_runner.yaml": commented,
+        ".github/workflows/empty.yml": "name: Empty trigger\non:\n" + jobs,  # `on:` with nothing under it
+        ".github/workflows/none.yml": "name: No trigger map\non: {}\n" + jobs,
+        # look-alikes: a manual trigger only, and a quoted `"on":` key, still run
+        ".github/workflows/manual.yml": "on: workflow_dispatch\n" + jobs,
+        ".github/workflows/quoted.yml": '"on": [push]\n' + jobs,
+    }
+    result = found(make_repo, files, "CI003")
+    assert sorted({path for path, _, _ in result}) == [".github/workflows/manual.yml", ".github/workflows/quoted.yml"]
+    assert len(result) == 6  # each: the action, the container, the runners
+
+
 def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(make_repo):
     jira = (
         "on:\n  pull_request_target:\n    types: [assigned, opened, reopened]\n  workflow_dispatch:\n"

@@ -583,7 +583,8 @@ class MutableCiEnvironment(Rule):
     comment with actions made for that (`atlassian/gajira-create`, `actions/labeler`; GitHub's own actions beside
     them), is no test job. A workflow that only issue, label, project, discussion, milestone and similar events
     trigger (an issue-triage bot) builds and tests nothing and is not judged; one that issue comments trigger (a
-    `/test` bot on pull requests) is judged by what its jobs' steps do, not by their names.
+    `/test` bot on pull requests) is judged by what its jobs' steps do, not by their names. Nor is a workflow with
+    no trigger (no `on:`, or its triggers commented out): GitHub rejects it and it never runs.
     An action whose only effect lies outside what the job builds, tests, trains or publishes is not judged, unless
     its job is handed stored secrets or a token that may write to the repository (`permissions: write-all`,
     `contents: write`): a moved tag would run with them (judges split on these, and findings judged right are
@@ -639,8 +640,8 @@ class MutableCiEnvironment(Rule):
 
     def check(self, ci_configs, repository_owners, tool_requirement_files):
         for config in ci_configs:
-            if housekeeping_only(config):
-                continue  # an issue-triage or labelling bot: it builds and tests nothing
+            if housekeeping_only(config) or not config.triggered:
+                continue  # a triage or labelling bot builds and tests nothing; a workflow with no trigger never runs
             yield from self.moving_actions(config, repository_owners, tool_requirement_files)
             for image in config.images:
                 if "$" in image.image:
