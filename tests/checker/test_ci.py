@@ -1091,6 +1091,26 @@ def test_ci003_workflows_that_only_issue_and_project_events_trigger_are_not_judg
     ]
 
 
+def test_ci003_a_workflow_with_no_trigger_never_runs_and_is_not_judged(make_repo):
+    jobs = (
+        "jobs:\n  run_tests:\n    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n"
+        "        os: [ubuntu-latest, macos-latest]\n    container: python:latest\n    steps:\n"
+        "      - uses: org/setup-env@v1\n      - run: pip install -r requirements.txt && pytest\n"
+    )
+    commented = "name: Runner Tests\n\n#on:\n#  push:\n#    branches: [main]\n\n" + jobs  # conditional-flow-matching
+    files = {
+        ".github/workflows/test_runner.yaml": commented,
+        ".github/workflows/empty.yml": "name: Empty trigger\non:\n" + jobs,  # `on:` with nothing under it
+        ".github/workflows/none.yml": "name: No trigger map\non: {}\n" + jobs,
+        # look-alikes: a manual trigger only, and a quoted `"on":` key, still run
+        ".github/workflows/manual.yml": "on: workflow_dispatch\n" + jobs,
+        ".github/workflows/quoted.yml": '"on": [push]\n' + jobs,
+    }
+    result = found(make_repo, files, "CI003")
+    assert sorted({path for path, _, _ in result}) == [".github/workflows/manual.yml", ".github/workflows/quoted.yml"]
+    assert len(result) == 6  # each: the action, the container, the runners
+
+
 def test_ci003_a_job_that_only_files_tickets_is_no_test_job_whatever_its_name(make_repo):
     jira = (
         "on:\n  pull_request_target:\n    types: [assigned, opened, reopened]\n  workflow_dispatch:\n"
@@ -1272,5 +1292,85 @@ def test_ci001_other_ci_systems_count_wherever_their_files_are(make_repo):
         {"configs/recipe.yaml": "steps:\n  - download\n  - train\n  - evaluate\nargs: {lr: 0.1}\n"},
         {"pipeline.yaml": "steps:\n- train\n- name: evaluate\n  args: [--fast]\n"},
         {"workflow.yaml": "spec:\n  steps:\n  - name: gcr.io/cloud-builders/docker\n    args: [build]\n"},
+    ):
+        assert [line for _, line, _ in found(make_repo, {**base, **files}, "CI001")] == [1], files
+
+
+AZURE_PR = """\
+# Pipeline to run basic code quality tests as part of pull requests to the master branch.
+resources:
+  containers:
+  - container: mlops
+    image: mcr.microsoft.com/mlops/python:latest
+trigger: none
+pr:
+  branches:
+    include:
+    - master
+pool:
+  vmImage: 'ubuntu-latest'
+container: mlops
+steps:
+- template: code-quality-template.yml
+"""
+AZURE_TEMPLATE = """\
+# Pipeline template to run linting, unit tests with code coverage, and publish the results.
+steps:
+- script: |
+   flake8 --output-file=lint-testresults.xml --format junit-xml
+  displayName: 'Run lint tests'
+- task: PublishTestResults@2
+  condition: succeededOrFailed()
+  inputs:
+    testResultsFiles: '*-testresults.xml'
+"""
+AZURE_STAGES = """\
+pr: none
+trigger: [main]
+stages:
+- stage: Model_CI
+  jobs:
+  - job: train
+    pool: {name: self-hosted}
+    steps:
+    - bash: python -m pytest tests
+      displayName: Unit tests
+"""
+AZURE_DEPLOYMENT = """\
+jobs:
+- deployment: deploy_model
+  environment: prod
+  strategy:
+    runOnce:
+      deploy:
+        steps:
+        - task: AzureCLI@1
+          inputs: {scriptLocation: inlineScript}
+"""
+
+
+def test_ci001_azure_pipelines_and_jenkinsfiles_under_other_names(make_repo):
+    base = {"setup.py": "from setuptools import setup\nsetup()\n", "src/train.py": "import numpy\n"}
+    for files in (
+        {".pipelines/pr.yml": AZURE_PR, ".pipelines/code-quality-template.yml": AZURE_TEMPLATE},  # MLOpsPython
+        {".pipelines/pr.yml": AZURE_PR},  # the hosted pool alone
+        {"ci/code-quality-template.yml": AZURE_TEMPLATE},  # a template: its versioned task
+        {"devops/model-ci.yaml": AZURE_STAGES},  # a script named by displayName in a stage's job
+        {"environment_setup/deploy.yml": AZURE_DEPLOYMENT},  # a deployment job's strategy
+        {"ci/azure-pipeline.yml": "trigger: [main]\n"},  # the singular name
+        {"ci/Jenkinsfile-gpu": "pipeline {}\n"},
+        {"jenkins/nightly.jenkinsfile": "pipeline {}\n"},
+    ):
+        assert found(make_repo, {**base, **files}, "CI001") == [], files
+    # look-alikes: recipe and pipeline configs of ML tools, steps below another key, unversioned tasks, GitHub-like
+    # steps, a displayName outside any step
+    for files in (
+        {"configs/training.yaml": "steps:\n  trainer:\n    parameters: {epochs: 3}\nsettings:\n  docker: {}\n"},
+        {"recipe.yaml": "recipe: regression/v1\nsteps:\n  split: {split_ratios: [0.75, 0.125, 0.125]}\n"},
+        {"tasks.yaml": "steps:\n- task: train\n  script: train.py\n- task: evaluate@best\n"},
+        {"k8s/job.yaml": "spec:\n  pool:\n    vmImage: ubuntu-latest\n  steps:\n  - task: Bash@3\n"},
+        {"pipeline.yml": "steps:\n- name: Unit tests\n  run: pytest\n- script: train.py\n  name: train\n"},
+        {"model.yaml": "displayName: My model\nsteps:\n- script: train.py\n"},
+        {"ci/notes.yml": "- task: PublishTestResults@2\n"},
     ):
         assert [line for _, line, _ in found(make_repo, {**base, **files}, "CI001")] == [1], files

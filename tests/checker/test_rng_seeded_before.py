@@ -279,6 +279,109 @@ def test_rng004_module_level_estimator_of_an_imported_module_stays_reported(make
     assert [(path, line) for path, _, line, _ in places(root, "RNG004")] == [("models.py", 12)]
 
 
+# -- RNG004: a fixed NumPy seed right before the call, no draw between -------------------------------------------
+def test_rng004_right_after_a_fixed_numpy_seed_is_not_reported(make_repo):
+    """conditional-flow-matching two_dim.py and tnet_dataset.py: `np.random.seed(...)` opens the function, then
+    one branch per dataset calls a make_* generator; the branches' `if data == ...` tests exclude each other, torch
+    draws leave NumPy alone, so random_state=None takes the state the seed made."""
+    root = make_repo(
+        {
+            "two_dim.py": """
+            import numpy as np
+            import torch
+            from sklearn import datasets
+
+
+            def data_distrib(npar, data, random_state=42):
+                np.random.seed(random_state)
+
+                if data == "mixture":
+                    init_sample = torch.randn(npar, 2)
+                    init_sample[:, 0] = init_sample[:, 0] - 7.0
+
+                if data == "scurve":
+                    X, y = datasets.make_s_curve(n_samples=npar, noise=0.1, random_state=None)
+                    init_sample = torch.tensor(X)[:, [0, 2]]
+                    init_sample = (init_sample - init_sample.mean()) / init_sample.std()
+
+                if data == "moon":
+                    X, y = datasets.make_moons(n_samples=npar, noise=0.1, random_state=None)
+                    init_sample = torch.tensor(X)
+
+                if data == "checker":
+                    init_sample = torch.tensor(np.random.rand(npar))
+                return init_sample
+            """,
+            "tnet_dataset.py": """
+            import numpy as np
+            import sklearn.datasets
+
+
+            class Toy:
+                def __init__(self, name, n_samples=100):
+                    seed = 42
+                    np.random.seed(seed)
+                    if name == "circles":
+                        self.data, _ = sklearn.datasets.make_circles(n_samples=n_samples, random_state=seed)
+                    elif name == "blobs":
+                        self.data, _ = sklearn.datasets.make_blobs(n_samples=n_samples)
+            """,
+            "prepare.py": """
+            import math
+
+            import numpy as np
+            from sklearn.model_selection import train_test_split
+
+            if __name__ == "__main__":
+                np.random.seed(0)
+                rows = list(range(int(math.sqrt(100))))
+                with open("rows.txt", "w") as handle:
+                    train, test = train_test_split(rows)
+                    handle.write(str(train))
+            """,
+        }
+    )
+    assert places(root, "RNG004") == []
+
+
+LOOKALIKES = {
+    # the seed is None unless the caller passes one
+    "def split(rows, seed=None):\n    np.random.seed(seed)\n    return train_test_split(rows)\n": 3,
+    # a seed from the clock
+    "def split(rows):\n    seed = int(time.time())\n    np.random.seed(seed)\n    return train_test_split(rows)\n": 4,
+    # a loop draws again on every turn
+    "def split(rows):\n    np.random.seed(0)\n    for _ in range(3):\n        print(train_test_split(rows))\n": 4,
+    # a project function or another library's call may draw in between
+    "def split(path):\n    np.random.seed(0)\n    rows = load(path)\n    return train_test_split(rows)\n": 4,
+    "def split(path):\n    np.random.seed(0)\n    rows = pd.read_csv(path)\n    return train_test_split(rows)\n": 4,
+    # the argument draws before the call
+    "def split(rows):\n    np.random.seed(0)\n    return train_test_split(np.random.permutation(rows))\n": 3,
+    # the compared name changes between the branches, so both may run
+    (
+        "def make(kind):\n    np.random.seed(0)\n    if kind == 'a':\n        make_blobs()\n        kind = 'b'\n"
+        "    if kind == 'b':\n        return make_blobs()\n"
+    ): 7,
+    # an `else` branch may run
+    (
+        "def make(kind):\n    np.random.seed(0)\n    if kind == 'a':\n        make_blobs()\n    else:\n        pass\n"
+        "    if kind == 'b':\n        return make_blobs()\n"
+    ): 8,
+    # the seed comes after the call
+    "def split(rows):\n    out = train_test_split(rows)\n    np.random.seed(0)\n    return out\n": 2,
+}
+
+
+@pytest.mark.parametrize("body", list(LOOKALIKES))
+def test_rng004_lookalikes_without_a_fixed_seed_right_before_stay_reported(make_repo, body):
+    header = (
+        "import time\n\nimport numpy as np\nimport pandas as pd\nfrom sklearn.datasets import make_blobs\n"
+        "from sklearn.model_selection import train_test_split\nfrom loader import load\n\n\n"
+    )
+    root = make_repo({"src/split.py": header + body, "src/loader.py": "def load(path):\n    return [1, 2]\n"})
+    lines = [line - 9 for path, _, line, _ in places(root, "RNG004") if path == "src/split.py"]
+    assert LOOKALIKES[body] in lines, lines
+
+
 # -- RNG007: benchmark mode behind an opt-in option ------------------------------------------------------------------
 TRAIN = """
 import argparse

@@ -134,6 +134,9 @@ class CiConfig:
     titles: dict[str, str] = field(default_factory=dict)  # job -> its `name:` (GitHub), when it has one
     name: str = ""  # the GitHub workflow's own `name:` ("tests on transformers main"), "" when it has none
     tag_pushes: bool = False  # a GitHub workflow that a pushed tag triggers (`on: push: tags:`)
+    # False for a GitHub workflow with no trigger (no `on:`, its triggers commented out, or an empty one): GitHub
+    # rejects it and it never runs
+    triggered: bool = True
 
 
 @dataclass
@@ -333,6 +336,7 @@ def parse_github(rel: str, data: YamlFile) -> CiConfig:
     config.name = text(child(root, "name")) or ""
     triggers = child(root, True) or child(root, "on")
     config.events = frozenset(workflow_events(triggers))
+    config.triggered = any(event.strip() for event in config.events)
     config.tag_pushes = child(child(triggers, "push"), "tags") is not None
     for trigger in ("workflow_dispatch", "workflow_call"):
         for name, _, spec in items(child(child(triggers, trigger), "inputs")):

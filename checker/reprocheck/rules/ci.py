@@ -40,7 +40,8 @@ OTHER_CI_DIRS = (
 )  # fmt: skip
 # In any folder (`build/cloudbuild.yaml`, `ci/Jenkinsfile`, `deploy/azure-pipelines.yml`): their names say CI.
 CI_FILE_NAME = re.compile(
-    r"^(?:cloudbuild(?:[._-][\w.-]+)?\.(?:ya?ml|json)|azure-pipelines(?:[._-][\w.-]+)?\.ya?ml|Jenkinsfile(?:\.\w+)?)$"
+    r"^(?:cloudbuild(?:[._-][\w.-]+)?\.(?:ya?ml|json)|azure-pipelines?(?:[._-][\w.-]+)?\.ya?ml"
+    r"|Jenkinsfile(?:[._-][\w.-]+)?|[\w.-]+\.[Jj]enkinsfile)$"
 )
 # A Cloud Build config under another name (`build/pipeline-deployment.yaml`): top-level `steps:` whose items run
 # images (`name: gcr.io/cloud-builders/git`, or any image with `args:`/`entrypoint:`). Looked for only in YAML
@@ -48,6 +49,11 @@ CI_FILE_NAME = re.compile(
 CLOUD_BUILD_HINT = re.compile(r"^steps:", re.MULTILINE)
 CLOUD_BUILD_STEP_KEYS = re.compile(r"^\s*-?\s*(?:args|entrypoint):|cloud-builders/", re.MULTILINE)
 CLOUD_BUILDERS = ("gcr.io/cloud-builders/", "gcr.io/google.com/cloudsdktool/")
+# An Azure Pipelines file under any name (`.pipelines/pr.yml`, `code-quality-template.yml`): Azure's own marks, a
+# versioned task (`task: PublishTestResults@2`), a hosted pool (`vmImage:`) or a script step's `displayName:`.
+AZURE_HINT = re.compile(r"^\s*(?:-\s*)?(?:task:\s*['\"]?[A-Za-z][\w.-]*@\d+|vmImage:|displayName:)", re.MULTILINE)
+AZURE_TASK = re.compile(r"^[A-Za-z][\w.-]*@\d+$")
+AZURE_SCRIPT_STEPS = ("script", "bash", "pwsh", "powershell", "checkout")
 MAX_CI_TEXT = 256 * 1024
 PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "dvc.yaml"})
 ANCHORS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "README.md", "README.rst", "README")
@@ -106,7 +112,8 @@ def has_ci(project, ci_configs: list[CiConfig], precommit: PreCommitConfig | Non
         for f in project.files
     ):
         return True
-    return any(is_cloud_build(project, f) for f in project.files if f.endswith((".yaml", ".yml")))
+    yaml_files = [f for f in project.files if f.endswith((".yaml", ".yml"))]
+    return any(is_cloud_build(project, f) or is_azure_pipeline(project, f) for f in yaml_files)
 
 
 def is_cloud_build(project, path: str) -> bool:
@@ -131,17 +138,76 @@ def is_cloud_build(project, path: str) -> bool:
     return any(step["name"].startswith(CLOUD_BUILDERS) or "args" in step or "entrypoint" in step for step in steps)
 
 
+def is_azure_pipeline(project, path: str) -> bool:
+    """An Azure Pipelines file or template under any name: a top-level mapping whose steps (at the top, or in its
+    `jobs:` or `stages:` items, deployment strategies included) run a versioned task (`task: PublishTestResults@2`)
+    or a script named by `displayName:` (`script: pytest` with `displayName: 'Run unit tests'`), or whose pool is a
+    hosted image (`pool: {vmImage: ubuntu-latest}`). Steps and pools below any other key (`spec:`), and `steps:`
+    that are strings or a mapping (a ZenML or MLflow recipe config), are no CI."""
+    try:
+        text = project.read_text(path, MAX_CI_TEXT)
+    except UnreadableFile:
+        return False
+    if not AZURE_HINT.search(text):
+        return False
+    try:
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    units = [data]  # the pipeline, its stages, its jobs: each may have a pool and steps
+    for stage in azure_items(data, "stages"):
+        units.append(stage)
+    for unit in list(units):
+        units += azure_items(unit, "jobs")
+    for unit in units:
+        pool = unit.get("pool")
+        if isinstance(pool, dict) and isinstance(pool.get("vmImage"), str):
+            return True
+        if any(azure_step(step) for steps in unit_steps(unit) for step in steps):
+            return True
+    return False
+
+
+def azure_items(unit: dict, key: str) -> list[dict]:
+    value = unit.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def unit_steps(unit: dict) -> Iterator[list]:
+    """A unit's `steps:` and those of a deployment job's strategy (`strategy: {runOnce: {deploy: {steps: ...}}}`)."""
+    if isinstance(unit.get("steps"), list):
+        yield unit["steps"]
+    strategy = unit.get("strategy") if "deployment" in unit else None
+    for phases in strategy.values() if isinstance(strategy, dict) else ():
+        for phase in phases.values() if isinstance(phases, dict) else ():
+            if isinstance(phase, dict) and isinstance(phase.get("steps"), list):
+                yield phase["steps"]
+
+
+def azure_step(step) -> bool:
+    if not isinstance(step, dict):
+        return False
+    if isinstance(step.get("task"), str) and AZURE_TASK.match(step["task"].strip()):
+        return True
+    return "displayName" in step and any(isinstance(step.get(key), str) for key in AZURE_SCRIPT_STEPS)
+
+
 class NoCi(Rule):
     """
     ## What it does
     Reports a Python/ML repository (code, notebooks or dependency files) with no CI configuration: no GitHub
     Actions workflow, no `.gitlab-ci.yml`, no pre-commit.ci section, and none of the other common CI files
     (CircleCI, Travis, Azure Pipelines, Jenkins, Bitbucket, Buildkite, Drone, Woodpecker, AppVeyor, Taskcluster,
-    Tekton, Google Cloud Build). A `cloudbuild.yaml`, `azure-pipelines.yml` or `Jenkinsfile` counts in any
-    folder, and so does a Cloud Build config under another name (`build/pipeline-deployment.yaml`: top-level
-    `steps:` whose items run images, `name: gcr.io/cloud-builders/git` or an image with `args:`/`entrypoint:`);
-    a YAML file whose `steps:` is a list of strings is no CI. The other CI rules read only GitHub Actions and
-    GitLab CI.
+    Tekton, Google Cloud Build). A `cloudbuild.yaml`, `azure-pipelines.yml` or `Jenkinsfile` (`Jenkinsfile.gpu`,
+    `nightly.jenkinsfile`) counts in any folder, and so does a Cloud Build config under another name
+    (`build/pipeline-deployment.yaml`: top-level `steps:` whose items run images, `name: gcr.io/cloud-builders/git`
+    or an image with `args:`/`entrypoint:`) and an Azure Pipelines file or template under another name
+    (`.pipelines/pr.yml`: steps at the top or in its `jobs:`/`stages:` items that run a versioned task,
+    `task: PublishTestResults@2`, or a script named by `displayName:`, or a hosted pool, `pool: {vmImage: ...}`);
+    a YAML file whose `steps:` is a list of strings or a mapping of settings (a ZenML or MLflow recipe config) is
+    no CI. The other CI rules read only GitHub Actions and GitLab CI.
 
     ## Why it matters
     Without CI nobody checks that the repository still installs and runs on a fresh machine. Reproducibility
@@ -517,7 +583,8 @@ class MutableCiEnvironment(Rule):
     comment with actions made for that (`atlassian/gajira-create`, `actions/labeler`; GitHub's own actions beside
     them), is no test job. A workflow that only issue, label, project, discussion, milestone and similar events
     trigger (an issue-triage bot) builds and tests nothing and is not judged; one that issue comments trigger (a
-    `/test` bot on pull requests) is judged by what its jobs' steps do, not by their names.
+    `/test` bot on pull requests) is judged by what its jobs' steps do, not by their names. Nor is a workflow with
+    no trigger (no `on:`, or its triggers commented out): GitHub rejects it and it never runs.
     An action whose only effect lies outside what the job builds, tests, trains or publishes is not judged, unless
     its job is handed stored secrets or a token that may write to the repository (`permissions: write-all`,
     `contents: write`): a moved tag would run with them (judges split on these, and findings judged right are
@@ -573,8 +640,8 @@ class MutableCiEnvironment(Rule):
 
     def check(self, ci_configs, repository_owners, tool_requirement_files):
         for config in ci_configs:
-            if housekeeping_only(config):
-                continue  # an issue-triage or labelling bot: it builds and tests nothing
+            if housekeeping_only(config) or not config.triggered:
+                continue  # a triage or labelling bot builds and tests nothing; a workflow with no trigger never runs
             yield from self.moving_actions(config, repository_owners, tool_requirement_files)
             for image in config.images:
                 if "$" in image.image:

@@ -889,7 +889,13 @@ class SklearnWithoutRandomState(Rule):
     resolved through imports, so only scikit-learn's own APIs match; `**params` is given the benefit of the doubt.
     Where every entry point that reaches the call seeds NumPy first (`np.random.seed(40)` before
     `train_test_split(...)`), or the same script or function seeds it earlier (or its module does, at module
-    level), runs repeat and the finding is info: any earlier draw still changes the result. In a library
+    level), runs repeat and the finding is info: any earlier draw still changes the result. A call that a fixed
+    NumPy seed runs right before is not reported: `np.random.seed(42)` earlier in the same block or in a block
+    around it (an `if`/`elif` branch, a `with`, a `try` body; not a loop, which runs its body again), with a
+    constant or a name that is neither a parameter defaulting to None nor bound from a call, and nothing between
+    that may draw (only calls of torch, math, built-ins, numpy outside `numpy.random`; an `if name == "a":` branch
+    is skipped on the way to a call in `if name == "b":`): `random_state=None` takes the state that seed made, so
+    a random_state changes nothing. In a library
     (`project-type = "library"`, or detected as one) a call in the package's own code, outside the entry points'
     files (examples, scripts), is info too: it draws from the caller's NumPy generator, which the caller seeds.
     An estimator made and bound to a name that nothing reads afterwards (`lr = SGDClassifier(loss='log')` shown
@@ -944,6 +950,8 @@ class SklearnWithoutRandomState(Rule):
                     continue
                 if unused_estimator(call_graph, unit, module, call):
                     continue  # `lr = SGDClassifier(loss='log')` that nothing reads: never fitted, no result
+                if reseeded_just_before(call_graph, unit, module, call, settings):
+                    continue  # `np.random.seed(42)` right before it: random_state=42 would change nothing
                 given = " (random_state=None)" if state is not None else ""
                 if reaching is None:
                     reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
@@ -1155,6 +1163,178 @@ def seeds_numpy_before(graph: CallGraph, unit: Unit, call: ast.Call, settings) -
             if libs and "numpy" in libs and not seed_argument_is_none(other):
                 return True
     return False
+
+
+# Callables that never touch NumPy's global generator, by their qualified name's top package (numpy itself outside
+# numpy.random), and built-ins by name: draws between a seed and a scikit-learn call are looked for in all others.
+NO_NUMPY_DRAW_PACKAGES = frozenset({"torch", "math", "os", "sys", "time", "logging", "json", "pathlib", "warnings"})
+NO_NUMPY_DRAW_BUILTINS = frozenset(
+    {"len", "range", "int", "float", "str", "bool", "list", "dict", "tuple", "set", "print", "zip", "enumerate",
+     "isinstance", "min", "max", "sum", "abs", "round", "sorted", "getattr", "hasattr", "super", "format", "repr",
+     "open"}
+)  # fmt: skip
+
+
+def reseeded_just_before(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call, settings) -> bool:
+    """Does a fixed NumPy seed run right before `call` with no possible draw of NumPy's global generator between?
+    `np.random.seed(42)` (a constant, or a name that is not a parameter defaulting to None nor bound from a call)
+    earlier in the same block as the statement holding `call`, or in a block around it (an `if`/`elif` branch, a
+    `with`, a `try` body; not a loop, which runs its body again), with nothing between that may draw: no call but
+    those of libraries that never touch NumPy's global generator (torch, math, built-ins, numpy outside
+    numpy.random); an earlier `if name == "a":` branch is skipped when `call` sits in `if name == "b":` on the same
+    unchanged name (one value cannot take both). Then `random_state=None` takes the state that seed made, and a
+    random_state would change nothing."""
+    if unit.kind == "function":
+        root = graph.function_node(unit)
+    elif unit.kind in ("body", "main", "cell"):
+        root = module.tree
+    else:
+        return False
+    statement = holding_statement(root, call) if root is not None else None
+    path = block_path(root, statement) if statement is not None else None
+    if path is None:
+        return False
+    if not all(draws_no_numpy(module, node) for node in preceding_parts(statement, call)):
+        return False
+    branch_tests: list[ast.expr] = []  # the `if` tests around the statement, innermost first
+    for owner, block, index in reversed(path):
+        for earlier in reversed(block[:index]):
+            seed = numpy_seed(graph, unit, module, earlier, settings)
+            if seed is not None:
+                return fixed_seed(graph, unit, root, seed)
+            if exclusive_branch(earlier, branch_tests, root):
+                continue
+            if may_draw_numpy(module, earlier):
+                return False
+        if owner is root:
+            return False
+        if owner.__class__ is ast.If:
+            if may_draw_numpy(module, owner.test):
+                return False
+            if block is owner.body:
+                branch_tests.append(owner.test)
+        elif owner.__class__ in (ast.With, ast.AsyncWith):
+            if any(may_draw_numpy(module, item) for item in owner.items):
+                return False
+        elif owner.__class__ is not ast.Try or block is not owner.body:
+            return False  # a loop runs its body again; an `except`, `else` or `finally` follows other code
+    return False
+
+
+def holding_statement(root: ast.AST, call: ast.Call) -> ast.stmt | None:
+    """The innermost statement of `root`'s own code (not of a function or class defined in it) holding `call`."""
+    found = None
+    stack = list(getattr(root, "body", []))
+    while stack:
+        node = stack.pop()
+        if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+            continue
+        if isinstance(node, ast.stmt) and any(inner is call for inner in ast.walk(node)):
+            found = node
+            stack = list(ast.iter_child_nodes(node))
+    return found
+
+
+def preceding_parts(statement: ast.stmt, call: ast.Call) -> list[ast.AST]:
+    """The calls of the statement holding `call` that may run before it: all but `call` itself, its arguments
+    included (a call after it on the line is taken to run first, which errs towards reporting)."""
+    return [node for node in ast.walk(statement) if node.__class__ is ast.Call and node is not call]
+
+
+def may_draw_numpy(module: PyModule, node: ast.AST) -> bool:
+    """Whether code may draw from NumPy's global generator: a call of anything but the libraries that never do
+    (the bodies of functions and lambdas it defines do not run here)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+            continue
+        if current.__class__ is ast.Call and not draws_no_numpy(module, current):
+            return True
+        stack.extend(ast.iter_child_nodes(current))
+    return False
+
+
+def draws_no_numpy(module: PyModule, call: ast.Call) -> bool:
+    func = call.func
+    if func.__class__ is ast.Name and func.id in NO_NUMPY_DRAW_BUILTINS and func.id not in module.bindings:
+        return True
+    qualified = module.qualname(call.func)
+    if qualified is None:
+        return False
+    top = qualified.split(".", 1)[0]
+    return top in NO_NUMPY_DRAW_PACKAGES or (top == "numpy" and not qualified.startswith("numpy.random"))
+
+
+def numpy_seed(graph: CallGraph, unit: Unit, module: PyModule, statement: ast.stmt, settings) -> ast.Call | None:
+    """The seeding call of NumPy's generator a statement is (`np.random.seed(s)`, `seed_everything(s)`), if any."""
+    if statement.__class__ is not ast.Expr or statement.value.__class__ is not ast.Call:
+        return None
+    qualified = graph.star_qualname(module, unit.path, statement.value.func)
+    libs = seeder_libraries(qualified, settings.seed_functions) if qualified else None
+    return statement.value if libs and "numpy" in libs else None
+
+
+def fixed_seed(graph: CallGraph, unit: Unit, root: ast.AST, seed: ast.Call) -> bool:
+    """A seed that is the same on every run: a constant (not None), or a name or attribute (a config value) that is
+    no parameter defaulting to None and not bound from a call in this code (`seed = int(time.time())`)."""
+    value = seed_argument(seed) if seed.args or seed.keywords else None
+    if value is None or is_none(value):
+        return False
+    if value.__class__ is ast.Constant:
+        return isinstance(value.value, int)
+    if value.__class__ is ast.Attribute:
+        return not any(node.__class__ is ast.Call for node in ast.walk(value))
+    if value.__class__ is not ast.Name:
+        return False
+    if unit.kind == "function" and root.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+        arguments = root.args
+        positional = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+        with_default = positional[len(positional) - len(arguments.defaults) :]
+        defaults = dict(zip(with_default, arguments.defaults, strict=True))
+        kw_defaults = zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        defaults.update({a.arg: d for a, d in kw_defaults if d is not None})
+        if value.id in defaults and is_none(defaults[value.id]):
+            return False
+    for node in walk_own(root) if hasattr(root, "body") else ():
+        if node.__class__ in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr):
+            targets = node.targets if node.__class__ is ast.Assign else [node.target]
+            bound = any(binds_target(target, value.id) for target in targets)
+            if bound and node.value is not None and any(inner.__class__ is ast.Call for inner in ast.walk(node.value)):
+                return False
+    return True
+
+
+def binds_target(node: ast.AST, name: str) -> bool:
+    """Does `node` (a target, or a statement) store `name`: `name = ...`, `for name in ...`, `(name := ...)`?"""
+    stored = (inner for inner in ast.walk(node) if inner.__class__ is ast.Name and inner.ctx.__class__ is ast.Store)
+    return any(inner.id == name for inner in stored)
+
+
+def exclusive_branch(statement: ast.stmt, tests: list[ast.expr], root: ast.AST) -> bool:
+    """An `if name == "a":` with no `else` that cannot run on the way to a call inside `if name == "b":` (an `if`
+    around it, in `tests`): the same name compared with another constant, a name this code never binds."""
+    if statement.__class__ is not ast.If or statement.orelse:
+        return False
+    compared = equality(statement.test)
+    if compared is None:
+        return False
+    name, constant = compared
+    if not any(around is not None and around[0] == name and around[1] != constant for around in map(equality, tests)):
+        return False
+    return not any(binds_target(node, name) for node in walk_own(root) if isinstance(node, (ast.stmt, ast.NamedExpr)))
+
+
+def equality(test: ast.expr) -> tuple[str, object] | None:
+    """`name == <constant>` (either way round) as (name, constant)."""
+    if test.__class__ is not ast.Compare or len(test.ops) != 1 or test.ops[0].__class__ is not ast.Eq:
+        return None
+    left, right = test.left, test.comparators[0]
+    if left.__class__ is ast.Constant:
+        left, right = right, left
+    if left.__class__ is ast.Name and right.__class__ is ast.Constant:
+        return left.id, right.value
+    return None
 
 
 def seed_argument_is_none(call: ast.Call) -> bool:
