@@ -405,3 +405,100 @@ def test_mobile_apps_and_page_rendering_notebooks_are_not_the_environment(make_r
         }
     )
     assert sorted(imported(of(root, "DEP004"))) == ["PIL", "clipboard", "gym", "jinja2", "torch"]
+
+
+# -- a repository a Dockerfile clones and installs, under its package's name -----------------------------------------
+SAMPLE = "from sgm.inference.helpers import embed_watermark\nimport numpy\n"
+
+
+def test_a_clone_installed_from_an_absolute_folder_provides_its_known_package(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "sample.py": SAMPLE,
+            "Dockerfile.sgm": "FROM python:3.11\nRUN git clone https://github.com/Stability-AI/generative-models.git"
+            " /deps/sgm-models && cd /deps/sgm-models && python -m pip install .\n",
+        }
+    )
+    assert "sgm" not in imported(of(root, "DEP004"))
+
+
+def test_a_vcs_install_of_a_known_repository_provides_its_package(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "sample.py": SAMPLE,
+            "Dockerfile": "FROM python:3.11\nRUN pip install git+https://github.com/Stability-AI/generative-models\n",
+        }
+    )
+    assert "sgm" not in imported(of(root, "DEP004"))
+
+
+def test_a_clone_that_is_not_installed_provides_nothing(make_repo):
+    # only the clone's requirements are installed: its own package is not importable
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "sample.py": SAMPLE,
+            "Dockerfile": "FROM python:3.11\nRUN git clone https://github.com/Stability-AI/generative-models.git"
+            " /deps/sgm && pip install -r /deps/sgm/requirements/pt2.txt\n",
+        }
+    )
+    assert "sgm" in imported(of(root, "DEP004"))
+
+
+def test_an_unknown_repository_cloned_into_an_absolute_folder_provides_only_its_own_names(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "sample.py": "import mylib\nimport otherlib\n",
+            "Dockerfile": "FROM python:3.11\nRUN git clone https://github.com/acme/mylib.git /opt/mylib"
+            " && pip install /opt/mylib\n",
+        }
+    )
+    assert imported(of(root, "DEP004")) == ["otherlib"]
+
+
+# -- a conda environment templated by a Dockerfile -------------------------------------------------------------------
+TEMPLATED_ENV = """name: deeplearning
+channels:
+  - defaults
+dependencies:
+  - numpy=1.16.6
+  - pip
+  - {tensorflow}=1.13.1
+  - {pytorch}
+  - pip:
+    - gym
+"""
+DEEP_NOTEBOOK_CODE = "import numpy\nimport tensorflow as tf\nimport torch\nimport gym\nimport seaborn\n"
+
+
+def test_a_conda_environment_with_template_placeholders_declares_its_packages(make_repo):
+    root = make_repo(
+        {
+            "docker/deeplearning.yaml": TEMPLATED_ENV,
+            "docker/Dockerfile": "FROM ubuntu:24.04\nADD deeplearning.yaml /tmp/t.yaml\n"
+            'RUN sed -e "s/{tensorflow}/tensorflow/g" /tmp/t.yaml > /tmp/env.yaml && conda env create -f /tmp/env.yaml\n',
+            "seminar.py": DEEP_NOTEBOOK_CODE,
+        }
+    )
+    assert imported(of(root, "DEP004")) == ["seaborn"]
+
+
+def test_a_named_environment_file_with_placeholders_is_read_filled(make_repo):
+    root = make_repo({"environment.yml": TEMPLATED_ENV, "seminar.py": DEEP_NOTEBOOK_CODE})
+    assert imported(of(root, "DEP004")) == ["seaborn"]
+    assert not [f for f in findings(root, select="RPC002") if f["path"] == "environment.yml"]
+
+
+def test_a_yaml_file_with_flow_mappings_is_no_templated_environment(make_repo):
+    # `- {name: x}` is a real flow mapping, not a placeholder: the file is no conda environment
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "steps.yaml": "dependencies:\n  - {name: tensorflow}\n  - {name: torch}\n",
+            "seminar.py": "import tensorflow\nimport torch\n",
+        }
+    )
+    assert sorted(imported(of(root, "DEP004"))) == ["tensorflow", "torch"]
