@@ -484,7 +484,8 @@ def test_a_conda_environment_with_template_placeholders_declares_its_packages(ma
         {
             "docker/deeplearning.yaml": TEMPLATED_ENV,
             "docker/Dockerfile": "FROM ubuntu:24.04\nADD deeplearning.yaml /tmp/t.yaml\n"
-            'RUN sed -e "s/{tensorflow}/tensorflow/g" /tmp/t.yaml > /tmp/env.yaml && conda env create -f /tmp/env.yaml\n',
+            'RUN sed -e "s/{tensorflow}/tensorflow/g" /tmp/t.yaml > /tmp/env.yaml\n'
+            "RUN conda env create -f /tmp/env.yaml\n",
             "seminar.py": DEEP_NOTEBOOK_CODE,
         }
     )

@@ -41,7 +41,9 @@ DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
 # A list item that opens with a template placeholder (`- {tensorflow}=1.13.1`, `- {pytorch}`, filled by a
 # Dockerfile's `sed` before `conda env create`): YAML reads `{...}` as a flow mapping (and refuses the file when a
 # version follows). The placeholder names the package that goes there.
-TEMPLATE_ITEM = re.compile(r"^(?P<lead>[ \t]*-[ \t]+)\{(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\}(?=[^\s,:}]|[ \t]*(?:#.*)?$)", re.MULTILINE)
+TEMPLATE_ITEM = re.compile(
+    r"^(?P<lead>[ \t]*-[ \t]+)\{(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\}(?=[^\s,:}]|[ \t]*(?:#.*)?$)", re.MULTILINE
+)
 # A channel label that names one release of a package family (`nvidia/label/cuda-12.1.1`): it serves only the
 # packages of that release, so `cuda`, `cuda-nvcc` or `cuda-toolkit` installed from it have their version fixed.
 RELEASE_LABEL = re.compile(

@@ -925,7 +925,8 @@ def implicit_distributions(project, dockerfiles, shell_commands, requirements_fi
     Dockerfile's base image, those installed from a local folder or a VCS URL (`pip install ./apex`, `-e
     git+https://...CLIP`, `git clone .../apex && cd apex && pip install .`, named after the folder or
     repository, and the packages of a repository known to install another name: `sgm` from
-    Stability-AI/generative-models), and requirements commented out in a requirements file (listed as optional on purpose)."""
+    Stability-AI/generative-models), and requirements commented out in a requirements file (listed as optional on
+    purpose)."""
     names: set[str] = set()
     names.update(image_distributions(dockerfiles))
     names.update(path_installs(shell_commands))

@@ -436,9 +436,10 @@ class UndeclaredImport(Rule):
     backend of `[build-system]`. So is a documented
     optional install, an import inside a function that runs only on an optional path: with an install comment on its
     line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
-    `pip install`, or only when a backend that the repository chooses is chosen by that name (`if get_image_backend()
-    == "accimage"`) or an option is on (`if hparams.fp16_run:`, `elif args.platform == "azure":`, not a parameter whose default is on); the optional
-    imports of one function are one note; a module-level import stays a warning. An import only in modules that
+    `pip install`, or only when a backend that the repository chooses is chosen by that name (`if
+    get_image_backend() == "accimage"`) or an option is on (`if hparams.fp16_run:`, `elif args.platform ==
+    "azure":`, not a parameter whose default is on); the optional imports of one function are one note; a
+    module-level import stays a warning. An import only in modules that
     nothing in the repository uses (a module in a sub-folder that only defines things, that no module or notebook
     imports and that no entry point, command, README line, config `_target_` or string names by its dotted name or
     file name) is a note too: no run of the repository reaches it, code outside it may. The advice never names
