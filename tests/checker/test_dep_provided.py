@@ -551,6 +551,7 @@ def test_a_backend_chosen_in_the_function_that_nothing_picks_is_not_reported(mak
         {"train.py": "BACKEND = 'accimage'\n"},
         {"run.sh": "python train.py --backend accimage\n"},
         {"notebook.ipynb": notebook("import torchvision\ntorchvision.set_image_backend('accimage')")},
+        {"README.md": "```\npip install accimage\n```\n"},  # a documented optional install: a note
     ],
 )
 def test_a_backend_the_repository_chooses_stays_reported(make_repo, chooser):
@@ -586,10 +587,29 @@ def test_look_alikes_of_a_librarys_lazy_imports_stay_reported(make_repo):
         "tinylib/data/__init__.py": "from tinylib.data.tf_preprocessing import TfTransform\n",
         # a script beside the package, outside it
         "validate.py": "def main():\n    import onnxruntime\n    return onnxruntime\n\n\nmain()\n",
+        # a helper a feature needs, in a method not named after it: no integration
+        "tinylib/vit.py": "class ViT:\n    def load_siglip(self, repo_id='google/siglip'):\n"
+        "        from huggingface_hub import snapshot_download\n        return snapshot_download(repo_id)\n",
     }
-    assert sorted(imported(of(make_repo(files), "DEP004"))) == ["h5py", "onnxruntime", "tensorflow"]
+    found = sorted(imported(of(make_repo(files), "DEP004")))
+    assert found == ["h5py", "huggingface_hub", "onnxruntime", "tensorflow"]
 
 
 def test_an_applications_lazy_import_stays_reported(make_repo):
     files = {k: v for k, v in LIBRARY.items() if k != "README.md"}
     assert sorted(imported(of(make_repo(files), "DEP004"))) == ["mlflow", "tensorflow"]
+
+
+def test_a_backend_chosen_by_a_part_of_a_name_stays_reported(make_repo):
+    # `"openvino" in model_type`: the repository's model type `openvino_small_256` chooses it
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            "loader.py": "def load(model_type):\n    if 'openvino' in model_type:\n"
+            "        from openvino.runtime import Core\n        return Core()\n",
+            "run.py": "import argparse\nfrom loader import load\n\np = argparse.ArgumentParser()\n"
+            "p.add_argument('--model_type', default='dpt_large', choices=['dpt_large', 'openvino_small_256'])\n"
+            "load(p.parse_args().model_type)\n",
+        }
+    )
+    assert "openvino" in imported(of(root, "DEP004"))
