@@ -2063,3 +2063,80 @@ def test_dat005_a_library_model_made_with_the_flag_on_is_not_the_projects(make_r
     gan = "from torchvision.models.inception import inception_v3\n\nnet = inception_v3(pretrained=True)\n"
     found = of(make_repo(zoo(more={"gandogs/inception_utils.py": gan})), "DAT005")
     assert [(f["path"], f["line"]) for f in found] == [("models/unet.py", 25)]
+
+
+DPN = """
+from torch.utils import model_zoo
+
+pretrained_settings = {"dpn92": {"url": "http://data.lip6.fr/dpn92.pth"}, "dpn98": {"url": "http://data.lip6.fr/dpn98.pth"}}
+
+
+def dpn92(num_classes=1000, pretrained="imagenet+5k"):
+    model = object()
+    if pretrained:
+        model.load_state_dict(model_zoo.load_url(pretrained_settings["dpn92"]["url"]))
+    return model
+
+
+def dpn98(num_classes=1000, pretrained="imagenet"):
+    model = object()
+    if pretrained:
+        model.load_state_dict(model_zoo.load_url(pretrained_settings["dpn98"]["url"]))
+    return model
+"""
+DPN_UNET = "from models.dpn import dpn92\n\nENCODERS = {'dpn92': {'init_op': dpn92}}\n\n\ndef build(name):\n"
+DPN_UNET += "    return ENCODERS[name]['init_op']()\n"
+
+
+def dpn_zoo(**more: str) -> dict[str, str]:
+    return {
+        "models/__init__.py": "",
+        "models/dpn.py": DPN,
+        "models/unet.py": DPN_UNET,
+        "train.py": "from models.unet import build\n\nif __name__ == '__main__':\n    build('dpn92')\n",
+        **more,
+    }
+
+
+def test_dat005_an_unused_builder_of_a_model_zoo_is_a_note(make_repo):
+    # the judged shape: dpn98's download, the builder named only by its own settings' key; dpn92 is used
+    found = {f["line"]: f for f in of(make_repo(dpn_zoo()), "DAT005")}
+    assert {line: f["severity"] for line, f in found.items()} == {9: "warning", 16: "info"}
+    assert found[16]["message"].endswith(
+        "(info: in a branch on a parameter of dpn98, a builder that nothing in the repository calls or names while"
+        " it uses others of its module)"
+    )
+
+
+def test_dat005_an_unused_builder_under_a_compound_test_is_a_note_too(make_repo):
+    # another shape: torch.hub's loader, a flag on by default tested with another condition; the README names it
+    zoo_file = DPN.replace(
+        'def dpn98(num_classes=1000, pretrained="imagenet")', "def dpn98(num_classes=1000, pretrained=True)"
+    )
+    zoo_file = zoo_file.replace(
+        '    if pretrained:\n        model.load_state_dict(model_zoo.load_url(pretrained_settings["dpn98"]',
+        "    if pretrained and num_classes == 1000:\n"
+        '        model.load_state_dict(load_state_dict_from_url(pretrained_settings["dpn98"]',
+    )
+    zoo_file = "from torch.hub import load_state_dict_from_url" + zoo_file
+    assert "load_state_dict_from_url(pretrained_settings" in zoo_file
+    found = of(make_repo(dpn_zoo(**{"models/dpn.py": zoo_file, "README.md": "dpn98 is also there.\n"})), "DAT005")
+    assert [(f["line"], f["severity"]) for f in found] == [(10, "warning"), (17, "info")]
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        {"eval.py": "from models.dpn import dpn98\n\nmodel = dpn98()\n"},  # called
+        {"configs/big.yaml": "encoder: dpn98\n"},  # a config may pick it by name
+        {"models/table.py": "from models import dpn\n\nBUILDERS = [dpn.dpn98]\n"},  # referenced elsewhere
+        {"models/dpn.py": DPN + "\nBUILDERS = {'dpn98': dpn98}\n"},  # referenced in its own module
+        {"models/dpn.py": DPN + "\n\ndef build(name):\n    return globals()[name]()\n"},  # looked up by name
+        {"models/dpn.py": DPN.replace("def dpn98", "@register\ndef dpn98")},  # a registry holds it
+        # a published library: its builders are an interface for code outside the repository
+        {"pyproject.toml": '[project]\nname = "models"\nversion = "1.0"\n', "README.md": "pip install models\n"},
+    ],
+)
+def test_dat005_a_builder_the_repository_may_run_stays_a_warning(make_repo, more):
+    found = of(make_repo(dpn_zoo(**more)), "DAT005")
+    assert [(f["line"], f["severity"]) for f in found if f["path"] == "models/dpn.py"][-1][1] == "warning"

@@ -38,6 +38,12 @@ WORD_VERSION = re.compile(r"^==?[A-Za-z0-9_][A-Za-z0-9_.+!]*(?:=[A-Za-z0-9_.*+]*
 # The top-level keys of a conda environment file (conda's own, and conda-lock's additions).
 ENVIRONMENT_KEYS = frozenset({"name", "channels", "dependencies", "prefix", "variables", "platforms", "category"})
 DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
+# A list item that opens with a template placeholder (`- {tensorflow}=1.13.1`, `- {pytorch}`, filled by a
+# Dockerfile's `sed` before `conda env create`): YAML reads `{...}` as a flow mapping (and refuses the file when a
+# version follows). The placeholder names the package that goes there.
+TEMPLATE_ITEM = re.compile(
+    r"^(?P<lead>[ \t]*-[ \t]+)\{(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\}(?=[^\s,:}]|[ \t]*(?:#.*)?$)", re.MULTILINE
+)
 # A channel label that names one release of a package family (`nvidia/label/cuda-12.1.1`): it serves only the
 # packages of that release, so `cuda`, `cuda-nvcc` or `cuda-toolkit` installed from it have their version fixed.
 RELEASE_LABEL = re.compile(
@@ -157,8 +163,33 @@ def _string(node) -> str | None:
     return node.value if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" else None
 
 
+def filled_template(text: str) -> str | None:
+    """The text of an environment file whose list items open with template placeholders (`- {pytorch}`,
+    `- {tensorflow}=1.13.1`), each placeholder replaced by its name; None when it has none."""
+    if "{" not in text or not TEMPLATE_ITEM.search(text):
+        return None
+    return TEMPLATE_ITEM.sub(lambda m: m.group("lead") + m.group("name"), text)
+
+
+def load_environment_yaml(project, rel: str):
+    """The parsed environment file; one whose list items open with template placeholders is parsed filled (see
+    `filled_template`), without a problem recorded when that parses."""
+
+    def build(project, rel: str):
+        text = project.try_read_text(rel, "YAML file")
+        filled = filled_template(text) if text is not None else None
+        if filled is not None:
+            try:
+                return parse_yaml(rel, filled)
+            except (yaml.YAMLError, YamlRefused, RecursionError, ValueError, TypeError):
+                pass
+        return load_yaml(project, rel)
+
+    return project.parsed("conda-yaml", rel, build)
+
+
 def parse_environment(project, rel: str) -> CondaEnvironment | None:
-    loaded = load_yaml(project, rel)
+    loaded = load_environment_yaml(project, rel)
     if loaded is None:
         return None
     env = CondaEnvironment(path=rel)
@@ -271,7 +302,8 @@ def shaped_as_environment(project, rel: str) -> bool:
         if not DEPENDENCIES_KEY.search(text):
             return False
         try:
-            parsed = parse_yaml(rel, text)
+            # `- {tensorflow}=1.13.1`: a template that a Dockerfile fills is read filled
+            parsed = parse_yaml(rel, filled_template(text) or text)
         except (yaml.YAMLError, YamlRefused, RecursionError, ValueError, TypeError):
             return False
         return len(parsed.nodes) == 1 and has_environment_shape(parsed.nodes[0])

@@ -35,7 +35,12 @@ from reprocheck.facts.requirements import (
 from reprocheck.facts.shell import Command, parse_install, split_commands, strip_wrappers
 from reprocheck.facts.structured import load_setup_cfg, load_toml, tomllib
 from reprocheck.project import UnreadableFile
-from reprocheck.tables.dependency_names import CONDA_NON_PYTHON, CONDA_TO_PYPI, IMAGE_DISTRIBUTIONS
+from reprocheck.tables.dependency_names import (
+    CONDA_NON_PYTHON,
+    CONDA_TO_PYPI,
+    IMAGE_DISTRIBUTIONS,
+    REPOSITORY_PACKAGES,
+)
 
 # What a declaration is, by origin: "requirements" (hand-written), "input" (*.in), "constraints", "lock",
 # "pyproject", "pipfile", "setup", "conda", "conda-pip", and for install commands the command's origin
@@ -803,9 +808,9 @@ GIT_CLONE_VALUE_OPTIONS = frozenset(
 SCRIPT_RUNNERS = frozenset({"sh", "bash", "zsh", "source", "."})
 
 
-def cloned_folder(argv: list[str]) -> tuple[str, str, str] | None:
+def cloned_folder(argv: list[str], absolute: bool = False) -> tuple[str, str, str] | None:
     """(folder, repository name, `owner/name` in lower case) of a `git clone URL [folder]` command; None for any
-    other command."""
+    other command, and for a clone into an absolute folder unless `absolute` (a Dockerfile's `/deps/sgm`)."""
     if len(argv) < 3 or posixpath.basename(argv[0]) != "git":
         return None
     i = 1
@@ -829,7 +834,7 @@ def cloned_folder(argv: list[str]) -> tuple[str, str, str] | None:
     parts = re.split(r"[/:]", positionals[0].rstrip("/"))
     repository = parts[-1].removesuffix(".git")
     folder = positionals[1].rstrip("/") if len(positionals) > 1 else repository
-    if not repository or not folder or folder.startswith(("/", "~", "$")):
+    if not repository or not folder or folder.startswith(("~", "$")) or (folder.startswith("/") and not absolute):
         return None
     slug = f"{parts[-2]}/{repository}".lower() if len(parts) > 1 else repository.lower()
     return posixpath.normpath(folder), repository, slug
@@ -857,8 +862,8 @@ def clone_effects(commands: list[Command]) -> CloneEffects:
 
     def in_clone(path: str) -> str | None:
         path = posixpath.normpath(path) if path else "."
-        if path.startswith("/"):
-            return None
+        if path.startswith("/"):  # a clone into an absolute folder, installed by its path
+            return next((folder for folder in clones if folder.startswith("/") and path == folder), None)
         if inside is not None and not path.startswith(".."):
             return inside
         return next((folder for folder in clones if path == folder or path.startswith(folder + "/")), None)
@@ -867,10 +872,11 @@ def clone_effects(commands: list[Command]) -> CloneEffects:
         argv = strip_wrappers(command.argv)
         if not argv:
             continue
-        cloned = cloned_folder(argv)
+        cloned = cloned_folder(argv, absolute=True)
         if cloned is not None:
             clones[cloned[0]] = cloned
-            effects.clones.add(cloned[0].split("/")[-1])
+            if not cloned[0].startswith("/"):  # a folder beside the code, which may import it by its name
+                effects.clones.add(cloned[0].split("/")[-1])
             continue
         if argv[0] == "cd":
             target = posixpath.normpath(argv[1]) if len(argv) > 1 else "/"
@@ -884,6 +890,7 @@ def clone_effects(commands: list[Command]) -> CloneEffects:
                 folder = in_clone(target)
                 if folder is not None and posixpath.normpath(target) in (".", folder):
                     effects.installed.update({clones[folder][1], folder.split("/")[-1]})
+                    effects.installed.update(REPOSITORY_PACKAGES.get(clones[folder][2], ()))
             for rel in install.requirement_files:
                 folder = in_clone(rel)
                 if folder is not None:
@@ -896,6 +903,7 @@ def clone_effects(commands: list[Command]) -> CloneEffects:
         ):
             if inside is not None:  # `cd vision && python setup.py develop`
                 effects.installed.update({clones[inside][1], inside.split("/")[-1]})
+                effects.installed.update(REPOSITORY_PACKAGES.get(clones[inside][2], ()))
             continue
         script = argv[1] if posixpath.basename(program) in SCRIPT_RUNNERS and len(argv) > 1 else program
         folder = in_clone(script) if "install" in posixpath.basename(script).lower() else None
@@ -916,7 +924,9 @@ def implicit_distributions(project, dockerfiles, shell_commands, requirements_fi
     """Distributions present without a declaration that names them (DEP004 counts them as provided): those of a
     Dockerfile's base image, those installed from a local folder or a VCS URL (`pip install ./apex`, `-e
     git+https://...CLIP`, `git clone .../apex && cd apex && pip install .`, named after the folder or
-    repository), and requirements commented out in a requirements file (listed as optional on purpose)."""
+    repository, and the packages of a repository known to install another name: `sgm` from
+    Stability-AI/generative-models), and requirements commented out in a requirements file (listed as optional on
+    purpose)."""
     names: set[str] = set()
     names.update(image_distributions(dockerfiles))
     names.update(path_installs(shell_commands))
@@ -944,6 +954,9 @@ def path_installs(shell_commands) -> Iterator[str]:
             name = name_from_url(target)[0] if looks_like_url(target) else target.rstrip("/").rsplit("/", 1)[-1]
             if name and name not in (".", ".."):
                 yield name
+        for target in [*install.packages, *install.local_paths, *install.editables]:
+            for slug in GITHUB_REPOSITORY.findall(target) if "github" in target.lower() else ():
+                yield from REPOSITORY_PACKAGES.get(slug.lower(), ())  # `pip install git+https://...generative-models`
 
 
 def commented_requirements(project, requirements_files) -> Iterator[str]:

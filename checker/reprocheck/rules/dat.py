@@ -1697,7 +1697,11 @@ class UnpinnedRemoteArtifact(Rule):
     `init_op()`, a registry's `create_model(name, pretrained=False)`) counts when it names the flag by keyword (a
     library's own model, `inception_v3(pretrained=True)`, runs none of the project's functions), and a config file
     with a key of that name may set it. So is one in a helper (`initialize_pretrained_model`) that
-    is called only from such branches and named nowhere else.
+    is called only from such branches and named nowhere else. A download in such a branch of a model zoo's builder
+    that nothing in the repository calls or names (no code, notebook, config or script; its own module's strings,
+    `pretrained_settings["dpn98"]`, aside) while the repository uses other functions of its module (`dpn92` through
+    a table) is reported at info, unless the project is a published library (its functions are an interface for code
+    outside it) or the builder is decorated (a registry may hold it).
 
     Tests (the `test` role: `tests/`, `test_*.py`, ...; see the `roles` setting) are not judged: a test that loads
     a model from the hub compares against its current weights on purpose, and pinning the test alone changes
@@ -1747,10 +1751,12 @@ class UnpinnedRemoteArtifact(Rule):
         first_party,
         module_index,
         roles,
+        project_kind,
         facts,
     ):
         self.remote_code: set[tuple[str, int]] = set()  # (path, line) of hub loads that run the hub's code
         self.flags = UntakenFlags(facts)
+        self.library = project_kind.is_library  # its functions are an interface for code outside the repository
         for finding in self.each_finding(
             project, python_modules, notebook_modules, notebooks, shell_commands, first_party, module_index
         ):
@@ -1799,6 +1805,16 @@ class UnpinnedRemoteArtifact(Rule):
                 finding.severity = Severity.INFO
                 finding.message += (
                     f" (info: in {name}, a class that nothing in the repository instantiates and no config names)"
+                )
+            elif (
+                not self.library
+                and getattr(resolver.loader(module, call), "kind", None) in ("download", "http")
+                and (name := self.flags.unused_builder(module, call, unused)) is not None
+            ):
+                finding.severity = Severity.INFO
+                finding.message += (
+                    f" (info: in a branch on a parameter of {name}, a builder that nothing in the repository calls"
+                    " or names while it uses others of its module)"
                 )
             yield finding
 
@@ -2086,6 +2102,55 @@ class UntakenFlags:
                         return True
             return self.helper_untaken(module.path, function.name, depth)
         return False
+
+    def unused_builder(self, module, call: ast.Call, unused: UnusedClasses) -> str | None:
+        """The name of the module-level function whose flag branch (`if pretrained:`, a test of one of its
+        parameters) holds the download, when nothing in the repository calls or names that function while another
+        module uses a sibling function of its module: a model zoo's builder that the project left unused (`dpn98`
+        beside the `dpn92` its tables use). Its own module's strings (`pretrained_settings["dpn98"]`) do not name
+        it, unless the module looks functions up by name (`globals()`); a decorated or private function is never
+        one (a registry may hold it)."""
+        tree = module.tree
+        if tree is None:
+            return None
+        function = next(
+            (
+                node
+                for node in tree.body
+                if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef)
+                and node.lineno <= call.lineno <= (node.end_lineno or node.lineno)
+            ),
+            None,
+        )
+        if function is None or function.decorator_list or function.name.startswith("_"):
+            return None
+        parameters = function_parameters(function)
+        if not any(mentions_name(test, name) for test in guarding_tests(function, call) for name in parameters):
+            return None
+        name = function.name
+        if self.calls_to(Unit(module.path, "function", name)) or "globals()" in (module.text or ""):
+            return None
+        if any(path != module.path for path, _ in self.mentions(name)):
+            return None  # another module or a notebook names it
+        for node in ast.walk(tree):
+            if (node.__class__ is ast.Name and node.id == name) or (
+                node.__class__ is ast.Attribute and node.attr == name
+            ):
+                return None  # referenced in its module: `TABLE = {"dpn98": dpn98}`, `__all__` aside
+        siblings = [
+            node.name
+            for node in tree.body
+            if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name != name
+        ]
+        if not any(path != module.path for sibling in siblings for path, _ in self.mentions(sibling)):
+            return None  # no function of its module is used elsewhere: an interface for code outside
+        word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        for path, text in unused.texts:
+            if path.endswith(".py") or path.lower().endswith((".txt", ".md", ".rst")):
+                continue  # code is judged above; a document builds nothing
+            if name in text and word.search(text):
+                return None  # a config or script may name it (`arch: dpn98`)
+        return name
 
     def helper_untaken(self, path: str, function: str, depth: int) -> bool:
         """Is every call of a module-level function untaken (see `untaken`), the function named nowhere but at

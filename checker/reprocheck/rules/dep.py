@@ -417,7 +417,15 @@ class UndeclaredImport(Rule):
     `pytest.importorskip("x")` or a guard that raises or returns when the module is missing, and, in a file where
     one import of a module is so guarded, its other imports inside functions (an optional backend's lazy imports:
     `from torchao import quantize_` in a method of the layer that `dispatch_torchao` makes only after `if not
-    is_torchao_available(): return`). An import of a
+    is_torchao_available(): return`), an import inside a function that runs only when a backend is chosen by its name
+    (`if get_image_backend() == "accimage":`) where nothing in the repository chooses it (no code uses a string
+    holding the name as a value, `set_image_backend("accimage")` or a model type `openvino_small_256`, no config,
+    script or notebook names it, and the root README does not tell users to install it), and the lazy imports of a
+    published library's optional integrations (see LCK001 for how a library is recognised): in its package, in a
+    class, function or module named after what it imports, inside a function (`import mlflow` in the `initialize`
+    of `MlflowLogger`) or at the top of a module the package itself imports only inside functions (`import
+    tensorflow as tf` atop timm's `tf_preprocessing.py`, imported under `if tf_preprocessing:`): the user who picks
+    the integration installs what it needs. An import of a
     distribution that a declared one always brings (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with
     `albumentations`, `requests` with `jupyterlab`) works today and is reported at info, naming what brings it (up to
     three, the ones that require it directly first). What each distribution brings is data: for about a thousand
@@ -430,9 +438,10 @@ class UndeclaredImport(Rule):
     backend of `[build-system]`. So is a documented
     optional install, an import inside a function that runs only on an optional path: with an install comment on its
     line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
-    `pip install`, or only when a backend is chosen by that name (`if get_image_backend() == "accimage"`) or an option
-    is on (`if hparams.fp16_run:`, `elif args.platform == "azure":`, not a parameter whose default is on); the optional
-    imports of one function are one note; a module-level import stays a warning. An import only in modules that
+    `pip install`, or only when a backend that the repository chooses is chosen by that name (`if
+    get_image_backend() == "accimage"`) or an option is on (`if hparams.fp16_run:`, `elif args.platform ==
+    "azure":`, not a parameter whose default is on); the optional imports of one function are one note; a
+    module-level import stays a warning. An import only in modules that
     nothing in the repository uses (a module in a sub-folder that only defines things, that no module or notebook
     imports and that no entry point, command, README line, config `_target_` or string names by its dotted name or
     file name) is a note too: no run of the repository reaches it, code outside it may. The advice never names
@@ -475,12 +484,14 @@ class UndeclaredImport(Rule):
         roles,
         external_requirements,
         project,
+        project_kind,
         facts,
     ):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
         unused = UnusedModules(facts, project, third_party_imports.python_modules)
         own_names: set[str] | None = None
+        library: frozenset[str] | None = None  # the package folders of a published library
         notes: dict[tuple[str, int], object] = {}  # (file, function) -> the optional-install note made there
         readme = root_readme_installs(project)
         flows = flow_environments(third_party_imports.python_modules)
@@ -527,6 +538,16 @@ class UndeclaredImport(Rule):
             ordered = ordered or sorted(sites, key=site_order)
             if all(switched_off(site, third_party_imports.python_modules, readme, user_map) for site in ordered):
                 continue  # only an option a user turns on runs the import, as under `try/except ImportError`
+            if all(unchosen_backend(site, third_party_imports.python_modules, unused, readme) for site in ordered):
+                continue  # `if get_image_backend() == "accimage":`, a backend nothing in the repository picks
+            if library is None:
+                library = library_packages(project, project_kind, third_party_imports.python_modules)
+            if (
+                library
+                and all(lazy_in_library(site, library, third_party_imports.python_modules) for site in ordered)
+                and not all(filekinds.is_test_path(site.path) for site in ordered)
+            ):
+                continue  # a published library's optional integration, imported when a user calls it
             if all(roles.renders_pages(site.path) for site in ordered):
                 continue  # site tooling that writes the course's pages, not part of any experiment
             installed = provided[ordered[0].path][2]
@@ -669,6 +690,162 @@ def switched_off(site, python_modules: dict, readme: frozenset[str], user_map: d
     if notes is None or notes["environment"] is None:
         return False
     return not notes["comment"] and not any(name in readme for name in providers(site.module, user_map))
+
+
+def unchosen_backend(site, python_modules: dict, unused, readme: frozenset[str]) -> bool:
+    """An import inside a function that runs only when a backend is chosen by its name (`if get_image_backend() ==
+    "accimage": return accimage_loader(path)`, a vendored torchvision loader), where nothing in the repository
+    chooses it: no code passes or assigns the name as a value (`set_image_backend("accimage")`, `backend =
+    "accimage"`), no config, script or notebook names it. Only a user's own setting reaches the import."""
+    notes = function_notes(python_modules.get(site.path), site)
+    if notes is None or site.top not in notes["backends"] or notes["comment"]:
+        return False
+    if canonicalize_name(site.top) in readme:
+        return False  # a documented optional install: a note
+    name = site.top
+    for rel, text in unused.texts():
+        if name not in text:
+            continue  # `"openvino" in model_type` is chosen by `openvino_midas_v21_small_256` too
+        if rel.endswith(".py"):
+            module = python_modules.get(rel)
+            if module is None or module.tree is None or chooses_backend(module.tree, name):
+                return False
+        elif not rel.lower().endswith(DOCUMENT_SUFFIXES):
+            return False  # a config, script or notebook naming it may choose it
+    return True
+
+
+# Files that describe (a README's "install accimage for speed") and choose nothing.
+DOCUMENT_SUFFIXES = (".md", ".rst", ".txt")
+
+
+MAX_CHOICE_LENGTH = 200  # a longer string is prose (a docstring), not a value that picks a backend
+
+
+def chooses_backend(tree, name: str) -> bool:
+    """Does the module use the string `name` as a value (an argument, an assignment, a default), not only in the
+    comparisons that test for it?"""
+    compared: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            compared.update(id(part) for part in (node.left, *node.comparators))
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and name in node.value
+            and id(node) not in compared
+            and len(node.value) < MAX_CHOICE_LENGTH
+        ):
+            return True  # `set_image_backend("accimage")`, `choices=["openvino_midas_v21_small_256", ...]`
+    return False
+
+
+def library_packages(project, project_kind, python_modules: dict) -> frozenset[str]:
+    """The folders of a published library's own package (`timm/`, `src/skorch/`): a top-level (or `src/`) package
+    named after the distribution the root setup file declares. Empty for an application."""
+    if not project_kind.is_library:
+        return frozenset()
+    names = root_project_names(project, python_modules)
+    found = set()
+    for rel in python_modules:
+        parts = rel.split("/")
+        base = 1 if parts[0] == "src" else 0
+        if len(parts) > base + 1 and parts[base + 1] == "__init__.py" and canonicalize_name(parts[base]) in names:
+            found.add("/".join(parts[: base + 1]))
+    return frozenset(found)
+
+
+def lazy_in_library(site, library: frozenset[str], python_modules: dict) -> bool:
+    """Is the import one of a published library's lazy optional integrations: in a test, or in the library's
+    package, in a class, function or module named after what it imports (`import mlflow` in
+    `MlflowLogger.initialize`, `import tensorflow as tf` atop `tf_preprocessing.py`), and inside a function or at
+    the top of a package module that the package itself imports only inside functions (`from
+    timm.data.tf_preprocessing import ...` under `if tf_preprocessing:`)? The user who picks that integration
+    installs what it needs; the library declares it nowhere, as it would not a `try/except ImportError` import. A
+    helper a feature needs (`from huggingface_hub import snapshot_download` in `load_siglip`) is no integration."""
+    if filekinds.is_test_path(site.path):
+        return True
+    if site.cell is not None or not any(site.path.startswith(folder + "/") for folder in library):
+        return False
+    module = python_modules.get(site.path)
+    if module is None or module.tree is None or not named_integration(site, module):
+        return False
+    return function_notes(module, site) is not None or imported_only_lazily(site.path, python_modules)
+
+
+def name_words(name: str) -> set[str]:
+    """The lower-case words of an identifier or file stem (`MlflowLogger` -> mlflow, logger; `tf_preprocessing`)."""
+    return {word.lower() for word in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)} | {
+        part.lower() for part in re.split(r"[_\W]+", name) if part
+    }
+
+
+def named_integration(site, module) -> bool:
+    """Is the import in a class, function or module whose name holds the imported module's name or the alias it is
+    imported as (`MlflowLogger` for mlflow, `tf_preprocessing.py` for `tensorflow as tf`, `onnx.py` for
+    onnxruntime)?"""
+    names = {site.top.lower()}
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import | ast.ImportFrom) and node.lineno == site.line:
+            names.update(alias.asname.lower() for alias in node.names if alias.asname)
+    owners = [filekinds.name(site.path).rsplit(".", 1)[0]]
+    owners += [
+        node.name
+        for node in ast.walk(module.tree)
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.lineno <= site.line <= (node.end_lineno or 0)
+    ]
+    words = {word for owner in owners for word in name_words(owner)}
+    return any(
+        word == name or (len(word) >= MIN_INTEGRATION_WORD and name.startswith(word))
+        for word in words
+        for name in names
+    )
+
+
+MIN_INTEGRATION_WORD = 4  # `onnx` names onnxruntime; `tf` names only what is imported as tf
+
+
+def imported_only_lazily(path: str, python_modules: dict) -> bool:
+    """Is the module (not a script) imported by the repository's other code, and only inside functions?"""
+    module = python_modules[path]
+    if any(is_main_guard(node) for node in module.tree.body) or path.endswith("__init__.py"):
+        return False
+    dotted = path.removeprefix("src/")[: -len(".py")].replace("/", ".")
+    package, _, stem = dotted.rpartition(".")
+    found = False
+    for rel, other in python_modules.items():
+        if rel == path or other.tree is None or stem not in (other.text or "") or filekinds.is_test_path(rel):
+            continue
+        functions = [
+            (node.lineno, node.end_lineno or 0)
+            for node in ast.walk(other.tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        for node in ast.walk(other.tree):
+            if not imports_module(node, rel, dotted, package, stem):
+                continue
+            if not any(start < node.lineno <= end for start, end in functions):
+                return False  # imported when its importer is
+            found = True
+    return found
+
+
+def imports_module(node, importer: str, dotted: str, package: str, stem: str) -> bool:
+    """Does the import statement `node` of the module at `importer` import the module `dotted`?"""
+    if isinstance(node, ast.Import):
+        return any(alias.name == dotted or alias.name.startswith(dotted + ".") for alias in node.names)
+    if not isinstance(node, ast.ImportFrom):
+        return False
+    if node.level:
+        base = importer.removeprefix("src/").rsplit("/", 1)[0].split("/") if "/" in importer else []
+        base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+        absolute = ".".join([*base, *([node.module] if node.module else [])])
+    else:
+        absolute = node.module or ""
+    if absolute == dotted or absolute.startswith(dotted + "."):
+        return True
+    return absolute == package and any(alias.name == stem for alias in node.names)
 
 
 def optional_path(site, python_modules: dict) -> tuple[str, int]:

@@ -111,6 +111,24 @@ CONDA_NON_PYTHON = frozenset(
 # Packaging tools an environment bootstraps with: their version has no bearing on results (DEP007 skips them).
 BOOTSTRAP_TOOLS = frozenset({"pip", "setuptools", "wheel"})
 
+# Source repositories whose package is not named after the repository, by `owner/name` (lower case): what a
+# `git clone <url> && cd <clone> && pip install .` (or `pip install git+<url>`) makes importable, besides the
+# repository's and the clone folder's names (`Stability-AI/generative-models` installs `sgm`).
+REPOSITORY_PACKAGES: dict[str, tuple[str, ...]] = {
+    "stability-ai/generative-models": ("sgm",),
+    "compvis/stable-diffusion": ("ldm",),
+    "compvis/latent-diffusion": ("ldm",),
+    "compvis/taming-transformers": ("taming",),
+    "xinntao/real-esrgan": ("realesrgan",),
+    "state-spaces/mamba": ("mamba-ssm",),
+    "dao-ailab/flash-attention": ("flash-attn",),
+    "open-mmlab/mmdetection": ("mmdet",),
+    "open-mmlab/mmsegmentation": ("mmseg",),
+    "open-mmlab/mmdetection3d": ("mmdet3d",),
+    "open-mmlab/mmaction2": ("mmaction",),
+    "nvidia/megatron-lm": ("megatron",),
+}
+
 # Distributions that a Docker base image installs, by image name (the tag only picks versions): code built on
 # `FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime` imports torch without declaring it anywhere else.
 _TORCH_STACK = ("torch", "torchvision", "torchaudio", "numpy", "pillow", "pyyaml", "requests", "tqdm")
