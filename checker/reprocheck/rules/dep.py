@@ -154,7 +154,7 @@ class UnpinnedRequirement(Rule):
         fixed by one lock) and the patch series of a file (one decision) are each reported once, at their first
         line with the others related; otherwise each loose requirement is its own finding. A line that a comment
         silences stays out of the fold (`silenced`: the inline suppressions), so the comment keeps its meaning."""
-        loose = [entry for entry in loose if entry.name not in RENAMES]  # DEP006: the name is wrong, fix it first
+        loose = [entry for entry in loose if not left_to_dep006(entry)]  # DEP006: the name is wrong, fix it first
         alone = [entry for entry in loose if silenced.covers(rel, entry.line, self.code)]
         yield from (self.unpinned(entry, rel, where) for entry in alone)  # the engine suppresses them
         series = [entry for entry in loose if patch_series(entry.specifier) and entry not in alone]
@@ -1246,17 +1246,21 @@ class PlaceholderDistribution(Rule):
     Reports a dependency declared under a placeholder or deprecated distribution name: an import name that is
     not a distribution (`sklearn`, `cv2`, `PIL`, `yaml`, `skimage`), a placeholder package (`pytorch`, `bs4`),
     or a retired name (`tensorflow-gpu`, `msgpack-python`, `pycrypto`). Generated locks are skipped (fix the
-    input and re-lock); conda names are not PyPI names and are skipped too.
+    input and re-lock); conda names are not PyPI names and are skipped too. A name whose early releases still
+    install is judged at its version: `sklearn==0.0`, the original shim, is reported only when the same file
+    does not declare scikit-learn (the shim then installs that declaration), and `tensorflow-gpu` pinned to a
+    release before 2.12.0 is not reported (it is that release of tensorflow under its old name).
 
     ## Why it matters
     Placeholders install nothing useful or refuse to install (`sklearn` fails since 2023, except when pinned to
     its original `0.0`, which installs whatever scikit-learn is newest: the message says which); retired names freeze
-    the project on the last release made under that name. The build breaks or silently uses stale code.
+    the project on the last release made under that name, or their newest release refuses to install
+    (`tensorflow-gpu` 2.12.0). The build breaks or silently uses stale code.
 
     ## Example
     ```text
     sklearn
-    tensorflow-gpu==2.10.0
+    tensorflow-gpu>=2.10
     ```
 
     ## Fix
@@ -1277,21 +1281,33 @@ class PlaceholderDistribution(Rule):
             rename = RENAMES.get(name)
             if rename is None:
                 continue
+            # A shim that installs its replacement installs the replacement this file declares beside it.
+            beside = {d.path for wanted in rename.replacements for d in declared_distributions.get(wanted, ())}
             for item in declarations:
                 if item.origin in NON_PIP_ORIGINS or item.tool == "conda":
                     continue
+                why = reason(rename, item)
+                if why is None or (why is rename.why_before and item.path in beside):
+                    continue
                 wanted = " or ".join(rename.replacements)
-                message = f"{item.raw_name} in {item.path} is {reason(rename, item)}; declare {wanted} instead"
+                message = f"{item.raw_name} in {item.path} is {why}; declare {wanted} instead"
                 yield self.finding(message, item.path, item.line, item.column, fix=rename_fix(item, rename))
 
 
-def reason(rename, item) -> str:
+def reason(rename, item) -> str | None:
     """What is wrong with the name as this declaration asks for it: a placeholder whose early releases still
-    install is deprecated, not broken, under a specifier that admits only those (`sklearn==0.0`)."""
-    if rename.fails_from is None or rename.why_before is None:
+    install is deprecated, not broken, under a specifier that admits only those (`sklearn==0.0`), and a retired
+    name pinned to a release that installs is that release: nothing (`tensorflow-gpu==2.8.0`)."""
+    return admitted_problem(rename, item.spec)
+
+
+def admitted_problem(rename, spec: str) -> str | None:
+    """`rename.why` when the requirement `spec` lets pip take a release from `rename.fails_from` on (or the name
+    has no working releases), else `rename.why_before` (None: nothing to say)."""
+    if rename.fails_from is None:
         return rename.why
     try:
-        specifier = Requirement(item.spec).specifier
+        specifier = Requirement(spec).specifier
     except InvalidRequirement:
         return rename.why
     first = Version(rename.fails_from)
@@ -1299,6 +1315,16 @@ def reason(rename, item) -> str:
     if not str(specifier) or any(specifier.contains(version, prereleases=True) for version in failing):
         return rename.why  # unpinned, or a range that lets pip take a release that refuses to install
     return rename.why_before
+
+
+def left_to_dep006(entry) -> bool:
+    """DEP001 leaves a wrongly named requirement to DEP006 (fix the name first): a placeholder whatever its version
+    (the version is the placeholder's own), a retired name when DEP006 reports it at its specifier; a retired name
+    whose range keeps to releases that install (`tensorflow-gpu>=2.4,<2.11`) floats like any other."""
+    rename = RENAMES.get(entry.name)
+    if rename is None:
+        return False
+    return rename.placeholder or admitted_problem(rename, f"{entry.name}{entry.specifier}") is not None
 
 
 def rename_fix(item, rename) -> Fix | None:
