@@ -698,6 +698,30 @@ def test_import_names_of_common_ml_distributions(make_repo):
     assert "declare lightning-bolts" in found["message"] and "pl-bolts" not in found["message"]
 
 
+def test_import_names_of_deepmind_distributions(make_repo):
+    # the judged shape: acme and reverb are dm-acme and dm-reverb; `declare acme` named Let's Encrypt's client
+    code = "import reverb\nfrom acme import wrappers\nimport sonnet as snt\nimport launchpad as lp\nimport tree\n"
+    missing = make_repo({"requirements.txt": "numpy==1.26.4\n", "prep.py": code})
+    found = {f["message"].split(" ", 1)[0]: f["message"] for f in dep004(missing)}
+    assert sorted(found) == ["acme", "launchpad", "reverb", "sonnet", "tree"]
+    assert "declare dm-acme (or map" in found["acme"]
+    assert "declare dm-reverb or dm-reverb-nightly" in found["reverb"]
+    assert "declare dm-sonnet" in found["sonnet"] and "declare dm-launchpad" in found["launchpad"]
+    assert "declare dm-tree" in found["tree"]
+    # another shape: the dm- distributions (with extras, and a nightly) provide the imports
+    declared = make_repo(
+        {
+            "requirements.txt": "dm-acme[jax]==0.4.0\ndm-reverb-nightly==0.14.0.dev1\ndm-sonnet==2.0.2\n"
+            "dm-launchpad==0.5.2\ndm-tree==0.1.8\n",
+            "prep.py": code,
+        }
+    )
+    assert dep004(declared) == []
+    # look-alike: a declaration under the bare name still provides the import (that project ships `acme` too)
+    bare = make_repo({"requirements.txt": "acme==2.8.0\n", "client.py": "from acme import client\n"})
+    assert dep004(bare) == []
+
+
 def test_a_repository_a_notebook_clones_provides_what_its_folder_on_sys_path_is_imported_for(make_repo):
     """`!git clone URL [folder]` (at a fixed commit or not) then `sys.path.append(folder)`: the notebook's unknown
     imports are the clone's modules; without the path addition, or with a folder the checkout holds, they count."""

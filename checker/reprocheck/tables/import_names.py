@@ -126,7 +126,14 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "clip": ("clip", "openai-clip"),
     "pl_bolts": ("lightning-bolts",),
     "mmaction": ("mmaction2",),
+    # DeepMind publishes these under `dm-` names; the bare names on PyPI are unrelated projects (`acme` is Let's
+    # Encrypt's ACME client, `reverb` a regex wrapper), still accepted as a declaration but never suggested.
     "haiku": ("dm-haiku",),
+    "acme": ("dm-acme",),
+    "reverb": ("dm-reverb", "dm-reverb-nightly"),
+    "sonnet": ("dm-sonnet",),
+    "launchpad": ("dm-launchpad", "dm-launchpad-nightly"),
+    "meltingpot": ("dm-meltingpot",),
     "pyro": ("pyro-ppl",),
     "gin": ("gin-config",),
     "imblearn": ("imbalanced-learn",),
