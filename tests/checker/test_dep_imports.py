@@ -565,6 +565,92 @@ def test_look_alikes_of_clone_installs_are_reported(make_repo):
     assert sorted(imported(dep004(root))) == ["cv2", "horovod", "pandas", "sklearn", "torch"]
 
 
+def test_a_notebook_that_installs_a_clones_own_requirements_is_not_judged(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # the judged shape: clone, `%cd` into it, install the clone's requirements, import what they name
+            "colorize.ipynb": notebook(
+                "!git clone https://github.com/jantic/DeOldify.git DeOldify\n%cd DeOldify\n",
+                "!pip install -r colab_requirements.txt\n",
+                "from deoldify import device\nimport fastai\n",
+            ),
+            # another shape: one command line, and a `%cd` into Colab's working folder
+            "lessons/detect.ipynb": notebook(
+                "!git clone https://github.com/other/detector && cd detector && pip install -r requirements.txt\n",
+                "import timm\n",
+            ),
+            "lessons/segment.ipynb": notebook(
+                "!git clone https://github.com/other/segmenter\n%cd /content/segmenter\n%pip install -qr reqs.txt\n",
+                "import segmentation_models_pytorch\n",
+            ),
+        }
+    )
+    assert dep004(root) == []
+
+
+def test_look_alikes_of_notebook_clone_installs_are_reported(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # the file it installs is the repository's own (in the notebook's folder; at the root for one there)
+            "lab/train.ipynb": notebook(
+                "!git clone https://github.com/other/tool\n%cd tool\n",
+                "!pip install -r requirements.txt\n",
+                "import horovod\n",
+            ),
+            "lab/requirements.txt": "numpy==1.26.4\n",
+            # a clone and nothing installed from it
+            "data.ipynb": notebook("!git clone https://github.com/other/data\n", "import pandas\n"),
+            # a requirements file installed with no clone: not a clone's
+            "fit.ipynb": notebook("!pip install -r extra.txt\n", "import xgboost\n"),
+            # a notebook beside one that installs a clone's requirements is judged on its own
+            "colorize.ipynb": notebook(
+                "!git clone https://github.com/jantic/DeOldify.git\n%cd DeOldify\n!pip install -r colab_requirements.txt\n",
+                "import fastai\n",
+            ),
+            "plot.ipynb": notebook("import seaborn\n"),
+            "own.ipynb": notebook("!git clone https://github.com/x/y\n%cd y\n!pip install -r requirements.txt\n", "import h5py\n"),
+        }
+    )
+    assert sorted(imported(dep004(root))) == ["h5py", "horovod", "pandas", "seaborn", "xgboost"]
+
+
+def test_the_azure_ml_sdk_provides_its_namespace_packages(make_repo):
+    code = (
+        "from azureml.core import Run, Workspace\nfrom azureml.pipeline.steps import PythonScriptStep\n"
+        "from azureml.pipeline.core import Pipeline\nfrom azureml.data.datapath import DataPath\n"
+        "from azureml.exceptions import ComputeTargetException\nfrom azureml.train.estimator import Estimator\n"
+    )
+    # the judged shape: azureml-sdk, a meta-distribution, in a conda environment's pip section
+    env = (
+        "name: train\ndependencies:\n  - python=3.7.*\n  - pip\n  - pip:\n      - azureml-sdk==1.27.*\n"
+        "      - azureml-defaults==1.27.*\n"
+    )
+    sdk = make_repo({"ml/conda_dependencies.yml": env, "ml/train.py": code, "ops/pipeline.py": code})
+    assert dep004(sdk) == []
+    # another shape: the parts declared one by one
+    parts = make_repo(
+        {
+            "requirements.txt": "azureml-core==1.48.0\nazureml-pipeline==1.48.0\nazureml-train-core==1.48.0\n",
+            "train.py": code,
+        }
+    )
+    assert dep004(parts) == []
+    # look-alikes: a part the SDK does not bring, and nothing declared, name the part, not `azureml`
+    widgets = make_repo({"ml/conda_dependencies.yml": env, "ml/show.py": "from azureml.widgets import RunDetails\n"})
+    (found,) = dep004(widgets)
+    assert "declare azureml-widgets" in found["message"]
+    bare = make_repo({**REQUIREMENTS, "train.py": "from azureml.core import Run\nfrom azureml.data import Dataset\n"})
+    (found,) = dep004(bare)
+    assert "declare azureml-core" in found["message"]
+    core_only = make_repo({"requirements.txt": "azureml-core==1.48.0\n", "run.py": code})
+    assert sorted(f["message"].split("declare ")[1].split(" ")[0] for f in dep004(core_only)) == [
+        "azureml-pipeline",
+        "azureml-train-core",
+    ]
+
+
 # -- one finding per fix ----------------------------------------------------------------------------------------
 def test_a_missing_companion_is_told_with_the_missing_distribution_it_comes_with(make_repo):
     root = make_repo(

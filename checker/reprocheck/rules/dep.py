@@ -373,7 +373,8 @@ class UndeclaredImport(Rule):
     installed from a local folder or a VCS URL (`pip install ./apex`), and requirements commented out in a requirements
     file (`# clearml>=1.2`: listed as optional on purpose), and the companions of a declared distribution that are part
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
-    `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
+    `jupyterlab`, and the parts a meta-distribution is installed for: `azureml-core` and `azureml-pipeline` with
+    `azureml-sdk`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
     itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with `dependencies =
     [...]`) declares that script's own, and so does a module docstring that tells its reader to `pip install` packages
     (`Requirements: pip install optimum-habana neural-compressor[pt]`), a Metaflow flow's decorators
@@ -387,12 +388,15 @@ class UndeclaredImport(Rule):
     ...`) and, installed from its folder (`git clone .../apex && cd apex && pip install .`), its name everywhere; when
     that README or script installs the clone's own requirements (`pip install -r e2e/requirements.txt`,
     `./install_dependencies.sh` inside the clone), the folder's imports are not judged: those requirements are not in
-    the repository (a clone of the repository itself, linked from its root README or setup files, installs its own). In
+    the repository (a clone of the repository itself, linked from its root README or setup files, installs its own);
+    nor are a notebook's that does so into its own kernel (`!git clone .../DeOldify`, `%cd DeOldify`, `!pip install
+    -r colab_requirements.txt`). In
     a repository of several projects (a course or monorepo, see DEP005) an import counts as provided by the declarations
     of its own project and of the repository's root project, when the root declares its environment (at the root or in a
     `requirements/` folder); otherwise the root's loose code may rely on any declaration in the repository. Import names
     are mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`,
-    `mmcv` by `mmcv-full`, `pywt` by `pywavelets`, `from google.cloud import storage` by `google-cloud-storage`, …), and
+    `mmcv` by `mmcv-full`, `pywt` by `pywavelets`, `acme` by `dm-acme`, `from google.cloud import storage` by
+    `google-cloud-storage`, `azureml.core` by `azureml-core`, …), and
     a dotted import by the distribution named after it (`import flufl.lock` by `flufl-lock`, also written `flufl.lock`
     or `flufl_lock`). One entry of a conda environment that cannot be read is reported (RPC002) and the file's other
     entries still count.
@@ -474,6 +478,7 @@ class UndeclaredImport(Rule):
         settings,
         roles,
         external_requirements,
+        notebooks_installing_clone_requirements,
         project,
         facts,
     ):
@@ -491,6 +496,8 @@ class UndeclaredImport(Rule):
         for site in third_party_imports.found:
             if any(site.path.startswith(f"{folder}/") for folder in external_requirements):
                 continue  # a cloned repository's own requirements, not in this one, may provide it
+            if site.path in notebooks_installing_clone_requirements:
+                continue  # so in a notebook that installs them into its own kernel
             if in_mobile_app(site.path):
                 continue  # bundled with an Android or iOS app, not run in the project's Python environment
             if site.path not in provided:

@@ -163,6 +163,19 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
     "sentence-transformers": ("transformers", "huggingface-hub"),
     "detectron2": ("fvcore", "iopath"),  # its configs, losses and file I/O are fvcore's and iopath's
     "kfp-tekton": ("kfp",),  # pipelines are written with kfp's DSL and compiled by kfp-tekton's compiler
+    # Azure ML SDK v1: azureml-sdk is a meta-distribution, installed to bring its parts (the `azureml.*` namespace
+    # packages); azureml-pipeline and azureml-train are meta-distributions of theirs, azureml-defaults brings the core
+    "azureml-sdk": (
+        "azureml-core",
+        "azureml-dataset-runtime",
+        "azureml-train",
+        "azureml-train-core",
+        "azureml-train-automl-client",
+        "azureml-pipeline",
+    ),
+    "azureml-pipeline": ("azureml-pipeline-core", "azureml-pipeline-steps"),
+    "azureml-train": ("azureml-train-core",),
+    "azureml-defaults": ("azureml-core",),
 }
 
 

@@ -17,6 +17,7 @@ PROVIDER_PATTERNS: tuple[str, ...] = ("{}", "python-{}", "py{}", "{}-python", "{
 NAMESPACE_PATTERNS: dict[str, str] = {
     "google.cloud": "google-cloud-{}",
     "azure": "azure-{}",
+    "azureml": "azureml-{}",  # Azure ML SDK v1: azureml.core from azureml-core, azureml.pipeline.steps from ...-steps
     "sphinxcontrib": "sphinxcontrib-{}",
     "jaraco": "jaraco-{}",
     "zope": "zope-{}",
@@ -138,6 +139,12 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "gin": ("gin-config",),
     "imblearn": ("imbalanced-learn",),
     "vertexai": ("google-cloud-aiplatform",),
+    # Azure ML SDK v1 modules that azureml-core ships beside azureml.core; azureml.train is azureml-train-core's
+    "azureml.data": ("azureml-core",),
+    "azureml.exceptions": ("azureml-core",),
+    "azureml.history": ("azureml-core",),
+    "azureml.train": ("azureml-train-core",),
+    "azureml.train.automl": ("azureml-train-automl-client", "azureml-train-automl"),
     "weaviate": ("weaviate-client",),
     "llama_cpp": ("llama-cpp-python",),
     "awq": ("autoawq",),
