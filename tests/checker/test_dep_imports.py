@@ -610,7 +610,9 @@ def test_look_alikes_of_notebook_clone_installs_are_reported(make_repo):
                 "import fastai\n",
             ),
             "plot.ipynb": notebook("import seaborn\n"),
-            "own.ipynb": notebook("!git clone https://github.com/x/y\n%cd y\n!pip install -r requirements.txt\n", "import h5py\n"),
+            "own.ipynb": notebook(
+                "!git clone https://github.com/x/y\n%cd y\n!pip install -r requirements.txt\n", "import h5py\n"
+            ),
         }
     )
     assert sorted(imported(dep004(root))) == ["h5py", "horovod", "pandas", "seaborn", "xgboost"]
