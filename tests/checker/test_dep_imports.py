@@ -606,7 +606,8 @@ def test_look_alikes_of_notebook_clone_installs_are_reported(make_repo):
             "fit.ipynb": notebook("!pip install -r extra.txt\n", "import xgboost\n"),
             # a notebook beside one that installs a clone's requirements is judged on its own
             "colorize.ipynb": notebook(
-                "!git clone https://github.com/jantic/DeOldify.git\n%cd DeOldify\n!pip install -r colab_requirements.txt\n",
+                "!git clone https://github.com/jantic/DeOldify.git\n%cd DeOldify\n",
+                "!pip install -r colab_requirements.txt\n",
                 "import fastai\n",
             ),
             "plot.ipynb": notebook("import seaborn\n"),
