@@ -422,22 +422,26 @@ def test_dep006_a_shim_beside_its_pinned_replacement_and_a_retired_name_pinned_t
             "open/requirements.txt": "tensorflow-gpu\ntf-nightly-gpu==2.5.0\n",
             "range/requirements.txt": "tensorflow-gpu>=2.4\n",
             "stub/requirements.txt": "tensorflow-gpu==2.12.0\n",
+            # a pin to a shim release never made fails to install, whatever the file declares beside it
+            "never/requirements.txt": "scikit-learn==1.4.0\nsklearn==1.4.0\n",
         }
     )
     found = of(root, "DEP006")
     assert where(found) == [
         ("brownout/requirements.txt", 2),
+        ("never/requirements.txt", 2),
         ("open/requirements.txt", 1),
         ("open/requirements.txt", 2),
         ("other/requirements.txt", 1),
         ("range/requirements.txt", 1),
         ("stub/requirements.txt", 1),
     ]
-    assert found[1]["message"] == (
+    assert "a brownout placeholder that refuses to install" in found[1]["message"]
+    assert found[2]["message"] == (
         "tensorflow-gpu in open/requirements.txt is retired: its newest release (2.12.0) refuses to install, and "
         "tensorflow includes GPU support since 2.1; declare tensorflow instead"
     )
-    assert "installs an unpinned scikit-learn" in found[3]["message"]
+    assert "installs an unpinned scikit-learn" in found[4]["message"]
     # a retired name whose range keeps to releases that install floats like any other requirement (DEP001)
     assert ("conda/environment.yml", 7) in where(of(root, "DEP001"))
     assert ("range/requirements.txt", 1) not in where(of(root, "DEP001"))  # left to DEP006

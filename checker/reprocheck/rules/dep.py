@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from reprocheck import filekinds
 from reprocheck.facts.brought import LATEST, brought_by, installed_release, way
@@ -1318,6 +1318,11 @@ def admitted_problem(rename, spec: str) -> str | None:
     except InvalidRequirement:
         return rename.why
     first = Version(rename.fails_from)
+    for exact in (s for s in specifier if s.operator in ("==", "===") and "*" not in s.version):
+        try:  # a pin: at or after the first failing release (or one never made, `sklearn==1.4.0`), it fails
+            return rename.why if Version(exact.version) >= first else rename.why_before
+        except InvalidVersion:
+            return rename.why
     failing = (str(first), f"{first.base_version}.post999", f"{first.major + 1}.0")  # it, a later post, a release
     if not str(specifier) or any(specifier.contains(version, prereleases=True) for version in failing):
         return rename.why  # unpinned, or a range that lets pip take a release that refuses to install
