@@ -785,6 +785,13 @@ def test_import_names_of_common_ml_distributions(make_repo):
     missing = make_repo({**REQUIREMENTS, "vision.py": "import pl_bolts\n"})
     (found,) = dep004(missing)
     assert "declare lightning-bolts" in found["message"] and "pl-bolts" not in found["message"]
+    # a notebook that installs bayesian-optimization itself provides bayes_opt; without it, that is the advice
+    tuned = make_repo(
+        {**REQUIREMENTS, "tune.ipynb": notebook("!pip install bayesian-optimization\n", "import bayes_opt\n")}
+    )
+    assert dep004(tuned) == []
+    (found,) = dep004(make_repo({**REQUIREMENTS, "tune.py": "from bayes_opt import BayesianOptimization\n"}))
+    assert "declare bayesian-optimization (or map" in found["message"]
 
 
 def test_import_names_of_deepmind_distributions(make_repo):

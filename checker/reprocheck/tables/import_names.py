@@ -138,6 +138,7 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "pyro": ("pyro-ppl",),
     "gin": ("gin-config",),
     "imblearn": ("imbalanced-learn",),
+    "bayes_opt": ("bayesian-optimization",),
     "vertexai": ("google-cloud-aiplatform",),
     # Azure ML SDK v1 modules that azureml-core ships beside azureml.core; azureml.train is azureml-train-core's
     "azureml.data": ("azureml-core",),
