@@ -357,7 +357,7 @@ def test_dep005_look_alikes(make_repo):
 def test_dep006_placeholder_names_and_fix(make_repo):
     root = make_repo(
         {
-            "requirements.in": "sklearn\ntensorflow-gpu==2.10.0\nnumpy\n",
+            "requirements.in": "sklearn\ntensorflow-gpu>=2.10.0\nnumpy\n",
             "requirements-dev.txt": "sklearn==0.0.post12  # old\ncv2\n",
             "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["PIL>=9"]\n',
         }
@@ -376,7 +376,7 @@ def test_dep006_placeholder_names_and_fix(make_repo):
     assert found[2]["fix"] is None  # cv2: two possible distributions, no automatic choice
     result = run_cli(str(root), "--select", "DEP006", "--fix", "--no-cache", "--output-format", "json")
     assert result.exit_code == 1  # cv2 is left
-    assert (root / "requirements.in").read_text() == "scikit-learn\ntensorflow==2.10.0\nnumpy\n"
+    assert (root / "requirements.in").read_text() == "scikit-learn\ntensorflow>=2.10.0\nnumpy\n"
     assert (root / "requirements-dev.txt").read_text() == "scikit-learn  # old\ncv2\n"
     assert 'dependencies = ["pillow"]' in (root / "pyproject.toml").read_text()
 
@@ -402,6 +402,49 @@ def test_dep006_the_original_sklearn_shim_installs_its_brownout_releases_do_not(
         "environment.yml": "sklearn in environment.yml is a deprecated placeholder that installs an unpinned "
         "scikit-learn; declare scikit-learn instead",
     }
+
+
+def test_dep006_a_shim_beside_its_pinned_replacement_and_a_retired_name_pinned_to_a_release_that_installs(make_repo):
+    root = make_repo(
+        {
+            # the judged shapes: sklearn==0.0 installs the scikit-learn the same file pins; tensorflow-gpu==2.8.0 is
+            # tensorflow 2.8.0 under its old name
+            "requirements.txt": "scikit-learn==0.21.3\nsklearn==0.0\ntensorflow-gpu==2.8.0\n",
+            "environment.yml": "name: t\nchannels: [conda-forge]\ndependencies:\n  - python=3.9\n  - pip\n"
+            "  - pip:\n    - scikit-learn==1.0.2\n    - sklearn==0.0\n    - tensorflow-gpu==2.8.0\n",
+            # another shape: the replacement is a conda package of the same environment; a range before the stub
+            "conda/environment.yml": "name: c\nchannels: [conda-forge]\ndependencies:\n  - scikit-learn=1.3\n"
+            "  - pip:\n    - sklearn==0.0\n    - tensorflow-gpu>=2.4,<2.11\n",
+            # look-alikes that keep reporting: the replacement only in another file, a brownout release beside the
+            # pin, an unpinned or open-ended retired name, and its stub release
+            "other/requirements.txt": "sklearn==0.0\n",
+            "brownout/requirements.txt": "scikit-learn==1.3.2\nsklearn\n",
+            "open/requirements.txt": "tensorflow-gpu\ntf-nightly-gpu==2.5.0\n",
+            "range/requirements.txt": "tensorflow-gpu>=2.4\n",
+            "stub/requirements.txt": "tensorflow-gpu==2.12.0\n",
+            # a pin to a shim release never made fails to install, whatever the file declares beside it
+            "never/requirements.txt": "scikit-learn==1.4.0\nsklearn==1.4.0\n",
+        }
+    )
+    found = of(root, "DEP006")
+    assert where(found) == [
+        ("brownout/requirements.txt", 2),
+        ("never/requirements.txt", 2),
+        ("open/requirements.txt", 1),
+        ("open/requirements.txt", 2),
+        ("other/requirements.txt", 1),
+        ("range/requirements.txt", 1),
+        ("stub/requirements.txt", 1),
+    ]
+    assert "a brownout placeholder that refuses to install" in found[1]["message"]
+    assert found[2]["message"] == (
+        "tensorflow-gpu in open/requirements.txt is retired: its newest release (2.12.0) refuses to install, and "
+        "tensorflow includes GPU support since 2.1; declare tensorflow instead"
+    )
+    assert "installs an unpinned scikit-learn" in found[4]["message"]
+    # a retired name whose range keeps to releases that install floats like any other requirement (DEP001)
+    assert ("conda/environment.yml", 7) in where(of(root, "DEP001"))
+    assert ("range/requirements.txt", 1) not in where(of(root, "DEP001"))  # left to DEP006
 
 
 def test_dep006_diff_does_not_write(make_repo):

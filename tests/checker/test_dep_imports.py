@@ -565,6 +565,95 @@ def test_look_alikes_of_clone_installs_are_reported(make_repo):
     assert sorted(imported(dep004(root))) == ["cv2", "horovod", "pandas", "sklearn", "torch"]
 
 
+def test_a_notebook_that_installs_a_clones_own_requirements_is_not_judged(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # the judged shape: clone, `%cd` into it, install the clone's requirements, import what they name
+            "colorize.ipynb": notebook(
+                "!git clone https://github.com/jantic/DeOldify.git DeOldify\n%cd DeOldify\n",
+                "!pip install -r colab_requirements.txt\n",
+                "from deoldify import device\nimport fastai\n",
+            ),
+            # another shape: one command line, and a `%cd` into Colab's working folder
+            "lessons/detect.ipynb": notebook(
+                "!git clone https://github.com/other/detector && cd detector && pip install -r requirements.txt\n",
+                "import timm\n",
+            ),
+            "lessons/segment.ipynb": notebook(
+                "!git clone https://github.com/other/segmenter\n%cd /content/segmenter\n%pip install -qr reqs.txt\n",
+                "import segmentation_models_pytorch\n",
+            ),
+        }
+    )
+    assert dep004(root) == []
+
+
+def test_look_alikes_of_notebook_clone_installs_are_reported(make_repo):
+    root = make_repo(
+        {
+            **REQUIREMENTS,
+            # the file it installs is the repository's own (in the notebook's folder; at the root for one there)
+            "lab/train.ipynb": notebook(
+                "!git clone https://github.com/other/tool\n%cd tool\n",
+                "!pip install -r requirements.txt\n",
+                "import horovod\n",
+            ),
+            "lab/requirements.txt": "numpy==1.26.4\n",
+            # a clone and nothing installed from it
+            "data.ipynb": notebook("!git clone https://github.com/other/data\n", "import pandas\n"),
+            # a requirements file installed with no clone: not a clone's
+            "fit.ipynb": notebook("!pip install -r extra.txt\n", "import xgboost\n"),
+            # a notebook beside one that installs a clone's requirements is judged on its own
+            "colorize.ipynb": notebook(
+                "!git clone https://github.com/jantic/DeOldify.git\n%cd DeOldify\n",
+                "!pip install -r colab_requirements.txt\n",
+                "import fastai\n",
+            ),
+            "plot.ipynb": notebook("import seaborn\n"),
+            "own.ipynb": notebook(
+                "!git clone https://github.com/x/y\n%cd y\n!pip install -r requirements.txt\n", "import h5py\n"
+            ),
+        }
+    )
+    assert sorted(imported(dep004(root))) == ["h5py", "horovod", "pandas", "seaborn", "xgboost"]
+
+
+def test_the_azure_ml_sdk_provides_its_namespace_packages(make_repo):
+    code = (
+        "from azureml.core import Run, Workspace\nfrom azureml.pipeline.steps import PythonScriptStep\n"
+        "from azureml.pipeline.core import Pipeline\nfrom azureml.data.datapath import DataPath\n"
+        "from azureml.exceptions import ComputeTargetException\nfrom azureml.train.estimator import Estimator\n"
+    )
+    # the judged shape: azureml-sdk, a meta-distribution, in a conda environment's pip section
+    env = (
+        "name: train\ndependencies:\n  - python=3.7.*\n  - pip\n  - pip:\n      - azureml-sdk==1.27.*\n"
+        "      - azureml-defaults==1.27.*\n"
+    )
+    sdk = make_repo({"ml/conda_dependencies.yml": env, "ml/train.py": code, "ops/pipeline.py": code})
+    assert dep004(sdk) == []
+    # another shape: the parts declared one by one
+    parts = make_repo(
+        {
+            "requirements.txt": "azureml-core==1.48.0\nazureml-pipeline==1.48.0\nazureml-train-core==1.48.0\n",
+            "train.py": code,
+        }
+    )
+    assert dep004(parts) == []
+    # look-alikes: a part the SDK does not bring, and nothing declared, name the part, not `azureml`
+    widgets = make_repo({"ml/conda_dependencies.yml": env, "ml/show.py": "from azureml.widgets import RunDetails\n"})
+    (found,) = dep004(widgets)
+    assert "declare azureml-widgets" in found["message"]
+    bare = make_repo({**REQUIREMENTS, "train.py": "from azureml.core import Run\nfrom azureml.data import Dataset\n"})
+    (found,) = dep004(bare)
+    assert "declare azureml-core" in found["message"]
+    core_only = make_repo({"requirements.txt": "azureml-core==1.48.0\n", "run.py": code})
+    assert sorted(f["message"].split("declare ")[1].split(" ")[0] for f in dep004(core_only)) == [
+        "azureml-pipeline",
+        "azureml-train-core",
+    ]
+
+
 # -- one finding per fix ----------------------------------------------------------------------------------------
 def test_a_missing_companion_is_told_with_the_missing_distribution_it_comes_with(make_repo):
     root = make_repo(
@@ -696,6 +785,37 @@ def test_import_names_of_common_ml_distributions(make_repo):
     missing = make_repo({**REQUIREMENTS, "vision.py": "import pl_bolts\n"})
     (found,) = dep004(missing)
     assert "declare lightning-bolts" in found["message"] and "pl-bolts" not in found["message"]
+    # a notebook that installs bayesian-optimization itself provides bayes_opt; without it, that is the advice
+    tuned = make_repo(
+        {**REQUIREMENTS, "tune.ipynb": notebook("!pip install bayesian-optimization\n", "import bayes_opt\n")}
+    )
+    assert dep004(tuned) == []
+    (found,) = dep004(make_repo({**REQUIREMENTS, "tune.py": "from bayes_opt import BayesianOptimization\n"}))
+    assert "declare bayesian-optimization (or map" in found["message"]
+
+
+def test_import_names_of_deepmind_distributions(make_repo):
+    # the judged shape: acme and reverb are dm-acme and dm-reverb; `declare acme` named Let's Encrypt's client
+    code = "import reverb\nfrom acme import wrappers\nimport sonnet as snt\nimport launchpad as lp\nimport tree\n"
+    missing = make_repo({"requirements.txt": "numpy==1.26.4\n", "prep.py": code})
+    found = {f["message"].split(" ", 1)[0]: f["message"] for f in dep004(missing)}
+    assert sorted(found) == ["acme", "launchpad", "reverb", "sonnet", "tree"]
+    assert "declare dm-acme (or map" in found["acme"]
+    assert "declare dm-reverb or dm-reverb-nightly" in found["reverb"]
+    assert "declare dm-sonnet" in found["sonnet"] and "declare dm-launchpad" in found["launchpad"]
+    assert "declare dm-tree" in found["tree"]
+    # another shape: the dm- distributions (with extras, and a nightly) provide the imports
+    declared = make_repo(
+        {
+            "requirements.txt": "dm-acme[jax]==0.4.0\ndm-reverb-nightly==0.14.0.dev1\ndm-sonnet==2.0.2\n"
+            "dm-launchpad==0.5.2\ndm-tree==0.1.8\n",
+            "prep.py": code,
+        }
+    )
+    assert dep004(declared) == []
+    # look-alike: a declaration under the bare name still provides the import (that project ships `acme` too)
+    bare = make_repo({"requirements.txt": "acme==2.8.0\n", "client.py": "from acme import client\n"})
+    assert dep004(bare) == []
 
 
 def test_a_repository_a_notebook_clones_provides_what_its_folder_on_sys_path_is_imported_for(make_repo):

@@ -232,6 +232,34 @@ def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
     assert kind_of(root).is_library
 
 
+def test_a_setup_py_that_passes_its_name_through_a_dict_of_keyword_arguments_names_the_library(make_repo):
+    """The judged shape: setup.py reads requirements.txt into install_requires and calls `setup(**setup_kwargs)`
+    with the name in a module-level dict; the README installs that name from PyPI. The requirements file is the
+    library's install_requires: no pins asked."""
+    setup = (
+        "import setuptools\n\ndef requirements(fname):\n    return [l.strip() for l in open(fname)]\n\n"
+        "reqs = requirements('requirements.txt')\n"
+        "setup_kwargs = {\n    'name': 'wide-lib',\n    'install_requires': reqs,\n}\n"
+        "setuptools.setup(**setup_kwargs)\n"
+    )
+    files = {
+        "requirements.txt": "pandas>=1.3\ntorch>=2.0\nnumpy\n",
+        "README.md": "```bash\npip install wide-lib\n```\n",
+    }
+    root = make_repo({**files, "setup.py": setup})
+    assert kind_of(root).is_library
+    assert of(root, "DEP001") == []
+    # another shape: `dict(name=...)`, the name a module-level constant
+    other = "from setuptools import setup\nNAME = 'wide-lib'\nkw = dict(name=NAME, version='1.0')\nsetup(**kw)\n"
+    assert kind_of(make_repo({**files, "setup.py": other})).is_library
+    # look-alikes: the README installs another name; the dict is reassigned (no single literal to read)
+    elsewhere = {**files, "README.md": "pip install other-lib\n", "setup.py": setup}
+    assert not kind_of(make_repo(elsewhere)).is_library
+    assert len(of(make_repo(elsewhere), "DEP001")) == 1
+    twice = setup.replace("setuptools.setup", "setup_kwargs = {'name': 'x'}\nsetuptools.setup")
+    assert not kind_of(make_repo({**files, "setup.py": twice})).is_library
+
+
 def test_lck001_a_copied_library_classifier_on_one_python_is_no_library(make_repo):
     """Research code whose setup.py copies a classifier block (Libraries, one Python version) stays an
     application: its requirements still need pins."""

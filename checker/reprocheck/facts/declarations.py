@@ -718,16 +718,61 @@ def external_requirements(project, shell_commands) -> frozenset[str]:
     return frozenset(folders)
 
 
+@fact
+def notebooks_installing_clone_requirements(project, notebooks) -> frozenset[str]:
+    """Notebooks that clone a repository and install its own requirements into their kernel (`!git clone
+    .../DeOldify`, `%cd DeOldify`, `!pip install -r colab_requirements.txt`): like a folder's script that does so
+    (external_requirements), what they import may come from a file that is not in this repository."""
+    found: set[str] = set()
+    own: frozenset[str] | None = None
+    for rel, notebook in notebooks.items():
+        commands = notebook_commands(notebook)
+        if not any(cloned_folder(strip_wrappers(c.argv)) for c in commands):
+            continue
+        effects = clone_effects(commands)
+        if not effects.external:
+            continue
+        own = own_repositories(project) if own is None else own
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        if outside(project, folder, effects.external, own):
+            found.add(rel)
+    return frozenset(found)
+
+
+# `%cd folder` in a notebook (IPython's magic, also written without `%`): later commands run in that folder.
+NOTEBOOK_CD = re.compile(r"^\s*%?cd\s+(?P<target>[^\s;#&|]+)\s*$")
+COLAB_WORKING_FOLDER = "/content/"  # Colab's working folder: `%cd /content/yolov5` enters the clone `yolov5`
+
+
+def notebook_commands(notebook) -> list[Command]:
+    """A notebook's shell commands in order, with each `%cd` as a `cd` (relative to Colab's working folder)."""
+    commands: list[Command] = []
+    for cell in notebook.cells:
+        if not cell.is_code or not cell.python:
+            continue
+        moves = []
+        for number, text in enumerate(cell.source.splitlines(), start=1):
+            match = NOTEBOOK_CD.match(text)
+            if match is not None and text.lstrip().startswith("%"):
+                target = match.group("target").strip("'\"")
+                if target.startswith(COLAB_WORKING_FOLDER):
+                    target = target[len(COLAB_WORKING_FOLDER) :] or "."
+                moves.extend(split_commands(f"cd {target}", first_line=number))
+        commands.extend(sorted([*cell.commands, *moves], key=lambda command: command.line))
+    return commands
+
+
 def outside(project, folder: str, installed: list, own: frozenset[str]) -> bool:
     """Whether one of the files a clone's install reads (`[path, implied, owner/name]`: written from the folder,
     or `implied` as run inside the clone) is not in this repository. A clone of the repository itself (`git clone
     .../LoRA; cd LoRA; pip install -r requirement.txt`: its `owner/name` is linked from the root README or the
     setup files, the file it installs is in the folder, or a path with a folder of its own that the root has,
     `requirements/prod.in`) installs the repository's own requirements."""
+    prefix = f"{folder}/" if folder else ""
     for path, implied, slug in installed:
-        if slug in own or project.exists(f"{folder}/{path}"):
+        if slug in own or project.exists(f"{prefix}{path}"):
             continue
-        if implied and any(rel.startswith(f"{folder}/") and rel.endswith(f"/{path}") for rel in project.files):
+        if implied and any(rel.startswith(prefix) and rel.endswith(f"/{path}") for rel in project.files):
             continue
         if implied and "/" in path and project.exists(path):
             continue  # run inside the clone, a path of the repository's own layout (`requirements/prod.in`)

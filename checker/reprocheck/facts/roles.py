@@ -1058,8 +1058,9 @@ def matched_folder(path: str, spec: pathspec.PathSpec) -> str:
 
 
 def declared_name(project, python_modules, setup_file: str) -> str | None:
-    """The distribution name a setup file declares as a literal, or as a module-level string constant it names
-    (setup.py is parsed, never run)."""
+    """The distribution name a setup file declares as a literal, or as a module-level string constant it names,
+    also through a module-level dict of keyword arguments (`setup(**setup_kwargs)` with `setup_kwargs = {"name":
+    ...}` or `dict(name=...)`; setup.py is parsed, never run)."""
     base = filekinds.name(setup_file)
     if base == "pyproject.toml":
         data = load_toml(project, setup_file) or {}
@@ -1086,13 +1087,36 @@ def declared_name(project, python_modules, setup_file: str) -> str | None:
     for node in ast.walk(module.tree):
         if isinstance(node, ast.Call) and last_name(node.func) == "setup":
             for keyword in node.keywords:
-                if keyword.arg != "name":
+                if keyword.arg is None and isinstance(keyword.value, ast.Name):  # `setup(**setup_kwargs)`
+                    value = keyword_dict_entry(module.tree, keyword.value.id, "name")
+                elif keyword.arg == "name":
+                    value = keyword.value
+                else:
                     continue
-                if isinstance(keyword.value, ast.Constant):
-                    value = keyword.value.value
-                    return value if isinstance(value, str) else None
-                if isinstance(keyword.value, ast.Name):
-                    return constants.get(keyword.value.id)
+                if isinstance(value, ast.Constant):
+                    return value.value if isinstance(value.value, str) else None
+                if isinstance(value, ast.Name):
+                    return constants.get(value.id)
+    return None
+
+
+def keyword_dict_entry(tree: ast.Module, variable: str, key: str) -> ast.expr | None:
+    """The value of `key` in the module-level dict assigned to `variable` (`{"name": ...}` or `dict(name=...)`),
+    when it is assigned once."""
+    assigned = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == variable for t in node.targets)
+    ]
+    if len(assigned) != 1:
+        return None
+    value = assigned[0]
+    if isinstance(value, ast.Dict):
+        for k, v in zip(value.keys, value.values, strict=True):
+            if isinstance(k, ast.Constant) and k.value == key:
+                return v
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+        return next((k.value for k in value.keywords if k.arg == key), None)
     return None
 
 

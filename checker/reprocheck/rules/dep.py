@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from reprocheck import filekinds
 from reprocheck.facts.brought import LATEST, brought_by, installed_release, way
@@ -154,7 +154,7 @@ class UnpinnedRequirement(Rule):
         fixed by one lock) and the patch series of a file (one decision) are each reported once, at their first
         line with the others related; otherwise each loose requirement is its own finding. A line that a comment
         silences stays out of the fold (`silenced`: the inline suppressions), so the comment keeps its meaning."""
-        loose = [entry for entry in loose if entry.name not in RENAMES]  # DEP006: the name is wrong, fix it first
+        loose = [entry for entry in loose if not left_to_dep006(entry)]  # DEP006: the name is wrong, fix it first
         alone = [entry for entry in loose if silenced.covers(rel, entry.line, self.code)]
         yield from (self.unpinned(entry, rel, where) for entry in alone)  # the engine suppresses them
         series = [entry for entry in loose if patch_series(entry.specifier) and entry not in alone]
@@ -373,7 +373,8 @@ class UndeclaredImport(Rule):
     installed from a local folder or a VCS URL (`pip install ./apex`), and requirements commented out in a requirements
     file (`# clearml>=1.2`: listed as optional on purpose), and the companions of a declared distribution that are part
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
-    `jupyterlab`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
+    `jupyterlab`, and the parts a meta-distribution is installed for: `azureml-core` and `azureml-pipeline` with
+    `azureml-sdk`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
     itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with `dependencies =
     [...]`) declares that script's own, and so does a module docstring that tells its reader to `pip install` packages
     (`Requirements: pip install optimum-habana neural-compressor[pt]`), a Metaflow flow's decorators
@@ -387,12 +388,15 @@ class UndeclaredImport(Rule):
     ...`) and, installed from its folder (`git clone .../apex && cd apex && pip install .`), its name everywhere; when
     that README or script installs the clone's own requirements (`pip install -r e2e/requirements.txt`,
     `./install_dependencies.sh` inside the clone), the folder's imports are not judged: those requirements are not in
-    the repository (a clone of the repository itself, linked from its root README or setup files, installs its own). In
+    the repository (a clone of the repository itself, linked from its root README or setup files, installs its own);
+    nor are a notebook's that does so into its own kernel (`!git clone .../DeOldify`, `%cd DeOldify`, `!pip install
+    -r colab_requirements.txt`). In
     a repository of several projects (a course or monorepo, see DEP005) an import counts as provided by the declarations
     of its own project and of the repository's root project, when the root declares its environment (at the root or in a
     `requirements/` folder); otherwise the root's loose code may rely on any declaration in the repository. Import names
     are mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`,
-    `mmcv` by `mmcv-full`, `pywt` by `pywavelets`, `from google.cloud import storage` by `google-cloud-storage`, …), and
+    `mmcv` by `mmcv-full`, `pywt` by `pywavelets`, `acme` by `dm-acme`, `from google.cloud import storage` by
+    `google-cloud-storage`, `azureml.core` by `azureml-core`, …), and
     a dotted import by the distribution named after it (`import flufl.lock` by `flufl-lock`, also written `flufl.lock`
     or `flufl_lock`). One entry of a conda environment that cannot be read is reported (RPC002) and the file's other
     entries still count.
@@ -483,6 +487,7 @@ class UndeclaredImport(Rule):
         settings,
         roles,
         external_requirements,
+        notebooks_installing_clone_requirements,
         project,
         project_kind,
         facts,
@@ -502,6 +507,8 @@ class UndeclaredImport(Rule):
         for site in third_party_imports.found:
             if any(site.path.startswith(f"{folder}/") for folder in external_requirements):
                 continue  # a cloned repository's own requirements, not in this one, may provide it
+            if site.path in notebooks_installing_clone_requirements:
+                continue  # so in a notebook that installs them into its own kernel
             if in_mobile_app(site.path):
                 continue  # bundled with an Android or iOS app, not run in the project's Python environment
             if site.path not in provided:
@@ -1423,17 +1430,21 @@ class PlaceholderDistribution(Rule):
     Reports a dependency declared under a placeholder or deprecated distribution name: an import name that is
     not a distribution (`sklearn`, `cv2`, `PIL`, `yaml`, `skimage`), a placeholder package (`pytorch`, `bs4`),
     or a retired name (`tensorflow-gpu`, `msgpack-python`, `pycrypto`). Generated locks are skipped (fix the
-    input and re-lock); conda names are not PyPI names and are skipped too.
+    input and re-lock); conda names are not PyPI names and are skipped too. A name whose early releases still
+    install is judged at its version: `sklearn==0.0`, the original shim, is reported only when the same file
+    does not declare scikit-learn (the shim then installs that declaration), and `tensorflow-gpu` pinned to a
+    release before 2.12.0 is not reported (it is that release of tensorflow under its old name).
 
     ## Why it matters
     Placeholders install nothing useful or refuse to install (`sklearn` fails since 2023, except when pinned to
     its original `0.0`, which installs whatever scikit-learn is newest: the message says which); retired names freeze
-    the project on the last release made under that name. The build breaks or silently uses stale code.
+    the project on the last release made under that name, or their newest release refuses to install
+    (`tensorflow-gpu` 2.12.0). The build breaks or silently uses stale code.
 
     ## Example
     ```text
     sklearn
-    tensorflow-gpu==2.10.0
+    tensorflow-gpu>=2.10
     ```
 
     ## Fix
@@ -1454,28 +1465,55 @@ class PlaceholderDistribution(Rule):
             rename = RENAMES.get(name)
             if rename is None:
                 continue
+            # A shim that installs its replacement installs the replacement this file declares beside it.
+            beside = {d.path for wanted in rename.replacements for d in declared_distributions.get(wanted, ())}
             for item in declarations:
                 if item.origin in NON_PIP_ORIGINS or item.tool == "conda":
                     continue
+                why = reason(rename, item)
+                if why is None or (why is rename.why_before and item.path in beside):
+                    continue
                 wanted = " or ".join(rename.replacements)
-                message = f"{item.raw_name} in {item.path} is {reason(rename, item)}; declare {wanted} instead"
+                message = f"{item.raw_name} in {item.path} is {why}; declare {wanted} instead"
                 yield self.finding(message, item.path, item.line, item.column, fix=rename_fix(item, rename))
 
 
-def reason(rename, item) -> str:
+def reason(rename, item) -> str | None:
     """What is wrong with the name as this declaration asks for it: a placeholder whose early releases still
-    install is deprecated, not broken, under a specifier that admits only those (`sklearn==0.0`)."""
-    if rename.fails_from is None or rename.why_before is None:
+    install is deprecated, not broken, under a specifier that admits only those (`sklearn==0.0`), and a retired
+    name pinned to a release that installs is that release: nothing (`tensorflow-gpu==2.8.0`)."""
+    return admitted_problem(rename, item.spec)
+
+
+def admitted_problem(rename, spec: str) -> str | None:
+    """`rename.why` when the requirement `spec` lets pip take a release from `rename.fails_from` on (or the name
+    has no working releases), else `rename.why_before` (None: nothing to say)."""
+    if rename.fails_from is None:
         return rename.why
     try:
-        specifier = Requirement(item.spec).specifier
+        specifier = Requirement(spec).specifier
     except InvalidRequirement:
         return rename.why
     first = Version(rename.fails_from)
+    for exact in (s for s in specifier if s.operator in ("==", "===") and "*" not in s.version):
+        try:  # a pin: at or after the first failing release (or one never made, `sklearn==1.4.0`), it fails
+            return rename.why if Version(exact.version) >= first else rename.why_before
+        except InvalidVersion:
+            return rename.why
     failing = (str(first), f"{first.base_version}.post999", f"{first.major + 1}.0")  # it, a later post, a release
     if not str(specifier) or any(specifier.contains(version, prereleases=True) for version in failing):
         return rename.why  # unpinned, or a range that lets pip take a release that refuses to install
     return rename.why_before
+
+
+def left_to_dep006(entry) -> bool:
+    """DEP001 leaves a wrongly named requirement to DEP006 (fix the name first): a placeholder whatever its version
+    (the version is the placeholder's own), a retired name when DEP006 reports it at its specifier; a retired name
+    whose range keeps to releases that install (`tensorflow-gpu>=2.4,<2.11`) floats like any other."""
+    rename = RENAMES.get(entry.name)
+    if rename is None:
+        return False
+    return rename.placeholder or admitted_problem(rename, f"{entry.name}{entry.specifier}") is not None
 
 
 def rename_fix(item, rename) -> Fix | None:

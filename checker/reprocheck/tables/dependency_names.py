@@ -16,8 +16,9 @@ class Rename:
     replacements: tuple[str, ...]
     placeholder: bool
     why: str
-    # A placeholder whose early releases still install: the first release that does not (`fails_from`), and what
-    # to say instead of `why` of a declaration that admits only releases before it (`sklearn==0.0`).
+    # A name whose early releases still install: the first release that does not (`fails_from`), and what to say
+    # instead of `why` of a declaration that admits only releases before it (`sklearn==0.0`); None: nothing, as a
+    # retired name pinned to a release that installs is that release (`tensorflow-gpu==2.8.0` is tensorflow 2.8).
     fails_from: str | None = None
     why_before: str | None = None
 
@@ -40,7 +41,13 @@ RENAMES: dict[str, Rename] = {
     "yaml": Rename(("pyyaml",), True, "the import name of PyYAML, not a distribution"),
     "pytorch": Rename(("torch",), True, "a placeholder on PyPI that fails to install"),
     "bs4": Rename(("beautifulsoup4",), True, "a placeholder that only pulls in beautifulsoup4"),
-    "tensorflow-gpu": Rename(("tensorflow",), False, "deprecated: tensorflow includes GPU support since 2.1"),
+    # tensorflow-gpu 2.12.0 is an empty sdist that raises on install (December 2022); every earlier release installs.
+    "tensorflow-gpu": Rename(
+        ("tensorflow",),
+        False,
+        "retired: its newest release (2.12.0) refuses to install, and tensorflow includes GPU support since 2.1",
+        fails_from="2.12.0",
+    ),
     "tf-nightly-gpu": Rename(("tf-nightly",), False, "deprecated: tf-nightly includes GPU support"),
     "msgpack-python": Rename(("msgpack",), False, "renamed to msgpack in 2018"),
     "pycrypto": Rename(("pycryptodome",), False, "unmaintained since 2013 with known vulnerabilities"),
@@ -174,6 +181,19 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
     "sentence-transformers": ("transformers", "huggingface-hub"),
     "detectron2": ("fvcore", "iopath"),  # its configs, losses and file I/O are fvcore's and iopath's
     "kfp-tekton": ("kfp",),  # pipelines are written with kfp's DSL and compiled by kfp-tekton's compiler
+    # Azure ML SDK v1: azureml-sdk is a meta-distribution, installed to bring its parts (the `azureml.*` namespace
+    # packages); azureml-pipeline and azureml-train are meta-distributions of theirs, azureml-defaults brings the core
+    "azureml-sdk": (
+        "azureml-core",
+        "azureml-dataset-runtime",
+        "azureml-train",
+        "azureml-train-core",
+        "azureml-train-automl-client",
+        "azureml-pipeline",
+    ),
+    "azureml-pipeline": ("azureml-pipeline-core", "azureml-pipeline-steps"),
+    "azureml-train": ("azureml-train-core",),
+    "azureml-defaults": ("azureml-core",),
 }
 
 

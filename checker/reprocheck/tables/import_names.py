@@ -17,6 +17,7 @@ PROVIDER_PATTERNS: tuple[str, ...] = ("{}", "python-{}", "py{}", "{}-python", "{
 NAMESPACE_PATTERNS: dict[str, str] = {
     "google.cloud": "google-cloud-{}",
     "azure": "azure-{}",
+    "azureml": "azureml-{}",  # Azure ML SDK v1: azureml.core from azureml-core, azureml.pipeline.steps from ...-steps
     "sphinxcontrib": "sphinxcontrib-{}",
     "jaraco": "jaraco-{}",
     "zope": "zope-{}",
@@ -126,11 +127,25 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "clip": ("clip", "openai-clip"),
     "pl_bolts": ("lightning-bolts",),
     "mmaction": ("mmaction2",),
+    # DeepMind publishes these under `dm-` names; the bare names on PyPI are unrelated projects (`acme` is Let's
+    # Encrypt's ACME client, `reverb` a regex wrapper), still accepted as a declaration but never suggested.
     "haiku": ("dm-haiku",),
+    "acme": ("dm-acme",),
+    "reverb": ("dm-reverb", "dm-reverb-nightly"),
+    "sonnet": ("dm-sonnet",),
+    "launchpad": ("dm-launchpad", "dm-launchpad-nightly"),
+    "meltingpot": ("dm-meltingpot",),
     "pyro": ("pyro-ppl",),
     "gin": ("gin-config",),
     "imblearn": ("imbalanced-learn",),
+    "bayes_opt": ("bayesian-optimization",),
     "vertexai": ("google-cloud-aiplatform",),
+    # Azure ML SDK v1 modules that azureml-core ships beside azureml.core; azureml.train is azureml-train-core's
+    "azureml.data": ("azureml-core",),
+    "azureml.exceptions": ("azureml-core",),
+    "azureml.history": ("azureml-core",),
+    "azureml.train": ("azureml-train-core",),
+    "azureml.train.automl": ("azureml-train-automl-client", "azureml-train-automl"),
     "weaviate": ("weaviate-client",),
     "llama_cpp": ("llama-cpp-python",),
     "awq": ("autoawq",),
