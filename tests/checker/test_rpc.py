@@ -309,6 +309,7 @@ def test_rpc002_a_file_broken_in_every_grammar_is_reported(make_repo):
     broken = "def f(:\n    return x.cuda(async=True)\n"
     walrus = "if (n := 3):\n    x.cuda(async=True)\n"  # 3.8 syntax beside 3.6 syntax: no Python reads both
     train = TRAIN.replace("from utils.swa import move", "from a import move\nfrom b import x")
-    found = [f for f in findings(make_repo({"a.py": broken, "b.py": walrus, "train.py": train})) if f["code"] == "RPC002"]
+    root = make_repo({"a.py": broken, "b.py": walrus, "train.py": train})
+    found = [f for f in findings(root) if f["code"] == "RPC002"]
     assert sorted(f["path"] for f in found) == ["a.py", "b.py"]
     assert all("invalid Python: " in f["message"] for f in found)
