@@ -260,3 +260,109 @@ def test_draws_made_before_a_trainer_is_made_stay_unseeded(make_repo):
         ["trainer = Trainer(model)\n", "trainer.train()\n"],
     )
     assert [c for c, _, _ in rng(make_repo({"nb.ipynb": text}), select="RNG001")] == ["RNG001"]
+
+
+SPEECH_DATA = """
+import random
+
+import numpy as np
+import torch
+
+from audio import load_clip
+
+
+class TextAudioLoader(torch.utils.data.Dataset):
+    def __init__(self, files, hparams):
+        self.files = list(files)
+        self.rate = hparams.rate
+        random.seed(1234)
+        random.shuffle(self.files)
+
+    def __getitem__(self, index):
+        return load_clip(self.files[index], self.rate)
+
+    def __len__(self):
+        return len(self.files)
+
+
+class StreamLoader(torch.utils.data.IterableDataset):
+    def __init__(self, files):
+        self.files = files
+
+    def __iter__(self):
+        for name in self.files:
+            yield load_clip(name, 16000)
+
+
+class TextAudioCollate:
+    def __init__(self, return_ids=False):
+        self.return_ids = return_ids
+
+    def __call__(self, batch):
+{collate}
+        return torch.stack([b for b in batch])
+"""
+
+AUDIO = """
+import numpy as np
+
+
+def load_clip(name, rate):
+    clip = np.load(name)
+{clip}
+    return clip
+"""
+
+SPEECH_TRAIN = """
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+
+from data_utils import StreamLoader, TextAudioCollate, TextAudioLoader
+
+
+def main(hps):
+    torch.manual_seed(hps.seed)
+    np.random.seed(hps.seed)
+    noise = np.random.normal(size=4)
+    dataset = {dataset}
+    collate_fn = {collate}
+    loader = DataLoader(dataset, num_workers=8, shuffle=False, batch_size=4, collate_fn=collate_fn)
+    for batch in loader:
+        print(batch, noise)
+
+
+if __name__ == "__main__":
+    main(None)
+"""
+
+
+@pytest.mark.parametrize(
+    ("dataset", "collate", "collate_code", "clip", "reported"),
+    [
+        # the judged shape: the data set shuffles its file list once in __init__ (main process); items only load
+        ("TextAudioLoader(hps.files, hps)", "TextAudioCollate()", "", "", False),
+        ("StreamLoader(hps.files)", "None", "", "", False),  # an iterable data set whose __iter__ only loads
+        ("TextAudioLoader(hps.files, hps)", "TextAudioCollate(return_ids=True)", "", "", False),
+        # look-alikes: the workers draw, in a helper the item method calls, in the collate, or may (unknown collate)
+        ("TextAudioLoader(hps.files, hps)", "TextAudioCollate()", "", "    clip = clip[np.random.randint(4):]", True),
+        ("StreamLoader(hps.files)", "None", "", "    clip = clip * random_gain()", True),
+        ("TextAudioLoader(hps.files, hps)", "TextAudioCollate()", "        random.shuffle(batch)", "", True),
+        ("TextAudioLoader(hps.files, hps)", "hps.collate", "", "", True),
+        ("TextAudioLoader(hps.files, hps)", "TextAudioCollate(hps.augment)", "", "", True),
+    ],
+)
+def test_workers_whose_item_and_collate_code_draws_nothing(make_repo, dataset, collate, collate_code, clip, reported):
+    """A draw elsewhere in the run (a shuffle in the data set's __init__, noise in main) is no draw of the
+    workers: only what __getitem__/__iter__ and collate_fn reach runs there."""
+    audio = AUDIO.format(clip=clip)
+    if "random_gain" in clip:
+        audio += "\n\ndef random_gain():\n    return np.random.uniform(0.5, 1.5)\n"
+    files = {
+        "requirements.txt": "torch==1.7.1\n",
+        "audio.py": audio,
+        "data_utils.py": SPEECH_DATA.format(collate=collate_code or "        pass"),
+        "train.py": SPEECH_TRAIN.format(dataset=dataset, collate=collate),
+    }
+    found = [f["message"] for f in findings(make_repo(files), select="RNG006")]
+    assert [("worker_init_fn" in m) for m in found] == ([True] if reported else [])

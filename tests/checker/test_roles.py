@@ -1070,3 +1070,49 @@ def test_commands_that_write_no_script_leave_scripts_alone(make_repo):
     }
     root = make_repo(files)
     assert role_of(root, "notebooks/eda.py")[0] != "copy"
+
+
+def editions(old: str, new: str, names: list[str], extra: list[str] = ()) -> dict[str, str]:
+    """A book's notebooks in `new/`, and the first edition's under `old/`: the same chapter names, other code."""
+    files = {**STRIPPED}
+    for index, name in enumerate(names):
+        files[f"{new}/{name}"] = notebook(f"print('second edition', {index})\n")
+        files[f"{old}/{name}"] = notebook(f"print('first edition', {index})\n")
+    for index, name in enumerate(extra):
+        files[f"{old}/{name}"] = notebook(f"print('only in the first', {index})\n")
+    return files
+
+
+CHAPTERS = ["01.00-IPython.ipynb", "02.00-NumPy.ipynb", "03.00-Pandas.ipynb", "04.00-Matplotlib.ipynb"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "extra"),
+    [
+        ("notebooks_v1", "notebooks", []),  # the judged shape: a book's first edition beside the current one
+        ("book/labs-1st-edition", "book/labs", ["99-Appendix.ipynb"]),
+        ("chapters_old", "chapters", []),
+    ],
+)
+def test_a_first_edition_folder_beside_the_current_one_is_archived(make_repo, old, new, extra):
+    root = make_repo(editions(old, new, CHAPTERS, extra))
+    found = by_path(findings(root, select="NB001"))
+    assert sorted(found) == [f"{new}/{name}" for name in CHAPTERS]  # the current edition keeps its findings
+    assert {f["severity"] for f in found.values()} == {"warning"}
+    assert role_of(root, f"{old}/{CHAPTERS[0]}") == ("archive", f"{old}/ is an older edition of {new}/")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "names", "extra"),
+    [
+        ("notebooks_v2", "notebooks", CHAPTERS, []),  # a v2 beside its base: which one is current is not said
+        ("notebooks_v1", "notebooks", CHAPTERS[:2], []),  # two namesakes may be chance
+        ("notebooks_v1", "notebooks", CHAPTERS, ["a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb", "e.ipynb"]),
+        ("notebooks_v1", "other", CHAPTERS, []),  # no current folder of its name
+        ("bold", "b", CHAPTERS, []),  # a name that only ends in "old"
+    ],
+)
+def test_edition_look_alikes_stay_experiments(make_repo, old, new, names, extra):
+    root = make_repo(editions(old, new, names, extra))
+    found = by_path(findings(root, select="NB001"))
+    assert sum(path.startswith(old + "/") for path in found) == len(names) + len(extra)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from tests.conftest import findings
 
 
@@ -278,3 +280,36 @@ def test_rpc002_python_notebooks_by_any_kernel_name_are_still_parsed(make_repo):
     }
     found = {f["path"] for f in findings(make_repo(shapes)) if f["code"] == "RPC002"}
     assert found == {"env.ipynb", "spark.ipynb", "plain.ipynb", "ipy.ipynb"}
+
+
+SWA = "import torch\n\n\ndef move(x):\n    return x.cuda(async=True)\n"
+TRAIN = 'import random\n\nfrom utils.swa import move\n\nif __name__ == "__main__":\n    move(random.random())\n'
+
+
+@pytest.mark.parametrize(
+    ("files", "reported"),
+    [
+        ({}, False),  # the judged shape: no Python pinned, a 2018 project run on Python 3.6
+        ({".python-version": "3.6.8\n"}, False),
+        ({"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.5"\n'}, False),
+        ({"mod.py": "async = 1\nprint(async)\n", "train.py": TRAIN + "import mod\n"}, False),  # a name
+        # look-alikes: the project pins a Python that reads async as a keyword, or the file is broken anyway
+        ({".python-version": "3.10\n"}, True),
+        ({"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.8"\n'}, True),
+    ],
+)
+def test_rpc002_async_as_a_name_is_valid_python_before_3_7(make_repo, files, reported):
+    found = [f for f in findings(make_repo({"utils/swa.py": SWA, "train.py": TRAIN, **files})) if f["code"] == "RPC002"]
+    assert [f["path"] for f in found] == (["utils/swa.py"] if reported else [])
+    if reported:
+        assert "invalid Python from 3.7 on" in found[0]["message"] and "the project " in found[0]["message"]
+
+
+def test_rpc002_a_file_broken_in_every_grammar_is_reported(make_repo):
+    broken = "def f(:\n    return x.cuda(async=True)\n"
+    walrus = "if (n := 3):\n    x.cuda(async=True)\n"  # 3.8 syntax beside 3.6 syntax: no Python reads both
+    train = TRAIN.replace("from utils.swa import move", "from a import move\nfrom b import x")
+    root = make_repo({"a.py": broken, "b.py": walrus, "train.py": train})
+    found = [f for f in findings(root) if f["code"] == "RPC002"]
+    assert sorted(f["path"] for f in found) == ["a.py", "b.py"]
+    assert all("invalid Python: " in f["message"] for f in found)

@@ -306,6 +306,13 @@ class PyModule:
             line = error.lineno
             where = f"cell {self.cell}, line {line}: " if self.cell and line else ""
             file_line = self.file_line(line) if line else None
+            older = older_grammar_tree(text, self.path) if self.cell is None else None
+            if older is not None:
+                # `x.cuda(async=True)`: valid before Python 3.7 made async and await keywords (RPC002 reports it
+                # only where the project pins a Python that no longer reads it)
+                message = f"{OLD_GRAMMAR_PROBLEM}{error.msg}"
+                self.project.problem(self.path, message, file_line, error.offset)
+                return older
             self.project.problem(self.path, f"invalid Python: {where}{error.msg}", file_line, error.offset)
         except (ValueError, RecursionError, MemoryError) as error:
             where = f"cell {self.cell}: " if self.cell else ""
@@ -712,6 +719,25 @@ def cell_tree(text: str, filename: str) -> ast.Module:
     `await` in cells, so it is allowed."""
     flags = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     return compile(text, filename, "exec", flags=flags, dont_inherit=True)
+
+
+# The problem recorded for a file that parses only with the grammar of Python 3.6, where `async` and `await` are
+# names (`tensor.cuda(async=True)`).
+OLD_GRAMMAR_PROBLEM = "invalid Python from 3.7 on (async and await became keywords): "
+OLDER_GRAMMAR = (3, 6)
+
+
+def older_grammar_tree(text: str, path: str) -> ast.Module | None:
+    """The AST of a source that parses with Python 3.6's grammar, which reads `async` and `await` as names; None
+    when it does not parse there either (or holds neither word, the only change this retry is for)."""
+    if "async" not in text and "await" not in text:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text, filename=path, feature_version=OLDER_GRAMMAR)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def parses(text: str) -> bool:

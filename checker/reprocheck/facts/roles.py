@@ -16,7 +16,9 @@ name and content (`tutorial`/`demo`/`example`/`quickstart`/`colab` in the name, 
 opens the notebooks in Colab wholesale through copies on Drive), from detected vendored copies: a sub-folder with a
 setup of its own whose package is inside it, and which carries its own licence or is a package that ML repositories
 are known to vendor, from folders whose README's title marks them deprecated or unmaintained, or whose name says old
-code (`legacy/`, `old/`) and which a README says no longer run (archived material), from the numbered lesson folders
+code (`legacy/`, `old/`) and which a README says no longer run (archived material), from a first edition kept beside
+the current one (`notebooks_v1/` next to `notebooks/`, at least three and half of its notebooks with a namesake there:
+archived material too), from the numbered lesson folders
 of a course (`01-intro/`, `02-regression/` under a README titled as a course, or holding homework: teaching
 material), from a root README whose title or first paragraph presents the repository as a course, tutorials, lessons
 or a nanodegree ("This repository contains material related to Udacity's Deep Learning Nanodegree program. It
@@ -247,6 +249,33 @@ class Roles:
         return tuple(found)
 
     @cached_property
+    def superseded_folders(self) -> tuple[tuple[str, str], ...]:
+        """(folder, current folder) of first editions kept beside the current one: `notebooks_v1/` (`-v1`,
+        `_1st_edition`, `_first_edition`, `_old`) next to `notebooks/`, when at least three notebooks of the older
+        folder, and half of them, have a namesake at the same place in the newer one (a book's chapters kept as
+        first published). Archived material: the current folder's notebooks are the ones that run. A `v2/` beside
+        `v1/`, or a `_v2` folder, says nothing of which is current, and two folders of different notebooks are
+        different work."""
+        folders = self.project.folders
+        notebooks: dict[str, set[str]] = {}
+        for rel in self.project.select(filekinds.is_notebook):
+            parts = rel.split("/")
+            for depth in range(1, len(parts)):
+                notebooks.setdefault("/".join(parts[:depth]), set()).add("/".join(parts[depth:]))
+        found = []
+        for folder in sorted(folders):
+            parent, _, name = folder.rpartition("/")
+            match = FIRST_EDITION.match(name)
+            if match is None:
+                continue
+            current = f"{parent}/{match.group('base')}" if parent else match.group("base")
+            older, newer = notebooks.get(folder, set()), notebooks.get(current, set())
+            shared = len(older & newer)
+            if current in folders and shared >= MIN_EDITION_NOTEBOOKS and 2 * shared >= len(older):
+                found.append((folder, current))
+        return tuple(found)
+
+    @cached_property
     def lesson_folders(self) -> tuple[str, ...]:
         """The numbered lesson folders of a course (`01-intro/`, `02-regression/`, ...): at least three numbered
         sibling folders, in a folder whose README's title names a course (`Machine Learning Zoomcamp: a free
@@ -442,6 +471,9 @@ class Roles:
         for folder, where in self.legacy_folders:
             if path.startswith(folder + "/"):
                 return "archive", f"{where} says {folder}/ no longer runs"
+        for folder, current in self.superseded_folders:
+            if path.startswith(folder + "/"):
+                return "archive", f"{folder}/ is an older edition of {current}/"
         for role, spec in self.specs.items():
             if spec.match_file(path):
                 folder = matched_folder(path, spec)
@@ -678,6 +710,11 @@ COURSE_WORDS = re.compile(r"(?i)\b(course|lessons?|lectures?|syllabus|curriculum
 README_NAMES = ("README.md", "readme.md", "Readme.md", "README.rst", "README.txt", "README.markdown", "README")
 HTML_HEADING = re.compile(r"(?is)<h[12][^>]*>(.*?)</h[12]>")
 
+
+# A folder named as the first edition of another (`notebooks_v1` beside `notebooks`), and how many same-named
+# notebooks show that it is one.
+FIRST_EDITION = re.compile(r"(?i)^(?P<base>.+?)[-_. ](?:v1|1st[-_ ]?ed(?:ition)?|first[-_ ]?ed(?:ition)?|old)$")
+MIN_EDITION_NOTEBOOKS = 3
 
 # Folders named as old code, and what a README says of code that no longer runs.
 LEGACY_NAMES = frozenset({"legacy", "old", "obsolete", "outdated"})

@@ -1666,8 +1666,11 @@ class UnseededDataLoader(Rule):
     nothing: the loader's data set is a project class made right there, handed no transforms but none or an empty
     pipeline (`transforms=Compose([])`; a parameter named for transforms or augmentation), whose code makes no
     transform of an augmentation library (`A.HorizontalFlip()`; `albumentations`, `torchvision.transforms`,
-    `imgaug`, ...), and no entry point that reaches the loader draws from `random` or NumPy (its branches not taken
-    left out: `if self.mode == "train":` under `mode="val"`). A shuffling loader that
+    `imgaug`, ...), and either no entry point that reaches the loader draws from `random` or NumPy (its branches
+    not taken left out: `if self.mode == "train":` under `mode="val"`) or the code the workers run draws from
+    neither: what the data set's `__getitem__` or `__iter__` and the loader's `collate_fn` (a project function or
+    class) reach; a shuffle of the file list in the data set's `__init__` runs once, in the main process, and a
+    `collate_fn` that cannot be followed may draw. A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
     that entry points reach after seeding torch (`set_seed(args.seed)`, `torch.manual_seed(0)` before the loader
     is built) stays an info note: its order repeats as long as every draw before it does, and one more random
@@ -1700,7 +1703,15 @@ class UnseededDataLoader(Rule):
     summary = "DataLoader shuffling without generator=, or workers without worker_init_fn= (torch < 1.9)"
 
     def check(
-        self, rng_sources, call_graph, declared_distributions, entry_randomness, self_tests, settings, seeding_order
+        self,
+        rng_sources,
+        call_graph,
+        declared_distributions,
+        entry_randomness,
+        self_tests,
+        settings,
+        seeding_order,
+        randomness_scanner,
     ):
         old_torch = predates_worker_seeding(declared_distributions)
         reaching = EntrySeeding(entry_randomness, call_graph, self_tests)
@@ -1732,7 +1743,11 @@ class UnseededDataLoader(Rule):
                     if constants is None:
                         constants = literal_defaults(call_graph, unit)
                     count = literal_int(workers, constants)
-                    if count is not None and count > 0 and not quiet_workers(call_graph, reaching, unit, module, call):
+                    if (
+                        count is not None
+                        and count > 0
+                        and not quiet_workers(call_graph, randomness_scanner, reaching, unit, module, call)
+                    ):
                         workers_unseeded = True
                         problems.append(
                             f"num_workers={count} without worker_init_fn= with torch < 1.9 (seed random and NumPy "
@@ -1745,15 +1760,20 @@ class UnseededDataLoader(Rule):
                     yield locate(self, message, unit, module, call, None if workers_unseeded else Severity.INFO)
 
 
-def quiet_workers(graph: CallGraph, reaching: EntrySeeding, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+def quiet_workers(
+    graph: CallGraph, scanner, reaching: EntrySeeding, unit: Unit, module: PyModule, call: ast.Call
+) -> bool:
     """Do the loader's workers draw nothing from `random` or NumPy, so that seeding them is moot: its data set is
     a project class made right there (`XviewSingleDataset(..., transforms=Compose([]), mode="val")`), handed no
-    transforms but none or an empty pipeline, whose code builds nothing from an augmentation library, and the
-    entry points that reach the loader make no draw of either library at all (their branches not taken left
-    out: `if self.mode == "train":` under `mode="val"`)."""
+    transforms but none or an empty pipeline, whose code builds nothing from an augmentation library, and either
+    the entry points that reach the loader make no draw of either library at all (their branches not taken left
+    out: `if self.mode == "train":` under `mode="val"`), or the code the workers run makes none: what the data
+    set's `__getitem__`/`__iter__` and the loader's `collate_fn` reach (a shuffle in the data set's `__init__`
+    runs once, in the main process)."""
     entries = reaching.reaching(unit)
-    if not entries or any(r.generators or r.uses.get("numpy") or r.uses.get("random") for r in entries):
+    if not entries:
         return False
+    drawing = any(r.generators or r.uses.get("numpy") or r.uses.get("random") for r in entries)
     dataset = argument(call, "dataset", 0)
     bindings = single_bindings(graph, unit)
     if dataset.__class__ is ast.Name:
@@ -1776,7 +1796,52 @@ def quiet_workers(graph: CallGraph, reaching: EntrySeeding, unit: Unit, module: 
             value = bindings.get(value.id)
         if not (is_none(value) or empty_pipeline(value)):
             return False
-    return not builds_augmentations(graph, cls)
+    if builds_augmentations(graph, cls):
+        return False
+    return not drawing or not worker_draws(graph, scanner, unit, bindings, cls, call)
+
+
+# Methods of a data set that DataLoader workers call.
+WORKER_METHODS = ("__getitem__", "__getitems__", "__iter__", "__next__")
+# Where `collate_fn` is passed by position in `DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler,
+# num_workers, collate_fn, ...)`.
+COLLATE_POSITION = 6
+
+
+def worker_draws(graph: CallGraph, scanner, unit: Unit, bindings: dict, cls: Unit, call: ast.Call) -> bool:
+    """May the code a DataLoader's workers run draw from `random` or NumPy (or make an unseeded generator): what
+    the data set's item methods and the loader's `collate_fn` (a project function, or an object of a project class
+    through its `__call__`) reach? A `collate_fn` that cannot be followed may draw."""
+    starts = [m for m in (graph.method_of(cls, name) for name in WORKER_METHODS) if m is not None]
+    if not starts:
+        return True
+    collate = argument(call, "collate_fn", COLLATE_POSITION)
+    if collate.__class__ is ast.Name and collate.id in bindings:
+        collate = bindings[collate.id]
+    if collate is not None and not is_none(collate):
+        made = None
+        if collate.__class__ is ast.Call:
+            values = [*collate.args, *(keyword.value for keyword in collate.keywords)]
+            if not all(value.__class__ is ast.Constant for value in values):
+                return True  # `Collate(augment)`: what it is handed may draw
+            made = collate.func
+        target = graph.resolve_load(unit, made if made is not None else collate)
+        if target is None:
+            return True
+        if made is not None:
+            if target.kind != "class":
+                return True
+            target = graph.method_of(target, "__call__")
+            if target is None:
+                return True
+        elif target.kind != "function":
+            return True
+        starts.append(target)
+    for reached in graph.reach(starts):
+        for event in scanner.events(reached):
+            if event.kind == "generator" or (event.kind == "use" and event.libs & {"numpy", "random"}):
+                return True
+    return False
 
 
 def single_bindings(graph: CallGraph, unit: Unit) -> dict[str, ast.expr]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from reprocheck import filekinds
 from reprocheck.facts.git_facts import link_into_missing_submodule
 from reprocheck.facts.notebooks import load_notebook
-from reprocheck.facts.pycode import blank_magics, blank_repair
+from reprocheck.facts.pycode import OLD_GRAMMAR_PROBLEM, blank_magics, blank_repair
 from reprocheck.findings import Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
@@ -62,6 +63,10 @@ class UnparsableFile(Rule):
     run and kept to show the mistake (a lesson on syntax), and an empty (0-byte) `.ipynb`, which holds nothing to
     run, are not reported either. A notebook whose kernel runs another language (its `kernelspec` or
     `language_info` says Julia or R, or it names a well-known kernel of one, `julia-1.5`) is not read as Python.
+    A Python file that parses with the grammar of Python 3.6, where `async` and `await` are names
+    (`x.cuda(async=True)` of a 2018 project), is analysed as that Python reads it and reported only where the
+    project pins Pythons from 3.7 on (every `.python-version`, `runtime.txt`, image or CI pin of a minor version,
+    or a `requires-python` that admits nothing older), which refuse it.
 
     ## Why it matters
     A file the checker cannot parse is a file none of its rules can vouch for, and usually one that the tool it
@@ -83,11 +88,18 @@ class UnparsableFile(Rule):
     severity = Severity.ERROR
     summary = "A file the checker reads could not be parsed"
 
-    def check(self, project):
+    def check(self, project, python_pins, requires_python):
         by_path: dict[str, list] = {}
+        newer = None
         for problem in project.problems:
             if link_into_missing_submodule(project, problem.path):
                 continue  # a link into a submodule that is not checked out: not a file of this checkout
+            if problem.message.startswith(OLD_GRAMMAR_PROBLEM):
+                if newer is None:
+                    newer = keyword_python(python_pins, requires_python) or ""
+                if not newer:
+                    continue  # `x.cuda(async=True)`: valid on the Python 3.6 and older that the project may run
+                problem = replace(problem, message=f"{problem.message} ({newer})")
             by_path.setdefault(problem.path, []).append(problem)
         for path, problems in by_path.items():
             problems = [p for p in problems if not shown_syntax_error(project, path, p)]
@@ -103,6 +115,17 @@ class UnparsableFile(Rule):
             yield self.finding(
                 f"cannot parse {path}: {first.message}{where}", path, first.line, first.column, related=related
             )
+
+
+def keyword_python(python_pins, requires_python) -> str | None:
+    """Where the project pins only Pythons from 3.7 on, which read `async` and `await` as keywords: every pin of a
+    minor version is 3.7 or later, or its `requires-python` admits no 3.x release before 3.7."""
+    if python_pins and all(pin.minor >= (3, 7) for pin in python_pins):
+        pin = python_pins[0]
+        return f"the project runs Python {pin.minor_text}, {pin.path}:{pin.line}"
+    if requires_python is not None and not any(requires_python.admits_minor((3, minor)) for minor in range(7)):
+        return f"the project requires Python {requires_python.text}, {requires_python.path}:{requires_python.line}"
+    return None
 
 
 CELL_PROBLEM = re.compile(r"^invalid Python: cell (\d+), ")
