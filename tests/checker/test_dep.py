@@ -353,6 +353,32 @@ def test_dep005_look_alikes(make_repo):
     assert of(root, "DEP005") == []
 
 
+def test_dep005_a_local_version_label_is_a_build_of_the_same_release(make_repo):
+    """`1.5.1+cu101` is the CUDA build of torch 1.5.1 (PEP 440 local label; `==1.5.1` admits it): a CUDA or CPU
+    requirements file beside the plain one pins the same release. Another release, labelled or not, still differs."""
+    root = make_repo(
+        {
+            "requirements.txt": "torch==1.5.1\ntorchaudio==0.5.1\nnumpy==1.26.4\n",
+            "requirements_cuda.txt": "torch==1.5.1+cu101\ntorchaudio==0.5.1\nnumpy==1.26.4\n",
+            "requirements_cpu.txt": "torch==1.5.1+cpu\nnumpy==1.26.4\n",
+            "docker/Dockerfile": f"FROM python:3.8-slim{DIGEST}\nRUN pip install torch==1.5.1+cu102 numpy==1.26.4\n",
+        }
+    )
+    assert of(root, "DEP005") == []
+    root = make_repo(
+        {
+            "requirements.txt": "torch==1.5.1\nnumpy==1.26.4\n",
+            "requirements_cuda.txt": "torch==1.6.0+cu101\nnumpy==1.26.4\n",
+            "docker/Dockerfile": f"FROM python:3.8-slim{DIGEST}\nRUN pip install numpy==1.26.4+local torch==1.5.2\n",
+        }
+    )
+    found = of(root, "DEP005")
+    assert where(found) == [("docker/Dockerfile", 2), ("requirements_cuda.txt", 1)]
+    assert found[1]["message"].startswith(
+        "torch is pinned to 1.5.1 in requirements.txt but 1.6.0+cu101 in requirements_cuda.txt;"
+    )
+
+
 # -- DEP006 -------------------------------------------------------------------------------------------------------
 def test_dep006_placeholder_names_and_fix(make_repo):
     root = make_repo(

@@ -28,7 +28,7 @@ from reprocheck.facts.entrypoints import module_statements
 from reprocheck.facts.imports import last_name
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.reachability import is_main_guard
-from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_version, unpinned
+from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_release, unpinned
 from reprocheck.facts.roles import root_project_names
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
@@ -1345,15 +1345,16 @@ class ConflictingPins(Rule):
     """
     ## What it does
     Reports a distribution pinned to different exact versions in two places: requirements files and locks,
-    `pyproject.toml`, conda environments, and install commands in Dockerfiles, CI, Makefiles and scripts.
-    Names are compared after PEP 503 normalisation (`PyYAML` = `pyyaml`), versions by value (`1.0` = `1.0.0`),
-    and only pins under the same environment marker are compared. Pins are compared within one project: the
-    sub-projects of a course or monorepo (a folder with its own declaration and code, or the `projects` setting)
-    are judged apart from each other and from the rest of the repository. A lock and its own input are LCK002's
-    business, not this rule's. Each disagreeing place is compared with the reference pin (a lock first, then
-    requirements files, environment files, pyproject, then install commands), and reported once per pair of files:
-    at the first disagreeing pin, the file's other disagreeing packages named in the message and listed as related
-    locations (one stale `env.yml` is one fix).
+    `pyproject.toml`, conda environments, and install commands in Dockerfiles, CI, Makefiles and scripts. Names are
+    compared after PEP 503 normalisation (`PyYAML` = `pyyaml`), versions by value (`1.0` = `1.0.0`) and by release:
+    a local version label names a build of the release (`torch==1.5.1+cu101` in a CUDA requirements file is the CUDA
+    build of `torch==1.5.1`, `1.5.1+cpu` its CPU build), not another version; only pins under the same environment
+    marker are compared. Pins are compared within one project: the sub-projects of a course or monorepo (a folder
+    with its own declaration and code, or the `projects` setting) are judged apart from each other and from the rest
+    of the repository. A lock and its own input are LCK002's business, not this rule's. Each disagreeing place is
+    compared with the reference pin (a lock first, then requirements files, environment files, pyproject, then
+    install commands), and reported once per pair of files: at the first disagreeing pin, the file's other
+    disagreeing packages named in the message and listed as related locations (one stale `env.yml` is one fix).
 
     ## Why it matters
     The experiment that ran in the Docker image used numpy 2.0.1 while the lock says 1.26.4: the lock no
@@ -1390,7 +1391,7 @@ class ConflictingPins(Rule):
                 reference = items[0]
                 reported: set[tuple[str, int]] = set()
                 for item in items[1:]:
-                    if same_version(item.version, reference.version) or item.path == reference.path:
+                    if same_release(item.version, reference.version) or item.path == reference.path:
                         continue
                     if lock_and_input(reference, item, lock_inputs) or (item.path, item.line) in reported:
                         continue
