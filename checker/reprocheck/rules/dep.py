@@ -449,8 +449,8 @@ class UndeclaredImport(Rule):
     did). An import that a release in between brings in all likelihood (both the latest and the old release bring
     it, each by its own chain, one step of which may be any known release: `requests` with `tensorflow==2.8.0`,
     whose 2.21.0 requires it and whose 2.4.0 brought it through tensorboard) is a note that names the pin, not a
-    claim that nothing provides it. Only what the project installs brings anything: not a requirement left commented out, nor a build
-    backend of `[build-system]`. So is a documented
+    claim that nothing provides it. Only what the project installs brings anything: not a requirement left
+    commented out, nor a build backend of `[build-system]`. So is a documented
     optional install, an import inside a function that runs only on an optional path: with an install comment on its
     line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
     `pip install`, or only when a backend that the repository chooses is chosen by that name (`if
