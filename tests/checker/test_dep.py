@@ -353,6 +353,32 @@ def test_dep005_look_alikes(make_repo):
     assert of(root, "DEP005") == []
 
 
+def test_dep005_a_local_version_label_is_a_build_of_the_same_release(make_repo):
+    """`1.5.1+cu101` is the CUDA build of torch 1.5.1 (PEP 440 local label; `==1.5.1` admits it): a CUDA or CPU
+    requirements file beside the plain one pins the same release. Another release, labelled or not, still differs."""
+    root = make_repo(
+        {
+            "requirements.txt": "torch==1.5.1\ntorchaudio==0.5.1\nnumpy==1.26.4\n",
+            "requirements_cuda.txt": "torch==1.5.1+cu101\ntorchaudio==0.5.1\nnumpy==1.26.4\n",
+            "requirements_cpu.txt": "torch==1.5.1+cpu\nnumpy==1.26.4\n",
+            "docker/Dockerfile": f"FROM python:3.8-slim{DIGEST}\nRUN pip install torch==1.5.1+cu102 numpy==1.26.4\n",
+        }
+    )
+    assert of(root, "DEP005") == []
+    root = make_repo(
+        {
+            "requirements.txt": "torch==1.5.1\nnumpy==1.26.4\n",
+            "requirements_cuda.txt": "torch==1.6.0+cu101\nnumpy==1.26.4\n",
+            "docker/Dockerfile": f"FROM python:3.8-slim{DIGEST}\nRUN pip install numpy==1.26.4+local torch==1.5.2\n",
+        }
+    )
+    found = of(root, "DEP005")
+    assert where(found) == [("docker/Dockerfile", 2), ("requirements_cuda.txt", 1)]
+    assert found[1]["message"].startswith(
+        "torch is pinned to 1.5.1 in requirements.txt but 1.6.0+cu101 in requirements_cuda.txt;"
+    )
+
+
 # -- DEP006 -------------------------------------------------------------------------------------------------------
 def test_dep006_placeholder_names_and_fix(make_repo):
     root = make_repo(
@@ -647,6 +673,52 @@ def test_dep004_applies_a_latest_release_s_requirements_only_to_a_declaration_th
     assert {f["severity"] for f in findings(root, select="DEP004")} == {"info"}
 
 
+def test_dep004_makes_no_claim_of_a_missing_install_that_both_known_releases_of_a_pin_bring(make_repo):
+    """tensorflow 2.8.0 lies between the two releases the table holds: 2.21.0 requires requests, 2.4.0 required
+    tensorboard, whose releases of those years required it. Both ends bring it, so the pinned release in all
+    likelihood does too: a note that names the pin, not a claim that nothing provides it."""
+    root = make_repo(
+        {
+            "requirements.txt": "numpy>=1.21.5\ntensorflow==2.8.0\nmatplotlib==3.2.2\n",
+            "maskgit/inference.py": "import requests\nimport ml_collections\n",
+            "maskgit/utils.py": "import requests\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert {name: f["severity"] for name, f in found.items()} == {"requests": "info", "ml_collections": "warning"}
+    assert found["requests"]["message"] == (
+        "requests is imported in 2 files, first in maskgit/inference.py, but no dependency declaration names it; it "
+        "probably arrives with the release of tensorflow the project pins: tensorflow 2.4.0 and 2.21.0 both bring it, "
+        "and what the release between them requires is not known here; declare requests directly, so that the import "
+        "does not hang on that chain"
+    )
+    # another shape: a range that keeps to releases in between, in a sub-project's declaration
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "serve/requirements.txt": "tensorflow>=2.6,<2.9\n",
+            "serve/app.py": "from requests import get\n",
+            "train.py": "import numpy\n",
+        }
+    )
+    found = findings(root, select="DEP004")
+    assert [(f["severity"], "probably arrives with the release of tensorflow" in f["message"]) for f in found] == [
+        ("info", True)
+    ]
+    # look-alikes: what only one end brings stays missing (tf-keras came with tensorflow-hub 0.16, 0.10 did not
+    # bring it), and so does what a chain reaches only through two releases the table lacks (ipykernel 6 -> ipython
+    # -> matplotlib-inline -> matplotlib)
+    root = make_repo(
+        {
+            "requirements.txt": "tensorflow-hub~=0.15.0\nipykernel==6.0.0\n",
+            "train.py": "import tf_keras\nimport matplotlib\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert {name: f["severity"] for name, f in found.items()} == {"tf_keras": "warning", "matplotlib": "warning"}
+    assert all("provides it; declare" in f["message"] for f in found.values())
+
+
 def test_dep004_names_no_bringer_that_is_not_installed(make_repo):
     """A requirement left commented out, a build backend and what a distribution merely comes with provide an
     import (nothing is reported for those) but are never named as what brings another one."""
@@ -710,6 +782,38 @@ def test_brought_follows_each_install_through_the_requirements_of_its_release(mo
         assert "torch" in brought.brought_by("flash-attn", brought.BETWEEN)
     finally:
         brought.brought_by.cache_clear()
+
+
+def test_brought_at_both_ends_takes_one_unknown_release_per_chain(monkeypatch):
+    """A release in between brings what its latest and its reference release both bring, each through its own
+    requirements and what those require at either known release of them; a chain of two unknown releases, or what
+    only one end reaches, is not counted."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    from reprocheck.facts import brought
+
+    any_ = SpecifierSet("")
+    table = {
+        "tf": brought.Published(
+            Version("2.21"), {"requests": any_, "kx": any_, "deep": any_}, Version("2.4"), frozenset({"tb"})
+        ),
+        "tb": brought.Published(Version("2.21"), {"nx": any_}, Version("2.4"), frozenset({"requests", "mid"})),
+        "mid": brought.Published(Version("2.0"), {}, Version("0.1"), frozenset({"deep"})),
+        "deep": brought.Published(Version("1.0"), {}),
+    }
+    monkeypatch.setattr(brought, "published", lambda: table)
+    for cached in (brought.brought_by, brought.brought_at_both_ends):
+        cached.cache_clear()
+    try:
+        assert "requests" not in brought.brought_by("tf", brought.BETWEEN)
+        both = brought.brought_at_both_ends("tf")
+        assert "requests" in both  # 2.21 directly, 2.4 through tb at a release that required it
+        assert "kx" not in both and "nx" not in both  # only one end brings it
+        assert "deep" not in both  # 2.21 requires it, 2.4 only through tb and mid, two releases the table lacks
+    finally:
+        for cached in (brought.brought_by, brought.brought_at_both_ends):
+            cached.cache_clear()
 
 
 def test_installed_release_places_a_declaration_by_its_pin_or_specifier(monkeypatch):

@@ -926,3 +926,39 @@ def test_a_documentation_tool_arrives_with_its_declared_theme(make_repo):
     )
     # mkdocs works wherever the docs requirements are installed, and bears on no result
     assert imported(dep004(root)) == ["griffe"]
+
+
+def test_iterative_stratification_provides_iterstrat_and_brings_scikit_learn(make_repo):
+    """`iterstrat` is the import name of iterative-stratification, whose every release requires scikit-learn: an
+    old pin provides the one and brings the other (a note, not a missing install)."""
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.15.4\niterative-stratification==0.1.6\ntorch==1.0.0\n",
+            "tools/split.py": "from iterstrat.ml_stratifiers import MultilabelStratifiedKFold\n",
+            "utils/metrics.py": "import numpy as np\nfrom sklearn.metrics import f1_score\n",
+        }
+    )
+    found = dep004(root)
+    assert [(f["message"].split(" ", 1)[0], f["severity"]) for f in found] == [("sklearn", "info")]
+    assert "it only arrives as a requirement of iterative-stratification;" in found[0]["message"]
+    # another shape: an unpinned declaration in pyproject.toml, `import iterstrat` and scipy through it
+    other = make_repo(
+        {
+            "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["iterative-stratification"]\n',
+            "x/split.py": "import iterstrat\nimport scipy.sparse\n",
+        }
+    )
+    assert [(f["message"].split(" ", 1)[0], f["severity"]) for f in dep004(other)] == [("scipy", "info")]
+    # look-alikes: nothing declared that provides or brings them
+    alone = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "split.py": "from iterstrat.ml_stratifiers import MultilabelStratifiedKFold\nimport sklearn\n",
+        }
+    )
+    found = dep004(alone)
+    assert [(f["message"].split(" ", 1)[0], f["severity"]) for f in found] == [
+        ("iterstrat", "warning"),
+        ("sklearn", "warning"),
+    ]
+    assert "declare iterative-stratification (or map" in found[0]["message"]

@@ -12,6 +12,10 @@ oldest). Which one describes an install depends on the release it installs:
 - an old one (an exact pin at or before the reference release): the reference release's requirements;
 - one in between, or any we cannot place: what both releases require, and what the hand table says of those
   that only one of them requires (huggingface-hub dropped `requests` in 1.0: a 0.20 pin still brings it).
+
+What a release in between brings by a chain that moved is not known: `brought_at_both_ends` says what it brings in
+all likelihood, what both known releases bring each by its own chain (tensorflow 2.21.0 requires requests, 2.4.0
+brought it through tensorboard), for DEP004 to make a note of rather than a claim that nothing provides it.
 """
 
 from __future__ import annotations
@@ -89,6 +93,35 @@ def steps(name: str, release: str) -> list[Step]:
     both = latest & reference
     told = {item for item in BRINGS.get(name, ()) if item in latest | reference}  # only one release requires it
     return [(item, BETWEEN) for item in sorted(both | told)]
+
+
+def possible_steps(name: str, release: str) -> list[Step]:
+    """What the given release of `name` may require: as `steps`, but a release in between may require what either
+    release the table holds requires (tensorboard 2.8 requires requests, as 2.4.0 did and 2.21.0 does not)."""
+    entry = published().get(name)
+    if release != BETWEEN or entry is None or entry.requires is None or entry.reference_requires is None:
+        return steps(name, release)
+    either = set(entry.requires) | entry.reference_requires | set(BRINGS.get(name, ()))
+    return [(item, BETWEEN) for item in sorted(either)]
+
+
+@cache
+def brought_at_both_ends(name: str, pinned: tuple[Step, ...] = ()) -> frozenset[str]:
+    """What a release of `name` in between the table's two brings in all likelihood: what both its latest and its
+    reference release bring, each through its own requirements and what those require at either release the table
+    holds of them (one unknown release per chain: tensorflow 2.21.0 requires requests, 2.4.0 required tensorboard,
+    whose releases of those years required requests). A distribution both ends bring came all along."""
+    if published().get(name) is None:
+        return brought_by(name, BETWEEN, pinned)
+    ends = []
+    for release in (LATEST, ANCIENT):
+        reached: set[str] = set()
+        for item, below in placed(steps(name, release), pinned):
+            reached |= {item, *brought_by(item, below, pinned)}
+            for deeper, further in placed(possible_steps(item, below), pinned):
+                reached |= {deeper, *brought_by(deeper, further, pinned)}
+        ends.append(reached - {name})
+    return frozenset(ends[0] & ends[1])
 
 
 def admits(spec: SpecifierSet | None, version: Version) -> bool:

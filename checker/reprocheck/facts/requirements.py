@@ -235,9 +235,11 @@ def pinned_version(specifier: SpecifierSet) -> str | None:
     return None
 
 
-def same_version(a: str, b: str) -> bool:
+def same_release(a: str, b: str) -> bool:
+    """The same release, whatever build of it: PEP 440 local version labels name builds of one release for
+    different hardware (`1.5.1+cu101`, `1.5.1+cpu` and `1.5.1` are torch 1.5.1), and `==1.5.1` admits each."""
     try:
-        return Version(a) == Version(b)
+        return Version(Version(a).public) == Version(Version(b).public)
     except InvalidVersion:
         return a == b
 

@@ -15,7 +15,15 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from reprocheck import filekinds
-from reprocheck.facts.brought import LATEST, brought_by, installed_release, way
+from reprocheck.facts.brought import (
+    BETWEEN,
+    LATEST,
+    brought_at_both_ends,
+    brought_by,
+    installed_release,
+    published,
+    way,
+)
 from reprocheck.facts.conda import pinned_by_label
 from reprocheck.facts.declarations import (
     README_NAME,
@@ -28,7 +36,7 @@ from reprocheck.facts.entrypoints import module_statements
 from reprocheck.facts.imports import last_name
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.reachability import is_main_guard
-from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_version, unpinned
+from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_release, unpinned
 from reprocheck.facts.roles import root_project_names
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
@@ -438,8 +446,11 @@ class UndeclaredImport(Rule):
     the network), and long-standing requirements kept by hand. A declaration that installs the latest release (no
     version, or a specifier that admits it) brings what that release requires; an old pin brings what that
     release required; a release in between, what both required (the hand table decides what only one of them
-    did). Only what the project installs brings anything: not a requirement left commented out, nor a build
-    backend of `[build-system]`. So is a documented
+    did). An import that a release in between brings in all likelihood (both the latest and the old release bring
+    it, each by its own chain, one step of which may be any known release: `requests` with `tensorflow==2.8.0`,
+    whose 2.21.0 requires it and whose 2.4.0 brought it through tensorboard) is a note that names the pin, not a
+    claim that nothing provides it. Only what the project installs brings anything: not a requirement left
+    commented out, nor a build backend of `[build-system]`. So is a documented
     optional install, an import inside a function that runs only on an optional path: with an install comment on its
     line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
     `pip install`, or only when a backend that the repository chooses is chosen by that name (`if
@@ -563,17 +574,20 @@ class UndeclaredImport(Rule):
             alternatives = known_providers(ordered[0].module, user_map) or [distribution]
             if own_names is None:  # the project's own distribution brings nothing to its own code
                 own_names = root_project_names(project, third_party_imports.python_modules)
-            bringers = bringers_of(
-                alternatives, [(name, runtime.get(name, ())) for name in installed if name not in own_names]
-            )
+            installed_runtime = [(name, runtime.get(name, ())) for name in installed if name not in own_names]
+            bringers = bringers_of(alternatives, installed_runtime)
             wanted = next((a for a in alternatives if bringers and a in brought_by(*bringers[0])), distribution)
+            likely = [] if bringers else likely_bringers(alternatives, installed_runtime)
             tests_only = all(filekinds.is_test_path(site.path) for site in ordered)
-            if not worth_reporting(wanted, bringers, tests_only):
+            if not worth_reporting(wanted, bringers or likely, tests_only):
                 continue
             if distribution in RETIRED_FRAMEWORKS and all(is_converter(site.path) for site in ordered):
                 continue  # a one-off converter from a retired framework: declaring it would break installs
             finding = self.report(ordered, user_map, folder, wanted, bringers)
-            if not bringers:
+            if likely:  # the chain runs through a release whose requirements the table lacks: no claim it is missing
+                finding.message = likely_message(finding.message, ordered[0].top, distribution, likely)
+                finding.severity = Severity.INFO
+            if not bringers and not likely:
                 stale = defined_elsewhere(ordered[0], user_map, third_party_imports.python_modules)
                 if stale is not None:
                     finding.message = stale_import_message(finding.message, ordered[0], *stale)
@@ -599,7 +613,7 @@ class UndeclaredImport(Rule):
             elif all(roles.role(site.path) in SHOWCASE_ROLES for site in ordered):
                 finding.severity = Severity.INFO  # a demo runs where its reader runs it (Colab ships much)
                 finding.message += f" (only examples and docs import it: {roles.why(ordered[0].path)})"
-            elif not bringers:
+            elif not bringers and not likely:
                 why = [optional_install(site, third_party_imports.python_modules, readme, user_map) for site in ordered]
                 if all(why):
                     finding.severity = Severity.INFO  # an optional path whose install the project documents
@@ -1140,7 +1154,7 @@ def is_converter(path: str) -> bool:
     return bool(CONVERTER_NAME.search(stem)) or bool(folders & CONVERTER_FOLDERS)
 
 
-def worth_reporting(distribution: str, bringers: list[str], tests_only: bool) -> bool:
+def worth_reporting(distribution: str, bringers: list, tests_only: bool) -> bool:
     """Whether a missing declaration is worth a finding. Not when the import works today and cannot change a
     result (a progress bar that a declared package brings), nor when only tests import a test tool or a package
     that a declared one brings: the test environment has it, and no result depends on it."""
@@ -1172,6 +1186,32 @@ def bringers_of(alternatives: list[str], installed: list[tuple[str, list]]) -> l
             direct = any(a in brought and way(name, a, release, pinned) is None for a in alternatives)
             found.append((not direct, name, release))
     return [(name, release, pinned) for _indirect, name, release in sorted(found)]
+
+
+def likely_bringers(alternatives: list[str], installed: list[tuple[str, list]]) -> list[str]:
+    """The installed distributions, pinned to a release between the two whose requirements the table holds, that
+    bring one of `alternatives` at both of those releases, each by whatever chain (facts/brought.py:
+    `brought_at_both_ends`): what the pinned release brings is not known, but in all likelihood it does."""
+    releases = {name: installed_release(name, declarations) for name, declarations in installed}
+    pinned = tuple(sorted((name, release) for name, release in releases.items() if release != LATEST))
+    return [
+        name
+        for name, release in sorted(releases.items())
+        if release == BETWEEN and any(a in brought_at_both_ends(name, pinned) for a in alternatives)
+    ]
+
+
+def likely_message(message: str, top: str, distribution: str, likely: list[str]) -> str:
+    """The message of an import that a pinned release in all likelihood brings: no claim that nothing provides it."""
+    head = message.split(" provides it; ", 1)[0]  # `... but no dependency declaration [of the project in f/]`
+    name = likely[0]
+    entry = published()[name]
+    more = f" (and {plural(len(likely) - 1, 'more declared distribution')})" if len(likely) > 1 else ""
+    return (
+        f"{head} names it; it probably arrives with the release of {name} the project "
+        f"pins{more}: {name} {entry.reference} and {entry.latest} both bring it, and what the release between them "
+        f"requires is not known here; declare {distribution} directly, so that the import does not hang on that chain"
+    )
 
 
 # A message names this many of the declared distributions that bring a missing one, and counts the others.
@@ -1345,15 +1385,16 @@ class ConflictingPins(Rule):
     """
     ## What it does
     Reports a distribution pinned to different exact versions in two places: requirements files and locks,
-    `pyproject.toml`, conda environments, and install commands in Dockerfiles, CI, Makefiles and scripts.
-    Names are compared after PEP 503 normalisation (`PyYAML` = `pyyaml`), versions by value (`1.0` = `1.0.0`),
-    and only pins under the same environment marker are compared. Pins are compared within one project: the
-    sub-projects of a course or monorepo (a folder with its own declaration and code, or the `projects` setting)
-    are judged apart from each other and from the rest of the repository. A lock and its own input are LCK002's
-    business, not this rule's. Each disagreeing place is compared with the reference pin (a lock first, then
-    requirements files, environment files, pyproject, then install commands), and reported once per pair of files:
-    at the first disagreeing pin, the file's other disagreeing packages named in the message and listed as related
-    locations (one stale `env.yml` is one fix).
+    `pyproject.toml`, conda environments, and install commands in Dockerfiles, CI, Makefiles and scripts. Names are
+    compared after PEP 503 normalisation (`PyYAML` = `pyyaml`), versions by value (`1.0` = `1.0.0`) and by release:
+    a local version label names a build of the release (`torch==1.5.1+cu101` in a CUDA requirements file is the CUDA
+    build of `torch==1.5.1`, `1.5.1+cpu` its CPU build), not another version; only pins under the same environment
+    marker are compared. Pins are compared within one project: the sub-projects of a course or monorepo (a folder
+    with its own declaration and code, or the `projects` setting) are judged apart from each other and from the rest
+    of the repository. A lock and its own input are LCK002's business, not this rule's. Each disagreeing place is
+    compared with the reference pin (a lock first, then requirements files, environment files, pyproject, then
+    install commands), and reported once per pair of files: at the first disagreeing pin, the file's other
+    disagreeing packages named in the message and listed as related locations (one stale `env.yml` is one fix).
 
     ## Why it matters
     The experiment that ran in the Docker image used numpy 2.0.1 while the lock says 1.26.4: the lock no
@@ -1390,7 +1431,7 @@ class ConflictingPins(Rule):
                 reference = items[0]
                 reported: set[tuple[str, int]] = set()
                 for item in items[1:]:
-                    if same_version(item.version, reference.version) or item.path == reference.path:
+                    if same_release(item.version, reference.version) or item.path == reference.path:
                         continue
                     if lock_and_input(reference, item, lock_inputs) or (item.path, item.line) in reported:
                         continue

@@ -311,6 +311,7 @@ BRINGS: dict[str, tuple[str, ...]] = {
     "gensim": ("numpy", "scipy", "smart-open"),
     "kfp-tekton": ("kfp",),
     "umap-learn": ("numpy", "scipy", "scikit-learn", "numba", "pynndescent", "tqdm"),
+    "iterative-stratification": ("numpy", "scipy", "scikit-learn"),  # 0.1.6 (2018) and 0.1.9 (2024) alike
     "librosa": ("audioread", "numpy", "scipy", "scikit-learn", "joblib", "decorator", "numba", "soundfile", "pooch",
                 "soxr", "lazy-loader", "msgpack", "typing-extensions"),
     "stable-baselines3": ("gymnasium", "numpy", "torch", "cloudpickle", "pandas", "matplotlib"),

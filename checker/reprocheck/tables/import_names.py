@@ -48,6 +48,7 @@ IMPORT_TO_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "sksparse": ("scikit-sparse",),
     "skmultilearn": ("scikit-multilearn",),
     "pywt": ("pywavelets",),
+    "iterstrat": ("iterative-stratification",),
     "mauve": ("mauve-text",),
     "ot": ("pot",),
     "tree": ("dm-tree",),
