@@ -88,15 +88,17 @@ class UnparsableFile(Rule):
     severity = Severity.ERROR
     summary = "A file the checker reads could not be parsed"
 
-    def check(self, project, python_pins, requires_python):
+    def check(self, project, facts):
         by_path: dict[str, list] = {}
         newer = None
-        for problem in project.problems:
+        # the Python pins are read only for a file that older Pythons parse (rare): building them up front would
+        # parse Dockerfiles, CI configs and locks for every run that selects RPC002, and record their problems
+        if any(problem.message.startswith(OLD_GRAMMAR_PROBLEM) for problem in project.problems):
+            newer = keyword_python(facts.get("python_pins"), facts.get("requires_python")) or ""
+        for problem in list(project.problems):
             if link_into_missing_submodule(project, problem.path):
                 continue  # a link into a submodule that is not checked out: not a file of this checkout
             if problem.message.startswith(OLD_GRAMMAR_PROBLEM):
-                if newer is None:
-                    newer = keyword_python(python_pins, requires_python) or ""
                 if not newer:
                     continue  # `x.cuda(async=True)`: valid on the Python 3.6 and older that the project may run
                 problem = replace(problem, message=f"{problem.message} ({newer})")
