@@ -59,18 +59,18 @@ STAR_RUN = re.compile(r"\*{3,}")
 def gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
     """gitignore-style patterns compiled safely: a run of three or more stars means to git what two mean, and
     pathspec's regex for a long run backtracks exponentially, so runs are shortened first; a pattern git cannot
-    use either (`*.pt\\` ends in an escape) is left out, as git leaves it out."""
+    use either (`*.pt\\` ends in an escape, `[z-a]` is a reversed range) is left out, as git leaves it out."""
     patterns = [STAR_RUN.sub("**", line) for line in lines]
     try:
         return pathspec.GitIgnoreSpec.from_lines(patterns)
-    except ValueError:  # pathspec's GitIgnorePatternError
+    except (ValueError, re.error):  # pathspec's GitIgnorePatternError, or a bracket its regex cannot compile
         return pathspec.GitIgnoreSpec.from_lines([p for p in patterns if valid_pattern(p)])
 
 
 def valid_pattern(pattern: str) -> bool:
     try:
         pathspec.GitIgnoreSpec.from_lines([pattern])
-    except ValueError:
+    except (ValueError, re.error):
         return False
     return True
 

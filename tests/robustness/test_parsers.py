@@ -264,6 +264,14 @@ def test_gitattributes_never_raise(text, base):
         assert rule is not None
 
 
+def test_a_bracket_range_pathspec_cannot_compile_is_left_out():
+    """Found by the property above: `[\u00ed\u00bf\u00bf--...]` is a reversed character range, which pathspec's
+    regex refuses (re.error, not its own pattern error); git matches nothing with it, and neither do we."""
+    rules = git_facts.parse_gitattributes("", "[\u00ed\u00bf\u00bf--hash]*.pt filter=lfs\ndata/** filter=lfs\n")
+    assert [rule.lfs for rule in rules] == [True, True]
+    assert not rules[0].pattern.match_file("x.pt") and rules[1].pattern.match_file("data/a.bin")
+
+
 @PROPERTY
 @given(value=VALUES)
 def test_copier_answer_checks_accept_any_value(value):
