@@ -12,6 +12,10 @@ from tests.conftest import findings, run_cli
 KEY_ORDER = ["metadata", "nbformat", "nbformat_minor", "cells"]  # deliberately not sorted
 
 
+# NB001 (and so its fix) applies where the project declares that notebooks are committed stripped.
+STRIP_POLICY = {".gitattributes": "*.ipynb filter=nbstripout\n"}
+
+
 def dirty_notebook(indent: int | None = 1, newline: str = "\n", trailer: str = "\n", ensure_ascii=False) -> str:
     data = {
         "metadata": {
@@ -69,7 +73,7 @@ def fix(root, *extra):
 
 
 def test_fix_strips_like_nbstripout_and_keeps_layout(make_repo):
-    root = make_repo({"eval.ipynb": dirty_notebook()})
+    root = make_repo({**STRIP_POLICY, "eval.ipynb": dirty_notebook()})
     result = fix(root)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.json["findings"] == []
@@ -94,7 +98,7 @@ def test_fix_strips_like_nbstripout_and_keeps_layout(make_repo):
 
 
 def test_fix_keeps_two_space_indent_and_missing_final_newline(make_repo):
-    root = make_repo({"a.ipynb": dirty_notebook(indent=2, trailer="")})
+    root = make_repo({**STRIP_POLICY, "a.ipynb": dirty_notebook(indent=2, trailer="")})
     fix(root)
     text = (root / "a.ipynb").read_text("utf-8")
     assert text.startswith('{\n  "metadata": {\n    "kernelspec"') and text.endswith("}")
@@ -102,7 +106,9 @@ def test_fix_keeps_two_space_indent_and_missing_final_newline(make_repo):
 
 
 def test_fix_keeps_ascii_escapes_and_single_line_files(make_repo):
-    root = make_repo({"esc.ipynb": dirty_notebook(ensure_ascii=True), "flat.ipynb": dirty_notebook(indent=None)})
+    root = make_repo(
+        {**STRIP_POLICY, "esc.ipynb": dirty_notebook(ensure_ascii=True), "flat.ipynb": dirty_notebook(indent=None)}
+    )
     fix(root)
     escaped = (root / "esc.ipynb").read_text("utf-8")
     assert escaped.isascii() and "\\u00c9valuation" in escaped
@@ -112,7 +118,7 @@ def test_fix_keeps_ascii_escapes_and_single_line_files(make_repo):
 
 
 def test_fix_keeps_crlf_and_file_mode(make_repo):
-    root = make_repo({"win.ipynb": dirty_notebook(newline="\r\n")})
+    root = make_repo({**STRIP_POLICY, "win.ipynb": dirty_notebook(newline="\r\n")})
     path = root / "win.ipynb"
     os.chmod(path, 0o640)
     fix(root)
@@ -124,7 +130,7 @@ def test_fix_keeps_crlf_and_file_mode(make_repo):
 
 
 def test_fix_keeps_bom(make_repo):
-    root = make_repo({"bom.ipynb": b"\xef\xbb\xbf" + dirty_notebook().encode("utf-8")})
+    root = make_repo({**STRIP_POLICY, "bom.ipynb": b"\xef\xbb\xbf" + dirty_notebook().encode("utf-8")})
     fix(root)
     raw = (root / "bom.ipynb").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf{")
@@ -134,7 +140,7 @@ def test_fix_keeps_bom(make_repo):
 def test_fix_keeps_outputs_that_opt_out_but_clears_their_counts(make_repo):
     nb = json.loads(dirty_notebook())
     nb["cells"][1]["metadata"]["tags"] = ["keep_output"]
-    root = make_repo({"kept.ipynb": json.dumps(nb, indent=1)})
+    root = make_repo({**STRIP_POLICY, "kept.ipynb": json.dumps(nb, indent=1)})
     fix(root)
     data = json.loads((root / "kept.ipynb").read_text("utf-8"))
     outputs = data["cells"][1]["outputs"]
@@ -146,7 +152,7 @@ def test_fix_keeps_outputs_that_opt_out_but_clears_their_counts(make_repo):
 def test_fix_leaves_what_it_cannot_fix(make_repo):
     nb = json.loads(dirty_notebook())
     nb["cells"][2]["source"] = "!pip install torch"
-    root = make_repo({"x.ipynb": json.dumps(nb, indent=1) + "\n"})
+    root = make_repo({**STRIP_POLICY, "x.ipynb": json.dumps(nb, indent=1) + "\n"})
     result = fix(root)
     assert result.exit_code == 1
     assert [f["code"] for f in result.json["findings"]] == ["NB003"]
@@ -164,7 +170,7 @@ def test_non_utf8_notebook_is_reported_but_never_rewritten(make_repo):
 
 def test_diff_shows_without_writing_and_exits_1(make_repo):
     original = dirty_notebook()
-    root = make_repo({"eval.ipynb": original})
+    root = make_repo({**STRIP_POLICY, "eval.ipynb": original})
     before = os.stat(root / "eval.ipynb").st_mtime_ns
     result = run_cli(str(root), "--select", "NB", "--diff", "--no-cache")
     assert result.exit_code == 1
@@ -177,14 +183,14 @@ def test_diff_shows_without_writing_and_exits_1(make_repo):
 
 
 def test_diff_on_a_clean_repo_is_empty_and_exits_0(make_repo):
-    root = make_repo({"eval.ipynb": dirty_notebook()})
+    root = make_repo({**STRIP_POLICY, "eval.ipynb": dirty_notebook()})
     fix(root)
     result = run_cli(str(root), "--select", "NB", "--diff", "--no-cache")
     assert (result.exit_code, result.stdout) == (0, "")
 
 
 def test_fix_and_diff_cannot_be_combined(make_repo):
-    root = make_repo({"eval.ipynb": dirty_notebook()})
+    root = make_repo({**STRIP_POLICY, "eval.ipynb": dirty_notebook()})
     result = run_cli(str(root), "--select", "NB", "--diff", "--fix")
     assert result.exit_code == 2
     assert (root / "eval.ipynb").read_text("utf-8") == dirty_notebook()

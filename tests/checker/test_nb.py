@@ -45,13 +45,16 @@ def of(root, code_: str) -> list[dict]:
 
 
 # -- NB001 -----------------------------------------------------------------------------------------
+STRIPPED = "*.ipynb filter=nbstripout\n"  # a declared strip policy (.gitattributes): NB001 applies
+
+
 def test_nb001_outputs_and_counts(make_repo):
     nb = notebook(
         markdown("# Results\n"),
         code("import numpy as np\n", count=3),
         code("np.mean([1, 2])\n", count=4, outputs=[result(4, "1.5")]),
     )
-    root = make_repo({"notebooks/eval.ipynb": nb})
+    root = make_repo({"notebooks/eval.ipynb": nb, ".gitattributes": STRIPPED})
     (found,) = of(root, "NB001")
     assert found["path"] == "notebooks/eval.ipynb"
     assert found["cell"] == 2
@@ -63,10 +66,8 @@ def test_nb001_outputs_and_counts(make_repo):
 
 def test_nb001_stream_output_without_count(make_repo):
     files = {"a.ipynb": notebook(code("print(1)\n", outputs=[stream("1\n")]))}
-    (found,) = of(make_repo({**files, ".gitattributes": "*.ipynb filter=nbstripout\n"}), "NB001")
+    (found,) = of(make_repo({**files, ".gitattributes": STRIPPED}), "NB001")
     assert "outputs in 1 cell" in found["message"] and "execution counts" not in found["message"]
-    # without a stripping policy, counts that a clean-up tool blanked everywhere say nothing about the run
-    assert of(make_repo(files), "NB001") == []
 
 
 def test_nb001_stripped_notebook_is_clean(make_repo):
@@ -83,11 +84,12 @@ def test_nb001_respects_keep_output_opt_outs(make_repo):
     tagged = code("plot()\n", outputs=[stream("figure\n")], tags=["keep_output"])
     meta = code("show()\n", outputs=[stream("table\n")], keep_output=True)
     whole = notebook(code("x\n", outputs=[stream("x\n")]), keep_output=True)
-    root = make_repo({"tag.ipynb": notebook(tagged), "meta.ipynb": notebook(meta), "whole.ipynb": whole})
+    files = {"tag.ipynb": notebook(tagged), "meta.ipynb": notebook(meta), "whole.ipynb": whole}
+    root = make_repo({**files, ".gitattributes": STRIPPED})
     assert of(root, "NB001") == []
     # a kept output still loses its count
     counted = code("y\n", count=4, outputs=[result(4, "2")], tags=["keep_output"])
-    root = make_repo({"kept.ipynb": notebook(counted)})
+    root = make_repo({"kept.ipynb": notebook(counted), ".gitattributes": STRIPPED})
     (found,) = of(root, "NB001")
     assert "execution counts in 1 cell" in found["message"] and "outputs in" not in found["message"]
 
@@ -95,14 +97,19 @@ def test_nb001_respects_keep_output_opt_outs(make_repo):
 def test_nb001_ignores_checkpoints_and_unlisted(make_repo):
     dirty = notebook(code("x\n", count=1, outputs=[stream("x\n")]))
     root = make_repo(
-        {".ipynb_checkpoints/a-checkpoint.ipynb": dirty, ".gitignore": "scratch/\n", "scratch/b.ipynb": dirty}
+        {
+            ".ipynb_checkpoints/a-checkpoint.ipynb": dirty,
+            ".gitignore": "scratch/\n",
+            "scratch/b.ipynb": dirty,
+            ".gitattributes": STRIPPED,
+        }
     )
     assert of(root, "NB001") == []
 
 
 def test_nb001_file_ignore_in_a_cell(make_repo):
     dirty = notebook(code("# reprocheck: file-ignore[NB001] a tutorial that shows its outputs\n", count=1))
-    root = make_repo({"tutorial.ipynb": dirty})
+    root = make_repo({"tutorial.ipynb": dirty, ".gitattributes": STRIPPED})
     assert of(root, "NB001") == []
 
 
@@ -184,15 +191,27 @@ def test_nb001_warns_when_the_project_strips_notebooks(make_repo):
         assert found["fix"] is not None
 
 
-def test_nb001_is_info_without_a_stripping_policy(make_repo):
-    found = nb001_of(make_repo, {})
-    assert found["severity"] == "info"
-    assert "not from one clean top-to-bottom run (the first count is [7], not [1])" in found["message"]
-    assert "`reprocheck --fix`" in found["message"] and "nbstripout" in found["message"]
-    assert found["fix"] is not None
+def test_nb001_without_a_stripping_policy_reports_nothing(make_repo):
+    """Outputs kept for readers are the author's choice where the project declares no strip policy, whatever the
+    counts say: a late first count, gaps, outputs without a count, or one clean run."""
+    shapes = {
+        "late.ipynb": DIRTY,  # the first count is [7]
+        "gaps.ipynb": notebook(
+            code("a = 1\n", count=1), code("b = a\n", count=4, outputs=[result(4, "1")]), code("c\n", count=9)
+        ),
+        "uncounted.ipynb": notebook(code("a = 1\n", count=1), code("print(a)\n", outputs=[stream("1\n")])),
+        "clean.ipynb": notebook(code("a = 1\n", count=1), code("a\n", count=2, outputs=[result(2, "1")])),
+    }
+    root = make_repo(shapes)
+    assert of(root, "NB001") == []
+    # the same notebooks where the project strips notebooks: every one is reported, as a warning
+    root = make_repo({**shapes, ".gitattributes": STRIPPED})
+    found = of(root, "NB001")
+    assert sorted(f["path"] for f in found) == sorted(shapes)
+    assert {f["severity"] for f in found} == {"warning"}
 
 
-def test_nb001_look_alikes_of_a_stripping_policy_stay_info(make_repo):
+def test_nb001_look_alikes_of_a_stripping_policy_report_nothing(make_repo):
     not_policies = {
         ".pre-commit-config.yaml": NBQA_HOOK,  # linters on notebook code say nothing about outputs
         ".gitattributes": "*.ipynb filter=lfs diff=lfs merge=lfs -text\n*.py filter=nbstripout\n",
@@ -203,7 +222,8 @@ def test_nb001_look_alikes_of_a_stripping_policy_stay_info(make_repo):
         "pyproject.toml": '[project]\nname = "x"\n\n[tool.nbqa.addopts]\nruff = ["--fix"]\n',
     }
     for name, content in not_policies.items():
-        assert nb001_of(make_repo, {name.strip(): content})["severity"] == "info", name
+        root = make_repo({"analysis/eval.ipynb": DIRTY, name.strip(): content})
+        assert of(root, "NB001") == [], name
 
 
 def test_nb002_out_of_order(make_repo):
@@ -250,8 +270,6 @@ def test_nb002_empty_cells_that_share_the_count_above_are_not_out_of_order(make_
     }
     root = make_repo(shapes)
     assert of(root, "NB002") == []
-    # one clean run: the empty cells repeat a count, they add no run
-    assert [f["path"] for f in of(root, "NB001")] == ["middle.ipynb"]
 
 
 def test_nb002_empty_cell_look_alikes_stay_reported(make_repo):
@@ -391,7 +409,7 @@ def test_nb001_and_nb002_have_a_line_in_the_cell_and_the_file(make_repo):
     nb = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=2), code("a\n", count=1, outputs=[result(1, "1")]))
     gap = notebook(markdown("# T\n"), code("a = 1\nb = 2\n", count=1), code("a\n", count=5, outputs=[result(5, "1")]))
     for code_, content in (("NB001", gap), ("NB002", nb)):
-        (found,) = of(make_repo({"run.ipynb": content}), code_)
+        (found,) = of(make_repo({"run.ipynb": content, ".gitattributes": STRIPPED}), code_)
         assert found["line"] == 1 and found["cell"] in (2, 3)
         assert content.splitlines()[found["json_line"] - 1].strip().startswith('"')
 
@@ -411,49 +429,6 @@ def test_nb001_without_a_policy_skips_outputs_of_one_clean_run(make_repo):
     # with a stripping policy every output is still reported
     policy = {**clean_runs, ".gitattributes": "*.ipynb filter=nbstripout\n"}
     assert [f["severity"] for f in of(make_repo(policy), "NB001")] == ["warning", "warning"]
-
-
-def test_nb001_without_a_policy_reports_outputs_not_from_one_clean_run(make_repo):
-    shapes = {
-        "late.ipynb": (notebook(code("x\n", count=4, outputs=[result(4, "1")])), "the first count is [4], not [1]"),
-        "gap.ipynb": (
-            notebook(code("a = 1\n", count=1), code("a\n", count=3, outputs=[result(3, "1")])),
-            "[3] follows [1]",
-        ),
-        "uncounted.ipynb": (
-            notebook(code("a = 1\n", count=1), code("print(a)\n", outputs=[stream("1\n")]), code("b = a\n", count=2)),
-            "cell 2 shows outputs without an execution count",
-        ),
-    }
-    found = of(make_repo({name: content for name, (content, _) in shapes.items()}), "NB001")
-    assert sorted(f["path"] for f in found) == sorted(shapes)
-    for f in found:
-        assert shapes[f["path"]][1] in f["message"] and f["severity"] == "info"
-
-
-def test_nb001_a_clean_run_whose_counts_were_partly_blanked_is_not_reported(make_repo):
-    """Counts left on cells or on their results (`Out[n]`) that are each the position of their code cell, with
-    one after the first blank, come from one top-to-bottom run: the blanks were cleared since. Counts that are not
-    the cells' positions, or no count after the blank, are still reported."""
-    blanked = notebook(
-        markdown("# Paper\n"),
-        code("import torch\n", count=1, outputs=[stream("ok\n")]),
-        code("x = 1\n", count=2, outputs=[stream("1\n")]),
-        code("x\n", outputs=[result(3, "1")]),
-        code("print(x)\n", outputs=[stream("1\n")]),
-        code("y = 2\n"),
-        code("x + y\n", outputs=[result(6, "3")]),
-        code("print(y)\n", outputs=[stream("2\n")]),
-    )
-    shifted = blanked.replace('"execution_count": 6', '"execution_count": 9')
-    trailing = notebook(
-        code("a = 1\n", count=1), code("a\n", outputs=[result(2, "1")]), code("print(a)\n", outputs=[stream("1\n")])
-    )
-    found = of(make_repo({"blanked.ipynb": blanked, "shifted.ipynb": shifted, "trailing.ipynb": trailing}), "NB001")
-    assert sorted((f["path"], "shows outputs without an execution count" in f["message"]) for f in found) == [
-        ("shifted.ipynb", True),
-        ("trailing.ipynb", True),
-    ]
 
 
 def test_nb001_is_not_repeated_where_nb002_reports_the_notebook(make_repo):
@@ -622,88 +597,6 @@ def colab_badge() -> dict:
     }
 
 
-def test_nb001_a_notebook_showing_no_result_is_not_doubted(make_repo):
-    root = make_repo(
-        {
-            # the only output is the "Open in Colab" badge; counts [4]..[6] are stale
-            "badge.ipynb": notebook(
-                code("display(HTML(badge))\n", count=4, outputs=[colab_badge()]),
-                code("x = 1\n", count=5),
-                code("y = 2\n", count=6),
-            ),
-            # stale counts, nothing shown
-            "counts.ipynb": notebook(code("x = 1\n", count=3), code("y = 2\n", count=7)),
-            # the badge and a result from a run that did not start at [1]: reported
-            "result.ipynb": notebook(
-                code("display(HTML(badge))\n", count=4, outputs=[colab_badge()]),
-                code("x\n", count=5, outputs=[result(5, "1")]),
-            ),
-        }
-    )
-    assert [f["path"] for f in of(root, "NB001")] == ["result.ipynb"]
-    # a project that commits notebooks stripped still wants the badge and counts gone (at info: the badge makes
-    # it a notebook made to open in Colab)
-    policy = ".pre-commit-config.yaml"
-    hook = "repos:\n  - repo: https://github.com/kynan/nbstripout\n    rev: 0.6.1\n    hooks:\n      - id: nbstripout\n"
-    root = make_repo({"badge.ipynb": notebook(code("b\n", count=4, outputs=[colab_badge()])), policy: hook})
-    assert [(f["path"], f["severity"]) for f in of(root, "NB001")] == [("badge.ipynb", "info")]
-
-
-def test_nb001_a_clean_run_after_accounted_earlier_runs_is_not_reported(make_repo):
-    """Counts that run on without a gap from [n] are one top-to-bottom run when the n - 1 runs before it are
-    accounted for: code cells above the first count whose counts were cleared (an install cell), and one run more
-    (the first cell run twice). Later starts, gaps and repeats are still reported."""
-    clean = {
-        # the `!pip install` cell ran first and was cleared since: the run starts at [2]
-        "after_install.ipynb": notebook(
-            code("!pip install ecco\n"),
-            code("import ecco\n", count=2, outputs=[stream("loaded\n")]),
-            code("ecco.run()\n", count=3, outputs=[result(3, "ok")]),
-            code(""),
-        ),
-        # the first cell run twice (a failed import run again)
-        "rerun_first.ipynb": notebook(
-            code("import pandas as pd\n", count=2),
-            code("pd.DataFrame()\n", count=3, outputs=[result(3, "Empty")]),
-            code("print(1)\n", count=4, outputs=[stream("1\n")]),
-        ),
-        "one_cell.ipynb": notebook(markdown("# Try\n"), code("print(1)\n", count=2, outputs=[stream("1\n")])),
-        # two cleared setup cells and a re-run
-        "two_setup.ipynb": notebook(
-            code("!pip install a\n"),
-            code("!git clone x\n"),
-            code("import a\n", count=4, outputs=[stream("a\n")]),
-        ),
-    }
-    assert of(make_repo(clean), "NB001") == []
-    still = {
-        # a run in a kernel already used: nothing accounts for the 20 earlier runs
-        "used_kernel.ipynb": (
-            notebook(code("a = 1\n", count=21), code("a\n", count=22, outputs=[result(22, "1")])),
-            "the first count is [21], not [1]",
-        ),
-        # one cleared cell accounts for one run, the re-run for one more, not for three
-        "too_late.ipynb": (
-            notebook(code("!pip install a\n"), code("a\n", count=5, outputs=[result(5, "1")])),
-            "the first count is [5], not [1]",
-        ),
-        # empty cells never ran: they account for nothing
-        "empty_above.ipynb": (
-            notebook(code("\n"), code(""), code("a\n", count=4, outputs=[result(4, "1")])),
-            "the first count is [4], not [1]",
-        ),
-        # a start at [2] with a gap later is still not one run
-        "gap_after.ipynb": (
-            notebook(code("a = 1\n", count=2), code("a\n", count=4, outputs=[result(4, "1")])),
-            "[4] follows [2]",
-        ),
-    }
-    found = of(make_repo({name: content for name, (content, _) in still.items()}), "NB001")
-    assert sorted(f["path"] for f in found) == sorted(still)
-    for f in found:
-        assert still[f["path"]][1] in f["message"] and f["severity"] == "info"
-
-
 def test_nb002_is_quiet_on_notebooks_recorded_live_in_lectures(make_repo):
     """A lecture recorded live runs cells in the lecture's order; a course folder or an experiment is judged."""
     shuffled = notebook(code("a = 1\n", count=5), code("print(a)\n", count=2, outputs=[stream("1\n")]))
@@ -718,35 +611,6 @@ def test_nb002_is_quiet_on_notebooks_recorded_live_in_lectures(make_repo):
     configured = {**files, "pyproject.toml": '[tool.reprocheck]\nroles = { experiment = ["lectures/"] }\n'}
     found = {f["path"]: f["severity"] for f in of(make_repo(configured), "NB002")}
     assert found["lectures/makemore/part1.ipynb"] == "warning"  # configured as an experiment: judged as one
-
-
-def test_nb001_a_clean_run_saved_while_its_last_cell_ran_is_not_reported(make_repo):
-    """Counts [1], [2], ... in order and, below every counted cell, one cell that prints without a count while no
-    cell below it ran: the run was saved while that cell ran (or stopped there; jpx-...-orig.ipynb's shape). A
-    result without a count, a cell that ran below it, or a gap above it are still reported."""
-    stopped = notebook(
-        code("import pandas as pd\n", count=1),
-        code("df = pd.DataFrame({'a': [1]})\n", count=2),
-        code("df.shape\n", count=3, outputs=[result(3, "(1, 1)")]),
-        code("for row in env.iter_test():\n    print(row)\n", outputs=[stream("row 1\n"), stream("row 2\n")]),
-        code(""),
-        code("env.close()\n"),
-    )
-    with_result = stopped.replace('"output_type": "stream"', '"output_type": "execute_result"', 1)
-    ran_below = notebook(
-        code("a = 1\n", count=1),
-        code("print(a)\n", outputs=[stream("1\n")]),
-        code("print(2)\n", outputs=[stream("2\n")]),
-    )
-    gap = notebook(
-        code("a = 1\n", count=1),
-        code("a\n", count=3, outputs=[result(3, "1")]),
-        code("print(a)\n", outputs=[stream("1\n")]),
-    )
-    shapes = {"stopped.ipynb": stopped, "result.ipynb": with_result, "ran_below.ipynb": ran_below, "gap.ipynb": gap}
-    found = {f["path"]: f["message"] for f in of(make_repo(shapes), "NB001")}
-    assert sorted(found) == ["gap.ipynb", "ran_below.ipynb", "result.ipynb"]
-    assert "[3] follows [1]" in found["gap.ipynb"]
 
 
 # -- NB002: equal counts, and cells whose place no shown output depends on ---------------------------------------

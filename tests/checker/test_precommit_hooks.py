@@ -189,6 +189,7 @@ def test_pre_commit_try_repo_runs_both_hooks(tmp_path, make_repo):
             "reprocheck.toml": 'select = ["RPC", "NB001"]\n',
             "app.py": "x = 1  # reprocheck: ignore[NB001]\n",
             "explore.ipynb": notebook,
+            ".gitattributes": "*.ipynb filter=nbstripout\n",  # the project strips notebooks
             "README.md": "# sample\n",
         }
     )

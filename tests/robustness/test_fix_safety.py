@@ -100,6 +100,7 @@ NOTEBOOKS = 40
 def fixable_repo(root: Path, notebooks: int = NOTEBOOKS) -> dict[str, bytes]:
     files = {f"notebooks/nb{i:03d}.ipynb": dirty_notebook().replace("0.93", f"0.{i:03d}") for i in range(notebooks)}
     files["requirements.txt"] = "sklearn==1.4.0\nnumpy==1.26.4\n"
+    files[".gitattributes"] = "*.ipynb filter=nbstripout\n"  # the project strips notebooks: NB001 applies
     write_files(root, files)
     return {rel: (root / rel).read_bytes() for rel in files}
 
@@ -224,7 +225,7 @@ def test_a_killed_fix_leaves_every_file_old_or_new(tmp_path, sig):
 
 def test_fix_never_replaces_a_symbolic_link_by_a_file(tmp_path):
     root = tmp_path / "repo"
-    write_files(root, {"shared/eval.ipynb": dirty_notebook()})
+    write_files(root, {"shared/eval.ipynb": dirty_notebook(), ".gitattributes": "*.ipynb filter=nbstripout\n"})
     (root / "notebooks").mkdir()
     (root / "notebooks" / "eval.ipynb").symlink_to("../shared/eval.ipynb")
     run_cli(str(root), "--select", "NB001", "--no-cache", "--fix")
@@ -257,7 +258,7 @@ def test_fixing_any_notebook_shape_writes_a_notebook_or_nothing(notebook, indent
     JSON with the same cells, sources and metadata keys it did not mean to drop."""
     with workspace() as space:
         original = json.dumps(notebook, indent=indent, default=str)
-        root = space.write({"eval.ipynb": original})
+        root = space.write({"eval.ipynb": original, ".gitattributes": "*.ipynb filter=nbstripout\n"})
         result = run_cli(str(root), "--select", "NB,RPC002", "--no-cache", "--fix", "--output-format", "json")
         assert result.exit_code in (0, 1), result.stderr
         assert result.json["summary"]["rule_errors"] == []

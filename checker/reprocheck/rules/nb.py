@@ -8,7 +8,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import accumulate, pairwise
+from itertools import accumulate
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -114,31 +114,16 @@ class NotebookOutputs(Rule):
     opt out the way nbstripout understands (`keep_output` in the notebook or cell metadata, a `keep_output`
     tag, `init_cell`) may keep their outputs, but not their counts.
 
-    Whether outputs belong in git is the project's policy, so the severity follows what the repository
-    declares:
-    - **warning** when it declares that notebooks are committed stripped: an nbstripout, nb-clean,
-      nbstripout-fast or `jupyter nbconvert --clear-output` hook in `.pre-commit-config.yaml`, a clean filter
-      on notebooks in `.gitattributes` (`*.ipynb filter=nbstripout`), a `[tool.nbstripout]` table in
-      `pyproject.toml`, or a CI step that strips or checks notebooks (`nbstripout --verify`). The outputs
-      slipped past the project's own rule.
-    - **info** otherwise, and only when the execution counts show that the outputs are not from one clean
-      top-to-bottom run: counts that start later than the run's first cell can explain, gaps (`[4]` after `[2]`),
-      repeats, or cells that show outputs without a count among counted ones. Outputs kept for readers (lecture,
-      book and analysis notebooks) from a clean run (counts `[1]`, `[2]`, ... in order) are legitimate and not
-      reported. A clean run may start at `[n]` when the n - 1 earlier runs are accounted for: by code cells above
-      the first count whose counts were cleared (an `!pip install` cell run first, then cleared), and one more (the
-      first cell run twice, e.g. after a failed import), so counts `[2]`, `[3]`, ... in order are a clean run, while
-      `[21]`, `[22]`, ... (a run in a kernel already used) are not. Also not reported are
-      notebooks whose counts were all blanked by a clean-up tool (the counts then say nothing), and a clean run
-      whose counts were partly blanked: every count left (a cell's, or its result's `Out[n]`) is the position of
-      its code cell, and one comes after the first blank; nor a clean run saved while its last cell ran (or
-      stopped there): the one cell that shows outputs without a count, and no result, comes after every counted
-      cell, and no cell below it ran. Nor is a notebook that shows no result: only stale counts, or an "Open in
-      Colab" badge displayed as HTML. Cells whose place in the order no output can depend on (see NB002) are left
-      out of the counts, and the counts they ran as fill the gaps they leave. A notebook that
-      NB002 reports (outputs run out of order) is not reported again: the fix is the same. Nor, without a strip
-      policy, is a maintainer's site-tooling notebook (one that renders pages or texts with jinja2 and imports no
-      ML library).
+    Whether outputs belong in git is the project's policy, so NB001 reports only where the repository declares
+    that notebooks are committed stripped: an nbstripout, nb-clean, nbstripout-fast or
+    `jupyter nbconvert --clear-output` hook in `.pre-commit-config.yaml`, a clean filter on notebooks in
+    `.gitattributes` (`*.ipynb filter=nbstripout`), a `[tool.nbstripout]` table in `pyproject.toml`, or a CI step
+    that strips or checks notebooks (`nbstripout --verify`). The outputs then slipped past the project's own rule.
+    Without such a policy, outputs kept for readers (lecture, book, tutorial and analysis notebooks) are the
+    author's choice and are not reported, whatever their execution counts: counts that start late or skip a
+    number (`[4]` after `[2]`) come from re-running a cell or from a kernel used before, and judged on real
+    repositories they were as often harmless as not. A notebook whose shown outputs were run out of order is
+    NB002's finding, policy or not. The template's projects declare the policy (an nbstripout hook).
 
     ## Why it matters
     Outputs are the result of one run on one machine, saved next to code that may since have changed: readers
@@ -155,7 +140,7 @@ class NotebookOutputs(Rule):
     volatile metadata goes (`ExecuteTime`, `execution`, `collapsed`, `scrolled`, `hidden`, `heading_collapsed`,
     notebook `signature` and `widgets`), random cell ids become stable ones, everything else stays, in the
     file's own indentation, key order and line endings. Install nbstripout as a pre-commit hook so it stays so.
-    To keep outputs for readers, restart the kernel and run all cells before committing.
+    To keep a cell's outputs on purpose, tag it `keep_output` (nbstripout's opt-out).
     """
 
     code = "NB001"
@@ -164,40 +149,28 @@ class NotebookOutputs(Rule):
     summary = "A committed notebook with outputs or execution counts"
     fixable = True
 
-    def check(self, notebooks, notebook_strip_policy, roles, notebook_modules):
+    def check(self, notebooks, notebook_strip_policy):
+        if notebook_strip_policy is None:
+            return  # outputs in git are the author's choice; NB002 reports outputs run out of order
         for path, notebook in notebooks.items():
             with_outputs, with_counts = dirty_cells(notebook)
             if not with_outputs and not with_counts:
                 continue
-            if notebook_strip_policy is None and roles.is_site_tooling(path):
-                continue  # a page generator's outputs are its author's preview, not a result
-            if notebook_strip_policy is None and not any(
-                shows_a_result(cell) for cell in notebook.cells if cell.outputs
-            ):
-                continue  # nothing shown but counts or an "Open in Colab" badge: no result to doubt
-            cell_modules = notebook_modules.get(path, [])
-            pair = first_out_of_order(notebook)
-            free = order_free_cells(notebook, cell_modules) if pair is not None else frozenset()
-            unclean = not_one_clean_run(notebook, free)
-            if notebook_strip_policy is None and (unclean is None or (pair is not None and not free)):
-                continue  # outputs kept for readers from a clean run; or NB002 reports the same restart-and-run
             first = min(with_outputs + with_counts, key=lambda cell: cell.index)
             kept = []
             if with_outputs:
                 kept.append(f"outputs in {plural(len(with_outputs), 'cell')}")
             if with_counts:
                 kept.append(f"execution counts in {plural(len(with_counts), 'cell')}")
-            finding = self.finding(
-                outputs_message(" and ".join(kept), notebook_strip_policy, unclean),
+            yield self.finding(
+                f"notebook keeps {' and '.join(kept)} although the project commits notebooks stripped "
+                f"({notebook_strip_policy}); strip them (`reprocheck --fix`, or run the hook)",
                 path,
                 1,
                 cell=first.index,
                 json_line=first.json_line,
                 fix=strip_fix(notebook),
             )
-            if notebook_strip_policy is None:
-                finding.severity = Severity.INFO
-            yield finding
 
 
 COLAB_BADGE = re.compile(r"colab-badge|open[ -]in[ -]colab", re.IGNORECASE)
@@ -214,100 +187,6 @@ def shows_a_result(cell: Cell) -> bool:
         if not (isinstance(html, str) and COLAB_BADGE.search(html)):
             return True
     return False
-
-
-def outputs_message(kept: str, policy, unclean: str | None) -> str:
-    if policy is not None:
-        return (
-            f"notebook keeps {kept} although the project commits notebooks stripped ({policy}); strip them "
-            "(`reprocheck --fix`, or run the hook)"
-        )
-    return (
-        f"notebook keeps {kept}, not from one clean top-to-bottom run ({unclean}); restart the kernel and run all "
-        "cells before committing, or strip them if they are not wanted (`reprocheck --fix`, or nbstripout as a "
-        "pre-commit hook)"
-    )
-
-
-# Runs before a clean top-to-bottom run that the counts forgive: the first cell run twice (an import that failed
-# and was run again), which makes a clean run start at [2].
-LEADING_RUNS = 1
-
-
-def not_one_clean_run(notebook: Notebook, free: frozenset[int] = frozenset()) -> str | None:
-    """Why the execution counts show that the outputs are not from one "Restart & Run All" (which numbers the
-    cells it runs 1, 2, 3, ... from the top), or None when they are. Cells never run (no count, no output) are
-    skipped. Counts that run on without a gap from [n] are one run when the n - 1 runs before are accounted for:
-    by code cells above the first count whose counts were cleared (an install cell), and one run more (the first
-    cell run twice). Cells whose place in the order no shown output can depend on (`free`, see `order_free_cells`:
-    an install cell before a restart, an import cell run first, an image shown) are left out; the counts they ran
-    as are runs accounted for (a gap they fill is none)."""
-    counts = []
-    uncounted = None
-    cleared_above = 0  # code cells above the first count whose count was cleared (an `!pip install` cell)
-    accounted: set[int] = set()  # the counts of the cells left out
-    for cell in notebook.code_cells:
-        if cell.index in free:
-            accounted.add(cell.execution_count)
-            continue
-        if cell.execution_count is not None:
-            if counts and cell.execution_count == counts[-1] and ran_nothing(cell):
-                continue  # an empty cell run after the cell above repeats its count: no run of its own
-            counts.append(cell.execution_count)
-        elif cell.outputs and uncounted is None:
-            uncounted = cell.index
-        elif not counts and cell.source.strip():
-            cleared_above += 1
-    if not counts:
-        return None  # every count blanked (a clean-up tool keeps outputs and clears counts): nothing to tell
-    if uncounted is not None and counted_in_place(notebook, uncounted):
-        return None  # a clean run whose counts were partly blanked (Colab keeps only the results' counts)
-    if uncounted is not None and stopped_at(notebook, uncounted):
-        uncounted = None  # the run was saved while its last cell ran, or stopped there: the counts above tell
-    if uncounted is not None:
-        return f"cell {uncounted} shows outputs without an execution count"
-    earlier = sum(1 for count in accounted if count < counts[0])
-    if counts[0] > 1 + cleared_above + LEADING_RUNS + earlier:
-        return f"the first count is [{counts[0]}], not [1]"
-    for previous, count in pairwise(counts):
-        if count != previous + 1 and not (count > previous and accounted.issuperset(range(previous + 1, count))):
-            return f"[{count}] follows [{previous}]"
-    return None
-
-
-def stopped_at(notebook: Notebook, uncounted: int) -> bool:
-    """Whether the cell `uncounted`, which shows outputs without a count, is where a run stopped: every counted
-    cell is above it, no code cell below it ran (no count, no output), and it shows no result (`Out[n]`), only what
-    a running cell prints or draws. Jupyter saves a running cell without its count."""
-    for cell in notebook.code_cells:
-        if cell.index < uncounted:
-            continue
-        if cell.index == uncounted:
-            if any(isinstance(o, dict) and o.get("output_type") == "execute_result" for o in cell.outputs):
-                return False
-        elif cell.execution_count is not None or cell.outputs:
-            return False
-    return True
-
-
-def counted_in_place(notebook: Notebook, uncounted: int) -> bool:
-    """Whether every count the notebook still shows (a cell's, or its result's `Out[n]`) is the position of its
-    cell among the code cells, [n] on the n-th, and one of them comes after the first cell whose count is blank
-    (`uncounted`): one "Restart & Run All" ran every cell once, top to bottom, and some counts were cleared since."""
-    last = None
-    for position, cell in enumerate(notebook.code_cells, start=1):
-        count = cell.execution_count
-        if count is None:
-            count = next(
-                (o["execution_count"] for o in cell.outputs if isinstance(o, dict) and o.get("execution_count")),
-                None,
-            )
-        if count is None:
-            continue
-        if count != position:
-            return False
-        last = cell.index
-    return last is not None and last > uncounted
 
 
 def ran_nothing(cell: Cell) -> bool:
