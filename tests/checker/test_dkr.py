@@ -335,9 +335,9 @@ def test_dkr006_is_opt_in_and_reports_unversioned_system_packages(make_repo):
     dockerfile = (
         f"FROM {PINNED_BASE}\n"
         "RUN apt-get update && apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confnew "
-        "curl=7.88.1-10+deb12u5 git build-essential && rm -rf /var/lib/apt/lists/*\n"
-        "RUN apk add --no-cache --virtual .deps gcc musl-dev=1.2.4-r2\n"
-        "RUN dnf install -y --setopt=tsflags=nodocs jq-1.6-16.el9 gcc-c++\n"
+        "curl=7.88.1-10+deb12u5 git build-essential libopenblas-dev && rm -rf /var/lib/apt/lists/*\n"
+        "RUN apk add --no-cache --virtual .deps gcc ffmpeg musl-dev=1.2.4-r2\n"
+        "RUN dnf install -y --setopt=tsflags=nodocs jq-1.6-16.el9 gcc-c++ python3\n"
         "USER app\n"
     )
     root = make_repo({"Dockerfile": dockerfile})
@@ -347,19 +347,19 @@ def test_dkr006_is_opt_in_and_reports_unversioned_system_packages(make_repo):
     found = [(f["line"], f["message"], f["severity"]) for f in findings(root, select="DKR006")]
     assert [(line, severity) for line, _, severity in found] == [(2, "info")]  # once per Dockerfile
     assert found[0][1] == (
-        "RUN apt-get install / apk add / dnf install (lines 2, 3, 4) installs build-essential, gcc, gcc-c++ without "
-        "versions: pin them (build-essential=<version>) or use a snapshot mirror"
+        "RUN apt-get install / apk add / dnf install (lines 2, 3, 4) installs libopenblas-dev, ffmpeg, python3 without "
+        "versions: pin them (libopenblas-dev=<version>) or use a snapshot mirror"
     )
 
 
 def test_dkr006_once_per_run_and_tools_without_bearing_on_results_are_left_out(make_repo):
     dockerfile = (
         f"FROM {PINNED_BASE}\n"
-        "RUN apt-get update && apt-get install -y gcc git \\\n"
+        "RUN apt-get update && apt-get install -y cuda-toolkit-12-1 git \\\n"
         "    && apt-get install -y libopenblas-dev curl\n"
         "RUN apt-get update && apt-get install -y tzdata ca-certificates vim nano git curl wget openssh-client \\\n"
-        "    locales\n"
-        "RUN apk add --no-cache bash musl-dev\n"
+        "    locales build-essential gcc g++ cmake make libgl1 libsm6 libxext6 libglib2.0-0 python3-pip\n"
+        "RUN apk add --no-cache bash libsndfile\n"
         "USER app\n"
     )
     root = make_repo({"Dockerfile": dockerfile})
@@ -367,19 +367,42 @@ def test_dkr006_once_per_run_and_tools_without_bearing_on_results_are_left_out(m
     assert found == [
         (
             2,
-            "RUN apt-get install / apk add (lines 2, 6) installs gcc, libopenblas-dev, musl-dev without versions: pin "
-            "them (gcc=<version>) or use a snapshot mirror",
+            "RUN apt-get install / apk add (lines 2, 6) installs cuda-toolkit-12-1, libopenblas-dev, libsndfile "
+            "without versions: pin them (cuda-toolkit-12-1=<version>) or use a snapshot mirror",
         ),
     ]
     # one RUN: the message names no lines
-    root = make_repo({"Dockerfile": dockerfile.replace("RUN apk add --no-cache bash musl-dev\n", "")})
+    root = make_repo({"Dockerfile": dockerfile.replace("RUN apk add --no-cache bash libsndfile\n", "")})
     assert [(f["line"], f["message"]) for f in findings(root, select="DKR006")] == [
         (
             2,
-            "RUN apt-get install installs gcc, libopenblas-dev without versions: pin them (gcc=<version>) or use a "
-            "snapshot mirror",
+            "RUN apt-get install installs cuda-toolkit-12-1, libopenblas-dev without versions: pin them "
+            "(cuda-toolkit-12-1=<version>) or use a snapshot mirror",
         )
     ]
+
+
+def test_dkr006_a_release_past_its_end_of_life_is_left_out(make_repo):
+    """An end-of-life release's archive no longer changes: an unversioned install there never moves. Its look-alikes
+    (a supported release, a tag that only contains the digits) still report."""
+    run = "RUN apt-get update && apt-get install -y libopenblas-dev ffmpeg\n"
+    frozen = (
+        "ubuntu:18.04",
+        "nvidia/cuda:10.2-cudnn7-devel-ubuntu18.04",
+        "python:3.7-buster",
+        "python:3.6-slim-stretch",
+        "debian:10-slim",
+        "ubuntu:xenial",
+        "centos:7",
+    )
+    for image in frozen:
+        assert findings(make_repo({"Dockerfile": f"FROM {image}\n{run}"}), select="DKR006") == [], image
+    # a later stage built on a frozen one is frozen too
+    chained = f"FROM ubuntu:16.04 AS base\nFROM base\n{run}"
+    assert findings(make_repo({"Dockerfile": chained}), select="DKR006") == []
+    live = ("ubuntu:22.04", "nvidia/cuda:12.1.0-runtime-ubuntu22.04", "python:3.11-slim-bookworm", "myorg/tool:18.04.1")
+    for image in live:
+        assert len(findings(make_repo({"Dockerfile": f"FROM {image}\n{run}"}), select="DKR006")) == 1, image
 
 
 def test_dkr006_build_dependencies_removed_again_and_ppa_packages_are_left_out(make_repo):
@@ -391,8 +414,8 @@ def test_dkr006_build_dependencies_removed_again_and_ppa_packages_are_left_out(m
         "apt-get install -y --no-install-recommends dpkg-dev gcc libssl-dev make; ./configure; make install; "
         "apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark; "
         "apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false\n",
-        "RUN apt-get install -y gcc && pip install cffi && apt-get purge -y gcc\n",
-        "RUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install x && apk del .build-deps\n",
+        "RUN apt-get install -y libopenblas-dev && pip install cffi && apt-get purge -y libopenblas-dev\n",
+        "RUN apk add --no-cache --virtual .build-deps ffmpeg musl-dev && pip install x && apk del .build-deps\n",
         "RUN apt-get update && apt-get install -y software-properties-common "
         "&& add-apt-repository ppa:deadsnakes/ppa && apt-get install -y python3.10\n",
         "RUN apt-get install -y --no-install-recommends ca-certificates netbase tzdata\n",
@@ -401,9 +424,9 @@ def test_dkr006_build_dependencies_removed_again_and_ppa_packages_are_left_out(m
         assert findings(make_repo({"Dockerfile": f"FROM {PINNED_BASE}\n{run}"}), select="DKR006") == [], run
     loud = (
         "RUN apt-get install -y gcc libopenblas-dev && apt-get purge -y gcc\n",  # the BLAS stays
-        "RUN apk add --virtual .build-deps gcc && apk add openblas-dev && apk del .build-deps\n",
+        "RUN apk add --virtual .build-deps ffmpeg && apk add openblas-dev && apk del .build-deps\n",
         "RUN apt-get install -y python3.10 && add-apt-repository ppa:deadsnakes/ppa\n",  # installed before
-        "RUN apt-get install -y gcc && apt-mark auto '.*'\n",  # marked, never purged
+        "RUN apt-get install -y ffmpeg && apt-mark auto '.*'\n",  # marked, never purged
     )
     for run in loud:
         assert len(findings(make_repo({"Dockerfile": f"FROM {PINNED_BASE}\n{run}"}), select="DKR006")) == 1, run

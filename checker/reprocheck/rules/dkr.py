@@ -485,20 +485,26 @@ class UnpinnedSystemPackages(Rule):
     """
     ## What it does
     Reports `apt-get`/`apt`, `apk`, `dnf`/`microdnf` and `yum` installs of packages without a version
-    (`curl=7.88.1-10+deb12u5`, `musl-dev=1.2.4-r2`, `gcc-12.2.1`), once per Dockerfile (at its first such `RUN`,
-    naming the lines of the others). Packages with no bearing on results (time zones, certificates, editors, git,
-    curl, wget, ssh clients, locales, archivers, …; the list is data in `tables/containers.py`) are left out, and
-    so are build dependencies the same `RUN` removes again (`apt-get purge`/`remove`, the docker-library recipe's
-    `apt-mark auto '.*'` then `apt-get purge --auto-remove`, `apk add --virtual .build-deps` then
-    `apk del .build-deps`) and what a `RUN` installs after adding a PPA (`add-apt-repository ppa:…`), which keeps
-    only its latest build. A generated Dockerfile (its header says `# GENERATED …`/`DO NOT EDIT`) repeating the
-    finding of a Dockerfile written by hand is not reported again (DKR004 and DKR007 alike): the fix belongs in
-    the source. Opt-in: select `DKR006`.
+    (`libopenblas-dev=0.3.21+ds-4`, `musl-dev=1.2.4-r2`), once per Dockerfile (at its first such `RUN`, naming the
+    lines of the others), when the packages bear on what the image computes or reads: numerical libraries
+    (BLAS/LAPACK/MKL, FFTW, sparse solvers), the CUDA stack (CUDA, cuDNN, NCCL, TensorRT), the interpreter itself
+    (`python3`, `python3.11`, `r-base`) and scientific libraries the distribution packages (`python3-numpy`), and
+    the decoders and readers of data (ffmpeg and libav, sox and libsndfile, image codecs, ImageMagick, OpenCV,
+    GDAL/PROJ/GEOS, HDF5, NetCDF, espeak, Tesseract, poppler); the list is data in `tables/containers.py`.
+    Compilers, build tools, X/GL runtime libraries, editors, shells, fetchers, certificates and locales change
+    how an image is built or used, not the numbers it produces, and are left out. So are installs on a
+    distribution release past its end of life (`ubuntu:18.04`, `…-ubuntu16.04`, `python:3.7-buster`,
+    `debian:10`, `centos:7`), whose archive no longer changes, build dependencies the same `RUN` removes again
+    (`apt-get purge`/`remove`, the docker-library recipe's `apt-mark auto '.*'` then `apt-get purge --auto-remove`,
+    `apk add --virtual .build-deps` then `apk del .build-deps`) and what a `RUN` installs after adding a PPA
+    (`add-apt-repository ppa:…`), which keeps only its latest build. A generated Dockerfile (its header says
+    `# GENERATED …`/`DO NOT EDIT`) repeating the finding of a Dockerfile written by hand is not reported again
+    (DKR004 and DKR007 alike): the fix belongs in the source. Opt-in: select `DKR006`.
 
     ## Why it matters
-    System packages change with every rebuild of the distribution's index. Usually harmless, but compilers,
-    BLAS/LAPACK and CUDA libraries change numerical results. A digest-pinned base image plus versioned system
-    packages is the only way to rebuild the same image later.
+    System packages change with every rebuild of the distribution's index. Most are harmless, but BLAS/LAPACK
+    and CUDA libraries change numerical results, and decoders change the data a model sees. A digest-pinned base
+    image plus versioned system packages is the only way to rebuild the same image later.
 
     ## Example
     ```dockerfile
@@ -521,7 +527,13 @@ class UnpinnedSystemPackages(Rule):
         found = []
         for path, dockerfile in dockerfiles.items():
             stages = live_stages(path, dockerfile, dead_stages)
-            runs = [loose for stage in stages for run in stage.runs if (loose := kept_packages(run))]
+            runs = [
+                loose
+                for stage in stages
+                if not on_frozen_release(stage, dockerfile)
+                for run in stage.runs
+                if (loose := kept_packages(run))
+            ]
             if not runs:
                 continue
             loose = [item for run in runs for item in run]
@@ -539,6 +551,21 @@ class UnpinnedSystemPackages(Rule):
                 )
             )
         yield from fold_generated(found, dockerfiles)
+
+
+def on_frozen_release(stage: Stage, dockerfile: Dockerfile) -> bool:
+    """Whether the stage builds on a distribution release past its end of life (following `FROM <stage>` to the
+    image it starts from): its archive no longer changes, so what an unversioned install gets never moves."""
+    aliases = {s.alias: s for s in dockerfile.stages if s.alias}
+    seen = set()
+    base = stage.base
+    while base.is_stage_alias and base.name in aliases and base.name not in seen:
+        seen.add(base.name)
+        base = aliases[base.name].base
+    tag = base.tag or ""
+    short = base.name.rsplit("/", 1)[-1]
+    release = containers.FROZEN_RELEASE_TAGS.get(short) if "/" not in base.name else None
+    return bool(containers.FROZEN_RELEASES.search(tag) or (release and release.search(tag)))
 
 
 def kept_packages(run) -> list[tuple[Install, str]]:
@@ -592,13 +619,14 @@ def fold_generated(found: list, dockerfiles: dict[str, Dockerfile]) -> list:
 
 
 def unpinned_system_packages(install: Install) -> list[str]:
-    """Packages an apt/apk/dnf/yum install leaves unversioned, except those with no bearing on results."""
+    """Packages an apt/apk/dnf/yum install leaves unversioned that bear on results (see
+    `containers.RESULT_BEARING_SYSTEM_PACKAGES`)."""
     if install.tool not in ("apt", "apk", "dnf", "yum") or install.action not in ("install", "add"):
         return []
     return [
         p
         for p in install.packages
-        if not system_package_pinned(p, install.tool) and p.lower() not in containers.NO_BEARING_SYSTEM_PACKAGES
+        if not system_package_pinned(p, install.tool) and containers.RESULT_BEARING_SYSTEM_PACKAGES.match(p)
     ]
 
 

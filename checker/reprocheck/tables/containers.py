@@ -30,20 +30,42 @@ FILE_COMMANDS = frozenset(
      "sha512sum", "md5sum", "gpg", "gpgv"}
 )  # fmt: skip
 
-# DKR006: system packages with no bearing on results: time zones, certificates, editors, shells, fetchers and
-# version control, locales, process viewers and archivers. Compilers, BLAS/LAPACK, CUDA and Python itself matter.
-NO_BEARING_SYSTEM_PACKAGES = frozenset(
-    {
-        "tzdata", "ca-certificates", "locales", "locales-all", "language-pack-en",
-        "vim", "vim-tiny", "nano", "emacs", "emacs-nox", "less", "mc", "micro", "ed",
-        "git", "git-lfs", "openssh-client", "ssh", "curl", "wget", "gnupg", "gnupg2", "gpg", "dirmngr",
-        "lsb-release", "software-properties-common", "apt-transport-https", "apt-utils",
-        "sudo", "bash", "bash-completion", "zsh", "tmux", "screen", "htop", "glances", "tree", "procps", "psmisc",
-        "iputils-ping", "net-tools", "iproute2", "dnsutils", "telnet", "netcat", "netcat-openbsd", "rsync",
-        "zip", "unzip", "tar", "gzip", "bzip2", "xz-utils", "p7zip-full", "jq", "file", "man-db", "openssh-server",
-        "tini", "dumb-init", "supervisor", "netbase",
-    }
-)  # fmt: skip
+# DKR006: system packages whose version bears on what an experiment computes or reads: numerical libraries
+# (BLAS/LAPACK/MKL, FFT, sparse solvers), the CUDA stack, the interpreter itself and scientific Python libraries
+# installed by the distribution, and the decoders and readers of data (audio, video, images, geodata, HDF5,
+# speech synthesis, OCR, PDF text). Compilers, build tools, X/GL runtime libraries, editors, shells, fetchers,
+# certificates and locales change how an image is built or used, not the numbers it produces: not reported.
+RESULT_BEARING_SYSTEM_PACKAGES = re.compile(
+    r"""^(?:
+        lib(?:open)?blas[\w.+-]*|liblapack[\w.+-]*|libatlas[\w.+-]*|(?:intel-)?(?:lib)?mkl[\w.+-]*|openblas[\w.+-]*
+      |libfftw3[\w.+-]*|fftw[\w.+-]*|libgsl[\w.+-]*|libsuitesparse[\w.+-]*|libarpack[\w.+-]*|libeigen3[\w.+-]*
+      |cuda(?:-[\w.+-]+)?|nvidia-cuda[\w.+-]*|libcudnn[\w.+-]*|cudnn[\w.+-]*|libnccl[\w.+-]*|libcu(?:blas|fft|rand|sparse|solver)[\w.+-]*
+      |libnvinfer[\w.+-]*|tensorrt[\w.+-]*|python(?:[23](?:\.\d+)?)?|r-base(?:-core)?
+      |python3?-(?:numpy|scipy|pandas|sklearn|skimage|opencv|h5py|tables|torch|tensorflow)
+      |ffmpeg|libav(?:codec|format|util|filter|device|resample)[\w.+-]*|libswscale[\w.+-]*|libswresample[\w.+-]*
+      |sox|libsox[\w.+-]*|libsndfile[\w.+-]*|libmp3lame[\w.+-]*|libflac[\w.+-]*|libvorbis[\w.+-]*|libopus[\w.+-]*
+      |libjpeg[\w.+-]*|libturbojpeg[\w.+-]*|libpng[\w.+-]*|libtiff[\w.+-]*|libwebp[\w.+-]*|libvips[\w.+-]*
+      |imagemagick[\w.+-]*|libmagick[\w.+-]*|libopencv[\w.+-]*|libgdal[\w.+-]*|gdal(?:-bin)?|libproj[\w.+-]*
+      |proj-bin|libgeos[\w.+-]*|libhdf5[\w.+-]*|hdf5(?:-tools)?|libnetcdf[\w.+-]*
+      |espeak(?:-ng)?[\w.+-]*|libespeak[\w.+-]*|festival|tesseract-ocr[\w.+-]*|poppler-utils
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# DKR006: distribution releases past their end of life, whose archives no longer change: an unversioned install
+# there resolves to the same version on every rebuild (or fails), so a version pin adds nothing. Matched as a word
+# of the base image's tag (`ubuntu:18.04`, `nvidia/cuda:10.2-cudnn7-devel-ubuntu18.04`, `python:3.7-buster`).
+FROZEN_RELEASES = re.compile(
+    r"(?:^|[-_.:])(?:ubuntu(?:12|14|16|18)\.04|precise|trusty|xenial|bionic|wheezy|jessie|stretch|buster"
+    r"|centos[678])(?:$|[-_.])",
+    re.IGNORECASE,
+)
+# Images whose tag is the release itself: `ubuntu:18.04`, `debian:10-slim`, `centos:7`.
+FROZEN_RELEASE_TAGS = {
+    "ubuntu": re.compile(r"^(?:12|14|16|18)\.04(?:$|[-_.])"),
+    "debian": re.compile(r"^(?:7|8|9|10)(?:$|[-_.])"),
+    "centos": re.compile(r"^[678](?:$|[-_.])"),
+}
 
 # DKR009: base images whose default user is unprivileged (or whose runtime never runs the image as root).
 NONROOT_IMAGES = (
