@@ -580,6 +580,48 @@ def test_rng004_sklearn_without_random_state(make_repo):
     assert "(random_state=None)" in found[2]["message"]
 
 
+def test_rng004_in_a_loop_advises_one_generator_made_before_it(make_repo):
+    """`random_state=42` on a call that runs once per pass would repeat the same permutation every epoch: the
+    advice there is one generator made before the loop. Calls outside loops keep the plain advice."""
+    root = make_repo(
+        {
+            "train.py": """
+            from sklearn.utils import shuffle
+            from sklearn.model_selection import train_test_split
+
+
+            def train(X, Y, epochs):
+                X_train, X_test, Y_train, Y_test = train_test_split(X, Y)
+                for epoch in range(epochs):
+                    X_train, Y_train = shuffle(X_train, Y_train)
+                    step(X_train, Y_train)
+                while True:
+                    if done():
+                        X_test, Y_test = shuffle(X_test, Y_test)
+                        break
+
+
+            def step(X, Y):
+                return X, Y
+
+
+            def done():
+                return True
+
+
+            if __name__ == "__main__":
+                train([1, 2], [3, 4], 3)
+            """,
+        }
+    )
+    found = {f["line"]: f["message"] for f in findings(root, select="RNG004")}
+    assert sorted(found) == [6, 8, 12]
+    assert found[6].endswith("pass random_state=<seed> (e.g. random_state=cfg.seed)")
+    for line in (8, 12):
+        assert "pass random_state=rng, one np.random.RandomState(<seed>) made before the loop" in found[line]
+        assert "repeat the same draw on every pass" in found[line]
+
+
 def test_rng004_calls_nested_on_one_line_are_one_finding(make_repo):
     root = make_repo(
         {

@@ -916,7 +916,9 @@ class SklearnWithoutRandomState(Rule):
     ```
 
     ## Fix
-    Pass the experiment seed: `random_state=cfg.seed` (any expression but `None` satisfies this rule).
+    Pass the experiment seed: `random_state=cfg.seed` (any expression but `None` satisfies this rule). In a loop
+    that should draw anew on each pass (`shuffle(X, y)` once per epoch), pass one generator made before the loop,
+    `rng = np.random.RandomState(cfg.seed)`, as `random_state=rng`: an int would repeat the same draw every pass.
     """
 
     code = "RNG004"
@@ -980,14 +982,32 @@ class SklearnWithoutRandomState(Rule):
                         Severity.INFO,
                     )
                     continue
+                advice = (
+                    "pass random_state=rng, one np.random.RandomState(<seed>) made before the loop (an int would "
+                    "repeat the same draw on every pass)"
+                    if in_a_loop(call_graph, unit, module, call)
+                    else "pass random_state=<seed> (e.g. random_state=cfg.seed)"
+                )
                 yield locate(
                     self,
-                    f"{written(call)} without random_state{given} gives different results on every run; "
-                    f"pass random_state=<seed> (e.g. random_state=cfg.seed)",
+                    f"{written(call)} without random_state{given} gives different results on every run; {advice}",
                     unit,
                     module,
                     call,
                 )
+
+
+def in_a_loop(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+    """Whether the call runs in a loop of its own function or script (`for epoch in ...: X, y = shuffle(X, y)`):
+    there `random_state=42` would make every pass draw the same permutation, where one generator made before the
+    loop and passed in draws a new, repeatable one each time."""
+    scope = graph.function_node(unit) if unit.kind == "function" else module.tree
+    if scope is None:
+        return False
+    return any(
+        node.__class__ in (ast.For, ast.AsyncFor, ast.While) and any(inner is call for inner in ast.walk(node))
+        for node in walk_own(scope)
+    )
 
 
 def unused_estimator(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
