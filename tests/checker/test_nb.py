@@ -249,7 +249,7 @@ def test_nb002_in_order_gaps_and_unrun_cells_are_fine(make_repo):
 def test_nb002_repeated_count(make_repo):
     nb = notebook(code("a\n", count=2), code("b\n", count=2), code("c\n", count=1, outputs=[result(1, "1")]))
     (found,) = of(make_repo({"r.ipynb": nb}), "NB002")
-    assert found["cell"] == 2
+    assert found["cell"] == 3  # cells 1 and 2 are the halves of one split cell; cell 3 ran before them
 
 
 def test_nb002_empty_cells_that_share_the_count_above_are_not_out_of_order(make_repo):
@@ -272,11 +272,33 @@ def test_nb002_empty_cells_that_share_the_count_above_are_not_out_of_order(make_
     assert of(root, "NB002") == []
 
 
+def test_nb002_a_cell_split_after_it_ran_is_one_run(make_repo):
+    """Both halves of a cell split after it ran keep its count; only the lower one shows what the run printed."""
+
+    def split(upper_outputs=None, between=()):
+        return notebook(
+            code("import anndata\n", count=1),
+            code("adata = anndata.read_h5ad('x.h5ad')\n", count=2, outputs=upper_outputs),
+            *between,
+            code("adata\n", count=2, outputs=[result(2, "AnnData")]),
+            code("adata.shape\n", count=3, outputs=[result(3, "(1, 2)")]),
+        )
+
+    assert of(make_repo({"split.ipynb": split()}), "NB002") == []
+    # look-alikes: the upper cell shows outputs too (two runs), or another code cell stands between them
+    both_shown = split(upper_outputs=[stream("ok\n")])
+    apart = split(between=[code("b = 2\n")])
+    for name, content in (("both.ipynb", both_shown), ("apart.ipynb", apart)):
+        assert len(of(make_repo({name: content}), "NB002")) == 1, name
+
+
 def test_nb002_empty_cell_look_alikes_stay_reported(make_repo):
     shapes = {
-        # a cell with code that repeats the count above did run again
+        # a cell with code that repeats the count above (which shows an output: not a split cell) did run again
         "code.ipynb": notebook(
-            code("a = 1\n", count=12), code("a += 1\n", count=12), code("print(a)\n", count=13, outputs=[stream("2\n")])
+            code("a = 1\n", count=12, outputs=[stream("1\n")]),
+            code("a += 1\n", count=12),
+            code("print(a)\n", count=13, outputs=[stream("2\n")]),
         ),
         # an empty cell that shows an output is judged like any other
         "shown.ipynb": notebook(

@@ -567,7 +567,9 @@ class NotebookExecutionOrder(Rule):
     of the notebook's own functions count where they are called; a shell command, a magic that changes the machine,
     and two cells with the same count (two sessions) depend on everything.
     Counts left in a notebook that shows no output mislead nobody, and a count of 0, which no kernel gives (a tool's
-    placeholder for a cleared count), is no run. Notebooks recorded live in lectures
+    placeholder for a cleared count), is no run. Two neighbouring code cells with the same count, the upper one
+    without outputs, are the halves of one cell split after it ran (`read_h5ad(...)` above, `adata` below, both
+    [3]): one run, in order. Notebooks recorded live in lectures
     (`lectures/`, `video_notebooks/`) are not reported: their cells ran in the order the lecture took. Nor are
     maintainers' site-tooling notebooks (rendering pages or texts with jinja2, importing no ML library).
 
@@ -948,13 +950,26 @@ def first_out_of_order(notebook: Notebook) -> tuple[Cell, Cell] | None:
     if not any(shows_a_result(cell) for cell in notebook.code_cells if cell.outputs):
         return None
     previous: Cell | None = None
+    above: Cell | None = None  # the code cell right above, counted or not
     for cell in notebook.code_cells:
         if cell.execution_count is None or ran_nothing(cell):
+            above = cell
             continue
-        if previous is not None and cell.execution_count <= previous.execution_count:
+        if (
+            previous is not None
+            and cell.execution_count <= previous.execution_count
+            and not split_after_running(above, cell)
+        ):
             return previous, cell
-        previous = cell
+        previous = above = cell
     return None
+
+
+def split_after_running(above: Cell | None, cell: Cell) -> bool:
+    """Whether `cell` and the code cell right above it are the halves of one cell split after it ran: both keep
+    its count, and only the lower half shows what the run printed (`read_h5ad(...)` above, `adata` below, both
+    [3]). One run, in order."""
+    return above is not None and above.execution_count == cell.execution_count and not above.outputs
 
 
 # -- NB003 ----------------------------------------------------------------------------------------
