@@ -97,18 +97,20 @@ def test_fix_changes_only_the_edited_bytes_and_diff_changes_nothing(lines, newli
 NOTEBOOKS = 40
 
 
+STRIP_POLICY = {".gitattributes": "*.ipynb filter=nbstripout\n"}  # the project strips notebooks: NB001 applies
+
+
 def fixable_repo(root: Path, notebooks: int = NOTEBOOKS) -> dict[str, bytes]:
     files = {f"notebooks/nb{i:03d}.ipynb": dirty_notebook().replace("0.93", f"0.{i:03d}") for i in range(notebooks)}
     files["requirements.txt"] = "sklearn==1.4.0\nnumpy==1.26.4\n"
-    files[".gitattributes"] = "*.ipynb filter=nbstripout\n"  # the project strips notebooks: NB001 applies
-    write_files(root, files)
+    write_files(root, {**files, **STRIP_POLICY})
     return {rel: (root / rel).read_bytes() for rel in files}
 
 
 def fixed_versions(root: Path, originals: dict[str, bytes]) -> dict[str, bytes]:
     """What each file looks like once fixed (computed in a copy of the repository)."""
     copy = root.parent / (root.name + "-fixed")
-    write_files(copy, originals)
+    write_files(copy, {**originals, **STRIP_POLICY})
     result = run_cli(str(copy), "--select", "NB001,DEP006", "--no-cache", "--fix")
     assert result.exit_code in (0, 1), result.stderr
     fixed = {rel: (copy / rel).read_bytes() for rel in originals}
@@ -225,7 +227,7 @@ def test_a_killed_fix_leaves_every_file_old_or_new(tmp_path, sig):
 
 def test_fix_never_replaces_a_symbolic_link_by_a_file(tmp_path):
     root = tmp_path / "repo"
-    write_files(root, {"shared/eval.ipynb": dirty_notebook(), ".gitattributes": "*.ipynb filter=nbstripout\n"})
+    write_files(root, {"shared/eval.ipynb": dirty_notebook(), **STRIP_POLICY})
     (root / "notebooks").mkdir()
     (root / "notebooks" / "eval.ipynb").symlink_to("../shared/eval.ipynb")
     run_cli(str(root), "--select", "NB001", "--no-cache", "--fix")
@@ -258,7 +260,7 @@ def test_fixing_any_notebook_shape_writes_a_notebook_or_nothing(notebook, indent
     JSON with the same cells, sources and metadata keys it did not mean to drop."""
     with workspace() as space:
         original = json.dumps(notebook, indent=indent, default=str)
-        root = space.write({"eval.ipynb": original, ".gitattributes": "*.ipynb filter=nbstripout\n"})
+        root = space.write({"eval.ipynb": original, **STRIP_POLICY})
         result = run_cli(str(root), "--select", "NB,RPC002", "--no-cache", "--fix", "--output-format", "json")
         assert result.exit_code in (0, 1), result.stderr
         assert result.json["summary"]["rule_errors"] == []
