@@ -31,6 +31,7 @@ from reprocheck.facts.declarations import (
     inline_script_dependencies,
     metaflow_dependencies,
     readme_installs,
+    text_installs,
 )
 from reprocheck.facts.entrypoints import module_statements
 from reprocheck.facts.imports import last_name
@@ -38,7 +39,7 @@ from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.reachability import is_main_guard
 from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_release, unpinned
 from reprocheck.facts.roles import root_project_names
-from reprocheck.facts.shell import parse_install
+from reprocheck.facts.shell import Command, parse_install, split_commands
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
@@ -383,9 +384,12 @@ class UndeclaredImport(Rule):
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
     `jupyterlab`, and the parts a meta-distribution is installed for: `azureml-core` and `azureml-pipeline` with
     `azureml-sdk`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
-    itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with `dependencies =
-    [...]`) declares that script's own, and so does a module docstring that tells its reader to `pip install` packages
-    (`Requirements: pip install optimum-habana neural-compressor[pt]`), a Metaflow flow's decorators
+    itself, since NB003 reports that install, and so does one whose Python runs pip (`subprocess.run(["python",
+    "-m", "pip", "install", "datasets"])`, `os.system("pip install x")`) or whose markdown or raw cell tells its
+    reader to `pip install` it (the notebook documents its own requirements), a script's PEP 723 inline metadata
+    (`# /// script` with `dependencies = [...]`) declares that script's own, and so does a module docstring that
+    tells its reader to `pip install` packages (`Requirements: pip install optimum-habana neural-compressor[pt]`),
+    a Metaflow flow's decorators
     (`@pypi_base(packages={...})`, `@pypi`, `@conda_base(libraries={...})`, `@conda`, read statically) declare the
     environment of the flow's folder (its code package: the flow file and the Python modules beside and below it), and
     the README of a sub-folder that tells users
@@ -459,7 +463,10 @@ class UndeclaredImport(Rule):
     module-level import stays a warning. An import only in modules that
     nothing in the repository uses (a module in a sub-folder that only defines things, that no module or notebook
     imports and that no entry point, command, README line, config `_target_` or string names by its dotted name or
-    file name) is a note too: no run of the repository reaches it, code outside it may. The advice never names
+    file name) is a note too: no run of the repository reaches it, code outside it may; and no finding at all when
+    the distribution only displays or logs or is a development tool (`termcolor` in a copied logger nothing calls,
+    `fabric` in a site's `fabfile.py`), or when the module sits in a hidden folder (`.udacity-pa/projects.py`, the
+    hook of a submit tool, which runs it with what it brings). The advice never names
     a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import of a
     generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or CamelCase
     function that the repository defines in another module (`from dynamic_loss_scaler import DynamicLossScaler` with the
@@ -553,6 +560,8 @@ class UndeclaredImport(Rule):
             # only modules that nothing imports or runs import it: no run of the repository reaches the import, but
             # code outside it (a user of the package, a config of another repository) may: a note, not a warning
             dead = not ordered
+            if dead and (not bears_on_results(distribution) or all(in_tool_folder(site.path) for site in sites)):
+                continue  # an unused module's log colours, or a tool's hook (`.udacity-pa/`) that its tool runs
             ordered = ordered or sorted(sites, key=site_order)
             if all(switched_off(site, third_party_imports.python_modules, readme, user_map) for site in ordered):
                 continue  # only an option a user turns on runs the import, as under `try/except ImportError`
@@ -880,6 +889,12 @@ def fold_note(first, finding) -> None:
     head = finding.message.split(" is imported in ", 1)[0]
     first.message += f"; {head} is imported in the same function ({finding.path}:{finding.line})"
     first.related = (*first.related, Location(finding.path, finding.line), *finding.related)
+
+
+def in_tool_folder(path: str) -> bool:
+    """A file in a hidden folder (`.udacity-pa/projects.py`, a submit tool's hook): the tool that reads the folder
+    runs it, with what that tool brings."""
+    return any(part.startswith(".") and part not in (".", "..") for part in filekinds.parts(path)[:-1])
 
 
 def in_mobile_app(path: str) -> bool:
@@ -1234,10 +1249,19 @@ def join_names(names: list[str]) -> str:
 
 
 def installed_by(notebook) -> set[str]:
-    """Distributions a notebook installs into its own kernel (`!pip install x`, `%pip install x`)."""
+    """Distributions a notebook installs into its own kernel (`!pip install x`, `%pip install x`, a pip run by
+    `subprocess.run([sys.executable, "-m", "pip", "install", "x"])` or `os.system("pip install x")`), and those its
+    markdown and raw cells tell its reader to `pip install`: the notebook documents its own requirements, as a
+    script's docstring does."""
     names: set[str] = set()
     for cell in notebook.cells:
-        for command in cell.commands:
+        if cell.cell_type in ("markdown", "raw"):
+            names |= text_installs(cell.source)
+            continue
+        commands = list(cell.commands)
+        if cell.is_code and cell.python and "install" in cell.source:
+            commands += python_pip_commands(cell.source)
+        for command in commands:
             install = parse_install(command)
             if install is None:
                 continue
@@ -1250,6 +1274,33 @@ def installed_by(notebook) -> set[str]:
                 except InvalidRequirement:
                     continue
     return names
+
+
+# A list literal (`["python", "-m", "pip", "install", "x"]`) and a string literal in Python source.
+LIST_LITERAL = re.compile(r"\[([^\[\]]*)\]")
+STRING_LITERAL = re.compile(r"""(?<![\w'"])[rRbBuUfF]{0,2}(['"])((?:\\.|(?!\1).)*)\1""")
+PIP_PROGRAM = re.compile(r"(?:^|/)pip3?(?:\.exe)?$")
+PIP_IN_STRING = re.compile(r"(?:^|[\s;&|])((?:\S*python3?\s+-m\s+)?pip3?\s+install\s.*)$")
+
+
+def python_pip_commands(source: str) -> list[Command]:
+    """The pip installs that a code cell's Python runs: an argument list of string literals (`subprocess.run(["pip",
+    "install", "x"])`, `[sys.executable, "-m", "pip", "install", "x"]`) or a command string (`os.system("pip
+    install x")`). Comment lines are left out."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    found: list[Command] = []
+    for listed in LIST_LITERAL.finditer(code):
+        words = [match.group(2) for match in STRING_LITERAL.finditer(listed.group(1))]
+        for index, word in enumerate(words[:-1]):
+            if PIP_PROGRAM.search(word) and words[index + 1] == "install":
+                argv = words[index:]
+                found.append(Command(argv=argv, line=1, text=" ".join(argv)))
+                break
+    for literal in STRING_LITERAL.finditer(code):
+        match = PIP_IN_STRING.search(literal.group(2))
+        if match is not None:
+            found.extend(split_commands(match.group(1)))
+    return found
 
 
 def url_install_names(url: str) -> set[str]:
