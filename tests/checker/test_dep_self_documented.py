@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import findings
 
 REQUIREMENTS = {"requirements.txt": "numpy==1.26.4\n"}
@@ -127,3 +129,120 @@ def test_look_alikes_of_unused_display_or_tooling_imports_stay_reported(make_rep
     )
     found = {f["message"].split(" ", 1)[0]: f["severity"] for f in of(root, "DEP004")}
     assert found == {"termcolor": "warning", "pandas": "info", "boto3": "warning"}
+
+
+# -- imports in methods of classes nothing names -----------------------------------------------------------------------
+INCEPTION = '''import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    pass
+
+
+class InceptionV3(nn.Module):
+    """Wrapper around the pytorch-fid inception port."""
+
+    def __init__(self, **kwargs):
+        super().__init__()
+        from pytorch_fid import inception
+
+        self.model = inception.InceptionV3(**kwargs)
+'''
+SPLINE = """class CFMLitModule:
+    def step(self, batch):
+        return batch
+
+
+class SplineCFMLitModule(CFMLitModule):
+    def preprocess_batch(self, X):
+        import torchcubicspline
+
+        return torchcubicspline.natural_cubic_spline_coeffs(X)
+"""
+
+
+def test_an_import_in_a_method_of_a_class_nothing_names_is_a_note(make_repo):
+    root = make_repo(
+        {
+            "requirements.txt": "torch==2.3.1\n",
+            "train.py": "from sgm.encoders import Encoder\nfrom models.cfm import CFMLitModule\n\nEncoder()\n",
+            "sgm/__init__.py": "",
+            "sgm/encoders.py": INCEPTION,  # `inception.InceptionV3` is pytorch-fid's class, not this one
+            "models/__init__.py": "",
+            "models/cfm.py": SPLINE,
+            "configs/model/cfm.yaml": "_target_: models.cfm.CFMLitModule\n",
+        }
+    )
+    found = {f["message"].split(" ", 1)[0]: f for f in of(root, "DEP004")}
+    assert {name: f["severity"] for name, f in found.items()} == {"pytorch_fid": "info", "torchcubicspline": "info"}
+    assert (
+        "inside a method of InceptionV3, a class that nothing in the repository names"
+        in (found["pytorch_fid"]["message"])
+    )
+    assert "inside a method of SplineCFMLitModule" in found["torchcubicspline"]["message"]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"configs/model/spline.yaml": "_target_: models.cfm.SplineCFMLitModule\n"},  # a config names it
+        {"eval.py": "from models.cfm import SplineCFMLitModule\n\nSplineCFMLitModule().preprocess_batch(1)\n"},
+        {"run.sh": "python -m models.cli --model SplineCFMLitModule\n"},  # a script names it
+        {
+            "demo.ipynb": json.dumps(
+                {
+                    "cells": [
+                        {
+                            "cell_type": "code",
+                            "execution_count": None,
+                            "metadata": {},
+                            "outputs": [],
+                            "source": "m = SplineCFMLitModule()",
+                        }
+                    ],
+                    "metadata": {},
+                    "nbformat": 4,
+                    "nbformat_minor": 5,
+                }
+            )
+        },
+    ],
+)
+def test_an_import_in_a_method_of_a_named_class_stays_a_warning(make_repo, files):
+    root = make_repo(
+        {
+            "requirements.txt": "torch==2.3.1\n",
+            "train.py": "from models.cfm import CFMLitModule\n\nCFMLitModule()\n",
+            "models/__init__.py": "",
+            "models/cfm.py": SPLINE,
+            **files,
+        }
+    )
+    assert [f["severity"] for f in of(root, "DEP004")] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # the module itself uses the class
+        SPLINE + "\n\ndef build():\n    return SplineCFMLitModule()\n",
+        # a decorator registers it
+        SPLINE.replace("class SplineCFMLitModule", "@register\nclass SplineCFMLitModule").replace(
+            "class CFMLitModule:", "def register(c):\n    return c\n\n\nclass CFMLitModule:"
+        ),
+        # an import in the class body runs when the module is imported
+        "class SplineCFMLitModule:\n    import torchcubicspline\n",
+        # a module-level import
+        "import torchcubicspline\n\n\nclass SplineCFMLitModule:\n    def f(self):\n        return torchcubicspline\n",
+    ],
+)
+def test_look_alikes_of_imports_in_unnamed_classes_stay_warnings(make_repo, source):
+    root = make_repo(
+        {
+            "requirements.txt": "torch==2.3.1\n",
+            "train.py": "import models.cfm\n\nprint(models.cfm)\n",
+            "models/__init__.py": "",
+            "models/cfm.py": source,
+        }
+    )
+    assert [f["severity"] for f in of(root, "DEP004")] == ["warning"]

@@ -43,6 +43,7 @@ from reprocheck.facts.shell import Command, parse_install, split_commands
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
+from reprocheck.rules.dat import UnusedClasses
 from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, COMPANIONS, RENAMES, RETIRED_FRAMEWORKS
 from reprocheck.tables.dev_tools import bears_on_results, is_dev_tool
 from reprocheck.tables.import_names import (
@@ -463,7 +464,10 @@ class UndeclaredImport(Rule):
     module-level import stays a warning. An import only in modules that
     nothing in the repository uses (a module in a sub-folder that only defines things, that no module or notebook
     imports and that no entry point, command, README line, config `_target_` or string names by its dotted name or
-    file name) is a note too: no run of the repository reaches it, code outside it may; and no finding at all when
+    file name) is a note too: no run of the repository reaches it, code outside it may; so is an import inside a
+    method of a class that nothing in the repository names but its own definition (no module, notebook, script or
+    config mentions it, its own module uses it nowhere, no decorator registers it: `from pytorch_fid import
+    inception` in the `__init__` of an `InceptionV3` wrapper no config builds); and no finding at all when
     the distribution only displays or logs or is a development tool (`termcolor` in a copied logger nothing calls,
     `fabric` in a site's `fabfile.py`), or when the module sits in a hidden folder (`.udacity-pa/projects.py`, the
     hook of a submit tool, which runs it with what it brings). The advice never names
@@ -513,6 +517,7 @@ class UndeclaredImport(Rule):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
         unused = UnusedModules(facts, project, third_party_imports.python_modules)
+        classes = UnnamedClasses(project, third_party_imports.python_modules)
         own_names: set[str] | None = None
         library: frozenset[str] | None = None  # the package folders of a published library
         notes: dict[tuple[str, int], object] = {}  # (file, function) -> the optional-install note made there
@@ -560,6 +565,10 @@ class UndeclaredImport(Rule):
             # only modules that nothing imports or runs import it: no run of the repository reaches the import, but
             # code outside it (a user of the package, a config of another repository) may: a note, not a warning
             dead = not ordered
+            # an import in methods of classes that nothing in the repository names (no code, notebook, config or
+            # script): only code outside the repository reaches it, as a module nothing imports
+            idle = [] if dead else [classes.unnamed(site) for site in ordered]
+            idle = idle if all(idle) else []
             if dead and (not bears_on_results(distribution) or all(in_tool_folder(site.path) for site in sites)):
                 continue  # an unused module's log colours, or a tool's hook (`.udacity-pa/`) that its tool runs
             ordered = ordered or sorted(sites, key=site_order)
@@ -615,6 +624,12 @@ class UndeclaredImport(Rule):
                 finding.message += (
                     f" (info: nothing in the repository imports or runs {ordered[0].path}; only code outside it can"
                     " reach the import)"
+                )
+            elif idle:
+                finding.severity = Severity.INFO
+                finding.message += (
+                    f" (info: imported inside a method of {idle[0]}, a class that nothing in the repository names;"
+                    " only code outside it can reach the import)"
                 )
             elif tests_only:
                 finding.severity = Severity.INFO
@@ -971,6 +986,51 @@ class UnusedModules:
                 if text:
                     self._texts.append((rel, text[:MENTION_LIMIT]))
         return self._texts
+
+
+class UnnamedClasses:
+    """The classes whose methods hold an import, when nothing in the repository names them but their own
+    definition (see DAT005's unused classes): no module, notebook, script or config mentions the class, its own
+    module uses it nowhere (an attribute of another module of that name, `inception.InceptionV3`, is not it), and
+    no decorator registers it."""
+
+    def __init__(self, project, python_modules: dict):
+        self.classes = UnusedClasses(project, python_modules)
+        self.python_modules = python_modules
+        self.answers: dict[tuple[str, str], bool] = {}
+
+    def unnamed(self, site) -> str | None:
+        """The name of the unnamed class whose method holds the import at `site`, else None."""
+        module = self.python_modules.get(site.path)
+        if module is None or site.cell is not None or module.tree is None:
+            return None
+        cls = next(
+            (
+                node
+                for node in module.tree.body
+                if isinstance(node, ast.ClassDef) and node.lineno <= site.line <= (node.end_lineno or 0)
+            ),
+            None,
+        )
+        if cls is None or cls.decorator_list or cls.name.startswith("_"):
+            return None
+        if not any(
+            isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+            and item.lineno <= site.line <= (item.end_lineno or 0)
+            for item in cls.body
+        ):
+            return None  # an import in the class body runs when the module is imported
+        key = (site.path, cls.name)
+        if key not in self.answers:
+            self.answers[key] = not self.named(module, cls.name)
+        return cls.name if self.answers[key] else None
+
+    def named(self, module, name: str) -> bool:
+        own = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+        if len(own.findall(module.text or "")) > 1:  # more than its `class` line
+            return True
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        return any(path != module.path and name in text and word.search(text) for path, text in self.classes.texts)
 
 
 def function_level_imports(text: str) -> dict[str, dict]:
