@@ -259,8 +259,7 @@ def test_modules_nothing_imports_or_runs_are_notes(make_repo):
             "pkg/__init__.py": "from .model import Net\n",
             "pkg/model.py": "import torch\n\n\nclass Net:\n    pass\n",
             # nothing imports these, nothing runs them, nothing names them
-            "pkg/util/logger.py": "import logging\nfrom termcolor import colored\n\n\ndef setup_logger():\n"
-            "    return colored\n",
+            "pkg/util/logger.py": "import logging\nfrom lmdb import open\n\n\ndef setup_logger():\n    return open\n",
             "src/callbacks/wandb.py": "import seaborn as sn\n\n\nclass Heatmap:\n    pass\n",
             "configs/callbacks.yaml": "heatmap:\n  _target_: src.callbacks.wandb_callbacks.Heatmap\n",
         }
@@ -269,10 +268,10 @@ def test_modules_nothing_imports_or_runs_are_notes(make_repo):
     assert found["torch"]["severity"] == "warning"  # pkg/model.py: its package imports it (`from .model`)
     # no run of the repository reaches these imports; code outside it (a user of the package) may: notes
     assert {name: f["severity"] for name, f in found.items() if name != "torch"} == {
-        "termcolor": "info",
+        "lmdb": "info",
         "seaborn": "info",
     }
-    assert "nothing in the repository imports or runs pkg/util/logger.py" in found["termcolor"]["message"]
+    assert "nothing in the repository imports or runs pkg/util/logger.py" in found["lmdb"]["message"]
 
 
 def test_the_search_for_a_modules_name_reports_no_binary_file(make_repo):
@@ -281,7 +280,7 @@ def test_the_search_for_a_modules_name_reports_no_binary_file(make_repo):
     root = make_repo(
         {
             **REQUIREMENTS,
-            "pkg/util/logger.py": "from termcolor import colored\n\n\ndef setup():\n    return colored\n",
+            "pkg/util/logger.py": "from h5py import File\n\n\ndef setup():\n    return File\n",
             "week09/test_ppo/policy": b"\x80\x02}q\x00(X\x06\x00\x00\x00weightsq\x01\x00\xff\xfe",
         }
     )

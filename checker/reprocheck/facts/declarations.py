@@ -1029,10 +1029,16 @@ def docstring_installs(text: str | None) -> frozenset[str]:
         return frozenset()
     match = MODULE_DOCSTRING.match(text)
     docstring = match.group("text") if match is not None else ""
-    if "install" not in docstring:
+    return text_installs(docstring)
+
+
+def text_installs(text: str) -> frozenset[str]:
+    """The distributions (PEP 503 names) that the lines of a text meant for a reader (a docstring, a notebook's
+    markdown or raw cell) tell to `pip install`, on a line of their own or in a code span."""
+    if "install" not in text:
         return frozenset()
     names: set[str] = set()
-    for line in docstring.splitlines():
+    for line in text.splitlines():
         for candidate in (line, *CODE_SPAN.findall(line)):
             match = README_INSTALL.match(candidate)
             if match is None:

