@@ -273,15 +273,17 @@ def test_env001_a_script_image_or_cog_file_that_fixes_python_is_a_pin(make_repo)
         {"Dockerfile": f"FROM debian:bookworm{DIGEST}\nRUN python3.11 -m venv /venv\n"},
         {"cog.yaml": 'build:\n  gpu: true\n  python_version: "3.8"\n  python_packages:\n    - "torch==1.10.0"\n'},
         # another shape: a CI step that creates the environment with uv
-        {".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
-         "      - run: uv venv --python 3.12\n"},  # fmt: skip
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            "      - run: uv venv --python 3.12\n"
+        },
     ]
     for extra in pins:
         assert of(make_repo({**base, **extra}), "ENV001") == [], extra
     # look-alikes: no version, an unversioned venv, an interpreter run but not installed, no python_version
     for extra in [
         {"setup.sh": "pyenv install --list\npython3 -m venv .venv\npyenv install\n"},
-        {"Dockerfile": f"FROM debian:bookworm{DIGEST}\nRUN apt-get install -y python3-pip && python3.8 -m pip install x\n"},
+        {"Dockerfile": f"FROM debian:bookworm{DIGEST}\nRUN apt-get install -y python3-pip && python3.8 -m pip i x\n"},
         {"Dockerfile": f"FROM nvidia/driver:550{DIGEST}\nRUN apt-get install -y libpython3.11 && echo python3.11\n"},
         {"cog.yaml": 'build:\n  gpu: true\n  python_packages:\n    - "torch==1.10.0"\n'},
         {"cog.yaml": 'build:\n  python_version: "3"\n'},

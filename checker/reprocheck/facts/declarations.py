@@ -48,9 +48,7 @@ from reprocheck.tables.dependency_names import (
 # "pyproject", "pipfile", "setup", "conda", "conda-pip", "cog" (Replicate Cog's `build.python_packages`), and for
 # install commands the command's origin
 # ("dockerfile", "ci", "makefile", "script").
-FILE_ORIGINS = frozenset(
-    {"requirements", "input", "constraints", "pyproject", "pipfile", "setup", "conda-pip", "cog"}
-)
+FILE_ORIGINS = frozenset({"requirements", "input", "constraints", "pyproject", "pipfile", "setup", "conda-pip", "cog"})
 COMMAND_ORIGINS = frozenset({"dockerfile", "ci", "makefile", "script"})
 PIP_INSTALLERS = frozenset({"pip", "uv", "pipx", "poetry", "pipenv"})
 

@@ -3,9 +3,9 @@
 The `project-type` setting wins when it is set. Otherwise a project that publishes to PyPI is a library: its CI
 uploads distributions (`pypa/gh-action-pypi-publish`, `twine upload`, `uv publish`, `hatch publish`,
 `flit publish`, `poetry publish`), or its README tells users to install it by its own name (`pip install
-<project name>`, `conda install -c <channel> <project name>`) or from this repository (`pip install git+https://…/<repository>`), or its root setup file
-carries the trove classifier `Topic :: Software Development :: Libraries` and claims several Python versions.
-Anything else is an application.
+<project name>`, `conda install -c <channel> <project name>`) or from this repository (`pip install
+git+https://…/<repository>`), or its root setup file carries the trove classifier `Topic :: Software
+Development :: Libraries` and claims several Python versions. Anything else is an application.
 `pip install -e .` and `pip install -r requirements.txt` in a README are how applications are set up, and say
 nothing.
 """
@@ -106,7 +106,9 @@ def readme_install(project, names: set[str]) -> ProjectKind | None:
     """A root README line that installs the project by its own name or by a git URL of this repository."""
     repository = canonicalize_name(project.root.name)
     wanted = {name.lower(): order for order, name in enumerate(README_NAMES)}
-    readmes = sorted((rel for rel in project.files if "/" not in rel and rel.lower() in wanted), key=lambda r: wanted[r.lower()])
+    readmes = sorted(
+        (rel for rel in project.files if "/" not in rel and rel.lower() in wanted), key=lambda r: wanted[r.lower()]
+    )
     for readme in readmes:
         text = project.try_read_text(readme, "README")
         for number, line in enumerate((text or "").splitlines(), start=1):

@@ -128,10 +128,10 @@ class CommittedSecret(Rule):
     word such as `KEY`, `TOKEN`, `SECRET`, `PASSWORD`, or a URL with a password; `.env.example`, `.env.sample`,
     `.env.template` are templates and fine, and a `.env` of plain settings such as `COMPOSE_PROJECT_NAME` is
     not a secret, nor is a placeholder value: `<your token>`, `your_api_key_here`, `changeme`, `${HF_TOKEN}`, or
-    the variable's own name again, `WANDB_API_KEY=wandbapikey`), PEM private key blocks, AWS access key ids and secret keys, GitHub
-    tokens, Hugging Face tokens (`hf_…`), Weights & Biases API keys (where named as such, or in a `.netrc`
-    entry), and OpenAI keys (`sk-…`). Notebook outputs are scanned too. The message names the kind of secret
-    and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored, and so is
+    the variable's own name again, `WANDB_API_KEY=wandbapikey`), PEM private key blocks, AWS access key ids and
+    secret keys, GitHub tokens, Hugging Face tokens (`hf_…`), Weights & Biases API keys (where named as such, or
+    in a `.netrc` entry), and OpenAI keys (`sk-…`). Notebook outputs are scanned too. The message names the kind
+    of secret and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored, and so is
     a token in a code block of a document (Markdown, reStructuredText, text) whose preceding paragraph says it
     holds example values ("example values are random", "the keys below are fake"). A
     secret repeated in one file is reported once, its other lines named and related. An AWS key id that signs a URL
@@ -202,7 +202,11 @@ class CommittedSecret(Rule):
         for number, line in enumerate(text.splitlines(), start=1):
             match = ENV_ASSIGNMENT.match(line)
             value = match.group("value").strip().strip("'\"") if match else ""
-            if value and holds_credentials(match.group("name"), value) and not is_placeholder(match.group("name"), value):
+            if (
+                value
+                and holds_credentials(match.group("name"), value)
+                and not is_placeholder(match.group("name"), value)
+            ):
                 assigned.append(match.group("name"))
                 first_line = first_line or number
         if not assigned:
