@@ -612,6 +612,73 @@ def test_cfg004_configs_read_by_omegaconf_take_1e_3_as_a_float(make_repo):
     assert "read as the string '1e-3'" in messages["config/plain.yaml"]
 
 
+def test_cfg004_configs_only_ruamel_reads_are_yaml_1_2(make_repo):
+    """ruamel.yaml resolves plain scalars by YAML 1.2: `1e-5` is a float, `on` a string; PyYAML's traps are not."""
+    legacy = (
+        "import argparse\nimport ruamel_yaml as yaml\n\n"
+        "parser = argparse.ArgumentParser()\nparser.add_argument('--config', default='./configs/caption.yaml')\n"
+        "args = parser.parse_args()\nconfig = yaml.load(open(args.config, 'r'), Loader=yaml.Loader)\n"
+    )
+    root = make_repo(
+        {
+            # the judged shape: conda's ruamel_yaml through an option default; a sibling config chosen on the
+            # command line (no default names it) is read by the same script
+            "train_caption.py": legacy,
+            "configs/caption.yaml": "seed: 42\ninit_lr: 1e-5\nvit_grad_ckpt: on\n",
+            "configs/retrieval.yaml": "seed: 42\ninit_lr: 2e-5\nlr: 0.1\nlr: 0.2\n",
+            # another shape: the new API's loader object, by literal path
+            "tools/sweep.py": (
+                "from pathlib import Path\nfrom ruamel.yaml import YAML\n\nyaml = YAML(typ='safe')\n"
+                "cfg = yaml.load(Path('tools/sweep_config.yaml'))\n"
+            ),
+            "tools/sweep_config.yaml": "seed: 1\nlr: 3e-4\ntimeout: 1:30\n",
+        }
+    )
+    reported = {(f["path"], f["line"]): f["message"] for f in findings(root, select="CFG004")}
+    assert list(reported) == [("configs/retrieval.yaml", 4)]  # a duplicate key stays: ruamel.yaml refuses it
+    assert "ruamel.yaml refuses to load a mapping with a duplicate key" in reported[("configs/retrieval.yaml", 4)]
+    # look-alikes that stay reported: another config script parses with PyYAML, one module uses both libraries,
+    # a file that asks for YAML 1.1, and ruamel only dumping while PyYAML loads
+    pyyaml_too = make_repo(
+        {
+            "train_caption.py": legacy,
+            "eval.py": (
+                "import argparse, yaml\np = argparse.ArgumentParser()\np.add_argument('--config')\n"
+                "cfg = yaml.safe_load(open(p.parse_args().config))\n"
+            ),
+            "configs/caption.yaml": "seed: 42\ninit_lr: 1e-5\n",
+            "configs/retrieval.yaml": "seed: 42\ninit_lr: 2e-5\n",
+        }
+    )
+    assert {(f["path"], f["line"]) for f in findings(pyyaml_too, select="CFG004")} == {
+        ("configs/retrieval.yaml", 2)  # eval.py may read it with PyYAML; caption.yaml is the default of ruamel's
+    }
+    both = make_repo(
+        {
+            "train.py": legacy.replace("import ruamel_yaml as yaml\n", "import ruamel_yaml as yaml\nimport yaml as y\n")
+            + "extra = y.safe_load(open('configs/caption.yaml'))\n",
+            "configs/caption.yaml": "seed: 42\ninit_lr: 1e-5\n",
+            "configs/old.yaml": "%YAML 1.1\n---\nseed: 1\nlr: 1e-3\n",
+        }
+    )
+    assert {(f["path"], f["line"]) for f in findings(both, select="CFG004")} == {
+        ("configs/caption.yaml", 2),
+        ("configs/old.yaml", 4),
+    }
+    directive = make_repo({"train_caption.py": legacy, "configs/caption.yaml": "%YAML 1.1\n---\nseed: 1\nlr: 1e-3\n"})
+    assert [(f["path"], f["line"]) for f in findings(directive, select="CFG004")] == [("configs/caption.yaml", 4)]
+    dump_only = make_repo(
+        {
+            "run.py": (
+                "import yaml\nfrom ruamel.yaml import YAML\n\ncfg = yaml.safe_load(open('configs/run.yaml'))\n"
+                "YAML().dump(cfg, open('out.yaml', 'w'))\n"
+            ),
+            "configs/run.yaml": "seed: 1\nlr: 1e-3\n",
+        }
+    )
+    assert [(f["path"], f["line"]) for f in findings(dump_only, select="CFG004")] == [("configs/run.yaml", 2)]
+
+
 def test_cfg004_tabs(make_repo):
     root = make_repo(
         {

@@ -269,6 +269,35 @@ def test_dep004_undeclared_imports(make_repo):
     assert "declare torch" in found[1]["message"]
 
 
+def test_dep004_a_cog_file_declares_what_its_image_installs(make_repo):
+    """Replicate Cog installs `build.python_packages` and the `build.python_requirements` file into its image,
+    and its own `cog` package, which the predictor imports."""
+    root = make_repo(
+        {
+            "requirements.txt": "timm==0.4.12\n",
+            "cog.yaml": (
+                'build:\n  gpu: true\n  python_version: "3.8"\n  python_packages:\n    - "torchvision==0.11.1"\n'
+                '    - "torch==1.10.0"\n  python_requirements: cog-deps.txt\npredict: "predict.py:Predictor"\n'
+            ),
+            "cog-deps.txt": "einops==0.6.0\n",
+            "predict.py": "from cog import BasePredictor\nimport torch\nimport torchvision\nimport einops\n",
+            # look-alike: an import nothing declares stays reported
+            "train.py": "import torch\nimport cv2\n",
+        }
+    )
+    found = of(root, "DEP004")
+    assert where(found) == [("train.py", 2)]
+    # look-alikes: the same keys in another YAML file declare nothing, and without a cog.yaml `cog` is undeclared
+    other = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "deploy.yaml": 'build:\n  python_packages:\n    - "torchvision==0.11.1"\n',
+            "predict.py": "from cog import BasePredictor\nimport torchvision\nimport numpy\n",
+        }
+    )
+    assert where(of(other, "DEP004")) == [("predict.py", 1), ("predict.py", 2)]
+
+
 def test_dep004_look_alikes(make_repo):
     lock = compiled(
         "requirements.in",

@@ -259,6 +259,52 @@ def test_env001_each_explicit_pin_is_enough(make_repo):
         assert of(make_repo({**base, **extra}), "ENV001") == [], extra
 
 
+def test_env001_a_script_image_or_cog_file_that_fixes_python_is_a_pin(make_repo):
+    base = {"requirements.txt": "numpy==1.26.4\n", "train.py": "import numpy\n"}
+    pins = [
+        # the judged shapes: a setup script that installs the interpreter with pyenv, a Dockerfile that installs
+        # python3.11 from the deadsnakes PPA and builds the venv with it, a Cog file's python_version
+        {"tpu.sh": "curl https://pyenv.run | bash\npyenv install 3.9.5\npyenv global 3.9.5\npip install poetry\n"},
+        {
+            "Dockerfile": f"FROM ghcr.io/nvidia/driver:7c5f8932-550.144.03-ubuntu24.04{DIGEST}\n"
+            "RUN add-apt-repository ppa:deadsnakes/ppa\n"
+            "RUN apt-get update && apt-get install -y python3.11-dev python3.11-venv && apt-get clean\n"
+        },
+        {"Dockerfile": f"FROM debian:bookworm{DIGEST}\nRUN python3.11 -m venv /venv\n"},
+        {"cog.yaml": 'build:\n  gpu: true\n  python_version: "3.8"\n  python_packages:\n    - "torch==1.10.0"\n'},
+        # another shape: a CI step that creates the environment with uv
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            "      - run: uv venv --python 3.12\n"
+        },
+    ]
+    for extra in pins:
+        assert of(make_repo({**base, **extra}), "ENV001") == [], extra
+    # look-alikes: no version, an unversioned venv, an interpreter run but not installed, no python_version
+    for extra in [
+        {"setup.sh": "pyenv install --list\npython3 -m venv .venv\npyenv install\n"},
+        {"Dockerfile": f"FROM debian:bookworm{DIGEST}\nRUN apt-get install -y python3-pip && python3.8 -m pip i x\n"},
+        {"Dockerfile": f"FROM nvidia/driver:550{DIGEST}\nRUN apt-get install -y libpython3.11 && echo python3.11\n"},
+        {"cog.yaml": 'build:\n  gpu: true\n  python_packages:\n    - "torch==1.10.0"\n'},
+        {"cog.yaml": 'build:\n  python_version: "3"\n'},
+    ]:
+        assert len(of(make_repo({**base, **extra}), "ENV001")) == 1, extra
+
+
+def test_env002_a_cog_python_version_is_compared(make_repo):
+    root = make_repo(
+        {
+            "train.py": "import numpy\n",
+            ".python-version": "3.11\n",
+            "Dockerfile": f"FROM python:3.11-slim{DIGEST}\n",
+            "cog.yaml": "build:\n  python_version: 3.10\n",  # unquoted: the text 3.10, not the float 3.1
+        }
+    )
+    (found,) = of(root, "ENV002")
+    assert (found["path"], found["line"]) == ("cog.yaml", 2)
+    assert "Python 3.10 in cog.yaml (cog.yaml) disagrees with 3.11" in found["message"]
+
+
 def test_env001_look_alikes_that_are_not_pins(make_repo):
     base = {"train.py": "import numpy\n"}
     for extra in [

@@ -209,6 +209,10 @@ def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
         "readme name": {"README.md": "## Install\n\n```bash\n$ pip install -U demo[viz]\n```\n"},
         "readme backticks": {"README.rst": "Install with ``pip install Demo``.\n"},
         "readme git url": {"README.md": "pip install git+https://github.com/someone/demo.git@main\n"},
+        # a conda channel publishes it too, and a lower-case readme.rst is the README
+        "readme conda": {
+            "readme.rst": "Installation\n------------\n\n::\n\n   conda install -c someone -c pytorch demo\n"
+        },
         "classifier": {
             "setup.cfg": "[metadata]\nclassifiers =\n    Topic :: Software Development :: Libraries :: Python Modules\n"
             "    Programming Language :: Python :: 3.10\n    Programming Language :: Python :: 3.12\n"
@@ -230,6 +234,15 @@ def test_lck001_a_project_that_publishes_to_pypi_is_a_library(make_repo):
     assert kind_of(root).is_library
     root = make_repo({"setup.cfg": "[metadata]\nname = cfg-lib\n", "README.md": "`pip install cfg-lib`\n"})
     assert kind_of(root).is_library
+    root = make_repo({**base, **shapes["readme conda"]})
+    assert kind_of(root).reason == "readme.rst tells users to `conda install demo`"
+    # look-alikes: conda installs of other packages, or of the project's dependencies by name
+    for readme in (
+        "conda install -c pytorch pytorch torchvision\n",
+        "conda install demo-data\n",
+        "conda create -n demo\n",
+    ):
+        assert not kind_of(make_repo({**base, "README.md": readme})).is_library, readme
 
 
 def test_a_setup_py_that_passes_its_name_through_a_dict_of_keyword_arguments_names_the_library(make_repo):

@@ -148,6 +148,45 @@ def test_env_files_of_plain_settings_hold_no_secret(make_repo):
     assert "OPENAI_API_KEY" in found[0]["message"] and "hunter2" not in found[1]["message"]
 
 
+def test_placeholder_values_of_a_committed_env_template_are_no_secret(make_repo):
+    root = make_repo(
+        {
+            # the judged shape: a template under another name whose values repeat the variable names
+            ".env.tmp": "DIR_LOGS=/logs\nWANDB_PROJECT=wandbprojectname\nWANDB_API_KEY=wandbapikey\n"
+            "HUGGINGFACE_TOKEN=huggingfacetoken\n",
+            # other placeholder spellings
+            "deploy/.env": "HF_TOKEN=<your token>\nOPENAI_API_KEY=your_openai_api_key_here\nDB_PASSWORD=changeme\n"
+            "AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\nAPI_KEY=xxxx\n",
+            # look-alikes that stay reported: a real-looking value next to a placeholder, a short made-up password
+            "svc/.env": "WANDB_API_KEY=wandbapikey\nDB_PASSWORD=s3cr3tP4ss\n",
+            "api/.env": "OPENAI_API_KEY=abc\n",
+        }
+    )
+    found = sec(root)
+    assert [(f["path"], f["line"]) for f in found] == [("api/.env", 1), ("svc/.env", 2)]
+    assert "DB_PASSWORD" in found[1]["message"] and "WANDB_API_KEY" not in found[1]["message"]
+
+
+def test_token_in_a_readme_block_said_to_hold_example_values(make_repo):
+    block = f"```bash\nWANDB_API_KEY=a21dzbqly\nHUGGINGFACE_TOKEN={HF}\n```\n"
+    root = make_repo(
+        {
+            # the judged shape: the text before the block says the values are examples
+            "README.md": "## Setup\n\nRename `.env.tmp` to `.env` and replace with your own variables (example "
+            f"values are random)\n{block}\nThen add the token, for example `HUGGINGFACE_TOKEN={HF}`.\n",
+            # another shape: in docs, the keys below are fake
+            "docs/setup.md": f"Set these (the keys below are fake):\n\n{block}",
+            # look-alikes that stay reported: a block with no such sentence, one that says only "for example"
+            # about something else, a sentence far above the block
+            "docs/deploy.md": f"Set your credentials:\n\n{block}",
+            "docs/run.md": f"Run for example the small model:\n\n{block}",
+            "docs/far.md": f"Example values are random.\n\nSome text.\n\n{block}",
+        }
+    )
+    found = sec(root)
+    assert [(f["path"], f["line"]) for f in found] == [("docs/deploy.md", 5), ("docs/far.md", 7), ("docs/run.md", 5)]
+
+
 def test_untracked_env_is_not_committed(make_repo):
     root = make_repo({".gitignore": ".env\n", "README.md": "x\n"})
     (root / ".env").write_text(f"HF_TOKEN={HF}\n")

@@ -7,7 +7,9 @@ a literal path, `open(<literal>)`, `Path(<literal>)`, a literal last part (`Path
 these (`with open("config.yaml") as f`), and the literal default of an argparse option that takes a config
 (`--config`, `--cfg`, `--base`, ...). Which files are read through OmegaConf is kept apart (its YAML loader reads
 `5e-4` as a float, PyYAML as a string): files read by `OmegaConf.load` and the folders Hydra reads configs from
-(`@hydra.main(config_path="configs")`, `hydra.initialize(config_path=...)`, relative to the module). A script
+(`@hydra.main(config_path="configs")`, `hydra.initialize(config_path=...)`, relative to the module). So are the
+YAML libraries each program parses YAML with: PyYAML, OmegaConf, or ruamel.yaml (`ruamel_yaml.load`,
+`ruamel.yaml.YAML().load`), whose YAML 1.2 resolver reads `5e-4` as a float too. A script
 that takes a config option and a seed option with a literal integer default (`--seed`, default 23) records the
 seed of its runs on its own command line.
 
@@ -35,6 +37,10 @@ from reprocheck.tables.config_loaders import (
     PATH_JOINS,
     PATH_READERS,
     PATH_WRAPPERS,
+    PYYAML_LOADERS,
+    RUAMEL_LOADERS,
+    RUAMEL_MODULES,
+    RUAMEL_OBJECTS,
 )
 
 MENTIONS = ("yaml", "json", "toml", "OmegaConf", "fromfile", "merge_from_file", "add_argument")
@@ -57,6 +63,8 @@ class ConfigProgram:
     loads: list[tuple[str, int]] = field(default_factory=list)  # (repository path, line) read by literal path
     omegaconf_loads: list[str] = field(default_factory=list)  # repository paths read by `OmegaConf.load`
     yacs_loads: list[str] = field(default_factory=list)  # repository paths read by `cfg.merge_from_file`
+    # The YAML libraries the module parses YAML with ("pyyaml", "ruamel", "omegaconf"), whatever the path.
+    yaml_libraries: tuple[str, ...] = ()
 
     @property
     def fixed_seed(self) -> bool:
@@ -132,6 +140,28 @@ class ConfigPrograms:
             )
         )
 
+    def reading_programs(self, path: str) -> list[ConfigProgram]:
+        """The programs that may read `path`: its readers by literal path, else those that take a config option
+        in a folder above it (as `owners`)."""
+        readers = self._readers.get(path)
+        if readers:
+            return list(readers)
+        folder = posixpath.dirname(path)
+        return [
+            p
+            for p in self._option_takers
+            if not posixpath.dirname(p.path) or folder.startswith(posixpath.dirname(p.path) + "/")
+        ]
+
+    def yaml12_reader(self, path: str) -> ConfigProgram | None:
+        """A program that reads `path` with ruamel.yaml, when every program that may read it parses YAML with
+        ruamel.yaml only (YAML 1.2: `1e-3` is a float); None when any may read it with PyYAML or OmegaConf, or
+        parses it with no library the checker knows."""
+        programs = self.reading_programs(path)
+        if programs and all(p.yaml_libraries == ("ruamel",) for p in programs):
+            return programs[0]
+        return None
+
     def seeded_by_command_line(self, path: str) -> ConfigProgram | None:
         """The script whose command line fixes the seed of runs of this config, when one does.
 
@@ -163,7 +193,7 @@ def config_programs(project, settings, python_modules) -> ConfigPrograms:
     for path, module in python_modules.items():
         if not module.mentions(*MENTIONS, "hydra") or (filekinds.is_test_path(path) and not module.mentions("hydra")):
             continue
-        calls = module.remembered("config-calls 2", lambda _text, module=module: config_calls(module))
+        calls = module.remembered("config-calls 3", lambda _text, module=module: config_calls(module))
         if calls is None:
             _ = module.tree  # unparsable: the parse records its RPC002 problem (a kept answer skipped it)
             continue
@@ -277,9 +307,9 @@ def may_read_configs(text: str | None) -> bool:
 def config_calls(module) -> dict | None:
     """What the module's own text says about configs, before any path is looked up in the repository (JSON
     data, kept between runs for the file): its argparse options (flags, line, literal default when it is a
-    string or an integer), its config loads by literal path (path, line, through OmegaConf) and its Hydra config
-    folders. None when the module does not parse."""
-    found: dict[str, list] = {"options": [], "loads": [], "hydra": []}
+    string or an integer), its config loads by literal path (path, line, through OmegaConf), its Hydra config
+    folders and the YAML libraries it parses YAML with. None when the module does not parse."""
+    found: dict[str, list] = {"options": [], "loads": [], "hydra": [], "yaml": []}
     hydra = module.mentions("hydra")
     configs = module.mentions(*MENTIONS) and may_read_configs(module.text)
     if not (hydra or configs):
@@ -292,6 +322,7 @@ def config_calls(module) -> dict | None:
         return found
     names = literal_names(module)
     adders = option_adders(module)
+    found["yaml"] = yaml_libraries(module)
     for node in ast.walk(module.tree):
         if not isinstance(node, ast.Call):
             continue
@@ -311,8 +342,33 @@ def config_calls(module) -> dict | None:
     return found
 
 
+def yaml_libraries(module) -> list[str]:
+    """The YAML libraries whose loaders the module calls: "pyyaml" (`yaml.safe_load`), "omegaconf"
+    (`OmegaConf.load`), "ruamel" (`ruamel_yaml.load`, `ruamel.yaml.YAML(...).load`), sorted."""
+    found: set[str] = set()
+    ruamel_object = False
+    object_loads = False
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = module.qualname(node.func)
+        if name in PYYAML_LOADERS:
+            found.add("pyyaml")
+        elif name == "omegaconf.OmegaConf.load":
+            found.add("omegaconf")
+        elif name and name.startswith(RUAMEL_MODULES) and name.rsplit(".", 1)[-1] in RUAMEL_LOADERS:
+            found.add("ruamel")
+        elif name in RUAMEL_OBJECTS:
+            ruamel_object = True
+        elif name is None and isinstance(node.func, ast.Attribute) and node.func.attr in ("load", "load_all"):
+            object_loads = True  # `yaml.load(f)` on a loader object (or on anything else)
+    if ruamel_object and object_loads:
+        found.add("ruamel")
+    return sorted(found)
+
+
 def read_program(project, module, calls: dict, seed_names: set[str]) -> ConfigProgram:
-    program = ConfigProgram(module.path)
+    program = ConfigProgram(module.path, yaml_libraries=tuple(calls.get("yaml", ())))
     for flags, line, default in calls["options"]:
         read_option(project, module, program, flags, line, default, seed_names)
     for value, line, omegaconf, merged in calls["loads"]:

@@ -28,6 +28,10 @@ of the yacs defaults a module of the repository builds (`_C = CN()`, `_C.MODEL =
 command line, `--cfg configs/swin_tiny.yaml`) when some module calls `merge_from_file`, and, in such a
 repository, a YAML with a `_BASE_` include and the files it includes. An overlay of yacs defaults that fix a
 seed (`_C.SEED = 0`) inherits that seed.
+
+Which configs only ruamel.yaml reads (YAML 1.2: `1e-8` is a float, `on` a string): every program that reads the
+file by literal path or an option default, else every program taking a config option in a folder above it,
+parses YAML with ruamel.yaml (`ruamel_yaml.load`, `ruamel.yaml.YAML().load`) and with no other library.
 """
 
 from __future__ import annotations
@@ -371,6 +375,7 @@ class ConfigSet:
     omegaconf: dict[str, str] = field(default_factory=dict)  # path -> why OmegaConf (Hydra) reads it
     yacs: dict[str, str] = field(default_factory=dict)  # path -> why a yacs/fvcore config tree merges it
     yacs_seeds: dict[str, str] = field(default_factory=dict)  # path -> where the defaults it overlays fix the seed
+    yaml12: dict[str, str] = field(default_factory=dict)  # path -> the program reading it with ruamel.yaml only
 
     @property
     def top_level(self) -> list[str]:
@@ -474,6 +479,23 @@ def experiment_configs(project, settings, config_programs) -> ConfigSet:
     found = ConfigSet(files, partial, composers, paths)
     found.omegaconf = omegaconf_configs(found, config_programs)
     found.yacs, found.yacs_seeds = yacs_configs(found, config_programs)
+    found.yaml12 = yaml12_configs(found, config_programs)
+    return found
+
+
+def yaml12_configs(configs: ConfigSet, config_programs) -> dict[str, str]:
+    """The YAML configs that only ruamel.yaml reads (YAML 1.2): every program that reads it by path, or that
+    takes a config option above it, parses YAML with ruamel.yaml and no other library -> that program."""
+    reader = getattr(config_programs, "yaml12_reader", None)
+    if reader is None:
+        return {}
+    found: dict[str, str] = {}
+    for path in configs.paths:
+        if not path.endswith(YAML_EXTENSIONS) or path in configs.omegaconf or path in configs.yacs:
+            continue
+        program = reader(path)
+        if program is not None:
+            found[path] = program.path
     return found
 
 

@@ -4,7 +4,8 @@ Sources: requirements files (hand-written, `.in` inputs, constraints, and the pi
 `pyproject.toml` (PEP 621 dependencies and extras, PEP 735 dependency groups, build requirements, Poetry,
 uv and PDM dev tables), `Pipfile`, `setup.cfg`/`setup.py` literals (setup files at the root and in the folder
 of each sub-project, see facts/projects.py), conda environments (conda specs mapped to PyPI names, and the
-`pip:` section), the pins of TOML/JSON/YAML locks, and install commands in Dockerfiles, CI steps, Makefiles
+`pip:` section), Replicate Cog's `cog.yaml` (`build.python_packages`), the pins of TOML/JSON/YAML locks, and
+install commands in Dockerfiles, CI steps, Makefiles
 and scripts. Each declaration keeps its position, and for text that a fix may rewrite (a requirement line, a
 pyproject string), where its name is written. A script's PEP 723 inline metadata (`# /// script` ...
 `dependencies = [...]` ... `# ///`) declares the distributions of that script alone: `inline_script_dependencies`;
@@ -23,6 +24,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck.facts import fact
+from reprocheck.facts.cog import cog_builds
 from reprocheck.facts.conda import parse_match_spec
 from reprocheck.facts.locks import as_table
 from reprocheck.facts.requirements import (
@@ -43,9 +45,10 @@ from reprocheck.tables.dependency_names import (
 )
 
 # What a declaration is, by origin: "requirements" (hand-written), "input" (*.in), "constraints", "lock",
-# "pyproject", "pipfile", "setup", "conda", "conda-pip", and for install commands the command's origin
+# "pyproject", "pipfile", "setup", "conda", "conda-pip", "cog" (Replicate Cog's `build.python_packages`), and for
+# install commands the command's origin
 # ("dockerfile", "ci", "makefile", "script").
-FILE_ORIGINS = frozenset({"requirements", "input", "constraints", "pyproject", "pipfile", "setup", "conda-pip"})
+FILE_ORIGINS = frozenset({"requirements", "input", "constraints", "pyproject", "pipfile", "setup", "conda-pip", "cog"})
 COMMAND_ORIGINS = frozenset({"dockerfile", "ci", "makefile", "script"})
 PIP_INSTALLERS = frozenset({"pip", "uv", "pipx", "poetry", "pipenv"})
 
@@ -470,6 +473,32 @@ def conda_declarations(conda_environments) -> list[Declaration]:
     return out
 
 
+def cog_declarations(project) -> list[Declaration]:
+    """The `build.python_packages` of each Replicate Cog `cog.yaml` (`torchvision==0.11.1`): pip installs them
+    into the image Cog builds."""
+    out = []
+    for cog in cog_builds(project):
+        for spec, line in cog.python_packages:
+            fields = parse_requirement(spec)
+            if "error" in fields or not fields.get("name") or fields.get("local_path"):
+                continue
+            specifier = fields.get("specifier")
+            out.append(
+                Declaration(
+                    cog.path,
+                    line,
+                    spec,
+                    fields["name"],
+                    fields["raw_name"],
+                    "cog",
+                    version=pinned_version(specifier) if specifier is not None else None,
+                    marker=str(fields["marker"]) if fields.get("marker") is not None else None,
+                    url=fields.get("url"),
+                )
+            )
+    return out
+
+
 def lock_declarations(locks) -> list[Declaration]:
     """Pins of the locks that are not requirements files (those are read as requirements above)."""
     out = []
@@ -573,6 +602,7 @@ def declared_distributions(
         *setup_py_declarations(python_modules),
         *sub_project_setups(project, python_modules, projects),
         *conda_declarations(conda_environments),
+        *cog_declarations(project),
         *lock_declarations(locks),
         *install_declarations(shell_commands),
     ]
@@ -970,9 +1000,12 @@ def implicit_distributions(project, dockerfiles, shell_commands, requirements_fi
     Dockerfile's base image, those installed from a local folder or a VCS URL (`pip install ./apex`, `-e
     git+https://...CLIP`, `git clone .../apex && cd apex && pip install .`, named after the folder or
     repository, and the packages of a repository known to install another name: `sgm` from
-    Stability-AI/generative-models), and requirements commented out in a requirements file (listed as optional on
-    purpose)."""
+    Stability-AI/generative-models), requirements commented out in a requirements file (listed as optional on
+    purpose), and `cog` where a Replicate Cog `cog.yaml` builds the image (Cog installs its own package, which the
+    predictor imports: `from cog import BasePredictor`)."""
     names: set[str] = set()
+    if cog_builds(project):
+        names.add("cog")
     names.update(image_distributions(dockerfiles))
     names.update(path_installs(shell_commands))
     names.update(commented_requirements(project, requirements_files))

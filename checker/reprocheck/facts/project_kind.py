@@ -3,9 +3,9 @@
 The `project-type` setting wins when it is set. Otherwise a project that publishes to PyPI is a library: its CI
 uploads distributions (`pypa/gh-action-pypi-publish`, `twine upload`, `uv publish`, `hatch publish`,
 `flit publish`, `poetry publish`), or its README tells users to install it by its own name (`pip install
-<project name>`) or from this repository (`pip install git+https://…/<repository>`), or its root setup file
-carries the trove classifier `Topic :: Software Development :: Libraries` and claims several Python versions.
-Anything else is an application.
+<project name>`, `conda install -c <channel> <project name>`) or from this repository (`pip install
+git+https://…/<repository>`), or its root setup file carries the trove classifier `Topic :: Software
+Development :: Libraries` and claims several Python versions. Anything else is an application.
 `pip install -e .` and `pip install -r requirements.txt` in a README are how applications are set up, and say
 nothing.
 """
@@ -20,6 +20,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from reprocheck.facts import fact
+from reprocheck.facts.conda import parse_match_spec
 from reprocheck.facts.roles import root_project_names
 from reprocheck.facts.shell import parse_install, split_commands
 from reprocheck.tables.publishing import INSTALL_IN_TEXT, PUBLISH_ACTIONS, PUBLISH_COMMANDS, README_NAMES
@@ -104,32 +105,44 @@ def library(reason: str, path: str, line: int) -> ProjectKind:
 def readme_install(project, names: set[str]) -> ProjectKind | None:
     """A root README line that installs the project by its own name or by a git URL of this repository."""
     repository = canonicalize_name(project.root.name)
-    for readme in README_NAMES:
-        text = project.try_read_text(readme, "README") if project.exists(readme) else None
+    wanted = {name.lower(): order for order, name in enumerate(README_NAMES)}
+    readmes = sorted(
+        (rel for rel in project.files if "/" not in rel and rel.lower() in wanted), key=lambda r: wanted[r.lower()]
+    )
+    for readme in readmes:
+        text = project.try_read_text(readme, "README")
         for number, line in enumerate((text or "").splitlines(), start=1):
             for match in INSTALL_IN_TEXT.finditer(line):
-                target = installs_itself(line[match.start() :].split("`")[0], names, repository)
-                if target:
-                    return library(f"{readme} tells users to `pip install {target}`", readme, number)
+                found = installs_itself(line[match.start() :].split("`")[0], names, repository)
+                if found:
+                    tool, target = found
+                    return library(f"{readme} tells users to `{tool} install {target}`", readme, number)
     return None
 
 
-def installs_itself(command_text: str, names: set[str], repository: str) -> str | None:
-    """The package of an install command that is this project (by name, or a git URL ending in its name)."""
+def installs_itself(command_text: str, names: set[str], repository: str) -> tuple[str, str] | None:
+    """(installer, package) of an install command that installs this project (by name, or a git URL ending in
+    its name); a conda install counts by the project's own name only (`conda install -c owner name`)."""
     commands = split_commands(command_text)
     install = parse_install(commands[0]) if commands else None
     if install is None or install.action not in ("install", "add"):
+        return None
+    if install.tool == "conda":
+        for package in install.packages:
+            spec = parse_match_spec(package)
+            if spec is not None and canonicalize_name(spec.name) in names:
+                return "conda", package
         return None
     for package in install.packages:
         if package.startswith("git+"):
             tail = GIT_URL_TAIL.search(package.split("#")[0])
             if tail and canonicalize_name(tail.group(1)) in names | {repository}:
-                return package
+                return "pip", package
             continue
         try:
             requirement = Requirement(package)
         except InvalidRequirement:
             continue
         if requirement.url is None and canonicalize_name(requirement.name) in names:
-            return package
+            return "pip", package
     return None

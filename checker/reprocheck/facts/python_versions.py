@@ -5,7 +5,8 @@ conda `python=3.X` (or the `python` package of a conda lock: an `@EXPLICIT` expo
 header ("with Python 3.X"), a `python:3.X` base image (or an image tag spelling `python3.X`), a CI `python-version`
 that is not one of several matrix entries, a lock's `requires-python` that admits a single minor version, and a
 versioned conda installer whose Python is known (`Miniconda3-py38_4.12.0-Linux-x86_64.sh`, `Miniconda3-4.5.4-…`,
-`Anaconda3-2020.02-…`) downloaded or run by a command.
+`Anaconda3-2020.02-…`) downloaded or run by a command, and the `build.python_version` of a Replicate Cog
+`cog.yaml` (the interpreter of the image Cog builds).
 `requires-python` itself is a range, kept apart.
 """
 
@@ -20,6 +21,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from reprocheck.facts import fact
+from reprocheck.facts.cog import COG_FILE, cog_builds
 from reprocheck.facts.conda import parse_match_spec
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
@@ -123,6 +125,16 @@ def first_line_pin(project, rel: str, source: str, strip: str = "") -> PythonPin
             body = body[len(strip) :].strip()
         parsed = parse_version_text(body.split()[0])
         return PythonPin(rel, number, source, body.split()[0], *parsed) if parsed else None
+    return None
+
+
+def cog_pin(project, rel: str) -> PythonPin | None:
+    """`build.python_version: "3.8"` of a Replicate Cog `cog.yaml`."""
+    for cog in cog_builds(project):
+        if cog.path == rel and cog.python_version is not None:
+            version, line = cog.python_version
+            parsed = parse_version_text(version)
+            return PythonPin(rel, line, COG_FILE, version, *parsed) if parsed else None
     return None
 
 
@@ -247,6 +259,8 @@ def python_pins(
             pin = first_line_pin(project, rel, ".tool-versions", strip="python")
         elif base == "Pipfile":
             pin = pipfile_pin(project, rel)
+        elif base == COG_FILE:
+            pin = cog_pin(project, rel)
         if pin is not None:
             pins.append(pin)
     for rel, parsed in requirements_files.items():

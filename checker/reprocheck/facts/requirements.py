@@ -27,6 +27,7 @@ from packaging.version import InvalidVersion, Version
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.facts.cog import cog_builds
 from reprocheck.project import UnreadableFile, decode_text
 from reprocheck.tables.dev_tools import bears_on_results
 
@@ -678,9 +679,12 @@ def in_saved_model(project, rel: str) -> bool:
 @fact
 def requirements_files(project) -> dict[str, RequirementsFile]:
     """Every requirements file by name (but those of saved MLflow models), plus any file reached from one through
-    `-r`/`-c` or named as the input of a compiled one (its header command or `# via -r` annotations)."""
+    `-r`/`-c`, named as the input of a compiled one (its header command or `# via -r` annotations), or named by
+    the `build.python_requirements` of a Replicate Cog `cog.yaml`."""
     found: dict[str, RequirementsFile] = {}
     pending = [rel for rel in project.select(filekinds.is_requirements) if not in_saved_model(project, rel)]
+    # The requirements file a Cog image installs (`build.python_requirements` of cog.yaml), whatever its name.
+    pending += [cog.python_requirements[0] for cog in cog_builds(project) if cog.python_requirements]
     while pending:
         rel = pending.pop(0)
         if rel in found or not project.exists(rel):

@@ -712,7 +712,11 @@ class YamlTrap(Rule):
     and refuses duplicate keys; its other conversions are PyYAML's. Configs merged into a yacs, fvcore or
     detectron2 `CfgNode` by `merge_from_file` (by literal path, an overlay of the yacs defaults a module builds,
     or a `_BASE_` include where code calls `merge_from_file`) reach the run through `literal_eval` of every
-    string value, so `1e-3` is a float there too; their other traps (duplicate keys, booleans, tabs) stay. A
+    string value, so `1e-3` is a float there too; their other traps (duplicate keys, booleans, tabs) stay.
+    Configs that only ruamel.yaml reads (every program that reads the file, or takes a config option above it,
+    parses YAML with `ruamel.yaml` or conda's `ruamel_yaml` and no other library) are read by YAML 1.2, ruamel's
+    default: `1e-3` is a float, `off` a string, `1:30` a string and `010` the integer 10, so only duplicate keys
+    (which ruamel.yaml refuses) and tabs are reported, unless the file starts with a `%YAML 1.1` directive. A
     `1e-3` under a key that names a `float` field of a pydantic model of the same project (`learning_rate: float`
     in a `BaseModel`, or a model derived from one) is reported at info level: pydantic converts the string when
     the config is validated through the model. A dataclass converts nothing and keeps the warning.
@@ -749,11 +753,20 @@ class YamlTrap(Rule):
                 yield from self.tabs_in_unparsable(project, path)
                 continue
             omegaconf = path in experiment_configs.omegaconf
-            loader = "omegaconf" if omegaconf else "yacs" if path in experiment_configs.yacs else "pyyaml"
+            yaml12 = getattr(experiment_configs, "yaml12", {})
+            loader = (
+                "omegaconf"
+                if omegaconf
+                else "yacs"
+                if path in experiment_configs.yacs
+                else "ruamel"
+                if path in yaml12
+                else "pyyaml"
+            )
             # What a file holds depends on its bytes and on the loader only: kept per file (an edit scans that
             # file; the others' nodes are not even parsed).
             query = f"yaml-traps {loader}"
-            found = project.remembered(query, path, partial(self.traps, path, config, omegaconf, loader == "yacs"))
+            found = project.remembered(query, path, partial(self.traps, path, config, omegaconf, loader))
             for message, line, column in found:
                 model = self.validating_model(project, facts, path, line) if FLOAT_STRING in message else None
                 if model is not None:
@@ -784,19 +797,22 @@ class YamlTrap(Rule):
         owner = owners.owner(path)
         return next((f for f in fields if owners.owner(f.path) == owner), None)
 
-    def traps(self, path: str, config: ConfigFile, omegaconf: bool, decoded: bool = False) -> list[list]:
-        """[message, line, column] of each trap in the file."""
+    def traps(self, path: str, config: ConfigFile, omegaconf: bool, loader: str = "pyyaml") -> list[list]:
+        """[message, line, column] of each trap in the file, as `loader` reads it."""
         parsed = config.yaml
         if parsed is None:
             return []
         found: list[Finding] = []
+        ruamel = loader == "ruamel"
         outcome = (
             "OmegaConf (Hydra) refuses to load a mapping with a duplicate key"
             if omegaconf
+            else "ruamel.yaml refuses to load a mapping with a duplicate key"
+            if ruamel
             else "loaders keep the last one silently"
         )
         for duplicate in parsed.duplicates:
-            if duplicate.same_value and not omegaconf:
+            if duplicate.same_value and not (omegaconf or ruamel):
                 continue  # the same value twice: the loader keeps what the author wrote either way
             found.append(
                 self.finding(
@@ -808,7 +824,11 @@ class YamlTrap(Rule):
             )
         block_lines: set[int] = set()
         for node in parsed.nodes:
-            found.extend(self.scalars(path, node, block_lines, omegaconf or decoded))
+            if ruamel and not YAML_1_1_DIRECTIVE.match(parsed.text):
+                # YAML 1.2 (ruamel.yaml's default): no scalar trap of YAML 1.1; block scalars still skip tabs
+                list(self.scalars(path, node, block_lines, True))
+                continue
+            found.extend(self.scalars(path, node, block_lines, omegaconf or loader == "yacs"))
         found.extend(self.tabs(path, parsed.text, block_lines))
         return [[finding.message, finding.line, finding.column] for finding in found]
 
@@ -867,6 +887,8 @@ class YamlTrap(Rule):
 
 
 FLOAT_STRING = "is read as the string"
+# A file that asks for YAML 1.1 (ruamel.yaml then resolves scalars as PyYAML does).
+YAML_1_1_DIRECTIVE = re.compile(r"(?:\s*#[^\n]*\n)*\s*%YAML\s+1\.1\b")
 # The key of a `key: value` line (a list item's too): `  learning_rate: 3e-5`, `- lr: 1e-4`.
 KEY_ON_LINE = re.compile(r"^\s*(?:-\s+)?[\"']?([A-Za-z_][\w-]*)[\"']?\s*:\s")
 

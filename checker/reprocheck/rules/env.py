@@ -23,6 +23,7 @@ SOURCE_PRIORITY = (
     ".tool-versions",
     "Pipfile",
     "base image",
+    "cog.yaml",
     "conda",
     CONDA_INSTALLER_PIN,
     "pip-compile header",
@@ -39,6 +40,9 @@ PYTHON_SHIPPING_IMAGES = (
 VERSIONED_OS_IMAGES = frozenset({"ubuntu", "debian", "nvidia/cuda", "fedora", "rockylinux", "almalinux"})
 OS_PACKAGE_INSTALL = re.compile(r"\b(?:apt-get|apt|dnf|yum|apk)\b[\s\S]*\b(?:install|add)\b")
 OS_PYTHON_PACKAGE = re.compile(r"(?<![\w.-])python3(?:\.\d+)?(?![\w.-])")
+# An OS package of one Python minor version (`python3.11`, `python3.11-dev`, `python3.8-venv`, from the distribution
+# or a PPA such as deadsnakes): whatever the base image, that is the interpreter installed.
+OS_VERSIONED_PYTHON_PACKAGE = re.compile(r"python3\.\d+(?:-(?:dev|venv|full|distutils|minimal))?(?:=\S*)?")
 
 
 class UnpinnedPython(Rule):
@@ -52,12 +56,16 @@ class UnpinnedPython(Rule):
     CI step or script downloads or runs (`Miniconda3-py38_4.12.0-Linux-x86_64.sh`, `Miniconda3-4.5.4-…`, which
     ships Python 3.6, `Anaconda3-2020.02-…`, `Miniforge3-23.3.1-0-…`; `Miniconda3-latest-…` is no pin), a
     pip-compile header ("with Python 3.X"),
-    a single CI `python-version`, or a `requires-python` that admits one minor version (`==3.11.*`). A range
+    a single CI `python-version`, the `build.python_version` of a Replicate Cog `cog.yaml`, or a
+    `requires-python` that admits one minor version (`==3.11.*`). A range
     such as `requires-python = ">=3.10"` or a CI matrix of several versions is not a pin. A root Dockerfile (the
     project's own environment, not an extra image under `docker/`) whose image's version tag decides the
     interpreter counts: a framework or conda image that ships Python (`pytorch/pytorch:2.3.0-…`,
     `continuumio/miniconda3:4.10.3`), or a versioned OS image whose own `python3` package the Dockerfile
-    installs. So does the command that creates the documented environment with a Python minor version, in a
+    installs; so does one that installs the OS package of one Python minor version whatever its base
+    (`apt-get install python3.11-dev` from the deadsnakes PPA). A command that creates an environment with a
+    Python minor version in a Dockerfile, CI step or shell script (`pyenv install 3.9.5`, `python3.11 -m venv
+    /venv`, `uv venv --python 3.11`) counts, and so does one in a
     shell block of the root README, a docs page, an install page (`INSTALL.md`, `get_started.md`,
     `docs/installation.md`, at the root or in the folder of the finding), or the README of
     the folder where the finding would be (`conda create -n env python=3.8`, `pyenv install 3.10.4`,
@@ -106,6 +114,8 @@ class UnpinnedPython(Rule):
             return  # a library supports a range of Pythons; the applications that use it pin one
         if any(next(versioned_installers(sourced.command.text), None) for sourced in shell_commands):
             return  # a versioned Miniconda/Miniforge installer whose Python is not in our table still fixes one
+        if any(pins_python(sourced.command.argv) for sourced in shell_commands):
+            return  # a script, Dockerfile or CI step creates the environment with a Python minor version
         if requires_python is not None and single_minor(requires_python.specifier) is not None:
             return
         if any(image_fixes_python(dockerfile) for path, dockerfile in dockerfiles.items() if "/" not in path):
@@ -257,9 +267,14 @@ def readme_states_python(project, anchor: str) -> bool:
 
 
 def image_fixes_python(dockerfile) -> bool:
-    """Whether a Dockerfile's final stage runs on an image whose version tag decides the Python version: a
-    framework image that ships Python (`pytorch/pytorch:1.5-cuda10.1-cudnn7-runtime`), or a versioned OS image
-    whose own `python3` package the Dockerfile installs (`ubuntu:18.04` + `apt-get install python3`)."""
+    """Whether a Dockerfile fixes the Python version: it installs an OS package of one Python minor version
+    (`apt-get install python3.11-dev`, from deadsnakes or the distribution), or its final stage runs on an image
+    whose version tag decides the Python version: a framework image that ships Python
+    (`pytorch/pytorch:1.5-cuda10.1-cudnn7-runtime`), or a versioned OS image whose own `python3` package the
+    Dockerfile installs (`ubuntu:18.04` + `apt-get install python3`)."""
+    installs = [run for stage in dockerfile.stages for run in stage.runs if OS_PACKAGE_INSTALL.search(run.script)]
+    if any(installs_versioned_python(run) for run in installs):
+        return True
     stage = dockerfile.final_stage
     while stage is not None and stage.parent is not None:
         stage = dockerfile.stages[stage.parent]
@@ -268,12 +283,21 @@ def image_fixes_python(dockerfile) -> bool:
         return False
     if base.name.startswith(PYTHON_SHIPPING_IMAGES):
         return True
-    installs_python = any(
-        OS_PACKAGE_INSTALL.search(run.script) and OS_PYTHON_PACKAGE.search(run.script)
-        for stage in dockerfile.stages
-        for run in stage.runs
-    )
-    return base.name in VERSIONED_OS_IMAGES and installs_python
+    return base.name in VERSIONED_OS_IMAGES and any(OS_PYTHON_PACKAGE.search(run.script) for run in installs)
+
+
+OS_INSTALLERS = frozenset({"apt-get", "apt", "dnf", "yum", "microdnf", "apk"})
+
+
+def installs_versioned_python(run) -> bool:
+    """Whether a RUN installs an OS package of one Python minor version (`apt-get install -y python3.11-dev`)."""
+    for command in run.commands():
+        argv = strip_wrappers(command.argv)
+        if not argv or argv[0].rsplit("/", 1)[-1] not in OS_INSTALLERS or not {"install", "add"} & set(argv[1:]):
+            continue
+        if any(OS_VERSIONED_PYTHON_PACKAGE.fullmatch(arg) for arg in argv[1:]):
+            return True
+    return False
 
 
 def anchor_of(project, requires_python, requirements_files, declared_distributions) -> tuple[str, int] | None:
@@ -308,7 +332,8 @@ class PythonVersionMismatch(Rule):
     """
     ## What it does
     Compares every explicit Python pin (`.python-version`, `runtime.txt`, `.tool-versions`, Pipfile, base images
-    `python:3.X`, conda `python=3.X`, the pip-compile header, a single CI `python-version`) and reports each pin
+    `python:3.X`, a Cog `cog.yaml` `build.python_version`, conda `python=3.X`, the pip-compile header, a single
+    CI `python-version`) and reports each pin
     whose minor version differs from the others (the most common one, or the first by that order), and each
     pin outside `requires-python`. A CI matrix of several versions is testing, not a pin, and is not compared;
     a workflow's single version is compared with the environment's pins, never with another workflow's.

@@ -38,6 +38,26 @@ def is_env_file(rel: str) -> bool:
     return not (words & table.ENV_TEMPLATE_WORDS)
 
 
+# A value that stands for one the user fills in: `<your token>`, `${HF_TOKEN}`, `your_api_key_here`, `changeme`,
+# `xxxx`, `...`, `placeholder`, `dummy`.
+PLACEHOLDER_VALUE = re.compile(
+    r"^(?:<[^<>]*>|\$\{?\w+\}?|\{\{[^{}]*\}\}|x{3,}|\*{3,}|\.{3,}|-+)$"
+    r"|\byour(?:[\s_-]|$)|^your[a-z]|change[\s_-]?me|placeholder|replace[\s_-]?(?:me|with|this)|\bdummy\b|_here$",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(name: str, value: str) -> bool:
+    """Whether an environment value is a placeholder for the real one: written as such (`<your token>`,
+    `your_api_key_here`, `changeme`), or the variable's own name again (`WANDB_API_KEY=wandbapikey`,
+    `HF_TOKEN=hf-token`): a template's value, not a credential."""
+    if PLACEHOLDER_VALUE.search(value):
+        return True
+    letters = re.sub(r"[^a-z0-9]", "", value.lower())
+    own = re.sub(r"[^a-z0-9]", "", name.lower())
+    return len(letters) >= 5 and letters in own
+
+
 def holds_credentials(name: str, value: str) -> bool:
     """Whether an environment assignment looks like a credential: by a word of its name, or a URL with a password."""
     words = {word.lower() for word in re.split(r"[_\-]+", name) if word}
@@ -107,10 +127,13 @@ class CommittedSecret(Rule):
     Reports secrets in files tracked by git: a tracked `.env` file with values for credentials (names with a
     word such as `KEY`, `TOKEN`, `SECRET`, `PASSWORD`, or a URL with a password; `.env.example`, `.env.sample`,
     `.env.template` are templates and fine, and a `.env` of plain settings such as `COMPOSE_PROJECT_NAME` is
-    not a secret), PEM private key blocks, AWS access key ids and secret keys, GitHub
-    tokens, Hugging Face tokens (`hf_…`), Weights & Biases API keys (where named as such, or in a `.netrc`
-    entry), and OpenAI keys (`sk-…`). Notebook outputs are scanned too. The message names the kind of secret
-    and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored. A
+    not a secret, nor is a placeholder value: `<your token>`, `your_api_key_here`, `changeme`, `${HF_TOKEN}`, or
+    the variable's own name again, `WANDB_API_KEY=wandbapikey`), PEM private key blocks, AWS access key ids and
+    secret keys, GitHub tokens, Hugging Face tokens (`hf_…`), Weights & Biases API keys (where named as such, or
+    in a `.netrc` entry), and OpenAI keys (`sk-…`). Notebook outputs are scanned too. The message names the kind
+    of secret and where it is, never the secret itself; documented placeholders (`AKIA…EXAMPLE`) are ignored, and so is
+    a token in a code block of a document (Markdown, reStructuredText, text) whose preceding paragraph says it
+    holds example values ("example values are random", "the keys below are fake"). A
     secret repeated in one file is reported once, its other lines named and related. An AWS key id that signs a URL
     (`X-Amz-Credential=AKIA…`, `AWSAccessKeyId=AKIA…` in a presigned link, as a download log prints it) is
     the credential of the bucket's owner, not the project's, and is not reported.
@@ -155,7 +178,10 @@ class CommittedSecret(Rule):
                 continue
             if env_file:
                 yield from self.env_finding(rel, text)
+            examples = example_block_lines(text) if rel.lower().endswith(DOCUMENT_SUFFIXES) else frozenset()
             for hit in scan(text, data):
+                if hit.line in examples:
+                    continue  # in a code block the text before it calls example values: a documented fake
                 shown = f" ({hit.masked})" if hit.masked else ""
                 also = ""
                 if hit.also:
@@ -176,7 +202,11 @@ class CommittedSecret(Rule):
         for number, line in enumerate(text.splitlines(), start=1):
             match = ENV_ASSIGNMENT.match(line)
             value = match.group("value").strip().strip("'\"") if match else ""
-            if value and holds_credentials(match.group("name"), value):
+            if (
+                value
+                and holds_credentials(match.group("name"), value)
+                and not is_placeholder(match.group("name"), value)
+            ):
                 assigned.append(match.group("name"))
                 first_line = first_line or number
         if not assigned:
@@ -188,6 +218,46 @@ class CommittedSecret(Rule):
             rel,
             first_line,
         )
+
+
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
+FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
+# "example values are random", "the keys below are fake", "replace them with your own (dummy values)".
+EXAMPLE_VALUES = re.compile(
+    r"\b(?:examples?|sample|dummy|fake|random|placeholder|made[- ]up|fictional)\b[^.\n]{0,30}?"
+    r"\b(?:values?|keys?|tokens?|credentials?|secrets?)\b"
+    r"|\b(?:values?|keys?|tokens?|credentials?|secrets?)\b[^.\n]{0,30}?\b(?:are|is)\s+(?:(?:just|only|all)\s+)?"
+    r"(?:random|fake|dummy|made[- ]up|placeholders?|examples?|not real)\b",
+    re.IGNORECASE,
+)
+
+
+def example_block_lines(text: str) -> frozenset[int]:
+    """The lines of a document's fenced code blocks that the paragraph right before them says hold example values
+    (`rename .env.tmp to .env and replace with your own variables (example values are random)`)."""
+    lines = text.splitlines()
+    found: set[int] = set()
+    opening: tuple[int, str] | None = None
+    for index, line in enumerate(lines):
+        fence = FENCE.match(line)
+        if fence is None:
+            continue
+        if opening is None:
+            opening = (index, fence.group(1))
+            continue
+        if fence.group(1)[0] != opening[1][0] or len(fence.group(1)) < len(opening[1]):
+            continue
+        start, opening = opening[0], None
+        before: list[str] = []
+        for previous in reversed(lines[max(0, start - 4) : start]):
+            if not previous.strip():
+                if before:
+                    break
+                continue
+            before.append(previous)
+        if any(EXAMPLE_VALUES.search(sentence) for sentence in before):
+            found.update(range(start + 1, index + 2))
+    return frozenset(found)
 
 
 def may_hold_secret(project, rel: str) -> bool:

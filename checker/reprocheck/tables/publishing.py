@@ -22,5 +22,9 @@ PUBLISH_COMMANDS = frozenset(
     }
 )
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "README.markdown")
-# The start of an install command inside prose or a code block (`$ pip install x`, `!pip install x`).
-INSTALL_IN_TEXT = re.compile(r"(?<![\w-])(?:python3?\s+-m\s+)?(?:uv\s+)?pip3?\s+install\b|(?<![\w-])uv\s+add\b")
+# The start of an install command inside prose or a code block (`$ pip install x`, `!pip install x`, `conda install
+# -c owner x`: a package published to a conda channel is distributed as much as one on PyPI).
+INSTALL_IN_TEXT = re.compile(
+    r"(?<![\w-])(?:python3?\s+-m\s+)?(?:uv\s+)?pip3?\s+install\b|(?<![\w-])uv\s+add\b"
+    r"|(?<![\w-])(?:conda|mamba|micromamba)\s+install\b"
+)
