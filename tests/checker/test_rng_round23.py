@@ -156,3 +156,81 @@ def predict(img):
 def test_rng002_example_picked_to_predict_on_and_show(make_repo, cell, fires):
     root = make_repo({"nb.ipynb": cells(SEEDED, cell)})
     assert [c for _, c, _ in places(root, "RNG002")] == ([3] if fires else [])
+
+
+# -- RNG006: a loader whose data set is made with its drawing branch turned off -----------------------------------
+MEL = """
+import random
+
+import torch
+
+
+class MelDataset(torch.utils.data.Dataset):
+    def __init__(self, files, segment_size, split=True, shuffle=True, *, crop=False):
+        self.files = files
+        self.segment_size = segment_size
+        self.split = split
+        self.crop = crop
+{extra}
+
+    def __getitem__(self, index):
+        audio = torch.load(self.files[index])
+        if self.split:
+            start = random.randint(0, audio.size(1) - self.segment_size)
+            audio = audio[:, start:start + self.segment_size]
+        if not self.crop:
+            return audio
+        return audio[:, random.randint(0, 3):]
+
+    def __len__(self):
+        return len(self.files)
+"""
+
+HIFI_TRAIN = """
+import torch
+from torch.utils.data import DataLoader
+
+from meldataset import MelDataset
+
+
+def train(h):
+    torch.manual_seed(h.seed)
+    trainset = MelDataset(h.train_files, h.segment_size)
+    train_loader = DataLoader(trainset, num_workers=4, shuffle=False, batch_size=16, worker_init_fn=print)
+    validset = {valid}
+    validation_loader = DataLoader(validset, num_workers=1, shuffle=False, batch_size=1)
+    for batch in train_loader:
+        print(batch)
+    for batch in validation_loader:
+        print(batch)
+
+
+if __name__ == "__main__":
+    train(None)
+"""
+
+
+@pytest.mark.parametrize(
+    "valid, extra, reported",
+    [
+        # hifi-gan train.py: the validation set is made with split=False (by position); __getitem__ draws only under
+        # `if self.split:`
+        ("MelDataset(h.valid_files, h.segment_size, False, False)", "", False),
+        # another shape: by keyword
+        ("MelDataset(h.valid_files, h.segment_size, split=False)", "", False),
+        # look-alikes: split left at its default (True), a flag the run decides, the attribute stored again
+        ("MelDataset(h.valid_files, h.segment_size)", "", True),
+        ("MelDataset(h.valid_files, h.segment_size, split=h.split)", "", True),
+        ("MelDataset(h.valid_files, h.segment_size, split=False)", "        self.split = not split", True),
+        # the other branch still draws: `crop=True` turns on the crop's draw
+        ("MelDataset(h.valid_files, h.segment_size, split=False, crop=True)", "", True),
+    ],
+)
+def test_rng006_workers_of_a_data_set_made_with_its_draws_turned_off(make_repo, valid, extra, reported):
+    files = {
+        "requirements.txt": "torch==1.7.1\n",
+        "meldataset.py": MEL.format(extra=extra),
+        "train.py": HIFI_TRAIN.format(valid=valid),
+    }
+    found = [f["message"] for f in findings(make_repo(files), select="RNG006")]
+    assert [("worker_init_fn" in m) for m in found] == ([True] if reported else [])
