@@ -48,6 +48,12 @@ import pandas as pd
         ("df = pd.DataFrame(np.random.rand(3, 2))\nmodel = fit(df)\n", True),
         ("np.cumsum(np.random.rand(3))\n", True),
         ("pd.DataFrame(np.random.rand(3, 2))\nx = 1\n", True),
+        # rows put in a drawn order only to show other ones first; look-alike: the shuffled rows are split and fitted
+        ("df = pd.DataFrame({'a': range(9)})\ndf = df.reindex(np.random.permutation(df.index))\ndisplay(df)\n", False),
+        (
+            "df = pd.DataFrame({'a': range(9)})\ndf = df.reindex(np.random.permutation(df.index))\nmodel = fit(df[:5])\n",
+            True,
+        ),
         # 04.12-Three-Dimensional-Plotting: scattered points through elementwise functions into a 3D scatter plot
         (
             """

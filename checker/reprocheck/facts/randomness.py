@@ -425,8 +425,11 @@ VIEWS = frozenset(
 
 # Calls that only convert a value (`tuple(np.random.randint(0, 255, size=3).tolist())`): it is still the drawn value.
 CONVERSIONS = frozenset({"tuple", "list", "int", "float", "round", "str", "abs", "sorted"})
-# `torch.tensor([...])`, `pd.DataFrame(np.random.rand(3, 2))`: the values in a container
-ARRAY_CONVERSIONS = frozenset({"tensor", "as_tensor", "array", "asarray", "from_numpy", "DataFrame", "Series"})
+# `torch.tensor([...])`, `pd.DataFrame(np.random.rand(3, 2))`: the values in a container; `df.reindex(np.random.
+# permutation(df.index))`: the rows in a drawn order
+ARRAY_CONVERSIONS = frozenset(
+    {"tensor", "as_tensor", "array", "asarray", "from_numpy", "DataFrame", "Series", "reindex"}
+)  # fmt: skip
 
 
 def is_library_draw(module: PyModule, call: ast.Call) -> bool:
