@@ -362,9 +362,14 @@ class UnseededEntryPoint(Rule):
     uses. Nor, in a notebook, is a value bound at a cell's top level that the cells after it only show (print,
     display, plots, media such as `wandb.Image(x)`, a cell's last expression, the arguments of a function named
     for showing such as `pred_and_plot_image(model, image_path=path)`), pass on unchanged to names only
-    shown (a view such as `torch.from_numpy(a)` included), loop over with loop variables only shown in turn
+    shown (a view such as `torch.from_numpy(a)` or `pd.DataFrame(a)`, an elementwise function such as
+    `np.sin(z)`, an image read from a picked path, `Image.open(path)`, included), hand to a function named for
+    predicting whose result is shown as it is (`pred, secs = predict(img=image)`, then `print(pred)`; an accuracy
+    computed from it is a result), loop over with loop variables only shown in turn
     (`for i, idx in enumerate(picked): axs[i].imshow(fmap[:, idx])`, `for idx in random.sample(...)`), move
-    (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`); a value handed to a computation
+    (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`, also a list of draws,
+    `L = [random.random() for i in range(n)]`); a draw straight into a cell's last expression
+    (`pd.DataFrame(np.random.rand(3, 2), columns=[...])`) is only shown too; a value handed to a computation
     (`model(xs[idx])`) or that nothing reads still counts. A drawn value that a function binds again before
     any read (`C = np.random.normal(size=N)`, then `C = np.eye(N)`, or every branch of the `if` that follows binds
     it or stops) is not used either, and a branch of a function a notebook defines that none of the notebook's
@@ -637,7 +642,10 @@ class PartialSeeding(Rule):
     out (seeds numpy but draws from torch; forgets `random`), and generators created without a seed
     (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches. A draw that only picks what
     a `print`, `display` or logger call shows (`print(xs[random.randrange(10)])`, `random.choice(examples)` bound
-    to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
+    to names only printed) changes no result and is not counted, nor, in a notebook, is a test image picked,
+    opened and predicted on whose prediction is only shown (`path = random.sample(paths, k=1)[0]`, `image =
+    Image.open(path)`, `pred, secs = predict(img=image)`, `print(pred)`; the notebook draws RNG001 leaves out,
+    left out here too), nor a draw of characters that makes a name
     (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder). In a notebook whose
     saved state shows which cells ran, the draw cited (here and for RNG001) is one from a cell that ran, not an
     unexecuted scratch cell. For an entry point that trains (a model's initial weights or dropout, a shuffling
