@@ -50,10 +50,7 @@ import pandas as pd
         ("pd.DataFrame(np.random.rand(3, 2))\nx = 1\n", True),
         # rows put in a drawn order only to show other ones first; look-alike: the shuffled rows are split and fitted
         ("df = pd.DataFrame({'a': range(9)})\ndf = df.reindex(np.random.permutation(df.index))\ndisplay(df)\n", False),
-        (
-            "df = pd.DataFrame({'a': range(9)})\ndf = df.reindex(np.random.permutation(df.index))\nmodel = fit(df[:5])\n",
-            True,
-        ),
+        ("df = pd.DataFrame({'a': range(9)})\ndf = df.reindex(np.random.permutation(df.index))\nm = fit(df)\n", True),
         # 04.12-Three-Dimensional-Plotting: scattered points through elementwise functions into a 3D scatter plot
         (
             """

@@ -411,7 +411,9 @@ def same_values(func: ast.expr) -> bool:
         return True
     if receiver.__class__ is not ast.Name:
         return False
-    return (func.attr in ELEMENTWISE and receiver.id in ARRAY_MODULES) or (func.attr == "open" and receiver.id == "Image")
+    if func.attr == "open":
+        return receiver.id == "Image"
+    return func.attr in ELEMENTWISE and receiver.id in ARRAY_MODULES
 
 
 # Objects that show what they are given (IPython's and wandb's media): `wandb.Image(x)`, `display.HTML(s)`.

@@ -1680,8 +1680,8 @@ class UnseededDataLoader(Rule):
     neither: what the data set's `__getitem__` or `__iter__` and the loader's `collate_fn` (a project function or
     class) reach, less the branches of the item method that this loader's data set is made to skip (`if
     self.split:` where `__init__` stores `self.split = split` and the validation set is made with `split=False`,
-    or leaves a literal default); a shuffle of the file list in the data set's `__init__` runs once, in the main process, and a
-    `collate_fn` that cannot be followed may draw. A shuffling loader that
+    or leaves a literal default); a shuffle of the file list in the data set's `__init__` runs once, in the main
+    process, and a `collate_fn` that cannot be followed may draw. A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
     that entry points reach after seeding torch (`set_seed(args.seed)`, `torch.manual_seed(0)` before the loader
     is built) stays an info note: its order repeats as long as every draw before it does, and one more random
@@ -1823,8 +1823,9 @@ def construction_flags(
         return {}
     values: dict[str, object] = {}
     arguments = init.args
-    positional = arguments.args[1:]
-    defaults = dict(zip([a.arg for a in positional][len(positional) - len(arguments.defaults) :], arguments.defaults))
+    positional = [*arguments.posonlyargs, *arguments.args]
+    named = [a.arg for a in positional][len(positional) - len(arguments.defaults) :]
+    defaults = dict(zip(named, arguments.defaults, strict=True))
     defaults.update(
         (a.arg, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is not None
     )
@@ -1849,9 +1850,14 @@ def construction_flags(
         if statement.__class__ is not ast.Assign or len(statement.targets) != 1:
             continue
         target, value = statement.targets[0], statement.value
-        if target.__class__ is ast.Attribute and is_self(target.value) and stores.get(target.attr) == 1:
-            if value.__class__ is ast.Name and value.id in values:
-                flags[f"self.{target.attr}"] = values[value.id]
+        if (
+            target.__class__ is ast.Attribute
+            and is_self(target.value)
+            and stores.get(target.attr) == 1
+            and value.__class__ is ast.Name
+            and value.id in values
+        ):
+            flags[f"self.{target.attr}"] = values[value.id]
     return flags
 
 
