@@ -47,6 +47,8 @@ import pandas as pd
         # look-alikes: the frame is fitted on, a draw computed on in the last expression, a draw not last
         ("df = pd.DataFrame(np.random.rand(3, 2))\nmodel = fit(df)\n", True),
         ("np.cumsum(np.random.rand(3))\n", True),
+        # an in-place draw as the last expression fills a tensor that later cells read (01-tensor_tutorial cell 20)
+        ("import torch\nt = torch.zeros(3)\nt.random_(10)\n", True),
         ("pd.DataFrame(np.random.rand(3, 2))\nx = 1\n", True),
         # rows put in a drawn order only to show other ones first; look-alike: the shuffled rows are split and fitted
         ("df = pd.DataFrame({'a': range(9)})\ndf = df.reindex(np.random.permutation(df.index))\ndisplay(df)\n", False),

@@ -444,6 +444,15 @@ def is_library_draw(module: PyModule, call: ast.Call) -> bool:
     return func.__class__ is ast.Attribute and func.attr in T.TORCH_TENSOR_DRAW_METHODS
 
 
+def fills_in_place(module: PyModule, call: ast.Call) -> bool:
+    """An in-place draw method of a tensor the code holds (`t.random_(10)`, `w.normal_()`), not of one made right
+    there (`torch.empty(3).uniform_()`)."""
+    func = call.func
+    if func.__class__ is not ast.Attribute or module.qualname(func) is not None:
+        return False
+    return func.attr in T.TORCH_TENSOR_DRAW_METHODS and func.value.__class__ is not ast.Call
+
+
 def value_draws(value: ast.AST) -> list[ast.Call]:
     """The calls that make a value itself (see `direct_parts`), through conversions (`tuple(...)`, `int(...)`,
     `pd.DataFrame(...)`) and the elements of a comprehension (`[random.random() for i in range(n)]`):
@@ -979,8 +988,13 @@ class NotebookShown:
             last = module.tree.body[-1] if module.tree.body else None
             if last is not None and last.__class__ is ast.Expr:  # a cell's last expression is shown
                 shows.update(id(node) for node in direct_parts(last.value))
-                # `pd.DataFrame(np.random.rand(3, 2), columns=[...])`: drawn straight into what the cell shows
-                self.shown.update(call for call in value_draws(last.value) if is_library_draw(module, call))
+                # `pd.DataFrame(np.random.rand(3, 2), columns=[...])`: drawn straight into what the cell shows (not
+                # `t.random_(10)`, which fills a tensor that later cells read)
+                self.shown.update(
+                    call
+                    for call in value_draws(last.value)
+                    if is_library_draw(module, call) and not fills_in_place(module, call)
+                )
             for statement in module.tree.body[:-1]:  # `random_image_path` alone mid-cell: it shows nothing
                 if statement.__class__ is ast.Expr and not any(n.__class__ is ast.Call for n in ast.walk(statement)):
                     shows.update(id(node) for node in ast.walk(statement.value))
