@@ -369,7 +369,8 @@ class UnseededEntryPoint(Rule):
     (`for i, idx in enumerate(picked): axs[i].imshow(fmap[:, idx])`, `for idx in random.sample(...)`), move
     (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`, also a list of draws,
     `L = [random.random() for i in range(n)]`); a draw straight into a cell's last expression
-    (`pd.DataFrame(np.random.rand(3, 2), columns=[...])`) is only shown too; a value handed to a computation
+    (`pd.DataFrame(np.random.rand(3, 2), columns=[...])`) is only shown too (not an in-place fill of a tensor
+    that later cells read, `t.random_(10)`); a value handed to a computation
     (`model(xs[idx])`) or that nothing reads still counts. A drawn value that a function binds again before
     any read (`C = np.random.normal(size=N)`, then `C = np.eye(N)`, or every branch of the `if` that follows binds
     it or stops) is not used either, and a branch of a function a notebook defines that none of the notebook's
