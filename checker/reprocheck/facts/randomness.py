@@ -341,7 +341,8 @@ PLOT_PREFIXES = ("matplotlib.", "seaborn.", "plotly.", "IPython.display.")
 PLOT_METHODS = frozenset(
     {"imshow", "matshow", "plot", "scatter", "hist", "bar", "barh", "pie", "errorbar", "boxplot", "violinplot",
      "fill_between", "contour", "contourf", "pcolormesh", "heatmap", "set_title", "suptitle", "title", "xlabel",
-     "ylabel", "annotate", "legend", "show"}
+     "ylabel", "annotate", "legend", "show", "plot3D", "scatter3D", "plot_surface", "plot_wireframe",
+     "plot_trisurf", "contour3D", "bar3d"}
 )  # fmt: skip
 PLOT_RECEIVERS = frozenset({"plt", "sns", "px", "ax", "axs", "axes", "fig"})
 # Keywords that give a drawing call its colour (`outline=color`, `fill=color`, `color=c`).
@@ -378,7 +379,8 @@ def direct_parts(argument: ast.AST) -> list[ast.AST]:
             stack.append(node.func)
             func = node.func
             name = func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")
-            if name in DISPLAY_OBJECTS or name in VIEWS:  # `wandb.Image(xs[idx])`, `np.squeeze(x)`: shown as given
+            if name in DISPLAY_OBJECTS or name in VIEWS or same_values(func):
+                # `wandb.Image(xs[idx])`, `np.squeeze(x)`, `np.sin(z)`, `Image.open(path)`: shown as given
                 stack.extend(a.value if a.__class__ is ast.Starred else a for a in node.args)
                 stack.extend(keyword.value for keyword in node.keywords)
             continue
@@ -386,17 +388,50 @@ def direct_parts(argument: ast.AST) -> list[ast.AST]:
     return found
 
 
+# Elementwise functions of the array libraries (`np.sin(z)`, `torch.exp(x)`): each drawn point stays one point, in
+# other coordinates (a cumulative sum or a mean of draws is another value: not among them).
+ELEMENTWISE = frozenset(
+    {"sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "exp", "exp2", "expm1", "log",
+     "log2", "log10", "log1p", "sqrt", "square", "abs", "absolute", "sign", "floor", "ceil", "round", "clip"}
+)  # fmt: skip
+ARRAY_MODULES = frozenset({"np", "numpy", "torch", "math"})
+# Calls that read an image from a path (`Image.open(path)`, `cv2.imread(path)`): the picture of a picked path.
+IMAGE_READERS = frozenset({"imread", "read_image", "load_img", "decode_image"})
+
+
+def same_values(func: ast.expr) -> bool:
+    """Does a call of `func` give back what it is given in another form: an elementwise function of an array
+    library (see ELEMENTWISE), or an image read from a path (`Image.open(path)`, see IMAGE_READERS)?"""
+    if func.__class__ is ast.Name:
+        return func.id in IMAGE_READERS
+    if func.__class__ is not ast.Attribute:
+        return False
+    receiver = func.value
+    if func.attr in IMAGE_READERS:
+        return True
+    if receiver.__class__ is not ast.Name:
+        return False
+    if func.attr == "open":
+        return receiver.id == "Image"
+    return func.attr in ELEMENTWISE and receiver.id in ARRAY_MODULES
+
+
 # Objects that show what they are given (IPython's and wandb's media): `wandb.Image(x)`, `display.HTML(s)`.
 DISPLAY_OBJECTS = frozenset({"Image", "Video", "Audio", "HTML", "Markdown", "SVG"})
 # Functions that give the same values in another shape (`plt.imshow(np.squeeze(images[i]))`): the value as given.
 VIEWS = frozenset(
-    {"squeeze", "transpose", "reshape", "moveaxis", "swapaxes", "asarray", "array", "from_numpy", "as_tensor"}
-)
+    {"squeeze", "transpose", "reshape", "moveaxis", "swapaxes", "asarray", "array", "from_numpy", "as_tensor",
+     "DataFrame", "Series"}
+)  # fmt: skip
 
 
 # Calls that only convert a value (`tuple(np.random.randint(0, 255, size=3).tolist())`): it is still the drawn value.
 CONVERSIONS = frozenset({"tuple", "list", "int", "float", "round", "str", "abs", "sorted"})
-ARRAY_CONVERSIONS = frozenset({"tensor", "as_tensor", "array", "asarray", "from_numpy"})  # `torch.tensor([...])`
+# `torch.tensor([...])`, `pd.DataFrame(np.random.rand(3, 2))`: the values in a container; `df.reindex(np.random.
+# permutation(df.index))`: the rows in a drawn order
+ARRAY_CONVERSIONS = frozenset(
+    {"tensor", "as_tensor", "array", "asarray", "from_numpy", "DataFrame", "Series", "reindex"}
+)  # fmt: skip
 
 
 def is_library_draw(module: PyModule, call: ast.Call) -> bool:
@@ -409,8 +444,18 @@ def is_library_draw(module: PyModule, call: ast.Call) -> bool:
     return func.__class__ is ast.Attribute and func.attr in T.TORCH_TENSOR_DRAW_METHODS
 
 
+def fills_in_place(module: PyModule, call: ast.Call) -> bool:
+    """An in-place draw method of a tensor the code holds (`t.random_(10)`, `w.normal_()`), not of one made right
+    there (`torch.empty(3).uniform_()`)."""
+    func = call.func
+    if func.__class__ is not ast.Attribute or module.qualname(func) is not None:
+        return False
+    return func.attr in T.TORCH_TENSOR_DRAW_METHODS and func.value.__class__ is not ast.Call
+
+
 def value_draws(value: ast.AST) -> list[ast.Call]:
-    """The calls that make a value itself (see `direct_parts`), through conversions (`tuple(...)`, `int(...)`):
+    """The calls that make a value itself (see `direct_parts`), through conversions (`tuple(...)`, `int(...)`,
+    `pd.DataFrame(...)`) and the elements of a comprehension (`[random.random() for i in range(n)]`):
     `10 ** (random.random() * 2 + 1)`, `tuple(np.random.randint(0, 255, size=3).tolist())`; not a draw handed
     to a computation (`train(model, np.random.rand(3))`)."""
     found: list[ast.Call] = []
@@ -426,7 +471,10 @@ def value_draws(value: ast.AST) -> list[ast.Call]:
             ):
                 stack.extend(argument for argument in node.args if argument.__class__ is not ast.Starred)
             continue
-        if node.__class__ in (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp):
+        if node.__class__ in (ast.ListComp, ast.SetComp, ast.GeneratorExp):
+            stack.append(node.elt)  # the elements are the value; the loop's own parts are not
+            continue
+        if node.__class__ in (ast.Lambda, ast.DictComp):
             continue
         stack.extend(ast.iter_child_nodes(node))
     return found
@@ -914,6 +962,7 @@ class NotebookShown:
         self.sinks: set[int] = set()
         self.flows: dict[int, ast.AST] = {}  # id of a node that is a direct part of a binding's value -> binding
         self.starts: dict[int, tuple[int, int, int]] = {}  # id of a binding -> where the scope of its names starts
+        self.predictions: set[int] = set()  # ids of bindings of a prediction's result (see `predicting_call`)
         candidates: list[tuple[ast.AST, list[ast.Call], set[str]]] = []
         self.shown: set[ast.Call] = set()
         if not any(self.binds_a_draw(graph, cell) for cell in graph.notebook_cells.get(path, [])):
@@ -939,6 +988,16 @@ class NotebookShown:
             last = module.tree.body[-1] if module.tree.body else None
             if last is not None and last.__class__ is ast.Expr:  # a cell's last expression is shown
                 shows.update(id(node) for node in direct_parts(last.value))
+                # `pd.DataFrame(np.random.rand(3, 2), columns=[...])`: drawn straight into what the cell shows (not
+                # `t.random_(10)`, which fills a tensor that later cells read)
+                self.shown.update(
+                    call
+                    for call in value_draws(last.value)
+                    if is_library_draw(module, call) and not fills_in_place(module, call)
+                )
+            for statement in module.tree.body[:-1]:  # `random_image_path` alone mid-cell: it shows nothing
+                if statement.__class__ is ast.Expr and not any(n.__class__ is ast.Call for n in ast.walk(statement)):
+                    shows.update(id(node) for node in ast.walk(statement.value))
             self.sinks |= shows | pictures
             nested: set[int] = set()
             local: set[int] = set()  # reads, in a function, of a name the function binds itself
@@ -981,6 +1040,10 @@ class NotebookShown:
                         names = [n for t in targets for n in ast.walk(t) if n.__class__ is ast.Name]
                         if all(t.__class__ in (ast.Name, ast.Tuple, ast.List) for t in targets):
                             self.flows.update((id(part), node) for part in direct_parts(node.value))
+                            if predicting_call(node.value):  # `pred, secs = predict(img=image)`
+                                self.predictions.add(id(node))
+                                for argument in (*node.value.args, *(k.value for k in node.value.keywords)):
+                                    self.flows.update((id(part), node) for part in direct_parts(argument))
                             draws = [call for call in value_draws(node.value) if is_library_draw(module, call)]
                             if draws and names:
                                 candidates.append((node, draws, {n.id for n in names}))
@@ -1013,10 +1076,14 @@ class NotebookShown:
 
     @staticmethod
     def binds_a_draw(graph: CallGraph, cell: Unit) -> bool:
-        """Does a top-level assignment of the cell hold a draw in its value?"""
+        """Does a top-level assignment of the cell (or a loop's iterable, or its last expression) hold a draw in
+        its value?"""
         module = graph.source(cell)
         if module is None or module.tree is None:
             return False
+        last = module.tree.body[-1] if module.tree.body else None
+        if last.__class__ is ast.Expr and any(is_library_draw(module, call) for call in value_draws(last.value)):
+            return True
         for statement in module.tree.body:
             for node in ast.walk(statement) if statement.__class__ not in SCOPES else ():
                 if (
@@ -1036,10 +1103,13 @@ class NotebookShown:
 
     def only_shown(self, name: str, binding: ast.AST, depth: int) -> bool:
         """Is every read of `name` that can see this binding a shown part, or a direct part of the value of
-        another binding whose names are only shown in turn?"""
+        another binding whose names are only shown in turn? The result of a prediction must be shown as it is
+        (`print(pred_dict)`): an accuracy computed from it is a result."""
         start = self.starts.get(id(binding))
         if start is None or depth > MAX_FLOW:
             return False
+        if id(binding) in self.predictions:
+            depth = MAX_FLOW + 1  # no flow on from a prediction's result
         for where, kind, node, bound_by in self.events.get(name, ()):
             if kind == "nested":
                 if id(node) not in self.sinks:
@@ -1063,6 +1133,20 @@ class NotebookShown:
             if not names or not all(self.only_shown(other, flow, depth + 1) for other in names):
                 return False
         return True
+
+
+# A function or method named for predicting (`predict(img=image)`, `make_predictions(model, data)`,
+# `model.predict(x)`): a notebook that picks an example, predicts on it and prints the prediction only shows it.
+PREDICTING_NAME = re.compile(r"(?:^|_)(?:predict|predictions?|infer|inference|classify)(?:_|$)", re.IGNORECASE)
+
+
+def predicting_call(value: ast.expr) -> bool:
+    """Is `value` a call of a function named for predicting, and for no result (see RESULT_NAME)?"""
+    if value.__class__ is not ast.Call:
+        return False
+    func = value.func
+    name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else ""
+    return PREDICTING_NAME.search(name) is not None and RESULT_NAME.search(name) is None
 
 
 # Calls that hand on the elements of what they are given, in order or paired (`enumerate(picked)`): a loop over

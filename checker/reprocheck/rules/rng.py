@@ -14,7 +14,7 @@ from packaging.version import InvalidVersion, Version
 
 from reprocheck.facts.config_programs import option_adders
 from reprocheck.facts.entrypoints import python_target
-from reprocheck.facts.liveness import walk_own
+from reprocheck.facts.liveness import constant, decide, read_scope, walk_own
 from reprocheck.facts.pycode import PyModule
 from reprocheck.facts.randomness import (
     DRAWING_FUNCTION,
@@ -32,6 +32,7 @@ from reprocheck.facts.randomness import (
     is_none,
     is_pandas_sample,
     is_plot_call,
+    is_self,
     is_true,
     keyword,
     nondeterministic_source,
@@ -361,9 +362,15 @@ class UnseededEntryPoint(Rule):
     uses. Nor, in a notebook, is a value bound at a cell's top level that the cells after it only show (print,
     display, plots, media such as `wandb.Image(x)`, a cell's last expression, the arguments of a function named
     for showing such as `pred_and_plot_image(model, image_path=path)`), pass on unchanged to names only
-    shown (a view such as `torch.from_numpy(a)` included), loop over with loop variables only shown in turn
+    shown (a view such as `torch.from_numpy(a)` or `pd.DataFrame(a)`, an elementwise function such as
+    `np.sin(z)`, an image read from a picked path, `Image.open(path)`, included), hand to a function named for
+    predicting whose result is shown as it is (`pred, secs = predict(img=image)`, then `print(pred)`; an accuracy
+    computed from it is a result), loop over with loop variables only shown in turn
     (`for i, idx in enumerate(picked): axs[i].imshow(fmap[:, idx])`, `for idx in random.sample(...)`), move
-    (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`); a value handed to a computation
+    (`a, b = a.to("cuda"), b.to("cuda")`) or time (`%timeit a @ b`, also a list of draws,
+    `L = [random.random() for i in range(n)]`); a draw straight into a cell's last expression
+    (`pd.DataFrame(np.random.rand(3, 2), columns=[...])`) is only shown too (not an in-place fill of a tensor
+    that later cells read, `t.random_(10)`); a value handed to a computation
     (`model(xs[idx])`) or that nothing reads still counts. A drawn value that a function binds again before
     any read (`C = np.random.normal(size=N)`, then `C = np.eye(N)`, or every branch of the `if` that follows binds
     it or stops) is not used either, and a branch of a function a notebook defines that none of the notebook's
@@ -636,7 +643,10 @@ class PartialSeeding(Rule):
     out (seeds numpy but draws from torch; forgets `random`), and generators created without a seed
     (`np.random.default_rng()`, `random.Random()`), which no global seeding reaches. A draw that only picks what
     a `print`, `display` or logger call shows (`print(xs[random.randrange(10)])`, `random.choice(examples)` bound
-    to names only printed) changes no result and is not counted, nor is a draw of characters that makes a name
+    to names only printed) changes no result and is not counted, nor, in a notebook, is a test image picked,
+    opened and predicted on whose prediction is only shown (`path = random.sample(paths, k=1)[0]`, `image =
+    Image.open(path)`, `pred, secs = predict(img=image)`, `print(pred)`; the notebook draws RNG001 leaves out,
+    left out here too), nor a draw of characters that makes a name
     (`random.choices(string.ascii_uppercase + string.digits, k=10)` for a temporary folder). In a notebook whose
     saved state shows which cells ran, the draw cited (here and for RNG001) is one from a cell that ran, not an
     unexecuted scratch cell. For an entry point that trains (a model's initial weights or dropout, a shuffling
@@ -1689,8 +1699,10 @@ class UnseededDataLoader(Rule):
     `imgaug`, ...), and either no entry point that reaches the loader draws from `random` or NumPy (its branches
     not taken left out: `if self.mode == "train":` under `mode="val"`) or the code the workers run draws from
     neither: what the data set's `__getitem__` or `__iter__` and the loader's `collate_fn` (a project function or
-    class) reach; a shuffle of the file list in the data set's `__init__` runs once, in the main process, and a
-    `collate_fn` that cannot be followed may draw. A shuffling loader that
+    class) reach, less the branches of the item method that this loader's data set is made to skip (`if
+    self.split:` where `__init__` stores `self.split = split` and the validation set is made with `split=False`,
+    or leaves a literal default); a shuffle of the file list in the data set's `__init__` runs once, in the main
+    process, and a `collate_fn` that cannot be followed may draw. A shuffling loader that
     an entry point reaches without seeding torch is left to RNG001/RNG002, which report that entry point. One
     that entry points reach after seeding torch (`set_seed(args.seed)`, `torch.manual_seed(0)` before the loader
     is built) stays an info note: its order repeats as long as every draw before it does, and one more random
@@ -1818,7 +1830,56 @@ def quiet_workers(
             return False
     if builds_augmentations(graph, cls):
         return False
-    return not drawing or not worker_draws(graph, scanner, unit, bindings, cls, call)
+    flags = construction_flags(graph, cls, init, parameters, passed)
+    return not drawing or not worker_draws(graph, scanner, unit, bindings, cls, call, flags)
+
+
+def construction_flags(
+    graph: CallGraph, cls: Unit, init: ast.AST | None, parameters: list[str], passed: list[tuple[str, ast.expr]]
+) -> dict[str, object]:
+    """`self.<name>` -> the constant one construction of a data set gives it: `__init__` stores a parameter there
+    (`self.split = split`), the class stores that attribute nowhere else, and the construction passes a literal
+    for the parameter or leaves its literal default (`MelDataset(files, ..., False, False)` for `split`)."""
+    if init is None:
+        return {}
+    values: dict[str, object] = {}
+    arguments = init.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    named = [a.arg for a in positional][len(positional) - len(arguments.defaults) :]
+    defaults = dict(zip(named, arguments.defaults, strict=True))
+    defaults.update(
+        (a.arg, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is not None
+    )
+    given = dict(passed)
+    for name in {*parameters, *(a.arg for a in arguments.kwonlyargs)}:
+        known, value = constant(given[name] if name in given else defaults.get(name, ast.Name(id="_")))
+        if known:
+            values[name] = value
+    if not values:
+        return {}
+    classes = [cls, *graph.project_ancestors(cls)]
+    nodes = [graph.definitions(c.path).classes.get(c.name) for c in classes]
+    if any(node is None for node in nodes):
+        return {}
+    stores: dict[str, int] = {}  # attribute -> how many places store to `self.<attribute>`
+    for node in nodes:
+        for part in ast.walk(node):
+            if part.__class__ is ast.Attribute and part.ctx.__class__ is not ast.Load and is_self(part.value):
+                stores[part.attr] = stores.get(part.attr, 0) + 1
+    flags: dict[str, object] = {}
+    for statement in walk_own(init):
+        if statement.__class__ is not ast.Assign or len(statement.targets) != 1:
+            continue
+        target, value = statement.targets[0], statement.value
+        if (
+            target.__class__ is ast.Attribute
+            and is_self(target.value)
+            and stores.get(target.attr) == 1
+            and value.__class__ is ast.Name
+            and value.id in values
+        ):
+            flags[f"self.{target.attr}"] = values[value.id]
+    return flags
 
 
 # Methods of a data set that DataLoader workers call.
@@ -1828,13 +1889,28 @@ WORKER_METHODS = ("__getitem__", "__getitems__", "__iter__", "__next__")
 COLLATE_POSITION = 6
 
 
-def worker_draws(graph: CallGraph, scanner, unit: Unit, bindings: dict, cls: Unit, call: ast.Call) -> bool:
+def worker_draws(
+    graph: CallGraph, scanner, unit: Unit, bindings: dict, cls: Unit, call: ast.Call, flags: dict | None = None
+) -> bool:
     """May the code a DataLoader's workers run draw from `random` or NumPy (or make an unseeded generator): what
     the data set's item methods and the loader's `collate_fn` (a project function, or an object of a project class
-    through its `__call__`) reach? A `collate_fn` that cannot be followed may draw."""
+    through its `__call__`) reach? A `collate_fn` that cannot be followed may draw. A draw of an item method in a
+    branch that the data set's construction turns off (`if self.split:` where this loader's data set is made with
+    `split=False`, see `construction_flags`) is not made."""
     starts = [m for m in (graph.method_of(cls, name) for name in WORKER_METHODS) if m is not None]
     if not starts:
         return True
+    skipped: dict[Unit, set[tuple[int, int]]] = {}
+    for start in starts if flags else ():
+        function = graph.function_node(start)
+        if function is None:
+            continue
+        for guard in read_scope(list(function.body)).guards:
+            truth = decide(guard.test, lambda key: frozenset({flags[key]}) if key in flags else None)
+            if truth is not None and truth != guard.runs_if:
+                skipped.setdefault(start, set()).update(
+                    (node.lineno, node.col_offset + 1) for node in guard.nodes if node.__class__ is ast.Call
+                )
     collate = argument(call, "collate_fn", COLLATE_POSITION)
     if collate.__class__ is ast.Name and collate.id in bindings:
         collate = bindings[collate.id]
@@ -1859,6 +1935,8 @@ def worker_draws(graph: CallGraph, scanner, unit: Unit, bindings: dict, cls: Uni
         starts.append(target)
     for reached in graph.reach(starts):
         for event in scanner.events(reached):
+            if (event.line, event.column) in skipped.get(reached, ()):
+                continue
             if event.kind == "generator" or (event.kind == "use" and event.libs & {"numpy", "random"}):
                 return True
     return False
