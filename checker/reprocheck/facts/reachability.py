@@ -578,25 +578,46 @@ class CallGraph:
         relative imports resolved): a module nothing imports and no entry point runs is dead code or somebody
         else's. Computed once per run."""
         if self._imported_paths is None:
-            found: set[str] = set()
-            importers = [*self.modules.items(), *((path, module) for (path, _), module in self.cells.items())]
-            for path, module in importers:
-                for item in module.imports:
-                    # a relative import resolved (`from . import lra` in `dataloaders/`: `dataloaders`), and as written
-                    bases = {item.module or ""}
-                    if item.level:
-                        bases.add(module.resolve_relative(item.module, item.level))
-                    names = [*bases, *(f"{base}.{name}" if base else name for base in bases for name in item.names)]
-                    for name in names:
-                        parts = name.split(".") if name else []
-                        for depth in range(1, len(parts) + 1):
-                            target = self.module_path(".".join(parts[:depth]), path)
-                            if target is None and not item.level:
-                                target = self.sibling_module(parts[:depth], path)
-                            if target is not None and target != path:
-                                found.add(target)
-            self._imported_paths = frozenset(found)
+            self._imported_paths = frozenset(target for _, _, _, target in self.import_targets())
         return self._imported_paths
+
+    def import_targets(self, ancestors: bool = False) -> Iterator[tuple[str, PyModule, object, str]]:
+        """(importing path, importing module or cell, import item, imported project module) for every import of a
+        project module by a project module or notebook cell. With `ancestors`, an absolute import that resolves
+        nowhere else is looked for under the folders above the importing file too (`from envs.metaworld import
+        make_env` in `tdmpc2/envs/__init__.py` finds `tdmpc2/envs/metaworld.py` when scripts in `tdmpc2/` run)."""
+        importers = [*self.modules.items(), *((path, module) for (path, _), module in self.cells.items())]
+        for path, module in importers:
+            for item in module.imports:
+                # a relative import resolved (`from . import lra` in `dataloaders/`: `dataloaders`), and as written
+                bases = {item.module or ""}
+                if item.level:
+                    bases.add(module.resolve_relative(item.module, item.level))
+                names = [*bases, *(f"{base}.{name}" if base else name for base in bases for name in item.names)]
+                targets = set()
+                for name in names:
+                    parts = name.split(".") if name else []
+                    for depth in range(1, len(parts) + 1):
+                        target = self.module_path(".".join(parts[:depth]), path)
+                        if target is None and not item.level:
+                            target = self.sibling_module(parts[:depth], path)
+                        if target is None and not item.level and ancestors:
+                            target = self.ancestor_module(parts[:depth], path)
+                        if target is not None and target != path:
+                            targets.add(target)
+                for target in targets:
+                    yield path, module, item, target
+
+    def ancestor_module(self, parts: list[str], near: str) -> str | None:
+        """The module `import a.b` finds under the closest folder above `near` that holds it."""
+        folder = posixpath.dirname(near)
+        while folder:
+            folder = posixpath.dirname(folder)
+            stem = posixpath.join(folder, *parts)
+            for candidate in (stem + ".py", stem + "/__init__.py"):
+                if candidate in self.modules:
+                    return candidate
+        return None
 
     def _closest_module(self, name: str, near: str, paths: list[str]) -> str | None:
         usable = []

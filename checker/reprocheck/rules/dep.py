@@ -34,7 +34,7 @@ from reprocheck.facts.declarations import (
     text_installs,
 )
 from reprocheck.facts.entrypoints import module_statements
-from reprocheck.facts.imports import last_name
+from reprocheck.facts.imports import guarded_lines, last_name
 from reprocheck.facts.project_kind import LIBRARY_HINT
 from reprocheck.facts.reachability import is_main_guard
 from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_url, patch_series, same_release, unpinned
@@ -434,7 +434,10 @@ class UndeclaredImport(Rule):
     `pytest.importorskip("x")` or a guard that raises or returns when the module is missing, and, in a file where
     one import of a module is so guarded, its other imports inside functions (an optional backend's lazy imports:
     `from torchao import quantize_` in a method of the layer that `dispatch_torchao` makes only after `if not
-    is_torchao_available(): return`), an import inside a function that runs only when a backend is chosen by its name
+    is_torchao_available(): return`), every import of a project module that the project imports only where a failed
+    import is caught and that is no script (an optional environment: `try: from envs.metaworld import make_env` /
+    `except: make_env = missing_dependencies`; absolute imports are looked for under the folders above the importing
+    file too), an import inside a function that runs only when a backend is chosen by its name
     (`if get_image_backend() == "accimage":`) where nothing in the repository chooses it (no code uses a string
     holding the name as a value, `set_image_backend("accimage")` or a model type `openvino_small_256`, no config,
     script or notebook names it, and the root README does not tell users to install it), and the lazy imports of a
@@ -574,6 +577,8 @@ class UndeclaredImport(Rule):
             ordered = ordered or sorted(sites, key=site_order)
             if all(switched_off(site, third_party_imports.python_modules, readme, user_map) for site in ordered):
                 continue  # only an option a user turns on runs the import, as under `try/except ImportError`
+            if all(unused.optional(site.path) for site in ordered):
+                continue  # its module is imported only under `try/except ImportError`: an optional part, by design
             if all(unchosen_backend(site, third_party_imports.python_modules, unused, readme) for site in ordered):
                 continue  # `if get_image_backend() == "accimage":`, a backend nothing in the repository picks
             if library is None:
@@ -930,6 +935,7 @@ class UnusedModules:
         self._imported: frozenset[str] | None = None
         self._entries: frozenset[str] | None = None
         self._texts: list[tuple[str, str]] | None = None
+        self._guarded: frozenset[str] | None = None
 
     def __call__(self, path: str) -> bool:
         if path not in self.answers:
@@ -957,6 +963,31 @@ class UnusedModules:
         if self._imported is None:
             self._imported = self.facts.get("call_graph").imported_paths()
         return path not in self._imported and not self.mentioned(path)
+
+    def optional(self, path: str) -> bool:
+        """Whether the project imports the module only where a failed import is caught (`try: from envs.metaworld
+        import make_env` / `except: make_env = missing_dependencies`): its author made it an optional part, so the
+        packages it imports are optional too. Not a script or entry point, which runs on its own."""
+        if self._guarded is None:
+            self._guarded = self.guarded_only()
+        if path not in self._guarded:
+            return False
+        if self._entries is None:
+            self._entries = frozenset(entry.path for entry in self.facts.get("entry_points"))
+        module = self.modules.get(path)
+        tree = module.tree if module is not None else None
+        return path not in self._entries and tree is not None and not any(is_main_guard(node) for node in tree.body)
+
+    def guarded_only(self) -> frozenset[str]:
+        """The project modules that are imported, and only under an ImportError guard."""
+        guarded: dict[str, bool] = {}
+        lines: dict[int, frozenset[int]] = {}
+        for _, module, item, target in self.facts.get("call_graph").import_targets(ancestors=True):
+            if id(module) not in lines:
+                lines[id(module)] = guarded_lines(module, set())
+            is_guarded = item.optional or item.line in lines[id(module)]
+            guarded[target] = guarded.get(target, True) and is_guarded
+        return frozenset(target for target, only in guarded.items() if only)
 
     def mentioned(self, path: str) -> bool:
         """Does another file name the module: a dotted name ending in its last two parts (`util.logger`), its file
