@@ -306,7 +306,8 @@ class Project:
         cache = self.file_cache
         if cache is None:
             return compute()
-        value = cache.get(rel, query)
+        answers = cache.answers_of.get(rel)  # FileCache.get's first step, without its call (asked ~100,000 times)
+        value = answers.get(query, MISSING) if answers is not None else cache.get(rel, query)
         if value is MISSING:
             value = compute()
             cache.put(rel, query, value, partial(self.kept_bytes, rel))

@@ -170,9 +170,9 @@ class SelfTests:
         for path, module in self.graph.modules.items():
             if filekinds.is_test_path(path):
                 continue
-            for item in module.imports:
-                base = item.module if not item.level else module.resolve_relative(item.module, item.level)
-                for name in (base, *(f"{base}.{n}" if base else n for n in item.names)):
+            for imported, level, imported_names in module.import_statements():
+                base = imported if not level else module.resolve_relative(imported, level)
+                for name in (base, *(f"{base}.{n}" if base else n for n in imported_names)):
                     target = self.graph.module_path(name, path) if name else None
                     if target is not None and target != path:
                         found.add(target)
@@ -252,9 +252,9 @@ class SelfTests:
         for path, module in sorted(self.graph.modules.items()):
             if path in entry_paths or filekinds.is_test_path(path):
                 continue
-            for item in module.imports:
-                names = [f"{item.module}.{n}" for n in item.names] if item.module in parents else []
-                for name in (item.module, *names):
+            for imported, _, imported_names in module.import_statements():
+                names = [f"{imported}.{n}" for n in imported_names] if imported in parents else []
+                for name in (imported, *names):
                     for target in by_name.get(name, ()):
                         if target not in found and self.graph.module_path(name, path) == target:
                             found[target] = path
