@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+from reprocheck.patterns import lazy_pattern
+
 DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)([.\-_].*)?$|.*\.(Dockerfile|dockerfile|Containerfile)$")
 REQUIREMENTS = re.compile(r"^(requirements|constraints)([\w.\-]*)\.(txt|in)$|.*requirements.*\.(txt|in)$")
 # environment.yml and its variants; conda.yaml is MLflow's (MLproject `conda_env:`), conda_env.yml and the like.
 CONDA_ENV = re.compile(r"^(?:environment[\w.\-]*|conda|conda[_-]env(?:ironment)?[\w.\-]*)\.ya?ml$")
 CONFIG_DIRS = frozenset({"configs", "config", "conf"})
-TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
+TEST_FILE = lazy_pattern(r"^(test_.*|.*_test|conftest)\.py$")
 
 
 def name(path: str) -> str:
@@ -72,7 +74,7 @@ def is_conda_env(path: str) -> bool:
 
 # A data file whose name says it is a template (`ds_config_TEMPLATE.json`, `config.template.yaml`): a script
 # fills its placeholders (sed, envsubst) before anything reads it, so it need not parse as it stands.
-TEMPLATE_NAME = re.compile(r"(?:^|[._-])(?:template|tmpl|tpl)(?:[._-]|$)", re.IGNORECASE)
+TEMPLATE_NAME = lazy_pattern(r"(?:^|[._-])(?:template|tmpl|tpl)(?:[._-]|$)", re.IGNORECASE)
 
 
 def named_as_template(path: str) -> bool:

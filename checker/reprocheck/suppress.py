@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from reprocheck import filekinds, ipython
 from reprocheck.findings import Finding
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import Project, UnreadableFile, decode_text, git
 
-MARKER = re.compile(
+MARKER = lazy_pattern(
     r"#\s*reprocheck:\s*(?P<kind>ignore|file-ignore)\[(?P<codes>[^\]]*)\](?P<reason>[^\n#]*)", re.IGNORECASE
 )
 MARKER_BYTES = b"reprocheck:"

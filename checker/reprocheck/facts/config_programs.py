@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 from reprocheck.tables.config_loaders import (
     CONFIG_LOADERS,
     CONFIG_METHODS,
@@ -264,7 +264,7 @@ def hydra_config_paths(module) -> list[str]:
 # What a program that reads a config by literal path or takes a config option must contain: a string literal
 # ending in a config format, or a config flag. Most modules that import json or yaml contain neither, and are
 # never parsed for this (on large repositories the parse was most of the run).
-CONFIG_TEXT = re.compile(
+CONFIG_TEXT = lazy_pattern(
     r"""\.(?:ya?ml|json|toml)['"]|['"]--?(?:config|configs|cfg|conf|base|hparams|hyp|params)"""
     r"""(?:[-_]?(?:file|path|name|files))?['"]"""
 )

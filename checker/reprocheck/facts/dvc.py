@@ -21,16 +21,17 @@ import yaml
 from reprocheck.facts import fact
 from reprocheck.facts.structured import load_json, load_toml
 from reprocheck.facts.yamlfiles import YamlFile, load_yaml
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 
-INTERPOLATION = re.compile(r"\$\{\s*([^}]*?)\s*\}")
-WHOLE_INTERPOLATION = re.compile(r"^\$\{\s*([^}]*?)\s*\}$")
+INTERPOLATION = lazy_pattern(r"\$\{\s*([^}]*?)\s*\}")
+WHOLE_INTERPOLATION = lazy_pattern(r"^\$\{\s*([^}]*?)\s*\}$")
 DEFAULT_PARAMS = "params.yaml"
 DVC_CONFIG = ".dvc/config"
 MAX_EXPANSIONS = 1000  # foreach/matrix items per stage; beyond this the template is judged once, unresolved
 POINTER_HEAD_BYTES = 4096
 POINTER_MAX_BYTES = 1024 * 1024
-REMOTE_SECTION = re.compile(r"""^\s*['"]?\s*remote\s+"([^"]+)"\s*['"]?\s*$""")
+REMOTE_SECTION = lazy_pattern(r"""^\s*['"]?\s*remote\s+"([^"]+)"\s*['"]?\s*$""")
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,14 @@ from functools import cached_property
 import pathspec
 
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile, gitignore_spec
 
 LFS_SPEC = b"version https://git-lfs.github.com/spec/v1"
 LFS_SPEC_OLD = b"version https://hawser.github.com/spec/v1"
 POINTER_MAX_BYTES = 1024  # the Git LFS spec caps pointer files below 1024 bytes
-LFS_SIZE = re.compile(rb"^size ([0-9]+)$", re.MULTILINE)
-LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
+LFS_SIZE = lazy_pattern(rb"^size ([0-9]+)$", re.MULTILINE)
+LFS_OID = lazy_pattern(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
 GITLINK = "160000"
 
 
@@ -272,7 +273,7 @@ def git_facts(project) -> GitFacts:
 
 
 # -- submodules -----------------------------------------------------------------------------------
-SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
+SUBMODULE_PATH = lazy_pattern(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
 
 
 def submodule_paths(project) -> list[str]:

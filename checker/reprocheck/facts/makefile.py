@@ -5,16 +5,18 @@ blocks and `include`s are skipped: a recipe is what make would hand to the shell
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 
-ASSIGNMENT = re.compile(r"^(?:export\s+|override\s+)*([A-Za-z_][A-Za-z0-9_.\-]*)\s*(::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$")
-RULE = re.compile(r"^([^:=#]+?)\s*(::?)(?!=)\s*(.*)$")
+ASSIGNMENT = lazy_pattern(
+    r"^(?:export\s+|override\s+)*([A-Za-z_][A-Za-z0-9_.\-]*)\s*(::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$"
+)
+RULE = lazy_pattern(r"^([^:=#]+?)\s*(::?)(?!=)\s*(.*)$")
 DIRECTIVES = ("ifeq", "ifneq", "ifdef", "ifndef", "else", "endif", "include", "-include", "sinclude", "vpath")
-REFERENCE = re.compile(r"\$(?:\(([^()$]+)\)|\{([^{}$]+)\}|([@<^+*?%|]))")
+REFERENCE = lazy_pattern(r"\$(?:\(([^()$]+)\)|\{([^{}$]+)\}|([@<^+*?%|]))")
 MAX_EXPANSION_DEPTH = 10
 
 

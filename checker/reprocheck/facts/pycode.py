@@ -24,22 +24,23 @@ from functools import cached_property, partial
 from reprocheck import filekinds, ipython
 from reprocheck.facts import fact
 from reprocheck.filecache import MISSING
+from reprocheck.patterns import lazy_pattern
 from reprocheck.tables import notebooks as NB
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
+LINE_BREAK = lazy_pattern(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # Cell magics whose body is still Python; any other `%%magic` cell (bash, html, writefile, ...) is not Python.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "px"})
-SHELL_ASSIGNMENT = re.compile(r"^\s*[\w.,\s\[\]()*]+=\s*[!%]")
-HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.*]+|[\w.*\[\]()]+\?{1,2})\s*$")  # `x?`, `??x`, `np.*load*?`
+SHELL_ASSIGNMENT = lazy_pattern(r"^\s*[\w.,\s\[\]()*]+=\s*[!%]")
+HELP_LINE = lazy_pattern(r"^\s*(\?{1,2}[\w.*]+|[\w.*\[\]()]+\?{1,2})\s*$")  # `x?`, `??x`, `np.*load*?`
 
 
 # Imports are read without a parse when a line scan is exact (see `scan_imports`); REPROCHECK_PARSE_ALL=1 turns
 # that off, so tests can prove both ways report the same.
 SCAN_IMPORTS = os.environ.get("REPROCHECK_PARSE_ALL") != "1"
-IMPORT_LINE = re.compile(r"([ \t]*)(?:import|from)\b")  # matched at the start of a line
+IMPORT_LINE = lazy_pattern(r"([ \t]*)(?:import|from)\b")  # matched at the start of a line
 TRIPLE_QUOTES = ('"""', "'''")
-STRINGS_AND_COMMENTS = re.compile(
+STRINGS_AND_COMMENTS = lazy_pattern(
     r"#[^\n]*"
     r'|"""(?:\\.|[^\\])*?"""'
     r"|'''(?:\\.|[^\\])*?'''"
@@ -47,8 +48,8 @@ STRINGS_AND_COMMENTS = re.compile(
     r"|'(?:\\.|[^'\\\n])*'",
     re.S,
 )
-DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
-IDENTIFIER = re.compile(r"[^\W\d]\w*|\*")
+DOTTED = lazy_pattern(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
+IDENTIFIER = lazy_pattern(r"[^\W\d]\w*|\*")
 
 
 def scan_imports(text: str) -> list[tuple[int, str | None, int, tuple[str, ...]]] | None:
@@ -774,7 +775,7 @@ def parses(text: str) -> bool:
     return True
 
 
-EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
+EMPTY_BLOCK = lazy_pattern(r"expected an indented block after .* on line (\d+)")
 MAX_BLOCK_REPAIRS = 20
 
 

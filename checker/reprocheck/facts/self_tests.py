@@ -21,6 +21,7 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.entrypoints import EntryPoint
 from reprocheck.facts.reachability import CallGraph, Unit
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import randomness as T
 
@@ -38,7 +39,7 @@ WRITER_NAMES = frozenset(
     | {"dump", "write", "write_text", "write_bytes", "imwrite", "imsave", "save_image", "savefig", "save_pretrained"}
 )
 # Calls that read input (a file, a data set, weights, a config): a `__main__` block making one runs on real data.
-READER_NAME = re.compile(
+READER_NAME = lazy_pattern(
     r"^(?:open|load\w*|read\w*|imread|from_pretrained|from_config|fetch\w*|download\w*|glob|listdir|scandir|"
     r"iterdir|compose|initialize\w*|get_dataset|DataLoader|\w*Dataset)$"
 )
@@ -46,7 +47,7 @@ READER_NAME = re.compile(
 DOC_SUFFIXES = (".md", ".rst", ".txt")
 
 # Module names of programs: their `__main__` block is an experiment, whatever the module defines.
-PROGRAM_NAME = re.compile(
+PROGRAM_NAME = lazy_pattern(
     r"^(?:train|training|main|run|eval|evaluate|evaluation|test|predict|inference|infer|sample|sampling|generate|"
     r"finetune|fine_tune|pretrain|benchmark|bench|export|demo|app|cli|launch|experiment|fit|val|validate)"
     r"(?:[_-].*)?\.py$"

@@ -22,6 +22,7 @@ from reprocheck.facts import fact
 from reprocheck.facts.pycode import PyModule, python_module
 from reprocheck.facts.shell import Command, split_commands
 from reprocheck.facts.structured import load_toml, toml_line_of
+from reprocheck.patterns import lazy_pattern
 
 MAX_EXPANSION_DEPTH = 8  # `{[testenv:x]commands}` / hatch script references / nox notify chains
 MAX_BRACE_PRODUCTS = 256  # `py{38,39,310}-torch{1,2}` expansions kept per expression
@@ -60,9 +61,9 @@ HATCH_GLOBAL_VALUE_OPTIONS = frozenset({"-e", "--env", "-p", "--project", "--col
 HATCH_SUBSTITUTIONS = {"root": ".", "home": "~"}
 
 UNKNOWN = re.compile(r"\$|\{\{")  # a name chosen by a CI expression or variable: any of them may run
-SECTION_REFERENCE = re.compile(r"^\{\[([^\]]+)\]([A-Za-z0-9_.\-]+)\}$")
-FACTOR_CONDITION = re.compile(r"^(!?[A-Za-z0-9_.{}]+(?:[,\-]!?[A-Za-z0-9_.{}]+)*)\s*:(?:\s+|$)(.*)$")
-RUNNER_FIELD = re.compile(r"\{([A-Za-z_]+)(?::([^{}]*))?\}")
+SECTION_REFERENCE = lazy_pattern(r"^\{\[([^\]]+)\]([A-Za-z0-9_.\-]+)\}$")
+FACTOR_CONDITION = lazy_pattern(r"^(!?[A-Za-z0-9_.{}]+(?:[,\-]!?[A-Za-z0-9_.{}]+)*)\s*:(?:\s+|$)(.*)$")
+RUNNER_FIELD = lazy_pattern(r"\{([A-Za-z_]+)(?::([^{}]*))?\}")
 TRUE = frozenset({"true", "1", "yes", "on"})
 
 

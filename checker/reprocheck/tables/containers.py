@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from reprocheck.patterns import lazy_pattern
 
 # DKR004: build tooling installed before the real installs (`pip install -U pip setuptools wheel`, the installer
 # that then installs from a lock: `pip install pipenv`). Unpinned, it changes how packages are resolved and
@@ -23,7 +23,7 @@ DISPLAY_ASSET_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2", "
 # DKR007: init processes a Dockerfile downloads to run as PID 1 (`ENTRYPOINT ["/usr/bin/tini", "--"]`): one that no
 # ENTRYPOINT, CMD or command of the repository runs is never executed, so its unverified download is not reported.
 # Matched on the URL path's last part (`tini`, `tini-static-amd64`, `dumb-init_1.2.5_x86_64`).
-INIT_PROCESS = re.compile(r"^(tini|dumb-init|catatonit)(?:[-_.][\w.+-]*)?$")
+INIT_PROCESS = lazy_pattern(r"^(tini|dumb-init|catatonit)(?:[-_.][\w.+-]*)?$")
 # Commands that handle a file without running it (`chmod +x /usr/bin/tini`).
 FILE_COMMANDS = frozenset(
     {"chmod", "chown", "chgrp", "ln", "cp", "mv", "rm", "ls", "stat", "file", "install", "touch", "sha256sum",
