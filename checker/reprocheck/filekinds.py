@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from reprocheck.patterns import lazy_pattern
@@ -117,7 +118,10 @@ def is_shell_script(path: str) -> bool:
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_test_path(path: str) -> bool:
+    """A test module or a file in a test folder. Remembered: the facts and rules ask it of every Python file of the
+    repository, many times each (a function of the path alone)."""
     folder, _, base = path.rpartition("/")
     return bool(TEST_FILE.match(base)) or (bool(folder) and not TEST_DIRS.isdisjoint(folder.split("/")))
 
