@@ -294,10 +294,17 @@ class FileCache:
 
 
 def is_stat_entry(entry: list) -> bool:
-    return set(map(type, entry[:5])) == INT_ONLY and isinstance(entry[5], str)
-
-
-INT_ONLY = {int}
+    """[size, mtime_ns, ctime_ns, inode, mode, digest]: five ints (no bools) and a string (checked for each of the
+    10,000 entries of a large repository on every run, hence spelt out)."""
+    size, mtime, ctime, inode, mode, digest = entry
+    return (
+        type(size) is int
+        and type(mtime) is int
+        and type(ctime) is int
+        and type(inode) is int
+        and type(mode) is int
+        and isinstance(digest, str)
+    )
 
 
 def lstat_or_none(full: str) -> os.stat_result | None:

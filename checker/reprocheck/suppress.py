@@ -29,6 +29,8 @@ MARKER_BYTES = b"reprocheck:"
 
 @dataclass
 class Suppression:
+    """One `# reprocheck: ignore[...]` comment."""
+
     path: str
     line: int  # line in the file (cell line for notebooks)
     codes: list[str]
@@ -40,6 +42,8 @@ class Suppression:
 
 @dataclass
 class FileSuppressions:
+    """The suppression comments of one file, by line and file-wide."""
+
     by_line: dict[tuple[int | None, int], list[Suppression]] = field(default_factory=dict)
     file_wide: list[Suppression] = field(default_factory=list)
     comment_only_lines: set[tuple[int | None, int]] = field(default_factory=set)

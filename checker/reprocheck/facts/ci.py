@@ -95,6 +95,8 @@ class ActionUse:
 
 @dataclass
 class ImageUse:
+    """A container image a CI file runs (a job's container, a service, a GitLab image)."""
+
     image: str
     line: int
     where: str  # "container", "services", "image"
@@ -103,6 +105,8 @@ class ImageUse:
 
 @dataclass
 class RunnerLabel:
+    """A `runs-on` label of a GitHub job."""
+
     label: str
     line: int
     job: str | None = None
@@ -110,6 +114,8 @@ class RunnerLabel:
 
 @dataclass
 class CiConfig:
+    """One CI file (a GitHub workflow or action, a GitLab pipeline) as the rules read it."""
+
     path: str
     kind: str  # "github", "gitlab", "action"
     jobs: dict[str, int] = field(default_factory=dict)  # job name -> line of its key
@@ -142,6 +148,8 @@ class CiConfig:
 
 @dataclass
 class Hook:
+    """One hook of a pre-commit repository entry."""
+
     id: str
     line: int
     args: list[str]
@@ -151,6 +159,8 @@ class Hook:
 
 @dataclass
 class HookRepo:
+    """One `repos:` entry of a pre-commit config, with its pinned revision."""
+
     repo: str
     rev: str | None
     line: int
@@ -160,6 +170,8 @@ class HookRepo:
 
 @dataclass
 class PreCommitConfig:
+    """A `.pre-commit-config.yaml`: its repositories and pre-commit.ci section."""
+
     path: str
     repos: list[HookRepo]
     ci: dict | None  # the pre-commit.ci `ci:` section

@@ -91,6 +91,8 @@ class CondaSpec:
 
 @dataclass
 class CondaDependency:
+    """One conda dependency of an environment file, with where it is written."""
+
     spec: CondaSpec
     line: int
     column: int
@@ -98,6 +100,8 @@ class CondaDependency:
 
 @dataclass
 class CondaEnvironment:
+    """A conda environment file: its channels, conda dependencies and pip section."""
+
     path: str
     name: str | None = None
     channels: list[str] = field(default_factory=list)

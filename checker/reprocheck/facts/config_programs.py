@@ -42,6 +42,8 @@ MENTIONS = ("yaml", "json", "toml", "OmegaConf", "fromfile", "merge_from_file", 
 
 @dataclass(frozen=True)
 class SeedOption:
+    """A command-line option of a program that sets its seed."""
+
     name: str
     line: int
     default: object  # the literal default (an int when the seed is fixed), None when there is none
@@ -76,6 +78,8 @@ class YacsDefaults:
 
 @dataclass
 class ConfigPrograms:
+    """The programs that read configs, Hydra's config folders and yacs defaults."""
+
     programs: list[ConfigProgram]
     hydra_dirs: dict[str, str] = field(default_factory=dict)  # config folder -> the module that reads it with Hydra
     yacs_defaults: list[YacsDefaults] = field(default_factory=list)

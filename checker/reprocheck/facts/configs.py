@@ -443,7 +443,8 @@ def code_config_paths(project, settings, config_programs) -> list[str]:
 def experiment_configs(project, settings, config_programs) -> ConfigSet:
     """The experiment configs, parsed, with Hydra/`_base_` composition and default-config overlays resolved."""
     paths = config_paths(project, settings)
-    paths += [p for p in code_config_paths(project, settings, config_programs) if p not in set(paths)]
+    listed = set(paths)
+    paths += [p for p in code_config_paths(project, settings, config_programs) if p not in listed]
     files: dict[str, ConfigFile] = {}
     for path in paths:
         config = load_config(project, path)

@@ -85,6 +85,8 @@ class ImageRef:
 
 @dataclass
 class Instruction:
+    """One Dockerfile instruction, continuations joined."""
+
     keyword: str  # upper case
     value: str  # arguments after flags, continuations joined (RUN: see `Run.script` for the line-true text)
     line: int
@@ -127,6 +129,8 @@ class Run(tuple):
 
 @dataclass
 class ArgDecl:
+    """An `ARG` declaration and its default."""
+
     name: str
     default: str | None  # the default as resolved (a re-declared global ARG inherits the global default)
     line: int
@@ -136,6 +140,8 @@ class ArgDecl:
 
 @dataclass
 class Add:
+    """An `ADD` instruction: its sources, checksum and flags."""
+
     line: int
     sources: list[str]
     checksum: str | None
@@ -162,6 +168,8 @@ class ExecSpec:
 
 @dataclass
 class Stage:
+    """One build stage of a Dockerfile (from its `FROM` to the next)."""
+
     index: int
     base: ImageRef
     alias: str | None
@@ -191,6 +199,8 @@ class DockerfileError(ValueError):
 
 @dataclass
 class Dockerfile:
+    """A parsed Dockerfile: its stages, global arguments and parser directives."""
+
     path: str
     stages: list[Stage]
     global_args: list[ArgDecl]

@@ -73,6 +73,8 @@ class DvcStage:
 
 @dataclass
 class DvcPipeline:
+    """A `dvc.yaml` with its stages and the `dvc.lock` beside it."""
+
     path: str  # dvc.yaml
     stages: list[DvcStage]
     lock_path: str  # the dvc.lock beside it (may not exist)
@@ -89,6 +91,8 @@ class DvcPointerFile:
 
 @dataclass
 class DvcConfig:
+    """`.dvc/config`: the remotes and the default one."""
+
     path: str
     default_remote: str | None
     default_remote_line: int | None
@@ -98,6 +102,8 @@ class DvcConfig:
 
 @dataclass
 class DvcRepo:
+    """What DVC tracks in the repository: pipelines, pointer files and its config."""
+
     pipelines: list[DvcPipeline]
     pointer_files: list[DvcPointerFile]
     config: DvcConfig | None

@@ -49,6 +49,8 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
 
 @dataclass(frozen=True)
 class AttributeRule:
+    """One `.gitattributes` line's pattern and whether it sends matches through LFS."""
+
     base: str  # folder of the .gitattributes file ("" at the root)
     pattern: pathspec.GitIgnoreSpec  # one pattern
     lfs: bool  # True: filter=lfs set; False: the filter is unset or another one

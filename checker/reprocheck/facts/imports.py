@@ -108,6 +108,8 @@ class ImportSite:
 
 @dataclass
 class ThirdPartyImports:
+    """The third-party imports of the project's code, and what decides them."""
+
     python_modules: dict
     notebook_modules: dict
     notebooks: dict

@@ -22,6 +22,8 @@ MAX_EXPANSION_DEPTH = 10
 
 @dataclass
 class RecipeLine:
+    """One line of a target's recipe, as make runs it."""
+
     line: int  # first line of the recipe line (continuations keep their newlines)
     text: str  # make variables expanded, `@`/`-`/`+` prefixes removed, `$$` turned into `$`
     ignore_errors: bool = False  # a `-` prefix, or the target is named by `.IGNORE`: a failure does not stop make
@@ -29,6 +31,8 @@ class RecipeLine:
 
 @dataclass
 class Target:
+    """A Makefile target with its prerequisites and recipe."""
+
     name: str
     line: int
     prerequisites: list[str]
@@ -37,6 +41,8 @@ class Target:
 
 @dataclass
 class Makefile:
+    """A parsed Makefile: its targets and variables."""
+
     path: str
     targets: dict[str, Target]
     variables: dict[str, str]

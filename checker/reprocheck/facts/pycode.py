@@ -298,6 +298,12 @@ class PyModule:
         """`compute(text)` for this source (JSON data), kept between runs for a file (see Project.remembered)."""
         if self.cell is not None or self.project is None:
             return compute(self.text)
+        cache = getattr(self.project, "file_cache", None)
+        answers = cache.answers_of.get(self.path) if cache is not None else None
+        if answers is not None:  # a kept answer, without Project.remembered's call (asked of every module)
+            value = answers.get(query, MISSING)
+            if value is not MISSING:
+                return value
         return self.project.remembered(query, self.path, lambda: compute(self.text))
 
     @cached_property
@@ -617,10 +623,12 @@ def _listing_names(project, _rel: str) -> dict[str, list[list[str]]]:
         key = digest.hexdigest()
         kept = cache.derived(MODULE_NAMES, key, project.digest)
         if isinstance(kept, list) and len(kept) == len(paths):
-            with contextlib.suppress(TypeError, ValueError, IndexError, KeyError):
-                return {
-                    rel: [unpack_names(rel, kept[i][0]), unpack_names(rel, kept[i][1])] for i, rel in enumerate(paths)
-                }
+            with contextlib.suppress(TypeError, ValueError, IndexError, KeyError, AttributeError):
+                names = {}
+                for entry, rel in zip(kept, paths, strict=True):
+                    parts = name_parts(rel)  # once for both lists (this runs for every Python file)
+                    names[rel] = [unpack_names(rel, entry[0], parts), unpack_names(rel, entry[1], parts)]
+                return names
     names = {rel: [module_names(rel, packages), namespace_names(rel, packages)] for rel in paths}
     if key is not None:
         packed = [[pack_names(rel, found), pack_names(rel, spaces)] for rel, (found, spaces) in names.items()]
@@ -647,8 +655,12 @@ def pack_names(rel: str, names: list[str]) -> list:
     return packed
 
 
-def unpack_names(rel: str, packed: list) -> list[str]:
-    parts = name_parts(rel)
+def unpack_names(rel: str, packed: list, parts: list[str] | None = None) -> list[str]:
+    """The names :func:`pack_names` kept (`parts`: the path's :func:`name_parts`, when the caller has them)."""
+    if not packed and type(packed) is list:
+        return []
+    if parts is None:
+        parts = name_parts(rel)
     names = []
     for item in packed:
         if type(item) is int and 0 < item <= len(parts):

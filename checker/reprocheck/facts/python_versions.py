@@ -56,6 +56,8 @@ class PythonPin:
 
 @dataclass(frozen=True)
 class RequiresPython:
+    """A `requires-python` (or `python_requires`) declaration."""
+
     path: str
     line: int
     text: str

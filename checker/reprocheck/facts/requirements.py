@@ -189,6 +189,8 @@ class CompileHeader:
 
 @dataclass
 class RequirementsFile:
+    """A parsed requirements file: requirements, includes, options and compile header."""
+
     path: str
     requirements: list[RequirementLine] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)

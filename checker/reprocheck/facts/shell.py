@@ -97,6 +97,8 @@ class SourcedCommand:
 # -- lexing -------------------------------------------------------------------------------------------------------
 @dataclass
 class _Word:
+    """A word of a shell command line, with its span."""
+
     raw: str
     line: int
     start: int
@@ -105,6 +107,8 @@ class _Word:
 
 @dataclass
 class _Op:
+    """A shell control operator (`&&`, `|`, `;`), with its span."""
+
     op: str
     line: int
     start: int
@@ -113,6 +117,8 @@ class _Op:
 
 @dataclass
 class _Redirect:
+    """A shell redirection operator, with its span."""
+
     op: str
     line: int
     start: int
@@ -122,6 +128,8 @@ class _Redirect:
 
 @dataclass
 class _Heredoc:
+    """A here-document: its delimiter and body."""
+
     delimiter: str = ""
     strip_tabs: bool = False
     body: str = ""
@@ -552,6 +560,8 @@ def strip_wrappers(argv: list[str]) -> list[str]:
 
 @dataclass
 class _Scanned:
+    """A command's arguments sorted into positionals, options with values and flags."""
+
     positionals: list[tuple[str, int]]  # (value, index in argv)
     options: dict[str, list[str]]
     flags: set[str]

@@ -523,6 +523,8 @@ def tox_tasks(project, args: list[str], env: dict[str, str]) -> list[Task] | Non
 # -- nox ----------------------------------------------------------------------------------------------------------
 @dataclass
 class NoxSession:
+    """A nox session of a `noxfile.py`."""
+
     name: str
     line: int
     default: bool
@@ -533,6 +535,8 @@ class NoxSession:
 
 @dataclass
 class NoxFile:
+    """A `noxfile.py`: its sessions and the default ones."""
+
     path: str
     sessions: list[NoxSession]
     default_sessions: list[str] | None  # `nox.options.sessions = [...]`, else every session with default=True
@@ -746,6 +750,8 @@ def notified_closure(noxfile: NoxFile, chosen: list[NoxSession]) -> list[NoxSess
 # -- hatch --------------------------------------------------------------------------------------------------------
 @dataclass
 class HatchEnv:
+    """A Hatch environment with its scripts."""
+
     name: str
     source: str  # "pyproject.toml [tool.hatch.envs.lint]" or "hatch.toml [envs.lint]"
     template: str
@@ -754,6 +760,8 @@ class HatchEnv:
 
 @dataclass
 class HatchConfig:
+    """The Hatch environments of a project."""
+
     envs: dict[str, HatchEnv]
     tasks: dict[tuple, Task | None] = field(default_factory=dict, repr=False)
 

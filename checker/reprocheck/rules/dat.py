@@ -467,6 +467,8 @@ class DvcHygiene(Rule):
 
 @dataclass(frozen=True)
 class StageInput:
+    """A script or config a DVC stage reads."""
+
     kind: str  # "script" | "config"
     path: str  # root-relative
     line: int

@@ -22,6 +22,8 @@ ENV_ASSIGNMENT = lazy_pattern(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]
 
 @dataclass(frozen=True)
 class SecretHit:
+    """A secret-shaped string found in a file (only its masked form is ever shown)."""
+
     name: str
     line: int
     column: int
