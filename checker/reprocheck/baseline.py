@@ -26,6 +26,8 @@ ENTRY_KEYS = ("fingerprint", "code", "path", "message")
 
 @dataclass
 class Entry:
+    """One finding recorded in the baseline file."""
+
     fingerprint: str
     code: str
     path: str

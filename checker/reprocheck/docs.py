@@ -15,14 +15,15 @@ import re
 import sys
 from pathlib import Path
 
+from reprocheck.patterns import lazy_pattern
 from reprocheck.rule import FAMILY_NAMES, load_rules
 
 REGENERATE = "python -m reprocheck.docs --write docs"
 RULE_PAGES = "rules"  # docs/rules/<CODE>.md, one page per rule
 SETTINGS_BEGIN = "<!-- generated: settings (python -m reprocheck.docs --write docs) -->"
 SETTINGS_END = "<!-- end generated: settings -->"
-HEADING = re.compile(r"^(#{1,4})(\s)", re.M)
-FENCE = re.compile(r"^\s*(```|~~~)")
+HEADING = lazy_pattern(r"^(#{1,4})(\s)", re.M)
+FENCE = lazy_pattern(r"^\s*(```|~~~)")
 
 
 def demote(markdown: str, levels: int = 2) -> str:

@@ -25,6 +25,8 @@ LAST = ("RPC002", "RPC001", "RPC003")
 
 @dataclass
 class RuleError:
+    """A rule that crashed: its code, a one-line summary and the traceback."""
+
     code: str
     summary: str
     traceback: str
@@ -32,6 +34,8 @@ class RuleError:
 
 @dataclass
 class RunResult:
+    """What one run found, suppressed and failed on, with the rules and selection it ran."""
+
     project: Project
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)

@@ -65,7 +65,7 @@ class FileCache:
         self.new: dict[str, dict[str, Any]] = {}  # digest -> answers computed in this run
         # rel -> its digest's answers (the very dict in `results`, which later answers extend in place): the
         # rules ask about every file many times (130,000 questions on 10,000 files), each a lookup here.
-        self._answers_of: dict[str, dict[str, Any]] = {}
+        self.answers_of: dict[str, dict[str, Any]] = {}
         # Results computed from several files (see `derived`): name -> [key, {path: digest}, value], in
         # entries.json, read on first use.
         self._kept: dict[str, list] | None = None
@@ -104,13 +104,13 @@ class FileCache:
     # -- answers ----------------------------------------------------------------------------------
     def get(self, rel: str, query: str) -> Any:
         """The kept answer of `query` for the file, or MISSING."""
-        answers = self._answers_of.get(rel)
+        answers = self.answers_of.get(rel)
         if answers is None:
             digest = self.digest(rel)
             answers = self.results.get(digest) if digest is not None else None
             if answers is None:
                 return MISSING
-            self._answers_of[rel] = answers
+            self.answers_of[rel] = answers
         return answers.get(query, MISSING)
 
     def put(self, rel: str, query: str, value: Any, content: Callable[[], bytes | None]) -> None:
@@ -294,10 +294,17 @@ class FileCache:
 
 
 def is_stat_entry(entry: list) -> bool:
-    return set(map(type, entry[:5])) == INT_ONLY and isinstance(entry[5], str)
-
-
-INT_ONLY = {int}
+    """[size, mtime_ns, ctime_ns, inode, mode, digest]: five ints (no bools) and a string (checked for each of the
+    10,000 entries of a large repository on every run, hence spelt out)."""
+    size, mtime, ctime, inode, mode, digest = entry
+    return (
+        type(size) is int
+        and type(mtime) is int
+        and type(ctime) is int
+        and type(inode) is int
+        and type(mode) is int
+        and isinstance(digest, str)
+    )
 
 
 def lstat_or_none(full: str) -> os.stat_result | None:

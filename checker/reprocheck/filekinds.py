@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
+
+from reprocheck.patterns import lazy_pattern
 
 DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)([.\-_].*)?$|.*\.(Dockerfile|dockerfile|Containerfile)$")
 REQUIREMENTS = re.compile(r"^(requirements|constraints)([\w.\-]*)\.(txt|in)$|.*requirements.*\.(txt|in)$")
 # environment.yml and its variants; conda.yaml is MLflow's (MLproject `conda_env:`), conda_env.yml and the like.
 CONDA_ENV = re.compile(r"^(?:environment[\w.\-]*|conda|conda[_-]env(?:ironment)?[\w.\-]*)\.ya?ml$")
 CONFIG_DIRS = frozenset({"configs", "config", "conf"})
-TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest)\.py$")
+TEST_FILE = lazy_pattern(r"^(test_.*|.*_test|conftest)\.py$")
 
 
 def name(path: str) -> str:
@@ -72,7 +75,7 @@ def is_conda_env(path: str) -> bool:
 
 # A data file whose name says it is a template (`ds_config_TEMPLATE.json`, `config.template.yaml`): a script
 # fills its placeholders (sed, envsubst) before anything reads it, so it need not parse as it stands.
-TEMPLATE_NAME = re.compile(r"(?:^|[._-])(?:template|tmpl|tpl)(?:[._-]|$)", re.IGNORECASE)
+TEMPLATE_NAME = lazy_pattern(r"(?:^|[._-])(?:template|tmpl|tpl)(?:[._-]|$)", re.IGNORECASE)
 
 
 def named_as_template(path: str) -> bool:
@@ -115,7 +118,10 @@ def is_shell_script(path: str) -> bool:
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_test_path(path: str) -> bool:
+    """A test module or a file in a test folder. Remembered: the facts and rules ask it of every Python file of the
+    repository, many times each (a function of the path alone)."""
     folder, _, base = path.rpartition("/")
     return bool(TEST_FILE.match(base)) or (bool(folder) and not TEST_DIRS.isdisjoint(folder.split("/")))
 

@@ -8,9 +8,10 @@ is Python, so `print('%d' \\` followed by `%(a))` is the `%` operator and `x = (
 from __future__ import annotations
 
 import ast
-import re
 import warnings
 from collections.abc import Callable, Sequence
+
+from reprocheck.patterns import lazy_pattern
 
 OPENING = "([{"
 CLOSING = ")]}"
@@ -105,7 +106,7 @@ def leading_indent(lines: list[str]) -> list[str]:
 
 
 # The first word of a line and what follows it (IPython's `ifun` and `the_rest` for a plain name).
-_FIRST_WORD = re.compile(r"^[ \t]*(?P<magic>[A-Za-z_]\w*)(?P<rest>(?:[ \t].*)?)$")
+_FIRST_WORD = lazy_pattern(r"^[ \t]*(?P<magic>[A-Za-z_]\w*)(?P<rest>(?:[ \t].*)?)$")
 
 
 def automagic(source: str, magics: frozenset[str]) -> tuple[int, str, str] | None:

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from reprocheck.findings import Edit, Finding, Fix, Location, Severity
+from reprocheck.patterns import lazy_pattern
 
-CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+CODE_PATTERN = lazy_pattern(r"^[A-Z]{2,4}[0-9]{3}$")
 FAMILY_NAMES = {
     "DEP": "declared dependencies",
     "LCK": "lock files",

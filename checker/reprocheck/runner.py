@@ -21,6 +21,8 @@ from reprocheck.selection import Selection, check_settings_selectors, select_rul
 
 @dataclass
 class CheckOptions:
+    """The options of `reprocheck check` that shape a run."""
+
     select: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -41,6 +43,8 @@ class CheckOptions:
 
 @dataclass
 class Target:
+    """A folder to check and the paths under it to report on."""
+
     root: Path
     only: list[str] | None  # root-relative prefixes, None = everything
 

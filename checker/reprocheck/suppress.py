@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from reprocheck import filekinds, ipython
 from reprocheck.findings import Finding
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import Project, UnreadableFile, decode_text, git
 
-MARKER = re.compile(
+MARKER = lazy_pattern(
     r"#\s*reprocheck:\s*(?P<kind>ignore|file-ignore)\[(?P<codes>[^\]]*)\](?P<reason>[^\n#]*)", re.IGNORECASE
 )
 MARKER_BYTES = b"reprocheck:"
@@ -28,6 +29,8 @@ MARKER_BYTES = b"reprocheck:"
 
 @dataclass
 class Suppression:
+    """One `# reprocheck: ignore[...]` comment."""
+
     path: str
     line: int  # line in the file (cell line for notebooks)
     codes: list[str]
@@ -39,6 +42,8 @@ class Suppression:
 
 @dataclass
 class FileSuppressions:
+    """The suppression comments of one file, by line and file-wide."""
+
     by_line: dict[tuple[int | None, int], list[Suppression]] = field(default_factory=dict)
     file_wide: list[Suppression] = field(default_factory=list)
     comment_only_lines: set[tuple[int | None, int]] = field(default_factory=set)

@@ -41,6 +41,8 @@ Step = tuple[str, str]  # a distribution and which of its releases
 
 @dataclass(frozen=True)
 class Published:
+    """What PyPI says of a distribution: its latest release and what releases require."""
+
     latest: Version
     requires: dict[str, SpecifierSet | None] | None  # the latest release's requirements; None: not published
     reference: Version | None = None

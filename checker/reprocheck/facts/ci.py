@@ -19,26 +19,27 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.shell import SHELLS, Command, parse_install, split_commands, strip_wrappers
 from reprocheck.facts.yamlfiles import YamlFile, load_yaml, scalar_key
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import ci_jobs as jobs_table
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
-MATRIX_ANYWHERE = re.compile(r"\$\{\{\s*matrix\.([A-Za-z0-9_\-]+)\s*\}\}")
-MATRIX_REFERENCE = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_\-]+)\s*\}\}$")
+MATRIX_ANYWHERE = lazy_pattern(r"\$\{\{\s*matrix\.([A-Za-z0-9_\-]+)\s*\}\}")
+MATRIX_REFERENCE = lazy_pattern(r"^\$\{\{\s*matrix\.([A-Za-z0-9_\-]+)\s*\}\}$")
 ENVIRONMENT_TOOLS = frozenset({"pip", "uv", "poetry", "pipenv", "conda"})  # installs that build an environment
 PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?$")
-PYTHON_IMAGE = re.compile(r"^(?:docker\.io/)?(?:library/)?python:(\d+\.\d+)")
+PYTHON_IMAGE = lazy_pattern(r"^(?:docker\.io/)?(?:library/)?python:(\d+\.\d+)")
 SETUP_PYTHON_ACTIONS = frozenset({"actions/setup-python", "astral-sh/setup-uv", "conda-incubator/setup-miniconda"})
 GITLAB_RESERVED = frozenset(
     {"stages", "variables", "include", "default", "workflow", "image", "services", "before_script",
      "after_script", "cache", "spec"}
 )  # fmt: skip
 GITLAB_SCRIPT_KEYS = ("before_script", "script", "after_script")
-GITHUB_OWNER = re.compile(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*)/[A-Za-z0-9._-]+", re.IGNORECASE)
-GIT_ORIGIN = re.compile(r'^\s*\[remote "origin"\]\s*$((?:\n(?!\s*\[).*)*)', re.MULTILINE)
-GIT_URL = re.compile(r"^\s*url\s*=\s*(\S+)", re.MULTILINE)
+GITHUB_OWNER = lazy_pattern(r"github\.com[:/]([A-Za-z0-9][A-Za-z0-9-]*)/[A-Za-z0-9._-]+", re.IGNORECASE)
+GIT_ORIGIN = lazy_pattern(r'^\s*\[remote "origin"\]\s*$((?:\n(?!\s*\[).*)*)', re.MULTILINE)
+GIT_URL = lazy_pattern(r"^\s*url\s*=\s*(\S+)", re.MULTILINE)
 MAX_GIT_CONFIG = 1 << 20
-GIT_CLONE = re.compile(r"\bgit clone\s+(?:--?[\w-]+(?:[ =]\d+)?\s+)*((?:https://|git@)github\.com[:/]\S+)")
+GIT_CLONE = lazy_pattern(r"\bgit clone\s+(?:--?[\w-]+(?:[ =]\d+)?\s+)*((?:https://|git@)github\.com[:/]\S+)")
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 
 
@@ -94,6 +95,8 @@ class ActionUse:
 
 @dataclass
 class ImageUse:
+    """A container image a CI file runs (a job's container, a service, a GitLab image)."""
+
     image: str
     line: int
     where: str  # "container", "services", "image"
@@ -102,6 +105,8 @@ class ImageUse:
 
 @dataclass
 class RunnerLabel:
+    """A `runs-on` label of a GitHub job."""
+
     label: str
     line: int
     job: str | None = None
@@ -109,6 +114,8 @@ class RunnerLabel:
 
 @dataclass
 class CiConfig:
+    """One CI file (a GitHub workflow or action, a GitLab pipeline) as the rules read it."""
+
     path: str
     kind: str  # "github", "gitlab", "action"
     jobs: dict[str, int] = field(default_factory=dict)  # job name -> line of its key
@@ -141,6 +148,8 @@ class CiConfig:
 
 @dataclass
 class Hook:
+    """One hook of a pre-commit repository entry."""
+
     id: str
     line: int
     args: list[str]
@@ -150,6 +159,8 @@ class Hook:
 
 @dataclass
 class HookRepo:
+    """One `repos:` entry of a pre-commit config, with its pinned revision."""
+
     repo: str
     rev: str | None
     line: int
@@ -159,6 +170,8 @@ class HookRepo:
 
 @dataclass
 class PreCommitConfig:
+    """A `.pre-commit-config.yaml`: its repositories and pre-commit.ci section."""
+
     path: str
     repos: list[HookRepo]
     ci: dict | None  # the pre-commit.ci `ci:` section
@@ -217,7 +230,7 @@ def env_of(node: yaml.Node | None) -> dict[str, str]:
 # -- GitHub -------------------------------------------------------------------------------------------------------
 # A repository secret in an expression; GitHub's own `secrets.GITHUB_TOKEN` expires with the job, scoped by the
 # workflow's `permissions:`, where a stored credential (a JIRA, cloud or API token) outlives the run.
-SECRET = re.compile(r"\$\{\{[^}]*\bsecrets\.(?!GITHUB_TOKEN\b)", re.IGNORECASE)
+SECRET = lazy_pattern(r"\$\{\{[^}]*\bsecrets\.(?!GITHUB_TOKEN\b)", re.IGNORECASE)
 
 
 def _github_steps(
@@ -745,10 +758,10 @@ def repository_owners(project, pyproject) -> frozenset[str]:
 # A key of a setup file that names the project's address (`url="https://github.com/org/name"`, `Homepage =
 # "https://github.com/org/name"` in `[project.urls]`, `repository = ...` in `[tool.poetry]`), and the GitHub
 # repository of any URL.
-ADDRESS_KEY = re.compile(
+ADDRESS_KEY = lazy_pattern(
     r"""(?im)(?:^|[(,])[ \t]*["']?[\w .-]*["']?[ \t]*[=:][ \t]*["']?(https?://(?:www\.)?github\.com/[^\s"',)]+)"""
 )
-GITHUB_SLUG = re.compile(r"github\.com[:/]([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/#?@\s\"')\]]|$)", re.IGNORECASE)
+GITHUB_SLUG = lazy_pattern(r"github\.com[:/]([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/#?@\s\"')\]]|$)", re.IGNORECASE)
 HOME_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
 
 

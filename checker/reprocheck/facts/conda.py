@@ -24,29 +24,30 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.requirements import RequirementsFile, in_saved_model, parse_requirements_text
 from reprocheck.facts.yamlfiles import YamlRefused, load_yaml, parse_yaml
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 
-MATCH_SPEC = re.compile(
+MATCH_SPEC = lazy_pattern(
     r"^(?:(?P<channel>[^\s:]+(?:/[^\s:]+)*)::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.\-]*)\s*(?P<rest>.*)$"
 )
-BRACKET_VERSION = re.compile(r"version\s*=\s*['\"]?(?P<version>[^'\",\]]+)")
-RELEASE = re.compile(r"^\d+(\.\d+)*")
-VERSION_START = re.compile(r"^(=|==|<|>|<=|>=|!=|~=)?\s*[0-9*]")
+BRACKET_VERSION = lazy_pattern(r"version\s*=\s*['\"]?(?P<version>[^'\",\]]+)")
+RELEASE = lazy_pattern(r"^\d+(\.\d+)*")
+VERSION_START = lazy_pattern(r"^(=|==|<|>|<=|>=|!=|~=)?\s*[0-9*]")
 # conda's version strings may be words (`sacremoses=master=py_0` from `conda env export`): an exact `=word` or
 # `==word`, with or without a build, is a match spec conda accepts.
-WORD_VERSION = re.compile(r"^==?[A-Za-z0-9_][A-Za-z0-9_.+!]*(?:=[A-Za-z0-9_.*+]*)?$")
+WORD_VERSION = lazy_pattern(r"^==?[A-Za-z0-9_][A-Za-z0-9_.+!]*(?:=[A-Za-z0-9_.*+]*)?$")
 # The top-level keys of a conda environment file (conda's own, and conda-lock's additions).
 ENVIRONMENT_KEYS = frozenset({"name", "channels", "dependencies", "prefix", "variables", "platforms", "category"})
-DEPENDENCIES_KEY = re.compile(r"^dependencies\s*:", re.MULTILINE)
+DEPENDENCIES_KEY = lazy_pattern(r"^dependencies\s*:", re.MULTILINE)
 # A list item that opens with a template placeholder (`- {tensorflow}=1.13.1`, `- {pytorch}`, filled by a
 # Dockerfile's `sed` before `conda env create`): YAML reads `{...}` as a flow mapping (and refuses the file when a
 # version follows). The placeholder names the package that goes there.
-TEMPLATE_ITEM = re.compile(
+TEMPLATE_ITEM = lazy_pattern(
     r"^(?P<lead>[ \t]*-[ \t]+)\{(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\}(?=[^\s,:}]|[ \t]*(?:#.*)?$)", re.MULTILINE
 )
 # A channel label that names one release of a package family (`nvidia/label/cuda-12.1.1`): it serves only the
 # packages of that release, so `cuda`, `cuda-nvcc` or `cuda-toolkit` installed from it have their version fixed.
-RELEASE_LABEL = re.compile(
+RELEASE_LABEL = lazy_pattern(
     r"(?:^|/)label/(?P<family>[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*)-\d+\.\d+\.\d+/?$"
 )
 
@@ -90,6 +91,8 @@ class CondaSpec:
 
 @dataclass
 class CondaDependency:
+    """One conda dependency of an environment file, with where it is written."""
+
     spec: CondaSpec
     line: int
     column: int
@@ -97,6 +100,8 @@ class CondaDependency:
 
 @dataclass
 class CondaEnvironment:
+    """A conda environment file: its channels, conda dependencies and pip section."""
+
     path: str
     name: str | None = None
     channels: list[str] = field(default_factory=list)

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 from reprocheck.tables.config_loaders import (
     CONFIG_LOADERS,
     CONFIG_METHODS,
@@ -48,6 +48,8 @@ MENTIONS = ("yaml", "json", "toml", "OmegaConf", "fromfile", "merge_from_file", 
 
 @dataclass(frozen=True)
 class SeedOption:
+    """A command-line option of a program that sets its seed."""
+
     name: str
     line: int
     default: object  # the literal default (an int when the seed is fixed), None when there is none
@@ -84,6 +86,8 @@ class YacsDefaults:
 
 @dataclass
 class ConfigPrograms:
+    """The programs that read configs, Hydra's config folders and yacs defaults."""
+
     programs: list[ConfigProgram]
     hydra_dirs: dict[str, str] = field(default_factory=dict)  # config folder -> the module that reads it with Hydra
     yacs_defaults: list[YacsDefaults] = field(default_factory=list)
@@ -294,7 +298,7 @@ def hydra_config_paths(module) -> list[str]:
 # What a program that reads a config by literal path or takes a config option must contain: a string literal
 # ending in a config format, or a config flag. Most modules that import json or yaml contain neither, and are
 # never parsed for this (on large repositories the parse was most of the run).
-CONFIG_TEXT = re.compile(
+CONFIG_TEXT = lazy_pattern(
     r"""\.(?:ya?ml|json|toml)['"]|['"]--?(?:config|configs|cfg|conf|base|hparams|hyp|params)"""
     r"""(?:[-_]?(?:file|path|name|files))?['"]"""
 )

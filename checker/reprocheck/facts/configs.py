@@ -51,14 +51,15 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.structured import load_json, load_toml, toml_line_of
 from reprocheck.facts.yamlfiles import YamlFile, load_yaml
+from reprocheck.patterns import lazy_pattern
 from reprocheck.tables.config_loaders import ARTEFACT_DIRS, CONFIG_STEM
 
 SCHEMA_DIRS = frozenset({"schema", "schemas"})
-PACKAGE_HEADER = re.compile(r"^\s*#\s*@package\b", re.MULTILINE)
-LANGUAGE_SERVER_SCHEMA = re.compile(r"^\s*#\s*yaml-language-server:\s*\$schema=(\S+)", re.MULTILINE)
+PACKAGE_HEADER = lazy_pattern(r"^\s*#\s*@package\b", re.MULTILINE)
+LANGUAGE_SERVER_SCHEMA = lazy_pattern(r"^\s*#\s*yaml-language-server:\s*\$schema=(\S+)", re.MULTILINE)
 HEADER_LINES = 20
 # A default config that others overlay (merged onto it in code): `default.yaml`, `base.yaml`, `ssl_default_config`.
-DEFAULT_CONFIG_STEM = re.compile(r"(^|[_-])(default|defaults|base)([_-]|$)", re.IGNORECASE)
+DEFAULT_CONFIG_STEM = lazy_pattern(r"(^|[_-])(default|defaults|base)([_-]|$)", re.IGNORECASE)
 INCLUDE_KEYS = ("_base_", "_BASE_")
 MAX_COMPOSED = 200  # files per composition (cycles and runaway trees are cut here)
 YAML_EXTENSIONS = (".yaml", ".yml")
@@ -447,7 +448,8 @@ def code_config_paths(project, settings, config_programs) -> list[str]:
 def experiment_configs(project, settings, config_programs) -> ConfigSet:
     """The experiment configs, parsed, with Hydra/`_base_` composition and default-config overlays resolved."""
     paths = config_paths(project, settings)
-    paths += [p for p in code_config_paths(project, settings, config_programs) if p not in set(paths)]
+    listed = set(paths)
+    paths += [p for p in code_config_paths(project, settings, config_programs) if p not in listed]
     files: dict[str, ConfigFile] = {}
     for path in paths:
         config = load_config(project, path)

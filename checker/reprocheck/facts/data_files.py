@@ -26,10 +26,11 @@ from functools import cached_property
 from reprocheck.facts import fact
 from reprocheck.facts.pycode import package_dirs
 from reprocheck.facts.structured import SetupCfg, load_setup_cfg, load_toml
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import data_files as table
 
-MEDIA_LINK = re.compile(
+MEDIA_LINK = lazy_pattern(
     r"[\w./~%-]+(?:" + "|".join(re.escape(s) for s in sorted(table.MEDIA_SUFFIXES)) + r")\b", re.IGNORECASE
 )
 

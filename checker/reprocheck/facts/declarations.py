@@ -36,6 +36,7 @@ from reprocheck.facts.requirements import (
 )
 from reprocheck.facts.shell import Command, parse_install, split_commands, strip_wrappers
 from reprocheck.facts.structured import load_setup_cfg, load_toml, tomllib
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.tables.dependency_names import (
     CONDA_NON_PYTHON,
@@ -205,7 +206,7 @@ def poetry_version(value) -> tuple[str, str | None]:
     return text, exact
 
 
-TOML_KEY_LINE = re.compile(r"""^[ \t]*["']?([^"'=\s]+)["']?\s*=""", re.MULTILINE)
+TOML_KEY_LINE = lazy_pattern(r"""^[ \t]*["']?([^"'=\s]+)["']?\s*=""", re.MULTILINE)
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -659,12 +660,12 @@ def project_declarations(declared_distributions, projects, documented_installs) 
 
 
 # -- what a folder's README tells users to install ------------------------------------------------------------------
-README_NAME = re.compile(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
+README_NAME = lazy_pattern(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
 # A `pip install` command on a line of its own (in a code block or not; a shell prompt, `!` or `%` may lead it).
-CODE_SPAN = re.compile(r"`+([^`]+)`+")
-README_INSTALL = re.compile(r"^\s*(?:[$>]\s*|!|%)?((?:python3?\s+-m\s+)?(?:pip3?|uv\s+pip)\s+install\s.*)$")
+CODE_SPAN = lazy_pattern(r"`+([^`]+)`+")
+README_INSTALL = lazy_pattern(r"^\s*(?:[$>]\s*|!|%)?((?:python3?\s+-m\s+)?(?:pip3?|uv\s+pip)\s+install\s.*)$")
 # A `git clone` or a `cd` step (the README's clones, and whether later installs run inside one).
-README_STEP = re.compile(r"^\s*(?:[$>]\s*|!|%)?((?:git\s+clone|cd)\s.*)$")
+README_STEP = lazy_pattern(r"^\s*(?:[$>]\s*|!|%)?((?:git\s+clone|cd)\s.*)$")
 
 
 @fact
@@ -686,15 +687,15 @@ def documented_installs(project) -> dict[str, frozenset[str]]:
 
 
 # A ROS package manifest (`package.xml`, formats 1 to 3) and its dependency elements; comments are dropped first.
-ROS_PACKAGE = re.compile(r"<package[\s>]")
-ROS_DEPEND = re.compile(
+ROS_PACKAGE = lazy_pattern(r"<package[\s>]")
+ROS_DEPEND = lazy_pattern(
     r"<(?:depend|build_depend|build_export_depend|exec_depend|run_depend|test_depend)(?:\s[^>]*)?>"
     r"\s*([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*</"
 )
-XML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+XML_COMMENT = lazy_pattern(r"<!--.*?-->", re.DOTALL)
 # What rospy always brings (its own dependencies): a node imports them without naming them.
 ROSPY_BRINGS = ("roslib", "rosgraph", "genpy", "rospkg")
-ROSDEP_PYTHON = re.compile(r"^python3?-(?=.)")
+ROSDEP_PYTHON = lazy_pattern(r"^python3?-(?=.)")
 
 
 def ros_package_dependencies(project) -> dict[str, frozenset[str]]:
@@ -770,7 +771,7 @@ def notebooks_installing_clone_requirements(project, notebooks) -> frozenset[str
 
 
 # `%cd folder` in a notebook (IPython's magic, also written without `%`): later commands run in that folder.
-NOTEBOOK_CD = re.compile(r"^\s*%?cd\s+(?P<target>[^\s;#&|]+)\s*$")
+NOTEBOOK_CD = lazy_pattern(r"^\s*%?cd\s+(?P<target>[^\s;#&|]+)\s*$")
 COLAB_WORKING_FOLDER = "/content/"  # Colab's working folder: `%cd /content/yolov5` enters the clone `yolov5`
 
 
@@ -851,7 +852,7 @@ def readme_installs(project, rel: str) -> dict:
 
 
 # -- repositories cloned by the commands of a script, a Dockerfile or a README ------------------------------------
-GITHUB_REPOSITORY = re.compile(
+GITHUB_REPOSITORY = lazy_pattern(
     r"(?<![\w.-])github\.com[/:]([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/#?\s)\]\"'`>]|$)", re.IGNORECASE
 )
 OWN_LINK_FILES = frozenset({"setup.py", "setup.cfg", "pyproject.toml"})
@@ -989,7 +990,7 @@ def clone_effects(commands: list[Command]) -> CloneEffects:
 
 # -- what is installed without a declaration naming it -------------------------------------------------------------
 # A requirement written in a comment (`# clearml>=1.2.0  # logging`): the author lists it as optional on purpose.
-COMMENTED_REQUIREMENT = re.compile(
+COMMENTED_REQUIREMENT = lazy_pattern(
     r"^\s*#+\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*((?:[<>=!~]=?|===?)\s*[\w.*+!-]+\s*,?\s*)*(#.*)?$"
 )
 
@@ -1049,7 +1050,7 @@ def commented_requirements(project, requirements_files) -> Iterator[str]:
 
 # -- a script's docstring ---------------------------------------------------------------------------------------------
 # A module's docstring: a triple-quoted string before any statement (after comments, a shebang, blank lines).
-MODULE_DOCSTRING = re.compile(
+MODULE_DOCSTRING = lazy_pattern(
     r'\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*[rRuU]?(?P<quote>"""|\'\'\')(?P<text>.*?)(?P=quote)', re.DOTALL
 )
 
@@ -1088,7 +1089,7 @@ def text_installs(text: str) -> frozenset[str]:
 
 
 # -- PEP 723 inline script metadata ---------------------------------------------------------------------------------
-INLINE_METADATA = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
+INLINE_METADATA = lazy_pattern(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
 
 
 def inline_script_dependencies(text: str | None) -> frozenset[str]:
@@ -1119,7 +1120,7 @@ def inline_script_dependencies(text: str | None) -> frozenset[str]:
 # `@pypi_base(packages={...})` and `@conda_base(libraries={...})` on a FlowSpec class, `@pypi(packages=...)` and
 # `@conda(libraries=...)` on a step: Metaflow builds the flow's (step's) environment from them, name -> version.
 METAFLOW_DECORATORS = {"pypi_base": "packages", "pypi": "packages", "conda_base": "libraries", "conda": "libraries"}
-METAFLOW_IMPORT = re.compile(r"(?m)^\s*(from\s+metaflow\b|import\s+metaflow\b)")
+METAFLOW_IMPORT = lazy_pattern(r"(?m)^\s*(from\s+metaflow\b|import\s+metaflow\b)")
 
 
 def metaflow_dependencies(text: str | None) -> frozenset[str]:

@@ -21,15 +21,16 @@ from dataclasses import dataclass
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 
 # Files that build images for other purposes: a Dockerfile they name is not only a dev container's.
-COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
+COMPOSE_FILE = lazy_pattern(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 SCRIPT_SUFFIXES = (".sh", ".bash")
 
 # Strings are kept; comments, then trailing commas, are blanked (newlines kept, so positions stay true).
-JSONC_COMMENT = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
-JSONC_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(?=\s*[}\]])')
+JSONC_COMMENT = lazy_pattern(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+JSONC_TRAILING_COMMA = lazy_pattern(r'"(?:\\.|[^"\\])*"|,(?=\s*[}\]])')
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from reprocheck.facts.shell import (
     strip_wrappers,
 )
 from reprocheck.facts.yamlfiles import load_yaml
+from reprocheck.patterns import lazy_pattern
 
 INSTRUCTIONS = frozenset(
     {
@@ -53,10 +54,10 @@ AUTOMATIC_ARGS = frozenset(
         "no_proxy", "ALL_PROXY", "all_proxy", "SOURCE_DATE_EPOCH",
     }
 )  # fmt: skip
-DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
-HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
-KEYWORD = re.compile(r"[ \t]*([^\s\\`]*)")
-VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+DIRECTIVE = lazy_pattern(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
+HEREDOC_MARKER = lazy_pattern(r"(?<!<)<<(?!<)(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+KEYWORD = lazy_pattern(r"[ \t]*([^\s\\`]*)")
+VARIABLE = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 DOCKER_HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/")
 DOCKER_HUB_HOSTS = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 
@@ -84,6 +85,8 @@ class ImageRef:
 
 @dataclass
 class Instruction:
+    """One Dockerfile instruction, continuations joined."""
+
     keyword: str  # upper case
     value: str  # arguments after flags, continuations joined (RUN: see `Run.script` for the line-true text)
     line: int
@@ -126,6 +129,8 @@ class Run(tuple):
 
 @dataclass
 class ArgDecl:
+    """An `ARG` declaration and its default."""
+
     name: str
     default: str | None  # the default as resolved (a re-declared global ARG inherits the global default)
     line: int
@@ -135,6 +140,8 @@ class ArgDecl:
 
 @dataclass
 class Add:
+    """An `ADD` instruction: its sources, checksum and flags."""
+
     line: int
     sources: list[str]
     checksum: str | None
@@ -161,6 +168,8 @@ class ExecSpec:
 
 @dataclass
 class Stage:
+    """One build stage of a Dockerfile (from its `FROM` to the next)."""
+
     index: int
     base: ImageRef
     alias: str | None
@@ -190,6 +199,8 @@ class DockerfileError(ValueError):
 
 @dataclass
 class Dockerfile:
+    """A parsed Dockerfile: its stages, global arguments and parser directives."""
+
     path: str
     stages: list[Stage]
     global_args: list[ArgDecl]
@@ -362,7 +373,7 @@ def _join(raw: str) -> str:
 
 
 # -- semantic layer -----------------------------------------------------------------------------------------------
-GENERATED = re.compile(r"\b(?:auto-?)?generated\b|\bdo not (?:edit|modify)\b", re.IGNORECASE)
+GENERATED = lazy_pattern(r"\b(?:auto-?)?generated\b|\bdo not (?:edit|modify)\b", re.IGNORECASE)
 
 
 def is_generated(text: str) -> bool:

@@ -21,16 +21,17 @@ import yaml
 from reprocheck.facts import fact
 from reprocheck.facts.structured import load_json, load_toml
 from reprocheck.facts.yamlfiles import YamlFile, load_yaml
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 
-INTERPOLATION = re.compile(r"\$\{\s*([^}]*?)\s*\}")
-WHOLE_INTERPOLATION = re.compile(r"^\$\{\s*([^}]*?)\s*\}$")
+INTERPOLATION = lazy_pattern(r"\$\{\s*([^}]*?)\s*\}")
+WHOLE_INTERPOLATION = lazy_pattern(r"^\$\{\s*([^}]*?)\s*\}$")
 DEFAULT_PARAMS = "params.yaml"
 DVC_CONFIG = ".dvc/config"
 MAX_EXPANSIONS = 1000  # foreach/matrix items per stage; beyond this the template is judged once, unresolved
 POINTER_HEAD_BYTES = 4096
 POINTER_MAX_BYTES = 1024 * 1024
-REMOTE_SECTION = re.compile(r"""^\s*['"]?\s*remote\s+"([^"]+)"\s*['"]?\s*$""")
+REMOTE_SECTION = lazy_pattern(r"""^\s*['"]?\s*remote\s+"([^"]+)"\s*['"]?\s*$""")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class DvcStage:
 
 @dataclass
 class DvcPipeline:
+    """A `dvc.yaml` with its stages and the `dvc.lock` beside it."""
+
     path: str  # dvc.yaml
     stages: list[DvcStage]
     lock_path: str  # the dvc.lock beside it (may not exist)
@@ -88,6 +91,8 @@ class DvcPointerFile:
 
 @dataclass
 class DvcConfig:
+    """`.dvc/config`: the remotes and the default one."""
+
     path: str
     default_remote: str | None
     default_remote_line: int | None
@@ -97,6 +102,8 @@ class DvcConfig:
 
 @dataclass
 class DvcRepo:
+    """What DVC tracks in the repository: pipelines, pointer files and its config."""
+
     pipelines: list[DvcPipeline]
     pointer_files: list[DvcPointerFile]
     config: DvcConfig | None

@@ -25,8 +25,9 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.reachability import CallGraph, Unit, is_main_guard
 from reprocheck.facts.structured import load_toml
+from reprocheck.patterns import lazy_pattern
 
-PYTHON_PROGRAM = re.compile(r"^python(\d+(\.\d+)*)?$")
+PYTHON_PROGRAM = lazy_pattern(r"^python(\d+(\.\d+)*)?$")
 # Programs that run the rest of the command line (`env A=1 python x.py`, `nohup python x.py`).
 PREFIX_PROGRAMS = frozenset(
     {"env", "time", "nohup", "exec", "srun", "sudo", "nice", "xvfb-run", "stdbuf", "caffeinate"}

@@ -19,13 +19,14 @@ from functools import cached_property
 import pathspec
 
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile, gitignore_spec
 
 LFS_SPEC = b"version https://git-lfs.github.com/spec/v1"
 LFS_SPEC_OLD = b"version https://hawser.github.com/spec/v1"
 POINTER_MAX_BYTES = 1024  # the Git LFS spec caps pointer files below 1024 bytes
-LFS_SIZE = re.compile(rb"^size ([0-9]+)$", re.MULTILINE)
-LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
+LFS_SIZE = lazy_pattern(rb"^size ([0-9]+)$", re.MULTILINE)
+LFS_OID = lazy_pattern(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
 GITLINK = "160000"
 
 
@@ -48,6 +49,8 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
 
 @dataclass(frozen=True)
 class AttributeRule:
+    """One `.gitattributes` line's pattern and whether it sends matches through LFS."""
+
     base: str  # folder of the .gitattributes file ("" at the root)
     pattern: pathspec.GitIgnoreSpec  # one pattern
     lfs: bool  # True: filter=lfs set; False: the filter is unset or another one
@@ -272,7 +275,7 @@ def git_facts(project) -> GitFacts:
 
 
 # -- submodules -----------------------------------------------------------------------------------
-SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
+SUBMODULE_PATH = lazy_pattern(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
 
 
 def submodule_paths(project) -> list[str]:

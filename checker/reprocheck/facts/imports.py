@@ -47,6 +47,7 @@ from reprocheck.facts import fact
 from reprocheck.facts.declarations import cloned_folder
 from reprocheck.facts.git_facts import submodule_paths
 from reprocheck.facts.pycode import catches_import_error, package_dirs
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.tables.import_names import (
     AVAILABILITY_CALL_PATTERN,
@@ -69,24 +70,24 @@ WELL_KNOWN = KNOWN_THIRD_PARTY | {key.split(".")[0] for key in IMPORT_TO_DISTRIB
 NAMESPACE_PARENTS = frozenset(NAMESPACE_PATTERNS) | {
     key.rsplit(".", 1)[0] for key in IMPORT_TO_DISTRIBUTIONS if "." in key
 }
-AVAILABILITY_CALL = re.compile(AVAILABILITY_CALL_PATTERN)
-AVAILABILITY_FLAG = re.compile(AVAILABILITY_FLAG_PATTERN)
+AVAILABILITY_CALL = lazy_pattern(AVAILABILITY_CALL_PATTERN)
+AVAILABILITY_FLAG = lazy_pattern(AVAILABILITY_FLAG_PATTERN)
 SYS_PATH_CALLS = frozenset({"sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"})
 # Words without which a file that the line scan read (all imports at the top level) cannot guard an import.
 GUARD_WORDS = ("importorskip", "check_requirements", "require_version", "requires_backends")
 # Words without which a source defines no availability flag.
 FLAG_WORDS = ("find_spec", "find_loader", "vailable", "AVAILABLE", "RequirementCache", "modules", "get_ipython", "try")
 # Files that a notebook writes or downloads with a shell escape or magic (`!wget ... -O helper.py`).
-WRITTEN_MODULE = re.compile(r"([A-Za-z_]\w*)\.py\b")
+WRITTEN_MODULE = lazy_pattern(r"([A-Za-z_]\w*)\.py\b")
 # The per-file cache's name for a file's import sites (kept with the context they were computed in).
 SITES_QUERY = "import-sites"
-COMPILED_MODULE = re.compile(r"^([A-Za-z_]\w*)\.(?:[\w-]+\.)?(?:pyx|so|pyd)$")
+COMPILED_MODULE = lazy_pattern(r"^([A-Za-z_]\w*)\.(?:[\w-]+\.)?(?:pyx|so|pyd)$")
 # A README command running a module of a package (`python3 -m vdm.main`): when `main` is a module at the root,
 # the root is that package, checked out under its name.
-PACKAGE_RUN = re.compile(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*-m\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+PACKAGE_RUN = lazy_pattern(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*-m\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
 ROOT_READMES = ("README.md", "readme.md", "Readme.md", "README.rst", "README.txt", "README")
-ORIGIN_URL = re.compile(r'^\s*\[remote "origin"\]\s*$((?:\n(?!\s*\[).*)*)', re.MULTILINE)
-URL_LINE = re.compile(r"^\s*url\s*=\s*\S*?([A-Za-z_][\w.-]*?)(?:\.git)?/?\s*$", re.MULTILINE)
+ORIGIN_URL = lazy_pattern(r'^\s*\[remote "origin"\]\s*$((?:\n(?!\s*\[).*)*)', re.MULTILINE)
+URL_LINE = lazy_pattern(r"^\s*url\s*=\s*\S*?([A-Za-z_][\w.-]*?)(?:\.git)?/?\s*$", re.MULTILINE)
 MAX_README = 1 << 20
 
 
@@ -107,6 +108,8 @@ class ImportSite:
 
 @dataclass
 class ThirdPartyImports:
+    """The third-party imports of the project's code, and what decides them."""
+
     python_modules: dict
     notebook_modules: dict
     notebooks: dict
@@ -399,7 +402,7 @@ class OwnNames:
 # Calls that build a compiled extension module named by their first argument (or `name=`): setuptools and
 # distutils `Extension`, torch's `CppExtension`/`CUDAExtension`, pybind11's `Pybind11Extension`, and torch's
 # just-in-time `load(name=...)`/`load_inline(name=...)`.
-EXTENSION_CALL = re.compile(r"(^|\.)(\w*Extension)$")
+EXTENSION_CALL = lazy_pattern(r"(^|\.)(\w*Extension)$")
 EXTENSION_BUILDERS = ("setuptools", "distutils", "cpp_extension", "pybind11", "Cython", "skbuild")
 JIT_EXTENSION_CALLS = frozenset({"torch.utils.cpp_extension.load", "torch.utils.cpp_extension.load_inline"})
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from reprocheck.facts import fact
 from reprocheck.filecache import MISSING
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import BINARY_SNIFF, UnreadableFile, git
 
 OPENING = b"<<<<<<< "
 CLOSING = b">>>>>>> "
-MARKER_LINE = re.compile(rb"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)
+MARKER_LINE = lazy_pattern(rb"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)
 MAX_SCAN_BYTES = 2 * 1024 * 1024  # outside git, larger files are not scanned
 
 

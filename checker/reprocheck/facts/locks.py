@@ -36,17 +36,18 @@ from reprocheck.facts.requirements import (
 )
 from reprocheck.facts.structured import load_json, load_toml
 from reprocheck.facts.yamlfiles import load_yaml
+from reprocheck.patterns import lazy_pattern
 from reprocheck.tables.dependency_names import BOOTSTRAP_TOOLS, BRINGS, CONDA_EXPORT_LIBRARIES, CONDA_TO_PYPI
 
 TOML_LOCKS = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm"}
 PYLOCK = re.compile(r"^pylock(\.[\w.\-]+)?\.toml$")
-RYE_LOCK = re.compile(r"^requirements[\w.\-]*\.lock$")
+RYE_LOCK = lazy_pattern(r"^requirements[\w.\-]*\.lock$")
 CONDA_LOCK = re.compile(r"^(conda-lock|[\w.\-]+\.conda-lock)\.ya?ml$")
-EXPLICIT_CANDIDATE = re.compile(
+EXPLICIT_CANDIDATE = lazy_pattern(
     r"^(conda[\w.\-]*\.(lock|txt)|[\w.\-]*\.conda\.lock|(spec-file|explicit)[\w.\-]*\.txt)$"
 )
-CONDA_FILE = re.compile(r"/(?P<name>[^/]+)-(?P<version>[^-/]+)-(?P<build>[^-/]+)\.(conda|tar\.bz2)(#.*)?$")
-TOML_NAME = re.compile(r'^\s*name\s*=\s*"(?P<name>[^"]+)"')
+CONDA_FILE = lazy_pattern(r"/(?P<name>[^/]+)-(?P<version>[^-/]+)-(?P<build>[^-/]+)\.(conda|tar\.bz2)(#.*)?$")
+TOML_NAME = lazy_pattern(r'^\s*name\s*=\s*"(?P<name>[^"]+)"')
 LOCK_SUFFIXES = (".lock", ".toml", ".yml", ".yaml", ".txt")
 HASH_SOURCES = frozenset({"registry", "url", "file", "archive", "legacy"})  # sources that can carry a hash
 
@@ -276,7 +277,7 @@ def pylock(project, rel: str, data: dict) -> Lock:
     )
 
 
-OBJECT_KEY_LINE = re.compile(r'^[ \t]*"((?:[^"\\\n]|\\.)*)"\s*:\s*\{', re.MULTILINE)
+OBJECT_KEY_LINE = lazy_pattern(r'^[ \t]*"((?:[^"\\\n]|\\.)*)"\s*:\s*\{', re.MULTILINE)
 
 
 def object_key_lines(text: str) -> dict[str, int]:
@@ -504,7 +505,7 @@ def pins_dependencies(pins: set[str]) -> bool:
 
 FROZEN_FLOAT_SHARE = 0.1  # entries of a frozen environment without an exact version, at most
 CONDA_EXPORT_MIN = 3  # exported low-level libraries (`zlib=1.2.8`) that mark a `conda env export`, at least
-CONDA_RANGE = re.compile(r"[<>!|,~*]")
+CONDA_RANGE = lazy_pattern(r"[<>!|,~*]")
 
 
 def is_frozen_environment(env) -> bool:

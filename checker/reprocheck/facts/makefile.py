@@ -5,21 +5,25 @@ blocks and `include`s are skipped: a recipe is what make would hand to the shell
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 
-ASSIGNMENT = re.compile(r"^(?:export\s+|override\s+)*([A-Za-z_][A-Za-z0-9_.\-]*)\s*(::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$")
-RULE = re.compile(r"^([^:=#]+?)\s*(::?)(?!=)\s*(.*)$")
+ASSIGNMENT = lazy_pattern(
+    r"^(?:export\s+|override\s+)*([A-Za-z_][A-Za-z0-9_.\-]*)\s*(::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$"
+)
+RULE = lazy_pattern(r"^([^:=#]+?)\s*(::?)(?!=)\s*(.*)$")
 DIRECTIVES = ("ifeq", "ifneq", "ifdef", "ifndef", "else", "endif", "include", "-include", "sinclude", "vpath")
-REFERENCE = re.compile(r"\$(?:\(([^()$]+)\)|\{([^{}$]+)\}|([@<^+*?%|]))")
+REFERENCE = lazy_pattern(r"\$(?:\(([^()$]+)\)|\{([^{}$]+)\}|([@<^+*?%|]))")
 MAX_EXPANSION_DEPTH = 10
 
 
 @dataclass
 class RecipeLine:
+    """One line of a target's recipe, as make runs it."""
+
     line: int  # first line of the recipe line (continuations keep their newlines)
     text: str  # make variables expanded, `@`/`-`/`+` prefixes removed, `$$` turned into `$`
     ignore_errors: bool = False  # a `-` prefix, or the target is named by `.IGNORE`: a failure does not stop make
@@ -27,6 +31,8 @@ class RecipeLine:
 
 @dataclass
 class Target:
+    """A Makefile target with its prerequisites and recipe."""
+
     name: str
     line: int
     prerequisites: list[str]
@@ -35,6 +41,8 @@ class Target:
 
 @dataclass
 class Makefile:
+    """A parsed Makefile: its targets and variables."""
+
     path: str
     targets: dict[str, Target]
     variables: dict[str, str]

@@ -18,22 +18,23 @@ from typing import Any
 from reprocheck import filekinds, ipython
 from reprocheck.facts import fact
 from reprocheck.facts.shell import Command, parse_install, split_commands
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile, decode_text
 from reprocheck.tables import notebooks as notebook_table
 
 # Notebooks with embedded images are often several MiB; above this the file is reported, not parsed.
 NOTEBOOK_READ_LIMIT = 32 * 1024 * 1024
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_INDENT = re.compile(r"\n([ \t]+)\S")
-_NON_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7][0-9a-fA-F])[0-9a-fA-F]{4}")
+_WHITESPACE = lazy_pattern(r"[ \t\n\r]*")
+_INDENT = lazy_pattern(r"\n([ \t]+)\S")
+_NON_ASCII_ESCAPE = lazy_pattern(r"\\u(?!00[0-7][0-9a-fA-F])[0-9a-fA-F]{4}")
 _DECODER = json.JSONDecoder()
-LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
+LINE_BREAK = lazy_pattern(r"\r\n|\r|\n")  # as Python's tokenizer counts lines
 # Shell commands in code cells: `!cmd`, `x = !cmd`, `%%bash` cells, and line magics that run a program.
 COMMAND_MAGICS = frozenset({"pip", "conda", "mamba", "micromamba", "uv"})
-SHELL_CELL_MAGIC = re.compile(r"^\s*%%(bash|sh|script\s+(ba)?sh|system)\b")
-SHELL_ESCAPE = re.compile(r"^\s*(?:[\w.,\s\[\]()*]+=\s*)?!!?(?P<command>.*)$")
-LINE_MAGIC = re.compile(r"^\s*%(?P<magic>\w+)\b(?P<rest>.*)$")
-PYTHON_EXPANSION = re.compile(r"\{\s*sys\.executable\s*\}|\$\{?sys\.executable\}?")
+SHELL_CELL_MAGIC = lazy_pattern(r"^\s*%%(bash|sh|script\s+(ba)?sh|system)\b")
+SHELL_ESCAPE = lazy_pattern(r"^\s*(?:[\w.,\s\[\]()*]+=\s*)?!!?(?P<command>.*)$")
+LINE_MAGIC = lazy_pattern(r"^\s*%(?P<magic>\w+)\b(?P<rest>.*)$")
+PYTHON_EXPANSION = lazy_pattern(r"\{\s*sys\.executable\s*\}|\$\{?sys\.executable\}?")
 
 
 @dataclass
@@ -350,9 +351,9 @@ class _Walker:
         return cells
 
 
-KERNEL_VERSION = re.compile(r"[-_ ]?v?\d+(?:\.\d+)*$")
+KERNEL_VERSION = lazy_pattern(r"[-_ ]?v?\d+(?:\.\d+)*$")
 # The languages of Python kernels: ipykernel's `python`, Python 2's kernels, PySpark's and PyPy's.
-PYTHON_LANGUAGE = re.compile(r"^(?:i?python|py(?:spark|py))\d*$|python")
+PYTHON_LANGUAGE = lazy_pattern(r"^(?:i?python|py(?:spark|py))\d*$|python")
 
 
 def notebook_language(metadata: dict) -> str | None:

@@ -13,7 +13,6 @@ nothing.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -23,15 +22,16 @@ from reprocheck.facts import fact
 from reprocheck.facts.conda import parse_match_spec
 from reprocheck.facts.roles import root_project_names
 from reprocheck.facts.shell import parse_install, split_commands
+from reprocheck.patterns import lazy_pattern
 from reprocheck.tables.publishing import INSTALL_IN_TEXT, PUBLISH_ACTIONS, PUBLISH_COMMANDS, README_NAMES
 
 # How to say which it is, for messages of the rules that depend on it.
 # The trove classifier of distributions that others build on.
 LIBRARY_CLASSIFIER = "Topic :: Software Development :: Libraries"
-PYTHON_CLASSIFIER = re.compile(r"Programming Language :: Python :: (3\.\d+)")
+PYTHON_CLASSIFIER = lazy_pattern(r"Programming Language :: Python :: (3\.\d+)")
 LIBRARY_HINT = 'a library needs no pins: if this is one, set `project-type = "library"` in [tool.reprocheck]'
-PYTHON_PROGRAM = re.compile(r"^python(\d+(\.\d+)?)?$")
-GIT_URL_TAIL = re.compile(r"/([^/@#?]+?)(?:\.git)?/?(?:[@#?].*)?$")
+PYTHON_PROGRAM = lazy_pattern(r"^python(\d+(\.\d+)?)?$")
+GIT_URL_TAIL = lazy_pattern(r"/([^/@#?]+?)(?:\.git)?/?(?:[@#?].*)?$")
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,12 @@ from reprocheck.facts.cog import COG_FILE, cog_builds
 from reprocheck.facts.conda import parse_match_spec
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
+from reprocheck.patterns import lazy_pattern
 
 VERSION = re.compile(r"^\s*(?:cpython-?|python-?|py)?(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?P<rest>\S*)")
 # `3.11-slim`; a dev container image's `1-3.11-bookworm` or `0-3.10` (the image's own major version first)
-IMAGE_TAG = re.compile(r"^(?:\d+-)?(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?:[-.]|$)")
-TAG_PYTHON = re.compile(r"(?:^|[-_])python(?P<major>[23])\.(?P<minor>\d+)(?:[-.]|$)")
+IMAGE_TAG = lazy_pattern(r"^(?:\d+-)?(?P<major>[23])\.(?P<minor>\d+)(?P<patch>\.\d+)?(?:[-.]|$)")
+TAG_PYTHON = lazy_pattern(r"(?:^|[-_])python(?P<major>[23])\.(?P<minor>\d+)(?:[-.]|$)")
 PYTHON_IMAGES = frozenset({"python", "library/python", "docker.io/library/python", "docker.io/python"})
 CONDA_INSTALLER_PIN = "conda installer"
 PROBE_MINORS = [(2, 7)] + [(3, minor) for minor in range(0, 31)]
@@ -57,6 +58,8 @@ class PythonPin:
 
 @dataclass(frozen=True)
 class RequiresPython:
+    """A `requires-python` (or `python_requires`) declaration."""
+
     path: str
     line: int
     text: str
@@ -196,11 +199,11 @@ def conda_lock_pins(locks: dict) -> list[PythonPin]:
 
 # A conda installer by name and version (`Miniconda3-py38_4.12.0-Linux-x86_64.sh`, `Anaconda3-2020.02-Linux-…`):
 # a versioned one installs a fixed Python; `Miniconda3-latest-…` follows the newest release.
-CONDA_INSTALLER = re.compile(
+CONDA_INSTALLER = lazy_pattern(
     r"\b(?P<kind>Miniconda[23]|Anaconda[23]|Miniforge3|Mambaforge|Miniforge-pypy3|Mambaforge-pypy3)-"
     r"(?P<version>[\w.]+(?:-\d+)?)-(?:Linux|MacOSX|Windows)\b"
 )
-INSTALLER_PY_TAG = re.compile(r"^py(?P<major>[23])(?P<minor>\d{1,2})_")
+INSTALLER_PY_TAG = lazy_pattern(r"^py(?P<major>[23])(?P<minor>\d{1,2})_")
 # The Python of the well-known installers without a `pyXY_` tag (Miniconda3 `X.Y.Z`, Anaconda3 `YYYY.MM`/`X.Y.Z`).
 MINICONDA3_PYTHON = {
     "4.0": (3, 5), "4.1": (3, 5), "4.2": (3, 5), "4.3": (3, 6), "4.4": (3, 6), "4.5.1": (3, 6), "4.5.4": (3, 6),

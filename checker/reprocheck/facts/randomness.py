@@ -35,11 +35,12 @@ from reprocheck.facts.liveness import (
 from reprocheck.facts.liveness import UNKNOWN as UNKNOWN_VALUE
 from reprocheck.facts.pycode import CellModule, PyModule
 from reprocheck.facts.reachability import CallGraph, Unit, breadth_first, reference_key
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import randomness as T
 
 # Names of seed helpers the checker cannot see into (`set_global_seed`, `seed_all`, `fix_seeds`).
-SEED_HELPER_NAME = re.compile(
+SEED_HELPER_NAME = lazy_pattern(
     r"(set|fix|init|apply|setup|configure|make|reset)_\w*seeds?\w*|seed_\w+|\w*(global|random|manual|all)_seeds?",
     re.IGNORECASE,
 )
@@ -253,7 +254,7 @@ ALPHABETS = frozenset(
 # A name the value of a draw is formatted into: `viz_id = "viz_{}".format(round(random.random() * 1e6))`,
 # `run_name = f"run-{random.randint(0, 999)}"`. Paths and file names are not among them: a drawn file name may
 # choose what is loaded.
-IDENTIFIER_NAME = re.compile(r"(?:^|_)(?:id|uid|uuid|name|tag|key|prefix|suffix)$")
+IDENTIFIER_NAME = lazy_pattern(r"(?:^|_)(?:id|uid|uuid|name|tag|key|prefix|suffix)$")
 
 
 def formatted_into_names(code) -> frozenset[ast.Call]:
@@ -349,7 +350,7 @@ PLOT_RECEIVERS = frozenset({"plt", "sns", "px", "ax", "axs", "axes", "fig"})
 COLOUR_KEYWORDS = frozenset({"color", "colour", "colors", "colours", "fill", "outline", "edgecolor", "facecolor"})
 # A function named for drawing or showing (`plot_boxes_to_image`, `draw_masks`, `visualize`): a colour drawn in it
 # colours a picture to look at, not data (a random fill in an augmentation is data: its function is not named so).
-DRAWING_FUNCTION = re.compile(r"plot|draw|vis|show|display|render|annotat|paint|colou?r", re.IGNORECASE)
+DRAWING_FUNCTION = lazy_pattern(r"plot|draw|vis|show|display|render|annotat|paint|colou?r", re.IGNORECASE)
 
 
 def is_plot_call(module: PyModule, call: ast.Call) -> bool:
@@ -915,8 +916,8 @@ class NotebookFunctions:
 
 
 # IPython magics that time a statement: `%timeit a @ b`, `%time f(x)`, `%%timeit` cells.
-TIMING_MAGIC = re.compile(r"^\s*%{1,2}(?:timeit|time)\b(?P<rest>.*)$")
-TIMING_OPTION = re.compile(r"^(?:\s*-[a-zA-Z]+(?:\s+\d+)?)*\s*")
+TIMING_MAGIC = lazy_pattern(r"^\s*%{1,2}(?:timeit|time)\b(?P<rest>.*)$")
+TIMING_OPTION = lazy_pattern(r"^(?:\s*-[a-zA-Z]+(?:\s+\d+)?)*\s*")
 
 
 def timed_names(cells) -> dict[str, list[tuple[int, str]]]:
@@ -1164,8 +1165,8 @@ def iterated_values(node: ast.expr) -> list[ast.expr]:
 
 # A function or method named for showing what it is given (`pred_and_plot_image`, `show_batch`, `plot_images`,
 # `visualize`, `display_samples`); one also named for a result (`train_and_plot`, `evaluate_and_show`) is not.
-SHOWING_NAME = re.compile(r"(?:^|_)(?:plot|show|display|visuali[sz]e|imshow)(?:_|$)", re.IGNORECASE)
-RESULT_NAME = re.compile(r"(?:^|_)(?:train|fit|eval|evaluate|test|score|save|write|export|log|step)", re.IGNORECASE)
+SHOWING_NAME = lazy_pattern(r"(?:^|_)(?:plot|show|display|visuali[sz]e|imshow)(?:_|$)", re.IGNORECASE)
+RESULT_NAME = lazy_pattern(r"(?:^|_)(?:train|fit|eval|evaluate|test|score|save|write|export|log|step)", re.IGNORECASE)
 
 
 def showing_function(call: ast.Call) -> bool:
@@ -2046,8 +2047,8 @@ def project_method_call(graph: CallGraph, unit: Unit, call: ast.Call) -> bool:
     return bool(classes) and all(graph.method_of(cls, func.attr) is not None for cls in classes)
 
 
-CLASS_LINE = re.compile(r"class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:")
-METHOD_LINE = re.compile(r"[ \t]+(?:async\s+)?def\s+(\w+)\s*\(")
+CLASS_LINE = lazy_pattern(r"class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:")
+METHOD_LINE = lazy_pattern(r"[ \t]+(?:async\s+)?def\s+(\w+)\s*\(")
 _NOTEBOOK_OBJECTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

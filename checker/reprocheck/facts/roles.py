@@ -71,6 +71,7 @@ from reprocheck.facts.imports import last_name
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.shell import Command, _is_script_candidate, load_script, split_commands, strip_wrappers
 from reprocheck.facts.structured import load_setup_cfg, load_toml
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import listed_stat
 
 EXPERIMENT = "experiment"
@@ -87,9 +88,9 @@ ROLE_WORDS = {
     "template": "the template of a generated project",
 }
 
-TEACHING_FOLDER = re.compile(r"(^|/)(lecture[^/]*|video_notebooks|courses?)/$", re.IGNORECASE)
+TEACHING_FOLDER = lazy_pattern(r"(^|/)(lecture[^/]*|video_notebooks|courses?)/$", re.IGNORECASE)
 # Folders of notebooks recorded live in lectures (cells run out of order as the lecture goes).
-RECORDING_FOLDER = re.compile(r"(^|/)(lecture[^/]*|video_notebooks)/$", re.IGNORECASE)
+RECORDING_FOLDER = lazy_pattern(r"(^|/)(lecture[^/]*|video_notebooks)/$", re.IGNORECASE)
 
 
 def role_words(role: str, folder: str) -> str:
@@ -99,20 +100,20 @@ def role_words(role: str, folder: str) -> str:
     return ROLE_WORDS[role]
 
 
-NOTEBOOK_NAME_WORDS = re.compile(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)
+NOTEBOOK_NAME_WORDS = lazy_pattern(r"tutorial|demo|example|quick[-_ ]?start|colab", re.IGNORECASE)
 # Course exercises and their solutions by name (`Part 1 - Tensors (Exercises).ipynb`, `DCGAN_Exercise.ipynb`,
 # `exercise-solutions.ipynb`); a solution only in parentheses or next to its exercise (`DCGAN_Solution.ipynb`
 # beside `DCGAN_Exercise.ipynb`): `1st_place_solution.ipynb` is a competition entry.
-EXERCISE_NAME = re.compile(r"(?i)(?:^|[\W_])exercises?(?:$|[\W_])")
-SOLUTION_NAME = re.compile(r"(?i)(?:^|[\W_])(\()?solutions?(?(1)\)|)(?:$|[\W_])")
+EXERCISE_NAME = lazy_pattern(r"(?i)(?:^|[\W_])exercises?(?:$|[\W_])")
+SOLUTION_NAME = lazy_pattern(r"(?i)(?:^|[\W_])(\()?solutions?(?(1)\)|)(?:$|[\W_])")
 # A course's exercise and its solution as a pair of names that differ only in their last word (`ddpm_nano_empty` and
 # `ddpm_nano_sol`, `hw1_student` and `hw1_sol`, `GPT_hist` and `GPT_hist_sol`), the solution beside the exercise or
 # in a solutions folder under the exercise's (`Module1/sol/01_practical_sol.ipynb` for
 # `Module1/01_practical_empty.ipynb`). Alone, neither word says a course (`data_empty.ipynb`, `tsp_sol.ipynb`).
-PAIRED_NAME = re.compile(
+PAIRED_NAME = lazy_pattern(
     r"(?i)^(?P<stem>.+?)[-_ ](?:(?P<exercise>empty|student|blank|todo|incomplete)|(?P<solution>sol|solutions?|solved))$"
 )
-SOLUTIONS_FOLDER = re.compile(r"(?i)^(?:sol|sols|solutions?|solved|corrections?)$")
+SOLUTIONS_FOLDER = lazy_pattern(r"(?i)^(?:sol|sols|solutions?|solved|corrections?)$")
 # Notebooks with the same code are copies only when there is enough of it to rule out chance.
 COPY_MIN_CELLS = 2
 COPY_MIN_CHARACTERS = 200
@@ -125,7 +126,7 @@ SCRIPT_COPY_MIN_LINES = 8
 # An "Open in Colab" badge, a `google.colab` import, and the `provenance` that Colab writes into what it saves.
 NOTEBOOK_CONTENT_MARKERS = ("colab.research.google.com", "google.colab", '"provenance":')
 SETUP_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
-LICENCE_NAMES = re.compile(r"^(LICEN[CS]E|COPYING)([.\-_].*)?$", re.IGNORECASE)
+LICENCE_NAMES = lazy_pattern(r"^(LICEN[CS]E|COPYING)([.\-_].*)?$", re.IGNORECASE)
 # Packages that ML repositories copy in whole to patch them (a licence file may not come with the copy).
 KNOWN_VENDORED = frozenset(
     canonicalize_name(name)
@@ -637,7 +638,7 @@ class Roles:
 
 
 # The top-level module of an import statement at the start of a line.
-IMPORTED_TOP = re.compile(r"(?m)^\s*(?:from|import)\s+([A-Za-z_]\w*)")
+IMPORTED_TOP = lazy_pattern(r"(?m)^\s*(?:from|import)\s+([A-Za-z_]\w*)")
 # Import names of libraries that train or run models: a notebook importing one is not site tooling.
 ML_LIBRARIES = frozenset(
     {
@@ -669,20 +670,20 @@ ML_LIBRARIES = frozenset(
         "fastai",
     }
 )
-README_NAME = re.compile(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
+README_NAME = lazy_pattern(r"(?i)^readme(?:\.(?:md|markdown|rst|txt))?$")
 # A link that opens a notebook of a GitHub repository in Colab, and any link that opens a notebook in Colab (a copy
 # on Drive, or on GitHub); the badge image (`colab.research.google.com/assets/colab-badge.svg`) is not a link.
-COLAB_GITHUB_LINK = re.compile(
+COLAB_GITHUB_LINK = lazy_pattern(
     r"colab\.research\.google\.com/github/[^/\s]+/[^/\s]+/blob/[^/\s]+/(?P<path>[^\s\"'<>)\]#?]+\.ipynb)"
 )
-COLAB_DRIVE_LINK = re.compile(r"colab\.research\.google\.com/drive/[\w-]+")
+COLAB_DRIVE_LINK = lazy_pattern(r"colab\.research\.google\.com/drive/[\w-]+")
 
 
 def is_readme(rel: str) -> bool:
     return README_NAME.match(filekinds.name(rel)) is not None
 
 
-RETIRED_WORDS = re.compile(r"(?i)\b(deprecated|not maintained|no longer maintained|unmaintained|archived)\b")
+RETIRED_WORDS = lazy_pattern(r"(?i)\b(deprecated|not maintained|no longer maintained|unmaintained|archived)\b")
 
 
 def is_sub_readme(rel: str) -> bool:
@@ -702,23 +703,23 @@ def retired_title(project, rel: str) -> bool:
 
 
 # A numbered lesson folder (`01-intro`, `02_regression`, `3-trees`), and what a course's lesson holds for learners.
-LESSON_NAME = re.compile(r"^\d{1,2}[-_][A-Za-z]")
+LESSON_NAME = lazy_pattern(r"^\d{1,2}[-_][A-Za-z]")
 MIN_LESSONS = 3
-HOMEWORK_NAME = re.compile(r"(?i)^(homeworks?|assignments?)([-_.]|$)")
+HOMEWORK_NAME = lazy_pattern(r"(?i)^(homeworks?|assignments?)([-_.]|$)")
 # A course named in a README's title; "module" and "week" name code and schedules too often to count alone.
-COURSE_WORDS = re.compile(r"(?i)\b(course|lessons?|lectures?|syllabus|curriculum|zoomcamp|bootcamp|homework)\b")
+COURSE_WORDS = lazy_pattern(r"(?i)\b(course|lessons?|lectures?|syllabus|curriculum|zoomcamp|bootcamp|homework)\b")
 README_NAMES = ("README.md", "readme.md", "Readme.md", "README.rst", "README.txt", "README.markdown", "README")
-HTML_HEADING = re.compile(r"(?is)<h[12][^>]*>(.*?)</h[12]>")
+HTML_HEADING = lazy_pattern(r"(?is)<h[12][^>]*>(.*?)</h[12]>")
 
 
 # A folder named as the first edition of another (`notebooks_v1` beside `notebooks`), and how many same-named
 # notebooks show that it is one.
-FIRST_EDITION = re.compile(r"(?i)^(?P<base>.+?)[-_. ](?:v1|1st[-_ ]?ed(?:ition)?|first[-_ ]?ed(?:ition)?|old)$")
+FIRST_EDITION = lazy_pattern(r"(?i)^(?P<base>.+?)[-_. ](?:v1|1st[-_ ]?ed(?:ition)?|first[-_ ]?ed(?:ition)?|old)$")
 MIN_EDITION_NOTEBOOKS = 3
 
 # Folders named as old code, and what a README says of code that no longer runs.
 LEGACY_NAMES = frozenset({"legacy", "old", "obsolete", "outdated"})
-NO_LONGER_RUNS = re.compile(
+NO_LONGER_RUNS = lazy_pattern(
     r"(?i)\b(no longer (available|supported|maintained|works?|runs?|compatible|updated)|deprecated|unmaintained|"
     r"not maintained|obsolete|outdated|out of date|do(es)? not (work|run) (any ?more|with))\b"
 )
@@ -726,10 +727,10 @@ NO_LONGER_RUNS = re.compile(
 
 # What a repository that is teaching material says of itself at the top of its README: words of its title, and
 # words of a sentence of its first paragraph about the repository itself ("of course", "the course of" are no course).
-TEACHING_TITLE = re.compile(
+TEACHING_TITLE = lazy_pattern(
     r"(?i)\b(courses?|lessons?|lectures?|syllabus|curriculum|zoomcamp|bootcamp|homework|tutorials?|nanodegree|mooc)\b"
 )
-TEACHING_WORDS = re.compile(
+TEACHING_WORDS = lazy_pattern(
     r"(?i)\b(nanodegree|mooc|(?<!of )courses?(?! of\b|\s+projects?\b)|coursework|lessons|lectures|lecture notes|"
     r"tutorials|tutorial (?:notebooks|series|materials?)|syllabus|curriculum|bootcamp|homeworks?|teaching materials?)\b"
 )
@@ -738,16 +739,16 @@ HELD_CONTENT = (
     r"(?:the\s+)?(?:(?:source\s+)?code|notebooks?|materials?|slides|exercises|practicals|labs|assignments|solutions|"
     r"resources)"
 )
-SELF_DESCRIPTION = re.compile(
+SELF_DESCRIPTION = lazy_pattern(
     r"(?i)^\W*(?:this|it|here|welcome)\b|\b(?:this|our)\s+(?:repository|repo|project|collection|materials?|notebooks)\b"
     r"|^\W*an?\s+(?:[\w-]+\s+){0,3}?(?:course|tutorial|series)\b"  # "A course on neural networks that ..."
     # "Code and notebooks for the deep learning course dataflowr.": what the repository holds, and what for
     rf"|^\W*{HELD_CONTENT}(?:\s*(?:,|and|&|\+)\s*{HELD_CONTENT})*\s+(?:for|of|from|accompanying|to accompany)\b"
 )
-RESEARCH_WORDS = re.compile(r"(?i)\b(paper|implementation of|we propose|we present|arxiv|official)\b")
-LEADING_HTML_HEADING = re.compile(r"(?is)\s*<h[12][^>]*>(.*?)</h[12]>")
+RESEARCH_WORDS = lazy_pattern(r"(?i)\b(paper|implementation of|we propose|we present|arxiv|official)\b")
+LEADING_HTML_HEADING = lazy_pattern(r"(?is)\s*<h[12][^>]*>(.*?)</h[12]>")
 # Lines at the top of a README that are no prose: badges, images, HTML, tables, rules.
-NOT_PROSE = re.compile(r"^\s*(?:\[!\[|!\[|<|\||-{3,}|={3,}|\*{3,}|```)")
+NOT_PROSE = lazy_pattern(r"^\s*(?:\[!\[|!\[|<|\||-{3,}|={3,}|\*{3,}|```)")
 
 
 def readme_opening(project) -> tuple[str, str]:
@@ -857,8 +858,8 @@ def exported_from(project, script: str, notebook: str) -> bool:
     return sum(line in cells for line in code) >= SCRIPT_COPY_SHARE * len(code)
 
 
-SETUP_LINE = re.compile(r"^\s*(?:$|#|!|%)")
-SETS_UP_MACHINE = re.compile(r"(?m)^\s*[!%].*\b(?:install|clone|wget|curl)\b")
+SETUP_LINE = lazy_pattern(r"^\s*(?:$|#|!|%)")
+SETS_UP_MACHINE = lazy_pattern(r"(?m)^\s*[!%].*\b(?:install|clone|wget|curl)\b")
 
 
 def setup_cell(source: str) -> bool:
@@ -1198,19 +1199,19 @@ def root_project_names(project, python_modules) -> set[str]:
 
 # -- examples collections -------------------------------------------------------------------------------------------
 # A README title that calls the repository examples ("Optuna Examples", "PyTorch Examples", "Examples for Optuna").
-EXAMPLES_WORD = re.compile(r"(?i)\b(examples|samples)\b")
+EXAMPLES_WORD = lazy_pattern(r"(?i)\b(examples|samples)\b")
 MIN_EXAMPLE_FOLDERS = 3
 # What a top-level folder holds when it is one self-contained example: its own README or requirements.
-EXAMPLE_FOLDER_FILES = re.compile(
+EXAMPLE_FOLDER_FILES = lazy_pattern(
     r"(?i)^(readme(\.\w+)?|requirements[\w.-]*\.(txt|in)|environment\.ya?ml|pyproject\.toml)$"
 )
 # A CI line that installs a library from its repository's head: a git URL without a ref, or naming a branch.
-VCS_HEAD = re.compile(
+VCS_HEAD = lazy_pattern(
     r"git\+https?://[^\s'\"]*?/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?"
     r"(?:@(?P<ref>main|master|dev|develop|trunk|HEAD))?(?=$|[\s'\"#;&|)])"
 )
 # A CI line that installs nightly builds or pre-releases: `--pre`, a nightly index, a `*-nightly` package.
-NIGHTLY = re.compile(r"(?i)(?:^|[\s'\"=])--pre(?=$|[\s'\"])|/nightly\b|\b[\w.]+[-_]nightly\b")
+NIGHTLY = lazy_pattern(r"(?i)(?:^|[\s'\"=])--pre(?=$|[\s'\"])|/nightly\b|\b[\w.]+[-_]nightly\b")
 # Words of an install line that name no library.
 GENERIC_WORDS = frozenset(
     {"https", "http", "download", "html", "github", "gitlab", "nightly", "index", "simple", "pypi", "install",

@@ -21,6 +21,7 @@ from reprocheck import filekinds
 from reprocheck.facts import fact
 from reprocheck.facts.entrypoints import EntryPoint
 from reprocheck.facts.reachability import CallGraph, Unit
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import randomness as T
 
@@ -38,7 +39,7 @@ WRITER_NAMES = frozenset(
     | {"dump", "write", "write_text", "write_bytes", "imwrite", "imsave", "save_image", "savefig", "save_pretrained"}
 )
 # Calls that read input (a file, a data set, weights, a config): a `__main__` block making one runs on real data.
-READER_NAME = re.compile(
+READER_NAME = lazy_pattern(
     r"^(?:open|load\w*|read\w*|imread|from_pretrained|from_config|fetch\w*|download\w*|glob|listdir|scandir|"
     r"iterdir|compose|initialize\w*|get_dataset|DataLoader|\w*Dataset)$"
 )
@@ -46,7 +47,7 @@ READER_NAME = re.compile(
 DOC_SUFFIXES = (".md", ".rst", ".txt")
 
 # Module names of programs: their `__main__` block is an experiment, whatever the module defines.
-PROGRAM_NAME = re.compile(
+PROGRAM_NAME = lazy_pattern(
     r"^(?:train|training|main|run|eval|evaluate|evaluation|test|predict|inference|infer|sample|sampling|generate|"
     r"finetune|fine_tune|pretrain|benchmark|bench|export|demo|app|cli|launch|experiment|fit|val|validate)"
     r"(?:[_-].*)?\.py$"
@@ -170,9 +171,9 @@ class SelfTests:
         for path, module in self.graph.modules.items():
             if filekinds.is_test_path(path):
                 continue
-            for item in module.imports:
-                base = item.module if not item.level else module.resolve_relative(item.module, item.level)
-                for name in (base, *(f"{base}.{n}" if base else n for n in item.names)):
+            for imported, level, imported_names in module.import_statements():
+                base = imported if not level else module.resolve_relative(imported, level)
+                for name in (base, *(f"{base}.{n}" if base else n for n in imported_names)):
                     target = self.graph.module_path(name, path) if name else None
                     if target is not None and target != path:
                         found.add(target)
@@ -252,9 +253,9 @@ class SelfTests:
         for path, module in sorted(self.graph.modules.items()):
             if path in entry_paths or filekinds.is_test_path(path):
                 continue
-            for item in module.imports:
-                names = [f"{item.module}.{n}" for n in item.names] if item.module in parents else []
-                for name in (item.module, *names):
+            for imported, _, imported_names in module.import_statements():
+                names = [f"{imported}.{n}" for n in imported_names] if imported in parents else []
+                for name in (imported, *names):
                     for target in by_name.get(name, ()):
                         if target not in found and self.graph.module_path(name, path) == target:
                             found[target] = path

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from reprocheck import filekinds
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.tables import pip_options as opts
 
@@ -28,8 +29,8 @@ MAX_HEREDOC_DEPTH = 8
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh", "busybox"})
 RESERVED_PREFIXES = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"})
 PERSISTENT_ASSIGNERS = frozenset({"export", "declare", "typeset", "local", "readonly"})
-ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\+?=")
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+ASSIGNMENT = lazy_pattern(r"^([A-Za-z_][A-Za-z0-9_]*)\+?=")
+NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 METACHARS = frozenset(" \t\r\n|&;()<>")
 OPERATORS = ("&&", "||", ";;", "|&", "&", "|", ";", "(", ")")
 REDIRECTIONS = ("<<<", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">")
@@ -96,6 +97,8 @@ class SourcedCommand:
 # -- lexing -------------------------------------------------------------------------------------------------------
 @dataclass
 class _Word:
+    """A word of a shell command line, with its span."""
+
     raw: str
     line: int
     start: int
@@ -104,6 +107,8 @@ class _Word:
 
 @dataclass
 class _Op:
+    """A shell control operator (`&&`, `|`, `;`), with its span."""
+
     op: str
     line: int
     start: int
@@ -112,6 +117,8 @@ class _Op:
 
 @dataclass
 class _Redirect:
+    """A shell redirection operator, with its span."""
+
     op: str
     line: int
     start: int
@@ -121,6 +128,8 @@ class _Redirect:
 
 @dataclass
 class _Heredoc:
+    """A here-document: its delimiter and body."""
+
     delimiter: str = ""
     strip_tabs: bool = False
     body: str = ""
@@ -524,8 +533,8 @@ def _is_shell_input(command: Command, body: str) -> bool:
 
 
 # -- install recognition ------------------------------------------------------------------------------------------
-PIP_PROGRAM = re.compile(r"^pip(\d+(\.\d+)?)?(\.exe)?$")
-PYTHON_PROGRAM = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?(\.exe)?$|^py$")
+PIP_PROGRAM = lazy_pattern(r"^pip(\d+(\.\d+)?)?(\.exe)?$")
+PYTHON_PROGRAM = lazy_pattern(r"^(python|pypy)(\d+(\.\d+)?)?(\.exe)?$|^py$")
 PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X", "--check-hash-based-pycs"})
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".conda", ".rpm", ".deb", ".apk")
 
@@ -551,6 +560,8 @@ def strip_wrappers(argv: list[str]) -> list[str]:
 
 @dataclass
 class _Scanned:
+    """A command's arguments sorted into positionals, options with values and flags."""
+
     positionals: list[tuple[str, int]]  # (value, index in argv)
     options: dict[str, list[str]]
     flags: set[str]
@@ -811,9 +822,9 @@ def shell_commands(project, dockerfiles, ci_configs, makefiles) -> list[SourcedC
 
 
 # Fenced code blocks of Markdown documents that hold shell commands: ```bash, ```sh, ```console, ```.bash or none.
-FENCE = re.compile(r"^ {0,3}(```+|~~~+)[ \t]*\.?([\w-]*)[^\n]*$", re.MULTILINE)
+FENCE = lazy_pattern(r"^ {0,3}(```+|~~~+)[ \t]*\.?([\w-]*)[^\n]*$", re.MULTILINE)
 SHELL_FENCES = frozenset({"", "bash", "sh", "shell", "console", "zsh", "shell-session", "shellsession"})
-PROMPT = re.compile(r"^(\s*)(?:\$|>|#\s*\$)\s", re.MULTILINE)
+PROMPT = lazy_pattern(r"^(\s*)(?:\$|>|#\s*\$)\s", re.MULTILINE)
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
 

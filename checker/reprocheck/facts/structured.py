@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from reprocheck.facts import fact
+from reprocheck.patterns import lazy_pattern
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+TOML_POSITION = lazy_pattern(r"\(at line (\d+), column (\d+)\)")
 
 
 def _build_toml(project, rel: str) -> dict | None:

@@ -22,6 +22,7 @@ from reprocheck.facts import fact
 from reprocheck.facts.pycode import PyModule, python_module
 from reprocheck.facts.shell import Command, split_commands
 from reprocheck.facts.structured import load_toml, toml_line_of
+from reprocheck.patterns import lazy_pattern
 
 MAX_EXPANSION_DEPTH = 8  # `{[testenv:x]commands}` / hatch script references / nox notify chains
 MAX_BRACE_PRODUCTS = 256  # `py{38,39,310}-torch{1,2}` expansions kept per expression
@@ -60,9 +61,9 @@ HATCH_GLOBAL_VALUE_OPTIONS = frozenset({"-e", "--env", "-p", "--project", "--col
 HATCH_SUBSTITUTIONS = {"root": ".", "home": "~"}
 
 UNKNOWN = re.compile(r"\$|\{\{")  # a name chosen by a CI expression or variable: any of them may run
-SECTION_REFERENCE = re.compile(r"^\{\[([^\]]+)\]([A-Za-z0-9_.\-]+)\}$")
-FACTOR_CONDITION = re.compile(r"^(!?[A-Za-z0-9_.{}]+(?:[,\-]!?[A-Za-z0-9_.{}]+)*)\s*:(?:\s+|$)(.*)$")
-RUNNER_FIELD = re.compile(r"\{([A-Za-z_]+)(?::([^{}]*))?\}")
+SECTION_REFERENCE = lazy_pattern(r"^\{\[([^\]]+)\]([A-Za-z0-9_.\-]+)\}$")
+FACTOR_CONDITION = lazy_pattern(r"^(!?[A-Za-z0-9_.{}]+(?:[,\-]!?[A-Za-z0-9_.{}]+)*)\s*:(?:\s+|$)(.*)$")
+RUNNER_FIELD = lazy_pattern(r"\{([A-Za-z_]+)(?::([^{}]*))?\}")
 TRUE = frozenset({"true", "1", "yes", "on"})
 
 
@@ -522,6 +523,8 @@ def tox_tasks(project, args: list[str], env: dict[str, str]) -> list[Task] | Non
 # -- nox ----------------------------------------------------------------------------------------------------------
 @dataclass
 class NoxSession:
+    """A nox session of a `noxfile.py`."""
+
     name: str
     line: int
     default: bool
@@ -532,6 +535,8 @@ class NoxSession:
 
 @dataclass
 class NoxFile:
+    """A `noxfile.py`: its sessions and the default ones."""
+
     path: str
     sessions: list[NoxSession]
     default_sessions: list[str] | None  # `nox.options.sessions = [...]`, else every session with default=True
@@ -745,6 +750,8 @@ def notified_closure(noxfile: NoxFile, chosen: list[NoxSession]) -> list[NoxSess
 # -- hatch --------------------------------------------------------------------------------------------------------
 @dataclass
 class HatchEnv:
+    """A Hatch environment with its scripts."""
+
     name: str
     source: str  # "pyproject.toml [tool.hatch.envs.lint]" or "hatch.toml [envs.lint]"
     template: str
@@ -753,6 +760,8 @@ class HatchEnv:
 
 @dataclass
 class HatchConfig:
+    """The Hatch environments of a project."""
+
     envs: dict[str, HatchEnv]
     tasks: dict[tuple, Task | None] = field(default_factory=dict, repr=False)
 

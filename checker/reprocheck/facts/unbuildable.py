@@ -13,13 +13,13 @@ README above it (`wget .../model.onnx` before the build).
 from __future__ import annotations
 
 import posixpath
-import re
 
 from reprocheck.facts import fact
 from reprocheck.facts.dockerfile import context_candidates, source_exists
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 
-GLOB = re.compile(r"[*?\[]")
+GLOB = lazy_pattern(r"[*?\[]")
 
 
 @fact

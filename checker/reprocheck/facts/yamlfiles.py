@@ -67,6 +67,8 @@ if getattr(yaml, "__with_libyaml__", False):
 
 @dataclass
 class DuplicateKey:
+    """A mapping key written twice in one YAML mapping."""
+
     key: str
     line: int
     first_line: int

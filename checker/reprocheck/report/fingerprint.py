@@ -14,10 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 from reprocheck.findings import Finding
+from reprocheck.patterns import lazy_pattern
 
 # "line 12", "lines 3-7", "cells 2 and 5"; "train.py:12" and "train.py:12:4"
-LINE_NUMBERS = re.compile(r"\b(lines?|cells?)\s+\d+(?:\s*(?:-|\u2013|,|and)\s*\d+)*", re.IGNORECASE)
-PATH_LINES = re.compile(r"(\.[A-Za-z0-9_]+):\d+(?::\d+)?\b")
+LINE_NUMBERS = lazy_pattern(r"\b(lines?|cells?)\s+\d+(?:\s*(?:-|\u2013|,|and)\s*\d+)*", re.IGNORECASE)
+PATH_LINES = lazy_pattern(r"(\.[A-Za-z0-9_]+):\d+(?::\d+)?\b")
 MAX_LINE = 500
 
 

@@ -6,14 +6,14 @@ in the testcase's `<system-out>` with their reasons, and do not fail it.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from reprocheck.patterns import lazy_pattern
 from reprocheck.report import Report, plural
 
 # Characters XML 1.0 cannot carry at all (control characters other than tab, newline, carriage return).
-INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+INVALID_XML = lazy_pattern("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text: str) -> str:

@@ -30,6 +30,7 @@ from reprocheck.facts.entrypoints import python_target
 from reprocheck.facts.mounts import under_mount
 from reprocheck.facts.shell import SourcedCommand, split_commands
 from reprocheck.findings import Finding, Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 
@@ -81,15 +82,15 @@ ALWAYS_EXPERIMENT = frozenset({"params.yaml", "params.yml"})
 LIGHTNING_CLI_KEYS = frozenset({"class_path", "init_args", "seed_everything"})
 MAX_SCHEMA_ERRORS = 20
 MAX_MESSAGE = 160
-ENV_INTERPOLATION = re.compile(r"^\$\{oc\.env:([^,}]+)(?:,\s*([^}]*))?\}$")
-REFERENCE = re.compile(r"^\$\{([A-Za-z_][\w.]*)\}$")
+ENV_INTERPOLATION = lazy_pattern(r"^\$\{oc\.env:([^,}]+)(?:,\s*([^}]*))?\}$")
+REFERENCE = lazy_pattern(r"^\$\{([A-Za-z_][\w.]*)\}$")
 # YAML 1.1 traps (PyYAML's resolver): floats without a dot are strings, yes/no/on/off are booleans, a:b is base 60.
-FLOAT_WITHOUT_DOT = re.compile(r"^[-+]?(\d[\d_]*(\.\d*)?|\.\d+)[eE][-+]?\d+$")
-OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+FLOAT_WITHOUT_DOT = lazy_pattern(r"^[-+]?(\d[\d_]*(\.\d*)?|\.\d+)[eE][-+]?\d+$")
+OCTAL = lazy_pattern(r"^[-+]?0[0-7_]+$")
 TRUE_FALSE = frozenset({"true", "false"})
 
 # User-specific paths (CFG005). A mount under /mnt is user-specific unless its first folder is a shared name.
-USER_PATH = re.compile(
+USER_PATH = lazy_pattern(
     r"(?P<path>/home/[A-Za-z0-9._-]+(?=/|$|[\s\"',;:)])"
     r"|/Users/(?!Shared\b)[A-Za-z0-9._-]+"
     r"|\b[A-Za-z]:[\\/]{1,2}Users[\\/]{1,2}[^\\/\s\"']+"
@@ -141,7 +142,7 @@ SHARED_MOUNTS = frozenset(
         "results",
     }
 )
-USER_PATH_HINT = re.compile(r"/home/|/Users/|:[\\/]{1,2}Users|~/|/mnt/")
+USER_PATH_HINT = lazy_pattern(r"/home/|/Users/|:[\\/]{1,2}Users|~/|/mnt/")
 # Substring tests first: far faster than the regex over every Python file.
 USER_PATH_NEEDLES = ("/home/", "Users", "~/", "/mnt/")  # reprocheck: ignore[CFG005] needles of a pre-filter, not paths
 
@@ -890,7 +891,7 @@ FLOAT_STRING = "is read as the string"
 # A file that asks for YAML 1.1 (ruamel.yaml then resolves scalars as PyYAML does).
 YAML_1_1_DIRECTIVE = re.compile(r"(?:\s*#[^\n]*\n)*\s*%YAML\s+1\.1\b")
 # The key of a `key: value` line (a list item's too): `  learning_rate: 3e-5`, `- lr: 1e-4`.
-KEY_ON_LINE = re.compile(r"^\s*(?:-\s+)?[\"']?([A-Za-z_][\w-]*)[\"']?\s*:\s")
+KEY_ON_LINE = lazy_pattern(r"^\s*(?:-\s+)?[\"']?([A-Za-z_][\w-]*)[\"']?\s*:\s")
 
 
 def scalar_trap(node: yaml.ScalarNode, floats_read: bool = False) -> str | None:
@@ -1231,7 +1232,7 @@ def help_texts(tree: ast.AST) -> set[int]:
 # A comment that marks the lines below it as values each user sets: "USER CONFIGURED VARIABLES", "# change
 # this", "(paths to files may need adaptations)", "set your paths here", "(modify for your local setup)", or as the
 # author's own: "I used this locally on my machine, you may need different".
-EDIT_MARKER = re.compile(
+EDIT_MARKER = lazy_pattern(
     r"#.*(?:\buser[ _-]?(?:configured|defined|settings|config)\b|\bchange (?:this|these|me|accordingly)\b"
     r"|\bneeds? (?:to be )?(?:adapt|chang|edit|set)\w*|\bmay need (?:to be )?\w*(?:adapt|chang|edit)\w*"
     r"|\b(?:set|edit|adapt|adjust|modify) (?:your|these|this|the following)\b"
@@ -1268,7 +1269,7 @@ def edit_marked_lines(text: str, lines: list[int]) -> tuple[str, set[int]] | Non
 # A notebook's text telling the reader to edit the code cell below it: "If you are running this code on your
 # computer, you should modify this cell", "you can adapt the code below to choose where to store the data", "set
 # the path to your data folder".
-CELL_EDIT_INSTRUCTION = re.compile(
+CELL_EDIT_INSTRUCTION = lazy_pattern(
     r"(?i)\b(?:modify|adapt|change|edit|adjust|update|replace|set)\b[^.!?\n]{0,60}?"
     r"\b(?:this cell|th(?:e|is) (?:code|cell|line|path)s? below|the following (?:cell|code|line|path)s?"
     r"|(?:the|your) (?:own )?(?:data )?(?:path|folder|directory|dir)s?)\b"
@@ -1452,8 +1453,8 @@ def passes(call: ast.Call, name: str, index: int | None) -> bool:
 
 
 # An inline code span of a README line, and one that runs a Python script (`python generate_polygons.py --input x`).
-INLINE_CODE = re.compile(r"`([^`\n]+)`")
-PYTHON_RUN = re.compile(r"^\s*(?:\$\s*)?python[\d.]*\s+\S+\.py\b")
+INLINE_CODE = lazy_pattern(r"`([^`\n]+)`")
+PYTHON_RUN = lazy_pattern(r"^\s*(?:\$\s*)?python[\d.]*\s+\S+\.py\b")
 MAX_README_LINES = 5000
 
 

@@ -21,12 +21,13 @@ from reprocheck.facts.roles import latest_install, squash
 from reprocheck.facts.shell import Command, load_script, split_commands, strip_wrappers
 from reprocheck.facts.taskrunners import Task, TaskRunners
 from reprocheck.findings import Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.tables import ci_jobs, pip_options
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
-HEX = re.compile(r"^[0-9a-f]{7,40}$")
+HEX = lazy_pattern(r"^[0-9a-f]{7,40}$")
 # CI systems the checker does not parse: their presence still means the project has CI (CI001). At the root:
 OTHER_CI_FILES = (
     ".circleci/config.yml", ".circleci/config.yaml", ".travis.yml", "azure-pipelines.yml", "azure-pipelines.yaml",
@@ -39,20 +40,20 @@ OTHER_CI_DIRS = (
     ".tekton/",
 )  # fmt: skip
 # In any folder (`build/cloudbuild.yaml`, `ci/Jenkinsfile`, `deploy/azure-pipelines.yml`): their names say CI.
-CI_FILE_NAME = re.compile(
+CI_FILE_NAME = lazy_pattern(
     r"^(?:cloudbuild(?:[._-][\w.-]+)?\.(?:ya?ml|json)|azure-pipelines?(?:[._-][\w.-]+)?\.ya?ml"
     r"|Jenkinsfile(?:[._-][\w.-]+)?|[\w.-]+\.[Jj]enkinsfile)$"
 )
 # A Cloud Build config under another name (`build/pipeline-deployment.yaml`): top-level `steps:` whose items run
 # images (`name: gcr.io/cloud-builders/git`, or any image with `args:`/`entrypoint:`). Looked for only in YAML
 # files whose text has a top-level `steps:` and a step key.
-CLOUD_BUILD_HINT = re.compile(r"^steps:", re.MULTILINE)
-CLOUD_BUILD_STEP_KEYS = re.compile(r"^\s*-?\s*(?:args|entrypoint):|cloud-builders/", re.MULTILINE)
+CLOUD_BUILD_HINT = lazy_pattern(r"^steps:", re.MULTILINE)
+CLOUD_BUILD_STEP_KEYS = lazy_pattern(r"^\s*-?\s*(?:args|entrypoint):|cloud-builders/", re.MULTILINE)
 CLOUD_BUILDERS = ("gcr.io/cloud-builders/", "gcr.io/google.com/cloudsdktool/")
 # An Azure Pipelines file under any name (`.pipelines/pr.yml`, `code-quality-template.yml`): Azure's own marks, a
 # versioned task (`task: PublishTestResults@2`), a hosted pool (`vmImage:`) or a script step's `displayName:`.
-AZURE_HINT = re.compile(r"^\s*(?:-\s*)?(?:task:\s*['\"]?[A-Za-z][\w.-]*@\d+|vmImage:|displayName:)", re.MULTILINE)
-AZURE_TASK = re.compile(r"^[A-Za-z][\w.-]*@\d+$")
+AZURE_HINT = lazy_pattern(r"^\s*(?:-\s*)?(?:task:\s*['\"]?[A-Za-z][\w.-]*@\d+|vmImage:|displayName:)", re.MULTILINE)
+AZURE_TASK = lazy_pattern(r"^[A-Za-z][\w.-]*@\d+$")
 AZURE_SCRIPT_STEPS = ("script", "bash", "pwsh", "powershell", "checkout")
 MAX_CI_TEXT = 256 * 1024
 PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "dvc.yaml"})
@@ -926,7 +927,7 @@ def pre_commit_expected(project, ci_configs, shell_commands, pyproject) -> list[
     return places
 
 
-ENV_EXPRESSION = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+ENV_EXPRESSION = lazy_pattern(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 def step_folder(project, step) -> str | None:
@@ -963,7 +964,7 @@ def reads_pre_commit_config(command: Command) -> bool:
 
 
 # `pre-commit run`, `pre-commit install` as written in docs or a task runner (`session.run("pre-commit", "run")`).
-PRE_COMMIT_MENTION = re.compile(
+PRE_COMMIT_MENTION = lazy_pattern(
     r"(?<![\w.-])pre[-_]commit(?:[\"']?\s*,\s*[\"']|\s+)(?:-\S+\s+)*("
     + "|".join(sorted(ci_jobs.PRE_COMMIT_CONFIG_COMMANDS, key=len, reverse=True))
     + r")\b(?!-)"
@@ -981,18 +982,18 @@ def mention_line(project, rel: str) -> int | None:
 
 
 # -- SEC002 -------------------------------------------------------------------------------------------------------
-UNTRUSTED = re.compile(
+UNTRUSTED = lazy_pattern(
     r"\b(github\.event\.[A-Za-z0-9_.\-\[\]'\"*]+|github\.head_ref|(?:github\.event\.)?inputs\.[A-Za-z0-9_\-]+)"
 )
-SAFE_EVENT_FIELDS = re.compile(
+SAFE_EVENT_FIELDS = lazy_pattern(
     r"\.(number|id|sha|node_id|before|after|created_at|updated_at|merged|draft|size|run_id|run_number|forced|"
     r"additions|deletions|changed_files|commits|comments)$"
 )
 SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice", "environment"})
 # What the person who creates a release types (only people with write access can): its tag, title and target branch.
 # Its `body` is not among them: generated release notes quote pull-request titles, which anyone writes.
-MAINTAINER_RELEASE_FIELDS = re.compile(r"^github\.event\.release\.(tag_name|name|target_commitish)$")
-BOOLEAN_EXPRESSION = re.compile(r"(==|!=|<=|>=|^\s*!|^\s*(contains|startsWith|endsWith)\()")
+MAINTAINER_RELEASE_FIELDS = lazy_pattern(r"^github\.event\.release\.(tag_name|name|target_commitish)$")
+BOOLEAN_EXPRESSION = lazy_pattern(r"(==|!=|<=|>=|^\s*!|^\s*(contains|startsWith|endsWith)\()")
 
 
 def untrusted_references(expression: str, inputs: dict[str, str], dispatch_only: bool = False) -> list[str]:

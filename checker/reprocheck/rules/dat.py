@@ -19,6 +19,7 @@ from reprocheck.facts.randomness import option_dest
 from reprocheck.facts.reachability import Unit
 from reprocheck.facts.shell import Command, split_commands, strip_wrappers
 from reprocheck.findings import Finding, Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import HUB_REVISION, Rule
 from reprocheck.tables import loaders as table
@@ -46,12 +47,12 @@ ARTIFACT_SUFFIXES = frozenset(
         ".tfrecord",
     }
 )
-ZARR_STORE = re.compile(r"^(.*?[^/]+\.zarr)/")
+ZARR_STORE = lazy_pattern(r"^(.*?[^/]+\.zarr)/")
 COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4")
 
 # DAT004: programs other than Python that run the script given as an argument (Python commands are read by
 # entrypoints.python_target), and config suffixes.
-OTHER_INTERPRETER = re.compile(r"^(Rscript|R|bash|sh|zsh|julia|node|perl|ruby|papermill)$")
+OTHER_INTERPRETER = lazy_pattern(r"^(Rscript|R|bash|sh|zsh|julia|node|perl|ruby|papermill)$")
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".conf")
 HYDRA_PATH_OPTIONS = ("--config-path", "-cp", "--config-dir", "-cd")
 HYDRA_NAME_OPTIONS = ("--config-name", "-cn")
@@ -466,6 +467,8 @@ class DvcHygiene(Rule):
 
 @dataclass(frozen=True)
 class StageInput:
+    """A script or config a DVC stage reads."""
+
     kind: str  # "script" | "config"
     path: str  # root-relative
     line: int
@@ -612,9 +615,9 @@ class DvcUndeclaredInput(Rule):
 
 
 # -- DAT005 ---------------------------------------------------------------------------------------
-HEX40 = re.compile(r"^[0-9a-f]{40}$")
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
-LOCAL_HINT = re.compile(r"(dir|folder|checkpoint|ckpt|output|save|local|tmp|cache|(?<!or_)path)", re.IGNORECASE)
+HEX40 = lazy_pattern(r"^[0-9a-f]{40}$")
+HUB_ID = lazy_pattern(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+LOCAL_HINT = lazy_pattern(r"(dir|folder|checkpoint|ckpt|output|save|local|tmp|cache|(?<!or_)path)", re.IGNORECASE)
 
 
 @dataclass
@@ -1036,7 +1039,7 @@ def non_data(name: str) -> bool:
 
 PLATFORM_TAG = re.compile(table.PLATFORM_TAG)
 
-COMMIT_PINNED_URL = re.compile(
+COMMIT_PINNED_URL = lazy_pattern(
     r"^[a-z][a-z0-9+.-]*://(?:"
     r"raw\.githubusercontent\.com/[^/?#]+/[^/?#]+/[0-9a-f]{40}/"  # raw.githubusercontent.com/<o>/<r>/<sha>/...
     r"|[^?#]*/(?:-/)?(?:raw|blob|resolve)/[0-9a-f]{40}/"  # github/gitlab raw|blob, hub /resolve/<sha>/
@@ -1119,7 +1122,7 @@ def shell_downloads(commands: list[Command]) -> list[ShellDownload]:
     return found
 
 
-CHECKSUM_SUBSTITUTION = re.compile(r"(\$\(|`)\s*(" + "|".join(sorted(table.CHECKSUM_PROGRAMS)) + r")\b")
+CHECKSUM_SUBSTITUTION = lazy_pattern(r"(\$\(|`)\s*(" + "|".join(sorted(table.CHECKSUM_PROGRAMS)) + r")\b")
 
 
 def is_check_flag(arg: str) -> bool:
@@ -1186,7 +1189,7 @@ def http_download(call: ast.Call, target: str | None, scope: Scope) -> bool:
 
 
 # torch.hub's file-name hash (`HASH_REGEX`, `-([a-f0-9]*)\.`): what `check_hash=True` compares the download with.
-NAME_HASH = re.compile(r"-([a-f0-9]*)\.")
+NAME_HASH = lazy_pattern(r"-([a-f0-9]*)\.")
 
 
 def hash_in_name(tail: str | None) -> bool | None:
@@ -1365,7 +1368,7 @@ def from_local_store(module, node: ast.expr | None) -> bool:
     return name is not None and name.startswith(table.LOCAL_STORE_PATHS)
 
 
-NOT_WEIGHTS = re.compile(r"Tokenizer|Processor|Config|FeatureExtractor", re.IGNORECASE)
+NOT_WEIGHTS = lazy_pattern(r"Tokenizer|Processor|Config|FeatureExtractor", re.IGNORECASE)
 
 
 def weights_replaced(call: ast.Call, scope: Scope) -> bool:
@@ -1423,7 +1426,7 @@ class KeyValues:
                         add(target.attr, node.value)
 
 
-URL_TESTS = re.compile(
+URL_TESTS = lazy_pattern(
     r"urlparse|urlsplit|is_url|isurl|startswith\(\s*['\"](https?|s3|gs)|['\"]://['\"]|validators\.url"
 )
 
@@ -2062,7 +2065,7 @@ class UnpinnedRemoteArtifact(Rule):
 # -- downloads under a flag that no run turns on ---------------------------------------------------------------------
 MAX_FLAG_DEPTH = 4
 # Library calls that may build an object named at run time, a project function registered with them included.
-FACTORY_WORD = re.compile(r"create|build|make|get|load|instantiate|from_|registry|call|apply|partial", re.IGNORECASE)
+FACTORY_WORD = lazy_pattern(r"create|build|make|get|load|instantiate|from_|registry|call|apply|partial", re.IGNORECASE)
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
 UNKNOWN_VALUE = object()
 

@@ -41,6 +41,7 @@ from reprocheck.facts.requirements import is_loose, looks_like_url, name_from_ur
 from reprocheck.facts.roles import root_project_names
 from reprocheck.facts.shell import Command, parse_install, split_commands
 from reprocheck.findings import Edit, Fix, Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.rules.dat import UnusedClasses
@@ -56,9 +57,9 @@ from reprocheck.tables.import_names import (
     PROVIDER_PATTERNS,
 )
 
-HEX_COMMIT = re.compile(r"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$")
-HASH_FRAGMENT = re.compile(r"(^|&)(sha256|sha384|sha512)=[0-9a-fA-F]{32,}")
-SVN_REVISION = re.compile(r"^r?\d+$")
+HEX_COMMIT = lazy_pattern(r"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$")
+HASH_FRAGMENT = lazy_pattern(r"(^|&)(sha256|sha384|sha512)=[0-9a-fA-F]{32,}")
+SVN_REVISION = lazy_pattern(r"^r?\d+$")
 # Which source wins as the reference when the same distribution is pinned differently (first = reference).
 PIN_PRIORITY = (
     "lock",
@@ -81,7 +82,9 @@ SKIPPED_DIRECT_ORIGINS = frozenset({"lock", "requirements", "input", "constraint
 SHOWCASE_ROLES = frozenset({"example", "docs"})
 # A weight converter: a script named for converting (`convert_from_mxnet.py`, `mxnet2torch.py`) or one in a
 # folder of converters (`convert/`, `conversion/`).
-CONVERTER_NAME = re.compile(r"(?i)(^|[_\-.])(convert|conversion|converter|port)s?([_\-.]|$)|[a-z]2(torch|pytorch|pt)\b")
+CONVERTER_NAME = lazy_pattern(
+    r"(?i)(^|[_\-.])(convert|conversion|converter|port)s?([_\-.]|$)|[a-z]2(torch|pytorch|pt)\b"
+)
 CONVERTER_FOLDERS = frozenset({"convert", "converters", "conversion", "converter", "convert_weights", "porting"})
 # From this many loose requirements in one file, they are one finding (one lock fixes them), pinned ones or not.
 FOLD_AT = 3
@@ -687,7 +690,7 @@ MENTION_SUFFIXES = (".py", ".ipynb", ".md", ".rst", ".txt", ".sh", ".yaml", ".ym
 MENTION_LIMIT = 1_000_000
 
 # A comment that tells users to install a package (`import lmdb  # pip install lmdb`).
-INSTALL_COMMENT = re.compile(r"#.*\b(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
+INSTALL_COMMENT = lazy_pattern(r"#.*\b(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
 
 
 def root_readme_installs(project) -> frozenset[str]:
@@ -1370,7 +1373,7 @@ def installed_by(notebook) -> set[str]:
 # A list literal (`["python", "-m", "pip", "install", "x"]`) and a string literal in Python source.
 LIST_LITERAL = re.compile(r"\[([^\[\]]*)\]")
 STRING_LITERAL = re.compile(r"""(?<![\w'"])[rRbBuUfF]{0,2}(['"])((?:\\.|(?!\1).)*)\1""")
-PIP_PROGRAM = re.compile(r"(?:^|/)pip3?(?:\.exe)?$")
+PIP_PROGRAM = lazy_pattern(r"(?:^|/)pip3?(?:\.exe)?$")
 PIP_IN_STRING = re.compile(r"(?:^|[\s;&|])((?:\S*python3?\s+-m\s+)?pip3?\s+install\s.*)$")
 
 

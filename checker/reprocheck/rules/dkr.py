@@ -40,19 +40,20 @@ from reprocheck.facts.shell import (
     strip_wrappers,
 )
 from reprocheck.findings import Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.rule import Rule
 from reprocheck.tables import containers
 from reprocheck.tables.dev_tools import bears_on_results
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
-SHORT_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
-UNRESOLVED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+SHORT_COMMIT = lazy_pattern(r"^[0-9a-f]{7,40}$")
+UNRESOLVED = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 FETCHERS = frozenset({"curl", "wget"})
-INTERPRETER = re.compile(r"^(python|pypy|perl|ruby|node)[\d.]*$")  # python3.10 and pypy3 run scripts too
+INTERPRETER = lazy_pattern(r"^(python|pypy|perl|ruby|node)[\d.]*$")  # python3.10 and pypy3 run scripts too
 CHECKSUM_TOOLS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "md5sum", "b2sum", "shasum"})
 SIGNATURE_CHECKS = {"gpg": ("--verify",), "gpgv": (), "cosign": ("verify", "verify-blob"), "minisign": ("-V",)}
 KEY_SINKS = frozenset({"gpg", "apt-key", "rpm"})  # a fetched signing key is itself the trust anchor
-KEY_PATH = re.compile(r"(\.(gpg|asc|key|pub|pem)$)|/(apt/)?keyrings/|/trusted\.gpg\.d/")
+KEY_PATH = lazy_pattern(r"(\.(gpg|asc|key|pub|pem)$)|/(apt/)?keyrings/|/trusted\.gpg\.d/")
 PYTHON_INSTALLERS = {"pip": {"install"}, "pipx": {"install", "inject"}, "conda": {"install", "create"}}
 
 
@@ -1274,7 +1275,7 @@ def unprivileged_runs(shell_commands, dockerfiles, compose_builds) -> set[str]:
 
 
 # A word that is only a variable (`$(OPTIONS)`, `${GPU_FLAGS}`, `$ARGS`): before another option it stands for options.
-VARIABLE_WORD = re.compile(r"^(?:\$\([^()]*\)|\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$")
+VARIABLE_WORD = lazy_pattern(r"^(?:\$\([^()]*\)|\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from reprocheck.facts.python_versions import CONDA_INSTALLER_PIN, SITE_HOST_RUNT
 from reprocheck.facts.roles import is_readme
 from reprocheck.facts.shell import MAX_DOCUMENT_BYTES, page_commands, strip_wrappers
 from reprocheck.findings import Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 
@@ -139,9 +140,9 @@ class UnpinnedPython(Rule):
 
 
 CONDA_PROGRAMS = frozenset({"conda", "mamba", "micromamba"})
-CONDA_PYTHON_SPEC = re.compile(r"^python\s*=?=\s*3\.\d+(\.[\d*]+)?$", re.IGNORECASE)
-MINOR_VERSION = re.compile(r"^3\.\d+(\.\d+)?$")
-VERSIONED_PYTHON = re.compile(r"^python3\.\d+$")
+CONDA_PYTHON_SPEC = lazy_pattern(r"^python\s*=?=\s*3\.\d+(\.[\d*]+)?$", re.IGNORECASE)
+MINOR_VERSION = lazy_pattern(r"^3\.\d+(\.\d+)?$")
+VERSIONED_PYTHON = lazy_pattern(r"^python3\.\d+$")
 
 
 def pins_python(argv: list[str]) -> bool:
@@ -173,7 +174,7 @@ def pins_python(argv: list[str]) -> bool:
 
 # A Markdown page that tells how to install the project: `INSTALL.md`, `get_started.md`, `docs/installation.md`,
 # `GETTING_STARTED.md`, `setup.md`, `quick_start.md`, `environment.md`.
-INSTALL_PAGE = re.compile(
+INSTALL_PAGE = lazy_pattern(
     r"^(?:install(?:ation|ing)?|setup|get[_-]?started|getting[_-]?started|quick[_-]?start|environment)"
     r"(?:[_-][\w-]*)?\.md$",
     re.IGNORECASE,
@@ -242,7 +243,7 @@ STATED_PYTHON = re.compile(
 STATED_PYTHON_ITEM = re.compile(
     r"^[ \t]*[-*+][ \t]+\[?python\]?(?:\([^)\n]*\))?[ \t]*:?[ \t]*v?(3\.\d{1,2})(?:\.\d+)?[ \t]*$", re.I | re.M
 )
-PYTHON_RANGE = re.compile(r"(?:>=?|~=|\^)\s*3\.\d|python\s?3\.\d+\s*\+", re.IGNORECASE)
+PYTHON_RANGE = lazy_pattern(r"(?:>=?|~=|\^)\s*3\.\d|python\s?3\.\d+\s*\+", re.IGNORECASE)
 
 
 def readme_states_python(project, anchor: str) -> bool:

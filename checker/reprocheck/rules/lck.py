@@ -32,12 +32,13 @@ from reprocheck.facts.requirements import (
 from reprocheck.facts.shell import parse_install
 from reprocheck.facts.structured import load_toml, toml_line_of
 from reprocheck.findings import Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.rule import Rule
 from reprocheck.tables.dependency_names import CONDA_TO_PYPI
 from reprocheck.tables.dev_tools import bears_on_results
 
 PLATFORM_MARKERS = ("sys_platform", "platform_", "os_name", "implementation_", "platform.")
-EXTRA_MARKER = re.compile(r"extra\s*==\s*['\"](?P<extra>[^'\"]+)['\"]")
+EXTRA_MARKER = lazy_pattern(r"extra\s*==\s*['\"](?P<extra>[^'\"]+)['\"]")
 UV_SOURCE_KEYS = ("git", "url", "path", "directory", "editable", "index")
 PYTHON_LOCKS = ("pip-compile", "uv-pip", "pdm-export", "rye", "uv", "poetry", "pdm", "pipenv", "pylock")
 # How to regenerate each kind of lock with hashes (LCK004).

@@ -21,6 +21,7 @@ from reprocheck.facts.pycode import PYTHON_CELL_MAGICS, is_ipython_escape
 from reprocheck.facts.requirements import parse_requirement, pinned_version
 from reprocheck.facts.shell import parse_install
 from reprocheck.findings import Edit, Fix, Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.rule import Rule
 from reprocheck.tables import notebooks as notebook_table
 
@@ -173,7 +174,7 @@ class NotebookOutputs(Rule):
             )
 
 
-COLAB_BADGE = re.compile(r"colab-badge|open[ -]in[ -]colab", re.IGNORECASE)
+COLAB_BADGE = lazy_pattern(r"colab-badge|open[ -]in[ -]colab", re.IGNORECASE)
 
 
 def shows_a_result(cell: Cell) -> bool:
@@ -643,17 +644,17 @@ PURE_CALLS = frozenset(
 )  # fmt: skip
 # Calls that write files (or the machine's state: a download, a removal, a push), and calls that read them: a cell
 # that writes files depends on every cell that reads or writes files.
-FILE_WRITE_CALL = re.compile(
+FILE_WRITE_CALL = lazy_pattern(
     r"^(?:save\w*|dump\w*|write\w*|to_(?:csv|json|parquet|pickle|excel|feather|hdf|sql|netcdf|zarr|file|disk)"
     r"|savefig|imwrite|imsave|mkdirs?|makedirs|remove|unlink|rmtree|rmdir|rename|move|copy(?:file|tree|2)"
     r"|push_to_hub|export\w*|touch|symlink_to|urlretrieve|download\w*|extractall|unpack_archive|make_archive|system"
     r"|run|call|check_call|check_output|Popen|chdir)$"
 )
-FILE_READ_CALL = re.compile(
+FILE_READ_CALL = lazy_pattern(
     r"^(?:open|load\w*|read\w*|imread|from_pretrained|listdir|scandir|i?glob|walk|exists|is(?:file|dir)|getsize"
     r"|stat|fetch_\w+|ImageFolder|getcwd)$"
 )
-WRITE_MODE = re.compile(r"[wax+]")
+WRITE_MODE = lazy_pattern(r"[wax+]")
 
 
 @dataclass
@@ -995,7 +996,7 @@ def guarded_off(notebook: Notebook, cell: Cell, line: int) -> bool:
     return False
 
 
-IMPORT_ERROR_HANDLER = re.compile(r"^\s*except\b[^:#]*\b(?:ImportError|ModuleNotFoundError)\b")
+IMPORT_ERROR_HANDLER = lazy_pattern(r"^\s*except\b[^:#]*\b(?:ImportError|ModuleNotFoundError)\b")
 
 
 def import_fallback(cell: Cell, line: int) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -46,6 +45,7 @@ from reprocheck.facts.randomness import (
 )
 from reprocheck.facts.reachability import CallGraph, Unit
 from reprocheck.findings import Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.rule import Rule
 from reprocheck.tables import randomness as T
 
@@ -565,7 +565,7 @@ SHAPE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "device"})
 SHAPE_CALLS = frozenset({"len", "type", "size", "dim", "numel"})
 # Calls of a `__main__` block that make or keep a result (training, evaluation, generation, saving): a block
 # making one is a program, whatever it prints.
-RESULT_CALL = re.compile(
+RESULT_CALL = lazy_pattern(
     r"^(?:fit|train\w*|run\w*|main|evaluate\w*|eval|test\w*|predict\w*|infer\w*|generate\w*|sample\w*|step|"
     r"backward|save\w*|export\w*|dump\w*|write\w*|to_\w+|log\w*|upload\w*|push\w*|submit\w*)$"
 )
@@ -2231,7 +2231,7 @@ def shown_peek(iterated: ast.Call, parents: dict[int, ast.AST], module: PyModule
 
 # A loader, dataset or function named for validation or test (`valid_loader`, `testloader`, `val_dataloader()`,
 # `DataLoader(test_data, ...)`); a name that also says train (`trainval_loader`) is a training loader.
-EVALUATION_NAME = re.compile(
+EVALUATION_NAME = lazy_pattern(
     r"(^|_)(val|valid|validation|test|testing|eval|evaluation|dev|holdout)(_|loader|dl|set|data|dataset|s|$)"
 )
 

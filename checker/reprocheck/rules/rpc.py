@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from reprocheck import filekinds
@@ -10,6 +9,7 @@ from reprocheck.facts.git_facts import link_into_missing_submodule
 from reprocheck.facts.notebooks import load_notebook
 from reprocheck.facts.pycode import OLD_GRAMMAR_PROBLEM, blank_magics, blank_repair
 from reprocheck.findings import Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import UnreadableFile
 from reprocheck.rule import Rule
 from reprocheck.tables.notebooks import EXERCISE_BLANK
@@ -130,7 +130,7 @@ def keyword_python(python_pins, requires_python) -> str | None:
     return None
 
 
-CELL_PROBLEM = re.compile(r"^invalid Python: cell (\d+), ")
+CELL_PROBLEM = lazy_pattern(r"^invalid Python: cell (\d+), ")
 
 
 # What Python raises for a cell that does not parse (IndentationError and TabError are SyntaxErrors).
@@ -192,7 +192,7 @@ def blank_cell(project, path: str, problem) -> int | None:
     return number
 
 
-UNTERMINATED_STRING = re.compile(r"unterminated (?:triple-quoted )?string literal")
+UNTERMINATED_STRING = lazy_pattern(r"unterminated (?:triple-quoted )?string literal")
 
 
 class StaleBaselineEntry(Rule):

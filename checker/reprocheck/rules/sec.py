@@ -8,19 +8,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reprocheck.findings import Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.project import BINARY_SNIFF, UnreadableFile, decode_text
 from reprocheck.rule import Rule
 from reprocheck.tables import secrets as table
 
-NEEDLES = re.compile(b"|".join(re.escape(n) for p in table.SECRET_PATTERNS for n in p.needles))
+NEEDLES = lazy_pattern(b"|".join(re.escape(n) for p in table.SECRET_PATTERNS for n in p.needles))
 CREDENTIAL_URL = re.compile(table.CREDENTIAL_URL, re.IGNORECASE)
 # a key id that signs a URL (a presigned S3 link in a download log) is the bucket owner's, not the project's
-URL_SIGNING_KEY_ID = re.compile(r"(?:X-Amz-Credential|AWSAccessKeyId)(?:=|%3D)$", re.IGNORECASE)
-ENV_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)$")
+URL_SIGNING_KEY_ID = lazy_pattern(r"(?:X-Amz-Credential|AWSAccessKeyId)(?:=|%3D)$", re.IGNORECASE)
+ENV_ASSIGNMENT = lazy_pattern(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*)$")
 
 
 @dataclass(frozen=True)
 class SecretHit:
+    """A secret-shaped string found in a file (only its masked form is ever shown)."""
+
     name: str
     line: int
     column: int
@@ -221,7 +224,7 @@ class CommittedSecret(Rule):
 
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
-FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
+FENCE = lazy_pattern(r"^\s{0,3}(```+|~~~+)")
 # "example values are random", "the keys below are fake", "replace them with your own (dummy values)".
 EXAMPLE_VALUES = re.compile(
     r"\b(?:examples?|sample|dummy|fake|random|placeholder|made[- ]up|fictional)\b[^.\n]{0,30}?"

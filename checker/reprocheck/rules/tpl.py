@@ -4,17 +4,17 @@ leftovers of an update)."""
 from __future__ import annotations
 
 import posixpath
-import re
 
 from reprocheck import filekinds
 from reprocheck.facts.yamlfiles import load_yaml
 from reprocheck.findings import Location, Severity
+from reprocheck.patterns import lazy_pattern
 from reprocheck.rule import Rule
 
-ANSWERS_FILE = re.compile(r"^\.copier-answers([.\-_][\w.\-]*)?\.ya?ml$")
-BARE_COMMIT = re.compile(r"^[0-9a-fA-F]{7,40}$")
-REMOTE_SOURCE = re.compile(r"^([a-z][a-z0-9+.\-]*://|gh:|gl:|git@|[\w.\-]+@[\w.\-]+:)")
-WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
+ANSWERS_FILE = lazy_pattern(r"^\.copier-answers([.\-_][\w.\-]*)?\.ya?ml$")
+BARE_COMMIT = lazy_pattern(r"^[0-9a-fA-F]{7,40}$")
+REMOTE_SOURCE = lazy_pattern(r"^([a-z][a-z0-9+.\-]*://|gh:|gl:|git@|[\w.\-]+@[\w.\-]+:)")
+WINDOWS_ABSOLUTE = lazy_pattern(r"^[A-Za-z]:[\\/]")
 
 
 def is_answers_file(path: str) -> bool:
@@ -184,7 +184,7 @@ class UpdateLeftovers(Rule):
 
 MAX_SPANS_SHOWN = 5
 # Backups that merge tools write next to the merged file: `x.orig` (git mergetool), `x.BACKUP.1234.py`, ...
-MERGE_BACKUP = re.compile(r"^(?P<stem>.+?)(?:\.orig|\.(?:BACKUP|BASE|LOCAL|REMOTE)\.\d+(?P<suffix>\.[^./]+)?)$")
+MERGE_BACKUP = lazy_pattern(r"^(?P<stem>.+?)(?:\.orig|\.(?:BACKUP|BASE|LOCAL|REMOTE)\.\d+(?P<suffix>\.[^./]+)?)$")
 
 
 def merge_backup_of(project, rel: str) -> str | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from reprocheck.patterns import lazy_pattern
+
 # Programs (after wrappers such as `sudo`, runners such as `uv run`) by the activity they make a job do.
 TEST_PROGRAMS = frozenset({"pytest", "py.test", "tox", "nox", "coverage", "unittest"})
 TEST_MODULES = frozenset({"pytest", "unittest", "tox", "nox", "coverage"})
@@ -109,7 +111,7 @@ PULL_REQUEST_ACTIONS = frozenset(
     {"peter-evans/create-pull-request", "peter-evans/enable-pull-request-automerge", "repo-sync/pull-request"}
 )
 # Jobs that test moving dependencies on purpose (a runner pin defeats their point), by their name.
-CANARY_NAME = re.compile(r"bleeding|nightly|pre-?release|canary|(?<![\w-])latest\b", re.IGNORECASE)
+CANARY_NAME = lazy_pattern(r"bleeding|nightly|pre-?release|canary|(?<![\w-])latest\b", re.IGNORECASE)
 # Set-up actions for the tools that fetch results and render them (CML reports): no environment of the project.
 REPORT_ACTIONS = frozenset({"iterative/setup-cml", "iterative/setup-dvc"})
 # CI003 judges the runner of a job that does one of these; a job that only sets up a toolchain ("setup") too,
@@ -150,11 +152,11 @@ HOUSEKEEPING_EVENTS = frozenset(
 COMMENT_EVENTS = frozenset({"issue_comment"})
 # CI003: words of a workflow's or job's name that say it runs against a library's development head ("tests on
 # transformers main"), when the job installs that library from its git head.
-HEAD_NAME = re.compile(r"(?i)(?<![\w-])(main|master|dev|develop|head|trunk|source|git)(?![\w-])")
+HEAD_NAME = lazy_pattern(r"(?i)(?<![\w-])(main|master|dev|develop|head|trunk|source|git)(?![\w-])")
 # Inputs through which an action runs a shell command (retry wrappers: `with: run: docker build ...`).
 SCRIPT_INPUTS = frozenset({"run", "command", "script"})
 # A job named for its tests (`Tests`, `unit-tests`, `run_tests_ubuntu`) runs them.
-TEST_NAME = re.compile(r"(?i)(^|[\W_])tests?($|[\W_])")
+TEST_NAME = lazy_pattern(r"(?i)(^|[\W_])tests?($|[\W_])")
 
 # CI003: owners whose actions GitHub itself publishes and maintains (`actions/checkout`, `github/codeql-action`).
 # A version tag of theirs is not reported (it has no bearing on results); a branch (`@main`) still is.

@@ -8,7 +8,7 @@ file into an object (yacs and detectron2 `cfg.merge_from_file(path)`). Command-l
 
 from __future__ import annotations
 
-import re
+from reprocheck.patterns import lazy_pattern
 
 CONFIG_LOADERS = frozenset(
     {
@@ -59,8 +59,8 @@ PATH_WRAPPERS = frozenset({"open", "io.open", "pathlib.Path", "Path", "codecs.op
 PATH_READERS = frozenset({"read_text", "open", "read"})
 PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
 # `--config`, `--cfg`, `--config-file`, `--config_path`, `--base` (stacked configs), `--hparams`, `--hyp`.
-CONFIG_OPTION = re.compile(r"^--?(config|configs|cfg|conf|base|hparams|hyp|params)([-_]?(file|path|name|files))?$")
+CONFIG_OPTION = lazy_pattern(r"^--?(config|configs|cfg|conf|base|hparams|hyp|params)([-_]?(file|path|name|files))?$")
 # A file loaded from code is an experiment config when its name says so (a data file like `labels.json` is not).
-CONFIG_STEM = re.compile(r"config|cfg|conf|hparam|hyperparam|hyp|param|setting|experiment|option|args")
+CONFIG_STEM = lazy_pattern(r"config|cfg|conf|hparam|hyperparam|hyp|param|setting|experiment|option|args")
 # Folders of pretrained artefacts: a config shipped there describes the weights, not an experiment.
 ARTEFACT_DIRS = frozenset({"models", "weights", "checkpoints", "pretrained", "ckpt", "ckpts"})

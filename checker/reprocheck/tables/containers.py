@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from reprocheck.patterns import lazy_pattern
+
 # DKR004: build tooling installed before the real installs (`pip install -U pip setuptools wheel`, the installer
 # that then installs from a lock: `pip install pipenv`). Unpinned, it changes how packages are resolved and
 # built, rarely what they compute: reported at info, once per RUN.
@@ -23,7 +25,7 @@ DISPLAY_ASSET_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".woff", ".woff2", "
 # DKR007: init processes a Dockerfile downloads to run as PID 1 (`ENTRYPOINT ["/usr/bin/tini", "--"]`): one that no
 # ENTRYPOINT, CMD or command of the repository runs is never executed, so its unverified download is not reported.
 # Matched on the URL path's last part (`tini`, `tini-static-amd64`, `dumb-init_1.2.5_x86_64`).
-INIT_PROCESS = re.compile(r"^(tini|dumb-init|catatonit)(?:[-_.][\w.+-]*)?$")
+INIT_PROCESS = lazy_pattern(r"^(tini|dumb-init|catatonit)(?:[-_.][\w.+-]*)?$")
 # Commands that handle a file without running it (`chmod +x /usr/bin/tini`).
 FILE_COMMANDS = frozenset(
     {"chmod", "chown", "chgrp", "ln", "cp", "mv", "rm", "ls", "stat", "file", "install", "touch", "sha256sum",
@@ -35,7 +37,7 @@ FILE_COMMANDS = frozenset(
 # installed by the distribution, and the decoders and readers of data (audio, video, images, geodata, HDF5,
 # speech synthesis, OCR, PDF text). Compilers, build tools, X/GL runtime libraries, editors, shells, fetchers,
 # certificates and locales change how an image is built or used, not the numbers it produces: not reported.
-RESULT_BEARING_SYSTEM_PACKAGES = re.compile(
+RESULT_BEARING_SYSTEM_PACKAGES = lazy_pattern(
     r"""^(?:
         lib(?:open)?blas[\w.+-]*|liblapack[\w.+-]*|libatlas[\w.+-]*|(?:intel-)?(?:lib)?mkl[\w.+-]*|openblas[\w.+-]*
       |libfftw3[\w.+-]*|fftw[\w.+-]*|libgsl[\w.+-]*|libsuitesparse[\w.+-]*|libarpack[\w.+-]*|libeigen3[\w.+-]*
@@ -55,16 +57,16 @@ RESULT_BEARING_SYSTEM_PACKAGES = re.compile(
 # DKR006: distribution releases past their end of life, whose archives no longer change: an unversioned install
 # there resolves to the same version on every rebuild (or fails), so a version pin adds nothing. Matched as a word
 # of the base image's tag (`ubuntu:18.04`, `nvidia/cuda:10.2-cudnn7-devel-ubuntu18.04`, `python:3.7-buster`).
-FROZEN_RELEASES = re.compile(
+FROZEN_RELEASES = lazy_pattern(
     r"(?:^|[-_.:])(?:ubuntu(?:12|14|16|18)\.04|precise|trusty|xenial|bionic|wheezy|jessie|stretch|buster"
     r"|centos[678])(?:$|[-_.])",
     re.IGNORECASE,
 )
 # Images whose tag is the release itself: `ubuntu:18.04`, `debian:10-slim`, `centos:7`.
 FROZEN_RELEASE_TAGS = {
-    "ubuntu": re.compile(r"^(?:12|14|16|18)\.04(?:$|[-_.])"),
-    "debian": re.compile(r"^(?:7|8|9|10)(?:$|[-_.])"),
-    "centos": re.compile(r"^[678](?:$|[-_.])"),
+    "ubuntu": lazy_pattern(r"^(?:12|14|16|18)\.04(?:$|[-_.])"),
+    "debian": lazy_pattern(r"^(?:7|8|9|10)(?:$|[-_.])"),
+    "centos": lazy_pattern(r"^[678](?:$|[-_.])"),
 }
 
 # DKR009: base images whose default user is unprivileged (or whose runtime never runs the image as root).

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from reprocheck.patterns import lazy_pattern
+
 # Images, videos and documents that READMEs, docs and galleries show.
 MEDIA_SUFFIXES = frozenset(
     {
@@ -64,11 +66,11 @@ PAGE_INDEX_MAX_BYTES = 64 * 1024
 # Text files whose links make a media file documentation (README.md, docs/*.rst, an HTML page).
 DOC_SUFFIXES = (".md", ".markdown", ".rst", ".html", ".htm", ".adoc")
 # A folder of test inputs: tests/, test_data/, testdata/, integration-test/, fixtures/.
-TEST_DIR = re.compile(r"^(tests?|testing|testdata|fixtures?|test[-_].+|.+[-_]tests?)$", re.IGNORECASE)
+TEST_DIR = lazy_pattern(r"^(tests?|testing|testdata|fixtures?|test[-_].+|.+[-_]tests?)$", re.IGNORECASE)
 # Setuptools' MANIFEST.in commands that add files (the others remove or prune).
 MANIFEST_INCLUDES = frozenset({"include", "recursive-include", "global-include", "graft"})
 # A file of a GitHub repository served at its raw URL: the path inside the repository is the last group.
-RAW_FILE_URL = re.compile(
+RAW_FILE_URL = lazy_pattern(
     r"https?://(?:raw\.githubusercontent\.com/[\w.-]+/[\w.-]+/[\w.-]+"
     r"|github\.com/[\w.-]+/[\w.-]+/raw/[\w.-]+"
     r"|media\.githubusercontent\.com/media/[\w.-]+/[\w.-]+/[\w.-]+)"
@@ -77,7 +79,7 @@ RAW_FILE_URL = re.compile(
 
 # Published results: small text tables in a folder named for results (`results/`, `eval_results/`, `scores/`).
 RESULTS_SUFFIXES = frozenset({".csv", ".tsv", ".json"})
-RESULTS_DIR = re.compile(r"^(?:.*[_-])?results?(?:[_-].*)?$|^scores$|^leaderboards?$", re.IGNORECASE)
+RESULTS_DIR = lazy_pattern(r"^(?:.*[_-])?results?(?:[_-].*)?$|^scores$|^leaderboards?$", re.IGNORECASE)
 RESULTS_MAX_BYTES = 1024 * 1024
 
 # Documents (slides, papers, posters): read by people, not by the code; neither data nor a model.
@@ -103,7 +105,7 @@ DOCUMENT_DIRS = frozenset(
         "documentation",
     }
 )
-DOCUMENT_NAME = re.compile(
+DOCUMENT_NAME = lazy_pattern(
     r"(^|[\W_])(slides?|presentation|poster|paper|talk|lecture|handout|thesis|supp(lementary)?|appendix|report|"
     r"arxiv|deck)([\W_]|$)",
     re.IGNORECASE,
@@ -117,13 +119,13 @@ DVCLIVE_SUFFIXES = frozenset({".tsv", ".csv", ".json", ".yaml"})
 # them is what makes the split reproducible. A folder of splits or folds (`folds/`, `splits/`, `cv_folds/`,
 # `fold0/`), or a file named so (`fold_3.csv`, `kfold.csv`, `train_split.csv`, `list_train0.csv`,
 # `train_ids.csv`, `valid_list.csv`).
-SPLIT_DIR = re.compile(
+SPLIT_DIR = lazy_pattern(
     r"^(?:k[_-]?)?folds?[_-]?\d*$|^(?:data[_-]?)?splits?$|^cv(?:[_-]?(?:folds?|splits?))?$|^partitions?$",
     re.IGNORECASE,
 )
 _SET = r"(?:train(?:ing)?|val(?:id(?:ation)?)?|dev|test(?:ing)?|holdout|eval)"
 _IDS = r"(?:ids?|idx|indices|index|list|names|files|images|keys)"
-SPLIT_NAME = re.compile(
+SPLIT_NAME = lazy_pattern(
     rf"(?:^|[\W_])(?:(?:k[_-]?)?folds?\d*|splits?|cv\d*)(?:[\W_\d]|$)"
     rf"|(?:^|[\W_]){_SET}[_-]?{_IDS}(?:[\W_\d]|$)"
     rf"|(?:^|[\W_]){_IDS}[_-]?{_SET}(?:[\W_\d]|$)",
@@ -133,10 +135,10 @@ SPLIT_SUFFIXES = frozenset({".csv", ".tsv"})
 SPLIT_MAX_BYTES = 1024 * 1024
 SPLIT_SAMPLE_ROWS = 2000
 # A field of a split definition: an id or a path (one token, no spaces), not a measurement (`0.73`).
-SPLIT_ID = re.compile(r"^[\w./:+#@-]{1,256}$")
+SPLIT_ID = lazy_pattern(r"^[\w./:+#@-]{1,256}$")
 # (`1e5` may be a hex id; `1e-05` is not)
-MEASUREMENT = re.compile(r"^[+-]?(?:(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]\d+|nan|inf)$", re.IGNORECASE)
+MEASUREMENT = lazy_pattern(r"^[+-]?(?:(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]\d+|nan|inf)$", re.IGNORECASE)
 # The second column of a split definition: a fold number or the name of the split.
-SPLIT_VALUE = re.compile(rf"^(?:\d{{1,2}}|{_SET}|train_?val|true|false)$", re.IGNORECASE)
+SPLIT_VALUE = lazy_pattern(rf"^(?:\d{{1,2}}|{_SET}|train_?val|true|false)$", re.IGNORECASE)
 # The header of that column.
-SPLIT_HEADER = re.compile(r"fold|split|subset|partition|^set$|^is_(?:train|val|valid|test)$", re.IGNORECASE)
+SPLIT_HEADER = lazy_pattern(r"fold|split|subset|partition|^set$|^is_(?:train|val|valid|test)$", re.IGNORECASE)

@@ -9,7 +9,7 @@ Distribution names are PEP 503 normalised. Users extend this with `import-map` i
 
 from __future__ import annotations
 
-import re
+from reprocheck.patterns import lazy_pattern
 
 # Distribution-name templates tried for an import name `{}` (normalised) when no entry below applies.
 PROVIDER_PATTERNS: tuple[str, ...] = ("{}", "python-{}", "py{}", "{}-python", "{}-py")
@@ -321,7 +321,7 @@ MISLEADING_NAMESAKES: dict[str, str] = {
 
 # Import names shaped like compiled extensions (`*_cuda`, `*_C`, `*_ext`): built by the project or by a package
 # from source, so the import name says nothing about a PyPI project.
-COMPILED_EXTENSION_NAME = re.compile(r"\w+?(?:_C|_cuda|_cpp|_ext|_cuda_kernels?|_kernels?|_cu)$")
+COMPILED_EXTENSION_NAME = lazy_pattern(r"\w+?(?:_C|_cuda|_cpp|_ext|_cuda_kernels?|_kernels?|_cu)$")
 
 # Generic names that projects give their own modules (`from utils import ...`): when no module or folder of the
 # name exists in the repository any more, the import is more likely stale than a missing distribution.

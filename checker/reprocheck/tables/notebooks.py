@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 
+from reprocheck.patterns import lazy_pattern
+
 # pre-commit hook ids of tools that clear notebook outputs (kynan/nbstripout, srstevenson/nb-clean,
 # roy-ht/pre-commit-jupyter, deshaw/nbstripout-fast).
 STRIP_HOOK_IDS = frozenset({"nbstripout", "nb-clean", "jupyter-notebook-cleanup", "nbstripout-fast"})
 # A command line (hook entry, CI step) that clears or checks notebook outputs. nbQA (linters on notebook code)
 # and nbdev_clean (metadata only, outputs kept for the docs) say nothing about outputs.
-STRIP_COMMAND = re.compile(
+STRIP_COMMAND = lazy_pattern(
     r"\bnbstripout(-fast)?\b|\bnb-clean\b|--clear-output\b|ClearOutputPreprocessor\.enabled[= ]+True"
 )
 # Configuration tables of stripping tools: pyproject.toml `[tool.<name>]`, setup.cfg `[<name>]`.
@@ -57,29 +59,29 @@ DISPLAY_CALLS = frozenset(
 DISPLAY_MODULES = frozenset({"IPython.display", "IPython.core.display"})
 
 # The header of a Python block a notebook line may sit in: `if cond:` / `elif cond:` (a trailing comment allowed).
-CONDITION_HEADER = re.compile(r"^(?P<indent>[ \t]*)(?:if|elif)\s+(?P<condition>.+?)\s*:\s*(?:#.*)?$")
+CONDITION_HEADER = lazy_pattern(r"^(?P<indent>[ \t]*)(?:if|elif)\s+(?P<condition>.+?)\s*:\s*(?:#.*)?$")
 # A condition true only on Colab: `'google.colab' in sys.modules`, `IN_COLAB`, `"google.colab" in str(get_ipython())`.
 # A hosted notebook service that ships its own environment (only an install there is guarded off locally).
-HOSTED_CONDITION = re.compile(r"colab|kaggle", re.IGNORECASE)
-NEGATION = re.compile(r"\bnot\b")
+HOSTED_CONDITION = lazy_pattern(r"colab|kaggle", re.IGNORECASE)
+NEGATION = lazy_pattern(r"\bnot\b")
 # `FLAG = False` (or 0): an opt-in switch that is off as committed.
 FLAG_OFF = r"^[ \t]*{name}[ \t]*=[ \t]*(False|0)[ \t]*(#.*)?$"
 FLAG_ASSIGNED = r"^[ \t]*{name}[ \t]*(:[^=]*)?=(?!=)"
 # An archive URL that names the release it holds, in a folder or in the file name (`.../release/0.1.3/kfp.tar.gz`,
 # `torch-2.1.0+cu118-cp310-cp310-linux_x86_64.whl`), and a VCS URL at a full commit: an install of a fixed version.
-VERSIONED_ARCHIVE = re.compile(
+VERSIONED_ARCHIVE = lazy_pattern(
     r"(?:/v?\d+(?:\.\d+)+/[^/]+|[-_]v?\d+(?:\.\d+)+[^/]*)\.(?:whl|tar\.gz|tgz|tar\.bz2|tar\.xz|zip)$", re.IGNORECASE
 )
-VCS_AT_COMMIT = re.compile(r"^(?:git|hg)\+.*@[0-9a-fA-F]{40}(?:[#&]|$)")
+VCS_AT_COMMIT = lazy_pattern(r"^(?:git|hg)\+.*@[0-9a-fA-F]{40}(?:[#&]|$)")
 # A repository a notebook clones: its name is the URL's last path part (`.git` dropped).
-CLONE_NAME = re.compile(r"([^/:]+?)(?:\.git)?/?$")
+CLONE_NAME = lazy_pattern(r"([^/:]+?)(?:\.git)?/?$")
 
 # A blank left for the reader of an exercise notebook: a TODO or "your code" marker (`x = # TODO`, `[TODO Dense
 # layer]`, `# YOUR CODE HERE`), an assignment of nothing, or of nothing but a comment (`num_epochs = `, `seed = # your
 # favourite seed`), or an angle-bracket placeholder where an expression goes or as a whole line (`model = <>`,
 # `<write the loop here>`), or a run of four or more dots where an expression goes (`test_embeddings_norm = ....`).
 # Python has no assignment of nothing and no `....`, so a notebook holding one is an exercise.
-EXERCISE_BLANK = re.compile(
+EXERCISE_BLANK = lazy_pattern(
     r"\bTODO\b|YOUR CODE|\bFILL (?:IN|ME)\b|#\s*your\b|<[ \t]*YOUR\b[^<>\n]{0,160}>"
     r"|#[^\n]*\b(?:add|write|put|insert|enter|place) your (?:own )?(?:solution|code|answer|implementation)\b"
     r"|#[^\n]*\byour (?:solution|answer|implementation) (?:goes )?here\b"
@@ -92,17 +94,17 @@ EXERCISE_BLANK = re.compile(
 # that line numbers stay: an angle-bracket placeholder (`seed = <YOUR CODE: a seed>`, `<dict of symbol -> index>`),
 # a TODO in brackets (`[TODO Dense layer]`), a run of dots (`x = ....`), and an assignment of nothing (`x =`,
 # `seed = # your favourite seed`).
-BLANK_PLACEHOLDER = re.compile(
+BLANK_PLACEHOLDER = lazy_pattern(
     r"(?P<lead>^[ \t]*|[=(,:[][ \t]*)(?:<(?:->|[^<>\n]){0,160}>|\[[ \t]*TODO\b[^\]\n]{0,160}\]|\.{4,}(?![\w.]))",
     re.IGNORECASE | re.MULTILINE,
 )
-BLANK_ASSIGNMENT = re.compile(
+BLANK_ASSIGNMENT = lazy_pattern(
     r"^(?P<head>[ \t]*[\w.\[\]'\"]+(?:[ \t]*,[ \t]*[\w.\[\]'\"]+)*[ \t]*(?:[-+*/@%|&^]|//|\*\*|>>|<<)?=)"
     r"(?P<tail>[ \t]*(?:#.*)?)$",
     re.MULTILINE,
 )
 # A comment-only or empty line, where an empty block's body can go.
-BLANK_LINE = re.compile(r"^[ \t]*(?:#.*)?$")
+BLANK_LINE = lazy_pattern(r"^[ \t]*(?:#.*)?$")
 
 # Kernels of languages other than Python, by name (the version dropped: `julia-1.5`), for notebooks whose metadata
 # names the kernel but not its language.

@@ -7,7 +7,7 @@ its own name is read with the shell lexer (`INSTALL_IN_TEXT` finds where such a 
 
 from __future__ import annotations
 
-import re
+from reprocheck.patterns import lazy_pattern
 
 PUBLISH_ACTIONS = frozenset({"pypa/gh-action-pypi-publish"})
 PUBLISH_COMMANDS = frozenset(
@@ -24,7 +24,7 @@ PUBLISH_COMMANDS = frozenset(
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "README.markdown")
 # The start of an install command inside prose or a code block (`$ pip install x`, `!pip install x`, `conda install
 # -c owner x`: a package published to a conda channel is distributed as much as one on PyPI).
-INSTALL_IN_TEXT = re.compile(
+INSTALL_IN_TEXT = lazy_pattern(
     r"(?<![\w-])(?:python3?\s+-m\s+)?(?:uv\s+)?pip3?\s+install\b|(?<![\w-])uv\s+add\b"
     r"|(?<![\w-])(?:conda|mamba|micromamba)\s+install\b"
 )

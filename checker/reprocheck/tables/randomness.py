@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from reprocheck.patterns import lazy_pattern
+
 ALL_LIBRARIES = frozenset({"random", "numpy", "torch", "tensorflow"})
 
 # Seeding calls: qualified name -> the libraries' global random state it seeds.
@@ -170,7 +172,7 @@ TRAINING_TIME_DRAWS = frozenset(
     }
 )
 # Dropout layers: no weights, but draws while the model trains (`the dropout of nn.Dropout(...)`, not its weights).
-DROPOUT_LAYERS = re.compile(
+DROPOUT_LAYERS = lazy_pattern(
     r"^(?:torch\.nn\.(?:modules\.\w+\.)?(?:Alpha|FeatureAlpha)?Dropout[123]?d?|"
     r"(?:tensorflow\.keras|keras|tf_keras)\.(?:layers\.)?(?:Spatial|Gaussian|Alpha)?Dropout(?:[123]D)?|"
     r"(?:tensorflow\.keras|keras|tf_keras)\.(?:layers\.)?GaussianNoise)$"
@@ -190,7 +192,7 @@ TRACING_WORDS = ("export", "trace", "profile", "FlopCount", "summary", "complexi
 PARAMETER_MAKERS = frozenset({"Parameter", "register_buffer", "register_parameter"})
 # Names of weight initialisers (`trunc_normal_`, `_no_grad_trunc_normal_`, `init_weights`, `lecun_normal_`): an
 # in-place draw on one of their parameters fills the weights passed in.
-INITIALISER_NAME = re.compile(r"init|trunc_normal|xavier|kaiming|lecun|variance_scaling|orthogonal", re.IGNORECASE)
+INITIALISER_NAME = lazy_pattern(r"init|trunc_normal|xavier|kaiming|lecun|variance_scaling|orthogonal", re.IGNORECASE)
 PARAMETER_CLASSES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
 # In-place tensor methods that draw from torch's generator (counted in modules that import torch).
 TORCH_TENSOR_DRAW_METHODS = frozenset(
@@ -220,7 +222,7 @@ TORCH_MODEL_BASES = frozenset(
 TORCH_MODEL_PREFIXES = ("torch.nn.", "torchvision.models.", "timm.create_model")
 # torch.nn classes without weights to draw: losses (`CrossEntropyLoss`), activations, pooling and containers (the
 # layers put in a container are made, and named, on their own). Making one draws no initial weights.
-WEIGHTLESS_TORCH_MODULES = re.compile(
+WEIGHTLESS_TORCH_MODULES = lazy_pattern(
     r"^torch\.nn\.(?:modules\.\w+\.)?(?:\w*Loss|ReLU6?|LeakyReLU|ELU|SELU|CELU|GELU|SiLU|Mish|Sigmoid|Tanh|"
     r"Softmax|Softmax2d|LogSoftmax|Softplus|Hardtanh|Identity|Flatten|Unflatten|(?:Adaptive)?(?:Max|Avg)Pool[123]d|"
     r"Upsample|PixelShuffle|Sequential|ModuleList|ModuleDict)$"
@@ -239,7 +241,7 @@ TRAINER_SEEDS = frozenset({"random", "numpy", "torch", "tensorflow"})
 KERAS_MODEL_PREFIXES = ("tensorflow.keras.", "keras.", "tf_keras.")
 # Keras layers without weights to draw (an input placeholder, reshaping, pooling, merging): making one draws no
 # initial weights (keras.io layer reference: they create no variables).
-WEIGHTLESS_KERAS_LAYERS = re.compile(
+WEIGHTLESS_KERAS_LAYERS = lazy_pattern(
     r"^(?:tensorflow\.keras|keras|tf_keras)\.(?:layers\.)?(?:Input|InputLayer|Flatten|Reshape|Permute|RepeatVector|"
     r"Activation|ReLU|LeakyReLU|ELU|Softmax|(?:Global)?(?:Max|Average)Pooling[123]D|Concatenate|Add|Subtract|"
     r"Multiply|Average|Maximum|Minimum|Dot|Cropping[123]D|ZeroPadding[123]D|UpSampling[123]D|Rescaling|Resizing)$"
@@ -284,7 +286,7 @@ AUGMENTATION_PACKAGES = (
     "tensorflow.image", "keras.layers", "torchio", "volumentations", "batchgenerators",
 )  # fmt: skip
 # Parameters of a data set that take the transforms its items go through (`transforms=`, `augment=`).
-TRANSFORM_PARAMETER = re.compile(r"transform|augment|\baug|_aug|preprocess|pipeline", re.IGNORECASE)
+TRANSFORM_PARAMETER = lazy_pattern(r"transform|augment|\baug|_aug|preprocess|pipeline", re.IGNORECASE)
 RANDOM_SPLITS = frozenset({"torch.utils.data.random_split", "torch.utils.data.dataset.random_split"})
 RANDOM_SAMPLERS = frozenset({"torch.utils.data.RandomSampler", "torch.utils.data.sampler.RandomSampler"})
 # np.random functions that reorder or pick data (RNG005 when the global RNG is never seeded).

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SecretPattern:
+    """A kind of secret: the needles that pre-filter files and the pattern that finds it."""
+
     name: str  # what it is, for the message
     needles: tuple[bytes, ...]  # at least one must occur in the file's bytes
     regex: re.Pattern[str]  # group "secret" is the part never shown
