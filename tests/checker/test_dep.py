@@ -1181,3 +1181,31 @@ def test_installed_modules_leave_out_stray_names_a_wheel_ships(monkeypatch, tmp_
     finally:
         for function in (brought.installed_modules, brought.installing, brought.shared_namespace, brought.published):
             function.cache_clear()
+
+
+def test_dep004_makes_no_claim_when_a_declared_distribution_s_requirements_are_unknown(make_repo):
+    """A VCS install's requirements are not in the table: the finding says that none whose requirements are known
+    brings the import and names the unknown one, rather than that no declaration provides it. A conda package
+    (a conda export lists what it brings) or a lock's pin changes nothing."""
+    root = make_repo(
+        {
+            "requirements.txt": "torch==2.3.0\nzorbtools @ git+https://github.com/acme/zorbtools.git\n",
+            "train.py": "import ftfy\nimport torch\n",
+        }
+    )
+    (finding,) = findings(root, select="DEP004")
+    assert finding["severity"] == "warning"
+    assert finding["message"] == (
+        "ftfy is imported in train.py but no dependency declaration names it, and none of the declared distributions "
+        "whose requirements are known here brings it (what zorbtools requires is not known); declare ftfy (or map "
+        "the import in `import-map`)"
+    )
+    root = make_repo(
+        {
+            "environment.yml": "name: e\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - zorb-native-lib\n"
+            "  - pip\n  - pip:\n    - torch==2.3.0\n",
+            "train.py": "import ftfy\nimport torch\n",
+        }
+    )
+    (finding,) = findings(root, select="DEP004")
+    assert "but no dependency declaration provides it; declare ftfy" in finding["message"]

@@ -1232,7 +1232,17 @@ def unknown_bringers(site, installed: list[tuple[str, list]], user_map: dict[str
     distribution's (not a stale import of the project's own generic module name)."""
     if site.top in GENERIC_LOCAL_NAMES and not known_providers(site.module, user_map):
         return []
-    return sorted(name for name, _ in installed if not requirements_known(name))
+    return sorted(
+        name
+        for name, declarations in installed
+        if not requirements_known(name)
+        and name not in RENAMES  # a placeholder name: DEP007's finding
+        # a conda package (a conda export lists what it brings) or a lock's pin (the lock lists everything)
+        and any(d.origin not in UNKNOWN_SILENT_ORIGINS for d in declarations)
+    )
+
+
+UNKNOWN_SILENT_ORIGINS = frozenset({"conda", "lock"})
 
 
 def unknown_message(message: str, unknown: list[str]) -> str:
@@ -1240,7 +1250,7 @@ def unknown_message(message: str, unknown: list[str]) -> str:
     project installs others whose requirements are not known (`git+https://...`, a release without metadata): no
     claim that no declaration provides it."""
     head, advice_text = message.split(" provides it; ", 1)
-    more = f" and {plural(len(unknown) - 1, 'more')}" if len(unknown) > 1 else ""
+    more = f" and {len(unknown) - 1} more" if len(unknown) > 1 else ""
     return (
         f"{head} names it, and none of the declared distributions whose requirements are known here brings it "
         f"(what {unknown[0]}{more} require{'s' if len(unknown) == 1 else ''} is not known); {advice_text}"
