@@ -1086,3 +1086,155 @@ def test_dep001_test_runners_are_development_tools(make_repo):
     )
     found = [f for f in findings(root, select="DEP001") if f["code"] == "DEP001"]
     assert [f["message"].split(" ", 1)[0] for f in found] == ["PyYAML"]
+
+
+def test_dep004_a_declared_distribution_provides_the_modules_its_wheel_installs(make_repo):
+    """`from fluent import sender` comes with fluent-logger, `neptune` with neptune-client and `snowflake.connector`
+    with snowflake-connector-python, declared in another requirements file of the same project: what PyPI's wheels
+    install is data (requires_dist.json `modules`), so none of them is said to be provided by no declaration."""
+    root = make_repo(
+        {
+            "requirements.txt": "flask==1.1.2\nfluent-logger==0.9.4\n",
+            "src/app.py": "from fluent import sender, event\nimport flask\n",
+        }
+    )
+    assert findings(root, select="DEP004") == []
+    root = make_repo(
+        {
+            "requirements.txt": "numpy==1.26.4\n",
+            "rec/requirements.txt": "neptune-client>=0.13.3\n",
+            "rec/src/utils.py": "import neptune.new as neptune\nimport numpy\n",
+            "docker/run/requirements.txt": "snowflake-connector-python==2.4.4\n",
+            "flow/connectors/sf_connector.py": "import snowflake.connector\nfrom snowflake import connector\n",
+        }
+    )
+    assert findings(root, select="DEP004") == []
+
+
+def test_dep004_a_namespace_part_no_declaration_installs_stays_a_warning(make_repo):
+    """snowflake-connector-python installs `snowflake.connector`, not `snowflake.snowpark`; a wheel that ships a
+    generic top-level name by mistake (`utils`) provides no import of that name; a distribution named like the
+    import but not declared provides nothing."""
+    root = make_repo(
+        {
+            "requirements.txt": "snowflake-connector-python==2.4.4\nfluent-logger==0.9.4\n",
+            "app.py": "from snowflake.snowpark import Session\nimport neptune\nimport fluent_logger_extra\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert {name: f["severity"] for name, f in found.items()} == {
+        "snowflake": "warning",
+        "neptune": "warning",
+        "fluent_logger_extra": "warning",
+    }
+    assert "no dependency declaration provides it" in found["snowflake"]["message"]
+
+
+def test_dep004_transitive_requirements_of_distributions_the_corpora_declare(make_repo):
+    """pycocotools arrives with pycocoevalcap, torchaudio with audio-data-pytorch, ruamel.yaml with elements and
+    tqdm with pretrainedmodels (whose release has no wheel: its sdist's egg-info lists them): a note at most,
+    never a claim that no declaration provides them."""
+    root = make_repo(
+        {
+            "requirements.txt": "timm==0.4.12\npycocoevalcap\naudio-data-pytorch\nelements>=3.19.1\n",
+            "Dockerfile": "FROM python:3.11\nRUN pip install pretrainedmodels==0.7.4\n",
+            "data/utils.py": "from pycocotools.coco import COCO\nimport torchaudio\nimport ruamel.yaml as yaml\n",
+            "train.py": "from tqdm import tqdm\nimport pretrainedmodels\nimport munch\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert all(f["severity"] == "info" for f in found.values()), found
+    assert all("no dependency declaration provides it" not in f["message"] for f in found.values())
+    assert "it only arrives as a requirement of elements; declare ruamel-yaml" in found["ruamel"]["message"]
+    # look-alike: the same imports with none of those declared are missing installs
+    root = make_repo(
+        {
+            "requirements.txt": "timm==0.4.12\n",
+            "data/utils.py": "from pycocotools.coco import COCO\nimport ruamel.yaml as yaml\n",
+        }
+    )
+    found = {f["message"].split()[0]: f for f in findings(root, select="DEP004")}
+    assert {name: f["severity"] for name, f in found.items()} == {"pycocotools": "warning", "ruamel": "warning"}
+
+
+def test_dep004_never_advises_a_namesake_that_installs_other_modules(make_repo):
+    """The advice names what PyPI's wheels say installs the import (`neptune-client` is not a namesake, yet it
+    installs `neptune`), never a namesake known to install something else."""
+    from reprocheck.facts import brought
+    from reprocheck.facts.imports import ImportSite
+    from reprocheck.rules.dep import advice
+
+    assert "neptune-client" in brought.installing("neptune")
+    assert brought.installing("fluent") and "fluent-logger" in brought.installing("fluent.sender")
+    assert brought.installing("snowflake.snowpark.session") == ()
+    assert "snowflake-connector-python" in brought.installing("snowflake")
+    site = ImportSite("snowflake.connector", "app.py", 1)
+    assert "declare snowflake-connector-python" in advice(site, {})
+
+
+def test_installed_modules_leave_out_stray_names_a_wheel_ships(monkeypatch, tmp_path):
+    """A wheel's `tests` or `utils` beside its package, and the namespace parts of another distribution, provide
+    nothing; a package and a namespace part do."""
+    import json
+
+    from reprocheck.facts import brought
+    from reprocheck.facts.imports import ImportSite
+    from reprocheck.rules.dep import advice
+
+    table = tmp_path / "requires_dist.json"
+    table.write_text(
+        json.dumps(
+            {
+                "requires": {
+                    "sloppy": {"version": "1.0", "requires": {}, "modules": ["sloppy", "tests", "utils", "setup"]},
+                    "zorb-logger": {"version": "1.0", "requires": {}, "modules": ["zorb"]},
+                    "zorb": {"version": "2.0", "requires": {}, "modules": ["zorb_tls"]},
+                    "quux": {"version": "2.0", "requires": {}, "modules": ["quux_core"]},
+                    "nsco-part": {"version": "1.0", "requires": {}, "modules": ["nsco.part"]},
+                }
+            }
+        )
+    )
+    monkeypatch.setattr(brought, "TABLE", table)
+    for function in (brought.installed_modules, brought.installing, brought.shared_namespace, brought.published):
+        function.cache_clear()
+    try:
+        assert brought.installing("utils") == () and brought.installing("tests.test_x") == ()
+        assert brought.installing("sloppy.core") == ("sloppy",)
+        assert brought.installing("nsco") == ("nsco-part",) and brought.installing("nsco.part.x") == ("nsco-part",)
+        assert brought.installing("nsco.other") == ()
+        # the advice: the distribution that installs it, never the namesake that installs something else
+        assert "declare zorb-logger (or map" in advice(ImportSite("zorb.sender", "app.py", 1), {})
+        assert "`quux` on PyPI installs quux_core, not quux" in advice(ImportSite("quux", "app.py", 1), {})
+        assert "declare nsco-part" in advice(ImportSite("nsco", "app.py", 1), {})
+    finally:
+        for function in (brought.installed_modules, brought.installing, brought.shared_namespace, brought.published):
+            function.cache_clear()
+
+
+def test_dep004_makes_no_claim_when_a_declared_distribution_s_requirements_are_unknown(make_repo):
+    """A VCS install's requirements are not in the table: the finding says that none whose requirements are known
+    brings the import and names the unknown one, rather than that no declaration provides it. A conda package
+    (a conda export lists what it brings) or a lock's pin changes nothing."""
+    root = make_repo(
+        {
+            "requirements.txt": "torch==2.3.0\nzorbtools @ git+https://github.com/acme/zorbtools.git\n",
+            "train.py": "import ftfy\nimport torch\n",
+        }
+    )
+    (finding,) = findings(root, select="DEP004")
+    assert finding["severity"] == "warning"
+    assert finding["message"] == (
+        "ftfy is imported in train.py but no dependency declaration names it, and none of the declared distributions "
+        "whose requirements are known here brings it (what zorbtools requires is not known); declare ftfy (or map "
+        "the import in `import-map`)"
+    )
+    root = make_repo(
+        {
+            "environment.yml": "name: e\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n  - zorb-native-lib\n"
+            "  - pip\n  - pip:\n    - torch==2.3.0\n",
+            "train.py": "import ftfy\nimport torch\n",
+        }
+    )
+    (finding,) = findings(root, select="DEP004")
+    assert "but no dependency declaration provides it; declare ftfy" in finding["message"]

@@ -16,6 +16,10 @@ oldest). Which one describes an install depends on the release it installs:
 What a release in between brings by a chain that moved is not known: `brought_at_both_ends` says what it brings in
 all likelihood, what both known releases bring each by its own chain (tensorflow 2.21.0 requires requests, 2.4.0
 brought it through tensorboard), for DEP004 to make a note of rather than a claim that nothing provides it.
+
+The table also keeps the import names each distribution installs (its wheel's top-level modules, a namespace
+package's parts): `installing` tells DEP004 that `fluent-logger` provides `from fluent import sender`,
+`neptune-client` provides `neptune` and `snowflake-connector-python` provides `snowflake.connector`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from reprocheck.tables.dependency_names import BRINGS
+from reprocheck.tables.import_names import STRAY_WHEEL_MODULES
 
 TABLE = Path(__file__).resolve().parent.parent / "tables" / "requires_dist.json"
 
@@ -69,6 +74,64 @@ def published() -> dict[str, Published]:
         except (InvalidVersion, KeyError, TypeError, AttributeError):
             continue
     return table
+
+
+@cache
+def installed_modules() -> dict[str, frozenset[str]]:
+    """The table's import names, each with the distributions that install it (`fluent`: fluent-logger). A generic
+    name that a wheel ships by mistake (`utils`, `tests`, `setup`) is left out: it says nothing of what an import
+    of that name needs."""
+    try:
+        entries = json.loads(TABLE.read_text(encoding="utf-8"))["requires"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    found: dict[str, set[str]] = {}
+    for name, entry in entries.items() if isinstance(entries, dict) else ():
+        modules = entry.get("modules") if isinstance(entry, dict) else None
+        for module in modules if isinstance(modules, list) else ():
+            if isinstance(module, str) and module.split(".")[0] not in STRAY_WHEEL_MODULES:
+                found.setdefault(module, set()).add(name)
+    return {module: frozenset(names) for module, names in found.items()}
+
+
+@cache
+def installing(module: str) -> tuple[str, ...]:
+    """The distributions the table knows to install dotted `module`: one that installs it, or a package above it
+    (`google.cloud.storage` for `google.cloud.storage.blob`) that no other distribution extends (google-cloud-core
+    installs modules in `google.cloud`, which does not make it the provider of `google.cloud.aiplatform`), or a part
+    of it when `module` is a namespace imported by its top name (`snowflake.connector` for `snowflake`)."""
+    table = installed_modules()
+    found = set(table.get(module, frozenset()))
+    parts = module.split(".")
+    for depth in range(len(parts) - 1, 0, -1):
+        above = ".".join(parts[:depth])
+        if above in table and not shared_namespace(above):
+            found |= table[above]
+    if not found:
+        below = module + "."
+        found = {name for item, names in table.items() if item.startswith(below) for name in names}
+    return tuple(sorted(found))
+
+
+@cache
+def shared_namespace(module: str) -> bool:
+    """Whether other distributions install parts below `module` (`google.cloud.storage` below `google.cloud`)."""
+    below = module + "."
+    owners = installed_modules().get(module, frozenset())
+    return any(item.startswith(below) and names - owners for item, names in installed_modules().items())
+
+
+def requirements_known(name: str) -> bool:
+    """Whether anything is known of what installing `name` brings: the published table lists its requirements
+    (none counts), or the hand table does."""
+    entry = published().get(name)
+    return (entry is not None and entry.requires is not None) or name in BRINGS
+
+
+def modules_of(name: str) -> frozenset[str] | None:
+    """The import names the table knows `name` to install (None when it knows none)."""
+    found = frozenset(module for module, names in installed_modules().items() if name in names)
+    return found or None
 
 
 def specifier(text: str) -> SpecifierSet | None:

@@ -21,7 +21,10 @@ from reprocheck.facts.brought import (
     brought_at_both_ends,
     brought_by,
     installed_release,
+    installing,
+    modules_of,
     published,
+    requirements_known,
     way,
 )
 from reprocheck.facts.conda import pinned_by_label
@@ -412,10 +415,13 @@ class UndeclaredImport(Rule):
     `requirements/` folder); otherwise the root's loose code may rely on any declaration in the repository. Import names
     are mapped to distributions (`sklearn` is provided by `scikit-learn`, `cv2` by `opencv-python*`, `PIL` by `pillow`,
     `mmcv` by `mmcv-full`, `pywt` by `pywavelets`, `acme` by `dm-acme`, `from google.cloud import storage` by
-    `google-cloud-storage`, `azureml.core` by `azureml-core`, …), and
+    `google-cloud-storage`, `azureml.core` by `azureml-core`, …),
     a dotted import by the distribution named after it (`import flufl.lock` by `flufl-lock`, also written `flufl.lock`
-    or `flufl_lock`). One entry of a conda environment that cannot be read is reported (RPC002) and the file's other
-    entries still count.
+    or `flufl_lock`), and an import by a distribution whose published wheel installs that module (`from fluent import
+    sender` by `fluent-logger`, `neptune` by `neptune-client`, `snowflake.connector` by `snowflake-connector-python`:
+    the modules of each distribution in the requirements table below, a generic name a wheel ships by mistake, such
+    as `tests` or `utils`, left out). One entry of a conda environment that cannot be read is reported (RPC002) and
+    the file's other entries still count.
 
     Skipped: the standard library (Python 2's too), modules of hosted runtimes (`google.colab`, `kaggle_secrets`),
     relative imports, generated modules (`*_pb2`), the repository's own modules (its packages, a module or folder next
@@ -451,16 +457,19 @@ class UndeclaredImport(Rule):
     the integration installs what it needs. An import of a
     distribution that a declared one always brings (`numpy` with `torchvision`, `packaging` with `pytest`, `cv2` with
     `albumentations`, `requests` with `jupyterlab`) works today and is reported at info, naming what brings it (up to
-    three, the ones that require it directly first). What each distribution brings is data: for about a thousand
-    distributions ML projects declare, what the latest release requires and what the newest release before 2021
-    required, read from PyPI when the table is refreshed (`scripts/refresh_requires.py`; the checker never uses
-    the network), and long-standing requirements kept by hand. A declaration that installs the latest release (no
+    three, the ones that require it directly first). What each distribution brings is data: for the distributions ML
+    projects declare (every one the triage corpora install) and what they require, what the latest release requires
+    and what the newest release before 2021 required (a release without metadata, from its sdist's egg-info), read
+    from PyPI when the table is refreshed (`scripts/refresh_requires.py`; the checker never uses the network), and
+    long-standing requirements kept by hand. A declaration that installs the latest release (no
     version, or a specifier that admits it) brings what that release requires; an old pin brings what that
     release required; a release in between, what both required (the hand table decides what only one of them
     did). An import that a release in between brings in all likelihood (both the latest and the old release bring
     it, each by its own chain, one step of which may be any known release: `requests` with `tensorflow==2.8.0`,
     whose 2.21.0 requires it and whose 2.4.0 brought it through tensorboard) is a note that names the pin, not a
-    claim that nothing provides it. Only what the project installs brings anything: not a requirement left
+    claim that nothing provides it. Nor is an import that no distribution whose requirements are known brings, when
+    the project installs one whose requirements are not (a VCS install, a release published without metadata): the
+    finding says so and names it. Only what the project installs brings anything: not a requirement left
     commented out, nor a build backend of `[build-system]`. So is a documented
     optional install, an import inside a function that runs only on an optional path: with an install comment on its
     line or the comment line above (`import lmdb  # pip install lmdb`), of a distribution the root README tells users to
@@ -477,7 +486,9 @@ class UndeclaredImport(Rule):
     the distribution only displays or logs or is a development tool (`termcolor` in a copied logger nothing calls,
     `fabric` in a site's `fabfile.py`), or when the module sits in a hidden folder (`.udacity-pa/projects.py`, the
     hook of a submit tool, which runs it with what it brings). The advice never names
-    a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex), and calls an import of a
+    a PyPI project that is not the import's distribution (`apex` on PyPI is not NVIDIA Apex; nor a namesake whose
+    wheel installs other modules; where the table knows a wheel that installs the import, it names that one), and
+    calls an import of a
     generic own-code name that no longer exists (`utils`) a stale import, as it does an import of a class or CamelCase
     function that the repository defines in another module (`from dynamic_loss_scaler import DynamicLossScaler` with the
     class in `loss_scaler.py`). A retired framework (MXNet, Gluon, Theano, Chainer, CNTK, Caffe; the list is data)
@@ -597,7 +608,7 @@ class UndeclaredImport(Rule):
             installed = provided[ordered[0].path][2]
             # what declared distributions bring, for any distribution that provides the import (albumentations
             # brings opencv-python-headless, which provides cv2 as opencv-python does)
-            alternatives = known_providers(ordered[0].module, user_map) or [distribution]
+            alternatives = table_providers(ordered[0].module, user_map) or [distribution]
             if own_names is None:  # the project's own distribution brings nothing to its own code
                 own_names = root_project_names(project, third_party_imports.python_modules)
             installed_runtime = [(name, runtime.get(name, ())) for name in installed if name not in own_names]
@@ -617,6 +628,9 @@ class UndeclaredImport(Rule):
                 stale = defined_elsewhere(ordered[0], user_map, third_party_imports.python_modules)
                 if stale is not None:
                     finding.message = stale_import_message(finding.message, ordered[0], *stale)
+                elif unknown := unknown_bringers(ordered[0], installed_runtime, user_map):
+                    # what those bring is not known here: no claim that no declaration provides it
+                    finding.message = unknown_message(finding.message, unknown)
             for companion in sorted(companions_of(distribution)):
                 if (folder, companion) not in carried or (folder, companion) in told:
                     continue
@@ -1323,6 +1337,36 @@ def likely_message(message: str, top: str, distribution: str, likely: list[str])
     )
 
 
+def unknown_bringers(site, installed: list[tuple[str, list]], user_map: dict[str, list[str]]) -> list[str]:
+    """The installed distributions whose requirements the tables do not know, when the import may be a
+    distribution's (not a stale import of the project's own generic module name)."""
+    if site.top in GENERIC_LOCAL_NAMES and not known_providers(site.module, user_map):
+        return []
+    return sorted(
+        name
+        for name, declarations in installed
+        if not requirements_known(name)
+        and name not in RENAMES  # a placeholder name: DEP007's finding
+        # a conda package (a conda export lists what it brings) or a lock's pin (the lock lists everything)
+        and any(d.origin not in UNKNOWN_SILENT_ORIGINS for d in declarations)
+    )
+
+
+UNKNOWN_SILENT_ORIGINS = frozenset({"conda", "lock"})
+
+
+def unknown_message(message: str, unknown: list[str]) -> str:
+    """The message of an import that no declared distribution whose requirements are known brings, when the
+    project installs others whose requirements are not known (`git+https://...`, a release without metadata): no
+    claim that no declaration provides it."""
+    head, advice_text = message.split(" provides it; ", 1)
+    more = f" and {len(unknown) - 1} more" if len(unknown) > 1 else ""
+    return (
+        f"{head} names it, and none of the declared distributions whose requirements are known here brings it "
+        f"(what {unknown[0]}{more} require{'s' if len(unknown) == 1 else ''} is not known); {advice_text}"
+    )
+
+
 # A message names this many of the declared distributions that bring a missing one, and counts the others.
 NAMED_BRINGERS = 3
 
@@ -1440,6 +1484,17 @@ def advice(site, user_map: dict[str, list[str]]) -> str:
             f"nor is any module or folder named {site.top} in the repository: likely a stale import of the "
             "project's own code; fix or remove it (or declare the distribution that provides it)"
         )
+    if not known:
+        namesake = canonicalize_name(site.top)
+        shipped = [name for name in installing(site.module) if name != namesake]
+        if shipped and namesake not in installing(site.module):
+            known = shipped  # what PyPI's wheels say installs it (`neptune` from neptune-client)
+        elif (modules := modules_of(namesake)) is not None and namesake not in installing(site.module):
+            shown = ", ".join(sorted(modules)[:3])
+            return (
+                f"declare the distribution that provides it (`{namesake}` on PyPI installs {shown}, "
+                f"not {site.top}), or map the import in `import-map`"
+            )
     suggestion = " or ".join(known[:2]) if known else canonicalize_name(site.top)
     return f"declare {suggestion} (or map the import in `import-map`)"
 
@@ -1494,12 +1549,20 @@ def stale_import_message(message: str, site, name: str, path: str) -> str:
 
 
 def providers(module: str, user_map: dict[str, list[str]]) -> list[str]:
-    """Distributions that may provide dotted `module`, most likely first."""
+    """Distributions that may provide dotted `module`, most likely first: the known ones, those named after it, and
+    those whose published wheels install it (`fluent` from fluent-logger)."""
     top = canonicalize_name(module.split(".")[0])
     found = known_providers(module, user_map)
     found.extend(canonicalize_name(pattern.format(top)) for pattern in PROVIDER_PATTERNS)
     found.extend(namespace_distributions(module))
+    found.extend(installing(module))
     return list(dict.fromkeys(found))
+
+
+def table_providers(module: str, user_map: dict[str, list[str]]) -> list[str]:
+    """The known providers of `module` (the user map and the import table decide), else those whose published
+    wheels install it."""
+    return known_providers(module, user_map) or list(installing(module))
 
 
 def namespace_distributions(module: str) -> list[str]:

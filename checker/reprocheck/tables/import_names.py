@@ -350,6 +350,28 @@ GENERIC_LOCAL_NAMES = frozenset(
     }
 )
 
+# Top-level names that a wheel ships by mistake beside its package (its tests, examples, `setup.py`), and the
+# generic names above: a published distribution that installs one says nothing of what an import of it needs.
+STRAY_WHEEL_MODULES = GENERIC_LOCAL_NAMES | frozenset(
+    {
+        "benchmark",
+        "benchmarks",
+        "build",
+        "demo",
+        "demos",
+        "doc",
+        "docs",
+        "example",
+        "examples",
+        "main",
+        "scripts",
+        "setup",
+        "test",
+        "testing",
+        "tests",
+    }
+)
+
 # Import names of widely used third-party packages (beyond the keys above): a module or folder of such a name deep
 # inside the repository is a wrapper for the package (`loggers/wandb.py`), not a replacement for it.
 KNOWN_THIRD_PARTY = frozenset(
