@@ -473,6 +473,36 @@ def test_rng003_nondeterministic_seeds(make_repo):
     assert "os.getpid()" in text and "None passed to random.seed()" in text
 
 
+def test_rng003_a_private_generator_that_only_makes_names_may_use_the_clock(make_repo):
+    """`random.Random(time.time())` kept in a local name whose every use draws characters or shuffles them builds a
+    run folder's random suffix: it touches no other generator and no result. Look-alikes stay reported: the same
+    generator drawing numbers, handed on, or a global seeder fed the clock."""
+    name_maker = """
+    import random
+    import string
+    import time
+
+
+    def random_string(letter_count=4, digit_count=4):
+        tmp_random = random.Random(time.time())
+        rand_str = "".join(tmp_random.choice(string.ascii_lowercase) for _ in range(letter_count))
+        rand_str += "".join(tmp_random.choices("0123456789", k=digit_count))
+        rand_str = list(rand_str)
+        tmp_random.shuffle(rand_str)
+        return "".join(rand_str)
+    """
+    assert findings(make_repo({"solo/utils/checkpointer.py": name_maker}), select="RNG003") == []
+    look_alikes = {
+        "numbers.py": name_maker.replace("tmp_random.choice(string.ascii_lowercase)", "str(tmp_random.random())"),
+        "handed.py": name_maker.replace('return "".join(rand_str)', "return tmp_random"),
+        "global.py": name_maker.replace(
+            "tmp_random = random.Random(time.time())", "random.seed(time.time())\n        tmp_random = random"
+        ),
+    }
+    for name, text in look_alikes.items():
+        assert len(findings(make_repo({f"solo/utils/{name}": text}), select="RNG003")) == 1, name
+
+
 def test_rng003_fixed_seeds_do_not_fire(make_repo):
     root = make_repo(
         {

@@ -757,7 +757,10 @@ class NondeterministicSeed(Rule):
     (a demo that shows the seed it drew, `return video, seed`) can be repeated by hand: that is info, asking to
     record it with the run's settings. A parameter redrawn only in its own default branch from a global
     generator (the scikit-learn-style `if random_state is None: random_state = np.random.choice(...)`) is not
-    reported: a caller passes the seed, or seeds the generator the fallback draws from.
+    reported: a caller passes the seed, or seeds the generator the fallback draws from. Nor is a private generator
+    seeded from the clock (`tmp = random.Random(time.time())`) whose every use draws characters or shuffles them
+    (`tmp.choice(string.ascii_lowercase)`): it builds a name, such as a run folder's random suffix, and touches no
+    other generator and no result.
 
     ## Why it matters
     Such a seed is a seed in name only: the run cannot be repeated, and the value is rarely logged.
@@ -801,6 +804,8 @@ class NondeterministicSeed(Rule):
                         problem = f"None passed to {shown(call.func)}() picks a random seed"
                     elif seed is not None:
                         source = origin.source(seed, call.lineno)
+                        if source and qualified in T.GENERATOR_FACTORIES and only_names(call_graph, unit, module, call):
+                            continue  # a private generator that only makes names (a run folder's suffix)
                         if source:
                             same_source.setdefault(source, []).append(call)
                             continue
@@ -854,6 +859,54 @@ class NondeterministicSeed(Rule):
                     for c in calls[1:]
                 )
                 yield finding
+
+
+NAME_DRAWS = frozenset({"choice", "choices", "sample"})
+
+
+def only_names(graph: CallGraph, unit: Unit, module: PyModule, call: ast.Call) -> bool:
+    """Whether the generator `call` makes (`tmp = random.Random(time.time())`) is bound to a name whose every use
+    draws characters (`tmp.choice(string.ascii_lowercase)`, `tmp.choices("abc", k=4)`) or shuffles: a private
+    generator that only builds a name, such as a run folder's random suffix. Its draws touch no other generator and
+    no result, so the clock is the right seed for it."""
+    names = {
+        target.id
+        for node in graph.code(unit).assignments
+        if node.value is call
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if target.__class__ is ast.Name
+    }
+    if len(names) != 1:
+        return False
+    (name,) = names
+    scope = graph.function_node(unit) if unit.kind == "function" else module.tree
+    if scope is None:
+        return False
+    parents = {child: node for node in walk_own(scope) for child in ast.iter_child_nodes(node)}
+    uses = 0
+    for node in walk_own(scope):
+        if node.__class__ is not ast.Name or node.id != name or node.ctx.__class__ is not ast.Load:
+            continue
+        method = parents.get(node)
+        outer = parents.get(method)
+        if not (method.__class__ is ast.Attribute and outer.__class__ is ast.Call and outer.func is method):
+            return False  # handed on, stored or returned: it may draw anything
+        if method.attr == "shuffle":
+            uses += 1
+            continue
+        population = outer.args[0] if outer.args else None
+        if method.attr not in NAME_DRAWS or not is_characters(module, population):
+            return False
+        uses += 1
+    return uses > 0
+
+
+def is_characters(module: PyModule, node: ast.expr | None) -> bool:
+    """A string literal or one of the `string` module's character sets (`string.ascii_lowercase`)."""
+    if node.__class__ is ast.Constant:
+        return isinstance(node.value, str)
+    qualified = module.qualname(node) if node is not None else None
+    return qualified is not None and qualified.startswith("string.")
 
 
 def recorded_seed(graph: CallGraph, unit: Unit, module: PyModule, calls: list[ast.Call]) -> str | None:
