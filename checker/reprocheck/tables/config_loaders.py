@@ -10,31 +10,6 @@ from __future__ import annotations
 
 from reprocheck.patterns import lazy_pattern
 
-CONFIG_LOADERS = frozenset(
-    {
-        "yaml.safe_load",
-        "yaml.load",
-        "yaml.full_load",
-        "yaml.unsafe_load",
-        "yaml.safe_load_all",
-        "yaml.load_all",
-        "json.load",
-        "toml.load",
-        "tomllib.load",
-        "tomli.load",
-        "omegaconf.OmegaConf.load",
-        "ruamel.yaml.load",
-        "ruamel.yaml.safe_load",
-        "ruamel.yaml.round_trip_load",
-        "ruamel_yaml.load",
-        "ruamel_yaml.safe_load",
-        "ruamel_yaml.round_trip_load",
-        "mmcv.Config.fromfile",
-        "mmengine.Config.fromfile",
-        "mmengine.config.Config.fromfile",
-    }
-)
-CONFIG_METHODS = frozenset({"merge_from_file"})
 # Which YAML library a module parses YAML with, by the qualified name of the call. PyYAML resolves plain scalars
 # by YAML 1.1 (`1e-3` is a string, `on` a boolean); ruamel.yaml (`ruamel.yaml`, or the `ruamel_yaml` package of
 # conda) by YAML 1.2 unless a file says `%YAML 1.1`: `1e-3` is a float, `on`, `1:30` and `010` are no traps.
@@ -52,6 +27,22 @@ PYYAML_LOADERS = frozenset(
 )
 RUAMEL_MODULES = ("ruamel.yaml.", "ruamel_yaml.")
 RUAMEL_LOADERS = frozenset({"load", "safe_load", "round_trip_load", "load_all", "safe_load_all", "round_trip_load_all"})
+# Calls that load a config from a path: PyYAML's and ruamel.yaml's loaders (above), JSON, TOML, OmegaConf, mmcv.
+CONFIG_LOADERS = (
+    PYYAML_LOADERS
+    | {f"{module}{name}" for module in RUAMEL_MODULES for name in RUAMEL_LOADERS}
+    | {
+        "json.load",
+        "toml.load",
+        "tomllib.load",
+        "tomli.load",
+        "omegaconf.OmegaConf.load",
+        "mmcv.Config.fromfile",
+        "mmengine.Config.fromfile",
+        "mmengine.config.Config.fromfile",
+    }
+)
+CONFIG_METHODS = frozenset({"merge_from_file"})
 # `yaml = ruamel.yaml.YAML(typ="safe")` then `yaml.load(f)`: the loader object of the new API.
 RUAMEL_OBJECTS = frozenset({"ruamel.yaml.YAML", "ruamel.yaml.main.YAML", "ruamel_yaml.YAML", "ruamel_yaml.main.YAML"})
 # Wrappers that turn a path into something a loader reads: `open(p)`, `Path(p)`, `Path(p).read_text()`.
