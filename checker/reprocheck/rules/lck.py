@@ -776,7 +776,9 @@ class LockBypassed(Rule):
     `pip install -e .` without `--no-deps` or `-c <lock>` (and not together with `-r <lock>`), `uv sync` without
     `--locked`/`--frozen`, `pipenv install` without `--deploy`/`--ignore-pipfile`, `conda env create -f
     environment.yml` when a conda lock exists, and commands that rewrite the lock in CI or a Docker build
-    (`poetry lock`/`update`/`add`, `uv lock`/`add`/`remove`, `pipenv lock`/`update`).
+    (`poetry lock`/`update`/`add`, `uv lock`/`add`/`remove`, `pipenv lock`/`update`). `pip install .` is judged
+    against the lock of the project it installs: one in the folder of the Dockerfile or Makefile that runs it, or
+    in a folder above (a CI step runs at the root); a sibling sub-project's lock is not its own.
 
     ## Why it matters
     The lock is only worth anything if installs use it. Each of these lets the resolver pick today's versions,
@@ -829,8 +831,8 @@ def bypasses(project, sourced, install, locks, python_locks, lock_inputs) -> lis
                 )
         projects = [p for p in [*install.local_paths, *install.editables] if is_project_dir(p)]
         pinned = install.constraint_files or lock_files or "--no-deps" in flags
-        if projects and python_locks and not pinned:
-            lock = project_lock(python_locks)
+        lock = closest_lock(python_locks, sourced) if projects and python_locks and not pinned else None
+        if lock is not None:
             found.append(
                 f"pip install {projects[0]} resolves the project's dependencies afresh, bypassing {lock}; "
                 f"install the lock first and add --no-deps (or -c {lock})"
@@ -872,11 +874,21 @@ def is_project_dir(path: str) -> bool:
     return bool(bare) and not bare.lower().endswith((".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2"))
 
 
-def project_lock(python_locks) -> str:
+def closest_lock(python_locks, sourced) -> str | None:
+    """The lock of the project a command installs: one in the folder of the Dockerfile or Makefile that runs it, or
+    in a folder above (a CI step runs at the root), the closest first, the one made from a `pyproject.toml` before
+    others in one folder. A lock of a sibling sub-project (`notebooks/mnist-vae/poetry.lock` for
+    `serving/predictor/Dockerfile`) is not that project's: None."""
+    folder = posixpath.dirname(sourced.path) if sourced.origin in ("dockerfile", "makefile") else ""
+    best = None
     for lock in python_locks:
-        if "pyproject.toml" in lock.inputs:
-            return lock.path
-    return python_locks[0].path
+        home = posixpath.dirname(lock.path)
+        if home and folder != home and not folder.startswith(home + "/"):
+            continue
+        rank = (home.count("/") + bool(home), "pyproject.toml" in lock.inputs)
+        if best is None or rank > best[0]:
+            best = (rank, lock.path)
+    return best[1] if best is not None else None
 
 
 class MachineLocalLock(Rule):
