@@ -1463,7 +1463,7 @@ class UnusedClasses:
         self.project = project
         self.python_modules = python_modules
         self.methods: dict[str, dict[int, ast.ClassDef]] = {}  # module path -> id(method) -> its class
-        self.answers: dict[tuple[str, str], bool] = {}
+        self.answers: dict[tuple[str, str, bool], bool] = {}
         self._texts: list[tuple[str, str]] | None = None
 
     def owner(self, module, scope: Scope) -> str | None:
@@ -1478,17 +1478,41 @@ class UnusedClasses:
                 for item in node.body
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
             }
-        cls = self.methods[module.path].get(id(scope.owner))
+        return self.unused(module, self.methods[module.path].get(id(scope.owner)))
+
+    def enclosing(self, module, line: int) -> str | None:
+        """The class whose method holds `line`, when that class is unused; else None. An attribute of another
+        module that has the class's name (`inception.InceptionV3` in the class's own module) is not a use of it."""
+        if module.tree is None:
+            return None
+        cls = next(
+            (
+                node
+                for node in module.tree.body
+                if isinstance(node, ast.ClassDef) and node.lineno <= line <= (node.end_lineno or 0)
+            ),
+            None,
+        )
+        if cls is None or not any(
+            isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.lineno <= line <= (item.end_lineno or 0)
+            for item in cls.body
+        ):
+            return None  # an import in the class body runs when the module is imported
+        return self.unused(module, cls, attributes_use=False)
+
+    def unused(self, module, cls: ast.ClassDef | None, attributes_use: bool = True) -> str | None:
+        """`cls`'s name when nothing names it but its definition and no decorator registers it; else None."""
         if cls is None or cls.decorator_list or cls.name.startswith("_"):
             return None
-        key = (module.path, cls.name)
+        key = (module.path, cls.name, attributes_use)
         if key not in self.answers:
-            self.answers[key] = not self.named_elsewhere(module, cls.name)
+            self.answers[key] = not self.named_elsewhere(module, cls.name, attributes_use)
         return cls.name if self.answers[key] else None
 
-    def named_elsewhere(self, module, name: str) -> bool:
+    def named_elsewhere(self, module, name: str, attributes_use: bool = True) -> bool:
         word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-        if len(word.findall(module.text)) > 1:  # more than its `class` line
+        own = word if attributes_use else re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+        if len(own.findall(module.text or "")) > 1:  # more than its `class` line
             return True
         return any(path != module.path and name in text and word.search(text) for path, text in self.texts)
 

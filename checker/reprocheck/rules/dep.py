@@ -534,7 +534,7 @@ class UndeclaredImport(Rule):
         if not declared_distributions:
             return  # DEP003 reports a repository that declares nothing
         unused = UnusedModules(facts, project, third_party_imports.python_modules)
-        classes = UnnamedClasses(project, third_party_imports.python_modules)
+        classes = UnusedClasses(project, third_party_imports.python_modules)
         own_names: set[str] | None = None
         library: frozenset[str] | None = None  # the package folders of a published library
         notes: dict[tuple[str, int], object] = {}  # (file, function) -> the optional-install note made there
@@ -584,7 +584,9 @@ class UndeclaredImport(Rule):
             dead = not ordered
             # an import in methods of classes that nothing in the repository names (no code, notebook, config or
             # script): only code outside the repository reaches it, as a module nothing imports
-            idle = [] if dead else [classes.unnamed(site) for site in ordered]
+            idle = (
+                [] if dead else [unnamed_class(classes, third_party_imports.python_modules, site) for site in ordered]
+            )
             idle = idle if all(idle) else []
             if dead and (not bears_on_results(distribution) or all(in_tool_folder(site.path) for site in sites)):
                 continue  # an unused module's log colours, or a tool's hook (`.udacity-pa/`) that its tool runs
@@ -1036,49 +1038,13 @@ class UnusedModules:
         return self._texts
 
 
-class UnnamedClasses:
-    """The classes whose methods hold an import, when nothing in the repository names them but their own
-    definition (see DAT005's unused classes): no module, notebook, script or config mentions the class, its own
-    module uses it nowhere (an attribute of another module of that name, `inception.InceptionV3`, is not it), and
-    no decorator registers it."""
-
-    def __init__(self, project, python_modules: dict):
-        self.classes = UnusedClasses(project, python_modules)
-        self.python_modules = python_modules
-        self.answers: dict[tuple[str, str], bool] = {}
-
-    def unnamed(self, site) -> str | None:
-        """The name of the unnamed class whose method holds the import at `site`, else None."""
-        module = self.python_modules.get(site.path)
-        if module is None or site.cell is not None or module.tree is None:
-            return None
-        cls = next(
-            (
-                node
-                for node in module.tree.body
-                if isinstance(node, ast.ClassDef) and node.lineno <= site.line <= (node.end_lineno or 0)
-            ),
-            None,
-        )
-        if cls is None or cls.decorator_list or cls.name.startswith("_"):
-            return None
-        if not any(
-            isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
-            and item.lineno <= site.line <= (item.end_lineno or 0)
-            for item in cls.body
-        ):
-            return None  # an import in the class body runs when the module is imported
-        key = (site.path, cls.name)
-        if key not in self.answers:
-            self.answers[key] = not self.named(module, cls.name)
-        return cls.name if self.answers[key] else None
-
-    def named(self, module, name: str) -> bool:
-        own = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
-        if len(own.findall(module.text or "")) > 1:  # more than its `class` line
-            return True
-        word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-        return any(path != module.path and name in text and word.search(text) for path, text in self.classes.texts)
+def unnamed_class(classes: UnusedClasses, python_modules: dict, site) -> str | None:
+    """The class that nothing in the repository names whose method holds the import at `site` (see DAT005's unused
+    classes), else None."""
+    module = python_modules.get(site.path)
+    if module is None or site.cell is not None:
+        return None
+    return classes.enclosing(module, site.line)
 
 
 def function_level_imports(text: str) -> dict[str, dict]:
